@@ -1,0 +1,288 @@
+/*
+ * vbdomainconf.h: the subset of libvirt's domain XML that virtblockd runs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Three steps, as in libvirt, kept apart so that a stricter check never
+ * makes an existing domain vanish when the daemon reloads it:
+ *   parse      shape and types of the document (vbDomainDefParse*)
+ *   post-parse defaults: UUID, bus from target name, controllers
+ *   validate   policy, run at define/start time only (vbDomainDefValidate)
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbenum.h"
+#include "vbstoragesource.h"
+
+/* Largest document we accept; libvirt's RPC string limit is 4 MiB. */
+#define VB_DOMAIN_XML_MAX_LEN (4 * 1024 * 1024)
+
+typedef enum {
+    VB_DOMAIN_VIRT_QEMU = 0, /* TCG */
+    VB_DOMAIN_VIRT_KVM,
+
+    VB_DOMAIN_VIRT_LAST
+} vbDomainVirtType;
+VB_ENUM_DECL(vbDomainVirtType);
+
+typedef enum {
+    VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT = 0,
+    VB_DOMAIN_LIFECYCLE_ACTION_DESTROY,
+    VB_DOMAIN_LIFECYCLE_ACTION_RESTART,
+    VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME,
+    VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE,
+    VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY,
+    VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART,
+
+    VB_DOMAIN_LIFECYCLE_ACTION_LAST
+} vbDomainLifecycleAction;
+VB_ENUM_DECL(vbDomainLifecycleAction);
+
+typedef enum {
+    VB_DOMAIN_DISK_DEVICE_DISK = 0,
+    VB_DOMAIN_DISK_DEVICE_CDROM,
+
+    VB_DOMAIN_DISK_DEVICE_LAST
+} vbDomainDiskDevice;
+VB_ENUM_DECL(vbDomainDiskDevice);
+
+typedef enum {
+    VB_DOMAIN_DISK_BUS_NONE = 0,
+    VB_DOMAIN_DISK_BUS_VIRTIO,
+    VB_DOMAIN_DISK_BUS_SATA,
+    VB_DOMAIN_DISK_BUS_SCSI,
+
+    VB_DOMAIN_DISK_BUS_LAST
+} vbDomainDiskBus;
+VB_ENUM_DECL(vbDomainDiskBus);
+
+typedef enum {
+    VB_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VB_DOMAIN_DISK_CACHE_NONE,
+    VB_DOMAIN_DISK_CACHE_WRITETHRU,
+    VB_DOMAIN_DISK_CACHE_WRITEBACK,
+    VB_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VB_DOMAIN_DISK_CACHE_UNSAFE,
+
+    VB_DOMAIN_DISK_CACHE_LAST
+} vbDomainDiskCache;
+VB_ENUM_DECL(vbDomainDiskCache);
+
+typedef enum {
+    VB_DOMAIN_DISK_DISCARD_DEFAULT = 0,
+    VB_DOMAIN_DISK_DISCARD_UNMAP,
+    VB_DOMAIN_DISK_DISCARD_IGNORE,
+
+    VB_DOMAIN_DISK_DISCARD_LAST
+} vbDomainDiskDiscard;
+VB_ENUM_DECL(vbDomainDiskDiscard);
+
+typedef enum {
+    VB_DOMAIN_DISK_IO_DEFAULT = 0,
+    VB_DOMAIN_DISK_IO_NATIVE,
+    VB_DOMAIN_DISK_IO_THREADS,
+    VB_DOMAIN_DISK_IO_URING,
+
+    VB_DOMAIN_DISK_IO_LAST
+} vbDomainDiskIo;
+VB_ENUM_DECL(vbDomainDiskIo);
+
+/* <mirror job='...'>: libvirt's virDomainBlockJobType names */
+typedef enum {
+    VB_DOMAIN_DISK_MIRROR_JOB_NONE = 0,
+    VB_DOMAIN_DISK_MIRROR_JOB_COPY,
+    VB_DOMAIN_DISK_MIRROR_JOB_ACTIVE_COMMIT,
+
+    VB_DOMAIN_DISK_MIRROR_JOB_LAST
+} vbDomainDiskMirrorJob;
+VB_ENUM_DECL(vbDomainDiskMirrorJob);
+
+/* <mirror ready='...'>: absent, yes, abort, pivot */
+typedef enum {
+    VB_DOMAIN_DISK_MIRROR_STATE_NONE = 0,
+    VB_DOMAIN_DISK_MIRROR_STATE_READY,
+    VB_DOMAIN_DISK_MIRROR_STATE_ABORT,
+    VB_DOMAIN_DISK_MIRROR_STATE_PIVOT,
+
+    VB_DOMAIN_DISK_MIRROR_STATE_LAST
+} vbDomainDiskMirrorState;
+VB_ENUM_DECL(vbDomainDiskMirrorState);
+
+typedef enum {
+    VB_DOMAIN_DEVICE_ADDRESS_NONE = 0,
+    VB_DOMAIN_DEVICE_ADDRESS_PCI,
+    VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
+
+    VB_DOMAIN_DEVICE_ADDRESS_LAST
+} vbDomainDeviceAddressType;
+VB_ENUM_DECL(vbDomainDeviceAddressType);
+
+typedef struct _vbDomainDeviceAddress vbDomainDeviceAddress;
+struct _vbDomainDeviceAddress {
+    vbDomainDeviceAddressType type;
+    union {
+        struct {
+            unsigned int domain;
+            unsigned int bus;
+            unsigned int slot;
+            unsigned int function;
+        } pci;
+        struct {
+            unsigned int controller;
+            unsigned int bus;
+            unsigned int target;
+            unsigned int unit;
+        } drive;
+    };
+};
+
+typedef struct _vbDomainDiskDef vbDomainDiskDef;
+struct _vbDomainDiskDef {
+    vbDomainDiskDevice device;
+    /* The active image, heading its backing chain.  Never NULL after
+     * parsing; an empty cdrom has a source of type NONE. */
+    vbStorageSource *src;
+
+    char *dst; /* <target dev> */
+    vbDomainDiskBus bus;
+
+    vbDomainDiskCache cache;
+    vbDomainDiskDiscard discard;
+    vbDomainDiskIo io;
+
+    char *serial;
+    unsigned int bootIndex; /* <boot order>, 0 = none */
+    vbDomainDeviceAddress address;
+    char *alias; /* runtime: <alias name>, also the QEMU device id */
+
+    /* Runtime, while a block job owns a second chain (active commit: base). */
+    vbStorageSource *mirror;
+    vbDomainDiskMirrorJob mirrorJob;
+    vbDomainDiskMirrorState mirrorState;
+};
+
+typedef enum {
+    VB_DOMAIN_CONTROLLER_TYPE_PCI = 0,
+    VB_DOMAIN_CONTROLLER_TYPE_SATA,
+    VB_DOMAIN_CONTROLLER_TYPE_SCSI,
+
+    VB_DOMAIN_CONTROLLER_TYPE_LAST
+} vbDomainControllerType;
+VB_ENUM_DECL(vbDomainControllerType);
+
+typedef enum {
+    VB_DOMAIN_CONTROLLER_MODEL_DEFAULT = 0,
+    VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT,
+    VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT,
+    VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI,
+
+    VB_DOMAIN_CONTROLLER_MODEL_LAST
+} vbDomainControllerModel;
+VB_ENUM_DECL(vbDomainControllerModel);
+
+typedef struct _vbDomainControllerDef vbDomainControllerDef;
+struct _vbDomainControllerDef {
+    vbDomainControllerType type;
+    unsigned int index;
+    vbDomainControllerModel model;
+    vbDomainDeviceAddress address;
+    char *alias; /* runtime */
+};
+
+/* <serial type='pty'> and <console type='pty'> */
+typedef struct _vbDomainChrDef vbDomainChrDef;
+struct _vbDomainChrDef {
+    bool console;      /* <console> rather than <serial> */
+    unsigned int port; /* <target port> */
+    char *ptyPath;     /* runtime: <source path='/dev/pts/N'/> */
+    char *alias;       /* runtime */
+};
+
+typedef struct _vbDomainDef vbDomainDef;
+struct _vbDomainDef {
+    vbDomainVirtType virtType;
+    char *name;
+    unsigned char uuid[16];
+    char *title;
+    char *description;
+    char *metadata; /* <metadata> kept verbatim, as a serialized XML fragment */
+
+    unsigned long long maxMemory;     /* KiB, <memory> */
+    unsigned long long currentMemory; /* KiB, <currentMemory> */
+    unsigned int vcpus;
+
+    char *osType; /* "hvm" */
+    char *arch;   /* "x86_64" */
+    char *machine;
+    char **bootDevs; /* <os><boot dev='hd'/>..., NULL-terminated, may be NULL */
+
+    bool acpi; /* <features><acpi/> */
+    bool apic; /* <features><apic/> */
+
+    vbDomainLifecycleAction onPoweroff;
+    vbDomainLifecycleAction onReboot;
+    vbDomainLifecycleAction onCrash;
+
+    char *emulator;
+
+    vbDomainDiskDef **disks;
+    size_t ndisks;
+    vbDomainControllerDef **controllers;
+    size_t ncontrollers;
+    vbDomainChrDef **chrs;
+    size_t nchrs;
+    bool memballoonNone; /* <memballoon model='none'/> */
+};
+
+typedef enum {
+    /* Runtime data (indexes, aliases, <mirror>) is not read. */
+    VB_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,
+    /* Also read what only the status file holds (node names, relPath). */
+    VB_DOMAIN_DEF_PARSE_STATUS = 1 << 1,
+    /* Check the document against libvirt's installed RelaxNG schema. */
+    VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA = 1 << 2,
+} vbDomainDefParseFlags;
+
+typedef enum {
+    /* The persistent definition: no runtime data. */
+    VB_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,
+    /* Everything, including what only the status file holds. */
+    VB_DOMAIN_DEF_FORMAT_STATUS = 1 << 1,
+} vbDomainDefFormatFlags;
+
+vbDomainDef *vbDomainDefNew(void);
+void vbDomainDefFree(vbDomainDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDef, vbDomainDefFree);
+
+vbDomainDiskDef *vbDomainDiskDefNew(void);
+void vbDomainDiskDefFree(vbDomainDiskDef *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
+
+/* Parse, then post-parse.  Validation is separate (vbDomainDefValidate).
+ * Errors: VIR_ERR_XML_ERROR for a malformed document (with the line),
+ * VIR_ERR_CONFIG_UNSUPPORTED naming an element or value we cannot run,
+ * VIR_ERR_XML_DETAIL / VIR_ERR_INVALID_ARG for bad values. */
+vbDomainDef *vbDomainDefParseString(const char *xml, unsigned int flags);
+vbDomainDef *vbDomainDefParseFile(const char *path, unsigned int flags);
+/* Parses the <domain> element @node of an already parsed document (the
+ * status file embeds the definition). */
+vbDomainDef *vbDomainDefParseNode(void *xmlDocPtr, void *xmlNodePtr, unsigned int flags);
+
+/* Policy checks at define/start time. */
+int vbDomainDefValidate(const vbDomainDef *def);
+
+/* Formatted document, two-space indented like libvirt's output. */
+char *vbDomainDefFormat(const vbDomainDef *def, unsigned int flags);
+/* Appends the <domain> element at @indent to @buf (the status file). */
+int vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags,
+                         unsigned int indent);
+
+vbDomainDef *vbDomainDefCopy(const vbDomainDef *def, unsigned int flags);
+
+/* Disk by <target dev>, or by the active image's path when @name starts
+ * with '/' (libvirt's virDomainDiskByName).  NULL, reporting nothing. */
+vbDomainDiskDef *vbDomainDiskByName(const vbDomainDef *def, const char *name);

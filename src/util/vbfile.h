@@ -1,0 +1,30 @@
+/*
+ * vbfile.h: files written so that a crash never leaves half of one
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Writes @len bytes to a temporary file beside @path, syncs it, renames it
+ * over @path and syncs the directory: readers see the old or the new
+ * content, never a mix.  Reports the error. */
+int vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode);
+
+/* Reads a whole file of at most @maxlen bytes; a larger one is an error
+ * naming the file.  Returns the length, or -1 with the error reported. */
+gssize vbFileReadAll(const char *path, size_t maxlen, char **content);
+
+/* mkdir -p with @mode for the directories it creates. */
+int vbFileMakePath(const char *path, mode_t mode);
+
+/* unlink that reports anything but ENOENT */
+int vbFileRemoveIfExists(const char *path);
+
+/* Reads exactly @len bytes at @offset; returns the number read (short at
+ * end of file) or -1 with errno set.  Reports nothing: callers word it. */
+gssize vbFileReadAt(int fd, void *buf, size_t len, off_t offset);
