@@ -147,8 +147,6 @@ vbRPCClientUnref(vbRPCClient *client)
     g_free(client);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbRPCClient, vbRPCClientUnref);
-
 static void
 vbRPCCallFree(vbRPCCall *call)
 {
@@ -575,17 +573,20 @@ static gboolean
 vbRPCClientIOCb(gint fd G_GNUC_UNUSED, GIOCondition cond, gpointer opaque)
 {
     vbRPCClient *client = opaque;
-    g_autoptr(vbRPCClient) ref = vbRPCClientRef(client);
+    gboolean ret = G_SOURCE_REMOVE;
 
-    if (cond & G_IO_IN || cond & G_IO_HUP || cond & G_IO_ERR) {
-        if (vbRPCClientRead(client) < 0) {
-            vbRPCClientClose(client);
-            return G_SOURCE_REMOVE;
-        }
+    /* closing drops the server's reference; ours keeps @client valid here */
+    vbRPCClientRef(client);
+    if ((cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && vbRPCClientRead(client) < 0) {
+        vbRPCClientClose(client);
+    } else {
+        vbRPCClientUpdateIO(client);
+        /* UpdateIO replaces this source when the condition changes */
+        if (client->source == g_main_current_source())
+            ret = G_SOURCE_CONTINUE;
     }
-    vbRPCClientUpdateIO(client);
-    /* UpdateIO replaces this source when the condition changes */
-    return client->source == g_main_current_source() ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+    vbRPCClientUnref(client);
+    return ret;
 }
 
 /* Main loop: forget the client; workers still holding it find it closed. */
