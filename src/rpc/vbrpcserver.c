@@ -577,7 +577,13 @@ vbRPCClientIOCb(gint fd G_GNUC_UNUSED, GIOCondition cond, gpointer opaque)
 
     /* closing drops the server's reference; ours keeps @client valid here */
     vbRPCClientRef(client);
-    if ((cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && vbRPCClientRead(client) < 0) {
+    if (cond & (G_IO_HUP | G_IO_ERR)) {
+        /* The peer is gone both ways: nobody will read a reply.  Waiting
+         * for reads to fail could spin while calls in flight keep us
+         * from reading. */
+        VB_DEBUG("client fd=%d hung up", client->fd);
+        vbRPCClientClose(client);
+    } else if ((cond & G_IO_IN) && vbRPCClientRead(client) < 0) {
         vbRPCClientClose(client);
     } else {
         vbRPCClientUpdateIO(client);
