@@ -582,6 +582,109 @@ cleanup:
     return rc;
 }
 
+/* A domain filter keeps other domains' events away; legacy registrations
+ * get the legacy message, without callbackID. */
+static int
+testRawEventFilterAndLegacy(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    vbRemoteDomain filter = {0};
+    vbRemoteConnectDomainEventCallbackRegisterAnyArgs reg = {VIR_DOMAIN_EVENT_ID_BLOCK_JOB,
+                                                             &filter};
+    vbRemoteConnectDomainEventCallbackRegisterAnyRet regRet = {0};
+    vbRemoteConnectDomainEventRegisterAnyArgs legacy = {VIR_DOMAIN_EVENT_ID_BLOCK_JOB};
+    vbRemoteDomainEventCallbackBlockJobMsg msg = {0};
+    vbRemoteDomainEventBlockJobMsg legacyMsg = {0};
+    unsigned char otherUUID[VB_UUID_BUFLEN] = {0x99};
+    g_autoptr(vbError) err = NULL;
+    g_autoptr(GByteArray) pkt = NULL;
+    g_autoptr(GByteArray) pkt2 = NULL;
+    vbRPCHeader hdr;
+    const uint8_t *payload;
+    size_t len;
+    bool eof;
+    int rc = -1;
+
+    testFillDomain(&filter);
+    testFillDomain(&msg.dom);
+    testFillDomain(&legacyMsg.dom);
+    msg.path = g_strdup("/images/top.qcow2");
+    legacyMsg.path = g_strdup("/images/top.qcow2");
+    if (fd < 0 || testOpen(fd, "qemu:///system") < 0)
+        goto cleanup;
+    if (testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                 2, &reg) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 2, &regRet, &err) <
+            0 ||
+        err || regRet.callbackID != 1)
+        goto cleanup;
+    if (testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY, 3,
+                 &legacy) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY, 3, NULL, &err) < 0 || err)
+        goto cleanup;
+
+    /* another domain: nobody here wants it */
+    if (vbRPCServerEmitDomainEvent(env.srv, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, otherUUID,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB, &msg) != 0)
+        goto cleanup;
+    /* vm1: the callback form, then the legacy form, in that order */
+    if (vbRPCServerEmitDomainEvent(env.srv, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, testUUID,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB, &msg) != 1 ||
+        vbRPCServerEmitDomainEvent(env.srv, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, testUUID,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB, &legacyMsg) != 1)
+        goto cleanup;
+    if (!(pkt = testRecvPacket(fd, &eof)) ||
+        vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0 ||
+        hdr.proc != VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB || len < 4 ||
+        memcmp(payload, "\x00\x00\x00\x01", 4) != 0)
+        goto cleanup;
+    if (!(pkt2 = testRecvPacket(fd, &eof)) ||
+        vbRPCPacketParse(pkt2->data, pkt2->len, &hdr, &payload, &len) < 0 ||
+        hdr.proc != VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB)
+        goto cleanup;
+
+    /* deregistering what was never registered is an error */
+    if (testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                 4, &(vbRemoteConnectDomainEventCallbackDeregisterAnyArgs){5}) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, 4, NULL, &err) <
+            0 ||
+        testExpectError(g_steal_pointer(&err), VIR_ERR_INVALID_ARG,
+                        "invalid argument: domain event callback 5 not registered") < 0)
+        goto cleanup;
+    rc = 0;
+
+cleanup:
+    vbRemoteDomainClear(&filter);
+    vbRemotePayloadClear(vbRemoteProcLookup(VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB)->args,
+                         &msg);
+    vbRemotePayloadClear(vbRemoteProcLookup(VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB)->args,
+                         &legacyMsg);
+    return rc;
+}
+
+/* VIR_CONNECT_RO on the read-write socket makes the connection read-only */
+static int
+testRawReadOnlyFlag(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    vbRemoteConnectOpenArgs open = {(char *) "qemu:///system", VIR_CONNECT_RO};
+    vbRemoteDomainBlockCommitArgs commit = {{0}, (char *) "vda", NULL, NULL, 0, 0};
+    vbError *err = NULL;
+    int rc = 0;
+
+    testFillDomain(&commit.dom);
+    if (fd < 0 || testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_OPEN, 0, &open) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_OPEN, 0, NULL, &err) < 0 || err ||
+        testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, 1, &commit) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, 1, NULL, &err) < 0)
+        rc = -1;
+    vbRemoteDomainClear(&commit.dom);
+    if (rc < 0)
+        return -1;
+    return testExpectError(err, VIR_ERR_OPERATION_DENIED,
+                           "operation forbidden: read only access prevents virDomainBlockCommit");
+}
+
 static int
 testRawMaxClients(const void *opaque G_GNUC_UNUSED)
 {
@@ -865,6 +968,10 @@ mymain(void)
         ret = -1;
     if (vbTestRun("raw: event to a registration, then CONNECT_CLOSE", testRawEventsAndClose, NULL) <
         0)
+        ret = -1;
+    if (vbTestRun("raw: event domain filter, legacy events", testRawEventFilterAndLegacy, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: VIR_CONNECT_RO on the read-write socket", testRawReadOnlyFlag, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: client limit", testRawMaxClients, NULL) < 0)
         ret = -1;
