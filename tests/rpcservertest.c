@@ -136,7 +136,8 @@ testServerThread(gpointer opaque G_GNUC_UNUSED)
 static int
 testServerStart(void)
 {
-    vbRPCServerConfig cfg = {.hypervisorVersion = 7002000};
+    /* 1 MiB of input at most: well above any call of a stock client */
+    vbRPCServerConfig cfg = {.hypervisorVersion = 7002000, .maxClientInput = 1024 * 1024};
     vbRPCServerConfig smallCfg = {.maxClients = TEST_MAX_CLIENTS};
     const vbRPCHandlerEntry *connect;
     size_t nconnect;
@@ -444,15 +445,26 @@ testRawKeepalive(const void *opaque G_GNUC_UNUSED)
     return pkt->len == sizeof(pong) && memcmp(pkt->data, pong, sizeof(pong)) == 0 ? 0 : -1;
 }
 
+typedef struct {
+    const char *name;
+    uint8_t bytes[8]; /* a length word and the start of a header */
+} testBadLength;
+
+static const testBadLength testBadLengths[] = {
+    {"below the header size", {0x00, 0x00, 0x00, 0x10, 0x20, 0x00, 0x80, 0x86}},
+    {"over 16 MiB + 4", {0x01, 0x00, 0x00, 0x05, 0x20, 0x00, 0x80, 0x86}},
+    {"over the per-client input cap", {0x00, 0x10, 0x00, 0x01, 0x20, 0x00, 0x80, 0x86}},
+};
+
 static int
-testRawBadLength(const void *opaque G_GNUC_UNUSED)
+testRawBadLength(const void *opaque)
 {
+    const testBadLength *data = opaque;
     VB_AUTOCLOSE int fd = testConnect(env.rwPath);
-    static const uint8_t bad[] = {0x00, 0x00, 0x00, 0x10, 0x20, 0x00, 0x80, 0x86};
     g_autoptr(GByteArray) pkt = NULL;
     bool eof;
 
-    if (fd < 0 || testSendAll(fd, bad, sizeof(bad)) < 0)
+    if (fd < 0 || testSendAll(fd, data->bytes, sizeof(data->bytes)) < 0)
         return -1;
     pkt = testRecvPacket(fd, &eof);
     return !pkt && eof ? 0 : -1;
@@ -960,8 +972,13 @@ mymain(void)
         ret = -1;
     if (vbTestRun("raw: PING gets PONG", testRawKeepalive, NULL) < 0)
         ret = -1;
-    if (vbTestRun("raw: bad length drops the client", testRawBadLength, NULL) < 0)
-        ret = -1;
+    for (i = 0; i < G_N_ELEMENTS(testBadLengths); i++) {
+        g_autofree char *name =
+            g_strdup_printf("raw: length %s drops the client", testBadLengths[i].name);
+
+        if (vbTestRun(name, testRawBadLength, &testBadLengths[i]) < 0)
+            ret = -1;
+    }
     if (vbTestRun("raw: pipelined calls", testRawPipelined, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: read-only socket", testRawReadOnly, NULL) < 0)

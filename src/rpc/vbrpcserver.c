@@ -274,17 +274,50 @@ vbRPCServerFindHandler(vbRPCServer *srv, int proc)
     return NULL;
 }
 
-/* Worker: decode, check, call, encode.  Returns the REPLY packet. */
+/* Worker: decode, check, call and encode into a REPLY in *reply. */
+static int
+vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler, void *args,
+                void *ret, GByteArray **reply)
+{
+    vbRPCHeader hdr = call->hdr;
+    g_autoptr(GByteArray) pkt = NULL;
+
+    if (vbRemotePayloadDecode(proc->args, call->packet->data + VB_RPC_PACKET_MIN,
+                              call->packet->len - VB_RPC_PACKET_MIN, args) < 0)
+        return -1;
+
+    if ((proc->flags & VB_REMOTE_PROC_MODIFY) && vbRPCClientIsReadOnly(call->client)) {
+        /* libvirt's public API checks this, reporting from the file of the
+         * API's object: libvirt-domain.c for every modifying call we have */
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          _("read only access prevents %s"), proc->api);
+        return -1;
+    }
+
+    VB_DEBUG("client fd=%d serial=%u calls %s", call->client->fd, hdr.serial, proc->name);
+    if (handler(call->client, args, ret) < 0)
+        return -1;
+
+    hdr.type = VB_RPC_TYPE_REPLY;
+    hdr.status = VB_RPC_STATUS_OK;
+    pkt = vbRPCPacketNew(&hdr);
+    if (vbRemotePayloadEncode(proc->ret, ret, pkt) < 0 || vbRPCPacketFinish(pkt) < 0)
+        return -1;
+    *reply = g_steal_pointer(&pkt);
+    return 0;
+}
+
+/* Worker: the REPLY to @call, good or error (NULL only if even the error
+ * cannot be encoded). */
 static GByteArray *
 vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
 {
     const vbRemoteProc *proc = vbRemoteProcLookup(call->hdr.proc);
     vbRPCHandler handler = NULL;
-    g_autoptr(GByteArray) pkt = NULL;
-    void *args = NULL;
-    void *ret = NULL;
-    vbRPCHeader hdr = call->hdr;
-    bool ok = false;
+    GByteArray *reply = NULL;
+    void *args;
+    void *ret;
+    int rc;
 
     vbResetLastError();
     if (!proc || (proc->flags & VB_REMOTE_PROC_EVENT)) {
@@ -293,6 +326,7 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
         return vbRPCBuildErrorReply(&call->hdr);
     }
     if (!(handler = vbRPCServerFindHandler(srv, proc->proc))) {
+        /* what libvirt says of a driver without the API */
         vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__, "%s",
                           proc->api);
         return vbRPCBuildErrorReply(&call->hdr);
@@ -305,36 +339,12 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
 
     args = vbRemotePayloadNew(proc->args);
     ret = vbRemotePayloadNew(proc->ret);
-    if (vbRemotePayloadDecode(proc->args, call->packet->data + VB_RPC_PACKET_MIN,
-                              call->packet->len - VB_RPC_PACKET_MIN, args) < 0)
-        goto cleanup;
-
-    if ((proc->flags & VB_REMOTE_PROC_MODIFY) && vbRPCClientIsReadOnly(call->client)) {
-        /* libvirt's public API checks this in the file of the API's object */
-        vbReportErrorFull(g_str_has_prefix(proc->api, "virDomain") ? VIR_FROM_DOMAIN
-                                                                   : VIR_FROM_NONE,
-                          VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
-                          _("read only access prevents %s"), proc->api);
-        goto cleanup;
-    }
-
-    VB_DEBUG("client fd=%d serial=%u calls %s", call->client->fd, hdr.serial, proc->name);
-    if (handler(call->client, args, ret) < 0)
-        goto cleanup;
-
-    hdr.type = VB_RPC_TYPE_REPLY;
-    hdr.status = VB_RPC_STATUS_OK;
-    pkt = vbRPCPacketNew(&hdr);
-    if (vbRemotePayloadEncode(proc->ret, ret, pkt) < 0 || vbRPCPacketFinish(pkt) < 0)
-        goto cleanup;
-    ok = true;
-
-cleanup:
+    rc = vbRPCCallInvoke(call, proc, handler, args, ret, &reply);
     vbRemotePayloadFree(proc->args, args);
     vbRemotePayloadFree(proc->ret, ret);
-    if (!ok)
+    if (rc < 0)
         return vbRPCBuildErrorReply(&call->hdr);
-    return g_steal_pointer(&pkt);
+    return reply;
 }
 
 static void
