@@ -53,6 +53,8 @@ typedef struct {
     GThread *thread;
     vbRPCServer *srv;
     vbRPCServer *small; /* TEST_MAX_CLIENTS clients at most */
+    char *kaPath;
+    vbRPCServer *ka; /* keepalive: PING after 1 s, give up after 1 more */
 } testEnv;
 
 static testEnv env;
@@ -139,6 +141,7 @@ testServerStart(void)
     /* 1 MiB of input at most: well above any call of a stock client */
     vbRPCServerConfig cfg = {.hypervisorVersion = 7002000, .maxClientInput = 1024 * 1024};
     vbRPCServerConfig smallCfg = {.maxClients = TEST_MAX_CLIENTS};
+    vbRPCServerConfig kaCfg = {.keepaliveInterval = 1, .keepaliveCount = 1};
     const vbRPCHandlerEntry *connect;
     size_t nconnect;
 
@@ -152,15 +155,19 @@ testServerStart(void)
     env.loop = g_main_loop_new(env.ctx, FALSE);
     env.srv = vbRPCServerNew(env.ctx, &cfg, NULL);
     env.small = vbRPCServerNew(env.ctx, &smallCfg, NULL);
+    env.kaPath = g_build_filename(env.dir, "ka.sock", NULL);
+    env.ka = vbRPCServerNew(env.ctx, &kaCfg, NULL);
 
     connect = vbRPCConnectGetHandlers(&nconnect);
     if (vbRPCServerAddHandlers(env.srv, connect, nconnect) < 0 ||
         vbRPCServerAddHandlers(env.srv, testHandlers, G_N_ELEMENTS(testHandlers)) < 0 ||
-        vbRPCServerAddHandlers(env.small, connect, nconnect) < 0)
+        vbRPCServerAddHandlers(env.small, connect, nconnect) < 0 ||
+        vbRPCServerAddHandlers(env.ka, connect, nconnect) < 0)
         return -1;
     if (vbRPCServerAddListener(env.srv, env.rwPath, false) < 0 ||
         vbRPCServerAddListener(env.srv, env.roPath, true) < 0 ||
-        vbRPCServerAddListener(env.small, env.smallPath, false) < 0)
+        vbRPCServerAddListener(env.small, env.smallPath, false) < 0 ||
+        vbRPCServerAddListener(env.ka, env.kaPath, false) < 0)
         return -1;
     env.thread = g_thread_new("rpcserver", testServerThread, NULL);
     return 0;
@@ -175,6 +182,7 @@ testServerStop(void)
     }
     g_clear_pointer(&env.srv, vbRPCServerFree);
     g_clear_pointer(&env.small, vbRPCServerFree);
+    g_clear_pointer(&env.ka, vbRPCServerFree);
     g_clear_pointer(&env.loop, g_main_loop_unref);
     g_clear_pointer(&env.ctx, g_main_context_unref);
     vbTestCleanupDir(env.dir);
@@ -182,6 +190,7 @@ testServerStop(void)
     g_free(env.rwPath);
     g_free(env.roPath);
     g_free(env.smallPath);
+    g_free(env.kaPath);
     g_free(env.uri);
     g_free(env.roUri);
 }
@@ -733,6 +742,37 @@ cleanup:
     return rc;
 }
 
+/* A client that asked for keepalive gets our PINGs when silent, and is
+ * dropped when it does not answer them.  Timing is the subject here. */
+static int
+testRawServerKeepalive(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.kaPath);
+    vbRemoteConnectSupportsFeatureArgs probe = {10};
+    vbRemoteConnectSupportsFeatureRet supported = {0};
+    g_autoptr(GByteArray) ping = NULL;
+    g_autoptr(GByteArray) end = NULL;
+    g_autoptr(vbError) err = NULL;
+    vbRPCHeader hdr;
+    const uint8_t *payload;
+    size_t len;
+    bool eof;
+
+    if (fd < 0 || testOpen(fd, NULL) < 0 ||
+        testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, 2, &probe) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, 2, &supported, &err) < 0 || err ||
+        supported.supported != 1)
+        return -1;
+    if (!(ping = testRecvPacket(fd, &eof)) ||
+        vbRPCPacketParse(ping->data, ping->len, &hdr, &payload, &len) < 0 ||
+        hdr.prog != VB_KEEPALIVE_PROGRAM || hdr.proc != VB_KEEPALIVE_PROC_PING ||
+        hdr.type != VB_RPC_TYPE_MESSAGE || len != 0)
+        return -1;
+    /* no PONG from us: the server gives up on this client */
+    end = testRecvPacket(fd, &eof);
+    return !end && eof ? 0 : -1;
+}
+
 static int
 testListenerChecks(const void *opaque G_GNUC_UNUSED)
 {
@@ -991,6 +1031,9 @@ mymain(void)
     if (vbTestRun("raw: VIR_CONNECT_RO on the read-write socket", testRawReadOnlyFlag, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: client limit", testRawMaxClients, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: server keepalive PINGs, then drops a silent client", testRawServerKeepalive,
+                  NULL) < 0)
         ret = -1;
     if (vbTestRun("listener: stale, live and foreign files", testListenerChecks, NULL) < 0)
         ret = -1;
