@@ -52,57 +52,57 @@ struct _vbRemoteType {
 /* Smallest encoding of one remote_nonnull_domain: empty name, uuid, id */
 #define VB_REMOTE_DOMAIN_MIN_SIZE (4 + VB_UUID_BUFLEN + 4)
 
-#define F_INT(st, f)                                                                               \
-    {                                                                                              \
-        VB_REMOTE_FIELD_INT, offsetof(st, f), 0, 0                                                 \
+#define F_INT(st, f) \
+    { \
+        VB_REMOTE_FIELD_INT, offsetof(st, f), 0, 0 \
     }
-#define F_UINT(st, f)                                                                              \
-    {                                                                                              \
-        VB_REMOTE_FIELD_UINT, offsetof(st, f), 0, 0                                                \
+#define F_UINT(st, f) \
+    { \
+        VB_REMOTE_FIELD_UINT, offsetof(st, f), 0, 0 \
     }
-#define F_UHYPER(st, f)                                                                            \
-    {                                                                                              \
-        VB_REMOTE_FIELD_UHYPER, offsetof(st, f), 0, 0                                              \
+#define F_UHYPER(st, f) \
+    { \
+        VB_REMOTE_FIELD_UHYPER, offsetof(st, f), 0, 0 \
     }
-#define F_UCHAR(st, f)                                                                             \
-    {                                                                                              \
-        VB_REMOTE_FIELD_UCHAR, offsetof(st, f), 0, 0                                               \
+#define F_UCHAR(st, f) \
+    { \
+        VB_REMOTE_FIELD_UCHAR, offsetof(st, f), 0, 0 \
     }
-#define F_USHORT(st, f)                                                                            \
-    {                                                                                              \
-        VB_REMOTE_FIELD_USHORT, offsetof(st, f), 0, 0                                              \
+#define F_USHORT(st, f) \
+    { \
+        VB_REMOTE_FIELD_USHORT, offsetof(st, f), 0, 0 \
     }
-#define F_STRING(st, f)                                                                            \
-    {                                                                                              \
-        VB_REMOTE_FIELD_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX                           \
+#define F_STRING(st, f) \
+    { \
+        VB_REMOTE_FIELD_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
     }
-#define F_OPT_STRING(st, f)                                                                        \
-    {                                                                                              \
-        VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX                       \
+#define F_OPT_STRING(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
     }
-#define F_UUID(st, f)                                                                              \
-    {                                                                                              \
-        VB_REMOTE_FIELD_UUID, offsetof(st, f), 0, 0                                                \
+#define F_UUID(st, f) \
+    { \
+        VB_REMOTE_FIELD_UUID, offsetof(st, f), 0, 0 \
     }
-#define F_DOMAIN(st, f)                                                                            \
-    {                                                                                              \
-        VB_REMOTE_FIELD_DOMAIN, offsetof(st, f), 0, 0                                              \
+#define F_DOMAIN(st, f) \
+    { \
+        VB_REMOTE_FIELD_DOMAIN, offsetof(st, f), 0, 0 \
     }
-#define F_OPT_DOMAIN(st, f)                                                                        \
-    {                                                                                              \
-        VB_REMOTE_FIELD_OPT_DOMAIN, offsetof(st, f), 0, 0                                          \
+#define F_OPT_DOMAIN(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_DOMAIN, offsetof(st, f), 0, 0 \
     }
-#define F_SNAPSHOT(st, f)                                                                          \
-    {                                                                                              \
-        VB_REMOTE_FIELD_SNAPSHOT, offsetof(st, f), 0, 0                                            \
+#define F_SNAPSHOT(st, f) \
+    { \
+        VB_REMOTE_FIELD_SNAPSHOT, offsetof(st, f), 0, 0 \
     }
-#define F_ARRAY(kind, st, f, n, max)                                                               \
-    {                                                                                              \
-        kind, offsetof(st, f), offsetof(st, n), max                                                \
+#define F_ARRAY(kind, st, f, n, max) \
+    { \
+        kind, offsetof(st, f), offsetof(st, n), max \
     }
 
-#define VB_REMOTE_TYPE(var, st, ...)                                                               \
-    static const vbRemoteField var##Fields[] = {__VA_ARGS__};                                      \
+#define VB_REMOTE_TYPE(var, st, ...) \
+    static const vbRemoteField var##Fields[] = {__VA_ARGS__}; \
     static const vbRemoteType var = {#st, sizeof(st), var##Fields, G_N_ELEMENTS(var##Fields)}
 
 VB_REMOTE_TYPE(vbRemoteDomainArgsType, vbRemoteDomainArgs, F_DOMAIN(vbRemoteDomainArgs, dom));
@@ -243,9 +243,9 @@ VB_REMOTE_TYPE(vbRemoteEventConnectionClosedMsgType, vbRemoteConnectEventConnect
 #define EVENT VB_REMOTE_PROC_EVENT
 #define CALLBACK (VB_REMOTE_PROC_EVENT | VB_REMOTE_PROC_CALLBACK)
 
-#define P(num, api, args, ret, flags)                                                              \
-    {                                                                                              \
-        VB_REMOTE_PROC_##num, #num, api, args, ret, flags                                          \
+#define P(num, api, args, ret, flags) \
+    { \
+        VB_REMOTE_PROC_##num, #num, api, args, ret, flags \
     }
 
 /* Sorted by number: looked up with bsearch; rpcpackettest checks order. */

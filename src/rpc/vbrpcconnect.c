@@ -177,9 +177,9 @@ vbRPCConnectUnregisterCloseCallback(vbRPCClient *client, const void *args G_GNUC
     return 0;
 }
 
-#define H(num, func)                                                                               \
-    {                                                                                              \
-        VB_REMOTE_PROC_##num, func                                                                 \
+#define H(num, func) \
+    { \
+        VB_REMOTE_PROC_##num, func \
     }
 
 static const vbRPCHandlerEntry vbRPCConnectHandlers[] = {

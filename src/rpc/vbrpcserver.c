@@ -769,8 +769,8 @@ vbRPCServerNew(GMainContext *ctx, const vbRPCServerConfig *config, void *opaque)
 
     if (config)
         *cfg = *config;
-#define VB_DEFAULT(field, value)                                                                   \
-    if (!cfg->field)                                                                               \
+#define VB_DEFAULT(field, value) \
+    if (!cfg->field) \
     cfg->field = value
     VB_DEFAULT(maxClients, VB_RPC_DEFAULT_MAX_CLIENTS);
     VB_DEFAULT(maxWorkers, VB_RPC_DEFAULT_MAX_WORKERS);
