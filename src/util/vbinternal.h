@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 /* GETTEXT_PACKAGE comes from config.h, which meson force-includes. */
 #include <glib/gi18n-lib.h>
@@ -17,6 +18,9 @@
 #ifndef N_
 #    define N_(str) str
 #endif
+
+/* For messages that may name something absent */
+#define NULLSTR(s) ((s) ? (s) : "<null>")
 
 #define VB_UUID_BUFLEN 16
 #define VB_UUID_STRING_BUFLEN 37

@@ -1,0 +1,507 @@
+/*
+ * vbblockcommit.c: block commit, and the block job calls around it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The checks of vbDomainBlockCommit run in libvirt 9.0's order, each with
+ * its message, because clients match on them: flags, domain, job,
+ * bandwidth, disk, top, base, running, busy, active-layer rules, backing,
+ * shallow, relative.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbblockjob.h"
+#include "vbdomainops.h"
+#include "vberror.h"
+#include "vblog.h"
+#include "vbmonitor.h"
+#include "vbmonitorblock.h"
+#include "vbmonitorjob.h"
+#include "vbstoragechain.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+/* LLONG_MAX >> 20: the largest MiB/s value whose bytes fit QEMU's int64 */
+#define VB_BANDWIDTH_MAX_MIB (LLONG_MAX >> 20)
+
+#define VB_BLOCK_COMMIT_KNOWN_FLAGS \
+    (VIR_DOMAIN_BLOCK_COMMIT_SHALLOW | VIR_DOMAIN_BLOCK_COMMIT_DELETE | \
+     VIR_DOMAIN_BLOCK_COMMIT_ACTIVE | VIR_DOMAIN_BLOCK_COMMIT_RELATIVE | \
+     VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES)
+
+static int
+vbBlockBandwidthToBytes(unsigned long long bandwidth, bool bytes, unsigned long long *speed)
+{
+    if (!bytes) {
+        if (bandwidth > VB_BANDWIDTH_MAX_MIB) {
+            vbReportError(VIR_ERR_OVERFLOW, _("bandwidth must be less than %llu"),
+                          (unsigned long long) VB_BANDWIDTH_MAX_MIB);
+            return -1;
+        }
+        *speed = bandwidth << 20;
+        return 0;
+    }
+    *speed = bandwidth;
+    return 0;
+}
+
+/* QEMU takes the speed as a signed 64-bit number. */
+static int
+vbBlockCheckSpeedFits(unsigned long long speed)
+{
+    if (speed > LLONG_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("argument key 'speed' must not be negative"));
+        return -1;
+    }
+    return 0;
+}
+
+static vbDomainDiskDef *
+vbBlockLookupDisk(vbDomainObj *vm, const char *path)
+{
+    vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, path);
+
+    if (!disk)
+        vbReportError(VIR_ERR_INVALID_ARG, _("disk '%s' not found in domain"), path);
+    return disk;
+}
+
+/* libvirt's qemuDomainDiskBlockJobIsActive */
+static int
+vbBlockCheckDiskIdle(vbDomainObj *vm, vbDomainDiskDef *disk)
+{
+    vbBlockJob *job;
+
+    if (disk->mirror) {
+        vbReportError(VIR_ERR_BLOCK_COPY_ACTIVE, _("disk '%s' already in active block job"),
+                      disk->dst);
+        return -1;
+    }
+    if ((job = vbBlockJobForDisk(vm, disk->dst)) && vbBlockJobIsRunning(job)) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, _("disk '%s' already in active block job"),
+                      disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    vbDomainDiskDef *disk;
+    vbStorageSource *top;
+    vbStorageSource *topParent; /* NULL: top is the active layer */
+    vbStorageSource *base;
+    char *backingPath;          /* written into topParent's header */
+    unsigned long long speed;
+} vbBlockCommitPlan;
+
+static void
+vbBlockCommitPlanClear(vbBlockCommitPlan *plan)
+{
+    g_free(plan->backingPath);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbBlockCommitPlan, vbBlockCommitPlanClear);
+
+/* Steps 6 to 14 of libvirt's qemuDomainBlockCommit/qemuBlockCommit. */
+static int
+vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const char *top,
+                     unsigned int flags, vbBlockCommitPlan *plan)
+{
+    vbDomainDiskDef *disk;
+
+    if (!(disk = plan->disk = vbBlockLookupDisk(vm, path)))
+        return -1;
+
+    if (!top || strcmp(top, disk->dst) == 0) {
+        plan->top = disk->src;
+        plan->topParent = NULL;
+    } else if (!(plan->top = vbStorageChainLookup(disk->src, NULL, top, disk->dst,
+                                                  &plan->topParent))) {
+        return -1;
+    }
+
+    if (!base && (flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW)) {
+        plan->base = vbStorageSourceHasBacking(plan->top) ? plan->top->backingStore : NULL;
+    } else if (!(plan->base = vbStorageChainLookup(disk->src, plan->top, base, disk->dst,
+                                                   NULL))) {
+        return -1;
+    }
+
+    if (vbDomainObjCheckActive(vm) < 0)
+        return -1;
+
+    if (vbStorageSourceIsEmpty(disk->src)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("disk %s has no source file to be committed"),
+                      disk->dst);
+        return -1;
+    }
+    if (vbBlockCheckDiskIdle(vm, disk) < 0)
+        return -1;
+
+    if (plan->top == disk->src && !(flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("commit of '%s' active layer requires active flag"),
+                      disk->dst);
+        return -1;
+    }
+    if (plan->top != disk->src && (flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("active commit requested but '%s' is not active"),
+                      plan->top->path);
+        return -1;
+    }
+    if (!vbStorageSourceHasBacking(plan->top)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("top '%s' in chain for '%s' has no backing file"),
+                      plan->top->path, disk->src->path);
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW) && plan->base != plan->top->backingStore) {
+        vbReportError(VIR_ERR_INVALID_ARG,
+                      _("base '%s' is not immediately below '%s' in chain for '%s'"),
+                      plan->base->path, plan->top->path, disk->src->path);
+        return -1;
+    }
+
+    /* The backing name QEMU writes into top's overlay; an active commit
+     * rewrites no header (RELATIVE is ignored there, as in libvirt). */
+    if (plan->topParent) {
+        if (flags & VIR_DOMAIN_BLOCK_COMMIT_RELATIVE) {
+            if (vbStorageChainGetRelativeBackingPath(plan->top, plan->base,
+                                                     &plan->backingPath) < 0)
+                return -1;
+            if (!plan->backingPath) {
+                vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                              _("can't keep relative backing relationship"));
+                return -1;
+            }
+        } else {
+            plan->backingPath = g_strdup(plan->base->path);
+        }
+    }
+    return 0;
+}
+
+static int
+vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const char *base,
+                   const char *top, unsigned long long bandwidth, unsigned int flags)
+{
+    g_auto(vbBlockCommitPlan) plan = {0};
+    g_autoptr(vbBlockJob) job = NULL;
+    g_autofree char *jobname = NULL;
+    g_autoptr(vbStorageSource) mirror = NULL;
+    bool active;
+    vbMonitor *mon;
+    int rc;
+
+    if (vbBlockBandwidthToBytes(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
+                                &plan.speed) < 0)
+        return -1;
+    if (vbBlockCommitResolve(vm, path, base, top, flags, &plan) < 0)
+        return -1;
+    active = plan.topParent == NULL;
+
+    jobname = g_strdup_printf("commit-%s-%s", plan.disk->dst, plan.top->nodeFormat);
+    job = vbBlockJobNew(jobname,
+                        active ? VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT
+                               : VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT,
+                        plan.disk->dst);
+    job->jobflags = flags;
+    job->commit.topParent = plan.topParent ? g_strdup(plan.topParent->nodeFormat) : NULL;
+    job->commit.top = g_strdup(plan.top->nodeFormat);
+    job->commit.base = g_strdup(plan.base->nodeFormat);
+    job->commit.backingFile = g_strdup(plan.backingPath);
+    job->commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
+    if (vbBlockJobRegister(vm, job) < 0)
+        return -1;
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        goto error;
+
+    if (active)
+        mirror = vbStorageSourceCopy(plan.base, false);
+    plan.disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
+
+    if (vbBlockCheckSpeedFits(plan.speed) < 0)
+        goto error;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorBlockCommit(mon, plan.disk->src->nodeFormat, jobname, plan.top->nodeFormat,
+                              plan.base->nodeFormat, plan.backingPath, plan.speed);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto error;
+
+    if (active) {
+        plan.disk->mirror = g_steal_pointer(&mirror);
+        plan.disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_ACTIVE_COMMIT;
+    }
+    vbBlockJobStarted(driver, vm, job);
+    VB_INFO("block job '%s' started on domain '%s'", jobname, vm->def->name);
+    return 0;
+
+error: {
+    g_autoptr(vbError) saved = vbErrorSave();
+
+    vbBlockJobStartupFinalize(driver, vm, job);
+    vbErrorRestore(&saved);
+}
+    return -1;
+}
+
+int
+vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
+                    const char *base, const char *top, unsigned long long bandwidth,
+                    unsigned int flags)
+{
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VB_BLOCK_COMMIT_KNOWN_FLAGS, "qemuDomainBlockCommit", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    ret = vbBlockCommitStart(driver, vm, disk, base, top, bandwidth, flags);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* --- Job info, abort, speed --- */
+
+static vbBlockJob *
+vbBlockLookupJob(vbDomainObj *vm, vbDomainDiskDef *disk)
+{
+    vbBlockJob *job = vbBlockJobForDisk(vm, disk->dst);
+
+    if (!job)
+        vbReportError(VIR_ERR_INVALID_ARG, _("disk %s does not have an active block job"),
+                      disk->dst);
+    return job;
+}
+
+/* libvirt's qemuBlockJobInfoTranslate: a job that is not ready never
+ * shows 100 %, because polling clients take cur == end for READY. */
+static void
+vbBlockJobInfoTranslate(const vbMonitorBlockJobInfo *qinfo, vbBlockJobInfo *info)
+{
+    info->cur = qinfo->offset;
+    info->end = qinfo->len;
+    if (qinfo->hasReady) {
+        if (info->cur == 0 && info->end == 0) {
+            info->end = 1;
+            info->cur = qinfo->ready ? 1 : 0;
+        } else if (!qinfo->ready && info->cur == info->end) {
+            info->cur--;
+        }
+    }
+}
+
+int
+vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char *path,
+                        vbBlockJobInfo *info, unsigned int flags)
+{
+    g_autoptr(vbMonitorBlockJobInfoList) qjobs = NULL;
+    g_autoptr(vbBlockJob) job = NULL;
+    const vbMonitorBlockJobInfo *qinfo;
+    vbDomainDiskDef *disk;
+    vbDomainObj *vm;
+    vbMonitor *mon;
+    int ret = -1;
+    int rc;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES,
+                     "qemuDomainGetBlockJobInfo", -1);
+    memset(info, 0, sizeof(*info));
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_QUERY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    if (!(disk = vbBlockLookupDisk(vm, path)))
+        goto endjob;
+    if (!vbBlockJobForDisk(vm, disk->dst)) {
+        ret = 0;
+        goto endjob;
+    }
+    job = vbBlockJobRef(vbBlockJobForDisk(vm, disk->dst));
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorQueryBlockJobs(mon, &qjobs);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto endjob;
+
+    info->type = job->type;
+    if (!(qinfo = vbMonitorBlockJobInfoListFind(qjobs, job->name))) {
+        /* Gone from QEMU, not yet processed by us: not over for clients. */
+        info->cur = 0;
+        info->end = 1;
+    } else {
+        vbBlockJobInfoTranslate(qinfo, info);
+        if (flags & VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES)
+            info->bandwidth = qinfo->speed;
+        else
+            info->bandwidth = (qinfo->speed + (1ULL << 20) - 1) >> 20;
+    }
+    ret = 1;
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_QUERY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+static int
+vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
+{
+    vbMonitor *mon;
+    int rc;
+
+    if (job->state != VB_BLOCK_JOB_STATE_READY) {
+        vbReportError(VIR_ERR_BLOCK_COPY_ACTIVE, _("block job '%s' not ready for pivot yet"),
+                      job->name);
+        return -1;
+    }
+
+    mon = vbDomainObjEnterMonitor(vm);
+    /* Guest writes between job-complete and the bitmap merge of the
+     * completion land in this bitmap; its failure only costs precision of
+     * an incremental backup, never data, so it does not stop the pivot. */
+    if (vbMonitorBitmapAddTemporary(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+        VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
+                job->commit.base, vbGetLastErrorMessage());
+    rc = vbMonitorJobComplete(mon, job->name);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    if (disk->mirror)
+        disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_PIVOT;
+    job->state = VB_BLOCK_JOB_STATE_PIVOTING;
+    return 0;
+}
+
+static int
+vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
+{
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorBlockJobCancel(mon, job->name, false);
+
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    if (disk->mirror)
+        disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_ABORT;
+    job->state = VB_BLOCK_JOB_STATE_ABORTING;
+    return 0;
+}
+
+int
+vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *path,
+                      unsigned int flags)
+{
+    g_autoptr(vbBlockJob) job = NULL;
+    bool pivot = flags & VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT;
+    vbDomainDiskDef *disk;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC | VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT,
+                     "qemuDomainBlockJobAbort", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    if (!(disk = vbBlockLookupDisk(vm, path)))
+        goto endjob;
+    if (!vbBlockLookupJob(vm, disk))
+        goto endjob;
+    job = vbBlockJobRef(vbBlockJobForDisk(vm, disk->dst));
+
+    if (job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PIVOTING) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("block job on disk '%s' is still being ended"),
+                      disk->dst);
+        goto endjob;
+    }
+
+    if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
+              : vbBlockJobRequestCancel(vm, disk, job) < 0)
+        goto endjob;
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    ret = 0;
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    if (ret < 0 || (flags & VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC))
+        goto cleanup;
+
+    /* Synchronous: wait, without the job, until the worker has applied the
+     * outcome (chain, definitions, events) and dropped the job. */
+    while (vbDomainObjIsActive(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+        vbDomainObjWait(vm);
+
+    if (g_hash_table_lookup(vm->blockjobs, job->name) == job || !vbDomainObjIsActive(vm)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
+        ret = -1;
+    } else if (pivot && job->state == VB_BLOCK_JOB_STATE_FAILED) {
+        if (job->errmsg)
+            vbReportError(VIR_ERR_OPERATION_FAILED, _("block job '%s' failed while pivoting: %s"),
+                          job->name, job->errmsg);
+        else
+            vbReportError(VIR_ERR_OPERATION_FAILED, _("block job '%s' failed while pivoting"),
+                          job->name);
+        ret = -1;
+    }
+
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const char *path,
+                         unsigned long long bandwidth, unsigned int flags)
+{
+    unsigned long long speed;
+    vbDomainDiskDef *disk;
+    vbBlockJob *job;
+    vbDomainObj *vm;
+    vbMonitor *mon;
+    int ret = -1;
+    int rc;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES,
+                     "qemuDomainBlockJobSetSpeed", -1);
+    /* libvirt checks the bandwidth before looking the domain up. */
+    if (vbBlockBandwidthToBytes(bandwidth, flags & VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES,
+                                &speed) < 0)
+        return -1;
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    if (!(disk = vbBlockLookupDisk(vm, path)))
+        goto endjob;
+    if (!(job = vbBlockLookupJob(vm, disk)))
+        goto endjob;
+    if (vbBlockCheckSpeedFits(speed) < 0)
+        goto endjob;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorBlockJobSetSpeed(mon, job->name, speed);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto endjob;
+    ret = 0;
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}

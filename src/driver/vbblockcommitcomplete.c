@@ -1,0 +1,327 @@
+/*
+ * vbblockcommitcomplete.c: what a finished commit means for the disk
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs in the event worker with a MODIFY job held.  Every step may find
+ * itself done already (the daemon may have been killed half way and redo
+ * the job after restart): node removal tolerates missing nodes, deletion
+ * tolerates missing files, and the definitions are rewritten only while
+ * they still show the old chain.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbblockbitmap.h"
+#include "vbblockjob.h"
+#include "vbdriver.h"
+#include "vberror.h"
+#include "vblog.h"
+#include "vbmonitor.h"
+#include "vbmonitorblock.h"
+#include "vbstoragechain.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+typedef struct {
+    vbDomainDiskDef *disk;
+    vbStorageSource *topParent; /* NULL: active commit */
+    vbStorageSource *top;
+    vbStorageSource *base;
+    vbStorageSource *baseParent;
+} vbBlockCommitNodes;
+
+/* Finds the job's images in the live chain by node name. */
+static int
+vbBlockCommitFindNodes(vbDomainObj *vm, vbBlockJob *job, vbBlockCommitNodes *n)
+{
+    memset(n, 0, sizeof(*n));
+    if (!(n->disk = vbDomainDiskByName(vm->def, job->disk)))
+        return -1;
+    if (!(n->top = vbStorageChainFindByNodeName(n->disk->src, job->commit.top, &n->topParent)))
+        return -1;
+    if (!(n->base = vbStorageChainFindByNodeName(n->top, job->commit.base, &n->baseParent)))
+        return -1;
+    if (n->base == n->top || !n->baseParent)
+        return -1;
+    if (job->commit.topParent &&
+        (!n->topParent || g_strcmp0(n->topParent->nodeFormat, job->commit.topParent) != 0))
+        return -1;
+    return 0;
+}
+
+bool
+vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job)
+{
+    vbBlockCommitNodes n;
+
+    if (job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT &&
+        job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)
+        return false;
+    return vbBlockCommitFindNodes(vm, job, &n) == 0;
+}
+
+static bool
+vbBlockChainHasPath(const vbStorageSource *chain, const vbStorageSource *skip, const char *path)
+{
+    const vbStorageSource *s;
+
+    for (s = chain; s; s = s->backingStore) {
+        if (s == skip)
+            return false;
+        if (s->type != VB_STORAGE_TYPE_NONE && g_strcmp0(s->path, path) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+vbBlockDefUsesPath(const vbDomainDef *def, const char *path)
+{
+    size_t i;
+
+    for (i = 0; def && i < def->ndisks; i++) {
+        if (vbBlockChainHasPath(def->disks[i]->src, NULL, path) ||
+            vbBlockChainHasPath(def->disks[i]->mirror, NULL, path))
+            return true;
+    }
+    return false;
+}
+
+/* True if any disk other than the removed part of our own chain uses
+ * @path, in this or another domain, live or persistent.  DELETE must never
+ * remove such a file.  Called with @self unlocked (its job held), so that
+ * two domains finishing jobs never wait for each other's lock. */
+static bool
+vbBlockImageStillUsed(vbDriver *driver, vbDomainObj *self, const char *path)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+        bool used;
+
+        vbDomainObjLock(vm);
+        used = vbBlockDefUsesPath(vm->def, path) || vbBlockDefUsesPath(vm->newDef, path);
+        vbDomainObjUnlock(vm);
+        if (used)
+            return true;
+    }
+    return false;
+}
+
+/* blockdev-del of the nodes of @chain (already detached from the disk),
+ * then DELETE's unlink of their files. */
+static void
+vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *chain,
+                         bool deleteImages)
+{
+    vbStorageSource *s;
+
+    for (s = chain; s; s = s->backingStore) {
+        vbMonitor *mon;
+
+        if (s->type == VB_STORAGE_TYPE_NONE)
+            continue;
+        mon = vbDomainObjEnterMonitor(vm);
+        if (s->nodeFormat && vbMonitorBlockdevDel(mon, s->nodeFormat) < 0)
+            VB_DEBUG("blockdev-del '%s': %s", s->nodeFormat, vbGetLastErrorMessage());
+        if (s->nodeStorage && vbMonitorBlockdevDel(mon, s->nodeStorage) < 0)
+            VB_DEBUG("blockdev-del '%s': %s", s->nodeStorage, vbGetLastErrorMessage());
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            return;
+    }
+
+    if (!deleteImages)
+        return;
+    /* @chain is detached from the disk already, so the domain's own
+     * definitions show only the images that stay. */
+    vbDomainObjUnlock(vm);
+    for (s = chain; s; s = s->backingStore) {
+        /* Block devices and anything not a plain file stay. */
+        if (s->type != VB_STORAGE_TYPE_FILE || !s->path)
+            continue;
+        if (vbBlockImageStillUsed(driver, vm, s->path)) {
+            VB_WARN("not deleting '%s': another disk still uses it", s->path);
+            continue;
+        }
+        if (unlink(s->path) < 0 && errno != ENOENT)
+            VB_WARN("Unable to remove snapshot image file '%s': %s", s->path, g_strerror(errno));
+        else
+            VB_INFO("deleted committed image '%s'", s->path);
+    }
+    vbDomainObjLock(vm);
+}
+
+/* The persistent disk matching @disk, if its chain shows the same images
+ * from the top down to @base (then @baseOut is its copy of base and
+ * @topParentOut its copy of topParent). */
+static vbDomainDiskDef *
+vbBlockCommitConfigDisk(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *topParent,
+                        vbStorageSource *base, vbStorageSource **topParentOut,
+                        vbStorageSource **baseOut)
+{
+    vbDomainDef *persistent = vbDomainObjGetPersistentDef(vm);
+    vbDomainDiskDef *cdisk;
+    vbStorageSource *l;
+    vbStorageSource *c;
+
+    *topParentOut = NULL;
+    *baseOut = NULL;
+    if (!persistent || !(cdisk = vbDomainDiskByName(persistent, disk->dst)))
+        return NULL;
+
+    for (l = disk->src, c = cdisk->src; l && c; l = l->backingStore, c = c->backingStore) {
+        if (!vbStorageSourceIsSameLocation(l, c))
+            return cdisk;
+        if (l == topParent)
+            *topParentOut = c;
+        if (l == base) {
+            *baseOut = c;
+            return cdisk;
+        }
+    }
+    return cdisk;
+}
+
+/* Non-active commit: topParent now backs onto base; top .. baseParent
+ * leave the chain.  QEMU already wrote the new backing name into
+ * topParent's header. */
+static void
+vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job,
+                                   vbBlockCommitNodes *n)
+{
+    vbStorageSource *ctopParent;
+    vbStorageSource *cbase;
+    vbDomainDiskDef *cdisk;
+    vbStorageSource *removed;
+
+    if (vbBlockBitmapsCommitFinish(vm, n->disk, n->top, n->base, false) < 0)
+        VB_WARN("bitmaps of '%s' not merged into '%s': %s", n->top->path, n->base->path,
+                vbGetLastErrorMessage());
+
+    cdisk = vbBlockCommitConfigDisk(vm, n->disk, n->topParent, n->base, &ctopParent, &cbase);
+
+    /* Cut top .. baseParent out of the live chain, keeping base's backing. */
+    removed = n->topParent->backingStore;
+    n->topParent->backingStore = n->base;
+    n->baseParent->backingStore = NULL;
+    g_free(n->topParent->relPath);
+    n->topParent->relPath = g_strdup(job->commit.backingFile);
+    vbBlockCommitRemoveChain(driver, vm, removed, job->commit.deleteImages);
+
+    /* The same cut in the persistent definition, when it records the chain. */
+    if (cdisk && ctopParent && cbase) {
+        vbStorageSource *cremoved = ctopParent->backingStore;
+        vbStorageSource *s;
+
+        for (s = cremoved; s && s->backingStore != cbase; s = s->backingStore)
+            ;
+        if (s) {
+            s->backingStore = NULL;
+            ctopParent->backingStore = cbase;
+            vbStorageSourceFree(cremoved);
+        }
+    } else if (cdisk && cdisk->src && cdisk->src->backingStore &&
+               vbStorageSourceIsSameLocation(cdisk->src, n->disk->src)) {
+        /* It records some other chain: forget it, the next start probes. */
+        g_clear_pointer(&cdisk->src->backingStore, vbStorageSourceFree);
+    }
+    vbStorageSourceFree(removed);
+}
+
+/* Active commit pivoted: base is the disk's image now. */
+static void
+vbBlockCommitCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job,
+                             vbBlockCommitNodes *n)
+{
+    vbStorageSource *ctopParent;
+    vbStorageSource *cbase;
+    vbDomainDiskDef *cdisk;
+    vbStorageSource *oldTop = n->disk->src;
+
+    /* While the old chain still links top down to base. */
+    if (vbBlockBitmapsCommitFinish(vm, n->disk, oldTop, n->base, true) < 0)
+        VB_WARN("bitmaps of '%s' not merged into '%s': %s", oldTop->path, n->base->path,
+                vbGetLastErrorMessage());
+
+    cdisk = vbBlockCommitConfigDisk(vm, n->disk, NULL, n->base, &ctopParent, &cbase);
+
+    n->baseParent->backingStore = NULL;
+    n->base->readonly = oldTop->readonly;
+    n->disk->src = n->base;
+    g_clear_pointer(&n->disk->mirror, vbStorageSourceFree);
+    n->disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_NONE;
+
+    if (cdisk && cbase) {
+        vbStorageSource *cold = cdisk->src;
+        vbStorageSource *s;
+
+        for (s = cold; s && s->backingStore != cbase; s = s->backingStore)
+            ;
+        if (s) {
+            s->backingStore = NULL;
+            cbase->readonly = cold->readonly;
+            cdisk->src = cbase;
+            vbStorageSourceFree(cold);
+        }
+    } else if (cdisk && vbStorageSourceIsSameLocation(cdisk->src, oldTop)) {
+        /* The definition names only the top: it now names base, and its
+         * chain is probed again at the next start. */
+        vbStorageSource *copy = vbStorageSourceCopy(n->base, false);
+
+        g_clear_pointer(&copy->nodeFormat, g_free);
+        g_clear_pointer(&copy->nodeStorage, g_free);
+        g_clear_pointer(&copy->relPath, g_free);
+        copy->id = 0;
+        copy->detected = false;
+        copy->readonly = cdisk->src->readonly;
+        vbStorageSourceFree(cdisk->src);
+        cdisk->src = copy;
+    }
+
+    vbBlockCommitRemoveChain(driver, vm, oldTop, job->commit.deleteImages);
+    vbStorageSourceFree(oldTop);
+}
+
+void
+vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+{
+    vbBlockCommitNodes n;
+
+    if (vbBlockCommitFindNodes(vm, job, &n) < 0) {
+        /* Already applied before a restart, or the chain changed under us. */
+        VB_WARN("chain of disk '%s' does not hold the images of job '%s' any more",
+                job->disk, job->name);
+        return;
+    }
+    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)
+        vbBlockCommitCompletedActive(driver, vm, job, &n);
+    else
+        vbBlockCommitCompletedIntermediate(driver, vm, job, &n);
+}
+
+void
+vbBlockCommitProcessFailed(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+{
+    vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, job->disk);
+
+    if (job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT || !disk)
+        return;
+
+    /* The chain stays as it was; the temporary bitmap of a failed pivot goes. */
+    if (vm->mon && job->commit.base) {
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+
+        if (vbMonitorBitmapRemove(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+            VB_DEBUG("removing bitmap '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
+                     vbGetLastErrorMessage());
+        vbDomainObjExitMonitor(vm, mon);
+    }
+    g_clear_pointer(&disk->mirror, vbStorageSourceFree);
+    disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_NONE;
+}

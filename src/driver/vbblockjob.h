@@ -1,0 +1,115 @@
+/*
+ * vbblockjob.h: block jobs: the state QEMU reports, and what it means for
+ * the disk
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A block job is disk state.  The monitor thread only records what QEMU
+ * said (newstate) and queues the work; a worker holding a domain job applies
+ * it (vbBlockJobUpdate): rewrites the chain and the definitions, deletes
+ * files, saves the status, queues the client events, and finally removes
+ * the job.  An API that must wait for the outcome waits on the domain's
+ * condition, without holding the domain job.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <libvirt/libvirt.h>
+
+#include "vbinternal.h"
+#include "vbdomainobj.h"
+#include "vbenum.h"
+
+typedef enum {
+    /* The public outcomes first, with the values of the events. */
+    VB_BLOCK_JOB_STATE_COMPLETED = VIR_DOMAIN_BLOCK_JOB_COMPLETED,
+    VB_BLOCK_JOB_STATE_FAILED = VIR_DOMAIN_BLOCK_JOB_FAILED,
+    VB_BLOCK_JOB_STATE_CANCELLED = VIR_DOMAIN_BLOCK_JOB_CANCELED,
+    VB_BLOCK_JOB_STATE_READY = VIR_DOMAIN_BLOCK_JOB_READY,
+    /* Ours */
+    VB_BLOCK_JOB_STATE_NEW,        /* registered; QEMU has not accepted it yet */
+    VB_BLOCK_JOB_STATE_RUNNING,
+    VB_BLOCK_JOB_STATE_CONCLUDED,  /* over in QEMU; success or failure not yet read */
+    VB_BLOCK_JOB_STATE_ABORTING,   /* cancel requested */
+    VB_BLOCK_JOB_STATE_PIVOTING,   /* job-complete issued */
+
+    VB_BLOCK_JOB_STATE_LAST
+} vbBlockJobState;
+VB_ENUM_DECL(vbBlockJobState);
+G_STATIC_ASSERT((int) VB_BLOCK_JOB_STATE_NEW == VIR_DOMAIN_BLOCK_JOB_LAST);
+
+/* Job types are libvirt's virDomainBlockJobType; the status file names them. */
+VB_ENUM_DECL(vbBlockJobType);
+
+typedef struct _vbBlockJobCommitData vbBlockJobCommitData;
+struct _vbBlockJobCommitData {
+    /* Node names: they stay valid across a daemon restart, and the chain
+     * elements are found from them. */
+    char *topParent; /* NULL for an active commit */
+    char *top;
+    char *base;
+    char *backingFile; /* written into topParent's header; NULL when active */
+    bool deleteImages;
+};
+
+struct _vbBlockJob {
+    gint refs;
+    char *name; /* QEMU's job id, "commit-vda-libvirt-3-format" */
+    virDomainBlockJobType type;
+    char *disk; /* target of the disk it belongs to */
+    vbBlockJobState state;
+    int newstate; /* vbBlockJobState recorded from QEMU, -1 when none */
+    unsigned int jobflags; /* the API's flags, kept for the status file */
+    char *errmsg;  /* QEMU's error of a failed job */
+    bool offline;  /* runs in a qemu-storage-daemon for a shut-off domain */
+
+    vbBlockJobCommitData commit;
+};
+
+vbBlockJob *vbBlockJobNew(const char *name, virDomainBlockJobType type, const char *disk);
+vbBlockJob *vbBlockJobRef(vbBlockJob *job);
+void vbBlockJobUnref(vbBlockJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbBlockJob, vbBlockJobUnref);
+
+/* Registers @job on @vm; refuses a second job on the same disk (an internal
+ * error: the API checks first, with the user-facing message). */
+int vbBlockJobRegister(vbDomainObj *vm, vbBlockJob *job);
+void vbBlockJobUnregister(vbDomainObj *vm, vbBlockJob *job);
+
+/* The job of the disk with target @dst, or NULL. */
+vbBlockJob *vbBlockJobForDisk(vbDomainObj *vm, const char *dst);
+
+/* RUNNING, READY, ABORTING or PIVOTING: the job still owns the disk. */
+bool vbBlockJobIsRunning(const vbBlockJob *job);
+
+/* QEMU accepted the command: NEW -> RUNNING, status saved. */
+void vbBlockJobStarted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+/* QEMU refused it: drops a job still NEW, status saved. */
+void vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+
+/* Monitor thread: JOB_STATUS_CHANGE for job @id; records newstate, wakes
+ * waiters, queues the update.  Caller holds vm->lock. */
+void vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
+                                  const char *status);
+
+/* Applies newstate.  Caller holds a MODIFY job on @vm (and vm->lock). */
+void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+
+/* After a daemon restart: matches the jobs of the status file with
+ * query-jobs and finishes what concluded meanwhile. Caller holds a job. */
+int vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm);
+
+/* Refuses @what ("start", "undefine") while a job runs on the shut-off
+ * domain's images (OPERATION_INVALID naming the job). */
+int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);
+
+/* QEMU went away: every job ends FAILED (events queued), chains unchanged. */
+void vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason);
+
+/* Type-specific outcome handlers, in vbblockcommit.c. */
+void vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+void vbBlockCommitProcessFailed(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+/* Whether the job's data still resolves against the disk's chain. */
+bool vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job);

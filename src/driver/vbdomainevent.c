@@ -1,0 +1,167 @@
+/*
+ * vbdomainevent.c: events for clients (lifecycle, block jobs)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vbdomainevent.h"
+#include "vblog.h"
+
+struct _vbDomainEventQueue {
+    GMutex lock;
+    GCond drained;
+    GQueue pending;
+    bool scheduled;
+    unsigned long long pushed;
+    unsigned long long dispatched;
+    GMainContext *ctx;
+    vbDomainEventDispatchFunc func;
+    void *opaque;
+};
+
+void
+vbDomainEventFree(vbDomainEvent *ev)
+{
+    if (!ev)
+        return;
+    g_free(ev->name);
+    g_free(ev->disk);
+    g_free(ev);
+}
+
+static vbDomainEvent *
+vbDomainEventNew(vbDomainEventKind kind, int eventID, const char *name,
+                 const unsigned char *uuid, int id)
+{
+    vbDomainEvent *ev = g_new0(vbDomainEvent, 1);
+
+    ev->kind = kind;
+    ev->eventID = eventID;
+    ev->name = g_strdup(name);
+    memcpy(ev->uuid, uuid, VB_UUID_BUFLEN);
+    ev->id = id;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id, int event,
+                          int detail)
+{
+    vbDomainEvent *ev =
+        vbDomainEventNew(VB_DOMAIN_EVENT_LIFECYCLE, VIR_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id);
+
+    ev->event = event;
+    ev->detail = detail;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
+                         const char *disk, int jobType, int jobStatus)
+{
+    vbDomainEventKind kind = eventID == VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2
+                                 ? VB_DOMAIN_EVENT_BLOCK_JOB_2
+                                 : VB_DOMAIN_EVENT_BLOCK_JOB;
+    vbDomainEvent *ev = vbDomainEventNew(kind, eventID, name, uuid, id);
+
+    ev->disk = g_strdup(disk);
+    ev->jobType = jobType;
+    ev->jobStatus = jobStatus;
+    return ev;
+}
+
+vbDomainEventQueue *
+vbDomainEventQueueNew(GMainContext *ctx)
+{
+    vbDomainEventQueue *queue = g_new0(vbDomainEventQueue, 1);
+
+    g_mutex_init(&queue->lock);
+    g_cond_init(&queue->drained);
+    g_queue_init(&queue->pending);
+    queue->ctx = g_main_context_ref(ctx);
+    return queue;
+}
+
+void
+vbDomainEventQueueFree(vbDomainEventQueue *queue)
+{
+    if (!queue)
+        return;
+    g_queue_clear_full(&queue->pending, (GDestroyNotify) vbDomainEventFree);
+    g_main_context_unref(queue->ctx);
+    g_cond_clear(&queue->drained);
+    g_mutex_clear(&queue->lock);
+    g_free(queue);
+}
+
+void
+vbDomainEventQueueSetDispatch(vbDomainEventQueue *queue, vbDomainEventDispatchFunc func,
+                              void *opaque)
+{
+    g_mutex_lock(&queue->lock);
+    queue->func = func;
+    queue->opaque = opaque;
+    g_mutex_unlock(&queue->lock);
+}
+
+static gboolean
+vbDomainEventQueueFlush(gpointer opaque)
+{
+    vbDomainEventQueue *queue = opaque;
+    GQueue batch = G_QUEUE_INIT;
+    vbDomainEventDispatchFunc func;
+    void *funcOpaque;
+    vbDomainEvent *ev;
+    unsigned int n;
+
+    g_mutex_lock(&queue->lock);
+    batch = queue->pending;
+    g_queue_init(&queue->pending);
+    queue->scheduled = false;
+    func = queue->func;
+    funcOpaque = queue->opaque;
+    g_mutex_unlock(&queue->lock);
+
+    n = batch.length;
+    while ((ev = g_queue_pop_head(&batch))) {
+        VB_DEBUG("dispatching event kind=%d domain=%s", ev->kind, ev->name);
+        if (func)
+            func(ev, funcOpaque);
+        vbDomainEventFree(ev);
+    }
+
+    g_mutex_lock(&queue->lock);
+    queue->dispatched += n;
+    g_cond_broadcast(&queue->drained);
+    g_mutex_unlock(&queue->lock);
+    return G_SOURCE_REMOVE;
+}
+
+void
+vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev)
+{
+    g_mutex_lock(&queue->lock);
+    g_queue_push_tail(&queue->pending, ev);
+    queue->pushed++;
+    if (!queue->scheduled) {
+        GSource *src = g_idle_source_new();
+
+        g_source_set_callback(src, vbDomainEventQueueFlush, queue, NULL);
+        g_source_attach(src, queue->ctx);
+        g_source_unref(src);
+        queue->scheduled = true;
+    }
+    g_mutex_unlock(&queue->lock);
+}
+
+void
+vbDomainEventQueueDrain(vbDomainEventQueue *queue)
+{
+    g_mutex_lock(&queue->lock);
+    while (queue->dispatched < queue->pushed)
+        g_cond_wait(&queue->drained, &queue->lock);
+    g_mutex_unlock(&queue->lock);
+}

@@ -1,0 +1,68 @@
+/*
+ * vbdomainevent.h: events for clients (lifecycle, block jobs)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Producers (the job and process code, holding a domain lock) only queue an
+ * event.  The queue is flushed from the daemon's main loop by an idle
+ * source, so no client callback ever runs under a domain lock, and events of
+ * one producer keep their order.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+#include "vbinternal.h"
+
+typedef enum {
+    VB_DOMAIN_EVENT_LIFECYCLE = 0, /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    VB_DOMAIN_EVENT_BLOCK_JOB,     /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
+    VB_DOMAIN_EVENT_BLOCK_JOB_2,   /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
+
+    VB_DOMAIN_EVENT_LAST
+} vbDomainEventKind;
+
+typedef struct _vbDomainEvent vbDomainEvent;
+struct _vbDomainEvent {
+    vbDomainEventKind kind;
+    int eventID; /* virDomainEventID */
+    char *name;
+    unsigned char uuid[VB_UUID_BUFLEN];
+    int id; /* domain id, -1 when inactive */
+
+    /* LIFECYCLE: virDomainEventType and its detail */
+    int event;
+    int detail;
+
+    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status */
+    char *disk;
+    int jobType;
+    int jobStatus;
+};
+
+void vbDomainEventFree(vbDomainEvent *ev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainEvent, vbDomainEventFree);
+
+/* Receives every event, in the main loop; takes nothing (the event is
+ * freed after the call). */
+typedef void (*vbDomainEventDispatchFunc)(const vbDomainEvent *ev, void *opaque);
+
+typedef struct _vbDomainEventQueue vbDomainEventQueue;
+
+/* The queue flushes in @ctx (the daemon's main loop). */
+vbDomainEventQueue *vbDomainEventQueueNew(GMainContext *ctx);
+void vbDomainEventQueueFree(vbDomainEventQueue *queue);
+void vbDomainEventQueueSetDispatch(vbDomainEventQueue *queue, vbDomainEventDispatchFunc func,
+                                   void *opaque);
+/* Takes @ev; callable from any thread. */
+void vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev);
+/* Waits until everything queued so far has been dispatched (tests). */
+void vbDomainEventQueueDrain(vbDomainEventQueue *queue);
+
+vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id,
+                                         int event, int detail);
+vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
+                                        int eventID, const char *disk, int jobType,
+                                        int jobStatus);

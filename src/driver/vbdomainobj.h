@@ -1,0 +1,151 @@
+/*
+ * vbdomainobj.h: domain objects, their list, and the per-domain job
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Locking, in four levels with one purpose each:
+ *   - the list locks itself;
+ *   - the domain mutex (vm->lock) guards the object's fields and is held
+ *     briefly, never across I/O or a sleep;
+ *   - the domain job serialises changes: an API that changes the domain or
+ *     talks to QEMU holds a job, and may drop the mutex (vbDomainObjEnterMonitor)
+ *     while it waits for QEMU;
+ *   - block jobs are disk state, not domain jobs: once QEMU accepted the
+ *     command the starting API ends its job, and the block job is changed
+ *     only by the event worker or by an API holding a domain job.
+ * Lookups return the object referenced and locked; vbDomainObjEndAPI()
+ * unlocks and unreferences it.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <libvirt/libvirt.h>
+
+#include "vbinternal.h"
+#include "vbdomainconf.h"
+
+typedef struct _vbMonitor vbMonitor;
+
+typedef enum {
+    VB_JOB_NONE = 0,
+    VB_JOB_QUERY,   /* reads state and queries QEMU; runs beside a MODIFY job */
+    VB_JOB_MODIFY,  /* changes the domain or its disks */
+    VB_JOB_DESTROY, /* stops the domain; waits for no query */
+
+    VB_JOB_LAST
+} vbDomainJob;
+VB_ENUM_DECL(vbDomainJob);
+
+typedef struct _vbBlockJob vbBlockJob;
+typedef struct _vbDriver vbDriver;
+
+typedef struct _vbDomainObj vbDomainObj;
+struct _vbDomainObj {
+    GMutex lock;
+    GCond cond; /* job slot changes, block job ends, domain stops */
+    gint refs;
+    vbDriver *driver; /* not referenced: outlives every domain */
+
+    /* The live definition while running, otherwise the persistent one. */
+    vbDomainDef *def;
+    /* While running: the persistent definition (NULL for a transient domain). */
+    vbDomainDef *newDef;
+    bool persistent;
+    bool removing; /* undefined while running: goes away when it stops */
+
+    virDomainState state;
+    int reason;
+    int id; /* -1 while inactive */
+    pid_t pid;
+    char *monitorPath;
+    vbMonitor *mon;
+    /* Per-domain counter for chain indexes and node names: never reused
+     * while the domain runs, so vda[N] keeps meaning the same image. */
+    unsigned int nextNodeIndex;
+
+    /* Guest-initiated shutdown seen (SHUTDOWN event), and destroy under way:
+     * they decide the reason given when QEMU goes away. */
+    bool gotShutdown;
+    bool beingDestroyed;
+    /* The virDomainPausedReason the next STOP event records (suspend API). */
+    int pausedReason;
+
+    /* The domain job */
+    vbDomainJob job;
+    unsigned long long jobStarted; /* monotonic us */
+    const char *jobOwnerAPI;
+    unsigned int queryJobs;
+
+    /* Block jobs by name */
+    GHashTable *blockjobs;
+
+    /* Worker items for this domain, run in order by one worker at a time
+     * (vbDriverQueueWork). */
+    GQueue work;
+    bool workScheduled;
+};
+
+/* --- The object --- */
+vbDomainObj *vbDomainObjNew(vbDriver *driver);
+vbDomainObj *vbDomainObjRef(vbDomainObj *vm);
+void vbDomainObjUnref(vbDomainObj *vm);
+void vbDomainObjLock(vbDomainObj *vm);
+void vbDomainObjUnlock(vbDomainObj *vm);
+/* Unlocks and unreferences *vm, then sets it to NULL. */
+void vbDomainObjEndAPI(vbDomainObj **vm);
+
+bool vbDomainObjIsActive(const vbDomainObj *vm);
+/* Reports OPERATION_INVALID "domain is not running" (VIR_FROM_DOMAIN). */
+int vbDomainObjCheckActive(const vbDomainObj *vm);
+void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);
+/* The persistent definition: newDef while running, else def. */
+vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);
+
+/* --- Jobs (the caller holds vm->lock) --- */
+/* Waits up to 30 s for the slot; OPERATION_TIMEOUT "cannot acquire state
+ * change lock ..." like libvirt.  Fails if the domain was removed. */
+int vbDomainObjBeginJobFull(vbDomainObj *vm, vbDomainJob job, const char *api);
+#define vbDomainObjBeginJob(vm, job) vbDomainObjBeginJobFull(vm, job, __func__)
+void vbDomainObjEndJob(vbDomainObj *vm, vbDomainJob job);
+
+/* Drops vm->lock while the caller talks to QEMU; the monitor stays
+ * referenced.  Returns the monitor (never NULL when the domain runs). */
+vbMonitor *vbDomainObjEnterMonitor(vbDomainObj *vm);
+/* Retakes vm->lock; -1 with OPERATION_FAILED "domain is no longer running"
+ * if QEMU went away meanwhile. */
+int vbDomainObjExitMonitor(vbDomainObj *vm, vbMonitor *mon);
+
+/* Waits on vm->cond (dropping the lock) until woken or the domain stops. */
+void vbDomainObjWait(vbDomainObj *vm);
+void vbDomainObjBroadcast(vbDomainObj *vm);
+
+/* --- The list --- */
+typedef struct _vbDomainObjList vbDomainObjList;
+
+vbDomainObjList *vbDomainObjListNew(void);
+void vbDomainObjListFree(vbDomainObjList *doms);
+
+/* Adds a domain for @def (taken on success).  With an existing domain of the
+ * same name and UUID, a persistent redefinition replaces its persistent
+ * definition (@oldDef receives the previous one); otherwise name or UUID
+ * clashes are refused with libvirt's messages.  Returns the object
+ * referenced and locked. */
+typedef enum {
+    VB_DOMAIN_OBJ_LIST_ADD_LIVE = 1 << 0,  /* a transient domain about to start */
+    VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE = 1 << 1, /* refuse if the existing one runs */
+} vbDomainObjListAddFlags;
+vbDomainObj *vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def,
+                                unsigned int flags, vbDomainDef **oldDef);
+void vbDomainObjListRemove(vbDomainObjList *doms, vbDomainObj *vm);
+
+/* Referenced and locked, or NULL reporting NO_DOMAIN with libvirt's text. */
+vbDomainObj *vbDomainObjListFindByUUID(vbDomainObjList *doms, const unsigned char *uuid,
+                                       const char *nameForError);
+vbDomainObj *vbDomainObjListFindByName(vbDomainObjList *doms, const char *name);
+vbDomainObj *vbDomainObjListFindByID(vbDomainObjList *doms, int id);
+
+/* A snapshot of the list: referenced (not locked) objects. */
+GPtrArray *vbDomainObjListCollect(vbDomainObjList *doms);

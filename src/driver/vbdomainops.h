@@ -1,0 +1,82 @@
+/*
+ * vbdomainops.h: the driver's API, one entry point per libvirt call
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each entry point does the routine only (flags, lookup, job, call,
+ * release); the work lives in functions that assume the job is held.
+ * Domains are named by the (name, uuid, id) triple a client holds, and
+ * found by UUID, as libvirt's remote driver does.
+ */
+
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "vbdriver.h"
+
+typedef struct _vbDomainHandle vbDomainHandle;
+struct _vbDomainHandle {
+    char *name;
+    unsigned char uuid[VB_UUID_BUFLEN];
+    int id;
+};
+
+void vbDomainHandleFree(vbDomainHandle *h);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainHandle, vbDomainHandleFree);
+
+vbDomainHandle *vbDomainLookupByName(vbDriver *driver, const char *name);
+vbDomainHandle *vbDomainLookupByUUID(vbDriver *driver, const unsigned char *uuid);
+vbDomainHandle *vbDomainLookupByID(vbDriver *driver, int id);
+
+/* virConnectListAllDomains; @flags are VIR_CONNECT_LIST_DOMAINS_*. */
+GPtrArray *vbConnectListAllDomains(vbDriver *driver, unsigned int flags);
+int vbConnectNumOfDomains(vbDriver *driver);
+int vbConnectNumOfDefinedDomains(vbDriver *driver);
+
+typedef struct {
+    virDomainState state;
+    unsigned long long maxMem; /* KiB */
+    unsigned long long memory; /* KiB */
+    unsigned int nrVirtCpu;
+    unsigned long long cpuTime; /* ns */
+} vbDomainInfo;
+
+int vbDomainGetInfo(vbDriver *driver, const vbDomainHandle *dom, vbDomainInfo *info);
+int vbDomainGetState(vbDriver *driver, const vbDomainHandle *dom, int *state, int *reason,
+                     unsigned int flags);
+char *vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+char *vbDomainGetOSType(vbDriver *driver, const vbDomainHandle *dom);
+int vbDomainIsActive(vbDriver *driver, const vbDomainHandle *dom);
+int vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom);
+
+vbDomainHandle *vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags);
+int vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+int vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+vbDomainHandle *vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags);
+int vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+int vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+int vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom);
+int vbDomainResume(vbDriver *driver, const vbDomainHandle *dom);
+
+/* Block jobs (vbblockcommit.c / vbblockjob.c) */
+typedef struct {
+    int type; /* virDomainBlockJobType */
+    unsigned long long bandwidth;
+    unsigned long long cur;
+    unsigned long long end;
+} vbBlockJobInfo;
+
+int vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
+                        const char *base, const char *top, unsigned long long bandwidth,
+                        unsigned int flags);
+/* 1 with @info filled, 0 when the disk has no job. */
+int vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
+                            vbBlockJobInfo *info, unsigned int flags);
+int vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
+                          unsigned int flags);
+int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
+                             unsigned long long bandwidth, unsigned int flags);
+
+/* The domain of @dom, referenced and locked (for the entry points). */
+vbDomainObj *vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom);

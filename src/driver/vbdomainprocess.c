@@ -1,0 +1,521 @@
+/*
+ * vbdomainprocess.c: starting, stopping and reconnecting QEMU processes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbblockjob.h"
+#include "vbdomainprocess.h"
+#include "vbdomainstatus.h"
+#include "vberror.h"
+#include "vbfile.h"
+#include "vblog.h"
+#include "vbmonitor.h"
+#include "vbmonitorjob.h"
+#include "vbqemucaps.h"
+#include "vbqemucommand.h"
+#include "vbqemudomainaddress.h"
+#include "vbqemuprocess.h"
+#include "vbstoragechain.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+#define VB_MONITOR_WAIT_MS (30 * 1000)
+#define VB_RECONNECT_WAIT_MS (5 * 1000)
+
+/* --- Events from QEMU (monitor thread; vm->lock taken here) --- */
+
+static void
+vbProcessEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
+{
+    vbDomainEventQueuePush(driver->events,
+                           vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
+                                                     event, detail));
+}
+
+static void
+vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
+{
+    vbMonitor *mon = data;
+    virDomainShutoffReason reason;
+    int detail;
+
+    vbDomainObjLock(vm);
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot handle the end of QEMU for domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* Destroy or a new start may have dealt with this monitor already. */
+    if (!vbDomainObjIsActive(vm) || vm->mon != mon) {
+        vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+        vbDomainObjUnlock(vm);
+        return;
+    }
+
+    if (vm->gotShutdown) {
+        reason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+        detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    } else {
+        reason = VIR_DOMAIN_SHUTOFF_CRASHED;
+        detail = VIR_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+    VB_INFO("QEMU of domain '%s' went away (%s)", vm->def->name,
+            vm->gotShutdown ? "guest shutdown" : "unexpectedly");
+    vbDomainProcessStop(driver, vm, reason);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, detail);
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (!vm->persistent)
+        vbDomainObjListRemove(driver->domains, vm);
+    vbDomainObjUnlock(vm);
+}
+
+static void
+vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
+{
+    vbDomainObj *vm = opaque;
+
+    vbDomainObjLock(vm);
+    /* A destroy in progress expects the EOF and cleans up itself. */
+    if (vm->mon == mon && !vm->beingDestroyed)
+        vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork, mon, NULL);
+    vbDomainObjUnlock(vm);
+}
+
+static void
+vbProcessShutdownWork(vbDriver *driver, vbDomainObj *vm, void *data G_GNUC_UNUSED)
+{
+    vbDomainObjLock(vm);
+    /* QEMU runs with -no-shutdown: after the guest powered off it waits for
+     * us.  on_poweroff is destroy (the only action we run): end it; the
+     * monitor's EOF then stops the domain with reason 'shutdown'. */
+    if (vbDomainObjIsActive(vm) && vm->gotShutdown) {
+        pid_t pid = vm->pid;
+
+        vbDomainObjUnlock(vm);
+        if (vbQemuProcessKill(pid, false) < 0)
+            VB_ERROR("cannot end QEMU after guest shutdown: %s", vbGetLastErrorMessage());
+        return;
+    }
+    vbDomainObjUnlock(vm);
+}
+
+static void
+vbProcessHandleShutdown(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+{
+    vm->gotShutdown = true;
+    vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                           VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+}
+
+static void
+vbProcessHandleStop(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+{
+    /* Only a running guest changes: the suspend API set the reason it wants
+     * before it asked QEMU to stop. */
+    if (vm->state != VIR_DOMAIN_RUNNING)
+        return;
+    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
+                        vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                           VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+}
+
+static void
+vbProcessHandleResume(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+{
+    if (vm->state != VIR_DOMAIN_PAUSED)
+        return;
+    vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                           VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+}
+
+static void
+vbProcessHandleJobStatusChange(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+{
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    const char *status = vbJSONValueObjectGetString(data, "status");
+
+    if (!id || !status) {
+        VB_WARN("JOB_STATUS_CHANGE without id or status");
+        return;
+    }
+    vbBlockJobHandleStatusChange(driver, vm, id, status);
+}
+
+typedef void (*vbProcessEventHandler)(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data);
+
+typedef struct {
+    const char *name;
+    vbProcessEventHandler handler;
+} vbProcessEventEntry;
+
+/* Sorted by name for bsearch; lint checks the order. */
+static const vbProcessEventEntry vbProcessEvents[] = {
+    {"JOB_STATUS_CHANGE", vbProcessHandleJobStatusChange},
+    {"RESUME", vbProcessHandleResume},
+    {"SHUTDOWN", vbProcessHandleShutdown},
+    {"STOP", vbProcessHandleStop},
+};
+
+static int
+vbProcessEventCompare(const void *key, const void *elem)
+{
+    return strcmp(key, ((const vbProcessEventEntry *) elem)->name);
+}
+
+static void
+vbProcessMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data, long long seconds,
+                      unsigned int micros, void *opaque)
+{
+    vbDomainObj *vm = opaque;
+    const vbProcessEventEntry *entry;
+
+    entry = bsearch(name, vbProcessEvents, G_N_ELEMENTS(vbProcessEvents),
+                    sizeof(vbProcessEvents[0]), vbProcessEventCompare);
+    if (!entry)
+        return;
+
+    vbDomainObjLock(vm);
+    if (vm->mon == mon && vbDomainObjIsActive(vm))
+        entry->handler(vm->driver, vm, data);
+    vbDomainObjUnlock(vm);
+}
+
+static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
+    .eofNotify = vbProcessMonitorEOF,
+    .errorNotify = vbProcessMonitorEOF,
+    .event = vbProcessMonitorEvent,
+};
+
+static int
+vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
+{
+    vbMonitor *mon;
+
+    /* The monitor keeps a reference on the domain for its callbacks, given
+     * back in vbProcessCloseMonitor once no callback can run any more. */
+    vbDomainObjRef(vm);
+    vbDomainObjUnlock(vm);
+    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs,
+                        &vbProcessMonitorCallbacks, vm);
+    vbDomainObjLock(vm);
+    if (!mon) {
+        vbDomainObjUnref(vm);
+        return -1;
+    }
+    vm->mon = mon;
+    return 0;
+}
+
+static void
+vbProcessCloseMonitor(vbDomainObj *vm)
+{
+    vbMonitor *mon = g_steal_pointer(&vm->mon);
+
+    if (!mon)
+        return;
+    /* Close waits for a callback in flight, which may want vm->lock. */
+    vbDomainObjUnlock(vm);
+    vbMonitorClose(mon);
+    vbDomainObjLock(vm);
+    vbDomainObjUnref(vm);
+}
+
+/* --- Start --- */
+
+static int
+vbProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
+{
+    size_t i;
+
+    vm->nextNodeIndex = 1;
+    for (i = 0; i < vm->def->ndisks; i++) {
+        vbDomainDiskDef *disk = vm->def->disks[i];
+
+        if (vbStorageSourceIsEmpty(disk->src))
+            continue;
+        if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+            return -1;
+        vbStorageChainAssignIndexes(disk->src, &vm->nextNodeIndex);
+    }
+    return 0;
+}
+
+static char *
+vbProcessLogPath(vbDriver *driver, const vbDomainDef *def)
+{
+    g_autofree char *name = g_strdup_printf("%s.log", def->name);
+
+    return g_build_filename(driver->cfg->logDir, name, NULL);
+}
+
+/* Puts the persistent definition back where it was before the start. */
+static void
+vbProcessRestoreDef(vbDomainObj *vm)
+{
+    if (vm->newDef) {
+        vbDomainDefFree(vm->def);
+        vm->def = g_steal_pointer(&vm->newDef);
+    }
+}
+
+int
+vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
+{
+    g_autofree char *logPath = NULL;
+    g_autofree char *monName = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(vbQemuCaps) caps = NULL;
+    g_autoptr(vbError) saved = NULL;
+    vbQemuCommandOptions opts = {0};
+    const char *emulator;
+    int logfd = -1;
+    vbMonitor *mon;
+
+    g_return_val_if_fail(!vbDomainObjIsActive(vm), -1);
+
+    /* Work on a copy: the persistent definition must not gain runtime data. */
+    if (vm->persistent) {
+        vm->newDef = g_steal_pointer(&vm->def);
+        if (!(vm->def = vbDomainDefCopy(vm->newDef, 0))) {
+            vm->def = g_steal_pointer(&vm->newDef);
+            return -1;
+        }
+    }
+    if (vbDomainDefValidate(vm->def) < 0)
+        goto error;
+
+    emulator = vm->def->emulator ? vm->def->emulator : driver->cfg->qemuBinary;
+    if (!(caps = vbQemuCapsCacheLookup(driver->cfg->cacheDir, emulator)))
+        goto error;
+    if (vbProcessPrepareDisks(driver, vm) < 0)
+        goto error;
+    if (vbQemuDomainAssignAddresses(vm->def) < 0)
+        goto error;
+
+    vm->id = vbDriverAllocDomainID(driver);
+    monName = g_strdup_printf("domain-%d.monitor", vm->id);
+    g_free(vm->monitorPath);
+    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
+    if (vbFileRemoveIfExists(vm->monitorPath) < 0)
+        goto error;
+
+    opts.emulator = emulator;
+    opts.monitorPath = vm->monitorPath;
+    opts.kvmUsable = vbQemuCapsKVMUsable();
+    if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
+        goto error;
+
+    logPath = vbProcessLogPath(driver, vm->def);
+    if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
+        goto error;
+    if (vbQemuProcessSpawn(argv, logfd, &vm->pid) < 0)
+        goto error;
+    close(g_steal_fd(&logfd));
+
+    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
+        goto error;
+    if (vbProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
+        goto error;
+
+    if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    } else {
+        int rc;
+
+        /* Running before `cont`: the RESUME event then finds nothing to do. */
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+        mon = vbDomainObjEnterMonitor(vm);
+        rc = vbMonitorCont(mon);
+        if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+            goto error;
+    }
+
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        goto error;
+    VB_INFO("domain '%s' started, QEMU pid %d", vm->def->name, (int) vm->pid);
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    if (logfd >= 0)
+        close(logfd);
+    vm->beingDestroyed = true;
+    vbProcessCloseMonitor(vm);
+    if (vm->pid > 0 && vbQemuProcessKill(vm->pid, true) < 0)
+        VB_ERROR("cannot kill QEMU of failed start: %s", vbGetLastErrorMessage());
+    vm->beingDestroyed = false;
+    vm->pid = 0;
+    vm->id = -1;
+    if (vm->monitorPath)
+        unlink(vm->monitorPath);
+    vbDriverRemoveStatus(driver, vm->def->name);
+    vbProcessRestoreDef(vm);
+    vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+/* --- Stop --- */
+
+void
+vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason)
+{
+    pid_t pid = vm->pid;
+
+    if (!vbDomainObjIsActive(vm))
+        return;
+
+    vm->beingDestroyed = true;
+    vbProcessCloseMonitor(vm);
+    if (pid > 0) {
+        vbDomainObjUnlock(vm);
+        if (vbQemuProcessKill(pid, false) < 0)
+            VB_ERROR("cannot stop QEMU of domain '%s': %s", vm->def->name,
+                     vbGetLastErrorMessage());
+        vbDomainObjLock(vm);
+    }
+    vm->beingDestroyed = false;
+
+    /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
+    g_hash_table_remove_all(vm->blockjobs);
+
+    if (vm->monitorPath)
+        unlink(vm->monitorPath);
+    g_clear_pointer(&vm->monitorPath, g_free);
+    vbDriverRemoveStatus(driver, vm->def->name);
+    vm->pid = 0;
+    vm->id = -1;
+    vm->gotShutdown = false;
+    vm->pausedReason = 0;
+    vbProcessRestoreDef(vm);
+    vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
+    vbDomainObjBroadcast(vm);
+}
+
+int
+vbDomainProcessKill(vbDomainObj *vm, bool force)
+{
+    return vbQemuProcessKill(vm->pid, force);
+}
+
+void
+vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
+{
+    vbProcessCloseMonitor(vm);
+}
+
+/* --- Reconnect --- */
+
+static int
+vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
+{
+    vbMonitor *mon;
+    bool running = false;
+    int rc;
+
+    if (!vbQemuProcessIsAlive(vm->pid)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU process %d of domain '%s' is gone"),
+                      (int) vm->pid, vm->def->name);
+        return -1;
+    }
+    if (vbProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+        return -1;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorQueryStatus(mon, &running);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    if (running && vm->state != VIR_DOMAIN_RUNNING)
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    else if (!running && vm->state == VIR_DOMAIN_RUNNING)
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+
+    if (vbBlockJobRefreshJobs(driver, vm) < 0)
+        return -1;
+    return vbDriverSaveStatus(driver, vm);
+}
+
+int
+vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
+{
+    g_autofree char *xml = NULL;
+    vbDomainObj *tmp = vbDomainObjNew(driver);
+    g_autoptr(vbDomainDef) oldDef = NULL;
+    vbDomainObj *vm = NULL;
+    vbDomainDef *def;
+    GHashTableIter iter;
+    gpointer key;
+    gpointer value;
+    int ret = -1;
+
+    if (vbFileReadAll(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
+        vbDomainStatusParse(tmp, xml) < 0) {
+        vbDomainObjUnref(tmp);
+        return -1;
+    }
+
+    /* Merge into the object the persistent definitions made, if any. */
+    def = g_steal_pointer(&tmp->def);
+    if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, VB_DOMAIN_OBJ_LIST_ADD_LIVE,
+                                  &oldDef))) {
+        vbDomainDefFree(def);
+        vbDomainObjUnref(tmp);
+        return -1;
+    }
+    if (oldDef)
+        vm->newDef = g_steal_pointer(&oldDef);
+    vm->persistent = vm->newDef != NULL;
+    vm->state = tmp->state;
+    vm->reason = tmp->reason;
+    vm->pid = tmp->pid;
+    vm->id = tmp->id;
+    vm->monitorPath = g_steal_pointer(&tmp->monitorPath);
+    vm->nextNodeIndex = tmp->nextNodeIndex;
+    vm->gotShutdown = tmp->gotShutdown;
+    g_hash_table_iter_init(&iter, tmp->blockjobs);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        g_hash_table_iter_steal(&iter);
+        g_hash_table_insert(vm->blockjobs, key, value);
+    }
+    vbDomainObjUnref(tmp);
+
+    /* IDs handed out from now on must not clash with running domains. */
+    while (g_atomic_int_get(&driver->nextDomainID) <= vm->id)
+        g_atomic_int_inc(&driver->nextDomainID);
+
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbProcessReconnect(driver, vm) < 0) {
+        VB_WARN("domain '%s' could not be taken back: %s", vm->def->name,
+                vbGetLastErrorMessage());
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+        if (!vm->persistent)
+            vbDomainObjListRemove(driver->domains, vm);
+        ret = 0;
+        goto cleanup;
+    }
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    VB_INFO("reconnected to domain '%s' (QEMU pid %d)", vm->def->name, (int) vm->pid);
+    ret = 0;
+
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}

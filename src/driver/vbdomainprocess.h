@@ -1,0 +1,38 @@
+/*
+ * vbdomainprocess.h: starting, stopping and reconnecting QEMU processes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * All functions here expect the caller to hold vm->lock and a domain job
+ * (MODIFY to start, DESTROY or MODIFY to stop), except where noted.
+ */
+
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "vbdriver.h"
+
+typedef enum {
+    VB_DOMAIN_PROCESS_START_PAUSED = 1 << 0,
+} vbDomainProcessStartFlags;
+
+/* Probes the chains, builds the command line, starts QEMU, connects the
+ * monitor and lets the guest run unless paused.  On failure nothing stays
+ * behind: no process, no status file, the definition as it was. */
+int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
+
+/* Kills QEMU (if still there), releases what the domain held and makes it
+ * inactive with @reason.  Block jobs are dropped without events, as libvirt
+ * does.  The caller emits the lifecycle event. */
+void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
+
+/* SIGTERM, then SIGKILL after a grace period; 0 once the process is gone. */
+int vbDomainProcessKill(vbDomainObj *vm, bool force);
+
+/* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
+void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
+
+/* Daemon start: loads a status file and takes the QEMU back, or marks the
+ * domain shut off if its QEMU is gone.  Takes no lock (nothing runs yet). */
+int vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath);

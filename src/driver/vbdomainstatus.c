@@ -1,0 +1,232 @@
+/*
+ * vbdomainstatus.c: the status file of a running domain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "vbinternal.h"
+#include "vbblockjob.h"
+#include "vbdomainstatus.h"
+#include "vberror.h"
+#include "vblog.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+VB_ENUM_DECL(vbDomainStateName);
+VB_ENUM_IMPL(vbDomainStateName, VIR_DOMAIN_LAST, "nostate", "running", "blocked", "paused",
+             "shutdown", "shutoff", "crashed", "pmsuspended");
+
+static void
+vbDomainStatusFormatJob(GString *buf, const vbBlockJob *job)
+{
+    g_autofree char *errmsg = NULL;
+
+    g_string_append_printf(buf, "  <blockjob name='%s' type='%s' state='%s'", job->name,
+                           vbBlockJobTypeTypeToString(job->type),
+                           vbBlockJobStateTypeToString(job->state));
+    if (job->newstate >= 0)
+        g_string_append_printf(buf, " newstate='%s'", vbBlockJobStateTypeToString(job->newstate));
+    g_string_append_printf(buf, " jobflags='0x%x'", job->jobflags);
+    if (job->offline)
+        g_string_append(buf, " offline='yes'");
+    g_string_append(buf, ">\n");
+    g_string_append_printf(buf, "    <disk dst='%s'/>\n", job->disk);
+    if (job->commit.topParent)
+        g_string_append_printf(buf, "    <topparent node='%s'/>\n", job->commit.topParent);
+    if (job->commit.top)
+        g_string_append_printf(buf, "    <top node='%s'/>\n", job->commit.top);
+    if (job->commit.base)
+        g_string_append_printf(buf, "    <base node='%s'/>\n", job->commit.base);
+    if (job->commit.backingFile) {
+        g_autofree char *backing = g_markup_escape_text(job->commit.backingFile, -1);
+
+        g_string_append_printf(buf, "    <backingFile>%s</backingFile>\n", backing);
+    }
+    if (job->commit.deleteImages)
+        g_string_append(buf, "    <deleteCommittedImages/>\n");
+    if (job->errmsg) {
+        errmsg = g_markup_escape_text(job->errmsg, -1);
+        g_string_append_printf(buf, "    <errmsg>%s</errmsg>\n", errmsg);
+    }
+    g_string_append(buf, "  </blockjob>\n");
+}
+
+char *
+vbDomainStatusFormat(vbDomainObj *vm)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(GList) names = NULL;
+    g_autofree char *monitor = NULL;
+    GList *n;
+
+    monitor = g_markup_escape_text(vm->monitorPath ? vm->monitorPath : "", -1);
+    g_string_append_printf(buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s>\n",
+                           vbDomainStateNameTypeToString(vm->state), vm->reason,
+                           (long long) vm->pid, vm->id,
+                           vm->persistent ? " persistent='yes'" : "");
+    g_string_append_printf(buf, "  <monitor path='%s'/>\n", monitor);
+    g_string_append_printf(buf, "  <nodeindex next='%u'/>\n", vm->nextNodeIndex);
+    if (vm->gotShutdown)
+        g_string_append(buf, "  <gotShutdown/>\n");
+
+    /* Sorted, so the file does not change with hash order. */
+    names = g_list_sort(g_hash_table_get_keys(vm->blockjobs), (GCompareFunc) strcmp);
+    g_string_append(buf, "  <blockjobs>\n");
+    for (n = names; n; n = n->next)
+        vbDomainStatusFormatJob(buf, g_hash_table_lookup(vm->blockjobs, n->data));
+    g_string_append(buf, "  </blockjobs>\n");
+
+    if (vbDomainDefFormatBuf(buf, vm->def, VB_DOMAIN_DEF_FORMAT_STATUS, 2) < 0)
+        return NULL;
+    g_string_append(buf, "</domstatus>\n");
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+static char *
+vbStatusProp(xmlNodePtr node, const char *name)
+{
+    xmlChar *val = xmlGetProp(node, (const xmlChar *) name);
+    char *ret = g_strdup((const char *) val);
+
+    xmlFree(val);
+    return ret;
+}
+
+static xmlNodePtr
+vbStatusChild(xmlNodePtr node, const char *name)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && strcmp((const char *) cur->name, name) == 0)
+            return cur;
+    }
+    return NULL;
+}
+
+static char *
+vbStatusChildProp(xmlNodePtr node, const char *child, const char *name)
+{
+    xmlNodePtr c = vbStatusChild(node, child);
+
+    return c ? vbStatusProp(c, name) : NULL;
+}
+
+static vbBlockJob *
+vbDomainStatusParseJob(xmlNodePtr node)
+{
+    g_autofree char *name = vbStatusProp(node, "name");
+    g_autofree char *type = vbStatusProp(node, "type");
+    g_autofree char *state = vbStatusProp(node, "state");
+    g_autofree char *newstate = vbStatusProp(node, "newstate");
+    g_autofree char *flags = vbStatusProp(node, "jobflags");
+    g_autofree char *offline = vbStatusProp(node, "offline");
+    g_autofree char *disk = vbStatusChildProp(node, "disk", "dst");
+    g_autoptr(vbBlockJob) job = NULL;
+    xmlNodePtr errnode;
+    int t;
+    int s;
+
+    if (!name || !disk || (t = vbBlockJobTypeTypeFromString(type)) <= 0 ||
+        (s = vbBlockJobStateTypeFromString(state)) < 0) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("malformed block job '%s' in status file"),
+                      NULLSTR(name));
+        return NULL;
+    }
+    job = vbBlockJobNew(name, t, disk);
+    job->state = s;
+    job->newstate = newstate ? vbBlockJobStateTypeFromString(newstate) : -1;
+    job->jobflags = flags ? strtoul(flags, NULL, 16) : 0;
+    job->offline = g_strcmp0(offline, "yes") == 0;
+    job->commit.topParent = vbStatusChildProp(node, "topparent", "node");
+    job->commit.top = vbStatusChildProp(node, "top", "node");
+    job->commit.base = vbStatusChildProp(node, "base", "node");
+    job->commit.deleteImages = vbStatusChild(node, "deleteCommittedImages") != NULL;
+    if ((errnode = vbStatusChild(node, "backingFile"))) {
+        xmlChar *txt = xmlNodeGetContent(errnode);
+        job->commit.backingFile = g_strdup((const char *) txt);
+        xmlFree(txt);
+    }
+    if ((errnode = vbStatusChild(node, "errmsg"))) {
+        xmlChar *txt = xmlNodeGetContent(errnode);
+        job->errmsg = g_strdup((const char *) txt);
+        xmlFree(txt);
+    }
+    return g_steal_pointer(&job);
+}
+
+int
+vbDomainStatusParse(vbDomainObj *vm, const char *xml)
+{
+    g_autofree char *state = NULL;
+    g_autofree char *reason = NULL;
+    g_autofree char *pid = NULL;
+    g_autofree char *id = NULL;
+    g_autofree char *persistent = NULL;
+    g_autofree char *next = NULL;
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    xmlNodePtr node;
+    int ret = -1;
+    int s;
+
+    /* Our own file, but read as carefully as a user's document. */
+    doc = xmlReadMemory(xml, strlen(xml), "domstatus.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
+        strcmp((const char *) root->name, "domstatus") != 0) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
+        goto cleanup;
+    }
+
+    state = vbStatusProp(root, "state");
+    reason = vbStatusProp(root, "reason");
+    pid = vbStatusProp(root, "pid");
+    id = vbStatusProp(root, "id");
+    persistent = vbStatusProp(root, "persistent");
+    if ((s = vbDomainStateNameTypeFromString(state)) < 0 || !pid || !id) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
+        goto cleanup;
+    }
+    if (!(node = vbStatusChild(root, "domain"))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("domain status file has no domain definition"));
+        goto cleanup;
+    }
+    if (!(vm->def = vbDomainDefParseNode(doc, node, VB_DOMAIN_DEF_PARSE_STATUS)))
+        goto cleanup;
+
+    vm->state = s;
+    vm->reason = reason ? atoi(reason) : 0;
+    vm->pid = strtoll(pid, NULL, 10);
+    vm->id = atoi(id);
+    vm->persistent = g_strcmp0(persistent, "yes") == 0;
+    vm->monitorPath = vbStatusChildProp(root, "monitor", "path");
+    next = vbStatusChildProp(root, "nodeindex", "next");
+    vm->nextNodeIndex = next ? strtoul(next, NULL, 10) : 0;
+    vm->gotShutdown = vbStatusChild(root, "gotShutdown") != NULL;
+
+    if ((node = vbStatusChild(root, "blockjobs"))) {
+        xmlNodePtr cur;
+
+        for (cur = node->children; cur; cur = cur->next) {
+            g_autoptr(vbBlockJob) job = NULL;
+
+            if (cur->type != XML_ELEMENT_NODE || strcmp((const char *) cur->name, "blockjob"))
+                continue;
+            if (!(job = vbDomainStatusParseJob(cur)))
+                goto cleanup;
+            if (vbBlockJobRegister(vm, job) < 0)
+                goto cleanup;
+        }
+    }
+    ret = 0;
+
+cleanup:
+    xmlFreeDoc(doc);
+    return ret;
+}

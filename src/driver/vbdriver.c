@@ -1,0 +1,329 @@
+/*
+ * vbdriver.c: the QEMU driver: its directories, threads and domains
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbdriver.h"
+#include "vbdomainprocess.h"
+#include "vbdomainstatus.h"
+#include "vberror.h"
+#include "vbfile.h"
+#include "vblog.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+#define VB_DRIVER_WORKERS 4
+#define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
+#define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
+
+void
+vbDriverConfigFree(vbDriverConfig *cfg)
+{
+    if (!cfg)
+        return;
+    g_free(cfg->root);
+    g_free(cfg->configDir);
+    g_free(cfg->stateDir);
+    g_free(cfg->logDir);
+    g_free(cfg->cacheDir);
+    g_free(cfg->runDir);
+    g_free(cfg->socketPath);
+    g_free(cfg->socketPathRO);
+    g_free(cfg->qemuBinary);
+    g_free(cfg->storageDaemonBinary);
+    g_free(cfg);
+}
+
+vbDriverConfig *
+vbDriverConfigNew(bool privileged, const char *root)
+{
+    g_autoptr(vbDriverConfig) cfg = g_new0(vbDriverConfig, 1);
+    const char *env;
+
+    cfg->privileged = privileged;
+    if (root) {
+        cfg->root = g_canonicalize_filename(root, NULL);
+        cfg->configDir = g_build_filename(cfg->root, "config", NULL);
+        cfg->runDir = g_build_filename(cfg->root, "run", NULL);
+        cfg->stateDir = g_build_filename(cfg->root, "run", "qemu", NULL);
+        cfg->logDir = g_build_filename(cfg->root, "log", NULL);
+        cfg->cacheDir = g_build_filename(cfg->root, "cache", NULL);
+    } else if (privileged) {
+        cfg->configDir = g_strdup(VB_SYSCONFDIR "/virtblockd/qemu");
+        cfg->runDir = g_strdup(VB_RUNSTATEDIR "/virtblockd");
+        cfg->stateDir = g_strdup(VB_RUNSTATEDIR "/virtblockd/qemu");
+        cfg->logDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/log");
+        cfg->cacheDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/cache");
+    } else {
+        cfg->configDir = g_build_filename(g_get_user_config_dir(), "virtblockd", "qemu", NULL);
+        cfg->runDir = g_build_filename(g_get_user_runtime_dir(), "virtblockd", NULL);
+        cfg->stateDir = g_build_filename(cfg->runDir, "qemu", NULL);
+        cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
+        cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
+    }
+    cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
+    cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);
+
+    /* Tests and packagers may point at other binaries. */
+    env = g_getenv("VIRTBLOCKD_QEMU");
+    cfg->qemuBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU);
+    env = g_getenv("VIRTBLOCKD_QEMU_STORAGE_DAEMON");
+    cfg->storageDaemonBinary = g_strdup(env && *env ? env : VB_DEFAULT_QSD);
+    return g_steal_pointer(&cfg);
+}
+
+static gpointer
+vbDriverMonitorThread(gpointer opaque)
+{
+    vbDriver *driver = opaque;
+
+    g_main_context_push_thread_default(driver->monitorCtx);
+    g_main_loop_run(driver->monitorLoop);
+    g_main_context_pop_thread_default(driver->monitorCtx);
+    return NULL;
+}
+
+typedef struct {
+    vbDriverWorkFunc func;
+    void *data;
+    GDestroyNotify freeData;
+} vbDriverWork;
+
+static void
+vbDriverWorkFree(vbDriverWork *work)
+{
+    if (work->freeData)
+        work->freeData(work->data);
+    g_free(work);
+}
+
+/* Runs every item queued for one domain, in order.  Only one worker runs a
+ * given domain's items at a time, so events keep QEMU's order. */
+static void
+vbDriverWorker(gpointer data, gpointer opaque)
+{
+    vbDomainObj *vm = data;
+    vbDriver *driver = opaque;
+
+    for (;;) {
+        vbDriverWork *work;
+
+        vbDomainObjLock(vm);
+        if (!(work = g_queue_pop_head(&vm->work))) {
+            vm->workScheduled = false;
+            vbDomainObjUnlock(vm);
+            break;
+        }
+        vbDomainObjUnlock(vm);
+
+        work->func(driver, vm, work->data);
+        vbDriverWorkFree(work);
+    }
+    vbDomainObjUnref(vm);
+}
+
+void
+vbDriverQueueWork(vbDriver *driver, vbDomainObj *vm, vbDriverWorkFunc func, void *data,
+                  GDestroyNotify freeData)
+{
+    vbDriverWork *work = g_new0(vbDriverWork, 1);
+    bool schedule;
+
+    work->func = func;
+    work->data = data;
+    work->freeData = freeData;
+
+    g_queue_push_tail(&vm->work, work);
+    schedule = !vm->workScheduled;
+    vm->workScheduled = true;
+    if (schedule)
+        g_thread_pool_push(driver->workers, vbDomainObjRef(vm), NULL);
+}
+
+vbDriver *
+vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
+{
+    vbDriver *driver = g_new0(vbDriver, 1);
+    const char *dirs[] = {cfg->configDir, cfg->stateDir, cfg->logDir, cfg->cacheDir,
+                          cfg->runDir};
+    size_t i;
+
+    driver->cfg = cfg;
+    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (vbFileMakePath(dirs[i], 0700) < 0) {
+            driver->cfg = NULL;
+            g_free(driver);
+            return NULL;
+        }
+    }
+
+    driver->domains = vbDomainObjListNew();
+    driver->events = vbDomainEventQueueNew(mainCtx);
+    driver->nextDomainID = 1;
+    driver->monitorCtx = g_main_context_new();
+    driver->monitorLoop = g_main_loop_new(driver->monitorCtx, FALSE);
+    driver->monitorThread = g_thread_new("vb-monitor", vbDriverMonitorThread, driver);
+    driver->workers = g_thread_pool_new(vbDriverWorker, driver, VB_DRIVER_WORKERS, FALSE, NULL);
+    return driver;
+}
+
+static void
+vbDriverCloseMonitors(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        vbDomainProcessDetach(driver, vm);
+        vbDomainObjUnlock(vm);
+    }
+}
+
+void
+vbDriverFree(vbDriver *driver)
+{
+    if (!driver)
+        return;
+    driver->shuttingDown = true;
+
+    /* Running domains keep running: only our side of each monitor closes,
+     * and the status files stay for the next start to reconnect. */
+    g_thread_pool_free(driver->workers, FALSE, TRUE);
+    vbDriverCloseMonitors(driver);
+    g_main_loop_quit(driver->monitorLoop);
+    g_thread_join(driver->monitorThread);
+    g_main_loop_unref(driver->monitorLoop);
+    g_main_context_unref(driver->monitorCtx);
+
+    vbDomainObjListFree(driver->domains);
+    vbDomainEventQueueFree(driver->events);
+    vbDriverConfigFree(driver->cfg);
+    g_free(driver);
+}
+
+int
+vbDriverAllocDomainID(vbDriver *driver)
+{
+    return g_atomic_int_add(&driver->nextDomainID, 1);
+}
+
+char *
+vbDriverConfigFile(vbDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(driver->cfg->configDir, file, NULL);
+}
+
+char *
+vbDriverStatusFile(vbDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(driver->cfg->stateDir, file, NULL);
+}
+
+int
+vbDriverSaveConfig(vbDriver *driver, vbDomainObj *vm)
+{
+    vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!def)
+        return 0;
+    if (!(xml = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    path = vbDriverConfigFile(driver, def->name);
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600);
+}
+
+int
+vbDriverSaveStatus(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!vbDomainObjIsActive(vm))
+        return 0;
+    if (!(xml = vbDomainStatusFormat(vm)))
+        return -1;
+    path = vbDriverStatusFile(driver, vm->def->name);
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600);
+}
+
+int
+vbDriverRemoveConfig(vbDriver *driver, const char *name)
+{
+    g_autofree char *path = vbDriverConfigFile(driver, name);
+
+    return vbFileRemoveIfExists(path);
+}
+
+int
+vbDriverRemoveStatus(vbDriver *driver, const char *name)
+{
+    g_autofree char *path = vbDriverStatusFile(driver, name);
+
+    return vbFileRemoveIfExists(path);
+}
+
+static void
+vbDriverLoadConfigs(vbDriver *driver)
+{
+    g_autoptr(GDir) dir = g_dir_open(driver->cfg->configDir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        g_autoptr(vbDomainDef) def = NULL;
+        vbDomainObj *vm;
+
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        path = g_build_filename(driver->cfg->configDir, name, NULL);
+        /* No validation on reload: a stricter check must never make an
+         * existing domain vanish. */
+        if (!(def = vbDomainDefParseFile(path, VB_DOMAIN_DEF_PARSE_INACTIVE))) {
+            VB_ERROR("cannot load domain definition '%s': %s", path, vbGetLastErrorMessage());
+            continue;
+        }
+        if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, 0, NULL))) {
+            VB_ERROR("cannot load domain definition '%s': %s", path, vbGetLastErrorMessage());
+            continue;
+        }
+        vm->persistent = true;
+        vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        vbDomainObjEndAPI(&vm);
+    }
+}
+
+int
+vbDriverLoadDomains(vbDriver *driver)
+{
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+
+    vbDriverLoadConfigs(driver);
+
+    dir = g_dir_open(driver->cfg->stateDir, 0, NULL);
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        path = g_build_filename(driver->cfg->stateDir, name, NULL);
+        if (vbDomainProcessReconnectFromStatus(driver, path) < 0)
+            VB_ERROR("cannot reconnect domain from '%s': %s", path, vbGetLastErrorMessage());
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * vbqemubitmap.h: which dirty bitmaps a commit must carry into base
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pure functions of QEMU's query-named-block-nodes reply, so that the
+ * actions for a given chain can be pinned by golden tests.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+
+#include "vbjson.h"
+
+/* Transient bitmap added on base at pivot time; guest writes between
+ * job-complete and the merge land in it. */
+#define VB_BLOCK_TMP_ACTIVEWRITE_BITMAP "libvirt-tmp-activewrite"
+
+/**
+ * vbQemuBitmapCommitActions:
+ * @nodes: the reply of query-named-block-nodes (flat)
+ * @chain: format node names of the disk's chain from the commit's top down
+ *         to the bottom of the chain, NULL-terminated
+ * @base: the commit's base node (one of @chain, below its first element)
+ * @active: an active commit (adds the temporary bitmap as a source and
+ *          removes it at the end)
+ * @actions: set to a JSON array of `transaction` actions, or NULL when
+ *           there is nothing to do
+ *
+ * For every bitmap of the top image whose chain is valid (present from top
+ * downwards without a gap, every copy persistent, recording and
+ * consistent): add it to base when missing (persistent, recording, same
+ * granularity), then merge into base's copy the same-named bitmap of every
+ * image from top down to, not including, base.  Invalid chains are skipped.
+ * Bitmaps are handled in name order.  Returns 0, or -1 with an error for a
+ * reply that is not what QEMU sends.
+ */
+int vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain,
+                              const char *base, bool active, vbJSONValue **actions);
+
+/**
+ * vbQemuBitmapSnapshotActions:
+ * For a new overlay @overlay on top of @active: one recording, persistent
+ * bitmap of the same name and granularity for every bitmap of @active that
+ * is recording and consistent.  @actions as above.
+ */
+int vbQemuBitmapSnapshotActions(const vbJSONValue *nodes, const char *active,
+                                const char *overlay, vbJSONValue **actions);

@@ -1,0 +1,34 @@
+/*
+ * vbqemuprocess.h: QEMU (and qemu-storage-daemon) processes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Starts @argv in a session of its own, detached from the daemon (it is not
+ * our child, so it outlives a daemon restart and needs no reaping), with
+ * stdin on /dev/null and stdout/stderr appended to @logfd. */
+int vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid);
+
+/* Waits until @path accepts connections, giving up when @pid exits or after
+ * @timeoutMs.  On failure the error quotes the end of @logPath, where QEMU
+ * says why it stopped. */
+int vbQemuProcessWaitForMonitor(pid_t pid, const char *path, const char *logPath,
+                                unsigned int timeoutMs);
+
+bool vbQemuProcessIsAlive(pid_t pid);
+
+/* SIGTERM, then after 10 s (at once with @force) SIGKILL; 0 once gone,
+ * -1 with the error reported if it survives SIGKILL. */
+int vbQemuProcessKill(pid_t pid, bool force);
+
+/* The last @maxlen bytes of a log, for error messages (never NULL). */
+char *vbQemuProcessLogTail(const char *logPath, size_t maxlen);
+
+/* Opens the log for appending and writes a line saying who starts what. */
+int vbQemuProcessLogOpen(const char *logPath, char *const *argv);

@@ -1,0 +1,537 @@
+/*
+ * vbrpcdispatch.c: remote procedures of the domain API, and driver events
+ * on the wire
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One small handler per procedure: convert the wire arguments, call the
+ * driver entry point, convert the result.  No logic lives here; the
+ * read-only check is the server's (from the procedure table).
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vbdomainops.h"
+#include "vberror.h"
+#include "vbrpcdispatch.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_RPC
+
+static vbDriver *
+vbDispatchDriver(vbRPCClient *client)
+{
+    return vbRPCServerGetOpaque(vbRPCClientGetServer(client));
+}
+
+static void
+vbDispatchHandle(const vbRemoteDomain *rdom, vbDomainHandle *h)
+{
+    h->name = rdom->name;
+    memcpy(h->uuid, rdom->uuid, VB_UUID_BUFLEN);
+    h->id = rdom->id;
+}
+
+static void
+vbDispatchRemoteDomain(const vbDomainHandle *h, vbRemoteDomain *rdom)
+{
+    rdom->name = g_strdup(h->name);
+    memcpy(rdom->uuid, h->uuid, VB_UUID_BUFLEN);
+    rdom->id = h->id;
+}
+
+/* Declares `dom`, the driver's handle for the args' domain. */
+#define VB_DISPATCH_DOM(argsdom) \
+    vbDomainHandle dom; \
+    vbDispatchHandle(&(argsdom), &dom)
+
+static int
+vbDispatchReturnDomain(vbDomainHandle *h, vbRemoteDomainRet *ret)
+{
+    g_autoptr(vbDomainHandle) owned = h;
+
+    if (!owned)
+        return -1;
+    vbDispatchRemoteDomain(owned, &ret->dom);
+    return 0;
+}
+
+/* --- Lookups and lists --- */
+
+static int
+vbDispatchLookupByID(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainLookupByIDArgs *args = a;
+
+    return vbDispatchReturnDomain(vbDomainLookupByID(vbDispatchDriver(client), args->id), r);
+}
+
+static int
+vbDispatchLookupByName(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainLookupByNameArgs *args = a;
+
+    return vbDispatchReturnDomain(vbDomainLookupByName(vbDispatchDriver(client), args->name), r);
+}
+
+static int
+vbDispatchLookupByUUID(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainLookupByUUIDArgs *args = a;
+
+    return vbDispatchReturnDomain(vbDomainLookupByUUID(vbDispatchDriver(client), args->uuid), r);
+}
+
+static int
+vbDispatchListAllDomains(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteConnectListAllDomainsArgs *args = a;
+    vbRemoteConnectListAllDomainsRet *ret = r;
+    g_autoptr(GPtrArray) doms = NULL;
+    size_t i;
+
+    if (!(doms = vbConnectListAllDomains(vbDispatchDriver(client), args->flags)))
+        return -1;
+    if (doms->len > VB_REMOTE_DOMAIN_LIST_MAX) {
+        vbReportError(VIR_ERR_RPC, _("too many domains '%u' for limit '%d'"), doms->len,
+                      VB_REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    ret->ret = doms->len;
+    if (!args->needResults)
+        return 0;
+    ret->domains = g_new0(vbRemoteDomain, doms->len);
+    ret->ndomains = doms->len;
+    for (i = 0; i < doms->len; i++)
+        vbDispatchRemoteDomain(g_ptr_array_index(doms, i), &ret->domains[i]);
+    return 0;
+}
+
+static int
+vbDispatchListDomains(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteConnectListDomainsArgs *args = a;
+    vbRemoteConnectListDomainsRet *ret = r;
+    g_autoptr(GPtrArray) doms = NULL;
+    size_t i;
+
+    if (args->maxids < 0 || args->maxids > VB_REMOTE_DOMAIN_LIST_MAX) {
+        vbReportError(VIR_ERR_RPC, "%s", _("maxids > REMOTE_DOMAIN_LIST_MAX"));
+        return -1;
+    }
+    doms = vbConnectListAllDomains(vbDispatchDriver(client), VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    ret->nids = MIN(doms->len, (size_t) args->maxids);
+    ret->ids = g_new0(int, ret->nids + 1);
+    for (i = 0; i < ret->nids; i++)
+        ret->ids[i] = ((vbDomainHandle *) g_ptr_array_index(doms, i))->id;
+    return 0;
+}
+
+static int
+vbDispatchListDefinedDomains(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteConnectListDefinedDomainsArgs *args = a;
+    vbRemoteConnectListDefinedDomainsRet *ret = r;
+    g_autoptr(GPtrArray) doms = NULL;
+    size_t i;
+
+    if (args->maxnames < 0 || args->maxnames > VB_REMOTE_DOMAIN_LIST_MAX) {
+        vbReportError(VIR_ERR_RPC, "%s", _("maxnames > REMOTE_DOMAIN_LIST_MAX"));
+        return -1;
+    }
+    doms = vbConnectListAllDomains(vbDispatchDriver(client), VIR_CONNECT_LIST_DOMAINS_INACTIVE);
+    ret->nnames = MIN(doms->len, (size_t) args->maxnames);
+    ret->names = g_new0(char *, ret->nnames + 1);
+    for (i = 0; i < ret->nnames; i++)
+        ret->names[i] = g_strdup(((vbDomainHandle *) g_ptr_array_index(doms, i))->name);
+    return 0;
+}
+
+static int
+vbDispatchNumOfDomains(vbRPCClient *client, const void *a, void *r)
+{
+    ((vbRemoteNumRet *) r)->num = vbConnectNumOfDomains(vbDispatchDriver(client));
+    return 0;
+}
+
+static int
+vbDispatchNumOfDefinedDomains(vbRPCClient *client, const void *a, void *r)
+{
+    ((vbRemoteNumRet *) r)->num = vbConnectNumOfDefinedDomains(vbDispatchDriver(client));
+    return 0;
+}
+
+/* --- Queries --- */
+
+static int
+vbDispatchGetInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetInfoArgs *args = a;
+    vbRemoteDomainGetInfoRet *ret = r;
+    vbDomainInfo info;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainGetInfo(vbDispatchDriver(client), &dom, &info) < 0)
+        return -1;
+    ret->state = info.state;
+    ret->maxMem = info.maxMem;
+    ret->memory = info.memory;
+    ret->nrVirtCpu = info.nrVirtCpu;
+    ret->cpuTime = info.cpuTime;
+    return 0;
+}
+
+static int
+vbDispatchGetState(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetStateArgs *args = a;
+    vbRemoteDomainGetStateRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainGetState(vbDispatchDriver(client), &dom, &ret->state, &ret->reason,
+                            args->flags);
+}
+
+static int
+vbDispatchGetXMLDesc(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetXMLDescArgs *args = a;
+    vbRemoteStringRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (!(ret->str = vbDomainGetXMLDesc(vbDispatchDriver(client), &dom, args->flags)))
+        return -1;
+    return 0;
+}
+
+static int
+vbDispatchGetOSType(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    vbRemoteStringRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (!(ret->str = vbDomainGetOSType(vbDispatchDriver(client), &dom)))
+        return -1;
+    return 0;
+}
+
+static int
+vbDispatchIsActive(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return (((vbRemoteNumRet *) r)->num = vbDomainIsActive(vbDispatchDriver(client), &dom)) < 0
+               ? -1
+               : 0;
+}
+
+static int
+vbDispatchIsPersistent(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return (((vbRemoteNumRet *) r)->num = vbDomainIsPersistent(vbDispatchDriver(client), &dom)) <
+                   0
+               ? -1
+               : 0;
+}
+
+/* Autostart and managed save do not exist here: answered as "no" for the
+ * domain, after checking that the domain exists. */
+static int
+vbDispatchAnswerNo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainIsActive(vbDispatchDriver(client), &dom) < 0)
+        return -1;
+    ((vbRemoteNumRet *) r)->num = 0;
+    return 0;
+}
+
+static int
+vbDispatchGetMessages(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetMessagesArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    /* No taint or deprecation messages are recorded. */
+    return vbDomainIsActive(vbDispatchDriver(client), &dom) < 0 ? -1 : 0;
+}
+
+/* --- Define, start, stop --- */
+
+static int
+vbDispatchDefineXML(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainDefineXMLArgs *args = a;
+
+    return vbDispatchReturnDomain(vbDomainDefineXML(vbDispatchDriver(client), args->xml, 0), r);
+}
+
+static int
+vbDispatchDefineXMLFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainDefineXMLFlagsArgs *args = a;
+
+    return vbDispatchReturnDomain(
+        vbDomainDefineXML(vbDispatchDriver(client), args->xml, args->flags), r);
+}
+
+static int
+vbDispatchCreateXML(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainCreateXMLArgs *args = a;
+
+    return vbDispatchReturnDomain(
+        vbDomainCreateXML(vbDispatchDriver(client), args->xml, args->flags), r);
+}
+
+static int
+vbDispatchUndefine(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainUndefine(vbDispatchDriver(client), &dom, 0);
+}
+
+static int
+vbDispatchUndefineFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainUndefine(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
+vbDispatchCreate(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainCreate(vbDispatchDriver(client), &dom, 0);
+}
+
+static int
+vbDispatchCreateWithFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    vbDriver *driver = vbDispatchDriver(client);
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainCreate(driver, &dom, args->flags) < 0)
+        return -1;
+    /* The client learns the new id from the reply. */
+    return vbDispatchReturnDomain(vbDomainLookupByUUID(driver, dom.uuid), r);
+}
+
+static int
+vbDispatchDestroy(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainDestroy(vbDispatchDriver(client), &dom, 0);
+}
+
+static int
+vbDispatchDestroyFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainDestroy(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
+vbDispatchShutdown(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainShutdown(vbDispatchDriver(client), &dom, 0);
+}
+
+static int
+vbDispatchShutdownFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainShutdown(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
+vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSuspend(vbDispatchDriver(client), &dom);
+}
+
+static int
+vbDispatchResume(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainResume(vbDispatchDriver(client), &dom);
+}
+
+/* --- Block jobs --- */
+
+static int
+vbDispatchBlockCommit(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainBlockCommitArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainBlockCommit(vbDispatchDriver(client), &dom, args->disk, args->base, args->top,
+                               args->bandwidth, args->flags);
+}
+
+static int
+vbDispatchGetBlockJobInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetBlockJobInfoArgs *args = a;
+    vbRemoteDomainGetBlockJobInfoRet *ret = r;
+    vbBlockJobInfo info;
+    int rc;
+    VB_DISPATCH_DOM(args->dom);
+
+    if ((rc = vbDomainGetBlockJobInfo(vbDispatchDriver(client), &dom, args->path, &info,
+                                      args->flags)) < 0)
+        return -1;
+    ret->found = rc;
+    ret->type = info.type;
+    ret->bandwidth = info.bandwidth;
+    ret->cur = info.cur;
+    ret->end = info.end;
+    return 0;
+}
+
+static int
+vbDispatchBlockJobAbort(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainBlockJobAbortArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainBlockJobAbort(vbDispatchDriver(client), &dom, args->path, args->flags);
+}
+
+static int
+vbDispatchBlockJobSetSpeed(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainBlockJobSetSpeedArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainBlockJobSetSpeed(vbDispatchDriver(client), &dom, args->path, args->bandwidth,
+                                    args->flags);
+}
+
+/* Sorted by procedure number (a unit test checks it). */
+static const vbRPCHandlerEntry vbDispatchTable[] = {
+    {VB_REMOTE_PROC_DOMAIN_CREATE, vbDispatchCreate},
+    {VB_REMOTE_PROC_DOMAIN_CREATE_XML, vbDispatchCreateXML},
+    {VB_REMOTE_PROC_DOMAIN_DEFINE_XML, vbDispatchDefineXML},
+    {VB_REMOTE_PROC_DOMAIN_DESTROY, vbDispatchDestroy},
+    {VB_REMOTE_PROC_DOMAIN_GET_XML_DESC, vbDispatchGetXMLDesc},
+    {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchAnswerNo},
+    {VB_REMOTE_PROC_DOMAIN_GET_INFO, vbDispatchGetInfo},
+    {VB_REMOTE_PROC_DOMAIN_GET_OS_TYPE, vbDispatchGetOSType},
+    {VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, vbDispatchListDefinedDomains},
+    {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, vbDispatchLookupByID},
+    {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, vbDispatchLookupByName},
+    {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, vbDispatchLookupByUUID},
+    {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
+    {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
+    {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
+    {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
+    {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
+    {VB_REMOTE_PROC_CONNECT_LIST_DOMAINS, vbDispatchListDomains},
+    {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
+    {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
+    {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
+    {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
+    {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
+    {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
+    {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
+    {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
+    {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
+    {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
+    {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
+    {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
+    {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
+    {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
+    {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
+    {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
+};
+
+int
+vbRPCDispatchRegister(vbRPCServer *srv)
+{
+    return vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable));
+}
+
+/* --- Events --- */
+
+static void
+vbDispatchEventDomain(const vbDomainEvent *ev, vbRemoteDomain *dom)
+{
+    dom->name = ev->name;
+    memcpy(dom->uuid, ev->uuid, VB_UUID_BUFLEN);
+    dom->id = ev->id;
+}
+
+void
+vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
+{
+    vbRPCServer *srv = opaque;
+
+    switch (ev->kind) {
+    case VB_DOMAIN_EVENT_LIFECYCLE: {
+        vbRemoteDomainEventCallbackLifecycleMsg cb = {.event = ev->event, .detail = ev->detail};
+        vbRemoteDomainEventLifecycleMsg legacy = {.event = ev->event, .detail = ev->detail};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_BLOCK_JOB: {
+        vbRemoteDomainEventCallbackBlockJobMsg cb = {
+            .path = ev->disk, .type = ev->jobType, .status = ev->jobStatus};
+        vbRemoteDomainEventBlockJobMsg legacy = {
+            .path = ev->disk, .type = ev->jobType, .status = ev->jobStatus};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_BLOCK_JOB_2: {
+        vbRemoteDomainEventBlockJob2Msg cb = {
+            .dst = ev->disk, .type = ev->jobType, .status = ev->jobStatus};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2, &cb);
+        break;
+    }
+    case VB_DOMAIN_EVENT_LAST:
+        break;
+    }
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Domains and QEMU processes driven through the stock virsh and
+python3-libvirt: start, pause, resume, destroy, powerdown, QEMU killed,
+daemon restarts, and a loop that must leak nothing."""
+
+import os
+import signal
+import subprocess
+
+import libvirt
+
+import vbtest
+from vbevents import EventRecorder
+
+
+class LifecycleTest(vbtest.DaemonTestCase):
+    def setUp(self):
+        super().setUp()
+        self.chain = vbtest.Chain(self.images, layers=2, size_mib=16)
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+
+    def state(self, name="vm"):
+        return self.daemon.virsh("domstate", name, "--reason").stdout.strip()
+
+    def test_start_pause_resume_destroy(self):
+        self.define("vm", [("vda", self.chain.top)], start=False)
+        self.assertEqual(self.state(), "shut off (unknown)")
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.state(), "running (booted)")
+        out = self.daemon.virsh("list").stdout
+        self.assertRegex(out, r"\s1\s+vm\s+running")
+
+        self.daemon.virsh("suspend", "vm")
+        self.assertEqual(self.state(), "paused (user)")
+        self.daemon.virsh("resume", "vm")
+        self.assertEqual(self.state(), "running (unpaused)")
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.state(), "shut off (destroyed)")
+
+        kinds = [(e[2], e[3]) for e in self.events.of_kind("lifecycle", "vm")]
+        self.events.wait(lambda e: e[0] == "lifecycle" and
+                         e[2] == libvirt.VIR_DOMAIN_EVENT_STOPPED)
+        kinds = [(e[2], e[3]) for e in self.events.of_kind("lifecycle", "vm")]
+        self.assertEqual(kinds, [
+            (libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_ADDED),
+            (libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_BOOTED),
+            (libvirt.VIR_DOMAIN_EVENT_SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
+            (libvirt.VIR_DOMAIN_EVENT_RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED),
+            (libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+        ])
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_start_paused_and_info(self):
+        self.define("vm", [("vda", self.chain.top)], start=False)
+        self.daemon.virsh("start", "vm", "--paused")
+        self.assertEqual(self.state(), "paused (user)")
+        info = self.daemon.virsh("dominfo", "vm").stdout
+        self.assertRegex(info, r"State:\s+paused")
+        self.assertRegex(info, r"Max memory:\s+65536 KiB")
+        self.assertRegex(info, r"CPU\(s\):\s+1")
+        self.assertRegex(info, r"Persistent:\s+yes")
+
+    def test_powerdown_is_sent(self):
+        # The guest has no OS to act on ACPI: the call is accepted and the
+        # domain keeps running, as with libvirtd.
+        self.define("vm", [("vda", self.chain.top)])
+        out = self.daemon.virsh("shutdown", "vm").stdout
+        self.assertIn("Domain 'vm' is being shutdown", out)
+        self.assertEqual(self.state(), "running (booted)")
+
+    def test_qemu_killed(self):
+        self.define("vm", [("vda", self.chain.top)])
+        pid = self.daemon.qemu_pids()[0]
+        os.kill(pid, signal.SIGKILL)
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[1] == "vm" and
+                         e[2] == libvirt.VIR_DOMAIN_EVENT_STOPPED and
+                         e[3] == libvirt.VIR_DOMAIN_EVENT_STOPPED_FAILED)
+        self.assertEqual(self.state(), "shut off (crashed)")
+        # the status file is gone, the domain can start again
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.state(), "running (booted)")
+
+    def test_transient_domain(self):
+        xml = os.path.join(self.tmp, "t.xml")
+        with open(xml, "w") as fh:
+            fh.write(vbtest.domain_xml("t", [("vda", self.chain.top)]))
+        self.daemon.virsh("create", xml)
+        self.assertIn("t", self.daemon.virsh("list", "--name").stdout.split())
+        self.assertEqual(self.daemon.virsh("dominfo", "t").stdout.count("Persistent:     no"), 1)
+        self.daemon.virsh("destroy", "t")
+        proc = self.daemon.virsh("dominfo", "t", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("failed to get domain 't'", proc.stderr)
+
+    def test_daemon_restart_reconnects(self):
+        self.define("vm", [("vda", self.chain.top)])
+        self.define("vm2", [("vda", self.chain.top)], start=False)
+        pid = self.daemon.qemu_pids()[0]
+        self.events.close()
+        self.daemon.stop()
+        self.assertTrue(vbtest.pid_alive(pid), "QEMU must outlive the daemon")
+        self.daemon.start()
+        self.events = EventRecorder(self.daemon.uri)
+        self.assertEqual(self.state(), "running (booted)")
+        self.assertEqual(self.daemon.qemu_pids(), [pid])
+        self.assertEqual(self.state("vm2"), "shut off (unknown)")
+        # the monitor works again: pause and resume go through
+        self.daemon.virsh("suspend", "vm")
+        self.assertEqual(self.state(), "paused (user)")
+        self.daemon.virsh("resume", "vm")
+        self.daemon.virsh("destroy", "vm")
+        self.assertFalse(vbtest.pid_alive(pid))
+
+    def test_daemon_restart_after_qemu_died(self):
+        self.define("vm", [("vda", self.chain.top)])
+        pid = self.daemon.qemu_pids()[0]
+        self.events.close()
+        self.daemon.kill9()
+        os.kill(pid, signal.SIGKILL)
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "QEMU to die")
+        self.daemon.start()
+        self.events = EventRecorder(self.daemon.uri)
+        self.assertTrue(self.state().startswith("shut off"))
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_second_daemon_refused(self):
+        proc = subprocess.run([vbtest.DAEMON, "--root", self.daemon.root],
+                              capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("another virtblockd is already running", proc.stderr)
+
+    def test_loop_leaks_nothing(self):
+        self.define("vm", [("vda", self.chain.top)], start=False)
+        daemon_pid = self.daemon.proc.pid
+        fd_dir = "/proc/%d/fd" % daemon_pid
+
+        def snapshot():
+            files = sorted(os.listdir(os.path.join(self.daemon.root, "run", "qemu")))
+            return len(os.listdir(fd_dir)), files
+
+        # one round first, so that lazily created state (capability cache)
+        # is not counted as a leak
+        self.daemon.virsh("start", "vm")
+        self.daemon.virsh("destroy", "vm")
+        before = snapshot()
+        for _ in range(20):
+            self.daemon.virsh("start", "vm")
+            self.assertEqual(len(self.daemon.qemu_pids()), 1)
+            self.daemon.virsh("destroy", "vm")
+        self.assertEqual(snapshot(), before)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        children = subprocess.run(["pgrep", "-f", "-a", "guest=vm,"], capture_output=True,
+                                  text=True).stdout
+        self.assertNotIn(self.daemon.root, children)
+
+
+if __name__ == "__main__":
+    vbtest.main()
