@@ -194,6 +194,8 @@ vbJSONValueCopy(const vbJSONValue *value)
 vbJSONType
 vbJSONValueGetType(const vbJSONValue *value)
 {
+    if (!value)
+        return VB_JSON_TYPE_LAST;
     return value->type;
 }
 

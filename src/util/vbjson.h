@@ -59,6 +59,7 @@ vbJSONValue *vbJSONValueNewArray(void);
 /* A deep copy. */
 vbJSONValue *vbJSONValueCopy(const vbJSONValue *value);
 
+/* VB_JSON_TYPE_LAST for NULL */
 vbJSONType vbJSONValueGetType(const vbJSONValue *value);
 bool vbJSONValueIsNull(const vbJSONValue *value);
 
