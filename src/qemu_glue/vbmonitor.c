@@ -102,7 +102,7 @@ vbMonitorLatchError(vbMonitor *mon, bool eof)
 static void
 vbMonitorReportEOF(void)
 {
-    vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("End of file from qemu monitor"));
+    vbReportError(VIR_ERR_OPERATION_FAILED, _("End of file from qemu monitor"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -269,7 +269,7 @@ vbMonitorReadOnce(vbMonitor *mon)
             return true;
         if (errno == ECONNRESET)
             return false;
-        vbReportSystemError(errno, "%s", _("cannot read from QEMU monitor"));
+        vbReportSystemError(errno, _("cannot read from QEMU monitor"));
         vbMonitorLatchError(mon, false);
         return false;
     }
@@ -322,7 +322,7 @@ vbMonitorIOWrite(vbMonitor *mon)
                 vbMonitorReportEOF();
                 vbMonitorLatchError(mon, true);
             } else {
-                vbReportSystemError(errno, "%s", _("cannot write to QEMU monitor"));
+                vbReportSystemError(errno, _("cannot write to QEMU monitor"));
                 vbMonitorLatchError(mon, false);
             }
             return;
@@ -447,7 +447,7 @@ vbMonitorHandshakeRead(vbMonitor *mon, gint64 deadline)
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
-            vbReportSystemError(errno, "%s", _("cannot read from QEMU monitor"));
+            vbReportSystemError(errno, _("cannot read from QEMU monitor"));
             return NULL;
         }
         if (!vbMonitorReadOnce(mon)) {
@@ -479,7 +479,7 @@ vbMonitorHandshakeWrite(vbMonitor *mon, const char *text)
                 vbMonitorReportEOF();
                 return -1;
             }
-            vbReportSystemError(errno, "%s", _("cannot write to QEMU monitor"));
+            vbReportSystemError(errno, _("cannot write to QEMU monitor"));
             return -1;
         }
         done += n;
@@ -500,7 +500,7 @@ vbMonitorHandshake(vbMonitor *mon)
     if (!(greeting = vbMonitorHandshakeRead(mon, deadline)))
         return -1;
     if (!vbJSONValueObjectGetObject(greeting, "QMP")) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("QEMU monitor did not start with the QMP greeting"));
         return -1;
     }
@@ -514,7 +514,7 @@ vbMonitorHandshake(vbMonitor *mon)
         return -1;
     if (g_strcmp0(vbJSONValueObjectGetString(reply, "id"), id) != 0 &&
         vbJSONValueObjectHasKey(reply, "id")) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("QEMU monitor answered 'qmp_capabilities' with a foreign id"));
         return -1;
     }
@@ -580,19 +580,19 @@ vbMonitorOpen(const char *socketPath, GMainContext *ctx, unsigned int connectTim
     memcpy(addr.sun_path, socketPath, strlen(socketPath) + 1);
 
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-        vbReportSystemError(errno, "%s", _("failed to create socket"));
+        vbReportSystemError(errno, _("failed to create socket"));
         return NULL;
     }
 
     while (connect(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
         /* QEMU has not created or not yet listens on the socket */
         if (errno != ENOENT && errno != ECONNREFUSED && errno != EINTR) {
-            vbReportSystemError(errno, "%s", _("failed to connect to monitor socket"));
+            vbReportSystemError(errno, _("failed to connect to monitor socket"));
             close(fd);
             return NULL;
         }
         if (g_get_monotonic_time() >= deadline) {
-            vbReportSystemError(errno, "%s", _("monitor socket did not show up"));
+            vbReportSystemError(errno, _("monitor socket did not show up"));
             close(fd);
             return NULL;
         }
@@ -663,7 +663,7 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
     g_mutex_lock(&mon->lock);
 
     if (mon->closed) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("QEMU monitor was closed"));
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU monitor was closed"));
         goto cleanup;
     }
     if (mon->lastError) {
@@ -692,7 +692,7 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
         *reply = g_steal_pointer(&mon->reply);
         ret = 0;
     } else if (mon->closed) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("QEMU monitor was closed"));
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU monitor was closed"));
     } else if (mon->lastError) {
         vbReportErrorObject(mon->lastError);
     } else {

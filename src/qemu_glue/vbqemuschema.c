@@ -39,7 +39,7 @@ vbQemuSchemaNew(vbJSONValue **entries)
     schema->byName = g_hash_table_new(g_str_hash, g_str_equal);
 
     if (!schema->entries || vbJSONValueGetType(schema->entries) != VB_JSON_TYPE_ARRAY) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("QEMU's QAPI schema is not an array"));
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("QEMU's QAPI schema is not an array"));
         return NULL;
     }
     n = vbJSONValueArraySize(schema->entries);

@@ -284,7 +284,7 @@ vbJSONValueArrayAppend(vbJSONValue *array, vbJSONValue **value)
     g_return_val_if_fail(value && *value, -1);
 
     if (array->type != VB_JSON_TYPE_ARRAY) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("expecting a JSON array"));
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("expecting a JSON array"));
         return -1;
     }
     g_ptr_array_add(array->data.array, g_steal_pointer(value));
@@ -349,7 +349,7 @@ vbJSONValueObjectAppend(vbJSONValue *object, const char *key, vbJSONValue **valu
     g_return_val_if_fail(key && value && *value, -1);
 
     if (object->type != VB_JSON_TYPE_OBJECT) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("expecting a JSON object"));
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("expecting a JSON object"));
         return -1;
     }
     if (vbJSONValueObjectIndex(object, key) >= 0) {
@@ -921,7 +921,7 @@ vbJSONValueToString(const vbJSONValue *value, bool pretty)
     g_autoptr(GString) buf = g_string_new(NULL);
 
     if (vbJSONValueFormat(buf, value, pretty, 0) < 0) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("cannot format JSON value: a string is not valid UTF-8"));
         return NULL;
     }
