@@ -79,6 +79,9 @@ vbMonitorUnref(vbMonitor *mon)
     g_free(mon);
 }
 
+/* Only for the opener, before the monitor is handed out */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbMonitor, vbMonitorUnref);
+
 static void
 vbMonitorUnrefNotify(gpointer opaque)
 {
@@ -524,7 +527,7 @@ vbMonitorHandshake(vbMonitor *mon)
 vbMonitor *
 vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *opaque)
 {
-    vbMonitor *mon = g_new0(vbMonitor, 1);
+    g_autoptr(vbMonitor) mon = g_new0(vbMonitor, 1);
     g_autoptr(GError) gerr = NULL;
 
     mon->refs = 1;
@@ -541,12 +544,12 @@ vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *o
     mon->opaque = opaque;
 
     if (vbMonitorHandshake(mon) < 0)
-        goto error;
+        return NULL;
 
     if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr)) {
         vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("cannot make the QEMU monitor socket non-blocking: %s"), gerr->message);
-        goto error;
+        return NULL;
     }
 
     g_mutex_lock(&mon->lock);
@@ -557,11 +560,7 @@ vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *o
         vbMonitorKick(mon);
     g_mutex_unlock(&mon->lock);
 
-    return mon;
-
-error:
-    vbMonitorUnref(mon);
-    return NULL;
+    return g_steal_pointer(&mon);
 }
 
 vbMonitor *

@@ -71,7 +71,7 @@ vbMonitor *vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *
  * more (if called from inside a callback, none after that callback).  The
  * caller must not start new vbMonitorSend calls on @mon once it has called
  * this; the memory goes away when the last in-flight call is over.
- * NULL is accepted.
+ * Call it exactly once per opened monitor; NULL is accepted.
  */
 void vbMonitorClose(vbMonitor *mon);
 

@@ -582,16 +582,17 @@ vbJSONValueObjectAddVArgs(vbJSONValue **object, va_list args)
     va_copy(ap, args);
     while ((spec = va_arg(ap, const char *))) {
         g_autoptr(vbJSONValue) value = NULL;
-        const char *key = spec + 2;
+        const char *key;
 
-        if (!strchr("sSbBTijuIJUYdnaAoO", spec[0]) || spec[0] == '\0' || spec[1] != ':' ||
-            key[0] == '\0') {
+        if (spec[0] == '\0' || !strchr("sSbBTijuIJUYdnaAoO", spec[0]) || spec[1] != ':' ||
+            spec[2] == '\0') {
             /* The types of the remaining arguments are unknown: stop here. */
             vbReportError(VIR_ERR_INTERNAL_ERROR,
                           _("invalid key specification '%s' for the JSON object builder"), spec);
             ret = -1;
             break;
         }
+        key = spec + 2;
 
         if (vbJSONValueObjectAddOne(spec[0], key, &ap, ret == 0, &value) < 0) {
             ret = -1;
