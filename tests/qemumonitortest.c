@@ -307,6 +307,51 @@ cleanup:
     return ret;
 }
 
+/* A command larger than the socket buffer: written in pieces as the
+ * socket drains, from the event thread's write watch. */
+static int
+testLargeCommand(const void *opaque G_GNUC_UNUSED)
+{
+    testConv conv;
+    g_autoptr(vbJSONValue) cmd = NULL;
+    g_autoptr(vbJSONValue) args = NULL;
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autofree char *big = g_strnfill(4 * 1024 * 1024, 'x');
+    vbJSONValue *received;
+    int ret = -1;
+
+    testConvInit(&conv);
+    vbTestQMPAddCommand(conv.qmp, "human-monitor-command",
+                        "{\"return\": \"\", \"id\": \"@ID@\"}\r\n", false);
+    if (testConvOpen(&conv) < 0)
+        goto cleanup;
+    if (vbJSONValueObjectAdd(&cmd, "s:execute", "human-monitor-command", NULL) < 0 ||
+        vbJSONValueObjectAdd(&args, "s:command-line", big, NULL) < 0 ||
+        vbJSONValueObjectAdd(&cmd, "o:arguments", &args, NULL) < 0)
+        goto cleanup;
+    if (vbMonitorSend(conv.mon, &cmd, &reply) < 0)
+        goto cleanup;
+    if (testReplyIs(reply, "{\"return\":\"\",\"id\":\"vb-2\"}") < 0)
+        goto cleanup;
+
+    /* the server must have got all of it */
+    vbMonitorClose(g_steal_pointer(&conv.mon));
+    if (vbTestQMPFinish(conv.qmp) < 0)
+        goto cleanup;
+    received = vbTestQMPGetCommand(conv.qmp, 1);
+    if (g_strcmp0(
+            vbJSONValueObjectGetString(vbJSONValueObjectGet(received, "arguments"), "command-line"),
+            big) != 0) {
+        fprintf(stderr, "the large command arrived damaged\n");
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    if (testConvFinish(&conv) < 0)
+        ret = -1;
+    return ret;
+}
+
 typedef struct {
     const char *script; /* written after the command (or after the greeting) */
     bool closeAfter;    /* the server closes after it */
@@ -589,6 +634,8 @@ mymain(void)
         if (vbTestRun(simpleNames[i], testSimple, &simple[i]) < 0)
             ret = -1;
     }
+    if (vbTestRun("command larger than the socket buffer", testLargeCommand, NULL) < 0)
+        ret = -1;
     if (vbTestRun("events and reply in one write", testEventsWithReply, NULL) < 0)
         ret = -1;
     if (vbTestRun("event read with the handshake", testEventsBeforeOpen, NULL) < 0)

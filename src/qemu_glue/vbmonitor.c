@@ -657,6 +657,9 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
     int ret = -1;
 
     *reply = NULL;
+    /* the reply could only be read by this very thread */
+    g_return_val_if_fail(!g_main_context_is_owner(mon->ctx), -1);
+
     vbMonitorRef(mon);
     g_mutex_lock(&mon->sendLock);
     g_mutex_lock(&mon->lock);
