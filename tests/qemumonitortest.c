@@ -224,6 +224,14 @@ testEventsWithReply(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     if (testReplyIs(reply, "{\"return\":{},\"id\":\"vb-2\"}") < 0)
         goto cleanup;
+    /* the event sent before the reply was delivered before the reply */
+    g_mutex_lock(&conv.rec.lock);
+    if (conv.rec.events->len < 1) {
+        g_mutex_unlock(&conv.rec.lock);
+        fprintf(stderr, "reply returned before the event that preceded it\n");
+        goto cleanup;
+    }
+    g_mutex_unlock(&conv.rec.lock);
     if (testRecorderWait(&conv.rec, 3, 0, 0) < 0)
         goto cleanup;
     if (vbTestCompareStrings("JOB_STATUS_CHANGE 1700000000.000012 "
@@ -397,6 +405,36 @@ testFailure(const void *opaque)
     ret = 0;
 cleanup:
     vbMonitorSetMaxMessage(0);
+    if (testConvFinish(&conv) < 0)
+        ret = -1;
+    return ret;
+}
+
+/* QEMU answers 'quit' and closes at once: the reply counts, then EOF */
+static int
+testReplyThenEOF(const void *opaque G_GNUC_UNUSED)
+{
+    testConv conv;
+    g_autoptr(vbJSONValue) reply = NULL;
+    int ret = -1;
+
+    testConvInit(&conv);
+    vbTestQMPAddCommand(conv.qmp, "quit",
+                        "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": "
+                        "\"SHUTDOWN\", \"data\": {\"guest\": false, \"reason\": "
+                        "\"host-qmp-quit\"}}\r\n{\"return\": {}, \"id\": \"@ID@\"}\r\n",
+                        false);
+    vbTestQMPAddClose(conv.qmp);
+    if (testConvOpen(&conv) < 0)
+        goto cleanup;
+    if (testSendCommand(conv.mon, "quit", &reply) < 0)
+        goto cleanup;
+    if (testReplyIs(reply, "{\"return\":{},\"id\":\"vb-2\"}") < 0)
+        goto cleanup;
+    if (testRecorderWait(&conv.rec, 1, 1, 0) < 0)
+        goto cleanup;
+    ret = 0;
+cleanup:
     if (testConvFinish(&conv) < 0)
         ret = -1;
     return ret;
@@ -646,6 +684,8 @@ mymain(void)
         if (vbTestRun(failureNames[i], testFailure, &failures[i]) < 0)
             ret = -1;
     }
+    if (vbTestRun("reply, then EOF", testReplyThenEOF, NULL) < 0)
+        ret = -1;
     if (vbTestRun("EOF while no command is in flight", testEOFWhileIdle, NULL) < 0)
         ret = -1;
     if (vbTestRun("close from a callback while a sender waits", testCloseWhileWaiting, NULL) < 0)

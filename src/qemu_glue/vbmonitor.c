@@ -72,6 +72,7 @@ vbMonitorUnref(vbMonitor *mon)
     g_string_free(mon->outbuf, TRUE);
     g_free(mon->waitId);
     vbJSONValueFree(mon->reply);
+    vbJSONValueFree(mon->pendingReply);
     vbErrorFree(mon->lastError);
     g_mutex_clear(&mon->sendLock);
     g_mutex_clear(&mon->lock);
@@ -136,6 +137,32 @@ vbMonitorLeaveCallback(vbMonitor *mon)
     g_mutex_unlock(&mon->lock);
 }
 
+/* Wakes the sender with its reply, if one was read.  Its sender may have
+ * timed out meanwhile, and another one be waiting: hence the id check. */
+static void
+vbMonitorDeliverReply(vbMonitor *mon)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    const char *id;
+
+    g_mutex_lock(&mon->lock);
+    reply = g_steal_pointer(&mon->pendingReply);
+    id = vbJSONValueObjectGetString(reply, "id");
+    if (reply && mon->waitId && (!id || g_strcmp0(id, mon->waitId) == 0)) {
+        g_clear_pointer(&mon->waitId, g_free);
+        vbJSONValueFree(mon->reply);
+        mon->reply = g_steal_pointer(&reply);
+    }
+    /* also when nothing was delivered: a sender waits for the pending
+     * reply before it looks at a latched failure */
+    g_cond_broadcast(&mon->cond);
+    g_mutex_unlock(&mon->lock);
+}
+
+/* Runs the callbacks for what one read brought, in QEMU's order: the
+ * events, then the reply is handed to its sender, then a failure is
+ * notified.  So events QEMU sent before a reply have been delivered when
+ * vbMonitorSend returns. */
 static void
 vbMonitorDispatch(vbMonitor *mon, GPtrArray *events)
 {
@@ -147,11 +174,13 @@ vbMonitorDispatch(vbMonitor *mon, GPtrArray *events)
         vbMonitorEvent *ev = events->pdata[i];
 
         if (!vbMonitorEnterCallback(mon))
-            return;
+            break;
         if (mon->cb.event)
             mon->cb.event(mon, ev->name, ev->data, ev->seconds, ev->micros, mon->opaque);
         vbMonitorLeaveCallback(mon);
     }
+
+    vbMonitorDeliverReply(mon);
 
     g_mutex_lock(&mon->lock);
     if (!mon->closed && mon->lastError && !mon->failureNotified) {
@@ -215,10 +244,10 @@ vbMonitorHandleLine(vbMonitor *mon, const char *line, GPtrArray *events)
         /* QEMU leaves out the id only when it could not read the command
          * (and so not its id): that reply is for the command in flight. */
         if (mon->waitId && (!id || g_strcmp0(vbJSONValueGetString(id), mon->waitId) == 0)) {
-            g_clear_pointer(&mon->waitId, g_free);
-            vbJSONValueFree(mon->reply);
-            mon->reply = g_steal_pointer(&msg);
-            g_cond_broadcast(&mon->cond);
+            /* handed over by vbMonitorDeliverReply once the events read
+             * before it were dispatched */
+            vbJSONValueFree(mon->pendingReply);
+            mon->pendingReply = g_steal_pointer(&msg);
         } else {
             /* The reply to a command whose sender timed out */
             VB_DEBUG("mon=%p: dropping a reply nobody waits for", mon);
@@ -685,7 +714,9 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
     vbMonitorKick(mon);
 
     deadline = g_get_monotonic_time() + mon->timeoutMs * G_TIME_SPAN_MILLISECOND;
-    while (!mon->reply && !mon->lastError && !mon->closed) {
+    /* A reply read together with an EOF (QEMU answering 'quit') still
+     * counts: wait for it to be handed over before giving up. */
+    while (!mon->reply && !mon->closed && (!mon->lastError || mon->pendingReply)) {
         if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
             break;
     }

@@ -18,6 +18,8 @@
  * - Callbacks run in the event thread, never with a monitor lock held.
  *   They must not call vbMonitorSend(): the reply could only be read by the
  *   thread that is waiting for it.  They may call vbMonitorClose().
+ * - Events QEMU sent before a reply have been passed to the event callback
+ *   by the time vbMonitorSend returns that reply.
  * - The first failure (EOF, I/O error, unparsable data) is latched: the
  *   waiting sender and every later one get that error, and exactly one of
  *   eofNotify / errorNotify is called.

@@ -36,7 +36,8 @@ struct _vbMonitor {
 
     unsigned long long serial; /* of the last command id */
     char *waitId;              /* id of the command in flight; NULL: none */
-    vbJSONValue *reply;        /* its reply, once read */
+    vbJSONValue *pendingReply; /* its reply, read, waiting for the events before it */
+    vbJSONValue *reply;        /* its reply, for the sender to take */
     unsigned int timeoutMs;
 
     bool closed;          /* vbMonitorClose was called */
