@@ -159,7 +159,9 @@ struct _vbDomainDiskDef {
     vbDomainDeviceAddress address;
     char *alias; /* runtime: <alias name>, also the QEMU device id */
 
-    /* Runtime, while a block job owns a second chain (active commit: base). */
+    /* Runtime, while a block job owns a second chain (active commit: base).
+     * Owned by the disk: for an active commit a copy of the base element
+     * (same path and index), not a pointer into the chain. */
     vbStorageSource *mirror;
     vbDomainDiskMirrorJob mirrorJob;
     vbDomainDiskMirrorState mirrorState;
@@ -205,11 +207,12 @@ struct _vbDomainChrDef {
 typedef struct _vbDomainDef vbDomainDef;
 struct _vbDomainDef {
     vbDomainVirtType virtType;
+    int id; /* runtime: <domain id='N'> while running, -1 otherwise */
     char *name;
     unsigned char uuid[16];
     char *title;
     char *description;
-    char *metadata; /* <metadata> kept verbatim, as a serialized XML fragment */
+    char *metadata; /* the <metadata> element kept verbatim, serialized */
 
     unsigned long long maxMemory;     /* KiB, <memory> */
     unsigned long long currentMemory; /* KiB, <currentMemory> */
@@ -220,8 +223,9 @@ struct _vbDomainDef {
     char *machine;
     char **bootDevs; /* <os><boot dev='hd'/>..., NULL-terminated, may be NULL */
 
-    bool acpi; /* <features><acpi/> */
-    bool apic; /* <features><apic/> */
+    bool acpi;     /* <features><acpi/> */
+    bool apic;     /* <features><apic/> */
+    bool clockUtc; /* <clock offset='utc'/>, the only clock we accept */
 
     vbDomainLifecycleAction onPoweroff;
     vbDomainLifecycleAction onReboot;
@@ -264,13 +268,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
 
 /* Parse, then post-parse.  Validation is separate (vbDomainDefValidate).
  * Errors: VIR_ERR_XML_ERROR for a malformed document (with the line),
- * VIR_ERR_CONFIG_UNSUPPORTED naming an element or value we cannot run,
- * VIR_ERR_XML_DETAIL / VIR_ERR_INVALID_ARG for bad values. */
+ * VIR_ERR_CONFIG_UNSUPPORTED naming an element, attribute or value we
+ * cannot run, VIR_ERR_XML_ERROR naming attribute and value for bad values
+ * (VIR_ERR_XML_DETAIL for control characters in a name, as libvirt). */
 vbDomainDef *vbDomainDefParseString(const char *xml, unsigned int flags);
 vbDomainDef *vbDomainDefParseFile(const char *path, unsigned int flags);
 /* Parses the <domain> element @node of an already parsed document (the
  * status file embeds the definition). */
 vbDomainDef *vbDomainDefParseNode(void *xmlDocPtr, void *xmlNodePtr, unsigned int flags);
+
+/* The defaults of the post-parse step, for a definition built in code:
+ * UUID, disk bus from the target name, implied controllers, drive
+ * addresses, memory and lifecycle defaults.  Deterministic; reports an
+ * error for what cannot be defaulted (e.g. an 'hd' target: bus 'ide'). */
+int vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags);
+
+/* Machine type families: 'q35' / 'pc-q35-*', and 'pc' / 'pc-i440fx-*'. */
+bool vbDomainDefHasQ35Machine(const vbDomainDef *def);
+bool vbDomainDefHasI440FXMachine(const vbDomainDef *def);
 
 /* Policy checks at define/start time. */
 int vbDomainDefValidate(const vbDomainDef *def);
@@ -281,6 +296,9 @@ char *vbDomainDefFormat(const vbDomainDef *def, unsigned int flags);
 int vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags,
                          unsigned int indent);
 
+/* Deep copy through the formatter and parser.  @flags are format flags:
+ * 0 keeps everything (the copy goes through the status form), INACTIVE
+ * keeps only the persistent definition. */
 vbDomainDef *vbDomainDefCopy(const vbDomainDef *def, unsigned int flags);
 
 /* Disk by <target dev>, or by the active image's path when @name starts
