@@ -215,7 +215,7 @@ vbXMLSchemaGet(const char *schemaPath)
 int
 vbXMLValidateRelaxNG(xmlDoc *doc, const char *schemaPath)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vbXMLSchemaLock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&vbXMLSchemaLock);
     vbXMLValidateState state = {g_string_new(NULL), 0};
     g_autoptr(GString) text = state.text;
     xmlRelaxNGValidCtxtPtr vctxt = NULL;
