@@ -357,11 +357,13 @@ mymain(void)
         {"disk-sata-addresses", 0},
         {"disk-shareable", 0},
         {"disk-addresses-aliases", 0},
+        {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},
         {"xml-entity-external", 0},
         {"xml-entity-bomb", 0},
         {"xml-doctype", 0},
+        {"xml-entity-undefined", 0},
         {"xml-root-not-domain", 0},
         {"domain-type-xen", 0},
         {"name-missing", 0},
@@ -386,6 +388,7 @@ mymain(void)
         {"disk-backing-chain-too-deep", 0},
         {"disk-driver-attribute", 0},
         {"disk-nodename-invalid-status", TEST_STATUS},
+        {"disk-mirror-index-mismatch", 0},
         /* refused by validation */
         {"validate-machine-microvm", 0},
         {"validate-arch-aarch64", 0},
@@ -396,6 +399,8 @@ mymain(void)
         {"validate-disk-no-source", 0},
         {"validate-lifecycle-preserve", 0},
         {"validate-boot-mixed", 0},
+        {"validate-pci-address-duplicate", 0},
+        {"validate-chain-loop", 0},
     };
     int ret = 0;
     size_t i;

@@ -595,11 +595,11 @@ vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
         return -1;
     }
     if (vbStorageSourceParseFormat(node, "type", &disk->src->format) < 0 ||
-        vbDomainPropEnumSupported(node, "cache", vbDomainDiskCacheTypeFromString, true, &cache) <
+        vbDomainPropEnumSupported(node, "cache", vbDomainDiskCacheTypeFromString, false, &cache) <
             0 ||
-        vbDomainPropEnumSupported(node, "discard", vbDomainDiskDiscardTypeFromString, true,
+        vbDomainPropEnumSupported(node, "discard", vbDomainDiskDiscardTypeFromString, false,
                                   &discard) < 0 ||
-        vbDomainPropEnumSupported(node, "io", vbDomainDiskIoTypeFromString, true, &io) < 0)
+        vbDomainPropEnumSupported(node, "io", vbDomainDiskIoTypeFromString, false, &io) < 0)
         return -1;
     disk->cache = cache;
     disk->discard = discard;
@@ -1000,6 +1000,11 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
 
     if (vbDomainCheckAttrs(os, NULL) < 0)
         return -1;
+    if (vbXMLCountChildren(os, "type") > 1) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s",
+                      _("element '<type>' appears more than once in <os>"));
+        return -1;
+    }
     for (cur = vbXMLChildElement(os, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "type")) {
             g_autofree char *type = vbXMLNodeContent(cur);

@@ -30,12 +30,24 @@ vbBufIndent(GString *buf, unsigned int indent)
     g_string_append_printf(buf, "%*s", (int) indent, "");
 }
 
-/* What libvirt's virBufferEscapeString escapes, in text and attributes. */
+/* What libvirt's virBufferEscapeString escapes, and the white space a
+ * parser would normalize away: '\r' always, '\t' and '\n' in attribute
+ * values.  Without that a value would change on every round trip. */
 static void
-vbBufEscape(GString *buf, const char *str)
+vbBufEscapeFull(GString *buf, const char *str, bool attr)
 {
     for (; *str; str++) {
         switch (*str) {
+        case '\r':
+            g_string_append(buf, "&#13;");
+            break;
+        case '\t':
+        case '\n':
+            if (attr)
+                g_string_append_printf(buf, "&#%d;", *str);
+            else
+                g_string_append_c(buf, *str);
+            break;
         case '&':
             g_string_append(buf, "&amp;");
             break;
@@ -58,6 +70,12 @@ vbBufEscape(GString *buf, const char *str)
     }
 }
 
+static void
+vbBufEscape(GString *buf, const char *str)
+{
+    vbBufEscapeFull(buf, str, false);
+}
+
 /* " name='value'", nothing when @value is NULL */
 static void
 vbBufAttr(GString *buf, const char *name, const char *value)
@@ -65,7 +83,7 @@ vbBufAttr(GString *buf, const char *name, const char *value)
     if (!value)
         return;
     g_string_append_printf(buf, " %s='", name);
-    vbBufEscape(buf, value);
+    vbBufEscapeFull(buf, value, true);
     g_string_append_c(buf, '\'');
 }
 

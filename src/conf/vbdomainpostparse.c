@@ -142,18 +142,31 @@ vbDomainDefCheckDuplicateIndexes(const vbDomainDef *def)
     }
 
     /* An active commit's mirror is the base image: it may repeat the index
-     * of an image of its own chain, of no other disk's. */
+     * of the same image in its own chain, of no other. */
     for (i = 0; i < def->ndisks; i++) {
         vbDomainDiskDef *disk = def->disks[i];
         vbDomainDiskDef *other;
+        vbStorageSource *src;
 
         if (!disk->mirror || disk->mirror->id == 0)
             continue;
         other = g_hash_table_lookup(seen, GUINT_TO_POINTER(disk->mirror->id));
-        if (other && other != disk) {
+        if (!other)
+            continue;
+        if (other != disk) {
             vbReportError(VIR_ERR_XML_ERROR,
                           _("index '%u' is used by more than one image (disks '%s' and '%s')"),
                           disk->mirror->id, other->dst, disk->dst);
+            return -1;
+        }
+        for (src = disk->src; src; src = src->backingStore) {
+            if (src->id == disk->mirror->id)
+                break;
+        }
+        if (!vbStorageSourceIsSameLocation(src, disk->mirror)) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("mirror '%s' of disk '%s' has the index '%u' of another image"),
+                          disk->mirror->path, disk->dst, disk->mirror->id);
             return -1;
         }
     }

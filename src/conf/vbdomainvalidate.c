@@ -125,12 +125,19 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
         return -1;
     }
 
-    for (src = disk->src->backingStore; src; src = src->backingStore) {
-        if (src->type != VB_STORAGE_TYPE_NONE && src->path &&
-            g_strcmp0(src->path, disk->src->path) == 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("backing chain of disk '%s' loops back to '%s'"), disk->dst, src->path);
-            return -1;
+    /* an image twice in one chain would be opened read-only below itself */
+    for (src = disk->src; src; src = src->backingStore) {
+        const vbStorageSource *below;
+
+        if (!src->path)
+            continue;
+        for (below = src->backingStore; below; below = below->backingStore) {
+            if (below->path && strcmp(below->path, src->path) == 0) {
+                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("backing chain of disk '%s' contains image '%s' twice"), disk->dst,
+                              src->path);
+                return -1;
+            }
         }
     }
     return 0;
@@ -228,6 +235,43 @@ vbDomainDefValidateControllers(const vbDomainDef *def)
     return 0;
 }
 
+static bool
+vbDomainPCIAddressEqual(const vbDomainDeviceAddress *a, const vbDomainDeviceAddress *b)
+{
+    return a->type == VB_DOMAIN_DEVICE_ADDRESS_PCI && b->type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+           a->pci.domain == b->pci.domain && a->pci.bus == b->pci.bus &&
+           a->pci.slot == b->pci.slot && a->pci.function == b->pci.function;
+}
+
+/* Two devices in one PCI slot: QEMU refuses to start. */
+static int
+vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
+{
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ndisks; i++)
+        g_ptr_array_add(addrs, &def->disks[i]->address);
+    for (i = 0; i < def->ncontrollers; i++)
+        g_ptr_array_add(addrs, &def->controllers[i]->address);
+
+    for (i = 0; i < addrs->len; i++) {
+        const vbDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
+
+        for (j = i + 1; j < addrs->len; j++) {
+            if (vbDomainPCIAddressEqual(a, g_ptr_array_index(addrs, j))) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("Attempted double use of PCI Address %04x:%02x:%02x.%x"),
+                              a->pci.domain, a->pci.bus, a->pci.slot, a->pci.function);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int
 vbDomainDefValidateChrs(const vbDomainDef *def)
 {
@@ -275,7 +319,7 @@ vbDomainDefValidate(const vbDomainDef *def)
     }
 
     if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
-        vbDomainDefValidateChrs(def) < 0)
+        vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0)
         return -1;
     return 0;
 }

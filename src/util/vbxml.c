@@ -80,6 +80,8 @@ vbXMLParseOptions(void)
     return options;
 }
 
+static gsize vbXMLInitialized;
+
 xmlDoc *
 vbXMLParseString(const char *xml, const char *url, size_t maxlen)
 {
@@ -97,6 +99,12 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
         vbReportError(VIR_ERR_XML_ERROR, _("%s: document is larger than the limit of %zu bytes"),
                       url, maxlen);
         return NULL;
+    }
+
+    /* xmlInitParser is not safe to race in libxml2 < 2.11 */
+    if (g_once_init_enter(&vbXMLInitialized)) {
+        xmlInitParser();
+        g_once_init_leave(&vbXMLInitialized, 1);
     }
 
     if (!(ctxt = xmlNewParserCtxt()))
