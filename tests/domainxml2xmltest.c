@@ -389,11 +389,13 @@ mymain(void)
         {"disk-driver-attribute", 0},
         {"disk-nodename-invalid-status", TEST_STATUS},
         {"disk-mirror-index-mismatch", 0},
+        {"disk-mirror-twice", 0},
         /* refused by validation */
         {"validate-machine-microvm", 0},
         {"validate-arch-aarch64", 0},
         {"validate-cdrom-virtio", 0},
         {"validate-shared-writable", 0},
+        {"validate-shared-readonly-writable", 0},
         {"validate-writable-backing", 0},
         {"validate-emulator-relative", 0},
         {"validate-disk-no-source", 0},

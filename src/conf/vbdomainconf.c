@@ -23,6 +23,10 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
+/* Far more than a guest can use (32 PCI slots on the root bus, virtio-scsi
+ * aside), and a bound on the pairwise checks of post-parse and validate. */
+#define VB_DOMAIN_DEVICES_MAX 1024
+
 VB_ENUM_IMPL(vbDomainVirtType, VB_DOMAIN_VIRT_LAST, "qemu", "kvm");
 
 VB_ENUM_IMPL(vbDomainLifecycleAction, VB_DOMAIN_LIFECYCLE_ACTION_LAST, "default", "destroy",
@@ -167,6 +171,28 @@ vbDomainPropEnumSupported(const xmlNode *node, const char *name, int (*fromStrin
     }
     *result = v;
     return 1;
+}
+
+int
+vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names)
+{
+    guint32 seen = 0;
+    xmlNode *cur;
+    size_t i;
+
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        for (i = 0; names[i] && i < 32; i++) {
+            if (strcmp((const char *) cur->name, names[i]) != 0)
+                continue;
+            if (seen & (1U << i)) {
+                vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <%s>"),
+                              names[i], (const char *) node->name);
+                return -1;
+            }
+            seen |= 1U << i;
+        }
+    }
+    return 0;
 }
 
 /* An element with no attributes and no children (<readonly/>, <acpi/>). */
@@ -323,6 +349,8 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     cont->model = model;
 
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
+        return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "alias")) {
             if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
@@ -359,6 +387,8 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     }
 
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
+        return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "source")) {
             g_autofree char *path = NULL;
@@ -417,6 +447,11 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
 
     if (vbDomainCheckAttrs(devices, NULL) < 0)
         return -1;
+    if (vbXMLCountChildren(devices, NULL) > VB_DOMAIN_DEVICES_MAX) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("domain has more than the limit of %d devices"),
+                      VB_DOMAIN_DEVICES_MAX);
+        return -1;
+    }
 
     for (cur = vbXMLChildElement(devices, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "emulator")) {
@@ -561,11 +596,8 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
 
     if (vbDomainCheckAttrs(os, NULL) < 0)
         return -1;
-    if (vbXMLCountChildren(os, "type") > 1) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s",
-                      _("element '<type>' appears more than once in <os>"));
+    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type")) < 0)
         return -1;
-    }
     for (cur = vbXMLChildElement(os, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "type")) {
             g_autofree char *type = vbXMLNodeContent(cur);
@@ -666,12 +698,13 @@ vbDomainNameParse(vbDomainDef *def, const xmlNode *node)
 static int
 vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int flags)
 {
-    static const char *const once[] = {
-        "name",          "uuid",     "title",   "description", "metadata", "memory",
-        "currentMemory", "vcpu",     "os",      "features",    "clock",    "on_poweroff",
-        "on_reboot",     "on_crash", "devices", NULL,
-    };
     xmlNode *cur;
+
+    if (vbDomainCheckUniqueChildren(root, VB_ATTRS("name", "uuid", "title", "description",
+                                                   "metadata", "memory", "currentMemory", "vcpu",
+                                                   "os", "features", "clock", "on_poweroff",
+                                                   "on_reboot", "on_crash", "devices")) < 0)
+        return -1;
 
     for (cur = vbXMLChildElement(root, NULL); cur; cur = vbXMLNextElement(cur)) {
         const char *name = (const char *) cur->name;
@@ -682,12 +715,6 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
             vbDomainReportUnsupportedElement(cur);
             return -1;
         }
-        if (g_strv_contains(once, name) && vbXMLCountChildren(root, name) > 1) {
-            vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <domain>"),
-                          name);
-            return -1;
-        }
-
         if (strcmp(name, "name") == 0) {
             if (vbDomainNameParse(def, cur) < 0)
                 return -1;

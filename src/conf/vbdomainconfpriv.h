@@ -38,6 +38,10 @@ int vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed);
 int vbDomainPropEnumSupported(const xmlNode *node, const char *name,
                               int (*fromString)(const char *), bool nonzero, int *result);
 
+/* Refuses a second child element of @node with a name in the
+ * NULL-terminated @names (at most 32): such elements hold one setting. */
+int vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names);
+
 /* An element that must have no attributes and no children (<readonly/>). */
 int vbDomainCheckEmptyElement(const xmlNode *node);
 

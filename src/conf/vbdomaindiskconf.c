@@ -70,11 +70,12 @@ vbStorageSourceParsePrivate(const xmlNode *node, vbStorageSource *src)
                     vbXMLReportInvalidProp(nn, "type", type);
                     return -1;
                 }
-                if (!name || vbDomainCheckIdentifier(nn, "name", name) < 0) {
-                    if (!name)
-                        vbXMLReportInvalidProp(nn, "name", name);
+                if (!name) {
+                    vbXMLReportInvalidProp(nn, "name", name);
                     return -1;
                 }
+                if (vbDomainCheckIdentifier(nn, "name", name) < 0)
+                    return -1;
                 g_free(*field);
                 *field = g_steal_pointer(&name);
             }
@@ -117,6 +118,8 @@ vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool index
         vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
         return -1;
 
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("privateData")) < 0)
+        return -1;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (!vbXMLNodeNameEqual(child, "privateData")) {
             vbDomainReportUnsupportedElement(child);
@@ -178,6 +181,8 @@ vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
         vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
         return NULL;
 
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("format", "source", "backingStore")) < 0)
+        return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "format"))
             fmt = child;
@@ -221,12 +226,6 @@ vbStorageSourceParseChain(const xmlNode *parent, vbStorageSource *top, const cha
     xmlNode *node = vbXMLChildElement(parent, "backingStore");
     size_t depth = 0;
 
-    if (node && vbXMLCountChildren(parent, "backingStore") > 1) {
-        vbReportError(VIR_ERR_XML_ERROR,
-                      _("disk '%s' has more than one <backingStore> on one level"), dst);
-        return -1;
-    }
-
     while (node) {
         if (++depth > VB_DOMAIN_BACKING_CHAIN_MAX) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -242,11 +241,6 @@ vbStorageSourceParseChain(const xmlNode *parent, vbStorageSource *top, const cha
         if (!(tail->backingStore = vbStorageSourceParseBacking(node, flags)))
             return -1;
         tail = tail->backingStore;
-        if (vbXMLCountChildren(node, "backingStore") > 1) {
-            vbReportError(VIR_ERR_XML_ERROR,
-                          _("disk '%s' has more than one <backingStore> on one level"), dst);
-            return -1;
-        }
         node = vbXMLChildElement(node, "backingStore");
     }
     return 0;
@@ -271,6 +265,8 @@ vbDomainDiskMirrorParse(const xmlNode *node, vbDomainDiskDef *disk, unsigned int
         vbStorageSourceParseFormat(node, "format", &mirror->format) < 0)
         return -1;
 
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("format", "source", "backingStore")) < 0)
+        return -1;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "format")) {
             if (vbDomainCheckAttrs(child, VB_ATTRS("type")) < 0 ||
@@ -390,6 +386,11 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     }
     if (vbDomainDiskTargetParse(target, disk) < 0)
+        return NULL;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("driver", "source", "backingStore", "mirror",
+                                                   "target", "readonly", "shareable", "serial",
+                                                   "boot", "alias", "address")) < 0)
         return NULL;
 
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {

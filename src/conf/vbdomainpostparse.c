@@ -223,10 +223,12 @@ vbDomainDriveAddressInUse(const vbDomainDef *def, vbDomainDiskBus bus, unsigned 
 }
 
 /* SATA and SCSI disks without an address get the lowest free unit, in
- * document order, on controller 0 and on (for SATA) further controllers. */
+ * document order, on controller 0 and on (for SATA) further controllers.
+ * Units only get taken, so the search goes on where the last one ended. */
 static int
 vbDomainDefAssignDriveAddresses(vbDomainDef *def)
 {
+    unsigned int next[VB_DOMAIN_DISK_BUS_LAST] = {0};
     size_t i;
     size_t j;
 
@@ -246,8 +248,10 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
             return -1;
         }
         units = disk->bus == VB_DOMAIN_DISK_BUS_SATA ? VB_DOMAIN_SATA_UNITS : VB_DOMAIN_SCSI_UNITS;
-        for (n = 0; vbDomainDriveAddressInUse(def, disk->bus, n / units, n % units); n++)
+        for (n = next[disk->bus]; vbDomainDriveAddressInUse(def, disk->bus, n / units, n % units);
+             n++)
             ;
+        next[disk->bus] = n + 1;
         disk->address.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
         disk->address.drive.controller = n / units;
         disk->address.drive.unit = n % units;

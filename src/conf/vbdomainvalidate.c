@@ -77,6 +77,7 @@ vbDomainDefValidateLifecycle(const char *element, vbDomainLifecycleAction action
 static int
 vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
+    g_autoptr(GHashTable) chain = g_hash_table_new(g_str_hash, g_str_equal);
     const vbStorageSource *src;
 
     if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM) {
@@ -103,13 +104,6 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
                       _("virtio disk '%s' needs a 'pci' address, not 'drive'"), disk->dst);
         return -1;
     }
-    if ((disk->bus == VB_DOMAIN_DISK_BUS_SATA || disk->bus == VB_DOMAIN_DISK_BUS_SCSI) &&
-        disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_PCI) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("disk '%s' on bus '%s' needs a 'drive' address, not 'pci'"), disk->dst,
-                      vbDomainDiskBusTypeToString(disk->bus));
-        return -1;
-    }
     if (disk->bus == VB_DOMAIN_DISK_BUS_SATA &&
         (disk->address.drive.bus != 0 || disk->address.drive.target != 0 ||
          disk->address.drive.unit >= 6)) {
@@ -127,32 +121,16 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 
     /* an image twice in one chain would be opened read-only below itself */
     for (src = disk->src; src; src = src->backingStore) {
-        const vbStorageSource *below;
-
         if (!src->path)
             continue;
-        for (below = src->backingStore; below; below = below->backingStore) {
-            if (below->path && strcmp(below->path, src->path) == 0) {
-                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("backing chain of disk '%s' contains image '%s' twice"), disk->dst,
-                              src->path);
-                return -1;
-            }
+        if (!g_hash_table_add(chain, src->path)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("backing chain of disk '%s' contains image '%s' twice"), disk->dst,
+                          src->path);
+            return -1;
         }
     }
     return 0;
-}
-
-static bool
-vbStorageChainHasPath(const vbStorageSource *top, const char *path)
-{
-    const vbStorageSource *src;
-
-    for (src = top; src; src = src->backingStore) {
-        if (src->path && strcmp(src->path, path) == 0)
-            return true;
-    }
-    return false;
 }
 
 /* A writable image in two places is written twice without coordination:
@@ -160,37 +138,48 @@ vbStorageChainHasPath(const vbStorageSource *top, const char *path)
 static int
 vbDomainDefValidateImageSharing(const vbDomainDef *def)
 {
+    g_autoptr(GHashTable) backing = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
-    size_t j;
 
     for (i = 0; i < def->ndisks; i++) {
-        const vbDomainDiskDef *a = def->disks[i];
+        const vbDomainDiskDef *disk = def->disks[i];
+        const vbStorageSource *src;
 
-        if (vbStorageSourceIsEmpty(a->src) || a->src->readonly)
+        if (vbStorageSourceIsEmpty(disk->src))
             continue;
-        for (j = 0; j < def->ndisks; j++) {
-            const vbDomainDiskDef *b = def->disks[j];
+        for (src = disk->src->backingStore; src; src = src->backingStore) {
+            if (src->path && !g_hash_table_contains(backing, src->path))
+                g_hash_table_insert(backing, src->path, (gpointer) disk);
+        }
+    }
 
-            if (i == j || vbStorageSourceIsEmpty(b->src))
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *disk = def->disks[i];
+        const vbDomainDiskDef *other;
+        size_t j;
+
+        if (vbStorageSourceIsEmpty(disk->src))
+            continue;
+        for (j = 0; j < i; j++) {
+            other = def->disks[j];
+            if (vbStorageSourceIsEmpty(other->src) ||
+                strcmp(other->src->path, disk->src->path) != 0)
                 continue;
-            if (b->src->path && strcmp(a->src->path, b->src->path) == 0) {
-                if (a->src->shareable && b->src->shareable)
-                    continue;
-                if (b->src->readonly && !a->src->readonly && j < i)
-                    continue;
-                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("disks '%s' and '%s' use the same image '%s'; mark both "
-                                "<shareable/> or the other one <readonly/>"),
-                              a->dst, b->dst, a->src->path);
-                return -1;
-            }
-            if (vbStorageChainHasPath(b->src->backingStore, a->src->path)) {
-                vbReportError(
-                    VIR_ERR_CONFIG_UNSUPPORTED,
-                    _("image '%s' is written by disk '%s' and is a backing image of disk '%s'"),
-                    a->src->path, a->dst, b->dst);
-                return -1;
-            }
+            if ((disk->src->readonly && other->src->readonly) ||
+                (disk->src->shareable && other->src->shareable))
+                continue;
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("disks '%s' and '%s' share image '%s' without <shareable/>"),
+                          other->dst, disk->dst, disk->src->path);
+            return -1;
+        }
+        if (disk->src->readonly)
+            continue;
+        if ((other = g_hash_table_lookup(backing, disk->src->path)) && other != disk) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("image '%s' written by disk '%s' backs disk '%s'"), disk->src->path,
+                          disk->dst, other->dst);
+            return -1;
         }
     }
     return 0;
@@ -224,11 +213,11 @@ vbDomainDefValidateControllers(const vbDomainDef *def)
             break;
         }
         if (!ok) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("controller type '%s' index '%u' model '%s' is not supported by "
-                            "virtblockd with machine '%s'"),
-                          vbDomainControllerTypeTypeToString(cont->type), cont->index,
-                          vbDomainControllerModelTypeToString(cont->model), def->machine);
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("controller '%s' index '%u' model '%s' is not supported on machine '%s'"),
+                vbDomainControllerTypeTypeToString(cont->type), cont->index,
+                vbDomainControllerModelTypeToString(cont->model), def->machine);
             return -1;
         }
     }

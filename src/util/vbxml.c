@@ -242,10 +242,12 @@ vbXMLValidateRelaxNG(xmlDoc *doc, const char *schemaPath)
     if (rc != 0) {
         /* libvirt's prefix for VIR_ERR_XML_INVALID_SCHEMA, which vberror's
          * table does not carry, hence the raw report. */
+        g_autofree char *detail =
+            g_strdup_printf(_("Unable to validate doc against %s: %s"), schemaPath,
+                            text->len ? text->str : _("unknown reason"));
+
         vbReportRawError(VIR_ERR_XML_INVALID_SCHEMA,
-                         _("XML document failed to validate against schema: Unable to validate doc "
-                           "against %s: %s"),
-                         schemaPath, text->len ? text->str : _("unknown reason"));
+                         _("XML document failed to validate against schema: %s"), detail);
         return -1;
     }
     return 0;
@@ -288,7 +290,7 @@ vbXMLCountChildren(const xmlNode *node, const char *name)
     size_t n = 0;
 
     for (cur = node->children; cur; cur = cur->next) {
-        if (vbXMLNodeNameEqual(cur, name))
+        if (cur->type == XML_ELEMENT_NODE && (!name || vbXMLNodeNameEqual(cur, name)))
             n++;
     }
     return n;

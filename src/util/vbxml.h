@@ -50,7 +50,7 @@ bool vbXMLNodeNameEqual(const xmlNode *node, const char *name);
 xmlNode *vbXMLChildElement(const xmlNode *node, const char *name);
 /* The next element after @node among its siblings, NULL at the end. */
 xmlNode *vbXMLNextElement(const xmlNode *node);
-/* Number of element children called @name. */
+/* Number of element children called @name (NULL: of all element children). */
 size_t vbXMLCountChildren(const xmlNode *node, const char *name);
 
 /* Attribute @name of @node, or NULL if absent; g_free it. */
