@@ -233,11 +233,11 @@ vbDomainCheckPath(const xmlNode *node, const char *attr, const char *path)
 /* Aliases become QEMU ids and node names are put in QMP commands: both
  * are limited to what QEMU accepts for an id. */
 int
-vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value)
+vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value, size_t maxlen)
 {
     const char *c;
 
-    if (!*value || strlen(value) > 31 || !g_ascii_isalpha(*value))
+    if (!*value || strlen(value) > maxlen || !g_ascii_isalpha(*value))
         goto invalid;
     for (c = value; *c; c++) {
         if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_' && *c != '.')
@@ -304,7 +304,7 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
 }
 
 int
-vbDomainAliasParse(const xmlNode *node, char **alias)
+vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
 {
     g_autofree char *name = NULL;
 
@@ -315,8 +315,11 @@ vbDomainAliasParse(const xmlNode *node, char **alias)
                       "name", "alias");
         return -1;
     }
-    if (vbDomainCheckIdentifier(node, "name", name) < 0)
+    if (vbDomainCheckIdentifier(node, "name", name, VB_DOMAIN_ALIAS_MAX) < 0)
         return -1;
+    /* only a user's alias belongs to the persistent definition */
+    if ((flags & VB_DOMAIN_DEF_PARSE_INACTIVE) && !vbDomainAliasIsUser(name))
+        return 0;
     g_free(*alias);
     *alias = g_steal_pointer(&name);
     return 0;
@@ -353,8 +356,7 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "alias")) {
-            if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
-                vbDomainAliasParse(child, &cont->alias) < 0)
+            if (vbDomainAliasParse(child, &cont->alias, flags) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "address")) {
             if (vbDomainDeviceAddressParse(child, &cont->address) < 0)
@@ -429,8 +431,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
                 }
             }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
-            if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
-                vbDomainAliasParse(child, &chr->alias) < 0)
+            if (vbDomainAliasParse(child, &chr->alias, flags) < 0)
                 return NULL;
         } else {
             vbDomainReportUnsupportedElement(child);
@@ -934,6 +935,12 @@ vbDomainDefCopy(const vbDomainDef *def, unsigned int flags)
     if (!(xml = vbDomainDefFormat(def, flags ? flags : VB_DOMAIN_DEF_FORMAT_STATUS)))
         return NULL;
     return vbDomainDefParseString(xml, parseFlags);
+}
+
+bool
+vbDomainAliasIsUser(const char *alias)
+{
+    return alias && g_str_has_prefix(alias, "ua-");
 }
 
 vbDomainDiskDef *

@@ -301,6 +301,10 @@ int vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flag
  * keeps only the persistent definition. */
 vbDomainDef *vbDomainDefCopy(const vbDomainDef *def, unsigned int flags);
 
+/* A user's alias ('ua-' prefix, as libvirt): part of the persistent
+ * definition, unlike the aliases the daemon assigns at start. */
+bool vbDomainAliasIsUser(const char *alias);
+
 /* Disk by <target dev>, or by the active image's path when @name starts
  * with '/' (libvirt's virDomainDiskByName).  NULL, reporting nothing. */
 vbDomainDiskDef *vbDomainDiskByName(const vbDomainDef *def, const char *name);

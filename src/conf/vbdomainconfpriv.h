@@ -48,13 +48,20 @@ int vbDomainCheckEmptyElement(const xmlNode *node);
 /* An absolute path without control characters, from @attr of @node. */
 int vbDomainCheckPath(const xmlNode *node, const char *attr, const char *path);
 
+/* QEMU keeps node names in a 32-byte buffer; device ids have no limit,
+ * ours keeps messages and status files sane. */
+#define VB_DOMAIN_NODE_NAME_MAX 31
+#define VB_DOMAIN_ALIAS_MAX 128
+
 /* A QEMU id or node name: a letter, then letters, digits, '-', '_', '.';
- * shorter than 32 characters. */
-int vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value);
+ * at most @maxlen characters. */
+int vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value,
+                            size_t maxlen);
 
 int vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr);
-/* <alias name='...'/> into *@alias (replacing it) */
-int vbDomainAliasParse(const xmlNode *node, char **alias);
+/* <alias name='...'/> into *@alias (replacing it); with
+ * VB_DOMAIN_DEF_PARSE_INACTIVE only a user alias ('ua-...') is kept. */
+int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
 
 /* One <disk> element (vbdomaindiskconf.c). */
 vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);

@@ -74,7 +74,7 @@ vbStorageSourceParsePrivate(const xmlNode *node, vbStorageSource *src)
                     vbXMLReportInvalidProp(nn, "name", name);
                     return -1;
                 }
-                if (vbDomainCheckIdentifier(nn, "name", name) < 0)
+                if (vbDomainCheckIdentifier(nn, "name", name, VB_DOMAIN_NODE_NAME_MAX) < 0)
                     return -1;
                 g_free(*field);
                 *field = g_steal_pointer(&name);
@@ -432,8 +432,7 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
                 return NULL;
             }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
-            if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
-                vbDomainAliasParse(child, &disk->alias) < 0)
+            if (vbDomainAliasParse(child, &disk->alias, flags) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "address")) {
             if (vbDomainDeviceAddressParse(child, &disk->address) < 0)

@@ -125,7 +125,7 @@ vbDomainDeviceAddressFormat(GString *buf, unsigned int indent, const vbDomainDev
 static void
 vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags)
 {
-    if (!alias || (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
+    if (!alias || ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && !vbDomainAliasIsUser(alias)))
         return;
     vbBufIndent(buf, indent);
     g_string_append(buf, "<alias");
@@ -333,7 +333,8 @@ static void
 vbDomainControllerDefFormat(GString *buf, unsigned int indent, const vbDomainControllerDef *cont,
                             unsigned int flags)
 {
-    bool alias = cont->alias && !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE);
+    bool alias = cont->alias &&
+                 (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) || vbDomainAliasIsUser(cont->alias));
 
     vbBufIndent(buf, indent);
     g_string_append_printf(buf, "<controller type='%s' index='%u'",
