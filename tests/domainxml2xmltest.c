@@ -334,6 +334,50 @@ testParseInactiveDropsRuntime(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* Errors are collected per parser context and reported per thread: eight
+ * threads parsing good and broken documents at once each see their own. */
+static gpointer
+testThreadWorker(gpointer opaque)
+{
+    const char *good = opaque;
+    const char *bad = "<domain type='kvm'>\n<name>x</name\n</domain>";
+    size_t i;
+
+    for (i = 0; i < 50; i++) {
+        g_autoptr(vbDomainDef) def = vbDomainDefParseString(i % 2 ? bad : good, 0);
+
+        if (i % 2) {
+            if (def || g_strcmp0(vbGetLastErrorMessage(),
+                                 "XML error: (domain_definition):3: expected '>'") != 0)
+                return GINT_TO_POINTER(1);
+        } else if (!def || strcmp(def->name, "demo") != 0) {
+            return GINT_TO_POINTER(1);
+        }
+        vbResetLastError();
+    }
+    return NULL;
+}
+
+static int
+testThreads(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = testDataPath("minimal", ".xml");
+    g_autofree char *good = NULL;
+    GThread *threads[8];
+    int ret = 0;
+    size_t i;
+
+    if (!g_file_get_contents(path, &good, NULL, NULL))
+        return -1;
+    for (i = 0; i < G_N_ELEMENTS(threads); i++)
+        threads[i] = g_thread_new("parse", testThreadWorker, good);
+    for (i = 0; i < G_N_ELEMENTS(threads); i++) {
+        if (g_thread_join(threads[i]))
+            ret = -1;
+    }
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -438,6 +482,8 @@ mymain(void)
     if (vbTestRun("unknown parse flags", testParseFlags, NULL) < 0)
         ret = -1;
     if (vbTestRun("inactive parse ignores runtime data", testParseInactiveDropsRuntime, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("parsing from several threads at once", testThreads, NULL) < 0)
         ret = -1;
     return ret;
 }

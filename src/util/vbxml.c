@@ -82,13 +82,15 @@ vbXMLParseOptions(void)
 
 static gsize vbXMLInitialized;
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
+
 xmlDoc *
 vbXMLParseString(const char *xml, const char *url, size_t maxlen)
 {
     vbXMLParseState state = {0};
     g_autofree char *message = NULL;
-    xmlParserCtxtPtr ctxt = NULL;
-    xmlDocPtr doc = NULL;
+    g_autoptr(xmlParserCtxt) ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
     size_t len;
 
     g_return_val_if_fail(xml != NULL, NULL);
@@ -123,25 +125,18 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
         vbReportError(VIR_ERR_XML_ERROR,
                       _("%s:%d: document type declarations (DOCTYPE, entities) are not allowed"),
                       url, state.doctypeLine);
-        goto error;
+        return NULL;
     }
     if (!doc || !ctxt->wellFormed || message) {
         vbReportError(VIR_ERR_XML_ERROR, "%s:%d: %s", url, state.line,
                       message ? message : _("document is not well-formed"));
-        goto error;
+        return NULL;
     }
     if (!xmlDocGetRootElement(doc)) {
         vbReportError(VIR_ERR_XML_ERROR, _("%s: document has no root element"), url);
-        goto error;
+        return NULL;
     }
-
-    xmlFreeParserCtxt(ctxt);
-    return doc;
-
-error:
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
-    return NULL;
+    return g_steal_pointer(&doc);
 }
 
 xmlDoc *
