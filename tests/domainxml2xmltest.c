@@ -416,6 +416,7 @@ mymain(void)
         {"name-slash", 0},
         {"name-newline", 0},
         {"uuid-invalid", 0},
+        {"uuid-null", 0},
         {"memory-overflow", 0},
         {"memory-unit-invalid", 0},
         {"device-interface", 0},

@@ -727,6 +727,12 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
                 vbReportError(VIR_ERR_XML_ERROR, "%s", _("malformed uuid element"));
                 return -1;
             }
+            /* post-parse would replace it by a random one, and every
+             * domain defined with it would clash with the others */
+            if (vbUUIDIsNull(def->uuid)) {
+                vbReportError(VIR_ERR_XML_ERROR, _("UUID '%s' is the null UUID"), uuid);
+                return -1;
+            }
         } else if (strcmp(name, "title") == 0) {
             g_autofree char *title = vbXMLNodeContent(cur);
 
