@@ -385,6 +385,7 @@ mymain(void)
         {"minimal", 0},
         {"machine-pc", 0},
         {"memory-units", 0},
+        {"memory-units-case", 0},
         {"uuid-missing", TEST_RANDOM_UUID},
         {"metadata-description", 0},
         {"lifecycle-actions", 0},

@@ -446,7 +446,8 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
 {
     xmlNode *cur;
 
-    if (vbDomainCheckAttrs(devices, NULL) < 0)
+    if (vbDomainCheckAttrs(devices, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(devices, VB_ATTRS("emulator", "memballoon")) < 0)
         return -1;
     if (vbXMLCountChildren(devices, NULL) > VB_DOMAIN_DEVICES_MAX) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("domain has more than the limit of %d devices"),
@@ -509,47 +510,47 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
 
 /* ---- top level ---------------------------------------------------------- */
 
+/* The scale of a memory unit, read as libvirt reads it: 'b', 'byte',
+ * 'bytes'; or a power letter (k, M, G, T, P, E, any case) alone or with
+ * 'iB' for powers of 1024, with 'B' for powers of 1000.  0 if unknown. */
+static unsigned long long
+vbDomainMemoryUnitScale(const char *unit)
+{
+    static const char powers[] = "kmgtpe";
+    const char *p;
+    unsigned long long base;
+    unsigned long long scale = 1;
+
+    if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+        g_ascii_strcasecmp(unit, "bytes") == 0)
+        return 1;
+    if (!unit[0] || !(p = strchr(powers, g_ascii_tolower(unit[0]))))
+        return 0;
+    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
+        base = 1000;
+    else
+        return 0;
+    for (; p >= powers; p--)
+        scale *= base;
+    return scale;
+}
+
 /* <memory unit='...'>N</memory>, stored in KiB, rounded up as libvirt. */
 static int
 vbDomainMemoryParse(const xmlNode *node, unsigned long long *kib)
 {
-    static const struct {
-        const char *name;
-        unsigned long long scale;
-    } units[] = {
-        {"b", 1ULL},
-        {"bytes", 1ULL},
-        {"KB", 1000ULL},
-        {"k", 1024ULL},
-        {"KiB", 1024ULL},
-        {"MB", 1000ULL * 1000},
-        {"M", 1024ULL * 1024},
-        {"MiB", 1024ULL * 1024},
-        {"GB", 1000ULL * 1000 * 1000},
-        {"G", 1024ULL * 1024 * 1024},
-        {"GiB", 1024ULL * 1024 * 1024},
-        {"TB", 1000ULL * 1000 * 1000 * 1000},
-        {"T", 1024ULL * 1024 * 1024 * 1024},
-        {"TiB", 1024ULL * 1024 * 1024 * 1024},
-    };
     g_autofree char *unit = vbXMLPropString(node, "unit");
     g_autofree char *text = vbXMLNodeContent(node);
     unsigned long long scale = 1024;
     guint64 value;
-    size_t i;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("unit")) < 0)
         return -1;
-    if (unit) {
-        for (i = 0; i < G_N_ELEMENTS(units); i++) {
-            if (strcmp(unit, units[i].name) == 0)
-                break;
-        }
-        if (i == G_N_ELEMENTS(units)) {
-            vbXMLReportInvalidProp(node, "unit", unit);
-            return -1;
-        }
-        scale = units[i].scale;
+    if (unit && !(scale = vbDomainMemoryUnitScale(unit))) {
+        vbXMLReportInvalidProp(node, "unit", unit);
+        return -1;
     }
     g_strstrip(text);
     if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, NULL)) {
