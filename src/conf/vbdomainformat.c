@@ -434,10 +434,22 @@ vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags, u
         return -1;
     }
     for (i = 0; i < def->ndisks; i++) {
+        const vbStorageSource *src;
+
         if (!def->disks[i]->src || !def->disks[i]->dst) {
             vbReportError(VIR_ERR_INTERNAL_ERROR,
                           _("disk %zu of domain '%s' lacks a source or target"), i, def->name);
             return -1;
+        }
+        /* libvirt's XML requires it, and so does our parser: a chain is
+         * never extended by guessing an image's format */
+        for (src = def->disks[i]->src->backingStore; src; src = src->backingStore) {
+            if (src->type != VB_STORAGE_TYPE_NONE && src->format == VB_STORAGE_FORMAT_NONE) {
+                vbReportError(VIR_ERR_INTERNAL_ERROR,
+                              _("backing image '%s' of disk '%s' has no format"),
+                              src->path ? src->path : "<null>", def->disks[i]->dst);
+                return -1;
+            }
         }
     }
 

@@ -355,6 +355,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 {
     size_t i;
 
+    g_return_val_if_fail(def != NULL, -1);
+
     if (vbUUIDIsNull(def->uuid))
         vbUUIDGenerate(def->uuid);
     if (!def->osType)
@@ -379,6 +381,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
     def->memballoonNone = true;
 
     for (i = 0; i < def->ndisks; i++) {
+        /* the parser never leaves these NULL; code building a disk must not */
+        g_return_val_if_fail(def->disks[i]->dst && def->disks[i]->src, -1);
         if (vbDomainDiskDefPostParse(def->disks[i]) < 0)
             return -1;
     }
