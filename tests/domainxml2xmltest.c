@@ -334,6 +334,60 @@ testParseInactiveDropsRuntime(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A definition built in code gets the parser's defaults from post-parse. */
+static int
+testPostParseBuilt(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbDomainDef) def = vbDomainDefNew();
+    g_autoptr(vbDomainDiskDef) disk = vbDomainDiskDefNew();
+    vbDomainDiskDef *d;
+
+    def->name = g_strdup("built");
+    def->machine = g_strdup("q35");
+    def->maxMemory = 1024;
+    disk->dst = g_strdup("sdb");
+    disk->src = vbStorageSourceNew();
+    disk->src->type = VB_STORAGE_TYPE_FILE;
+    disk->src->path = g_strdup("/images/built.qcow2");
+    def->disks = g_new0(vbDomainDiskDef *, 1);
+    def->disks[def->ndisks++] = g_steal_pointer(&disk);
+
+    if (vbDomainDefPostParse(def, 0) < 0 || vbDomainDefValidate(def) < 0)
+        return -1;
+    d = def->disks[0];
+    if (vbUUIDIsNull(def->uuid) || d->bus != VB_DOMAIN_DISK_BUS_SCSI ||
+        d->src->format != VB_STORAGE_FORMAT_RAW ||
+        d->address.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || d->address.drive.unit != 0 ||
+        def->currentMemory != 1024 || def->vcpus != 1)
+        return -1;
+    /* pcie-root, then the implied virtio-scsi controller */
+    if (def->ncontrollers != 2 ||
+        def->controllers[0]->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
+        def->controllers[1]->model != VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI)
+        return -1;
+    /* a second run changes nothing */
+    if (vbDomainDefPostParse(def, 0) < 0 || def->ncontrollers != 2)
+        return -1;
+    return 0;
+}
+
+/* A chain the parser could not read back is not written. */
+static int
+testFormatBackingWithoutFormat(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbDomainDef) def = testParseData("disk-backing-chain-index", 0);
+    g_autofree char *xml = NULL;
+
+    if (!def)
+        return -1;
+    def->disks[0]->src->backingStore->format = VB_STORAGE_FORMAT_NONE;
+    if ((xml = vbDomainDefFormat(def, 0)))
+        return -1;
+    return vbTestCompareStrings("internal error: backing image '/var/lib/libvirt/images/mid.qcow2' "
+                                "of disk 'vda' has no format",
+                                vbGetLastErrorMessage());
+}
+
 /* Errors are collected per parser context and reported per thread: eight
  * threads parsing good and broken documents at once each see their own. */
 static gpointer
@@ -486,6 +540,11 @@ mymain(void)
     if (vbTestRun("inactive parse ignores runtime data", testParseInactiveDropsRuntime, NULL) < 0)
         ret = -1;
     if (vbTestRun("parsing from several threads at once", testThreads, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("post-parse of a definition built in code", testPostParseBuilt, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("backing image without a format is not written", testFormatBackingWithoutFormat,
+                  NULL) < 0)
         ret = -1;
     return ret;
 }
