@@ -636,7 +636,7 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
     }
     if (!def->osType || !*def->osType) {
         /* libvirt's wording */
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("an os <type> must be specified"));
+        vbReportError(VIR_ERR_XML_ERROR, _("an os <type> must be specified"));
         return -1;
     }
     if (boots->len) {
@@ -684,7 +684,7 @@ vbDomainNameParse(vbDomainDef *def, const xmlNode *node)
     g_autofree char *name = vbXMLNodeContent(node);
 
     if (!*name) {
-        vbReportError(VIR_ERR_NO_NAME, "%s", _("missing name information"));
+        vbReportError(VIR_ERR_NO_NAME, _("missing name information"));
         return -1;
     }
     if (vbXMLCheckIllegalChars("name", name, NULL) < 0)
@@ -725,7 +725,7 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
 
             if (vbUUIDParse(uuid, def->uuid) < 0) {
                 /* libvirt's wording */
-                vbReportError(VIR_ERR_XML_ERROR, "%s", _("malformed uuid element"));
+                vbReportError(VIR_ERR_XML_ERROR, _("malformed uuid element"));
                 return -1;
             }
             /* post-parse would replace it by a random one, and every
@@ -738,7 +738,7 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
             g_autofree char *title = vbXMLNodeContent(cur);
 
             if (strchr(title, '\n')) {
-                vbReportError(VIR_ERR_XML_ERROR, "%s", _("Domain title can't contain newlines"));
+                vbReportError(VIR_ERR_XML_ERROR, _("Domain title can't contain newlines"));
                 return -1;
             }
             g_free(def->title);
@@ -867,15 +867,15 @@ vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
     if (vbDomainDefParseChildren(def, root, flags) < 0)
         return NULL;
     if (!def->name) {
-        vbReportError(VIR_ERR_NO_NAME, "%s", _("missing name information"));
+        vbReportError(VIR_ERR_NO_NAME, _("missing name information"));
         return NULL;
     }
     if (!vbXMLChildElement(root, "memory")) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing element '<memory>' in <domain>"));
+        vbReportError(VIR_ERR_XML_ERROR, _("missing element '<memory>' in <domain>"));
         return NULL;
     }
     if (!vbXMLChildElement(root, "os")) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("an os <type> must be specified"));
+        vbReportError(VIR_ERR_XML_ERROR, _("an os <type> must be specified"));
         return NULL;
     }
 
@@ -911,7 +911,7 @@ vbDomainDefParseString(const char *xml, unsigned int flags)
     g_autoptr(xmlDoc) doc = NULL;
 
     if (!xml) {
-        vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no domain XML given"));
+        vbReportError(VIR_ERR_INVALID_ARG, _("no domain XML given"));
         return NULL;
     }
     if (!(doc = vbXMLParseString(xml, "(domain_definition)", VB_DOMAIN_XML_MAX_LEN)))

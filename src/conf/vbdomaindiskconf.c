@@ -195,11 +195,11 @@ vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
     }
     /* libvirt's wording for both */
     if (!fmt) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing disk backing store format"));
+        vbReportError(VIR_ERR_XML_ERROR, _("missing disk backing store format"));
         return NULL;
     }
     if (!source) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing disk backing store source"));
+        vbReportError(VIR_ERR_XML_ERROR, _("missing disk backing store source"));
         return NULL;
     }
     if (vbDomainCheckAttrs(fmt, VB_ATTRS("type")) < 0 ||
@@ -382,7 +382,7 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
 
     /* the target names the disk in every later message */
     if (!target) {
-        vbReportError(VIR_ERR_NO_TARGET, "%s", _("missing target information for disk"));
+        vbReportError(VIR_ERR_NO_TARGET, _("missing target information for disk"));
         return NULL;
     }
     if (vbDomainDiskTargetParse(target, disk) < 0)

@@ -424,13 +424,12 @@ vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags, u
 
     vbCheckFlags(flags, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_STATUS, -1);
     if ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && (flags & VB_DOMAIN_DEF_FORMAT_STATUS)) {
-        vbReportError(VIR_ERR_INVALID_ARG, "%s",
+        vbReportError(VIR_ERR_INVALID_ARG,
                       _("the inactive and the status form of a domain exclude each other"));
         return -1;
     }
     if (!def->name || !def->osType) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                      _("domain definition lacks a name or an os type"));
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("domain definition lacks a name or an os type"));
         return -1;
     }
     for (i = 0; i < def->ndisks; i++) {

@@ -43,11 +43,11 @@ vbDomainDefValidateMachine(const vbDomainDef *def)
         return -1;
     }
     if (def->maxMemory == 0) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("memory size must be greater than zero"));
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("memory size must be greater than zero"));
         return -1;
     }
     if (def->vcpus == 0) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("the domain needs at least one vcpu"));
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("the domain needs at least one vcpu"));
         return -1;
     }
     return 0;
@@ -114,7 +114,7 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 
     if (def->bootDevs && disk->bootIndex) {
         /* libvirt's wording */
-        vbReportError(VIR_ERR_XML_ERROR, "%s",
+        vbReportError(VIR_ERR_XML_ERROR,
                       _("per-device boot elements cannot be used together with os/boot elements"));
         return -1;
     }

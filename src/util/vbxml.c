@@ -128,7 +128,7 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
         return NULL;
     }
     if (!doc || !ctxt->wellFormed || message) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s:%d: %s", url, state.line,
+        vbReportError(VIR_ERR_XML_ERROR, _("%s:%d: %s"), url, state.line,
                       message ? message : _("document is not well-formed"));
         return NULL;
     }
