@@ -243,11 +243,13 @@ struct _vbDomainDef {
 };
 
 typedef enum {
-    /* Runtime data (indexes, aliases, <mirror>) is not read. */
+    /* Runtime data (indexes, the daemon's aliases, <mirror>, pty paths,
+     * the domain id) is not read; user aliases ('ua-...') are. */
     VB_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,
     /* Also read what only the status file holds (node names, relPath). */
     VB_DOMAIN_DEF_PARSE_STATUS = 1 << 1,
-    /* Check the document against libvirt's installed RelaxNG schema. */
+    /* Check the document against libvirt's installed RelaxNG schema
+     * (ParseString and ParseFile; ParseNode ignores it). */
     VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA = 1 << 2,
 } vbDomainDefParseFlags;
 
