@@ -119,9 +119,14 @@ vbDomainDefFree(vbDomainDef *def)
 void
 vbDomainReportUnsupportedElement(const xmlNode *node)
 {
+    const xmlNode *parent = node->parent;
+    const char *parentName = "";
+
+    if (parent && parent->type == XML_ELEMENT_NODE)
+        parentName = (const char *) parent->name;
     vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                   _("element '<%s>' in <%s> is not supported by virtblockd"),
-                  (const char *) node->name, node->parent ? (const char *) node->parent->name : "");
+                  (const char *) node->name, parentName);
 }
 
 void
