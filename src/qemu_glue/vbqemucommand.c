@@ -438,10 +438,6 @@ vbQemuCommandBuildDisks(GPtrArray *argv, const vbQemuCommandContext *ctx)
     size_t i;
 
     for (i = 0; i < def->ndisks; i++) {
-        if (vbQemuCommandCheckDisk(ctx, def->disks[i]) < 0)
-            return -1;
-    }
-    for (i = 0; i < def->ndisks; i++) {
         const vbDomainDiskDef *disk = def->disks[i];
 
         if (!vbStorageSourceIsEmpty(disk->src) && vbQemuCommandBuildDiskBlockdevs(argv, disk) < 0)
@@ -542,6 +538,11 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-boot");
     vbQemuCommandAddArg(argv, "strict=on");
 
+    /* a disk names what is wrong with it better than its controller */
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbQemuCommandCheckDisk(&ctx, def->disks[i]) < 0)
+            return NULL;
+    }
     for (i = 0; i < def->ncontrollers; i++) {
         if (vbQemuCommandBuildController(argv, &ctx, def->controllers[i]) < 0)
             return NULL;

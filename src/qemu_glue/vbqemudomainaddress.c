@@ -128,11 +128,12 @@ vbQemuDomainAddController(vbDomainDef *def, vbDomainControllerType type, unsigne
 
 /* Drive address from the target name, and the implicit controller. */
 static int
-vbQemuDomainAssignDiskDriveAddress(vbDomainDef *def, vbDomainDiskDef *disk)
+vbQemuDomainAssignDiskDriveAddress(vbDomainDef *def, vbDomainDiskDef *disk,
+                                   vbQemuMachineFamily family)
 {
-    unsigned int units;
-    vbDomainControllerType ctype;
-    vbDomainControllerModel cmodel;
+    unsigned int units = 0;
+    vbDomainControllerType ctype = VB_DOMAIN_CONTROLLER_TYPE_LAST;
+    vbDomainControllerModel cmodel = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
     int idx;
 
     switch (disk->bus) {
@@ -149,8 +150,10 @@ vbQemuDomainAssignDiskDriveAddress(vbDomainDef *def, vbDomainDiskDef *disk)
     case VB_DOMAIN_DISK_BUS_VIRTIO:
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
-        return 0;
+        break;
     }
+    if (units == 0)
+        return 0;
 
     if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
         if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) < 0) {
@@ -171,6 +174,10 @@ vbQemuDomainAssignDiskDriveAddress(vbDomainDef *def, vbDomainDiskDef *disk)
         return -1;
     }
 
+    /* a 'pc' machine has no SATA controller to show; the command line
+     * refuses the disk */
+    if (ctype == VB_DOMAIN_CONTROLLER_TYPE_SATA && family != VB_QEMU_MACHINE_FAMILY_Q35)
+        return 0;
     if (!vbQemuDomainFindController(def, ctype, disk->address.drive.controller))
         vbQemuDomainAddController(def, ctype, disk->address.drive.controller, cmodel);
     return 0;
@@ -364,7 +371,7 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
         return -1;
 
     for (i = 0; i < def->ndisks; i++) {
-        if (vbQemuDomainAssignDiskDriveAddress(def, def->disks[i]) < 0)
+        if (vbQemuDomainAssignDiskDriveAddress(def, def->disks[i], family) < 0)
             return -1;
         vbQemuDomainAssignDiskAlias(def->disks[i]);
     }
