@@ -105,8 +105,7 @@ vbTestPrintDiff(const char *expected, const char *actual)
     g_autofree char *b = g_build_filename(dir, "actual", NULL);
     g_autofree char *cmd = NULL;
 
-    if (g_file_set_contents(a, expected, -1, NULL) &&
-        g_file_set_contents(b, actual, -1, NULL)) {
+    if (g_file_set_contents(a, expected, -1, NULL) && g_file_set_contents(b, actual, -1, NULL)) {
         cmd = g_strdup_printf("diff -u '%s' '%s' >&2", a, b);
         if (system(cmd) < 0)
             fprintf(stderr, "cannot run diff\n");
@@ -217,7 +216,8 @@ vbTestMain(int argc, char **argv, int (*func)(void))
 
     fprintf(stderr, "%u cases run\n", testCounter);
     if (testFailed->len) {
-        fprintf(stderr, "Some cases failed; rerun them with:\n  VB_TEST_DEBUG=1 VB_TEST_RANGE=%s %s\n",
+        fprintf(stderr,
+                "Some cases failed; rerun them with:\n  VB_TEST_DEBUG=1 VB_TEST_RANGE=%s %s\n",
                 testFailed->str, testProgName);
         ret = -1;
     }

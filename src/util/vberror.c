@@ -106,8 +106,7 @@ vbErrorPrefix(int code)
 }
 
 static void
-vbErrorSet(int domain, int code, const char *file, const char *func, size_t line,
-           char *message)
+vbErrorSet(int domain, int code, const char *file, const char *func, size_t line, char *message)
 {
     vbError *err = g_new0(vbError, 1);
 
@@ -141,8 +140,8 @@ vbReportErrorFull(int domain, int code, const char *file, const char *func, size
 }
 
 void
-vbReportSystemErrorFull(int domain, int theerrno, const char *file, const char *func,
-                        size_t line, const char *fmt, ...)
+vbReportSystemErrorFull(int domain, int theerrno, const char *file, const char *func, size_t line,
+                        const char *fmt, ...)
 {
     int saveErrno = errno;
     g_autofree char *detail = NULL;

@@ -30,9 +30,9 @@
 
 typedef struct _vbError vbError;
 struct _vbError {
-    int code;    /* virErrorNumber */
-    int domain;  /* virErrorDomain */
-    int level;   /* virErrorLevel */
+    int code;   /* virErrorNumber */
+    int domain; /* virErrorDomain */
+    int level;  /* virErrorLevel */
     char *message;
 };
 
@@ -41,16 +41,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbError, vbErrorFree);
 
 vbError *vbErrorCopy(const vbError *err);
 
-void vbReportErrorFull(int domain, int code,
-                       const char *file, const char *func, size_t line,
+void vbReportErrorFull(int domain, int code, const char *file, const char *func, size_t line,
                        const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
-void vbReportSystemErrorFull(int domain, int theerrno,
-                             const char *file, const char *func, size_t line,
-                             const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+void vbReportSystemErrorFull(int domain, int theerrno, const char *file, const char *func,
+                             size_t line, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
-void vbReportRawErrorFull(int domain, int code,
-                          const char *file, const char *func, size_t line,
+void vbReportRawErrorFull(int domain, int code, const char *file, const char *func, size_t line,
                           const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
 /* "<prefix>: <detail>" as libvirt's virReportError */
@@ -59,8 +56,7 @@ void vbReportRawErrorFull(int domain, int code,
 
 /* "<detail>: <strerror(errno)>", code VIR_ERR_SYSTEM_ERROR */
 #define vbReportSystemError(theerrno, ...) \
-    vbReportSystemErrorFull(VB_FROM_THIS_FILE, theerrno, __FILE__, __func__, __LINE__, \
-                            __VA_ARGS__)
+    vbReportSystemErrorFull(VB_FROM_THIS_FILE, theerrno, __FILE__, __func__, __LINE__, __VA_ARGS__)
 
 /* The text exactly as given, without a prefix: libvirt does this for the
  * flag and NULL-argument checks of its public API. */
@@ -77,17 +73,15 @@ void vbReportErrorObject(const vbError *err);
  */
 #define vbCheckFlagsFunc(flags, supported, funcname, retval) \
     do { \
-        unsigned int vbUnknownFlags_ = (flags) & ~(unsigned int)(supported); \
+        unsigned int vbUnknownFlags_ = (flags) & ~(unsigned int) (supported); \
         if (vbUnknownFlags_) { \
-            vbReportRawError(VIR_ERR_INVALID_ARG, \
-                             _("unsupported flags (0x%x) in function %s"), \
+            vbReportRawError(VIR_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"), \
                              vbUnknownFlags_, funcname); \
             return retval; \
         } \
     } while (0)
 
-#define vbCheckFlags(flags, supported, retval) \
-    vbCheckFlagsFunc(flags, supported, __func__, retval)
+#define vbCheckFlags(flags, supported, retval) vbCheckFlagsFunc(flags, supported, __func__, retval)
 
 /* NULL when nothing was reported since the last reset; the error stays
  * owned by the thread. */

@@ -87,8 +87,8 @@ vbFileReadAll(const char *path, size_t maxlen, char **content)
         return -1;
     }
     if (sb.st_size > 0 && (size_t) sb.st_size > maxlen) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, _("file '%s' is larger than %zu bytes"),
-                      path, maxlen);
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("file '%s' is larger than %zu bytes"), path,
+                      maxlen);
         close(fd);
         return -1;
     }
@@ -107,8 +107,8 @@ vbFileReadAll(const char *path, size_t maxlen, char **content)
             break;
         have += n;
         if (have > maxlen) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR, _("file '%s' is larger than %zu bytes"),
-                          path, maxlen);
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("file '%s' is larger than %zu bytes"), path,
+                          maxlen);
             close(fd);
             return -1;
         }

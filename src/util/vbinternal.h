@@ -15,7 +15,7 @@
 /* Marks a string for translation where it cannot be translated yet
  * (static tables); the user of the table calls _() on it. */
 #ifndef N_
-# define N_(str) str
+#    define N_(str) str
 #endif
 
 #define VB_UUID_BUFLEN 16

@@ -41,8 +41,8 @@ vbLogSetOutputFd(int fd)
 }
 
 void
-vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line,
-             const char *fmt, ...)
+vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line, const char *fmt,
+             ...)
 {
     int saveErrno = errno;
     g_autofree char *msg = NULL;
@@ -59,8 +59,8 @@ vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line
     va_end(ap);
 
     out = g_strdup_printf("%s.%03d: %lu: %s : %s:%zu : %s\n", stamp,
-                          g_date_time_get_microsecond(now) / 1000,
-                          (unsigned long) getpid(), vbLogPrioNames[prio], func, line, msg);
+                          g_date_time_get_microsecond(now) / 1000, (unsigned long) getpid(),
+                          vbLogPrioNames[prio], func, line, msg);
     len = strlen(out);
     if (fd < 0)
         fd = STDERR_FILENO;

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs everything virtblockd needs to build, test and run on Debian 12.
+# Idempotent: apt-get skips what is already there.
+set -eu
+
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps.sh: run as root (it calls apt-get)" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    build-essential pkg-config meson ninja-build gettext \
+    clang libclang-rt-14-dev clang-format \
+    libglib2.0-dev libxml2-dev libxml2-utils libyajl-dev libvirt-dev libvirt0 \
+    qemu-system-x86 qemu-system-common qemu-utils \
+    libvirt-clients python3 python3-libvirt \
+    valgrind ca-certificates >/dev/null
