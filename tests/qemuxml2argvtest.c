@@ -190,11 +190,11 @@ mymain(void)
 {
     int ret = 0;
 
-#define DO_TEST_FULL(name, flags, errCode)                                                         \
-    do {                                                                                           \
-        static const testInfo info = {name, flags, errCode};                                       \
-        if (vbTestRun("QEMU XML-2-ARGV " name, testCompareXMLToArgv, &info) < 0)                   \
-            ret = -1;                                                                              \
+#define DO_TEST_FULL(name, flags, errCode) \
+    do { \
+        static const testInfo info = {name, flags, errCode}; \
+        if (vbTestRun("QEMU XML-2-ARGV " name, testCompareXMLToArgv, &info) < 0) \
+            ret = -1; \
     } while (0)
 #define DO_TEST(name) DO_TEST_FULL(name, 0, 0)
 #define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, 0, errCode)

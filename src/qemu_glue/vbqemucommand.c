@@ -67,9 +67,8 @@ vbQemuCommandBuildAccel(GPtrArray *argv, const vbDomainDef *def, const vbQemuCom
     switch (def->virtType) {
     case VB_DOMAIN_VIRT_KVM:
         if (!opts->kvmUsable) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                          _("domain type 'kvm' needs '/dev/kvm', which this host does not provide; "
-                            "use type 'qemu' to emulate"));
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("domain type 'kvm' needs '/dev/kvm', which this host lacks"));
             return -1;
         }
         vbQemuCommandAddArg(argv, "-accel");
@@ -105,7 +104,7 @@ static int
 vbQemuCommandBuildMemory(GPtrArray *argv, const vbDomainDef *def)
 {
     if (def->maxMemory == 0) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("memory size must be greater than zero"));
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("memory size must be greater than zero"));
         return -1;
     }
     vbQemuCommandAddArg(argv, "-m");
@@ -164,8 +163,7 @@ vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
         if (cont->index != 0 || (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT && !q35) ||
             (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT && q35)) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("PCI controller with index '%u' is not supported on machine '%s', only "
-                            "its root bus is"),
+                          _("PCI controller '%u' is not supported, only the root bus of '%s' is"),
                           cont->index, ctx->def->machine);
             return -1;
         }
@@ -175,8 +173,7 @@ vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
     case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         if (!q35 || cont->index != 0) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA controller with index '%u' is not supported on machine '%s', "
-                            "only the built-in controller 0 of a 'q35' machine is"),
+                          _("SATA controller '%u' needs index 0 and a 'q35' machine, not '%s'"),
                           cont->index, ctx->def->machine);
             return -1;
         }
@@ -229,8 +226,7 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
     case VB_DOMAIN_DISK_BUS_VIRTIO:
         if (cdrom) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("cdrom '%s' cannot be on bus 'virtio', which has no removable media; "
-                            "use 'sata' or 'scsi'"),
+                          _("cdrom '%s' cannot be on bus 'virtio', use 'sata' or 'scsi'"),
                           disk->dst);
             return -1;
         }
@@ -239,8 +235,7 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
     case VB_DOMAIN_DISK_BUS_SATA:
         if (ctx->family != VB_QEMU_MACHINE_FAMILY_Q35) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' is on bus 'sata', which machine '%s' does not have; use a "
-                            "'q35' machine"),
+                          _("disk '%s' is on bus 'sata', which machine '%s' lacks; use 'q35'"),
                           disk->dst, ctx->def->machine);
             return -1;
         }
@@ -248,15 +243,13 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
             addr->drive.bus != 0 || addr->drive.target != 0 ||
             addr->drive.unit >= VB_QEMU_SATA_PORTS) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' must be on controller 0, bus 0, target 0 and a unit from 0 "
-                            "to 5 of the SATA controller"),
+                          _("disk '%s' needs a SATA address of controller 0 and unit 0 to 5"),
                           disk->dst);
             return -1;
         }
         /* QEMU's ide-hd refuses a read-only drive */
         if (!cdrom && disk->src->readonly) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                          _("readonly sata disks are not supported"));
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("readonly sata disks are not supported"));
             return -1;
         }
         break;

@@ -36,7 +36,7 @@ vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family
         return -1;
     }
     if (!m) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("no machine type given, 'pc' or 'q35' is needed"));
         return -1;
     }
@@ -266,9 +266,8 @@ vbQemuDomainReservePCIAddress(bool *used, vbQemuMachineFamily family,
     if (addr->pci.domain != 0 || addr->pci.bus != 0 || addr->pci.function != 0 ||
         addr->pci.slot > VB_QEMU_PCI_SLOT_MAX) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("PCI address '%s' of device '%s' is not usable, only function 0 of slots "
-                        "on bus 0 of domain 0 are"),
-                      str, devname);
+                      _("PCI address '%s' of '%s' is not usable, only bus 0 function 0 is"), str,
+                      devname);
         return -1;
     }
     if (vbQemuDomainPCISlotReserved(family, addr->pci.slot)) {
