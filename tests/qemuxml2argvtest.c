@@ -171,6 +171,26 @@ testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
                                 vbGetLastErrorMessage());
 }
 
+/* A chain nobody indexed is the caller's bug, not something to build. */
+static int
+testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *xmlPath = vbTestSrcPath("qemuxml2argvdata/disk-backing-chain.xml");
+    g_autoptr(testDomainDef) def = testDomainDefParseFile(xmlPath);
+    vbQemuCommandOptions opts = {.monitorPath = TEST_MONITOR_PATH};
+    g_auto(GStrv) argv = NULL;
+
+    if (!def || vbQemuDomainAssignAddresses(def) < 0)
+        return -1;
+    if ((argv = vbQemuCommandBuild(def, &opts)))
+        return -1;
+    if (vbGetLastErrorCode() != VIR_ERR_INTERNAL_ERROR)
+        return -1;
+    return vbTestCompareStrings("internal error: image '/var/lib/libvirt/images/base.qcow2' of "
+                                "disk 'vda' has no storage node name assigned",
+                                vbGetLastErrorMessage());
+}
+
 static int
 testDiskNameToIndex(const void *opaque G_GNUC_UNUSED)
 {
@@ -253,6 +273,8 @@ mymain(void)
         0)
         ret = -1;
     if (vbTestRun("unprobed qcow2 chain is refused", testFormatPropsUnprobed, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("unindexed chain is refused", testBuildUnindexed, NULL) < 0)
         ret = -1;
     if (vbTestRun("target names to indexes", testDiskNameToIndex, NULL) < 0)
         ret = -1;
