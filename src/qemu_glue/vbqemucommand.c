@@ -33,7 +33,10 @@ vbQemuCommandAddArg(GPtrArray *argv, const char *arg)
     g_ptr_array_add(argv, g_strdup(arg));
 }
 
-static void G_GNUC_PRINTF(2, 3) vbQemuCommandAddArgFormat(GPtrArray *argv, const char *fmt, ...)
+static void vbQemuCommandAddArgFormat(GPtrArray *argv, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+vbQemuCommandAddArgFormat(GPtrArray *argv, const char *fmt, ...)
 {
     va_list ap;
 
@@ -488,7 +491,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     char uuidstr[VB_UUID_STRING_BUFLEN];
     size_t i;
 
-    g_return_val_if_fail(def != NULL, NULL);
+    g_return_val_if_fail(def != NULL && def->name != NULL, NULL);
     g_return_val_if_fail(opts != NULL && opts->monitorPath != NULL, NULL);
 
     if (vbQemuDomainGetMachineFamily(def, &ctx.family) < 0)
