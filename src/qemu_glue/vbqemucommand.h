@@ -1,0 +1,45 @@
+/*
+ * vbqemucommand.h: the QEMU command line of a domain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbdomainconf.h"
+
+/* Used when the definition names no <emulator>. */
+#define VB_QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
+
+typedef struct _vbQemuCommandOptions vbQemuCommandOptions;
+struct _vbQemuCommandOptions {
+    /* Path of the QMP socket QEMU listens on (server=on,wait=off). */
+    const char *monitorPath;
+    /* /dev/kvm can be opened: a domain of type 'kvm' may start. */
+    bool kvmUsable;
+};
+
+/*
+ * vbQemuCommandBuild:
+ * The argv (emulator first) that starts @def.
+ *
+ * QEMU always starts with -S, its vCPUs stopped: the driver connects to
+ * the monitor, finishes its setup and then sends "cont", unless the domain
+ * was started paused.  Nothing of the starting mode is therefore in the
+ * command line.  -no-shutdown keeps QEMU alive after the guest powers off,
+ * so the driver sees the SHUTDOWN event and decides (as libvirtd does).
+ *
+ * Preconditions, bugs of the caller if not met (VIR_ERR_INTERNAL_ERROR):
+ * every chain is probed and indexed (each image has nodeFormat and
+ * nodeStorage, each qcow2 image a known backingStore), and
+ * vbQemuDomainAssignAddresses() has run on @def.
+ *
+ * Returns a NULL-terminated argv to free with g_strfreev, or NULL with an
+ * error reported: VIR_ERR_CONFIG_UNSUPPORTED naming the disk, controller or
+ * setting that cannot be built (a virtio cdrom, SATA on a 'pc' machine,
+ * io='native' without cache='none', type 'kvm' without /dev/kvm).
+ */
+GStrv vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts);

@@ -1,0 +1,285 @@
+/*
+ * qemuxml2argvtest.c: domain XML in, QEMU command line out
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For each case NAME, tests/qemuxml2argvdata/NAME.xml is parsed, its
+ * chains indexed with a fresh counter, aliases and addresses assigned, and
+ * the argv compared with NAME.x86_64-7.2.0.args (one argument per line), or,
+ * for a case that must be refused, the error with NAME.err.
+ */
+
+#include <stdio.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbqemublock.h"
+#include "vbqemucommand.h"
+#include "vbqemudomainaddress.h"
+#include "testdomainxmlstub.h"
+#include "testutils.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_NONE
+
+#define TEST_MONITOR_PATH "/var/lib/virtblockd/test/monitor.sock"
+
+typedef enum {
+    TEST_KVM_USABLE = 1 << 0, /* /dev/kvm "exists" */
+} testFlags;
+
+typedef struct {
+    const char *name;
+    unsigned int flags;
+    int errCode; /* 0: must succeed; else the virErrorNumber expected */
+} testInfo;
+
+static char *
+testArgvToString(GStrv argv)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; argv[i]; i++) {
+        g_string_append(buf, argv[i]);
+        g_string_append_c(buf, '\n');
+    }
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+static int
+testCompareXMLToArgv(const void *opaque)
+{
+    const testInfo *info = opaque;
+    g_autofree char *rel = g_strdup_printf("qemuxml2argvdata/%s.xml", info->name);
+    g_autofree char *xmlPath = vbTestSrcPath(rel);
+    g_autoptr(testDomainDef) def = NULL;
+    g_auto(GStrv) argv = NULL;
+    vbQemuCommandOptions opts = {
+        .monitorPath = TEST_MONITOR_PATH,
+        .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
+    };
+    unsigned int nextIndex = 1;
+    size_t i;
+
+    if (!(def = testDomainDefParseFile(xmlPath))) {
+        fprintf(stderr, "cannot parse %s\n", xmlPath);
+        return -1;
+    }
+    for (i = 0; i < def->ndisks; i++)
+        testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+
+    if (vbQemuDomainAssignAddresses(def) == 0)
+        argv = vbQemuCommandBuild(def, &opts);
+
+    if (info->errCode) {
+        g_autofree char *errRel = NULL;
+        g_autofree char *errPath = NULL;
+        g_autofree char *msg = NULL;
+
+        if (argv) {
+            fprintf(stderr, "case %s: expected a failure, got a command line\n", info->name);
+            return -1;
+        }
+        if (vbGetLastErrorCode() != info->errCode) {
+            fprintf(stderr, "case %s: expected error code %d, got %d: %s\n", info->name,
+                    info->errCode, vbGetLastErrorCode(), vbGetLastErrorMessage());
+            return -1;
+        }
+        errRel = g_strdup_printf("qemuxml2argvdata/%s.err", info->name);
+        errPath = vbTestSrcPath(errRel);
+        msg = g_strdup_printf("%s\n", vbGetLastErrorMessage());
+        return vbTestCompareToFile(msg, errPath);
+    } else {
+        g_autofree char *argsRel = NULL;
+        g_autofree char *argsPath = NULL;
+        g_autofree char *actual = NULL;
+        g_auto(GStrv) again = NULL;
+        g_autofree char *againStr = NULL;
+
+        if (!argv)
+            return -1;
+        argsRel = g_strdup_printf("qemuxml2argvdata/%s.x86_64-7.2.0.args", info->name);
+        argsPath = vbTestSrcPath(argsRel);
+        actual = testArgvToString(argv);
+        if (vbTestCompareToFile(actual, argsPath) < 0)
+            return -1;
+
+        /* the driver assigns again at every start: nothing may move */
+        if (vbQemuDomainAssignAddresses(def) < 0 || !(again = vbQemuCommandBuild(def, &opts)))
+            return -1;
+        againStr = testArgvToString(again);
+        return vbTestCompareStrings(actual, againStr);
+    }
+}
+
+/* The node builders as the driver calls them for blockdev-add of a new
+ * overlay: "backing": null, whatever the source says, and writable. */
+static int
+testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(testDomainDiskDef) disk = NULL;
+    g_autofree char *storage = NULL;
+    g_autofree char *format = NULL;
+    unsigned int nextIndex = 7;
+
+    disk = g_new0(vbDomainDiskDef, 1);
+    disk->dst = g_strdup("vda");
+    disk->src = vbStorageSourceNew();
+    disk->src->type = VB_STORAGE_TYPE_FILE;
+    disk->src->format = VB_STORAGE_FORMAT_QCOW2;
+    disk->src->path = g_strdup("/i/snap.qcow2");
+    testStorageChainAssignIndexes(disk->src, &nextIndex);
+
+    if (!(storage = vbQemuBlockStorageProps(disk, disk->src)) ||
+        !(format = vbQemuBlockFormatProps(disk, disk->src,
+                                          VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)))
+        return -1;
+    if (vbTestCompareStrings("{\"driver\":\"file\",\"filename\":\"/i/snap.qcow2\","
+                             "\"node-name\":\"libvirt-7-storage\",\"auto-read-only\":true,"
+                             "\"discard\":\"unmap\"}",
+                             storage) < 0)
+        return -1;
+    return vbTestCompareStrings("{\"node-name\":\"libvirt-7-format\",\"read-only\":false,"
+                                "\"driver\":\"qcow2\",\"file\":\"libvirt-7-storage\","
+                                "\"backing\":null}",
+                                format);
+}
+
+/* Without a probed chain QEMU would open the header's backing files under
+ * names of its own: refused as our bug, never built. */
+static int
+testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(testDomainDiskDef) disk = NULL;
+    g_autofree char *format = NULL;
+    unsigned int nextIndex = 1;
+
+    disk = g_new0(vbDomainDiskDef, 1);
+    disk->dst = g_strdup("vdb");
+    disk->src = vbStorageSourceNew();
+    disk->src->type = VB_STORAGE_TYPE_FILE;
+    disk->src->format = VB_STORAGE_FORMAT_QCOW2;
+    disk->src->path = g_strdup("/i/top.qcow2");
+    testStorageChainAssignIndexes(disk->src, &nextIndex);
+
+    if ((format = vbQemuBlockFormatProps(disk, disk->src, VB_QEMU_BLOCK_NODE_TOP)))
+        return -1;
+    if (vbGetLastErrorCode() != VIR_ERR_INTERNAL_ERROR)
+        return -1;
+    return vbTestCompareStrings("internal error: backing chain of image '/i/top.qcow2' of disk "
+                                "'vdb' was not probed",
+                                vbGetLastErrorMessage());
+}
+
+/* A chain nobody indexed is the caller's bug, not something to build. */
+static int
+testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *xmlPath = vbTestSrcPath("qemuxml2argvdata/disk-backing-chain.xml");
+    g_autoptr(testDomainDef) def = testDomainDefParseFile(xmlPath);
+    vbQemuCommandOptions opts = {.monitorPath = TEST_MONITOR_PATH};
+    g_auto(GStrv) argv = NULL;
+
+    if (!def || vbQemuDomainAssignAddresses(def) < 0)
+        return -1;
+    if ((argv = vbQemuCommandBuild(def, &opts)))
+        return -1;
+    if (vbGetLastErrorCode() != VIR_ERR_INTERNAL_ERROR)
+        return -1;
+    return vbTestCompareStrings("internal error: image '/var/lib/libvirt/images/base.qcow2' of "
+                                "disk 'vda' has no storage node name assigned",
+                                vbGetLastErrorMessage());
+}
+
+static int
+testDiskNameToIndex(const void *opaque G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *name;
+        int idx;
+    } cases[] = {
+        {"vda", 0},    {"sdb", 1},     {"vdz", 25}, {"vdaa", 26}, {"vdab", 27},
+        {"vdzz", 701}, {"vdaaa", 702}, {"vd", -1},  {"vda1", -1}, {"xda", -1},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        int got = vbQemuDomainDiskNameToIndex(cases[i].name);
+
+        if (got != cases[i].idx) {
+            fprintf(stderr, "'%s': expected %d, got %d\n", cases[i].name, cases[i].idx, got);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    int ret = 0;
+
+#define DO_TEST_FULL(name, flags, errCode) \
+    do { \
+        static const testInfo info = {name, flags, errCode}; \
+        if (vbTestRun("QEMU XML-2-ARGV " name, testCompareXMLToArgv, &info) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST(name) DO_TEST_FULL(name, 0, 0)
+#define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, 0, errCode)
+
+    DO_TEST("minimal");
+    DO_TEST("disk-virtio-file-qcow2");
+    DO_TEST("disk-virtio-file-raw");
+    DO_TEST("disk-virtio-block");
+    DO_TEST("disk-backing-chain");
+    DO_TEST("disk-backing-chain-deep");
+    DO_TEST("disk-backing-chain-raw-base");
+    DO_TEST("disk-backing-chain-block-top");
+    DO_TEST("disk-several-chains");
+    DO_TEST("disk-sata");
+    DO_TEST("disk-sata-cdrom");
+    DO_TEST("disk-sata-cdrom-empty");
+    DO_TEST("disk-scsi");
+    DO_TEST("disk-scsi-implicit-controller");
+    DO_TEST("disk-readonly");
+    DO_TEST("disk-shareable");
+    DO_TEST("disk-cache");
+    DO_TEST("disk-discard-io");
+    DO_TEST("disk-serial-boot-order");
+    DO_TEST("os-boot-dev");
+    DO_TEST("disk-pci-address");
+    DO_TEST("serial-console-pty");
+    DO_TEST("console-pty-only");
+    DO_TEST("machine-pc");
+    DO_TEST_FULL("kvm-usable", TEST_KVM_USABLE, 0);
+    DO_TEST("name-path-escaping");
+
+    DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-sata-readonly", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("serial-port-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("controller-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
+
+    if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
+        0)
+        ret = -1;
+    if (vbTestRun("unprobed qcow2 chain is refused", testFormatPropsUnprobed, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("unindexed chain is refused", testBuildUnindexed, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("target names to indexes", testDiskNameToIndex, NULL) < 0)
+        ret = -1;
+
+    return ret;
+}
+
+VB_TEST_MAIN(mymain)
