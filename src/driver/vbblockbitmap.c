@@ -47,7 +47,7 @@ int
 vbBlockBitmapsCommitFinish(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *top,
                            vbStorageSource *base, bool active)
 {
-    g_autoptr(vbJSONValue) nodes = NULL;
+    g_autoptr(GPtrArray) nodes = NULL;
     g_autoptr(vbJSONValue) actions = NULL;
     g_autoptr(GPtrArray) chain = g_ptr_array_new();
     vbStorageSource *s;

@@ -22,6 +22,7 @@
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
+#include "vbqemubitmap.h"
 #include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -226,8 +227,10 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
         goto error;
 
     mon = vbDomainObjEnterMonitor(vm);
+    /* auto-finalize on, auto-dismiss off: a job that ends while the daemon
+     * is down stays visible as concluded until we have processed it. */
     rc = vbMonitorBlockCommit(mon, plan.disk->src->nodeFormat, jobname, plan.top->nodeFormat,
-                              plan.base->nodeFormat, plan.backingPath, plan.speed);
+                              plan.base->nodeFormat, plan.backingPath, plan.speed, 1, false, -1);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         goto error;
 
@@ -281,6 +284,20 @@ vbBlockLookupJob(vbDomainObj *vm, vbDomainDiskDef *disk)
     return job;
 }
 
+static const vbMonitorBlockJobInfo *
+vbBlockFindQueryBlockJob(GPtrArray *jobs, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < jobs->len; i++) {
+        const vbMonitorBlockJobInfo *info = g_ptr_array_index(jobs, i);
+
+        if (g_strcmp0(info->device, name) == 0)
+            return info;
+    }
+    return NULL;
+}
+
 /* libvirt's qemuBlockJobInfoTranslate: a job that is not ready never
  * shows 100 %, because polling clients take cur == end for READY. */
 static void
@@ -288,13 +305,12 @@ vbBlockJobInfoTranslate(const vbMonitorBlockJobInfo *qinfo, vbBlockJobInfo *info
 {
     info->cur = qinfo->offset;
     info->end = qinfo->len;
-    if (qinfo->hasReady) {
-        if (info->cur == 0 && info->end == 0) {
-            info->end = 1;
-            info->cur = qinfo->ready ? 1 : 0;
-        } else if (!qinfo->ready && info->cur == info->end) {
-            info->cur--;
-        }
+    /* QEMU 7.2 always reports 'ready'. */
+    if (info->cur == 0 && info->end == 0) {
+        info->end = 1;
+        info->cur = qinfo->ready ? 1 : 0;
+    } else if (!qinfo->ready && info->cur == info->end) {
+        info->cur--;
     }
 }
 
@@ -302,7 +318,7 @@ int
 vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char *path,
                         vbBlockJobInfo *info, unsigned int flags)
 {
-    g_autoptr(vbMonitorBlockJobInfoList) qjobs = NULL;
+    g_autoptr(GPtrArray) qjobs = NULL;
     g_autoptr(vbBlockJob) job = NULL;
     const vbMonitorBlockJobInfo *qinfo;
     vbDomainDiskDef *disk;
@@ -334,7 +350,7 @@ vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char 
         goto endjob;
 
     info->type = job->type;
-    if (!(qinfo = vbMonitorBlockJobInfoListFind(qjobs, job->name))) {
+    if (!(qinfo = vbBlockFindQueryBlockJob(qjobs, job->name))) {
         /* Gone from QEMU, not yet processed by us: not over for clients. */
         info->cur = 0;
         info->end = 1;
@@ -354,6 +370,18 @@ cleanup:
     return ret;
 }
 
+/* A transient, recording bitmap on base (libvirt uses a transaction). */
+static int
+vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
+{
+    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
+
+    if (vbMonitorTransactionBitmapAdd(actions, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
+                                      0) < 0)
+        return -1;
+    return vbMonitorTransaction(mon, &actions);
+}
+
 static int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
@@ -370,7 +398,7 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     /* Guest writes between job-complete and the bitmap merge of the
      * completion land in this bitmap; its failure only costs precision of
      * an incremental backup, never data, so it does not stop the pivot. */
-    if (vbMonitorBitmapAddTemporary(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+    if (vbBlockAddActiveWriteBitmap(mon, job->commit.base) < 0)
         VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
                 job->commit.base, vbGetLastErrorMessage());
     rc = vbMonitorJobComplete(mon, job->name);

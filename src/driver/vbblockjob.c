@@ -156,6 +156,34 @@ vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what)
     return 0;
 }
 
+/* The jobs of @vm, referenced, so that processing one may drop others. */
+static GPtrArray *
+vbBlockJobList(vbDomainObj *vm)
+{
+    GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify) vbBlockJobUnref);
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, vm->blockjobs);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(jobs, vbBlockJobRef(value));
+    return jobs;
+}
+
+static const vbMonitorJobInfo *
+vbBlockJobFindQueryJob(GPtrArray *jobs, const char *id)
+{
+    size_t i;
+
+    for (i = 0; jobs && i < jobs->len; i++) {
+        const vbMonitorJobInfo *info = g_ptr_array_index(jobs, i);
+
+        if (g_strcmp0(info->id, id) == 0)
+            return info;
+    }
+    return NULL;
+}
+
 /* --- Events for clients --- */
 
 static void
@@ -233,7 +261,7 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
 static int
 vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
 {
-    g_autoptr(vbMonitorJobInfoList) jobs = NULL;
+    g_autoptr(GPtrArray) jobs = NULL;
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);
     const vbMonitorJobInfo *info;
     int rc;
@@ -242,7 +270,7 @@ vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
-    if (!(info = vbMonitorJobInfoListFind(jobs, job->name))) {
+    if (!(info = vbBlockJobFindQueryJob(jobs, job->name))) {
         VB_WARN("block job '%s' concluded but QEMU no longer lists it", job->name);
         g_free(job->errmsg);
         job->errmsg = g_strdup(_("the job disappeared from QEMU"));
@@ -363,7 +391,7 @@ vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
 void
 vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason)
 {
-    g_autoptr(GPtrArray) jobs = g_hash_table_get_values_as_ptr_array(vm->blockjobs);
+    g_autoptr(GPtrArray) jobs = vbBlockJobList(vm);
     size_t i;
 
     for (i = 0; i < jobs->len; i++) {
@@ -388,7 +416,7 @@ vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason)
 int
 vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autoptr(vbMonitorJobInfoList) qjobs = NULL;
+    g_autoptr(GPtrArray) qjobs = NULL;
     g_autoptr(GPtrArray) jobs = NULL;
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);
     size_t i;
@@ -398,13 +426,11 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
-    jobs = g_hash_table_get_values_as_ptr_array(vm->blockjobs);
-    g_ptr_array_foreach(jobs, (GFunc) vbBlockJobRef, NULL);
-    g_ptr_array_set_free_func(jobs, (GDestroyNotify) vbBlockJobUnref);
+    jobs = vbBlockJobList(vm);
 
     for (i = 0; i < jobs->len; i++) {
         vbBlockJob *job = g_ptr_array_index(jobs, i);
-        const vbMonitorJobInfo *info = vbMonitorJobInfoListFind(qjobs, job->name);
+        const vbMonitorJobInfo *info = vbBlockJobFindQueryJob(qjobs, job->name);
 
         if (!info) {
             /* Outcome already read before the restart: finish it. */
@@ -456,8 +482,8 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 
     /* Concluded jobs of ours whose end we had processed but not yet
      * dismissed when the daemon stopped. */
-    for (i = 0; qjobs && i < qjobs->njobs; i++) {
-        const vbMonitorJobInfo *info = &qjobs->jobs[i];
+    for (i = 0; i < qjobs->len; i++) {
+        const vbMonitorJobInfo *info = g_ptr_array_index(qjobs, i);
 
         if (info->status == VB_MONITOR_JOB_STATUS_CONCLUDED &&
             g_str_has_prefix(info->id, "commit-") &&

@@ -184,7 +184,6 @@ vbDomainObjEnterMonitor(vbDomainObj *vm)
     vbMonitor *mon = vm->mon;
 
     g_return_val_if_fail(mon != NULL, NULL);
-    vbMonitorRef(mon);
     vbDomainObjUnlock(vm);
     return mon;
 }
@@ -193,7 +192,6 @@ int
 vbDomainObjExitMonitor(vbDomainObj *vm, vbMonitor *mon)
 {
     vbDomainObjLock(vm);
-    vbMonitorUnref(mon);
     if (vm->mon != mon || !vbDomainObjIsActive(vm)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is no longer running"));
         return -1;

@@ -111,8 +111,9 @@ int vbDomainObjBeginJobFull(vbDomainObj *vm, vbDomainJob job, const char *api);
 #define vbDomainObjBeginJob(vm, job) vbDomainObjBeginJobFull(vm, job, __func__)
 void vbDomainObjEndJob(vbDomainObj *vm, vbDomainJob job);
 
-/* Drops vm->lock while the caller talks to QEMU; the monitor stays
- * referenced.  Returns the monitor (never NULL when the domain runs). */
+/* Drops vm->lock while the caller talks to QEMU.  The job held keeps the
+ * monitor open (closing it needs a DESTROY job, which waits for every
+ * other job).  Returns the monitor (never NULL when the domain runs). */
 vbMonitor *vbDomainObjEnterMonitor(vbDomainObj *vm);
 /* Retakes vm->lock; -1 with OPERATION_FAILED "domain is no longer running"
  * if QEMU went away meanwhile. */

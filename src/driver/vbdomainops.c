@@ -15,6 +15,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -271,8 +272,7 @@ vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
         !vbDomainObjIsActive(vm))
         fmtflags |= VB_DOMAIN_DEF_FORMAT_INACTIVE;
 
-    xml = vbDomainDefFormatWithID(def, fmtflags,
-                                  (fmtflags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? -1 : vm->id);
+    xml = vbDomainDefFormat(def, fmtflags);
     vbDomainObjEndAPI(&vm);
     return xml;
 }

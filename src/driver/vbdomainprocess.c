@@ -16,6 +16,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
@@ -299,7 +300,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
 
     emulator = vm->def->emulator ? vm->def->emulator : driver->cfg->qemuBinary;
-    if (!(caps = vbQemuCapsCacheLookup(driver->cfg->cacheDir, emulator)))
+    if (!(caps = vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir)) ||
+        vbQemuCapsCheckVersion(caps) < 0)
         goto error;
     if (vbProcessPrepareDisks(driver, vm) < 0)
         goto error;
@@ -307,15 +309,15 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
 
     vm->id = vbDriverAllocDomainID(driver);
+    vm->def->id = vm->id;
     monName = g_strdup_printf("domain-%d.monitor", vm->id);
     g_free(vm->monitorPath);
     vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
     if (vbFileRemoveIfExists(vm->monitorPath) < 0)
         goto error;
 
-    opts.emulator = emulator;
     opts.monitorPath = vm->monitorPath;
-    opts.kvmUsable = vbQemuCapsKVMUsable();
+    opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
 
@@ -424,6 +426,7 @@ vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
+    g_autofree char *status = NULL;
     vbMonitor *mon;
     bool running = false;
     int rc;
@@ -437,7 +440,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorQueryStatus(mon, &running);
+    rc = vbMonitorQueryStatus(mon, &status, &running);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 

@@ -12,59 +12,32 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
-typedef struct {
-    const char *name;
-    unsigned long long granularity;
-    bool recording;
-    bool persistent;
-    bool inconsistent;
-} vbQemuBitmap;
-
-static const vbJSONValue *
-vbQemuBitmapFindNode(const vbJSONValue *nodes, const char *nodename)
+static const vbMonitorBlockNodeInfo *
+vbQemuBitmapFindNode(GPtrArray *nodes, const char *nodename)
 {
     size_t i;
 
-    for (i = 0; i < vbJSONValueArraySize(nodes); i++) {
-        vbJSONValue *node = vbJSONValueArrayGet(nodes, i);
+    for (i = 0; nodes && i < nodes->len; i++) {
+        const vbMonitorBlockNodeInfo *node = g_ptr_array_index(nodes, i);
 
-        if (g_strcmp0(vbJSONValueObjectGetString(node, "node-name"), nodename) == 0)
+        if (g_strcmp0(node->nodeName, nodename) == 0)
             return node;
     }
     return NULL;
 }
 
-/* Reads bitmap @name of @node; 1 found, 0 absent, -1 malformed. */
-static int
-vbQemuBitmapGet(const vbJSONValue *node, const char *name, vbQemuBitmap *bitmap)
+static const vbMonitorBitmapInfo *
+vbQemuBitmapGet(const vbMonitorBlockNodeInfo *node, const char *name)
 {
-    vbJSONValue *bitmaps;
     size_t i;
 
-    memset(bitmap, 0, sizeof(*bitmap));
-    if (!node || !(bitmaps = vbJSONValueObjectGetArray(node, "dirty-bitmaps")))
-        return 0;
-    for (i = 0; i < vbJSONValueArraySize(bitmaps); i++) {
-        vbJSONValue *b = vbJSONValueArrayGet(bitmaps, i);
-        const char *bname = vbJSONValueObjectGetString(b, "name");
+    for (i = 0; node && node->bitmaps && i < node->bitmaps->len; i++) {
+        const vbMonitorBitmapInfo *b = g_ptr_array_index(node->bitmaps, i);
 
-        if (g_strcmp0(bname, name) != 0)
-            continue;
-        bitmap->name = bname;
-        if (vbJSONValueObjectGetNumberUlong(b, "granularity", &bitmap->granularity) < 0 ||
-            vbJSONValueObjectGetBoolean(b, "recording", &bitmap->recording) < 0 ||
-            vbJSONValueObjectGetBoolean(b, "persistent", &bitmap->persistent) < 0) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR,
-                          _("malformed bitmap '%s' in reply of 'query-named-block-nodes'"),
-                          name);
-            return -1;
-        }
-        /* 'inconsistent' is present only when true */
-        if (vbJSONValueObjectHasKey(b, "inconsistent"))
-            vbJSONValueObjectGetBoolean(b, "inconsistent", &bitmap->inconsistent);
-        return 1;
+        if (g_strcmp0(b->name, name) == 0)
+            return b;
     }
-    return 0;
+    return NULL;
 }
 
 static gint
@@ -73,20 +46,18 @@ vbQemuBitmapNameCompare(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Names of @node's bitmaps, sorted; QEMU's unnamed job bitmaps left out. */
 static GPtrArray *
-vbQemuBitmapNames(const vbJSONValue *node)
+vbQemuBitmapNames(const vbMonitorBlockNodeInfo *node)
 {
     GPtrArray *names = g_ptr_array_new();
-    vbJSONValue *bitmaps;
     size_t i;
 
-    if (node && (bitmaps = vbJSONValueObjectGetArray(node, "dirty-bitmaps"))) {
-        for (i = 0; i < vbJSONValueArraySize(bitmaps); i++) {
-            const char *name = vbJSONValueObjectGetString(vbJSONValueArrayGet(bitmaps, i), "name");
+    for (i = 0; node && node->bitmaps && i < node->bitmaps->len; i++) {
+        const vbMonitorBitmapInfo *b = g_ptr_array_index(node->bitmaps, i);
 
-            if (name)
-                g_ptr_array_add(names, (gpointer) name);
-        }
+        if (b->name)
+            g_ptr_array_add(names, b->name);
     }
     g_ptr_array_sort(names, vbQemuBitmapNameCompare);
     return names;
@@ -94,114 +65,50 @@ vbQemuBitmapNames(const vbJSONValue *node)
 
 /* Valid when present from chain[0] downwards without a gap, and every copy
  * persistent, recording and consistent. */
-static int
-vbQemuBitmapChainIsValid(const vbJSONValue *nodes, const char *const *chain, const char *name,
-                         bool *valid)
+static bool
+vbQemuBitmapChainIsValid(GPtrArray *nodes, const char *const *chain, const char *name)
 {
     bool ended = false;
     size_t i;
 
-    *valid = false;
     for (i = 0; chain[i]; i++) {
-        vbQemuBitmap b;
-        int rc = vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[i]), name, &b);
+        const vbMonitorBitmapInfo *b = vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[i]), name);
 
-        if (rc < 0)
-            return -1;
-        if (rc == 0) {
+        if (!b) {
             ended = true;
             continue;
         }
-        if (ended || !b.persistent || !b.recording || b.inconsistent)
-            return 0;
+        if (ended || !b->persistent || !b->recording || b->inconsistent)
+            return false;
     }
-    *valid = true;
-    return 0;
-}
-
-static vbJSONValue *
-vbQemuBitmapAction(const char *type, vbJSONValue **data)
-{
-    vbJSONValue *action = NULL;
-
-    if (vbJSONValueObjectAdd(&action, "s:type", type, "o:data", data, NULL) < 0)
-        return NULL;
-    return action;
+    return true;
 }
 
 static int
-vbQemuBitmapAppendAdd(vbJSONValue *actions, const char *node, const char *name,
-                      unsigned long long granularity)
-{
-    g_autoptr(vbJSONValue) data = NULL;
-    vbJSONValue *action;
-
-    if (vbJSONValueObjectAdd(&data, "s:node", node, "s:name", name, "b:persistent", 1,
-                             "b:disabled", 0, "U:granularity", granularity, NULL) < 0 ||
-        !(action = vbQemuBitmapAction("block-dirty-bitmap-add", &data)))
-        return -1;
-    return vbJSONValueArrayAppend(actions, &action);
-}
-
-static int
-vbQemuBitmapAppendMerge(vbJSONValue *actions, const char *node, const char *target,
-                        vbJSONValue **sources)
-{
-    g_autoptr(vbJSONValue) data = NULL;
-    vbJSONValue *action;
-
-    if (vbJSONValueObjectAdd(&data, "s:node", node, "s:target", target, "a:bitmaps", sources,
-                             NULL) < 0 ||
-        !(action = vbQemuBitmapAction("block-dirty-bitmap-merge", &data)))
-        return -1;
-    return vbJSONValueArrayAppend(actions, &action);
-}
-
-static int
-vbQemuBitmapAppendSource(vbJSONValue *sources, const char *node, const char *name)
-{
-    vbJSONValue *src = NULL;
-
-    if (vbJSONValueObjectAdd(&src, "s:node", node, "s:name", name, NULL) < 0)
-        return -1;
-    return vbJSONValueArrayAppend(sources, &src);
-}
-
-static int
-vbQemuBitmapCommitOne(const vbJSONValue *nodes, const char *const *chain, const char *base,
-                      bool active, const char *name, vbJSONValue *actions)
+vbQemuBitmapCommitOne(GPtrArray *nodes, const char *const *chain, const char *base, bool active,
+                      const char *name, vbJSONValue *actions)
 {
     g_autoptr(vbJSONValue) sources = vbJSONValueNewArray();
-    vbQemuBitmap top;
-    vbQemuBitmap inBase;
-    int rc;
+    const vbMonitorBitmapInfo *top = vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[0]), name);
     size_t i;
 
-    if (vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[0]), name, &top) < 0)
-        return -1;
-    if ((rc = vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, base), name, &inBase)) < 0)
-        return -1;
-    if (rc == 0 && vbQemuBitmapAppendAdd(actions, base, name, top.granularity) < 0)
+    if (!vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, base), name) &&
+        vbMonitorTransactionBitmapAdd(actions, base, name, true, false, top->granularity) < 0)
         return -1;
 
     for (i = 0; chain[i] && strcmp(chain[i], base) != 0; i++) {
-        vbQemuBitmap b;
-
-        if ((rc = vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[i]), name, &b)) < 0)
-            return -1;
-        if (rc == 0)
+        if (!vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, chain[i]), name))
             break;
-        if (vbQemuBitmapAppendSource(sources, chain[i], name) < 0)
+        if (vbMonitorBitmapMergeSourceAdd(sources, chain[i], name) < 0)
             return -1;
     }
-    if (active &&
-        vbQemuBitmapAppendSource(sources, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+    if (active && vbMonitorBitmapMergeSourceAdd(sources, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
         return -1;
-    return vbQemuBitmapAppendMerge(actions, base, name, &sources);
+    return vbMonitorTransactionBitmapMerge(actions, base, name, &sources);
 }
 
 int
-vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain, const char *base,
+vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base,
                           bool active, vbJSONValue **actions)
 {
     g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
@@ -209,38 +116,24 @@ vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain, co
     size_t i;
 
     *actions = NULL;
-    if (vbJSONValueGetType(nodes) != VB_JSON_TYPE_ARRAY || !chain[0]) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                      _("malformed reply of 'query-named-block-nodes'"));
-        return -1;
-    }
+    g_return_val_if_fail(chain && chain[0], -1);
 
     names = vbQemuBitmapNames(vbQemuBitmapFindNode(nodes, chain[0]));
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        bool valid;
 
-        /* Our own temporary bitmap is never carried over. */
-        if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
-            continue;
-        if (vbQemuBitmapChainIsValid(nodes, chain, name, &valid) < 0)
-            return -1;
-        if (!valid)
+        /* Our own temporary bitmap is never carried over; broken chains are
+         * skipped, as libvirt does (their history is unusable anyway). */
+        if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 ||
+            !vbQemuBitmapChainIsValid(nodes, chain, name))
             continue;
         if (vbQemuBitmapCommitOne(nodes, chain, base, active, name, list) < 0)
             return -1;
     }
 
-    if (active) {
-        g_autoptr(vbJSONValue) data = NULL;
-        vbJSONValue *action;
-
-        if (vbJSONValueObjectAdd(&data, "s:node", base, "s:name",
-                                 VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, NULL) < 0 ||
-            !(action = vbQemuBitmapAction("block-dirty-bitmap-remove", &data)) ||
-            vbJSONValueArrayAppend(list, &action) < 0)
-            return -1;
-    }
+    if (active &&
+        vbMonitorTransactionBitmapRemove(list, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+        return -1;
 
     if (vbJSONValueArraySize(list) > 0)
         *actions = g_steal_pointer(&list);
@@ -248,25 +141,22 @@ vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain, co
 }
 
 int
-vbQemuBitmapSnapshotActions(const vbJSONValue *nodes, const char *active, const char *overlay,
+vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
                             vbJSONValue **actions)
 {
     g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
-    g_autoptr(GPtrArray) names = NULL;
-    const vbJSONValue *node = vbQemuBitmapFindNode(nodes, active);
+    const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, active);
+    g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
     size_t i;
 
     *actions = NULL;
-    names = vbQemuBitmapNames(node);
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        vbQemuBitmap b;
+        const vbMonitorBitmapInfo *b = vbQemuBitmapGet(node, name);
 
-        if (vbQemuBitmapGet(node, name, &b) < 0)
-            return -1;
-        if (!b.recording || b.inconsistent || strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
+        if (!b->recording || b->inconsistent || strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
             continue;
-        if (vbQemuBitmapAppendAdd(list, overlay, name, b.granularity) < 0)
+        if (vbMonitorTransactionBitmapAdd(list, overlay, name, true, false, b->granularity) < 0)
             return -1;
     }
     if (vbJSONValueArraySize(list) > 0)

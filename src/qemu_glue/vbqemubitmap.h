@@ -3,15 +3,18 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Pure functions of QEMU's query-named-block-nodes reply, so that the
- * actions for a given chain can be pinned by golden tests.
+ * Pure functions of QEMU's query-named-block-nodes answer (an array of
+ * vbMonitorBlockNodeInfo), so that the actions for a given chain can be
+ * pinned by golden tests.
  */
 
 #pragma once
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "vbjson.h"
+#include "vbmonitorblock.h"
 
 /* Transient bitmap added on base at pivot time; guest writes between
  * job-complete and the merge land in it. */
@@ -19,7 +22,7 @@
 
 /**
  * vbQemuBitmapCommitActions:
- * @nodes: the reply of query-named-block-nodes (flat)
+ * @nodes: vbMonitorBlockNodeInfo of query-named-block-nodes (flat)
  * @chain: format node names of the disk's chain from the commit's top down
  *         to the bottom of the chain, NULL-terminated
  * @base: the commit's base node (one of @chain, below its first element)
@@ -33,10 +36,9 @@
  * consistent): add it to base when missing (persistent, recording, same
  * granularity), then merge into base's copy the same-named bitmap of every
  * image from top down to, not including, base.  Invalid chains are skipped.
- * Bitmaps are handled in name order.  Returns 0, or -1 with an error for a
- * reply that is not what QEMU sends.
+ * Bitmaps are handled in name order.  Returns 0, or -1 on a builder error.
  */
-int vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain,
+int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain,
                               const char *base, bool active, vbJSONValue **actions);
 
 /**
@@ -45,5 +47,5 @@ int vbQemuBitmapCommitActions(const vbJSONValue *nodes, const char *const *chain
  * bitmap of the same name and granularity for every bitmap of @active that
  * is recording and consistent.  @actions as above.
  */
-int vbQemuBitmapSnapshotActions(const vbJSONValue *nodes, const char *active,
+int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active,
                                 const char *overlay, vbJSONValue **actions);
