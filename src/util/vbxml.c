@@ -314,16 +314,6 @@ vbXMLNodeContent(const xmlNode *node)
     return ret;
 }
 
-char *
-vbXMLChildContent(const xmlNode *node, const char *name)
-{
-    xmlNode *child = vbXMLChildElement(node, name);
-
-    if (!child)
-        return NULL;
-    return vbXMLNodeContent(child);
-}
-
 void
 vbXMLReportInvalidProp(const xmlNode *node, const char *name, const char *value)
 {
@@ -372,24 +362,6 @@ vbXMLPropUInt(const xmlNode *node, const char *name, int base, bool required, un
 invalid:
     vbXMLReportInvalidProp(node, name, value);
     return -1;
-}
-
-int
-vbXMLPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *), bool nonzero,
-              bool required, int *result)
-{
-    g_autofree char *value = NULL;
-    int rc;
-    int v;
-
-    if ((rc = vbXMLPropGet(node, name, required, &value)) <= 0)
-        return rc;
-    if ((v = fromString(value)) < 0 || (nonzero && v == 0)) {
-        vbXMLReportInvalidProp(node, name, value);
-        return -1;
-    }
-    *result = v;
-    return 1;
 }
 
 int

@@ -57,8 +57,6 @@ size_t vbXMLCountChildren(const xmlNode *node, const char *name);
 char *vbXMLPropString(const xmlNode *node, const char *name);
 /* Text content of @node (never NULL for an element); g_free it. */
 char *vbXMLNodeContent(const xmlNode *node);
-/* Text content of the child element @name, NULL if there is none. */
-char *vbXMLChildContent(const xmlNode *node, const char *name);
 
 /**
  * vbXMLPropUInt:
@@ -69,16 +67,6 @@ char *vbXMLChildContent(const xmlNode *node, const char *name);
  */
 int vbXMLPropUInt(const xmlNode *node, const char *name, int base, bool required,
                   unsigned int *result);
-
-/**
- * vbXMLPropEnum:
- * Reads attribute @name through @fromString (a VB_ENUM_DECL
- * ...TypeFromString).  When @nonzero, the value at index 0 (the "default"
- * entry of our tables) is refused like an unknown one.  Returns as
- * vbXMLPropUInt.
- */
-int vbXMLPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *),
-                  bool nonzero, bool required, int *result);
 
 /* Reports VIR_ERR_XML_ERROR: invalid value @value of attribute @name of
  * @node; the shared wording of all attribute errors. */
