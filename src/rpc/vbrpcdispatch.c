@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainops.h"
+#include "vbrpcconnect.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
 
@@ -477,6 +478,11 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
 int
 vbRPCDispatchRegister(vbRPCServer *srv)
 {
+    size_t nconnect;
+    const vbRPCHandlerEntry *connect = vbRPCConnectGetHandlers(&nconnect);
+
+    if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
+        return -1;
     return vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable));
 }
 

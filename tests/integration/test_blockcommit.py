@@ -5,8 +5,7 @@ virsh and python3-libvirt.  Every data path ends in a byte-for-byte check
 (qemu-img compare against the flattened chain plus every guest write)."""
 
 import os
-import re
-import signal
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -48,11 +47,24 @@ class BlockCommitBase(vbtest.DaemonTestCase):
         return self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0)
 
     def chain_in_xml(self):
-        """Source files of vda's chain in the live XML, top first, with indexes."""
-        xml = self.xml()
-        disk = xml[xml.index("<target dev='vda'") - 2000: xml.index("<target dev='vda'")]
-        disk = disk[disk.rindex("<disk"):]
-        return re.findall(r"<source file='([^']+)'(?: index='(\d+)')?", disk)
+        """(path, index) of vda's chain in the live XML, top first."""
+        root = ET.fromstring(self.xml())
+        disk = next(d for d in root.iter("disk") if d.find("target").get("dev") == "vda")
+        chain = []
+        node = disk
+        while node is not None and node.find("source") is not None:
+            src = node.find("source")
+            chain.append((src.get("file"), src.get("index") or node.get("index")))
+            node = node.find("backingStore")
+        return chain
+
+    def reconnect(self):
+        """New client connections after a daemon restart."""
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.lookupByName("vm")
 
     def assert_base_holds_everything(self, base=None):
         base = base or self.chain.base
@@ -67,7 +79,7 @@ class BlockCommitBase(vbtest.DaemonTestCase):
 class ActiveCommitTest(BlockCommitBase):
     def test_virsh_active_pivot_verbose(self):
         proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot",
-                                 "--verbose")
+                                 "--verbose", quiet=False)
         self.assertIn("Successfully pivoted", proc.stdout)
         self.assertIn("Block commit: [100 %]", proc.stderr)
         self.assertEqual(self.disk_sources(), {"vda": self.chain.base})
@@ -120,7 +132,8 @@ class ActiveCommitTest(BlockCommitBase):
         self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
 
     def test_virsh_keep_overlay(self):
-        proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--keep-overlay")
+        proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--keep-overlay",
+                                 quiet=False)
         self.assertIn("Commit complete, overlay image kept", proc.stdout)
         self.assertEqual(self.disk_sources(), {"vda": self.chain.top})
 
@@ -182,7 +195,8 @@ class IntermediateCommitTest(BlockCommitBase):
         idx = {path: int(i) for path, i in chain}
         snap2, snap1 = self.chain.paths[2], self.chain.paths[1]
         proc = self.daemon.virsh("blockcommit", "vm", "vda", "--top", "vda[%d]" % idx[snap2],
-                                 "--base", "vda[%d]" % idx[snap1], "--wait", "--verbose")
+                                 "--base", "vda[%d]" % idx[snap1], "--wait", "--verbose",
+                                 quiet=False)
         self.assertIn("Commit complete", proc.stdout)
         chain_after = self.chain_in_xml()
         self.assertEqual([c[0] for c in chain_after],
@@ -351,14 +365,9 @@ class RestartTest(BlockCommitBase):
         self.dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
         self.wait_job_event(libvirt.VIR_DOMAIN_BLOCK_JOB_READY)
         self.events.close()
-        self.conn.close()
         self.daemon.kill9()
-        self.guest_write_direct = None
         self.daemon.start()
-        self.conn = libvirt.open(self.daemon.uri)
-        self.addCleanup(self.conn.close)
-        self.dom = self.conn.lookupByName("vm")
-        self.events = EventRecorder(self.daemon.uri)
+        self.reconnect()
         self.assertIn("ready='yes'", self.xml())
         info = self.dom.blockJobInfo("vda", 0)
         self.assertEqual(info["type"], libvirt.VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)
@@ -374,16 +383,11 @@ class RestartTest(BlockCommitBase):
         self.dom.blockCommit("vda", None, self.chain.paths[2], 1,
                              libvirt.VIR_DOMAIN_BLOCK_COMMIT_DELETE)
         self.events.close()
-        self.conn.close()
         self.daemon.kill9()
-        # unthrottle the job behind the daemon's back and let it conclude
         statedir = os.path.join(self.daemon.root, "run", "qemu")
         self.assertTrue(any(f.endswith(".xml") for f in os.listdir(statedir)))
         self.daemon.start()
-        self.conn = libvirt.open(self.daemon.uri)
-        self.addCleanup(self.conn.close)
-        self.dom = self.conn.lookupByName("vm")
-        self.events = EventRecorder(self.daemon.uri)
+        self.reconnect()
         self.dom.blockJobSetSpeed("vda", 0, 0)
         self.wait_job_event(libvirt.VIR_DOMAIN_BLOCK_JOB_COMPLETED)
         self.assertEqual(vbtest.backing_of(self.chain.top), self.chain.base)

@@ -66,7 +66,7 @@ class LifecycleTest(vbtest.DaemonTestCase):
         # The guest has no OS to act on ACPI: the call is accepted and the
         # domain keeps running, as with libvirtd.
         self.define("vm", [("vda", self.chain.top)])
-        out = self.daemon.virsh("shutdown", "vm").stdout
+        out = self.daemon.virsh("shutdown", "vm", quiet=False).stdout
         self.assertIn("Domain 'vm' is being shutdown", out)
         self.assertEqual(self.state(), "running (booted)")
 
@@ -104,6 +104,7 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertTrue(vbtest.pid_alive(pid), "QEMU must outlive the daemon")
         self.daemon.start()
         self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
         self.assertEqual(self.state(), "running (booted)")
         self.assertEqual(self.daemon.qemu_pids(), [pid])
         self.assertEqual(self.state("vm2"), "shut off (unknown)")
@@ -123,6 +124,7 @@ class LifecycleTest(vbtest.DaemonTestCase):
         vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "QEMU to die")
         self.daemon.start()
         self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
         self.assertTrue(self.state().startswith("shut off"))
         self.assertEqual(self.daemon.qemu_pids(), [])
 

@@ -72,9 +72,15 @@ class EventRecorder:
             return [e for e in self.events if e[0] == kind and (name is None or e[1] == name)]
 
     def close(self):
+        if self.conn is None:
+            return
         for cid in self.ids:
             try:
                 self.conn.domainEventDeregisterAny(cid)
             except libvirt.libvirtError:
                 pass
-        self.conn.close()
+        try:
+            self.conn.close()
+        except libvirt.libvirtError:
+            pass
+        self.conn = None
