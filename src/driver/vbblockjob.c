@@ -300,7 +300,6 @@ vbBlockJobDismiss(vbDomainObj *vm, vbBlockJob *job)
 static void
 vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, int newstate)
 {
-    g_autoptr(vbBlockJob) keep = vbBlockJobRef(job);
     vbDomainDiskDef *disk;
 
     /* Step 1: the outcome, saved before anything changes. */

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <libvirt/libvirt-qemu.h>
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
@@ -13,6 +15,7 @@
 #include "vbdomainprocess.h"
 #include "vberror.h"
 #include "vblog.h"
+#include "vbjson.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorsystem.h"
@@ -642,6 +645,59 @@ vbDomainResume(vbDriver *driver, const vbDomainHandle *dom)
     ret = vbDriverSaveStatus(driver, vm);
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* --- QEMU monitor passthrough (libvirt's QEMU program) --- */
+
+static int
+vbDomainMonitorArbitrary(vbMonitor *mon, const char *cmd, bool hmp, char **result)
+{
+    g_autoptr(vbJSONValue) json = NULL;
+    g_autoptr(vbJSONValue) reply = NULL;
+
+    if (hmp)
+        return vbMonitorHumanCommand(mon, cmd, result);
+    if (!(json = vbJSONValueFromString(cmd)))
+        return -1;
+    if (vbMonitorSend(mon, &json, &reply) < 0)
+        return -1;
+    *result = vbJSONValueToString(reply, false);
+    return 0;
+}
+
+int
+vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const char *cmd,
+                           unsigned int flags, char **result)
+{
+    vbDomainObj *vm;
+    vbMonitor *mon;
+    int ret = -1;
+    int rc;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, "qemuDomainQemuMonitorCommand",
+                     -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_QUERY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+
+    /* Whatever the command changes, we do not know about: as libvirt, we
+     * only log that the domain was touched behind our back. */
+    VB_WARN("domain '%s' receives a QEMU monitor command from a client: %s", vm->def->name,
+            cmd);
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbDomainMonitorArbitrary(mon, cmd, flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, result);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto endjob;
+    ret = 0;
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_QUERY);
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;

@@ -80,3 +80,9 @@ int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const 
 
 /* The domain of @dom, referenced and locked (for the entry points). */
 vbDomainObj *vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom);
+
+/* virDomainQemuMonitorCommand: @cmd is QMP JSON, or an HMP command line
+ * with VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP; *@result gets QEMU's answer
+ * (the whole QMP reply, or the HMP output). */
+int vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const char *cmd,
+                               unsigned int flags, char **result);

@@ -68,6 +68,10 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
     }
     VB_INFO("QEMU of domain '%s' went away (%s)", vm->def->name,
             vm->gotShutdown ? "guest shutdown" : "unexpectedly");
+    /* libvirt drops the jobs silently here; a client waiting for its job
+     * would then wait forever, so every job ends FAILED for it.  The
+     * chain stays as it was: QEMU never finished the job. */
+    vbBlockJobAbandonAll(driver, vm, _("QEMU exited while the job was running"));
     vbDomainProcessStop(driver, vm, reason);
     vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, detail);
     vbDomainObjEndJob(vm, VB_JOB_DESTROY);

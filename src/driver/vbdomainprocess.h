@@ -23,8 +23,9 @@ typedef enum {
 int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
 
 /* Kills QEMU (if still there), releases what the domain held and makes it
- * inactive with @reason.  Block jobs are dropped without events, as libvirt
- * does.  The caller emits the lifecycle event. */
+ * inactive with @reason.  Remaining block jobs are dropped without events,
+ * as libvirt does on destroy (the crash path ends them FAILED first).  The
+ * caller emits the lifecycle event. */
 void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
 
 /* SIGTERM, then SIGKILL after a grace period; 0 once the process is gone. */
