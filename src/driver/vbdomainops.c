@@ -681,7 +681,7 @@ vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const ch
                      -1);
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_QUERY) < 0)
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
     if (vbDomainObjCheckActive(vm) < 0)
         goto endjob;
@@ -697,7 +697,7 @@ vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const ch
     ret = 0;
 
 endjob:
-    vbDomainObjEndJob(vm, VB_JOB_QUERY);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
