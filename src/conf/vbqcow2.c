@@ -34,8 +34,8 @@
 #define QCOW2_BACKING_FORMAT_MAX 15
 
 /* Every incompatible feature QEMU 7.2 knows */
-#define QCOW2_INCOMPAT_KNOWN                                                                   \
-    (VB_QCOW2_INCOMPAT_DIRTY | VB_QCOW2_INCOMPAT_CORRUPT | VB_QCOW2_INCOMPAT_DATA_FILE |     \
+#define QCOW2_INCOMPAT_KNOWN \
+    (VB_QCOW2_INCOMPAT_DIRTY | VB_QCOW2_INCOMPAT_CORRUPT | VB_QCOW2_INCOMPAT_DATA_FILE | \
      VB_QCOW2_INCOMPAT_COMPRESSION | VB_QCOW2_INCOMPAT_EXTL2)
 
 static const uint8_t qcow2Magic[4] = {'Q', 'F', 'I', 0xfb};
@@ -101,15 +101,16 @@ vbQcow2ParseFeatures(const char *path, vbQcow2Header *hdr)
         return -1;
     }
     if (hdr->incompatibleFeatures & VB_QCOW2_INCOMPAT_CORRUPT) {
-        vbReportError(VIR_ERR_OPERATION_INVALID,
-                      _("image '%s' is marked corrupt; repair it with 'qemu-img check -r all' before using it"),
-                      path);
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("image '%s' is marked corrupt; repair it with 'qemu-img check -r all' before using it"),
+            path);
         return -1;
     }
     if (hdr->incompatibleFeatures & VB_QCOW2_INCOMPAT_DATA_FILE) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("image '%s' keeps its data in an external data file, which is not supported"),
-                      path);
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("image '%s' keeps its data in an external data file, which is not supported"), path);
         return -1;
     }
     return 0;
@@ -118,8 +119,8 @@ vbQcow2ParseFeatures(const char *path, vbQcow2Header *hdr)
 /* Walks the header extensions from @start up to @end (exclusive), within
  * @len bytes of @buf. */
 static int
-vbQcow2ParseExtensions(const char *path, const uint8_t *buf, size_t len, size_t start,
-                       size_t end, vbQcow2Header *hdr)
+vbQcow2ParseExtensions(const char *path, const uint8_t *buf, size_t len, size_t start, size_t end,
+                       vbQcow2Header *hdr)
 {
     size_t offset = start;
 
@@ -176,9 +177,10 @@ vbQcow2ParseExtensions(const char *path, const uint8_t *buf, size_t len, size_t 
         case VB_QCOW2_EXT_DATA_FILE: {
             g_autofree char *name = vbQcow2CopyName(buf + offset, extlen);
 
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("image '%s' keeps its data in the external data file '%s', which is not supported"),
-                          path, name ? name : "?");
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("image '%s' keeps its data in the external data file '%s', which is not supported"),
+                path, name ? name : "?");
             return -1;
         }
         default:
@@ -297,9 +299,10 @@ vbQcow2HeaderParse(const char *path, const uint8_t *buf, size_t len)
     if (backingOffset != 0) {
         if (backingOffset < hdr->headerLength || backingOffset >= clusterSize ||
             backingSize > VB_QCOW2_BACKING_NAME_MAX || backingSize > clusterSize - backingOffset) {
-            vbReportError(VIR_ERR_OPERATION_INVALID,
-                          _("backing file name of image '%s' lies outside its first cluster (offset %llu, size %u)"),
-                          path, (unsigned long long) backingOffset, backingSize);
+            vbReportError(
+                VIR_ERR_OPERATION_INVALID,
+                _("backing file name of image '%s' lies outside its first cluster (offset %llu, size %u)"),
+                path, (unsigned long long) backingOffset, backingSize);
             return NULL;
         }
         extEnd = backingOffset;
@@ -316,9 +319,10 @@ vbQcow2HeaderParse(const char *path, const uint8_t *buf, size_t len)
             return NULL;
         }
         if (!(hdr->backingName = vbQcow2CopyName(buf + backingOffset, backingSize))) {
-            vbReportError(VIR_ERR_OPERATION_INVALID,
-                          _("backing file name of image '%s' contains control characters or is not UTF-8"),
-                          path);
+            vbReportError(
+                VIR_ERR_OPERATION_INVALID,
+                _("backing file name of image '%s' contains control characters or is not UTF-8"),
+                path);
             return NULL;
         }
     }

@@ -71,7 +71,7 @@ typedef struct _vbQcow2Header vbQcow2Header;
 struct _vbQcow2Header {
     unsigned int version; /* 2 or 3 */
     unsigned int clusterBits;
-    unsigned long long size; /* virtual disk size in bytes */
+    unsigned long long size;   /* virtual disk size in bytes */
     unsigned int headerLength; /* 72 for version 2 */
     unsigned long long incompatibleFeatures;
     unsigned long long compatibleFeatures;

@@ -115,8 +115,8 @@ vbStorageChainNewBacking(const vbStorageSource *parent, const vbQcow2Header *hdr
 
     if (!vbStorageChainNameIsFile(hdr->backingName)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("backing store '%s' of image '%s' is not a local file"),
-                      hdr->backingName, parent->path);
+                      _("backing store '%s' of image '%s' is not a local file"), hdr->backingName,
+                      parent->path);
         return NULL;
     }
     if (hdr->backingFormatName && hdr->backingFormat == VB_STORAGE_FORMAT_NONE) {
@@ -195,8 +195,7 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
     for (s = top; s && s->type != VB_STORAGE_TYPE_NONE; parent = s, s = s->backingStore) {
         if (++depth > maxDepth) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("backing chain of '%s' is deeper than %u images"), top->path,
-                          maxDepth);
+                          _("backing chain of '%s' is deeper than %u images"), top->path, maxDepth);
             return -1;
         }
         if (s->backingStore) {
@@ -213,8 +212,7 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
 }
 
 vbStorageSource *
-vbStorageChainFindByNodeName(vbStorageSource *chain, const char *nodename,
-                             vbStorageSource **parent)
+vbStorageChainFindByNodeName(vbStorageSource *chain, const char *nodename, vbStorageSource **parent)
 {
     vbStorageSource *prev = NULL;
     vbStorageSource *s;
@@ -257,8 +255,7 @@ vbStorageChainParseIndex(const char *name, char **target)
 
 /* Does @name, as written relative to @parent's directory, point to @s? */
 static bool
-vbStorageChainNameMatches(const vbStorageSource *s, const vbStorageSource *parent,
-                          const char *name)
+vbStorageChainNameMatches(const vbStorageSource *s, const vbStorageSource *parent, const char *name)
 {
     g_autofree char *candidate = NULL;
     g_autofree char *real1 = NULL;
@@ -325,15 +322,14 @@ vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom, const c
 
     if (idx)
         vbReportError(VIR_ERR_INVALID_ARG,
-                      _("could not find backing store index '%u' in chain for '%s'"), idx,
-                      target);
+                      _("could not find backing store index '%u' in chain for '%s'"), idx, target);
     else if (name && startFrom)
         vbReportError(VIR_ERR_INVALID_ARG,
                       _("could not find image '%s' beneath '%s' in chain for '%s'"), name,
                       NULLSTR(startFrom->path), target);
     else if (name)
-        vbReportError(VIR_ERR_INVALID_ARG, _("could not find image '%s' in chain for '%s'"),
-                      name, target);
+        vbReportError(VIR_ERR_INVALID_ARG, _("could not find image '%s' in chain for '%s'"), name,
+                      target);
     else
         vbReportError(VIR_ERR_INVALID_ARG, _("could not find base image in chain for '%s'"),
                       target);
@@ -341,8 +337,7 @@ vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom, const c
 }
 
 int
-vbStorageChainGetRelativeBackingPath(vbStorageSource *top, vbStorageSource *base,
-                                     char **relpath)
+vbStorageChainGetRelativeBackingPath(vbStorageSource *top, vbStorageSource *base, char **relpath)
 {
     g_autofree char *path = NULL;
     vbStorageSource *s;

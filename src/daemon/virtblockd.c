@@ -95,20 +95,23 @@ vbDaemonParseOptions(int *argc, char ***argv, vbDaemonOptions *opts)
     g_autoptr(GError) err = NULL;
 
     g_option_context_set_summary(
-        ctx, _("A libvirt-compatible QEMU driver daemon for block commit and block jobs.\n\n"
-               "Clients connect with "
-               "'virsh -c qemu+unix:///session?socket=ROOT/run/virtblockd-sock'"));
+        ctx, _("A libvirt-compatible QEMU driver daemon for block commit and block jobs"));
+    g_option_context_set_description(
+        ctx,
+        _("Clients connect with 'virsh -c qemu+unix:///session?socket=ROOT/run/virtblockd-sock'"));
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, &err)) {
         fprintf(stderr, "virtblockd: %s\n", err->message);
         return -1;
     }
     if (*argc > 1) {
-        fprintf(stderr, _("virtblockd: unexpected argument '%s'\n"), (*argv)[1]);
+        g_autofree char *msg = g_strdup_printf(_("unexpected argument '%s'"), (*argv)[1]);
+
+        fprintf(stderr, "virtblockd: %s\n", msg);
         return -1;
     }
     if (opts->system && opts->root) {
-        fprintf(stderr, "%s\n", _("virtblockd: --system and --root are mutually exclusive"));
+        fprintf(stderr, "virtblockd: %s\n", _("--system and --root are mutually exclusive"));
         return -1;
     }
     return 0;
@@ -140,8 +143,8 @@ main(int argc, char **argv)
     }
     if (opts.logfile) {
         if ((logfd = open(opts.logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-            fprintf(stderr, _("virtblockd: cannot open log '%s': %s\n"), opts.logfile,
-                    g_strerror(errno));
+            vbReportSystemError(errno, _("cannot open log '%s'"), opts.logfile);
+            fprintf(stderr, "virtblockd: %s\n", vbGetLastErrorMessage());
             return 1;
         }
         vbLogSetOutputFd(logfd);

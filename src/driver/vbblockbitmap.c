@@ -18,8 +18,7 @@
  * back to their defaults): the same props as on the command line, with the
  * read-only flag changed. */
 static int
-vbBlockBitmapReopen(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *base,
-                    bool readonly)
+vbBlockBitmapReopen(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *base, bool readonly)
 {
     bool saved = base->readonly;
     g_autofree char *props = NULL;
@@ -84,8 +83,7 @@ vbBlockBitmapsCommitFinish(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSour
         g_autoptr(vbError) saved = vbErrorSave();
 
         if (vbBlockBitmapReopen(vm, disk, base, true) < 0) {
-            VB_WARN("cannot make '%s' read-only again: %s", base->path,
-                    vbGetLastErrorMessage());
+            VB_WARN("cannot make '%s' read-only again: %s", base->path, vbGetLastErrorMessage());
             ret = -1;
         }
         if (saved)

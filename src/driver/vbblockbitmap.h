@@ -17,5 +17,4 @@
  * read-write for the transaction and read-only after.  Caller holds a job
  * and vm->lock. */
 int vbBlockBitmapsCommitFinish(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *top,
-                               vbStorageSource *base,
-                               bool active);
+                               vbStorageSource *base, bool active);

@@ -96,7 +96,7 @@ typedef struct {
     vbStorageSource *top;
     vbStorageSource *topParent; /* NULL: top is the active layer */
     vbStorageSource *base;
-    char *backingPath;          /* written into topParent's header */
+    char *backingPath; /* written into topParent's header */
     unsigned long long speed;
 } vbBlockCommitPlan;
 
@@ -120,15 +120,14 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
     if (!top || strcmp(top, disk->dst) == 0) {
         plan->top = disk->src;
         plan->topParent = NULL;
-    } else if (!(plan->top = vbStorageChainLookup(disk->src, NULL, top, disk->dst,
-                                                  &plan->topParent))) {
+    } else if (!(plan->top =
+                     vbStorageChainLookup(disk->src, NULL, top, disk->dst, &plan->topParent))) {
         return -1;
     }
 
     if (!base && (flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW)) {
         plan->base = vbStorageSourceHasBacking(plan->top) ? plan->top->backingStore : NULL;
-    } else if (!(plan->base = vbStorageChainLookup(disk->src, plan->top, base, disk->dst,
-                                                   NULL))) {
+    } else if (!(plan->base = vbStorageChainLookup(disk->src, plan->top, base, disk->dst, NULL))) {
         return -1;
     }
 
@@ -169,8 +168,7 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
      * rewrites no header (RELATIVE is ignored there, as in libvirt). */
     if (plan->topParent) {
         if (flags & VIR_DOMAIN_BLOCK_COMMIT_RELATIVE) {
-            if (vbStorageChainGetRelativeBackingPath(plan->top, plan->base,
-                                                     &plan->backingPath) < 0)
+            if (vbStorageChainGetRelativeBackingPath(plan->top, plan->base, &plan->backingPath) < 0)
                 return -1;
             if (!plan->backingPath) {
                 vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
@@ -242,7 +240,7 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     VB_INFO("block job '%s' started on domain '%s'", jobname, vm->def->name);
     return 0;
 
-error: {
+error : {
     g_autoptr(vbError) saved = vbErrorSave();
 
     vbBlockJobStartupFinalize(driver, vm, job);
@@ -252,9 +250,8 @@ error: {
 }
 
 int
-vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
-                    const char *base, const char *top, unsigned long long bandwidth,
-                    unsigned int flags)
+vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk, const char *base,
+                    const char *top, unsigned long long bandwidth, unsigned int flags)
 {
     vbDomainObj *vm;
     int ret = -1;
@@ -327,8 +324,8 @@ vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char 
     int ret = -1;
     int rc;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES,
-                     "qemuDomainGetBlockJobInfo", -1);
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES, "qemuDomainGetBlockJobInfo",
+                     -1);
     memset(info, 0, sizeof(*info));
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;

@@ -295,8 +295,8 @@ vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job
 
     if (vbBlockCommitFindNodes(vm, job, &n) < 0) {
         /* Already applied before a restart, or the chain changed under us. */
-        VB_WARN("chain of disk '%s' does not hold the images of job '%s' any more",
-                job->disk, job->name);
+        VB_WARN("chain of disk '%s' does not hold the images of job '%s' any more", job->disk,
+                job->name);
         return;
     }
     if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)

@@ -26,8 +26,8 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
-VB_ENUM_IMPL(vbBlockJobState, VB_BLOCK_JOB_STATE_LAST, "completed", "failed", "cancelled",
-             "ready", "new", "running", "concluded", "aborting", "pivoting");
+VB_ENUM_IMPL(vbBlockJobState, VB_BLOCK_JOB_STATE_LAST, "completed", "failed", "cancelled", "ready",
+             "new", "running", "concluded", "aborting", "pivoting");
 
 VB_ENUM_IMPL(vbBlockJobType, VIR_DOMAIN_BLOCK_JOB_TYPE_LAST, "", "pull", "copy", "commit",
              "active-commit", "backup");
@@ -107,16 +107,14 @@ bool
 vbBlockJobIsRunning(const vbBlockJob *job)
 {
     return job->state == VB_BLOCK_JOB_STATE_RUNNING || job->state == VB_BLOCK_JOB_STATE_READY ||
-           job->state == VB_BLOCK_JOB_STATE_ABORTING ||
-           job->state == VB_BLOCK_JOB_STATE_PIVOTING;
+           job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PIVOTING;
 }
 
 static void
 vbBlockJobSaveStatus(vbDriver *driver, vbDomainObj *vm)
 {
     if (vbDriverSaveStatus(driver, vm) < 0)
-        VB_WARN("cannot save status of domain '%s': %s", vm->def->name,
-                vbGetLastErrorMessage());
+        VB_WARN("cannot save status of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
 }
 
 void
@@ -191,8 +189,8 @@ vbBlockJobEmitEvents(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, int sta
 {
     vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, job->disk);
 
-    if (!disk || job->type <= 0 || job->type >= VIR_DOMAIN_BLOCK_JOB_TYPE_LAST ||
-        status < 0 || status >= VIR_DOMAIN_BLOCK_JOB_LAST)
+    if (!disk || job->type <= 0 || job->type >= VIR_DOMAIN_BLOCK_JOB_TYPE_LAST || status < 0 ||
+        status >= VIR_DOMAIN_BLOCK_JOB_LAST)
         return;
 
     /* The legacy event names the image path, only for local images. */
@@ -231,8 +229,7 @@ vbBlockJobUpdateWork(vbDriver *driver, vbDomainObj *vm, void *data)
 }
 
 void
-vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
-                             const char *status)
+vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id, const char *status)
 {
     vbBlockJob *job = g_hash_table_lookup(vm->blockjobs, id);
     int newstate;
@@ -445,15 +442,13 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
         }
 
         if (!vbBlockCommitJobIsValid(vm, job)) {
-            VB_WARN("block job '%s' does not match the disk any more: cancelling it",
-                    job->name);
+            VB_WARN("block job '%s' does not match the disk any more: cancelling it", job->name);
             mon = vbDomainObjEnterMonitor(vm);
             rc = vbMonitorBlockJobCancel(mon, job->name, true);
             if (vbDomainObjExitMonitor(vm, mon) < 0)
                 return -1;
             if (rc < 0)
-                VB_WARN("cannot cancel block job '%s': %s", job->name,
-                        vbGetLastErrorMessage());
+                VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
             vbBlockJobUnregister(vm, job);
             continue;
         }

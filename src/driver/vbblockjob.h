@@ -29,11 +29,11 @@ typedef enum {
     VB_BLOCK_JOB_STATE_CANCELLED = VIR_DOMAIN_BLOCK_JOB_CANCELED,
     VB_BLOCK_JOB_STATE_READY = VIR_DOMAIN_BLOCK_JOB_READY,
     /* Ours */
-    VB_BLOCK_JOB_STATE_NEW,        /* registered; QEMU has not accepted it yet */
+    VB_BLOCK_JOB_STATE_NEW, /* registered; QEMU has not accepted it yet */
     VB_BLOCK_JOB_STATE_RUNNING,
-    VB_BLOCK_JOB_STATE_CONCLUDED,  /* over in QEMU; success or failure not yet read */
-    VB_BLOCK_JOB_STATE_ABORTING,   /* cancel requested */
-    VB_BLOCK_JOB_STATE_PIVOTING,   /* job-complete issued */
+    VB_BLOCK_JOB_STATE_CONCLUDED, /* over in QEMU; success or failure not yet read */
+    VB_BLOCK_JOB_STATE_ABORTING,  /* cancel requested */
+    VB_BLOCK_JOB_STATE_PIVOTING,  /* job-complete issued */
 
     VB_BLOCK_JOB_STATE_LAST
 } vbBlockJobState;
@@ -60,10 +60,10 @@ struct _vbBlockJob {
     virDomainBlockJobType type;
     char *disk; /* target of the disk it belongs to */
     vbBlockJobState state;
-    int newstate; /* vbBlockJobState recorded from QEMU, -1 when none */
+    int newstate;          /* vbBlockJobState recorded from QEMU, -1 when none */
     unsigned int jobflags; /* the API's flags, kept for the status file */
-    char *errmsg;  /* QEMU's error of a failed job */
-    bool offline;  /* runs in a qemu-storage-daemon for a shut-off domain */
+    char *errmsg;          /* QEMU's error of a failed job */
+    bool offline;          /* runs in a qemu-storage-daemon for a shut-off domain */
 
     vbBlockJobCommitData commit;
 };

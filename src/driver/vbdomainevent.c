@@ -33,8 +33,8 @@ vbDomainEventFree(vbDomainEvent *ev)
 }
 
 static vbDomainEvent *
-vbDomainEventNew(vbDomainEventKind kind, int eventID, const char *name,
-                 const unsigned char *uuid, int id)
+vbDomainEventNew(vbDomainEventKind kind, int eventID, const char *name, const unsigned char *uuid,
+                 int id)
 {
     vbDomainEvent *ev = g_new0(vbDomainEvent, 1);
 

@@ -64,5 +64,4 @@ void vbDomainEventQueueDrain(vbDomainEventQueue *queue);
 vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id,
                                          int event, int detail);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
-                                        int eventID, const char *disk, int jobType,
-                                        int jobStatus);
+                                        int eventID, const char *disk, int jobType, int jobStatus);

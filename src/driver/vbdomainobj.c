@@ -91,8 +91,8 @@ int
 vbDomainObjCheckActive(const vbDomainObj *vm)
 {
     if (!vbDomainObjIsActive(vm)) {
-        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __FILE__, __func__,
-                          __LINE__, "%s", _("domain is not running"));
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __FILE__, __func__, __LINE__,
+                          "%s", _("domain is not running"));
         return -1;
     }
     return 0;
@@ -252,8 +252,8 @@ vbDomainObjListLookupUUIDLocked(vbDomainObjList *doms, const unsigned char *uuid
 }
 
 vbDomainObj *
-vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def,
-                   unsigned int flags, vbDomainDef **oldDef)
+vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def, unsigned int flags,
+                   vbDomainDef **oldDef)
 {
     char uuidstr[VB_UUID_STRING_BUFLEN];
     vbDomainObj *vm;
@@ -267,8 +267,7 @@ vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def,
         vbDomainObjLock(vm);
         if (strcmp(vm->def->name, (*def)->name) != 0) {
             vbReportError(VIR_ERR_OPERATION_FAILED,
-                          _("domain '%s' is already defined with uuid %s"), vm->def->name,
-                          uuidstr);
+                          _("domain '%s' is already defined with uuid %s"), vm->def->name, uuidstr);
             goto error;
         }
         if ((flags & VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE) && vbDomainObjIsActive(vm)) {
@@ -369,8 +368,8 @@ vbDomainObjListFindByUUID(vbDomainObjList *doms, const unsigned char *uuid,
 
         vbUUIDFormat(uuid, uuidstr);
         if (nameForError)
-            vbReportError(VIR_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
-                          uuidstr, nameForError);
+            vbReportError(VIR_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"), uuidstr,
+                          nameForError);
         else
             vbReportError(VIR_ERR_NO_DOMAIN, _("no domain with matching uuid '%s'"), uuidstr);
         return NULL;

@@ -135,7 +135,7 @@ void vbDomainObjListFree(vbDomainObjList *doms);
  * clashes are refused with libvirt's messages.  Returns the object
  * referenced and locked. */
 typedef enum {
-    VB_DOMAIN_OBJ_LIST_ADD_LIVE = 1 << 0,  /* a transient domain about to start */
+    VB_DOMAIN_OBJ_LIST_ADD_LIVE = 1 << 0,       /* a transient domain about to start */
     VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE = 1 << 1, /* refuse if the existing one runs */
 } vbDomainObjListAddFlags;
 vbDomainObj *vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def,

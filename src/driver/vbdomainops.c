@@ -52,9 +52,8 @@ vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom)
 static void
 vbDomainEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
 {
-    vbDomainEventQueuePush(driver->events,
-                           vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
-                                                     event, detail));
+    vbDomainEventQueuePush(driver->events, vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid,
+                                                                     vm->id, event, detail));
 }
 
 /* --- Lookups --- */
@@ -111,11 +110,9 @@ vbDomainMatchesListFlags(const vbDomainObj *vm, unsigned int flags)
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE, active);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_PERSISTENT, VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
               vm->persistent);
-    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-              false);
+    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, false);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, false);
-    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-              false);
+    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
               false);
 #undef VB_FILTER
@@ -271,8 +268,7 @@ vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
     def = vm->def;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef)
         def = vm->newDef;
-    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) ||
-        !vbDomainObjIsActive(vm))
+    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) || !vbDomainObjIsActive(vm))
         fmtflags |= VB_DOMAIN_DEF_FORMAT_INACTIVE;
 
     xml = vbDomainDefFormat(def, fmtflags);
@@ -545,8 +541,7 @@ vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
         goto endjob;
     }
     vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
-    vbDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                          VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    vbDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     ret = 0;
 
 endjob:
@@ -688,8 +683,7 @@ vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const ch
 
     /* Whatever the command changes, we do not know about: as libvirt, we
      * only log that the domain was touched behind our back. */
-    VB_WARN("domain '%s' receives a QEMU monitor command from a client: %s", vm->def->name,
-            cmd);
+    VB_WARN("domain '%s' receives a QEMU monitor command from a client: %s", vm->def->name, cmd);
     mon = vbDomainObjEnterMonitor(vm);
     rc = vbDomainMonitorArbitrary(mon, cmd, flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, result);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)

@@ -33,9 +33,8 @@
 static void
 vbProcessEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
 {
-    vbDomainEventQueuePush(driver->events,
-                           vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
-                                                     event, detail));
+    vbDomainEventQueuePush(driver->events, vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid,
+                                                                     vm->id, event, detail));
 }
 
 static void
@@ -141,8 +140,7 @@ vbProcessHandleResume(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
     if (vm->state != VIR_DOMAIN_PAUSED)
         return;
     vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                           VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     if (vbDriverSaveStatus(driver, vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
 }
@@ -214,8 +212,8 @@ vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutM
      * back in vbProcessCloseMonitor once no callback can run any more. */
     vbDomainObjRef(vm);
     vbDomainObjUnlock(vm);
-    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs,
-                        &vbProcessMonitorCallbacks, vm);
+    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs, &vbProcessMonitorCallbacks,
+                        vm);
     vbDomainObjLock(vm);
     if (!mon) {
         vbDomainObjUnref(vm);
@@ -391,8 +389,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     if (pid > 0) {
         vbDomainObjUnlock(vm);
         if (vbQemuProcessKill(pid, false) < 0)
-            VB_ERROR("cannot stop QEMU of domain '%s': %s", vm->def->name,
-                     vbGetLastErrorMessage());
+            VB_ERROR("cannot stop QEMU of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
         vbDomainObjLock(vm);
     }
     vm->beingDestroyed = false;
@@ -509,8 +506,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
     if (vbProcessReconnect(driver, vm) < 0) {
-        VB_WARN("domain '%s' could not be taken back: %s", vm->def->name,
-                vbGetLastErrorMessage());
+        VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
         vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)

@@ -66,8 +66,7 @@ vbDomainStatusFormat(vbDomainObj *vm)
     monitor = g_markup_escape_text(vm->monitorPath ? vm->monitorPath : "", -1);
     g_string_append_printf(buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s>\n",
                            vbDomainStateNameTypeToString(vm->state), vm->reason,
-                           (long long) vm->pid, vm->id,
-                           vm->persistent ? " persistent='yes'" : "");
+                           (long long) vm->pid, vm->id, vm->persistent ? " persistent='yes'" : "");
     g_string_append_printf(buf, "  <monitor path='%s'/>\n", monitor);
     g_string_append_printf(buf, "  <nodeindex next='%u'/>\n", vm->nextNodeIndex);
     if (vm->gotShutdown)

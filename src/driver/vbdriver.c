@@ -150,8 +150,7 @@ vbDriver *
 vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
 {
     vbDriver *driver = g_new0(vbDriver, 1);
-    const char *dirs[] = {cfg->configDir, cfg->stateDir, cfg->logDir, cfg->cacheDir,
-                          cfg->runDir};
+    const char *dirs[] = {cfg->configDir, cfg->stateDir, cfg->logDir, cfg->cacheDir, cfg->runDir};
     size_t i;
 
     driver->cfg = cfg;

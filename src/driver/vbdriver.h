@@ -15,13 +15,13 @@
 
 typedef struct _vbDriverConfig vbDriverConfig;
 struct _vbDriverConfig {
-    bool privileged;  /* --system */
-    char *root;       /* --root DIR, or NULL */
-    char *configDir;  /* persistent definitions */
-    char *stateDir;   /* status files, monitor sockets */
-    char *logDir;     /* one log per domain */
-    char *cacheDir;   /* capability cache */
-    char *runDir;     /* the daemon's sockets and pid file */
+    bool privileged; /* --system */
+    char *root;      /* --root DIR, or NULL */
+    char *configDir; /* persistent definitions */
+    char *stateDir;  /* status files, monitor sockets */
+    char *logDir;    /* one log per domain */
+    char *cacheDir;  /* capability cache */
+    char *runDir;    /* the daemon's sockets and pid file */
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */

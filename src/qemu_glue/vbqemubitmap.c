@@ -108,8 +108,8 @@ vbQemuBitmapCommitOne(GPtrArray *nodes, const char *const *chain, const char *ba
 }
 
 int
-vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base,
-                          bool active, vbJSONValue **actions)
+vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base, bool active,
+                          vbJSONValue **actions)
 {
     g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
     g_autoptr(GPtrArray) names = NULL;
@@ -131,8 +131,7 @@ vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char
             return -1;
     }
 
-    if (active &&
-        vbMonitorTransactionBitmapRemove(list, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+    if (active && vbMonitorTransactionBitmapRemove(list, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
         return -1;
 
     if (vbJSONValueArraySize(list) > 0)

@@ -38,8 +38,8 @@
  * image from top down to, not including, base.  Invalid chains are skipped.
  * Bitmaps are handled in name order.  Returns 0, or -1 on a builder error.
  */
-int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain,
-                              const char *base, bool active, vbJSONValue **actions);
+int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base,
+                              bool active, vbJSONValue **actions);
 
 /**
  * vbQemuBitmapSnapshotActions:
@@ -47,5 +47,5 @@ int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain,
  * bitmap of the same name and granularity for every bitmap of @active that
  * is recording and consistent.  @actions as above.
  */
-int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active,
-                                const char *overlay, vbJSONValue **actions);
+int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
+                                vbJSONValue **actions);

@@ -42,10 +42,9 @@ vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid)
      * re-parented to init and the pid we get is QEMU's own. */
     if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv, NULL,
                                           G_SPAWN_STDIN_FROM_DEV_NULL, vbQemuProcessChildSetup,
-                                          NULL, -1, logfd, logfd, NULL, NULL, 0, &child, NULL,
-                                          NULL, NULL, &err)) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0],
-                      err->message);
+                                          NULL, -1, logfd, logfd, NULL, NULL, 0, &child, NULL, NULL,
+                                          NULL, &err)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0], err->message);
         return -1;
     }
     *pid = child;

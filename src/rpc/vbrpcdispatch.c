@@ -189,8 +189,7 @@ vbDispatchGetState(vbRPCClient *client, const void *a, void *r)
     vbRemoteDomainGetStateRet *ret = r;
     VB_DISPATCH_DOM(args->dom);
 
-    return vbDomainGetState(vbDispatchDriver(client), &dom, &ret->state, &ret->reason,
-                            args->flags);
+    return vbDomainGetState(vbDispatchDriver(client), &dom, &ret->state, &ret->reason, args->flags);
 }
 
 static int
@@ -223,9 +222,8 @@ vbDispatchIsActive(vbRPCClient *client, const void *a, void *r)
     const vbRemoteDomainArgs *args = a;
     VB_DISPATCH_DOM(args->dom);
 
-    return (((vbRemoteNumRet *) r)->num = vbDomainIsActive(vbDispatchDriver(client), &dom)) < 0
-               ? -1
-               : 0;
+    return (((vbRemoteNumRet *) r)->num = vbDomainIsActive(vbDispatchDriver(client), &dom)) < 0 ? -1
+                                                                                                : 0;
 }
 
 static int
@@ -234,8 +232,7 @@ vbDispatchIsPersistent(vbRPCClient *client, const void *a, void *r)
     const vbRemoteDomainArgs *args = a;
     VB_DISPATCH_DOM(args->dom);
 
-    return (((vbRemoteNumRet *) r)->num = vbDomainIsPersistent(vbDispatchDriver(client), &dom)) <
-                   0
+    return (((vbRemoteNumRet *) r)->num = vbDomainIsPersistent(vbDispatchDriver(client), &dom)) < 0
                ? -1
                : 0;
 }
