@@ -156,9 +156,10 @@ vbStorageChainProbeOne(vbStorageSource *src, const char *parentPath, GHashTable 
         /* Unknown format: raw, unless it is a qcow2 image we must not
          * misread (libvirt's message). */
         if (vbQcow2HasMagic(buf, len)) {
-            vbReportError(VIR_ERR_INVALID_ARG,
-                          _("format of backing image '%s' of image '%s' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
-                          src->path, NULLSTR(parentPath));
+            vbReportError(
+                VIR_ERR_INVALID_ARG,
+                _("format of backing image '%s' of image '%s' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
+                src->path, NULLSTR(parentPath));
             return -1;
         }
         src->format = VB_STORAGE_FORMAT_RAW;
