@@ -587,9 +587,14 @@ cleanup:
     return ret;
 }
 
-int
-vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom)
+/* Suspend and resume: the STOP and RESUME events, handled before QEMU's
+ * reply arrives, emit the lifecycle event; pausedReason tells the STOP
+ * handler why.  Asking for the state the domain is in succeeds, as in
+ * libvirt. */
+static int
+vbDomainSetPaused(vbDriver *driver, const vbDomainHandle *dom, bool pause)
 {
+    virDomainState want = pause ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     vbDomainObj *vm;
     int ret = -1;
 
@@ -599,17 +604,20 @@ vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom)
         goto cleanup;
     if (vbDomainObjCheckActive(vm) < 0)
         goto endjob;
-    if (vm->state == VIR_DOMAIN_PAUSED) {
+    if (vm->state == want || (!pause && vm->state != VIR_DOMAIN_PAUSED)) {
         ret = 0;
         goto endjob;
     }
-    /* The STOP event, handled before the reply arrives, emits the event
-     * with this reason. */
-    vm->pausedReason = VIR_DOMAIN_PAUSED_USER;
-    if (vbDomainMonitorSimple(vm, vbMonitorStop) < 0)
+    if (pause)
+        vm->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    if (vbDomainMonitorSimple(vm, pause ? vbMonitorStop : vbMonitorCont) < 0)
         goto endjob;
-    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    if (pause)
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    else
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
     ret = vbDriverSaveStatus(driver, vm);
+
 endjob:
     vm->pausedReason = 0;
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
@@ -619,30 +627,15 @@ cleanup:
 }
 
 int
+vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom)
+{
+    return vbDomainSetPaused(driver, dom, true);
+}
+
+int
 vbDomainResume(vbDriver *driver, const vbDomainHandle *dom)
 {
-    vbDomainObj *vm;
-    int ret = -1;
-
-    if (!(vm = vbDomainObjFromHandle(driver, dom)))
-        return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    if (vm->state != VIR_DOMAIN_PAUSED) {
-        ret = 0;
-        goto endjob;
-    }
-    if (vbDomainMonitorSimple(vm, vbMonitorCont) < 0)
-        goto endjob;
-    vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    ret = vbDriverSaveStatus(driver, vm);
-endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
-cleanup:
-    vbDomainObjEndAPI(&vm);
-    return ret;
+    return vbDomainSetPaused(driver, dom, false);
 }
 
 /* --- QEMU monitor passthrough (libvirt's QEMU program) --- */
