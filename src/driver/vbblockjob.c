@@ -18,6 +18,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdriver.h"
 #include "vberror.h"
 #include "vblog.h"
@@ -216,13 +217,13 @@ vbBlockJobUpdateWork(vbDriver *driver, vbDomainObj *vm, void *data)
     /* The outcome must be applied however long an API holds the job: a
      * concluded job gets no further event to retry with. */
     while (vbDomainObjBeginJobFull(vm, VB_JOB_MODIFY, "block job update") < 0) {
-        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT || !vbDomainObjIsActive(vm)) {
+        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT || !vbDomainObjHasMonitor(vm)) {
             VB_ERROR("cannot process block job '%s': %s", job->name, vbGetLastErrorMessage());
             vbDomainObjUnlock(vm);
             return;
         }
     }
-    if (vbDomainObjIsActive(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+    if (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
         vbBlockJobUpdate(driver, vm, job);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     vbDomainObjUnlock(vm);
@@ -338,6 +339,8 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
 
     /* Step 4 */
     vbBlockJobDismiss(vm, job);
+    if (vm->offline)
+        vbBlockOfflineJobEnded(driver, vm);
     VB_INFO("block job '%s' of domain '%s' ended: %s%s%s", job->name, vm->def->name,
             vbBlockJobStateTypeToString(newstate), job->errmsg ? ": " : "",
             job->errmsg ? job->errmsg : "");

@@ -70,6 +70,9 @@ struct _vbDomainObj {
      * they decide the reason given when QEMU goes away. */
     bool gotShutdown;
     bool beingDestroyed;
+    /* Shut off, with a qemu-storage-daemon running block jobs on its images
+     * in place of QEMU (vbblockoffline.h). */
+    bool offline;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
 
@@ -98,6 +101,9 @@ void vbDomainObjUnlock(vbDomainObj *vm);
 void vbDomainObjEndAPI(vbDomainObj **vm);
 
 bool vbDomainObjIsActive(const vbDomainObj *vm);
+/* QEMU or a storage daemon to talk to (a running domain, or block jobs on
+ * a shut-off one). */
+bool vbDomainObjHasMonitor(const vbDomainObj *vm);
 /* Reports OPERATION_INVALID "domain is not running" (VIR_FROM_DOMAIN). */
 int vbDomainObjCheckActive(const vbDomainObj *vm);
 void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);

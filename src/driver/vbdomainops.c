@@ -268,7 +268,10 @@ vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
     def = vm->def;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef)
         def = vm->newDef;
-    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) || !vbDomainObjIsActive(vm))
+    /* A shut-off domain with block jobs shows their chains and <mirror> in
+     * its live form, as a running one does. */
+    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) ||
+        !vbDomainObjHasMonitor(vm))
         fmtflags |= VB_DOMAIN_DEF_FORMAT_INACTIVE;
 
     xml = vbDomainDefFormat(def, fmtflags);

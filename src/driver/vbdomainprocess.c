@@ -9,6 +9,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
@@ -48,6 +49,14 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
     if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
         VB_ERROR("cannot handle the end of QEMU for domain '%s': %s", vm->def->name,
                  vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    if (vm->offline && vm->mon == mon) {
+        VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
+        vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
+        vbBlockOfflineJobEnded(driver, vm);
+        vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
     }
@@ -192,7 +201,9 @@ vbProcessMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data, long 
         return;
 
     vbDomainObjLock(vm);
-    if (vm->mon == mon && vbDomainObjIsActive(vm))
+    /* A storage daemon of a shut-off domain only has jobs to report. */
+    if (vm->mon == mon &&
+        (vbDomainObjIsActive(vm) || entry->handler == vbProcessHandleJobStatusChange))
         entry->handler(vm->driver, vm, data);
     vbDomainObjUnlock(vm);
 }
@@ -203,8 +214,8 @@ static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
     .event = vbProcessMonitorEvent,
 };
 
-static int
-vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
+int
+vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
 {
     vbMonitor *mon;
 
@@ -223,8 +234,8 @@ vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutM
     return 0;
 }
 
-static void
-vbProcessCloseMonitor(vbDomainObj *vm)
+void
+vbDomainProcessCloseMonitor(vbDomainObj *vm)
 {
     vbMonitor *mon = g_steal_pointer(&vm->mon);
 
@@ -239,8 +250,8 @@ vbProcessCloseMonitor(vbDomainObj *vm)
 
 /* --- Start --- */
 
-static int
-vbProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
+int
+vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 {
     size_t i;
 
@@ -305,7 +316,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (!(caps = vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir)) ||
         vbQemuCapsCheckVersion(caps) < 0)
         goto error;
-    if (vbProcessPrepareDisks(driver, vm) < 0)
+    if (vbDomainProcessPrepareDisks(driver, vm) < 0)
         goto error;
     if (vbQemuDomainAssignAddresses(vm->def) < 0)
         goto error;
@@ -333,7 +344,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
         goto error;
-    if (vbProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -359,7 +370,7 @@ error:
     if (logfd >= 0)
         close(logfd);
     vm->beingDestroyed = true;
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
     if (vm->pid > 0 && vbQemuProcessKill(vm->pid, true) < 0)
         VB_ERROR("cannot kill QEMU of failed start: %s", vbGetLastErrorMessage());
     vm->beingDestroyed = false;
@@ -385,7 +396,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
         return;
 
     vm->beingDestroyed = true;
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
     if (pid > 0) {
         vbDomainObjUnlock(vm);
         if (vbQemuProcessKill(pid, false) < 0)
@@ -419,7 +430,7 @@ vbDomainProcessKill(vbDomainObj *vm, bool force)
 void
 vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 {
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
 }
 
 /* --- Reconnect --- */
@@ -437,7 +448,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                       (int) vm->pid, vm->def->name);
         return -1;
     }
-    if (vbProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);
@@ -492,6 +503,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->monitorPath = g_steal_pointer(&tmp->monitorPath);
     vm->nextNodeIndex = tmp->nextNodeIndex;
     vm->gotShutdown = tmp->gotShutdown;
+    vm->offline = tmp->offline;
     g_hash_table_iter_init(&iter, tmp->blockjobs);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         g_hash_table_iter_steal(&iter);
@@ -505,6 +517,17 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
+    if (vm->offline) {
+        if (vbBlockOfflineReconnect(driver, vm) < 0) {
+            VB_WARN("block jobs of shut-off domain '%s' are lost: %s", vm->def->name,
+                    vbGetLastErrorMessage());
+            vbBlockJobAbandonAll(driver, vm, vbGetLastErrorMessage());
+            vbBlockOfflineJobEnded(driver, vm);
+        }
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+        ret = 0;
+        goto cleanup;
+    }
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
         vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);

@@ -252,7 +252,7 @@ vbDriverSaveStatus(vbDriver *driver, vbDomainObj *vm)
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
 
-    if (!vbDomainObjIsActive(vm))
+    if (!vbDomainObjIsActive(vm) && !vm->offline)
         return 0;
     if (!(xml = vbDomainStatusFormat(vm)))
         return -1;
