@@ -230,19 +230,20 @@ vbStorageChainProbeOne(vbStorageChainProbeCtx *ctx, vbStorageSource *src,
     }
 
     if (!formatRecorded) {
-        vbReportError(
-            VIR_ERR_OPERATION_INVALID,
-            _("format of backing image '%s' of image '%s' was not specified in the image metadata "
-              "(See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
-            src->relPath ? src->relPath : src->path, parent ? parent->path : "");
+        /* clang-format off */
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("format of backing image '%s' of image '%s' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
+                      src->relPath ? src->relPath : src->path, parent ? parent->path : "");
+        /* clang-format on */
         goto cleanup;
     }
 
     if (!vbStorageChainNameIsFile(hdr->backingName)) {
+        /* clang-format off */
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("backing file '%s' of image '%s' is not a local file; network backing "
-                        "storage is not supported"),
+                      _("backing file '%s' of image '%s' is not a local file; network backing storage is not supported"),
                       hdr->backingName, src->path);
+        /* clang-format on */
         goto cleanup;
     }
     if (hdr->backingFormatName && hdr->backingFormat == VB_STORAGE_FORMAT_NONE) {
