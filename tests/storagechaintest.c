@@ -258,6 +258,13 @@ static const testProbeData probeCases[] = {
      VIR_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: image 'DIR/net/../net' is neither a regular file nor a block "
      "device"},
+    {"qcow2 top that is raw", "raw/base.raw", VB_STORAGE_FORMAT_QCOW2, 0, NULL,
+     VIR_ERR_OPERATION_INVALID,
+     "Requested operation is not valid: image 'DIR/raw/base.raw' is not in qcow2 format"},
+    {"backing image with an external data file", "net/over-datafile.qcow2", VB_STORAGE_FORMAT_QCOW2,
+     0, NULL, VIR_ERR_CONFIG_UNSUPPORTED,
+     "unsupported configuration: image 'DIR/net/datafile.qcow2' keeps its data in an external "
+     "data file, which is not supported"},
     {"symlinks with relative names", "sym/sub/link2", VB_STORAGE_FORMAT_QCOW2, 0,
      "DIR/sym/sub/link2 rel=- qcow2 file " CAP "\n"
      "DIR/sym/sub/../sub/link1 rel=../sub/link1 qcow2 file " CAP " ro detected\n"
@@ -398,6 +405,15 @@ testPrepareProbeImages(void)
         testMakeQcow2("net/vmdk.qcow2", "x.vmdk", "vmdk") < 0 ||
         testMakeQcow2("net/dir.qcow2", "../net", "raw") < 0)
         return -1;
+    {
+        g_autofree char *img = testPath("net/datafile.qcow2");
+        g_autofree char *data = testPath("net/data.raw");
+        g_autofree char *opt = g_strdup_printf("data_file=%s", data);
+
+        if (testQemuImg("create", "-q", "-f", "qcow2", "-o", opt, img, "1M", NULL) < 0 ||
+            testMakeQcow2("net/over-datafile.qcow2", "datafile.qcow2", "qcow2") < 0)
+            return -1;
+    }
 
     /* sym/sub/link2 -> ../wrap -> ../sub/link1 -> ../qcow2 -> ../raw, each
      * name relative to the directory of the name that was opened */
@@ -766,6 +782,28 @@ testRelativeNotInChain(const void *opaque G_GNUC_UNUSED)
                                 vbGetLastErrorMessage());
 }
 
+/* The relative name of a probed chain: from rel/a/top.qcow2's directory,
+ * its backing's backing is "../dir/base.raw"; the absolutely named chain
+ * is not relative. */
+static int
+testRelativeProbed(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbStorageSource) rel = testNewTop("rel/a/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autoptr(vbStorageSource) abs = testNewTop("abs/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autofree char *relpath = NULL;
+    g_autofree char *abspath = NULL;
+
+    if (vbStorageChainProbe(rel, VB_STORAGE_CHAIN_MAX_DEPTH) < 0 ||
+        vbStorageChainProbe(abs, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+        return -1;
+    if (vbStorageChainGetRelativeBackingPath(testNth(rel, 2), testNth(rel, 3), &relpath) != 0)
+        return -1;
+    if (vbStorageChainGetRelativeBackingPath(testNth(abs, 2), testNth(abs, 3), &abspath) != 1 ||
+        abspath)
+        return -1;
+    return vbTestCompareStrings("../dir/base.raw", relpath);
+}
+
 /* ---- indexes and small helpers ---------------------------------------- */
 
 static int
@@ -864,6 +902,8 @@ mymain(void)
     if (vbTestRun("probe below the part the XML gave", testProbeBelowKnown, NULL) < 0)
         ret = -1;
     if (vbTestRun("200 images by default", testProbe200, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("relative backing path of a probed chain", testRelativeProbed, NULL) < 0)
         ret = -1;
     if (vbTestRun("complete chain is not read", testProbeComplete, NULL) < 0)
         ret = -1;

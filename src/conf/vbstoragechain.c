@@ -281,10 +281,11 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
     vbStorageSource *cur;
     const vbStorageSource *parent = NULL;
     bool formatRecorded = true;
-    vbStorageChainProbeCtx ctx = {.topPath = top->path, .seen = seen};
+    vbStorageChainProbeCtx ctx = {.seen = seen};
     unsigned int depth = 1;
 
     g_return_val_if_fail(vbStorageChainIsImage(top), -1);
+    ctx.topPath = top->path;
 
     if (!top->path || !g_path_is_absolute(top->path)) {
         vbReportError(VIR_ERR_INVALID_ARG, _("image path '%s' is not absolute"),
@@ -395,10 +396,13 @@ vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom, const c
                      const char *diskTarget, vbStorageSource **parent)
 {
     vbStorageSource *prev = NULL;
-    const char *start = diskTarget ? diskTarget : chain->path;
+    const char *start;
     bool nameIsFile = vbStorageChainNameIsFile(name);
     g_autofree char *target = NULL;
     unsigned int idx = 0;
+
+    g_return_val_if_fail(chain != NULL, NULL);
+    start = diskTarget ? diskTarget : chain->path;
 
     if (!parent)
         parent = &prev;
@@ -449,17 +453,17 @@ vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom, const c
     if (idx) {
         vbReportError(VIR_ERR_INVALID_ARG,
                       _("could not find backing store index '%u' in chain for '%s'"), idx,
-                      start ? start : "(null)");
+                      start ? start : "<null>");
     } else if (name && startFrom) {
         vbReportError(VIR_ERR_INVALID_ARG,
                       _("could not find image '%s' beneath '%s' in chain for '%s'"), name,
-                      startFrom->path ? startFrom->path : "(null)", start ? start : "(null)");
+                      startFrom->path ? startFrom->path : "<null>", start ? start : "<null>");
     } else if (name) {
         vbReportError(VIR_ERR_INVALID_ARG, _("could not find image '%s' in chain for '%s'"), name,
-                      start ? start : "(null)");
+                      start ? start : "<null>");
     } else {
         vbReportError(VIR_ERR_INVALID_ARG, _("could not find base image in chain for '%s'"),
-                      start ? start : "(null)");
+                      start ? start : "<null>");
     }
     *parent = NULL;
     return NULL;
