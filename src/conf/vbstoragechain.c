@@ -216,7 +216,6 @@ vbStorageChainProbeOne(vbStorageChainProbeCtx *ctx, vbStorageSource *src,
         break;
     case VB_STORAGE_FORMAT_NONE:
     case VB_STORAGE_FORMAT_LAST:
-    default:
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected format %d of image '%s'"), src->format,
                       src->path);
         goto cleanup;
