@@ -34,8 +34,8 @@
 #define QCOW2_BACKING_FORMAT_MAX 15
 
 /* Every incompatible feature QEMU 7.2 knows */
-#define QCOW2_INCOMPAT_KNOWN                                                                       \
-    (VB_QCOW2_INCOMPAT_DIRTY | VB_QCOW2_INCOMPAT_CORRUPT | VB_QCOW2_INCOMPAT_DATA_FILE |           \
+#define QCOW2_INCOMPAT_KNOWN \
+    (VB_QCOW2_INCOMPAT_DIRTY | VB_QCOW2_INCOMPAT_CORRUPT | VB_QCOW2_INCOMPAT_DATA_FILE | \
      VB_QCOW2_INCOMPAT_COMPRESSION | VB_QCOW2_INCOMPAT_EXTL2)
 
 static const uint8_t qcow2Magic[4] = {'Q', 'F', 'I', 0xfb};
