@@ -62,9 +62,9 @@ struct _vbDomainObj {
     pid_t pid;
     char *monitorPath;
     vbMonitor *mon;
-    /* Per-domain counter for chain indexes and node names: never reused
+    /* The last chain index handed out (libvirt's nodenameindex): never reused
      * while the domain runs, so vda[N] keeps meaning the same image. */
-    unsigned int nextNodeIndex;
+    unsigned int nodenameIndex;
 
     /* Guest-initiated shutdown seen (SHUTDOWN event), and destroy under way:
      * they decide the reason given when QEMU goes away. */

@@ -255,7 +255,8 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 {
     size_t i;
 
-    vm->nextNodeIndex = 1;
+    /* the last index handed out, as libvirt's nodenameindex */
+    vm->nodenameIndex = 0;
     for (i = 0; i < vm->def->ndisks; i++) {
         vbDomainDiskDef *disk = vm->def->disks[i];
 
@@ -263,7 +264,7 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
             continue;
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
             return -1;
-        vbStorageChainAssignIndexes(disk->src, &vm->nextNodeIndex);
+        vbStorageChainAssignIndexes(disk->src, &vm->nodenameIndex);
     }
     return 0;
 }
@@ -501,7 +502,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->pid = tmp->pid;
     vm->id = tmp->id;
     vm->monitorPath = g_steal_pointer(&tmp->monitorPath);
-    vm->nextNodeIndex = tmp->nextNodeIndex;
+    vm->nodenameIndex = tmp->nodenameIndex;
     vm->gotShutdown = tmp->gotShutdown;
     vm->offline = tmp->offline;
     g_hash_table_iter_init(&iter, tmp->blockjobs);

@@ -69,7 +69,7 @@ vbDomainStatusFormat(vbDomainObj *vm)
                            (long long) vm->pid, vm->id, vm->persistent ? " persistent='yes'" : "",
                            vm->offline ? " offline='yes'" : "");
     g_string_append_printf(buf, "  <monitor path='%s'/>\n", monitor);
-    g_string_append_printf(buf, "  <nodeindex next='%u'/>\n", vm->nextNodeIndex);
+    g_string_append_printf(buf, "  <nodeindex last='%u'/>\n", vm->nodenameIndex);
     if (vm->gotShutdown)
         g_string_append(buf, "  <gotShutdown/>\n");
 
@@ -209,8 +209,8 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     vm->persistent = g_strcmp0(persistent, "yes") == 0;
     vm->offline = g_strcmp0(offline, "yes") == 0;
     vm->monitorPath = vbStatusChildProp(root, "monitor", "path");
-    next = vbStatusChildProp(root, "nodeindex", "next");
-    vm->nextNodeIndex = next ? strtoul(next, NULL, 10) : 0;
+    next = vbStatusChildProp(root, "nodeindex", "last");
+    vm->nodenameIndex = next ? strtoul(next, NULL, 10) : 0;
     vm->gotShutdown = vbStatusChild(root, "gotShutdown") != NULL;
 
     if ((node = vbStatusChild(root, "blockjobs"))) {
