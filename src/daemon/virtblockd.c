@@ -196,8 +196,10 @@ error:
     fprintf(stderr, "virtblockd: %s\n", vbGetLastErrorMessage());
 
 cleanup:
-    if (driver)
+    if (driver) {
         vbDomainEventQueueSetDispatch(driver->events, NULL, NULL);
+        vbDriverBeginShutdown(driver);
+    }
     /* Clients first (no call may reach a driver being torn down), then the
      * driver, which leaves every QEMU running for the next start. */
     vbRPCServerFree(srv);

@@ -483,10 +483,17 @@ endjob:
 
     /* Synchronous: wait, without the job, until the worker has applied the
      * outcome (chain, definitions, events) and dropped the job. */
-    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job &&
+           !g_atomic_int_get(&driver->shuttingDown))
         vbDomainObjWait(vm);
 
-    if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
+    if (g_atomic_int_get(&driver->shuttingDown) &&
+        g_hash_table_lookup(vm->blockjobs, job->name) == job) {
+        /* The job goes on in QEMU; the next start takes it back. */
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                      _("the daemon is shutting down before the block job ended"));
+        ret = -1;
+    } else if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
         (!job->offline && !vbDomainObjIsActive(vm))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
         ret = -1;
