@@ -16,7 +16,7 @@
 #include "vbqemublock.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
-#include "testdomainxmlstub.h"
+#include "teststoragechainstub.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
@@ -25,10 +25,15 @@
 
 typedef enum {
     TEST_KVM_USABLE = 1 << 0, /* /dev/kvm "exists" */
+    /* Skip vbDomainDefValidate, to reach the builder's own refusal of
+     * what validation refuses first (a definition reloaded from disk is
+     * not validated again). */
+    TEST_SKIP_VALIDATE = 1 << 1,
 } testFlags;
 
 typedef struct {
     const char *name;
+    const char *xml; /* name of the input, when another case's */
     unsigned int flags;
     int errCode; /* 0: must succeed; else the virErrorNumber expected */
 } testInfo;
@@ -50,9 +55,10 @@ static int
 testCompareXMLToArgv(const void *opaque)
 {
     const testInfo *info = opaque;
-    g_autofree char *rel = g_strdup_printf("qemuxml2argvdata/%s.xml", info->name);
+    g_autofree char *rel =
+        g_strdup_printf("qemuxml2argvdata/%s.xml", info->xml ? info->xml : info->name);
     g_autofree char *xmlPath = vbTestSrcPath(rel);
-    g_autoptr(testDomainDef) def = NULL;
+    g_autoptr(vbDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
     vbQemuCommandOptions opts = {
         .monitorPath = TEST_MONITOR_PATH,
@@ -61,15 +67,15 @@ testCompareXMLToArgv(const void *opaque)
     unsigned int nextIndex = 1;
     size_t i;
 
-    if (!(def = testDomainDefParseFile(xmlPath))) {
-        fprintf(stderr, "cannot parse %s\n", xmlPath);
-        return -1;
+    /* as the driver starts a domain: parse, validate, index the chains,
+     * assign addresses, build */
+    if ((def = vbDomainDefParseFile(xmlPath, VB_DOMAIN_DEF_PARSE_INACTIVE)) &&
+        ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0)) {
+        for (i = 0; i < def->ndisks; i++)
+            testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+        if (vbQemuDomainAssignAddresses(def) == 0)
+            argv = vbQemuCommandBuild(def, &opts);
     }
-    for (i = 0; i < def->ndisks; i++)
-        testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
-
-    if (vbQemuDomainAssignAddresses(def) == 0)
-        argv = vbQemuCommandBuild(def, &opts);
 
     if (info->errCode) {
         g_autofree char *errRel = NULL;
@@ -117,12 +123,12 @@ testCompareXMLToArgv(const void *opaque)
 static int
 testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
 {
-    g_autoptr(testDomainDiskDef) disk = NULL;
+    g_autoptr(vbDomainDiskDef) disk = NULL;
     g_autofree char *storage = NULL;
     g_autofree char *format = NULL;
     unsigned int nextIndex = 7;
 
-    disk = g_new0(vbDomainDiskDef, 1);
+    disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vda");
     disk->src = vbStorageSourceNew();
     disk->src->type = VB_STORAGE_TYPE_FILE;
@@ -150,11 +156,11 @@ testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
 static int
 testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
 {
-    g_autoptr(testDomainDiskDef) disk = NULL;
+    g_autoptr(vbDomainDiskDef) disk = NULL;
     g_autofree char *format = NULL;
     unsigned int nextIndex = 1;
 
-    disk = g_new0(vbDomainDiskDef, 1);
+    disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vdb");
     disk->src = vbStorageSourceNew();
     disk->src->type = VB_STORAGE_TYPE_FILE;
@@ -176,7 +182,7 @@ static int
 testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
 {
     g_autofree char *xmlPath = vbTestSrcPath("qemuxml2argvdata/disk-backing-chain.xml");
-    g_autoptr(testDomainDef) def = testDomainDefParseFile(xmlPath);
+    g_autoptr(vbDomainDef) def = vbDomainDefParseFile(xmlPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
     vbQemuCommandOptions opts = {.monitorPath = TEST_MONITOR_PATH};
     g_auto(GStrv) argv = NULL;
 
@@ -219,14 +225,16 @@ mymain(void)
 {
     int ret = 0;
 
-#define DO_TEST_FULL(name, flags, errCode) \
+#define DO_TEST_FULL(name, xml, flags, errCode) \
     do { \
-        static const testInfo info = {name, flags, errCode}; \
+        static const testInfo info = {name, xml, flags, errCode}; \
         if (vbTestRun("QEMU XML-2-ARGV " name, testCompareXMLToArgv, &info) < 0) \
             ret = -1; \
     } while (0)
-#define DO_TEST(name) DO_TEST_FULL(name, 0, 0)
-#define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, 0, errCode)
+#define DO_TEST(name) DO_TEST_FULL(name, NULL, 0, 0)
+#define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, NULL, 0, errCode)
+#define DO_TEST_FAILURE_UNVALIDATED(name, errCode) \
+    DO_TEST_FULL(name "-unvalidated", name, TEST_SKIP_VALIDATE, errCode)
 
     DO_TEST("minimal");
     DO_TEST("disk-virtio-file-qcow2");
@@ -252,20 +260,24 @@ mymain(void)
     DO_TEST("serial-console-pty");
     DO_TEST("console-pty-only");
     DO_TEST("machine-pc");
-    DO_TEST_FULL("kvm-usable", TEST_KVM_USABLE, 0);
+    DO_TEST_FULL("kvm-usable", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("name-path-escaping");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-readonly", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-port-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
 

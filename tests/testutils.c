@@ -136,6 +136,8 @@ vbTestCompareToFile(const char *actual, const char *path)
             fprintf(stderr, "cannot read golden file %s: %s\n", path, err->message);
             return -1;
         }
+        /* a new golden file: written below */
+        g_clear_error(&err);
     }
     if (expected && g_strcmp0(expected, actual) == 0)
         return 0;

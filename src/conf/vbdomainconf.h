@@ -159,7 +159,9 @@ struct _vbDomainDiskDef {
     vbDomainDeviceAddress address;
     char *alias; /* runtime: <alias name>, also the QEMU device id */
 
-    /* Runtime, while a block job owns a second chain (active commit: base). */
+    /* Runtime, while a block job owns a second chain (active commit: base).
+     * Owned by the disk: for an active commit a copy of the base element
+     * (same path and index), not a pointer into the chain. */
     vbStorageSource *mirror;
     vbDomainDiskMirrorJob mirrorJob;
     vbDomainDiskMirrorState mirrorState;
@@ -205,11 +207,12 @@ struct _vbDomainChrDef {
 typedef struct _vbDomainDef vbDomainDef;
 struct _vbDomainDef {
     vbDomainVirtType virtType;
+    int id; /* runtime: <domain id='N'> while running, -1 otherwise */
     char *name;
     unsigned char uuid[16];
     char *title;
     char *description;
-    char *metadata; /* <metadata> kept verbatim, as a serialized XML fragment */
+    char *metadata; /* the <metadata> element kept verbatim, serialized */
 
     unsigned long long maxMemory;     /* KiB, <memory> */
     unsigned long long currentMemory; /* KiB, <currentMemory> */
@@ -220,8 +223,9 @@ struct _vbDomainDef {
     char *machine;
     char **bootDevs; /* <os><boot dev='hd'/>..., NULL-terminated, may be NULL */
 
-    bool acpi; /* <features><acpi/> */
-    bool apic; /* <features><apic/> */
+    bool acpi;     /* <features><acpi/> */
+    bool apic;     /* <features><apic/> */
+    bool clockUtc; /* <clock offset='utc'/>, the only clock we accept */
 
     vbDomainLifecycleAction onPoweroff;
     vbDomainLifecycleAction onReboot;
@@ -239,11 +243,13 @@ struct _vbDomainDef {
 };
 
 typedef enum {
-    /* Runtime data (indexes, aliases, <mirror>) is not read. */
+    /* Runtime data (indexes, the daemon's aliases, <mirror>, pty paths,
+     * the domain id) is not read; user aliases ('ua-...') are. */
     VB_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,
     /* Also read what only the status file holds (node names, relPath). */
     VB_DOMAIN_DEF_PARSE_STATUS = 1 << 1,
-    /* Check the document against libvirt's installed RelaxNG schema. */
+    /* Check the document against libvirt's installed RelaxNG schema
+     * (ParseString and ParseFile; ParseNode ignores it). */
     VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA = 1 << 2,
 } vbDomainDefParseFlags;
 
@@ -264,13 +270,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
 
 /* Parse, then post-parse.  Validation is separate (vbDomainDefValidate).
  * Errors: VIR_ERR_XML_ERROR for a malformed document (with the line),
- * VIR_ERR_CONFIG_UNSUPPORTED naming an element or value we cannot run,
- * VIR_ERR_XML_DETAIL / VIR_ERR_INVALID_ARG for bad values. */
+ * VIR_ERR_CONFIG_UNSUPPORTED naming an element, attribute or value we
+ * cannot run, VIR_ERR_XML_ERROR naming attribute and value for bad values
+ * (VIR_ERR_XML_DETAIL for control characters in a name, as libvirt). */
 vbDomainDef *vbDomainDefParseString(const char *xml, unsigned int flags);
 vbDomainDef *vbDomainDefParseFile(const char *path, unsigned int flags);
 /* Parses the <domain> element @node of an already parsed document (the
  * status file embeds the definition). */
 vbDomainDef *vbDomainDefParseNode(void *xmlDocPtr, void *xmlNodePtr, unsigned int flags);
+
+/* The defaults of the post-parse step, for a definition built in code:
+ * UUID, disk bus from the target name, implied controllers, drive
+ * addresses, memory and lifecycle defaults.  Deterministic; reports an
+ * error for what cannot be defaulted (e.g. an 'hd' target: bus 'ide'). */
+int vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags);
+
+/* Machine type families: 'q35' / 'pc-q35-*', and 'pc' / 'pc-i440fx-*'. */
+bool vbDomainDefHasQ35Machine(const vbDomainDef *def);
+bool vbDomainDefHasI440FXMachine(const vbDomainDef *def);
 
 /* Policy checks at define/start time. */
 int vbDomainDefValidate(const vbDomainDef *def);
@@ -281,7 +298,14 @@ char *vbDomainDefFormat(const vbDomainDef *def, unsigned int flags);
 int vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags,
                          unsigned int indent);
 
+/* Deep copy through the formatter and parser.  @flags are format flags:
+ * 0 keeps everything (the copy goes through the status form), INACTIVE
+ * keeps only the persistent definition. */
 vbDomainDef *vbDomainDefCopy(const vbDomainDef *def, unsigned int flags);
+
+/* A user's alias ('ua-' prefix, as libvirt): part of the persistent
+ * definition, unlike the aliases the daemon assigns at start. */
+bool vbDomainAliasIsUser(const char *alias);
 
 /* Disk by <target dev>, or by the active image's path when @name starts
  * with '/' (libvirt's virDomainDiskByName).  NULL, reporting nothing. */

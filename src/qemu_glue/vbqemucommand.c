@@ -221,16 +221,17 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
 
     if (vbStorageSourceIsEmpty(disk->src) && !cdrom) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("disk '%s' has no source, only a cdrom may be empty"), disk->dst);
+                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
         return -1;
     }
 
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
         if (cdrom) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("cdrom '%s' cannot be on bus 'virtio', use 'sata' or 'scsi'"),
-                          disk->dst);
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("cdrom '%s' on bus 'virtio' is not supported; use bus 'sata' or 'scsi'"),
+                disk->dst);
             return -1;
         }
         break;
@@ -242,11 +243,21 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
                           disk->dst, ctx->def->machine);
             return -1;
         }
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || addr->drive.controller != 0 ||
-            addr->drive.bus != 0 || addr->drive.target != 0 ||
+        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
+                          disk->dst);
+            return -1;
+        }
+        if (addr->drive.bus != 0 || addr->drive.target != 0 ||
             addr->drive.unit >= VB_QEMU_SATA_PORTS) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' needs a SATA address of controller 0 and unit 0 to 5"),
+                          _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"),
+                          disk->dst);
+            return -1;
+        }
+        if (addr->drive.controller != 0) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("SATA disk '%s' must be on controller 0, the built-in one of 'q35'"),
                           disk->dst);
             return -1;
         }
@@ -528,6 +539,12 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
 
     vbQemuCommandBuildMonitor(argv, opts);
 
+    /* the guest's clock starts at the host's UTC time; validation refuses
+     * any other <clock> */
+    if (def->clockUtc) {
+        vbQemuCommandAddArg(argv, "-rtc");
+        vbQemuCommandAddArg(argv, "base=utc");
+    }
     vbQemuCommandAddArg(argv, "-no-shutdown");
     if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         vbQemuCommandAddArg(argv, "-no-reboot");

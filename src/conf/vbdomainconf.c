@@ -1,0 +1,976 @@
+/*
+ * vbdomainconf.c: parsing the subset of libvirt's domain XML we run
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The parser checks shape and types only.  Everything we cannot run is
+ * refused here with VIR_ERR_CONFIG_UNSUPPORTED naming the element or value,
+ * because silently dropping a part of a user's definition (an <interface>,
+ * an <encryption>) would run a different machine than the one defined.
+ * Attributes are checked the same way on the elements we understand.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbuuid.h"
+#include "vbxml.h"
+#include "vbdomainconf.h"
+
+#define VB_DOMAIN_CONF_PRIV_H_ALLOW
+#include "vbdomainconfpriv.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+/* Far more than a guest can use (32 PCI slots on the root bus, virtio-scsi
+ * aside), and a bound on the pairwise checks of post-parse and validate. */
+#define VB_DOMAIN_DEVICES_MAX 1024
+
+VB_ENUM_IMPL(vbDomainVirtType, VB_DOMAIN_VIRT_LAST, "qemu", "kvm");
+
+VB_ENUM_IMPL(vbDomainLifecycleAction, VB_DOMAIN_LIFECYCLE_ACTION_LAST, "default", "destroy",
+             "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart");
+
+VB_ENUM_IMPL(vbDomainDiskDevice, VB_DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom");
+
+VB_ENUM_IMPL(vbDomainDiskBus, VB_DOMAIN_DISK_BUS_LAST, "none", "virtio", "sata", "scsi");
+
+VB_ENUM_IMPL(vbDomainDiskCache, VB_DOMAIN_DISK_CACHE_LAST, "default", "none", "writethrough",
+             "writeback", "directsync", "unsafe");
+
+VB_ENUM_IMPL(vbDomainDiskDiscard, VB_DOMAIN_DISK_DISCARD_LAST, "default", "unmap", "ignore");
+
+VB_ENUM_IMPL(vbDomainDiskIo, VB_DOMAIN_DISK_IO_LAST, "default", "native", "threads", "io_uring");
+
+VB_ENUM_IMPL(vbDomainDiskMirrorJob, VB_DOMAIN_DISK_MIRROR_JOB_LAST, "none", "copy",
+             "active-commit");
+
+VB_ENUM_IMPL(vbDomainDiskMirrorState, VB_DOMAIN_DISK_MIRROR_STATE_LAST, "none", "yes", "abort",
+             "pivot");
+
+VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive");
+
+VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi");
+
+VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
+             "pcie-root", "virtio-scsi");
+
+vbDomainDef *
+vbDomainDefNew(void)
+{
+    vbDomainDef *def = g_new0(vbDomainDef, 1);
+
+    def->id = -1;
+    return def;
+}
+
+static void
+vbDomainControllerDefFree(vbDomainControllerDef *cont)
+{
+    if (!cont)
+        return;
+    g_free(cont->alias);
+    g_free(cont);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainControllerDef, vbDomainControllerDefFree);
+
+static void
+vbDomainChrDefFree(vbDomainChrDef *chr)
+{
+    if (!chr)
+        return;
+    g_free(chr->ptyPath);
+    g_free(chr->alias);
+    g_free(chr);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainChrDef, vbDomainChrDefFree);
+
+void
+vbDomainDefFree(vbDomainDef *def)
+{
+    size_t i;
+
+    if (!def)
+        return;
+    g_free(def->name);
+    g_free(def->title);
+    g_free(def->description);
+    g_free(def->metadata);
+    g_free(def->osType);
+    g_free(def->arch);
+    g_free(def->machine);
+    g_strfreev(def->bootDevs);
+    g_free(def->emulator);
+    for (i = 0; i < def->ndisks; i++)
+        vbDomainDiskDefFree(def->disks[i]);
+    g_free(def->disks);
+    for (i = 0; i < def->ncontrollers; i++)
+        vbDomainControllerDefFree(def->controllers[i]);
+    g_free(def->controllers);
+    for (i = 0; i < def->nchrs; i++)
+        vbDomainChrDefFree(def->chrs[i]);
+    g_free(def->chrs);
+    g_free(def);
+}
+
+/* ---- shared refusals ---------------------------------------------------- */
+
+void
+vbDomainReportUnsupportedElement(const xmlNode *node)
+{
+    const xmlNode *parent = node->parent;
+    const char *parentName = "";
+
+    if (parent && parent->type == XML_ELEMENT_NODE)
+        parentName = (const char *) parent->name;
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  _("element '<%s>' in <%s> is not supported by virtblockd"),
+                  (const char *) node->name, parentName);
+}
+
+void
+vbDomainReportUnsupportedValue(const xmlNode *node, const char *attr, const char *value)
+{
+    g_autofree char *escaped = g_strescape(value ? value : "", NULL);
+
+    vbReportError(
+        VIR_ERR_CONFIG_UNSUPPORTED,
+        _("value '%s' of attribute '%s' in element '<%s>' is not supported by virtblockd"), escaped,
+        attr, (const char *) node->name);
+}
+
+/* Refuses any attribute of @node not in the NULL-terminated @allowed. */
+int
+vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed)
+{
+    const xmlAttr *attr;
+
+    for (attr = node->properties; attr; attr = attr->next) {
+        if (attr->ns) /* another vocabulary's attribute, not a setting of ours */
+            continue;
+        if (allowed && g_strv_contains(allowed, (const char *) attr->name))
+            continue;
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("attribute '%s' of element '<%s>' is not supported by virtblockd"),
+                      (const char *) attr->name, (const char *) node->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads attribute @name through @fromString; a value the table does not
+ * know is one we cannot run (libvirt knows many more). */
+int
+vbDomainPropEnumSupported(const xmlNode *node, const char *name, int (*fromString)(const char *),
+                          bool nonzero, int *result)
+{
+    g_autofree char *value = vbXMLPropString(node, name);
+    int v;
+
+    if (!value)
+        return 0;
+    if ((v = fromString(value)) < 0 || (nonzero && v == 0)) {
+        vbDomainReportUnsupportedValue(node, name, value);
+        return -1;
+    }
+    *result = v;
+    return 1;
+}
+
+int
+vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names)
+{
+    guint32 seen = 0;
+    xmlNode *cur;
+    size_t i;
+
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        for (i = 0; names[i] && i < 32; i++) {
+            if (strcmp((const char *) cur->name, names[i]) != 0)
+                continue;
+            if (seen & (1U << i)) {
+                vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <%s>"),
+                              names[i], (const char *) node->name);
+                return -1;
+            }
+            seen |= 1U << i;
+        }
+    }
+    return 0;
+}
+
+/* An element with no attributes and no children (<readonly/>, <acpi/>). */
+int
+vbDomainCheckEmptyElement(const xmlNode *node)
+{
+    xmlNode *child;
+
+    if (vbDomainCheckAttrs(node, NULL) < 0)
+        return -1;
+    if ((child = vbXMLChildElement(node, NULL))) {
+        vbDomainReportUnsupportedElement(child);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbDomainCheckPath(const xmlNode *node, const char *attr, const char *path)
+{
+    const unsigned char *c;
+
+    for (c = (const unsigned char *) path; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            vbXMLReportInvalidProp(node, attr, path);
+            return -1;
+        }
+    }
+    if (!g_path_is_absolute(path)) {
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("path '%s' in attribute '%s' of element '<%s>' must be absolute"), path,
+                      attr, (const char *) node->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Aliases become QEMU ids and node names are put in QMP commands: both
+ * are limited to what QEMU accepts for an id. */
+int
+vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value, size_t maxlen)
+{
+    const char *c;
+
+    if (!*value || strlen(value) > maxlen || !g_ascii_isalpha(*value))
+        goto invalid;
+    for (c = value; *c; c++) {
+        if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_' && *c != '.')
+            goto invalid;
+    }
+    return 0;
+
+invalid:
+    vbXMLReportInvalidProp(node, attr, value);
+    return -1;
+}
+
+/* ---- devices ------------------------------------------------------------ */
+
+int
+vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
+{
+    int type = VB_DOMAIN_DEVICE_ADDRESS_NONE;
+    g_autofree char *typeStr = vbXMLPropString(node, "type");
+
+    if (!typeStr) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "type", "address");
+        return -1;
+    }
+    if ((type = vbDomainDeviceAddressTypeTypeFromString(typeStr)) <= 0) {
+        vbDomainReportUnsupportedValue(node, "type", typeStr);
+        return -1;
+    }
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+
+    addr->type = type;
+    switch ((vbDomainDeviceAddressType) type) {
+    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "domain", "bus", "slot", "function")) < 0 ||
+            vbXMLPropUInt(node, "domain", 0, false, &addr->pci.domain) < 0 ||
+            vbXMLPropUInt(node, "bus", 0, false, &addr->pci.bus) < 0 ||
+            vbXMLPropUInt(node, "slot", 0, false, &addr->pci.slot) < 0 ||
+            vbXMLPropUInt(node, "function", 0, false, &addr->pci.function) < 0)
+            return -1;
+        if (addr->pci.domain > 0xffff || addr->pci.bus > 0xff || addr->pci.slot > 0x1f ||
+            addr->pci.function > 7) {
+            vbReportError(VIR_ERR_XML_ERROR, _("PCI address %04x:%02x:%02x.%x is out of range"),
+                          addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
+            return -1;
+        }
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "controller", "bus", "target", "unit")) < 0 ||
+            vbXMLPropUInt(node, "controller", 10, false, &addr->drive.controller) < 0 ||
+            vbXMLPropUInt(node, "bus", 10, false, &addr->drive.bus) < 0 ||
+            vbXMLPropUInt(node, "target", 10, false, &addr->drive.target) < 0 ||
+            vbXMLPropUInt(node, "unit", 10, false, &addr->drive.unit) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
+    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
+        break;
+    }
+    return 0;
+}
+
+int
+vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
+{
+    g_autofree char *name = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("name")) < 0)
+        return -1;
+    if (!(name = vbXMLPropString(node, "name"))) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "name", "alias");
+        return -1;
+    }
+    if (vbDomainCheckIdentifier(node, "name", name, VB_DOMAIN_ALIAS_MAX) < 0)
+        return -1;
+    /* only a user's alias belongs to the persistent definition */
+    if ((flags & VB_DOMAIN_DEF_PARSE_INACTIVE) && !vbDomainAliasIsUser(name))
+        return 0;
+    g_free(*alias);
+    *alias = g_steal_pointer(&name);
+    return 0;
+}
+
+static vbDomainControllerDef *
+vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbDomainControllerDef) cont = g_new0(vbDomainControllerDef, 1);
+    g_autofree char *typeStr = vbXMLPropString(node, "type");
+    int type;
+    int model = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
+    xmlNode *child;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0)
+        return NULL;
+    if (!typeStr) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "type", "controller");
+        return NULL;
+    }
+    if ((type = vbDomainControllerTypeTypeFromString(typeStr)) < 0) {
+        vbDomainReportUnsupportedValue(node, "type", typeStr);
+        return NULL;
+    }
+    cont->type = type;
+    if (vbXMLPropUInt(node, "index", 10, false, &cont->index) < 0 ||
+        vbDomainPropEnumSupported(node, "model", vbDomainControllerModelTypeFromString, true,
+                                  &model) < 0)
+        return NULL;
+    cont->model = model;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
+        return NULL;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "alias")) {
+            if (vbDomainAliasParse(child, &cont->alias, flags) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "address")) {
+            if (vbDomainDeviceAddressParse(child, &cont->address) < 0)
+                return NULL;
+        } else {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&cont);
+}
+
+/* <serial type='pty'> and <console type='pty'> */
+static vbDomainChrDef *
+vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbDomainChrDef) chr = g_new0(vbDomainChrDef, 1);
+    g_autofree char *type = vbXMLPropString(node, "type");
+    xmlNode *child;
+
+    chr->console = vbXMLNodeNameEqual(node, "console");
+    if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0)
+        return NULL;
+    if (g_strcmp0(type, "pty") != 0) {
+        if (!type)
+            vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                          "type", (const char *) node->name);
+        else
+            vbDomainReportUnsupportedValue(node, "type", type);
+        return NULL;
+    }
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
+        return NULL;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "source")) {
+            g_autofree char *path = NULL;
+
+            if (vbDomainCheckAttrs(child, VB_ATTRS("path")) < 0)
+                return NULL;
+            if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE)
+                continue;
+            if ((path = vbXMLPropString(child, "path"))) {
+                if (vbDomainCheckPath(child, "path", path) < 0)
+                    return NULL;
+                g_free(chr->ptyPath);
+                chr->ptyPath = g_steal_pointer(&path);
+            }
+        } else if (vbXMLNodeNameEqual(child, "target")) {
+            g_autofree char *ttype = vbXMLPropString(child, "type");
+            xmlNode *model;
+
+            if (vbDomainCheckAttrs(child, VB_ATTRS("type", "port")) < 0 ||
+                vbXMLPropUInt(child, "port", 10, false, &chr->port) < 0)
+                return NULL;
+            if (ttype && strcmp(ttype, chr->console ? "serial" : "isa-serial") != 0) {
+                vbDomainReportUnsupportedValue(child, "type", ttype);
+                return NULL;
+            }
+            for (model = vbXMLChildElement(child, NULL); model; model = vbXMLNextElement(model)) {
+                g_autofree char *name = vbXMLPropString(model, "name");
+
+                if (chr->console || !vbXMLNodeNameEqual(model, "model")) {
+                    vbDomainReportUnsupportedElement(model);
+                    return NULL;
+                }
+                if (vbDomainCheckAttrs(model, VB_ATTRS("name")) < 0)
+                    return NULL;
+                if (g_strcmp0(name, "isa-serial") != 0) {
+                    vbDomainReportUnsupportedValue(model, "name", name);
+                    return NULL;
+                }
+            }
+        } else if (vbXMLNodeNameEqual(child, "alias")) {
+            if (vbDomainAliasParse(child, &chr->alias, flags) < 0)
+                return NULL;
+        } else {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&chr);
+}
+
+static int
+vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flags)
+{
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(devices, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(devices, VB_ATTRS("emulator", "memballoon")) < 0)
+        return -1;
+    if (vbXMLCountChildren(devices, NULL) > VB_DOMAIN_DEVICES_MAX) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("domain has more than the limit of %d devices"),
+                      VB_DOMAIN_DEVICES_MAX);
+        return -1;
+    }
+
+    for (cur = vbXMLChildElement(devices, NULL); cur; cur = vbXMLNextElement(cur)) {
+        if (vbXMLNodeNameEqual(cur, "emulator")) {
+            g_autofree char *emulator = vbXMLNodeContent(cur);
+
+            if (vbDomainCheckAttrs(cur, NULL) < 0 ||
+                vbXMLCheckIllegalChars("emulator", emulator, NULL) < 0)
+                return -1;
+            g_free(def->emulator);
+            def->emulator = g_steal_pointer(&emulator);
+        } else if (vbXMLNodeNameEqual(cur, "disk")) {
+            vbDomainDiskDef *disk;
+
+            if (!(disk = vbDomainDiskDefParse(cur, flags)))
+                return -1;
+            def->disks = g_renew(vbDomainDiskDef *, def->disks, def->ndisks + 1);
+            def->disks[def->ndisks++] = disk;
+        } else if (vbXMLNodeNameEqual(cur, "controller")) {
+            vbDomainControllerDef *cont;
+
+            if (!(cont = vbDomainControllerDefParse(cur, flags)))
+                return -1;
+            def->controllers =
+                g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
+            def->controllers[def->ncontrollers++] = cont;
+        } else if (vbXMLNodeNameEqual(cur, "serial") || vbXMLNodeNameEqual(cur, "console")) {
+            vbDomainChrDef *chr;
+
+            if (!(chr = vbDomainChrDefParse(cur, flags)))
+                return -1;
+            def->chrs = g_renew(vbDomainChrDef *, def->chrs, def->nchrs + 1);
+            def->chrs[def->nchrs++] = chr;
+        } else if (vbXMLNodeNameEqual(cur, "memballoon")) {
+            g_autofree char *model = vbXMLPropString(cur, "model");
+
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("model")) < 0)
+                return -1;
+            if (g_strcmp0(model, "none") != 0) {
+                vbDomainReportUnsupportedValue(cur, "model", model);
+                return -1;
+            }
+            if (vbXMLChildElement(cur, NULL)) {
+                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+                return -1;
+            }
+            def->memballoonNone = true;
+        } else {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- top level ---------------------------------------------------------- */
+
+/* The scale of a memory unit, read as libvirt reads it: 'b', 'byte',
+ * 'bytes'; or a power letter (k, M, G, T, P, E, any case) alone or with
+ * 'iB' for powers of 1024, with 'B' for powers of 1000.  0 if unknown. */
+static unsigned long long
+vbDomainMemoryUnitScale(const char *unit)
+{
+    static const char powers[] = "kmgtpe";
+    const char *p;
+    unsigned long long base;
+    unsigned long long scale = 1;
+
+    if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+        g_ascii_strcasecmp(unit, "bytes") == 0)
+        return 1;
+    if (!unit[0] || !(p = strchr(powers, g_ascii_tolower(unit[0]))))
+        return 0;
+    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
+        base = 1000;
+    else
+        return 0;
+    for (; p >= powers; p--)
+        scale *= base;
+    return scale;
+}
+
+/* <memory unit='...'>N</memory>, stored in KiB, rounded up as libvirt. */
+static int
+vbDomainMemoryParse(const xmlNode *node, unsigned long long *kib)
+{
+    g_autofree char *unit = vbXMLPropString(node, "unit");
+    g_autofree char *text = vbXMLNodeContent(node);
+    unsigned long long scale = 1024;
+    guint64 value;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("unit")) < 0)
+        return -1;
+    if (unit && !(scale = vbDomainMemoryUnitScale(unit))) {
+        vbXMLReportInvalidProp(node, "unit", unit);
+        return -1;
+    }
+    g_strstrip(text);
+    if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, NULL)) {
+        g_autofree char *escaped = g_strescape(text, NULL);
+
+        vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), escaped,
+                      (const char *) node->name);
+        return -1;
+    }
+    /* bytes, then KiB rounded up; anything past what QEMU can address
+     * (2^63 bytes) is refused rather than wrapped */
+    if (value > (unsigned long long) G_MAXINT64 / scale) {
+        vbReportError(VIR_ERR_OVERFLOW, _("value '%s' of element '<%s>' is too large"), text,
+                      (const char *) node->name);
+        return -1;
+    }
+    value *= scale;
+    *kib = value / 1024 + (value % 1024 ? 1 : 0);
+    return 0;
+}
+
+static int
+vbDomainLifecycleParse(const xmlNode *node, vbDomainLifecycleAction *action)
+{
+    g_autofree char *text = vbXMLNodeContent(node);
+    int a;
+
+    g_strstrip(text);
+    if ((a = vbDomainLifecycleActionTypeFromString(text)) <= 0) {
+        g_autofree char *escaped = g_strescape(text, NULL);
+
+        vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), escaped,
+                      (const char *) node->name);
+        return -1;
+    }
+    *action = a;
+    return 0;
+}
+
+static int
+vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
+{
+    xmlNode *cur;
+    g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func(g_free);
+
+    if (vbDomainCheckAttrs(os, NULL) < 0)
+        return -1;
+    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type")) < 0)
+        return -1;
+    for (cur = vbXMLChildElement(os, NULL); cur; cur = vbXMLNextElement(cur)) {
+        if (vbXMLNodeNameEqual(cur, "type")) {
+            g_autofree char *type = vbXMLNodeContent(cur);
+            g_autofree char *arch = vbXMLPropString(cur, "arch");
+            g_autofree char *machine = vbXMLPropString(cur, "machine");
+
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("arch", "machine")) < 0)
+                return -1;
+            g_strstrip(type);
+            if ((arch && vbXMLCheckIllegalChars("arch", arch, NULL) < 0) ||
+                (machine && vbXMLCheckIllegalChars("machine", machine, NULL) < 0) ||
+                vbXMLCheckIllegalChars("os type", type, NULL) < 0)
+                return -1;
+            g_free(def->osType);
+            def->osType = g_steal_pointer(&type);
+            g_free(def->arch);
+            def->arch = g_steal_pointer(&arch);
+            g_free(def->machine);
+            def->machine = g_steal_pointer(&machine);
+        } else if (vbXMLNodeNameEqual(cur, "boot")) {
+            g_autofree char *dev = vbXMLPropString(cur, "dev");
+
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("dev")) < 0)
+                return -1;
+            if (g_strcmp0(dev, "hd") != 0 && g_strcmp0(dev, "cdrom") != 0) {
+                vbDomainReportUnsupportedValue(cur, "dev", dev);
+                return -1;
+            }
+            g_ptr_array_add(boots, g_steal_pointer(&dev));
+        } else {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+    }
+    if (!def->osType || !*def->osType) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR, _("an os <type> must be specified"));
+        return -1;
+    }
+    if (boots->len) {
+        g_ptr_array_add(boots, NULL);
+        def->bootDevs = (char **) g_ptr_array_free(g_steal_pointer(&boots), FALSE);
+    }
+    return 0;
+}
+
+static int
+vbDomainFeaturesParse(vbDomainDef *def, const xmlNode *features)
+{
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(features, NULL) < 0)
+        return -1;
+    for (cur = vbXMLChildElement(features, NULL); cur; cur = vbXMLNextElement(cur)) {
+        if (vbXMLNodeNameEqual(cur, "acpi"))
+            def->acpi = true;
+        else if (vbXMLNodeNameEqual(cur, "apic"))
+            def->apic = true;
+        else {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (vbDomainCheckEmptyElement(cur) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vbDomainMetadataParse(vbDomainDef *def, const xmlNode *node)
+{
+    if (vbDomainCheckAttrs(node, NULL) < 0)
+        return -1;
+    g_free(def->metadata);
+    def->metadata = vbXMLNodeToString(node);
+    return 0;
+}
+
+static int
+vbDomainNameParse(vbDomainDef *def, const xmlNode *node)
+{
+    g_autofree char *name = vbXMLNodeContent(node);
+
+    if (!*name) {
+        vbReportError(VIR_ERR_NO_NAME, _("missing name information"));
+        return -1;
+    }
+    if (vbXMLCheckIllegalChars("name", name, NULL) < 0)
+        return -1;
+    if (strchr(name, '/')) {
+        vbReportError(VIR_ERR_XML_ERROR, _("name %s cannot contain '/'"), name);
+        return -1;
+    }
+    def->name = g_steal_pointer(&name);
+    return 0;
+}
+
+static int
+vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int flags)
+{
+    xmlNode *cur;
+
+    if (vbDomainCheckUniqueChildren(root, VB_ATTRS("name", "uuid", "title", "description",
+                                                   "metadata", "memory", "currentMemory", "vcpu",
+                                                   "os", "features", "clock", "on_poweroff",
+                                                   "on_reboot", "on_crash", "devices")) < 0)
+        return -1;
+
+    for (cur = vbXMLChildElement(root, NULL); cur; cur = vbXMLNextElement(cur)) {
+        const char *name = (const char *) cur->name;
+
+        if (cur->ns) {
+            /* libvirt's own namespaces (e.g. qemu:commandline) run things we
+             * do not know about; anything else is refused the same way */
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (strcmp(name, "name") == 0) {
+            if (vbDomainNameParse(def, cur) < 0)
+                return -1;
+        } else if (strcmp(name, "uuid") == 0) {
+            g_autofree char *uuid = vbXMLNodeContent(cur);
+
+            if (vbUUIDParse(uuid, def->uuid) < 0) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR, _("malformed uuid element"));
+                return -1;
+            }
+            /* post-parse would replace it by a random one, and every
+             * domain defined with it would clash with the others */
+            if (vbUUIDIsNull(def->uuid)) {
+                vbReportError(VIR_ERR_XML_ERROR, _("UUID '%s' is the null UUID"), uuid);
+                return -1;
+            }
+        } else if (strcmp(name, "title") == 0) {
+            g_autofree char *title = vbXMLNodeContent(cur);
+
+            if (strchr(title, '\n')) {
+                vbReportError(VIR_ERR_XML_ERROR, _("Domain title can't contain newlines"));
+                return -1;
+            }
+            g_free(def->title);
+            def->title = g_steal_pointer(&title);
+        } else if (strcmp(name, "description") == 0) {
+            g_free(def->description);
+            def->description = vbXMLNodeContent(cur);
+        } else if (strcmp(name, "metadata") == 0) {
+            if (vbDomainMetadataParse(def, cur) < 0)
+                return -1;
+        } else if (strcmp(name, "memory") == 0) {
+            if (vbDomainMemoryParse(cur, &def->maxMemory) < 0)
+                return -1;
+        } else if (strcmp(name, "currentMemory") == 0) {
+            if (vbDomainMemoryParse(cur, &def->currentMemory) < 0)
+                return -1;
+        } else if (strcmp(name, "vcpu") == 0) {
+            g_autofree char *placement = vbXMLPropString(cur, "placement");
+            g_autofree char *text = vbXMLNodeContent(cur);
+            guint64 n;
+
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("placement")) < 0)
+                return -1;
+            if (placement && strcmp(placement, "static") != 0) {
+                vbDomainReportUnsupportedValue(cur, "placement", placement);
+                return -1;
+            }
+            g_strstrip(text);
+            if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT, &n, NULL)) {
+                g_autofree char *escaped = g_strescape(text, NULL);
+
+                vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"),
+                              escaped, name);
+                return -1;
+            }
+            if (n == 0) {
+                vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), text,
+                              name);
+                return -1;
+            }
+            def->vcpus = n;
+        } else if (strcmp(name, "os") == 0) {
+            if (vbDomainOSParse(def, cur) < 0)
+                return -1;
+        } else if (strcmp(name, "features") == 0) {
+            if (vbDomainFeaturesParse(def, cur) < 0)
+                return -1;
+        } else if (strcmp(name, "clock") == 0) {
+            g_autofree char *offset = vbXMLPropString(cur, "offset");
+
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("offset")) < 0)
+                return -1;
+            /* QEMU's own default; timers and other offsets change the guest */
+            if (g_strcmp0(offset, "utc") != 0) {
+                vbDomainReportUnsupportedValue(cur, "offset", offset);
+                return -1;
+            }
+            if (vbXMLChildElement(cur, NULL)) {
+                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+                return -1;
+            }
+            def->clockUtc = true;
+        } else if (strcmp(name, "on_poweroff") == 0) {
+            if (vbDomainLifecycleParse(cur, &def->onPoweroff) < 0)
+                return -1;
+        } else if (strcmp(name, "on_reboot") == 0) {
+            if (vbDomainLifecycleParse(cur, &def->onReboot) < 0)
+                return -1;
+        } else if (strcmp(name, "on_crash") == 0) {
+            if (vbDomainLifecycleParse(cur, &def->onCrash) < 0)
+                return -1;
+        } else if (strcmp(name, "devices") == 0) {
+            if (vbDomainDevicesParse(def, cur, flags) < 0)
+                return -1;
+        } else {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static vbDomainDef *
+vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
+{
+    g_autoptr(vbDomainDef) def = vbDomainDefNew();
+    g_autofree char *type = NULL;
+    int virtType;
+
+    if (!vbXMLNodeNameEqual(root, "domain")) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"), "domain",
+                      root ? (const char *) root->name : "");
+        return NULL;
+    }
+    if (vbDomainCheckAttrs(root, VB_ATTRS("type", "id")) < 0)
+        return NULL;
+    if (!(type = vbXMLPropString(root, "type"))) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "type", "domain");
+        return NULL;
+    }
+    if ((virtType = vbDomainVirtTypeTypeFromString(type)) < 0) {
+        vbDomainReportUnsupportedValue(root, "type", type);
+        return NULL;
+    }
+    def->virtType = virtType;
+
+    if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE)) {
+        unsigned int id;
+        int rc;
+
+        if ((rc = vbXMLPropUInt(root, "id", 10, false, &id)) < 0)
+            return NULL;
+        if (rc > 0) {
+            if (id > G_MAXINT) {
+                g_autofree char *idStr = vbXMLPropString(root, "id");
+
+                vbXMLReportInvalidProp(root, "id", idStr);
+                return NULL;
+            }
+            def->id = id;
+        }
+    }
+
+    if (vbDomainDefParseChildren(def, root, flags) < 0)
+        return NULL;
+    if (!def->name) {
+        vbReportError(VIR_ERR_NO_NAME, _("missing name information"));
+        return NULL;
+    }
+    if (!vbXMLChildElement(root, "memory")) {
+        vbReportError(VIR_ERR_XML_ERROR, _("missing element '<memory>' in <domain>"));
+        return NULL;
+    }
+    if (!vbXMLChildElement(root, "os")) {
+        vbReportError(VIR_ERR_XML_ERROR, _("an os <type> must be specified"));
+        return NULL;
+    }
+
+    if (vbDomainDefPostParse(def, flags) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+vbDomainDef *
+vbDomainDefParseNode(void *doc, void *node, unsigned int flags)
+{
+    g_return_val_if_fail(doc != NULL, NULL);
+    g_return_val_if_fail(node != NULL, NULL);
+    vbCheckFlags(flags,
+                 VB_DOMAIN_DEF_PARSE_INACTIVE | VB_DOMAIN_DEF_PARSE_STATUS |
+                     VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA,
+                 NULL);
+    return vbDomainDefParseRoot(node, flags);
+}
+
+static vbDomainDef *
+vbDomainDefParseDoc(xmlDoc *doc, unsigned int flags)
+{
+    if ((flags & VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA) &&
+        vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domain.rng") < 0)
+        return NULL;
+    return vbDomainDefParseNode(doc, xmlDocGetRootElement(doc), flags);
+}
+
+vbDomainDef *
+vbDomainDefParseString(const char *xml, unsigned int flags)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+
+    if (!xml) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("no domain XML given"));
+        return NULL;
+    }
+    if (!(doc = vbXMLParseString(xml, "(domain_definition)", VB_DOMAIN_XML_MAX_LEN)))
+        return NULL;
+    return vbDomainDefParseDoc(doc, flags);
+}
+
+vbDomainDef *
+vbDomainDefParseFile(const char *path, unsigned int flags)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+
+    if (!(doc = vbXMLParseFile(path, VB_DOMAIN_XML_MAX_LEN)))
+        return NULL;
+    return vbDomainDefParseDoc(doc, flags);
+}
+
+vbDomainDef *
+vbDomainDefCopy(const vbDomainDef *def, unsigned int flags)
+{
+    unsigned int parseFlags = VB_DOMAIN_DEF_PARSE_STATUS;
+    g_autofree char *xml = NULL;
+
+    /* Through the status form, which carries every field; @flags are
+     * format flags narrowing what is kept (INACTIVE: the persistent part). */
+    if (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE)
+        parseFlags = VB_DOMAIN_DEF_PARSE_INACTIVE;
+    if (!(xml = vbDomainDefFormat(def, flags ? flags : VB_DOMAIN_DEF_FORMAT_STATUS)))
+        return NULL;
+    return vbDomainDefParseString(xml, parseFlags);
+}
+
+bool
+vbDomainAliasIsUser(const char *alias)
+{
+    return alias && g_str_has_prefix(alias, "ua-");
+}
+
+vbDomainDiskDef *
+vbDomainDiskByName(const vbDomainDef *def, const char *name)
+{
+    size_t i;
+
+    if (!def || !name)
+        return NULL;
+    for (i = 0; i < def->ndisks; i++) {
+        vbDomainDiskDef *disk = def->disks[i];
+
+        if (name[0] == '/') {
+            if (disk->src && disk->src->path && strcmp(disk->src->path, name) == 0)
+                return disk;
+        } else if (g_strcmp0(disk->dst, name) == 0) {
+            return disk;
+        }
+    }
+    return NULL;
+}

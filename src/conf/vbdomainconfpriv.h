@@ -1,0 +1,67 @@
+/*
+ * vbdomainconfpriv.h: helpers shared by the domain XML parser's files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Only vbdomainconf.c and vbdomaindiskconf.c include this; everybody else
+ * parses through vbdomainconf.h.
+ */
+
+#pragma once
+
+#ifndef VB_DOMAIN_CONF_PRIV_H_ALLOW
+#    error "vbdomainconfpriv.h is private to the domain XML parser"
+#endif
+
+#include <glib.h>
+#include <stdbool.h>
+#include <libxml/tree.h>
+
+#include "vbdomainconf.h"
+
+/* A NULL-terminated list of attribute names, for vbDomainCheckAttrs. */
+#define VB_ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* VIR_ERR_CONFIG_UNSUPPORTED naming @node and its parent. */
+void vbDomainReportUnsupportedElement(const xmlNode *node);
+/* VIR_ERR_CONFIG_UNSUPPORTED naming the value, attribute and element. */
+void vbDomainReportUnsupportedValue(const xmlNode *node, const char *attr, const char *value);
+
+/* Refuses any attribute of @node not in the NULL-terminated @allowed (NULL:
+ * none allowed) as unsupported: an attribute we ignored would be a setting
+ * silently not applied. */
+int vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed);
+
+/* Attribute @name through @fromString; a value our table does not know is
+ * unsupported.  @nonzero refuses the table's entry 0 too.  Returns 1 and
+ * sets @result, 0 if absent, -1 with the error reported. */
+int vbDomainPropEnumSupported(const xmlNode *node, const char *name,
+                              int (*fromString)(const char *), bool nonzero, int *result);
+
+/* Refuses a second child element of @node with a name in the
+ * NULL-terminated @names (at most 32): such elements hold one setting. */
+int vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names);
+
+/* An element that must have no attributes and no children (<readonly/>). */
+int vbDomainCheckEmptyElement(const xmlNode *node);
+
+/* An absolute path without control characters, from @attr of @node. */
+int vbDomainCheckPath(const xmlNode *node, const char *attr, const char *path);
+
+/* QEMU keeps node names in a 32-byte buffer; device ids have no limit,
+ * ours keeps messages and status files sane. */
+#define VB_DOMAIN_NODE_NAME_MAX 31
+#define VB_DOMAIN_ALIAS_MAX 128
+
+/* A QEMU id or node name: a letter, then letters, digits, '-', '_', '.';
+ * at most @maxlen characters. */
+int vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *value,
+                            size_t maxlen);
+
+int vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr);
+/* <alias name='...'/> into *@alias (replacing it); with
+ * VB_DOMAIN_DEF_PARSE_INACTIVE only a user alias ('ua-...') is kept. */
+int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
+
+/* One <disk> element (vbdomaindiskconf.c). */
+vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);

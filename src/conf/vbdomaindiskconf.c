@@ -1,0 +1,464 @@
+/*
+ * vbdomaindiskconf.c: a <disk>, its backing chain and its mirror
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The chain is libvirt's nested <backingStore> elements: a missing one
+ * means "not known, probe the image", an empty <backingStore/> means "no
+ * backing file".  In the live form each image carries its index (the N of
+ * 'vda[N]'); in the status form also its QEMU node names and the backing
+ * name as written in its overlay (relPath), which relative block commit
+ * must preserve.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbxml.h"
+#include "vbdomainconf.h"
+
+#define VB_DOMAIN_CONF_PRIV_H_ALLOW
+#include "vbdomainconfpriv.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+/* Deeper chains are refused: nobody runs them, and each layer costs QEMU
+ * a node and an open file. */
+#define VB_DOMAIN_BACKING_CHAIN_MAX 200
+
+vbDomainDiskDef *
+vbDomainDiskDefNew(void)
+{
+    return g_new0(vbDomainDiskDef, 1);
+}
+
+void
+vbDomainDiskDefFree(vbDomainDiskDef *disk)
+{
+    if (!disk)
+        return;
+    vbStorageSourceFree(disk->src);
+    g_free(disk->dst);
+    g_free(disk->serial);
+    g_free(disk->alias);
+    vbStorageSourceFree(disk->mirror);
+    g_free(disk);
+}
+
+static int
+vbStorageSourceParsePrivate(const xmlNode *node, vbStorageSource *src)
+{
+    xmlNode *cur;
+
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        if (vbXMLNodeNameEqual(cur, "nodenames")) {
+            xmlNode *nn;
+
+            for (nn = vbXMLChildElement(cur, "nodename"); nn; nn = vbXMLNextElement(nn)) {
+                g_autofree char *type = vbXMLPropString(nn, "type");
+                g_autofree char *name = vbXMLPropString(nn, "name");
+                char **field = NULL;
+
+                if (!vbXMLNodeNameEqual(nn, "nodename"))
+                    continue;
+                if (g_strcmp0(type, "storage") == 0)
+                    field = &src->nodeStorage;
+                else if (g_strcmp0(type, "format") == 0)
+                    field = &src->nodeFormat;
+                if (!field) {
+                    vbXMLReportInvalidProp(nn, "type", type);
+                    return -1;
+                }
+                if (!name) {
+                    vbXMLReportInvalidProp(nn, "name", name);
+                    return -1;
+                }
+                if (vbDomainCheckIdentifier(nn, "name", name, VB_DOMAIN_NODE_NAME_MAX) < 0)
+                    return -1;
+                g_free(*field);
+                *field = g_steal_pointer(&name);
+            }
+        } else if (vbXMLNodeNameEqual(cur, "relPath")) {
+            g_autofree char *rel = vbXMLNodeContent(cur);
+
+            if (vbXMLCheckIllegalChars("relPath", rel, NULL) < 0)
+                return -1;
+            g_free(src->relPath);
+            src->relPath = g_steal_pointer(&rel);
+        } else if (vbXMLNodeNameEqual(cur, "detected")) {
+            src->detected = true;
+        }
+        /* Anything else is private data of a newer virtblockd: ignored, so
+         * that a downgrade does not lose the domain. */
+    }
+    return 0;
+}
+
+/* Reads <source file|dev='...' [index]> into @src of @type.  @indexAllowed:
+ * the index sits on <source> (top image, mirror), not on <backingStore>. */
+static int
+vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool indexAllowed,
+                           unsigned int flags)
+{
+    const char *attr = src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file";
+    g_autofree char *path = NULL;
+    xmlNode *child;
+
+    if (vbDomainCheckAttrs(node, indexAllowed ? VB_ATTRS(attr, "index") : VB_ATTRS(attr)) < 0)
+        return -1;
+
+    if ((path = vbXMLPropString(node, attr))) {
+        if (vbDomainCheckPath(node, attr, path) < 0)
+            return -1;
+        src->path = g_steal_pointer(&path);
+    }
+
+    if (indexAllowed && !(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
+        vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
+        return -1;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("privateData")) < 0)
+        return -1;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (!vbXMLNodeNameEqual(child, "privateData")) {
+            vbDomainReportUnsupportedElement(child);
+            return -1;
+        }
+        if ((flags & VB_DOMAIN_DEF_PARSE_STATUS) && vbStorageSourceParsePrivate(child, src) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vbStorageSourceParseType(const xmlNode *node, bool required, vbStorageType *type)
+{
+    g_autofree char *value = vbXMLPropString(node, "type");
+    int t;
+
+    if (!value) {
+        if (!required) {
+            *type = VB_STORAGE_TYPE_FILE;
+            return 0;
+        }
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "type", (const char *) node->name);
+        return -1;
+    }
+    if ((t = vbStorageTypeTypeFromString(value)) <= 0) {
+        vbDomainReportUnsupportedValue(node, "type", value);
+        return -1;
+    }
+    *type = t;
+    return 0;
+}
+
+static int
+vbStorageSourceParseFormat(const xmlNode *node, const char *attr, vbStorageFormat *format)
+{
+    int f = VB_STORAGE_FORMAT_NONE;
+
+    if (vbDomainPropEnumSupported(node, attr, vbStorageFormatTypeFromString, true, &f) < 0)
+        return -1;
+    *format = f;
+    return 0;
+}
+
+/* One <backingStore type= index=> element with a source; not the chain. */
+static vbStorageSource *
+vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbStorageSource) src = vbStorageSourceNew();
+    xmlNode *child;
+    xmlNode *fmt = NULL;
+    xmlNode *source = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index")) < 0 ||
+        vbStorageSourceParseType(node, true, &src->type) < 0)
+        return NULL;
+    if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
+        vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
+        return NULL;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("format", "source", "backingStore")) < 0)
+        return NULL;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "format"))
+            fmt = child;
+        else if (vbXMLNodeNameEqual(child, "source"))
+            source = child;
+        else if (!vbXMLNodeNameEqual(child, "backingStore")) {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    /* libvirt's wording for both */
+    if (!fmt) {
+        vbReportError(VIR_ERR_XML_ERROR, _("missing disk backing store format"));
+        return NULL;
+    }
+    if (!source) {
+        vbReportError(VIR_ERR_XML_ERROR, _("missing disk backing store source"));
+        return NULL;
+    }
+    if (vbDomainCheckAttrs(fmt, VB_ATTRS("type")) < 0 ||
+        vbStorageSourceParseFormat(fmt, "type", &src->format) < 0 ||
+        vbStorageSourceParseSource(source, src, false, flags) < 0)
+        return NULL;
+    if (!src->path) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file", "source");
+        return NULL;
+    }
+    /* a backing image is never written by the guest */
+    src->readonly = true;
+    return g_steal_pointer(&src);
+}
+
+/* The chain below @top, from the <backingStore> child of @parent; walked
+ * iteratively so that nesting depth costs no stack. */
+static int
+vbStorageSourceParseChain(const xmlNode *parent, vbStorageSource *top, const char *dst,
+                          unsigned int flags)
+{
+    vbStorageSource *tail = top;
+    xmlNode *node = vbXMLChildElement(parent, "backingStore");
+    size_t depth = 0;
+
+    while (node) {
+        if (++depth > VB_DOMAIN_BACKING_CHAIN_MAX) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("backing chain of disk '%s' is deeper than the limit of %d images"),
+                          dst, VB_DOMAIN_BACKING_CHAIN_MAX);
+            return -1;
+        }
+        /* <backingStore/>: the image has no backing file */
+        if (!node->properties && !vbXMLChildElement(node, NULL)) {
+            tail->backingStore = vbStorageSourceNewTerminator();
+            return 0;
+        }
+        if (!(tail->backingStore = vbStorageSourceParseBacking(node, flags)))
+            return -1;
+        tail = tail->backingStore;
+        node = vbXMLChildElement(node, "backingStore");
+    }
+    return 0;
+}
+
+static int
+vbDomainDiskMirrorParse(const xmlNode *node, vbDomainDiskDef *disk, unsigned int flags)
+{
+    g_autoptr(vbStorageSource) mirror = vbStorageSourceNew();
+    g_autofree char *legacyFile = NULL;
+    int job = VB_DOMAIN_DISK_MIRROR_JOB_COPY; /* libvirt's default for old XML */
+    int ready = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
+    xmlNode *child;
+    xmlNode *source = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "job", "ready", "file", "format")) < 0 ||
+        vbStorageSourceParseType(node, false, &mirror->type) < 0 ||
+        vbDomainPropEnumSupported(node, "job", vbDomainDiskMirrorJobTypeFromString, true, &job) <
+            0 ||
+        vbDomainPropEnumSupported(node, "ready", vbDomainDiskMirrorStateTypeFromString, true,
+                                  &ready) < 0 ||
+        vbStorageSourceParseFormat(node, "format", &mirror->format) < 0)
+        return -1;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("format", "source", "backingStore")) < 0)
+        return -1;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "format")) {
+            if (vbDomainCheckAttrs(child, VB_ATTRS("type")) < 0 ||
+                vbStorageSourceParseFormat(child, "type", &mirror->format) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(child, "source")) {
+            source = child;
+        } else if (!vbXMLNodeNameEqual(child, "backingStore")) {
+            /* the mirror's own chain is the job's business, not formatted */
+            vbDomainReportUnsupportedElement(child);
+            return -1;
+        }
+    }
+
+    if (source) {
+        if (vbStorageSourceParseSource(source, mirror, true, flags) < 0)
+            return -1;
+    } else if ((legacyFile = vbXMLPropString(node, "file"))) {
+        if (vbDomainCheckPath(node, "file", legacyFile) < 0)
+            return -1;
+        mirror->path = g_steal_pointer(&legacyFile);
+    }
+    if (!mirror->path) {
+        vbReportError(VIR_ERR_XML_ERROR, _("mirror of disk '%s' requires a source"), disk->dst);
+        return -1;
+    }
+
+    disk->mirror = g_steal_pointer(&mirror);
+    disk->mirrorJob = job;
+    disk->mirrorState = ready;
+    return 0;
+}
+
+static int
+vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
+{
+    g_autofree char *name = vbXMLPropString(node, "name");
+    int cache = VB_DOMAIN_DISK_CACHE_DEFAULT;
+    int discard = VB_DOMAIN_DISK_DISCARD_DEFAULT;
+    int io = VB_DOMAIN_DISK_IO_DEFAULT;
+
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+    if (vbDomainCheckAttrs(node, VB_ATTRS("name", "type", "cache", "discard", "io")) < 0)
+        return -1;
+    if (name && strcmp(name, "qemu") != 0) {
+        vbDomainReportUnsupportedValue(node, "name", name);
+        return -1;
+    }
+    if (vbStorageSourceParseFormat(node, "type", &disk->src->format) < 0 ||
+        vbDomainPropEnumSupported(node, "cache", vbDomainDiskCacheTypeFromString, false, &cache) <
+            0 ||
+        vbDomainPropEnumSupported(node, "discard", vbDomainDiskDiscardTypeFromString, false,
+                                  &discard) < 0 ||
+        vbDomainPropEnumSupported(node, "io", vbDomainDiskIoTypeFromString, false, &io) < 0)
+        return -1;
+    disk->cache = cache;
+    disk->discard = discard;
+    disk->io = io;
+    return 0;
+}
+
+static int
+vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
+{
+    g_autofree char *dev = NULL;
+    int bus = VB_DOMAIN_DISK_BUS_NONE;
+    const char *c;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0)
+        return -1;
+    if (!(dev = vbXMLPropString(node, "dev"))) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "dev", "target");
+        return -1;
+    }
+    /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
+    if (!*dev || strlen(dev) > 16)
+        goto invalid;
+    for (c = dev; *c; c++) {
+        if (!g_ascii_islower(*c) && !g_ascii_isdigit(*c))
+            goto invalid;
+    }
+    if (vbDomainPropEnumSupported(node, "bus", vbDomainDiskBusTypeFromString, true, &bus) < 0)
+        return -1;
+    disk->dst = g_steal_pointer(&dev);
+    disk->bus = bus;
+    return 0;
+
+invalid:
+    vbXMLReportInvalidProp(node, "dev", dev);
+    return -1;
+}
+
+vbDomainDiskDef *
+vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbDomainDiskDef) disk = vbDomainDiskDefNew();
+    int device = VB_DOMAIN_DISK_DEVICE_DISK;
+    xmlNode *child;
+    xmlNode *target = vbXMLChildElement(node, "target");
+    xmlNode *source = NULL;
+
+    disk->src = vbStorageSourceNew();
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "device")) < 0 ||
+        vbStorageSourceParseType(node, false, &disk->src->type) < 0 ||
+        vbDomainPropEnumSupported(node, "device", vbDomainDiskDeviceTypeFromString, false,
+                                  &device) < 0)
+        return NULL;
+    disk->device = device;
+
+    /* the target names the disk in every later message */
+    if (!target) {
+        vbReportError(VIR_ERR_NO_TARGET, _("missing target information for disk"));
+        return NULL;
+    }
+    if (vbDomainDiskTargetParse(target, disk) < 0)
+        return NULL;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("driver", "source", "backingStore", "mirror",
+                                                   "target", "readonly", "shareable", "serial",
+                                                   "boot", "alias", "address")) < 0)
+        return NULL;
+
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "target") || vbXMLNodeNameEqual(child, "backingStore")) {
+            continue;
+        } else if (vbXMLNodeNameEqual(child, "driver")) {
+            if (vbDomainDiskDriverParse(child, disk) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "source")) {
+            source = child;
+        } else if (vbXMLNodeNameEqual(child, "readonly")) {
+            if (vbDomainCheckEmptyElement(child) < 0)
+                return NULL;
+            disk->src->readonly = true;
+        } else if (vbXMLNodeNameEqual(child, "shareable")) {
+            if (vbDomainCheckEmptyElement(child) < 0)
+                return NULL;
+            disk->src->shareable = true;
+        } else if (vbXMLNodeNameEqual(child, "serial")) {
+            g_autofree char *serial = vbXMLNodeContent(child);
+            const char *c;
+
+            for (c = serial; *c; c++) {
+                if (!g_ascii_isalnum(*c) && !strchr("_ +-.", *c)) {
+                    /* libvirt's wording */
+                    vbReportError(VIR_ERR_XML_ERROR,
+                                  _("disk serial (%s) contains invalid characters"), serial);
+                    return NULL;
+                }
+            }
+            g_free(disk->serial);
+            disk->serial = g_steal_pointer(&serial);
+        } else if (vbXMLNodeNameEqual(child, "boot")) {
+            if (vbDomainCheckAttrs(child, VB_ATTRS("order")) < 0 ||
+                vbXMLPropUInt(child, "order", 10, true, &disk->bootIndex) < 0)
+                return NULL;
+            if (disk->bootIndex == 0) {
+                vbXMLReportInvalidProp(child, "order", "0");
+                return NULL;
+            }
+        } else if (vbXMLNodeNameEqual(child, "alias")) {
+            if (vbDomainAliasParse(child, &disk->alias, flags) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "address")) {
+            if (vbDomainDeviceAddressParse(child, &disk->address) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "mirror")) {
+            if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
+                vbDomainDiskMirrorParse(child, disk, flags) < 0)
+                return NULL;
+        } else {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+
+    if (source && vbStorageSourceParseSource(source, disk->src, true, flags) < 0)
+        return NULL;
+    if (!disk->src->path) {
+        /* An empty drive; type NONE says so, whatever <disk type> was. */
+        disk->src->type = VB_STORAGE_TYPE_NONE;
+        if (vbXMLChildElement(node, "backingStore")) {
+            vbReportError(VIR_ERR_XML_ERROR, _("disk '%s' has a backing chain but no source"),
+                          disk->dst);
+            return NULL;
+        }
+    } else if (vbStorageSourceParseChain(node, disk->src, disk->dst, flags) < 0) {
+        return NULL;
+    }
+    return g_steal_pointer(&disk);
+}

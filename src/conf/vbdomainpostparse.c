@@ -1,0 +1,393 @@
+/*
+ * vbdomainpostparse.c: defaults filled in after parsing a domain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Everything here is deterministic: the same document gives the same
+ * definition (the generated UUID aside), so that the formatted XML of a
+ * defined domain does not change between daemon restarts.  Besides the
+ * defaults, two structural checks live here because every later lookup
+ * relies on them: disk targets and chain indexes are unique.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbuuid.h"
+#include "vbdomainconf.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+/* AHCI has six ports; a virtio-scsi target takes units 0..16383. */
+#define VB_DOMAIN_SATA_UNITS 6
+#define VB_DOMAIN_SCSI_UNITS 16384
+
+bool
+vbDomainDefHasQ35Machine(const vbDomainDef *def)
+{
+    return def->machine &&
+           (strcmp(def->machine, "q35") == 0 || g_str_has_prefix(def->machine, "pc-q35-"));
+}
+
+bool
+vbDomainDefHasI440FXMachine(const vbDomainDef *def)
+{
+    const char *m = def->machine;
+
+    /* 'pc', 'pc-i440fx-7.2' and the old 'pc-1.3' style names */
+    return m && (strcmp(m, "pc") == 0 || g_str_has_prefix(m, "pc-i440fx-") ||
+                 (g_str_has_prefix(m, "pc-") && g_ascii_isdigit(m[3])));
+}
+
+static int
+vbDomainDiskDefPostParse(vbDomainDiskDef *disk)
+{
+    static const struct {
+        const char *prefix;
+        const char *bus; /* libvirt's bus for that prefix */
+        vbDomainDiskBus ours;
+    } prefixes[] = {
+        {"vd", "virtio", VB_DOMAIN_DISK_BUS_VIRTIO}, {"sd", "scsi", VB_DOMAIN_DISK_BUS_SCSI},
+        {"hd", "ide", VB_DOMAIN_DISK_BUS_NONE},      {"xvd", "xen", VB_DOMAIN_DISK_BUS_NONE},
+        {"ubd", "uml", VB_DOMAIN_DISK_BUS_NONE},     {"fd", "fdc", VB_DOMAIN_DISK_BUS_NONE},
+    };
+    size_t i;
+
+    if (disk->bus == VB_DOMAIN_DISK_BUS_NONE) {
+        for (i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+            if (g_str_has_prefix(disk->dst, prefixes[i].prefix))
+                break;
+        }
+        if (i == G_N_ELEMENTS(prefixes)) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("cannot derive the bus of disk target '%s'; give <target bus=...>"),
+                          disk->dst);
+            return -1;
+        }
+        if (prefixes[i].ours == VB_DOMAIN_DISK_BUS_NONE) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("disk bus '%s' (implied by target '%s') is not supported by virtblockd"),
+                prefixes[i].bus, disk->dst);
+            return -1;
+        }
+        disk->bus = prefixes[i].ours;
+    }
+
+    /* a cdrom is never written, whatever the XML says (libvirt does so too) */
+    if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
+        disk->src->readonly = true;
+
+    /* libvirt's QEMU driver assumes raw rather than probe: probing a guest-
+     * written image for a format is how a guest reads host files */
+    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->format == VB_STORAGE_FORMAT_NONE)
+        disk->src->format = VB_STORAGE_FORMAT_RAW;
+    if (disk->mirror && disk->mirror->format == VB_STORAGE_FORMAT_NONE)
+        disk->mirror->format = VB_STORAGE_FORMAT_RAW;
+    return 0;
+}
+
+static const char *
+vbDomainDiskSourceName(const vbDomainDiskDef *disk)
+{
+    return disk->src && disk->src->path ? disk->src->path : "<null>";
+}
+
+static int
+vbDomainDefCheckDuplicateTargets(const vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ndisks; i++) {
+        for (j = i + 1; j < def->ndisks; j++) {
+            if (strcmp(def->disks[i]->dst, def->disks[j]->dst) == 0) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("target '%s' duplicated for disk sources '%s' and '%s'"),
+                              def->disks[i]->dst, vbDomainDiskSourceName(def->disks[i]),
+                              vbDomainDiskSourceName(def->disks[j]));
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The N of 'vda[N]' names one image in the whole domain. */
+static int
+vbDomainDefCheckDuplicateIndexes(const vbDomainDef *def)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        vbDomainDiskDef *disk = def->disks[i];
+        vbStorageSource *src;
+
+        for (src = disk->src; src; src = src->backingStore) {
+            vbDomainDiskDef *other;
+
+            if (src->id == 0)
+                continue;
+            if ((other = g_hash_table_lookup(seen, GUINT_TO_POINTER(src->id)))) {
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("index '%u' is used by more than one image (disks '%s' and '%s')"),
+                              src->id, other->dst, disk->dst);
+                return -1;
+            }
+            g_hash_table_insert(seen, GUINT_TO_POINTER(src->id), disk);
+        }
+    }
+
+    /* An active commit's mirror is the base image: it may repeat the index
+     * of the same image in its own chain, of no other. */
+    for (i = 0; i < def->ndisks; i++) {
+        vbDomainDiskDef *disk = def->disks[i];
+        vbDomainDiskDef *other;
+        vbStorageSource *src;
+
+        if (!disk->mirror || disk->mirror->id == 0)
+            continue;
+        other = g_hash_table_lookup(seen, GUINT_TO_POINTER(disk->mirror->id));
+        if (!other)
+            continue;
+        if (other != disk) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("index '%u' is used by more than one image (disks '%s' and '%s')"),
+                          disk->mirror->id, other->dst, disk->dst);
+            return -1;
+        }
+        for (src = disk->src; src; src = src->backingStore) {
+            if (src->id == disk->mirror->id)
+                break;
+        }
+        if (!vbStorageSourceIsSameLocation(src, disk->mirror)) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("mirror '%s' of disk '%s' has the index '%u' of another image"),
+                          disk->mirror->path, disk->dst, disk->mirror->id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static vbDomainControllerDef *
+vbDomainDefFindController(const vbDomainDef *def, vbDomainControllerType type, unsigned int index)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == type && def->controllers[i]->index == index)
+            return def->controllers[i];
+    }
+    return NULL;
+}
+
+static void
+vbDomainDefAddController(vbDomainDef *def, vbDomainControllerType type, unsigned int index,
+                         vbDomainControllerModel model)
+{
+    vbDomainControllerDef *cont = g_new0(vbDomainControllerDef, 1);
+
+    cont->type = type;
+    cont->index = index;
+    cont->model = model;
+    def->controllers = g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
+    def->controllers[def->ncontrollers++] = cont;
+}
+
+static vbDomainControllerType
+vbDomainDiskControllerType(const vbDomainDiskDef *disk)
+{
+    return disk->bus == VB_DOMAIN_DISK_BUS_SATA ? VB_DOMAIN_CONTROLLER_TYPE_SATA
+                                                : VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+}
+
+static bool
+vbDomainDriveAddressInUse(const vbDomainDef *def, vbDomainDiskBus bus, unsigned int controller,
+                          unsigned int unit)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *disk = def->disks[i];
+
+        if (disk->bus == bus && disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE &&
+            disk->address.drive.controller == controller && disk->address.drive.bus == 0 &&
+            disk->address.drive.target == 0 && disk->address.drive.unit == unit)
+            return true;
+    }
+    return false;
+}
+
+/* SATA and SCSI disks without an address get the lowest free unit, in
+ * document order, on controller 0 and on (for SATA) further controllers.
+ * Units only get taken, so the search goes on where the last one ended. */
+static int
+vbDomainDefAssignDriveAddresses(vbDomainDef *def)
+{
+    unsigned int next[VB_DOMAIN_DISK_BUS_LAST] = {0};
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ndisks; i++) {
+        vbDomainDiskDef *disk = def->disks[i];
+        unsigned int units;
+        unsigned int n;
+
+        if (disk->bus != VB_DOMAIN_DISK_BUS_SATA && disk->bus != VB_DOMAIN_DISK_BUS_SCSI)
+            continue;
+        if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
+            continue;
+        if (disk->address.type != VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("disk '%s' on bus '%s' needs an address of type 'drive'"), disk->dst,
+                          vbDomainDiskBusTypeToString(disk->bus));
+            return -1;
+        }
+        units = disk->bus == VB_DOMAIN_DISK_BUS_SATA ? VB_DOMAIN_SATA_UNITS : VB_DOMAIN_SCSI_UNITS;
+        for (n = next[disk->bus]; vbDomainDriveAddressInUse(def, disk->bus, n / units, n % units);
+             n++)
+            ;
+        next[disk->bus] = n + 1;
+        disk->address.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
+        disk->address.drive.controller = n / units;
+        disk->address.drive.unit = n % units;
+    }
+
+    for (i = 0; i < def->ndisks; i++) {
+        for (j = i + 1; j < def->ndisks; j++) {
+            const vbDomainDeviceAddress *a = &def->disks[i]->address;
+            const vbDomainDeviceAddress *b = &def->disks[j]->address;
+
+            if (a->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || b->type != a->type ||
+                def->disks[i]->bus != def->disks[j]->bus)
+                continue;
+            if (a->drive.controller == b->drive.controller && a->drive.bus == b->drive.bus &&
+                a->drive.target == b->drive.target && a->drive.unit == b->drive.unit) {
+                vbReportError(VIR_ERR_XML_ERROR, _("disks '%s' and '%s' have the same address"),
+                              def->disks[i]->dst, def->disks[j]->dst);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+vbDomainControllerCompare(const void *a, const void *b)
+{
+    const vbDomainControllerDef *ca = *(vbDomainControllerDef *const *) a;
+    const vbDomainControllerDef *cb = *(vbDomainControllerDef *const *) b;
+
+    if (ca->type != cb->type)
+        return ca->type < cb->type ? -1 : 1;
+    if (ca->index != cb->index)
+        return ca->index < cb->index ? -1 : 1;
+    return 0;
+}
+
+static int
+vbDomainDefControllersPostParse(vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        for (j = i + 1; j < def->ncontrollers; j++) {
+            if (def->controllers[i]->type == def->controllers[j]->type &&
+                def->controllers[i]->index == def->controllers[j]->index) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR, _("Multiple '%s' controllers with index '%u'"),
+                              vbDomainControllerTypeTypeToString(def->controllers[i]->type),
+                              def->controllers[i]->index);
+                return -1;
+            }
+        }
+    }
+
+    if (!vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, 0))
+        vbDomainDefAddController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, 0,
+                                 VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+
+    for (i = 0; i < def->ndisks; i++) {
+        vbDomainDiskDef *disk = def->disks[i];
+        vbDomainControllerType type;
+
+        if (disk->address.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
+            continue;
+        type = vbDomainDiskControllerType(disk);
+        if (!vbDomainDefFindController(def, type, disk->address.drive.controller))
+            vbDomainDefAddController(def, type, disk->address.drive.controller,
+                                     VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+    }
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
+            continue;
+        switch (cont->type) {
+        case VB_DOMAIN_CONTROLLER_TYPE_PCI:
+            /* other PCI controllers have no default model; validate says so */
+            if (cont->index == 0)
+                cont->model = vbDomainDefHasQ35Machine(def) ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT
+                                                            : VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
+            cont->model = VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_SATA:
+        case VB_DOMAIN_CONTROLLER_TYPE_LAST:
+            break;
+        }
+    }
+
+    qsort(def->controllers, def->ncontrollers, sizeof(*def->controllers),
+          vbDomainControllerCompare);
+    return 0;
+}
+
+int
+vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
+{
+    size_t i;
+
+    g_return_val_if_fail(def != NULL, -1);
+
+    if (vbUUIDIsNull(def->uuid))
+        vbUUIDGenerate(def->uuid);
+    if (!def->osType)
+        def->osType = g_strdup("hvm");
+    if (!def->arch)
+        def->arch = g_strdup("x86_64");
+    /* libvirt's default machine for x86_64 */
+    if (!def->machine)
+        def->machine = g_strdup("pc");
+    if (def->vcpus == 0)
+        def->vcpus = 1;
+    if (def->currentMemory == 0 || def->currentMemory > def->maxMemory)
+        def->currentMemory = def->maxMemory;
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT)
+        def->onPoweroff = VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
+    if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT)
+        def->onReboot = VB_DOMAIN_LIFECYCLE_ACTION_RESTART;
+    if (def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT)
+        def->onCrash = VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
+    /* we run no balloon device, and say so rather than let the XML imply
+     * libvirt's default virtio balloon */
+    def->memballoonNone = true;
+
+    for (i = 0; i < def->ndisks; i++) {
+        /* the parser never leaves these NULL; code building a disk must not */
+        g_return_val_if_fail(def->disks[i]->dst && def->disks[i]->src, -1);
+        if (vbDomainDiskDefPostParse(def->disks[i]) < 0)
+            return -1;
+    }
+    if (vbDomainDefCheckDuplicateTargets(def) < 0 || vbDomainDefCheckDuplicateIndexes(def) < 0 ||
+        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0)
+        return -1;
+    return 0;
+}

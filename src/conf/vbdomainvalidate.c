@@ -1,0 +1,314 @@
+/*
+ * vbdomainvalidate.c: what a domain must satisfy for us to define or run it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Kept apart from parsing, as libvirt learnt to: these checks run when a
+ * domain is defined or started, never when the daemon reloads its saved
+ * definitions and status, so that a stricter rule in a newer version cannot
+ * make an existing (perhaps running) domain disappear.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbdomainconf.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+static int
+vbDomainDefValidateMachine(const vbDomainDef *def)
+{
+    if (g_strcmp0(def->osType, "hvm") != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("os type '%s' is not supported by virtblockd"),
+                      def->osType);
+        return -1;
+    }
+    if (g_strcmp0(def->arch, "x86_64") != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("architecture '%s' is not supported by virtblockd"), def->arch);
+        return -1;
+    }
+    if (!vbDomainDefHasQ35Machine(def) && !vbDomainDefHasI440FXMachine(def)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("machine type '%s' is not supported by virtblockd; use a 'q35' or 'pc' machine"),
+            def->machine);
+        return -1;
+    }
+    if (def->emulator && !g_path_is_absolute(def->emulator)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("emulator '%s' must be given as an absolute path"), def->emulator);
+        return -1;
+    }
+    if (def->maxMemory == 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("memory size must be greater than zero"));
+        return -1;
+    }
+    if (def->vcpus == 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("the domain needs at least one vcpu"));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbDomainDefValidateLifecycle(const char *element, vbDomainLifecycleAction action)
+{
+    switch (action) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
+        return 0;
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  _("action '%s' for <%s> is not supported by virtblockd"),
+                  vbDomainLifecycleActionTypeToString(action), element);
+    return -1;
+}
+
+static int
+vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
+{
+    g_autoptr(GHashTable) chain = g_hash_table_new(g_str_hash, g_str_equal);
+    const vbStorageSource *src;
+
+    if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM) {
+        if (disk->bus != VB_DOMAIN_DISK_BUS_SATA && disk->bus != VB_DOMAIN_DISK_BUS_SCSI) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("cdrom '%s' on bus '%s' is not supported; use bus 'sata' or 'scsi'"),
+                          disk->dst, vbDomainDiskBusTypeToString(disk->bus));
+            return -1;
+        }
+        if (vbStorageSourceHasBacking(disk->src)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("cdrom '%s' cannot have a backing chain"),
+                          disk->dst);
+            return -1;
+        }
+    } else if (vbStorageSourceIsEmpty(disk->src)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
+        return -1;
+    }
+
+    if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
+        disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("virtio disk '%s' needs a 'pci' address, not 'drive'"), disk->dst);
+        return -1;
+    }
+    if (disk->bus == VB_DOMAIN_DISK_BUS_SATA &&
+        (disk->address.drive.bus != 0 || disk->address.drive.target != 0 ||
+         disk->address.drive.unit >= 6)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"), disk->dst);
+        return -1;
+    }
+
+    if (def->bootDevs && disk->bootIndex) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("per-device boot elements cannot be used together with os/boot elements"));
+        return -1;
+    }
+
+    /* an image twice in one chain would be opened read-only below itself */
+    for (src = disk->src; src; src = src->backingStore) {
+        if (!src->path)
+            continue;
+        if (!g_hash_table_add(chain, src->path)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("backing chain of disk '%s' contains image '%s' twice"), disk->dst,
+                          src->path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A writable image in two places is written twice without coordination:
+ * a corrupted image, or a backing file changed under its overlay. */
+static int
+vbDomainDefValidateImageSharing(const vbDomainDef *def)
+{
+    g_autoptr(GHashTable) backing = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *disk = def->disks[i];
+        const vbStorageSource *src;
+
+        if (vbStorageSourceIsEmpty(disk->src))
+            continue;
+        for (src = disk->src->backingStore; src; src = src->backingStore) {
+            if (src->path && !g_hash_table_contains(backing, src->path))
+                g_hash_table_insert(backing, src->path, (gpointer) disk);
+        }
+    }
+
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *disk = def->disks[i];
+        const vbDomainDiskDef *other;
+        size_t j;
+
+        if (vbStorageSourceIsEmpty(disk->src))
+            continue;
+        for (j = 0; j < i; j++) {
+            other = def->disks[j];
+            if (vbStorageSourceIsEmpty(other->src) ||
+                strcmp(other->src->path, disk->src->path) != 0)
+                continue;
+            if ((disk->src->readonly && other->src->readonly) ||
+                (disk->src->shareable && other->src->shareable))
+                continue;
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("disks '%s' and '%s' share image '%s' without <shareable/>"),
+                          other->dst, disk->dst, disk->src->path);
+            return -1;
+        }
+        if (disk->src->readonly)
+            continue;
+        if ((other = g_hash_table_lookup(backing, disk->src->path)) && other != disk) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("image '%s' written by disk '%s' backs disk '%s'"), disk->src->path,
+                          disk->dst, other->dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+vbDomainDefValidateControllers(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+        bool ok = false;
+
+        switch (cont->type) {
+        case VB_DOMAIN_CONTROLLER_TYPE_PCI:
+            if (cont->index != 0)
+                break;
+            if (vbDomainDefHasQ35Machine(def))
+                ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;
+            else
+                ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_SATA:
+            ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
+            ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_LAST:
+            break;
+        }
+        if (!ok) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("controller '%s' index '%u' model '%s' is not supported on machine '%s'"),
+                vbDomainControllerTypeTypeToString(cont->type), cont->index,
+                vbDomainControllerModelTypeToString(cont->model), def->machine);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool
+vbDomainPCIAddressEqual(const vbDomainDeviceAddress *a, const vbDomainDeviceAddress *b)
+{
+    return a->type == VB_DOMAIN_DEVICE_ADDRESS_PCI && b->type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+           a->pci.domain == b->pci.domain && a->pci.bus == b->pci.bus &&
+           a->pci.slot == b->pci.slot && a->pci.function == b->pci.function;
+}
+
+/* Two devices in one PCI slot: QEMU refuses to start. */
+static int
+vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
+{
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ndisks; i++)
+        g_ptr_array_add(addrs, &def->disks[i]->address);
+    for (i = 0; i < def->ncontrollers; i++)
+        g_ptr_array_add(addrs, &def->controllers[i]->address);
+
+    for (i = 0; i < addrs->len; i++) {
+        const vbDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
+
+        for (j = i + 1; j < addrs->len; j++) {
+            if (vbDomainPCIAddressEqual(a, g_ptr_array_index(addrs, j))) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("Attempted double use of PCI Address %04x:%02x:%02x.%x"),
+                              a->pci.domain, a->pci.bus, a->pci.slot, a->pci.function);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+vbDomainDefValidateChrs(const vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->nchrs; i++) {
+        for (j = i + 1; j < def->nchrs; j++) {
+            if (def->chrs[i]->console == def->chrs[j]->console &&
+                def->chrs[i]->port == def->chrs[j]->port) {
+                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("two <%s> devices use port '%u'"),
+                              def->chrs[i]->console ? "console" : "serial", def->chrs[i]->port);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+vbDomainDefValidate(const vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    g_return_val_if_fail(def != NULL, -1);
+
+    if (vbDomainDefValidateMachine(def) < 0 ||
+        vbDomainDefValidateLifecycle("on_poweroff", def->onPoweroff) < 0 ||
+        vbDomainDefValidateLifecycle("on_reboot", def->onReboot) < 0 ||
+        vbDomainDefValidateLifecycle("on_crash", def->onCrash) < 0)
+        return -1;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbDomainDiskDefValidate(def, def->disks[i]) < 0)
+            return -1;
+        for (j = i + 1; def->disks[i]->bootIndex && j < def->ndisks; j++) {
+            if (def->disks[i]->bootIndex == def->disks[j]->bootIndex) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR, _("boot order '%u' used for more than one device"),
+                              def->disks[i]->bootIndex);
+                return -1;
+            }
+        }
+    }
+
+    if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
+        vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,326 @@
+/*
+ * vbmonitorblock.c: QMP commands for block nodes, bitmaps and NBD exports
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+
+#include "vbmonitorblock.h"
+#include "vbqmpcommand.h"
+#include "vberror.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+int
+vbMonitorBlockCommit(vbMonitor *mon, const char *device, const char *jobname, const char *topNode,
+                     const char *baseNode, const char *backingName, unsigned long long speed,
+                     int autoFinalize, bool autoDismiss, int backingMaskProtocol)
+{
+    /* job-id is required in practice: blockdev nodes have no BlockBackend
+     * name for QEMU to default to */
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew(
+        "block-commit", "s:device", device, "s:job-id", jobname, "Y:speed", speed, "S:top-node",
+        topNode, "S:base-node", baseNode, "S:backing-file", backingName, "T:backing-mask-protocol",
+        backingMaskProtocol, "T:auto-finalize", autoFinalize, "b:auto-dismiss", autoDismiss, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevAdd(vbMonitor *mon, vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNewArgs("blockdev-add", props);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevDel(vbMonitor *mon, const char *nodename)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("blockdev-del", "s:node-name", nodename, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevReopen(vbMonitor *mon, vbJSONValue **options)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("blockdev-reopen", "a:options", options, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorTransaction(vbMonitor *mon, vbJSONValue **actions)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("transaction", "a:actions", actions, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+/* Appends {"type": @type, "data": {...}} built from the key/value list */
+static int G_GNUC_NULL_TERMINATED
+vbMonitorTransactionAppend(vbJSONValue *actions, const char *type, ...)
+{
+    g_autoptr(vbJSONValue) data = NULL;
+    g_autoptr(vbJSONValue) action = NULL;
+    va_list ap;
+    int rc;
+
+    va_start(ap, type);
+    rc = vbJSONValueObjectAddVArgs(&data, ap);
+    va_end(ap);
+    if (rc < 0)
+        return -1;
+
+    if (vbJSONValueObjectAdd(&action, "s:type", type, "o:data", &data, NULL) < 0)
+        return -1;
+    return vbJSONValueArrayAppend(actions, &action);
+}
+
+int
+vbMonitorTransactionBitmapAdd(vbJSONValue *actions, const char *node, const char *name,
+                              bool persistent, bool disabled, unsigned long long granularity)
+{
+    return vbMonitorTransactionAppend(actions, "block-dirty-bitmap-add", "s:node", node, "s:name",
+                                      name, "b:persistent", persistent, "B:disabled", disabled,
+                                      "Y:granularity", granularity, NULL);
+}
+
+static int
+vbMonitorTransactionBitmapSimple(vbJSONValue *actions, const char *type, const char *node,
+                                 const char *name)
+{
+    return vbMonitorTransactionAppend(actions, type, "s:node", node, "s:name", name, NULL);
+}
+
+int
+vbMonitorTransactionBitmapRemove(vbJSONValue *actions, const char *node, const char *name)
+{
+    return vbMonitorTransactionBitmapSimple(actions, "block-dirty-bitmap-remove", node, name);
+}
+
+int
+vbMonitorTransactionBitmapClear(vbJSONValue *actions, const char *node, const char *name)
+{
+    return vbMonitorTransactionBitmapSimple(actions, "block-dirty-bitmap-clear", node, name);
+}
+
+int
+vbMonitorTransactionBitmapEnable(vbJSONValue *actions, const char *node, const char *name)
+{
+    return vbMonitorTransactionBitmapSimple(actions, "block-dirty-bitmap-enable", node, name);
+}
+
+int
+vbMonitorTransactionBitmapDisable(vbJSONValue *actions, const char *node, const char *name)
+{
+    return vbMonitorTransactionBitmapSimple(actions, "block-dirty-bitmap-disable", node, name);
+}
+
+int
+vbMonitorTransactionBitmapMerge(vbJSONValue *actions, const char *node, const char *target,
+                                vbJSONValue **sources)
+{
+    return vbMonitorTransactionAppend(actions, "block-dirty-bitmap-merge", "s:node", node,
+                                      "s:target", target, "a:bitmaps", sources, NULL);
+}
+
+int
+vbMonitorTransactionSnapshotBlockdev(vbJSONValue *actions, const char *node, const char *overlay)
+{
+    return vbMonitorTransactionAppend(actions, "blockdev-snapshot", "s:node", node, "s:overlay",
+                                      overlay, NULL);
+}
+
+int
+vbMonitorBitmapMergeSourceAdd(vbJSONValue *sources, const char *node, const char *name)
+{
+    g_autoptr(vbJSONValue) source = NULL;
+
+    if (vbJSONValueObjectAdd(&source, "s:node", node, "s:name", name, NULL) < 0)
+        return -1;
+    return vbJSONValueArrayAppend(sources, &source);
+}
+
+int
+vbMonitorBitmapAdd(vbMonitor *mon, const char *node, const char *name, bool persistent,
+                   bool disabled, unsigned long long granularity)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("block-dirty-bitmap-add", "s:node", node, "s:name", name, "b:persistent",
+                        persistent, "B:disabled", disabled, "Y:granularity", granularity, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBitmapRemove(vbMonitor *mon, const char *node, const char *name)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("block-dirty-bitmap-remove", "s:node", node, "s:name", name, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBitmapMerge(vbMonitor *mon, const char *node, const char *target, vbJSONValue **sources)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("block-dirty-bitmap-merge", "s:node", node,
+                                                 "s:target", target, "a:bitmaps", sources, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+static void
+vbMonitorBitmapInfoFree(gpointer opaque)
+{
+    vbMonitorBitmapInfo *info = opaque;
+
+    g_free(info->name);
+    g_free(info);
+}
+
+void
+vbMonitorBlockNodeInfoFree(vbMonitorBlockNodeInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->nodeName);
+    g_free(info->driver);
+    g_free(info->file);
+    g_free(info->backingFile);
+    if (info->bitmaps)
+        g_ptr_array_unref(info->bitmaps);
+    g_free(info);
+}
+
+static void
+vbMonitorBlockNodeInfoFreeFunc(gpointer info)
+{
+    vbMonitorBlockNodeInfoFree(info);
+}
+
+static int
+vbMonitorBitmapInfoParse(vbJSONValue *entry, GPtrArray *bitmaps)
+{
+    g_autofree vbMonitorBitmapInfo *info = g_new0(vbMonitorBitmapInfo, 1);
+
+    if (vbJSONValueObjectGetNumberUlong(entry, "granularity", &info->granularity) < 0) {
+        vbQMPReportMissing("query-named-block-nodes", "granularity");
+        return -1;
+    }
+    if (vbJSONValueObjectGetBoolean(entry, "recording", &info->recording) < 0) {
+        vbQMPReportMissing("query-named-block-nodes", "recording");
+        return -1;
+    }
+    if (vbJSONValueObjectGetBoolean(entry, "persistent", &info->persistent) < 0) {
+        vbQMPReportMissing("query-named-block-nodes", "persistent");
+        return -1;
+    }
+    if (vbJSONValueObjectGetBoolean(entry, "busy", &info->busy) < 0) {
+        vbQMPReportMissing("query-named-block-nodes", "busy");
+        return -1;
+    }
+    /* present only when true */
+    if (vbJSONValueObjectGetBoolean(entry, "inconsistent", &info->inconsistent) < 0)
+        info->inconsistent = false;
+    info->name = g_strdup(vbJSONValueObjectGetString(entry, "name"));
+    g_ptr_array_add(bitmaps, g_steal_pointer(&info));
+    return 0;
+}
+
+static vbMonitorBlockNodeInfo *
+vbMonitorBlockNodeInfoParse(vbJSONValue *entry)
+{
+    g_autoptr(vbMonitorBlockNodeInfo) info = g_new0(vbMonitorBlockNodeInfo, 1);
+    const char *nodeName = vbJSONValueObjectGetString(entry, "node-name");
+    const char *driver = vbJSONValueObjectGetString(entry, "drv");
+    vbJSONValue *bitmaps = vbJSONValueObjectGetArray(entry, "dirty-bitmaps");
+    size_t i;
+
+    if (!nodeName || !driver) {
+        vbQMPReportMissing("query-named-block-nodes", !nodeName ? "node-name" : "drv");
+        return NULL;
+    }
+    if (vbJSONValueObjectGetBoolean(entry, "ro", &info->readOnly) < 0) {
+        vbQMPReportMissing("query-named-block-nodes", "ro");
+        return NULL;
+    }
+    info->nodeName = g_strdup(nodeName);
+    info->driver = g_strdup(driver);
+    info->file = g_strdup(vbJSONValueObjectGetString(entry, "file"));
+    info->backingFile = g_strdup(vbJSONValueObjectGetString(entry, "backing_file"));
+    info->bitmaps = g_ptr_array_new_with_free_func(vbMonitorBitmapInfoFree);
+    for (i = 0; i < vbJSONValueArraySize(bitmaps); i++) {
+        if (vbMonitorBitmapInfoParse(vbJSONValueArrayGet(bitmaps, i), info->bitmaps) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&info);
+}
+
+int
+vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-named-block-nodes", "b:flat", true, NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorBlockNodeInfoFreeFunc);
+    size_t i;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-named-block-nodes", "return");
+        return -1;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        vbMonitorBlockNodeInfo *info = vbMonitorBlockNodeInfoParse(vbJSONValueArrayGet(ret, i));
+
+        if (!info)
+            return -1;
+        g_ptr_array_add(list, info);
+    }
+    *nodes = g_steal_pointer(&list);
+    return 0;
+}
+
+int
+vbMonitorNBDServerStart(vbMonitor *mon, const char *socketPath)
+{
+    g_autoptr(vbJSONValue) data = NULL;
+    g_autoptr(vbJSONValue) addr = NULL;
+    g_autoptr(vbJSONValue) cmd = NULL;
+
+    if (vbJSONValueObjectAdd(&data, "s:path", socketPath, NULL) < 0 ||
+        vbJSONValueObjectAdd(&addr, "s:type", "unix", "o:data", &data, NULL) < 0)
+        return -1;
+    cmd = vbQMPCommandNew("nbd-server-start", "o:addr", &addr, NULL);
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorNBDServerStop(vbMonitor *mon)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("nbd-server-stop", NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockExportAdd(vbMonitor *mon, const char *id, const char *nodename, bool writable)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("block-export-add", "s:type", "nbd", "s:id", id, "s:node-name", nodename,
+                        "b:writable", writable, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockExportDel(vbMonitor *mon, const char *id)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("block-export-del", "s:id", id, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}

@@ -1,0 +1,183 @@
+/*
+ * vbmonitorevent.c: QMP events turned into C values
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vbmonitorevent.h"
+#include "vblog.h"
+
+VB_ENUM_IMPL(vbMonitorBlockJobEventType, VB_MONITOR_BLOCK_JOB_EVENT_LAST, "BLOCK_JOB_COMPLETED",
+             "BLOCK_JOB_CANCELLED", "BLOCK_JOB_READY", "BLOCK_JOB_ERROR", "BLOCK_JOB_PENDING");
+
+typedef bool (*vbMonitorEventFunc)(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                                   const char *name, vbJSONValue *data, long long seconds,
+                                   unsigned int micros, void *opaque);
+
+static bool
+vbMonitorEventMalformed(const char *name, const char *field)
+{
+    VB_DEBUG("dropping event '%s' without a valid '%s'", name, field);
+    return false;
+}
+
+static bool
+vbMonitorEventJobStatusChange(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                              const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                              unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    int status = vbMonitorJobStatusTypeFromString(vbJSONValueObjectGetString(data, "status"));
+
+    if (!id)
+        return vbMonitorEventMalformed(name, "id");
+    if (status < 0)
+        return vbMonitorEventMalformed(name, "status");
+    if (!handlers->jobStatusChange)
+        return false;
+    handlers->jobStatusChange(mon, id, status, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventBlockJob(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                       vbJSONValue *data, long long seconds, unsigned int micros, void *opaque)
+{
+    vbMonitorBlockJobEvent ev = {.seconds = seconds, .micros = micros};
+    int event = vbMonitorBlockJobEventTypeTypeFromString(name);
+    int type;
+
+    if (event < 0)
+        return false;
+    ev.event = event;
+
+    switch (ev.event) {
+    case VB_MONITOR_BLOCK_JOB_EVENT_COMPLETED:
+    case VB_MONITOR_BLOCK_JOB_EVENT_CANCELLED:
+    case VB_MONITOR_BLOCK_JOB_EVENT_READY:
+        if (!(ev.jobname = vbJSONValueObjectGetString(data, "device")))
+            return vbMonitorEventMalformed(name, "device");
+        if (vbJSONValueObjectGetNumberUlong(data, "len", &ev.len) < 0)
+            return vbMonitorEventMalformed(name, "len");
+        if (vbJSONValueObjectGetNumberUlong(data, "offset", &ev.offset) < 0)
+            return vbMonitorEventMalformed(name, "offset");
+        if (vbJSONValueObjectGetNumberUlong(data, "speed", &ev.speed) < 0)
+            return vbMonitorEventMalformed(name, "speed");
+        /* only a failed COMPLETED has it */
+        ev.error = vbJSONValueObjectGetString(data, "error");
+        break;
+    case VB_MONITOR_BLOCK_JOB_EVENT_PENDING:
+        if (!(ev.jobname = vbJSONValueObjectGetString(data, "id")))
+            return vbMonitorEventMalformed(name, "id");
+        break;
+    case VB_MONITOR_BLOCK_JOB_EVENT_ERROR:
+        if (!(ev.jobname = vbJSONValueObjectGetString(data, "device")))
+            return vbMonitorEventMalformed(name, "device");
+        if (!(ev.operation = vbJSONValueObjectGetString(data, "operation")))
+            return vbMonitorEventMalformed(name, "operation");
+        if (!(ev.action = vbJSONValueObjectGetString(data, "action")))
+            return vbMonitorEventMalformed(name, "action");
+        break;
+    case VB_MONITOR_BLOCK_JOB_EVENT_LAST:
+        return false;
+    }
+
+    /* BLOCK_JOB_ERROR has no type; a type newer than ours is UNKNOWN */
+    type = vbMonitorJobTypeTypeFromString(vbJSONValueObjectGetString(data, "type"));
+    ev.type = type < 0 ? VB_MONITOR_JOB_TYPE_UNKNOWN : type;
+
+    if (!handlers->blockJob)
+        return false;
+    handlers->blockJob(mon, &ev, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventShutdown(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                       const char *name G_GNUC_UNUSED, vbJSONValue *data,
+                       long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED,
+                       void *opaque)
+{
+    bool guest = false;
+
+    if (!handlers->shutdown)
+        return false;
+    /* both members came in 6.0; missing ones mean a host-side shutdown */
+    if (vbJSONValueObjectGetBoolean(data, "guest", &guest) < 0)
+        guest = false;
+    handlers->shutdown(mon, guest, vbJSONValueObjectGetString(data, "reason"), opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventStop(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                   const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
+                   long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    if (!handlers->stop)
+        return false;
+    handlers->stop(mon, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventResume(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                     const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
+                     long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED,
+                     void *opaque)
+{
+    if (!handlers->resume)
+        return false;
+    handlers->resume(mon, opaque);
+    return true;
+}
+
+/* Sorted by name for bsearch (qemumonitoreventtest checks it) */
+static const struct vbMonitorEventEntry {
+    const char *name;
+    vbMonitorEventFunc func;
+} vbMonitorEventTable[] = {
+    {"BLOCK_JOB_CANCELLED", vbMonitorEventBlockJob},
+    {"BLOCK_JOB_COMPLETED", vbMonitorEventBlockJob},
+    {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
+    {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
+    {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
+    {"RESUME", vbMonitorEventResume},
+    {"SHUTDOWN", vbMonitorEventShutdown},
+    {"STOP", vbMonitorEventStop},
+};
+
+static int
+vbMonitorEventCompare(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct vbMonitorEventEntry *) elem)->name);
+}
+
+const char *
+vbMonitorEventName(size_t idx)
+{
+    if (idx >= G_N_ELEMENTS(vbMonitorEventTable))
+        return NULL;
+    return vbMonitorEventTable[idx].name;
+}
+
+bool
+vbMonitorEventDispatch(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                       vbJSONValue *data, long long seconds, unsigned int micros, void *opaque)
+{
+    const struct vbMonitorEventEntry *entry =
+        bsearch(name, vbMonitorEventTable, G_N_ELEMENTS(vbMonitorEventTable),
+                sizeof(vbMonitorEventTable[0]), vbMonitorEventCompare);
+
+    if (!entry) {
+        VB_DEBUG("ignoring event '%s'", name);
+        return false;
+    }
+    return entry->func(handlers, mon, name, data, seconds, micros, opaque);
+}

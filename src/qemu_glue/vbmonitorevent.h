@@ -1,0 +1,77 @@
+/*
+ * vbmonitorevent.h: QMP events turned into C values
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The transport hands each event over as JSON (vbMonitorCallbacks.event);
+ * vbMonitorEventDispatch parses the ones we act on through one table
+ * sorted by name and calls a typed handler, so that no code above this
+ * layer reads JSON.  It runs in the event thread like any callback: the
+ * handlers record what happened and wake or queue work, nothing more.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbenum.h"
+#include "vbjson.h"
+#include "vbmonitor.h"
+#include "vbmonitorjob.h"
+
+/* The BLOCK_JOB_* events */
+typedef enum {
+    VB_MONITOR_BLOCK_JOB_EVENT_COMPLETED,
+    VB_MONITOR_BLOCK_JOB_EVENT_CANCELLED,
+    VB_MONITOR_BLOCK_JOB_EVENT_READY,
+    VB_MONITOR_BLOCK_JOB_EVENT_ERROR,
+    VB_MONITOR_BLOCK_JOB_EVENT_PENDING,
+
+    VB_MONITOR_BLOCK_JOB_EVENT_LAST
+} vbMonitorBlockJobEventType;
+
+VB_ENUM_DECL(vbMonitorBlockJobEventType);
+
+/* Strings are borrowed for the duration of the handler call. */
+typedef struct {
+    vbMonitorBlockJobEventType event;
+    const char *jobname;   /* "device" (or "id" for PENDING): the job id */
+    vbMonitorJobType type; /* UNKNOWN for ERROR, which carries no type */
+    unsigned long long len;
+    unsigned long long offset;
+    unsigned long long speed;
+    const char *error;     /* COMPLETED: set when the job failed */
+    const char *operation; /* ERROR: "read" or "write" */
+    const char *action;    /* ERROR: "ignore", "report" or "stop" */
+    long long seconds;     /* QEMU's timestamp; -1 when absent */
+    unsigned int micros;
+} vbMonitorBlockJobEvent;
+
+typedef struct {
+    /* JOB_STATUS_CHANGE */
+    void (*jobStatusChange)(vbMonitor *mon, const char *jobname, vbMonitorJobStatus status,
+                            void *opaque);
+    /* BLOCK_JOB_COMPLETED, _CANCELLED, _READY, _ERROR, _PENDING */
+    void (*blockJob)(vbMonitor *mon, const vbMonitorBlockJobEvent *event, void *opaque);
+    /* SHUTDOWN: @guest is true when the guest asked for it */
+    void (*shutdown)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
+    /* STOP and RESUME */
+    void (*stop)(vbMonitor *mon, void *opaque);
+    void (*resume)(vbMonitor *mon, void *opaque);
+} vbMonitorEventHandlers;
+
+/**
+ * vbMonitorEventDispatch:
+ * Parses the event @name with @data and calls its handler in @handlers
+ * (NULL members are skipped).  Events we do not act on, and malformed ones
+ * (which QEMU does not send), are logged at debug level and dropped.
+ * Returns true when a handler was called.
+ */
+bool vbMonitorEventDispatch(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds,
+                            unsigned int micros, void *opaque);
+
+/* The names vbMonitorEventDispatch handles, in table order (tests check
+ * that it is sorted, which the lookup relies on). */
+const char *vbMonitorEventName(size_t idx);

@@ -1,0 +1,130 @@
+/*
+ * vbmonitorsystem.c: QMP commands about QEMU itself (run state, version)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+
+#include "vbmonitorsystem.h"
+#include "vbqmpcommand.h"
+#include "vberror.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+static int
+vbMonitorSimple(vbMonitor *mon, const char *cmdname)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew(cmdname, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorCont(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "cont");
+}
+
+int
+vbMonitorStop(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "stop");
+}
+
+int
+vbMonitorSystemPowerdown(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "system_powerdown");
+}
+
+int
+vbMonitorQuit(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "quit");
+}
+
+int
+vbMonitorQueryStatus(vbMonitor *mon, char **status, bool *running)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-status", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+    const char *st;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    if (!(st = vbJSONValueObjectGetString(ret, "status"))) {
+        vbQMPReportMissing("query-status", "status");
+        return -1;
+    }
+    if (vbJSONValueObjectGetBoolean(ret, "running", running) < 0) {
+        vbQMPReportMissing("query-status", "running");
+        return -1;
+    }
+    *status = g_strdup(st);
+    return 0;
+}
+
+int
+vbMonitorQueryVersion(vbMonitor *mon, unsigned int *major, unsigned int *minor, unsigned int *micro,
+                      char **package)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-version", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+    vbJSONValue *qemu;
+    unsigned long long v[3];
+    const char *keys[] = {"major", "minor", "micro"};
+    size_t i;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    if (!(qemu = vbJSONValueObjectGetObject(ret, "qemu"))) {
+        vbQMPReportMissing("query-version", "qemu");
+        return -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+        if (vbJSONValueObjectGetNumberUlong(qemu, keys[i], &v[i]) < 0 || v[i] > 999) {
+            vbQMPReportMissing("query-version", keys[i]);
+            return -1;
+        }
+    }
+    *major = v[0];
+    *minor = v[1];
+    *micro = v[2];
+    *package = g_strdup(vbJSONValueObjectGetString(ret, "package"));
+    return 0;
+}
+
+int
+vbMonitorQueryQMPSchema(vbMonitor *mon, vbJSONValue **schema)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-qmp-schema", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-qmp-schema", "return");
+        return -1;
+    }
+    *schema = g_steal_pointer(&ret);
+    return 0;
+}
+
+int
+vbMonitorHumanCommand(vbMonitor *mon, const char *cmdline, char **output)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("human-monitor-command", "s:command-line", cmdline, NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+    const char *out;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    if (!(out = vbJSONValueGetString(ret))) {
+        vbQMPReportMissing("human-monitor-command", "return");
+        return -1;
+    }
+    *output = g_strdup(out);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * vbmonitorsystem.h: QMP commands about QEMU itself (run state, version)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One function per QMP command, as in vbmonitorjob.h: 0 on success, -1
+ * with the error reported.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbjson.h"
+#include "vbmonitor.h"
+
+int vbMonitorCont(vbMonitor *mon);
+int vbMonitorStop(vbMonitor *mon);
+int vbMonitorSystemPowerdown(vbMonitor *mon);
+/* QEMU replies, then closes the monitor (eofNotify follows). */
+int vbMonitorQuit(vbMonitor *mon);
+
+/* query-status: QEMU's RunState name ("running", "paused", "prelaunch"...) */
+int vbMonitorQueryStatus(vbMonitor *mon, char **status, bool *running);
+
+/* query-version */
+int vbMonitorQueryVersion(vbMonitor *mon, unsigned int *major, unsigned int *minor,
+                          unsigned int *micro, char **package);
+
+/* query-qmp-schema: *@schema gets the array of schema entries */
+int vbMonitorQueryQMPSchema(vbMonitor *mon, vbJSONValue **schema);
+
+/* human-monitor-command (tests only: HMP output is not an interface) */
+int vbMonitorHumanCommand(vbMonitor *mon, const char *cmdline, char **output);

@@ -1,0 +1,516 @@
+/*
+ * vbqemucaps.c: what a QEMU binary can do, probed once and cached
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vbqemucaps.h"
+#include "vberror.h"
+#include "vbfile.h"
+#include "vbjson.h"
+#include "vblog.h"
+#include "vbmonitor.h"
+#include "vbmonitorsystem.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+VB_ENUM_IMPL(vbQemuCapsFlags, VB_QEMU_CAPS_LAST, "block-commit-top-node", "block-commit-base-node",
+             "block-commit-backing-file", "block-commit-backing-mask-protocol", "job-complete",
+             "job-dismiss", "job-finalize", "blockdev-add", "blockdev-reopen", "bitmap-persistent",
+             "bitmap-merge", "transaction-bitmap-add", "transaction-bitmap-merge",
+             "transaction-bitmap-remove", "transaction-blockdev-snapshot",
+             "query-named-block-nodes-flat");
+
+/* Which schema path sets which flag (as libvirt's virQEMUCapsQMPSchemaQueries) */
+static const struct {
+    const char *path;
+    vbQemuCapsFlags flag;
+} vbQemuCapsSchemaQueries[] = {
+    {"block-commit/arg-type/top-node", VB_QEMU_CAPS_BLOCK_COMMIT_TOP_NODE},
+    {"block-commit/arg-type/base-node", VB_QEMU_CAPS_BLOCK_COMMIT_BASE_NODE},
+    {"block-commit/arg-type/backing-file", VB_QEMU_CAPS_BLOCK_COMMIT_BACKING_FILE},
+    {"block-commit/arg-type/backing-mask-protocol",
+     VB_QEMU_CAPS_BLOCK_COMMIT_BACKING_MASK_PROTOCOL},
+    {"job-complete", VB_QEMU_CAPS_JOB_COMPLETE},
+    {"job-dismiss", VB_QEMU_CAPS_JOB_DISMISS},
+    {"job-finalize", VB_QEMU_CAPS_JOB_FINALIZE},
+    {"blockdev-add", VB_QEMU_CAPS_BLOCKDEV_ADD},
+    {"blockdev-reopen", VB_QEMU_CAPS_BLOCKDEV_REOPEN},
+    {"block-dirty-bitmap-add/arg-type/persistent", VB_QEMU_CAPS_BITMAP_PERSISTENT},
+    {"block-dirty-bitmap-merge", VB_QEMU_CAPS_BITMAP_MERGE},
+    {"transaction/arg-type/actions/+block-dirty-bitmap-add", VB_QEMU_CAPS_TRANSACTION_BITMAP_ADD},
+    {"transaction/arg-type/actions/+block-dirty-bitmap-merge",
+     VB_QEMU_CAPS_TRANSACTION_BITMAP_MERGE},
+    {"transaction/arg-type/actions/+block-dirty-bitmap-remove",
+     VB_QEMU_CAPS_TRANSACTION_BITMAP_REMOVE},
+    {"transaction/arg-type/actions/+blockdev-snapshot", VB_QEMU_CAPS_TRANSACTION_BLOCKDEV_SNAPSHOT},
+    {"query-named-block-nodes/arg-type/flat", VB_QEMU_CAPS_QUERY_NAMED_BLOCK_NODES_FLAT},
+};
+
+/* How long QEMU may take to create its QMP socket; it takes ~0.1 s. */
+#define VB_QEMU_CAPS_START_TIMEOUT_MS 10000
+/* How long it may take to exit after 'quit' before it is killed */
+#define VB_QEMU_CAPS_EXIT_TIMEOUT_MS 5000
+#define VB_QEMU_CAPS_POLL_MS 10
+
+/* Bump when the cache file's layout changes */
+#define VB_QEMU_CAPS_CACHE_FORMAT 1
+
+struct _vbQemuCaps {
+    char *binary;
+    unsigned int version;
+    char *package;
+    bool flags[VB_QEMU_CAPS_LAST];
+    bool kvmUsable;
+};
+
+vbQemuCaps *
+vbQemuCapsNew(const char *binary)
+{
+    vbQemuCaps *caps = g_new0(vbQemuCaps, 1);
+
+    caps->binary = g_strdup(binary);
+    return caps;
+}
+
+void
+vbQemuCapsFree(vbQemuCaps *caps)
+{
+    if (!caps)
+        return;
+    g_free(caps->binary);
+    g_free(caps->package);
+    g_free(caps);
+}
+
+void
+vbQemuCapsInitFromSchema(vbQemuCaps *caps, const vbQemuSchema *schema)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbQemuCapsSchemaQueries); i++) {
+        if (vbQemuSchemaHasPath(schema, vbQemuCapsSchemaQueries[i].path))
+            caps->flags[vbQemuCapsSchemaQueries[i].flag] = true;
+    }
+}
+
+void
+vbQemuCapsSetVersion(vbQemuCaps *caps, unsigned int version, const char *package)
+{
+    caps->version = version;
+    g_free(caps->package);
+    caps->package = g_strdup(package);
+}
+
+void
+vbQemuCapsSet(vbQemuCaps *caps, vbQemuCapsFlags flag)
+{
+    g_return_if_fail(flag < VB_QEMU_CAPS_LAST);
+    caps->flags[flag] = true;
+}
+
+bool
+vbQemuCapsGet(const vbQemuCaps *caps, vbQemuCapsFlags flag)
+{
+    g_return_val_if_fail(flag < VB_QEMU_CAPS_LAST, false);
+    return caps->flags[flag];
+}
+
+int
+vbQemuCapsCheck(const vbQemuCaps *caps, vbQemuCapsFlags flag, const char *what)
+{
+    if (vbQemuCapsGet(caps, flag))
+        return 0;
+    vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, _("%s is not supported by QEMU binary '%s'"), what,
+                  caps->binary);
+    return -1;
+}
+
+int
+vbQemuCapsCheckVersion(const vbQemuCaps *caps)
+{
+    if (caps->version >= VB_QEMU_MIN_VERSION)
+        return 0;
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  _("QEMU binary '%s' is version %u.%u.%u, but at least 7.2.0 is required"),
+                  caps->binary, caps->version / 1000000, caps->version / 1000 % 1000,
+                  caps->version % 1000);
+    return -1;
+}
+
+const char *
+vbQemuCapsGetBinary(const vbQemuCaps *caps)
+{
+    return caps->binary;
+}
+
+unsigned int
+vbQemuCapsGetVersion(const vbQemuCaps *caps)
+{
+    return caps->version;
+}
+
+const char *
+vbQemuCapsGetPackage(const vbQemuCaps *caps)
+{
+    return caps->package;
+}
+
+bool
+vbQemuCapsGetKVMUsable(const vbQemuCaps *caps)
+{
+    return caps->kvmUsable;
+}
+
+/* ------------------------------------------------------------------ */
+/* Probing */
+
+/* The probe's own event thread for the monitor */
+typedef struct {
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+} vbQemuCapsLoop;
+
+static gpointer
+vbQemuCapsLoopRun(gpointer opaque)
+{
+    vbQemuCapsLoop *loop = opaque;
+
+    g_main_context_push_thread_default(loop->ctx);
+    g_main_loop_run(loop->loop);
+    g_main_context_pop_thread_default(loop->ctx);
+    return NULL;
+}
+
+static gboolean
+vbQemuCapsLoopQuit(gpointer opaque)
+{
+    g_main_loop_quit(opaque);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+vbQemuCapsLoopStart(vbQemuCapsLoop *loop)
+{
+    loop->ctx = g_main_context_new();
+    loop->loop = g_main_loop_new(loop->ctx, FALSE);
+    loop->thread = g_thread_new("qemu-probe", vbQemuCapsLoopRun, loop);
+}
+
+static void
+vbQemuCapsLoopStop(vbQemuCapsLoop *loop)
+{
+    g_autoptr(GSource) quit = g_idle_source_new();
+
+    /* from inside the loop: a quit before g_main_loop_run would be lost */
+    g_source_set_callback(quit, vbQemuCapsLoopQuit, loop->loop, NULL);
+    g_source_attach(quit, loop->ctx);
+    g_thread_join(loop->thread);
+    g_main_loop_unref(loop->loop);
+    g_main_context_unref(loop->ctx);
+}
+
+/* Waits for @pid to exit, killing it after a while.  Never fails. */
+static void
+vbQemuCapsReap(GPid pid)
+{
+    gint64 deadline = g_get_monotonic_time() + VB_QEMU_CAPS_EXIT_TIMEOUT_MS * 1000;
+    int status;
+
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (g_get_monotonic_time() >= deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return;
+        }
+        g_usleep(VB_QEMU_CAPS_POLL_MS * 1000);
+    }
+}
+
+/* Waits until QEMU created @sockPath; fails early when QEMU exited. */
+static int
+vbQemuCapsWaitForSocket(const char *binary, GPid pid, const char *sockPath, const char *errPath,
+                        bool *exited)
+{
+    gint64 deadline = g_get_monotonic_time() + VB_QEMU_CAPS_START_TIMEOUT_MS * 1000;
+    int status;
+
+    while (!g_file_test(sockPath, G_FILE_TEST_EXISTS)) {
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            g_autofree char *err = NULL;
+
+            *exited = true;
+            if (vbFileReadAll(errPath, 64 * 1024, &err) < 0)
+                return -1;
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("QEMU binary '%s' exited while probing: %s"),
+                          binary, *g_strstrip(err) ? err : _("no error output"));
+            return -1;
+        }
+        if (g_get_monotonic_time() >= deadline) {
+            vbReportError(VIR_ERR_OPERATION_TIMEOUT,
+                          _("QEMU binary '%s' did not open its monitor socket within %u ms"),
+                          binary, VB_QEMU_CAPS_START_TIMEOUT_MS);
+            return -1;
+        }
+        g_usleep(VB_QEMU_CAPS_POLL_MS * 1000);
+    }
+    return 0;
+}
+
+static int
+vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
+{
+    g_autoptr(vbJSONValue) entries = NULL;
+    g_autoptr(vbQemuSchema) schema = NULL;
+    g_autofree char *package = NULL;
+    unsigned int major;
+    unsigned int minor;
+    unsigned int micro;
+
+    if (vbMonitorQueryVersion(mon, &major, &minor, &micro, &package) < 0)
+        return -1;
+    vbQemuCapsSetVersion(caps, major * 1000000 + minor * 1000 + micro, package);
+    /* no need to look further into a QEMU we will not drive */
+    if (vbQemuCapsCheckVersion(caps) < 0)
+        return -1;
+
+    if (vbMonitorQueryQMPSchema(mon, &entries) < 0 || !(schema = vbQemuSchemaNew(&entries)))
+        return -1;
+    vbQemuCapsInitFromSchema(caps, schema);
+
+    /* QEMU is killed after a while if it does not exit */
+    if (vbMonitorQuit(mon) < 0)
+        VB_DEBUG("'quit' failed while probing '%s': %s", caps->binary, vbGetLastErrorMessage());
+    return 0;
+}
+
+vbQemuCaps *
+vbQemuCapsProbe(const char *binary)
+{
+    g_autoptr(vbQemuCaps) caps = vbQemuCapsNew(binary);
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *sockPath = NULL;
+    g_autofree char *errPath = NULL;
+    g_autofree char *qmpArg = NULL;
+    vbQemuCapsLoop loop = {0};
+    vbMonitor *mon = NULL;
+    bool exited = false;
+    GPid pid = 0;
+    int errfd = -1;
+    int ret = -1;
+
+    if (!(dir = g_dir_make_tmp("virtblockd-probe-XXXXXX", &gerr))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot create a directory to probe '%s': %s"),
+                      binary, gerr->message);
+        return NULL;
+    }
+    sockPath = g_build_filename(dir, "qmp.sock", NULL);
+    errPath = g_build_filename(dir, "stderr.log", NULL);
+    /* a comma would end the path in QEMU's option syntax */
+    qmpArg = g_strdup_printf("unix:%s,server=on,wait=off", sockPath);
+
+    if (strchr(sockPath, ',')) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("temporary directory '%s' contains a comma, which QEMU options cannot take"), dir);
+        goto cleanup;
+    }
+    if ((errfd = open(errPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        vbReportSystemError(errno, _("cannot create '%s'"), errPath);
+        goto cleanup;
+    }
+
+    {
+        const char *const argv[] = {
+            binary, "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
+            "-S",   "-qmp",     qmpArg, NULL};
+
+        VB_DEBUG("probing QEMU binary '%s'", binary);
+        if (!g_spawn_async_with_pipes_and_fds(
+                dir, argv, NULL,
+                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
+                    G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, -1, -1, errfd, NULL, NULL, 0, &pid, NULL, NULL, NULL, &gerr)) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot run QEMU binary '%s': %s"), binary,
+                          gerr->message);
+            goto cleanup;
+        }
+    }
+
+    if (vbQemuCapsWaitForSocket(binary, pid, sockPath, errPath, &exited) < 0)
+        goto cleanup;
+
+    vbQemuCapsLoopStart(&loop);
+    if ((mon = vbMonitorOpen(sockPath, loop.ctx, VB_QEMU_CAPS_START_TIMEOUT_MS, NULL, NULL)))
+        ret = vbQemuCapsProbeMonitor(caps, mon);
+    vbMonitorClose(mon);
+    vbQemuCapsLoopStop(&loop);
+
+cleanup:
+    if (pid > 0 && !exited)
+        vbQemuCapsReap(pid);
+    if (errfd >= 0)
+        close(errfd);
+    if (dir) {
+        unlink(sockPath);
+        unlink(errPath);
+        rmdir(dir);
+    }
+    if (ret < 0)
+        return NULL;
+    return g_steal_pointer(&caps);
+}
+
+/* ------------------------------------------------------------------ */
+/* The cache */
+
+/* Changes whenever the table of probed paths does, so that a cache
+ * written before a flag was added is probed again. */
+static char *
+vbQemuCapsQueriesDigest(void)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbQemuCapsSchemaQueries); i++)
+        g_string_append_printf(buf, "%s=%s\n",
+                               vbQemuCapsFlagsTypeToString(vbQemuCapsSchemaQueries[i].flag),
+                               vbQemuCapsSchemaQueries[i].path);
+    return g_compute_checksum_for_string(G_CHECKSUM_SHA256, buf->str, buf->len);
+}
+
+static char *
+vbQemuCapsCachePath(const char *cacheDir, const char *binary)
+{
+    g_autofree char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, binary, -1);
+    g_autofree char *name = g_strdup_printf("%s.json", digest);
+
+    return g_build_filename(cacheDir, name, NULL);
+}
+
+/* The cached capabilities, or NULL (nothing reported) when the file is
+ * missing, unreadable or stale: then the binary is probed again. */
+static vbQemuCaps *
+vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
+{
+    g_autoptr(vbQemuCaps) caps = vbQemuCapsNew(binary);
+    g_autoptr(vbJSONValue) doc = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *digest = vbQemuCapsQueriesDigest();
+    unsigned long long format;
+    unsigned long long size;
+    long long mtime;
+    long long mtimeNsec;
+    unsigned long long version;
+    vbJSONValue *flags;
+    size_t i;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    if (vbFileReadAll(path, 1024 * 1024, &text) < 0 || !(doc = vbJSONValueFromString(text))) {
+        VB_DEBUG("ignoring unreadable capabilities cache '%s': %s", path, vbGetLastErrorMessage());
+        vbResetLastError();
+        return NULL;
+    }
+
+    if (vbJSONValueObjectGetNumberUlong(doc, "format", &format) < 0 ||
+        format != VB_QEMU_CAPS_CACHE_FORMAT ||
+        g_strcmp0(vbJSONValueObjectGetString(doc, "binary"), binary) != 0 ||
+        g_strcmp0(vbJSONValueObjectGetString(doc, "queries"), digest) != 0 ||
+        vbJSONValueObjectGetNumberUlong(doc, "size", &size) < 0 ||
+        size != (unsigned long long) sb->st_size ||
+        vbJSONValueObjectGetNumberLong(doc, "mtime", &mtime) < 0 || mtime != sb->st_mtim.tv_sec ||
+        vbJSONValueObjectGetNumberLong(doc, "mtime-nsec", &mtimeNsec) < 0 ||
+        mtimeNsec != sb->st_mtim.tv_nsec ||
+        vbJSONValueObjectGetNumberUlong(doc, "version", &version) < 0 || version > G_MAXUINT ||
+        !(flags = vbJSONValueObjectGetArray(doc, "flags"))) {
+        VB_DEBUG("capabilities cache '%s' is stale", path);
+        return NULL;
+    }
+
+    vbQemuCapsSetVersion(caps, version, vbJSONValueObjectGetString(doc, "package"));
+    for (i = 0; i < vbJSONValueArraySize(flags); i++) {
+        int flag =
+            vbQemuCapsFlagsTypeFromString(vbJSONValueGetString(vbJSONValueArrayGet(flags, i)));
+
+        /* unknown names come from a newer daemon's table; the digest makes
+         * that impossible today, but a name is never misread */
+        if (flag >= 0)
+            caps->flags[flag] = true;
+    }
+    return g_steal_pointer(&caps);
+}
+
+static int
+vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat *sb)
+{
+    g_autoptr(vbJSONValue) flags = vbJSONValueNewArray();
+    g_autoptr(vbJSONValue) doc = NULL;
+    g_autofree char *digest = vbQemuCapsQueriesDigest();
+    g_autofree char *text = NULL;
+    size_t i;
+
+    for (i = 0; i < VB_QEMU_CAPS_LAST; i++) {
+        if (caps->flags[i] &&
+            vbJSONValueArrayAppendString(flags, vbQemuCapsFlagsTypeToString(i)) < 0)
+            return -1;
+    }
+
+    if (vbJSONValueObjectAdd(
+            &doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary, "U:size",
+            (unsigned long long) sb->st_size, "I:mtime", (long long) sb->st_mtim.tv_sec,
+            "I:mtime-nsec", (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
+            caps->version, "S:package", caps->package, "a:flags", &flags, NULL) < 0 ||
+        !(text = vbJSONValueToString(doc, true)))
+        return -1;
+    return vbFileWriteAtomic(path, text, strlen(text), 0644);
+}
+
+static bool
+vbQemuCapsProbeKVM(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+vbQemuCaps *
+vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
+{
+    g_autoptr(vbQemuCaps) caps = NULL;
+    g_autofree char *path = vbQemuCapsCachePath(cacheDir, binary);
+    struct stat sb;
+
+    if (stat(binary, &sb) < 0) {
+        vbReportSystemError(errno, _("cannot access QEMU binary '%s'"), binary);
+        return NULL;
+    }
+
+    if (!(caps = vbQemuCapsCacheLoad(path, binary, &sb))) {
+        if (!(caps = vbQemuCapsProbe(binary)))
+            return NULL;
+        if (vbFileMakePath(cacheDir, 0755) < 0 || vbQemuCapsCacheSave(caps, path, &sb) < 0)
+            return NULL;
+    }
+
+    if (vbQemuCapsCheckVersion(caps) < 0)
+        return NULL;
+    caps->kvmUsable = vbQemuCapsProbeKVM();
+    return g_steal_pointer(&caps);
+}

@@ -1,0 +1,85 @@
+/*
+ * vbqemucaps.h: what a QEMU binary can do, probed once and cached
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * QEMU 7.2 or later is required.  Only features that change our behaviour
+ * are probed, each by a QAPI schema path (see vbqemuschema.h), never by
+ * version; results are stored by name, so a cache written by an older
+ * daemon never misreads a flag.  The cache is a JSON file per binary,
+ * valid while the binary's size and mtime and our table of paths are
+ * unchanged.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbenum.h"
+#include "vbqemuschema.h"
+
+typedef enum {
+    VB_QEMU_CAPS_BLOCK_COMMIT_TOP_NODE,
+    VB_QEMU_CAPS_BLOCK_COMMIT_BASE_NODE,
+    VB_QEMU_CAPS_BLOCK_COMMIT_BACKING_FILE,
+    VB_QEMU_CAPS_BLOCK_COMMIT_BACKING_MASK_PROTOCOL, /* 9.0 */
+    VB_QEMU_CAPS_JOB_COMPLETE,
+    VB_QEMU_CAPS_JOB_DISMISS,
+    VB_QEMU_CAPS_JOB_FINALIZE,
+    VB_QEMU_CAPS_BLOCKDEV_ADD,
+    VB_QEMU_CAPS_BLOCKDEV_REOPEN,
+    VB_QEMU_CAPS_BITMAP_PERSISTENT,
+    VB_QEMU_CAPS_BITMAP_MERGE,
+    VB_QEMU_CAPS_TRANSACTION_BITMAP_ADD,
+    VB_QEMU_CAPS_TRANSACTION_BITMAP_MERGE,
+    VB_QEMU_CAPS_TRANSACTION_BITMAP_REMOVE,
+    VB_QEMU_CAPS_TRANSACTION_BLOCKDEV_SNAPSHOT,
+    VB_QEMU_CAPS_QUERY_NAMED_BLOCK_NODES_FLAT,
+
+    VB_QEMU_CAPS_LAST
+} vbQemuCapsFlags;
+
+/* The names stored in the cache ("block-commit-top-node", ...) */
+VB_ENUM_DECL(vbQemuCapsFlags);
+
+/* The oldest QEMU we drive: major * 1000000 + minor * 1000 + micro */
+#define VB_QEMU_MIN_VERSION 7002000
+
+typedef struct _vbQemuCaps vbQemuCaps;
+
+vbQemuCaps *vbQemuCapsNew(const char *binary);
+void vbQemuCapsFree(vbQemuCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuCaps, vbQemuCapsFree);
+
+/**
+ * vbQemuCapsNewForBinary:
+ * The capabilities of @binary: from the cache in @cacheDir (created if
+ * missing) when it is still valid, else probed by running @binary and
+ * cached.  Also checks that /dev/kvm is usable (never cached).  Returns
+ * NULL with an error; a QEMU older than 7.2 is CONFIG_UNSUPPORTED.
+ */
+vbQemuCaps *vbQemuCapsNewForBinary(const char *binary, const char *cacheDir);
+
+/* Runs @binary without a guest and asks it: no cache involved. */
+vbQemuCaps *vbQemuCapsProbe(const char *binary);
+
+/* Sets the flags from a QAPI schema (used by the probe, and by tests with
+ * a recorded schema). */
+void vbQemuCapsInitFromSchema(vbQemuCaps *caps, const vbQemuSchema *schema);
+
+void vbQemuCapsSetVersion(vbQemuCaps *caps, unsigned int version, const char *package);
+void vbQemuCapsSet(vbQemuCaps *caps, vbQemuCapsFlags flag);
+bool vbQemuCapsGet(const vbQemuCaps *caps, vbQemuCapsFlags flag);
+
+/* 0 when @flag is present, else -1 with OPERATION_UNSUPPORTED naming @what
+ * (a feature as the user would call it) and the binary. */
+int vbQemuCapsCheck(const vbQemuCaps *caps, vbQemuCapsFlags flag, const char *what);
+
+/* CONFIG_UNSUPPORTED unless the version is at least VB_QEMU_MIN_VERSION */
+int vbQemuCapsCheckVersion(const vbQemuCaps *caps);
+
+const char *vbQemuCapsGetBinary(const vbQemuCaps *caps);
+unsigned int vbQemuCapsGetVersion(const vbQemuCaps *caps);
+const char *vbQemuCapsGetPackage(const vbQemuCaps *caps);
+bool vbQemuCapsGetKVMUsable(const vbQemuCaps *caps);

@@ -1,0 +1,732 @@
+/*
+ * vbremoteprotocol.c: the subset of libvirt's remote_protocol.x we speak
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Numbers, names, field order and limits come from remote_protocol.x of
+ * libvirt (checked against its master branch); the code is ours.
+ */
+
+#include "vbinternal.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "vberror.h"
+#include "vbremoteprotocol.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_RPC
+
+typedef enum {
+    VB_REMOTE_FIELD_INT,          /* int */
+    VB_REMOTE_FIELD_UINT,         /* unsigned int */
+    VB_REMOTE_FIELD_UHYPER,       /* uint64_t */
+    VB_REMOTE_FIELD_UCHAR,        /* uint8_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_USHORT,       /* uint16_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_STRING,       /* remote_nonnull_string: char * */
+    VB_REMOTE_FIELD_OPT_STRING,   /* remote_string: char *, NULL if absent */
+    VB_REMOTE_FIELD_UUID,         /* remote_uuid: unsigned char[16] */
+    VB_REMOTE_FIELD_DOMAIN,       /* remote_nonnull_domain: vbRemoteDomain */
+    VB_REMOTE_FIELD_OPT_DOMAIN,   /* remote_domain: vbRemoteDomain * */
+    VB_REMOTE_FIELD_SNAPSHOT,     /* remote_nonnull_domain_snapshot */
+    VB_REMOTE_FIELD_INT_ARRAY,    /* int x<max>: int *, count */
+    VB_REMOTE_FIELD_STRING_ARRAY, /* remote_nonnull_string x<max>: char **, count */
+    VB_REMOTE_FIELD_DOMAIN_ARRAY, /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
+} vbRemoteFieldKind;
+
+typedef struct _vbRemoteField vbRemoteField;
+struct _vbRemoteField {
+    vbRemoteFieldKind kind;
+    size_t offset;
+    size_t countOffset; /* arrays: where the size_t count lives */
+    size_t max;         /* strings: bytes; arrays: elements */
+};
+
+struct _vbRemoteType {
+    const char *name;
+    size_t size;
+    const vbRemoteField *fields;
+    size_t nfields;
+};
+
+/* Smallest encoding of one remote_nonnull_domain: empty name, uuid, id */
+#define VB_REMOTE_DOMAIN_MIN_SIZE (4 + VB_UUID_BUFLEN + 4)
+
+#define F_INT(st, f) \
+    { \
+        VB_REMOTE_FIELD_INT, offsetof(st, f), 0, 0 \
+    }
+#define F_UINT(st, f) \
+    { \
+        VB_REMOTE_FIELD_UINT, offsetof(st, f), 0, 0 \
+    }
+#define F_UHYPER(st, f) \
+    { \
+        VB_REMOTE_FIELD_UHYPER, offsetof(st, f), 0, 0 \
+    }
+#define F_UCHAR(st, f) \
+    { \
+        VB_REMOTE_FIELD_UCHAR, offsetof(st, f), 0, 0 \
+    }
+#define F_USHORT(st, f) \
+    { \
+        VB_REMOTE_FIELD_USHORT, offsetof(st, f), 0, 0 \
+    }
+#define F_STRING(st, f) \
+    { \
+        VB_REMOTE_FIELD_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
+    }
+#define F_OPT_STRING(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
+    }
+#define F_UUID(st, f) \
+    { \
+        VB_REMOTE_FIELD_UUID, offsetof(st, f), 0, 0 \
+    }
+#define F_DOMAIN(st, f) \
+    { \
+        VB_REMOTE_FIELD_DOMAIN, offsetof(st, f), 0, 0 \
+    }
+#define F_OPT_DOMAIN(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_DOMAIN, offsetof(st, f), 0, 0 \
+    }
+#define F_SNAPSHOT(st, f) \
+    { \
+        VB_REMOTE_FIELD_SNAPSHOT, offsetof(st, f), 0, 0 \
+    }
+#define F_ARRAY(kind, st, f, n, max) \
+    { \
+        kind, offsetof(st, f), offsetof(st, n), max \
+    }
+
+#define VB_REMOTE_TYPE(var, st, ...) \
+    static const vbRemoteField var##Fields[] = {__VA_ARGS__}; \
+    static const vbRemoteType var = {#st, sizeof(st), var##Fields, G_N_ELEMENTS(var##Fields)}
+
+VB_REMOTE_TYPE(vbRemoteDomainArgsType, vbRemoteDomainArgs, F_DOMAIN(vbRemoteDomainArgs, dom));
+VB_REMOTE_TYPE(vbRemoteDomainFlagsArgsType, vbRemoteDomainFlagsArgs,
+               F_DOMAIN(vbRemoteDomainFlagsArgs, dom), F_UINT(vbRemoteDomainFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainRetType, vbRemoteDomainRet, F_DOMAIN(vbRemoteDomainRet, dom));
+VB_REMOTE_TYPE(vbRemoteNumRetType, vbRemoteNumRet, F_INT(vbRemoteNumRet, num));
+VB_REMOTE_TYPE(vbRemoteStringRetType, vbRemoteStringRet, F_STRING(vbRemoteStringRet, str));
+/* DEFINE_XML has no flags on the wire: a type of its own */
+VB_REMOTE_TYPE(vbRemoteXMLArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml));
+VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml),
+               F_UINT(vbRemoteXMLFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
+
+VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
+               F_OPT_STRING(vbRemoteConnectOpenArgs, name), F_UINT(vbRemoteConnectOpenArgs, flags));
+VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureArgsType, vbRemoteConnectSupportsFeatureArgs,
+               F_INT(vbRemoteConnectSupportsFeatureArgs, feature));
+VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureRetType, vbRemoteConnectSupportsFeatureRet,
+               F_INT(vbRemoteConnectSupportsFeatureRet, supported));
+VB_REMOTE_TYPE(vbRemoteAuthListRetType, vbRemoteAuthListRet,
+               F_ARRAY(VB_REMOTE_FIELD_INT_ARRAY, vbRemoteAuthListRet, types, ntypes,
+                       VB_REMOTE_AUTH_TYPE_LIST_MAX));
+
+VB_REMOTE_TYPE(vbRemoteConnectListAllDomainsArgsType, vbRemoteConnectListAllDomainsArgs,
+               F_INT(vbRemoteConnectListAllDomainsArgs, needResults),
+               F_UINT(vbRemoteConnectListAllDomainsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteConnectListAllDomainsRetType, vbRemoteConnectListAllDomainsRet,
+               F_ARRAY(VB_REMOTE_FIELD_DOMAIN_ARRAY, vbRemoteConnectListAllDomainsRet, domains,
+                       ndomains, VB_REMOTE_DOMAIN_LIST_MAX),
+               F_UINT(vbRemoteConnectListAllDomainsRet, ret));
+VB_REMOTE_TYPE(vbRemoteConnectListDomainsArgsType, vbRemoteConnectListDomainsArgs,
+               F_INT(vbRemoteConnectListDomainsArgs, maxids));
+VB_REMOTE_TYPE(vbRemoteConnectListDomainsRetType, vbRemoteConnectListDomainsRet,
+               F_ARRAY(VB_REMOTE_FIELD_INT_ARRAY, vbRemoteConnectListDomainsRet, ids, nids,
+                       VB_REMOTE_DOMAIN_LIST_MAX));
+VB_REMOTE_TYPE(vbRemoteConnectListDefinedDomainsArgsType, vbRemoteConnectListDefinedDomainsArgs,
+               F_INT(vbRemoteConnectListDefinedDomainsArgs, maxnames));
+VB_REMOTE_TYPE(vbRemoteConnectListDefinedDomainsRetType, vbRemoteConnectListDefinedDomainsRet,
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteConnectListDefinedDomainsRet, names,
+                       nnames, VB_REMOTE_DOMAIN_LIST_MAX));
+
+VB_REMOTE_TYPE(vbRemoteDomainLookupByIDArgsType, vbRemoteDomainLookupByIDArgs,
+               F_INT(vbRemoteDomainLookupByIDArgs, id));
+VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArgs,
+               F_STRING(vbRemoteDomainLookupByNameArgs, name));
+VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
+               F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
+
+VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
+               F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
+               F_UHYPER(vbRemoteDomainGetInfoRet, memory),
+               F_USHORT(vbRemoteDomainGetInfoRet, nrVirtCpu),
+               F_UHYPER(vbRemoteDomainGetInfoRet, cpuTime));
+VB_REMOTE_TYPE(vbRemoteDomainGetStateRetType, vbRemoteDomainGetStateRet,
+               F_INT(vbRemoteDomainGetStateRet, state), F_INT(vbRemoteDomainGetStateRet, reason));
+VB_REMOTE_TYPE(vbRemoteDomainGetMessagesRetType, vbRemoteDomainGetMessagesRet,
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteDomainGetMessagesRet, msgs, nmsgs,
+                       VB_REMOTE_DOMAIN_MESSAGES_MAX));
+
+VB_REMOTE_TYPE(vbRemoteDomainBlockCommitArgsType, vbRemoteDomainBlockCommitArgs,
+               F_DOMAIN(vbRemoteDomainBlockCommitArgs, dom),
+               F_STRING(vbRemoteDomainBlockCommitArgs, disk),
+               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, base),
+               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, top),
+               F_UHYPER(vbRemoteDomainBlockCommitArgs, bandwidth),
+               F_UINT(vbRemoteDomainBlockCommitArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainBlockPathArgsType, vbRemoteDomainBlockPathArgs,
+               F_DOMAIN(vbRemoteDomainBlockPathArgs, dom),
+               F_STRING(vbRemoteDomainBlockPathArgs, path),
+               F_UINT(vbRemoteDomainBlockPathArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockJobInfoRetType, vbRemoteDomainGetBlockJobInfoRet,
+               F_INT(vbRemoteDomainGetBlockJobInfoRet, found),
+               F_INT(vbRemoteDomainGetBlockJobInfoRet, type),
+               F_UHYPER(vbRemoteDomainGetBlockJobInfoRet, bandwidth),
+               F_UHYPER(vbRemoteDomainGetBlockJobInfoRet, cur),
+               F_UHYPER(vbRemoteDomainGetBlockJobInfoRet, end));
+VB_REMOTE_TYPE(vbRemoteDomainBlockBandwidthArgsType, vbRemoteDomainBlockBandwidthArgs,
+               F_DOMAIN(vbRemoteDomainBlockBandwidthArgs, dom),
+               F_STRING(vbRemoteDomainBlockBandwidthArgs, path),
+               F_UHYPER(vbRemoteDomainBlockBandwidthArgs, bandwidth),
+               F_UINT(vbRemoteDomainBlockBandwidthArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainBlockRebaseArgsType, vbRemoteDomainBlockRebaseArgs,
+               F_DOMAIN(vbRemoteDomainBlockRebaseArgs, dom),
+               F_STRING(vbRemoteDomainBlockRebaseArgs, path),
+               F_OPT_STRING(vbRemoteDomainBlockRebaseArgs, base),
+               F_UHYPER(vbRemoteDomainBlockRebaseArgs, bandwidth),
+               F_UINT(vbRemoteDomainBlockRebaseArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLArgsType, vbRemoteDomainSnapshotCreateXMLArgs,
+               F_DOMAIN(vbRemoteDomainSnapshotCreateXMLArgs, dom),
+               F_STRING(vbRemoteDomainSnapshotCreateXMLArgs, xmlDesc),
+               F_UINT(vbRemoteDomainSnapshotCreateXMLArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLRetType, vbRemoteDomainSnapshotCreateXMLRet,
+               F_SNAPSHOT(vbRemoteDomainSnapshotCreateXMLRet, snap));
+
+VB_REMOTE_TYPE(vbRemoteCallbackRegisterArgsType, vbRemoteConnectDomainEventCallbackRegisterAnyArgs,
+               F_INT(vbRemoteConnectDomainEventCallbackRegisterAnyArgs, eventID),
+               F_OPT_DOMAIN(vbRemoteConnectDomainEventCallbackRegisterAnyArgs, dom));
+VB_REMOTE_TYPE(vbRemoteCallbackRegisterRetType, vbRemoteConnectDomainEventCallbackRegisterAnyRet,
+               F_INT(vbRemoteConnectDomainEventCallbackRegisterAnyRet, callbackID));
+VB_REMOTE_TYPE(vbRemoteCallbackDeregisterArgsType,
+               vbRemoteConnectDomainEventCallbackDeregisterAnyArgs,
+               F_INT(vbRemoteConnectDomainEventCallbackDeregisterAnyArgs, callbackID));
+VB_REMOTE_TYPE(vbRemoteEventRegisterArgsType, vbRemoteConnectDomainEventRegisterAnyArgs,
+               F_INT(vbRemoteConnectDomainEventRegisterAnyArgs, eventID));
+
+VB_REMOTE_TYPE(vbRemoteEventLifecycleMsgType, vbRemoteDomainEventLifecycleMsg,
+               F_DOMAIN(vbRemoteDomainEventLifecycleMsg, dom),
+               F_INT(vbRemoteDomainEventLifecycleMsg, event),
+               F_INT(vbRemoteDomainEventLifecycleMsg, detail));
+VB_REMOTE_TYPE(vbRemoteEventCallbackLifecycleMsgType, vbRemoteDomainEventCallbackLifecycleMsg,
+               F_INT(vbRemoteDomainEventCallbackLifecycleMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackLifecycleMsg, dom),
+               F_INT(vbRemoteDomainEventCallbackLifecycleMsg, event),
+               F_INT(vbRemoteDomainEventCallbackLifecycleMsg, detail));
+VB_REMOTE_TYPE(vbRemoteEventBlockJobMsgType, vbRemoteDomainEventBlockJobMsg,
+               F_DOMAIN(vbRemoteDomainEventBlockJobMsg, dom),
+               F_STRING(vbRemoteDomainEventBlockJobMsg, path),
+               F_INT(vbRemoteDomainEventBlockJobMsg, type),
+               F_INT(vbRemoteDomainEventBlockJobMsg, status));
+VB_REMOTE_TYPE(vbRemoteEventCallbackBlockJobMsgType, vbRemoteDomainEventCallbackBlockJobMsg,
+               F_INT(vbRemoteDomainEventCallbackBlockJobMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackBlockJobMsg, dom),
+               F_STRING(vbRemoteDomainEventCallbackBlockJobMsg, path),
+               F_INT(vbRemoteDomainEventCallbackBlockJobMsg, type),
+               F_INT(vbRemoteDomainEventCallbackBlockJobMsg, status));
+VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
+               F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
+               F_STRING(vbRemoteDomainEventBlockJob2Msg, dst),
+               F_INT(vbRemoteDomainEventBlockJob2Msg, type),
+               F_INT(vbRemoteDomainEventBlockJob2Msg, status));
+VB_REMOTE_TYPE(vbRemoteEventConnectionClosedMsgType, vbRemoteConnectEventConnectionClosedMsg,
+               F_INT(vbRemoteConnectEventConnectionClosedMsg, reason));
+
+#define MODIFY VB_REMOTE_PROC_MODIFY
+#define BEFORE_OPEN VB_REMOTE_PROC_BEFORE_OPEN
+#define EVENT VB_REMOTE_PROC_EVENT
+#define CALLBACK (VB_REMOTE_PROC_EVENT | VB_REMOTE_PROC_CALLBACK)
+
+#define P(num, api, args, ret, flags) \
+    { \
+        VB_REMOTE_PROC_##num, #num, api, args, ret, flags \
+    }
+
+/* Sorted by number: looked up with bsearch; rpcpackettest checks order. */
+static const vbRemoteProc vbRemoteProcs[] = {
+    P(CONNECT_OPEN, "virConnectOpen", &vbRemoteConnectOpenArgsType, NULL, BEFORE_OPEN),
+    P(CONNECT_CLOSE, "virConnectClose", NULL, NULL, 0),
+    P(CONNECT_GET_TYPE, "virConnectGetType", NULL, &vbRemoteStringRetType, 0),
+    P(CONNECT_GET_VERSION, "virConnectGetVersion", NULL, &vbRemoteVersionRetType, 0),
+    P(DOMAIN_CREATE, "virDomainCreate", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_CREATE_XML, "virDomainCreateXML", &vbRemoteXMLFlagsArgsType, &vbRemoteDomainRetType,
+      MODIFY),
+    P(DOMAIN_DEFINE_XML, "virDomainDefineXML", &vbRemoteXMLArgsType, &vbRemoteDomainRetType,
+      MODIFY),
+    P(DOMAIN_DESTROY, "virDomainDestroy", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteStringRetType, 0),
+    P(DOMAIN_GET_AUTOSTART, "virDomainGetAutostart", &vbRemoteDomainArgsType, &vbRemoteNumRetType,
+      0),
+    P(DOMAIN_GET_INFO, "virDomainGetInfo", &vbRemoteDomainArgsType, &vbRemoteDomainGetInfoRetType,
+      0),
+    P(DOMAIN_GET_OS_TYPE, "virDomainGetOSType", &vbRemoteDomainArgsType, &vbRemoteStringRetType, 0),
+    P(CONNECT_LIST_DEFINED_DOMAINS, "virConnectListDefinedDomains",
+      &vbRemoteConnectListDefinedDomainsArgsType, &vbRemoteConnectListDefinedDomainsRetType, 0),
+    P(DOMAIN_LOOKUP_BY_ID, "virDomainLookupByID", &vbRemoteDomainLookupByIDArgsType,
+      &vbRemoteDomainRetType, 0),
+    P(DOMAIN_LOOKUP_BY_NAME, "virDomainLookupByName", &vbRemoteDomainLookupByNameArgsType,
+      &vbRemoteDomainRetType, 0),
+    P(DOMAIN_LOOKUP_BY_UUID, "virDomainLookupByUUID", &vbRemoteDomainLookupByUUIDArgsType,
+      &vbRemoteDomainRetType, 0),
+    P(CONNECT_NUM_OF_DEFINED_DOMAINS, "virConnectNumOfDefinedDomains", NULL, &vbRemoteNumRetType,
+      0),
+    P(DOMAIN_RESUME, "virDomainResume", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_SHUTDOWN, "virDomainShutdown", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_SUSPEND, "virDomainSuspend", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_UNDEFINE, "virDomainUndefine", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(CONNECT_LIST_DOMAINS, "virConnectListDomains", &vbRemoteConnectListDomainsArgsType,
+      &vbRemoteConnectListDomainsRetType, 0),
+    P(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", NULL, &vbRemoteNumRetType, 0),
+    P(CONNECT_GET_HOSTNAME, "virConnectGetHostname", NULL, &vbRemoteStringRetType, 0),
+    P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
+      &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
+    P(AUTH_LIST, "virConnectAuthList", NULL, &vbRemoteAuthListRetType, BEFORE_OPEN),
+    P(DOMAIN_EVENT_LIFECYCLE, "virConnectDomainEventCallback", &vbRemoteEventLifecycleMsgType, NULL,
+      EVENT),
+    P(CONNECT_GET_URI, "virConnectGetURI", NULL, &vbRemoteStringRetType, 0),
+    P(CONNECT_IS_SECURE, "virConnectIsSecure", NULL, &vbRemoteNumRetType, 0),
+    P(DOMAIN_IS_ACTIVE, "virDomainIsActive", &vbRemoteDomainArgsType, &vbRemoteNumRetType, 0),
+    P(DOMAIN_IS_PERSISTENT, "virDomainIsPersistent", &vbRemoteDomainArgsType, &vbRemoteNumRetType,
+      0),
+    P(CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion", NULL, &vbRemoteVersionRetType, 0),
+    P(CONNECT_DOMAIN_EVENT_REGISTER_ANY, "virConnectDomainEventRegisterAny",
+      &vbRemoteEventRegisterArgsType, NULL, 0),
+    P(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, "virConnectDomainEventDeregisterAny",
+      &vbRemoteEventRegisterArgsType, NULL, 0),
+    P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteNumRetType, 0),
+    P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
+      &vbRemoteDomainSnapshotCreateXMLArgsType, &vbRemoteDomainSnapshotCreateXMLRetType, MODIFY),
+    P(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainRetType, MODIFY),
+    P(DOMAIN_GET_STATE, "virDomainGetState", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainGetStateRetType, 0),
+    P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
+      MODIFY),
+    P(DOMAIN_GET_BLOCK_JOB_INFO, "virDomainGetBlockJobInfo", &vbRemoteDomainBlockPathArgsType,
+      &vbRemoteDomainGetBlockJobInfoRetType, 0),
+    P(DOMAIN_BLOCK_JOB_SET_SPEED, "virDomainBlockJobSetSpeed",
+      &vbRemoteDomainBlockBandwidthArgsType, NULL, MODIFY),
+    P(DOMAIN_BLOCK_PULL, "virDomainBlockPull", &vbRemoteDomainBlockBandwidthArgsType, NULL, MODIFY),
+    P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
+      &vbRemoteEventBlockJobMsgType, NULL, EVENT),
+    P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
+      MODIFY),
+    P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
+      &vbRemoteConnectListAllDomainsRetType, 0),
+    P(DOMAIN_BLOCK_COMMIT, "virDomainBlockCommit", &vbRemoteDomainBlockCommitArgsType, NULL,
+      MODIFY),
+    P(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, "virConnectDomainEventRegisterAny",
+      &vbRemoteCallbackRegisterArgsType, &vbRemoteCallbackRegisterRetType, 0),
+    P(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, "virConnectDomainEventDeregisterAny",
+      &vbRemoteCallbackDeregisterArgsType, NULL, 0),
+    P(DOMAIN_EVENT_CALLBACK_LIFECYCLE, "virConnectDomainEventCallback",
+      &vbRemoteEventCallbackLifecycleMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
+      &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
+      &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
+    P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
+      &vbRemoteDomainRetType, MODIFY),
+    P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
+    P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
+    P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
+      NULL, EVENT),
+    P(DOMAIN_GET_MESSAGES, "virDomainGetMessages", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainGetMessagesRetType, 0),
+};
+
+#undef P
+#undef MODIFY
+#undef BEFORE_OPEN
+#undef EVENT
+#undef CALLBACK
+
+static int
+vbRemoteProcCompare(const void *key, const void *elem)
+{
+    int proc = *(const int *) key;
+    const vbRemoteProc *p = elem;
+
+    return proc < p->proc ? -1 : proc > p->proc ? 1 : 0;
+}
+
+const vbRemoteProc *
+vbRemoteProcLookup(int proc)
+{
+    return bsearch(&proc, vbRemoteProcs, G_N_ELEMENTS(vbRemoteProcs), sizeof(vbRemoteProcs[0]),
+                   vbRemoteProcCompare);
+}
+
+const vbRemoteProc *
+vbRemoteProcTable(size_t *nprocs)
+{
+    *nprocs = G_N_ELEMENTS(vbRemoteProcs);
+    return vbRemoteProcs;
+}
+
+size_t
+vbRemoteTypeSize(const vbRemoteType *type)
+{
+    return type ? type->size : 0;
+}
+
+const char *
+vbRemoteTypeName(const vbRemoteType *type)
+{
+    return type ? type->name : "void";
+}
+
+void
+vbRemoteDomainClear(vbRemoteDomain *dom)
+{
+    g_clear_pointer(&dom->name, g_free);
+    memset(dom, 0, sizeof(*dom));
+}
+
+void
+vbRemoteDomainCopy(vbRemoteDomain *dst, const vbRemoteDomain *src)
+{
+    dst->name = g_strdup(src->name);
+    memcpy(dst->uuid, src->uuid, sizeof(dst->uuid));
+    dst->id = src->id;
+}
+
+static int
+vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
+{
+    int32_t id;
+
+    if (vbXdrDecodeString(dec, &dom->name, VB_REMOTE_STRING_MAX) < 0 ||
+        vbXdrDecodeFixedOpaque(dec, dom->uuid, sizeof(dom->uuid)) < 0 ||
+        vbXdrDecodeInt(dec, &id) < 0)
+        return -1;
+    dom->id = id;
+    return 0;
+}
+
+static int
+vbRemoteDomainEncode(GByteArray *buf, const vbRemoteDomain *dom)
+{
+    if (vbXdrEncodeString(buf, dom->name ? dom->name : "", VB_REMOTE_STRING_MAX) < 0)
+        return -1;
+    vbXdrEncodeFixedOpaque(buf, dom->uuid, sizeof(dom->uuid));
+    vbXdrEncodeInt(buf, dom->id);
+    return 0;
+}
+
+#define FIELD(obj, f, type) ((type *) ((char *) (obj) + (f)->offset))
+#define CFIELD(obj, f, type) ((const type *) ((const char *) (obj) + (f)->offset))
+#define COUNT(obj, f) ((size_t *) ((char *) (obj) + (f)->countOffset))
+#define CCOUNT(obj, f) (*(const size_t *) ((const char *) (obj) + (f)->countOffset))
+
+static int
+vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
+{
+    bool present;
+    size_t n;
+    size_t i;
+
+    switch (f->kind) {
+    case VB_REMOTE_FIELD_INT:
+        return vbXdrDecodeInt(dec, FIELD(obj, f, int32_t));
+    case VB_REMOTE_FIELD_UINT:
+        return vbXdrDecodeUInt(dec, FIELD(obj, f, uint32_t));
+    case VB_REMOTE_FIELD_UHYPER:
+        return vbXdrDecodeUHyper(dec, FIELD(obj, f, uint64_t));
+    case VB_REMOTE_FIELD_UCHAR:
+        return vbXdrDecodeUChar(dec, FIELD(obj, f, uint8_t));
+    case VB_REMOTE_FIELD_USHORT:
+        return vbXdrDecodeUShort(dec, FIELD(obj, f, uint16_t));
+    case VB_REMOTE_FIELD_STRING:
+        return vbXdrDecodeString(dec, FIELD(obj, f, char *), f->max);
+    case VB_REMOTE_FIELD_OPT_STRING:
+        if (vbXdrDecodeOptional(dec, &present) < 0)
+            return -1;
+        if (!present)
+            return 0;
+        return vbXdrDecodeString(dec, FIELD(obj, f, char *), f->max);
+    case VB_REMOTE_FIELD_UUID:
+        return vbXdrDecodeFixedOpaque(dec, FIELD(obj, f, unsigned char), VB_UUID_BUFLEN);
+    case VB_REMOTE_FIELD_DOMAIN:
+        return vbRemoteDomainDecode(dec, FIELD(obj, f, vbRemoteDomain));
+    case VB_REMOTE_FIELD_OPT_DOMAIN:
+        if (vbXdrDecodeOptional(dec, &present) < 0)
+            return -1;
+        if (!present)
+            return 0;
+        *FIELD(obj, f, vbRemoteDomain *) = g_new0(vbRemoteDomain, 1);
+        return vbRemoteDomainDecode(dec, *FIELD(obj, f, vbRemoteDomain *));
+    case VB_REMOTE_FIELD_SNAPSHOT: {
+        vbRemoteDomainSnapshot *snap = FIELD(obj, f, vbRemoteDomainSnapshot);
+
+        if (vbXdrDecodeString(dec, &snap->name, VB_REMOTE_STRING_MAX) < 0)
+            return -1;
+        return vbRemoteDomainDecode(dec, &snap->dom);
+    }
+    case VB_REMOTE_FIELD_INT_ARRAY: {
+        int **arr = FIELD(obj, f, int *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 4) < 0)
+            return -1;
+        *arr = g_new0(int, n);
+        for (i = 0; i < n; i++) {
+            int32_t v;
+
+            if (vbXdrDecodeInt(dec, &v) < 0)
+                return -1;
+            (*arr)[i] = v;
+            *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_STRING_ARRAY: {
+        char ***arr = FIELD(obj, f, char **);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 4) < 0)
+            return -1;
+        /* NULL-terminated as well, so it can be used as a GStrv */
+        *arr = g_new0(char *, n + 1);
+        for (i = 0; i < n; i++) {
+            if (vbXdrDecodeString(dec, &(*arr)[i], VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+            *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
+        vbRemoteDomain **arr = FIELD(obj, f, vbRemoteDomain *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, VB_REMOTE_DOMAIN_MIN_SIZE) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteDomain, n);
+        for (i = 0; i < n; i++) {
+            /* counted before decoding so a half-decoded name is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbRemoteDomainDecode(dec, &(*arr)[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    }
+    g_return_val_if_reached(-1);
+}
+
+static int
+vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
+{
+    size_t n;
+    size_t i;
+
+    switch (f->kind) {
+    case VB_REMOTE_FIELD_INT:
+        vbXdrEncodeInt(buf, *CFIELD(obj, f, int32_t));
+        return 0;
+    case VB_REMOTE_FIELD_UINT:
+        vbXdrEncodeUInt(buf, *CFIELD(obj, f, uint32_t));
+        return 0;
+    case VB_REMOTE_FIELD_UHYPER:
+        vbXdrEncodeUHyper(buf, *CFIELD(obj, f, uint64_t));
+        return 0;
+    case VB_REMOTE_FIELD_UCHAR:
+        vbXdrEncodeUChar(buf, *CFIELD(obj, f, uint8_t));
+        return 0;
+    case VB_REMOTE_FIELD_USHORT:
+        vbXdrEncodeUShort(buf, *CFIELD(obj, f, uint16_t));
+        return 0;
+    case VB_REMOTE_FIELD_STRING: {
+        const char *str = *CFIELD(obj, f, char *);
+
+        if (!str) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("a string the protocol requires is missing from the reply"));
+            return -1;
+        }
+        return vbXdrEncodeString(buf, str, f->max);
+    }
+    case VB_REMOTE_FIELD_OPT_STRING: {
+        const char *str = *CFIELD(obj, f, char *);
+
+        vbXdrEncodeOptional(buf, str != NULL);
+        return str ? vbXdrEncodeString(buf, str, f->max) : 0;
+    }
+    case VB_REMOTE_FIELD_UUID:
+        vbXdrEncodeFixedOpaque(buf, CFIELD(obj, f, unsigned char), VB_UUID_BUFLEN);
+        return 0;
+    case VB_REMOTE_FIELD_DOMAIN:
+        return vbRemoteDomainEncode(buf, CFIELD(obj, f, vbRemoteDomain));
+    case VB_REMOTE_FIELD_OPT_DOMAIN: {
+        const vbRemoteDomain *dom = *CFIELD(obj, f, vbRemoteDomain *);
+
+        vbXdrEncodeOptional(buf, dom != NULL);
+        return dom ? vbRemoteDomainEncode(buf, dom) : 0;
+    }
+    case VB_REMOTE_FIELD_SNAPSHOT: {
+        const vbRemoteDomainSnapshot *snap = CFIELD(obj, f, vbRemoteDomainSnapshot);
+
+        if (vbXdrEncodeString(buf, snap->name ? snap->name : "", VB_REMOTE_STRING_MAX) < 0)
+            return -1;
+        return vbRemoteDomainEncode(buf, &snap->dom);
+    }
+    case VB_REMOTE_FIELD_INT_ARRAY: {
+        const int *arr = *CFIELD(obj, f, int *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++)
+            vbXdrEncodeInt(buf, arr[i]);
+        return 0;
+    }
+    case VB_REMOTE_FIELD_STRING_ARRAY: {
+        char *const *arr = *(char **const *) ((const char *) obj + f->offset);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i] ? arr[i] : "", VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
+        const vbRemoteDomain *arr = *CFIELD(obj, f, vbRemoteDomain *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbRemoteDomainEncode(buf, &arr[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    }
+    g_return_val_if_reached(-1);
+}
+
+static void
+vbRemoteFieldClear(const vbRemoteField *f, void *obj)
+{
+    size_t i;
+
+    switch (f->kind) {
+    case VB_REMOTE_FIELD_INT:
+    case VB_REMOTE_FIELD_UINT:
+    case VB_REMOTE_FIELD_UHYPER:
+    case VB_REMOTE_FIELD_UCHAR:
+    case VB_REMOTE_FIELD_USHORT:
+    case VB_REMOTE_FIELD_UUID:
+        return;
+    case VB_REMOTE_FIELD_STRING:
+    case VB_REMOTE_FIELD_OPT_STRING:
+        g_clear_pointer(FIELD(obj, f, char *), g_free);
+        return;
+    case VB_REMOTE_FIELD_DOMAIN:
+        vbRemoteDomainClear(FIELD(obj, f, vbRemoteDomain));
+        return;
+    case VB_REMOTE_FIELD_OPT_DOMAIN: {
+        vbRemoteDomain **dom = FIELD(obj, f, vbRemoteDomain *);
+
+        if (*dom)
+            vbRemoteDomainClear(*dom);
+        g_clear_pointer(dom, g_free);
+        return;
+    }
+    case VB_REMOTE_FIELD_SNAPSHOT: {
+        vbRemoteDomainSnapshot *snap = FIELD(obj, f, vbRemoteDomainSnapshot);
+
+        g_clear_pointer(&snap->name, g_free);
+        vbRemoteDomainClear(&snap->dom);
+        return;
+    }
+    case VB_REMOTE_FIELD_INT_ARRAY:
+        g_clear_pointer(FIELD(obj, f, int *), g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    case VB_REMOTE_FIELD_STRING_ARRAY: {
+        char ***arr = FIELD(obj, f, char **);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++)
+            g_free((*arr)[i]);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
+        vbRemoteDomain **arr = FIELD(obj, f, vbRemoteDomain *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++)
+            vbRemoteDomainClear(&(*arr)[i]);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    }
+}
+
+int
+vbRemotePayloadDecode(const vbRemoteType *type, const uint8_t *data, size_t len, void *obj)
+{
+    vbXdrDecoder dec;
+    size_t i;
+
+    vbXdrDecoderInit(&dec, data, len);
+    if (type) {
+        for (i = 0; i < type->nfields; i++) {
+            if (vbRemoteFieldDecode(&type->fields[i], &dec, obj) < 0)
+                return -1;
+        }
+    }
+    return vbXdrDecoderFinish(&dec);
+}
+
+int
+vbRemotePayloadEncode(const vbRemoteType *type, const void *obj, GByteArray *buf)
+{
+    size_t i;
+
+    if (!type)
+        return 0;
+    for (i = 0; i < type->nfields; i++) {
+        if (vbRemoteFieldEncode(&type->fields[i], obj, buf) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void
+vbRemotePayloadClear(const vbRemoteType *type, void *obj)
+{
+    size_t i;
+
+    if (!type || !obj)
+        return;
+    for (i = 0; i < type->nfields; i++)
+        vbRemoteFieldClear(&type->fields[i], obj);
+    memset(obj, 0, type->size);
+}
+
+void *
+vbRemotePayloadNew(const vbRemoteType *type)
+{
+    return type ? g_malloc0(type->size) : NULL;
+}
+
+void
+vbRemotePayloadFree(const vbRemoteType *type, void *obj)
+{
+    vbRemotePayloadClear(type, obj);
+    g_free(obj);
+}

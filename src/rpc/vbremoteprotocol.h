@@ -1,0 +1,441 @@
+/*
+ * vbremoteprotocol.h: the subset of libvirt's remote_protocol.x we speak
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each payload is a C struct described field by field in a vbRemoteType,
+ * in the order of remote_protocol.x; one generic codec walks the
+ * description.  Procedure numbers and shapes are libvirt's ABI and never
+ * change.  Field names follow the .x file in camelCase.  Arrays carry
+ * their element count in a size_t beside them.  Nested structs of the .x
+ * file (remote_domain_event_*_msg inside a callback message) are
+ * flattened: XDR lays them out the same.
+ *
+ * Strings are owned char * (NULL for an absent remote_string); optional
+ * domains are owned pointers.  Free a decoded payload with
+ * vbRemotePayloadFree (or vbRemotePayloadClear for one on the stack).
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vbinternal.h"
+#include "vbxdr.h"
+
+#define VB_REMOTE_STRING_MAX 4194304
+#define VB_REMOTE_DOMAIN_LIST_MAX 16384
+#define VB_REMOTE_AUTH_TYPE_LIST_MAX 20
+#define VB_REMOTE_DOMAIN_MESSAGES_MAX 2048
+
+/* remote_auth_type */
+typedef enum {
+    VB_REMOTE_AUTH_NONE = 0,
+    VB_REMOTE_AUTH_SASL = 1,
+    VB_REMOTE_AUTH_POLKIT = 2,
+} vbRemoteAuthType;
+
+/* remote_procedure: the numbers we know */
+typedef enum {
+    VB_REMOTE_PROC_CONNECT_OPEN = 1,
+    VB_REMOTE_PROC_CONNECT_CLOSE = 2,
+    VB_REMOTE_PROC_CONNECT_GET_TYPE = 3,
+    VB_REMOTE_PROC_CONNECT_GET_VERSION = 4,
+    VB_REMOTE_PROC_DOMAIN_CREATE = 9,
+    VB_REMOTE_PROC_DOMAIN_CREATE_XML = 10,
+    VB_REMOTE_PROC_DOMAIN_DEFINE_XML = 11,
+    VB_REMOTE_PROC_DOMAIN_DESTROY = 12,
+    VB_REMOTE_PROC_DOMAIN_GET_XML_DESC = 14,
+    VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART = 15,
+    VB_REMOTE_PROC_DOMAIN_GET_INFO = 16,
+    VB_REMOTE_PROC_DOMAIN_GET_OS_TYPE = 19,
+    VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS = 21,
+    VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_ID = 22,
+    VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME = 23,
+    VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID = 24,
+    VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS = 25,
+    VB_REMOTE_PROC_DOMAIN_RESUME = 28,
+    VB_REMOTE_PROC_DOMAIN_SHUTDOWN = 33,
+    VB_REMOTE_PROC_DOMAIN_SUSPEND = 34,
+    VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
+    VB_REMOTE_PROC_CONNECT_LIST_DOMAINS = 37,
+    VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS = 51,
+    VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
+    VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
+    VB_REMOTE_PROC_AUTH_LIST = 66,
+    VB_REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE = 107,
+    VB_REMOTE_PROC_CONNECT_GET_URI = 110,
+    VB_REMOTE_PROC_CONNECT_IS_SECURE = 149,
+    VB_REMOTE_PROC_DOMAIN_IS_ACTIVE = 150,
+    VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT = 151,
+    VB_REMOTE_PROC_CONNECT_GET_LIB_VERSION = 157,
+    VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
+    VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
+    VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
+    VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
+    VB_REMOTE_PROC_DOMAIN_GET_STATE = 212,
+    VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
+    VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
+    VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT = 237,
+    VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO = 238,
+    VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED = 239,
+    VB_REMOTE_PROC_DOMAIN_BLOCK_PULL = 240,
+    VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB = 241,
+    VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
+    VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
+    VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
+    VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT = 290,
+    VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
+    VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
+    VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
+    VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
+    VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
+    VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
+    VB_REMOTE_PROC_DOMAIN_GET_MESSAGES = 426,
+} vbRemoteProcNumber;
+
+/* remote_nonnull_domain */
+typedef struct _vbRemoteDomain vbRemoteDomain;
+struct _vbRemoteDomain {
+    char *name;
+    unsigned char uuid[VB_UUID_BUFLEN];
+    int id; /* -1 when inactive */
+};
+
+/* remote_nonnull_domain_snapshot */
+typedef struct _vbRemoteDomainSnapshot vbRemoteDomainSnapshot;
+struct _vbRemoteDomainSnapshot {
+    char *name;
+    vbRemoteDomain dom;
+};
+
+/* Shapes shared by several procedures; each procedure's name is an alias
+ * below so a handler reads as the procedure it serves. */
+typedef struct {
+    vbRemoteDomain dom;
+} vbRemoteDomainArgs;
+
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int flags;
+} vbRemoteDomainFlagsArgs;
+
+typedef struct {
+    vbRemoteDomain dom;
+} vbRemoteDomainRet;
+
+typedef struct {
+    int num;
+} vbRemoteNumRet;
+
+typedef struct {
+    char *str;
+} vbRemoteStringRet;
+
+typedef struct {
+    char *xml;
+    unsigned int flags;
+} vbRemoteXMLFlagsArgs;
+
+/* 1 CONNECT_OPEN */
+typedef struct {
+    char *name; /* NULL: not given */
+    unsigned int flags;
+} vbRemoteConnectOpenArgs;
+
+/* 3 CONNECT_GET_TYPE, 59 CONNECT_GET_HOSTNAME, 110 CONNECT_GET_URI,
+ * 14 DOMAIN_GET_XML_DESC, 19 DOMAIN_GET_OS_TYPE */
+typedef vbRemoteStringRet vbRemoteConnectGetTypeRet;
+typedef vbRemoteStringRet vbRemoteConnectGetHostnameRet;
+typedef vbRemoteStringRet vbRemoteConnectGetURIRet;
+typedef vbRemoteStringRet vbRemoteDomainGetXMLDescRet;
+typedef vbRemoteStringRet vbRemoteDomainGetOSTypeRet;
+
+/* 4 CONNECT_GET_VERSION, 157 CONNECT_GET_LIB_VERSION */
+typedef struct {
+    uint64_t version;
+} vbRemoteVersionRet;
+typedef vbRemoteVersionRet vbRemoteConnectGetVersionRet;
+typedef vbRemoteVersionRet vbRemoteConnectGetLibVersionRet;
+
+/* 60 CONNECT_SUPPORTS_FEATURE */
+typedef struct {
+    int feature;
+} vbRemoteConnectSupportsFeatureArgs;
+typedef struct {
+    int supported;
+} vbRemoteConnectSupportsFeatureRet;
+
+/* 66 AUTH_LIST */
+typedef struct {
+    int *types; /* vbRemoteAuthType */
+    size_t ntypes;
+} vbRemoteAuthListRet;
+
+/* 149 CONNECT_IS_SECURE, 150 DOMAIN_IS_ACTIVE, 151 DOMAIN_IS_PERSISTENT,
+ * 15 DOMAIN_GET_AUTOSTART, 183 DOMAIN_HAS_MANAGED_SAVE_IMAGE,
+ * 51 CONNECT_NUM_OF_DOMAINS, 25 CONNECT_NUM_OF_DEFINED_DOMAINS: one int */
+typedef vbRemoteNumRet vbRemoteConnectIsSecureRet;
+typedef vbRemoteNumRet vbRemoteDomainIsActiveRet;
+typedef vbRemoteNumRet vbRemoteDomainIsPersistentRet;
+typedef vbRemoteNumRet vbRemoteDomainGetAutostartRet;
+typedef vbRemoteNumRet vbRemoteDomainHasManagedSaveImageRet;
+typedef vbRemoteNumRet vbRemoteConnectNumOfDomainsRet;
+typedef vbRemoteNumRet vbRemoteConnectNumOfDefinedDomainsRet;
+
+/* 273 CONNECT_LIST_ALL_DOMAINS */
+typedef struct {
+    int needResults;
+    unsigned int flags;
+} vbRemoteConnectListAllDomainsArgs;
+typedef struct {
+    vbRemoteDomain *domains;
+    size_t ndomains;
+    unsigned int ret;
+} vbRemoteConnectListAllDomainsRet;
+
+/* 37 CONNECT_LIST_DOMAINS */
+typedef struct {
+    int maxids;
+} vbRemoteConnectListDomainsArgs;
+typedef struct {
+    int *ids;
+    size_t nids;
+} vbRemoteConnectListDomainsRet;
+
+/* 21 CONNECT_LIST_DEFINED_DOMAINS */
+typedef struct {
+    int maxnames;
+} vbRemoteConnectListDefinedDomainsArgs;
+typedef struct {
+    char **names;
+    size_t nnames;
+} vbRemoteConnectListDefinedDomainsRet;
+
+/* 22, 23, 24 DOMAIN_LOOKUP_BY_ID / _NAME / _UUID */
+typedef struct {
+    int id;
+} vbRemoteDomainLookupByIDArgs;
+typedef struct {
+    char *name;
+} vbRemoteDomainLookupByNameArgs;
+typedef struct {
+    unsigned char uuid[VB_UUID_BUFLEN];
+} vbRemoteDomainLookupByUUIDArgs;
+typedef vbRemoteDomainRet vbRemoteDomainLookupRet;
+
+/* 16 DOMAIN_GET_INFO */
+typedef vbRemoteDomainArgs vbRemoteDomainGetInfoArgs;
+typedef struct {
+    uint8_t state;      /* unsigned char: 4 bytes on the wire */
+    uint64_t maxMem;    /* KiB */
+    uint64_t memory;    /* KiB */
+    uint16_t nrVirtCpu; /* unsigned short: 4 bytes on the wire */
+    uint64_t cpuTime;   /* ns */
+} vbRemoteDomainGetInfoRet;
+
+/* 212 DOMAIN_GET_STATE */
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetStateArgs;
+typedef struct {
+    int state;
+    int reason;
+} vbRemoteDomainGetStateRet;
+
+/* 14 DOMAIN_GET_XML_DESC */
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetXMLDescArgs;
+
+/* 426 DOMAIN_GET_MESSAGES */
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetMessagesArgs;
+typedef struct {
+    char **msgs;
+    size_t nmsgs;
+} vbRemoteDomainGetMessagesRet;
+
+/* 11 DOMAIN_DEFINE_XML: args {xml} (flags unused, 0), ret dom;
+ * 350 DOMAIN_DEFINE_XML_FLAGS: {xml, flags}, ret dom;
+ * 10 DOMAIN_CREATE_XML: {xml_desc, flags}, ret dom */
+typedef vbRemoteXMLFlagsArgs vbRemoteDomainDefineXMLArgs;
+typedef vbRemoteXMLFlagsArgs vbRemoteDomainDefineXMLFlagsArgs;
+typedef vbRemoteXMLFlagsArgs vbRemoteDomainCreateXMLArgs;
+
+/* 9 CREATE, 12 DESTROY, 33 SHUTDOWN, 34 SUSPEND, 28 RESUME, 35 UNDEFINE:
+ * {dom}; 196 CREATE_WITH_FLAGS (ret dom), 234 DESTROY_FLAGS,
+ * 258 SHUTDOWN_FLAGS, 231 UNDEFINE_FLAGS, 183, 150/151, 15: {dom[, flags]} */
+
+/* 290 DOMAIN_BLOCK_COMMIT */
+typedef struct {
+    vbRemoteDomain dom;
+    char *disk;
+    char *base; /* NULL: not given */
+    char *top;  /* NULL: not given */
+    uint64_t bandwidth;
+    unsigned int flags;
+} vbRemoteDomainBlockCommitArgs;
+
+/* 237 DOMAIN_BLOCK_JOB_ABORT, 238 DOMAIN_GET_BLOCK_JOB_INFO */
+typedef struct {
+    vbRemoteDomain dom;
+    char *path;
+    unsigned int flags;
+} vbRemoteDomainBlockPathArgs;
+typedef vbRemoteDomainBlockPathArgs vbRemoteDomainBlockJobAbortArgs;
+typedef vbRemoteDomainBlockPathArgs vbRemoteDomainGetBlockJobInfoArgs;
+typedef struct {
+    int found;
+    int type;
+    uint64_t bandwidth;
+    uint64_t cur;
+    uint64_t end;
+} vbRemoteDomainGetBlockJobInfoRet;
+
+/* 239 DOMAIN_BLOCK_JOB_SET_SPEED, 240 DOMAIN_BLOCK_PULL */
+typedef struct {
+    vbRemoteDomain dom;
+    char *path;
+    uint64_t bandwidth;
+    unsigned int flags;
+} vbRemoteDomainBlockBandwidthArgs;
+typedef vbRemoteDomainBlockBandwidthArgs vbRemoteDomainBlockJobSetSpeedArgs;
+typedef vbRemoteDomainBlockBandwidthArgs vbRemoteDomainBlockPullArgs;
+
+/* 266 DOMAIN_BLOCK_REBASE */
+typedef struct {
+    vbRemoteDomain dom;
+    char *path;
+    char *base; /* NULL: not given */
+    uint64_t bandwidth;
+    unsigned int flags;
+} vbRemoteDomainBlockRebaseArgs;
+
+/* 185 DOMAIN_SNAPSHOT_CREATE_XML */
+typedef struct {
+    vbRemoteDomain dom;
+    char *xmlDesc;
+    unsigned int flags;
+} vbRemoteDomainSnapshotCreateXMLArgs;
+typedef struct {
+    vbRemoteDomainSnapshot snap;
+} vbRemoteDomainSnapshotCreateXMLRet;
+
+/* 316 CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY */
+typedef struct {
+    int eventID;
+    vbRemoteDomain *dom; /* NULL: all domains */
+} vbRemoteConnectDomainEventCallbackRegisterAnyArgs;
+typedef struct {
+    int callbackID;
+} vbRemoteConnectDomainEventCallbackRegisterAnyRet;
+
+/* 317 CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY */
+typedef struct {
+    int callbackID;
+} vbRemoteConnectDomainEventCallbackDeregisterAnyArgs;
+
+/* 167 / 168 CONNECT_DOMAIN_EVENT_(DE)REGISTER_ANY (legacy) */
+typedef struct {
+    int eventID;
+} vbRemoteConnectDomainEventRegisterAnyArgs;
+typedef vbRemoteConnectDomainEventRegisterAnyArgs vbRemoteConnectDomainEventDeregisterAnyArgs;
+
+/* Event messages.  The callback forms start with callbackID: the server
+ * relies on it to stamp each registration's id into an encoded event. */
+
+/* 107 DOMAIN_EVENT_LIFECYCLE (legacy) */
+typedef struct {
+    vbRemoteDomain dom;
+    int event;
+    int detail;
+} vbRemoteDomainEventLifecycleMsg;
+
+/* 318 DOMAIN_EVENT_CALLBACK_LIFECYCLE */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    int event;
+    int detail;
+} vbRemoteDomainEventCallbackLifecycleMsg;
+
+/* 241 DOMAIN_EVENT_BLOCK_JOB (legacy): path is the disk's source path */
+typedef struct {
+    vbRemoteDomain dom;
+    char *path;
+    int type;
+    int status;
+} vbRemoteDomainEventBlockJobMsg;
+
+/* 326 DOMAIN_EVENT_CALLBACK_BLOCK_JOB: path is the disk's source path */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *path;
+    int type;
+    int status;
+} vbRemoteDomainEventCallbackBlockJobMsg;
+
+/* 339 DOMAIN_EVENT_BLOCK_JOB_2: dst is the disk's target ("vda") */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *dst;
+    int type;
+    int status;
+} vbRemoteDomainEventBlockJob2Msg;
+
+/* 362 CONNECT_EVENT_CONNECTION_CLOSED */
+typedef struct {
+    int reason;
+} vbRemoteConnectEventConnectionClosedMsg;
+
+/* The description of one payload */
+typedef struct _vbRemoteType vbRemoteType;
+
+typedef enum {
+    VB_REMOTE_PROC_MODIFY = 1 << 0,      /* refused on read-only connections */
+    VB_REMOTE_PROC_BEFORE_OPEN = 1 << 1, /* allowed before CONNECT_OPEN */
+    VB_REMOTE_PROC_EVENT = 1 << 2,       /* a MESSAGE from the server, never a CALL */
+    VB_REMOTE_PROC_CALLBACK = 1 << 3,    /* event for 316 registrations: callbackID first */
+} vbRemoteProcFlags;
+
+typedef struct _vbRemoteProc vbRemoteProc;
+struct _vbRemoteProc {
+    int proc;
+    const char *name; /* remote_procedure name without REMOTE_PROC_ */
+    const char *api;  /* the public API, as libvirt names it in errors */
+    /* CALL payload (or an event's MESSAGE payload) and REPLY payload;
+     * NULL for void */
+    const vbRemoteType *args;
+    const vbRemoteType *ret;
+    unsigned int flags; /* vbRemoteProcFlags */
+};
+
+/* The table, sorted by number; NULL for a number we do not know. */
+const vbRemoteProc *vbRemoteProcLookup(int proc);
+const vbRemoteProc *vbRemoteProcTable(size_t *nprocs);
+
+/* Size of the C struct (0 for void) */
+size_t vbRemoteTypeSize(const vbRemoteType *type);
+const char *vbRemoteTypeName(const vbRemoteType *type);
+
+/*
+ * Decodes a whole payload of @len bytes into @obj (zeroed, of the type's
+ * size); refuses trailing bytes.  On failure @obj holds what was decoded
+ * so far: clear it.  A NULL @type (void) accepts only an empty payload.
+ */
+int vbRemotePayloadDecode(const vbRemoteType *type, const uint8_t *data, size_t len, void *obj);
+/* Appends @obj's encoding; -1 with an error if a field breaks its limit. */
+int vbRemotePayloadEncode(const vbRemoteType *type, const void *obj, GByteArray *buf);
+/* Frees what the fields own and zeroes @obj; NULL @obj does nothing. */
+void vbRemotePayloadClear(const vbRemoteType *type, void *obj);
+/* A zeroed struct of the type's size (NULL for void) */
+void *vbRemotePayloadNew(const vbRemoteType *type);
+void vbRemotePayloadFree(const vbRemoteType *type, void *obj);
+
+void vbRemoteDomainClear(vbRemoteDomain *dom);
+/* Deep copy of @src into @dst */
+void vbRemoteDomainCopy(vbRemoteDomain *dst, const vbRemoteDomain *src);

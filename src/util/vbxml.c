@@ -1,0 +1,401 @@
+/*
+ * vbxml.c: parsing untrusted XML safely, and small helpers to read it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlsave.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbfile.h"
+#include "vbxml.h"
+
+/* libvirt reports XML parsing problems in this domain (virxml.c). */
+#define VB_FROM_THIS_FILE VIR_FROM_XML
+
+/* What one parse collected; hung on the parser context's _private. */
+typedef struct {
+    int line;
+    char *message; /* first error libxml2 raised */
+    bool doctype;  /* a DOCTYPE was met, the parser was stopped */
+    int doctypeLine;
+} vbXMLParseState;
+
+static void
+vbXMLParseStructuredError(void *userData, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = userData;
+    vbXMLParseState *state = ctxt ? ctxt->_private : NULL;
+
+    if (!state || !err || state->message)
+        return;
+    /* Warnings (e.g. an unknown version) do not make the document bad. */
+    if (err->level < XML_ERR_ERROR)
+        return;
+    state->line = err->line;
+    state->message = g_strdup(err->message ? err->message : "unknown error");
+    g_strchomp(state->message);
+}
+
+/* SAX callback for <!DOCTYPE ...>: stops before a single declaration of
+ * the internal subset is read, so no entity is ever defined. */
+static void
+vbXMLParseInternalSubset(void *userData, const xmlChar *name G_GNUC_UNUSED,
+                         const xmlChar *externalID G_GNUC_UNUSED,
+                         const xmlChar *systemID G_GNUC_UNUSED)
+{
+    xmlParserCtxtPtr ctxt = userData;
+    vbXMLParseState *state = ctxt->_private;
+
+    state->doctype = true;
+    state->doctypeLine = xmlSAX2GetLineNumber(ctxt);
+    xmlStopParser(ctxt);
+}
+
+static void
+vbXMLParseEntityDecl(void *userData, const xmlChar *name G_GNUC_UNUSED, int type G_GNUC_UNUSED,
+                     const xmlChar *publicId G_GNUC_UNUSED, const xmlChar *systemId G_GNUC_UNUSED,
+                     xmlChar *content G_GNUC_UNUSED)
+{
+    /* Unreachable without a DOCTYPE; kept as a second lock. */
+    vbXMLParseInternalSubset(userData, NULL, NULL, NULL);
+}
+
+static int
+vbXMLParseOptions(void)
+{
+    /* Not XML_PARSE_NOENT (substitutes entities), XML_PARSE_DTDLOAD,
+     * XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE nor XML_PARSE_HUGE. */
+    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+
+#if LIBXML_VERSION >= 21300
+    options |= XML_PARSE_NO_XXE;
+#endif
+    return options;
+}
+
+static gsize vbXMLInitialized;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
+
+xmlDoc *
+vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+{
+    vbXMLParseState state = {0};
+    g_autofree char *message = NULL;
+    g_autoptr(xmlParserCtxt) ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    size_t len;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(url != NULL, NULL);
+
+    len = strnlen(xml, maxlen + 1);
+    if (len > maxlen || len > G_MAXINT) {
+        vbReportError(VIR_ERR_XML_ERROR, _("%s: document is larger than the limit of %zu bytes"),
+                      url, maxlen);
+        return NULL;
+    }
+
+    /* xmlInitParser is not safe to race in libxml2 < 2.11 */
+    if (g_once_init_enter(&vbXMLInitialized)) {
+        xmlInitParser();
+        g_once_init_leave(&vbXMLInitialized, 1);
+    }
+
+    if (!(ctxt = xmlNewParserCtxt()))
+        g_error("out of memory creating an XML parser context");
+
+    ctxt->_private = &state;
+    ctxt->sax->serror = vbXMLParseStructuredError;
+    ctxt->sax->internalSubset = vbXMLParseInternalSubset;
+    ctxt->sax->externalSubset = vbXMLParseInternalSubset;
+    ctxt->sax->entityDecl = vbXMLParseEntityDecl;
+
+    doc = xmlCtxtReadMemory(ctxt, xml, (int) len, url, NULL, vbXMLParseOptions());
+    message = g_steal_pointer(&state.message);
+
+    if (state.doctype) {
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("%s:%d: document type declarations (DOCTYPE, entities) are not allowed"),
+                      url, state.doctypeLine);
+        return NULL;
+    }
+    if (!doc || !ctxt->wellFormed || message) {
+        vbReportError(VIR_ERR_XML_ERROR, _("%s:%d: %s"), url, state.line,
+                      message ? message : _("document is not well-formed"));
+        return NULL;
+    }
+    if (!xmlDocGetRootElement(doc)) {
+        vbReportError(VIR_ERR_XML_ERROR, _("%s: document has no root element"), url);
+        return NULL;
+    }
+    return g_steal_pointer(&doc);
+}
+
+xmlDoc *
+vbXMLParseFile(const char *path, size_t maxlen)
+{
+    g_autofree char *content = NULL;
+
+    if (vbFileReadAll(path, maxlen, &content) < 0)
+        return NULL;
+    return vbXMLParseString(content, path, maxlen);
+}
+
+/* One parsed schema is kept: parsing domain.rng takes tens of
+ * milliseconds, and validation contexts made from it may run in parallel. */
+static GMutex vbXMLSchemaLock;
+static xmlRelaxNGPtr vbXMLSchema;
+static char *vbXMLSchemaPath;
+
+typedef struct {
+    GString *text;
+    unsigned int count;
+} vbXMLValidateState;
+
+static void
+vbXMLValidateStructuredError(void *userData, xmlErrorPtr err)
+{
+    vbXMLValidateState *state = userData;
+    g_autofree char *msg = NULL;
+
+    if (!err || !err->message)
+        return;
+    /* The first few say where it failed; libxml2 repeats itself after. */
+    if (state->count++ >= 3)
+        return;
+    msg = g_strchomp(g_strdup(err->message));
+    if (state->text->len)
+        g_string_append(state->text, "; ");
+    if (err->node && ((xmlNodePtr) err->node)->name)
+        g_string_append_printf(state->text, "element '%s' line %d: %s",
+                               (const char *) ((xmlNodePtr) err->node)->name, err->line, msg);
+    else
+        g_string_append(state->text, msg);
+}
+
+static xmlRelaxNGPtr
+vbXMLSchemaGet(const char *schemaPath)
+{
+    xmlRelaxNGParserCtxtPtr pctxt = NULL;
+    vbXMLValidateState state = {g_string_new(NULL), 0};
+    g_autoptr(GString) text = state.text;
+
+    if (vbXMLSchema && g_strcmp0(vbXMLSchemaPath, schemaPath) == 0)
+        return vbXMLSchema;
+
+    if (!g_file_test(schemaPath, G_FILE_TEST_IS_REGULAR)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("cannot validate against schema '%s': file not found (it is installed with libvirt)"),
+            schemaPath);
+        return NULL;
+    }
+
+    if (!(pctxt = xmlRelaxNGNewParserCtxt(schemaPath)))
+        g_error("out of memory creating a RelaxNG parser context");
+    xmlRelaxNGSetParserStructuredErrors(pctxt, vbXMLValidateStructuredError, &state);
+    g_clear_pointer(&vbXMLSchema, xmlRelaxNGFree);
+    g_clear_pointer(&vbXMLSchemaPath, g_free);
+    vbXMLSchema = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!vbXMLSchema) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot parse schema '%s': %s"), schemaPath,
+                      text->str);
+        return NULL;
+    }
+    vbXMLSchemaPath = g_strdup(schemaPath);
+    return vbXMLSchema;
+}
+
+int
+vbXMLValidateRelaxNG(xmlDoc *doc, const char *schemaPath)
+{
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&vbXMLSchemaLock);
+    vbXMLValidateState state = {g_string_new(NULL), 0};
+    g_autoptr(GString) text = state.text;
+    xmlRelaxNGValidCtxtPtr vctxt = NULL;
+    xmlRelaxNGPtr schema;
+    int rc;
+
+    if (!(schema = vbXMLSchemaGet(schemaPath)))
+        return -1;
+
+    if (!(vctxt = xmlRelaxNGNewValidCtxt(schema)))
+        g_error("out of memory creating a RelaxNG validation context");
+    xmlRelaxNGSetValidStructuredErrors(vctxt, vbXMLValidateStructuredError, &state);
+    rc = xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+
+    if (rc != 0) {
+        /* libvirt's prefix for VIR_ERR_XML_INVALID_SCHEMA, which vberror's
+         * table does not carry, hence the raw report. */
+        g_autofree char *detail =
+            g_strdup_printf(_("Unable to validate doc against %s: %s"), schemaPath,
+                            text->len ? text->str : _("unknown reason"));
+
+        vbReportRawError(VIR_ERR_XML_INVALID_SCHEMA,
+                         _("XML document failed to validate against schema: %s"), detail);
+        return -1;
+    }
+    return 0;
+}
+
+bool
+vbXMLNodeNameEqual(const xmlNode *node, const char *name)
+{
+    return node && node->type == XML_ELEMENT_NODE && strcmp((const char *) node->name, name) == 0;
+}
+
+xmlNode *
+vbXMLNextElement(const xmlNode *node)
+{
+    for (node = node->next; node; node = node->next) {
+        if (node->type == XML_ELEMENT_NODE)
+            return (xmlNode *) node;
+    }
+    return NULL;
+}
+
+xmlNode *
+vbXMLChildElement(const xmlNode *node, const char *name)
+{
+    xmlNode *cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (!name || strcmp((const char *) cur->name, name) == 0)
+            return cur;
+    }
+    return NULL;
+}
+
+size_t
+vbXMLCountChildren(const xmlNode *node, const char *name)
+{
+    xmlNode *cur;
+    size_t n = 0;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && (!name || vbXMLNodeNameEqual(cur, name)))
+            n++;
+    }
+    return n;
+}
+
+char *
+vbXMLPropString(const xmlNode *node, const char *name)
+{
+    xmlChar *val = xmlGetNoNsProp(node, (const xmlChar *) name);
+    char *ret;
+
+    if (!val)
+        return NULL;
+    ret = g_strdup((const char *) val);
+    xmlFree(val);
+    return ret;
+}
+
+char *
+vbXMLNodeContent(const xmlNode *node)
+{
+    xmlChar *val = xmlNodeGetContent(node);
+    char *ret = g_strdup(val ? (const char *) val : "");
+
+    xmlFree(val);
+    return ret;
+}
+
+void
+vbXMLReportInvalidProp(const xmlNode *node, const char *name, const char *value)
+{
+    g_autofree char *escaped = g_strescape(value ? value : "", NULL);
+
+    vbReportError(VIR_ERR_XML_ERROR, _("Invalid value for attribute '%s' in element '%s': '%s'"),
+                  name, (const char *) node->name, escaped);
+}
+
+static int
+vbXMLPropGet(const xmlNode *node, const char *name, bool required, char **value)
+{
+    if (!(*value = vbXMLPropString(node, name))) {
+        if (!required)
+            return 0;
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"), name,
+                      (const char *) node->name);
+        return -1;
+    }
+    return 1;
+}
+
+int
+vbXMLPropUInt(const xmlNode *node, const char *name, int base, bool required, unsigned int *result)
+{
+    g_autofree char *value = NULL;
+    guint64 num;
+    int rc;
+
+    if ((rc = vbXMLPropGet(node, name, required, &value)) <= 0)
+        return rc;
+
+    if (base == 0 && !g_str_has_prefix(value, "0x"))
+        base = 10;
+    else if (base == 0)
+        base = 16;
+    if (base == 16 && g_str_has_prefix(value, "0x")) {
+        if (!g_ascii_string_to_unsigned(value + 2, 16, 0, G_MAXUINT, &num, NULL))
+            goto invalid;
+    } else if (!g_ascii_string_to_unsigned(value, base, 0, G_MAXUINT, &num, NULL)) {
+        goto invalid;
+    }
+    *result = num;
+    return 1;
+
+invalid:
+    vbXMLReportInvalidProp(node, name, value);
+    return -1;
+}
+
+int
+vbXMLCheckIllegalChars(const char *what, const char *value, const char *extra)
+{
+    const unsigned char *c;
+
+    for (c = (const unsigned char *) value; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f || (extra && strchr(extra, *c))) {
+            vbReportError(VIR_ERR_XML_DETAIL, _("invalid char in %s: 0x%02x"), what, *c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+char *
+vbXMLNodeToString(const xmlNode *node)
+{
+    g_autoptr(xmlDoc) doc = xmlNewDoc((const xmlChar *) "1.0");
+    xmlBufferPtr buf = NULL;
+    xmlNodePtr copy;
+    char *ret;
+
+    if (!doc || !(buf = xmlBufferCreate()))
+        g_error("out of memory serializing XML");
+    /* A deep copy into a document of its own, with the namespaces it
+     * inherited declared on it, so the text stands alone. */
+    if (!(copy = xmlDocCopyNode((xmlNodePtr) node, doc, 1)))
+        g_error("out of memory serializing XML");
+    xmlDocSetRootElement(doc, copy);
+    xmlReconciliateNs(doc, copy);
+    xmlNodeDump(buf, doc, copy, 0, 0);
+    ret = g_strdup((const char *) xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return ret;
+}

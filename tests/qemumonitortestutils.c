@@ -1,0 +1,360 @@
+/*
+ * qemumonitortestutils.c: a scripted fake QMP server and an event thread
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "qemumonitortestutils.h"
+
+typedef enum {
+    TEST_QMP_STEP_WRITE,
+    TEST_QMP_STEP_COMMAND,
+    TEST_QMP_STEP_CLOSE,
+} testQMPStepType;
+
+typedef struct {
+    testQMPStepType type;
+    char *name;  /* COMMAND */
+    char *bytes; /* WRITE, or the reply of COMMAND */
+    bool bytewise;
+} testQMPStep;
+
+struct _vbTestQMP {
+    GPtrArray *steps;
+    int fds[2]; /* [0] server, [1] client until handed out */
+    GThread *thread;
+    GString *inbuf;
+    GPtrArray *commands; /* vbJSONValue * */
+    char *prevId;
+    char *failure; /* first deviation from the script */
+};
+
+static void
+testQMPStepFree(gpointer opaque)
+{
+    testQMPStep *step = opaque;
+
+    g_free(step->name);
+    g_free(step->bytes);
+    g_free(step);
+}
+
+static void
+testQMPCommandFree(gpointer opaque)
+{
+    vbJSONValueFree(opaque);
+}
+
+vbTestQMP *
+vbTestQMPNew(void)
+{
+    vbTestQMP *t = g_new0(vbTestQMP, 1);
+
+    t->steps = g_ptr_array_new_with_free_func(testQMPStepFree);
+    t->commands = g_ptr_array_new_with_free_func(testQMPCommandFree);
+    t->inbuf = g_string_new(NULL);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, t->fds) < 0)
+        g_error("socketpair: %s", g_strerror(errno));
+    return t;
+}
+
+void
+vbTestQMPFree(vbTestQMP *t)
+{
+    if (!t)
+        return;
+    if (t->thread)
+        vbTestQMPFinish(t);
+    if (t->fds[0] >= 0)
+        close(t->fds[0]);
+    if (t->fds[1] >= 0)
+        close(t->fds[1]);
+    g_ptr_array_unref(t->steps);
+    g_ptr_array_unref(t->commands);
+    g_string_free(t->inbuf, TRUE);
+    g_free(t->prevId);
+    g_free(t->failure);
+    g_free(t);
+}
+
+static void
+testQMPAddStep(vbTestQMP *t, testQMPStepType type, const char *name, const char *bytes,
+               bool bytewise)
+{
+    testQMPStep *step = g_new0(testQMPStep, 1);
+
+    step->type = type;
+    step->name = g_strdup(name);
+    step->bytes = g_strdup(bytes);
+    step->bytewise = bytewise;
+    g_ptr_array_add(t->steps, step);
+}
+
+void
+vbTestQMPAddWrite(vbTestQMP *t, const char *bytes, bool bytewise)
+{
+    testQMPAddStep(t, TEST_QMP_STEP_WRITE, NULL, bytes, bytewise);
+}
+
+void
+vbTestQMPAddGreeting(vbTestQMP *t)
+{
+    vbTestQMPAddWrite(t,
+                      "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, "
+                      "\"major\": 7}, \"package\": \"Debian 1:7.2+dfsg-7+deb12u16\"}, "
+                      "\"capabilities\": [\"oob\"]}}\r\n",
+                      false);
+    vbTestQMPAddCommand(t, "qmp_capabilities", "{\"return\": {}, \"id\": \"@ID@\"}\r\n", false);
+}
+
+void
+vbTestQMPAddCommand(vbTestQMP *t, const char *name, const char *reply, bool bytewise)
+{
+    testQMPAddStep(t, TEST_QMP_STEP_COMMAND, name, reply, bytewise);
+}
+
+void
+vbTestQMPAddClose(vbTestQMP *t)
+{
+    testQMPAddStep(t, TEST_QMP_STEP_CLOSE, NULL, NULL, false);
+}
+
+static void G_GNUC_PRINTF(2, 3) testQMPFail(vbTestQMP *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (t->failure)
+        return;
+    va_start(ap, fmt);
+    t->failure = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+static int
+testQMPWrite(vbTestQMP *t, const char *bytes, bool bytewise)
+{
+    size_t len = strlen(bytes);
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = send(t->fds[0], bytes + done, bytewise ? 1 : len - done, MSG_NOSIGNAL);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            testQMPFail(t, "cannot write to the client: %s", g_strerror(errno));
+            return -1;
+        }
+        done += n;
+    }
+    return 0;
+}
+
+/* One line from the client; NULL at EOF. */
+static char *
+testQMPReadLine(vbTestQMP *t)
+{
+    for (;;) {
+        char buf[4096];
+        char *nl = memchr(t->inbuf->str, '\n', t->inbuf->len);
+        ssize_t n;
+
+        if (nl) {
+            char *line = g_strndup(t->inbuf->str, nl - t->inbuf->str);
+
+            g_string_erase(t->inbuf, 0, nl - t->inbuf->str + 1);
+            return line;
+        }
+        n = read(t->fds[0], buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        g_string_append_len(t->inbuf, buf, n);
+    }
+}
+
+static int
+testQMPRunCommand(vbTestQMP *t, testQMPStep *step)
+{
+    g_autofree char *line = testQMPReadLine(t);
+    g_autoptr(vbJSONValue) cmd = NULL;
+    g_autoptr(vbJSONValue) id = NULL;
+    g_autofree char *reply = NULL;
+    const char *name;
+
+    if (!line) {
+        testQMPFail(t, "expected command '%s', got EOF", step->name);
+        return -1;
+    }
+    if (!(cmd = vbJSONValueFromString(line))) {
+        testQMPFail(t, "expected command '%s', got unparsable '%s'", step->name, line);
+        return -1;
+    }
+    name = vbJSONValueObjectGetString(cmd, "execute");
+    if (g_strcmp0(name, step->name) != 0) {
+        testQMPFail(t, "expected command '%s', got '%s'", step->name, line);
+        return -1;
+    }
+    if (!(id = vbJSONValueObjectStealValue(cmd, "id")) || !vbJSONValueGetString(id)) {
+        testQMPFail(t, "command '%s' came without a string id", step->name);
+        return -1;
+    }
+    g_ptr_array_add(t->commands, g_steal_pointer(&cmd));
+
+    if (step->bytes) {
+        g_autoptr(GString) r = g_string_new(step->bytes);
+
+        g_string_replace(r, "@PREVID@", t->prevId ? t->prevId : "none", 0);
+        g_string_replace(r, "@ID@", vbJSONValueGetString(id), 0);
+        reply = g_string_free(g_steal_pointer(&r), FALSE);
+    }
+    g_free(t->prevId);
+    t->prevId = g_strdup(vbJSONValueGetString(id));
+
+    if (reply && testQMPWrite(t, reply, step->bytewise) < 0)
+        return -1;
+    return 0;
+}
+
+static gpointer
+testQMPThread(gpointer opaque)
+{
+    vbTestQMP *t = opaque;
+    size_t i;
+
+    for (i = 0; i < t->steps->len; i++) {
+        testQMPStep *step = t->steps->pdata[i];
+        int rc = 0;
+
+        switch (step->type) {
+        case TEST_QMP_STEP_WRITE:
+            rc = testQMPWrite(t, step->bytes, step->bytewise);
+            break;
+        case TEST_QMP_STEP_COMMAND:
+            rc = testQMPRunCommand(t, step);
+            break;
+        case TEST_QMP_STEP_CLOSE:
+            close(t->fds[0]);
+            t->fds[0] = -1;
+            return NULL;
+        }
+        if (rc < 0)
+            return NULL;
+    }
+
+    /* The script is over: anything the client still sends is a deviation. */
+    for (;;) {
+        g_autofree char *line = testQMPReadLine(t);
+
+        if (!line)
+            break;
+        testQMPFail(t, "unexpected command after the script: '%s'", line);
+    }
+    return NULL;
+}
+
+int
+vbTestQMPStart(vbTestQMP *t)
+{
+    int fd = t->fds[1];
+
+    t->fds[1] = -1;
+    t->thread = g_thread_new("fake-qmp", testQMPThread, t);
+    return fd;
+}
+
+int
+vbTestQMPFinish(vbTestQMP *t)
+{
+    if (t->thread) {
+        g_thread_join(t->thread);
+        t->thread = NULL;
+    }
+    if (t->failure) {
+        fprintf(stderr, "fake QMP server: %s\n", t->failure);
+        return -1;
+    }
+    return 0;
+}
+
+size_t
+vbTestQMPCommandCount(vbTestQMP *t)
+{
+    return t->commands->len;
+}
+
+vbJSONValue *
+vbTestQMPGetCommand(vbTestQMP *t, size_t idx)
+{
+    if (idx >= t->commands->len)
+        return NULL;
+    return t->commands->pdata[idx];
+}
+
+struct _vbTestEventThread {
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+};
+
+static gpointer
+testEventThreadRun(gpointer opaque)
+{
+    vbTestEventThread *ev = opaque;
+
+    g_main_context_push_thread_default(ev->ctx);
+    g_main_loop_run(ev->loop);
+    g_main_context_pop_thread_default(ev->ctx);
+    return NULL;
+}
+
+vbTestEventThread *
+vbTestEventThreadNew(void)
+{
+    vbTestEventThread *ev = g_new0(vbTestEventThread, 1);
+
+    ev->ctx = g_main_context_new();
+    ev->loop = g_main_loop_new(ev->ctx, FALSE);
+    ev->thread = g_thread_new("event", testEventThreadRun, ev);
+    return ev;
+}
+
+GMainContext *
+vbTestEventThreadContext(vbTestEventThread *ev)
+{
+    return ev->ctx;
+}
+
+static gboolean
+testEventThreadQuit(gpointer opaque)
+{
+    g_main_loop_quit(opaque);
+    return G_SOURCE_REMOVE;
+}
+
+void
+vbTestEventThreadFree(vbTestEventThread *ev)
+{
+    g_autoptr(GSource) quit = NULL;
+
+    if (!ev)
+        return;
+    /* Quitting from inside the loop: a g_main_loop_quit() before the
+     * thread entered g_main_loop_run() would be lost. */
+    quit = g_idle_source_new();
+    g_source_set_callback(quit, testEventThreadQuit, ev->loop, NULL);
+    g_source_attach(quit, ev->ctx);
+    g_thread_join(ev->thread);
+    g_main_loop_unref(ev->loop);
+    g_main_context_unref(ev->ctx);
+    g_free(ev);
+}

@@ -1,0 +1,801 @@
+/*
+ * qmpcommandtest.c: each QMP wrapper's JSON, checked against QEMU's schema
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every case runs one wrapper against the fake QMP server and compares
+ *   qmpcommanddata/<case>.json   the command sent (pretty, without its id)
+ *   qmpcommanddata/<case>.out    what the wrapper made of the reply, or the
+ *                                error it reported
+ * with <case>.reply (a reply recorded from QEMU 7.2) as the server's
+ * answer where the case has one.  Every command sent is validated against
+ * the QAPI schema recorded from QEMU 7.2: the command, each key (through
+ * unions and alternates), the JSON types and the required members.
+ */
+
+#include "vbinternal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vberror.h"
+#include "vbfile.h"
+#include "vbmonitorblock.h"
+#include "vbmonitorjob.h"
+#include "vbmonitorsystem.h"
+#include "vbqemuschema.h"
+#include "qemumonitortestutils.h"
+#include "testutils.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+static vbQemuSchema *testSchema;
+/* > 0 while trying the alternatives of an alternate: their complaints are
+ * noise unless none matches */
+static unsigned int testSchemaQuiet;
+
+/* ------------------------------------------------------------------ */
+/* Schema validation */
+
+static int testSchemaValidate(vbJSONValue *value, vbJSONValue *type, GString *path);
+
+static int G_GNUC_PRINTF(2, 3) testSchemaFail(GString *path, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    if (testSchemaQuiet)
+        return -1;
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "schema: %s: %s\n", path->str, msg);
+    return -1;
+}
+
+static int
+testSchemaValidateBuiltin(vbJSONValue *value, vbJSONValue *type, GString *path)
+{
+    const char *jsonType = vbJSONValueObjectGetString(type, "json-type");
+    vbJSONType t = vbJSONValueGetType(value);
+
+    if (g_strcmp0(jsonType, "value") == 0)
+        return 0;
+    if ((g_strcmp0(jsonType, "string") == 0 && t == VB_JSON_TYPE_STRING) ||
+        (g_strcmp0(jsonType, "boolean") == 0 && t == VB_JSON_TYPE_BOOLEAN) ||
+        (g_strcmp0(jsonType, "null") == 0 && t == VB_JSON_TYPE_NULL) ||
+        (g_strcmp0(jsonType, "number") == 0 && t == VB_JSON_TYPE_NUMBER))
+        return 0;
+    if (g_strcmp0(jsonType, "int") == 0) {
+        long long n;
+
+        if (vbJSONValueGetNumberLong(value, &n) == 0)
+            return 0;
+    }
+    return testSchemaFail(path, "expected %s, got %s", jsonType, vbJSONTypeTypeToString(t));
+}
+
+static int
+testSchemaValidateObject(vbJSONValue *value, vbJSONValue *type, GString *path)
+{
+    g_autoptr(GPtrArray) members = g_ptr_array_new();
+    vbJSONValue *list = vbJSONValueObjectGetArray(type, "members");
+    const char *tag = vbJSONValueObjectGetString(type, "tag");
+    size_t i;
+    size_t j;
+
+    if (vbJSONValueGetType(value) != VB_JSON_TYPE_OBJECT)
+        return testSchemaFail(path, "expected an object");
+
+    for (i = 0; i < vbJSONValueArraySize(list); i++)
+        g_ptr_array_add(members, vbJSONValueArrayGet(list, i));
+    if (tag) {
+        const char *tagValue = vbJSONValueObjectGetString(value, tag);
+        vbJSONValue *variant = vbQemuSchemaObjectGetVariant(testSchema, type, tagValue);
+
+        if (!tagValue)
+            return testSchemaFail(path, "union tag '%s' missing", tag);
+        /* a union case without extra members has no variant */
+        list = vbJSONValueObjectGetArray(variant, "members");
+        for (i = 0; i < vbJSONValueArraySize(list); i++)
+            g_ptr_array_add(members, vbJSONValueArrayGet(list, i));
+    }
+
+    /* every key must be a member, with a value of the member's type */
+    for (i = 0; i < vbJSONValueObjectKeysNumber(value); i++) {
+        const char *key = vbJSONValueObjectGetKey(value, i);
+        vbJSONValue *member = NULL;
+        size_t len = path->len;
+        int rc;
+
+        for (j = 0; j < members->len && !member; j++) {
+            if (g_strcmp0(vbJSONValueObjectGetString(members->pdata[j], "name"), key) == 0)
+                member = members->pdata[j];
+        }
+        if (!member)
+            return testSchemaFail(path, "unknown key '%s'", key);
+        g_string_append_printf(path, "/%s", key);
+        rc = testSchemaValidate(
+            vbJSONValueObjectGetValue(value, i),
+            vbQemuSchemaGetEntry(testSchema, vbJSONValueObjectGetString(member, "type")), path);
+        g_string_truncate(path, len);
+        if (rc < 0)
+            return -1;
+    }
+
+    /* members without a default are required */
+    for (j = 0; j < members->len; j++) {
+        const char *name = vbJSONValueObjectGetString(members->pdata[j], "name");
+
+        if (!vbJSONValueObjectHasKey(members->pdata[j], "default") &&
+            !vbJSONValueObjectHasKey(value, name))
+            return testSchemaFail(path, "required key '%s' missing", name);
+    }
+    return 0;
+}
+
+static int
+testSchemaValidate(vbJSONValue *value, vbJSONValue *type, GString *path)
+{
+    const char *meta = vbJSONValueObjectGetString(type, "meta-type");
+    size_t i;
+
+    if (!type)
+        return testSchemaFail(path, "type not in schema");
+
+    if (g_strcmp0(meta, "builtin") == 0)
+        return testSchemaValidateBuiltin(value, type, path);
+
+    if (g_strcmp0(meta, "enum") == 0) {
+        vbJSONValue *values = vbJSONValueObjectGetArray(type, "values");
+        const char *str = vbJSONValueGetString(value);
+
+        for (i = 0; str && i < vbJSONValueArraySize(values); i++) {
+            if (g_strcmp0(vbJSONValueGetString(vbJSONValueArrayGet(values, i)), str) == 0)
+                return 0;
+        }
+        return testSchemaFail(path, "'%s' is no value of enum '%s'", str ? str : "(not a string)",
+                              vbJSONValueObjectGetString(type, "name"));
+    }
+
+    if (g_strcmp0(meta, "array") == 0) {
+        vbJSONValue *elem =
+            vbQemuSchemaGetEntry(testSchema, vbJSONValueObjectGetString(type, "element-type"));
+
+        if (vbJSONValueGetType(value) != VB_JSON_TYPE_ARRAY)
+            return testSchemaFail(path, "expected an array");
+        for (i = 0; i < vbJSONValueArraySize(value); i++) {
+            size_t len = path->len;
+            int rc;
+
+            g_string_append_printf(path, "[%zu]", i);
+            rc = testSchemaValidate(vbJSONValueArrayGet(value, i), elem, path);
+            g_string_truncate(path, len);
+            if (rc < 0)
+                return -1;
+        }
+        return 0;
+    }
+
+    if (g_strcmp0(meta, "alternate") == 0) {
+        vbJSONValue *alts = vbJSONValueObjectGetArray(type, "members");
+
+        /* valid when one alternative accepts it */
+        for (i = 0; i < vbJSONValueArraySize(alts); i++) {
+            vbJSONValue *alt = vbQemuSchemaGetEntry(
+                testSchema, vbJSONValueObjectGetString(vbJSONValueArrayGet(alts, i), "type"));
+            g_autoptr(GString) altPath = g_string_new(path->str);
+            int rc;
+
+            testSchemaQuiet++;
+            rc = testSchemaValidate(value, alt, altPath);
+            testSchemaQuiet--;
+            if (rc == 0)
+                return 0;
+        }
+        return testSchemaFail(path, "no alternative of '%s' matches",
+                              vbJSONValueObjectGetString(type, "name"));
+    }
+
+    if (g_strcmp0(meta, "object") == 0)
+        return testSchemaValidateObject(value, type, path);
+
+    return testSchemaFail(path, "unexpected meta-type '%s'", meta ? meta : "(none)");
+}
+
+static int
+testSchemaValidateCommand(vbJSONValue *cmd)
+{
+    const char *name = vbJSONValueObjectGetString(cmd, "execute");
+    vbJSONValue *entry = vbQemuSchemaGetEntry(testSchema, name);
+    vbJSONValue *args = vbJSONValueObjectGet(cmd, "arguments");
+    g_autoptr(vbJSONValue) empty = vbJSONValueNewObject();
+    g_autoptr(GString) path = g_string_new(name);
+
+    if (!entry || g_strcmp0(vbJSONValueObjectGetString(entry, "meta-type"), "command") != 0)
+        return testSchemaFail(path, "no such command in QEMU 7.2");
+    if (vbJSONValueObjectKeysNumber(cmd) != (args ? 2 : 1))
+        return testSchemaFail(path, "command has keys besides 'execute' and 'arguments'");
+    return testSchemaValidate(
+        args ? args : empty,
+        vbQemuSchemaGetEntry(testSchema, vbJSONValueObjectGetString(entry, "arg-type")), path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cases: each runs one wrapper and writes what it got into @out. */
+
+typedef struct {
+    const char *name;    /* golden files' base name */
+    const char *command; /* the command the server expects; NULL: none sent */
+    bool reply;          /* <name>.reply answers, else {"return": {}} */
+    int (*run)(vbMonitor *mon, GString *out);
+    bool fails; /* the wrapper must fail; its error goes to .out */
+} testCase;
+
+static int
+testBlockCommitActive(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockCommit(mon, "libvirt-1-format", "commit-vda-libvirt-1-format",
+                                "libvirt-1-format", "libvirt-3-format", NULL, 0, 1, false, -1);
+}
+
+static int
+testBlockCommitIntermediate(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockCommit(mon, "libvirt-1-format", "commit-vda-libvirt-2-format",
+                                "libvirt-2-format", "libvirt-3-format", "base.qcow2", 8388608, 1,
+                                false, -1);
+}
+
+static int
+testBlockCommitNoFinalize(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    /* snapshot deletion: QEMU waits in PENDING for job-finalize */
+    return vbMonitorBlockCommit(mon, "libvirt-1-format", "commit-vda-libvirt-2-format",
+                                "libvirt-2-format", "libvirt-3-format",
+                                "/var/lib/virtblockd/images/base.qcow2", 0, 0, false, -1);
+}
+
+static int
+testJobComplete(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorJobComplete(mon, "commit-vda-libvirt-1-format");
+}
+
+static int
+testJobCompleteNotReady(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorJobComplete(mon, "commit-vda");
+}
+
+static int
+testJobDismiss(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorJobDismiss(mon, "commit-vda-libvirt-1-format");
+}
+
+static int
+testJobFinalize(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorJobFinalize(mon, "commit-vda-libvirt-2-format");
+}
+
+static int
+testJobCancel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorJobCancel(mon, "commit-vda-libvirt-1-format");
+}
+
+static int
+testBlockJobCancel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockJobCancel(mon, "commit-vda-libvirt-1-format", false);
+}
+
+static int
+testBlockJobCancelForce(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockJobCancel(mon, "commit-vda-libvirt-1-format", true);
+}
+
+static int
+testBlockJobCancelNoJob(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockJobCancel(mon, "nojob", false);
+}
+
+static int
+testBlockJobSetSpeed(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockJobSetSpeed(mon, "commit-vda-libvirt-1-format", 1048576);
+}
+
+static int
+testBlockJobSetSpeedNegative(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockJobSetSpeed(mon, "commit-vda-libvirt-1-format", -1);
+}
+
+static int
+testQueryJobs(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GPtrArray) jobs = NULL;
+    size_t i;
+
+    if (vbMonitorQueryJobs(mon, &jobs) < 0)
+        return -1;
+    for (i = 0; i < jobs->len; i++) {
+        vbMonitorJobInfo *job = jobs->pdata[i];
+
+        g_string_append_printf(out, "id=%s type=%s status=%s progress=%llu/%llu error=%s\n",
+                               job->id, vbMonitorJobTypeTypeToString(job->type),
+                               vbMonitorJobStatusTypeToString(job->status), job->progressCurrent,
+                               job->progressTotal, job->error ? job->error : "-");
+    }
+    return 0;
+}
+
+static int
+testQueryBlockJobs(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GPtrArray) jobs = NULL;
+    size_t i;
+
+    if (vbMonitorQueryBlockJobs(mon, &jobs) < 0)
+        return -1;
+    for (i = 0; i < jobs->len; i++) {
+        vbMonitorBlockJobInfo *job = jobs->pdata[i];
+
+        g_string_append_printf(out,
+                               "device=%s type=%s len=%llu offset=%llu speed=%llu ready=%d "
+                               "busy=%d paused=%d status=%s error=%s\n",
+                               job->device, vbMonitorJobTypeTypeToString(job->type), job->len,
+                               job->offset, job->speed, job->ready, job->busy, job->paused,
+                               vbMonitorJobStatusTypeToString(job->status),
+                               job->error ? job->error : "-");
+    }
+    return 0;
+}
+
+static int
+testQueryNamedBlockNodes(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GPtrArray) nodes = NULL;
+    size_t i;
+    size_t j;
+
+    if (vbMonitorQueryNamedBlockNodes(mon, &nodes) < 0)
+        return -1;
+    for (i = 0; i < nodes->len; i++) {
+        vbMonitorBlockNodeInfo *node = nodes->pdata[i];
+
+        g_string_append_printf(out, "node=%s drv=%s ro=%d backing=%s\n  file=%s\n", node->nodeName,
+                               node->driver, node->readOnly,
+                               node->backingFile ? node->backingFile : "-", node->file);
+        for (j = 0; j < node->bitmaps->len; j++) {
+            vbMonitorBitmapInfo *bitmap = node->bitmaps->pdata[j];
+
+            g_string_append_printf(out,
+                                   "  bitmap=%s granularity=%llu recording=%d persistent=%d "
+                                   "inconsistent=%d busy=%d\n",
+                                   bitmap->name ? bitmap->name : "-", bitmap->granularity,
+                                   bitmap->recording, bitmap->persistent, bitmap->inconsistent,
+                                   bitmap->busy);
+        }
+    }
+    return 0;
+}
+
+static int
+testBlockdevAddFile(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:driver", "file", "s:filename",
+                             "/var/lib/virtblockd/images/overlay.qcow2", "s:node-name",
+                             "libvirt-4-storage", "b:auto-read-only", true, "s:discard", "unmap",
+                             NULL) < 0)
+        return -1;
+    return vbMonitorBlockdevAdd(mon, &props);
+}
+
+static int
+testBlockdevAddQcow2(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:node-name", "libvirt-4-format", "b:read-only", false,
+                             "s:driver", "qcow2", "s:file", "libvirt-4-storage", "n:backing",
+                             NULL) < 0)
+        return -1;
+    return vbMonitorBlockdevAdd(mon, &props);
+}
+
+static int
+testBlockdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevDel(mon, "libvirt-2-format");
+}
+
+static int
+testBlockdevReopen(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) node = NULL;
+    g_autoptr(vbJSONValue) options = vbJSONValueNewArray();
+
+    if (vbJSONValueObjectAdd(&node, "s:node-name", "libvirt-3-format", "b:read-only", false,
+                             "s:driver", "qcow2", "s:file", "libvirt-3-storage", "n:backing",
+                             NULL) < 0 ||
+        vbJSONValueArrayAppend(options, &node) < 0)
+        return -1;
+    return vbMonitorBlockdevReopen(mon, &options);
+}
+
+static int
+testTransactionBitmaps(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
+    g_autoptr(vbJSONValue) sources = vbJSONValueNewArray();
+
+    if (vbMonitorTransactionBitmapAdd(actions, "libvirt-3-format", "tmp-merge", false, true, 0) <
+            0 ||
+        vbMonitorBitmapMergeSourceAdd(sources, "libvirt-2-format", "b0") < 0 ||
+        vbMonitorBitmapMergeSourceAdd(sources, "libvirt-3-format", "b0") < 0 ||
+        vbMonitorTransactionBitmapMerge(actions, "libvirt-3-format", "tmp-merge", &sources) < 0 ||
+        vbMonitorTransactionBitmapEnable(actions, "libvirt-3-format", "tmp-merge") < 0 ||
+        vbMonitorTransactionBitmapDisable(actions, "libvirt-3-format", "b0") < 0 ||
+        vbMonitorTransactionBitmapClear(actions, "libvirt-3-format", "b0") < 0 ||
+        vbMonitorTransactionBitmapRemove(actions, "libvirt-2-format", "b0") < 0 ||
+        vbMonitorTransactionBitmapAdd(actions, "libvirt-3-format", "b1", true, false, 131072) < 0)
+        return -1;
+    return vbMonitorTransaction(mon, &actions);
+}
+
+static int
+testTransactionSnapshot(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
+
+    if (vbMonitorTransactionSnapshotBlockdev(actions, "libvirt-1-format", "libvirt-4-format") < 0)
+        return -1;
+    return vbMonitorTransaction(mon, &actions);
+}
+
+static int
+testBitmapAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBitmapAdd(mon, "libvirt-1-format", "backup-1", true, false, 0);
+}
+
+static int
+testBitmapRemove(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBitmapRemove(mon, "libvirt-1-format", "backup-1");
+}
+
+static int
+testBitmapMerge(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) sources = vbJSONValueNewArray();
+
+    if (vbMonitorBitmapMergeSourceAdd(sources, "libvirt-2-format", "backup-1") < 0)
+        return -1;
+    return vbMonitorBitmapMerge(mon, "libvirt-3-format", "backup-1", &sources);
+}
+
+static int
+testCont(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorCont(mon);
+}
+
+static int
+testStop(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorStop(mon);
+}
+
+static int
+testSystemPowerdown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSystemPowerdown(mon);
+}
+
+static int
+testQuit(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorQuit(mon);
+}
+
+static int
+testQueryStatus(vbMonitor *mon, GString *out)
+{
+    g_autofree char *status = NULL;
+    bool running = true;
+
+    if (vbMonitorQueryStatus(mon, &status, &running) < 0)
+        return -1;
+    g_string_append_printf(out, "status=%s running=%d\n", status, running);
+    return 0;
+}
+
+static int
+testQueryVersion(vbMonitor *mon, GString *out)
+{
+    g_autofree char *package = NULL;
+    unsigned int major;
+    unsigned int minor;
+    unsigned int micro;
+
+    if (vbMonitorQueryVersion(mon, &major, &minor, &micro, &package) < 0)
+        return -1;
+    g_string_append_printf(out, "version=%u.%u.%u package=%s\n", major, minor, micro, package);
+    return 0;
+}
+
+static int
+testHumanCommand(vbMonitor *mon, GString *out)
+{
+    g_autofree char *output = NULL;
+    g_autofree char *escaped = NULL;
+
+    if (vbMonitorHumanCommand(mon, "info version", &output) < 0)
+        return -1;
+    escaped = g_strescape(output, NULL);
+    g_string_append_printf(out, "output=%s\n", escaped);
+    return 0;
+}
+
+static int
+testNBDServerStart(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorNBDServerStart(mon, "/run/virtblockd/nbd.sock");
+}
+
+static int
+testNBDServerStop(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorNBDServerStop(mon);
+}
+
+static int
+testBlockExportAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockExportAdd(mon, "exp0", "libvirt-1-format", true);
+}
+
+static int
+testBlockExportDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockExportDel(mon, "exp0");
+}
+
+static int
+testRunCase(const void *opaque)
+{
+    const testCase *tc = opaque;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) sent = g_string_new(NULL);
+    g_autofree char *reply = NULL;
+    g_autofree char *jsonRel = NULL;
+    g_autofree char *outRel = NULL;
+    g_autofree char *jsonPath = NULL;
+    g_autofree char *outPath = NULL;
+    vbMonitor *mon;
+    size_t i;
+    int rc;
+    int ret = 0;
+
+    if (tc->reply) {
+        g_autofree char *rel = g_strdup_printf("qmpcommanddata/%s.reply", tc->name);
+        g_autofree char *path = vbTestSrcPath(rel);
+
+        if (vbFileReadAll(path, 1024 * 1024, &reply) < 0)
+            return -1;
+    } else {
+        reply = g_strdup("{\"return\": {}, \"id\": \"@ID@\"}\r\n");
+    }
+
+    vbTestQMPAddGreeting(qmp);
+    if (tc->command)
+        vbTestQMPAddCommand(qmp, tc->command, reply, false);
+    if (!(mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbTestEventThreadContext(ev), NULL, NULL)))
+        return -1;
+
+    vbResetLastError();
+    rc = tc->run(mon, out);
+    if (tc->fails) {
+        if (rc == 0) {
+            fprintf(stderr, "'%s' succeeded but must fail\n", tc->name);
+            ret = -1;
+        }
+        g_string_append_printf(out, "error %d: %s\n", vbGetLastErrorCode(),
+                               vbGetLastErrorMessage());
+    } else if (rc < 0) {
+        ret = -1;
+    }
+
+    vbMonitorClose(mon);
+    if (vbTestQMPFinish(qmp) < 0)
+        ret = -1;
+
+    /* the first command is qmp_capabilities */
+    for (i = 1; i < vbTestQMPCommandCount(qmp); i++) {
+        vbJSONValue *cmd = vbTestQMPGetCommand(qmp, i);
+        g_autofree char *str = vbJSONValueToString(cmd, true);
+
+        if (testSchemaValidateCommand(cmd) < 0)
+            ret = -1;
+        g_string_append(sent, str);
+    }
+
+    jsonRel = g_strdup_printf("qmpcommanddata/%s.json", tc->name);
+    outRel = g_strdup_printf("qmpcommanddata/%s.out", tc->name);
+    jsonPath = vbTestSrcPath(jsonRel);
+    outPath = vbTestSrcPath(outRel);
+    if (tc->command && vbTestCompareToFile(sent->str, jsonPath) < 0)
+        ret = -1;
+    if (!tc->command && sent->len > 0) {
+        fprintf(stderr, "'%s' sent a command but must not:\n%s", tc->name, sent->str);
+        ret = -1;
+    }
+    if (out->len > 0 && vbTestCompareToFile(out->str, outPath) < 0)
+        ret = -1;
+    return ret;
+}
+
+/* The capabilities probe relies on these paths; they must resolve in the
+ * 7.2 schema as expected (and the one added in 9.0 must not). */
+typedef struct {
+    const char *path;
+    bool present;
+} testSchemaPathData;
+
+static int
+testSchemaPath(const void *opaque)
+{
+    const testSchemaPathData *data = opaque;
+
+    if (vbQemuSchemaHasPath(testSchema, data->path) != data->present) {
+        fprintf(stderr, "path '%s' should be %s\n", data->path,
+                data->present ? "present" : "absent");
+        return -1;
+    }
+    return 0;
+}
+
+/* The validator itself must refuse what QEMU would refuse, or the cases
+ * above prove nothing. */
+static int
+testSchemaRejects(const void *opaque)
+{
+    g_autoptr(vbJSONValue) cmd = vbJSONValueFromString(opaque);
+    int rc;
+
+    if (!cmd)
+        return -1;
+    testSchemaQuiet++;
+    rc = testSchemaValidateCommand(cmd);
+    testSchemaQuiet--;
+    return rc < 0 ? 0 : -1;
+}
+
+static int
+testLoadSchema(void)
+{
+    g_autofree char *path = vbTestSrcPath("qemucapsdata/qemu-7.2.0-x86_64.schema.json");
+    g_autofree char *text = NULL;
+    g_autoptr(vbJSONValue) entries = NULL;
+
+    if (vbFileReadAll(path, 16 * 1024 * 1024, &text) < 0 ||
+        !(entries = vbJSONValueFromString(text)) || !(testSchema = vbQemuSchemaNew(&entries))) {
+        fprintf(stderr, "cannot load %s: %s\n", path, vbGetLastErrorMessage());
+        return -1;
+    }
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    int ret = 0;
+    size_t i;
+    static const testCase cases[] = {
+        {"block-commit-active", "block-commit", false, testBlockCommitActive, false},
+        {"block-commit-intermediate", "block-commit", false, testBlockCommitIntermediate, false},
+        {"block-commit-no-auto-finalize", "block-commit", false, testBlockCommitNoFinalize, false},
+        {"job-complete", "job-complete", false, testJobComplete, false},
+        {"job-complete-not-ready", "job-complete", true, testJobCompleteNotReady, true},
+        {"job-dismiss", "job-dismiss", false, testJobDismiss, false},
+        {"job-finalize", "job-finalize", false, testJobFinalize, false},
+        {"job-cancel", "job-cancel", false, testJobCancel, false},
+        {"block-job-cancel", "block-job-cancel", false, testBlockJobCancel, false},
+        {"block-job-cancel-force", "block-job-cancel", false, testBlockJobCancelForce, false},
+        {"block-job-cancel-no-job", "block-job-cancel", true, testBlockJobCancelNoJob, true},
+        {"block-job-set-speed", "block-job-set-speed", false, testBlockJobSetSpeed, false},
+        {"block-job-set-speed-negative", NULL, false, testBlockJobSetSpeedNegative, true},
+        {"query-jobs-running", "query-jobs", true, testQueryJobs, false},
+        {"query-jobs-cancelled", "query-jobs", true, testQueryJobs, false},
+        {"query-block-jobs", "query-block-jobs", true, testQueryBlockJobs, false},
+        {"query-block-jobs-missing-speed", "query-block-jobs", true, testQueryBlockJobs, true},
+        {"query-named-block-nodes", "query-named-block-nodes", true, testQueryNamedBlockNodes,
+         false},
+        {"blockdev-add-file", "blockdev-add", false, testBlockdevAddFile, false},
+        {"blockdev-add-qcow2", "blockdev-add", false, testBlockdevAddQcow2, false},
+        {"blockdev-del", "blockdev-del", false, testBlockdevDel, false},
+        {"blockdev-reopen", "blockdev-reopen", false, testBlockdevReopen, false},
+        {"transaction-bitmaps", "transaction", false, testTransactionBitmaps, false},
+        {"transaction-blockdev-snapshot", "transaction", false, testTransactionSnapshot, false},
+        {"block-dirty-bitmap-add", "block-dirty-bitmap-add", false, testBitmapAdd, false},
+        {"block-dirty-bitmap-remove", "block-dirty-bitmap-remove", false, testBitmapRemove, false},
+        {"block-dirty-bitmap-merge", "block-dirty-bitmap-merge", false, testBitmapMerge, false},
+        {"cont", "cont", false, testCont, false},
+        {"stop", "stop", false, testStop, false},
+        {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
+        {"quit", "quit", false, testQuit, false},
+        {"query-status", "query-status", true, testQueryStatus, false},
+        {"query-version", "query-version", true, testQueryVersion, false},
+        {"human-monitor-command", "human-monitor-command", true, testHumanCommand, false},
+        {"nbd-server-start", "nbd-server-start", false, testNBDServerStart, false},
+        {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},
+        {"block-export-add", "block-export-add", false, testBlockExportAdd, false},
+        {"block-export-del", "block-export-del", false, testBlockExportDel, false},
+    };
+    static const testSchemaPathData paths[] = {
+        {"block-commit/arg-type/top-node", true},
+        {"block-commit/arg-type/backing-file", true},
+        {"block-commit/arg-type/backing-mask-protocol", false},
+        {"transaction/arg-type/actions/+block-dirty-bitmap-merge", true},
+        {"transaction/arg-type/actions/+block-dirty-bitmap-merge/data/bitmaps", true},
+        {"transaction/arg-type/actions/+block-commit", false},
+        {"query-jobs/ret-type/status/concluded", true},
+        {"query-jobs/ret-type/status/finished", false},
+        {"query-named-block-nodes/arg-type/flat", true},
+        {"JOB_STATUS_CHANGE/arg-type/status/pending", true},
+        {"block-job-change", false},
+        {"block-commit/arg-type/top-node/extra", false},
+    };
+
+    static const char *rejected[] = {
+        "{\"execute\":\"block-commit\",\"arguments\":{\"device\":\"a\",\"backing-mask-protocol\":"
+        "true}}",
+        "{\"execute\":\"block-commit\",\"arguments\":{\"job-id\":\"a\"}}",
+        "{\"execute\":\"block-commit\",\"arguments\":{\"device\":\"a\",\"speed\":\"1\"}}",
+        "{\"execute\":\"block-job-change\",\"arguments\":{\"id\":\"a\"}}",
+        "{\"execute\":\"transaction\",\"arguments\":{\"actions\":[{\"type\":\"block-commit\","
+        "\"data\":{}}]}}",
+        "{\"execute\":\"transaction\",\"arguments\":{\"actions\":[{\"type\":"
+        "\"block-dirty-bitmap-add\",\"data\":{\"node\":\"a\",\"name\":\"b\",\"bogus\":1}}]}}",
+        "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"qcow2\",\"node-name\":\"a\","
+        "\"file\":\"b\",\"backing\":1}}",
+        "{\"execute\":\"query-jobs\",\"arguments\":{},\"id\":\"x\"}",
+    };
+
+    if (testLoadSchema() < 0)
+        return -1;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (vbTestRun(cases[i].name, testRunCase, &cases[i]) < 0)
+            ret = -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(paths); i++) {
+        g_autofree char *name = g_strdup_printf("schema path %s", paths[i].path);
+
+        if (vbTestRun(name, testSchemaPath, &paths[i]) < 0)
+            ret = -1;
+    }
+
+    for (i = 0; i < G_N_ELEMENTS(rejected); i++) {
+        g_autofree char *name = g_strdup_printf("schema rejects %s", rejected[i]);
+
+        if (vbTestRun(name, testSchemaRejects, rejected[i]) < 0)
+            ret = -1;
+    }
+
+    g_clear_pointer(&testSchema, vbQemuSchemaFree);
+    return ret;
+}
+
+VB_TEST_MAIN(mymain)
