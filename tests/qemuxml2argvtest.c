@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbjson.h"
 #include "vbqemublock.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
@@ -124,6 +125,8 @@ static int
 testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
 {
     g_autoptr(vbDomainDiskDef) disk = NULL;
+    g_autoptr(vbJSONValue) storageProps = NULL;
+    g_autoptr(vbJSONValue) formatProps = NULL;
     g_autofree char *storage = NULL;
     g_autofree char *format = NULL;
     unsigned int nextIndex = 7;
@@ -136,9 +139,11 @@ testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
     disk->src->path = g_strdup("/i/snap.qcow2");
     testStorageChainAssignIndexes(disk->src, &nextIndex);
 
-    if (!(storage = vbQemuBlockStorageProps(disk, disk->src)) ||
-        !(format = vbQemuBlockFormatProps(disk, disk->src,
-                                          VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)))
+    if (!(storageProps = vbQemuBlockStorageProps(disk, disk->src)) ||
+        !(formatProps = vbQemuBlockFormatProps(
+              disk, disk->src, VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)) ||
+        !(storage = vbJSONValueToString(storageProps, false)) ||
+        !(format = vbJSONValueToString(formatProps, false)))
         return -1;
     if (vbTestCompareStrings("{\"driver\":\"file\",\"filename\":\"/i/snap.qcow2\","
                              "\"node-name\":\"libvirt-7-storage\",\"auto-read-only\":true,"
@@ -157,7 +162,7 @@ static int
 testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
 {
     g_autoptr(vbDomainDiskDef) disk = NULL;
-    g_autofree char *format = NULL;
+    g_autoptr(vbJSONValue) format = NULL;
     unsigned int nextIndex = 1;
 
     disk = vbDomainDiskDefNew();

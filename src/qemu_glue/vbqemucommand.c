@@ -11,6 +11,7 @@
 #include "vbqemublock.h"
 #include "vbqemudomainaddress.h"
 #include "vberror.h"
+#include "vbjson.h"
 #include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -62,6 +63,18 @@ static void
 vbQemuCommandAddArgBuf(GPtrArray *argv, GString **buf)
 {
     g_ptr_array_add(argv, g_string_free(g_steal_pointer(buf), FALSE));
+}
+
+static int
+vbQemuCommandAddBlockdev(GPtrArray *argv, const vbJSONValue *props)
+{
+    char *str = vbJSONValueToString(props, false);
+
+    if (!str)
+        return -1;
+    vbQemuCommandAddArg(argv, "-blockdev");
+    g_ptr_array_add(argv, str);
+    return 0;
 }
 
 static int
@@ -309,16 +322,16 @@ vbQemuCommandBuildDiskBlockdevs(GPtrArray *argv, const vbDomainDiskDef *disk)
     for (i = chain->len; i > 0; i--) {
         const vbStorageSource *src = g_ptr_array_index(chain, i - 1);
         unsigned int flags = src == disk->src ? VB_QEMU_BLOCK_NODE_TOP : 0;
-        g_autofree char *storage = NULL;
-        g_autofree char *format = NULL;
+        g_autoptr(vbJSONValue) storage = NULL;
+        g_autoptr(vbJSONValue) format = NULL;
 
         if (!(storage = vbQemuBlockStorageProps(disk, src)) ||
             !(format = vbQemuBlockFormatProps(disk, src, flags)))
             return -1;
-        vbQemuCommandAddArg(argv, "-blockdev");
-        g_ptr_array_add(argv, g_steal_pointer(&storage));
-        vbQemuCommandAddArg(argv, "-blockdev");
-        g_ptr_array_add(argv, g_steal_pointer(&format));
+        /* JSON, not key=value: only JSON can say "backing": null */
+        if (vbQemuCommandAddBlockdev(argv, storage) < 0 ||
+            vbQemuCommandAddBlockdev(argv, format) < 0)
+            return -1;
     }
     return 0;
 }
