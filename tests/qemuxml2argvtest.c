@@ -30,6 +30,9 @@ typedef enum {
      * what validation refuses first (a definition reloaded from disk is
      * not validated again). */
     TEST_SKIP_VALIDATE = 1 << 1,
+    /* The input is a status document: its node names are used as they
+     * are, no fresh indexes. */
+    TEST_STATUS = 1 << 2,
 } testFlags;
 
 typedef struct {
@@ -65,14 +68,16 @@ testCompareXMLToArgv(const void *opaque)
         .monitorPath = TEST_MONITOR_PATH,
         .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
     };
+    unsigned int parseFlags =
+        (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
     unsigned int nextIndex = 1;
     size_t i;
 
     /* as the driver starts a domain: parse, validate, index the chains,
      * assign addresses, build */
-    if ((def = vbDomainDefParseFile(xmlPath, VB_DOMAIN_DEF_PARSE_INACTIVE)) &&
+    if ((def = vbDomainDefParseFile(xmlPath, parseFlags)) &&
         ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0)) {
-        for (i = 0; i < def->ndisks; i++)
+        for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
             testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
         if (vbQemuDomainAssignAddresses(def) == 0)
             argv = vbQemuCommandBuild(def, &opts);
@@ -250,6 +255,8 @@ mymain(void)
     DO_TEST("disk-backing-chain-raw-base");
     DO_TEST("disk-backing-chain-block-top");
     DO_TEST("disk-several-chains");
+    /* relative backing names are private data: only resolved paths count */
+    DO_TEST_FULL("disk-backing-chain-relative-status", NULL, TEST_STATUS | TEST_KVM_USABLE, 0);
     DO_TEST("disk-sata");
     DO_TEST("disk-sata-cdrom");
     DO_TEST("disk-sata-cdrom-empty");
