@@ -295,6 +295,16 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
         return -1;
     }
 
+    /* two writers of one qcow2 image corrupt its metadata; only raw can
+     * be shared read-write (libvirt's check and wording) */
+    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->shareable && !disk->src->readonly &&
+        disk->src->format != VB_STORAGE_FORMAT_RAW) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("shared access for disk '%s' requires use of supported storage format"),
+                      disk->dst);
+        return -1;
+    }
+
     /* QEMU 7.2 refuses aio=native on a file opened through the page cache */
     if (disk->io == VB_DOMAIN_DISK_IO_NATIVE && disk->cache != VB_DOMAIN_DISK_CACHE_NONE &&
         disk->cache != VB_DOMAIN_DISK_CACHE_DIRECTSYNC) {
@@ -396,7 +406,7 @@ vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
     g_string_append_printf(buf, ",id=%s", disk->alias);
     if (bootIndex > 0)
         g_string_append_printf(buf, ",bootindex=%u", bootIndex);
-    if (disk->serial && !cdrom) {
+    if (disk->serial) {
         g_string_append(buf, ",serial=");
         vbQemuCommandAppendEscaped(buf, disk->serial);
     }
