@@ -16,7 +16,7 @@
 #include "vberror.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
-#include "teststoragechainstub.h"
+#include "vbstoragechain.h"
 
 int
 main(int argc, char **argv)
@@ -24,7 +24,7 @@ main(int argc, char **argv)
     g_autoptr(vbDomainDef) def = NULL;
     g_auto(GStrv) cmd = NULL;
     vbQemuCommandOptions opts = {0};
-    unsigned int nextIndex = 1;
+    unsigned int nextIndex = 0;
     size_t i;
 
     if (argc != 3) {
@@ -40,7 +40,7 @@ main(int argc, char **argv)
         return 1;
     }
     for (i = 0; i < def->ndisks; i++)
-        testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+        vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
     if (vbQemuDomainAssignAddresses(def) < 0 || !(cmd = vbQemuCommandBuild(def, &opts))) {
         fprintf(stderr, "%s\n", vbGetLastErrorMessage());
         return 1;

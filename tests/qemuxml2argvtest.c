@@ -17,7 +17,7 @@
 #include "vbqemublock.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
-#include "teststoragechainstub.h"
+#include "vbstoragechain.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
@@ -70,7 +70,7 @@ testCompareXMLToArgv(const void *opaque)
     };
     unsigned int parseFlags =
         (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
-    unsigned int nextIndex = 1;
+    unsigned int nextIndex = 0;
     size_t i;
 
     /* as the driver starts a domain: parse, validate, index the chains,
@@ -78,7 +78,7 @@ testCompareXMLToArgv(const void *opaque)
     if ((def = vbDomainDefParseFile(xmlPath, parseFlags)) &&
         ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0)) {
         for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
-            testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+            vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
         if (vbQemuDomainAssignAddresses(def) == 0)
             argv = vbQemuCommandBuild(def, &opts);
     }
@@ -134,7 +134,7 @@ testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
     g_autoptr(vbJSONValue) formatProps = NULL;
     g_autofree char *storage = NULL;
     g_autofree char *format = NULL;
-    unsigned int nextIndex = 7;
+    unsigned int nextIndex = 6;
 
     disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vda");
@@ -142,7 +142,7 @@ testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
     disk->src->type = VB_STORAGE_TYPE_FILE;
     disk->src->format = VB_STORAGE_FORMAT_QCOW2;
     disk->src->path = g_strdup("/i/snap.qcow2");
-    testStorageChainAssignIndexes(disk->src, &nextIndex);
+    vbStorageChainAssignIndexes(disk->src, &nextIndex);
 
     if (!(storageProps = vbQemuBlockStorageProps(disk, disk->src)) ||
         !(formatProps = vbQemuBlockFormatProps(
@@ -168,7 +168,7 @@ testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
 {
     g_autoptr(vbDomainDiskDef) disk = NULL;
     g_autoptr(vbJSONValue) format = NULL;
-    unsigned int nextIndex = 1;
+    unsigned int nextIndex = 0;
 
     disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vdb");
@@ -176,7 +176,7 @@ testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
     disk->src->type = VB_STORAGE_TYPE_FILE;
     disk->src->format = VB_STORAGE_FORMAT_QCOW2;
     disk->src->path = g_strdup("/i/top.qcow2");
-    testStorageChainAssignIndexes(disk->src, &nextIndex);
+    vbStorageChainAssignIndexes(disk->src, &nextIndex);
 
     if ((format = vbQemuBlockFormatProps(disk, disk->src, VB_QEMU_BLOCK_NODE_TOP)))
         return -1;
