@@ -17,6 +17,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbqemudomainaddress.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
 
@@ -330,6 +331,10 @@ vbDomainParseForDefine(const char *xml, unsigned int validate)
     if (!(def = vbDomainDefParseString(xml, parseFlags)))
         return NULL;
     if (vbDomainDefValidate(def) < 0)
+        return NULL;
+    /* PCI slots and aliases now, so that a disk keeps its slot from one
+     * start to the next, as libvirt does. */
+    if (vbQemuDomainAssignAddresses(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }

@@ -233,3 +233,20 @@ vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src, 
         return NULL;
     return g_steal_pointer(&props);
 }
+
+vbJSONValue *
+vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src, bool readonly)
+{
+    g_autoptr(vbStorageSource) copy = vbStorageSourceCopy(src, false);
+    g_autoptr(vbJSONValue) props = NULL;
+    g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
+
+    /* The props of a top image follow its own read-only flag. */
+    copy->readonly = readonly;
+    copy->backingStore = src->backingStore;
+    props = vbQemuBlockFormatProps(disk, copy, VB_QEMU_BLOCK_NODE_TOP);
+    copy->backingStore = NULL;
+    if (!props || vbJSONValueArrayAppend(list, &props) < 0)
+        return NULL;
+    return g_steal_pointer(&list);
+}

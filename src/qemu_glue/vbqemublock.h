@@ -62,3 +62,13 @@ vbJSONValue *vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorag
  */
 vbJSONValue *vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src,
                                     unsigned int flags);
+
+/*
+ * vbQemuBlockReopenOptions:
+ * The options of blockdev-reopen that switch @src's format node to
+ * read-only or read-write: every option it was opened with again (options
+ * left out would go back to their defaults), with @readonly.  An array of
+ * one element, for vbMonitorBlockdevReopen.
+ */
+vbJSONValue *vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src,
+                                      bool readonly);

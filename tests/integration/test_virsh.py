@@ -86,7 +86,7 @@ class VirshTest(vbtest.DaemonTestCase):
         # registration.  The job starts throttled (READY is tens of seconds
         # away at 1 MiB/s), so the event cannot come before it anyway.
         vbtest.wait_for(lambda: ev.poll() is None and
-                        "calls CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY" in self.daemon.log(),
+                        " CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY" in self.daemon.log(None),
                         30, "virsh event to subscribe")
         self.v("blockcommit", "vm", "vda", "--active", "--bandwidth", "1")
         self.v("blockjob", "vm", "vda", "--bandwidth", "0")
