@@ -414,6 +414,19 @@ testFinish(testCtx *ctx, const char *name, const char *const *events)
     return ret;
 }
 
+/* The job of vda, referenced */
+static vbBlockJob *
+testGetJob(testCtx *ctx)
+{
+    vbBlockJob *job;
+
+    vbDomainObjLock(ctx->vm);
+    if ((job = vbBlockJobForDisk(ctx->vm, "vda")))
+        vbBlockJobRef(job);
+    vbDomainObjUnlock(ctx->vm);
+    return job;
+}
+
 /* The command number @idx (0 is qmp_capabilities) in compact JSON */
 static char *
 testCommand(testCtx *ctx, size_t idx)
@@ -724,6 +737,52 @@ testActiveCommitReadyTwiceCancel(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* An active commit cancelled before READY: CANCELLED, nothing changes */
+static int
+testActiveCommitCancelBeforeReady(const void *opaque G_GNUC_UNUSED)
+{
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", NULL);
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const events[] = {
+        "BLOCK_JOB vm1 " TEST_TOP " type=4 status=2",
+        "BLOCK_JOB_2 vm1 vda type=4 status=2",
+        NULL,
+    };
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    testAddCommandWithEvents(qmp, "block-commit", TEST_OK, job, "created", "running", NULL);
+    testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded", NULL);
+    /* QEMU 7.2 reports no error for a job cancelled before READY */
+    vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove",
+                        "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Dirty bitmap "
+                        "'libvirt-tmp-activewrite' not found\"}, \"id\": \"@ID@\"}\r\n",
+                        false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+        return testReportError("setup");
+    if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", "vda[1]", NULL, 0,
+                            VIR_DOMAIN_BLOCK_COMMIT_ACTIVE) < 0)
+        ret = testReportError("block commit");
+    testStep(ctx, "active commit started");
+
+    if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", 0) < 0)
+        ret = testReportError("cancel");
+    testStep(ctx, "cancelled");
+
+    if (testExpectDismissLast(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
+        ret = -1;
+    if (testFinish(ctx, "active-commit-cancel-before-ready", events) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* The pivot fails in QEMU: the API reports QEMU's error, the chain stays */
 static int
 testActiveCommitPivotFails(const void *opaque G_GNUC_UNUSED)
@@ -783,6 +842,7 @@ testCommitFailed(const void *opaque G_GNUC_UNUSED)
     g_autofree char *jobReply = testReplyBlockJob(job, "commit", "concluded", false);
     g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", "No space left on device");
     g_autoptr(testCtx) ctx = NULL;
+    g_autoptr(vbBlockJob) jobObj = NULL;
     vbBlockJobInfo info;
     static const char *const events[] = {
         "BLOCK_JOB vm1 " TEST_TOP " type=3 status=1",
@@ -803,9 +863,17 @@ testCommitFailed(const void *opaque G_GNUC_UNUSED)
                             VIR_DOMAIN_BLOCK_COMMIT_SHALLOW) < 0)
         ret = testReportError("block commit");
     testStep(ctx, "block commit started");
+    jobObj = testGetJob(ctx);
     if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
         ret = testReportError("block job info");
     testStep(ctx, "job failed");
+    /* what QEMU said stays with the job (the log and a waiting API use it) */
+    if (!jobObj || jobObj->state != VB_BLOCK_JOB_STATE_FAILED ||
+        g_strcmp0(jobObj->errmsg, "No space left on device") != 0) {
+        fprintf(stderr, "job: state %d errmsg '%s'\n", jobObj ? (int) jobObj->state : -1,
+                jobObj ? NULLSTR(jobObj->errmsg) : "(no job)");
+        ret = -1;
+    }
 
     if (testExpectDismissLast(ctx, job) < 0)
         ret = -1;
@@ -934,13 +1002,28 @@ typedef struct {
     const char *bug;
 } testKnownBug;
 
+/* Runs @func without regenerating golden files: the expected output of a
+ * case with a known bug is written by hand, the actual one is wrong. */
+static int
+testRunNoRegenerate(int (*func)(const void *opaque), const void *opaque)
+{
+    g_autofree char *saved = g_strdup(g_getenv("VB_TEST_REGENERATE_OUTPUT"));
+    int rc;
+
+    g_unsetenv("VB_TEST_REGENERATE_OUTPUT");
+    rc = func(opaque);
+    if (saved)
+        g_setenv("VB_TEST_REGENERATE_OUTPUT", saved, TRUE);
+    return rc;
+}
+
 /* A case with a known bug must fail; once it passes, its mark must go. */
 static int
 testRunKnownBug(const void *opaque)
 {
     const testKnownBug *kb = opaque;
 
-    if (kb->func(kb->opaque) == 0) {
+    if (testRunNoRegenerate(kb->func, kb->opaque) == 0) {
         fprintf(stderr, "the case passes now: remove its known bug mark\n");
         return -1;
     }
@@ -982,6 +1065,9 @@ mymain(void)
     if (vbTestRun("active commit: ready twice, cancel", testActiveCommitReadyTwiceCancel, NULL) < 0)
         ret = -1;
     if (vbTestRun("active commit: pivot fails", testActiveCommitPivotFails, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("active commit: cancel before READY", testActiveCommitCancelBeforeReady, NULL) <
+        0)
         ret = -1;
     if (vbTestRun("non-active commit fails", testCommitFailed, NULL) < 0)
         ret = -1;

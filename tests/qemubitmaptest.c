@@ -108,6 +108,21 @@ testBitmapActions(const void *opaque)
     return vbTestCompareToFile(actual, outPath);
 }
 
+/* Runs @func without regenerating golden files: the expected output of a
+ * case with a known bug is written by hand, the actual one is wrong. */
+static int
+testRunNoRegenerate(int (*func)(const void *opaque), const void *opaque)
+{
+    g_autofree char *saved = g_strdup(g_getenv("VB_TEST_REGENERATE_OUTPUT"));
+    int rc;
+
+    g_unsetenv("VB_TEST_REGENERATE_OUTPUT");
+    rc = func(opaque);
+    if (saved)
+        g_setenv("VB_TEST_REGENERATE_OUTPUT", saved, TRUE);
+    return rc;
+}
+
 /* A case with a known bug must fail; once it passes, its mark must go. */
 static int
 testBitmapActionsKnownBug(const void *opaque)
@@ -116,7 +131,7 @@ testBitmapActionsKnownBug(const void *opaque)
 
     if (!info->knownBug)
         return testBitmapActions(opaque);
-    if (testBitmapActions(opaque) == 0) {
+    if (testRunNoRegenerate(testBitmapActions, opaque) == 0) {
         fprintf(stderr, "%s passes now: remove its knownBug mark\n", info->name);
         return -1;
     }

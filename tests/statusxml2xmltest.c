@@ -91,6 +91,21 @@ testStatusXML2XML(const void *opaque)
     return vbTestCompareStrings(actual, again);
 }
 
+/* Runs @func without regenerating golden files: the expected output of a
+ * case with a known bug is written by hand, the actual one is wrong. */
+static int
+testRunNoRegenerate(int (*func)(const void *opaque), const void *opaque)
+{
+    g_autofree char *saved = g_strdup(g_getenv("VB_TEST_REGENERATE_OUTPUT"));
+    int rc;
+
+    g_unsetenv("VB_TEST_REGENERATE_OUTPUT");
+    rc = func(opaque);
+    if (saved)
+        g_setenv("VB_TEST_REGENERATE_OUTPUT", saved, TRUE);
+    return rc;
+}
+
 static int
 testStatusKnownBug(const void *opaque)
 {
@@ -98,7 +113,7 @@ testStatusKnownBug(const void *opaque)
 
     if (!info->knownBug)
         return testStatusXML2XML(opaque);
-    if (testStatusXML2XML(opaque) == 0) {
+    if (testRunNoRegenerate(testStatusXML2XML, opaque) == 0) {
         fprintf(stderr, "%s passes now: remove its knownBug mark\n", info->name);
         return -1;
     }
