@@ -33,6 +33,7 @@
 #include "vbdriver.h"
 #include "vberror.h"
 #include "vbmonitor.h"
+#include "vbstoragechain.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
 
@@ -507,6 +508,7 @@ static int
 testExpectRelPath(testCtx *ctx, const char *top, const char *base)
 {
     vbDomainDiskDef *disk;
+    vbStorageSource *found;
     vbStorageSource *b;
     int ret = 0;
 
@@ -516,6 +518,12 @@ testExpectRelPath(testCtx *ctx, const char *top, const char *base)
     if (g_strcmp0(disk->src->relPath, top) != 0 || g_strcmp0(b->relPath, base) != 0) {
         fprintf(stderr, "relPath: expected top '%s' base '%s', got top '%s' base '%s'\n",
                 NULLSTR(top), NULLSTR(base), NULLSTR(disk->src->relPath), NULLSTR(b->relPath));
+        ret = -1;
+    }
+    /* what a client naming base by its path gets */
+    if (base && (found = vbStorageChainLookup(disk->src, NULL, base, "vda", NULL)) != b) {
+        fprintf(stderr, "looking up '%s' finds index %u, not base\n", base, found ? found->id : 0);
+        vbResetLastError();
         ret = -1;
     }
     vbDomainObjUnlock(ctx->vm);
