@@ -296,6 +296,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(testCtx, testCtxFree);
 typedef struct {
     const char *name; /* blockjobdata/NAME.out */
     bool persistent;
+    bool bitmaps; /* bitmap b1 in the images that leave the chain */
 } testVariant;
 
 /* The driver, the running domain, and its monitor on @qmp (scripted
@@ -552,7 +553,7 @@ testCommitIntermediate(const void *opaque)
     g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
     g_autofree char *jobReply = testReplyBlockJob(job, "commit", "concluded", false);
     g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", NULL);
-    g_autofree char *nodes = testReplyNodes(4, 0);
+    g_autofree char *nodes = testReplyNodes(4, variant->bitmaps ? 1u << 3 | 1u << 2 : 0);
     g_autoptr(testCtx) ctx = NULL;
     vbBlockJobInfo info;
     static const char *const events[] = {
@@ -568,6 +569,12 @@ testCommitIntermediate(const void *opaque)
                              "concluded", NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
     vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
+    if (variant->bitmaps) {
+        /* base is read-only again after the commit: reopened for the merge */
+        vbTestQMPAddCommand(qmp, "blockdev-reopen", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "blockdev-reopen", TEST_OK, false);
+    }
     testAddBlockdevDel(qmp, 3, 2);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
@@ -596,6 +603,15 @@ testCommitIntermediate(const void *opaque)
     if (testExpectChain(ctx, "4:" TEST_TOP " 1:" TEST_BASE, false) < 0)
         ret = -1;
     if (testExpectRelPath(ctx, NULL, TEST_BASE) < 0)
+        ret = -1;
+    /* QEMU put base back to read-only when the commit ended: a persistent
+     * bitmap added or merged into it then is lost when the image closes
+     * ("Lost persistent bitmaps during inactivation ... No write access") */
+    if (variant->bitmaps &&
+        testExpectCommand(ctx, 5,
+                          "{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{"
+                          "\"node-name\":\"libvirt-1-format\",\"read-only\":false,\"driver\":"
+                          "\"qcow2\",\"file\":\"libvirt-1-storage\",\"backing\":null}]}}") < 0)
         ret = -1;
     if (testFinish(ctx, variant->name, events) < 0)
         ret = -1;
@@ -1203,20 +1219,31 @@ testRunKnownBug(const void *opaque)
 static int
 mymain(void)
 {
-    static const testVariant intermediate = {"commit-intermediate", false};
-    static const testVariant intermediatePersistent = {"commit-intermediate-persistent", true};
-    static const testVariant pivot = {"active-commit-pivot", false};
-    static const testVariant pivotPersistent = {"active-commit-pivot-persistent", true};
+    static const testVariant intermediate = {"commit-intermediate", false, false};
+    static const testVariant intermediatePersistent = {"commit-intermediate-persistent", true,
+                                                       false};
+    static const testVariant intermediateBitmaps = {"commit-intermediate-bitmaps", false, true};
+    static const testVariant pivot = {"active-commit-pivot", false, false};
+    static const testVariant pivotPersistent = {"active-commit-pivot-persistent", true, false};
     static const testKnownBug relPathBug = {testCommitIntermediate, &intermediate,
                                             TEST_RELPATH_BUG};
     static const testKnownBug relPathBugPersistent = {testCommitIntermediate,
                                                       &intermediatePersistent, TEST_RELPATH_BUG};
+    static const testKnownBug relPathBugBitmaps = {
+        testCommitIntermediate, &intermediateBitmaps,
+        TEST_RELPATH_BUG "; and base is 'reopened read-write' for the bitmap merge with "
+                         "read-only:true (vbBlockBitmapReopen builds the props without "
+                         "VB_QEMU_BLOCK_NODE_TOP, so vbQemuBlockFormatProps forces read-only), "
+                         "so QEMU drops the merged persistent bitmaps when it closes base"};
     int ret = 0;
 
     if (vbTestRun("non-active commit completes", testRunKnownBug, &relPathBug) < 0)
         ret = -1;
     if (vbTestRun("non-active commit completes, persistent domain", testRunKnownBug,
                   &relPathBugPersistent) < 0)
+        ret = -1;
+    if (vbTestRun("non-active commit completes, bitmaps merged", testRunKnownBug,
+                  &relPathBugBitmaps) < 0)
         ret = -1;
     if (vbTestRun("active commit: ready, pivot", testActiveCommitPivot, &pivot) < 0)
         ret = -1;
