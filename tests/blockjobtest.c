@@ -21,13 +21,20 @@
  *
  * For each case, blockjobdata/CASE.out is the transcript: after every
  * step, the QMP commands sent, the client events, and the status file;
- * at the end the live definition.  The key facts are also checked in code.
+ * at the end the live definition and, for a persistent domain, the
+ * persistent one.  The key facts are also checked in code.  The restart
+ * cases register a job as the status file gives it back and run the
+ * refresh the reconnect runs.
+ *
+ * Cases marked as a known bug must fail (they say why); they never
+ * regenerate their golden files, which hold the correct output.
  */
+
+#include "vbinternal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
@@ -36,6 +43,8 @@
 #include "vbstoragechain.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define TEST_DIR "/var/lib/libvirt/images/"
 #define TEST_TOP TEST_DIR "vm1-top.qcow2"

@@ -15,10 +15,11 @@
  * The chain, base and kind of each case are in the table below.
  */
 
+#include "vbinternal.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "vbinternal.h"
 #include "vberror.h"
 #include "vbjson.h"
 #include "vbmonitorblock.h"

@@ -12,15 +12,18 @@
  *   NAME.err       instead of NAME.out.xml: the exact error of a refusal
  */
 
+#include "vbinternal.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbdomainobj.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
 #include "testutils.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 typedef struct {
     const char *name;
