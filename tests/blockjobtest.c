@@ -55,6 +55,7 @@
 typedef struct {
     GMainContext *mainCtx;
     char *tmpdir;
+    char *imageDir; /* real image files here instead of TEST_DIR, or NULL */
     vbDriver *driver;
     vbDomainObj *vm; /* our reference, unlocked */
     vbDomainHandle *dom;
@@ -187,6 +188,18 @@ static const vbMonitorCallbacks testMonitorCallbacks = {
     .event = testMonitorEvent,
 };
 
+/* @str with the real image directory written as TEST_DIR */
+static char *
+testFilterPaths(testCtx *ctx, const char *str)
+{
+    g_auto(GStrv) parts = NULL;
+
+    if (!ctx->imageDir || !str)
+        return g_strdup(str);
+    parts = g_strsplit(str, ctx->imageDir, -1);
+    return g_strjoinv(TEST_DIR, parts);
+}
+
 static void
 testCollectEvent(const vbDomainEvent *ev, void *opaque)
 {
@@ -195,8 +208,10 @@ testCollectEvent(const vbDomainEvent *ev, void *opaque)
                        : ev->eventID == VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 ? "BLOCK_JOB_2"
                                                                         : "OTHER";
 
+    g_autofree char *disk = testFilterPaths(ctx, ev->disk);
+
     g_ptr_array_add(ctx->events, g_strdup_printf("%s %s %s type=%d status=%d", kind, ev->name,
-                                                 NULLSTR(ev->disk), ev->jobType, ev->jobStatus));
+                                                 NULLSTR(disk), ev->jobType, ev->jobStatus));
 }
 
 typedef struct {
@@ -288,6 +303,7 @@ testCtxFree(testCtx *ctx)
         return;
     testCtxStop(ctx);
     g_free(ctx->tmpdir);
+    g_free(ctx->imageDir);
     vbDomainHandleFree(ctx->dom);
     vbTestQMPFree(ctx->qmp);
     if (ctx->events)
@@ -300,18 +316,23 @@ testCtxFree(testCtx *ctx)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(testCtx, testCtxFree);
 
+typedef enum {
+    TEST_CTX_PERSISTENT = 1 << 0,  /* the domain has a persistent definition */
+    TEST_CTX_IMAGE_FILES = 1 << 1, /* the images are (empty) files in a temp dir */
+} testCtxFlags;
+
 /* A case run on a transient domain and on a persistent one, whose
  * definition records the same chain. */
 typedef struct {
-    const char *name; /* blockjobdata/NAME.out */
-    bool persistent;
-    bool bitmaps; /* bitmap b1 in the images that leave the chain */
+    const char *name;   /* blockjobdata/NAME.out */
+    unsigned int flags; /* testCtxFlags */
+    bool bitmaps;       /* bitmap b1 in the images that leave the chain */
 } testVariant;
 
 /* The driver, the running domain, and its monitor on @qmp (scripted
  * already, the greeting first; taken). */
 static testCtx *
-testCtxNew(vbTestQMP *qmp, bool persistent)
+testCtxNew(vbTestQMP *qmp, unsigned int flags)
 {
     g_autoptr(testCtx) ctx = g_new0(testCtx, 1);
     g_autofree char *xmlPath = vbTestSrcPath("blockjobdata/vm1.xml");
@@ -333,8 +354,26 @@ testCtxNew(vbTestQMP *qmp, bool persistent)
     g_steal_pointer(&cfg); /* owned by the driver now */
     vbDomainEventQueueSetDispatch(ctx->driver->events, testCollectEvent, ctx);
 
-    if (!g_file_get_contents(xmlPath, &xml, NULL, NULL) ||
-        !(def = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_STATUS)))
+    if (!g_file_get_contents(xmlPath, &xml, NULL, NULL))
+        return NULL;
+    if (flags & TEST_CTX_IMAGE_FILES) {
+        static const char *const names[] = {"vm1-top", "vm1-snap2", "vm1-snap1", "vm1-base"};
+        g_auto(GStrv) parts = g_strsplit(xml, TEST_DIR, -1);
+        size_t i;
+
+        ctx->imageDir = g_build_filename(ctx->tmpdir, "images/", NULL);
+        if (g_mkdir_with_parents(ctx->imageDir, 0700) < 0)
+            return NULL;
+        for (i = 0; i < G_N_ELEMENTS(names); i++) {
+            g_autofree char *file = g_strdup_printf("%s%s.qcow2", ctx->imageDir, names[i]);
+
+            if (!g_file_set_contents(file, "", 0, NULL))
+                return NULL;
+        }
+        g_free(xml);
+        xml = g_strjoinv(ctx->imageDir, parts);
+    }
+    if (!(def = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_STATUS)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(ctx->driver->domains, ctx->driver, &def, 0, NULL)))
         return NULL;
@@ -345,7 +384,7 @@ testCtxNew(vbTestQMP *qmp, bool persistent)
     vm->monitorPath = g_strdup("/run/virtblockd/qemu/vm1.monitor");
     vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     ctx->vm = vm;
-    if (persistent) {
+    if (flags & TEST_CTX_PERSISTENT) {
         /* the persistent form of the same document: the chain without
          * indexes and node names */
         if (!(vm->newDef = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_INACTIVE)) ||
@@ -388,6 +427,12 @@ testCtxStop(testCtx *ctx)
     return vbTestQMPFinish(ctx->qmp);
 }
 
+static gint
+testCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 /* Compares the transcript (with the live definition appended) to
  * blockjobdata/@name.out, and the client events to @events. */
 static int
@@ -398,6 +443,7 @@ testFinish(testCtx *ctx, const char *name, const char *const *events)
     g_autofree char *configPath = vbDriverConfigFile(ctx->driver, "vm1");
     g_autofree char *config = NULL;
     g_autofree char *live = NULL;
+    g_autofree char *filtered = NULL;
     int ret = 0;
     size_t i;
 
@@ -407,6 +453,20 @@ testFinish(testCtx *ctx, const char *name, const char *const *events)
     g_string_append_printf(ctx->out, "=== live definition\n%s", NULLSTR(live));
     if (g_file_get_contents(configPath, &config, NULL, NULL))
         g_string_append_printf(ctx->out, "=== persistent definition\n%s", config);
+    if (ctx->imageDir) {
+        g_autoptr(GDir) dir = g_dir_open(ctx->imageDir, 0, NULL);
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+        const char *n;
+        size_t j;
+
+        while (dir && (n = g_dir_read_name(dir)))
+            g_ptr_array_add(names, g_strdup(n));
+        g_ptr_array_sort(names, testCompareNames);
+        g_string_append(ctx->out, "=== image files left\n");
+        for (j = 0; j < names->len; j++)
+            g_string_append_printf(ctx->out, "%s\n", (const char *) g_ptr_array_index(names, j));
+    }
+    filtered = testFilterPaths(ctx, ctx->out->str);
 
     for (i = 0; events[i] || i < ctx->events->len; i++) {
         const char *got = i < ctx->events->len ? g_ptr_array_index(ctx->events, i) : NULL;
@@ -420,7 +480,7 @@ testFinish(testCtx *ctx, const char *name, const char *const *events)
         if (!events[i])
             break;
     }
-    if (vbTestCompareToFile(ctx->out->str, path) < 0)
+    if (vbTestCompareToFile(filtered, path) < 0)
         ret = -1;
     return ret;
 }
@@ -490,14 +550,16 @@ testExpectChain(testCtx *ctx, const char *expected, bool mirror)
     g_autoptr(GString) chain = g_string_new(NULL);
     vbDomainDiskDef *disk;
     vbStorageSource *s;
+    g_autofree char *got = NULL;
     int ret = 0;
 
     vbDomainObjLock(ctx->vm);
     disk = vbDomainDiskByName(ctx->vm->def, "vda");
     for (s = disk->src; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore)
         g_string_append_printf(chain, "%s%u:%s", chain->len ? " " : "", s->id, s->path);
-    if (strcmp(chain->str, expected) != 0) {
-        fprintf(stderr, "chain:\n  expected %s\n  got      %s\n", expected, chain->str);
+    got = testFilterPaths(ctx, chain->str);
+    if (strcmp(got, expected) != 0) {
+        fprintf(stderr, "chain:\n  expected %s\n  got      %s\n", expected, got);
         ret = -1;
     }
     if (!!disk->mirror != mirror) {
@@ -587,7 +649,7 @@ testCommitIntermediate(const void *opaque)
     testAddBlockdevDel(qmp, 3, 2);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->persistent)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->flags)))
         return testReportError("setup");
 
     if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", "vda[1]", "vda[3]", 0, 0) < 0)
@@ -649,13 +711,13 @@ testScriptActiveToReady(vbTestQMP *qmp)
 
 /* Starts the active commit and lets READY arrive (two steps). */
 static int
-testRunActiveToReady(testCtx *ctx)
+testRunActiveToReady(testCtx *ctx, unsigned int flags)
 {
     vbBlockJobInfo info;
     int ret = 0;
 
     if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", "vda[1]", NULL, 0,
-                            VIR_DOMAIN_BLOCK_COMMIT_ACTIVE) < 0)
+                            VIR_DOMAIN_BLOCK_COMMIT_ACTIVE | flags) < 0)
         ret = testReportError("block commit");
     testStep(ctx, "active commit started");
     if (testExpectCommand(ctx, 1, TEST_ACTIVE_COMMIT) < 0)
@@ -677,6 +739,10 @@ static int
 testActiveCommitPivot(const void *opaque)
 {
     const testVariant *variant = opaque;
+    /* with image files, DELETE: every image but base goes, the old active
+     * one included */
+    unsigned int commitFlags =
+        (variant->flags & TEST_CTX_IMAGE_FILES) ? VIR_DOMAIN_BLOCK_COMMIT_DELETE : 0;
     const char *job = TEST_ACTIVE_JOB;
     g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
     g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", NULL);
@@ -702,9 +768,9 @@ testActiveCommitPivot(const void *opaque)
     testAddBlockdevDel(qmp, 4, 2);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->persistent)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->flags)))
         return testReportError("setup");
-    if (testRunActiveToReady(ctx) < 0)
+    if (testRunActiveToReady(ctx, commitFlags) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, true) < 0)
         ret = -1;
@@ -717,6 +783,20 @@ testActiveCommitPivot(const void *opaque)
         ret = -1;
     if (testExpectChain(ctx, "1:" TEST_BASE, false) < 0)
         ret = -1;
+    if (commitFlags & VIR_DOMAIN_BLOCK_COMMIT_DELETE) {
+        static const char *const files[] = {"vm1-top", "vm1-snap2", "vm1-snap1", "vm1-base"};
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(files); i++) {
+            g_autofree char *file = g_strdup_printf("%s%s.qcow2", ctx->imageDir, files[i]);
+            bool kept = g_file_test(file, G_FILE_TEST_EXISTS);
+
+            if (kept != (i == G_N_ELEMENTS(files) - 1)) {
+                fprintf(stderr, "%s was %s\n", files[i], kept ? "kept" : "deleted");
+                ret = -1;
+            }
+        }
+    }
     if (testFinish(ctx, variant->name, events) < 0)
         ret = -1;
     return ret;
@@ -753,9 +833,9 @@ testActiveCommitReadyTwiceCancel(const void *opaque G_GNUC_UNUSED)
                         false);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
-    if (testRunActiveToReady(ctx) < 0)
+    if (testRunActiveToReady(ctx, 0) < 0)
         ret = -1;
 
     if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
@@ -810,7 +890,7 @@ testActiveCommitCancelBeforeReady(const void *opaque G_GNUC_UNUSED)
                         false);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
     if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", "vda[1]", NULL, 0,
                             VIR_DOMAIN_BLOCK_COMMIT_ACTIVE) < 0)
@@ -853,9 +933,9 @@ testActiveCommitPivotFails(const void *opaque G_GNUC_UNUSED)
     vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
-    if (testRunActiveToReady(ctx) < 0)
+    if (testRunActiveToReady(ctx, 0) < 0)
         ret = -1;
 
     if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) ==
@@ -904,7 +984,7 @@ testCommitFailed(const void *opaque G_GNUC_UNUSED)
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
     if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", NULL, "vda[2]", 0,
                             VIR_DOMAIN_BLOCK_COMMIT_SHALLOW) < 0)
@@ -958,7 +1038,7 @@ testCommitMissingFromQueryJobs(const void *opaque G_GNUC_UNUSED)
                         "libvirt-3-format' not found\"}, \"id\": \"@ID@\"}\r\n",
                         false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
     if (vbDomainBlockCommit(ctx->driver, ctx->dom, "vda", "vda[1]", "vda[3]", 0, 0) < 0)
         ret = testReportError("block commit");
@@ -1009,9 +1089,9 @@ testActiveCommitPivotAsync(const void *opaque G_GNUC_UNUSED)
     testAddBlockdevDel(qmp, 4, 2);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
-    if (testRunActiveToReady(ctx) < 0)
+    if (testRunActiveToReady(ctx, 0) < 0)
         ret = -1;
 
     if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda",
@@ -1144,7 +1224,7 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
         "' not found\"}, \"id\": \"@ID@\"}\r\n",
         false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
     if (testRegisterSavedPivot(ctx) < 0 || testRefreshJobs(ctx) < 0)
         ret = testReportError("refresh");
@@ -1172,7 +1252,7 @@ testRestartJobMissing(const void *opaque G_GNUC_UNUSED)
     vbTestQMPAddGreeting(qmp);
     vbTestQMPAddCommand(qmp, "query-jobs", "{\"return\": [], \"id\": \"@ID@\"}\r\n", false);
 
-    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), false)))
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
     if (testRegisterSavedCommit(ctx) < 0 || testRefreshJobs(ctx) < 0)
         ret = testReportError("refresh");
@@ -1228,12 +1308,15 @@ testRunKnownBug(const void *opaque)
 static int
 mymain(void)
 {
-    static const testVariant intermediate = {"commit-intermediate", false, false};
-    static const testVariant intermediatePersistent = {"commit-intermediate-persistent", true,
-                                                       false};
-    static const testVariant intermediateBitmaps = {"commit-intermediate-bitmaps", false, true};
-    static const testVariant pivot = {"active-commit-pivot", false, false};
-    static const testVariant pivotPersistent = {"active-commit-pivot-persistent", true, false};
+    static const testVariant intermediate = {"commit-intermediate", 0, false};
+    static const testVariant intermediatePersistent = {"commit-intermediate-persistent",
+                                                       TEST_CTX_PERSISTENT, false};
+    static const testVariant intermediateBitmaps = {"commit-intermediate-bitmaps", 0, true};
+    static const testVariant pivot = {"active-commit-pivot", 0, false};
+    static const testVariant pivotPersistent = {"active-commit-pivot-persistent",
+                                                TEST_CTX_PERSISTENT, false};
+    static const testVariant pivotDelete = {"active-commit-pivot-delete", TEST_CTX_IMAGE_FILES,
+                                            false};
     static const testKnownBug relPathBug = {testCommitIntermediate, &intermediate,
                                             TEST_RELPATH_BUG};
     static const testKnownBug relPathBugPersistent = {testCommitIntermediate,
@@ -1258,6 +1341,8 @@ mymain(void)
         ret = -1;
     if (vbTestRun("active commit: ready, pivot, persistent domain", testActiveCommitPivot,
                   &pivotPersistent) < 0)
+        ret = -1;
+    if (vbTestRun("active commit: ready, pivot, delete", testActiveCommitPivot, &pivotDelete) < 0)
         ret = -1;
     if (vbTestRun("active commit: asynchronous pivot, late READY", testActiveCommitPivotAsync,
                   NULL) < 0)
