@@ -6,10 +6,17 @@
  * For each case in qemubitmapdata/:
  *   NODES.nodes.json   the "return" of query-named-block-nodes (flat) for a
  *                      chain libvirt-1-format (top) .. libvirt-N-format;
- *                      real-7.2 was recorded from QEMU 7.2 (images made with
- *                      `qemu-img bitmap --add`, one transient bitmap added
- *                      over QMP, temp directory rewritten), the others are
- *                      written by hand for one situation each
+ *                      the others are written by hand, one situation each;
+ *                      real-7.2 was recorded from QEMU 7.2.22: four qcow2
+ *                      images l4 <- l3 <- l2 <- l1 with `qemu-img bitmap
+ *                      --add` (l4: a; l3: a b, c --disable; l2: a b c,
+ *                      d -g 131072; l1: a b c, d -g 131072, f -g 262144),
+ *                      opened by `qemu-system-x86_64 -machine none` with a
+ *                      -blockdev file + qcow2 pair per image (node names
+ *                      libvirt-N-storage/-format, backing linked, all but
+ *                      l1 read-only), transient bitmap e added on l1 with
+ *                      block-dirty-bitmap-add persistent=false; the temp
+ *                      directory is rewritten as /var/lib/libvirt/images
  *   CASE.out           the transaction actions, pretty-printed, or
  *                      "no actions" when the function returns none
  * The chain, base and kind of each case are in the table below.
