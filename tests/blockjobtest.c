@@ -60,6 +60,7 @@ typedef struct {
     vbDomainObj *vm; /* our reference, unlocked */
     vbDomainHandle *dom;
     vbTestQMP *qmp;
+    bool qmpStarted;
     size_t commandsSeen;
     GPtrArray *events; /* every client event, as text */
     size_t eventsSeen;
@@ -399,6 +400,7 @@ testCtxNew(vbTestQMP *qmp, unsigned int flags)
     /* the monitor's reference on the domain, as the process code takes it;
      * vbDriverFree gives it back when it detaches the monitor */
     fd = vbTestQMPStart(ctx->qmp);
+    ctx->qmpStarted = true;
     if (!(mon = vbMonitorOpenFD(fd, ctx->driver->monitorCtx, &testMonitorCallbacks,
                                 vbDomainObjRef(vm)))) {
         vbDomainObjUnref(vm);
@@ -419,12 +421,14 @@ testCtxStop(testCtx *ctx)
 {
     if (!ctx->driver)
         return 0;
-    testFlush(ctx);
-    if (ctx->vm)
+    if (ctx->vm) {
+        testFlush(ctx);
         vbDomainObjUnref(g_steal_pointer(&ctx->vm));
+    }
     vbDriverFree(g_steal_pointer(&ctx->driver));
     vbTestCleanupDir(ctx->tmpdir);
-    return vbTestQMPFinish(ctx->qmp);
+    /* the server reads until the driver closed the monitor */
+    return ctx->qmpStarted ? vbTestQMPFinish(ctx->qmp) : 0;
 }
 
 static gint
