@@ -92,7 +92,7 @@ guest_write() {
 }
 ( sleep 1; guest_write 0x55 60M 1M; guest_write 0x66 4M 64k ) &
 writer=$!
-v blockcommit demo vda --active --pivot --verbose --bandwidth 8
+virsh -c "$uri" blockcommit demo vda --active --pivot --verbose --bandwidth 8 2>&1
 wait "$writer"
 
 step "After the pivot"
