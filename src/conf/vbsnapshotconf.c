@@ -561,8 +561,6 @@ vbSnapshotDefFormat(const vbSnapshotDef *def)
     vbSnapshotBufEscaped(buf, "  <name>", def->name, "</name>\n");
     if (def->description)
         vbSnapshotBufEscaped(buf, "  <description>", def->description, "</description>\n");
-    if (def->creationTime)
-        g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n", def->creationTime);
     if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
         g_string_append_printf(buf, "  <memory snapshot='%s'/>\n",
                                vbSnapshotLocationTypeToString(def->memory));

@@ -114,5 +114,6 @@ vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now);
  */
 int vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom);
 
-/* The document, two-space indented as libvirt writes it. */
+/* The document, two-space indented as libvirt writes it, in the form a
+ * request takes (without the creation time), so that it parses again. */
 char *vbSnapshotDefFormat(const vbSnapshotDef *def);
