@@ -365,18 +365,6 @@ cleanup:
     return ret;
 }
 
-/* A transient, recording bitmap on base (libvirt uses a transaction). */
-static int
-vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
-{
-    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
-
-    if (vbMonitorTransactionBitmapAdd(actions, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
-                                      0) < 0)
-        return -1;
-    return vbMonitorTransaction(mon, &actions);
-}
-
 static int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
@@ -393,7 +381,8 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     /* Guest writes between job-complete and the bitmap merge of the
      * completion land in this bitmap; its failure only costs precision of
      * an incremental backup, never data, so it does not stop the pivot. */
-    if (vbBlockAddActiveWriteBitmap(mon, job->commit.base) < 0)
+    if (vbMonitorBitmapAdd(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
+                           0) < 0)
         VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
                 job->commit.base, vbGetLastErrorMessage());
     rc = vbMonitorJobComplete(mon, job->name);
@@ -464,11 +453,18 @@ endjob:
 
     /* Synchronous: wait, without the job, until the worker has applied the
      * outcome (chain, definitions, events) and dropped the job. */
-    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job &&
+           !g_atomic_int_get(&driver->shuttingDown))
         vbDomainObjWait(vm);
 
-    if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
-        (!job->offline && !vbDomainObjIsActive(vm))) {
+    if (g_atomic_int_get(&driver->shuttingDown) &&
+        g_hash_table_lookup(vm->blockjobs, job->name) == job) {
+        /* The job goes on in QEMU; the next start takes it back. */
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                      _("the daemon is shutting down before the block job ended"));
+        ret = -1;
+    } else if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
+               (!job->offline && !vbDomainObjIsActive(vm))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
         ret = -1;
     } else if (pivot && job->state == VB_BLOCK_JOB_STATE_FAILED) {

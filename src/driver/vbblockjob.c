@@ -249,21 +249,23 @@ vbBlockJobUpdateWork(vbDriver *driver, vbDomainObj *vm, void *data)
 }
 
 void
-vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id, const char *status)
+vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
+                             vbMonitorJobStatus status)
 {
     vbBlockJob *job = g_hash_table_lookup(vm->blockjobs, id);
     int newstate;
 
-    VB_DEBUG("job '%s' of domain '%s' is now '%s'", id, vm->def->name, status);
+    VB_DEBUG("job '%s' of domain '%s' is now '%s'", id, vm->def->name,
+             vbMonitorJobStatusTypeToString(status));
     /* Jobs we did not start (or already forgot) are not ours to track. */
     if (!job)
         return;
 
     /* Only the states that change something for the disk: 'pending' only
      * matters with auto-finalize off, which we never use for commit. */
-    if (strcmp(status, "ready") == 0)
+    if (status == VB_MONITOR_JOB_STATUS_READY)
         newstate = VB_BLOCK_JOB_STATE_READY;
-    else if (strcmp(status, "concluded") == 0)
+    else if (status == VB_MONITOR_JOB_STATUS_CONCLUDED)
         newstate = VB_BLOCK_JOB_STATE_CONCLUDED;
     else
         return;

@@ -16,6 +16,7 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorevent.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
@@ -118,94 +119,100 @@ vbProcessShutdownWork(vbDriver *driver, vbDomainObj *vm, void *data G_GNUC_UNUSE
     vbDomainObjUnlock(vm);
 }
 
-static void
-vbProcessHandleShutdown(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+/* Event handlers run in the monitor thread: they record state and queue
+ * work, never wait for a job or talk to QEMU.  A storage daemon serving a
+ * shut-off domain (vm->offline) only reports jobs. */
+
+static vbDomainObj *
+vbProcessEventDomain(vbMonitor *mon, void *opaque, bool jobsOnly)
 {
+    vbDomainObj *vm = opaque;
+
+    vbDomainObjLock(vm);
+    if (vm->mon == mon && (vbDomainObjIsActive(vm) || (jobsOnly && vm->offline)))
+        return vm;
+    vbDomainObjUnlock(vm);
+    return NULL;
+}
+
+static void
+vbProcessHandleShutdown(vbMonitor *mon, bool guest, const char *reason, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
     vm->gotShutdown = true;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                            VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
-    vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDriverQueueWork(vm->driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDomainObjUnlock(vm);
 }
 
 static void
-vbProcessHandleStop(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+vbProcessHandleStop(vbMonitor *mon, void *opaque)
 {
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
     /* Only a running guest changes: the suspend API set the reason it wants
      * before it asked QEMU to stop. */
-    if (vm->state != VIR_DOMAIN_RUNNING)
-        return;
-    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
-                        vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                           VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    if (vbDriverSaveStatus(driver, vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-}
-
-static void
-vbProcessHandleResume(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
-{
-    if (vm->state != VIR_DOMAIN_PAUSED)
-        return;
-    vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-    if (vbDriverSaveStatus(driver, vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-}
-
-static void
-vbProcessHandleJobStatusChange(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
-{
-    const char *id = vbJSONValueObjectGetString(data, "id");
-    const char *status = vbJSONValueObjectGetString(data, "status");
-
-    if (!id || !status) {
-        VB_WARN("JOB_STATUS_CHANGE without id or status");
-        return;
+    if (vm->state == VIR_DOMAIN_RUNNING) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
+                            vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
-    vbBlockJobHandleStatusChange(driver, vm, id, status);
+    vbDomainObjUnlock(vm);
 }
 
-typedef void (*vbProcessEventHandler)(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data);
-
-typedef struct {
-    const char *name;
-    vbProcessEventHandler handler;
-} vbProcessEventEntry;
-
-/* Sorted by name for bsearch; lint checks the order. */
-static const vbProcessEventEntry vbProcessEvents[] = {
-    {"JOB_STATUS_CHANGE", vbProcessHandleJobStatusChange},
-    {"RESUME", vbProcessHandleResume},
-    {"SHUTDOWN", vbProcessHandleShutdown},
-    {"STOP", vbProcessHandleStop},
-};
-
-static int
-vbProcessEventCompare(const void *key, const void *elem)
+static void
+vbProcessHandleResume(vbMonitor *mon, void *opaque)
 {
-    return strcmp(key, ((const vbProcessEventEntry *) elem)->name);
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    if (vm->state == VIR_DOMAIN_PAUSED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainObjUnlock(vm);
 }
+
+static void
+vbProcessHandleJobStatusChange(vbMonitor *mon, const char *jobname, vbMonitorJobStatus status,
+                               void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, true);
+
+    if (!vm)
+        return;
+    vbBlockJobHandleStatusChange(vm->driver, vm, jobname, status);
+    vbDomainObjUnlock(vm);
+}
+
+/* Only JOB_STATUS_CHANGE matters for jobs, as in libvirt 9.0: the
+ * BLOCK_JOB_* events repeat what it says. */
+static const vbMonitorEventHandlers vbProcessEventHandlers = {
+    .jobStatusChange = vbProcessHandleJobStatusChange,
+    .shutdown = vbProcessHandleShutdown,
+    .stop = vbProcessHandleStop,
+    .resume = vbProcessHandleResume,
+};
 
 static void
 vbProcessMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data, long long seconds,
                       unsigned int micros, void *opaque)
 {
-    vbDomainObj *vm = opaque;
-    const vbProcessEventEntry *entry;
-
-    entry = bsearch(name, vbProcessEvents, G_N_ELEMENTS(vbProcessEvents),
-                    sizeof(vbProcessEvents[0]), vbProcessEventCompare);
-    if (!entry)
-        return;
-
-    vbDomainObjLock(vm);
-    /* A storage daemon of a shut-off domain only has jobs to report. */
-    if (vm->mon == mon &&
-        (vbDomainObjIsActive(vm) || entry->handler == vbProcessHandleJobStatusChange))
-        entry->handler(vm->driver, vm, data);
-    vbDomainObjUnlock(vm);
+    vbMonitorEventDispatch(&vbProcessEventHandlers, mon, name, data, seconds, micros, opaque);
 }
 
 static const vbMonitorCallbacks vbProcessMonitorCallbacks = {

@@ -253,16 +253,6 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
 
 /* --- Running domain --- */
 
-static int
-vbSnapshotBlockdevAdd(vbMonitor *mon, const char *props)
-{
-    g_autoptr(vbJSONValue) json = NULL;
-
-    if (!props || !(json = vbJSONValueFromString(props)))
-        return -1;
-    return vbMonitorBlockdevAdd(mon, &json);
-}
-
 /* Adds the storage and format nodes of every overlay, "backing": null. */
 static int
 vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
@@ -271,8 +261,8 @@ vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
 
     for (i = 0; i < list->ndd; i++) {
         vbSnapshotDiskData *dd = &list->dd[i];
-        g_autofree char *storage = NULL;
-        g_autofree char *format = NULL;
+        g_autoptr(vbJSONValue) storage = NULL;
+        g_autoptr(vbJSONValue) format = NULL;
         vbMonitor *mon;
         int rc;
 
@@ -283,10 +273,10 @@ vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
             return -1;
 
         mon = vbDomainObjEnterMonitor(vm);
-        rc = vbSnapshotBlockdevAdd(mon, storage);
+        rc = vbMonitorBlockdevAdd(mon, &storage);
         if (rc == 0) {
             dd->addedStorage = true;
-            rc = vbSnapshotBlockdevAdd(mon, format);
+            rc = vbMonitorBlockdevAdd(mon, &format);
             if (rc == 0)
                 dd->addedFormat = true;
         }

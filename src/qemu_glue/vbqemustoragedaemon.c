@@ -26,15 +26,15 @@ vbQemuStorageDaemonAddChain(GPtrArray *argv, const vbDomainDiskDef *disk)
     for (i = chain->len; i > 0; i--) {
         const vbStorageSource *src = g_ptr_array_index(chain, i - 1);
         unsigned int flags = src == disk->src ? VB_QEMU_BLOCK_NODE_TOP : 0;
-        g_autofree char *storage = vbQemuBlockStorageProps(disk, src);
-        g_autofree char *format = NULL;
+        g_autoptr(vbJSONValue) storage = vbQemuBlockStorageProps(disk, src);
+        g_autoptr(vbJSONValue) format = NULL;
 
         if (!storage || !(format = vbQemuBlockFormatProps(disk, src, flags)))
             return -1;
         g_ptr_array_add(argv, g_strdup("--blockdev"));
-        g_ptr_array_add(argv, g_steal_pointer(&storage));
+        g_ptr_array_add(argv, vbJSONValueToString(storage, false));
         g_ptr_array_add(argv, g_strdup("--blockdev"));
-        g_ptr_array_add(argv, g_steal_pointer(&format));
+        g_ptr_array_add(argv, vbJSONValueToString(format, false));
     }
     return 0;
 }
