@@ -345,6 +345,113 @@ class BitmapSnapshotTest(SnapshotBase):
                          [("backup0", 128 * 1024)])
 
 
+class FailureUndoTest(SnapshotBase):
+    """Failures after the files exist: QEMU refuses the new node, or the
+    transaction.  A qemu-img wrapper makes the overlay it is asked for
+    unusable, by name, so the failure is certain and lands where we want."""
+
+    start = False
+
+    FAKE_QEMU_IMG = """#!/bin/sh
+# qemu-img create, then spoil the overlay (the last argument) by its name
+for last in "$@"; do :; done
+case "$last" in
+*garbage*)
+    /usr/bin/qemu-img "$@" || exit $?
+    echo "not an image" > "$last" ;;
+*bitmapped*)
+    # same bitmap name as in the top: block-dirty-bitmap-add must fail
+    /usr/bin/qemu-img create -q -f qcow2 "$last" 64M || exit $?
+    /usr/bin/qemu-img bitmap --add "$last" backup0 || exit $?
+    /usr/bin/qemu-img rebase -u -F qcow2 -b "$TOP" "$last" ;;
+*)
+    exec /usr/bin/qemu-img "$@" ;;
+esac
+"""
+
+    def setUp(self):
+        super().setUp()
+        fake = os.path.join(self.tmp, "fake-qemu-img")
+        with open(fake, "w") as fh:
+            fh.write(self.FAKE_QEMU_IMG)
+        os.chmod(fake, 0o755)
+        for key, value in (("VIRTBLOCKD_QEMU_IMG", fake), ("TOP", self.chain.top)):
+            os.environ[key] = value
+            self.addCleanup(os.environ.pop, key, None)
+        self.daemon.stop()
+        self.daemon.start()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.lookupByName("vm")
+        vbtest.run(["qemu-img", "bitmap", "--add", self.chain.top, "backup0"])
+        self.daemon.virsh("start", "vm")
+
+    def node_files(self):
+        out = self.daemon.virsh("qemu-monitor-command", "vm",
+                                '{"execute":"query-named-block-nodes",'
+                                '"arguments":{"flat":true}}').stdout
+        return sorted(n["file"] for n in json.loads(out)["return"])
+
+    def assert_undone(self, overlay, message):
+        nodes = self.node_files()
+        before = (self.images_listing(), self.sources(), self.sources(inactive=True),
+                  self.live_chain())
+        proc = self.snapshot("--disk-only", "--atomic", "--no-metadata",
+                             "--diskspec", "vda,file=" + overlay, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(message, proc.stderr)
+        self.assertFalse(os.path.exists(overlay))
+        self.assertEqual((self.images_listing(), self.sources(), self.sources(inactive=True),
+                          self.live_chain()), before)
+        # no node of the overlay is left in QEMU
+        self.assertEqual(self.node_files(), nodes)
+        # the guest still writes to its old image
+        self.guest_write(0x71, 30 * MiB, MiB)
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
+
+    def test_blockdev_add_fails(self):
+        self.assert_undone(os.path.join(self.images, "garbage.qcow2"),
+                           "Image is not in qcow2 format")
+
+    def test_transaction_fails(self):
+        self.assert_undone(os.path.join(self.images, "bitmapped.qcow2"),
+                           "Bitmap already exists: backup0")
+
+
+class RestartTest(SnapshotBase):
+    def test_daemon_restart_keeps_chain(self):
+        self.snapshot("s1", "--disk-only", "--atomic", "--no-metadata")
+        overlay = os.path.join(self.images, "top.s1")
+        self.daemon.kill9()
+        self.daemon.start()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.lookupByName("vm")
+        self.assertEqual(self.live_chain(), [overlay, self.chain.top, self.chain.base])
+        self.guest_write(0x29, 50 * MiB, MiB)
+        proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot",
+                                 quiet=False)
+        self.assertIn("Successfully pivoted", proc.stdout)
+        self.assertEqual(self.live_chain(), [self.chain.base])
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(self.chain.base, self.expected))
+
+    def test_transient_domain(self):
+        self.daemon.virsh("destroy", "vm")
+        xml = self.daemon.virsh("dumpxml", "vm").stdout
+        self.daemon.virsh("undefine", "vm")
+        path = os.path.join(self.tmp, "transient.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("create", path)
+        self.dom = self.conn.lookupByName("vm")
+        self.snapshot("t1", "--disk-only", "--atomic", "--no-metadata")
+        overlay = os.path.join(self.images, "top.t1")
+        self.assertEqual(self.sources(), {"vda": overlay})
+        self.assertEqual(self.live_chain(), [overlay, self.chain.top, self.chain.base])
+
+
 class BackupLoopTest(SnapshotBase):
     """What backup tools run (clients-and-asks.md): snapshot, copy the
     now read-only image, let the guest write, commit the overlay back."""
