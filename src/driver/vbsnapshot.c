@@ -353,10 +353,12 @@ vbSnapshotTransaction(vbDomainObj *vm, vbSnapshotDiskList *list)
     return 0;
 }
 
-/* A copy of the overlay for a persistent definition: no runtime data, and
- * no chain below, so that the next start probes it from the headers. */
+/* The overlay @src for a persistent definition whose disk had @old: no
+ * runtime data.  As libvirt's qemuSnapshotDomainDefUpdateDisk, a chain the
+ * definition states goes below the overlay; an unknown one stays unknown,
+ * for the next start to probe from the headers. */
 static vbStorageSource *
-vbSnapshotPersistentSource(const vbStorageSource *src, bool readonly)
+vbSnapshotPersistentSource(const vbStorageSource *src, const vbStorageSource *old)
 {
     vbStorageSource *copy = vbStorageSourceCopy(src, false);
 
@@ -366,7 +368,11 @@ vbSnapshotPersistentSource(const vbStorageSource *src, bool readonly)
     g_clear_pointer(&copy->backingStore, vbStorageSourceFree);
     copy->id = 0;
     copy->detected = false;
-    copy->readonly = readonly;
+    copy->readonly = old->readonly;
+    if (vbStorageSourceHasBacking(old)) {
+        copy->backingStore = vbStorageSourceCopy(old, true);
+        copy->backingStore->readonly = true;
+    }
     return copy;
 }
 
@@ -386,7 +392,7 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
         dd->addedStorage = dd->addedFormat = false;
 
         if (pdisk && vbStorageSourceIsSameLocation(pdisk->src, old)) {
-            vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src->readonly);
+            vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src);
 
             vbStorageSourceFree(pdisk->src);
             pdisk->src = copy;
@@ -448,7 +454,7 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
         vbSnapshotDiskData *dd = &list->dd[i];
 
         old[i] = dd->disk->src;
-        dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i]->readonly);
+        dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i]);
     }
     if (vbDriverSaveConfig(driver, vm) < 0) {
         for (i = 0; i < list->ndd; i++) {

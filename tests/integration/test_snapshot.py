@@ -313,6 +313,50 @@ class ShutOffSnapshotTest(SnapshotBase):
                              "vda,file=" + overlay], "already exists")
 
 
+class StatedChainTest(SnapshotBase):
+    """A definition that states the chain keeps it, below the overlay."""
+
+    start = False
+
+    def setUp(self):
+        super().setUp()
+        xml = vbtest.domain_xml("vm2", [("vda", self.chain.top)]).replace(
+            "<source file='%s'/>" % self.chain.top,
+            "<source file='%s'/>\n      <backingStore type='file'><format type='qcow2'/>"
+            "<source file='%s'/><backingStore/></backingStore>"
+            % (self.chain.top, self.chain.base))
+        path = os.path.join(self.tmp, "vm2.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("undefine", "vm")
+        self.daemon.virsh("define", path)
+
+    def inactive_chain(self):
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(self.daemon.virsh("dumpxml", "vm2", "--inactive").stdout)
+        node = root.find("devices/disk")
+        chain = []
+        while node is not None and node.find("source") is not None:
+            chain.append(node.find("source").get("file"))
+            node = node.find("backingStore")
+        return chain
+
+    def test_shut_off(self):
+        self.daemon.virsh("snapshot-create-as", "vm2", "s1", "--disk-only", "--no-metadata")
+        overlay = os.path.join(self.images, "top.s1")
+        self.assertEqual(self.inactive_chain(), [overlay, self.chain.top, self.chain.base])
+
+    def test_running(self):
+        self.daemon.virsh("start", "vm2")
+        self.daemon.virsh("snapshot-create-as", "vm2", "s1", "--disk-only", "--no-metadata")
+        overlay = os.path.join(self.images, "top.s1")
+        self.assertEqual(self.inactive_chain(), [overlay, self.chain.top, self.chain.base])
+        self.daemon.virsh("destroy", "vm2")
+        self.daemon.virsh("start", "vm2")
+        self.assertEqual(self.inactive_chain(), [overlay, self.chain.top, self.chain.base])
+
+
 class BitmapSnapshotTest(SnapshotBase):
     start = False
 
