@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -76,7 +77,7 @@ class SnapshotBase(vbtest.DaemonTestCase):
         self.assertEqual(info["backing-filename-format"], backing_fmt)
         self.assertEqual(info["virtual-size"], self.chain.size)
 
-    def assert_refused(self, args, message, code=None):
+    def assert_refused(self, args, message):
         """A refused snapshot: the message, no file, no change."""
         before = (self.images_listing(), self.sources(), self.sources(inactive=True))
         proc = self.snapshot(*args, check=False)
@@ -97,8 +98,6 @@ class SnapshotBase(vbtest.DaemonTestCase):
 
     def live_chain(self):
         """Paths of vda's chain in the live XML, top first."""
-        import xml.etree.ElementTree as ET
-
         root = ET.fromstring(self.dom.XMLDesc(0))
         disk = next(d for d in root.iter("disk") if d.find("target").get("dev") == "vda")
         chain = []
@@ -178,6 +177,28 @@ class RunningSnapshotTest(SnapshotBase):
         self.assert_refused(["--disk-only", "--atomic", "--no-metadata",
                              "--diskspec", "vdz,file=" + os.path.join(self.images, "z.qcow2")],
                             "no disk named 'vdz'")
+
+    def test_refusal_codes(self):
+        xml = "<domainsnapshot/>"
+        DISK_ONLY = libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY
+        NO_METADATA = libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA
+        self.assert_refused_api(xml, DISK_ONLY, "use the flag VIR_DOMAIN_SNAPSHOT_CREATE_"
+                                "NO_METADATA (virsh --no-metadata)",
+                                libvirt.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assert_refused_api(xml, NO_METADATA, "use the flag VIR_DOMAIN_SNAPSHOT_CREATE_"
+                                "DISK_ONLY (virsh --disk-only)",
+                                libvirt.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assert_refused_api(xml, SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE,
+                                "QEMU guest agent is not configured",
+                                libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED)
+        self.assert_refused_api(xml, SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_HALT,
+                                "unsupported flags (0x%x) in function "
+                                "qemuDomainSnapshotCreateXML"
+                                % libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_HALT,
+                                libvirt.VIR_ERR_INVALID_ARG)
+        self.assert_refused_api("<domainsnapshot><disks><disk name='vdz'/></disks>"
+                                "</domainsnapshot>", SNAP_FLAGS, "no disk named 'vdz'",
+                                libvirt.VIR_ERR_CONFIG_UNSUPPORTED)
 
     def test_refused_memory(self):
         xml = ("<domainsnapshot><memory snapshot='external' file='%s'/></domainsnapshot>"
@@ -312,6 +333,17 @@ class ShutOffSnapshotTest(SnapshotBase):
         self.assert_refused(["--disk-only", "--no-metadata", "--diskspec",
                              "vda,file=" + overlay], "already exists")
 
+    def test_refused_during_offline_job(self):
+        # a slow commit in the storage daemon holds the images
+        self.dom.blockCommit("vda", None, None, 1, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
+        self.assert_refused(["--disk-only", "--no-metadata"],
+                            "cannot snapshot domain 'vm' while block job "
+                            "'commit-vda-libvirt-1-format' runs on its disk 'vda'")
+        self.dom.blockJobAbort("vda", 0)
+        name = self.snapshot_name(self.snapshot("--disk-only", "--no-metadata"))
+        self.assertEqual(self.sources(inactive=True),
+                         {"vda": os.path.join(self.images, "top." + name)})
+
 
 class StatedChainTest(SnapshotBase):
     """A definition that states the chain keeps it, below the overlay."""
@@ -332,8 +364,6 @@ class StatedChainTest(SnapshotBase):
         self.daemon.virsh("define", path)
 
     def inactive_chain(self):
-        import xml.etree.ElementTree as ET
-
         root = ET.fromstring(self.daemon.virsh("dumpxml", "vm2", "--inactive").stdout)
         node = root.find("devices/disk")
         chain = []
