@@ -80,7 +80,8 @@ testSnapshotXML2XML(const void *opaque)
     if (!(dom = vbDomainDefParseString(domxml, VB_DOMAIN_DEF_PARSE_INACTIVE)))
         return -1;
 
-    ok = (def = vbSnapshotDefParseString(xml, TEST_NOW)) && vbSnapshotDefAlignDisks(def, dom) == 0;
+    ok = (def = vbSnapshotDefParseString(xml, TEST_NOW, 0)) &&
+         vbSnapshotDefAlignDisks(def, dom) == 0;
 
     if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
         if (ok) {
@@ -112,7 +113,7 @@ testRoundTrip(const void *opaque G_GNUC_UNUSED)
 {
     g_autofree char *domxml = testReadData("domain", ".xml");
     g_autoptr(vbDomainDef) dom = vbDomainDefParseString(domxml, VB_DOMAIN_DEF_PARSE_INACTIVE);
-    g_autoptr(vbSnapshotDef) def = vbSnapshotDefParseString("<domainsnapshot/>", TEST_NOW);
+    g_autoptr(vbSnapshotDef) def = vbSnapshotDefParseString("<domainsnapshot/>", TEST_NOW, 0);
     g_autoptr(vbSnapshotDef) again = NULL;
     g_autofree char *first = NULL;
     g_autofree char *second = NULL;
@@ -120,7 +121,8 @@ testRoundTrip(const void *opaque G_GNUC_UNUSED)
     if (!dom || !def || vbSnapshotDefAlignDisks(def, dom) < 0)
         return -1;
     first = vbSnapshotDefFormat(def);
-    if (!(again = vbSnapshotDefParseString(first, TEST_NOW + 1)) ||
+    if (!(again = vbSnapshotDefParseString(first, TEST_NOW + 1,
+                                           VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA)) ||
         vbSnapshotDefAlignDisks(again, dom) < 0)
         return -1;
     second = vbSnapshotDefFormat(again);

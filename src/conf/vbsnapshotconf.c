@@ -332,16 +332,20 @@ vbSnapshotDefPostParse(vbSnapshotDef *def, long long now)
 }
 
 vbSnapshotDef *
-vbSnapshotDefParseString(const char *xml, long long now)
+vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(vbSnapshotDef) def = NULL;
 
+    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA, NULL);
     if (!xml) {
         vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
         return NULL;
     }
     if (!(doc = vbXMLParseString(xml, "(domain_snapshot)", VB_SNAPSHOT_XML_MAX_LEN)))
+        return NULL;
+    if ((flags & VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA) &&
+        vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
         return NULL;
     if (!(def = vbSnapshotDefParseRoot(xmlDocGetRootElement(doc))))
         return NULL;

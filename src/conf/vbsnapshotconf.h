@@ -77,11 +77,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDiskDef, vbSnapshotDiskDefFree);
 void vbSnapshotDefFree(vbSnapshotDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDef, vbSnapshotDefFree);
 
+typedef enum {
+    /* Check the document against libvirt's installed domainsnapshot.rng
+     * first (VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE). */
+    VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA = 1 << 0,
+} vbSnapshotDefParseFlags;
+
 /**
  * vbSnapshotDefParseString:
  * @xml: the document a client sent
  * @now: the clock, seconds since the epoch: creation time, and the name
  *       when the document gives none (libvirt's default)
+ * @flags: vbSnapshotDefParseFlags
  *
  * Parses a snapshot for disk-only creation.  Refused: malformed XML
  * (XML_ERROR), a root other than <domainsnapshot>, elements and attributes
@@ -91,7 +98,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDef, vbSnapshotDefFree);
  *
  * Returns the definition, or NULL with the error reported.
  */
-vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now);
+vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags);
 
 /**
  * vbSnapshotDefAlignDisks:

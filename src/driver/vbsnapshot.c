@@ -33,7 +33,7 @@
 #define VB_SNAPSHOT_CREATE_KNOWN_FLAGS \
     (VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
      VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
-     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC)
+     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
 
 /* One disk that gets an overlay */
 typedef struct {
@@ -524,6 +524,7 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
                           unsigned int flags, char **name)
 {
     g_autoptr(vbSnapshotDef) def = NULL;
+    unsigned int parseFlags = 0;
     vbDomainObj *vm;
     int ret = -1;
 
@@ -532,7 +533,9 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
         return -1;
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
-    if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC)))
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+        parseFlags |= VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA;
+    if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC, parseFlags)))
         goto cleanup;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;

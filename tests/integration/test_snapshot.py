@@ -200,6 +200,14 @@ class RunningSnapshotTest(SnapshotBase):
                                 "</domainsnapshot>", SNAP_FLAGS, "no disk named 'vdz'",
                                 libvirt.VIR_ERR_CONFIG_UNSUPPORTED)
 
+    def test_validate(self):
+        self.snapshot("v1", "--disk-only", "--atomic", "--no-metadata", "--validate")
+        self.assertEqual(self.sources(), {"vda": os.path.join(self.images, "top.v1")})
+        self.assert_refused_api("<domainsnapshot><bogus/></domainsnapshot>",
+                                SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE,
+                                "XML document failed to validate against schema",
+                                libvirt.VIR_ERR_XML_INVALID_SCHEMA)
+
     def test_refused_memory(self):
         xml = ("<domainsnapshot><memory snapshot='external' file='%s'/></domainsnapshot>"
                % os.path.join(self.images, "mem"))
