@@ -545,6 +545,8 @@ class BackupLoopTest(SnapshotBase):
         vbtest.Chain.write(self.disk, 0x01, 0, 4 * MiB)
         self.expected = os.path.join(self.tmp, "expected.raw")
         vbtest.run(["qemu-img", "convert", "-O", "raw", self.disk, self.expected])
+        # the incremental backup bitmap the rounds must keep up to date
+        vbtest.run(["qemu-img", "bitmap", "--add", self.disk, "inc0"])
         self.define("vm", [("vda", self.disk)])
         self.conn = libvirt.open(self.daemon.uri)
         self.addCleanup(self.conn.close)
@@ -552,7 +554,16 @@ class BackupLoopTest(SnapshotBase):
         self.backups = os.path.join(self.tmp, "backups")
         os.mkdir(self.backups)
 
+    def bitmap(self, path, name):
+        out = self.daemon.virsh("qemu-monitor-command", "vm",
+                                '{"execute":"query-named-block-nodes",'
+                                '"arguments":{"flat":true}}').stdout
+        node = next(n for n in json.loads(out)["return"]
+                    if n["drv"] == "qcow2" and n["file"] == path)
+        return next((b for b in node.get("dirty-bitmaps", []) if b.get("name") == name), None)
+
     def test_five_rounds(self):
+        dirty = 0
         for rnd in range(1, 6):
             seen = self.save_expected("seen-%d.raw" % rnd)
             name = "round%d" % rnd
@@ -568,6 +579,11 @@ class BackupLoopTest(SnapshotBase):
             # writes in both halves: some the commit copies, some it mirrors
             self.guest_write(0x10 + rnd, rnd * 4 * MiB, 2 * MiB)
             self.guest_write(0x80 + rnd, 40 * MiB + rnd * MiB, 512 * 1024)
+            dirty += 2 * MiB + 512 * 1024
+            carried = self.bitmap(overlay, "inc0")
+            self.assertIsNotNone(carried, "round %d: bitmap not in the overlay" % rnd)
+            self.assertTrue(carried["recording"])
+            self.assertEqual(carried["count"], 2 * MiB + 512 * 1024)
 
             proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot",
                                      quiet=False)
@@ -575,6 +591,10 @@ class BackupLoopTest(SnapshotBase):
             self.assertEqual(self.live_chain(), [self.disk])
             self.assertEqual(self.sources(), {"vda": self.disk})
             self.assertEqual(self.sources(inactive=True), {"vda": self.disk})
+            # the commit folded the overlay's bitmap back: every write counted
+            merged = self.bitmap(self.disk, "inc0")
+            self.assertTrue(merged["recording"])
+            self.assertEqual(merged["count"], dirty, "round %d" % rnd)
 
         self.daemon.virsh("destroy", "vm")
         self.assertTrue(vbtest.images_identical(self.disk, self.expected))
