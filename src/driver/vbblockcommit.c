@@ -73,25 +73,6 @@ vbBlockLookupDisk(vbDomainObj *vm, const char *path)
     return disk;
 }
 
-/* libvirt's qemuDomainDiskBlockJobIsActive */
-static int
-vbBlockCheckDiskIdle(vbDomainObj *vm, vbDomainDiskDef *disk)
-{
-    vbBlockJob *job;
-
-    if (disk->mirror) {
-        vbReportError(VIR_ERR_BLOCK_COPY_ACTIVE, _("disk '%s' already in active block job"),
-                      disk->dst);
-        return -1;
-    }
-    if ((job = vbBlockJobForDisk(vm, disk->dst)) && vbBlockJobIsRunning(job)) {
-        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, _("disk '%s' already in active block job"),
-                      disk->dst);
-        return -1;
-    }
-    return 0;
-}
-
 typedef struct {
     vbDomainDiskDef *disk;
     vbStorageSource *top;
@@ -137,7 +118,7 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
                       disk->dst);
         return -1;
     }
-    if (vbBlockCheckDiskIdle(vm, disk) < 0)
+    if (vbBlockJobCheckDiskIdle(vm, disk) < 0)
         return -1;
 
     if (plan->top == disk->src && !(flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)) {

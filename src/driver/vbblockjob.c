@@ -135,6 +135,25 @@ vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
     vbBlockJobSaveStatus(driver, vm);
 }
 
+/* libvirt's qemuDomainDiskBlockJobIsActive */
+int
+vbBlockJobCheckDiskIdle(vbDomainObj *vm, const vbDomainDiskDef *disk)
+{
+    vbBlockJob *job;
+
+    if (disk->mirror) {
+        vbReportError(VIR_ERR_BLOCK_COPY_ACTIVE, _("disk '%s' already in active block job"),
+                      disk->dst);
+        return -1;
+    }
+    if ((job = vbBlockJobForDisk(vm, disk->dst)) && vbBlockJobIsRunning(job)) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, _("disk '%s' already in active block job"),
+                      disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what)
 {

@@ -102,6 +102,11 @@ void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
  * query-jobs and finishes what concluded meanwhile. Caller holds a job. */
 int vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm);
 
+/* Refuses a disk with a mirror or a running job, with libvirt's message
+ * (BLOCK_COPY_ACTIVE / OPERATION_UNSUPPORTED "disk '%s' already in active
+ * block job"). */
+int vbBlockJobCheckDiskIdle(vbDomainObj *vm, const vbDomainDiskDef *disk);
+
 /* Refuses @what ("start", "undefine") while a job runs on the shut-off
  * domain's images (OPERATION_INVALID naming the job). */
 int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);

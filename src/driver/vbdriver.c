@@ -21,6 +21,7 @@
 #define VB_DRIVER_WORKERS 4
 #define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
 #define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
+#define VB_DEFAULT_QEMU_IMG "/usr/bin/qemu-img"
 
 void
 vbDriverConfigFree(vbDriverConfig *cfg)
@@ -37,6 +38,7 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->socketPathRO);
     g_free(cfg->qemuBinary);
     g_free(cfg->storageDaemonBinary);
+    g_free(cfg->qemuImgBinary);
     g_free(cfg);
 }
 
@@ -75,6 +77,8 @@ vbDriverConfigNew(bool privileged, const char *root)
     cfg->qemuBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU);
     env = g_getenv("VIRTBLOCKD_QEMU_STORAGE_DAEMON");
     cfg->storageDaemonBinary = g_strdup(env && *env ? env : VB_DEFAULT_QSD);
+    env = g_getenv("VIRTBLOCKD_QEMU_IMG");
+    cfg->qemuImgBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU_IMG);
     return g_steal_pointer(&cfg);
 }
 

@@ -26,6 +26,7 @@ struct _vbDriverConfig {
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */
     char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
+    char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
 };
 
 /* Directories for session mode (the XDG dirs of the user), --system, or

@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainops.h"
+#include "vbsnapshot.h"
 #include "vbrpcconnect.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
@@ -434,6 +435,24 @@ vbDispatchBlockJobSetSpeed(vbRPCClient *client, const void *a, void *r)
                                     args->flags);
 }
 
+/* --- Snapshots --- */
+
+static int
+vbDispatchSnapshotCreateXML(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotCreateXMLArgs *args = a;
+    vbRemoteDomainSnapshotCreateXMLRet *ret = r;
+    g_autofree char *name = NULL;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainSnapshotCreateXML(vbDispatchDriver(client), &dom, args->xmlDesc, args->flags,
+                                  &name) < 0)
+        return -1;
+    ret->snap.name = g_steal_pointer(&name);
+    vbDispatchRemoteDomain(&dom, &ret->snap.dom);
+    return 0;
+}
+
 /* Sorted by procedure number (a unit test checks it). */
 static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_CREATE, vbDispatchCreate},
@@ -458,6 +477,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},

@@ -1,0 +1,599 @@
+/*
+ * vbsnapshotconf.c: snapshot XML for disk-only external snapshots
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbxml.h"
+#include "vbsnapshotconf.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN_SNAPSHOT
+
+VB_ENUM_IMPL(vbSnapshotLocation, VB_SNAPSHOT_LOCATION_LAST, "default", "no", "internal", "external",
+             "manual");
+
+void
+vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk)
+{
+    if (!disk)
+        return;
+    g_free(disk->name);
+    vbStorageSourceFree(disk->src);
+    g_free(disk);
+}
+
+void
+vbSnapshotDefFree(vbSnapshotDef *def)
+{
+    size_t i;
+
+    if (!def)
+        return;
+    g_free(def->name);
+    g_free(def->description);
+    g_free(def->memoryFile);
+    for (i = 0; i < def->ndisks; i++)
+        vbSnapshotDiskDefFree(def->disks[i]);
+    g_free(def->disks);
+    g_free(def);
+}
+
+/* ---- parse -------------------------------------------------------------- */
+
+static void
+vbSnapshotReportUnsupportedElement(const xmlNode *node)
+{
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  _("element '<%s>' in <%s> is not supported by virtblockd"),
+                  (const char *) node->name, (const char *) node->parent->name);
+}
+
+/* Refuses attributes of @node outside the NULL-terminated @allowed. */
+static int
+vbSnapshotCheckAttrs(const xmlNode *node, const char *const *allowed)
+{
+    const xmlAttr *attr;
+
+    for (attr = node->properties; attr; attr = attr->next) {
+        if (attr->ns || (allowed && g_strv_contains(allowed, (const char *) attr->name)))
+            continue;
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("attribute '%s' of element '<%s>' is not supported by virtblockd"),
+                      (const char *) attr->name, (const char *) node->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbSnapshotCheckNoChildren(const xmlNode *node)
+{
+    xmlNode *child = vbXMLChildElement(node, NULL);
+
+    if (child) {
+        vbSnapshotReportUnsupportedElement(child);
+        return -1;
+    }
+    return 0;
+}
+
+#define VB_SNAPSHOT_ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Attribute @name through @fromString; 0 (the default) is not a value one
+ * may write.  Returns 0 (absent: *@result untouched) or 1, -1 on error. */
+static int
+vbSnapshotPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *),
+                   int *result)
+{
+    g_autofree char *value = vbXMLPropString(node, name);
+    int v;
+
+    if (!value)
+        return 0;
+    if ((v = fromString(value)) <= 0) {
+        vbXMLReportInvalidProp(node, name, value);
+        return -1;
+    }
+    *result = v;
+    return 1;
+}
+
+static int
+vbSnapshotMemoryParse(const xmlNode *node, vbSnapshotDef *def)
+{
+    int memory = VB_SNAPSHOT_LOCATION_DEFAULT;
+
+    if (vbSnapshotCheckAttrs(node, VB_SNAPSHOT_ATTRS("snapshot", "file")) < 0 ||
+        vbSnapshotCheckNoChildren(node) < 0 ||
+        vbSnapshotPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, &memory) < 0)
+        return -1;
+    def->memoryFile = vbXMLPropString(node, "file");
+    def->memory = memory;
+
+    /* libvirt's checks, in its order */
+    if (def->memory == VB_SNAPSHOT_LOCATION_MANUAL) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("'manual' memory snapshot mode not supported"));
+        return -1;
+    }
+    if (def->memory == VB_SNAPSHOT_LOCATION_DEFAULT && def->memoryFile)
+        def->memory = VB_SNAPSHOT_LOCATION_EXTERNAL;
+    if (def->memoryFile && def->memory != VB_SNAPSHOT_LOCATION_EXTERNAL) {
+        vbReportError(VIR_ERR_XML_ERROR, _("memory filename '%s' requires external snapshot"),
+                      def->memoryFile);
+        return -1;
+    }
+    if (!def->memoryFile && def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("external memory snapshots require a filename"));
+        return -1;
+    }
+    /* Every snapshot we take is disk-only: no memory state, ever. */
+    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT && def->memory != VB_SNAPSHOT_LOCATION_NO) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s",
+                      _("memory state cannot be saved with offline or disk-only snapshot"));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbSnapshotDiskSourceParse(const xmlNode *node, vbSnapshotDiskDef *disk)
+{
+    const char *attr = disk->src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file";
+    g_autofree char *path = NULL;
+    const unsigned char *c;
+
+    if (vbSnapshotCheckAttrs(node, VB_SNAPSHOT_ATTRS(attr)) < 0 ||
+        vbSnapshotCheckNoChildren(node) < 0)
+        return -1;
+    if (!(path = vbXMLPropString(node, attr)))
+        return 0;
+    for (c = (const unsigned char *) path; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            vbXMLReportInvalidProp(node, attr, path);
+            return -1;
+        }
+    }
+    if (!g_path_is_absolute(path)) {
+        vbReportError(VIR_ERR_XML_ERROR, _("disk snapshot image path '%s' must be absolute"), path);
+        return -1;
+    }
+    disk->src->path = g_steal_pointer(&path);
+    return 0;
+}
+
+static vbSnapshotDiskDef *
+vbSnapshotDiskParse(const xmlNode *node)
+{
+    g_autoptr(vbSnapshotDiskDef) disk = g_new0(vbSnapshotDiskDef, 1);
+    g_autofree char *type = NULL;
+    int snapshot = VB_SNAPSHOT_LOCATION_DEFAULT;
+    bool seenDriver = false;
+    bool seenSource = false;
+    xmlNode *child;
+
+    disk->src = vbStorageSourceNew();
+    disk->src->type = VB_STORAGE_TYPE_FILE;
+
+    if (!vbXMLNodeNameEqual(node, "disk")) {
+        vbSnapshotReportUnsupportedElement(node);
+        return NULL;
+    }
+    if (vbSnapshotCheckAttrs(node, VB_SNAPSHOT_ATTRS("name", "snapshot", "type")) < 0)
+        return NULL;
+    if (!(disk->name = vbXMLPropString(node, "name"))) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing name from disk snapshot element"));
+        return NULL;
+    }
+    if (vbSnapshotPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, &snapshot) < 0)
+        return NULL;
+    disk->snapshot = snapshot;
+
+    if ((type = vbXMLPropString(node, "type"))) {
+        if (strcmp(type, "dir") == 0 || strcmp(type, "volume") == 0) {
+            vbReportError(VIR_ERR_XML_ERROR, _("unsupported disk snapshot type '%s'"), type);
+            return NULL;
+        }
+        /* qemu-img creates overlays in files; a block device would have to
+         * be formatted beforehand, which REUSE_EXT users do themselves. */
+        if (strcmp(type, "file") != 0) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("disk snapshot type '%s' of disk '%s' is not supported by virtblockd; use type 'file'"),
+                type, disk->name);
+            return NULL;
+        }
+    }
+
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "source") && !seenSource) {
+            seenSource = true;
+            if (vbSnapshotDiskSourceParse(child, disk) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "driver") && !seenDriver) {
+            g_autofree char *fmt = vbXMLPropString(child, "type");
+            int format;
+
+            seenDriver = true;
+            if (vbSnapshotCheckAttrs(child, VB_SNAPSHOT_ATTRS("type")) < 0 ||
+                vbSnapshotCheckNoChildren(child) < 0)
+                return NULL;
+            if (fmt) {
+                if ((format = vbStorageFormatTypeFromString(fmt)) <= 0) {
+                    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("unknown disk snapshot driver '%s'"), fmt);
+                    return NULL;
+                }
+                disk->src->format = format;
+            }
+        } else {
+            vbSnapshotReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+
+    /* as libvirt: a path or a format makes the disk external */
+    if (disk->snapshot == VB_SNAPSHOT_LOCATION_DEFAULT &&
+        (disk->src->path || disk->src->format != VB_STORAGE_FORMAT_NONE))
+        disk->snapshot = VB_SNAPSHOT_LOCATION_EXTERNAL;
+    return g_steal_pointer(&disk);
+}
+
+static int
+vbSnapshotDisksParse(const xmlNode *node, vbSnapshotDef *def)
+{
+    size_t n = vbXMLCountChildren(node, NULL);
+    xmlNode *child;
+
+    if (vbSnapshotCheckAttrs(node, NULL) < 0)
+        return -1;
+    def->disks = g_new0(vbSnapshotDiskDef *, n);
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (!(def->disks[def->ndisks] = vbSnapshotDiskParse(child)))
+            return -1;
+        def->ndisks++;
+    }
+    return 0;
+}
+
+/* <name> and <description>: text only, once. */
+static int
+vbSnapshotTextParse(const xmlNode *node, char **text)
+{
+    if (*text) {
+        vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <%s>"),
+                      (const char *) node->name, "domainsnapshot");
+        return -1;
+    }
+    if (vbSnapshotCheckAttrs(node, NULL) < 0 || vbSnapshotCheckNoChildren(node) < 0)
+        return -1;
+    *text = vbXMLNodeContent(node);
+    return 0;
+}
+
+static vbSnapshotDef *
+vbSnapshotDefParseRoot(const xmlNode *root)
+{
+    g_autoptr(vbSnapshotDef) def = g_new0(vbSnapshotDef, 1);
+    bool seenMemory = false;
+    bool seenDisks = false;
+    xmlNode *child;
+
+    if (!vbXMLNodeNameEqual(root, "domainsnapshot")) {
+        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"),
+                      "domainsnapshot", (const char *) root->name);
+        return NULL;
+    }
+    if (vbSnapshotCheckAttrs(root, NULL) < 0)
+        return NULL;
+
+    for (child = vbXMLChildElement(root, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "name")) {
+            if (vbSnapshotTextParse(child, &def->name) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "description")) {
+            if (vbSnapshotTextParse(child, &def->description) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "memory") && !seenMemory) {
+            seenMemory = true;
+            if (vbSnapshotMemoryParse(child, def) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "disks") && !seenDisks) {
+            seenDisks = true;
+            if (vbSnapshotDisksParse(child, def) < 0)
+                return NULL;
+        } else {
+            /* <state>, <parent>, <domain>...: only a redefinition (with
+             * metadata) carries them, and we keep no metadata. */
+            vbSnapshotReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&def);
+}
+
+/* libvirt's virDomainMomentDefPostParse: the creation time names a
+ * snapshot that has no name. */
+static int
+vbSnapshotDefPostParse(vbSnapshotDef *def, long long now)
+{
+    def->creationTime = now;
+    if (!def->name)
+        def->name = g_strdup_printf("%lld", now);
+    if (!*def->name) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("snapshot name must not be empty"));
+        return -1;
+    }
+    return 0;
+}
+
+vbSnapshotDef *
+vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(vbSnapshotDef) def = NULL;
+
+    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA, NULL);
+    if (!xml) {
+        vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
+        return NULL;
+    }
+    if (!(doc = vbXMLParseString(xml, "(domain_snapshot)", VB_SNAPSHOT_XML_MAX_LEN)))
+        return NULL;
+    if ((flags & VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA) &&
+        vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
+        return NULL;
+    if (!(def = vbSnapshotDefParseRoot(xmlDocGetRootElement(doc))))
+        return NULL;
+    if (vbSnapshotDefPostParse(def, now) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+/* ---- align -------------------------------------------------------------- */
+
+/* Default location of a disk the snapshot does not mention, or mentions
+ * without saying (libvirt: read-only disks default to 'no'). */
+static vbSnapshotLocation
+vbSnapshotDiskDefaultLocation(const vbDomainDiskDef *domdisk)
+{
+    if (vbStorageSourceIsEmpty(domdisk->src) || domdisk->src->readonly ||
+        domdisk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
+        return VB_SNAPSHOT_LOCATION_NO;
+    return VB_SNAPSHOT_LOCATION_EXTERNAL;
+}
+
+/* virDomainSnapshotDefAssignExternalNames for one disk */
+static int
+vbSnapshotDiskAssignName(vbSnapshotDef *def, size_t idx, const vbDomainDiskDef *domdisk)
+{
+    vbSnapshotDiskDef *disk = def->disks[idx];
+    g_autofree char *stem = NULL;
+    struct stat sb;
+    char *dot;
+    size_t j;
+
+    if (vbStorageSourceIsEmpty(domdisk->src)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("cannot generate external snapshot name for disk '%s' without source"),
+                      disk->name);
+        return -1;
+    }
+    if (stat(domdisk->src->path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("source for disk '%s' is not a regular file; refusing to generate external snapshot name"),
+            disk->name);
+        return -1;
+    }
+
+    /* the extension of the file name goes, not a dot in a directory */
+    stem = g_strdup(domdisk->src->path);
+    if ((dot = strrchr(stem, '.')) && !strchr(dot, '/'))
+        *dot = '\0';
+    disk->src->path = g_strdup_printf("%s.%s", stem, def->name);
+
+    for (j = 0; j < idx; j++) {
+        if (g_strcmp0(disk->src->path, def->disks[j]->src->path) == 0) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("cannot generate external snapshot name for disk '%s': collision with disk '%s'"),
+                disk->name, def->disks[j]->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What libvirt would take and we do not. */
+static int
+vbSnapshotDiskCheckSupported(const vbSnapshotDiskDef *disk)
+{
+    switch (disk->snapshot) {
+    case VB_SNAPSHOT_LOCATION_NO:
+        return 0;
+    case VB_SNAPSHOT_LOCATION_EXTERNAL:
+        if (disk->src->format != VB_STORAGE_FORMAT_NONE &&
+            disk->src->format != VB_STORAGE_FORMAT_QCOW2) {
+            /* libvirt's text; it also takes qed, which QEMU deprecates */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("external snapshot format for disk %s is unsupported: %s"), disk->name,
+                          vbStorageFormatTypeToString(disk->src->format));
+            return -1;
+        }
+        return 0;
+    case VB_SNAPSHOT_LOCATION_INTERNAL:
+    case VB_SNAPSHOT_LOCATION_MANUAL:
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("only external disk snapshots are supported; disk '%s' requested '%s'"),
+                      disk->name, vbSnapshotLocationTypeToString(disk->snapshot));
+        return -1;
+    case VB_SNAPSHOT_LOCATION_DEFAULT:
+    case VB_SNAPSHOT_LOCATION_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no snapshot location after aligning"),
+                  disk->name);
+    return -1;
+}
+
+int
+vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom)
+{
+    g_autofree size_t *pos = NULL;
+    g_autofree bool *taken = NULL;
+    vbSnapshotDiskDef **aligned;
+    size_t nexternal = 0;
+    size_t i;
+    size_t j;
+
+    if (def->ndisks > dom->ndisks) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("too many disk snapshot requests for domain"));
+        return -1;
+    }
+    pos = g_new0(size_t, def->ndisks);
+    taken = g_new0(bool, dom->ndisks);
+
+    /* the disks the snapshot names: where they are in the domain */
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskDef *disk = def->disks[i];
+        const vbDomainDiskDef *domdisk = vbDomainDiskByName(dom, disk->name);
+
+        if (!domdisk) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("no disk named '%s'"), disk->name);
+            return -1;
+        }
+        for (pos[i] = 0; dom->disks[pos[i]] != domdisk; pos[i]++)
+            ;
+        if (taken[pos[i]]) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("disk '%s' specified twice"), disk->name);
+            return -1;
+        }
+        taken[pos[i]] = true;
+        if (disk->snapshot == VB_SNAPSHOT_LOCATION_DEFAULT)
+            disk->snapshot = vbSnapshotDiskDefaultLocation(domdisk);
+        if (disk->src->path && disk->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("file '%s' for disk '%s' requires use of external snapshot mode"),
+                          disk->src->path, disk->name);
+            return -1;
+        }
+        if (strcmp(disk->name, domdisk->dst) != 0) {
+            g_free(disk->name);
+            disk->name = g_strdup(domdisk->dst);
+        }
+    }
+
+    /* one entry per disk in the domain's order, defaults for the others */
+    aligned = g_new0(vbSnapshotDiskDef *, dom->ndisks);
+    for (i = 0; i < def->ndisks; i++)
+        aligned[pos[i]] = def->disks[i];
+    for (i = 0; i < dom->ndisks; i++) {
+        if (aligned[i])
+            continue;
+        aligned[i] = g_new0(vbSnapshotDiskDef, 1);
+        aligned[i]->name = g_strdup(dom->disks[i]->dst);
+        aligned[i]->snapshot = vbSnapshotDiskDefaultLocation(dom->disks[i]);
+        aligned[i]->src = vbStorageSourceNew();
+        aligned[i]->src->type = VB_STORAGE_TYPE_FILE;
+    }
+    g_free(def->disks);
+    def->disks = aligned;
+    def->ndisks = dom->ndisks;
+
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskDef *disk = def->disks[i];
+
+        if (vbSnapshotDiskCheckSupported(disk) < 0)
+            return -1;
+        if (disk->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        nexternal++;
+        if (disk->src->format == VB_STORAGE_FORMAT_NONE)
+            disk->src->format = VB_STORAGE_FORMAT_QCOW2;
+        if (!disk->src->path && vbSnapshotDiskAssignName(def, i, dom->disks[i]) < 0)
+            return -1;
+    }
+
+    /* Two disks writing into one overlay would destroy both. */
+    for (i = 0; i < def->ndisks; i++) {
+        for (j = 0; j < i; j++) {
+            if (def->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_EXTERNAL &&
+                def->disks[j]->snapshot == VB_SNAPSHOT_LOCATION_EXTERNAL &&
+                strcmp(def->disks[i]->src->path, def->disks[j]->src->path) == 0) {
+                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("disks '%s' and '%s' would both use the snapshot image '%s'"),
+                              def->disks[j]->name, def->disks[i]->name, def->disks[i]->src->path);
+                return -1;
+            }
+        }
+    }
+
+    if (nexternal == 0) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("disk-only snapshots require at least one disk to be selected for snapshot"));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- format ------------------------------------------------------------- */
+
+/* @prefix, @value escaped for XML, @suffix */
+static void
+vbSnapshotBufEscaped(GString *buf, const char *prefix, const char *value, const char *suffix)
+{
+    g_autofree char *escaped = g_markup_escape_text(value, -1);
+
+    g_string_append(buf, prefix);
+    g_string_append(buf, escaped);
+    g_string_append(buf, suffix);
+}
+
+char *
+vbSnapshotDefFormat(const vbSnapshotDef *def)
+{
+    g_autoptr(GString) buf = g_string_new("<domainsnapshot>\n");
+    size_t i;
+
+    vbSnapshotBufEscaped(buf, "  <name>", def->name, "</name>\n");
+    if (def->description)
+        vbSnapshotBufEscaped(buf, "  <description>", def->description, "</description>\n");
+    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
+        g_string_append_printf(buf, "  <memory snapshot='%s'/>\n",
+                               vbSnapshotLocationTypeToString(def->memory));
+
+    if (def->ndisks > 0) {
+        g_string_append(buf, "  <disks>\n");
+        for (i = 0; i < def->ndisks; i++) {
+            const vbSnapshotDiskDef *disk = def->disks[i];
+            bool hasSource = disk->src->path || disk->src->format != VB_STORAGE_FORMAT_NONE;
+
+            vbSnapshotBufEscaped(buf, "    <disk name='", disk->name, "'");
+            if (disk->snapshot != VB_SNAPSHOT_LOCATION_DEFAULT)
+                g_string_append_printf(buf, " snapshot='%s'",
+                                       vbSnapshotLocationTypeToString(disk->snapshot));
+            if (!hasSource) {
+                g_string_append(buf, "/>\n");
+                continue;
+            }
+            g_string_append_printf(buf, " type='%s'>\n",
+                                   vbStorageTypeTypeToString(disk->src->type));
+            if (disk->src->format != VB_STORAGE_FORMAT_NONE)
+                g_string_append_printf(buf, "      <driver type='%s'/>\n",
+                                       vbStorageFormatTypeToString(disk->src->format));
+            if (disk->src->path)
+                vbSnapshotBufEscaped(buf, "      <source file='", disk->src->path, "'/>\n");
+            g_string_append(buf, "    </disk>\n");
+        }
+        g_string_append(buf, "  </disks>\n");
+    }
+    g_string_append(buf, "</domainsnapshot>\n");
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}

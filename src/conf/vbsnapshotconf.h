@@ -1,0 +1,126 @@
+/*
+ * vbsnapshotconf.h: the subset of libvirt's snapshot XML for disk-only
+ * external snapshots
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What `virsh snapshot-create-as --disk-only [--diskspec ...]` sends:
+ *
+ *   <domainsnapshot>
+ *     <name>s1</name>
+ *     <description>before upgrade</description>
+ *     <memory snapshot='no'/>
+ *     <disks>
+ *       <disk name='vda' snapshot='external' type='file'>
+ *         <driver type='qcow2'/>
+ *         <source file='/images/vm.s1'/>
+ *       </disk>
+ *       <disk name='vdb' snapshot='no'/>
+ *     </disks>
+ *   </domainsnapshot>
+ *
+ * Three steps, as for domains: parse (shape and types), post-parse (default
+ * name and creation time, from a clock the caller passes), and aligning
+ * with the domain's disks (defaults per disk, overlay names, and the
+ * refusals that depend on the domain).
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbenum.h"
+#include "vbdomainconf.h"
+#include "vbstoragesource.h"
+
+/* Largest snapshot document we accept, as for domains */
+#define VB_SNAPSHOT_XML_MAX_LEN (4 * 1024 * 1024)
+
+/* libvirt's virDomainSnapshotLocation, with its names */
+typedef enum {
+    VB_SNAPSHOT_LOCATION_DEFAULT = 0,
+    VB_SNAPSHOT_LOCATION_NO,
+    VB_SNAPSHOT_LOCATION_INTERNAL,
+    VB_SNAPSHOT_LOCATION_EXTERNAL,
+    VB_SNAPSHOT_LOCATION_MANUAL,
+
+    VB_SNAPSHOT_LOCATION_LAST
+} vbSnapshotLocation;
+VB_ENUM_DECL(vbSnapshotLocation);
+
+typedef struct _vbSnapshotDiskDef vbSnapshotDiskDef;
+struct _vbSnapshotDiskDef {
+    /* As given (a target or the path of the disk's image); the disk's
+     * target once aligned. */
+    char *name;
+    vbSnapshotLocation snapshot;
+    /* The new overlay: type, format (NONE: not given) and path (NULL: not
+     * given).  Never NULL. */
+    vbStorageSource *src;
+};
+
+typedef struct _vbSnapshotDef vbSnapshotDef;
+struct _vbSnapshotDef {
+    char *name;
+    char *description;
+    long long creationTime; /* seconds since the epoch */
+    vbSnapshotLocation memory;
+    char *memoryFile;
+
+    vbSnapshotDiskDef **disks;
+    size_t ndisks;
+};
+
+void vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDiskDef, vbSnapshotDiskDefFree);
+void vbSnapshotDefFree(vbSnapshotDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDef, vbSnapshotDefFree);
+
+typedef enum {
+    /* Check the document against libvirt's installed domainsnapshot.rng
+     * first (VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE). */
+    VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA = 1 << 0,
+} vbSnapshotDefParseFlags;
+
+/**
+ * vbSnapshotDefParseString:
+ * @xml: the document a client sent
+ * @now: the clock, seconds since the epoch: creation time, and the name
+ *       when the document gives none (libvirt's default)
+ * @flags: vbSnapshotDefParseFlags
+ *
+ * Parses a snapshot for disk-only creation.  Refused: malformed XML
+ * (XML_ERROR), a root other than <domainsnapshot>, elements and attributes
+ * we do not know (CONFIG_UNSUPPORTED naming them), a memory snapshot
+ * (libvirt's "memory state cannot be saved with offline or disk-only
+ * snapshot"), a relative overlay path, an unknown driver type.
+ *
+ * Returns the definition, or NULL with the error reported.
+ */
+vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags);
+
+/**
+ * vbSnapshotDefAlignDisks:
+ * @def: a parsed snapshot
+ * @dom: the domain's definition (the live one of a running domain)
+ *
+ * libvirt's virDomainSnapshotAlignDisks for a disk-only snapshot:
+ * afterwards @def has one entry per disk of @dom, in @dom's order, named by
+ * target.  A disk not mentioned is 'external', unless it is read-only (a
+ * cdrom) or empty, which are 'no'.  An external disk without a path gets
+ * the path of its active image with the extension replaced by
+ * ".<snapshot name>" (virDomainSnapshotDefAssignExternalNames: the image
+ * must be a regular file).  Refused with libvirt's messages: an unknown
+ * disk, a disk named twice, a path for a disk not 'external', more entries
+ * than disks, colliding default names; and, ours, 'internal' and 'manual'
+ * disks, an overlay format other than qcow2, two disks with one overlay,
+ * and a snapshot that selects no disk.
+ *
+ * Returns 0, or -1 with the error reported (@def then unusable).
+ */
+int vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom);
+
+/* The document, two-space indented as libvirt writes it, in the form a
+ * request takes (without the creation time), so that it parses again. */
+char *vbSnapshotDefFormat(const vbSnapshotDef *def);

@@ -1,0 +1,548 @@
+/*
+ * vbsnapshot.c: disk-only external snapshots
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The checks follow libvirt's qemuSnapshotCreateXML and qemuSnapshotPrepare
+ * in order and wording where libvirt has them.  The order of the work makes
+ * undo simple: files are created first (nothing refers to them yet), then
+ * the new nodes are added without a backing, then one transaction switches
+ * every disk; only after it succeeded do the definitions change.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbblockjob.h"
+#include "vbdomainobj.h"
+#include "vberror.h"
+#include "vblog.h"
+#include "vbmonitor.h"
+#include "vbmonitorblock.h"
+#include "vbqemubitmap.h"
+#include "vbqemublock.h"
+#include "vbsnapshot.h"
+#include "vbsnapshotconf.h"
+#include "vbstoragechain.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+#define VB_SNAPSHOT_CREATE_KNOWN_FLAGS \
+    (VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
+     VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
+     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+
+/* One disk that gets an overlay */
+typedef struct {
+    vbDomainDiskDef *disk; /* in vm->def */
+    const vbSnapshotDiskDef *snapdisk;
+    vbStorageSource *src; /* the overlay; owned here until linked into the chain */
+    bool created;         /* the file is ours to delete on failure */
+    bool addedStorage;    /* its nodes were added to QEMU */
+    bool addedFormat;
+} vbSnapshotDiskData;
+
+typedef struct {
+    vbSnapshotDiskData *dd;
+    size_t ndd;
+} vbSnapshotDiskList;
+
+static void
+vbSnapshotDiskListClear(vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++)
+        vbStorageSourceFree(list->dd[i].src);
+    g_free(list->dd);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDiskList, vbSnapshotDiskListClear);
+
+/* The flags we can honour; each refusal says what to ask instead. */
+static int
+vbSnapshotCheckFlags(unsigned int flags)
+{
+    vbCheckFlagsFunc(flags, VB_SNAPSHOT_CREATE_KNOWN_FLAGS, "qemuDomainSnapshotCreateXML", -1);
+
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) &&
+        !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flag '%s' is required by flag '%s'"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY", "VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE");
+        return -1;
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("only disk-only snapshots are supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY (virsh --disk-only)"));
+        return -1;
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("snapshots with metadata are not supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA (virsh --no-metadata)"));
+        return -1;
+    }
+    /* virtblockd drives no guest agent, so no file system is ever frozen;
+     * libvirt says the same for a domain without an agent channel. */
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
+        vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
+        return -1;
+    }
+    return 0;
+}
+
+/* REUSE_EXT: the user's overlay must be a qcow2 image whose backing file
+ * is the disk's active image, in that image's format; anything else would
+ * show the guest other data. */
+static int
+vbSnapshotCheckReused(const vbSnapshotDiskData *dd)
+{
+    g_autoptr(vbStorageSource) probe = vbStorageSourceNew();
+    const vbStorageSource *top = dd->disk->src;
+    vbStorageFormat topFormat = top->format ? top->format : VB_STORAGE_FORMAT_RAW;
+    struct stat stTop;
+    struct stat stBacking;
+
+    probe->type = VB_STORAGE_TYPE_FILE;
+    probe->format = VB_STORAGE_FORMAT_QCOW2;
+    probe->path = g_strdup(dd->snapdisk->src->path);
+    if (vbStorageChainProbe(probe, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+        return -1;
+
+    if (!vbStorageSourceHasBacking(probe) || stat(probe->backingStore->path, &stBacking) < 0 ||
+        stat(top->path, &stTop) < 0 || stTop.st_dev != stBacking.st_dev ||
+        stTop.st_ino != stBacking.st_ino || probe->backingStore->format != topFormat) {
+        vbReportError(
+            VIR_ERR_INVALID_ARG,
+            _("reused snapshot image '%s' for disk '%s' must be a qcow2 image backed by the disk's current image '%s' (format '%s')"),
+            probe->path, dd->disk->dst, top->path, vbStorageFormatTypeToString(topFormat));
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's qemuSnapshotPrepareDiskExternal, for the disks we can do. */
+static int
+vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
+{
+    const char *path = dd->snapdisk->src->path;
+    struct stat st;
+
+    if (vbStorageSourceIsEmpty(dd->disk->src)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("disk '%s' has no source; there is nothing to snapshot"), dd->disk->dst);
+        return -1;
+    }
+    if (dd->disk->src->readonly || dd->disk->device == VB_DOMAIN_DISK_DEVICE_CDROM) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("disk '%s' is read-only; an overlay on it would never be written"),
+                      dd->disk->dst);
+        return -1;
+    }
+    if (vbBlockJobCheckDiskIdle(vm, dd->disk) < 0)
+        return -1;
+
+    if (lstat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, path);
+            return -1;
+        }
+        if (reuse) {
+            vbReportSystemError(errno, _("missing existing file for disk %s: %s"), dd->disk->dst,
+                                path);
+            return -1;
+        }
+        return 0;
+    }
+    if (!reuse) {
+        /* libvirt overwrites an empty file; we never overwrite anything. */
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("external snapshot file for disk %s already exists and is not a block device: %s"),
+            dd->disk->dst, path);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("mismatch between configured type for snapshot disk '%s' and the type of existing file '%s'"),
+            dd->disk->dst, path);
+        return -1;
+    }
+    return vbSnapshotCheckReused(dd);
+}
+
+/* qemu-img create of a qcow2 overlay recording its backing's path and
+ * format; its size is the backing's.  Runs without the domain lock. */
+static int
+vbSnapshotCreateImage(vbDriver *driver, const vbSnapshotDiskData *dd)
+{
+    const vbStorageSource *top = dd->disk->src;
+    const char *format =
+        vbStorageFormatTypeToString(top->format ? top->format : VB_STORAGE_FORMAT_RAW);
+    const char *argv[] = {driver->cfg->qemuImgBinary,
+                          "create",
+                          "-q",
+                          "-f",
+                          "qcow2",
+                          "-F",
+                          format,
+                          "-b",
+                          top->path,
+                          dd->src->path,
+                          NULL};
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int status;
+
+    VB_DEBUG("creating overlay '%s' on '%s' (%s) for disk '%s'", dd->src->path, top->path, format,
+             dd->disk->dst);
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                      &gerr)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("cannot create snapshot image '%s' for disk '%s': %s"), dd->src->path,
+                      dd->disk->dst, gerr->message);
+        return -1;
+    }
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("cannot create snapshot image '%s' for disk '%s': %s"), dd->src->path,
+                      dd->disk->dst, g_strstrip(err));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbSnapshotCreateImages(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+    int rc = 0;
+
+    /* qemu-img may take a while on slow storage: the job keeps the domain
+     * as it is meanwhile. */
+    vbDomainObjUnlock(vm);
+    for (i = 0; i < list->ndd && rc == 0; i++) {
+        /* The path did not exist a moment ago: whatever is there now,
+         * complete or not, is ours to remove on failure. */
+        list->dd[i].created = true;
+        rc = vbSnapshotCreateImage(driver, &list->dd[i]);
+    }
+    vbDomainObjLock(vm);
+    return rc;
+}
+
+static void
+vbSnapshotRemoveImages(vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        if (!list->dd[i].created)
+            continue;
+        if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
+            VB_WARN("Unable to remove just-created %s: %s", list->dd[i].src->path,
+                    g_strerror(errno));
+        list->dd[i].created = false;
+    }
+}
+
+/* --- Running domain --- */
+
+/* Adds the storage and format nodes of every overlay, "backing": null. */
+static int
+vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autoptr(vbJSONValue) storage = NULL;
+        g_autoptr(vbJSONValue) format = NULL;
+        vbMonitor *mon;
+        int rc;
+
+        vbStorageChainAssignIndexes(dd->src, &vm->nodenameIndex);
+        if (!(storage = vbQemuBlockStorageProps(dd->disk, dd->src)) ||
+            !(format = vbQemuBlockFormatProps(
+                  dd->disk, dd->src, VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)))
+            return -1;
+
+        mon = vbDomainObjEnterMonitor(vm);
+        rc = vbMonitorBlockdevAdd(mon, &storage);
+        if (rc == 0) {
+            dd->addedStorage = true;
+            rc = vbMonitorBlockdevAdd(mon, &format);
+            if (rc == 0)
+                dd->addedFormat = true;
+        }
+        if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+vbSnapshotRemoveNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    if (!vbDomainObjIsActive(vm))
+        return;
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        vbMonitor *mon;
+
+        if (!dd->addedStorage && !dd->addedFormat)
+            continue;
+        mon = vbDomainObjEnterMonitor(vm);
+        if (dd->addedFormat && vbMonitorBlockdevDel(mon, dd->src->nodeFormat) < 0)
+            VB_WARN("cannot remove node '%s': %s", dd->src->nodeFormat, vbGetLastErrorMessage());
+        if (dd->addedStorage && vbMonitorBlockdevDel(mon, dd->src->nodeStorage) < 0)
+            VB_WARN("cannot remove node '%s': %s", dd->src->nodeStorage, vbGetLastErrorMessage());
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            return;
+        dd->addedStorage = dd->addedFormat = false;
+    }
+}
+
+/* One transaction: the bitmaps each overlay must carry (design-notes.md,
+ * section 4), then blockdev-snapshot of every disk.  QEMU applies all of
+ * it or nothing. */
+static int
+vbSnapshotTransaction(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    g_autoptr(GPtrArray) nodes = NULL;
+    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
+    vbMonitor *mon;
+    size_t i;
+    size_t j;
+    int rc;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorQueryNamedBlockNodes(mon, &nodes);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autoptr(vbJSONValue) bitmaps = NULL;
+
+        if (vbQemuBitmapSnapshotActions(nodes, dd->disk->src->nodeFormat, dd->src->nodeFormat,
+                                        &bitmaps) < 0)
+            return -1;
+        for (j = 0; bitmaps && j < vbJSONValueArraySize(bitmaps); j++) {
+            g_autoptr(vbJSONValue) action = vbJSONValueCopy(vbJSONValueArrayGet(bitmaps, j));
+
+            if (!action || vbJSONValueArrayAppend(actions, &action) < 0)
+                return -1;
+        }
+        if (vbMonitorTransactionSnapshotBlockdev(actions, dd->disk->src->nodeFormat,
+                                                 dd->src->nodeFormat) < 0)
+            return -1;
+    }
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorTransaction(mon, &actions);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return 0;
+}
+
+/* The overlay @src for a persistent definition whose disk had @old: no
+ * runtime data.  As libvirt's qemuSnapshotDomainDefUpdateDisk, a chain the
+ * definition states goes below the overlay; an unknown one stays unknown,
+ * for the next start to probe from the headers. */
+static vbStorageSource *
+vbSnapshotPersistentSource(const vbStorageSource *src, const vbStorageSource *old)
+{
+    vbStorageSource *copy = vbStorageSourceCopy(src, false);
+
+    g_clear_pointer(&copy->nodeFormat, g_free);
+    g_clear_pointer(&copy->nodeStorage, g_free);
+    g_clear_pointer(&copy->relPath, g_free);
+    g_clear_pointer(&copy->backingStore, vbStorageSourceFree);
+    copy->id = 0;
+    copy->detected = false;
+    copy->readonly = old->readonly;
+    if (vbStorageSourceHasBacking(old)) {
+        copy->backingStore = vbStorageSourceCopy(old, true);
+        copy->backingStore->readonly = true;
+    }
+    return copy;
+}
+
+/* The transaction succeeded: each disk's image is its overlay now, as in
+ * libvirt's qemuSnapshotDiskUpdateSource. */
+static void
+vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        vbStorageSource *old = dd->disk->src;
+        vbDomainDiskDef *pdisk = vm->newDef ? vbDomainDiskByName(vm->newDef, dd->disk->dst) : NULL;
+
+        dd->created = false;
+        dd->addedStorage = dd->addedFormat = false;
+
+        if (pdisk && vbStorageSourceIsSameLocation(pdisk->src, old)) {
+            vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src);
+
+            vbStorageSourceFree(pdisk->src);
+            pdisk->src = copy;
+        } else if (pdisk) {
+            VB_WARN("persistent definition of disk '%s' names '%s', not '%s': left as it is",
+                    dd->disk->dst, pdisk->src->path, old->path);
+        }
+
+        /* QEMU wrote the old image's absolute path into the overlay. */
+        old->readonly = true;
+        g_free(old->relPath);
+        old->relPath = g_strdup(old->path);
+        dd->src->capacity = old->capacity;
+        dd->src->backingStore = old;
+        dd->disk->src = g_steal_pointer(&dd->src);
+    }
+}
+
+static int
+vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
+{
+    g_autoptr(vbError) saved = NULL;
+
+    if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
+        goto error;
+    if (vbSnapshotAddNodes(vm, list) < 0 || vbSnapshotTransaction(vm, list) < 0)
+        goto error;
+
+    vbSnapshotUpdateLive(vm, list);
+    /* QEMU has switched: from here on a failure cannot be undone, and
+     * libvirt reports it all the same. */
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        return -1;
+    if (vm->persistent && vm->newDef && vbDriverSaveConfig(driver, vm) < 0)
+        return -1;
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbSnapshotRemoveNodes(vm, list);
+    vbSnapshotRemoveImages(list);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+/* --- Shut-off domain --- */
+
+static int
+vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
+{
+    g_autofree vbStorageSource **old = g_new0(vbStorageSource *, list->ndd);
+    g_autoptr(vbError) saved = NULL;
+    size_t i;
+
+    if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
+        goto error;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+
+        old[i] = dd->disk->src;
+        dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i]);
+    }
+    if (vbDriverSaveConfig(driver, vm) < 0) {
+        for (i = 0; i < list->ndd; i++) {
+            vbStorageSourceFree(list->dd[i].disk->src);
+            list->dd[i].disk->src = old[i];
+        }
+        goto error;
+    }
+    for (i = 0; i < list->ndd; i++) {
+        vbStorageSourceFree(old[i]);
+        list->dd[i].created = false;
+    }
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbSnapshotRemoveImages(list);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+/* --- The entry point --- */
+
+static int
+vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned int flags)
+{
+    g_auto(vbSnapshotDiskList) list = {0};
+    bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
+    bool active = vbDomainObjIsActive(vm);
+    size_t i;
+
+    /* A storage daemon holds the images of a shut-off domain with jobs. */
+    if (!active && vbBlockJobCheckNoOfflineJob(vm, "snapshot") < 0)
+        return -1;
+    if (vbSnapshotDefAlignDisks(def, vm->def) < 0)
+        return -1;
+
+    list.dd = g_new0(vbSnapshotDiskData, def->ndisks);
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskData *dd = &list.dd[list.ndd];
+
+        if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        dd->disk = vm->def->disks[i];
+        dd->snapdisk = def->disks[i];
+        dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
+        dd->src->type = VB_STORAGE_TYPE_FILE;
+        dd->src->format = VB_STORAGE_FORMAT_QCOW2;
+        dd->src->readonly = false;
+        list.ndd++;
+        if (vbSnapshotPrepareDisk(vm, dd, reuse) < 0)
+            return -1;
+    }
+
+    if (active ? vbSnapshotCreateActive(driver, vm, &list, reuse) < 0
+               : vbSnapshotCreateInactive(driver, vm, &list, reuse) < 0)
+        return -1;
+
+    for (i = 0; i < list.ndd; i++)
+        VB_INFO("domain '%s': disk '%s' now writes to snapshot overlay '%s'", vm->def->name,
+                list.dd[i].disk->dst, list.dd[i].disk->src->path);
+    return 0;
+}
+
+int
+vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
+                          unsigned int flags, char **name)
+{
+    g_autoptr(vbSnapshotDef) def = NULL;
+    unsigned int parseFlags = 0;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    *name = NULL;
+    if (vbSnapshotCheckFlags(flags) < 0)
+        return -1;
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+        parseFlags |= VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA;
+    if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC, parseFlags)))
+        goto cleanup;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if ((ret = vbSnapshotCreate(driver, vm, def, flags)) == 0)
+        *name = g_strdup(def->name);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}

@@ -1,0 +1,208 @@
+/*
+ * snapshotxml2xmltest.c: snapshot XML parsed, aligned with a domain's
+ * disks and written back, golden files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For each case NAME in snapshotxml2xmldata/:
+ *   NAME.xml          the snapshot a client sends
+ *   NAME.out.xml      the snapshot after aligning with the case's domain
+ *                     (domain.xml unless the case names another one)
+ *   NAME.err          instead: the exact error of a refusal
+ * The domain's images are empty files in a temporary directory, written
+ * @IMAGES@ in every file, since default overlay names need real files.
+ * The clock is pinned, so default names are too.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbdomainconf.h"
+#include "vbsnapshotconf.h"
+#include "testutils.h"
+
+#define TEST_NOW 1700000000LL
+
+typedef struct {
+    const char *name;
+    const char *domain; /* NULL: domain.xml */
+} testInfo;
+
+static char *testImages;
+
+static char *
+testReadData(const char *name, const char *suffix)
+{
+    g_autofree char *rel = g_strdup_printf("snapshotxml2xmldata/%s%s", name, suffix);
+    g_autofree char *path = vbTestSrcPath(rel);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) parts = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return NULL;
+    }
+    parts = g_strsplit(text, "@IMAGES@", -1);
+    return g_strjoinv(testImages, parts);
+}
+
+/* The temporary directory back to @IMAGES@, so golden files never vary. */
+static char *
+testFilter(const char *text)
+{
+    g_auto(GStrv) parts = g_strsplit(text, testImages, -1);
+
+    return g_strjoinv("@IMAGES@", parts);
+}
+
+static int
+testSnapshotXML2XML(const void *opaque)
+{
+    const testInfo *info = opaque;
+    g_autofree char *errRel = g_strdup_printf("snapshotxml2xmldata/%s.err", info->name);
+    g_autofree char *errPath = vbTestSrcPath(errRel);
+    g_autofree char *outRel = g_strdup_printf("snapshotxml2xmldata/%s.out.xml", info->name);
+    g_autofree char *outPath = vbTestSrcPath(outRel);
+    g_autofree char *xml = testReadData(info->name, ".xml");
+    g_autofree char *domxml = testReadData(info->domain ? info->domain : "domain", ".xml");
+    g_autoptr(vbDomainDef) dom = NULL;
+    g_autoptr(vbSnapshotDef) def = NULL;
+    g_autofree char *actual = NULL;
+    g_autofree char *filtered = NULL;
+    bool ok;
+
+    if (!xml || !domxml)
+        return -1;
+    if (!(dom = vbDomainDefParseString(domxml, VB_DOMAIN_DEF_PARSE_INACTIVE)))
+        return -1;
+
+    ok = (def = vbSnapshotDefParseString(xml, TEST_NOW, 0)) &&
+         vbSnapshotDefAlignDisks(def, dom) == 0;
+
+    if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
+        if (ok) {
+            fprintf(stderr, "%s was accepted, expected a refusal\n", info->name);
+            return -1;
+        }
+        actual = g_strdup_printf("%s\n", vbGetLastErrorMessage());
+        vbResetLastError();
+        filtered = testFilter(actual);
+        return vbTestCompareToFile(filtered, errPath);
+    }
+    if (!ok) {
+        fprintf(stderr, "%s: %s\n", info->name, vbGetLastErrorMessage());
+        return -1;
+    }
+    if (def->creationTime != TEST_NOW) {
+        fprintf(stderr, "creation time %lld, expected %lld\n", def->creationTime, TEST_NOW);
+        return -1;
+    }
+    actual = vbSnapshotDefFormat(def);
+    filtered = testFilter(actual);
+    return vbTestCompareToFile(filtered, outPath);
+}
+
+/* The written form parses again to the same text (as a fresh request, it
+ * names every disk and every path, so aligning changes nothing). */
+static int
+testRoundTrip(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *domxml = testReadData("domain", ".xml");
+    g_autoptr(vbDomainDef) dom = vbDomainDefParseString(domxml, VB_DOMAIN_DEF_PARSE_INACTIVE);
+    g_autoptr(vbSnapshotDef) def = vbSnapshotDefParseString("<domainsnapshot/>", TEST_NOW, 0);
+    g_autoptr(vbSnapshotDef) again = NULL;
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    if (!dom || !def || vbSnapshotDefAlignDisks(def, dom) < 0)
+        return -1;
+    first = vbSnapshotDefFormat(def);
+    if (!(again = vbSnapshotDefParseString(first, TEST_NOW + 1,
+                                           VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA)) ||
+        vbSnapshotDefAlignDisks(again, dom) < 0)
+        return -1;
+    second = vbSnapshotDefFormat(again);
+    return vbTestCompareStrings(first, second);
+}
+
+static int
+testMakeImages(void)
+{
+    const char *files[] = {"vda.qcow2",   "vda.img",    "data.img",
+                           "dir.d/plain", "shared.img", "cd.iso"};
+    g_autofree char *subdir = g_build_filename(testImages, "dir.d", NULL);
+    size_t i;
+
+    if (g_mkdir(subdir, 0700) < 0)
+        return -1;
+    for (i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(testImages, files[i], NULL);
+
+        if (!g_file_set_contents(path, "", 0, NULL))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    static const testInfo cases[] = {
+        {"empty", NULL},
+        {"virsh-default", NULL},
+        {"name-description", NULL},
+        {"diskspec-file", NULL},
+        {"disk-by-path", NULL},
+        {"memory-no", NULL},
+        {"memory-external", NULL},
+        {"memory-file-internal", NULL},
+        {"memory-manual", NULL},
+        {"disk-internal", NULL},
+        {"disk-manual", NULL},
+        {"disk-location-invalid", NULL},
+        {"disk-relative-path", NULL},
+        {"disk-unknown", NULL},
+        {"disk-no-name", NULL},
+        {"disk-twice", NULL},
+        {"disk-path-not-external", NULL},
+        {"driver-raw", NULL},
+        {"driver-unknown", NULL},
+        {"disk-type-block", NULL},
+        {"overlay-shared", NULL},
+        {"nothing-selected", NULL},
+        {"too-many-disks", "domain-block"},
+        {"element-unknown", NULL},
+        {"attribute-unknown", NULL},
+        {"root-wrong", NULL},
+        {"malformed", NULL},
+        {"name-empty", NULL},
+        {"block-source", "domain-block"},
+        {"default-name-collision", "domain-collision"},
+    };
+    int ret = 0;
+    size_t i;
+
+    testImages = vbTestMakeTempDir();
+    if (testMakeImages() < 0) {
+        fprintf(stderr, "cannot create test images in %s\n", testImages);
+        vbTestCleanupDir(testImages);
+        return EXIT_FAILURE;
+    }
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (vbTestRun(cases[i].name, testSnapshotXML2XML, &cases[i]) < 0)
+            ret = -1;
+    }
+    if (vbTestRun("round-trip", testRoundTrip, NULL) < 0)
+        ret = -1;
+
+    vbTestCleanupDir(testImages);
+    g_clear_pointer(&testImages, g_free);
+    return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+VB_TEST_MAIN(mymain)
