@@ -519,6 +519,14 @@ testExpectCommand(testCtx *ctx, size_t idx, const char *expected)
     return -1;
 }
 
+/* Whether command @idx is @name */
+static bool
+testCountCommandAt(testCtx *ctx, size_t idx, const char *name)
+{
+    return g_strcmp0(vbJSONValueObjectGetString(vbTestQMPGetCommand(ctx->qmp, idx), "execute"),
+                     name) == 0;
+}
+
 static size_t
 testCountCommands(testCtx *ctx, const char *name)
 {
@@ -533,15 +541,27 @@ testCountCommands(testCtx *ctx, const char *name)
     return n;
 }
 
-/* job-dismiss comes last: until then a restarted daemon still finds the
- * concluded job in QEMU */
+/* job-dismiss comes right after the outcome is read from query-jobs (and
+ * saved): QEMU keeps the nodes of a concluded job busy, so blockdev-del
+ * must come after it, and a restart finishes the job from the status
+ * file */
 static int
-testExpectDismissLast(testCtx *ctx, const char *job)
+testExpectDismissAfterOutcome(testCtx *ctx, const char *job)
 {
     g_autofree char *expected =
         g_strdup_printf("{\"execute\":\"job-dismiss\",\"arguments\":{\"id\":\"%s\"}}", job);
+    size_t n = vbTestQMPCommandCount(ctx->qmp);
+    size_t i;
 
-    return testExpectCommand(ctx, vbTestQMPCommandCount(ctx->qmp) - 1, expected);
+    for (i = 1; i < n; i++) {
+        if (testCountCommandAt(ctx, i, "job-dismiss"))
+            return testExpectCommand(ctx, i, expected) < 0 ||
+                           !testCountCommandAt(ctx, i - 1, "query-jobs")
+                       ? -1
+                       : 0;
+    }
+    fprintf(stderr, "no job-dismiss sent\n");
+    return -1;
 }
 
 /* The live chain of vda as "index:path" from the top, and the mirror */
@@ -640,6 +660,7 @@ testCommitIntermediate(const void *opaque)
     testAddCommandWithEvents(qmp, "query-block-jobs", jobReply, job, "waiting", "pending",
                              "concluded", NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
     if (variant->bitmaps) {
         /* base is read-only again after the commit: reopened for the merge */
@@ -648,7 +669,6 @@ testCommitIntermediate(const void *opaque)
         vbTestQMPAddCommand(qmp, "blockdev-reopen", TEST_OK, false);
     }
     testAddBlockdevDel(qmp, 3, 2);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->flags)))
         return testReportError("setup");
@@ -670,7 +690,7 @@ testCommitIntermediate(const void *opaque)
         ret = -1; /* not ready: never 100 % */
     testStep(ctx, "job concluded");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, "4:" TEST_TOP " 1:" TEST_BASE, false) < 0)
         ret = -1;
@@ -680,7 +700,7 @@ testCommitIntermediate(const void *opaque)
      * bitmap added or merged into it then is lost when the image closes
      * ("Lost persistent bitmaps during inactivation ... No write access") */
     if (variant->bitmaps &&
-        testExpectCommand(ctx, 5,
+        testExpectCommand(ctx, 6,
                           "{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{"
                           "\"node-name\":\"libvirt-1-format\",\"read-only\":false,\"driver\":"
                           "\"qcow2\",\"file\":\"libvirt-1-storage\",\"backing\":null}]}}") < 0)
@@ -764,10 +784,10 @@ testActiveCommitPivot(const void *opaque)
     testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "waiting", "pending", "concluded",
                              NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
     vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
     testAddBlockdevDel(qmp, 4, 2);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), variant->flags)))
         return testReportError("setup");
@@ -780,7 +800,7 @@ testActiveCommitPivot(const void *opaque)
         ret = testReportError("pivot");
     testStep(ctx, "pivot");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, "1:" TEST_BASE, false) < 0)
         ret = -1;
@@ -827,12 +847,12 @@ testActiveCommitReadyTwiceCancel(const void *opaque G_GNUC_UNUSED)
     testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "waiting", "pending",
                              "concluded", NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     /* the pivot never added it: QEMU refuses, and that is fine */
     vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove",
                         "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Dirty bitmap "
                         "'libvirt-tmp-activewrite' not found\"}, \"id\": \"@ID@\"}\r\n",
                         false);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
@@ -856,7 +876,7 @@ testActiveCommitReadyTwiceCancel(const void *opaque G_GNUC_UNUSED)
             "\",\"force\":false}}") < 0)
         ret = -1;
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
         ret = -1;
@@ -885,11 +905,11 @@ testActiveCommitCancelBeforeReady(const void *opaque G_GNUC_UNUSED)
     testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded", NULL);
     /* QEMU 7.2 reports no error for a job cancelled before READY */
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove",
                         "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Dirty bitmap "
                         "'libvirt-tmp-activewrite' not found\"}, \"id\": \"@ID@\"}\r\n",
                         false);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
@@ -902,7 +922,7 @@ testActiveCommitCancelBeforeReady(const void *opaque G_GNUC_UNUSED)
         ret = testReportError("cancel");
     testStep(ctx, "cancelled");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
         ret = -1;
@@ -931,8 +951,8 @@ testActiveCommitPivotFails(const void *opaque G_GNUC_UNUSED)
     vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
     testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "aborting", "concluded", NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
-    vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+    vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
@@ -952,7 +972,7 @@ testActiveCommitPivotFails(const void *opaque G_GNUC_UNUSED)
     vbResetLastError();
     testStep(ctx, "pivot failed");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
         ret = -1;
@@ -1003,7 +1023,7 @@ testCommitFailed(const void *opaque G_GNUC_UNUSED)
         ret = -1;
     }
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
         ret = -1;
@@ -1048,7 +1068,7 @@ testCommitMissingFromQueryJobs(const void *opaque G_GNUC_UNUSED)
         ret = testReportError("block job info");
     testStep(ctx, "job concluded, not in query-jobs");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
         ret = -1;
@@ -1085,10 +1105,10 @@ testActiveCommitPivotAsync(const void *opaque G_GNUC_UNUSED)
     testAddCommandWithEvents(qmp, "query-block-jobs", concluded, job, "waiting", "pending",
                              "concluded", NULL);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
     vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
     testAddBlockdevDel(qmp, 4, 2);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
@@ -1115,7 +1135,7 @@ testActiveCommitPivotAsync(const void *opaque G_GNUC_UNUSED)
         ret = testReportError("block job info");
     testStep(ctx, "concluded");
 
-    if (testExpectDismissLast(ctx, job) < 0)
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
         ret = -1;
     if (testExpectChain(ctx, "1:" TEST_BASE, false) < 0)
         ret = -1;
@@ -1211,10 +1231,10 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
     vbTestQMPAddGreeting(qmp);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
     vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
     vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
     vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
     testAddBlockdevDel(qmp, 4, 2);
-    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");

@@ -216,9 +216,10 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
      * backingFile into topParent's header, naming base. */
     g_free(n->base->relPath);
     n->base->relPath = g_strdup(job->commit.backingFile);
-    vbBlockCommitRemoveChain(driver, vm, removed, job->commit.deleteImages);
 
-    /* The same cut in the persistent definition, when it records the chain. */
+    /* The same cut in the persistent definition, when it records the chain.
+     * Before any file is deleted: the deletion checks that no definition
+     * still names the file, this domain's included. */
     if (cdisk && ctopParent && cbase) {
         vbStorageSource *cremoved = ctopParent->backingStore;
         vbStorageSource *s;
@@ -235,6 +236,7 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
         /* It records some other chain: forget it, the next start probes. */
         g_clear_pointer(&cdisk->src->backingStore, vbStorageSourceFree);
     }
+    vbBlockCommitRemoveChain(driver, vm, removed, job->commit.deleteImages);
     vbStorageSourceFree(removed);
 }
 

@@ -7,11 +7,12 @@
  * The order of the steps that finish a job is chosen so that the daemon can
  * be killed after any of them and redo the rest on restart:
  *   1. read the outcome from QEMU (query-jobs) and save it in the status;
- *   2. apply it: chain, definitions, blockdev-del, deleted files; each step
+ *   2. job-dismiss: QEMU keeps the nodes of a concluded job busy, so they
+ *      cannot be deleted before; from now on a restart finishes the job
+ *      from the outcome in the status file;
+ *   3. apply it: chain, definitions, blockdev-del, deleted files; each step
  *      tolerates having been done already;
- *   3. queue the events, drop the job, save status and config;
- *   4. job-dismiss last: until then QEMU keeps the concluded job, so a
- *      restarted daemon still finds it.
+ *   4. queue the events, drop the job, save status and config.
  */
 
 #include <string.h>
@@ -336,7 +337,10 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
         vbBlockJobSaveStatus(driver, vm);
     }
 
-    /* Step 2: what it means for the disk */
+    /* Step 2: a job QEMU no longer lists fails to dismiss, harmlessly. */
+    vbBlockJobDismiss(vm, job);
+
+    /* Step 3: what it means for the disk */
     if (newstate == VB_BLOCK_JOB_STATE_COMPLETED)
         vbBlockCommitProcessCompleted(driver, vm, job);
     else
@@ -348,7 +352,7 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
             disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_NONE;
     }
 
-    /* Step 3: tell, forget, save */
+    /* Step 4: tell, forget, save */
     vbBlockJobEmitEvents(driver, vm, job, newstate);
     job->state = newstate;
     job->newstate = -1;
@@ -357,9 +361,6 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
     if (vm->persistent && vbDriverSaveConfig(driver, vm) < 0)
         VB_ERROR("cannot save the definition of domain '%s': %s", vm->def->name,
                  vbGetLastErrorMessage());
-
-    /* Step 4 */
-    vbBlockJobDismiss(vm, job);
     if (vm->offline)
         vbBlockOfflineJobEnded(driver, vm);
     VB_INFO("block job '%s' of domain '%s' ended: %s%s%s", job->name, vm->def->name,

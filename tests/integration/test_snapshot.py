@@ -541,7 +541,7 @@ class BackupLoopTest(SnapshotBase):
     def setUp(self):
         vbtest.DaemonTestCase.setUp(self)
         self.disk = os.path.join(self.images, "disk.qcow2")
-        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "64M"])
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "128M"])
         vbtest.Chain.write(self.disk, 0x01, 0, 4 * MiB)
         self.expected = os.path.join(self.tmp, "expected.raw")
         vbtest.run(["qemu-img", "convert", "-O", "raw", self.disk, self.expected])
@@ -562,9 +562,11 @@ class BackupLoopTest(SnapshotBase):
                     if n["drv"] == "qcow2" and n["file"] == path)
         return next((b for b in node.get("dirty-bitmaps", []) if b.get("name") == name), None)
 
-    def test_five_rounds(self):
+    ROUNDS = 20
+
+    def test_twenty_rounds(self):
         dirty = 0
-        for rnd in range(1, 6):
+        for rnd in range(1, self.ROUNDS + 1):
             seen = self.save_expected("seen-%d.raw" % rnd)
             name = "round%d" % rnd
             self.snapshot(name, "--disk-only", "--atomic", "--no-metadata")
@@ -576,9 +578,10 @@ class BackupLoopTest(SnapshotBase):
             self.assertTrue(vbtest.images_identical(backup, seen),
                             "round %d: the backup differs from what the guest saw" % rnd)
 
-            # writes in both halves: some the commit copies, some it mirrors
-            self.guest_write(0x10 + rnd, rnd * 4 * MiB, 2 * MiB)
-            self.guest_write(0x80 + rnd, 40 * MiB + rnd * MiB, 512 * 1024)
+            # writes in both halves, never overlapping another round's, so
+            # that the bitmap's count adds up exactly
+            self.guest_write(0x10 + rnd, rnd * 3 * MiB, 2 * MiB)
+            self.guest_write(0x80 + rnd, 64 * MiB + rnd * MiB, 512 * 1024)
             dirty += 2 * MiB + 512 * 1024
             carried = self.bitmap(overlay, "inc0")
             self.assertIsNotNone(carried, "round %d: bitmap not in the overlay" % rnd)
@@ -600,7 +603,7 @@ class BackupLoopTest(SnapshotBase):
         self.assertTrue(vbtest.images_identical(self.disk, self.expected))
         vbtest.run(["qemu-img", "check", "-q", self.disk])
         # every backup still shows its round's state
-        for rnd in range(1, 6):
+        for rnd in range(1, self.ROUNDS + 1):
             self.assertTrue(vbtest.images_identical(
                 os.path.join(self.backups, "disk-%d.qcow2" % rnd),
                 os.path.join(self.tmp, "seen-%d.raw" % rnd)))
