@@ -429,6 +429,7 @@ class EioTest(FaultBase):
         self.assertEqual(self.xml(inactive=True), persistent)
         self.assertNotIn("<mirror", self.xml())
         self.daemon.virsh("destroy", "vm")
+        self._stop_qsd(self.chain.top)
         check_image(self, self.real)
         check_image(self, self.chain.base, allow_leaks=True)
         self.assertTrue(vbtest.images_identical(self.real, self.expected))
