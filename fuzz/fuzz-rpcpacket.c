@@ -5,8 +5,9 @@
  *
  * The input is one packet, length word included.  The header goes
  * through the framing checks; the payload through the decoder its header
- * names and then through every payload decoder of the procedure table,
- * since a hostile client chooses the procedure number.  Whatever decodes
+ * names (program and procedure) and then through every payload decoder
+ * of every program's procedure table, since a hostile client chooses
+ * both numbers.  Whatever decodes
  * must encode back to the very same bytes: the decoders accept only the
  * canonical encoding (zero padding, 0/1 discriminants, no trailing data).
  */
@@ -60,20 +61,24 @@ fuzzDecodeError(const uint8_t *payload, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const vbRemoteProc *procs;
-    const vbRemoteProc *proc;
+    const vbRemoteProgram *programs;
+    const vbRemoteProgram *program;
+    const vbRemoteProc *proc = NULL;
     const uint8_t *payload;
     size_t payloadLen;
     vbRPCHeader hdr;
-    size_t nprocs;
+    size_t nprograms;
     size_t i;
+    size_t j;
 
     if (vbRPCPacketParse(data, size, &hdr, &payload, &payloadLen) < 0) {
         vbResetLastError();
         return 0;
     }
 
-    if (hdr.prog == VB_REMOTE_PROGRAM && (proc = vbRemoteProcLookup(hdr.proc))) {
+    if ((program = vbRemoteProgramLookup(hdr.prog, hdr.vers)))
+        proc = vbRemoteProgramProcLookup(program, hdr.proc);
+    if (proc) {
         if (hdr.type == VB_RPC_TYPE_REPLY && hdr.status == VB_RPC_STATUS_ERROR)
             fuzzDecodeError(payload, payloadLen);
         else if (hdr.type == VB_RPC_TYPE_REPLY)
@@ -82,10 +87,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzzDecodeAs(proc->args, payload, payloadLen);
     }
 
-    procs = vbRemoteProcTable(&nprocs);
-    for (i = 0; i < nprocs; i++) {
-        fuzzDecodeAs(procs[i].args, payload, payloadLen);
-        fuzzDecodeAs(procs[i].ret, payload, payloadLen);
+    programs = vbRemoteProgramList(&nprograms);
+    for (i = 0; i < nprograms; i++) {
+        for (j = 0; j < programs[i].nprocs; j++) {
+            fuzzDecodeAs(programs[i].procs[j].args, payload, payloadLen);
+            fuzzDecodeAs(programs[i].procs[j].ret, payload, payloadLen);
+        }
     }
     fuzzDecodeError(payload, payloadLen);
     return 0;

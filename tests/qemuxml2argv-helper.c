@@ -16,15 +16,15 @@
 #include "vberror.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
-#include "testdomainxmlstub.h"
+#include "vbstoragechain.h"
 
 int
 main(int argc, char **argv)
 {
-    g_autoptr(testDomainDef) def = NULL;
+    g_autoptr(vbDomainDef) def = NULL;
     g_auto(GStrv) cmd = NULL;
     vbQemuCommandOptions opts = {0};
-    unsigned int nextIndex = 1;
+    unsigned int nextIndex = 0;
     size_t i;
 
     if (argc != 3) {
@@ -34,12 +34,13 @@ main(int argc, char **argv)
     opts.monitorPath = argv[2];
     opts.kvmUsable = access("/dev/kvm", R_OK | W_OK) == 0;
 
-    if (!(def = testDomainDefParseFile(argv[1]))) {
-        fprintf(stderr, "cannot parse '%s'\n", argv[1]);
+    if (!(def = vbDomainDefParseFile(argv[1], VB_DOMAIN_DEF_PARSE_INACTIVE)) ||
+        vbDomainDefValidate(def) < 0) {
+        fprintf(stderr, "%s\n", vbGetLastErrorMessage());
         return 1;
     }
     for (i = 0; i < def->ndisks; i++)
-        testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+        vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
     if (vbQemuDomainAssignAddresses(def) < 0 || !(cmd = vbQemuCommandBuild(def, &opts))) {
         fprintf(stderr, "%s\n", vbGetLastErrorMessage());
         return 1;

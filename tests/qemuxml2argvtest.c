@@ -13,10 +13,11 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbjson.h"
 #include "vbqemublock.h"
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
-#include "testdomainxmlstub.h"
+#include "vbstoragechain.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
@@ -25,10 +26,18 @@
 
 typedef enum {
     TEST_KVM_USABLE = 1 << 0, /* /dev/kvm "exists" */
+    /* Skip vbDomainDefValidate, to reach the builder's own refusal of
+     * what validation refuses first (a definition reloaded from disk is
+     * not validated again). */
+    TEST_SKIP_VALIDATE = 1 << 1,
+    /* The input is a status document: its node names are used as they
+     * are, no fresh indexes. */
+    TEST_STATUS = 1 << 2,
 } testFlags;
 
 typedef struct {
     const char *name;
+    const char *xml; /* name of the input, when another case's */
     unsigned int flags;
     int errCode; /* 0: must succeed; else the virErrorNumber expected */
 } testInfo;
@@ -50,26 +59,29 @@ static int
 testCompareXMLToArgv(const void *opaque)
 {
     const testInfo *info = opaque;
-    g_autofree char *rel = g_strdup_printf("qemuxml2argvdata/%s.xml", info->name);
+    g_autofree char *rel =
+        g_strdup_printf("qemuxml2argvdata/%s.xml", info->xml ? info->xml : info->name);
     g_autofree char *xmlPath = vbTestSrcPath(rel);
-    g_autoptr(testDomainDef) def = NULL;
+    g_autoptr(vbDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
     vbQemuCommandOptions opts = {
         .monitorPath = TEST_MONITOR_PATH,
         .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
     };
-    unsigned int nextIndex = 1;
+    unsigned int parseFlags =
+        (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
+    unsigned int nextIndex = 0;
     size_t i;
 
-    if (!(def = testDomainDefParseFile(xmlPath))) {
-        fprintf(stderr, "cannot parse %s\n", xmlPath);
-        return -1;
+    /* as the driver starts a domain: parse, validate, index the chains,
+     * assign addresses, build */
+    if ((def = vbDomainDefParseFile(xmlPath, parseFlags)) &&
+        ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0)) {
+        for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
+            vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
+        if (vbQemuDomainAssignAddresses(def) == 0)
+            argv = vbQemuCommandBuild(def, &opts);
     }
-    for (i = 0; i < def->ndisks; i++)
-        testStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
-
-    if (vbQemuDomainAssignAddresses(def) == 0)
-        argv = vbQemuCommandBuild(def, &opts);
 
     if (info->errCode) {
         g_autofree char *errRel = NULL;
@@ -117,22 +129,26 @@ testCompareXMLToArgv(const void *opaque)
 static int
 testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
 {
-    g_autoptr(testDomainDiskDef) disk = NULL;
+    g_autoptr(vbDomainDiskDef) disk = NULL;
+    g_autoptr(vbJSONValue) storageProps = NULL;
+    g_autoptr(vbJSONValue) formatProps = NULL;
     g_autofree char *storage = NULL;
     g_autofree char *format = NULL;
-    unsigned int nextIndex = 7;
+    unsigned int nextIndex = 6;
 
-    disk = g_new0(vbDomainDiskDef, 1);
+    disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vda");
     disk->src = vbStorageSourceNew();
     disk->src->type = VB_STORAGE_TYPE_FILE;
     disk->src->format = VB_STORAGE_FORMAT_QCOW2;
     disk->src->path = g_strdup("/i/snap.qcow2");
-    testStorageChainAssignIndexes(disk->src, &nextIndex);
+    vbStorageChainAssignIndexes(disk->src, &nextIndex);
 
-    if (!(storage = vbQemuBlockStorageProps(disk, disk->src)) ||
-        !(format = vbQemuBlockFormatProps(disk, disk->src,
-                                          VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)))
+    if (!(storageProps = vbQemuBlockStorageProps(disk, disk->src)) ||
+        !(formatProps = vbQemuBlockFormatProps(
+              disk, disk->src, VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)) ||
+        !(storage = vbJSONValueToString(storageProps, false)) ||
+        !(format = vbJSONValueToString(formatProps, false)))
         return -1;
     if (vbTestCompareStrings("{\"driver\":\"file\",\"filename\":\"/i/snap.qcow2\","
                              "\"node-name\":\"libvirt-7-storage\",\"auto-read-only\":true,"
@@ -150,17 +166,17 @@ testFormatPropsNoBacking(const void *opaque G_GNUC_UNUSED)
 static int
 testFormatPropsUnprobed(const void *opaque G_GNUC_UNUSED)
 {
-    g_autoptr(testDomainDiskDef) disk = NULL;
-    g_autofree char *format = NULL;
-    unsigned int nextIndex = 1;
+    g_autoptr(vbDomainDiskDef) disk = NULL;
+    g_autoptr(vbJSONValue) format = NULL;
+    unsigned int nextIndex = 0;
 
-    disk = g_new0(vbDomainDiskDef, 1);
+    disk = vbDomainDiskDefNew();
     disk->dst = g_strdup("vdb");
     disk->src = vbStorageSourceNew();
     disk->src->type = VB_STORAGE_TYPE_FILE;
     disk->src->format = VB_STORAGE_FORMAT_QCOW2;
     disk->src->path = g_strdup("/i/top.qcow2");
-    testStorageChainAssignIndexes(disk->src, &nextIndex);
+    vbStorageChainAssignIndexes(disk->src, &nextIndex);
 
     if ((format = vbQemuBlockFormatProps(disk, disk->src, VB_QEMU_BLOCK_NODE_TOP)))
         return -1;
@@ -176,7 +192,7 @@ static int
 testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
 {
     g_autofree char *xmlPath = vbTestSrcPath("qemuxml2argvdata/disk-backing-chain.xml");
-    g_autoptr(testDomainDef) def = testDomainDefParseFile(xmlPath);
+    g_autoptr(vbDomainDef) def = vbDomainDefParseFile(xmlPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
     vbQemuCommandOptions opts = {.monitorPath = TEST_MONITOR_PATH};
     g_auto(GStrv) argv = NULL;
 
@@ -219,14 +235,16 @@ mymain(void)
 {
     int ret = 0;
 
-#define DO_TEST_FULL(name, flags, errCode) \
+#define DO_TEST_FULL(name, xml, flags, errCode) \
     do { \
-        static const testInfo info = {name, flags, errCode}; \
+        static const testInfo info = {name, xml, flags, errCode}; \
         if (vbTestRun("QEMU XML-2-ARGV " name, testCompareXMLToArgv, &info) < 0) \
             ret = -1; \
     } while (0)
-#define DO_TEST(name) DO_TEST_FULL(name, 0, 0)
-#define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, 0, errCode)
+#define DO_TEST(name) DO_TEST_FULL(name, NULL, 0, 0)
+#define DO_TEST_FAILURE(name, errCode) DO_TEST_FULL(name, NULL, 0, errCode)
+#define DO_TEST_FAILURE_UNVALIDATED(name, errCode) \
+    DO_TEST_FULL(name "-unvalidated", name, TEST_SKIP_VALIDATE, errCode)
 
     DO_TEST("minimal");
     DO_TEST("disk-virtio-file-qcow2");
@@ -237,6 +255,8 @@ mymain(void)
     DO_TEST("disk-backing-chain-raw-base");
     DO_TEST("disk-backing-chain-block-top");
     DO_TEST("disk-several-chains");
+    /* relative backing names are private data: only resolved paths count */
+    DO_TEST_FULL("disk-backing-chain-relative-status", NULL, TEST_STATUS | TEST_KVM_USABLE, 0);
     DO_TEST("disk-sata");
     DO_TEST("disk-sata-cdrom");
     DO_TEST("disk-sata-cdrom-empty");
@@ -252,20 +272,25 @@ mymain(void)
     DO_TEST("serial-console-pty");
     DO_TEST("console-pty-only");
     DO_TEST("machine-pc");
-    DO_TEST_FULL("kvm-usable", TEST_KVM_USABLE, 0);
+    DO_TEST_FULL("kvm-usable", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("name-path-escaping");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-readonly", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-port-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
 

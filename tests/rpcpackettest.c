@@ -169,6 +169,27 @@ testCheckCallbackBlockJob(const vbRPCHeader *hdr, const void *payload)
 }
 
 static int
+testCheckQemuMonitorCommand(const vbRPCHeader *hdr, const void *payload)
+{
+    const vbQemuDomainMonitorCommandArgs *args = payload;
+
+    if (hdr->prog != VB_QEMU_PROGRAM || g_strcmp0(args->cmd, "info status") != 0 ||
+        args->flags != 1)
+        return -1;
+    return testCheckDomVM1(&args->dom);
+}
+
+static int
+testCheckQemuMonitorCommandRet(const vbRPCHeader *hdr, const void *payload)
+{
+    const vbQemuDomainMonitorCommandRet *ret = payload;
+
+    if (hdr->prog != VB_QEMU_PROGRAM || hdr->type != VB_RPC_TYPE_REPLY)
+        return -1;
+    return vbTestCompareStrings("VM status: running\r\n", ret->result);
+}
+
+static int
 testCheckAbortError(const vbRPCHeader *hdr, const void *payload)
 {
     const vbError *err = payload;
@@ -239,19 +260,38 @@ static const testCapture testCaptures[] = {
      "00000001 " DOM_VM1 " 00000019 2f766172 2f6c6962 2f696d61 6765732f 746f702e 71636f77 32000000"
      "00000004 00000003",
      testCheckCallbackBlockJob},
+    /* virsh qemu-monitor-command vm1 --hmp 'info status': LOOKUP_BY_NAME,
+     * then QEMU_PROGRAM procedure 1 */
+    {"C>S QEMU DOMAIN_MONITOR_COMMAND --hmp 'info status'",
+     "0000004c 20008087 00000001 00000001 00000000 00000007 00000000 " DOM_VM1
+     " 0000000b 696e666f 20737461 74757300 00000001",
+     testCheckQemuMonitorCommand},
+    /* the reply text as QEMU 7.2 prints it */
+    {"S>C QEMU DOMAIN_MONITOR_COMMAND reply",
+     "00000034 20008087 00000001 00000001 00000001 00000007 00000000"
+     "00000014 564d2073 74617475 733a2072 756e6e69 6e670d0a",
+     testCheckQemuMonitorCommandRet},
+    /* virDomainQemuMonitorCommandWithFiles without files: procedure 7, a
+     * plain CALL */
+    {"C>S QEMU DOMAIN_MONITOR_COMMAND_WITH_FILES, no files",
+     "0000004c 20008087 00000001 00000007 00000000 00000005 00000000 " DOM_VM1
+     " 0000000b 696e666f 20737461 74757300 00000001",
+     testCheckQemuMonitorCommand},
 };
 
 /* The payload type a packet carries, by program, type and status */
 static int
 testPayloadType(const vbRPCHeader *hdr, const vbRemoteType **type, bool *isError)
 {
+    const vbRemoteProgram *program;
     const vbRemoteProc *proc;
 
     *isError = false;
     *type = NULL;
     if (hdr->prog == VB_KEEPALIVE_PROGRAM)
         return 0;
-    if (hdr->prog != VB_REMOTE_PROGRAM || !(proc = vbRemoteProcLookup(hdr->proc)))
+    if (!(program = vbRemoteProgramLookup(hdr->prog, hdr->vers)) ||
+        !(proc = vbRemoteProgramProcLookup(program, hdr->proc)))
         return -1;
     if (hdr->type == VB_RPC_TYPE_REPLY && hdr->status == VB_RPC_STATUS_ERROR)
         *isError = true;
@@ -352,6 +392,11 @@ static const testBadPacket testBadPackets[] = {
      "00000024 20008086 00000001 00000042 00000001 00000000 00000000 00000015 00000000"},
     {"LIST_ALL_DOMAINS reply count beyond data",
      "00000024 20008086 00000001 00000111 00000001 00000000 00000000 00003fff 00000000"},
+    {"QEMU DOMAIN_MONITOR_COMMAND without flags",
+     "00000048 20008087 00000001 00000001 00000000 00000007 00000000 " DOM_VM1
+     " 0000000b 696e666f 20737461 74757300"},
+    {"QEMU DOMAIN_MONITOR_COMMAND reply string past the packet",
+     "00000024 20008087 00000001 00000001 00000001 00000007 00000000 00000014 564d2073"},
     {"GET_INFO reply state over 255",
      "0000003c 20008086 00000001 00000010 00000001 00000000 00000000"
      "00000100 00000000 00000000 00000000 00000000 00000001 00000000 00000000"},
@@ -435,21 +480,20 @@ testErrorEncoding(const void *opaque G_GNUC_UNUSED)
 }
 
 static int
-testProcTable(const void *opaque G_GNUC_UNUSED)
+testProcTableCheck(const vbRemoteProgram *program)
 {
-    size_t n;
-    const vbRemoteProc *procs = vbRemoteProcTable(&n);
     size_t i;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < program->nprocs; i++) {
+        const vbRemoteProc *procs = program->procs;
         const vbRemoteProc *p = &procs[i];
 
         if (i > 0 && procs[i - 1].proc >= p->proc) {
-            fprintf(stderr, "procedure table not sorted or not unique at %d %s\n", p->proc,
-                    p->name);
+            fprintf(stderr, "%s procedure table not sorted or not unique at %d %s\n", program->name,
+                    p->proc, p->name);
             return -1;
         }
-        if (vbRemoteProcLookup(p->proc) != p)
+        if (vbRemoteProgramProcLookup(program, p->proc) != p)
             return -1;
         if (!p->name || !p->api || !g_str_has_prefix(p->api, "vir"))
             return -1;
@@ -461,6 +505,38 @@ testProcTable(const void *opaque G_GNUC_UNUSED)
         if ((p->flags & VB_REMOTE_PROC_CALLBACK) && !(p->flags & VB_REMOTE_PROC_EVENT))
             return -1;
     }
+    return 0;
+}
+
+static int
+testProcTable(const void *opaque G_GNUC_UNUSED)
+{
+    size_t nprograms;
+    const vbRemoteProgram *programs = vbRemoteProgramList(&nprograms);
+    const vbRemoteProgram *qemu = vbRemoteProgramLookup(VB_QEMU_PROGRAM, 1);
+    size_t nprocs;
+    size_t i;
+
+    for (i = 0; i < nprograms; i++) {
+        if (testProcTableCheck(&programs[i]) < 0)
+            return -1;
+    }
+    /* the REMOTE shorthands are that program's table */
+    if (vbRemoteProgramLookup(VB_REMOTE_PROGRAM, 1)->procs != vbRemoteProcTable(&nprocs) ||
+        vbRemoteProgramLookup(VB_REMOTE_PROGRAM, 1)->nprocs != nprocs)
+        return -1;
+    /* programs are found by number and version */
+    if (!qemu || vbRemoteProgramLookup(VB_QEMU_PROGRAM, 2) ||
+        vbRemoteProgramLookup(VB_KEEPALIVE_PROGRAM, 1) || vbRemoteProgramLookup(0x20008088, 1))
+        return -1;
+    /* pinned against qemu_protocol.x; 2 is DOMAIN_ATTACH, which we lack */
+    if (vbRemoteProgramProcLookup(qemu, 2) ||
+        strcmp(vbRemoteProgramProcLookup(qemu, 1)->name, "DOMAIN_MONITOR_COMMAND") != 0 ||
+        strcmp(vbRemoteProgramProcLookup(qemu, 7)->name, "DOMAIN_MONITOR_COMMAND_WITH_FILES") !=
+            0 ||
+        !(vbRemoteProgramProcLookup(qemu, 1)->flags & VB_REMOTE_PROC_MODIFY) ||
+        !(vbRemoteProgramProcLookup(qemu, 7)->flags & VB_REMOTE_PROC_MODIFY))
+        return -1;
     if (vbRemoteProcLookup(0) || vbRemoteProcLookup(52) || vbRemoteProcLookup(100000))
         return -1;
     /* numbers that are easy to get wrong: pinned against remote_protocol.x */

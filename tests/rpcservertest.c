@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 
 #include "vberror.h"
@@ -120,6 +121,22 @@ testBlockCommit(vbRPCClient *client, const void *args, void *ret G_GNUC_UNUSED)
     return 0;
 }
 
+/* Stands in for the driver's monitor pass-through: echoes what it got */
+static int
+testQemuMonitorCommand(vbRPCClient *client G_GNUC_UNUSED, const void *args, void *ret)
+{
+    const vbQemuDomainMonitorCommandArgs *a = args;
+    vbQemuDomainMonitorCommandRet *r = ret;
+
+    r->result = g_strdup_printf("%s got '%s' flags=%u", a->dom.name, a->cmd, a->flags);
+    return 0;
+}
+
+static const vbRPCHandlerEntry testQemuHandlers[] = {
+    {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, testQemuMonitorCommand},
+    {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, testQemuMonitorCommand},
+};
+
 static const vbRPCHandlerEntry testHandlers[] = {
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, testLookupByName},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, testGetStateSlow},
@@ -161,6 +178,8 @@ testServerStart(void)
     connect = vbRPCConnectGetHandlers(&nconnect);
     if (vbRPCServerAddHandlers(env.srv, connect, nconnect) < 0 ||
         vbRPCServerAddHandlers(env.srv, testHandlers, G_N_ELEMENTS(testHandlers)) < 0 ||
+        vbRPCServerAddProgramHandlers(env.srv, VB_QEMU_PROGRAM, testQemuHandlers,
+                                      G_N_ELEMENTS(testQemuHandlers)) < 0 ||
         vbRPCServerAddHandlers(env.small, connect, nconnect) < 0 ||
         vbRPCServerAddHandlers(env.ka, connect, nconnect) < 0)
         return -1;
@@ -273,13 +292,22 @@ testRecvPacket(int fd, bool *eof)
     return g_steal_pointer(&pkt);
 }
 
+/* @proc of program @prog (version 1); NULL if unknown */
+static const vbRemoteProc *
+testProcLookup(uint32_t prog, int proc)
+{
+    const vbRemoteProgram *program = vbRemoteProgramLookup(prog, 1);
+
+    return program ? vbRemoteProgramProcLookup(program, proc) : NULL;
+}
+
 static int
 testCall(int fd, uint32_t prog, int proc, uint32_t serial, const void *args)
 {
     vbRPCHeader hdr = {
         prog, VB_REMOTE_PROTOCOL_VERSION, proc, VB_RPC_TYPE_CALL, serial, VB_RPC_STATUS_OK};
     g_autoptr(GByteArray) pkt = vbRPCPacketNew(&hdr);
-    const vbRemoteProc *info = vbRemoteProcLookup(proc);
+    const vbRemoteProc *info = testProcLookup(prog, proc);
 
     if (args && vbRemotePayloadEncode(info->args, args, pkt) < 0)
         return -1;
@@ -291,7 +319,7 @@ testCall(int fd, uint32_t prog, int proc, uint32_t serial, const void *args)
 /* Reads a reply and checks its header; *err gets the error of an error
  * reply, *ret (of the proc's ret type) the payload of a good one. */
 static int
-testReply(int fd, int proc, uint32_t serial, void *ret, vbError **err)
+testReplyProg(int fd, uint32_t prog, int proc, uint32_t serial, void *ret, vbError **err)
 {
     bool eof;
     g_autoptr(GByteArray) pkt = testRecvPacket(fd, &eof);
@@ -301,9 +329,10 @@ testReply(int fd, int proc, uint32_t serial, void *ret, vbError **err)
 
     if (!pkt || vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0)
         return -1;
-    if (hdr.type != VB_RPC_TYPE_REPLY || hdr.proc != proc || hdr.serial != serial) {
-        fprintf(stderr, "unexpected packet type=%d proc=%d serial=%u\n", hdr.type, hdr.proc,
-                hdr.serial);
+    if (hdr.type != VB_RPC_TYPE_REPLY || hdr.prog != prog || hdr.proc != proc ||
+        hdr.serial != serial) {
+        fprintf(stderr, "unexpected packet type=%d prog=0x%x proc=%d serial=%u\n", hdr.type,
+                hdr.prog, hdr.proc, hdr.serial);
         return -1;
     }
     if (hdr.status == VB_RPC_STATUS_ERROR) {
@@ -317,8 +346,14 @@ testReply(int fd, int proc, uint32_t serial, void *ret, vbError **err)
     if (err)
         *err = NULL;
     if (ret)
-        return vbRemotePayloadDecode(vbRemoteProcLookup(proc)->ret, payload, len, ret);
+        return vbRemotePayloadDecode(testProcLookup(prog, proc)->ret, payload, len, ret);
     return len == 0 ? 0 : -1;
+}
+
+static int
+testReply(int fd, int proc, uint32_t serial, void *ret, vbError **err)
+{
+    return testReplyProg(fd, VB_REMOTE_PROGRAM, proc, serial, ret, err);
 }
 
 static int
@@ -379,7 +414,8 @@ testRawUnknownProgram(const void *opaque G_GNUC_UNUSED)
     VB_AUTOCLOSE int fd = testConnect(env.rwPath);
     vbError *err = NULL;
 
-    if (fd < 0 || testCall(fd, 0x1234, 1, 5, NULL) < 0 || testReply(fd, 1, 5, NULL, &err) < 0)
+    if (fd < 0 || testCall(fd, 0x1234, 1, 5, NULL) < 0 ||
+        testReplyProg(fd, 0x1234, 1, 5, NULL, &err) < 0)
         return -1;
     return testExpectError(err, VIR_ERR_RPC, "Cannot find program 4660 version 1");
 }
@@ -683,6 +719,111 @@ cleanup:
     return rc;
 }
 
+/* One QEMU_PROGRAM monitor call on @fd: 0 with *result or *err set */
+static int
+testQemuCall(int fd, int proc, uint32_t serial, const char *cmd, unsigned int flags, char **result,
+             vbError **err)
+{
+    vbQemuDomainMonitorCommandArgs args = {{0}, (char *) cmd, flags};
+    vbQemuDomainMonitorCommandRet ret = {0};
+    int rc;
+
+    testFillDomain(&args.dom);
+    rc = testCall(fd, VB_QEMU_PROGRAM, proc, serial, &args);
+    vbRemoteDomainClear(&args.dom);
+    if (rc < 0 || testReplyProg(fd, VB_QEMU_PROGRAM, proc, serial, &ret, err) < 0) {
+        g_free(ret.result);
+        return -1;
+    }
+    *result = ret.result;
+    return 0;
+}
+
+/* QEMU_PROGRAM: its own procedure numbers and handlers, replies that
+ * name it (testReplyProg checks the header) */
+static int
+testRawQemuMonitorCommand(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    g_autofree char *qmp = NULL;
+    g_autofree char *hmp = NULL;
+    g_autoptr(vbError) err = NULL;
+
+    if (fd < 0 || testOpen(fd, "qemu:///system") < 0)
+        return -1;
+    if (testQemuCall(fd, VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, 2, "{\"execute\":\"query-status\"}",
+                     0, &qmp, &err) < 0 ||
+        err || vbTestCompareStrings("vm1 got '{\"execute\":\"query-status\"}' flags=0", qmp) < 0)
+        return -1;
+    if (testQemuCall(fd, VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, 3, "info block",
+                     VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, &hmp, &err) < 0 ||
+        err || vbTestCompareStrings("vm1 got 'info block' flags=1", hmp) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+testRawQemuUnknown(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    VB_AUTOCLOSE int sfd = testConnect(env.smallPath);
+    vbRPCHeader v2 = {VB_QEMU_PROGRAM, 2, 1, VB_RPC_TYPE_CALL, 4, VB_RPC_STATUS_OK};
+    g_autoptr(GByteArray) pkt = vbRPCPacketNew(&v2);
+    g_autofree char *result = NULL;
+    vbError *err = NULL;
+
+    if (fd < 0 || sfd < 0 || testOpen(fd, "qemu:///system") < 0 || testOpen(sfd, NULL) < 0)
+        return -1;
+    /* QEMU_PROC_DOMAIN_ATTACH exists in libvirt, not here */
+    if (testCall(fd, VB_QEMU_PROGRAM, 2, 2, NULL) < 0 ||
+        testReplyProg(fd, VB_QEMU_PROGRAM, 2, 2, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "unknown procedure: 2") < 0)
+        return -1;
+    if (testCall(fd, VB_QEMU_PROGRAM, 9999, 3, NULL) < 0 ||
+        testReplyProg(fd, VB_QEMU_PROGRAM, 9999, 3, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "unknown procedure: 9999") < 0)
+        return -1;
+    /* a version of the program we do not serve */
+    if (vbRPCPacketFinish(pkt) < 0 || testSendAll(fd, pkt->data, pkt->len) < 0 ||
+        testReplyProg(fd, VB_QEMU_PROGRAM, 1, 4, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "Cannot find program 536903815 version 2") < 0)
+        return -1;
+    /* handlers belong to their program: a server with only REMOTE ones
+     * (the small one) knows the call but has no driver for it */
+    if (testQemuCall(sfd, VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, 2, "info status", 0, &result, &err) <
+        0)
+        return -1;
+    return testExpectError(
+        err, VIR_ERR_NO_SUPPORT,
+        "this function is not supported by the connection driver: virDomainQemuMonitorCommand");
+}
+
+/* libvirt files monitor commands as domain:write: refused read-only */
+static int
+testRawQemuReadOnly(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.roPath);
+    g_autofree char *result = NULL;
+    vbError *err = NULL;
+
+    if (fd < 0 || testOpen(fd, "qemu:///system") < 0 ||
+        testQemuCall(fd, VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, 2, "info status", 0, &result, &err) <
+            0)
+        return -1;
+    if (err && err->domain != VIR_FROM_DOMAIN)
+        return -1;
+    if (testExpectError(
+            err, VIR_ERR_OPERATION_DENIED,
+            "operation forbidden: read only access prevents virDomainQemuMonitorCommand") < 0)
+        return -1;
+    if (testQemuCall(fd, VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, 3, "info status", 0,
+                     &result, &err) < 0)
+        return -1;
+    return testExpectError(
+        err, VIR_ERR_OPERATION_DENIED,
+        "operation forbidden: read only access prevents virDomainQemuMonitorCommandWithFiles");
+}
+
 /* VIR_CONNECT_RO on the read-write socket makes the connection read-only */
 static int
 testRawReadOnlyFlag(const void *opaque G_GNUC_UNUSED)
@@ -885,6 +1026,32 @@ static const testVirsh testVirshCases[] = {
     {"list", NULL, "error: "},
 };
 
+/* virsh looks the domain up over REMOTE_PROGRAM, then calls QEMU_PROGRAM */
+static int
+testVirshQemuMonitorCommand(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    const char *argv[] = {TEST_VIRSH,
+                          "-q",
+                          "-c",
+                          env.uri, /* then the command */
+                          "qemu-monitor-command",
+                          "vm1",
+                          "--hmp",
+                          "info status",
+                          NULL};
+    int status;
+
+    if (testRun(argv, &out, &err, &status) < 0)
+        return -1;
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        fprintf(stderr, "virsh failed: %s\n", err);
+        return -1;
+    }
+    return vbTestCompareStrings("vm1 got 'info status' flags=1\n", out);
+}
+
 static int
 testPython(const char *script, const char *uri, const char *expect)
 {
@@ -971,6 +1138,47 @@ testPythonEvent(const void *opaque G_GNUC_UNUSED)
                       env.uri, "vm1 vda 3 0\nTrue\n");
 }
 
+/* qemuMonitorCommandWithFiles asks for returned files, which needs the
+ * FD_PASSING feature we do not claim: the client library refuses it
+ * before sending (C callers passing no files reach procedure 7). */
+static int
+testPythonQemuMonitorCommand(const void *opaque G_GNUC_UNUSED)
+{
+    return testPython("import sys, libvirt, libvirt_qemu\n"
+                      "c = libvirt.open(sys.argv[1])\n"
+                      "d = c.lookupByName('vm1')\n"
+                      "print(libvirt_qemu.qemuMonitorCommand(d, '{\"execute\":\"query-status\"}',"
+                      " 0))\n"
+                      "print(libvirt_qemu.qemuMonitorCommand(d, 'info block',"
+                      " libvirt_qemu.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP))\n"
+                      "try:\n"
+                      "    libvirt_qemu.qemuMonitorCommandWithFiles(d, 'info status')\n"
+                      "except libvirt.libvirtError as e:\n"
+                      "    print(e.get_error_message())\n",
+                      env.uri,
+                      "vm1 got '{\"execute\":\"query-status\"}' flags=0\n"
+                      "vm1 got 'info block' flags=1\n"
+                      "argument unsupported: fd passing is not supported by this connection\n");
+}
+
+/* The client library does not know the socket is read-only: our check */
+static int
+testPythonQemuReadOnly(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *expect = g_strdup_printf(
+        "%d operation forbidden: read only access prevents virDomainQemuMonitorCommand\n",
+        VIR_ERR_OPERATION_DENIED);
+
+    return testPython("import sys, libvirt, libvirt_qemu\n"
+                      "c = libvirt.open(sys.argv[1])\n"
+                      "d = c.lookupByName('vm1')\n"
+                      "try:\n"
+                      "    libvirt_qemu.qemuMonitorCommand(d, 'info status', 1)\n"
+                      "except libvirt.libvirtError as e:\n"
+                      "    print(e.get_error_code(), e.get_error_message())\n",
+                      env.roUri, expect);
+}
+
 static bool
 testHaveClients(void)
 {
@@ -1030,6 +1238,13 @@ mymain(void)
         ret = -1;
     if (vbTestRun("raw: VIR_CONNECT_RO on the read-write socket", testRawReadOnlyFlag, NULL) < 0)
         ret = -1;
+    if (vbTestRun("raw: QEMU_PROGRAM monitor commands", testRawQemuMonitorCommand, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: QEMU_PROGRAM unknown procedures, version, handlers", testRawQemuUnknown,
+                  NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: QEMU_PROGRAM refused read-only", testRawQemuReadOnly, NULL) < 0)
+        ret = -1;
     if (vbTestRun("raw: client limit", testRawMaxClients, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: server keepalive PINGs, then drops a silent client", testRawServerKeepalive,
@@ -1043,7 +1258,15 @@ mymain(void)
         if (vbTestRun(name, testVirshRun, &testVirshCases[i]) < 0)
             ret = -1;
     }
+    if (vbTestRun("virsh qemu-monitor-command --hmp", testVirshQemuMonitorCommand, NULL) < 0)
+        ret = -1;
     if (vbTestRun("python: connection calls", testPythonBasics, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("python: libvirt_qemu.qemuMonitorCommand", testPythonQemuMonitorCommand, NULL) <
+        0)
+        ret = -1;
+    if (vbTestRun("python: QEMU monitor command refused read-only", testPythonQemuReadOnly, NULL) <
+        0)
         ret = -1;
     if (vbTestRun("python: read-only denial", testPythonReadOnly, NULL) < 0)
         ret = -1;

@@ -101,10 +101,11 @@ vbQcow2ParseFeatures(const char *path, vbQcow2Header *hdr)
         return -1;
     }
     if (hdr->incompatibleFeatures & VB_QCOW2_INCOMPAT_CORRUPT) {
-        vbReportError(
-            VIR_ERR_OPERATION_INVALID,
-            _("image '%s' is marked corrupt; repair it with 'qemu-img check -r all' before using it"),
-            path);
+        /* clang-format off */
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("image '%s' is marked corrupt; repair it with 'qemu-img check -r all' before using it"),
+                      path);
+        /* clang-format on */
         return -1;
     }
     if (hdr->incompatibleFeatures & VB_QCOW2_INCOMPAT_DATA_FILE) {
@@ -177,10 +178,11 @@ vbQcow2ParseExtensions(const char *path, const uint8_t *buf, size_t len, size_t 
         case VB_QCOW2_EXT_DATA_FILE: {
             g_autofree char *name = vbQcow2CopyName(buf + offset, extlen);
 
-            vbReportError(
-                VIR_ERR_CONFIG_UNSUPPORTED,
-                _("image '%s' keeps its data in the external data file '%s', which is not supported"),
-                path, name ? name : "?");
+            /* clang-format off */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("image '%s' keeps its data in the external data file '%s', which is not supported"),
+                          path, name ? name : "?");
+            /* clang-format on */
             return -1;
         }
         default:
@@ -189,10 +191,12 @@ vbQcow2ParseExtensions(const char *path, const uint8_t *buf, size_t len, size_t 
             break;
         }
 
-        /* data is padded to a multiple of 8 bytes */
-        if (extlen % 8 && end - offset - extlen < 8 - extlen % 8)
+        /* data is padded to a multiple of 8 bytes; padding that runs past
+         * @end just ends the walk, as in QEMU */
+        offset += extlen;
+        if (end - offset < (8 - extlen % 8) % 8)
             return 0;
-        offset += extlen + (extlen % 8 ? 8 - extlen % 8 : 0);
+        offset += (8 - extlen % 8) % 8;
     }
     return 0;
 }
@@ -299,10 +303,11 @@ vbQcow2HeaderParse(const char *path, const uint8_t *buf, size_t len)
     if (backingOffset != 0) {
         if (backingOffset < hdr->headerLength || backingOffset >= clusterSize ||
             backingSize > VB_QCOW2_BACKING_NAME_MAX || backingSize > clusterSize - backingOffset) {
-            vbReportError(
-                VIR_ERR_OPERATION_INVALID,
-                _("backing file name of image '%s' lies outside its first cluster (offset %llu, size %u)"),
-                path, (unsigned long long) backingOffset, backingSize);
+            /* clang-format off */
+            vbReportError(VIR_ERR_OPERATION_INVALID,
+                          _("backing file name of image '%s' lies outside its first cluster (offset %llu, size %u)"),
+                          path, (unsigned long long) backingOffset, backingSize);
+            /* clang-format on */
             return NULL;
         }
         extEnd = backingOffset;

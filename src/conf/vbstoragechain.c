@@ -1,11 +1,13 @@
 /*
- * vbstoragechain.c: backing chains: probing, lookup, relative names
+ * vbstoragechain.c: a disk's backing chain: probing, lookup, indexes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,370 +20,494 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_STORAGE
 
-/* Every header QEMU writes fits in this: the backing name and the header
- * extensions lie within the first cluster, at most 2 MiB, but QEMU itself
- * puts them in the first 64 KiB for every image it creates. */
-#define VB_STORAGE_HEADER_READ (64 * 1024)
-
-typedef struct {
-    dev_t dev;
-    ino_t ino;
-} vbStorageFileID;
-
-static guint
-vbStorageFileIDHash(gconstpointer p)
+bool
+vbStorageChainIsImage(const vbStorageSource *src)
 {
-    const vbStorageFileID *id = p;
-
-    return g_int64_hash(&id->ino) ^ g_int64_hash(&id->dev);
+    return src && src->type != VB_STORAGE_TYPE_NONE;
 }
 
-static gboolean
-vbStorageFileIDEqual(gconstpointer a, gconstpointer b)
+size_t
+vbStorageChainLength(const vbStorageSource *top)
 {
-    const vbStorageFileID *x = a;
-    const vbStorageFileID *y = b;
+    size_t n = 0;
 
-    return x->dev == y->dev && x->ino == y->ino;
+    for (; vbStorageChainIsImage(top); top = top->backingStore)
+        n++;
+    return n;
 }
 
-/* Opens @src and reads the start of it; records it in @seen to catch loops. */
-static gssize
-vbStorageChainReadHeader(vbStorageSource *src, const char *parentPath, GHashTable *seen,
-                         uint8_t *buf, size_t len)
+bool
+vbStorageChainContains(const vbStorageSource *top, const vbStorageSource *elem)
 {
-    vbStorageFileID *id;
-    struct stat sb;
-    gssize got;
-    int fd;
-
-    if ((fd = open(src->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0) {
-        int err = errno;
-
-        if (fd >= 0)
-            close(fd);
-        if (parentPath)
-            vbReportSystemError(err, _("Cannot access backing file '%s' of storage file '%s'"),
-                                src->path, parentPath);
-        else
-            vbReportSystemError(err, _("Cannot access storage file '%s'"), src->path);
-        return -1;
+    for (; vbStorageChainIsImage(top); top = top->backingStore) {
+        if (top == elem)
+            return true;
     }
-
-    id = g_new0(vbStorageFileID, 1);
-    id->dev = sb.st_dev;
-    id->ino = sb.st_ino;
-    if (!g_hash_table_add(seen, id)) {
-        vbReportError(VIR_ERR_INVALID_ARG, _("backing store for %s (%s) is self-referential"),
-                      NULLSTR(parentPath), src->path);
-        close(fd);
-        return -1;
-    }
-    if (S_ISBLK(sb.st_mode))
-        src->type = VB_STORAGE_TYPE_BLOCK;
-    else if (S_ISREG(sb.st_mode))
-        src->type = VB_STORAGE_TYPE_FILE;
-    else {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("storage file '%s' is neither a regular file nor a block device"),
-                      src->path);
-        close(fd);
-        return -1;
-    }
-
-    got = vbFileReadAt(fd, buf, len, 0);
-    if (got < 0)
-        vbReportSystemError(errno, _("cannot read header of '%s'"), src->path);
-    close(fd);
-    return got;
+    return false;
 }
 
-/* A name that is a file name, not "protocol:..." or "json:{...}" */
+vbStorageSource *
+vbStorageChainGetParent(vbStorageSource *top, const vbStorageSource *elem)
+{
+    for (; vbStorageChainIsImage(top); top = top->backingStore) {
+        if (top->backingStore == elem && vbStorageChainIsImage(elem))
+            return top;
+    }
+    return NULL;
+}
+
+vbStorageSource *
+vbStorageChainFindByNodeName(vbStorageSource *top, const char *nodeName)
+{
+    if (!nodeName)
+        return NULL;
+    for (; vbStorageChainIsImage(top); top = top->backingStore) {
+        if (g_strcmp0(top->nodeFormat, nodeName) == 0 || g_strcmp0(top->nodeStorage, nodeName) == 0)
+            return top;
+    }
+    return NULL;
+}
+
+void
+vbStorageChainAssignIndexes(vbStorageSource *top, unsigned int *nodenameIndex)
+{
+    vbStorageSource *n;
+
+    for (n = top; vbStorageChainIsImage(n); n = n->backingStore) {
+        if (n->id > *nodenameIndex)
+            *nodenameIndex = n->id;
+    }
+    for (n = top; vbStorageChainIsImage(n); n = n->backingStore) {
+        if (n->id == 0)
+            n->id = ++*nodenameIndex;
+        if (!n->nodeFormat)
+            n->nodeFormat = g_strdup_printf("libvirt-%u-format", n->id);
+        if (!n->nodeStorage)
+            n->nodeStorage = g_strdup_printf("libvirt-%u-storage", n->id);
+    }
+}
+
+/* ---- probing ---------------------------------------------------------- */
+
+/* A backing name is a file unless it looks like "protocol:..." (a ':'
+ * before the first '/'); "./a:b" names a file, as in QEMU and libvirt. */
 static bool
 vbStorageChainNameIsFile(const char *name)
 {
-    const char *colon = strchr(name, ':');
-    const char *slash = strchr(name, '/');
+    const char *colon;
+    const char *slash;
 
+    if (!name)
+        return false;
+    colon = strchr(name, ':');
+    slash = strchr(name, '/');
     return !colon || (slash && slash < colon);
 }
 
-static vbStorageSource *
-vbStorageChainNewBacking(const vbStorageSource *parent, const vbQcow2Header *hdr)
+/* dirname(@parentPath) + "/" + @rel, without canonicalising: QEMU opens
+ * the same string, so the paths it reports match ours. */
+static char *
+vbStorageChainResolveRelative(const char *parentPath, const char *rel)
 {
-    g_autoptr(vbStorageSource) backing = vbStorageSourceNew();
-    g_autofree char *dir = NULL;
-    g_autofree char *joined = NULL;
+    g_autofree char *dir = g_path_get_dirname(parentPath);
 
-    if (!vbStorageChainNameIsFile(hdr->backingName)) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("backing store '%s' of image '%s' is not a local file"), hdr->backingName,
-                      parent->path);
-        return NULL;
-    }
-    if (hdr->backingFormatName && hdr->backingFormat == VB_STORAGE_FORMAT_NONE) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("backing format '%s' of image '%s' is not supported"),
-                      hdr->backingFormatName, parent->path);
-        return NULL;
-    }
-
-    backing->relPath = g_strdup(hdr->backingName);
-    if (g_path_is_absolute(hdr->backingName)) {
-        backing->path = g_canonicalize_filename(hdr->backingName, NULL);
-    } else {
-        dir = g_path_get_dirname(parent->path);
-        joined = g_build_filename(dir, hdr->backingName, NULL);
-        backing->path = g_canonicalize_filename(joined, NULL);
-    }
-    backing->type = VB_STORAGE_TYPE_FILE;
-    backing->format = hdr->backingFormat;
-    backing->readonly = true;
-    backing->detected = true;
-    return g_steal_pointer(&backing);
+    if (strcmp(dir, "/") == 0)
+        return g_strdup_printf("/%s", rel);
+    return g_strdup_printf("%s/%s", dir, rel);
 }
 
-/* Reads @src's header and links what lies below it. */
-static int
-vbStorageChainProbeOne(vbStorageSource *src, const char *parentPath, GHashTable *seen)
+static char *
+vbStorageChainFileKey(const struct stat *sb)
 {
-    g_autofree uint8_t *buf = g_malloc(VB_STORAGE_HEADER_READ);
+    return g_strdup_printf("%llu:%llu", (unsigned long long) sb->st_dev,
+                           (unsigned long long) sb->st_ino);
+}
+
+typedef struct {
+    const char *topPath;
+    GHashTable *seen; /* "dev:ino" of every image opened */
+    uint8_t *buf;     /* VB_STORAGE_CHAIN_HEADER_MAX bytes */
+} vbStorageChainProbeCtx;
+
+/* Reads @src's header and fills its type, format and capacity.  @parent is
+ * the image naming @src (NULL for the first image probed); @formatRecorded
+ * is false when @parent records no backing format for it.  On success sets
+ * *@backing to a new element for its backing image, or to a terminator. */
+static int
+vbStorageChainProbeOne(vbStorageChainProbeCtx *ctx, vbStorageSource *src,
+                       const vbStorageSource *parent, bool formatRecorded,
+                       vbStorageSource **backing)
+{
     g_autoptr(vbQcow2Header) hdr = NULL;
-    gssize len;
+    g_autoptr(vbStorageSource) child = NULL;
+    g_autofree char *key = NULL;
+    struct stat sb;
+    gssize len = 0;
+    int fd;
+    int ret = -1;
 
-    if ((len = vbStorageChainReadHeader(src, parentPath, seen, buf, VB_STORAGE_HEADER_READ)) < 0)
+    *backing = NULL;
+
+    /* O_NONBLOCK: a FIFO planted as a backing file must not hang us */
+    if ((fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+        if (parent)
+            vbReportSystemError(errno, _("Cannot access backing file '%s' of storage file '%s'"),
+                                src->path, parent->path);
+        else
+            vbReportSystemError(errno, _("Cannot access storage file '%s'"), src->path);
         return -1;
+    }
 
-    if (src->format == VB_STORAGE_FORMAT_NONE) {
-        /* Unknown format: raw, unless it is a qcow2 image we must not
-         * misread (libvirt's message). */
-        if (vbQcow2HasMagic(buf, len)) {
-            vbReportError(
-                VIR_ERR_INVALID_ARG,
-                _("format of backing image '%s' of image '%s' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
-                src->path, NULLSTR(parentPath));
-            return -1;
+    if (fstat(fd, &sb) < 0) {
+        vbReportSystemError(errno, _("cannot stat file '%s'"), src->path);
+        goto cleanup;
+    }
+    if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("image '%s' is neither a regular file nor a block device"), src->path);
+        goto cleanup;
+    }
+
+    key = vbStorageChainFileKey(&sb);
+    if (g_hash_table_contains(ctx->seen, key)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("backing chain of '%s' is a loop: image '%s' appears in it twice"),
+                      ctx->topPath, src->path);
+        goto cleanup;
+    }
+    g_hash_table_add(ctx->seen, g_steal_pointer(&key));
+
+    if (src->detected)
+        src->type = S_ISBLK(sb.st_mode) ? VB_STORAGE_TYPE_BLOCK : VB_STORAGE_TYPE_FILE;
+
+    if (src->format == VB_STORAGE_FORMAT_QCOW2 || !formatRecorded) {
+        if ((len = vbFileReadAt(fd, ctx->buf, VB_STORAGE_CHAIN_HEADER_MAX, 0)) < 0) {
+            vbReportSystemError(errno, _("cannot read header '%s'"), src->path);
+            goto cleanup;
         }
+    }
+
+    if (!formatRecorded) {
+        /* the only probing we do; see vbstoragechain.h */
+        src->format =
+            vbQcow2HasMagic(ctx->buf, len) ? VB_STORAGE_FORMAT_QCOW2 : VB_STORAGE_FORMAT_RAW;
+    } else if (src->format == VB_STORAGE_FORMAT_NONE) {
         src->format = VB_STORAGE_FORMAT_RAW;
     }
 
-    if (src->format == VB_STORAGE_FORMAT_RAW) {
-        src->backingStore = vbStorageSourceNewTerminator();
-        src->backingStore->detected = true;
-        return 0;
+    switch (src->format) {
+    case VB_STORAGE_FORMAT_QCOW2:
+        if (!(hdr = vbQcow2HeaderParse(src->path, ctx->buf, len)))
+            goto cleanup;
+        src->capacity = hdr->size;
+        break;
+    case VB_STORAGE_FORMAT_RAW:
+        if (S_ISBLK(sb.st_mode)) {
+            off_t end = lseek(fd, 0, SEEK_END);
+
+            if (end == (off_t) -1) {
+                vbReportSystemError(errno, _("failed to seek to end of %s"), src->path);
+                goto cleanup;
+            }
+            src->capacity = end;
+        } else {
+            src->capacity = sb.st_size;
+        }
+        break;
+    case VB_STORAGE_FORMAT_NONE:
+    case VB_STORAGE_FORMAT_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected format %d of image '%s'"), src->format,
+                      src->path);
+        goto cleanup;
     }
 
-    if (!(hdr = vbQcow2HeaderParse(src->path, buf, len)))
-        return -1;
-    src->capacity = hdr->size;
-    if (!hdr->backingName) {
-        src->backingStore = vbStorageSourceNewTerminator();
-        src->backingStore->detected = true;
-        return 0;
+    if (!hdr || !hdr->backingName) {
+        *backing = vbStorageSourceNewTerminator();
+        (*backing)->detected = true;
+        ret = 0;
+        goto cleanup;
     }
-    if (!(src->backingStore = vbStorageChainNewBacking(src, hdr)))
-        return -1;
-    return 0;
+
+    if (!formatRecorded) {
+        /* clang-format off */
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("format of backing image '%s' of image '%s' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)"),
+                      src->relPath ? src->relPath : src->path, parent ? parent->path : "");
+        /* clang-format on */
+        goto cleanup;
+    }
+
+    if (!vbStorageChainNameIsFile(hdr->backingName)) {
+        /* clang-format off */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("backing file '%s' of image '%s' is not a local file; network backing storage is not supported"),
+                      hdr->backingName, src->path);
+        /* clang-format on */
+        goto cleanup;
+    }
+    if (hdr->backingFormatName && hdr->backingFormat == VB_STORAGE_FORMAT_NONE) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("backing file '%s' of image '%s' has format '%s', which is not supported"),
+                      hdr->backingName, src->path, hdr->backingFormatName);
+        goto cleanup;
+    }
+
+    child = vbStorageSourceNew();
+    child->type = VB_STORAGE_TYPE_FILE;
+    child->format = hdr->backingFormat;
+    child->relPath = g_strdup(hdr->backingName);
+    if (g_path_is_absolute(hdr->backingName))
+        child->path = g_strdup(hdr->backingName);
+    else
+        child->path = vbStorageChainResolveRelative(src->path, hdr->backingName);
+    child->readonly = true;
+    child->detected = true;
+    *backing = g_steal_pointer(&child);
+    ret = 0;
+
+cleanup:
+    close(fd);
+    return ret;
 }
 
 int
 vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
 {
-    g_autoptr(GHashTable) seen =
-        g_hash_table_new_full(vbStorageFileIDHash, vbStorageFileIDEqual, g_free, NULL);
-    vbStorageSource *parent = NULL;
-    vbStorageSource *s;
-    unsigned int depth = 0;
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autofree uint8_t *buf = NULL;
+    g_autoptr(vbStorageSource) head = NULL; /* the part found by probing */
+    vbStorageSource *last = top;
+    vbStorageSource *cur;
+    const vbStorageSource *parent = NULL;
+    bool formatRecorded = true;
+    vbStorageChainProbeCtx ctx = {.seen = seen};
+    unsigned int depth = 1;
 
-    for (s = top; s && s->type != VB_STORAGE_TYPE_NONE; parent = s, s = s->backingStore) {
+    g_return_val_if_fail(vbStorageChainIsImage(top), -1);
+    ctx.topPath = top->path;
+
+    if (!top->path || !g_path_is_absolute(top->path)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("image path '%s' is not absolute"),
+                      top->path ? top->path : "");
+        return -1;
+    }
+
+    /* Keep what the XML says; remember its files so that a backing name
+     * pointing back into the known part is caught as a loop. */
+    for (last = top; last->backingStore; last = last->backingStore) {
+        struct stat sb;
+
+        if (!vbStorageChainIsImage(last->backingStore))
+            return 0;
+        if (stat(last->path, &sb) == 0)
+            g_hash_table_add(seen, vbStorageChainFileKey(&sb));
+        depth++;
+    }
+    if (depth > maxDepth) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("backing chain of '%s' is more than %u images deep"), top->path, maxDepth);
+        return -1;
+    }
+
+    buf = g_malloc(VB_STORAGE_CHAIN_HEADER_MAX);
+    ctx.buf = buf;
+
+    /* @last gains its backing store only when the whole rest is known */
+    cur = last;
+    while (true) {
+        vbStorageSource *backing = NULL;
+
+        if (vbStorageChainProbeOne(&ctx, cur, parent, formatRecorded, &backing) < 0)
+            return -1;
+
+        if (cur == last)
+            head = backing;
+        else
+            cur->backingStore = backing;
+
+        if (!vbStorageChainIsImage(backing))
+            break;
+
         if (++depth > maxDepth) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("backing chain of '%s' is deeper than %u images"), top->path, maxDepth);
+                          _("backing chain of '%s' is more than %u images deep"), top->path,
+                          maxDepth);
             return -1;
         }
-        if (s->backingStore) {
-            /* Given by the definition: trusted as the user's statement. */
-            continue;
-        }
-        if (vbStorageChainProbeOne(s, parent ? parent->path : NULL, seen) < 0) {
-            /* Leave the chain as it was: unknown below this image. */
-            g_clear_pointer(&s->backingStore, vbStorageSourceFree);
-            return -1;
-        }
+        formatRecorded = backing->format != VB_STORAGE_FORMAT_NONE;
+        parent = cur;
+        cur = backing;
     }
+
+    last->backingStore = g_steal_pointer(&head);
     return 0;
 }
 
-vbStorageSource *
-vbStorageChainFindByNodeName(vbStorageSource *chain, const char *nodename, vbStorageSource **parent)
-{
-    vbStorageSource *prev = NULL;
-    vbStorageSource *s;
+/* ---- lookup ----------------------------------------------------------- */
 
-    for (s = chain; s && s->type != VB_STORAGE_TYPE_NONE; prev = s, s = s->backingStore) {
-        if (g_strcmp0(s->nodeFormat, nodename) == 0) {
-            if (parent)
-                *parent = prev;
-            return s;
-        }
-    }
-    return NULL;
-}
-
-/* "vda[3]": 3 and the target; 0 for anything else (libvirt's quirks:
- * "vda[0]", "vda[-1]" and "vda[1][1]" are plain names). */
-static unsigned int
-vbStorageChainParseIndex(const char *name, char **target)
-{
-    const char *open = strchr(name, '[');
-    const char *p;
-    guint64 idx;
-    char *end;
-
-    *target = NULL;
-    if (!open || open == name || name[strlen(name) - 1] != ']')
-        return 0;
-    for (p = open + 1; *p != ']'; p++) {
-        if (!g_ascii_isdigit(*p))
-            return 0;
-    }
-    if (p == open + 1 || p[1] != '\0')
-        return 0;
-    idx = g_ascii_strtoull(open + 1, &end, 10);
-    if (idx == 0 || idx > G_MAXUINT)
-        return 0;
-    *target = g_strndup(name, open - name);
-    return idx;
-}
-
-/* Does @name, as written relative to @parent's directory, point to @s? */
+/* Splits "vda[4]" as libvirt's virStorageFileParseBackingStoreStr: returns
+ * false when @name has a '[' but no valid unsigned index closed by exactly
+ * one ']' ("vda[-1]", "vda[1][1]"): such a name is a plain file name. */
 static bool
-vbStorageChainNameMatches(const vbStorageSource *s, const vbStorageSource *parent, const char *name)
+vbStorageChainParseIndex(const char *name, char **target, unsigned int *idx)
 {
-    g_autofree char *candidate = NULL;
-    g_autofree char *real1 = NULL;
-    g_autofree char *real2 = NULL;
+    const char *bracket = strchr(name, '[');
+    const char *num;
+    char *end = NULL;
+    unsigned long val;
 
-    if (g_strcmp0(s->path, name) == 0 || g_strcmp0(s->relPath, name) == 0)
+    *idx = 0;
+    if (!bracket) {
+        *target = g_strdup(name);
         return true;
-    if (!vbStorageChainNameIsFile(name) || !s->path)
-        return false;
-
-    if (g_path_is_absolute(name)) {
-        candidate = g_strdup(name);
-    } else {
-        g_autofree char *dir = NULL;
-
-        if (!parent || !parent->path)
-            return false;
-        dir = g_path_get_dirname(parent->path);
-        candidate = g_build_filename(dir, name, NULL);
     }
-    /* Symlinks and ".." resolved: the same file under another name */
-    if (!(real1 = realpath(candidate, NULL)) || !(real2 = realpath(s->path, NULL)))
+    num = bracket + 1;
+    errno = 0;
+    val = strtoul(num, &end, 10);
+    /* strtoul would turn "-1" into ULONG_MAX */
+    if (errno || end == num || memchr(num, '-', end - num) || val > UINT_MAX ||
+        strcmp(end, "]") != 0)
         return false;
-    return strcmp(real1, real2) == 0;
+    *target = g_strndup(name, bracket - name);
+    *idx = val;
+    return true;
+}
+
+/* true if @name (relative names taken from @dir) and @path are the same
+ * file, following symlinks */
+static bool
+vbStorageChainNamePointsTo(const char *dir, const char *name, const char *path)
+{
+    g_autofree char *full = NULL;
+    struct stat a;
+    struct stat b;
+
+    if (g_path_is_absolute(name))
+        full = g_strdup(name);
+    else
+        full = g_build_filename(dir, name, NULL);
+    return stat(full, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
 }
 
 vbStorageSource *
 vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom, const char *name,
-                     const char *target, vbStorageSource **parent)
+                     const char *diskTarget, vbStorageSource **parent)
 {
-    g_autofree char *idxTarget = NULL;
+    vbStorageSource *prev = NULL;
+    const char *start;
+    bool nameIsFile = vbStorageChainNameIsFile(name);
+    g_autofree char *target = NULL;
     unsigned int idx = 0;
-    vbStorageSource *prev;
-    vbStorageSource *s;
 
-    if (parent)
-        *parent = NULL;
-    if (name)
-        idx = vbStorageChainParseIndex(name, &idxTarget);
-    if (idx && g_strcmp0(idxTarget, target) != 0) {
+    g_return_val_if_fail(chain != NULL, NULL);
+    start = diskTarget ? diskTarget : chain->path;
+
+    if (!parent)
+        parent = &prev;
+    *parent = NULL;
+
+    if (name && vbStorageChainParseIndex(name, &target, &idx) && diskTarget && idx != 0 &&
+        strcmp(diskTarget, target) != 0) {
         vbReportError(VIR_ERR_INVALID_ARG, _("requested target '%s' does not match target '%s'"),
-                      idxTarget, target);
+                      target, diskTarget);
         return NULL;
     }
 
-    prev = startFrom;
-    s = startFrom ? startFrom->backingStore : chain;
-    for (; s && s->type != VB_STORAGE_TYPE_NONE; prev = s, s = s->backingStore) {
-        bool found;
-
-        if (!name)
-            found = !vbStorageSourceHasBacking(s);
-        else if (idx)
-            found = s->id == idx;
-        else
-            found = vbStorageChainNameMatches(s, prev, name);
-
-        if (found) {
-            if (parent)
-                *parent = prev;
-            return s;
-        }
+    if (startFrom) {
+        while (vbStorageChainIsImage(chain) && chain != startFrom->backingStore)
+            chain = chain->backingStore;
+        *parent = startFrom;
     }
 
-    if (idx)
+    for (; vbStorageChainIsImage(chain); chain = chain->backingStore) {
+        if (!name && !idx) {
+            if (!vbStorageSourceHasBacking(chain))
+                break;
+        } else if (idx) {
+            if (chain->id == idx)
+                break;
+        } else {
+            if (g_strcmp0(name, chain->relPath) == 0 || g_strcmp0(name, chain->path) == 0)
+                break;
+            if (nameIsFile) {
+                g_autofree char *dir = NULL;
+
+                /* as libvirt: the top image's relative names are taken
+                 * from the working directory */
+                if (*parent)
+                    dir = g_path_get_dirname((*parent)->path);
+                else
+                    dir = g_strdup(".");
+                if (vbStorageChainNamePointsTo(dir, name, chain->path))
+                    break;
+            }
+        }
+        *parent = chain;
+    }
+
+    if (vbStorageChainIsImage(chain))
+        return chain;
+
+    if (idx) {
         vbReportError(VIR_ERR_INVALID_ARG,
-                      _("could not find backing store index '%u' in chain for '%s'"), idx, target);
-    else if (name && startFrom)
+                      _("could not find backing store index '%u' in chain for '%s'"), idx,
+                      start ? start : "<null>");
+    } else if (name && startFrom) {
         vbReportError(VIR_ERR_INVALID_ARG,
                       _("could not find image '%s' beneath '%s' in chain for '%s'"), name,
-                      NULLSTR(startFrom->path), target);
-    else if (name)
+                      startFrom->path ? startFrom->path : "<null>", start ? start : "<null>");
+    } else if (name) {
         vbReportError(VIR_ERR_INVALID_ARG, _("could not find image '%s' in chain for '%s'"), name,
-                      target);
-    else
+                      start ? start : "<null>");
+    } else {
         vbReportError(VIR_ERR_INVALID_ARG, _("could not find base image in chain for '%s'"),
-                      target);
+                      start ? start : "<null>");
+    }
+    *parent = NULL;
     return NULL;
+}
+
+/* ---- relative backing names ------------------------------------------- */
+
+/* "a/b/c" -> "a/b/", "c" -> "" */
+static char *
+vbStorageChainDirPrefix(const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+
+    if (!slash)
+        return g_strdup("");
+    return g_strndup(path, slash - path + 1);
 }
 
 int
 vbStorageChainGetRelativeBackingPath(vbStorageSource *top, vbStorageSource *base, char **relpath)
 {
     g_autofree char *path = NULL;
-    vbStorageSource *s;
+    vbStorageSource *next;
 
     *relpath = NULL;
-    /* top->relPath is how top's overlay names top; each next name is
-     * relative to the directory of the image naming it. */
-    for (s = top; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore) {
-        g_autofree char *dir = NULL;
-        char *slash;
 
-        if (!s->relPath || g_path_is_absolute(s->relPath))
-            return 0;
-        dir = g_strdup(path ? path : "");
-        if ((slash = strrchr(dir, '/')))
-            slash[1] = '\0';
-        else
-            dir[0] = '\0';
+    for (next = top; vbStorageChainIsImage(next); next = next->backingStore) {
+        g_autofree char *prefix = NULL;
+
+        if (!next->relPath || g_path_is_absolute(next->relPath))
+            return 1;
+        prefix = vbStorageChainDirPrefix(path);
         g_free(path);
-        path = g_strdup_printf("%s%s", dir, s->relPath);
-        if (s == base) {
-            *relpath = g_steal_pointer(&path);
-            return 0;
-        }
+        path = g_strconcat(prefix, next->relPath, NULL);
+        if (next == base)
+            break;
     }
-    vbReportError(VIR_ERR_INVALID_ARG, "%s",
-                  _("failed to resolve relative backing name: base image is not in backing chain"));
-    return -1;
-}
 
-void
-vbStorageChainAssignIndexes(vbStorageSource *top, unsigned int *nextIndex)
-{
-    vbStorageSource *s;
-
-    for (s = top; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore) {
-        if (!s->id)
-            s->id = (*nextIndex)++;
-        else if (s->id >= *nextIndex)
-            *nextIndex = s->id + 1;
-        if (!s->nodeFormat)
-            s->nodeFormat = g_strdup_printf("libvirt-%u-format", s->id);
-        if (!s->nodeStorage)
-            s->nodeStorage = g_strdup_printf("libvirt-%u-storage", s->id);
+    if (next != base) {
+        vbReportError(
+            VIR_ERR_INTERNAL_ERROR, "%s",
+            _("failed to resolve relative backing name: base image is not in backing chain"));
+        return -1;
     }
+
+    *relpath = g_steal_pointer(&path);
+    return 0;
 }

@@ -1,64 +1,131 @@
 /*
- * vbstoragechain.h: backing chains: probing, lookup, relative names
+ * vbstoragechain.h: a disk's backing chain: probing, lookup, indexes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Security, as libvirt does it: the format of a backing image is never
- * guessed.  When an overlay records the backing format, that is the format.
- * When it does not, the backing image is taken as raw, and refused if it
- * carries a qcow2 header (reading such an image as raw would show the guest
- * the metadata; reading a raw image as qcow2 would let a guest that wrote a
- * fake header point us at any file of the host).
+ * A chain is a list of vbStorageSource linked by backingStore, the active
+ * image first.  It ends with NULL (the rest is not known yet) or with a
+ * terminator of type NONE (the last image has no backing file).
+ *
+ * Formats are never guessed from content, as in libvirt 9.0
+ * (virStorageSourceGetMetadata):
+ *   - an image whose format is not stated (the top, or an element given in
+ *     the XML) is treated as raw; a raw image has no backing file;
+ *   - a backing image takes the format its overlay records in the backing
+ *     format extension;
+ *   - when the overlay records no backing format, the backing image is looked
+ *     at only to tell qcow2 from raw; if it turns out to be qcow2 with a
+ *     backing file of its own, the chain is refused (OPERATION_INVALID,
+ *     libvirt's "format of backing image '%s' of image '%s' was not specified
+ *     in the image metadata ..." message).  So a guest that writes a qcow2
+ *     header into its raw disk can never make the daemon open a file the
+ *     guest named.  Anything without the qcow2 magic is raw.
  */
 
 #pragma once
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "vbstoragesource.h"
 
-/* Chains deeper than this are refused. */
+/* As libvirt: chains deeper than this are refused */
 #define VB_STORAGE_CHAIN_MAX_DEPTH 200
+
+/* How many bytes of each image the probe reads */
+#define VB_STORAGE_CHAIN_HEADER_MAX (64 * 1024)
 
 /**
  * vbStorageChainProbe:
- * Fills every unknown backing link (backingStore == NULL) of the chain
- * below @top from the image headers; links the definition gives stay.  A
- * relative backing name resolves against the directory of the image that
- * names it, and is kept as written in relPath.  Refuses missing files,
- * loops, images we cannot read safely, and chains deeper than @maxDepth,
- * naming the file.  Probed elements are marked detected.
+ * @top: the disk's active image; its path must be absolute
+ * @maxDepth: most images the chain may have, @top included; callers pass
+ *            VB_STORAGE_CHAIN_MAX_DEPTH (only the benchmark lifts it)
+ *
+ * Completes the chain below the last element already known (from the XML's
+ * <backingStore>) by reading image headers: each new element gets its path
+ * (a relative backing name resolved against the directory of the image
+ * naming it, not canonicalised, as QEMU and libvirt do), relPath (the name as
+ * written), type (FILE or BLOCK, from stat), format, capacity, readonly and
+ * detected.  The last image gets a terminator.  Files are opened O_RDONLY and
+ * never written.
+ *
+ * Refused, each naming the file: a missing or unreadable image (libvirt's
+ * "Cannot access ..." system errors), a loop (same device and inode met
+ * twice), more than @maxDepth images, a network or "json:" backing name, an
+ * unsupported backing format, and whatever vbQcow2HeaderParse() refuses.
+ *
+ * Returns 0, or -1 with the error reported; on failure nothing new is
+ * attached (the last known element may have had its format defaulted to raw
+ * and its capacity filled).
  */
 int vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth);
 
 /**
  * vbStorageChainLookup:
- * Finds the image called @name in the chain @chain: NULL means the bottom
- * image; "TARGET[N]" the image with index N; anything else a path, matched
- * against the absolute path, the name as the overlay writes it, or (for
- * local files) what it points to.  With @startFrom, only images strictly
- * below it are searched.  @parent (optional) receives the image above the
- * result (NULL for the top).  Errors are libvirt's, naming @target.
+ * @chain: the disk's active image
+ * @startFrom: if not NULL, search strictly below this element (base lookup)
+ * @name: NULL for the last image; "vda[N]" for the element with id N; or a
+ *        path: the absolute path, the backing name as written (relPath), or
+ *        any name that stat()s to the same file, a relative one taken from
+ *        the directory of the element's parent (the daemon's working
+ *        directory for the top image, as in libvirt)
+ * @diskTarget: the disk's target ("vda"); used in messages and to check the
+ *              prefix of "vda[N]"
+ * @parent: if not NULL, set to the image above the result (NULL for @chain),
+ *          or to @startFrom when the result is right below it
+ *
+ * libvirt's virStorageSourceChainLookup, quirks included: "vda[0]",
+ * "vda[-1]" and "vda[1][1]" are plain names that match no image; "sdb[1]"
+ * with target "vda" is an error.  Errors are INVALID_ARG with libvirt's text.
+ *
+ * Returns the element (owned by the chain) or NULL with the error reported.
  */
 vbStorageSource *vbStorageChainLookup(vbStorageSource *chain, vbStorageSource *startFrom,
-                                      const char *name, const char *target,
+                                      const char *name, const char *diskTarget,
                                       vbStorageSource **parent);
-
-/* The element whose format node is @nodename, and its parent; NULL when
- * absent (reporting nothing). */
-vbStorageSource *vbStorageChainFindByNodeName(vbStorageSource *chain, const char *nodename,
-                                              vbStorageSource **parent);
 
 /**
  * vbStorageChainGetRelativeBackingPath:
- * The name by which the overlay of @top can reach @base keeping every link
- * relative, joined from the relative names between them.  Returns 0 with
- * *@relpath NULL when some link is absolute (or unknown), -1 with an error
- * when @base is not below @top.
+ * @top: the topmost image leaving the chain in a commit
+ * @base: the image it is committed into, at or below @top
+ * @relpath: set to the name of @base relative to the directory of the image
+ *           above @top: dirname + relPath joined from @top down to @base
+ *
+ * Returns 0 with *@relpath set; 1 with *@relpath NULL when some image from
+ * @top to @base was named by an absolute path (or is not known by name), so
+ * the chain is not relative (the caller reports OPERATION_INVALID "can't keep
+ * relative backing relationship"); -1 with an error if @base is not in the
+ * chain below @top.
  */
 int vbStorageChainGetRelativeBackingPath(vbStorageSource *top, vbStorageSource *base,
                                          char **relpath);
 
-/* Gives every element without one an index from @nextIndex (top first, as
- * libvirt numbers them) and node names "libvirt-N-format"/"-storage". */
-void vbStorageChainAssignIndexes(vbStorageSource *top, unsigned int *nextIndex);
+/**
+ * vbStorageChainAssignIndexes:
+ * @top: the disk's active image
+ * @nodenameIndex: the domain's counter, the last index handed out (libvirt's
+ *                 nodenameindex in the status XML)
+ *
+ * Gives every image without an id (0) the next index (++*@nodenameIndex),
+ * top first, and every image without node names "libvirt-N-format" and
+ * "libvirt-N-storage".  The counter is first raised to the highest id already
+ * in the chain, so a new index never repeats one in use.  Terminators get
+ * nothing.
+ */
+void vbStorageChainAssignIndexes(vbStorageSource *top, unsigned int *nodenameIndex);
+
+/* The image whose format or storage node is @nodeName; NULL if none. */
+vbStorageSource *vbStorageChainFindByNodeName(vbStorageSource *top, const char *nodeName);
+
+/* The image whose backingStore is @elem; NULL when @elem is @top or not in
+ * the chain (tell them apart with vbStorageChainContains). */
+vbStorageSource *vbStorageChainGetParent(vbStorageSource *top, const vbStorageSource *elem);
+
+/* true if @elem is one of the images from @top down (terminators excluded) */
+bool vbStorageChainContains(const vbStorageSource *top, const vbStorageSource *elem);
+
+/* Number of images from @top down, terminators excluded */
+size_t vbStorageChainLength(const vbStorageSource *top);
+
+/* true if @src is an image (not NULL, not a terminator) */
+bool vbStorageChainIsImage(const vbStorageSource *src);

@@ -171,6 +171,11 @@ main(int argc, char **argv)
         goto error;
 
     srvcfg.hypervisorVersion = 7002000;
+    /* A synchronous pivot holds a worker while it waits for QEMU: enough
+     * of them that waiting calls never starve the quick ones. */
+    srvcfg.maxWorkers = 20;
+    /* The largest thing a client sends is a 4 MiB domain XML string. */
+    srvcfg.maxClientInput = 4 * 1024 * 1024 + 64 * 1024;
     if (!(srv = vbRPCServerNew(g_main_context_default(), &srvcfg, driver)))
         goto error;
     if (vbRPCDispatchRegister(srv) < 0)
@@ -191,8 +196,10 @@ error:
     fprintf(stderr, "virtblockd: %s\n", vbGetLastErrorMessage());
 
 cleanup:
-    if (driver)
+    if (driver) {
         vbDomainEventQueueSetDispatch(driver->events, NULL, NULL);
+        vbDriverBeginShutdown(driver);
+    }
     /* Clients first (no call may reach a driver being torn down), then the
      * driver, which leaves every QEMU running for the next start. */
     vbRPCServerFree(srv);

@@ -20,23 +20,14 @@
 static int
 vbBlockBitmapReopen(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource *base, bool readonly)
 {
-    bool saved = base->readonly;
-    g_autofree char *props = NULL;
-    g_autoptr(vbJSONValue) options = NULL;
-    g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
+    g_autoptr(vbJSONValue) options = vbQemuBlockReopenOptions(disk, base, readonly);
     vbMonitor *mon;
     int rc;
 
-    base->readonly = readonly;
-    props = vbQemuBlockFormatProps(disk, base, 0);
-    base->readonly = saved;
-    if (!props || !(options = vbJSONValueFromString(props)))
+    if (!options)
         return -1;
-    if (vbJSONValueArrayAppend(list, &options) < 0)
-        return -1;
-
     mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorBlockdevReopen(mon, &list);
+    rc = vbMonitorBlockdevReopen(mon, &options);
     if (vbDomainObjExitMonitor(vm, mon) < 0)
         return -1;
     return rc;

@@ -16,6 +16,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdomainops.h"
 #include "vberror.h"
 #include "vblog.h"
@@ -131,9 +132,6 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
         return -1;
     }
 
-    if (vbDomainObjCheckActive(vm) < 0)
-        return -1;
-
     if (vbStorageSourceIsEmpty(disk->src)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("disk %s has no source file to be committed"),
                       disk->dst);
@@ -190,6 +188,8 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     g_autoptr(vbBlockJob) job = NULL;
     g_autofree char *jobname = NULL;
     g_autoptr(vbStorageSource) mirror = NULL;
+    g_autoptr(vbError) saved = NULL;
+    bool offline = !vbDomainObjIsActive(vm);
     bool active;
     vbMonitor *mon;
     int rc;
@@ -197,8 +197,14 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     if (vbBlockBandwidthToBytes(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
                                 &plan.speed) < 0)
         return -1;
-    if (vbBlockCommitResolve(vm, path, base, top, flags, &plan) < 0)
+    /* A shut-off domain gets its chains probed and a storage daemon to run
+     * the job in, where libvirt says "domain is not running". */
+    if (offline && vbBlockOfflinePrepare(driver, vm) < 0)
         return -1;
+    if (vbBlockCommitResolve(vm, path, base, top, flags, &plan) < 0)
+        goto error;
+    if (offline && vbBlockOfflineStart(driver, vm) < 0)
+        goto error;
     active = plan.topParent == NULL;
 
     jobname = g_strdup_printf("commit-%s-%s", plan.disk->dst, plan.top->nodeFormat);
@@ -212,8 +218,9 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     job->commit.base = g_strdup(plan.base->nodeFormat);
     job->commit.backingFile = g_strdup(plan.backingPath);
     job->commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
+    job->offline = offline;
     if (vbBlockJobRegister(vm, job) < 0)
-        return -1;
+        goto error;
     if (vbDriverSaveStatus(driver, vm) < 0)
         goto error;
 
@@ -240,12 +247,13 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     VB_INFO("block job '%s' started on domain '%s'", jobname, vm->def->name);
     return 0;
 
-error : {
-    g_autoptr(vbError) saved = vbErrorSave();
-
-    vbBlockJobStartupFinalize(driver, vm, job);
+error:
+    saved = vbErrorSave();
+    if (job)
+        vbBlockJobStartupFinalize(driver, vm, job);
+    if (offline)
+        vbBlockOfflineAbort(driver, vm);
     vbErrorRestore(&saved);
-}
     return -1;
 }
 
@@ -269,6 +277,15 @@ cleanup:
 }
 
 /* --- Job info, abort, speed --- */
+
+/* A running domain, or a shut-off one whose storage daemon runs jobs. */
+static int
+vbBlockCheckJobsReachable(vbDomainObj *vm)
+{
+    if (vbDomainObjHasMonitor(vm))
+        return 0;
+    return vbDomainObjCheckActive(vm);
+}
 
 static vbBlockJob *
 vbBlockLookupJob(vbDomainObj *vm, vbDomainDiskDef *disk)
@@ -331,10 +348,10 @@ vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char 
         return -1;
     if (vbDomainObjBeginJob(vm, VB_JOB_QUERY) < 0)
         goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
     if (!(disk = vbBlockLookupDisk(vm, path)))
         goto endjob;
+    /* A shut-off domain may run jobs too (vbblockoffline.h): without its
+     * storage daemon it has none, which is an answer, not an error. */
     if (!vbBlockJobForDisk(vm, disk->dst)) {
         ret = 0;
         goto endjob;
@@ -367,18 +384,6 @@ cleanup:
     return ret;
 }
 
-/* A transient, recording bitmap on base (libvirt uses a transaction). */
-static int
-vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
-{
-    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
-
-    if (vbMonitorTransactionBitmapAdd(actions, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
-                                      0) < 0)
-        return -1;
-    return vbMonitorTransaction(mon, &actions);
-}
-
 static int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
@@ -395,7 +400,8 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     /* Guest writes between job-complete and the bitmap merge of the
      * completion land in this bitmap; its failure only costs precision of
      * an incremental backup, never data, so it does not stop the pivot. */
-    if (vbBlockAddActiveWriteBitmap(mon, job->commit.base) < 0)
+    if (vbMonitorBitmapAdd(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
+                           0) < 0)
         VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
                 job->commit.base, vbGetLastErrorMessage());
     rc = vbMonitorJobComplete(mon, job->name);
@@ -438,7 +444,7 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
         return -1;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
+    if (vbBlockCheckJobsReachable(vm) < 0)
         goto endjob;
     if (!(disk = vbBlockLookupDisk(vm, path)))
         goto endjob;
@@ -466,10 +472,18 @@ endjob:
 
     /* Synchronous: wait, without the job, until the worker has applied the
      * outcome (chain, definitions, events) and dropped the job. */
-    while (vbDomainObjIsActive(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job &&
+           !g_atomic_int_get(&driver->shuttingDown))
         vbDomainObjWait(vm);
 
-    if (g_hash_table_lookup(vm->blockjobs, job->name) == job || !vbDomainObjIsActive(vm)) {
+    if (g_atomic_int_get(&driver->shuttingDown) &&
+        g_hash_table_lookup(vm->blockjobs, job->name) == job) {
+        /* The job goes on in QEMU; the next start takes it back. */
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                      _("the daemon is shutting down before the block job ended"));
+        ret = -1;
+    } else if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
+               (!job->offline && !vbDomainObjIsActive(vm))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
         ret = -1;
     } else if (pivot && job->state == VB_BLOCK_JOB_STATE_FAILED) {
@@ -509,7 +523,7 @@ vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const char
         return -1;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
+    if (vbBlockCheckJobsReachable(vm) < 0)
         goto endjob;
     if (!(disk = vbBlockLookupDisk(vm, path)))
         goto endjob;

@@ -41,10 +41,12 @@ vbBlockCommitFindNodes(vbDomainObj *vm, vbBlockJob *job, vbBlockCommitNodes *n)
     memset(n, 0, sizeof(*n));
     if (!(n->disk = vbDomainDiskByName(vm->def, job->disk)))
         return -1;
-    if (!(n->top = vbStorageChainFindByNodeName(n->disk->src, job->commit.top, &n->topParent)))
+    if (!(n->top = vbStorageChainFindByNodeName(n->disk->src, job->commit.top)))
         return -1;
-    if (!(n->base = vbStorageChainFindByNodeName(n->top, job->commit.base, &n->baseParent)))
+    n->topParent = vbStorageChainGetParent(n->disk->src, n->top);
+    if (!(n->base = vbStorageChainFindByNodeName(n->top, job->commit.base)))
         return -1;
+    n->baseParent = vbStorageChainGetParent(n->top, n->base);
     if (n->base == n->top || !n->baseParent)
         return -1;
     if (job->commit.topParent &&

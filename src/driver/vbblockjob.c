@@ -18,6 +18,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdriver.h"
 #include "vberror.h"
 #include "vblog.h"
@@ -216,34 +217,36 @@ vbBlockJobUpdateWork(vbDriver *driver, vbDomainObj *vm, void *data)
     /* The outcome must be applied however long an API holds the job: a
      * concluded job gets no further event to retry with. */
     while (vbDomainObjBeginJobFull(vm, VB_JOB_MODIFY, "block job update") < 0) {
-        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT || !vbDomainObjIsActive(vm)) {
+        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT || !vbDomainObjHasMonitor(vm)) {
             VB_ERROR("cannot process block job '%s': %s", job->name, vbGetLastErrorMessage());
             vbDomainObjUnlock(vm);
             return;
         }
     }
-    if (vbDomainObjIsActive(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
+    if (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job)
         vbBlockJobUpdate(driver, vm, job);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     vbDomainObjUnlock(vm);
 }
 
 void
-vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id, const char *status)
+vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
+                             vbMonitorJobStatus status)
 {
     vbBlockJob *job = g_hash_table_lookup(vm->blockjobs, id);
     int newstate;
 
-    VB_DEBUG("job '%s' of domain '%s' is now '%s'", id, vm->def->name, status);
+    VB_DEBUG("job '%s' of domain '%s' is now '%s'", id, vm->def->name,
+             vbMonitorJobStatusTypeToString(status));
     /* Jobs we did not start (or already forgot) are not ours to track. */
     if (!job)
         return;
 
     /* Only the states that change something for the disk: 'pending' only
      * matters with auto-finalize off, which we never use for commit. */
-    if (strcmp(status, "ready") == 0)
+    if (status == VB_MONITOR_JOB_STATUS_READY)
         newstate = VB_BLOCK_JOB_STATE_READY;
-    else if (strcmp(status, "concluded") == 0)
+    else if (status == VB_MONITOR_JOB_STATUS_CONCLUDED)
         newstate = VB_BLOCK_JOB_STATE_CONCLUDED;
     else
         return;
@@ -338,6 +341,8 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
 
     /* Step 4 */
     vbBlockJobDismiss(vm, job);
+    if (vm->offline)
+        vbBlockOfflineJobEnded(driver, vm);
     VB_INFO("block job '%s' of domain '%s' ended: %s%s%s", job->name, vm->def->name,
             vbBlockJobStateTypeToString(newstate), job->errmsg ? ": " : "",
             job->errmsg ? job->errmsg : "");

@@ -21,6 +21,7 @@
 #include "vbinternal.h"
 #include "vbdomainobj.h"
 #include "vbenum.h"
+#include "vbmonitorjob.h"
 
 typedef enum {
     /* The public outcomes first, with the values of the events. */
@@ -92,7 +93,7 @@ void vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *jo
 /* Monitor thread: JOB_STATUS_CHANGE for job @id; records newstate, wakes
  * waiters, queues the update.  Caller holds vm->lock. */
 void vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
-                                  const char *status);
+                                  vbMonitorJobStatus status);
 
 /* Applies newstate.  Caller holds a MODIFY job on @vm (and vm->lock). */
 void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);

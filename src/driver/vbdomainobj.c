@@ -87,6 +87,12 @@ vbDomainObjIsActive(const vbDomainObj *vm)
     return vm->id >= 0;
 }
 
+bool
+vbDomainObjHasMonitor(const vbDomainObj *vm)
+{
+    return vm->mon && (vbDomainObjIsActive(vm) || vm->offline);
+}
+
 int
 vbDomainObjCheckActive(const vbDomainObj *vm)
 {
@@ -110,7 +116,9 @@ vbDomainObjGetPersistentDef(vbDomainObj *vm)
 {
     if (!vm->persistent)
         return NULL;
-    return vbDomainObjIsActive(vm) ? vm->newDef : vm->def;
+    /* newDef is set exactly while vm->def is a live copy (running, or
+     * block jobs on a shut-off domain). */
+    return vm->newDef ? vm->newDef : vm->def;
 }
 
 static bool
@@ -192,8 +200,12 @@ int
 vbDomainObjExitMonitor(vbDomainObj *vm, vbMonitor *mon)
 {
     vbDomainObjLock(vm);
-    if (vm->mon != mon || !vbDomainObjIsActive(vm)) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is no longer running"));
+    if (vm->mon != mon || !vbDomainObjHasMonitor(vm)) {
+        if (vm->offline || !vbDomainObjIsActive(vm))
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                          _("the process serving the domain's disks is gone"));
+        else
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is no longer running"));
         return -1;
     }
     return 0;
@@ -292,7 +304,9 @@ vbDomainObjListAdd(vbDomainObjList *doms, vbDriver *driver, vbDomainDef **def, u
             else
                 vbDomainDefFree(vm->def);
             vm->def = g_steal_pointer(def);
-        } else if (vbDomainObjIsActive(vm)) {
+        } else if (vbDomainObjIsActive(vm) || vm->offline) {
+            /* vm->def is the live copy: the new definition is the
+             * persistent one, and applies from the next start. */
             if (oldDef)
                 *oldDef = vm->newDef;
             else

@@ -62,14 +62,17 @@ struct _vbDomainObj {
     pid_t pid;
     char *monitorPath;
     vbMonitor *mon;
-    /* Per-domain counter for chain indexes and node names: never reused
+    /* The last chain index handed out (libvirt's nodenameindex): never reused
      * while the domain runs, so vda[N] keeps meaning the same image. */
-    unsigned int nextNodeIndex;
+    unsigned int nodenameIndex;
 
     /* Guest-initiated shutdown seen (SHUTDOWN event), and destroy under way:
      * they decide the reason given when QEMU goes away. */
     bool gotShutdown;
     bool beingDestroyed;
+    /* Shut off, with a qemu-storage-daemon running block jobs on its images
+     * in place of QEMU (vbblockoffline.h). */
+    bool offline;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
 
@@ -98,6 +101,9 @@ void vbDomainObjUnlock(vbDomainObj *vm);
 void vbDomainObjEndAPI(vbDomainObj **vm);
 
 bool vbDomainObjIsActive(const vbDomainObj *vm);
+/* QEMU or a storage daemon to talk to (a running domain, or block jobs on
+ * a shut-off one). */
+bool vbDomainObjHasMonitor(const vbDomainObj *vm);
 /* Reports OPERATION_INVALID "domain is not running" (VIR_FROM_DOMAIN). */
 int vbDomainObjCheckActive(const vbDomainObj *vm);
 void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);

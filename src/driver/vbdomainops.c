@@ -15,9 +15,9 @@
 #include "vbdomainprocess.h"
 #include "vberror.h"
 #include "vblog.h"
-#include "vbjson.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbqemudomainaddress.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
 
@@ -268,7 +268,10 @@ vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
     def = vm->def;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef)
         def = vm->newDef;
-    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) || !vbDomainObjIsActive(vm))
+    /* A shut-off domain with block jobs shows their chains and <mirror> in
+     * its live form, as a running one does. */
+    if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) ||
+        !vbDomainObjHasMonitor(vm))
         fmtflags |= VB_DOMAIN_DEF_FORMAT_INACTIVE;
 
     xml = vbDomainDefFormat(def, fmtflags);
@@ -328,6 +331,10 @@ vbDomainParseForDefine(const char *xml, unsigned int validate)
     if (!(def = vbDomainDefParseString(xml, parseFlags)))
         return NULL;
     if (vbDomainDefValidate(def) < 0)
+        return NULL;
+    /* PCI slots and aliases now, so that a disk keeps its slot from one
+     * start to the next, as libvirt does. */
+    if (vbQemuDomainAssignAddresses(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -640,22 +647,6 @@ vbDomainResume(vbDriver *driver, const vbDomainHandle *dom)
 
 /* --- QEMU monitor passthrough (libvirt's QEMU program) --- */
 
-static int
-vbDomainMonitorArbitrary(vbMonitor *mon, const char *cmd, bool hmp, char **result)
-{
-    g_autoptr(vbJSONValue) json = NULL;
-    g_autoptr(vbJSONValue) reply = NULL;
-
-    if (hmp)
-        return vbMonitorHumanCommand(mon, cmd, result);
-    if (!(json = vbJSONValueFromString(cmd)))
-        return -1;
-    if (vbMonitorSend(mon, &json, &reply) < 0)
-        return -1;
-    *result = vbJSONValueToString(reply, false);
-    return 0;
-}
-
 int
 vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const char *cmd,
                            unsigned int flags, char **result)
@@ -678,7 +669,7 @@ vbDomainQemuMonitorCommand(vbDriver *driver, const vbDomainHandle *dom, const ch
      * only log that the domain was touched behind our back. */
     VB_WARN("domain '%s' receives a QEMU monitor command from a client: %s", vm->def->name, cmd);
     mon = vbDomainObjEnterMonitor(vm);
-    rc = vbDomainMonitorArbitrary(mon, cmd, flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, result);
+    rc = vbMonitorArbitraryCommand(mon, cmd, flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, result);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         goto endjob;
     ret = 0;

@@ -9,12 +9,14 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorevent.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
@@ -48,6 +50,14 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
     if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
         VB_ERROR("cannot handle the end of QEMU for domain '%s': %s", vm->def->name,
                  vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    if (vm->offline && vm->mon == mon) {
+        VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
+        vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
+        vbBlockOfflineJobEnded(driver, vm);
+        vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
     }
@@ -109,92 +119,100 @@ vbProcessShutdownWork(vbDriver *driver, vbDomainObj *vm, void *data G_GNUC_UNUSE
     vbDomainObjUnlock(vm);
 }
 
-static void
-vbProcessHandleShutdown(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+/* Event handlers run in the monitor thread: they record state and queue
+ * work, never wait for a job or talk to QEMU.  A storage daemon serving a
+ * shut-off domain (vm->offline) only reports jobs. */
+
+static vbDomainObj *
+vbProcessEventDomain(vbMonitor *mon, void *opaque, bool jobsOnly)
 {
+    vbDomainObj *vm = opaque;
+
+    vbDomainObjLock(vm);
+    if (vm->mon == mon && (vbDomainObjIsActive(vm) || (jobsOnly && vm->offline)))
+        return vm;
+    vbDomainObjUnlock(vm);
+    return NULL;
+}
+
+static void
+vbProcessHandleShutdown(vbMonitor *mon, bool guest, const char *reason, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
     vm->gotShutdown = true;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                            VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
-    vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDriverQueueWork(vm->driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDomainObjUnlock(vm);
 }
 
 static void
-vbProcessHandleStop(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
+vbProcessHandleStop(vbMonitor *mon, void *opaque)
 {
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
     /* Only a running guest changes: the suspend API set the reason it wants
      * before it asked QEMU to stop. */
-    if (vm->state != VIR_DOMAIN_RUNNING)
-        return;
-    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
-                        vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                           VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    if (vbDriverSaveStatus(driver, vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-}
-
-static void
-vbProcessHandleResume(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
-{
-    if (vm->state != VIR_DOMAIN_PAUSED)
-        return;
-    vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-    if (vbDriverSaveStatus(driver, vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-}
-
-static void
-vbProcessHandleJobStatusChange(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data)
-{
-    const char *id = vbJSONValueObjectGetString(data, "id");
-    const char *status = vbJSONValueObjectGetString(data, "status");
-
-    if (!id || !status) {
-        VB_WARN("JOB_STATUS_CHANGE without id or status");
-        return;
+    if (vm->state == VIR_DOMAIN_RUNNING) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
+                            vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
-    vbBlockJobHandleStatusChange(driver, vm, id, status);
+    vbDomainObjUnlock(vm);
 }
 
-typedef void (*vbProcessEventHandler)(vbDriver *driver, vbDomainObj *vm, vbJSONValue *data);
-
-typedef struct {
-    const char *name;
-    vbProcessEventHandler handler;
-} vbProcessEventEntry;
-
-/* Sorted by name for bsearch; lint checks the order. */
-static const vbProcessEventEntry vbProcessEvents[] = {
-    {"JOB_STATUS_CHANGE", vbProcessHandleJobStatusChange},
-    {"RESUME", vbProcessHandleResume},
-    {"SHUTDOWN", vbProcessHandleShutdown},
-    {"STOP", vbProcessHandleStop},
-};
-
-static int
-vbProcessEventCompare(const void *key, const void *elem)
+static void
+vbProcessHandleResume(vbMonitor *mon, void *opaque)
 {
-    return strcmp(key, ((const vbProcessEventEntry *) elem)->name);
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    if (vm->state == VIR_DOMAIN_PAUSED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainObjUnlock(vm);
 }
+
+static void
+vbProcessHandleJobStatusChange(vbMonitor *mon, const char *jobname, vbMonitorJobStatus status,
+                               void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, true);
+
+    if (!vm)
+        return;
+    vbBlockJobHandleStatusChange(vm->driver, vm, jobname, status);
+    vbDomainObjUnlock(vm);
+}
+
+/* Only JOB_STATUS_CHANGE matters for jobs, as in libvirt 9.0: the
+ * BLOCK_JOB_* events repeat what it says. */
+static const vbMonitorEventHandlers vbProcessEventHandlers = {
+    .jobStatusChange = vbProcessHandleJobStatusChange,
+    .shutdown = vbProcessHandleShutdown,
+    .stop = vbProcessHandleStop,
+    .resume = vbProcessHandleResume,
+};
 
 static void
 vbProcessMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data, long long seconds,
                       unsigned int micros, void *opaque)
 {
-    vbDomainObj *vm = opaque;
-    const vbProcessEventEntry *entry;
-
-    entry = bsearch(name, vbProcessEvents, G_N_ELEMENTS(vbProcessEvents),
-                    sizeof(vbProcessEvents[0]), vbProcessEventCompare);
-    if (!entry)
-        return;
-
-    vbDomainObjLock(vm);
-    if (vm->mon == mon && vbDomainObjIsActive(vm))
-        entry->handler(vm->driver, vm, data);
-    vbDomainObjUnlock(vm);
+    vbMonitorEventDispatch(&vbProcessEventHandlers, mon, name, data, seconds, micros, opaque);
 }
 
 static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
@@ -203,8 +221,8 @@ static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
     .event = vbProcessMonitorEvent,
 };
 
-static int
-vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
+int
+vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
 {
     vbMonitor *mon;
 
@@ -223,8 +241,8 @@ vbProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutM
     return 0;
 }
 
-static void
-vbProcessCloseMonitor(vbDomainObj *vm)
+void
+vbDomainProcessCloseMonitor(vbDomainObj *vm)
 {
     vbMonitor *mon = g_steal_pointer(&vm->mon);
 
@@ -239,12 +257,13 @@ vbProcessCloseMonitor(vbDomainObj *vm)
 
 /* --- Start --- */
 
-static int
-vbProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
+int
+vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 {
     size_t i;
 
-    vm->nextNodeIndex = 1;
+    /* the last index handed out, as libvirt's nodenameindex */
+    vm->nodenameIndex = 0;
     for (i = 0; i < vm->def->ndisks; i++) {
         vbDomainDiskDef *disk = vm->def->disks[i];
 
@@ -252,7 +271,7 @@ vbProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
             continue;
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
             return -1;
-        vbStorageChainAssignIndexes(disk->src, &vm->nextNodeIndex);
+        vbStorageChainAssignIndexes(disk->src, &vm->nodenameIndex);
     }
     return 0;
 }
@@ -305,7 +324,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (!(caps = vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir)) ||
         vbQemuCapsCheckVersion(caps) < 0)
         goto error;
-    if (vbProcessPrepareDisks(driver, vm) < 0)
+    if (vbDomainProcessPrepareDisks(driver, vm) < 0)
         goto error;
     if (vbQemuDomainAssignAddresses(vm->def) < 0)
         goto error;
@@ -333,7 +352,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
         goto error;
-    if (vbProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -359,7 +378,7 @@ error:
     if (logfd >= 0)
         close(logfd);
     vm->beingDestroyed = true;
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
     if (vm->pid > 0 && vbQemuProcessKill(vm->pid, true) < 0)
         VB_ERROR("cannot kill QEMU of failed start: %s", vbGetLastErrorMessage());
     vm->beingDestroyed = false;
@@ -385,7 +404,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
         return;
 
     vm->beingDestroyed = true;
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
     if (pid > 0) {
         vbDomainObjUnlock(vm);
         if (vbQemuProcessKill(pid, false) < 0)
@@ -419,7 +438,7 @@ vbDomainProcessKill(vbDomainObj *vm, bool force)
 void
 vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 {
-    vbProcessCloseMonitor(vm);
+    vbDomainProcessCloseMonitor(vm);
 }
 
 /* --- Reconnect --- */
@@ -437,7 +456,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                       (int) vm->pid, vm->def->name);
         return -1;
     }
-    if (vbProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);
@@ -490,8 +509,9 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->pid = tmp->pid;
     vm->id = tmp->id;
     vm->monitorPath = g_steal_pointer(&tmp->monitorPath);
-    vm->nextNodeIndex = tmp->nextNodeIndex;
+    vm->nodenameIndex = tmp->nodenameIndex;
     vm->gotShutdown = tmp->gotShutdown;
+    vm->offline = tmp->offline;
     g_hash_table_iter_init(&iter, tmp->blockjobs);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         g_hash_table_iter_steal(&iter);
@@ -505,6 +525,17 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
+    if (vm->offline) {
+        if (vbBlockOfflineReconnect(driver, vm) < 0) {
+            VB_WARN("block jobs of shut-off domain '%s' are lost: %s", vm->def->name,
+                    vbGetLastErrorMessage());
+            vbBlockJobAbandonAll(driver, vm, vbGetLastErrorMessage());
+            vbBlockOfflineJobEnded(driver, vm);
+        }
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+        ret = 0;
+        goto cleanup;
+    }
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
         vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);

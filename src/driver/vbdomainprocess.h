@@ -31,6 +31,17 @@ void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReas
 /* SIGTERM, then SIGKILL after a grace period; 0 once the process is gone. */
 int vbDomainProcessKill(vbDomainObj *vm, bool force);
 
+/* Probes every disk's chain of vm->def and gives the images indexes and
+ * node names. */
+int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);
+
+/* Connects vm->mon to vm->monitorPath with the driver's event callbacks;
+ * drops and retakes vm->lock. */
+int vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs);
+/* Closes vm->mon; no callback runs after it returns.  Drops and retakes
+ * vm->lock. */
+void vbDomainProcessCloseMonitor(vbDomainObj *vm);
+
 /* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
 void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
 

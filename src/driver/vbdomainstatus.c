@@ -64,11 +64,12 @@ vbDomainStatusFormat(vbDomainObj *vm)
     GList *n;
 
     monitor = g_markup_escape_text(vm->monitorPath ? vm->monitorPath : "", -1);
-    g_string_append_printf(buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s>\n",
+    g_string_append_printf(buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s%s>\n",
                            vbDomainStateNameTypeToString(vm->state), vm->reason,
-                           (long long) vm->pid, vm->id, vm->persistent ? " persistent='yes'" : "");
+                           (long long) vm->pid, vm->id, vm->persistent ? " persistent='yes'" : "",
+                           vm->offline ? " offline='yes'" : "");
     g_string_append_printf(buf, "  <monitor path='%s'/>\n", monitor);
-    g_string_append_printf(buf, "  <nodeindex next='%u'/>\n", vm->nextNodeIndex);
+    g_string_append_printf(buf, "  <nodeindex last='%u'/>\n", vm->nodenameIndex);
     if (vm->gotShutdown)
         g_string_append(buf, "  <gotShutdown/>\n");
 
@@ -166,6 +167,7 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     g_autofree char *pid = NULL;
     g_autofree char *id = NULL;
     g_autofree char *persistent = NULL;
+    g_autofree char *offline = NULL;
     g_autofree char *next = NULL;
     xmlDocPtr doc;
     xmlNodePtr root;
@@ -187,6 +189,7 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     pid = vbStatusProp(root, "pid");
     id = vbStatusProp(root, "id");
     persistent = vbStatusProp(root, "persistent");
+    offline = vbStatusProp(root, "offline");
     if ((s = vbDomainStateNameTypeFromString(state)) < 0 || !pid || !id) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
         goto cleanup;
@@ -204,9 +207,10 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     vm->pid = strtoll(pid, NULL, 10);
     vm->id = atoi(id);
     vm->persistent = g_strcmp0(persistent, "yes") == 0;
+    vm->offline = g_strcmp0(offline, "yes") == 0;
     vm->monitorPath = vbStatusChildProp(root, "monitor", "path");
-    next = vbStatusChildProp(root, "nodeindex", "next");
-    vm->nextNodeIndex = next ? strtoul(next, NULL, 10) : 0;
+    next = vbStatusChildProp(root, "nodeindex", "last");
+    vm->nodenameIndex = next ? strtoul(next, NULL, 10) : 0;
     vm->gotShutdown = vbStatusChild(root, "gotShutdown") != NULL;
 
     if ((node = vbStatusChild(root, "blockjobs"))) {

@@ -188,11 +188,27 @@ vbDriverCloseMonitors(vbDriver *driver)
 }
 
 void
+vbDriverBeginShutdown(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    g_atomic_int_set(&driver->shuttingDown, 1);
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        vbDomainObjBroadcast(vm);
+        vbDomainObjUnlock(vm);
+    }
+}
+
+void
 vbDriverFree(vbDriver *driver)
 {
     if (!driver)
         return;
-    driver->shuttingDown = true;
+    g_atomic_int_set(&driver->shuttingDown, 1);
 
     /* Running domains keep running: only our side of each monitor closes,
      * and the status files stay for the next start to reconnect. */
@@ -252,7 +268,7 @@ vbDriverSaveStatus(vbDriver *driver, vbDomainObj *vm)
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
 
-    if (!vbDomainObjIsActive(vm))
+    if (!vbDomainObjIsActive(vm) && !vm->offline)
         return 0;
     if (!(xml = vbDomainStatusFormat(vm)))
         return -1;

@@ -50,7 +50,7 @@ struct _vbDriver {
     GThreadPool *workers;
 
     gint nextDomainID;
-    bool shuttingDown;
+    gint shuttingDown; /* atomic */
 };
 
 /* Creates the directories and threads; @mainCtx is where client events are
@@ -59,6 +59,9 @@ vbDriver *vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx);
 /* Loads persistent definitions and status files, reconnects to running
  * QEMUs.  A domain that cannot be loaded is logged and skipped. */
 int vbDriverLoadDomains(vbDriver *driver);
+/* Wakes every API call waiting for a job to end, so that the RPC server
+ * can stop its workers; they fail with "the daemon is shutting down". */
+void vbDriverBeginShutdown(vbDriver *driver);
 /* Stops the threads; running domains keep running. */
 void vbDriverFree(vbDriver *driver);
 

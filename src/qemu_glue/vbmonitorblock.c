@@ -261,16 +261,12 @@ vbMonitorBlockNodeInfoParse(vbJSONValue *entry)
 }
 
 int
-vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes)
+vbMonitorParseNamedBlockNodes(vbJSONValue *ret, GPtrArray **nodes)
 {
-    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-named-block-nodes", "b:flat", true, NULL);
-    g_autoptr(vbJSONValue) ret = NULL;
     g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorBlockNodeInfoFreeFunc);
     size_t i;
 
-    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
-        return -1;
-    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
         vbQMPReportMissing("query-named-block-nodes", "return");
         return -1;
     }
@@ -283,6 +279,17 @@ vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes)
     }
     *nodes = g_steal_pointer(&list);
     return 0;
+}
+
+int
+vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-named-block-nodes", "b:flat", true, NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseNamedBlockNodes(ret, nodes);
 }
 
 int

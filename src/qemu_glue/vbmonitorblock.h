@@ -93,6 +93,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbMonitorBlockNodeInfo, vbMonitorBlockNodeInfoFree
 /* query-named-block-nodes flat=true: *@nodes gets an array of
  * vbMonitorBlockNodeInfo in QEMU's order */
 int vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes);
+/* The same, from the command's @ret (the "return" member): used by
+ * vbMonitorQueryNamedBlockNodes and by tests of recorded replies */
+int vbMonitorParseNamedBlockNodes(vbJSONValue *ret, GPtrArray **nodes);
 
 /* nbd-server-start on a UNIX socket at @socketPath */
 int vbMonitorNBDServerStart(vbMonitor *mon, const char *socketPath);

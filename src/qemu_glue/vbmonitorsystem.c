@@ -128,3 +128,19 @@ vbMonitorHumanCommand(vbMonitor *mon, const char *cmdline, char **output)
     *output = g_strdup(out);
     return 0;
 }
+
+int
+vbMonitorArbitraryCommand(vbMonitor *mon, const char *cmd, bool hmp, char **result)
+{
+    g_autoptr(vbJSONValue) json = NULL;
+    g_autoptr(vbJSONValue) reply = NULL;
+
+    if (hmp)
+        return vbMonitorHumanCommand(mon, cmd, result);
+    if (!(json = vbJSONValueFromString(cmd)))
+        return -1;
+    if (vbMonitorSend(mon, &json, &reply) < 0)
+        return -1;
+    *result = vbJSONValueToString(reply, false);
+    return 0;
+}

@@ -31,5 +31,10 @@ int vbMonitorQueryVersion(vbMonitor *mon, unsigned int *major, unsigned int *min
 /* query-qmp-schema: *@schema gets the array of schema entries */
 int vbMonitorQueryQMPSchema(vbMonitor *mon, vbJSONValue **schema);
 
+/* virDomainQemuMonitorCommand: @cmd is a QMP command as JSON text, whose
+ * whole reply *@result gets as JSON text, or with @hmp an HMP command line
+ * whose output *@result gets. */
+int vbMonitorArbitraryCommand(vbMonitor *mon, const char *cmd, bool hmp, char **result);
+
 /* human-monitor-command (tests only: HMP output is not an interface) */
 int vbMonitorHumanCommand(vbMonitor *mon, const char *cmdline, char **output);

@@ -7,83 +7,14 @@
 #include "vbinternal.h"
 #include "vbqemublock.h"
 #include "vberror.h"
+#include "vbjson.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define VB_QEMU_BLOCK_NULLSTR(s) ((s) ? (s) : "<null>")
 
-/*
- * The JSON text is written here by hand until the shared JSON value type
- * (vbjson.h) exists; each node has its own builder so that switching them
- * to it changes nothing for their callers but the return type.  Keys come
- * in the order libvirt writes them, so our command lines diff cleanly
- * against libvirt's.
- */
-
-static void
-vbQemuBlockJSONAppendString(GString *buf, const char *str)
-{
-    const char *p;
-
-    g_string_append_c(buf, '"');
-    for (p = str; *p; p++) {
-        unsigned char c = *p;
-
-        switch (c) {
-        case '"':
-            g_string_append(buf, "\\\"");
-            break;
-        case '\\':
-            g_string_append(buf, "\\\\");
-            break;
-        case '\n':
-            g_string_append(buf, "\\n");
-            break;
-        case '\t':
-            g_string_append(buf, "\\t");
-            break;
-        case '\r':
-            g_string_append(buf, "\\r");
-            break;
-        default:
-            if (c < 0x20)
-                g_string_append_printf(buf, "\\u%04x", c);
-            else
-                g_string_append_c(buf, c);
-        }
-    }
-    g_string_append_c(buf, '"');
-}
-
-static void
-vbQemuBlockJSONAppendKey(GString *buf, const char *key)
-{
-    if (buf->len > 1)
-        g_string_append_c(buf, ',');
-    vbQemuBlockJSONAppendString(buf, key);
-    g_string_append_c(buf, ':');
-}
-
-static void
-vbQemuBlockJSONAddString(GString *buf, const char *key, const char *value)
-{
-    vbQemuBlockJSONAppendKey(buf, key);
-    vbQemuBlockJSONAppendString(buf, value);
-}
-
-static void
-vbQemuBlockJSONAddBool(GString *buf, const char *key, bool value)
-{
-    vbQemuBlockJSONAppendKey(buf, key);
-    g_string_append(buf, value ? "true" : "false");
-}
-
-static void
-vbQemuBlockJSONAddNull(GString *buf, const char *key)
-{
-    vbQemuBlockJSONAppendKey(buf, key);
-    g_string_append(buf, "null");
-}
+/* Keys are added in the order libvirt writes them, so our command lines
+ * diff cleanly against libvirt's. */
 
 /* libvirt's mapping of the disk's cache mode onto the block layer; the
  * guest-visible write cache is the device's write-cache property.  false
@@ -112,17 +43,19 @@ vbQemuBlockCacheFlags(vbDomainDiskCache cache, bool *direct, bool *noFlush)
     return false;
 }
 
-static void
-vbQemuBlockJSONAddCache(GString *buf, vbDomainDiskCache cache)
+/* The "cache" member both nodes of an image get; NULL for the default. */
+static vbJSONValue *
+vbQemuBlockCacheProps(vbDomainDiskCache cache)
 {
+    g_autoptr(vbJSONValue) props = NULL;
     bool direct;
     bool noFlush;
 
     if (!vbQemuBlockCacheFlags(cache, &direct, &noFlush))
-        return;
-    vbQemuBlockJSONAppendKey(buf, "cache");
-    g_string_append_printf(buf, "{\"direct\":%s,\"no-flush\":%s}", direct ? "true" : "false",
-                           noFlush ? "true" : "false");
+        return NULL;
+    if (vbJSONValueObjectAdd(&props, "b:direct", direct, "b:no-flush", noFlush, NULL) < 0)
+        return NULL;
+    return g_steal_pointer(&props);
 }
 
 static const char *
@@ -176,12 +109,12 @@ vbQemuBlockCheckPath(const vbDomainDiskDef *disk, const vbStorageSource *src)
     return 0;
 }
 
-char *
+vbJSONValue *
 vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorageSource *src)
 {
-    g_autoptr(GString) buf = g_string_new("{");
+    g_autoptr(vbJSONValue) props = NULL;
+    g_autoptr(vbJSONValue) cache = NULL;
     const char *driver = NULL;
-    const char *aio = vbQemuBlockAioName(disk->io);
 
     switch (src->type) {
     case VB_STORAGE_TYPE_FILE:
@@ -207,29 +140,64 @@ vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorageSource *src)
     if (vbQemuBlockCheckPath(disk, src) < 0)
         return NULL;
 
-    vbQemuBlockJSONAddString(buf, "driver", driver);
-    vbQemuBlockJSONAddString(buf, "filename", src->path);
-    if (aio)
-        vbQemuBlockJSONAddString(buf, "aio", aio);
-    vbQemuBlockJSONAddString(buf, "node-name", src->nodeStorage);
-    vbQemuBlockJSONAddCache(buf, disk->cache);
-    /* QEMU opens the file read-only when the format node is, and reopens
-     * it read-write on its own when a job (commit) needs to write. */
-    vbQemuBlockJSONAddBool(buf, "auto-read-only", true);
-    /* the format node decides whether discards reach the file */
-    vbQemuBlockJSONAddString(buf, "discard", "unmap");
-    g_string_append_c(buf, '}');
-
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+    cache = vbQemuBlockCacheProps(disk->cache);
+    /* auto-read-only: QEMU opens the file read-write when it can and falls
+     * back to read-only only when it must; so a job (commit) can write into
+     * a backing image without reopening its file.  The format node decides
+     * whether discards reach the file. */
+    if (vbJSONValueObjectAdd(&props, "s:driver", driver, "s:filename", src->path, "S:aio",
+                             vbQemuBlockAioName(disk->io), "s:node-name", src->nodeStorage,
+                             "O:cache", &cache, "b:auto-read-only", true, "s:discard", "unmap",
+                             NULL) < 0)
+        return NULL;
+    return g_steal_pointer(&props);
 }
 
-char *
+static int
+vbQemuBlockFormatAddBacking(vbJSONValue *props, const vbDomainDiskDef *disk,
+                            const vbStorageSource *src, unsigned int flags)
+{
+    g_autoptr(vbJSONValue) backing = NULL;
+
+    if (src->format != VB_STORAGE_FORMAT_QCOW2) {
+        if (vbStorageSourceHasBacking(src)) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR,
+                          _("raw image '%s' of disk '%s' cannot have a backing image"),
+                          VB_QEMU_BLOCK_NULLSTR(src->path), disk->dst);
+            return -1;
+        }
+        return 0;
+    }
+
+    /* Always name the backing: without the key QEMU would open the chain
+     * written in the header, under node names of its own. */
+    if (flags & VB_QEMU_BLOCK_NODE_NO_BACKING) {
+        backing = vbJSONValueNewNull();
+    } else if (!src->backingStore) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("backing chain of image '%s' of disk '%s' was not probed"),
+                      VB_QEMU_BLOCK_NULLSTR(src->path), disk->dst);
+        return -1;
+    } else if (!vbStorageSourceHasBacking(src)) {
+        backing = vbJSONValueNewNull();
+    } else if (!src->backingStore->nodeFormat) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("image '%s' of disk '%s' has no node names assigned"),
+                      VB_QEMU_BLOCK_NULLSTR(src->backingStore->path), disk->dst);
+        return -1;
+    } else {
+        backing = vbJSONValueNewString(src->backingStore->nodeFormat);
+    }
+    return vbJSONValueObjectAppend(props, "backing", &backing);
+}
+
+vbJSONValue *
 vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src, unsigned int flags)
 {
-    g_autoptr(GString) buf = g_string_new("{");
-    const char *discard = vbQemuBlockDiscardName(disk->discard);
+    g_autoptr(vbJSONValue) props = NULL;
+    g_autoptr(vbJSONValue) cache = NULL;
     const char *driver = NULL;
-    bool readonly;
+    bool readonly = true;
 
     if (!src->nodeFormat || !src->nodeStorage) {
         vbReportError(VIR_ERR_INTERNAL_ERROR,
@@ -252,44 +220,33 @@ vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src, 
         return NULL;
     }
 
+    /* every backing image is read-only; QEMU reopens it for a commit */
     if (flags & VB_QEMU_BLOCK_NODE_TOP)
         readonly = src->readonly || disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    else
-        readonly = true;
 
-    vbQemuBlockJSONAddString(buf, "node-name", src->nodeFormat);
-    vbQemuBlockJSONAddBool(buf, "read-only", readonly);
-    if (discard)
-        vbQemuBlockJSONAddString(buf, "discard", discard);
-    vbQemuBlockJSONAddCache(buf, disk->cache);
-    vbQemuBlockJSONAddString(buf, "driver", driver);
-    vbQemuBlockJSONAddString(buf, "file", src->nodeStorage);
-
-    if (src->format == VB_STORAGE_FORMAT_QCOW2) {
-        if (flags & VB_QEMU_BLOCK_NODE_NO_BACKING) {
-            vbQemuBlockJSONAddNull(buf, "backing");
-        } else if (!src->backingStore) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR,
-                          _("backing chain of image '%s' of disk '%s' was not probed"),
-                          VB_QEMU_BLOCK_NULLSTR(src->path), disk->dst);
-            return NULL;
-        } else if (!vbStorageSourceHasBacking(src)) {
-            vbQemuBlockJSONAddNull(buf, "backing");
-        } else if (!src->backingStore->nodeFormat) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR,
-                          _("image '%s' of disk '%s' has no node names assigned"),
-                          VB_QEMU_BLOCK_NULLSTR(src->backingStore->path), disk->dst);
-            return NULL;
-        } else {
-            vbQemuBlockJSONAddString(buf, "backing", src->backingStore->nodeFormat);
-        }
-    } else if (vbStorageSourceHasBacking(src)) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR,
-                      _("raw image '%s' of disk '%s' cannot have a backing image"),
-                      VB_QEMU_BLOCK_NULLSTR(src->path), disk->dst);
+    cache = vbQemuBlockCacheProps(disk->cache);
+    if (vbJSONValueObjectAdd(&props, "s:node-name", src->nodeFormat, "b:read-only", readonly,
+                             "S:discard", vbQemuBlockDiscardName(disk->discard), "O:cache", &cache,
+                             "s:driver", driver, "s:file", src->nodeStorage, NULL) < 0)
         return NULL;
-    }
-    g_string_append_c(buf, '}');
+    if (vbQemuBlockFormatAddBacking(props, disk, src, flags) < 0)
+        return NULL;
+    return g_steal_pointer(&props);
+}
 
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+vbJSONValue *
+vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src, bool readonly)
+{
+    g_autoptr(vbStorageSource) copy = vbStorageSourceCopy(src, false);
+    g_autoptr(vbJSONValue) props = NULL;
+    g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
+
+    /* The props of a top image follow its own read-only flag. */
+    copy->readonly = readonly;
+    copy->backingStore = src->backingStore;
+    props = vbQemuBlockFormatProps(disk, copy, VB_QEMU_BLOCK_NODE_TOP);
+    copy->backingStore = NULL;
+    if (!props || vbJSONValueArrayAppend(list, &props) < 0)
+        return NULL;
+    return g_steal_pointer(&list);
 }

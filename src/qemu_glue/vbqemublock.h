@@ -11,8 +11,9 @@
  * auto-read-only on the storage node is what lets QEMU reopen a backing
  * image read-write for block-commit.
  *
- * The props are returned as JSON text (an object), usable both as the
- * argument of -blockdev and as the arguments of blockdev-add.
+ * The props are returned as a JSON object, usable both as the argument
+ * of -blockdev (vbJSONValueToString, compact) and as the arguments of
+ * blockdev-add.
  */
 
 #pragma once
@@ -21,6 +22,7 @@
 #include <stdbool.h>
 
 #include "vbdomainconf.h"
+#include "vbjson.h"
 #include "vbstoragesource.h"
 
 typedef enum {
@@ -41,10 +43,10 @@ typedef enum {
  * The disk gives the cache, aio and discard settings, which libvirt
  * applies to every image of the chain.
  *
- * Returns newly allocated JSON text, or NULL with an error reported
+ * Returns a new object owned by the caller, or NULL with an error reported
  * (INTERNAL_ERROR when @src has no node name or location: a caller bug).
  */
-char *vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorageSource *src);
+vbJSONValue *vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorageSource *src);
 
 /*
  * vbQemuBlockFormatProps:
@@ -56,7 +58,17 @@ char *vbQemuBlockStorageProps(const vbDomainDiskDef *disk, const vbStorageSource
  * known (backingStore NULL, chain not probed) is refused as INTERNAL_ERROR,
  * because QEMU would then open the header's chain with names of its own.
  *
- * Returns newly allocated JSON text, or NULL with an error reported.
+ * Returns a new object owned by the caller, or NULL with an error reported.
  */
-char *vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src,
-                             unsigned int flags);
+vbJSONValue *vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src,
+                                    unsigned int flags);
+
+/*
+ * vbQemuBlockReopenOptions:
+ * The options of blockdev-reopen that switch @src's format node to
+ * read-only or read-write: every option it was opened with again (options
+ * left out would go back to their defaults), with @readonly.  An array of
+ * one element, for vbMonitorBlockdevReopen.
+ */
+vbJSONValue *vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src,
+                                      bool readonly);

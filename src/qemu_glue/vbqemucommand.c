@@ -11,6 +11,7 @@
 #include "vbqemublock.h"
 #include "vbqemudomainaddress.h"
 #include "vberror.h"
+#include "vbjson.h"
 #include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -62,6 +63,18 @@ static void
 vbQemuCommandAddArgBuf(GPtrArray *argv, GString **buf)
 {
     g_ptr_array_add(argv, g_string_free(g_steal_pointer(buf), FALSE));
+}
+
+static int
+vbQemuCommandAddBlockdev(GPtrArray *argv, const vbJSONValue *props)
+{
+    char *str = vbJSONValueToString(props, false);
+
+    if (!str)
+        return -1;
+    vbQemuCommandAddArg(argv, "-blockdev");
+    g_ptr_array_add(argv, str);
+    return 0;
 }
 
 static int
@@ -221,16 +234,17 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
 
     if (vbStorageSourceIsEmpty(disk->src) && !cdrom) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("disk '%s' has no source, only a cdrom may be empty"), disk->dst);
+                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
         return -1;
     }
 
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
         if (cdrom) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("cdrom '%s' cannot be on bus 'virtio', use 'sata' or 'scsi'"),
-                          disk->dst);
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("cdrom '%s' on bus 'virtio' is not supported; use bus 'sata' or 'scsi'"),
+                disk->dst);
             return -1;
         }
         break;
@@ -242,11 +256,21 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
                           disk->dst, ctx->def->machine);
             return -1;
         }
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || addr->drive.controller != 0 ||
-            addr->drive.bus != 0 || addr->drive.target != 0 ||
+        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
+                          disk->dst);
+            return -1;
+        }
+        if (addr->drive.bus != 0 || addr->drive.target != 0 ||
             addr->drive.unit >= VB_QEMU_SATA_PORTS) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' needs a SATA address of controller 0 and unit 0 to 5"),
+                          _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"),
+                          disk->dst);
+            return -1;
+        }
+        if (addr->drive.controller != 0) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("SATA disk '%s' must be on controller 0, the built-in one of 'q35'"),
                           disk->dst);
             return -1;
         }
@@ -268,6 +292,16 @@ vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *d
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("no bus given for disk '%s'"), disk->dst);
+        return -1;
+    }
+
+    /* two writers of one qcow2 image corrupt its metadata; only raw can
+     * be shared read-write (libvirt's check and wording) */
+    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->shareable && !disk->src->readonly &&
+        disk->src->format != VB_STORAGE_FORMAT_RAW) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("shared access for disk '%s' requires use of supported storage format"),
+                      disk->dst);
         return -1;
     }
 
@@ -298,16 +332,16 @@ vbQemuCommandBuildDiskBlockdevs(GPtrArray *argv, const vbDomainDiskDef *disk)
     for (i = chain->len; i > 0; i--) {
         const vbStorageSource *src = g_ptr_array_index(chain, i - 1);
         unsigned int flags = src == disk->src ? VB_QEMU_BLOCK_NODE_TOP : 0;
-        g_autofree char *storage = NULL;
-        g_autofree char *format = NULL;
+        g_autoptr(vbJSONValue) storage = NULL;
+        g_autoptr(vbJSONValue) format = NULL;
 
         if (!(storage = vbQemuBlockStorageProps(disk, src)) ||
             !(format = vbQemuBlockFormatProps(disk, src, flags)))
             return -1;
-        vbQemuCommandAddArg(argv, "-blockdev");
-        g_ptr_array_add(argv, g_steal_pointer(&storage));
-        vbQemuCommandAddArg(argv, "-blockdev");
-        g_ptr_array_add(argv, g_steal_pointer(&format));
+        /* JSON, not key=value: only JSON can say "backing": null */
+        if (vbQemuCommandAddBlockdev(argv, storage) < 0 ||
+            vbQemuCommandAddBlockdev(argv, format) < 0)
+            return -1;
     }
     return 0;
 }
@@ -372,7 +406,7 @@ vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
     g_string_append_printf(buf, ",id=%s", disk->alias);
     if (bootIndex > 0)
         g_string_append_printf(buf, ",bootindex=%u", bootIndex);
-    if (disk->serial && !cdrom) {
+    if (disk->serial) {
         g_string_append(buf, ",serial=");
         vbQemuCommandAppendEscaped(buf, disk->serial);
     }
@@ -528,6 +562,12 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
 
     vbQemuCommandBuildMonitor(argv, opts);
 
+    /* the guest's clock starts at the host's UTC time; validation refuses
+     * any other <clock> */
+    if (def->clockUtc) {
+        vbQemuCommandAddArg(argv, "-rtc");
+        vbQemuCommandAddArg(argv, "base=utc");
+    }
     vbQemuCommandAddArg(argv, "-no-shutdown");
     if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         vbQemuCommandAddArg(argv, "-no-reboot");

@@ -20,38 +20,28 @@
  * libvirt keeps it on q35. */
 #define VB_QEMU_PCI_SLOT_FIRST_AUTO 0x02
 
-/* SATA: six ports per AHCI controller; SCSI: libvirt's seven units per
- * controller when it derives the address from the target name. */
-#define VB_QEMU_SATA_UNITS 6
-#define VB_QEMU_SCSI_UNITS 7
-
 int
 vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family)
 {
-    const char *m = def->machine;
-
+    /* validation refuses anything else first; this is for callers that
+     * skip it (a definition reloaded from disk) */
     if (def->arch && strcmp(def->arch, "x86_64") != 0) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("architecture '%s' is not supported, only 'x86_64' is"), def->arch);
         return -1;
     }
-    if (!m) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("no machine type given, 'pc' or 'q35' is needed"));
-        return -1;
-    }
-    if (strcmp(m, "q35") == 0 || g_str_has_prefix(m, "pc-q35-")) {
+    if (vbDomainDefHasQ35Machine(def)) {
         *family = VB_QEMU_MACHINE_FAMILY_Q35;
         return 0;
     }
-    /* "pc-1.0" .. "pc-i440fx-7.2": everything else named pc is i440fx */
-    if (strcmp(m, "pc") == 0 || g_str_has_prefix(m, "pc-")) {
+    if (vbDomainDefHasI440FXMachine(def)) {
         *family = VB_QEMU_MACHINE_FAMILY_PC;
         return 0;
     }
     vbReportError(
         VIR_ERR_CONFIG_UNSUPPORTED,
-        _("machine type '%s' is not supported, use 'pc', 'q35' or a versioned form of them"), m);
+        _("machine type '%s' is not supported by virtblockd; use a 'q35' or 'pc' machine"),
+        def->machine ? def->machine : "");
     return -1;
 }
 
@@ -86,103 +76,6 @@ vbQemuDomainDiskNameToIndex(const char *dst)
     return idx;
 }
 
-static const char *
-vbQemuDomainAddressTypeName(vbDomainDeviceAddressType type)
-{
-    switch (type) {
-    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        return "pci";
-    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
-        return "drive";
-    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
-    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
-        break;
-    }
-    return "none";
-}
-
-static vbDomainControllerDef *
-vbQemuDomainFindController(const vbDomainDef *def, vbDomainControllerType type, unsigned int index)
-{
-    size_t i;
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == type && def->controllers[i]->index == index)
-            return def->controllers[i];
-    }
-    return NULL;
-}
-
-static void
-vbQemuDomainAddController(vbDomainDef *def, vbDomainControllerType type, unsigned int index,
-                          vbDomainControllerModel model)
-{
-    vbDomainControllerDef *cont = g_new0(vbDomainControllerDef, 1);
-
-    cont->type = type;
-    cont->index = index;
-    cont->model = model;
-    def->controllers = g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
-    def->controllers[def->ncontrollers++] = cont;
-}
-
-/* Drive address from the target name, and the implicit controller. */
-static int
-vbQemuDomainAssignDiskDriveAddress(vbDomainDef *def, vbDomainDiskDef *disk,
-                                   vbQemuMachineFamily family)
-{
-    unsigned int units = 0;
-    vbDomainControllerType ctype = VB_DOMAIN_CONTROLLER_TYPE_LAST;
-    vbDomainControllerModel cmodel = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
-    int idx;
-
-    switch (disk->bus) {
-    case VB_DOMAIN_DISK_BUS_SATA:
-        units = VB_QEMU_SATA_UNITS;
-        ctype = VB_DOMAIN_CONTROLLER_TYPE_SATA;
-        cmodel = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
-        break;
-    case VB_DOMAIN_DISK_BUS_SCSI:
-        units = VB_QEMU_SCSI_UNITS;
-        ctype = VB_DOMAIN_CONTROLLER_TYPE_SCSI;
-        cmodel = VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
-        break;
-    case VB_DOMAIN_DISK_BUS_VIRTIO:
-    case VB_DOMAIN_DISK_BUS_NONE:
-    case VB_DOMAIN_DISK_BUS_LAST:
-        break;
-    }
-    if (units == 0)
-        return 0;
-
-    if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
-        if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) < 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("cannot derive a drive address from target '%s'"),
-                          disk->dst ? disk->dst : "");
-            return -1;
-        }
-        disk->address.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
-        disk->address.drive.controller = idx / units;
-        disk->address.drive.bus = 0;
-        disk->address.drive.target = 0;
-        disk->address.drive.unit = idx % units;
-    } else if (disk->address.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("address type '%s' is not valid for disk '%s', it needs a 'drive' address"),
-                      vbQemuDomainAddressTypeName(disk->address.type), disk->dst);
-        return -1;
-    }
-
-    /* a 'pc' machine has no SATA controller to show; the command line
-     * refuses the disk */
-    if (ctype == VB_DOMAIN_CONTROLLER_TYPE_SATA && family != VB_QEMU_MACHINE_FAMILY_Q35)
-        return 0;
-    if (!vbQemuDomainFindController(def, ctype, disk->address.drive.controller))
-        vbQemuDomainAddController(def, ctype, disk->address.drive.controller, cmodel);
-    return 0;
-}
-
 static void
 vbQemuDomainAssignDiskAlias(vbDomainDiskDef *disk)
 {
@@ -202,6 +95,8 @@ vbQemuDomainAssignDiskAlias(vbDomainDiskDef *disk)
             g_strdup_printf("sata%u-%u-%u", a->drive.controller, a->drive.bus, a->drive.unit);
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
+        if (a->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
+            break;
         disk->alias = g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
                                       a->drive.target, a->drive.unit);
         break;
@@ -333,7 +228,7 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
             vbReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED,
                 _("address type '%s' is not valid for disk '%s', it needs a 'pci' address"),
-                vbQemuDomainAddressTypeName(disk->address.type), disk->dst);
+                vbDomainDeviceAddressTypeTypeToString(disk->address.type), disk->dst);
             return -1;
         }
         if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
@@ -369,11 +264,8 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
     if (vbQemuDomainGetMachineFamily(def, &family) < 0)
         return -1;
 
-    for (i = 0; i < def->ndisks; i++) {
-        if (vbQemuDomainAssignDiskDriveAddress(def, def->disks[i], family) < 0)
-            return -1;
+    for (i = 0; i < def->ndisks; i++)
         vbQemuDomainAssignDiskAlias(def->disks[i]);
-    }
     for (i = 0; i < def->ncontrollers; i++)
         vbQemuDomainAssignControllerAlias(def->controllers[i], family);
     for (i = 0; i < def->nchrs; i++) {

@@ -3,8 +3,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Numbers, names, field order and limits come from remote_protocol.x of
- * libvirt (checked against its master branch); the code is ours.
+ * Numbers, names, field order and limits come from remote_protocol.x and
+ * qemu_protocol.x of libvirt (checked against its master branch); the
+ * code is ours.
  */
 
 #include "vbinternal.h"
@@ -14,6 +15,7 @@
 
 #include "vberror.h"
 #include "vbremoteprotocol.h"
+#include "vbrpcpacket.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_RPC
 
@@ -238,6 +240,13 @@ VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
 VB_REMOTE_TYPE(vbRemoteEventConnectionClosedMsgType, vbRemoteConnectEventConnectionClosedMsg,
                F_INT(vbRemoteConnectEventConnectionClosedMsg, reason));
 
+VB_REMOTE_TYPE(vbQemuDomainMonitorCommandArgsType, vbQemuDomainMonitorCommandArgs,
+               F_DOMAIN(vbQemuDomainMonitorCommandArgs, dom),
+               F_STRING(vbQemuDomainMonitorCommandArgs, cmd),
+               F_UINT(vbQemuDomainMonitorCommandArgs, flags));
+VB_REMOTE_TYPE(vbQemuDomainMonitorCommandRetType, vbQemuDomainMonitorCommandRet,
+               F_STRING(vbQemuDomainMonitorCommandRet, result));
+
 #define MODIFY VB_REMOTE_PROC_MODIFY
 #define BEFORE_OPEN VB_REMOTE_PROC_BEFORE_OPEN
 #define EVENT VB_REMOTE_PROC_EVENT
@@ -347,6 +356,23 @@ static const vbRemoteProc vbRemoteProcs[] = {
 };
 
 #undef P
+
+#define Q(num, api, args, ret, flags) \
+    { \
+        VB_QEMU_PROC_##num, #num, api, args, ret, flags \
+    }
+
+/* QEMU_PROGRAM, sorted by number.  libvirt's ACL files both monitor
+ * commands under domain:write, and the public API refuses them on a
+ * read-only connection: MODIFY. */
+static const vbRemoteProc vbQemuProcs[] = {
+    Q(DOMAIN_MONITOR_COMMAND, "virDomainQemuMonitorCommand", &vbQemuDomainMonitorCommandArgsType,
+      &vbQemuDomainMonitorCommandRetType, MODIFY),
+    Q(DOMAIN_MONITOR_COMMAND_WITH_FILES, "virDomainQemuMonitorCommandWithFiles",
+      &vbQemuDomainMonitorCommandArgsType, &vbQemuDomainMonitorCommandRetType, MODIFY),
+};
+
+#undef Q
 #undef MODIFY
 #undef BEFORE_OPEN
 #undef EVENT
@@ -361,11 +387,43 @@ vbRemoteProcCompare(const void *key, const void *elem)
     return proc < p->proc ? -1 : proc > p->proc ? 1 : 0;
 }
 
+/* REMOTE first: vbRemoteProcLookup relies on it */
+static const vbRemoteProgram vbRemotePrograms[] = {
+    {VB_REMOTE_PROGRAM, VB_REMOTE_PROTOCOL_VERSION, "REMOTE", vbRemoteProcs,
+     G_N_ELEMENTS(vbRemoteProcs)},
+    {VB_QEMU_PROGRAM, VB_QEMU_PROTOCOL_VERSION, "QEMU", vbQemuProcs, G_N_ELEMENTS(vbQemuProcs)},
+};
+
+const vbRemoteProgram *
+vbRemoteProgramLookup(uint32_t prog, uint32_t vers)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbRemotePrograms); i++) {
+        if (vbRemotePrograms[i].prog == prog && vbRemotePrograms[i].vers == vers)
+            return &vbRemotePrograms[i];
+    }
+    return NULL;
+}
+
+const vbRemoteProgram *
+vbRemoteProgramList(size_t *nprograms)
+{
+    *nprograms = G_N_ELEMENTS(vbRemotePrograms);
+    return vbRemotePrograms;
+}
+
+const vbRemoteProc *
+vbRemoteProgramProcLookup(const vbRemoteProgram *program, int proc)
+{
+    return bsearch(&proc, program->procs, program->nprocs, sizeof(program->procs[0]),
+                   vbRemoteProcCompare);
+}
+
 const vbRemoteProc *
 vbRemoteProcLookup(int proc)
 {
-    return bsearch(&proc, vbRemoteProcs, G_N_ELEMENTS(vbRemoteProcs), sizeof(vbRemoteProcs[0]),
-                   vbRemoteProcCompare);
+    return vbRemoteProgramProcLookup(&vbRemotePrograms[0], proc);
 }
 
 const vbRemoteProc *

@@ -3,6 +3,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
+ * Two programs: REMOTE_PROGRAM (remote_protocol.x) and QEMU_PROGRAM
+ * (qemu_protocol.x, the libvirt-qemu.h calls).  Each has its own
+ * procedure numbers and table; a packet's header names the program, and
+ * vbRemoteProgramLookup finds its table.
+ *
  * Each payload is a C struct described field by field in a vbRemoteType,
  * in the order of remote_protocol.x; one generic codec walks the
  * description.  Procedure numbers and shapes are libvirt's ABI and never
@@ -99,6 +104,12 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
     VB_REMOTE_PROC_DOMAIN_GET_MESSAGES = 426,
 } vbRemoteProcNumber;
+
+/* qemu_procedure: the numbers we know */
+typedef enum {
+    VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND = 1,
+    VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES = 7,
+} vbQemuProcNumber;
 
 /* remote_nonnull_domain */
 typedef struct _vbRemoteDomain vbRemoteDomain;
@@ -392,6 +403,20 @@ typedef struct {
     int reason;
 } vbRemoteConnectEventConnectionClosedMsg;
 
+/* QEMU_PROGRAM 1 DOMAIN_MONITOR_COMMAND and 7 ..._WITH_FILES: the same
+ * payloads; the files of the second would travel beside them (we take
+ * and give none). */
+typedef struct {
+    vbRemoteDomain dom;
+    char *cmd;
+    unsigned int flags; /* virDomainQemuMonitorCommandFlags */
+} vbQemuDomainMonitorCommandArgs;
+typedef struct {
+    char *result;
+} vbQemuDomainMonitorCommandRet;
+typedef vbQemuDomainMonitorCommandArgs vbQemuDomainMonitorCommandWithFilesArgs;
+typedef vbQemuDomainMonitorCommandRet vbQemuDomainMonitorCommandWithFilesRet;
+
 /* The description of one payload */
 typedef struct _vbRemoteType vbRemoteType;
 
@@ -414,7 +439,25 @@ struct _vbRemoteProc {
     unsigned int flags; /* vbRemoteProcFlags */
 };
 
-/* The table, sorted by number; NULL for a number we do not know. */
+/* One RPC program: its procedures sorted by number */
+typedef struct _vbRemoteProgram vbRemoteProgram;
+struct _vbRemoteProgram {
+    uint32_t prog; /* VB_REMOTE_PROGRAM, VB_QEMU_PROGRAM */
+    uint32_t vers;
+    const char *name; /* "REMOTE", "QEMU" */
+    const vbRemoteProc *procs;
+    size_t nprocs;
+};
+
+/* The program with number @prog and version @vers; NULL if we serve none. */
+const vbRemoteProgram *vbRemoteProgramLookup(uint32_t prog, uint32_t vers);
+/* Every program we serve (not keepalive, which has no payloads) */
+const vbRemoteProgram *vbRemoteProgramList(size_t *nprograms);
+/* @program's procedure @proc; NULL for a number we do not know. */
+const vbRemoteProc *vbRemoteProgramProcLookup(const vbRemoteProgram *program, int proc);
+
+/* REMOTE_PROGRAM's table, sorted by number; NULL for a number we do not
+ * know.  Shorthands for the program most callers mean. */
 const vbRemoteProc *vbRemoteProcLookup(int proc);
 const vbRemoteProc *vbRemoteProcTable(size_t *nprocs);
 

@@ -472,6 +472,25 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
 
+/* --- libvirt's QEMU program --- */
+
+static int
+vbDispatchQemuMonitorCommand(vbRPCClient *client, const void *a, void *r)
+{
+    const vbQemuDomainMonitorCommandArgs *args = a;
+    vbQemuDomainMonitorCommandRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainQemuMonitorCommand(vbDispatchDriver(client), &dom, args->cmd, args->flags,
+                                      &ret->result);
+}
+
+/* Without file descriptors (we never announce FD_PASSING), the same call. */
+static const vbRPCHandlerEntry vbDispatchQemuTable[] = {
+    {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, vbDispatchQemuMonitorCommand},
+    {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, vbDispatchQemuMonitorCommand},
+};
+
 int
 vbRPCDispatchRegister(vbRPCServer *srv)
 {
@@ -480,7 +499,10 @@ vbRPCDispatchRegister(vbRPCServer *srv)
 
     if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
         return -1;
-    return vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable));
+    if (vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable)) < 0)
+        return -1;
+    return vbRPCServerAddProgramHandlers(srv, VB_QEMU_PROGRAM, vbDispatchQemuTable,
+                                         G_N_ELEMENTS(vbDispatchQemuTable));
 }
 
 /* --- Events --- */

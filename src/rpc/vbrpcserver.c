@@ -50,6 +50,7 @@ struct _vbRPCListener {
 
 typedef struct _vbRPCHandlerTable vbRPCHandlerTable;
 struct _vbRPCHandlerTable {
+    const vbRemoteProgram *program;
     const vbRPCHandlerEntry *entries;
     size_t n;
 };
@@ -115,6 +116,7 @@ struct _vbRPCClient {
 typedef struct _vbRPCCall vbRPCCall;
 struct _vbRPCCall {
     vbRPCClient *client; /* a reference */
+    const vbRemoteProgram *program;
     vbRPCHeader hdr;
     GByteArray *packet; /* the whole CALL */
 };
@@ -251,7 +253,7 @@ vbRPCClientQueueError(vbRPCClient *client, const vbRPCHeader *call)
 }
 
 static vbRPCHandler
-vbRPCServerFindHandler(vbRPCServer *srv, int proc)
+vbRPCServerFindHandler(vbRPCServer *srv, const vbRemoteProgram *program, int proc)
 {
     size_t i;
 
@@ -259,6 +261,9 @@ vbRPCServerFindHandler(vbRPCServer *srv, int proc)
         const vbRPCHandlerTable *t = &g_array_index(srv->handlers, vbRPCHandlerTable, i - 1);
         size_t lo = 0;
         size_t hi = t->n;
+
+        if (t->program != program)
+            continue;
 
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
@@ -288,13 +293,15 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 
     if ((proc->flags & VB_REMOTE_PROC_MODIFY) && vbRPCClientIsReadOnly(call->client)) {
         /* libvirt's public API checks this, reporting from the file of the
-         * API's object: libvirt-domain.c for every modifying call we have */
+         * API's object: libvirt-domain.c or libvirt-qemu.c, both
+         * VIR_FROM_DOMAIN, for every modifying call we have */
         vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
                           _("read only access prevents %s"), proc->api);
         return -1;
     }
 
-    VB_DEBUG("client fd=%d serial=%u calls %s", call->client->fd, hdr.serial, proc->name);
+    VB_DEBUG("client fd=%d serial=%u calls %s %s", call->client->fd, hdr.serial,
+             call->program->name, proc->name);
     if (handler(call->client, args, ret) < 0)
         return -1;
 
@@ -312,7 +319,7 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 static GByteArray *
 vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
 {
-    const vbRemoteProc *proc = vbRemoteProcLookup(call->hdr.proc);
+    const vbRemoteProc *proc = vbRemoteProgramProcLookup(call->program, call->hdr.proc);
     vbRPCHandler handler = NULL;
     GByteArray *reply = NULL;
     void *args;
@@ -325,7 +332,7 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
         vbReportError(VIR_ERR_RPC, _("unknown procedure: %d"), call->hdr.proc);
         return vbRPCBuildErrorReply(&call->hdr);
     }
-    if (!(handler = vbRPCServerFindHandler(srv, proc->proc))) {
+    if (!(handler = vbRPCServerFindHandler(srv, call->program, proc->proc))) {
         /* what libvirt says of a driver without the API */
         vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__, "%s",
                           proc->api);
@@ -383,6 +390,7 @@ static int
 vbRPCClientHandlePacket(vbRPCClient *client, GByteArray *packet)
 {
     g_autoptr(GByteArray) pkt = packet;
+    const vbRemoteProgram *program;
     vbRPCHeader hdr;
     vbXdrDecoder dec;
     vbRPCCall *call;
@@ -407,7 +415,7 @@ vbRPCClientHandlePacket(vbRPCClient *client, GByteArray *packet)
         return 0;
     }
 
-    if (hdr.prog != VB_REMOTE_PROGRAM || hdr.vers != VB_REMOTE_PROTOCOL_VERSION) {
+    if (!(program = vbRemoteProgramLookup(hdr.prog, hdr.vers))) {
         vbReportError(VIR_ERR_RPC, _("Cannot find program %d version %d"), (int) hdr.prog,
                       (int) hdr.vers);
         vbRPCClientQueueError(client, &hdr);
@@ -427,6 +435,7 @@ vbRPCClientHandlePacket(vbRPCClient *client, GByteArray *packet)
 
     call = g_new0(vbRPCCall, 1);
     call->client = vbRPCClientRef(client);
+    call->program = program;
     call->hdr = hdr;
     call->packet = g_steal_pointer(&pkt);
     g_mutex_lock(&client->lock);
@@ -831,28 +840,56 @@ vbRPCServerFree(vbRPCServer *srv)
     g_free(srv);
 }
 
-int
-vbRPCServerAddHandlers(vbRPCServer *srv, const vbRPCHandlerEntry *table, size_t n)
+/* Each program we serve has one version */
+static const vbRemoteProgram *
+vbRPCServerFindProgram(uint32_t prog)
 {
-    vbRPCHandlerTable t = {table, n};
+    size_t nprograms;
+    const vbRemoteProgram *programs = vbRemoteProgramList(&nprograms);
     size_t i;
 
+    for (i = 0; i < nprograms; i++) {
+        if (programs[i].prog == prog)
+            return &programs[i];
+    }
+    return NULL;
+}
+
+int
+vbRPCServerAddProgramHandlers(vbRPCServer *srv, uint32_t prog, const vbRPCHandlerEntry *table,
+                              size_t n)
+{
+    vbRPCHandlerTable t = {vbRPCServerFindProgram(prog), table, n};
+    size_t i;
+
+    if (!t.program) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("handler table for unknown program 0x%x"), prog);
+        return -1;
+    }
     for (i = 0; i < n; i++) {
+        const vbRemoteProc *proc = vbRemoteProgramProcLookup(t.program, table[i].proc);
+
         if ((i > 0 && table[i - 1].proc >= table[i].proc) || !table[i].handler) {
             vbReportError(VIR_ERR_INTERNAL_ERROR,
                           _("handler table not sorted, unique and complete at procedure %d"),
                           table[i].proc);
             return -1;
         }
-        if (!vbRemoteProcLookup(table[i].proc) ||
-            (vbRemoteProcLookup(table[i].proc)->flags & VB_REMOTE_PROC_EVENT)) {
+        if (!proc || (proc->flags & VB_REMOTE_PROC_EVENT)) {
             vbReportError(VIR_ERR_INTERNAL_ERROR,
-                          _("handler for procedure %d, which is not a known call"), table[i].proc);
+                          _("handler for procedure %d, which is not a known call of program '%s'"),
+                          table[i].proc, t.program->name);
             return -1;
         }
     }
     g_array_append_val(srv->handlers, t);
     return 0;
+}
+
+int
+vbRPCServerAddHandlers(vbRPCServer *srv, const vbRPCHandlerEntry *table, size_t n)
+{
+    return vbRPCServerAddProgramHandlers(srv, VB_REMOTE_PROGRAM, table, n);
 }
 
 /* -1 if someone answers on @path: another daemon owns it. */

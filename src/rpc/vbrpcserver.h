@@ -18,7 +18,9 @@
  *   written by the main loop, only to clients that completed CONNECT_OPEN
  *   and registered for it.
  *
- * Handlers: one per procedure number, in tables sorted by number.  A
+ * Handlers: one per procedure of a program, in tables sorted by
+ * number; the program a CALL's header names picks the tables searched
+ * (REMOTE_PROGRAM, or QEMU_PROGRAM for the libvirt-qemu.h calls).  A
  * handler gets the decoded arguments and a zeroed reply struct of the
  * types vbremoteprotocol.h names for that procedure; it fills the reply
  * and returns 0, or reports an error (vbReportError) and returns -1,
@@ -26,7 +28,7 @@
  * both structs.  Handlers run in worker threads and may block.
  *
  * The connection-level handlers are in vbrpcconnect.h; domain procedures
- * come from the daemon's dispatch table.
+ * come from the daemon's dispatch tables, one per program.
  */
 
 #pragma once
@@ -36,6 +38,7 @@
 #include <stdint.h>
 
 #include "vbremoteprotocol.h"
+#include "vbrpcpacket.h"
 
 typedef struct _vbRPCServer vbRPCServer;
 typedef struct _vbRPCClient vbRPCClient;
@@ -44,7 +47,7 @@ typedef int (*vbRPCHandler)(vbRPCClient *client, const void *args, void *ret);
 
 typedef struct _vbRPCHandlerEntry vbRPCHandlerEntry;
 struct _vbRPCHandlerEntry {
-    int proc; /* vbRemoteProcNumber */
+    int proc; /* of the table's program: vbRemoteProcNumber, vbQemuProcNumber */
     vbRPCHandler handler;
 };
 
@@ -78,11 +81,16 @@ void vbRPCServerFree(vbRPCServer *srv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbRPCServer, vbRPCServerFree);
 
 /*
- * Adds a handler table, which must be sorted by procedure number without
- * duplicates and stay valid for the server's life.  Tables added later
- * take precedence over earlier ones for the same number.  Call before the
- * first listener.  Returns -1 (VIR_ERR_INTERNAL_ERROR) for a bad table.
+ * Adds a handler table for the procedures of program @prog
+ * (VB_REMOTE_PROGRAM or VB_QEMU_PROGRAM).  The table must be sorted by
+ * procedure number without duplicates and stay valid for the server's
+ * life.  Tables added later take precedence over earlier ones for the
+ * same program and number.  Call before the first listener.  Returns -1
+ * (VIR_ERR_INTERNAL_ERROR) for a bad table or an unknown program.
  */
+int vbRPCServerAddProgramHandlers(vbRPCServer *srv, uint32_t prog, const vbRPCHandlerEntry *table,
+                                  size_t n);
+/* vbRPCServerAddProgramHandlers for VB_REMOTE_PROGRAM */
 int vbRPCServerAddHandlers(vbRPCServer *srv, const vbRPCHandlerEntry *table, size_t n);
 
 /*

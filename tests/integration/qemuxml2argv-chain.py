@@ -205,7 +205,7 @@ def check_graph(qmp, d):
     check(attached.get("sata0-0-0") == "libvirt-4-format", f"sata0-0-0: {attached}")
     check("sata0-0-1" in attached and attached["sata0-0-1"] is None,
           f"empty cdrom sata0-0-1 is not empty: {attached}")
-    check(attached.get("scsi0-0-0-2") == "libvirt-5-format", f"scsi0-0-0-2: {attached}")
+    check(attached.get("scsi0-0-0-0") == "libvirt-5-format", f"scsi0-0-0-0: {attached}")
 
 
 def main():

@@ -338,15 +338,13 @@ class ErrorsTest(BlockCommitBase):
         self.dom.blockJobAbort("vda", 0)
 
     def test_not_running(self):
+        # A shut-off domain has no job, which job info answers (libvirt
+        # errors instead: virtblockd runs jobs on shut-off domains too, see
+        # test_offline.py); aborting has nothing to act on.
         self.daemon.virsh("destroy", "vm")
-        # the persistent definition records no chain: the base lookup fails
-        # first, as with libvirt
+        self.assertEqual(self.dom.blockJobInfo("vda", 0), {})
         with self.assertRaises(libvirt.libvirtError) as cm:
-            self.dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
-        self.assertEqual(str(cm.exception),
-                         "invalid argument: could not find base image in chain for 'vda'")
-        with self.assertRaises(libvirt.libvirtError) as cm:
-            self.dom.blockJobInfo("vda", 0)
+            self.dom.blockJobAbort("vda", 0)
         self.assertEqual(str(cm.exception),
                          "Requested operation is not valid: domain is not running")
 

@@ -188,12 +188,14 @@ class Daemon:
     def kill9(self):
         self.stop(signal.SIGKILL)
 
-    def log(self):
+    def log(self, tail=20000):
+        """The daemon's log, its last @tail characters (None: all of it)."""
         try:
             with open(self.logpath) as fh:
-                return fh.read()[-20000:]
+                text = fh.read()
         except OSError:
             return ""
+        return text if tail is None else text[-tail:]
 
     def qemu_pids(self):
         """Pids of QEMUs recorded in status files."""
