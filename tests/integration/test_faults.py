@@ -19,6 +19,8 @@ import socket
 import struct
 import subprocess
 
+import xml.etree.ElementTree as ET
+
 import libvirt
 
 import vbtest
@@ -56,6 +58,17 @@ def kill_pid(pid):
 
 
 class FaultBase(BlockCommitBase):
+    def persistent_chain(self):
+        """Source paths of vda's chain in the persistent definition."""
+        root = ET.fromstring(self.xml(inactive=True))
+        disk = next(d for d in root.iter("disk") if d.find("target").get("dev") == "vda")
+        chain = []
+        node = disk
+        while node is not None and node.find("source") is not None:
+            chain.append(node.find("source").get("file"))
+            node = node.find("backingStore")
+        return chain
+
     def status_xml(self):
         path = os.path.join(self.daemon.root, "run", "qemu", "vm.xml")
         with open(path) as fh:
@@ -176,8 +189,12 @@ class DaemonFaultTest(FaultBase):
         # QEMU while the daemon is frozen; the daemon is then killed.
         # After: the restarted daemon applies the outcome: top backs onto
         # snap1 in the live chain, snap2 is deleted (DELETE honoured), the
-        # persistent definition (which records no chain) still names top,
-        # the job is gone, and the data is intact.
+        # persistent definition (which records no chain here) still names
+        # top, the job is gone, and the data is intact.
+        self.concluded_while_daemon_stopped()
+        self.assertEqual(self.persistent_chain(), [self.chain.top])
+
+    def concluded_while_daemon_stopped(self):
         snap1, snap2 = self.chain.paths[1], self.chain.paths[2]
         self.addCleanup(self.stop_daemon_cleanup)
         # 8 MiB at 4 MiB/s: the job cannot end within the instant between
@@ -214,6 +231,107 @@ class DaemonFaultTest(FaultBase):
         for path in (self.chain.top, snap1, self.chain.base):
             check_image(self, path)
         self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
+
+
+def chain_disk_xml(paths):
+    """A vda disk whose definition records the whole chain (top first)."""
+    inner = "<backingStore/>"
+    for path in reversed(paths[1:]):
+        inner = ("<backingStore type='file'><format type='qcow2'/>"
+                 "<source file='%s'/>%s</backingStore>" % (path, inner))
+    return ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+            "<source file='%s'/>%s<target dev='vda' bus='virtio'/></disk>" % (paths[0], inner))
+
+
+class PersistentChainTest(FaultBase):
+    """The persistent definition records the full chain, so recovery must
+    rewrite it too."""
+
+    def setUp(self):
+        vbtest.DaemonTestCase.setUp(self)
+        self.chain = vbtest.Chain(self.images, layers=4, size_mib=64)
+        self.expected = self.chain.expected_raw(os.path.join(self.tmp, "expected.raw"))
+        xml = vbtest.domain_xml("vm", [])
+        xml = xml.replace("</devices>", chain_disk_xml(list(reversed(self.chain.paths))) +
+                          "\n  </devices>")
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.virsh("start", "vm")
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.lookupByName("vm")
+        self.assertEqual(self.persistent_chain(), list(reversed(self.chain.paths)))
+
+    def test_job_concluded_while_daemon_stopped(self):
+        # As in DaemonFaultTest, and the persistent chain loses snap2.
+        DaemonFaultTest.concluded_while_daemon_stopped(self)
+        self.assertEqual(self.persistent_chain(),
+                         [self.chain.top, self.chain.paths[1], self.chain.base])
+
+    def test_commit_delete_without_fault(self):
+        # The reference for the recovery case above: the same commit with
+        # the daemon up.  After: the persistent chain loses snap2, and
+        # snap2 is deleted.
+        snap1, snap2 = self.chain.paths[1], self.chain.paths[2]
+        self.dom.blockCommit("vda", snap1, snap2, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_DELETE)
+        self.wait_job_event(COMPLETED)
+        self.assertEqual(self.persistent_chain(), [self.chain.top, snap1, self.chain.base])
+        self.assertEqual(sorted(os.listdir(self.images)),
+                         ["base.qcow2", "snap1.qcow2", "top.qcow2"])
+
+    def test_pivot_delete_without_fault(self):
+        # After a pivot with DELETE: the persistent definition is base
+        # alone, and every image above base is deleted.
+        self.dom.blockCommit("vda", None, None, 0,
+                             ACTIVE | libvirt.VIR_DOMAIN_BLOCK_COMMIT_DELETE)
+        self.wait_job_event(READY)
+        self.dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        self.assertEqual(self.persistent_chain(), [self.chain.base])
+        self.assertEqual(sorted(os.listdir(self.images)), ["base.qcow2"])
+
+    def test_daemon_killed_during_pivot(self):
+        # As in DaemonFaultTest; the persistent definition is base alone.
+        DaemonFaultTest.test_daemon_killed_during_pivot(self)
+        self.assertEqual(self.persistent_chain(), [self.chain.base])
+
+
+class ReleaseTest(FaultBase):
+    """Images that leave the chain are let go by QEMU when the job ends:
+    otherwise they stay open (and locked) for the domain's lifetime, and
+    DELETE would unlink files still in use."""
+
+    def qemu_open_files(self):
+        pid = self.daemon.qemu_pids()[0]
+        fddir = "/proc/%d/fd" % pid
+        out = set()
+        for fd in os.listdir(fddir):
+            try:
+                out.add(os.readlink(os.path.join(fddir, fd)))
+            except OSError:
+                pass
+        return out
+
+    def test_commit_releases_removed_image(self):
+        snap1, snap2 = self.chain.paths[1], self.chain.paths[2]
+        self.assertIn(snap2, self.qemu_open_files())
+        self.dom.blockCommit("vda", snap1, snap2, 0, 0)
+        self.wait_job_event(COMPLETED)
+        self.assertEqual(self.dom.blockJobInfo("vda", 0), {})
+        self.assertNotIn(snap2, self.qemu_open_files())
+        self.assertIn(snap1, self.qemu_open_files())
+
+    def test_pivot_releases_removed_images(self):
+        self.dom.blockCommit("vda", None, None, 0, ACTIVE)
+        self.wait_job_event(READY)
+        self.dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        self.assertEqual(self.dom.blockJobInfo("vda", 0), {})
+        still = self.qemu_open_files() & set(self.chain.paths[1:])
+        self.assertEqual(still, set())
+        self.assertIn(self.chain.base, self.qemu_open_files())
 
 
 class QemuKilledTest(FaultBase):
