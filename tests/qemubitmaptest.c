@@ -202,20 +202,10 @@ mymain(void)
         {"real-7.2-active-1-4", "real-7.2", TEST_COMMIT_ACTIVE, {1, 2, 3, 4}, 4, NULL},
         {"real-7.2-2-4", "real-7.2", TEST_COMMIT, {2, 3, 4}, 4, NULL},
         {"real-7.2-3-4", "real-7.2", TEST_COMMIT, {3, 4}, 4, NULL},
-        {"snapshot-1-2",
-         "snapshot",
-         TEST_SNAPSHOT,
-         {1},
-         9,
-         "a transient (non-persistent) bitmap of the active image is added to the overlay as "
-         "a persistent one; libvirt (qemuSnapshotDiskBitmapsPropagate) skips it"},
+        /* a transient bitmap of the active image is not carried */
+        {"snapshot-1-2", "snapshot", TEST_SNAPSHOT, {1}, 9, NULL},
         {"snapshot-none", "no-bitmaps", TEST_SNAPSHOT, {1}, 9, NULL},
-        {"real-7.2-snapshot",
-         "real-7.2",
-         TEST_SNAPSHOT,
-         {1},
-         5,
-         "the transient bitmap 'e' is added to the overlay as a persistent one"},
+        {"real-7.2-snapshot", "real-7.2", TEST_SNAPSHOT, {1}, 5, NULL},
     };
     int ret = 0;
     size_t i;

@@ -384,6 +384,19 @@ cleanup:
     return ret;
 }
 
+/* A transient, recording bitmap on base, in a transaction as libvirt
+ * sends it. */
+static int
+vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
+{
+    g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
+
+    if (vbMonitorTransactionBitmapAdd(actions, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
+                                      0) < 0)
+        return -1;
+    return vbMonitorTransaction(mon, &actions);
+}
+
 static int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
@@ -400,8 +413,7 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     /* Guest writes between job-complete and the bitmap merge of the
      * completion land in this bitmap; its failure only costs precision of
      * an incremental backup, never data, so it does not stop the pivot. */
-    if (vbMonitorBitmapAdd(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP, false, false,
-                           0) < 0)
+    if (vbBlockAddActiveWriteBitmap(mon, job->commit.base) < 0)
         VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
                 job->commit.base, vbGetLastErrorMessage());
     rc = vbMonitorJobComplete(mon, job->name);

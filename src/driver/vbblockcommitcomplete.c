@@ -212,8 +212,10 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
     removed = n->topParent->backingStore;
     n->topParent->backingStore = n->base;
     n->baseParent->backingStore = NULL;
-    g_free(n->topParent->relPath);
-    n->topParent->relPath = g_strdup(job->commit.backingFile);
+    /* relPath says how an image's overlay names it: QEMU wrote
+     * backingFile into topParent's header, naming base. */
+    g_free(n->base->relPath);
+    n->base->relPath = g_strdup(job->commit.backingFile);
     vbBlockCommitRemoveChain(driver, vm, removed, job->commit.deleteImages);
 
     /* The same cut in the persistent definition, when it records the chain. */

@@ -419,6 +419,7 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 {
     g_autoptr(GPtrArray) qjobs = NULL;
     g_autoptr(GPtrArray) jobs = NULL;
+    g_autoptr(GHashTable) finished = NULL;
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);
     size_t i;
     int rc;
@@ -428,6 +429,7 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
         return -1;
 
     jobs = vbBlockJobList(vm);
+    finished = g_hash_table_new(g_str_hash, g_str_equal);
 
     for (i = 0; i < jobs->len; i++) {
         vbBlockJob *job = g_ptr_array_index(jobs, i);
@@ -463,6 +465,8 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 
         switch (info->status) {
         case VB_MONITOR_JOB_STATUS_CONCLUDED:
+            /* processing dismisses it */
+            g_hash_table_add(finished, job->name);
             if (job->newstate != VB_BLOCK_JOB_STATE_COMPLETED &&
                 job->newstate != VB_BLOCK_JOB_STATE_FAILED &&
                 job->newstate != VB_BLOCK_JOB_STATE_CANCELLED)
@@ -486,6 +490,7 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 
         if (info->status == VB_MONITOR_JOB_STATUS_CONCLUDED &&
             g_str_has_prefix(info->id, "commit-") &&
+            !g_hash_table_contains(finished, info->id) &&
             !g_hash_table_lookup(vm->blockjobs, info->id)) {
             mon = vbDomainObjEnterMonitor(vm);
             if (vbMonitorJobDismiss(mon, info->id) < 0)

@@ -132,7 +132,8 @@ vbDomainStatusParseJob(xmlNodePtr node)
     int s;
 
     if (!name || !disk || (t = vbBlockJobTypeTypeFromString(type)) <= 0 ||
-        (s = vbBlockJobStateTypeFromString(state)) < 0) {
+        (s = vbBlockJobStateTypeFromString(state)) < 0 ||
+        (newstate && vbBlockJobStateTypeFromString(newstate) < 0)) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("malformed block job '%s' in status file"),
                       NULLSTR(name));
         return NULL;

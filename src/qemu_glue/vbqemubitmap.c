@@ -153,7 +153,10 @@ vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *ov
         const char *name = g_ptr_array_index(names, i);
         const vbMonitorBitmapInfo *b = vbQemuBitmapGet(node, name);
 
-        if (!b->recording || b->inconsistent || strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
+        /* Only history worth keeping: recording, consistent, persistent
+         * (a transient bitmap dies with QEMU anyway). */
+        if (!b->recording || b->inconsistent || !b->persistent ||
+            strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
             continue;
         if (vbMonitorTransactionBitmapAdd(list, overlay, name, true, false, b->granularity) < 0)
             return -1;

@@ -45,7 +45,7 @@ int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const 
  * vbQemuBitmapSnapshotActions:
  * For a new overlay @overlay on top of @active: one recording, persistent
  * bitmap of the same name and granularity for every bitmap of @active that
- * is recording and consistent.  @actions as above.
+ * is persistent, recording and consistent.  @actions as above.
  */
 int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
                                 vbJSONValue **actions);
