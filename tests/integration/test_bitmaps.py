@@ -155,7 +155,8 @@ class BitmapBase(BlockCommitBase):
         """Active commit into base with a guest write before READY (the job
         throttled until then), one between READY and pivot, one after."""
         self.dom.blockCommit("vda", None, None, 1, ACTIVE)
-        self.assertLess(*(lambda i: (i["cur"], i["end"]))(self.dom.blockJobInfo("vda", 0)))
+        info = self.dom.blockJobInfo("vda", 0)
+        self.assertLess(info["cur"], info["end"])
         self.guest_write(0x4a, 45 * MiB, 128 * KiB)
         self.dom.blockJobSetSpeed("vda", 0, 0)
         self.wait_job_event(READY)

@@ -42,7 +42,10 @@ def check_image(testcase, path, allow_leaks=False):
     clusters (exit 3: "waste of disk space, but no harm to data") are
     accepted: a crash or ENOSPC in the middle of an allocating write may
     leave them, and that is not damage."""
-    proc = vbtest.run(["qemu-img", "check", "-U", "--output=json", path], check=False)
+    # the image alone: its backing file may be gone (a stopped FUSE export)
+    alone = "json:" + json.dumps({"driver": "qcow2", "backing": None,
+                                  "file": {"driver": "file", "filename": path}})
+    proc = vbtest.run(["qemu-img", "check", "-U", "--output=json", alone], check=False)
     ok = (0, 3) if allow_leaks else (0,)
     testcase.assertIn(proc.returncode, ok, "qemu-img check %s: %d\n%s%s" %
                       (path, proc.returncode, proc.stdout, proc.stderr))
@@ -450,71 +453,82 @@ class EnospcTest(FaultBase):
         self.assert_unchanged(persistent)
 
 
-class EioTest(FaultBase):
-    """Reads of part of top's data fail with EIO.
+class EioBase(FaultBase):
+    """Reads of part of one layer's data fail with EIO.
 
-    Device-mapper is not available in this kernel, so the top image is a
-    FUSE file exported by qemu-storage-daemon from a blkdebug node over the
-    real image.  The blkdebug rule (EIO for reads touching one sector in the
-    middle of top's data) is armed by its 'pwritev' event: one write of
-    unchanged bytes to the image's first sector.  Headers and tables read
-    fine, so the domain starts; the commit's copy of the data fails."""
+    Device-mapper is not available in this kernel (no dm module, so no
+    `error` target over a loop device), so the faulty layer is a FUSE file
+    exported by qemu-storage-daemon from a blkdebug node over the real
+    image.  The blkdebug rule (EIO for reads touching one sector in the
+    middle of the layer's data) is armed by its 'pwritev' event: one write
+    of unchanged bytes to the image's first sector.  Headers and tables read
+    fine, so the domain starts; the commit's copy of the data fails.
+
+    Chain: base (0x11 at 0-8M) <- mid (0x22 at 8-16M) <- top (0x33 at
+    16-24M); @faulty names the layer behind FUSE."""
+
+    faulty = None
 
     def setUp(self):
         vbtest.DaemonTestCase.setUp(self)
         if not os.path.exists("/dev/fuse"):
             self.skipTest("no /dev/fuse for a qemu-storage-daemon FUSE export")
-        base = os.path.join(self.images, "base.qcow2")
-        self.real = os.path.join(self.images, "top-real.qcow2")
-        top = os.path.join(self.images, "top.qcow2")
-        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", base, "32M"])
-        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F", "qcow2",
-                    self.real, "32M"])
-        vbtest.Chain.write(base, 0x11, 0, 8 * MiB)
-        vbtest.Chain.write(self.real, 0x22, 8 * MiB, 8 * MiB)
+        names = ["base", "mid", "top"]
+        self.paths = {n: os.path.join(self.images, n + ".qcow2") for n in names}
+        self.real = dict(self.paths)
+        self.real[self.faulty] = os.path.join(self.images, self.faulty + "-real.qcow2")
+        for i, n in enumerate(names):
+            cmd = ["qemu-img", "create", "-q", "-f", "qcow2"]
+            if i:
+                cmd += ["-b", self.real[names[i - 1]], "-F", "qcow2"]
+            vbtest.run(cmd + [self.real[n], "32M"])
+            vbtest.Chain.write(self.real[n], 0x11 * (i + 1), i * 8 * MiB, 8 * MiB)
         self.expected = os.path.join(self.tmp, "expected.raw")
-        vbtest.run(["qemu-img", "convert", "-O", "raw", self.real, self.expected])
+        vbtest.run(["qemu-img", "convert", "-O", "raw", self.real["top"], self.expected])
         extents = json.loads(vbtest.run(["qemu-img", "map", "--output=json",
-                                         self.real]).stdout)
+                                         self.real[self.faulty]]).stdout)
         data = [e for e in extents if e["depth"] == 0 and e["data"]]
         self.assertEqual(len(data), 1)
         bad_sector = (data[0]["offset"] + 4 * MiB) // 512
 
-        with open(top, "w"):
+        fuse = self.paths[self.faulty]
+        with open(fuse, "w"):
             pass
         self.pidfile = os.path.join(self.tmp, "qsd.pid")
         blkdebug = {"driver": "blkdebug", "node-name": "dbg", "image": "f",
                     "inject-error": [{"event": "pwritev", "iotype": "read", "errno": 5,
                                       "sector": bad_sector}]}
         proc = vbtest.run(["qemu-storage-daemon",
-                           "--blockdev", "driver=file,node-name=f,filename=" + self.real,
+                           "--blockdev", "driver=file,node-name=f,filename=" +
+                           self.real[self.faulty],
                            "--blockdev", json.dumps(blkdebug),
                            "--export", "type=fuse,id=e,node-name=dbg,mountpoint=%s,"
-                           "writable=on" % top,
+                           "writable=on" % fuse,
                            "--pidfile", self.pidfile, "--daemonize"], check=False)
         if proc.returncode != 0:
             self.skipTest("qemu-storage-daemon cannot export over FUSE: %s" %
                           proc.stderr.strip())
         with open(self.pidfile) as fh:
             self.qsd = int(fh.read())
-        self.addCleanup(self._stop_qsd, top)
-        self.assertTrue(os.path.ismount(top))
+        self.addCleanup(self._stop_qsd, fuse)
+        self.assertTrue(os.path.ismount(fuse))
+        if self.faulty == "mid":
+            # top must name the FUSE file as its backing image
+            vbtest.run(["qemu-img", "rebase", "-u", "-b", fuse, "-F", "qcow2",
+                        self.paths["top"]])
         # arm the rule: rewrite sector 0 unchanged
-        fd = os.open(top, os.O_RDWR)
+        fd = os.open(fuse, os.O_RDWR)
         try:
             os.pwrite(fd, os.pread(fd, 512, 0), 0)
             os.fsync(fd)
         finally:
             os.close(fd)
         probe = vbtest.run(["qemu-io", "-f", "qcow2", "-r", "-U", "-c",
-                            "read 8M 8M", top], check=False)
+                            "read %d 8M" % (names.index(self.faulty) * 8 * MiB), fuse],
+                           check=False)
         self.assertIn("Input/output error", probe.stdout + probe.stderr)
 
-        class _Chain:
-            paths = [base, top]
-        self.chain = _Chain()
-        self.chain.base, self.chain.top = base, top
-        self.define("vm", [("vda", top)])
+        self.define("vm", [("vda", self.paths["top"])])
         self.events = EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
         self.conn = libvirt.open(self.daemon.uri)
@@ -532,25 +546,52 @@ class EioTest(FaultBase):
         if os.path.ismount(mountpoint):
             vbtest.run(["umount", "-l", mountpoint], check=False)
 
-    def test_active_commit_read_error(self):
-        # After: FAILED event of type 4 with QEMU's EIO in the daemon's
-        # record, no job, no <mirror>, top still the source live and
-        # persistent, images clean, the guest's data intact in top.
-        persistent = self.xml(inactive=True)
-        self.dom.blockCommit("vda", None, None, 0, ACTIVE)
+    def assert_failed_and_unchanged(self, jobtype, persistent):
+        """FAILED event of @jobtype with QEMU's EIO in the daemon's record,
+        no job, no <mirror>, the chain and definitions as before, images
+        clean, the guest's data intact."""
         ev = self.wait_job_event(FAILED)
-        self.assertEqual(ev[3], TYPE_ACTIVE)
+        self.assertEqual(ev[3], jobtype)
         self.assertEqual([e[4] for e in self.events.of_kind("block-job-2", "vm")], [FAILED])
         self.assertIn("Input/output error", self.daemon.log())
         vbtest.wait_for(lambda: self.dom.blockJobInfo("vda", 0) == {}, 30, "job to go")
-        self.assertEqual(self.disk_sources(), {"vda": self.chain.top})
+        self.assertEqual(self.disk_sources(), {"vda": self.paths["top"]})
+        self.assertEqual([c[0] for c in self.chain_in_xml()],
+                         [self.paths["top"], self.paths["mid"], self.paths["base"]])
+        self.assertEqual(vbtest.backing_of(self.paths["top"]), self.paths["mid"])
         self.assertEqual(self.xml(inactive=True), persistent)
         self.assertNotIn("<mirror", self.xml())
         self.daemon.virsh("destroy", "vm")
-        self._stop_qsd(self.chain.top)
-        check_image(self, self.real)
-        check_image(self, self.chain.base, allow_leaks=True)
-        self.assertTrue(vbtest.images_identical(self.real, self.expected))
+        self._stop_qsd(self.paths[self.faulty])
+        check_image(self, self.real["top"])
+        check_image(self, self.real["mid"])
+        check_image(self, self.real["base"], allow_leaks=True)
+        # the chain as the guest sees it, with the real file in place of
+        # the (now gone) FUSE export
+        top = "driver=qcow2,file.filename=%s" % self.real["top"]
+        if self.faulty == "mid":
+            top += ",backing.driver=qcow2,backing.file.filename=%s" % self.real["mid"]
+        proc = vbtest.run(["qemu-img", "compare", "--image-opts", top,
+                           "driver=raw,file.filename=%s" % self.expected], check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
+
+class EioTopTest(EioBase):
+    faulty = "top"
+
+    def test_active_commit_read_error(self):
+        persistent = self.xml(inactive=True)
+        self.dom.blockCommit("vda", None, None, 0, ACTIVE)
+        self.assert_failed_and_unchanged(TYPE_ACTIVE, persistent)
+
+
+class EioMidTest(EioBase):
+    faulty = "mid"
+
+    def test_commit_read_error(self):
+        persistent = self.xml(inactive=True)
+        self.dom.blockCommit("vda", None, self.paths["mid"], 0, 0)
+        self.assert_failed_and_unchanged(TYPE_COMMIT, persistent)
 
 
 CLIENT_GONE = r"""
