@@ -9,7 +9,10 @@ outcome and the events a python3-libvirt client sees, the live and
 persistent definitions, `qemu-img check` of every image, and the data
 byte for byte against the flattened chain plus every guest write.
 (SIGKILL of the daemon while READY is test_daemon_killed_while_ready in
-test_blockcommit.py.)"""
+test_blockcommit.py.)
+
+Faults that need root (a tmpfs mount, a FUSE export) skip with the reason
+when the host refuses them."""
 
 import json
 import os
