@@ -489,8 +489,7 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
         const vbMonitorJobInfo *info = g_ptr_array_index(qjobs, i);
 
         if (info->status == VB_MONITOR_JOB_STATUS_CONCLUDED &&
-            g_str_has_prefix(info->id, "commit-") &&
-            !g_hash_table_contains(finished, info->id) &&
+            g_str_has_prefix(info->id, "commit-") && !g_hash_table_contains(finished, info->id) &&
             !g_hash_table_lookup(vm->blockjobs, info->id)) {
             mon = vbDomainObjEnterMonitor(vm);
             if (vbMonitorJobDismiss(mon, info->id) < 0)
