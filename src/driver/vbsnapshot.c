@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -178,7 +179,7 @@ vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
 /* qemu-img create of a qcow2 overlay recording its backing's path and
  * format; its size is the backing's.  Runs without the domain lock. */
 static int
-vbSnapshotCreateImage(vbDriver *driver, const vbSnapshotDiskData *dd)
+vbSnapshotCreateImage(vbDriver *driver, vbSnapshotDiskData *dd)
 {
     const vbStorageSource *top = dd->disk->src;
     const char *format =
@@ -198,6 +199,17 @@ vbSnapshotCreateImage(vbDriver *driver, const vbSnapshotDiskData *dd)
     g_autofree char *err = NULL;
     g_autoptr(GError) gerr = NULL;
     int status;
+    int fd;
+
+    /* qemu-img create overwrites what it finds: claim the path first, so
+     * that a file appearing since the check is never replaced. */
+    if ((fd = open(dd->src->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+        vbReportSystemError(errno, _("cannot create snapshot image '%s' for disk '%s'"),
+                            dd->src->path, dd->disk->dst);
+        return -1;
+    }
+    close(fd);
+    dd->created = true;
 
     VB_DEBUG("creating overlay '%s' on '%s' (%s) for disk '%s'", dd->src->path, top->path, format,
              dd->disk->dst);
@@ -226,12 +238,8 @@ vbSnapshotCreateImages(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
     /* qemu-img may take a while on slow storage: the job keeps the domain
      * as it is meanwhile. */
     vbDomainObjUnlock(vm);
-    for (i = 0; i < list->ndd && rc == 0; i++) {
-        /* The path did not exist a moment ago: whatever is there now,
-         * complete or not, is ours to remove on failure. */
-        list->dd[i].created = true;
+    for (i = 0; i < list->ndd && rc == 0; i++)
         rc = vbSnapshotCreateImage(driver, &list->dd[i]);
-    }
     vbDomainObjLock(vm);
     return rc;
 }
