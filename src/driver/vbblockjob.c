@@ -12,7 +12,8 @@
  *      from the outcome in the status file;
  *   3. apply it: chain, definitions, blockdev-del, deleted files; each step
  *      tolerates having been done already;
- *   4. queue the events, drop the job, save status and config.
+ *   4. save the persistent definition, queue the events, drop the job and
+ *      save the status.
  */
 
 #include <string.h>
@@ -352,15 +353,17 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
             disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_NONE;
     }
 
-    /* Step 4: tell, forget, save */
+    /* Step 4: save the definition, then tell and forget.  The definition
+     * goes first: once the status file no longer holds the job, a restart
+     * would not redo it. */
+    if (vm->persistent && vbDriverSaveConfig(driver, vm) < 0)
+        VB_ERROR("cannot save the definition of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
     vbBlockJobEmitEvents(driver, vm, job, newstate);
     job->state = newstate;
     job->newstate = -1;
     vbBlockJobUnregister(vm, job);
     vbBlockJobSaveStatus(driver, vm);
-    if (vm->persistent && vbDriverSaveConfig(driver, vm) < 0)
-        VB_ERROR("cannot save the definition of domain '%s': %s", vm->def->name,
-                 vbGetLastErrorMessage());
     if (vm->offline)
         vbBlockOfflineJobEnded(driver, vm);
     VB_INFO("block job '%s' of domain '%s' ended: %s%s%s", job->name, vm->def->name,
