@@ -349,7 +349,11 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     close(g_steal_fd(&logfd));
 
+    /* From now on a restarted daemon must find this QEMU, not start a
+     * second one on the same images. */
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    if (vbDriverSaveStatus(driver, vm) < 0)
+        goto error;
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
         goto error;
     if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
