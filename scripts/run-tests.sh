@@ -96,7 +96,8 @@ if [ "$fuzz_secs" -gt 0 ]; then
     fi
     harnesses=()
     for src in fuzz/fuzz-*.c; do
-        harnesses+=("$(basename "$src" .c)")
+        # fuzz-replay.c is the main of the fuzzregress tests, no harness
+        [ "$src" = fuzz/fuzz-replay.c ] || harnesses+=("$(basename "$src" .c)")
     done
     fuzzwork=$(mktemp -d "${TMPDIR:-/tmp}/vb-fuzz.XXXXXX")
     if ninja -C "$fdir" "${harnesses[@]/#/fuzz/}"; then
