@@ -332,18 +332,26 @@ def bench_dd(imgdir, data_mib, runs):
     return median(secs)
 
 
-def bench_commit_virsh(d, imgdir, data_mib, runs):
-    conn = d.connect()
-    secs = []
-    for i in range(runs):
-        base, top = make_chain(imgdir, "cv%d" % i, data_mib)
-        dom = conn.createXML(domain_xml("cv%d" % i, top), 0)
-        t0 = time.monotonic()
-        d.virsh("blockcommit", "cv%d" % i, "vda", "--active", "--pivot")
-        secs.append(time.monotonic() - t0)
-        dom.destroy()
-        remove(base, top)
-    return median(secs)
+SERIAL = [0]
+
+
+def unique(prefix):
+    SERIAL[0] += 1
+    return "%s%d" % (prefix, SERIAL[0])
+
+
+def bench_commit_virsh(d, imgdir, data_mib):
+    """One virsh blockcommit --active --pivot; its wall time in seconds."""
+    conn = d.control
+    name = unique("cv")
+    base, top = make_chain(imgdir, name, data_mib)
+    dom = conn.createXML(domain_xml(name, top), 0)
+    t0 = time.monotonic()
+    d.virsh("blockcommit", name, "vda", "--active", "--pivot")
+    secs = time.monotonic() - t0
+    dom.destroy()
+    remove(base, top)
+    return secs
 
 
 def commit_api(conn, dom, sub):
@@ -362,33 +370,39 @@ def commit_api(conn, dom, sub):
     return t4 - t0, ready - t1, t3 - t2
 
 
-def bench_commit_api(d, imgdir, data_mib, runs, prefix):
-    conn = d.connect()
-    sub = "%s-%s" % (d.name, prefix)
-    EVENTS.subscribe(conn, sub)
-    res = []
-    for i in range(runs):
-        name = "%s%d" % (prefix, i)
-        base, top = make_chain(imgdir, name, data_mib)
-        dom = conn.createXML(domain_xml(name, top), 0)
-        res.append(commit_api(conn, dom, sub))
-        dom.destroy()
-        remove(base, top)
-    return [median([r[k] for r in res]) for k in range(3)]
+def bench_commit_api(d, imgdir, data_mib):
+    """One commit through the API and events; see commit_api."""
+    conn = d.control
+    name = unique("ca")
+    base, top = make_chain(imgdir, name, data_mib)
+    dom = conn.createXML(domain_xml(name, top), 0)
+    res = commit_api(conn, dom, d.name)
+    dom.destroy()
+    remove(base, top)
+    return res
 
 
-def bench_rpc(d, calls):
-    conn = d.connect()
+def bench_rpc(daemons, calls):
+    """Round trips in µs, the daemons taking turns every 100 calls so that
+    both see the same background load."""
     out = {}
-    for label, fn in (("getLibVersion", conn.getLibVersion),
-                      ("listAllDomains", conn.listAllDomains)):
-        fn()
-        lat = []
-        for _ in range(calls):
-            t0 = time.perf_counter_ns()
-            fn()
-            lat.append((time.perf_counter_ns() - t0) / 1000.0)
-        out[label] = (statistics.mean(lat), p99(lat))
+    for label in ("getLibVersion", "listAllDomains"):
+        lat = {d.name: [] for d in daemons}
+        for d in daemons:
+            getattr(d.control, label)()
+        done = 0
+        while done < calls:
+            block = min(100, calls - done)
+            for d in daemons:
+                fn = getattr(d.control, label)
+                for _ in range(block):
+                    t0 = time.perf_counter_ns()
+                    fn()
+                    lat[d.name].append((time.perf_counter_ns() - t0) / 1000.0)
+            done += block
+        for d in daemons:
+            out.setdefault(d.name, {})[label] = (statistics.mean(lat[d.name]),
+                                                 p99(lat[d.name]))
     return out
 
 
@@ -643,30 +657,52 @@ def main():
     print("# machine: " + machine())
     print("# %s" % " ".join(sys.argv))
     results = {}
+    daemons = []
     for kind in kinds:
         work = os.path.join(tmp, kind.name)
-        imgdir = os.path.join(work, "images")
-        os.makedirs(imgdir)
+        os.makedirs(os.path.join(work, "images"))
         d = kind(work)
+        d.imgdir = os.path.join(work, "images")
         CLEANUPS.append(d.stop)
         d.start()
-        r = results[kind.name] = {}
+        d.control = d.connect()
+        EVENTS.subscribe(d.control, d.name)
+        daemons.append(d)
+        results[d.name] = {"rss_idle": rss_kib(d.pid)}
         sys.stderr.write("%s: pid %d, %s\n" % (kind.name, d.pid, d.uri))
-        if args.soak:
-            r["soak"] = bench_soak(d, imgdir, args.soak)
-        else:
-            r["rss_idle"] = rss_kib(d.pid)
-            sys.stderr.write("%s: RPC\n" % kind.name)
-            r["rpc"] = bench_rpc(d, args.calls)
-            r["virsh_list"] = bench_virsh_list(d, max(5, args.runs))
-            sys.stderr.write("%s: commits\n" % kind.name)
-            r["commit_virsh"] = bench_commit_virsh(d, imgdir, data_mib, args.runs)
-            r["commit_api"] = bench_commit_api(d, imgdir, data_mib, args.runs, "ca")
-            r["tiny"] = bench_commit_api(d, imgdir, 1, max(5, args.runs), "ct")
-            sys.stderr.write("%s: RSS with %d domains\n" % (kind.name, args.rss_domains))
-            r["rss"] = bench_rss(d, imgdir, args.rss_domains)
-            sys.stderr.write("%s: %d parallel commits\n" % (kind.name, args.domains))
-            r["par"] = bench_parallel(d, imgdir, args.domains, args.subscribers, 16)
+
+    def each(label, fn):
+        sys.stderr.write(label + "\n")
+        for d in daemons:
+            results[d.name].setdefault(label, []).append(fn(d))
+
+    if args.soak:
+        for d in daemons:
+            results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    else:
+        sys.stderr.write("RPC\n")
+        for name, v in bench_rpc(daemons, args.calls).items():
+            results[name]["rpc"] = v
+        for _ in range(max(5, args.runs)):
+            each("virsh_list", lambda d: bench_virsh_list(d, 1))
+        for _ in range(args.runs):
+            each("commit_virsh", lambda d: bench_commit_virsh(d, d.imgdir, data_mib))
+            each("commit_api", lambda d: bench_commit_api(d, d.imgdir, data_mib))
+        for _ in range(max(5, args.runs)):
+            each("tiny", lambda d: bench_commit_api(d, d.imgdir, 1))
+        for r in results.values():
+            r["virsh_list"] = median(r["virsh_list"])
+            r["commit_virsh"] = median(r["commit_virsh"])
+            r["commit_api"] = [median([x[k] for x in r["commit_api"]]) for k in range(3)]
+            r["tiny"] = [median([x[k] for x in r["tiny"]]) for k in range(3)]
+        each("RSS with %d domains" % args.rss_domains,
+             lambda d: bench_rss(d, d.imgdir, args.rss_domains))
+        each("%d parallel commits" % args.domains,
+             lambda d: bench_parallel(d, d.imgdir, args.domains, args.subscribers, 16))
+        for r in results.values():
+            r["rss"] = r.pop("RSS with %d domains" % args.rss_domains)[0]
+            r["par"] = r.pop("%d parallel commits" % args.domains)[0]
+    for d in daemons:
         d.stop()
         CLEANUPS.remove(d.stop)
 
