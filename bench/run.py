@@ -722,7 +722,7 @@ def main():
     os.makedirs(imgdir)
     dd = bench_dd(imgdir, data_mib, args.runs)
 
-    def row(label, key, unit, conv, more_is_better=False):
+    def row(label, unit, conv):
         vals = [conv(results[n]) for n in names]
         cells = [("%.1f" % v) for v in vals]
         ratio = ""
@@ -738,36 +738,36 @@ def main():
     print(head)
     print(sep)
     mibs = lambda s: data_mib / s
-    row("virsh blockcommit --active --pivot", None, "MiB/s",
+    row("virsh blockcommit --active --pivot", "MiB/s",
         lambda r: mibs(r["commit_virsh"]))
-    row("API: commit, READY event, pivot, COMPLETED event", None, "MiB/s",
+    row("API: commit, READY event, pivot, COMPLETED event", "MiB/s",
         lambda r: mibs(r["commit_api"][0]))
     print("| dd conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
           (mibs(dd), " |" if lv else ""))
     for n in names:
-        print("| %s: time / dd time, virsh and API | %.2f, %.2f |" %
+        print("| %s: time relative to dd, virsh / API | %.2f / %.2f |" %
               (n, results[n]["commit_virsh"] / dd, results[n]["commit_api"][0] / dd))
 
     print("\n## 2. control plane\n")
     print(head)
     print(sep)
     for label in ("getLibVersion", "listAllDomains"):
-        row("%s mean, %d calls" % (label, args.calls), None, "µs",
+        row("%s mean, %d calls" % (label, args.calls), "µs",
             lambda r: r["rpc"][label][0])
-        row("%s p99" % label, None, "µs", lambda r: r["rpc"][label][1])
-    row("virsh list --all wall time", None, "ms", lambda r: r["virsh_list"] * 1000)
-    row("blockCommit return to READY event, 1 MiB top", None, "ms",
+        row("%s p99" % label, "µs", lambda r: r["rpc"][label][1])
+    row("virsh list --all wall time", "ms", lambda r: r["virsh_list"] * 1000)
+    row("blockCommit return to READY event, 1 MiB top", "ms",
         lambda r: r["tiny"][1] * 1000)
-    row("blockJobAbort PIVOT call, 1 MiB top", None, "ms", lambda r: r["tiny"][2] * 1000)
-    row("whole tiny commit: call to COMPLETED event", None, "ms",
+    row("blockJobAbort PIVOT call, 1 MiB top", "ms", lambda r: r["tiny"][2] * 1000)
+    row("whole tiny commit: call to COMPLETED event", "ms",
         lambda r: r["tiny"][0] * 1000)
 
     print("\n## 3. daemon RSS (VmRSS)\n")
     print(head)
     print(sep)
-    row("idle, just started", None, "MiB", lambda r: r["rss_idle"] / 1024.0)
-    row("after the benches above", None, "MiB", lambda r: r["rss"][0] / 1024.0)
-    row("with %d running TCG domains" % args.rss_domains, None, "MiB",
+    row("idle, just started", "MiB", lambda r: r["rss_idle"] / 1024.0)
+    row("after the benches above", "MiB", lambda r: r["rss"][0] / 1024.0)
+    row("with %d running TCG domains" % args.rss_domains, "MiB",
         lambda r: r["rss"][1] / 1024.0)
 
     print("\n## 4. %d parallel active commits (16 MiB each), %d event subscribers\n" %
