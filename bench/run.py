@@ -1,0 +1,793 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Benchmarks of virtblockd and, in the same run on the same images, of
+Debian's libvirtd when it is installed.  Prints figures, never pass/fail.
+
+Run with Debian's python (python3-libvirt) as root, from the source tree
+after `meson setup build && ninja -C build`:
+
+    /usr/bin/python3 bench/run.py                 # default sizes, a few minutes
+    /usr/bin/python3 bench/run.py --big --domains 100 --runs 5
+    /usr/bin/python3 bench/run.py --soak 1000     # snapshot/write/commit loop
+
+libvirtd runs as a throw-away session daemon under the unprivileged user
+`vbbench` (created with useradd -r when missing), with HOME and the XDG
+directories in the bench's temporary directory, so that it never touches
+the system's libvirt configuration or state.  Every domain, QEMU, daemon
+and file the bench starts or makes is removed on exit, also on SIGINT or
+SIGTERM.  See bench/README.md.
+"""
+
+import argparse
+import atexit
+import ctypes
+import os
+import platform
+import pwd
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+try:
+    import libvirt
+except ImportError:
+    sys.exit("python3-libvirt is missing: run this with Debian's /usr/bin/python3")
+
+SRCDIR = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BUILDDIR = os.environ.get("VB_BUILDDIR") or os.path.join(SRCDIR, "build")
+VIRTBLOCKD = os.path.join(BUILDDIR, "src", "daemon", "virtblockd")
+CHAINPROBE = os.path.join(BUILDDIR, "bench", "benchchainprobe")
+LIBVIRTD = "/usr/sbin/libvirtd"
+BENCH_USER = "vbbench"
+MiB = 1024 * 1024
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+
+def run(cmd, check=True, **kw):
+    kw.setdefault("capture_output", True)
+    kw.setdefault("text", True)
+    proc = subprocess.run(cmd, **kw)
+    if check and proc.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s %s" %
+                           (" ".join(cmd), proc.returncode, proc.stdout, proc.stderr))
+    return proc
+
+
+def wait_for(pred, timeout=120.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        val = pred()
+        if val:
+            return val
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(0.02)
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def p99(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * 0.99))] if xs else float("nan")
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as fh:
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1))
+
+
+def domain_xml(name, path, memory_mib=64):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>%d</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+""" % (name, memory_mib, path)
+
+
+# ---------------------------------------------------------------- events
+
+class Events:
+    """Block job events of every subscriber connection, with a timestamp."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.log = []  # (monotonic time, subscriber id, domain name, disk, type, status)
+
+    def callback(self, conn, dom, disk, jobtype, status, sub):
+        with self.cond:
+            self.log.append((time.monotonic(), sub, dom.name(), disk, jobtype, status))
+            self.cond.notify_all()
+
+    def subscribe(self, conn, sub):
+        return conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2,
+                                           self.callback, sub)
+
+    def wait(self, sub, dom, status, timeout=600.0):
+        """The time of the first event @status of @dom seen by @sub."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for t, s, d, _, _, st in self.log:
+                    if s == sub and d == dom and st == status:
+                        return t
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError("no block job event %d for %s" % (status, dom))
+                self.cond.wait(left)
+
+    def clear(self):
+        with self.cond:
+            self.log = []
+
+
+EVENTS = Events()
+
+
+def event_loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+
+
+# --------------------------------------------------------------- daemons
+
+class Daemon:
+    name = None
+
+    def __init__(self, work):
+        self.work = work
+        self.proc = None
+        self.conns = []
+
+    def connect(self):
+        conn = libvirt.open(self.uri)
+        self.conns.append(conn)
+        return conn
+
+    def virsh(self, *args, check=True):
+        return run(["virsh", "-q", "-c", self.uri] + list(args), check=check)
+
+    def wait_listening(self):
+        def answers():
+            if self.proc.poll() is not None:
+                raise RuntimeError("%s exited with %d, see %s" %
+                                   (self.name, self.proc.returncode, self.logpath))
+            with socket.socket(socket.AF_UNIX) as s:
+                try:
+                    s.connect(self.sock)
+                    return True
+                except OSError:
+                    return False
+        wait_for(answers, 60, self.name + " to listen on " + self.sock)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def qemu_pids(self):
+        """QEMUs whose command line names this daemon's work directory."""
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as fh:
+                    cmd = fh.read().decode(errors="replace")
+            except OSError:
+                continue
+            if "qemu-system" in cmd.split("\0")[0] and self.work in cmd:
+                pids.append(int(entry))
+        return pids
+
+    def stop(self):
+        for conn in self.conns:
+            try:
+                for dom in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE):
+                    try:
+                        dom.destroy()
+                    except libvirt.libvirtError:
+                        pass
+                for dom in conn.listAllDomains():
+                    try:
+                        dom.undefine()
+                    except libvirt.libvirtError:
+                        pass
+                break
+            except libvirt.libvirtError:
+                continue
+        for conn in self.conns:
+            try:
+                conn.close()
+            except libvirt.libvirtError:
+                pass
+        self.conns = []
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        for pid in self.qemu_pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Virtblockd(Daemon):
+    name = "virtblockd"
+
+    def start(self):
+        root = os.path.join(self.work, "root")
+        self.sock = os.path.join(root, "run", "virtblockd-sock")
+        self.uri = "qemu+unix:///session?socket=" + self.sock
+        self.logpath = os.path.join(self.work, "virtblockd.log")
+        with open(self.logpath, "a") as log:
+            self.proc = subprocess.Popen([VIRTBLOCKD, "--root", root], stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.wait_listening()
+        return self
+
+
+class Libvirtd(Daemon):
+    """A session libvirtd under BENCH_USER, all its directories in @work."""
+    name = "libvirtd"
+
+    def start(self):
+        home = os.path.join(self.work, "home")
+        rundir = os.path.join(self.work, "xdg-run")
+        for d in (home, rundir):
+            os.makedirs(d, exist_ok=True)
+        os.chmod(rundir, 0o700)
+        give(self.work)
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home,
+               "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+               "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+               "XDG_RUNTIME_DIR": rundir, "LANG": "C.UTF-8"}
+        self.sock = os.path.join(rundir, "libvirt", "libvirt-sock")
+        self.uri = "qemu+unix:///session?socket=" + self.sock
+        self.logpath = os.path.join(self.work, "libvirtd.log")
+        user = pwd.getpwnam(BENCH_USER)
+        with open(self.logpath, "a") as log:
+            self.proc = subprocess.Popen([LIBVIRTD], stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=env, cwd=home,
+                                         user=user.pw_uid, group=user.pw_gid,
+                                         extra_groups=[])
+        self.wait_listening()
+        return self
+
+
+def give(path):
+    """Hands @path (recursively) to BENCH_USER, so the session libvirtd and
+    its QEMUs can use it; virtblockd runs as root and does not care."""
+    try:
+        user = pwd.getpwnam(BENCH_USER)
+    except KeyError:
+        return
+    for dirpath, dirnames, filenames in os.walk(path):
+        os.chown(dirpath, user.pw_uid, user.pw_gid)
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            if not os.path.islink(p):
+                os.chown(p, user.pw_uid, user.pw_gid)
+
+
+# ---------------------------------------------------------------- images
+
+def make_chain(directory, name, data_mib, size_mib=None, pattern=0x5a):
+    """base <- top, @data_mib MiB of @pattern written in top; returns paths."""
+    size_mib = size_mib or max(64, data_mib * 2)
+    base = os.path.join(directory, name + "-base.qcow2")
+    top = os.path.join(directory, name + "-top.qcow2")
+    run(["qemu-img", "create", "-q", "-f", "qcow2", base, "%dM" % size_mib])
+    run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F", "qcow2", top,
+         "%dM" % size_mib])
+    if data_mib:
+        run(["qemu-io", "-f", "qcow2", "-c",
+             "write -q -P 0x%02x 0 %dM" % (pattern, data_mib), top])
+    give(directory)
+    return base, top
+
+
+def remove(*paths):
+    for p in paths:
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+
+
+# ---------------------------------------------------------------- benches
+
+def bench_dd(imgdir, data_mib, runs):
+    secs = []
+    for _ in range(runs):
+        out = os.path.join(imgdir, "dd.out")
+        t0 = time.monotonic()
+        run(["dd", "if=/dev/zero", "of=" + out, "bs=1M", "count=%d" % data_mib,
+             "conv=fsync"])
+        secs.append(time.monotonic() - t0)
+        remove(out)
+    return median(secs)
+
+
+SERIAL = [0]
+
+
+def unique(prefix):
+    SERIAL[0] += 1
+    return "%s%d" % (prefix, SERIAL[0])
+
+
+def bench_commit_virsh(d, imgdir, data_mib):
+    """One virsh blockcommit --active --pivot; its wall time in seconds."""
+    conn = d.control
+    name = unique("cv")
+    base, top = make_chain(imgdir, name, data_mib)
+    dom = conn.createXML(domain_xml(name, top), 0)
+    t0 = time.monotonic()
+    d.virsh("blockcommit", name, "vda", "--active", "--pivot")
+    secs = time.monotonic() - t0
+    dom.destroy()
+    remove(base, top)
+    return secs
+
+
+def commit_api(conn, dom, sub):
+    """blockCommit ACTIVE, wait READY, blockJobAbort PIVOT, wait COMPLETED.
+    Returns (total, commit-return-to-READY, pivot call) in seconds."""
+    name = dom.name()
+    t0 = time.monotonic()
+    dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
+    t1 = time.monotonic()
+    ready = EVENTS.wait(sub, name, libvirt.VIR_DOMAIN_BLOCK_JOB_READY)
+    t2 = time.monotonic()
+    dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+    t3 = time.monotonic()
+    EVENTS.wait(sub, name, libvirt.VIR_DOMAIN_BLOCK_JOB_COMPLETED)
+    t4 = time.monotonic()
+    return t4 - t0, ready - t1, t3 - t2
+
+
+def bench_commit_api(d, imgdir, data_mib):
+    """One commit through the API and events; see commit_api."""
+    conn = d.control
+    name = unique("ca")
+    base, top = make_chain(imgdir, name, data_mib)
+    dom = conn.createXML(domain_xml(name, top), 0)
+    res = commit_api(conn, dom, d.name)
+    dom.destroy()
+    remove(base, top)
+    return res
+
+
+def bench_rpc(daemons, calls):
+    """Round trips in µs, the daemons taking turns every 100 calls so that
+    both see the same background load."""
+    out = {}
+    for label in ("getLibVersion", "listAllDomains"):
+        lat = {d.name: [] for d in daemons}
+        for d in daemons:
+            getattr(d.control, label)()
+        done = 0
+        while done < calls:
+            block = min(100, calls - done)
+            for d in daemons:
+                fn = getattr(d.control, label)
+                for _ in range(block):
+                    t0 = time.perf_counter_ns()
+                    fn()
+                    lat[d.name].append((time.perf_counter_ns() - t0) / 1000.0)
+            done += block
+        for d in daemons:
+            out.setdefault(d.name, {})[label] = (statistics.mean(lat[d.name]),
+                                                 p99(lat[d.name]))
+    return out
+
+
+def bench_virsh_list(d, runs):
+    secs = []
+    for _ in range(runs):
+        t0 = time.monotonic()
+        d.virsh("list", "--all")
+        secs.append(time.monotonic() - t0)
+    return median(secs)
+
+
+def bench_rss(d, imgdir, ndoms):
+    idle = rss_kib(d.pid)
+    conn = d.connect()
+    paths, doms = [], []
+    for i in range(ndoms):
+        p = os.path.join(imgdir, "rss%d.qcow2" % i)
+        run(["qemu-img", "create", "-q", "-f", "qcow2", p, "16M"])
+        paths.append(p)
+    give(imgdir)
+    for i, p in enumerate(paths):
+        doms.append(conn.createXML(domain_xml("rss%d" % i, p), 0))
+    loaded = rss_kib(d.pid)
+    for dom in doms:
+        dom.destroy()
+    remove(*paths)
+    return idle, loaded
+
+
+def bench_parallel(d, imgdir, ndoms, nsubs, data_mib):
+    conn = d.connect()
+    subs = []
+    for s in range(nsubs):
+        c = d.connect()
+        EVENTS.subscribe(c, "%s-par%d" % (d.name, s))
+        subs.append("%s-par%d" % (d.name, s))
+    doms, files = [], []
+    for i in range(ndoms):
+        base, top = make_chain(imgdir, "par%d" % i, data_mib)
+        files += [base, top]
+        doms.append(conn.createXML(domain_xml("par%d" % i, top), 0))
+    stop = threading.Event()
+    lat = []
+    infoconn = d.connect()
+
+    def poll_info():
+        idoms = [infoconn.lookupByName(dom.name()) for dom in doms]
+        while not stop.is_set():
+            for dom in idoms:
+                t0 = time.perf_counter_ns()
+                try:
+                    dom.blockJobInfo("vda", 0)
+                except libvirt.libvirtError:
+                    pass
+                lat.append((time.perf_counter_ns() - t0) / 1000.0)
+    poller = threading.Thread(target=poll_info, daemon=True)
+    t0 = time.monotonic()
+    poller.start()
+    for dom in doms:
+        dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
+    for dom in doms:
+        EVENTS.wait(subs[0], dom.name(), libvirt.VIR_DOMAIN_BLOCK_JOB_READY)
+        dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+    names = {dom.name() for dom in doms}
+    want = ndoms * nsubs * 2
+
+    def delivered():
+        return sum(1 for e in EVENTS.log if e[1] in subs and e[2] in names and
+                   e[5] in (libvirt.VIR_DOMAIN_BLOCK_JOB_READY,
+                            libvirt.VIR_DOMAIN_BLOCK_JOB_COMPLETED))
+    deadline = time.monotonic() + 120
+    with EVENTS.cond:
+        while delivered() < want and time.monotonic() < deadline:
+            EVENTS.cond.wait(1)
+    elapsed = time.monotonic() - t0
+    stop.set()
+    poller.join()
+    with EVENTS.cond:
+        got = delivered()
+        done = sum(1 for n in names if any(e[1] == subs[0] and e[2] == n and
+                                           e[5] == libvirt.VIR_DOMAIN_BLOCK_JOB_COMPLETED
+                                           for e in EVENTS.log))
+    for dom in doms:
+        dom.destroy()
+    remove(*files)
+    lat.sort()
+    return {"done": done, "delivered": got, "expected": want,
+            "elapsed": elapsed, "p50": median(lat), "p99": p99(lat), "samples": len(lat)}
+
+
+def bench_soak(d, imgdir, rounds):
+    """snapshot --disk-only -> guest write -> active commit + pivot, with the
+    data checked against an expected raw image every round."""
+    conn = d.connect()
+    base, top = make_chain(imgdir, "soak", 8, size_mib=64)
+    remove(top)
+    expected = os.path.join(imgdir, "soak-expected.raw")
+    run(["qemu-img", "convert", "-O", "raw", base, expected])
+    give(imgdir)
+    conn.createXML(domain_xml("soak", base), 0)
+    hmp = "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"%s\""
+    t0 = time.monotonic()
+    for r in range(rounds):
+        overlay = os.path.join(imgdir, "soak-ov%d.qcow2" % r)
+        d.virsh("snapshot-create-as", "soak", "s%d" % r, "--disk-only", "--atomic",
+                "--no-metadata", "--diskspec", "vda,snapshot=external,file=" + overlay)
+        pattern = (r * 7 + 1) & 0xff
+        off = (r % 60) * MiB + (r % 13) * 4096
+        length = 256 * 1024
+        d.virsh("qemu-monitor-command", "soak", "--hmp",
+                hmp % ("write -P 0x%02x %d %d" % (pattern, off, length)))
+        run(["qemu-io", "-f", "raw", "-c",
+             "write -q -P 0x%02x %d %d" % (pattern, off, length), expected])
+        d.virsh("blockcommit", "soak", "vda", "--active", "--pivot")
+        d.virsh("qemu-monitor-command", "soak", "--hmp", hmp % "flush")
+        cmp = run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "raw", base, expected],
+                  check=False)
+        if cmp.returncode != 0:
+            raise RuntimeError("%s: round %d: data differ: %s" %
+                               (d.name, r, cmp.stdout + cmp.stderr))
+        remove(overlay)
+    elapsed = time.monotonic() - t0
+    conn.lookupByName("soak").destroy()
+    remove(base, expected)
+    return rounds, elapsed
+
+
+# ---------------------------------------------------------------- driver
+
+def machine():
+    with open("/proc/meminfo") as fh:
+        mem = int(re.search(r"MemTotal:\s+(\d+)", fh.read()).group(1)) // 1024
+    qemu = run(["qemu-system-x86_64", "--version"]).stdout.splitlines()[0]
+    return ("nproc %d, %d MiB, kernel %s, %s, %s" %
+            (os.cpu_count(), mem, platform.release(), qemu,
+             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+
+
+def fmt_ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "-"
+
+
+def ensure_user():
+    try:
+        pwd.getpwnam(BENCH_USER)
+    except KeyError:
+        run(["useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
+             BENCH_USER])
+
+
+CLEANUPS = []
+
+
+def cleanup():
+    # once, whatever signal comes meanwhile
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    while CLEANUPS:
+        fn = CLEANUPS.pop()
+        try:
+            fn()
+        except Exception as e:  # clean up the rest whatever happens
+            sys.stderr.write("cleanup: %s\n" % e)
+
+
+def on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def become_subreaper():
+    """libvirtd's QEMUs daemonize, so their zombies go to PID 1; where PID 1
+    reaps slowly (this build VM's init does), libvirtd's destroy waits for
+    each pid to vanish and takes 15 s.  Adopt them instead and reap them at
+    once, as systemd would."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+            return
+    except OSError:
+        return
+
+    def reap():
+        me = os.getpid()
+        while True:
+            kids = []
+            for tid in os.listdir("/proc/%d/task" % me):
+                try:
+                    with open("/proc/%d/task/%s/children" % (me, tid)) as fh:
+                        kids += fh.read().split()
+                except OSError:
+                    pass
+            for pid in kids:
+                try:
+                    with open("/proc/%s/stat" % pid) as fh:
+                        comm, rest = fh.read().rsplit(")", 1)
+                except OSError:
+                    continue
+                if rest.split()[0] == "Z" and "qemu-system" in comm:
+                    try:
+                        os.waitpid(int(pid), os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+            time.sleep(0.02)
+    threading.Thread(target=reap, daemon=True).start()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
+    ap.add_argument("--big", action="store_true", help="1 GiB commit instead of 256 MiB")
+    ap.add_argument("--calls", type=int, default=1000, help="RPC calls per figure")
+    ap.add_argument("--rss-domains", type=int, default=50)
+    ap.add_argument("--domains", type=int, default=20, help="parallel commits")
+    ap.add_argument("--subscribers", type=int, default=20)
+    ap.add_argument("--soak", type=int, metavar="ROUNDS",
+                    help="run only the soak loop, ROUNDS rounds per daemon")
+    ap.add_argument("--only", choices=["virtblockd", "libvirtd"],
+                    help="bench one daemon only")
+    ap.add_argument("--data-mib", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if os.geteuid() != 0:
+        sys.exit("run as root: libvirtd is started under the user %s" % BENCH_USER)
+    if not os.path.exists(VIRTBLOCKD):
+        sys.exit("%s is missing: meson setup build && ninja -C build" % VIRTBLOCKD)
+
+    atexit.register(cleanup)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    become_subreaper()
+    libvirt.virEventRegisterDefaultImpl()
+    threading.Thread(target=event_loop, daemon=True).start()
+
+    tmp = tempfile.mkdtemp(prefix="vbbench-", dir="/var/tmp")
+    os.chmod(tmp, 0o755)
+    CLEANUPS.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+    kinds = [Virtblockd]
+    if args.only != "virtblockd":
+        if os.path.exists(LIBVIRTD):
+            ensure_user()
+            kinds.append(Libvirtd)
+        else:
+            print("# %s is not installed: no libvirtd figures "
+                  "(apt-get install libvirt-daemon-system libvirt-daemon-driver-qemu)"
+                  % LIBVIRTD)
+    if args.only == "libvirtd":
+        kinds = [k for k in kinds if k is Libvirtd]
+
+    data_mib = args.data_mib or (1024 if args.big else 256)
+    print("# machine: " + machine())
+    print("# %s" % " ".join(sys.argv))
+    results = {}
+    daemons = []
+    for kind in kinds:
+        work = os.path.join(tmp, kind.name)
+        os.makedirs(os.path.join(work, "images"))
+        d = kind(work)
+        d.imgdir = os.path.join(work, "images")
+        CLEANUPS.append(d.stop)
+        d.start()
+        d.control = d.connect()
+        EVENTS.subscribe(d.control, d.name)
+        daemons.append(d)
+        results[d.name] = {"rss_idle": rss_kib(d.pid)}
+        sys.stderr.write("%s: pid %d, %s\n" % (kind.name, d.pid, d.uri))
+
+    def each(label, fn):
+        sys.stderr.write(label + "\n")
+        for d in daemons:
+            results[d.name].setdefault(label, []).append(fn(d))
+
+    if args.soak:
+        for d in daemons:
+            results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    else:
+        sys.stderr.write("RPC\n")
+        for name, v in bench_rpc(daemons, args.calls).items():
+            results[name]["rpc"] = v
+        for _ in range(max(5, args.runs)):
+            each("virsh_list", lambda d: bench_virsh_list(d, 1))
+        for _ in range(args.runs):
+            each("commit_virsh", lambda d: bench_commit_virsh(d, d.imgdir, data_mib))
+            each("commit_api", lambda d: bench_commit_api(d, d.imgdir, data_mib))
+        for _ in range(max(5, args.runs)):
+            each("tiny", lambda d: bench_commit_api(d, d.imgdir, 1))
+        for r in results.values():
+            r["virsh_list"] = median(r["virsh_list"])
+            r["commit_virsh"] = median(r["commit_virsh"])
+            r["commit_api"] = [median([x[k] for x in r["commit_api"]]) for k in range(3)]
+            r["tiny"] = [median([x[k] for x in r["tiny"]]) for k in range(3)]
+        each("RSS with %d domains" % args.rss_domains,
+             lambda d: bench_rss(d, d.imgdir, args.rss_domains))
+        each("%d parallel commits" % args.domains,
+             lambda d: bench_parallel(d, d.imgdir, args.domains, args.subscribers, 16))
+        for r in results.values():
+            r["rss"] = r.pop("RSS with %d domains" % args.rss_domains)[0]
+            r["par"] = r.pop("%d parallel commits" % args.domains)[0]
+    for d in daemons:
+        d.stop()
+        CLEANUPS.remove(d.stop)
+
+    names = list(results)
+    lv = "libvirtd" in results and "virtblockd" in results
+    if args.soak:
+        print("\n## soak: snapshot --disk-only, guest write, active commit + pivot, "
+              "data checked each round\n")
+        print("| daemon | rounds | seconds | rounds/min |")
+        print("|---|---|---|---|")
+        for n in names:
+            rounds, el = results[n]["soak"]
+            print("| %s | %d | %.1f | %.1f |" % (n, rounds, el, rounds * 60.0 / el))
+        return 0
+
+    imgdir = os.path.join(tmp, "dd")
+    os.makedirs(imgdir)
+    dd = bench_dd(imgdir, data_mib, args.runs)
+
+    def row(label, unit, conv):
+        vals = [conv(results[n]) for n in names]
+        cells = [("%.1f" % v) for v in vals]
+        ratio = ""
+        if lv:
+            ratio = " | " + fmt_ratio(vals[0], vals[1])
+        print("| %s | %s%s |" % (label + " (" + unit + ")", " | ".join(cells), ratio))
+
+    head = "| figure | " + " | ".join(names) + (" | virtblockd/libvirtd |" if lv else "")
+    sep = "|---" * (len(names) + 1 + (1 if lv else 0)) + "|"
+
+    print("\n## 1. end-to-end active commit + pivot, %d MiB in the top layer "
+          "(median of %d)\n" % (data_mib, args.runs))
+    print(head)
+    print(sep)
+    mibs = lambda s: data_mib / s
+    row("virsh blockcommit --active --pivot", "MiB/s",
+        lambda r: mibs(r["commit_virsh"]))
+    row("API: commit, READY event, pivot, COMPLETED event", "MiB/s",
+        lambda r: mibs(r["commit_api"][0]))
+    print("| dd conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
+          (mibs(dd), " |" if lv else ""))
+    for n in names:
+        print("| %s: time relative to dd, virsh / API | %.2f / %.2f |" %
+              (n, results[n]["commit_virsh"] / dd, results[n]["commit_api"][0] / dd))
+
+    print("\n## 2. control plane\n")
+    print(head)
+    print(sep)
+    for label in ("getLibVersion", "listAllDomains"):
+        row("%s mean, %d calls" % (label, args.calls), "µs",
+            lambda r: r["rpc"][label][0])
+        row("%s p99" % label, "µs", lambda r: r["rpc"][label][1])
+    row("virsh list --all wall time", "ms", lambda r: r["virsh_list"] * 1000)
+    row("blockCommit return to READY event, 1 MiB top", "ms",
+        lambda r: r["tiny"][1] * 1000)
+    row("blockJobAbort PIVOT call, 1 MiB top", "ms", lambda r: r["tiny"][2] * 1000)
+    row("whole tiny commit: call to COMPLETED event", "ms",
+        lambda r: r["tiny"][0] * 1000)
+
+    print("\n## 3. daemon RSS (VmRSS)\n")
+    print(head)
+    print(sep)
+    row("idle, just started", "MiB", lambda r: r["rss_idle"] / 1024.0)
+    row("after the benches above", "MiB", lambda r: r["rss"][0] / 1024.0)
+    row("with %d running TCG domains" % args.rss_domains, "MiB",
+        lambda r: r["rss"][1] / 1024.0)
+
+    print("\n## 4. %d parallel active commits (16 MiB each), %d event subscribers\n" %
+          (args.domains, args.subscribers))
+    print("| daemon | jobs completed | events delivered / expected | wall s | "
+          "blockJobInfo p50 µs | p99 µs | samples |")
+    print("|---|---|---|---|---|---|---|")
+    for n in names:
+        p = results[n]["par"]
+        print("| %s | %d/%d | %d/%d | %.1f | %.0f | %.0f | %d |" %
+              (n, p["done"], args.domains, p["delivered"], p["expected"], p["elapsed"],
+               p["p50"], p["p99"], p["samples"]))
+
+    print("\n## 5. chain probing (build/bench/benchchainprobe 50)\n")
+    if os.path.exists(CHAINPROBE):
+        print("```\n" + run([CHAINPROBE, "50"]).stdout.rstrip() + "\n```")
+    else:
+        print("(%s not built)" % CHAINPROBE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
