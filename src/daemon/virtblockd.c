@@ -162,10 +162,8 @@ main(int argc, char **argv)
         goto error;
 
     loop = g_main_loop_new(NULL, FALSE);
-    if (!(driver = vbDriverNew(cfg, g_main_context_default()))) {
-        cfg = NULL;
+    if (!(driver = vbDriverNew(cfg, g_main_context_default())))
         goto error;
-    }
     cfg = NULL; /* the driver owns it */
     if (vbDriverLoadDomains(driver) < 0)
         goto error;

@@ -12,11 +12,8 @@
 
 struct _vbDomainEventQueue {
     GMutex lock;
-    GCond drained;
     GQueue pending;
-    bool scheduled;
-    unsigned long long pushed;
-    unsigned long long dispatched;
+    GSource *flush; /* the idle source that will flush, NULL when none */
     GMainContext *ctx;
     vbDomainEventDispatchFunc func;
     void *opaque;
@@ -79,7 +76,6 @@ vbDomainEventQueueNew(GMainContext *ctx)
     vbDomainEventQueue *queue = g_new0(vbDomainEventQueue, 1);
 
     g_mutex_init(&queue->lock);
-    g_cond_init(&queue->drained);
     g_queue_init(&queue->pending);
     queue->ctx = g_main_context_ref(ctx);
     return queue;
@@ -90,9 +86,13 @@ vbDomainEventQueueFree(vbDomainEventQueue *queue)
 {
     if (!queue)
         return;
+    /* A flush still scheduled must not run on freed memory. */
+    if (queue->flush) {
+        g_source_destroy(queue->flush);
+        g_source_unref(queue->flush);
+    }
     g_queue_clear_full(&queue->pending, (GDestroyNotify) vbDomainEventFree);
     g_main_context_unref(queue->ctx);
-    g_cond_clear(&queue->drained);
     g_mutex_clear(&queue->lock);
     g_free(queue);
 }
@@ -115,28 +115,21 @@ vbDomainEventQueueFlush(gpointer opaque)
     vbDomainEventDispatchFunc func;
     void *funcOpaque;
     vbDomainEvent *ev;
-    unsigned int n;
 
     g_mutex_lock(&queue->lock);
     batch = queue->pending;
     g_queue_init(&queue->pending);
-    queue->scheduled = false;
+    g_clear_pointer(&queue->flush, g_source_unref);
     func = queue->func;
     funcOpaque = queue->opaque;
     g_mutex_unlock(&queue->lock);
 
-    n = batch.length;
     while ((ev = g_queue_pop_head(&batch))) {
         VB_DEBUG("dispatching event kind=%d domain=%s", ev->kind, ev->name);
         if (func)
             func(ev, funcOpaque);
         vbDomainEventFree(ev);
     }
-
-    g_mutex_lock(&queue->lock);
-    queue->dispatched += n;
-    g_cond_broadcast(&queue->drained);
-    g_mutex_unlock(&queue->lock);
     return G_SOURCE_REMOVE;
 }
 
@@ -145,23 +138,10 @@ vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev)
 {
     g_mutex_lock(&queue->lock);
     g_queue_push_tail(&queue->pending, ev);
-    queue->pushed++;
-    if (!queue->scheduled) {
-        GSource *src = g_idle_source_new();
-
-        g_source_set_callback(src, vbDomainEventQueueFlush, queue, NULL);
-        g_source_attach(src, queue->ctx);
-        g_source_unref(src);
-        queue->scheduled = true;
+    if (!queue->flush) {
+        queue->flush = g_idle_source_new();
+        g_source_set_callback(queue->flush, vbDomainEventQueueFlush, queue, NULL);
+        g_source_attach(queue->flush, queue->ctx);
     }
-    g_mutex_unlock(&queue->lock);
-}
-
-void
-vbDomainEventQueueDrain(vbDomainEventQueue *queue)
-{
-    g_mutex_lock(&queue->lock);
-    while (queue->dispatched < queue->pushed)
-        g_cond_wait(&queue->drained, &queue->lock);
     g_mutex_unlock(&queue->lock);
 }

@@ -58,8 +58,6 @@ void vbDomainEventQueueSetDispatch(vbDomainEventQueue *queue, vbDomainEventDispa
                                    void *opaque);
 /* Takes @ev; callable from any thread. */
 void vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev);
-/* Waits until everything queued so far has been dispatched (tests). */
-void vbDomainEventQueueDrain(vbDomainEventQueue *queue);
 
 vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id,
                                          int event, int detail);

@@ -165,7 +165,6 @@ vbDomainObjBeginJobFull(vbDomainObj *vm, vbDomainJob job, const char *api)
     } else {
         vm->job = job;
         vm->jobOwnerAPI = api;
-        vm->jobStarted = g_get_monotonic_time();
     }
     VB_DEBUG("domain %s: began %s job for %s", vm->def->name, vbDomainJobTypeToString(job), api);
     return 0;

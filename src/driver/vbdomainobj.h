@@ -78,7 +78,6 @@ struct _vbDomainObj {
 
     /* The domain job */
     vbDomainJob job;
-    unsigned long long jobStarted; /* monotonic us */
     const char *jobOwnerAPI;
     unsigned int queryJobs;
 

@@ -433,12 +433,6 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vbDomainObjBroadcast(vm);
 }
 
-int
-vbDomainProcessKill(vbDomainObj *vm, bool force)
-{
-    return vbQemuProcessKill(vm->pid, force);
-}
-
 void
 vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 {

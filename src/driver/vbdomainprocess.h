@@ -28,9 +28,6 @@ int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
  * caller emits the lifecycle event. */
 void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
 
-/* SIGTERM, then SIGKILL after a grace period; 0 once the process is gone. */
-int vbDomainProcessKill(vbDomainObj *vm, bool force);
-
 /* Probes every disk's chain of vm->def and gives the images indexes and
  * node names. */
 int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);

@@ -55,7 +55,8 @@ struct _vbDriver {
 };
 
 /* Creates the directories and threads; @mainCtx is where client events are
- * flushed.  Domains are loaded by vbDriverLoadDomains(). */
+ * flushed.  Takes @cfg on success only.  Domains are loaded by
+ * vbDriverLoadDomains(). */
 vbDriver *vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx);
 /* Loads persistent definitions and status files, reconnects to running
  * QEMUs.  A domain that cannot be loaded is logged and skipped. */
