@@ -11,10 +11,10 @@
  * name, and its data under every name the dispatcher knows, since the
  * typed parsers must not trust the name to match the data), and a
  * query-named-block-nodes answer, whose nodes then go through the bitmap
- * planning of a commit and of a snapshot over the chain they list.
- *
- * query-jobs and query-block-jobs parse inside their command wrappers,
- * which need a monitor; they are not reached here.
+ * planning of a commit and of a snapshot over the chain they list, and a
+ * query-jobs and a query-block-jobs answer (what a restarted daemon reads
+ * to learn how its jobs went), and a query-block answer (which node a
+ * device sits on after a job whose outcome was not heard).
  */
 
 #include "vbinternal.h"
@@ -28,6 +28,7 @@
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorevent.h"
+#include "vbmonitorjob.h"
 #include "vbqemubitmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -171,6 +172,67 @@ fuzzNamedBlockNodes(vbJSONValue *ret)
     fuzzBitmaps(nodes);
 }
 
+/* A query-block answer: the root node of a device, or an error */
+static void
+fuzzDeviceRoot(vbJSONValue *ret)
+{
+    static const char *const ids[] = {"virtio-disk0", "scsi0-0-0-1", "sata0-0-2"};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+        g_autofree char *root = NULL;
+
+        if (vbMonitorParseBlockDeviceRoot(ret, ids[i], &root) < 0) {
+            if (root || !vbGetLastError())
+                abort();
+            vbResetLastError();
+        }
+        fuzzTouch(root);
+    }
+}
+
+/* An entry either parses with every string set and every enum in range,
+ * or the whole answer is refused with an error and no array. */
+static void
+fuzzJobs(vbJSONValue *ret)
+{
+    g_autoptr(GPtrArray) jobs = NULL;
+    g_autoptr(GPtrArray) blockJobs = NULL;
+    size_t i;
+
+    if (vbMonitorParseJobs(ret, &jobs) < 0) {
+        if (jobs || !vbGetLastError())
+            abort();
+        vbResetLastError();
+    } else {
+        for (i = 0; i < jobs->len; i++) {
+            vbMonitorJobInfo *job = g_ptr_array_index(jobs, i);
+
+            if (!job->id || job->type >= VB_MONITOR_JOB_TYPE_LAST ||
+                job->status >= VB_MONITOR_JOB_STATUS_LAST)
+                abort();
+            fuzzTouch(job->id);
+            fuzzTouch(job->error);
+        }
+    }
+
+    if (vbMonitorParseBlockJobs(ret, &blockJobs) < 0) {
+        if (blockJobs || !vbGetLastError())
+            abort();
+        vbResetLastError();
+    } else {
+        for (i = 0; i < blockJobs->len; i++) {
+            vbMonitorBlockJobInfo *job = g_ptr_array_index(blockJobs, i);
+
+            if (!job->device || job->type >= VB_MONITOR_JOB_TYPE_LAST ||
+                job->status >= VB_MONITOR_JOB_STATUS_LAST)
+                abort();
+            fuzzTouch(job->device);
+            fuzzTouch(job->error);
+        }
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -195,5 +257,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzzNamedBlockNodes(value);
     fuzzNamedBlockNodes(vbJSONValueObjectGet(value, "return"));
+
+    fuzzJobs(value);
+    fuzzJobs(vbJSONValueObjectGet(value, "return"));
+
+    fuzzDeviceRoot(vbJSONValueObjectGet(value, "return"));
     return 0;
 }

@@ -357,6 +357,43 @@ testQueryBlockJobs(vbMonitor *mon, GString *out)
     return 0;
 }
 
+/* The device's root node, from the recorded query-block of a virtio-blk
+ * disk on a two-image chain, a scsi-hd disk and an empty ide-cd drive. */
+static int
+testQueryBlockRoot(vbMonitor *mon, const char *devid, GString *out)
+{
+    g_autofree char *root = NULL;
+
+    if (vbMonitorQueryBlockDeviceRoot(mon, devid, &root) < 0)
+        return -1;
+    g_string_append_printf(out, "root=%s\n", root ? root : "-");
+    return 0;
+}
+
+static int
+testQueryBlockVirtio(vbMonitor *mon, GString *out)
+{
+    return testQueryBlockRoot(mon, "virtio-disk0", out);
+}
+
+static int
+testQueryBlockScsi(vbMonitor *mon, GString *out)
+{
+    return testQueryBlockRoot(mon, "scsi0-0-0-1", out);
+}
+
+static int
+testQueryBlockEmpty(vbMonitor *mon, GString *out)
+{
+    return testQueryBlockRoot(mon, "sata0-0-2", out);
+}
+
+static int
+testQueryBlockNoDevice(vbMonitor *mon, GString *out)
+{
+    return testQueryBlockRoot(mon, "virtio-disk", out);
+}
+
 static int
 testQueryNamedBlockNodes(vbMonitor *mon, GString *out)
 {
@@ -720,6 +757,10 @@ mymain(void)
         {"query-jobs-cancelled", "query-jobs", true, testQueryJobs, false},
         {"query-block-jobs", "query-block-jobs", true, testQueryBlockJobs, false},
         {"query-block-jobs-missing-speed", "query-block-jobs", true, testQueryBlockJobs, true},
+        {"query-block-virtio", "query-block", true, testQueryBlockVirtio, false},
+        {"query-block-scsi", "query-block", true, testQueryBlockScsi, false},
+        {"query-block-empty", "query-block", true, testQueryBlockEmpty, false},
+        {"query-block-no-device", "query-block", true, testQueryBlockNoDevice, true},
         {"query-named-block-nodes", "query-named-block-nodes", true, testQueryNamedBlockNodes,
          false},
         {"blockdev-add-file", "blockdev-add", false, testBlockdevAddFile, false},

@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "vbinternal.h"
 
 #include "vbmonitorblock.h"
@@ -290,6 +292,66 @@ vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes)
     if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
         return -1;
     return vbMonitorParseNamedBlockNodes(ret, nodes);
+}
+
+/* query-block names a device by its id when it has one (scsi-hd, ide-hd)
+ * and by its QOM path otherwise: virtio-blk's backend is a child of the
+ * device with the id, "/machine/peripheral/<id>/virtio-backend". */
+static bool
+vbMonitorBlockQdevMatches(const char *qdev, const char *devid)
+{
+    static const char prefix[] = "/machine/peripheral/";
+    size_t len = strlen(devid);
+
+    if (g_str_equal(qdev, devid))
+        return true;
+    if (!g_str_has_prefix(qdev, prefix))
+        return false;
+    qdev += strlen(prefix);
+    return strncmp(qdev, devid, len) == 0 && (qdev[len] == '\0' || qdev[len] == '/');
+}
+
+int
+vbMonitorParseBlockDeviceRoot(vbJSONValue *ret, const char *devid, char **nodename)
+{
+    size_t i;
+
+    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-block", "return");
+        return -1;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(ret, i);
+        const char *qdev = vbJSONValueObjectGetString(entry, "qdev");
+        vbJSONValue *inserted;
+
+        if (!qdev || !vbMonitorBlockQdevMatches(qdev, devid))
+            continue;
+        *nodename = NULL;
+        if ((inserted = vbJSONValueObjectGetObject(entry, "inserted"))) {
+            const char *node = vbJSONValueObjectGetString(inserted, "node-name");
+
+            if (!node) {
+                vbQMPReportMissing("query-block", "node-name");
+                return -1;
+            }
+            *nodename = g_strdup(node);
+        }
+        return 0;
+    }
+    vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU lists no block device '%s'"), devid);
+    return -1;
+}
+
+int
+vbMonitorQueryBlockDeviceRoot(vbMonitor *mon, const char *devid, char **nodename)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-block", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseBlockDeviceRoot(ret, devid, nodename);
 }
 
 int

@@ -97,6 +97,13 @@ int vbMonitorQueryNamedBlockNodes(vbMonitor *mon, GPtrArray **nodes);
  * vbMonitorQueryNamedBlockNodes and by tests of recorded replies */
 int vbMonitorParseNamedBlockNodes(vbJSONValue *ret, GPtrArray **nodes);
 
+/* query-block: the node the device with id @devid reads and writes now
+ * (the root of its graph), in *@nodename; NULL when it has no medium.
+ * OPERATION_FAILED naming @devid when QEMU lists no such device. */
+int vbMonitorQueryBlockDeviceRoot(vbMonitor *mon, const char *devid, char **nodename);
+/* The same, from the command's @ret (the "return" member) */
+int vbMonitorParseBlockDeviceRoot(vbJSONValue *ret, const char *devid, char **nodename);
+
 /* nbd-server-start on a UNIX socket at @socketPath */
 int vbMonitorNBDServerStart(vbMonitor *mon, const char *socketPath);
 int vbMonitorNBDServerStop(vbMonitor *mon);

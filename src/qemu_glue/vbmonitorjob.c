@@ -150,15 +150,11 @@ vbMonitorJobInfoFreeFunc(gpointer info)
 }
 
 int
-vbMonitorQueryJobs(vbMonitor *mon, GPtrArray **jobs)
+vbMonitorParseJobs(vbJSONValue *ret, GPtrArray **jobs)
 {
-    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-jobs", NULL);
-    g_autoptr(vbJSONValue) ret = NULL;
     g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorJobInfoFreeFunc);
     size_t i;
 
-    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
-        return -1;
     if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
         vbQMPReportMissing("query-jobs", "return");
         return -1;
@@ -172,6 +168,17 @@ vbMonitorQueryJobs(vbMonitor *mon, GPtrArray **jobs)
     }
     *jobs = g_steal_pointer(&list);
     return 0;
+}
+
+int
+vbMonitorQueryJobs(vbMonitor *mon, GPtrArray **jobs)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-jobs", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseJobs(ret, jobs);
 }
 
 /* libvirt's wording for a field missing from query-block-jobs */
@@ -245,15 +252,11 @@ vbMonitorBlockJobInfoFreeFunc(gpointer info)
 }
 
 int
-vbMonitorQueryBlockJobs(vbMonitor *mon, GPtrArray **jobs)
+vbMonitorParseBlockJobs(vbJSONValue *ret, GPtrArray **jobs)
 {
-    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-block-jobs", NULL);
-    g_autoptr(vbJSONValue) ret = NULL;
     g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorBlockJobInfoFreeFunc);
     size_t i;
 
-    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
-        return -1;
     if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
         vbQMPReportMissing("query-block-jobs", "return");
         return -1;
@@ -267,4 +270,15 @@ vbMonitorQueryBlockJobs(vbMonitor *mon, GPtrArray **jobs)
     }
     *jobs = g_steal_pointer(&list);
     return 0;
+}
+
+int
+vbMonitorQueryBlockJobs(vbMonitor *mon, GPtrArray **jobs)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-block-jobs", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseBlockJobs(ret, jobs);
 }

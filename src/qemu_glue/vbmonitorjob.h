@@ -102,3 +102,9 @@ int vbMonitorBlockJobSetSpeed(vbMonitor *mon, const char *jobname, long long spe
 int vbMonitorQueryJobs(vbMonitor *mon, GPtrArray **jobs);
 /* query-block-jobs: *@jobs gets a new array of vbMonitorBlockJobInfo */
 int vbMonitorQueryBlockJobs(vbMonitor *mon, GPtrArray **jobs);
+
+/* The answers of those two commands (their "return" member), parsed
+ * without a monitor: used by the wrappers above and by the fuzz harness.
+ * On error *@jobs is left untouched. */
+int vbMonitorParseJobs(vbJSONValue *ret, GPtrArray **jobs);
+int vbMonitorParseBlockJobs(vbJSONValue *ret, GPtrArray **jobs);
