@@ -25,6 +25,7 @@
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -277,6 +278,42 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
                       (GDestroyNotify) vbBlockJobUnref);
 }
 
+/* COMPLETED when the disk's device sits on the job's base node now,
+ * CANCELLED when on its top node. */
+static int
+vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
+{
+    vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, job->disk);
+    g_autofree char *root = NULL;
+    vbMonitor *mon;
+    int rc;
+
+    if (!disk || !disk->alias) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' of block job '%s' has no device"),
+                      job->disk, job->name);
+        return -1;
+    }
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorQueryBlockDeviceRoot(mon, disk->alias, &root);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    if (g_strcmp0(root, job->commit.base) == 0) {
+        VB_INFO("block job '%s' pivoted: device '%s' is on '%s'", job->name, disk->alias, root);
+        return VB_BLOCK_JOB_STATE_COMPLETED;
+    }
+    if (g_strcmp0(root, job->commit.top) == 0) {
+        VB_INFO("block job '%s' was cancelled: device '%s' is on '%s'", job->name, disk->alias,
+                root);
+        return VB_BLOCK_JOB_STATE_CANCELLED;
+    }
+    vbReportError(
+        VIR_ERR_INTERNAL_ERROR,
+        _("device '%s' of block job '%s' is on node '%s', neither its top '%s' nor its base '%s'"),
+        disk->alias, job->name, NULLSTR(root), job->commit.top, job->commit.base);
+    return -1;
+}
+
 /* Reads the outcome of a concluded job: COMPLETED, or FAILED with QEMU's
  * message.  A job QEMU no longer knows failed in a way we cannot tell. */
 static int
@@ -302,6 +339,14 @@ vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
         job->errmsg = g_strdup(info->error);
         return VB_BLOCK_JOB_STATE_FAILED;
     }
+    /* An active commit ends without error both after job-complete (the
+     * disk now on base) and after a cancel once READY (the disk still on
+     * top).  Which of the two we asked for is known unless the request's
+     * answer was lost (the monitor failed, or the daemon died, while it
+     * was in flight): then the device's graph tells. */
+    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
+        job->state != VB_BLOCK_JOB_STATE_PIVOTING && job->state != VB_BLOCK_JOB_STATE_ABORTING)
+        return vbBlockJobActiveOutcomeFromGraph(vm, job);
     return VB_BLOCK_JOB_STATE_COMPLETED;
 }
 
