@@ -629,8 +629,7 @@ mymain(void)
     };
     static const testFailureData failures[] = {
         {"this is not JSON\r\n", false, 0,
-         "internal error: cannot parse JSON document: lexical error: invalid string in json text",
-         false},
+         "internal error: QEMU monitor sent a line that is not JSON: 'this is not JSON'", false},
         {"[\"no\", \"object\"]\r\n", false, 0,
          "internal error: unexpected message from QEMU monitor: '[\"no\", \"object\"]'", false},
         {"{\"return\": {\"status\": \"runn", true, 0,

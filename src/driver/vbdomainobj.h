@@ -73,6 +73,9 @@ struct _vbDomainObj {
     /* Shut off, with a qemu-storage-daemon running block jobs on its images
      * in place of QEMU (vbblockoffline.h). */
     bool offline;
+    /* When the monitor was last reopened after it failed (monotonic µs,
+     * 0 = never): a second failure soon after is not retried. */
+    gint64 monitorRecoveredAt;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
 

@@ -29,6 +29,9 @@
 
 #define VB_MONITOR_WAIT_MS (30 * 1000)
 #define VB_RECONNECT_WAIT_MS (5 * 1000)
+/* A monitor that fails again this soon after being reopened is not
+ * reopened a second time: QEMU keeps sending what we cannot read. */
+#define VB_MONITOR_RECOVERY_INTERVAL_US (30 * G_USEC_PER_SEC)
 
 /* --- Events from QEMU (monitor thread; vm->lock taken here) --- */
 
@@ -98,6 +101,109 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
     /* A destroy in progress expects the EOF and cleans up itself. */
     if (vm->mon == mon && !vm->beingDestroyed)
         vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork, mon, NULL);
+    vbDomainObjUnlock(vm);
+}
+
+static int vbProcessReconnect(vbDriver *driver, vbDomainObj *vm);
+
+typedef struct {
+    vbMonitor *mon; /* compared with vm->mon, never used: it may be gone */
+    char *reason;
+} vbProcessMonitorErrorData;
+
+static void
+vbProcessMonitorErrorDataFree(gpointer opaque)
+{
+    vbProcessMonitorErrorData *data = opaque;
+
+    g_free(data->reason);
+    g_free(data);
+}
+
+/* The monitor failed while QEMU may well be alive and the guest running:
+ * QEMU sent something that is not QMP (or more than we take).  libvirt
+ * leaves such a domain running with a dead monitor until it is destroyed;
+ * we open a new monitor connection instead and take the domain back as a
+ * restarted daemon would: its state, and every block job from query-jobs
+ * (a job that became ready or ended meanwhile is finished then, its events
+ * sent); killing a guest over a protocol error would cost its user more
+ * than the error itself.  A monitor failing again soon after is left as
+ * libvirt leaves it: the guest runs, commands fail with the reason until
+ * the domain is destroyed or the daemon restarted.  A QEMU that does not
+ * take a new connection is stopped as crashed: it can be neither
+ * controlled nor trusted to finish its jobs. */
+static void
+vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
+{
+    vbProcessMonitorErrorData *data = opaque;
+    vbMonitor *mon = data->mon;
+    const char *reason = data->reason;
+    gint64 now = g_get_monotonic_time();
+    int rc;
+
+    vbDomainObjLock(vm);
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+        VB_ERROR("cannot handle the monitor failure of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* Destroy, a stop or an earlier recovery dealt with this monitor. */
+    if (vm->mon != mon || !vbDomainObjHasMonitor(vm))
+        goto endjob;
+
+    if (vm->monitorRecoveredAt && now - vm->monitorRecoveredAt < VB_MONITOR_RECOVERY_INTERVAL_US) {
+        VB_ERROR("QEMU monitor of domain '%s' failed again (%s): giving up on it; commands "
+                 "fail until the domain is destroyed or the daemon restarted",
+                 vm->def->name, reason);
+        goto endjob;
+    }
+    VB_WARN("QEMU monitor of domain '%s' failed (%s): reconnecting", vm->def->name, reason);
+    vm->monitorRecoveredAt = now;
+    vbDomainProcessCloseMonitor(vm);
+
+    if (vm->offline)
+        rc = vbBlockOfflineReconnect(driver, vm);
+    else
+        rc = vbProcessReconnect(driver, vm);
+    if (rc == 0) {
+        VB_INFO("monitor of domain '%s' reconnected", vm->def->name);
+        goto endjob;
+    }
+
+    VB_ERROR("cannot reconnect to the monitor of domain '%s': %s", vm->def->name,
+             vbGetLastErrorMessage());
+    if (vm->offline) {
+        vbBlockJobAbandonAll(driver, vm, reason);
+        vbBlockOfflineJobEnded(driver, vm);
+        goto endjob;
+    }
+    vbBlockJobAbandonAll(driver, vm, reason);
+    vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    if (!vm->persistent)
+        vbDomainObjListRemove(driver->domains, vm);
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    vbDomainObjUnlock(vm);
+}
+
+static void
+vbProcessMonitorError(vbMonitor *mon, void *opaque)
+{
+    vbDomainObj *vm = opaque;
+    const char *why = vbMonitorGetLastErrorMessage(mon);
+    vbProcessMonitorErrorData *data;
+
+    vbDomainObjLock(vm);
+    if (vm->mon == mon && !vm->beingDestroyed) {
+        data = g_new0(vbProcessMonitorErrorData, 1);
+        data->mon = mon;
+        data->reason = g_strdup(why ? why : _("unknown error"));
+        vbDriverQueueWork(vm->driver, vm, vbProcessMonitorErrorWork, data,
+                          vbProcessMonitorErrorDataFree);
+    }
     vbDomainObjUnlock(vm);
 }
 
@@ -217,7 +323,7 @@ vbProcessMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data, long 
 
 static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
     .eofNotify = vbProcessMonitorEOF,
-    .errorNotify = vbProcessMonitorEOF,
+    .errorNotify = vbProcessMonitorError,
     .event = vbProcessMonitorEvent,
 };
 

@@ -203,16 +203,28 @@ vbMonitorDispatch(vbMonitor *mon, GPtrArray *events)
 /* Reading and framing: QMP sends one JSON object per line, and one read
  * may hold several of them or a part of one. */
 
+/* What QEMU sent, for an error message: at most 200 bytes, valid UTF-8. */
+static char *
+vbMonitorQuoteLine(const char *line)
+{
+    return g_utf8_make_valid(line, MIN(strlen(line), 200));
+}
+
 /* Takes one message; latches a failure.  Lock held. */
 static void
 vbMonitorHandleLine(vbMonitor *mon, const char *line, GPtrArray *events)
 {
     g_autoptr(vbJSONValue) msg = NULL;
+    g_autofree char *quoted = NULL;
     const char *name;
 
     VB_DEBUG("QMP recv mon=%p: %s", mon, line);
 
     if (!(msg = vbJSONValueFromString(line))) {
+        VB_DEBUG("mon=%p: %s", mon, vbGetLastErrorMessage());
+        quoted = vbMonitorQuoteLine(line);
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("QEMU monitor sent a line that is not JSON: '%s'"),
+                      quoted);
         vbMonitorLatchError(mon, false);
         return;
     }
@@ -255,7 +267,8 @@ vbMonitorHandleLine(vbMonitor *mon, const char *line, GPtrArray *events)
         return;
     }
 
-    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected message from QEMU monitor: '%s'"), line);
+    quoted = vbMonitorQuoteLine(line);
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected message from QEMU monitor: '%s'"), quoted);
     vbMonitorLatchError(mon, false);
 }
 

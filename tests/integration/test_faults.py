@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The fault matrix of block commit: the daemon killed or stopped at each
 stage of a job, QEMU killed, the base's file system full, read errors on
-the top image, clients vanishing and garbage on the socket.
+the top image, clients vanishing, garbage on the daemon's socket and on
+QEMU's monitor (through tests/integration/qmpproxy.py).
 
 Each test states what must hold afterwards and checks it: the job's
 outcome and the events a python3-libvirt client sees, the live and
@@ -694,6 +695,134 @@ class ClientFaultTest(FaultBase):
         self.daemon.virsh("destroy", "vm")
         self.assert_base_holds_everything()
 
+
+
+QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
+
+
+class MonitorFaultTest(FaultBase):
+    """QEMU's monitor sends what is not QMP: the daemon opens a new monitor
+    connection and takes the domain back, guest and job untouched."""
+
+    def define(self, name, disks, start=True, **kw):
+        # QEMU behind qmpproxy.py, which corrupts what QEMU says on demand
+        self.control = os.path.join(self.tmp, "qmpproxy-control")
+        wrapper = os.path.join(self.tmp, "qemu-behind-proxy")
+        with open(wrapper, "w") as fh:
+            fh.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (QMPPROXY, self.control))
+        os.chmod(wrapper, 0o755)
+        xml = vbtest.domain_xml(name, disks, **kw).replace(
+            "<emulator>/usr/bin/qemu-system-x86_64</emulator>",
+            "<emulator>%s</emulator>" % wrapper)
+        xmlpath = os.path.join(self.tmp, name + ".xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", xmlpath)
+        if start:
+            self.daemon.virsh("start", name)
+        return xmlpath
+
+    def proxy(self, command):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(self.control)
+            s.sendall(command.encode() + b"\n")
+            self.assertEqual(s.makefile("r").readline().strip(), "ok")
+
+    def wait_reconnected(self, count):
+        vbtest.wait_for(lambda: self.daemon.log(None).count(
+            "monitor of domain 'vm' reconnected") >= count, 60, "the monitor to be reopened")
+
+    def assert_guest_alive(self, pid):
+        self.assertEqual(self.daemon.qemu_pids(), [pid])
+        self.assertTrue(vbtest.pid_alive(pid))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
+    def test_garbage_while_job_runs(self):
+        # After: QEMU and the guest live on, the job runs on, READY and the
+        # pivot work over the new connection; chain, definitions and data
+        # as after any pivot.  Garbage again right after: the monitor stays
+        # closed, commands fail with the reason, destroy still works.
+        pid = self.daemon.qemu_pids()[0]
+        self.dom.blockCommit("vda", None, None, 1, ACTIVE)
+        self.proxy("garbage")
+        self.wait_reconnected(1)
+        self.assert_guest_alive(pid)
+        info = self.dom.blockJobInfo("vda", 0)
+        self.assertEqual(info["type"], TYPE_ACTIVE)
+        self.assertEqual(info["bandwidth"], 1)
+        self.assertNotIn(FAILED, [e[4] for e in self.block_events()])
+
+        self.guest_write(0x64, 20 * MiB, MiB)
+        self.dom.blockJobSetSpeed("vda", 0, 0)
+        self.wait_job_event(READY)
+        self.dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        self.wait_job_event(COMPLETED)
+        self.assertEqual(self.disk_sources(), {"vda": self.chain.base})
+        self.assertEqual(self.persistent_chain(), [self.chain.base])
+
+        self.proxy("garbage")
+        vbtest.wait_for(lambda: "failed again" in self.daemon.log(None), 30,
+                        "the second failure to be logged")
+        self.assert_guest_alive(pid)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.suspend()
+        self.assertIn("injected by qmpproxy", str(cm.exception))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.daemon.virsh("destroy", "vm")
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assert_base_holds_everything()
+
+    def _ready_with_write(self):
+        self.dom.blockCommit("vda", None, None, 0, ACTIVE)
+        self.wait_job_event(READY)
+        self.guest_write(0x65, 8 * MiB, MiB)
+        self.guest_flush()
+
+    def test_pivot_reply_lost(self):
+        # After: QEMU ran job-complete but its answer never reached us; the
+        # call fails, and once the monitor is back the pivot is found done
+        # from the device's graph: COMPLETED, the disk on base in both
+        # definitions, the data whole.
+        pid = self.daemon.qemu_pids()[0]
+        self._ready_with_write()
+        self.proxy("corrupt-reply job-complete")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        self.assertIn("injected by qmpproxy", str(cm.exception))
+        self.wait_job_event(COMPLETED)
+        self.assert_guest_alive(pid)
+        self.assertNotIn(FAILED, [e[4] for e in self.block_events()])
+        self.assertEqual(self.disk_sources(), {"vda": self.chain.base})
+        self.assertEqual(self.persistent_chain(), [self.chain.base])
+        self.guest_write(0x66, 9 * MiB, MiB)
+        self.daemon.virsh("destroy", "vm")
+        self.assert_base_holds_everything()
+
+    def test_cancel_reply_lost(self):
+        # After: QEMU cancelled the ready job but its answer never reached
+        # us; once the monitor is back the graph shows the disk still on
+        # top: CANCELED, the chain unchanged in both definitions, the data
+        # read through the top whole.
+        pid = self.daemon.qemu_pids()[0]
+        chain = self.persistent_chain()
+        self._ready_with_write()
+        self.proxy("corrupt-reply block-job-cancel")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.blockJobAbort("vda", 0)
+        self.assertIn("injected by qmpproxy", str(cm.exception))
+        self.wait_job_event(CANCELED)
+        self.assert_guest_alive(pid)
+        self.assertNotIn(FAILED, [e[4] for e in self.block_events()])
+        self.assertEqual(self.disk_sources(), {"vda": self.chain.top})
+        self.assertEqual(self.persistent_chain(), chain)
+        self.guest_write(0x67, 10 * MiB, MiB)
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected),
+                        "the chain differs from the expected data")
+        for path in chain:
+            check_image(self, path)
 
 if __name__ == "__main__":
     vbtest.main()

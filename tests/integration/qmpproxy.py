@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""QEMU behind a QMP proxy that can corrupt what QEMU says, for fault tests.
+
+Used as a domain's <emulator> through a two-line shell script:
+
+    exec /usr/bin/python3 qmpproxy.py CONTROL-SOCKET "$@"
+
+Without the daemon's monitor chardev in the arguments (a capability
+probe) it execs QEMU unchanged.  Otherwise it moves QEMU's monitor socket
+to PATH.qemu, forks a proxy that listens on PATH and relays every
+connection to QEMU's socket line by line, and execs QEMU, so the pid the
+daemon records is QEMU's.  The proxy ends when QEMU does.
+
+The proxy takes commands on CONTROL-SOCKET, one line each, answered with
+"ok" once done:
+
+    garbage            sends the daemon a line that is not JSON now,
+                       between two of QEMU's messages
+    corrupt-reply CMD  QEMU's reply to the next command CMD the daemon
+                       sends reaches the daemon as a line that is not
+                       JSON (QEMU has run the command all the same)
+"""
+
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+GARBAGE = b"this is not QMP: injected by qmpproxy\r\n"
+
+
+class Session:
+    """One daemon connection relayed to QEMU's monitor."""
+
+    def __init__(self, proxy, client, upstream):
+        self.proxy = proxy
+        self.client = client
+        self.upstream = upstream
+        self.wlock = threading.Lock()   # whole lines to the daemon
+        self.corrupt_ids = set()
+
+    def to_daemon(self, line):
+        with self.wlock:
+            self.client.sendall(line)
+
+    def from_daemon(self):
+        """Daemon -> QEMU: notes the ids of commands whose reply is to be
+        corrupted."""
+        for line in self.client.makefile("rb"):
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                msg = {}
+            with self.proxy.lock:
+                if msg.get("execute") and msg.get("execute") == self.proxy.corrupt_cmd:
+                    self.proxy.corrupt_cmd = None
+                    self.corrupt_ids.add(msg.get("id"))
+            self.upstream.sendall(line)
+        self.close()
+
+    def from_qemu(self):
+        for line in self.upstream.makefile("rb"):
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                msg = {}
+            if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
+                self.corrupt_ids.discard(msg.get("id"))
+                line = GARBAGE
+            try:
+                self.to_daemon(line)
+            except OSError:
+                break
+        self.close()
+
+    def close(self):
+        for s in (self.client, self.upstream):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Proxy:
+    def __init__(self, listen_path, qemu_path, control_path):
+        self.listen_path = listen_path
+        self.qemu_path = qemu_path
+        self.control_path = control_path
+        self.lock = threading.Lock()
+        self.session = None
+        self.corrupt_cmd = None
+
+    def connect_qemu(self):
+        deadline = time.monotonic() + 30
+        while True:
+            s = socket.socket(socket.AF_UNIX)
+            try:
+                s.connect(self.qemu_path)
+                return s
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def serve(self, listener):
+        while True:
+            client, _ = listener.accept()
+            try:
+                upstream = self.connect_qemu()
+            except OSError:
+                client.close()
+                continue
+            sess = Session(self, client, upstream)
+            with self.lock:
+                self.session = sess
+            threading.Thread(target=sess.from_daemon, daemon=True).start()
+            threading.Thread(target=sess.from_qemu, daemon=True).start()
+
+    def control(self, listener):
+        while True:
+            conn, _ = listener.accept()
+            with conn:
+                for line in conn.makefile("r"):
+                    words = line.split()
+                    if words == ["garbage"]:
+                        with self.lock:
+                            sess = self.session
+                        if sess:
+                            sess.to_daemon(GARBAGE)
+                    elif len(words) == 2 and words[0] == "corrupt-reply":
+                        with self.lock:
+                            self.corrupt_cmd = words[1]
+                    else:
+                        conn.sendall(b"unknown command\n")
+                        continue
+                    conn.sendall(b"ok\n")
+
+
+def listen(path):
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    s.listen(8)
+    return s, os.stat(path).st_ino
+
+
+def run_proxy(listen_path, qemu_path, control_path, qemu_pid):
+    proxy = Proxy(listen_path, qemu_path, control_path)
+    mine = {}
+    for path, fn in ((listen_path, proxy.serve), (control_path, proxy.control)):
+        sock, mine[path] = listen(path)
+        threading.Thread(target=fn, args=(sock,), daemon=True).start()
+    while os.getppid() == qemu_pid:
+        time.sleep(0.2)
+    # only our own sockets: the daemon may have started the domain again
+    for path, ino in mine.items():
+        try:
+            if os.stat(path).st_ino == ino:
+                os.unlink(path)
+        except OSError:
+            pass
+    os._exit(0)
+
+
+def main():
+    control_path, args = sys.argv[1], sys.argv[2:]
+    for i, arg in enumerate(args):
+        if arg.startswith("socket,id=charmonitor,path="):
+            break
+    else:
+        os.execv(QEMU, [QEMU] + args)
+
+    opts = args[i].split(",")
+    path = next(o for o in opts if o.startswith("path="))[len("path="):]
+    args[i] = ",".join("path=" + path + ".qemu" if o.startswith("path=") else o for o in opts)
+
+    qemu_pid = os.getpid()
+    if os.fork() == 0:
+        try:
+            run_proxy(path, path + ".qemu", control_path, qemu_pid)
+        finally:
+            os._exit(1)
+    os.execv(QEMU, [QEMU] + args)
+
+
+if __name__ == "__main__":
+    main()
