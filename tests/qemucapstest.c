@@ -156,7 +156,7 @@ testCacheEdit(const char *path, const char *key, vbJSONValue *value)
     old = vbJSONValueObjectStealValue(doc, key);
     if (vbJSONValueObjectAppend(doc, key, &copy) < 0 || !(out = vbJSONValueToString(doc, true)))
         return -1;
-    return vbFileWriteAtomic(path, out, strlen(out), 0644);
+    return vbFileWriteAtomic(path, out, strlen(out), 0644, 0);
 }
 
 static int
@@ -172,7 +172,7 @@ testCacheBody(const char *dir)
     const char *script = "#!/bin/sh\nexec " TEST_QEMU " \"$@\"\n";
     struct timespec times[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
 
-    if (vbFileWriteAtomic(binary, script, strlen(script), 0755) < 0)
+    if (vbFileWriteAtomic(binary, script, strlen(script), 0755, 0) < 0)
         return -1;
 
     /* 1. nothing cached: probed, and the result written */
@@ -260,7 +260,7 @@ testProbeExits(const void *opaque G_GNUC_UNUSED)
     g_autoptr(vbQemuCaps) caps = NULL;
     int ret = 0;
 
-    if (vbFileWriteAtomic(binary, script, strlen(script), 0755) < 0 ||
+    if (vbFileWriteAtomic(binary, script, strlen(script), 0755, 0) < 0 ||
         (caps = vbQemuCapsProbe(binary)) ||
         vbTestCompareStrings(expect, vbGetLastErrorMessage()) < 0)
         ret = -1;

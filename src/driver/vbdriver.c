@@ -263,7 +263,7 @@ vbDriverSaveConfig(vbDriver *driver, vbDomainObj *vm)
     if (!(xml = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
     path = vbDriverConfigFile(driver, def->name);
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600);
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
 }
 
 int
@@ -277,7 +277,9 @@ vbDriverSaveStatus(vbDriver *driver, vbDomainObj *vm)
     if (!(xml = vbDomainStatusFormat(vm)))
         return -1;
     path = vbDriverStatusFile(driver, vm->def->name);
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600);
+    /* Not synced: the status describes processes that a crash of the host
+     * ends too; the daemon's own crash only needs the atomic rename. */
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, 0);
 }
 
 int

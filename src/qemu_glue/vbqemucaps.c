@@ -476,7 +476,8 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
             caps->version, "S:package", caps->package, "a:flags", &flags, NULL) < 0 ||
         !(text = vbJSONValueToString(doc, true)))
         return -1;
-    return vbFileWriteAtomic(path, text, strlen(text), 0644);
+    /* a cache: a lost or stale one is probed again */
+    return vbFileWriteAtomic(path, text, strlen(text), 0644, 0);
 }
 
 static bool

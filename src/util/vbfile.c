@@ -34,8 +34,9 @@ vbFileWriteAll(int fd, const char *data, size_t len)
 }
 
 int
-vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
+vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode, unsigned int flags)
 {
+    bool durable = flags & VB_FILE_WRITE_DURABLE;
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *tmp = g_strdup_printf("%s.new.XXXXXX", path);
     int fd;
@@ -45,7 +46,7 @@ vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
         vbReportSystemError(errno, _("cannot create temporary file for '%s'"), path);
         return -1;
     }
-    if (fchmod(fd, mode) < 0 || vbFileWriteAll(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (fchmod(fd, mode) < 0 || vbFileWriteAll(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
         vbReportSystemError(errno, _("cannot write '%s'"), tmp);
         close(fd);
         unlink(tmp);
@@ -62,7 +63,7 @@ vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
         return -1;
     }
     /* The rename is durable only once the directory entry is. */
-    if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+    if (durable && (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
         (void) fsync(dirfd);
         close(dirfd);
     }

@@ -10,10 +10,19 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Writes @len bytes to a temporary file beside @path, syncs it, renames it
- * over @path and syncs the directory: readers see the old or the new
- * content, never a mix.  Reports the error. */
-int vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode);
+typedef enum {
+    /* Sync the file before the rename and the directory after it: the new
+     * content survives a crash of the host, not only of the daemon.  For
+     * what must outlive a reboot (definitions); state that dies with the
+     * host's processes anyway (status files, caches) does without. */
+    VB_FILE_WRITE_DURABLE = 1 << 0,
+} vbFileWriteFlags;
+
+/* Writes @len bytes to a temporary file beside @path and renames it over
+ * @path: readers, and the daemon after its own crash, see the old or the
+ * new content, never a mix.  Reports the error. */
+int vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode,
+                      unsigned int flags);
 
 /* Reads a whole file of at most @maxlen bytes; a larger one is an error
  * naming the file.  Returns the length, or -1 with the error reported. */
