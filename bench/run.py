@@ -44,6 +44,7 @@ SRCDIR = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BUILDDIR = os.environ.get("VB_BUILDDIR") or os.path.join(SRCDIR, "build")
 VIRTBLOCKD = os.path.join(BUILDDIR, "src", "daemon", "virtblockd")
 CHAINPROBE = os.path.join(BUILDDIR, "bench", "benchchainprobe")
+RSSFLOOR = os.path.join(BUILDDIR, "bench", "benchrssfloor")
 LIBVIRTD = "/usr/sbin/libvirtd"
 BENCH_USER = "vbbench"
 MiB = 1024 * 1024
@@ -81,9 +82,33 @@ def p99(xs):
     return xs[min(len(xs) - 1, int(len(xs) * 0.99))] if xs else float("nan")
 
 
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as fh:
-        return int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1))
+def memory_kib(pid):
+    """(RSS, PSS, private) of @pid in KiB.  RSS counts every resident page
+    mapped, shared library pages included; PSS divides each shared page by
+    the processes mapping it; private counts the pages no other process
+    maps, which is what the process costs the machine."""
+    with open("/proc/%d/smaps_rollup" % pid) as fh:
+        text = fh.read()
+
+    def field(name):
+        return int(re.search(r"^%s:\s+(\d+) kB" % name, text, re.M).group(1))
+    return (field("Rss"), field("Pss"),
+            field("Private_Clean") + field("Private_Dirty"))
+
+
+def rss_floor_kib():
+    """Memory of bench/benchrssfloor: the daemon's libraries started up,
+    doing nothing; None when it is not built."""
+    if not os.path.exists(RSSFLOOR):
+        return None
+    proc = subprocess.Popen([RSSFLOOR], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(proc.stdout.readline())
+        time.sleep(0.2)
+        return memory_kib(pid)
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def domain_xml(name, path, memory_mib=64):
@@ -321,15 +346,27 @@ def remove(*paths):
 # ---------------------------------------------------------------- benches
 
 def bench_dd(imgdir, data_mib, runs):
-    secs = []
+    """dd's time to write @data_mib MiB durably (from /dev/zero), and to copy
+    a file holding the same data as the commits' top layers (written by
+    qemu-io just before, so in the page cache as those are) into a new file
+    on the same filesystem, fsynced: what a commit does, with no image
+    format in the way.  Medians in seconds."""
+    zero, copy = [], []
+    src = os.path.join(imgdir, "dd.src")
+    out = os.path.join(imgdir, "dd.out")
     for _ in range(runs):
-        out = os.path.join(imgdir, "dd.out")
         t0 = time.monotonic()
         run(["dd", "if=/dev/zero", "of=" + out, "bs=1M", "count=%d" % data_mib,
              "conv=fsync"])
-        secs.append(time.monotonic() - t0)
+        zero.append(time.monotonic() - t0)
         remove(out)
-    return median(secs)
+        run(["qemu-img", "create", "-q", "-f", "raw", src, "%dM" % data_mib])
+        run(["qemu-io", "-f", "raw", "-c", "write -q -P 0x5a 0 %dM" % data_mib, src])
+        t0 = time.monotonic()
+        run(["dd", "if=" + src, "of=" + out, "bs=1M", "conv=fsync"])
+        copy.append(time.monotonic() - t0)
+        remove(src, out)
+    return median(zero), median(copy)
 
 
 SERIAL = [0]
@@ -416,7 +453,7 @@ def bench_virsh_list(d, runs):
 
 
 def bench_rss(d, imgdir, ndoms):
-    idle = rss_kib(d.pid)
+    idle = memory_kib(d.pid)
     conn = d.connect()
     paths, doms = [], []
     for i in range(ndoms):
@@ -426,11 +463,14 @@ def bench_rss(d, imgdir, ndoms):
     give(imgdir)
     for i, p in enumerate(paths):
         doms.append(conn.createXML(domain_xml("rss%d" % i, p), 0))
-    loaded = rss_kib(d.pid)
+    loaded = memory_kib(d.pid)
     for dom in doms:
         dom.destroy()
     remove(*paths)
     return idle, loaded
+
+
+POLL_INTERVAL = 0.005
 
 
 def bench_parallel(d, imgdir, ndoms, nsubs, data_mib):
@@ -449,6 +489,10 @@ def bench_parallel(d, imgdir, ndoms, nsubs, data_mib):
     lat = []
     infoconn = d.connect()
 
+    # One call every POLL_INTERVAL, on both daemons alike: polled flat out,
+    # the faster daemon would answer more calls, and the poller would take
+    # more of the CPU (and of this process's interpreter, which also runs
+    # the event callbacks and the pivots) from the commits it measures.
     def poll_info():
         idoms = [infoconn.lookupByName(dom.name()) for dom in doms]
         while not stop.is_set():
@@ -459,14 +503,20 @@ def bench_parallel(d, imgdir, ndoms, nsubs, data_mib):
                 except libvirt.libvirtError:
                     pass
                 lat.append((time.perf_counter_ns() - t0) / 1000.0)
+                if stop.wait(POLL_INTERVAL):
+                    return
     poller = threading.Thread(target=poll_info, daemon=True)
     t0 = time.monotonic()
     poller.start()
     for dom in doms:
         dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
+    t_started = time.monotonic()
+    pivot_secs = 0.0
     for dom in doms:
         EVENTS.wait(subs[0], dom.name(), libvirt.VIR_DOMAIN_BLOCK_JOB_READY)
+        t1 = time.monotonic()
         dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        pivot_secs += time.monotonic() - t1
     names = {dom.name() for dom in doms}
     want = ndoms * nsubs * 2
 
@@ -491,7 +541,8 @@ def bench_parallel(d, imgdir, ndoms, nsubs, data_mib):
     remove(*files)
     lat.sort()
     return {"done": done, "delivered": got, "expected": want,
-            "elapsed": elapsed, "p50": median(lat), "p99": p99(lat), "samples": len(lat)}
+            "elapsed": elapsed, "p50": median(lat), "p99": p99(lat), "samples": len(lat),
+            "started": t_started - t0, "pivots": pivot_secs}
 
 
 def bench_soak(d, imgdir, rounds):
@@ -610,6 +661,20 @@ def become_subreaper():
     threading.Thread(target=reap, daemon=True).start()
 
 
+def print_parallel(results, names, args):
+    print("\n## 4. %d parallel active commits (16 MiB each), %d event subscribers\n" %
+          (args.domains, args.subscribers))
+    print("| daemon | jobs completed | events delivered / expected | wall s | "
+          "of which blockCommit calls s | pivot calls s | "
+          "blockJobInfo p50 µs | p99 µs | samples |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n in names:
+        p = results[n]["par"]
+        print("| %s | %d/%d | %d/%d | %.1f | %.1f | %.1f | %.0f | %.0f | %d |" %
+              (n, p["done"], args.domains, p["delivered"], p["expected"], p["elapsed"],
+               p["started"], p["pivots"], p["p50"], p["p99"], p["samples"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
@@ -622,6 +687,8 @@ def main():
                     help="run only the soak loop, ROUNDS rounds per daemon")
     ap.add_argument("--only", choices=["virtblockd", "libvirtd"],
                     help="bench one daemon only")
+    ap.add_argument("--parallel-only", action="store_true",
+                    help="run only the parallel commits (and the memory figures)")
     ap.add_argument("--data-mib", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -668,7 +735,7 @@ def main():
         d.control = d.connect()
         EVENTS.subscribe(d.control, d.name)
         daemons.append(d)
-        results[d.name] = {"rss_idle": rss_kib(d.pid)}
+        results[d.name] = {"mem_idle": memory_kib(d.pid)}
         sys.stderr.write("%s: pid %d, %s\n" % (kind.name, d.pid, d.uri))
 
     def each(label, fn):
@@ -679,6 +746,11 @@ def main():
     if args.soak:
         for d in daemons:
             results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    elif args.parallel_only:
+        each("%d parallel commits" % args.domains,
+             lambda d: bench_parallel(d, d.imgdir, args.domains, args.subscribers, 16))
+        for r in results.values():
+            r["par"] = r.pop("%d parallel commits" % args.domains)[0]
     else:
         sys.stderr.write("RPC\n")
         for name, v in bench_rpc(daemons, args.calls).items():
@@ -717,10 +789,14 @@ def main():
             rounds, el = results[n]["soak"]
             print("| %s | %d | %.1f | %.1f |" % (n, rounds, el, rounds * 60.0 / el))
         return 0
+    if args.parallel_only:
+        print_parallel(results, names, args)
+        return 0
 
     imgdir = os.path.join(tmp, "dd")
     os.makedirs(imgdir)
-    dd = bench_dd(imgdir, data_mib, args.runs)
+    dd, ddcopy = bench_dd(imgdir, data_mib, args.runs)
+    floor = rss_floor_kib()
 
     def row(label, unit, conv):
         vals = [conv(results[n]) for n in names]
@@ -742,11 +818,15 @@ def main():
         lambda r: mibs(r["commit_virsh"]))
     row("API: commit, READY event, pivot, COMPLETED event", "MiB/s",
         lambda r: mibs(r["commit_api"][0]))
-    print("| dd conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
+    print("| dd if=/dev/zero conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
           (mibs(dd), " |" if lv else ""))
+    print("| dd copy of the same data, conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
+          (mibs(ddcopy), " |" if lv else ""))
     for n in names:
-        print("| %s: time relative to dd, virsh / API | %.2f / %.2f |" %
+        print("| %s: time relative to dd zero, virsh / API | %.2f / %.2f |" %
               (n, results[n]["commit_virsh"] / dd, results[n]["commit_api"][0] / dd))
+        print("| %s: time relative to dd copy, virsh / API | %.2f / %.2f |" %
+              (n, results[n]["commit_virsh"] / ddcopy, results[n]["commit_api"][0] / ddcopy))
 
     print("\n## 2. control plane\n")
     print(head)
@@ -762,24 +842,20 @@ def main():
     row("whole tiny commit: call to COMPLETED event", "ms",
         lambda r: r["tiny"][0] * 1000)
 
-    print("\n## 3. daemon RSS (VmRSS)\n")
+    print("\n## 3. daemon memory (smaps_rollup: RSS, PSS, private = not shared)\n")
     print(head)
     print(sep)
-    row("idle, just started", "MiB", lambda r: r["rss_idle"] / 1024.0)
-    row("after the benches above", "MiB", lambda r: r["rss"][0] / 1024.0)
-    row("with %d running TCG domains" % args.rss_domains, "MiB",
-        lambda r: r["rss"][1] / 1024.0)
+    for k, what in enumerate(("RSS", "PSS", "private")):
+        row("%s idle, just started" % what, "MiB", lambda r: r["mem_idle"][k] / 1024.0)
+        row("%s after the benches above" % what, "MiB", lambda r: r["rss"][0][k] / 1024.0)
+        row("%s with %d running TCG domains" % (what, args.rss_domains), "MiB",
+            lambda r: r["rss"][1][k] / 1024.0)
+    if floor:
+        print("\nbench/benchrssfloor (the daemon's libraries started up, doing "
+              "nothing): RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB" %
+              tuple(x / 1024.0 for x in floor))
 
-    print("\n## 4. %d parallel active commits (16 MiB each), %d event subscribers\n" %
-          (args.domains, args.subscribers))
-    print("| daemon | jobs completed | events delivered / expected | wall s | "
-          "blockJobInfo p50 µs | p99 µs | samples |")
-    print("|---|---|---|---|---|---|---|")
-    for n in names:
-        p = results[n]["par"]
-        print("| %s | %d/%d | %d/%d | %.1f | %.0f | %.0f | %d |" %
-              (n, p["done"], args.domains, p["delivered"], p["expected"], p["elapsed"],
-               p["p50"], p["p99"], p["samples"]))
+    print_parallel(results, names, args)
 
     print("\n## 5. chain probing (build/bench/benchchainprobe 50)\n")
     if os.path.exists(CHAINPROBE):
