@@ -56,6 +56,13 @@ vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id, i
 }
 
 vbDomainEvent *
+vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id)
+{
+    return vbDomainEventNew(VB_DOMAIN_EVENT_CONTROL_ERROR, VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, name,
+                            uuid, id);
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

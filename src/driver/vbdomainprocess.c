@@ -156,6 +156,8 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
         VB_ERROR("QEMU monitor of domain '%s' failed again (%s): giving up on it; commands "
                  "fail until the domain is destroyed or the daemon restarted",
                  vm->def->name, reason);
+        vbDomainEventQueuePush(driver->events,
+                               vbDomainEventControlErrorNew(vm->def->name, vm->def->uuid, vm->id));
         goto endjob;
     }
     VB_WARN("QEMU monitor of domain '%s' failed (%s): reconnecting", vm->def->name, reason);

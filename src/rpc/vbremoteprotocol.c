@@ -231,6 +231,11 @@ VB_REMOTE_TYPE(vbRemoteEventCallbackBlockJobMsgType, vbRemoteDomainEventCallback
                F_STRING(vbRemoteDomainEventCallbackBlockJobMsg, path),
                F_INT(vbRemoteDomainEventCallbackBlockJobMsg, type),
                F_INT(vbRemoteDomainEventCallbackBlockJobMsg, status));
+VB_REMOTE_TYPE(vbRemoteEventControlErrorMsgType, vbRemoteDomainEventControlErrorMsg,
+               F_DOMAIN(vbRemoteDomainEventControlErrorMsg, dom));
+VB_REMOTE_TYPE(vbRemoteEventCallbackControlErrorMsgType, vbRemoteDomainEventCallbackControlErrorMsg,
+               F_INT(vbRemoteDomainEventCallbackControlErrorMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackControlErrorMsg, dom));
 VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
                F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
                F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
@@ -317,6 +322,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainRetType, MODIFY),
     P(DOMAIN_GET_STATE, "virDomainGetState", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetStateRetType, 0),
+    P(DOMAIN_EVENT_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
+      &vbRemoteEventControlErrorMsgType, NULL, EVENT),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
@@ -341,6 +348,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteCallbackDeregisterArgsType, NULL, 0),
     P(DOMAIN_EVENT_CALLBACK_LIFECYCLE, "virConnectDomainEventCallback",
       &vbRemoteEventCallbackLifecycleMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
+      &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",

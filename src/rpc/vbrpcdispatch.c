@@ -576,6 +576,18 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2, &cb);
         break;
     }
+    case VB_DOMAIN_EVENT_CONTROL_ERROR: {
+        vbRemoteDomainEventCallbackControlErrorMsg cb = {0};
+        vbRemoteDomainEventControlErrorMsg legacy = {0};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR, &legacy);
+        break;
+    }
     case VB_DOMAIN_EVENT_LAST:
         break;
     }

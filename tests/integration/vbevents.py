@@ -27,7 +27,8 @@ def _start_event_loop():
 
 
 class EventRecorder:
-    """Records lifecycle and block job events of one connection."""
+    """Records lifecycle, block job and control error events of one
+    connection."""
 
     def __init__(self, uri):
         _start_event_loop()
@@ -41,6 +42,8 @@ class EventRecorder:
             None, libvirt.VIR_DOMAIN_EVENT_ID_BLOCK_JOB, self._blockjob, "block-job"))
         self.ids.append(self.conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, self._blockjob, "block-job-2"))
+        self.ids.append(self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, self._control_error, None))
 
     def _record(self, ev):
         with self.cond:
@@ -52,6 +55,9 @@ class EventRecorder:
 
     def _blockjob(self, conn, dom, disk, jobtype, status, opaque):
         self._record((opaque, dom.name(), disk, jobtype, status))
+
+    def _control_error(self, conn, dom, opaque):
+        self._record(("control-error", dom.name()))
 
     def wait(self, match, timeout=60):
         """Waits for an event for which @match(event) is true; returns it."""
