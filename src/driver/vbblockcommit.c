@@ -464,9 +464,12 @@ endjob:
         goto cleanup;
 
     /* Synchronous: wait, without the job, until the worker has applied the
-     * outcome (chain, definitions, events) and dropped the job. */
-    while (vbDomainObjHasMonitor(vm) && g_hash_table_lookup(vm->blockjobs, job->name) == job &&
-           !g_atomic_int_get(&driver->shuttingDown))
+     * outcome (chain, definitions, events) and dropped the job.  The
+     * process is what counts, not the monitor: that is briefly missing
+     * while a failed one is reopened. */
+    while ((vbDomainObjIsActive(vm) || vm->offline) &&
+           g_hash_table_lookup(vm->blockjobs, job->name) == job &&
+           !g_atomic_int_get(&driver->shuttingDown) && !vbDomainObjMonitorFailed(vm))
         vbDomainObjWait(vm);
 
     if (g_atomic_int_get(&driver->shuttingDown) &&
@@ -474,6 +477,14 @@ endjob:
         /* The job goes on in QEMU; the next start takes it back. */
         vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
                       _("the daemon is shutting down before the block job ended"));
+        ret = -1;
+    } else if (g_hash_table_lookup(vm->blockjobs, job->name) == job &&
+               vbDomainObjMonitorFailed(vm)) {
+        /* Given up on (vbdomainprocess.c); a restart of the daemon learns
+         * the outcome. */
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("QEMU monitor failed before block job '%s' ended: %s"), job->name,
+                      vbDomainObjMonitorFailed(vm));
         ret = -1;
     } else if (g_hash_table_lookup(vm->blockjobs, job->name) == job ||
                (!job->offline && !vbDomainObjIsActive(vm))) {

@@ -93,6 +93,14 @@ vbDomainObjHasMonitor(const vbDomainObj *vm)
     return vm->mon && (vbDomainObjIsActive(vm) || vm->offline);
 }
 
+const char *
+vbDomainObjMonitorFailed(const vbDomainObj *vm)
+{
+    if (!vm->mon || !vm->monitorGivenUp)
+        return NULL;
+    return vbMonitorGetLastErrorMessage(vm->mon);
+}
+
 int
 vbDomainObjCheckActive(const vbDomainObj *vm)
 {

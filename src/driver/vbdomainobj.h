@@ -76,6 +76,8 @@ struct _vbDomainObj {
     /* When the monitor was last reopened after it failed (monotonic µs,
      * 0 = never): a second failure soon after is not retried. */
     gint64 monitorRecoveredAt;
+    /* The monitor failed again and is kept failed: commands report why. */
+    bool monitorGivenUp;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
 
@@ -106,6 +108,9 @@ bool vbDomainObjIsActive(const vbDomainObj *vm);
 /* QEMU or a storage daemon to talk to (a running domain, or block jobs on
  * a shut-off one). */
 bool vbDomainObjHasMonitor(const vbDomainObj *vm);
+/* Why the monitor failed, once it is given up on (it failed again right
+ * after being reopened, see vbdomainprocess.c); NULL otherwise. */
+const char *vbDomainObjMonitorFailed(const vbDomainObj *vm);
 /* Reports OPERATION_INVALID "domain is not running" (VIR_FROM_DOMAIN). */
 int vbDomainObjCheckActive(const vbDomainObj *vm);
 void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);

@@ -158,6 +158,9 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
                  vm->def->name, reason);
         vbDomainEventQueuePush(driver->events,
                                vbDomainEventControlErrorNew(vm->def->name, vm->def->uuid, vm->id));
+        /* a synchronous pivot or abort waiting for its job gives up too */
+        vm->monitorGivenUp = true;
+        vbDomainObjBroadcast(vm);
         goto endjob;
     }
     VB_WARN("QEMU monitor of domain '%s' failed (%s): reconnecting", vm->def->name, reason);
@@ -354,6 +357,7 @@ vbDomainProcessCloseMonitor(vbDomainObj *vm)
 {
     vbMonitor *mon = g_steal_pointer(&vm->mon);
 
+    vm->monitorGivenUp = false;
     if (!mon)
         return;
     /* Close waits for a callback in flight, which may want vm->lock. */

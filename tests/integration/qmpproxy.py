@@ -20,10 +20,16 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
     corrupt-reply CMD  QEMU's reply to the next command CMD the daemon
                        sends reaches the daemon as a line that is not
                        JSON (QEMU has run the command all the same)
+    stop-after-reply CMD
+                       QEMU gets SIGSTOP once it has answered the next
+                       command CMD, before the answer is passed on: it
+                       neither finishes what CMD started nor says more
+                       until the test sends SIGCONT
 """
 
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -42,6 +48,7 @@ class Session:
         self.upstream = upstream
         self.wlock = threading.Lock()   # whole lines to the daemon
         self.corrupt_ids = set()
+        self.stop_ids = set()
 
     def to_daemon(self, line):
         with self.wlock:
@@ -59,6 +66,9 @@ class Session:
                 if msg.get("execute") and msg.get("execute") == self.proxy.corrupt_cmd:
                     self.proxy.corrupt_cmd = None
                     self.corrupt_ids.add(msg.get("id"))
+                if msg.get("execute") and msg.get("execute") == self.proxy.stop_cmd:
+                    self.proxy.stop_cmd = None
+                    self.stop_ids.add(msg.get("id"))
             self.upstream.sendall(line)
         self.close()
 
@@ -71,6 +81,9 @@ class Session:
             if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
                 self.corrupt_ids.discard(msg.get("id"))
                 line = GARBAGE
+            if ("return" in msg or "error" in msg) and msg.get("id") in self.stop_ids:
+                self.stop_ids.discard(msg.get("id"))
+                os.kill(self.proxy.qemu_pid, signal.SIGSTOP)
             try:
                 self.to_daemon(line)
             except OSError:
@@ -86,13 +99,15 @@ class Session:
 
 
 class Proxy:
-    def __init__(self, listen_path, qemu_path, control_path):
+    def __init__(self, listen_path, qemu_path, control_path, qemu_pid):
+        self.qemu_pid = qemu_pid
         self.listen_path = listen_path
         self.qemu_path = qemu_path
         self.control_path = control_path
         self.lock = threading.Lock()
         self.session = None
         self.corrupt_cmd = None
+        self.stop_cmd = None
 
     def connect_qemu(self):
         deadline = time.monotonic() + 30
@@ -135,6 +150,9 @@ class Proxy:
                     elif len(words) == 2 and words[0] == "corrupt-reply":
                         with self.lock:
                             self.corrupt_cmd = words[1]
+                    elif len(words) == 2 and words[0] == "stop-after-reply":
+                        with self.lock:
+                            self.stop_cmd = words[1]
                     else:
                         conn.sendall(b"unknown command\n")
                         continue
@@ -149,7 +167,7 @@ def listen(path):
 
 
 def run_proxy(listen_path, qemu_path, control_path, qemu_pid):
-    proxy = Proxy(listen_path, qemu_path, control_path)
+    proxy = Proxy(listen_path, qemu_path, control_path, qemu_pid)
     mine = {}
     for path, fn in ((listen_path, proxy.serve), (control_path, proxy.control)):
         sock, mine[path] = listen(path)

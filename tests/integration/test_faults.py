@@ -22,6 +22,7 @@ import signal
 import socket
 import struct
 import subprocess
+import threading
 
 import xml.etree.ElementTree as ET
 
@@ -774,6 +775,57 @@ class MonitorFaultTest(FaultBase):
         vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
         self.assert_base_holds_everything()
+
+    def test_monitor_given_up_during_pivot(self):
+        # The monitor fails while READY and is reopened.  Then a synchronous
+        # pivot: QEMU answers job-complete and is frozen (SIGSTOP) before it
+        # can finish, so the call waits; the monitor fails again within
+        # 30 s and is given up.  The call returns the reason instead of
+        # hanging, CONTROL_ERROR is sent, and destroy still works.  Nothing
+        # was switched: the definitions name the whole chain, whose data
+        # and images are sound.
+        pid = self.daemon.qemu_pids()[0]
+        self.addCleanup(lambda: vbtest.pid_alive(pid) and os.kill(pid, signal.SIGCONT))
+        chain = self.persistent_chain()
+        self.dom.blockCommit("vda", None, None, 0, ACTIVE)
+        self.wait_job_event(READY)
+        self.proxy("garbage")
+        self.wait_reconnected(1)
+
+        self.proxy("stop-after-reply job-complete")
+        result = {}
+
+        def pivot():
+            conn = libvirt.open(self.daemon.uri)
+            try:
+                conn.lookupByName("vm").blockJobAbort(
+                    "vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+                result["ok"] = True
+            except libvirt.libvirtError as e:
+                result["error"] = str(e)
+            finally:
+                conn.close()
+        waiter = threading.Thread(target=pivot, daemon=True)
+        waiter.start()
+        vbtest.wait_for(lambda: "ready='pivot'" in self.xml() or not waiter.is_alive(), 30,
+                        "the pivot to be requested")
+        self.assertTrue(waiter.is_alive(), result)
+        self.proxy("garbage")
+        waiter.join(60)
+        self.assertFalse(waiter.is_alive(), "the pivot call still waits")
+        self.assertIn("QEMU monitor failed before block job", result.get("error", ""))
+        self.assertIn("injected by qmpproxy", result["error"])
+        self.events.wait(lambda e: e == ("control-error", "vm"))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
+        os.kill(pid, signal.SIGCONT)
+        self.daemon.virsh("destroy", "vm")
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
+        self.assertEqual(self.persistent_chain(), chain)
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected),
+                        "the chain differs from the expected data")
+        for path in chain:
+            check_image(self, path)
 
     def _ready_with_write(self):
         self.dom.blockCommit("vda", None, None, 0, ACTIVE)
