@@ -527,6 +527,52 @@ testHandshakeFailure(const void *opaque)
     return vbTestQMPFinish(qmp);
 }
 
+/* QEMU's greeting a second time, in place of the reply: skipped */
+static int
+testSecondGreeting(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    vbMonitor *mon;
+    int fd;
+
+    vbTestQMPAddWrite(qmp, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n", false);
+    vbTestQMPAddCommand(qmp, "qmp_capabilities",
+                        "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n"
+                        "{\"return\": {}, \"id\": \"@ID@\"}\r\n",
+                        false);
+    fd = vbTestQMPStart(qmp);
+
+    if (!(mon = vbMonitorOpenFD(fd, vbTestEventThreadContext(ev), &testCallbacks, NULL)))
+        return -1;
+    vbMonitorClose(mon);
+    return vbTestQMPFinish(qmp);
+}
+
+/* Something that is neither greeting nor reply: refused, quoted */
+static int
+testCapabilitiesOddAnswer(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    vbMonitor *mon;
+    int fd;
+
+    vbTestQMPAddWrite(qmp, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n", false);
+    vbTestQMPAddCommand(qmp, "qmp_capabilities", "{\"id\": \"@ID@\"}\r\n", false);
+    fd = vbTestQMPStart(qmp);
+
+    if ((mon = vbMonitorOpenFD(fd, vbTestEventThreadContext(ev), &testCallbacks, NULL))) {
+        vbMonitorClose(mon);
+        return -1;
+    }
+    if (vbTestCompareStrings("internal error: QEMU monitor answered 'qmp_capabilities' with "
+                             "'{\"id\":\"vb-1\"}'",
+                             vbGetLastErrorMessage()) < 0)
+        return -1;
+    return vbTestQMPFinish(qmp);
+}
+
 static int
 testCapabilitiesRefused(const void *opaque G_GNUC_UNUSED)
 {
@@ -676,6 +722,10 @@ mymain(void)
     if (vbTestRun("events and reply in one write", testEventsWithReply, NULL) < 0)
         ret = -1;
     if (vbTestRun("event read with the handshake", testEventsBeforeOpen, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("greeting twice", testSecondGreeting, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("qmp_capabilities answered oddly", testCapabilitiesOddAnswer, NULL) < 0)
         ret = -1;
     if (vbTestRun("timeout, then the late reply is dropped", testTimeout, NULL) < 0)
         ret = -1;

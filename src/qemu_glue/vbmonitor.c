@@ -551,12 +551,24 @@ vbMonitorHandshake(vbMonitor *mon)
     }
 
     /* The one command the transport knows: it leaves negotiation mode.
-     * QEMU sends no events before it, so the next message is the reply. */
+     * QEMU sends no events before it, so the next message is the reply;
+     * but a connection that follows another one closing (our own probe in
+     * vbQemuProcessWaitForMonitor) may get QEMU's greeting twice. */
     if (vbJSONValueObjectAdd(&cmd, "s:execute", "qmp_capabilities", "s:id", id, NULL) < 0 ||
         !(text = vbJSONValueToString(cmd, false)) || vbMonitorHandshakeWrite(mon, text) < 0)
         return -1;
-    if (!(reply = vbMonitorHandshakeRead(mon, deadline)))
+    do {
+        g_clear_pointer(&reply, vbJSONValueFree);
+        if (!(reply = vbMonitorHandshakeRead(mon, deadline)))
+            return -1;
+    } while (vbJSONValueObjectHasKey(reply, "QMP"));
+    if (!vbJSONValueObjectHasKey(reply, "return") && !vbJSONValueObjectHasKey(reply, "error")) {
+        g_autofree char *what = vbJSONValueToString(reply, false);
+
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("QEMU monitor answered 'qmp_capabilities' with '%s'"), NULLSTR(what));
         return -1;
+    }
     if (g_strcmp0(vbJSONValueObjectGetString(reply, "id"), id) != 0 &&
         vbJSONValueObjectHasKey(reply, "id")) {
         vbReportError(VIR_ERR_INTERNAL_ERROR,
