@@ -279,7 +279,8 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
 }
 
 /* COMPLETED when the disk's device sits on the job's base node now,
- * CANCELLED when on its top node. */
+ * CANCELLED when on its top node, FAILED when on neither; -1 when QEMU
+ * cannot be asked (a later recovery asks again). */
 static int
 vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
 {
@@ -307,11 +308,15 @@ vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
                 root);
         return VB_BLOCK_JOB_STATE_CANCELLED;
     }
-    vbReportError(
-        VIR_ERR_INTERNAL_ERROR,
-        _("device '%s' of block job '%s' is on node '%s', neither its top '%s' nor its base '%s'"),
-        disk->alias, job->name, NULLSTR(root), job->commit.top, job->commit.base);
-    return -1;
+    /* Neither: something else switched the device.  The job is over
+     * all the same; FAILED keeps the definitions as they were, and a
+     * waiting client learns why instead of waiting for ever. */
+    g_free(job->errmsg);
+    job->errmsg = g_strdup_printf(
+        _("device '%s' is on node '%s', neither the job's top '%s' nor its base '%s'"), disk->alias,
+        NULLSTR(root), job->commit.top, job->commit.base);
+    VB_ERROR("block job '%s': %s", job->name, job->errmsg);
+    return VB_BLOCK_JOB_STATE_FAILED;
 }
 
 /* Reads the outcome of a concluded job: COMPLETED, or FAILED with QEMU's

@@ -133,6 +133,7 @@ vbBlockOfflineStop(vbDriver *driver, vbDomainObj *vm)
     g_clear_pointer(&vm->monitorPath, g_free);
     vm->pid = 0;
     vm->offline = false;
+    vm->monitorRecoveredAt = 0;
     vbDriverRemoveStatus(driver, vm->newDef ? vm->newDef->name : vm->def->name);
     vbBlockOfflineRestoreDef(vm);
     vbDomainObjBroadcast(vm);

@@ -120,6 +120,22 @@ vbProcessMonitorErrorDataFree(gpointer opaque)
     g_free(data);
 }
 
+/* Leaves the failed monitor in place, as libvirt does: the guest runs
+ * on, commands fail with the reason until the domain is destroyed or the
+ * daemon restarted, clients get CONTROL_ERROR, and a synchronous pivot
+ * or abort waiting for its job returns. */
+static void
+vbProcessMonitorGiveUp(vbDriver *driver, vbDomainObj *vm, const char *reason)
+{
+    VB_ERROR("QEMU monitor of domain '%s' failed (%s): giving up on it; commands fail until "
+             "the domain is destroyed or the daemon restarted",
+             vm->def->name, reason);
+    vbDomainEventQueuePush(driver->events,
+                           vbDomainEventControlErrorNew(vm->def->name, vm->def->uuid, vm->id));
+    vm->monitorGivenUp = true;
+    vbDomainObjBroadcast(vm);
+}
+
 /* The monitor failed while QEMU may well be alive and the guest running:
  * QEMU sent something that is not QMP (or more than we take).  libvirt
  * leaves such a domain running with a dead monitor until it is destroyed;
@@ -127,40 +143,41 @@ vbProcessMonitorErrorDataFree(gpointer opaque)
  * restarted daemon would: its state, and every block job from query-jobs
  * (a job that became ready or ended meanwhile is finished then, its events
  * sent); killing a guest over a protocol error would cost its user more
- * than the error itself.  A monitor failing again soon after is left as
- * libvirt leaves it: the guest runs, commands fail with the reason until
- * the domain is destroyed or the daemon restarted.  A QEMU that does not
- * take a new connection is stopped as crashed: it can be neither
- * controlled nor trusted to finish its jobs. */
+ * than the error itself.  A monitor failing again soon after, or a new one
+ * failing during the recovery, is given up (vbProcessMonitorGiveUp).
+ * Only a QEMU that is gone or takes no new connection is stopped as
+ * crashed: it can be neither controlled nor trusted to finish its jobs.
+ * A storage daemon (shut-off domain) is not left half alive: its jobs end
+ * FAILED and it is stopped.
+ *
+ * The DESTROY job keeps every other API, queries included, away from
+ * the monitor while it is replaced. */
 static void
 vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
 {
     vbProcessMonitorErrorData *data = opaque;
     vbMonitor *mon = data->mon;
     const char *reason = data->reason;
-    gint64 now = g_get_monotonic_time();
+    gint64 now;
     int rc;
 
     vbDomainObjLock(vm);
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
         VB_ERROR("cannot handle the monitor failure of domain '%s': %s", vm->def->name,
                  vbGetLastErrorMessage());
         vbDomainObjUnlock(vm);
         return;
     }
-    /* Destroy, a stop or an earlier recovery dealt with this monitor. */
-    if (vm->mon != mon || !vbDomainObjHasMonitor(vm))
+    /* Destroy, a stop or an earlier recovery dealt with this monitor, or
+     * a destroy is about to. */
+    if (vm->mon != mon || !vbDomainObjHasMonitor(vm) || vm->beingDestroyed)
         goto endjob;
 
+    now = g_get_monotonic_time();
     if (vm->monitorRecoveredAt && now - vm->monitorRecoveredAt < VB_MONITOR_RECOVERY_INTERVAL_US) {
-        VB_ERROR("QEMU monitor of domain '%s' failed again (%s): giving up on it; commands "
-                 "fail until the domain is destroyed or the daemon restarted",
-                 vm->def->name, reason);
-        vbDomainEventQueuePush(driver->events,
-                               vbDomainEventControlErrorNew(vm->def->name, vm->def->uuid, vm->id));
-        /* a synchronous pivot or abort waiting for its job gives up too */
-        vm->monitorGivenUp = true;
-        vbDomainObjBroadcast(vm);
+        if (vm->offline)
+            goto offline;
+        vbProcessMonitorGiveUp(driver, vm, reason);
         goto endjob;
     }
     VB_WARN("QEMU monitor of domain '%s' failed (%s): reconnecting", vm->def->name, reason);
@@ -178,9 +195,11 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
 
     VB_ERROR("cannot reconnect to the monitor of domain '%s': %s", vm->def->name,
              vbGetLastErrorMessage());
-    if (vm->offline) {
-        vbBlockJobAbandonAll(driver, vm, reason);
-        vbBlockOfflineJobEnded(driver, vm);
+    if (vm->offline)
+        goto offline;
+    if (vm->mon && vbQemuProcessIsAlive(vm->pid)) {
+        /* Connected, but the new monitor failed too. */
+        vbProcessMonitorGiveUp(driver, vm, vbGetLastErrorMessage());
         goto endjob;
     }
     vbBlockJobAbandonAll(driver, vm, reason);
@@ -188,9 +207,14 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
     vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
     if (!vm->persistent)
         vbDomainObjListRemove(driver->domains, vm);
+    goto endjob;
+
+offline:
+    vbBlockJobAbandonAll(driver, vm, reason);
+    vbBlockOfflineJobEnded(driver, vm);
 
 endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
     vbDomainObjUnlock(vm);
 }
 
@@ -540,6 +564,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vm->id = -1;
     vm->gotShutdown = false;
     vm->pausedReason = 0;
+    vm->monitorRecoveredAt = 0;
     vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);

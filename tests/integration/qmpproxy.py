@@ -91,11 +91,18 @@ class Session:
         self.close()
 
     def close(self):
+        # called by both relay threads: shutdown wakes the other one, and
+        # the second call closes
+        with self.proxy.lock:
+            closing = getattr(self, "half_closed", False)
+            self.half_closed = True
         for s in (self.client, self.upstream):
             try:
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            if closing:
+                s.close()
 
 
 class Proxy:
@@ -161,6 +168,12 @@ class Proxy:
 
 def listen(path):
     s = socket.socket(socket.AF_UNIX)
+    try:
+        # a proxy of an earlier start of the domain may not have noticed
+        # its QEMU's end yet
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
     s.bind(path)
     s.listen(8)
     return s, os.stat(path).st_ino

@@ -742,9 +742,8 @@ class MonitorFaultTest(FaultBase):
     def test_garbage_while_job_runs(self):
         # After: QEMU and the guest live on, the job runs on, READY and the
         # pivot work over the new connection; chain, definitions and data
-        # as after any pivot.  Garbage again right after: the monitor is
-        # given up as libvirt does (CONTROL_ERROR event, commands fail with
-        # the reason), the guest runs on, destroy still works.
+        # as after any pivot.  (A second failure right after a recovery:
+        # test_monitor_given_up_during_pivot.)
         pid = self.daemon.qemu_pids()[0]
         self.dom.blockCommit("vda", None, None, 1, ACTIVE)
         self.proxy("garbage")
@@ -763,17 +762,8 @@ class MonitorFaultTest(FaultBase):
         self.wait_job_event(COMPLETED)
         self.assertEqual(self.disk_sources(), {"vda": self.chain.base})
         self.assertEqual(self.persistent_chain(), [self.chain.base])
-
-        self.proxy("garbage")
-        self.events.wait(lambda e: e == ("control-error", "vm"))
-        self.assert_guest_alive(pid)
-        with self.assertRaises(libvirt.libvirtError) as cm:
-            self.dom.suspend()
-        self.assertIn("injected by qmpproxy", str(cm.exception))
-        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
         self.daemon.virsh("destroy", "vm")
         vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
-        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
         self.assert_base_holds_everything()
 
     def test_monitor_given_up_during_pivot(self):
@@ -781,9 +771,10 @@ class MonitorFaultTest(FaultBase):
         # pivot: QEMU answers job-complete and is frozen (SIGSTOP) before it
         # can finish, so the call waits; the monitor fails again within
         # 30 s and is given up.  The call returns the reason instead of
-        # hanging, CONTROL_ERROR is sent, and destroy still works.  Nothing
-        # was switched: the definitions name the whole chain, whose data
-        # and images are sound.
+        # hanging, CONTROL_ERROR is sent, commands fail with the reason,
+        # and destroy still works.  The definitions were not switched (the
+        # daemon never learnt that QEMU pivoted); the chain they name holds
+        # the data, and every image is sound.
         pid = self.daemon.qemu_pids()[0]
         self.addCleanup(lambda: vbtest.pid_alive(pid) and os.kill(pid, signal.SIGCONT))
         chain = self.persistent_chain()
@@ -817,7 +808,14 @@ class MonitorFaultTest(FaultBase):
         self.assertIn("injected by qmpproxy", result["error"])
         self.events.wait(lambda e: e == ("control-error", "vm"))
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.suspend()
+        self.assertIn("injected by qmpproxy", str(cm.exception))
 
+        # QEMU finishes the pivot once it runs again; the destroy that
+        # follows kills it before anything else is written.  (Were the
+        # guest to write between the two, the write would be in the base
+        # only: see docs/compatibility.md.)
         os.kill(pid, signal.SIGCONT)
         self.daemon.virsh("destroy", "vm")
         vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
