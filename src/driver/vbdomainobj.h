@@ -62,6 +62,7 @@ struct _vbDomainObj {
     pid_t pid;
     char *monitorPath;
     vbMonitor *mon;
+    unsigned int monitorGen; /* counts the monitors opened, for stale work */
     /* The last chain index handed out (libvirt's nodenameindex): never reused
      * while the domain runs, so vda[N] keeps meaning the same image. */
     unsigned int nodenameIndex;

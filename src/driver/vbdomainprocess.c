@@ -42,10 +42,46 @@ vbProcessEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
                                                                      vm->id, event, detail));
 }
 
+/* A failure of one monitor, handed from its callback to the worker.
+ * The monitor may be gone by then, and another one opened at the same
+ * address: the generation tells them apart. */
+typedef struct {
+    vbMonitor *mon; /* compared, never used */
+    unsigned int gen;
+    char *reason;
+} vbProcessMonitorFailure;
+
+static vbProcessMonitorFailure *
+vbProcessMonitorFailureNew(vbDomainObj *vm, vbMonitor *mon, const char *reason)
+{
+    vbProcessMonitorFailure *failure = g_new0(vbProcessMonitorFailure, 1);
+
+    failure->mon = mon;
+    failure->gen = vm->monitorGen;
+    failure->reason = g_strdup(reason);
+    return failure;
+}
+
+static void
+vbProcessMonitorFailureFree(gpointer opaque)
+{
+    vbProcessMonitorFailure *failure = opaque;
+
+    g_free(failure->reason);
+    g_free(failure);
+}
+
+/* The failed monitor is still the domain's.  vm->lock held. */
+static bool
+vbProcessMonitorFailureIsCurrent(vbDomainObj *vm, const vbProcessMonitorFailure *failure)
+{
+    return vm->mon && vm->mon == failure->mon && vm->monitorGen == failure->gen;
+}
+
 static void
 vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
 {
-    vbMonitor *mon = data;
+    vbProcessMonitorFailure *failure = data;
     virDomainShutoffReason reason;
     int detail;
 
@@ -56,7 +92,7 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
         vbDomainObjUnlock(vm);
         return;
     }
-    if (vm->offline && vm->mon == mon) {
+    if (vm->offline && vbProcessMonitorFailureIsCurrent(vm, failure)) {
         VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
         vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
         vbBlockOfflineJobEnded(driver, vm);
@@ -65,7 +101,7 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
         return;
     }
     /* Destroy or a new start may have dealt with this monitor already. */
-    if (!vbDomainObjIsActive(vm) || vm->mon != mon) {
+    if (!vbDomainObjIsActive(vm) || !vbProcessMonitorFailureIsCurrent(vm, failure)) {
         vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
@@ -100,25 +136,12 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
     vbDomainObjLock(vm);
     /* A destroy in progress expects the EOF and cleans up itself. */
     if (vm->mon == mon && !vm->beingDestroyed)
-        vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork, mon, NULL);
+        vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork,
+                          vbProcessMonitorFailureNew(vm, mon, NULL), vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
 static int vbProcessReconnect(vbDriver *driver, vbDomainObj *vm);
-
-typedef struct {
-    vbMonitor *mon; /* compared with vm->mon, never used: it may be gone */
-    char *reason;
-} vbProcessMonitorErrorData;
-
-static void
-vbProcessMonitorErrorDataFree(gpointer opaque)
-{
-    vbProcessMonitorErrorData *data = opaque;
-
-    g_free(data->reason);
-    g_free(data);
-}
 
 /* Leaves the failed monitor in place, as libvirt does: the guest runs
  * on, commands fail with the reason until the domain is destroyed or the
@@ -155,9 +178,8 @@ vbProcessMonitorGiveUp(vbDriver *driver, vbDomainObj *vm, const char *reason)
 static void
 vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
 {
-    vbProcessMonitorErrorData *data = opaque;
-    vbMonitor *mon = data->mon;
-    const char *reason = data->reason;
+    vbProcessMonitorFailure *failure = opaque;
+    const char *reason = failure->reason;
     gint64 now;
     int rc;
 
@@ -170,7 +192,8 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
     }
     /* Destroy, a stop or an earlier recovery dealt with this monitor, or
      * a destroy is about to. */
-    if (vm->mon != mon || !vbDomainObjHasMonitor(vm) || vm->beingDestroyed)
+    if (!vbProcessMonitorFailureIsCurrent(vm, failure) || !vbDomainObjHasMonitor(vm) ||
+        vm->beingDestroyed)
         goto endjob;
 
     now = g_get_monotonic_time();
@@ -223,16 +246,12 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
 {
     vbDomainObj *vm = opaque;
     const char *why = vbMonitorGetLastErrorMessage(mon);
-    vbProcessMonitorErrorData *data;
 
     vbDomainObjLock(vm);
-    if (vm->mon == mon && !vm->beingDestroyed) {
-        data = g_new0(vbProcessMonitorErrorData, 1);
-        data->mon = mon;
-        data->reason = g_strdup(why ? why : _("unknown error"));
-        vbDriverQueueWork(vm->driver, vm, vbProcessMonitorErrorWork, data,
-                          vbProcessMonitorErrorDataFree);
-    }
+    if (vm->mon == mon && !vm->beingDestroyed)
+        vbDriverQueueWork(vm->driver, vm, vbProcessMonitorErrorWork,
+                          vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
+                          vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
@@ -373,6 +392,7 @@ vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int ti
         return -1;
     }
     vm->mon = mon;
+    vm->monitorGen++;
     return 0;
 }
 
