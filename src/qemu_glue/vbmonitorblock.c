@@ -233,7 +233,8 @@ vbMonitorBitmapInfoParse(vbJSONValue *entry, GPtrArray *bitmaps)
     return 0;
 }
 
-static vbMonitorBlockNodeInfo *
+/* a vbMonitorBlockNodeInfo, for vbQMPParseArray */
+static gpointer
 vbMonitorBlockNodeInfoParse(vbJSONValue *entry)
 {
     g_autoptr(vbMonitorBlockNodeInfo) info = g_new0(vbMonitorBlockNodeInfo, 1);
@@ -265,22 +266,8 @@ vbMonitorBlockNodeInfoParse(vbJSONValue *entry)
 int
 vbMonitorParseNamedBlockNodes(vbJSONValue *ret, GPtrArray **nodes)
 {
-    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorBlockNodeInfoFreeFunc);
-    size_t i;
-
-    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
-        vbQMPReportMissing("query-named-block-nodes", "return");
-        return -1;
-    }
-    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
-        vbMonitorBlockNodeInfo *info = vbMonitorBlockNodeInfoParse(vbJSONValueArrayGet(ret, i));
-
-        if (!info)
-            return -1;
-        g_ptr_array_add(list, info);
-    }
-    *nodes = g_steal_pointer(&list);
-    return 0;
+    return vbQMPParseArray(ret, "query-named-block-nodes", vbMonitorBlockNodeInfoParse,
+                           vbMonitorBlockNodeInfoFreeFunc, nodes);
 }
 
 int

@@ -110,7 +110,8 @@ vbMonitorJobTypeParse(const char *str)
     return type < 0 ? VB_MONITOR_JOB_TYPE_UNKNOWN : type;
 }
 
-static vbMonitorJobInfo *
+/* a vbMonitorJobInfo, for vbQMPParseArray */
+static gpointer
 vbMonitorJobInfoParse(vbJSONValue *entry)
 {
     g_autoptr(vbMonitorJobInfo) info = g_new0(vbMonitorJobInfo, 1);
@@ -152,22 +153,8 @@ vbMonitorJobInfoFreeFunc(gpointer info)
 int
 vbMonitorParseJobs(vbJSONValue *ret, GPtrArray **jobs)
 {
-    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorJobInfoFreeFunc);
-    size_t i;
-
-    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
-        vbQMPReportMissing("query-jobs", "return");
-        return -1;
-    }
-    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
-        vbMonitorJobInfo *info = vbMonitorJobInfoParse(vbJSONValueArrayGet(ret, i));
-
-        if (!info)
-            return -1;
-        g_ptr_array_add(list, info);
-    }
-    *jobs = g_steal_pointer(&list);
-    return 0;
+    return vbQMPParseArray(ret, "query-jobs", vbMonitorJobInfoParse, vbMonitorJobInfoFreeFunc,
+                           jobs);
 }
 
 int
@@ -188,7 +175,8 @@ vbMonitorBlockJobReportMissing(const char *field)
     vbReportError(VIR_ERR_INTERNAL_ERROR, _("entry was missing '%s'"), field);
 }
 
-static vbMonitorBlockJobInfo *
+/* a vbMonitorBlockJobInfo, for vbQMPParseArray */
+static gpointer
 vbMonitorBlockJobInfoParse(vbJSONValue *entry)
 {
     g_autoptr(vbMonitorBlockJobInfo) info = g_new0(vbMonitorBlockJobInfo, 1);
@@ -254,22 +242,8 @@ vbMonitorBlockJobInfoFreeFunc(gpointer info)
 int
 vbMonitorParseBlockJobs(vbJSONValue *ret, GPtrArray **jobs)
 {
-    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vbMonitorBlockJobInfoFreeFunc);
-    size_t i;
-
-    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
-        vbQMPReportMissing("query-block-jobs", "return");
-        return -1;
-    }
-    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
-        vbMonitorBlockJobInfo *info = vbMonitorBlockJobInfoParse(vbJSONValueArrayGet(ret, i));
-
-        if (!info)
-            return -1;
-        g_ptr_array_add(list, info);
-    }
-    *jobs = g_steal_pointer(&list);
-    return 0;
+    return vbQMPParseArray(ret, "query-block-jobs", vbMonitorBlockJobInfoParse,
+                           vbMonitorBlockJobInfoFreeFunc, jobs);
 }
 
 int

@@ -79,3 +79,25 @@ vbQMPReportMissing(const char *cmdname, const char *field)
     vbReportError(VIR_ERR_INTERNAL_ERROR, _("reply to QEMU command '%s' lacks '%s'"), cmdname,
                   field);
 }
+
+int
+vbQMPParseArray(vbJSONValue *ret, const char *cmdname, vbQMPEntryParser parse,
+                GDestroyNotify freefunc, GPtrArray **list)
+{
+    g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(freefunc);
+    size_t i;
+
+    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing(cmdname, "return");
+        return -1;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        gpointer entry = parse(vbJSONValueArrayGet(ret, i));
+
+        if (!entry)
+            return -1;
+        g_ptr_array_add(entries, entry);
+    }
+    *list = g_steal_pointer(&entries);
+    return 0;
+}

@@ -45,3 +45,11 @@ int vbQMPCommandRunClass(vbMonitor *mon, vbJSONValue **cmd, const char *errorCla
 /* The error for a reply lacking a field or having it of the wrong type:
  * "reply to QEMU command '<cmd>' lacks '<field>'" (internal error). */
 void vbQMPReportMissing(const char *cmdname, const char *field);
+
+/* Parses each entry of @ret, the array a query command returns, with
+ * @parse (NULL with the error reported refuses the whole answer) into a
+ * new array freeing its entries with @freefunc.  A @ret that is no array
+ * is reported as lacking "return".  On error *@list is left untouched. */
+typedef gpointer (*vbQMPEntryParser)(vbJSONValue *entry);
+int vbQMPParseArray(vbJSONValue *ret, const char *cmdname, vbQMPEntryParser parse,
+                    GDestroyNotify freefunc, GPtrArray **list);

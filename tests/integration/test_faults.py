@@ -24,8 +24,6 @@ import struct
 import subprocess
 import threading
 
-import xml.etree.ElementTree as ET
-
 import libvirt
 
 import vbtest
@@ -68,14 +66,7 @@ def kill_pid(pid):
 class FaultBase(BlockCommitBase):
     def persistent_chain(self):
         """Source paths of vda's chain in the persistent definition."""
-        root = ET.fromstring(self.xml(inactive=True))
-        disk = next(d for d in root.iter("disk") if d.find("target").get("dev") == "vda")
-        chain = []
-        node = disk
-        while node is not None and node.find("source") is not None:
-            chain.append(node.find("source").get("file"))
-            node = node.find("backingStore")
-        return chain
+        return vbtest.disk_chain(self.xml(inactive=True))
 
     def status_xml(self):
         path = os.path.join(self.daemon.root, "run", "qemu", "vm.xml")

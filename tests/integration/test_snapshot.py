@@ -98,14 +98,7 @@ class SnapshotBase(vbtest.DaemonTestCase):
 
     def live_chain(self):
         """Paths of vda's chain in the live XML, top first."""
-        root = ET.fromstring(self.dom.XMLDesc(0))
-        disk = next(d for d in root.iter("disk") if d.find("target").get("dev") == "vda")
-        chain = []
-        node = disk
-        while node is not None and node.find("source") is not None:
-            chain.append(node.find("source").get("file"))
-            node = node.find("backingStore")
-        return chain
+        return vbtest.disk_chain(self.dom.XMLDesc(0))
 
 
 class RunningSnapshotTest(SnapshotBase):

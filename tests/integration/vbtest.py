@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 BUILDDIR = os.environ.get("VB_BUILDDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "build"))
@@ -102,6 +103,17 @@ class Chain:
     @property
     def base(self):
         return self.paths[0]
+
+
+def disk_chain(domain_xml, dev="vda"):
+    """Source paths of disk @dev's chain in @domain_xml, top first."""
+    root = ET.fromstring(domain_xml)
+    node = next(d for d in root.iter("disk") if d.find("target").get("dev") == dev)
+    chain = []
+    while node is not None and node.find("source") is not None:
+        chain.append(node.find("source").get("file"))
+        node = node.find("backingStore")
+    return chain
 
 
 def images_identical(a, b, fmt_a="qcow2", fmt_b="raw"):
