@@ -25,6 +25,9 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
                        command CMD, before the answer is passed on: it
                        neither finishes what CMD started nor says more
                        until the test sends SIGCONT
+
+What it relays, and each connection's steps, are logged with times to
+CONTROL-SOCKET.log for the test to print when it fails.
 """
 
 import json
@@ -38,12 +41,23 @@ import time
 QEMU = "/usr/bin/qemu-system-x86_64"
 GARBAGE = b"this is not QMP: injected by qmpproxy\r\n"
 
+_log_lock = threading.Lock()
+_log_file = None
+
+
+def log(fmt, *args):
+    with _log_lock:
+        if _log_file:
+            _log_file.write("%.3f %s\n" % (time.monotonic(), fmt % args))
+            _log_file.flush()
+
 
 class Session:
     """One daemon connection relayed to QEMU's monitor."""
 
-    def __init__(self, proxy, client, upstream):
+    def __init__(self, proxy, client, upstream, number):
         self.proxy = proxy
+        self.number = number
         self.client = client
         self.upstream = upstream
         self.wlock = threading.Lock()   # whole lines to the daemon
@@ -69,7 +83,9 @@ class Session:
                 if msg.get("execute") and msg.get("execute") == self.proxy.stop_cmd:
                     self.proxy.stop_cmd = None
                     self.stop_ids.add(msg.get("id"))
+            log("#%d daemon> %r", self.number, line[:200])
             self.upstream.sendall(line)
+        log("#%d daemon closed", self.number)
         self.close()
 
     def from_qemu(self):
@@ -78,6 +94,7 @@ class Session:
                 msg = json.loads(line)
             except ValueError:
                 msg = {}
+            log("#%d qemu> %r", self.number, line[:200])
             if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
                 self.corrupt_ids.discard(msg.get("id"))
                 line = GARBAGE
@@ -86,8 +103,10 @@ class Session:
                 os.kill(self.proxy.qemu_pid, signal.SIGSTOP)
             try:
                 self.to_daemon(line)
-            except OSError:
+            except OSError as e:
+                log("#%d cannot write to the daemon: %s", self.number, e)
                 break
+        log("#%d qemu closed", self.number)
         self.close()
 
     def close(self):
@@ -103,6 +122,7 @@ class Session:
                 pass
             if closing:
                 s.close()
+        log("#%d %s", self.number, "closed" if closing else "shut down")
 
 
 class Proxy:
@@ -113,6 +133,7 @@ class Proxy:
         self.control_path = control_path
         self.lock = threading.Lock()
         self.session = None
+        self.sessions = 0
         self.corrupt_cmd = None
         self.stop_cmd = None
 
@@ -132,12 +153,16 @@ class Proxy:
     def serve(self, listener):
         while True:
             client, _ = listener.accept()
+            self.sessions += 1
+            log("#%d accepted, connecting to QEMU", self.sessions)
             try:
                 upstream = self.connect_qemu()
-            except OSError:
+            except OSError as e:
+                log("#%d cannot connect to QEMU: %s", self.sessions, e)
                 client.close()
                 continue
-            sess = Session(self, client, upstream)
+            log("#%d connected to QEMU", self.sessions)
+            sess = Session(self, client, upstream, self.sessions)
             with self.lock:
                 self.session = sess
             threading.Thread(target=sess.from_daemon, daemon=True).start()
@@ -148,6 +173,7 @@ class Proxy:
             conn, _ = listener.accept()
             with conn:
                 for line in conn.makefile("r"):
+                    log("control: %s", line.strip())
                     words = line.split()
                     if words == ["garbage"]:
                         with self.lock:
@@ -180,6 +206,9 @@ def listen(path):
 
 
 def run_proxy(listen_path, qemu_path, control_path, qemu_pid):
+    global _log_file
+    _log_file = open(control_path + ".log", "a")
+    log("proxy of QEMU %d", qemu_pid)
     proxy = Proxy(listen_path, qemu_path, control_path, qemu_pid)
     mine = {}
     for path, fn in ((listen_path, proxy.serve), (control_path, proxy.control)):

@@ -699,6 +699,7 @@ class MonitorFaultTest(FaultBase):
     def define(self, name, disks, start=True, **kw):
         # QEMU behind qmpproxy.py, which corrupts what QEMU says on demand
         self.control = os.path.join(self.tmp, "qmpproxy-control")
+        self.extra_logs.append(self.control + ".log")
         wrapper = os.path.join(self.tmp, "qemu-behind-proxy")
         with open(wrapper, "w") as fh:
             fh.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (QMPPROXY, self.control))

@@ -226,6 +226,14 @@ class Daemon:
                    ["-c", self.uri_ro if ro else self.uri] + list(args), check=check)
 
 
+def read_tail(path, tail=20000):
+    try:
+        with open(path, errors="replace") as fh:
+            return fh.read()[-tail:]
+    except OSError as e:
+        return str(e)
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -248,6 +256,7 @@ class DaemonTestCase(unittest.TestCase):
         self.images = os.path.join(self.tmp, "images")
         os.mkdir(self.images)
         self.daemon = Daemon(os.path.join(self.tmp, "root"))
+        self.extra_logs = []    # printed with the daemon's log on failure
         self.addCleanup(self._cleanup)
         self.daemon.start()
 
@@ -256,6 +265,8 @@ class DaemonTestCase(unittest.TestCase):
         if self.daemon:
             if self._outcome_failed():
                 sys.stderr.write("---- virtblockd log ----\n" + self.daemon.log() + "\n")
+                for path in self.extra_logs:
+                    sys.stderr.write("---- %s ----\n%s\n" % (path, read_tail(path)))
             self.daemon.stop()
         pids += self.daemon.qemu_pids() if self.daemon else []
         for pid in set(pids):
@@ -265,8 +276,12 @@ class DaemonTestCase(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _outcome_failed(self):
-        outcome = getattr(self, "_outcome", None)
-        return outcome is not None and not getattr(outcome, "success", True)
+        # unittest resets _outcome.success while a cleanup runs, so look
+        # for this test among the failures recorded so far
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        if result is None:
+            return True
+        return any(test is self for test, _ in result.failures + result.errors)
 
     def define(self, name, disks, start=True, **kw):
         xmlpath = os.path.join(self.tmp, name + ".xml")
