@@ -37,6 +37,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 GARBAGE = b"this is not QMP: injected by qmpproxy\r\n"
@@ -68,46 +69,60 @@ class Session:
         with self.wlock:
             self.client.sendall(line)
 
+    def lines(self, sock, who):
+        """The lines read from @sock until its end.  A reset ends it too:
+        a peer that closes with data unread (the daemon, after the line
+        it could not parse) resets the connection, and a relay thread
+        dying on that would keep QEMU's side open, so that QEMU never
+        takes the daemon's next connection."""
+        try:
+            yield from sock.makefile("rb")
+            log("#%d %s closed", self.number, who)
+        except OSError as e:
+            log("#%d %s: %s", self.number, who, e)
+
     def from_daemon(self):
         """Daemon -> QEMU: notes the ids of commands whose reply is to be
         corrupted."""
-        for line in self.client.makefile("rb"):
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                msg = {}
-            with self.proxy.lock:
-                if msg.get("execute") and msg.get("execute") == self.proxy.corrupt_cmd:
-                    self.proxy.corrupt_cmd = None
-                    self.corrupt_ids.add(msg.get("id"))
-                if msg.get("execute") and msg.get("execute") == self.proxy.stop_cmd:
-                    self.proxy.stop_cmd = None
-                    self.stop_ids.add(msg.get("id"))
-            log("#%d daemon> %r", self.number, line[:200])
-            self.upstream.sendall(line)
-        log("#%d daemon closed", self.number)
-        self.close()
+        try:
+            for line in self.lines(self.client, "daemon"):
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    msg = {}
+                with self.proxy.lock:
+                    if msg.get("execute") and msg.get("execute") == self.proxy.corrupt_cmd:
+                        self.proxy.corrupt_cmd = None
+                        self.corrupt_ids.add(msg.get("id"))
+                    if msg.get("execute") and msg.get("execute") == self.proxy.stop_cmd:
+                        self.proxy.stop_cmd = None
+                        self.stop_ids.add(msg.get("id"))
+                log("#%d daemon> %r", self.number, line[:200])
+                self.upstream.sendall(line)
+        except OSError as e:
+            log("#%d cannot write to QEMU: %s", self.number, e)
+        finally:
+            self.close()
 
     def from_qemu(self):
-        for line in self.upstream.makefile("rb"):
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                msg = {}
-            log("#%d qemu> %r", self.number, line[:200])
-            if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
-                self.corrupt_ids.discard(msg.get("id"))
-                line = GARBAGE
-            if ("return" in msg or "error" in msg) and msg.get("id") in self.stop_ids:
-                self.stop_ids.discard(msg.get("id"))
-                os.kill(self.proxy.qemu_pid, signal.SIGSTOP)
-            try:
+        try:
+            for line in self.lines(self.upstream, "qemu"):
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    msg = {}
+                log("#%d qemu> %r", self.number, line[:200])
+                if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
+                    self.corrupt_ids.discard(msg.get("id"))
+                    line = GARBAGE
+                if ("return" in msg or "error" in msg) and msg.get("id") in self.stop_ids:
+                    self.stop_ids.discard(msg.get("id"))
+                    os.kill(self.proxy.qemu_pid, signal.SIGSTOP)
                 self.to_daemon(line)
-            except OSError as e:
-                log("#%d cannot write to the daemon: %s", self.number, e)
-                break
-        log("#%d qemu closed", self.number)
-        self.close()
+        except OSError as e:
+            log("#%d cannot write to the daemon: %s", self.number, e)
+        finally:
+            self.close()
 
     def close(self):
         # called by both relay threads: shutdown wakes the other one, and
@@ -208,6 +223,8 @@ def listen(path):
 def run_proxy(listen_path, qemu_path, control_path, qemu_pid):
     global _log_file
     _log_file = open(control_path + ".log", "a")
+    threading.excepthook = lambda a: log("thread died: %s", "".join(
+        traceback.format_exception(a.exc_type, a.exc_value, a.exc_traceback)))
     log("proxy of QEMU %d", qemu_pid)
     proxy = Proxy(listen_path, qemu_path, control_path, qemu_pid)
     mine = {}
