@@ -410,6 +410,49 @@ cleanup:
     return ret;
 }
 
+/* A monitor failed on garbage still tells its owner when QEMU exits:
+ * errorNotify, then eofNotify once QEMU closes; the error stays the
+ * first one. */
+static int
+testFailureThenExit(const void *opaque G_GNUC_UNUSED)
+{
+    static const char *error =
+        "internal error: QEMU monitor sent a line that is not JSON: 'garbage'";
+    testConv conv;
+    g_autoptr(vbJSONValue) reply = NULL;
+    int ret = -1;
+
+    testConvInit(&conv);
+    /* more output after the garbage: unread, it must not look like a hangup */
+    vbTestQMPAddCommand(conv.qmp, "query-status",
+                        "garbage\r\n{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, "
+                        "\"event\": \"STOP\"}\r\n",
+                        false);
+    if (testConvOpen(&conv) < 0)
+        goto cleanup;
+    if (testSendCommand(conv.mon, "query-status", &reply) == 0 ||
+        vbTestCompareStrings(error, vbGetLastErrorMessage()) < 0)
+        goto cleanup;
+    if (testRecorderWait(&conv.rec, 0, 0, 1) < 0)
+        goto cleanup;
+    if (conv.rec.eofs != 0) {
+        fprintf(stderr, "EOF notified while QEMU still runs\n");
+        goto cleanup;
+    }
+
+    vbTestQMPHangup(conv.qmp);
+    if (testRecorderWait(&conv.rec, 0, 1, 1) < 0)
+        goto cleanup;
+    if (conv.rec.events->len != 0 || conv.rec.errors != 1 ||
+        g_strcmp0(vbMonitorGetLastErrorMessage(conv.mon), error) != 0)
+        goto cleanup;
+    ret = 0;
+cleanup:
+    if (testConvFinish(&conv) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* QEMU answers 'quit' and closes at once: the reply counts, then EOF */
 static int
 testReplyThenEOF(const void *opaque G_GNUC_UNUSED)
@@ -733,6 +776,8 @@ mymain(void)
         if (vbTestRun(failureNames[i], testFailure, &failures[i]) < 0)
             ret = -1;
     }
+    if (vbTestRun("failed on garbage, then QEMU exits", testFailureThenExit, NULL) < 0)
+        ret = -1;
     if (vbTestRun("reply, then EOF", testReplyThenEOF, NULL) < 0)
         ret = -1;
     if (vbTestRun("EOF while no command is in flight", testEOFWhileIdle, NULL) < 0)

@@ -272,6 +272,12 @@ vbTestQMPStart(vbTestQMP *t)
     return fd;
 }
 
+void
+vbTestQMPHangup(vbTestQMP *t)
+{
+    shutdown(t->fds[0], SHUT_RDWR);
+}
+
 int
 vbTestQMPFinish(vbTestQMP *t)
 {

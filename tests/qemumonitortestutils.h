@@ -36,6 +36,9 @@ void vbTestQMPAddClose(vbTestQMP *t);
 
 /* Starts the server thread; returns the client's end of the socket. */
 int vbTestQMPStart(vbTestQMP *t);
+/* QEMU exits now, whatever the script: the client sees its end hang up
+ * (the server thread, reading after its script, then ends). */
+void vbTestQMPHangup(vbTestQMP *t);
 /* Waits for the server; -1 (with a message on stderr) when the script was
  * not followed. */
 int vbTestQMPFinish(vbTestQMP *t);

@@ -159,6 +159,9 @@ vbMonitorDeliverReply(vbMonitor *mon)
     g_mutex_unlock(&mon->lock);
 }
 
+static void vbMonitorAttach(vbMonitor *mon, GSource *source, GSourceFunc func);
+static gboolean vbMonitorIOHangup(gint fd, GIOCondition cond, gpointer opaque);
+
 /* Runs the callbacks for what one read brought, in QEMU's order: the
  * events, then the reply is handed to its sender, then a failure is
  * notified.  So events QEMU sent before a reply have been delivered when
@@ -187,6 +190,12 @@ vbMonitorDispatch(vbMonitor *mon, GPtrArray *events)
         mon->failureNotified = true;
         notify = true;
         eof = mon->lastErrorEOF;
+        /* Nothing is read any more, so the readable socket is no longer
+         * polled for; its hangup still is. */
+        if (!eof && mon->fd >= 0) {
+            mon->hangupWatch = g_unix_fd_source_new(mon->fd, G_IO_HUP | G_IO_ERR);
+            vbMonitorAttach(mon, mon->hangupWatch, G_SOURCE_FUNC(vbMonitorIOHangup));
+        }
     }
     g_mutex_unlock(&mon->lock);
 
@@ -419,6 +428,28 @@ vbMonitorIOReadable(gint fd G_GNUC_UNUSED, GIOCondition cond G_GNUC_UNUSED, gpoi
 
     vbMonitorDispatch(mon, events);
     return ret;
+}
+
+/* QEMU closed the socket of a monitor that had failed otherwise. */
+static gboolean
+vbMonitorIOHangup(gint fd G_GNUC_UNUSED, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
+{
+    vbMonitor *mon = opaque;
+    bool notify = false;
+
+    g_mutex_lock(&mon->lock);
+    if (!mon->closed && !mon->hangupNotified) {
+        mon->hangupNotified = true;
+        notify = true;
+    }
+    g_mutex_unlock(&mon->lock);
+
+    if (notify && vbMonitorEnterCallback(mon)) {
+        if (mon->cb.eofNotify)
+            mon->cb.eofNotify(mon, mon->opaque);
+        vbMonitorLeaveCallback(mon);
+    }
+    return G_SOURCE_REMOVE;
 }
 
 /* Runs once in the event thread after a sender queued output, or after
@@ -671,6 +702,7 @@ vbMonitorClose(vbMonitor *mon)
     vbMonitorDropSource(&mon->readWatch);
     vbMonitorDropSource(&mon->writeWatch);
     vbMonitorDropSource(&mon->kick);
+    vbMonitorDropSource(&mon->hangupWatch);
     if (mon->fd >= 0) {
         close(mon->fd);
         mon->fd = -1;

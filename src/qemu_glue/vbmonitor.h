@@ -22,7 +22,10 @@
  *   by the time vbMonitorSend returns that reply.
  * - The first failure (EOF, I/O error, unparsable data) is latched: the
  *   waiting sender and every later one get that error, and exactly one of
- *   eofNotify / errorNotify is called.
+ *   eofNotify / errorNotify is called.  After errorNotify nothing more is
+ *   read, but QEMU closing its end is still watched for: eofNotify then
+ *   follows once, so that the owner of a failed monitor learns that QEMU
+ *   exited.
  */
 
 #pragma once
@@ -35,7 +38,7 @@
 typedef struct _vbMonitor vbMonitor;
 
 typedef struct {
-    /* QEMU closed the socket (it quit or died). */
+    /* QEMU closed the socket (it quit or died); also after errorNotify. */
     void (*eofNotify)(vbMonitor *mon, void *opaque);
     /* The monitor failed otherwise; vbMonitorGetLastError tells why. */
     void (*errorNotify)(vbMonitor *mon, void *opaque);

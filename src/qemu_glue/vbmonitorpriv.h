@@ -27,9 +27,10 @@ struct _vbMonitor {
 
     int fd;
     GMainContext *ctx;
-    GSource *readWatch;  /* G_IO_IN on fd, attached to ctx */
-    GSource *writeWatch; /* G_IO_OUT while outbuf cannot be written at once */
-    GSource *kick;       /* an idle source that will write outbuf / read inbuf */
+    GSource *readWatch;   /* G_IO_IN on fd, attached to ctx */
+    GSource *writeWatch;  /* G_IO_OUT while outbuf cannot be written at once */
+    GSource *kick;        /* an idle source that will write outbuf / read inbuf */
+    GSource *hangupWatch; /* G_IO_HUP on fd once the monitor failed: QEMU's end */
 
     GString *inbuf;  /* bytes received, not yet a whole line */
     GString *outbuf; /* bytes to send */
@@ -44,6 +45,7 @@ struct _vbMonitor {
     vbError *lastError;   /* the latched failure */
     bool lastErrorEOF;    /* ... and it was an EOF */
     bool failureNotified; /* eofNotify/errorNotify was called */
+    bool hangupNotified;  /* eofNotify was called after errorNotify */
 
     bool inCallback;         /* the event thread runs a callback ... */
     GThread *callbackThread; /* ... in this thread */

@@ -817,6 +817,35 @@ class MonitorFaultTest(FaultBase):
         for path in chain:
             check_image(self, path)
 
+    def test_qemu_exit_after_monitor_given_up(self):
+        # After: a given-up monitor still tells that QEMU ended.  The
+        # domain is shut off (crashed) with the STOPPED event, its job
+        # ends FAILED, the chain and definitions are as before the commit,
+        # and the domain starts again.
+        pid = self.daemon.qemu_pids()[0]
+        chain = self.persistent_chain()
+        self.dom.blockCommit("vda", None, None, 1, ACTIVE)
+        self.proxy("garbage")
+        self.wait_reconnected(1)
+        self.proxy("garbage")
+        self.events.wait(lambda e: e == ("control-error", "vm"))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
+        os.kill(pid, signal.SIGKILL)
+        self.events.wait(lambda e: e[0] == "lifecycle" and
+                         e[2] == libvirt.VIR_DOMAIN_EVENT_STOPPED and
+                         e[3] == libvirt.VIR_DOMAIN_EVENT_STOPPED_FAILED)
+        self.wait_job_event(FAILED)
+        self.assertEqual(self.dom.state(),
+                         [libvirt.VIR_DOMAIN_SHUTOFF, libvirt.VIR_DOMAIN_SHUTOFF_CRASHED])
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        self.assertEqual(self.persistent_chain(), chain)
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
+        for path in chain:
+            check_image(self, path)
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
     def _ready_with_write(self):
         self.dom.blockCommit("vda", None, None, 0, ACTIVE)
         self.wait_job_event(READY)
