@@ -592,6 +592,41 @@ testSecondGreeting(const void *opaque G_GNUC_UNUSED)
     return vbTestQMPFinish(qmp);
 }
 
+/* An event left over from the previous client, before the greeting
+ * (QEMU 7.2 on a reconnect): dropped, the connection works. */
+static int
+testEventBeforeGreeting(const void *opaque G_GNUC_UNUSED)
+{
+    testConv conv;
+    g_autoptr(vbJSONValue) reply = NULL;
+    int ret = -1;
+
+    memset(&conv, 0, sizeof(conv));
+    conv.qmp = vbTestQMPNew();
+    testRecorderInit(&conv.rec);
+    vbTestQMPAddWrite(conv.qmp,
+                      "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": "
+                      "\"JOB_STATUS_CHANGE\", \"data\": {\"status\": \"waiting\", "
+                      "\"id\": \"commit-vda\"}}\r\n",
+                      false);
+    vbTestQMPAddGreeting(conv.qmp);
+    vbTestQMPAddCommand(conv.qmp, "query-status", "{\"return\": {}, \"id\": \"@ID@\"}\r\n", false);
+    if (testConvOpen(&conv) < 0)
+        goto cleanup;
+    if (testSendCommand(conv.mon, "query-status", &reply) < 0 ||
+        testReplyIs(reply, "{\"return\":{},\"id\":\"vb-2\"}") < 0)
+        goto cleanup;
+    if (conv.rec.events->len != 0) {
+        fprintf(stderr, "the stale event was dispatched\n");
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    if (testConvFinish(&conv) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* Something that is neither greeting nor reply: refused, quoted */
 static int
 testCapabilitiesOddAnswer(const void *opaque G_GNUC_UNUSED)
@@ -767,6 +802,8 @@ mymain(void)
     if (vbTestRun("event read with the handshake", testEventsBeforeOpen, NULL) < 0)
         ret = -1;
     if (vbTestRun("greeting twice", testSecondGreeting, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("event before the greeting", testEventBeforeGreeting, NULL) < 0)
         ret = -1;
     if (vbTestRun("qmp_capabilities answered oddly", testCapabilitiesOddAnswer, NULL) < 0)
         ret = -1;

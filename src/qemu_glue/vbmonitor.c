@@ -573,8 +573,16 @@ vbMonitorHandshake(vbMonitor *mon)
     g_autofree char *id = g_strdup_printf("vb-%llu", ++mon->serial);
     g_autofree char *text = NULL;
 
-    if (!(greeting = vbMonitorHandshakeRead(mon, deadline)))
-        return -1;
+    /* A monitor that had a client before may first flush an event QEMU
+     * emitted after that client left, before the greeting: QEMU 7.2 puts
+     * the monitor back in negotiation mode only once the next client
+     * connects.  What such an event told is read back from QEMU by
+     * whoever reconnects, so it is dropped. */
+    do {
+        g_clear_pointer(&greeting, vbJSONValueFree);
+        if (!(greeting = vbMonitorHandshakeRead(mon, deadline)))
+            return -1;
+    } while (vbJSONValueObjectHasKey(greeting, "event"));
     if (!vbJSONValueObjectGetObject(greeting, "QMP")) {
         vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("QEMU monitor did not start with the QMP greeting"));
