@@ -525,6 +525,7 @@ int
 vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
+    bool settle;
     int ret = -1;
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_DESTROY_GRACEFUL, "qemuDomainDestroyFlags", -1);
@@ -534,9 +535,12 @@ vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
         goto cleanup;
 
     /* Kill first, then take the job: an API stuck on a QEMU that stopped
-     * answering gets its EOF and lets go of the job. */
+     * answering gets its EOF and lets go of the job.  Not so when the
+     * monitor was given up: no API waits on it, and QEMU may still be
+     * asked what became of its block jobs. */
     vm->beingDestroyed = true;
-    if (!(flags & VIR_DOMAIN_DESTROY_GRACEFUL) && vm->pid > 0)
+    settle = vbDomainObjMonitorFailed(vm) && g_hash_table_size(vm->blockjobs) > 0;
+    if (!(flags & VIR_DOMAIN_DESTROY_GRACEFUL) && vm->pid > 0 && !settle)
         kill(vm->pid, SIGTERM);
 
     if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
@@ -547,6 +551,8 @@ vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
         vbDomainObjCheckActive(vm);
         goto endjob;
     }
+    if (settle)
+        vbDomainProcessSettleJobs(driver, vm);
     vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
     vbDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     ret = 0;

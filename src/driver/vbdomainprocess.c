@@ -146,7 +146,9 @@ static int vbProcessReconnect(vbDriver *driver, vbDomainObj *vm);
 /* Leaves the failed monitor in place, as libvirt does: the guest runs
  * on, commands fail with the reason until the domain is destroyed or the
  * daemon restarted, clients get CONTROL_ERROR, and a synchronous pivot
- * or abort waiting for its job returns. */
+ * or abort waiting for its job returns.  The monitor still reports
+ * QEMU's exit (vbProcessMonitorEOF), and a destroy settles the jobs
+ * first (vbDomainProcessSettleJobs). */
 static void
 vbProcessMonitorGiveUp(vbDriver *driver, vbDomainObj *vm, const char *reason)
 {
@@ -588,6 +590,39 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
+}
+
+/* libvirt destroys such a domain at once, and a pivot QEMU completed
+ * after the monitor was given up is lost: the definitions keep naming the
+ * top while the guest wrote into the base.  The monitor failed on what
+ * QEMU sent once; a new connection usually works.  "stop" comes first:
+ * a paused guest writes nothing more, whatever the jobs do after the
+ * query.  If QEMU cannot be asked, the destroy goes on as libvirt's. */
+void
+vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm)
+{
+    vbMonitor *mon;
+    int rc;
+
+    if (vm->offline || !vbDomainObjMonitorFailed(vm) || g_hash_table_size(vm->blockjobs) == 0)
+        return;
+
+    VB_INFO("settling the block jobs of domain '%s' through a new monitor connection",
+            vm->def->name);
+    vbDomainProcessCloseMonitor(vm);
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+        goto error;
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorStop(mon);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto error;
+    if (vbBlockJobRefreshJobs(driver, vm) < 0)
+        goto error;
+    return;
+
+error:
+    VB_WARN("cannot settle the block jobs of domain '%s' before it is destroyed: %s", vm->def->name,
+            vbGetLastErrorMessage());
 }
 
 void

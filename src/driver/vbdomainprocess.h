@@ -28,6 +28,13 @@ int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
  * caller emits the lifecycle event. */
 void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
 
+/* Before a destroy: a given-up monitor missed what QEMU did with the
+ * block jobs since.  Pauses the guest and takes the jobs back through a
+ * new connection, so that a pivot QEMU finished unseen is applied to the
+ * definitions.  When QEMU cannot be asked, that is logged and nothing
+ * else is done.  DESTROY job held, QEMU not signalled yet. */
+void vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm);
+
 /* Probes every disk's chain of vm->def and gives the images indexes and
  * node names. */
 int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);

@@ -25,6 +25,10 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
                        command CMD, before the answer is passed on: it
                        neither finishes what CMD started nor says more
                        until the test sends SIGCONT
+    hmp LINE           runs the HMP command LINE in QEMU on the current
+                       connection, its reply kept from the daemon (for
+                       a guest write while the daemon's monitor is
+                       failed); answered with "ok" and the output
 
 What it relays, and each connection's steps, are logged with times to
 CONTROL-SOCKET.log for the test to print when it fails.
@@ -62,12 +66,28 @@ class Session:
         self.client = client
         self.upstream = upstream
         self.wlock = threading.Lock()   # whole lines to the daemon
+        self.qlock = threading.Lock()   # whole lines to QEMU
+        self.injected = {}              # id -> Event, then the reply
         self.corrupt_ids = set()
         self.stop_ids = set()
 
     def to_daemon(self, line):
         with self.wlock:
             self.client.sendall(line)
+
+    def to_qemu(self, line):
+        with self.qlock:
+            self.upstream.sendall(line)
+
+    def inject(self, hmp):
+        """Runs @hmp in QEMU; returns its output, or None on timeout."""
+        cmdid = "qmpproxy-%d" % len(self.injected)
+        done = self.injected[cmdid] = threading.Event()
+        self.to_qemu(json.dumps({"execute": "human-monitor-command", "id": cmdid,
+                                 "arguments": {"command-line": hmp}}).encode() + b"\n")
+        if not done.wait(30):
+            return None
+        return self.injected[cmdid]
 
     def lines(self, sock, who):
         """The lines read from @sock until its end.  A reset ends it too:
@@ -98,7 +118,7 @@ class Session:
                         self.proxy.stop_cmd = None
                         self.stop_ids.add(msg.get("id"))
                 log("#%d daemon> %r", self.number, line[:200])
-                self.upstream.sendall(line)
+                self.to_qemu(line)
         except OSError as e:
             log("#%d cannot write to QEMU: %s", self.number, e)
         finally:
@@ -112,6 +132,11 @@ class Session:
                 except ValueError:
                     msg = {}
                 log("#%d qemu> %r", self.number, line[:200])
+                done = self.injected.get(msg.get("id"))
+                if ("return" in msg or "error" in msg) and isinstance(done, threading.Event):
+                    self.injected[msg["id"]] = json.dumps(msg)
+                    done.set()
+                    continue
                 if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
                     self.corrupt_ids.discard(msg.get("id"))
                     line = GARBAGE
@@ -201,6 +226,12 @@ class Proxy:
                     elif len(words) == 2 and words[0] == "stop-after-reply":
                         with self.lock:
                             self.stop_cmd = words[1]
+                    elif len(words) > 1 and words[0] == "hmp":
+                        with self.lock:
+                            sess = self.session
+                        out = sess.inject(line.split(None, 1)[1].strip()) if sess else None
+                        conn.sendall(b"ok " + out.encode() + b"\n" if out else b"failed\n")
+                        continue
                     else:
                         conn.sendall(b"unknown command\n")
                         continue

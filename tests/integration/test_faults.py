@@ -722,6 +722,16 @@ class MonitorFaultTest(FaultBase):
             s.sendall(command.encode() + b"\n")
             self.assertEqual(s.makefile("r").readline().strip(), "ok")
 
+    def proxy_hmp(self, line):
+        """Runs an HMP command in QEMU past the daemon; returns its output."""
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(60)
+            s.connect(self.control)
+            s.sendall(b"hmp " + line.encode() + b"\n")
+            answer = s.makefile("r").readline().strip()
+        self.assertTrue(answer.startswith("ok "), answer)
+        return json.loads(answer[3:])["return"]
+
     def wait_reconnected(self, count):
         vbtest.wait_for(lambda: self.daemon.log(None).count(
             "monitor of domain 'vm' reconnected") >= count, 60, "the monitor to be reopened")
@@ -763,10 +773,11 @@ class MonitorFaultTest(FaultBase):
         # pivot: QEMU answers job-complete and is frozen (SIGSTOP) before it
         # can finish, so the call waits; the monitor fails again within
         # 30 s and is given up.  The call returns the reason instead of
-        # hanging, CONTROL_ERROR is sent, commands fail with the reason,
-        # and destroy still works.  The definitions were not switched (the
-        # daemon never learnt that QEMU pivoted); the chain they name holds
-        # the data, and every image is sound.
+        # hanging, CONTROL_ERROR is sent, commands fail with the reason.
+        # QEMU then finishes the pivot unseen, and the guest writes into
+        # the base only.  Destroy asks QEMU through a new connection first
+        # (libvirt does not): the pivot is applied to the definitions,
+        # COMPLETED sent, and the chain they name holds every write.
         pid = self.daemon.qemu_pids()[0]
         self.addCleanup(lambda: vbtest.pid_alive(pid) and os.kill(pid, signal.SIGCONT))
         chain = self.persistent_chain()
@@ -804,16 +815,26 @@ class MonitorFaultTest(FaultBase):
             self.dom.suspend()
         self.assertIn("injected by qmpproxy", str(cm.exception))
 
-        # QEMU finishes the pivot once it runs again; the destroy that
-        # follows kills it before anything else is written.  (Were the
-        # guest to write between the two, the write would be in the base
-        # only: see docs/compatibility.md.)
+        # QEMU finishes the pivot once it runs again, which the proxy sees
+        # pass on the given-up connection; a guest write where the top has
+        # data of its own then lands in the base only.
         os.kill(pid, signal.SIGCONT)
+        vbtest.wait_for(lambda: '"status": "concluded"' in vbtest.read_tail(self.control + ".log"),
+                        30, "QEMU to finish the pivot")
+        self.assertEqual(self.persistent_chain(), chain)
+        offset = (self.layers - 1) * 8 * MiB
+        out = self.proxy_hmp('qemu-io -d %s "write -P 0x67 %d %d"' % (DEV, offset, MiB))
+        self.assertNotIn("error", out.lower())
+        vbtest.Chain.write(self.expected, 0x67, offset, MiB, fmt="raw")
+        self.assertFalse(vbtest.images_identical(self.chain.top, self.expected),
+                         "the write reached the top: the test proves nothing")
+
         self.daemon.virsh("destroy", "vm")
         vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
-        self.assertEqual(self.persistent_chain(), chain)
-        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected),
-                        "the chain differs from the expected data")
+        self.wait_job_event(COMPLETED)
+        self.assertIn("settling the block jobs of domain 'vm'", self.daemon.log(None))
+        self.assertEqual(self.persistent_chain(), [self.chain.base])
+        self.assert_base_holds_everything()
         for path in chain:
             check_image(self, path)
 
