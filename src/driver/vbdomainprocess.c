@@ -386,8 +386,8 @@ vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int ti
      * back in vbProcessCloseMonitor once no callback can run any more. */
     vbDomainObjRef(vm);
     vbDomainObjUnlock(vm);
-    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs, &vbProcessMonitorCallbacks,
-                        vm);
+    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs, 0,
+                        &vbProcessMonitorCallbacks, vm);
     vbDomainObjLock(vm);
     if (!mon) {
         vbDomainObjUnref(vm);

@@ -89,6 +89,15 @@ vbMonitorUnrefNotify(gpointer opaque)
     vbMonitorUnref(opaque);
 }
 
+/* Runs @func for @source in the event thread, with a reference on @mon
+ * for as long as the source exists. */
+static void
+vbMonitorAttach(vbMonitor *mon, GSource *source, GSourceFunc func)
+{
+    g_source_set_callback(source, func, vbMonitorRef(mon), vbMonitorUnrefNotify);
+    g_source_attach(source, mon->ctx);
+}
+
 /* Makes the error just reported in this thread the monitor's latched
  * failure (the first one wins) and wakes the sender.  Lock held. */
 static void
@@ -159,7 +168,6 @@ vbMonitorDeliverReply(vbMonitor *mon)
     g_mutex_unlock(&mon->lock);
 }
 
-static void vbMonitorAttach(vbMonitor *mon, GSource *source, GSourceFunc func);
 static gboolean vbMonitorIOHangup(gint fd, GIOCondition cond, gpointer opaque);
 
 /* Runs the callbacks for what one read brought, in QEMU's order: the
@@ -339,13 +347,6 @@ vbMonitorReadOnce(vbMonitor *mon)
 static gboolean vbMonitorIOWritable(gint fd, GIOCondition cond, gpointer opaque);
 
 static void
-vbMonitorAttach(vbMonitor *mon, GSource *source, GSourceFunc func)
-{
-    g_source_set_callback(source, func, vbMonitorRef(mon), vbMonitorUnrefNotify);
-    g_source_attach(source, mon->ctx);
-}
-
-static void
 vbMonitorDropSource(GSource **source)
 {
     if (!*source)
@@ -435,16 +436,9 @@ static gboolean
 vbMonitorIOHangup(gint fd G_GNUC_UNUSED, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
 {
     vbMonitor *mon = opaque;
-    bool notify = false;
 
-    g_mutex_lock(&mon->lock);
-    if (!mon->closed && !mon->hangupNotified) {
-        mon->hangupNotified = true;
-        notify = true;
-    }
-    g_mutex_unlock(&mon->lock);
-
-    if (notify && vbMonitorEnterCallback(mon)) {
+    /* Once: the source goes away on return. */
+    if (vbMonitorEnterCallback(mon)) {
         if (mon->cb.eofNotify)
             mon->cb.eofNotify(mon, mon->opaque);
         vbMonitorLeaveCallback(mon);
@@ -573,16 +567,25 @@ vbMonitorHandshake(vbMonitor *mon)
     g_autofree char *id = g_strdup_printf("vb-%llu", ++mon->serial);
     g_autofree char *text = NULL;
 
-    /* A monitor that had a client before may first flush an event QEMU
-     * emitted after that client left, before the greeting: QEMU 7.2 puts
-     * the monitor back in negotiation mode only once the next client
-     * connects.  What such an event told is read back from QEMU by
-     * whoever reconnects, so it is dropped. */
-    do {
+    /* A monitor that had a client before may first flush what QEMU sent
+     * after that client left, ahead of the greeting: QEMU 7.2 puts the
+     * monitor back in negotiation mode only once the next client
+     * connects, so an event, or the reply to a command the old client
+     * had in flight, reaches the new one.  They belong to the old
+     * connection; whoever reconnects queries the state they describe. */
+    for (;;) {
+        g_autofree char *stale = NULL;
+
         g_clear_pointer(&greeting, vbJSONValueFree);
         if (!(greeting = vbMonitorHandshakeRead(mon, deadline)))
             return -1;
-    } while (vbJSONValueObjectHasKey(greeting, "event"));
+        if (!vbJSONValueObjectHasKey(greeting, "event") &&
+            !vbJSONValueObjectHasKey(greeting, "return") &&
+            !vbJSONValueObjectHasKey(greeting, "error"))
+            break;
+        stale = vbJSONValueToString(greeting, false);
+        VB_DEBUG("mon=%p: dropping a message for the previous client: %s", mon, NULLSTR(stale));
+    }
     if (!vbJSONValueObjectGetObject(greeting, "QMP")) {
         vbReportError(VIR_ERR_INTERNAL_ERROR,
                       _("QEMU monitor did not start with the QMP greeting"));
@@ -617,8 +620,9 @@ vbMonitorHandshake(vbMonitor *mon)
     return vbMonitorCheckReply("qmp_capabilities", reply);
 }
 
-vbMonitor *
-vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *opaque)
+static vbMonitor *
+vbMonitorOpenFDTimeout(int fd, GMainContext *ctx, unsigned int timeoutMs,
+                       const vbMonitorCallbacks *cb, void *opaque)
 {
     g_autoptr(vbMonitor) mon = g_new0(vbMonitor, 1);
     g_autoptr(GError) gerr = NULL;
@@ -631,7 +635,7 @@ vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *o
     mon->ctx = g_main_context_ref(ctx);
     mon->inbuf = g_string_new(NULL);
     mon->outbuf = g_string_new(NULL);
-    mon->timeoutMs = VB_MONITOR_DEFAULT_TIMEOUT_MS;
+    mon->timeoutMs = timeoutMs ? timeoutMs : VB_MONITOR_DEFAULT_TIMEOUT_MS;
     if (cb)
         mon->cb = *cb;
     mon->opaque = opaque;
@@ -657,8 +661,14 @@ vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *o
 }
 
 vbMonitor *
+vbMonitorOpenFD(int fd, GMainContext *ctx, const vbMonitorCallbacks *cb, void *opaque)
+{
+    return vbMonitorOpenFDTimeout(fd, ctx, 0, cb, opaque);
+}
+
+vbMonitor *
 vbMonitorOpen(const char *socketPath, GMainContext *ctx, unsigned int connectTimeoutMs,
-              const vbMonitorCallbacks *cb, void *opaque)
+              unsigned int timeoutMs, const vbMonitorCallbacks *cb, void *opaque)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     gint64 deadline = g_get_monotonic_time() + connectTimeoutMs * G_TIME_SPAN_MILLISECOND;
@@ -691,7 +701,7 @@ vbMonitorOpen(const char *socketPath, GMainContext *ctx, unsigned int connectTim
         g_usleep(VB_MONITOR_CONNECT_RETRY_MS * G_TIME_SPAN_MILLISECOND);
     }
 
-    return vbMonitorOpenFD(fd, ctx, cb, opaque);
+    return vbMonitorOpenFDTimeout(fd, ctx, timeoutMs, cb, opaque);
 }
 
 void

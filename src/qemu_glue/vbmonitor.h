@@ -59,11 +59,13 @@ typedef struct {
  * Connects to QEMU's QMP socket at @socketPath, retrying while nobody
  * listens yet for up to @connectTimeoutMs, reads the greeting and
  * negotiates capabilities (in the calling thread), then hands the socket to
- * @ctx.  @cb (copied) and @opaque are passed to the callbacks.
+ * @ctx.  @timeoutMs bounds the handshake and is the monitor's command
+ * timeout (0: VB_MONITOR_DEFAULT_TIMEOUT_MS; see vbMonitorSetTimeout).
+ * @cb (copied) and @opaque are passed to the callbacks.
  * Returns the monitor, or NULL with the error reported.
  */
 vbMonitor *vbMonitorOpen(const char *socketPath, GMainContext *ctx, unsigned int connectTimeoutMs,
-                         const vbMonitorCallbacks *cb, void *opaque);
+                         unsigned int timeoutMs, const vbMonitorCallbacks *cb, void *opaque);
 
 /* As vbMonitorOpen on a connected stream socket; @fd is owned by the
  * monitor from now on, also on failure. */

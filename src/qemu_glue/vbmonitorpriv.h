@@ -45,7 +45,6 @@ struct _vbMonitor {
     vbError *lastError;   /* the latched failure */
     bool lastErrorEOF;    /* ... and it was an EOF */
     bool failureNotified; /* eofNotify/errorNotify was called */
-    bool hangupNotified;  /* eofNotify was called after errorNotify */
 
     bool inCallback;         /* the event thread runs a callback ... */
     GThread *callbackThread; /* ... in this thread */

@@ -354,7 +354,7 @@ vbQemuCapsProbe(const char *binary)
         goto cleanup;
 
     vbQemuCapsLoopStart(&loop);
-    if ((mon = vbMonitorOpen(sockPath, loop.ctx, VB_QEMU_CAPS_START_TIMEOUT_MS, NULL, NULL)))
+    if ((mon = vbMonitorOpen(sockPath, loop.ctx, VB_QEMU_CAPS_START_TIMEOUT_MS, 0, NULL, NULL)))
         ret = vbQemuCapsProbeMonitor(caps, mon);
     vbMonitorClose(mon);
     vbQemuCapsLoopStop(&loop);

@@ -289,7 +289,7 @@ testActiveCommit(const void *opaque)
     ev.events = g_ptr_array_new_with_free_func(g_free);
     thread = g_thread_new("event", testLoopRun, loop);
 
-    if (!(mon = vbMonitorOpen(qmpSock, ctx, 10000, &testCallbacks, &ev)))
+    if (!(mon = vbMonitorOpen(qmpSock, ctx, 10000, 0, &testCallbacks, &ev)))
         goto cleanup;
     if (testConversation(mon, &ev, dir, out) < 0)
         goto cleanup;
