@@ -88,7 +88,7 @@ vbBlockOfflineStart(vbDriver *driver, vbDomainObj *vm)
     vm->offline = true;
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_OFFLINE_MONITOR_WAIT_MS) <
             0 ||
-        vbDomainProcessConnectMonitor(driver, vm, VB_OFFLINE_MONITOR_WAIT_MS) < 0)
+        vbDomainProcessConnectMonitor(driver, vm, VB_OFFLINE_MONITOR_WAIT_MS, 0) < 0)
         goto error;
     if (vbDriverSaveStatus(driver, vm) < 0)
         goto error;
@@ -166,7 +166,7 @@ vbBlockOfflineReconnect(vbDriver *driver, vbDomainObj *vm)
                       vm->def->name);
         return -1;
     }
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_OFFLINE_MONITOR_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_OFFLINE_MONITOR_WAIT_MS, 0) < 0)
         return -1;
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;

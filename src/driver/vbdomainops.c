@@ -539,11 +539,13 @@ vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
      * monitor was given up: no API waits on it, and QEMU may still be
      * asked what became of its block jobs. */
     vm->beingDestroyed = true;
-    settle = vbDomainObjMonitorFailed(vm) && g_hash_table_size(vm->blockjobs) > 0;
+    settle = vbDomainProcessNeedsSettle(vm);
     if (!(flags & VIR_DOMAIN_DESTROY_GRACEFUL) && vm->pid > 0 && !settle)
         kill(vm->pid, SIGTERM);
 
     if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        if (settle && !(flags & VIR_DOMAIN_DESTROY_GRACEFUL) && vm->pid > 0)
+            kill(vm->pid, SIGTERM);
         vm->beingDestroyed = false;
         goto cleanup;
     }

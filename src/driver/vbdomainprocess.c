@@ -29,6 +29,8 @@
 
 #define VB_MONITOR_WAIT_MS (30 * 1000)
 #define VB_RECONNECT_WAIT_MS (5 * 1000)
+/* Each step of settling the jobs of a domain being destroyed */
+#define VB_SETTLE_WAIT_MS (5 * 1000)
 /* A monitor that fails again this soon after being reopened is not
  * reopened a second time: QEMU keeps sending what we cannot read. */
 #define VB_MONITOR_RECOVERY_INTERVAL_US (30 * G_USEC_PER_SEC)
@@ -314,8 +316,9 @@ vbProcessHandleStop(vbMonitor *mon, void *opaque)
     if (!vm)
         return;
     /* Only a running guest changes: the suspend API set the reason it wants
-     * before it asked QEMU to stop. */
-    if (vm->state == VIR_DOMAIN_RUNNING) {
+     * before it asked QEMU to stop.  A domain being destroyed is paused
+     * only to settle its jobs (vbDomainProcessSettleJobs): no event. */
+    if (vm->state == VIR_DOMAIN_RUNNING && !vm->beingDestroyed) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
                             vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
@@ -378,7 +381,8 @@ static const vbMonitorCallbacks vbProcessMonitorCallbacks = {
 };
 
 int
-vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs)
+vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int connectTimeoutMs,
+                              unsigned int timeoutMs)
 {
     vbMonitor *mon;
 
@@ -386,7 +390,7 @@ vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int ti
      * back in vbProcessCloseMonitor once no callback can run any more. */
     vbDomainObjRef(vm);
     vbDomainObjUnlock(vm);
-    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, timeoutMs, 0,
+    mon = vbMonitorOpen(vm->monitorPath, driver->monitorCtx, connectTimeoutMs, timeoutMs,
                         &vbProcessMonitorCallbacks, vm);
     vbDomainObjLock(vm);
     if (!mon) {
@@ -514,7 +518,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
         goto error;
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -592,25 +596,55 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vbDomainObjBroadcast(vm);
 }
 
-/* libvirt destroys such a domain at once, and a pivot QEMU completed
- * after the monitor was given up is lost: the definitions keep naming the
- * top while the guest wrote into the base.  The monitor failed on what
- * QEMU sent once; a new connection usually works.  "stop" comes first:
- * a paused guest writes nothing more, whatever the jobs do after the
- * query.  If QEMU cannot be asked, the destroy goes on as libvirt's. */
+/* An active commit QEMU may have pivoted without the given-up monitor
+ * telling: ready, or job-complete sent.  A job that was not ready cannot
+ * pivot (only we send job-complete), and any other job leaves the disk on
+ * the image the definitions name. */
+static bool
+vbProcessHasUnseenPivot(vbDomainObj *vm)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, vm->blockjobs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        vbBlockJob *job = value;
+
+        if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
+            (job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PIVOTING))
+            return true;
+    }
+    return false;
+}
+
+bool
+vbDomainProcessNeedsSettle(vbDomainObj *vm)
+{
+    return !vm->offline && vbDomainObjMonitorFailed(vm) && vbProcessHasUnseenPivot(vm) &&
+           vbQemuProcessIsAlive(vm->pid);
+}
+
+/* Opens a new monitor connection in place of the given-up one, pauses the
+ * guest ("stop": nothing more is written, whatever the job does after the
+ * query) and takes the jobs back as after a restart, so that a finished
+ * pivot is applied to the definitions before QEMU is killed.  libvirt
+ * kills at once, leaving the definitions on the top while the guest wrote
+ * into the base.  The monitor failed on what QEMU sent once; a new
+ * connection usually works, and each step is bounded by a short timeout,
+ * a hung QEMU delaying the destroy by seconds only. */
 void
 vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm)
 {
     vbMonitor *mon;
     int rc;
 
-    if (vm->offline || !vbDomainObjMonitorFailed(vm) || g_hash_table_size(vm->blockjobs) == 0)
+    if (!vbDomainProcessNeedsSettle(vm))
         return;
 
     VB_INFO("settling the block jobs of domain '%s' through a new monitor connection",
             vm->def->name);
     vbDomainProcessCloseMonitor(vm);
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_SETTLE_WAIT_MS, VB_SETTLE_WAIT_MS) < 0)
         goto error;
     mon = vbDomainObjEnterMonitor(vm);
     rc = vbMonitorStop(mon);
@@ -646,7 +680,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                       (int) vm->pid, vm->def->name);
         return -1;
     }
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);
@@ -654,10 +688,22 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
-    if (running && vm->state != VIR_DOMAIN_RUNNING)
+    if (g_strcmp0(status, "shutdown") == 0) {
+        /* The guest powered off while nobody listened; QEMU (-no-shutdown)
+         * waits for us.  Finish as its SHUTDOWN event would have, as
+         * libvirt does on reconnect. */
+        if (!vm->gotShutdown) {
+            vm->gotShutdown = true;
+            vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+            vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                                   VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+        }
+        vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+    } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    else if (!running && vm->state == VIR_DOMAIN_RUNNING)
+    } else if (!running && vm->state == VIR_DOMAIN_RUNNING) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    }
 
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;

@@ -29,10 +29,13 @@ int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
 void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
 
 /* Before a destroy: a given-up monitor missed what QEMU did with the
- * block jobs since.  Pauses the guest and takes the jobs back through a
- * new connection, so that a pivot QEMU finished unseen is applied to the
- * definitions.  When QEMU cannot be asked, that is logged and nothing
- * else is done.  DESTROY job held, QEMU not signalled yet. */
+ * block jobs since.  NeedsSettle tells whether an active commit may have
+ * pivoted unseen (the monitor given up, the job ready or pivoting, QEMU
+ * alive).  SettleJobs then pauses the guest and takes the jobs back
+ * through a new connection, so that such a pivot is applied to the
+ * definitions; when QEMU cannot be asked, that is logged and nothing else
+ * is done.  DESTROY job held, QEMU not signalled yet. */
+bool vbDomainProcessNeedsSettle(vbDomainObj *vm);
 void vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm);
 
 /* Probes every disk's chain of vm->def and gives the images indexes and
@@ -40,8 +43,9 @@ void vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm);
 int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);
 
 /* Connects vm->mon to vm->monitorPath with the driver's event callbacks;
- * drops and retakes vm->lock. */
-int vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int timeoutMs);
+ * drops and retakes vm->lock.  The timeouts are vbMonitorOpen's. */
+int vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned int connectTimeoutMs,
+                                  unsigned int timeoutMs);
 /* Closes vm->mon; no callback runs after it returns.  Drops and retakes
  * vm->lock. */
 void vbDomainProcessCloseMonitor(vbDomainObj *vm);

@@ -25,6 +25,9 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
                        command CMD, before the answer is passed on: it
                        neither finishes what CMD started nor says more
                        until the test sends SIGCONT
+    fake-reply CMD JSON
+                       QEMU's reply to the next command CMD reaches the
+                       daemon with JSON as its return value instead
     hmp LINE           runs the HMP command LINE in QEMU on the current
                        connection, its reply kept from the daemon (for
                        a guest write while the daemon's monitor is
@@ -70,6 +73,7 @@ class Session:
         self.injected = {}              # id -> Event, then the reply
         self.corrupt_ids = set()
         self.stop_ids = set()
+        self.fake_ids = {}              # id -> return value to send instead
 
     def to_daemon(self, line):
         with self.wlock:
@@ -117,6 +121,10 @@ class Session:
                     if msg.get("execute") and msg.get("execute") == self.proxy.stop_cmd:
                         self.proxy.stop_cmd = None
                         self.stop_ids.add(msg.get("id"))
+                    if msg.get("execute") and self.proxy.fake and \
+                            msg.get("execute") == self.proxy.fake[0]:
+                        self.fake_ids[msg.get("id")] = self.proxy.fake[1]
+                        self.proxy.fake = None
                 log("#%d daemon> %r", self.number, line[:200])
                 self.to_qemu(line)
         except OSError as e:
@@ -137,6 +145,9 @@ class Session:
                     self.injected[msg["id"]] = json.dumps(msg)
                     done.set()
                     continue
+                if "return" in msg and msg.get("id") in self.fake_ids:
+                    msg["return"] = self.fake_ids.pop(msg["id"])
+                    line = json.dumps(msg).encode() + b"\r\n"
                 if ("return" in msg or "error" in msg) and msg.get("id") in self.corrupt_ids:
                     self.corrupt_ids.discard(msg.get("id"))
                     line = GARBAGE
@@ -176,6 +187,7 @@ class Proxy:
         self.sessions = 0
         self.corrupt_cmd = None
         self.stop_cmd = None
+        self.fake = None                # (command, return value)
 
     def connect_qemu(self):
         deadline = time.monotonic() + 30
@@ -226,6 +238,9 @@ class Proxy:
                     elif len(words) == 2 and words[0] == "stop-after-reply":
                         with self.lock:
                             self.stop_cmd = words[1]
+                    elif len(words) > 2 and words[0] == "fake-reply":
+                        with self.lock:
+                            self.fake = (words[1], json.loads(line.split(None, 2)[2]))
                     elif len(words) > 1 and words[0] == "hmp":
                         with self.lock:
                             sess = self.session

@@ -837,6 +837,59 @@ class MonitorFaultTest(FaultBase):
         self.assert_base_holds_everything()
         for path in chain:
             check_image(self, path)
+        # the guest paused for the settling is no SUSPENDED event
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                                         libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED))
+        self.assertNotIn(libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                         [e[2] for e in self.events.of_kind("lifecycle")])
+
+    def test_destroy_frozen_qemu_after_monitor_given_up(self):
+        # As above, but QEMU stays frozen: the destroy cannot ask it, gives
+        # up after its short timeout instead of hanging, and kills it.  The
+        # pivot never happened: the definitions and the chain are as
+        # before, the data whole.
+        pid = self.daemon.qemu_pids()[0]
+        self.addCleanup(lambda: vbtest.pid_alive(pid) and os.kill(pid, signal.SIGCONT))
+        chain = self.persistent_chain()
+        self._ready_with_write()
+        self.proxy("garbage")
+        self.wait_reconnected(1)
+        # job-complete is answered, then QEMU frozen; the reply, turned to
+        # garbage, gives the monitor up
+        self.proxy("stop-after-reply job-complete")
+        self.proxy("corrupt-reply job-complete")
+        with self.assertRaises(libvirt.libvirtError):
+            self.dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
+        self.events.wait(lambda e: e == ("control-error", "vm"))
+
+        self.daemon.virsh("destroy", "vm")
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
+        self.assertIn("cannot settle the block jobs of domain 'vm'", self.daemon.log(None))
+        self.assertEqual(self.persistent_chain(), chain)
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected),
+                        "the chain differs from the expected data")
+        for path in chain:
+            check_image(self, path)
+
+    def test_guest_shutdown_found_at_reconnect(self):
+        # QEMU reports 'shutdown' to the new monitor (the proxy answers so
+        # for it: the test guest has no OS to power off): the guest
+        # powered off unseen.  After: the shutdown is finished as the
+        # SHUTDOWN event would have, QEMU ended, the domain shut off with
+        # reason shutdown, and it starts again.
+        pid = self.daemon.qemu_pids()[0]
+        self.proxy('fake-reply query-status {"status": "shutdown", "singlestep": false, '
+                   '"running": false}')
+        self.proxy("garbage")
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_SHUTDOWN,
+                                         libvirt.VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED))
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                                         libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN))
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 30, "QEMU to end")
+        self.assertEqual(self.dom.state(),
+                         [libvirt.VIR_DOMAIN_SHUTOFF, libvirt.VIR_DOMAIN_SHUTOFF_SHUTDOWN])
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
 
     def test_qemu_exit_after_monitor_given_up(self):
         # After: a given-up monitor still tells that QEMU ended.  The
