@@ -700,9 +700,15 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
         }
         vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
+        /* A change missed while nobody listened: clients of a monitor
+         * recovery are told (after a daemon restart, nobody is yet). */
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     } else if (!running && vm->state == VIR_DOMAIN_RUNNING) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
 
     if (vbBlockJobRefreshJobs(driver, vm) < 0)

@@ -28,6 +28,7 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
     fake-reply CMD JSON
                        QEMU's reply to the next command CMD reaches the
                        daemon with JSON as its return value instead
+    drop-event NAME    the next event NAME never reaches the daemon
     hmp LINE           runs the HMP command LINE in QEMU on the current
                        connection, its reply kept from the daemon (for
                        a guest write while the daemon's monitor is
@@ -145,6 +146,12 @@ class Session:
                     self.injected[msg["id"]] = json.dumps(msg)
                     done.set()
                     continue
+                with self.proxy.lock:
+                    drop = msg.get("event") and msg.get("event") == self.proxy.drop_event
+                    if drop:
+                        self.proxy.drop_event = None
+                if drop:
+                    continue
                 if "return" in msg and msg.get("id") in self.fake_ids:
                     msg["return"] = self.fake_ids.pop(msg["id"])
                     line = json.dumps(msg).encode() + b"\r\n"
@@ -188,6 +195,7 @@ class Proxy:
         self.corrupt_cmd = None
         self.stop_cmd = None
         self.fake = None                # (command, return value)
+        self.drop_event = None
 
     def connect_qemu(self):
         deadline = time.monotonic() + 30
@@ -241,6 +249,9 @@ class Proxy:
                     elif len(words) > 2 and words[0] == "fake-reply":
                         with self.lock:
                             self.fake = (words[1], json.loads(line.split(None, 2)[2]))
+                    elif len(words) == 2 and words[0] == "drop-event":
+                        with self.lock:
+                            self.drop_event = words[1]
                     elif len(words) > 1 and words[0] == "hmp":
                         with self.lock:
                             sess = self.session

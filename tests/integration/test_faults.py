@@ -891,6 +891,24 @@ class MonitorFaultTest(FaultBase):
         self.daemon.virsh("start", "vm")
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
 
+    def test_pause_found_at_reconnect(self):
+        # The guest is paused behind the daemon's back, its STOP event
+        # lost: a change missed while a monitor is replaced.  After: the
+        # new monitor finds it, with the SUSPENDED event and the state
+        # paused; resuming works and is an event again.
+        self.proxy("drop-event STOP")
+        self.assertEqual(self.proxy_hmp("stop"), "")
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.proxy("garbage")
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                                         libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED))
+        self.assertEqual(self.dom.state(),
+                         [libvirt.VIR_DOMAIN_PAUSED, libvirt.VIR_DOMAIN_PAUSED_UNKNOWN])
+        self.dom.resume()
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_RESUMED,
+                                         libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
     def test_qemu_exit_after_monitor_given_up(self):
         # After: a given-up monitor still tells that QEMU ended.  The
         # domain is shut off (crashed) with the STOPPED event, its job
