@@ -108,7 +108,7 @@ class Session:
 
     def from_daemon(self):
         """Daemon -> QEMU: notes the ids of commands whose reply is to be
-        corrupted."""
+        corrupted, faked or followed by a freeze."""
         try:
             for line in self.lines(self.client, "daemon"):
                 try:
