@@ -298,7 +298,7 @@ testCopy(const void *opaque G_GNUC_UNUSED)
         return -1;
     /* indexes go, a user's alias stays */
     if (persistent->disks[0]->src->id != 0 ||
-        g_strcmp0(persistent->disks[0]->alias, "ua-vol-3") != 0)
+        g_strcmp0(persistent->disks[0]->info.alias, "ua-vol-3") != 0)
         return -1;
     if (!(c = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)) ||
         !(d = vbDomainDefFormat(persistent, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
@@ -327,7 +327,7 @@ testParseInactiveDropsRuntime(const void *opaque G_GNUC_UNUSED)
 
     if (!def || !(disk = vbDomainDiskByName(def, "vda")))
         return -1;
-    if (disk->mirror || disk->mirrorJob || disk->alias || disk->src->id || def->id != -1)
+    if (disk->mirror || disk->mirrorJob || disk->info.alias || disk->src->id || def->id != -1)
         return -1;
     if (!disk->src->backingStore || disk->src->backingStore->id != 0)
         return -1;
@@ -357,7 +357,7 @@ testPostParseBuilt(const void *opaque G_GNUC_UNUSED)
     d = def->disks[0];
     if (vbUUIDIsNull(def->uuid) || d->bus != VB_DOMAIN_DISK_BUS_SCSI ||
         d->src->format != VB_STORAGE_FORMAT_RAW ||
-        d->address.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || d->address.drive.unit != 0 ||
+        d->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || d->info.addr.drive.unit != 0 ||
         def->currentMemory != 1024 || def->vcpus != 1)
         return -1;
     /* pcie-root, then the implied virtio-scsi controller */

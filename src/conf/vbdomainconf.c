@@ -49,9 +49,9 @@ VB_ENUM_IMPL(vbDomainDiskMirrorJob, VB_DOMAIN_DISK_MIRROR_JOB_LAST, "none", "cop
 VB_ENUM_IMPL(vbDomainDiskMirrorState, VB_DOMAIN_DISK_MIRROR_STATE_LAST, "none", "yes", "abort",
              "pivot");
 
-VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive");
-
 VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi");
+
+VB_ENUM_IMPL(vbDomainMemballoonModel, VB_DOMAIN_MEMBALLOON_MODEL_LAST, "virtio", "none");
 
 VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
              "pcie-root", "virtio-scsi");
@@ -70,7 +70,7 @@ vbDomainControllerDefFree(vbDomainControllerDef *cont)
 {
     if (!cont)
         return;
-    g_free(cont->alias);
+    vbDomainDeviceInfoClear(&cont->info);
     g_free(cont);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainControllerDef, vbDomainControllerDefFree);
@@ -81,7 +81,7 @@ vbDomainChrDefFree(vbDomainChrDef *chr)
     if (!chr)
         return;
     g_free(chr->ptyPath);
-    g_free(chr->alias);
+    vbDomainDeviceInfoClear(&chr->info);
     g_free(chr);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainChrDef, vbDomainChrDefFree);
@@ -111,6 +111,7 @@ vbDomainDefFree(vbDomainDef *def)
     for (i = 0; i < def->nchrs; i++)
         vbDomainChrDefFree(def->chrs[i]);
     g_free(def->chrs);
+    vbDomainMemballoonDefFree(def->memballoon);
     g_free(def);
 }
 
@@ -257,79 +258,6 @@ invalid:
 
 /* ---- devices ------------------------------------------------------------ */
 
-int
-vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
-{
-    int type = VB_DOMAIN_DEVICE_ADDRESS_NONE;
-    g_autofree char *typeStr = vbXMLPropString(node, "type");
-
-    if (!typeStr) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", "address");
-        return -1;
-    }
-    if ((type = vbDomainDeviceAddressTypeTypeFromString(typeStr)) <= 0) {
-        vbDomainReportUnsupportedValue(node, "type", typeStr);
-        return -1;
-    }
-    if (vbXMLChildElement(node, NULL)) {
-        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
-        return -1;
-    }
-
-    addr->type = type;
-    switch ((vbDomainDeviceAddressType) type) {
-    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "domain", "bus", "slot", "function")) < 0 ||
-            vbXMLPropUInt(node, "domain", 0, false, &addr->pci.domain) < 0 ||
-            vbXMLPropUInt(node, "bus", 0, false, &addr->pci.bus) < 0 ||
-            vbXMLPropUInt(node, "slot", 0, false, &addr->pci.slot) < 0 ||
-            vbXMLPropUInt(node, "function", 0, false, &addr->pci.function) < 0)
-            return -1;
-        if (addr->pci.domain > 0xffff || addr->pci.bus > 0xff || addr->pci.slot > 0x1f ||
-            addr->pci.function > 7) {
-            vbReportError(VIR_ERR_XML_ERROR, _("PCI address %04x:%02x:%02x.%x is out of range"),
-                          addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
-            return -1;
-        }
-        break;
-    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
-        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "controller", "bus", "target", "unit")) < 0 ||
-            vbXMLPropUInt(node, "controller", 10, false, &addr->drive.controller) < 0 ||
-            vbXMLPropUInt(node, "bus", 10, false, &addr->drive.bus) < 0 ||
-            vbXMLPropUInt(node, "target", 10, false, &addr->drive.target) < 0 ||
-            vbXMLPropUInt(node, "unit", 10, false, &addr->drive.unit) < 0)
-            return -1;
-        break;
-    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
-    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
-        break;
-    }
-    return 0;
-}
-
-int
-vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
-{
-    g_autofree char *name = NULL;
-
-    if (vbDomainCheckAttrs(node, VB_ATTRS("name")) < 0)
-        return -1;
-    if (!(name = vbXMLPropString(node, "name"))) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "name", "alias");
-        return -1;
-    }
-    if (vbDomainCheckIdentifier(node, "name", name, VB_DOMAIN_ALIAS_MAX) < 0)
-        return -1;
-    /* only a user's alias belongs to the persistent definition */
-    if ((flags & VB_DOMAIN_DEF_PARSE_INACTIVE) && !vbDomainAliasIsUser(name))
-        return 0;
-    g_free(*alias);
-    *alias = g_steal_pointer(&name);
-    return 0;
-}
-
 static vbDomainControllerDef *
 vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
 {
@@ -361,10 +289,10 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "alias")) {
-            if (vbDomainAliasParse(child, &cont->alias, flags) < 0)
+            if (vbDomainAliasParse(child, &cont->info.alias, flags) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "address")) {
-            if (vbDomainDeviceAddressParse(child, &cont->address) < 0)
+            if (vbDomainDeviceAddressParse(child, &cont->info.addr) < 0)
                 return NULL;
         } else {
             vbDomainReportUnsupportedElement(child);
@@ -436,7 +364,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
                 }
             }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
-            if (vbDomainAliasParse(child, &chr->alias, flags) < 0)
+            if (vbDomainAliasParse(child, &chr->info.alias, flags) < 0)
                 return NULL;
         } else {
             vbDomainReportUnsupportedElement(child);
@@ -444,6 +372,37 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
         }
     }
     return g_steal_pointer(&chr);
+}
+
+void
+vbDomainMemballoonDefFree(vbDomainMemballoonDef *balloon)
+{
+    if (!balloon)
+        return;
+    vbDomainDeviceInfoClear(&balloon->info);
+    g_free(balloon);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainMemballoonDef, vbDomainMemballoonDefFree);
+
+/* <memballoon model='none'/>: we run no balloon device */
+static vbDomainMemballoonDef *
+vbDomainMemballoonDefParse(const xmlNode *node)
+{
+    g_autoptr(vbDomainMemballoonDef) balloon = g_new0(vbDomainMemballoonDef, 1);
+    g_autofree char *model = vbXMLPropString(node, "model");
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("model")) < 0)
+        return NULL;
+    if (g_strcmp0(model, "none") != 0) {
+        vbDomainReportUnsupportedValue(node, "model", model);
+        return NULL;
+    }
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return NULL;
+    }
+    balloon->model = VB_DOMAIN_MEMBALLOON_MODEL_NONE;
+    return g_steal_pointer(&balloon);
 }
 
 static int
@@ -492,19 +451,8 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
             def->chrs = g_renew(vbDomainChrDef *, def->chrs, def->nchrs + 1);
             def->chrs[def->nchrs++] = chr;
         } else if (vbXMLNodeNameEqual(cur, "memballoon")) {
-            g_autofree char *model = vbXMLPropString(cur, "model");
-
-            if (vbDomainCheckAttrs(cur, VB_ATTRS("model")) < 0)
+            if (!(def->memballoon = vbDomainMemballoonDefParse(cur)))
                 return -1;
-            if (g_strcmp0(model, "none") != 0) {
-                vbDomainReportUnsupportedValue(cur, "model", model);
-                return -1;
-            }
-            if (vbXMLChildElement(cur, NULL)) {
-                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
-                return -1;
-            }
-            def->memballoonNone = true;
         } else {
             vbDomainReportUnsupportedElement(cur);
             return -1;

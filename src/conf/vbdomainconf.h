@@ -140,6 +140,18 @@ struct _vbDomainDeviceAddress {
     };
 };
 
+/* What every device has, wherever it sits in the definition (libvirt's
+ * virDomainDeviceInfo): parsed and formatted once, in vbdomaindeviceconf.c,
+ * and visited for all devices by vbDomainDeviceInfoIterate. */
+typedef struct _vbDomainDeviceInfo vbDomainDeviceInfo;
+struct _vbDomainDeviceInfo {
+    /* <alias name>, also the QEMU device id: assigned at start (runtime),
+     * or a user's 'ua-' alias, which is part of the persistent definition */
+    char *alias;
+    vbDomainDeviceAddress addr;
+    unsigned int bootIndex; /* <boot order>, 0 = none */
+};
+
 typedef struct _vbDomainDiskDef vbDomainDiskDef;
 struct _vbDomainDiskDef {
     vbDomainDiskDevice device;
@@ -155,9 +167,7 @@ struct _vbDomainDiskDef {
     vbDomainDiskIo io;
 
     char *serial;
-    unsigned int bootIndex; /* <boot order>, 0 = none */
-    vbDomainDeviceAddress address;
-    char *alias; /* runtime: <alias name>, also the QEMU device id */
+    vbDomainDeviceInfo info;
 
     /* Runtime, while a block job owns a second chain (active commit: base).
      * Owned by the disk: for an active commit a copy of the base element
@@ -191,8 +201,7 @@ struct _vbDomainControllerDef {
     vbDomainControllerType type;
     unsigned int index;
     vbDomainControllerModel model;
-    vbDomainDeviceAddress address;
-    char *alias; /* runtime */
+    vbDomainDeviceInfo info;
 };
 
 /* <serial type='pty'> and <console type='pty'> */
@@ -201,7 +210,46 @@ struct _vbDomainChrDef {
     bool console;      /* <console> rather than <serial> */
     unsigned int port; /* <target port> */
     char *ptyPath;     /* runtime: <source path='/dev/pts/N'/> */
-    char *alias;       /* runtime */
+    vbDomainDeviceInfo info;
+};
+
+typedef enum {
+    VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO = 0,
+    VB_DOMAIN_MEMBALLOON_MODEL_NONE,
+
+    VB_DOMAIN_MEMBALLOON_MODEL_LAST
+} vbDomainMemballoonModel;
+VB_ENUM_DECL(vbDomainMemballoonModel);
+
+/* <memballoon model='none'/>: the only model we run */
+typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
+struct _vbDomainMemballoonDef {
+    vbDomainMemballoonModel model;
+    vbDomainDeviceInfo info;
+};
+
+/* A device of any kind (libvirt's virDomainDeviceDef): the type says which
+ * member of @data points into the definition's own lists. */
+typedef enum {
+    VB_DOMAIN_DEVICE_NONE = 0,
+    VB_DOMAIN_DEVICE_DISK,
+    VB_DOMAIN_DEVICE_CONTROLLER,
+    VB_DOMAIN_DEVICE_CHR,
+    VB_DOMAIN_DEVICE_MEMBALLOON,
+
+    VB_DOMAIN_DEVICE_LAST
+} vbDomainDeviceType;
+VB_ENUM_DECL(vbDomainDeviceType);
+
+typedef struct _vbDomainDeviceDef vbDomainDeviceDef;
+struct _vbDomainDeviceDef {
+    vbDomainDeviceType type;
+    union {
+        vbDomainDiskDef *disk;
+        vbDomainControllerDef *controller;
+        vbDomainChrDef *chr;
+        vbDomainMemballoonDef *memballoon;
+    } data;
 };
 
 typedef struct _vbDomainDef vbDomainDef;
@@ -239,7 +287,7 @@ struct _vbDomainDef {
     size_t ncontrollers;
     vbDomainChrDef **chrs;
     size_t nchrs;
-    bool memballoonNone; /* <memballoon model='none'/> */
+    vbDomainMemballoonDef *memballoon; /* set by post-parse when absent */
 };
 
 typedef enum {
@@ -306,6 +354,28 @@ vbDomainDef *vbDomainDefCopy(const vbDomainDef *def, unsigned int flags);
 /* A user's alias ('ua-' prefix, as libvirt): part of the persistent
  * definition, unlike the aliases the daemon assigns at start. */
 bool vbDomainAliasIsUser(const char *alias);
+
+/* Frees what @info owns and zeroes it. */
+void vbDomainDeviceInfoClear(vbDomainDeviceInfo *info);
+
+void vbDomainMemballoonDefFree(vbDomainMemballoonDef *balloon);
+
+/* The device info of @dev; NULL for VB_DOMAIN_DEVICE_NONE. */
+vbDomainDeviceInfo *vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev);
+
+/* Called for each device of a definition; a return below 0 stops the walk
+ * and is what vbDomainDeviceInfoIterate returns. */
+typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *dev,
+                                          vbDomainDeviceInfo *info, void *opaque);
+
+/**
+ * vbDomainDeviceInfoIterate:
+ * Calls @cb for every device of @def, in a fixed order: disks,
+ * controllers, serials and consoles, the memballoon; each kind in the
+ * order of the definition.  Returns 0, or the first negative value @cb
+ * returned.  @cb may change the device info, not the lists.
+ */
+int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);
 
 /* Disk by <target dev>, or by the active image's path when @name starts
  * with '/' (libvirt's virDomainDiskByName).  NULL, reporting nothing. */

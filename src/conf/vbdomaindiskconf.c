@@ -41,7 +41,7 @@ vbDomainDiskDefFree(vbDomainDiskDef *disk)
     vbStorageSourceFree(disk->src);
     g_free(disk->dst);
     g_free(disk->serial);
-    g_free(disk->alias);
+    vbDomainDeviceInfoClear(&disk->info);
     vbStorageSourceFree(disk->mirror);
     g_free(disk);
 }
@@ -425,17 +425,17 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
             disk->serial = g_steal_pointer(&serial);
         } else if (vbXMLNodeNameEqual(child, "boot")) {
             if (vbDomainCheckAttrs(child, VB_ATTRS("order")) < 0 ||
-                vbXMLPropUInt(child, "order", 10, true, &disk->bootIndex) < 0)
+                vbXMLPropUInt(child, "order", 10, true, &disk->info.bootIndex) < 0)
                 return NULL;
-            if (disk->bootIndex == 0) {
+            if (disk->info.bootIndex == 0) {
                 vbXMLReportInvalidProp(child, "order", "0");
                 return NULL;
             }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
-            if (vbDomainAliasParse(child, &disk->alias, flags) < 0)
+            if (vbDomainAliasParse(child, &disk->info.alias, flags) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "address")) {
-            if (vbDomainDeviceAddressParse(child, &disk->address) < 0)
+            if (vbDomainDeviceAddressParse(child, &disk->info.addr) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "mirror")) {
             if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&

@@ -318,12 +318,12 @@ vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *
     }
     if (disk->serial)
         vbBufElementText(buf, ind, "serial", disk->serial);
-    if (disk->bootIndex) {
+    if (disk->info.bootIndex) {
         vbBufIndent(buf, ind);
-        g_string_append_printf(buf, "<boot order='%u'/>\n", disk->bootIndex);
+        g_string_append_printf(buf, "<boot order='%u'/>\n", disk->info.bootIndex);
     }
-    vbDomainAliasFormat(buf, ind, disk->alias, flags);
-    vbDomainDeviceAddressFormat(buf, ind, &disk->address);
+    vbDomainAliasFormat(buf, ind, disk->info.alias, flags);
+    vbDomainDeviceAddressFormat(buf, ind, &disk->info.addr);
 
     vbBufIndent(buf, indent);
     g_string_append(buf, "</disk>\n");
@@ -333,21 +333,21 @@ static void
 vbDomainControllerDefFormat(GString *buf, unsigned int indent, const vbDomainControllerDef *cont,
                             unsigned int flags)
 {
-    bool alias = cont->alias &&
-                 (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) || vbDomainAliasIsUser(cont->alias));
+    bool alias = cont->info.alias && (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
+                                      vbDomainAliasIsUser(cont->info.alias));
 
     vbBufIndent(buf, indent);
     g_string_append_printf(buf, "<controller type='%s' index='%u'",
                            vbDomainControllerTypeTypeToString(cont->type), cont->index);
     if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
         vbBufAttr(buf, "model", vbDomainControllerModelTypeToString(cont->model));
-    if (!alias && cont->address.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+    if (!alias && cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
         g_string_append(buf, "/>\n");
         return;
     }
     g_string_append(buf, ">\n");
-    vbDomainAliasFormat(buf, indent + 2, cont->alias, flags);
-    vbDomainDeviceAddressFormat(buf, indent + 2, &cont->address);
+    vbDomainAliasFormat(buf, indent + 2, cont->info.alias, flags);
+    vbDomainDeviceAddressFormat(buf, indent + 2, &cont->info.addr);
     vbBufIndent(buf, indent);
     g_string_append(buf, "</controller>\n");
 }
@@ -380,7 +380,7 @@ vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *ch
         vbBufIndent(buf, indent + 2);
         g_string_append(buf, "</target>\n");
     }
-    vbDomainAliasFormat(buf, indent + 2, chr->alias, flags);
+    vbDomainAliasFormat(buf, indent + 2, chr->info.alias, flags);
     vbBufIndent(buf, indent);
     g_string_append_printf(buf, "</%s>\n", elem);
 }
@@ -407,9 +407,10 @@ vbDomainDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
         if (def->chrs[i]->console)
             vbDomainChrDefFormat(buf, indent + 2, def->chrs[i], flags);
     }
-    if (def->memballoonNone) {
+    if (def->memballoon) {
         vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<memballoon model='none'/>\n");
+        g_string_append_printf(buf, "<memballoon model='%s'/>\n",
+                               vbDomainMemballoonModelTypeToString(def->memballoon->model));
     }
     vbBufIndent(buf, indent);
     g_string_append(buf, "</devices>\n");

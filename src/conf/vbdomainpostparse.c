@@ -214,9 +214,9 @@ vbDomainDriveAddressInUse(const vbDomainDef *def, vbDomainDiskBus bus, unsigned 
     for (i = 0; i < def->ndisks; i++) {
         const vbDomainDiskDef *disk = def->disks[i];
 
-        if (disk->bus == bus && disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE &&
-            disk->address.drive.controller == controller && disk->address.drive.bus == 0 &&
-            disk->address.drive.target == 0 && disk->address.drive.unit == unit)
+        if (disk->bus == bus && disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE &&
+            disk->info.addr.drive.controller == controller && disk->info.addr.drive.bus == 0 &&
+            disk->info.addr.drive.target == 0 && disk->info.addr.drive.unit == unit)
             return true;
     }
     return false;
@@ -239,9 +239,9 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
 
         if (disk->bus != VB_DOMAIN_DISK_BUS_SATA && disk->bus != VB_DOMAIN_DISK_BUS_SCSI)
             continue;
-        if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
+        if (disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
             continue;
-        if (disk->address.type != VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+        if (disk->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE) {
             vbReportError(VIR_ERR_XML_ERROR,
                           _("disk '%s' on bus '%s' needs an address of type 'drive'"), disk->dst,
                           vbDomainDiskBusTypeToString(disk->bus));
@@ -252,15 +252,15 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
              n++)
             ;
         next[disk->bus] = n + 1;
-        disk->address.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
-        disk->address.drive.controller = n / units;
-        disk->address.drive.unit = n % units;
+        disk->info.addr.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
+        disk->info.addr.drive.controller = n / units;
+        disk->info.addr.drive.unit = n % units;
     }
 
     for (i = 0; i < def->ndisks; i++) {
         for (j = i + 1; j < def->ndisks; j++) {
-            const vbDomainDeviceAddress *a = &def->disks[i]->address;
-            const vbDomainDeviceAddress *b = &def->disks[j]->address;
+            const vbDomainDeviceAddress *a = &def->disks[i]->info.addr;
+            const vbDomainDeviceAddress *b = &def->disks[j]->info.addr;
 
             if (a->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || b->type != a->type ||
                 def->disks[i]->bus != def->disks[j]->bus)
@@ -316,11 +316,11 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
         vbDomainDiskDef *disk = def->disks[i];
         vbDomainControllerType type;
 
-        if (disk->address.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
+        if (disk->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
             continue;
         type = vbDomainDiskControllerType(disk);
-        if (!vbDomainDefFindController(def, type, disk->address.drive.controller))
-            vbDomainDefAddController(def, type, disk->address.drive.controller,
+        if (!vbDomainDefFindController(def, type, disk->info.addr.drive.controller))
+            vbDomainDefAddController(def, type, disk->info.addr.drive.controller,
                                      VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
     }
 
@@ -378,7 +378,10 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         def->onCrash = VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
     /* we run no balloon device, and say so rather than let the XML imply
      * libvirt's default virtio balloon */
-    def->memballoonNone = true;
+    if (!def->memballoon) {
+        def->memballoon = g_new0(vbDomainMemballoonDef, 1);
+        def->memballoon->model = VB_DOMAIN_MEMBALLOON_MODEL_NONE;
+    }
 
     for (i = 0; i < def->ndisks; i++) {
         /* the parser never leaves these NULL; code building a disk must not */

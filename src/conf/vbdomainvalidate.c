@@ -99,20 +99,20 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
     }
 
     if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
-        disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+        disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("virtio disk '%s' needs a 'pci' address, not 'drive'"), disk->dst);
         return -1;
     }
     if (disk->bus == VB_DOMAIN_DISK_BUS_SATA &&
-        (disk->address.drive.bus != 0 || disk->address.drive.target != 0 ||
-         disk->address.drive.unit >= 6)) {
+        (disk->info.addr.drive.bus != 0 || disk->info.addr.drive.target != 0 ||
+         disk->info.addr.drive.unit >= 6)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"), disk->dst);
         return -1;
     }
 
-    if (def->bootDevs && disk->bootIndex) {
+    if (def->bootDevs && disk->info.bootIndex) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR,
                       _("per-device boot elements cannot be used together with os/boot elements"));
@@ -241,9 +241,9 @@ vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
     size_t j;
 
     for (i = 0; i < def->ndisks; i++)
-        g_ptr_array_add(addrs, &def->disks[i]->address);
+        g_ptr_array_add(addrs, &def->disks[i]->info.addr);
     for (i = 0; i < def->ncontrollers; i++)
-        g_ptr_array_add(addrs, &def->controllers[i]->address);
+        g_ptr_array_add(addrs, &def->controllers[i]->info.addr);
 
     for (i = 0; i < addrs->len; i++) {
         const vbDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
@@ -297,11 +297,11 @@ vbDomainDefValidate(const vbDomainDef *def)
     for (i = 0; i < def->ndisks; i++) {
         if (vbDomainDiskDefValidate(def, def->disks[i]) < 0)
             return -1;
-        for (j = i + 1; def->disks[i]->bootIndex && j < def->ndisks; j++) {
-            if (def->disks[i]->bootIndex == def->disks[j]->bootIndex) {
+        for (j = i + 1; def->disks[i]->info.bootIndex && j < def->ndisks; j++) {
+            if (def->disks[i]->info.bootIndex == def->disks[j]->info.bootIndex) {
                 /* libvirt's wording */
                 vbReportError(VIR_ERR_XML_ERROR, _("boot order '%u' used for more than one device"),
-                              def->disks[i]->bootIndex);
+                              def->disks[i]->info.bootIndex);
                 return -1;
             }
         }

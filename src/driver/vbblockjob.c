@@ -289,22 +289,23 @@ vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
     vbMonitor *mon;
     int rc;
 
-    if (!disk || !disk->alias) {
+    if (!disk || !disk->info.alias) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' of block job '%s' has no device"),
                       job->disk, job->name);
         return -1;
     }
     mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorQueryBlockDeviceRoot(mon, disk->alias, &root);
+    rc = vbMonitorQueryBlockDeviceRoot(mon, disk->info.alias, &root);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
     if (g_strcmp0(root, job->commit.base) == 0) {
-        VB_INFO("block job '%s' pivoted: device '%s' is on '%s'", job->name, disk->alias, root);
+        VB_INFO("block job '%s' pivoted: device '%s' is on '%s'", job->name, disk->info.alias,
+                root);
         return VB_BLOCK_JOB_STATE_COMPLETED;
     }
     if (g_strcmp0(root, job->commit.top) == 0) {
-        VB_INFO("block job '%s' was cancelled: device '%s' is on '%s'", job->name, disk->alias,
+        VB_INFO("block job '%s' was cancelled: device '%s' is on '%s'", job->name, disk->info.alias,
                 root);
         return VB_BLOCK_JOB_STATE_CANCELLED;
     }
@@ -313,8 +314,8 @@ vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
      * waiting client learns why instead of waiting for ever. */
     g_free(job->errmsg);
     job->errmsg = g_strdup_printf(
-        _("device '%s' is on node '%s', neither the job's top '%s' nor its base '%s'"), disk->alias,
-        NULLSTR(root), job->commit.top, job->commit.base);
+        _("device '%s' is on node '%s', neither the job's top '%s' nor its base '%s'"),
+        disk->info.alias, NULLSTR(root), job->commit.top, job->commit.base);
     VB_ERROR("block job '%s': %s", job->name, job->errmsg);
     return VB_BLOCK_JOB_STATE_FAILED;
 }

@@ -205,11 +205,11 @@ vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
                           cont->index);
             return -1;
         }
-        if (vbQemuCommandCheckAlias(ctx->def, cont->alias) < 0)
+        if (vbQemuCommandCheckAlias(ctx->def, cont->info.alias) < 0)
             return -1;
         buf = g_string_new("virtio-scsi-pci,id=");
-        g_string_append(buf, cont->alias);
-        if (vbQemuCommandAppendPCIAddress(buf, ctx, &cont->address, cont->alias) < 0)
+        g_string_append(buf, cont->info.alias);
+        if (vbQemuCommandAppendPCIAddress(buf, ctx, &cont->info.addr, cont->info.alias) < 0)
             return -1;
         vbQemuCommandAddArg(argv, "-device");
         vbQemuCommandAddArgBuf(argv, &buf);
@@ -227,9 +227,9 @@ static int
 vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *disk)
 {
     bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    const vbDomainDeviceAddress *addr = &disk->address;
+    const vbDomainDeviceAddress *addr = &disk->info.addr;
 
-    if (vbQemuCommandCheckAlias(ctx->def, disk->alias) < 0)
+    if (vbQemuCommandCheckAlias(ctx->def, disk->info.alias) < 0)
         return -1;
 
     if (vbStorageSourceIsEmpty(disk->src) && !cdrom) {
@@ -372,7 +372,7 @@ vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    const vbDomainDeviceAddress *addr = &disk->address;
+    const vbDomainDeviceAddress *addr = &disk->info.addr;
     const char *writeCache = vbQemuCommandDiskWriteCache(disk->cache);
     bool empty = vbStorageSourceIsEmpty(disk->src);
 
@@ -391,7 +391,7 @@ vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
                                cdrom ? "scsi-cd" : "scsi-hd", addr->drive.controller,
                                addr->drive.bus, addr->drive.target, addr->drive.unit);
         /* the guest sees the same SCSI device identity whatever the image */
-        g_string_append_printf(buf, ",device_id=drive-%s", disk->alias);
+        g_string_append_printf(buf, ",device_id=drive-%s", disk->info.alias);
         break;
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
@@ -403,7 +403,7 @@ vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
         g_string_append(buf, ",share-rw=on");
     if (!empty)
         g_string_append_printf(buf, ",drive=%s", disk->src->nodeFormat);
-    g_string_append_printf(buf, ",id=%s", disk->alias);
+    g_string_append_printf(buf, ",id=%s", disk->info.alias);
     if (bootIndex > 0)
         g_string_append_printf(buf, ",bootindex=%u", bootIndex);
     if (disk->serial) {
@@ -433,9 +433,9 @@ vbQemuCommandDiskBootOrder(const vbDomainDef *def)
     size_t j;
 
     for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->bootIndex > 0) {
+        if (def->disks[i]->info.bootIndex > 0) {
             for (j = 0; j < def->ndisks; j++)
-                order[j] = def->disks[j]->bootIndex;
+                order[j] = def->disks[j]->info.bootIndex;
             return g_steal_pointer(&order);
         }
     }
@@ -502,15 +502,15 @@ vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def)
             }
             if (done[chr->port])
                 continue;
-            if (vbQemuCommandCheckAlias(def, chr->alias) < 0)
+            if (vbQemuCommandCheckAlias(def, chr->info.alias) < 0)
                 return -1;
             done[chr->port] = true;
 
             vbQemuCommandAddArg(argv, "-chardev");
-            vbQemuCommandAddArgFormat(argv, "pty,id=char%s", chr->alias);
+            vbQemuCommandAddArgFormat(argv, "pty,id=char%s", chr->info.alias);
             vbQemuCommandAddArg(argv, "-device");
-            vbQemuCommandAddArgFormat(argv, "isa-serial,chardev=char%s,id=%s,index=%u", chr->alias,
-                                      chr->alias, chr->port);
+            vbQemuCommandAddArgFormat(argv, "isa-serial,chardev=char%s,id=%s,index=%u",
+                                      chr->info.alias, chr->info.alias, chr->port);
         }
     }
     return 0;

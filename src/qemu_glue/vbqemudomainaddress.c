@@ -79,26 +79,26 @@ vbQemuDomainDiskNameToIndex(const char *dst)
 static void
 vbQemuDomainAssignDiskAlias(vbDomainDiskDef *disk)
 {
-    const vbDomainDeviceAddress *a = &disk->address;
+    const vbDomainDeviceAddress *a = &disk->info.addr;
     int idx;
 
-    if (disk->alias)
+    if (disk->info.alias)
         return;
 
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
         if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) >= 0)
-            disk->alias = g_strdup_printf("virtio-disk%d", idx);
+            disk->info.alias = g_strdup_printf("virtio-disk%d", idx);
         break;
     case VB_DOMAIN_DISK_BUS_SATA:
-        disk->alias =
+        disk->info.alias =
             g_strdup_printf("sata%u-%u-%u", a->drive.controller, a->drive.bus, a->drive.unit);
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
         if (a->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
             break;
-        disk->alias = g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
-                                      a->drive.target, a->drive.unit);
+        disk->info.alias = g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
+                                           a->drive.target, a->drive.unit);
         break;
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
@@ -109,25 +109,25 @@ vbQemuDomainAssignDiskAlias(vbDomainDiskDef *disk)
 static void
 vbQemuDomainAssignControllerAlias(vbDomainControllerDef *cont, vbQemuMachineFamily family)
 {
-    if (cont->alias)
+    if (cont->info.alias)
         return;
 
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
         if (cont->index == 0)
-            cont->alias = g_strdup(family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0");
+            cont->info.alias = g_strdup(family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0");
         else
-            cont->alias = g_strdup_printf("pci.%u", cont->index);
+            cont->info.alias = g_strdup_printf("pci.%u", cont->index);
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         /* q35's built-in AHCI is named "ide" in QEMU, its ports ide.0-5 */
         if (cont->index == 0 && family == VB_QEMU_MACHINE_FAMILY_Q35)
-            cont->alias = g_strdup("ide");
+            cont->info.alias = g_strdup("ide");
         else
-            cont->alias = g_strdup_printf("sata%u", cont->index);
+            cont->info.alias = g_strdup_printf("sata%u", cont->index);
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
-        cont->alias = g_strdup_printf("scsi%u", cont->index);
+        cont->info.alias = g_strdup_printf("scsi%u", cont->index);
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
@@ -215,8 +215,8 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
         vbDomainControllerDef *cont = def->controllers[i];
 
         if (vbQemuDomainControllerNeedsPCI(cont) &&
-            cont->address.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
-            vbQemuDomainReservePCIAddress(used, family, &cont->address, cont->alias) < 0)
+            cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+            vbQemuDomainReservePCIAddress(used, family, &cont->info.addr, cont->info.alias) < 0)
             return -1;
     }
     for (i = 0; i < def->ndisks; i++) {
@@ -224,15 +224,15 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
 
         if (disk->bus != VB_DOMAIN_DISK_BUS_VIRTIO)
             continue;
-        if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+        if (disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
             vbReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED,
                 _("address type '%s' is not valid for disk '%s', it needs a 'pci' address"),
-                vbDomainDeviceAddressTypeTypeToString(disk->address.type), disk->dst);
+                vbDomainDeviceAddressTypeTypeToString(disk->info.addr.type), disk->dst);
             return -1;
         }
-        if (disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
-            vbQemuDomainReservePCIAddress(used, family, &disk->address, disk->dst) < 0)
+        if (disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+            vbQemuDomainReservePCIAddress(used, family, &disk->info.addr, disk->dst) < 0)
             return -1;
     }
 
@@ -240,16 +240,16 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
         vbDomainControllerDef *cont = def->controllers[i];
 
         if (vbQemuDomainControllerNeedsPCI(cont) &&
-            cont->address.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
-            vbQemuDomainAssignPCIAddress(used, family, &cont->address, cont->alias) < 0)
+            cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
+            vbQemuDomainAssignPCIAddress(used, family, &cont->info.addr, cont->info.alias) < 0)
             return -1;
     }
     for (i = 0; i < def->ndisks; i++) {
         vbDomainDiskDef *disk = def->disks[i];
 
         if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
-            disk->address.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
-            vbQemuDomainAssignPCIAddress(used, family, &disk->address, disk->dst) < 0)
+            disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
+            vbQemuDomainAssignPCIAddress(used, family, &disk->info.addr, disk->dst) < 0)
             return -1;
     }
     return 0;
@@ -273,8 +273,8 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
 
         /* a <console> of target type serial is the same device as the
          * serial port it shows, and libvirt aliases it so */
-        if (!chr->alias)
-            chr->alias = g_strdup_printf("serial%u", chr->port);
+        if (!chr->info.alias)
+            chr->info.alias = g_strdup_printf("serial%u", chr->port);
     }
 
     return vbQemuDomainAssignPCIAddresses(def, family);
