@@ -32,30 +32,6 @@ VB_ENUM_IMPL(vbDomainVirtType, VB_DOMAIN_VIRT_LAST, "qemu", "kvm");
 VB_ENUM_IMPL(vbDomainLifecycleAction, VB_DOMAIN_LIFECYCLE_ACTION_LAST, "default", "destroy",
              "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart");
 
-VB_ENUM_IMPL(vbDomainDiskDevice, VB_DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom");
-
-VB_ENUM_IMPL(vbDomainDiskBus, VB_DOMAIN_DISK_BUS_LAST, "none", "virtio", "sata", "scsi");
-
-VB_ENUM_IMPL(vbDomainDiskCache, VB_DOMAIN_DISK_CACHE_LAST, "default", "none", "writethrough",
-             "writeback", "directsync", "unsafe");
-
-VB_ENUM_IMPL(vbDomainDiskDiscard, VB_DOMAIN_DISK_DISCARD_LAST, "default", "unmap", "ignore");
-
-VB_ENUM_IMPL(vbDomainDiskIo, VB_DOMAIN_DISK_IO_LAST, "default", "native", "threads", "io_uring");
-
-VB_ENUM_IMPL(vbDomainDiskMirrorJob, VB_DOMAIN_DISK_MIRROR_JOB_LAST, "none", "copy",
-             "active-commit");
-
-VB_ENUM_IMPL(vbDomainDiskMirrorState, VB_DOMAIN_DISK_MIRROR_STATE_LAST, "none", "yes", "abort",
-             "pivot");
-
-VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi");
-
-VB_ENUM_IMPL(vbDomainMemballoonModel, VB_DOMAIN_MEMBALLOON_MODEL_LAST, "virtio", "none");
-
-VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
-             "pcie-root", "virtio-scsi");
-
 vbDomainDef *
 vbDomainDefNew(void)
 {
@@ -64,27 +40,6 @@ vbDomainDefNew(void)
     def->id = -1;
     return def;
 }
-
-static void
-vbDomainControllerDefFree(vbDomainControllerDef *cont)
-{
-    if (!cont)
-        return;
-    vbDomainDeviceInfoClear(&cont->info);
-    g_free(cont);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainControllerDef, vbDomainControllerDefFree);
-
-static void
-vbDomainChrDefFree(vbDomainChrDef *chr)
-{
-    if (!chr)
-        return;
-    g_free(chr->ptyPath);
-    vbDomainDeviceInfoClear(&chr->info);
-    g_free(chr);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainChrDef, vbDomainChrDefFree);
 
 void
 vbDomainDefFree(vbDomainDef *def)
@@ -257,153 +212,6 @@ invalid:
 }
 
 /* ---- devices ------------------------------------------------------------ */
-
-static vbDomainControllerDef *
-vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
-{
-    g_autoptr(vbDomainControllerDef) cont = g_new0(vbDomainControllerDef, 1);
-    g_autofree char *typeStr = vbXMLPropString(node, "type");
-    int type;
-    int model = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
-    xmlNode *child;
-
-    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0)
-        return NULL;
-    if (!typeStr) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", "controller");
-        return NULL;
-    }
-    if ((type = vbDomainControllerTypeTypeFromString(typeStr)) < 0) {
-        vbDomainReportUnsupportedValue(node, "type", typeStr);
-        return NULL;
-    }
-    cont->type = type;
-    if (vbXMLPropUInt(node, "index", 10, false, &cont->index) < 0 ||
-        vbDomainPropEnumSupported(node, "model", vbDomainControllerModelTypeFromString, true,
-                                  &model) < 0)
-        return NULL;
-    cont->model = model;
-
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
-        return NULL;
-    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
-        if (vbXMLNodeNameEqual(child, "alias")) {
-            if (vbDomainAliasParse(child, &cont->info.alias, flags) < 0)
-                return NULL;
-        } else if (vbXMLNodeNameEqual(child, "address")) {
-            if (vbDomainDeviceAddressParse(child, &cont->info.addr) < 0)
-                return NULL;
-        } else {
-            vbDomainReportUnsupportedElement(child);
-            return NULL;
-        }
-    }
-    return g_steal_pointer(&cont);
-}
-
-/* <serial type='pty'> and <console type='pty'> */
-static vbDomainChrDef *
-vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
-{
-    g_autoptr(vbDomainChrDef) chr = g_new0(vbDomainChrDef, 1);
-    g_autofree char *type = vbXMLPropString(node, "type");
-    xmlNode *child;
-
-    chr->console = vbXMLNodeNameEqual(node, "console");
-    if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0)
-        return NULL;
-    if (g_strcmp0(type, "pty") != 0) {
-        if (!type)
-            vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                          "type", (const char *) node->name);
-        else
-            vbDomainReportUnsupportedValue(node, "type", type);
-        return NULL;
-    }
-
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
-        return NULL;
-    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
-        if (vbXMLNodeNameEqual(child, "source")) {
-            g_autofree char *path = NULL;
-
-            if (vbDomainCheckAttrs(child, VB_ATTRS("path")) < 0)
-                return NULL;
-            if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE)
-                continue;
-            if ((path = vbXMLPropString(child, "path"))) {
-                if (vbDomainCheckPath(child, "path", path) < 0)
-                    return NULL;
-                g_free(chr->ptyPath);
-                chr->ptyPath = g_steal_pointer(&path);
-            }
-        } else if (vbXMLNodeNameEqual(child, "target")) {
-            g_autofree char *ttype = vbXMLPropString(child, "type");
-            xmlNode *model;
-
-            if (vbDomainCheckAttrs(child, VB_ATTRS("type", "port")) < 0 ||
-                vbXMLPropUInt(child, "port", 10, false, &chr->port) < 0)
-                return NULL;
-            if (ttype && strcmp(ttype, chr->console ? "serial" : "isa-serial") != 0) {
-                vbDomainReportUnsupportedValue(child, "type", ttype);
-                return NULL;
-            }
-            for (model = vbXMLChildElement(child, NULL); model; model = vbXMLNextElement(model)) {
-                g_autofree char *name = vbXMLPropString(model, "name");
-
-                if (chr->console || !vbXMLNodeNameEqual(model, "model")) {
-                    vbDomainReportUnsupportedElement(model);
-                    return NULL;
-                }
-                if (vbDomainCheckAttrs(model, VB_ATTRS("name")) < 0)
-                    return NULL;
-                if (g_strcmp0(name, "isa-serial") != 0) {
-                    vbDomainReportUnsupportedValue(model, "name", name);
-                    return NULL;
-                }
-            }
-        } else if (vbXMLNodeNameEqual(child, "alias")) {
-            if (vbDomainAliasParse(child, &chr->info.alias, flags) < 0)
-                return NULL;
-        } else {
-            vbDomainReportUnsupportedElement(child);
-            return NULL;
-        }
-    }
-    return g_steal_pointer(&chr);
-}
-
-void
-vbDomainMemballoonDefFree(vbDomainMemballoonDef *balloon)
-{
-    if (!balloon)
-        return;
-    vbDomainDeviceInfoClear(&balloon->info);
-    g_free(balloon);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainMemballoonDef, vbDomainMemballoonDefFree);
-
-/* <memballoon model='none'/>: we run no balloon device */
-static vbDomainMemballoonDef *
-vbDomainMemballoonDefParse(const xmlNode *node)
-{
-    g_autoptr(vbDomainMemballoonDef) balloon = g_new0(vbDomainMemballoonDef, 1);
-    g_autofree char *model = vbXMLPropString(node, "model");
-
-    if (vbDomainCheckAttrs(node, VB_ATTRS("model")) < 0)
-        return NULL;
-    if (g_strcmp0(model, "none") != 0) {
-        vbDomainReportUnsupportedValue(node, "model", model);
-        return NULL;
-    }
-    if (vbXMLChildElement(node, NULL)) {
-        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
-        return NULL;
-    }
-    balloon->model = VB_DOMAIN_MEMBALLOON_MODEL_NONE;
-    return g_steal_pointer(&balloon);
-}
 
 static int
 vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flags)
@@ -895,12 +703,6 @@ vbDomainDefCopy(const vbDomainDef *def, unsigned int flags)
     if (!(xml = vbDomainDefFormat(def, flags ? flags : VB_DOMAIN_DEF_FORMAT_STATUS)))
         return NULL;
     return vbDomainDefParseString(xml, parseFlags);
-}
-
-bool
-vbDomainAliasIsUser(const char *alias)
-{
-    return alias && g_str_has_prefix(alias, "ua-");
 }
 
 vbDomainDiskDef *

@@ -3,8 +3,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Only vbdomainconf.c and vbdomaindiskconf.c include this; everybody else
- * parses through vbdomainconf.h.
+ * Only the files of src/conf that parse a domain (vbdomainconf.c and one
+ * file per device family) include this; everybody else parses through
+ * vbdomainconf.h.
  */
 
 #pragma once
@@ -63,5 +64,8 @@ int vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
  * VB_DOMAIN_DEF_PARSE_INACTIVE only a user alias ('ua-...') is kept. */
 int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
 
-/* One <disk> element (vbdomaindiskconf.c). */
+/* One device element each, in its family's file. */
 vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);
+vbDomainControllerDef *vbDomainControllerDefParse(const xmlNode *node, unsigned int flags);
+vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
+vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node);

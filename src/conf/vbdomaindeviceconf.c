@@ -107,6 +107,12 @@ vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
     return 0;
 }
 
+bool
+vbDomainAliasIsUser(const char *alias)
+{
+    return alias && g_str_has_prefix(alias, "ua-");
+}
+
 vbDomainDeviceInfo *
 vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev)
 {

@@ -27,6 +27,23 @@
  * a node and an open file. */
 #define VB_DOMAIN_BACKING_CHAIN_MAX 200
 
+VB_ENUM_IMPL(vbDomainDiskDevice, VB_DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom");
+
+VB_ENUM_IMPL(vbDomainDiskBus, VB_DOMAIN_DISK_BUS_LAST, "none", "virtio", "sata", "scsi");
+
+VB_ENUM_IMPL(vbDomainDiskCache, VB_DOMAIN_DISK_CACHE_LAST, "default", "none", "writethrough",
+             "writeback", "directsync", "unsafe");
+
+VB_ENUM_IMPL(vbDomainDiskDiscard, VB_DOMAIN_DISK_DISCARD_LAST, "default", "unmap", "ignore");
+
+VB_ENUM_IMPL(vbDomainDiskIo, VB_DOMAIN_DISK_IO_LAST, "default", "native", "threads", "io_uring");
+
+VB_ENUM_IMPL(vbDomainDiskMirrorJob, VB_DOMAIN_DISK_MIRROR_JOB_LAST, "none", "copy",
+             "active-commit");
+
+VB_ENUM_IMPL(vbDomainDiskMirrorState, VB_DOMAIN_DISK_MIRROR_STATE_LAST, "none", "yes", "abort",
+             "pivot");
+
 vbDomainDiskDef *
 vbDomainDiskDefNew(void)
 {

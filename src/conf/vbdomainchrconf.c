@@ -1,0 +1,102 @@
+/*
+ * vbdomainchrconf.c: a <serial> or <console> on a pty
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A console is the guest's first serial port seen through another element,
+ * as libvirt writes it; both are character devices of one family.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbxml.h"
+#include "vbdomainconf.h"
+
+#define VB_DOMAIN_CONF_PRIV_H_ALLOW
+#include "vbdomainconfpriv.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+void
+vbDomainChrDefFree(vbDomainChrDef *chr)
+{
+    if (!chr)
+        return;
+    g_free(chr->ptyPath);
+    vbDomainDeviceInfoClear(&chr->info);
+    g_free(chr);
+}
+
+/* <serial type='pty'> and <console type='pty'> */
+vbDomainChrDef *
+vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbDomainChrDef) chr = g_new0(vbDomainChrDef, 1);
+    g_autofree char *type = vbXMLPropString(node, "type");
+    xmlNode *child;
+
+    chr->console = vbXMLNodeNameEqual(node, "console");
+    if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0)
+        return NULL;
+    if (g_strcmp0(type, "pty") != 0) {
+        if (!type)
+            vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                          "type", (const char *) node->name);
+        else
+            vbDomainReportUnsupportedValue(node, "type", type);
+        return NULL;
+    }
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
+        return NULL;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "source")) {
+            g_autofree char *path = NULL;
+
+            if (vbDomainCheckAttrs(child, VB_ATTRS("path")) < 0)
+                return NULL;
+            if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE)
+                continue;
+            if ((path = vbXMLPropString(child, "path"))) {
+                if (vbDomainCheckPath(child, "path", path) < 0)
+                    return NULL;
+                g_free(chr->ptyPath);
+                chr->ptyPath = g_steal_pointer(&path);
+            }
+        } else if (vbXMLNodeNameEqual(child, "target")) {
+            g_autofree char *ttype = vbXMLPropString(child, "type");
+            xmlNode *model;
+
+            if (vbDomainCheckAttrs(child, VB_ATTRS("type", "port")) < 0 ||
+                vbXMLPropUInt(child, "port", 10, false, &chr->port) < 0)
+                return NULL;
+            if (ttype && strcmp(ttype, chr->console ? "serial" : "isa-serial") != 0) {
+                vbDomainReportUnsupportedValue(child, "type", ttype);
+                return NULL;
+            }
+            for (model = vbXMLChildElement(child, NULL); model; model = vbXMLNextElement(model)) {
+                g_autofree char *name = vbXMLPropString(model, "name");
+
+                if (chr->console || !vbXMLNodeNameEqual(model, "model")) {
+                    vbDomainReportUnsupportedElement(model);
+                    return NULL;
+                }
+                if (vbDomainCheckAttrs(model, VB_ATTRS("name")) < 0)
+                    return NULL;
+                if (g_strcmp0(name, "isa-serial") != 0) {
+                    vbDomainReportUnsupportedValue(model, "name", name);
+                    return NULL;
+                }
+            }
+        } else if (vbXMLNodeNameEqual(child, "alias")) {
+            if (vbDomainAliasParse(child, &chr->info.alias, flags) < 0)
+                return NULL;
+        } else {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&chr);
+}

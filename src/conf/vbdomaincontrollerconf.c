@@ -1,0 +1,78 @@
+/*
+ * vbdomaincontrollerconf.c: a <controller>
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The machine's PCI root, and the SATA and SCSI controllers disks sit on.
+ * Those a disk implies are added by post-parse, not written by the user.
+ */
+
+#include <string.h>
+
+#include "vbinternal.h"
+#include "vberror.h"
+#include "vbxml.h"
+#include "vbdomainconf.h"
+
+#define VB_DOMAIN_CONF_PRIV_H_ALLOW
+#include "vbdomainconfpriv.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
+
+VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi");
+
+VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
+             "pcie-root", "virtio-scsi");
+
+void
+vbDomainControllerDefFree(vbDomainControllerDef *cont)
+{
+    if (!cont)
+        return;
+    vbDomainDeviceInfoClear(&cont->info);
+    g_free(cont);
+}
+
+vbDomainControllerDef *
+vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
+{
+    g_autoptr(vbDomainControllerDef) cont = g_new0(vbDomainControllerDef, 1);
+    g_autofree char *typeStr = vbXMLPropString(node, "type");
+    int type;
+    int model = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
+    xmlNode *child;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0)
+        return NULL;
+    if (!typeStr) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
+                      "type", "controller");
+        return NULL;
+    }
+    if ((type = vbDomainControllerTypeTypeFromString(typeStr)) < 0) {
+        vbDomainReportUnsupportedValue(node, "type", typeStr);
+        return NULL;
+    }
+    cont->type = type;
+    if (vbXMLPropUInt(node, "index", 10, false, &cont->index) < 0 ||
+        vbDomainPropEnumSupported(node, "model", vbDomainControllerModelTypeFromString, true,
+                                  &model) < 0)
+        return NULL;
+    cont->model = model;
+
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
+        return NULL;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (vbXMLNodeNameEqual(child, "alias")) {
+            if (vbDomainAliasParse(child, &cont->info.alias, flags) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "address")) {
+            if (vbDomainDeviceAddressParse(child, &cont->info.addr) < 0)
+                return NULL;
+        } else {
+            vbDomainReportUnsupportedElement(child);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&cont);
+}

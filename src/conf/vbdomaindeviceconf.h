@@ -1,0 +1,112 @@
+/*
+ * vbdomaindeviceconf.h: what every device of a domain has, and a handle on
+ * a device of any kind
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each device family declares its own struct in its own header
+ * (vbdomaindiskconf.h, ...), embedding a vbDomainDeviceInfo; this header
+ * is what they share.  Include vbdomainconf.h rather than this file.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbenum.h"
+
+typedef enum {
+    VB_DOMAIN_DEVICE_ADDRESS_NONE = 0,
+    VB_DOMAIN_DEVICE_ADDRESS_PCI,
+    VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
+
+    VB_DOMAIN_DEVICE_ADDRESS_LAST
+} vbDomainDeviceAddressType;
+VB_ENUM_DECL(vbDomainDeviceAddressType);
+
+typedef struct _vbDomainDeviceAddress vbDomainDeviceAddress;
+struct _vbDomainDeviceAddress {
+    vbDomainDeviceAddressType type;
+    union {
+        struct {
+            unsigned int domain;
+            unsigned int bus;
+            unsigned int slot;
+            unsigned int function;
+        } pci;
+        struct {
+            unsigned int controller;
+            unsigned int bus;
+            unsigned int target;
+            unsigned int unit;
+        } drive;
+    };
+};
+
+/* What every device has, wherever it sits in the definition (libvirt's
+ * virDomainDeviceInfo): parsed and formatted once, in vbdomaindeviceconf.c,
+ * and visited for all devices by vbDomainDeviceInfoIterate. */
+typedef struct _vbDomainDeviceInfo vbDomainDeviceInfo;
+struct _vbDomainDeviceInfo {
+    /* <alias name>, also the QEMU device id: assigned at start (runtime),
+     * or a user's 'ua-' alias, which is part of the persistent definition */
+    char *alias;
+    vbDomainDeviceAddress addr;
+    unsigned int bootIndex; /* <boot order>, 0 = none */
+};
+
+/* Frees what @info owns and zeroes it. */
+void vbDomainDeviceInfoClear(vbDomainDeviceInfo *info);
+
+/* A user's alias ('ua-' prefix, as libvirt): part of the persistent
+ * definition, unlike the aliases the daemon assigns at start. */
+bool vbDomainAliasIsUser(const char *alias);
+
+/* The families' structs, declared in their own headers. */
+typedef struct _vbDomainDef vbDomainDef;
+typedef struct _vbDomainDiskDef vbDomainDiskDef;
+typedef struct _vbDomainControllerDef vbDomainControllerDef;
+typedef struct _vbDomainChrDef vbDomainChrDef;
+typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
+
+/* A device of any kind (libvirt's virDomainDeviceDef): the type says which
+ * member of @data is set. */
+typedef enum {
+    VB_DOMAIN_DEVICE_NONE = 0,
+    VB_DOMAIN_DEVICE_DISK,
+    VB_DOMAIN_DEVICE_CONTROLLER,
+    VB_DOMAIN_DEVICE_CHR,
+    VB_DOMAIN_DEVICE_MEMBALLOON,
+
+    VB_DOMAIN_DEVICE_LAST
+} vbDomainDeviceType;
+VB_ENUM_DECL(vbDomainDeviceType);
+
+typedef struct _vbDomainDeviceDef vbDomainDeviceDef;
+struct _vbDomainDeviceDef {
+    vbDomainDeviceType type;
+    union {
+        vbDomainDiskDef *disk;
+        vbDomainControllerDef *controller;
+        vbDomainChrDef *chr;
+        vbDomainMemballoonDef *memballoon;
+    } data;
+};
+
+/* The device info of @dev; NULL for VB_DOMAIN_DEVICE_NONE. */
+vbDomainDeviceInfo *vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev);
+
+/* Called for each device of a definition; a return below 0 stops the walk
+ * and is what vbDomainDeviceInfoIterate returns. */
+typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *dev,
+                                          vbDomainDeviceInfo *info, void *opaque);
+
+/**
+ * vbDomainDeviceInfoIterate:
+ * Calls @cb for every device of @def, in a fixed order: disks,
+ * controllers, serials and consoles, the memballoon; each kind in the
+ * order of the definition.  Returns 0, or the first negative value @cb
+ * returned.  @cb may change the device info, not the lists.
+ */
+int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);

@@ -1,0 +1,111 @@
+/*
+ * vbdomaindiskconf.h: a <disk>, heading its backing chain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "vbenum.h"
+#include "vbstoragesource.h"
+#include "vbdomaindeviceconf.h"
+
+typedef enum {
+    VB_DOMAIN_DISK_DEVICE_DISK = 0,
+    VB_DOMAIN_DISK_DEVICE_CDROM,
+
+    VB_DOMAIN_DISK_DEVICE_LAST
+} vbDomainDiskDevice;
+VB_ENUM_DECL(vbDomainDiskDevice);
+
+typedef enum {
+    VB_DOMAIN_DISK_BUS_NONE = 0,
+    VB_DOMAIN_DISK_BUS_VIRTIO,
+    VB_DOMAIN_DISK_BUS_SATA,
+    VB_DOMAIN_DISK_BUS_SCSI,
+
+    VB_DOMAIN_DISK_BUS_LAST
+} vbDomainDiskBus;
+VB_ENUM_DECL(vbDomainDiskBus);
+
+typedef enum {
+    VB_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VB_DOMAIN_DISK_CACHE_NONE,
+    VB_DOMAIN_DISK_CACHE_WRITETHRU,
+    VB_DOMAIN_DISK_CACHE_WRITEBACK,
+    VB_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VB_DOMAIN_DISK_CACHE_UNSAFE,
+
+    VB_DOMAIN_DISK_CACHE_LAST
+} vbDomainDiskCache;
+VB_ENUM_DECL(vbDomainDiskCache);
+
+typedef enum {
+    VB_DOMAIN_DISK_DISCARD_DEFAULT = 0,
+    VB_DOMAIN_DISK_DISCARD_UNMAP,
+    VB_DOMAIN_DISK_DISCARD_IGNORE,
+
+    VB_DOMAIN_DISK_DISCARD_LAST
+} vbDomainDiskDiscard;
+VB_ENUM_DECL(vbDomainDiskDiscard);
+
+typedef enum {
+    VB_DOMAIN_DISK_IO_DEFAULT = 0,
+    VB_DOMAIN_DISK_IO_NATIVE,
+    VB_DOMAIN_DISK_IO_THREADS,
+    VB_DOMAIN_DISK_IO_URING,
+
+    VB_DOMAIN_DISK_IO_LAST
+} vbDomainDiskIo;
+VB_ENUM_DECL(vbDomainDiskIo);
+
+/* <mirror job='...'>: libvirt's virDomainBlockJobType names */
+typedef enum {
+    VB_DOMAIN_DISK_MIRROR_JOB_NONE = 0,
+    VB_DOMAIN_DISK_MIRROR_JOB_COPY,
+    VB_DOMAIN_DISK_MIRROR_JOB_ACTIVE_COMMIT,
+
+    VB_DOMAIN_DISK_MIRROR_JOB_LAST
+} vbDomainDiskMirrorJob;
+VB_ENUM_DECL(vbDomainDiskMirrorJob);
+
+/* <mirror ready='...'>: absent, yes, abort, pivot */
+typedef enum {
+    VB_DOMAIN_DISK_MIRROR_STATE_NONE = 0,
+    VB_DOMAIN_DISK_MIRROR_STATE_READY,
+    VB_DOMAIN_DISK_MIRROR_STATE_ABORT,
+    VB_DOMAIN_DISK_MIRROR_STATE_PIVOT,
+
+    VB_DOMAIN_DISK_MIRROR_STATE_LAST
+} vbDomainDiskMirrorState;
+VB_ENUM_DECL(vbDomainDiskMirrorState);
+
+struct _vbDomainDiskDef {
+    vbDomainDiskDevice device;
+    /* The active image, heading its backing chain.  Never NULL after
+     * parsing; an empty cdrom has a source of type NONE. */
+    vbStorageSource *src;
+
+    char *dst; /* <target dev> */
+    vbDomainDiskBus bus;
+
+    vbDomainDiskCache cache;
+    vbDomainDiskDiscard discard;
+    vbDomainDiskIo io;
+
+    char *serial;
+    vbDomainDeviceInfo info;
+
+    /* Runtime, while a block job owns a second chain (active commit: base).
+     * Owned by the disk: for an active commit a copy of the base element
+     * (same path and index), not a pointer into the chain. */
+    vbStorageSource *mirror;
+    vbDomainDiskMirrorJob mirrorJob;
+    vbDomainDiskMirrorState mirrorState;
+};
+
+vbDomainDiskDef *vbDomainDiskDefNew(void);
+void vbDomainDiskDefFree(vbDomainDiskDef *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
