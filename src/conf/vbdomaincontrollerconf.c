@@ -76,3 +76,37 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
     }
     return g_steal_pointer(&cont);
 }
+
+/* What the machine can have: its PCI root, SATA (AHCI) and virtio-scsi. */
+int
+vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDef *cont)
+{
+    bool ok = false;
+
+    switch (cont->type) {
+    case VB_DOMAIN_CONTROLLER_TYPE_PCI:
+        if (cont->index != 0)
+            break;
+        if (vbDomainDefHasQ35Machine(def))
+            ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;
+        else
+            ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+        break;
+    case VB_DOMAIN_CONTROLLER_TYPE_SATA:
+        ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
+        break;
+    case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
+        ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
+        break;
+    case VB_DOMAIN_CONTROLLER_TYPE_LAST:
+        break;
+    }
+    if (!ok) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("controller '%s' index '%u' model '%s' is not supported on machine '%s'"),
+                      vbDomainControllerTypeTypeToString(cont->type), cont->index,
+                      vbDomainControllerModelTypeToString(cont->model), def->machine);
+        return -1;
+    }
+    return 0;
+}

@@ -39,3 +39,7 @@ struct _vbDomainControllerDef {
 
 void vbDomainControllerDefFree(vbDomainControllerDef *cont);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainControllerDef, vbDomainControllerDefFree);
+
+/* Policy checks of the controller on @def's machine, at define/start time;
+ * vbDomainDefValidate calls it. */
+int vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDef *cont);

@@ -479,3 +479,62 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
     }
     return g_steal_pointer(&disk);
 }
+
+int
+vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
+{
+    g_autoptr(GHashTable) chain = g_hash_table_new(g_str_hash, g_str_equal);
+    const vbStorageSource *src;
+
+    if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM) {
+        if (disk->bus != VB_DOMAIN_DISK_BUS_SATA && disk->bus != VB_DOMAIN_DISK_BUS_SCSI) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("cdrom '%s' on bus '%s' is not supported; use bus 'sata' or 'scsi'"),
+                          disk->dst, vbDomainDiskBusTypeToString(disk->bus));
+            return -1;
+        }
+        if (vbStorageSourceHasBacking(disk->src)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("cdrom '%s' cannot have a backing chain"),
+                          disk->dst);
+            return -1;
+        }
+    } else if (vbStorageSourceIsEmpty(disk->src)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
+        return -1;
+    }
+
+    if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
+        disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("virtio disk '%s' needs a 'pci' address, not 'drive'"), disk->dst);
+        return -1;
+    }
+    if (disk->bus == VB_DOMAIN_DISK_BUS_SATA &&
+        (disk->info.addr.drive.bus != 0 || disk->info.addr.drive.target != 0 ||
+         disk->info.addr.drive.unit >= 6)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"), disk->dst);
+        return -1;
+    }
+
+    if (def->bootDevs && disk->info.bootIndex) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("per-device boot elements cannot be used together with os/boot elements"));
+        return -1;
+    }
+
+    /* an image twice in one chain would be opened read-only below itself */
+    for (src = disk->src; src; src = src->backingStore) {
+        if (!src->path)
+            continue;
+        if (!g_hash_table_add(chain, src->path)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("backing chain of disk '%s' contains image '%s' twice"), disk->dst,
+                          src->path);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -109,3 +109,7 @@ struct _vbDomainDiskDef {
 vbDomainDiskDef *vbDomainDiskDefNew(void);
 void vbDomainDiskDefFree(vbDomainDiskDef *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
+
+/* Policy checks of the disk alone (and against the domain's settings it
+ * depends on), at define/start time; vbDomainDefValidate calls it. */
+int vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk);
