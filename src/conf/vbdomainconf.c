@@ -44,8 +44,6 @@ vbDomainDefNew(void)
 void
 vbDomainDefFree(vbDomainDef *def)
 {
-    size_t i;
-
     if (!def)
         return;
     g_free(def->name);
@@ -57,16 +55,7 @@ vbDomainDefFree(vbDomainDef *def)
     g_free(def->machine);
     g_strfreev(def->bootDevs);
     g_free(def->emulator);
-    for (i = 0; i < def->ndisks; i++)
-        vbDomainDiskDefFree(def->disks[i]);
-    g_free(def->disks);
-    for (i = 0; i < def->ncontrollers; i++)
-        vbDomainControllerDefFree(def->controllers[i]);
-    g_free(def->controllers);
-    for (i = 0; i < def->nchrs; i++)
-        vbDomainChrDefFree(def->chrs[i]);
-    g_free(def->chrs);
-    vbDomainMemballoonDefFree(def->memballoon);
+    vbDomainDefFreeDevices(def);
     g_free(def);
 }
 
@@ -236,34 +225,12 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
                 return -1;
             g_free(def->emulator);
             def->emulator = g_steal_pointer(&emulator);
-        } else if (vbXMLNodeNameEqual(cur, "disk")) {
-            vbDomainDiskDef *disk;
-
-            if (!(disk = vbDomainDiskDefParse(cur, flags)))
-                return -1;
-            def->disks = g_renew(vbDomainDiskDef *, def->disks, def->ndisks + 1);
-            def->disks[def->ndisks++] = disk;
-        } else if (vbXMLNodeNameEqual(cur, "controller")) {
-            vbDomainControllerDef *cont;
-
-            if (!(cont = vbDomainControllerDefParse(cur, flags)))
-                return -1;
-            def->controllers =
-                g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
-            def->controllers[def->ncontrollers++] = cont;
-        } else if (vbXMLNodeNameEqual(cur, "serial") || vbXMLNodeNameEqual(cur, "console")) {
-            vbDomainChrDef *chr;
-
-            if (!(chr = vbDomainChrDefParse(cur, flags)))
-                return -1;
-            def->chrs = g_renew(vbDomainChrDef *, def->chrs, def->nchrs + 1);
-            def->chrs[def->nchrs++] = chr;
-        } else if (vbXMLNodeNameEqual(cur, "memballoon")) {
-            if (!(def->memballoon = vbDomainMemballoonDefParse(cur)))
-                return -1;
         } else {
-            vbDomainReportUnsupportedElement(cur);
-            return -1;
+            g_auto(vbDomainDeviceDef) dev = {0};
+
+            if (vbDomainDeviceDefParseNode(cur, flags, &dev) < 0 ||
+                vbDomainDefAddDevice(def, &dev) < 0)
+                return -1;
         }
     }
     return 0;

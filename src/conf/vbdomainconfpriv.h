@@ -68,4 +68,11 @@ int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
 vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);
 vbDomainControllerDef *vbDomainControllerDefParse(const xmlNode *node, unsigned int flags);
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
-vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node);
+vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
+
+/* One device element through the device table into @dev, which then owns
+ * the device; an element the table lacks is refused as unsupported. */
+int vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomainDeviceDef *dev);
+
+/* Frees every device of @def and empties its lists (vbDomainDefFree). */
+void vbDomainDefFreeDevices(vbDomainDef *def);

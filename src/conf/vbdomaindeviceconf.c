@@ -9,6 +9,7 @@
  * assignment, alias checks).
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include "vbinternal.h"
@@ -113,62 +114,279 @@ vbDomainAliasIsUser(const char *alias)
     return alias && g_str_has_prefix(alias, "ua-");
 }
 
-vbDomainDeviceInfo *
-vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev)
+/* ---- the device table --------------------------------------------------- */
+
+typedef void *(*vbDomainDeviceParseFunc)(const xmlNode *node, unsigned int flags);
+
+/* One row per device element of <devices>: all that the generic code
+ * (parse, free, iterate) needs to know about a family.  A new family adds
+ * its row, its member of vbDomainDeviceDef's union and its type. */
+typedef struct _vbDomainDeviceFamily vbDomainDeviceFamily;
+struct _vbDomainDeviceFamily {
+    const char *element;
+    vbDomainDeviceType type;
+    /* reads one element: never NULL without an error reported */
+    vbDomainDeviceParseFunc parse;
+    GDestroyNotify free;
+    /* where the definition keeps devices of this type: an array of
+     * pointers at offset @list with its length at @count, or (@count 0)
+     * one pointer at @list.  Rows of one type name the same place. */
+    size_t list;
+    size_t count;
+    size_t info; /* of the vbDomainDeviceInfo in the device's struct */
+};
+
+#define VB_DOMAIN_DEVICE_LIST(field, nfield) \
+    .list = offsetof(vbDomainDef, field), .count = offsetof(vbDomainDef, nfield)
+#define VB_DOMAIN_DEVICE_ONE(field) .list = offsetof(vbDomainDef, field), .count = 0
+
+/* In the order libvirt writes <devices>, which the iterator follows too. */
+static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
+    {
+        .element = "disk",
+        .type = VB_DOMAIN_DEVICE_DISK,
+        .parse = (vbDomainDeviceParseFunc) vbDomainDiskDefParse,
+        .free = (GDestroyNotify) vbDomainDiskDefFree,
+        VB_DOMAIN_DEVICE_LIST(disks, ndisks),
+        .info = offsetof(vbDomainDiskDef, info),
+    },
+    {
+        .element = "controller",
+        .type = VB_DOMAIN_DEVICE_CONTROLLER,
+        .parse = (vbDomainDeviceParseFunc) vbDomainControllerDefParse,
+        .free = (GDestroyNotify) vbDomainControllerDefFree,
+        VB_DOMAIN_DEVICE_LIST(controllers, ncontrollers),
+        .info = offsetof(vbDomainControllerDef, info),
+    },
+    {
+        .element = "serial",
+        .type = VB_DOMAIN_DEVICE_CHR,
+        .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .free = (GDestroyNotify) vbDomainChrDefFree,
+        VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
+        .info = offsetof(vbDomainChrDef, info),
+    },
+    {
+        .element = "console",
+        .type = VB_DOMAIN_DEVICE_CHR,
+        .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .free = (GDestroyNotify) vbDomainChrDefFree,
+        VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
+        .info = offsetof(vbDomainChrDef, info),
+    },
+    {
+        .element = "memballoon",
+        .type = VB_DOMAIN_DEVICE_MEMBALLOON,
+        .parse = (vbDomainDeviceParseFunc) vbDomainMemballoonDefParse,
+        .free = (GDestroyNotify) vbDomainMemballoonDefFree,
+        VB_DOMAIN_DEVICE_ONE(memballoon),
+        .info = offsetof(vbDomainMemballoonDef, info),
+    },
+};
+
+static const vbDomainDeviceFamily *
+vbDomainDeviceFamilyByElement(const xmlNode *node)
 {
-    switch (dev->type) {
-    case VB_DOMAIN_DEVICE_DISK:
-        return &dev->data.disk->info;
-    case VB_DOMAIN_DEVICE_CONTROLLER:
-        return &dev->data.controller->info;
-    case VB_DOMAIN_DEVICE_CHR:
-        return &dev->data.chr->info;
-    case VB_DOMAIN_DEVICE_MEMBALLOON:
-        return &dev->data.memballoon->info;
-    case VB_DOMAIN_DEVICE_NONE:
-    case VB_DOMAIN_DEVICE_LAST:
-        break;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbDomainDeviceFamilies); i++) {
+        if (vbXMLNodeNameEqual(node, vbDomainDeviceFamilies[i].element))
+            return &vbDomainDeviceFamilies[i];
     }
     return NULL;
 }
 
-static int
-vbDomainDeviceInfoVisit(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfoCallback cb,
-                        void *opaque)
+/* The first row of @type, the one the walks over the definition use. */
+static const vbDomainDeviceFamily *
+vbDomainDeviceFamilyByType(vbDomainDeviceType type)
 {
-    return cb(def, dev, vbDomainDeviceGetInfo(dev), opaque);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbDomainDeviceFamilies); i++) {
+        if (vbDomainDeviceFamilies[i].type == type)
+            return &vbDomainDeviceFamilies[i];
+    }
+    return NULL;
+}
+
+/* true for the first row of its type: a type's devices are walked once */
+static bool
+vbDomainDeviceFamilyIsFirst(const vbDomainDeviceFamily *family)
+{
+    return vbDomainDeviceFamilyByType(family->type) == family;
+}
+
+/* The pointer array, or the one pointer, where @def keeps @family's
+ * devices; *@n is their number (0 or 1 for a single one). */
+static void **
+vbDomainDeviceFamilyList(const vbDomainDeviceFamily *family, vbDomainDef *def, size_t *n)
+{
+    char *base = (char *) def;
+
+    if (!family->count) {
+        void **one = (void **) (base + family->list);
+
+        *n = *one ? 1 : 0;
+        return one;
+    }
+    *n = *(size_t *) (base + family->count);
+    return *(void ***) (base + family->list);
+}
+
+static void
+vbDomainDeviceDefSet(vbDomainDeviceDef *dev, vbDomainDeviceType type, void *ptr)
+{
+    dev->type = type;
+    dev->data.ptr = ptr;
+}
+
+int
+vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomainDeviceDef *dev)
+{
+    const vbDomainDeviceFamily *family = vbDomainDeviceFamilyByElement(node);
+    void *ptr;
+
+    if (!family) {
+        vbDomainReportUnsupportedElement(node);
+        return -1;
+    }
+    if (!(ptr = family->parse(node, flags)))
+        return -1;
+    vbDomainDeviceDefSet(dev, family->type, ptr);
+    return 0;
+}
+
+vbDomainDeviceDef *
+vbDomainDeviceDefParse(const char *xml, unsigned int flags)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(vbDomainDeviceDef) dev = g_new0(vbDomainDeviceDef, 1);
+    xmlNode *root;
+
+    vbCheckFlags(flags, VB_DOMAIN_DEF_PARSE_INACTIVE | VB_DOMAIN_DEF_PARSE_STATUS, NULL);
+    if (!xml) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("no device XML given"));
+        return NULL;
+    }
+    if (!(doc = vbXMLParseString(xml, "(device_definition)", VB_DOMAIN_XML_MAX_LEN)))
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    if (!vbDomainDeviceFamilyByElement(root)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("device element '<%s>' is not supported by virtblockd"),
+                      root ? (const char *) root->name : "");
+        return NULL;
+    }
+    if (vbDomainDeviceDefParseNode(root, flags, dev) < 0)
+        return NULL;
+    return g_steal_pointer(&dev);
+}
+
+void
+vbDomainDeviceDefClear(vbDomainDeviceDef *dev)
+{
+    const vbDomainDeviceFamily *family = vbDomainDeviceFamilyByType(dev->type);
+
+    if (family && dev->data.ptr)
+        family->free(dev->data.ptr);
+    vbDomainDeviceDefSet(dev, VB_DOMAIN_DEVICE_NONE, NULL);
+}
+
+void
+vbDomainDeviceDefFree(vbDomainDeviceDef *dev)
+{
+    if (!dev)
+        return;
+    vbDomainDeviceDefClear(dev);
+    g_free(dev);
+}
+
+int
+vbDomainDefAddDevice(vbDomainDef *def, vbDomainDeviceDef *dev)
+{
+    const vbDomainDeviceFamily *family = vbDomainDeviceFamilyByType(dev->type);
+    char *base = (char *) def;
+
+    g_return_val_if_fail(family != NULL && dev->data.ptr != NULL, -1);
+
+    if (!family->count) {
+        void **one = (void **) (base + family->list);
+
+        if (*one) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("domain '%s' already has a <%s> device"),
+                          def->name ? def->name : "", family->element);
+            return -1;
+        }
+        *one = dev->data.ptr;
+    } else {
+        void ***list = (void ***) (base + family->list);
+        size_t *n = (size_t *) (base + family->count);
+
+        *list = g_renew(void *, *list, *n + 1);
+        (*list)[(*n)++] = dev->data.ptr;
+    }
+    vbDomainDeviceDefSet(dev, VB_DOMAIN_DEVICE_NONE, NULL);
+    return 0;
+}
+
+void
+vbDomainDefFreeDevices(vbDomainDef *def)
+{
+    size_t f;
+
+    for (f = 0; f < G_N_ELEMENTS(vbDomainDeviceFamilies); f++) {
+        const vbDomainDeviceFamily *family = &vbDomainDeviceFamilies[f];
+        void **list;
+        size_t n;
+        size_t i;
+
+        if (!vbDomainDeviceFamilyIsFirst(family))
+            continue;
+        list = vbDomainDeviceFamilyList(family, def, &n);
+        for (i = 0; i < n; i++)
+            family->free(list[i]);
+        if (family->count) {
+            g_free(list);
+            *(void **) ((char *) def + family->list) = NULL;
+            *(size_t *) ((char *) def + family->count) = 0;
+        } else {
+            *(void **) ((char *) def + family->list) = NULL;
+        }
+    }
+}
+
+vbDomainDeviceInfo *
+vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev)
+{
+    const vbDomainDeviceFamily *family = vbDomainDeviceFamilyByType(dev->type);
+
+    if (!family || !dev->data.ptr)
+        return NULL;
+    return (vbDomainDeviceInfo *) ((char *) dev->data.ptr + family->info);
 }
 
 int
 vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque)
 {
-    vbDomainDeviceDef dev;
-    size_t i;
-    int rc;
+    size_t f;
 
-    dev.type = VB_DOMAIN_DEVICE_DISK;
-    for (i = 0; i < def->ndisks; i++) {
-        dev.data.disk = def->disks[i];
-        if ((rc = vbDomainDeviceInfoVisit(def, &dev, cb, opaque)) < 0)
-            return rc;
-    }
-    dev.type = VB_DOMAIN_DEVICE_CONTROLLER;
-    for (i = 0; i < def->ncontrollers; i++) {
-        dev.data.controller = def->controllers[i];
-        if ((rc = vbDomainDeviceInfoVisit(def, &dev, cb, opaque)) < 0)
-            return rc;
-    }
-    dev.type = VB_DOMAIN_DEVICE_CHR;
-    for (i = 0; i < def->nchrs; i++) {
-        dev.data.chr = def->chrs[i];
-        if ((rc = vbDomainDeviceInfoVisit(def, &dev, cb, opaque)) < 0)
-            return rc;
-    }
-    if (def->memballoon) {
-        dev.type = VB_DOMAIN_DEVICE_MEMBALLOON;
-        dev.data.memballoon = def->memballoon;
-        if ((rc = vbDomainDeviceInfoVisit(def, &dev, cb, opaque)) < 0)
-            return rc;
+    for (f = 0; f < G_N_ELEMENTS(vbDomainDeviceFamilies); f++) {
+        const vbDomainDeviceFamily *family = &vbDomainDeviceFamilies[f];
+        void **list;
+        size_t n;
+        size_t i;
+
+        if (!vbDomainDeviceFamilyIsFirst(family))
+            continue;
+        list = vbDomainDeviceFamilyList(family, def, &n);
+        for (i = 0; i < n; i++) {
+            vbDomainDeviceDef dev;
+            int rc;
+
+            vbDomainDeviceDefSet(&dev, family->type, list[i]);
+            if ((rc = cb(def, &dev, vbDomainDeviceGetInfo(&dev), opaque)) < 0)
+                return rc;
+        }
     }
     return 0;
 }

@@ -71,7 +71,8 @@ typedef struct _vbDomainChrDef vbDomainChrDef;
 typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
 
 /* A device of any kind (libvirt's virDomainDeviceDef): the type says which
- * member of @data is set. */
+ * member of @data is set.  A handle from vbDomainDeviceInfoIterate points
+ * into the definition; one from vbDomainDeviceDefParse owns its device. */
 typedef enum {
     VB_DOMAIN_DEVICE_NONE = 0,
     VB_DOMAIN_DEVICE_DISK,
@@ -91,8 +92,37 @@ struct _vbDomainDeviceDef {
         vbDomainControllerDef *controller;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
+        void *ptr; /* any of them, for the device table's generic code */
     } data;
 };
+
+/* Frees the device @dev owns and leaves @dev empty (type NONE): for a
+ * handle on the stack, g_auto(vbDomainDeviceDef). */
+void vbDomainDeviceDefClear(vbDomainDeviceDef *dev);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbDomainDeviceDef, vbDomainDeviceDefClear);
+/* Frees the device @dev owns, and @dev. */
+void vbDomainDeviceDefFree(vbDomainDeviceDef *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDeviceDef, vbDomainDeviceDefFree);
+
+/**
+ * vbDomainDeviceDefParse:
+ * Parses one device element (<disk>, <controller>, ...: what <devices>
+ * holds, but <emulator>), as the domain parser does, for hotplug; no
+ * post-parse defaults are applied.  @flags: VB_DOMAIN_DEF_PARSE_INACTIVE,
+ * VB_DOMAIN_DEF_PARSE_STATUS.  Returns a handle owning the device, or NULL
+ * with an error reported (VIR_ERR_CONFIG_UNSUPPORTED for an element that
+ * is no device we know).
+ */
+vbDomainDeviceDef *vbDomainDeviceDefParse(const char *xml, unsigned int flags);
+
+/**
+ * vbDomainDefAddDevice:
+ * Appends the device of @dev to @def's list of its kind, taking it over
+ * (@dev is left empty, of type NONE).  Returns 0, or -1 with
+ * VIR_ERR_CONFIG_UNSUPPORTED when @def already has the one device of a
+ * kind it can have only one of (the memballoon).
+ */
+int vbDomainDefAddDevice(vbDomainDef *def, vbDomainDeviceDef *dev);
 
 /* The device info of @dev; NULL for VB_DOMAIN_DEVICE_NONE. */
 vbDomainDeviceInfo *vbDomainDeviceGetInfo(const vbDomainDeviceDef *dev);

@@ -31,7 +31,7 @@ vbDomainMemballoonDefFree(vbDomainMemballoonDef *balloon)
 
 /* <memballoon model='none'/>: we run no balloon device */
 vbDomainMemballoonDef *
-vbDomainMemballoonDefParse(const xmlNode *node)
+vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags G_GNUC_UNUSED)
 {
     g_autoptr(vbDomainMemballoonDef) balloon = g_new0(vbDomainMemballoonDef, 1);
     g_autofree char *model = vbXMLPropString(node, "model");
