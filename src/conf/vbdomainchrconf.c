@@ -100,3 +100,36 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
     }
     return g_steal_pointer(&chr);
 }
+
+void
+vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
+                     unsigned int flags)
+{
+    const char *elem = chr->console ? "console" : "serial";
+    const char *pty = (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? NULL : chr->ptyPath;
+
+    vbBufIndent(buf, indent);
+    g_string_append_printf(buf, "<%s type='pty'", elem);
+    if (chr->console)
+        vbBufAttr(buf, "tty", pty);
+    g_string_append(buf, ">\n");
+    if (pty) {
+        vbBufIndent(buf, indent + 2);
+        g_string_append(buf, "<source");
+        vbBufAttr(buf, "path", pty);
+        g_string_append(buf, "/>\n");
+    }
+    vbBufIndent(buf, indent + 2);
+    if (chr->console) {
+        g_string_append_printf(buf, "<target type='serial' port='%u'/>\n", chr->port);
+    } else {
+        g_string_append_printf(buf, "<target type='isa-serial' port='%u'>\n", chr->port);
+        vbBufIndent(buf, indent + 4);
+        g_string_append(buf, "<model name='isa-serial'/>\n");
+        vbBufIndent(buf, indent + 2);
+        g_string_append(buf, "</target>\n");
+    }
+    vbDomainAliasFormat(buf, indent + 2, chr->info.alias, flags);
+    vbBufIndent(buf, indent);
+    g_string_append_printf(buf, "</%s>\n", elem);
+}

@@ -76,3 +76,29 @@ int vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomain
 
 /* Frees every device of @def and empties its lists (vbDomainDefFree). */
 void vbDomainDefFreeDevices(vbDomainDef *def);
+
+/* The domain writer's helpers (vbdomainformat.c), shared by the families'
+ * format functions: @indent spaces; @str escaped as element text, or with
+ * tabs and newlines too as an attribute value (@attr); " name='value'"
+ * (nothing for a NULL @value); "<name>text</name>" on its own line. */
+void vbBufIndent(GString *buf, unsigned int indent);
+void vbBufEscapeFull(GString *buf, const char *str, bool attr);
+void vbBufEscape(GString *buf, const char *str);
+void vbBufAttr(GString *buf, const char *name, const char *value);
+void vbBufElementText(GString *buf, unsigned int indent, const char *name, const char *text);
+
+/* <address> and <alias> of a device (vbdomaindeviceconf.c); the alias is
+ * left out of the inactive form unless it is a user's. */
+void vbDomainDeviceAddressFormat(GString *buf, unsigned int indent,
+                                 const vbDomainDeviceAddress *addr);
+void vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags);
+
+/* One device element each, at @indent, in its family's file. */
+void vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
+                           unsigned int flags);
+void vbDomainControllerDefFormat(GString *buf, unsigned int indent,
+                                 const vbDomainControllerDef *cont, unsigned int flags);
+void vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
+                          unsigned int flags);
+void vbDomainMemballoonDefFormat(GString *buf, unsigned int indent,
+                                 const vbDomainMemballoonDef *balloon, unsigned int flags);

@@ -77,6 +77,29 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
     return g_steal_pointer(&cont);
 }
 
+void
+vbDomainControllerDefFormat(GString *buf, unsigned int indent, const vbDomainControllerDef *cont,
+                            unsigned int flags)
+{
+    bool alias = cont->info.alias && (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
+                                      vbDomainAliasIsUser(cont->info.alias));
+
+    vbBufIndent(buf, indent);
+    g_string_append_printf(buf, "<controller type='%s' index='%u'",
+                           vbDomainControllerTypeTypeToString(cont->type), cont->index);
+    if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
+        vbBufAttr(buf, "model", vbDomainControllerModelTypeToString(cont->model));
+    if (!alias && cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    vbDomainAliasFormat(buf, indent + 2, cont->info.alias, flags);
+    vbDomainDeviceAddressFormat(buf, indent + 2, &cont->info.addr);
+    vbBufIndent(buf, indent);
+    g_string_append(buf, "</controller>\n");
+}
+
 /* What the machine can have: its PCI root, SATA (AHCI) and virtio-scsi. */
 int
 vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDef *cont)

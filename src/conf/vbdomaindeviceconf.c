@@ -108,6 +108,42 @@ vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
     return 0;
 }
 
+void
+vbDomainDeviceAddressFormat(GString *buf, unsigned int indent, const vbDomainDeviceAddress *addr)
+{
+    switch (addr->type) {
+    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
+        vbBufIndent(buf, indent);
+        g_string_append_printf(buf,
+                               "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                               "function='0x%x'/>\n",
+                               addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
+        vbBufIndent(buf, indent);
+        g_string_append_printf(buf,
+                               "<address type='drive' controller='%u' bus='%u' target='%u' "
+                               "unit='%u'/>\n",
+                               addr->drive.controller, addr->drive.bus, addr->drive.target,
+                               addr->drive.unit);
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
+    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
+        break;
+    }
+}
+
+void
+vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags)
+{
+    if (!alias || ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && !vbDomainAliasIsUser(alias)))
+        return;
+    vbBufIndent(buf, indent);
+    g_string_append(buf, "<alias");
+    vbBufAttr(buf, "name", alias);
+    g_string_append(buf, "/>\n");
+}
+
 bool
 vbDomainAliasIsUser(const char *alias)
 {

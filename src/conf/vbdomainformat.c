@@ -22,9 +22,14 @@
 #include "vbuuid.h"
 #include "vbdomainconf.h"
 
+#define VB_DOMAIN_CONF_PRIV_H_ALLOW
+#include "vbdomainconfpriv.h"
+
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-static void
+/* ---- writer helpers, until the domain writer moves to vbBuffer ---------- */
+
+void
 vbBufIndent(GString *buf, unsigned int indent)
 {
     g_string_append_printf(buf, "%*s", (int) indent, "");
@@ -33,7 +38,7 @@ vbBufIndent(GString *buf, unsigned int indent)
 /* What libvirt's virBufferEscapeString escapes, and the white space a
  * parser would normalize away: '\r' always, '\t' and '\n' in attribute
  * values.  Without that a value would change on every round trip. */
-static void
+void
 vbBufEscapeFull(GString *buf, const char *str, bool attr)
 {
     for (; *str; str++) {
@@ -70,14 +75,14 @@ vbBufEscapeFull(GString *buf, const char *str, bool attr)
     }
 }
 
-static void
+void
 vbBufEscape(GString *buf, const char *str)
 {
     vbBufEscapeFull(buf, str, false);
 }
 
 /* " name='value'", nothing when @value is NULL */
-static void
+void
 vbBufAttr(GString *buf, const char *name, const char *value)
 {
     if (!value)
@@ -88,301 +93,13 @@ vbBufAttr(GString *buf, const char *name, const char *value)
 }
 
 /* "<name>text</name>\n" at @indent */
-static void
+void
 vbBufElementText(GString *buf, unsigned int indent, const char *name, const char *text)
 {
     vbBufIndent(buf, indent);
     g_string_append_printf(buf, "<%s>", name);
     vbBufEscape(buf, text);
     g_string_append_printf(buf, "</%s>\n", name);
-}
-
-static void
-vbDomainDeviceAddressFormat(GString *buf, unsigned int indent, const vbDomainDeviceAddress *addr)
-{
-    switch (addr->type) {
-    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        vbBufIndent(buf, indent);
-        g_string_append_printf(buf,
-                               "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-                               "function='0x%x'/>\n",
-                               addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
-        break;
-    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
-        vbBufIndent(buf, indent);
-        g_string_append_printf(buf,
-                               "<address type='drive' controller='%u' bus='%u' target='%u' "
-                               "unit='%u'/>\n",
-                               addr->drive.controller, addr->drive.bus, addr->drive.target,
-                               addr->drive.unit);
-        break;
-    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
-    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
-        break;
-    }
-}
-
-static void
-vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags)
-{
-    if (!alias || ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && !vbDomainAliasIsUser(alias)))
-        return;
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<alias");
-    vbBufAttr(buf, "name", alias);
-    g_string_append(buf, "/>\n");
-}
-
-static bool
-vbStorageSourceHasPrivate(const vbStorageSource *src)
-{
-    return src->nodeStorage || src->nodeFormat || src->relPath || src->detected;
-}
-
-static void
-vbStorageSourcePrivateFormat(GString *buf, unsigned int indent, const vbStorageSource *src)
-{
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<privateData>\n");
-    if (src->nodeStorage || src->nodeFormat) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<nodenames>\n");
-        if (src->nodeStorage) {
-            vbBufIndent(buf, indent + 4);
-            g_string_append(buf, "<nodename type='storage'");
-            vbBufAttr(buf, "name", src->nodeStorage);
-            g_string_append(buf, "/>\n");
-        }
-        if (src->nodeFormat) {
-            vbBufIndent(buf, indent + 4);
-            g_string_append(buf, "<nodename type='format'");
-            vbBufAttr(buf, "name", src->nodeFormat);
-            g_string_append(buf, "/>\n");
-        }
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "</nodenames>\n");
-    }
-    if (src->relPath)
-        vbBufElementText(buf, indent + 2, "relPath", src->relPath);
-    /* ours: the image was found by probing, not given by the user */
-    if (src->detected) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<detected/>\n");
-    }
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</privateData>\n");
-}
-
-/* <source file|dev='...' [index]/>; @withIndex for the top and mirror */
-static void
-vbStorageSourceFormat(GString *buf, unsigned int indent, const vbStorageSource *src, bool withIndex,
-                      unsigned int flags)
-{
-    bool inactive = flags & VB_DOMAIN_DEF_FORMAT_INACTIVE;
-    bool priv = (flags & VB_DOMAIN_DEF_FORMAT_STATUS) && vbStorageSourceHasPrivate(src);
-
-    if (!src->path)
-        return;
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<source");
-    vbBufAttr(buf, src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file", src->path);
-    if (withIndex && !inactive && src->id)
-        g_string_append_printf(buf, " index='%u'", src->id);
-    if (!priv) {
-        g_string_append(buf, "/>\n");
-        return;
-    }
-    g_string_append(buf, ">\n");
-    vbStorageSourcePrivateFormat(buf, indent + 2, src);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</source>\n");
-}
-
-static const char *
-vbStorageSourceTypeName(const vbStorageSource *src)
-{
-    /* an empty drive is written as the file type libvirt gives it */
-    return src->type == VB_STORAGE_TYPE_BLOCK ? "block" : "file";
-}
-
-/* The chain below @top as nested <backingStore> elements, written without
- * recursion.  Inactive: only the part the user gave, not what was probed. */
-static void
-vbStorageSourceChainFormat(GString *buf, unsigned int indent, const vbStorageSource *top,
-                           unsigned int flags)
-{
-    bool inactive = flags & VB_DOMAIN_DEF_FORMAT_INACTIVE;
-    const vbStorageSource *cur;
-    unsigned int open = 0;
-
-    for (cur = top->backingStore; cur; cur = cur->backingStore) {
-        unsigned int ind = indent + 2 * open;
-
-        if (inactive && cur->detected)
-            break;
-        vbBufIndent(buf, ind);
-        if (cur->type == VB_STORAGE_TYPE_NONE) {
-            g_string_append(buf, "<backingStore/>\n");
-            break;
-        }
-        g_string_append_printf(buf, "<backingStore type='%s'", vbStorageSourceTypeName(cur));
-        if (!inactive && cur->id)
-            g_string_append_printf(buf, " index='%u'", cur->id);
-        g_string_append(buf, ">\n");
-        vbBufIndent(buf, ind + 2);
-        g_string_append_printf(buf, "<format type='%s'/>\n",
-                               vbStorageFormatTypeToString(cur->format));
-        vbStorageSourceFormat(buf, ind + 2, cur, false, flags);
-        open++;
-    }
-    while (open-- > 0) {
-        vbBufIndent(buf, indent + 2 * open);
-        g_string_append(buf, "</backingStore>\n");
-    }
-}
-
-static void
-vbDomainDiskMirrorFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
-                         unsigned int flags)
-{
-    const vbStorageSource *mirror = disk->mirror;
-
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<mirror type='%s'", vbStorageSourceTypeName(mirror));
-    /* the old attributes, kept by libvirt for copy jobs only */
-    if (mirror->type == VB_STORAGE_TYPE_FILE && disk->mirrorJob == VB_DOMAIN_DISK_MIRROR_JOB_COPY) {
-        vbBufAttr(buf, "file", mirror->path);
-        if (mirror->format != VB_STORAGE_FORMAT_NONE)
-            vbBufAttr(buf, "format", vbStorageFormatTypeToString(mirror->format));
-    }
-    vbBufAttr(buf, "job", vbDomainDiskMirrorJobTypeToString(disk->mirrorJob));
-    if (disk->mirrorState != VB_DOMAIN_DISK_MIRROR_STATE_NONE)
-        vbBufAttr(buf, "ready", vbDomainDiskMirrorStateTypeToString(disk->mirrorState));
-    g_string_append(buf, ">\n");
-    if (mirror->format != VB_STORAGE_FORMAT_NONE) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append_printf(buf, "<format type='%s'/>\n",
-                               vbStorageFormatTypeToString(mirror->format));
-    }
-    vbStorageSourceFormat(buf, indent + 2, mirror, true, flags);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</mirror>\n");
-}
-
-static void
-vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
-                      unsigned int flags)
-{
-    const vbStorageSource *src = disk->src;
-    unsigned int ind = indent + 2;
-
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<disk type='%s' device='%s'>\n", vbStorageSourceTypeName(src),
-                           vbDomainDiskDeviceTypeToString(disk->device));
-
-    if (src->format != VB_STORAGE_FORMAT_NONE || disk->cache || disk->io || disk->discard) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<driver name='qemu'");
-        if (src->format != VB_STORAGE_FORMAT_NONE)
-            vbBufAttr(buf, "type", vbStorageFormatTypeToString(src->format));
-        if (disk->cache)
-            vbBufAttr(buf, "cache", vbDomainDiskCacheTypeToString(disk->cache));
-        if (disk->io)
-            vbBufAttr(buf, "io", vbDomainDiskIoTypeToString(disk->io));
-        if (disk->discard)
-            vbBufAttr(buf, "discard", vbDomainDiskDiscardTypeToString(disk->discard));
-        g_string_append(buf, "/>\n");
-    }
-
-    vbStorageSourceFormat(buf, ind, src, true, flags);
-    vbStorageSourceChainFormat(buf, ind, src, flags);
-    if (disk->mirror && disk->mirrorJob != VB_DOMAIN_DISK_MIRROR_JOB_NONE &&
-        !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
-        vbDomainDiskMirrorFormat(buf, ind, disk, flags);
-
-    vbBufIndent(buf, ind);
-    g_string_append(buf, "<target");
-    vbBufAttr(buf, "dev", disk->dst);
-    if (disk->bus != VB_DOMAIN_DISK_BUS_NONE)
-        vbBufAttr(buf, "bus", vbDomainDiskBusTypeToString(disk->bus));
-    g_string_append(buf, "/>\n");
-
-    /* a cdrom is read-only by nature; libvirt still writes the element */
-    if (src->readonly) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<readonly/>\n");
-    }
-    if (src->shareable) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<shareable/>\n");
-    }
-    if (disk->serial)
-        vbBufElementText(buf, ind, "serial", disk->serial);
-    if (disk->info.bootIndex) {
-        vbBufIndent(buf, ind);
-        g_string_append_printf(buf, "<boot order='%u'/>\n", disk->info.bootIndex);
-    }
-    vbDomainAliasFormat(buf, ind, disk->info.alias, flags);
-    vbDomainDeviceAddressFormat(buf, ind, &disk->info.addr);
-
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</disk>\n");
-}
-
-static void
-vbDomainControllerDefFormat(GString *buf, unsigned int indent, const vbDomainControllerDef *cont,
-                            unsigned int flags)
-{
-    bool alias = cont->info.alias && (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
-                                      vbDomainAliasIsUser(cont->info.alias));
-
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<controller type='%s' index='%u'",
-                           vbDomainControllerTypeTypeToString(cont->type), cont->index);
-    if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
-        vbBufAttr(buf, "model", vbDomainControllerModelTypeToString(cont->model));
-    if (!alias && cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
-        g_string_append(buf, "/>\n");
-        return;
-    }
-    g_string_append(buf, ">\n");
-    vbDomainAliasFormat(buf, indent + 2, cont->info.alias, flags);
-    vbDomainDeviceAddressFormat(buf, indent + 2, &cont->info.addr);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</controller>\n");
-}
-
-static void
-vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
-                     unsigned int flags)
-{
-    const char *elem = chr->console ? "console" : "serial";
-    const char *pty = (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? NULL : chr->ptyPath;
-
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<%s type='pty'", elem);
-    if (chr->console)
-        vbBufAttr(buf, "tty", pty);
-    g_string_append(buf, ">\n");
-    if (pty) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<source");
-        vbBufAttr(buf, "path", pty);
-        g_string_append(buf, "/>\n");
-    }
-    vbBufIndent(buf, indent + 2);
-    if (chr->console) {
-        g_string_append_printf(buf, "<target type='serial' port='%u'/>\n", chr->port);
-    } else {
-        g_string_append_printf(buf, "<target type='isa-serial' port='%u'>\n", chr->port);
-        vbBufIndent(buf, indent + 4);
-        g_string_append(buf, "<model name='isa-serial'/>\n");
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "</target>\n");
-    }
-    vbDomainAliasFormat(buf, indent + 2, chr->info.alias, flags);
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "</%s>\n", elem);
 }
 
 static void
@@ -407,11 +124,8 @@ vbDomainDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
         if (def->chrs[i]->console)
             vbDomainChrDefFormat(buf, indent + 2, def->chrs[i], flags);
     }
-    if (def->memballoon) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append_printf(buf, "<memballoon model='%s'/>\n",
-                               vbDomainMemballoonModelTypeToString(def->memballoon->model));
-    }
+    if (def->memballoon)
+        vbDomainMemballoonDefFormat(buf, indent + 2, def->memballoon, flags);
     vbBufIndent(buf, indent);
     g_string_append(buf, "</devices>\n");
 }

@@ -49,3 +49,12 @@ vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags G_GNUC_UNUSED
     balloon->model = VB_DOMAIN_MEMBALLOON_MODEL_NONE;
     return g_steal_pointer(&balloon);
 }
+
+void
+vbDomainMemballoonDefFormat(GString *buf, unsigned int indent, const vbDomainMemballoonDef *balloon,
+                            unsigned int flags G_GNUC_UNUSED)
+{
+    vbBufIndent(buf, indent);
+    g_string_append_printf(buf, "<memballoon model='%s'/>\n",
+                           vbDomainMemballoonModelTypeToString(balloon->model));
+}
