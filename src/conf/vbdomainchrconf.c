@@ -101,11 +101,19 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
     return g_steal_pointer(&chr);
 }
 
+const char *
+vbDomainChrDefElement(const vbDomainChrDef *chr)
+{
+    return chr->console ? "console" : "serial";
+}
+
+/* libvirt keeps serials and consoles in two lists, and writes every
+ * <serial> before every <console>; the device table does so from ours. */
 void
 vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
                      unsigned int flags)
 {
-    const char *elem = chr->console ? "console" : "serial";
+    const char *elem = vbDomainChrDefElement(chr);
     const char *pty = (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? NULL : chr->ptyPath;
 
     vbBufIndent(buf, indent);

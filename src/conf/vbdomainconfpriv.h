@@ -102,3 +102,11 @@ void vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDe
                           unsigned int flags);
 void vbDomainMemballoonDefFormat(GString *buf, unsigned int indent,
                                  const vbDomainMemballoonDef *balloon, unsigned int flags);
+
+/* "serial" or "console": the element @chr is written as. */
+const char *vbDomainChrDefElement(const vbDomainChrDef *chr);
+
+/* Every device of @def through the device table, at @indent, in the order
+ * libvirt writes them (the <devices> element is the caller's). */
+void vbDomainDefDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
+                              unsigned int flags);

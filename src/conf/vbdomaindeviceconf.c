@@ -153,6 +153,9 @@ vbDomainAliasIsUser(const char *alias)
 /* ---- the device table --------------------------------------------------- */
 
 typedef void *(*vbDomainDeviceParseFunc)(const xmlNode *node, unsigned int flags);
+typedef void (*vbDomainDeviceFormatFunc)(GString *buf, unsigned int indent, const void *dev,
+                                         unsigned int flags);
+typedef const char *(*vbDomainDeviceElementFunc)(const void *dev);
 
 /* One row per device element of <devices>: all that the generic code
  * (parse, free, iterate) needs to know about a family.  A new family adds
@@ -163,6 +166,10 @@ struct _vbDomainDeviceFamily {
     vbDomainDeviceType type;
     /* reads one element: never NULL without an error reported */
     vbDomainDeviceParseFunc parse;
+    vbDomainDeviceFormatFunc format;
+    /* the element a device of the list is written as, for a list holding
+     * more than one (serials and consoles); NULL: always @element */
+    vbDomainDeviceElementFunc elementOf;
     GDestroyNotify free;
     /* where the definition keeps devices of this type: an array of
      * pointers at offset @list with its length at @count, or (@count 0)
@@ -176,12 +183,14 @@ struct _vbDomainDeviceFamily {
     .list = offsetof(vbDomainDef, field), .count = offsetof(vbDomainDef, nfield)
 #define VB_DOMAIN_DEVICE_ONE(field) .list = offsetof(vbDomainDef, field), .count = 0
 
-/* In the order libvirt writes <devices>, which the iterator follows too. */
+/* In the order libvirt writes <devices>; the iterator follows it too, one
+ * list after the other (so serials and consoles in definition order). */
 static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
     {
         .element = "disk",
         .type = VB_DOMAIN_DEVICE_DISK,
         .parse = (vbDomainDeviceParseFunc) vbDomainDiskDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainDiskDefFormat,
         .free = (GDestroyNotify) vbDomainDiskDefFree,
         VB_DOMAIN_DEVICE_LIST(disks, ndisks),
         .info = offsetof(vbDomainDiskDef, info),
@@ -190,6 +199,7 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .element = "controller",
         .type = VB_DOMAIN_DEVICE_CONTROLLER,
         .parse = (vbDomainDeviceParseFunc) vbDomainControllerDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainControllerDefFormat,
         .free = (GDestroyNotify) vbDomainControllerDefFree,
         VB_DOMAIN_DEVICE_LIST(controllers, ncontrollers),
         .info = offsetof(vbDomainControllerDef, info),
@@ -198,6 +208,8 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .element = "serial",
         .type = VB_DOMAIN_DEVICE_CHR,
         .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainChrDefFormat,
+        .elementOf = (vbDomainDeviceElementFunc) vbDomainChrDefElement,
         .free = (GDestroyNotify) vbDomainChrDefFree,
         VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
         .info = offsetof(vbDomainChrDef, info),
@@ -206,6 +218,8 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .element = "console",
         .type = VB_DOMAIN_DEVICE_CHR,
         .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainChrDefFormat,
+        .elementOf = (vbDomainDeviceElementFunc) vbDomainChrDefElement,
         .free = (GDestroyNotify) vbDomainChrDefFree,
         VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
         .info = offsetof(vbDomainChrDef, info),
@@ -214,6 +228,7 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .element = "memballoon",
         .type = VB_DOMAIN_DEVICE_MEMBALLOON,
         .parse = (vbDomainDeviceParseFunc) vbDomainMemballoonDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainMemballoonDefFormat,
         .free = (GDestroyNotify) vbDomainMemballoonDefFree,
         VB_DOMAIN_DEVICE_ONE(memballoon),
         .info = offsetof(vbDomainMemballoonDef, info),
@@ -253,9 +268,10 @@ vbDomainDeviceFamilyIsFirst(const vbDomainDeviceFamily *family)
 }
 
 /* The pointer array, or the one pointer, where @def keeps @family's
- * devices; *@n is their number (0 or 1 for a single one). */
+ * devices; *@n is their number (0 or 1 for a single one).  The devices
+ * are the caller's to change if @def is. */
 static void **
-vbDomainDeviceFamilyList(const vbDomainDeviceFamily *family, vbDomainDef *def, size_t *n)
+vbDomainDeviceFamilyList(const vbDomainDeviceFamily *family, const vbDomainDef *def, size_t *n)
 {
     char *base = (char *) def;
 
@@ -425,4 +441,25 @@ vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void 
         }
     }
     return 0;
+}
+
+void
+vbDomainDefDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
+                         unsigned int flags)
+{
+    size_t f;
+
+    for (f = 0; f < G_N_ELEMENTS(vbDomainDeviceFamilies); f++) {
+        const vbDomainDeviceFamily *family = &vbDomainDeviceFamilies[f];
+        void **list;
+        size_t n;
+        size_t i;
+
+        list = vbDomainDeviceFamilyList(family, def, &n);
+        for (i = 0; i < n; i++) {
+            if (family->elementOf && strcmp(family->elementOf(list[i]), family->element) != 0)
+                continue;
+            family->format(buf, indent, list[i], flags);
+        }
+    }
 }

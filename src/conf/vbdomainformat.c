@@ -105,27 +105,11 @@ vbBufElementText(GString *buf, unsigned int indent, const char *name, const char
 static void
 vbDomainDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def, unsigned int flags)
 {
-    size_t i;
-
     vbBufIndent(buf, indent);
     g_string_append(buf, "<devices>\n");
     if (def->emulator)
         vbBufElementText(buf, indent + 2, "emulator", def->emulator);
-    for (i = 0; i < def->ndisks; i++)
-        vbDomainDiskDefFormat(buf, indent + 2, def->disks[i], flags);
-    for (i = 0; i < def->ncontrollers; i++)
-        vbDomainControllerDefFormat(buf, indent + 2, def->controllers[i], flags);
-    /* libvirt writes every <serial> before every <console> */
-    for (i = 0; i < def->nchrs; i++) {
-        if (!def->chrs[i]->console)
-            vbDomainChrDefFormat(buf, indent + 2, def->chrs[i], flags);
-    }
-    for (i = 0; i < def->nchrs; i++) {
-        if (def->chrs[i]->console)
-            vbDomainChrDefFormat(buf, indent + 2, def->chrs[i], flags);
-    }
-    if (def->memballoon)
-        vbDomainMemballoonDefFormat(buf, indent + 2, def->memballoon, flags);
+    vbDomainDefDevicesFormat(buf, indent + 2, def, flags);
     vbBufIndent(buf, indent);
     g_string_append(buf, "</devices>\n");
 }
