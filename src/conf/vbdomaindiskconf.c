@@ -677,6 +677,54 @@ vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *
 }
 
 int
+vbDomainDiskDefPostParse(vbDomainDiskDef *disk)
+{
+    static const struct {
+        const char *prefix;
+        const char *bus; /* libvirt's bus for that prefix */
+        vbDomainDiskBus ours;
+    } prefixes[] = {
+        {"vd", "virtio", VB_DOMAIN_DISK_BUS_VIRTIO}, {"sd", "scsi", VB_DOMAIN_DISK_BUS_SCSI},
+        {"hd", "ide", VB_DOMAIN_DISK_BUS_NONE},      {"xvd", "xen", VB_DOMAIN_DISK_BUS_NONE},
+        {"ubd", "uml", VB_DOMAIN_DISK_BUS_NONE},     {"fd", "fdc", VB_DOMAIN_DISK_BUS_NONE},
+    };
+    size_t i;
+
+    if (disk->bus == VB_DOMAIN_DISK_BUS_NONE) {
+        for (i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+            if (g_str_has_prefix(disk->dst, prefixes[i].prefix))
+                break;
+        }
+        if (i == G_N_ELEMENTS(prefixes)) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("cannot derive the bus of disk target '%s'; give <target bus=...>"),
+                          disk->dst);
+            return -1;
+        }
+        if (prefixes[i].ours == VB_DOMAIN_DISK_BUS_NONE) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("disk bus '%s' (implied by target '%s') is not supported by virtblockd"),
+                prefixes[i].bus, disk->dst);
+            return -1;
+        }
+        disk->bus = prefixes[i].ours;
+    }
+
+    /* a cdrom is never written, whatever the XML says (libvirt does so too) */
+    if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
+        disk->src->readonly = true;
+
+    /* libvirt's QEMU driver assumes raw rather than probe: probing a guest-
+     * written image for a format is how a guest reads host files */
+    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->format == VB_STORAGE_FORMAT_NONE)
+        disk->src->format = VB_STORAGE_FORMAT_RAW;
+    if (disk->mirror && disk->mirror->format == VB_STORAGE_FORMAT_NONE)
+        disk->mirror->format = VB_STORAGE_FORMAT_RAW;
+    return 0;
+}
+
+int
 vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
     g_autoptr(GHashTable) chain = g_hash_table_new(g_str_hash, g_str_equal);

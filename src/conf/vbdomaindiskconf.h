@@ -110,6 +110,11 @@ vbDomainDiskDef *vbDomainDiskDefNew(void);
 void vbDomainDiskDefFree(vbDomainDiskDef *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainDiskDef, vbDomainDiskDefFree);
 
+/* The disk's own defaults (vbDomainDefPostParse calls it): the bus from
+ * the target's name, raw for a source of no format, a cdrom read-only.
+ * Reports an error for a target whose bus we cannot run. */
+int vbDomainDiskDefPostParse(vbDomainDiskDef *disk);
+
 /* Policy checks of the disk alone (and against the domain's settings it
  * depends on), at define/start time; vbDomainDefValidate calls it. */
 int vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk);
