@@ -505,3 +505,33 @@ vbXMLNodeToString(const xmlNode *node)
     xmlBufferFree(buf);
     return ret;
 }
+
+static void
+vbXMLFormatElementInternal(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf,
+                           bool allowEmpty)
+{
+    if (!allowEmpty && vbBufferUse(attrBuf) == 0 && vbBufferUse(childBuf) == 0)
+        return;
+
+    vbBufferAsprintf(buf, "<%s", name);
+    vbBufferAddBuffer(buf, attrBuf);
+    if (vbBufferUse(childBuf) > 0) {
+        vbBufferAddLit(buf, ">\n");
+        vbBufferAddBuffer(buf, childBuf);
+        vbBufferAsprintf(buf, "</%s>\n", name);
+    } else {
+        vbBufferAddLit(buf, "/>\n");
+    }
+}
+
+void
+vbXMLFormatElement(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf)
+{
+    vbXMLFormatElementInternal(buf, name, attrBuf, childBuf, false);
+}
+
+void
+vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf)
+{
+    vbXMLFormatElementInternal(buf, name, attrBuf, childBuf, true);
+}

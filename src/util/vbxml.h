@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "vbbuf.h"
 #include "vbenum.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
@@ -150,3 +151,20 @@ int vbXMLCheckIllegalChars(const char *what, const char *value, const char *extr
 /* @node serialized as written (no added indentation), with the namespace
  * declarations it uses copied in so the text parses on its own. */
 char *vbXMLNodeToString(const xmlNode *node);
+
+/**
+ * vbXMLFormatElement:
+ * Writes element @name into @buf from the attributes in @attrBuf (each
+ * " name='value'") and the children in @childBuf (whole lines, made with
+ * VB_BUFFER_INIT_CHILD(buf) so they sit one level deeper), libvirt's way:
+ *   both empty       nothing at all (an optional element disappears)
+ *   no children      <name attrs/>
+ *   children         <name attrs>, the children, </name>
+ * Either buffer may be NULL; both are emptied.
+ */
+void vbXMLFormatElement(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf);
+
+/* As vbXMLFormatElement, writing <name/> even when both are empty (an
+ * element whose presence is the information, like <backingStore/>). */
+void vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf,
+                             vbBuffer *childBuf);
