@@ -3,6 +3,15 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
+ * Every XML document we write goes through vbBuffer, as every document
+ * libvirt writes goes through virBuffer.  The snapshot writer
+ * (src/conf/vbsnapshotconf.c) is the short worked example.  For the domain
+ * and status writers moving over: vbBufIndent becomes
+ * vbBufferAdjustIndent around the nested call, vbBufEscapeFull(attr=true)
+ * and vbBufAttr become vbBufferEscapeString, vbBufEscape (element text)
+ * becomes vbBufferEscapeText, and the bytes written stay the same; values
+ * now printed raw with "%s" (names, paths) want vbBufferEscapeString.
+ *
  * How to write a document (libvirt's virBuffer, with the same habits):
  *
  *   g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
