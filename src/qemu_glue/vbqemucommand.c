@@ -9,17 +9,13 @@
 #include "vbinternal.h"
 #include "vbqemucommand.h"
 #include "vbqemublock.h"
+#include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vberror.h"
 #include "vbjson.h"
 #include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
-
-/* An ISA bus has four serial ports (COM1-COM4). */
-#define VB_QEMU_ISA_SERIAL_PORTS 4
-/* Ports of q35's built-in AHCI controller. */
-#define VB_QEMU_SATA_PORTS 6
 
 /* Everything one device line needs besides the definition. */
 typedef struct {
@@ -144,17 +140,6 @@ vbQemuCommandBuildMonitor(GPtrArray *argv, const vbQemuCommandOptions *opts)
 }
 
 static int
-vbQemuCommandCheckAlias(const vbDomainDef *def, const char *alias)
-{
-    if (!alias) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, _("device aliases of domain '%s' are not assigned"),
-                      def->name);
-        return -1;
-    }
-    return 0;
-}
-
-static int
 vbQemuCommandAppendPCIAddress(GString *buf, const vbQemuCommandContext *ctx,
                               const vbDomainDeviceAddress *addr, const char *devname)
 {
@@ -167,46 +152,20 @@ vbQemuCommandAppendPCIAddress(GString *buf, const vbQemuCommandContext *ctx,
     return 0;
 }
 
+/* Only a virtio-scsi controller is a device of its own: the root bus and
+ * q35's AHCI are part of the machine. */
 static int
 vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
                              const vbDomainControllerDef *cont)
 {
     g_autoptr(GString) buf = NULL;
-    bool q35 = ctx->family == VB_QEMU_MACHINE_FAMILY_Q35;
 
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
-        if (cont->index != 0 || (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT && !q35) ||
-            (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT && q35)) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("PCI controller '%u' is not supported, only the root bus of '%s' is"),
-                          cont->index, ctx->def->machine);
-            return -1;
-        }
-        /* the root bus is part of the machine */
-        return 0;
-
     case VB_DOMAIN_CONTROLLER_TYPE_SATA:
-        if (!q35 || cont->index != 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA controller '%u' needs index 0 and a 'q35' machine, not '%s'"),
-                          cont->index, ctx->def->machine);
-            return -1;
-        }
         return 0;
 
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
-        /* virtio-scsi is the only SCSI controller we build; a model left
-         * out means it too */
-        if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT &&
-            cont->model != VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SCSI controller with index '%u' must have model 'virtio-scsi'"),
-                          cont->index);
-            return -1;
-        }
-        if (vbQemuCommandCheckAlias(ctx->def, cont->info.alias) < 0)
-            return -1;
         buf = g_string_new("virtio-scsi-pci,id=");
         g_string_append(buf, cont->info.alias);
         if (vbQemuCommandAppendPCIAddress(buf, ctx, &cont->info.addr, cont->info.alias) < 0)
@@ -220,101 +179,6 @@ vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
     }
     vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected controller type %d"), (int) cont->type);
     return -1;
-}
-
-/* Refuses what QEMU cannot run or we cannot build, before any output. */
-static int
-vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *disk)
-{
-    bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    const vbDomainDeviceAddress *addr = &disk->info.addr;
-
-    if (vbQemuCommandCheckAlias(ctx->def, disk->info.alias) < 0)
-        return -1;
-
-    if (vbStorageSourceIsEmpty(disk->src) && !cdrom) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
-        return -1;
-    }
-
-    switch (disk->bus) {
-    case VB_DOMAIN_DISK_BUS_VIRTIO:
-        if (cdrom) {
-            vbReportError(
-                VIR_ERR_CONFIG_UNSUPPORTED,
-                _("cdrom '%s' on bus 'virtio' is not supported; use bus 'sata' or 'scsi'"),
-                disk->dst);
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_SATA:
-        if (ctx->family != VB_QEMU_MACHINE_FAMILY_Q35) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' is on bus 'sata', which machine '%s' lacks; use 'q35'"),
-                          disk->dst, ctx->def->machine);
-            return -1;
-        }
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
-                          disk->dst);
-            return -1;
-        }
-        if (addr->drive.bus != 0 || addr->drive.target != 0 ||
-            addr->drive.unit >= VB_QEMU_SATA_PORTS) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"),
-                          disk->dst);
-            return -1;
-        }
-        if (addr->drive.controller != 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA disk '%s' must be on controller 0, the built-in one of 'q35'"),
-                          disk->dst);
-            return -1;
-        }
-        /* QEMU's ide-hd refuses a read-only drive */
-        if (!cdrom && disk->src->readonly) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("readonly sata disks are not supported"));
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_SCSI:
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
-                          disk->dst);
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_NONE:
-    case VB_DOMAIN_DISK_BUS_LAST:
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("no bus given for disk '%s'"), disk->dst);
-        return -1;
-    }
-
-    /* two writers of one qcow2 image corrupt its metadata; only raw can
-     * be shared read-write (libvirt's check and wording) */
-    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->shareable && !disk->src->readonly &&
-        disk->src->format != VB_STORAGE_FORMAT_RAW) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("shared access for disk '%s' requires use of supported storage format"),
-                      disk->dst);
-        return -1;
-    }
-
-    /* QEMU 7.2 refuses aio=native on a file opened through the page cache */
-    if (disk->io == VB_DOMAIN_DISK_IO_NATIVE && disk->cache != VB_DOMAIN_DISK_CACHE_NONE &&
-        disk->cache != VB_DOMAIN_DISK_CACHE_DIRECTSYNC) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("disk '%s' has io='native', which needs cache='none' or cache='directsync'"),
-            disk->dst);
-        return -1;
-    }
-    return 0;
 }
 
 /* -blockdev for each image, bottom first: QEMU resolves "backing" and
@@ -478,40 +342,73 @@ vbQemuCommandBuildDisks(GPtrArray *argv, const vbQemuCommandContext *ctx)
     return 0;
 }
 
-static int
-vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def)
+/*
+ * The serial ports QEMU gets, in command line order: each <serial>, then
+ * each <console> whose port no <serial> has.  A console of target type
+ * serial is the serial port of its number (libvirt's), so it is built only
+ * once.  The array points into @def.
+ */
+static GPtrArray *
+vbQemuCommandSerialPorts(const vbDomainDef *def)
 {
-    bool done[VB_QEMU_ISA_SERIAL_PORTS] = {false};
+    g_autoptr(GPtrArray) ports = g_ptr_array_new();
     size_t pass;
     size_t i;
+    guint j;
 
-    /* serial ports first; a console then is the serial port of its number
-     * (libvirt's console of target type serial), built only if no
-     * <serial> has that port */
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < def->nchrs; i++) {
-            const vbDomainChrDef *chr = def->chrs[i];
+            vbDomainChrDef *chr = def->chrs[i];
+            bool taken = false;
 
             if (chr->console != (pass == 1))
                 continue;
-            if (chr->port >= VB_QEMU_ISA_SERIAL_PORTS) {
-                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("serial port '%u' is not supported, the ISA bus has ports 0 to 3"),
-                              chr->port);
-                return -1;
-            }
-            if (done[chr->port])
-                continue;
-            if (vbQemuCommandCheckAlias(def, chr->info.alias) < 0)
-                return -1;
-            done[chr->port] = true;
-
-            vbQemuCommandAddArg(argv, "-chardev");
-            vbQemuCommandAddArgFormat(argv, "pty,id=char%s", chr->info.alias);
-            vbQemuCommandAddArg(argv, "-device");
-            vbQemuCommandAddArgFormat(argv, "isa-serial,chardev=char%s,id=%s,index=%u",
-                                      chr->info.alias, chr->info.alias, chr->port);
+            for (j = 0; j < ports->len && !taken; j++)
+                taken = ((vbDomainChrDef *) g_ptr_array_index(ports, j))->port == chr->port;
+            if (!taken)
+                g_ptr_array_add(ports, chr);
         }
+    }
+    return g_steal_pointer(&ports);
+}
+
+static void
+vbQemuCommandBuildSerials(GPtrArray *argv, GPtrArray *ports)
+{
+    guint i;
+
+    for (i = 0; i < ports->len; i++) {
+        const vbDomainChrDef *chr = g_ptr_array_index(ports, i);
+
+        vbQemuCommandAddArg(argv, "-chardev");
+        vbQemuCommandAddArgFormat(argv, "pty,id=char%s", chr->info.alias);
+        vbQemuCommandAddArg(argv, "-device");
+        vbQemuCommandAddArgFormat(argv, "isa-serial,chardev=char%s,id=%s,index=%u", chr->info.alias,
+                                  chr->info.alias, chr->port);
+    }
+}
+
+/*
+ * Refuses what QEMU cannot run or we cannot build, before any output:
+ * the disks first, as a disk names what is wrong with it better than its
+ * controller.
+ */
+static int
+vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbQemuDeviceValidateDisk(def, def->disks[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (vbQemuDeviceValidateController(def, def->controllers[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < ports->len; i++) {
+        if (vbQemuDeviceValidateChr(def, g_ptr_array_index(ports, i)) < 0)
+            return -1;
     }
     return 0;
 }
@@ -522,6 +419,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     vbQemuCommandContext ctx = {.def = def};
     g_autoptr(GString) name = g_string_new("guest=");
+    g_autoptr(GPtrArray) ports = NULL;
     char uuidstr[VB_UUID_STRING_BUFLEN];
     size_t i;
 
@@ -531,6 +429,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuDomainGetMachineFamily(def, &ctx.family) < 0)
         return NULL;
     ctx.rootBus = ctx.family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0";
+    ports = vbQemuCommandSerialPorts(def);
 
     vbQemuCommandAddArg(argv, def->emulator ? def->emulator : VB_QEMU_DEFAULT_EMULATOR);
 
@@ -574,19 +473,15 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-boot");
     vbQemuCommandAddArg(argv, "strict=on");
 
-    /* a disk names what is wrong with it better than its controller */
-    for (i = 0; i < def->ndisks; i++) {
-        if (vbQemuCommandCheckDisk(&ctx, def->disks[i]) < 0)
-            return NULL;
-    }
+    if (vbQemuCommandValidateDevices(def, ports) < 0)
+        return NULL;
     for (i = 0; i < def->ncontrollers; i++) {
         if (vbQemuCommandBuildController(argv, &ctx, def->controllers[i]) < 0)
             return NULL;
     }
     if (vbQemuCommandBuildDisks(argv, &ctx) < 0)
         return NULL;
-    if (vbQemuCommandBuildSerials(argv, def) < 0)
-        return NULL;
+    vbQemuCommandBuildSerials(argv, ports);
 
     g_ptr_array_add(argv, NULL);
     return (GStrv) g_ptr_array_free(g_steal_pointer(&argv), FALSE);
