@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "vbinternal.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
@@ -25,6 +27,27 @@ vbQemuDeviceCheckAlias(const vbDomainDef *def, const char *alias)
         return -1;
     }
     return 0;
+}
+
+/* "bus" and "addr" of a device in a slot of the root PCI bus */
+static int
+vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
+                          const vbDomainDeviceInfo *info, const char *devname)
+{
+    vbQemuMachineFamily family;
+    g_autofree char *addr = NULL;
+
+    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_PCI) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("device '%s' has no PCI address assigned"),
+                      devname);
+        return -1;
+    }
+    if (vbQemuDomainGetMachineFamily(def, &family) < 0)
+        return -1;
+    /* QEMU's PCI address property is a string, "slot[.function]" */
+    addr = g_strdup_printf("0x%x", info->addr.pci.slot);
+    return vbJSONValueObjectAdd(props, "s:bus", vbQemuDomainPCIRootBusName(family), "s:addr", addr,
+                                NULL);
 }
 
 /* ---- disk ---------------------------------------------------------------- */
@@ -125,6 +148,129 @@ vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
     return 0;
 }
 
+/* libvirt's guest-visible write cache for each cache mode; NULL when the
+ * mode is left to QEMU's default. */
+static const char *
+vbQemuDeviceDiskWriteCache(vbDomainDiskCache cache)
+{
+    switch (cache) {
+    case VB_DOMAIN_DISK_CACHE_WRITEBACK:
+    case VB_DOMAIN_DISK_CACHE_NONE:
+    case VB_DOMAIN_DISK_CACHE_UNSAFE:
+        return "on";
+    case VB_DOMAIN_DISK_CACHE_WRITETHRU:
+    case VB_DOMAIN_DISK_CACHE_DIRECTSYNC:
+        return "off";
+    case VB_DOMAIN_DISK_CACHE_DEFAULT:
+    case VB_DOMAIN_DISK_CACHE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+/*
+ * The bootindex of @disk, 0 for none: its <boot order> when any disk has
+ * one; otherwise <os><boot dev>, which libvirt turns into the same values:
+ * "hd" is the first disk, "cdrom" the first cdrom not yet counted, in the
+ * order of the <boot> elements.
+ */
+static unsigned int
+vbQemuDeviceDiskBootIndex(const vbDomainDef *def, const vbDomainDiskDef *disk)
+{
+    g_autofree bool *counted = g_new0(bool, def->ndisks + 1);
+    unsigned int next = 1;
+    size_t i;
+    size_t j;
+
+    if (disk->info.bootIndex > 0)
+        return disk->info.bootIndex;
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->info.bootIndex > 0)
+            return 0;
+    }
+
+    for (i = 0; def->bootDevs && def->bootDevs[i]; i++) {
+        vbDomainDiskDevice want;
+
+        if (strcmp(def->bootDevs[i], "hd") == 0)
+            want = VB_DOMAIN_DISK_DEVICE_DISK;
+        else if (strcmp(def->bootDevs[i], "cdrom") == 0)
+            want = VB_DOMAIN_DISK_DEVICE_CDROM;
+        else
+            continue; /* network, fd: no such devices here */
+
+        for (j = 0; j < def->ndisks; j++) {
+            if (def->disks[j]->device == want && !counted[j]) {
+                if (def->disks[j] == disk)
+                    return next;
+                counted[j] = true;
+                next++;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+    bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
+    const vbDomainDeviceAddress *addr = &disk->info.addr;
+    bool empty = vbStorageSourceIsEmpty(disk->src);
+    bool shareable = disk->src && disk->src->shareable;
+    const char *drive = empty ? NULL : disk->src->nodeFormat;
+    const char *writeCache = empty ? NULL : vbQemuDeviceDiskWriteCache(disk->cache);
+    unsigned long long bootIndex = vbQemuDeviceDiskBootIndex(def, disk);
+    g_autofree char *bus = NULL;
+    g_autofree char *deviceId = NULL;
+
+    *props = NULL;
+    if (!empty && !drive) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("image '%s' of disk '%s' has no node names assigned"),
+                      NULLSTR(disk->src->path), disk->dst);
+        return -1;
+    }
+
+    switch (disk->bus) {
+    case VB_DOMAIN_DISK_BUS_VIRTIO:
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-blk-pci", NULL) < 0 ||
+            vbQemuDeviceAddPCIAddress(&obj, def, &disk->info, disk->dst) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DISK_BUS_SATA:
+        /* each AHCI port is a bus of its own with a single unit */
+        bus = g_strdup_printf("ide.%u", addr->drive.unit);
+        if (vbJSONValueObjectAdd(&obj, "s:driver", cdrom ? "ide-cd" : "ide-hd", "s:bus", bus,
+                                 NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DISK_BUS_SCSI:
+        bus = g_strdup_printf("scsi%u.0", addr->drive.controller);
+        /* the guest sees the same SCSI device identity whatever the image */
+        deviceId = g_strdup_printf("drive-%s", disk->info.alias);
+        if (vbJSONValueObjectAdd(&obj, "s:driver", cdrom ? "scsi-cd" : "scsi-hd", "s:bus", bus,
+                                 "u:channel", addr->drive.bus, "u:scsi-id", addr->drive.target,
+                                 "u:lun", addr->drive.unit, "s:device_id", deviceId, NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DISK_BUS_NONE:
+    case VB_DOMAIN_DISK_BUS_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected bus of disk '%s'"), disk->dst);
+        return -1;
+    }
+
+    if (vbJSONValueObjectAdd(&obj, "B:share-rw", shareable, "S:drive", drive, "s:id",
+                             disk->info.alias, "Y:bootindex", bootIndex, "S:serial", disk->serial,
+                             "S:write-cache", writeCache, NULL) < 0)
+        return -1;
+
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
 /* ---- controller ---------------------------------------------------------- */
 
 int
@@ -176,6 +322,34 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
     return -1;
 }
 
+int
+vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControllerDef *cont,
+                                 vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+
+    *props = NULL;
+    switch (cont->type) {
+    case VB_DOMAIN_CONTROLLER_TYPE_PCI:
+    case VB_DOMAIN_CONTROLLER_TYPE_SATA:
+        /* part of the machine */
+        return 0;
+
+    case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-scsi-pci", "s:id", cont->info.alias,
+                                 NULL) < 0 ||
+            vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
+            return -1;
+        *props = g_steal_pointer(&obj);
+        return 0;
+
+    case VB_DOMAIN_CONTROLLER_TYPE_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected controller type %d"), (int) cont->type);
+    return -1;
+}
+
 /* ---- serial port ----------------------------------------------------------- */
 
 int
@@ -188,6 +362,43 @@ vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
         return -1;
     }
     return vbQemuDeviceCheckAlias(def, chr->info.alias);
+}
+
+char *
+vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr)
+{
+    return g_strdup_printf("char%s", chr->info.alias);
+}
+
+int
+vbQemuDeviceBuildChrProps(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainChrDef *chr,
+                          vbJSONValue **props)
+{
+    g_autofree char *chardev = vbQemuDeviceChrBackendAlias(chr);
+
+    *props = NULL;
+    return vbJSONValueObjectAdd(props, "s:driver", "isa-serial", "s:chardev", chardev, "s:id",
+                                chr->info.alias, "u:index", chr->port, NULL);
+}
+
+/* ---- memballoon ---------------------------------------------------------- */
+
+int
+vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def G_GNUC_UNUSED,
+                                 const vbDomainMemballoonDef *balloon, vbJSONValue **props)
+{
+    *props = NULL;
+    switch (balloon->model) {
+    case VB_DOMAIN_MEMBALLOON_MODEL_NONE:
+        return 0;
+    case VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO:
+    case VB_DOMAIN_MEMBALLOON_MODEL_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  _("memballoon model '%s' is not supported, only 'none' is"),
+                  NULLSTR(vbDomainMemballoonModelTypeToString(balloon->model)));
+    return -1;
 }
 
 /* ---- any device ---------------------------------------------------------- */
@@ -205,6 +416,27 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         /* conf accepts only model 'none' */
         return 0;
+    case VB_DOMAIN_DEVICE_NONE:
+    case VB_DOMAIN_DEVICE_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected device type %d"), (int) dev->type);
+    return -1;
+}
+
+int
+vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev, vbJSONValue **props)
+{
+    *props = NULL;
+    switch (dev->type) {
+    case VB_DOMAIN_DEVICE_DISK:
+        return vbQemuDeviceBuildDiskProps(def, dev->data.disk, props);
+    case VB_DOMAIN_DEVICE_CONTROLLER:
+        return vbQemuDeviceBuildControllerProps(def, dev->data.controller, props);
+    case VB_DOMAIN_DEVICE_CHR:
+        return vbQemuDeviceBuildChrProps(def, dev->data.chr, props);
+    case VB_DOMAIN_DEVICE_MEMBALLOON:
+        return vbQemuDeviceBuildMemballoonProps(def, dev->data.memballoon, props);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
         break;

@@ -45,6 +45,12 @@ vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family
     return -1;
 }
 
+const char *
+vbQemuDomainPCIRootBusName(vbQemuMachineFamily family)
+{
+    return family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0";
+}
+
 int
 vbQemuDomainDiskNameToIndex(const char *dst)
 {
@@ -115,7 +121,7 @@ vbQemuDomainAssignControllerAlias(vbDomainControllerDef *cont, vbQemuMachineFami
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
         if (cont->index == 0)
-            cont->info.alias = g_strdup(family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0");
+            cont->info.alias = g_strdup(vbQemuDomainPCIRootBusName(family));
         else
             cont->info.alias = g_strdup_printf("pci.%u", cont->index);
         break;

@@ -31,6 +31,9 @@ typedef enum {
  */
 int vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family);
 
+/* QEMU's id of the root PCI bus of @family: "pcie.0" (q35) or "pci.0". */
+const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
+
 /*
  * vbQemuDomainAssignAddresses:
  * Runs after post-parse (which gives SATA and SCSI disks their drive
