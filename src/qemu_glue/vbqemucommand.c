@@ -143,23 +143,19 @@ vbQemuCommandBuildMonitor(GPtrArray *argv, const vbQemuCommandOptions *opts)
 static int
 vbQemuCommandAddDevice(GPtrArray *argv, const vbJSONValue *props)
 {
-    g_autoptr(GString) buf = NULL;
-    const char *driver;
-    size_t n;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    const char *driver = NULL;
     size_t i;
 
     if (!props)
         return 0;
-    buf = g_string_new(NULL);
-    driver = vbJSONValueObjectGetString(props, "driver");
-    n = vbJSONValueObjectKeysNumber(props);
-    if (!driver) {
+    if (!(driver = vbJSONValueObjectGetString(props, "driver"))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("device properties lack a 'driver' string"));
         return -1;
     }
     vbQemuCommandAppendEscaped(buf, driver);
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < vbJSONValueObjectKeysNumber(props); i++) {
         const char *key = vbJSONValueObjectGetKey(props, i);
         const vbJSONValue *value = vbJSONValueObjectGetValue(props, i);
         g_autofree char *number = NULL;

@@ -350,7 +350,7 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
     return -1;
 }
 
-/* ---- serial port ----------------------------------------------------------- */
+/* ---- serial port --------------------------------------------------------- */
 
 int
 vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
@@ -414,7 +414,8 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDeviceValidateChr(def, dev->data.chr);
     case VB_DOMAIN_DEVICE_MEMBALLOON:
-        /* conf accepts only model 'none' */
+        /* nothing to check: the builder refuses any model but 'none',
+         * which is all conf accepts */
         return 0;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
