@@ -131,12 +131,14 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
 }
 
 /*
- * The alias @dev gets when it has none (libvirt's qemuAssignDeviceAliases),
- * or NULL when nothing names it: the one place a device family says how
- * its QEMU device is named.
+ * The alias @dev of @def gets when it has none (libvirt's
+ * qemuAssignDeviceAliases), or NULL when nothing names it: the one place
+ * a device family says how its QEMU device is named.  (@def is for a
+ * family named by its place in its list, as libvirt's "rng0".)
  */
 static char *
-vbQemuDomainDeviceAlias(const vbDomainDeviceDef *dev, vbQemuMachineFamily family)
+vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDeviceDef *dev,
+                        vbQemuMachineFamily family)
 {
     switch (dev->type) {
     case VB_DOMAIN_DEVICE_DISK:
@@ -158,14 +160,14 @@ vbQemuDomainDeviceAlias(const vbDomainDeviceDef *dev, vbQemuMachineFamily family
 }
 
 static int
-vbQemuDomainAssignDeviceAlias(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
-                              vbDomainDeviceInfo *info, void *opaque)
+vbQemuDomainAssignDeviceAlias(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
+                              void *opaque)
 {
     const vbQemuMachineFamily *family = opaque;
 
     /* a user's 'ua-' alias, or one given at an earlier start, stays */
     if (!info->alias)
-        info->alias = vbQemuDomainDeviceAlias(dev, *family);
+        info->alias = vbQemuDomainDeviceAlias(def, dev, *family);
     return 0;
 }
 
