@@ -155,6 +155,7 @@ mymain(void)
         {"empty", NULL},
         {"virsh-default", NULL},
         {"name-description", NULL},
+        {"name-escaping", NULL},
         {"diskspec-file", NULL},
         {"disk-by-path", NULL},
         {"memory-no", NULL},

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "vbinternal.h"
+#include "vbbuf.h"
 #include "vberror.h"
 #include "vbxml.h"
 #include "vbsnapshotconf.h"
@@ -84,36 +85,25 @@ vbSnapshotCheckNoChildren(const xmlNode *node)
 
 #define VB_SNAPSHOT_ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-/* Attribute @name through @fromString; 0 (the default) is not a value one
- * may write.  Returns 0 (absent: *@result untouched) or 1, -1 on error. */
-static int
-vbSnapshotPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *),
-                   int *result)
+/* libvirt's message for a format it does not know; the attribute is
+ * always <driver type=...>. */
+static void
+vbSnapshotReportUnknownDriver(const xmlNode *node G_GNUC_UNUSED, const char *name G_GNUC_UNUSED,
+                              const char *value)
 {
-    g_autofree char *value = vbXMLPropString(node, name);
-    int v;
-
-    if (!value)
-        return 0;
-    if ((v = fromString(value)) <= 0) {
-        vbXMLReportInvalidProp(node, name, value);
-        return -1;
-    }
-    *result = v;
-    return 1;
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("unknown disk snapshot driver '%s'"), value);
 }
 
 static int
 vbSnapshotMemoryParse(const xmlNode *node, vbSnapshotDef *def)
 {
-    int memory = VB_SNAPSHOT_LOCATION_DEFAULT;
-
+    /* 'default' is what not saying means, not a value to write */
     if (vbSnapshotCheckAttrs(node, VB_SNAPSHOT_ATTRS("snapshot", "file")) < 0 ||
         vbSnapshotCheckNoChildren(node) < 0 ||
-        vbSnapshotPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, &memory) < 0)
+        vbXMLPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, VB_XML_PROP_NONZERO,
+                      &def->memory) < 0)
         return -1;
     def->memoryFile = vbXMLPropString(node, "file");
-    def->memory = memory;
 
     /* libvirt's checks, in its order */
     if (def->memory == VB_SNAPSHOT_LOCATION_MANUAL) {
@@ -171,7 +161,6 @@ vbSnapshotDiskParse(const xmlNode *node)
 {
     g_autoptr(vbSnapshotDiskDef) disk = g_new0(vbSnapshotDiskDef, 1);
     g_autofree char *type = NULL;
-    int snapshot = VB_SNAPSHOT_LOCATION_DEFAULT;
     bool seenDriver = false;
     bool seenSource = false;
     xmlNode *child;
@@ -189,9 +178,9 @@ vbSnapshotDiskParse(const xmlNode *node)
         vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing name from disk snapshot element"));
         return NULL;
     }
-    if (vbSnapshotPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, &snapshot) < 0)
+    if (vbXMLPropEnum(node, "snapshot", vbSnapshotLocationTypeFromString, VB_XML_PROP_NONZERO,
+                      &disk->snapshot) < 0)
         return NULL;
-    disk->snapshot = snapshot;
 
     if ((type = vbXMLPropString(node, "type"))) {
         if (strcmp(type, "dir") == 0 || strcmp(type, "volume") == 0) {
@@ -215,21 +204,12 @@ vbSnapshotDiskParse(const xmlNode *node)
             if (vbSnapshotDiskSourceParse(child, disk) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "driver") && !seenDriver) {
-            g_autofree char *fmt = vbXMLPropString(child, "type");
-            int format;
-
             seenDriver = true;
             if (vbSnapshotCheckAttrs(child, VB_SNAPSHOT_ATTRS("type")) < 0 ||
-                vbSnapshotCheckNoChildren(child) < 0)
+                vbSnapshotCheckNoChildren(child) < 0 ||
+                vbXMLPropEnumFull(child, "type", vbStorageFormatTypeFromString, VB_XML_PROP_NONZERO,
+                                  vbSnapshotReportUnknownDriver, &disk->src->format) < 0)
                 return NULL;
-            if (fmt) {
-                if ((format = vbStorageFormatTypeFromString(fmt)) <= 0) {
-                    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("unknown disk snapshot driver '%s'"), fmt);
-                    return NULL;
-                }
-                disk->src->format = format;
-            }
         } else {
             vbSnapshotReportUnsupportedElement(child);
             return NULL;
@@ -545,55 +525,53 @@ vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom)
 
 /* ---- format ------------------------------------------------------------- */
 
-/* @prefix, @value escaped for XML, @suffix */
 static void
-vbSnapshotBufEscaped(GString *buf, const char *prefix, const char *value, const char *suffix)
+vbSnapshotDiskFormat(vbBuffer *buf, const vbSnapshotDiskDef *disk)
 {
-    g_autofree char *escaped = g_markup_escape_text(value, -1);
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    g_string_append(buf, prefix);
-    g_string_append(buf, escaped);
-    g_string_append(buf, suffix);
+    vbBufferEscapeString(&attrBuf, " name='%s'", disk->name);
+    if (disk->snapshot != VB_SNAPSHOT_LOCATION_DEFAULT)
+        vbBufferAsprintf(&attrBuf, " snapshot='%s'",
+                         vbSnapshotLocationTypeToString(disk->snapshot));
+
+    if (disk->src->format != VB_STORAGE_FORMAT_NONE)
+        vbBufferAsprintf(&childBuf, "<driver type='%s'/>\n",
+                         vbStorageFormatTypeToString(disk->src->format));
+    vbBufferEscapeString(&childBuf, "<source file='%s'/>\n", disk->src->path);
+    /* libvirt writes the type only with a source to qualify */
+    if (vbBufferUse(&childBuf) > 0)
+        vbBufferAsprintf(&attrBuf, " type='%s'", vbStorageTypeTypeToString(disk->src->type));
+
+    vbXMLFormatElement(buf, "disk", &attrBuf, &childBuf);
 }
 
 char *
 vbSnapshotDefFormat(const vbSnapshotDef *def)
 {
-    g_autoptr(GString) buf = g_string_new("<domainsnapshot>\n");
+    g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
     size_t i;
 
-    vbSnapshotBufEscaped(buf, "  <name>", def->name, "</name>\n");
-    if (def->description)
-        vbSnapshotBufEscaped(buf, "  <description>", def->description, "</description>\n");
+    vbBufferAddLit(&buf, "<domainsnapshot>\n");
+    vbBufferAdjustIndent(&buf, 2);
+
+    vbBufferEscapeText(&buf, "<name>%s</name>\n", def->name);
+    vbBufferEscapeText(&buf, "<description>%s</description>\n", def->description);
     if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
-        g_string_append_printf(buf, "  <memory snapshot='%s'/>\n",
-                               vbSnapshotLocationTypeToString(def->memory));
+        vbBufferAsprintf(&buf, "<memory snapshot='%s'/>\n",
+                         vbSnapshotLocationTypeToString(def->memory));
 
     if (def->ndisks > 0) {
-        g_string_append(buf, "  <disks>\n");
-        for (i = 0; i < def->ndisks; i++) {
-            const vbSnapshotDiskDef *disk = def->disks[i];
-            bool hasSource = disk->src->path || disk->src->format != VB_STORAGE_FORMAT_NONE;
-
-            vbSnapshotBufEscaped(buf, "    <disk name='", disk->name, "'");
-            if (disk->snapshot != VB_SNAPSHOT_LOCATION_DEFAULT)
-                g_string_append_printf(buf, " snapshot='%s'",
-                                       vbSnapshotLocationTypeToString(disk->snapshot));
-            if (!hasSource) {
-                g_string_append(buf, "/>\n");
-                continue;
-            }
-            g_string_append_printf(buf, " type='%s'>\n",
-                                   vbStorageTypeTypeToString(disk->src->type));
-            if (disk->src->format != VB_STORAGE_FORMAT_NONE)
-                g_string_append_printf(buf, "      <driver type='%s'/>\n",
-                                       vbStorageFormatTypeToString(disk->src->format));
-            if (disk->src->path)
-                vbSnapshotBufEscaped(buf, "      <source file='", disk->src->path, "'/>\n");
-            g_string_append(buf, "    </disk>\n");
-        }
-        g_string_append(buf, "  </disks>\n");
+        vbBufferAddLit(&buf, "<disks>\n");
+        vbBufferAdjustIndent(&buf, 2);
+        for (i = 0; i < def->ndisks; i++)
+            vbSnapshotDiskFormat(&buf, def->disks[i]);
+        vbBufferAdjustIndent(&buf, -2);
+        vbBufferAddLit(&buf, "</disks>\n");
     }
-    g_string_append(buf, "</domainsnapshot>\n");
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+
+    vbBufferAdjustIndent(&buf, -2);
+    vbBufferAddLit(&buf, "</domainsnapshot>\n");
+    return vbBufferContentAndReset(&buf);
 }

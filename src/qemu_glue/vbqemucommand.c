@@ -9,24 +9,13 @@
 #include "vbinternal.h"
 #include "vbqemucommand.h"
 #include "vbqemublock.h"
+#include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vberror.h"
 #include "vbjson.h"
 #include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
-
-/* An ISA bus has four serial ports (COM1-COM4). */
-#define VB_QEMU_ISA_SERIAL_PORTS 4
-/* Ports of q35's built-in AHCI controller. */
-#define VB_QEMU_SATA_PORTS 6
-
-/* Everything one device line needs besides the definition. */
-typedef struct {
-    const vbDomainDef *def;
-    vbQemuMachineFamily family;
-    const char *rootBus; /* "pci.0" or "pcie.0" */
-} vbQemuCommandContext;
 
 static void
 vbQemuCommandAddArg(GPtrArray *argv, const char *arg)
@@ -143,176 +132,78 @@ vbQemuCommandBuildMonitor(GPtrArray *argv, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "chardev=charmonitor,id=monitor,mode=control");
 }
 
+/*
+ * -device from a device's props (vbqemudevice.h); nothing when @props is
+ * NULL, a device that has no QEMU device of its own.  QEMU's key=value
+ * syntax, as libvirt's qemuBuildDeviceCommandlineFromJSON writes it where
+ * it does not use QEMU's JSON -device: the driver first, then every other
+ * key in the order it was added; strings with their commas doubled,
+ * numbers as written, booleans as on/off.
+ */
 static int
-vbQemuCommandCheckAlias(const vbDomainDef *def, const char *alias)
+vbQemuCommandAddDevice(GPtrArray *argv, const vbJSONValue *props)
 {
-    if (!alias) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, _("device aliases of domain '%s' are not assigned"),
-                      def->name);
+    g_autoptr(GString) buf = g_string_new(NULL);
+    const char *driver = NULL;
+    size_t i;
+
+    if (!props)
+        return 0;
+    if (!(driver = vbJSONValueObjectGetString(props, "driver"))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("device properties lack a 'driver' string"));
         return -1;
     }
+    vbQemuCommandAppendEscaped(buf, driver);
+
+    for (i = 0; i < vbJSONValueObjectKeysNumber(props); i++) {
+        const char *key = vbJSONValueObjectGetKey(props, i);
+        const vbJSONValue *value = vbJSONValueObjectGetValue(props, i);
+        g_autofree char *number = NULL;
+        bool flag = false;
+
+        if (strcmp(key, "driver") == 0)
+            continue;
+        g_string_append_printf(buf, ",%s=", key);
+        switch (vbJSONValueGetType(value)) {
+        case VB_JSON_TYPE_STRING:
+            vbQemuCommandAppendEscaped(buf, vbJSONValueGetString(value));
+            continue;
+        case VB_JSON_TYPE_NUMBER:
+            if (!(number = vbJSONValueToString(value, false)))
+                return -1;
+            g_string_append(buf, number);
+            continue;
+        case VB_JSON_TYPE_BOOLEAN:
+            vbJSONValueGetBoolean(value, &flag);
+            g_string_append(buf, flag ? "on" : "off");
+            continue;
+        case VB_JSON_TYPE_NULL:
+        case VB_JSON_TYPE_OBJECT:
+        case VB_JSON_TYPE_ARRAY:
+        case VB_JSON_TYPE_LAST:
+            break;
+        }
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("property '%s' of device '%s' has no key=value form"), key, driver);
+        return -1;
+    }
+
+    vbQemuCommandAddArg(argv, "-device");
+    vbQemuCommandAddArgBuf(argv, &buf);
     return 0;
 }
 
 static int
-vbQemuCommandAppendPCIAddress(GString *buf, const vbQemuCommandContext *ctx,
-                              const vbDomainDeviceAddress *addr, const char *devname)
+vbQemuCommandBuildControllers(GPtrArray *argv, const vbDomainDef *def)
 {
-    if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_PCI) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, _("device '%s' has no PCI address assigned"),
-                      devname);
-        return -1;
-    }
-    g_string_append_printf(buf, ",bus=%s,addr=0x%x", ctx->rootBus, addr->pci.slot);
-    return 0;
-}
+    size_t i;
 
-static int
-vbQemuCommandBuildController(GPtrArray *argv, const vbQemuCommandContext *ctx,
-                             const vbDomainControllerDef *cont)
-{
-    g_autoptr(GString) buf = NULL;
-    bool q35 = ctx->family == VB_QEMU_MACHINE_FAMILY_Q35;
+    for (i = 0; i < def->ncontrollers; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
 
-    switch (cont->type) {
-    case VB_DOMAIN_CONTROLLER_TYPE_PCI:
-        if (cont->index != 0 || (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT && !q35) ||
-            (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT && q35)) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("PCI controller '%u' is not supported, only the root bus of '%s' is"),
-                          cont->index, ctx->def->machine);
+        if (vbQemuDeviceBuildControllerProps(def, def->controllers[i], &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
             return -1;
-        }
-        /* the root bus is part of the machine */
-        return 0;
-
-    case VB_DOMAIN_CONTROLLER_TYPE_SATA:
-        if (!q35 || cont->index != 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA controller '%u' needs index 0 and a 'q35' machine, not '%s'"),
-                          cont->index, ctx->def->machine);
-            return -1;
-        }
-        return 0;
-
-    case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
-        /* virtio-scsi is the only SCSI controller we build; a model left
-         * out means it too */
-        if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT &&
-            cont->model != VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SCSI controller with index '%u' must have model 'virtio-scsi'"),
-                          cont->index);
-            return -1;
-        }
-        if (vbQemuCommandCheckAlias(ctx->def, cont->info.alias) < 0)
-            return -1;
-        buf = g_string_new("virtio-scsi-pci,id=");
-        g_string_append(buf, cont->info.alias);
-        if (vbQemuCommandAppendPCIAddress(buf, ctx, &cont->info.addr, cont->info.alias) < 0)
-            return -1;
-        vbQemuCommandAddArg(argv, "-device");
-        vbQemuCommandAddArgBuf(argv, &buf);
-        return 0;
-
-    case VB_DOMAIN_CONTROLLER_TYPE_LAST:
-        break;
-    }
-    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected controller type %d"), (int) cont->type);
-    return -1;
-}
-
-/* Refuses what QEMU cannot run or we cannot build, before any output. */
-static int
-vbQemuCommandCheckDisk(const vbQemuCommandContext *ctx, const vbDomainDiskDef *disk)
-{
-    bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    const vbDomainDeviceAddress *addr = &disk->info.addr;
-
-    if (vbQemuCommandCheckAlias(ctx->def, disk->info.alias) < 0)
-        return -1;
-
-    if (vbStorageSourceIsEmpty(disk->src) && !cdrom) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
-        return -1;
-    }
-
-    switch (disk->bus) {
-    case VB_DOMAIN_DISK_BUS_VIRTIO:
-        if (cdrom) {
-            vbReportError(
-                VIR_ERR_CONFIG_UNSUPPORTED,
-                _("cdrom '%s' on bus 'virtio' is not supported; use bus 'sata' or 'scsi'"),
-                disk->dst);
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_SATA:
-        if (ctx->family != VB_QEMU_MACHINE_FAMILY_Q35) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("disk '%s' is on bus 'sata', which machine '%s' lacks; use 'q35'"),
-                          disk->dst, ctx->def->machine);
-            return -1;
-        }
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
-                          disk->dst);
-            return -1;
-        }
-        if (addr->drive.bus != 0 || addr->drive.target != 0 ||
-            addr->drive.unit >= VB_QEMU_SATA_PORTS) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA disk '%s' must have bus 0, target 0 and a unit below 6"),
-                          disk->dst);
-            return -1;
-        }
-        if (addr->drive.controller != 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("SATA disk '%s' must be on controller 0, the built-in one of 'q35'"),
-                          disk->dst);
-            return -1;
-        }
-        /* QEMU's ide-hd refuses a read-only drive */
-        if (!cdrom && disk->src->readonly) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("readonly sata disks are not supported"));
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_SCSI:
-        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
-            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
-                          disk->dst);
-            return -1;
-        }
-        break;
-
-    case VB_DOMAIN_DISK_BUS_NONE:
-    case VB_DOMAIN_DISK_BUS_LAST:
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("no bus given for disk '%s'"), disk->dst);
-        return -1;
-    }
-
-    /* two writers of one qcow2 image corrupt its metadata; only raw can
-     * be shared read-write (libvirt's check and wording) */
-    if (!vbStorageSourceIsEmpty(disk->src) && disk->src->shareable && !disk->src->readonly &&
-        disk->src->format != VB_STORAGE_FORMAT_RAW) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("shared access for disk '%s' requires use of supported storage format"),
-                      disk->dst);
-        return -1;
-    }
-
-    /* QEMU 7.2 refuses aio=native on a file opened through the page cache */
-    if (disk->io == VB_DOMAIN_DISK_IO_NATIVE && disk->cache != VB_DOMAIN_DISK_CACHE_NONE &&
-        disk->cache != VB_DOMAIN_DISK_CACHE_DIRECTSYNC) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("disk '%s' has io='native', which needs cache='none' or cache='directsync'"),
-            disk->dst);
-        return -1;
     }
     return 0;
 }
@@ -346,172 +237,108 @@ vbQemuCommandBuildDiskBlockdevs(GPtrArray *argv, const vbDomainDiskDef *disk)
     return 0;
 }
 
-/* libvirt's guest-visible write cache for each cache mode; NULL when the
- * mode is left to QEMU's default. */
-static const char *
-vbQemuCommandDiskWriteCache(vbDomainDiskCache cache)
-{
-    switch (cache) {
-    case VB_DOMAIN_DISK_CACHE_WRITEBACK:
-    case VB_DOMAIN_DISK_CACHE_NONE:
-    case VB_DOMAIN_DISK_CACHE_UNSAFE:
-        return "on";
-    case VB_DOMAIN_DISK_CACHE_WRITETHRU:
-    case VB_DOMAIN_DISK_CACHE_DIRECTSYNC:
-        return "off";
-    case VB_DOMAIN_DISK_CACHE_DEFAULT:
-    case VB_DOMAIN_DISK_CACHE_LAST:
-        break;
-    }
-    return NULL;
-}
-
+/* each disk's images, then the device that uses the top one */
 static int
-vbQemuCommandBuildDiskDevice(GPtrArray *argv, const vbQemuCommandContext *ctx,
-                             const vbDomainDiskDef *disk, unsigned int bootIndex)
+vbQemuCommandBuildDisks(GPtrArray *argv, const vbDomainDef *def)
 {
-    g_autoptr(GString) buf = g_string_new(NULL);
-    bool cdrom = disk->device == VB_DOMAIN_DISK_DEVICE_CDROM;
-    const vbDomainDeviceAddress *addr = &disk->info.addr;
-    const char *writeCache = vbQemuCommandDiskWriteCache(disk->cache);
-    bool empty = vbStorageSourceIsEmpty(disk->src);
-
-    switch (disk->bus) {
-    case VB_DOMAIN_DISK_BUS_VIRTIO:
-        g_string_append(buf, "virtio-blk-pci");
-        if (vbQemuCommandAppendPCIAddress(buf, ctx, addr, disk->dst) < 0)
-            return -1;
-        break;
-    case VB_DOMAIN_DISK_BUS_SATA:
-        /* each AHCI port is a bus of its own with a single unit */
-        g_string_append_printf(buf, "%s,bus=ide.%u", cdrom ? "ide-cd" : "ide-hd", addr->drive.unit);
-        break;
-    case VB_DOMAIN_DISK_BUS_SCSI:
-        g_string_append_printf(buf, "%s,bus=scsi%u.0,channel=%u,scsi-id=%u,lun=%u",
-                               cdrom ? "scsi-cd" : "scsi-hd", addr->drive.controller,
-                               addr->drive.bus, addr->drive.target, addr->drive.unit);
-        /* the guest sees the same SCSI device identity whatever the image */
-        g_string_append_printf(buf, ",device_id=drive-%s", disk->info.alias);
-        break;
-    case VB_DOMAIN_DISK_BUS_NONE:
-    case VB_DOMAIN_DISK_BUS_LAST:
-        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected bus of disk '%s'"), disk->dst);
-        return -1;
-    }
-
-    if (disk->src && disk->src->shareable)
-        g_string_append(buf, ",share-rw=on");
-    if (!empty)
-        g_string_append_printf(buf, ",drive=%s", disk->src->nodeFormat);
-    g_string_append_printf(buf, ",id=%s", disk->info.alias);
-    if (bootIndex > 0)
-        g_string_append_printf(buf, ",bootindex=%u", bootIndex);
-    if (disk->serial) {
-        g_string_append(buf, ",serial=");
-        vbQemuCommandAppendEscaped(buf, disk->serial);
-    }
-    if (writeCache && !empty)
-        g_string_append_printf(buf, ",write-cache=%s", writeCache);
-
-    vbQemuCommandAddArg(argv, "-device");
-    vbQemuCommandAddArgBuf(argv, &buf);
-    return 0;
-}
-
-/*
- * Boot order of each disk: <boot order> when any device has one;
- * otherwise <os><boot dev>, which libvirt turns into the same bootindex
- * values: "hd" is the first disk, "cdrom" the first cdrom, in the order of
- * the <boot> elements.
- */
-static unsigned int *
-vbQemuCommandDiskBootOrder(const vbDomainDef *def)
-{
-    g_autofree unsigned int *order = g_new0(unsigned int, def->ndisks + 1);
-    unsigned int next = 1;
-    size_t i;
-    size_t j;
-
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->info.bootIndex > 0) {
-            for (j = 0; j < def->ndisks; j++)
-                order[j] = def->disks[j]->info.bootIndex;
-            return g_steal_pointer(&order);
-        }
-    }
-
-    for (i = 0; def->bootDevs && def->bootDevs[i]; i++) {
-        vbDomainDiskDevice want;
-
-        if (strcmp(def->bootDevs[i], "hd") == 0)
-            want = VB_DOMAIN_DISK_DEVICE_DISK;
-        else if (strcmp(def->bootDevs[i], "cdrom") == 0)
-            want = VB_DOMAIN_DISK_DEVICE_CDROM;
-        else
-            continue; /* network, fd: no such devices here */
-
-        for (j = 0; j < def->ndisks; j++) {
-            if (def->disks[j]->device == want && order[j] == 0) {
-                order[j] = next++;
-                break;
-            }
-        }
-    }
-    return g_steal_pointer(&order);
-}
-
-static int
-vbQemuCommandBuildDisks(GPtrArray *argv, const vbQemuCommandContext *ctx)
-{
-    const vbDomainDef *def = ctx->def;
-    g_autofree unsigned int *bootOrder = vbQemuCommandDiskBootOrder(def);
     size_t i;
 
     for (i = 0; i < def->ndisks; i++) {
         const vbDomainDiskDef *disk = def->disks[i];
+        g_autoptr(vbJSONValue) props = NULL;
 
         if (!vbStorageSourceIsEmpty(disk->src) && vbQemuCommandBuildDiskBlockdevs(argv, disk) < 0)
             return -1;
-        if (vbQemuCommandBuildDiskDevice(argv, ctx, disk, bootOrder[i]) < 0)
+        if (vbQemuDeviceBuildDiskProps(def, disk, &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * The serial ports QEMU gets, in command line order: each <serial>, then
+ * each <console> whose port no <serial> has.  A console of target type
+ * serial is the serial port of its number (libvirt's), so it is built only
+ * once.  The array points into @def.
+ */
+static GPtrArray *
+vbQemuCommandSerialPorts(const vbDomainDef *def)
+{
+    g_autoptr(GPtrArray) ports = g_ptr_array_new();
+    size_t pass;
+    size_t i;
+    guint j;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < def->nchrs; i++) {
+            vbDomainChrDef *chr = def->chrs[i];
+            bool taken = false;
+
+            if (chr->console != (pass == 1))
+                continue;
+            for (j = 0; j < ports->len && !taken; j++)
+                taken = ((vbDomainChrDef *) g_ptr_array_index(ports, j))->port == chr->port;
+            if (!taken)
+                g_ptr_array_add(ports, chr);
+        }
+    }
+    return g_steal_pointer(&ports);
+}
+
+/* each serial port: its pty, then the device */
+static int
+vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *ports)
+{
+    guint i;
+
+    for (i = 0; i < ports->len; i++) {
+        const vbDomainChrDef *chr = g_ptr_array_index(ports, i);
+        g_autofree char *chardev = vbQemuDeviceChrBackendAlias(chr);
+        g_autoptr(vbJSONValue) props = NULL;
+
+        vbQemuCommandAddArg(argv, "-chardev");
+        vbQemuCommandAddArgFormat(argv, "pty,id=%s", chardev);
+        if (vbQemuDeviceBuildChrProps(def, chr, &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
             return -1;
     }
     return 0;
 }
 
 static int
-vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def)
+vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
 {
-    bool done[VB_QEMU_ISA_SERIAL_PORTS] = {false};
-    size_t pass;
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (!def->memballoon)
+        return 0;
+    if (vbQemuDeviceBuildMemballoonProps(def, def->memballoon, &props) < 0)
+        return -1;
+    return vbQemuCommandAddDevice(argv, props);
+}
+
+/*
+ * Refuses what QEMU cannot run or we cannot build, before any output:
+ * the disks first, as a disk names what is wrong with it better than its
+ * controller.
+ */
+static int
+vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
+{
     size_t i;
 
-    /* serial ports first; a console then is the serial port of its number
-     * (libvirt's console of target type serial), built only if no
-     * <serial> has that port */
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < def->nchrs; i++) {
-            const vbDomainChrDef *chr = def->chrs[i];
-
-            if (chr->console != (pass == 1))
-                continue;
-            if (chr->port >= VB_QEMU_ISA_SERIAL_PORTS) {
-                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("serial port '%u' is not supported, the ISA bus has ports 0 to 3"),
-                              chr->port);
-                return -1;
-            }
-            if (done[chr->port])
-                continue;
-            if (vbQemuCommandCheckAlias(def, chr->info.alias) < 0)
-                return -1;
-            done[chr->port] = true;
-
-            vbQemuCommandAddArg(argv, "-chardev");
-            vbQemuCommandAddArgFormat(argv, "pty,id=char%s", chr->info.alias);
-            vbQemuCommandAddArg(argv, "-device");
-            vbQemuCommandAddArgFormat(argv, "isa-serial,chardev=char%s,id=%s,index=%u",
-                                      chr->info.alias, chr->info.alias, chr->port);
-        }
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbQemuDeviceValidateDisk(def, def->disks[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (vbQemuDeviceValidateController(def, def->controllers[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < ports->len; i++) {
+        if (vbQemuDeviceValidateChr(def, g_ptr_array_index(ports, i)) < 0)
+            return -1;
     }
     return 0;
 }
@@ -520,17 +347,18 @@ GStrv
 vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-    vbQemuCommandContext ctx = {.def = def};
+    vbQemuMachineFamily family;
     g_autoptr(GString) name = g_string_new("guest=");
+    g_autoptr(GPtrArray) ports = NULL;
     char uuidstr[VB_UUID_STRING_BUFLEN];
-    size_t i;
 
     g_return_val_if_fail(def != NULL && def->name != NULL, NULL);
     g_return_val_if_fail(opts != NULL && opts->monitorPath != NULL, NULL);
 
-    if (vbQemuDomainGetMachineFamily(def, &ctx.family) < 0)
+    /* an unsupported machine fails before anything else */
+    if (vbQemuDomainGetMachineFamily(def, &family) < 0)
         return NULL;
-    ctx.rootBus = ctx.family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0";
+    ports = vbQemuCommandSerialPorts(def);
 
     vbQemuCommandAddArg(argv, def->emulator ? def->emulator : VB_QEMU_DEFAULT_EMULATOR);
 
@@ -574,18 +402,12 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-boot");
     vbQemuCommandAddArg(argv, "strict=on");
 
-    /* a disk names what is wrong with it better than its controller */
-    for (i = 0; i < def->ndisks; i++) {
-        if (vbQemuCommandCheckDisk(&ctx, def->disks[i]) < 0)
-            return NULL;
-    }
-    for (i = 0; i < def->ncontrollers; i++) {
-        if (vbQemuCommandBuildController(argv, &ctx, def->controllers[i]) < 0)
-            return NULL;
-    }
-    if (vbQemuCommandBuildDisks(argv, &ctx) < 0)
-        return NULL;
-    if (vbQemuCommandBuildSerials(argv, def) < 0)
+    /* devices: each family's checks before any of them is built, then
+     * each family in libvirt's order */
+    if (vbQemuCommandValidateDevices(def, ports) < 0 ||
+        vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
+        vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
+        vbQemuCommandBuildMemballoon(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);

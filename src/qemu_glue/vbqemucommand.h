@@ -32,6 +32,11 @@ struct _vbQemuCommandOptions {
  * command line.  -no-shutdown keeps QEMU alive after the guest powers off,
  * so the driver sees the SHUTDOWN event and decides (as libvirtd does).
  *
+ * Devices come after the machine options, each family in libvirt's order
+ * (controllers, disks with their -blockdev nodes, serial ports): every
+ * device's check (vbqemudevice.h) runs first, then each -device is the
+ * device's props object in QEMU's key=value syntax.
+ *
  * Preconditions, bugs of the caller if not met (VIR_ERR_INTERNAL_ERROR):
  * every chain is probed and indexed (each image has nodeFormat and
  * nodeStorage, each qcow2 image a known backingStore), and

@@ -45,6 +45,12 @@ vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family
     return -1;
 }
 
+const char *
+vbQemuDomainPCIRootBusName(vbQemuMachineFamily family)
+{
+    return family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0";
+}
+
 int
 vbQemuDomainDiskNameToIndex(const char *dst)
 {
@@ -76,69 +82,140 @@ vbQemuDomainDiskNameToIndex(const char *dst)
     return idx;
 }
 
-static void
-vbQemuDomainAssignDiskAlias(vbDomainDiskDef *disk)
+/* ---- aliases ------------------------------------------------------------- */
+
+static char *
+vbQemuDomainDiskAlias(const vbDomainDiskDef *disk)
 {
     const vbDomainDeviceAddress *a = &disk->info.addr;
     int idx;
 
-    if (disk->info.alias)
-        return;
-
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
-        if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) >= 0)
-            disk->info.alias = g_strdup_printf("virtio-disk%d", idx);
-        break;
+        if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) < 0)
+            return NULL;
+        return g_strdup_printf("virtio-disk%d", idx);
     case VB_DOMAIN_DISK_BUS_SATA:
-        disk->info.alias =
-            g_strdup_printf("sata%u-%u-%u", a->drive.controller, a->drive.bus, a->drive.unit);
-        break;
+        return g_strdup_printf("sata%u-%u-%u", a->drive.controller, a->drive.bus, a->drive.unit);
     case VB_DOMAIN_DISK_BUS_SCSI:
         if (a->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
-            break;
-        disk->info.alias = g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
-                                           a->drive.target, a->drive.unit);
-        break;
+            return NULL;
+        return g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
+                               a->drive.target, a->drive.unit);
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
         break;
     }
+    return NULL;
 }
 
-static void
-vbQemuDomainAssignControllerAlias(vbDomainControllerDef *cont, vbQemuMachineFamily family)
+static char *
+vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFamily family)
 {
-    if (cont->info.alias)
-        return;
-
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
         if (cont->index == 0)
-            cont->info.alias = g_strdup(family == VB_QEMU_MACHINE_FAMILY_Q35 ? "pcie.0" : "pci.0");
-        else
-            cont->info.alias = g_strdup_printf("pci.%u", cont->index);
-        break;
+            return g_strdup(vbQemuDomainPCIRootBusName(family));
+        return g_strdup_printf("pci.%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         /* q35's built-in AHCI is named "ide" in QEMU, its ports ide.0-5 */
         if (cont->index == 0 && family == VB_QEMU_MACHINE_FAMILY_Q35)
-            cont->info.alias = g_strdup("ide");
-        else
-            cont->info.alias = g_strdup_printf("sata%u", cont->index);
-        break;
+            return g_strdup("ide");
+        return g_strdup_printf("sata%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
-        cont->info.alias = g_strdup_printf("scsi%u", cont->index);
-        break;
+        return g_strdup_printf("scsi%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
+    return NULL;
 }
 
-static bool
-vbQemuDomainControllerNeedsPCI(const vbDomainControllerDef *cont)
+/*
+ * The alias @dev of @def gets when it has none (libvirt's
+ * qemuAssignDeviceAliases), or NULL when nothing names it: the one place
+ * a device family says how its QEMU device is named.  (@def is for a
+ * family named by its place in its list, as libvirt's "rng0".)
+ */
+static char *
+vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDeviceDef *dev,
+                        vbQemuMachineFamily family)
 {
-    return cont->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+    switch (dev->type) {
+    case VB_DOMAIN_DEVICE_DISK:
+        return vbQemuDomainDiskAlias(dev->data.disk);
+    case VB_DOMAIN_DEVICE_CONTROLLER:
+        return vbQemuDomainControllerAlias(dev->data.controller, family);
+    case VB_DOMAIN_DEVICE_CHR:
+        /* a <console> of target type serial is the same device as the
+         * serial port it shows, and libvirt aliases it so */
+        return g_strdup_printf("serial%u", dev->data.chr->port);
+    case VB_DOMAIN_DEVICE_MEMBALLOON:
+        /* model 'none': no QEMU device to name */
+        return NULL;
+    case VB_DOMAIN_DEVICE_NONE:
+    case VB_DOMAIN_DEVICE_LAST:
+        break;
+    }
+    return NULL;
 }
+
+static int
+vbQemuDomainAssignDeviceAlias(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
+                              void *opaque)
+{
+    const vbQemuMachineFamily *family = opaque;
+
+    /* a user's 'ua-' alias, or one given at an earlier start, stays */
+    if (!info->alias)
+        info->alias = vbQemuDomainDeviceAlias(def, dev, *family);
+    return 0;
+}
+
+/* ---- PCI addresses ------------------------------------------------------- */
+
+/*
+ * Whether @dev's QEMU device takes a slot of the root PCI bus, which the
+ * user may give and we otherwise hand out: the one place a device family
+ * says whether it is a PCI device.
+ */
+static bool
+vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
+{
+    switch (dev->type) {
+    case VB_DOMAIN_DEVICE_DISK:
+        /* virtio-blk-pci; SATA and SCSI disks sit on their controller */
+        return dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO;
+    case VB_DOMAIN_DEVICE_CONTROLLER:
+        /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
+        return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+    case VB_DOMAIN_DEVICE_CHR:
+        /* isa-serial */
+    case VB_DOMAIN_DEVICE_MEMBALLOON:
+        /* model 'none': no device */
+        return false;
+    case VB_DOMAIN_DEVICE_NONE:
+    case VB_DOMAIN_DEVICE_LAST:
+        break;
+    }
+    return false;
+}
+
+/* How address errors name @dev: a disk by its target, as the user wrote
+ * it, anything else by its alias. */
+static const char *
+vbQemuDomainDeviceName(const vbDomainDeviceDef *dev, const vbDomainDeviceInfo *info)
+{
+    if (dev->type == VB_DOMAIN_DEVICE_DISK)
+        return dev->data.disk->dst;
+    return info->alias;
+}
+
+/* The slots of bus 0 and who has them (libvirt's virDomainPCIAddressSet,
+ * for the one bus we build). */
+typedef struct {
+    vbQemuMachineFamily family;
+    bool used[VB_QEMU_PCI_SLOT_MAX + 1];
+} vbQemuDomainPCIAddressSet;
 
 static bool
 vbQemuDomainPCISlotReserved(vbQemuMachineFamily family, unsigned int slot)
@@ -152,8 +229,8 @@ vbQemuDomainPCISlotReserved(vbQemuMachineFamily family, unsigned int slot)
 
 /* Marks a user-given address as used, after checking we can honour it. */
 static int
-vbQemuDomainReservePCIAddress(bool *used, vbQemuMachineFamily family,
-                              const vbDomainDeviceAddress *addr, const char *devname)
+vbQemuDomainPCIAddressReserve(vbQemuDomainPCIAddressSet *set, const vbDomainDeviceAddress *addr,
+                              const char *devname)
 {
     g_autofree char *str = g_strdup_printf("%04x:%02x:%02x.%u", addr->pci.domain, addr->pci.bus,
                                            addr->pci.slot, addr->pci.function);
@@ -165,29 +242,30 @@ vbQemuDomainReservePCIAddress(bool *used, vbQemuMachineFamily family,
                       devname);
         return -1;
     }
-    if (vbQemuDomainPCISlotReserved(family, addr->pci.slot)) {
+    if (vbQemuDomainPCISlotReserved(set->family, addr->pci.slot)) {
         vbReportError(
             VIR_ERR_CONFIG_UNSUPPORTED,
             _("PCI address '%s' of device '%s' is taken by a built-in device of the machine"), str,
             devname);
         return -1;
     }
-    if (used[addr->pci.slot]) {
+    if (set->used[addr->pci.slot]) {
         vbReportError(VIR_ERR_XML_ERROR, _("Attempted double use of PCI Address %s"), str);
         return -1;
     }
-    used[addr->pci.slot] = true;
+    set->used[addr->pci.slot] = true;
     return 0;
 }
 
+/* Gives @addr the first free slot from VB_QEMU_PCI_SLOT_FIRST_AUTO on. */
 static int
-vbQemuDomainAssignPCIAddress(bool *used, vbQemuMachineFamily family, vbDomainDeviceAddress *addr,
-                             const char *devname)
+vbQemuDomainPCIAddressReserveNext(vbQemuDomainPCIAddressSet *set, vbDomainDeviceAddress *addr,
+                                  const char *devname)
 {
     unsigned int slot;
 
     for (slot = VB_QEMU_PCI_SLOT_FIRST_AUTO; slot <= VB_QEMU_PCI_SLOT_MAX; slot++) {
-        if (!used[slot] && !vbQemuDomainPCISlotReserved(family, slot))
+        if (!set->used[slot] && !vbQemuDomainPCISlotReserved(set->family, slot))
             break;
     }
     if (slot > VB_QEMU_PCI_SLOT_MAX) {
@@ -195,7 +273,7 @@ vbQemuDomainAssignPCIAddress(bool *used, vbQemuMachineFamily family, vbDomainDev
                       _("no free PCI slot left on bus 0 for device '%s'"), devname);
         return -1;
     }
-    used[slot] = true;
+    set->used[slot] = true;
     addr->type = VB_DOMAIN_DEVICE_ADDRESS_PCI;
     addr->pci.domain = 0;
     addr->pci.bus = 0;
@@ -204,78 +282,105 @@ vbQemuDomainAssignPCIAddress(bool *used, vbQemuMachineFamily family, vbDomainDev
     return 0;
 }
 
+/* Reserve pass (libvirt's qemuDomainCollectPCIAddress): the slots the
+ * user gave, so that the assign pass never hands them out. */
 static int
-vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
+vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
+                              vbDomainDeviceInfo *info, void *opaque)
 {
-    bool used[VB_QEMU_PCI_SLOT_MAX + 1] = {false};
-    size_t i;
+    vbQemuDomainPCIAddressSet *set = opaque;
 
-    /* first what the user gave, so automatic placement never takes it */
-    for (i = 0; i < def->ncontrollers; i++) {
-        vbDomainControllerDef *cont = def->controllers[i];
-
-        if (vbQemuDomainControllerNeedsPCI(cont) &&
-            cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
-            vbQemuDomainReservePCIAddress(used, family, &cont->info.addr, cont->info.alias) < 0)
-            return -1;
-    }
-    for (i = 0; i < def->ndisks; i++) {
-        vbDomainDiskDef *disk = def->disks[i];
-
-        if (disk->bus != VB_DOMAIN_DISK_BUS_VIRTIO)
-            continue;
-        if (disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
+    switch (info->addr.type) {
+    case VB_DOMAIN_DEVICE_ADDRESS_PCI:
+        return vbQemuDomainPCIAddressReserve(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+    case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
+        /* validation refuses it too, but a definition read back from disk
+         * skips validation; a controller's is left to the command line,
+         * which finds no PCI address */
+        if (dev->type == VB_DOMAIN_DEVICE_DISK) {
             vbReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED,
                 _("address type '%s' is not valid for disk '%s', it needs a 'pci' address"),
-                vbDomainDeviceAddressTypeTypeToString(disk->info.addr.type), disk->dst);
+                vbDomainDeviceAddressTypeTypeToString(info->addr.type), dev->data.disk->dst);
             return -1;
         }
-        if (disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
-            vbQemuDomainReservePCIAddress(used, family, &disk->info.addr, disk->dst) < 0)
-            return -1;
-    }
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        vbDomainControllerDef *cont = def->controllers[i];
-
-        if (vbQemuDomainControllerNeedsPCI(cont) &&
-            cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
-            vbQemuDomainAssignPCIAddress(used, family, &cont->info.addr, cont->info.alias) < 0)
-            return -1;
-    }
-    for (i = 0; i < def->ndisks; i++) {
-        vbDomainDiskDef *disk = def->disks[i];
-
-        if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
-            disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE &&
-            vbQemuDomainAssignPCIAddress(used, family, &disk->info.addr, disk->dst) < 0)
-            return -1;
+        return 0;
+    case VB_DOMAIN_DEVICE_ADDRESS_NONE:
+    case VB_DOMAIN_DEVICE_ADDRESS_LAST:
+        break;
     }
     return 0;
+}
+
+/* Assign pass: a free slot for each device without an address. */
+static int
+vbQemuDomainAssignDevicePCISlot(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
+                                vbDomainDeviceInfo *info, void *opaque)
+{
+    vbQemuDomainPCIAddressSet *set = opaque;
+
+    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
+        return 0;
+    return vbQemuDomainPCIAddressReserveNext(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+}
+
+typedef struct {
+    vbDomainDeviceInfoCallback cb;
+    vbQemuDomainPCIAddressSet *set;
+    bool controllers; /* this round: the controllers, else all others */
+} vbQemuDomainPCIWalk;
+
+static int
+vbQemuDomainPCIWalkVisit(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
+                         void *opaque)
+{
+    vbQemuDomainPCIWalk *walk = opaque;
+
+    if ((dev->type == VB_DOMAIN_DEVICE_CONTROLLER) != walk->controllers ||
+        !vbQemuDomainDeviceNeedsPCISlot(dev))
+        return 0;
+    return walk->cb(def, dev, info, walk->set);
+}
+
+/*
+ * Calls @cb for each device that needs a PCI slot: the controllers first,
+ * as libvirt places them (the devices behind a controller follow it), then
+ * the others in the iterator's order.  This is the order slots have always
+ * been handed out in; another would give a new domain other slots than the
+ * same definition got before.
+ */
+static int
+vbQemuDomainPCIDeviceIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb,
+                             vbQemuDomainPCIAddressSet *set)
+{
+    vbQemuDomainPCIWalk walk = {.cb = cb, .set = set, .controllers = true};
+
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk) < 0)
+        return -1;
+    walk.controllers = false;
+    return vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk);
+}
+
+static int
+vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
+{
+    vbQemuDomainPCIAddressSet set = {.family = family};
+
+    if (vbQemuDomainPCIDeviceIterate(def, vbQemuDomainCollectPCIAddress, &set) < 0)
+        return -1;
+    return vbQemuDomainPCIDeviceIterate(def, vbQemuDomainAssignDevicePCISlot, &set);
 }
 
 int
 vbQemuDomainAssignAddresses(vbDomainDef *def)
 {
     vbQemuMachineFamily family;
-    size_t i;
 
     if (vbQemuDomainGetMachineFamily(def, &family) < 0)
         return -1;
 
-    for (i = 0; i < def->ndisks; i++)
-        vbQemuDomainAssignDiskAlias(def->disks[i]);
-    for (i = 0; i < def->ncontrollers; i++)
-        vbQemuDomainAssignControllerAlias(def->controllers[i], family);
-    for (i = 0; i < def->nchrs; i++) {
-        vbDomainChrDef *chr = def->chrs[i];
-
-        /* a <console> of target type serial is the same device as the
-         * serial port it shows, and libvirt aliases it so */
-        if (!chr->info.alias)
-            chr->info.alias = g_strdup_printf("serial%u", chr->port);
-    }
-
+    /* aliases first: address errors name a controller by its alias */
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
+        return -1;
     return vbQemuDomainAssignPCIAddresses(def, family);
 }

@@ -31,22 +31,31 @@ typedef enum {
  */
 int vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family);
 
+/* QEMU's id of the root PCI bus of @family: "pcie.0" (q35) or "pci.0". */
+const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
+
 /*
  * vbQemuDomainAssignAddresses:
  * Runs after post-parse (which gives SATA and SCSI disks their drive
  * addresses and adds the controllers they imply) and fills what is left
- * out, keeping what is given:
+ * out, keeping what is given, in walks over vbDomainDeviceInfoIterate():
  *  - aliases: virtio-disk<N> (N from the target name), sata<C>-<B>-<U>,
  *    scsi<C>-<B>-<T>-<U>, controllers scsi<N>, "ide" (the q35 AHCI),
  *    pci.0/pcie.0, serial<N>; a user's 'ua-' alias stays;
- *  - PCI addresses on bus 0 for virtio-scsi controllers and virtio disks,
- *    the first free slot from 0x02 on, in the order controllers then disks.
+ *  - PCI addresses on bus 0 for the devices that need one (virtio-scsi
+ *    controllers and virtio disks): a reserve pass takes the slots given,
+ *    then an assign pass hands out the first free slot from 0x02 on, in
+ *    the order controllers then the other devices.
  * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for two devices in one
  * PCI slot (libvirt's message), VIR_ERR_CONFIG_UNSUPPORTED for a slot we
  * cannot use, a full bus or an unknown machine.
  * Running it again changes nothing.  The driver runs it at define time, so
  * the persistent definition keeps the PCI slots, and again on the live
  * definition at start, for the aliases.
+ *
+ * A new device family answers two questions in vbqemudomainaddress.c:
+ * its alias (vbQemuDomainDeviceAlias) and whether it needs a PCI slot
+ * (vbQemuDomainDeviceNeedsPCISlot); the walks need nothing else.
  */
 int vbQemuDomainAssignAddresses(vbDomainDef *def);
 

@@ -29,3 +29,5 @@ vbEnumFromString(const char *const *table, size_t ntable, const char *str)
     }
     return -1;
 }
+
+VB_ENUM_IMPL(vbTristateBool, VB_TRISTATE_BOOL_LAST, "default", "yes", "no");

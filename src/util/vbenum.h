@@ -33,3 +33,15 @@ int vbEnumFromString(const char *const *table, size_t ntable, const char *str);
     { \
         return vbEnumFromString(name##TypeList, G_N_ELEMENTS(name##TypeList), str); \
     }
+
+/* libvirt's virTristateBool: an attribute that may say yes, no, or
+ * nothing (then a default applies, which the writer must not invent). */
+typedef enum {
+    VB_TRISTATE_BOOL_ABSENT = 0,
+    VB_TRISTATE_BOOL_YES,
+    VB_TRISTATE_BOOL_NO,
+
+    VB_TRISTATE_BOOL_LAST
+} vbTristateBool;
+
+VB_ENUM_DECL(vbTristateBool);

@@ -323,11 +323,13 @@ vbXMLReportInvalidProp(const xmlNode *node, const char *name, const char *value)
                   name, (const char *) node->name, escaped);
 }
 
+/* The value of attribute @name into *@value: 1, or 0 when absent and not
+ * required, -1 with the one "missing" message there is. */
 static int
-vbXMLPropGet(const xmlNode *node, const char *name, bool required, char **value)
+vbXMLPropGet(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **value)
 {
     if (!(*value = vbXMLPropString(node, name))) {
-        if (!required)
+        if (!(flags & VB_XML_PROP_REQUIRED))
             return 0;
         vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"), name,
                       (const char *) node->name);
@@ -337,31 +339,135 @@ vbXMLPropGet(const xmlNode *node, const char *name, bool required, char **value)
 }
 
 int
-vbXMLPropUInt(const xmlNode *node, const char *name, int base, bool required, unsigned int *result)
+vbXMLPropEnumFull(const xmlNode *node, const char *name, int (*fromString)(const char *),
+                  vbXMLPropFlags flags, vbXMLPropInvalidFunc reportInvalid, unsigned int *result)
 {
     g_autofree char *value = NULL;
-    guint64 num;
+    int rc;
+    int v;
+
+    g_return_val_if_fail(fromString != NULL, -1);
+
+    if ((rc = vbXMLPropGet(node, name, flags, &value)) <= 0)
+        return rc;
+    if ((v = fromString(value)) < 0 || (v == 0 && (flags & VB_XML_PROP_NONZERO))) {
+        (reportInvalid ? reportInvalid : vbXMLReportInvalidProp)(node, name, value);
+        return -1;
+    }
+    *result = v;
+    return 1;
+}
+
+int
+vbXMLPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *),
+              vbXMLPropFlags flags, unsigned int *result)
+{
+    return vbXMLPropEnumFull(node, name, fromString, flags, NULL, result);
+}
+
+/* Parses @value in @base (see vbxml.h) into its magnitude and sign:
+ * false if it is not a number or its magnitude exceeds @max. */
+static bool
+vbXMLParseNumber(const char *value, int base, bool allowMinus, guint64 max, guint64 *magnitude,
+                 bool *negative)
+{
+    const char *digits = value;
+
+    *negative = false;
+    if (allowMinus && *digits == '-') {
+        *negative = true;
+        digits++;
+    }
+    if (base == 0)
+        base = g_str_has_prefix(digits, "0x") ? 16 : 10;
+    if (base == 16 && g_str_has_prefix(digits, "0x"))
+        digits += 2;
+    /* g_ascii_string_to_unsigned refuses signs, white space and empty */
+    return g_ascii_string_to_unsigned(digits, base, 0, max, magnitude, NULL);
+}
+
+/* Reads an integer in [-@negMax, @max] (@negMax 0: unsigned) and checks
+ * the flags; 1 with *@result, 0 absent, -1 reported. */
+static int
+vbXMLPropNumber(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
+                guint64 negMax, guint64 max, gint64 *result)
+{
+    g_autofree char *value = NULL;
+    guint64 magnitude;
+    bool negative;
     int rc;
 
-    if ((rc = vbXMLPropGet(node, name, required, &value)) <= 0)
+    if ((rc = vbXMLPropGet(node, name, flags, &value)) <= 0)
         return rc;
-
-    if (base == 0 && !g_str_has_prefix(value, "0x"))
-        base = 10;
-    else if (base == 0)
-        base = 16;
-    if (base == 16 && g_str_has_prefix(value, "0x")) {
-        if (!g_ascii_string_to_unsigned(value + 2, 16, 0, G_MAXUINT, &num, NULL))
-            goto invalid;
-    } else if (!g_ascii_string_to_unsigned(value, base, 0, G_MAXUINT, &num, NULL)) {
-        goto invalid;
+    if (!vbXMLParseNumber(value, base, negMax > 0, MAX(max, negMax), &magnitude, &negative) ||
+        (negative ? magnitude > negMax : magnitude > max) ||
+        (magnitude == 0 && (flags & VB_XML_PROP_NONZERO)) ||
+        (negative && magnitude > 0 && (flags & VB_XML_PROP_NONNEGATIVE))) {
+        vbXMLReportInvalidProp(node, name, value);
+        return -1;
     }
-    *result = num;
+    /* two's complement: -(2^63) survives the round trip through guint64 */
+    *result = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
     return 1;
+}
 
-invalid:
-    vbXMLReportInvalidProp(node, name, value);
-    return -1;
+int
+vbXMLPropInt(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags, int *result)
+{
+    gint64 v;
+    int rc;
+
+    if ((rc = vbXMLPropNumber(node, name, base, flags, (guint64) G_MAXINT + 1, G_MAXINT, &v)) > 0)
+        *result = v;
+    return rc;
+}
+
+int
+vbXMLPropUInt(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
+              unsigned int *result)
+{
+    gint64 v;
+    int rc;
+
+    if ((rc = vbXMLPropNumber(node, name, base, flags, 0, G_MAXUINT, &v)) > 0)
+        *result = v;
+    return rc;
+}
+
+int
+vbXMLPropULongLong(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
+                   unsigned long long *result)
+{
+    gint64 v;
+    int rc;
+
+    if ((rc = vbXMLPropNumber(node, name, base, flags, 0, G_MAXUINT64, &v)) > 0)
+        *result = (guint64) v;
+    return rc;
+}
+
+int
+vbXMLPropTristateBool(const xmlNode *node, const char *name, vbXMLPropFlags flags,
+                      vbTristateBool *result)
+{
+    unsigned int v = VB_TRISTATE_BOOL_ABSENT;
+    int rc;
+
+    rc = vbXMLPropEnum(node, name, vbTristateBoolTypeFromString, flags | VB_XML_PROP_NONZERO, &v);
+    if (rc >= 0)
+        *result = v;
+    return rc;
+}
+
+int
+vbXMLPropBool(const xmlNode *node, const char *name, vbXMLPropFlags flags, bool *result)
+{
+    vbTristateBool v;
+    int rc;
+
+    if ((rc = vbXMLPropTristateBool(node, name, flags, &v)) > 0)
+        *result = v == VB_TRISTATE_BOOL_YES;
+    return rc;
 }
 
 int
@@ -398,4 +504,34 @@ vbXMLNodeToString(const xmlNode *node)
     ret = g_strdup((const char *) xmlBufferContent(buf));
     xmlBufferFree(buf);
     return ret;
+}
+
+static void
+vbXMLFormatElementInternal(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf,
+                           bool allowEmpty)
+{
+    if (!allowEmpty && vbBufferUse(attrBuf) == 0 && vbBufferUse(childBuf) == 0)
+        return;
+
+    vbBufferAsprintf(buf, "<%s", name);
+    vbBufferAddBuffer(buf, attrBuf);
+    if (vbBufferUse(childBuf) > 0) {
+        vbBufferAddLit(buf, ">\n");
+        vbBufferAddBuffer(buf, childBuf);
+        vbBufferAsprintf(buf, "</%s>\n", name);
+    } else {
+        vbBufferAddLit(buf, "/>\n");
+    }
+}
+
+void
+vbXMLFormatElement(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf)
+{
+    vbXMLFormatElementInternal(buf, name, attrBuf, childBuf, false);
+}
+
+void
+vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf)
+{
+    vbXMLFormatElementInternal(buf, name, attrBuf, childBuf, true);
 }

@@ -19,6 +19,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "vbbuf.h"
+#include "vbenum.h"
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 
 /**
@@ -58,15 +61,81 @@ char *vbXMLPropString(const xmlNode *node, const char *name);
 /* Text content of @node (never NULL for an element); g_free it. */
 char *vbXMLNodeContent(const xmlNode *node);
 
-/**
- * vbXMLPropUInt:
- * Reads attribute @name as an unsigned integer in @base (0: decimal, or
- * hexadecimal with 0x).  Returns 1 and sets @result when present, 0 when
- * absent and not @required, -1 with VIR_ERR_XML_ERROR naming the attribute,
- * element and value otherwise.
+/*
+ * Attribute readers.  Each reads attribute @name of @node and returns 1
+ * with *@result set when it is present and valid; 0 when it is absent and
+ * not required (*@result untouched unless the function says otherwise);
+ * -1 with one error reported otherwise:
+ *   absent and VB_XML_PROP_REQUIRED:  VIR_ERR_XML_ERROR "Missing required
+ *                                     attribute 'NAME' in element 'ELEM'"
+ *   not a value of the type, or 0 with VB_XML_PROP_NONZERO, or negative
+ *   with VB_XML_PROP_NONNEGATIVE:     vbXMLReportInvalidProp (or the
+ *                                     caller's @reportInvalid)
+ * So a parser reads a typed field in one call, and the message for each
+ * mistake is written once, here:
+ *
+ *   if (vbXMLPropEnum(node, "model", vbFooModelTypeFromString,
+ *                     VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO, &def->model) < 0)
+ *       return -1;
  */
-int vbXMLPropUInt(const xmlNode *node, const char *name, int base, bool required,
+typedef enum {
+    VB_XML_PROP_NONE = 0,
+    /* Absent is an error.  Equal to true so that callers written when the
+     * argument was a bool still read the same. */
+    VB_XML_PROP_REQUIRED = 1 << 0,
+    /* 0 is invalid; for an enum, its first value (usually "default" or
+     * "none", which a user may not write). */
+    VB_XML_PROP_NONZERO = 1 << 1,
+    /* Negative is invalid (signed readers only). */
+    VB_XML_PROP_NONNEGATIVE = 1 << 2,
+} vbXMLPropFlags;
+
+/* Reports that @value is not valid for attribute @name of @node. */
+typedef void (*vbXMLPropInvalidFunc)(const xmlNode *node, const char *name, const char *value);
+
+/**
+ * vbXMLPropEnum:
+ * Reads attribute @name through @fromString (a VB_ENUM_DECL'd
+ * ...TypeFromString).  @result may point to a field of the enum's own type
+ * (an enum without negative values is an unsigned int).
+ */
+int vbXMLPropEnum(const xmlNode *node, const char *name, int (*fromString)(const char *),
+                  vbXMLPropFlags flags, unsigned int *result);
+
+/**
+ * vbXMLPropEnumFull:
+ * As vbXMLPropEnum, reporting an invalid value with @reportInvalid (NULL:
+ * vbXMLReportInvalidProp).  For a layer whose policy differs: conf reports
+ * a value libvirt knows and we cannot run as VIR_ERR_CONFIG_UNSUPPORTED.
+ */
+int vbXMLPropEnumFull(const xmlNode *node, const char *name, int (*fromString)(const char *),
+                      vbXMLPropFlags flags, vbXMLPropInvalidFunc reportInvalid,
+                      unsigned int *result);
+
+/*
+ * Integers in @base: 10, 16 (an optional "0x" before the digits), or 0:
+ * hexadecimal with "0x", decimal otherwise (never octal: libvirt's PCI
+ * addresses say 0x, and a leading 0 is not a surprise).  No white space,
+ * no '+'; '-' only for the signed readers.  Out of range is invalid.
+ */
+int vbXMLPropInt(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
+                 int *result);
+int vbXMLPropUInt(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
                   unsigned int *result);
+int vbXMLPropULongLong(const xmlNode *node, const char *name, int base, vbXMLPropFlags flags,
+                       unsigned long long *result);
+
+/* 'yes' or 'no'.  VB_XML_PROP_NONZERO makes no sense here and is ignored. */
+int vbXMLPropBool(const xmlNode *node, const char *name, vbXMLPropFlags flags, bool *result);
+
+/**
+ * vbXMLPropTristateBool:
+ * 'yes' or 'no' into a vbTristateBool; absent sets *@result to
+ * VB_TRISTATE_BOOL_ABSENT (and returns 0), so "not said" stays apart from
+ * "said no".  'default' is not a value one may write.
+ */
+int vbXMLPropTristateBool(const xmlNode *node, const char *name, vbXMLPropFlags flags,
+                          vbTristateBool *result);
 
 /* Reports VIR_ERR_XML_ERROR: invalid value @value of attribute @name of
  * @node; the shared wording of all attribute errors. */
@@ -82,3 +151,20 @@ int vbXMLCheckIllegalChars(const char *what, const char *value, const char *extr
 /* @node serialized as written (no added indentation), with the namespace
  * declarations it uses copied in so the text parses on its own. */
 char *vbXMLNodeToString(const xmlNode *node);
+
+/**
+ * vbXMLFormatElement:
+ * Writes element @name into @buf from the attributes in @attrBuf (each
+ * " name='value'") and the children in @childBuf (whole lines, made with
+ * VB_BUFFER_INIT_CHILD(buf) so they sit one level deeper), libvirt's way:
+ *   both empty       nothing at all (an optional element disappears)
+ *   no children      <name attrs/>
+ *   children         <name attrs>, the children, </name>
+ * Either buffer may be NULL; both are emptied.
+ */
+void vbXMLFormatElement(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf);
+
+/* As vbXMLFormatElement, writing <name/> even when both are empty (an
+ * element whose presence is the information, like <backingStore/>). */
+void vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf,
+                             vbBuffer *childBuf);

@@ -1,0 +1,81 @@
+/*
+ * vbqemudevice.h: the QEMU device of each device family
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each device family (disk, controller, serial port, memballoon) has two
+ * functions here, as libvirt's qemu_validate.c and qemuBuild*DevProps():
+ *  - a check refusing what QEMU cannot run or we cannot build;
+ *  - a builder of the properties of its QEMU device, a JSON object with
+ *    "driver" (the QEMU device model) first, then the other properties in
+ *    the order our command lines have always shown them.
+ * The command line runs the checks of every device before it builds
+ * anything, then turns each props object into a -device argument in
+ * QEMU's key=value syntax; hotplug will run the check of the device it
+ * adds and send the same object as the arguments of device_add.
+ *
+ * Property types are those of QEMU 7.2's qdev properties, so the object is
+ * valid for device_add as it is: strings ("bus", "addr":"0x3", "drive",
+ * "serial", "write-cache":"on"), numbers ("bootindex", "index", "lun") and
+ * booleans ("share-rw").
+ *
+ * Every function here reads the aliases and addresses that
+ * vbQemuDomainAssignAddresses() gave @def: a device without them is the
+ * caller's bug (VIR_ERR_INTERNAL_ERROR).
+ */
+
+#pragma once
+
+#include "vbdomainconf.h"
+#include "vbjson.h"
+
+/*
+ * vbQemuDeviceValidate{Disk,Controller,Chr}:
+ * 0 if the device of @def can be built, else -1 with an error:
+ * VIR_ERR_CONFIG_UNSUPPORTED naming the device and what is missing (a
+ * virtio cdrom, SATA on a 'pc' machine, io='native' without cache='none',
+ * a fifth serial port).
+ */
+int vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk);
+int vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerDef *cont);
+int vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr);
+
+/* The check of @dev's family; 0 for a family without one. */
+int vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev);
+
+/*
+ * vbQemuDeviceBuild{Disk,Controller,Chr,Memballoon}Props:
+ * Sets *@props to a new object owned by the caller, the properties of the
+ * QEMU device of a device of @def that passed its check, e.g.
+ *   {"driver":"virtio-blk-pci","bus":"pcie.0","addr":"0x2",
+ *    "drive":"libvirt-1-format","id":"virtio-disk0","bootindex":1}
+ * or to NULL when the device has no QEMU device of its own: the root PCI
+ * bus and q35's AHCI controller are part of the machine, a memballoon of
+ * model 'none' is no device at all.
+ *
+ * A disk's "bootindex" is its <boot order>, or, when no disk of @def has
+ * one, the place <os><boot dev> gives it (as libvirt); a disk not in @def
+ * (one being hotplugged) gets only its own <boot order>.  A disk with an
+ * image refers to the image's format node (vbqemublock.h), which the
+ * caller adds first.
+ *
+ * Returns 0, or -1 with an error reported: VIR_ERR_INTERNAL_ERROR for a
+ * device without alias, address or node names, VIR_ERR_CONFIG_UNSUPPORTED
+ * for a memballoon model we cannot build.
+ */
+int vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk,
+                               vbJSONValue **props);
+int vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControllerDef *cont,
+                                     vbJSONValue **props);
+int vbQemuDeviceBuildChrProps(const vbDomainDef *def, const vbDomainChrDef *chr,
+                              vbJSONValue **props);
+int vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def, const vbDomainMemballoonDef *balloon,
+                                     vbJSONValue **props);
+
+/* The props of @dev by its family, as above (device_add of any device). */
+int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
+                           vbJSONValue **props);
+
+/* The id of the character device behind serial port @chr, "char" + its
+ * alias, which the "chardev" property names.  A new string. */
+char *vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr);
