@@ -11,6 +11,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbbuf.h"
 #include "vbxml.h"
 #include "vbdomainconf.h"
 
@@ -110,34 +111,25 @@ vbDomainChrDefElement(const vbDomainChrDef *chr)
 /* libvirt keeps serials and consoles in two lists, and writes every
  * <serial> before every <console>; the device table does so from ours. */
 void
-vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
-                     unsigned int flags)
+vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags)
 {
     const char *elem = vbDomainChrDefElement(chr);
     const char *pty = (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? NULL : chr->ptyPath;
 
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<%s type='pty'", elem);
+    vbBufferAsprintf(buf, "<%s type='pty'", elem);
     if (chr->console)
-        vbBufAttr(buf, "tty", pty);
-    g_string_append(buf, ">\n");
-    if (pty) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<source");
-        vbBufAttr(buf, "path", pty);
-        g_string_append(buf, "/>\n");
-    }
-    vbBufIndent(buf, indent + 2);
+        vbBufferEscapeString(buf, " tty='%s'", pty);
+    vbBufferAddLit(buf, ">\n");
+    vbBufferAdjustIndent(buf, 2);
+    vbBufferEscapeString(buf, "<source path='%s'/>\n", pty);
     if (chr->console) {
-        g_string_append_printf(buf, "<target type='serial' port='%u'/>\n", chr->port);
+        vbBufferAsprintf(buf, "<target type='serial' port='%u'/>\n", chr->port);
     } else {
-        g_string_append_printf(buf, "<target type='isa-serial' port='%u'>\n", chr->port);
-        vbBufIndent(buf, indent + 4);
-        g_string_append(buf, "<model name='isa-serial'/>\n");
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "</target>\n");
+        vbBufferAsprintf(buf, "<target type='isa-serial' port='%u'>\n", chr->port);
+        vbBufferAddLit(buf, "  <model name='isa-serial'/>\n");
+        vbBufferAddLit(buf, "</target>\n");
     }
-    vbDomainAliasFormat(buf, indent + 2, chr->info.alias, flags);
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "</%s>\n", elem);
+    vbDomainDeviceInfoFormat(buf, &chr->info, flags);
+    vbBufferAdjustIndent(buf, -2);
+    vbBufferAsprintf(buf, "</%s>\n", elem);
 }

@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbbuf.h"
 #include "vbenum.h"
 #include "vbstoragesource.h"
 #include "vbdomaindeviceconf.h"
@@ -132,9 +133,9 @@ int vbDomainDefValidate(const vbDomainDef *def);
 
 /* Formatted document, two-space indented like libvirt's output. */
 char *vbDomainDefFormat(const vbDomainDef *def, unsigned int flags);
-/* Appends the <domain> element at @indent to @buf (the status file). */
-int vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags,
-                         unsigned int indent);
+/* Appends the <domain> element to @buf at its indentation (the status
+ * file embeds it).  Returns 0, or -1 with an error reported. */
+int vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags);
 
 /* Deep copy through the formatter and parser.  @flags are format flags:
  * 0 keeps everything (the copy goes through the status form), INACTIVE

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <libxml/tree.h>
 
+#include "vbbuf.h"
 #include "vbdomainconf.h"
 
 /* A NULL-terminated list of attribute names, for vbDomainCheckAttrs. */
@@ -77,36 +78,22 @@ int vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomain
 /* Frees every device of @def and empties its lists (vbDomainDefFree). */
 void vbDomainDefFreeDevices(vbDomainDef *def);
 
-/* The domain writer's helpers (vbdomainformat.c), shared by the families'
- * format functions: @indent spaces; @str escaped as element text, or with
- * tabs and newlines too as an attribute value (@attr); " name='value'"
- * (nothing for a NULL @value); "<name>text</name>" on its own line. */
-void vbBufIndent(GString *buf, unsigned int indent);
-void vbBufEscapeFull(GString *buf, const char *str, bool attr);
-void vbBufEscape(GString *buf, const char *str);
-void vbBufAttr(GString *buf, const char *name, const char *value);
-void vbBufElementText(GString *buf, unsigned int indent, const char *name, const char *text);
+/* <boot>, <alias> and <address> of a device, in libvirt's order
+ * (vbdomaindeviceconf.c); the alias is left out of the inactive form unless
+ * it is a user's. */
+void vbDomainDeviceInfoFormat(vbBuffer *buf, const vbDomainDeviceInfo *info, unsigned int flags);
 
-/* <address> and <alias> of a device (vbdomaindeviceconf.c); the alias is
- * left out of the inactive form unless it is a user's. */
-void vbDomainDeviceAddressFormat(GString *buf, unsigned int indent,
-                                 const vbDomainDeviceAddress *addr);
-void vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags);
-
-/* One device element each, at @indent, in its family's file. */
-void vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
-                           unsigned int flags);
-void vbDomainControllerDefFormat(GString *buf, unsigned int indent,
-                                 const vbDomainControllerDef *cont, unsigned int flags);
-void vbDomainChrDefFormat(GString *buf, unsigned int indent, const vbDomainChrDef *chr,
-                          unsigned int flags);
-void vbDomainMemballoonDefFormat(GString *buf, unsigned int indent,
-                                 const vbDomainMemballoonDef *balloon, unsigned int flags);
+/* One device element each, in its family's file, at @buf's indentation. */
+void vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int flags);
+void vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont,
+                                 unsigned int flags);
+void vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags);
+void vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *balloon,
+                                 unsigned int flags);
 
 /* "serial" or "console": the element @chr is written as. */
 const char *vbDomainChrDefElement(const vbDomainChrDef *chr);
 
-/* Every device of @def through the device table, at @indent, in the order
+/* Every device of @def through the device table, in the order
  * libvirt writes them (the <devices> element is the caller's). */
-void vbDomainDefDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
-                              unsigned int flags);
+void vbDomainDefDevicesFormat(vbBuffer *buf, const vbDomainDef *def, unsigned int flags);

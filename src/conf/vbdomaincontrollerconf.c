@@ -11,6 +11,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbbuf.h"
 #include "vbxml.h"
 #include "vbdomainconf.h"
 
@@ -78,26 +79,17 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
 }
 
 void
-vbDomainControllerDefFormat(GString *buf, unsigned int indent, const vbDomainControllerDef *cont,
-                            unsigned int flags)
+vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont, unsigned int flags)
 {
-    bool alias = cont->info.alias && (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
-                                      vbDomainAliasIsUser(cont->info.alias));
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<controller type='%s' index='%u'",
-                           vbDomainControllerTypeTypeToString(cont->type), cont->index);
+    vbBufferAsprintf(&attrBuf, " type='%s' index='%u'",
+                     vbDomainControllerTypeTypeToString(cont->type), cont->index);
     if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
-        vbBufAttr(buf, "model", vbDomainControllerModelTypeToString(cont->model));
-    if (!alias && cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
-        g_string_append(buf, "/>\n");
-        return;
-    }
-    g_string_append(buf, ">\n");
-    vbDomainAliasFormat(buf, indent + 2, cont->info.alias, flags);
-    vbDomainDeviceAddressFormat(buf, indent + 2, &cont->info.addr);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</controller>\n");
+        vbBufferAsprintf(&attrBuf, " model='%s'", vbDomainControllerModelTypeToString(cont->model));
+    vbDomainDeviceInfoFormat(&childBuf, &cont->info, flags);
+    vbXMLFormatElement(buf, "controller", &attrBuf, &childBuf);
 }
 
 /* What the machine can have: its PCI root, SATA (AHCI) and virtio-scsi. */

@@ -14,6 +14,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbbuf.h"
 #include "vbxml.h"
 #include "vbdomainconf.h"
 
@@ -108,24 +109,20 @@ vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
     return 0;
 }
 
-void
-vbDomainDeviceAddressFormat(GString *buf, unsigned int indent, const vbDomainDeviceAddress *addr)
+static void
+vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
 {
     switch (addr->type) {
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        vbBufIndent(buf, indent);
-        g_string_append_printf(buf,
-                               "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-                               "function='0x%x'/>\n",
-                               addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
+        vbBufferAsprintf(buf,
+                         "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                         "function='0x%x'/>\n",
+                         addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
-        vbBufIndent(buf, indent);
-        g_string_append_printf(buf,
-                               "<address type='drive' controller='%u' bus='%u' target='%u' "
-                               "unit='%u'/>\n",
-                               addr->drive.controller, addr->drive.bus, addr->drive.target,
-                               addr->drive.unit);
+        vbBufferAsprintf(
+            buf, "<address type='drive' controller='%u' bus='%u' target='%u' unit='%u'/>\n",
+            addr->drive.controller, addr->drive.bus, addr->drive.target, addr->drive.unit);
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
@@ -134,14 +131,13 @@ vbDomainDeviceAddressFormat(GString *buf, unsigned int indent, const vbDomainDev
 }
 
 void
-vbDomainAliasFormat(GString *buf, unsigned int indent, const char *alias, unsigned int flags)
+vbDomainDeviceInfoFormat(vbBuffer *buf, const vbDomainDeviceInfo *info, unsigned int flags)
 {
-    if (!alias || ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && !vbDomainAliasIsUser(alias)))
-        return;
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<alias");
-    vbBufAttr(buf, "name", alias);
-    g_string_append(buf, "/>\n");
+    if (info->bootIndex)
+        vbBufferAsprintf(buf, "<boot order='%u'/>\n", info->bootIndex);
+    if (!(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) || vbDomainAliasIsUser(info->alias))
+        vbBufferEscapeString(buf, "<alias name='%s'/>\n", info->alias);
+    vbDomainDeviceAddressFormat(buf, &info->addr);
 }
 
 bool
@@ -153,8 +149,7 @@ vbDomainAliasIsUser(const char *alias)
 /* ---- the device table --------------------------------------------------- */
 
 typedef void *(*vbDomainDeviceParseFunc)(const xmlNode *node, unsigned int flags);
-typedef void (*vbDomainDeviceFormatFunc)(GString *buf, unsigned int indent, const void *dev,
-                                         unsigned int flags);
+typedef void (*vbDomainDeviceFormatFunc)(vbBuffer *buf, const void *dev, unsigned int flags);
 typedef const char *(*vbDomainDeviceElementFunc)(const void *dev);
 
 /* One row per device element of <devices>: all that the generic code
@@ -444,8 +439,7 @@ vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void 
 }
 
 void
-vbDomainDefDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def,
-                         unsigned int flags)
+vbDomainDefDevicesFormat(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
 {
     size_t f;
 
@@ -459,7 +453,7 @@ vbDomainDefDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *d
         for (i = 0; i < n; i++) {
             if (family->elementOf && strcmp(family->elementOf(list[i]), family->element) != 0)
                 continue;
-            family->format(buf, indent, list[i], flags);
+            family->format(buf, list[i], flags);
         }
     }
 }

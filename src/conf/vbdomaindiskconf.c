@@ -15,6 +15,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbbuf.h"
 #include "vbxml.h"
 #include "vbdomainconf.h"
 
@@ -480,69 +481,40 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
     return g_steal_pointer(&disk);
 }
 
-static bool
-vbStorageSourceHasPrivate(const vbStorageSource *src)
-{
-    return src->nodeStorage || src->nodeFormat || src->relPath || src->detected;
-}
-
 static void
-vbStorageSourcePrivateFormat(GString *buf, unsigned int indent, const vbStorageSource *src)
+vbStorageSourcePrivateFormat(vbBuffer *buf, const vbStorageSource *src)
 {
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<privateData>\n");
-    if (src->nodeStorage || src->nodeFormat) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<nodenames>\n");
-        if (src->nodeStorage) {
-            vbBufIndent(buf, indent + 4);
-            g_string_append(buf, "<nodename type='storage'");
-            vbBufAttr(buf, "name", src->nodeStorage);
-            g_string_append(buf, "/>\n");
-        }
-        if (src->nodeFormat) {
-            vbBufIndent(buf, indent + 4);
-            g_string_append(buf, "<nodename type='format'");
-            vbBufAttr(buf, "name", src->nodeFormat);
-            g_string_append(buf, "/>\n");
-        }
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "</nodenames>\n");
-    }
-    if (src->relPath)
-        vbBufElementText(buf, indent + 2, "relPath", src->relPath);
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
+    g_auto(vbBuffer) nodenamesBuf = VB_BUFFER_INIT_CHILD(&childBuf);
+
+    vbBufferEscapeString(&nodenamesBuf, "<nodename type='storage' name='%s'/>\n", src->nodeStorage);
+    vbBufferEscapeString(&nodenamesBuf, "<nodename type='format' name='%s'/>\n", src->nodeFormat);
+    vbXMLFormatElement(&childBuf, "nodenames", NULL, &nodenamesBuf);
+    vbBufferEscapeText(&childBuf, "<relPath>%s</relPath>\n", src->relPath);
     /* ours: the image was found by probing, not given by the user */
-    if (src->detected) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append(buf, "<detected/>\n");
-    }
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</privateData>\n");
+    if (src->detected)
+        vbBufferAddLit(&childBuf, "<detected/>\n");
+    vbXMLFormatElement(buf, "privateData", NULL, &childBuf);
 }
 
 /* <source file|dev='...' [index]/>; @withIndex for the top and mirror */
 static void
-vbStorageSourceFormat(GString *buf, unsigned int indent, const vbStorageSource *src, bool withIndex,
-                      unsigned int flags)
+vbStorageSourceFormat(vbBuffer *buf, const vbStorageSource *src, bool withIndex, unsigned int flags)
 {
-    bool inactive = flags & VB_DOMAIN_DEF_FORMAT_INACTIVE;
-    bool priv = (flags & VB_DOMAIN_DEF_FORMAT_STATUS) && vbStorageSourceHasPrivate(src);
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
     if (!src->path)
         return;
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<source");
-    vbBufAttr(buf, src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file", src->path);
-    if (withIndex && !inactive && src->id)
-        g_string_append_printf(buf, " index='%u'", src->id);
-    if (!priv) {
-        g_string_append(buf, "/>\n");
-        return;
-    }
-    g_string_append(buf, ">\n");
-    vbStorageSourcePrivateFormat(buf, indent + 2, src);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</source>\n");
+    if (src->type == VB_STORAGE_TYPE_BLOCK)
+        vbBufferEscapeString(&attrBuf, " dev='%s'", src->path);
+    else
+        vbBufferEscapeString(&attrBuf, " file='%s'", src->path);
+    if (withIndex && !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && src->id)
+        vbBufferAsprintf(&attrBuf, " index='%u'", src->id);
+    if (flags & VB_DOMAIN_DEF_FORMAT_STATUS)
+        vbStorageSourcePrivateFormat(&childBuf, src);
+    vbXMLFormatElement(buf, "source", &attrBuf, &childBuf);
 }
 
 static const char *
@@ -555,125 +527,111 @@ vbStorageSourceTypeName(const vbStorageSource *src)
 /* The chain below @top as nested <backingStore> elements, written without
  * recursion.  Inactive: only the part the user gave, not what was probed. */
 static void
-vbStorageSourceChainFormat(GString *buf, unsigned int indent, const vbStorageSource *top,
-                           unsigned int flags)
+vbStorageSourceChainFormat(vbBuffer *buf, const vbStorageSource *top, unsigned int flags)
 {
     bool inactive = flags & VB_DOMAIN_DEF_FORMAT_INACTIVE;
     const vbStorageSource *cur;
     unsigned int open = 0;
 
     for (cur = top->backingStore; cur; cur = cur->backingStore) {
-        unsigned int ind = indent + 2 * open;
-
         if (inactive && cur->detected)
             break;
-        vbBufIndent(buf, ind);
         if (cur->type == VB_STORAGE_TYPE_NONE) {
-            g_string_append(buf, "<backingStore/>\n");
+            vbBufferAddLit(buf, "<backingStore/>\n");
             break;
         }
-        g_string_append_printf(buf, "<backingStore type='%s'", vbStorageSourceTypeName(cur));
+        vbBufferAsprintf(buf, "<backingStore type='%s'", vbStorageSourceTypeName(cur));
         if (!inactive && cur->id)
-            g_string_append_printf(buf, " index='%u'", cur->id);
-        g_string_append(buf, ">\n");
-        vbBufIndent(buf, ind + 2);
-        g_string_append_printf(buf, "<format type='%s'/>\n",
-                               vbStorageFormatTypeToString(cur->format));
-        vbStorageSourceFormat(buf, ind + 2, cur, false, flags);
+            vbBufferAsprintf(buf, " index='%u'", cur->id);
+        vbBufferAddLit(buf, ">\n");
+        vbBufferAdjustIndent(buf, 2);
+        vbBufferAsprintf(buf, "<format type='%s'/>\n", vbStorageFormatTypeToString(cur->format));
+        vbStorageSourceFormat(buf, cur, false, flags);
         open++;
     }
     while (open-- > 0) {
-        vbBufIndent(buf, indent + 2 * open);
-        g_string_append(buf, "</backingStore>\n");
+        vbBufferAdjustIndent(buf, -2);
+        vbBufferAddLit(buf, "</backingStore>\n");
     }
 }
 
 static void
-vbDomainDiskMirrorFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
-                         unsigned int flags)
+vbDomainDiskMirrorFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int flags)
 {
     const vbStorageSource *mirror = disk->mirror;
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<mirror type='%s'", vbStorageSourceTypeName(mirror));
+    vbBufferAsprintf(&attrBuf, " type='%s'", vbStorageSourceTypeName(mirror));
     /* the old attributes, kept by libvirt for copy jobs only */
     if (mirror->type == VB_STORAGE_TYPE_FILE && disk->mirrorJob == VB_DOMAIN_DISK_MIRROR_JOB_COPY) {
-        vbBufAttr(buf, "file", mirror->path);
+        vbBufferEscapeString(&attrBuf, " file='%s'", mirror->path);
         if (mirror->format != VB_STORAGE_FORMAT_NONE)
-            vbBufAttr(buf, "format", vbStorageFormatTypeToString(mirror->format));
+            vbBufferAsprintf(&attrBuf, " format='%s'", vbStorageFormatTypeToString(mirror->format));
     }
-    vbBufAttr(buf, "job", vbDomainDiskMirrorJobTypeToString(disk->mirrorJob));
+    vbBufferAsprintf(&attrBuf, " job='%s'", vbDomainDiskMirrorJobTypeToString(disk->mirrorJob));
     if (disk->mirrorState != VB_DOMAIN_DISK_MIRROR_STATE_NONE)
-        vbBufAttr(buf, "ready", vbDomainDiskMirrorStateTypeToString(disk->mirrorState));
-    g_string_append(buf, ">\n");
-    if (mirror->format != VB_STORAGE_FORMAT_NONE) {
-        vbBufIndent(buf, indent + 2);
-        g_string_append_printf(buf, "<format type='%s'/>\n",
-                               vbStorageFormatTypeToString(mirror->format));
-    }
-    vbStorageSourceFormat(buf, indent + 2, mirror, true, flags);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</mirror>\n");
+        vbBufferAsprintf(&attrBuf, " ready='%s'",
+                         vbDomainDiskMirrorStateTypeToString(disk->mirrorState));
+
+    if (mirror->format != VB_STORAGE_FORMAT_NONE)
+        vbBufferAsprintf(&childBuf, "<format type='%s'/>\n",
+                         vbStorageFormatTypeToString(mirror->format));
+    vbStorageSourceFormat(&childBuf, mirror, true, flags);
+    vbXMLFormatElementEmpty(buf, "mirror", &attrBuf, &childBuf);
+}
+
+static void
+vbDomainDiskDriverFormat(vbBuffer *buf, const vbDomainDiskDef *disk)
+{
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+
+    if (disk->src->format != VB_STORAGE_FORMAT_NONE)
+        vbBufferAsprintf(&attrBuf, " type='%s'", vbStorageFormatTypeToString(disk->src->format));
+    if (disk->cache)
+        vbBufferAsprintf(&attrBuf, " cache='%s'", vbDomainDiskCacheTypeToString(disk->cache));
+    if (disk->io)
+        vbBufferAsprintf(&attrBuf, " io='%s'", vbDomainDiskIoTypeToString(disk->io));
+    if (disk->discard)
+        vbBufferAsprintf(&attrBuf, " discard='%s'", vbDomainDiskDiscardTypeToString(disk->discard));
+    if (vbBufferUse(&attrBuf) == 0)
+        return;
+    vbBufferAddLit(buf, "<driver name='qemu'");
+    vbBufferAddBuffer(buf, &attrBuf);
+    vbBufferAddLit(buf, "/>\n");
 }
 
 void
-vbDomainDiskDefFormat(GString *buf, unsigned int indent, const vbDomainDiskDef *disk,
-                      unsigned int flags)
+vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int flags)
 {
     const vbStorageSource *src = disk->src;
-    unsigned int ind = indent + 2;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<disk type='%s' device='%s'>\n", vbStorageSourceTypeName(src),
-                           vbDomainDiskDeviceTypeToString(disk->device));
+    vbBufferAsprintf(buf, "<disk type='%s' device='%s'>\n", vbStorageSourceTypeName(src),
+                     vbDomainDiskDeviceTypeToString(disk->device));
 
-    if (src->format != VB_STORAGE_FORMAT_NONE || disk->cache || disk->io || disk->discard) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<driver name='qemu'");
-        if (src->format != VB_STORAGE_FORMAT_NONE)
-            vbBufAttr(buf, "type", vbStorageFormatTypeToString(src->format));
-        if (disk->cache)
-            vbBufAttr(buf, "cache", vbDomainDiskCacheTypeToString(disk->cache));
-        if (disk->io)
-            vbBufAttr(buf, "io", vbDomainDiskIoTypeToString(disk->io));
-        if (disk->discard)
-            vbBufAttr(buf, "discard", vbDomainDiskDiscardTypeToString(disk->discard));
-        g_string_append(buf, "/>\n");
-    }
-
-    vbStorageSourceFormat(buf, ind, src, true, flags);
-    vbStorageSourceChainFormat(buf, ind, src, flags);
+    vbDomainDiskDriverFormat(&childBuf, disk);
+    vbStorageSourceFormat(&childBuf, src, true, flags);
+    vbStorageSourceChainFormat(&childBuf, src, flags);
     if (disk->mirror && disk->mirrorJob != VB_DOMAIN_DISK_MIRROR_JOB_NONE &&
         !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
-        vbDomainDiskMirrorFormat(buf, ind, disk, flags);
+        vbDomainDiskMirrorFormat(&childBuf, disk, flags);
 
-    vbBufIndent(buf, ind);
-    g_string_append(buf, "<target");
-    vbBufAttr(buf, "dev", disk->dst);
+    vbBufferEscapeString(&childBuf, "<target dev='%s'", disk->dst);
     if (disk->bus != VB_DOMAIN_DISK_BUS_NONE)
-        vbBufAttr(buf, "bus", vbDomainDiskBusTypeToString(disk->bus));
-    g_string_append(buf, "/>\n");
+        vbBufferAsprintf(&childBuf, " bus='%s'", vbDomainDiskBusTypeToString(disk->bus));
+    vbBufferAddLit(&childBuf, "/>\n");
 
     /* a cdrom is read-only by nature; libvirt still writes the element */
-    if (src->readonly) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<readonly/>\n");
-    }
-    if (src->shareable) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<shareable/>\n");
-    }
-    if (disk->serial)
-        vbBufElementText(buf, ind, "serial", disk->serial);
-    if (disk->info.bootIndex) {
-        vbBufIndent(buf, ind);
-        g_string_append_printf(buf, "<boot order='%u'/>\n", disk->info.bootIndex);
-    }
-    vbDomainAliasFormat(buf, ind, disk->info.alias, flags);
-    vbDomainDeviceAddressFormat(buf, ind, &disk->info.addr);
+    if (src->readonly)
+        vbBufferAddLit(&childBuf, "<readonly/>\n");
+    if (src->shareable)
+        vbBufferAddLit(&childBuf, "<shareable/>\n");
+    vbBufferEscapeText(&childBuf, "<serial>%s</serial>\n", disk->serial);
+    vbDomainDeviceInfoFormat(&childBuf, &disk->info, flags);
 
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</disk>\n");
+    vbBufferAddBuffer(buf, &childBuf);
+    vbBufferAddLit(buf, "</disk>\n");
 }
 
 int

@@ -13,6 +13,9 @@
  *             node names and relPath in <privateData>
  * Elements and attributes come in libvirt's order, indented by two spaces,
  * so that clients comparing text (and people reading diffs) see no change.
+ * This file writes the domain's own elements; each device family writes
+ * its element in its own file, called through the device table.  All of it
+ * goes through vbBuffer, which indents and escapes.
  */
 
 #include <string.h>
@@ -20,6 +23,8 @@
 #include "vbinternal.h"
 #include "vberror.h"
 #include "vbuuid.h"
+#include "vbbuf.h"
+#include "vbxml.h"
 #include "vbdomainconf.h"
 
 #define VB_DOMAIN_CONF_PRIV_H_ALLOW
@@ -27,98 +32,59 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-/* ---- writer helpers, until the domain writer moves to vbBuffer ---------- */
-
-void
-vbBufIndent(GString *buf, unsigned int indent)
+static void
+vbDomainDevicesFormat(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
 {
-    g_string_append_printf(buf, "%*s", (int) indent, "");
-}
-
-/* What libvirt's virBufferEscapeString escapes, and the white space a
- * parser would normalize away: '\r' always, '\t' and '\n' in attribute
- * values.  Without that a value would change on every round trip. */
-void
-vbBufEscapeFull(GString *buf, const char *str, bool attr)
-{
-    for (; *str; str++) {
-        switch (*str) {
-        case '\r':
-            g_string_append(buf, "&#13;");
-            break;
-        case '\t':
-        case '\n':
-            if (attr)
-                g_string_append_printf(buf, "&#%d;", *str);
-            else
-                g_string_append_c(buf, *str);
-            break;
-        case '&':
-            g_string_append(buf, "&amp;");
-            break;
-        case '<':
-            g_string_append(buf, "&lt;");
-            break;
-        case '>':
-            g_string_append(buf, "&gt;");
-            break;
-        case '\'':
-            g_string_append(buf, "&apos;");
-            break;
-        case '"':
-            g_string_append(buf, "&quot;");
-            break;
-        default:
-            g_string_append_c(buf, *str);
-            break;
-        }
-    }
-}
-
-void
-vbBufEscape(GString *buf, const char *str)
-{
-    vbBufEscapeFull(buf, str, false);
-}
-
-/* " name='value'", nothing when @value is NULL */
-void
-vbBufAttr(GString *buf, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    g_string_append_printf(buf, " %s='", name);
-    vbBufEscapeFull(buf, value, true);
-    g_string_append_c(buf, '\'');
-}
-
-/* "<name>text</name>\n" at @indent */
-void
-vbBufElementText(GString *buf, unsigned int indent, const char *name, const char *text)
-{
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<%s>", name);
-    vbBufEscape(buf, text);
-    g_string_append_printf(buf, "</%s>\n", name);
+    vbBufferAddLit(buf, "<devices>\n");
+    vbBufferAdjustIndent(buf, 2);
+    vbBufferEscapeText(buf, "<emulator>%s</emulator>\n", def->emulator);
+    vbDomainDefDevicesFormat(buf, def, flags);
+    vbBufferAdjustIndent(buf, -2);
+    vbBufferAddLit(buf, "</devices>\n");
 }
 
 static void
-vbDomainDevicesFormat(GString *buf, unsigned int indent, const vbDomainDef *def, unsigned int flags)
+vbDomainOSFormat(vbBuffer *buf, const vbDomainDef *def)
 {
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "<devices>\n");
-    if (def->emulator)
-        vbBufElementText(buf, indent + 2, "emulator", def->emulator);
-    vbDomainDefDevicesFormat(buf, indent + 2, def, flags);
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</devices>\n");
+    size_t i;
+
+    vbBufferAddLit(buf, "<os>\n");
+    vbBufferAdjustIndent(buf, 2);
+    vbBufferAddLit(buf, "<type");
+    vbBufferEscapeString(buf, " arch='%s'", def->arch);
+    vbBufferEscapeString(buf, " machine='%s'", def->machine);
+    vbBufferEscapeText(buf, ">%s</type>\n", def->osType);
+    for (i = 0; def->bootDevs && def->bootDevs[i]; i++)
+        vbBufferEscapeString(buf, "<boot dev='%s'/>\n", def->bootDevs[i]);
+    vbBufferAdjustIndent(buf, -2);
+    vbBufferAddLit(buf, "</os>\n");
+}
+
+static void
+vbDomainFeaturesFormat(vbBuffer *buf, const vbDomainDef *def)
+{
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
+
+    if (def->acpi)
+        vbBufferAddLit(&childBuf, "<acpi/>\n");
+    if (def->apic)
+        vbBufferAddLit(&childBuf, "<apic/>\n");
+    vbXMLFormatElement(buf, "features", NULL, &childBuf);
+}
+
+static void
+vbDomainLifecycleFormat(vbBuffer *buf, const char *element, vbDomainLifecycleAction action)
+{
+    if (action == VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT)
+        return;
+    vbBufferAsprintf(buf, "<%s>%s</%s>\n", element, vbDomainLifecycleActionTypeToString(action),
+                     element);
 }
 
 int
-vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags, unsigned int indent)
+vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
 {
     char uuid[VB_UUID_STRING_BUFLEN];
-    unsigned int ind = indent + 2;
     size_t i;
 
     vbCheckFlags(flags, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_STATUS, -1);
@@ -151,93 +117,50 @@ vbDomainDefFormatBuf(GString *buf, const vbDomainDef *def, unsigned int flags, u
         }
     }
 
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<domain type='%s'", vbDomainVirtTypeTypeToString(def->virtType));
+    vbBufferAsprintf(buf, "<domain type='%s'", vbDomainVirtTypeTypeToString(def->virtType));
     if (def->id >= 0 && !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
-        g_string_append_printf(buf, " id='%d'", def->id);
-    g_string_append(buf, ">\n");
+        vbBufferAsprintf(buf, " id='%d'", def->id);
+    vbBufferAddLit(buf, ">\n");
+    vbBufferAdjustIndent(buf, 2);
 
-    vbBufElementText(buf, ind, "name", def->name);
+    vbBufferEscapeText(buf, "<name>%s</name>\n", def->name);
     vbUUIDFormat(def->uuid, uuid);
-    vbBufElementText(buf, ind, "uuid", uuid);
-    if (def->title)
-        vbBufElementText(buf, ind, "title", def->title);
-    if (def->description)
-        vbBufElementText(buf, ind, "description", def->description);
+    vbBufferAsprintf(buf, "<uuid>%s</uuid>\n", uuid);
+    vbBufferEscapeText(buf, "<title>%s</title>\n", def->title);
+    vbBufferEscapeText(buf, "<description>%s</description>\n", def->description);
     /* as the user wrote it, so that its text survives any number of
      * round trips unchanged */
     if (def->metadata) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, def->metadata);
-        g_string_append_c(buf, '\n');
+        vbBufferAdd(buf, def->metadata, -1);
+        vbBufferAddLit(buf, "\n");
     }
 
-    vbBufIndent(buf, ind);
-    g_string_append_printf(buf, "<memory unit='KiB'>%llu</memory>\n", def->maxMemory);
-    vbBufIndent(buf, ind);
-    g_string_append_printf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
-                           def->currentMemory);
-    vbBufIndent(buf, ind);
-    g_string_append_printf(buf, "<vcpu placement='static'>%u</vcpu>\n", def->vcpus);
+    vbBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->maxMemory);
+    vbBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
+    vbBufferAsprintf(buf, "<vcpu placement='static'>%u</vcpu>\n", def->vcpus);
 
-    vbBufIndent(buf, ind);
-    g_string_append(buf, "<os>\n");
-    vbBufIndent(buf, ind + 2);
-    g_string_append(buf, "<type");
-    vbBufAttr(buf, "arch", def->arch);
-    vbBufAttr(buf, "machine", def->machine);
-    g_string_append_c(buf, '>');
-    vbBufEscape(buf, def->osType);
-    g_string_append(buf, "</type>\n");
-    for (i = 0; def->bootDevs && def->bootDevs[i]; i++) {
-        vbBufIndent(buf, ind + 2);
-        g_string_append(buf, "<boot");
-        vbBufAttr(buf, "dev", def->bootDevs[i]);
-        g_string_append(buf, "/>\n");
-    }
-    vbBufIndent(buf, ind);
-    g_string_append(buf, "</os>\n");
+    vbDomainOSFormat(buf, def);
+    vbDomainFeaturesFormat(buf, def);
+    if (def->clockUtc)
+        vbBufferAddLit(buf, "<clock offset='utc'/>\n");
 
-    if (def->acpi || def->apic) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<features>\n");
-        if (def->acpi) {
-            vbBufIndent(buf, ind + 2);
-            g_string_append(buf, "<acpi/>\n");
-        }
-        if (def->apic) {
-            vbBufIndent(buf, ind + 2);
-            g_string_append(buf, "<apic/>\n");
-        }
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "</features>\n");
-    }
-    if (def->clockUtc) {
-        vbBufIndent(buf, ind);
-        g_string_append(buf, "<clock offset='utc'/>\n");
-    }
+    vbDomainLifecycleFormat(buf, "on_poweroff", def->onPoweroff);
+    vbDomainLifecycleFormat(buf, "on_reboot", def->onReboot);
+    vbDomainLifecycleFormat(buf, "on_crash", def->onCrash);
 
-    if (def->onPoweroff)
-        vbBufElementText(buf, ind, "on_poweroff",
-                         vbDomainLifecycleActionTypeToString(def->onPoweroff));
-    if (def->onReboot)
-        vbBufElementText(buf, ind, "on_reboot", vbDomainLifecycleActionTypeToString(def->onReboot));
-    if (def->onCrash)
-        vbBufElementText(buf, ind, "on_crash", vbDomainLifecycleActionTypeToString(def->onCrash));
+    vbDomainDevicesFormat(buf, def, flags);
 
-    vbDomainDevicesFormat(buf, ind, def, flags);
-
-    vbBufIndent(buf, indent);
-    g_string_append(buf, "</domain>\n");
+    vbBufferAdjustIndent(buf, -2);
+    vbBufferAddLit(buf, "</domain>\n");
     return 0;
 }
 
 char *
 vbDomainDefFormat(const vbDomainDef *def, unsigned int flags)
 {
-    g_autoptr(GString) buf = g_string_new(NULL);
+    g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
 
-    if (vbDomainDefFormatBuf(buf, def, flags, 0) < 0)
+    if (vbDomainDefFormatBuf(&buf, def, flags) < 0)
         return NULL;
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+    return vbBufferContentAndReset(&buf);
 }

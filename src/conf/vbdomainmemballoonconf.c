@@ -10,6 +10,7 @@
 
 #include "vbinternal.h"
 #include "vberror.h"
+#include "vbbuf.h"
 #include "vbxml.h"
 #include "vbdomainconf.h"
 
@@ -51,10 +52,10 @@ vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags G_GNUC_UNUSED
 }
 
 void
-vbDomainMemballoonDefFormat(GString *buf, unsigned int indent, const vbDomainMemballoonDef *balloon,
+vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *balloon,
                             unsigned int flags G_GNUC_UNUSED)
 {
-    vbBufIndent(buf, indent);
-    g_string_append_printf(buf, "<memballoon model='%s'/>\n",
-                           vbDomainMemballoonModelTypeToString(balloon->model));
+    /* no <alias>: model 'none' is no device QEMU knows */
+    vbBufferAsprintf(buf, "<memballoon model='%s'/>\n",
+                     vbDomainMemballoonModelTypeToString(balloon->model));
 }

@@ -80,7 +80,8 @@ vbDomainStatusFormat(vbDomainObj *vm)
         vbDomainStatusFormatJob(buf, g_hash_table_lookup(vm->blockjobs, n->data));
     g_string_append(buf, "  </blockjobs>\n");
 
-    if (vbDomainDefFormatBuf(buf, vm->def, VB_DOMAIN_DEF_FORMAT_STATUS, 2) < 0)
+    if (vbDomainDefFormatBuf(&(vbBuffer){.str = buf, .indent = 2}, vm->def,
+                             VB_DOMAIN_DEF_FORMAT_STATUS) < 0)
         return NULL;
     g_string_append(buf, "</domstatus>\n");
     return g_string_free(g_steal_pointer(&buf), FALSE);
