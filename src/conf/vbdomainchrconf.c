@@ -35,18 +35,15 @@ vbDomainChrDef *
 vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 {
     g_autoptr(vbDomainChrDef) chr = g_new0(vbDomainChrDef, 1);
-    g_autofree char *type = vbXMLPropString(node, "type");
+    g_autofree char *type = NULL;
     xmlNode *child;
 
     chr->console = vbXMLNodeNameEqual(node, "console");
-    if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0)
+    if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0 ||
+        vbDomainPropString(node, "type", VB_XML_PROP_REQUIRED, &type) < 0)
         return NULL;
-    if (g_strcmp0(type, "pty") != 0) {
-        if (!type)
-            vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                          "type", (const char *) node->name);
-        else
-            vbDomainReportUnsupportedValue(node, "type", type);
+    if (strcmp(type, "pty") != 0) {
+        vbDomainReportUnsupportedValue(node, "type", type);
         return NULL;
     }
 
@@ -71,7 +68,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             xmlNode *model;
 
             if (vbDomainCheckAttrs(child, VB_ATTRS("type", "port")) < 0 ||
-                vbXMLPropUInt(child, "port", 10, false, &chr->port) < 0)
+                vbXMLPropUInt(child, "port", 10, VB_XML_PROP_NONE, &chr->port) < 0)
                 return NULL;
             if (ttype && strcmp(ttype, chr->console ? "serial" : "isa-serial") != 0) {
                 vbDomainReportUnsupportedValue(child, "type", ttype);

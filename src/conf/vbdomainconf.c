@@ -104,22 +104,23 @@ vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed)
     return 0;
 }
 
-/* Reads attribute @name through @fromString; a value the table does not
- * know is one we cannot run (libvirt knows many more). */
+/* vbxml.h reads typed attributes with flags, but a string only without
+ * them; this is the string reader the others would be. */
 int
-vbDomainPropEnumSupported(const xmlNode *node, const char *name, int (*fromString)(const char *),
-                          bool nonzero, int *result)
+vbDomainPropString(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **result)
 {
-    g_autofree char *value = vbXMLPropString(node, name);
-    int v;
+    char *value = vbXMLPropString(node, name);
 
-    if (!value)
-        return 0;
-    if ((v = fromString(value)) < 0 || (nonzero && v == 0)) {
-        vbDomainReportUnsupportedValue(node, name, value);
+    if (!value) {
+        if (!(flags & VB_XML_PROP_REQUIRED))
+            return 0;
+        /* vbxml.c's wording for the other readers */
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"), name,
+                      (const char *) node->name);
         return -1;
     }
-    *result = v;
+    g_free(*result);
+    *result = value;
     return 1;
 }
 
@@ -553,8 +554,6 @@ static vbDomainDef *
 vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
 {
     g_autoptr(vbDomainDef) def = vbDomainDefNew();
-    g_autofree char *type = NULL;
-    int virtType;
 
     if (!vbXMLNodeNameEqual(root, "domain")) {
         /* libvirt's wording */
@@ -562,35 +561,13 @@ vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
                       root ? (const char *) root->name : "");
         return NULL;
     }
-    if (vbDomainCheckAttrs(root, VB_ATTRS("type", "id")) < 0)
+    if (vbDomainCheckAttrs(root, VB_ATTRS("type", "id")) < 0 ||
+        vbXMLPropEnumFull(root, "type", vbDomainVirtTypeTypeFromString, VB_XML_PROP_REQUIRED,
+                          vbDomainReportUnsupportedValue, &def->virtType) < 0)
         return NULL;
-    if (!(type = vbXMLPropString(root, "type"))) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", "domain");
+    if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
+        vbXMLPropInt(root, "id", 10, VB_XML_PROP_NONNEGATIVE, &def->id) < 0)
         return NULL;
-    }
-    if ((virtType = vbDomainVirtTypeTypeFromString(type)) < 0) {
-        vbDomainReportUnsupportedValue(root, "type", type);
-        return NULL;
-    }
-    def->virtType = virtType;
-
-    if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE)) {
-        unsigned int id;
-        int rc;
-
-        if ((rc = vbXMLPropUInt(root, "id", 10, false, &id)) < 0)
-            return NULL;
-        if (rc > 0) {
-            if (id > G_MAXINT) {
-                g_autofree char *idStr = vbXMLPropString(root, "id");
-
-                vbXMLReportInvalidProp(root, "id", idStr);
-                return NULL;
-            }
-            def->id = id;
-        }
-    }
 
     if (vbDomainDefParseChildren(def, root, flags) < 0)
         return NULL;

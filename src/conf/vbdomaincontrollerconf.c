@@ -38,28 +38,15 @@ vbDomainControllerDef *
 vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
 {
     g_autoptr(vbDomainControllerDef) cont = g_new0(vbDomainControllerDef, 1);
-    g_autofree char *typeStr = vbXMLPropString(node, "type");
-    int type;
-    int model = VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
     xmlNode *child;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0)
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0 ||
+        vbXMLPropEnumFull(node, "type", vbDomainControllerTypeTypeFromString, VB_XML_PROP_REQUIRED,
+                          vbDomainReportUnsupportedValue, &cont->type) < 0 ||
+        vbXMLPropUInt(node, "index", 10, VB_XML_PROP_NONE, &cont->index) < 0 ||
+        vbXMLPropEnumFull(node, "model", vbDomainControllerModelTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, &cont->model) < 0)
         return NULL;
-    if (!typeStr) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", "controller");
-        return NULL;
-    }
-    if ((type = vbDomainControllerTypeTypeFromString(typeStr)) < 0) {
-        vbDomainReportUnsupportedValue(node, "type", typeStr);
-        return NULL;
-    }
-    cont->type = type;
-    if (vbXMLPropUInt(node, "index", 10, false, &cont->index) < 0 ||
-        vbDomainPropEnumSupported(node, "model", vbDomainControllerModelTypeFromString, true,
-                                  &model) < 0)
-        return NULL;
-    cont->model = model;
 
     if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
         return NULL;

@@ -39,31 +39,25 @@ vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
 int
 vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
 {
-    int type = VB_DOMAIN_DEVICE_ADDRESS_NONE;
-    g_autofree char *typeStr = vbXMLPropString(node, "type");
+    vbDomainDeviceAddressType type = VB_DOMAIN_DEVICE_ADDRESS_NONE;
 
-    if (!typeStr) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", "address");
+    if (vbXMLPropEnumFull(node, "type", vbDomainDeviceAddressTypeTypeFromString,
+                          VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, &type) < 0)
         return -1;
-    }
-    if ((type = vbDomainDeviceAddressTypeTypeFromString(typeStr)) <= 0) {
-        vbDomainReportUnsupportedValue(node, "type", typeStr);
-        return -1;
-    }
     if (vbXMLChildElement(node, NULL)) {
         vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
         return -1;
     }
 
     addr->type = type;
-    switch ((vbDomainDeviceAddressType) type) {
+    switch (type) {
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
         if (vbDomainCheckAttrs(node, VB_ATTRS("type", "domain", "bus", "slot", "function")) < 0 ||
-            vbXMLPropUInt(node, "domain", 0, false, &addr->pci.domain) < 0 ||
-            vbXMLPropUInt(node, "bus", 0, false, &addr->pci.bus) < 0 ||
-            vbXMLPropUInt(node, "slot", 0, false, &addr->pci.slot) < 0 ||
-            vbXMLPropUInt(node, "function", 0, false, &addr->pci.function) < 0)
+            vbXMLPropUInt(node, "domain", 0, VB_XML_PROP_NONE, &addr->pci.domain) < 0 ||
+            vbXMLPropUInt(node, "bus", 0, VB_XML_PROP_NONE, &addr->pci.bus) < 0 ||
+            vbXMLPropUInt(node, "slot", 0, VB_XML_PROP_NONE, &addr->pci.slot) < 0 ||
+            vbXMLPropUInt(node, "function", 0, VB_XML_PROP_NONE, &addr->pci.function) < 0)
             return -1;
         if (addr->pci.domain > 0xffff || addr->pci.bus > 0xff || addr->pci.slot > 0x1f ||
             addr->pci.function > 7) {
@@ -74,10 +68,10 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
         if (vbDomainCheckAttrs(node, VB_ATTRS("type", "controller", "bus", "target", "unit")) < 0 ||
-            vbXMLPropUInt(node, "controller", 10, false, &addr->drive.controller) < 0 ||
-            vbXMLPropUInt(node, "bus", 10, false, &addr->drive.bus) < 0 ||
-            vbXMLPropUInt(node, "target", 10, false, &addr->drive.target) < 0 ||
-            vbXMLPropUInt(node, "unit", 10, false, &addr->drive.unit) < 0)
+            vbXMLPropUInt(node, "controller", 10, VB_XML_PROP_NONE, &addr->drive.controller) < 0 ||
+            vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->drive.bus) < 0 ||
+            vbXMLPropUInt(node, "target", 10, VB_XML_PROP_NONE, &addr->drive.target) < 0 ||
+            vbXMLPropUInt(node, "unit", 10, VB_XML_PROP_NONE, &addr->drive.unit) < 0)
             return -1;
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
@@ -92,13 +86,9 @@ vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
 {
     g_autofree char *name = NULL;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("name")) < 0)
+    if (vbDomainCheckAttrs(node, VB_ATTRS("name")) < 0 ||
+        vbDomainPropString(node, "name", VB_XML_PROP_REQUIRED, &name) < 0)
         return -1;
-    if (!(name = vbXMLPropString(node, "name"))) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "name", "alias");
-        return -1;
-    }
     if (vbDomainCheckIdentifier(node, "name", name, VB_DOMAIN_ALIAS_MAX) < 0)
         return -1;
     /* only a user's alias belongs to the persistent definition */

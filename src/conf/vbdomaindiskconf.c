@@ -123,17 +123,23 @@ vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool index
     g_autofree char *path = NULL;
     xmlNode *child;
 
+    int rc;
+
     if (vbDomainCheckAttrs(node, indexAllowed ? VB_ATTRS(attr, "index") : VB_ATTRS(attr)) < 0)
         return -1;
 
-    if ((path = vbXMLPropString(node, attr))) {
+    /* an empty cdrom has no path, a backing image always has one */
+    if ((rc = vbDomainPropString(node, attr, indexAllowed ? VB_XML_PROP_NONE : VB_XML_PROP_REQUIRED,
+                                 &path)) < 0)
+        return -1;
+    if (rc > 0) {
         if (vbDomainCheckPath(node, attr, path) < 0)
             return -1;
         src->path = g_steal_pointer(&path);
     }
 
     if (indexAllowed && !(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
-        vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
+        vbXMLPropUInt(node, "index", 10, VB_XML_PROP_NONE, &src->id) < 0)
         return -1;
 
     if (vbDomainCheckUniqueChildren(node, VB_ATTRS("privateData")) < 0)
@@ -149,37 +155,23 @@ vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool index
     return 0;
 }
 
+/* type='file|block': absent means 'file' where it may be left out */
 static int
-vbStorageSourceParseType(const xmlNode *node, bool required, vbStorageType *type)
+vbStorageSourceParseType(const xmlNode *node, vbXMLPropFlags flags, vbStorageType *type)
 {
-    g_autofree char *value = vbXMLPropString(node, "type");
-    int t;
-
-    if (!value) {
-        if (!required) {
-            *type = VB_STORAGE_TYPE_FILE;
-            return 0;
-        }
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "type", (const char *) node->name);
+    *type = VB_STORAGE_TYPE_FILE;
+    if (vbXMLPropEnumFull(node, "type", vbStorageTypeTypeFromString, flags | VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, type) < 0)
         return -1;
-    }
-    if ((t = vbStorageTypeTypeFromString(value)) <= 0) {
-        vbDomainReportUnsupportedValue(node, "type", value);
-        return -1;
-    }
-    *type = t;
     return 0;
 }
 
 static int
 vbStorageSourceParseFormat(const xmlNode *node, const char *attr, vbStorageFormat *format)
 {
-    int f = VB_STORAGE_FORMAT_NONE;
-
-    if (vbDomainPropEnumSupported(node, attr, vbStorageFormatTypeFromString, true, &f) < 0)
+    if (vbXMLPropEnumFull(node, attr, vbStorageFormatTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, format) < 0)
         return -1;
-    *format = f;
     return 0;
 }
 
@@ -193,10 +185,10 @@ vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
     xmlNode *source = NULL;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index")) < 0 ||
-        vbStorageSourceParseType(node, true, &src->type) < 0)
+        vbStorageSourceParseType(node, VB_XML_PROP_REQUIRED, &src->type) < 0)
         return NULL;
     if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
-        vbXMLPropUInt(node, "index", 10, false, &src->id) < 0)
+        vbXMLPropUInt(node, "index", 10, VB_XML_PROP_NONE, &src->id) < 0)
         return NULL;
 
     if (vbDomainCheckUniqueChildren(node, VB_ATTRS("format", "source", "backingStore")) < 0)
@@ -224,11 +216,6 @@ vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
         vbStorageSourceParseFormat(fmt, "type", &src->format) < 0 ||
         vbStorageSourceParseSource(source, src, false, flags) < 0)
         return NULL;
-    if (!src->path) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file", "source");
-        return NULL;
-    }
     /* a backing image is never written by the guest */
     src->readonly = true;
     return g_steal_pointer(&src);
@@ -269,17 +256,17 @@ vbDomainDiskMirrorParse(const xmlNode *node, vbDomainDiskDef *disk, unsigned int
 {
     g_autoptr(vbStorageSource) mirror = vbStorageSourceNew();
     g_autofree char *legacyFile = NULL;
-    int job = VB_DOMAIN_DISK_MIRROR_JOB_COPY; /* libvirt's default for old XML */
-    int ready = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
+    vbDomainDiskMirrorJob job = VB_DOMAIN_DISK_MIRROR_JOB_COPY; /* libvirt's default for old XML */
+    vbDomainDiskMirrorState ready = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
     xmlNode *child;
     xmlNode *source = NULL;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("type", "job", "ready", "file", "format")) < 0 ||
-        vbStorageSourceParseType(node, false, &mirror->type) < 0 ||
-        vbDomainPropEnumSupported(node, "job", vbDomainDiskMirrorJobTypeFromString, true, &job) <
-            0 ||
-        vbDomainPropEnumSupported(node, "ready", vbDomainDiskMirrorStateTypeFromString, true,
-                                  &ready) < 0 ||
+        vbStorageSourceParseType(node, VB_XML_PROP_NONE, &mirror->type) < 0 ||
+        vbXMLPropEnumFull(node, "job", vbDomainDiskMirrorJobTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, &job) < 0 ||
+        vbXMLPropEnumFull(node, "ready", vbDomainDiskMirrorStateTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, &ready) < 0 ||
         vbStorageSourceParseFormat(node, "format", &mirror->format) < 0)
         return -1;
 
@@ -322,9 +309,6 @@ static int
 vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
 {
     g_autofree char *name = vbXMLPropString(node, "name");
-    int cache = VB_DOMAIN_DISK_CACHE_DEFAULT;
-    int discard = VB_DOMAIN_DISK_DISCARD_DEFAULT;
-    int io = VB_DOMAIN_DISK_IO_DEFAULT;
 
     if (vbXMLChildElement(node, NULL)) {
         vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
@@ -337,15 +321,13 @@ vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
         return -1;
     }
     if (vbStorageSourceParseFormat(node, "type", &disk->src->format) < 0 ||
-        vbDomainPropEnumSupported(node, "cache", vbDomainDiskCacheTypeFromString, false, &cache) <
-            0 ||
-        vbDomainPropEnumSupported(node, "discard", vbDomainDiskDiscardTypeFromString, false,
-                                  &discard) < 0 ||
-        vbDomainPropEnumSupported(node, "io", vbDomainDiskIoTypeFromString, false, &io) < 0)
+        vbXMLPropEnumFull(node, "cache", vbDomainDiskCacheTypeFromString, VB_XML_PROP_NONE,
+                          vbDomainReportUnsupportedValue, &disk->cache) < 0 ||
+        vbXMLPropEnumFull(node, "discard", vbDomainDiskDiscardTypeFromString, VB_XML_PROP_NONE,
+                          vbDomainReportUnsupportedValue, &disk->discard) < 0 ||
+        vbXMLPropEnumFull(node, "io", vbDomainDiskIoTypeFromString, VB_XML_PROP_NONE,
+                          vbDomainReportUnsupportedValue, &disk->io) < 0)
         return -1;
-    disk->cache = cache;
-    disk->discard = discard;
-    disk->io = io;
     return 0;
 }
 
@@ -353,16 +335,11 @@ static int
 vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
 {
     g_autofree char *dev = NULL;
-    int bus = VB_DOMAIN_DISK_BUS_NONE;
     const char *c;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0)
+    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0 ||
+        vbDomainPropString(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
         return -1;
-    if (!(dev = vbXMLPropString(node, "dev"))) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"),
-                      "dev", "target");
-        return -1;
-    }
     /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
     if (!*dev || strlen(dev) > 16)
         goto invalid;
@@ -370,10 +347,10 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
         if (!g_ascii_islower(*c) && !g_ascii_isdigit(*c))
             goto invalid;
     }
-    if (vbDomainPropEnumSupported(node, "bus", vbDomainDiskBusTypeFromString, true, &bus) < 0)
+    if (vbXMLPropEnumFull(node, "bus", vbDomainDiskBusTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainReportUnsupportedValue, &disk->bus) < 0)
         return -1;
     disk->dst = g_steal_pointer(&dev);
-    disk->bus = bus;
     return 0;
 
 invalid:
@@ -385,18 +362,16 @@ vbDomainDiskDef *
 vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
 {
     g_autoptr(vbDomainDiskDef) disk = vbDomainDiskDefNew();
-    int device = VB_DOMAIN_DISK_DEVICE_DISK;
     xmlNode *child;
     xmlNode *target = vbXMLChildElement(node, "target");
     xmlNode *source = NULL;
 
     disk->src = vbStorageSourceNew();
     if (vbDomainCheckAttrs(node, VB_ATTRS("type", "device")) < 0 ||
-        vbStorageSourceParseType(node, false, &disk->src->type) < 0 ||
-        vbDomainPropEnumSupported(node, "device", vbDomainDiskDeviceTypeFromString, false,
-                                  &device) < 0)
+        vbStorageSourceParseType(node, VB_XML_PROP_NONE, &disk->src->type) < 0 ||
+        vbXMLPropEnumFull(node, "device", vbDomainDiskDeviceTypeFromString, VB_XML_PROP_NONE,
+                          vbDomainReportUnsupportedValue, &disk->device) < 0)
         return NULL;
-    disk->device = device;
 
     /* the target names the disk in every later message */
     if (!target) {
@@ -443,12 +418,9 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
             disk->serial = g_steal_pointer(&serial);
         } else if (vbXMLNodeNameEqual(child, "boot")) {
             if (vbDomainCheckAttrs(child, VB_ATTRS("order")) < 0 ||
-                vbXMLPropUInt(child, "order", 10, true, &disk->info.bootIndex) < 0)
+                vbXMLPropUInt(child, "order", 10, VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
+                              &disk->info.bootIndex) < 0)
                 return NULL;
-            if (disk->info.bootIndex == 0) {
-                vbXMLReportInvalidProp(child, "order", "0");
-                return NULL;
-            }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
             if (vbDomainAliasParse(child, &disk->info.alias, flags) < 0)
                 return NULL;
