@@ -146,7 +146,16 @@ vbDomainPCIAddressEqual(const vbDomainDeviceAddress *a, const vbDomainDeviceAddr
            a->pci.slot == b->pci.slot && a->pci.function == b->pci.function;
 }
 
-/* Two devices in one PCI slot: QEMU refuses to start. */
+static int
+vbDomainDefCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev G_GNUC_UNUSED,
+                             vbDomainDeviceInfo *info, void *opaque)
+{
+    g_ptr_array_add(opaque, &info->addr);
+    return 0;
+}
+
+/* Two devices in one PCI slot: QEMU refuses to start.  Every device's
+ * address counts, so a new device family is checked without a change. */
 static int
 vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
 {
@@ -154,10 +163,8 @@ vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
     size_t i;
     size_t j;
 
-    for (i = 0; i < def->ndisks; i++)
-        g_ptr_array_add(addrs, &def->disks[i]->info.addr);
-    for (i = 0; i < def->ncontrollers; i++)
-        g_ptr_array_add(addrs, &def->controllers[i]->info.addr);
+    /* the walk only reads: the iterator takes a definition it may change */
+    vbDomainDeviceInfoIterate((vbDomainDef *) def, vbDomainDefCollectPCIAddress, addrs);
 
     for (i = 0; i < addrs->len; i++) {
         const vbDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
