@@ -6,7 +6,8 @@
  * Parses the input in each of the three modes; whatever is accepted is
  * validated and written in each form, and every form must parse back to
  * the same text.  A difference aborts: a definition that changes when the
- * daemon reloads it is a bug as real as a crash.
+ * daemon reloads it is a bug as real as a crash.  The input is also read
+ * as one device element, as hotplug will read a client's string.
  */
 
 #include <stdint.h>
@@ -56,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (i = 0; i < G_N_ELEMENTS(parseFlags); i++) {
         g_autoptr(vbDomainDef) def = vbDomainDefParseString(xml, parseFlags[i]);
+        g_autoptr(vbDomainDeviceDef) dev = vbDomainDeviceDefParse(xml, parseFlags[i]);
 
         if (!def)
             continue;
