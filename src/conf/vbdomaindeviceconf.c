@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each device family parses and formats its own element (one file each);
- * the parts every device has are read here, once, and the iterator walks
- * every device of a definition for the passes that span them (address
- * assignment, alias checks).
+ * the parts every device has are read here, once.  The device table below
+ * is how the rest of src/conf reaches the families: <devices> is parsed,
+ * written and freed through it, and the iterator walks it for the passes
+ * that span devices (address assignment, alias and PCI slot checks).
  */
 
 #include <stddef.h>
@@ -143,8 +144,10 @@ typedef void (*vbDomainDeviceFormatFunc)(vbBuffer *buf, const void *dev, unsigne
 typedef const char *(*vbDomainDeviceElementFunc)(const void *dev);
 
 /* One row per device element of <devices>: all that the generic code
- * (parse, free, iterate) needs to know about a family.  A new family adds
- * its row, its member of vbDomainDeviceDef's union and its type. */
+ * (parse, format, free, iterate) needs to know about a family.  A new
+ * family adds its row, its member of vbDomainDeviceDef's union and its
+ * type.  The families' functions keep their own pointer types; the rows
+ * hold them cast to generic ones, as GLib's GDestroyNotify casts are. */
 typedef struct _vbDomainDeviceFamily vbDomainDeviceFamily;
 struct _vbDomainDeviceFamily {
     const char *element;
