@@ -63,6 +63,8 @@ int vbDomainCheckIdentifier(const xmlNode *node, const char *attr, const char *v
                             size_t maxlen);
 
 int vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr);
+/* <boot order='N'/> of a bootable device into @info (N > 0). */
+int vbDomainDeviceBootParse(const xmlNode *node, vbDomainDeviceInfo *info);
 /* <alias name='...'/> into *@alias (replacing it); with
  * VB_DOMAIN_DEF_PARSE_INACTIVE only a user alias ('ua-...') is kept. */
 int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);

@@ -83,6 +83,16 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
 }
 
 int
+vbDomainDeviceBootParse(const xmlNode *node, vbDomainDeviceInfo *info)
+{
+    if (vbDomainCheckAttrs(node, VB_ATTRS("order")) < 0 ||
+        vbXMLPropUInt(node, "order", 10, VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
+                      &info->bootIndex) < 0)
+        return -1;
+    return 0;
+}
+
+int
 vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
 {
     g_autofree char *name = NULL;

@@ -417,9 +417,7 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
             g_free(disk->serial);
             disk->serial = g_steal_pointer(&serial);
         } else if (vbXMLNodeNameEqual(child, "boot")) {
-            if (vbDomainCheckAttrs(child, VB_ATTRS("order")) < 0 ||
-                vbXMLPropUInt(child, "order", 10, VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
-                              &disk->info.bootIndex) < 0)
+            if (vbDomainDeviceBootParse(child, &disk->info) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "alias")) {
             if (vbDomainAliasParse(child, &disk->info.alias, flags) < 0)
