@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.c: a scripted fake QMP server and an event thread
+ * qemumonitortestutils.c: a scripted fake QMP server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -304,63 +304,4 @@ vbTestQMPGetCommand(vbTestQMP *t, size_t idx)
     if (idx >= t->commands->len)
         return NULL;
     return t->commands->pdata[idx];
-}
-
-struct _vbTestEventThread {
-    GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
-};
-
-static gpointer
-testEventThreadRun(gpointer opaque)
-{
-    vbTestEventThread *ev = opaque;
-
-    g_main_context_push_thread_default(ev->ctx);
-    g_main_loop_run(ev->loop);
-    g_main_context_pop_thread_default(ev->ctx);
-    return NULL;
-}
-
-vbTestEventThread *
-vbTestEventThreadNew(void)
-{
-    vbTestEventThread *ev = g_new0(vbTestEventThread, 1);
-
-    ev->ctx = g_main_context_new();
-    ev->loop = g_main_loop_new(ev->ctx, FALSE);
-    ev->thread = g_thread_new("event", testEventThreadRun, ev);
-    return ev;
-}
-
-GMainContext *
-vbTestEventThreadContext(vbTestEventThread *ev)
-{
-    return ev->ctx;
-}
-
-static gboolean
-testEventThreadQuit(gpointer opaque)
-{
-    g_main_loop_quit(opaque);
-    return G_SOURCE_REMOVE;
-}
-
-void
-vbTestEventThreadFree(vbTestEventThread *ev)
-{
-    g_autoptr(GSource) quit = NULL;
-
-    if (!ev)
-        return;
-    /* Quitting from inside the loop: a g_main_loop_quit() before the
-     * thread entered g_main_loop_run() would be lost. */
-    quit = g_idle_source_new();
-    g_source_set_callback(quit, testEventThreadQuit, ev->loop, NULL);
-    g_source_attach(quit, ev->ctx);
-    g_thread_join(ev->thread);
-    g_main_loop_unref(ev->loop);
-    g_main_context_unref(ev->ctx);
-    g_free(ev);
 }

@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.h: a scripted fake QMP server and an event thread
+ * qemumonitortestutils.h: a scripted fake QMP server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -46,11 +46,3 @@ int vbTestQMPFinish(vbTestQMP *t);
 /* The commands received (including qmp_capabilities), without their "id" */
 size_t vbTestQMPCommandCount(vbTestQMP *t);
 vbJSONValue *vbTestQMPGetCommand(vbTestQMP *t, size_t idx);
-
-/* A thread iterating its own GMainContext, as the daemon's event thread */
-typedef struct _vbTestEventThread vbTestEventThread;
-
-vbTestEventThread *vbTestEventThreadNew(void);
-GMainContext *vbTestEventThreadContext(vbTestEventThread *ev);
-void vbTestEventThreadFree(vbTestEventThread *ev);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbTestEventThread, vbTestEventThreadFree);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vberror.h"
+#include "vbeventthread.h"
 #include "vbfile.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
@@ -612,7 +613,7 @@ testRunCase(const void *opaque)
 {
     const testCase *tc = opaque;
     g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
-    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    g_autoptr(vbEventThread) ev = vbEventThreadNew("vb-test-event");
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) sent = g_string_new(NULL);
     g_autofree char *reply = NULL;
@@ -638,7 +639,7 @@ testRunCase(const void *opaque)
     vbTestQMPAddGreeting(qmp);
     if (tc->command)
         vbTestQMPAddCommand(qmp, tc->command, reply, false);
-    if (!(mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbTestEventThreadContext(ev), NULL, NULL)))
+    if (!(mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbEventThreadGetContext(ev), NULL, NULL)))
         return -1;
 
     vbResetLastError();
