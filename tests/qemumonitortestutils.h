@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.h: a scripted fake QMP server
+ * qemumonitortestutils.h: a scripted fake QMP server and QEMU 7.2's schema
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "vbjson.h"
+#include "vbqemuschema.h"
 
 typedef struct _vbTestQMP vbTestQMP;
 
@@ -46,3 +47,10 @@ int vbTestQMPFinish(vbTestQMP *t);
 /* The commands received (including qmp_capabilities), without their "id" */
 size_t vbTestQMPCommandCount(vbTestQMP *t);
 vbJSONValue *vbTestQMPGetCommand(vbTestQMP *t, size_t idx);
+
+/* QEMU 7.2's QAPI schema as recorded in tests/qemucapsdata, loaded on first
+ * use (aborts if it cannot be). */
+const vbQemuSchema *vbTestQMPGetSchema(void);
+/* 0 if QEMU 7.2 accepts @cmd ("execute" and "arguments", without "id");
+ * else -1 and *@error (when @error is not NULL) says where and why. */
+int vbTestQMPValidateCommand(vbJSONValue *cmd, char **error);
