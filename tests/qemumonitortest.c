@@ -203,6 +203,8 @@ static int
 testEventsWithReply(const void *opaque G_GNUC_UNUSED)
 {
     testConv conv;
+    g_autoptr(vbJSONValue) cmd = NULL;
+    g_autoptr(vbJSONValue) args = NULL;
     g_autoptr(vbJSONValue) reply = NULL;
     int ret = -1;
 
@@ -221,7 +223,11 @@ testEventsWithReply(const void *opaque G_GNUC_UNUSED)
         false);
     if (testConvOpen(&conv) < 0)
         goto cleanup;
-    if (testSendCommand(conv.mon, "job-complete", &reply) < 0)
+    if (vbJSONValueObjectAdd(&cmd, "s:execute", "job-complete", NULL) < 0 ||
+        vbJSONValueObjectAdd(&args, "s:id", "c0", NULL) < 0 ||
+        vbJSONValueObjectAdd(&cmd, "o:arguments", &args, NULL) < 0)
+        goto cleanup;
+    if (vbMonitorSend(conv.mon, &cmd, &reply) < 0)
         goto cleanup;
     if (testReplyIs(reply, "{\"return\":{},\"id\":\"vb-2\"}") < 0)
         goto cleanup;

@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.c: a scripted fake QMP server and QEMU 7.2's schema
+ * qemumonitortestutils.c: a scripted fake QMP server, as strict as QEMU 7.2
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -192,6 +192,7 @@ testQMPRunCommand(vbTestQMP *t, testQMPStep *step)
     g_autoptr(vbJSONValue) cmd = NULL;
     g_autoptr(vbJSONValue) id = NULL;
     g_autofree char *reply = NULL;
+    g_autofree char *invalid = NULL;
     const char *name;
 
     if (!line) {
@@ -209,6 +210,10 @@ testQMPRunCommand(vbTestQMP *t, testQMPStep *step)
     }
     if (!(id = vbJSONValueObjectStealValue(cmd, "id")) || !vbJSONValueGetString(id)) {
         testQMPFail(t, "command '%s' came without a string id", step->name);
+        return -1;
+    }
+    if (vbTestQMPValidateCommand(cmd, &invalid) < 0) {
+        testQMPFail(t, "command '%s' would be refused by QEMU 7.2: %s", name, invalid);
         return -1;
     }
     g_ptr_array_add(t->commands, g_steal_pointer(&cmd));
@@ -250,8 +255,11 @@ testQMPThread(gpointer opaque)
             t->fds[0] = -1;
             return NULL;
         }
-        if (rc < 0)
+        if (rc < 0) {
+            /* the client sees EOF instead of waiting for a reply */
+            shutdown(t->fds[0], SHUT_RDWR);
             return NULL;
+        }
     }
 
     /* The script is over: anything the client still sends is a deviation. */

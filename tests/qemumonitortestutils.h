@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.h: a scripted fake QMP server and QEMU 7.2's schema
+ * qemumonitortestutils.h: a scripted fake QMP server, as strict as QEMU 7.2
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -8,6 +8,11 @@
  * Synchronisation is by the conversation itself (a step waits for the
  * command it expects), never by sleeping.  After the script it reads until
  * the client closes, so vbTestQMPFinish must come after vbMonitorClose.
+ *
+ * Every command received is checked against QEMU 7.2's QAPI schema (the
+ * name, each key through unions and alternates, the JSON types, required
+ * members); one QEMU would refuse fails the script, naming the command,
+ * and the client sees EOF instead of a reply.
  */
 
 #pragma once

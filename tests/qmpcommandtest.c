@@ -8,9 +8,10 @@
  *   qmpcommanddata/<case>.out    what the wrapper made of the reply, or the
  *                                error it reported
  * with <case>.reply (a reply recorded from QEMU 7.2) as the server's
- * answer where the case has one.  Every command sent is validated against
- * the QAPI schema recorded from QEMU 7.2: the command, each key (through
- * unions and alternates), the JSON types and the required members.
+ * answer where the case has one.  The fake server validates every command
+ * sent against the QAPI schema recorded from QEMU 7.2 (the command, each key
+ * through unions and alternates, the JSON types, the required members); the
+ * last cases prove that the validation refuses what QEMU would.
  */
 
 #include "vbinternal.h"
@@ -467,16 +468,11 @@ testRunCase(const void *opaque)
     if (vbTestQMPFinish(qmp) < 0)
         ret = -1;
 
-    /* the first command is qmp_capabilities */
+    /* the first command is qmp_capabilities; the server has checked each
+     * one against the schema */
     for (i = 1; i < vbTestQMPCommandCount(qmp); i++) {
-        vbJSONValue *cmd = vbTestQMPGetCommand(qmp, i);
-        g_autofree char *str = vbJSONValueToString(cmd, true);
-        g_autofree char *invalid = NULL;
+        g_autofree char *str = vbJSONValueToString(vbTestQMPGetCommand(qmp, i), true);
 
-        if (vbTestQMPValidateCommand(cmd, &invalid) < 0) {
-            fprintf(stderr, "schema: %s\n", invalid);
-            ret = -1;
-        }
         g_string_append(sent, str);
     }
 
