@@ -82,17 +82,6 @@ vbDriverConfigNew(bool privileged, const char *root)
     return g_steal_pointer(&cfg);
 }
 
-static gpointer
-vbDriverMonitorThread(gpointer opaque)
-{
-    vbDriver *driver = opaque;
-
-    g_main_context_push_thread_default(driver->monitorCtx);
-    g_main_loop_run(driver->monitorLoop);
-    g_main_context_pop_thread_default(driver->monitorCtx);
-    return NULL;
-}
-
 typedef struct {
     vbDriverWorkFunc func;
     void *data;
@@ -169,9 +158,8 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
     driver->domains = vbDomainObjListNew();
     driver->events = vbDomainEventQueueNew(mainCtx);
     driver->nextDomainID = 1;
-    driver->monitorCtx = g_main_context_new();
-    driver->monitorLoop = g_main_loop_new(driver->monitorCtx, FALSE);
-    driver->monitorThread = g_thread_new("vb-monitor", vbDriverMonitorThread, driver);
+    driver->monitorThread = vbEventThreadNew("vb-monitor");
+    driver->monitorCtx = vbEventThreadGetContext(driver->monitorThread);
     driver->workers = g_thread_pool_new(vbDriverWorker, driver, VB_DRIVER_WORKERS, FALSE, NULL);
     return driver;
 }
@@ -218,10 +206,8 @@ vbDriverFree(vbDriver *driver)
      * and the status files stay for the next start to reconnect. */
     g_thread_pool_free(driver->workers, FALSE, TRUE);
     vbDriverCloseMonitors(driver);
-    g_main_loop_quit(driver->monitorLoop);
-    g_thread_join(driver->monitorThread);
-    g_main_loop_unref(driver->monitorLoop);
-    g_main_context_unref(driver->monitorCtx);
+    driver->monitorCtx = NULL;
+    g_clear_pointer(&driver->monitorThread, vbEventThreadFree);
 
     vbDomainObjListFree(driver->domains);
     vbDomainEventQueueFree(driver->events);

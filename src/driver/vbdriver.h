@@ -12,6 +12,7 @@
 #include "vbinternal.h"
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
+#include "vbeventthread.h"
 
 typedef struct _vbDriverConfig vbDriverConfig;
 struct _vbDriverConfig {
@@ -42,9 +43,8 @@ struct _vbDriver {
 
     /* Every monitor's I/O runs in this context, in its own thread, so a
      * worker blocked on a reply never stalls the main loop. */
-    GMainContext *monitorCtx;
-    GMainLoop *monitorLoop;
-    GThread *monitorThread;
+    vbEventThread *monitorThread;
+    GMainContext *monitorCtx; /* monitorThread's, not a reference */
 
     /* Handles QEMU events that need a domain job (block job transitions,
      * QEMU exit): the monitor thread must never wait for a job. */
