@@ -1152,14 +1152,14 @@ static int
 testRegisterSavedCommit(testCtx *ctx)
 {
     g_autoptr(vbBlockJob) job =
-        vbBlockJobNew("commit-vda-libvirt-3-format", VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT, "vda");
+        vbBlockJobNew("commit-vda-libvirt-3-format", VB_BLOCK_JOB_TYPE_COMMIT, "vda");
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_RUNNING;
-    job->commit.topParent = g_strdup("libvirt-4-format");
-    job->commit.top = g_strdup("libvirt-3-format");
-    job->commit.base = g_strdup("libvirt-1-format");
-    job->commit.backingFile = g_strdup(TEST_BASE);
+    job->data.commit.topParent = g_strdup("libvirt-4-format");
+    job->data.commit.top = g_strdup("libvirt-3-format");
+    job->data.commit.base = g_strdup("libvirt-1-format");
+    job->data.commit.backingFile = g_strdup(TEST_BASE);
     vbDomainObjLock(ctx->vm);
     rc = vbBlockJobRegister(ctx->vm, job);
     vbDomainObjUnlock(ctx->vm);
@@ -1172,15 +1172,15 @@ static int
 testRegisterSavedPivot(testCtx *ctx)
 {
     g_autoptr(vbBlockJob) job =
-        vbBlockJobNew(TEST_ACTIVE_JOB, VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
+        vbBlockJobNew(TEST_ACTIVE_JOB, VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
     vbDomainDiskDef *disk;
     vbStorageSource *base;
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_PIVOTING;
     job->jobflags = VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
-    job->commit.top = g_strdup("libvirt-4-format");
-    job->commit.base = g_strdup("libvirt-1-format");
+    job->data.commit.top = g_strdup("libvirt-4-format");
+    job->data.commit.base = g_strdup("libvirt-1-format");
     vbDomainObjLock(ctx->vm);
     disk = vbDomainDiskByName(ctx->vm->def, "vda");
     for (base = disk->src; base->backingStore && base->backingStore->type != VB_STORAGE_TYPE_NONE;

@@ -33,11 +33,11 @@
 VB_ENUM_IMPL(vbBlockJobState, VB_BLOCK_JOB_STATE_LAST, "completed", "failed", "cancelled", "ready",
              "new", "running", "concluded", "aborting", "pivoting");
 
-VB_ENUM_IMPL(vbBlockJobType, VIR_DOMAIN_BLOCK_JOB_TYPE_LAST, "", "pull", "copy", "commit",
-             "active-commit", "backup");
+VB_ENUM_IMPL(vbBlockJobType, VB_BLOCK_JOB_TYPE_LAST, "", "pull", "copy", "commit", "active-commit",
+             "backup");
 
 vbBlockJob *
-vbBlockJobNew(const char *name, virDomainBlockJobType type, const char *disk)
+vbBlockJobNew(const char *name, vbBlockJobType type, const char *disk)
 {
     vbBlockJob *job = g_new0(vbBlockJob, 1);
 
@@ -57,18 +57,41 @@ vbBlockJobRef(vbBlockJob *job)
     return job;
 }
 
+static void
+vbBlockJobCommitDataClear(vbBlockJobCommitData *commit)
+{
+    g_free(commit->topParent);
+    g_free(commit->top);
+    g_free(commit->base);
+    g_free(commit->backingFile);
+}
+
+static void
+vbBlockJobDataClear(vbBlockJob *job)
+{
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        vbBlockJobCommitDataClear(&job->data.commit);
+        break;
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        break;
+    }
+}
+
 void
 vbBlockJobUnref(vbBlockJob *job)
 {
     if (!job || !g_atomic_int_dec_and_test(&job->refs))
         return;
+    vbBlockJobDataClear(job);
     g_free(job->name);
     g_free(job->disk);
     g_free(job->errmsg);
-    g_free(job->commit.topParent);
-    g_free(job->commit.top);
-    g_free(job->commit.base);
-    g_free(job->commit.backingFile);
     g_free(job);
 }
 
@@ -212,8 +235,8 @@ vbBlockJobEmitEvents(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, int sta
 {
     vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, job->disk);
 
-    if (!disk || job->type <= 0 || job->type >= VIR_DOMAIN_BLOCK_JOB_TYPE_LAST || status < 0 ||
-        status >= VIR_DOMAIN_BLOCK_JOB_LAST)
+    if (!disk || job->type <= VB_BLOCK_JOB_TYPE_NONE || job->type >= VB_BLOCK_JOB_TYPE_LAST ||
+        status < 0 || status >= VIR_DOMAIN_BLOCK_JOB_LAST)
         return;
 
     /* The legacy event names the image path, only for local images. */
@@ -278,7 +301,7 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
                       (GDestroyNotify) vbBlockJobUnref);
 }
 
-/* COMPLETED when the disk's device sits on the job's base node now,
+/* An active commit: COMPLETED when the disk's device sits on the job's base node now,
  * CANCELLED when on its top node, FAILED when on neither; -1 when QEMU
  * cannot be asked (a later recovery asks again). */
 static int
@@ -299,11 +322,11 @@ vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
-    if (g_strcmp0(root, job->commit.base) == 0) {
+    if (g_strcmp0(root, job->data.commit.base) == 0) {
         VB_INFO("block job '%s' pivoted: device '%s' is on '%s'", job->name, disk->alias, root);
         return VB_BLOCK_JOB_STATE_COMPLETED;
     }
-    if (g_strcmp0(root, job->commit.top) == 0) {
+    if (g_strcmp0(root, job->data.commit.top) == 0) {
         VB_INFO("block job '%s' was cancelled: device '%s' is on '%s'", job->name, disk->alias,
                 root);
         return VB_BLOCK_JOB_STATE_CANCELLED;
@@ -314,7 +337,7 @@ vbBlockJobActiveOutcomeFromGraph(vbDomainObj *vm, vbBlockJob *job)
     g_free(job->errmsg);
     job->errmsg = g_strdup_printf(
         _("device '%s' is on node '%s', neither the job's top '%s' nor its base '%s'"), disk->alias,
-        NULLSTR(root), job->commit.top, job->commit.base);
+        NULLSTR(root), job->data.commit.top, job->data.commit.base);
     VB_ERROR("block job '%s': %s", job->name, job->errmsg);
     return VB_BLOCK_JOB_STATE_FAILED;
 }
@@ -344,14 +367,24 @@ vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
         job->errmsg = g_strdup(info->error);
         return VB_BLOCK_JOB_STATE_FAILED;
     }
-    /* An active commit ends without error both after job-complete (the
-     * disk now on base) and after a cancel once READY (the disk still on
-     * top).  Which of the two we asked for is known unless the request's
-     * answer was lost (the monitor failed, or the daemon died, while it
-     * was in flight): then the device's graph tells. */
-    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
-        job->state != VB_BLOCK_JOB_STATE_PIVOTING && job->state != VB_BLOCK_JOB_STATE_ABORTING)
-        return vbBlockJobActiveOutcomeFromGraph(vm, job);
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        /* An active commit ends without error both after job-complete (the
+         * disk now on base) and after a cancel once READY (the disk still
+         * on top).  Which of the two we asked for is known unless the
+         * request's answer was lost (the monitor failed, or the daemon
+         * died, while it was in flight): then the device's graph tells. */
+        if (job->state != VB_BLOCK_JOB_STATE_PIVOTING && job->state != VB_BLOCK_JOB_STATE_ABORTING)
+            return vbBlockJobActiveOutcomeFromGraph(vm, job);
+        break;
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        break;
+    }
     return VB_BLOCK_JOB_STATE_COMPLETED;
 }
 
@@ -366,6 +399,38 @@ vbBlockJobDismiss(vbDomainObj *vm, vbBlockJob *job)
     if (vbMonitorJobDismiss(mon, job->name) < 0)
         VB_DEBUG("job-dismiss of '%s': %s", job->name, vbGetLastErrorMessage());
     vbDomainObjExitMonitor(vm, mon);
+}
+
+/* What the outcome means for the disk: one handler per type and outcome,
+ * as libvirt's qemuBlockJobEventProcessConcludedTransition.  A type we
+ * never start is our bug, not something to treat as a commit. */
+static int
+vbBlockJobProcessOutcome(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, int newstate)
+{
+    bool completed = newstate == VB_BLOCK_JOB_STATE_COMPLETED;
+
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+        /* A failed intermediate commit leaves the chain as it was. */
+        if (completed)
+            vbBlockCommitProcessCompletedIntermediate(driver, vm, job);
+        return 0;
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        if (completed)
+            vbBlockCommitProcessCompletedActive(driver, vm, job);
+        else
+            vbBlockCommitProcessFailedActive(driver, vm, job);
+        return 0;
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected type '%s' of block job '%s'"),
+                  NULLSTR(vbBlockJobTypeTypeToString(job->type)), job->name);
+    return -1;
 }
 
 static void
@@ -392,10 +457,9 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
     vbBlockJobDismiss(vm, job);
 
     /* Step 3: what it means for the disk */
-    if (newstate == VB_BLOCK_JOB_STATE_COMPLETED)
-        vbBlockCommitProcessCompleted(driver, vm, job);
-    else
-        vbBlockCommitProcessFailed(driver, vm, job);
+    if (vbBlockJobProcessOutcome(driver, vm, job, newstate) < 0)
+        VB_ERROR("cannot apply the outcome of block job '%s': %s", job->name,
+                 vbGetLastErrorMessage());
 
     if ((disk = vbDomainDiskByName(vm->def, job->disk))) {
         disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
@@ -487,6 +551,25 @@ vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason)
 
 /* --- After a daemon restart --- */
 
+/* Whether the job's data still resolves against the disk's chain. */
+static bool
+vbBlockJobIsValid(vbDomainObj *vm, vbBlockJob *job)
+{
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        return vbBlockCommitJobIsValid(vm, job);
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        break;
+    }
+    /* Not a job we start: nothing to resume it with. */
+    return false;
+}
+
 int
 vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
 {
@@ -521,7 +604,7 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
             continue;
         }
 
-        if (!vbBlockCommitJobIsValid(vm, job)) {
+        if (!vbBlockJobIsValid(vm, job)) {
             VB_WARN("block job '%s' does not match the disk any more: cancelling it", job->name);
             mon = vbDomainObjEnterMonitor(vm);
             rc = vbMonitorBlockJobCancel(mon, job->name, true);

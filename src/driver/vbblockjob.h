@@ -41,9 +41,23 @@ typedef enum {
 VB_ENUM_DECL(vbBlockJobState);
 G_STATIC_ASSERT((int) VB_BLOCK_JOB_STATE_NEW == VIR_DOMAIN_BLOCK_JOB_LAST);
 
-/* Job types are libvirt's virDomainBlockJobType; the status file names them. */
-VB_ENUM_DECL(vbBlockJobType);
+/* libvirt's virDomainBlockJobType, typed so that switches list every value;
+ * the status file names them.  Private types (create, ...) would follow
+ * the public ones, as the states do. */
+typedef enum {
+    VB_BLOCK_JOB_TYPE_NONE = VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN, /* never a registered job */
+    VB_BLOCK_JOB_TYPE_PULL = VIR_DOMAIN_BLOCK_JOB_TYPE_PULL,
+    VB_BLOCK_JOB_TYPE_COPY = VIR_DOMAIN_BLOCK_JOB_TYPE_COPY,
+    VB_BLOCK_JOB_TYPE_COMMIT = VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT,
+    VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT = VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT,
+    VB_BLOCK_JOB_TYPE_BACKUP = VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP,
 
+    VB_BLOCK_JOB_TYPE_LAST
+} vbBlockJobType;
+VB_ENUM_DECL(vbBlockJobType);
+G_STATIC_ASSERT((int) VB_BLOCK_JOB_TYPE_LAST == VIR_DOMAIN_BLOCK_JOB_TYPE_LAST);
+
+/* The data of COMMIT and ACTIVE_COMMIT jobs */
 typedef struct _vbBlockJobCommitData vbBlockJobCommitData;
 struct _vbBlockJobCommitData {
     /* Node names: they stay valid across a daemon restart, and the chain
@@ -57,19 +71,23 @@ struct _vbBlockJobCommitData {
 
 struct _vbBlockJob {
     gint refs;
-    char *name; /* QEMU's job id, "commit-vda-libvirt-3-format" */
-    virDomainBlockJobType type;
-    char *disk; /* target of the disk it belongs to */
+    char *name;          /* QEMU's job id, "commit-vda-libvirt-3-format" */
+    vbBlockJobType type; /* selects the member of @data */
+    char *disk;          /* target of the disk it belongs to */
     vbBlockJobState state;
     int newstate;          /* vbBlockJobState recorded from QEMU, -1 when none */
     unsigned int jobflags; /* the API's flags, kept for the status file */
     char *errmsg;          /* QEMU's error of a failed job */
     bool offline;          /* runs in a qemu-storage-daemon for a shut-off domain */
 
-    vbBlockJobCommitData commit;
+    /* Per type, as libvirt's qemuBlockJobData: pull, copy and backup add
+     * their members here with their jobs. */
+    union {
+        vbBlockJobCommitData commit; /* COMMIT, ACTIVE_COMMIT */
+    } data;
 };
 
-vbBlockJob *vbBlockJobNew(const char *name, virDomainBlockJobType type, const char *disk);
+vbBlockJob *vbBlockJobNew(const char *name, vbBlockJobType type, const char *disk);
 vbBlockJob *vbBlockJobRef(vbBlockJob *job);
 void vbBlockJobUnref(vbBlockJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbBlockJob, vbBlockJobUnref);
@@ -114,8 +132,11 @@ int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);
 /* QEMU went away: every job ends FAILED (events queued), chains unchanged. */
 void vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason);
 
-/* Type-specific outcome handlers, in vbblockcommit.c. */
-void vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-void vbBlockCommitProcessFailed(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-/* Whether the job's data still resolves against the disk's chain. */
+/* Outcome handlers of commit jobs, one per type and outcome, in
+ * vbblockcommitcomplete.c; vbBlockJobUpdate picks one by job->type.  A
+ * failed intermediate commit leaves nothing to undo, so has none. */
+void vbBlockCommitProcessCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+void vbBlockCommitProcessCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+void vbBlockCommitProcessFailedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+/* Whether a commit job's data still resolves against the disk's chain. */
 bool vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job);

@@ -610,7 +610,7 @@ vbProcessHasUnseenPivot(vbDomainObj *vm)
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         vbBlockJob *job = value;
 
-        if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
+        if (job->type == VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
             (job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PIVOTING))
             return true;
     }
