@@ -17,7 +17,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
-#include "vbdomainops.h"
+#include "vbblockcommit.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"
@@ -201,7 +201,7 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     job->offline = offline;
     if (vbBlockJobRegister(vm, job) < 0)
         goto error;
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
 
     if (active)
@@ -453,7 +453,7 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
     if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
               : vbBlockJobRequestCancel(vm, disk, job) < 0)
         goto endjob;
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     ret = 0;
 

@@ -17,7 +17,7 @@
 #include "vbinternal.h"
 #include "vbblockbitmap.h"
 #include "vbblockjob.h"
-#include "vbdriver.h"
+#include "vbdriverconf.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"

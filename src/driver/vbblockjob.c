@@ -20,8 +20,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
-#include "vbblockoffline.h"
-#include "vbdriver.h"
+#include "vbdriverconf.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"
@@ -140,7 +139,7 @@ vbBlockJobIsRunning(const vbBlockJob *job)
 static void
 vbBlockJobSaveStatus(vbDriver *driver, vbDomainObj *vm)
 {
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
 }
 
@@ -253,11 +252,9 @@ vbBlockJobEmitEvents(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, int sta
 
 /* --- From QEMU --- */
 
-static void
-vbBlockJobUpdateWork(vbDriver *driver, vbDomainObj *vm, void *data)
+void
+vbBlockJobHandleUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
 {
-    vbBlockJob *job = data;
-
     vbDomainObjLock(vm);
     /* The outcome must be applied however long an API holds the job: a
      * concluded job gets no further event to retry with. */
@@ -297,8 +294,8 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
         return;
 
     job->newstate = newstate;
-    vbDriverQueueWork(driver, vm, vbBlockJobUpdateWork, vbBlockJobRef(job),
-                      (GDestroyNotify) vbBlockJobUnref);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_BLOCK_JOB_UPDATE, vbBlockJobRef(job),
+                         (GDestroyNotify) vbBlockJobUnref);
 }
 
 /* An active commit: COMPLETED when the disk's device sits on the job's base node now,
@@ -470,7 +467,7 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
     /* Step 4: save the definition, then tell and forget.  The definition
      * goes first: once the status file no longer holds the job, a restart
      * would not redo it. */
-    if (vm->persistent && vbDriverSaveConfig(driver, vm) < 0)
+    if (vm->persistent && vbDomainObjSaveConfig(vm) < 0)
         VB_ERROR("cannot save the definition of domain '%s': %s", vm->def->name,
                  vbGetLastErrorMessage());
     vbBlockJobEmitEvents(driver, vm, job, newstate);
@@ -478,8 +475,10 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
     job->newstate = -1;
     vbBlockJobUnregister(vm, job);
     vbBlockJobSaveStatus(driver, vm);
-    if (vm->offline)
-        vbBlockOfflineJobEnded(driver, vm);
+    /* The storage daemon of a shut-off domain is stopped by a later item
+     * of work, so that the offline code stays above this one. */
+    if (vm->offline && g_hash_table_size(vm->blockjobs) == 0)
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, NULL, NULL);
     VB_INFO("block job '%s' of domain '%s' ended: %s%s%s", job->name, vm->def->name,
             vbBlockJobStateTypeToString(newstate), job->errmsg ? ": " : "",
             job->errmsg ? job->errmsg : "");

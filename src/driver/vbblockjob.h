@@ -113,6 +113,10 @@ void vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *jo
 void vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
                                   vbMonitorJobStatus status);
 
+/* Worker (VB_DOMAIN_WORK_BLOCK_JOB_UPDATE): takes vm->lock and a MODIFY
+ * job, however long it waits, and applies the newstate recorded. */
+void vbBlockJobHandleUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
+
 /* Applies newstate.  Caller holds a MODIFY job on @vm (and vm->lock). */
 void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
 

@@ -90,7 +90,7 @@ vbBlockOfflineStart(vbDriver *driver, vbDomainObj *vm)
             0 ||
         vbDomainProcessConnectMonitor(driver, vm, VB_OFFLINE_MONITOR_WAIT_MS, 0) < 0)
         goto error;
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     VB_INFO("storage daemon for shut-off domain '%s' started, pid %d", vm->def->name,
             (int) vm->pid);
@@ -134,7 +134,7 @@ vbBlockOfflineStop(vbDriver *driver, vbDomainObj *vm)
     vm->pid = 0;
     vm->offline = false;
     vm->monitorRecoveredAt = 0;
-    vbDriverRemoveStatus(driver, vm->newDef ? vm->newDef->name : vm->def->name);
+    vbDomainObjRemoveStatus(vm);
     vbBlockOfflineRestoreDef(vm);
     vbDomainObjBroadcast(vm);
 }
@@ -148,13 +148,30 @@ vbBlockOfflineAbort(vbDriver *driver, vbDomainObj *vm)
 }
 
 void
-vbBlockOfflineJobEnded(vbDriver *driver, vbDomainObj *vm)
+vbBlockOfflineStopIfIdle(vbDriver *driver, vbDomainObj *vm)
 {
     if (!vm->offline || g_hash_table_size(vm->blockjobs) > 0)
         return;
     VB_INFO("last block job of shut-off domain '%s' ended; stopping its storage daemon",
             vm->def->name);
     vbBlockOfflineStop(driver, vm);
+}
+
+void
+vbBlockOfflineHandleJobsEnded(vbDriver *driver, vbDomainObj *vm)
+{
+    vbDomainObjLock(vm);
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+        /* The next API that needs the images stops it (vbBlockOfflineStopIfIdle). */
+        VB_ERROR("cannot stop the storage daemon of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* A job started meanwhile keeps the storage daemon. */
+    vbBlockOfflineStopIfIdle(driver, vm);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    vbDomainObjUnlock(vm);
 }
 
 int
@@ -170,7 +187,7 @@ vbBlockOfflineReconnect(vbDriver *driver, vbDomainObj *vm)
         return -1;
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;
-    if (vm->offline && vbDriverSaveStatus(driver, vm) < 0)
+    if (vm->offline && vbDomainObjSaveStatus(vm) < 0)
         return -1;
     return 0;
 }

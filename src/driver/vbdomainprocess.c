@@ -47,16 +47,16 @@ vbProcessEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
 /* A failure of one monitor, handed from its callback to the worker.
  * The monitor may be gone by then, and another one opened at the same
  * address: the generation tells them apart. */
-typedef struct {
+struct _vbDomainProcessMonitorFailure {
     vbMonitor *mon; /* compared, never used */
     unsigned int gen;
     char *reason;
-} vbProcessMonitorFailure;
+};
 
-static vbProcessMonitorFailure *
+static vbDomainProcessMonitorFailure *
 vbProcessMonitorFailureNew(vbDomainObj *vm, vbMonitor *mon, const char *reason)
 {
-    vbProcessMonitorFailure *failure = g_new0(vbProcessMonitorFailure, 1);
+    vbDomainProcessMonitorFailure *failure = g_new0(vbDomainProcessMonitorFailure, 1);
 
     failure->mon = mon;
     failure->gen = vm->monitorGen;
@@ -67,7 +67,7 @@ vbProcessMonitorFailureNew(vbDomainObj *vm, vbMonitor *mon, const char *reason)
 static void
 vbProcessMonitorFailureFree(gpointer opaque)
 {
-    vbProcessMonitorFailure *failure = opaque;
+    vbDomainProcessMonitorFailure *failure = opaque;
 
     g_free(failure->reason);
     g_free(failure);
@@ -75,15 +75,15 @@ vbProcessMonitorFailureFree(gpointer opaque)
 
 /* The failed monitor is still the domain's.  vm->lock held. */
 static bool
-vbProcessMonitorFailureIsCurrent(vbDomainObj *vm, const vbProcessMonitorFailure *failure)
+vbProcessMonitorFailureIsCurrent(vbDomainObj *vm, const vbDomainProcessMonitorFailure *failure)
 {
     return vm->mon && vm->mon == failure->mon && vm->monitorGen == failure->gen;
 }
 
-static void
-vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
+void
+vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
+                                vbDomainProcessMonitorFailure *failure)
 {
-    vbProcessMonitorFailure *failure = data;
     virDomainShutoffReason reason;
     int detail;
 
@@ -97,7 +97,7 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
     if (vm->offline && vbProcessMonitorFailureIsCurrent(vm, failure)) {
         VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
         vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
-        vbBlockOfflineJobEnded(driver, vm);
+        vbBlockOfflineStopIfIdle(driver, vm);
         vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
@@ -138,8 +138,9 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
     vbDomainObjLock(vm);
     /* A destroy in progress expects the EOF and cleans up itself. */
     if (vm->mon == mon && !vm->beingDestroyed)
-        vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork,
-                          vbProcessMonitorFailureNew(vm, mon, NULL), vbProcessMonitorFailureFree);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_EOF,
+                             vbProcessMonitorFailureNew(vm, mon, NULL),
+                             vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
@@ -179,10 +180,10 @@ vbProcessMonitorGiveUp(vbDriver *driver, vbDomainObj *vm, const char *reason)
  *
  * The DESTROY job keeps every other API, queries included, away from
  * the monitor while it is replaced. */
-static void
-vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
+void
+vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
+                                  vbDomainProcessMonitorFailure *failure)
 {
-    vbProcessMonitorFailure *failure = opaque;
     const char *reason = failure->reason;
     gint64 now;
     int rc;
@@ -238,7 +239,7 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
 
 offline:
     vbBlockJobAbandonAll(driver, vm, reason);
-    vbBlockOfflineJobEnded(driver, vm);
+    vbBlockOfflineStopIfIdle(driver, vm);
 
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_DESTROY);
@@ -253,14 +254,14 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
 
     vbDomainObjLock(vm);
     if (vm->mon == mon && !vm->beingDestroyed)
-        vbDriverQueueWork(vm->driver, vm, vbProcessMonitorErrorWork,
-                          vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
-                          vbProcessMonitorFailureFree);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_ERROR,
+                             vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
+                             vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
-static void
-vbProcessShutdownWork(vbDriver *driver, vbDomainObj *vm, void *data G_GNUC_UNUSED)
+void
+vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm)
 {
     vbDomainObjLock(vm);
     /* QEMU runs with -no-shutdown: after the guest powered off it waits for
@@ -304,7 +305,7 @@ vbProcessHandleShutdown(vbMonitor *mon, bool guest, const char *reason, void *op
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
     vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                            VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
-    vbDriverQueueWork(vm->driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
     vbDomainObjUnlock(vm);
 }
 
@@ -323,7 +324,7 @@ vbProcessHandleStop(vbMonitor *mon, void *opaque)
                             vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+        if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
     vbDomainObjUnlock(vm);
@@ -340,7 +341,7 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+        if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
     vbDomainObjUnlock(vm);
@@ -514,7 +515,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     /* From now on a restarted daemon must find this QEMU, not start a
      * second one on the same images. */
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
         goto error;
@@ -534,7 +535,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
             goto error;
     }
 
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     VB_INFO("domain '%s' started, QEMU pid %d", vm->def->name, (int) vm->pid);
     return 0;
@@ -552,7 +553,7 @@ error:
     vm->id = -1;
     if (vm->monitorPath)
         unlink(vm->monitorPath);
-    vbDriverRemoveStatus(driver, vm->def->name);
+    vbDomainObjRemoveStatus(vm);
     vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -585,7 +586,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     if (vm->monitorPath)
         unlink(vm->monitorPath);
     g_clear_pointer(&vm->monitorPath, g_free);
-    vbDriverRemoveStatus(driver, vm->def->name);
+    vbDomainObjRemoveStatus(vm);
     vm->pid = 0;
     vm->id = -1;
     vm->gotShutdown = false;
@@ -698,7 +699,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
             vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
         }
-        vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */
@@ -713,7 +714,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;
-    return vbDriverSaveStatus(driver, vm);
+    return vbDomainObjSaveStatus(vm);
 }
 
 int
@@ -772,7 +773,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
             VB_WARN("block jobs of shut-off domain '%s' are lost: %s", vm->def->name,
                     vbGetLastErrorMessage());
             vbBlockJobAbandonAll(driver, vm, vbGetLastErrorMessage());
-            vbBlockOfflineJobEnded(driver, vm);
+            vbBlockOfflineStopIfIdle(driver, vm);
         }
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         ret = 0;

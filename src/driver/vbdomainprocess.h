@@ -11,7 +11,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "vbdriver.h"
+#include "vbdriverconf.h"
 
 typedef enum {
     VB_DOMAIN_PROCESS_START_PAUSED = 1 << 0,
@@ -49,6 +49,19 @@ int vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned in
 /* Closes vm->mon; no callback runs after it returns.  Drops and retakes
  * vm->lock. */
 void vbDomainProcessCloseMonitor(vbDomainObj *vm);
+
+/* --- Work queued by the monitor thread (vbDomainObjQueueWork), run by a
+ * worker; each takes vm->lock and its own domain job --- */
+typedef struct _vbDomainProcessMonitorFailure vbDomainProcessMonitorFailure;
+/* The monitor of QEMU (or of a storage daemon) reached EOF: the domain
+ * stops, as shut down by the guest or crashed. */
+void vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
+                                     vbDomainProcessMonitorFailure *failure);
+/* The monitor failed with QEMU still there: reconnects or gives up. */
+void vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
+                                       vbDomainProcessMonitorFailure *failure);
+/* The guest powered off: QEMU (-no-shutdown) is ended. */
+void vbDomainProcessHandleGuestShutdown(vbDriver *driver, vbDomainObj *vm);
 
 /* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
 void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
