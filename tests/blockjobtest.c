@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
 #include "vberror.h"

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "vbinternal.h"
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbblockcommit.h"
 #include "vberror.h"

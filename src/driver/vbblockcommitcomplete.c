@@ -16,7 +16,7 @@
 
 #include "vbinternal.h"
 #include "vbblockbitmap.h"
-#include "vbblockjob.h"
+#include "vbblockcommitcomplete.h"
 #include "vbdriverconf.h"
 #include "vberror.h"
 #include "vblog.h"

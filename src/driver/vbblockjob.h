@@ -1,15 +1,10 @@
 /*
- * vbblockjob.h: block jobs: the state QEMU reports, and what it means for
- * the disk
+ * vbblockjob.h: the block job object, and its per-type data
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A block job is disk state.  The monitor thread only records what QEMU
- * said (newstate) and queues the work; a worker holding a domain job applies
- * it (vbBlockJobUpdate): rewrites the chain and the definitions, deletes
- * files, saves the status, queues the client events, and finally removes
- * the job.  An API that must wait for the outcome waits on the domain's
- * condition, without holding the domain job.
+ * A block job is disk state: the object records what QEMU said and what
+ * the job is to do; vbblockjobupdate.h applies what QEMU reports.
  */
 
 #pragma once
@@ -21,7 +16,6 @@
 #include "vbinternal.h"
 #include "vbdomainobj.h"
 #include "vbenum.h"
-#include "vbmonitorjob.h"
 
 typedef enum {
     /* The public outcomes first, with the values of the events. */
@@ -103,27 +97,6 @@ vbBlockJob *vbBlockJobForDisk(vbDomainObj *vm, const char *dst);
 /* RUNNING, READY, ABORTING or PIVOTING: the job still owns the disk. */
 bool vbBlockJobIsRunning(const vbBlockJob *job);
 
-/* QEMU accepted the command: NEW -> RUNNING, status saved. */
-void vbBlockJobStarted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-/* QEMU refused it: drops a job still NEW, status saved. */
-void vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-
-/* Monitor thread: JOB_STATUS_CHANGE for job @id; records newstate, wakes
- * waiters, queues the update.  Caller holds vm->lock. */
-void vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
-                                  vbMonitorJobStatus status);
-
-/* Worker (VB_DOMAIN_WORK_BLOCK_JOB_UPDATE): takes vm->lock and a MODIFY
- * job, however long it waits, and applies the newstate recorded. */
-void vbBlockJobHandleUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-
-/* Applies newstate.  Caller holds a MODIFY job on @vm (and vm->lock). */
-void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-
-/* After a daemon restart: matches the jobs of the status file with
- * query-jobs and finishes what concluded meanwhile. Caller holds a job. */
-int vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm);
-
 /* Refuses a disk with a mirror or a running job, with libvirt's message
  * (BLOCK_COPY_ACTIVE / OPERATION_UNSUPPORTED "disk '%s' already in active
  * block job"). */
@@ -132,15 +105,3 @@ int vbBlockJobCheckDiskIdle(vbDomainObj *vm, const vbDomainDiskDef *disk);
 /* Refuses @what ("start", "undefine") while a job runs on the shut-off
  * domain's images (OPERATION_INVALID naming the job). */
 int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);
-
-/* QEMU went away: every job ends FAILED (events queued), chains unchanged. */
-void vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason);
-
-/* Outcome handlers of commit jobs, one per type and outcome, in
- * vbblockcommitcomplete.c; vbBlockJobUpdate picks one by job->type.  A
- * failed intermediate commit leaves nothing to undo, so has none. */
-void vbBlockCommitProcessCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-void vbBlockCommitProcessCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-void vbBlockCommitProcessFailedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-/* Whether a commit job's data still resolves against the disk's chain. */
-bool vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job);

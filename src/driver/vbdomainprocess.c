@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "vbinternal.h"
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"

@@ -10,7 +10,7 @@
 
 #include "vbinternal.h"
 #include "vbdriver.h"
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
