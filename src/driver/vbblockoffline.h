@@ -40,6 +40,3 @@ void vbBlockOfflineStopIfIdle(vbDriver *driver, vbDomainObj *vm);
  * domain ends and none is left): takes vm->lock and a MODIFY job, then
  * vbBlockOfflineStopIfIdle. */
 void vbBlockOfflineHandleJobsEnded(vbDriver *driver, vbDomainObj *vm);
-
-/* Daemon start: takes back a storage daemon named in a status file. */
-int vbBlockOfflineReconnect(vbDriver *driver, vbDomainObj *vm);

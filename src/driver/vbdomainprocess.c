@@ -9,7 +9,6 @@
 
 #include "vbinternal.h"
 #include "vbblockjobupdate.h"
-#include "vbblockoffline.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
@@ -23,6 +22,7 @@
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemuprocess.h"
+#include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -97,7 +97,7 @@ vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
     if (vm->offline && vbProcessMonitorFailureIsCurrent(vm, failure)) {
         VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
         vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
-        vbBlockOfflineStopIfIdle(driver, vm);
+        vbDomainProcessStopStorageDaemon(driver, vm);
         vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
@@ -145,6 +145,7 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
 }
 
 static int vbProcessReconnect(vbDriver *driver, vbDomainObj *vm);
+static int vbProcessReconnectStorageDaemon(vbDriver *driver, vbDomainObj *vm);
 
 /* Leaves the failed monitor in place, as libvirt does: the guest runs
  * on, commands fail with the reason until the domain is destroyed or the
@@ -213,7 +214,7 @@ vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
     vbDomainProcessCloseMonitor(vm);
 
     if (vm->offline)
-        rc = vbBlockOfflineReconnect(driver, vm);
+        rc = vbProcessReconnectStorageDaemon(driver, vm);
     else
         rc = vbProcessReconnect(driver, vm);
     if (rc == 0) {
@@ -239,7 +240,7 @@ vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
 
 offline:
     vbBlockJobAbandonAll(driver, vm, reason);
-    vbBlockOfflineStopIfIdle(driver, vm);
+    vbDomainProcessStopStorageDaemon(driver, vm);
 
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_DESTROY);
@@ -439,10 +440,11 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
     return 0;
 }
 
+/* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
-vbProcessLogPath(vbDriver *driver, const vbDomainDef *def)
+vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
 {
-    g_autofree char *name = g_strdup_printf("%s.log", def->name);
+    g_autofree char *name = g_strdup_printf("%s%s.log", def->name, suffix);
 
     return g_build_filename(driver->cfg->logDir, name, NULL);
 }
@@ -457,6 +459,73 @@ vbProcessRestoreDef(vbDomainObj *vm)
     }
 }
 
+/* QEMU and the storage daemon of a shut-off domain are two kinds of one
+ * process: a monitor socket in the state directory, a log, spawned
+ * detached, waited for, connected to; stopped in the reverse order.  The
+ * helpers below are that shared part; each kind adds its own state. */
+
+/* Sets vm->monitorPath to @monName in the state directory, removing a
+ * stale socket of an earlier process. */
+static int
+vbProcessPrepareMonitorPath(vbDriver *driver, vbDomainObj *vm, const char *monName)
+{
+    g_free(vm->monitorPath);
+    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
+    return vbFileRemoveIfExists(vm->monitorPath);
+}
+
+/* Waits for the monitor socket of the process just spawned and connects. */
+static int
+vbProcessWaitAndConnect(vbDriver *driver, vbDomainObj *vm, const char *logPath)
+{
+    if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
+        return -1;
+    return vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0);
+}
+
+typedef enum {
+    /* SIGKILL at once: what a start that failed left behind */
+    VB_PROCESS_TEARDOWN_FORCE = 1 << 0,
+    /* "quit" over the monitor first: a storage daemon flushes and closes
+     * the images it holds */
+    VB_PROCESS_TEARDOWN_QUIT = 1 << 1,
+} vbProcessTeardownFlags;
+
+/* Ends the process of @vm (@what names it in the log) and forgets it:
+ * monitor, socket, pid, status file; the persistent definition is vm->def
+ * again.  Drops and retakes vm->lock while the process ends. */
+static void
+vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
+{
+    pid_t pid = vm->pid;
+
+    /* The EOF that follows is expected, not a crash. */
+    vm->beingDestroyed = true;
+    if ((flags & VB_PROCESS_TEARDOWN_QUIT) && vm->mon) {
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+
+        if (vbMonitorQuit(mon) < 0)
+            VB_DEBUG("quit of the %s: %s", what, vbGetLastErrorMessage());
+        vbDomainObjLock(vm);
+    }
+    vbDomainProcessCloseMonitor(vm);
+    if (pid > 0) {
+        vbDomainObjUnlock(vm);
+        if (vbQemuProcessKill(pid, flags & VB_PROCESS_TEARDOWN_FORCE) < 0)
+            VB_ERROR("cannot stop the %s of domain '%s': %s", what, vm->def->name,
+                     vbGetLastErrorMessage());
+        vbDomainObjLock(vm);
+    }
+    vm->beingDestroyed = false;
+    if (vm->monitorPath)
+        unlink(vm->monitorPath);
+    g_clear_pointer(&vm->monitorPath, g_free);
+    vm->pid = 0;
+    vm->monitorRecoveredAt = 0;
+    vbDomainObjRemoveStatus(vm);
+    vbProcessRestoreDef(vm);
+}
+
 int
 vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
@@ -467,7 +536,6 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_autoptr(vbError) saved = NULL;
     vbQemuCommandOptions opts = {0};
     const char *emulator;
-    int logfd = -1;
     vbMonitor *mon;
 
     g_return_val_if_fail(!vbDomainObjIsActive(vm), -1);
@@ -495,9 +563,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vm->id = vbDriverAllocDomainID(driver);
     vm->def->id = vm->id;
     monName = g_strdup_printf("domain-%d.monitor", vm->id);
-    g_free(vm->monitorPath);
-    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
-    if (vbFileRemoveIfExists(vm->monitorPath) < 0)
+    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
     opts.monitorPath = vm->monitorPath;
@@ -505,21 +571,16 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
 
-    logPath = vbProcessLogPath(driver, vm->def);
-    if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
+    logPath = vbProcessLogPath(driver, vm->def, "");
+    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
         goto error;
-    if (vbQemuProcessSpawn(argv, logfd, &vm->pid) < 0)
-        goto error;
-    close(g_steal_fd(&logfd));
 
     /* From now on a restarted daemon must find this QEMU, not start a
      * second one on the same images. */
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
-        goto error;
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0) < 0)
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -542,19 +603,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
 error:
     saved = vbErrorSave();
-    if (logfd >= 0)
-        close(logfd);
-    vm->beingDestroyed = true;
-    vbDomainProcessCloseMonitor(vm);
-    if (vm->pid > 0 && vbQemuProcessKill(vm->pid, true) < 0)
-        VB_ERROR("cannot kill QEMU of failed start: %s", vbGetLastErrorMessage());
-    vm->beingDestroyed = false;
-    vm->pid = 0;
+    vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
     vm->id = -1;
-    if (vm->monitorPath)
-        unlink(vm->monitorPath);
-    vbDomainObjRemoveStatus(vm);
-    vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
     return -1;
@@ -565,36 +615,81 @@ error:
 void
 vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason)
 {
-    pid_t pid = vm->pid;
-
     if (!vbDomainObjIsActive(vm))
         return;
 
-    vm->beingDestroyed = true;
-    vbDomainProcessCloseMonitor(vm);
-    if (pid > 0) {
-        vbDomainObjUnlock(vm);
-        if (vbQemuProcessKill(pid, false) < 0)
-            VB_ERROR("cannot stop QEMU of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainObjLock(vm);
-    }
-    vm->beingDestroyed = false;
-
+    vbProcessTeardown(vm, "QEMU", 0);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
-
-    if (vm->monitorPath)
-        unlink(vm->monitorPath);
-    g_clear_pointer(&vm->monitorPath, g_free);
-    vbDomainObjRemoveStatus(vm);
-    vm->pid = 0;
     vm->id = -1;
     vm->gotShutdown = false;
     vm->pausedReason = 0;
-    vm->monitorRecoveredAt = 0;
-    vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
+}
+
+/* --- The storage daemon of a shut-off domain --- */
+
+int
+vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *monName = g_strdup_printf("%s-storage.monitor", vm->def->name);
+    g_autofree char *logPath = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(vbError) saved = NULL;
+
+    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
+        goto error;
+    if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
+                                                 vm->monitorPath)))
+        goto error;
+    logPath = vbProcessLogPath(driver, vm->def, "-storage");
+    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
+        goto error;
+
+    vm->offline = true;
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0)
+        goto error;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        goto error;
+    VB_INFO("storage daemon for shut-off domain '%s' started, pid %d", vm->def->name,
+            (int) vm->pid);
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbDomainProcessStopStorageDaemon(driver, vm);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+void
+vbDomainProcessStopStorageDaemon(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm)
+{
+    /* A clean quit flushes and closes the images. */
+    vbProcessTeardown(vm, "storage daemon", VB_PROCESS_TEARDOWN_QUIT);
+    vm->offline = false;
+    vbDomainObjBroadcast(vm);
+}
+
+/* Takes back the storage daemon named in a status file, or a monitor
+ * that failed: its jobs as QEMU lists them. */
+static int
+vbProcessReconnectStorageDaemon(vbDriver *driver, vbDomainObj *vm)
+{
+    if (!vbQemuProcessIsAlive(vm->pid)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("storage daemon %d of shut-off domain '%s' is gone"), (int) vm->pid,
+                      vm->def->name);
+        return -1;
+    }
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0) < 0)
+        return -1;
+    if (vbBlockJobRefreshJobs(driver, vm) < 0)
+        return -1;
+    if (vm->offline && vbDomainObjSaveStatus(vm) < 0)
+        return -1;
+    return 0;
 }
 
 /* An active commit QEMU may have pivoted without the given-up monitor
@@ -769,11 +864,11 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
     if (vm->offline) {
-        if (vbBlockOfflineReconnect(driver, vm) < 0) {
+        if (vbProcessReconnectStorageDaemon(driver, vm) < 0) {
             VB_WARN("block jobs of shut-off domain '%s' are lost: %s", vm->def->name,
                     vbGetLastErrorMessage());
             vbBlockJobAbandonAll(driver, vm, vbGetLastErrorMessage());
-            vbBlockOfflineStopIfIdle(driver, vm);
+            vbDomainProcessStopStorageDaemon(driver, vm);
         }
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         ret = 0;

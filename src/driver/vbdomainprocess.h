@@ -38,6 +38,16 @@ void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReas
 bool vbDomainProcessNeedsSettle(vbDomainObj *vm);
 void vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm);
 
+/* Starts a qemu-storage-daemon on the chains of the shut-off @vm (vm->def
+ * a live copy with node names, the persistent definition in vm->newDef)
+ * in place of QEMU: vm->pid, vm->mon and vm->monitorPath are the storage
+ * daemon's, vm->offline is set and the status saved.  On failure nothing
+ * runs and the persistent definition is vm->def again. */
+int vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm);
+/* Asks the storage daemon to quit, ends it, and puts the persistent
+ * definition back in vm->def; also when none runs (after a failed start). */
+void vbDomainProcessStopStorageDaemon(vbDriver *driver, vbDomainObj *vm);
+
 /* Probes every disk's chain of vm->def and gives the images indexes and
  * node names. */
 int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);
