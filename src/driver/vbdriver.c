@@ -4,10 +4,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "vbinternal.h"
 #include "vbdriver.h"
 #include "vbblockjobupdate.h"

@@ -5,8 +5,8 @@
  *
  * As libvirt's qemu_conf.h holds virQEMUDriver: what every file of the
  * driver may use (directories, binaries, the domain list, the event queue,
- * the workers), declared below them all.  vbdriver.c fills it in and runs
- * it; the files below only read it (and allocate domain IDs).
+ * the workers), declared below them all.  vbdriver.c fills it in, starts
+ * and stops it; the files below use it but never call up into vbdriver.c.
  */
 
 #pragma once
