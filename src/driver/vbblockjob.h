@@ -102,6 +102,6 @@ bool vbBlockJobIsRunning(const vbBlockJob *job);
  * block job"). */
 int vbBlockJobCheckDiskIdle(vbDomainObj *vm, const vbDomainDiskDef *disk);
 
-/* Refuses @what ("start", "undefine") while a job runs on the shut-off
+/* Refuses @what ("start", "undefine", "snapshot") while a job runs on the shut-off
  * domain's images (OPERATION_INVALID naming the job). */
 int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);

@@ -857,9 +857,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     }
     vbDomainObjUnref(tmp);
 
-    /* IDs handed out from now on must not clash with running domains. */
-    while (g_atomic_int_get(&driver->nextDomainID) <= vm->id)
-        g_atomic_int_inc(&driver->nextDomainID);
+    vbDriverReserveDomainID(driver, vm->id);
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;

@@ -76,6 +76,13 @@ vbDriverAllocDomainID(vbDriver *driver)
     return g_atomic_int_add(&driver->nextDomainID, 1);
 }
 
+void
+vbDriverReserveDomainID(vbDriver *driver, int id)
+{
+    while (g_atomic_int_get(&driver->nextDomainID) <= id)
+        g_atomic_int_inc(&driver->nextDomainID);
+}
+
 char *
 vbDriverConfigFile(vbDriver *driver, const char *name)
 {

@@ -62,6 +62,9 @@ struct _vbDriver {
 /* A new domain ID, never one in use (reconnect raises nextDomainID past
  * the IDs of running domains). */
 int vbDriverAllocDomainID(vbDriver *driver);
+/* Reconnect: the running domain with @id keeps it; IDs handed out from now
+ * on must not clash with it. */
+void vbDriverReserveDomainID(vbDriver *driver, int id);
 
 /* The files of domain @name: its persistent definition, its status. */
 char *vbDriverConfigFile(vbDriver *driver, const char *name);
