@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
 #include "vberror.h"
@@ -212,50 +212,28 @@ testCollectEvent(const vbDomainEvent *ev, void *opaque)
                                                  NULLSTR(disk), ev->jobType, ev->jobStatus));
 }
 
-typedef struct {
-    GMutex lock;
-    GCond cond;
-    bool done;
-} testMarker;
-
-static void
-testMarkerWork(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm G_GNUC_UNUSED, void *data)
-{
-    testMarker *m = data;
-
-    g_mutex_lock(&m->lock);
-    m->done = true;
-    g_cond_signal(&m->cond);
-    g_mutex_unlock(&m->lock);
-}
-
-/* Waits until the work queued for the domain so far has run, then
- * dispatches the client events it queued. */
+/* Waits until the work queued for the domain so far has run (a worker
+ * unschedules the domain once its queue is empty), then dispatches the
+ * client events it queued. */
 static int
 testFlush(testCtx *ctx)
 {
-    testMarker m = {0};
-    gint64 deadline = g_get_monotonic_time() + 60 * G_TIME_SPAN_SECOND;
-    bool done;
-
-    g_mutex_init(&m.lock);
-    g_cond_init(&m.cond);
-    vbDomainObjLock(ctx->vm);
-    vbDriverQueueWork(ctx->driver, ctx->vm, testMarkerWork, &m, NULL);
-    vbDomainObjUnlock(ctx->vm);
-
-    g_mutex_lock(&m.lock);
     /* the deadline only turns a hang into a failure */
-    while (!m.done && g_cond_wait_until(&m.cond, &m.lock, deadline))
-        ;
-    done = m.done;
-    g_mutex_unlock(&m.lock);
-    if (!done) {
-        fprintf(stderr, "the domain's work queue did not drain\n");
-        abort();
+    gint64 deadline = g_get_monotonic_time() + 60 * G_TIME_SPAN_SECOND;
+    bool scheduled;
+
+    for (;;) {
+        vbDomainObjLock(ctx->vm);
+        scheduled = ctx->vm->workScheduled;
+        vbDomainObjUnlock(ctx->vm);
+        if (!scheduled)
+            break;
+        if (g_get_monotonic_time() > deadline) {
+            fprintf(stderr, "the domain's work queue did not drain\n");
+            abort();
+        }
+        g_usleep(1000);
     }
-    g_cond_clear(&m.cond);
-    g_mutex_clear(&m.lock);
 
     while (g_main_context_iteration(ctx->mainCtx, FALSE))
         ;
@@ -386,7 +364,7 @@ testCtxNew(vbTestQMP *qmp, unsigned int flags)
         /* the persistent form of the same document: the chain without
          * indexes and node names */
         if (!(vm->newDef = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_INACTIVE)) ||
-            vbDriverSaveConfig(ctx->driver, vm) < 0) {
+            vbDomainObjSaveConfig(vm) < 0) {
             vbDomainObjUnlock(vm);
             return NULL;
         }
@@ -1152,14 +1130,14 @@ static int
 testRegisterSavedCommit(testCtx *ctx)
 {
     g_autoptr(vbBlockJob) job =
-        vbBlockJobNew("commit-vda-libvirt-3-format", VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT, "vda");
+        vbBlockJobNew("commit-vda-libvirt-3-format", VB_BLOCK_JOB_TYPE_COMMIT, "vda");
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_RUNNING;
-    job->commit.topParent = g_strdup("libvirt-4-format");
-    job->commit.top = g_strdup("libvirt-3-format");
-    job->commit.base = g_strdup("libvirt-1-format");
-    job->commit.backingFile = g_strdup(TEST_BASE);
+    job->data.commit.topParent = g_strdup("libvirt-4-format");
+    job->data.commit.top = g_strdup("libvirt-3-format");
+    job->data.commit.base = g_strdup("libvirt-1-format");
+    job->data.commit.backingFile = g_strdup(TEST_BASE);
     vbDomainObjLock(ctx->vm);
     rc = vbBlockJobRegister(ctx->vm, job);
     vbDomainObjUnlock(ctx->vm);
@@ -1172,15 +1150,15 @@ static int
 testRegisterSavedPivot(testCtx *ctx)
 {
     g_autoptr(vbBlockJob) job =
-        vbBlockJobNew(TEST_ACTIVE_JOB, VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
+        vbBlockJobNew(TEST_ACTIVE_JOB, VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
     vbDomainDiskDef *disk;
     vbStorageSource *base;
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_PIVOTING;
     job->jobflags = VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
-    job->commit.top = g_strdup("libvirt-4-format");
-    job->commit.base = g_strdup("libvirt-1-format");
+    job->data.commit.top = g_strdup("libvirt-4-format");
+    job->data.commit.base = g_strdup("libvirt-1-format");
     vbDomainObjLock(ctx->vm);
     disk = vbDomainDiskByName(ctx->vm->def, "vda");
     for (base = disk->src; base->backingStore && base->backingStore->type != VB_STORAGE_TYPE_NONE;
@@ -1204,7 +1182,7 @@ testRefreshJobs(testCtx *ctx)
     if (vbDomainObjBeginJob(ctx->vm, VB_JOB_MODIFY) == 0) {
         rc = vbBlockJobRefreshJobs(ctx->driver, ctx->vm);
         if (rc == 0)
-            rc = vbDriverSaveStatus(ctx->driver, ctx->vm);
+            rc = vbDomainObjSaveStatus(ctx->vm);
         vbDomainObjEndJob(ctx->vm, VB_JOB_MODIFY);
     }
     vbDomainObjUnlock(ctx->vm);

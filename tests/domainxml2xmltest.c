@@ -12,6 +12,13 @@
  *                       (parse, post-parse or validation)
  * Every output is parsed again with the matching flags and must come out
  * unchanged, and the status form must give the same inactive and live forms.
+ *
+ * Every input of qemuxml2argvtest that it accepts (qemuxml2argvdata/NAME.xml
+ * without NAME.err) makes a round trip here too, so that a new device needs
+ * one input file for both tests.  It is read as qemuxml2argvtest reads it:
+ * a persistent definition, or status XML when NAME ends in "-status".
+ *   qemuxml2xmloutdata/NAME.xml   the persistent (or status) form written
+ *                                 back; often equal to the input
  */
 
 #include <string.h>
@@ -42,13 +49,12 @@ testDataPath(const char *name, const char *suffix)
     return vbTestSrcPath(rel);
 }
 
-/* Formats @def with @formatFlags, compares to the golden file, then checks
- * that parsing it back with @parseFlags gives the same text. */
+/* Formats @def with @formatFlags, compares to the golden file @path, then
+ * checks that parsing it back with @parseFlags gives the same text. */
 static int
-testCompareForm(const vbDomainDef *def, const char *name, const char *suffix,
-                unsigned int formatFlags, unsigned int parseFlags)
+testCompareFormPath(const vbDomainDef *def, const char *path, unsigned int formatFlags,
+                    unsigned int parseFlags)
 {
-    g_autofree char *path = testDataPath(name, suffix);
     g_autofree char *actual = NULL;
     g_autofree char *again = NULL;
     g_autoptr(vbDomainDef) reparsed = NULL;
@@ -62,10 +68,19 @@ testCompareForm(const vbDomainDef *def, const char *name, const char *suffix,
     if (!(again = vbDomainDefFormat(reparsed, formatFlags)))
         return -1;
     if (vbTestCompareStrings(actual, again) < 0) {
-        fprintf(stderr, "round trip of %s%s changed it\n", name, suffix);
+        fprintf(stderr, "round trip of %s changed it\n", path);
         return -1;
     }
     return 0;
+}
+
+static int
+testCompareForm(const vbDomainDef *def, const char *name, const char *suffix,
+                unsigned int formatFlags, unsigned int parseFlags)
+{
+    g_autofree char *path = testDataPath(name, suffix);
+
+    return testCompareFormPath(def, path, formatFlags, parseFlags);
 }
 
 static int
@@ -152,6 +167,83 @@ testDomainXML2XML(const void *opaque)
             return -1;
     }
     return 0;
+}
+
+/* ---- the inputs of qemuxml2argvtest --------------------------------- */
+
+#define TEST_ARGV_DATA "qemuxml2argvdata"
+#define TEST_ARGV_OUTDATA "qemuxml2xmloutdata"
+
+static int
+testArgvInputXML2XML(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *inRel = g_strdup_printf(TEST_ARGV_DATA "/%s.xml", name);
+    g_autofree char *outRel = g_strdup_printf(TEST_ARGV_OUTDATA "/%s.xml", name);
+    g_autofree char *inPath = vbTestSrcPath(inRel);
+    g_autofree char *outPath = vbTestSrcPath(outRel);
+    g_autoptr(vbDomainDef) def = NULL;
+    bool status = g_str_has_suffix(name, "-status");
+    unsigned int parseFlags = status ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
+    unsigned int formatFlags = status ? VB_DOMAIN_DEF_FORMAT_STATUS : VB_DOMAIN_DEF_FORMAT_INACTIVE;
+
+    if (!(def = vbDomainDefParseFile(inPath, parseFlags)) || vbDomainDefValidate(def) < 0)
+        return -1;
+    return testCompareFormPath(def, outPath, formatFlags, parseFlags);
+}
+
+static gint
+testCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Names of the files NAME.xml in @reldir, sorted so that case numbers
+ * (VB_TEST_RANGE) stay put; with @skipSuffix, those that also have
+ * NAME@skipSuffix are left out. */
+static GPtrArray *
+testListInputs(const char *reldir, const char *skipSuffix)
+{
+    g_autofree char *dir = vbTestSrcPath(reldir);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *file;
+
+    while (d && (file = g_dir_read_name(d))) {
+        g_autofree char *name = NULL;
+
+        if (!g_str_has_suffix(file, ".xml"))
+            continue;
+        name = g_strndup(file, strlen(file) - strlen(".xml"));
+        if (skipSuffix) {
+            g_autofree char *skip = g_strdup_printf("%s/%s%s", dir, name, skipSuffix);
+
+            if (g_file_test(skip, G_FILE_TEST_EXISTS))
+                continue;
+        }
+        g_ptr_array_add(names, g_steal_pointer(&name));
+    }
+    g_ptr_array_sort(names, testCompareNames);
+    return names;
+}
+
+/* An output whose input was renamed or removed would rot unnoticed. */
+static int
+testArgvOutputsHaveInputs(const void *opaque)
+{
+    GPtrArray *inputs = (GPtrArray *) opaque;
+    g_autoptr(GPtrArray) outputs = testListInputs(TEST_ARGV_OUTDATA, NULL);
+    int ret = 0;
+    size_t i;
+
+    for (i = 0; i < outputs->len; i++) {
+        if (!g_ptr_array_find_with_equal_func(inputs, outputs->pdata[i], g_str_equal, NULL)) {
+            fprintf(stderr, "%s/%s.xml has no accepted input in %s/\n", TEST_ARGV_OUTDATA,
+                    (const char *) outputs->pdata[i], TEST_ARGV_DATA);
+            ret = -1;
+        }
+    }
+    return ret;
 }
 
 /* ---- cases beyond the golden files ----------------------------------- */
@@ -506,6 +598,7 @@ mymain(void)
         {"validate-pci-address-duplicate", 0},
         {"validate-chain-loop", 0},
     };
+    g_autoptr(GPtrArray) argvInputs = testListInputs(TEST_ARGV_DATA, ".err");
     int ret = 0;
     size_t i;
 
@@ -515,6 +608,20 @@ mymain(void)
         if (vbTestRun(label, testDomainXML2XML, &cases[i]) < 0)
             ret = -1;
     }
+    if (argvInputs->len == 0) {
+        fprintf(stderr, "no input found in %s/\n", TEST_ARGV_DATA);
+        ret = -1;
+    }
+    for (i = 0; i < argvInputs->len; i++) {
+        const char *name = argvInputs->pdata[i];
+        g_autofree char *label = g_strdup_printf("qemuxml2argv input %s", name);
+
+        if (vbTestRun(label, testArgvInputXML2XML, name) < 0)
+            ret = -1;
+    }
+    if (vbTestRun("every qemuxml2argv output has its input", testArgvOutputsHaveInputs,
+                  argvInputs) < 0)
+        ret = -1;
 
     if (g_file_test(VB_LIBVIRT_SCHEMA_DIR "/domain.rng", G_FILE_TEST_IS_REGULAR)) {
         if (vbTestRun("schema: valid documents pass", testSchemaValid, NULL) < 0)

@@ -12,6 +12,7 @@
 #define VB_MONITOR_PRIV_H_ALLOW
 #include "vbmonitorpriv.h"
 #include "vberror.h"
+#include "vbeventthread.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
 
@@ -113,7 +114,7 @@ testRecorderWait(testRecorder *rec, unsigned int events, unsigned int eofs, unsi
 /* One conversation: the fake server, the event thread, the monitor. */
 typedef struct {
     vbTestQMP *qmp;
-    vbTestEventThread *ev;
+    vbEventThread *ev;
     vbMonitor *mon;
     testRecorder rec;
 } testConv;
@@ -132,8 +133,8 @@ testConvOpen(testConv *conv)
 {
     int fd = vbTestQMPStart(conv->qmp);
 
-    conv->ev = vbTestEventThreadNew();
-    conv->mon = vbMonitorOpenFD(fd, vbTestEventThreadContext(conv->ev), &testCallbacks, &conv->rec);
+    conv->ev = vbEventThreadNew("vb-test-event");
+    conv->mon = vbMonitorOpenFD(fd, vbEventThreadGetContext(conv->ev), &testCallbacks, &conv->rec);
     return conv->mon ? 0 : -1;
 }
 
@@ -145,7 +146,7 @@ testConvFinish(testConv *conv)
 
     vbMonitorClose(g_steal_pointer(&conv->mon));
     ret = vbTestQMPFinish(conv->qmp);
-    vbTestEventThreadFree(g_steal_pointer(&conv->ev));
+    vbEventThreadFree(g_steal_pointer(&conv->ev));
     vbTestQMPFree(g_steal_pointer(&conv->qmp));
     testRecorderClear(&conv->rec);
     return ret;
@@ -202,6 +203,8 @@ static int
 testEventsWithReply(const void *opaque G_GNUC_UNUSED)
 {
     testConv conv;
+    g_autoptr(vbJSONValue) cmd = NULL;
+    g_autoptr(vbJSONValue) args = NULL;
     g_autoptr(vbJSONValue) reply = NULL;
     int ret = -1;
 
@@ -220,7 +223,11 @@ testEventsWithReply(const void *opaque G_GNUC_UNUSED)
         false);
     if (testConvOpen(&conv) < 0)
         goto cleanup;
-    if (testSendCommand(conv.mon, "job-complete", &reply) < 0)
+    if (vbJSONValueObjectAdd(&cmd, "s:execute", "job-complete", NULL) < 0 ||
+        vbJSONValueObjectAdd(&args, "s:id", "c0", NULL) < 0 ||
+        vbJSONValueObjectAdd(&cmd, "o:arguments", &args, NULL) < 0)
+        goto cleanup;
+    if (vbMonitorSend(conv.mon, &cmd, &reply) < 0)
         goto cleanup;
     if (testReplyIs(reply, "{\"return\":{},\"id\":\"vb-2\"}") < 0)
         goto cleanup;
@@ -553,7 +560,7 @@ testHandshakeFailure(const void *opaque)
 {
     const testHandshakeData *data = opaque;
     g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
-    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    g_autoptr(vbEventThread) ev = vbEventThreadNew("vb-test-event");
     vbMonitor *mon;
     int fd;
 
@@ -561,7 +568,7 @@ testHandshakeFailure(const void *opaque)
     vbTestQMPAddClose(qmp);
     fd = vbTestQMPStart(qmp);
 
-    if ((mon = vbMonitorOpenFD(fd, vbTestEventThreadContext(ev), &testCallbacks, NULL))) {
+    if ((mon = vbMonitorOpenFD(fd, vbEventThreadGetContext(ev), &testCallbacks, NULL))) {
         vbMonitorClose(mon);
         return -1;
     }
@@ -617,12 +624,12 @@ testCapabilities(const void *opaque)
 {
     const testCapabilitiesData *data = opaque;
     g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
-    g_autoptr(vbTestEventThread) ev = vbTestEventThreadNew();
+    g_autoptr(vbEventThread) ev = vbEventThreadNew("vb-test-event");
     vbMonitor *mon;
 
     vbTestQMPAddWrite(qmp, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n", false);
     vbTestQMPAddCommand(qmp, "qmp_capabilities", data->reply, false);
-    mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbTestEventThreadContext(ev), &testCallbacks, NULL);
+    mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbEventThreadGetContext(ev), &testCallbacks, NULL);
     vbMonitorClose(mon);
     if (!mon != !!data->error) {
         fprintf(stderr, "the monitor %s open\n", mon ? "did" : "did not");

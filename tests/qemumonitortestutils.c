@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.c: a scripted fake QMP server and an event thread
+ * qemumonitortestutils.c: a scripted fake QMP server, as strict as QEMU 7.2
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,7 +12,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vberror.h"
+#include "vbfile.h"
 #include "qemumonitortestutils.h"
+#include "testutils.h"
 
 typedef enum {
     TEST_QMP_STEP_WRITE,
@@ -189,6 +192,7 @@ testQMPRunCommand(vbTestQMP *t, testQMPStep *step)
     g_autoptr(vbJSONValue) cmd = NULL;
     g_autoptr(vbJSONValue) id = NULL;
     g_autofree char *reply = NULL;
+    g_autofree char *invalid = NULL;
     const char *name;
 
     if (!line) {
@@ -206,6 +210,10 @@ testQMPRunCommand(vbTestQMP *t, testQMPStep *step)
     }
     if (!(id = vbJSONValueObjectStealValue(cmd, "id")) || !vbJSONValueGetString(id)) {
         testQMPFail(t, "command '%s' came without a string id", step->name);
+        return -1;
+    }
+    if (vbTestQMPValidateCommand(cmd, &invalid) < 0) {
+        testQMPFail(t, "command '%s' would be refused by QEMU 7.2: %s", name, invalid);
         return -1;
     }
     g_ptr_array_add(t->commands, g_steal_pointer(&cmd));
@@ -247,8 +255,11 @@ testQMPThread(gpointer opaque)
             t->fds[0] = -1;
             return NULL;
         }
-        if (rc < 0)
+        if (rc < 0) {
+            /* the client sees EOF instead of waiting for a reply */
+            shutdown(t->fds[0], SHUT_RDWR);
             return NULL;
+        }
     }
 
     /* The script is over: anything the client still sends is a deviation. */
@@ -306,61 +317,234 @@ vbTestQMPGetCommand(vbTestQMP *t, size_t idx)
     return t->commands->pdata[idx];
 }
 
-struct _vbTestEventThread {
-    GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
-};
+/* ------------------------------------------------------------------ */
+/* QEMU 7.2's QAPI schema: every command the server receives must pass it */
 
-static gpointer
-testEventThreadRun(gpointer opaque)
+#define TEST_QMP_SCHEMA "qemucapsdata/qemu-7.2.0-x86_64.schema.json"
+
+const vbQemuSchema *
+vbTestQMPGetSchema(void)
 {
-    vbTestEventThread *ev = opaque;
+    static vbQemuSchema *schema;
 
-    g_main_context_push_thread_default(ev->ctx);
-    g_main_loop_run(ev->loop);
-    g_main_context_pop_thread_default(ev->ctx);
-    return NULL;
+    /* server threads of several tests may get here at once */
+    if (g_once_init_enter(&schema)) {
+        g_autofree char *path = vbTestSrcPath(TEST_QMP_SCHEMA);
+        g_autofree char *text = NULL;
+        g_autoptr(vbJSONValue) entries = NULL;
+        vbQemuSchema *loaded = NULL;
+
+        if (vbFileReadAll(path, 16 * 1024 * 1024, &text) < 0 ||
+            !(entries = vbJSONValueFromString(text)) || !(loaded = vbQemuSchemaNew(&entries)))
+            g_error("cannot load %s: %s", path, vbGetLastErrorMessage());
+        g_once_init_leave(&schema, loaded);
+    }
+    return schema;
 }
 
-vbTestEventThread *
-vbTestEventThreadNew(void)
-{
-    vbTestEventThread *ev = g_new0(vbTestEventThread, 1);
+typedef struct {
+    const vbQemuSchema *schema;
+    GString *path;  /* where in the command we are: "block-commit/speed" */
+    unsigned quiet; /* > 0 while trying the alternatives of an alternate:
+                     * their complaints are noise unless none matches */
+    char *error;    /* the first complaint */
+} testQMPValidator;
 
-    ev->ctx = g_main_context_new();
-    ev->loop = g_main_loop_new(ev->ctx, FALSE);
-    ev->thread = g_thread_new("event", testEventThreadRun, ev);
-    return ev;
+static int testQMPValidate(testQMPValidator *v, vbJSONValue *value, vbJSONValue *type);
+
+static int G_GNUC_PRINTF(2, 3) testQMPValidateFail(testQMPValidator *v, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    if (v->quiet || v->error)
+        return -1;
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    v->error = g_strdup_printf("%s: %s", v->path->str, msg);
+    return -1;
 }
 
-GMainContext *
-vbTestEventThreadContext(vbTestEventThread *ev)
+static int
+testQMPValidateBuiltin(testQMPValidator *v, vbJSONValue *value, vbJSONValue *type)
 {
-    return ev->ctx;
+    const char *jsonType = vbJSONValueObjectGetString(type, "json-type");
+    vbJSONType t = vbJSONValueGetType(value);
+
+    if (g_strcmp0(jsonType, "value") == 0)
+        return 0;
+    if ((g_strcmp0(jsonType, "string") == 0 && t == VB_JSON_TYPE_STRING) ||
+        (g_strcmp0(jsonType, "boolean") == 0 && t == VB_JSON_TYPE_BOOLEAN) ||
+        (g_strcmp0(jsonType, "null") == 0 && t == VB_JSON_TYPE_NULL) ||
+        (g_strcmp0(jsonType, "number") == 0 && t == VB_JSON_TYPE_NUMBER))
+        return 0;
+    if (g_strcmp0(jsonType, "int") == 0) {
+        long long n;
+
+        if (vbJSONValueGetNumberLong(value, &n) == 0)
+            return 0;
+    }
+    return testQMPValidateFail(v, "expected %s, got %s", jsonType, vbJSONTypeTypeToString(t));
 }
 
-static gboolean
-testEventThreadQuit(gpointer opaque)
+static int
+testQMPValidateObject(testQMPValidator *v, vbJSONValue *value, vbJSONValue *type)
 {
-    g_main_loop_quit(opaque);
-    return G_SOURCE_REMOVE;
+    g_autoptr(GPtrArray) members = g_ptr_array_new();
+    vbJSONValue *list = vbJSONValueObjectGetArray(type, "members");
+    const char *tag = vbJSONValueObjectGetString(type, "tag");
+    size_t i;
+    size_t j;
+
+    if (vbJSONValueGetType(value) != VB_JSON_TYPE_OBJECT)
+        return testQMPValidateFail(v, "expected an object");
+
+    for (i = 0; i < vbJSONValueArraySize(list); i++)
+        g_ptr_array_add(members, vbJSONValueArrayGet(list, i));
+    if (tag) {
+        const char *tagValue = vbJSONValueObjectGetString(value, tag);
+        vbJSONValue *variant = vbQemuSchemaObjectGetVariant(v->schema, type, tagValue);
+
+        if (!tagValue)
+            return testQMPValidateFail(v, "union tag '%s' missing", tag);
+        /* a union case without extra members has no variant */
+        list = vbJSONValueObjectGetArray(variant, "members");
+        for (i = 0; i < vbJSONValueArraySize(list); i++)
+            g_ptr_array_add(members, vbJSONValueArrayGet(list, i));
+    }
+
+    /* every key must be a member, with a value of the member's type */
+    for (i = 0; i < vbJSONValueObjectKeysNumber(value); i++) {
+        const char *key = vbJSONValueObjectGetKey(value, i);
+        vbJSONValue *member = NULL;
+        size_t len = v->path->len;
+        int rc;
+
+        for (j = 0; j < members->len && !member; j++) {
+            if (g_strcmp0(vbJSONValueObjectGetString(members->pdata[j], "name"), key) == 0)
+                member = members->pdata[j];
+        }
+        if (!member)
+            return testQMPValidateFail(v, "unknown key '%s'", key);
+        g_string_append_printf(v->path, "/%s", key);
+        rc = testQMPValidate(
+            v, vbJSONValueObjectGetValue(value, i),
+            vbQemuSchemaGetEntry(v->schema, vbJSONValueObjectGetString(member, "type")));
+        g_string_truncate(v->path, len);
+        if (rc < 0)
+            return -1;
+    }
+
+    /* members without a default are required */
+    for (j = 0; j < members->len; j++) {
+        const char *name = vbJSONValueObjectGetString(members->pdata[j], "name");
+
+        if (!vbJSONValueObjectHasKey(members->pdata[j], "default") &&
+            !vbJSONValueObjectHasKey(value, name))
+            return testQMPValidateFail(v, "required key '%s' missing", name);
+    }
+    return 0;
 }
 
-void
-vbTestEventThreadFree(vbTestEventThread *ev)
+static int
+testQMPValidateArray(testQMPValidator *v, vbJSONValue *value, vbJSONValue *type)
 {
-    g_autoptr(GSource) quit = NULL;
+    vbJSONValue *elem =
+        vbQemuSchemaGetEntry(v->schema, vbJSONValueObjectGetString(type, "element-type"));
+    size_t i;
 
-    if (!ev)
-        return;
-    /* Quitting from inside the loop: a g_main_loop_quit() before the
-     * thread entered g_main_loop_run() would be lost. */
-    quit = g_idle_source_new();
-    g_source_set_callback(quit, testEventThreadQuit, ev->loop, NULL);
-    g_source_attach(quit, ev->ctx);
-    g_thread_join(ev->thread);
-    g_main_loop_unref(ev->loop);
-    g_main_context_unref(ev->ctx);
-    g_free(ev);
+    if (vbJSONValueGetType(value) != VB_JSON_TYPE_ARRAY)
+        return testQMPValidateFail(v, "expected an array");
+    for (i = 0; i < vbJSONValueArraySize(value); i++) {
+        size_t len = v->path->len;
+        int rc;
+
+        g_string_append_printf(v->path, "[%zu]", i);
+        rc = testQMPValidate(v, vbJSONValueArrayGet(value, i), elem);
+        g_string_truncate(v->path, len);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+testQMPValidate(testQMPValidator *v, vbJSONValue *value, vbJSONValue *type)
+{
+    const char *meta = vbJSONValueObjectGetString(type, "meta-type");
+    size_t i;
+
+    if (!type)
+        return testQMPValidateFail(v, "type not in schema");
+
+    if (g_strcmp0(meta, "builtin") == 0)
+        return testQMPValidateBuiltin(v, value, type);
+
+    if (g_strcmp0(meta, "enum") == 0) {
+        vbJSONValue *values = vbJSONValueObjectGetArray(type, "values");
+        const char *str = vbJSONValueGetString(value);
+
+        for (i = 0; str && i < vbJSONValueArraySize(values); i++) {
+            if (g_strcmp0(vbJSONValueGetString(vbJSONValueArrayGet(values, i)), str) == 0)
+                return 0;
+        }
+        return testQMPValidateFail(v, "'%s' is no value of enum '%s'", str ? str : "(not a string)",
+                                   vbJSONValueObjectGetString(type, "name"));
+    }
+
+    if (g_strcmp0(meta, "array") == 0)
+        return testQMPValidateArray(v, value, type);
+
+    if (g_strcmp0(meta, "alternate") == 0) {
+        vbJSONValue *alts = vbJSONValueObjectGetArray(type, "members");
+        size_t len = v->path->len;
+
+        /* valid when one alternative accepts it */
+        for (i = 0; i < vbJSONValueArraySize(alts); i++) {
+            vbJSONValue *alt = vbQemuSchemaGetEntry(
+                v->schema, vbJSONValueObjectGetString(vbJSONValueArrayGet(alts, i), "type"));
+            int rc;
+
+            v->quiet++;
+            rc = testQMPValidate(v, value, alt);
+            v->quiet--;
+            g_string_truncate(v->path, len);
+            if (rc == 0)
+                return 0;
+        }
+        return testQMPValidateFail(v, "no alternative of '%s' matches",
+                                   vbJSONValueObjectGetString(type, "name"));
+    }
+
+    if (g_strcmp0(meta, "object") == 0)
+        return testQMPValidateObject(v, value, type);
+
+    return testQMPValidateFail(v, "unexpected meta-type '%s'", meta ? meta : "(none)");
+}
+
+int
+vbTestQMPValidateCommand(vbJSONValue *cmd, char **error)
+{
+    const char *name = vbJSONValueObjectGetString(cmd, "execute");
+    vbJSONValue *args = vbJSONValueObjectGet(cmd, "arguments");
+    g_autoptr(vbJSONValue) empty = vbJSONValueNewObject();
+    g_autoptr(GString) path = g_string_new(name ? name : "(no 'execute')");
+    testQMPValidator v = {.schema = vbTestQMPGetSchema(), .path = path};
+    vbJSONValue *entry = vbQemuSchemaGetEntry(v.schema, name);
+    int rc;
+
+    if (!entry || g_strcmp0(vbJSONValueObjectGetString(entry, "meta-type"), "command") != 0)
+        rc = testQMPValidateFail(&v, "no such command in QEMU 7.2");
+    else if (vbJSONValueObjectKeysNumber(cmd) != (args ? 2 : 1))
+        rc = testQMPValidateFail(&v, "command has keys besides 'execute' and 'arguments'");
+    else
+        rc = testQMPValidate(
+            &v, args ? args : empty,
+            vbQemuSchemaGetEntry(v.schema, vbJSONValueObjectGetString(entry, "arg-type")));
+
+    if (error)
+        *error = g_steal_pointer(&v.error);
+    g_free(v.error);
+    return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * qemumonitortestutils.h: a scripted fake QMP server and an event thread
+ * qemumonitortestutils.h: a scripted fake QMP server, as strict as QEMU 7.2
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -8,6 +8,11 @@
  * Synchronisation is by the conversation itself (a step waits for the
  * command it expects), never by sleeping.  After the script it reads until
  * the client closes, so vbTestQMPFinish must come after vbMonitorClose.
+ *
+ * Every command received is checked against QEMU 7.2's QAPI schema (the
+ * name, each key through unions and alternates, the JSON types, required
+ * members); one QEMU would refuse fails the script, naming the command,
+ * and the client sees EOF instead of a reply.
  */
 
 #pragma once
@@ -16,6 +21,7 @@
 #include <stdbool.h>
 
 #include "vbjson.h"
+#include "vbqemuschema.h"
 
 typedef struct _vbTestQMP vbTestQMP;
 
@@ -47,10 +53,9 @@ int vbTestQMPFinish(vbTestQMP *t);
 size_t vbTestQMPCommandCount(vbTestQMP *t);
 vbJSONValue *vbTestQMPGetCommand(vbTestQMP *t, size_t idx);
 
-/* A thread iterating its own GMainContext, as the daemon's event thread */
-typedef struct _vbTestEventThread vbTestEventThread;
-
-vbTestEventThread *vbTestEventThreadNew(void);
-GMainContext *vbTestEventThreadContext(vbTestEventThread *ev);
-void vbTestEventThreadFree(vbTestEventThread *ev);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbTestEventThread, vbTestEventThreadFree);
+/* QEMU 7.2's QAPI schema as recorded in tests/qemucapsdata, loaded on first
+ * use (aborts if it cannot be). */
+const vbQemuSchema *vbTestQMPGetSchema(void);
+/* 0 if QEMU 7.2 accepts @cmd ("execute" and "arguments", without "id");
+ * else -1 and *@error (when @error is not NULL) says where and why. */
+int vbTestQMPValidateCommand(vbJSONValue *cmd, char **error);

@@ -26,6 +26,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vberror.h"
+#include "vbeventthread.h"
 #include "vbremoteprotocol.h"
 #include "vbrpcconnect.h"
 #include "vbrpcpacket.h"
@@ -49,9 +50,7 @@ typedef struct {
     char *smallPath;
     char *uri;
     char *roUri;
-    GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
+    vbEventThread *evt; /* serves srv, small and ka */
     vbRPCServer *srv;
     vbRPCServer *small; /* TEST_MAX_CLIENTS clients at most */
     char *kaPath;
@@ -143,15 +142,6 @@ static const vbRPCHandlerEntry testHandlers[] = {
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, testBlockCommit},
 };
 
-static gpointer
-testServerThread(gpointer opaque G_GNUC_UNUSED)
-{
-    g_main_context_push_thread_default(env.ctx);
-    g_main_loop_run(env.loop);
-    g_main_context_pop_thread_default(env.ctx);
-    return NULL;
-}
-
 static int
 testServerStart(void)
 {
@@ -160,6 +150,7 @@ testServerStart(void)
     vbRPCServerConfig smallCfg = {.maxClients = TEST_MAX_CLIENTS};
     vbRPCServerConfig kaCfg = {.keepaliveInterval = 1, .keepaliveCount = 1};
     const vbRPCHandlerEntry *connect;
+    GMainContext *ctx;
     size_t nconnect;
 
     env.dir = vbTestMakeTempDir();
@@ -168,12 +159,14 @@ testServerStart(void)
     env.smallPath = g_build_filename(env.dir, "small.sock", NULL);
     env.uri = g_strdup_printf("qemu+unix:///session?socket=%s", env.rwPath);
     env.roUri = g_strdup_printf("qemu+unix:///session?socket=%s", env.roPath);
-    env.ctx = g_main_context_new();
-    env.loop = g_main_loop_new(env.ctx, FALSE);
-    env.srv = vbRPCServerNew(env.ctx, &cfg, NULL);
-    env.small = vbRPCServerNew(env.ctx, &smallCfg, NULL);
+    /* nothing reaches the servers before their listeners exist, so they
+     * can be set up while the loop already runs */
+    env.evt = vbEventThreadNew("vb-test-rpc");
+    ctx = vbEventThreadGetContext(env.evt);
+    env.srv = vbRPCServerNew(ctx, &cfg, NULL);
+    env.small = vbRPCServerNew(ctx, &smallCfg, NULL);
     env.kaPath = g_build_filename(env.dir, "ka.sock", NULL);
-    env.ka = vbRPCServerNew(env.ctx, &kaCfg, NULL);
+    env.ka = vbRPCServerNew(ctx, &kaCfg, NULL);
 
     connect = vbRPCConnectGetHandlers(&nconnect);
     if (vbRPCServerAddHandlers(env.srv, connect, nconnect) < 0 ||
@@ -188,22 +181,18 @@ testServerStart(void)
         vbRPCServerAddListener(env.small, env.smallPath, false) < 0 ||
         vbRPCServerAddListener(env.ka, env.kaPath, false) < 0)
         return -1;
-    env.thread = g_thread_new("rpcserver", testServerThread, NULL);
     return 0;
 }
 
 static void
 testServerStop(void)
 {
-    if (env.thread) {
-        g_main_loop_quit(env.loop);
-        g_thread_join(env.thread);
-    }
+    /* the loop first: the servers are freed while nothing dispatches them
+     * (each holds a reference to the context) */
+    g_clear_pointer(&env.evt, vbEventThreadFree);
     g_clear_pointer(&env.srv, vbRPCServerFree);
     g_clear_pointer(&env.small, vbRPCServerFree);
     g_clear_pointer(&env.ka, vbRPCServerFree);
-    g_clear_pointer(&env.loop, g_main_loop_unref);
-    g_clear_pointer(&env.ctx, g_main_context_unref);
     vbTestCleanupDir(env.dir);
     g_free(env.dir);
     g_free(env.rwPath);

@@ -109,14 +109,14 @@ testParsedJobData(const void *opaque G_GNUC_UNUSED)
         fprintf(stderr, "no job registered for vda\n");
         goto cleanup;
     }
-    if (job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT ||
-        job->state != VB_BLOCK_JOB_STATE_CONCLUDED || job->newstate != VB_BLOCK_JOB_STATE_FAILED ||
-        g_strcmp0(job->commit.topParent, "libvirt-4-format") != 0 ||
-        g_strcmp0(job->commit.backingFile, "../imgs/a&b <base>.qcow2") != 0 ||
+    if (job->type != VB_BLOCK_JOB_TYPE_COMMIT || job->state != VB_BLOCK_JOB_STATE_CONCLUDED ||
+        job->newstate != VB_BLOCK_JOB_STATE_FAILED ||
+        g_strcmp0(job->data.commit.topParent, "libvirt-4-format") != 0 ||
+        g_strcmp0(job->data.commit.backingFile, "../imgs/a&b <base>.qcow2") != 0 ||
         g_strcmp0(job->errmsg,
                   "Could not write to 'vm1-snap1.qcow2': No space left on device <ENOSPC> & "
                   "\"more\"") != 0 ||
-        job->commit.deleteImages) {
+        job->data.commit.deleteImages) {
         fprintf(stderr, "job data differs: type=%d state=%d newstate=%d errmsg=%s\n", job->type,
                 job->state, job->newstate, NULLSTR(job->errmsg));
         goto cleanup;

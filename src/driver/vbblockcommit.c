@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "vbinternal.h"
-#include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
-#include "vbdomainops.h"
+#include "vbblockcommit.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"
@@ -189,20 +189,19 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     active = plan.topParent == NULL;
 
     jobname = g_strdup_printf("commit-%s-%s", plan.disk->dst, plan.top->nodeFormat);
-    job = vbBlockJobNew(jobname,
-                        active ? VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT
-                               : VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT,
-                        plan.disk->dst);
+    job =
+        vbBlockJobNew(jobname, active ? VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT : VB_BLOCK_JOB_TYPE_COMMIT,
+                      plan.disk->dst);
     job->jobflags = flags;
-    job->commit.topParent = plan.topParent ? g_strdup(plan.topParent->nodeFormat) : NULL;
-    job->commit.top = g_strdup(plan.top->nodeFormat);
-    job->commit.base = g_strdup(plan.base->nodeFormat);
-    job->commit.backingFile = g_strdup(plan.backingPath);
-    job->commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
+    job->data.commit.topParent = plan.topParent ? g_strdup(plan.topParent->nodeFormat) : NULL;
+    job->data.commit.top = g_strdup(plan.top->nodeFormat);
+    job->data.commit.base = g_strdup(plan.base->nodeFormat);
+    job->data.commit.backingFile = g_strdup(plan.backingPath);
+    job->data.commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
     job->offline = offline;
     if (vbBlockJobRegister(vm, job) < 0)
         goto error;
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
 
     if (active)
@@ -394,9 +393,9 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     /* Guest writes between job-complete and the bitmap merge of the
      * completion land in this bitmap; its failure only costs precision of
      * an incremental backup, never data, so it does not stop the pivot. */
-    if (vbBlockAddActiveWriteBitmap(mon, job->commit.base) < 0)
+    if (vbBlockAddActiveWriteBitmap(mon, job->data.commit.base) < 0)
         VB_WARN("cannot add bitmap '%s' on '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
-                job->commit.base, vbGetLastErrorMessage());
+                job->data.commit.base, vbGetLastErrorMessage());
     rc = vbMonitorJobComplete(mon, job->name);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
@@ -454,7 +453,7 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
     if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
               : vbBlockJobRequestCancel(vm, disk, job) < 0)
         goto endjob;
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     ret = 0;
 

@@ -16,8 +16,8 @@
 
 #include "vbinternal.h"
 #include "vbblockbitmap.h"
-#include "vbblockjob.h"
-#include "vbdriver.h"
+#include "vbblockcommitcomplete.h"
+#include "vbdriverconf.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitor.h"
@@ -41,16 +41,16 @@ vbBlockCommitFindNodes(vbDomainObj *vm, vbBlockJob *job, vbBlockCommitNodes *n)
     memset(n, 0, sizeof(*n));
     if (!(n->disk = vbDomainDiskByName(vm->def, job->disk)))
         return -1;
-    if (!(n->top = vbStorageChainFindByNodeName(n->disk->src, job->commit.top)))
+    if (!(n->top = vbStorageChainFindByNodeName(n->disk->src, job->data.commit.top)))
         return -1;
     n->topParent = vbStorageChainGetParent(n->disk->src, n->top);
-    if (!(n->base = vbStorageChainFindByNodeName(n->top, job->commit.base)))
+    if (!(n->base = vbStorageChainFindByNodeName(n->top, job->data.commit.base)))
         return -1;
     n->baseParent = vbStorageChainGetParent(n->top, n->base);
     if (n->base == n->top || !n->baseParent)
         return -1;
-    if (job->commit.topParent &&
-        (!n->topParent || g_strcmp0(n->topParent->nodeFormat, job->commit.topParent) != 0))
+    if (job->data.commit.topParent &&
+        (!n->topParent || g_strcmp0(n->topParent->nodeFormat, job->data.commit.topParent) != 0))
         return -1;
     return 0;
 }
@@ -60,9 +60,6 @@ vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job)
 {
     vbBlockCommitNodes n;
 
-    if (job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT &&
-        job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)
-        return false;
     return vbBlockCommitFindNodes(vm, job, &n) == 0;
 }
 
@@ -215,7 +212,7 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
     /* relPath says how an image's overlay names it: QEMU wrote
      * backingFile into topParent's header, naming base. */
     g_free(n->base->relPath);
-    n->base->relPath = g_strdup(job->commit.backingFile);
+    n->base->relPath = g_strdup(job->data.commit.backingFile);
 
     /* The same cut in the persistent definition, when it records the chain.
      * Before any file is deleted: the deletion checks that no definition
@@ -236,7 +233,7 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
         /* It records some other chain: forget it, the next start probes. */
         g_clear_pointer(&cdisk->src->backingStore, vbStorageSourceFree);
     }
-    vbBlockCommitRemoveChain(driver, vm, removed, job->commit.deleteImages);
+    vbBlockCommitRemoveChain(driver, vm, removed, job->data.commit.deleteImages);
     vbStorageSourceFree(removed);
 }
 
@@ -290,40 +287,56 @@ vbBlockCommitCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job,
         cdisk->src = copy;
     }
 
-    vbBlockCommitRemoveChain(driver, vm, oldTop, job->commit.deleteImages);
+    vbBlockCommitRemoveChain(driver, vm, oldTop, job->data.commit.deleteImages);
     vbStorageSourceFree(oldTop);
 }
 
-void
-vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+/* Finds the images of a completed job; a warning when they are not there. */
+static int
+vbBlockCommitFindCompletedNodes(vbDomainObj *vm, vbBlockJob *job, vbBlockCommitNodes *n)
 {
-    vbBlockCommitNodes n;
-
-    if (vbBlockCommitFindNodes(vm, job, &n) < 0) {
+    if (vbBlockCommitFindNodes(vm, job, n) < 0) {
         /* Already applied before a restart, or the chain changed under us. */
         VB_WARN("chain of disk '%s' does not hold the images of job '%s' any more", job->disk,
                 job->name);
-        return;
+        return -1;
     }
-    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)
-        vbBlockCommitCompletedActive(driver, vm, job, &n);
-    else
-        vbBlockCommitCompletedIntermediate(driver, vm, job, &n);
+    return 0;
 }
 
 void
-vbBlockCommitProcessFailed(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+vbBlockCommitProcessCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+{
+    vbBlockCommitNodes n;
+
+    if (vbBlockCommitFindCompletedNodes(vm, job, &n) < 0)
+        return;
+    vbBlockCommitCompletedIntermediate(driver, vm, job, &n);
+}
+
+void
+vbBlockCommitProcessCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
+{
+    vbBlockCommitNodes n;
+
+    if (vbBlockCommitFindCompletedNodes(vm, job, &n) < 0)
+        return;
+    vbBlockCommitCompletedActive(driver, vm, job, &n);
+}
+
+void
+vbBlockCommitProcessFailedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
 {
     vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, job->disk);
 
-    if (job->type != VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT || !disk)
+    if (!disk)
         return;
 
     /* The chain stays as it was; the temporary bitmap of a failed pivot goes. */
-    if (vm->mon && job->commit.base) {
+    if (vm->mon && job->data.commit.base) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
 
-        if (vbMonitorBitmapRemove(mon, job->commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
+        if (vbMonitorBitmapRemove(mon, job->data.commit.base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
             VB_DEBUG("removing bitmap '%s': %s", VB_BLOCK_TMP_ACTIVEWRITE_BITMAP,
                      vbGetLastErrorMessage());
         vbDomainObjExitMonitor(vm, mon);

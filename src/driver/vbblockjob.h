@@ -1,15 +1,10 @@
 /*
- * vbblockjob.h: block jobs: the state QEMU reports, and what it means for
- * the disk
+ * vbblockjob.h: the block job object, and its per-type data
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A block job is disk state.  The monitor thread only records what QEMU
- * said (newstate) and queues the work; a worker holding a domain job applies
- * it (vbBlockJobUpdate): rewrites the chain and the definitions, deletes
- * files, saves the status, queues the client events, and finally removes
- * the job.  An API that must wait for the outcome waits on the domain's
- * condition, without holding the domain job.
+ * A block job is disk state: the object records what QEMU said and what
+ * the job is to do; vbblockjobupdate.h applies what QEMU reports.
  */
 
 #pragma once
@@ -21,7 +16,6 @@
 #include "vbinternal.h"
 #include "vbdomainobj.h"
 #include "vbenum.h"
-#include "vbmonitorjob.h"
 
 typedef enum {
     /* The public outcomes first, with the values of the events. */
@@ -41,9 +35,23 @@ typedef enum {
 VB_ENUM_DECL(vbBlockJobState);
 G_STATIC_ASSERT((int) VB_BLOCK_JOB_STATE_NEW == VIR_DOMAIN_BLOCK_JOB_LAST);
 
-/* Job types are libvirt's virDomainBlockJobType; the status file names them. */
-VB_ENUM_DECL(vbBlockJobType);
+/* libvirt's virDomainBlockJobType, typed so that switches list every value;
+ * the status file names them.  Private types (create, ...) would follow
+ * the public ones, as the states do. */
+typedef enum {
+    VB_BLOCK_JOB_TYPE_NONE = VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN, /* never a registered job */
+    VB_BLOCK_JOB_TYPE_PULL = VIR_DOMAIN_BLOCK_JOB_TYPE_PULL,
+    VB_BLOCK_JOB_TYPE_COPY = VIR_DOMAIN_BLOCK_JOB_TYPE_COPY,
+    VB_BLOCK_JOB_TYPE_COMMIT = VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT,
+    VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT = VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT,
+    VB_BLOCK_JOB_TYPE_BACKUP = VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP,
 
+    VB_BLOCK_JOB_TYPE_LAST
+} vbBlockJobType;
+VB_ENUM_DECL(vbBlockJobType);
+G_STATIC_ASSERT((int) VB_BLOCK_JOB_TYPE_LAST == VIR_DOMAIN_BLOCK_JOB_TYPE_LAST);
+
+/* The data of COMMIT and ACTIVE_COMMIT jobs */
 typedef struct _vbBlockJobCommitData vbBlockJobCommitData;
 struct _vbBlockJobCommitData {
     /* Node names: they stay valid across a daemon restart, and the chain
@@ -57,19 +65,23 @@ struct _vbBlockJobCommitData {
 
 struct _vbBlockJob {
     gint refs;
-    char *name; /* QEMU's job id, "commit-vda-libvirt-3-format" */
-    virDomainBlockJobType type;
-    char *disk; /* target of the disk it belongs to */
+    char *name;          /* QEMU's job id, "commit-vda-libvirt-3-format" */
+    vbBlockJobType type; /* selects the member of @data */
+    char *disk;          /* target of the disk it belongs to */
     vbBlockJobState state;
     int newstate;          /* vbBlockJobState recorded from QEMU, -1 when none */
     unsigned int jobflags; /* the API's flags, kept for the status file */
     char *errmsg;          /* QEMU's error of a failed job */
     bool offline;          /* runs in a qemu-storage-daemon for a shut-off domain */
 
-    vbBlockJobCommitData commit;
+    /* Per type, as libvirt's qemuBlockJobData: pull, copy and backup add
+     * their members here with their jobs. */
+    union {
+        vbBlockJobCommitData commit; /* COMMIT, ACTIVE_COMMIT */
+    } data;
 };
 
-vbBlockJob *vbBlockJobNew(const char *name, virDomainBlockJobType type, const char *disk);
+vbBlockJob *vbBlockJobNew(const char *name, vbBlockJobType type, const char *disk);
 vbBlockJob *vbBlockJobRef(vbBlockJob *job);
 void vbBlockJobUnref(vbBlockJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbBlockJob, vbBlockJobUnref);
@@ -85,37 +97,11 @@ vbBlockJob *vbBlockJobForDisk(vbDomainObj *vm, const char *dst);
 /* RUNNING, READY, ABORTING or PIVOTING: the job still owns the disk. */
 bool vbBlockJobIsRunning(const vbBlockJob *job);
 
-/* QEMU accepted the command: NEW -> RUNNING, status saved. */
-void vbBlockJobStarted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-/* QEMU refused it: drops a job still NEW, status saved. */
-void vbBlockJobStartupFinalize(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-
-/* Monitor thread: JOB_STATUS_CHANGE for job @id; records newstate, wakes
- * waiters, queues the update.  Caller holds vm->lock. */
-void vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
-                                  vbMonitorJobStatus status);
-
-/* Applies newstate.  Caller holds a MODIFY job on @vm (and vm->lock). */
-void vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-
-/* After a daemon restart: matches the jobs of the status file with
- * query-jobs and finishes what concluded meanwhile. Caller holds a job. */
-int vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm);
-
 /* Refuses a disk with a mirror or a running job, with libvirt's message
  * (BLOCK_COPY_ACTIVE / OPERATION_UNSUPPORTED "disk '%s' already in active
  * block job"). */
 int vbBlockJobCheckDiskIdle(vbDomainObj *vm, const vbDomainDiskDef *disk);
 
-/* Refuses @what ("start", "undefine") while a job runs on the shut-off
+/* Refuses @what ("start", "undefine", "snapshot") while a job runs on the shut-off
  * domain's images (OPERATION_INVALID naming the job). */
 int vbBlockJobCheckNoOfflineJob(vbDomainObj *vm, const char *what);
-
-/* QEMU went away: every job ends FAILED (events queued), chains unchanged. */
-void vbBlockJobAbandonAll(vbDriver *driver, vbDomainObj *vm, const char *reason);
-
-/* Type-specific outcome handlers, in vbblockcommit.c. */
-void vbBlockCommitProcessCompleted(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-void vbBlockCommitProcessFailed(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job);
-/* Whether the job's data still resolves against the disk's chain. */
-bool vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job);

@@ -18,7 +18,7 @@
 
 #pragma once
 
-#include "vbdriver.h"
+#include "vbdriverconf.h"
 
 /* Makes vm->def a live copy with probed chains and node names, keeping the
  * persistent definition in vm->newDef.  Nothing is started yet.  No-op
@@ -32,8 +32,11 @@ int vbBlockOfflineStart(vbDriver *driver, vbDomainObj *vm);
  * daemon quits and the persistent definition is vm->def again. */
 void vbBlockOfflineAbort(vbDriver *driver, vbDomainObj *vm);
 
-/* After a job ended: stops the storage daemon once no job is left. */
-void vbBlockOfflineJobEnded(vbDriver *driver, vbDomainObj *vm);
+/* Stops the storage daemon once no job is left.  Start, undefine and
+ * snapshot call it too: the work that stops it may not have run yet. */
+void vbBlockOfflineStopIfIdle(vbDriver *driver, vbDomainObj *vm);
 
-/* Daemon start: takes back a storage daemon named in a status file. */
-int vbBlockOfflineReconnect(vbDriver *driver, vbDomainObj *vm);
+/* Worker (VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, queued when a job of a shut-off
+ * domain ends and none is left): takes vm->lock and a MODIFY job, then
+ * vbBlockOfflineStopIfIdle. */
+void vbBlockOfflineHandleJobsEnded(vbDriver *driver, vbDomainObj *vm);

@@ -9,7 +9,11 @@
 #include "vbinternal.h"
 #include "vbdomainobj.h"
 #include "vbblockjob.h"
+#include "vbdomainhandle.h"
+#include "vbdomainstatus.h"
+#include "vbdriverconf.h"
 #include "vberror.h"
+#include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbuuid.h"
@@ -435,6 +439,12 @@ vbDomainObjListFindByID(vbDomainObjList *doms, int id)
     return NULL;
 }
 
+vbDomainObj *
+vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom)
+{
+    return vbDomainObjListFindByUUID(driver->domains, dom->uuid, dom->name);
+}
+
 GPtrArray *
 vbDomainObjListCollect(vbDomainObjList *doms)
 {
@@ -448,4 +458,94 @@ vbDomainObjListCollect(vbDomainObjList *doms)
         g_ptr_array_add(all, vbDomainObjRef(value));
     g_mutex_unlock(&doms->lock);
     return all;
+}
+
+/* --- Work for the driver's workers --- */
+
+void
+vbDomainWorkFree(vbDomainWork *work)
+{
+    if (!work)
+        return;
+    if (work->freeData)
+        work->freeData(work->data);
+    g_free(work);
+}
+
+void
+vbDomainObjQueueWork(vbDomainObj *vm, vbDomainWorkType type, void *data, GDestroyNotify freeData)
+{
+    vbDomainWork *work = g_new0(vbDomainWork, 1);
+    bool schedule;
+
+    work->type = type;
+    work->data = data;
+    work->freeData = freeData;
+
+    g_queue_push_tail(&vm->work, work);
+    schedule = !vm->workScheduled;
+    vm->workScheduled = true;
+    if (schedule)
+        g_thread_pool_push(vm->driver->workers, vbDomainObjRef(vm), NULL);
+}
+
+vbDomainWork *
+vbDomainObjTakeWork(vbDomainObj *vm)
+{
+    vbDomainWork *work;
+
+    vbDomainObjLock(vm);
+    if (!(work = g_queue_pop_head(&vm->work)))
+        vm->workScheduled = false;
+    vbDomainObjUnlock(vm);
+    return work;
+}
+
+/* --- Files --- */
+
+int
+vbDomainObjSaveConfig(vbDomainObj *vm)
+{
+    vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!def)
+        return 0;
+    if (!(xml = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    path = vbDriverConfigFile(vm->driver, def->name);
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
+}
+
+int
+vbDomainObjSaveStatus(vbDomainObj *vm)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!vbDomainObjIsActive(vm) && !vm->offline)
+        return 0;
+    if (!(xml = vbDomainStatusFormat(vm)))
+        return -1;
+    path = vbDriverStatusFile(vm->driver, vm->def->name);
+    /* Not synced: the status describes processes that a crash of the host
+     * ends too; the daemon's own crash only needs the atomic rename. */
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, 0);
+}
+
+int
+vbDomainObjRemoveConfig(vbDomainObj *vm)
+{
+    g_autofree char *path = vbDriverConfigFile(vm->driver, vm->def->name);
+
+    return vbFileRemoveIfExists(path);
+}
+
+int
+vbDomainObjRemoveStatus(vbDomainObj *vm)
+{
+    g_autofree char *path = vbDriverStatusFile(vm->driver, vm->def->name);
+
+    return vbFileRemoveIfExists(path);
 }

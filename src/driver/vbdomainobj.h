@@ -41,6 +41,32 @@ VB_ENUM_DECL(vbDomainJob);
 
 typedef struct _vbBlockJob vbBlockJob;
 typedef struct _vbDriver vbDriver;
+typedef struct _vbDomainHandle vbDomainHandle;
+
+/* Work for the driver's workers, queued by the monitor thread (or by a
+ * worker, for a later step) and run in order, one item of a domain at a
+ * time.  The item names the work; vbdriver.c, on top of the driver, picks
+ * the handler (as libvirt's qemuProcessEventHandler does), so that calls
+ * between the driver's files only point down. */
+typedef enum {
+    VB_DOMAIN_WORK_BLOCK_JOB_UPDATE, /* data: the vbBlockJob (a reference) */
+    VB_DOMAIN_WORK_MONITOR_EOF,      /* data: vbDomainProcessMonitorFailure */
+    VB_DOMAIN_WORK_MONITOR_ERROR,    /* data: vbDomainProcessMonitorFailure */
+    VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
+    VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
+
+    VB_DOMAIN_WORK_LAST
+} vbDomainWorkType;
+
+typedef struct _vbDomainWork vbDomainWork;
+struct _vbDomainWork {
+    vbDomainWorkType type;
+    void *data;
+    GDestroyNotify freeData;
+};
+
+void vbDomainWorkFree(vbDomainWork *work);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainWork, vbDomainWorkFree);
 
 typedef struct _vbDomainObj vbDomainObj;
 struct _vbDomainObj {
@@ -91,7 +117,7 @@ struct _vbDomainObj {
     GHashTable *blockjobs;
 
     /* Worker items for this domain, run in order by one worker at a time
-     * (vbDriverQueueWork). */
+     * (vbDomainObjQueueWork). */
     GQueue work;
     bool workScheduled;
 };
@@ -117,6 +143,23 @@ int vbDomainObjCheckActive(const vbDomainObj *vm);
 void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);
 /* The persistent definition: newDef while running, else def. */
 vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);
+
+/* --- Files (the caller holds vm->lock) --- */
+/* Writes the persistent definition of @vm; nothing for a transient one. */
+int vbDomainObjSaveConfig(vbDomainObj *vm);
+/* Writes the status file of a running @vm (or one with a storage daemon). */
+int vbDomainObjSaveStatus(vbDomainObj *vm);
+int vbDomainObjRemoveConfig(vbDomainObj *vm);
+int vbDomainObjRemoveStatus(vbDomainObj *vm);
+
+/* --- Work --- */
+/* Queues @type for a worker; @freeData frees @data after it ran.  The
+ * caller holds vm->lock. */
+void vbDomainObjQueueWork(vbDomainObj *vm, vbDomainWorkType type, void *data,
+                          GDestroyNotify freeData);
+/* For the worker: the next item of @vm, or NULL once none is left (the
+ * domain may then be scheduled again).  Takes vm->lock itself. */
+vbDomainWork *vbDomainObjTakeWork(vbDomainObj *vm);
 
 /* --- Jobs (the caller holds vm->lock) --- */
 /* Waits up to 30 s for the slot; OPERATION_TIMEOUT "cannot acquire state
@@ -161,6 +204,10 @@ vbDomainObj *vbDomainObjListFindByUUID(vbDomainObjList *doms, const unsigned cha
                                        const char *nameForError);
 vbDomainObj *vbDomainObjListFindByName(vbDomainObjList *doms, const char *name);
 vbDomainObj *vbDomainObjListFindByID(vbDomainObjList *doms, int id);
+
+/* The domain a client names by @dom, referenced and locked (for the entry
+ * points); NULL reporting NO_DOMAIN. */
+vbDomainObj *vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom);
 
 /* A snapshot of the list: referenced (not locked) objects. */
 GPtrArray *vbDomainObjListCollect(vbDomainObjList *doms);

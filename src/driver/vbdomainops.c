@@ -11,6 +11,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdomainops.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
@@ -22,32 +23,6 @@
 #include "vbqemuprocess.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
-
-void
-vbDomainHandleFree(vbDomainHandle *h)
-{
-    if (!h)
-        return;
-    g_free(h->name);
-    g_free(h);
-}
-
-static vbDomainHandle *
-vbDomainHandleFromObj(const vbDomainObj *vm)
-{
-    vbDomainHandle *h = g_new0(vbDomainHandle, 1);
-
-    h->name = g_strdup(vm->def->name);
-    memcpy(h->uuid, vm->def->uuid, VB_UUID_BUFLEN);
-    h->id = vm->id;
-    return h;
-}
-
-vbDomainObj *
-vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom)
-{
-    return vbDomainObjListFindByUUID(driver->domains, dom->uuid, dom->name);
-}
 
 static void
 vbDomainEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
@@ -359,7 +334,7 @@ vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     wasPersistent = vm->persistent;
     vm->persistent = true;
-    if (vbDriverSaveConfig(driver, vm) < 0) {
+    if (vbDomainObjSaveConfig(vm) < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 
         /* Nothing half-done: put the previous definition back, or forget
@@ -412,9 +387,10 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
         vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot undefine transient domain"));
         goto endjob;
     }
+    vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "undefine") < 0)
         goto endjob;
-    if (vbDriverRemoveConfig(driver, vm->def->name) < 0)
+    if (vbDomainObjRemoveConfig(vm) < 0)
         goto endjob;
 
     vbDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
@@ -424,7 +400,7 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
         /* It runs on as a transient domain. */
         vm->persistent = false;
         g_clear_pointer(&vm->newDef, vbDomainDefFree);
-        if (vbDriverSaveStatus(driver, vm) < 0)
+        if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
         ret = 0;
         goto endjob;
@@ -452,6 +428,7 @@ vbDomainStartLocked(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
         return -1;
     }
+    vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "start") < 0)
         return -1;
     if (flags & VIR_DOMAIN_START_PAUSED)
@@ -631,7 +608,7 @@ vbDomainSetPaused(vbDriver *driver, const vbDomainHandle *dom, bool pause)
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    ret = vbDriverSaveStatus(driver, vm);
+    ret = vbDomainObjSaveStatus(vm);
 
 endjob:
     vm->pausedReason = 0;

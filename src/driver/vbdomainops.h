@@ -13,17 +13,9 @@
 
 #include <libvirt/libvirt.h>
 
-#include "vbdriver.h"
-
-typedef struct _vbDomainHandle vbDomainHandle;
-struct _vbDomainHandle {
-    char *name;
-    unsigned char uuid[VB_UUID_BUFLEN];
-    int id;
-};
-
-void vbDomainHandleFree(vbDomainHandle *h);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainHandle, vbDomainHandleFree);
+#include "vbblockcommit.h"
+#include "vbdomainhandle.h"
+#include "vbdriverconf.h"
 
 vbDomainHandle *vbDomainLookupByName(vbDriver *driver, const char *name);
 vbDomainHandle *vbDomainLookupByUUID(vbDriver *driver, const unsigned char *uuid);
@@ -58,28 +50,6 @@ int vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int fl
 int vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom);
 int vbDomainResume(vbDriver *driver, const vbDomainHandle *dom);
-
-/* Block jobs (vbblockcommit.c / vbblockjob.c) */
-typedef struct {
-    int type; /* virDomainBlockJobType */
-    unsigned long long bandwidth;
-    unsigned long long cur;
-    unsigned long long end;
-} vbBlockJobInfo;
-
-int vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
-                        const char *base, const char *top, unsigned long long bandwidth,
-                        unsigned int flags);
-/* 1 with @info filled, 0 when the disk has no job. */
-int vbDomainGetBlockJobInfo(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
-                            vbBlockJobInfo *info, unsigned int flags);
-int vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
-                          unsigned int flags);
-int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
-                             unsigned long long bandwidth, unsigned int flags);
-
-/* The domain of @dom, referenced and locked (for the entry points). */
-vbDomainObj *vbDomainObjFromHandle(vbDriver *driver, const vbDomainHandle *dom);
 
 /* virDomainQemuMonitorCommand: @cmd is QMP JSON, or an HMP command line
  * with VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP; *@result gets QEMU's answer

@@ -8,8 +8,7 @@
 #include <unistd.h>
 
 #include "vbinternal.h"
-#include "vbblockjob.h"
-#include "vbblockoffline.h"
+#include "vbblockjobupdate.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
@@ -23,6 +22,7 @@
 #include "vbqemucommand.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemuprocess.h"
+#include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -47,16 +47,16 @@ vbProcessEmitLifecycle(vbDriver *driver, vbDomainObj *vm, int event, int detail)
 /* A failure of one monitor, handed from its callback to the worker.
  * The monitor may be gone by then, and another one opened at the same
  * address: the generation tells them apart. */
-typedef struct {
+struct _vbDomainProcessMonitorFailure {
     vbMonitor *mon; /* compared, never used */
     unsigned int gen;
     char *reason;
-} vbProcessMonitorFailure;
+};
 
-static vbProcessMonitorFailure *
+static vbDomainProcessMonitorFailure *
 vbProcessMonitorFailureNew(vbDomainObj *vm, vbMonitor *mon, const char *reason)
 {
-    vbProcessMonitorFailure *failure = g_new0(vbProcessMonitorFailure, 1);
+    vbDomainProcessMonitorFailure *failure = g_new0(vbDomainProcessMonitorFailure, 1);
 
     failure->mon = mon;
     failure->gen = vm->monitorGen;
@@ -67,7 +67,7 @@ vbProcessMonitorFailureNew(vbDomainObj *vm, vbMonitor *mon, const char *reason)
 static void
 vbProcessMonitorFailureFree(gpointer opaque)
 {
-    vbProcessMonitorFailure *failure = opaque;
+    vbDomainProcessMonitorFailure *failure = opaque;
 
     g_free(failure->reason);
     g_free(failure);
@@ -75,15 +75,15 @@ vbProcessMonitorFailureFree(gpointer opaque)
 
 /* The failed monitor is still the domain's.  vm->lock held. */
 static bool
-vbProcessMonitorFailureIsCurrent(vbDomainObj *vm, const vbProcessMonitorFailure *failure)
+vbProcessMonitorFailureIsCurrent(vbDomainObj *vm, const vbDomainProcessMonitorFailure *failure)
 {
     return vm->mon && vm->mon == failure->mon && vm->monitorGen == failure->gen;
 }
 
-static void
-vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
+void
+vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
+                                vbDomainProcessMonitorFailure *failure)
 {
-    vbProcessMonitorFailure *failure = data;
     virDomainShutoffReason reason;
     int detail;
 
@@ -97,7 +97,7 @@ vbProcessEOFWork(vbDriver *driver, vbDomainObj *vm, void *data)
     if (vm->offline && vbProcessMonitorFailureIsCurrent(vm, failure)) {
         VB_WARN("storage daemon of domain '%s' went away", vm->def->name);
         vbBlockJobAbandonAll(driver, vm, _("qemu-storage-daemon exited while the job was running"));
-        vbBlockOfflineJobEnded(driver, vm);
+        vbDomainProcessStopStorageDaemon(driver, vm);
         vbDomainObjEndJob(vm, VB_JOB_DESTROY);
         vbDomainObjUnlock(vm);
         return;
@@ -138,12 +138,14 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
     vbDomainObjLock(vm);
     /* A destroy in progress expects the EOF and cleans up itself. */
     if (vm->mon == mon && !vm->beingDestroyed)
-        vbDriverQueueWork(vm->driver, vm, vbProcessEOFWork,
-                          vbProcessMonitorFailureNew(vm, mon, NULL), vbProcessMonitorFailureFree);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_EOF,
+                             vbProcessMonitorFailureNew(vm, mon, NULL),
+                             vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
 static int vbProcessReconnect(vbDriver *driver, vbDomainObj *vm);
+static int vbProcessReconnectStorageDaemon(vbDriver *driver, vbDomainObj *vm);
 
 /* Leaves the failed monitor in place, as libvirt does: the guest runs
  * on, commands fail with the reason until the domain is destroyed or the
@@ -179,10 +181,10 @@ vbProcessMonitorGiveUp(vbDriver *driver, vbDomainObj *vm, const char *reason)
  *
  * The DESTROY job keeps every other API, queries included, away from
  * the monitor while it is replaced. */
-static void
-vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
+void
+vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
+                                  vbDomainProcessMonitorFailure *failure)
 {
-    vbProcessMonitorFailure *failure = opaque;
     const char *reason = failure->reason;
     gint64 now;
     int rc;
@@ -212,7 +214,7 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
     vbDomainProcessCloseMonitor(vm);
 
     if (vm->offline)
-        rc = vbBlockOfflineReconnect(driver, vm);
+        rc = vbProcessReconnectStorageDaemon(driver, vm);
     else
         rc = vbProcessReconnect(driver, vm);
     if (rc == 0) {
@@ -238,7 +240,7 @@ vbProcessMonitorErrorWork(vbDriver *driver, vbDomainObj *vm, void *opaque)
 
 offline:
     vbBlockJobAbandonAll(driver, vm, reason);
-    vbBlockOfflineJobEnded(driver, vm);
+    vbDomainProcessStopStorageDaemon(driver, vm);
 
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_DESTROY);
@@ -253,14 +255,14 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
 
     vbDomainObjLock(vm);
     if (vm->mon == mon && !vm->beingDestroyed)
-        vbDriverQueueWork(vm->driver, vm, vbProcessMonitorErrorWork,
-                          vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
-                          vbProcessMonitorFailureFree);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_ERROR,
+                             vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
+                             vbProcessMonitorFailureFree);
     vbDomainObjUnlock(vm);
 }
 
-static void
-vbProcessShutdownWork(vbDriver *driver, vbDomainObj *vm, void *data G_GNUC_UNUSED)
+void
+vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm)
 {
     vbDomainObjLock(vm);
     /* QEMU runs with -no-shutdown: after the guest powered off it waits for
@@ -304,7 +306,7 @@ vbProcessHandleShutdown(vbMonitor *mon, bool guest, const char *reason, void *op
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
     vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                            VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
-    vbDriverQueueWork(vm->driver, vm, vbProcessShutdownWork, NULL, NULL);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
     vbDomainObjUnlock(vm);
 }
 
@@ -323,7 +325,7 @@ vbProcessHandleStop(vbMonitor *mon, void *opaque)
                             vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+        if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
     vbDomainObjUnlock(vm);
@@ -340,7 +342,7 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        if (vbDriverSaveStatus(vm->driver, vm) < 0)
+        if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
     vbDomainObjUnlock(vm);
@@ -438,10 +440,11 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
     return 0;
 }
 
+/* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
-vbProcessLogPath(vbDriver *driver, const vbDomainDef *def)
+vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
 {
-    g_autofree char *name = g_strdup_printf("%s.log", def->name);
+    g_autofree char *name = g_strdup_printf("%s%s.log", def->name, suffix);
 
     return g_build_filename(driver->cfg->logDir, name, NULL);
 }
@@ -456,6 +459,73 @@ vbProcessRestoreDef(vbDomainObj *vm)
     }
 }
 
+/* QEMU and the storage daemon of a shut-off domain are two kinds of one
+ * process: a monitor socket in the state directory, a log, spawned
+ * detached, waited for, connected to; stopped in the reverse order.  The
+ * helpers below are that shared part; each kind adds its own state. */
+
+/* Sets vm->monitorPath to @monName in the state directory, removing a
+ * stale socket of an earlier process. */
+static int
+vbProcessPrepareMonitorPath(vbDriver *driver, vbDomainObj *vm, const char *monName)
+{
+    g_free(vm->monitorPath);
+    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
+    return vbFileRemoveIfExists(vm->monitorPath);
+}
+
+/* Waits for the monitor socket of the process just spawned and connects. */
+static int
+vbProcessWaitAndConnect(vbDriver *driver, vbDomainObj *vm, const char *logPath)
+{
+    if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
+        return -1;
+    return vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0);
+}
+
+typedef enum {
+    /* SIGKILL at once: what a start that failed left behind */
+    VB_PROCESS_TEARDOWN_FORCE = 1 << 0,
+    /* "quit" over the monitor first: a storage daemon flushes and closes
+     * the images it holds */
+    VB_PROCESS_TEARDOWN_QUIT = 1 << 1,
+} vbProcessTeardownFlags;
+
+/* Ends the process of @vm (@what names it in the log) and forgets it:
+ * monitor, socket, pid, status file; the persistent definition is vm->def
+ * again.  Drops and retakes vm->lock while the process ends. */
+static void
+vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
+{
+    pid_t pid = vm->pid;
+
+    /* The EOF that follows is expected, not a crash. */
+    vm->beingDestroyed = true;
+    if ((flags & VB_PROCESS_TEARDOWN_QUIT) && vm->mon) {
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+
+        if (vbMonitorQuit(mon) < 0)
+            VB_DEBUG("quit of the %s: %s", what, vbGetLastErrorMessage());
+        vbDomainObjLock(vm);
+    }
+    vbDomainProcessCloseMonitor(vm);
+    if (pid > 0) {
+        vbDomainObjUnlock(vm);
+        if (vbQemuProcessKill(pid, flags & VB_PROCESS_TEARDOWN_FORCE) < 0)
+            VB_ERROR("cannot stop the %s of domain '%s': %s", what, vm->def->name,
+                     vbGetLastErrorMessage());
+        vbDomainObjLock(vm);
+    }
+    vm->beingDestroyed = false;
+    if (vm->monitorPath)
+        unlink(vm->monitorPath);
+    g_clear_pointer(&vm->monitorPath, g_free);
+    vm->pid = 0;
+    vm->monitorRecoveredAt = 0;
+    vbDomainObjRemoveStatus(vm);
+    vbProcessRestoreDef(vm);
+}
+
 int
 vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
@@ -466,7 +536,6 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_autoptr(vbError) saved = NULL;
     vbQemuCommandOptions opts = {0};
     const char *emulator;
-    int logfd = -1;
     vbMonitor *mon;
 
     g_return_val_if_fail(!vbDomainObjIsActive(vm), -1);
@@ -494,9 +563,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vm->id = vbDriverAllocDomainID(driver);
     vm->def->id = vm->id;
     monName = g_strdup_printf("domain-%d.monitor", vm->id);
-    g_free(vm->monitorPath);
-    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
-    if (vbFileRemoveIfExists(vm->monitorPath) < 0)
+    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
     opts.monitorPath = vm->monitorPath;
@@ -504,21 +571,16 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
 
-    logPath = vbProcessLogPath(driver, vm->def);
-    if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
+    logPath = vbProcessLogPath(driver, vm->def, "");
+    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
         goto error;
-    if (vbQemuProcessSpawn(argv, logfd, &vm->pid) < 0)
-        goto error;
-    close(g_steal_fd(&logfd));
 
     /* From now on a restarted daemon must find this QEMU, not start a
      * second one on the same images. */
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbQemuProcessWaitForMonitor(vm->pid, vm->monitorPath, logPath, VB_MONITOR_WAIT_MS) < 0)
-        goto error;
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0) < 0)
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -534,26 +596,15 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
             goto error;
     }
 
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     VB_INFO("domain '%s' started, QEMU pid %d", vm->def->name, (int) vm->pid);
     return 0;
 
 error:
     saved = vbErrorSave();
-    if (logfd >= 0)
-        close(logfd);
-    vm->beingDestroyed = true;
-    vbDomainProcessCloseMonitor(vm);
-    if (vm->pid > 0 && vbQemuProcessKill(vm->pid, true) < 0)
-        VB_ERROR("cannot kill QEMU of failed start: %s", vbGetLastErrorMessage());
-    vm->beingDestroyed = false;
-    vm->pid = 0;
+    vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
     vm->id = -1;
-    if (vm->monitorPath)
-        unlink(vm->monitorPath);
-    vbDriverRemoveStatus(driver, vm->def->name);
-    vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
     return -1;
@@ -564,36 +615,81 @@ error:
 void
 vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason)
 {
-    pid_t pid = vm->pid;
-
     if (!vbDomainObjIsActive(vm))
         return;
 
-    vm->beingDestroyed = true;
-    vbDomainProcessCloseMonitor(vm);
-    if (pid > 0) {
-        vbDomainObjUnlock(vm);
-        if (vbQemuProcessKill(pid, false) < 0)
-            VB_ERROR("cannot stop QEMU of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainObjLock(vm);
-    }
-    vm->beingDestroyed = false;
-
+    vbProcessTeardown(vm, "QEMU", 0);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
-
-    if (vm->monitorPath)
-        unlink(vm->monitorPath);
-    g_clear_pointer(&vm->monitorPath, g_free);
-    vbDriverRemoveStatus(driver, vm->def->name);
-    vm->pid = 0;
     vm->id = -1;
     vm->gotShutdown = false;
     vm->pausedReason = 0;
-    vm->monitorRecoveredAt = 0;
-    vbProcessRestoreDef(vm);
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
+}
+
+/* --- The storage daemon of a shut-off domain --- */
+
+int
+vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *monName = g_strdup_printf("%s-storage.monitor", vm->def->name);
+    g_autofree char *logPath = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(vbError) saved = NULL;
+
+    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
+        goto error;
+    if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
+                                                 vm->monitorPath)))
+        goto error;
+    logPath = vbProcessLogPath(driver, vm->def, "-storage");
+    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
+        goto error;
+
+    vm->offline = true;
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0)
+        goto error;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        goto error;
+    VB_INFO("storage daemon for shut-off domain '%s' started, pid %d", vm->def->name,
+            (int) vm->pid);
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbDomainProcessStopStorageDaemon(driver, vm);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+void
+vbDomainProcessStopStorageDaemon(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm)
+{
+    /* A clean quit flushes and closes the images. */
+    vbProcessTeardown(vm, "storage daemon", VB_PROCESS_TEARDOWN_QUIT);
+    vm->offline = false;
+    vbDomainObjBroadcast(vm);
+}
+
+/* Takes back the storage daemon named in a status file, or a monitor
+ * that failed: its jobs as QEMU lists them. */
+static int
+vbProcessReconnectStorageDaemon(vbDriver *driver, vbDomainObj *vm)
+{
+    if (!vbQemuProcessIsAlive(vm->pid)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("storage daemon %d of shut-off domain '%s' is gone"), (int) vm->pid,
+                      vm->def->name);
+        return -1;
+    }
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_MONITOR_WAIT_MS, 0) < 0)
+        return -1;
+    if (vbBlockJobRefreshJobs(driver, vm) < 0)
+        return -1;
+    if (vm->offline && vbDomainObjSaveStatus(vm) < 0)
+        return -1;
+    return 0;
 }
 
 /* An active commit QEMU may have pivoted without the given-up monitor
@@ -610,7 +706,7 @@ vbProcessHasUnseenPivot(vbDomainObj *vm)
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         vbBlockJob *job = value;
 
-        if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
+        if (job->type == VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
             (job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PIVOTING))
             return true;
     }
@@ -698,7 +794,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
             vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
                                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
         }
-        vbDriverQueueWork(driver, vm, vbProcessShutdownWork, NULL, NULL);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */
@@ -713,7 +809,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;
-    return vbDriverSaveStatus(driver, vm);
+    return vbDomainObjSaveStatus(vm);
 }
 
 int
@@ -761,18 +857,16 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     }
     vbDomainObjUnref(tmp);
 
-    /* IDs handed out from now on must not clash with running domains. */
-    while (g_atomic_int_get(&driver->nextDomainID) <= vm->id)
-        g_atomic_int_inc(&driver->nextDomainID);
+    vbDriverReserveDomainID(driver, vm->id);
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
     if (vm->offline) {
-        if (vbBlockOfflineReconnect(driver, vm) < 0) {
+        if (vbProcessReconnectStorageDaemon(driver, vm) < 0) {
             VB_WARN("block jobs of shut-off domain '%s' are lost: %s", vm->def->name,
                     vbGetLastErrorMessage());
             vbBlockJobAbandonAll(driver, vm, vbGetLastErrorMessage());
-            vbBlockOfflineJobEnded(driver, vm);
+            vbDomainProcessStopStorageDaemon(driver, vm);
         }
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         ret = 0;

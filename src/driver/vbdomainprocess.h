@@ -11,7 +11,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "vbdriver.h"
+#include "vbdriverconf.h"
 
 typedef enum {
     VB_DOMAIN_PROCESS_START_PAUSED = 1 << 0,
@@ -38,6 +38,16 @@ void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReas
 bool vbDomainProcessNeedsSettle(vbDomainObj *vm);
 void vbDomainProcessSettleJobs(vbDriver *driver, vbDomainObj *vm);
 
+/* Starts a qemu-storage-daemon on the chains of the shut-off @vm (vm->def
+ * a live copy with node names, the persistent definition in vm->newDef)
+ * in place of QEMU: vm->pid, vm->mon and vm->monitorPath are the storage
+ * daemon's, vm->offline is set and the status saved.  On failure nothing
+ * runs and the persistent definition is vm->def again. */
+int vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm);
+/* Asks the storage daemon to quit, ends it, and puts the persistent
+ * definition back in vm->def; also when none runs (after a failed start). */
+void vbDomainProcessStopStorageDaemon(vbDriver *driver, vbDomainObj *vm);
+
 /* Probes every disk's chain of vm->def and gives the images indexes and
  * node names. */
 int vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm);
@@ -49,6 +59,19 @@ int vbDomainProcessConnectMonitor(vbDriver *driver, vbDomainObj *vm, unsigned in
 /* Closes vm->mon; no callback runs after it returns.  Drops and retakes
  * vm->lock. */
 void vbDomainProcessCloseMonitor(vbDomainObj *vm);
+
+/* --- Work queued by the monitor thread (vbDomainObjQueueWork), run by a
+ * worker; each takes vm->lock and its own domain job --- */
+typedef struct _vbDomainProcessMonitorFailure vbDomainProcessMonitorFailure;
+/* The monitor of QEMU (or of a storage daemon) reached EOF: the domain
+ * stops, as shut down by the guest or crashed. */
+void vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
+                                     vbDomainProcessMonitorFailure *failure);
+/* The monitor failed with QEMU still there: reconnects or gives up. */
+void vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
+                                       vbDomainProcessMonitorFailure *failure);
+/* The guest powered off: QEMU (-no-shutdown) is ended. */
+void vbDomainProcessHandleGuestShutdown(vbDriver *driver, vbDomainObj *vm);
 
 /* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
 void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);

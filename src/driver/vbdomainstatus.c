@@ -21,6 +21,42 @@ VB_ENUM_IMPL(vbDomainStateName, VIR_DOMAIN_LAST, "nostate", "running", "blocked"
              "shutdown", "shutoff", "crashed", "pmsuspended");
 
 static void
+vbDomainStatusFormatCommitData(GString *buf, const vbBlockJobCommitData *commit)
+{
+    if (commit->topParent)
+        g_string_append_printf(buf, "    <topparent node='%s'/>\n", commit->topParent);
+    if (commit->top)
+        g_string_append_printf(buf, "    <top node='%s'/>\n", commit->top);
+    if (commit->base)
+        g_string_append_printf(buf, "    <base node='%s'/>\n", commit->base);
+    if (commit->backingFile) {
+        g_autofree char *backing = g_markup_escape_text(commit->backingFile, -1);
+
+        g_string_append_printf(buf, "    <backingFile>%s</backingFile>\n", backing);
+    }
+    if (commit->deleteImages)
+        g_string_append(buf, "    <deleteCommittedImages/>\n");
+}
+
+/* The per-type data of @job, as child elements. */
+static void
+vbDomainStatusFormatJobData(GString *buf, const vbBlockJob *job)
+{
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        vbDomainStatusFormatCommitData(buf, &job->data.commit);
+        break;
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        break;
+    }
+}
+
+static void
 vbDomainStatusFormatJob(GString *buf, const vbBlockJob *job)
 {
     g_autofree char *errmsg = NULL;
@@ -35,19 +71,7 @@ vbDomainStatusFormatJob(GString *buf, const vbBlockJob *job)
         g_string_append(buf, " offline='yes'");
     g_string_append(buf, ">\n");
     g_string_append_printf(buf, "    <disk dst='%s'/>\n", job->disk);
-    if (job->commit.topParent)
-        g_string_append_printf(buf, "    <topparent node='%s'/>\n", job->commit.topParent);
-    if (job->commit.top)
-        g_string_append_printf(buf, "    <top node='%s'/>\n", job->commit.top);
-    if (job->commit.base)
-        g_string_append_printf(buf, "    <base node='%s'/>\n", job->commit.base);
-    if (job->commit.backingFile) {
-        g_autofree char *backing = g_markup_escape_text(job->commit.backingFile, -1);
-
-        g_string_append_printf(buf, "    <backingFile>%s</backingFile>\n", backing);
-    }
-    if (job->commit.deleteImages)
-        g_string_append(buf, "    <deleteCommittedImages/>\n");
+    vbDomainStatusFormatJobData(buf, job);
     if (job->errmsg) {
         errmsg = g_markup_escape_text(job->errmsg, -1);
         g_string_append_printf(buf, "    <errmsg>%s</errmsg>\n", errmsg);
@@ -117,6 +141,41 @@ vbStatusChildProp(xmlNodePtr node, const char *child, const char *name)
     return c ? vbStatusProp(c, name) : NULL;
 }
 
+static void
+vbDomainStatusParseCommitData(xmlNodePtr node, vbBlockJobCommitData *commit)
+{
+    xmlNodePtr backing;
+
+    commit->topParent = vbStatusChildProp(node, "topparent", "node");
+    commit->top = vbStatusChildProp(node, "top", "node");
+    commit->base = vbStatusChildProp(node, "base", "node");
+    commit->deleteImages = vbStatusChild(node, "deleteCommittedImages") != NULL;
+    if ((backing = vbStatusChild(node, "backingFile"))) {
+        xmlChar *txt = xmlNodeGetContent(backing);
+        commit->backingFile = g_strdup((const char *) txt);
+        xmlFree(txt);
+    }
+}
+
+/* The per-type data of @job from the children of @node. */
+static void
+vbDomainStatusParseJobData(xmlNodePtr node, vbBlockJob *job)
+{
+    switch (job->type) {
+    case VB_BLOCK_JOB_TYPE_COMMIT:
+    case VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT:
+        vbDomainStatusParseCommitData(node, &job->data.commit);
+        break;
+    case VB_BLOCK_JOB_TYPE_NONE:
+    case VB_BLOCK_JOB_TYPE_PULL:
+    case VB_BLOCK_JOB_TYPE_COPY:
+    case VB_BLOCK_JOB_TYPE_BACKUP:
+    case VB_BLOCK_JOB_TYPE_LAST:
+        /* No data: a job we never start is dropped on reconnect. */
+        break;
+    }
+}
+
 static vbBlockJob *
 vbDomainStatusParseJob(xmlNodePtr node)
 {
@@ -144,15 +203,7 @@ vbDomainStatusParseJob(xmlNodePtr node)
     job->newstate = newstate ? vbBlockJobStateTypeFromString(newstate) : -1;
     job->jobflags = flags ? strtoul(flags, NULL, 16) : 0;
     job->offline = g_strcmp0(offline, "yes") == 0;
-    job->commit.topParent = vbStatusChildProp(node, "topparent", "node");
-    job->commit.top = vbStatusChildProp(node, "top", "node");
-    job->commit.base = vbStatusChildProp(node, "base", "node");
-    job->commit.deleteImages = vbStatusChild(node, "deleteCommittedImages") != NULL;
-    if ((errnode = vbStatusChild(node, "backingFile"))) {
-        xmlChar *txt = xmlNodeGetContent(errnode);
-        job->commit.backingFile = g_strdup((const char *) txt);
-        xmlFree(txt);
-    }
+    vbDomainStatusParseJobData(node, job);
     if ((errnode = vbStatusChild(node, "errmsg"))) {
         xmlChar *txt = xmlNodeGetContent(errnode);
         job->errmsg = g_strdup((const char *) txt);

@@ -4,14 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "vbinternal.h"
 #include "vbdriver.h"
+#include "vbblockjobupdate.h"
+#include "vbblockoffline.h"
 #include "vbdomainprocess.h"
-#include "vbdomainstatus.h"
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
@@ -19,92 +16,32 @@
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define VB_DRIVER_WORKERS 4
-#define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
-#define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
-#define VB_DEFAULT_QEMU_IMG "/usr/bin/qemu-img"
 
-void
-vbDriverConfigFree(vbDriverConfig *cfg)
-{
-    if (!cfg)
-        return;
-    g_free(cfg->root);
-    g_free(cfg->configDir);
-    g_free(cfg->stateDir);
-    g_free(cfg->logDir);
-    g_free(cfg->cacheDir);
-    g_free(cfg->runDir);
-    g_free(cfg->socketPath);
-    g_free(cfg->socketPathRO);
-    g_free(cfg->qemuBinary);
-    g_free(cfg->storageDaemonBinary);
-    g_free(cfg->qemuImgBinary);
-    g_free(cfg);
-}
-
-vbDriverConfig *
-vbDriverConfigNew(bool privileged, const char *root)
-{
-    g_autoptr(vbDriverConfig) cfg = g_new0(vbDriverConfig, 1);
-    const char *env;
-
-    cfg->privileged = privileged;
-    if (root) {
-        cfg->root = g_canonicalize_filename(root, NULL);
-        cfg->configDir = g_build_filename(cfg->root, "config", NULL);
-        cfg->runDir = g_build_filename(cfg->root, "run", NULL);
-        cfg->stateDir = g_build_filename(cfg->root, "run", "qemu", NULL);
-        cfg->logDir = g_build_filename(cfg->root, "log", NULL);
-        cfg->cacheDir = g_build_filename(cfg->root, "cache", NULL);
-    } else if (privileged) {
-        cfg->configDir = g_strdup(VB_SYSCONFDIR "/virtblockd/qemu");
-        cfg->runDir = g_strdup(VB_RUNSTATEDIR "/virtblockd");
-        cfg->stateDir = g_strdup(VB_RUNSTATEDIR "/virtblockd/qemu");
-        cfg->logDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/log");
-        cfg->cacheDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/cache");
-    } else {
-        cfg->configDir = g_build_filename(g_get_user_config_dir(), "virtblockd", "qemu", NULL);
-        cfg->runDir = g_build_filename(g_get_user_runtime_dir(), "virtblockd", NULL);
-        cfg->stateDir = g_build_filename(cfg->runDir, "qemu", NULL);
-        cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
-        cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
-    }
-    cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
-    cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);
-
-    /* Tests and packagers may point at other binaries. */
-    env = g_getenv("VIRTBLOCKD_QEMU");
-    cfg->qemuBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU);
-    env = g_getenv("VIRTBLOCKD_QEMU_STORAGE_DAEMON");
-    cfg->storageDaemonBinary = g_strdup(env && *env ? env : VB_DEFAULT_QSD);
-    env = g_getenv("VIRTBLOCKD_QEMU_IMG");
-    cfg->qemuImgBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU_IMG);
-    return g_steal_pointer(&cfg);
-}
-
-static gpointer
-vbDriverMonitorThread(gpointer opaque)
-{
-    vbDriver *driver = opaque;
-
-    g_main_context_push_thread_default(driver->monitorCtx);
-    g_main_loop_run(driver->monitorLoop);
-    g_main_context_pop_thread_default(driver->monitorCtx);
-    return NULL;
-}
-
-typedef struct {
-    vbDriverWorkFunc func;
-    void *data;
-    GDestroyNotify freeData;
-} vbDriverWork;
-
+/* Runs one item of work, as libvirt's qemuProcessEventHandler: the files
+ * below name the work, this one knows who does it. */
 static void
-vbDriverWorkFree(vbDriverWork *work)
+vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
 {
-    if (work->freeData)
-        work->freeData(work->data);
-    g_free(work);
+    switch (work->type) {
+    case VB_DOMAIN_WORK_BLOCK_JOB_UPDATE:
+        vbBlockJobHandleUpdate(driver, vm, work->data);
+        return;
+    case VB_DOMAIN_WORK_MONITOR_EOF:
+        vbDomainProcessHandleMonitorEOF(driver, vm, work->data);
+        return;
+    case VB_DOMAIN_WORK_MONITOR_ERROR:
+        vbDomainProcessHandleMonitorError(driver, vm, work->data);
+        return;
+    case VB_DOMAIN_WORK_GUEST_SHUTDOWN:
+        vbDomainProcessHandleGuestShutdown(driver, vm);
+        return;
+    case VB_DOMAIN_WORK_BLOCK_JOBS_ENDED:
+        vbBlockOfflineHandleJobsEnded(driver, vm);
+        return;
+    case VB_DOMAIN_WORK_LAST:
+        break;
+    }
+    VB_ERROR("unknown work %d queued for domain '%s'", (int) work->type, vm->def->name);
 }
 
 /* Runs every item queued for one domain, in order.  Only one worker runs a
@@ -114,40 +51,13 @@ vbDriverWorker(gpointer data, gpointer opaque)
 {
     vbDomainObj *vm = data;
     vbDriver *driver = opaque;
+    vbDomainWork *work;
 
-    for (;;) {
-        vbDriverWork *work;
-
-        vbDomainObjLock(vm);
-        if (!(work = g_queue_pop_head(&vm->work))) {
-            vm->workScheduled = false;
-            vbDomainObjUnlock(vm);
-            break;
-        }
-        vbDomainObjUnlock(vm);
-
-        work->func(driver, vm, work->data);
-        vbDriverWorkFree(work);
+    while ((work = vbDomainObjTakeWork(vm))) {
+        vbDriverProcessWork(driver, vm, work);
+        vbDomainWorkFree(work);
     }
     vbDomainObjUnref(vm);
-}
-
-void
-vbDriverQueueWork(vbDriver *driver, vbDomainObj *vm, vbDriverWorkFunc func, void *data,
-                  GDestroyNotify freeData)
-{
-    vbDriverWork *work = g_new0(vbDriverWork, 1);
-    bool schedule;
-
-    work->func = func;
-    work->data = data;
-    work->freeData = freeData;
-
-    g_queue_push_tail(&vm->work, work);
-    schedule = !vm->workScheduled;
-    vm->workScheduled = true;
-    if (schedule)
-        g_thread_pool_push(driver->workers, vbDomainObjRef(vm), NULL);
 }
 
 vbDriver *
@@ -169,9 +79,8 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
     driver->domains = vbDomainObjListNew();
     driver->events = vbDomainEventQueueNew(mainCtx);
     driver->nextDomainID = 1;
-    driver->monitorCtx = g_main_context_new();
-    driver->monitorLoop = g_main_loop_new(driver->monitorCtx, FALSE);
-    driver->monitorThread = g_thread_new("vb-monitor", vbDriverMonitorThread, driver);
+    driver->monitorThread = vbEventThreadNew("vb-monitor");
+    driver->monitorCtx = vbEventThreadGetContext(driver->monitorThread);
     driver->workers = g_thread_pool_new(vbDriverWorker, driver, VB_DRIVER_WORKERS, FALSE, NULL);
     return driver;
 }
@@ -218,84 +127,13 @@ vbDriverFree(vbDriver *driver)
      * and the status files stay for the next start to reconnect. */
     g_thread_pool_free(driver->workers, FALSE, TRUE);
     vbDriverCloseMonitors(driver);
-    g_main_loop_quit(driver->monitorLoop);
-    g_thread_join(driver->monitorThread);
-    g_main_loop_unref(driver->monitorLoop);
-    g_main_context_unref(driver->monitorCtx);
+    driver->monitorCtx = NULL;
+    g_clear_pointer(&driver->monitorThread, vbEventThreadFree);
 
     vbDomainObjListFree(driver->domains);
     vbDomainEventQueueFree(driver->events);
     vbDriverConfigFree(driver->cfg);
     g_free(driver);
-}
-
-int
-vbDriverAllocDomainID(vbDriver *driver)
-{
-    return g_atomic_int_add(&driver->nextDomainID, 1);
-}
-
-char *
-vbDriverConfigFile(vbDriver *driver, const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(driver->cfg->configDir, file, NULL);
-}
-
-char *
-vbDriverStatusFile(vbDriver *driver, const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(driver->cfg->stateDir, file, NULL);
-}
-
-int
-vbDriverSaveConfig(vbDriver *driver, vbDomainObj *vm)
-{
-    vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
-    g_autofree char *path = NULL;
-    g_autofree char *xml = NULL;
-
-    if (!def)
-        return 0;
-    if (!(xml = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
-        return -1;
-    path = vbDriverConfigFile(driver, def->name);
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
-}
-
-int
-vbDriverSaveStatus(vbDriver *driver, vbDomainObj *vm)
-{
-    g_autofree char *path = NULL;
-    g_autofree char *xml = NULL;
-
-    if (!vbDomainObjIsActive(vm) && !vm->offline)
-        return 0;
-    if (!(xml = vbDomainStatusFormat(vm)))
-        return -1;
-    path = vbDriverStatusFile(driver, vm->def->name);
-    /* Not synced: the status describes processes that a crash of the host
-     * ends too; the daemon's own crash only needs the atomic rename. */
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, 0);
-}
-
-int
-vbDriverRemoveConfig(vbDriver *driver, const char *name)
-{
-    g_autofree char *path = vbDriverConfigFile(driver, name);
-
-    return vbFileRemoveIfExists(path);
-}
-
-int
-vbDriverRemoveStatus(vbDriver *driver, const char *name)
-{
-    g_autofree char *path = vbDriverStatusFile(driver, name);
-
-    return vbFileRemoveIfExists(path);
 }
 
 static void

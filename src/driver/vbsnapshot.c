@@ -18,6 +18,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
+#include "vbblockoffline.h"
 #include "vbdomainobj.h"
 #include "vberror.h"
 #include "vblog.h"
@@ -432,9 +433,9 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
     vbSnapshotUpdateLive(vm, list);
     /* QEMU has switched: from here on a failure cannot be undone, and
      * libvirt reports it all the same. */
-    if (vbDriverSaveStatus(driver, vm) < 0)
+    if (vbDomainObjSaveStatus(vm) < 0)
         return -1;
-    if (vm->persistent && vm->newDef && vbDriverSaveConfig(driver, vm) < 0)
+    if (vm->persistent && vm->newDef && vbDomainObjSaveConfig(vm) < 0)
         return -1;
     return 0;
 
@@ -464,7 +465,7 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
         old[i] = dd->disk->src;
         dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i]);
     }
-    if (vbDriverSaveConfig(driver, vm) < 0) {
+    if (vbDomainObjSaveConfig(vm) < 0) {
         for (i = 0; i < list->ndd; i++) {
             vbStorageSourceFree(list->dd[i].disk->src);
             list->dd[i].disk->src = old[i];
@@ -495,8 +496,11 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned
     size_t i;
 
     /* A storage daemon holds the images of a shut-off domain with jobs. */
-    if (!active && vbBlockJobCheckNoOfflineJob(vm, "snapshot") < 0)
-        return -1;
+    if (!active) {
+        vbBlockOfflineStopIfIdle(driver, vm);
+        if (vbBlockJobCheckNoOfflineJob(vm, "snapshot") < 0)
+            return -1;
+    }
     if (vbSnapshotDefAlignDisks(def, vm->def) < 0)
         return -1;
 

@@ -17,7 +17,8 @@
 
 #pragma once
 
-#include "vbdomainops.h"
+#include "vbdomainhandle.h"
+#include "vbdriverconf.h"
 
 /**
  * vbDomainSnapshotCreateXML:

@@ -16,6 +16,7 @@
 
 #include "vbqemucaps.h"
 #include "vberror.h"
+#include "vbeventthread.h"
 #include "vbfile.h"
 #include "vbjson.h"
 #include "vblog.h"
@@ -175,52 +176,6 @@ vbQemuCapsGetKVMUsable(const vbQemuCaps *caps)
 /* ------------------------------------------------------------------ */
 /* Probing */
 
-/* The probe's own event thread for the monitor */
-typedef struct {
-    GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
-} vbQemuCapsLoop;
-
-static gpointer
-vbQemuCapsLoopRun(gpointer opaque)
-{
-    vbQemuCapsLoop *loop = opaque;
-
-    g_main_context_push_thread_default(loop->ctx);
-    g_main_loop_run(loop->loop);
-    g_main_context_pop_thread_default(loop->ctx);
-    return NULL;
-}
-
-static gboolean
-vbQemuCapsLoopQuit(gpointer opaque)
-{
-    g_main_loop_quit(opaque);
-    return G_SOURCE_REMOVE;
-}
-
-static void
-vbQemuCapsLoopStart(vbQemuCapsLoop *loop)
-{
-    loop->ctx = g_main_context_new();
-    loop->loop = g_main_loop_new(loop->ctx, FALSE);
-    loop->thread = g_thread_new("qemu-probe", vbQemuCapsLoopRun, loop);
-}
-
-static void
-vbQemuCapsLoopStop(vbQemuCapsLoop *loop)
-{
-    g_autoptr(GSource) quit = g_idle_source_new();
-
-    /* from inside the loop: a quit before g_main_loop_run would be lost */
-    g_source_set_callback(quit, vbQemuCapsLoopQuit, loop->loop, NULL);
-    g_source_attach(quit, loop->ctx);
-    g_thread_join(loop->thread);
-    g_main_loop_unref(loop->loop);
-    g_main_context_unref(loop->ctx);
-}
-
 /* Waits for @pid to exit, killing it after a while.  Never fails. */
 static void
 vbQemuCapsReap(GPid pid)
@@ -305,7 +260,7 @@ vbQemuCapsProbe(const char *binary)
     g_autofree char *sockPath = NULL;
     g_autofree char *errPath = NULL;
     g_autofree char *qmpArg = NULL;
-    vbQemuCapsLoop loop = {0};
+    vbEventThread *evt = NULL;
     vbMonitor *mon = NULL;
     bool exited = false;
     GPid pid = 0;
@@ -353,11 +308,13 @@ vbQemuCapsProbe(const char *binary)
     if (vbQemuCapsWaitForSocket(binary, pid, sockPath, errPath, &exited) < 0)
         goto cleanup;
 
-    vbQemuCapsLoopStart(&loop);
-    if ((mon = vbMonitorOpen(sockPath, loop.ctx, VB_QEMU_CAPS_START_TIMEOUT_MS, 0, NULL, NULL)))
+    /* this layer has no driver thread to borrow: one for this monitor only */
+    evt = vbEventThreadNew("vb-qemu-probe");
+    if ((mon = vbMonitorOpen(sockPath, vbEventThreadGetContext(evt), VB_QEMU_CAPS_START_TIMEOUT_MS,
+                             0, NULL, NULL)))
         ret = vbQemuCapsProbeMonitor(caps, mon);
     vbMonitorClose(mon);
-    vbQemuCapsLoopStop(&loop);
+    vbEventThreadFree(evt);
 
 cleanup:
     if (pid > 0 && !exited)

@@ -192,3 +192,16 @@ vbQemuProcessLogOpen(const char *logPath, char *const *argv)
     }
     return fd;
 }
+
+int
+vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid)
+{
+    int logfd;
+    int rc;
+
+    if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
+        return -1;
+    rc = vbQemuProcessSpawn(argv, logfd, pid);
+    close(logfd);
+    return rc;
+}

@@ -32,3 +32,7 @@ char *vbQemuProcessLogTail(const char *logPath, size_t maxlen);
 
 /* Opens the log for appending and writes a line saying who starts what. */
 int vbQemuProcessLogOpen(const char *logPath, char *const *argv);
+
+/* Both of the above: QEMU or a qemu-storage-daemon started from @argv,
+ * its output appended to @logPath after a line naming the command. */
+int vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "vberror.h"
+#include "vbeventthread.h"
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
@@ -129,20 +130,6 @@ testRun(const char *const *argv, const char *dir)
         return -1;
     }
     return 0;
-}
-
-static gpointer
-testLoopRun(gpointer opaque)
-{
-    g_main_loop_run(opaque);
-    return NULL;
-}
-
-static gboolean
-testLoopQuit(gpointer opaque)
-{
-    g_main_loop_quit(opaque);
-    return G_SOURCE_REMOVE;
 }
 
 static int
@@ -262,10 +249,7 @@ testActiveCommit(const void *opaque)
         NULL};
     g_autoptr(GError) gerr = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
-    g_autoptr(GMainContext) ctx = g_main_context_new();
-    g_autoptr(GMainLoop) loop = g_main_loop_new(ctx, FALSE);
-    g_autoptr(GSource) quit = NULL;
-    GThread *thread = NULL;
+    vbEventThread *evt = NULL;
     testEvents ev = {0};
     vbMonitor *mon = NULL;
     GPid pid = 0;
@@ -287,9 +271,10 @@ testActiveCommit(const void *opaque)
     g_mutex_init(&ev.lock);
     g_cond_init(&ev.cond);
     ev.events = g_ptr_array_new_with_free_func(g_free);
-    thread = g_thread_new("event", testLoopRun, loop);
+    evt = vbEventThreadNew("vb-test-event");
 
-    if (!(mon = vbMonitorOpen(qmpSock, ctx, 10000, 0, &testCallbacks, &ev)))
+    mon = vbMonitorOpen(qmpSock, vbEventThreadGetContext(evt), 10000, 0, &testCallbacks, &ev);
+    if (!mon)
         goto cleanup;
     if (testConversation(mon, &ev, dir, out) < 0)
         goto cleanup;
@@ -308,10 +293,7 @@ cleanup:
     if (ret < 0)
         fprintf(stderr, "transcript so far:\n%s", out->str);
     vbMonitorClose(mon);
-    quit = g_idle_source_new();
-    g_source_set_callback(quit, testLoopQuit, loop, NULL);
-    g_source_attach(quit, ctx);
-    g_thread_join(thread);
+    vbEventThreadFree(evt);
     if (pid > 0) {
         /* after 'quit' QEMU exits by itself; a failed run kills it */
         if (ret < 0)

@@ -1,0 +1,100 @@
+/*
+ * vbdriverconf.c: the driver's configuration and shared state
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "vbinternal.h"
+#include "vbdriverconf.h"
+
+#define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
+#define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
+#define VB_DEFAULT_QEMU_IMG "/usr/bin/qemu-img"
+
+void
+vbDriverConfigFree(vbDriverConfig *cfg)
+{
+    if (!cfg)
+        return;
+    g_free(cfg->root);
+    g_free(cfg->configDir);
+    g_free(cfg->stateDir);
+    g_free(cfg->logDir);
+    g_free(cfg->cacheDir);
+    g_free(cfg->runDir);
+    g_free(cfg->socketPath);
+    g_free(cfg->socketPathRO);
+    g_free(cfg->qemuBinary);
+    g_free(cfg->storageDaemonBinary);
+    g_free(cfg->qemuImgBinary);
+    g_free(cfg);
+}
+
+vbDriverConfig *
+vbDriverConfigNew(bool privileged, const char *root)
+{
+    g_autoptr(vbDriverConfig) cfg = g_new0(vbDriverConfig, 1);
+    const char *env;
+
+    cfg->privileged = privileged;
+    if (root) {
+        cfg->root = g_canonicalize_filename(root, NULL);
+        cfg->configDir = g_build_filename(cfg->root, "config", NULL);
+        cfg->runDir = g_build_filename(cfg->root, "run", NULL);
+        cfg->stateDir = g_build_filename(cfg->root, "run", "qemu", NULL);
+        cfg->logDir = g_build_filename(cfg->root, "log", NULL);
+        cfg->cacheDir = g_build_filename(cfg->root, "cache", NULL);
+    } else if (privileged) {
+        cfg->configDir = g_strdup(VB_SYSCONFDIR "/virtblockd/qemu");
+        cfg->runDir = g_strdup(VB_RUNSTATEDIR "/virtblockd");
+        cfg->stateDir = g_strdup(VB_RUNSTATEDIR "/virtblockd/qemu");
+        cfg->logDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/log");
+        cfg->cacheDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/cache");
+    } else {
+        cfg->configDir = g_build_filename(g_get_user_config_dir(), "virtblockd", "qemu", NULL);
+        cfg->runDir = g_build_filename(g_get_user_runtime_dir(), "virtblockd", NULL);
+        cfg->stateDir = g_build_filename(cfg->runDir, "qemu", NULL);
+        cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
+        cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
+    }
+    cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
+    cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);
+
+    /* Tests and packagers may point at other binaries. */
+    env = g_getenv("VIRTBLOCKD_QEMU");
+    cfg->qemuBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU);
+    env = g_getenv("VIRTBLOCKD_QEMU_STORAGE_DAEMON");
+    cfg->storageDaemonBinary = g_strdup(env && *env ? env : VB_DEFAULT_QSD);
+    env = g_getenv("VIRTBLOCKD_QEMU_IMG");
+    cfg->qemuImgBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU_IMG);
+    return g_steal_pointer(&cfg);
+}
+
+int
+vbDriverAllocDomainID(vbDriver *driver)
+{
+    return g_atomic_int_add(&driver->nextDomainID, 1);
+}
+
+void
+vbDriverReserveDomainID(vbDriver *driver, int id)
+{
+    while (g_atomic_int_get(&driver->nextDomainID) <= id)
+        g_atomic_int_inc(&driver->nextDomainID);
+}
+
+char *
+vbDriverConfigFile(vbDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(driver->cfg->configDir, file, NULL);
+}
+
+char *
+vbDriverStatusFile(vbDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(driver->cfg->stateDir, file, NULL);
+}

@@ -1,0 +1,71 @@
+/*
+ * vbdriverconf.h: the driver's configuration and shared state
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * As libvirt's qemu_conf.h holds virQEMUDriver: what every file of the
+ * driver may use (directories, binaries, the domain list, the event queue,
+ * the workers), declared below them all.  vbdriver.c fills it in, starts
+ * and stops it; the files below use it but never call up into vbdriver.c.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbinternal.h"
+#include "vbdomainevent.h"
+#include "vbdomainobj.h"
+#include "vbeventthread.h"
+
+typedef struct _vbDriverConfig vbDriverConfig;
+struct _vbDriverConfig {
+    bool privileged; /* --system */
+    char *root;      /* --root DIR, or NULL */
+    char *configDir; /* persistent definitions */
+    char *stateDir;  /* status files, monitor sockets */
+    char *logDir;    /* one log per domain */
+    char *cacheDir;  /* capability cache */
+    char *runDir;    /* the daemon's sockets and pid file */
+    char *socketPath;
+    char *socketPathRO;
+    char *qemuBinary;          /* used when a definition has no <emulator> */
+    char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
+    char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
+};
+
+/* Directories for session mode (the XDG dirs of the user), --system, or
+ * everything under @root when it is given. */
+vbDriverConfig *vbDriverConfigNew(bool privileged, const char *root);
+void vbDriverConfigFree(vbDriverConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDriverConfig, vbDriverConfigFree);
+
+struct _vbDriver {
+    vbDriverConfig *cfg;
+    vbDomainObjList *domains;
+    vbDomainEventQueue *events;
+
+    /* Every monitor's I/O runs in this context, in its own thread, so a
+     * worker blocked on a reply never stalls the main loop. */
+    vbEventThread *monitorThread;
+    GMainContext *monitorCtx; /* monitorThread's, not a reference */
+
+    /* Handles QEMU events that need a domain job (block job transitions,
+     * QEMU exit): the monitor thread must never wait for a job. */
+    GThreadPool *workers;
+
+    gint nextDomainID;
+    gint shuttingDown; /* atomic */
+};
+
+/* A new domain ID, never one in use (reconnect raises nextDomainID past
+ * the IDs of running domains). */
+int vbDriverAllocDomainID(vbDriver *driver);
+/* Reconnect: the running domain with @id keeps it; IDs handed out from now
+ * on must not clash with it. */
+void vbDriverReserveDomainID(vbDriver *driver, int id);
+
+/* The files of domain @name: its persistent definition, its status. */
+char *vbDriverConfigFile(vbDriver *driver, const char *name);
+char *vbDriverStatusFile(vbDriver *driver, const char *name);
