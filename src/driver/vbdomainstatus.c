@@ -11,8 +11,10 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbdomainstatus.h"
+#include "vbbuf.h"
 #include "vberror.h"
 #include "vblog.h"
+#include "vbxml.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -21,26 +23,19 @@ VB_ENUM_IMPL(vbDomainStateName, VIR_DOMAIN_LAST, "nostate", "running", "blocked"
              "shutdown", "shutoff", "crashed", "pmsuspended");
 
 static void
-vbDomainStatusFormatCommitData(GString *buf, const vbBlockJobCommitData *commit)
+vbDomainStatusFormatCommitData(vbBuffer *buf, const vbBlockJobCommitData *commit)
 {
-    if (commit->topParent)
-        g_string_append_printf(buf, "    <topparent node='%s'/>\n", commit->topParent);
-    if (commit->top)
-        g_string_append_printf(buf, "    <top node='%s'/>\n", commit->top);
-    if (commit->base)
-        g_string_append_printf(buf, "    <base node='%s'/>\n", commit->base);
-    if (commit->backingFile) {
-        g_autofree char *backing = g_markup_escape_text(commit->backingFile, -1);
-
-        g_string_append_printf(buf, "    <backingFile>%s</backingFile>\n", backing);
-    }
+    vbBufferEscapeString(buf, "<topparent node='%s'/>\n", commit->topParent);
+    vbBufferEscapeString(buf, "<top node='%s'/>\n", commit->top);
+    vbBufferEscapeString(buf, "<base node='%s'/>\n", commit->base);
+    vbBufferEscapeText(buf, "<backingFile>%s</backingFile>\n", commit->backingFile);
     if (commit->deleteImages)
-        g_string_append(buf, "    <deleteCommittedImages/>\n");
+        vbBufferAddLit(buf, "<deleteCommittedImages/>\n");
 }
 
 /* The per-type data of @job, as child elements. */
 static void
-vbDomainStatusFormatJobData(GString *buf, const vbBlockJob *job)
+vbDomainStatusFormatJobData(vbBuffer *buf, const vbBlockJob *job)
 {
     switch (job->type) {
     case VB_BLOCK_JOB_TYPE_COMMIT:
@@ -57,58 +52,57 @@ vbDomainStatusFormatJobData(GString *buf, const vbBlockJob *job)
 }
 
 static void
-vbDomainStatusFormatJob(GString *buf, const vbBlockJob *job)
+vbDomainStatusFormatJob(vbBuffer *buf, const vbBlockJob *job)
 {
-    g_autofree char *errmsg = NULL;
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    g_string_append_printf(buf, "  <blockjob name='%s' type='%s' state='%s'", job->name,
-                           vbBlockJobTypeTypeToString(job->type),
-                           vbBlockJobStateTypeToString(job->state));
+    vbBufferEscapeString(&attrBuf, " name='%s'", job->name);
+    vbBufferAsprintf(&attrBuf, " type='%s' state='%s'", vbBlockJobTypeTypeToString(job->type),
+                     vbBlockJobStateTypeToString(job->state));
     if (job->newstate >= 0)
-        g_string_append_printf(buf, " newstate='%s'", vbBlockJobStateTypeToString(job->newstate));
-    g_string_append_printf(buf, " jobflags='0x%x'", job->jobflags);
+        vbBufferAsprintf(&attrBuf, " newstate='%s'", vbBlockJobStateTypeToString(job->newstate));
+    vbBufferAsprintf(&attrBuf, " jobflags='0x%x'", job->jobflags);
     if (job->offline)
-        g_string_append(buf, " offline='yes'");
-    g_string_append(buf, ">\n");
-    g_string_append_printf(buf, "    <disk dst='%s'/>\n", job->disk);
-    vbDomainStatusFormatJobData(buf, job);
-    if (job->errmsg) {
-        errmsg = g_markup_escape_text(job->errmsg, -1);
-        g_string_append_printf(buf, "    <errmsg>%s</errmsg>\n", errmsg);
-    }
-    g_string_append(buf, "  </blockjob>\n");
+        vbBufferAddLit(&attrBuf, " offline='yes'");
+
+    vbBufferEscapeString(&childBuf, "<disk dst='%s'/>\n", job->disk);
+    vbDomainStatusFormatJobData(&childBuf, job);
+    vbBufferEscapeText(&childBuf, "<errmsg>%s</errmsg>\n", job->errmsg);
+    vbXMLFormatElement(buf, "blockjob", &attrBuf, &childBuf);
 }
 
 char *
 vbDomainStatusFormat(vbDomainObj *vm)
 {
-    g_autoptr(GString) buf = g_string_new(NULL);
+    g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
     g_autoptr(GList) names = NULL;
-    g_autofree char *monitor = NULL;
     GList *n;
 
-    monitor = g_markup_escape_text(vm->monitorPath ? vm->monitorPath : "", -1);
-    g_string_append_printf(buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s%s>\n",
-                           vbDomainStateNameTypeToString(vm->state), vm->reason,
-                           (long long) vm->pid, vm->id, vm->persistent ? " persistent='yes'" : "",
-                           vm->offline ? " offline='yes'" : "");
-    g_string_append_printf(buf, "  <monitor path='%s'/>\n", monitor);
-    g_string_append_printf(buf, "  <nodeindex last='%u'/>\n", vm->nodenameIndex);
+    vbBufferAsprintf(&buf, "<domstatus state='%s' reason='%d' pid='%lld' id='%d'%s%s>\n",
+                     vbDomainStateNameTypeToString(vm->state), vm->reason, (long long) vm->pid,
+                     vm->id, vm->persistent ? " persistent='yes'" : "",
+                     vm->offline ? " offline='yes'" : "");
+    vbBufferAdjustIndent(&buf, 2);
+    vbBufferEscapeString(&buf, "<monitor path='%s'/>\n", vm->monitorPath ? vm->monitorPath : "");
+    vbBufferAsprintf(&buf, "<nodeindex last='%u'/>\n", vm->nodenameIndex);
     if (vm->gotShutdown)
-        g_string_append(buf, "  <gotShutdown/>\n");
+        vbBufferAddLit(&buf, "<gotShutdown/>\n");
 
     /* Sorted, so the file does not change with hash order. */
     names = g_list_sort(g_hash_table_get_keys(vm->blockjobs), (GCompareFunc) strcmp);
-    g_string_append(buf, "  <blockjobs>\n");
+    vbBufferAddLit(&buf, "<blockjobs>\n");
+    vbBufferAdjustIndent(&buf, 2);
     for (n = names; n; n = n->next)
-        vbDomainStatusFormatJob(buf, g_hash_table_lookup(vm->blockjobs, n->data));
-    g_string_append(buf, "  </blockjobs>\n");
+        vbDomainStatusFormatJob(&buf, g_hash_table_lookup(vm->blockjobs, n->data));
+    vbBufferAdjustIndent(&buf, -2);
+    vbBufferAddLit(&buf, "</blockjobs>\n");
 
-    if (vbDomainDefFormatBuf(&(vbBuffer){.str = buf, .indent = 2}, vm->def,
-                             VB_DOMAIN_DEF_FORMAT_STATUS) < 0)
+    if (vbDomainDefFormatBuf(&buf, vm->def, VB_DOMAIN_DEF_FORMAT_STATUS) < 0)
         return NULL;
-    g_string_append(buf, "</domstatus>\n");
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+    vbBufferAdjustIndent(&buf, -2);
+    vbBufferAddLit(&buf, "</domstatus>\n");
+    return vbBufferContentAndReset(&buf);
 }
 
 static char *
