@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Builds virtblockd's tiny test guest from Debian packages: the kernel of
+# linux-image-cloud-amd64 and a gzip'ed newc initramfs holding busybox (from
+# busybox-static), the virtio modules the cloud kernel has as modules, and
+# tests/guest/init.  Prints, on stdout, shell-style lines
+#
+#   VB_GUEST_KERNEL=<cache>/<key>/vmlinuz
+#   VB_GUEST_INITRD=<cache>/<key>/initrd.gz
+#   VB_GUEST_KEY=<key>
+#
+# and progress on stderr.  The build lands in $VB_GUEST_CACHE (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/virtblockd-test-guest) under a key made of
+# the exact package versions apt would install now and the contents of this
+# directory's build inputs, so a new kernel or an edited script or init
+# builds anew and an old build is never taken for a new one.  The .deb files
+# stay in the cache: once built (or downloaded) it needs no network.  Two runs
+# at once are safe: each builds in its own temporary directory and renames it
+# into place; the loser drops its copy and uses the winner's.
+#
+# Needs: apt-get, apt-cache, dpkg-deb, find, gzip, sha256sum (all in every
+# Debian system); no root unless apt-get download needs it.
+#
+# Usage: tests/guest/make-guest.sh [--force]   (--force rebuilds the key)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${VB_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virtblockd-test-guest}
+force=0
+[ "${1:-}" = --force ] && force=1
+
+# What goes into the guest.  To add a package, name it here and copy what
+# the guest needs from the extracted tree in add_payload below.
+kernel_meta=linux-image-cloud-amd64
+packages=(busybox-static)
+# The modules the guest loads; their dependencies are added from each .ko's
+# "depends=" and everything is loaded in dependency order.
+modules=(virtio_pci virtio_blk virtio_console virtio_net)
+
+log() {
+    echo "make-guest: $*" >&2
+}
+
+die() {
+    log "error: $*"
+    exit 1
+}
+
+# candidate <package> <field>: a field of the version apt would install
+candidate() {
+    apt-cache show --no-all-versions "$1" 2>/dev/null |
+        sed -n "s/^$2: //p" | head -n 1
+}
+
+# --- what to build: exact versions from the local apt lists (no network) ---
+kernel_pkg=$(candidate "$kernel_meta" Depends | tr ',' '\n' |
+    sed -n 's/^ *\(linux-image-[^ ]*-cloud-amd64\).*/\1/p' | head -n 1)
+[ -n "$kernel_pkg" ] ||
+    die "apt knows no $kernel_meta (run apt-get update, as scripts/install-deps.sh does)"
+# Package and Version of each candidate, in one apt-cache call
+pins=()
+while read -r pin; do
+    pins+=("$pin")
+done < <(apt-cache show --no-all-versions "$kernel_pkg" "${packages[@]}" 2>/dev/null |
+    sed -n -e '/^Package: /{s///;h;}' -e '/^Version: /{s///;H;x;s/\n/=/p;}')
+[ "${#pins[@]}" = $((1 + ${#packages[@]})) ] ||
+    die "apt knows not all of $kernel_pkg ${packages[*]} (run apt-get update)"
+
+key_input() {
+    printf '%s\n' "${pins[@]}"
+    cat "$here/make-guest.sh" "$here/init"
+}
+kver=${kernel_pkg#linux-image-}
+key="$kver-$(key_input | sha256sum | cut -c1-16)"
+out="$cache/$key"
+
+print_result() {
+    echo "VB_GUEST_KERNEL=$out/vmlinuz"
+    echo "VB_GUEST_INITRD=$out/initrd.gz"
+    echo "VB_GUEST_KEY=$key"
+}
+
+if [ "$force" = 0 ] && [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
+    print_result
+    exit 0
+fi
+
+mkdir -p "$cache/debs"
+tmp=$(mktemp -d "$cache/.build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# --- the packages: from the cache, or downloaded there ---
+debs=()
+for pin in "${pins[@]}"; do
+    pkg=${pin%%=*}
+    ver=${pin#*=}
+    # apt-get download's own file name: an epoch's ':' is written %3a
+    found=("$cache/debs/${pkg}_${ver//:/%3a}_"*.deb)
+    if [ ! -f "${found[0]}" ]; then
+        log "downloading $pin"
+        mkdir -p "$tmp/dl"
+        (cd "$tmp/dl" && apt-get download -q=2 "$pin" 2>&1 |
+            grep -v 'Download is performed unsandboxed' >&2 || true)
+        found=("$tmp/dl/${pkg}_${ver//:/%3a}_"*.deb)
+        [ -f "${found[0]}" ] || die "apt-get download $pin gave no .deb"
+        mv "${found[0]}" "$cache/debs/"
+        found=("$cache/debs/${found[0]##*/}")
+    fi
+    debs+=("${found[0]}")
+done
+
+log "building $key"
+x=$tmp/x
+root=$tmp/root
+mkdir -p "$x" "$root"
+for deb in "${debs[@]}"; do
+    dpkg-deb -x "$deb" "$x"
+done
+
+# --- the initramfs tree ---
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,run,tmp,etc,lib/modules}
+
+# busybox and a link for each applet at the path busybox gives for it
+install -m 0755 "$x/bin/busybox" "$root/bin/busybox"
+"$x/bin/busybox" --list-full | while read -r applet; do
+    [ "$applet" = bin/busybox ] || [ -e "$root/$applet" ] ||
+        ln -s /bin/busybox "$root/$applet"
+done
+
+# modules: the closure of $modules under "depends=", dependencies first
+moddir=$x/lib/modules/$kver
+[ -d "$moddir" ] || die "$kernel_pkg has no $moddir"
+declare -A kofile=() state=()
+while read -r ko; do
+    name=${ko##*/}
+    kofile[${name%.ko}]=$ko
+done < <(find "$moddir/kernel" -name '*.ko')
+order=()
+visit() {
+    local mod=$1 dep deps
+    case "${state[$mod]:-}" in
+    done) return ;;
+    active) die "module dependency loop at $mod" ;;
+    esac
+    if [ -z "${kofile[$mod]:-}" ]; then
+        grep -q "/$mod\.ko\$" "$moddir/modules.builtin" ||
+            die "module $mod is neither in $kernel_pkg nor built in"
+        state[$mod]=done # built into the kernel: nothing to load
+        return
+    fi
+    state[$mod]=active
+    deps=$(tr '\0' '\n' <"${kofile[$mod]}" | sed -n 's/^depends=//p' | head -n 1)
+    for dep in ${deps//,/ }; do
+        visit "$dep"
+    done
+    state[$mod]=done
+    order+=("$mod")
+}
+for mod in "${modules[@]}"; do
+    visit "$mod"
+done
+for mod in "${order[@]}"; do
+    install -m 0644 "${kofile[$mod]}" "$root/lib/modules/$mod.ko"
+done
+printf '%s\n' "${order[@]}" >"$root/lib/modules/load-order"
+log "modules: ${order[*]}"
+
+add_payload() {
+    # Later: copy more from "$x" into "$root" here (e.g. qemu-ga and the
+    # shared libraries it needs), after naming its package in $packages.
+    :
+}
+add_payload
+
+install -m 0755 "$here/init" "$root/init"
+echo "$key ${pins[*]}" >"$root/etc/vbguest-build"
+
+# --- the result: vmlinuz and initrd.gz, renamed into place together ---
+mkdir -p "$tmp/out"
+vmlinuz=("$x/boot/vmlinuz-"*)
+[ -f "${vmlinuz[0]}" ] || die "$kernel_pkg has no boot/vmlinuz-*"
+cp "${vmlinuz[0]}" "$tmp/out/vmlinuz"
+# busybox makes the archive (so no cpio package is needed); every file root's
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+    "$x/bin/busybox" cpio -o -H newc -R 0:0 2>/dev/null) |
+    gzip -n -9 >"$tmp/out/initrd.gz"
+printf '%s\n' "${pins[@]}" >"$tmp/out/packages"
+printf '%s\n' "${order[@]}" >"$tmp/out/modules"
+
+if [ "$force" = 1 ] && [ -d "$out" ]; then
+    mv -T "$out" "$tmp/old"
+fi
+if ! mv -T "$tmp/out" "$out" 2>/dev/null; then
+    # another run built the same key meanwhile: use that one
+    [ -f "$out/initrd.gz" ] || die "cannot move the build to $out"
+    log "another run built $key first: using that"
+else
+    log "built $out"
+fi
+print_result
