@@ -81,7 +81,32 @@ print_result() {
     echo "VB_GUEST_KEY=$key"
 }
 
+# deb_of <dir> <package=version>: the .deb apt-get download names so
+# (an epoch's ':' is written %3a), or the pattern when there is none
+deb_of() {
+    local pkg=${2%%=*} ver=${2#*=} found
+    found=("$1/${pkg}_${ver//:/%3a}_"*.deb)
+    echo "${found[0]}"
+}
+
+# Builds and packages unused for 30 days go (a build's mtime is its last
+# use); another worktree may still want the others.  So do the temporary
+# directories of runs killed a day ago.
+prune() {
+    find "$cache" -mindepth 1 -maxdepth 1 -type d -name '.build.*' -mtime +1 \
+        -exec rm -rf {} + 2>/dev/null || true
+    find "$cache" -mindepth 1 -maxdepth 1 -type d -name '*-cloud-amd64-*' -mtime +30 \
+        -exec rm -rf {} + 2>/dev/null || true
+    find "$cache/debs" -name '*.deb' -mtime +30 -delete 2>/dev/null || true
+}
+
 if [ "$force" = 0 ] && [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
+    touch "$out"
+    for pin in "${pins[@]}"; do
+        deb=$(deb_of "$cache/debs" "$pin")
+        [ ! -f "$deb" ] || touch "$deb"
+    done
+    prune
     print_result
     exit 0
 fi
@@ -93,21 +118,18 @@ trap 'rm -rf "$tmp"' EXIT
 # --- the packages: from the cache, or downloaded there ---
 debs=()
 for pin in "${pins[@]}"; do
-    pkg=${pin%%=*}
-    ver=${pin#*=}
-    # apt-get download's own file name: an epoch's ':' is written %3a
-    found=("$cache/debs/${pkg}_${ver//:/%3a}_"*.deb)
-    if [ ! -f "${found[0]}" ]; then
+    deb=$(deb_of "$cache/debs" "$pin")
+    if [ ! -f "$deb" ]; then
         log "downloading $pin"
         mkdir -p "$tmp/dl"
         (cd "$tmp/dl" && apt-get download -q=2 "$pin" 2>&1 |
             grep -v 'Download is performed unsandboxed' >&2 || true)
-        found=("$tmp/dl/${pkg}_${ver//:/%3a}_"*.deb)
-        [ -f "${found[0]}" ] || die "apt-get download $pin gave no .deb"
-        mv "${found[0]}" "$cache/debs/"
-        found=("$cache/debs/${found[0]##*/}")
+        deb=$(deb_of "$tmp/dl" "$pin")
+        [ -f "$deb" ] || die "apt-get download $pin gave no .deb"
+        mv "$deb" "$cache/debs/"
+        deb=$cache/debs/${deb##*/}
     fi
-    debs+=("${found[0]}")
+    debs+=("$deb")
 done
 
 log "building $key"

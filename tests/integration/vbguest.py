@@ -142,6 +142,8 @@ class WriterLog:
     """The writer's records in a serial log: what must be on the disk."""
 
     def __init__(self, text):
+        # a line still being printed when QEMU stopped is no record yet
+        text = text[:text.rfind("\n") + 1]
         self.text = text
         self.records = [tuple(int(v) for v in m.groups()) for m in RECORD_RE.finditer(text)]
         done = DONE_RE.search(text)
