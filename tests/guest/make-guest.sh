@@ -15,7 +15,10 @@
 # the exact package versions apt would install now and the contents of this
 # directory's build inputs, so a new kernel or an edited script or init
 # builds anew and an old build is never taken for a new one.  The .deb files
-# stay in the cache: once built (or downloaded) it needs no network.  Two runs
+# stay in the cache: once built (or downloaded) it needs no network.  The
+# versions come from the local apt lists; without them (never updated, or
+# being rewritten) the newest build of this script and init is used, with a
+# warning.  Two runs
 # at once are safe: each builds in its own temporary directory and renames it
 # into place; the loser drops its copy and uses the winner's.
 #
@@ -53,11 +56,34 @@ candidate() {
         sed -n "s/^$2: //p" | head -n 1
 }
 
+print_result() {
+    echo "VB_GUEST_KERNEL=$out/vmlinuz"
+    echo "VB_GUEST_INITRD=$out/initrd.gz"
+    echo "VB_GUEST_KEY=$key"
+}
+
+# The build inputs besides the packages: a build records their hash
+inputs=$(cat "$here/make-guest.sh" "$here/init" | sha256sum | cut -c1-16)
+
+# unresolved <why>: apt cannot say what to build (no lists, say, or lists
+# being rewritten): the newest build of these very inputs will do, said
+# aloud; without one there is nothing to do but fail.
+unresolved() {
+    local dir
+    dir=$(grep -lx "$inputs" "$cache"/*-cloud-amd64-*/inputs 2>/dev/null |
+        xargs -r ls -td 2>/dev/null | head -n 1) || true
+    [ -n "$dir" ] || die "$1 (run apt-get update, as scripts/install-deps.sh does)"
+    out=${dir%/inputs}
+    key=${out##*/}
+    log "warning: $1; using the cached build $key of $(paste -sd' ' "$out/packages")"
+    print_result
+    exit 0
+}
+
 # --- what to build: exact versions from the local apt lists (no network) ---
 kernel_pkg=$(candidate "$kernel_meta" Depends | tr ',' '\n' |
-    sed -n 's/^ *\(linux-image-[^ ]*-cloud-amd64\).*/\1/p' | head -n 1)
-[ -n "$kernel_pkg" ] ||
-    die "apt knows no $kernel_meta (run apt-get update, as scripts/install-deps.sh does)"
+    sed -n 's/^ *\(linux-image-[^ ]*-cloud-amd64\).*/\1/p' | head -n 1) || true
+[ -n "$kernel_pkg" ] || unresolved "apt knows no $kernel_meta"
 # Package and Version of each candidate, in one apt-cache call
 pins=()
 while read -r pin; do
@@ -65,21 +91,11 @@ while read -r pin; do
 done < <(apt-cache show --no-all-versions "$kernel_pkg" "${packages[@]}" 2>/dev/null |
     sed -n -e '/^Package: /{s///;h;}' -e '/^Version: /{s///;H;x;s/\n/=/p;}')
 [ "${#pins[@]}" = $((1 + ${#packages[@]})) ] ||
-    die "apt knows not all of $kernel_pkg ${packages[*]} (run apt-get update)"
+    unresolved "apt knows not all of $kernel_pkg ${packages[*]}"
 
-key_input() {
-    printf '%s\n' "${pins[@]}"
-    cat "$here/make-guest.sh" "$here/init"
-}
 kver=${kernel_pkg#linux-image-}
-key="$kver-$(key_input | sha256sum | cut -c1-16)"
+key="$kver-$( (printf '%s\n' "${pins[@]}" && echo "$inputs") | sha256sum | cut -c1-16)"
 out="$cache/$key"
-
-print_result() {
-    echo "VB_GUEST_KERNEL=$out/vmlinuz"
-    echo "VB_GUEST_INITRD=$out/initrd.gz"
-    echo "VB_GUEST_KEY=$key"
-}
 
 # deb_of <dir> <package=version>: the .deb apt-get download names so
 # (an epoch's ':' is written %3a), or the pattern when there is none
@@ -122,8 +138,8 @@ for pin in "${pins[@]}"; do
     if [ ! -f "$deb" ]; then
         log "downloading $pin"
         mkdir -p "$tmp/dl"
-        (cd "$tmp/dl" && apt-get download -q=2 "$pin" 2>&1 |
-            grep -v 'Download is performed unsandboxed' >&2 || true)
+        (cd "$tmp/dl" && apt-get download -q=2 "$pin") 2>&1 |
+            grep -v 'Download is performed unsandboxed' >&2 || true
         deb=$(deb_of "$tmp/dl" "$pin")
         [ -f "$deb" ] || die "apt-get download $pin gave no .deb"
         mv "$deb" "$cache/debs/"
@@ -162,21 +178,21 @@ order=()
 visit() {
     local mod=$1 dep deps
     case "${state[$mod]:-}" in
-    done) return ;;
-    active) die "module dependency loop at $mod" ;;
+    ordered) return ;;
+    visiting) die "module dependency loop at $mod" ;;
     esac
     if [ -z "${kofile[$mod]:-}" ]; then
         grep -q "/$mod\.ko\$" "$moddir/modules.builtin" ||
             die "module $mod is neither in $kernel_pkg nor built in"
-        state[$mod]=done # built into the kernel: nothing to load
+        state[$mod]=ordered # built into the kernel: nothing to load
         return
     fi
-    state[$mod]=active
+    state[$mod]=visiting
     deps=$(tr '\0' '\n' <"${kofile[$mod]}" | sed -n 's/^depends=//p' | head -n 1)
     for dep in ${deps//,/ }; do
         visit "$dep"
     done
-    state[$mod]=done
+    state[$mod]=ordered
     order+=("$mod")
 }
 for mod in "${modules[@]}"; do
@@ -209,6 +225,7 @@ cp "${vmlinuz[0]}" "$tmp/out/vmlinuz"
     gzip -n -9 >"$tmp/out/initrd.gz"
 printf '%s\n' "${pins[@]}" >"$tmp/out/packages"
 printf '%s\n' "${order[@]}" >"$tmp/out/modules"
+echo "$inputs" >"$tmp/out/inputs"
 
 if [ "$force" = 1 ] && [ -d "$out" ]; then
     mv -T "$out" "$tmp/old"
