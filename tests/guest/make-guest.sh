@@ -13,13 +13,13 @@
 # and progress on stderr.  The build lands in $VB_GUEST_CACHE (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/virtblockd-test-guest) under a key made of
 # the exact package versions apt would install now and the contents of this
-# directory's build inputs, so a new kernel or an edited script or init
-# builds anew and an old build is never taken for a new one.  The .deb files
-# stay in the cache: once built (or downloaded) it needs no network.  The
-# versions come from the local apt lists; without them (never updated, or
-# being rewritten) the newest build of this script and init is used, with a
-# warning.  Two runs
-# at once are safe: each builds in its own temporary directory and renames it
+# script and of init, so a new kernel or an edited script or init builds
+# anew and an old build is never taken for a new one.  The versions come
+# from the local apt lists; without them (never updated, or being rewritten)
+# the newest build of this script and init is used, with a warning.  The
+# .deb files stay in the cache: once built or downloaded, no network is
+# needed.  Builds and .debs unused for 30 days are removed.  Two runs at
+# once are safe: each builds in its own temporary directory and renames it
 # into place; the loser drops its copy and uses the winner's.
 #
 # Needs: apt-get, apt-cache, dpkg-deb, find, gzip, sha256sum (all in every
@@ -50,12 +50,6 @@ die() {
     exit 1
 }
 
-# candidate <package> <field>: a field of the version apt would install
-candidate() {
-    apt-cache show --no-all-versions "$1" 2>/dev/null |
-        sed -n "s/^$2: //p" | head -n 1
-}
-
 print_result() {
     echo "VB_GUEST_KERNEL=$out/vmlinuz"
     echo "VB_GUEST_INITRD=$out/initrd.gz"
@@ -81,17 +75,26 @@ unresolved() {
 }
 
 # --- what to build: exact versions from the local apt lists (no network) ---
-kernel_pkg=$(candidate "$kernel_meta" Depends | tr ',' '\n' |
-    sed -n 's/^ *\(linux-image-[^ ]*-cloud-amd64\).*/\1/p' | head -n 1) || true
-[ -n "$kernel_pkg" ] || unresolved "apt knows no $kernel_meta"
-# Package and Version of each candidate, in one apt-cache call
+# One apt-cache call (each parses all the lists): the candidates of the
+# kernel meta package, whose Depends names the versioned kernel package and
+# its exact version, and of the other packages.
 pins=()
-while read -r pin; do
-    pins+=("$pin")
-done < <(apt-cache show --no-all-versions "$kernel_pkg" "${packages[@]}" 2>/dev/null |
-    sed -n -e '/^Package: /{s///;h;}' -e '/^Version: /{s///;H;x;s/\n/=/p;}')
-[ "${#pins[@]}" = $((1 + ${#packages[@]})) ] ||
-    unresolved "apt knows not all of $kernel_pkg ${packages[*]}"
+kernel_pin=''
+pkg=''
+while read -r field value; do
+    case "$field" in
+    Package:) pkg=$value ;;
+    Version:) [ "$pkg" = "$kernel_meta" ] || pins+=("$pkg=$value") ;;
+    Depends:)
+        [ "$pkg" != "$kernel_meta" ] || kernel_pin=$(sed -n \
+            's/.*\(linux-image-[^ ]*-cloud-amd64\) (= \([^)]*\)).*/\1=\2/p' <<<"$value")
+        ;;
+    esac
+done < <(apt-cache show --no-all-versions "$kernel_meta" "${packages[@]}" 2>/dev/null)
+[ -n "$kernel_pin" ] || unresolved "apt knows no $kernel_meta naming its kernel's version"
+[ "${#pins[@]}" = "${#packages[@]}" ] || unresolved "apt knows not all of ${packages[*]}"
+pins=("$kernel_pin" "${pins[@]}")
+kernel_pkg=${kernel_pin%%=*}
 
 kver=${kernel_pkg#linux-image-}
 key="$kver-$( (printf '%s\n' "${pins[@]}" && echo "$inputs") | sha256sum | cut -c1-16)"
@@ -188,7 +191,7 @@ visit() {
         return
     fi
     state[$mod]=visiting
-    deps=$(tr '\0' '\n' <"${kofile[$mod]}" | sed -n 's/^depends=//p' | head -n 1)
+    deps=$(tr '\0' '\n' <"${kofile[$mod]}" | sed -n 's/^depends=//p')
     for dep in ${deps//,/ }; do
         visit "$dep"
     done
