@@ -24,7 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_GUEST = os.path.join(HERE, "..", "guest", "make-guest.sh")
 
 # The line the guest prints once its disks are there and it starts its mode.
-READY_RE = re.compile(r"^vbguest: ready mode=(\S+)\s*$", re.M)
+# Its uptime is the guest's seconds from kernel start to there.
+READY_RE = re.compile(r"^vbguest: ready mode=(\S+) uptime=([0-9.]+)\s*$", re.M)
 RECORD_RE = re.compile(r"^vbguest: wrote seq=(\d+) off=(\d+) len=(\d+) pat=(\d+)\s*$", re.M)
 DONE_RE = re.compile(r"^vbguest: writer done records=(\d+)\s*$", re.M)
 POWEROFF_RE = re.compile(r"^vbguest: poweroff\s*$", re.M)
