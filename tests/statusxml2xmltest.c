@@ -154,6 +154,8 @@ mymain(void)
         {"malformed-root"},
         {"malformed-state"},
         {"malformed-no-pid"},
+        {"malformed-pid-garbage"},
+        {"malformed-nodeindex"},
         {"malformed-no-domain"},
         {"malformed-domain"},
         {"malformed-job-type"},
@@ -161,6 +163,7 @@ mymain(void)
         {"malformed-job-no-disk"},
         {"malformed-job-twice"},
         {"malformed-job-newstate"},
+        {"malformed-job-flags"},
     };
     int ret = 0;
     size_t i;

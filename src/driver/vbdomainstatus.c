@@ -5,8 +5,6 @@
  */
 
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "vbinternal.h"
 #include "vbblockjob.h"
@@ -105,55 +103,38 @@ vbDomainStatusFormat(vbDomainObj *vm)
     return vbBufferContentAndReset(&buf);
 }
 
+/* A status file is ours, but read as carefully as a client's document. */
+#define VB_DOMAIN_STATUS_MAX_LEN (2 * VB_DOMAIN_XML_MAX_LEN)
+
 static char *
-vbStatusProp(xmlNodePtr node, const char *name)
+vbDomainStatusChildProp(const xmlNode *node, const char *child, const char *name)
 {
-    xmlChar *val = xmlGetProp(node, (const xmlChar *) name);
-    char *ret = g_strdup((const char *) val);
+    xmlNode *c = vbXMLChildElement(node, child);
 
-    xmlFree(val);
-    return ret;
-}
-
-static xmlNodePtr
-vbStatusChild(xmlNodePtr node, const char *name)
-{
-    xmlNodePtr cur;
-
-    for (cur = node->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && strcmp((const char *) cur->name, name) == 0)
-            return cur;
-    }
-    return NULL;
+    return c ? vbXMLPropString(c, name) : NULL;
 }
 
 static char *
-vbStatusChildProp(xmlNodePtr node, const char *child, const char *name)
+vbDomainStatusChildText(const xmlNode *node, const char *child)
 {
-    xmlNodePtr c = vbStatusChild(node, child);
+    xmlNode *c = vbXMLChildElement(node, child);
 
-    return c ? vbStatusProp(c, name) : NULL;
+    return c ? vbXMLNodeContent(c) : NULL;
 }
 
 static void
-vbDomainStatusParseCommitData(xmlNodePtr node, vbBlockJobCommitData *commit)
+vbDomainStatusParseCommitData(const xmlNode *node, vbBlockJobCommitData *commit)
 {
-    xmlNodePtr backing;
-
-    commit->topParent = vbStatusChildProp(node, "topparent", "node");
-    commit->top = vbStatusChildProp(node, "top", "node");
-    commit->base = vbStatusChildProp(node, "base", "node");
-    commit->deleteImages = vbStatusChild(node, "deleteCommittedImages") != NULL;
-    if ((backing = vbStatusChild(node, "backingFile"))) {
-        xmlChar *txt = xmlNodeGetContent(backing);
-        commit->backingFile = g_strdup((const char *) txt);
-        xmlFree(txt);
-    }
+    commit->topParent = vbDomainStatusChildProp(node, "topparent", "node");
+    commit->top = vbDomainStatusChildProp(node, "top", "node");
+    commit->base = vbDomainStatusChildProp(node, "base", "node");
+    commit->deleteImages = vbXMLChildElement(node, "deleteCommittedImages") != NULL;
+    commit->backingFile = vbDomainStatusChildText(node, "backingFile");
 }
 
 /* The per-type data of @job from the children of @node. */
 static void
-vbDomainStatusParseJobData(xmlNodePtr node, vbBlockJob *job)
+vbDomainStatusParseJobData(const xmlNode *node, vbBlockJob *job)
 {
     switch (job->type) {
     case VB_BLOCK_JOB_TYPE_COMMIT:
@@ -171,23 +152,25 @@ vbDomainStatusParseJobData(xmlNodePtr node, vbBlockJob *job)
 }
 
 static vbBlockJob *
-vbDomainStatusParseJob(xmlNodePtr node)
+vbDomainStatusParseJob(const xmlNode *node)
 {
-    g_autofree char *name = vbStatusProp(node, "name");
-    g_autofree char *type = vbStatusProp(node, "type");
-    g_autofree char *state = vbStatusProp(node, "state");
-    g_autofree char *newstate = vbStatusProp(node, "newstate");
-    g_autofree char *flags = vbStatusProp(node, "jobflags");
-    g_autofree char *offline = vbStatusProp(node, "offline");
-    g_autofree char *disk = vbStatusChildProp(node, "disk", "dst");
+    g_autofree char *name = vbXMLPropString(node, "name");
+    g_autofree char *type = vbXMLPropString(node, "type");
+    g_autofree char *state = vbXMLPropString(node, "state");
+    g_autofree char *newstate = vbXMLPropString(node, "newstate");
+    g_autofree char *flags = vbXMLPropString(node, "jobflags");
+    g_autofree char *offline = vbXMLPropString(node, "offline");
+    g_autofree char *disk = vbDomainStatusChildProp(node, "disk", "dst");
     g_autoptr(vbBlockJob) job = NULL;
-    xmlNodePtr errnode;
+    guint64 jobflags = 0;
     int t;
     int s;
 
     if (!name || !disk || (t = vbBlockJobTypeTypeFromString(type)) <= 0 ||
         (s = vbBlockJobStateTypeFromString(state)) < 0 ||
-        (newstate && vbBlockJobStateTypeFromString(newstate) < 0)) {
+        (newstate && vbBlockJobStateTypeFromString(newstate) < 0) ||
+        (flags && (!g_str_has_prefix(flags, "0x") ||
+                   !g_ascii_string_to_unsigned(flags + 2, 16, 0, G_MAXUINT, &jobflags, NULL)))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("malformed block job '%s' in status file"),
                       NULLSTR(name));
         return NULL;
@@ -195,88 +178,88 @@ vbDomainStatusParseJob(xmlNodePtr node)
     job = vbBlockJobNew(name, t, disk);
     job->state = s;
     job->newstate = newstate ? vbBlockJobStateTypeFromString(newstate) : -1;
-    job->jobflags = flags ? strtoul(flags, NULL, 16) : 0;
+    job->jobflags = jobflags;
     job->offline = g_strcmp0(offline, "yes") == 0;
     vbDomainStatusParseJobData(node, job);
-    if ((errnode = vbStatusChild(node, "errmsg"))) {
-        xmlChar *txt = xmlNodeGetContent(errnode);
-        job->errmsg = g_strdup((const char *) txt);
-        xmlFree(txt);
-    }
+    job->errmsg = vbDomainStatusChildText(node, "errmsg");
     return g_steal_pointer(&job);
+}
+
+/* The attributes of <domstatus>; false if one is missing or malformed. */
+static bool
+vbDomainStatusParseRoot(const xmlNode *root, vbDomainObj *vm)
+{
+    g_autofree char *state = vbXMLPropString(root, "state");
+    g_autofree char *reason = vbXMLPropString(root, "reason");
+    g_autofree char *pid = vbXMLPropString(root, "pid");
+    g_autofree char *id = vbXMLPropString(root, "id");
+    gint64 r = 0;
+    gint64 p;
+    gint64 i;
+    int s;
+
+    if (!vbXMLNodeNameEqual(root, "domstatus") ||
+        (s = vbDomainStateNameTypeFromString(state)) < 0 || !pid || !id ||
+        !g_ascii_string_to_signed(pid, 10, 0, G_MAXINT, &p, NULL) ||
+        !g_ascii_string_to_signed(id, 10, -1, G_MAXINT, &i, NULL) ||
+        (reason && !g_ascii_string_to_signed(reason, 10, 0, G_MAXINT, &r, NULL)))
+        return false;
+    vm->state = s;
+    vm->reason = r;
+    vm->pid = p;
+    vm->id = i;
+    return true;
 }
 
 int
 vbDomainStatusParse(vbDomainObj *vm, const char *xml)
 {
-    g_autofree char *state = NULL;
-    g_autofree char *reason = NULL;
-    g_autofree char *pid = NULL;
-    g_autofree char *id = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
     g_autofree char *persistent = NULL;
     g_autofree char *offline = NULL;
     g_autofree char *next = NULL;
-    xmlDocPtr doc;
-    xmlNodePtr root;
-    xmlNodePtr node;
-    int ret = -1;
-    int s;
+    xmlNode *root;
+    xmlNode *node;
+    xmlNode *cur;
+    guint64 last = 0;
 
-    /* Our own file, but read as carefully as a user's document. */
-    doc = xmlReadMemory(xml, strlen(xml), "domstatus.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
-        strcmp((const char *) root->name, "domstatus") != 0) {
+    if (!(doc = vbXMLParseString(xml, "domstatus.xml", VB_DOMAIN_STATUS_MAX_LEN)))
+        return -1;
+    root = xmlDocGetRootElement(doc);
+    if (!root || !vbDomainStatusParseRoot(root, vm)) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
-        goto cleanup;
+        return -1;
     }
-
-    state = vbStatusProp(root, "state");
-    reason = vbStatusProp(root, "reason");
-    pid = vbStatusProp(root, "pid");
-    id = vbStatusProp(root, "id");
-    persistent = vbStatusProp(root, "persistent");
-    offline = vbStatusProp(root, "offline");
-    if ((s = vbDomainStateNameTypeFromString(state)) < 0 || !pid || !id) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
-        goto cleanup;
-    }
-    if (!(node = vbStatusChild(root, "domain"))) {
+    if (!(node = vbXMLChildElement(root, "domain"))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                       _("domain status file has no domain definition"));
-        goto cleanup;
+        return -1;
     }
     if (!(vm->def = vbDomainDefParseNode(doc, node, VB_DOMAIN_DEF_PARSE_STATUS)))
-        goto cleanup;
+        return -1;
 
-    vm->state = s;
-    vm->reason = reason ? atoi(reason) : 0;
-    vm->pid = strtoll(pid, NULL, 10);
-    vm->id = atoi(id);
+    persistent = vbXMLPropString(root, "persistent");
+    offline = vbXMLPropString(root, "offline");
     vm->persistent = g_strcmp0(persistent, "yes") == 0;
     vm->offline = g_strcmp0(offline, "yes") == 0;
-    vm->monitorPath = vbStatusChildProp(root, "monitor", "path");
-    next = vbStatusChildProp(root, "nodeindex", "last");
-    vm->nodenameIndex = next ? strtoul(next, NULL, 10) : 0;
-    vm->gotShutdown = vbStatusChild(root, "gotShutdown") != NULL;
-
-    if ((node = vbStatusChild(root, "blockjobs"))) {
-        xmlNodePtr cur;
-
-        for (cur = node->children; cur; cur = cur->next) {
-            g_autoptr(vbBlockJob) job = NULL;
-
-            if (cur->type != XML_ELEMENT_NODE || strcmp((const char *) cur->name, "blockjob"))
-                continue;
-            if (!(job = vbDomainStatusParseJob(cur)))
-                goto cleanup;
-            if (vbBlockJobRegister(vm, job) < 0)
-                goto cleanup;
-        }
+    vm->monitorPath = vbDomainStatusChildProp(root, "monitor", "path");
+    next = vbDomainStatusChildProp(root, "nodeindex", "last");
+    if (next && !g_ascii_string_to_unsigned(next, 10, 0, G_MAXUINT, &last, NULL)) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
+        return -1;
     }
-    ret = 0;
+    vm->nodenameIndex = last;
+    vm->gotShutdown = vbXMLChildElement(root, "gotShutdown") != NULL;
 
-cleanup:
-    xmlFreeDoc(doc);
-    return ret;
+    node = vbXMLChildElement(root, "blockjobs");
+    for (cur = node ? vbXMLChildElement(node, "blockjob") : NULL; cur;
+         cur = vbXMLNextElement(cur)) {
+        g_autoptr(vbBlockJob) job = NULL;
+
+        if (!vbXMLNodeNameEqual(cur, "blockjob"))
+            continue;
+        if (!(job = vbDomainStatusParseJob(cur)) || vbBlockJobRegister(vm, job) < 0)
+            return -1;
+    }
+    return 0;
 }
