@@ -37,6 +37,7 @@ typedef enum {
     TEST_READER_ULONGLONG,
     TEST_READER_BOOL,
     TEST_READER_TRISTATE,
+    TEST_READER_STRING,
 } testReader;
 
 typedef struct {
@@ -112,6 +113,13 @@ testPropRead(const testPropData *data, char **printed)
         else
             *printed = g_strdup(b ? "mixed" : "untouched");
         return rc;
+    case TEST_READER_STRING: {
+        g_autofree char *str = g_strdup("untouched");
+
+        rc = vbXMLPropStringFull(node, "a", data->flags, &str);
+        *printed = g_steal_pointer(&str);
+        return rc;
+    }
     case TEST_READER_TRISTATE:
         rc = vbXMLPropTristateBool(node, "a", data->flags, &t);
         *printed = t == VB_TRISTATE_BOOL_LAST ? g_strdup("untouched")
@@ -342,6 +350,11 @@ mymain(void)
     static const vbXMLPropFlags NZ = VB_XML_PROP_NONZERO;
     static const vbXMLPropFlags NONE = VB_XML_PROP_NONE;
     static const testPropData props[] = {
+        /* string */
+        {TEST_READER_STRING, "virtio", 0, NONE, 1, "virtio", NULL},
+        {TEST_READER_STRING, "", 0, REQ, 1, "", NULL},
+        {TEST_READER_STRING, NULL, 0, NONE, 0, "untouched", NULL},
+        {TEST_READER_STRING, NULL, 0, REQ, -1, "untouched", MISSING},
         /* enum */
         {TEST_READER_ENUM, "virtio", 0, NONE, 1, "1", NULL},
         {TEST_READER_ENUM, "default", 0, NONE, 1, "0", NULL},

@@ -40,7 +40,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 
     chr->console = vbXMLNodeNameEqual(node, "console");
     if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0 ||
-        vbDomainPropString(node, "type", VB_XML_PROP_REQUIRED, &type) < 0)
+        vbXMLPropStringFull(node, "type", VB_XML_PROP_REQUIRED, &type) < 0)
         return NULL;
     if (strcmp(type, "pty") != 0) {
         vbDomainReportUnsupportedValue(node, "type", type);

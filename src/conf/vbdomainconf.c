@@ -104,26 +104,6 @@ vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed)
     return 0;
 }
 
-/* vbxml.h reads typed attributes with flags, but a string only without
- * them; this is the string reader the others would be. */
-int
-vbDomainPropString(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **result)
-{
-    char *value = vbXMLPropString(node, name);
-
-    if (!value) {
-        if (!(flags & VB_XML_PROP_REQUIRED))
-            return 0;
-        /* vbxml.c's wording for the other readers */
-        vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"), name,
-                      (const char *) node->name);
-        return -1;
-    }
-    g_free(*result);
-    *result = value;
-    return 1;
-}
-
 int
 vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names)
 {

@@ -35,13 +35,6 @@ void vbDomainReportUnsupportedValue(const xmlNode *node, const char *attr, const
  * silently not applied. */
 int vbDomainCheckAttrs(const xmlNode *node, const char *const *allowed);
 
-/* Attribute @name as a string, as vbxml.h's readers read the other types:
- * 1 and *@result replaced (g_free it), 0 if absent and not
- * VB_XML_PROP_REQUIRED, -1 with the error reported.  Enums go through
- * vbXMLPropEnumFull with vbDomainReportUnsupportedValue: a value libvirt
- * knows and we cannot run is unsupported, not invalid. */
-int vbDomainPropString(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **result);
-
 /* Refuses a second child element of @node with a name in the
  * NULL-terminated @names (at most 32): such elements hold one setting. */
 int vbDomainCheckUniqueChildren(const xmlNode *node, const char *const *names);

@@ -98,7 +98,7 @@ vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags)
     g_autofree char *name = NULL;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("name")) < 0 ||
-        vbDomainPropString(node, "name", VB_XML_PROP_REQUIRED, &name) < 0)
+        vbXMLPropStringFull(node, "name", VB_XML_PROP_REQUIRED, &name) < 0)
         return -1;
     if (vbDomainCheckIdentifier(node, "name", name, VB_DOMAIN_ALIAS_MAX) < 0)
         return -1;

@@ -129,8 +129,8 @@ vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool index
         return -1;
 
     /* an empty cdrom has no path, a backing image always has one */
-    if ((rc = vbDomainPropString(node, attr, indexAllowed ? VB_XML_PROP_NONE : VB_XML_PROP_REQUIRED,
-                                 &path)) < 0)
+    if ((rc = vbXMLPropStringFull(
+             node, attr, indexAllowed ? VB_XML_PROP_NONE : VB_XML_PROP_REQUIRED, &path)) < 0)
         return -1;
     if (rc > 0) {
         if (vbDomainCheckPath(node, attr, path) < 0)
@@ -338,7 +338,7 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
     const char *c;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0 ||
-        vbDomainPropString(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
+        vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
         return -1;
     /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
     if (!*dev || strlen(dev) > 16)

@@ -323,18 +323,20 @@ vbXMLReportInvalidProp(const xmlNode *node, const char *name, const char *value)
                   name, (const char *) node->name, escaped);
 }
 
-/* The value of attribute @name into *@value: 1, or 0 when absent and not
- * required, -1 with the one "missing" message there is. */
-static int
-vbXMLPropGet(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **value)
+int
+vbXMLPropStringFull(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **result)
 {
-    if (!(*value = vbXMLPropString(node, name))) {
+    char *value = vbXMLPropString(node, name);
+
+    if (!value) {
         if (!(flags & VB_XML_PROP_REQUIRED))
             return 0;
         vbReportError(VIR_ERR_XML_ERROR, _("Missing required attribute '%s' in element '%s'"), name,
                       (const char *) node->name);
         return -1;
     }
+    g_free(*result);
+    *result = value;
     return 1;
 }
 
@@ -348,7 +350,7 @@ vbXMLPropEnumFull(const xmlNode *node, const char *name, int (*fromString)(const
 
     g_return_val_if_fail(fromString != NULL, -1);
 
-    if ((rc = vbXMLPropGet(node, name, flags, &value)) <= 0)
+    if ((rc = vbXMLPropStringFull(node, name, flags, &value)) <= 0)
         return rc;
     if ((v = fromString(value)) < 0 || (v == 0 && (flags & VB_XML_PROP_NONZERO))) {
         (reportInvalid ? reportInvalid : vbXMLReportInvalidProp)(node, name, value);
@@ -397,7 +399,7 @@ vbXMLPropNumber(const xmlNode *node, const char *name, int base, vbXMLPropFlags 
     bool negative;
     int rc;
 
-    if ((rc = vbXMLPropGet(node, name, flags, &value)) <= 0)
+    if ((rc = vbXMLPropStringFull(node, name, flags, &value)) <= 0)
         return rc;
     if (!vbXMLParseNumber(value, base, negMax > 0, MAX(max, negMax), &magnitude, &negative) ||
         (negative ? magnitude > negMax : magnitude > max) ||

@@ -93,6 +93,11 @@ typedef enum {
 /* Reports that @value is not valid for attribute @name of @node. */
 typedef void (*vbXMLPropInvalidFunc)(const xmlNode *node, const char *name, const char *value);
 
+/* Attribute @name as a string, read as the typed readers below read theirs:
+ * 1 with *@result replaced (g_free it), 0 if absent and not
+ * VB_XML_PROP_REQUIRED, -1 with the "Missing required attribute" error. */
+int vbXMLPropStringFull(const xmlNode *node, const char *name, vbXMLPropFlags flags, char **result);
+
 /**
  * vbXMLPropEnum:
  * Reads attribute @name through @fromString (a VB_ENUM_DECL'd
