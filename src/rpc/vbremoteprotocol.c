@@ -252,6 +252,11 @@ VB_REMOTE_TYPE(vbQemuDomainMonitorCommandArgsType, vbQemuDomainMonitorCommandArg
 VB_REMOTE_TYPE(vbQemuDomainMonitorCommandRetType, vbQemuDomainMonitorCommandRet,
                F_STRING(vbQemuDomainMonitorCommandRet, result));
 
+VB_REMOTE_TYPE(vbRemoteDomainOpenConsoleArgsType, vbRemoteDomainOpenConsoleArgs,
+               F_DOMAIN(vbRemoteDomainOpenConsoleArgs, dom),
+               F_OPT_STRING(vbRemoteDomainOpenConsoleArgs, devName),
+               F_UINT(vbRemoteDomainOpenConsoleArgs, flags));
+
 #define MODIFY VB_REMOTE_PROC_MODIFY
 #define BEFORE_OPEN VB_REMOTE_PROC_BEFORE_OPEN
 #define EVENT VB_REMOTE_PROC_EVENT
@@ -320,6 +325,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainSnapshotCreateXMLArgsType, &vbRemoteDomainSnapshotCreateXMLRetType, MODIFY),
     P(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
+    P(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole", &vbRemoteDomainOpenConsoleArgsType, NULL,
+      MODIFY),
     P(DOMAIN_GET_STATE, "virDomainGetState", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetStateRetType, 0),
     P(DOMAIN_EVENT_CONTROL_ERROR, "virConnectDomainEventGenericCallback",

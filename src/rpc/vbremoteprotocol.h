@@ -81,6 +81,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
+    VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
     VB_REMOTE_PROC_DOMAIN_GET_STATE = 212,
     VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR = 224,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
@@ -335,6 +336,14 @@ typedef struct {
 typedef struct {
     vbRemoteDomainSnapshot snap;
 } vbRemoteDomainSnapshotCreateXMLRet;
+
+/* 201 DOMAIN_OPEN_CONSOLE: the REPLY is void; the console's bytes follow
+ * as STREAM packets with the CALL's serial (vbrpcstream.h) */
+typedef struct {
+    vbRemoteDomain dom;
+    char *devName; /* NULL: not given */
+    unsigned int flags;
+} vbRemoteDomainOpenConsoleArgs;
 
 /* 316 CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY */
 typedef struct {

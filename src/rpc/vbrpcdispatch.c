@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "vbinternal.h"
+#include "vbdomainconsole.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
+#include "vbrpcstream.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_RPC
 
@@ -317,6 +319,19 @@ vbDispatchCreate(vbRPCClient *client, const void *a, void *r)
     return vbDomainCreate(vbDispatchDriver(client), &dom, 0);
 }
 
+/* The REPLY is void; the console's bytes follow on the stream */
+static int
+vbDispatchOpenConsole(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainOpenConsoleArgs *args = a;
+    g_autoptr(vbFDStream) st = NULL;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (!(st = vbDomainOpenConsole(vbDispatchDriver(client), &dom, args->devName, args->flags)))
+        return -1;
+    return vbRPCStreamOpen(client, st);
+}
+
 static int
 vbDispatchCreateWithFlags(vbRPCClient *client, const void *a, void *r)
 {
@@ -479,6 +494,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
+    {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},

@@ -21,6 +21,7 @@
 #include "vblog.h"
 #include "vbrpcpacket.h"
 #include "vbrpcserver.h"
+#include "vbrpcstream.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_RPC
 
@@ -109,6 +110,7 @@ struct _vbRPCClient {
     char *uri;
     GArray *callbacks; /* vbRPCEventCallback */
     int nextCallbackID;
+    GPtrArray *streams; /* vbRPCStream, one reference each */
     void *priv;
     GDestroyNotify privFree;
 };
@@ -118,20 +120,24 @@ struct _vbRPCCall {
     vbRPCClient *client; /* a reference */
     const vbRemoteProgram *program;
     vbRPCHeader hdr;
-    GByteArray *packet; /* the whole CALL */
+    GByteArray *packet;  /* the whole CALL */
+    vbRPCStream *stream; /* one the handler opened (vbRPCStreamOpen) */
 };
+
+/* The call a worker thread is handling, for vbRPCStreamOpen */
+static GPrivate vbRPCCurrentCall;
 
 static void vbRPCClientClose(vbRPCClient *client);
 static void vbRPCClientUpdateIO(vbRPCClient *client);
 
-static vbRPCClient *
+vbRPCClient *
 vbRPCClientRef(vbRPCClient *client)
 {
     g_atomic_int_inc(&client->refs);
     return client;
 }
 
-static void
+void
 vbRPCClientUnref(vbRPCClient *client)
 {
     if (!client || !g_atomic_int_dec_and_test(&client->refs))
@@ -143,6 +149,7 @@ vbRPCClientUnref(vbRPCClient *client)
     g_queue_clear_full(&client->tx, (GDestroyNotify) g_byte_array_unref);
     g_free(client->uri);
     g_array_unref(client->callbacks);
+    g_ptr_array_unref(client->streams);
     if (client->privFree)
         client->privFree(client->priv);
     g_mutex_clear(&client->lock);
@@ -153,6 +160,7 @@ static void
 vbRPCCallFree(vbRPCCall *call)
 {
     vbRPCClientUnref(call->client);
+    vbRPCStreamUnref(call->stream);
     g_byte_array_unref(call->packet);
     g_free(call);
 }
@@ -286,6 +294,7 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 {
     vbRPCHeader hdr = call->hdr;
     g_autoptr(GByteArray) pkt = NULL;
+    int rc;
 
     if (vbRemotePayloadDecode(proc->args, call->packet->data + VB_RPC_PACKET_MIN,
                               call->packet->len - VB_RPC_PACKET_MIN, args) < 0)
@@ -302,7 +311,10 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 
     VB_DEBUG("client fd=%d serial=%u calls %s %s", call->client->fd, hdr.serial,
              call->program->name, proc->name);
-    if (handler(call->client, args, ret) < 0)
+    g_private_set(&vbRPCCurrentCall, call);
+    rc = handler(call->client, args, ret);
+    g_private_set(&vbRPCCurrentCall, NULL);
+    if (rc < 0)
         return -1;
 
     hdr.type = VB_RPC_TYPE_REPLY;
@@ -349,6 +361,11 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
     rc = vbRPCCallInvoke(call, proc, handler, args, ret, &reply);
     vbRemotePayloadFree(proc->args, args);
     vbRemotePayloadFree(proc->ret, ret);
+    if (rc < 0 && call->stream) {
+        /* the client never learns of a stream whose CALL failed */
+        vbRPCStreamCancel(call->stream);
+        g_clear_pointer(&call->stream, vbRPCStreamUnref);
+    }
     if (rc < 0)
         return vbRPCBuildErrorReply(&call->hdr);
     return reply;
@@ -369,6 +386,9 @@ vbRPCWorker(gpointer data, gpointer opaque)
     else
         vbRPCClientWakeLocked(client); /* reading may resume */
     g_mutex_unlock(&client->lock);
+    /* after the REPLY is queued: its data must not overtake it */
+    if (call->stream)
+        vbRPCStreamStart(call->stream);
     vbResetLastError();
     vbRPCCallFree(call);
 }
@@ -383,6 +403,37 @@ vbRPCBuildKeepalive(vbKeepaliveProc proc)
 
     vbRPCPacketFinish(pkt);
     return pkt;
+}
+
+/* Main loop: a STREAM packet goes to its stream, holding a request slot
+ * until the stream has handled it. */
+static void
+vbRPCClientHandleStreamPacket(vbRPCClient *client, const vbRPCHeader *hdr, GByteArray *pkt)
+{
+    g_autoptr(vbRPCStream) st = NULL;
+    size_t i;
+
+    g_mutex_lock(&client->lock);
+    for (i = 0; i < client->streams->len; i++) {
+        vbRPCStream *cur = g_ptr_array_index(client->streams, i);
+
+        if (vbRPCStreamMatches(cur, hdr)) {
+            st = vbRPCStreamRef(cur);
+            client->inflight++;
+            break;
+        }
+    }
+    g_mutex_unlock(&client->lock);
+
+    if (!st) {
+        /* data the client sent before it saw the stream end: libvirtd
+         * drops it too */
+        VB_DEBUG("ignoring STREAM packet serial=%u status=%s from client fd=%d: no such stream",
+                 hdr->serial, vbRPCStatusTypeToString(hdr->status), client->fd);
+        g_byte_array_unref(pkt);
+        return;
+    }
+    vbRPCStreamPush(st, pkt);
 }
 
 /* Main loop: one whole packet arrived.  Returns -1 to drop the client. */
@@ -408,8 +459,13 @@ vbRPCClientHandlePacket(vbRPCClient *client, GByteArray *packet)
         return 0;
     }
 
+    if (hdr.type == VB_RPC_TYPE_STREAM) {
+        vbRPCClientHandleStreamPacket(client, &hdr, g_steal_pointer(&pkt));
+        return 0;
+    }
     if (hdr.type != VB_RPC_TYPE_CALL && hdr.type != VB_RPC_TYPE_CALL_WITH_FDS) {
-        /* No streams, and clients send no replies or events of their own */
+        /* Clients send no replies or events of their own, and we allow no
+         * stream holes (no procedure of ours sparse-copies) */
         VB_DEBUG("ignoring %s packet prog=0x%x proc=%d from client fd=%d",
                  vbRPCTypeTypeToString(hdr.type), hdr.prog, hdr.proc, client->fd);
         return 0;
@@ -522,6 +578,14 @@ vbRPCClientRead(vbRPCClient *client)
 static int
 vbRPCClientWrite(vbRPCClient *client)
 {
+    g_autoptr(GPtrArray) written =
+        g_ptr_array_new_with_free_func((GDestroyNotify) g_byte_array_unref);
+    g_autoptr(GPtrArray) streams =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCStreamUnref);
+    int ret = 0;
+    size_t i;
+    size_t j;
+
     g_mutex_lock(&client->lock);
     while (!g_queue_is_empty(&client->tx)) {
         GByteArray *pkt = g_queue_peek_head(&client->tx);
@@ -531,26 +595,35 @@ vbRPCClientWrite(vbRPCClient *client)
         if (done < 0) {
             int err = errno;
 
-            g_mutex_unlock(&client->lock);
-            if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
-                return 0;
-            VB_DEBUG("write to client fd=%d failed: %s", client->fd, g_strerror(err));
-            return -1;
+            if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
+                VB_DEBUG("write to client fd=%d failed: %s", client->fd, g_strerror(err));
+                ret = -1;
+            }
+            break;
         }
         client->txOffset += done;
         if (client->txOffset < pkt->len)
             continue;
         client->txOffset = 0;
         client->txBytes -= pkt->len;
-        g_byte_array_unref(g_queue_pop_head(&client->tx));
+        /* a stream reads its descriptor again once its packet is out */
+        g_ptr_array_add(written, g_queue_pop_head(&client->tx));
     }
-    if (client->closeRequested && client->inflight == 0) {
-        g_mutex_unlock(&client->lock);
+    if (ret == 0 && client->closeRequested && client->inflight == 0) {
         VB_DEBUG("client fd=%d closed after CONNECT_CLOSE", client->fd);
-        return -1;
+        ret = -1;
+    }
+    if (written->len > 0) {
+        for (i = 0; i < client->streams->len; i++)
+            g_ptr_array_add(streams, vbRPCStreamRef(g_ptr_array_index(client->streams, i)));
     }
     g_mutex_unlock(&client->lock);
-    return 0;
+
+    for (i = 0; ret == 0 && i < streams->len; i++) {
+        for (j = 0; j < written->len; j++)
+            vbRPCStreamPacketWritten(g_ptr_array_index(streams, i), g_ptr_array_index(written, j));
+    }
+    return ret;
 }
 
 static gboolean vbRPCClientIOCb(gint fd, GIOCondition cond, gpointer opaque);
@@ -621,6 +694,8 @@ vbRPCClientClose(vbRPCClient *client)
     vbRPCServer *srv = client->srv;
     void *priv = NULL;
     GDestroyNotify privFree = NULL;
+    g_autoptr(GPtrArray) streams = NULL;
+    size_t i;
 
     g_mutex_lock(&client->lock);
     if (client->closed) {
@@ -635,7 +710,13 @@ vbRPCClientClose(vbRPCClient *client)
     client->txBytes = 0;
     priv = g_steal_pointer(&client->priv);
     privFree = g_steal_pointer(&client->privFree);
+    streams = g_steal_pointer(&client->streams);
+    client->streams = g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCStreamUnref);
     g_mutex_unlock(&client->lock);
+
+    /* the consoles are free for other clients at once */
+    for (i = 0; i < streams->len; i++)
+        vbRPCStreamDiscard(g_ptr_array_index(streams, i));
 
     VB_DEBUG("closing client fd=%d", client->fd);
     if (client->source) {
@@ -694,6 +775,7 @@ vbRPCListenerAcceptCb(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
         client->readonly = lis->readonly;
         client->connectedAt = client->lastRx = g_get_monotonic_time();
         client->callbacks = g_array_new(FALSE, FALSE, sizeof(vbRPCEventCallback));
+        client->streams = g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCStreamUnref);
         client->nextCallbackID = 1;
         g_mutex_init(&client->lock);
         g_queue_init(&client->tx);
@@ -1307,4 +1389,52 @@ vbRPCClientGetPrivate(vbRPCClient *client)
     priv = client->priv;
     g_mutex_unlock(&client->lock);
     return priv;
+}
+
+/* --- Streams (vbrpcstream.h) --- */
+
+int
+vbRPCStreamOpen(vbRPCClient *client, vbFDStream *fdst)
+{
+    vbRPCCall *call = g_private_get(&vbRPCCurrentCall);
+
+    if (!call || call->client != client || call->stream) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("a stream can only be opened by the procedure that returns it"));
+        return -1;
+    }
+    call->stream = vbRPCStreamNew(client, &call->hdr, fdst);
+    g_mutex_lock(&client->lock);
+    g_ptr_array_add(client->streams, vbRPCStreamRef(call->stream));
+    g_mutex_unlock(&client->lock);
+    return 0;
+}
+
+GMainContext *
+vbRPCClientGetContext(vbRPCClient *client)
+{
+    return client->srv->ctx;
+}
+
+void
+vbRPCClientQueuePacket(vbRPCClient *client, GByteArray *pkt)
+{
+    vbRPCClientQueue(client, pkt);
+}
+
+void
+vbRPCClientReleaseRequest(vbRPCClient *client)
+{
+    g_mutex_lock(&client->lock);
+    client->inflight--;
+    vbRPCClientWakeLocked(client); /* reading may resume */
+    g_mutex_unlock(&client->lock);
+}
+
+void
+vbRPCClientDetachStream(vbRPCClient *client, vbRPCStream *st)
+{
+    g_mutex_lock(&client->lock);
+    g_ptr_array_remove(client->streams, st);
+    g_mutex_unlock(&client->lock);
 }

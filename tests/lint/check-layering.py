@@ -59,6 +59,8 @@ driver_levels = [
     ["vbblockcommit"],
     # disk-only snapshots
     ["vbsnapshot"],
+    # the console of a running domain, as a stream for the RPC layer
+    ["vbdomainconsole"],
     # the domain entry points
     ["vbdomainops"],
     # the driver: directories, threads, the worker that runs queued work
