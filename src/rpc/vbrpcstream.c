@@ -231,9 +231,11 @@ vbRPCStreamRead(vbRPCStream *st)
     }
     if (got == 0) {
         /* a pty whose other end is closed (QEMU exited) reads as end of
-         * file: tell the client, which finishes or aborts the stream */
+         * file: an empty CONTINUE tells the client, which finishes or
+         * aborts the stream (an OK would be a confirmation it never asked
+         * for, and libvirt's client drops the connection over it) */
         st->eof = true;
-        vbRPCStreamSend(st, VB_RPC_STATUS_OK, NULL, 0);
+        vbRPCStreamSend(st, VB_RPC_STATUS_CONTINUE, NULL, 0);
         return 0;
     }
     if (!(st->txPkt = vbRPCStreamBuildPacket(st, VB_RPC_STATUS_CONTINUE, buf, got)))

@@ -9,11 +9,12 @@
  * (remote_daemon_stream.c) does:
  *
  * - status CONTINUE: raw bytes (no XDR), either way; none of ours is
- *   larger than VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX.
- * - status OK, empty: from us, the end of the descriptor's data (a pty
- *   whose QEMU went away reads as end of file); from the client, finish
- *   (virStreamFinish), which we confirm with an empty OK once every byte
- *   before it is written.
+ *   larger than VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX.  An empty one from us
+ *   is the end of the descriptor's data (a pty whose QEMU went away reads
+ *   as end of file).
+ * - status OK, empty: from the client, finish (virStreamFinish), which we
+ *   confirm with an empty OK once every byte before it is written; we
+ *   send OK for nothing else.
  * - status ERROR: from us, a remote_error, and the stream is gone (an I/O
  *   failure, or another client took the console over); from the client,
  *   abort (virStreamAbort), which we confirm with an empty OK.
