@@ -22,15 +22,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 
 #include "vberror.h"
 #include "vbeventthread.h"
+#include "vbfdstream.h"
 #include "vbremoteprotocol.h"
 #include "vbrpcconnect.h"
 #include "vbrpcpacket.h"
 #include "vbrpcserver.h"
+#include "vbrpcstream.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -131,6 +134,54 @@ testQemuMonitorCommand(vbRPCClient *client G_GNUC_UNUSED, const void *args, void
     return 0;
 }
 
+/* The console of the last DOMAIN_OPEN_CONSOLE: a socket pair standing in
+ * for the pty, the test holding the far end (QEMU's side) */
+static GMutex testConsoleLock;
+static vbFDStream *testConsole;
+static int testConsolePeer = -1;
+
+static int
+testOpenConsole(vbRPCClient *client, const void *args, void *ret G_GNUC_UNUSED)
+{
+    const vbRemoteDomainOpenConsoleArgs *a = args;
+    g_autoptr(vbFDStream) st = NULL;
+    int fds[2];
+
+    if (a->devName && strcmp(a->devName, "nosuch") == 0) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot find character device %s"), a->devName);
+        return -1;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) {
+        vbReportSystemError(errno, "%s", "socketpair");
+        return -1;
+    }
+    st = vbFDStreamNew(fds[0]);
+    g_mutex_lock(&testConsoleLock);
+    if (testConsole)
+        vbFDStreamUnref(testConsole);
+    if (testConsolePeer >= 0)
+        close(testConsolePeer);
+    testConsole = vbFDStreamRef(st);
+    testConsolePeer = fds[1];
+    g_mutex_unlock(&testConsoleLock);
+    return vbRPCStreamOpen(client, st);
+}
+
+/* The test's end of the console, taken (blocking from now on) */
+static int
+testConsoleTakePeer(void)
+{
+    int fd;
+
+    g_mutex_lock(&testConsoleLock);
+    fd = testConsolePeer;
+    testConsolePeer = -1;
+    g_mutex_unlock(&testConsoleLock);
+    if (fd >= 0)
+        g_unix_set_fd_nonblocking(fd, FALSE, NULL);
+    return fd;
+}
+
 static const vbRPCHandlerEntry testQemuHandlers[] = {
     {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, testQemuMonitorCommand},
     {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, testQemuMonitorCommand},
@@ -138,6 +189,7 @@ static const vbRPCHandlerEntry testQemuHandlers[] = {
 
 static const vbRPCHandlerEntry testHandlers[] = {
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, testLookupByName},
+    {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, testOpenConsole},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, testGetStateSlow},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, testBlockCommit},
 };
@@ -193,6 +245,9 @@ testServerStop(void)
     g_clear_pointer(&env.srv, vbRPCServerFree);
     g_clear_pointer(&env.small, vbRPCServerFree);
     g_clear_pointer(&env.ka, vbRPCServerFree);
+    g_clear_pointer(&testConsole, vbFDStreamUnref);
+    if (testConsolePeer >= 0)
+        close(testConsolePeer);
     vbTestCleanupDir(env.dir);
     g_free(env.dir);
     g_free(env.rwPath);
@@ -459,6 +514,275 @@ testRawBadArgs(const void *opaque G_GNUC_UNUSED)
         rc = -1;
     g_free(type.str);
     return rc;
+}
+
+/* ---- streams ---- */
+
+/* PING on @fd gets PONG (the server reads and answers) */
+static int
+testRawKeepaliveOn(int fd, const uint8_t *ping)
+{
+    g_autoptr(GByteArray) pkt = NULL;
+    bool eof;
+    vbRPCHeader hdr;
+    const uint8_t *payload;
+    size_t len;
+
+    if (testSendAll(fd, ping, 28) < 0 || !(pkt = testRecvPacket(fd, &eof)) ||
+        vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0)
+        return -1;
+    if (hdr.prog != VB_KEEPALIVE_PROGRAM || hdr.proc != VB_KEEPALIVE_PROC_PONG) {
+        fprintf(stderr, "expected PONG, got prog=0x%x proc=%d\n", hdr.prog, hdr.proc);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+testStreamSend(int fd, uint32_t serial, vbRPCStatus status, const char *data)
+{
+    vbRPCHeader hdr = {VB_REMOTE_PROGRAM,
+                       VB_REMOTE_PROTOCOL_VERSION,
+                       VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                       VB_RPC_TYPE_STREAM,
+                       serial,
+                       status};
+    g_autoptr(GByteArray) pkt = vbRPCPacketNew(&hdr);
+
+    if (data)
+        g_byte_array_append(pkt, (const uint8_t *) data, strlen(data));
+    if (vbRPCPacketFinish(pkt) < 0)
+        return -1;
+    return testSendAll(fd, pkt->data, pkt->len);
+}
+
+/* The next packet must be a STREAM of the console opened with @serial,
+ * with @status and, for CONTINUE, exactly @data (raw); *err gets the
+ * error of an ERROR. */
+static int
+testStreamExpect(int fd, uint32_t serial, vbRPCStatus status, const char *data, vbError **err)
+{
+    bool eof;
+    g_autoptr(GByteArray) pkt = testRecvPacket(fd, &eof);
+    vbRPCHeader hdr;
+    const uint8_t *payload;
+    size_t len;
+
+    if (!pkt || vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0)
+        return -1;
+    if (hdr.type != VB_RPC_TYPE_STREAM || hdr.prog != VB_REMOTE_PROGRAM ||
+        hdr.proc != VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE || hdr.serial != serial ||
+        hdr.status != status) {
+        fprintf(stderr, "unexpected packet type=%d proc=%d serial=%u status=%d\n", hdr.type,
+                hdr.proc, hdr.serial, hdr.status);
+        return -1;
+    }
+    if (status == VB_RPC_STATUS_ERROR) {
+        vbXdrDecoder dec;
+
+        vbXdrDecoderInit(&dec, payload, len);
+        return vbRPCErrorDecode(&dec, err);
+    }
+    if (len != (data ? strlen(data) : 0) || (len && memcmp(payload, data, len) != 0)) {
+        fprintf(stderr, "stream data %.*s, expected %s\n", (int) len, payload, data ? data : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads @want from the console's far end */
+static int
+testPeerExpect(int peer, const char *want)
+{
+    g_autofree char *buf = g_malloc0(strlen(want) + 1);
+
+    if (testRecvAll(peer, (uint8_t *) buf, strlen(want)) != 0)
+        return -1;
+    return vbTestCompareStrings(want, buf);
+}
+
+/* The far end sees the console closed */
+static int
+testPeerClosed(int peer)
+{
+    uint8_t byte;
+
+    if (testRecvAll(peer, &byte, 1) != 1) {
+        fprintf(stderr, "the console is still open\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* A call answered while a stream is open */
+static int
+testHostname(int fd, uint32_t serial)
+{
+    vbRemoteStringRet host = {0};
+    vbError *err = NULL;
+    int rc;
+
+    if (testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_GET_HOSTNAME, serial, NULL) < 0)
+        return -1;
+    rc = testReply(fd, VB_REMOTE_PROC_CONNECT_GET_HOSTNAME, serial, &host, &err);
+    g_free(host.str);
+    vbErrorFree(err);
+    return rc < 0 || err || !host.str ? -1 : 0;
+}
+
+/* OPEN_CONSOLE with serial 2 on a new connection; *peer gets the far end */
+static int
+testStreamOpen(int *fd, int *peer)
+{
+    vbRemoteDomainOpenConsoleArgs args = {{(char *) "vm", {0}, 1}, NULL, 0};
+    vbError *err = NULL;
+
+    if ((*fd = testConnect(env.rwPath)) < 0 || testOpen(*fd, "qemu:///session") < 0 ||
+        testCall(*fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, 2, &args) < 0 ||
+        testReply(*fd, VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, 2, NULL, &err) < 0 || err)
+        return -1;
+    if ((*peer = testConsoleTakePeer()) < 0)
+        return -1;
+    return 0;
+}
+
+/* Data both ways, keepalive and calls between, a stray packet ignored,
+ * finish confirmed and the console closed */
+static int
+testRawStreamFinish(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = -1;
+    VB_AUTOCLOSE int peer = -1;
+
+    if (testStreamOpen(&fd, &peer) < 0 || testSendAll(peer, (const uint8_t *) "boot", 4) < 0 ||
+        testStreamExpect(fd, 2, VB_RPC_STATUS_CONTINUE, "boot", NULL) < 0 ||
+        testStreamSend(fd, 2, VB_RPC_STATUS_CONTINUE, "ls\r") < 0 ||
+        testPeerExpect(peer, "ls\r") < 0)
+        return -1;
+    /* libvirtd drops stream packets of no open stream */
+    if (testStreamSend(fd, 99, VB_RPC_STATUS_CONTINUE, "lost") < 0 || testHostname(fd, 3) < 0 ||
+        testSendAll(peer, (const uint8_t *) "more", 4) < 0 ||
+        testStreamExpect(fd, 2, VB_RPC_STATUS_CONTINUE, "more", NULL) < 0)
+        return -1;
+    /* finish: the data before it is written first, then confirmed */
+    if (testStreamSend(fd, 2, VB_RPC_STATUS_CONTINUE, "exit\r") < 0 ||
+        testStreamSend(fd, 2, VB_RPC_STATUS_OK, NULL) < 0 ||
+        testStreamExpect(fd, 2, VB_RPC_STATUS_OK, NULL, NULL) < 0 ||
+        testPeerExpect(peer, "exit\r") < 0 || testPeerClosed(peer) < 0)
+        return -1;
+    return 0;
+}
+
+/* The console's end of file is an empty CONTINUE; abort is confirmed */
+static int
+testRawStreamEOFAbort(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = -1;
+    int peer = -1;
+
+    if (testStreamOpen(&fd, &peer) < 0)
+        return -1;
+    close(peer);
+    if (testStreamExpect(fd, 2, VB_RPC_STATUS_CONTINUE, NULL, NULL) < 0 ||
+        testStreamSend(fd, 2, VB_RPC_STATUS_ERROR, NULL) < 0 ||
+        testStreamExpect(fd, 2, VB_RPC_STATUS_OK, NULL, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+/* The producer takes the console back (--force): the client gets
+ * libvirtd's error on the stream, the descriptor is closed */
+static int
+testRawStreamTakenOver(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = -1;
+    VB_AUTOCLOSE int peer = -1;
+    g_autoptr(vbFDStream) st = NULL;
+    vbError *err = NULL;
+
+    if (testStreamOpen(&fd, &peer) < 0)
+        return -1;
+    g_mutex_lock(&testConsoleLock);
+    st = g_steal_pointer(&testConsole);
+    g_mutex_unlock(&testConsoleLock);
+    if (!vbFDStreamAbort(st)) {
+        fprintf(stderr, "nobody consumed the stream\n");
+        return -1;
+    }
+    if (testStreamExpect(fd, 2, VB_RPC_STATUS_ERROR, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "stream had I/O failure") < 0 || testPeerClosed(peer) < 0)
+        return -1;
+    /* later packets of the client go nowhere; the connection stays */
+    if (testStreamSend(fd, 2, VB_RPC_STATUS_ERROR, NULL) < 0 || testHostname(fd, 3) < 0)
+        return -1;
+    return 0;
+}
+
+/* A failed open leaves no stream; a client gone closes its console */
+static int
+testRawStreamFailAndHangup(const void *opaque G_GNUC_UNUSED)
+{
+    vbRemoteDomainOpenConsoleArgs args = {{(char *) "vm", {0}, 1}, (char *) "nosuch", 0};
+    int fd = -1;
+    VB_AUTOCLOSE int peer = -1;
+    vbError *err = NULL;
+
+    if (testStreamOpen(&fd, &peer) < 0 ||
+        testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, 3, &args) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, 3, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_INTERNAL_ERROR,
+                        "internal error: cannot find character device nosuch") < 0) {
+        testCloseFd(&fd);
+        return -1;
+    }
+    close(fd);
+    return testPeerClosed(peer);
+}
+
+/* Flow control: while the console takes nothing, the client's packets
+ * hold its request slots and the server stops reading the socket (no
+ * PONG); once the console drains, everything flows again. */
+static int
+testRawStreamFlowControl(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = -1;
+    VB_AUTOCLOSE int peer = -1;
+    static const uint8_t ping[] = {0x00, 0x00, 0x00, 0x1c, 0x6b, 0x65, 0x65, 0x70, 0x00, 0x00,
+                                   0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    g_autofree char *chunk = g_strnfill(64 * 1024, 'x');
+    g_autofree uint8_t *sink = g_malloc(64 * 1024);
+    size_t sent = 0;
+    size_t drained = 0;
+    struct pollfd pfd;
+    size_t i;
+
+    if (testStreamOpen(&fd, &peer) < 0)
+        return -1;
+    /* more than the socket pair buffers and five slots hold */
+    for (i = 0; i < 32; i++) {
+        if (testStreamSend(fd, 2, VB_RPC_STATUS_CONTINUE, chunk) < 0)
+            return -1;
+        sent += strlen(chunk);
+        pfd = (struct pollfd){fd, POLLOUT, 0};
+        if (poll(&pfd, 1, 500) == 0)
+            break; /* the server stopped reading: our socket is full */
+    }
+    if (i == 32) {
+        fprintf(stderr, "the server read %zu bytes the console did not take\n", sent);
+        return -1;
+    }
+    while (drained < sent) {
+        ssize_t n;
+
+        pfd = (struct pollfd){peer, POLLIN, 0};
+        if (poll(&pfd, 1, 30000) <= 0 || (n = read(peer, sink, 64 * 1024)) <= 0) {
+            fprintf(stderr, "the console got %zu of %zu bytes\n", drained, sent);
+            return -1;
+        }
+        drained += n;
+    }
+    return testRawKeepaliveOn(fd, ping);
 }
 
 static int
@@ -1206,6 +1530,17 @@ mymain(void)
     if (vbTestRun("raw: unknown and unhandled procedures", testRawUnknownProcedure, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: undecodable arguments", testRawBadArgs, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream data both ways, finish", testRawStreamFinish, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream end of file, abort", testRawStreamEOFAbort, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream taken over", testRawStreamTakenOver, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream of a failed call, client hang-up", testRawStreamFailAndHangup,
+                  NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream flow control", testRawStreamFlowControl, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: PING gets PONG", testRawKeepalive, NULL) < 0)
         ret = -1;
