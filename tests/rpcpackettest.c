@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libvirt/libvirt.h>
+
 #include "vberror.h"
 #include "vbremoteprotocol.h"
 #include "vbrpcpacket.h"
+#include "vbrpcstream.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
@@ -202,6 +205,27 @@ testCheckAbortError(const vbRPCHeader *hdr, const void *payload)
         err->message);
 }
 
+static int
+testCheckOpenConsole(const vbRPCHeader *hdr, const void *payload)
+{
+    const vbRemoteDomainOpenConsoleArgs *args = payload;
+
+    if (hdr->serial != 8 || args->devName || args->flags != 0)
+        return -1;
+    return testCheckDomVM1(&args->dom);
+}
+
+static int
+testCheckOpenConsoleForce(const vbRPCHeader *hdr, const void *payload)
+{
+    const vbRemoteDomainOpenConsoleArgs *args = payload;
+
+    if (g_strcmp0(args->devName, "serial0") != 0 ||
+        args->flags != (VIR_DOMAIN_CONSOLE_FORCE | VIR_DOMAIN_CONSOLE_SAFE))
+        return -1;
+    return testCheckDomVM1(&args->dom);
+}
+
 static const testCapture testCaptures[] = {
     {"C>S AUTH_LIST", "0000001c 20008086 00000001 00000042 00000000 00000000 00000000", NULL},
     {"S>C AUTH_LIST reply [NONE]",
@@ -273,11 +297,85 @@ static const testCapture testCaptures[] = {
      testCheckQemuMonitorCommandRet},
     /* virDomainQemuMonitorCommandWithFiles without files: procedure 7, a
      * plain CALL */
+    /* virsh console vm1 (the UUID replaced by the sheet's): no device
+     * name, no flags; the REPLY is void, the stream follows */
+    {"C>S DOMAIN_OPEN_CONSOLE",
+     "00000040 20008086 00000001 000000c9 00000000 00000008 00000000 " DOM_VM1 " 00000000 00000000",
+     testCheckOpenConsole},
+    {"S>C DOMAIN_OPEN_CONSOLE reply",
+     "0000001c 20008086 00000001 000000c9 00000001 00000008 00000000", NULL},
+    /* python3-libvirt openConsole("serial0", st, FORCE | SAFE) */
+    {"C>S DOMAIN_OPEN_CONSOLE serial0 FORCE|SAFE",
+     "0000004c 20008086 00000001 000000c9 00000000 00000005 00000000 " DOM_VM1
+     " 00000001 00000007 73657269 616c3000 00000003",
+     testCheckOpenConsoleForce},
     {"C>S QEMU DOMAIN_MONITOR_COMMAND_WITH_FILES, no files",
      "0000004c 20008087 00000001 00000007 00000000 00000005 00000000 " DOM_VM1
      " 0000000b 696e666f 20737461 74757300 00000001",
      testCheckQemuMonitorCommand},
 };
+
+/* STREAM packets of a console opened with serial 8 (5 for the abort);
+ * the client's are recorded from virsh console and python3-libvirt */
+typedef struct {
+    const char *name;
+    const char *hex;
+    uint32_t serial;
+    vbRPCStatus status;
+    const char *data; /* the raw payload */
+} testStreamCapture;
+
+static const testStreamCapture testStreamCaptures[] = {
+    {"S>C STREAM data '~'", "0000001d 20008086 00000001 000000c9 00000003 00000008 00000002 7e", 8,
+     VB_RPC_STATUS_CONTINUE, "~"},
+    {"C>S STREAM data 'a' (typed)",
+     "0000001d 20008086 00000001 000000c9 00000003 00000008 00000002 61", 8, VB_RPC_STATUS_CONTINUE,
+     "a"},
+    {"C>S STREAM finish (Ctrl+])", "0000001c 20008086 00000001 000000c9 00000003 00000008 00000000",
+     8, VB_RPC_STATUS_OK, ""},
+    {"S>C STREAM finish confirmed",
+     "0000001c 20008086 00000001 000000c9 00000003 00000008 00000000", 8, VB_RPC_STATUS_OK, ""},
+    {"C>S STREAM abort", "0000001c 20008086 00000001 000000c9 00000003 00000005 00000001", 5,
+     VB_RPC_STATUS_ERROR, ""},
+    {"S>C STREAM end of file (empty CONTINUE)",
+     "0000001c 20008086 00000001 000000c9 00000003 00000008 00000002", 8, VB_RPC_STATUS_CONTINUE,
+     ""},
+};
+
+/* The packet decodes to the stream's header and raw data, and the
+ * server's builder writes it byte for byte */
+static int
+testStreamCaptureRoundTrip(const void *opaque)
+{
+    const testStreamCapture *data = opaque;
+    g_autoptr(GByteArray) in = testParseHex(data->hex);
+    g_autoptr(GByteArray) out = NULL;
+    vbRPCHeader call = {VB_REMOTE_PROGRAM,
+                        VB_REMOTE_PROTOCOL_VERSION,
+                        VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                        VB_RPC_TYPE_CALL,
+                        data->serial,
+                        VB_RPC_STATUS_OK};
+    const uint8_t *payload;
+    size_t payloadLen;
+    vbRPCHeader hdr;
+
+    if (vbRPCPacketParse(in->data, in->len, &hdr, &payload, &payloadLen) < 0)
+        return -1;
+    if (hdr.type != VB_RPC_TYPE_STREAM || hdr.status != data->status ||
+        hdr.serial != data->serial || payloadLen != strlen(data->data) ||
+        memcmp(payload, data->data, payloadLen) != 0)
+        return -1;
+    if (!(out = vbRPCStreamPacketNew(&call, data->status, (const uint8_t *) data->data,
+                                     strlen(data->data))))
+        return -1;
+    if (out->len != in->len || memcmp(out->data, in->data, in->len) != 0) {
+        testDumpHex("expected", in);
+        testDumpHex("actual  ", out);
+        return -1;
+    }
+    return 0;
+}
 
 /* The payload type a packet carries, by program, type and status */
 static int
@@ -613,6 +711,11 @@ mymain(void)
         g_autofree char *name = g_strdup_printf("refuse %s", testBadPackets[i].name);
 
         if (vbTestRun(name, testBadPacketRefused, &testBadPackets[i]) < 0)
+            ret = -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(testStreamCaptures); i++) {
+        if (vbTestRun(testStreamCaptures[i].name, testStreamCaptureRoundTrip,
+                      &testStreamCaptures[i]) < 0)
             ret = -1;
     }
     if (vbTestRun("refuse a string over REMOTE_STRING_MAX", testStringOverMax, NULL) < 0)

@@ -142,11 +142,10 @@ vbRPCStreamCancel(vbRPCStream *st)
     g_mutex_unlock(&st->lock);
 }
 
-/* A STREAM packet of ours: @status, and @len bytes of @data (raw) */
-static GByteArray *
-vbRPCStreamBuildPacket(vbRPCStream *st, vbRPCStatus status, const uint8_t *data, size_t len)
+GByteArray *
+vbRPCStreamPacketNew(const vbRPCHeader *call, vbRPCStatus status, const uint8_t *data, size_t len)
 {
-    vbRPCHeader hdr = st->hdr;
+    vbRPCHeader hdr = *call;
     g_autoptr(GByteArray) pkt = NULL;
 
     hdr.type = VB_RPC_TYPE_STREAM;
@@ -162,7 +161,7 @@ vbRPCStreamBuildPacket(vbRPCStream *st, vbRPCStatus status, const uint8_t *data,
 static void
 vbRPCStreamSend(vbRPCStream *st, vbRPCStatus status, const uint8_t *data, size_t len)
 {
-    GByteArray *pkt = vbRPCStreamBuildPacket(st, status, data, len);
+    GByteArray *pkt = vbRPCStreamPacketNew(&st->hdr, status, data, len);
 
     if (pkt)
         vbRPCClientQueuePacket(st->client, pkt);
@@ -238,7 +237,7 @@ vbRPCStreamRead(vbRPCStream *st)
         vbRPCStreamSend(st, VB_RPC_STATUS_CONTINUE, NULL, 0);
         return 0;
     }
-    if (!(st->txPkt = vbRPCStreamBuildPacket(st, VB_RPC_STATUS_CONTINUE, buf, got)))
+    if (!(st->txPkt = vbRPCStreamPacketNew(&st->hdr, VB_RPC_STATUS_CONTINUE, buf, got)))
         return 0;
     vbRPCClientQueuePacket(st->client, g_byte_array_ref(st->txPkt));
     return 0;

@@ -53,6 +53,14 @@ typedef struct _vbRPCStream vbRPCStream;
  */
 int vbRPCStreamOpen(vbRPCClient *client, vbFDStream *fdst);
 
+/*
+ * A STREAM packet for the stream opened by the CALL with header @call
+ * (its program, version, procedure and serial): @status, and @len raw
+ * bytes of @data.  NULL (VIR_ERR_RPC) if it would be too large.
+ */
+GByteArray *vbRPCStreamPacketNew(const vbRPCHeader *call, vbRPCStatus status, const uint8_t *data,
+                                 size_t len);
+
 /* --- Between vbrpcserver.c and vbrpcstream.c --- */
 
 /* A stream for the CALL @call of @client (both referenced) */
