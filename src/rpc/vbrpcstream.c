@@ -42,6 +42,7 @@ struct _vbRPCStream {
 
 static void vbRPCStreamUpdate(vbRPCStream *st);
 static void vbRPCStreamClose(vbRPCStream *st);
+static void vbRPCStreamAbortCb(vbFDStream *fdst, void *opaque);
 
 vbRPCStream *
 vbRPCStreamNew(vbRPCClient *client, const vbRPCHeader *call, vbFDStream *fdst)
@@ -54,6 +55,9 @@ vbRPCStreamNew(vbRPCClient *client, const vbRPCHeader *call, vbFDStream *fdst)
     st->fdst = vbFDStreamRef(fdst);
     g_mutex_init(&st->lock);
     g_queue_init(&st->rx);
+    /* from now on a takeover comes to us, never closes the descriptor
+     * under our feet; it is acted on once the REPLY is out */
+    vbFDStreamSetAbortCallback(fdst, vbRPCStreamAbortCb, st);
     return st;
 }
 
@@ -126,7 +130,6 @@ vbRPCStreamAbortCb(vbFDStream *fdst G_GNUC_UNUSED, void *opaque)
 void
 vbRPCStreamStart(vbRPCStream *st)
 {
-    vbFDStreamSetAbortCallback(st->fdst, vbRPCStreamAbortCb, st);
     g_mutex_lock(&st->lock);
     st->started = true;
     vbRPCStreamWakeLocked(st);
@@ -332,14 +335,14 @@ vbRPCStreamUpdate(vbRPCStream *st)
         vbRPCStreamClose(st);
         return;
     }
+    if (!started)
+        return;
     if (aborted) {
         /* libvirtd's code and text for a console taken over by --force */
         vbReportError(VIR_ERR_RPC, "%s", _("stream had I/O failure"));
         vbRPCStreamFail(st);
         return;
     }
-    if (!started)
-        return;
 
     if (vbRPCStreamWrite(st) < 0)
         return;

@@ -93,10 +93,10 @@ vbFDStreamAbort(vbFDStream *st)
     st->aborted = true;
     cb = st->abortCb;
     opaque = st->abortOpaque;
-    g_mutex_unlock(&st->lock);
-
-    /* outside the lock: the consumer may look at the stream */
+    /* under the lock: a consumer unregistering (and then freeing @opaque)
+     * waits for the callback to return */
     cb(st, opaque);
+    g_mutex_unlock(&st->lock);
     return true;
 }
 

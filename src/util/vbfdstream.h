@@ -14,8 +14,9 @@
  *
  * vbFDStreamAbort is how the producer takes the descriptor back from a
  * consumer (`virsh console --force`): the consumer's abort callback runs in
- * the aborting thread, must not block, and arranges for vbFDStreamClose to
- * be called soon from the consumer's own thread.
+ * the aborting thread with the stream's lock held, so it must not block or
+ * call vbFDStream functions; it arranges for vbFDStreamClose to be called
+ * soon from the consumer's own thread.
  */
 
 #pragma once
