@@ -34,6 +34,7 @@ struct _vbRPCStream {
     bool closed;
     bool eof;          /* we sent the end of the data */
     GByteArray *txPkt; /* our data packet not yet written to the socket */
+    uint8_t *readBuf;  /* VB_RPC_STREAM_CHUNK bytes, kept between reads */
     GQueue rx;         /* client packets (GByteArray), each holding a slot */
     size_t rxOffset;   /* bytes of the head's payload already written */
     GSource *source;
@@ -190,6 +191,7 @@ vbRPCStreamClose(vbRPCStream *st)
         vbRPCClientReleaseRequest(st->client);
     }
     g_clear_pointer(&st->txPkt, g_byte_array_unref);
+    g_clear_pointer(&st->readBuf, g_free);
     vbFDStreamSetAbortCallback(st->fdst, NULL, NULL);
     vbFDStreamClose(st->fdst);
     vbRPCClientDetachStream(st->client, st);
@@ -217,11 +219,12 @@ vbRPCStreamFail(vbRPCStream *st)
 static int
 vbRPCStreamRead(vbRPCStream *st)
 {
-    g_autofree uint8_t *buf = g_malloc(VB_RPC_STREAM_CHUNK);
     ssize_t got;
 
+    if (!st->readBuf)
+        st->readBuf = g_malloc(VB_RPC_STREAM_CHUNK);
     do {
-        got = read(vbFDStreamGetFD(st->fdst), buf, VB_RPC_STREAM_CHUNK);
+        got = read(vbFDStreamGetFD(st->fdst), st->readBuf, VB_RPC_STREAM_CHUNK);
     } while (got < 0 && errno == EINTR);
 
     if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -240,7 +243,7 @@ vbRPCStreamRead(vbRPCStream *st)
         vbRPCStreamSend(st, VB_RPC_STATUS_CONTINUE, NULL, 0);
         return 0;
     }
-    if (!(st->txPkt = vbRPCStreamPacketNew(&st->hdr, VB_RPC_STATUS_CONTINUE, buf, got)))
+    if (!(st->txPkt = vbRPCStreamPacketNew(&st->hdr, VB_RPC_STATUS_CONTINUE, st->readBuf, got)))
         return 0;
     vbRPCClientQueuePacket(st->client, g_byte_array_ref(st->txPkt));
     return 0;
