@@ -74,7 +74,9 @@ vbRPCStreamUnref(vbRPCStream *st)
 {
     if (!st || !g_atomic_int_dec_and_test(&st->refs))
         return;
-    /* closed by now: the client's list and every wake-up held a reference */
+    /* closed by now (the client's list and every wake-up held a
+     * reference); should it not be, the fd stream must not call us */
+    vbFDStreamSetAbortCallback(st->fdst, NULL, NULL);
     vbFDStreamUnref(st->fdst);
     vbRPCClientUnref(st->client);
     g_mutex_clear(&st->lock);
@@ -261,9 +263,11 @@ vbRPCStreamWrite(vbRPCStream *st)
         const uint8_t *payload;
         size_t len;
 
-        /* checked when it arrived */
-        if (vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0)
+        /* checked when it arrived: failing now would be our bug */
+        if (vbRPCPacketParse(pkt->data, pkt->len, &hdr, &payload, &len) < 0) {
+            vbRPCStreamFail(st);
             return -1;
+        }
 
         if (hdr.status == VB_RPC_STATUS_CONTINUE && st->rxOffset < len) {
             ssize_t done =
