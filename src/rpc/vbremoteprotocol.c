@@ -435,6 +435,22 @@ vbRemoteProcLookup(int proc)
     return vbRemoteProgramProcLookup(&vbRemotePrograms[0], proc);
 }
 
+static int
+vbRemoteProcNameCompare(const void *key, const void *elem)
+{
+    int proc = *(const int *) key;
+    const vbRemoteProcName *p = elem;
+
+    return proc < p->proc ? -1 : proc > p->proc ? 1 : 0;
+}
+
+const vbRemoteProcName *
+vbRemoteProcNameLookup(int proc)
+{
+    return bsearch(&proc, vbRemoteProcNames, vbRemoteProcNamesCount, sizeof(vbRemoteProcNames[0]),
+                   vbRemoteProcNameCompare);
+}
+
 const vbRemoteProc *
 vbRemoteProcTable(size_t *nprocs)
 {

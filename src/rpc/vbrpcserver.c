@@ -314,6 +314,38 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
     return 0;
 }
 
+/* Reports libvirtd's error for a procedure missing from our tables:
+ * libvirt 9.0 has a handler for every call of REMOTE_PROGRAM, which
+ * finds that our driver lacks the API; only a number it does not know
+ * (or an event's, never a call) is an "unknown procedure". */
+static void
+vbRPCCallRefuseUnserved(vbRPCCall *call)
+{
+    const vbRemoteProcName *name = NULL;
+
+    if (call->program->prog == VB_REMOTE_PROGRAM)
+        name = vbRemoteProcNameLookup(call->hdr.proc);
+
+    if (!name || name->kind == VB_REMOTE_PROC_KIND_EVENT) {
+        /* libvirtd's text; clients turn it into VIR_ERR_NO_SUPPORT */
+        vbReportError(VIR_ERR_RPC, _("unknown procedure: %d"), call->hdr.proc);
+        return;
+    }
+    if (name->kind == VB_REMOTE_PROC_KIND_AUTH) {
+        /* SASL or polkit steps on a socket that offers neither */
+        vbReportError(VIR_ERR_AUTH_FAILED, "%s", _("authentication failed"));
+        return;
+    }
+    if (!vbRPCClientIsOpen(call->client)) {
+        /* libvirtd's code and text for a call before CONNECT_OPEN */
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("connection not open"));
+        return;
+    }
+    /* what libvirt says of a driver without the API */
+    vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__, "%s",
+                      name->api);
+}
+
 /* Worker: the REPLY to @call, good or error (NULL only if even the error
  * cannot be encoded). */
 static GByteArray *
@@ -328,8 +360,7 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
 
     vbResetLastError();
     if (!proc || (proc->flags & VB_REMOTE_PROC_EVENT)) {
-        /* libvirtd's text; clients turn it into VIR_ERR_NO_SUPPORT */
-        vbReportError(VIR_ERR_RPC, _("unknown procedure: %d"), call->hdr.proc);
+        vbRPCCallRefuseUnserved(call);
         return vbRPCBuildErrorReply(&call->hdr);
     }
     if (!(handler = vbRPCServerFindHandler(srv, call->program, proc->proc))) {
