@@ -185,6 +185,12 @@ vbQemuCapsGetKVMUsable(const vbQemuCaps *caps)
     return caps->kvmUsable;
 }
 
+void
+vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable)
+{
+    caps->kvmUsable = usable;
+}
+
 const char *
 vbQemuCapsGetArch(const vbQemuCaps *caps)
 {

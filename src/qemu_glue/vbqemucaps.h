@@ -84,6 +84,8 @@ const char *vbQemuCapsGetBinary(const vbQemuCaps *caps);
 unsigned int vbQemuCapsGetVersion(const vbQemuCaps *caps);
 const char *vbQemuCapsGetPackage(const vbQemuCaps *caps);
 bool vbQemuCapsGetKVMUsable(const vbQemuCaps *caps);
+/* For tests: what the host offers is no fact of the binary */
+void vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable);
 
 /* QEMU's name of the architecture it emulates ("x86_64", "i386"), or NULL
  * when not probed */
