@@ -600,6 +600,13 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
     vbRemoteConnectListDefinedDomainsRet list = {names, 2};
     vbRemoteDomain doms[2] = {dom, {(char *) "vm2", {1}, -1}};
     vbRemoteConnectListAllDomainsRet all = {doms, 2, 2};
+    vbRemoteNodeGetInfoRet node = {"x86_64", 24683736, 2, 2694, 1, 1, 2, 1};
+    uint64_t free[2] = {1ULL << 33, 5};
+    vbRemoteNodeGetCellsFreeMemoryRet cells = {free, 2};
+    vbRemoteNamedValue named[2] = {{(char *) "total", 24683736}, {(char *) "free", 1}};
+    vbRemoteNodeGetMemoryStatsRet stats = {named, 2, 0};
+    vbRemoteConnectGetDomainCapabilitiesArgs domcaps = {NULL, (char *) "x86_64", (char *) "q35",
+                                                        NULL, 0};
     struct {
         int proc;
         bool ret;
@@ -609,6 +616,10 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         {VB_REMOTE_PROC_DOMAIN_GET_INFO, true, &info},
         {VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, true, &list},
         {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, true, &all},
+        {VB_REMOTE_PROC_NODE_GET_INFO, true, &node},
+        {VB_REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY, true, &cells},
+        {VB_REMOTE_PROC_NODE_GET_MEMORY_STATS, true, &stats},
+        {VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, false, &domcaps},
     };
     size_t i;
 
@@ -621,6 +632,10 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         int rc;
 
         if (vbRemotePayloadEncode(type, cases[i].obj, a) < 0)
+            return -1;
+        /* char model[32] is 32 XDR ints, then a hyper and six ints */
+        if (cases[i].proc == VB_REMOTE_PROC_NODE_GET_INFO &&
+            (a->len != 32 * 4 + 8 + 6 * 4 || a->data[3] != 'x' || a->data[7] != '8'))
             return -1;
         rc = vbRemotePayloadDecode(type, a->data, a->len, obj);
         if (rc == 0)

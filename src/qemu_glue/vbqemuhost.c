@@ -433,18 +433,6 @@ vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **s
     /* without NUMA libvirt claims one cell, and cell 0 is the host */
     if (nodes->len == 0 && cellNum == 0)
         cellNum = VIR_NODE_MEMORY_STATS_ALL_CELLS;
-    /* a cell's meminfo has no Buffers or Cached */
-    nfields = cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS ? 4 : 2;
-    if (*nparams == 0) {
-        *nparams = nfields;
-        return 0;
-    }
-    if (*nparams != nfields) {
-        vbReportError(VIR_ERR_INVALID_ARG, _("nparams in virHostMemGetStatsLinux must be %d"),
-                      nfields);
-        return -1;
-    }
-
     if (cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS) {
         if (!(text = vbQemuHostRead(root, "proc/meminfo")))
             return -1;
@@ -452,15 +440,28 @@ vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **s
         int maxNode = nodes->len ? (int) g_array_index(nodes, unsigned int, nodes->len - 1) : 0;
         g_autofree char *rel = NULL;
 
+        /* libvirt's invalid-argument message goes without a prefix */
         if (cellNum < 0 || cellNum > maxNode) {
-            vbReportError(VIR_ERR_INVALID_ARG,
-                          _("cellNum in virHostMemGetStats must be less than or equal to %d"),
-                          maxNode);
+            vbReportRawError(VIR_ERR_INVALID_ARG,
+                             _("cellNum in virHostMemGetStats must be less than or equal to %d"),
+                             maxNode);
             return -1;
         }
         rel = g_strdup_printf(VB_QEMU_HOST_NODE_DIR "/node%d/meminfo", cellNum);
         if (!(text = vbQemuHostRead(root, rel)))
             return -1;
+    }
+
+    /* a cell's meminfo has no Buffers or Cached */
+    nfields = cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS ? 4 : 2;
+    if (*nparams == 0) {
+        *nparams = nfields;
+        return 0;
+    }
+    if (*nparams != nfields) {
+        vbReportRawError(VIR_ERR_INVALID_ARG, _("nparams in virHostMemGetStatsLinux must be %d"),
+                         nfields);
+        return -1;
     }
 
     for (i = 0; i < (size_t) nfields; i++) {
