@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libvirt/libvirt.h>
 
@@ -90,7 +91,7 @@ testMemoryStats(const void *opaque G_GNUC_UNUSED)
     g_autofree char *flat = testRoot("no-numa");
     g_autoptr(GArray) stats = NULL;
     g_autoptr(GArray) cell = NULL;
-    const vbQemuHostMemoryStat *s;
+    const vbQemuHostStat *s;
     int nparams = 0;
 
     /* first the count, then the values, in libvirt's order */
@@ -100,17 +101,17 @@ testMemoryStats(const void *opaque G_GNUC_UNUSED)
     if (vbQemuHostGetMemoryStats(two, VIR_NODE_MEMORY_STATS_ALL_CELLS, &nparams, &stats) < 0 ||
         stats->len != 4)
         return -1;
-    s = &g_array_index(stats, vbQemuHostMemoryStat, 0);
-    if (strcmp(s[0].field, "total") != 0 || s[0].valueKiB != 32384000 ||
-        strcmp(s[1].field, "free") != 0 || s[1].valueKiB != 27000000 ||
-        strcmp(s[2].field, "buffers") != 0 || s[2].valueKiB != 100000 ||
-        strcmp(s[3].field, "cached") != 0 || s[3].valueKiB != 2000000)
+    s = &g_array_index(stats, vbQemuHostStat, 0);
+    if (strcmp(s[0].field, "total") != 0 || s[0].value != 32384000 ||
+        strcmp(s[1].field, "free") != 0 || s[1].value != 27000000 ||
+        strcmp(s[2].field, "buffers") != 0 || s[2].value != 100000 ||
+        strcmp(s[3].field, "cached") != 0 || s[3].value != 2000000)
         return -1;
 
     /* a cell: total and free only */
     nparams = 2;
     if (vbQemuHostGetMemoryStats(two, 1, &nparams, &cell) < 0 || cell->len != 2 ||
-        g_array_index(cell, vbQemuHostMemoryStat, 0).valueKiB != 16384000)
+        g_array_index(cell, vbQemuHostStat, 0).value != 16384000)
         return -1;
     g_clear_pointer(&cell, g_array_unref);
 
@@ -129,6 +130,44 @@ testMemoryStats(const void *opaque G_GNUC_UNUSED)
     if (vbQemuHostGetMemoryStats(two, 2, &nparams, &cell) == 0)
         return -1;
     return vbTestCompareStrings("cellNum in virHostMemGetStats must be less than or equal to 1",
+                                vbGetLastErrorMessage());
+}
+
+static int
+testCPUStats(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *root = testRoot("one-cell");
+    g_autoptr(GArray) stats = NULL;
+    const vbQemuHostStat *s;
+    unsigned long long tick = 1000000000ULL / sysconf(_SC_CLK_TCK);
+    int nparams = 0;
+
+    if (vbQemuHostGetCPUStats(root, VIR_NODE_CPU_STATS_ALL_CPUS, &nparams, &stats) < 0 ||
+        nparams != 4 || stats)
+        return -1;
+    /* kernel = system + irq + softirq, user = user + nice, in ns */
+    if (vbQemuHostGetCPUStats(root, VIR_NODE_CPU_STATS_ALL_CPUS, &nparams, &stats) < 0 ||
+        stats->len != 4)
+        return -1;
+    s = &g_array_index(stats, vbQemuHostStat, 0);
+    if (strcmp(s[0].field, "kernel") != 0 || s[0].value != 313 * tick ||
+        strcmp(s[1].field, "user") != 0 || s[1].value != 1020 * tick ||
+        strcmp(s[2].field, "idle") != 0 || s[2].value != 4000 * tick ||
+        strcmp(s[3].field, "iowait") != 0 || s[3].value != 50 * tick)
+        return -1;
+    g_clear_pointer(&stats, g_array_unref);
+    if (vbQemuHostGetCPUStats(root, 1, &nparams, &stats) < 0 ||
+        g_array_index(stats, vbQemuHostStat, 0).value != 156 * tick)
+        return -1;
+    g_clear_pointer(&stats, g_array_unref);
+    if (vbQemuHostGetCPUStats(root, 2, &nparams, &stats) == 0 ||
+        vbTestCompareStrings("Invalid cpuNum in virHostCPUGetStatsLinux", vbGetLastErrorMessage()) <
+            0)
+        return -1;
+    nparams = 5;
+    if (vbQemuHostGetCPUStats(root, 0, &nparams, &stats) == 0)
+        return -1;
+    return vbTestCompareStrings("nparams in virHostCPUGetStatsLinux must be equal to 4",
                                 vbGetLastErrorMessage());
 }
 
@@ -163,6 +202,8 @@ mymain(void)
     if (vbTestRun("free memory, per cell and in all", testFreeMemory, NULL) < 0)
         ret = -1;
     if (vbTestRun("memory stats: count, values, errors", testMemoryStats, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("CPU stats: count, values, errors", testCPUStats, NULL) < 0)
         ret = -1;
     if (vbTestRun("no /proc/meminfo", testMissingMeminfo, NULL) < 0)
         ret = -1;

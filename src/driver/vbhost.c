@@ -250,6 +250,14 @@ vbNodeGetMemoryStats(vbDriver *driver G_GNUC_UNUSED, int cellNum, int *nparams, 
     return vbQemuHostGetMemoryStats(VB_HOST_ROOT, cellNum, nparams, stats);
 }
 
+int
+vbNodeGetCPUStats(vbDriver *driver G_GNUC_UNUSED, int cpuNum, int *nparams, GArray **stats,
+                  unsigned int flags)
+{
+    vbCheckFlagsFunc(flags, 0, "virHostCPUGetStats", -1);
+    return vbQemuHostGetCPUStats(VB_HOST_ROOT, cpuNum, nparams, stats);
+}
+
 char *
 vbConnectGetSysinfo(vbDriver *driver G_GNUC_UNUSED, unsigned int flags)
 {

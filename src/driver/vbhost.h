@@ -37,5 +37,9 @@ int vbNodeGetCellsFreeMemory(vbDriver *driver, int startCell, int maxCells, GArr
 int vbNodeGetMemoryStats(vbDriver *driver, int cellNum, int *nparams, GArray **stats,
                          unsigned int flags);
 
+/* virNodeGetCPUStats: see vbQemuHostGetCPUStats */
+int vbNodeGetCPUStats(vbDriver *driver, int cpuNum, int *nparams, GArray **stats,
+                      unsigned int flags);
+
 /* virConnectGetSysinfo */
 char *vbConnectGetSysinfo(vbDriver *driver, unsigned int flags);

@@ -7,6 +7,7 @@
 #include "vbinternal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -425,7 +426,7 @@ int
 vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **stats)
 {
     g_autoptr(GArray) nodes = vbQemuHostListNodes(root);
-    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(vbQemuHostMemoryStat));
+    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(vbQemuHostStat));
     g_autofree char *text = NULL;
     int nfields;
     size_t i;
@@ -465,9 +466,9 @@ vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **s
     }
 
     for (i = 0; i < (size_t) nfields; i++) {
-        vbQemuHostMemoryStat stat = {vbQemuHostMemoryFields[i].field, 0};
+        vbQemuHostStat stat = {vbQemuHostMemoryFields[i].field, 0};
 
-        if (!vbQemuHostMeminfoGet(text, vbQemuHostMemoryFields[i].key, &stat.valueKiB))
+        if (!vbQemuHostMeminfoGet(text, vbQemuHostMemoryFields[i].key, &stat.value))
             continue;
         g_array_append_val(out, stat);
     }
@@ -632,4 +633,62 @@ vbQemuHostAddGuest(vbCaps *caps, const vbQemuCaps *qemuCaps)
             vbCapsGuestAddMachine(guest, m->alias, m->name, m->maxCpus, m->deprecated);
     }
     guest->kvm = vbQemuCapsGetKVMUsable(qemuCaps);
+}
+
+/* The CPU times libvirt reports, in its order */
+#define VB_QEMU_HOST_CPU_STATS 4
+
+int
+vbQemuHostGetCPUStats(const char *root, int cpuNum, int *nparams, GArray **stats)
+{
+    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(vbQemuHostStat));
+    g_autofree char *text = NULL;
+    g_autofree char *header = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned long long nsPerTick = 1000000000ULL / sysconf(_SC_CLK_TCK);
+    size_t i;
+
+    if (!(text = vbQemuHostRead(root, "proc/stat")))
+        return -1;
+    if (*nparams == 0) {
+        *nparams = VB_QEMU_HOST_CPU_STATS;
+        return 0;
+    }
+    /* libvirt's invalid-argument messages go without a prefix */
+    if (*nparams != VB_QEMU_HOST_CPU_STATS) {
+        vbReportRawError(VIR_ERR_INVALID_ARG,
+                         _("nparams in virHostCPUGetStatsLinux must be equal to %d"),
+                         VB_QEMU_HOST_CPU_STATS);
+        return -1;
+    }
+
+    header = cpuNum == VIR_NODE_CPU_STATS_ALL_CPUS ? g_strdup("cpu ")
+                                                   : g_strdup_printf("cpu%d ", cpuNum);
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        unsigned long long v[7] = {0};
+        vbQemuHostStat stat;
+
+        if (!g_str_has_prefix(lines[i], header) ||
+            sscanf(lines[i] + strlen(header), "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+                   &v[2], &v[3], &v[4], &v[5], &v[6]) < 4)
+            continue;
+        /* user, nice, system, idle, iowait, irq, softirq */
+        stat.field = VIR_NODE_CPU_STATS_KERNEL;
+        stat.value = (v[2] + v[5] + v[6]) * nsPerTick;
+        g_array_append_val(out, stat);
+        stat.field = VIR_NODE_CPU_STATS_USER;
+        stat.value = (v[0] + v[1]) * nsPerTick;
+        g_array_append_val(out, stat);
+        stat.field = VIR_NODE_CPU_STATS_IDLE;
+        stat.value = v[3] * nsPerTick;
+        g_array_append_val(out, stat);
+        stat.field = VIR_NODE_CPU_STATS_IOWAIT;
+        stat.value = v[4] * nsPerTick;
+        g_array_append_val(out, stat);
+        *stats = g_steal_pointer(&out);
+        return 0;
+    }
+    vbReportRawError(VIR_ERR_INVALID_ARG, "%s", _("Invalid cpuNum in virHostCPUGetStatsLinux"));
+    return -1;
 }

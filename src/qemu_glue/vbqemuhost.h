@@ -46,17 +46,21 @@ int vbQemuHostGetFreeMemory(const char *root, unsigned long long *bytes);
  * of unsigned long long */
 int vbQemuHostGetCellsFreeMemory(const char *root, int startCell, int maxCells, GArray **bytes);
 
-typedef struct _vbQemuHostMemoryStat vbQemuHostMemoryStat;
-struct _vbQemuHostMemoryStat {
-    const char *field; /* VIR_NODE_MEMORY_STATS_TOTAL, ... (static) */
-    unsigned long long valueKiB;
+/* One statistic of the host */
+typedef struct _vbQemuHostStat vbQemuHostStat;
+struct _vbQemuHostStat {
+    const char *field;        /* VIR_NODE_MEMORY_STATS_TOTAL, VIR_NODE_CPU_STATS_USER... (static) */
+    unsigned long long value; /* KiB for memory, ns for CPU time */
 };
 
 /* virNodeGetMemoryStats for @cellNum (VIR_NODE_MEMORY_STATS_ALL_CELLS:
  * the host): with *@nparams 0 only the count of stats, else *@nparams
- * must be that count and *@stats gets them (a GArray of
- * vbQemuHostMemoryStat). */
+ * must be that count and *@stats gets them (a GArray of vbQemuHostStat). */
 int vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **stats);
+
+/* virNodeGetCPUStats for CPU @cpuNum (VIR_NODE_CPU_STATS_ALL_CPUS: all),
+ * from /proc/stat, as vbQemuHostGetMemoryStats */
+int vbQemuHostGetCPUStats(const char *root, int cpuNum, int *nparams, GArray **stats);
 
 /* The host part of @caps: arch, CPU topology, page sizes, cells */
 int vbQemuHostFillCaps(const char *root, const char *arch, vbCaps *caps);

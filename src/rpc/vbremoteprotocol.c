@@ -158,6 +158,10 @@ VB_REMOTE_TYPE(vbRemoteNodeGetCellsFreeMemoryRetType, vbRemoteNodeGetCellsFreeMe
                        ncells, VB_REMOTE_NODE_MAX_CELLS));
 VB_REMOTE_TYPE(vbRemoteNodeGetFreeMemoryRetType, vbRemoteNodeGetFreeMemoryRet,
                F_UHYPER(vbRemoteNodeGetFreeMemoryRet, freeMem));
+VB_REMOTE_TYPE(vbRemoteNodeGetCPUStatsArgsType, vbRemoteNodeGetCPUStatsArgs,
+               F_INT(vbRemoteNodeGetCPUStatsArgs, cpuNum),
+               F_INT(vbRemoteNodeGetCPUStatsArgs, nparams),
+               F_UINT(vbRemoteNodeGetCPUStatsArgs, flags));
 VB_REMOTE_TYPE(vbRemoteNodeGetMemoryStatsArgsType, vbRemoteNodeGetMemoryStatsArgs,
                F_INT(vbRemoteNodeGetMemoryStatsArgs, nparams),
                F_INT(vbRemoteNodeGetMemoryStatsArgs, cellNum),
@@ -369,6 +373,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainGetStateRetType, 0),
     P(DOMAIN_EVENT_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
+    P(NODE_GET_CPU_STATS, "virNodeGetCPUStats", &vbRemoteNodeGetCPUStatsArgsType,
+      &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(NODE_GET_MEMORY_STATS, "virNodeGetMemoryStats", &vbRemoteNodeGetMemoryStatsArgsType,
       &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),

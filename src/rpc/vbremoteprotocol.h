@@ -36,6 +36,7 @@
 #define VB_REMOTE_DOMAIN_MESSAGES_MAX 2048
 #define VB_REMOTE_NODE_MAX_CELLS 1024
 #define VB_REMOTE_NODE_MEMORY_STATS_MAX 16
+#define VB_REMOTE_NODE_CPU_STATS_MAX 16
 #define VB_REMOTE_NODE_MODEL_LEN 32
 
 /* remote_auth_type */
@@ -91,6 +92,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
     VB_REMOTE_PROC_DOMAIN_GET_STATE = 212,
     VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR = 224,
+    VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
     VB_REMOTE_PROC_NODE_GET_MEMORY_STATS = 228,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
     VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
@@ -255,7 +257,8 @@ typedef struct {
     uint64_t freeMem; /* bytes */
 } vbRemoteNodeGetFreeMemoryRet;
 
-/* 228 NODE_GET_MEMORY_STATS: remote_node_get_memory_stats */
+/* 227 NODE_GET_CPU_STATS and 228 NODE_GET_MEMORY_STATS: arrays of
+ * remote_node_get_cpu_stats / remote_node_get_memory_stats, one shape */
 typedef struct _vbRemoteNamedValue vbRemoteNamedValue;
 struct _vbRemoteNamedValue {
     char *field;
@@ -271,6 +274,12 @@ typedef struct {
     size_t nparamsList;
     int nparams; /* only when the call asked how many (nparams 0) */
 } vbRemoteNodeGetMemoryStatsRet;
+typedef struct {
+    int cpuNum;
+    int nparams;
+    unsigned int flags;
+} vbRemoteNodeGetCPUStatsArgs;
+typedef vbRemoteNodeGetMemoryStatsRet vbRemoteNodeGetCPUStatsRet;
 
 /* 273 CONNECT_LIST_ALL_DOMAINS */
 typedef struct {

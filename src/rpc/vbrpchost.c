@@ -104,41 +104,69 @@ vbRPCHostGetSysinfo(vbRPCClient *client, const void *args, void *ret)
     return (r->str = vbConnectGetSysinfo(vbRPCHostDriver(client), a->flags)) ? 0 : -1;
 }
 
-static int
-vbRPCHostNodeGetMemoryStats(vbRPCClient *client, const void *args, void *ret)
+/* Fills a reply of NODE_GET_CPU_STATS or NODE_GET_MEMORY_STATS: the count
+ * alone when the call asked how many (@asked 0), else the stats */
+static void
+vbRPCHostReturnStats(int asked, int nparams, const GArray *stats, vbRemoteNodeGetMemoryStatsRet *r)
 {
-    const vbRemoteNodeGetMemoryStatsArgs *a = args;
-    vbRemoteNodeGetMemoryStatsRet *r = ret;
-    g_autoptr(GArray) stats = NULL;
-    int nparams = a->nparams;
     size_t i;
 
-    if (a->nparams > VB_REMOTE_NODE_MEMORY_STATS_MAX) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("nparams too large"));
-        return -1;
-    }
-    /* the public API's own check, made before the driver is called */
-    if (a->nparams < 0) {
-        vbReportErrorFull(
-            VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__, "%s",
-            _("nparams in virNodeGetMemoryStats must be greater than or equal to zero"));
-        return -1;
-    }
-    if (vbNodeGetMemoryStats(vbRPCHostDriver(client), a->cellNum, &nparams, &stats, a->flags) < 0)
-        return -1;
-    /* asked how many: the count alone */
-    if (a->nparams == 0) {
+    if (asked == 0) {
         r->nparams = nparams;
-        return 0;
+        return;
     }
     r->params = g_new0(vbRemoteNamedValue, stats->len);
     r->nparamsList = stats->len;
     for (i = 0; i < stats->len; i++) {
-        const vbQemuHostMemoryStat *s = &g_array_index(stats, vbQemuHostMemoryStat, i);
+        const vbQemuHostStat *s = &g_array_index(stats, vbQemuHostStat, i);
 
         r->params[i].field = g_strdup(s->field);
-        r->params[i].value = s->valueKiB;
+        r->params[i].value = s->value;
     }
+}
+
+/* libvirtd's check of the count, then the public API's */
+static int
+vbRPCHostCheckNParams(int nparams, int max, const char *api)
+{
+    if (nparams > max) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("nparams too large"));
+        return -1;
+    }
+    if (nparams < 0) {
+        vbReportRawError(VIR_ERR_INVALID_ARG,
+                         _("nparams in %s must be greater than or equal to zero"), api);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbRPCHostNodeGetMemoryStats(vbRPCClient *client, const void *args, void *ret)
+{
+    const vbRemoteNodeGetMemoryStatsArgs *a = args;
+    g_autoptr(GArray) stats = NULL;
+    int nparams = a->nparams;
+
+    if (vbRPCHostCheckNParams(a->nparams, VB_REMOTE_NODE_MEMORY_STATS_MAX,
+                              "virNodeGetMemoryStats") < 0 ||
+        vbNodeGetMemoryStats(vbRPCHostDriver(client), a->cellNum, &nparams, &stats, a->flags) < 0)
+        return -1;
+    vbRPCHostReturnStats(a->nparams, nparams, stats, ret);
+    return 0;
+}
+
+static int
+vbRPCHostNodeGetCPUStats(vbRPCClient *client, const void *args, void *ret)
+{
+    const vbRemoteNodeGetCPUStatsArgs *a = args;
+    g_autoptr(GArray) stats = NULL;
+    int nparams = a->nparams;
+
+    if (vbRPCHostCheckNParams(a->nparams, VB_REMOTE_NODE_CPU_STATS_MAX, "virNodeGetCPUStats") < 0 ||
+        vbNodeGetCPUStats(vbRPCHostDriver(client), a->cpuNum, &nparams, &stats, a->flags) < 0)
+        return -1;
+    vbRPCHostReturnStats(a->nparams, nparams, stats, ret);
     return 0;
 }
 
@@ -165,6 +193,7 @@ static const vbRPCHandlerEntry vbRPCHostHandlers[] = {
     H(NODE_GET_CELLS_FREE_MEMORY, vbRPCHostNodeGetCellsFreeMemory),
     H(NODE_GET_FREE_MEMORY, vbRPCHostNodeGetFreeMemory),
     H(CONNECT_GET_SYSINFO, vbRPCHostGetSysinfo),
+    H(NODE_GET_CPU_STATS, vbRPCHostNodeGetCPUStats),
     H(NODE_GET_MEMORY_STATS, vbRPCHostNodeGetMemoryStats),
     H(CONNECT_GET_DOMAIN_CAPABILITIES, vbRPCHostGetDomainCapabilities),
 };

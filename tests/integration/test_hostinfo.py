@@ -146,6 +146,14 @@ class HostInfoTest(vbtest.DaemonTestCase):
         proc = self.v("freecell", "4096", check=False)
         self.assertIn("error: internal error: start cell 4096 out of range", proc.stderr)
 
+    def test_nodecpustats(self):
+        out = self.v("nodecpustats").stdout
+        for name in ("user", "system", "idle", "iowait"):
+            self.assertRegex(out, r"(?m)^%s:\s+\d+$" % name)
+        self.assertRegex(self.v("nodecpustats", "0").stdout, r"(?m)^idle:\s+\d+$")
+        proc = self.v("nodecpustats", str(os.cpu_count() + 7), check=False)
+        self.assertIn("Invalid cpuNum in virHostCPUGetStatsLinux", proc.stderr)
+
     def test_version_sysinfo_hostname(self):
         qemu = subprocess.run(["/usr/bin/qemu-system-x86_64", "--version"], capture_output=True,
                               text=True).stdout.split()[3]
@@ -160,7 +168,7 @@ class HostInfoTest(vbtest.DaemonTestCase):
         # libvirt's words for a call its driver lacks, with the API's name
         for args, api in ((("net-list",), "virConnectNumOfNetworks"),
                           (("pool-list",), "virConnectNumOfStoragePools"),
-                          (("nodecpustats",), "virNodeGetCPUStats")):
+                          (("nodedev-list",), "virNodeNumOfDevices")):
             proc = self.v(*args, check=False)
             self.assertNotEqual(proc.returncode, 0)
             self.assertIn("error: this function is not supported by the connection driver: " +
