@@ -1,6 +1,6 @@
 /*
- * qemucaps2xmltest.c: capabilities and domain capabilities documents from
- * recorded probe data and fake hosts
+ * qemucaps2xmltest.c: capabilities, domain capabilities and sysinfo
+ * documents from recorded probe data and fake hosts
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -134,6 +134,28 @@ testDomCaps(const void *opaque)
     return testValidate(xml, "domaincaps.rng");
 }
 
+/* The kernel's DMI attributes as libvirt's sysinfo; none, libvirt's error */
+static int
+testSysinfo(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *root = vbTestSrcPath("qemuhostdata/two-cells-smt");
+    g_autofree char *none = vbTestSrcPath("qemuhostdata/one-cell");
+    g_autofree char *out = vbTestSrcPath("qemucaps2xmldata/sysinfo-dmi.xml");
+    g_autoptr(vbSysinfo) info = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!(info = vbQemuHostGetSysinfo(root)))
+        return -1;
+    xml = vbSysinfoFormat(info);
+    if (vbTestCompareToFile(xml, out) < 0)
+        return -1;
+    if (vbQemuHostGetSysinfo(none) || vbGetLastErrorCode() != VIR_ERR_CONFIG_UNSUPPORTED)
+        return -1;
+    return vbTestCompareStrings("unsupported configuration: Host SMBIOS information is not "
+                                "available",
+                                vbGetLastErrorMessage());
+}
+
 static int
 mymain(void)
 {
@@ -157,6 +179,8 @@ mymain(void)
         if (vbTestRun(domcaps[i].name, testDomCaps, &domcaps[i]) < 0)
             ret = -1;
     }
+    if (vbTestRun("sysinfo-dmi", testSysinfo, NULL) < 0)
+        ret = -1;
     return ret;
 }
 

@@ -261,9 +261,12 @@ vbNodeGetCPUStats(vbDriver *driver G_GNUC_UNUSED, int cpuNum, int *nparams, GArr
 char *
 vbConnectGetSysinfo(vbDriver *driver G_GNUC_UNUSED, unsigned int flags)
 {
+    g_autoptr(vbSysinfo) info = NULL;
+
     vbCheckFlagsFunc(flags, 0, "qemuConnectGetSysinfo", NULL);
-    /* libvirt runs dmidecode when the daemon starts; we read no SMBIOS
-     * tables, which is what libvirt says when it could not either */
-    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("Host SMBIOS information is not available"));
-    return NULL;
+    /* libvirt runs dmidecode; we read what the kernel shows of the same
+     * tables, and answer as libvirt when there is nothing */
+    if (!(info = vbQemuHostGetSysinfo(VB_HOST_ROOT)))
+        return NULL;
+    return vbSysinfoFormat(info);
 }

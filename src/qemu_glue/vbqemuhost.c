@@ -692,3 +692,57 @@ vbQemuHostGetCPUStats(const char *root, int cpuNum, int *nparams, GArray **stats
     vbReportRawError(VIR_ERR_INVALID_ARG, "%s", _("Invalid cpuNum in virHostCPUGetStatsLinux"));
     return -1;
 }
+
+/* Which DMI attribute of sysfs is which entry of libvirt's, in its order */
+static const struct {
+    vbSysinfoGroupType group;
+    const char *entry;
+    const char *attr;
+} vbQemuHostDMIEntries[] = {
+    {VB_SYSINFO_BIOS, "vendor", "bios_vendor"},
+    {VB_SYSINFO_BIOS, "version", "bios_version"},
+    {VB_SYSINFO_BIOS, "date", "bios_date"},
+    {VB_SYSINFO_BIOS, "release", "bios_release"},
+    {VB_SYSINFO_SYSTEM, "manufacturer", "sys_vendor"},
+    {VB_SYSINFO_SYSTEM, "product", "product_name"},
+    {VB_SYSINFO_SYSTEM, "version", "product_version"},
+    {VB_SYSINFO_SYSTEM, "serial", "product_serial"},
+    {VB_SYSINFO_SYSTEM, "uuid", "product_uuid"},
+    {VB_SYSINFO_SYSTEM, "sku", "product_sku"},
+    {VB_SYSINFO_SYSTEM, "family", "product_family"},
+    {VB_SYSINFO_BASE_BOARD, "manufacturer", "board_vendor"},
+    {VB_SYSINFO_BASE_BOARD, "product", "board_name"},
+    {VB_SYSINFO_BASE_BOARD, "version", "board_version"},
+    {VB_SYSINFO_BASE_BOARD, "serial", "board_serial"},
+    {VB_SYSINFO_BASE_BOARD, "asset", "board_asset_tag"},
+    {VB_SYSINFO_CHASSIS, "manufacturer", "chassis_vendor"},
+    {VB_SYSINFO_CHASSIS, "version", "chassis_version"},
+    {VB_SYSINFO_CHASSIS, "serial", "chassis_serial"},
+    {VB_SYSINFO_CHASSIS, "asset", "chassis_asset_tag"},
+};
+
+vbSysinfo *
+vbQemuHostGetSysinfo(const char *root)
+{
+    g_autoptr(vbSysinfo) info = vbSysinfoNew();
+    size_t found = 0;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbQemuHostDMIEntries); i++) {
+        g_autofree char *rel =
+            g_build_filename("sys/class/dmi/id", vbQemuHostDMIEntries[i].attr, NULL);
+        g_autofree char *value = vbQemuHostReadOptional(root, rel);
+
+        /* dmidecode leaves out what the firmware left empty */
+        if (!value || !*g_strstrip(value))
+            continue;
+        vbSysinfoAdd(info, vbQemuHostDMIEntries[i].group, vbQemuHostDMIEntries[i].entry, value);
+        found++;
+    }
+    if (found == 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("Host SMBIOS information is not available"));
+        return NULL;
+    }
+    return g_steal_pointer(&info);
+}

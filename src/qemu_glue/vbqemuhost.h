@@ -21,6 +21,7 @@
 
 #include "vbcapabilities.h"
 #include "vbqemucaps.h"
+#include "vbsysinfo.h"
 
 typedef struct _vbQemuHostNodeInfo vbQemuHostNodeInfo;
 struct _vbQemuHostNodeInfo {
@@ -72,3 +73,11 @@ const char *vbQemuHostArchFromQEMU(const char *qemuArch, unsigned int *wordsize)
 /* A <guest> of @caps for the emulator @qemuCaps describes, with its
  * machine types and an alias beside each aliased machine */
 void vbQemuHostAddGuest(vbCaps *caps, const vbQemuCaps *qemuCaps);
+
+/*
+ * virConnectGetSysinfo's data: the kernel's DMI attributes
+ * (sys/class/dmi/id), those it lets us read.  NULL with libvirt's
+ * CONFIG_UNSUPPORTED "Host SMBIOS information is not available" when
+ * there are none.
+ */
+vbSysinfo *vbQemuHostGetSysinfo(const char *root);
