@@ -134,7 +134,7 @@ testDomCaps(const void *opaque)
     return testValidate(xml, "domaincaps.rng");
 }
 
-/* The kernel's DMI attributes as libvirt's sysinfo; none, libvirt's error */
+/* The kernel's DMI attributes as libvirt's sysinfo */
 static int
 testSysinfo(const void *opaque G_GNUC_UNUSED)
 {
@@ -149,11 +149,11 @@ testSysinfo(const void *opaque G_GNUC_UNUSED)
     xml = vbSysinfoFormat(info);
     if (vbTestCompareToFile(xml, out) < 0)
         return -1;
-    if (vbQemuHostGetSysinfo(none) || vbGetLastErrorCode() != VIR_ERR_CONFIG_UNSUPPORTED)
+    vbResetLastError();
+    /* none: NULL, the error being the driver's to report */
+    if (vbQemuHostGetSysinfo(none) || vbGetLastError())
         return -1;
-    return vbTestCompareStrings("unsupported configuration: Host SMBIOS information is not "
-                                "available",
-                                vbGetLastErrorMessage());
+    return 0;
 }
 
 static int

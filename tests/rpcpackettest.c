@@ -528,8 +528,12 @@ testProcNames(const void *opaque G_GNUC_UNUSED)
         const vbRemoteProcName *name = vbRemoteProcNameLookup(procs[i].proc);
         bool event = procs[i].flags & VB_REMOTE_PROC_EVENT;
 
+        bool modify = procs[i].flags & VB_REMOTE_PROC_MODIFY;
+
+        /* and on which calls refuse a read-only connection */
         if (!name || event != (name->kind == VB_REMOTE_PROC_KIND_EVENT) ||
-            (name->kind == VB_REMOTE_PROC_KIND_CALL && strcmp(name->api, procs[i].api) != 0)) {
+            (name->kind == VB_REMOTE_PROC_KIND_CALL &&
+             (strcmp(name->api, procs[i].api) != 0 || modify != (name->readOnlyDomain >= 0)))) {
             fprintf(stderr, "%d %s disagrees with libvirt 9.0's table\n", procs[i].proc,
                     procs[i].name);
             return -1;

@@ -266,7 +266,10 @@ vbConnectGetSysinfo(vbDriver *driver G_GNUC_UNUSED, unsigned int flags)
     vbCheckFlagsFunc(flags, 0, "qemuConnectGetSysinfo", NULL);
     /* libvirt runs dmidecode; we read what the kernel shows of the same
      * tables, and answer as libvirt when there is nothing */
-    if (!(info = vbQemuHostGetSysinfo(VB_HOST_ROOT)))
+    if (!(info = vbQemuHostGetSysinfo(VB_HOST_ROOT))) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("Host SMBIOS information is not available"));
         return NULL;
+    }
     return vbSysinfoFormat(info);
 }

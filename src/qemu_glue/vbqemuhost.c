@@ -739,10 +739,8 @@ vbQemuHostGetSysinfo(const char *root)
         vbSysinfoAdd(info, vbQemuHostDMIEntries[i].group, vbQemuHostDMIEntries[i].entry, value);
         found++;
     }
-    if (found == 0) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      _("Host SMBIOS information is not available"));
+    /* nothing to report here: whether that is an error is the caller's */
+    if (found == 0)
         return NULL;
-    }
     return g_steal_pointer(&info);
 }

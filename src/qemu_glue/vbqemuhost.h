@@ -76,8 +76,7 @@ void vbQemuHostAddGuest(vbCaps *caps, const vbQemuCaps *qemuCaps);
 
 /*
  * virConnectGetSysinfo's data: the kernel's DMI attributes
- * (sys/class/dmi/id), those it lets us read.  NULL with libvirt's
- * CONFIG_UNSUPPORTED "Host SMBIOS information is not available" when
- * there are none.
+ * (sys/class/dmi/id), those it lets us read; NULL, reporting nothing,
+ * when there are none.
  */
 vbSysinfo *vbQemuHostGetSysinfo(const char *root);

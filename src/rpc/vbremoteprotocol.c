@@ -407,8 +407,9 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
+    /* libvirt refuses it on a read-only connection */
     P(CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
-      &vbRemoteConnectGetDomainCapabilitiesArgsType, &vbRemoteStringRetType, 0),
+      &vbRemoteConnectGetDomainCapabilitiesArgsType, &vbRemoteStringRetType, MODIFY),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),

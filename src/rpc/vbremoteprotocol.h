@@ -560,7 +560,10 @@ typedef struct _vbRemoteProcName vbRemoteProcName;
 struct _vbRemoteProcName {
     int proc;
     vbRemoteProcKind kind;
-    const char *api; /* the public API the daemon calls; NULL unless a CALL */
+    const char *api;    /* the public API the daemon calls; NULL unless a CALL */
+    int readOnlyDomain; /* the error domain (virErrorDomain) of the API's refusal of a
+                         * read-only connection, made before it looks for the driver;
+                         * -1 when it makes none (or only for some arguments) */
 };
 
 /* Every procedure of libvirt 9.0's REMOTE_PROGRAM, sorted by number

@@ -293,9 +293,16 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 
     if ((proc->flags & VB_REMOTE_PROC_MODIFY) && vbRPCClientIsReadOnly(call->client)) {
         /* libvirt's public API checks this, reporting from the file of the
-         * API's object: libvirt-domain.c or libvirt-qemu.c, both
-         * VIR_FROM_DOMAIN, for every modifying call we have */
-        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+         * API's object: the generated table knows it for REMOTE_PROGRAM
+         * (libvirt-domain-snapshot.c is VIR_FROM_DOMAIN_SNAPSHOT);
+         * libvirt-qemu.c is VIR_FROM_DOMAIN */
+        const vbRemoteProcName *name = NULL;
+        int domain = VIR_FROM_DOMAIN;
+
+        if (call->program->prog == VB_REMOTE_PROGRAM &&
+            (name = vbRemoteProcNameLookup(proc->proc)) && name->readOnlyDomain >= 0)
+            domain = name->readOnlyDomain;
+        vbReportErrorFull(domain, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
                           _("read only access prevents %s"), proc->api);
         return -1;
     }
@@ -339,6 +346,13 @@ vbRPCCallRefuseUnserved(vbRPCCall *call)
     if (!vbRPCClientIsOpen(call->client)) {
         /* libvirtd's code and text for a call before CONNECT_OPEN */
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("connection not open"));
+        return;
+    }
+    /* the public API refuses a read-only connection before it looks for
+     * the driver, as for the calls we serve */
+    if (name->readOnlyDomain >= 0 && vbRPCClientIsReadOnly(call->client)) {
+        vbReportErrorFull(name->readOnlyDomain, VIR_ERR_OPERATION_DENIED, __FILE__, __func__,
+                          __LINE__, _("read only access prevents %s"), name->api);
         return;
     }
     /* what libvirt says of a driver without the API */

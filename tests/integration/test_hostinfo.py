@@ -164,6 +164,28 @@ class HostInfoTest(vbtest.DaemonTestCase):
             self.assertIn("error: unsupported configuration: Host SMBIOS information is not "
                           "available", proc.stderr)
 
+    def test_read_only(self):
+        conn = libvirt.openReadOnly(self.daemon.uri_ro)
+        try:
+            self.assertTrue(conn.getCapabilities().startswith("<capabilities>"))
+            # libvirt refuses these before it looks for a driver, served or not
+            for call, api, domain in (
+                    (lambda: conn.getDomainCapabilities(None, None, None, None, 0),
+                     "virConnectGetDomainCapabilities", libvirt.VIR_FROM_DOMAIN),
+                    (lambda: conn.networkCreateXML("<network><name>n</name></network>"),
+                     "virNetworkCreateXML", libvirt.VIR_FROM_NETWORK)):
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    call()
+                self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_DENIED)
+                self.assertEqual(cm.exception.get_error_domain(), domain)
+                self.assertIn("read only access prevents " + api, str(cm.exception))
+            if not os.path.exists("/sys/class/dmi/id"):
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    conn.getSysinfo(0)
+                self.assertEqual(cm.exception.get_error_domain(), libvirt.VIR_FROM_QEMU)
+        finally:
+            conn.close()
+
     def test_unserved_procedures(self):
         # libvirt's words for a call its driver lacks, with the API's name
         for args, api in ((("net-list",), "virConnectNumOfNetworks"),
