@@ -110,6 +110,17 @@ vbConnectGetVersion(vbDriver *driver, unsigned long long *version)
     return 0;
 }
 
+int
+vbConnectGetMaxVcpus(vbDriver *driver G_GNUC_UNUSED, const char *type)
+{
+    if (!type || g_ascii_strcasecmp(type, "qemu") == 0)
+        return 16;
+    if (g_ascii_strcasecmp(type, "kvm") == 0)
+        return vbQemuHostGetKVMMaxVCPUs();
+    vbReportError(VIR_ERR_INVALID_ARG, _("unknown type '%s'"), type);
+    return -1;
+}
+
 char *
 vbConnectGetCapabilities(vbDriver *driver)
 {

@@ -17,6 +17,10 @@
 /* virConnectGetVersion: the version of the default QEMU binary */
 int vbConnectGetVersion(vbDriver *driver, unsigned long long *version);
 
+/* virConnectGetMaxVcpus: for @type "qemu" (or none) libvirt's fixed 16,
+ * for "kvm" the kernel's limit */
+int vbConnectGetMaxVcpus(vbDriver *driver, const char *type);
+
 /* virConnectGetCapabilities */
 char *vbConnectGetCapabilities(vbDriver *driver);
 

@@ -7,10 +7,14 @@
 #include "vbinternal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/kvm.h>
 
 #include <libvirt/libvirt.h>
 
@@ -743,4 +747,23 @@ vbQemuHostGetSysinfo(const char *root)
     if (found == 0)
         return NULL;
     return g_steal_pointer(&info);
+}
+
+int
+vbQemuHostGetKVMMaxVCPUs(void)
+{
+    int fd = open("/dev/kvm", O_RDONLY | O_CLOEXEC);
+    int max;
+
+    if (fd < 0) {
+        vbReportSystemError(errno, _("Unable to open %s"), "/dev/kvm");
+        return -1;
+    }
+    /* the hard limit, else the recommended one, else the kernel's
+     * documented floor */
+    if ((max = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS)) <= 0 &&
+        (max = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS)) <= 0)
+        max = 4;
+    close(fd);
+    return max;
 }

@@ -80,3 +80,7 @@ void vbQemuHostAddGuest(vbCaps *caps, const vbQemuCaps *qemuCaps);
  * when there are none.
  */
 vbSysinfo *vbQemuHostGetSysinfo(const char *root);
+
+/* The most vCPUs a KVM guest may have, as the kernel says; -1 with a
+ * system error when /dev/kvm cannot be opened */
+int vbQemuHostGetKVMMaxVCPUs(void);

@@ -136,6 +136,8 @@ VB_REMOTE_TYPE(vbRemoteAuthListRetType, vbRemoteAuthListRet,
                F_ARRAY(VB_REMOTE_FIELD_INT_ARRAY, vbRemoteAuthListRet, types, ntypes,
                        VB_REMOTE_AUTH_TYPE_LIST_MAX));
 
+VB_REMOTE_TYPE(vbRemoteConnectGetMaxVcpusArgsType, vbRemoteConnectGetMaxVcpusArgs,
+               F_OPT_STRING(vbRemoteConnectGetMaxVcpusArgs, type));
 VB_REMOTE_TYPE(vbRemoteNodeGetInfoRetType, vbRemoteNodeGetInfoRet,
                F_CHARS(vbRemoteNodeGetInfoRet, model), F_UHYPER(vbRemoteNodeGetInfoRet, memory),
                F_INT(vbRemoteNodeGetInfoRet, cpus), F_INT(vbRemoteNodeGetInfoRet, mhz),
@@ -310,6 +312,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_CLOSE, "virConnectClose", NULL, NULL, 0),
     P(CONNECT_GET_TYPE, "virConnectGetType", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_GET_VERSION, "virConnectGetVersion", NULL, &vbRemoteVersionRetType, 0),
+    P(CONNECT_GET_MAX_VCPUS, "virConnectGetMaxVcpus", &vbRemoteConnectGetMaxVcpusArgsType,
+      &vbRemoteNumRetType, 0),
     P(NODE_GET_INFO, "virNodeGetInfo", NULL, &vbRemoteNodeGetInfoRetType, 0),
     P(CONNECT_GET_CAPABILITIES, "virConnectGetCapabilities", NULL, &vbRemoteStringRetType, 0),
     P(DOMAIN_CREATE, "virDomainCreate", &vbRemoteDomainArgsType, NULL, MODIFY),

@@ -52,6 +52,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_CLOSE = 2,
     VB_REMOTE_PROC_CONNECT_GET_TYPE = 3,
     VB_REMOTE_PROC_CONNECT_GET_VERSION = 4,
+    VB_REMOTE_PROC_CONNECT_GET_MAX_VCPUS = 5,
     VB_REMOTE_PROC_NODE_GET_INFO = 6,
     VB_REMOTE_PROC_CONNECT_GET_CAPABILITIES = 7,
     VB_REMOTE_PROC_DOMAIN_CREATE = 9,
@@ -213,6 +214,12 @@ typedef vbRemoteNumRet vbRemoteDomainGetAutostartRet;
 typedef vbRemoteNumRet vbRemoteDomainHasManagedSaveImageRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDomainsRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDefinedDomainsRet;
+
+/* 5 CONNECT_GET_MAX_VCPUS */
+typedef struct {
+    char *type; /* NULL: not given */
+} vbRemoteConnectGetMaxVcpusArgs;
+typedef vbRemoteNumRet vbRemoteConnectGetMaxVcpusRet; /* max_vcpus */
 
 /* 6 NODE_GET_INFO */
 typedef struct {

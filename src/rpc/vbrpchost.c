@@ -37,6 +37,15 @@ vbRPCHostGetVersion(vbRPCClient *client, const void *args G_GNUC_UNUSED, void *r
 }
 
 static int
+vbRPCHostGetMaxVcpus(vbRPCClient *client, const void *args, void *ret)
+{
+    const vbRemoteConnectGetMaxVcpusArgs *a = args;
+    vbRemoteConnectGetMaxVcpusRet *r = ret;
+
+    return (r->num = vbConnectGetMaxVcpus(vbRPCHostDriver(client), a->type)) < 0 ? -1 : 0;
+}
+
+static int
 vbRPCHostNodeGetInfo(vbRPCClient *client, const void *args G_GNUC_UNUSED, void *ret)
 {
     vbRemoteNodeGetInfoRet *r = ret;
@@ -188,6 +197,7 @@ vbRPCHostGetDomainCapabilities(vbRPCClient *client, const void *args, void *ret)
 
 static const vbRPCHandlerEntry vbRPCHostHandlers[] = {
     H(CONNECT_GET_VERSION, vbRPCHostGetVersion),
+    H(CONNECT_GET_MAX_VCPUS, vbRPCHostGetMaxVcpus),
     H(NODE_GET_INFO, vbRPCHostNodeGetInfo),
     H(CONNECT_GET_CAPABILITIES, vbRPCHostGetCapabilities),
     H(NODE_GET_CELLS_FREE_MEMORY, vbRPCHostNodeGetCellsFreeMemory),

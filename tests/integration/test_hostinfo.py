@@ -154,6 +154,28 @@ class HostInfoTest(vbtest.DaemonTestCase):
         proc = self.v("nodecpustats", str(os.cpu_count() + 7), check=False)
         self.assertIn("Invalid cpuNum in virHostCPUGetStatsLinux", proc.stderr)
 
+    def test_maxvcpus(self):
+        # virsh asks the domain capabilities first: the default machine's
+        self.assertEqual(self.v("maxvcpus").stdout.strip(), "255")
+        conn = libvirt.open(self.daemon.uri)
+        try:
+            self.assertEqual(conn.getMaxVcpus(None), 16)
+            self.assertEqual(conn.getMaxVcpus("qemu"), 16)
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                conn.getMaxVcpus("xen")
+            self.assertIn("invalid argument: unknown type 'xen'", str(cm.exception))
+            if os.path.exists("/dev/kvm"):
+                self.assertGreaterEqual(conn.getMaxVcpus("kvm"), 4)
+            else:
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    conn.getMaxVcpus("kvm")
+                self.assertIn("Unable to open /dev/kvm", str(cm.exception))
+        finally:
+            conn.close()
+        # read-only: domain capabilities are refused, virsh falls back
+        proc = self.v("maxvcpus", ro=True)
+        self.assertEqual(proc.stdout.strip(), "16")
+
     def test_version_sysinfo_hostname(self):
         qemu = subprocess.run(["/usr/bin/qemu-system-x86_64", "--version"], capture_output=True,
                               text=True).stdout.split()[3]
