@@ -20,6 +20,14 @@ vbCapsHostCPUClear(gpointer data)
 }
 
 static void
+vbCapsHostCacheBankClear(gpointer data)
+{
+    vbCapsHostCacheBank *bank = data;
+
+    g_free(bank->cpus);
+}
+
+static void
 vbCapsHostCellFree(gpointer data)
 {
     vbCapsHostCell *cell = data;
@@ -58,6 +66,8 @@ vbCapsNew(void)
 
     caps->pages = g_array_new(FALSE, TRUE, sizeof(vbCapsHostPages));
     caps->cells = g_ptr_array_new_with_free_func(vbCapsHostCellFree);
+    caps->caches = g_array_new(FALSE, TRUE, sizeof(vbCapsHostCacheBank));
+    g_array_set_clear_func(caps->caches, vbCapsHostCacheBankClear);
     caps->guests = g_ptr_array_new_with_free_func(vbCapsGuestFree);
     return caps;
 }
@@ -70,6 +80,7 @@ vbCapsFree(vbCaps *caps)
     g_free(caps->arch);
     g_array_unref(caps->pages);
     g_ptr_array_unref(caps->cells);
+    g_array_unref(caps->caches);
     g_ptr_array_unref(caps->guests);
     g_free(caps);
 }
@@ -96,6 +107,27 @@ vbCapsCellAddCPU(vbCapsHostCell *cell, unsigned int id, unsigned int socketId, u
     vbCapsHostCPU cpu = {id, socketId, dieId, coreId, g_strdup(siblings)};
 
     g_array_append_val(cell->cpus, cpu);
+}
+
+void
+vbCapsAddCacheBank(vbCaps *caps, unsigned int id, unsigned int level, const char *type,
+                   unsigned long long size, const char *cpus)
+{
+    vbCapsHostCacheBank bank = {id, level, type, size, NULL};
+    size_t i;
+
+    for (i = 0; i < caps->caches->len; i++) {
+        const vbCapsHostCacheBank *b = &g_array_index(caps->caches, vbCapsHostCacheBank, i);
+
+        /* every CPU of a shared cache lists it */
+        if (b->id == id && b->level == level && g_str_equal(b->type, type) && b->size == size &&
+            g_str_equal(b->cpus, cpus))
+            return;
+        if (b->level > level || (b->level == level && b->id > id))
+            break;
+    }
+    bank.cpus = g_strdup(cpus);
+    g_array_insert_val(caps->caches, i, bank);
 }
 
 vbCapsGuest *
@@ -204,6 +236,39 @@ vbCapsFormatTopology(vbBuffer *buf, const vbCaps *caps)
     vbXMLFormatElement(buf, "topology", NULL, &child);
 }
 
+/* @bytes in the largest unit that holds it whole, as libvirt writes sizes */
+static unsigned long long
+vbCapsPrettySize(unsigned long long bytes, const char **unit)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    size_t i = 0;
+
+    while (bytes && bytes % 1024 == 0 && i < G_N_ELEMENTS(units) - 1) {
+        bytes /= 1024;
+        i++;
+    }
+    *unit = units[i];
+    return bytes;
+}
+
+static void
+vbCapsFormatCaches(vbBuffer *buf, const vbCaps *caps)
+{
+    g_auto(vbBuffer) child = VB_BUFFER_INIT_CHILD(buf);
+    size_t i;
+
+    for (i = 0; i < caps->caches->len; i++) {
+        const vbCapsHostCacheBank *b = &g_array_index(caps->caches, vbCapsHostCacheBank, i);
+        const char *unit;
+        unsigned long long size = vbCapsPrettySize(b->size, &unit);
+
+        vbBufferAsprintf(&child, "<bank id='%u' level='%u' type='%s' size='%llu' unit='%s'", b->id,
+                         b->level, b->type, size, unit);
+        vbBufferEscapeString(&child, " cpus='%s'/>\n", b->cpus);
+    }
+    vbXMLFormatElement(buf, "cache", NULL, &child);
+}
+
 static void
 vbCapsFormatHost(vbBuffer *buf, const vbCaps *caps)
 {
@@ -217,6 +282,7 @@ vbCapsFormatHost(vbBuffer *buf, const vbCaps *caps)
     vbBufferAddLit(&child, "<power_management/>\n");
     vbBufferAsprintf(&child, "<iommu support='%s'/>\n", caps->iommu ? "yes" : "no");
     vbCapsFormatTopology(&child, caps);
+    vbCapsFormatCaches(&child, caps);
     /* no security driver: libvirt's 'none' model */
     vbBufferAddLit(&child, "<secmodel>\n");
     vbBufferAddLit(&child, "  <model>none</model>\n");

@@ -50,6 +50,16 @@ struct _vbCapsHostCell {
     GArray *cpus;      /* vbCapsHostCPU */
 };
 
+/* One cache of level 3 or more, as libvirt lists them (no resctrl controls) */
+typedef struct _vbCapsHostCacheBank vbCapsHostCacheBank;
+struct _vbCapsHostCacheBank {
+    unsigned int id;
+    unsigned int level;
+    const char *type;        /* "both", "code", "data" (static) */
+    unsigned long long size; /* bytes */
+    char *cpus;              /* "0-3": the CPUs sharing it */
+};
+
 typedef struct _vbCapsGuestMachine vbCapsGuestMachine;
 struct _vbCapsGuestMachine {
     char *name;
@@ -78,6 +88,7 @@ struct _vbCaps {
     GArray *pages; /* vbCapsHostPages: the page sizes the host offers */
     bool iommu;
     GPtrArray *cells;  /* vbCapsHostCell */
+    GArray *caches;    /* vbCapsHostCacheBank, by level then id */
     GPtrArray *guests; /* vbCapsGuest */
 };
 
@@ -89,6 +100,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbCaps, vbCapsFree);
 vbCapsHostCell *vbCapsAddCell(vbCaps *caps, unsigned int id, unsigned long long memoryKiB);
 void vbCapsCellAddCPU(vbCapsHostCell *cell, unsigned int id, unsigned int socketId,
                       unsigned int dieId, unsigned int coreId, const char *siblings);
+
+/* Adds a cache bank unless an equal one is there; keeps the order */
+void vbCapsAddCacheBank(vbCaps *caps, unsigned int id, unsigned int level, const char *type,
+                        unsigned long long size, const char *cpus);
 
 /* A new guest, added to @caps and owned by it */
 vbCapsGuest *vbCapsAddGuest(vbCaps *caps, const char *arch, unsigned int wordsize,

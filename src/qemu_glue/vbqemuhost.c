@@ -511,6 +511,100 @@ vbQemuHostHugePageSizes(const char *root)
     return sizes;
 }
 
+/* A sorted CPU list as sysfs writes it: "0-3,8" */
+static char *
+vbQemuHostFormatCPUList(const GArray *cpus)
+{
+    g_autoptr(GString) str = g_string_new(NULL);
+    size_t i = 0;
+
+    while (i < cpus->len) {
+        unsigned int first = g_array_index(cpus, unsigned int, i);
+        unsigned int last = first;
+
+        while (i + 1 < cpus->len && g_array_index(cpus, unsigned int, i + 1) == last + 1)
+            last = g_array_index(cpus, unsigned int, ++i);
+        i++;
+        if (str->len)
+            g_string_append_c(str, ',');
+        if (last == first)
+            g_string_append_printf(str, "%u", first);
+        else
+            g_string_append_printf(str, "%u-%u", first, last);
+    }
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* libvirt lists caches from level 3 up */
+#define VB_QEMU_HOST_CACHE_MIN_LEVEL 3
+
+/* The caches of @cpu into @caps; a cache missing an attribute is skipped,
+ * as libvirt skips it */
+static int
+vbQemuHostAddCaches(const char *root, unsigned int cpu, vbCaps *caps)
+{
+    g_autofree char *rel = g_strdup_printf(VB_QEMU_HOST_CPU_DIR "/cpu%u/cache", cpu);
+    g_autofree char *dirPath = g_build_filename(root, rel, NULL);
+    g_autoptr(GDir) dir = g_dir_open(dirPath, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *base = g_build_filename(rel, name, NULL);
+        g_autofree char *levelRel = g_build_filename(base, "level", NULL);
+        g_autofree char *idRel = g_build_filename(base, "id", NULL);
+        g_autofree char *typeRel = g_build_filename(base, "type", NULL);
+        g_autofree char *sizeRel = g_build_filename(base, "size", NULL);
+        g_autofree char *listRel = g_build_filename(base, "shared_cpu_list", NULL);
+        g_autofree char *type = NULL;
+        g_autofree char *size = NULL;
+        g_autofree char *list = NULL;
+        g_autoptr(GArray) shared = NULL;
+        g_autofree char *cpus = NULL;
+        unsigned int level;
+        unsigned int id;
+        unsigned long long bytes;
+        const char *kind;
+        char *end;
+
+        if (!g_str_has_prefix(name, "index"))
+            continue;
+        level = vbQemuHostReadUInt(root, levelRel, 0);
+        if (level < VB_QEMU_HOST_CACHE_MIN_LEVEL)
+            continue;
+        id = vbQemuHostReadUInt(root, idRel, G_MAXUINT);
+        if (id == G_MAXUINT || !(type = vbQemuHostReadOptional(root, typeRel)) ||
+            !(size = vbQemuHostReadOptional(root, sizeRel)) ||
+            !(list = vbQemuHostReadOptional(root, listRel)))
+            continue;
+
+        g_strstrip(type);
+        if (g_str_equal(type, "Unified")) {
+            kind = "both";
+        } else if (g_str_equal(type, "Instruction")) {
+            kind = "code";
+        } else if (g_str_equal(type, "Data")) {
+            kind = "data";
+        } else {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("Unknown cache type '%s'"), type);
+            return -1;
+        }
+        /* "32768K" */
+        bytes = g_ascii_strtoull(g_strstrip(size), &end, 10);
+        if (*end == 'K')
+            bytes *= 1024;
+        else if (*end == 'M')
+            bytes *= 1024 * 1024;
+        if (!(shared = vbQemuHostParseCPUList(list))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot parse the CPU list '%s'"),
+                          g_strstrip(list));
+            return -1;
+        }
+        cpus = vbQemuHostFormatCPUList(shared);
+        vbCapsAddCacheBank(caps, id, level, kind, bytes, cpus);
+    }
+    return 0;
+}
+
 int
 vbQemuHostFillCaps(const char *root, const char *arch, vbCaps *caps)
 {
@@ -600,6 +694,11 @@ vbQemuHostFillCaps(const char *root, const char *arch, vbCaps *caps)
             if (cpu->node == node)
                 vbCapsCellAddCPU(cell, cpu->id, cpu->socket, cpu->die, cpu->core, cpu->siblings);
         }
+    }
+
+    for (i = 0; i < cpus->len; i++) {
+        if (vbQemuHostAddCaches(root, g_array_index(cpus, vbQemuHostCPU, i).id, caps) < 0)
+            return -1;
     }
     return 0;
 }
