@@ -302,7 +302,7 @@ testMissingBinary(const void *opaque G_GNUC_UNUSED)
     g_autofree char *dir = vbTestMakeTempDir();
     g_autofree char *binary = g_build_filename(dir, "no-such-qemu", NULL);
     g_autofree char *expect =
-        g_strdup_printf("cannot access QEMU binary '%s': No such file or directory", binary);
+        g_strdup_printf("Cannot check QEMU binary %s: No such file or directory", binary);
     g_autoptr(vbQemuCaps) caps = vbQemuCapsNewForBinary(binary, dir);
     int ret = 0;
 

@@ -230,6 +230,13 @@ vbConnectGetDomainCapabilities(vbDriver *driver, const char *emulatorbin, const 
         return NULL;
     }
 
+    /* an x86_64 binary runs i686 guests too, not the other way round */
+    if (!g_str_equal(arch, capsArch) && !g_str_equal(capsArch, "x86_64")) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Emulator '%s' does not support arch '%s'"), binary,
+                      arch);
+        return NULL;
+    }
+
     domCaps = vbQemuDomainCapsNew(caps, info->name, arch, virttype);
     return vbDomainCapsFormat(domCaps);
 }

@@ -588,7 +588,8 @@ vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
     struct stat sb;
 
     if (stat(binary, &sb) < 0) {
-        vbReportSystemError(errno, _("cannot access QEMU binary '%s'"), binary);
+        /* libvirt's words */
+        vbReportSystemError(errno, _("Cannot check QEMU binary %s"), binary);
         return NULL;
     }
 

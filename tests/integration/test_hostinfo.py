@@ -98,6 +98,19 @@ class HostInfoTest(vbtest.DaemonTestCase):
         self.assertEqual(q35.find("vcpu").get("max"), "288")
         self.assertEqual(q35.findtext("domain"), "qemu")
 
+        if os.path.exists("/usr/bin/qemu-system-i386"):
+            i686 = ET.fromstring(self.v("domcapabilities", "--arch", "i686").stdout)
+            self.assertEqual(i686.findtext("path"), "/usr/bin/qemu-system-i386")
+            self.assertEqual(i686.findtext("arch"), "i686")
+            proc = self.v("domcapabilities", "--emulatorbin", "/usr/bin/qemu-system-i386",
+                          "--arch", "x86_64", check=False)
+            self.assertIn("invalid argument: Emulator '/usr/bin/qemu-system-i386' does not "
+                          "support arch 'x86_64'", proc.stderr)
+        # the x86_64 binary serves i686 too
+        both = ET.fromstring(self.v("domcapabilities", "--emulatorbin",
+                                    "/usr/bin/qemu-system-x86_64", "--arch", "i686").stdout)
+        self.assertEqual(both.findtext("arch"), "i686")
+
         conn = libvirt.open(self.daemon.uri)
         try:
             doc = conn.getDomainCapabilities(None, "x86_64", "pc", "qemu", 0)
@@ -116,7 +129,9 @@ class HostInfoTest(vbtest.DaemonTestCase):
                  "unsupported configuration: unable to find any emulator to serve 'ppc64' "
                  "architecture"),
                 (("--arch", "bogus"), "invalid argument: unknown architecture: bogus"),
-                (("--virttype", "bogus"), "invalid argument: unknown virttype: bogus")):
+                (("--virttype", "bogus"), "invalid argument: unknown virttype: bogus"),
+                (("--emulatorbin", "/nonexistent"),
+                 "error: Cannot check QEMU binary /nonexistent: No such file or directory")):
             proc = self.v("domcapabilities", *args, check=False)
             self.assertNotEqual(proc.returncode, 0)
             self.assertIn(message, proc.stderr)
