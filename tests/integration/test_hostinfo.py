@@ -29,6 +29,11 @@ class HostInfoTest(vbtest.DaemonTestCase):
     def v(self, *args, **kw):
         return self.daemon.virsh(*args, **kw)
 
+    def wait_read_only_socket(self):
+        # the daemon listens on the read-write socket first
+        vbtest.wait_for(lambda: os.path.exists(self.daemon.sock_ro), 30,
+                        "the read-only socket")
+
     def validate(self, text, schema):
         rng = os.path.join(SCHEMAS, schema)
         if not os.path.exists(rng) or not os.path.exists("/usr/bin/xmllint"):
@@ -188,6 +193,7 @@ class HostInfoTest(vbtest.DaemonTestCase):
         finally:
             conn.close()
         # read-only: domain capabilities are refused, virsh falls back
+        self.wait_read_only_socket()
         proc = self.v("maxvcpus", ro=True)
         self.assertEqual(proc.stdout.strip(), "16")
 
@@ -202,6 +208,7 @@ class HostInfoTest(vbtest.DaemonTestCase):
                           "available", proc.stderr)
 
     def test_read_only(self):
+        self.wait_read_only_socket()
         conn = libvirt.openReadOnly(self.daemon.uri_ro)
         try:
             self.assertTrue(conn.getCapabilities().startswith("<capabilities>"))
