@@ -14,6 +14,7 @@
 
 #include "vberror.h"
 #include "vbqemuhost.h"
+#include "vbqemuhoststats.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE

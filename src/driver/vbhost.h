@@ -13,6 +13,7 @@
 
 #include "vbdriverconf.h"
 #include "vbqemuhost.h"
+#include "vbqemuhoststats.h"
 
 /* virConnectGetVersion: the version of the default QEMU binary */
 int vbConnectGetVersion(vbDriver *driver, unsigned long long *version);

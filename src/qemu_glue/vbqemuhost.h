@@ -3,10 +3,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Facts about the host (CPUs and their topology, NUMA cells, memory) read
- * from procfs and sysfs, as libvirt reads them for virNodeGetInfo,
- * virNodeGetFreeMemory, virNodeGetCellsFreeMemory, virNodeGetMemoryStats
- * and the <host> part of virConnectGetCapabilities.
+ * Facts about the host (CPUs and their topology, NUMA cells, memory,
+ * caches, SMBIOS strings) read from procfs and sysfs, as libvirt reads
+ * them for virNodeGetInfo, virConnectGetSysinfo and the <host> part of
+ * virConnectGetCapabilities; the statistics are in vbqemuhoststats.h.
  *
  * Every function reads below @root ("/" on a real host; tests pass a
  * directory holding proc/ and sys/ files), and takes the machine name
@@ -38,30 +38,6 @@ struct _vbQemuHostNodeInfo {
 
 /* virNodeGetInfo */
 int vbQemuHostGetNodeInfo(const char *root, const char *arch, vbQemuHostNodeInfo *info);
-
-/* virNodeGetFreeMemory: bytes */
-int vbQemuHostGetFreeMemory(const char *root, unsigned long long *bytes);
-
-/* virNodeGetCellsFreeMemory: the free bytes of cells @startCell to
- * @startCell + @maxCells - 1 (as far as they exist) in *@bytes, a GArray
- * of unsigned long long */
-int vbQemuHostGetCellsFreeMemory(const char *root, int startCell, int maxCells, GArray **bytes);
-
-/* One statistic of the host */
-typedef struct _vbQemuHostStat vbQemuHostStat;
-struct _vbQemuHostStat {
-    const char *field;        /* VIR_NODE_MEMORY_STATS_TOTAL, VIR_NODE_CPU_STATS_USER... (static) */
-    unsigned long long value; /* KiB for memory, ns for CPU time */
-};
-
-/* virNodeGetMemoryStats for @cellNum (VIR_NODE_MEMORY_STATS_ALL_CELLS:
- * the host): with *@nparams 0 only the count of stats, else *@nparams
- * must be that count and *@stats gets them (a GArray of vbQemuHostStat). */
-int vbQemuHostGetMemoryStats(const char *root, int cellNum, int *nparams, GArray **stats);
-
-/* virNodeGetCPUStats for CPU @cpuNum (VIR_NODE_CPU_STATS_ALL_CPUS: all),
- * from /proc/stat, as vbQemuHostGetMemoryStats */
-int vbQemuHostGetCPUStats(const char *root, int cpuNum, int *nparams, GArray **stats);
 
 /* The host part of @caps: arch, CPU topology, page sizes, cells */
 int vbQemuHostFillCaps(const char *root, const char *arch, vbCaps *caps);
