@@ -650,12 +650,10 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
     case VB_REMOTE_FIELD_CHARS: {
         char *chars = FIELD(obj, f, char);
 
+        /* in [-128, 127]: rpcgen would truncate anything else */
         for (i = 0; i < f->max; i++) {
-            int32_t c;
-
-            if (vbXdrDecodeInt(dec, &c) < 0)
+            if (vbXdrDecodeChar(dec, (int8_t *) &chars[i]) < 0)
                 return -1;
-            chars[i] = (char) c;
         }
         return 0;
     }
@@ -787,7 +785,7 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
         const char *chars = CFIELD(obj, f, char);
 
         for (i = 0; i < f->max; i++)
-            vbXdrEncodeInt(buf, chars[i]);
+            vbXdrEncodeChar(buf, (int8_t) chars[i]);
         return 0;
     }
     case VB_REMOTE_FIELD_UHYPER_ARRAY: {
