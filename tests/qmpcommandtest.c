@@ -24,6 +24,7 @@
 #include "vbfile.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
+#include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuschema.h"
 #include "qemumonitortestutils.h"
@@ -381,6 +382,34 @@ testQueryVersion(vbMonitor *mon, GString *out)
 }
 
 static int
+testQueryMachines(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GPtrArray) machines = NULL;
+    size_t i;
+
+    if (vbMonitorQueryMachines(mon, &machines) < 0)
+        return -1;
+    for (i = 0; i < machines->len; i++) {
+        const vbMonitorMachineInfo *m = g_ptr_array_index(machines, i);
+
+        g_string_append_printf(out, "name=%s alias=%s default=%d cpu-max=%u deprecated=%d\n",
+                               m->name, NULLSTR(m->alias), m->isDefault, m->maxCpus, m->deprecated);
+    }
+    return 0;
+}
+
+static int
+testQueryTarget(vbMonitor *mon, GString *out)
+{
+    g_autofree char *arch = NULL;
+
+    if (vbMonitorQueryTarget(mon, &arch) < 0)
+        return -1;
+    g_string_append_printf(out, "arch=%s\n", arch);
+    return 0;
+}
+
+static int
 testHumanCommand(vbMonitor *mon, GString *out)
 {
     g_autofree char *output = NULL;
@@ -574,6 +603,8 @@ mymain(void)
         {"quit", "quit", false, testQuit, false},
         {"query-status", "query-status", true, testQueryStatus, false},
         {"query-version", "query-version", true, testQueryVersion, false},
+        {"query-machines", "query-machines", true, testQueryMachines, false},
+        {"query-target", "query-target", true, testQueryTarget, false},
         {"human-monitor-command", "human-monitor-command", true, testHumanCommand, false},
         {"nbd-server-start", "nbd-server-start", false, testNBDServerStart, false},
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},

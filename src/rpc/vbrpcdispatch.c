@@ -15,6 +15,7 @@
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
+#include "vbrpchost.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
 
@@ -516,8 +517,14 @@ vbRPCDispatchRegister(vbRPCServer *srv)
 {
     size_t nconnect;
     const vbRPCHandlerEntry *connect = vbRPCConnectGetHandlers(&nconnect);
+    size_t nhost;
+    const vbRPCHandlerEntry *host = vbRPCHostGetHandlers(&nhost);
 
     if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
+        return -1;
+    /* after the connection's: its CONNECT_GET_VERSION gives way to the
+     * driver's, which asks the QEMU binary */
+    if (vbRPCServerAddHandlers(srv, host, nhost) < 0)
         return -1;
     if (vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable)) < 0)
         return -1;

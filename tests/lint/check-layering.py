@@ -61,6 +61,8 @@ driver_levels = [
     ["vbsnapshot"],
     # the domain entry points
     ["vbdomainops"],
+    # the host entry points: capabilities, node information
+    ["vbhost"],
     # the driver: directories, threads, the worker that runs queued work
     ["vbdriver"],
 ]
