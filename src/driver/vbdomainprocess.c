@@ -4,7 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -440,6 +443,55 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
     return 0;
 }
 
+/*
+ * Creates each file a serial port or console writes to, as libvirt does
+ * before QEMU starts: owner-only (0600) when new, truncated unless
+ * append='on', and libvirt's error for a path that cannot be created (a
+ * missing directory).  QEMU then opens it by its path (see
+ * docs/compatibility.md on why no descriptor is passed).
+ */
+static int
+vbProcessPrepareChardevs(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        const vbDomainChrDef *chr = def->chrs[i];
+        int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+        int fd;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_FILE)
+            continue;
+        oflags |= chr->append == VB_DOMAIN_CHR_APPEND_ON ? O_APPEND : O_TRUNC;
+        if ((fd = open(chr->filePath, oflags, S_IRUSR | S_IWUSR)) < 0) {
+            vbReportSystemError(errno, _("Failed to create file '%s'"), chr->filePath);
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* A kernel or initrd that is not there: libvirt's security driver stats
+ * each before QEMU starts, and fails with its error. */
+static int
+vbProcessCheckKernel(const vbDomainDef *def)
+{
+    const char *paths[] = {def->kernel, def->initrd};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(paths); i++) {
+        struct stat sb;
+
+        if (paths[i] && stat(paths[i], &sb) < 0) {
+            vbReportSystemErrorFull(VIR_FROM_SECURITY, errno, __FILE__, __func__, __LINE__,
+                                    _("unable to stat: %s"), paths[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
 vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
@@ -569,6 +621,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     opts.monitorPath = vm->monitorPath;
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
+        goto error;
+    /* the host side, once QEMU's command line is known to be good */
+    if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
