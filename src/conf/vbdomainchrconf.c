@@ -30,6 +30,7 @@ vbDomainChrDefFree(vbDomainChrDef *chr)
         return;
     g_free(chr->ptyPath);
     g_free(chr->filePath);
+    g_free(chr->logFile);
     vbDomainDeviceInfoClear(&chr->info);
     g_free(chr);
 }
@@ -65,6 +66,27 @@ vbDomainChrSourceParse(vbDomainChrDef *chr, const xmlNode *node, unsigned int fl
     return 0;
 }
 
+/* <log file append>: QEMU writes a copy of the port's output there */
+static int
+vbDomainChrLogParse(vbDomainChrDef *chr, const xmlNode *node)
+{
+    g_autofree char *path = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("file", "append")) < 0 ||
+        vbXMLPropStringFull(node, "file", VB_XML_PROP_REQUIRED, &path) < 0 ||
+        vbDomainCheckPath(node, "file", path) < 0 ||
+        vbXMLPropEnum(node, "append", vbDomainChrAppendTypeFromString, VB_XML_PROP_NONZERO,
+                      &chr->logAppend) < 0)
+        return -1;
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+    g_free(chr->logFile);
+    chr->logFile = g_steal_pointer(&path);
+    return 0;
+}
+
 /* <serial> and <console> of type 'pty' or 'file' */
 vbDomainChrDef *
 vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
@@ -84,11 +106,14 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
     }
     chr->type = t;
 
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "log", "target", "alias")) < 0)
         return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "source")) {
             if (vbDomainChrSourceParse(chr, child, flags) < 0)
+                return NULL;
+        } else if (vbXMLNodeNameEqual(child, "log")) {
+            if (vbDomainChrLogParse(chr, child) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "target")) {
             g_autofree char *ttype = vbXMLPropString(child, "type");
@@ -162,6 +187,12 @@ vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flag
         break;
     case VB_DOMAIN_CHR_TYPE_LAST:
         break;
+    }
+    if (chr->logFile) {
+        vbBufferEscapeString(buf, "<log file='%s'", chr->logFile);
+        if (chr->logAppend != VB_DOMAIN_CHR_APPEND_ABSENT)
+            vbBufferAsprintf(buf, " append='%s'", vbDomainChrAppendTypeToString(chr->logAppend));
+        vbBufferAddLit(buf, "/>\n");
     }
     if (chr->console) {
         vbBufferAsprintf(buf, "<target type='serial' port='%u'/>\n", chr->port);

@@ -38,6 +38,8 @@ struct _vbDomainChrDef {
     char *ptyPath;        /* pty, runtime: <source path='/dev/pts/N'/> */
     char *filePath;       /* file: <source path>, absolute */
     vbDomainChrAppend append;
+    char *logFile; /* <log file>: QEMU's copy of what the port says */
+    vbDomainChrAppend logAppend;
     vbDomainDeviceInfo info;
 };
 

@@ -525,12 +525,28 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 }
 
 /*
- * Creates each file a serial port or console writes to, as libvirt does
+ * Creates each file a serial port or console writes to (its file, its
+ * <log>), as libvirt does
  * before QEMU starts: owner-only (0600) when new, truncated unless
  * append='on', and libvirt's error for a path that cannot be created (a
  * missing directory).  QEMU then opens it by its path (see
  * docs/compatibility.md on why no descriptor is passed).
  */
+static int
+vbProcessCreateFile(const char *path, vbDomainChrAppend append)
+{
+    int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+    int fd;
+
+    oflags |= append == VB_DOMAIN_CHR_APPEND_ON ? O_APPEND : O_TRUNC;
+    if ((fd = open(path, oflags, S_IRUSR | S_IWUSR)) < 0) {
+        vbReportSystemError(errno, _("Failed to create file '%s'"), path);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 static int
 vbProcessPrepareChardevs(const vbDomainDef *def)
 {
@@ -538,17 +554,12 @@ vbProcessPrepareChardevs(const vbDomainDef *def)
 
     for (i = 0; i < def->nchrs; i++) {
         const vbDomainChrDef *chr = def->chrs[i];
-        int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
-        int fd;
 
-        if (chr->type != VB_DOMAIN_CHR_TYPE_FILE)
-            continue;
-        oflags |= chr->append == VB_DOMAIN_CHR_APPEND_ON ? O_APPEND : O_TRUNC;
-        if ((fd = open(chr->filePath, oflags, S_IRUSR | S_IWUSR)) < 0) {
-            vbReportSystemError(errno, _("Failed to create file '%s'"), chr->filePath);
+        if (chr->type == VB_DOMAIN_CHR_TYPE_FILE &&
+            vbProcessCreateFile(chr->filePath, chr->append) < 0)
             return -1;
-        }
-        close(fd);
+        if (chr->logFile && vbProcessCreateFile(chr->logFile, chr->logAppend) < 0)
+            return -1;
     }
     return 0;
 }

@@ -325,6 +325,13 @@ vbQemuCommandBuildChardev(GPtrArray *argv, const vbDomainChrDef *chr, const char
         g_string_append_printf(buf, "pty,id=%s", chardev);
         break;
     }
+    if (chr->logFile) {
+        g_string_append(buf, ",logfile=");
+        vbQemuCommandAppendEscaped(buf, chr->logFile);
+        if (chr->logAppend != VB_DOMAIN_CHR_APPEND_ABSENT)
+            g_string_append_printf(buf, ",logappend=%s",
+                                   chr->logAppend == VB_DOMAIN_CHR_APPEND_ON ? "on" : "off");
+    }
     vbQemuCommandAddArgBuf(argv, &buf);
 }
 

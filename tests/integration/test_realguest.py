@@ -40,9 +40,10 @@ FILL = 0xaa
 
 
 def guest_xml(name, guest, cmdline, disks=(), serial_log=None, on_poweroff="destroy",
-              on_reboot="restart"):
+              on_reboot="restart", copy_log=None):
     """The domain a user writes for the test guest: @disks are (target,
-    path) of qcow2 images on virtio."""
+    path) of qcow2 images on virtio; with @copy_log, the serial port's
+    <log file>."""
     disk_xml = "".join("""
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>
@@ -53,13 +54,15 @@ def guest_xml(name, guest, cmdline, disks=(), serial_log=None, on_poweroff="dest
     if serial_log:
         serial_xml = """
     <serial type='file'>
-      <source path='%s' append='on'/>
+      <source path='%s' append='on'/>%s
       <target port='0'/>
     </serial>
     <console type='file'>
       <source path='%s' append='on'/>
       <target type='serial' port='0'/>
-    </console>""" % (escape(serial_log), escape(serial_log))
+    </console>""" % (escape(serial_log),
+                         "\n      <log file='%s'/>" % escape(copy_log) if copy_log else "",
+                         escape(serial_log))
     return """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>256</memory>
@@ -205,10 +208,15 @@ class RealGuestTest(vbtest.DaemonTestCase):
                                       "echo \"vbguest: boot $(cat /proc/uptime)\"\n")
         cmdline = vbguest.cmdline("script", then="idle", script="/dev/vda")
         # a raw script disk: driver type raw
+        copy = os.path.join(self.tmp, "logs", "copy.log")
         xml = guest_xml("vm", self.guest, cmdline, disks=[("vda", script)],
-                        serial_log=self.log).replace("type='qcow2'", "type='raw'")
+                        serial_log=self.log, copy_log=copy).replace("type='qcow2'", "type='raw'")
         self.define(xml)
         self.wait_ready("script")
+        # QEMU's copy of the port's output, in the <log> file
+        self.assertEqual(stat.S_IMODE(os.stat(copy).st_mode), 0o600)
+        vbtest.wait_for(lambda: vbguest.READY_RE.search(vbguest.read_log(copy)), 30,
+                        "the banner in the <log> file")
         self.daemon.virsh("reset", "vm")
         self.events.wait(lambda e: e == ("reboot", "vm"), EXIT_TIMEOUT)
         vbtest.wait_for(lambda: len(vbguest.READY_RE.findall(vbguest.read_log(self.log))) >= 2,
