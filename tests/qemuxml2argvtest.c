@@ -280,6 +280,7 @@ mymain(void)
     DO_TEST("serial-file-truncate");
     DO_TEST("console-file-only");
     DO_TEST("serial-log");
+    DO_TEST("lifecycle-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -311,6 +312,7 @@ mymain(void)
     DO_TEST_FAILURE("serial-unix", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

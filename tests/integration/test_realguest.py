@@ -197,7 +197,7 @@ class RealGuestTest(vbtest.DaemonTestCase):
         wlog = vbguest.WriterLog.from_file(self.log)
         self.assertEqual(wlog.done, 1500)
         self.assertEqual(wlog.verify(base, "qcow2", unwritten=FILL), WRITER["slots"])
-        print("\n%d records, %d of them after the pivot began" %
+        print("\n%d records, %d of them after the commit began" %
               (wlog.done, wlog.done - before), file=sys.stderr)
 
     def test_reboot_restart_and_reset(self):
@@ -224,6 +224,10 @@ class RealGuestTest(vbtest.DaemonTestCase):
         self.assertEqual(self.state_reason(), "running (booted)")
         self.assertEqual(self.events.of_kind("lifecycle", "vm")[-1][2],
                          libvirt.VIR_DOMAIN_EVENT_STARTED)
+        # virsh reboot presses the ACPI button, which this guest ignores
+        # (no acpid): accepted, and nothing changes
+        self.assertIn("is being rebooted", self.daemon.virsh("reboot", "vm", quiet=False).stdout)
+        self.assertEqual(self.state_reason(), "running (booted)")
         self.daemon.virsh("destroy", "vm")
         self.wait_stopped(libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
         self.assertEqual(self.state_reason(), "shut off (destroyed)")
