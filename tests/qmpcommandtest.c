@@ -350,6 +350,12 @@ testSystemPowerdown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testSystemReset(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSystemReset(mon);
+}
+
+static int
 testQuit(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorQuit(mon);
@@ -600,6 +606,7 @@ mymain(void)
         {"cont", "cont", false, testCont, false},
         {"stop", "stop", false, testStop, false},
         {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
+        {"system_reset", "system_reset", false, testSystemReset, false},
         {"quit", "quit", false, testQuit, false},
         {"query-status", "query-status", true, testQueryStatus, false},
         {"query-version", "query-version", true, testQueryVersion, false},

@@ -368,6 +368,24 @@ vbDispatchShutdownFlags(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchReboot(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainReboot(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
+vbDispatchReset(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainReset(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -469,6 +487,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, vbDispatchLookupByName},
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, vbDispatchLookupByUUID},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
+    {VB_REMOTE_PROC_DOMAIN_REBOOT, vbDispatchReboot},
     {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
     {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
@@ -486,6 +505,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
+    {VB_REMOTE_PROC_DOMAIN_RESET, vbDispatchReset},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
@@ -593,6 +613,19 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_REBOOT: {
+        /* the same message shape as CONTROL_ERROR: the domain alone */
+        vbRemoteDomainEventCallbackControlErrorMsg cb = {0};
+        vbRemoteDomainEventControlErrorMsg legacy = {0};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT,
+                                   &legacy);
         break;
     }
     case VB_DOMAIN_EVENT_LAST:
