@@ -57,8 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (i = 0; i < G_N_ELEMENTS(parseFlags); i++) {
         g_autoptr(vbDomainDef) def = vbDomainDefParseString(xml, parseFlags[i]);
-        g_autoptr(vbDomainDeviceDef) dev = vbDomainDeviceDefParse(xml, parseFlags[i]);
 
+        /* hotplug's parser reads one device element on its own */
+        vbDomainDeviceDefFree(vbDomainDeviceDefParse(xml, parseFlags[i]));
         if (!def)
             continue;
         (void) vbDomainDefValidate(def);

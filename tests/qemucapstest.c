@@ -92,6 +92,67 @@ testVersion(const void *opaque G_GNUC_UNUSED)
                                 vbGetLastErrorMessage());
 }
 
+/* Loads a recorded query-machines reply into @caps */
+static int
+testLoadMachines(vbQemuCaps *caps, const char *arch)
+{
+    g_autofree char *rel = g_strdup_printf("qemucapsdata/qemu-7.2.0-%s.query-machines.json", arch);
+    g_autofree char *path = vbTestSrcPath(rel);
+    g_autofree char *text = NULL;
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) machines = NULL;
+
+    if (vbFileReadAll(path, 1024 * 1024, &text) < 0 || !(reply = vbJSONValueFromString(text)) ||
+        vbMonitorParseMachines(reply, &machines) < 0)
+        return -1;
+    vbQemuCapsSetArch(caps, arch);
+    vbQemuCapsSetMachines(caps, machines);
+    return 0;
+}
+
+/* libvirt's order: its preferred "pc" first, QEMU's otherwise; "none" left
+ * out; aliases found */
+static int
+testCheckMachines(const vbQemuCaps *caps)
+{
+    const vbMonitorMachineInfo *first;
+    const vbMonitorMachineInfo *q35;
+    size_t i;
+
+    if (vbQemuCapsGetMachineCount(caps) < 2)
+        return -1;
+    first = vbQemuCapsGetMachine(caps, 0);
+    if (!g_str_has_prefix(first->name, "pc-i440fx-") || g_strcmp0(first->alias, "pc") != 0 ||
+        first->maxCpus != 255) {
+        fprintf(stderr, "first machine '%s'\n", first->name);
+        return -1;
+    }
+    if (!(q35 = vbQemuCapsFindMachine(caps, "q35")) || !g_str_has_prefix(q35->name, "pc-q35-") ||
+        q35->maxCpus != 288 || vbQemuCapsFindMachine(caps, q35->name) != q35 ||
+        vbQemuCapsFindMachine(caps, "none") || vbQemuCapsFindMachine(caps, "pc-q35-99.0"))
+        return -1;
+    for (i = 0; i < vbQemuCapsGetMachineCount(caps); i++) {
+        if (g_str_equal(vbQemuCapsGetMachine(caps, i)->name, "none"))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+testMachinesRecorded(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbQemuCaps) caps = vbQemuCapsNew("/usr/bin/qemu-system-x86_64");
+
+    if (testLoadMachines(caps, "x86_64") < 0 || testCheckMachines(caps) < 0)
+        return -1;
+    /* QEMU 7.2 lists pc-q35-5.2 first: it follows the moved default */
+    if (vbQemuCapsGetMachineCount(caps) != 58 ||
+        !g_str_equal(vbQemuCapsGetMachine(caps, 1)->name, "pc-q35-5.2") ||
+        !vbQemuCapsFindMachine(caps, "pc-i440fx-1.4")->deprecated)
+        return -1;
+    return 0;
+}
+
 static bool
 testKVMUsable(void)
 {
@@ -118,6 +179,8 @@ testProbeReal(const void *opaque G_GNUC_UNUSED)
         fprintf(stderr, "version %u\n", vbQemuCapsGetVersion(caps));
         return -1;
     }
+    if (g_strcmp0(vbQemuCapsGetArch(caps), "x86_64") != 0 || testCheckMachines(caps) < 0)
+        return -1;
     return testCompareFlags(caps);
 }
 
@@ -191,7 +254,8 @@ testCacheBody(const char *dir)
         fprintf(stderr, "cache not used: package '%s'\n", vbQemuCapsGetPackage(caps));
         return -1;
     }
-    if (testCompareFlags(caps) < 0)
+    if (testCompareFlags(caps) < 0 || g_strcmp0(vbQemuCapsGetArch(caps), "x86_64") != 0 ||
+        testCheckMachines(caps) < 0)
         return -1;
 
     /* 3. another mtime: probed again */
@@ -238,7 +302,7 @@ testMissingBinary(const void *opaque G_GNUC_UNUSED)
     g_autofree char *dir = vbTestMakeTempDir();
     g_autofree char *binary = g_build_filename(dir, "no-such-qemu", NULL);
     g_autofree char *expect =
-        g_strdup_printf("cannot access QEMU binary '%s': No such file or directory", binary);
+        g_strdup_printf("Cannot check QEMU binary %s: No such file or directory", binary);
     g_autoptr(vbQemuCaps) caps = vbQemuCapsNewForBinary(binary, dir);
     int ret = 0;
 
@@ -291,6 +355,7 @@ mymain(void)
     DO_TEST("flags from the recorded 7.2 schema", testSchemaFlags);
     DO_TEST("missing feature reported", testCheckMissing);
     DO_TEST("QEMU older than 7.2 refused", testVersion);
+    DO_TEST("machine types from a recorded query-machines", testMachinesRecorded);
     DO_TEST("probe of the installed QEMU", testProbeReal);
     DO_TEST("cache used, invalidated by mtime, version checked", testCache);
     DO_TEST("binary that does not exist", testMissingBinary);

@@ -47,6 +47,12 @@ testShutdown(vbMonitor *mon G_GNUC_UNUSED, bool guest, const char *reason, void 
 }
 
 static void
+testReset(vbMonitor *mon G_GNUC_UNUSED, bool guest, const char *reason, void *opaque)
+{
+    g_string_append_printf(opaque, "reset guest=%d reason=%s\n", guest, reason ? reason : "-");
+}
+
+static void
 testStop(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
 {
     g_string_append(opaque, "stop\n");
@@ -62,6 +68,7 @@ static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
     .shutdown = testShutdown,
+    .reset = testReset,
     .stop = testStop,
     .resume = testResume,
 };
@@ -136,7 +143,8 @@ mymain(void)
 {
     int ret = 0;
     size_t i;
-    static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed"};
+    static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
+                                  "reset-and-reboot"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

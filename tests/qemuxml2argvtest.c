@@ -274,6 +274,13 @@ mymain(void)
     DO_TEST("machine-pc");
     DO_TEST_FULL("kvm-usable", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("name-path-escaping");
+    DO_TEST("os-kernel-boot");
+    DO_TEST("os-kernel-only");
+    DO_TEST("serial-file");
+    DO_TEST("serial-file-truncate");
+    DO_TEST("console-file-only");
+    DO_TEST("serial-log");
+    DO_TEST("lifecycle-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -293,6 +300,19 @@ mymain(void)
     DO_TEST_FAILURE_UNVALIDATED("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-port-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-kernel-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-initrd-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-cmdline-newline", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-kernel-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-initrd-without-kernel", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("serial-file-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("serial-file-no-path", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("serial-file-append-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("serial-file-control-char", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("serial-unix", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

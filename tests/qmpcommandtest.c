@@ -24,6 +24,7 @@
 #include "vbfile.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
+#include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuschema.h"
 #include "qemumonitortestutils.h"
@@ -349,6 +350,12 @@ testSystemPowerdown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testSystemReset(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSystemReset(mon);
+}
+
+static int
 testQuit(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorQuit(mon);
@@ -377,6 +384,34 @@ testQueryVersion(vbMonitor *mon, GString *out)
     if (vbMonitorQueryVersion(mon, &major, &minor, &micro, &package) < 0)
         return -1;
     g_string_append_printf(out, "version=%u.%u.%u package=%s\n", major, minor, micro, package);
+    return 0;
+}
+
+static int
+testQueryMachines(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GPtrArray) machines = NULL;
+    size_t i;
+
+    if (vbMonitorQueryMachines(mon, &machines) < 0)
+        return -1;
+    for (i = 0; i < machines->len; i++) {
+        const vbMonitorMachineInfo *m = g_ptr_array_index(machines, i);
+
+        g_string_append_printf(out, "name=%s alias=%s default=%d cpu-max=%u deprecated=%d\n",
+                               m->name, NULLSTR(m->alias), m->isDefault, m->maxCpus, m->deprecated);
+    }
+    return 0;
+}
+
+static int
+testQueryTarget(vbMonitor *mon, GString *out)
+{
+    g_autofree char *arch = NULL;
+
+    if (vbMonitorQueryTarget(mon, &arch) < 0)
+        return -1;
+    g_string_append_printf(out, "arch=%s\n", arch);
     return 0;
 }
 
@@ -571,9 +606,12 @@ mymain(void)
         {"cont", "cont", false, testCont, false},
         {"stop", "stop", false, testStop, false},
         {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
+        {"system_reset", "system_reset", false, testSystemReset, false},
         {"quit", "quit", false, testQuit, false},
         {"query-status", "query-status", true, testQueryStatus, false},
         {"query-version", "query-version", true, testQueryVersion, false},
+        {"query-machines", "query-machines", true, testQueryMachines, false},
+        {"query-target", "query-target", true, testQueryTarget, false},
         {"human-monitor-command", "human-monitor-command", true, testHumanCommand, false},
         {"nbd-server-start", "nbd-server-start", false, testNBDServerStart, false},
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},

@@ -482,9 +482,53 @@ testRawUnknownProcedure(const void *opaque G_GNUC_UNUSED)
     if (testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_DOMAIN_DESTROY, 3, NULL) < 0 ||
         testReply(fd, VB_REMOTE_PROC_DOMAIN_DESTROY, 3, NULL, &err) < 0)
         return -1;
-    return testExpectError(
-        err, VIR_ERR_NO_SUPPORT,
-        "this function is not supported by the connection driver: virDomainDestroy");
+    if (testExpectError(
+            err, VIR_ERR_NO_SUPPORT,
+            "this function is not supported by the connection driver: virDomainDestroy") < 0)
+        return -1;
+    /* in libvirt 9.0's protocol but not in our table (8 DOMAIN_ATTACH_DEVICE):
+     * the same answer, with the API named from the generated table */
+    if (testCall(fd, VB_REMOTE_PROGRAM, 8, 4, NULL) < 0 || testReply(fd, 8, 4, NULL, &err) < 0)
+        return -1;
+    if (testExpectError(
+            err, VIR_ERR_NO_SUPPORT,
+            "this function is not supported by the connection driver: virDomainAttachDevice") < 0)
+        return -1;
+    /* 443 DOMAIN_FD_ASSOCIATE: libvirt 9.0's last, its acronym spelled as the API */
+    if (testCall(fd, VB_REMOTE_PROGRAM, 443, 5, NULL) < 0 || testReply(fd, 443, 5, NULL, &err) < 0)
+        return -1;
+    if (testExpectError(
+            err, VIR_ERR_NO_SUPPORT,
+            "this function is not supported by the connection driver: virDomainFDAssociate") < 0)
+        return -1;
+    /* past libvirt 9.0's last number, and an event's number (a MESSAGE,
+     * never a CALL; 169 DOMAIN_EVENT_REBOOT), stay unknown as in libvirtd */
+    if (testCall(fd, VB_REMOTE_PROGRAM, 444, 6, NULL) < 0 ||
+        testReply(fd, 444, 6, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "unknown procedure: 444") < 0)
+        return -1;
+    if (testCall(fd, VB_REMOTE_PROGRAM, 169, 7, NULL) < 0 ||
+        testReply(fd, 169, 7, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC, "unknown procedure: 169") < 0)
+        return -1;
+    /* 67 AUTH_SASL_INIT on a socket without SASL: libvirtd's refusal */
+    if (testCall(fd, VB_REMOTE_PROGRAM, 67, 8, NULL) < 0 || testReply(fd, 67, 8, NULL, &err) < 0)
+        return -1;
+    return testExpectError(err, VIR_ERR_AUTH_FAILED,
+                           "authentication failed: authentication failed");
+}
+
+static int
+testRawUnservedBeforeOpen(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    vbError *err = NULL;
+
+    /* libvirtd's handler checks the connection before calling the API */
+    if (fd < 0 || testCall(fd, VB_REMOTE_PROGRAM, 8, 0, NULL) < 0 ||
+        testReply(fd, 8, 0, NULL, &err) < 0)
+        return -1;
+    return testExpectError(err, VIR_ERR_INTERNAL_ERROR, "internal error: connection not open");
 }
 
 static int
@@ -1527,7 +1571,8 @@ mymain(void)
         ret = -1;
     if (vbTestRun("raw: unknown program", testRawUnknownProgram, NULL) < 0)
         ret = -1;
-    if (vbTestRun("raw: unknown and unhandled procedures", testRawUnknownProcedure, NULL) < 0)
+    if (vbTestRun("raw: unknown and unhandled procedures", testRawUnknownProcedure, NULL) < 0 ||
+        vbTestRun("raw: an unserved procedure before open", testRawUnservedBeforeOpen, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: undecodable arguments", testRawBadArgs, NULL) < 0)
         ret = -1;

@@ -1,5 +1,5 @@
 /*
- * vbdomainchrconf.c: a <serial> or <console> on a pty
+ * vbdomainchrconf.c: a <serial> or <console> on a pty or a file
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -20,49 +20,101 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
+VB_ENUM_IMPL(vbDomainChrType, VB_DOMAIN_CHR_TYPE_LAST, "pty", "file");
+VB_ENUM_IMPL(vbDomainChrAppend, VB_DOMAIN_CHR_APPEND_LAST, "default", "on", "off");
+
 void
 vbDomainChrDefFree(vbDomainChrDef *chr)
 {
     if (!chr)
         return;
     g_free(chr->ptyPath);
+    g_free(chr->filePath);
+    g_free(chr->logFile);
     vbDomainDeviceInfoClear(&chr->info);
     g_free(chr);
 }
 
-/* <serial type='pty'> and <console type='pty'> */
+/* <source>: a pty's path is runtime data, a file's is the definition */
+static int
+vbDomainChrSourceParse(vbDomainChrDef *chr, const xmlNode *node, unsigned int flags)
+{
+    g_autofree char *path = NULL;
+
+    if (chr->type == VB_DOMAIN_CHR_TYPE_FILE) {
+        if (vbDomainCheckAttrs(node, VB_ATTRS("path", "append")) < 0 ||
+            vbXMLPropStringFull(node, "path", VB_XML_PROP_NONE, &path) < 0 ||
+            (path && vbDomainCheckPath(node, "path", path) < 0) ||
+            vbXMLPropEnum(node, "append", vbDomainChrAppendTypeFromString, VB_XML_PROP_NONZERO,
+                          &chr->append) < 0)
+            return -1;
+        g_free(chr->filePath);
+        chr->filePath = g_steal_pointer(&path);
+        return 0;
+    }
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("path")) < 0)
+        return -1;
+    if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE)
+        return 0;
+    if ((path = vbXMLPropString(node, "path"))) {
+        if (vbDomainCheckPath(node, "path", path) < 0)
+            return -1;
+        g_free(chr->ptyPath);
+        chr->ptyPath = g_steal_pointer(&path);
+    }
+    return 0;
+}
+
+/* <log file append>: QEMU writes a copy of the port's output there */
+static int
+vbDomainChrLogParse(vbDomainChrDef *chr, const xmlNode *node)
+{
+    g_autofree char *path = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("file", "append")) < 0 ||
+        vbXMLPropStringFull(node, "file", VB_XML_PROP_REQUIRED, &path) < 0 ||
+        vbDomainCheckPath(node, "file", path) < 0 ||
+        vbXMLPropEnum(node, "append", vbDomainChrAppendTypeFromString, VB_XML_PROP_NONZERO,
+                      &chr->logAppend) < 0)
+        return -1;
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+    g_free(chr->logFile);
+    chr->logFile = g_steal_pointer(&path);
+    return 0;
+}
+
+/* <serial> and <console> of type 'pty' or 'file' */
 vbDomainChrDef *
 vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 {
     g_autoptr(vbDomainChrDef) chr = g_new0(vbDomainChrDef, 1);
     g_autofree char *type = NULL;
     xmlNode *child;
+    int t;
 
     chr->console = vbXMLNodeNameEqual(node, "console");
     if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0 ||
         vbXMLPropStringFull(node, "type", VB_XML_PROP_REQUIRED, &type) < 0)
         return NULL;
-    if (strcmp(type, "pty") != 0) {
+    if ((t = vbDomainChrTypeTypeFromString(type)) < 0) {
         vbDomainReportUnsupportedValue(node, "type", type);
         return NULL;
     }
+    chr->type = t;
 
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "target", "alias")) < 0)
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "log", "target", "alias")) < 0)
         return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "source")) {
-            g_autofree char *path = NULL;
-
-            if (vbDomainCheckAttrs(child, VB_ATTRS("path")) < 0)
+            if (vbDomainChrSourceParse(chr, child, flags) < 0)
                 return NULL;
-            if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE)
-                continue;
-            if ((path = vbXMLPropString(child, "path"))) {
-                if (vbDomainCheckPath(child, "path", path) < 0)
-                    return NULL;
-                g_free(chr->ptyPath);
-                chr->ptyPath = g_steal_pointer(&path);
-            }
+        } else if (vbXMLNodeNameEqual(child, "log")) {
+            if (vbDomainChrLogParse(chr, child) < 0)
+                return NULL;
         } else if (vbXMLNodeNameEqual(child, "target")) {
             g_autofree char *ttype = vbXMLPropString(child, "type");
             xmlNode *model;
@@ -96,6 +148,11 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             return NULL;
         }
     }
+    if (chr->type == VB_DOMAIN_CHR_TYPE_FILE && !chr->filePath) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR, _("Missing source path attribute for char device"));
+        return NULL;
+    }
     return g_steal_pointer(&chr);
 }
 
@@ -113,12 +170,30 @@ vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flag
     const char *elem = vbDomainChrDefElement(chr);
     const char *pty = (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ? NULL : chr->ptyPath;
 
-    vbBufferAsprintf(buf, "<%s type='pty'", elem);
-    if (chr->console)
+    vbBufferAsprintf(buf, "<%s type='%s'", elem, vbDomainChrTypeTypeToString(chr->type));
+    if (chr->console && chr->type == VB_DOMAIN_CHR_TYPE_PTY)
         vbBufferEscapeString(buf, " tty='%s'", pty);
     vbBufferAddLit(buf, ">\n");
     vbBufferAdjustIndent(buf, 2);
-    vbBufferEscapeString(buf, "<source path='%s'/>\n", pty);
+    switch (chr->type) {
+    case VB_DOMAIN_CHR_TYPE_PTY:
+        vbBufferEscapeString(buf, "<source path='%s'/>\n", pty);
+        break;
+    case VB_DOMAIN_CHR_TYPE_FILE:
+        vbBufferEscapeString(buf, "<source path='%s'", chr->filePath);
+        if (chr->append != VB_DOMAIN_CHR_APPEND_ABSENT)
+            vbBufferAsprintf(buf, " append='%s'", vbDomainChrAppendTypeToString(chr->append));
+        vbBufferAddLit(buf, "/>\n");
+        break;
+    case VB_DOMAIN_CHR_TYPE_LAST:
+        break;
+    }
+    if (chr->logFile) {
+        vbBufferEscapeString(buf, "<log file='%s'", chr->logFile);
+        if (chr->logAppend != VB_DOMAIN_CHR_APPEND_ABSENT)
+            vbBufferAsprintf(buf, " append='%s'", vbDomainChrAppendTypeToString(chr->logAppend));
+        vbBufferAddLit(buf, "/>\n");
+    }
     if (chr->console) {
         vbBufferAsprintf(buf, "<target type='serial' port='%u'/>\n", chr->port);
     } else {

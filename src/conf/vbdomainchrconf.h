@@ -1,5 +1,5 @@
 /*
- * vbdomainchrconf.h: a <serial type='pty'> or <console type='pty'>
+ * vbdomainchrconf.h: a <serial> or <console> on a pty or a file
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,12 +9,37 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbenum.h"
 #include "vbdomaindeviceconf.h"
 
+typedef enum {
+    VB_DOMAIN_CHR_TYPE_PTY = 0,
+    VB_DOMAIN_CHR_TYPE_FILE,
+
+    VB_DOMAIN_CHR_TYPE_LAST
+} vbDomainChrType;
+VB_ENUM_DECL(vbDomainChrType);
+
+/* <source append='on|off'> of a file; absent leaves QEMU's default
+ * (truncate), as libvirt does */
+typedef enum {
+    VB_DOMAIN_CHR_APPEND_ABSENT = 0,
+    VB_DOMAIN_CHR_APPEND_ON,
+    VB_DOMAIN_CHR_APPEND_OFF,
+
+    VB_DOMAIN_CHR_APPEND_LAST
+} vbDomainChrAppend;
+VB_ENUM_DECL(vbDomainChrAppend);
+
 struct _vbDomainChrDef {
-    bool console;      /* <console> rather than <serial> */
-    unsigned int port; /* <target port> */
-    char *ptyPath;     /* runtime: <source path='/dev/pts/N'/> */
+    bool console;         /* <console> rather than <serial> */
+    vbDomainChrType type; /* <serial type> */
+    unsigned int port;    /* <target port> */
+    char *ptyPath;        /* pty, runtime: <source path='/dev/pts/N'/> */
+    char *filePath;       /* file: <source path>, absolute */
+    vbDomainChrAppend append;
+    char *logFile; /* <log file>: QEMU's copy of what the port says */
+    vbDomainChrAppend logAppend;
     vbDomainDeviceInfo info;
 };
 

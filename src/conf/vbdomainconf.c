@@ -53,6 +53,9 @@ vbDomainDefFree(vbDomainDef *def)
     g_free(def->osType);
     g_free(def->arch);
     g_free(def->machine);
+    g_free(def->kernel);
+    g_free(def->initrd);
+    g_free(def->cmdline);
     g_strfreev(def->bootDevs);
     g_free(def->emulator);
     vbDomainDefFreeDevices(def);
@@ -299,6 +302,43 @@ vbDomainLifecycleParse(const xmlNode *node, vbDomainLifecycleAction *action)
     return 0;
 }
 
+/* The text of <kernel>, <initrd> or <cmdline>: no control characters
+ * (QEMU's argv and the status file carry it), a path absolute. */
+static int
+vbDomainOSTextParse(const xmlNode *node, bool isPath, char **result)
+{
+    g_autofree char *text = NULL;
+    const unsigned char *c;
+
+    if (vbDomainCheckAttrs(node, NULL) < 0)
+        return -1;
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+    text = vbXMLNodeContent(node);
+    /* empty is absent, as libvirt reads it */
+    if (!*text)
+        return 0;
+    for (c = (const unsigned char *) text; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            g_autofree char *escaped = g_strescape(text, NULL);
+
+            vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), escaped,
+                          (const char *) node->name);
+            return -1;
+        }
+    }
+    if (isPath && !g_path_is_absolute(text)) {
+        vbReportError(VIR_ERR_XML_ERROR, _("path '%s' of element '<%s>' must be absolute"), text,
+                      (const char *) node->name);
+        return -1;
+    }
+    g_free(*result);
+    *result = g_steal_pointer(&text);
+    return 0;
+}
+
 static int
 vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
 {
@@ -307,7 +347,7 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
 
     if (vbDomainCheckAttrs(os, NULL) < 0)
         return -1;
-    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type")) < 0)
+    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type", "kernel", "initrd", "cmdline")) < 0)
         return -1;
     for (cur = vbXMLChildElement(os, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "type")) {
@@ -328,6 +368,15 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
             def->arch = g_steal_pointer(&arch);
             g_free(def->machine);
             def->machine = g_steal_pointer(&machine);
+        } else if (vbXMLNodeNameEqual(cur, "kernel")) {
+            if (vbDomainOSTextParse(cur, true, &def->kernel) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(cur, "initrd")) {
+            if (vbDomainOSTextParse(cur, true, &def->initrd) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(cur, "cmdline")) {
+            if (vbDomainOSTextParse(cur, false, &def->cmdline) < 0)
+                return -1;
         } else if (vbXMLNodeNameEqual(cur, "boot")) {
             g_autofree char *dev = vbXMLPropString(cur, "dev");
 

@@ -64,6 +64,9 @@ struct _vbDomainDef {
     char *osType; /* "hvm" */
     char *arch;   /* "x86_64" */
     char *machine;
+    char *kernel;    /* <os><kernel>: direct kernel boot, absolute */
+    char *initrd;    /* <os><initrd>, absolute */
+    char *cmdline;   /* <os><cmdline>, verbatim */
     char **bootDevs; /* <os><boot dev='hd'/>..., NULL-terminated, may be NULL */
 
     bool acpi;     /* <features><acpi/> */

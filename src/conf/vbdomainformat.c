@@ -54,6 +54,9 @@ vbDomainOSFormat(vbBuffer *buf, const vbDomainDef *def)
     vbBufferEscapeString(buf, " arch='%s'", def->arch);
     vbBufferEscapeString(buf, " machine='%s'", def->machine);
     vbBufferEscapeText(buf, ">%s</type>\n", def->osType);
+    vbBufferEscapeText(buf, "<kernel>%s</kernel>\n", def->kernel);
+    vbBufferEscapeText(buf, "<initrd>%s</initrd>\n", def->initrd);
+    vbBufferEscapeText(buf, "<cmdline>%s</cmdline>\n", def->cmdline);
     for (i = 0; def->bootDevs && def->bootDevs[i]; i++)
         vbBufferEscapeString(buf, "<boot dev='%s'/>\n", def->bootDevs[i]);
     vbBufferAdjustIndent(buf, -2);

@@ -42,6 +42,13 @@ vbDomainDefValidateMachine(const vbDomainDef *def)
                       _("emulator '%s' must be given as an absolute path"), def->emulator);
         return -1;
     }
+    /* QEMU takes -initrd and -append only with -kernel */
+    if (!def->kernel && (def->initrd || def->cmdline)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("<%s> in <os> needs a <kernel> for direct kernel boot"),
+                      def->initrd ? "initrd" : "cmdline");
+        return -1;
+    }
     if (def->maxMemory == 0) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("memory size must be greater than zero"));
         return -1;

@@ -63,6 +63,12 @@ vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id
 }
 
 vbDomainEvent *
+vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id)
+{
+    return vbDomainEventNew(VB_DOMAIN_EVENT_REBOOT, VIR_DOMAIN_EVENT_ID_REBOOT, name, uuid, id);
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

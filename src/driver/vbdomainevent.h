@@ -21,6 +21,7 @@ typedef enum {
     VB_DOMAIN_EVENT_BLOCK_JOB,     /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
     VB_DOMAIN_EVENT_BLOCK_JOB_2,   /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
     VB_DOMAIN_EVENT_CONTROL_ERROR, /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
+    VB_DOMAIN_EVENT_REBOOT,        /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -64,5 +65,6 @@ vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *
                                          int event, int detail);
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
+vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

@@ -97,6 +97,11 @@ struct _vbDomainObj {
      * they decide the reason given when QEMU goes away. */
     bool gotShutdown;
     bool beingDestroyed;
+    /* The next guest shutdown is a reboot (virDomainReboot, libvirt's
+     * fakeReboot): QEMU is reset and continued instead of ended. */
+    bool fakeReboot;
+    /* QEMU stopped for such a reboot: its STOP is no pause. */
+    bool pausedShutdown;
     /* Shut off, with a qemu-storage-daemon running block jobs on its images
      * in place of QEMU (vbblockoffline.h). */
     bool offline;

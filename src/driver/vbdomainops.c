@@ -579,6 +579,60 @@ cleanup:
     return ret;
 }
 
+/*
+ * The ACPI power button with the shutdown made a reboot (libvirt's fake
+ * reboot, see vbdomainprocess.c): the guest shuts down, QEMU is reset and
+ * continued.  With on_reboot destroy the guest just shuts down, as
+ * libvirt overrides the reboot then.  Without a guest agent, ACPI is the
+ * only mode, as in libvirt.
+ */
+int
+vbDomainReboot(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
+{
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, "qemuDomainReboot", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    vm->fakeReboot = vm->def->onReboot != VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
+    if ((ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown)) < 0)
+        vm->fakeReboot = false;
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* A hardware reset; QEMU's RESET event sends the REBOOT event. */
+int
+vbDomainReset(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
+{
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, 0, "qemuDomainReset", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    ret = vbDomainMonitorSimple(vm, vbMonitorSystemReset);
+    /* a guest stopped for a fake reboot runs again after the reset */
+    vm->pausedShutdown = false;
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
 /* Suspend and resume: the STOP and RESUME events, handled before QEMU's
  * reply arrives, emit the lifecycle event; pausedReason tells the STOP
  * handler why.  Asking for the state the domain is in succeeds, as in

@@ -48,6 +48,9 @@ int vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
 vbDomainHandle *vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags);
 int vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+/* virDomainReboot through the ACPI power button, virDomainReset */
+int vbDomainReboot(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
+int vbDomainReset(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainSuspend(vbDriver *driver, const vbDomainHandle *dom);
 int vbDomainResume(vbDriver *driver, const vbDomainHandle *dom);
 

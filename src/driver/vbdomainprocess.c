@@ -4,7 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -261,13 +264,58 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
     vbDomainObjUnlock(vm);
 }
 
+/*
+ * A reboot through a shutdown (libvirt's fake reboot): virDomainReboot's
+ * ACPI power button, or a guest powering off with on_poweroff restart.
+ * QEMU stopped the vCPUs (-no-shutdown); a reset and `cont` boot the guest
+ * again, and the RESET event sends the REBOOT event.  The domain stays
+ * running throughout.  QEMU is ended when that fails, as libvirt does.
+ */
+static void
+vbProcessFakeReboot(vbDomainObj *vm)
+{
+    int rc = -1;
+
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+        VB_ERROR("cannot reboot domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+    } else {
+        if (vbDomainObjIsActive(vm) && vm->mon) {
+            vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+
+            rc = vbMonitorSystemReset(mon);
+            if (rc == 0)
+                rc = vbMonitorCont(mon);
+            if (vbDomainObjExitMonitor(vm, mon) < 0)
+                rc = -1;
+        }
+        if (rc < 0)
+            VB_ERROR("cannot reboot domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    }
+    vm->fakeReboot = false;
+    vm->pausedShutdown = false;
+    if (rc < 0 && vbDomainObjIsActive(vm)) {
+        pid_t pid = vm->pid;
+
+        vbDomainObjUnlock(vm);
+        if (vbQemuProcessKill(pid, true) < 0)
+            VB_ERROR("cannot end QEMU after a failed reboot: %s", vbGetLastErrorMessage());
+        return;
+    }
+    vbDomainObjUnlock(vm);
+}
+
 void
 vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm)
 {
     vbDomainObjLock(vm);
+    if (vbDomainObjIsActive(vm) && vm->pausedShutdown) {
+        vbProcessFakeReboot(vm);
+        return;
+    }
     /* QEMU runs with -no-shutdown: after the guest powered off it waits for
-     * us.  on_poweroff is destroy (the only action we run): end it; the
-     * monitor's EOF then stops the domain with reason 'shutdown'. */
+     * us.  on_poweroff destroy: end it; the monitor's EOF then stops the
+     * domain with reason 'shutdown'. */
     if (vbDomainObjIsActive(vm) && vm->gotShutdown) {
         pid_t pid = vm->pid;
 
@@ -302,11 +350,46 @@ vbProcessHandleShutdown(vbMonitor *mon, bool guest, const char *reason, void *op
 
     if (!vm)
         return;
-    vm->gotShutdown = true;
-    vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
-    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
-                           VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    if (vm->state == VIR_DOMAIN_SHUTDOWN || vm->pausedShutdown) {
+        VB_DEBUG("ignoring a repeated SHUTDOWN of domain '%s'", vm->def->name);
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    VB_DEBUG("SHUTDOWN of domain '%s', guest=%d reason=%s", vm->def->name, guest,
+             reason ? reason : "-");
+    if (vm->fakeReboot || vm->def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART) {
+        /* a reboot: the stop that follows is no pause, and clients see
+         * only the REBOOT event of the reset */
+        vm->pausedShutdown = true;
+    } else {
+        vm->gotShutdown = true;
+        vbDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                               guest ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                     : VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
+    }
     vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
+/* A reset, by the guest (on_reboot restart: QEMU resets by itself), by
+ * virDomainReset, or by a fake reboot: the REBOOT event, as libvirt sends
+ * it for each reset but the ones of a start. */
+static void
+vbProcessHandleReset(vbMonitor *mon, bool guest G_GNUC_UNUSED, const char *reason G_GNUC_UNUSED,
+                     void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    if (vm->state == VIR_DOMAIN_PAUSED && vm->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    vm->fakeReboot = false;
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventRebootNew(vm->def->name, vm->def->uuid, vm->id));
     vbDomainObjUnlock(vm);
 }
 
@@ -320,7 +403,7 @@ vbProcessHandleStop(vbMonitor *mon, void *opaque)
     /* Only a running guest changes: the suspend API set the reason it wants
      * before it asked QEMU to stop.  A domain being destroyed is paused
      * only to settle its jobs (vbDomainProcessSettleJobs): no event. */
-    if (vm->state == VIR_DOMAIN_RUNNING && !vm->beingDestroyed) {
+    if (vm->state == VIR_DOMAIN_RUNNING && !vm->beingDestroyed && !vm->pausedShutdown) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
                             vm->pausedReason ? vm->pausedReason : VIR_DOMAIN_PAUSED_UNKNOWN);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
@@ -365,6 +448,7 @@ vbProcessHandleJobStatusChange(vbMonitor *mon, const char *jobname, vbMonitorJob
 static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .jobStatusChange = vbProcessHandleJobStatusChange,
     .shutdown = vbProcessHandleShutdown,
+    .reset = vbProcessHandleReset,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
 };
@@ -436,6 +520,66 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
             return -1;
         vbStorageChainAssignIndexes(disk->src, &vm->nodenameIndex);
+    }
+    return 0;
+}
+
+/*
+ * Creates each file a serial port or console writes to (its file, its
+ * <log>), as libvirt does
+ * before QEMU starts: owner-only (0600) when new, truncated unless
+ * append='on', and libvirt's error for a path that cannot be created (a
+ * missing directory).  QEMU then opens it by its path (see
+ * docs/compatibility.md on why no descriptor is passed).
+ */
+static int
+vbProcessCreateFile(const char *path, vbDomainChrAppend append)
+{
+    int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+    int fd;
+
+    oflags |= append == VB_DOMAIN_CHR_APPEND_ON ? O_APPEND : O_TRUNC;
+    if ((fd = open(path, oflags, S_IRUSR | S_IWUSR)) < 0) {
+        vbReportSystemError(errno, _("Failed to create file '%s'"), path);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int
+vbProcessPrepareChardevs(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        const vbDomainChrDef *chr = def->chrs[i];
+
+        if (chr->type == VB_DOMAIN_CHR_TYPE_FILE &&
+            vbProcessCreateFile(chr->filePath, chr->append) < 0)
+            return -1;
+        if (chr->logFile && vbProcessCreateFile(chr->logFile, chr->logAppend) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A kernel or initrd that is not there: libvirt's security driver stats
+ * each before QEMU starts, and fails with its error. */
+static int
+vbProcessCheckKernel(const vbDomainDef *def)
+{
+    const char *paths[] = {def->kernel, def->initrd};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(paths); i++) {
+        struct stat sb;
+
+        if (paths[i] && stat(paths[i], &sb) < 0) {
+            vbReportSystemErrorFull(VIR_FROM_SECURITY, errno, __FILE__, __func__, __LINE__,
+                                    _("unable to stat: %s"), paths[i]);
+            return -1;
+        }
     }
     return 0;
 }
@@ -570,6 +714,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
+    /* the host side, once QEMU's command line is known to be good */
+    if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0)
+        goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
     if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
@@ -623,6 +770,8 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;
     vm->gotShutdown = false;
+    vm->fakeReboot = false;
+    vm->pausedShutdown = false;
     vm->pausedReason = 0;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);

@@ -115,6 +115,23 @@ vbMonitorEventShutdown(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
 }
 
 static bool
+vbMonitorEventReset(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                    const char *name G_GNUC_UNUSED, vbJSONValue *data,
+                    long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED,
+                    void *opaque)
+{
+    bool guest = false;
+
+    if (!handlers->reset)
+        return false;
+    /* as SHUTDOWN: missing members mean a reset from the host */
+    if (vbJSONValueObjectGetBoolean(data, "guest", &guest) < 0)
+        guest = false;
+    handlers->reset(mon, guest, vbJSONValueObjectGetString(data, "reason"), opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventStop(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
                    const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
                    long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -148,6 +165,7 @@ static const struct vbMonitorEventEntry {
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
+    {"RESET", vbMonitorEventReset},
     {"RESUME", vbMonitorEventResume},
     {"SHUTDOWN", vbMonitorEventShutdown},
     {"STOP", vbMonitorEventStop},

@@ -56,6 +56,8 @@ typedef struct {
     void (*blockJob)(vbMonitor *mon, const vbMonitorBlockJobEvent *event, void *opaque);
     /* SHUTDOWN: @guest is true when the guest asked for it */
     void (*shutdown)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
+    /* RESET: @guest is true when the guest rebooted itself */
+    void (*reset)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
     /* STOP and RESUME */
     void (*stop)(vbMonitor *mon, void *opaque);
     void (*resume)(vbMonitor *mon, void *opaque);

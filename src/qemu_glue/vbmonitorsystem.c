@@ -39,6 +39,12 @@ vbMonitorSystemPowerdown(vbMonitor *mon)
 }
 
 int
+vbMonitorSystemReset(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "system_reset");
+}
+
+int
 vbMonitorQuit(vbMonitor *mon)
 {
     return vbMonitorSimple(mon, "quit");

@@ -18,6 +18,8 @@
 int vbMonitorCont(vbMonitor *mon);
 int vbMonitorStop(vbMonitor *mon);
 int vbMonitorSystemPowerdown(vbMonitor *mon);
+/* a hardware reset of the guest; QEMU sends RESET */
+int vbMonitorSystemReset(vbMonitor *mon);
 /* QEMU replies, then closes the monitor (eofNotify follows). */
 int vbMonitorQuit(vbMonitor *mon);
 

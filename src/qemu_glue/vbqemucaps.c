@@ -21,6 +21,7 @@
 #include "vbjson.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -64,8 +65,8 @@ static const struct {
 #define VB_QEMU_CAPS_EXIT_TIMEOUT_MS 5000
 #define VB_QEMU_CAPS_POLL_MS 10
 
-/* Bump when the cache file's layout changes */
-#define VB_QEMU_CAPS_CACHE_FORMAT 1
+/* Bump when the cache file's layout changes (2: arch, machines) */
+#define VB_QEMU_CAPS_CACHE_FORMAT 2
 
 struct _vbQemuCaps {
     char *binary;
@@ -73,7 +74,15 @@ struct _vbQemuCaps {
     char *package;
     bool flags[VB_QEMU_CAPS_LAST];
     bool kvmUsable;
+    char *arch;
+    GPtrArray *machines; /* vbMonitorMachineInfo, the default first */
 };
+
+static void
+vbQemuCapsMachineFree(gpointer info)
+{
+    vbMonitorMachineInfoFree(info);
+}
 
 vbQemuCaps *
 vbQemuCapsNew(const char *binary)
@@ -81,6 +90,7 @@ vbQemuCapsNew(const char *binary)
     vbQemuCaps *caps = g_new0(vbQemuCaps, 1);
 
     caps->binary = g_strdup(binary);
+    caps->machines = g_ptr_array_new_with_free_func(vbQemuCapsMachineFree);
     return caps;
 }
 
@@ -91,6 +101,8 @@ vbQemuCapsFree(vbQemuCaps *caps)
         return;
     g_free(caps->binary);
     g_free(caps->package);
+    g_free(caps->arch);
+    g_ptr_array_unref(caps->machines);
     g_free(caps);
 }
 
@@ -173,6 +185,93 @@ vbQemuCapsGetKVMUsable(const vbQemuCaps *caps)
     return caps->kvmUsable;
 }
 
+void
+vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable)
+{
+    caps->kvmUsable = usable;
+}
+
+const char *
+vbQemuCapsGetArch(const vbQemuCaps *caps)
+{
+    return caps->arch;
+}
+
+void
+vbQemuCapsSetArch(vbQemuCaps *caps, const char *arch)
+{
+    g_free(caps->arch);
+    caps->arch = g_strdup(arch);
+}
+
+/* libvirt's own default for x86, kept so that a new QEMU default does not
+ * change what a definition without a machine gets */
+#define VB_QEMU_CAPS_PREFERRED_MACHINE "pc"
+
+void
+vbQemuCapsSetMachines(vbQemuCaps *caps, const GPtrArray *machines)
+{
+    ssize_t preferred = -1;
+    ssize_t qemuDefault = -1;
+    size_t i;
+
+    g_ptr_array_set_size(caps->machines, 0);
+    for (i = 0; i < machines->len; i++) {
+        const vbMonitorMachineInfo *m = g_ptr_array_index(machines, i);
+        vbMonitorMachineInfo *copy;
+
+        if (g_str_equal(m->name, "none"))
+            continue;
+        copy = g_new0(vbMonitorMachineInfo, 1);
+        copy->name = g_strdup(m->name);
+        copy->alias = g_strdup(m->alias);
+        copy->isDefault = m->isDefault;
+        copy->maxCpus = m->maxCpus;
+        copy->deprecated = m->deprecated;
+        g_ptr_array_add(caps->machines, copy);
+        if (g_str_equal(m->name, VB_QEMU_CAPS_PREFERRED_MACHINE) ||
+            g_strcmp0(m->alias, VB_QEMU_CAPS_PREFERRED_MACHINE) == 0)
+            preferred = caps->machines->len - 1;
+        if (m->isDefault)
+            qemuDefault = caps->machines->len - 1;
+    }
+    if (preferred < 0)
+        preferred = qemuDefault;
+    if (preferred > 0) {
+        /* moved to the front, the others keeping their order */
+        gpointer first = g_ptr_array_steal_index(caps->machines, preferred);
+
+        g_ptr_array_insert(caps->machines, 0, first);
+    }
+}
+
+size_t
+vbQemuCapsGetMachineCount(const vbQemuCaps *caps)
+{
+    return caps->machines->len;
+}
+
+const vbMonitorMachineInfo *
+vbQemuCapsGetMachine(const vbQemuCaps *caps, size_t i)
+{
+    g_return_val_if_fail(i < caps->machines->len, NULL);
+    return g_ptr_array_index(caps->machines, i);
+}
+
+const vbMonitorMachineInfo *
+vbQemuCapsFindMachine(const vbQemuCaps *caps, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < caps->machines->len; i++) {
+        const vbMonitorMachineInfo *m = g_ptr_array_index(caps->machines, i);
+
+        if (g_str_equal(m->name, name) || g_strcmp0(m->alias, name) == 0)
+            return m;
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Probing */
 
@@ -229,6 +328,7 @@ vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
 {
     g_autoptr(vbJSONValue) entries = NULL;
     g_autoptr(vbQemuSchema) schema = NULL;
+    g_autoptr(GPtrArray) machines = NULL;
     g_autofree char *package = NULL;
     unsigned int major;
     unsigned int minor;
@@ -244,6 +344,10 @@ vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
     if (vbMonitorQueryQMPSchema(mon, &entries) < 0 || !(schema = vbQemuSchemaNew(&entries)))
         return -1;
     vbQemuCapsInitFromSchema(caps, schema);
+
+    if (vbMonitorQueryTarget(mon, &caps->arch) < 0 || vbMonitorQueryMachines(mon, &machines) < 0)
+        return -1;
+    vbQemuCapsSetMachines(caps, machines);
 
     /* QEMU is killed after a while if it does not exit */
     if (vbMonitorQuit(mon) < 0)
@@ -373,6 +477,8 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
     long long mtimeNsec;
     unsigned long long version;
     vbJSONValue *flags;
+    vbJSONValue *machines;
+    const char *arch;
     size_t i;
 
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
@@ -393,9 +499,23 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
         vbJSONValueObjectGetNumberLong(doc, "mtime-nsec", &mtimeNsec) < 0 ||
         mtimeNsec != sb->st_mtim.tv_nsec ||
         vbJSONValueObjectGetNumberUlong(doc, "version", &version) < 0 || version > G_MAXUINT ||
-        !(flags = vbJSONValueObjectGetArray(doc, "flags"))) {
+        !(flags = vbJSONValueObjectGetArray(doc, "flags")) ||
+        !(arch = vbJSONValueObjectGetString(doc, "arch")) ||
+        !(machines = vbJSONValueObjectGetArray(doc, "machines"))) {
         VB_DEBUG("capabilities cache '%s' is stale", path);
         return NULL;
+    }
+    vbQemuCapsSetArch(caps, arch);
+    {
+        g_autoptr(GPtrArray) list = NULL;
+
+        /* written in query-machines' shape, the default already first */
+        if (vbMonitorParseMachines(machines, &list) < 0) {
+            VB_DEBUG("ignoring capabilities cache '%s': %s", path, vbGetLastErrorMessage());
+            vbResetLastError();
+            return NULL;
+        }
+        g_ptr_array_extend_and_steal(caps->machines, g_steal_pointer(&list));
     }
 
     vbQemuCapsSetVersion(caps, version, vbJSONValueObjectGetString(doc, "package"));
@@ -415,6 +535,7 @@ static int
 vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat *sb)
 {
     g_autoptr(vbJSONValue) flags = vbJSONValueNewArray();
+    g_autoptr(vbJSONValue) machines = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) doc = NULL;
     g_autofree char *digest = vbQemuCapsQueriesDigest();
     g_autofree char *text = NULL;
@@ -425,12 +546,23 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
             vbJSONValueArrayAppendString(flags, vbQemuCapsFlagsTypeToString(i)) < 0)
             return -1;
     }
+    for (i = 0; i < caps->machines->len; i++) {
+        const vbMonitorMachineInfo *m = g_ptr_array_index(caps->machines, i);
+        g_autoptr(vbJSONValue) entry = NULL;
 
-    if (vbJSONValueObjectAdd(
-            &doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary, "U:size",
-            (unsigned long long) sb->st_size, "I:mtime", (long long) sb->st_mtim.tv_sec,
-            "I:mtime-nsec", (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
-            caps->version, "S:package", caps->package, "a:flags", &flags, NULL) < 0 ||
+        if (vbJSONValueObjectAdd(&entry, "s:name", m->name, "S:alias", m->alias, "b:is-default",
+                                 m->isDefault, "u:cpu-max", m->maxCpus, "b:deprecated",
+                                 m->deprecated, NULL) < 0 ||
+            vbJSONValueArrayAppend(machines, &entry) < 0)
+            return -1;
+    }
+
+    if (vbJSONValueObjectAdd(&doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary,
+                             "U:size", (unsigned long long) sb->st_size, "I:mtime",
+                             (long long) sb->st_mtim.tv_sec, "I:mtime-nsec",
+                             (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
+                             caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch",
+                             caps->arch, "a:machines", &machines, NULL) < 0 ||
         !(text = vbJSONValueToString(doc, true)))
         return -1;
     /* a cache: a lost or stale one is probed again */
@@ -456,7 +588,8 @@ vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
     struct stat sb;
 
     if (stat(binary, &sb) < 0) {
-        vbReportSystemError(errno, _("cannot access QEMU binary '%s'"), binary);
+        /* libvirt's words */
+        vbReportSystemError(errno, _("Cannot check QEMU binary %s"), binary);
         return NULL;
     }
 

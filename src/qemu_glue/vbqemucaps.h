@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "vbenum.h"
+#include "vbmonitormachine.h"
 #include "vbqemuschema.h"
 
 typedef enum {
@@ -83,3 +84,22 @@ const char *vbQemuCapsGetBinary(const vbQemuCaps *caps);
 unsigned int vbQemuCapsGetVersion(const vbQemuCaps *caps);
 const char *vbQemuCapsGetPackage(const vbQemuCaps *caps);
 bool vbQemuCapsGetKVMUsable(const vbQemuCaps *caps);
+/* For tests: what the host offers is no fact of the binary */
+void vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable);
+
+/* QEMU's name of the architecture it emulates ("x86_64", "i386"), or NULL
+ * when not probed */
+const char *vbQemuCapsGetArch(const vbQemuCaps *caps);
+void vbQemuCapsSetArch(vbQemuCaps *caps, const char *arch);
+
+/*
+ * The machine types, from query-machines (@machines: vbMonitorMachineInfo,
+ * not taken): "none" is dropped, and the default goes first as in
+ * libvirt: its historical "pc" for x86 when QEMU has it, else QEMU's
+ * default.  The order is otherwise QEMU's.
+ */
+void vbQemuCapsSetMachines(vbQemuCaps *caps, const GPtrArray *machines);
+size_t vbQemuCapsGetMachineCount(const vbQemuCaps *caps);
+const vbMonitorMachineInfo *vbQemuCapsGetMachine(const vbQemuCaps *caps, size_t i);
+/* The machine named @name, by name or alias ("pc"); NULL if none */
+const vbMonitorMachineInfo *vbQemuCapsFindMachine(const vbQemuCaps *caps, const char *name);

@@ -105,6 +105,25 @@ vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
     vbQemuCommandAddArgBuf(argv, &buf);
 }
 
+/* direct kernel boot, after -boot as libvirt writes it; the values are
+ * whole arguments, so no escaping */
+static void
+vbQemuCommandBuildKernel(GPtrArray *argv, const vbDomainDef *def)
+{
+    if (def->kernel) {
+        vbQemuCommandAddArg(argv, "-kernel");
+        vbQemuCommandAddArg(argv, def->kernel);
+    }
+    if (def->initrd) {
+        vbQemuCommandAddArg(argv, "-initrd");
+        vbQemuCommandAddArg(argv, def->initrd);
+    }
+    if (def->cmdline) {
+        vbQemuCommandAddArg(argv, "-append");
+        vbQemuCommandAddArg(argv, def->cmdline);
+    }
+}
+
 static int
 vbQemuCommandBuildMemory(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -286,7 +305,37 @@ vbQemuCommandSerialPorts(const vbDomainDef *def)
     return g_steal_pointer(&ports);
 }
 
-/* each serial port: its pty, then the device */
+/* -chardev of a serial port: QEMU opens a file by its path (the daemon
+ * created it at start, see vbDomainProcessPrepareChardevs) */
+static void
+vbQemuCommandBuildChardev(GPtrArray *argv, const vbDomainChrDef *chr, const char *chardev)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    switch (chr->type) {
+    case VB_DOMAIN_CHR_TYPE_FILE:
+        g_string_append_printf(buf, "file,id=%s,path=", chardev);
+        vbQemuCommandAppendEscaped(buf, chr->filePath);
+        if (chr->append != VB_DOMAIN_CHR_APPEND_ABSENT)
+            g_string_append_printf(buf, ",append=%s",
+                                   chr->append == VB_DOMAIN_CHR_APPEND_ON ? "on" : "off");
+        break;
+    case VB_DOMAIN_CHR_TYPE_PTY:
+    case VB_DOMAIN_CHR_TYPE_LAST:
+        g_string_append_printf(buf, "pty,id=%s", chardev);
+        break;
+    }
+    if (chr->logFile) {
+        g_string_append(buf, ",logfile=");
+        vbQemuCommandAppendEscaped(buf, chr->logFile);
+        if (chr->logAppend != VB_DOMAIN_CHR_APPEND_ABSENT)
+            g_string_append_printf(buf, ",logappend=%s",
+                                   chr->logAppend == VB_DOMAIN_CHR_APPEND_ON ? "on" : "off");
+    }
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* each serial port: its backend, then the device */
 static int
 vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *ports)
 {
@@ -298,7 +347,7 @@ vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *po
         g_autoptr(vbJSONValue) props = NULL;
 
         vbQemuCommandAddArg(argv, "-chardev");
-        vbQemuCommandAddArgFormat(argv, "pty,id=%s", chardev);
+        vbQemuCommandBuildChardev(argv, chr, chardev);
         if (vbQemuDeviceBuildChrProps(def, chr, &props) < 0 ||
             vbQemuCommandAddDevice(argv, props) < 0)
             return -1;
@@ -401,6 +450,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
         vbQemuCommandAddArg(argv, "-no-reboot");
     vbQemuCommandAddArg(argv, "-boot");
     vbQemuCommandAddArg(argv, "strict=on");
+    vbQemuCommandBuildKernel(argv, def);
 
     /* devices: each family's checks before any of them is built, then
      * each family in libvirt's order */

@@ -34,6 +34,9 @@ typedef enum {
     VB_REMOTE_FIELD_INT_ARRAY,    /* int x<max>: int *, count */
     VB_REMOTE_FIELD_STRING_ARRAY, /* remote_nonnull_string x<max>: char **, count */
     VB_REMOTE_FIELD_DOMAIN_ARRAY, /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
+    VB_REMOTE_FIELD_CHARS,        /* char x[max]: each char 4 bytes */
+    VB_REMOTE_FIELD_UHYPER_ARRAY, /* unsigned hyper x<max>: uint64_t *, count */
+    VB_REMOTE_FIELD_NAMED_ARRAY,  /* {string field; unsigned hyper value} x<max> */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -98,6 +101,10 @@ struct _vbRemoteType {
     { \
         VB_REMOTE_FIELD_SNAPSHOT, offsetof(st, f), 0, 0 \
     }
+#define F_CHARS(st, f) \
+    { \
+        VB_REMOTE_FIELD_CHARS, offsetof(st, f), 0, sizeof(((st *) 0)->f) \
+    }
 #define F_ARRAY(kind, st, f, n, max) \
     { \
         kind, offsetof(st, f), offsetof(st, n), max \
@@ -128,6 +135,43 @@ VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureRetType, vbRemoteConnectSupportsFea
 VB_REMOTE_TYPE(vbRemoteAuthListRetType, vbRemoteAuthListRet,
                F_ARRAY(VB_REMOTE_FIELD_INT_ARRAY, vbRemoteAuthListRet, types, ntypes,
                        VB_REMOTE_AUTH_TYPE_LIST_MAX));
+
+VB_REMOTE_TYPE(vbRemoteConnectGetMaxVcpusArgsType, vbRemoteConnectGetMaxVcpusArgs,
+               F_OPT_STRING(vbRemoteConnectGetMaxVcpusArgs, type));
+VB_REMOTE_TYPE(vbRemoteNodeGetInfoRetType, vbRemoteNodeGetInfoRet,
+               F_CHARS(vbRemoteNodeGetInfoRet, model), F_UHYPER(vbRemoteNodeGetInfoRet, memory),
+               F_INT(vbRemoteNodeGetInfoRet, cpus), F_INT(vbRemoteNodeGetInfoRet, mhz),
+               F_INT(vbRemoteNodeGetInfoRet, nodes), F_INT(vbRemoteNodeGetInfoRet, sockets),
+               F_INT(vbRemoteNodeGetInfoRet, cores), F_INT(vbRemoteNodeGetInfoRet, threads));
+VB_REMOTE_TYPE(vbRemoteConnectGetSysinfoArgsType, vbRemoteConnectGetSysinfoArgs,
+               F_UINT(vbRemoteConnectGetSysinfoArgs, flags));
+VB_REMOTE_TYPE(vbRemoteConnectGetDomainCapabilitiesArgsType,
+               vbRemoteConnectGetDomainCapabilitiesArgs,
+               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, emulatorbin),
+               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, arch),
+               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, machine),
+               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, virttype),
+               F_UINT(vbRemoteConnectGetDomainCapabilitiesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteNodeGetCellsFreeMemoryArgsType, vbRemoteNodeGetCellsFreeMemoryArgs,
+               F_INT(vbRemoteNodeGetCellsFreeMemoryArgs, startCell),
+               F_INT(vbRemoteNodeGetCellsFreeMemoryArgs, maxcells));
+VB_REMOTE_TYPE(vbRemoteNodeGetCellsFreeMemoryRetType, vbRemoteNodeGetCellsFreeMemoryRet,
+               F_ARRAY(VB_REMOTE_FIELD_UHYPER_ARRAY, vbRemoteNodeGetCellsFreeMemoryRet, cells,
+                       ncells, VB_REMOTE_NODE_MAX_CELLS));
+VB_REMOTE_TYPE(vbRemoteNodeGetFreeMemoryRetType, vbRemoteNodeGetFreeMemoryRet,
+               F_UHYPER(vbRemoteNodeGetFreeMemoryRet, freeMem));
+VB_REMOTE_TYPE(vbRemoteNodeGetCPUStatsArgsType, vbRemoteNodeGetCPUStatsArgs,
+               F_INT(vbRemoteNodeGetCPUStatsArgs, cpuNum),
+               F_INT(vbRemoteNodeGetCPUStatsArgs, nparams),
+               F_UINT(vbRemoteNodeGetCPUStatsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteNodeGetMemoryStatsArgsType, vbRemoteNodeGetMemoryStatsArgs,
+               F_INT(vbRemoteNodeGetMemoryStatsArgs, nparams),
+               F_INT(vbRemoteNodeGetMemoryStatsArgs, cellNum),
+               F_UINT(vbRemoteNodeGetMemoryStatsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteNodeGetMemoryStatsRetType, vbRemoteNodeGetMemoryStatsRet,
+               F_ARRAY(VB_REMOTE_FIELD_NAMED_ARRAY, vbRemoteNodeGetMemoryStatsRet, params,
+                       nparamsList, VB_REMOTE_NODE_MEMORY_STATS_MAX),
+               F_INT(vbRemoteNodeGetMemoryStatsRet, nparams));
 
 VB_REMOTE_TYPE(vbRemoteConnectListAllDomainsArgsType, vbRemoteConnectListAllDomainsArgs,
                F_INT(vbRemoteConnectListAllDomainsArgs, needResults),
@@ -273,6 +317,10 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_CLOSE, "virConnectClose", NULL, NULL, 0),
     P(CONNECT_GET_TYPE, "virConnectGetType", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_GET_VERSION, "virConnectGetVersion", NULL, &vbRemoteVersionRetType, 0),
+    P(CONNECT_GET_MAX_VCPUS, "virConnectGetMaxVcpus", &vbRemoteConnectGetMaxVcpusArgsType,
+      &vbRemoteNumRetType, 0),
+    P(NODE_GET_INFO, "virNodeGetInfo", NULL, &vbRemoteNodeGetInfoRetType, 0),
+    P(CONNECT_GET_CAPABILITIES, "virConnectGetCapabilities", NULL, &vbRemoteStringRetType, 0),
     P(DOMAIN_CREATE, "virDomainCreate", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_CREATE_XML, "virDomainCreateXML", &vbRemoteXMLFlagsArgsType, &vbRemoteDomainRetType,
       MODIFY),
@@ -296,6 +344,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainRetType, 0),
     P(CONNECT_NUM_OF_DEFINED_DOMAINS, "virConnectNumOfDefinedDomains", NULL, &vbRemoteNumRetType,
       0),
+    P(DOMAIN_REBOOT, "virDomainReboot", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_RESUME, "virDomainResume", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_SHUTDOWN, "virDomainShutdown", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_SUSPEND, "virDomainSuspend", &vbRemoteDomainArgsType, NULL, MODIFY),
@@ -307,6 +356,9 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
     P(AUTH_LIST, "virConnectAuthList", NULL, &vbRemoteAuthListRetType, BEFORE_OPEN),
+    P(NODE_GET_CELLS_FREE_MEMORY, "virNodeGetCellsFreeMemory",
+      &vbRemoteNodeGetCellsFreeMemoryArgsType, &vbRemoteNodeGetCellsFreeMemoryRetType, 0),
+    P(NODE_GET_FREE_MEMORY, "virNodeGetFreeMemory", NULL, &vbRemoteNodeGetFreeMemoryRetType, 0),
     P(DOMAIN_EVENT_LIFECYCLE, "virConnectDomainEventCallback", &vbRemoteEventLifecycleMsgType, NULL,
       EVENT),
     P(CONNECT_GET_URI, "virConnectGetURI", NULL, &vbRemoteStringRetType, 0),
@@ -319,6 +371,9 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventRegisterArgsType, NULL, 0),
     P(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, "virConnectDomainEventDeregisterAny",
       &vbRemoteEventRegisterArgsType, NULL, 0),
+    /* REBOOT carries only the domain, as CONTROL_ERROR */
+    P(DOMAIN_EVENT_REBOOT, "virConnectDomainEventGenericCallback",
+      &vbRemoteEventControlErrorMsgType, NULL, EVENT),
     P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
@@ -327,10 +382,16 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainRetType, MODIFY),
     P(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole", &vbRemoteDomainOpenConsoleArgsType, NULL,
       MODIFY),
+    P(CONNECT_GET_SYSINFO, "virConnectGetSysinfo", &vbRemoteConnectGetSysinfoArgsType,
+      &vbRemoteStringRetType, 0),
     P(DOMAIN_GET_STATE, "virDomainGetState", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetStateRetType, 0),
     P(DOMAIN_EVENT_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
+    P(NODE_GET_CPU_STATS, "virNodeGetCPUStats", &vbRemoteNodeGetCPUStatsArgsType,
+      &vbRemoteNodeGetMemoryStatsRetType, 0),
+    P(NODE_GET_MEMORY_STATS, "virNodeGetMemoryStats", &vbRemoteNodeGetMemoryStatsArgsType,
+      &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
@@ -342,6 +403,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_BLOCK_PULL, "virDomainBlockPull", &vbRemoteDomainBlockBandwidthArgsType, NULL, MODIFY),
     P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJobMsgType, NULL, EVENT),
+    P(DOMAIN_RESET, "virDomainReset", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
       MODIFY),
@@ -355,12 +417,17 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteCallbackDeregisterArgsType, NULL, 0),
     P(DOMAIN_EVENT_CALLBACK_LIFECYCLE, "virConnectDomainEventCallback",
       &vbRemoteEventCallbackLifecycleMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_REBOOT, "virConnectDomainEventGenericCallback",
+      &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
+    /* libvirt refuses it on a read-only connection */
+    P(CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
+      &vbRemoteConnectGetDomainCapabilitiesArgsType, &vbRemoteStringRetType, MODIFY),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
@@ -440,6 +507,22 @@ const vbRemoteProc *
 vbRemoteProcLookup(int proc)
 {
     return vbRemoteProgramProcLookup(&vbRemotePrograms[0], proc);
+}
+
+static int
+vbRemoteProcNameCompare(const void *key, const void *elem)
+{
+    int proc = *(const int *) key;
+    const vbRemoteProcName *p = elem;
+
+    return proc < p->proc ? -1 : proc > p->proc ? 1 : 0;
+}
+
+const vbRemoteProcName *
+vbRemoteProcNameLookup(int proc)
+{
+    return bsearch(&proc, vbRemoteProcNames, vbRemoteProcNamesCount, sizeof(vbRemoteProcNames[0]),
+                   vbRemoteProcNameCompare);
 }
 
 const vbRemoteProc *
@@ -578,6 +661,44 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_CHARS: {
+        char *chars = FIELD(obj, f, char);
+
+        /* in [-128, 127]: rpcgen would truncate anything else */
+        for (i = 0; i < f->max; i++) {
+            if (vbXdrDecodeChar(dec, (int8_t *) &chars[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_UHYPER_ARRAY: {
+        uint64_t **arr = FIELD(obj, f, uint64_t *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 8) < 0)
+            return -1;
+        *arr = g_new0(uint64_t, n);
+        for (i = 0; i < n; i++) {
+            if (vbXdrDecodeUHyper(dec, &(*arr)[i]) < 0)
+                return -1;
+            *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_NAMED_ARRAY: {
+        vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteNamedValue, n);
+        for (i = 0; i < n; i++) {
+            /* counted first so a half-decoded name is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].field, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeUHyper(dec, &(*arr)[i].value) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
         vbRemoteDomain **arr = FIELD(obj, f, vbRemoteDomain *);
 
@@ -674,6 +795,36 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_CHARS: {
+        const char *chars = CFIELD(obj, f, char);
+
+        for (i = 0; i < f->max; i++)
+            vbXdrEncodeChar(buf, (int8_t) chars[i]);
+        return 0;
+    }
+    case VB_REMOTE_FIELD_UHYPER_ARRAY: {
+        const uint64_t *arr = *CFIELD(obj, f, uint64_t *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++)
+            vbXdrEncodeUHyper(buf, arr[i]);
+        return 0;
+    }
+    case VB_REMOTE_FIELD_NAMED_ARRAY: {
+        const vbRemoteNamedValue *arr = *CFIELD(obj, f, vbRemoteNamedValue *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].field ? arr[i].field : "", VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+            vbXdrEncodeUHyper(buf, arr[i].value);
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
         const vbRemoteDomain *arr = *CFIELD(obj, f, vbRemoteDomain *);
 
@@ -702,6 +853,7 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
     case VB_REMOTE_FIELD_UCHAR:
     case VB_REMOTE_FIELD_USHORT:
     case VB_REMOTE_FIELD_UUID:
+    case VB_REMOTE_FIELD_CHARS:
         return;
     case VB_REMOTE_FIELD_STRING:
     case VB_REMOTE_FIELD_OPT_STRING:
@@ -734,6 +886,19 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
 
         for (i = 0; *arr && i < *COUNT(obj, f); i++)
             g_free((*arr)[i]);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_UHYPER_ARRAY:
+        g_clear_pointer(FIELD(obj, f, uint64_t *), g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    case VB_REMOTE_FIELD_NAMED_ARRAY: {
+        vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++)
+            g_free((*arr)[i].field);
         g_clear_pointer(arr, g_free);
         *COUNT(obj, f) = 0;
         return;

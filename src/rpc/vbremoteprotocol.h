@@ -34,6 +34,10 @@
 #define VB_REMOTE_DOMAIN_LIST_MAX 16384
 #define VB_REMOTE_AUTH_TYPE_LIST_MAX 20
 #define VB_REMOTE_DOMAIN_MESSAGES_MAX 2048
+#define VB_REMOTE_NODE_MAX_CELLS 1024
+#define VB_REMOTE_NODE_MEMORY_STATS_MAX 16
+#define VB_REMOTE_NODE_CPU_STATS_MAX 16
+#define VB_REMOTE_NODE_MODEL_LEN 32
 
 /* remote_auth_type */
 typedef enum {
@@ -48,6 +52,9 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_CLOSE = 2,
     VB_REMOTE_PROC_CONNECT_GET_TYPE = 3,
     VB_REMOTE_PROC_CONNECT_GET_VERSION = 4,
+    VB_REMOTE_PROC_CONNECT_GET_MAX_VCPUS = 5,
+    VB_REMOTE_PROC_NODE_GET_INFO = 6,
+    VB_REMOTE_PROC_CONNECT_GET_CAPABILITIES = 7,
     VB_REMOTE_PROC_DOMAIN_CREATE = 9,
     VB_REMOTE_PROC_DOMAIN_CREATE_XML = 10,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML = 11,
@@ -61,6 +68,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME = 23,
     VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID = 24,
     VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS = 25,
+    VB_REMOTE_PROC_DOMAIN_REBOOT = 27,
     VB_REMOTE_PROC_DOMAIN_RESUME = 28,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN = 33,
     VB_REMOTE_PROC_DOMAIN_SUSPEND = 34,
@@ -70,6 +78,8 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VB_REMOTE_PROC_AUTH_LIST = 66,
+    VB_REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY = 101,
+    VB_REMOTE_PROC_NODE_GET_FREE_MEMORY = 102,
     VB_REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE = 107,
     VB_REMOTE_PROC_CONNECT_GET_URI = 110,
     VB_REMOTE_PROC_CONNECT_IS_SECURE = 149,
@@ -78,12 +88,16 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_LIB_VERSION = 157,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
+    VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT = 169,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
     VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
+    VB_REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
     VB_REMOTE_PROC_DOMAIN_GET_STATE = 212,
     VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR = 224,
+    VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
+    VB_REMOTE_PROC_NODE_GET_MEMORY_STATS = 228,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
     VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT = 237,
@@ -91,6 +105,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED = 239,
     VB_REMOTE_PROC_DOMAIN_BLOCK_PULL = 240,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB = 241,
+    VB_REMOTE_PROC_DOMAIN_RESET = 245,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
     VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
@@ -98,9 +113,11 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR = 325,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
+    VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
@@ -202,6 +219,79 @@ typedef vbRemoteNumRet vbRemoteDomainGetAutostartRet;
 typedef vbRemoteNumRet vbRemoteDomainHasManagedSaveImageRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDomainsRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDefinedDomainsRet;
+
+/* 5 CONNECT_GET_MAX_VCPUS */
+typedef struct {
+    char *type; /* NULL: not given */
+} vbRemoteConnectGetMaxVcpusArgs;
+typedef vbRemoteNumRet vbRemoteConnectGetMaxVcpusRet; /* max_vcpus */
+
+/* 6 NODE_GET_INFO */
+typedef struct {
+    char model[VB_REMOTE_NODE_MODEL_LEN]; /* char model[32]: 4 bytes a char on the wire */
+    uint64_t memory;                      /* KiB */
+    int cpus;
+    int mhz;
+    int nodes;
+    int sockets;
+    int cores;
+    int threads;
+} vbRemoteNodeGetInfoRet;
+
+/* 7 CONNECT_GET_CAPABILITIES, 203 CONNECT_GET_SYSINFO (args: flags),
+ * 342 CONNECT_GET_DOMAIN_CAPABILITIES: one string back */
+typedef vbRemoteStringRet vbRemoteConnectGetCapabilitiesRet;
+typedef vbRemoteStringRet vbRemoteConnectGetSysinfoRet;
+typedef vbRemoteStringRet vbRemoteConnectGetDomainCapabilitiesRet;
+typedef struct {
+    unsigned int flags;
+} vbRemoteConnectGetSysinfoArgs;
+typedef struct {
+    char *emulatorbin; /* NULL: not given, as each of these */
+    char *arch;
+    char *machine;
+    char *virttype;
+    unsigned int flags;
+} vbRemoteConnectGetDomainCapabilitiesArgs;
+
+/* 101 NODE_GET_CELLS_FREE_MEMORY */
+typedef struct {
+    int startCell;
+    int maxcells;
+} vbRemoteNodeGetCellsFreeMemoryArgs;
+typedef struct {
+    uint64_t *cells; /* bytes */
+    size_t ncells;
+} vbRemoteNodeGetCellsFreeMemoryRet;
+
+/* 102 NODE_GET_FREE_MEMORY */
+typedef struct {
+    uint64_t freeMem; /* bytes */
+} vbRemoteNodeGetFreeMemoryRet;
+
+/* 227 NODE_GET_CPU_STATS and 228 NODE_GET_MEMORY_STATS: arrays of
+ * remote_node_get_cpu_stats / remote_node_get_memory_stats, one shape */
+typedef struct _vbRemoteNamedValue vbRemoteNamedValue;
+struct _vbRemoteNamedValue {
+    char *field;
+    uint64_t value;
+};
+typedef struct {
+    int nparams;
+    int cellNum;
+    unsigned int flags;
+} vbRemoteNodeGetMemoryStatsArgs;
+typedef struct {
+    vbRemoteNamedValue *params;
+    size_t nparamsList;
+    int nparams; /* only when the call asked how many (nparams 0) */
+} vbRemoteNodeGetMemoryStatsRet;
+typedef struct {
+    int cpuNum;
+    int nparams;
+    unsigned int flags;
+} vbRemoteNodeGetCPUStatsArgs;
+typedef vbRemoteNodeGetMemoryStatsRet vbRemoteNodeGetCPUStatsRet;
 
 /* 273 CONNECT_LIST_ALL_DOMAINS */
 typedef struct {
@@ -477,6 +567,33 @@ const vbRemoteProgram *vbRemoteProgramLookup(uint32_t prog, uint32_t vers);
 const vbRemoteProgram *vbRemoteProgramList(size_t *nprograms);
 /* @program's procedure @proc; NULL for a number we do not know. */
 const vbRemoteProc *vbRemoteProgramProcLookup(const vbRemoteProgram *program, int proc);
+
+/* What a procedure number of libvirt's REMOTE_PROGRAM is, whether we
+ * serve it or not */
+typedef enum {
+    VB_REMOTE_PROC_KIND_CALL,  /* a call of a public API */
+    VB_REMOTE_PROC_KIND_EVENT, /* a MESSAGE from the server, never a CALL */
+    VB_REMOTE_PROC_KIND_AUTH,  /* an authentication step of the daemon's own */
+} vbRemoteProcKind;
+
+typedef struct _vbRemoteProcName vbRemoteProcName;
+struct _vbRemoteProcName {
+    int proc;
+    vbRemoteProcKind kind;
+    const char *api;    /* the public API the daemon calls; NULL unless a CALL */
+    int readOnlyDomain; /* the error domain (virErrorDomain) of the API's refusal of a
+                         * read-only connection, made before it looks for the driver;
+                         * -1 when it makes none (or only for some arguments) */
+};
+
+/* Every procedure of libvirt 9.0's REMOTE_PROGRAM, sorted by number
+ * (src/rpc/vbremoteprocs.c, generated by scripts/gen-remote-procs.py) */
+extern const vbRemoteProcName vbRemoteProcNames[];
+extern const size_t vbRemoteProcNamesCount;
+
+/* @proc of libvirt 9.0's REMOTE_PROGRAM; NULL for a number it does not
+ * have (0, or past its last). */
+const vbRemoteProcName *vbRemoteProcNameLookup(int proc);
 
 /* REMOTE_PROGRAM's table, sorted by number; NULL for a number we do not
  * know.  Shorthands for the program most callers mean. */

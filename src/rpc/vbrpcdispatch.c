@@ -16,6 +16,7 @@
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
+#include "vbrpchost.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
 #include "vbrpcstream.h"
@@ -382,6 +383,24 @@ vbDispatchShutdownFlags(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchReboot(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainReboot(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
+vbDispatchReset(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainReset(vbDispatchDriver(client), &dom, args->flags);
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -483,6 +502,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, vbDispatchLookupByName},
     {VB_REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, vbDispatchLookupByUUID},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
+    {VB_REMOTE_PROC_DOMAIN_REBOOT, vbDispatchReboot},
     {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
     {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
@@ -501,6 +521,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
+    {VB_REMOTE_PROC_DOMAIN_RESET, vbDispatchReset},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
@@ -532,8 +553,14 @@ vbRPCDispatchRegister(vbRPCServer *srv)
 {
     size_t nconnect;
     const vbRPCHandlerEntry *connect = vbRPCConnectGetHandlers(&nconnect);
+    size_t nhost;
+    const vbRPCHandlerEntry *host = vbRPCHostGetHandlers(&nhost);
 
     if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
+        return -1;
+    /* after the connection's: its CONNECT_GET_VERSION gives way to the
+     * driver's, which asks the QEMU binary */
+    if (vbRPCServerAddHandlers(srv, host, nhost) < 0)
         return -1;
     if (vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable)) < 0)
         return -1;
@@ -602,6 +629,19 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_REBOOT: {
+        /* the same message shape as CONTROL_ERROR: the domain alone */
+        vbRemoteDomainEventCallbackControlErrorMsg cb = {0};
+        vbRemoteDomainEventControlErrorMsg legacy = {0};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT,
+                                   &legacy);
         break;
     }
     case VB_DOMAIN_EVENT_LAST:

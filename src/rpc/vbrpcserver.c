@@ -302,9 +302,16 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
 
     if ((proc->flags & VB_REMOTE_PROC_MODIFY) && vbRPCClientIsReadOnly(call->client)) {
         /* libvirt's public API checks this, reporting from the file of the
-         * API's object: libvirt-domain.c or libvirt-qemu.c, both
-         * VIR_FROM_DOMAIN, for every modifying call we have */
-        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+         * API's object: the generated table knows it for REMOTE_PROGRAM
+         * (libvirt-domain-snapshot.c is VIR_FROM_DOMAIN_SNAPSHOT);
+         * libvirt-qemu.c is VIR_FROM_DOMAIN */
+        const vbRemoteProcName *name = NULL;
+        int domain = VIR_FROM_DOMAIN;
+
+        if (call->program->prog == VB_REMOTE_PROGRAM &&
+            (name = vbRemoteProcNameLookup(proc->proc)) && name->readOnlyDomain >= 0)
+            domain = name->readOnlyDomain;
+        vbReportErrorFull(domain, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
                           _("read only access prevents %s"), proc->api);
         return -1;
     }
@@ -326,6 +333,45 @@ vbRPCCallInvoke(vbRPCCall *call, const vbRemoteProc *proc, vbRPCHandler handler,
     return 0;
 }
 
+/* Reports libvirtd's error for a procedure missing from our tables:
+ * libvirt 9.0 has a handler for every call of REMOTE_PROGRAM, which
+ * finds that our driver lacks the API; only a number it does not know
+ * (or an event's, never a call) is an "unknown procedure". */
+static void
+vbRPCCallRefuseUnserved(vbRPCCall *call)
+{
+    const vbRemoteProcName *name = NULL;
+
+    if (call->program->prog == VB_REMOTE_PROGRAM)
+        name = vbRemoteProcNameLookup(call->hdr.proc);
+
+    if (!name || name->kind == VB_REMOTE_PROC_KIND_EVENT) {
+        /* libvirtd's text; clients turn it into VIR_ERR_NO_SUPPORT */
+        vbReportError(VIR_ERR_RPC, _("unknown procedure: %d"), call->hdr.proc);
+        return;
+    }
+    if (name->kind == VB_REMOTE_PROC_KIND_AUTH) {
+        /* SASL or polkit steps on a socket that offers neither */
+        vbReportError(VIR_ERR_AUTH_FAILED, "%s", _("authentication failed"));
+        return;
+    }
+    if (!vbRPCClientIsOpen(call->client)) {
+        /* libvirtd's code and text for a call before CONNECT_OPEN */
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("connection not open"));
+        return;
+    }
+    /* the public API refuses a read-only connection before it looks for
+     * the driver, as for the calls we serve */
+    if (name->readOnlyDomain >= 0 && vbRPCClientIsReadOnly(call->client)) {
+        vbReportErrorFull(name->readOnlyDomain, VIR_ERR_OPERATION_DENIED, __FILE__, __func__,
+                          __LINE__, _("read only access prevents %s"), name->api);
+        return;
+    }
+    /* what libvirt says of a driver without the API */
+    vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__, "%s",
+                      name->api);
+}
+
 /* Worker: the REPLY to @call, good or error (NULL only if even the error
  * cannot be encoded). */
 static GByteArray *
@@ -340,8 +386,7 @@ vbRPCCallRun(vbRPCServer *srv, vbRPCCall *call)
 
     vbResetLastError();
     if (!proc || (proc->flags & VB_REMOTE_PROC_EVENT)) {
-        /* libvirtd's text; clients turn it into VIR_ERR_NO_SUPPORT */
-        vbReportError(VIR_ERR_RPC, _("unknown procedure: %d"), call->hdr.proc);
+        vbRPCCallRefuseUnserved(call);
         return vbRPCBuildErrorReply(&call->hdr);
     }
     if (!(handler = vbRPCServerFindHandler(srv, call->program, proc->proc))) {

@@ -27,7 +27,7 @@ def _start_event_loop():
 
 
 class EventRecorder:
-    """Records lifecycle, block job and control error events of one
+    """Records lifecycle, block job, control error and reboot events of one
     connection."""
 
     def __init__(self, uri):
@@ -44,6 +44,8 @@ class EventRecorder:
             None, libvirt.VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, self._blockjob, "block-job-2"))
         self.ids.append(self.conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, self._control_error, None))
+        self.ids.append(self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, self._reboot, None))
 
     def _record(self, ev):
         with self.cond:
@@ -58,6 +60,9 @@ class EventRecorder:
 
     def _control_error(self, conn, dom, opaque):
         self._record(("control-error", dom.name()))
+
+    def _reboot(self, conn, dom, opaque):
+        self._record(("reboot", dom.name()))
 
     def wait(self, match, timeout=60):
         """Waits for an event for which @match(event) is true; returns it."""

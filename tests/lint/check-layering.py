@@ -63,6 +63,8 @@ driver_levels = [
     ["vbdomainconsole"],
     # the domain entry points
     ["vbdomainops"],
+    # the host entry points: capabilities, node information
+    ["vbhost"],
     # the driver: directories, threads, the worker that runs queued work
     ["vbdriver"],
 ]

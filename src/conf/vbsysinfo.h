@@ -1,0 +1,45 @@
+/*
+ * vbsysinfo.h: the host's SMBIOS description (virConnectGetSysinfo)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libvirt's <sysinfo type='smbios'> with the BIOS, system, base board and
+ * chassis entries, each written only when known.  (libvirt also lists
+ * processors and memory devices, which it learns from dmidecode; the
+ * kernel's DMI attributes we read do not hold them.)
+ */
+
+#pragma once
+
+#include <glib.h>
+
+/* One group of entries: <bios>, <system>, <baseBoard>, <chassis> */
+typedef struct _vbSysinfoGroup vbSysinfoGroup;
+struct _vbSysinfoGroup {
+    GPtrArray *names;  /* char *: "vendor", ... in libvirt's order */
+    GPtrArray *values; /* char *, beside each name */
+};
+
+typedef enum {
+    VB_SYSINFO_BIOS,
+    VB_SYSINFO_SYSTEM,
+    VB_SYSINFO_BASE_BOARD,
+    VB_SYSINFO_CHASSIS,
+
+    VB_SYSINFO_LAST
+} vbSysinfoGroupType;
+
+typedef struct _vbSysinfo vbSysinfo;
+struct _vbSysinfo {
+    vbSysinfoGroup groups[VB_SYSINFO_LAST];
+};
+
+vbSysinfo *vbSysinfoNew(void);
+void vbSysinfoFree(vbSysinfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSysinfo, vbSysinfoFree);
+
+/* Appends entry @name = @value (copied) to @group */
+void vbSysinfoAdd(vbSysinfo *info, vbSysinfoGroupType group, const char *name, const char *value);
+
+/* The document, as libvirt writes it (never NULL) */
+char *vbSysinfoFormat(const vbSysinfo *info);

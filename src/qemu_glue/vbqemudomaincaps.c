@@ -1,0 +1,80 @@
+/*
+ * vbqemudomaincaps.c: what a domain definition may ask of a QEMU binary
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each part in libvirt's order.  Today's definitions take disks (disk and
+ * cdrom, on virtio, sata and scsi), pty serial consoles, and nothing of
+ * the firmware, CPU, graphics, video, host devices, RNG, filesystems,
+ * TPM, USB redirection or channels: those are supported='no' until the
+ * domain model grows them.
+ */
+
+#include "vbinternal.h"
+
+#include "vbqemudomaincaps.h"
+
+static void
+vbQemuDomainCapsAddUnsupported(vbDomainCaps *caps, const char *name)
+{
+    vbDomainCapsAddDevice(caps, vbDomainCapsFeatureNew(name, false));
+}
+
+static void
+vbQemuDomainCapsAddDisk(vbDomainCaps *caps)
+{
+    /* libvirt's order of each enum, less what we refuse (ide, fdc, usb;
+     * floppy, lun; the model attribute) */
+    static const char *const devices[] = {"disk", "cdrom", NULL};
+    static const char *const buses[] = {"scsi", "virtio", "sata", NULL};
+    vbDomainCapsFeature *disk = vbDomainCapsFeatureNew("disk", true);
+
+    vbDomainCapsFeatureAddEnum(disk, "diskDevice", devices);
+    vbDomainCapsFeatureAddEnum(disk, "bus", buses);
+    vbDomainCapsFeatureAddEnum(disk, "model", NULL);
+    vbDomainCapsAddDevice(caps, disk);
+}
+
+vbDomainCaps *
+vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char *arch,
+                    const char *virttype)
+{
+    g_autoptr(vbDomainCaps) caps =
+        vbDomainCapsNew(vbQemuCapsGetBinary(qemuCaps), virttype, machine, arch);
+    const vbMonitorMachineInfo *info = vbQemuCapsFindMachine(qemuCaps, machine);
+
+    caps->maxVcpus = info ? info->maxCpus : 1;
+    caps->iothreads = false;
+
+    /* no <loader>, so no firmware to choose automatically */
+    caps->os = vbDomainCapsFeatureNew("os", true);
+    vbDomainCapsFeatureAddEnum(caps->os, "firmware", NULL);
+    caps->loader = vbDomainCapsFeatureNew("loader", false);
+
+    /* no <cpu> yet: QEMU's default model only */
+    vbDomainCapsAddCPUMode(caps, "host-passthrough", false);
+    vbDomainCapsAddCPUMode(caps, "maximum", false);
+    vbDomainCapsAddCPUMode(caps, "host-model", false);
+    vbDomainCapsAddCPUMode(caps, "custom", false);
+
+    vbQemuDomainCapsAddDisk(caps);
+    vbQemuDomainCapsAddUnsupported(caps, "graphics");
+    vbQemuDomainCapsAddUnsupported(caps, "video");
+    vbQemuDomainCapsAddUnsupported(caps, "hostdev");
+    vbQemuDomainCapsAddUnsupported(caps, "rng");
+    vbQemuDomainCapsAddUnsupported(caps, "filesystem");
+    vbQemuDomainCapsAddUnsupported(caps, "tpm");
+    vbQemuDomainCapsAddUnsupported(caps, "redirdev");
+    /* libvirt 9.0 has no <crypto> here yet (9.1 adds it) */
+    vbQemuDomainCapsAddUnsupported(caps, "channel");
+
+    /* x86: no ARM GIC; backingStore input: our disks take a chain */
+    vbDomainCapsAddFeature(caps, "gic", false);
+    vbDomainCapsAddFeature(caps, "vmcoreinfo", false);
+    vbDomainCapsAddFeature(caps, "genid", false);
+    vbDomainCapsAddFeature(caps, "backingStoreInput", true);
+    vbDomainCapsAddFeature(caps, "backup", false);
+    vbDomainCapsAddFeature(caps, "sev", false);
+    vbDomainCapsAddFeature(caps, "sgx", false);
+    return g_steal_pointer(&caps);
+}
