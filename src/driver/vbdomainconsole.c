@@ -197,7 +197,12 @@ vbDomainOpenConsole(vbDriver *driver, const vbDomainHandle *dom, const char *dev
     /* libvirt's codes and wording for both, though neither is our bug */
     if (!(chr = vbDomainConsoleFind(vm->def, devname))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot find character device %s"),
-                      devname ? devname : "<null>");
+                      NULLSTR(devname));
+        goto cleanup;
+    }
+    if (chr->type != VB_DOMAIN_CHR_TYPE_PTY) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("character device %s is not using a PTY"),
+                      devname ? devname : NULLSTR(chr->info.alias));
         goto cleanup;
     }
     if (!chr->ptyPath) {
@@ -209,8 +214,7 @@ vbDomainOpenConsole(vbDriver *driver, const vbDomainHandle *dom, const char *dev
         }
         vbDomainObjEndJob(vm, VB_JOB_QUERY);
     }
-    /* every character device we run is a pty; one whose path QEMU did not
-     * report is not assigned */
+    /* a pty whose path QEMU did not report */
     if (!chr->ptyPath) {
         /* virchrdev.c reports it without an error domain */
         vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_OPERATION_FAILED, __FILE__, __func__, __LINE__,
