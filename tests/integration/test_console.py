@@ -3,20 +3,26 @@
 """virsh console and python3-libvirt's virStream against a running domain's
 serial pty, through libvirt's stream packets.
 
-The domain has no operating system (virtblockd cannot boot a kernel yet),
-so QEMU's UART stands in for the guest: the HMP command `o /b 0x3f8 N`
-transmits byte N on the serial line, which must arrive on the client's
-stream, and a byte the client sends must reach the UART's receive buffer
-(`i /b 0x3f8` once the line status register says data is ready).  Every
-wait is bounded and on real state; every process and file goes at the end.
+Most cases use a domain without an operating system, where QEMU's UART
+stands in for the guest: the HMP command `o /b 0x3f8 N` transmits byte N
+on the serial line, which must arrive on the client's stream, and a byte
+the client sends must reach the UART's receive buffer (`i /b 0x3f8` once
+the line status register says data is ready).  The last ones boot the
+real test guest (tests/guest/make-guest.sh) in its shell mode and talk to
+its shell through virsh console and a virStream.  Every wait is bounded
+and on real state; every process and file goes at the end.
 """
 
 import os
+import re
 import select
 import signal
 import subprocess
+import threading
 import time
+from xml.sax.saxutils import escape
 
+import vbguest
 import vbtest
 
 try:
@@ -31,6 +37,10 @@ SERIAL = """
     </serial>"""
 HMP = 1  # VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP
 TIMEOUT = 30
+BOOT_TIMEOUT = 180  # a bound, not an expectation: the guest boots in seconds
+# A blocking virStream.recv() has no timeout: should data never come, the
+# watchdog destroys the domain, which ends every stream on its console.
+WATCHDOG = 300
 CTRL_RIGHT_BRACKET = b"\x1d"  # virsh console's escape
 
 
@@ -39,10 +49,17 @@ class ConsoleTestCase(vbtest.DaemonTestCase):
         if libvirt is None:
             self.skipTest("python3-libvirt is not installed")
         super().setUp()
-        self.define("vm", [], extra_devices=SERIAL)
+        self.define_vm()
+        watchdog = threading.Timer(WATCHDOG, self.daemon.virsh, ("destroy", "vm"),
+                                   {"check": False})
+        watchdog.start()
+        self.addCleanup(watchdog.cancel)
         self.conn = libvirt.open(self.daemon.uri)
         self.addCleanup(self.conn.close)
         self.dom = self.conn.lookupByName("vm")
+
+    def define_vm(self):
+        self.define("vm", [], extra_devices=SERIAL)
 
     def hmp(self, cmd):
         return libvirt_qemu.qemuMonitorCommand(self.dom, cmd, HMP)
@@ -171,6 +188,26 @@ class StreamTest(ConsoleTestCase):
                                 libvirt.VIR_ERR_OPERATION_INVALID,
                                 "Requested operation is not valid: domain is not running")
 
+    def test_file_serial(self):
+        self.dom.destroy()
+        log = os.path.join(self.tmp, "serial.log")
+        xmlpath = os.path.join(self.tmp, "filevm.xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(vbtest.domain_xml("filevm", [], extra_devices="""
+    <serial type='file'>
+      <source path='%s'/>
+      <target port='0'/>
+    </serial>""" % escape(log)))
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.virsh("start", "filevm")
+        dom = self.conn.lookupByName("filevm")
+        for devname in (None, "serial0"):
+            st = self.conn.newStream(0)
+            self.assertLibvirtError(lambda: dom.openConsole(devname, st, 0),
+                                    libvirt.VIR_ERR_INTERNAL_ERROR,
+                                    "internal error: character device serial0 is not using a "
+                                    "PTY")
+
     def test_no_console(self):
         self.dom.destroy()
         xmlpath = os.path.join(self.tmp, "bare.xml")
@@ -282,6 +319,82 @@ class VirshConsoleTest(ConsoleTestCase):
         # the console is free again once virsh left it
         st = self.open_stream()
         st.finish()
+
+
+SHELL_GUEST = """<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    %s
+  </os>
+  <features><acpi/><apic/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>%s
+  </devices>
+</domain>
+"""
+
+
+class RealGuestConsoleTest(ConsoleTestCase):
+    """The test guest's busy box shell on its serial console.  The domain
+    starts paused and runs once the console is open: QEMU drops what the
+    guest prints while nobody holds the pty."""
+
+    guest = None
+
+    @classmethod
+    def setUpClass(cls):
+        if vbtest.SKIP_NO_QEMU or libvirt is None:
+            return
+        cls.guest = vbguest.build()
+
+    def define_vm(self):
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(SHELL_GUEST % (self.guest.os_xml(vbguest.cmdline("shell")), SERIAL))
+        self.daemon.virsh("define", path)
+        self.daemon.virsh("start", "--paused", "vm")
+
+    def test_shell_through_virsh_console(self):
+        con = VirshConsole(self.daemon)
+        self.addCleanup(con.close)
+        con.wait_for(b"Escape character is ^]")
+        con.wait_open(self)
+        self.dom.resume()
+        con.wait_for(b"vbguest: ready mode=shell", BOOT_TIMEOUT)
+        # the echo of the typed line holds "$((2 + 3))", the output "5"
+        con.type(b'echo "vbguest: sum $((2 + 3))"\r')
+        con.wait_for(b"vbguest: sum 5\r\n")
+        # the shell's end powers the guest off: the stream ends, virsh too
+        con.type(b"exit\r")
+        self.assertEqual(con.wait_exit(), 0)
+        self.assertIn(b"vbguest: poweroff", con.out)
+        vbtest.wait_for(lambda: not self.dom.isActive(), TIMEOUT, "the domain to stop")
+
+    def test_shell_through_stream(self):
+        st = self.open_stream()
+        self.dom.resume()
+        out = b""
+        while b"vbguest: ready mode=shell" not in out:
+            chunk = st.recv(4096)
+            self.assertTrue(chunk, "the stream ended before the banner: %r" % out)
+            out += chunk
+        st.send(b'echo "vbguest: sum $((6 * 7))"\n')
+        while not re.search(rb"vbguest: sum 42\r?\n", out):
+            chunk = st.recv(4096)
+            self.assertTrue(chunk, "the stream ended before the answer: %r" % out)
+            out += chunk
+        st.send(b"exit\n")
+        while True:
+            chunk = st.recv(4096)
+            if not chunk:
+                break  # QEMU is gone: the end of the pty's data
+            out += chunk
+        st.finish()
+        self.assertIn(b"vbguest: poweroff", out)
 
 
 if __name__ == "__main__":
