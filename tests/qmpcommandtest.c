@@ -405,6 +405,22 @@ testQueryMachines(vbMonitor *mon, GString *out)
 }
 
 static int
+testQueryChardevPtys(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GHashTable) ptys = NULL;
+    g_autoptr(GList) labels = NULL;
+    GList *l;
+
+    if (!(ptys = vbMonitorQueryChardevPtys(mon)))
+        return -1;
+    labels = g_list_sort(g_hash_table_get_keys(ptys), (GCompareFunc) strcmp);
+    for (l = labels; l; l = l->next)
+        g_string_append_printf(out, "%s=%s\n", (const char *) l->data,
+                               (const char *) g_hash_table_lookup(ptys, l->data));
+    return 0;
+}
+
+static int
 testQueryTarget(vbMonitor *mon, GString *out)
 {
     g_autofree char *arch = NULL;
@@ -612,6 +628,7 @@ mymain(void)
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},
+        {"query-chardev", "query-chardev", true, testQueryChardevPtys, false},
         {"human-monitor-command", "human-monitor-command", true, testHumanCommand, false},
         {"nbd-server-start", "nbd-server-start", false, testNBDServerStart, false},
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},

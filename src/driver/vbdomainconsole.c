@@ -21,9 +21,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vberror.h"
-#include "vbjson.h"
 #include "vblog.h"
-#include "vbmonitorsystem.h"
 #include "vbqemudevice.h"
 #include "vbdomainconsole.h"
 
@@ -67,52 +65,6 @@ vbDomainConsoleFind(vbDomainDef *def, const char *devname)
         }
     }
     return NULL;
-}
-
-/*
- * Learns the pty QEMU allocated for @chr from query-chardev (its chardev
- * "charserial0" has "filename": "pty:/dev/pts/N") and records it in the
- * live definition.  libvirt does this for every pty right after start
- * (qemuProcessRefreshPtyPaths); until process start here does, the first
- * console open does it.  The caller holds a job; drops vm->lock meanwhile.
- *
- * FIXME: a typed wrapper in src/qemu_glue (vbMonitorQueryChardev), called
- * at start and reconnect, should replace this (that layer was out of
- * reach of this change); then no JSON is read here.
- */
-static int
-vbDomainConsoleRefreshPTY(vbDomainObj *vm, vbDomainChrDef *chr)
-{
-    g_autofree char *label = vbQemuDeviceChrBackendAlias(chr);
-    g_autofree char *reply = NULL;
-    g_autoptr(vbJSONValue) json = NULL;
-    vbJSONValue *list;
-    vbMonitor *mon;
-    size_t i;
-    int rc;
-
-    mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorArbitraryCommand(mon, "{\"execute\":\"query-chardev\"}", false, &reply);
-    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
-        return -1;
-    if (!(json = vbJSONValueFromString(reply)) ||
-        !(list = vbJSONValueObjectGetArray(json, "return"))) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                      _("QEMU's reply to 'query-chardev' has no 'return' array"));
-        return -1;
-    }
-    for (i = 0; i < vbJSONValueArraySize(list); i++) {
-        vbJSONValue *dev = vbJSONValueArrayGet(list, i);
-        const char *name = vbJSONValueObjectGetString(dev, "label");
-        const char *file = vbJSONValueObjectGetString(dev, "filename");
-
-        if (g_strcmp0(name, label) == 0 && file && g_str_has_prefix(file, "pty:")) {
-            g_free(chr->ptyPath);
-            chr->ptyPath = g_strdup(file + strlen("pty:"));
-            break;
-        }
-    }
-    return 0;
 }
 
 /* Opens @path read-write, non-blocking, in raw mode (no echo, no line
@@ -205,16 +157,7 @@ vbDomainOpenConsole(vbDriver *driver, const vbDomainHandle *dom, const char *dev
                       devname ? devname : NULLSTR(chr->info.alias));
         goto cleanup;
     }
-    if (!chr->ptyPath) {
-        if (vbDomainObjBeginJob(vm, VB_JOB_QUERY) < 0)
-            goto cleanup;
-        if (vbDomainObjCheckActive(vm) < 0 || vbDomainConsoleRefreshPTY(vm, chr) < 0) {
-            vbDomainObjEndJob(vm, VB_JOB_QUERY);
-            goto cleanup;
-        }
-        vbDomainObjEndJob(vm, VB_JOB_QUERY);
-    }
-    /* a pty whose path QEMU did not report */
+    /* a pty whose path QEMU did not report at start */
     if (!chr->ptyPath) {
         /* virchrdev.c reports it without an error domain */
         vbReportErrorFull(VIR_FROM_NONE, VIR_ERR_OPERATION_FAILED, __FILE__, __func__, __LINE__,

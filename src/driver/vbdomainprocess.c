@@ -23,6 +23,7 @@
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
+#include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemuprocess.h"
 #include "vbqemustoragedaemon.h"
@@ -635,6 +636,36 @@ typedef enum {
     VB_PROCESS_TEARDOWN_QUIT = 1 << 1,
 } vbProcessTeardownFlags;
 
+/* Records in the live definition the pty QEMU gave each pty serial and
+ * console (libvirt's qemuProcessRefreshPtyPaths): clients read it in the
+ * XML, and the console opens it. */
+static int
+vbProcessRefreshPtyPaths(vbDomainObj *vm)
+{
+    g_autoptr(GHashTable) ptys = NULL;
+    vbMonitor *mon;
+    size_t i;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    ptys = vbMonitorQueryChardevPtys(mon);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || !ptys)
+        return -1;
+    for (i = 0; i < vm->def->nchrs; i++) {
+        vbDomainChrDef *chr = vm->def->chrs[i];
+        g_autofree char *label = NULL;
+        const char *path;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        label = vbQemuDeviceChrBackendAlias(chr);
+        if ((path = g_hash_table_lookup(ptys, label))) {
+            g_free(chr->ptyPath);
+            chr->ptyPath = g_strdup(path);
+        }
+    }
+    return 0;
+}
+
 /* Ends the process of @vm (@what names it in the log) and forgets it:
  * monitor, socket, pid, status file; the persistent definition is vm->def
  * again.  Drops and retakes vm->lock while the process ends. */
@@ -727,7 +758,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0)
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -925,7 +956,8 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                       (int) vm->pid, vm->def->name);
         return -1;
     }
-    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0)
+    if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0 ||
+        vbProcessRefreshPtyPaths(vm) < 0)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);

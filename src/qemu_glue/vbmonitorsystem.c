@@ -1,8 +1,11 @@
 /*
- * vbmonitorsystem.c: QMP commands about QEMU itself (run state, version)
+ * vbmonitorsystem.c: QMP commands about QEMU itself (run state, version,
+ * character devices)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+
+#include <string.h>
 
 #include "vbinternal.h"
 
@@ -149,4 +152,34 @@ vbMonitorArbitraryCommand(vbMonitor *mon, const char *cmd, bool hmp, char **resu
         return -1;
     *result = vbJSONValueToString(reply, false);
     return 0;
+}
+
+GHashTable *
+vbMonitorQueryChardevPtys(vbMonitor *mon)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-chardev", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+    g_autoptr(GHashTable) ptys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    size_t i;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return NULL;
+    if (vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-chardev", "return");
+        return NULL;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        vbJSONValue *dev = vbJSONValueArrayGet(ret, i);
+        const char *label = vbJSONValueObjectGetString(dev, "label");
+        const char *filename = vbJSONValueObjectGetString(dev, "filename");
+
+        if (!label || !filename) {
+            vbQMPReportMissing("query-chardev", !label ? "label" : "filename");
+            return NULL;
+        }
+        /* QEMU names a pty backend "pty:/dev/pts/N" */
+        if (g_str_has_prefix(filename, "pty:"))
+            g_hash_table_insert(ptys, g_strdup(label), g_strdup(filename + strlen("pty:")));
+    }
+    return g_steal_pointer(&ptys);
 }

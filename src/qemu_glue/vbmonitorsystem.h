@@ -1,5 +1,6 @@
 /*
- * vbmonitorsystem.h: QMP commands about QEMU itself (run state, version)
+ * vbmonitorsystem.h: QMP commands about QEMU itself (run state, version,
+ * character devices)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -25,6 +26,10 @@ int vbMonitorQuit(vbMonitor *mon);
 
 /* query-status: QEMU's RunState name ("running", "paused", "prelaunch"...) */
 int vbMonitorQueryStatus(vbMonitor *mon, char **status, bool *running);
+
+/* query-chardev: the character devices with a pty backend, as a table
+ * from chardev id ("charserial0") to the pty's path ("/dev/pts/3"). */
+GHashTable *vbMonitorQueryChardevPtys(vbMonitor *mon);
 
 /* query-version */
 int vbMonitorQueryVersion(vbMonitor *mon, unsigned int *major, unsigned int *minor,

@@ -112,6 +112,14 @@ class StreamTest(ConsoleTestCase):
         self.assertEqual(self.dom.info()[0], libvirt.VIR_DOMAIN_RUNNING)
         st.finish()
 
+    def test_pty_path_in_live_xml_from_start(self):
+        # as libvirt: the live XML names the pty before any console opened
+        xml = self.dom.XMLDesc(0)
+        m = re.search(r"<serial type='pty'>\s*<source path='(/dev/pts/\d+)'/>", xml)
+        self.assertIsNotNone(m, xml)
+        self.assertTrue(os.path.exists(m.group(1)), m.group(1))
+        self.assertNotIn("/dev/pts/", self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+
     def test_by_alias(self):
         st = self.open_stream(devname="serial0")
         self.transmit(b"x")
