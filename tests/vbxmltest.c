@@ -38,6 +38,8 @@ typedef enum {
     TEST_READER_BOOL,
     TEST_READER_TRISTATE,
     TEST_READER_STRING,
+
+    TEST_READER_LAST
 } testReader;
 
 typedef struct {
@@ -125,6 +127,8 @@ testPropRead(const testPropData *data, char **printed)
         *printed = t == VB_TRISTATE_BOOL_LAST ? g_strdup("untouched")
                                               : g_strdup(vbTristateBoolTypeToString(t));
         return rc;
+    case TEST_READER_LAST:
+        return -2;
     }
     *printed = u == untouchedU ? g_strdup("untouched") : g_strdup_printf("%u", u);
     return rc;
@@ -468,7 +472,16 @@ mymain(void)
         {"%s %d %%", "%s %d %%", "%s %d %%"},
     };
     static const char *const readerNames[] = {
-        "enum", "enum-unsupported", "int", "uint", "ulonglong", "bool", "tristate"};
+        [TEST_READER_ENUM] = "enum",
+        [TEST_READER_ENUM_UNSUPPORTED] = "enum-unsupported",
+        [TEST_READER_INT] = "int",
+        [TEST_READER_UINT] = "uint",
+        [TEST_READER_ULONGLONG] = "ulonglong",
+        [TEST_READER_BOOL] = "bool",
+        [TEST_READER_TRISTATE] = "tristate",
+        [TEST_READER_STRING] = "string",
+    };
+    G_STATIC_ASSERT(G_N_ELEMENTS(readerNames) == TEST_READER_LAST);
 
     for (i = 0; i < G_N_ELEMENTS(props); i++) {
         g_autofree char *name =
