@@ -103,20 +103,34 @@ vbDomainConsoleOpenPath(const char *path, bool force, bool *busy)
 
     G_LOCK(vbDomainConsoles);
     if (!vbDomainConsoles)
-        vbDomainConsoles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        vbDomainConsoles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) vbFDStreamUnref);
 
     if ((old = g_hash_table_lookup(vbDomainConsoles, path))) {
+        g_autoptr(vbFDStream) taken = NULL;
+
         if (!force) {
             G_UNLOCK(vbDomainConsoles);
             *busy = true;
             return NULL;
         }
-        /* the old client gets an error on its stream; its close callback
-         * finds the entry replaced and leaves it */
+        /* The old client gets an error on its stream and closes it; its
+         * close callback finds the entry gone and leaves the table alone.
+         * The abort runs outside the table's lock: a consumer may close
+         * the stream from within it, and the close callback takes the
+         * lock. */
         VB_DEBUG("console on '%s' taken over", path);
+        taken = vbFDStreamRef(old);
         g_hash_table_remove(vbDomainConsoles, path);
-        if (!vbFDStreamAbort(old))
-            vbFDStreamClose(old);
+        G_UNLOCK(vbDomainConsoles);
+        vbFDStreamAbort(taken);
+        G_LOCK(vbDomainConsoles);
+        /* another --force came in meanwhile and won */
+        if (g_hash_table_contains(vbDomainConsoles, path)) {
+            G_UNLOCK(vbDomainConsoles);
+            *busy = true;
+            return NULL;
+        }
     }
 
     if ((fd = vbDomainConsoleOpenPTY(path)) < 0) {
@@ -125,7 +139,7 @@ vbDomainConsoleOpenPath(const char *path, bool force, bool *busy)
     }
     st = vbFDStreamNew(fd);
     vbFDStreamSetCloseCallback(st, vbDomainConsoleClosed, g_strdup(path));
-    g_hash_table_insert(vbDomainConsoles, g_strdup(path), st);
+    g_hash_table_insert(vbDomainConsoles, g_strdup(path), vbFDStreamRef(st));
     G_UNLOCK(vbDomainConsoles);
     return g_steal_pointer(&st);
 }

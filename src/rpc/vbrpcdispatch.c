@@ -330,7 +330,12 @@ vbDispatchOpenConsole(vbRPCClient *client, const void *a, void *r)
 
     if (!(st = vbDomainOpenConsole(vbDispatchDriver(client), &dom, args->devName, args->flags)))
         return -1;
-    return vbRPCStreamOpen(client, st);
+    if (vbRPCStreamOpen(client, st) < 0) {
+        /* the console table holds the stream too: free the console */
+        vbFDStreamClose(st);
+        return -1;
+    }
+    return 0;
 }
 
 static int

@@ -1450,6 +1450,13 @@ vbRPCStreamOpen(vbRPCClient *client, vbFDStream *fdst)
     }
     call->stream = vbRPCStreamNew(client, &call->hdr, fdst);
     g_mutex_lock(&client->lock);
+    if (client->closed) {
+        /* gone while the call ran: the stream of a failed call is closed
+         * (vbRPCCallRun), which frees the console for others */
+        g_mutex_unlock(&client->lock);
+        vbReportError(VIR_ERR_RPC, "%s", _("the client closed its connection"));
+        return -1;
+    }
     g_ptr_array_add(client->streams, vbRPCStreamRef(call->stream));
     g_mutex_unlock(&client->lock);
     return 0;

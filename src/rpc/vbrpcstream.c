@@ -245,8 +245,10 @@ vbRPCStreamRead(vbRPCStream *st)
         vbRPCStreamSend(st, VB_RPC_STATUS_CONTINUE, NULL, 0);
         return 0;
     }
-    if (!(st->txPkt = vbRPCStreamPacketNew(&st->hdr, VB_RPC_STATUS_CONTINUE, st->readBuf, got)))
-        return 0;
+    if (!(st->txPkt = vbRPCStreamPacketNew(&st->hdr, VB_RPC_STATUS_CONTINUE, st->readBuf, got))) {
+        vbRPCStreamFail(st);
+        return -1;
+    }
     vbRPCClientQueuePacket(st->client, g_byte_array_ref(st->txPkt));
     return 0;
 }

@@ -76,6 +76,9 @@ vbFDStreamSetAbortCallback(vbFDStream *st, vbFDStreamCallback cb, void *opaque)
     g_mutex_lock(&st->lock);
     st->abortCb = cb;
     st->abortOpaque = opaque;
+    /* an abort that came before the consumer */
+    if (cb && st->aborted && st->fd >= 0)
+        cb(st, opaque);
     g_mutex_unlock(&st->lock);
 }
 
@@ -86,7 +89,7 @@ vbFDStreamAbort(vbFDStream *st)
     void *opaque;
 
     g_mutex_lock(&st->lock);
-    if (st->aborted || st->fd < 0 || !st->abortCb) {
+    if (st->aborted || st->fd < 0) {
         g_mutex_unlock(&st->lock);
         return false;
     }
@@ -94,8 +97,10 @@ vbFDStreamAbort(vbFDStream *st)
     cb = st->abortCb;
     opaque = st->abortOpaque;
     /* under the lock: a consumer unregistering (and then freeing @opaque)
-     * waits for the callback to return */
-    cb(st, opaque);
+     * waits for the callback to return; without a consumer yet, the
+     * request waits for vbFDStreamSetAbortCallback */
+    if (cb)
+        cb(st, opaque);
     g_mutex_unlock(&st->lock);
     return true;
 }

@@ -41,12 +41,15 @@ int vbFDStreamGetFD(vbFDStream *st);
 /* Producer: @cb runs once, in the thread that closes the stream, after
  * the descriptor is closed.  Set before handing the stream on. */
 void vbFDStreamSetCloseCallback(vbFDStream *st, vbFDStreamCallback cb, void *opaque);
-/* Consumer: @cb runs (at most once) when the producer aborts the stream;
+/* Consumer: @cb runs (at most once) when the producer aborts the stream,
+ * at once if the producer aborted it before the consumer registered;
  * NULL unregisters. */
 void vbFDStreamSetAbortCallback(vbFDStream *st, vbFDStreamCallback cb, void *opaque);
 
-/* Producer: asks the consumer to give the stream up.  Returns false if
- * nobody consumes it: the caller may close it itself. */
+/* Producer: asks the consumer to give the stream up.  With no consumer
+ * registered yet the request waits for it, so the producer never closes a
+ * descriptor that a consumer is about to take.  Returns false if the
+ * stream was closed or aborted already. */
 bool vbFDStreamAbort(vbFDStream *st);
 /* Closes the descriptor and runs the close callback; later calls do
  * nothing.  Any thread. */
