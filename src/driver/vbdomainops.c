@@ -623,9 +623,17 @@ vbDomainReset(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
         goto cleanup;
     if (vbDomainObjCheckActive(vm) < 0)
         goto endjob;
-    ret = vbDomainMonitorSimple(vm, vbMonitorSystemReset);
-    /* a guest stopped for a fake reboot runs again after the reset */
-    vm->pausedShutdown = false;
+    if ((ret = vbDomainMonitorSimple(vm, vbMonitorSystemReset)) < 0)
+        goto endjob;
+    /* A guest stopped for a fake reboot: the reset does the reboot's first
+     * half, and QEMU waits in prelaunch; `cont` does the second, so the
+     * queued reboot work finds nothing left to do. */
+    if (vm->pausedShutdown) {
+        if ((ret = vbDomainMonitorSimple(vm, vbMonitorCont)) < 0)
+            goto endjob;
+        vm->pausedShutdown = false;
+        vm->fakeReboot = false;
+    }
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
 cleanup:

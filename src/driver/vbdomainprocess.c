@@ -965,7 +965,11 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
-    if (g_strcmp0(status, "shutdown") == 0) {
+    if (g_strcmp0(status, "shutdown") == 0 && vm->pausedShutdown) {
+        /* a fake reboot still to do (a monitor recovery; a restarted
+         * daemon does not know of it): the reboot work does it */
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
+    } else if (g_strcmp0(status, "shutdown") == 0) {
         /* The guest powered off while nobody listened; QEMU (-no-shutdown)
          * waits for us.  Finish as its SHUTDOWN event would have, as
          * libvirt does on reconnect. */
