@@ -137,6 +137,7 @@ testQemuMonitorCommand(vbRPCClient *client G_GNUC_UNUSED, const void *args, void
 /* The console of the last DOMAIN_OPEN_CONSOLE: a socket pair standing in
  * for the pty, the test holding the far end (QEMU's side) */
 static GMutex testConsoleLock;
+static gint testConsoleLateEntered; /* the "late" open is running */
 static vbFDStream *testConsole;
 static int testConsolePeer = -1;
 
@@ -150,6 +151,15 @@ testOpenConsole(vbRPCClient *client, const void *args, void *ret G_GNUC_UNUSED)
     if (a->devName && strcmp(a->devName, "nosuch") == 0) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot find character device %s"), a->devName);
         return -1;
+    }
+    /* "late": the client hangs up while the call runs; go on only once the
+     * server has closed it */
+    if (a->devName && strcmp(a->devName, "late") == 0) {
+        gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+        g_atomic_int_set(&testConsoleLateEntered, 1);
+        while (vbRPCClientIsOpen(client) && g_get_monotonic_time() < deadline)
+            g_usleep(1000);
     }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) {
         vbReportSystemError(errno, "%s", "socketpair");
@@ -780,6 +790,36 @@ testRawStreamFailAndHangup(const void *opaque G_GNUC_UNUSED)
         return -1;
     }
     close(fd);
+    return testPeerClosed(peer);
+}
+
+/* A client gone while its OPEN_CONSOLE ran: the stream opened for it is
+ * closed with the call, so the console is free again */
+static int
+testRawStreamClientGoneDuringOpen(const void *opaque G_GNUC_UNUSED)
+{
+    vbRemoteDomainOpenConsoleArgs args = {{(char *) "vm", {0}, 1}, (char *) "late", 0};
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    VB_AUTOCLOSE int peer = -1;
+    int fd;
+
+    if ((fd = testConnect(env.rwPath)) < 0)
+        return -1;
+    if (testOpen(fd, "qemu:///session") < 0 ||
+        testCall(fd, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, 2, &args) < 0) {
+        close(fd);
+        return -1;
+    }
+    /* hang up once the call runs (a call still unread would be dropped) */
+    while (!g_atomic_int_get(&testConsoleLateEntered) && g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    close(fd);
+    while ((peer = testConsoleTakePeer()) < 0 && g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    if (peer < 0) {
+        fprintf(stderr, "the console was never opened\n");
+        return -1;
+    }
     return testPeerClosed(peer);
 }
 
@@ -1583,6 +1623,9 @@ mymain(void)
     if (vbTestRun("raw: stream taken over", testRawStreamTakenOver, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: stream of a failed call, client hang-up", testRawStreamFailAndHangup,
+                  NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: stream of a client gone during the open", testRawStreamClientGoneDuringOpen,
                   NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: stream flow control", testRawStreamFlowControl, NULL) < 0)
