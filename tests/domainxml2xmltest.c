@@ -185,7 +185,9 @@ testArgvInputXML2XML(const void *opaque)
     g_autoptr(vbDomainDef) def = NULL;
     bool status = g_str_has_suffix(name, "-status");
     unsigned int parseFlags = status ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
-    unsigned int formatFlags = status ? VB_DOMAIN_DEF_FORMAT_STATUS : VB_DOMAIN_DEF_FORMAT_INACTIVE;
+    /* the inactive form as the config file holds it, with the secrets */
+    unsigned int formatFlags = status ? VB_DOMAIN_DEF_FORMAT_STATUS
+                                      : VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE;
 
     if (!(def = vbDomainDefParseFile(inPath, parseFlags)) || vbDomainDefValidate(def) < 0)
         return -1;
