@@ -79,6 +79,8 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
     driver->domains = vbDomainObjListNew();
     driver->events = vbDomainEventQueueNew(mainCtx);
     driver->nextDomainID = 1;
+    driver->vncPorts =
+        vbPortAllocatorNew("VNC", VB_DOMAIN_GRAPHICS_VNC_PORT_MIN, VB_DOMAIN_GRAPHICS_VNC_PORT_MAX);
     driver->monitorThread = vbEventThreadNew("vb-monitor");
     driver->monitorCtx = vbEventThreadGetContext(driver->monitorThread);
     driver->workers = g_thread_pool_new(vbDriverWorker, driver, VB_DRIVER_WORKERS, FALSE, NULL);
@@ -132,6 +134,7 @@ vbDriverFree(vbDriver *driver)
 
     vbDomainObjListFree(driver->domains);
     vbDomainEventQueueFree(driver->events);
+    vbPortAllocatorFree(driver->vncPorts);
     vbDriverConfigFree(driver->cfg);
     g_free(driver);
 }

@@ -18,6 +18,7 @@
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
 #include "vbeventthread.h"
+#include "vbportallocator.h"
 
 typedef struct _vbDriverConfig vbDriverConfig;
 struct _vbDriverConfig {
@@ -54,6 +55,9 @@ struct _vbDriver {
     /* Handles QEMU events that need a domain job (block job transitions,
      * QEMU exit): the monitor thread must never wait for a job. */
     GThreadPool *workers;
+
+    /* the ports of VNC servers, 5900 and up (libvirt's remotePorts) */
+    vbPortAllocator *vncPorts;
 
     gint nextDomainID;
     gint shuttingDown; /* atomic */

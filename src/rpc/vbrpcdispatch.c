@@ -203,6 +203,14 @@ vbDispatchGetXMLDesc(vbRPCClient *client, const void *a, void *r)
     vbRemoteStringRet *ret = r;
     VB_DISPATCH_DOM(args->dom);
 
+    /* the VNC password is for read-write clients only (libvirt's check in
+     * its public API, which the server runs too, and its wording) */
+    if (vbRPCClientIsReadOnly(client) &&
+        (args->flags & (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_MIGRATABLE))) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          _("virDomainGetXMLDesc with secure flag"));
+        return -1;
+    }
     if (!(ret->str = vbDomainGetXMLDesc(vbDispatchDriver(client), &dom, args->flags)))
         return -1;
     return 0;
