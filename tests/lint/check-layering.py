@@ -65,6 +65,8 @@ driver_levels = [
     ["vbdomainops"],
     # the host entry points: capabilities, node information
     ["vbhost"],
+    # the storage driver: 'dir' pools and volumes (nothing of a domain)
+    ["vbstorage"],
     # the driver: directories, threads, the worker that runs queued work
     ["vbdriver"],
 ]
