@@ -178,7 +178,7 @@ vbStoragePoolDefParseNode(const xmlNode *root)
         }
     }
 
-    if (!def->name) {
+    if (!def->name || !def->name[0]) {
         vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing pool source name element"));
         return NULL;
     }
