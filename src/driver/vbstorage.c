@@ -1159,6 +1159,25 @@ vbStorageVolCheckBacking(vbStorageVolTarget *backing)
     return 0;
 }
 
+static int
+vbStorageVolAllocate(const char *path, unsigned long long bytes)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    int rc;
+
+    if (fd < 0) {
+        vbReportSystemError(errno, _("cannot open volume '%s'"), path);
+        return -1;
+    }
+    rc = posix_fallocate(fd, 0, bytes);
+    close(fd);
+    if (rc != 0) {
+        vbReportSystemError(rc, _("cannot allocate %llu bytes for volume '%s'"), bytes, path);
+        return -1;
+    }
+    return 0;
+}
+
 vbStorageVolHandle *
 vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const char *xml,
                       unsigned int flags)
@@ -1216,6 +1235,14 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     if (vbQemuImgCreate(storage->qemuImg, path, def->target.format, def->capacity,
                         def->backing ? def->backing->path : NULL,
                         def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0) {
+        if (unlink(path) < 0)
+            VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    /* as libvirt, a raw volume gets the allocation it asks for (virsh
+     * vol-create-as asks for all of it unless told otherwise) */
+    if (def->target.format == VB_STORAGE_FORMAT_RAW && def->allocation > 0 &&
+        vbStorageVolAllocate(path, MIN(def->allocation, def->capacity)) < 0) {
         if (unlink(path) < 0)
             VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
         return NULL;

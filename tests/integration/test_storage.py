@@ -80,6 +80,8 @@ class StorageTest(vbtest.DaemonTestCase):
         self.assertEqual(qemu_img_info(base)["virtual-size"], 10 * MiB)
         raw = qemu_img_info(os.path.join(target, "r.img"))
         self.assertEqual((raw["format"], raw["virtual-size"]), ("raw", MiB))
+        # as libvirt, a raw volume is allocated as asked: all of it here
+        self.assertGreaterEqual(os.stat(os.path.join(target, "r.img")).st_blocks * 512, MiB)
         self.assertEqual(os.stat(top).st_mode & 0o777, 0o600)
 
         lines = self.v("vol-list", "--details", "sp").stdout.strip().splitlines()
