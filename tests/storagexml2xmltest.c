@@ -234,6 +234,7 @@ mymain(void)
     DO_TEST_VOL("vol-qcow2-backing");
     DO_TEST_VOL("vol-raw");
     DO_TEST_VOL("vol-full");
+    DO_TEST_VOL("vol-dumped");
     DO_TEST_VOL("vol-name-missing");
     DO_TEST_VOL("vol-name-control");
     DO_TEST_VOL("vol-capacity-missing");
@@ -246,6 +247,7 @@ mymain(void)
     DO_TEST_VOL("vol-backing-nopath");
     DO_TEST_VOL("vol-backing-relative");
     DO_TEST_VOL("vol-encryption");
+    DO_TEST_VOL("vol-timestamps-bad");
 
     if (vbTestRun("pool-uuid-generated", testPoolUUIDGenerated, NULL) < 0)
         ret = -1;

@@ -99,6 +99,27 @@ vbStorageVolParseFormat(const xmlNode *node, vbStorageFormat *format)
     return -1;
 }
 
+static int
+vbStorageVolParseTimestamps(const xmlNode *node)
+{
+    static const char *const names[] = {"atime", "mtime", "ctime", "btime", NULL};
+    xmlNode *child;
+
+    if (vbStorageConfCheckAttrs(node, NULL) < 0)
+        return -1;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        g_autofree char *text = NULL;
+
+        if (!g_strv_contains(names, (const char *) child->name)) {
+            vbStorageConfReportUnsupportedElement(child);
+            return -1;
+        }
+        if (!(text = vbStorageConfParseText(child)))
+            return -1;
+    }
+    return 0;
+}
+
 /* <target> or <backingStore> */
 static int
 vbStorageVolParseTarget(const xmlNode *node, vbStorageVolTarget *target)
@@ -127,6 +148,11 @@ vbStorageVolParseTarget(const xmlNode *node, vbStorageVolTarget *target)
             if (vbStorageConfPermsParse(child, &target->perms) < 0)
                 return -1;
             seenPerms = true;
+        } else if (vbXMLNodeNameEqual(child, "timestamps")) {
+            /* what the file says, never a setting: read so that a document
+             * we wrote can be sent back, and dropped, as libvirt does */
+            if (vbStorageVolParseTimestamps(child) < 0)
+                return -1;
         } else {
             vbStorageConfReportUnsupportedElement(child);
             return -1;

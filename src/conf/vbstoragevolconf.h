@@ -9,8 +9,8 @@
  * way.  For virStorageVolCreateXML it reads <name>, <capacity> and
  * <allocation> with units, <target><format> (raw or qcow2) and
  * <permissions>, and <backingStore> with <path> and <format>.  What is
- * written from the file (key, physical, paths, timestamps) is read back
- * only so that a document we wrote parses again.
+ * written from the file (key, physical, paths) is read back only so that
+ * a document we wrote parses again; <timestamps> are read and dropped.
  */
 
 #pragma once
