@@ -859,6 +859,28 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
 }
 
 int
+vbStoragePoolDelete(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned int flags)
+{
+    VB_STORAGE_LOCK(driver);
+    vbStoragePoolObj *obj;
+
+    vbCheckFlags(flags, 0, -1);
+    if (!(obj = vbStorageGetPool(storage, pool)))
+        return -1;
+    if (obj->active) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is still active"),
+                      obj->def->name);
+        return -1;
+    }
+    /* the directory only, and only when empty: the volumes stay theirs */
+    if (rmdir(obj->def->targetPath) < 0) {
+        vbReportSystemError(errno, _("failed to remove pool '%s'"), obj->def->targetPath);
+        return -1;
+    }
+    return 0;
+}
+
+int
 vbStoragePoolDestroy(vbDriver *driver, const vbStoragePoolHandle *pool)
 {
     VB_STORAGE_LOCK(driver);

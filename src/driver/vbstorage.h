@@ -63,6 +63,9 @@ vbStoragePoolHandle *vbStoragePoolCreateXML(vbDriver *driver, const char *xml, u
 int vbStoragePoolCreate(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned int flags);
 int vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned int flags);
 int vbStoragePoolDestroy(vbDriver *driver, const vbStoragePoolHandle *pool);
+/* virStoragePoolDelete: rmdir of an inactive pool's directory, which must
+ * be empty (libvirt removes no volume either) */
+int vbStoragePoolDelete(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned int flags);
 int vbStoragePoolUndefine(vbDriver *driver, const vbStoragePoolHandle *pool);
 int vbStoragePoolRefresh(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned int flags);
 

@@ -432,6 +432,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(STORAGE_POOL_CREATE, "virStoragePoolCreate", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
     P(STORAGE_POOL_BUILD, "virStoragePoolBuild", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
     P(STORAGE_POOL_DESTROY, "virStoragePoolDestroy", &vbRemoteStoragePoolArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_DELETE, "virStoragePoolDelete", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
     P(STORAGE_POOL_UNDEFINE, "virStoragePoolUndefine", &vbRemoteStoragePoolArgsType, NULL, MODIFY),
     P(STORAGE_POOL_REFRESH, "virStoragePoolRefresh", &vbRemoteStoragePoolFlagsArgsType, NULL,
       MODIFY),

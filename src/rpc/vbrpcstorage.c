@@ -262,6 +262,15 @@ vbRPCStoragePoolDestroy(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSE
 }
 
 static int
+vbRPCStoragePoolDelete(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteStoragePoolFlagsArgs *args = a;
+    VB_RPC_POOL(args->pool);
+
+    return vbStoragePoolDelete(vbRPCStorageDriver(client), &pool, args->flags);
+}
+
+static int
 vbRPCStoragePoolUndefine(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 {
     const vbRemoteStoragePoolArgs *args = a;
@@ -532,6 +541,7 @@ static const vbRPCHandlerEntry vbRPCStorageHandlers[] = {
     H(STORAGE_POOL_CREATE, vbRPCStoragePoolCreate),
     H(STORAGE_POOL_BUILD, vbRPCStoragePoolBuild),
     H(STORAGE_POOL_DESTROY, vbRPCStoragePoolDestroy),
+    H(STORAGE_POOL_DELETE, vbRPCStoragePoolDelete),
     H(STORAGE_POOL_UNDEFINE, vbRPCStoragePoolUndefine),
     H(STORAGE_POOL_REFRESH, vbRPCStoragePoolRefresh),
     H(STORAGE_POOL_LOOKUP_BY_NAME, vbRPCStoragePoolLookupByName),

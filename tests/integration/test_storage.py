@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Directory storage pools and their volumes, driven by the stock virsh and
 python3-libvirt: define, build, start, autostart, list, info, XML, volume
-create (qcow2 on a backing volume, raw), lookups, delete, destroy and
-undefine, with a daemon restart in the middle; created images checked with
+create (qcow2 on a backing volume, raw), lookups, delete, destroy, pool
+delete and undefine, with a daemon restart in the middle; created images checked with
 qemu-img; the XML compared with what libvirtd 9.0 writes for the same pool
 and volumes when the system's libvirtd answers; and virt-install learning
 a disk's format through a pool it makes."""
@@ -163,6 +163,18 @@ class StorageTest(vbtest.DaemonTestCase):
                                 ["stopped", "inactive", "no"], ["transient", "active", "no"]])
         self.v("pool-destroy", "transient")
         self.assertNotIn("transient", self.v("pool-list", "--all").stdout)
+
+        # pool-delete removes an inactive pool's directory, only when empty
+        self.v("pool-delete", "stopped")
+        self.assertFalse(os.path.exists(self.pool_dir("stopped")))
+        proc = self.v("pool-delete", "running", check=False)
+        self.assertIn("storage pool 'running' is still active", proc.stderr)
+        self.v("vol-create-as", "running", "keep.img", "1M")
+        self.v("pool-destroy", "running")
+        proc = self.v("pool-delete", "running", check=False)
+        self.assertIn("failed to remove pool '%s': Directory not empty" % self.pool_dir("running"),
+                      proc.stderr)
+        self.assertEqual(os.listdir(self.pool_dir("running")), ["keep.img"])
 
     def test_python_lookups(self):
         target = self.pool_dir()
