@@ -1200,6 +1200,45 @@ vbStorageVolAllocate(const char *path, unsigned long long bytes)
     return 0;
 }
 
+/* qemu-img create replaces what it finds: claims the name first, so that
+ * a file appearing since the pool's last refresh stays.  The new file
+ * gets the permissions asked (0600 when none; never set-id bits) */
+static int
+vbStorageVolClaim(const char *path, const vbStoragePerms *perms)
+{
+    mode_t mode = perms->mode >= 0 ? (perms->mode & 0777) : 0600;
+    int fd;
+
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)) < 0) {
+        if (errno == EEXIST)
+            vbReportError(VIR_ERR_OPERATION_INVALID, _("volume target path '%s' already exists"),
+                          path);
+        else
+            vbReportSystemError(errno, _("cannot create storage volume '%s'"), path);
+        return -1;
+    }
+    /* the umask must not narrow what was asked */
+    if (fchmod(fd, mode) < 0) {
+        vbReportSystemError(errno, _("cannot set mode of '%s' to %04o"), path, (unsigned int) mode);
+        goto error;
+    }
+    if ((perms->owner >= 0 || perms->group >= 0) &&
+        fchown(fd, perms->owner >= 0 ? (uid_t) perms->owner : (uid_t) -1,
+               perms->group >= 0 ? (gid_t) perms->group : (gid_t) -1) < 0) {
+        vbReportSystemError(errno, _("cannot chown '%s' to (%lld, %lld)"), path, perms->owner,
+                            perms->group);
+        goto error;
+    }
+    close(fd);
+    return 0;
+
+error:
+    close(fd);
+    if (unlink(path) < 0)
+        VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+    return -1;
+}
+
 vbStorageVolHandle *
 vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const char *xml,
                       unsigned int flags)
@@ -1209,7 +1248,6 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     g_autofree char *path = NULL;
     vbStoragePoolObj *obj;
     vbStorageVolDef *vol;
-    int fd;
 
     vbCheckFlags(flags, 0, NULL);
     if (!(obj = vbStorageGetActivePool(storage, pool)) || !(def = vbStorageVolDefParseString(xml)))
@@ -1242,18 +1280,8 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     }
     path = g_build_filename(obj->def->targetPath, def->name, NULL);
 
-    /* qemu-img create replaces what it finds: claim the name first, so
-     * that a file appearing since the pool's last refresh stays */
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                   def->target.perms.mode >= 0 ? def->target.perms.mode : 0600)) < 0) {
-        if (errno == EEXIST)
-            vbReportError(VIR_ERR_OPERATION_INVALID, _("volume target path '%s' already exists"),
-                          path);
-        else
-            vbReportSystemError(errno, _("cannot create storage volume '%s'"), path);
+    if (vbStorageVolClaim(path, &def->target.perms) < 0)
         return NULL;
-    }
-    close(fd);
     if (vbQemuImgCreate(storage->qemuImg, path, def->target.format, def->capacity,
                         def->backing ? def->backing->path : NULL,
                         def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0) {

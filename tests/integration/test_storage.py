@@ -260,6 +260,14 @@ class StorageTest(vbtest.DaemonTestCase):
                 with self.assertRaises(libvirt.libvirtError) as cm:
                     call()
                 self.assertEqual(cm.exception.get_error_code(), code, cm.exception)
+            # the permissions asked, without the umask, never set-id bits
+            pool.createXML("<volume><name>m.img</name><capacity>1024</capacity><target>"
+                           "<permissions><mode>04660</mode><owner>%d</owner><group>%d</group>"
+                           "</permissions></target></volume>" % (os.getuid(), os.getgid()))
+            st = os.stat(os.path.join(target, "m.img"))
+            self.assertEqual((st.st_mode & 0o7777, st.st_uid, st.st_gid),
+                             (0o660, os.getuid(), os.getgid()))
+            pool.storageVolLookupByName("m.img").delete()
             # the link and what it points to are untouched
             self.assertEqual(os.readlink(os.path.join(target, "link")), "/etc/passwd")
             self.assertEqual(sorted(os.listdir(target)),
