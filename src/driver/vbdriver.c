@@ -12,7 +12,7 @@
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
-#include "vbstorage.h"
+#include "vbstoragepoolobj.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 

@@ -1,16 +1,12 @@
 /*
- * vbstorage.c: the storage driver: 'dir' pools and their volumes
+ * vbstorage.c: the storage driver's entry points: 'dir' pools and their
+ * volumes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * One lock guards every pool and volume: storage calls are rare and short.
  * It is held while qemu-img creates a volume too, so that no other call
  * sees the half-made file as a volume or claims its name meanwhile.
- *
- * Nothing outside a pool's directory is ever written or removed: a volume
- * name is a file name (no '/', not '.' or '..'), a volume's path is always
- * the pool's target path and its name, and only regular files (never
- * symbolic links) are volumes.
  */
 
 #include "vbinternal.h"
@@ -19,68 +15,19 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
-#include "vbqcow2.h"
 #include "vbqemuimg.h"
 #include "vbstorage.h"
-#include "vbstoragepoolconf.h"
-#include "vbstoragevolconf.h"
-#include "vbuuid.h"
+#include "vbstoragepoolobj.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_STORAGE
 
-/* What we read of a file to learn its format: any qcow2 header QEMU
- * writes fits */
-#define VB_STORAGE_PROBE_LEN (64 * 1024)
-
 /* libvirt's mode for a directory pool-build makes */
 #define VB_STORAGE_POOL_DIR_MODE 0711
-
-typedef struct _vbStoragePoolObj vbStoragePoolObj;
-struct _vbStoragePoolObj {
-    vbStoragePoolDef *def;
-    vbStoragePoolDef *newDef; /* redefined while active: applies at destroy */
-    bool active;
-    bool persistent;
-    bool autostart;
-    GPtrArray *vols; /* vbStorageVolDef, sorted by name */
-};
-
-struct _vbStorageDriver {
-    GMutex lock;
-    GPtrArray *pools; /* vbStoragePoolObj */
-    char *configDir;
-    char *autostartDir;
-    char *stateDir;
-    char *qemuImg;
-};
-
-static void
-vbStoragePoolObjFree(vbStoragePoolObj *obj)
-{
-    if (!obj)
-        return;
-    vbStoragePoolDefFree(obj->def);
-    vbStoragePoolDefFree(obj->newDef);
-    g_ptr_array_unref(obj->vols);
-    g_free(obj);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbStoragePoolObj, vbStoragePoolObjFree);
-
-static vbStoragePoolObj *
-vbStoragePoolObjNew(vbStoragePoolDef *def)
-{
-    vbStoragePoolObj *obj = g_new0(vbStoragePoolObj, 1);
-
-    obj->def = def;
-    obj->vols = g_ptr_array_new_with_free_func((GDestroyNotify) vbStorageVolDefFree);
-    return obj;
-}
 
 void
 vbStoragePoolHandleFree(vbStoragePoolHandle *h)
@@ -121,503 +68,6 @@ vbStorageVolHandleNew(const vbStoragePoolObj *obj, const vbStorageVolDef *vol)
     h->name = g_strdup(vol->name);
     h->key = g_strdup(vol->key);
     return h;
-}
-
-/* ---- files -------------------------------------------------------------- */
-
-static char *
-vbStorageConfigFile(vbStorageDriver *storage, const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(storage->configDir, file, NULL);
-}
-
-static char *
-vbStorageAutostartLink(vbStorageDriver *storage, const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(storage->autostartDir, file, NULL);
-}
-
-static char *
-vbStorageStateFile(vbStorageDriver *storage, const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(storage->stateDir, file, NULL);
-}
-
-static int
-vbStorageSaveDef(vbStorageDriver *storage, const vbStoragePoolDef *def)
-{
-    g_autofree char *path = vbStorageConfigFile(storage, def->name);
-    g_autofree char *xml = vbStoragePoolDefFormat(def, NULL);
-
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
-}
-
-/* The state file says "active" across a restart of the daemon; it holds
- * the running definition, which a transient pool has nowhere else */
-static int
-vbStorageSaveState(vbStorageDriver *storage, const vbStoragePoolObj *obj)
-{
-    g_autofree char *path = vbStorageStateFile(storage, obj->def->name);
-    g_autofree char *xml = vbStoragePoolDefFormat(obj->def, NULL);
-
-    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, 0);
-}
-
-static void
-vbStorageRemoveState(vbStorageDriver *storage, const char *name)
-{
-    g_autofree char *path = vbStorageStateFile(storage, name);
-
-    if (vbFileRemoveIfExists(path) < 0)
-        VB_WARN("%s", vbGetLastErrorMessage());
-}
-
-/* ---- volumes ------------------------------------------------------------ */
-
-static int
-vbStorageVolCompare(gconstpointer a, gconstpointer b)
-{
-    const vbStorageVolDef *va = *(vbStorageVolDef *const *) a;
-    const vbStorageVolDef *vb = *(vbStorageVolDef *const *) b;
-
-    return strcmp(va->name, vb->name);
-}
-
-/* The format of the file open in @fd: qcow2 when its header is a valid
- * qcow2 header (then *@hdr holds it), raw otherwise */
-static vbStorageFormat
-vbStorageProbeFd(int fd, const char *path, vbQcow2Header **hdr)
-{
-    g_autofree uint8_t *buf = g_malloc0(VB_STORAGE_PROBE_LEN);
-    gssize len = vbFileReadAt(fd, buf, VB_STORAGE_PROBE_LEN, 0);
-
-    if (len <= 0 || !vbQcow2HasMagic(buf, len))
-        return VB_STORAGE_FORMAT_RAW;
-    if (!(*hdr = vbQcow2HeaderParse(path, buf, len))) {
-        VB_DEBUG("'%s' is not a valid qcow2 image, taken as raw: %s", path,
-                 vbGetLastErrorMessage());
-        vbResetLastError();
-        return VB_STORAGE_FORMAT_RAW;
-    }
-    return VB_STORAGE_FORMAT_QCOW2;
-}
-
-static vbStorageFormat
-vbStorageProbePath(const char *path)
-{
-    g_autoptr(vbQcow2Header) hdr = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    vbStorageFormat format;
-
-    if (fd < 0)
-        return VB_STORAGE_FORMAT_RAW;
-    format = vbStorageProbeFd(fd, path, &hdr);
-    close(fd);
-    return format;
-}
-
-/* The volume of file @name in @obj's directory; NULL when it is not a
- * regular file (or went away), with nothing reported */
-static vbStorageVolDef *
-vbStorageVolLoad(const vbStoragePoolObj *obj, const char *name)
-{
-    g_autoptr(vbStorageVolDef) vol = g_new0(vbStorageVolDef, 1);
-    g_autoptr(vbQcow2Header) hdr = NULL;
-    g_autofree char *path = g_build_filename(obj->def->targetPath, name, NULL);
-    struct stat st;
-    int fd;
-
-    /* O_NOFOLLOW: a symbolic link is not a volume of this pool */
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
-        return NULL;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return NULL;
-    }
-    vol->target.format = vbStorageProbeFd(fd, path, &hdr);
-    close(fd);
-
-    vol->name = g_strdup(name);
-    vol->key = g_strdup(path);
-    vol->target.path = g_steal_pointer(&path);
-    vbStorageVolTargetSetStat(&vol->target, &st);
-    vol->capacity = hdr ? hdr->size : (unsigned long long) st.st_size;
-    vol->allocation = (unsigned long long) st.st_blocks * 512;
-    vol->hasAllocation = true;
-    vol->physical = st.st_size;
-    vol->hasPhysical = true;
-
-    if (hdr && hdr->backingName) {
-        g_autofree char *dir = g_path_get_dirname(vol->target.path);
-        struct stat bst;
-
-        vol->backing = g_new0(vbStorageVolTarget, 1);
-        vol->backing->perms = (vbStoragePerms) VB_STORAGE_PERMS_INIT;
-        vol->backing->path = g_canonicalize_filename(hdr->backingName, dir);
-        vol->backing->format = hdr->backingFormat;
-        if (stat(vol->backing->path, &bst) == 0)
-            vbStorageVolTargetSetStat(vol->backing, &bst);
-    }
-    return g_steal_pointer(&vol);
-}
-
-/* Lists @obj's directory anew */
-static int
-vbStoragePoolObjRefresh(vbStoragePoolObj *obj)
-{
-    g_autoptr(GPtrArray) vols =
-        g_ptr_array_new_with_free_func((GDestroyNotify) vbStorageVolDefFree);
-    g_autoptr(GError) gerr = NULL;
-    g_autoptr(GDir) dir = g_dir_open(obj->def->targetPath, 0, &gerr);
-    const char *name;
-
-    if (!dir) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot open directory '%s': %s"),
-                      obj->def->targetPath, gerr->message);
-        return -1;
-    }
-    while ((name = g_dir_read_name(dir))) {
-        vbStorageVolDef *vol = vbStorageVolLoad(obj, name);
-
-        if (vol)
-            g_ptr_array_add(vols, vol);
-    }
-    g_ptr_array_sort(vols, vbStorageVolCompare);
-    g_ptr_array_unref(obj->vols);
-    obj->vols = g_steal_pointer(&vols);
-    return 0;
-}
-
-static vbStorageVolDef *
-vbStoragePoolObjFindVol(const vbStoragePoolObj *obj, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < obj->vols->len; i++) {
-        vbStorageVolDef *vol = g_ptr_array_index(obj->vols, i);
-
-        if (strcmp(vol->name, name) == 0)
-            return vol;
-    }
-    return NULL;
-}
-
-/* ---- pools -------------------------------------------------------------- */
-
-static vbStoragePoolObj *
-vbStorageFindByName(vbStorageDriver *storage, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < storage->pools->len; i++) {
-        vbStoragePoolObj *obj = g_ptr_array_index(storage->pools, i);
-
-        if (strcmp(obj->def->name, name) == 0)
-            return obj;
-    }
-    return NULL;
-}
-
-static vbStoragePoolObj *
-vbStorageFindByUUID(vbStorageDriver *storage, const unsigned char *uuid)
-{
-    size_t i;
-
-    for (i = 0; i < storage->pools->len; i++) {
-        vbStoragePoolObj *obj = g_ptr_array_index(storage->pools, i);
-
-        if (memcmp(obj->def->uuid, uuid, VB_UUID_BUFLEN) == 0)
-            return obj;
-    }
-    return NULL;
-}
-
-static void
-vbStorageReportNoPoolUUID(const unsigned char *uuid, const char *name)
-{
-    char uuidstr[VB_UUID_STRING_BUFLEN];
-
-    vbUUIDFormat(uuid, uuidstr);
-    if (name)
-        vbReportError(VIR_ERR_NO_STORAGE_POOL, _("no storage pool with matching uuid '%s' (%s)"),
-                      uuidstr, name);
-    else
-        vbReportError(VIR_ERR_NO_STORAGE_POOL, _("no storage pool with matching uuid '%s'"),
-                      uuidstr);
-}
-
-/* The pool a client's handle names, by UUID as libvirt finds it */
-static vbStoragePoolObj *
-vbStorageGetPool(vbStorageDriver *storage, const vbStoragePoolHandle *pool)
-{
-    vbStoragePoolObj *obj = vbStorageFindByUUID(storage, pool->uuid);
-
-    if (!obj)
-        vbStorageReportNoPoolUUID(pool->uuid, pool->name);
-    return obj;
-}
-
-static int
-vbStorageCheckActive(const vbStoragePoolObj *obj)
-{
-    if (!obj->active) {
-        vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is not active"),
-                      obj->def->name);
-        return -1;
-    }
-    return 0;
-}
-
-static vbStoragePoolObj *
-vbStorageGetActivePool(vbStorageDriver *storage, const vbStoragePoolHandle *pool)
-{
-    vbStoragePoolObj *obj = vbStorageGetPool(storage, pool);
-
-    if (!obj || vbStorageCheckActive(obj) < 0)
-        return NULL;
-    return obj;
-}
-
-/* The volume a client's handle names: its pool by name, active */
-static vbStorageVolDef *
-vbStorageGetVol(vbStorageDriver *storage, const vbStorageVolHandle *vol, vbStoragePoolObj **pool)
-{
-    vbStoragePoolObj *obj = vbStorageFindByName(storage, vol->pool);
-    vbStorageVolDef *def;
-
-    if (!obj) {
-        vbReportError(VIR_ERR_NO_STORAGE_POOL, _("no storage pool with matching name '%s'"),
-                      vol->pool);
-        return NULL;
-    }
-    if (vbStorageCheckActive(obj) < 0)
-        return NULL;
-    if (!(def = vbStoragePoolObjFindVol(obj, vol->name))) {
-        vbReportError(VIR_ERR_NO_STORAGE_VOL, _("no storage vol with matching name '%s'"),
-                      vol->name);
-        return NULL;
-    }
-    if (pool)
-        *pool = obj;
-    return def;
-}
-
-static int
-vbStoragePoolObjStart(vbStorageDriver *storage, vbStoragePoolObj *obj)
-{
-    struct stat st;
-
-    if (stat(obj->def->targetPath, &st) < 0) {
-        vbReportSystemError(errno, _("cannot open directory '%s'"), obj->def->targetPath);
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        vbReportError(VIR_ERR_OPERATION_INVALID,
-                      _("storage pool target path '%s' is not a directory"), obj->def->targetPath);
-        return -1;
-    }
-    if (vbStoragePoolObjRefresh(obj) < 0)
-        return -1;
-    obj->active = true;
-    if (vbStorageSaveState(storage, obj) < 0) {
-        obj->active = false;
-        g_ptr_array_set_size(obj->vols, 0);
-        return -1;
-    }
-    return 0;
-}
-
-static void
-vbStoragePoolObjStop(vbStorageDriver *storage, vbStoragePoolObj *obj)
-{
-    obj->active = false;
-    g_ptr_array_set_size(obj->vols, 0);
-    vbStorageRemoveState(storage, obj->def->name);
-    if (obj->newDef) {
-        vbStoragePoolDefFree(obj->def);
-        obj->def = g_steal_pointer(&obj->newDef);
-    }
-}
-
-static void
-vbStorageRemovePool(vbStorageDriver *storage, vbStoragePoolObj *obj)
-{
-    g_ptr_array_remove(storage->pools, obj);
-}
-
-/* libvirt's checks of a new definition against the pools there are:
- * *@existing is the pool it redefines, if any */
-static int
-vbStorageCheckDuplicate(vbStorageDriver *storage, const vbStoragePoolDef *def,
-                        vbStoragePoolObj **existing)
-{
-    char uuidstr[VB_UUID_STRING_BUFLEN];
-    vbStoragePoolObj *byUUID = vbStorageFindByUUID(storage, def->uuid);
-    vbStoragePoolObj *byName = vbStorageFindByName(storage, def->name);
-    size_t i;
-
-    *existing = NULL;
-    if (byUUID && strcmp(byUUID->def->name, def->name) != 0) {
-        vbUUIDFormat(byUUID->def->uuid, uuidstr);
-        vbReportError(VIR_ERR_OPERATION_FAILED, _("pool '%s' is already defined with uuid %s"),
-                      byUUID->def->name, uuidstr);
-        return -1;
-    }
-    if (byName && !byUUID) {
-        vbUUIDFormat(byName->def->uuid, uuidstr);
-        vbReportError(VIR_ERR_OPERATION_FAILED, _("pool '%s' already exists with uuid %s"),
-                      byName->def->name, uuidstr);
-        return -1;
-    }
-    for (i = 0; i < storage->pools->len; i++) {
-        vbStoragePoolObj *obj = g_ptr_array_index(storage->pools, i);
-
-        if (obj == byUUID)
-            continue;
-        if (strcmp(obj->def->targetPath, def->targetPath) == 0) {
-            vbReportError(VIR_ERR_OPERATION_FAILED, _("Storage source conflict with pool: '%s'"),
-                          obj->def->name);
-            return -1;
-        }
-    }
-    *existing = byUUID;
-    return 0;
-}
-
-static void
-vbStoragePoolObjStatus(const vbStoragePoolObj *obj, vbStoragePoolStatus *status)
-{
-    struct statvfs sfs;
-    struct stat st;
-
-    memset(status, 0, sizeof(*status));
-    status->perms = (vbStoragePerms) VB_STORAGE_PERMS_INIT;
-    if (statvfs(obj->def->targetPath, &sfs) == 0) {
-        status->capacity = (unsigned long long) sfs.f_frsize * sfs.f_blocks;
-        status->available = (unsigned long long) sfs.f_frsize * sfs.f_bfree;
-        status->allocation = (unsigned long long) sfs.f_frsize * (sfs.f_blocks - sfs.f_bfree);
-    }
-    if (stat(obj->def->targetPath, &st) == 0)
-        vbStorageConfPermsFromStat(&st, &status->perms);
-}
-
-/* ---- the driver --------------------------------------------------------- */
-
-vbStorageDriver *
-vbStorageDriverNew(const char *configDir, const char *stateDir, const char *qemuImgBinary)
-{
-    g_autofree char *autostartDir = g_build_filename(configDir, "autostart", NULL);
-    vbStorageDriver *storage;
-
-    if (vbFileMakePath(configDir, 0700) < 0 || vbFileMakePath(autostartDir, 0700) < 0 ||
-        vbFileMakePath(stateDir, 0700) < 0)
-        return NULL;
-    storage = g_new0(vbStorageDriver, 1);
-    g_mutex_init(&storage->lock);
-    storage->pools = g_ptr_array_new_with_free_func((GDestroyNotify) vbStoragePoolObjFree);
-    storage->configDir = g_strdup(configDir);
-    storage->autostartDir = g_steal_pointer(&autostartDir);
-    storage->stateDir = g_strdup(stateDir);
-    storage->qemuImg = g_strdup(qemuImgBinary);
-    return storage;
-}
-
-void
-vbStorageDriverFree(vbStorageDriver *storage)
-{
-    if (!storage)
-        return;
-    g_ptr_array_unref(storage->pools);
-    g_mutex_clear(&storage->lock);
-    g_free(storage->configDir);
-    g_free(storage->autostartDir);
-    g_free(storage->stateDir);
-    g_free(storage->qemuImg);
-    g_free(storage);
-}
-
-/* Adds the pool of each file in @dir; @persistent for definitions, else
- * the state of active pools (whose definitions were loaded before) */
-static void
-vbStorageLoadDir(vbStorageDriver *storage, const char *dirPath, bool persistent)
-{
-    g_autoptr(GDir) dir = g_dir_open(dirPath, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *path = NULL;
-        g_autoptr(vbStoragePoolDef) def = NULL;
-        vbStoragePoolObj *obj;
-
-        if (!g_str_has_suffix(name, ".xml"))
-            continue;
-        path = g_build_filename(dirPath, name, NULL);
-        if (!(def = vbStoragePoolDefParseFile(path))) {
-            VB_ERROR("cannot load storage pool '%s': %s", path, vbGetLastErrorMessage());
-            continue;
-        }
-        if (persistent) {
-            if (vbStorageFindByName(storage, def->name) ||
-                vbStorageFindByUUID(storage, def->uuid)) {
-                VB_ERROR("cannot load storage pool '%s': its name or UUID is taken", path);
-                continue;
-            }
-            obj = vbStoragePoolObjNew(g_steal_pointer(&def));
-            obj->persistent = true;
-            g_ptr_array_add(storage->pools, obj);
-            continue;
-        }
-        /* an active pool: persistent ones were defined above */
-        if (!(obj = vbStorageFindByUUID(storage, def->uuid))) {
-            if (vbStorageFindByName(storage, def->name)) {
-                VB_ERROR("cannot load storage pool state '%s': its name is taken", path);
-                continue;
-            }
-            obj = vbStoragePoolObjNew(g_steal_pointer(&def));
-            g_ptr_array_add(storage->pools, obj);
-        } else if (strcmp(obj->def->name, def->name) == 0 &&
-                   strcmp(obj->def->targetPath, def->targetPath) != 0) {
-            /* redefined while it ran: the running definition until destroy */
-            obj->newDef = g_steal_pointer(&obj->def);
-            obj->def = g_steal_pointer(&def);
-        }
-        if (vbStoragePoolObjRefresh(obj) < 0) {
-            VB_ERROR("cannot restart storage pool '%s': %s", obj->def->name,
-                     vbGetLastErrorMessage());
-            if (!obj->persistent)
-                vbStorageRemovePool(storage, obj);
-            if (vbFileRemoveIfExists(path) < 0)
-                VB_WARN("%s", vbGetLastErrorMessage());
-            continue;
-        }
-        obj->active = true;
-    }
-}
-
-void
-vbStorageDriverLoad(vbStorageDriver *storage)
-{
-    size_t i;
-
-    g_mutex_lock(&storage->lock);
-    vbStorageLoadDir(storage, storage->configDir, true);
-    vbStorageLoadDir(storage, storage->stateDir, false);
-    for (i = 0; i < storage->pools->len; i++) {
-        vbStoragePoolObj *obj = g_ptr_array_index(storage->pools, i);
-        g_autofree char *link = vbStorageAutostartLink(storage, obj->def->name);
-
-        obj->autostart = obj->persistent && g_file_test(link, G_FILE_TEST_IS_SYMLINK);
-        if (obj->autostart && !obj->active && vbStoragePoolObjStart(storage, obj) < 0)
-            VB_ERROR("cannot autostart storage pool '%s': %s", obj->def->name,
-                     vbGetLastErrorMessage());
-    }
-    g_mutex_unlock(&storage->lock);
 }
 
 /* ---- entry points: pools ------------------------------------------------ */
@@ -687,7 +137,7 @@ vbStoragePoolHandle *
 vbStoragePoolLookupByName(vbDriver *driver, const char *name)
 {
     VB_STORAGE_LOCK(driver);
-    vbStoragePoolObj *obj = vbStorageFindByName(storage, name);
+    vbStoragePoolObj *obj = vbStorageDriverFindPoolByName(storage, name);
 
     if (!obj) {
         vbReportError(VIR_ERR_NO_STORAGE_POOL, _("no storage pool with matching name '%s'"), name);
@@ -700,10 +150,10 @@ vbStoragePoolHandle *
 vbStoragePoolLookupByUUID(vbDriver *driver, const unsigned char *uuid)
 {
     VB_STORAGE_LOCK(driver);
-    vbStoragePoolObj *obj = vbStorageFindByUUID(storage, uuid);
+    vbStoragePoolObj *obj = vbStorageDriverFindPoolByUUID(storage, uuid);
 
     if (!obj) {
-        vbStorageReportNoPoolUUID(uuid, NULL);
+        vbStorageDriverReportNoPoolUUID(uuid, NULL);
         return NULL;
     }
     return vbStoragePoolObjHandle(obj);
@@ -713,7 +163,7 @@ vbStoragePoolHandle *
 vbStoragePoolLookupByVolume(vbDriver *driver, const vbStorageVolHandle *vol)
 {
     VB_STORAGE_LOCK(driver);
-    vbStoragePoolObj *obj = vbStorageFindByName(storage, vol->pool);
+    vbStoragePoolObj *obj = vbStorageDriverFindPoolByName(storage, vol->pool);
 
     if (!obj) {
         vbReportError(VIR_ERR_NO_STORAGE_POOL, _("no storage pool with matching name '%s'"),
@@ -747,14 +197,14 @@ vbStorageAddDef(vbStorageDriver *storage, vbStoragePoolDef **def, bool persisten
     vbStoragePoolObj *existing = NULL;
     vbStoragePoolObj *obj;
 
-    if (vbStorageCheckDuplicate(storage, *def, &existing) < 0)
+    if (vbStorageDriverCheckDuplicate(storage, *def, &existing) < 0)
         return NULL;
     if (existing && !persistent) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is already defined"),
                       existing->def->name);
         return NULL;
     }
-    if (persistent && vbStorageSaveDef(storage, *def) < 0)
+    if (persistent && vbStorageDriverSaveDef(storage, *def) < 0)
         return NULL;
     if (existing) {
         if (existing->active) {
@@ -798,7 +248,7 @@ vbStoragePoolCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
     if (!(def = vbStoragePoolDefParseString(xml)) || !(obj = vbStorageAddDef(storage, &def, false)))
         return NULL;
     if (vbStoragePoolObjStart(storage, obj) < 0) {
-        vbStorageRemovePool(storage, obj);
+        vbStorageDriverRemovePool(storage, obj);
         return NULL;
     }
     return vbStoragePoolObjHandle(obj);
@@ -811,7 +261,7 @@ vbStoragePoolCreate(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned 
     vbStoragePoolObj *obj;
 
     vbCheckFlags(flags, 0, -1);
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is already active"),
@@ -830,7 +280,7 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
     mode_t mode;
 
     vbCheckFlags(flags, VIR_STORAGE_POOL_BUILD_NO_OVERWRITE | VIR_STORAGE_POOL_BUILD_OVERWRITE, -1);
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is already active"),
@@ -865,7 +315,7 @@ vbStoragePoolDelete(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned 
     vbStoragePoolObj *obj;
 
     vbCheckFlags(flags, 0, -1);
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is still active"),
@@ -886,11 +336,12 @@ vbStoragePoolDestroy(vbDriver *driver, const vbStoragePoolHandle *pool)
     VB_STORAGE_LOCK(driver);
     vbStoragePoolObj *obj;
 
-    if (!(obj = vbStorageGetPool(storage, pool)) || vbStorageCheckActive(obj) < 0)
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)) ||
+        vbStoragePoolObjCheckActive(obj) < 0)
         return -1;
     vbStoragePoolObjStop(storage, obj);
     if (!obj->persistent)
-        vbStorageRemovePool(storage, obj);
+        vbStorageDriverRemovePool(storage, obj);
     return 0;
 }
 
@@ -902,7 +353,7 @@ vbStoragePoolUndefine(vbDriver *driver, const vbStoragePoolHandle *pool)
     g_autofree char *config = NULL;
     g_autofree char *link = NULL;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("storage pool '%s' is still active"),
@@ -913,12 +364,12 @@ vbStoragePoolUndefine(vbDriver *driver, const vbStoragePoolHandle *pool)
         vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot undefine transient storage pool"));
         return -1;
     }
-    config = vbStorageConfigFile(storage, obj->def->name);
-    link = vbStorageAutostartLink(storage, obj->def->name);
+    config = vbStorageDriverConfigFile(storage, obj->def->name);
+    link = vbStorageDriverAutostartLink(storage, obj->def->name);
     if (vbFileRemoveIfExists(config) < 0 || vbFileRemoveIfExists(link) < 0)
         return -1;
     VB_INFO("undefined storage pool '%s'", obj->def->name);
-    vbStorageRemovePool(storage, obj);
+    vbStorageDriverRemovePool(storage, obj);
     return 0;
 }
 
@@ -929,7 +380,7 @@ vbStoragePoolRefresh(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned
     vbStoragePoolObj *obj;
 
     vbCheckFlags(flags, 0, -1);
-    if (!(obj = vbStorageGetActivePool(storage, pool)))
+    if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)))
         return -1;
     return vbStoragePoolObjRefresh(obj);
 }
@@ -941,12 +392,12 @@ vbStoragePoolGetInfo(vbDriver *driver, const vbStoragePoolHandle *pool, vbStorag
     vbStoragePoolObj *obj;
     vbStoragePoolStatus status;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     memset(info, 0, sizeof(*info));
     info->state = obj->active ? VIR_STORAGE_POOL_RUNNING : VIR_STORAGE_POOL_INACTIVE;
     if (obj->active) {
-        vbStoragePoolObjStatus(obj, &status);
+        vbStoragePoolObjGetStatus(obj, &status);
         info->capacity = status.capacity;
         info->allocation = status.allocation;
         info->available = status.available;
@@ -962,13 +413,13 @@ vbStoragePoolGetXMLDesc(vbDriver *driver, const vbStoragePoolHandle *pool, unsig
     vbStoragePoolStatus status;
 
     vbCheckFlags(flags, VIR_STORAGE_XML_INACTIVE, NULL);
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return NULL;
     if ((flags & VIR_STORAGE_XML_INACTIVE) && obj->newDef)
         return vbStoragePoolDefFormat(obj->newDef, NULL);
     if (!obj->active)
         return vbStoragePoolDefFormat(obj->def, NULL);
-    vbStoragePoolObjStatus(obj, &status);
+    vbStoragePoolObjGetStatus(obj, &status);
     return vbStoragePoolDefFormat(obj->def, &status);
 }
 
@@ -978,7 +429,7 @@ vbStoragePoolGetAutostart(vbDriver *driver, const vbStoragePoolHandle *pool)
     VB_STORAGE_LOCK(driver);
     vbStoragePoolObj *obj;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     return obj->autostart ? 1 : 0;
 }
@@ -991,7 +442,7 @@ vbStoragePoolSetAutostart(vbDriver *driver, const vbStoragePoolHandle *pool, int
     g_autofree char *link = NULL;
     g_autofree char *config = NULL;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (!obj->persistent) {
         vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
@@ -1000,8 +451,8 @@ vbStoragePoolSetAutostart(vbDriver *driver, const vbStoragePoolHandle *pool, int
     }
     if (!!autostart == obj->autostart)
         return 0;
-    link = vbStorageAutostartLink(storage, obj->def->name);
-    config = vbStorageConfigFile(storage, obj->def->name);
+    link = vbStorageDriverAutostartLink(storage, obj->def->name);
+    config = vbStorageDriverConfigFile(storage, obj->def->name);
     if (autostart) {
         if (symlink(config, link) < 0 && errno != EEXIST) {
             vbReportSystemError(errno, _("Failed to create symlink '%s' to '%s'"), link, config);
@@ -1020,7 +471,7 @@ vbStoragePoolIsActive(vbDriver *driver, const vbStoragePoolHandle *pool)
     VB_STORAGE_LOCK(driver);
     vbStoragePoolObj *obj;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     return obj->active ? 1 : 0;
 }
@@ -1031,7 +482,7 @@ vbStoragePoolIsPersistent(vbDriver *driver, const vbStoragePoolHandle *pool)
     VB_STORAGE_LOCK(driver);
     vbStoragePoolObj *obj;
 
-    if (!(obj = vbStorageGetPool(storage, pool)))
+    if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     return obj->persistent ? 1 : 0;
 }
@@ -1047,7 +498,7 @@ vbStoragePoolListAllVolumes(vbDriver *driver, const vbStoragePoolHandle *pool, u
     size_t i;
 
     vbCheckFlags(flags, 0, NULL);
-    if (!(obj = vbStorageGetActivePool(storage, pool)))
+    if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)))
         return NULL;
     list = g_ptr_array_new_with_free_func((GDestroyNotify) vbStorageVolHandleFree);
     for (i = 0; i < obj->vols->len; i++)
@@ -1062,7 +513,7 @@ vbStorageVolLookupByName(vbDriver *driver, const vbStoragePoolHandle *pool, cons
     vbStoragePoolObj *obj;
     vbStorageVolDef *vol;
 
-    if (!(obj = vbStorageGetActivePool(storage, pool)))
+    if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)))
         return NULL;
     if (!(vol = vbStoragePoolObjFindVol(obj, name))) {
         vbReportError(VIR_ERR_NO_STORAGE_VOL, _("no storage vol with matching name '%s'"), name);
@@ -1127,10 +578,10 @@ vbStorageVolGetInfo(vbDriver *driver, const vbStorageVolHandle *vol, vbStorageVo
     g_autoptr(vbStorageVolDef) fresh = NULL;
 
     vbCheckFlags(flags, VIR_STORAGE_VOL_GET_PHYSICAL, -1);
-    if (!(def = vbStorageGetVol(storage, vol, &obj)))
+    if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return -1;
     /* as libvirt, the sizes of the file as it is now */
-    if ((fresh = vbStorageVolLoad(obj, def->name)))
+    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
         def = fresh;
     info->type = VIR_STORAGE_VOL_FILE;
     info->capacity = def->capacity;
@@ -1147,9 +598,9 @@ vbStorageVolGetXMLDesc(vbDriver *driver, const vbStorageVolHandle *vol, unsigned
     g_autoptr(vbStorageVolDef) fresh = NULL;
 
     vbCheckFlags(flags, 0, NULL);
-    if (!(def = vbStorageGetVol(storage, vol, &obj)))
+    if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return NULL;
-    if ((fresh = vbStorageVolLoad(obj, def->name)))
+    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
         def = fresh;
     return vbStorageVolDefFormat(def);
 }
@@ -1160,7 +611,7 @@ vbStorageVolGetPath(vbDriver *driver, const vbStorageVolHandle *vol)
     VB_STORAGE_LOCK(driver);
     vbStorageVolDef *def;
 
-    if (!(def = vbStorageGetVol(storage, vol, NULL)))
+    if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, NULL)))
         return NULL;
     return g_strdup(def->target.path);
 }
@@ -1177,7 +628,7 @@ vbStorageVolCheckBacking(vbStorageVolTarget *backing)
         return -1;
     }
     if (!backing->format)
-        backing->format = vbStorageProbePath(backing->path);
+        backing->format = vbStorageProbeFormat(backing->path);
     return 0;
 }
 
@@ -1250,7 +701,8 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     vbStorageVolDef *vol;
 
     vbCheckFlags(flags, 0, NULL);
-    if (!(obj = vbStorageGetActivePool(storage, pool)) || !(def = vbStorageVolDefParseString(xml)))
+    if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)) ||
+        !(def = vbStorageVolDefParseString(xml)))
         return NULL;
     if (strchr(def->name, '/')) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("volume name '%s' cannot contain '/'"),
@@ -1297,13 +749,12 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
             VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
         return NULL;
     }
-    if (!(vol = vbStorageVolLoad(obj, def->name))) {
+    if (!(vol = vbStoragePoolObjLoadVol(obj, def->name))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("storage volume '%s' vanished once created"),
                       path);
         return NULL;
     }
-    g_ptr_array_add(obj->vols, vol);
-    g_ptr_array_sort(obj->vols, vbStorageVolCompare);
+    vbStoragePoolObjAddVol(obj, vol);
     VB_INFO("created storage volume '%s'", path);
     return vbStorageVolHandleNew(obj, vol);
 }
@@ -1316,7 +767,7 @@ vbStorageVolDelete(vbDriver *driver, const vbStorageVolHandle *vol, unsigned int
     vbStorageVolDef *def;
 
     vbCheckFlags(flags, 0, -1);
-    if (!(def = vbStorageGetVol(storage, vol, &obj)))
+    if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return -1;
     /* the path is the pool's directory and a name without '/' */
     if (unlink(def->target.path) < 0 && errno != ENOENT) {

@@ -1,5 +1,6 @@
 /*
- * vbstorage.h: the storage driver: 'dir' pools and their volumes
+ * vbstorage.h: the storage driver's entry points: 'dir' pools and their
+ * volumes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -11,7 +12,8 @@
  * Volumes are created with qemu-img and deleted by unlink, only ever inside
  * their pool's directory.  One entry point per libvirt call, errors as
  * libvirt's for each; a client names a pool by name and UUID, a volume by
- * pool, name and key, as on the wire.
+ * pool, name and key, as on the wire.  The driver's state is
+ * vbstoragepoolobj.h's.
  */
 
 #pragma once
@@ -21,16 +23,6 @@
 
 #include "vbinternal.h"
 #include "vbdriverconf.h"
-
-typedef struct _vbStorageDriver vbStorageDriver;
-
-/* Creates the storage directories; NULL with the error reported */
-vbStorageDriver *vbStorageDriverNew(const char *configDir, const char *stateDir,
-                                    const char *qemuImgBinary);
-/* Loads the definitions and the active pools' state, starts the pools
- * marked autostart; a pool that cannot be loaded or started is logged */
-void vbStorageDriverLoad(vbStorageDriver *storage);
-void vbStorageDriverFree(vbStorageDriver *storage);
 
 typedef struct _vbStoragePoolHandle vbStoragePoolHandle;
 struct _vbStoragePoolHandle {
