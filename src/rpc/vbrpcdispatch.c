@@ -17,6 +17,7 @@
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
 #include "vbrpchost.h"
+#include "vbrpcstorage.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
 #include "vbrpcstream.h"
@@ -568,12 +569,16 @@ vbRPCDispatchRegister(vbRPCServer *srv)
     const vbRPCHandlerEntry *connect = vbRPCConnectGetHandlers(&nconnect);
     size_t nhost;
     const vbRPCHandlerEntry *host = vbRPCHostGetHandlers(&nhost);
+    size_t nstorage;
+    const vbRPCHandlerEntry *storage = vbRPCStorageGetHandlers(&nstorage);
 
     if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
         return -1;
     /* after the connection's: its CONNECT_GET_VERSION gives way to the
      * driver's, which asks the QEMU binary */
     if (vbRPCServerAddHandlers(srv, host, nhost) < 0)
+        return -1;
+    if (vbRPCServerAddHandlers(srv, storage, nstorage) < 0)
         return -1;
     if (vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable)) < 0)
         return -1;
