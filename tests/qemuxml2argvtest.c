@@ -292,8 +292,8 @@ mymain(void)
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
-    DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE_UNVALIDATED("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -34,6 +34,7 @@ struct _vbDomainDeviceAddress {
             unsigned int bus;
             unsigned int slot;
             unsigned int function;
+            vbTristateSwitch multi; /* multifunction='on|off' */
         } pci;
         struct {
             unsigned int controller;

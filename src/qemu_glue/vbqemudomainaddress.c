@@ -12,14 +12,6 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
-/* Slots of bus 0 a device may take; 0 is the host bridge on both machines,
- * 1 the PIIX3 (ISA, IDE, USB, ACPI) on pc, 0x1f the ICH9 LPC/SATA/SMBus
- * functions on q35. */
-#define VB_QEMU_PCI_SLOT_MAX 0x1f
-/* Automatic placement starts here: slot 1 stays free for a video device, as
- * libvirt keeps it on q35. */
-#define VB_QEMU_PCI_SLOT_FIRST_AUTO 0x02
-
 int
 vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family)
 {
@@ -124,6 +116,13 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
         return g_strdup_printf("sata%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
         return g_strdup_printf("scsi%u", cont->index);
+    case VB_DOMAIN_CONTROLLER_TYPE_USB:
+        /* all members of an ICH9 USB2 group share it, as in libvirt */
+        if (cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE)
+            return NULL;
+        if (cont->index == 0)
+            return g_strdup("usb");
+        return g_strdup_printf("usb%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -173,31 +172,97 @@ vbQemuDomainAssignDeviceAlias(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomain
 
 /* ---- PCI addresses ------------------------------------------------------- */
 
-/*
- * Whether @dev's QEMU device takes a slot of the root PCI bus, which the
- * user may give and we otherwise hand out: the one place a device family
- * says whether it is a PCI device.
- */
-static bool
-vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
+/* The connect flags of a controller's QEMU device; the root buses and
+ * q35's AHCI are the machine's own. */
+static vbQemuPCIConnectFlags
+vbQemuDomainControllerPCIConnectFlags(const vbDomainControllerDef *cont,
+                                      vbQemuPCIConnectFlags pciFlags,
+                                      vbQemuPCIConnectFlags pcieFlags,
+                                      vbQemuPCIConnectFlags virtioFlags)
 {
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        /* eight to a slot of pcie-root, as libvirt packs them */
+        return VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT | VB_QEMU_PCI_CONNECT_AGGREGATE_SLOT;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
+        return virtioFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        return pciFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
+        return pcieFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_DEFAULT:
+        /* SATA: the AHCI is PCIe; only q35's own, at 00:1f.2, is built */
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
+            return pcieFlags;
+        return VB_QEMU_PCI_CONNECT_NONE;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_NONE:
+    case VB_DOMAIN_CONTROLLER_MODEL_LAST:
+        break;
+    }
+    return VB_QEMU_PCI_CONNECT_NONE;
+}
+
+/*
+ * The PCI placement of each device family, as libvirt's
+ * qemuDomainDeviceCalculatePCIConnectFlags answers it: which kind of slot
+ * the device plugs into (@flags, 0: no PCI device), and in which round of
+ * the assign pass it gets one (libvirt hands out slots family by family:
+ * PCI controllers, other controllers, disks, then memballoon, rng,
+ * watchdog, video, input; a new family takes its round from that list).
+ */
+static void
+vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceDef *dev,
+                               vbQemuPCIConnectFlags *flags, vbQemuPCIRound *round)
+{
+    vbQemuPCIConnectFlags pciFlags =
+        VB_QEMU_PCI_CONNECT_PCI_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE;
+    vbQemuPCIConnectFlags pcieFlags =
+        family == VB_QEMU_MACHINE_FAMILY_Q35
+            ? VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE
+            : pciFlags;
+    /* virtio devices are PCIe on a PCIe machine, PCI on another */
+    vbQemuPCIConnectFlags virtioFlags = pcieFlags;
+
+    *flags = VB_QEMU_PCI_CONNECT_NONE;
+    *round = VB_QEMU_PCI_ROUND_OTHER;
     switch (dev->type) {
     case VB_DOMAIN_DEVICE_DISK:
         /* virtio-blk-pci; SATA and SCSI disks sit on their controller */
-        return dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO;
+        if (dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO)
+            *flags = virtioFlags;
+        *round = VB_QEMU_PCI_ROUND_DISK;
+        return;
     case VB_DOMAIN_DEVICE_CONTROLLER:
-        /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
-        return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+        *flags = vbQemuDomainControllerPCIConnectFlags(dev->data.controller, pciFlags, pcieFlags,
+                                                       virtioFlags);
+        *round = dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_PCI
+                     ? VB_QEMU_PCI_ROUND_PCI_CONTROLLER
+                     : VB_QEMU_PCI_ROUND_CONTROLLER;
+        return;
     case VB_DOMAIN_DEVICE_CHR:
         /* isa-serial */
+        return;
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         /* model 'none': no device */
-        return false;
+        *round = VB_QEMU_PCI_ROUND_MEMBALLOON;
+        return;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
         break;
     }
-    return false;
 }
 
 /* How address errors name @dev: a disk by its target, as the user wrote
@@ -207,101 +272,404 @@ vbQemuDomainDeviceName(const vbDomainDeviceDef *dev, const vbDomainDeviceInfo *i
 {
     if (dev->type == VB_DOMAIN_DEVICE_DISK)
         return dev->data.disk->dst;
-    return info->alias;
+    return info->alias ? info->alias : vbDomainDeviceTypeTypeToString(dev->type);
 }
 
-/* The slots of bus 0 and who has them (libvirt's virDomainPCIAddressSet,
- * for the one bus we build). */
+#define VB_QEMU_PCI_SLOT_LAST 0x1f
+#define VB_QEMU_PCI_FUNCTION_LAST 7
+
+/* One slot: the functions taken, and whether it takes several devices
+ * that can share one (pcie-root-ports, libvirt's "aggregate"). */
 typedef struct {
-    vbQemuMachineFamily family;
-    bool used[VB_QEMU_PCI_SLOT_MAX + 1];
-} vbQemuDomainPCIAddressSet;
+    guint8 functions;
+    bool aggregate;
+} vbQemuPCISlot;
 
-static bool
-vbQemuDomainPCISlotReserved(vbQemuMachineFamily family, unsigned int slot)
+/* One bus, from the controller model that provides it (libvirt's
+ * virDomainPCIAddressBus). */
+typedef struct {
+    vbDomainControllerModel model;
+    vbQemuPCIConnectFlags flags; /* what plugs in */
+    bool autoassign;             /* devices without an address may be put here */
+    unsigned int minSlot;
+    unsigned int maxSlot;
+    vbQemuPCISlot slots[VB_QEMU_PCI_SLOT_LAST + 1];
+} vbQemuPCIBus;
+
+/* The buses of a domain and who has their slots.  The dry run grows the
+ * set with the buses it lacks; the real run only takes slots. */
+typedef struct {
+    GArray *buses; /* of vbQemuPCIBus */
+    bool dryRun;
+} vbQemuPCIAddressSet;
+
+static void
+vbQemuPCIAddressSetFree(vbQemuPCIAddressSet *set)
 {
-    if (slot == 0)
-        return true;
-    if (family == VB_QEMU_MACHINE_FAMILY_PC)
-        return slot == 1;
-    return slot == 0x1f;
+    if (!set)
+        return;
+    g_array_unref(set->buses);
+    g_free(set);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuPCIAddressSet, vbQemuPCIAddressSetFree);
+
+static vbQemuPCIBus *
+vbQemuPCIAddressSetBus(vbQemuPCIAddressSet *set, unsigned int bus)
+{
+    return &g_array_index(set->buses, vbQemuPCIBus, bus);
 }
 
-/* Marks a user-given address as used, after checking we can honour it. */
-static int
-vbQemuDomainPCIAddressReserve(vbQemuDomainPCIAddressSet *set, const vbDomainDeviceAddress *addr,
-                              const char *devname)
+/* What plugs into a bus of @model (libvirt's
+ * virDomainPCIAddressBusSetModel). */
+static void
+vbQemuPCIBusSetModel(vbQemuPCIBus *bus, vbDomainControllerModel model, bool hotplug)
 {
-    g_autofree char *str = g_strdup_printf("%04x:%02x:%02x.%u", addr->pci.domain, addr->pci.bus,
-                                           addr->pci.slot, addr->pci.function);
+    vbQemuPCIConnectFlags hotplugFlag = hotplug ? VB_QEMU_PCI_CONNECT_HOTPLUGGABLE : 0;
 
-    if (addr->pci.domain != 0 || addr->pci.bus != 0 || addr->pci.function != 0 ||
-        addr->pci.slot > VB_QEMU_PCI_SLOT_MAX) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("PCI address '%s' of '%s' is not usable, only bus 0 function 0 is"), str,
-                      devname);
+    memset(bus, 0, sizeof(*bus));
+    bus->model = model;
+    bus->minSlot = 1;
+    bus->maxSlot = VB_QEMU_PCI_SLOT_LAST;
+    bus->autoassign = true;
+    switch (model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        bus->flags = VB_QEMU_PCI_CONNECT_PCI_DEVICE | VB_QEMU_PCI_CONNECT_PCI_BRIDGE | hotplugFlag;
+        return;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+        /* no hotplug, and nothing placed here unless the user says so */
+        bus->flags = VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT |
+                     VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE;
+        bus->autoassign = false;
+        return;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        bus->flags = VB_QEMU_PCI_CONNECT_PCI_DEVICE | VB_QEMU_PCI_CONNECT_PCI_BRIDGE;
+        bus->minSlot = 0;
+        bus->autoassign = false;
+        return;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        /* a single slot */
+        bus->flags =
+            VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE | hotplugFlag;
+        bus->minSlot = 0;
+        bus->maxSlot = 0;
+        return;
+    default:
+        /* not a PCI bus; nothing plugs in */
+        bus->flags = VB_QEMU_PCI_CONNECT_NONE;
+        bus->autoassign = false;
+        return;
+    }
+}
+
+static vbQemuPCIAddressSet *
+vbQemuPCIAddressSetNew(const vbDomainDef *def, vbQemuMachineFamily family, bool dryRun)
+{
+    g_autoptr(vbQemuPCIAddressSet) set = g_new0(vbQemuPCIAddressSet, 1);
+    vbDomainControllerModel gapModel = family == VB_QEMU_MACHINE_FAMILY_Q35
+                                           ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT
+                                           : VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE;
+    unsigned int nbuses = 1;
+    size_t i;
+
+    set->dryRun = dryRun;
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VB_DOMAIN_CONTROLLER_TYPE_PCI)
+            nbuses = MAX(nbuses, def->controllers[i]->index + 1);
+    }
+    set->buses = g_array_sized_new(FALSE, TRUE, sizeof(vbQemuPCIBus), nbuses);
+    g_array_set_size(set->buses, nbuses);
+    /* an index nobody has yet gets the bus libvirt adds for it */
+    for (i = 0; i < nbuses; i++)
+        vbQemuPCIBusSetModel(vbQemuPCIAddressSetBus(set, i),
+                             i == 0 ? (family == VB_QEMU_MACHINE_FAMILY_Q35
+                                           ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT
+                                           : VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT)
+                                    : gapModel,
+                             true);
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_PCI &&
+            cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
+            vbQemuPCIBusSetModel(vbQemuPCIAddressSetBus(set, cont->index), cont->model,
+                                 cont->hotplug != VB_TRISTATE_SWITCH_OFF);
+    }
+    return g_steal_pointer(&set);
+}
+
+static char *
+vbQemuPCIAddressFormat(const vbDomainDeviceAddress *addr)
+{
+    return g_strdup_printf("%04x:%02x:%02x.%u", addr->pci.domain, addr->pci.bus, addr->pci.slot,
+                           addr->pci.function);
+}
+
+static bool vbQemuPCIAddressSetGrow(vbQemuPCIAddressSet *set, vbDomainDeviceAddress *addr,
+                                    vbQemuPCIConnectFlags flags);
+
+/* Name of the first connection type in @flags, as libvirt words it. */
+static const char *
+vbQemuPCIConnectTypeName(vbQemuPCIConnectFlags flags)
+{
+    if (flags & VB_QEMU_PCI_CONNECT_PCI_DEVICE)
+        return "standard PCI device";
+    if (flags & VB_QEMU_PCI_CONNECT_PCIE_DEVICE)
+        return "PCI Express device";
+    if (flags & VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT)
+        return "pcie-root-port";
+    if (flags & VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE)
+        return "dmi-to-pci-bridge";
+    if (flags & VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE)
+        return "pcie-to-pci-bridge";
+    return "pci-bridge";
+}
+
+/* Whether a device of @flags may sit at @addr (libvirt's
+ * virDomainPCIAddressFlagsCompatible).  @fromConfig: the user gave the
+ * address, which may put a PCI device in a PCIe slot and the reverse. */
+static bool
+vbQemuPCIBusAccepts(const vbQemuPCIBus *bus, const vbDomainDeviceAddress *addr,
+                    vbQemuPCIConnectFlags flags, bool fromConfig, bool report)
+{
+    vbQemuPCIConnectFlags busFlags = bus->flags;
+    g_autofree char *str = vbQemuPCIAddressFormat(addr);
+
+    if (fromConfig) {
+        if (busFlags & VB_QEMU_PCI_CONNECT_ENDPOINTS)
+            busFlags |= VB_QEMU_PCI_CONNECT_ENDPOINTS;
+        if (flags & VB_QEMU_PCI_CONNECT_PCI_BRIDGE)
+            flags |= VB_QEMU_PCI_CONNECT_PCI_DEVICE;
+        /* the user may put a device where it cannot be unplugged */
+        flags &= ~VB_QEMU_PCI_CONNECT_HOTPLUGGABLE;
+    } else if (!bus->autoassign && (flags & VB_QEMU_PCI_CONNECT_ENDPOINTS)) {
+        /* endpoints go on pcie-root only where the user puts them */
+        return false;
+    }
+    if ((flags & VB_QEMU_PCI_CONNECT_HOTPLUGGABLE) &&
+        !(busFlags & VB_QEMU_PCI_CONNECT_HOTPLUGGABLE)) {
+        if (report)
+            vbReportError(
+                VIR_ERR_XML_ERROR,
+                _("The device at PCI address %s requires hotplug capability, but the PCI controller with index='%u' doesn't support hotplug"),
+                str, addr->pci.bus);
+        return false;
+    }
+    if (!(flags & busFlags & VB_QEMU_PCI_CONNECT_TYPES)) {
+        if (report)
+            vbReportError(
+                VIR_ERR_XML_ERROR,
+                _("The device at PCI address %s cannot be plugged into the PCI controller with index='%u'. It requires a controller that accepts a %s"),
+                str, addr->pci.bus, vbQemuPCIConnectTypeName(flags));
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Takes function @addr for a device of @flags (libvirt's
+ * virDomainPCIAddressReserveAddrInternal): checks the address is valid
+ * for its bus, growing the set in the dry run when the bus is missing.
+ */
+static int
+vbQemuPCIAddressReserve(vbQemuPCIAddressSet *set, vbDomainDeviceAddress *addr,
+                        vbQemuPCIConnectFlags flags, bool fromConfig)
+{
+    g_autofree char *str = vbQemuPCIAddressFormat(addr);
+    vbQemuPCIBus *bus;
+    vbQemuPCISlot *slot;
+
+    if (addr->pci.domain != 0) {
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("Invalid PCI address %s. Only PCI domain 0 is available"), str);
         return -1;
     }
-    if (vbQemuDomainPCISlotReserved(set->family, addr->pci.slot)) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("PCI address '%s' of device '%s' is taken by a built-in device of the machine"), str,
-            devname);
+    if (set->dryRun && addr->pci.bus >= set->buses->len &&
+        !vbQemuPCIAddressSetGrow(set, addr, flags))
+        return -1;
+    if (addr->pci.bus >= set->buses->len) {
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("Invalid PCI address %s. Only PCI buses up to %u are available"), str,
+                      set->buses->len - 1);
         return -1;
     }
-    if (set->used[addr->pci.slot]) {
+    bus = vbQemuPCIAddressSetBus(set, addr->pci.bus);
+    if (!vbQemuPCIBusAccepts(bus, addr, flags, fromConfig, true))
+        return -1;
+    if (addr->pci.slot < bus->minSlot) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Invalid PCI address %s. slot must be >= %u"), str,
+                      bus->minSlot);
+        return -1;
+    }
+    if (addr->pci.slot > bus->maxSlot) {
+        vbReportError(VIR_ERR_XML_ERROR, _("Invalid PCI address %s. slot must be <= %u"), str,
+                      bus->maxSlot);
+        return -1;
+    }
+    slot = &bus->slots[addr->pci.slot];
+    if (slot->functions & (1 << addr->pci.function)) {
+        /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR, _("Attempted double use of PCI Address %s"), str);
         return -1;
     }
-    set->used[addr->pci.slot] = true;
+    if (!slot->functions && (flags & VB_QEMU_PCI_CONNECT_AGGREGATE_SLOT))
+        slot->aggregate = true;
+    slot->functions |= 1 << addr->pci.function;
     return 0;
 }
 
-/* Gives @addr the first free slot from VB_QEMU_PCI_SLOT_FIRST_AUTO on. */
-static int
-vbQemuDomainPCIAddressReserveNext(vbQemuDomainPCIAddressSet *set, vbDomainDeviceAddress *addr,
-                                  const char *devname)
+/*
+ * Adds the buses a device of @flags needs to sit on bus @addr->pci.bus
+ * (libvirt's virDomainPCIAddressSetGrow): pcie-root-ports for a PCIe
+ * device, pci-bridges for a PCI device, and on a machine without any PCI
+ * bus yet a pcie-root-port with a pcie-to-pci-bridge in it first.
+ * Returns false with an error when no bus can be added for @flags.
+ */
+static bool
+vbQemuPCIAddressSetGrow(vbQemuPCIAddressSet *set, vbDomainDeviceAddress *addr,
+                        vbQemuPCIConnectFlags flags)
 {
-    unsigned int slot;
+    vbDomainControllerModel model;
+    bool needBridge = false;
+    unsigned int i;
 
-    for (slot = VB_QEMU_PCI_SLOT_FIRST_AUTO; slot <= VB_QEMU_PCI_SLOT_MAX; slot++) {
-        if (!set->used[slot] && !vbQemuDomainPCISlotReserved(set->family, slot))
+    if (addr->pci.bus < set->buses->len)
+        return true;
+    if (flags & VB_QEMU_PCI_CONNECT_PCI_DEVICE) {
+        model = VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE;
+        needBridge = true;
+        for (i = 0; i < set->buses->len; i++) {
+            if (vbQemuPCIAddressSetBus(set, i)->flags & VB_QEMU_PCI_CONNECT_PCI_BRIDGE)
+                needBridge = false;
+        }
+        /* a pcie-to-pci-bridge is a pci-bridge to the devices behind it,
+         * so it takes the place of the first one */
+        if (needBridge && addr->pci.bus == set->buses->len)
+            addr->pci.bus++;
+    } else if (flags & VB_QEMU_PCI_CONNECT_PCIE_DEVICE) {
+        model = VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    } else {
+        vbReportError(
+            VIR_ERR_INTERNAL_ERROR,
+            _("a PCI slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added"),
+            vbQemuPCIConnectTypeName(flags));
+        return false;
+    }
+
+    i = set->buses->len;
+    g_array_set_size(set->buses, addr->pci.bus + 1);
+    if (needBridge) {
+        /* this root port is for the bridge only, not for a PCIe device
+         * looking for a free slot later */
+        vbQemuPCIBusSetModel(vbQemuPCIAddressSetBus(set, i),
+                             VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT, true);
+        vbQemuPCIAddressSetBus(set, i)->flags = VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE;
+        i++;
+        vbQemuPCIBusSetModel(vbQemuPCIAddressSetBus(set, i++),
+                             VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE, true);
+    }
+    for (; i < set->buses->len; i++)
+        vbQemuPCIBusSetModel(vbQemuPCIAddressSetBus(set, i), model, true);
+    return true;
+}
+
+/*
+ * Gives @addr the first free slot for a device of @flags (libvirt's
+ * virDomainPCIAddressGetNextAddr with function 0): a slot nobody uses,
+ * or for a device that aggregates a free function of a slot of its
+ * kind.  The dry run adds a bus when there is none; the real run fails.
+ */
+static int
+vbQemuPCIAddressReserveNext(vbQemuPCIAddressSet *set, vbDomainDeviceAddress *addr,
+                            vbQemuPCIConnectFlags flags, unsigned int function)
+{
+    vbDomainDeviceAddress a = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+    bool found = false;
+
+    for (a.pci.bus = 0; a.pci.bus < set->buses->len && !found; a.pci.bus++) {
+        vbQemuPCIBus *bus = vbQemuPCIAddressSetBus(set, a.pci.bus);
+
+        a.pci.function = function;
+        if (!vbQemuPCIBusAccepts(bus, &a, flags, false, false))
+            continue;
+        for (a.pci.slot = bus->minSlot; a.pci.slot <= bus->maxSlot; a.pci.slot++) {
+            const vbQemuPCISlot *slot = &bus->slots[a.pci.slot];
+
+            if (!slot->functions) {
+                found = true;
+                break;
+            }
+            if ((flags & VB_QEMU_PCI_CONNECT_AGGREGATE_SLOT) && slot->aggregate) {
+                for (a.pci.function = 0; a.pci.function <= VB_QEMU_PCI_FUNCTION_LAST;
+                     a.pci.function++) {
+                    if (!(slot->functions & (1 << a.pci.function)))
+                        break;
+                }
+                if (a.pci.function <= VB_QEMU_PCI_FUNCTION_LAST) {
+                    found = true;
+                    break;
+                }
+                a.pci.function = function;
+            }
+        }
+        if (found)
             break;
     }
-    if (slot > VB_QEMU_PCI_SLOT_MAX) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("no free PCI slot left on bus 0 for device '%s'"), devname);
-        return -1;
+    if (!found) {
+        if (!set->dryRun) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("No more available PCI slots"));
+            return -1;
+        }
+        a.pci.bus = set->buses->len;
+        if (!vbQemuPCIAddressSetGrow(set, &a, flags))
+            return -1;
+        a.pci.slot = vbQemuPCIAddressSetBus(set, a.pci.bus)->minSlot;
     }
-    set->used[slot] = true;
-    addr->type = VB_DOMAIN_DEVICE_ADDRESS_PCI;
-    addr->pci.domain = 0;
-    addr->pci.bus = 0;
-    addr->pci.slot = slot;
-    addr->pci.function = 0;
+    if (vbQemuPCIAddressReserve(set, &a, flags, false) < 0)
+        return -1;
+    /* the dry run only counts buses; the real run hands out the slots */
+    if (!set->dryRun)
+        *addr = a;
     return 0;
 }
 
-/* Reserve pass (libvirt's qemuDomainCollectPCIAddress): the slots the
- * user gave, so that the assign pass never hands them out. */
+typedef struct {
+    vbQemuPCIAddressSet *set;
+    vbQemuMachineFamily family;
+    vbQemuPCIRound round;
+} vbQemuDomainPCIWalk;
+
+/* Reserve pass (libvirt's qemuDomainCollectPCIAddress): the addresses the
+ * user gave, and those given at an earlier define, so that the assign
+ * pass never hands them out. */
 static int
 vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
                               vbDomainDeviceInfo *info, void *opaque)
 {
-    vbQemuDomainPCIAddressSet *set = opaque;
+    vbQemuDomainPCIWalk *walk = opaque;
+    vbQemuPCIConnectFlags flags;
+    vbQemuPCIRound round;
 
+    vbQemuDomainDevicePCIPlacement(walk->family, dev, &flags, &round);
     switch (info->addr.type) {
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        return vbQemuDomainPCIAddressReserve(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+        if (flags == VB_QEMU_PCI_CONNECT_NONE) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("device '%s' is no PCI device and cannot have a PCI address"),
+                          vbQemuDomainDeviceName(dev, info));
+            return -1;
+        }
+        return vbQemuPCIAddressReserve(walk->set, &info->addr, flags, true);
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
         /* validation refuses it too, but a definition read back from disk
-         * skips validation; a controller's is left to the command line,
-         * which finds no PCI address */
-        if (dev->type == VB_DOMAIN_DEVICE_DISK) {
+         * skips validation */
+        if (flags != VB_QEMU_PCI_CONNECT_NONE) {
             vbReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED,
-                _("address type '%s' is not valid for disk '%s', it needs a 'pci' address"),
-                vbDomainDeviceAddressTypeTypeToString(info->addr.type), dev->data.disk->dst);
+                _("address type '%s' is not valid for device '%s', it needs a 'pci' address"),
+                vbDomainDeviceAddressTypeTypeToString(info->addr.type),
+                vbQemuDomainDeviceName(dev, info));
             return -1;
         }
         return 0;
@@ -312,63 +680,344 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
     return 0;
 }
 
-/* Assign pass: a free slot for each device without an address. */
-static int
-vbQemuDomainAssignDevicePCISlot(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
-                                vbDomainDeviceInfo *info, void *opaque)
+/* The slot of the ICH9 USB2 group of @cont's index that has one, for its
+ * other members (libvirt puts them all in one slot). */
+static const vbDomainDeviceAddress *
+vbQemuDomainUSB2GroupAddress(const vbDomainDef *def, const vbDomainControllerDef *cont)
 {
-    vbQemuDomainPCIAddressSet *set = opaque;
+    size_t i;
 
-    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
-        return 0;
-    return vbQemuDomainPCIAddressReserveNext(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *other = def->controllers[i];
+
+        if (other->type == VB_DOMAIN_CONTROLLER_TYPE_USB && other->index == cont->index &&
+            vbDomainControllerModelIsUSB2(other->model) &&
+            other->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI)
+            return &other->info.addr;
+    }
+    return NULL;
 }
 
-typedef struct {
-    vbDomainDeviceInfoCallback cb;
-    vbQemuDomainPCIAddressSet *set;
-    bool controllers; /* this round: the controllers, else all others */
-} vbQemuDomainPCIWalk;
+static unsigned int
+vbQemuDomainUSB2Function(vbDomainControllerModel model)
+{
+    switch (model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+        return 7;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+        return 1;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        return 2;
+    default:
+        return 0;
+    }
+}
 
+/* Assign pass: a free slot for each device of this round without an
+ * address. */
 static int
-vbQemuDomainPCIWalkVisit(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
-                         void *opaque)
+vbQemuDomainAssignDevicePCISlot(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
+                                void *opaque)
 {
     vbQemuDomainPCIWalk *walk = opaque;
+    vbQemuPCIConnectFlags flags;
+    vbQemuPCIRound round;
 
-    if ((dev->type == VB_DOMAIN_DEVICE_CONTROLLER) != walk->controllers ||
-        !vbQemuDomainDeviceNeedsPCISlot(dev))
+    vbQemuDomainDevicePCIPlacement(walk->family, dev, &flags, &round);
+    if (round != walk->round || flags == VB_QEMU_PCI_CONNECT_NONE ||
+        info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
         return 0;
-    return walk->cb(def, dev, info, walk->set);
+
+    if (dev->type == VB_DOMAIN_DEVICE_CONTROLLER &&
+        vbDomainControllerModelIsUSB2(dev->data.controller->model)) {
+        const vbDomainDeviceAddress *group =
+            vbQemuDomainUSB2GroupAddress(def, dev->data.controller);
+        unsigned int function = vbQemuDomainUSB2Function(dev->data.controller->model);
+
+        if (group) {
+            vbDomainDeviceAddress addr = *group;
+
+            addr.pci.function = function;
+            addr.pci.multi = VB_TRISTATE_SWITCH_ABSENT;
+            if (vbQemuPCIAddressReserve(walk->set, &addr, flags, false) < 0)
+                return -1;
+            if (!walk->set->dryRun)
+                info->addr = addr;
+            return 0;
+        }
+        return vbQemuPCIAddressReserveNext(walk->set, &info->addr, flags, function);
+    }
+    return vbQemuPCIAddressReserveNext(walk->set, &info->addr, flags, 0);
+}
+
+static int
+vbQemuDomainPCIAssignRounds(vbDomainDef *def, vbQemuDomainPCIWalk *walk)
+{
+    for (walk->round = 0; walk->round < VB_QEMU_PCI_ROUND_LAST; walk->round++) {
+        if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDevicePCISlot, walk) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /*
- * Calls @cb for each device that needs a PCI slot: the controllers first,
- * as libvirt places them (the devices behind a controller follow it), then
- * the others in the iterator's order.  This is the order slots have always
- * been handed out in; another would give a new domain other slots than the
- * same definition got before.
+ * The functions of the machine's own chipset, which no definition lists,
+ * and the controllers that live there (libvirt's
+ * qemuDomainValidateDevicePCISlotsPIIX3 and ...Q35): on pc the PIIX3 in
+ * slot 1 (ISA, IDE, the UHCI of USB controller 0, ACPI), on q35 the ICH9
+ * in slot 0x1f (LPC, AHCI of SATA controller 0, SMBus), and q35's first
+ * ICH9 USB2 group at 0x1d, else 0x1a, when free.
  */
 static int
-vbQemuDomainPCIDeviceIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb,
-                             vbQemuDomainPCIAddressSet *set)
+vbQemuDomainReserveChipset(vbDomainDef *def, vbQemuPCIAddressSet *set, vbQemuMachineFamily family)
 {
-    vbQemuDomainPCIWalk walk = {.cb = cb, .set = set, .controllers = true};
+    vbDomainDeviceAddress addr = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+    const vbQemuPCIConnectFlags flags = VB_QEMU_PCI_CONNECT_ENDPOINTS;
+    /* pc: ISA, IDE, ACPI in slot 1; q35: LPC and SMBus in slot 0x1f */
+    static const unsigned int pcFunctions[] = {0, 1, 3};
+    static const unsigned int q35Functions[] = {0, 3};
+    bool q35 = family == VB_QEMU_MACHINE_FAMILY_Q35;
+    const unsigned int *functions = q35 ? q35Functions : pcFunctions;
+    size_t nfunctions = q35 ? G_N_ELEMENTS(q35Functions) : G_N_ELEMENTS(pcFunctions);
+    size_t i;
 
-    if (vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk) < 0)
-        return -1;
-    walk.controllers = false;
-    return vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk);
+    addr.pci.slot = q35 ? 0x1f : 0x01;
+    for (i = 0; i < nfunctions; i++) {
+        addr.pci.function = functions[i];
+        if (vbQemuPCIAddressReserve(set, &addr, flags, true) < 0)
+            return -1;
+    }
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        vbDomainControllerDef *cont = def->controllers[i];
+        vbDomainDeviceAddress fixed = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+        const char *msg = NULL;
+
+        if (family == VB_QEMU_MACHINE_FAMILY_Q35 && cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA &&
+            cont->index == 0) {
+            fixed.pci.slot = 0x1f;
+            fixed.pci.function = 2;
+            msg = _("Primary SATA controller must have PCI address 0:0:1f.2");
+        } else if (family == VB_QEMU_MACHINE_FAMILY_PC &&
+                   cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB && cont->index == 0 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI) {
+            fixed.pci.slot = 1;
+            fixed.pci.function = 2;
+            msg = _("PIIX3 USB controller at index 0 must have PCI address 0:0:1.2");
+        } else if (family == VB_QEMU_MACHINE_FAMILY_Q35 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1 &&
+                   cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            /* real Q35 hardware's places, not insisted on */
+            fixed.pci.slot = 0x1d;
+            if (vbQemuPCIAddressSetBus(set, 0)->slots[0x1d].functions)
+                fixed.pci.slot = 0x1a;
+            if (vbQemuPCIAddressSetBus(set, 0)->slots[fixed.pci.slot].functions)
+                continue;
+            fixed.pci.multi = VB_TRISTATE_SWITCH_ON;
+            if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
+                return -1;
+            if (!set->dryRun)
+                cont->info.addr = fixed;
+            continue;
+        } else {
+            continue;
+        }
+        if (cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+            (cont->info.addr.pci.domain != 0 || cont->info.addr.pci.bus != 0 ||
+             cont->info.addr.pci.slot != fixed.pci.slot ||
+             cont->info.addr.pci.function != fixed.pci.function)) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", msg);
+            return -1;
+        }
+        if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
+            return -1;
+        cont->info.addr = fixed;
+    }
+    return 0;
+}
+
+/* A chipset device has no connect flags of its own: it sits where the
+ * chipset has it.  Those are kept out of the reserve pass. */
+static bool
+vbQemuDomainIsChipsetController(const vbDomainControllerDef *cont, vbQemuMachineFamily family)
+{
+    if (family == VB_QEMU_MACHINE_FAMILY_Q35)
+        return cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA && cont->index == 0;
+    return cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB && cont->index == 0 &&
+           cont->model == VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
 }
 
 static int
+vbQemuDomainCollectPCIAddressVisit(vbDomainDef *def, vbDomainDeviceDef *dev,
+                                   vbDomainDeviceInfo *info, void *opaque)
+{
+    vbQemuDomainPCIWalk *walk = opaque;
+
+    if (dev->type == VB_DOMAIN_DEVICE_CONTROLLER &&
+        vbQemuDomainIsChipsetController(dev->data.controller, walk->family))
+        return 0;
+    return vbQemuDomainCollectPCIAddress(def, dev, info, opaque);
+}
+
+static int
+vbQemuDomainPCIAddressSetFill(vbDomainDef *def, vbQemuDomainPCIWalk *walk)
+{
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainCollectPCIAddressVisit, walk) < 0 ||
+        vbQemuDomainReserveChipset(def, walk->set, walk->family) < 0)
+        return -1;
+    return 0;
+}
+
+/* Whether every slot of every bus is taken. */
+static bool
+vbQemuPCIAddressSetIsFull(vbQemuPCIAddressSet *set)
+{
+    unsigned int i;
+    unsigned int slot;
+
+    for (i = 0; i < set->buses->len; i++) {
+        const vbQemuPCIBus *bus = vbQemuPCIAddressSetBus(set, i);
+
+        for (slot = bus->minSlot; slot <= bus->maxSlot; slot++) {
+            if (!bus->slots[slot].functions)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The options libvirt fills in for a PCI controller once it has its
+ * address: the QEMU device name, chassis and port of a root port, the
+ * chassis number of a pci-bridge. */
+static void
+vbQemuDomainPCIControllerSetDefaults(vbDomainControllerDef *cont)
+{
+    const vbDomainDeviceAddress *addr = &cont->info.addr;
+
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCI_BRIDGE;
+        if (cont->chassisNr == -1)
+            cont->chassisNr = cont->index;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_I82801B11_BRIDGE;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_ROOT_PORT;
+        if (cont->chassis == -1)
+            cont->chassis = cont->index;
+        if (cont->port == -1)
+            cont->port = (addr->pci.slot << 3) + addr->pci.function;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_PCI_BRIDGE;
+        break;
+    default:
+        break;
+    }
+}
+
+/* multifunction='on' for function 0 of each slot with more functions in
+ * use (libvirt's virDomainPCIAddressSetAllMulti). */
+static int
+vbQemuDomainSetMultiVisit(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev G_GNUC_UNUSED,
+                          vbDomainDeviceInfo *info, void *opaque)
+{
+    vbQemuPCIAddressSet *set = opaque;
+    const vbQemuPCIBus *bus;
+
+    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_PCI || info->addr.pci.function != 0 ||
+        info->addr.pci.multi != VB_TRISTATE_SWITCH_ABSENT || info->addr.pci.bus >= set->buses->len)
+        return 0;
+    bus = vbQemuPCIAddressSetBus(set, info->addr.pci.bus);
+    if (bus->slots[info->addr.pci.slot].functions & ~1)
+        info->addr.pci.multi = VB_TRISTATE_SWITCH_ON;
+    return 0;
+}
+
+/*
+ * libvirt's qemuDomainAssignPCIAddresses: a dry run over all devices
+ * finds how many buses they need; the controllers for the missing ones
+ * are added; then the real run gives each device without an address a
+ * slot, round by round.
+ */
+static int
 vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
 {
-    vbQemuDomainPCIAddressSet set = {.family = family};
+    g_autoptr(vbQemuPCIAddressSet) dry = vbQemuPCIAddressSetNew(def, family, true);
+    g_autoptr(vbQemuPCIAddressSet) set = NULL;
+    vbQemuDomainPCIWalk walk = {.set = dry, .family = family};
+    unsigned int nbuses = dry->buses->len;
+    unsigned int i;
 
-    if (vbQemuDomainPCIDeviceIterate(def, vbQemuDomainCollectPCIAddress, &set) < 0)
+    if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0)
         return -1;
-    return vbQemuDomainPCIDeviceIterate(def, vbQemuDomainAssignDevicePCISlot, &set);
+    /* on pc, one slot kept for a pci-bridge to come, so that the last
+     * free slot of a bus gets a bridge rather than a device */
+    if (family == VB_QEMU_MACHINE_FAMILY_PC && !vbQemuPCIAddressSetIsFull(dry)) {
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbQemuPCIAddressReserveNext(dry, &unused, VB_QEMU_PCI_CONNECT_PCI_DEVICE, 0) < 0)
+            return -1;
+    }
+    if (vbQemuDomainPCIAssignRounds(def, &walk) < 0)
+        return -1;
+    /* a new q35 domain whose definition left buses to us gets one empty
+     * root port more, for a device hotplugged later */
+    if (family == VB_QEMU_MACHINE_FAMILY_Q35 && nbuses <= 1 && dry->buses->len > nbuses) {
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbQemuPCIAddressReserveNext(
+                dry, &unused, VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE,
+                0) < 0)
+            return -1;
+    }
+    /* the controllers of the buses the dry run added; their slots may
+     * need buses in turn, which the loop then reaches */
+    for (i = 1; i < dry->buses->len; i++) {
+        vbDomainControllerDef *cont;
+        vbDomainDeviceDef dev = {.type = VB_DOMAIN_DEVICE_CONTROLLER};
+        vbQemuPCIConnectFlags flags;
+        vbQemuPCIRound round;
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, i))
+            continue;
+        cont = vbDomainControllerDefNew(VB_DOMAIN_CONTROLLER_TYPE_PCI, i,
+                                        vbQemuPCIAddressSetBus(dry, i)->model);
+        vbDomainDefInsertController(def, cont);
+        dev.data.controller = cont;
+        vbQemuDomainDevicePCIPlacement(family, &dev, &flags, &round);
+        if (vbQemuPCIAddressReserveNext(dry, &unused, flags, 0) < 0)
+            return -1;
+    }
+
+    set = vbQemuPCIAddressSetNew(def, family, false);
+    walk.set = set;
+    if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0 ||
+        vbQemuDomainPCIAssignRounds(def, &walk) < 0)
+        return -1;
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainSetMultiVisit, set) < 0)
+        return -1;
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VB_DOMAIN_CONTROLLER_TYPE_PCI)
+            vbQemuDomainPCIControllerSetDefaults(def->controllers[i]);
+    }
+    return 0;
+}
+
+const char *
+vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus)
+{
+    const vbDomainControllerDef *cont =
+        vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, bus);
+
+    return cont ? cont->info.alias : NULL;
 }
 
 int
@@ -379,8 +1028,10 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
     if (vbQemuDomainGetMachineFamily(def, &family) < 0)
         return -1;
 
-    /* aliases first: address errors name a controller by its alias */
-    if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
+    /* aliases first: address errors name a controller by its alias; and
+     * again for the PCI controllers the addressing adds */
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0 ||
+        vbQemuDomainAssignPCIAddresses(def, family) < 0)
         return -1;
-    return vbQemuDomainAssignPCIAddresses(def, family);
+    return vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family);
 }
