@@ -65,27 +65,10 @@ vbDomainControllerModelIsUSB2(vbDomainControllerModel model)
 }
 
 void
-vbDomainDefInsertController(vbDomainDef *def, vbDomainControllerDef *cont)
+vbDomainDefAppendController(vbDomainDef *def, vbDomainControllerDef *cont)
 {
-    size_t at = def->ncontrollers;
-    size_t i;
-
-    for (i = def->ncontrollers; i > 0; i--) {
-        const vbDomainControllerDef *cur = def->controllers[i - 1];
-
-        if (cur->type != cont->type)
-            continue;
-        if (cur->index <= cont->index) {
-            at = i;
-            break;
-        }
-        at = i - 1;
-    }
     def->controllers = g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
-    memmove(def->controllers + at + 1, def->controllers + at,
-            (def->ncontrollers - at) * sizeof(*def->controllers));
-    def->controllers[at] = cont;
-    def->ncontrollers++;
+    def->controllers[def->ncontrollers++] = cont;
 }
 
 vbDomainControllerDef *
@@ -283,10 +266,20 @@ vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDe
         if (vbDomainControllerModelType(cont->model) != VB_DOMAIN_CONTROLLER_TYPE_PCI)
             break;
         if (cont->index == 0) {
-            if (vbDomainDefHasQ35Machine(def))
-                ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;
-            else
-                ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+            vbDomainControllerModel root = vbDomainDefHasQ35Machine(def)
+                                               ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT
+                                               : VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+
+            if (cont->model != root) {
+                /* libvirt's wording and code */
+                vbReportError(
+                    VIR_ERR_XML_ERROR,
+                    _("The PCI controller with index='0' must be model='%s' for this machine type, but model='%s' was found instead"),
+                    vbDomainControllerModelTypeToString(root),
+                    vbDomainControllerModelTypeToString(cont->model));
+                return -1;
+            }
+            ok = true;
         } else {
             ok = cont->model != VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT &&
                  cont->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;

@@ -91,15 +91,9 @@ vbDomainControllerDef *vbDomainControllerDefNew(vbDomainControllerType type, uns
  * members share one index and one PCI slot. */
 bool vbDomainControllerModelIsUSB2(vbDomainControllerModel model);
 
-/**
- * vbDomainDefInsertController:
- * Adds @cont to @def's controllers (taking it over) where libvirt puts it:
- * after the last controller of its type with an index not above its own,
- * else before the first of its type, else at the end.  So controllers are
- * grouped by type, in index order, the groups in the order they first
- * appeared.
- */
-void vbDomainDefInsertController(vbDomainDef *def, vbDomainControllerDef *cont);
+/* Appends @cont to @def's controllers (taking it over), as libvirt adds
+ * the controllers it implies after those the definition lists. */
+void vbDomainDefAppendController(vbDomainDef *def, vbDomainControllerDef *cont);
 
 /* The controller of @type and @index of @def (the first one for a USB2
  * group), or NULL. */

@@ -203,21 +203,13 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
     return 0;
 }
 
-/* The model a USB controller left without one gets, and the one libvirt
- * adds when there is none: QEMU's XHCI on q35, the PIIX3's UHCI on pc. */
-static vbDomainControllerModel
-vbDomainDefDefaultUSBModel(const vbDomainDef *def)
-{
-    return vbDomainDefHasQ35Machine(def) ? VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI
-                                         : VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
-}
-
+/* libvirt appends the controllers it implies after the listed ones */
 static void
 vbDomainDefMaybeAddController(vbDomainDef *def, vbDomainControllerType type, unsigned int index,
                               vbDomainControllerModel model)
 {
     if (!vbDomainDefFindController(def, type, index))
-        vbDomainDefInsertController(def, vbDomainControllerDefNew(type, index, model));
+        vbDomainDefAppendController(def, vbDomainControllerDefNew(type, index, model));
 }
 
 /* Two controllers of one type and index are one too many, except the
@@ -257,24 +249,24 @@ vbDomainDefCheckDuplicateControllers(const vbDomainDef *def)
 static int
 vbDomainDefControllersPostParse(vbDomainDef *def)
 {
-    g_autofree vbDomainControllerDef **parsed = g_steal_pointer(&def->controllers);
-    size_t nparsed = def->ncontrollers;
     bool q35 = vbDomainDefHasQ35Machine(def);
     size_t i;
 
-    /* libvirt keeps controllers grouped by type in index order, from the
-     * parser on; ours come in document order */
-    def->ncontrollers = 0;
-    for (i = 0; i < nparsed; i++)
-        vbDomainDefInsertController(def, parsed[i]);
-
+    /* Controllers stay in document order.  libvirt's parser sorts them
+     * into type groups in index order, but appends those it implies, so
+     * its output read back is sorted differently again; keeping the
+     * order read gives libvirt's output for any definition that lists
+     * its controllers grouped and in index order (as virt-install, Nova
+     * and oVirt do), and a round trip that changes nothing. */
     if (vbDomainDefCheckDuplicateControllers(def) < 0)
         return -1;
 
     /* what libvirt's QEMU driver adds, in its order: a USB controller
-     * (the machine's default model), q35's built-in AHCI, the PCI root */
+     * (QEMU's XHCI on q35, the PIIX3's UHCI on pc), q35's built-in AHCI,
+     * the PCI root */
     vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_USB, 0,
-                                  VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+                                  q35 ? VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI
+                                      : VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI);
     if (q35)
         vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_SATA, 0,
                                       VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
@@ -308,7 +300,9 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
             cont->model = VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
             break;
         case VB_DOMAIN_CONTROLLER_TYPE_USB:
-            cont->model = vbDomainDefDefaultUSBModel(def);
+            /* a USB controller listed without a model is libvirt's
+             * default on x86, whatever the machine */
+            cont->model = VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
             break;
         case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         case VB_DOMAIN_CONTROLLER_TYPE_LAST:

@@ -554,8 +554,8 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
         break;
     case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
         rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "i:port", cont->port, "i:chassis",
-                                  cont->chassis, "T:hotplug", vbQemuDeviceTristate(cont->hotplug),
-                                  "s:id", cont->info.alias, NULL);
+                                  cont->chassis, "s:id", cont->info.alias, "T:hotplug",
+                                  vbQemuDeviceTristate(cont->hotplug), NULL);
         break;
     case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
     case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:

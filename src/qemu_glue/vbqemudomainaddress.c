@@ -202,9 +202,9 @@ vbQemuDomainControllerPCIConnectFlags(const vbDomainControllerDef *cont,
     case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
         return pcieFlags;
     case VB_DOMAIN_CONTROLLER_MODEL_DEFAULT:
-        /* SATA: the AHCI is PCIe; only q35's own, at 00:1f.2, is built */
+        /* SATA: only q35's own AHCI, at 00:1f.2, is built */
         if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
-            return pcieFlags;
+            return pciFlags;
         return VB_QEMU_PCI_CONNECT_NONE;
     case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
     case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
@@ -227,12 +227,11 @@ static void
 vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceDef *dev,
                                vbQemuPCIConnectFlags *flags, vbQemuPCIRound *round)
 {
-    vbQemuPCIConnectFlags pciFlags =
-        VB_QEMU_PCI_CONNECT_PCI_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE;
+    /* no HOTPLUGGABLE: as in libvirt 9.0, a device placed at define time
+     * may go on a port with hotplug='off'; only hotplug itself needs it */
+    vbQemuPCIConnectFlags pciFlags = VB_QEMU_PCI_CONNECT_PCI_DEVICE;
     vbQemuPCIConnectFlags pcieFlags =
-        family == VB_QEMU_MACHINE_FAMILY_Q35
-            ? VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE
-            : pciFlags;
+        family == VB_QEMU_MACHINE_FAMILY_Q35 ? VB_QEMU_PCI_CONNECT_PCIE_DEVICE : pciFlags;
     /* virtio devices are PCIe on a PCIe machine, PCI on another */
     vbQemuPCIConnectFlags virtioFlags = pcieFlags;
 
@@ -445,6 +444,11 @@ vbQemuPCIBusAccepts(const vbQemuPCIBus *bus, const vbDomainDeviceAddress *addr,
         flags &= ~VB_QEMU_PCI_CONNECT_HOTPLUGGABLE;
     } else if (!bus->autoassign && (flags & VB_QEMU_PCI_CONNECT_ENDPOINTS)) {
         /* endpoints go on pcie-root only where the user puts them */
+        if (report)
+            vbReportError(
+                VIR_ERR_INTERNAL_ERROR,
+                _("The device at PCI address %s was auto-assigned this address, but the PCI controller with index='%u' doesn't allow auto-assignment"),
+                str, addr->pci.bus);
         return false;
     }
     if ((flags & VB_QEMU_PCI_CONNECT_HOTPLUGGABLE) &&
@@ -739,7 +743,8 @@ vbQemuDomainAssignDevicePCISlot(vbDomainDef *def, vbDomainDeviceDef *dev, vbDoma
 
             addr.pci.function = function;
             addr.pci.multi = VB_TRISTATE_SWITCH_ABSENT;
-            if (vbQemuPCIAddressReserve(walk->set, &addr, flags, false) < 0)
+            /* the slot is the group's, wherever it is */
+            if (vbQemuPCIAddressReserve(walk->set, &addr, flags, true) < 0)
                 return -1;
             if (!walk->set->dryRun)
                 info->addr = addr;
@@ -814,10 +819,23 @@ vbQemuDomainReserveChipset(vbDomainDef *def, vbQemuPCIAddressSet *set, vbQemuMac
             if (vbQemuPCIAddressSetBus(set, 0)->slots[fixed.pci.slot].functions)
                 continue;
             fixed.pci.multi = VB_TRISTATE_SWITCH_ON;
+            /* in the dry run too, as libvirt: the rest of the group
+             * follows it there */
             if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
                 return -1;
-            if (!set->dryRun)
-                cont->info.addr = fixed;
+            cont->info.addr = fixed;
+            continue;
+        } else if (family == VB_QEMU_MACHINE_FAMILY_Q35 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE &&
+                   cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            /* real hardware's place, when free */
+            fixed.pci.slot = 0x1e;
+            if (vbQemuPCIAddressSetBus(set, 0)->slots[0x1e].functions)
+                continue;
+            if (vbQemuPCIAddressReserve(set, &fixed, VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE, true) <
+                0)
+                return -1;
+            cont->info.addr = fixed;
             continue;
         } else {
             continue;
@@ -990,7 +1008,7 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
             continue;
         cont = vbDomainControllerDefNew(VB_DOMAIN_CONTROLLER_TYPE_PCI, i,
                                         vbQemuPCIAddressSetBus(dry, i)->model);
-        vbDomainDefInsertController(def, cont);
+        vbDomainDefAppendController(def, cont);
         dev.data.controller = cont;
         vbQemuDomainDevicePCIPlacement(family, &dev, &flags, &round);
         if (vbQemuPCIAddressReserveNext(dry, &unused, flags, 0) < 0)
