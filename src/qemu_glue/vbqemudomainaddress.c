@@ -8,6 +8,7 @@
 
 #include "vbinternal.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemudevice.h"
 #include "vberror.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -1041,6 +1042,7 @@ vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus)
 int
 vbQemuDomainAssignAddresses(vbDomainDef *def)
 {
+    size_t i;
     vbQemuMachineFamily family;
 
     if (vbQemuDomainGetMachineFamily(def, &family) < 0)
@@ -1049,7 +1051,14 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
     /* aliases first: address errors name a controller by its alias; and
      * again for the PCI controllers the addressing adds */
     if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0 ||
-        vbQemuDomainAssignPCIAddresses(def, family) < 0)
+        vbQemuDomainAssignPCIAddresses(def, family) < 0 ||
+        vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
         return -1;
-    return vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family);
+    /* libvirt refuses a controller option QEMU lacks when the domain is
+     * defined, with the model names filled in above */
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (vbQemuDeviceValidateController(def, def->controllers[i]) < 0)
+            return -1;
+    }
+    return 0;
 }

@@ -100,6 +100,8 @@ const char *vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus);
  *    added, on q35 with one spare root port when the definition listed no
  *    PCI controllers, and a pcie-to-pci-bridge for conventional PCI
  *    devices on q35.
+ * Then each controller's QEMU checks (vbQemuDeviceValidateController),
+ * which libvirt runs at define.
  * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for an address that
  * is taken, on a bus that does not exist or does not take the device
  * (libvirt's messages), VIR_ERR_CONFIG_UNSUPPORTED for an unknown machine.
