@@ -302,6 +302,8 @@ mymain(void)
     DO_TEST("usb-default-model");
     DO_TEST("usb-two-controllers");
     DO_TEST("scsi-virtio-queues");
+    DO_TEST("pci-q35-virt-install-no-index");
+    DO_TEST("usb-ich9-ehci-uhci-no-index");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -352,6 +354,10 @@ mymain(void)
     DO_TEST_FAILURE("pci-bridge-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("pci-root-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("pci-bridge-port", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-index-too-high", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("pci-index-too-high", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("controller-index-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-q35-too-many-disks", VIR_ERR_INTERNAL_ERROR);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

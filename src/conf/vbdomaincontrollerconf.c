@@ -65,6 +65,55 @@ vbDomainControllerModelIsUSB2(vbDomainControllerModel model)
 }
 
 void
+vbDomainDefAssignControllerIndexes(vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        vbDomainControllerDef *cont = def->controllers[i];
+        const vbDomainControllerDef *prev = NULL;
+        unsigned int index = 0;
+        bool found;
+
+        if (!cont->indexAuto)
+            continue;
+        cont->indexAuto = false;
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB &&
+            vbDomainControllerModelIsUSB2(cont->model)) {
+            /* the USB controller listed just before, if of the group and
+             * without one of this model yet */
+            for (j = i; j > 0 && !prev; j--) {
+                if (def->controllers[j - 1]->type == VB_DOMAIN_CONTROLLER_TYPE_USB)
+                    prev = def->controllers[j - 1];
+            }
+            if (prev && !vbDomainControllerModelIsUSB2(prev->model))
+                prev = NULL;
+            for (j = 0; prev && j < def->ncontrollers; j++) {
+                if (j != i && def->controllers[j]->type == VB_DOMAIN_CONTROLLER_TYPE_USB &&
+                    !def->controllers[j]->indexAuto && def->controllers[j]->index == prev->index &&
+                    def->controllers[j]->model == cont->model)
+                    prev = NULL;
+            }
+            if (prev) {
+                cont->index = prev->index;
+                continue;
+            }
+        }
+        do {
+            found = false;
+            for (j = 0; j < def->ncontrollers && !found; j++) {
+                const vbDomainControllerDef *other = def->controllers[j];
+
+                found = j != i && other->type == cont->type && !other->indexAuto &&
+                        other->index == index;
+            }
+        } while (found && ++index);
+        cont->index = index;
+    }
+}
+
+void
 vbDomainDefAppendController(vbDomainDef *def, vbDomainControllerDef *cont)
 {
     def->controllers = g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
@@ -107,15 +156,19 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
     g_autoptr(vbDomainControllerDef) cont =
         vbDomainControllerDefNew(VB_DOMAIN_CONTROLLER_TYPE_PCI, 0, 0);
     xmlNode *child;
+    int index = 0;
+    int rc = 0;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model", "ports")) < 0 ||
         vbXMLPropEnumFull(node, "type", vbDomainControllerTypeTypeFromString, VB_XML_PROP_REQUIRED,
                           vbDomainReportUnsupportedValue, &cont->type) < 0 ||
-        vbXMLPropUInt(node, "index", 10, VB_XML_PROP_NONE, &cont->index) < 0 ||
+        (rc = vbXMLPropInt(node, "index", 10, VB_XML_PROP_NONNEGATIVE, &index)) < 0 ||
         vbXMLPropEnumFull(node, "model", vbDomainControllerModelTypeFromString, VB_XML_PROP_NONZERO,
                           vbDomainReportUnsupportedValue, &cont->model) < 0 ||
         vbXMLPropUInt(node, "ports", 10, VB_XML_PROP_NONZERO, &cont->ports) < 0)
         return NULL;
+    cont->index = index;
+    cont->indexAuto = rc == 0;
 
     if (vbDomainCheckUniqueChildren(
             node, VB_ATTRS("alias", "address", "model", "target", "master", "driver")) < 0)
@@ -263,6 +316,12 @@ vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDe
 
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
+        if (cont->index > VB_DOMAIN_CONTROLLER_PCI_INDEX_MAX) {
+            /* libvirt's wording */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("PCI controller index %u too high, maximum is 255"), cont->index);
+            return -1;
+        }
         if (vbDomainControllerModelType(cont->model) != VB_DOMAIN_CONTROLLER_TYPE_PCI)
             break;
         if (cont->index == 0) {

@@ -64,9 +64,13 @@ VB_ENUM_DECL(vbDomainControllerPCIModelName);
 #define VB_DOMAIN_CONTROLLER_CHASSIS_MAX 255
 #define VB_DOMAIN_CONTROLLER_PORT_MAX 255
 
+/* The highest index of a PCI controller: a bus number (libvirt's limit). */
+#define VB_DOMAIN_CONTROLLER_PCI_INDEX_MAX 255
+
 struct _vbDomainControllerDef {
     vbDomainControllerType type;
     unsigned int index;
+    bool indexAuto; /* no index given: post-parse picks one, as libvirt */
     vbDomainControllerModel model;
     /* type 'pci' (<model name>, <target>); -1 for what is not given */
     vbDomainControllerPCIModelName modelName;
@@ -90,6 +94,12 @@ vbDomainControllerDef *vbDomainControllerDefNew(vbDomainControllerType type, uns
 /* Whether @model is a USB2 controller of the ICH9's EHCI/UHCI group, whose
  * members share one index and one PCI slot. */
 bool vbDomainControllerModelIsUSB2(vbDomainControllerModel model);
+
+/* Gives each controller of @def parsed without an index the lowest index
+ * its type has free, in document order; an ICH9 USB2 controller right
+ * after others of its group joins their index (libvirt's
+ * virDomainAssignControllerIndexes).  Post-parse calls it first. */
+void vbDomainDefAssignControllerIndexes(vbDomainDef *def);
 
 /* Appends @cont to @def's controllers (taking it over), as libvirt adds
  * the controllers it implies after those the definition lists. */

@@ -252,6 +252,8 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
     bool q35 = vbDomainDefHasQ35Machine(def);
     size_t i;
 
+    vbDomainDefAssignControllerIndexes(def);
+
     /* Controllers stay in document order.  libvirt's parser sorts them
      * into type groups in index order, but appends those it implies, so
      * its output read back is sorted differently again; keeping the

@@ -308,7 +308,7 @@ vbQemuPCIAddressSetFree(vbQemuPCIAddressSet *set)
 {
     if (!set)
         return;
-    g_array_unref(set->buses);
+    g_clear_pointer(&set->buses, g_array_unref);
     g_free(set);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuPCIAddressSet, vbQemuPCIAddressSetFree);
@@ -375,8 +375,17 @@ vbQemuPCIAddressSetNew(const vbDomainDef *def, vbQemuMachineFamily family, bool 
 
     set->dryRun = dryRun;
     for (i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == VB_DOMAIN_CONTROLLER_TYPE_PCI)
-            nbuses = MAX(nbuses, def->controllers[i]->index + 1);
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type != VB_DOMAIN_CONTROLLER_TYPE_PCI)
+            continue;
+        /* validation says so too, but a definition read back skips it */
+        if (cont->index > VB_DOMAIN_CONTROLLER_PCI_INDEX_MAX) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("PCI controller index %u too high, maximum is 255"), cont->index);
+            return NULL;
+        }
+        nbuses = MAX(nbuses, cont->index + 1);
     }
     set->buses = g_array_sized_new(FALSE, TRUE, sizeof(vbQemuPCIBus), nbuses);
     g_array_set_size(set->buses, nbuses);
@@ -971,9 +980,12 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
     g_autoptr(vbQemuPCIAddressSet) dry = vbQemuPCIAddressSetNew(def, family, true);
     g_autoptr(vbQemuPCIAddressSet) set = NULL;
     vbQemuDomainPCIWalk walk = {.set = dry, .family = family};
-    unsigned int nbuses = dry->buses->len;
+    unsigned int nbuses;
     unsigned int i;
 
+    if (!dry)
+        return -1;
+    nbuses = dry->buses->len;
     if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0)
         return -1;
     /* on pc, one slot kept for a pci-bridge to come, so that the last
@@ -1016,7 +1028,16 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
             return -1;
     }
 
-    set = vbQemuPCIAddressSetNew(def, family, false);
+    /* the dry run grows as far as the devices need (a q35 runs out of
+     * pcie-root slots for root ports first, as in libvirt); the buses
+     * added are PCI controllers like the others */
+    if (dry->buses->len > VB_DOMAIN_CONTROLLER_PCI_INDEX_MAX + 1) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("PCI controller index %u too high, maximum is 255"), dry->buses->len - 1);
+        return -1;
+    }
+    if (!(set = vbQemuPCIAddressSetNew(def, family, false)))
+        return -1;
     walk.set = set;
     if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0 ||
         vbQemuDomainPCIAssignRounds(def, &walk) < 0)
