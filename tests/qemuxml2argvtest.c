@@ -350,7 +350,9 @@ mymain(void)
     DO_TEST_FAILURE("usb-duplicate-index", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("usb-xhci-ports-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sata-address-wrong", VIR_ERR_INTERNAL_ERROR);
-    DO_TEST_FAILURE("usb-uhci-without-ehci", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("usb-uhci-without-ehci", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("usb-none-and-other", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("usb-other-and-none", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("pci-bridge-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("pci-root-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("pci-bridge-port", VIR_ERR_CONFIG_UNSUPPORTED);

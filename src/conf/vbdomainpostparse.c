@@ -214,6 +214,42 @@ vbDomainDefMaybeAddController(vbDomainDef *def, vbDomainControllerType type, uns
 
 /* Two controllers of one type and index are one too many, except the
  * members of an ICH9 USB2 group, which share the index of their EHCI. */
+/* libvirt's parser rules for the USB controllers as a set: 'none' is
+ * the only one, and one of them is no companion (has no <master>). */
+static int
+vbDomainDefCheckUSBControllers(const vbDomainDef *def)
+{
+    bool none = false;
+    bool other = false;
+    bool master = false;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type != VB_DOMAIN_CONTROLLER_TYPE_USB)
+            continue;
+        if ((cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE && (none || other)) ||
+            (cont->model != VB_DOMAIN_CONTROLLER_MODEL_NONE && none)) {
+            /* libvirt's wording and code */
+            vbReportError(VIR_ERR_XML_DETAIL,
+                          _("Can't add another USB controller: USB is disabled for this domain"));
+            return -1;
+        }
+        if (cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE)
+            none = true;
+        else
+            other = true;
+        if (cont->startport < 0)
+            master = true;
+    }
+    if (other && !master) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("No master USB controller specified"));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 vbDomainDefCheckDuplicateControllers(const vbDomainDef *def)
 {
@@ -260,7 +296,7 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
      * order read gives libvirt's output for any definition that lists
      * its controllers grouped and in index order (as virt-install, Nova
      * and oVirt do), and a round trip that changes nothing. */
-    if (vbDomainDefCheckDuplicateControllers(def) < 0)
+    if (vbDomainDefCheckUSBControllers(def) < 0 || vbDomainDefCheckDuplicateControllers(def) < 0)
         return -1;
 
     /* what libvirt's QEMU driver adds, in its order: a USB controller
