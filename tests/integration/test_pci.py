@@ -24,10 +24,10 @@ FIRMWARE_TIMEOUT = 120
 
 
 def q35_virt_install_xml(name, images):
-    """The controller set virt-install (Debian 12) writes for q35, and
-    more virtio disks than it lists root ports."""
-    ports = "".join("\n    <controller type='pci' index='%d' model='pcie-root-port'/>" % i
-                    for i in range(1, 15))
+    """The controller set virt-install (Debian 12) writes for q35, without
+    index attributes as it writes them, and more virtio disks than it
+    lists root ports."""
+    ports = "\n    <controller type='pci' model='pcie-root-port'/>" * 14
     disks = "".join("""
     <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
@@ -40,9 +40,9 @@ def q35_virt_install_xml(name, images):
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>%s
-    <controller type='usb' index='0' model='qemu-xhci' ports='15'/>
-    <controller type='pci' index='0' model='pcie-root'/>%s
-    <controller type='scsi' index='0' model='virtio-scsi'/>
+    <controller type='usb' model='qemu-xhci' ports='15'/>
+    <controller type='pci' model='pcie-root'/>%s
+    <controller type='scsi' model='virtio-scsi'/>
     <memballoon model='none'/>
   </devices>
 </domain>
