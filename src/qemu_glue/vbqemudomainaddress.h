@@ -13,6 +13,7 @@
 #pragma once
 
 #include "vbdomainconf.h"
+#include "vbqemupciaddress.h"
 
 /* The two x86 machine families we build buses for. */
 typedef enum {
@@ -33,30 +34,6 @@ int vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *fa
 
 /* QEMU's id of the root PCI bus of @family: "pcie.0" (q35) or "pci.0". */
 const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
-
-/*
- * What kind of PCI slot a device plugs into (libvirt's
- * virDomainPCIConnectFlags): each device family states its own in
- * vbQemuDomainDevicePCIPlacement(), and each bus what it accepts.
- */
-typedef enum {
-    VB_QEMU_PCI_CONNECT_NONE = 0,                /* no PCI device */
-    VB_QEMU_PCI_CONNECT_HOTPLUGGABLE = 1 << 0,   /* wants a hotpluggable slot */
-    VB_QEMU_PCI_CONNECT_PCI_DEVICE = 1 << 1,     /* conventional PCI endpoint */
-    VB_QEMU_PCI_CONNECT_PCIE_DEVICE = 1 << 2,    /* PCI Express endpoint */
-    VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT = 1 << 3, /* the controllers, by what they are */
-    VB_QEMU_PCI_CONNECT_PCI_BRIDGE = 1 << 4,
-    VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE = 1 << 5,
-    VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE = 1 << 6,
-    VB_QEMU_PCI_CONNECT_AGGREGATE_SLOT = 1 << 7, /* shares a slot with its kind */
-} vbQemuPCIConnectFlags;
-
-#define VB_QEMU_PCI_CONNECT_ENDPOINTS \
-    (VB_QEMU_PCI_CONNECT_PCI_DEVICE | VB_QEMU_PCI_CONNECT_PCIE_DEVICE)
-#define VB_QEMU_PCI_CONNECT_TYPES \
-    (VB_QEMU_PCI_CONNECT_ENDPOINTS | VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT | \
-     VB_QEMU_PCI_CONNECT_PCI_BRIDGE | VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE | \
-     VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE)
 
 /* The round of the assign pass in which a family gets its slots: libvirt's
  * order in qemuDomainAssignDevicePCISlots, which decides who gets which
