@@ -454,13 +454,15 @@ testPostParseBuilt(const void *opaque G_GNUC_UNUSED)
         d->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE || d->info.addr.drive.unit != 0 ||
         def->currentMemory != 1024 || def->vcpus != 1)
         return -1;
-    /* pcie-root, then the implied virtio-scsi controller */
-    if (def->ncontrollers != 2 ||
-        def->controllers[0]->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
-        def->controllers[1]->model != VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI)
+    /* libvirt's implicit USB, SATA and pcie-root, then the implied
+     * virtio-scsi controller */
+    if (def->ncontrollers != 4 ||
+        def->controllers[0]->model != VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI ||
+        def->controllers[2]->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
+        def->controllers[3]->model != VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI)
         return -1;
     /* a second run changes nothing */
-    if (vbDomainDefPostParse(def, 0) < 0 || def->ncontrollers != 2)
+    if (vbDomainDefPostParse(def, 0) < 0 || def->ncontrollers != 4)
         return -1;
     return 0;
 }

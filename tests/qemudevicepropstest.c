@@ -178,6 +178,22 @@ mymain(void)
     DO_TEST("video-qxl");
     DO_TEST("video-bochs");
     DO_TEST("video-secondary");
+    /* pcie-root-ports eight to a slot with multifunction, qemu-xhci on one */
+    DO_TEST("pci-q35-virt-install");
+    /* a root port's hotplug switch, a boolean */
+    DO_TEST("pci-q35-root-port-hotplug-off");
+    /* pcie-pci-bridge in a root port, a PCI device behind it */
+    DO_TEST("pci-q35-pcie-to-pci-bridge");
+    /* i82801b11-bridge at 00:1e.0, pci-bridge's chassis_nr behind it */
+    DO_TEST("pci-q35-dmi-to-pci-bridge");
+    /* pci-bridges once pci.0 is full */
+    DO_TEST("pci-pc-many-disks");
+    /* ICH9 EHCI and its UHCI companions: masterbus, firstport, one slot */
+    DO_TEST("usb-ich9-ehci-uhci");
+    /* qemu-xhci's p2/p3 */
+    DO_TEST("usb-qemu-xhci-ports");
+    /* virtio-scsi-pci num_queues */
+    DO_TEST("scsi-virtio-queues");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

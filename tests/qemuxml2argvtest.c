@@ -300,6 +300,29 @@ mymain(void)
     DO_TEST("video-secondary");
     DO_TEST("video-pc-disk");
     DO_TEST("ui-tablet-vnc-virtio");
+    DO_TEST("pci-q35-virt-install");
+    DO_TEST("pci-q35-root-ports-auto");
+    DO_TEST("pci-q35-root-ports-partial");
+    DO_TEST("pci-q35-many-disks");
+    DO_TEST("pci-q35-pcie-to-pci-bridge");
+    DO_TEST("pci-q35-dmi-to-pci-bridge");
+    DO_TEST("pci-q35-root-port-hotplug-off");
+    DO_TEST("pci-q35-root-port-explicit");
+    DO_TEST("pci-q35-index-gap");
+    DO_TEST("pci-q35-endpoint-on-root");
+    DO_TEST("pci-pc-many-disks");
+    DO_TEST("pci-pc-bridge");
+    DO_TEST("usb-qemu-xhci-ports");
+    DO_TEST("usb-nec-xhci");
+    DO_TEST("usb-ich9-ehci-uhci");
+    DO_TEST("usb-piix3-uhci-pc");
+    DO_TEST("usb-none");
+    DO_TEST("usb-none-pc");
+    DO_TEST("usb-default-model");
+    DO_TEST("usb-two-controllers");
+    DO_TEST("scsi-virtio-queues");
+    DO_TEST("pci-q35-virt-install-no-index");
+    DO_TEST("usb-ich9-ehci-uhci-no-index");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -311,8 +334,8 @@ mymain(void)
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
-    DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE_UNVALIDATED("disk-source-missing", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("machine-unsupported", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -357,6 +380,30 @@ mymain(void)
     DO_TEST_FAILURE("video-none-with-other", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-secondary-vga", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-vram-huge", VIR_ERR_OVERFLOW);
+    DO_TEST_FAILURE("pci-address-function", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-address-domain", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-address-slot-taken", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-address-root-port-slot", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-address-wrong-bus-kind", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-root-port-chassis-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-root-port-port-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-root-port-machine-pc", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("pci-bridge-chassisnr-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-root-port-model-name", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-index0-root-port", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("usb-duplicate-index", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("usb-xhci-ports-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sata-address-wrong", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("usb-uhci-without-ehci", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("usb-none-and-other", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("usb-other-and-none", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("pci-bridge-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-root-hotplug", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-bridge-port", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pci-index-too-high", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE_UNVALIDATED("pci-index-too-high", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("controller-index-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pci-q35-too-many-disks", VIR_ERR_INTERNAL_ERROR);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

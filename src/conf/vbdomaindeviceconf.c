@@ -55,16 +55,35 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
     addr->type = type;
     switch (type) {
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "domain", "bus", "slot", "function")) < 0 ||
+        if (vbDomainCheckAttrs(
+                node, VB_ATTRS("type", "domain", "bus", "slot", "function", "multifunction")) < 0 ||
             vbXMLPropUInt(node, "domain", 0, VB_XML_PROP_NONE, &addr->pci.domain) < 0 ||
             vbXMLPropUInt(node, "bus", 0, VB_XML_PROP_NONE, &addr->pci.bus) < 0 ||
             vbXMLPropUInt(node, "slot", 0, VB_XML_PROP_NONE, &addr->pci.slot) < 0 ||
-            vbXMLPropUInt(node, "function", 0, VB_XML_PROP_NONE, &addr->pci.function) < 0)
+            vbXMLPropUInt(node, "function", 0, VB_XML_PROP_NONE, &addr->pci.function) < 0 ||
+            vbXMLPropEnum(node, "multifunction", vbTristateSwitchTypeFromString,
+                          VB_XML_PROP_NONZERO, &addr->pci.multi) < 0)
             return -1;
-        if (addr->pci.domain > 0xffff || addr->pci.bus > 0xff || addr->pci.slot > 0x1f ||
-            addr->pci.function > 7) {
-            vbReportError(VIR_ERR_XML_ERROR, _("PCI address %04x:%02x:%02x.%x is out of range"),
-                          addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
+        /* libvirt's checks and wording, in its order */
+        if (addr->pci.domain > 0xffff) {
+            vbReportError(VIR_ERR_XML_ERROR,
+                          _("Invalid PCI address domain='0x%x', must be <= 0xFFFF"),
+                          addr->pci.domain);
+            return -1;
+        }
+        if (addr->pci.bus > 0xff) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Invalid PCI address bus='0x%x', must be <= 0xFF"),
+                          addr->pci.bus);
+            return -1;
+        }
+        if (addr->pci.slot > 0x1f) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Invalid PCI address slot='0x%x', must be <= 0x1F"),
+                          addr->pci.slot);
+            return -1;
+        }
+        if (addr->pci.function > 7) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Invalid PCI address function=0x%x, must be <= 7"),
+                          addr->pci.function);
             return -1;
         }
         break;
@@ -126,8 +145,12 @@ vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
         vbBufferAsprintf(buf,
                          "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-                         "function='0x%x'/>\n",
+                         "function='0x%x'",
                          addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
+        if (addr->pci.multi != VB_TRISTATE_SWITCH_ABSENT)
+            vbBufferAsprintf(buf, " multifunction='%s'",
+                             vbTristateSwitchTypeToString(addr->pci.multi));
+        vbBufferAddLit(buf, "/>\n");
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
         vbBufferAsprintf(

@@ -35,6 +35,7 @@ struct _vbDomainDeviceAddress {
             unsigned int bus;
             unsigned int slot;
             unsigned int function;
+            vbTristateSwitch multi; /* multifunction='on|off' */
         } pci;
         struct {
             unsigned int controller;

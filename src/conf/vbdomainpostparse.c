@@ -125,31 +125,6 @@ vbDomainDefCheckDuplicateIndexes(const vbDomainDef *def)
     return 0;
 }
 
-static vbDomainControllerDef *
-vbDomainDefFindController(const vbDomainDef *def, vbDomainControllerType type, unsigned int index)
-{
-    size_t i;
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == type && def->controllers[i]->index == index)
-            return def->controllers[i];
-    }
-    return NULL;
-}
-
-static void
-vbDomainDefAddController(vbDomainDef *def, vbDomainControllerType type, unsigned int index,
-                         vbDomainControllerModel model)
-{
-    vbDomainControllerDef *cont = g_new0(vbDomainControllerDef, 1);
-
-    cont->type = type;
-    cont->index = index;
-    cont->model = model;
-    def->controllers = g_renew(vbDomainControllerDef *, def->controllers, def->ncontrollers + 1);
-    def->controllers[def->ncontrollers++] = cont;
-}
-
 static vbDomainControllerType
 vbDomainDiskControllerType(const vbDomainDiskDef *disk)
 {
@@ -228,52 +203,123 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
     return 0;
 }
 
-static int
-vbDomainControllerCompare(const void *a, const void *b)
+/* libvirt appends the controllers it implies after the listed ones */
+static void
+vbDomainDefMaybeAddController(vbDomainDef *def, vbDomainControllerType type, unsigned int index,
+                              vbDomainControllerModel model)
 {
-    const vbDomainControllerDef *ca = *(vbDomainControllerDef *const *) a;
-    const vbDomainControllerDef *cb = *(vbDomainControllerDef *const *) b;
+    if (!vbDomainDefFindController(def, type, index))
+        vbDomainDefAppendController(def, vbDomainControllerDefNew(type, index, model));
+}
 
-    if (ca->type != cb->type)
-        return ca->type < cb->type ? -1 : 1;
-    if (ca->index != cb->index)
-        return ca->index < cb->index ? -1 : 1;
+/* Two controllers of one type and index are one too many, except the
+ * members of an ICH9 USB2 group, which share the index of their EHCI. */
+/* libvirt's parser rules for the USB controllers as a set: 'none' is
+ * the only one, and one of them is no companion (has no <master>). */
+static int
+vbDomainDefCheckUSBControllers(const vbDomainDef *def)
+{
+    bool none = false;
+    bool other = false;
+    bool master = false;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type != VB_DOMAIN_CONTROLLER_TYPE_USB)
+            continue;
+        if ((cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE && (none || other)) ||
+            (cont->model != VB_DOMAIN_CONTROLLER_MODEL_NONE && none)) {
+            /* libvirt's wording and code */
+            vbReportError(VIR_ERR_XML_DETAIL,
+                          _("Can't add another USB controller: USB is disabled for this domain"));
+            return -1;
+        }
+        if (cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE)
+            none = true;
+        else
+            other = true;
+        if (cont->startport < 0)
+            master = true;
+    }
+    if (other && !master) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("No master USB controller specified"));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vbDomainDefCheckDuplicateControllers(const vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *a = def->controllers[i];
+
+        for (j = i + 1; j < def->ncontrollers; j++) {
+            const vbDomainControllerDef *b = def->controllers[j];
+
+            if (a->type != b->type || a->index != b->index)
+                continue;
+            if (a->type == VB_DOMAIN_CONTROLLER_TYPE_USB) {
+                if (vbDomainControllerModelIsUSB2(a->model) &&
+                    vbDomainControllerModelIsUSB2(b->model) && a->model != b->model)
+                    continue;
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR, _("Duplicate USB controllers with index %u"),
+                              a->index);
+                return -1;
+            }
+            /* libvirt's wording */
+            vbReportError(VIR_ERR_XML_ERROR, _("Multiple '%s' controllers with index '%u'"),
+                          vbDomainControllerTypeTypeToString(a->type), a->index);
+            return -1;
+        }
+    }
     return 0;
 }
 
 static int
 vbDomainDefControllersPostParse(vbDomainDef *def)
 {
+    bool q35 = vbDomainDefHasQ35Machine(def);
     size_t i;
-    size_t j;
 
-    for (i = 0; i < def->ncontrollers; i++) {
-        for (j = i + 1; j < def->ncontrollers; j++) {
-            if (def->controllers[i]->type == def->controllers[j]->type &&
-                def->controllers[i]->index == def->controllers[j]->index) {
-                /* libvirt's wording */
-                vbReportError(VIR_ERR_XML_ERROR, _("Multiple '%s' controllers with index '%u'"),
-                              vbDomainControllerTypeTypeToString(def->controllers[i]->type),
-                              def->controllers[i]->index);
-                return -1;
-            }
-        }
-    }
+    vbDomainDefAssignControllerIndexes(def);
 
-    if (!vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, 0))
-        vbDomainDefAddController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, 0,
-                                 VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+    /* Controllers stay in document order.  libvirt's parser sorts them
+     * into type groups in index order, but appends those it implies, so
+     * its output read back is sorted differently again; keeping the
+     * order read gives libvirt's output for any definition that lists
+     * its controllers grouped and in index order (as virt-install, Nova
+     * and oVirt do), and a round trip that changes nothing. */
+    if (vbDomainDefCheckUSBControllers(def) < 0 || vbDomainDefCheckDuplicateControllers(def) < 0)
+        return -1;
 
+    /* what libvirt's QEMU driver adds, in its order: a USB controller
+     * (QEMU's XHCI on q35, the PIIX3's UHCI on pc), q35's built-in AHCI,
+     * the PCI root */
+    vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                  q35 ? VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI
+                                      : VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI);
+    if (q35)
+        vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_SATA, 0,
+                                      VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+    vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, 0,
+                                  VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+
+    /* then those the disks imply */
     for (i = 0; i < def->ndisks; i++) {
         vbDomainDiskDef *disk = def->disks[i];
-        vbDomainControllerType type;
 
         if (disk->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE)
             continue;
-        type = vbDomainDiskControllerType(disk);
-        if (!vbDomainDefFindController(def, type, disk->info.addr.drive.controller))
-            vbDomainDefAddController(def, type, disk->info.addr.drive.controller,
-                                     VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+        vbDomainDefMaybeAddController(def, vbDomainDiskControllerType(disk),
+                                      disk->info.addr.drive.controller,
+                                      VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
     }
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -285,20 +331,22 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
         case VB_DOMAIN_CONTROLLER_TYPE_PCI:
             /* other PCI controllers have no default model; validate says so */
             if (cont->index == 0)
-                cont->model = vbDomainDefHasQ35Machine(def) ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT
-                                                            : VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+                cont->model = q35 ? VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT
+                                  : VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
             break;
         case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
             cont->model = VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
+            break;
+        case VB_DOMAIN_CONTROLLER_TYPE_USB:
+            /* a USB controller listed without a model is libvirt's
+             * default on x86, whatever the machine */
+            cont->model = VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
             break;
         case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         case VB_DOMAIN_CONTROLLER_TYPE_LAST:
             break;
         }
     }
-
-    qsort(def->controllers, def->ncontrollers, sizeof(*def->controllers),
-          vbDomainControllerCompare);
     return 0;
 }
 

@@ -212,17 +212,27 @@ vbQemuCommandAddDevice(GPtrArray *argv, const vbJSONValue *props)
     return 0;
 }
 
+/* The controllers, type by type in libvirt's order (qemuBuildControllersCommandLine):
+ * the PCI buses first, as the devices on them name them. */
 static int
 vbQemuCommandBuildControllers(GPtrArray *argv, const vbDomainDef *def)
 {
+    static const vbDomainControllerType order[] = {
+        VB_DOMAIN_CONTROLLER_TYPE_PCI, VB_DOMAIN_CONTROLLER_TYPE_USB,
+        VB_DOMAIN_CONTROLLER_TYPE_SCSI, VB_DOMAIN_CONTROLLER_TYPE_SATA};
+    size_t t;
     size_t i;
 
-    for (i = 0; i < def->ncontrollers; i++) {
-        g_autoptr(vbJSONValue) props = NULL;
+    for (t = 0; t < G_N_ELEMENTS(order); t++) {
+        for (i = 0; i < def->ncontrollers; i++) {
+            g_autoptr(vbJSONValue) props = NULL;
 
-        if (vbQemuDeviceBuildControllerProps(def, def->controllers[i], &props) < 0 ||
-            vbQemuCommandAddDevice(argv, props) < 0)
-            return -1;
+            if (def->controllers[i]->type != order[t])
+                continue;
+            if (vbQemuDeviceBuildControllerProps(def, def->controllers[i], &props) < 0 ||
+                vbQemuCommandAddDevice(argv, props) < 0)
+                return -1;
+        }
     }
     return 0;
 }

@@ -29,24 +29,37 @@ vbQemuDeviceCheckAlias(const vbDomainDef *def, const char *alias)
     return 0;
 }
 
-/* "bus" and "addr" of a device in a slot of the root PCI bus */
+/* "bus", "multifunction" and "addr" of a device in a PCI slot, as libvirt
+ * writes them */
 static int
 vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
                           const vbDomainDeviceInfo *info, const char *devname)
 {
-    vbQemuMachineFamily family;
+    const vbDomainDeviceAddress *a = &info->addr;
+    const char *bus;
     g_autofree char *addr = NULL;
+    int multi = -1;
 
-    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_PCI) {
+    if (a->type != VB_DOMAIN_DEVICE_ADDRESS_PCI) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("device '%s' has no PCI address assigned"),
                       devname);
         return -1;
     }
-    if (vbQemuDomainGetMachineFamily(def, &family) < 0)
+    if (!(bus = vbQemuDomainPCIBusAlias(def, a->pci.bus))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("PCI bus '%u' of device '%s' has no controller"),
+                      a->pci.bus, devname);
         return -1;
+    }
+    if (a->pci.multi == VB_TRISTATE_SWITCH_ON)
+        multi = 1;
+    else if (a->pci.multi == VB_TRISTATE_SWITCH_OFF)
+        multi = 0;
     /* QEMU's PCI address property is a string, "slot[.function]" */
-    addr = g_strdup_printf("0x%x", info->addr.pci.slot);
-    return vbJSONValueObjectAdd(props, "s:bus", vbQemuDomainPCIRootBusName(family), "s:addr", addr,
+    if (a->pci.function)
+        addr = g_strdup_printf("0x%x.0x%x", a->pci.slot, a->pci.function);
+    else
+        addr = g_strdup_printf("0x%x", a->pci.slot);
+    return vbJSONValueObjectAdd(props, "s:bus", bus, "T:multifunction", multi, "s:addr", addr,
                                 NULL);
 }
 
@@ -273,6 +286,150 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
 
 /* ---- controller ---------------------------------------------------------- */
 
+/* A vbTristateSwitch for the "T:" key of vbJSONValueObjectAdd: left out
+ * when absent.  (The PCI address has its own copy above, next to its
+ * only use before this file's controller part.) */
+static int
+vbQemuDeviceTristate(vbTristateSwitch value)
+{
+    switch (value) {
+    case VB_TRISTATE_SWITCH_ON:
+        return 1;
+    case VB_TRISTATE_SWITCH_OFF:
+        return 0;
+    case VB_TRISTATE_SWITCH_ABSENT:
+    case VB_TRISTATE_SWITCH_LAST:
+        break;
+    }
+    return -1;
+}
+
+/* libvirt's checks of a PCI controller's options, with its wording */
+static int
+vbQemuDeviceValidatePCIController(const vbDomainDef *def, const vbDomainControllerDef *cont,
+                                  bool q35)
+{
+    const char *model = vbDomainControllerModelTypeToString(cont->model);
+    const char *modelName = vbDomainControllerPCIModelNameTypeToString(cont->modelName);
+    vbDomainControllerPCIModelName wantName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE;
+    const char *invalid = NULL;
+
+    if ((cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT && !q35) ||
+        (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT && q35) ||
+        (cont->index == 0) != (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
+                               cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("PCI controller '%u' model '%s' is not supported on machine '%s'"),
+                      cont->index, model, def->machine);
+        return -1;
+    }
+
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        wantName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCI_BRIDGE;
+        if (cont->chassis != -1)
+            invalid = "chassis";
+        else if (cont->port != -1)
+            invalid = "port";
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        wantName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_I82801B11_BRIDGE;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        wantName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_ROOT_PORT;
+        if (cont->chassisNr != -1)
+            invalid = "chassisNr";
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        wantName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_PCI_BRIDGE;
+        break;
+    default:
+        break;
+    }
+    if (!invalid && cont->model != VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE &&
+        cont->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) {
+        if (cont->chassisNr != -1)
+            invalid = "chassisNr";
+        else if (cont->chassis != -1)
+            invalid = "chassis";
+        else if (cont->port != -1)
+            invalid = "port";
+    }
+    if (!invalid && cont->hotplug != VB_TRISTATE_SWITCH_ABSENT &&
+        cont->model != VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)
+        invalid = "hotplug";
+    if (!invalid && wantName == VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE &&
+        cont->modelName != VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE)
+        invalid = "modelName";
+    if (invalid) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("Option '%s' is not valid for PCI controller with index '%u', model '%s' and modelName '%s'"),
+            invalid, cont->index, model, modelName);
+        return -1;
+    }
+    if (wantName != VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE &&
+        cont->modelName != VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE &&
+        cont->modelName != wantName) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("Option '%s' has invalid value for PCI controller with index '%u', model '%s' and modelName '%s'"),
+            "modelName", cont->index, model, modelName);
+        return -1;
+    }
+    return 0;
+}
+
+/* The USB ports of an XHCI controller QEMU 7.2 accepts (its "p2"/"p3"). */
+#define VB_QEMU_XHCI_PORTS_MAX 15
+
+static int
+vbQemuDeviceValidateUSBController(const vbDomainDef *def, const vbDomainControllerDef *cont)
+{
+    bool xhci = cont->model == VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI ||
+                cont->model == VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI;
+    bool companion = cont->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1 ||
+                     cont->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2 ||
+                     cont->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3;
+
+    if (cont->ports && !xhci) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("'ports' attribute is not supported by USB controller model '%s'"),
+                      vbDomainControllerModelTypeToString(cont->model));
+        return -1;
+    }
+    if (cont->ports > VB_QEMU_XHCI_PORTS_MAX) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("'%s' controller only supports up to '%u' ports"),
+                      vbDomainControllerModelTypeToString(cont->model), VB_QEMU_XHCI_PORTS_MAX);
+        return -1;
+    }
+    if (cont->startport >= 0 && !companion) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("<master startport> is only valid for a USB companion controller, not model '%s'"),
+            vbDomainControllerModelTypeToString(cont->model));
+        return -1;
+    }
+    if (companion && cont->model != VB_DOMAIN_CONTROLLER_MODEL_NONE) {
+        size_t i;
+
+        for (i = 0; i < def->ncontrollers; i++) {
+            if (def->controllers[i]->type == VB_DOMAIN_CONTROLLER_TYPE_USB &&
+                def->controllers[i]->index == cont->index &&
+                def->controllers[i]->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1)
+                return 0;
+        }
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("USB companion controller '%s' with index '%u' has no 'ich9-ehci1' master with that index"),
+            vbDomainControllerModelTypeToString(cont->model), cont->index);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerDef *cont)
 {
@@ -283,16 +440,20 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
         return -1;
     q35 = family == VB_QEMU_MACHINE_FAMILY_Q35;
 
+    if (cont->queues && cont->type != VB_DOMAIN_CONTROLLER_TYPE_SCSI) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("'queues' is only supported by virtio-scsi controller"));
+        return -1;
+    }
+
     switch (cont->type) {
     case VB_DOMAIN_CONTROLLER_TYPE_PCI:
-        if (cont->index != 0 || (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT && !q35) ||
-            (cont->model == VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT && q35)) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("PCI controller '%u' is not supported, only the root bus of '%s' is"),
-                          cont->index, def->machine);
+        if (vbQemuDeviceValidatePCIController(def, cont, q35) < 0)
             return -1;
-        }
-        return 0;
+        if (cont->index == 0)
+            return 0;
+        return vbQemuDeviceCheckAlias(def, cont->info.alias);
 
     case VB_DOMAIN_CONTROLLER_TYPE_SATA:
         if (!q35 || cont->index != 0) {
@@ -315,6 +476,13 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
         }
         return vbQemuDeviceCheckAlias(def, cont->info.alias);
 
+    case VB_DOMAIN_CONTROLLER_TYPE_USB:
+        if (vbQemuDeviceValidateUSBController(def, cont) < 0)
+            return -1;
+        if (cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE)
+            return 0;
+        return vbQemuDeviceCheckAlias(def, cont->info.alias);
+
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -322,32 +490,95 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
     return -1;
 }
 
+/* QEMU's device for each controller model we build; NULL for those that
+ * are part of the machine or no device at all. */
+static const char *
+vbQemuDeviceControllerDriver(vbDomainControllerModel model)
+{
+    switch (model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
+        return "virtio-scsi-pci";
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        return "pci-bridge";
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        return "i82801b11-bridge";
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        return "pcie-root-port";
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        return "pcie-pci-bridge";
+    case VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI:
+        return "piix3-usb-uhci";
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+        return "ich9-usb-ehci1";
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
+        return "ich9-usb-uhci1";
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+        return "ich9-usb-uhci2";
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        return "ich9-usb-uhci3";
+    case VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI:
+        return "nec-usb-xhci";
+    case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
+        return "qemu-xhci";
+    case VB_DOMAIN_CONTROLLER_MODEL_DEFAULT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_NONE:
+    case VB_DOMAIN_CONTROLLER_MODEL_LAST:
+        break;
+    }
+    return NULL;
+}
+
 int
 vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControllerDef *cont,
                                  vbJSONValue **props)
 {
     g_autoptr(vbJSONValue) obj = NULL;
+    const char *driver = vbQemuDeviceControllerDriver(cont->model);
+    g_autofree char *masterbus = NULL;
+    int rc = 0;
 
     *props = NULL;
-    switch (cont->type) {
-    case VB_DOMAIN_CONTROLLER_TYPE_PCI:
-    case VB_DOMAIN_CONTROLLER_TYPE_SATA:
-        /* part of the machine */
-        return 0;
+    if (!driver || cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
+        return 0; /* part of the machine, or no device */
 
-    case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
-        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-scsi-pci", "s:id", cont->info.alias,
-                                 NULL) < 0 ||
-            vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
-            return -1;
-        *props = g_steal_pointer(&obj);
-        return 0;
-
-    case VB_DOMAIN_CONTROLLER_TYPE_LAST:
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:id", cont->info.alias,
+                                  "Y:num_queues", (unsigned long long) cont->queues, NULL);
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "i:chassis_nr", cont->chassisNr, "s:id",
+                                  cont->info.alias, NULL);
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "i:port", cont->port, "i:chassis",
+                                  cont->chassis, "s:id", cont->info.alias, "T:hotplug",
+                                  vbQemuDeviceTristate(cont->hotplug), NULL);
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        /* a companion has no id of its own: it is part of its EHCI's bus */
+        masterbus = g_strdup_printf("%s.0", cont->info.alias);
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:masterbus", masterbus, "i:firstport",
+                                  MAX(cont->startport, 0), NULL);
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "Y:p2",
+                                  (unsigned long long) cont->ports, "Y:p3",
+                                  (unsigned long long) cont->ports, "s:id", cont->info.alias, NULL);
+        break;
+    default:
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:id", cont->info.alias, NULL);
         break;
     }
-    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected controller type %d"), (int) cont->type);
-    return -1;
+    if (rc < 0 || vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
+        return -1;
+    *props = g_steal_pointer(&obj);
+    return 0;
 }
 
 /* ---- input --------------------------------------------------------------- */

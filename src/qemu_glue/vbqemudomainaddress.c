@@ -8,17 +8,11 @@
 
 #include "vbinternal.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemudevice.h"
+#include "vbqemupciaddress.h"
 #include "vberror.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
-
-/* Slots of bus 0 a device may take; 0 is the host bridge on both machines,
- * 1 the PIIX3 (ISA, IDE, USB, ACPI) on pc, 0x1f the ICH9 LPC/SATA/SMBus
- * functions on q35. */
-#define VB_QEMU_PCI_SLOT_MAX 0x1f
-/* Automatic placement starts here: slot 1 stays free for a video device, as
- * libvirt keeps it on q35. */
-#define VB_QEMU_PCI_SLOT_FIRST_AUTO 0x02
 
 int
 vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *family)
@@ -124,6 +118,13 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
         return g_strdup_printf("sata%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
         return g_strdup_printf("scsi%u", cont->index);
+    case VB_DOMAIN_CONTROLLER_TYPE_USB:
+        /* all members of an ICH9 USB2 group share it, as in libvirt */
+        if (cont->model == VB_DOMAIN_CONTROLLER_MODEL_NONE)
+            return NULL;
+        if (cont->index == 0)
+            return g_strdup("usb");
+        return g_strdup_printf("usb%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -196,38 +197,133 @@ vbQemuDomainAssignDeviceAlias(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomain
 
 /* ---- PCI addresses ------------------------------------------------------- */
 
-/*
- * Whether @dev's QEMU device takes a slot of the root PCI bus, which the
- * user may give and we otherwise hand out: the one place a device family
- * says whether it is a PCI device.
- */
-static bool
-vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
+/* The connect flags of a controller's QEMU device; the root buses and
+ * q35's AHCI are the machine's own. */
+static vbQemuPCIConnectFlags
+vbQemuDomainControllerPCIConnectFlags(const vbDomainControllerDef *cont,
+                                      vbQemuPCIConnectFlags pciFlags,
+                                      vbQemuPCIConnectFlags pcieFlags,
+                                      vbQemuPCIConnectFlags virtioFlags)
 {
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        /* eight to a slot of pcie-root, as libvirt packs them */
+        return VB_QEMU_PCI_CONNECT_PCIE_ROOT_PORT | VB_QEMU_PCI_CONNECT_AGGREGATE_SLOT;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        return VB_QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE;
+    case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
+        return virtioFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        return pciFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
+        return pcieFlags;
+    case VB_DOMAIN_CONTROLLER_MODEL_DEFAULT:
+        /* SATA: only q35's own AHCI, at 00:1f.2, is built */
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
+            return pciFlags;
+        return VB_QEMU_PCI_CONNECT_NONE;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_NONE:
+    case VB_DOMAIN_CONTROLLER_MODEL_LAST:
+        break;
+    }
+    return VB_QEMU_PCI_CONNECT_NONE;
+}
+
+/*
+ * The PCI placement of each device family, as libvirt's
+ * qemuDomainDeviceCalculatePCIConnectFlags answers it: which kind of slot
+ * the device plugs into (@flags, 0: no PCI device), and in which round of
+ * the assign pass it gets one (libvirt hands out slots family by family:
+ * PCI controllers, other controllers, disks, then memballoon, rng,
+ * watchdog, video, input; a new family takes its round from that list).
+ */
+static void
+vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceDef *dev,
+                               vbQemuPCIConnectFlags *flags, vbQemuPCIRound *round)
+{
+    /* no HOTPLUGGABLE: as in libvirt 9.0, a device placed at define time
+     * may go on a port with hotplug='off'; only hotplug itself needs it */
+    vbQemuPCIConnectFlags pciFlags = VB_QEMU_PCI_CONNECT_PCI_DEVICE;
+    vbQemuPCIConnectFlags pcieFlags =
+        family == VB_QEMU_MACHINE_FAMILY_Q35 ? VB_QEMU_PCI_CONNECT_PCIE_DEVICE : pciFlags;
+    /* virtio devices are PCIe on a PCIe machine, PCI on another */
+    vbQemuPCIConnectFlags virtioFlags = pcieFlags;
+
+    *flags = VB_QEMU_PCI_CONNECT_NONE;
+    *round = VB_QEMU_PCI_ROUND_OTHER;
     switch (dev->type) {
     case VB_DOMAIN_DEVICE_DISK:
         /* virtio-blk-pci; SATA and SCSI disks sit on their controller */
-        return dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO;
+        if (dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO)
+            *flags = virtioFlags;
+        *round = VB_QEMU_PCI_ROUND_DISK;
+        return;
     case VB_DOMAIN_DEVICE_CONTROLLER:
-        /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
-        return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+        *flags = vbQemuDomainControllerPCIConnectFlags(dev->data.controller, pciFlags, pcieFlags,
+                                                       virtioFlags);
+        *round = dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_PCI
+                     ? VB_QEMU_PCI_ROUND_PCI_CONTROLLER
+                     : VB_QEMU_PCI_ROUND_CONTROLLER;
+        return;
     case VB_DOMAIN_DEVICE_INPUT:
         /* virtio-*-pci; ps2 is the machine's, usb sits on the USB bus */
-        return dev->data.input->bus == VB_DOMAIN_INPUT_BUS_VIRTIO;
+        if (dev->data.input->bus == VB_DOMAIN_INPUT_BUS_VIRTIO)
+            *flags = virtioFlags;
+        *round = VB_QEMU_PCI_ROUND_INPUT;
+        return;
     case VB_DOMAIN_DEVICE_VIDEO:
-        return dev->data.video->type != VB_DOMAIN_VIDEO_TYPE_NONE;
+        /* as libvirt: virtio-gpu is a virtio device, bochs-display PCIe,
+         * the VGA-compatible others conventional PCI */
+        switch (dev->data.video->type) {
+        case VB_DOMAIN_VIDEO_TYPE_VIRTIO:
+            *flags = virtioFlags;
+            break;
+        case VB_DOMAIN_VIDEO_TYPE_BOCHS:
+            *flags = pcieFlags;
+            break;
+        case VB_DOMAIN_VIDEO_TYPE_VGA:
+        case VB_DOMAIN_VIDEO_TYPE_CIRRUS:
+        case VB_DOMAIN_VIDEO_TYPE_VMVGA:
+        case VB_DOMAIN_VIDEO_TYPE_XEN:
+        case VB_DOMAIN_VIDEO_TYPE_VBOX:
+        case VB_DOMAIN_VIDEO_TYPE_QXL:
+        case VB_DOMAIN_VIDEO_TYPE_PARALLELS:
+            *flags = pciFlags;
+            break;
+        case VB_DOMAIN_VIDEO_TYPE_DEFAULT:
+        case VB_DOMAIN_VIDEO_TYPE_GOP:
+        case VB_DOMAIN_VIDEO_TYPE_NONE:
+        case VB_DOMAIN_VIDEO_TYPE_RAMFB:
+        case VB_DOMAIN_VIDEO_TYPE_LAST:
+            break;
+        }
+        *round = VB_QEMU_PCI_ROUND_VIDEO;
+        return;
     case VB_DOMAIN_DEVICE_GRAPHICS:
         /* no device */
+        return;
     case VB_DOMAIN_DEVICE_CHR:
         /* isa-serial */
+        return;
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         /* model 'none': no device */
-        return false;
+        *round = VB_QEMU_PCI_ROUND_MEMBALLOON;
+        return;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
         break;
     }
-    return false;
 }
 
 /* How address errors name @dev: a disk by its target, as the user wrote
@@ -237,106 +333,49 @@ vbQemuDomainDeviceName(const vbDomainDeviceDef *dev, const vbDomainDeviceInfo *i
 {
     if (dev->type == VB_DOMAIN_DEVICE_DISK)
         return dev->data.disk->dst;
-    return info->alias;
+    return info->alias ? info->alias : vbDomainDeviceTypeTypeToString(dev->type);
 }
 
-/* The slots of bus 0 and who has them (libvirt's virDomainPCIAddressSet,
- * for the one bus we build). */
 typedef struct {
+    vbQemuPCIAddressSet *set;
     vbQemuMachineFamily family;
-    bool used[VB_QEMU_PCI_SLOT_MAX + 1];
-} vbQemuDomainPCIAddressSet;
+    vbQemuPCIRound round;
+} vbQemuDomainPCIWalk;
 
-static bool
-vbQemuDomainPCISlotReserved(vbQemuMachineFamily family, unsigned int slot)
-{
-    if (slot == 0)
-        return true;
-    if (family == VB_QEMU_MACHINE_FAMILY_PC)
-        return slot == 1;
-    return slot == 0x1f;
-}
-
-/* Marks a user-given address as used, after checking we can honour it. */
-static int
-vbQemuDomainPCIAddressReserve(vbQemuDomainPCIAddressSet *set, const vbDomainDeviceAddress *addr,
-                              const char *devname)
-{
-    g_autofree char *str = g_strdup_printf("%04x:%02x:%02x.%u", addr->pci.domain, addr->pci.bus,
-                                           addr->pci.slot, addr->pci.function);
-
-    if (addr->pci.domain != 0 || addr->pci.bus != 0 || addr->pci.function != 0 ||
-        addr->pci.slot > VB_QEMU_PCI_SLOT_MAX) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("PCI address '%s' of '%s' is not usable, only bus 0 function 0 is"), str,
-                      devname);
-        return -1;
-    }
-    if (vbQemuDomainPCISlotReserved(set->family, addr->pci.slot)) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("PCI address '%s' of device '%s' is taken by a built-in device of the machine"), str,
-            devname);
-        return -1;
-    }
-    if (set->used[addr->pci.slot]) {
-        vbReportError(VIR_ERR_XML_ERROR, _("Attempted double use of PCI Address %s"), str);
-        return -1;
-    }
-    set->used[addr->pci.slot] = true;
-    return 0;
-}
-
-/* Gives @addr the first free slot from VB_QEMU_PCI_SLOT_FIRST_AUTO on. */
-static int
-vbQemuDomainPCIAddressReserveNext(vbQemuDomainPCIAddressSet *set, vbDomainDeviceAddress *addr,
-                                  const char *devname)
-{
-    unsigned int slot;
-
-    for (slot = VB_QEMU_PCI_SLOT_FIRST_AUTO; slot <= VB_QEMU_PCI_SLOT_MAX; slot++) {
-        if (!set->used[slot] && !vbQemuDomainPCISlotReserved(set->family, slot))
-            break;
-    }
-    if (slot > VB_QEMU_PCI_SLOT_MAX) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("no free PCI slot left on bus 0 for device '%s'"), devname);
-        return -1;
-    }
-    set->used[slot] = true;
-    addr->type = VB_DOMAIN_DEVICE_ADDRESS_PCI;
-    addr->pci.domain = 0;
-    addr->pci.bus = 0;
-    addr->pci.slot = slot;
-    addr->pci.function = 0;
-    return 0;
-}
-
-/* Reserve pass (libvirt's qemuDomainCollectPCIAddress): the slots the
- * user gave, so that the assign pass never hands them out. */
+/* Reserve pass (libvirt's qemuDomainCollectPCIAddress): the addresses the
+ * user gave, and those given at an earlier define, so that the assign
+ * pass never hands them out. */
 static int
 vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
                               vbDomainDeviceInfo *info, void *opaque)
 {
-    vbQemuDomainPCIAddressSet *set = opaque;
+    vbQemuDomainPCIWalk *walk = opaque;
+    vbQemuPCIConnectFlags flags;
+    vbQemuPCIRound round;
 
+    vbQemuDomainDevicePCIPlacement(walk->family, dev, &flags, &round);
     switch (info->addr.type) {
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
-        return vbQemuDomainPCIAddressReserve(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+        if (flags == VB_QEMU_PCI_CONNECT_NONE) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("device '%s' is no PCI device and cannot have a PCI address"),
+                          vbQemuDomainDeviceName(dev, info));
+            return -1;
+        }
+        return vbQemuPCIAddressReserve(walk->set, &info->addr, flags, true);
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
+    case VB_DOMAIN_DEVICE_ADDRESS_USB:
         /* validation refuses it too, but a definition read back from disk
-         * skips validation; a controller's is left to the command line,
-         * which finds no PCI address */
-        if (dev->type == VB_DOMAIN_DEVICE_DISK) {
+         * skips validation */
+        if (flags != VB_QEMU_PCI_CONNECT_NONE) {
             vbReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED,
-                _("address type '%s' is not valid for disk '%s', it needs a 'pci' address"),
-                vbDomainDeviceAddressTypeTypeToString(info->addr.type), dev->data.disk->dst);
+                _("address type '%s' is not valid for device '%s', it needs a 'pci' address"),
+                vbDomainDeviceAddressTypeTypeToString(info->addr.type),
+                vbQemuDomainDeviceName(dev, info));
             return -1;
         }
         return 0;
-    case VB_DOMAIN_DEVICE_ADDRESS_USB:
-        /* not a PCI device: validation refuses it on any other family */
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
         break;
@@ -344,95 +383,371 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
     return 0;
 }
 
-/* Assign pass: a free slot for each device without an address. */
-static int
-vbQemuDomainAssignDevicePCISlot(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev,
-                                vbDomainDeviceInfo *info, void *opaque)
+/* The slot of the ICH9 USB2 group of @cont's index that has one, for its
+ * other members (libvirt puts them all in one slot). */
+static const vbDomainDeviceAddress *
+vbQemuDomainUSB2GroupAddress(const vbDomainDef *def, const vbDomainControllerDef *cont)
 {
-    vbQemuDomainPCIAddressSet *set = opaque;
+    size_t i;
 
-    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
-        return 0;
-    return vbQemuDomainPCIAddressReserveNext(set, &info->addr, vbQemuDomainDeviceName(dev, info));
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *other = def->controllers[i];
+
+        if (other->type == VB_DOMAIN_CONTROLLER_TYPE_USB && other->index == cont->index &&
+            vbDomainControllerModelIsUSB2(other->model) &&
+            other->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI)
+            return &other->info.addr;
+    }
+    return NULL;
 }
 
-typedef struct {
-    vbDomainDeviceInfoCallback cb;
-    vbQemuDomainPCIAddressSet *set;
-    bool controllers; /* this round: the controllers, else all others */
-} vbQemuDomainPCIWalk;
+static unsigned int
+vbQemuDomainUSB2Function(vbDomainControllerModel model)
+{
+    switch (model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+        return 7;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+        return 1;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* Assign pass: a free slot for each device of this round without an
+ * address. */
+static int
+vbQemuDomainAssignDevicePCISlot(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
+                                void *opaque)
+{
+    vbQemuDomainPCIWalk *walk = opaque;
+    vbQemuPCIConnectFlags flags;
+    vbQemuPCIRound round;
+
+    vbQemuDomainDevicePCIPlacement(walk->family, dev, &flags, &round);
+    if (round != walk->round || flags == VB_QEMU_PCI_CONNECT_NONE ||
+        info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
+        return 0;
+
+    if (dev->type == VB_DOMAIN_DEVICE_CONTROLLER &&
+        vbDomainControllerModelIsUSB2(dev->data.controller->model)) {
+        const vbDomainDeviceAddress *group =
+            vbQemuDomainUSB2GroupAddress(def, dev->data.controller);
+        unsigned int function = vbQemuDomainUSB2Function(dev->data.controller->model);
+
+        if (group) {
+            vbDomainDeviceAddress addr = *group;
+
+            addr.pci.function = function;
+            addr.pci.multi = VB_TRISTATE_SWITCH_ABSENT;
+            /* the slot is the group's, wherever it is */
+            if (vbQemuPCIAddressReserve(walk->set, &addr, flags, true) < 0)
+                return -1;
+            if (!vbQemuPCIAddressSetIsDryRun(walk->set))
+                info->addr = addr;
+            return 0;
+        }
+        return vbQemuPCIAddressReserveNext(walk->set, &info->addr, flags, function);
+    }
+    return vbQemuPCIAddressReserveNext(walk->set, &info->addr, flags, 0);
+}
 
 static int
-vbQemuDomainPCIWalkVisit(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDeviceInfo *info,
-                         void *opaque)
+vbQemuDomainPCIAssignRounds(vbDomainDef *def, vbQemuDomainPCIWalk *walk)
+{
+    for (walk->round = 0; walk->round < VB_QEMU_PCI_ROUND_LAST; walk->round++) {
+        if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDevicePCISlot, walk) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * The functions of the machine's own chipset, which no definition lists,
+ * and the controllers that live there (libvirt's
+ * qemuDomainValidateDevicePCISlotsPIIX3 and ...Q35): on pc the PIIX3 in
+ * slot 1 (ISA, IDE, the UHCI of USB controller 0, ACPI), on q35 the ICH9
+ * in slot 0x1f (LPC, AHCI of SATA controller 0, SMBus), and q35's first
+ * ICH9 USB2 group at 0x1d, else 0x1a, when free.
+ */
+static int
+vbQemuDomainReserveChipset(vbDomainDef *def, vbQemuPCIAddressSet *set, vbQemuMachineFamily family)
+{
+    vbDomainDeviceAddress addr = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+    const vbQemuPCIConnectFlags flags = VB_QEMU_PCI_CONNECT_ENDPOINTS;
+    /* pc: ISA, IDE, ACPI in slot 1; q35: LPC and SMBus in slot 0x1f */
+    static const unsigned int pcFunctions[] = {0, 1, 3};
+    static const unsigned int q35Functions[] = {0, 3};
+    bool q35 = family == VB_QEMU_MACHINE_FAMILY_Q35;
+    const unsigned int *functions = q35 ? q35Functions : pcFunctions;
+    size_t nfunctions = q35 ? G_N_ELEMENTS(q35Functions) : G_N_ELEMENTS(pcFunctions);
+    size_t i;
+
+    addr.pci.slot = q35 ? 0x1f : 0x01;
+    for (i = 0; i < nfunctions; i++) {
+        addr.pci.function = functions[i];
+        if (vbQemuPCIAddressReserve(set, &addr, flags, true) < 0)
+            return -1;
+    }
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        vbDomainControllerDef *cont = def->controllers[i];
+        vbDomainDeviceAddress fixed = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+        const char *msg = NULL;
+
+        if (family == VB_QEMU_MACHINE_FAMILY_Q35 && cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA &&
+            cont->index == 0) {
+            fixed.pci.slot = 0x1f;
+            fixed.pci.function = 2;
+            msg = _("Primary SATA controller must have PCI address 0:0:1f.2");
+        } else if (family == VB_QEMU_MACHINE_FAMILY_PC &&
+                   cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB && cont->index == 0 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI) {
+            fixed.pci.slot = 1;
+            fixed.pci.function = 2;
+            msg = _("PIIX3 USB controller at index 0 must have PCI address 0:0:1.2");
+        } else if (family == VB_QEMU_MACHINE_FAMILY_Q35 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1 &&
+                   cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            /* real Q35 hardware's places, not insisted on */
+            fixed.pci.slot = 0x1d;
+            if (vbQemuPCIAddressSlotFunctions(set, 0, 0x1d))
+                fixed.pci.slot = 0x1a;
+            if (vbQemuPCIAddressSlotFunctions(set, 0, fixed.pci.slot))
+                continue;
+            fixed.pci.multi = VB_TRISTATE_SWITCH_ON;
+            /* in the dry run too, as libvirt: the rest of the group
+             * follows it there */
+            if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
+                return -1;
+            cont->info.addr = fixed;
+            continue;
+        } else if (family == VB_QEMU_MACHINE_FAMILY_Q35 &&
+                   cont->model == VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE &&
+                   cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            /* real hardware's place, when free */
+            fixed.pci.slot = 0x1e;
+            if (vbQemuPCIAddressSlotFunctions(set, 0, 0x1e))
+                continue;
+            if (vbQemuPCIAddressReserve(set, &fixed, VB_QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE, true) <
+                0)
+                return -1;
+            cont->info.addr = fixed;
+            continue;
+        } else {
+            continue;
+        }
+        if (cont->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_PCI &&
+            (cont->info.addr.pci.domain != 0 || cont->info.addr.pci.bus != 0 ||
+             cont->info.addr.pci.slot != fixed.pci.slot ||
+             cont->info.addr.pci.function != fixed.pci.function)) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", msg);
+            return -1;
+        }
+        if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
+            return -1;
+        cont->info.addr = fixed;
+    }
+
+    /* the primary video, whatever its model, where QEMU would put the
+     * first device after the chipset's: 00:02.0 on pc (the PIIX3 holds
+     * slot 1), 00:01.0 on q35; when that slot is taken, it gets one like
+     * any other device */
+    if (def->nvideos > 0 && def->videos[0]->type != VB_DOMAIN_VIDEO_TYPE_NONE &&
+        def->videos[0]->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+        vbDomainDeviceAddress fixed = {.type = VB_DOMAIN_DEVICE_ADDRESS_PCI};
+
+        fixed.pci.slot = q35 ? 0x01 : 0x02;
+        if (!vbQemuPCIAddressSlotFunctions(set, 0, fixed.pci.slot)) {
+            if (vbQemuPCIAddressReserve(set, &fixed, flags, true) < 0)
+                return -1;
+            def->videos[0]->info.addr = fixed;
+        }
+    }
+    return 0;
+}
+
+/* A chipset device has no connect flags of its own: it sits where the
+ * chipset has it.  Those are kept out of the reserve pass. */
+static bool
+vbQemuDomainIsChipsetController(const vbDomainControllerDef *cont, vbQemuMachineFamily family)
+{
+    if (family == VB_QEMU_MACHINE_FAMILY_Q35)
+        return cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA && cont->index == 0;
+    return cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB && cont->index == 0 &&
+           cont->model == VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
+}
+
+static int
+vbQemuDomainCollectPCIAddressVisit(vbDomainDef *def, vbDomainDeviceDef *dev,
+                                   vbDomainDeviceInfo *info, void *opaque)
 {
     vbQemuDomainPCIWalk *walk = opaque;
 
-    if ((dev->type == VB_DOMAIN_DEVICE_CONTROLLER) != walk->controllers ||
-        !vbQemuDomainDeviceNeedsPCISlot(dev))
+    if (dev->type == VB_DOMAIN_DEVICE_CONTROLLER &&
+        vbQemuDomainIsChipsetController(dev->data.controller, walk->family))
         return 0;
-    return walk->cb(def, dev, info, walk->set);
+    return vbQemuDomainCollectPCIAddress(def, dev, info, opaque);
 }
 
-/*
- * Calls @cb for each device that needs a PCI slot: the controllers first,
- * as libvirt places them (the devices behind a controller follow it), then
- * the others in the iterator's order.  This is the order slots have always
- * been handed out in; another would give a new domain other slots than the
- * same definition got before.
- */
 static int
-vbQemuDomainPCIDeviceIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb,
-                             vbQemuDomainPCIAddressSet *set)
+vbQemuDomainPCIAddressSetFill(vbDomainDef *def, vbQemuDomainPCIWalk *walk)
 {
-    vbQemuDomainPCIWalk walk = {.cb = cb, .set = set, .controllers = true};
-
-    if (vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk) < 0)
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainCollectPCIAddressVisit, walk) < 0 ||
+        vbQemuDomainReserveChipset(def, walk->set, walk->family) < 0)
         return -1;
-    walk.controllers = false;
-    return vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk);
+    return 0;
+}
+
+/* The options libvirt fills in for a PCI controller once it has its
+ * address: the QEMU device name, chassis and port of a root port, the
+ * chassis number of a pci-bridge. */
+static void
+vbQemuDomainPCIControllerSetDefaults(vbDomainControllerDef *cont)
+{
+    const vbDomainDeviceAddress *addr = &cont->info.addr;
+
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCI_BRIDGE;
+        if (cont->chassisNr == -1)
+            cont->chassisNr = cont->index;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_I82801B11_BRIDGE;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_ROOT_PORT;
+        if (cont->chassis == -1)
+            cont->chassis = cont->index;
+        if (cont->port == -1)
+            cont->port = (addr->pci.slot << 3) + addr->pci.function;
+        break;
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        if (!cont->modelName)
+            cont->modelName = VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_PCIE_PCI_BRIDGE;
+        break;
+    default:
+        break;
+    }
+}
+
+/* multifunction='on' for function 0 of each slot with more functions in
+ * use (libvirt's virDomainPCIAddressSetAllMulti). */
+static int
+vbQemuDomainSetMultiVisit(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef *dev G_GNUC_UNUSED,
+                          vbDomainDeviceInfo *info, void *opaque)
+{
+    vbQemuPCIAddressSet *set = opaque;
+
+    if (info->addr.type != VB_DOMAIN_DEVICE_ADDRESS_PCI || info->addr.pci.function != 0 ||
+        info->addr.pci.multi != VB_TRISTATE_SWITCH_ABSENT)
+        return 0;
+    if (vbQemuPCIAddressSlotFunctions(set, info->addr.pci.bus, info->addr.pci.slot) & ~1)
+        info->addr.pci.multi = VB_TRISTATE_SWITCH_ON;
+    return 0;
 }
 
 /*
- * The primary video's slot, before any other device gets one (libvirt's
- * qemuDomainValidateDevicePCISlotsPIIX3/Q35): 00:02.0 on pc, behind the
- * PIIX3, and 00:01.0 on q35, where firmware and guests look for the VGA
- * device.  Taken by a user's address, the video gets a slot like any
- * other device.
+ * libvirt's qemuDomainAssignPCIAddresses: a dry run over all devices
+ * finds how many buses they need; the controllers for the missing ones
+ * are added; then the real run gives each device without an address a
+ * slot, round by round.
  */
-static void
-vbQemuDomainAssignPrimaryVideoSlot(vbDomainDef *def, vbQemuDomainPCIAddressSet *set)
-{
-    unsigned int slot = set->family == VB_QEMU_MACHINE_FAMILY_Q35 ? 0x01 : 0x02;
-    vbDomainVideoDef *video = def->nvideos > 0 ? def->videos[0] : NULL;
-
-    if (!video || !video->primary || !vbDomainVideoDefIsVGA(video) ||
-        video->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE || set->used[slot])
-        return;
-    set->used[slot] = true;
-    video->info.addr.type = VB_DOMAIN_DEVICE_ADDRESS_PCI;
-    video->info.addr.pci.slot = slot;
-}
-
 static int
 vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
 {
-    vbQemuDomainPCIAddressSet set = {.family = family};
+    g_autoptr(vbQemuPCIAddressSet) dry =
+        vbQemuPCIAddressSetNew(def, family == VB_QEMU_MACHINE_FAMILY_Q35, true);
+    g_autoptr(vbQemuPCIAddressSet) set = NULL;
+    vbQemuDomainPCIWalk walk = {.set = dry, .family = family};
+    unsigned int nbuses;
+    unsigned int i;
 
-    if (vbQemuDomainPCIDeviceIterate(def, vbQemuDomainCollectPCIAddress, &set) < 0)
+    if (!dry)
         return -1;
-    vbQemuDomainAssignPrimaryVideoSlot(def, &set);
-    return vbQemuDomainPCIDeviceIterate(def, vbQemuDomainAssignDevicePCISlot, &set);
+    nbuses = vbQemuPCIAddressSetBusCount(dry);
+    if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0)
+        return -1;
+    /* on pc, one slot kept for a pci-bridge to come, so that the last
+     * free slot of a bus gets a bridge rather than a device */
+    if (family == VB_QEMU_MACHINE_FAMILY_PC && !vbQemuPCIAddressSetIsFull(dry)) {
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbQemuPCIAddressReserveNext(dry, &unused, VB_QEMU_PCI_CONNECT_PCI_DEVICE, 0) < 0)
+            return -1;
+    }
+    if (vbQemuDomainPCIAssignRounds(def, &walk) < 0)
+        return -1;
+    /* a new q35 domain whose definition left buses to us gets one empty
+     * root port more, for a device hotplugged later */
+    if (family == VB_QEMU_MACHINE_FAMILY_Q35 && nbuses <= 1 &&
+        vbQemuPCIAddressSetBusCount(dry) > nbuses) {
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbQemuPCIAddressReserveNext(
+                dry, &unused, VB_QEMU_PCI_CONNECT_PCIE_DEVICE | VB_QEMU_PCI_CONNECT_HOTPLUGGABLE,
+                0) < 0)
+            return -1;
+    }
+    /* the controllers of the buses the dry run added; their slots may
+     * need buses in turn, which the loop then reaches */
+    for (i = 1; i < vbQemuPCIAddressSetBusCount(dry); i++) {
+        vbDomainControllerDef *cont;
+        vbDomainDeviceDef dev = {.type = VB_DOMAIN_DEVICE_CONTROLLER};
+        vbQemuPCIConnectFlags flags;
+        vbQemuPCIRound round;
+        vbDomainDeviceAddress unused = {0};
+
+        if (vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, i))
+            continue;
+        cont = vbDomainControllerDefNew(VB_DOMAIN_CONTROLLER_TYPE_PCI, i,
+                                        vbQemuPCIAddressSetBusModel(dry, i));
+        vbDomainDefAppendController(def, cont);
+        dev.data.controller = cont;
+        vbQemuDomainDevicePCIPlacement(family, &dev, &flags, &round);
+        if (vbQemuPCIAddressReserveNext(dry, &unused, flags, 0) < 0)
+            return -1;
+    }
+
+    /* the dry run grows as far as the devices need (a q35 runs out of
+     * pcie-root slots for root ports first, as in libvirt); the buses
+     * added are PCI controllers like the others */
+    if (vbQemuPCIAddressSetBusCount(dry) > VB_DOMAIN_CONTROLLER_PCI_INDEX_MAX + 1) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("PCI controller index %u too high, maximum is 255"),
+                      vbQemuPCIAddressSetBusCount(dry) - 1);
+        return -1;
+    }
+    if (!(set = vbQemuPCIAddressSetNew(def, family == VB_QEMU_MACHINE_FAMILY_Q35, false)))
+        return -1;
+    walk.set = set;
+    if (vbQemuDomainPCIAddressSetFill(def, &walk) < 0 ||
+        vbQemuDomainPCIAssignRounds(def, &walk) < 0)
+        return -1;
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainSetMultiVisit, set) < 0)
+        return -1;
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VB_DOMAIN_CONTROLLER_TYPE_PCI)
+            vbQemuDomainPCIControllerSetDefaults(def->controllers[i]);
+    }
+    return 0;
 }
 
 /* ---- USB addresses ------------------------------------------------------- */
 
 bool
-vbQemuDomainHasUSBBus(const vbDomainDef *def G_GNUC_UNUSED)
+vbQemuDomainHasUSBBus(const vbDomainDef *def)
 {
-    /* No USB controller is built yet (-machine usb=off): the USB
-     * controllers of <controller type='usb'> will answer here. */
-    return false;
+    const vbDomainControllerDef *cont =
+        vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_USB, 0);
+
+    return cont && cont->model != VB_DOMAIN_CONTROLLER_MODEL_NONE;
 }
 
 /* A port of the root hub of bus 0 for each USB input without one, the
@@ -468,18 +783,36 @@ vbQemuDomainAssignUSBAddresses(vbDomainDef *def)
     }
 }
 
+const char *
+vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus)
+{
+    const vbDomainControllerDef *cont =
+        vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_PCI, bus);
+
+    return cont ? cont->info.alias : NULL;
+}
+
 int
 vbQemuDomainAssignAddresses(vbDomainDef *def)
 {
+    size_t i;
     vbQemuMachineFamily family;
 
     if (vbQemuDomainGetMachineFamily(def, &family) < 0)
         return -1;
 
-    /* aliases first: address errors name a controller by its alias */
+    /* aliases first: address errors name a controller by its alias; and
+     * again for the PCI controllers the addressing adds */
     if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0 ||
-        vbQemuDomainAssignPCIAddresses(def, family) < 0)
+        vbQemuDomainAssignPCIAddresses(def, family) < 0 ||
+        vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
         return -1;
     vbQemuDomainAssignUSBAddresses(def);
+    /* libvirt refuses a controller option QEMU lacks when the domain is
+     * defined, with the model names filled in above */
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (vbQemuDeviceValidateController(def, def->controllers[i]) < 0)
+            return -1;
+    }
     return 0;
 }

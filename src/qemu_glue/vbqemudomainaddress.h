@@ -13,6 +13,7 @@
 #pragma once
 
 #include "vbdomainconf.h"
+#include "vbqemupciaddress.h"
 
 /* The two x86 machine families we build buses for. */
 typedef enum {
@@ -34,6 +35,31 @@ int vbQemuDomainGetMachineFamily(const vbDomainDef *def, vbQemuMachineFamily *fa
 /* QEMU's id of the root PCI bus of @family: "pcie.0" (q35) or "pci.0". */
 const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
 
+/* The round of the assign pass in which a family gets its slots: libvirt's
+ * order in qemuDomainAssignDevicePCISlots, which decides who gets which
+ * slot.  A new family takes the round of its place there. */
+typedef enum {
+    VB_QEMU_PCI_ROUND_PCI_CONTROLLER = 0,
+    VB_QEMU_PCI_ROUND_NET,
+    VB_QEMU_PCI_ROUND_SOUND,
+    VB_QEMU_PCI_ROUND_CONTROLLER,
+    VB_QEMU_PCI_ROUND_DISK,
+    VB_QEMU_PCI_ROUND_HOSTDEV,
+    VB_QEMU_PCI_ROUND_MEMBALLOON,
+    VB_QEMU_PCI_ROUND_RNG,
+    VB_QEMU_PCI_ROUND_WATCHDOG,
+    VB_QEMU_PCI_ROUND_VIDEO,
+    VB_QEMU_PCI_ROUND_SHMEM,
+    VB_QEMU_PCI_ROUND_INPUT,
+    VB_QEMU_PCI_ROUND_OTHER, /* serial (pci-serial), vsock, ... */
+
+    VB_QEMU_PCI_ROUND_LAST
+} vbQemuPCIRound;
+
+/* QEMU's id of PCI bus @bus of @def (the alias of the PCI controller with
+ * that index: "pcie.0", "pci.0", "pci.N"), or NULL if there is none. */
+const char *vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus);
+
 /*
  * vbQemuDomainAssignAddresses:
  * Runs after post-parse (which gives SATA and SCSI disks their drive
@@ -42,22 +68,30 @@ const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
  *  - aliases: virtio-disk<N> (N from the target name), sata<C>-<B>-<U>,
  *    scsi<C>-<B>-<T>-<U>, controllers scsi<N>, "ide" (the q35 AHCI),
  *    pci.0/pcie.0, serial<N>; a user's 'ua-' alias stays;
- *  - PCI addresses on bus 0 for the devices that need one (virtio-scsi
- *    controllers and virtio disks): a reserve pass takes the slots given,
- *    then the primary video gets the machine's video slot (00:01.0 on
- *    q35, 00:02.0 on pc) and an assign pass hands out the first free slot
- *    from 0x02 on, in the order controllers then the other devices;
+ *    usb/usb<N>;
+ *  - PCI addresses as libvirt's qemuDomainAssignPCIAddresses gives them:
+ *    the chipset's functions and controllers in their fixed places, the
+ *    addresses given kept, and each other device the first free slot of a
+ *    bus that takes its kind (its vbQemuPCIConnectFlags), round by round;
+ *    the pcie-root-ports (q35) or pci-bridges (pc) the devices need are
+ *    added, on q35 with one spare root port when the definition listed no
+ *    PCI controllers, and a pcie-to-pci-bridge for conventional PCI
+ *    devices on q35; the primary video at 00:01.0 (q35) or 00:02.0 (pc)
+ *    when that slot is free;
  *  - a port of USB bus 0 for each USB input without an address.
- * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for two devices in one
- * PCI slot (libvirt's message), VIR_ERR_CONFIG_UNSUPPORTED for a slot we
- * cannot use, a full bus or an unknown machine.
+ * Then each controller's QEMU checks (vbQemuDeviceValidateController),
+ * which libvirt runs at define.
+ * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for an address that
+ * is taken, on a bus that does not exist or does not take the device
+ * (libvirt's messages), VIR_ERR_CONFIG_UNSUPPORTED for an unknown machine.
  * Running it again changes nothing.  The driver runs it at define time, so
  * the persistent definition keeps the PCI slots, and again on the live
  * definition at start, for the aliases.
  *
  * A new device family answers two questions in vbqemudomainaddress.c:
- * its alias (vbQemuDomainDeviceAlias) and whether it needs a PCI slot
- * (vbQemuDomainDeviceNeedsPCISlot); the walks need nothing else.
+ * its alias (vbQemuDomainDeviceAlias) and its PCI placement
+ * (vbQemuDomainDevicePCIPlacement: connect flags and round); the walks
+ * need nothing else.
  */
 int vbQemuDomainAssignAddresses(vbDomainDef *def);
 
