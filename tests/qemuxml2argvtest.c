@@ -323,8 +323,28 @@ mymain(void)
     DO_TEST("scsi-virtio-queues");
     DO_TEST("pci-q35-virt-install-no-index");
     DO_TEST("usb-ich9-ehci-uhci-no-index");
+    DO_TEST("os-boot-order-positions");
+    DO_TEST("os-boot-dev-repeated");
+    DO_TEST("os-boot-absent");
+    DO_TEST("os-bootmenu");
+    DO_TEST("os-bootmenu-disabled");
+    DO_TEST("smbios-sysinfo");
+    DO_TEST("smbios-emulate");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bootmenu-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bios-reboot-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bios-useserial", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-boot-dev-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-boot-dev-and-boot-order", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("smbios-host", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("smbios-sysinfo-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("sysinfo-uuid-mismatch", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-bios-date-bad", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-entry-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-entry-twice", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-baseboard-twice", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-fwcfg", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE_UNVALIDATED("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -399,6 +399,55 @@ vbDomainDefVideosPostParse(vbDomainDef *def)
         def->videos[0]->primary = true;
 }
 
+/* The system UUID of <sysinfo> is the domain's: a domain without <uuid>
+ * takes it, a different one is refused (libvirt's wording and code). */
+static int
+vbDomainDefSysinfoUUIDPostParse(vbDomainDef *def)
+{
+    const char *str;
+    unsigned char uuid[16];
+
+    if (!def->sysinfo || !(str = vbSysinfoGet(def->sysinfo, VB_SYSINFO_SYSTEM, "uuid")))
+        return 0;
+    /* the parser wrote it in the canonical form */
+    if (vbUUIDParse(str, uuid) < 0)
+        return -1;
+    if (vbUUIDIsNull(def->uuid)) {
+        memcpy(def->uuid, uuid, sizeof(uuid));
+        return 0;
+    }
+    if (memcmp(def->uuid, uuid, sizeof(uuid)) != 0) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("UUID mismatch between <uuid> and <sysinfo>"));
+        return -1;
+    }
+    return 0;
+}
+
+/* <boot dev> and per-device <boot order> exclude each other; with neither
+ * the domain boots from its first disk, which libvirt writes back as
+ * <boot dev='hd'/> */
+static int
+vbDomainDefBootOrderPostParse(vbDomainDef *def)
+{
+    bool perDevice = false;
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->info.bootIndex)
+            perDevice = true;
+    }
+    if (def->os.nBootDevs > 0 && perDevice) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("per-device boot elements cannot be used together with os/boot elements"));
+        return -1;
+    }
+    if (def->os.nBootDevs == 0 && !perDevice) {
+        def->os.bootDevs[0] = VB_DOMAIN_BOOT_DISK;
+        def->os.nBootDevs = 1;
+    }
+    return 0;
+}
+
 int
 vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 {
@@ -406,6 +455,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 
     g_return_val_if_fail(def != NULL, -1);
 
+    if (vbDomainDefSysinfoUUIDPostParse(def) < 0)
+        return -1;
     if (vbUUIDIsNull(def->uuid))
         vbUUIDGenerate(def->uuid);
     if (!def->osType)
@@ -442,7 +493,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
             return -1;
     }
     if (vbDomainDefCheckDuplicateTargets(def) < 0 || vbDomainDefCheckDuplicateIndexes(def) < 0 ||
-        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0)
+        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0 ||
+        vbDomainDefBootOrderPostParse(def) < 0)
         return -1;
     return 0;
 }

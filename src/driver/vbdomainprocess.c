@@ -26,6 +26,7 @@
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemuhost.h"
 #include "vbqemuprocess.h"
 #include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
@@ -816,6 +817,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbError) saved = NULL;
+    g_autoptr(vbSysinfo) hostSysinfo = NULL;
     vbQemuCommandOptions opts = {0};
     const char *emulator;
     vbMonitor *mon;
@@ -853,6 +855,10 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     opts.monitorPath = vm->monitorPath;
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
+    /* read when asked for: the tables do not change while the host runs */
+    if (vm->def->os.smbiosMode == VB_DOMAIN_SMBIOS_HOST)
+        hostSysinfo = vbQemuHostGetSysinfo("/");
+    opts.hostSysinfo = hostSysinfo;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
     /* the host side, once QEMU's command line is known to be good */

@@ -105,6 +105,103 @@ vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
     vbQemuCommandAddArgBuf(argv, &buf);
 }
 
+/* The boot order itself is in the devices' bootindex; -boot keeps the
+ * menu and the timeouts, and strict=on so that only listed devices boot. */
+static void
+vbQemuCommandBuildBoot(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    if (def->os.bootmenu)
+        g_string_append_printf(buf, "menu=%s,",
+                               def->os.bootmenu == VB_TRISTATE_BOOL_YES ? "on" : "off");
+    if (def->os.rebootTimeoutSet)
+        g_string_append_printf(buf, "reboot-timeout=%d,", def->os.rebootTimeout);
+    if (def->os.bmTimeoutSet)
+        g_string_append_printf(buf, "splash-time=%u,", def->os.bmTimeout);
+    g_string_append(buf, "strict=on");
+    vbQemuCommandAddArg(argv, "-boot");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* -smbios type=N,key=value... for one group, in libvirt's field order; the
+ * base board and chassis name their manufacturer even when it is unknown,
+ * as libvirt writes them */
+static void
+vbQemuCommandBuildSmbiosGroup(GPtrArray *argv, const vbSysinfo *info, vbSysinfoGroupType group,
+                              bool skipUUID)
+{
+    static const unsigned int types[VB_SYSINFO_LAST] = {0, 1, 2, 3};
+    const vbSysinfoGroup *g = &info->groups[group];
+    g_autoptr(GString) buf = g_string_new(NULL);
+    bool needManufacturer = group == VB_SYSINFO_BASE_BOARD || group == VB_SYSINFO_CHASSIS;
+    size_t i;
+
+    if (g->names->len == 0)
+        return;
+    g_string_append_printf(buf, "type=%u", types[group]);
+    if (needManufacturer && !vbSysinfoGet(info, group, "manufacturer"))
+        g_string_append(buf, ",manufacturer=");
+    for (i = 0; i < g->names->len; i++) {
+        const char *name = g_ptr_array_index(g->names, i);
+
+        if (skipUUID && strcmp(name, "uuid") == 0)
+            continue;
+        g_string_append_printf(buf, ",%s=", name);
+        vbQemuCommandAppendEscaped(buf, g_ptr_array_index(g->values, i));
+    }
+    vbQemuCommandAddArg(argv, "-smbios");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+static int
+vbQemuCommandBuildSmbios(GPtrArray *argv, const vbDomainDef *def, const vbQemuCommandOptions *opts)
+{
+    const vbSysinfo *source = NULL;
+    bool skipUUID = false;
+    size_t i;
+
+    switch (def->os.smbiosMode) {
+    case VB_DOMAIN_SMBIOS_NONE:
+    case VB_DOMAIN_SMBIOS_EMULATE:
+        return 0;
+    case VB_DOMAIN_SMBIOS_HOST:
+        /* libvirt's wording */
+        if (!(source = opts->hostSysinfo)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Host SMBIOS information is not available"));
+            return -1;
+        }
+        /* the guest is another machine than the host */
+        skipUUID = true;
+        break;
+    case VB_DOMAIN_SMBIOS_SYSINFO:
+        if (!(source = def->sysinfo)) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Domain '%s' sysinfo are not available"), def->name);
+            return -1;
+        }
+        break;
+    case VB_DOMAIN_SMBIOS_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected smbios mode %d"),
+                      (int) def->os.smbiosMode);
+        return -1;
+    }
+
+    for (i = 0; i < VB_SYSINFO_LAST; i++)
+        vbQemuCommandBuildSmbiosGroup(argv, source, i, skipUUID);
+    if (source->oemStrings->len) {
+        g_autoptr(GString) buf = g_string_new("type=11");
+
+        for (i = 0; i < source->oemStrings->len; i++) {
+            g_string_append(buf, ",value=");
+            vbQemuCommandAppendEscaped(buf, g_ptr_array_index(source->oemStrings, i));
+        }
+        vbQemuCommandAddArg(argv, "-smbios");
+        vbQemuCommandAddArgBuf(argv, &buf);
+    }
+    return 0;
+}
+
 /* direct kernel boot, after -boot as libvirt writes it; the values are
  * whole arguments, so no escaping */
 static void
@@ -557,6 +654,8 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbUUIDFormat(def->uuid, uuidstr);
     vbQemuCommandAddArg(argv, "-uuid");
     vbQemuCommandAddArg(argv, uuidstr);
+    if (vbQemuCommandBuildSmbios(argv, def, opts) < 0)
+        return NULL;
     /* no window and no server: what a domain without <graphics> shows */
     if (def->ngraphics == 0) {
         vbQemuCommandAddArg(argv, "-display");
@@ -574,8 +673,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-no-shutdown");
     if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         vbQemuCommandAddArg(argv, "-no-reboot");
-    vbQemuCommandAddArg(argv, "-boot");
-    vbQemuCommandAddArg(argv, "strict=on");
+    vbQemuCommandBuildBoot(argv, def);
     vbQemuCommandBuildKernel(argv, def);
 
     /* devices: each family's checks before any of them is built, then

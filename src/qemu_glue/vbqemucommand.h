@@ -24,6 +24,8 @@ struct _vbQemuCommandOptions {
     const char *monitorPath;
     /* /dev/kvm can be opened: a domain of type 'kvm' may start. */
     bool kvmUsable;
+    /* The host's SMBIOS tables for <smbios mode='host'/>; NULL: unknown. */
+    const vbSysinfo *hostSysinfo;
 };
 
 /*
