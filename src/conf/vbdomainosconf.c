@@ -60,12 +60,6 @@ vbDomainOSDefParseFirmwareAttr(vbDomainOSDef *os, const void *osNode)
     if (vbXMLPropEnum(osNode, "firmware", vbDomainOSFirmwareTypeFromString, VB_XML_PROP_NONZERO,
                       &os->firmware) < 0)
         return -1;
-    /* libvirt knows 'bios' only for Xen and friends: its QEMU driver
-     * refuses the firmware it cannot auto-select */
-    if (os->firmware == VB_DOMAIN_OS_FIRMWARE_BIOS) {
-        vbDomainReportUnsupportedValue(osNode, "firmware", "bios");
-        return -1;
-    }
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemufirmware.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
 
@@ -298,7 +300,7 @@ vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom)
 /* --- Define, undefine --- */
 
 static vbDomainDef *
-vbDomainParseForDefine(const char *xml, unsigned int validate)
+vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
     g_autoptr(vbDomainDef) def = NULL;
     unsigned int parseFlags = VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -309,6 +311,9 @@ vbDomainParseForDefine(const char *xml, unsigned int validate)
         return NULL;
     if (vbDomainDefValidate(def) < 0)
         return NULL;
+    /* a read-only UEFI loader gets its variable store's path now, as
+     * libvirt writes it back */
+    vbQemuFirmwareFillNVRAMPath(def, driver->cfg->nvramDir);
     /* PCI slots and aliases now, so that a disk keeps its slot from one
      * start to the next, as libvirt does. */
     if (vbQemuDomainAssignAddresses(def) < 0)
@@ -328,7 +333,7 @@ vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_DEFINE_VALIDATE, "qemuDomainDefineXMLFlags", NULL);
 
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
         return NULL;
     name = g_strdup(def->name);
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, 0, &oldDef)))
@@ -371,15 +376,50 @@ cleanup:
      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_TPM | \
      VIR_DOMAIN_UNDEFINE_KEEP_TPM)
 
+/* The domain's UEFI variable store, as libvirt treats it on undefine:
+ * removed with VIR_DOMAIN_UNDEFINE_NVRAM, kept with ..._KEEP_NVRAM, and
+ * without either the undefine is refused while the file exists.  A domain
+ * with <os firmware='efi'> has the default store even though its
+ * persistent definition names none. */
+static int
+vbDomainUndefineNVRAM(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
+{
+    const vbDomainDef *def = vm->newDef ? vm->newDef : vm->def;
+    g_autofree char *path = NULL;
+
+    if (def->os.loader && def->os.loader->nvram)
+        path = g_strdup(def->os.loader->nvram);
+    else if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_EFI)
+        path = vbQemuFirmwareNVRAMPath(driver->cfg->nvramDir, def->name);
+    if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    if (flags & VIR_DOMAIN_UNDEFINE_NVRAM) {
+        if (unlink(path) < 0) {
+            vbReportSystemError(errno, _("failed to remove nvram: %s"), path);
+            return -1;
+        }
+        return 0;
+    }
+    if (!(flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot undefine domain with nvram"));
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
     int ret = -1;
 
-    /* The flags name state we never keep (managed save, NVRAM, snapshot
-     * metadata): accepted, nothing to remove. */
+    /* The other flags name state we never keep (managed save, snapshot
+     * metadata, TPM): accepted, nothing to remove. */
     vbCheckFlagsFunc(flags, VB_UNDEFINE_KNOWN_FLAGS, "qemuDomainUndefineFlags", -1);
+    if ((flags & VIR_DOMAIN_UNDEFINE_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot both keep and delete nvram"));
+        return -1;
+    }
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
@@ -391,6 +431,8 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
     }
     vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "undefine") < 0)
+        goto endjob;
+    if (vbDomainUndefineNVRAM(driver, vm, flags) < 0)
         goto endjob;
     if (vbDomainObjRemoveConfig(vm) < 0)
         goto endjob;
@@ -477,7 +519,7 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE,
                      "qemuDomainCreateXML", NULL);
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_START_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_START_VALIDATE)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def,
                                   VB_DOMAIN_OBJ_LIST_ADD_LIVE | VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,

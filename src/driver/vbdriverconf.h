@@ -32,6 +32,9 @@ struct _vbDriverConfig {
     char *runDir;           /* the daemon's sockets and pid file */
     char *storageConfigDir; /* persistent storage pools */
     char *storageStateDir;  /* which pools are active */
+    char *nvramDir;         /* the domains' UEFI variable stores, NAME_VARS.fd */
+    /* QEMU firmware descriptor directories, most important first */
+    GStrv firmwareDirs;
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */

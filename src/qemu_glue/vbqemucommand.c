@@ -90,6 +90,15 @@ vbQemuCommandBuildAccel(GPtrArray *argv, const vbDomainDef *def, const vbQemuCom
     return -1;
 }
 
+/* The node names libvirt gives the firmware images */
+#define VB_QEMU_PFLASH_NODE(n, layer) "libvirt-pflash" #n "-" layer
+
+static bool
+vbQemuCommandHasPflash(const vbDomainDef *def)
+{
+    return def->os.loader && def->os.loader->type == VB_DOMAIN_LOADER_TYPE_PFLASH;
+}
+
 static void
 vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -99,10 +108,81 @@ vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
     vbQemuCommandAppendEscaped(buf, def->machine);
     /* -nodefaults leaves out USB; dump-guest-core=off keeps guest memory
      * out of core dumps of QEMU, as libvirt does by default. */
-    g_string_append(buf, ",usb=off,dump-guest-core=off");
+    g_string_append(buf, ",usb=off");
+    if (def->os.firmwareSMM)
+        g_string_append(buf, ",smm=on");
+    g_string_append(buf, ",dump-guest-core=off");
     if (!def->acpi)
         g_string_append(buf, ",acpi=off");
+    if (vbQemuCommandHasPflash(def)) {
+        g_string_append(buf, ",pflash0=" VB_QEMU_PFLASH_NODE(0, "format"));
+        if (def->os.loader->nvram)
+            g_string_append(buf, ",pflash1=" VB_QEMU_PFLASH_NODE(1, "format"));
+    }
     vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* One pflash image as a file node and a raw node on top, as libvirt
+ * writes them; the firmware code is read-only when the loader says so, the
+ * variable store never */
+static int
+vbQemuCommandBuildPflashOne(GPtrArray *argv, const char *path, const char *storage,
+                            const char *format, bool readonly)
+{
+    g_autoptr(vbJSONValue) file = NULL;
+    g_autoptr(vbJSONValue) raw = NULL;
+
+    if (vbJSONValueObjectAdd(&file, "s:driver", "file", "s:filename", path, "s:node-name", storage,
+                             "b:auto-read-only", true, "s:discard", "unmap", NULL) < 0 ||
+        vbJSONValueObjectAdd(&raw, "s:node-name", format, "b:read-only", readonly, "s:driver",
+                             "raw", "s:file", storage, NULL) < 0)
+        return -1;
+    if (vbQemuCommandAddBlockdev(argv, file) < 0 || vbQemuCommandAddBlockdev(argv, raw) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+vbQemuCommandBuildPflash(GPtrArray *argv, const vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+
+    if (!vbQemuCommandHasPflash(def))
+        return 0;
+    if (vbQemuCommandBuildPflashOne(argv, loader->path, VB_QEMU_PFLASH_NODE(0, "storage"),
+                                    VB_QEMU_PFLASH_NODE(0, "format"),
+                                    loader->readonly == VB_TRISTATE_BOOL_YES) < 0)
+        return -1;
+    if (loader->nvram &&
+        vbQemuCommandBuildPflashOne(argv, loader->nvram, VB_QEMU_PFLASH_NODE(1, "storage"),
+                                    VB_QEMU_PFLASH_NODE(1, "format"), false) < 0)
+        return -1;
+    return 0;
+}
+
+/* After -cpu, as libvirt: a ROM image, or the pflash's secure mode */
+static void
+vbQemuCommandBuildLoader(GPtrArray *argv, const vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+
+    if (!loader)
+        return;
+    switch (loader->type) {
+    case VB_DOMAIN_LOADER_TYPE_ROM:
+        vbQemuCommandAddArg(argv, "-bios");
+        vbQemuCommandAddArg(argv, loader->path);
+        break;
+    case VB_DOMAIN_LOADER_TYPE_PFLASH:
+        if (loader->secure == VB_TRISTATE_BOOL_YES) {
+            vbQemuCommandAddArg(argv, "-global");
+            vbQemuCommandAddArg(argv, "driver=cfi.pflash01,property=secure,value=on");
+        }
+        break;
+    case VB_DOMAIN_LOADER_TYPE_NONE:
+    case VB_DOMAIN_LOADER_TYPE_LAST:
+        break;
+    }
 }
 
 /* The boot order itself is in the devices' bootindex; -boot keeps the
@@ -641,6 +721,8 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-no-user-config");
     vbQemuCommandAddArg(argv, "-nodefaults");
 
+    if (vbQemuCommandBuildPflash(argv, def) < 0)
+        return NULL;
     vbQemuCommandBuildMachine(argv, def);
     if (vbQemuCommandBuildAccel(argv, def, opts) < 0)
         return NULL;
@@ -648,6 +730,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
      * and KVM alike: a guest sees the same CPU whichever runs it. */
     vbQemuCommandAddArg(argv, "-cpu");
     vbQemuCommandAddArg(argv, "qemu64");
+    vbQemuCommandBuildLoader(argv, def);
     if (vbQemuCommandBuildMemory(argv, def) < 0)
         return NULL;
 
