@@ -187,8 +187,8 @@ vbQemuFirmwareFillNVRAMPath(vbDomainDef *def, const char *nvramDir)
 
 /* The machine name as firmware descriptors spell it: QEMU's aliases 'q35'
  * and 'pc' stand for the newest versioned machine */
-static bool
-vbQemuFirmwareMatchesMachine(const vbQemuFirmware *fw, const char *machine)
+bool
+vbQemuFirmwareSupportsMachine(const vbQemuFirmware *fw, const char *machine)
 {
     const char *name = machine;
     size_t i;
@@ -218,7 +218,7 @@ vbQemuFirmwareMatchDomain(const vbQemuFirmware *fw, const vbDomainDef *def)
     if (os->firmware == VB_DOMAIN_OS_FIRMWARE_NONE &&
         (!os->loader || g_strcmp0(os->loader->path, fw->executable) != 0))
         return false;
-    if (!fw->uefi || !vbQemuFirmwareMatchesMachine(fw, def->machine))
+    if (!fw->uefi || !vbQemuFirmwareSupportsMachine(fw, def->machine))
         return false;
     if ((wantSecure == VB_TRISTATE_BOOL_YES && !fw->secureBoot) ||
         (wantSecure == VB_TRISTATE_BOOL_NO && fw->secureBoot) ||

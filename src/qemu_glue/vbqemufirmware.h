@@ -62,6 +62,9 @@ GPtrArray *vbQemuFirmwareLoadAll(const char *const *dirs);
  */
 int vbQemuFirmwareFillDomain(vbDomainDef *def, GPtrArray *firmwares, const char *nvramDir);
 
+/* @fw runs @machine (a canonical name or QEMU's alias 'q35' or 'pc') */
+bool vbQemuFirmwareSupportsMachine(const vbQemuFirmware *fw, const char *machine);
+
 /* The default NVRAM file of the domain @name: @nvramDir/NAME_VARS.fd */
 char *vbQemuFirmwareNVRAMPath(const char *nvramDir, const char *name);
 
