@@ -626,6 +626,11 @@ vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def)
                       _("unable to find any master var store for loader: %s"), loader->path);
         return -1;
     }
+    /* libvirt's wording for a template that is not there */
+    if (access(loader->nvramTemplate, R_OK) < 0) {
+        vbReportSystemError(errno, _("Failed to open file '%s'"), loader->nvramTemplate);
+        return -1;
+    }
     /* OVMF's stores are 128 KiB to 4 MiB */
     if ((len = vbFileReadAll(loader->nvramTemplate, VB_NVRAM_MAX_LEN, &data)) < 0)
         return -1;
