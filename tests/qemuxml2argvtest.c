@@ -380,6 +380,10 @@ mymain(void)
     DO_TEST_FAILURE("sysinfo-entry-twice", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-baseboard-twice", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-fwcfg", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bootmenu-timeout-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("smbios-mode-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("firmware-feature-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("loader-path-newline", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("firmware-efi-machine-pc-secure-boot", VIR_ERR_OPERATION_FAILED);
     DO_TEST_FAILURE("firmware-efi-no-acpi", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("firmware-efi-loader-path", VIR_ERR_XML_DETAIL);

@@ -202,6 +202,24 @@ vbDomainOSBiosParse(vbDomainOSDef *os, const xmlNode *node)
     return 0;
 }
 
+static int
+vbDomainOSSmbiosParse(vbDomainOSDef *os, const xmlNode *node)
+{
+    g_autofree char *mode = NULL;
+    int value;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("mode")) < 0 ||
+        vbXMLPropStringFull(node, "mode", VB_XML_PROP_REQUIRED, &mode) < 0)
+        return -1;
+    /* libvirt's code and wording; 'none' is accepted and not written back */
+    if ((value = vbDomainSmbiosModeTypeFromString(mode)) < 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("unknown smbios mode '%s'"), mode);
+        return -1;
+    }
+    os->smbiosMode = value;
+    return 0;
+}
+
 int
 vbDomainOSDefParseElement(vbDomainOSDef *os, const void *opaque)
 {
@@ -213,13 +231,8 @@ vbDomainOSDefParseElement(vbDomainOSDef *os, const void *opaque)
         return vbDomainOSBootmenuParse(os, node) < 0 ? -1 : 1;
     if (vbXMLNodeNameEqual(node, "bios"))
         return vbDomainOSBiosParse(os, node) < 0 ? -1 : 1;
-    if (vbXMLNodeNameEqual(node, "smbios")) {
-        if (vbDomainCheckAttrs(node, VB_ATTRS("mode")) < 0 ||
-            vbXMLPropEnum(node, "mode", vbDomainSmbiosModeTypeFromString,
-                          VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO, &os->smbiosMode) < 0)
-            return -1;
-        return 1;
-    }
+    if (vbXMLNodeNameEqual(node, "smbios"))
+        return vbDomainOSSmbiosParse(os, node) < 0 ? -1 : 1;
     if (vbXMLNodeNameEqual(node, "loader"))
         return vbDomainLoaderParse(os, node) < 0 ? -1 : 1;
     if (vbXMLNodeNameEqual(node, "nvram"))
