@@ -142,6 +142,8 @@ mymain(void)
     static const testInfo cases[] = {
         {"running-no-jobs"},
         {"paused-shutdown-persistent"},
+        /* the firmware chosen at start, which a validation would refuse */
+        {"running-uefi-autoselected"},
         {"active-commit-running"},
         {"active-commit-ready"},
         {"active-commit-pivoting"},
