@@ -477,6 +477,8 @@ vbDomainStartLocked(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         return -1;
     if (flags & VIR_DOMAIN_START_PAUSED)
         startFlags |= VB_DOMAIN_PROCESS_START_PAUSED;
+    if (flags & VIR_DOMAIN_START_RESET_NVRAM)
+        startFlags |= VB_DOMAIN_PROCESS_START_RESET_NVRAM;
     if (vbDomainProcessStart(driver, vm, startFlags) < 0)
         return -1;
 
@@ -488,7 +490,8 @@ vbDomainStartLocked(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 }
 
 #define VB_START_KNOWN_FLAGS \
-    (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_BYPASS_CACHE | VIR_DOMAIN_START_FORCE_BOOT)
+    (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_BYPASS_CACHE | VIR_DOMAIN_START_FORCE_BOOT | \
+     VIR_DOMAIN_START_RESET_NVRAM)
 
 int
 vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
@@ -517,8 +520,9 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
     vbDomainHandle *ret = NULL;
     vbDomainObj *vm;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE,
-                     "qemuDomainCreateXML", NULL);
+    vbCheckFlagsFunc(
+        flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE | VIR_DOMAIN_START_RESET_NVRAM,
+        "qemuDomainCreateXML", NULL);
     if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_START_VALIDATE)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def,
@@ -528,7 +532,8 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vbDomainStartLocked(driver, vm, flags & VIR_DOMAIN_START_PAUSED) < 0) {
+    if (vbDomainStartLocked(driver, vm,
+                            flags & (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_RESET_NVRAM)) < 0) {
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);

@@ -608,17 +608,17 @@ vbProcessPrepareFirmware(vbDriver *driver, vbDomainDef *def)
     return vbQemuFirmwareFillDomain(def, firmwares, driver->cfg->nvramDir);
 }
 
-/* A UEFI variable store that does not exist yet is copied from its
- * template (libvirt's qemuPrepareNVRAM); an existing one is the guest's
- * and is kept as it is */
+/* A UEFI variable store that does not exist yet, or any with @reset, is
+ * copied from its template (libvirt's qemuPrepareNVRAM); an existing one
+ * is the guest's and is otherwise kept as it is */
 static int
-vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def)
+vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
 {
     const vbDomainLoaderDef *loader = def->os.loader;
     g_autofree char *data = NULL;
     gssize len;
 
-    if (!loader || !loader->nvram || g_file_test(loader->nvram, G_FILE_TEST_EXISTS))
+    if (!loader || !loader->nvram || (!reset && g_file_test(loader->nvram, G_FILE_TEST_EXISTS)))
         return 0;
     if (!loader->nvramTemplate) {
         /* libvirt's wording */
@@ -917,7 +917,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     /* the host side, once QEMU's command line is known to be good */
     if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0 ||
-        vbProcessPrepareNVRAM(driver, vm->def) < 0)
+        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");

@@ -157,7 +157,8 @@ class UEFIGuestTest(vbtest.DaemonTestCase):
 
     def test_loader_nvram_keep(self):
         # an explicit loader and store: copied from the given template at
-        # the first start, kept by undefine --keep-nvram
+        # the first start, kept at the next, copied again with
+        # --reset-nvram, kept by undefine --keep-nvram
         nvram = os.path.join(self.images, "vm_VARS.fd")
         os_xml = """<os>
     <type arch='x86_64' machine='q35'>hvm</type>
@@ -169,10 +170,29 @@ class UEFIGuestTest(vbtest.DaemonTestCase):
         self.daemon.virsh("start", "vm")
         self.assertTrue(os.path.isfile(nvram))
         self.assertEqual(os.path.getsize(nvram), os.path.getsize(OVMF_VARS))
-        self.daemon.virsh("destroy", "vm")
-        vbtest.wait_for(lambda: not self.daemon.qemu_pids(), 30, "the status file to go")
+        self.stop()
+
+        # the guest's store is kept, whatever it holds; --reset-nvram
+        # copies the template again (checked paused: the firmware writes
+        # to its store once it runs)
+        mine = b"\x5a" * os.path.getsize(OVMF_VARS)
+        with open(nvram, "wb") as fh:
+            fh.write(mine)
+        self.daemon.virsh("start", "vm", "--paused")
+        with open(nvram, "rb") as fh:
+            self.assertEqual(fh.read(), mine)
+        self.stop()
+        self.daemon.virsh("start", "vm", "--paused", "--reset-nvram")
+        with open(nvram, "rb") as fh, open(OVMF_VARS, "rb") as template:
+            self.assertEqual(fh.read(), template.read())
+        self.stop()
+
         self.daemon.virsh("undefine", "vm", "--keep-nvram")
         self.assertTrue(os.path.isfile(nvram))
+
+    def stop(self):
+        self.daemon.virsh("destroy", "vm")
+        vbtest.wait_for(lambda: not self.daemon.qemu_pids(), 30, "the status file to go")
 
     def test_nvram_template_missing(self):
         # libvirt's error, nothing started, no store made
