@@ -67,6 +67,8 @@ testCompareXMLToArgv(const void *opaque)
     vbQemuCommandOptions opts = {
         .monitorPath = TEST_MONITOR_PATH,
         .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
+        /* 2020-01-02T03:04:05Z, for <clock offset='variable'> */
+        .now = 1577934245,
     };
     unsigned int parseFlags =
         (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -281,6 +283,22 @@ mymain(void)
     DO_TEST("console-file-only");
     DO_TEST("serial-log");
     DO_TEST("lifecycle-restart");
+    DO_TEST("cpu-maximum");
+    DO_TEST("cpu-maximum-migratable");
+    DO_TEST("cpu-custom-features");
+    DO_TEST("cpu-topology-only");
+    DO_TEST("vcpu-current");
+    DO_TEST("vcpu-q35-limit");
+    DO_TEST("features-all");
+    DO_TEST("features-hyperv-off-pc");
+    DO_TEST("clock-localtime-timers");
+    DO_TEST("clock-variable");
+    DO_TEST("clock-utc-adjustment");
+    DO_TEST("pm-q35");
+    DO_TEST("pm-pc");
+    DO_TEST("virt-install-debian-q35");
+    DO_TEST("nova-shape");
+    DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -313,6 +331,34 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-host-passthrough-tcg", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-host-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-topology-mismatch", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-topology-zero", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-topology-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-mode-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-feature-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-feature-policy-bad", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-feature-name-comma", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-migratable-host-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-current-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-current-zero", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("vcpu-over-machine-limit", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-hyperv-spinlocks-low", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("features-hyperv-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-vmport-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timer-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timer-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-pit-merge", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-rtc-track-boot", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-kvmclock-track", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-platform", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-offset-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-adjustment-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timezone", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("pm-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

@@ -202,7 +202,7 @@ vbDomainGetInfo(vbDriver *driver, const vbDomainHandle *dom, vbDomainInfo *info)
     info->state = vm->state;
     info->maxMem = vm->def->maxMemory;
     info->memory = vm->def->currentMemory;
-    info->nrVirtCpu = vm->def->vcpus;
+    info->nrVirtCpu = vm->def->vcpusCurrent ? vm->def->vcpusCurrent : vm->def->vcpus;
     if (vbDomainObjIsActive(vm))
         info->cpuTime = vbDomainCPUTime(vm->pid);
     vbDomainObjEndAPI(&vm);

@@ -20,6 +20,9 @@ struct _vbQemuCommandOptions {
     const char *monitorPath;
     /* /dev/kvm can be opened: a domain of type 'kvm' may start. */
     bool kvmUsable;
+    /* The host's time (seconds since the epoch) the guest's clock of
+     * <clock offset='variable'> is computed from; 0: now.  Tests fix it. */
+    gint64 now;
 };
 
 /*

@@ -31,3 +31,4 @@ vbEnumFromString(const char *const *table, size_t ntable, const char *str)
 }
 
 VB_ENUM_IMPL(vbTristateBool, VB_TRISTATE_BOOL_LAST, "default", "yes", "no");
+VB_ENUM_IMPL(vbTristateSwitch, VB_TRISTATE_SWITCH_LAST, "default", "on", "off");

@@ -45,3 +45,14 @@ typedef enum {
 } vbTristateBool;
 
 VB_ENUM_DECL(vbTristateBool);
+
+/* libvirt's virTristateSwitch: state='on' / 'off', or not said. */
+typedef enum {
+    VB_TRISTATE_SWITCH_ABSENT = 0,
+    VB_TRISTATE_SWITCH_ON,
+    VB_TRISTATE_SWITCH_OFF,
+
+    VB_TRISTATE_SWITCH_LAST
+} vbTristateSwitch;
+
+VB_ENUM_DECL(vbTristateSwitch);

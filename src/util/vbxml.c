@@ -496,12 +496,13 @@ vbXMLNodeToString(const xmlNode *node)
 
     if (!doc || !(buf = xmlBufferCreate()))
         g_error("out of memory serializing XML");
-    /* A deep copy into a document of its own, with the namespaces it
-     * inherited declared on it, so the text stands alone. */
+    /* A deep copy into a document of its own: the copy declares the
+     * namespaces it inherited on its root, so the text stands alone, and
+     * leaves those its descendants declare where they are (as libvirt
+     * writes <metadata>; reconciling would declare them twice). */
     if (!(copy = xmlDocCopyNode((xmlNodePtr) node, doc, 1)))
         g_error("out of memory serializing XML");
     xmlDocSetRootElement(doc, copy);
-    xmlReconciliateNs(doc, copy);
     xmlNodeDump(buf, doc, copy, 0, 0);
     ret = g_strdup((const char *) xmlBufferContent(buf));
     xmlBufferFree(buf);
