@@ -298,6 +298,7 @@ mymain(void)
     DO_TEST("pm-pc");
     DO_TEST("virt-install-debian-q35");
     DO_TEST("nova-shape");
+    DO_TEST("memory-current-above-max");
     DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -359,6 +360,7 @@ mymain(void)
     DO_TEST_FAILURE("clock-timezone", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("pm-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memory-max-memory", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)
