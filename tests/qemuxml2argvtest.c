@@ -209,6 +209,29 @@ testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
                                 vbGetLastErrorMessage());
 }
 
+/* <clock offset='timezone'>: QEMU runs with TZ set, the rest of the
+ * daemon's environment kept; other clocks leave the environment alone. */
+static int
+testTimezoneEnv(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *tzPath = vbTestSrcPath("qemuxml2argvdata/clock-timezone.xml");
+    g_autofree char *utcPath = vbTestSrcPath("qemuxml2argvdata/minimal.xml");
+    g_autoptr(vbDomainDef) tz = vbDomainDefParseFile(tzPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
+    g_autoptr(vbDomainDef) utc = vbDomainDefParseFile(utcPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
+    g_auto(GStrv) tzEnv = NULL;
+    g_auto(GStrv) utcEnv = NULL;
+
+    if (!tz || !utc)
+        return -1;
+    tzEnv = vbQemuCommandBuildEnv(tz);
+    utcEnv = vbQemuCommandBuildEnv(utc);
+    if (utcEnv || !tzEnv)
+        return -1;
+    if (vbTestCompareStrings("Europe/Paris", g_environ_getenv(tzEnv, "TZ")) < 0)
+        return -1;
+    return vbTestCompareStrings(g_getenv("LC_ALL"), g_environ_getenv(tzEnv, "LC_ALL"));
+}
+
 static int
 testDiskNameToIndex(const void *opaque G_GNUC_UNUSED)
 {
@@ -299,6 +322,7 @@ mymain(void)
     DO_TEST("virt-install-debian-q35");
     DO_TEST("nova-shape");
     DO_TEST("memory-current-above-max");
+    DO_TEST("clock-timezone");
     DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -357,7 +381,7 @@ mymain(void)
     DO_TEST_FAILURE("clock-platform", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("clock-offset-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("clock-adjustment-huge", VIR_ERR_XML_ERROR);
-    DO_TEST_FAILURE("clock-timezone", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-timezone-path", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("pm-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memory-max-memory", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -368,6 +392,8 @@ mymain(void)
     if (vbTestRun("unprobed qcow2 chain is refused", testFormatPropsUnprobed, NULL) < 0)
         ret = -1;
     if (vbTestRun("unindexed chain is refused", testBuildUnindexed, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("timezone clock sets TZ", testTimezoneEnv, NULL) < 0)
         ret = -1;
     if (vbTestRun("target names to indexes", testDiskNameToIndex, NULL) < 0)
         ret = -1;

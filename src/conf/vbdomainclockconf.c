@@ -77,6 +77,27 @@ vbDomainTimerDefParse(vbDomainClockDef *clock, const xmlNode *node)
     return 0;
 }
 
+/* A zone name of the tz database ("Europe/Paris", "UTC", "Etc/GMT+2"):
+ * QEMU gets it as TZ, which the C library would also read as a file
+ * path or a POSIX rule; only names that are neither are taken. */
+static int
+vbDomainClockCheckTimezone(const xmlNode *node, const char *tz)
+{
+    const char *c;
+
+    if (!*tz || strlen(tz) > 255 || tz[0] == '/' || strstr(tz, ".."))
+        goto invalid;
+    for (c = tz; *c; c++) {
+        if (!g_ascii_isalnum(*c) && !strchr("/_+-.", *c))
+            goto invalid;
+    }
+    return 0;
+
+invalid:
+    vbXMLReportInvalidProp(node, "timezone", tz);
+    return -1;
+}
+
 vbDomainClockDef *
 vbDomainClockDefParse(const void *opaque)
 {
@@ -132,7 +153,7 @@ vbDomainClockDefParse(const void *opaque)
                           _("missing 'timezone' attribute for clock with offset='timezone'"));
             return NULL;
         }
-        if (vbXMLCheckIllegalChars("timezone", clock->timezone, NULL) < 0)
+        if (vbDomainClockCheckTimezone(node, clock->timezone) < 0)
             return NULL;
         break;
     case VB_DOMAIN_CLOCK_OFFSET_UTC:
@@ -223,12 +244,6 @@ vbDomainClockDefValidate(const vbDomainClockDef *clock)
 
     if (!clock)
         return 0;
-    if (clock->offset == VB_DOMAIN_CLOCK_OFFSET_TIMEZONE) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("clock offset 'timezone' is not supported by virtblockd; use 'localtime' or 'variable'"));
-        return -1;
-    }
     for (i = 0; i < clock->ntimers; i++) {
         const vbDomainTimerDef *timer = &clock->timers[clock->order[i]];
 

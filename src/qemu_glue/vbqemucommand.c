@@ -713,3 +713,12 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     g_ptr_array_add(argv, NULL);
     return (GStrv) g_ptr_array_free(g_steal_pointer(&argv), FALSE);
 }
+
+GStrv
+vbQemuCommandBuildEnv(const vbDomainDef *def)
+{
+    /* the guest's RTC starts at QEMU's local time, which TZ sets */
+    if (!def->clock || def->clock->offset != VB_DOMAIN_CLOCK_OFFSET_TIMEZONE)
+        return NULL;
+    return g_environ_setenv(g_get_environ(), "TZ", def->clock->timezone, TRUE);
+}

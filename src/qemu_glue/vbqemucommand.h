@@ -51,3 +51,7 @@ struct _vbQemuCommandOptions {
  * io='native' without cache='none', type 'kvm' without /dev/kvm).
  */
 GStrv vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts);
+
+/* The environment QEMU runs in: the daemon's, with TZ set for <clock
+ * offset='timezone'>; NULL when the daemon's serves as it is. */
+GStrv vbQemuCommandBuildEnv(const vbDomainDef *def);

@@ -30,9 +30,10 @@ possible=$(cat /sys/devices/system/cpu/possible) \
 flags=$(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2 | tr ' ' ',')"
 """
 CPUS_RE = re.compile(r"vbguest: cpus online=(\S+) possible=(\S+) flags=(\S*)")
+EPOCH_RE = re.compile(r"vbguest: epoch (\d+)")
 
 
-def machine_xml(name, guest, cmdline, script, log, cpu, vcpu):
+def machine_xml(name, guest, cmdline, script, log, cpu, vcpu, clock="offset='utc'"):
     return """<domain type='qemu'>
   <name>%s</name>
   <metadata>
@@ -59,7 +60,7 @@ def machine_xml(name, guest, cmdline, script, log, cpu, vcpu):
     <smm state='on'/>
   </features>
   %s
-  <clock offset='utc'>
+  <clock %s>
     <timer name='rtc' tickpolicy='catchup'/>
     <timer name='pit' tickpolicy='delay'/>
     <timer name='hpet' present='no'/>
@@ -85,7 +86,7 @@ def machine_xml(name, guest, cmdline, script, log, cpu, vcpu):
     <memballoon model='none'/>
   </devices>
 </domain>
-""" % (name, vcpu, guest.os_xml(cmdline), cpu, escape(script), escape(log))
+""" % (name, vcpu, guest.os_xml(cmdline), cpu, clock, escape(script), escape(log))
 
 
 class MachineTest(vbtest.DaemonTestCase):
@@ -106,9 +107,10 @@ class MachineTest(vbtest.DaemonTestCase):
         self.addCleanup(self.events.close)
         self.script = vbguest.script_image(os.path.join(self.images, "script.raw"), SCRIPT)
 
-    def xml(self, cpu, vcpu):
+    def xml(self, cpu, vcpu, **kwargs):
         cmdline = vbguest.cmdline("script", then="poweroff", script="/dev/vda")
-        return machine_xml("vm", self.guest, cmdline, self.script, self.log, cpu, vcpu)
+        return machine_xml("vm", self.guest, cmdline, self.script, self.log, cpu, vcpu,
+                           **kwargs)
 
     def define(self, xml):
         path = os.path.join(self.tmp, "vm.xml")
@@ -125,15 +127,16 @@ class MachineTest(vbtest.DaemonTestCase):
     def arg_of(self, argv, opt):
         return [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == opt]
 
-    def boot(self):
+    def boot(self, regex=CPUS_RE):
         """Starts vm; returns (argv, online, possible, flags) once the guest
-        printed its CPUs, and waits for it to power itself off."""
+        printed its CPUs (or argv and the match of @regex), and waits for
+        it to power itself off."""
         self.daemon.virsh("start", "vm")
         argv = self.qemu_argv()
         deadline = time.monotonic() + BOOT_TIMEOUT
         while True:
             text = vbguest.read_log(self.log)
-            m = CPUS_RE.search(text)
+            m = regex.search(text)
             if m:
                 break
             err = vbguest.ERROR_RE.search(text)
@@ -146,6 +149,8 @@ class MachineTest(vbtest.DaemonTestCase):
                                          libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN),
                          EXIT_TIMEOUT)
         vbtest.wait_for(lambda: not self.daemon.qemu_pids(), 30, "QEMU to go")
+        if regex is not CPUS_RE:
+            return argv, m
         return argv, m.group(1), m.group(2), m.group(3).split(",")
 
     def test_maximum_topology_current_vcpus(self):
@@ -192,6 +197,20 @@ class MachineTest(vbtest.DaemonTestCase):
         self.assertEqual((online, possible), ("0-1", "0-1"))
         self.assertIn("aes", flags)
         self.assertNotIn("sse4_2", flags)
+
+    def test_clock_timezone(self):
+        # QEMU runs with TZ: its RTC starts at that zone's time, which the
+        # guest reads as UTC (Etc/GMT-5 is five hours east of UTC)
+        vbguest.script_image(self.script, 'echo "vbguest: epoch $(date +%s)"\n')
+        clock = "offset='timezone' timezone='Etc/GMT-5'"
+        self.define(self.xml("", "<vcpu>1</vcpu>", clock=clock)).check_returncode()
+        self.assertIn("<clock offset='timezone' timezone='Etc/GMT-5'>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        host = time.time()
+        argv, m = self.boot(EPOCH_RE)
+        self.assertEqual(self.arg_of(argv, "-rtc"), ["base=localtime,driftfix=slew"])
+        skew = int(m.group(1)) - host
+        self.assertLess(abs(skew - 5 * 3600), 600, "guest clock off by %d s" % skew)
 
     def test_refusals(self):
         # as libvirtd 9.0: an unknown machine at define time, host-passthrough
