@@ -323,6 +323,7 @@ mymain(void)
     DO_TEST("nova-shape");
     DO_TEST("memory-current-above-max");
     DO_TEST("clock-timezone");
+    DO_TEST_FULL("ovirt-shape", NULL, TEST_KVM_USABLE, 0);
     DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -385,6 +386,7 @@ mymain(void)
     DO_TEST_FAILURE("pm-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memory-max-memory", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("ovirt-shape-numa", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

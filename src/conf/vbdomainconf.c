@@ -624,7 +624,8 @@ vbDomainMetadataParse(vbDomainDef *def, const xmlNode *node)
     if (vbDomainCheckAttrs(node, NULL) < 0)
         return -1;
     g_free(def->metadata);
-    def->metadata = vbXMLNodeToString(node);
+    if (!(def->metadata = vbXMLNodeToStringNoBlanks(node)))
+        return -1;
     return 0;
 }
 

@@ -187,12 +187,9 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
     vbBufferAsprintf(buf, "<uuid>%s</uuid>\n", uuid);
     vbBufferEscapeText(buf, "<title>%s</title>\n", def->title);
     vbBufferEscapeText(buf, "<description>%s</description>\n", def->description);
-    /* as the user wrote it, so that its text survives any number of
-     * round trips unchanged */
-    if (def->metadata) {
-        vbBufferAdd(buf, def->metadata, -1);
-        vbBufferAddLit(buf, "\n");
-    }
+    /* as libvirt writes it: the user's elements, indented anew */
+    if (def->metadata && vbXMLFormatIndented(buf, def->metadata) < 0)
+        return -1;
 
     vbBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->maxMemory);
     vbBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);

@@ -510,6 +510,59 @@ vbXMLNodeToString(const xmlNode *node)
 }
 
 static void
+vbXMLStripBlanks(xmlNode *node)
+{
+    xmlNode *cur = node->children;
+
+    while (cur) {
+        xmlNode *next = cur->next;
+
+        if (cur->type == XML_TEXT_NODE && xmlIsBlankNode(cur)) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+        } else if (cur->type == XML_ELEMENT_NODE) {
+            vbXMLStripBlanks(cur);
+        }
+        cur = next;
+    }
+}
+
+char *
+vbXMLNodeToStringNoBlanks(const xmlNode *node)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *str = vbXMLNodeToString(node);
+
+    /* our own output: parsing it cannot fail but for memory */
+    if (!(doc = vbXMLParseString(str, "(node)", G_MAXINT - 1)))
+        return NULL;
+    vbXMLStripBlanks(xmlDocGetRootElement(doc));
+    return vbXMLNodeToString(xmlDocGetRootElement(doc));
+}
+
+int
+vbXMLFormatIndented(vbBuffer *buf, const char *xml)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlBufferPtr xmlbuf = NULL;
+    int oldIndent = xmlIndentTreeOutput;
+
+    if (!(doc = vbXMLParseString(xml, "(node)", G_MAXINT - 1)))
+        return -1;
+    if (!(xmlbuf = xmlBufferCreate()))
+        g_error("out of memory serializing XML");
+    /* libxml indents two spaces a level, after the first line (which
+     * @buf indents); the setting is thread-local */
+    xmlIndentTreeOutput = 1;
+    xmlNodeDump(xmlbuf, doc, xmlDocGetRootElement(doc), vbBufferGetIndent(buf) / 2, 1);
+    xmlIndentTreeOutput = oldIndent;
+    vbBufferAdd(buf, (const char *) xmlBufferContent(xmlbuf), -1);
+    vbBufferAddLit(buf, "\n");
+    xmlBufferFree(xmlbuf);
+    return 0;
+}
+
+static void
 vbXMLFormatElementInternal(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBuffer *childBuf,
                            bool allowEmpty)
 {
