@@ -158,9 +158,8 @@ vbCPUFeatureParse(vbCPUDef *cpu, const xmlNode *node)
 }
 
 vbCPUDef *
-vbCPUDefParse(const void *opaque)
+vbCPUDefParse(const xmlNode *node)
 {
-    const xmlNode *node = opaque;
     g_autoptr(vbCPUDef) cpu = g_new0(vbCPUDef, 1);
     g_autofree char *mode = NULL;
     xmlNode *cur;

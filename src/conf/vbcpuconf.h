@@ -97,9 +97,6 @@ struct _vbCPUDef {
 void vbCPUDefFree(vbCPUDef *cpu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbCPUDef, vbCPUDefFree);
 
-/* The <cpu> element @node (an xmlNode); NULL with an error reported. */
-vbCPUDef *vbCPUDefParse(const void *node);
-
 /* The defaults libvirt's QEMU driver fills in (model of a topology-only
  * CPU, match, check, migratable); @kvm: the domain is of type 'kvm'. */
 void vbCPUDefPostParse(vbCPUDef *cpu, bool kvm);

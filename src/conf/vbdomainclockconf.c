@@ -99,9 +99,8 @@ invalid:
 }
 
 vbDomainClockDef *
-vbDomainClockDefParse(const void *opaque)
+vbDomainClockDefParse(const xmlNode *node)
 {
-    const xmlNode *node = opaque;
     g_autoptr(vbDomainClockDef) clock = g_new0(vbDomainClockDef, 1);
     g_autofree char *offset = NULL;
     g_autofree char *adjustment = NULL;

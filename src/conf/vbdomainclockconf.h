@@ -107,9 +107,6 @@ struct _vbDomainClockDef {
 void vbDomainClockDefFree(vbDomainClockDef *clock);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainClockDef, vbDomainClockDefFree);
 
-/* The <clock> element @node (an xmlNode); NULL with an error reported. */
-vbDomainClockDef *vbDomainClockDefParse(const void *node);
-
 /* <clock> at @buf's indentation; nothing for a NULL @clock. */
 void vbDomainClockDefFormat(vbBuffer *buf, const vbDomainClockDef *clock);
 

@@ -458,9 +458,11 @@ vbDomainHypervParse(vbDomainDef *def, const xmlNode *node)
         }
         def->hyperv[h] = state;
         if (h == VB_DOMAIN_HYPERV_SPINLOCKS && state == VB_TRISTATE_SWITCH_ON) {
-            if (vbXMLPropUInt(cur, "retries", 10, VB_XML_PROP_NONE, &def->hypervSpinlocks) < 0)
+            int rc = vbXMLPropUInt(cur, "retries", 10, VB_XML_PROP_NONE, &def->hypervSpinlocks);
+
+            if (rc < 0)
                 return -1;
-            if (!vbXMLPropString(cur, "retries")) {
+            if (rc == 0) {
                 /* libvirt's wording */
                 vbReportError(VIR_ERR_XML_ERROR, _("missing HyperV spinlock retry count"));
                 return -1;
@@ -584,6 +586,7 @@ vbDomainVcpuParse(vbDomainDef *def, const xmlNode *node)
     g_autofree char *placement = vbXMLPropString(node, "placement");
     g_autofree char *text = vbXMLNodeContent(node);
     guint64 n;
+    int rc;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("placement", "current")) < 0)
         return -1;
@@ -600,9 +603,9 @@ vbDomainVcpuParse(vbDomainDef *def, const xmlNode *node)
         return -1;
     }
     def->vcpus = n;
-    if (vbXMLPropUInt(node, "current", 10, VB_XML_PROP_NONE, &def->vcpusCurrent) < 0)
+    if ((rc = vbXMLPropUInt(node, "current", 10, VB_XML_PROP_NONE, &def->vcpusCurrent)) < 0)
         return -1;
-    if (vbXMLPropString(node, "current") && def->vcpusCurrent == 0) {
+    if (rc > 0 && def->vcpusCurrent == 0) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("vcpu 0 can't be offline"));
         return -1;
