@@ -387,6 +387,9 @@ mymain(void)
     DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memory-max-memory", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("ovirt-shape-numa", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-features-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-tsc-frequency-overflow", VIR_ERR_XML_ERROR);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)
