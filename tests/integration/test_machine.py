@@ -212,6 +212,18 @@ class MachineTest(vbtest.DaemonTestCase):
         skew = int(m.group(1)) - host
         self.assertLess(abs(skew - 5 * 3600), 600, "guest clock off by %d s" % skew)
 
+    def test_machine_names(self):
+        # an alias is stored as the versioned name; an older versioned name
+        # QEMU 7.2 offers is kept as it is
+        for given, stored in (("pc", "pc-i440fx-7.2"), ("pc-q35-5.2", "pc-q35-5.2"),
+                              ("pc-i440fx-2.12", "pc-i440fx-2.12")):
+            proc = self.define(self.xml("", "<vcpu>1</vcpu>").replace(
+                "machine='q35'", "machine='%s'" % given))
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn("machine='%s'>hvm</type>" % stored,
+                          self.daemon.virsh("dumpxml", "vm").stdout)
+            self.daemon.virsh("undefine", "vm")
+
     def test_refusals(self):
         # as libvirtd 9.0: an unknown machine at define time, host-passthrough
         # under TCG at start; a topology that is not the vCPU count
