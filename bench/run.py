@@ -46,10 +46,14 @@ VIRTBLOCKD = os.path.join(BUILDDIR, "src", "daemon", "virtblockd")
 CHAINPROBE = os.path.join(BUILDDIR, "bench", "benchchainprobe")
 RSSFLOOR = os.path.join(BUILDDIR, "bench", "benchrssfloor")
 LIBVIRTD = "/usr/sbin/libvirtd"
+VIRT_INSTALL = shutil.which("virt-install")
 BENCH_USER = "vbbench"
 MiB = 1024 * 1024
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "integration"))
+import vbguest  # noqa: E402  (the test guest: tests/guest/make-guest.sh)
 
 
 def run(cmd, check=True, **kw):
@@ -287,7 +291,9 @@ class Libvirtd(Daemon):
         os.chmod(rundir, 0o700)
         give(self.work)
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home,
-               "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+               # short: the guest agent's socket lands under it, and a
+               # unix socket path has at most 107 bytes
+               "XDG_CONFIG_HOME": os.path.join(self.work, "c"),
                "XDG_CACHE_HOME": os.path.join(home, ".cache"),
                "XDG_RUNTIME_DIR": rundir, "LANG": "C.UTF-8"}
         self.sock = os.path.join(rundir, "libvirt", "libvirt-sock")
@@ -309,6 +315,9 @@ def give(path):
     try:
         user = pwd.getpwnam(BENCH_USER)
     except KeyError:
+        return
+    if not os.path.isdir(path):
+        os.chown(path, user.pw_uid, user.pw_gid)
         return
     for dirpath, dirnames, filenames in os.walk(path):
         os.chown(dirpath, user.pw_uid, user.pw_gid)
@@ -613,6 +622,111 @@ def bench_soak(d, imgdir, rounds):
 
 # ---------------------------------------------------------------- driver
 
+# ---------------------------------------------------------------- real guests
+
+def guest_files(d, guest):
+    """The test guest's kernel and initramfs, copied where the daemon (a
+    session libvirtd under BENCH_USER cannot read root's cache) reads them."""
+    gdir = os.path.join(d.work, "guest")
+    if not os.path.isdir(gdir):
+        os.makedirs(gdir)
+        for src in (guest.kernel, guest.initrd):
+            shutil.copy(src, gdir)
+        give(gdir)
+    return (os.path.join(gdir, os.path.basename(guest.kernel)),
+            os.path.join(gdir, os.path.basename(guest.initrd)))
+
+
+def guest_domain_xml(name, kernel, initrd, disk, log):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s</kernel>
+    <initrd>%s</initrd>
+    <cmdline>%s</cmdline>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='file'>
+      <source path='%s'/>
+    </serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+""" % (name, kernel, initrd, vbguest.cmdline("idle"), disk, log)
+
+
+def wait_banner(log, timeout=300.0):
+    wait_for(lambda: vbguest.READY_RE.search(vbguest.read_log(log)), timeout,
+             "the guest's banner in " + log)
+
+
+def guest_disk(d, name):
+    path = os.path.join(d.imgdir, name + ".qcow2")
+    run(["qemu-img", "create", "-q", "-f", "qcow2", path, "64M"])
+    give(path)
+    return path
+
+
+def guest_log(d, name):
+    log = os.path.join(d.imgdir, name + ".log")
+    open(log, "w").close()
+    give(log)
+    return log
+
+
+def bench_guest_boot(d, guest):
+    """define + start of the test guest (direct kernel boot, TCG) until its
+    init prints its banner on the serial console: (seconds to the banner,
+    seconds of the define and start calls)."""
+    kernel, initrd = guest_files(d, guest)
+    name = unique("gb")
+    disk, log = guest_disk(d, name), guest_log(d, name)
+    t0 = time.monotonic()
+    dom = d.control.defineXML(guest_domain_xml(name, kernel, initrd, disk, log))
+    dom.create()
+    calls = time.monotonic() - t0
+    wait_banner(log)
+    secs = time.monotonic() - t0
+    dom.destroy()
+    dom.undefine()
+    remove(disk, log)
+    return secs, calls
+
+
+def bench_virtinstall(d, guest):
+    """virt-install --import of the test guest, as a user runs it (the pool
+    for the disk's directory made on the first run): (virt-install's wall
+    time, seconds from its start to the guest's banner)."""
+    kernel, initrd = guest_files(d, guest)
+    name = unique("vi")
+    disk, log = guest_disk(d, name), guest_log(d, name)
+    env = dict(os.environ, HOME=d.work)
+    t0 = time.monotonic()
+    run([VIRT_INSTALL, "--connect", d.uri, "--name", name, "--memory", "256",
+         "--vcpus", "1", "--import", "--disk", disk, "--osinfo", "debian11",
+         "--virt-type", "qemu", "--network", "none", "--graphics", "none",
+         "--boot", "kernel=%s,initrd=%s,kernel_args=%s" % (kernel, initrd,
+                                                          vbguest.cmdline("idle")),
+         "--serial", "file,path=%s" % log, "--noautoconsole"], env=env)
+    wall = time.monotonic() - t0
+    wait_banner(log)
+    banner = time.monotonic() - t0
+    dom = d.control.lookupByName(name)
+    dom.destroy()
+    dom.undefine()
+    remove(disk, log)
+    return wall, banner
+
+
 def machine():
     with open("/proc/meminfo") as fh:
         mem = int(re.search(r"MemTotal:\s+(\d+)", fh.read()).group(1)) // 1024
@@ -705,6 +819,26 @@ def print_parallel(results, names, args):
                p["samples"]))
 
 
+def print_guests(results, names, args):
+    lv = "libvirtd" in results and "virtblockd" in results
+    print("\n## 6. real guests: the test guest under TCG, direct kernel boot "
+          "(median of %d)\n" % args.runs)
+    print("| figure | " + " | ".join(names) + (" | virtblockd/libvirtd |" if lv else " |"))
+    print("|---" * (len(names) + 1 + (1 if lv else 0)) + "|")
+
+    def row(label, key, k):
+        if key not in results[names[0]]:
+            return
+        vals = [results[n][key][k] for n in names]
+        print("| %s (s) | %s%s |" % (label, " | ".join("%.2f" % v for v in vals),
+                                     (" | " + fmt_ratio(vals[0], vals[1])) if lv else ""))
+
+    row("define + start calls", "guest_boot", 1)
+    row("define to the guest init's banner", "guest_boot", 0)
+    row("virt-install --import wall time", "virtinstall", 0)
+    row("virt-install start to the guest init's banner", "virtinstall", 1)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
@@ -719,6 +853,10 @@ def main():
                     help="bench one daemon only")
     ap.add_argument("--parallel-only", action="store_true",
                     help="run only the parallel commits (and the memory figures)")
+    ap.add_argument("--guests-only", action="store_true",
+                    help="run only the real guest figures (boot, virt-install)")
+    ap.add_argument("--no-guests", action="store_true",
+                    help="leave out the real guest figures")
     ap.add_argument("--data-mib", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -734,7 +872,7 @@ def main():
     libvirt.virEventRegisterDefaultImpl()
     threading.Thread(target=event_loop, daemon=True).start()
 
-    tmp = tempfile.mkdtemp(prefix="vbbench-", dir="/var/tmp")
+    tmp = tempfile.mkdtemp(prefix="vbb", dir="/var/tmp")
     os.chmod(tmp, 0o755)
     CLEANUPS.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
 
@@ -775,9 +913,22 @@ def main():
             os.sync()
             results[d.name].setdefault(label, []).append(fn(d))
 
+    def guests():
+        guest = vbguest.build()
+        for _ in range(args.runs):
+            each("guest_boot", lambda d: bench_guest_boot(d, guest))
+            if VIRT_INSTALL:
+                each("virtinstall", lambda d: bench_virtinstall(d, guest))
+        for r in results.values():
+            r["guest_boot"] = [median([x[k] for x in r["guest_boot"]]) for k in range(2)]
+            if VIRT_INSTALL:
+                r["virtinstall"] = [median([x[k] for x in r["virtinstall"]]) for k in range(2)]
+
     if args.soak:
         for d in daemons:
             results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    elif args.guests_only:
+        guests()
     elif args.parallel_only:
         each("%d parallel commits" % args.domains,
              lambda d: bench_parallel(d, d.imgdir, args.domains, args.subscribers, 16))
@@ -806,6 +957,8 @@ def main():
         for r in results.values():
             r["rss"] = r.pop("RSS with %d domains" % args.rss_domains)[0]
             r["par"] = r.pop("%d parallel commits" % args.domains)[0]
+        if not args.no_guests:
+            guests()
     for d in daemons:
         d.stop()
         CLEANUPS.remove(d.stop)
@@ -824,6 +977,9 @@ def main():
     if args.parallel_only:
         print_parallel(results, names, args)
         return 0
+    if args.guests_only:
+        print_guests(results, names, args)
+        return 0
 
     imgdir = os.path.join(tmp, "dd")
     os.makedirs(imgdir)
@@ -838,7 +994,7 @@ def main():
             ratio = " | " + fmt_ratio(vals[0], vals[1])
         print("| %s | %s%s |" % (label + " (" + unit + ")", " | ".join(cells), ratio))
 
-    head = "| figure | " + " | ".join(names) + (" | virtblockd/libvirtd |" if lv else "")
+    head = "| figure | " + " | ".join(names) + (" | virtblockd/libvirtd |" if lv else " |")
     sep = "|---" * (len(names) + 1 + (1 if lv else 0)) + "|"
 
     print("\n## 1. end-to-end active commit + pivot, %d MiB in the top layer "
@@ -889,6 +1045,8 @@ def main():
               tuple(x / 1024.0 for x in floor))
 
     print_parallel(results, names, args)
+    if not args.no_guests:
+        print_guests(results, names, args)
 
     print("\n## 5. chain probing (build/bench/benchchainprobe 50)\n")
     if os.path.exists(CHAINPROBE):

@@ -173,6 +173,11 @@ mymain(void)
     DO_TEST("serial-console-pty");
     /* the root bus of a 'pc' machine */
     DO_TEST("machine-pc");
+    DO_TEST("input-virtio");
+    DO_TEST("graphics-vnc-autoport");
+    DO_TEST("video-qxl");
+    DO_TEST("video-bochs");
+    DO_TEST("video-secondary");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

@@ -325,6 +325,25 @@ mymain(void)
     DO_TEST("clock-timezone");
     DO_TEST_FULL("ovirt-shape", NULL, TEST_KVM_USABLE, 0);
     DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
+    DO_TEST("input-virtio");
+    DO_TEST("input-ps2-explicit");
+    DO_TEST("graphics-vnc-autoport");
+    DO_TEST("graphics-vnc-port");
+    DO_TEST("graphics-vnc-listen-address");
+    DO_TEST("graphics-vnc-listen-ipv6");
+    DO_TEST("graphics-vnc-socket");
+    DO_TEST("graphics-vnc-listen-none");
+    DO_TEST("graphics-vnc-password");
+    DO_TEST("video-virtio");
+    DO_TEST("video-qxl");
+    DO_TEST("video-vga");
+    DO_TEST("video-bochs");
+    DO_TEST("video-cirrus");
+    DO_TEST("video-none");
+    DO_TEST("video-default-model");
+    DO_TEST("video-secondary");
+    DO_TEST("video-pc-disk");
+    DO_TEST("ui-tablet-vnc-virtio");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -390,6 +409,31 @@ mymain(void)
     DO_TEST_FAILURE("vcpu-huge", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("cpu-features-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("clock-tsc-frequency-overflow", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("input-usb-no-usb-bus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("input-tablet-ps2", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("input-passthrough", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("input-virtio-usb-address", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-port-low", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-port-high", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-port-negative", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-spice", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-sdl", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-listen-network", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-listen-mismatch", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-two-listens", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-two", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-websocket", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-validto-bad", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("graphics-vnc-listen-comma", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("video-two-primary", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-unknown-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-vmvga", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-acceleration", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-vga-heads", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-qxl-vgamem", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-none-with-other", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-secondary-vga", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("video-vram-huge", VIR_ERR_OVERFLOW);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

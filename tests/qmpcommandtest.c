@@ -26,6 +26,7 @@
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
+#include "vbmonitorgraphics.h"
 #include "vbqemuschema.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
@@ -362,6 +363,18 @@ testQuit(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testSetVNCPassword(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSetVNCPassword(mon, "s3cret,with comma");
+}
+
+static int
+testExpireVNCPassword(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorExpireVNCPassword(mon, "1893456000");
+}
+
+static int
 testQueryStatus(vbMonitor *mon, GString *out)
 {
     g_autofree char *status = NULL;
@@ -624,6 +637,8 @@ mymain(void)
         {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
         {"system_reset", "system_reset", false, testSystemReset, false},
         {"quit", "quit", false, testQuit, false},
+        {"set_password", "set_password", false, testSetVNCPassword, false},
+        {"expire_password", "expire_password", false, testExpireVNCPassword, false},
         {"query-status", "query-status", true, testQueryStatus, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},

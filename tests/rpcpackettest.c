@@ -709,6 +709,15 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
     vbRemoteNodeGetMemoryStatsRet stats = {named, 2, 0};
     vbRemoteConnectGetDomainCapabilitiesArgs domcaps = {NULL, (char *) "x86_64", (char *) "q35",
                                                         NULL, 0};
+    vbRemoteStoragePool rpools[2] = {{(char *) "p", {1}}, {(char *) "images", {2}}};
+    vbRemoteConnectListAllStoragePoolsRet pools = {rpools, 2, 2};
+    vbRemoteStorageVol rvols[2] = {{(char *) "p", (char *) "a.qcow2", (char *) "/p/a.qcow2"},
+                                   {(char *) "p", (char *) "b", (char *) "/p/b"}};
+    vbRemoteStoragePoolListAllVolumesRet vols = {rvols, 2, 2};
+    vbRemoteStoragePoolStringArgs volCreate = {rpools[0], (char *) "<volume/>", 0};
+    vbRemoteStoragePoolGetInfoRet poolInfo = {2, 1ULL << 38, 1ULL << 34, 1ULL << 37};
+    vbRemoteStorageVolGetInfoRet volInfo = {0, 20 << 20, 200704};
+    vbRemoteStoragePoolIntArgs autostart = {rpools[1], 1};
     struct {
         int proc;
         bool ret;
@@ -722,6 +731,12 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         {VB_REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY, true, &cells},
         {VB_REMOTE_PROC_NODE_GET_MEMORY_STATS, true, &stats},
         {VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, false, &domcaps},
+        {VB_REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, true, &pools},
+        {VB_REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, true, &vols},
+        {VB_REMOTE_PROC_STORAGE_VOL_CREATE_XML, false, &volCreate},
+        {VB_REMOTE_PROC_STORAGE_POOL_GET_INFO, true, &poolInfo},
+        {VB_REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS, true, &volInfo},
+        {VB_REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART, false, &autostart},
     };
     size_t i;
 
@@ -738,6 +753,12 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         /* char model[32] is 32 XDR ints, then a hyper and six ints */
         if (cases[i].proc == VB_REMOTE_PROC_NODE_GET_INFO &&
             (a->len != 32 * 4 + 8 + 6 * 4 || a->data[3] != 'x' || a->data[7] != '8'))
+            return -1;
+        /* remote_nonnull_storage_pool: a string and a 16-byte UUID; then
+         * the second name (6 bytes padded to 8) and the count */
+        if (cases[i].proc == VB_REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS &&
+            (a->len != 4 + (4 + 4 + 16) + (4 + 8 + 16) + 4 || a->data[8] != 'p' ||
+             a->data[12] != 1))
             return -1;
         rc = vbRemotePayloadDecode(type, a->data, a->len, obj);
         if (rc == 0)

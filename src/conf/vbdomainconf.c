@@ -841,7 +841,9 @@ vbDomainDefCopy(const vbDomainDef *def, unsigned int flags)
      * format flags narrowing what is kept (INACTIVE: the persistent part). */
     if (flags & VB_DOMAIN_DEF_FORMAT_INACTIVE)
         parseFlags = VB_DOMAIN_DEF_PARSE_INACTIVE;
-    if (!(xml = vbDomainDefFormat(def, flags ? flags : VB_DOMAIN_DEF_FORMAT_STATUS)))
+    /* the copy keeps the secrets (SECURE), whatever else it drops */
+    if (!(xml = vbDomainDefFormat(def, flags ? flags | VB_DOMAIN_DEF_FORMAT_SECURE
+                                             : VB_DOMAIN_DEF_FORMAT_STATUS)))
         return NULL;
     return vbDomainDefParseString(xml, parseFlags);
 }

@@ -21,6 +21,9 @@
 #include "vbdomaindeviceconf.h"
 #include "vbdomaindiskconf.h"
 #include "vbdomaincontrollerconf.h"
+#include "vbdomaininputconf.h"
+#include "vbdomaingraphicsconf.h"
+#include "vbdomainvideoconf.h"
 #include "vbdomainchrconf.h"
 #include "vbdomainmemballoonconf.h"
 #include "vbcpuconf.h"
@@ -142,6 +145,12 @@ struct _vbDomainDef {
     size_t ndisks;
     vbDomainControllerDef **controllers;
     size_t ncontrollers;
+    vbDomainInputDef **inputs;
+    size_t ninputs;
+    vbDomainGraphicsDef **graphics;
+    size_t ngraphics;
+    vbDomainVideoDef **videos; /* the primary one first */
+    size_t nvideos;
     vbDomainChrDef **chrs;
     size_t nchrs;
     vbDomainMemballoonDef *memballoon; /* set by post-parse when absent */
@@ -163,6 +172,9 @@ typedef enum {
     VB_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,
     /* Everything, including what only the status file holds. */
     VB_DOMAIN_DEF_FORMAT_STATUS = 1 << 1,
+    /* Secrets too: the VNC password (libvirt's VIR_DOMAIN_XML_SECURE);
+     * implied by _STATUS. */
+    VB_DOMAIN_DEF_FORMAT_SECURE = 1 << 2,
 } vbDomainDefFormatFlags;
 
 vbDomainDef *vbDomainDefNew(void);

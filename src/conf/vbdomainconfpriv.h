@@ -65,6 +65,9 @@ int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
 /* One device element each, in its family's file. */
 vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);
 vbDomainControllerDef *vbDomainControllerDefParse(const xmlNode *node, unsigned int flags);
+vbDomainInputDef *vbDomainInputDefParse(const xmlNode *node, unsigned int flags);
+vbDomainGraphicsDef *vbDomainGraphicsDefParse(const xmlNode *node, unsigned int flags);
+vbDomainVideoDef *vbDomainVideoDefParse(const xmlNode *node, unsigned int flags);
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
 vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
 
@@ -88,6 +91,10 @@ void vbDomainDeviceInfoFormat(vbBuffer *buf, const vbDomainDeviceInfo *info, uns
 void vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int flags);
 void vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont,
                                  unsigned int flags);
+void vbDomainInputDefFormat(vbBuffer *buf, const vbDomainInputDef *input, unsigned int flags);
+void vbDomainGraphicsDefFormat(vbBuffer *buf, const vbDomainGraphicsDef *graphics,
+                               unsigned int flags);
+void vbDomainVideoDefFormat(vbBuffer *buf, const vbDomainVideoDef *video, unsigned int flags);
 void vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags);
 void vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *balloon,
                                  unsigned int flags);

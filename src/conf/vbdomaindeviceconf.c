@@ -24,10 +24,11 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive");
+VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive",
+             "usb");
 
-VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "chr",
-             "memballoon");
+VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "input",
+             "graphics", "video", "chr", "memballoon");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -73,6 +74,14 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
             vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->drive.bus) < 0 ||
             vbXMLPropUInt(node, "target", 10, VB_XML_PROP_NONE, &addr->drive.target) < 0 ||
             vbXMLPropUInt(node, "unit", 10, VB_XML_PROP_NONE, &addr->drive.unit) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_USB:
+        /* a port behind a hub ('1.2') is not read: we build no hubs */
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "bus", "port")) < 0 ||
+            vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->usb.bus) < 0 ||
+            vbXMLPropUInt(node, "port", 10, VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
+                          &addr->usb.port) < 0)
             return -1;
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
@@ -124,6 +133,10 @@ vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
         vbBufferAsprintf(
             buf, "<address type='drive' controller='%u' bus='%u' target='%u' unit='%u'/>\n",
             addr->drive.controller, addr->drive.bus, addr->drive.target, addr->drive.unit);
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_USB:
+        vbBufferAsprintf(buf, "<address type='usb' bus='%u' port='%u'/>\n", addr->usb.bus,
+                         addr->usb.port);
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
@@ -201,6 +214,33 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainControllerDefFree,
         VB_DOMAIN_DEVICE_LIST(controllers, ncontrollers),
         .info = offsetof(vbDomainControllerDef, info),
+    },
+    {
+        .element = "input",
+        .type = VB_DOMAIN_DEVICE_INPUT,
+        .parse = (vbDomainDeviceParseFunc) vbDomainInputDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainInputDefFormat,
+        .free = (GDestroyNotify) vbDomainInputDefFree,
+        VB_DOMAIN_DEVICE_LIST(inputs, ninputs),
+        .info = offsetof(vbDomainInputDef, info),
+    },
+    {
+        .element = "graphics",
+        .type = VB_DOMAIN_DEVICE_GRAPHICS,
+        .parse = (vbDomainDeviceParseFunc) vbDomainGraphicsDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainGraphicsDefFormat,
+        .free = (GDestroyNotify) vbDomainGraphicsDefFree,
+        VB_DOMAIN_DEVICE_LIST(graphics, ngraphics),
+        .info = offsetof(vbDomainGraphicsDef, info),
+    },
+    {
+        .element = "video",
+        .type = VB_DOMAIN_DEVICE_VIDEO,
+        .parse = (vbDomainDeviceParseFunc) vbDomainVideoDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainVideoDefFormat,
+        .free = (GDestroyNotify) vbDomainVideoDefFree,
+        VB_DOMAIN_DEVICE_LIST(videos, nvideos),
+        .info = offsetof(vbDomainVideoDef, info),
     },
     {
         .element = "serial",

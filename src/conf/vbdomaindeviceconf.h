@@ -20,6 +20,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_ADDRESS_NONE = 0,
     VB_DOMAIN_DEVICE_ADDRESS_PCI,
     VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
+    VB_DOMAIN_DEVICE_ADDRESS_USB,
 
     VB_DOMAIN_DEVICE_ADDRESS_LAST
 } vbDomainDeviceAddressType;
@@ -41,6 +42,10 @@ struct _vbDomainDeviceAddress {
             unsigned int target;
             unsigned int unit;
         } drive;
+        struct {
+            unsigned int bus;
+            unsigned int port; /* a port of the root hub; no hubs behind it */
+        } usb;
     };
 };
 
@@ -67,6 +72,9 @@ bool vbDomainAliasIsUser(const char *alias);
 typedef struct _vbDomainDef vbDomainDef;
 typedef struct _vbDomainDiskDef vbDomainDiskDef;
 typedef struct _vbDomainControllerDef vbDomainControllerDef;
+typedef struct _vbDomainInputDef vbDomainInputDef;
+typedef struct _vbDomainGraphicsDef vbDomainGraphicsDef;
+typedef struct _vbDomainVideoDef vbDomainVideoDef;
 typedef struct _vbDomainChrDef vbDomainChrDef;
 typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
 
@@ -77,6 +85,9 @@ typedef enum {
     VB_DOMAIN_DEVICE_NONE = 0,
     VB_DOMAIN_DEVICE_DISK,
     VB_DOMAIN_DEVICE_CONTROLLER,
+    VB_DOMAIN_DEVICE_INPUT,
+    VB_DOMAIN_DEVICE_GRAPHICS,
+    VB_DOMAIN_DEVICE_VIDEO,
     VB_DOMAIN_DEVICE_CHR,
     VB_DOMAIN_DEVICE_MEMBALLOON,
 
@@ -90,6 +101,9 @@ struct _vbDomainDeviceDef {
     union {
         vbDomainDiskDef *disk;
         vbDomainControllerDef *controller;
+        vbDomainInputDef *input;
+        vbDomainGraphicsDef *graphics;
+        vbDomainVideoDef *video;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
         void *ptr; /* any of them, for the device table's generic code */
@@ -135,7 +149,8 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, serials and consoles, the memballoon; each kind in the
+ * controllers, inputs, graphics, videos, serials and consoles, the
+ * memballoon; each kind in the
  * order of the definition.  Returns 0, or the first negative value @cb
  * returned.  @cb may change the device info, not the lists.
  */

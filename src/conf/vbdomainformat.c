@@ -146,7 +146,10 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
     char uuid[VB_UUID_STRING_BUFLEN];
     size_t i;
 
-    vbCheckFlags(flags, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_STATUS, -1);
+    vbCheckFlags(flags,
+                 VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_STATUS |
+                     VB_DOMAIN_DEF_FORMAT_SECURE,
+                 -1);
     if ((flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && (flags & VB_DOMAIN_DEF_FORMAT_STATUS)) {
         vbReportError(VIR_ERR_INVALID_ARG,
                       _("the inactive and the status form of a domain exclude each other"));

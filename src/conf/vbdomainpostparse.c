@@ -302,6 +302,55 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
     return 0;
 }
 
+/* libvirt's implicit devices of an x86 machine: a ps2 mouse and keyboard,
+ * part of the machine (no QEMU device), listed after the user's inputs */
+static void
+vbDomainDefAddImplicitInput(vbDomainDef *def, vbDomainInputType type)
+{
+    vbDomainInputDef *input;
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        if (def->inputs[i]->type == type && def->inputs[i]->bus == VB_DOMAIN_INPUT_BUS_PS2)
+            return;
+    }
+    input = g_new0(vbDomainInputDef, 1);
+    input->type = type;
+    input->bus = VB_DOMAIN_INPUT_BUS_PS2;
+    def->inputs = g_renew(vbDomainInputDef *, def->inputs, def->ninputs + 1);
+    def->inputs[def->ninputs++] = input;
+}
+
+/*
+ * Videos as libvirt leaves them: a default (cirrus) video for graphics
+ * without one, the primary first and marked so (the first one when none
+ * says primary='yes'), each with its model's defaults.  A second
+ * primary is left for validation to refuse.
+ */
+static void
+vbDomainDefVideosPostParse(vbDomainDef *def)
+{
+    size_t i;
+
+    if (def->ngraphics > 0 && def->nvideos == 0) {
+        def->videos = g_new0(vbDomainVideoDef *, 1);
+        def->videos[def->nvideos++] = vbDomainVideoDefNew(VB_DOMAIN_VIDEO_TYPE_DEFAULT);
+    }
+    for (i = 1; i < def->nvideos; i++) {
+        if (def->videos[i]->primary && !def->videos[0]->primary) {
+            vbDomainVideoDef *primary = def->videos[i];
+
+            memmove(def->videos + 1, def->videos, i * sizeof(*def->videos));
+            def->videos[0] = primary;
+            break;
+        }
+    }
+    for (i = 0; i < def->nvideos; i++)
+        vbDomainVideoDefPostParse(def->videos[i]);
+    if (def->nvideos > 0 && def->videos[0]->type != VB_DOMAIN_VIDEO_TYPE_NONE)
+        def->videos[0]->primary = true;
+}
+
 int
 vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 {
@@ -336,6 +385,9 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         def->memballoon = g_new0(vbDomainMemballoonDef, 1);
         def->memballoon->model = VB_DOMAIN_MEMBALLOON_MODEL_NONE;
     }
+    vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_MOUSE);
+    vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_KBD);
+    vbDomainDefVideosPostParse(def);
 
     for (i = 0; i < def->ndisks; i++) {
         /* the parser never leaves these NULL; code building a disk must not */

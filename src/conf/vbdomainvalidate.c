@@ -234,6 +234,42 @@ vbDomainDefValidateChrs(const vbDomainDef *def)
     return 0;
 }
 
+/* Inputs, graphics and videos: each alone, then the rules between them
+ * (libvirt's wording) */
+static int
+vbDomainDefValidateUI(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        if (vbDomainInputDefValidate(def->inputs[i]) < 0)
+            return -1;
+    }
+    if (def->ngraphics > 1) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("only one graphics device is supported by virtblockd"));
+        return -1;
+    }
+    for (i = 0; i < def->nvideos; i++) {
+        const vbDomainVideoDef *video = def->videos[i];
+
+        if (i > 0 && video->primary) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Only one primary video device is supported"));
+            return -1;
+        }
+        if (video->type == VB_DOMAIN_VIDEO_TYPE_NONE && def->nvideos > 1) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("a 'none' video type must be the only video device defined for the domain"));
+            return -1;
+        }
+        if (vbDomainVideoDefValidate(video) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainDefValidate(const vbDomainDef *def)
 {
@@ -263,7 +299,8 @@ vbDomainDefValidate(const vbDomainDef *def)
     }
 
     if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
-        vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0)
+        vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0 ||
+        vbDomainDefValidateUI(def) < 0)
         return -1;
     return 0;
 }

@@ -512,7 +512,9 @@ vbDomainObjSaveConfig(vbDomainObj *vm)
 
     if (!def)
         return 0;
-    if (!(xml = vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+    /* the definition the user gave, secrets included, as libvirt saves it */
+    if (!(xml =
+              vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE)))
         return -1;
     path = vbDriverConfigFile(vm->driver, def->name);
     return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);

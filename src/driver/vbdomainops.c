@@ -249,6 +249,8 @@ vbDomainGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, unsigned int fla
     if ((flags & (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)) ||
         !vbDomainObjHasMonitor(vm))
         fmtflags |= VB_DOMAIN_DEF_FORMAT_INACTIVE;
+    if (flags & VIR_DOMAIN_XML_SECURE)
+        fmtflags |= VB_DOMAIN_DEF_FORMAT_SECURE;
 
     xml = vbDomainDefFormat(def, fmtflags);
     vbDomainObjEndAPI(&vm);

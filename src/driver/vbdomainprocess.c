@@ -19,6 +19,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorevent.h"
+#include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
@@ -666,6 +667,112 @@ vbProcessRefreshPtyPaths(vbDomainObj *vm)
     return 0;
 }
 
+/*
+ * Where each VNC server of the live definition listens, decided before
+ * QEMU starts and written into the definition, as libvirt shows it: the
+ * default address, a socket in the state directory, a free port from 5900
+ * for autoport (a fixed port is marked taken so no autoport gets it).
+ */
+static int
+vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->ngraphics; i++) {
+        vbDomainGraphicsDef *graphics = vm->def->graphics[i];
+        unsigned int port;
+
+        switch (graphics->listenType) {
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS:
+            if (!graphics->listenAddress)
+                graphics->listenAddress = g_strdup(VB_QEMU_VNC_LISTEN_DEFAULT);
+            if (graphics->autoport) {
+                if (vbPortAllocatorAcquire(driver->vncPorts, &port) < 0)
+                    return -1;
+                graphics->port = port;
+            } else {
+                vbPortAllocatorSetUsed(driver->vncPorts, graphics->port);
+            }
+            break;
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET:
+            if (!graphics->listenSocket) {
+                g_autofree char *name = g_strdup_printf("domain-%d-vnc.sock", vm->id);
+
+                graphics->listenSocket = g_build_filename(driver->cfg->stateDir, name, NULL);
+                if (vbFileRemoveIfExists(graphics->listenSocket) < 0)
+                    return -1;
+            }
+            break;
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_NONE:
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_NETWORK:
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_LAST:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Gives back the VNC ports of the live definition (QEMU is gone). */
+static void
+vbProcessGraphicsRelease(vbDriver *driver, vbDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->ngraphics; i++) {
+        vbDomainGraphicsDef *graphics = vm->def->graphics[i];
+
+        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
+            vbPortAllocatorRelease(driver->vncPorts, graphics->port);
+    }
+}
+
+/* A running domain found again keeps its VNC ports. */
+static void
+vbProcessGraphicsReserve(vbDriver *driver, vbDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->ngraphics; i++) {
+        vbDomainGraphicsDef *graphics = vm->def->graphics[i];
+
+        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
+            vbPortAllocatorSetUsed(driver->vncPorts, graphics->port);
+    }
+}
+
+/* The VNC password, over QMP once QEMU runs (-vnc says password=on), and
+ * when it expires, as libvirt's qemuDomainChangeGraphicsPasswords. */
+static int
+vbProcessGraphicsSetPasswords(vbDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->ngraphics; i++) {
+        const vbDomainGraphicsDef *graphics = vm->def->graphics[i];
+        g_autofree char *expire = NULL;
+        vbMonitor *mon;
+        int rc;
+
+        if (!graphics->passwd)
+            continue;
+        if (!graphics->passwd[0] || (graphics->passwdExpires &&
+                                     graphics->passwdValidTo <= g_get_real_time() / G_USEC_PER_SEC))
+            expire = g_strdup("now");
+        else if (graphics->passwdExpires)
+            expire = g_strdup_printf("%lld", graphics->passwdValidTo);
+        else
+            expire = g_strdup("never");
+
+        mon = vbDomainObjEnterMonitor(vm);
+        rc = vbMonitorSetVNCPassword(mon, graphics->passwd);
+        if (rc == 0)
+            rc = vbMonitorExpireVNCPassword(mon, expire);
+        if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Ends the process of @vm (@what names it in the log) and forgets it:
  * monitor, socket, pid, status file; the persistent definition is vm->def
  * again.  Drops and retakes vm->lock while the process ends. */
@@ -742,6 +849,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
+    if (vbProcessGraphicsPrepare(driver, vm) < 0)
+        goto error;
+
     opts.monitorPath = vm->monitorPath;
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
@@ -760,7 +870,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0)
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
+        vbProcessGraphicsSetPasswords(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -783,6 +894,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
 error:
     saved = vbErrorSave();
+    vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
@@ -798,6 +910,9 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     if (!vbDomainObjIsActive(vm))
         return;
 
+    /* before the teardown puts the persistent definition back; a start
+     * meanwhile skips the port while QEMU still holds it */
+    vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", 0);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
@@ -958,6 +1073,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                       (int) vm->pid, vm->def->name);
         return -1;
     }
+    vbProcessGraphicsReserve(driver, vm);
     if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0 ||
         vbProcessRefreshPtyPaths(vm) < 0)
         return -1;

@@ -12,6 +12,7 @@
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
+#include "vbstoragepoolobj.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -76,9 +77,17 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
         }
     }
 
+    if (!(driver->storage = vbStorageDriverNew(cfg->storageConfigDir, cfg->storageStateDir,
+                                               cfg->qemuImgBinary))) {
+        driver->cfg = NULL;
+        g_free(driver);
+        return NULL;
+    }
     driver->domains = vbDomainObjListNew();
     driver->events = vbDomainEventQueueNew(mainCtx);
     driver->nextDomainID = 1;
+    driver->vncPorts =
+        vbPortAllocatorNew("VNC", VB_DOMAIN_GRAPHICS_VNC_PORT_MIN, VB_DOMAIN_GRAPHICS_VNC_PORT_MAX);
     driver->monitorThread = vbEventThreadNew("vb-monitor");
     driver->monitorCtx = vbEventThreadGetContext(driver->monitorThread);
     driver->workers = g_thread_pool_new(vbDriverWorker, driver, VB_DRIVER_WORKERS, FALSE, NULL);
@@ -131,7 +140,9 @@ vbDriverFree(vbDriver *driver)
     g_clear_pointer(&driver->monitorThread, vbEventThreadFree);
 
     vbDomainObjListFree(driver->domains);
+    vbStorageDriverFree(driver->storage);
     vbDomainEventQueueFree(driver->events);
+    vbPortAllocatorFree(driver->vncPorts);
     vbDriverConfigFree(driver->cfg);
     g_free(driver);
 }
@@ -172,6 +183,8 @@ vbDriverLoadDomains(vbDriver *driver)
     g_autoptr(GDir) dir = NULL;
     const char *name;
 
+    /* pools first, as libvirt's storage driver starts before QEMU's */
+    vbStorageDriverLoad(driver->storage);
     vbDriverLoadConfigs(driver);
 
     dir = g_dir_open(driver->cfg->stateDir, 0, NULL);

@@ -27,6 +27,8 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->qemuBinary);
     g_free(cfg->storageDaemonBinary);
     g_free(cfg->qemuImgBinary);
+    g_free(cfg->storageConfigDir);
+    g_free(cfg->storageStateDir);
     g_free(cfg);
 }
 
@@ -56,6 +58,16 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->stateDir = g_build_filename(cfg->runDir, "qemu", NULL);
         cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
         cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
+    }
+    if (root) {
+        cfg->storageConfigDir = g_build_filename(cfg->configDir, "storage", NULL);
+        cfg->storageStateDir = g_build_filename(cfg->runDir, "storage", NULL);
+    } else {
+        /* beside the QEMU driver's directories, as libvirt's */
+        g_autofree char *configParent = g_path_get_dirname(cfg->configDir);
+
+        cfg->storageConfigDir = g_build_filename(configParent, "storage", NULL);
+        cfg->storageStateDir = g_build_filename(cfg->runDir, "storage", NULL);
     }
     cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
     cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);

@@ -18,16 +18,20 @@
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
 #include "vbeventthread.h"
+#include "vbportallocator.h"
 
 typedef struct _vbDriverConfig vbDriverConfig;
+typedef struct _vbStorageDriver vbStorageDriver; /* vbstorage.h */
 struct _vbDriverConfig {
-    bool privileged; /* --system */
-    char *root;      /* --root DIR, or NULL */
-    char *configDir; /* persistent definitions */
-    char *stateDir;  /* status files, monitor sockets */
-    char *logDir;    /* one log per domain */
-    char *cacheDir;  /* capability cache */
-    char *runDir;    /* the daemon's sockets and pid file */
+    bool privileged;        /* --system */
+    char *root;             /* --root DIR, or NULL */
+    char *configDir;        /* persistent definitions */
+    char *stateDir;         /* status files, monitor sockets */
+    char *logDir;           /* one log per domain */
+    char *cacheDir;         /* capability cache */
+    char *runDir;           /* the daemon's sockets and pid file */
+    char *storageConfigDir; /* persistent storage pools */
+    char *storageStateDir;  /* which pools are active */
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */
@@ -45,6 +49,7 @@ struct _vbDriver {
     vbDriverConfig *cfg;
     vbDomainObjList *domains;
     vbDomainEventQueue *events;
+    vbStorageDriver *storage;
 
     /* Every monitor's I/O runs in this context, in its own thread, so a
      * worker blocked on a reply never stalls the main loop. */
@@ -54,6 +59,9 @@ struct _vbDriver {
     /* Handles QEMU events that need a domain job (block job transitions,
      * QEMU exit): the monitor thread must never wait for a job. */
     GThreadPool *workers;
+
+    /* the ports of VNC servers, 5900 and up (libvirt's remotePorts) */
+    vbPortAllocator *vncPorts;
 
     gint nextDomainID;
     gint shuttingDown; /* atomic */

@@ -612,6 +612,107 @@ vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *po
     return 0;
 }
 
+/* -device for each input on a bus of its own (usb, virtio); the ps2 ones
+ * are the machine's */
+static int
+vbQemuCommandBuildInputs(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
+
+        if (vbQemuDeviceBuildInputProps(def, def->inputs[i], &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The host part of -vnc: an IPv6 address in brackets, as QEMU parses it */
+static void
+vbQemuCommandAppendVNCHost(GString *buf, const char *address)
+{
+    if (strchr(address, ':'))
+        g_string_append_printf(buf, "[%s]", address);
+    else
+        g_string_append(buf, address);
+}
+
+/*
+ * -vnc as libvirt writes it: where the server listens (host:display, a
+ * unix socket, or nowhere), then its options; the password itself goes
+ * over QMP once QEMU runs (set_password), never on the command line.  An
+ * automatic port not yet picked is display 0, as libvirt's
+ * domxml-to-native shows it.
+ */
+static int
+vbQemuCommandBuildGraphics(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        const vbDomainGraphicsDef *graphics = def->graphics[i];
+        g_autoptr(GString) buf = g_string_new(NULL);
+
+        switch (graphics->listenType) {
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS: {
+            int port = graphics->port ? graphics->port : VB_DOMAIN_GRAPHICS_VNC_PORT_MIN;
+
+            vbQemuCommandAppendVNCHost(buf, graphics->listenAddress ? graphics->listenAddress
+                                                                    : VB_QEMU_VNC_LISTEN_DEFAULT);
+            g_string_append_printf(buf, ":%d", port - VB_DOMAIN_GRAPHICS_VNC_PORT_MIN);
+            break;
+        }
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET:
+            if (!graphics->listenSocket) {
+                vbReportError(VIR_ERR_INTERNAL_ERROR,
+                              _("the VNC socket of domain '%s' has no path assigned"), def->name);
+                return -1;
+            }
+            g_string_append(buf, "vnc=unix:");
+            vbQemuCommandAppendEscaped(buf, graphics->listenSocket);
+            break;
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_NONE:
+            g_string_append(buf, "none");
+            break;
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_NETWORK:
+        case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_LAST:
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected graphics listen type %d"),
+                          (int) graphics->listenType);
+            return -1;
+        }
+        if (graphics->sharePolicy != VB_DOMAIN_GRAPHICS_VNC_SHARE_DEFAULT)
+            g_string_append_printf(
+                buf, ",share=%s",
+                vbDomainGraphicsVNCSharePolicyTypeToString(graphics->sharePolicy));
+        if (graphics->passwd)
+            g_string_append(buf, ",password=on");
+        vbQemuCommandAddArg(argv, "-vnc");
+        vbQemuCommandAddArgBuf(argv, &buf);
+        if (graphics->keymap) {
+            vbQemuCommandAddArg(argv, "-k");
+            vbQemuCommandAddArg(argv, graphics->keymap);
+        }
+    }
+    return 0;
+}
+
+static int
+vbQemuCommandBuildVideos(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nvideos; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
+
+        if (vbQemuDeviceBuildVideoProps(def, def->videos[i], &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -644,6 +745,18 @@ vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
     }
     for (i = 0; i < ports->len; i++) {
         if (vbQemuDeviceValidateChr(def, g_ptr_array_index(ports, i)) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->ninputs; i++) {
+        if (vbQemuDeviceValidateInput(def, def->inputs[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->ngraphics; i++) {
+        if (vbQemuDeviceValidateGraphics(def, def->graphics[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nvideos; i++) {
+        if (vbQemuDeviceValidateVideo(def, def->videos[i]) < 0)
             return -1;
     }
     return 0;
@@ -687,8 +800,11 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbUUIDFormat(def->uuid, uuidstr);
     vbQemuCommandAddArg(argv, "-uuid");
     vbQemuCommandAddArg(argv, uuidstr);
-    vbQemuCommandAddArg(argv, "-display");
-    vbQemuCommandAddArg(argv, "none");
+    /* no window and no server: what a domain without <graphics> shows */
+    if (def->ngraphics == 0) {
+        vbQemuCommandAddArg(argv, "-display");
+        vbQemuCommandAddArg(argv, "none");
+    }
 
     vbQemuCommandBuildMonitor(argv, opts);
 
@@ -707,7 +823,8 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
         vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
-        vbQemuCommandBuildMemballoon(argv, def) < 0)
+        vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildGraphics(argv, def) < 0 ||
+        vbQemuCommandBuildVideos(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);

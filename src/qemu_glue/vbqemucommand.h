@@ -14,6 +14,10 @@
 /* Used when the definition names no <emulator>. */
 #define VB_QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
 
+/* Where a VNC server listens when the definition says nowhere: libvirt's
+ * default vnc_listen of qemu.conf, the local host only. */
+#define VB_QEMU_VNC_LISTEN_DEFAULT "127.0.0.1"
+
 typedef struct _vbQemuCommandOptions vbQemuCommandOptions;
 struct _vbQemuCommandOptions {
     /* Path of the QMP socket QEMU listens on (server=on,wait=off). */
@@ -36,7 +40,8 @@ struct _vbQemuCommandOptions {
  * so the driver sees the SHUTDOWN event and decides (as libvirtd does).
  *
  * Devices come after the machine options, each family in libvirt's order
- * (controllers, disks with their -blockdev nodes, serial ports): every
+ * (controllers, disks with their -blockdev nodes, serial ports, inputs,
+ * the VNC server, videos): every
  * device's check (vbqemudevice.h) runs first, then each -device is the
  * device's props object in QEMU's key=value syntax.
  *

@@ -350,6 +350,239 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
     return -1;
 }
 
+/* ---- input --------------------------------------------------------------- */
+
+int
+vbQemuDeviceValidateInput(const vbDomainDef *def, const vbDomainInputDef *input)
+{
+    switch (input->bus) {
+    case VB_DOMAIN_INPUT_BUS_PS2:
+        /* the machine's i8042: nothing to build */
+        return 0;
+    case VB_DOMAIN_INPUT_BUS_USB:
+        if (!vbQemuDomainHasUSBBus(def)) {
+            /* libvirt's wording */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Can't add USB input device. USB bus is disabled"));
+            return -1;
+        }
+        if (input->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_USB) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR,
+                          _("input device '%s' has no USB address assigned"),
+                          NULLSTR(input->info.alias));
+            return -1;
+        }
+        break;
+    case VB_DOMAIN_INPUT_BUS_VIRTIO:
+        break;
+    case VB_DOMAIN_INPUT_BUS_XEN:
+    case VB_DOMAIN_INPUT_BUS_PARALLELS:
+    case VB_DOMAIN_INPUT_BUS_NONE:
+    case VB_DOMAIN_INPUT_BUS_LAST:
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("input bus '%s' is not supported by virtblockd"),
+                      NULLSTR(vbDomainInputBusTypeToString(input->bus)));
+        return -1;
+    }
+    return vbQemuDeviceCheckAlias(def, input->info.alias);
+}
+
+/* QEMU's device of each input type on @bus: usb-* or virtio-*-pci */
+static const char *
+vbQemuDeviceInputDriver(const vbDomainInputDef *input)
+{
+    bool usb = input->bus == VB_DOMAIN_INPUT_BUS_USB;
+
+    switch (input->type) {
+    case VB_DOMAIN_INPUT_TYPE_MOUSE:
+        return usb ? "usb-mouse" : "virtio-mouse-pci";
+    case VB_DOMAIN_INPUT_TYPE_TABLET:
+        return usb ? "usb-tablet" : "virtio-tablet-pci";
+    case VB_DOMAIN_INPUT_TYPE_KBD:
+        return usb ? "usb-kbd" : "virtio-keyboard-pci";
+    case VB_DOMAIN_INPUT_TYPE_PASSTHROUGH:
+    case VB_DOMAIN_INPUT_TYPE_EVDEV:
+    case VB_DOMAIN_INPUT_TYPE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+int
+vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *input,
+                            vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+    const char *driver = vbQemuDeviceInputDriver(input);
+    g_autofree char *port = NULL;
+
+    *props = NULL;
+    if (input->bus == VB_DOMAIN_INPUT_BUS_PS2)
+        return 0;
+    if (!driver) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected input type %d"), (int) input->type);
+        return -1;
+    }
+    if (vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:id", input->info.alias, NULL) < 0)
+        return -1;
+
+    switch (input->bus) {
+    case VB_DOMAIN_INPUT_BUS_USB:
+        /* QEMU's USB port is a string: "1", or "1.2" behind a hub */
+        port = g_strdup_printf("%u", input->info.addr.usb.port);
+        if (vbJSONValueObjectAdd(&obj, "s:bus", "usb.0", "s:port", port, NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_INPUT_BUS_VIRTIO:
+        if (vbQemuDeviceAddPCIAddress(&obj, def, &input->info, input->info.alias) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_INPUT_BUS_PS2:
+    case VB_DOMAIN_INPUT_BUS_XEN:
+    case VB_DOMAIN_INPUT_BUS_PARALLELS:
+    case VB_DOMAIN_INPUT_BUS_NONE:
+    case VB_DOMAIN_INPUT_BUS_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected input bus %d"), (int) input->bus);
+        return -1;
+    }
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
+/* ---- graphics ------------------------------------------------------------ */
+
+int
+vbQemuDeviceValidateGraphics(const vbDomainDef *def G_GNUC_UNUSED,
+                             const vbDomainGraphicsDef *graphics)
+{
+    bool onPort = graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS;
+
+    if (graphics->type != VB_DOMAIN_GRAPHICS_TYPE_VNC) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("graphics type '%s' is not supported by virtblockd; only 'vnc' is"),
+                      NULLSTR(vbDomainGraphicsTypeTypeToString(graphics->type)));
+        return -1;
+    }
+    /* libvirt's check and wording; an automatic port not yet picked is 0 */
+    if (onPort && (!graphics->autoport || graphics->port != 0) &&
+        (graphics->port < VB_DOMAIN_GRAPHICS_VNC_PORT_MIN ||
+         graphics->port > VB_DOMAIN_GRAPHICS_VNC_PORT_MAX)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("vnc port must be in range [%d,%d]"),
+                      VB_DOMAIN_GRAPHICS_VNC_PORT_MIN, VB_DOMAIN_GRAPHICS_VNC_PORT_MAX);
+        return -1;
+    }
+    if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_NETWORK) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("graphics listen type 'network' is not supported by virtblockd, which manages no networks; use type 'address'"));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- video --------------------------------------------------------------- */
+
+int
+vbQemuDeviceValidateVideo(const vbDomainDef *def, const vbDomainVideoDef *video)
+{
+    if (video->type == VB_DOMAIN_VIDEO_TYPE_NONE)
+        return 0;
+    if (!vbDomainVideoDefIsVGA(video)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("domain configuration does not support video model '%s'"),
+                      NULLSTR(vbDomainVideoTypeTypeToString(video->type)));
+        return -1;
+    }
+    return vbQemuDeviceCheckAlias(def, video->info.alias);
+}
+
+/* QEMU's device of @video: the VGA-compatible one for the primary video,
+ * a display-only one for the others (libvirt's choice) */
+static const char *
+vbQemuDeviceVideoDriver(const vbDomainVideoDef *video)
+{
+    switch (video->type) {
+    case VB_DOMAIN_VIDEO_TYPE_VGA:
+        return "VGA";
+    case VB_DOMAIN_VIDEO_TYPE_CIRRUS:
+        return "cirrus-vga";
+    case VB_DOMAIN_VIDEO_TYPE_QXL:
+        return video->primary ? "qxl-vga" : "qxl";
+    case VB_DOMAIN_VIDEO_TYPE_VIRTIO:
+        return video->primary ? "virtio-vga" : "virtio-gpu-pci";
+    case VB_DOMAIN_VIDEO_TYPE_BOCHS:
+        return "bochs-display";
+    case VB_DOMAIN_VIDEO_TYPE_DEFAULT:
+    case VB_DOMAIN_VIDEO_TYPE_VMVGA:
+    case VB_DOMAIN_VIDEO_TYPE_XEN:
+    case VB_DOMAIN_VIDEO_TYPE_VBOX:
+    case VB_DOMAIN_VIDEO_TYPE_PARALLELS:
+    case VB_DOMAIN_VIDEO_TYPE_GOP:
+    case VB_DOMAIN_VIDEO_TYPE_NONE:
+    case VB_DOMAIN_VIDEO_TYPE_RAMFB:
+    case VB_DOMAIN_VIDEO_TYPE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+int
+vbQemuDeviceBuildVideoProps(const vbDomainDef *def, const vbDomainVideoDef *video,
+                            vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+    const char *driver = vbQemuDeviceVideoDriver(video);
+    bool multihead =
+        video->type == VB_DOMAIN_VIDEO_TYPE_QXL || video->type == VB_DOMAIN_VIDEO_TYPE_VIRTIO;
+
+    *props = NULL;
+    if (video->type == VB_DOMAIN_VIDEO_TYPE_NONE)
+        return 0;
+    if (!driver) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected video model %d"), (int) video->type);
+        return -1;
+    }
+    /* sizes: <model> gives KiB, QEMU wants bytes or MiB as named */
+    if (vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:id", video->info.alias, NULL) < 0 ||
+        (multihead && video->heads &&
+         vbJSONValueObjectAdd(&obj, "u:max_outputs", video->heads, NULL) < 0))
+        return -1;
+    switch (video->type) {
+    case VB_DOMAIN_VIDEO_TYPE_QXL:
+        if (vbJSONValueObjectAdd(&obj, "U:ram_size", (unsigned long long) video->ram * 1024,
+                                 "U:vram_size", (unsigned long long) video->vram * 1024,
+                                 "u:vram64_size_mb", video->vram64 / 1024, "u:vgamem_mb",
+                                 video->vgamem / 1024, NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_VIDEO_TYPE_VGA:
+        if (video->vram && vbJSONValueObjectAdd(&obj, "u:vgamem_mb", video->vram / 1024, NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_VIDEO_TYPE_BOCHS:
+        if (video->vram && vbJSONValueObjectAdd(&obj, "U:vgamem",
+                                                (unsigned long long) video->vram * 1024, NULL) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_VIDEO_TYPE_CIRRUS:
+    case VB_DOMAIN_VIDEO_TYPE_VIRTIO:
+    case VB_DOMAIN_VIDEO_TYPE_DEFAULT:
+    case VB_DOMAIN_VIDEO_TYPE_VMVGA:
+    case VB_DOMAIN_VIDEO_TYPE_XEN:
+    case VB_DOMAIN_VIDEO_TYPE_VBOX:
+    case VB_DOMAIN_VIDEO_TYPE_PARALLELS:
+    case VB_DOMAIN_VIDEO_TYPE_GOP:
+    case VB_DOMAIN_VIDEO_TYPE_NONE:
+    case VB_DOMAIN_VIDEO_TYPE_RAMFB:
+    case VB_DOMAIN_VIDEO_TYPE_LAST:
+        break;
+    }
+    if (vbQemuDeviceAddPCIAddress(&obj, def, &video->info, video->info.alias) < 0)
+        return -1;
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
 /* ---- serial port --------------------------------------------------------- */
 
 int
@@ -411,6 +644,12 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
         return vbQemuDeviceValidateDisk(def, dev->data.disk);
     case VB_DOMAIN_DEVICE_CONTROLLER:
         return vbQemuDeviceValidateController(def, dev->data.controller);
+    case VB_DOMAIN_DEVICE_INPUT:
+        return vbQemuDeviceValidateInput(def, dev->data.input);
+    case VB_DOMAIN_DEVICE_GRAPHICS:
+        return vbQemuDeviceValidateGraphics(def, dev->data.graphics);
+    case VB_DOMAIN_DEVICE_VIDEO:
+        return vbQemuDeviceValidateVideo(def, dev->data.video);
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDeviceValidateChr(def, dev->data.chr);
     case VB_DOMAIN_DEVICE_MEMBALLOON:
@@ -434,6 +673,13 @@ vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev, vbJ
         return vbQemuDeviceBuildDiskProps(def, dev->data.disk, props);
     case VB_DOMAIN_DEVICE_CONTROLLER:
         return vbQemuDeviceBuildControllerProps(def, dev->data.controller, props);
+    case VB_DOMAIN_DEVICE_INPUT:
+        return vbQemuDeviceBuildInputProps(def, dev->data.input, props);
+    case VB_DOMAIN_DEVICE_GRAPHICS:
+        /* a server of QEMU's (-vnc), no device */
+        return 0;
+    case VB_DOMAIN_DEVICE_VIDEO:
+        return vbQemuDeviceBuildVideoProps(def, dev->data.video, props);
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDeviceBuildChrProps(def, dev->data.chr, props);
     case VB_DOMAIN_DEVICE_MEMBALLOON:

@@ -39,6 +39,11 @@
 int vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk);
 int vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerDef *cont);
 int vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr);
+/* A USB input on a domain without USB bus, a VNC port outside
+ * [5900,65535] (libvirt's wording), a video model QEMU lacks. */
+int vbQemuDeviceValidateInput(const vbDomainDef *def, const vbDomainInputDef *input);
+int vbQemuDeviceValidateGraphics(const vbDomainDef *def, const vbDomainGraphicsDef *graphics);
+int vbQemuDeviceValidateVideo(const vbDomainDef *def, const vbDomainVideoDef *video);
 
 /* The check of @dev's family; 0 for a family without one. */
 int vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev);
@@ -69,6 +74,15 @@ int vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainContr
                                      vbJSONValue **props);
 int vbQemuDeviceBuildChrProps(const vbDomainDef *def, const vbDomainChrDef *chr,
                               vbJSONValue **props);
+/* An input on ps2 and a video of model 'none' have no QEMU device
+ * (NULL); a usb input sits on "usb.0" at its port, e.g.
+ *   {"driver":"usb-tablet","id":"input0","bus":"usb.0","port":"1"}
+ * and a video carries its sizes as QEMU names them, e.g.
+ *   {"driver":"virtio-vga","id":"video0","max_outputs":1,"bus":"pcie.0","addr":"0x1"} */
+int vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *input,
+                                vbJSONValue **props);
+int vbQemuDeviceBuildVideoProps(const vbDomainDef *def, const vbDomainVideoDef *video,
+                                vbJSONValue **props);
 int vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def, const vbDomainMemballoonDef *balloon,
                                      vbJSONValue **props);
 

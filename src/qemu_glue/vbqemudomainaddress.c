@@ -136,8 +136,22 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
  * a device family says how its QEMU device is named.  (@def is for a
  * family named by its place in its list, as libvirt's "rng0".)
  */
+/* "@prefix%zu", @dev's place in @list of @n devices: libvirt names inputs
+ * and videos by their index */
 static char *
-vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDeviceDef *dev,
+vbQemuDomainIndexAlias(const char *prefix, void *const *list, size_t n, const void *dev)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (list[i] == dev)
+            return g_strdup_printf("%s%zu", prefix, i);
+    }
+    return NULL;
+}
+
+static char *
+vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
                         vbQemuMachineFamily family)
 {
     switch (dev->type) {
@@ -145,6 +159,15 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDevi
         return vbQemuDomainDiskAlias(dev->data.disk);
     case VB_DOMAIN_DEVICE_CONTROLLER:
         return vbQemuDomainControllerAlias(dev->data.controller, family);
+    case VB_DOMAIN_DEVICE_INPUT:
+        return vbQemuDomainIndexAlias("input", (void *const *) def->inputs, def->ninputs,
+                                      dev->data.input);
+    case VB_DOMAIN_DEVICE_VIDEO:
+        return vbQemuDomainIndexAlias("video", (void *const *) def->videos, def->nvideos,
+                                      dev->data.video);
+    case VB_DOMAIN_DEVICE_GRAPHICS:
+        /* a server of QEMU's, no device */
+        return NULL;
     case VB_DOMAIN_DEVICE_CHR:
         /* a <console> of target type serial is the same device as the
          * serial port it shows, and libvirt aliases it so */
@@ -188,6 +211,13 @@ vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_CONTROLLER:
         /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
         return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+    case VB_DOMAIN_DEVICE_INPUT:
+        /* virtio-*-pci; ps2 is the machine's, usb sits on the USB bus */
+        return dev->data.input->bus == VB_DOMAIN_INPUT_BUS_VIRTIO;
+    case VB_DOMAIN_DEVICE_VIDEO:
+        return dev->data.video->type != VB_DOMAIN_VIDEO_TYPE_NONE;
+    case VB_DOMAIN_DEVICE_GRAPHICS:
+        /* no device */
     case VB_DOMAIN_DEVICE_CHR:
         /* isa-serial */
     case VB_DOMAIN_DEVICE_MEMBALLOON:
@@ -305,6 +335,8 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
             return -1;
         }
         return 0;
+    case VB_DOMAIN_DEVICE_ADDRESS_USB:
+        /* not a PCI device: validation refuses it on any other family */
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
         break;
@@ -361,6 +393,27 @@ vbQemuDomainPCIDeviceIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb,
     return vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk);
 }
 
+/*
+ * The primary video's slot, before any other device gets one (libvirt's
+ * qemuDomainValidateDevicePCISlotsPIIX3/Q35): 00:02.0 on pc, behind the
+ * PIIX3, and 00:01.0 on q35, where firmware and guests look for the VGA
+ * device.  Taken by a user's address, the video gets a slot like any
+ * other device.
+ */
+static void
+vbQemuDomainAssignPrimaryVideoSlot(vbDomainDef *def, vbQemuDomainPCIAddressSet *set)
+{
+    unsigned int slot = set->family == VB_QEMU_MACHINE_FAMILY_Q35 ? 0x01 : 0x02;
+    vbDomainVideoDef *video = def->nvideos > 0 ? def->videos[0] : NULL;
+
+    if (!video || !video->primary || !vbDomainVideoDefIsVGA(video) ||
+        video->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE || set->used[slot])
+        return;
+    set->used[slot] = true;
+    video->info.addr.type = VB_DOMAIN_DEVICE_ADDRESS_PCI;
+    video->info.addr.pci.slot = slot;
+}
+
 static int
 vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
 {
@@ -368,7 +421,51 @@ vbQemuDomainAssignPCIAddresses(vbDomainDef *def, vbQemuMachineFamily family)
 
     if (vbQemuDomainPCIDeviceIterate(def, vbQemuDomainCollectPCIAddress, &set) < 0)
         return -1;
+    vbQemuDomainAssignPrimaryVideoSlot(def, &set);
     return vbQemuDomainPCIDeviceIterate(def, vbQemuDomainAssignDevicePCISlot, &set);
+}
+
+/* ---- USB addresses ------------------------------------------------------- */
+
+bool
+vbQemuDomainHasUSBBus(const vbDomainDef *def G_GNUC_UNUSED)
+{
+    /* No USB controller is built yet (-machine usb=off): the USB
+     * controllers of <controller type='usb'> will answer here. */
+    return false;
+}
+
+/* A port of the root hub of bus 0 for each USB input without one, the
+ * lowest free one first, as libvirt's qemuDomainAssignUSBAddresses. */
+static void
+vbQemuDomainAssignUSBAddresses(vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ninputs; i++) {
+        vbDomainDeviceAddress *addr = &def->inputs[i]->info.addr;
+        unsigned int port = 1;
+        bool taken = true;
+
+        if (def->inputs[i]->bus != VB_DOMAIN_INPUT_BUS_USB ||
+            addr->type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
+            continue;
+        while (taken) {
+            taken = false;
+            for (j = 0; j < def->ninputs && !taken; j++) {
+                const vbDomainDeviceAddress *other = &def->inputs[j]->info.addr;
+
+                taken = other->type == VB_DOMAIN_DEVICE_ADDRESS_USB && other->usb.bus == 0 &&
+                        other->usb.port == port;
+            }
+            if (taken)
+                port++;
+        }
+        addr->type = VB_DOMAIN_DEVICE_ADDRESS_USB;
+        addr->usb.bus = 0;
+        addr->usb.port = port;
+    }
 }
 
 int
@@ -380,7 +477,9 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
         return -1;
 
     /* aliases first: address errors name a controller by its alias */
-    if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
+    if (vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0 ||
+        vbQemuDomainAssignPCIAddresses(def, family) < 0)
         return -1;
-    return vbQemuDomainAssignPCIAddresses(def, family);
+    vbQemuDomainAssignUSBAddresses(def);
+    return 0;
 }

@@ -44,8 +44,10 @@ const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
  *    pci.0/pcie.0, serial<N>; a user's 'ua-' alias stays;
  *  - PCI addresses on bus 0 for the devices that need one (virtio-scsi
  *    controllers and virtio disks): a reserve pass takes the slots given,
- *    then an assign pass hands out the first free slot from 0x02 on, in
- *    the order controllers then the other devices.
+ *    then the primary video gets the machine's video slot (00:01.0 on
+ *    q35, 00:02.0 on pc) and an assign pass hands out the first free slot
+ *    from 0x02 on, in the order controllers then the other devices;
+ *  - a port of USB bus 0 for each USB input without an address.
  * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for two devices in one
  * PCI slot (libvirt's message), VIR_ERR_CONFIG_UNSUPPORTED for a slot we
  * cannot use, a full bus or an unknown machine.
@@ -58,6 +60,9 @@ const char *vbQemuDomainPCIRootBusName(vbQemuMachineFamily family);
  * (vbQemuDomainDeviceNeedsPCISlot); the walks need nothing else.
  */
 int vbQemuDomainAssignAddresses(vbDomainDef *def);
+
+/* Whether @def has a USB bus ("usb.0") for USB devices to sit on. */
+bool vbQemuDomainHasUSBBus(const vbDomainDef *def);
 
 /* The index encoded in a target name: "vda" 0, "sdb" 1, "vdaa" 26.
  * -1 if @dst does not end in lowercase letters after a two-letter prefix. */

@@ -35,6 +35,23 @@ vbQemuDomainCapsAddDisk(vbDomainCaps *caps)
     vbDomainCapsAddDevice(caps, disk);
 }
 
+/* libvirt's order of each enum, less what we refuse: vnc only (so
+ * virt-install picks it over spice), no vmvga or ramfb */
+static void
+vbQemuDomainCapsAddGraphicsVideo(vbDomainCaps *caps)
+{
+    static const char *const graphicsTypes[] = {"vnc", NULL};
+    static const char *const videoModels[] = {"vga",  "cirrus", "qxl", "virtio",
+                                              "none", "bochs",  NULL};
+    vbDomainCapsFeature *graphics = vbDomainCapsFeatureNew("graphics", true);
+    vbDomainCapsFeature *video = vbDomainCapsFeatureNew("video", true);
+
+    vbDomainCapsFeatureAddEnum(graphics, "type", graphicsTypes);
+    vbDomainCapsAddDevice(caps, graphics);
+    vbDomainCapsFeatureAddEnum(video, "modelType", videoModels);
+    vbDomainCapsAddDevice(caps, video);
+}
+
 vbDomainCaps *
 vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char *arch,
                     const char *virttype)
@@ -61,8 +78,7 @@ vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char 
     vbDomainCapsAddCPUMode(caps, "custom", false, NULL);
 
     vbQemuDomainCapsAddDisk(caps);
-    vbQemuDomainCapsAddUnsupported(caps, "graphics");
-    vbQemuDomainCapsAddUnsupported(caps, "video");
+    vbQemuDomainCapsAddGraphicsVideo(caps);
     vbQemuDomainCapsAddUnsupported(caps, "hostdev");
     vbQemuDomainCapsAddUnsupported(caps, "rng");
     vbQemuDomainCapsAddUnsupported(caps, "filesystem");

@@ -37,6 +37,9 @@ typedef enum {
     VB_REMOTE_FIELD_CHARS,        /* char x[max]: each char 4 bytes */
     VB_REMOTE_FIELD_UHYPER_ARRAY, /* unsigned hyper x<max>: uint64_t *, count */
     VB_REMOTE_FIELD_NAMED_ARRAY,  /* {string field; unsigned hyper value} x<max> */
+    VB_REMOTE_FIELD_POOL_ARRAY, /* remote_nonnull_storage_pool x<max>: vbRemoteStoragePool *, count
+                                 */
+    VB_REMOTE_FIELD_VOL_ARRAY,  /* remote_nonnull_storage_vol x<max>: vbRemoteStorageVol *, count */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -56,6 +59,10 @@ struct _vbRemoteType {
 
 /* Smallest encoding of one remote_nonnull_domain: empty name, uuid, id */
 #define VB_REMOTE_DOMAIN_MIN_SIZE (4 + VB_UUID_BUFLEN + 4)
+/* ... of a remote_nonnull_storage_pool (empty name, uuid) and a
+ * remote_nonnull_storage_vol (three empty strings) */
+#define VB_REMOTE_POOL_MIN_SIZE (4 + VB_UUID_BUFLEN)
+#define VB_REMOTE_VOL_MIN_SIZE (3 * 4)
 
 #define F_INT(st, f) \
     { \
@@ -301,6 +308,61 @@ VB_REMOTE_TYPE(vbRemoteDomainOpenConsoleArgsType, vbRemoteDomainOpenConsoleArgs,
                F_OPT_STRING(vbRemoteDomainOpenConsoleArgs, devName),
                F_UINT(vbRemoteDomainOpenConsoleArgs, flags));
 
+/* Storage pools and volumes: the nested pool and volume are flattened
+ * into their fields, which XDR lays out the same */
+#define F_POOL(st, f) F_STRING(st, f.name), F_UUID(st, f.uuid)
+#define F_VOL(st, f) F_STRING(st, f.pool), F_STRING(st, f.name), F_STRING(st, f.key)
+
+VB_REMOTE_TYPE(vbRemoteStoragePoolArgsType, vbRemoteStoragePoolArgs,
+               F_POOL(vbRemoteStoragePoolArgs, pool));
+VB_REMOTE_TYPE(vbRemoteStoragePoolFlagsArgsType, vbRemoteStoragePoolFlagsArgs,
+               F_POOL(vbRemoteStoragePoolFlagsArgs, pool),
+               F_UINT(vbRemoteStoragePoolFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteStoragePoolIntArgsType, vbRemoteStoragePoolIntArgs,
+               F_POOL(vbRemoteStoragePoolIntArgs, pool), F_INT(vbRemoteStoragePoolIntArgs, value));
+/* VOL_LOOKUP_BY_NAME has no flags on the wire: a type of its own */
+VB_REMOTE_TYPE(vbRemoteStoragePoolStringArgsType, vbRemoteStoragePoolStringArgs,
+               F_POOL(vbRemoteStoragePoolStringArgs, pool),
+               F_STRING(vbRemoteStoragePoolStringArgs, str));
+VB_REMOTE_TYPE(vbRemoteStoragePoolStringFlagsArgsType, vbRemoteStoragePoolStringArgs,
+               F_POOL(vbRemoteStoragePoolStringArgs, pool),
+               F_STRING(vbRemoteStoragePoolStringArgs, str),
+               F_UINT(vbRemoteStoragePoolStringArgs, flags));
+VB_REMOTE_TYPE(vbRemoteStoragePoolListAllVolumesArgsType, vbRemoteStoragePoolListAllVolumesArgs,
+               F_POOL(vbRemoteStoragePoolListAllVolumesArgs, pool),
+               F_INT(vbRemoteStoragePoolListAllVolumesArgs, needResults),
+               F_UINT(vbRemoteStoragePoolListAllVolumesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteStorageVolArgsType, vbRemoteStorageVolArgs,
+               F_VOL(vbRemoteStorageVolArgs, vol));
+VB_REMOTE_TYPE(vbRemoteStorageVolFlagsArgsType, vbRemoteStorageVolFlagsArgs,
+               F_VOL(vbRemoteStorageVolFlagsArgs, vol), F_UINT(vbRemoteStorageVolFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteStringArgsType, vbRemoteStringArgs, F_STRING(vbRemoteStringArgs, str));
+VB_REMOTE_TYPE(vbRemoteMaxNamesArgsType, vbRemoteMaxNamesArgs,
+               F_INT(vbRemoteMaxNamesArgs, maxnames));
+VB_REMOTE_TYPE(vbRemoteStoragePoolNamesRetType, vbRemoteStorageNamesRet,
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteStorageNamesRet, names, nnames,
+                       VB_REMOTE_STORAGE_POOL_LIST_MAX));
+VB_REMOTE_TYPE(vbRemoteStorageVolNamesRetType, vbRemoteStorageNamesRet,
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteStorageNamesRet, names, nnames,
+                       VB_REMOTE_STORAGE_VOL_LIST_MAX));
+VB_REMOTE_TYPE(vbRemoteStoragePoolGetInfoRetType, vbRemoteStoragePoolGetInfoRet,
+               F_UCHAR(vbRemoteStoragePoolGetInfoRet, state),
+               F_UHYPER(vbRemoteStoragePoolGetInfoRet, capacity),
+               F_UHYPER(vbRemoteStoragePoolGetInfoRet, allocation),
+               F_UHYPER(vbRemoteStoragePoolGetInfoRet, available));
+VB_REMOTE_TYPE(vbRemoteStorageVolGetInfoRetType, vbRemoteStorageVolGetInfoRet,
+               F_INT(vbRemoteStorageVolGetInfoRet, type),
+               F_UHYPER(vbRemoteStorageVolGetInfoRet, capacity),
+               F_UHYPER(vbRemoteStorageVolGetInfoRet, allocation));
+VB_REMOTE_TYPE(vbRemoteConnectListAllStoragePoolsRetType, vbRemoteConnectListAllStoragePoolsRet,
+               F_ARRAY(VB_REMOTE_FIELD_POOL_ARRAY, vbRemoteConnectListAllStoragePoolsRet, pools,
+                       npools, VB_REMOTE_STORAGE_POOL_LIST_MAX),
+               F_UINT(vbRemoteConnectListAllStoragePoolsRet, ret));
+VB_REMOTE_TYPE(vbRemoteStoragePoolListAllVolumesRetType, vbRemoteStoragePoolListAllVolumesRet,
+               F_ARRAY(VB_REMOTE_FIELD_VOL_ARRAY, vbRemoteStoragePoolListAllVolumesRet, vols, nvols,
+                       VB_REMOTE_STORAGE_VOL_LIST_MAX),
+               F_UINT(vbRemoteStoragePoolListAllVolumesRet, ret));
+
 #define MODIFY VB_REMOTE_PROC_MODIFY
 #define BEFORE_OPEN VB_REMOTE_PROC_BEFORE_OPEN
 #define EVENT VB_REMOTE_PROC_EVENT
@@ -356,6 +418,57 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
     P(AUTH_LIST, "virConnectAuthList", NULL, &vbRemoteAuthListRetType, BEFORE_OPEN),
+    P(CONNECT_NUM_OF_STORAGE_POOLS, "virConnectNumOfStoragePools", NULL, &vbRemoteNumRetType, 0),
+    P(CONNECT_LIST_STORAGE_POOLS, "virConnectListStoragePools", &vbRemoteMaxNamesArgsType,
+      &vbRemoteStoragePoolNamesRetType, 0),
+    P(CONNECT_NUM_OF_DEFINED_STORAGE_POOLS, "virConnectNumOfDefinedStoragePools", NULL,
+      &vbRemoteNumRetType, 0),
+    P(CONNECT_LIST_DEFINED_STORAGE_POOLS, "virConnectListDefinedStoragePools",
+      &vbRemoteMaxNamesArgsType, &vbRemoteStoragePoolNamesRetType, 0),
+    P(STORAGE_POOL_CREATE_XML, "virStoragePoolCreateXML", &vbRemoteXMLFlagsArgsType,
+      &vbRemoteStoragePoolArgsType, MODIFY),
+    P(STORAGE_POOL_DEFINE_XML, "virStoragePoolDefineXML", &vbRemoteXMLFlagsArgsType,
+      &vbRemoteStoragePoolArgsType, MODIFY),
+    P(STORAGE_POOL_CREATE, "virStoragePoolCreate", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_BUILD, "virStoragePoolBuild", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_DESTROY, "virStoragePoolDestroy", &vbRemoteStoragePoolArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_DELETE, "virStoragePoolDelete", &vbRemoteStoragePoolFlagsArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_UNDEFINE, "virStoragePoolUndefine", &vbRemoteStoragePoolArgsType, NULL, MODIFY),
+    P(STORAGE_POOL_REFRESH, "virStoragePoolRefresh", &vbRemoteStoragePoolFlagsArgsType, NULL,
+      MODIFY),
+    P(STORAGE_POOL_LOOKUP_BY_NAME, "virStoragePoolLookupByName", &vbRemoteStringArgsType,
+      &vbRemoteStoragePoolArgsType, 0),
+    P(STORAGE_POOL_LOOKUP_BY_UUID, "virStoragePoolLookupByUUID",
+      &vbRemoteDomainLookupByUUIDArgsType, &vbRemoteStoragePoolArgsType, 0),
+    P(STORAGE_POOL_LOOKUP_BY_VOLUME, "virStoragePoolLookupByVolume", &vbRemoteStorageVolArgsType,
+      &vbRemoteStoragePoolArgsType, 0),
+    P(STORAGE_POOL_GET_INFO, "virStoragePoolGetInfo", &vbRemoteStoragePoolArgsType,
+      &vbRemoteStoragePoolGetInfoRetType, 0),
+    P(STORAGE_POOL_GET_XML_DESC, "virStoragePoolGetXMLDesc", &vbRemoteStoragePoolFlagsArgsType,
+      &vbRemoteStringRetType, 0),
+    P(STORAGE_POOL_GET_AUTOSTART, "virStoragePoolGetAutostart", &vbRemoteStoragePoolArgsType,
+      &vbRemoteNumRetType, 0),
+    P(STORAGE_POOL_SET_AUTOSTART, "virStoragePoolSetAutostart", &vbRemoteStoragePoolIntArgsType,
+      NULL, MODIFY),
+    P(STORAGE_POOL_NUM_OF_VOLUMES, "virStoragePoolNumOfVolumes", &vbRemoteStoragePoolArgsType,
+      &vbRemoteNumRetType, 0),
+    P(STORAGE_POOL_LIST_VOLUMES, "virStoragePoolListVolumes", &vbRemoteStoragePoolIntArgsType,
+      &vbRemoteStorageVolNamesRetType, 0),
+    P(STORAGE_VOL_CREATE_XML, "virStorageVolCreateXML", &vbRemoteStoragePoolStringFlagsArgsType,
+      &vbRemoteStorageVolArgsType, MODIFY),
+    P(STORAGE_VOL_DELETE, "virStorageVolDelete", &vbRemoteStorageVolFlagsArgsType, NULL, MODIFY),
+    P(STORAGE_VOL_LOOKUP_BY_NAME, "virStorageVolLookupByName", &vbRemoteStoragePoolStringArgsType,
+      &vbRemoteStorageVolArgsType, 0),
+    P(STORAGE_VOL_LOOKUP_BY_KEY, "virStorageVolLookupByKey", &vbRemoteStringArgsType,
+      &vbRemoteStorageVolArgsType, 0),
+    P(STORAGE_VOL_LOOKUP_BY_PATH, "virStorageVolLookupByPath", &vbRemoteStringArgsType,
+      &vbRemoteStorageVolArgsType, 0),
+    P(STORAGE_VOL_GET_INFO, "virStorageVolGetInfo", &vbRemoteStorageVolArgsType,
+      &vbRemoteStorageVolGetInfoRetType, 0),
+    P(STORAGE_VOL_GET_XML_DESC, "virStorageVolGetXMLDesc", &vbRemoteStorageVolFlagsArgsType,
+      &vbRemoteStringRetType, 0),
+    P(STORAGE_VOL_GET_PATH, "virStorageVolGetPath", &vbRemoteStorageVolArgsType,
+      &vbRemoteStringRetType, 0),
     P(NODE_GET_CELLS_FREE_MEMORY, "virNodeGetCellsFreeMemory",
       &vbRemoteNodeGetCellsFreeMemoryArgsType, &vbRemoteNodeGetCellsFreeMemoryRetType, 0),
     P(NODE_GET_FREE_MEMORY, "virNodeGetFreeMemory", NULL, &vbRemoteNodeGetFreeMemoryRetType, 0),
@@ -366,6 +479,10 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_IS_ACTIVE, "virDomainIsActive", &vbRemoteDomainArgsType, &vbRemoteNumRetType, 0),
     P(DOMAIN_IS_PERSISTENT, "virDomainIsPersistent", &vbRemoteDomainArgsType, &vbRemoteNumRetType,
       0),
+    P(STORAGE_POOL_IS_ACTIVE, "virStoragePoolIsActive", &vbRemoteStoragePoolArgsType,
+      &vbRemoteNumRetType, 0),
+    P(STORAGE_POOL_IS_PERSISTENT, "virStoragePoolIsPersistent", &vbRemoteStoragePoolArgsType,
+      &vbRemoteNumRetType, 0),
     P(CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion", NULL, &vbRemoteVersionRetType, 0),
     P(CONNECT_DOMAIN_EVENT_REGISTER_ANY, "virConnectDomainEventRegisterAny",
       &vbRemoteEventRegisterArgsType, NULL, 0),
@@ -409,6 +526,10 @@ static const vbRemoteProc vbRemoteProcs[] = {
       MODIFY),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
       &vbRemoteConnectListAllDomainsRetType, 0),
+    P(CONNECT_LIST_ALL_STORAGE_POOLS, "virConnectListAllStoragePools",
+      &vbRemoteConnectListAllDomainsArgsType, &vbRemoteConnectListAllStoragePoolsRetType, 0),
+    P(STORAGE_POOL_LIST_ALL_VOLUMES, "virStoragePoolListAllVolumes",
+      &vbRemoteStoragePoolListAllVolumesArgsType, &vbRemoteStoragePoolListAllVolumesRetType, 0),
     P(DOMAIN_BLOCK_COMMIT, "virDomainBlockCommit", &vbRemoteDomainBlockCommitArgsType, NULL,
       MODIFY),
     P(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, "virConnectDomainEventRegisterAny",
@@ -434,6 +555,10 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
       NULL, EVENT),
+    P(STORAGE_VOL_GET_INFO_FLAGS, "virStorageVolGetInfoFlags", &vbRemoteStorageVolFlagsArgsType,
+      &vbRemoteStorageVolGetInfoRetType, 0),
+    P(STORAGE_POOL_LOOKUP_BY_TARGET_PATH, "virStoragePoolLookupByTargetPath",
+      &vbRemoteStringArgsType, &vbRemoteStoragePoolArgsType, 0),
     P(DOMAIN_GET_MESSAGES, "virDomainGetMessages", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetMessagesRetType, 0),
 };
@@ -699,6 +824,35 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_POOL_ARRAY: {
+        vbRemoteStoragePool **arr = FIELD(obj, f, vbRemoteStoragePool *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, VB_REMOTE_POOL_MIN_SIZE) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteStoragePool, n);
+        for (i = 0; i < n; i++) {
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].name, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeFixedOpaque(dec, (*arr)[i].uuid, VB_UUID_BUFLEN) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_VOL_ARRAY: {
+        vbRemoteStorageVol **arr = FIELD(obj, f, vbRemoteStorageVol *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, VB_REMOTE_VOL_MIN_SIZE) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteStorageVol, n);
+        for (i = 0; i < n; i++) {
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].pool, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeString(dec, &(*arr)[i].name, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeString(dec, &(*arr)[i].key, VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
         vbRemoteDomain **arr = FIELD(obj, f, vbRemoteDomain *);
 
@@ -825,6 +979,33 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_POOL_ARRAY: {
+        const vbRemoteStoragePool *arr = *CFIELD(obj, f, vbRemoteStoragePool *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].name ? arr[i].name : "", VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+            vbXdrEncodeFixedOpaque(buf, arr[i].uuid, VB_UUID_BUFLEN);
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_VOL_ARRAY: {
+        const vbRemoteStorageVol *arr = *CFIELD(obj, f, vbRemoteStorageVol *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].pool ? arr[i].pool : "", VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrEncodeString(buf, arr[i].name ? arr[i].name : "", VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrEncodeString(buf, arr[i].key ? arr[i].key : "", VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_DOMAIN_ARRAY: {
         const vbRemoteDomain *arr = *CFIELD(obj, f, vbRemoteDomain *);
 
@@ -899,6 +1080,27 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
 
         for (i = 0; *arr && i < *COUNT(obj, f); i++)
             g_free((*arr)[i].field);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_POOL_ARRAY: {
+        vbRemoteStoragePool **arr = FIELD(obj, f, vbRemoteStoragePool *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++)
+            g_free((*arr)[i].name);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_VOL_ARRAY: {
+        vbRemoteStorageVol **arr = FIELD(obj, f, vbRemoteStorageVol *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            g_free((*arr)[i].pool);
+            g_free((*arr)[i].name);
+            g_free((*arr)[i].key);
+        }
         g_clear_pointer(arr, g_free);
         *COUNT(obj, f) = 0;
         return;

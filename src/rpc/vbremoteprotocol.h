@@ -38,6 +38,8 @@
 #define VB_REMOTE_NODE_MEMORY_STATS_MAX 16
 #define VB_REMOTE_NODE_CPU_STATS_MAX 16
 #define VB_REMOTE_NODE_MODEL_LEN 32
+#define VB_REMOTE_STORAGE_POOL_LIST_MAX 16384
+#define VB_REMOTE_STORAGE_VOL_LIST_MAX 16384
 
 /* remote_auth_type */
 typedef enum {
@@ -78,6 +80,35 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VB_REMOTE_PROC_AUTH_LIST = 66,
+    VB_REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS = 71,
+    VB_REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS = 72,
+    VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS = 73,
+    VB_REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS = 74,
+    VB_REMOTE_PROC_STORAGE_POOL_CREATE_XML = 76,
+    VB_REMOTE_PROC_STORAGE_POOL_DEFINE_XML = 77,
+    VB_REMOTE_PROC_STORAGE_POOL_CREATE = 78,
+    VB_REMOTE_PROC_STORAGE_POOL_BUILD = 79,
+    VB_REMOTE_PROC_STORAGE_POOL_DESTROY = 80,
+    VB_REMOTE_PROC_STORAGE_POOL_DELETE = 81,
+    VB_REMOTE_PROC_STORAGE_POOL_UNDEFINE = 82,
+    VB_REMOTE_PROC_STORAGE_POOL_REFRESH = 83,
+    VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME = 84,
+    VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID = 85,
+    VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME = 86,
+    VB_REMOTE_PROC_STORAGE_POOL_GET_INFO = 87,
+    VB_REMOTE_PROC_STORAGE_POOL_GET_XML_DESC = 88,
+    VB_REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART = 89,
+    VB_REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART = 90,
+    VB_REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES = 91,
+    VB_REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES = 92,
+    VB_REMOTE_PROC_STORAGE_VOL_CREATE_XML = 93,
+    VB_REMOTE_PROC_STORAGE_VOL_DELETE = 94,
+    VB_REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME = 95,
+    VB_REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY = 96,
+    VB_REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH = 97,
+    VB_REMOTE_PROC_STORAGE_VOL_GET_INFO = 98,
+    VB_REMOTE_PROC_STORAGE_VOL_GET_XML_DESC = 99,
+    VB_REMOTE_PROC_STORAGE_VOL_GET_PATH = 100,
     VB_REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY = 101,
     VB_REMOTE_PROC_NODE_GET_FREE_MEMORY = 102,
     VB_REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE = 107,
@@ -85,6 +116,8 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_IS_SECURE = 149,
     VB_REMOTE_PROC_DOMAIN_IS_ACTIVE = 150,
     VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT = 151,
+    VB_REMOTE_PROC_STORAGE_POOL_IS_ACTIVE = 154,
+    VB_REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT = 155,
     VB_REMOTE_PROC_CONNECT_GET_LIB_VERSION = 157,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
@@ -109,6 +142,8 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
     VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
+    VB_REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS = 281,
+    VB_REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES = 282,
     VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT = 290,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
@@ -122,6 +157,8 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
+    VB_REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS = 378,
+    VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH = 391,
     VB_REMOTE_PROC_DOMAIN_GET_MESSAGES = 426,
 } vbRemoteProcNumber;
 
@@ -144,6 +181,21 @@ typedef struct _vbRemoteDomainSnapshot vbRemoteDomainSnapshot;
 struct _vbRemoteDomainSnapshot {
     char *name;
     vbRemoteDomain dom;
+};
+
+/* remote_nonnull_storage_pool */
+typedef struct _vbRemoteStoragePool vbRemoteStoragePool;
+struct _vbRemoteStoragePool {
+    char *name;
+    unsigned char uuid[VB_UUID_BUFLEN];
+};
+
+/* remote_nonnull_storage_vol */
+typedef struct _vbRemoteStorageVol vbRemoteStorageVol;
+struct _vbRemoteStorageVol {
+    char *pool;
+    char *name;
+    char *key;
 };
 
 /* Shapes shared by several procedures; each procedure's name is an alias
@@ -528,6 +580,70 @@ typedef struct {
 } vbQemuDomainMonitorCommandRet;
 typedef vbQemuDomainMonitorCommandArgs vbQemuDomainMonitorCommandWithFilesArgs;
 typedef vbQemuDomainMonitorCommandRet vbQemuDomainMonitorCommandWithFilesRet;
+
+/* Storage pools and volumes (vbrpcstorage.c).  Shapes by what they carry;
+ * each procedure's number names the ones it uses there. */
+typedef struct {
+    vbRemoteStoragePool pool;
+} vbRemoteStoragePoolArgs;
+typedef vbRemoteStoragePoolArgs vbRemoteStoragePoolRet;
+typedef struct {
+    vbRemoteStoragePool pool;
+    unsigned int flags;
+} vbRemoteStoragePoolFlagsArgs;
+typedef struct {
+    vbRemoteStoragePool pool;
+    int value; /* autostart, maxnames */
+} vbRemoteStoragePoolIntArgs;
+typedef struct {
+    vbRemoteStoragePool pool;
+    char *str; /* a volume's name or XML */
+    unsigned int flags;
+} vbRemoteStoragePoolStringArgs;
+typedef struct {
+    vbRemoteStoragePool pool;
+    int needResults;
+    unsigned int flags;
+} vbRemoteStoragePoolListAllVolumesArgs;
+typedef struct {
+    vbRemoteStorageVol vol;
+} vbRemoteStorageVolArgs;
+typedef vbRemoteStorageVolArgs vbRemoteStorageVolRet;
+typedef struct {
+    vbRemoteStorageVol vol;
+    unsigned int flags;
+} vbRemoteStorageVolFlagsArgs;
+typedef struct {
+    char *str; /* a name, path or key */
+} vbRemoteStringArgs;
+typedef struct {
+    int maxnames;
+} vbRemoteMaxNamesArgs;
+typedef struct {
+    char **names;
+    size_t nnames;
+} vbRemoteStorageNamesRet;
+typedef struct {
+    uint8_t state; /* unsigned char: 4 bytes on the wire */
+    uint64_t capacity;
+    uint64_t allocation;
+    uint64_t available;
+} vbRemoteStoragePoolGetInfoRet;
+typedef struct {
+    int type; /* char: 4 bytes on the wire */
+    uint64_t capacity;
+    uint64_t allocation;
+} vbRemoteStorageVolGetInfoRet;
+typedef struct {
+    vbRemoteStoragePool *pools;
+    size_t npools;
+    unsigned int ret;
+} vbRemoteConnectListAllStoragePoolsRet;
+typedef struct {
+    vbRemoteStorageVol *vols;
+    size_t nvols;
+    unsigned int ret;
+} vbRemoteStoragePoolListAllVolumesRet;
 
 /* The description of one payload */
 typedef struct _vbRemoteType vbRemoteType;

@@ -17,6 +17,7 @@
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
 #include "vbrpchost.h"
+#include "vbrpcstorage.h"
 #include "vberror.h"
 #include "vbrpcdispatch.h"
 #include "vbrpcstream.h"
@@ -203,6 +204,14 @@ vbDispatchGetXMLDesc(vbRPCClient *client, const void *a, void *r)
     vbRemoteStringRet *ret = r;
     VB_DISPATCH_DOM(args->dom);
 
+    /* the VNC password is for read-write clients only (libvirt's check in
+     * its public API, which the server runs too, and its wording) */
+    if (vbRPCClientIsReadOnly(client) &&
+        (args->flags & (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_MIGRATABLE))) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          _("virDomainGetXMLDesc with secure flag"));
+        return -1;
+    }
     if (!(ret->str = vbDomainGetXMLDesc(vbDispatchDriver(client), &dom, args->flags)))
         return -1;
     return 0;
@@ -560,12 +569,16 @@ vbRPCDispatchRegister(vbRPCServer *srv)
     const vbRPCHandlerEntry *connect = vbRPCConnectGetHandlers(&nconnect);
     size_t nhost;
     const vbRPCHandlerEntry *host = vbRPCHostGetHandlers(&nhost);
+    size_t nstorage;
+    const vbRPCHandlerEntry *storage = vbRPCStorageGetHandlers(&nstorage);
 
     if (vbRPCServerAddHandlers(srv, connect, nconnect) < 0)
         return -1;
     /* after the connection's: its CONNECT_GET_VERSION gives way to the
      * driver's, which asks the QEMU binary */
     if (vbRPCServerAddHandlers(srv, host, nhost) < 0)
+        return -1;
+    if (vbRPCServerAddHandlers(srv, storage, nstorage) < 0)
         return -1;
     if (vbRPCServerAddHandlers(srv, vbDispatchTable, G_N_ELEMENTS(vbDispatchTable)) < 0)
         return -1;

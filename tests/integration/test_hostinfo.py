@@ -235,7 +235,7 @@ class HostInfoTest(vbtest.DaemonTestCase):
     def test_unserved_procedures(self):
         # libvirt's words for a call its driver lacks, with the API's name
         for args, api in ((("net-list",), "virConnectNumOfNetworks"),
-                          (("pool-list",), "virConnectNumOfStoragePools"),
+                          (("secret-list",), "virConnectNumOfSecrets"),
                           (("nodedev-list",), "virNodeNumOfDevices")):
             proc = self.v(*args, check=False)
             self.assertNotEqual(proc.returncode, 0)

@@ -65,6 +65,11 @@ driver_levels = [
     ["vbdomainops"],
     # the host entry points: capabilities, node information
     ["vbhost"],
+    # the storage driver's state: pools, volumes, their files (nothing of
+    # a domain)
+    ["vbstoragepoolobj"],
+    # the storage entry points
+    ["vbstorage"],
     # the driver: directories, threads, the worker that runs queued work
     ["vbdriver"],
 ]

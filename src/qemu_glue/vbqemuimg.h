@@ -1,0 +1,25 @@
+/*
+ * vbqemuimg.h: creating images with qemu-img
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "vbstoragesource.h"
+
+/**
+ * vbQemuImgCreate:
+ * @binary: qemu-img
+ * @path: the new image; the caller has claimed it (an empty file it made)
+ * @format: raw or qcow2
+ * @capacity: virtual size in bytes; 0 with a backing file: the backing's
+ * @backingPath: NULL, or the backing image (qcow2 only)
+ * @backingFormat: the backing image's format, with @backingPath
+ *
+ * Runs "qemu-img create -f FORMAT [-b BACKING -F FMT] PATH SIZE".  Returns
+ * 0, or -1 with VIR_ERR_OPERATION_FAILED carrying qemu-img's message.
+ */
+int vbQemuImgCreate(const char *binary, const char *path, vbStorageFormat format,
+                    unsigned long long capacity, const char *backingPath,
+                    vbStorageFormat backingFormat);
