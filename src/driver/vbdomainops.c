@@ -18,6 +18,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbqemucaps.h"
 #include "vbqemudomainaddress.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
@@ -202,7 +203,7 @@ vbDomainGetInfo(vbDriver *driver, const vbDomainHandle *dom, vbDomainInfo *info)
     info->state = vm->state;
     info->maxMem = vm->def->maxMemory;
     info->memory = vm->def->currentMemory;
-    info->nrVirtCpu = vm->def->vcpus;
+    info->nrVirtCpu = vm->def->vcpusCurrent ? vm->def->vcpusCurrent : vm->def->vcpus;
     if (vbDomainObjIsActive(vm))
         info->cpuTime = vbDomainCPUTime(vm->pid);
     vbDomainObjEndAPI(&vm);
@@ -297,8 +298,27 @@ vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom)
 
 /* --- Define, undefine --- */
 
+/* The machine type as the emulator names it (libvirt's post-parse step
+ * with the capability probe): 'q35' is stored as 'pc-q35-7.2', and a
+ * machine the emulator lacks is refused at define time, not at start. */
+static int
+vbDomainDefCanonicalizeMachine(vbDriver *driver, vbDomainDef *def)
+{
+    const char *binary = def->emulator ? def->emulator : driver->cfg->qemuBinary;
+    g_autoptr(vbQemuCaps) caps = NULL;
+
+    /* validation gives the clearer message for what no emulator runs, and
+     * refuses a relative emulator path before anything runs it */
+    if ((!vbDomainDefHasQ35Machine(def) && !vbDomainDefHasI440FXMachine(def)) ||
+        !g_path_is_absolute(binary))
+        return 0;
+    if (!(caps = vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir)))
+        return -1;
+    return vbQemuCapsCanonicalizeMachine(caps, binary, &def->machine);
+}
+
 static vbDomainDef *
-vbDomainParseForDefine(const char *xml, unsigned int validate)
+vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
     g_autoptr(vbDomainDef) def = NULL;
     unsigned int parseFlags = VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -306,6 +326,8 @@ vbDomainParseForDefine(const char *xml, unsigned int validate)
     if (validate)
         parseFlags |= VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
     if (!(def = vbDomainDefParseString(xml, parseFlags)))
+        return NULL;
+    if (vbDomainDefCanonicalizeMachine(driver, def) < 0)
         return NULL;
     if (vbDomainDefValidate(def) < 0)
         return NULL;
@@ -328,7 +350,7 @@ vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_DEFINE_VALIDATE, "qemuDomainDefineXMLFlags", NULL);
 
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
         return NULL;
     name = g_strdup(def->name);
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, 0, &oldDef)))
@@ -477,7 +499,7 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE,
                      "qemuDomainCreateXML", NULL);
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_START_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_START_VALIDATE)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def,
                                   VB_DOMAIN_OBJ_LIST_ADD_LIVE | VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
