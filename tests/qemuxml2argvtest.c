@@ -80,6 +80,8 @@ testCompareXMLToArgv(const void *opaque)
     vbQemuCommandOptions opts = {
         .monitorPath = TEST_MONITOR_PATH,
         .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
+        /* 2020-01-02T03:04:05Z, for <clock offset='variable'> */
+        .now = 1577934245,
     };
     unsigned int parseFlags =
         (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -222,6 +224,29 @@ testBuildUnindexed(const void *opaque G_GNUC_UNUSED)
                                 vbGetLastErrorMessage());
 }
 
+/* <clock offset='timezone'>: QEMU runs with TZ set, the rest of the
+ * daemon's environment kept; other clocks leave the environment alone. */
+static int
+testTimezoneEnv(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *tzPath = vbTestSrcPath("qemuxml2argvdata/clock-timezone.xml");
+    g_autofree char *utcPath = vbTestSrcPath("qemuxml2argvdata/minimal.xml");
+    g_autoptr(vbDomainDef) tz = vbDomainDefParseFile(tzPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
+    g_autoptr(vbDomainDef) utc = vbDomainDefParseFile(utcPath, VB_DOMAIN_DEF_PARSE_INACTIVE);
+    g_auto(GStrv) tzEnv = NULL;
+    g_auto(GStrv) utcEnv = NULL;
+
+    if (!tz || !utc)
+        return -1;
+    tzEnv = vbQemuCommandBuildEnv(tz);
+    utcEnv = vbQemuCommandBuildEnv(utc);
+    if (utcEnv || !tzEnv)
+        return -1;
+    if (vbTestCompareStrings("Europe/Paris", g_environ_getenv(tzEnv, "TZ")) < 0)
+        return -1;
+    return vbTestCompareStrings(g_getenv("LC_ALL"), g_environ_getenv(tzEnv, "LC_ALL"));
+}
+
 static int
 testDiskNameToIndex(const void *opaque G_GNUC_UNUSED)
 {
@@ -305,6 +330,25 @@ mymain(void)
     DO_TEST("console-file-only");
     DO_TEST("serial-log");
     DO_TEST("lifecycle-restart");
+    DO_TEST("cpu-maximum");
+    DO_TEST("cpu-maximum-migratable");
+    DO_TEST("cpu-custom-features");
+    DO_TEST("cpu-topology-only");
+    DO_TEST("vcpu-current");
+    DO_TEST("vcpu-q35-limit");
+    DO_TEST("features-all");
+    DO_TEST("features-hyperv-off-pc");
+    DO_TEST("clock-localtime-timers");
+    DO_TEST("clock-variable");
+    DO_TEST("clock-utc-adjustment");
+    DO_TEST("pm-q35");
+    DO_TEST("pm-pc");
+    DO_TEST("virt-install-debian-q35");
+    DO_TEST("nova-shape");
+    DO_TEST("memory-current-above-max");
+    DO_TEST("clock-timezone");
+    DO_TEST_FULL("ovirt-shape", NULL, TEST_KVM_USABLE, 0);
+    DO_TEST_FULL("cpu-host-passthrough-kvm", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("input-virtio");
     DO_TEST("input-ps2-explicit");
     DO_TEST("graphics-vnc-autoport");
@@ -429,6 +473,39 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-host-passthrough-tcg", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-host-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-topology-mismatch", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-topology-zero", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-topology-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-mode-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-feature-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-feature-policy-bad", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("cpu-feature-name-comma", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-migratable-host-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-current-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-current-zero", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("vcpu-over-machine-limit", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-hyperv-spinlocks-low", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("features-hyperv-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-vmport-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timer-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timer-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-pit-merge", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-rtc-track-boot", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-kvmclock-track", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-platform", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-offset-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-adjustment-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("clock-timezone-path", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pm-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("pm-hybrid", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memory-max-memory", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("ovirt-shape-numa", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("vcpu-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("cpu-features-too-many", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("clock-tsc-frequency-overflow", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("input-usb-no-usb-bus", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("input-tablet-ps2", VIR_ERR_INTERNAL_ERROR);
     DO_TEST_FAILURE("input-passthrough", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -485,6 +562,8 @@ mymain(void)
     if (vbTestRun("unprobed qcow2 chain is refused", testFormatPropsUnprobed, NULL) < 0)
         ret = -1;
     if (vbTestRun("unindexed chain is refused", testBuildUnindexed, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("timezone clock sets TZ", testTimezoneEnv, NULL) < 0)
         ret = -1;
     if (vbTestRun("target names to indexes", testDiskNameToIndex, NULL) < 0)
         ret = -1;

@@ -55,6 +55,7 @@ vbDomainCapsCPUModeFree(gpointer data)
     vbDomainCapsCPUMode *mode = data;
 
     g_free(mode->name);
+    g_free(mode->migratableEnum);
     g_free(mode);
 }
 
@@ -110,12 +111,14 @@ vbDomainCapsFeatureAddValue(vbDomainCapsFeature *feature, const char *value)
 }
 
 void
-vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported)
+vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported,
+                       const char *migratableEnum)
 {
     vbDomainCapsCPUMode *mode = g_new0(vbDomainCapsCPUMode, 1);
 
     mode->name = g_strdup(name);
     mode->supported = supported;
+    mode->migratableEnum = g_strdup(migratableEnum);
     g_ptr_array_add(caps->cpuModes, mode);
 }
 
@@ -178,8 +181,20 @@ vbDomainCapsFormatCPU(vbBuffer *buf, const vbDomainCaps *caps)
     for (i = 0; i < caps->cpuModes->len; i++) {
         const vbDomainCapsCPUMode *mode = g_ptr_array_index(caps->cpuModes, i);
 
-        vbBufferEscapeString(&child, "<mode name='%s'", mode->name);
-        vbBufferAsprintf(&child, " supported='%s'/>\n", mode->supported ? "yes" : "no");
+        g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+        g_auto(vbBuffer) modeBuf = VB_BUFFER_INIT_CHILD(&child);
+
+        vbBufferEscapeString(&attrBuf, " name='%s'", mode->name);
+        vbBufferAsprintf(&attrBuf, " supported='%s'", mode->supported ? "yes" : "no");
+        if (mode->supported && mode->migratableEnum) {
+            vbBufferEscapeString(&modeBuf, "<enum name='%s'>\n", mode->migratableEnum);
+            vbBufferAdjustIndent(&modeBuf, 2);
+            vbBufferAddLit(&modeBuf, "<value>on</value>\n");
+            vbBufferAddLit(&modeBuf, "<value>off</value>\n");
+            vbBufferAdjustIndent(&modeBuf, -2);
+            vbBufferAddLit(&modeBuf, "</enum>\n");
+        }
+        vbXMLFormatElement(&child, "mode", &attrBuf, &modeBuf);
     }
     vbXMLFormatElement(buf, "cpu", NULL, &child);
 }

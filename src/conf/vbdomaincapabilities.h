@@ -38,11 +38,13 @@ struct _vbDomainCapsFeature {
     GPtrArray *enums;  /* vbDomainCapsEnum */
 };
 
-/* A CPU mode: <mode name='...' supported='yes|no'/> */
+/* A CPU mode: <mode name='...' supported='yes|no'/>, with the enum of
+ * its migratable= values when it has one (host-passthrough, maximum) */
 typedef struct _vbDomainCapsCPUMode vbDomainCapsCPUMode;
 struct _vbDomainCapsCPUMode {
     char *name;
     bool supported;
+    char *migratableEnum; /* "maximumMigratable", or NULL */
 };
 
 typedef struct _vbDomainCaps vbDomainCaps;
@@ -76,7 +78,9 @@ void vbDomainCapsFeatureAddEnum(vbDomainCapsFeature *feature, const char *name,
 void vbDomainCapsFeatureAddValue(vbDomainCapsFeature *feature, const char *value);
 
 /* Appends a CPU mode, a device or a feature; the latter two are taken */
-void vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported);
+/* @migratableEnum: the name of the enum of its migratable= values, or NULL */
+void vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported,
+                            const char *migratableEnum);
 void vbDomainCapsAddDevice(vbDomainCaps *caps, vbDomainCapsFeature *device);
 void vbDomainCapsAddFeature(vbDomainCaps *caps, const char *name, bool supported);
 

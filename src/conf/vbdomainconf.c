@@ -29,6 +29,16 @@
 
 VB_ENUM_IMPL(vbDomainVirtType, VB_DOMAIN_VIRT_LAST, "qemu", "kvm");
 
+VB_ENUM_IMPL(vbDomainIOAPIC, VB_DOMAIN_IOAPIC_LAST, "none", "qemu", "kvm");
+VB_ENUM_IMPL(vbDomainHypervMode, VB_DOMAIN_HYPERV_MODE_LAST, "none", "custom", "passthrough");
+VB_ENUM_IMPL(vbDomainHyperv, VB_DOMAIN_HYPERV_LAST, "relaxed", "vapic", "spinlocks", "vpindex",
+             "runtime", "synic", "stimer", "reset", "frequencies", "reenlightenment", "tlbflush",
+             "ipi", "evmcs");
+
+/* QEMU 7.2's largest machine (q35) takes 288 vCPUs; a bound for the
+ * parser, validation checks the machine's own limit. */
+#define VB_DOMAIN_VCPUS_MAX 4096
+
 VB_ENUM_IMPL(vbDomainLifecycleAction, VB_DOMAIN_LIFECYCLE_ACTION_LAST, "default", "destroy",
              "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart");
 
@@ -59,6 +69,8 @@ vbDomainDefFree(vbDomainDef *def)
     vbDomainOSDefClear(&def->os);
     vbSysinfoFree(def->sysinfo);
     g_free(def->emulator);
+    vbCPUDefFree(def->cpu);
+    vbDomainClockDefFree(def->clock);
     vbDomainDefFreeDevices(def);
     g_free(def);
 }
@@ -399,25 +411,208 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
     return 0;
 }
 
+/* <state='on'/'off'> of a feature element, required. */
+static int
+vbDomainFeatureStateParse(const xmlNode *node, vbTristateSwitch *state)
+{
+    return vbXMLPropEnum(node, "state", vbTristateSwitchTypeFromString,
+                         VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO, state);
+}
+
+static int
+vbDomainHypervParse(vbDomainDef *def, const xmlNode *node)
+{
+    unsigned int mode = VB_DOMAIN_HYPERV_MODE_CUSTOM;
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("mode")) < 0 ||
+        vbXMLPropEnum(node, "mode", vbDomainHypervModeTypeFromString, VB_XML_PROP_NONZERO, &mode) <
+            0)
+        return -1;
+    def->hypervMode = mode;
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        int h = vbDomainHypervTypeFromString((const char *) cur->name);
+        vbTristateSwitch state = VB_TRISTATE_SWITCH_ABSENT;
+
+        if (h < 0) {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (vbDomainCheckAttrs(cur, h == VB_DOMAIN_HYPERV_SPINLOCKS ? VB_ATTRS("state", "retries")
+                                                                    : VB_ATTRS("state")) < 0 ||
+            vbDomainFeatureStateParse(cur, &state) < 0)
+            return -1;
+        if (vbXMLChildElement(cur, NULL)) {
+            vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+            return -1;
+        }
+        if (def->hyperv[h] != VB_TRISTATE_SWITCH_ABSENT) {
+            vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <%s>"),
+                          (const char *) cur->name, "hyperv");
+            return -1;
+        }
+        def->hyperv[h] = state;
+        if (h == VB_DOMAIN_HYPERV_SPINLOCKS && state == VB_TRISTATE_SWITCH_ON) {
+            int rc = vbXMLPropUInt(cur, "retries", 10, VB_XML_PROP_NONE, &def->hypervSpinlocks);
+
+            if (rc < 0)
+                return -1;
+            if (rc == 0) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR, _("missing HyperV spinlock retry count"));
+                return -1;
+            }
+            if (def->hypervSpinlocks < VB_DOMAIN_HYPERV_SPINLOCKS_MIN) {
+                /* libvirt's wording */
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("HyperV spinlock retry count must be at least %d"),
+                              VB_DOMAIN_HYPERV_SPINLOCKS_MIN);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+vbDomainKVMFeaturesParse(vbDomainDef *def, const xmlNode *node)
+{
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(node, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(node, VB_ATTRS("hidden")) < 0)
+        return -1;
+    def->kvmFeatures = true;
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        if (!vbXMLNodeNameEqual(cur, "hidden")) {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (vbDomainCheckAttrs(cur, VB_ATTRS("state")) < 0 ||
+            vbDomainFeatureStateParse(cur, &def->kvmHidden) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 vbDomainFeaturesParse(vbDomainDef *def, const xmlNode *features)
 {
     xmlNode *cur;
 
-    if (vbDomainCheckAttrs(features, NULL) < 0)
+    if (vbDomainCheckAttrs(features, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(features, VB_ATTRS("acpi", "apic", "pae", "vmport", "smm",
+                                                       "ioapic", "hyperv", "kvm")) < 0)
         return -1;
     for (cur = vbXMLChildElement(features, NULL); cur; cur = vbXMLNextElement(cur)) {
-        if (vbXMLNodeNameEqual(cur, "acpi"))
-            def->acpi = true;
-        else if (vbXMLNodeNameEqual(cur, "apic"))
-            def->apic = true;
-        else {
+        if (vbXMLNodeNameEqual(cur, "acpi") || vbXMLNodeNameEqual(cur, "apic") ||
+            vbXMLNodeNameEqual(cur, "pae")) {
+            if (vbDomainCheckEmptyElement(cur) < 0)
+                return -1;
+            if (vbXMLNodeNameEqual(cur, "acpi"))
+                def->acpi = true;
+            else if (vbXMLNodeNameEqual(cur, "apic"))
+                def->apic = true;
+            else
+                def->pae = true;
+        } else if (vbXMLNodeNameEqual(cur, "vmport") || vbXMLNodeNameEqual(cur, "smm")) {
+            /* <smm><tseg> sizes the SMRAM: not ours */
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("state")) < 0)
+                return -1;
+            if (vbXMLChildElement(cur, NULL)) {
+                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+                return -1;
+            }
+            if (vbDomainFeatureStateParse(cur, vbXMLNodeNameEqual(cur, "smm") ? &def->smm
+                                                                              : &def->vmport) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(cur, "ioapic")) {
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("driver")) < 0 ||
+                vbXMLPropEnum(cur, "driver", vbDomainIOAPICTypeFromString,
+                              VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO, &def->ioapic) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(cur, "hyperv")) {
+            if (vbDomainHypervParse(def, cur) < 0)
+                return -1;
+        } else if (vbXMLNodeNameEqual(cur, "kvm")) {
+            if (vbDomainKVMFeaturesParse(def, cur) < 0)
+                return -1;
+        } else {
             vbDomainReportUnsupportedElement(cur);
             return -1;
         }
-        if (vbDomainCheckEmptyElement(cur) < 0)
-            return -1;
     }
+    return 0;
+}
+
+static int
+vbDomainPMParse(vbDomainDef *def, const xmlNode *pm)
+{
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(pm, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(pm, VB_ATTRS("suspend-to-mem", "suspend-to-disk")) < 0)
+        return -1;
+    for (cur = vbXMLChildElement(pm, NULL); cur; cur = vbXMLNextElement(cur)) {
+        vbTristateBool *target;
+
+        if (vbXMLNodeNameEqual(cur, "suspend-to-mem")) {
+            target = &def->pmS3;
+        } else if (vbXMLNodeNameEqual(cur, "suspend-to-disk")) {
+            target = &def->pmS4;
+        } else {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (vbDomainCheckAttrs(cur, VB_ATTRS("enabled")) < 0 ||
+            vbXMLPropTristateBool(cur, "enabled", VB_XML_PROP_NONE, target) < 0)
+            return -1;
+        if (vbXMLChildElement(cur, NULL)) {
+            vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+vbDomainVcpuParse(vbDomainDef *def, const xmlNode *node)
+{
+    g_autofree char *placement = vbXMLPropString(node, "placement");
+    g_autofree char *text = vbXMLNodeContent(node);
+    guint64 n;
+    int rc;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("placement", "current")) < 0)
+        return -1;
+    if (placement && strcmp(placement, "static") != 0) {
+        vbDomainReportUnsupportedValue(node, "placement", placement);
+        return -1;
+    }
+    g_strstrip(text);
+    if (!g_ascii_string_to_unsigned(text, 10, 1, VB_DOMAIN_VCPUS_MAX, &n, NULL)) {
+        g_autofree char *escaped = g_strescape(text, NULL);
+
+        vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), escaped,
+                      "vcpu");
+        return -1;
+    }
+    def->vcpus = n;
+    if ((rc = vbXMLPropUInt(node, "current", 10, VB_XML_PROP_NONE, &def->vcpusCurrent)) < 0)
+        return -1;
+    if (rc > 0 && def->vcpusCurrent == 0) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("vcpu 0 can't be offline"));
+        return -1;
+    }
+    if (def->vcpusCurrent > def->vcpus) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("maximum vCPU count must not be less than current vCPU count"));
+        return -1;
+    }
+    if (def->vcpusCurrent == def->vcpus)
+        def->vcpusCurrent = 0;
     return 0;
 }
 
@@ -427,7 +622,8 @@ vbDomainMetadataParse(vbDomainDef *def, const xmlNode *node)
     if (vbDomainCheckAttrs(node, NULL) < 0)
         return -1;
     g_free(def->metadata);
-    def->metadata = vbXMLNodeToString(node);
+    if (!(def->metadata = vbXMLNodeToStringNoBlanks(node)))
+        return -1;
     return 0;
 }
 
@@ -457,8 +653,8 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
 
     if (vbDomainCheckUniqueChildren(
             root, VB_ATTRS("name", "uuid", "title", "description", "metadata", "memory",
-                           "currentMemory", "vcpu", "sysinfo", "os", "features", "clock",
-                           "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
+                           "currentMemory", "vcpu", "cpu", "sysinfo", "os", "features", "clock",
+                           "pm", "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
         return -1;
 
     for (cur = vbXMLChildElement(root, NULL); cur; cur = vbXMLNextElement(cur)) {
@@ -509,30 +705,11 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
             if (vbDomainMemoryParse(cur, &def->currentMemory) < 0)
                 return -1;
         } else if (strcmp(name, "vcpu") == 0) {
-            g_autofree char *placement = vbXMLPropString(cur, "placement");
-            g_autofree char *text = vbXMLNodeContent(cur);
-            guint64 n;
-
-            if (vbDomainCheckAttrs(cur, VB_ATTRS("placement")) < 0)
+            if (vbDomainVcpuParse(def, cur) < 0)
                 return -1;
-            if (placement && strcmp(placement, "static") != 0) {
-                vbDomainReportUnsupportedValue(cur, "placement", placement);
+        } else if (strcmp(name, "cpu") == 0) {
+            if (!(def->cpu = vbCPUDefParse(cur)))
                 return -1;
-            }
-            g_strstrip(text);
-            if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT, &n, NULL)) {
-                g_autofree char *escaped = g_strescape(text, NULL);
-
-                vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"),
-                              escaped, name);
-                return -1;
-            }
-            if (n == 0) {
-                vbReportError(VIR_ERR_XML_ERROR, _("invalid value '%s' for element '<%s>'"), text,
-                              name);
-                return -1;
-            }
-            def->vcpus = n;
         } else if (strcmp(name, "sysinfo") == 0) {
             if (!(def->sysinfo = vbSysinfoParseDomain(cur)))
                 return -1;
@@ -543,20 +720,11 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
             if (vbDomainFeaturesParse(def, cur) < 0)
                 return -1;
         } else if (strcmp(name, "clock") == 0) {
-            g_autofree char *offset = vbXMLPropString(cur, "offset");
-
-            if (vbDomainCheckAttrs(cur, VB_ATTRS("offset")) < 0)
+            if (!(def->clock = vbDomainClockDefParse(cur)))
                 return -1;
-            /* QEMU's own default; timers and other offsets change the guest */
-            if (g_strcmp0(offset, "utc") != 0) {
-                vbDomainReportUnsupportedValue(cur, "offset", offset);
+        } else if (strcmp(name, "pm") == 0) {
+            if (vbDomainPMParse(def, cur) < 0)
                 return -1;
-            }
-            if (vbXMLChildElement(cur, NULL)) {
-                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
-                return -1;
-            }
-            def->clockUtc = true;
         } else if (strcmp(name, "on_poweroff") == 0) {
             if (vbDomainLifecycleParse(cur, &def->onPoweroff) < 0)
                 return -1;

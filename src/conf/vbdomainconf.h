@@ -26,6 +26,8 @@
 #include "vbdomainvideoconf.h"
 #include "vbdomainchrconf.h"
 #include "vbdomainmemballoonconf.h"
+#include "vbcpuconf.h"
+#include "vbdomainclockconf.h"
 #include "vbdomainosconf.h"
 #include "vbsysinfo.h"
 
@@ -53,6 +55,48 @@ typedef enum {
 } vbDomainLifecycleAction;
 VB_ENUM_DECL(vbDomainLifecycleAction);
 
+typedef enum {
+    VB_DOMAIN_IOAPIC_NONE = 0,
+    VB_DOMAIN_IOAPIC_QEMU,
+    VB_DOMAIN_IOAPIC_KVM,
+
+    VB_DOMAIN_IOAPIC_LAST
+} vbDomainIOAPIC;
+VB_ENUM_DECL(vbDomainIOAPIC);
+
+typedef enum {
+    VB_DOMAIN_HYPERV_MODE_NONE = 0,
+    VB_DOMAIN_HYPERV_MODE_CUSTOM,
+    VB_DOMAIN_HYPERV_MODE_PASSTHROUGH,
+
+    VB_DOMAIN_HYPERV_MODE_LAST
+} vbDomainHypervMode;
+VB_ENUM_DECL(vbDomainHypervMode);
+
+/* The Hyper-V enlightenments we pass on, in libvirt's order; each is
+ * QEMU's -cpu flag 'hv-<name>'. */
+typedef enum {
+    VB_DOMAIN_HYPERV_RELAXED = 0,
+    VB_DOMAIN_HYPERV_VAPIC,
+    VB_DOMAIN_HYPERV_SPINLOCKS,
+    VB_DOMAIN_HYPERV_VPINDEX,
+    VB_DOMAIN_HYPERV_RUNTIME,
+    VB_DOMAIN_HYPERV_SYNIC,
+    VB_DOMAIN_HYPERV_STIMER,
+    VB_DOMAIN_HYPERV_RESET,
+    VB_DOMAIN_HYPERV_FREQUENCIES,
+    VB_DOMAIN_HYPERV_REENLIGHTENMENT,
+    VB_DOMAIN_HYPERV_TLBFLUSH,
+    VB_DOMAIN_HYPERV_IPI,
+    VB_DOMAIN_HYPERV_EVMCS,
+
+    VB_DOMAIN_HYPERV_LAST
+} vbDomainHyperv;
+VB_ENUM_DECL(vbDomainHyperv);
+
+/* libvirt's minimum for <spinlocks retries>. */
+#define VB_DOMAIN_HYPERV_SPINLOCKS_MIN 4095
+
 struct _vbDomainDef {
     vbDomainVirtType virtType;
     int id; /* runtime: <domain id='N'> while running, -1 otherwise */
@@ -64,7 +108,9 @@ struct _vbDomainDef {
 
     unsigned long long maxMemory;     /* KiB, <memory> */
     unsigned long long currentMemory; /* KiB, <currentMemory> */
-    unsigned int vcpus;
+    unsigned int vcpus;               /* <vcpu>: the maximum */
+    unsigned int vcpusCurrent;        /* <vcpu current>: online at start; 0: all */
+    vbCPUDef *cpu;                    /* <cpu>, NULL when absent */
 
     char *osType; /* "hvm" */
     char *arch;   /* "x86_64" */
@@ -75,9 +121,22 @@ struct _vbDomainDef {
     vbDomainOSDef os;   /* the rest of <os>: boot order, firmware (vbdomainosconf.h) */
     vbSysinfo *sysinfo; /* <sysinfo type='smbios'>, or NULL */
 
-    bool acpi;     /* <features><acpi/> */
-    bool apic;     /* <features><apic/> */
-    bool clockUtc; /* <clock offset='utc'/>, the only clock we accept */
+    bool acpi; /* <features><acpi/> */
+    bool apic; /* <features><apic/> */
+    bool pae;  /* <features><pae/> */
+    vbTristateSwitch vmport;
+    vbTristateSwitch smm;
+    vbDomainIOAPIC ioapic;
+    vbDomainHypervMode hypervMode;
+    vbTristateSwitch hyperv[VB_DOMAIN_HYPERV_LAST];
+    unsigned int hypervSpinlocks; /* retries, with VB_DOMAIN_HYPERV_SPINLOCKS on */
+    bool kvmFeatures;             /* <kvm> given */
+    vbTristateSwitch kvmHidden;
+
+    vbDomainClockDef *clock; /* NULL when absent */
+
+    vbTristateBool pmS3; /* <pm><suspend-to-mem enabled> */
+    vbTristateBool pmS4; /* <pm><suspend-to-disk enabled> */
 
     vbDomainLifecycleAction onPoweroff;
     vbDomainLifecycleAction onReboot;

@@ -71,6 +71,10 @@ vbDomainVideoDef *vbDomainVideoDefParse(const xmlNode *node, unsigned int flags)
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
 vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
 
+/* The domain's <cpu> and <clock> (vbcpuconf.c, vbdomainclockconf.c). */
+vbCPUDef *vbCPUDefParse(const xmlNode *node);
+vbDomainClockDef *vbDomainClockDefParse(const xmlNode *node);
+
 /* One device element through the device table into @dev, which then owns
  * the device; an element the table lacks is refused as unsupported. */
 int vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomainDeviceDef *dev);

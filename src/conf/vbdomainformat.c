@@ -65,6 +65,29 @@ vbDomainOSFormat(vbBuffer *buf, const vbDomainDef *def)
 }
 
 static void
+vbDomainHypervFormat(vbBuffer *buf, const vbDomainDef *def)
+{
+    g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
+    size_t i;
+
+    if (def->hypervMode == VB_DOMAIN_HYPERV_MODE_NONE)
+        return;
+    vbBufferAsprintf(&attrBuf, " mode='%s'", vbDomainHypervModeTypeToString(def->hypervMode));
+    for (i = 0; i < VB_DOMAIN_HYPERV_LAST; i++) {
+        if (def->hyperv[i] == VB_TRISTATE_SWITCH_ABSENT)
+            continue;
+        vbBufferAsprintf(&childBuf, "<%s state='%s'", vbDomainHypervTypeToString(i),
+                         vbTristateSwitchTypeToString(def->hyperv[i]));
+        if (i == VB_DOMAIN_HYPERV_SPINLOCKS && def->hyperv[i] == VB_TRISTATE_SWITCH_ON)
+            vbBufferAsprintf(&childBuf, " retries='%u'", def->hypervSpinlocks);
+        vbBufferAddLit(&childBuf, "/>\n");
+    }
+    vbXMLFormatElementEmpty(buf, "hyperv", &attrBuf, &childBuf);
+}
+
+/* libvirt's order: its feature enum */
+static void
 vbDomainFeaturesFormat(vbBuffer *buf, const vbDomainDef *def)
 {
     g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
@@ -73,7 +96,40 @@ vbDomainFeaturesFormat(vbBuffer *buf, const vbDomainDef *def)
         vbBufferAddLit(&childBuf, "<acpi/>\n");
     if (def->apic)
         vbBufferAddLit(&childBuf, "<apic/>\n");
+    if (def->pae)
+        vbBufferAddLit(&childBuf, "<pae/>\n");
+    vbDomainHypervFormat(&childBuf, def);
+    if (def->kvmFeatures) {
+        g_auto(vbBuffer) kvmBuf = VB_BUFFER_INIT_CHILD(&childBuf);
+
+        if (def->kvmHidden != VB_TRISTATE_SWITCH_ABSENT)
+            vbBufferAsprintf(&kvmBuf, "<hidden state='%s'/>\n",
+                             vbTristateSwitchTypeToString(def->kvmHidden));
+        vbXMLFormatElementEmpty(&childBuf, "kvm", NULL, &kvmBuf);
+    }
+    if (def->vmport != VB_TRISTATE_SWITCH_ABSENT)
+        vbBufferAsprintf(&childBuf, "<vmport state='%s'/>\n",
+                         vbTristateSwitchTypeToString(def->vmport));
+    if (def->smm != VB_TRISTATE_SWITCH_ABSENT)
+        vbBufferAsprintf(&childBuf, "<smm state='%s'/>\n", vbTristateSwitchTypeToString(def->smm));
+    if (def->ioapic != VB_DOMAIN_IOAPIC_NONE)
+        vbBufferAsprintf(&childBuf, "<ioapic driver='%s'/>\n",
+                         vbDomainIOAPICTypeToString(def->ioapic));
     vbXMLFormatElement(buf, "features", NULL, &childBuf);
+}
+
+static void
+vbDomainPMFormat(vbBuffer *buf, const vbDomainDef *def)
+{
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
+
+    if (def->pmS3 != VB_TRISTATE_BOOL_ABSENT)
+        vbBufferAsprintf(&childBuf, "<suspend-to-mem enabled='%s'/>\n",
+                         vbTristateBoolTypeToString(def->pmS3));
+    if (def->pmS4 != VB_TRISTATE_BOOL_ABSENT)
+        vbBufferAsprintf(&childBuf, "<suspend-to-disk enabled='%s'/>\n",
+                         vbTristateBoolTypeToString(def->pmS4));
+    vbXMLFormatElement(buf, "pm", NULL, &childBuf);
 }
 
 static void
@@ -135,27 +191,28 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
     vbBufferAsprintf(buf, "<uuid>%s</uuid>\n", uuid);
     vbBufferEscapeText(buf, "<title>%s</title>\n", def->title);
     vbBufferEscapeText(buf, "<description>%s</description>\n", def->description);
-    /* as the user wrote it, so that its text survives any number of
-     * round trips unchanged */
-    if (def->metadata) {
-        vbBufferAdd(buf, def->metadata, -1);
-        vbBufferAddLit(buf, "\n");
-    }
+    /* as libvirt writes it: the user's elements, indented anew */
+    if (def->metadata && vbXMLFormatIndented(buf, def->metadata) < 0)
+        return -1;
 
     vbBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->maxMemory);
     vbBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
-    vbBufferAsprintf(buf, "<vcpu placement='static'>%u</vcpu>\n", def->vcpus);
+    vbBufferAddLit(buf, "<vcpu placement='static'");
+    if (def->vcpusCurrent && def->vcpusCurrent != def->vcpus)
+        vbBufferAsprintf(buf, " current='%u'", def->vcpusCurrent);
+    vbBufferAsprintf(buf, ">%u</vcpu>\n", def->vcpus);
 
     if (def->sysinfo)
         vbSysinfoFormatBuf(buf, def->sysinfo);
     vbDomainOSFormat(buf, def);
     vbDomainFeaturesFormat(buf, def);
-    if (def->clockUtc)
-        vbBufferAddLit(buf, "<clock offset='utc'/>\n");
+    vbCPUDefFormat(buf, def->cpu);
+    vbDomainClockDefFormat(buf, def->clock);
 
     vbDomainLifecycleFormat(buf, "on_poweroff", def->onPoweroff);
     vbDomainLifecycleFormat(buf, "on_reboot", def->onReboot);
     vbDomainLifecycleFormat(buf, "on_crash", def->onCrash);
+    vbDomainPMFormat(buf, def);
 
     vbDomainDevicesFormat(buf, def, flags);
 

@@ -95,10 +95,6 @@ struct _vbDomainOSDef {
     bool hasFirmwareFeatures;
     vbTristateBool firmwareFeatures[VB_DOMAIN_OS_FIRMWARE_FEATURE_LAST];
     vbDomainLoaderDef *loader;
-    /* Runtime, not written: the firmware chosen at start requires SMM,
-     * which libvirt then turns on in <features>.  (Until <smm> is read,
-     * this is the only way SMM gets on.) */
-    bool firmwareSMM;
 };
 
 /* Frees what @os owns and zeroes it */

@@ -468,6 +468,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         def->machine = g_strdup("pc");
     if (def->vcpus == 0)
         def->vcpus = 1;
+    if (def->cpu)
+        vbCPUDefPostParse(def->cpu, def->virtType == VB_DOMAIN_VIRT_KVM);
     if (def->currentMemory == 0 || def->currentMemory > def->maxMemory)
         def->currentMemory = def->maxMemory;
     if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT)

@@ -81,9 +81,8 @@ vbDomainDefValidateFirmware(const vbDomainDef *def)
                           _("Secure boot is supported with q35 machine types only"));
             return -1;
         }
-        /* autoselection turns SMM on with a firmware that needs it; we
-         * do not read <smm> yet, so an explicit loader cannot have it */
-        if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_NONE) {
+        /* autoselection turns SMM on with a firmware that needs it */
+        if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_NONE && def->smm != VB_TRISTATE_SWITCH_ON) {
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                           _("Secure boot requires SMM feature enabled"));
             return -1;
@@ -93,6 +92,32 @@ vbDomainDefValidateFirmware(const vbDomainDef *def)
         (loader->nvram || loader->nvramTemplate)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("an NVRAM store needs a loader of type 'pflash', not 'rom'"));
+        return -1;
+    }
+    return 0;
+}
+
+/* QEMU 7.2's max-cpus of the machine families (query-machines) */
+#define VB_DOMAIN_Q35_MAX_CPUS 288
+#define VB_DOMAIN_I440FX_MAX_CPUS 255
+
+static int
+vbDomainDefValidateVcpus(const vbDomainDef *def)
+{
+    unsigned int limit =
+        vbDomainDefHasQ35Machine(def) ? VB_DOMAIN_Q35_MAX_CPUS : VB_DOMAIN_I440FX_MAX_CPUS;
+    unsigned int topology = vbCPUDefTopologyVcpus(def->cpu);
+
+    if (def->vcpus > limit) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Maximum CPUs greater than specified machine type limit %u"), limit);
+        return -1;
+    }
+    if (topology && topology != def->vcpus) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("CPU topology doesn't match maximum vcpu count"));
         return -1;
     }
     return 0;
@@ -290,7 +315,8 @@ vbDomainDefValidate(const vbDomainDef *def)
 
     g_return_val_if_fail(def != NULL, -1);
 
-    if (vbDomainDefValidateMachine(def) < 0 || vbDomainDefValidateFirmware(def) < 0 ||
+    if (vbDomainDefValidateMachine(def) < 0 || vbDomainDefValidateVcpus(def) < 0 ||
+        vbDomainClockDefValidate(def->clock) < 0 || vbDomainDefValidateFirmware(def) < 0 ||
         vbDomainDefValidateLifecycle("on_poweroff", def->onPoweroff) < 0 ||
         vbDomainDefValidateLifecycle("on_reboot", def->onReboot) < 0 ||
         vbDomainDefValidateLifecycle("on_crash", def->onCrash) < 0)

@@ -19,6 +19,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
+#include "vbqemucaps.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemufirmware.h"
 #include "vbmonitorsystem.h"
@@ -204,7 +205,7 @@ vbDomainGetInfo(vbDriver *driver, const vbDomainHandle *dom, vbDomainInfo *info)
     info->state = vm->state;
     info->maxMem = vm->def->maxMemory;
     info->memory = vm->def->currentMemory;
-    info->nrVirtCpu = vm->def->vcpus;
+    info->nrVirtCpu = vm->def->vcpusCurrent ? vm->def->vcpusCurrent : vm->def->vcpus;
     if (vbDomainObjIsActive(vm))
         info->cpuTime = vbDomainCPUTime(vm->pid);
     vbDomainObjEndAPI(&vm);
@@ -299,6 +300,25 @@ vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom)
 
 /* --- Define, undefine --- */
 
+/* The machine type as the emulator names it (libvirt's post-parse step
+ * with the capability probe): 'q35' is stored as 'pc-q35-7.2', and a
+ * machine the emulator lacks is refused at define time, not at start. */
+static int
+vbDomainDefCanonicalizeMachine(vbDriver *driver, vbDomainDef *def)
+{
+    const char *binary = def->emulator ? def->emulator : driver->cfg->qemuBinary;
+    g_autoptr(vbQemuCaps) caps = NULL;
+
+    /* validation gives the clearer message for what no emulator runs, and
+     * refuses a relative emulator path before anything runs it */
+    if ((!vbDomainDefHasQ35Machine(def) && !vbDomainDefHasI440FXMachine(def)) ||
+        !g_path_is_absolute(binary))
+        return 0;
+    if (!(caps = vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir)))
+        return -1;
+    return vbQemuCapsCanonicalizeMachine(caps, binary, &def->machine);
+}
+
 static vbDomainDef *
 vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
@@ -308,6 +328,8 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
     if (validate)
         parseFlags |= VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
     if (!(def = vbDomainDefParseString(xml, parseFlags)))
+        return NULL;
+    if (vbDomainDefCanonicalizeMachine(driver, def) < 0)
         return NULL;
     if (vbDomainDefValidate(def) < 0)
         return NULL;

@@ -869,6 +869,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_autofree char *logPath = NULL;
     g_autofree char *monName = NULL;
     g_auto(GStrv) argv = NULL;
+    g_auto(GStrv) env = NULL;
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbError) saved = NULL;
     g_autoptr(vbSysinfo) hostSysinfo = NULL;
@@ -921,7 +922,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
-    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
+    env = vbQemuCommandBuildEnv(vm->def);
+    if (vbQemuProcessLaunchEnv(argv, env, logPath, &vm->pid) < 0)
         goto error;
 
     /* From now on a restarted daemon must find this QEMU, not start a

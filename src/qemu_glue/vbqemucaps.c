@@ -272,6 +272,25 @@ vbQemuCapsFindMachine(const vbQemuCaps *caps, const char *name)
     return NULL;
 }
 
+int
+vbQemuCapsCanonicalizeMachine(const vbQemuCaps *caps, const char *binary, char **machine)
+{
+    const vbMonitorMachineInfo *info;
+
+    g_return_val_if_fail(machine && *machine, -1);
+    if (!(info = vbQemuCapsFindMachine(caps, *machine))) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Emulator '%s' does not support machine type '%s'"), binary, *machine);
+        return -1;
+    }
+    if (!g_str_equal(info->name, *machine)) {
+        g_free(*machine);
+        *machine = g_strdup(info->name);
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Probing */
 

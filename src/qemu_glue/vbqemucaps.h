@@ -103,3 +103,7 @@ size_t vbQemuCapsGetMachineCount(const vbQemuCaps *caps);
 const vbMonitorMachineInfo *vbQemuCapsGetMachine(const vbQemuCaps *caps, size_t i);
 /* The machine named @name, by name or alias ("pc"); NULL if none */
 const vbMonitorMachineInfo *vbQemuCapsFindMachine(const vbQemuCaps *caps, const char *name);
+/* *@machine (an alias such as "q35" or a versioned name) replaced by the
+ * versioned name QEMU runs for it, as libvirt writes it back; 0, or -1
+ * with VIR_ERR_CONFIG_UNSUPPORTED if @binary has no such machine. */
+int vbQemuCapsCanonicalizeMachine(const vbQemuCaps *caps, const char *binary, char **machine);

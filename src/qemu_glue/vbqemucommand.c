@@ -109,8 +109,16 @@ vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
     /* -nodefaults leaves out USB; dump-guest-core=off keeps guest memory
      * out of core dumps of QEMU, as libvirt does by default. */
     g_string_append(buf, ",usb=off");
-    if (def->os.firmwareSMM)
-        g_string_append(buf, ",smm=on");
+    if (def->vmport != VB_TRISTATE_SWITCH_ABSENT)
+        g_string_append_printf(buf, ",vmport=%s", vbTristateSwitchTypeToString(def->vmport));
+    if (def->smm != VB_TRISTATE_SWITCH_ABSENT)
+        g_string_append_printf(buf, ",smm=%s", vbTristateSwitchTypeToString(def->smm));
+    /* the IOAPIC emulated by QEMU needs the split irqchip; KVM's is the
+     * whole in-kernel one */
+    if (def->ioapic == VB_DOMAIN_IOAPIC_QEMU)
+        g_string_append(buf, ",kernel_irqchip=split");
+    else if (def->ioapic == VB_DOMAIN_IOAPIC_KVM)
+        g_string_append(buf, ",kernel_irqchip=on");
     g_string_append(buf, ",dump-guest-core=off");
     if (!def->acpi)
         g_string_append(buf, ",acpi=off");
@@ -282,6 +290,253 @@ vbQemuCommandBuildSmbios(GPtrArray *argv, const vbDomainDef *def, const vbQemuCo
     return 0;
 }
 
+/* The model part of -cpu: what <cpu> names, or qemu64, which is what
+ * libvirt and QEMU give an x86_64 guest without a <cpu> element, with TCG
+ * and KVM alike: a guest sees the same CPU whichever runs it. */
+static int
+vbQemuCommandBuildCPUModel(GString *buf, const vbDomainDef *def)
+{
+    const vbCPUDef *cpu = def->cpu;
+    size_t i;
+
+    if (!cpu) {
+        g_string_append(buf, "qemu64");
+        return 0;
+    }
+    switch (cpu->mode) {
+    case VB_CPU_MODE_HOST_PASSTHROUGH:
+        if (def->virtType != VB_DOMAIN_VIRT_KVM) {
+            /* libvirt's wording and code */
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("CPU mode '%s' for %s %s domain on %s host is not supported by hypervisor"),
+                "host-passthrough", "x86_64", "qemu", "x86_64");
+            return -1;
+        }
+        g_string_append(buf, "host");
+        break;
+    case VB_CPU_MODE_MAXIMUM:
+        g_string_append(buf, "max");
+        break;
+    case VB_CPU_MODE_HOST_MODEL:
+        /* libvirt turns it into the named model closest to the host's,
+         * from a CPU probe we do not make */
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("CPU mode 'host-model' is not supported by virtblockd; use 'maximum', 'host-passthrough' (type 'kvm') or a 'custom' model"));
+        return -1;
+    case VB_CPU_MODE_CUSTOM:
+        g_string_append(buf, cpu->model);
+        break;
+    case VB_CPU_MODE_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected CPU mode %d"), (int) cpu->mode);
+        return -1;
+    }
+    if ((cpu->mode == VB_CPU_MODE_HOST_PASSTHROUGH || cpu->mode == VB_CPU_MODE_MAXIMUM) &&
+        cpu->migratable != VB_TRISTATE_SWITCH_ABSENT)
+        g_string_append_printf(buf, ",migratable=%s",
+                               vbTristateSwitchTypeToString(cpu->migratable));
+
+    for (i = 0; i < cpu->nfeatures; i++) {
+        switch (cpu->features[i].policy) {
+        case VB_CPU_FEATURE_FORCE:
+        case VB_CPU_FEATURE_REQUIRE:
+            g_string_append_printf(buf, ",%s=on", cpu->features[i].name);
+            break;
+        case VB_CPU_FEATURE_DISABLE:
+        case VB_CPU_FEATURE_FORBID:
+            g_string_append_printf(buf, ",%s=off", cpu->features[i].name);
+            break;
+        case VB_CPU_FEATURE_OPTIONAL:
+        case VB_CPU_FEATURE_LAST:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* -cpu: the model, then the paravirtual timers, Hyper-V and KVM flags,
+ * in libvirt's order */
+static int
+vbQemuCommandBuildCPU(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    const vbDomainTimerDef *timer;
+    size_t i;
+
+    if (vbQemuCommandBuildCPUModel(buf, def) < 0)
+        return -1;
+    for (i = 0; def->clock && i < def->clock->ntimers; i++) {
+        timer = &def->clock->timers[def->clock->order[i]];
+        switch (timer->name) {
+        case VB_DOMAIN_TIMER_NAME_KVMCLOCK:
+            if (timer->present != VB_TRISTATE_BOOL_ABSENT)
+                g_string_append_printf(buf, ",kvmclock=%s",
+                                       timer->present == VB_TRISTATE_BOOL_YES ? "on" : "off");
+            break;
+        case VB_DOMAIN_TIMER_NAME_HYPERVCLOCK:
+            if (timer->present == VB_TRISTATE_BOOL_YES)
+                g_string_append(buf, ",hv-time=on");
+            break;
+        case VB_DOMAIN_TIMER_NAME_TSC:
+            if (timer->frequency)
+                g_string_append_printf(buf, ",tsc-frequency=%llu", timer->frequency);
+            break;
+        case VB_DOMAIN_TIMER_NAME_PLATFORM:
+        case VB_DOMAIN_TIMER_NAME_PIT:
+        case VB_DOMAIN_TIMER_NAME_RTC:
+        case VB_DOMAIN_TIMER_NAME_HPET:
+        case VB_DOMAIN_TIMER_NAME_ARMVTIMER:
+        case VB_DOMAIN_TIMER_NAME_LAST:
+            break;
+        }
+    }
+    if (def->hypervMode == VB_DOMAIN_HYPERV_MODE_PASSTHROUGH)
+        g_string_append(buf, ",hv-passthrough=on");
+    if (def->hypervMode != VB_DOMAIN_HYPERV_MODE_NONE) {
+        for (i = 0; i < VB_DOMAIN_HYPERV_LAST; i++) {
+            if (def->hyperv[i] != VB_TRISTATE_SWITCH_ON)
+                continue;
+            if (i == VB_DOMAIN_HYPERV_SPINLOCKS)
+                g_string_append_printf(buf, ",hv-spinlocks=0x%x", def->hypervSpinlocks);
+            else
+                g_string_append_printf(buf, ",hv-%s=on", vbDomainHypervTypeToString(i));
+        }
+    }
+    if (def->kvmHidden == VB_TRISTATE_SWITCH_ON)
+        g_string_append(buf, ",kvm=off");
+
+    vbQemuCommandAddArg(argv, "-cpu");
+    vbQemuCommandAddArgBuf(argv, &buf);
+    return 0;
+}
+
+/* -smp: the vCPUs online at start, the maximum, and the topology, which
+ * libvirt always writes (every vCPU its own socket without <topology>) */
+static void
+vbQemuCommandBuildSmp(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    unsigned int vcpus = def->vcpus ? def->vcpus : 1;
+    unsigned int current = def->vcpusCurrent ? def->vcpusCurrent : vcpus;
+
+    g_string_append_printf(buf, "%u", current);
+    if (current != vcpus)
+        g_string_append_printf(buf, ",maxcpus=%u", vcpus);
+    if (def->cpu && def->cpu->sockets)
+        g_string_append_printf(buf, ",sockets=%u,dies=%u,cores=%u,threads=%u", def->cpu->sockets,
+                               def->cpu->dies, def->cpu->cores, def->cpu->threads);
+    else
+        g_string_append_printf(buf, ",sockets=%u,cores=1,threads=1", vcpus);
+    vbQemuCommandAddArg(argv, "-smp");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* -rtc, and the timers QEMU sets with -global or an option of its own */
+static int
+vbQemuCommandBuildClock(GPtrArray *argv, const vbDomainDef *def, const vbQemuCommandOptions *opts)
+{
+    const vbDomainClockDef *clock = def->clock;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    const vbDomainTimerDef *timer;
+    size_t i;
+
+    /* without <clock>, QEMU's own default (UTC) */
+    if (!clock)
+        return 0;
+    switch (clock->offset) {
+    case VB_DOMAIN_CLOCK_OFFSET_UTC:
+        g_string_append(buf, "base=utc");
+        break;
+    case VB_DOMAIN_CLOCK_OFFSET_LOCALTIME:
+    case VB_DOMAIN_CLOCK_OFFSET_TIMEZONE:
+        g_string_append(buf, "base=localtime");
+        break;
+    case VB_DOMAIN_CLOCK_OFFSET_VARIABLE: {
+        gint64 now = opts->now ? opts->now : g_get_real_time() / G_USEC_PER_SEC;
+        gint64 adjustment = clock->adjustment;
+        g_autoptr(GDateTime) then = NULL;
+        g_autofree char *str = NULL;
+
+        if (clock->basis == VB_DOMAIN_CLOCK_BASIS_LOCALTIME) {
+            g_autoptr(GDateTime) local = g_date_time_new_from_unix_local(now);
+
+            if (local)
+                adjustment += g_date_time_get_utc_offset(local) / G_USEC_PER_SEC;
+        }
+        if (!(then = g_date_time_new_from_unix_utc(now + adjustment))) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("clock adjustment '%lld' gives a date QEMU cannot take"),
+                          clock->adjustment);
+            return -1;
+        }
+        str = g_date_time_format(then, "%Y-%m-%dT%H:%M:%S");
+        g_string_append_printf(buf, "base=%s", str);
+        break;
+    }
+    case VB_DOMAIN_CLOCK_OFFSET_LAST:
+        break;
+    }
+    if ((timer = vbDomainClockDefGetTimer(clock, VB_DOMAIN_TIMER_NAME_RTC))) {
+        switch (timer->track) {
+        case VB_DOMAIN_TIMER_TRACK_GUEST:
+            g_string_append(buf, ",clock=vm");
+            break;
+        case VB_DOMAIN_TIMER_TRACK_WALL:
+            g_string_append(buf, ",clock=host");
+            break;
+        case VB_DOMAIN_TIMER_TRACK_REALTIME:
+            g_string_append(buf, ",clock=rt");
+            break;
+        case VB_DOMAIN_TIMER_TRACK_NONE:
+        case VB_DOMAIN_TIMER_TRACK_BOOT: /* refused by validation */
+        case VB_DOMAIN_TIMER_TRACK_LAST:
+            break;
+        }
+        if (timer->tickpolicy == VB_DOMAIN_TIMER_TICKPOLICY_CATCHUP)
+            g_string_append(buf, ",driftfix=slew");
+    }
+    vbQemuCommandAddArg(argv, "-rtc");
+    vbQemuCommandAddArgBuf(argv, &buf);
+
+    for (i = 0; i < clock->ntimers; i++) {
+        timer = &clock->timers[clock->order[i]];
+        if (timer->name == VB_DOMAIN_TIMER_NAME_PIT) {
+            /* catchup is the in-kernel PIT's default; merge is refused */
+            if (timer->tickpolicy == VB_DOMAIN_TIMER_TICKPOLICY_NONE ||
+                timer->tickpolicy == VB_DOMAIN_TIMER_TICKPOLICY_DELAY) {
+                vbQemuCommandAddArg(argv, "-global");
+                vbQemuCommandAddArg(argv, "kvm-pit.lost_tick_policy=delay");
+            } else if (timer->tickpolicy == VB_DOMAIN_TIMER_TICKPOLICY_DISCARD) {
+                vbQemuCommandAddArg(argv, "-global");
+                vbQemuCommandAddArg(argv, "kvm-pit.lost_tick_policy=discard");
+            }
+        } else if (timer->name == VB_DOMAIN_TIMER_NAME_HPET &&
+                   timer->present == VB_TRISTATE_BOOL_NO) {
+            vbQemuCommandAddArg(argv, "-no-hpet");
+        }
+    }
+    return 0;
+}
+
+/* <pm>: the power management device of the machine, ICH9-LPC on q35 */
+static void
+vbQemuCommandBuildPM(GPtrArray *argv, const vbDomainDef *def)
+{
+    const char *device = vbDomainDefHasQ35Machine(def) ? "ICH9-LPC" : "PIIX4_PM";
+
+    if (def->pmS3 != VB_TRISTATE_BOOL_ABSENT) {
+        vbQemuCommandAddArg(argv, "-global");
+        vbQemuCommandAddArgFormat(argv, "%s.disable_s3=%d", device,
+                                  def->pmS3 == VB_TRISTATE_BOOL_NO);
+    }
+    if (def->pmS4 != VB_TRISTATE_BOOL_ABSENT) {
+        vbQemuCommandAddArg(argv, "-global");
+        vbQemuCommandAddArgFormat(argv, "%s.disable_s4=%d", device,
+                                  def->pmS4 == VB_TRISTATE_BOOL_NO);
+    }
+}
+
 /* direct kernel boot, after -boot as libvirt writes it; the values are
  * whole arguments, so no escaping */
 static void
@@ -310,8 +565,7 @@ vbQemuCommandBuildMemory(GPtrArray *argv, const vbDomainDef *def)
     }
     vbQemuCommandAddArg(argv, "-m");
     vbQemuCommandAddArgFormat(argv, "size=%lluk", def->maxMemory);
-    vbQemuCommandAddArg(argv, "-smp");
-    vbQemuCommandAddArgFormat(argv, "%u", def->vcpus ? def->vcpus : 1);
+    vbQemuCommandBuildSmp(argv, def);
     return 0;
 }
 
@@ -726,10 +980,8 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandBuildMachine(argv, def);
     if (vbQemuCommandBuildAccel(argv, def, opts) < 0)
         return NULL;
-    /* qemu64 is what libvirt and QEMU use without a <cpu> element, with TCG
-     * and KVM alike: a guest sees the same CPU whichever runs it. */
-    vbQemuCommandAddArg(argv, "-cpu");
-    vbQemuCommandAddArg(argv, "qemu64");
+    if (vbQemuCommandBuildCPU(argv, def) < 0)
+        return NULL;
     vbQemuCommandBuildLoader(argv, def);
     if (vbQemuCommandBuildMemory(argv, def) < 0)
         return NULL;
@@ -747,15 +999,12 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
 
     vbQemuCommandBuildMonitor(argv, opts);
 
-    /* the guest's clock starts at the host's UTC time; validation refuses
-     * any other <clock> */
-    if (def->clockUtc) {
-        vbQemuCommandAddArg(argv, "-rtc");
-        vbQemuCommandAddArg(argv, "base=utc");
-    }
+    if (vbQemuCommandBuildClock(argv, def, opts) < 0)
+        return NULL;
     vbQemuCommandAddArg(argv, "-no-shutdown");
     if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         vbQemuCommandAddArg(argv, "-no-reboot");
+    vbQemuCommandBuildPM(argv, def);
     vbQemuCommandBuildBoot(argv, def);
     vbQemuCommandBuildKernel(argv, def);
 
@@ -770,4 +1019,13 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
 
     g_ptr_array_add(argv, NULL);
     return (GStrv) g_ptr_array_free(g_steal_pointer(&argv), FALSE);
+}
+
+GStrv
+vbQemuCommandBuildEnv(const vbDomainDef *def)
+{
+    /* the guest's RTC starts at QEMU's local time, which TZ sets */
+    if (!def->clock || def->clock->offset != VB_DOMAIN_CLOCK_OFFSET_TIMEZONE)
+        return NULL;
+    return g_environ_setenv(g_get_environ(), "TZ", def->clock->timezone, TRUE);
 }

@@ -24,6 +24,9 @@ struct _vbQemuCommandOptions {
     const char *monitorPath;
     /* /dev/kvm can be opened: a domain of type 'kvm' may start. */
     bool kvmUsable;
+    /* The host's time (seconds since the epoch) the guest's clock of
+     * <clock offset='variable'> is computed from; 0: now.  Tests fix it. */
+    gint64 now;
     /* The host's SMBIOS tables for <smbios mode='host'/>; NULL: unknown. */
     const vbSysinfo *hostSysinfo;
 };
@@ -55,3 +58,7 @@ struct _vbQemuCommandOptions {
  * io='native' without cache='none', type 'kvm' without /dev/kvm).
  */
 GStrv vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts);
+
+/* The environment QEMU runs in: the daemon's, with TZ set for <clock
+ * offset='timezone'>; NULL when the daemon's serves as it is. */
+GStrv vbQemuCommandBuildEnv(const vbDomainDef *def);

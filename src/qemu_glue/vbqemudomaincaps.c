@@ -98,11 +98,14 @@ vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char 
 
     vbQemuDomainCapsAddOS(caps, machine, firmwares);
 
-    /* no <cpu> yet: QEMU's default model only */
-    vbDomainCapsAddCPUMode(caps, "host-passthrough", false);
-    vbDomainCapsAddCPUMode(caps, "maximum", false);
-    vbDomainCapsAddCPUMode(caps, "host-model", false);
-    vbDomainCapsAddCPUMode(caps, "custom", false);
+    /* host-model needs the host CPU as a named model, and custom the list
+     * of QEMU's models: neither is probed, so a client is not offered them
+     * (a custom <cpu> is still run as written) */
+    vbDomainCapsAddCPUMode(caps, "host-passthrough", g_str_equal(virttype, "kvm"),
+                           "hostPassthroughMigratable");
+    vbDomainCapsAddCPUMode(caps, "maximum", true, "maximumMigratable");
+    vbDomainCapsAddCPUMode(caps, "host-model", false, NULL);
+    vbDomainCapsAddCPUMode(caps, "custom", false, NULL);
 
     vbQemuDomainCapsAddDisk(caps);
     vbQemuDomainCapsAddGraphicsVideo(caps);

@@ -102,6 +102,8 @@ vbQemuFirmwareParse(const char *path, const vbJSONValue *doc)
     fw->secureBoot = vbQemuFirmwareArrayHas(features, "secure-boot");
     fw->enrolledKeys = vbQemuFirmwareArrayHas(features, "enrolled-keys");
     fw->requiresSMM = vbQemuFirmwareArrayHas(features, "requires-smm");
+    fw->acpiS3 = vbQemuFirmwareArrayHas(features, "acpi-s3");
+    fw->acpiS4 = vbQemuFirmwareArrayHas(features, "acpi-s4");
     return g_steal_pointer(&fw);
 }
 
@@ -225,6 +227,9 @@ vbQemuFirmwareMatchDomain(const vbQemuFirmware *fw, const vbDomainDef *def)
         (wantKeys == VB_TRISTATE_BOOL_YES && !fw->enrolledKeys) ||
         (wantKeys == VB_TRISTATE_BOOL_NO && fw->enrolledKeys))
         return false;
+    if ((def->pmS3 == VB_TRISTATE_BOOL_YES && !fw->acpiS3) ||
+        (def->pmS4 == VB_TRISTATE_BOOL_YES && !fw->acpiS4))
+        return false;
     if (os->loader && os->loader->secure == VB_TRISTATE_BOOL_YES && !fw->requiresSMM)
         return false;
     return true;
@@ -274,7 +279,13 @@ vbQemuFirmwareFillDomain(vbDomainDef *def, GPtrArray *firmwares, const char *nvr
         loader->nvram = vbQemuFirmwareNVRAMPath(nvramDir, def->name);
     /* libvirt turns SMM on, and the loader secure, for such firmware */
     if (theone->requiresSMM) {
-        def->os.firmwareSMM = true;
+        if (def->smm == VB_TRISTATE_SWITCH_OFF) {
+            /* libvirt's wording and code */
+            vbReportError(VIR_ERR_OPERATION_INVALID,
+                          _("domain has SMM turned off but chosen firmware requires it"));
+            return -1;
+        }
+        def->smm = VB_TRISTATE_SWITCH_ON;
         loader->secure = VB_TRISTATE_BOOL_YES;
     }
     return 0;

@@ -34,6 +34,8 @@ struct _vbQemuFirmware {
     bool secureBoot;
     bool enrolledKeys;
     bool requiresSMM;
+    bool acpiS3;
+    bool acpiS4;
 };
 
 void vbQemuFirmwareFree(vbQemuFirmware *fw);
@@ -58,7 +60,8 @@ GPtrArray *vbQemuFirmwareLoadAll(const char *const *dirs);
  * pflash loader without a template, the template of the descriptor of its
  * image, if any.  An NVRAM path, when missing, is @nvramDir/NAME_VARS.fd.
  * Returns 0, or -1 with VIR_ERR_OPERATION_FAILED when no descriptor fits
- * <os firmware='efi'>.
+ * <os firmware='efi'>, VIR_ERR_OPERATION_INVALID when the one chosen
+ * needs the SMM that <smm state='off'/> turns off.
  */
 int vbQemuFirmwareFillDomain(vbDomainDef *def, GPtrArray *firmwares, const char *nvramDir);
 

@@ -35,15 +35,21 @@ vbQemuProcessChildSetup(gpointer opaque G_GNUC_UNUSED)
 int
 vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid)
 {
+    return vbQemuProcessSpawnEnv(argv, NULL, logfd, pid);
+}
+
+int
+vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pid)
+{
     g_autoptr(GError) err = NULL;
     GPid child = 0;
 
     /* Without G_SPAWN_DO_NOT_REAP_CHILD, GLib forks twice: QEMU is
      * re-parented to init and the pid we get is QEMU's own. */
-    if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv, NULL,
-                                          G_SPAWN_STDIN_FROM_DEV_NULL, vbQemuProcessChildSetup,
-                                          NULL, -1, logfd, logfd, NULL, NULL, 0, &child, NULL, NULL,
-                                          NULL, &err)) {
+    if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv,
+                                          (const char *const *) envp, G_SPAWN_STDIN_FROM_DEV_NULL,
+                                          vbQemuProcessChildSetup, NULL, -1, logfd, logfd, NULL,
+                                          NULL, 0, &child, NULL, NULL, NULL, &err)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0], err->message);
         return -1;
     }
@@ -196,12 +202,18 @@ vbQemuProcessLogOpen(const char *logPath, char *const *argv)
 int
 vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid)
 {
+    return vbQemuProcessLaunchEnv(argv, NULL, logPath, pid);
+}
+
+int
+vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath, pid_t *pid)
+{
     int logfd;
     int rc;
 
     if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
         return -1;
-    rc = vbQemuProcessSpawn(argv, logfd, pid);
+    rc = vbQemuProcessSpawnEnv(argv, envp, logfd, pid);
     close(logfd);
     return rc;
 }

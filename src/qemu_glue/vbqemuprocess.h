@@ -14,6 +14,8 @@
  * our child, so it outlives a daemon restart and needs no reaping), with
  * stdin on /dev/null and stdout/stderr appended to @logfd. */
 int vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid);
+/* As vbQemuProcessSpawn, in the environment @envp (NULL: the daemon's). */
+int vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pid);
 
 /* Waits until @path accepts connections, giving up when @pid exits or after
  * @timeoutMs.  On failure the error quotes the end of @logPath, where QEMU
@@ -36,3 +38,5 @@ int vbQemuProcessLogOpen(const char *logPath, char *const *argv);
 /* Both of the above: QEMU or a qemu-storage-daemon started from @argv,
  * its output appended to @logPath after a line naming the command. */
 int vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid);
+/* As vbQemuProcessLaunch, in the environment @envp (NULL: the daemon's). */
+int vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath, pid_t *pid);

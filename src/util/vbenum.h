@@ -46,7 +46,7 @@ typedef enum {
 
 VB_ENUM_DECL(vbTristateBool);
 
-/* libvirt's virTristateSwitch: the same for attributes that say on/off. */
+/* libvirt's virTristateSwitch: state='on' / 'off', or not said. */
 typedef enum {
     VB_TRISTATE_SWITCH_ABSENT = 0,
     VB_TRISTATE_SWITCH_ON,

@@ -496,16 +496,70 @@ vbXMLNodeToString(const xmlNode *node)
 
     if (!doc || !(buf = xmlBufferCreate()))
         g_error("out of memory serializing XML");
-    /* A deep copy into a document of its own, with the namespaces it
-     * inherited declared on it, so the text stands alone. */
+    /* A deep copy into a document of its own: the copy declares the
+     * namespaces it inherited on its root, so the text stands alone, and
+     * leaves those its descendants declare where they are (as libvirt
+     * writes <metadata>; reconciling would declare them twice). */
     if (!(copy = xmlDocCopyNode((xmlNodePtr) node, doc, 1)))
         g_error("out of memory serializing XML");
     xmlDocSetRootElement(doc, copy);
-    xmlReconciliateNs(doc, copy);
     xmlNodeDump(buf, doc, copy, 0, 0);
     ret = g_strdup((const char *) xmlBufferContent(buf));
     xmlBufferFree(buf);
     return ret;
+}
+
+static void
+vbXMLStripBlanks(xmlNode *node)
+{
+    xmlNode *cur = node->children;
+
+    while (cur) {
+        xmlNode *next = cur->next;
+
+        if (cur->type == XML_TEXT_NODE && xmlIsBlankNode(cur)) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+        } else if (cur->type == XML_ELEMENT_NODE) {
+            vbXMLStripBlanks(cur);
+        }
+        cur = next;
+    }
+}
+
+char *
+vbXMLNodeToStringNoBlanks(const xmlNode *node)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *str = vbXMLNodeToString(node);
+
+    /* our own output: parsing it cannot fail but for memory */
+    if (!(doc = vbXMLParseString(str, "(node)", G_MAXINT - 1)))
+        return NULL;
+    vbXMLStripBlanks(xmlDocGetRootElement(doc));
+    return vbXMLNodeToString(xmlDocGetRootElement(doc));
+}
+
+int
+vbXMLFormatIndented(vbBuffer *buf, const char *xml)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlBufferPtr xmlbuf = NULL;
+    int oldIndent = xmlIndentTreeOutput;
+
+    if (!(doc = vbXMLParseString(xml, "(node)", G_MAXINT - 1)))
+        return -1;
+    if (!(xmlbuf = xmlBufferCreate()))
+        g_error("out of memory serializing XML");
+    /* libxml indents two spaces a level, after the first line (which
+     * @buf indents); the setting is thread-local */
+    xmlIndentTreeOutput = 1;
+    xmlNodeDump(xmlbuf, doc, xmlDocGetRootElement(doc), vbBufferGetIndent(buf) / 2, 1);
+    xmlIndentTreeOutput = oldIndent;
+    vbBufferAdd(buf, (const char *) xmlBufferContent(xmlbuf), -1);
+    vbBufferAddLit(buf, "\n");
+    xmlBufferFree(xmlbuf);
+    return 0;
 }
 
 static void

@@ -156,6 +156,13 @@ int vbXMLCheckIllegalChars(const char *what, const char *value, const char *extr
 /* @node serialized as written (no added indentation), with the namespace
  * declarations it uses copied in so the text parses on its own. */
 char *vbXMLNodeToString(const xmlNode *node);
+/* As vbXMLNodeToString, without the text nodes that hold only white space
+ * (libvirt keeps <metadata> so, and indents it on output). */
+char *vbXMLNodeToStringNoBlanks(const xmlNode *node);
+/* The element in @xml (our own serialization) written to @buf at its
+ * indentation, each level two spaces deeper, as libvirt writes
+ * <metadata>; text content is left as it is.  -1 if @xml does not parse. */
+int vbXMLFormatIndented(vbBuffer *buf, const char *xml);
 
 /**
  * vbXMLFormatElement:
