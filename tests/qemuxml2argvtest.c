@@ -409,6 +409,8 @@ mymain(void)
     DO_TEST("loader-pflash-unknown-image");
     DO_TEST("loader-pflash-writable");
     DO_TEST("loader-rom");
+    DO_TEST("loader-secure-smm");
+    DO_TEST("firmware-efi-secure-boot-off-smm-off");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("os-bootmenu-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -430,6 +432,7 @@ mymain(void)
     DO_TEST_FAILURE("loader-path-newline", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("firmware-efi-machine-pc-secure-boot", VIR_ERR_OPERATION_FAILED);
     DO_TEST_FAILURE("firmware-efi-no-acpi", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("firmware-efi-smm-off", VIR_ERR_OPERATION_INVALID);
     DO_TEST_FAILURE("firmware-efi-loader-path", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("firmware-efi-nvram-template", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("firmware-bios", VIR_ERR_OPERATION_FAILED);
