@@ -9,15 +9,18 @@ The domain asks for <os firmware='efi'> without Secure Boot (the image is
 unsigned), so the daemon picks Debian's OVMF from its firmware descriptor,
 copies the variable store from the descriptor's template on the first
 start, keeps it on the next, and `virsh undefine` treats it as libvirt
-does.  Skipped, saying so, when Debian's ovmf is not installed.  Every wait
+does.  virt-install --boot uefi makes and starts the same guest from the
+domain capabilities.  Skipped, saying so, when Debian's ovmf is not installed.  Every wait
 is on log contents or events, bounded; every process and file goes with
 the test."""
 
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 import libvirt
@@ -27,6 +30,8 @@ import vbguest
 import vbtest
 
 BOOT_TIMEOUT = 300
+INSTALL_TIMEOUT = 300
+VIRT_INSTALL = shutil.which("virt-install")
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
@@ -154,6 +159,42 @@ class UEFIGuestTest(vbtest.DaemonTestCase):
         self.daemon.virsh("undefine", "vm", "--nvram")
         self.assertFalse(os.path.exists(self.nvram))
         self.assertNotIn("vm", self.daemon.virsh("list", "--all", "--name").stdout.split())
+
+    def test_virt_install_boot_uefi(self):
+        # what a user types: virt-install reads the domain capabilities,
+        # writes <os firmware='efi'> and starts the guest, which the
+        # firmware boots from the disk
+        if not VIRT_INSTALL:
+            self.skipTest("virt-install is not installed (apt-get install virtinst)")
+        disk = os.path.join(self.images, "disk.raw")
+        shutil.copyfile(self.disk, disk)
+        vilog = os.path.join(self.tmp, "virt-install.log")
+        self.extra_logs.append(vilog)
+        cmd = [VIRT_INSTALL, "--connect", self.daemon.uri, "--debug", "--name", "vm",
+               "--memory", "256", "--vcpus", "1", "--import",
+               "--disk", "%s,format=raw,bus=virtio" % disk,
+               "--osinfo", "detect=off,require=off",
+               "--virt-type", "qemu", "--network", "none", "--graphics", "none",
+               "--boot", "uefi,firmware.feature0.name=secure-boot,"
+                         "firmware.feature0.enabled=no",
+               "--serial", "file,path=%s" % self.log, "--noautoconsole"]
+        env = dict(os.environ, HOME=self.tmp, XDG_CACHE_HOME=os.path.join(self.tmp, "cache"),
+                   XDG_CONFIG_HOME=os.path.join(self.tmp, "config"))
+        with open(vilog, "a") as out:
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, env=env, timeout=INSTALL_TIMEOUT)
+        if proc.returncode != 0:
+            self.fail("virt-install failed (%d):\n%s" %
+                      (proc.returncode, vbtest.read_tail(vilog, 6000)))
+        self.dom = self.events.conn.lookupByName("vm")
+        vbtest.wait_for(lambda: "vbguest: poweroff" in vbguest.read_log(self.log),
+                        BOOT_TIMEOUT, "the guest's poweroff")
+        vbtest.wait_for(lambda: not self.dom.isActive(), 60, "the domain to stop")
+        root = ET.fromstring(self.daemon.virsh("dumpxml", "--inactive", "vm").stdout)
+        self.assertEqual(root.find("./os").get("firmware"), "efi")
+        self.assertTrue(os.path.isfile(self.nvram))
+        self.daemon.virsh("undefine", "vm", "--nvram")
+        self.assertFalse(os.path.exists(self.nvram))
 
     def test_loader_nvram_keep(self):
         # an explicit loader and store: copied from the given template at
