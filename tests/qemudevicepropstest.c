@@ -173,6 +173,14 @@ mymain(void)
     DO_TEST("serial-console-pty");
     /* the root bus of a 'pc' machine */
     DO_TEST("machine-pc");
+    /* i6300esb, virtio-balloon-pci, virtio-rng-pci, pvpanic: slots as
+     * libvirt hands them out, the watchdog after the balloon and rngs */
+    DO_TEST("misc-devices-all");
+    /* deflate-on-oom and free-page-reporting are booleans */
+    DO_TEST("memballoon-virtio-stats");
+    /* max-bytes and period are numbers; pvpanic's ioport too */
+    DO_TEST("rng-virtio-random");
+    DO_TEST("panic-isa");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

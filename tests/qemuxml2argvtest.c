@@ -281,6 +281,17 @@ mymain(void)
     DO_TEST("console-file-only");
     DO_TEST("serial-log");
     DO_TEST("lifecycle-restart");
+    DO_TEST("memballoon-virtio");
+    DO_TEST("memballoon-virtio-stats");
+    DO_TEST("memballoon-virtio-address");
+    DO_TEST("rng-virtio-random");
+    DO_TEST("rng-virtio-egd");
+    DO_TEST("watchdog-i6300esb");
+    DO_TEST("watchdog-ib700");
+    DO_TEST("watchdog-default-action");
+    DO_TEST("panic-isa");
+    DO_TEST("panic-default-model");
+    DO_TEST("misc-devices-all");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -313,6 +324,26 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-stats-period-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("memballoon-unknown-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-autodeflate-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("memballoon-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-random-path-file", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-random-path-relative", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-rate-bytes-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-rate-period-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-no-backend", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-bind", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-model-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("watchdog-action-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-action-dump", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-model-itco", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-ib700-address", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("panic-hyperv", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-pci-address", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-iobase-huge", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

@@ -66,7 +66,10 @@ int vbDomainAliasParse(const xmlNode *node, char **alias, unsigned int flags);
 vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);
 vbDomainControllerDef *vbDomainControllerDefParse(const xmlNode *node, unsigned int flags);
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
+vbDomainWatchdogDef *vbDomainWatchdogDefParse(const xmlNode *node, unsigned int flags);
 vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
+vbDomainRNGDef *vbDomainRNGDefParse(const xmlNode *node, unsigned int flags);
+vbDomainPanicDef *vbDomainPanicDefParse(const xmlNode *node, unsigned int flags);
 
 /* One device element through the device table into @dev, which then owns
  * the device; an element the table lacks is refused as unsupported. */
@@ -85,8 +88,12 @@ void vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned 
 void vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont,
                                  unsigned int flags);
 void vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags);
+void vbDomainWatchdogDefFormat(vbBuffer *buf, const vbDomainWatchdogDef *watchdog,
+                               unsigned int flags);
 void vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *balloon,
                                  unsigned int flags);
+void vbDomainRNGDefFormat(vbBuffer *buf, const vbDomainRNGDef *rng, unsigned int flags);
+void vbDomainPanicDefFormat(vbBuffer *buf, const vbDomainPanicDef *panic, unsigned int flags);
 
 /* "serial" or "console": the element @chr is written as. */
 const char *vbDomainChrDefElement(const vbDomainChrDef *chr);

@@ -24,10 +24,11 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive");
+VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive",
+             "isa");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "chr",
-             "memballoon");
+             "memballoon", "watchdog", "rng", "panic");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -73,6 +74,12 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
             vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->drive.bus) < 0 ||
             vbXMLPropUInt(node, "target", 10, VB_XML_PROP_NONE, &addr->drive.target) < 0 ||
             vbXMLPropUInt(node, "unit", 10, VB_XML_PROP_NONE, &addr->drive.unit) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "iobase", "irq")) < 0 ||
+            vbXMLPropUInt(node, "iobase", 16, VB_XML_PROP_NONE, &addr->isa.iobase) < 0 ||
+            vbXMLPropUInt(node, "irq", 16, VB_XML_PROP_NONE, &addr->isa.irq) < 0)
             return -1;
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
@@ -124,6 +131,14 @@ vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
         vbBufferAsprintf(
             buf, "<address type='drive' controller='%u' bus='%u' target='%u' unit='%u'/>\n",
             addr->drive.controller, addr->drive.bus, addr->drive.target, addr->drive.unit);
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+        vbBufferAddLit(buf, "<address type='isa'");
+        if (addr->isa.iobase)
+            vbBufferAsprintf(buf, " iobase='0x%x'", addr->isa.iobase);
+        if (addr->isa.irq)
+            vbBufferAsprintf(buf, " irq='0x%x'", addr->isa.irq);
+        vbBufferAddLit(buf, "/>\n");
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
@@ -223,6 +238,15 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .info = offsetof(vbDomainChrDef, info),
     },
     {
+        .element = "watchdog",
+        .type = VB_DOMAIN_DEVICE_WATCHDOG,
+        .parse = (vbDomainDeviceParseFunc) vbDomainWatchdogDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainWatchdogDefFormat,
+        .free = (GDestroyNotify) vbDomainWatchdogDefFree,
+        VB_DOMAIN_DEVICE_ONE(watchdog),
+        .info = offsetof(vbDomainWatchdogDef, info),
+    },
+    {
         .element = "memballoon",
         .type = VB_DOMAIN_DEVICE_MEMBALLOON,
         .parse = (vbDomainDeviceParseFunc) vbDomainMemballoonDefParse,
@@ -230,6 +254,24 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainMemballoonDefFree,
         VB_DOMAIN_DEVICE_ONE(memballoon),
         .info = offsetof(vbDomainMemballoonDef, info),
+    },
+    {
+        .element = "rng",
+        .type = VB_DOMAIN_DEVICE_RNG,
+        .parse = (vbDomainDeviceParseFunc) vbDomainRNGDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainRNGDefFormat,
+        .free = (GDestroyNotify) vbDomainRNGDefFree,
+        VB_DOMAIN_DEVICE_LIST(rngs, nrngs),
+        .info = offsetof(vbDomainRNGDef, info),
+    },
+    {
+        .element = "panic",
+        .type = VB_DOMAIN_DEVICE_PANIC,
+        .parse = (vbDomainDeviceParseFunc) vbDomainPanicDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainPanicDefFormat,
+        .free = (GDestroyNotify) vbDomainPanicDefFree,
+        VB_DOMAIN_DEVICE_LIST(panics, npanics),
+        .info = offsetof(vbDomainPanicDef, info),
     },
 };
 

@@ -20,6 +20,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_ADDRESS_NONE = 0,
     VB_DOMAIN_DEVICE_ADDRESS_PCI,
     VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
+    VB_DOMAIN_DEVICE_ADDRESS_ISA,
 
     VB_DOMAIN_DEVICE_ADDRESS_LAST
 } vbDomainDeviceAddressType;
@@ -41,6 +42,10 @@ struct _vbDomainDeviceAddress {
             unsigned int target;
             unsigned int unit;
         } drive;
+        struct {
+            unsigned int iobase; /* 0 = QEMU's default port */
+            unsigned int irq;
+        } isa;
     };
 };
 
@@ -68,7 +73,10 @@ typedef struct _vbDomainDef vbDomainDef;
 typedef struct _vbDomainDiskDef vbDomainDiskDef;
 typedef struct _vbDomainControllerDef vbDomainControllerDef;
 typedef struct _vbDomainChrDef vbDomainChrDef;
+typedef struct _vbDomainWatchdogDef vbDomainWatchdogDef;
 typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
+typedef struct _vbDomainRNGDef vbDomainRNGDef;
+typedef struct _vbDomainPanicDef vbDomainPanicDef;
 
 /* A device of any kind (libvirt's virDomainDeviceDef): the type says which
  * member of @data is set.  A handle from vbDomainDeviceInfoIterate points
@@ -79,6 +87,9 @@ typedef enum {
     VB_DOMAIN_DEVICE_CONTROLLER,
     VB_DOMAIN_DEVICE_CHR,
     VB_DOMAIN_DEVICE_MEMBALLOON,
+    VB_DOMAIN_DEVICE_WATCHDOG,
+    VB_DOMAIN_DEVICE_RNG,
+    VB_DOMAIN_DEVICE_PANIC,
 
     VB_DOMAIN_DEVICE_LAST
 } vbDomainDeviceType;
@@ -92,6 +103,9 @@ struct _vbDomainDeviceDef {
         vbDomainControllerDef *controller;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
+        vbDomainWatchdogDef *watchdog;
+        vbDomainRNGDef *rng;
+        vbDomainPanicDef *panic;
         void *ptr; /* any of them, for the device table's generic code */
     } data;
 };
@@ -120,7 +134,7 @@ vbDomainDeviceDef *vbDomainDeviceDefParse(const char *xml, unsigned int flags);
  * Appends the device of @dev to @def's list of its kind, taking it over
  * (@dev is left empty, of type NONE).  Returns 0, or -1 with
  * VIR_ERR_CONFIG_UNSUPPORTED when @def already has the one device of a
- * kind it can have only one of (the memballoon).
+ * kind it can have only one of (the watchdog, the memballoon).
  */
 int vbDomainDefAddDevice(vbDomainDef *def, vbDomainDeviceDef *dev);
 
@@ -135,8 +149,8 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, serials and consoles, the memballoon; each kind in the
- * order of the definition.  Returns 0, or the first negative value @cb
+ * controllers, serials and consoles, the watchdog, the memballoon, rngs,
+ * panics; each kind in the order of the definition.  Returns 0, or the first negative value @cb
  * returned.  @cb may change the device info, not the lists.
  */
 int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);

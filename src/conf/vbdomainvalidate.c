@@ -238,5 +238,15 @@ vbDomainDefValidate(const vbDomainDef *def)
     if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
         vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0)
         return -1;
+    if (def->watchdog && vbDomainWatchdogDefValidate(def->watchdog) < 0)
+        return -1;
+    for (i = 0; i < def->nrngs; i++) {
+        if (vbDomainRNGDefValidate(def->rngs[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->npanics; i++) {
+        if (vbDomainPanicDefValidate(def, def->panics[i]) < 0)
+            return -1;
+    }
     return 0;
 }

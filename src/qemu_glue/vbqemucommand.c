@@ -355,6 +355,23 @@ vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *po
     return 0;
 }
 
+/* the device, then what QEMU does when it fires (QEMU 7.2 still takes
+ * -watchdog-action, which libvirt 9.0 writes) */
+static int
+vbQemuCommandBuildWatchdog(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (!def->watchdog)
+        return 0;
+    if (vbQemuDeviceBuildWatchdogProps(def, def->watchdog, &props) < 0 ||
+        vbQemuCommandAddDevice(argv, props) < 0)
+        return -1;
+    vbQemuCommandAddArg(argv, "-watchdog-action");
+    vbQemuCommandAddArg(argv, vbQemuDeviceWatchdogAction(def->watchdog->action));
+    return 0;
+}
+
 static int
 vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -365,6 +382,73 @@ vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
     if (vbQemuDeviceBuildMemballoonProps(def, def->memballoon, &props) < 0)
         return -1;
     return vbQemuCommandAddDevice(argv, props);
+}
+
+/* -chardev of an EGD backend: QEMU connects to the daemon's socket */
+static void
+vbQemuCommandBuildRNGChardev(GPtrArray *argv, const vbDomainRNGDef *rng)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autofree char *chardev = vbQemuDeviceRNGChardevAlias(rng);
+
+    g_string_append_printf(buf, "socket,id=%s,", chardev);
+    switch (rng->egdType) {
+    case VB_DOMAIN_RNG_EGD_TYPE_UNIX:
+        g_string_append(buf, "path=");
+        vbQemuCommandAppendEscaped(buf, rng->path);
+        break;
+    case VB_DOMAIN_RNG_EGD_TYPE_TCP:
+    case VB_DOMAIN_RNG_EGD_TYPE_LAST:
+        g_string_append(buf, "host=");
+        vbQemuCommandAppendEscaped(buf, rng->host);
+        g_string_append(buf, ",port=");
+        vbQemuCommandAppendEscaped(buf, rng->service);
+        break;
+    }
+    vbQemuCommandAddArg(argv, "-chardev");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* each rng: its chardev (EGD), its backend object (JSON, as libvirt
+ * writes -object), then the device */
+static int
+vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nrngs; i++) {
+        const vbDomainRNGDef *rng = def->rngs[i];
+        g_autoptr(vbJSONValue) backend = NULL;
+        g_autoptr(vbJSONValue) props = NULL;
+        char *str;
+
+        if (rng->backend == VB_DOMAIN_RNG_BACKEND_EGD)
+            vbQemuCommandBuildRNGChardev(argv, rng);
+        if (vbQemuDeviceBuildRNGBackendProps(rng, &backend) < 0 ||
+            !(str = vbJSONValueToString(backend, false)))
+            return -1;
+        vbQemuCommandAddArg(argv, "-object");
+        g_ptr_array_add(argv, str);
+        if (vbQemuDeviceBuildRNGProps(def, rng, &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vbQemuCommandBuildPanics(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->npanics; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
+
+        if (vbQemuDeviceBuildPanicProps(def, def->panics[i], &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /*
@@ -387,6 +471,14 @@ vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
     }
     for (i = 0; i < ports->len; i++) {
         if (vbQemuDeviceValidateChr(def, g_ptr_array_index(ports, i)) < 0)
+            return -1;
+    }
+    if (def->watchdog && vbQemuDeviceValidateWatchdog(def, def->watchdog) < 0)
+        return -1;
+    if (def->memballoon && vbQemuDeviceValidateMemballoon(def, def->memballoon) < 0)
+        return -1;
+    for (i = 0; i < def->nrngs; i++) {
+        if (vbQemuDeviceValidateRNG(def, def->rngs[i]) < 0)
             return -1;
     }
     return 0;
@@ -457,7 +549,8 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
         vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
-        vbQemuCommandBuildMemballoon(argv, def) < 0)
+        vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
+        vbQemuCommandBuildRNGs(argv, def) < 0 || vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);

@@ -39,6 +39,9 @@
 int vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk);
 int vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerDef *cont);
 int vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr);
+int vbQemuDeviceValidateWatchdog(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog);
+int vbQemuDeviceValidateMemballoon(const vbDomainDef *def, const vbDomainMemballoonDef *balloon);
+int vbQemuDeviceValidateRNG(const vbDomainDef *def, const vbDomainRNGDef *rng);
 
 /* The check of @dev's family; 0 for a family without one. */
 int vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev);
@@ -69,8 +72,14 @@ int vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainContr
                                      vbJSONValue **props);
 int vbQemuDeviceBuildChrProps(const vbDomainDef *def, const vbDomainChrDef *chr,
                               vbJSONValue **props);
+int vbQemuDeviceBuildWatchdogProps(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog,
+                                   vbJSONValue **props);
 int vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def, const vbDomainMemballoonDef *balloon,
                                      vbJSONValue **props);
+int vbQemuDeviceBuildRNGProps(const vbDomainDef *def, const vbDomainRNGDef *rng,
+                              vbJSONValue **props);
+int vbQemuDeviceBuildPanicProps(const vbDomainDef *def, const vbDomainPanicDef *panic,
+                                vbJSONValue **props);
 
 /* The props of @dev by its family, as above (device_add of any device). */
 int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
@@ -79,3 +88,17 @@ int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
 /* The id of the character device behind serial port @chr, "char" + its
  * alias, which the "chardev" property names.  A new string. */
 char *vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr);
+
+/* QEMU's -watchdog-action for @action; libvirt takes a 'dump' as a pause
+ * (it then dumps and resumes).  A static string, NULL for no action. */
+const char *vbQemuDeviceWatchdogAction(vbDomainWatchdogAction action);
+
+/* The ids of the backend object ("obj" + alias) and, for an EGD backend,
+ * the socket chardev ("char" + alias) of @rng.  New strings. */
+char *vbQemuDeviceRNGBackendAlias(const vbDomainRNGDef *rng);
+char *vbQemuDeviceRNGChardevAlias(const vbDomainRNGDef *rng);
+
+/* Sets *@props to the -object/object-add properties of @rng's backend:
+ * {"qom-type":"rng-random","id":"objrng0","filename":"/dev/urandom"}, or
+ * rng-egd with the chardev, or rng-builtin.  0, or -1 with an error. */
+int vbQemuDeviceBuildRNGBackendProps(const vbDomainRNGDef *rng, vbJSONValue **props);

@@ -137,7 +137,7 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
  * family named by its place in its list, as libvirt's "rng0".)
  */
 static char *
-vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDeviceDef *dev,
+vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
                         vbQemuMachineFamily family)
 {
     switch (dev->type) {
@@ -149,8 +149,24 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainDevi
         /* a <console> of target type serial is the same device as the
          * serial port it shows, and libvirt aliases it so */
         return g_strdup_printf("serial%u", dev->data.chr->port);
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        return g_strdup("watchdog0");
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         /* model 'none': no QEMU device to name */
+        if (dev->data.memballoon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+            return NULL;
+        return g_strdup("balloon0");
+    case VB_DOMAIN_DEVICE_RNG: {
+        size_t i;
+
+        for (i = 0; i < def->nrngs; i++) {
+            if (def->rngs[i] == dev->data.rng)
+                return g_strdup_printf("rng%zu", i);
+        }
+        return NULL;
+    }
+    case VB_DOMAIN_DEVICE_PANIC:
+        /* pvpanic gets no id (libvirt's command line) */
         return NULL;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
@@ -188,10 +204,19 @@ vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_CONTROLLER:
         /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
         return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        /* i6300esb; ib700 is an ISA device */
+        return dev->data.watchdog->model == VB_DOMAIN_WATCHDOG_MODEL_I6300ESB;
+    case VB_DOMAIN_DEVICE_MEMBALLOON:
+        /* virtio-balloon-pci; model 'none' is no device */
+        return dev->data.memballoon->model == VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    case VB_DOMAIN_DEVICE_RNG:
+        /* virtio-rng-pci */
+        return true;
     case VB_DOMAIN_DEVICE_CHR:
         /* isa-serial */
-    case VB_DOMAIN_DEVICE_MEMBALLOON:
-        /* model 'none': no device */
+    case VB_DOMAIN_DEVICE_PANIC:
+        /* pvpanic, on the ISA bus */
         return false;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
@@ -305,6 +330,12 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
             return -1;
         }
         return 0;
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+        /* every device walked here is a PCI device */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("address type 'isa' is not valid for PCI device '%s'"),
+                      vbQemuDomainDeviceName(dev, info));
+        return -1;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
         break;
@@ -324,10 +355,27 @@ vbQemuDomainAssignDevicePCISlot(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDe
     return vbQemuDomainPCIAddressReserveNext(set, &info->addr, vbQemuDomainDeviceName(dev, info));
 }
 
+/*
+ * The round of the PCI walk @dev is placed in, libvirt's order
+ * (qemuDomainAssignDevicePCISlots): the controllers first (the devices
+ * behind a controller follow it), then the devices in the iterator's order,
+ * but the watchdog last, after the memballoon and the rngs.
+ */
+static unsigned int
+vbQemuDomainPCIRound(const vbDomainDeviceDef *dev)
+{
+    if (dev->type == VB_DOMAIN_DEVICE_CONTROLLER)
+        return 0;
+    if (dev->type == VB_DOMAIN_DEVICE_WATCHDOG)
+        return 2;
+    return 1;
+}
+#define VB_QEMU_DOMAIN_PCI_ROUNDS 3
+
 typedef struct {
     vbDomainDeviceInfoCallback cb;
     vbQemuDomainPCIAddressSet *set;
-    bool controllers; /* this round: the controllers, else all others */
+    unsigned int round;
 } vbQemuDomainPCIWalk;
 
 static int
@@ -336,29 +384,28 @@ vbQemuDomainPCIWalkVisit(vbDomainDef *def, vbDomainDeviceDef *dev, vbDomainDevic
 {
     vbQemuDomainPCIWalk *walk = opaque;
 
-    if ((dev->type == VB_DOMAIN_DEVICE_CONTROLLER) != walk->controllers ||
-        !vbQemuDomainDeviceNeedsPCISlot(dev))
+    if (vbQemuDomainPCIRound(dev) != walk->round || !vbQemuDomainDeviceNeedsPCISlot(dev))
         return 0;
     return walk->cb(def, dev, info, walk->set);
 }
 
 /*
- * Calls @cb for each device that needs a PCI slot: the controllers first,
- * as libvirt places them (the devices behind a controller follow it), then
- * the others in the iterator's order.  This is the order slots have always
- * been handed out in; another would give a new domain other slots than the
- * same definition got before.
+ * Calls @cb for each device that needs a PCI slot, round by round (see
+ * vbQemuDomainPCIRound).  This is the order slots have always been handed
+ * out in; another would give a new domain other slots than the same
+ * definition got before.
  */
 static int
 vbQemuDomainPCIDeviceIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb,
                              vbQemuDomainPCIAddressSet *set)
 {
-    vbQemuDomainPCIWalk walk = {.cb = cb, .set = set, .controllers = true};
+    vbQemuDomainPCIWalk walk = {.cb = cb, .set = set};
 
-    if (vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk) < 0)
-        return -1;
-    walk.controllers = false;
-    return vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk);
+    for (walk.round = 0; walk.round < VB_QEMU_DOMAIN_PCI_ROUNDS; walk.round++) {
+        if (vbDomainDeviceInfoIterate(def, vbQemuDomainPCIWalkVisit, &walk) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int
