@@ -64,6 +64,18 @@ testResume(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
     g_string_append(opaque, "resume\n");
 }
 
+static void
+testWatchdog(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "watchdog action=%s\n", action);
+}
+
+static void
+testGuestPanicked(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "guest-panicked action=%s\n", action);
+}
+
 static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
@@ -71,6 +83,8 @@ static const vbMonitorEventHandlers testHandlers = {
     .reset = testReset,
     .stop = testStop,
     .resume = testResume,
+    .watchdog = testWatchdog,
+    .guestPanicked = testGuestPanicked,
 };
 
 static int
@@ -144,7 +158,7 @@ mymain(void)
     int ret = 0;
     size_t i;
     static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
-                                  "reset-and-reboot"};
+                                  "reset-and-reboot", "watchdog-and-panic"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

@@ -22,6 +22,7 @@ typedef enum {
     VB_DOMAIN_EVENT_BLOCK_JOB_2,   /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
     VB_DOMAIN_EVENT_CONTROL_ERROR, /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
     VB_DOMAIN_EVENT_REBOOT,        /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_WATCHDOG,      /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -37,6 +38,9 @@ struct _vbDomainEvent {
     /* LIFECYCLE: virDomainEventType and its detail */
     int event;
     int detail;
+
+    /* WATCHDOG: virDomainEventWatchdogAction */
+    int watchdogAction;
 
     /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status */
     char *disk;
@@ -66,5 +70,8 @@ vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);
+/* The guest's watchdog fired; @action: virDomainEventWatchdogAction. */
+vbDomainEvent *vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id,
+                                        int action);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

@@ -422,13 +422,143 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
-    if (vm->state == VIR_DOMAIN_PAUSED) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    /* a crashed guest runs again after on_crash restart reset it */
+    if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                            vm->state == VIR_DOMAIN_CRASHED ? VIR_DOMAIN_RUNNING_CRASHED
+                                                            : VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
+    vbDomainObjUnlock(vm);
+}
+
+/* QEMU's WATCHDOG action as libvirt's event reports it */
+static int
+vbProcessWatchdogAction(const char *action)
+{
+    static const struct {
+        const char *qemu;
+        virDomainEventWatchdogAction action;
+    } actions[] = {
+        {"none", VIR_DOMAIN_EVENT_WATCHDOG_NONE},
+        {"pause", VIR_DOMAIN_EVENT_WATCHDOG_PAUSE},
+        {"reset", VIR_DOMAIN_EVENT_WATCHDOG_RESET},
+        {"poweroff", VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF},
+        {"shutdown", VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN},
+        {"debug", VIR_DOMAIN_EVENT_WATCHDOG_DEBUG},
+        {"inject-nmi", VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (strcmp(action, actions[i].qemu) == 0)
+            return actions[i].action;
+    }
+    return -1;
+}
+
+/* The guest stopped feeding its watchdog.  QEMU says so before it acts;
+ * when it pauses the guest, the domain is paused for the watchdog (the
+ * STOP that follows then changes nothing), as libvirt does. */
+static void
+vbProcessHandleWatchdog(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    int evAction;
+
+    if (!vm)
+        return;
+    if ((evAction = vbProcessWatchdogAction(action)) < 0) {
+        VB_DEBUG("ignoring WATCHDOG of domain '%s' with unknown action '%s'", vm->def->name,
+                 action);
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    VB_DEBUG("WATCHDOG of domain '%s', action=%s", vm->def->name, action);
+    if (evAction == VIR_DOMAIN_EVENT_WATCHDOG_PAUSE && vm->state == VIR_DOMAIN_RUNNING) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_WATCHDOG);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG);
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainEventQueuePush(vm->driver->events, vbDomainEventWatchdogNew(
+                                                   vm->def->name, vm->def->uuid, vm->id, evAction));
+    vbDomainObjUnlock(vm);
+}
+
+/* The guest crashed (pvpanic).  QEMU (with -no-shutdown) stops the vCPUs
+ * and says "pause"; the domain is CRASHED/PANICKED, and a worker carries
+ * out <on_crash> (vbDomainProcessHandleGuestPanic), as libvirt does. */
+static void
+vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("GUEST_PANICKED of domain '%s', action=%s", vm->def->name, action);
+    if (vm->state == VIR_DOMAIN_CRASHED) {
+        /* a second CPU panicking: the first panic is being handled */
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                           VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANIC, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
+void
+vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
+{
+    vbDomainObjLock(vm);
+    if (!vbDomainObjIsActive(vm) || vm->state != VIR_DOMAIN_CRASHED) {
+        /* destroyed, or reset by an API, meanwhile */
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    switch (vm->def->onCrash) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
+        /* libvirt's fake reboot: reset and continue; vbProcessFakeReboot
+         * takes its own job and unlocks */
+        vm->fakeReboot = true;
+        vbProcessFakeReboot(vm);
+        return;
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        /* stays crashed, for the user to look at or destroy */
+        vbDomainObjUnlock(vm);
+        return;
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        /* validation refuses the others; ending the guest is the safe
+         * answer for a definition that skipped it */
+        break;
+    }
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot destroy crashed domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    if (vbDomainObjIsActive(vm)) {
+        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    }
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (!vm->persistent)
+        vbDomainObjListRemove(driver->domains, vm);
     vbDomainObjUnlock(vm);
 }
 
@@ -452,6 +582,8 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .reset = vbProcessHandleReset,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
+    .watchdog = vbProcessHandleWatchdog,
+    .guestPanicked = vbProcessHandleGuestPanicked,
 };
 
 static void

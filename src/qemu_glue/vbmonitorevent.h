@@ -61,6 +61,10 @@ typedef struct {
     /* STOP and RESUME */
     void (*stop)(vbMonitor *mon, void *opaque);
     void (*resume)(vbMonitor *mon, void *opaque);
+    /* WATCHDOG: @action is what QEMU does about it ("reset", "pause", ...) */
+    void (*watchdog)(vbMonitor *mon, const char *action, void *opaque);
+    /* GUEST_PANICKED: @action is "pause", "poweroff" or "run" */
+    void (*guestPanicked)(vbMonitor *mon, const char *action, void *opaque);
 } vbMonitorEventHandlers;
 
 /**

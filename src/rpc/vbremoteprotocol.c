@@ -280,6 +280,13 @@ VB_REMOTE_TYPE(vbRemoteEventControlErrorMsgType, vbRemoteDomainEventControlError
 VB_REMOTE_TYPE(vbRemoteEventCallbackControlErrorMsgType, vbRemoteDomainEventCallbackControlErrorMsg,
                F_INT(vbRemoteDomainEventCallbackControlErrorMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackControlErrorMsg, dom));
+VB_REMOTE_TYPE(vbRemoteEventWatchdogMsgType, vbRemoteDomainEventWatchdogMsg,
+               F_DOMAIN(vbRemoteDomainEventWatchdogMsg, dom),
+               F_INT(vbRemoteDomainEventWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
+               F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
+               F_INT(vbRemoteDomainEventCallbackWatchdogMsg, action));
 VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
                F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
                F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
@@ -374,6 +381,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     /* REBOOT carries only the domain, as CONTROL_ERROR */
     P(DOMAIN_EVENT_REBOOT, "virConnectDomainEventGenericCallback",
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
+    P(DOMAIN_EVENT_WATCHDOG, "virConnectDomainEventWatchdogCallback", &vbRemoteEventWatchdogMsgType,
+      NULL, EVENT),
     P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
@@ -419,6 +428,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_REBOOT, "virConnectDomainEventGenericCallback",
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_WATCHDOG, "virConnectDomainEventWatchdogCallback",
+      &vbRemoteEventCallbackWatchdogMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",

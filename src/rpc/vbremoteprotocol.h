@@ -89,6 +89,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
     VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT = 169,
+    VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG = 171,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
@@ -114,6 +115,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG = 321,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR = 325,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
@@ -483,6 +485,20 @@ typedef struct {
     int callbackID;
     vbRemoteDomain dom;
 } vbRemoteDomainEventCallbackControlErrorMsg;
+
+/* 171 DOMAIN_EVENT_WATCHDOG (legacy): action is a
+ * virDomainEventWatchdogAction */
+typedef struct {
+    vbRemoteDomain dom;
+    int action;
+} vbRemoteDomainEventWatchdogMsg;
+
+/* 321 DOMAIN_EVENT_CALLBACK_WATCHDOG */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    int action;
+} vbRemoteDomainEventCallbackWatchdogMsg;
 
 /* 241 DOMAIN_EVENT_BLOCK_JOB (legacy): path is the disk's source path */
 typedef struct {

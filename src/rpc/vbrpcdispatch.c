@@ -649,6 +649,18 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    &legacy);
         break;
     }
+    case VB_DOMAIN_EVENT_WATCHDOG: {
+        vbRemoteDomainEventCallbackWatchdogMsg cb = {.action = ev->watchdogAction};
+        vbRemoteDomainEventWatchdogMsg legacy = {.action = ev->watchdogAction};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG,
+                                   &legacy);
+        break;
+    }
     case VB_DOMAIN_EVENT_LAST:
         break;
     }
