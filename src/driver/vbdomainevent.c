@@ -69,6 +69,17 @@ vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id)
 }
 
 vbDomainEvent *
+vbDomainEventBalloonChangeNew(const char *name, const unsigned char *uuid, int id,
+                              unsigned long long actual)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_BALLOON_CHANGE,
+                                         VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, name, uuid, id);
+
+    ev->balloonActual = actual;
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id, int action)
 {
     vbDomainEvent *ev =

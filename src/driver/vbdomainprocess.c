@@ -20,6 +20,7 @@
 #include "vbmonitor.h"
 #include "vbmonitorevent.h"
 #include "vbmonitorjob.h"
+#include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
@@ -435,6 +436,25 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
     vbDomainObjUnlock(vm);
 }
 
+/* The balloon reached a new size: the live <currentMemory> follows it,
+ * and clients hear of it (libvirt's qemuProcessHandleBalloonChange). */
+static void
+vbProcessHandleBalloonChange(vbMonitor *mon, unsigned long long actual, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("BALLOON_CHANGE of domain '%s', actual=%llu", vm->def->name, actual);
+    vm->def->currentMemory = actual / 1024;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventBalloonChangeNew(vm->def->name, vm->def->uuid, vm->id,
+                                                         vm->def->currentMemory));
+    vbDomainObjUnlock(vm);
+}
+
 /* QEMU's WATCHDOG action as libvirt's event reports it */
 static int
 vbProcessWatchdogAction(const char *action)
@@ -582,6 +602,7 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .reset = vbProcessHandleReset,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
+    .balloonChange = vbProcessHandleBalloonChange,
     .watchdog = vbProcessHandleWatchdog,
     .guestPanicked = vbProcessHandleGuestPanicked,
 };
@@ -798,6 +819,28 @@ vbProcessRefreshPtyPaths(vbDomainObj *vm)
     return 0;
 }
 
+/* The balloon as the definition says, before the guest runs (libvirt's
+ * qemuProcessSetupBalloon): its statistics period, and its size, which
+ * <currentMemory> gives. */
+static int
+vbProcessSetupBalloon(vbDomainObj *vm)
+{
+    const vbDomainMemballoonDef *balloon = vm->def->memballoon;
+    vbMonitor *mon;
+    int rc = 0;
+
+    if (!balloon || balloon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+        return 0;
+    mon = vbDomainObjEnterMonitor(vm);
+    if (balloon->period)
+        rc = vbMonitorSetBalloonStatsPeriod(mon, balloon->info.alias, balloon->period);
+    if (rc == 0)
+        rc = vbMonitorBalloon(mon, vm->def->currentMemory * 1024);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return 0;
+}
+
 /* Ends the process of @vm (@what names it in the log) and forgets it:
  * monitor, socket, pid, status file; the persistent definition is vm->def
  * again.  Drops and retakes vm->lock while the process ends. */
@@ -890,7 +933,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0)
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
+        vbProcessSetupBalloon(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {

@@ -155,6 +155,21 @@ vbMonitorEventResume(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
 }
 
 static bool
+vbMonitorEventBalloonChange(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    unsigned long long actual;
+
+    if (vbJSONValueObjectGetNumberUlong(data, "actual", &actual) < 0)
+        return vbMonitorEventMalformed(name, "actual");
+    if (!handlers->balloonChange)
+        return false;
+    handlers->balloonChange(mon, actual, opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventWatchdog(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
                        vbJSONValue *data, long long seconds G_GNUC_UNUSED,
                        unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -189,6 +204,7 @@ static const struct vbMonitorEventEntry {
     const char *name;
     vbMonitorEventFunc func;
 } vbMonitorEventTable[] = {
+    {"BALLOON_CHANGE", vbMonitorEventBalloonChange},
     {"BLOCK_JOB_CANCELLED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_COMPLETED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
