@@ -181,6 +181,9 @@ mymain(void)
     /* max-bytes and period are numbers; pvpanic's ioport too */
     DO_TEST("rng-virtio-random");
     DO_TEST("panic-isa");
+    /* virtio-serial-pci, virtserialport with its bus and nr, virtconsole */
+    DO_TEST("channel-guest-agent");
+    DO_TEST("controller-virtio-serial");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

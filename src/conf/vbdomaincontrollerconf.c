@@ -20,7 +20,8 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi");
+VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi",
+             "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
              "pcie-root", "virtio-scsi");
@@ -34,19 +35,45 @@ vbDomainControllerDefFree(vbDomainControllerDef *cont)
     g_free(cont);
 }
 
+/* QEMU's virtio-serial-pci takes at most 511 ports (max_ports) */
+#define VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX 511
+
+/* ports and vectors of a virtio-serial controller; other types have none */
+static int
+vbDomainControllerVirtioSerialParse(vbDomainControllerDef *cont, const xmlNode *node)
+{
+    if (vbXMLPropUInt(node, "ports", 10, VB_XML_PROP_NONZERO, &cont->ports) < 0 ||
+        vbXMLPropUInt(node, "vectors", 10, VB_XML_PROP_NONE, &cont->vectors) < 0)
+        return -1;
+    if (cont->ports > VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("virtio-serial controller '%u' has %u ports, QEMU allows at most %d"),
+                      cont->index, cont->ports, VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX);
+        return -1;
+    }
+    return 0;
+}
+
 vbDomainControllerDef *
 vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
 {
     g_autoptr(vbDomainControllerDef) cont = g_new0(vbDomainControllerDef, 1);
     xmlNode *child;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0 ||
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model", "ports", "vectors")) < 0 ||
         vbXMLPropEnumFull(node, "type", vbDomainControllerTypeTypeFromString, VB_XML_PROP_REQUIRED,
                           vbDomainReportUnsupportedValue, &cont->type) < 0 ||
         vbXMLPropUInt(node, "index", 10, VB_XML_PROP_NONE, &cont->index) < 0 ||
         vbXMLPropEnumFull(node, "model", vbDomainControllerModelTypeFromString, VB_XML_PROP_NONZERO,
                           vbDomainReportUnsupportedValue, &cont->model) < 0)
         return NULL;
+
+    if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+        if (vbDomainControllerVirtioSerialParse(cont, node) < 0)
+            return NULL;
+    } else if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model")) < 0) {
+        return NULL;
+    }
 
     if (vbDomainCheckUniqueChildren(node, VB_ATTRS("alias", "address")) < 0)
         return NULL;
@@ -75,6 +102,10 @@ vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont, un
                      vbDomainControllerTypeTypeToString(cont->type), cont->index);
     if (cont->model != VB_DOMAIN_CONTROLLER_MODEL_DEFAULT)
         vbBufferAsprintf(&attrBuf, " model='%s'", vbDomainControllerModelTypeToString(cont->model));
+    if (cont->ports)
+        vbBufferAsprintf(&attrBuf, " ports='%u'", cont->ports);
+    if (cont->vectors)
+        vbBufferAsprintf(&attrBuf, " vectors='%u'", cont->vectors);
     vbDomainDeviceInfoFormat(&childBuf, &cont->info, flags);
     vbXMLFormatElement(buf, "controller", &attrBuf, &childBuf);
 }
@@ -99,6 +130,9 @@ vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDe
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
         ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI;
+        break;
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;

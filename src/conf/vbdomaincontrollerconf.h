@@ -15,6 +15,7 @@ typedef enum {
     VB_DOMAIN_CONTROLLER_TYPE_PCI = 0,
     VB_DOMAIN_CONTROLLER_TYPE_SATA,
     VB_DOMAIN_CONTROLLER_TYPE_SCSI,
+    VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
 
     VB_DOMAIN_CONTROLLER_TYPE_LAST
 } vbDomainControllerType;
@@ -34,6 +35,9 @@ struct _vbDomainControllerDef {
     vbDomainControllerType type;
     unsigned int index;
     vbDomainControllerModel model;
+    /* virtio-serial: <controller ports vectors>, 0 = QEMU's default */
+    unsigned int ports;
+    unsigned int vectors;
     vbDomainDeviceInfo info;
 };
 

@@ -25,7 +25,7 @@
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
 VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive",
-             "isa");
+             "isa", "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "chr",
              "memballoon", "watchdog", "rng", "panic");
@@ -80,6 +80,14 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
         if (vbDomainCheckAttrs(node, VB_ATTRS("type", "iobase", "irq")) < 0 ||
             vbXMLPropUInt(node, "iobase", 16, VB_XML_PROP_NONE, &addr->isa.iobase) < 0 ||
             vbXMLPropUInt(node, "irq", 16, VB_XML_PROP_NONE, &addr->isa.irq) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "controller", "bus", "port")) < 0 ||
+            vbXMLPropUInt(node, "controller", 10, VB_XML_PROP_NONE, &addr->vioserial.controller) <
+                0 ||
+            vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->vioserial.bus) < 0 ||
+            vbXMLPropUInt(node, "port", 10, VB_XML_PROP_NONE, &addr->vioserial.port) < 0)
             return -1;
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
@@ -139,6 +147,11 @@ vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
         if (addr->isa.irq)
             vbBufferAsprintf(buf, " irq='0x%x'", addr->isa.irq);
         vbBufferAddLit(buf, "/>\n");
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
+        vbBufferAsprintf(buf,
+                         "<address type='virtio-serial' controller='%u' bus='%u' port='%u'/>\n",
+                         addr->vioserial.controller, addr->vioserial.bus, addr->vioserial.port);
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
@@ -229,6 +242,16 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
     },
     {
         .element = "console",
+        .type = VB_DOMAIN_DEVICE_CHR,
+        .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainChrDefFormat,
+        .elementOf = (vbDomainDeviceElementFunc) vbDomainChrDefElement,
+        .free = (GDestroyNotify) vbDomainChrDefFree,
+        VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
+        .info = offsetof(vbDomainChrDef, info),
+    },
+    {
+        .element = "channel",
         .type = VB_DOMAIN_DEVICE_CHR,
         .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
         .format = (vbDomainDeviceFormatFunc) vbDomainChrDefFormat,

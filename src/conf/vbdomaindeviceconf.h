@@ -21,6 +21,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_ADDRESS_PCI,
     VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
     VB_DOMAIN_DEVICE_ADDRESS_ISA,
+    VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL,
 
     VB_DOMAIN_DEVICE_ADDRESS_LAST
 } vbDomainDeviceAddressType;
@@ -46,6 +47,11 @@ struct _vbDomainDeviceAddress {
             unsigned int iobase; /* 0 = QEMU's default port */
             unsigned int irq;
         } isa;
+        struct {
+            unsigned int controller;
+            unsigned int bus;
+            unsigned int port;
+        } vioserial;
     };
 };
 

@@ -103,6 +103,7 @@ vbDomainPanicDefValidate(const vbDomainDef *def, const vbDomainPanicDef *panic)
         return 0;
     case VB_DOMAIN_DEVICE_ADDRESS_PCI:
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
         break;
     }

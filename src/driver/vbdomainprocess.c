@@ -747,6 +747,59 @@ vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
     return g_build_filename(driver->cfg->logDir, name, NULL);
 }
 
+/* libvirt's channel target directory of the running @vm, under the state
+ * directory: domain-ID-NAME (the name cut to 20 bytes, as libvirt's
+ * short name), holding the sockets of its listening channels. */
+static char *
+vbProcessChannelDir(vbDriver *driver, const vbDomainObj *vm)
+{
+    g_autofree char *dom = g_strdup_printf("domain-%d-%.20s", vm->id, vm->def->name);
+
+    return g_build_filename(driver->cfg->stateDir, "channel", "target", dom, NULL);
+}
+
+/* Names the socket of each listening channel without a path, in a
+ * directory made for the domain (0700: the guest agent is a way into the
+ * guest). */
+static int
+vbProcessPrepareChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = NULL;
+    size_t i;
+
+    for (i = 0; i < vm->def->nchrs; i++) {
+        if (vm->def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !vm->def->chrs[i]->socketPath)
+            break;
+    }
+    if (i == vm->def->nchrs)
+        return 0;
+    dir = vbProcessChannelDir(driver, vm);
+    if (vbFileMakePath(dir, 0700) < 0)
+        return -1;
+    return vbQemuDeviceChrAssignSocketPaths(vm->def, dir);
+}
+
+/* Removes the channel directory of @vm and the sockets QEMU left in it;
+ * a directory never made is no error. */
+static void
+vbProcessRemoveChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = vbProcessChannelDir(driver, vm);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    if (!d)
+        return;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+
+        if (unlink(path) < 0)
+            VB_WARN("cannot remove '%s': %s", path, g_strerror(errno));
+    }
+    if (rmdir(dir) < 0)
+        VB_WARN("cannot remove '%s': %s", dir, g_strerror(errno));
+}
+
 /* Puts the persistent definition back where it was before the start. */
 static void
 vbProcessRestoreDef(vbDomainObj *vm)
@@ -916,6 +969,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
+    if (vbProcessPrepareChannels(driver, vm) < 0)
+        goto error;
+
     opts.monitorPath = vm->monitorPath;
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
@@ -958,6 +1014,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 error:
     saved = vbErrorSave();
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
+    if (vm->id > 0)
+        vbProcessRemoveChannels(driver, vm);
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -973,6 +1031,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
         return;
 
     vbProcessTeardown(vm, "QEMU", 0);
+    vbProcessRemoveChannels(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;

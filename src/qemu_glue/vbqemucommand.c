@@ -294,7 +294,7 @@ vbQemuCommandSerialPorts(const vbDomainDef *def)
             vbDomainChrDef *chr = def->chrs[i];
             bool taken = false;
 
-            if (chr->console != (pass == 1))
+            if (chr->console != (pass == 1) || !vbQemuDeviceChrIsSerialPort(chr))
                 continue;
             for (j = 0; j < ports->len && !taken; j++)
                 taken = ((vbDomainChrDef *) g_ptr_array_index(ports, j))->port == chr->port;
@@ -319,6 +319,13 @@ vbQemuCommandBuildChardev(GPtrArray *argv, const vbDomainChrDef *chr, const char
         if (chr->append != VB_DOMAIN_CHR_APPEND_ABSENT)
             g_string_append_printf(buf, ",append=%s",
                                    chr->append == VB_DOMAIN_CHR_APPEND_ON ? "on" : "off");
+        break;
+    case VB_DOMAIN_CHR_TYPE_UNIX:
+        /* the daemon named a listening channel's socket at start */
+        g_string_append_printf(buf, "socket,id=%s,path=", chardev);
+        vbQemuCommandAppendEscaped(buf, chr->socketPath);
+        if (chr->mode == VB_DOMAIN_CHR_SOURCE_MODE_BIND)
+            g_string_append(buf, ",server=on,wait=off");
         break;
     case VB_DOMAIN_CHR_TYPE_PTY:
     case VB_DOMAIN_CHR_TYPE_LAST:
@@ -357,6 +364,33 @@ vbQemuCommandBuildSerials(GPtrArray *argv, const vbDomainDef *def, GPtrArray *po
 
 /* the device, then what QEMU does when it fires (QEMU 7.2 still takes
  * -watchdog-action, which libvirt 9.0 writes) */
+/* the channels, then the virtio consoles (libvirt's order), each its
+ * backend and then its port on a virtio-serial controller */
+static int
+vbQemuCommandBuildVirtioSerialPorts(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t pass;
+    size_t i;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < def->nchrs; i++) {
+            const vbDomainChrDef *chr = def->chrs[i];
+            g_autofree char *chardev = NULL;
+            g_autoptr(vbJSONValue) props = NULL;
+
+            if (vbQemuDeviceChrIsSerialPort(chr) || chr->channel != (pass == 0))
+                continue;
+            chardev = vbQemuDeviceChrBackendAlias(chr);
+            vbQemuCommandAddArg(argv, "-chardev");
+            vbQemuCommandBuildChardev(argv, chr, chardev);
+            if (vbQemuDeviceBuildChrProps(def, chr, &props) < 0 ||
+                vbQemuCommandAddDevice(argv, props) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 vbQemuCommandBuildWatchdog(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -473,6 +507,16 @@ vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
         if (vbQemuDeviceValidateChr(def, g_ptr_array_index(ports, i)) < 0)
             return -1;
     }
+    for (i = 0; i < def->nchrs; i++) {
+        if (!vbQemuDeviceChrIsSerialPort(def->chrs[i]) &&
+            vbQemuDeviceValidateChr(def, def->chrs[i]) < 0)
+            return -1;
+        if (def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !def->chrs[i]->socketPath) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("socket of channel '%s' has no path assigned"),
+                          NULLSTR(def->chrs[i]->info.alias));
+            return -1;
+        }
+    }
     if (def->watchdog && vbQemuDeviceValidateWatchdog(def, def->watchdog) < 0)
         return -1;
     if (def->memballoon && vbQemuDeviceValidateMemballoon(def, def->memballoon) < 0)
@@ -549,6 +593,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
         vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
+        vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
         vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
         vbQemuCommandBuildRNGs(argv, def) < 0 || vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;

@@ -315,6 +315,9 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
         }
         return vbQemuDeviceCheckAlias(def, cont->info.alias);
 
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return vbQemuDeviceCheckAlias(def, cont->info.alias);
+
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -343,6 +346,16 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
         *props = g_steal_pointer(&obj);
         return 0;
 
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        /* 0: QEMU's default, left out as libvirt does */
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-serial-pci", "s:id", cont->info.alias,
+                                 "Y:max_ports", (unsigned long long) cont->ports, "Y:vectors",
+                                 (unsigned long long) cont->vectors, NULL) < 0 ||
+            vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
+            return -1;
+        *props = g_steal_pointer(&obj);
+        return 0;
+
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -355,6 +368,8 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
 int
 vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
 {
+    if (!vbQemuDeviceChrIsSerialPort(chr))
+        return vbQemuDeviceCheckAlias(def, chr->info.alias);
     if (chr->port >= VB_QEMU_ISA_SERIAL_PORTS) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("serial port '%u' is not supported, the ISA bus has ports 0 to 3"),
@@ -364,6 +379,12 @@ vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
     return vbQemuDeviceCheckAlias(def, chr->info.alias);
 }
 
+bool
+vbQemuDeviceChrIsSerialPort(const vbDomainChrDef *chr)
+{
+    return !chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_SERIAL;
+}
+
 char *
 vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr)
 {
@@ -371,12 +392,71 @@ vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr)
 }
 
 int
-vbQemuDeviceBuildChrProps(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainChrDef *chr,
-                          vbJSONValue **props)
+vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+        const vbDomainDeviceAddress *addr = &chr->info.addr;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || chr->socketPath)
+            continue;
+        if (chr->targetName)
+            chr->socketPath = g_build_filename(dir, chr->targetName, NULL);
+        else
+            chr->socketPath =
+                g_strdup_printf("%s/vioser-%02u-%02u-%02u.sock", dir, addr->vioserial.controller,
+                                addr->vioserial.bus, addr->vioserial.port);
+    }
+    return 0;
+}
+
+/* The virtio-serial controller a channel's address names */
+static const vbDomainControllerDef *
+vbQemuDeviceVirtioSerialController(const vbDomainDef *def, const vbDomainChrDef *chr)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+            cont->index == chr->info.addr.vioserial.controller)
+            return cont;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("channel '%s' has no virtio-serial controller"),
+                  NULLSTR(chr->info.alias));
+    return NULL;
+}
+
+int
+vbQemuDeviceBuildChrProps(const vbDomainDef *def, const vbDomainChrDef *chr, vbJSONValue **props)
 {
     g_autofree char *chardev = vbQemuDeviceChrBackendAlias(chr);
+    const vbDomainControllerDef *cont;
+    g_autofree char *bus = NULL;
 
     *props = NULL;
+    if (chr->channel) {
+        if (chr->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR,
+                          _("channel '%s' has no virtio-serial address assigned"),
+                          NULLSTR(chr->info.alias));
+            return -1;
+        }
+        if (!(cont = vbQemuDeviceVirtioSerialController(def, chr)))
+            return -1;
+        bus = g_strdup_printf("%s.%u", cont->info.alias, chr->info.addr.vioserial.bus);
+        return vbJSONValueObjectAdd(props, "s:driver", "virtserialport", "s:bus", bus, "u:nr",
+                                    chr->info.addr.vioserial.port, "s:chardev", chardev, "s:id",
+                                    chr->info.alias, "S:name", chr->targetName, NULL);
+    }
+    if (chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO) {
+        /* QEMU puts it on the first virtio-serial bus, as libvirt leaves it */
+        return vbJSONValueObjectAdd(props, "s:driver", "virtconsole", "s:chardev", chardev, "s:id",
+                                    chr->info.alias, NULL);
+    }
     return vbJSONValueObjectAdd(props, "s:driver", "isa-serial", "s:chardev", chardev, "s:id",
                                 chr->info.alias, "u:index", chr->port, NULL);
 }

@@ -85,6 +85,16 @@ int vbQemuDeviceBuildPanicProps(const vbDomainDef *def, const vbDomainPanicDef *
 int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
                            vbJSONValue **props);
 
+/* Names the socket of each listening channel of @def without one, in
+ * @dir (libvirt's channel target directory of the domain): the channel's
+ * target name, or "vioser-CC-BB-PP.sock" after its virtio-serial address.
+ * The live definition only: the persistent one keeps no such path. */
+int vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir);
+
+/* Whether @chr is an ISA serial port (a <serial>, or a <console> of
+ * target type serial), not a port of a virtio-serial controller. */
+bool vbQemuDeviceChrIsSerialPort(const vbDomainChrDef *chr);
+
 /* The id of the character device behind serial port @chr, "char" + its
  * alias, which the "chardev" property names.  A new string. */
 char *vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr);

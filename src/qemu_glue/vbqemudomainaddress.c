@@ -124,10 +124,30 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
         return g_strdup_printf("sata%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_SCSI:
         return g_strdup_printf("scsi%u", cont->index);
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return g_strdup_printf("virtio-serial%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
     return NULL;
+}
+
+/* libvirt's: "channelN" and "consoleN" by the device's place among the
+ * channels or consoles; a <console> of target type serial is the same
+ * device as the serial port it shows, and is aliased so */
+static char *
+vbQemuDomainChrAlias(const vbDomainDef *def, const vbDomainChrDef *chr)
+{
+    size_t n = 0;
+    size_t i;
+
+    if (!chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_SERIAL)
+        return g_strdup_printf("serial%u", chr->port);
+    for (i = 0; i < def->nchrs && def->chrs[i] != chr; i++) {
+        if (def->chrs[i]->channel == chr->channel && def->chrs[i]->console == chr->console)
+            n++;
+    }
+    return g_strdup_printf("%s%zu", chr->channel ? "channel" : "console", n);
 }
 
 /*
@@ -146,9 +166,7 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
     case VB_DOMAIN_DEVICE_CONTROLLER:
         return vbQemuDomainControllerAlias(dev->data.controller, family);
     case VB_DOMAIN_DEVICE_CHR:
-        /* a <console> of target type serial is the same device as the
-         * serial port it shows, and libvirt aliases it so */
-        return g_strdup_printf("serial%u", dev->data.chr->port);
+        return vbQemuDomainChrAlias(def, dev->data.chr);
     case VB_DOMAIN_DEVICE_WATCHDOG:
         return g_strdup("watchdog0");
     case VB_DOMAIN_DEVICE_MEMBALLOON:
@@ -202,8 +220,10 @@ vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
         /* virtio-blk-pci; SATA and SCSI disks sit on their controller */
         return dev->data.disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO;
     case VB_DOMAIN_DEVICE_CONTROLLER:
-        /* virtio-scsi-pci; the root bus and q35's AHCI are the machine's */
-        return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI;
+        /* virtio-scsi-pci, virtio-serial-pci; the root bus and q35's AHCI
+         * are the machine's */
+        return dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI ||
+               dev->data.controller->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL;
     case VB_DOMAIN_DEVICE_WATCHDOG:
         /* i6300esb; ib700 is an ISA device */
         return dev->data.watchdog->model == VB_DOMAIN_WATCHDOG_MODEL_I6300ESB;
@@ -331,9 +351,11 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
         }
         return 0;
     case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
         /* every device walked here is a PCI device */
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("address type 'isa' is not valid for PCI device '%s'"),
+                      _("address type '%s' is not valid for PCI device '%s'"),
+                      vbDomainDeviceAddressTypeTypeToString(info->addr.type),
                       vbQemuDomainDeviceName(dev, info));
         return -1;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:

@@ -5,7 +5,8 @@
 The guest is the tiny one of tests/guest/make-guest.sh, which loads
 virtio_balloon, virtio-rng and pvpanic-mmio.  One test drives the balloon
 as a user does with the stock virsh: dommemstat answers with the guest's
-own statistics, setmem shrinks the guest (QEMU's query-balloon through
+own statistics, the guest agent's channel socket is there while the guest
+runs and gone after destroy, setmem shrinks the guest (QEMU's query-balloon through
 dommemstat's "actual", the BALLOON_CHANGE event, the live
 <currentMemory>), the bounds are refused with libvirt's errors, and the
 guest sees its virtio rng.  Two others crash the guest through its pvpanic
@@ -17,6 +18,7 @@ answers, bounded; every process and file goes with the test."""
 
 import os
 import re
+import stat
 import sys
 import time
 from xml.sax.saxutils import escape
@@ -128,8 +130,23 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
     </memballoon>
     <rng model='virtio'>
       <backend model='random'>/dev/urandom</backend>
-    </rng>""")
+    </rng>
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>""")
         self.wait_log(vbguest.READY_RE, "the guest's banner")
+        # the guest agent's socket: named by the daemon under its state
+        # directory as libvirt does, shown in the live XML only
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        m = re.search(r"<source mode='bind' path='([^']+)'/>", live)
+        self.assertIsNotNone(m, live)
+        sock = m.group(1)
+        self.assertEqual(sock, os.path.join(self.daemon.root, "run", "qemu", "channel", "target",
+                                            "domain-1-vm", "org.qemu.guest_agent.0"))
+        self.assertTrue(stat.S_ISSOCK(os.stat(sock).st_mode))
+        self.assertIn("<address type='virtio-serial' controller='0' bus='0' port='1'/>", live)
+        self.assertNotIn("mode='bind'",
+                         self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
         # the guest found the virtio rng and uses it
         rng = self.wait_log(RNG_RE, "the guest's rng line")
         self.assertTrue(rng[0].startswith("virtio_rng"), rng)
@@ -177,6 +194,9 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
                          EVENT_TIMEOUT)
         proc = self.daemon.virsh("dommemstat", "vm", check=False)
         self.assertIn("domain is not running", proc.stderr)
+        # the socket and its directory went with QEMU
+        self.assertFalse(os.path.exists(sock))
+        self.assertFalse(os.path.exists(os.path.dirname(sock)))
 
     def test_panic_destroys(self):
         self.start("echo c > /proc/sysrq-trigger\n",
