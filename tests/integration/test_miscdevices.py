@@ -13,11 +13,13 @@ guest sees its virtio rng.  Two others crash the guest through its pvpanic
 device (echo c > /proc/sysrq-trigger) and check <on_crash> destroy and
 restart.  (The cloud kernel has no i6300esb or ib700 driver, so no
 watchdog fires here; the WATCHDOG path is covered by
-qemumonitoreventtest.)  Every wait is on log contents, events or QEMU's
+qemumonitoreventtest, and end to end by a WATCHDOG event that
+qmpproxy.py sends the daemon as QEMU would.)  Every wait is on log contents, events or QEMU's
 answers, bounded; every process and file goes with the test."""
 
 import os
 import re
+import socket
 import stat
 import sys
 import time
@@ -32,6 +34,8 @@ import vbtest
 BOOT_TIMEOUT = 180
 EVENT_TIMEOUT = 120
 MEMORY_KIB = 262144
+
+QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
 
 RNG_RE = re.compile(r"^vbguest: rng (\S*)\s*$", re.M)
 
@@ -92,15 +96,26 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
             None, libvirt.VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, self._balloon_change, None)
         self.addCleanup(self.events.conn.domainEventDeregisterAny, self.cb)
 
+        self.cb_watchdog = self.events.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_WATCHDOG, self._watchdog, None)
+        self.addCleanup(self.events.conn.domainEventDeregisterAny, self.cb_watchdog)
+
     def _balloon_change(self, conn, dom, actual, opaque):
         self.events._record(("balloon-change", dom.name(), actual))
 
-    def start(self, script_text, on_crash="destroy", devices=""):
+    def _watchdog(self, conn, dom, action, opaque):
+        self.events._record(("watchdog", dom.name(), action))
+
+    def start(self, script_text, on_crash="destroy", devices="", emulator=None):
         script = vbguest.script_image(os.path.join(self.images, "script.raw"), script_text)
         cmdline = vbguest.cmdline("script", then="idle", script="/dev/vda")
         path = os.path.join(self.tmp, "vm.xml")
+        xml = guest_xml(self.guest, cmdline, script, self.log, on_crash, devices)
+        if emulator:
+            xml = xml.replace("<emulator>/usr/bin/qemu-system-x86_64</emulator>",
+                              "<emulator>%s</emulator>" % emulator)
         with open(path, "w") as fh:
-            fh.write(guest_xml(self.guest, cmdline, script, self.log, on_crash, devices))
+            fh.write(xml)
         self.daemon.virsh("define", path)
         self.daemon.virsh("start", "vm")
         self.dom = self.events.conn.lookupByName("vm")
@@ -227,6 +242,37 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
                                          libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
                          EVENT_TIMEOUT)
         self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_watchdog_event(self):
+        # The cloud kernel has no i6300esb driver, so the guest cannot let
+        # the watchdog fire: QEMU runs behind qmpproxy.py, which sends the
+        # daemon QEMU's WATCHDOG event as QEMU would.  The device itself
+        # is real: QEMU runs with i6300esb and -watchdog-action pause.
+        control = os.path.join(self.tmp, "qmpproxy-control")
+        self.extra_logs.append(control + ".log")
+        wrapper = os.path.join(self.tmp, "qemu-behind-proxy")
+        with open(wrapper, "w") as fh:
+            fh.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (QMPPROXY, control))
+        os.chmod(wrapper, 0o755)
+        self.start("true\n", emulator=wrapper, devices="""
+    <watchdog model='i6300esb' action='pause'/>
+    <memballoon model='none'/>""")
+        self.wait_log(vbguest.READY_RE, "the guest's banner")
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(control)
+            s.sendall(b'event WATCHDOG {"action": "pause"}\n')
+            self.assertEqual(s.makefile("r").readline().strip(), "ok")
+        self.events.wait(lambda e: e == ("watchdog", "vm", libvirt.VIR_DOMAIN_EVENT_WATCHDOG_PAUSE),
+                         EVENT_TIMEOUT)
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                                         libvirt.VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG),
+                         EVENT_TIMEOUT)
+        self.assertEqual(self.state_reason(), "paused (watchdog)")
+        self.daemon.virsh("destroy", "vm")
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                                         libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+                         EVENT_TIMEOUT)
 
 
 if __name__ == "__main__":
