@@ -358,6 +358,7 @@ mymain(void)
     DO_TEST_FAILURE("channel-guestfwd", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("channel-port-zero", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("channel-port-beyond-controller", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-port-beyond-default", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-virtio-serial-ports-huge", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("channel-unix-relative-path", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("channel-target-name-traversal", VIR_ERR_XML_ERROR);

@@ -228,6 +228,22 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
     return 0;
 }
 
+static bool
+vbDomainVirtioSerialPortInUse(const vbDomainDef *def, unsigned int controller, unsigned int port)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        const vbDomainDeviceAddress *a = &def->chrs[i]->info.addr;
+
+        if (def->chrs[i]->channel && a->type == VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL &&
+            a->vioserial.controller == controller && a->vioserial.bus == 0 &&
+            a->vioserial.port == port)
+            return true;
+    }
+    return false;
+}
+
 /* The virtio-serial port of each channel without one (libvirt's: the
  * first free port from 1 of controller 0 bus 0; port 0 is a virtio
  * console's), and the controllers the channels and virtio consoles sit
@@ -260,7 +276,7 @@ vbDomainDefVirtioSerialPostParse(vbDomainDef *def)
     for (i = 0; i < def->nchrs; i++) {
         vbDomainChrDef *chr = def->chrs[i];
         vbDomainDeviceAddress *addr = &chr->info.addr;
-        unsigned int port = 1;
+        unsigned int port = 1; /* port 0 is a virtio console's */
 
         if (chr->console && chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO &&
             !vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL, 0))
@@ -269,16 +285,8 @@ vbDomainDefVirtioSerialPostParse(vbDomainDef *def)
         if (!chr->channel)
             continue;
         if (addr->type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
-            for (j = 0; j < def->nchrs; j++) {
-                const vbDomainDeviceAddress *b = &def->chrs[j]->info.addr;
-
-                if (def->chrs[j]->channel && b->type == VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL &&
-                    b->vioserial.controller == 0 && b->vioserial.bus == 0 &&
-                    b->vioserial.port == port) {
-                    port++;
-                    j = (size_t) -1; /* from the start: an earlier one may hold it now */
-                }
-            }
+            while (vbDomainVirtioSerialPortInUse(def, 0, port))
+                port++;
             addr->type = VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL;
             addr->vioserial.controller = 0;
             addr->vioserial.bus = 0;

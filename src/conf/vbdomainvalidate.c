@@ -189,6 +189,9 @@ vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
     return 0;
 }
 
+/* QEMU's virtio-serial max_ports when <controller ports> is absent */
+#define VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT 31
+
 /* Two serial ports, or two consoles of one kind, with one number; a
  * channel off a virtio-serial port (port 0 is for virtio consoles, QEMU
  * refuses a channel there) or beyond its controller's ports. */
@@ -228,7 +231,8 @@ vbDomainDefValidateChrs(const vbDomainDef *def)
                     cont = def->controllers[j];
             }
             if (addr->vioserial.port == 0 || addr->vioserial.bus != 0 ||
-                (cont && cont->ports && addr->vioserial.port >= cont->ports)) {
+                addr->vioserial.port >=
+                    (cont && cont->ports ? cont->ports : VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT)) {
                 vbReportError(
                     VIR_ERR_CONFIG_UNSUPPORTED,
                     _("virtio-serial port '%u' bus '%u' of channel '%s' is not usable: channels take ports 1 to the controller's last on bus 0"),
