@@ -333,6 +333,10 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memballoon-stats-period-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("memballoon-stats-period-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-tcp-no-service", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-tcp-host-comma", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("panic-isa-irq", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memballoon-unknown-model", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("memballoon-autodeflate-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("memballoon-twice", VIR_ERR_XML_ERROR);
