@@ -64,6 +64,24 @@ testResume(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
     g_string_append(opaque, "resume\n");
 }
 
+static void
+testBalloonChange(vbMonitor *mon G_GNUC_UNUSED, unsigned long long actual, void *opaque)
+{
+    g_string_append_printf(opaque, "balloon-change actual=%llu\n", actual);
+}
+
+static void
+testWatchdog(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "watchdog action=%s\n", action);
+}
+
+static void
+testGuestPanicked(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "guest-panicked action=%s\n", action);
+}
+
 static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
@@ -71,6 +89,9 @@ static const vbMonitorEventHandlers testHandlers = {
     .reset = testReset,
     .stop = testStop,
     .resume = testResume,
+    .balloonChange = testBalloonChange,
+    .watchdog = testWatchdog,
+    .guestPanicked = testGuestPanicked,
 };
 
 static int
@@ -144,7 +165,7 @@ mymain(void)
     int ret = 0;
     size_t i;
     static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
-                                  "reset-and-reboot"};
+                                  "reset-and-reboot", "watchdog-panic-balloon"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

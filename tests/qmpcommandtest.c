@@ -25,6 +25,7 @@
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
+#include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
 #include "vbmonitorgraphics.h"
 #include "vbqemuschema.h"
@@ -375,6 +376,48 @@ testExpireVNCPassword(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testBalloon(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBalloon(mon, 536870912ULL);
+}
+
+static int
+testQueryBalloon(vbMonitor *mon, GString *out)
+{
+    unsigned long long actual = 0;
+
+    if (vbMonitorQueryBalloon(mon, &actual) < 0)
+        return -1;
+    g_string_append_printf(out, "actual=%llu\n", actual);
+    return 0;
+}
+
+static int
+testBalloonStatsPeriod(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSetBalloonStatsPeriod(mon, "balloon0", 5);
+}
+
+static int
+testBalloonStats(vbMonitor *mon, GString *out)
+{
+    vbMonitorBalloonStats stats = {0};
+    size_t i;
+
+    if (vbMonitorGetBalloonStats(mon, "balloon0", &stats) < 0)
+        return -1;
+    for (i = 0; i < VB_MONITOR_BALLOON_STAT_LAST; i++) {
+        if (stats.stats[i] == VB_MONITOR_BALLOON_STAT_ABSENT)
+            g_string_append_printf(out, "stat %zu absent\n", i);
+        else
+            g_string_append_printf(out, "stat %zu = %llu\n", i,
+                                   (unsigned long long) stats.stats[i]);
+    }
+    g_string_append_printf(out, "last-update=%llu\n", stats.lastUpdate);
+    return 0;
+}
+
+static int
 testQueryStatus(vbMonitor *mon, GString *out)
 {
     g_autofree char *status = NULL;
@@ -640,6 +683,10 @@ mymain(void)
         {"set_password", "set_password", false, testSetVNCPassword, false},
         {"expire_password", "expire_password", false, testExpireVNCPassword, false},
         {"query-status", "query-status", true, testQueryStatus, false},
+        {"balloon", "balloon", false, testBalloon, false},
+        {"query-balloon", "query-balloon", true, testQueryBalloon, false},
+        {"qom-set-balloon-period", "qom-set", false, testBalloonStatsPeriod, false},
+        {"qom-get-balloon-stats", "qom-get", true, testBalloonStats, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},

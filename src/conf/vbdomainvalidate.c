@@ -215,6 +215,12 @@ vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
     return 0;
 }
 
+/* QEMU's virtio-serial max_ports when <controller ports> is absent */
+#define VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT 31
+
+/* Two serial ports, or two consoles of one kind, with one number; a
+ * channel off a virtio-serial port (port 0 is for virtio consoles, QEMU
+ * refuses a channel there) or beyond its controller's ports. */
 static int
 vbDomainDefValidateChrs(const vbDomainDef *def)
 {
@@ -222,13 +228,47 @@ vbDomainDefValidateChrs(const vbDomainDef *def)
     size_t j;
 
     for (i = 0; i < def->nchrs; i++) {
-        for (j = i + 1; j < def->nchrs; j++) {
-            if (def->chrs[i]->console == def->chrs[j]->console &&
-                def->chrs[i]->port == def->chrs[j]->port) {
+        const vbDomainChrDef *chr = def->chrs[i];
+        const vbDomainDeviceAddress *addr = &chr->info.addr;
+
+        for (j = i + 1; !chr->channel && j < def->nchrs; j++) {
+            const vbDomainChrDef *other = def->chrs[j];
+
+            if (!other->channel && chr->console == other->console && chr->target == other->target &&
+                chr->port == other->port) {
                 vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("two <%s> devices use port '%u'"),
-                              def->chrs[i]->console ? "console" : "serial", def->chrs[i]->port);
+                              chr->console ? "console" : "serial", chr->port);
                 return -1;
             }
+        }
+        if (chr->channel) {
+            const vbDomainControllerDef *cont = NULL;
+
+            if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL) {
+                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("channel '%s' needs a 'virtio-serial' address, not '%s'"),
+                              NULLSTR(chr->targetName),
+                              vbDomainDeviceAddressTypeTypeToString(addr->type));
+                return -1;
+            }
+            for (j = 0; j < def->ncontrollers; j++) {
+                if (def->controllers[j]->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+                    def->controllers[j]->index == addr->vioserial.controller)
+                    cont = def->controllers[j];
+            }
+            if (addr->vioserial.port == 0 || addr->vioserial.bus != 0 ||
+                addr->vioserial.port >=
+                    (cont && cont->ports ? cont->ports : VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT)) {
+                vbReportError(
+                    VIR_ERR_CONFIG_UNSUPPORTED,
+                    _("virtio-serial port '%u' bus '%u' of channel '%s' is not usable: channels take ports 1 to the controller's last on bus 0"),
+                    addr->vioserial.port, addr->vioserial.bus, NULLSTR(chr->targetName));
+                return -1;
+            }
+        } else if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("<%s> takes no <address>"),
+                          chr->console ? "console" : "serial");
+            return -1;
         }
     }
     return 0;
@@ -302,5 +342,15 @@ vbDomainDefValidate(const vbDomainDef *def)
         vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0 ||
         vbDomainDefValidateUI(def) < 0)
         return -1;
+    if (def->watchdog && vbDomainWatchdogDefValidate(def->watchdog) < 0)
+        return -1;
+    for (i = 0; i < def->nrngs; i++) {
+        if (vbDomainRNGDefValidate(def->rngs[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->npanics; i++) {
+        if (vbDomainPanicDefValidate(def, def->panics[i]) < 0)
+            return -1;
+    }
     return 0;
 }

@@ -54,6 +54,7 @@ typedef enum {
     VB_DOMAIN_WORK_MONITOR_ERROR,    /* data: vbDomainProcessMonitorFailure */
     VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
+    VB_DOMAIN_WORK_GUEST_PANIC,      /* no data: the guest crashed (GUEST_PANICKED) */
 
     VB_DOMAIN_WORK_LAST
 } vbDomainWorkType;

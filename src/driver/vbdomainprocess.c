@@ -21,6 +21,7 @@
 #include "vbmonitorevent.h"
 #include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
+#include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
@@ -423,13 +424,162 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
-    if (vm->state == VIR_DOMAIN_PAUSED) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    /* a crashed guest runs again after on_crash restart reset it */
+    if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                            vm->state == VIR_DOMAIN_CRASHED ? VIR_DOMAIN_RUNNING_CRASHED
+                                                            : VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
+    vbDomainObjUnlock(vm);
+}
+
+/* The balloon reached a new size: the live <currentMemory> follows it,
+ * and clients hear of it (libvirt's qemuProcessHandleBalloonChange). */
+static void
+vbProcessHandleBalloonChange(vbMonitor *mon, unsigned long long actual, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("BALLOON_CHANGE of domain '%s', actual=%llu", vm->def->name, actual);
+    vm->def->currentMemory = actual / 1024;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventBalloonChangeNew(vm->def->name, vm->def->uuid, vm->id,
+                                                         vm->def->currentMemory));
+    vbDomainObjUnlock(vm);
+}
+
+/* QEMU's WATCHDOG action as libvirt's event reports it */
+static int
+vbProcessWatchdogAction(const char *action)
+{
+    static const struct {
+        const char *qemu;
+        virDomainEventWatchdogAction action;
+    } actions[] = {
+        {"none", VIR_DOMAIN_EVENT_WATCHDOG_NONE},
+        {"pause", VIR_DOMAIN_EVENT_WATCHDOG_PAUSE},
+        {"reset", VIR_DOMAIN_EVENT_WATCHDOG_RESET},
+        {"poweroff", VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF},
+        {"shutdown", VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN},
+        {"debug", VIR_DOMAIN_EVENT_WATCHDOG_DEBUG},
+        {"inject-nmi", VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (strcmp(action, actions[i].qemu) == 0)
+            return actions[i].action;
+    }
+    return -1;
+}
+
+/* The guest stopped feeding its watchdog.  QEMU says so before it acts;
+ * when it pauses the guest, the domain is paused for the watchdog (the
+ * STOP that follows then changes nothing), as libvirt does. */
+static void
+vbProcessHandleWatchdog(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    int evAction;
+
+    if (!vm)
+        return;
+    if ((evAction = vbProcessWatchdogAction(action)) < 0) {
+        VB_DEBUG("ignoring WATCHDOG of domain '%s' with unknown action '%s'", vm->def->name,
+                 action);
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    VB_DEBUG("WATCHDOG of domain '%s', action=%s", vm->def->name, action);
+    if (evAction == VIR_DOMAIN_EVENT_WATCHDOG_PAUSE && vm->state == VIR_DOMAIN_RUNNING) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_WATCHDOG);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG);
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainEventQueuePush(vm->driver->events, vbDomainEventWatchdogNew(
+                                                   vm->def->name, vm->def->uuid, vm->id, evAction));
+    vbDomainObjUnlock(vm);
+}
+
+/* The guest crashed (pvpanic).  QEMU (with -no-shutdown) stops the vCPUs
+ * and says "pause"; the domain is CRASHED/PANICKED, and a worker carries
+ * out <on_crash> (vbDomainProcessHandleGuestPanic), as libvirt does. */
+static void
+vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("GUEST_PANICKED of domain '%s', action=%s", vm->def->name, action);
+    if (vm->state == VIR_DOMAIN_CRASHED) {
+        /* a second CPU panicking: the first panic is being handled */
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                           VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANIC, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
+void
+vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
+{
+    vbDomainObjLock(vm);
+    if (!vbDomainObjIsActive(vm) || vm->state != VIR_DOMAIN_CRASHED) {
+        /* destroyed, or reset by an API, meanwhile */
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    switch (vm->def->onCrash) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
+        /* libvirt's fake reboot: reset and continue; vbProcessFakeReboot
+         * takes its own job and unlocks */
+        vm->fakeReboot = true;
+        vbProcessFakeReboot(vm);
+        return;
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        /* stays crashed, for the user to look at or destroy */
+        vbDomainObjUnlock(vm);
+        return;
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        /* validation refuses the others; ending the guest is the safe
+         * answer for a definition that skipped it */
+        break;
+    }
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot destroy crashed domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    if (vbDomainObjIsActive(vm)) {
+        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    }
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (!vm->persistent)
+        vbDomainObjListRemove(driver->domains, vm);
     vbDomainObjUnlock(vm);
 }
 
@@ -453,6 +603,9 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .reset = vbProcessHandleReset,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
+    .balloonChange = vbProcessHandleBalloonChange,
+    .watchdog = vbProcessHandleWatchdog,
+    .guestPanicked = vbProcessHandleGuestPanicked,
 };
 
 static void
@@ -593,6 +746,59 @@ vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
     g_autofree char *name = g_strdup_printf("%s%s.log", def->name, suffix);
 
     return g_build_filename(driver->cfg->logDir, name, NULL);
+}
+
+/* libvirt's channel target directory of the running @vm, under the state
+ * directory: domain-ID-NAME (the name cut to 20 bytes, as libvirt's
+ * short name), holding the sockets of its listening channels. */
+static char *
+vbProcessChannelDir(vbDriver *driver, const vbDomainObj *vm)
+{
+    g_autofree char *dom = g_strdup_printf("domain-%d-%.20s", vm->id, vm->def->name);
+
+    return g_build_filename(driver->cfg->stateDir, "channel", "target", dom, NULL);
+}
+
+/* Names the socket of each listening channel without a path, in a
+ * directory made for the domain (0700: the guest agent is a way into the
+ * guest). */
+static int
+vbProcessPrepareChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = NULL;
+    size_t i;
+
+    for (i = 0; i < vm->def->nchrs; i++) {
+        if (vm->def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !vm->def->chrs[i]->socketPath)
+            break;
+    }
+    if (i == vm->def->nchrs)
+        return 0;
+    dir = vbProcessChannelDir(driver, vm);
+    if (vbFileMakePath(dir, 0700) < 0)
+        return -1;
+    return vbQemuDeviceChrAssignSocketPaths(vm->def, dir);
+}
+
+/* Removes the channel directory of @vm and the sockets QEMU left in it;
+ * a directory never made is no error. */
+static void
+vbProcessRemoveChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = vbProcessChannelDir(driver, vm);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    if (!d)
+        return;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+
+        if (unlink(path) < 0)
+            VB_WARN("cannot remove '%s': %s", path, g_strerror(errno));
+    }
+    if (rmdir(dir) < 0)
+        VB_WARN("cannot remove '%s': %s", dir, g_strerror(errno));
 }
 
 /* Puts the persistent definition back where it was before the start. */
@@ -773,6 +979,28 @@ vbProcessGraphicsSetPasswords(vbDomainObj *vm)
     return 0;
 }
 
+/* The balloon as the definition says, before the guest runs (libvirt's
+ * qemuProcessSetupBalloon): its statistics period, and its size, which
+ * <currentMemory> gives. */
+static int
+vbProcessSetupBalloon(vbDomainObj *vm)
+{
+    const vbDomainMemballoonDef *balloon = vm->def->memballoon;
+    vbMonitor *mon;
+    int rc = 0;
+
+    if (!balloon || balloon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+        return 0;
+    mon = vbDomainObjEnterMonitor(vm);
+    if (balloon->period)
+        rc = vbMonitorSetBalloonStatsPeriod(mon, balloon->info.alias, balloon->period);
+    if (rc == 0)
+        rc = vbMonitorBalloon(mon, vm->def->currentMemory * 1024);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return 0;
+}
+
 /* Ends the process of @vm (@what names it in the log) and forgets it:
  * monitor, socket, pid, status file; the persistent definition is vm->def
  * again.  Drops and retakes vm->lock while the process ends. */
@@ -849,7 +1077,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
-    if (vbProcessGraphicsPrepare(driver, vm) < 0)
+    if (vbProcessGraphicsPrepare(driver, vm) < 0 || vbProcessPrepareChannels(driver, vm) < 0)
         goto error;
 
     opts.monitorPath = vm->monitorPath;
@@ -871,7 +1099,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
-        vbProcessGraphicsSetPasswords(vm) < 0)
+        vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetupBalloon(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -896,6 +1124,8 @@ error:
     saved = vbErrorSave();
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
+    if (vm->id > 0)
+        vbProcessRemoveChannels(driver, vm);
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -914,6 +1144,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
      * meanwhile skips the port while QEMU still holds it */
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", 0);
+    vbProcessRemoveChannels(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;

@@ -79,3 +79,11 @@ void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
 /* Daemon start: loads a status file and takes the QEMU back, or marks the
  * domain shut off if its QEMU is gone.  Takes no lock (nothing runs yet). */
 int vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath);
+
+/* Worker (VB_DOMAIN_WORK_GUEST_PANIC): the guest crashed and QEMU stopped
+ * its vCPUs (the domain is CRASHED/PANICKED); carries out <on_crash>:
+ * destroy ends the domain (shut off, crashed), restart resets and
+ * continues the guest, preserve leaves it crashed.  Takes vm->lock and a
+ * DESTROY job.  The one place a crash action is carried out: a new action
+ * adds its case here. */
+void vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm);

@@ -39,6 +39,9 @@ vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
     case VB_DOMAIN_WORK_BLOCK_JOBS_ENDED:
         vbBlockOfflineHandleJobsEnded(driver, vm);
         return;
+    case VB_DOMAIN_WORK_GUEST_PANIC:
+        vbDomainProcessHandleGuestPanic(driver, vm);
+        return;
     case VB_DOMAIN_WORK_LAST:
         break;
     }

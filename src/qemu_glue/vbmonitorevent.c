@@ -154,21 +154,69 @@ vbMonitorEventResume(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
     return true;
 }
 
+static bool
+vbMonitorEventBalloonChange(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    unsigned long long actual;
+
+    if (vbJSONValueObjectGetNumberUlong(data, "actual", &actual) < 0)
+        return vbMonitorEventMalformed(name, "actual");
+    if (!handlers->balloonChange)
+        return false;
+    handlers->balloonChange(mon, actual, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventWatchdog(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                       vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                       unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *action = vbJSONValueObjectGetString(data, "action");
+
+    if (!action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!handlers->watchdog)
+        return false;
+    handlers->watchdog(mon, action, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventGuestPanicked(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *action = vbJSONValueObjectGetString(data, "action");
+
+    if (!action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!handlers->guestPanicked)
+        return false;
+    handlers->guestPanicked(mon, action, opaque);
+    return true;
+}
+
 /* Sorted by name for bsearch (qemumonitoreventtest checks it) */
 static const struct vbMonitorEventEntry {
     const char *name;
     vbMonitorEventFunc func;
 } vbMonitorEventTable[] = {
+    {"BALLOON_CHANGE", vbMonitorEventBalloonChange},
     {"BLOCK_JOB_CANCELLED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_COMPLETED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"GUEST_PANICKED", vbMonitorEventGuestPanicked},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
     {"RESET", vbMonitorEventReset},
     {"RESUME", vbMonitorEventResume},
     {"SHUTDOWN", vbMonitorEventShutdown},
     {"STOP", vbMonitorEventStop},
+    {"WATCHDOG", vbMonitorEventWatchdog},
 };
 
 static int

@@ -61,6 +61,12 @@ typedef struct {
     /* STOP and RESUME */
     void (*stop)(vbMonitor *mon, void *opaque);
     void (*resume)(vbMonitor *mon, void *opaque);
+    /* BALLOON_CHANGE: @actual is the guest's memory now, bytes */
+    void (*balloonChange)(vbMonitor *mon, unsigned long long actual, void *opaque);
+    /* WATCHDOG: @action is what QEMU does about it ("reset", "pause", ...) */
+    void (*watchdog)(vbMonitor *mon, const char *action, void *opaque);
+    /* GUEST_PANICKED: @action is "pause", "poweroff" or "run" */
+    void (*guestPanicked)(vbMonitor *mon, const char *action, void *opaque);
 } vbMonitorEventHandlers;
 
 /**

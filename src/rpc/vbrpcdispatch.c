@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainconsole.h"
+#include "vbdomainmemory.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
@@ -415,6 +416,72 @@ vbDispatchReset(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchSetMaxMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
+                                  VIR_DOMAIN_MEM_MAXIMUM);
+}
+
+static int
+vbDispatchSetMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
+                                  VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+vbDispatchSetMemoryFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory, args->flags);
+}
+
+static int
+vbDispatchSetMemoryStatsPeriod(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryStatsPeriodArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryStatsPeriod(vbDispatchDriver(client), &dom, args->period, args->flags);
+}
+
+static int
+vbDispatchMemoryStats(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainMemoryStatsArgs *args = a;
+    vbRemoteDomainMemoryStatsRet *ret = r;
+    g_autofree virDomainMemoryStatStruct *stats = NULL;
+    int n;
+    int i;
+    VB_DISPATCH_DOM(args->dom);
+
+    /* libvirt's remote daemon refuses more than its array holds */
+    if (args->maxStats > VB_REMOTE_DOMAIN_MEMORY_STATS_MAX) {
+        vbReportError(VIR_ERR_RPC, _("maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX"));
+        return -1;
+    }
+    stats = g_new0(virDomainMemoryStatStruct, args->maxStats ? args->maxStats : 1);
+    if ((n = vbDomainMemoryStats(vbDispatchDriver(client), &dom, stats, args->maxStats,
+                                 args->flags)) < 0)
+        return -1;
+    ret->stats = g_new0(vbRemoteMemoryStat, n ? n : 1);
+    for (i = 0; i < n; i++) {
+        ret->stats[i].tag = stats[i].tag;
+        ret->stats[i].val = stats[i].val;
+    }
+    ret->nstats = n;
+    return 0;
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -518,6 +585,8 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
     {VB_REMOTE_PROC_DOMAIN_REBOOT, vbDispatchReboot},
     {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
+    {VB_REMOTE_PROC_DOMAIN_SET_MAX_MEMORY, vbDispatchSetMaxMemory},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY, vbDispatchSetMemory},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
     {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
@@ -525,10 +594,12 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
+    {VB_REMOTE_PROC_DOMAIN_MEMORY_STATS, vbDispatchMemoryStats},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
@@ -539,6 +610,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD, vbDispatchSetMemoryStatsPeriod},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
@@ -659,6 +731,30 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT,
+                                   &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_BALLOON_CHANGE: {
+        vbRemoteDomainEventCallbackBalloonChangeMsg cb = {.actual = ev->balloonActual};
+        vbRemoteDomainEventBalloonChangeMsg legacy = {.actual = ev->balloonActual};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_BALLOON_CHANGE, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_WATCHDOG: {
+        vbRemoteDomainEventCallbackWatchdogMsg cb = {.action = ev->watchdogAction};
+        vbRemoteDomainEventWatchdogMsg legacy = {.action = ev->watchdogAction};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG,
                                    &legacy);
         break;
     }
