@@ -80,6 +80,8 @@ struct _vbDomainObj {
     /* While running: the persistent definition (NULL for a transient domain). */
     vbDomainDef *newDef;
     bool persistent;
+    /* Started when the daemon starts (a link in the autostart directory). */
+    bool autostart;
     bool removing; /* undefined while running: goes away when it stops */
 
     virDomainState state;
@@ -154,6 +156,7 @@ vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);
 int vbDomainObjSaveConfig(vbDomainObj *vm);
 /* Writes the status file of a running @vm (or one with a storage daemon). */
 int vbDomainObjSaveStatus(vbDomainObj *vm);
+/* Removes the definition and the autostart mark. */
 int vbDomainObjRemoveConfig(vbDomainObj *vm);
 int vbDomainObjRemoveStatus(vbDomainObj *vm);
 

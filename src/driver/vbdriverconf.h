@@ -21,13 +21,14 @@
 
 typedef struct _vbDriverConfig vbDriverConfig;
 struct _vbDriverConfig {
-    bool privileged; /* --system */
-    char *root;      /* --root DIR, or NULL */
-    char *configDir; /* persistent definitions */
-    char *stateDir;  /* status files, monitor sockets */
-    char *logDir;    /* one log per domain */
-    char *cacheDir;  /* capability cache */
-    char *runDir;    /* the daemon's sockets and pid file */
+    bool privileged;    /* --system */
+    char *root;         /* --root DIR, or NULL */
+    char *configDir;    /* persistent definitions */
+    char *autostartDir; /* symlinks to the definitions of autostarted domains */
+    char *stateDir;     /* status files, monitor sockets */
+    char *logDir;       /* one log per domain */
+    char *cacheDir;     /* capability cache */
+    char *runDir;       /* the daemon's sockets and pid file */
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */
@@ -69,3 +70,6 @@ void vbDriverReserveDomainID(vbDriver *driver, int id);
 /* The files of domain @name: its persistent definition, its status. */
 char *vbDriverConfigFile(vbDriver *driver, const char *name);
 char *vbDriverStatusFile(vbDriver *driver, const char *name);
+/* The symlink marking domain @name for autostart, as libvirt keeps it:
+ * <configDir>/autostart/<name>.xml pointing at its definition. */
+char *vbDriverAutostartLink(vbDriver *driver, const char *name);

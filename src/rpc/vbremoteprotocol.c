@@ -198,6 +198,10 @@ VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArg
 VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
                F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
 
+VB_REMOTE_TYPE(vbRemoteDomainSetAutostartArgsType, vbRemoteDomainSetAutostartArgs,
+               F_DOMAIN(vbRemoteDomainSetAutostartArgs, dom),
+               F_INT(vbRemoteDomainSetAutostartArgs, autostart));
+
 VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
                F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
                F_UHYPER(vbRemoteDomainGetInfoRet, memory),
@@ -346,6 +350,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       0),
     P(DOMAIN_REBOOT, "virDomainReboot", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_RESUME, "virDomainResume", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart", &vbRemoteDomainSetAutostartArgsType, NULL,
+      MODIFY),
     P(DOMAIN_SHUTDOWN, "virDomainShutdown", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_SUSPEND, "virDomainSuspend", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_UNDEFINE, "virDomainUndefine", &vbRemoteDomainArgsType, NULL, MODIFY),

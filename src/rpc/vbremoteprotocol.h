@@ -70,6 +70,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS = 25,
     VB_REMOTE_PROC_DOMAIN_REBOOT = 27,
     VB_REMOTE_PROC_DOMAIN_RESUME = 28,
+    VB_REMOTE_PROC_DOMAIN_SET_AUTOSTART = 29,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN = 33,
     VB_REMOTE_PROC_DOMAIN_SUSPEND = 34,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
@@ -219,6 +220,12 @@ typedef vbRemoteNumRet vbRemoteDomainGetAutostartRet;
 typedef vbRemoteNumRet vbRemoteDomainHasManagedSaveImageRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDomainsRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDefinedDomainsRet;
+
+/* 29 DOMAIN_SET_AUTOSTART */
+typedef struct {
+    vbRemoteDomain dom;
+    int autostart;
+} vbRemoteDomainSetAutostartArgs;
 
 /* 5 CONNECT_GET_MAX_VCPUS */
 typedef struct {

@@ -241,8 +241,8 @@ vbDispatchIsPersistent(vbRPCClient *client, const void *a, void *r)
                : 0;
 }
 
-/* Autostart and managed save do not exist here: answered as "no" for the
- * domain, after checking that the domain exists. */
+/* Managed save does not exist here: answered as "no" for the domain,
+ * after checking that the domain exists. */
 static int
 vbDispatchAnswerNo(vbRPCClient *client, const void *a, void *r)
 {
@@ -253,6 +253,24 @@ vbDispatchAnswerNo(vbRPCClient *client, const void *a, void *r)
         return -1;
     ((vbRemoteNumRet *) r)->num = 0;
     return 0;
+}
+
+static int
+vbDispatchGetAutostart(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainGetAutostart(vbDispatchDriver(client), &dom, &((vbRemoteNumRet *) r)->num);
+}
+
+static int
+vbDispatchSetAutostart(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSetAutostartArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetAutostart(vbDispatchDriver(client), &dom, args->autostart);
 }
 
 static int
@@ -499,7 +517,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML, vbDispatchDefineXML},
     {VB_REMOTE_PROC_DOMAIN_DESTROY, vbDispatchDestroy},
     {VB_REMOTE_PROC_DOMAIN_GET_XML_DESC, vbDispatchGetXMLDesc},
-    {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchAnswerNo},
+    {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchGetAutostart},
     {VB_REMOTE_PROC_DOMAIN_GET_INFO, vbDispatchGetInfo},
     {VB_REMOTE_PROC_DOMAIN_GET_OS_TYPE, vbDispatchGetOSType},
     {VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, vbDispatchListDefinedDomains},
@@ -509,6 +527,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
     {VB_REMOTE_PROC_DOMAIN_REBOOT, vbDispatchReboot},
     {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
+    {VB_REMOTE_PROC_DOMAIN_SET_AUTOSTART, vbDispatchSetAutostart},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
     {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},

@@ -128,6 +128,72 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertTrue(self.state().startswith("shut off"))
         self.assertEqual(self.daemon.qemu_pids(), [])
 
+    def host_reboot(self):
+        """The daemon stopped and started again as after a boot of the host:
+        the state directory (a tmpfs under libvirt) lost its autostart mark."""
+        self.events.close()
+        self.daemon.stop()
+        os.unlink(os.path.join(self.daemon.root, "run", "qemu", "autostarted"))
+        self.daemon.start()
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+
+    def test_autostart(self):
+        self.define("vm", [("vda", self.chain.top)], start=False)
+        self.define("vm2", [("vda", self.chain.top)], start=False)
+        info = self.daemon.virsh("dominfo", "vm").stdout
+        self.assertRegex(info, r"Autostart:\s+disable")
+        self.daemon.virsh("autostart", "vm")
+        self.assertRegex(self.daemon.virsh("dominfo", "vm").stdout, r"Autostart:\s+enable")
+        link = os.path.join(self.daemon.root, "config", "autostart", "vm.xml")
+        self.assertEqual(os.readlink(link),
+                         os.path.join(self.daemon.root, "config", "vm.xml"))
+        self.assertEqual(self.daemon.virsh("list", "--all", "--autostart",
+                                           "--name").stdout.split(), ["vm"])
+        self.assertEqual(self.daemon.virsh("list", "--all", "--no-autostart",
+                                           "--name").stdout.split(), ["vm2"])
+
+        # A plain daemon restart starts nothing: autostart is once a boot.
+        self.events.close()
+        self.daemon.stop()
+        self.daemon.start()
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.assertEqual(self.state(), "shut off (unknown)")
+
+        self.host_reboot()
+        self.assertEqual(self.state(), "running (booted)")
+        self.assertEqual(self.state("vm2"), "shut off (unknown)")
+        self.assertRegex(self.daemon.virsh("dominfo", "vm").stdout, r"Autostart:\s+enable")
+
+        # Running domains are reconnected to, not started again.
+        pid = self.daemon.qemu_pids()[0]
+        self.host_reboot()
+        self.assertEqual(self.daemon.qemu_pids(), [pid])
+        self.assertEqual(self.state(), "running (booted)")
+
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("autostart", "--disable", "vm")
+        self.assertFalse(os.path.lexists(link))
+        self.host_reboot()
+        self.assertEqual(self.state(), "shut off (unknown)")
+
+        # undefine takes the mark away with the definition
+        self.daemon.virsh("autostart", "vm")
+        self.daemon.virsh("undefine", "vm")
+        self.assertFalse(os.path.lexists(link))
+
+    def test_autostart_refused_for_transient(self):
+        xml = os.path.join(self.tmp, "t.xml")
+        with open(xml, "w") as fh:
+            fh.write(vbtest.domain_xml("t", [("vda", self.chain.top)]))
+        self.daemon.virsh("create", xml)
+        proc = self.daemon.virsh("autostart", "t", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("Requested operation is not valid: "
+                      "cannot set autostart for transient domain", proc.stderr)
+        self.assertRegex(self.daemon.virsh("dominfo", "t").stdout, r"Autostart:\s+disable")
+
     def test_second_daemon_refused(self):
         proc = subprocess.run([vbtest.DAEMON, "--root", self.daemon.root],
                               capture_output=True, text=True, timeout=30)
@@ -160,8 +226,9 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertEqual(snapshot(), before)
         self.assertEqual(self.daemon.qemu_pids(), [])
         self.assertFalse([p for p in pids if vbtest.pid_alive(p)])
-        # the root holds the definitions and the logs, nothing else per domain
-        self.assertEqual(sorted(os.listdir(statedir)), [])
+        # the root holds the definitions and the logs, nothing else per
+        # domain; the state directory only the daemon's autostart mark
+        self.assertEqual(sorted(os.listdir(statedir)), ["autostarted"])
 
 
 if __name__ == "__main__":
