@@ -53,6 +53,12 @@ testReset(vbMonitor *mon G_GNUC_UNUSED, bool guest, const char *reason, void *op
 }
 
 static void
+testGuestPanicked(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "guest-panicked action=%s\n", action);
+}
+
+static void
 testStop(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
 {
     g_string_append(opaque, "stop\n");
@@ -69,6 +75,7 @@ static const vbMonitorEventHandlers testHandlers = {
     .blockJob = testBlockJob,
     .shutdown = testShutdown,
     .reset = testReset,
+    .guestPanicked = testGuestPanicked,
     .stop = testStop,
     .resume = testResume,
 };
@@ -144,7 +151,7 @@ mymain(void)
     int ret = 0;
     size_t i;
     static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
-                                  "reset-and-reboot"};
+                                  "reset-and-reboot", "guest-panicked"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

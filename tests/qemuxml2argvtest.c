@@ -281,6 +281,8 @@ mymain(void)
     DO_TEST("console-file-only");
     DO_TEST("serial-log");
     DO_TEST("lifecycle-restart");
+    DO_TEST("lifecycle-crash-preserve");
+    DO_TEST("lifecycle-crash-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -313,6 +315,11 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-coredump", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-rename-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-restart-reboot-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

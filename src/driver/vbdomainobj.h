@@ -53,6 +53,7 @@ typedef enum {
     VB_DOMAIN_WORK_MONITOR_EOF,      /* data: vbDomainProcessMonitorFailure */
     VB_DOMAIN_WORK_MONITOR_ERROR,    /* data: vbDomainProcessMonitorFailure */
     VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
+    VB_DOMAIN_WORK_GUEST_PANICKED,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
 
     VB_DOMAIN_WORK_LAST
@@ -114,6 +115,8 @@ struct _vbDomainObj {
     bool monitorGivenUp;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
+    /* The virDomainRunningReason the next RESUME event records (0: unpaused). */
+    int runningReason;
 
     /* The domain job */
     vbDomainJob job;

@@ -753,7 +753,10 @@ vbDomainSetPaused(vbDriver *driver, const vbDomainHandle *dom, bool pause)
         goto cleanup;
     if (vbDomainObjCheckActive(vm) < 0)
         goto endjob;
-    if (vm->state == want || (!pause && vm->state != VIR_DOMAIN_PAUSED)) {
+    /* A guest that panicked with on_crash preserve continues too. */
+    if (vm->state == want ||
+        (!pause && vm->state != VIR_DOMAIN_PAUSED &&
+         !(vm->state == VIR_DOMAIN_CRASHED && vm->reason == VIR_DOMAIN_CRASHED_PANICKED))) {
         ret = 0;
         goto endjob;
     }

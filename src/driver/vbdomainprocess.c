@@ -328,6 +328,81 @@ vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *
     vbDomainObjUnlock(vm);
 }
 
+void
+vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
+{
+    bool removeInactive = false;
+
+    vbDomainObjLock(vm);
+    /* A DESTROY job: the action may close the monitor, and no query may
+     * be using it then. */
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot handle the crash of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* Destroyed or restarted meanwhile: that QEMU's panic is over. */
+    if (!vbDomainObjIsActive(vm)) {
+        VB_DEBUG("ignoring GUEST_PANICKED of inactive domain '%s'", vm->def->name);
+        goto endjob;
+    }
+
+    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED, VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+
+    switch (vm->def->onCrash) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    /* refused by validation; a definition loaded from disk is not
+     * validated again: destroyed without the dump */
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        removeInactive = !vm->persistent;
+        break;
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART: {
+        /* libvirt's fake reboot: a reset, and the guest runs again with
+         * reason 'crashed'; the RESET event sends the REBOOT event. */
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+        int rc;
+
+        vm->runningReason = VIR_DOMAIN_RUNNING_CRASHED;
+        rc = vbMonitorSystemReset(mon);
+        if (rc == 0)
+            rc = vbMonitorCont(mon);
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            rc = -1;
+        vm->runningReason = 0;
+        if (rc < 0) {
+            VB_ERROR("cannot restart crashed domain '%s': %s", vm->def->name,
+                     vbGetLastErrorMessage());
+            if (vbDomainObjIsActive(vm) && vbQemuProcessKill(vm->pid, false) < 0)
+                VB_ERROR("cannot end QEMU after a failed restart: %s", vbGetLastErrorMessage());
+            break;
+        }
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        break;
+    }
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        break;
+    }
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (removeInactive)
+        vbDomainObjListRemove(driver->domains, vm);
+    vbDomainObjUnlock(vm);
+}
+
 /* Event handlers run in the monitor thread: they record state and queue
  * work, never wait for a job or talk to QEMU.  A storage daemon serving a
  * shut-off domain (vm->offline) only reports jobs. */
@@ -394,6 +469,19 @@ vbProcessHandleReset(vbMonitor *mon, bool guest G_GNUC_UNUSED, const char *reaso
     vbDomainObjUnlock(vm);
 }
 
+/* Only queued: the CRASHED state and event, and the action, need a job. */
+static void
+vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_INFO("guest of domain '%s' panicked, QEMU action '%s'", vm->def->name, action);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANICKED, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
 static void
 vbProcessHandleStop(vbMonitor *mon, void *opaque)
 {
@@ -422,8 +510,11 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
-    if (vm->state == VIR_DOMAIN_PAUSED) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    /* Paused, or crashed and continued (resume, on_crash restart), as
+     * libvirt: the reason is the one the caller set. */
+    if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                            vm->runningReason ? vm->runningReason : VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
@@ -450,6 +541,7 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .jobStatusChange = vbProcessHandleJobStatusChange,
     .shutdown = vbProcessHandleShutdown,
     .reset = vbProcessHandleReset,
+    .guestPanicked = vbProcessHandleGuestPanicked,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
 };
@@ -804,6 +896,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vm->fakeReboot = false;
     vm->pausedShutdown = false;
     vm->pausedReason = 0;
+    vm->runningReason = 0;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
 }
@@ -980,6 +1073,14 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
         }
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
+    } else if (g_strcmp0(status, "guest-panicked") == 0) {
+        /* A panic missed while nobody listened: crashed, as libvirt's
+         * reconnect records it; the action is not carried out late. */
+        if (vm->state != VIR_DOMAIN_CRASHED) {
+            vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+            vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                                   VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+        }
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */

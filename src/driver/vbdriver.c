@@ -36,6 +36,9 @@ vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
     case VB_DOMAIN_WORK_GUEST_SHUTDOWN:
         vbDomainProcessHandleGuestShutdown(driver, vm);
         return;
+    case VB_DOMAIN_WORK_GUEST_PANICKED:
+        vbDomainProcessHandleGuestPanic(driver, vm);
+        return;
     case VB_DOMAIN_WORK_BLOCK_JOBS_ENDED:
         vbBlockOfflineHandleJobsEnded(driver, vm);
         return;

@@ -132,6 +132,22 @@ vbMonitorEventReset(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
 }
 
 static bool
+vbMonitorEventGuestPanicked(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *action = vbJSONValueObjectGetString(data, "action");
+
+    /* The crash details ("info") are only logged by libvirt: not read. */
+    if (!action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!handlers->guestPanicked)
+        return false;
+    handlers->guestPanicked(mon, action, opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventStop(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
                    const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
                    long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -164,6 +180,7 @@ static const struct vbMonitorEventEntry {
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"GUEST_PANICKED", vbMonitorEventGuestPanicked},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
     {"RESET", vbMonitorEventReset},
     {"RESUME", vbMonitorEventResume},

@@ -58,6 +58,9 @@ typedef struct {
     void (*shutdown)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
     /* RESET: @guest is true when the guest rebooted itself */
     void (*reset)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
+    /* GUEST_PANICKED: @action is what QEMU did ("pause" with -no-shutdown,
+     * "poweroff", "run") */
+    void (*guestPanicked)(vbMonitor *mon, const char *action, void *opaque);
     /* STOP and RESUME */
     void (*stop)(vbMonitor *mon, void *opaque);
     void (*resume)(vbMonitor *mon, void *opaque);
