@@ -68,6 +68,45 @@ testBlockCommitNoFinalize(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testBlockSetIoThrottle(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune = {.groupName = (char *) "grp"};
+
+    iotune.limits[VB_DOMAIN_IOTUNE_READ_BYTES_SEC] = 1000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC] = 2000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC] = 300;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX] = 600;
+    iotune.limits[VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC] = 4096;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX_LENGTH] = 10;
+    return vbMonitorBlockSetIoThrottle(mon, "/machine/peripheral/virtio-disk0/virtio-backend",
+                                       &iotune);
+}
+
+static int
+testBlockdevOpenTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevOpenTray(mon, "sata0-0-0", true);
+}
+
+static int
+testBlockdevRemoveMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevRemoveMedium(mon, "sata0-0-0");
+}
+
+static int
+testBlockdevInsertMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevInsertMedium(mon, "sata0-0-0", "libvirt-3-format");
+}
+
+static int
+testBlockdevCloseTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevCloseTray(mon, "sata0-0-0");
+}
+
+static int
 testJobComplete(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorJobComplete(mon, "commit-vda-libvirt-1-format");
@@ -634,6 +673,13 @@ mymain(void)
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},
         {"block-export-add", "block-export-add", false, testBlockExportAdd, false},
         {"block-export-del", "block-export-del", false, testBlockExportDel, false},
+        {"block_set_io_throttle", "block_set_io_throttle", false, testBlockSetIoThrottle, false},
+        {"blockdev-open-tray", "blockdev-open-tray", false, testBlockdevOpenTray, false},
+        {"blockdev-remove-medium", "blockdev-remove-medium", false, testBlockdevRemoveMedium,
+         false},
+        {"blockdev-insert-medium", "blockdev-insert-medium", false, testBlockdevInsertMedium,
+         false},
+        {"blockdev-close-tray", "blockdev-close-tray", false, testBlockdevCloseTray, false},
     };
     static const testSchemaPathData paths[] = {
         {"block-commit/arg-type/top-node", true},

@@ -18,9 +18,11 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorblock.h"
 #include "vbmonitorevent.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorsystem.h"
+#include "vbqemublock.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
@@ -793,6 +795,30 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vbProcessRestoreDef(vm);
 }
 
+/* <iotune> as libvirt 9.0 sets it with -blockdev: block_set_io_throttle
+ * per disk before the guest runs (an empty drive cannot take it). */
+static int
+vbProcessSetupDiskThrottling(vbDomainObj *vm)
+{
+    vbMonitor *mon;
+    int rc = 0;
+    size_t i;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    for (i = 0; rc == 0 && i < vm->def->ndisks; i++) {
+        const vbDomainDiskDef *disk = vm->def->disks[i];
+        g_autofree char *qomName = NULL;
+
+        if (vbStorageSourceIsEmpty(disk->src) || !vbDomainIoTuneHasAny(&disk->iotune))
+            continue;
+        qomName = vbQemuBlockDiskQomName(disk);
+        rc = vbMonitorBlockSetIoThrottle(mon, qomName, &disk->iotune);
+    }
+    if (vbDomainObjExitMonitor(vm, mon) < 0)
+        return -1;
+    return rc;
+}
+
 int
 vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
@@ -851,6 +877,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0)
+        goto error;
+
+    if (vbProcessSetupDiskThrottling(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
