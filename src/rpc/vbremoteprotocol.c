@@ -202,6 +202,11 @@ VB_REMOTE_TYPE(vbRemoteDomainSetAutostartArgsType, vbRemoteDomainSetAutostartArg
                F_DOMAIN(vbRemoteDomainSetAutostartArgs, dom),
                F_INT(vbRemoteDomainSetAutostartArgs, autostart));
 
+VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDeviceFlagsArgs,
+               F_DOMAIN(vbRemoteDomainUpdateDeviceFlagsArgs, dom),
+               F_STRING(vbRemoteDomainUpdateDeviceFlagsArgs, xml),
+               F_UINT(vbRemoteDomainUpdateDeviceFlagsArgs, flags));
+
 VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
                F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
                F_UHYPER(vbRemoteDomainGetInfoRet, memory),
@@ -380,6 +385,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     /* REBOOT carries only the domain, as CONTROL_ERROR */
     P(DOMAIN_EVENT_REBOOT, "virConnectDomainEventGenericCallback",
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
+    P(DOMAIN_UPDATE_DEVICE_FLAGS, "virDomainUpdateDeviceFlags",
+      &vbRemoteDomainUpdateDeviceFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",

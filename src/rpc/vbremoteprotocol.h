@@ -90,6 +90,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
     VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT = 169,
+    VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS = 174,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
@@ -226,6 +227,13 @@ typedef struct {
     vbRemoteDomain dom;
     int autostart;
 } vbRemoteDomainSetAutostartArgs;
+
+/* 174 DOMAIN_UPDATE_DEVICE_FLAGS */
+typedef struct {
+    vbRemoteDomain dom;
+    char *xml;
+    unsigned int flags;
+} vbRemoteDomainUpdateDeviceFlagsArgs;
 
 /* 5 CONNECT_GET_MAX_VCPUS */
 typedef struct {

@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainconsole.h"
+#include "vbdomainmedia.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
@@ -271,6 +272,15 @@ vbDispatchSetAutostart(vbRPCClient *client, const void *a, void *r)
     VB_DISPATCH_DOM(args->dom);
 
     return vbDomainSetAutostart(vbDispatchDriver(client), &dom, args->autostart);
+}
+
+static int
+vbDispatchUpdateDeviceFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainUpdateDeviceFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainUpdateDeviceFlags(vbDispatchDriver(client), &dom, args->xml, args->flags);
 }
 
 static int
@@ -535,6 +545,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
+    {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},

@@ -4,7 +4,9 @@
 python3-libvirt: start, pause, resume, destroy, powerdown, QEMU killed,
 daemon restarts, and a loop that must leak nothing."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 
@@ -193,6 +195,86 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertIn("Requested operation is not valid: "
                       "cannot set autostart for transient domain", proc.stderr)
         self.assertRegex(self.daemon.virsh("dominfo", "t").stdout, r"Autostart:\s+disable")
+
+    def query_block(self, device):
+        out = self.daemon.virsh("qemu-monitor-command", "vm",
+                                '{"execute":"query-block"}').stdout
+        blocks = json.loads(out)["return"]
+        return next(b for b in blocks if b.get("qdev") == device)
+
+    def test_change_media(self):
+        isos = []
+        for name in ("one.iso", "two.iso"):
+            path = os.path.join(self.images, name)
+            with open(path, "wb") as fh:
+                fh.write(name.encode() * 1024)
+            isos.append(path)
+        cdroms = """
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <target dev='sdb' bus='sata'/>
+      <readonly/>
+    </disk>""" % isos[0]
+        self.define("vm", [("vda", self.chain.top)], extra_devices=cdroms)
+        self.assertEqual(self.query_block("sata0-0-0")["inserted"]["file"], isos[0])
+        self.assertNotIn("inserted", self.query_block("sata0-0-1"))
+        details = self.daemon.virsh("domblklist", "vm", "--details").stdout
+        self.assertRegex(details, r"file\s+cdrom\s+sda\s+%s" % re.escape(isos[0]))
+        self.assertRegex(details, r"file\s+cdrom\s+sdb\s+-")
+
+        self.daemon.virsh("change-media", "vm", "sda", "--eject")
+        block = self.query_block("sata0-0-0")
+        self.assertNotIn("inserted", block)
+        self.assertFalse(block["tray_open"])
+        self.assertNotIn(isos[0], self.daemon.virsh("dumpxml", "vm").stdout)
+        # live only: the next start has the medium again
+        self.assertIn(isos[0], self.daemon.virsh("dumpxml", "--inactive", "vm").stdout)
+
+        self.daemon.virsh("change-media", "vm", "sdb", "--insert", isos[1])
+        block = self.query_block("sata0-0-1")
+        self.assertEqual(block["inserted"]["file"], isos[1])
+        self.assertTrue(block["inserted"]["ro"])
+        self.assertFalse(block["tray_open"])
+
+        self.daemon.virsh("change-media", "vm", "sdb", "--update", isos[0], "--live",
+                          "--config", "--force")
+        self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertEqual(vbtest.disk_chain(live, "sdb"), [isos[0]])
+        inactive = self.daemon.virsh("dumpxml", "--inactive", "vm").stdout
+        self.assertEqual(vbtest.disk_chain(inactive, "sdb"), [isos[0]])
+
+        # virsh itself looks among removable drives only (the driver's
+        # refusal is domainmediatest's)
+        proc = self.daemon.virsh("change-media", "vm", "vda", "--update", isos[1],
+                                 check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        proc = self.daemon.virsh("change-media", "vm", "sdb", "--insert",
+                                 os.path.join(self.images, "missing.iso"), check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
+
+        # the medium survives a daemon restart (status file) and a restart
+        # of the domain takes the persistent one
+        self.events.close()
+        self.daemon.stop()
+        self.daemon.start()
+        self.events = EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout, "sdb"),
+                         [isos[0]])
+        self.daemon.virsh("change-media", "vm", "sdb", "--eject")
+        self.assertNotIn("inserted", self.query_block("sata0-0-1"))
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
+        self.assertEqual(self.query_block("sata0-0-0")["inserted"]["file"], isos[0])
 
     def test_second_daemon_refused(self):
         proc = subprocess.run([vbtest.DAEMON, "--root", self.daemon.root],
