@@ -1065,6 +1065,34 @@ vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 
 /* --- Reconnect --- */
 
+/* Why QEMU's run state @status is paused, as libvirt's
+ * qemuMonitorVMStatusToPausedReason says ('shutdown' and 'guest-panicked'
+ * are handled before). */
+static virDomainPausedReason
+vbProcessPausedReason(const char *status)
+{
+    static const struct {
+        const char *status;
+        virDomainPausedReason reason;
+    } reasons[] = {
+        {"paused", VIR_DOMAIN_PAUSED_USER},
+        {"prelaunch", VIR_DOMAIN_PAUSED_USER},
+        {"io-error", VIR_DOMAIN_PAUSED_IOERROR},
+        {"watchdog", VIR_DOMAIN_PAUSED_WATCHDOG},
+        {"save-vm", VIR_DOMAIN_PAUSED_SAVE},
+        {"inmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"postmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"finish-migrate", VIR_DOMAIN_PAUSED_MIGRATION},
+    };
+    size_t i;
+
+    for (i = 0; status && i < G_N_ELEMENTS(reasons); i++) {
+        if (strcmp(status, reasons[i].status) == 0)
+            return reasons[i].reason;
+    }
+    return VIR_DOMAIN_PAUSED_UNKNOWN;
+}
+
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
@@ -1110,6 +1138,10 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
             vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED,
                                    VIR_DOMAIN_EVENT_CRASHED_PANICKED);
         }
+    } else if (running && vm->state == VIR_DOMAIN_PAUSED &&
+               vm->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        /* the daemon went away while it started QEMU, after `cont` */
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */
@@ -1117,7 +1149,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     } else if (!running && vm->state == VIR_DOMAIN_RUNNING) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, vbProcessPausedReason(status));
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
@@ -1189,7 +1221,10 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     }
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        /* libvirt's reasons: QEMU (run with -no-shutdown) unreachable has
+         * crashed; reached but failing, the daemon is to blame */
+        vbDomainProcessStop(driver, vm,
+                            vm->mon ? VIR_DOMAIN_SHUTOFF_DAEMON : VIR_DOMAIN_SHUTOFF_CRASHED);
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);
