@@ -37,16 +37,55 @@ typedef struct {
     const char *name;
     const char *xml; /* the disk virsh sends; "@DIR@" is the image directory */
     unsigned int flags;
-    /* QMP: "command" answered with success, or "!command" with an error */
+    /* QMP: "command" answered with success, or "!command" with an error;
+     * the tray commands move the tray of @tray (event, then reply), but a
+     * "~blockdev-open-tray" does not (a guest holds it) */
     const char *script[10];
     /* the commands' JSON, '@DIR@' for the directory, NULL-terminated */
     const char *expect[10];
     /* the live definition afterwards contains this ("!...": does not) */
     const char *contains;
     const char *error; /* NULL: success expected */
+    const char *tray;  /* the qdev id whose tray the script moves */
 } testCase;
 
-static const vbMonitorCallbacks testMonitorCallbacks = {0};
+/* As the DEVICE_TRAY_MOVED handler of the process code, whose callbacks
+ * are private to it: the tray's state, and a wake-up for the waiter. */
+static void
+testMonitorEvent(vbMonitor *mon, const char *name, vbJSONValue *data,
+                 long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    vbDomainObj *vm = opaque;
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    bool open = false;
+    size_t i;
+
+    if (strcmp(name, "DEVICE_TRAY_MOVED") != 0 || !id ||
+        vbJSONValueObjectGetBoolean(data, "tray-open", &open) < 0)
+        return;
+    vbDomainObjLock(vm);
+    for (i = 0; vm->mon == mon && i < vm->def->ndisks; i++) {
+        if (g_strcmp0(vm->def->disks[i]->info.alias, id) == 0)
+            vm->def->disks[i]->trayOpen = open;
+    }
+    vbDomainObjBroadcast(vm);
+    vbDomainObjUnlock(vm);
+}
+
+static const vbMonitorCallbacks testMonitorCallbacks = {
+    .event = testMonitorEvent,
+};
+
+/* QEMU's answer to blockdev-open-tray or -close-tray of @id: the event
+ * first, as QEMU sends it when the tray moves */
+static char *
+testTrayReply(const char *id, bool open)
+{
+    return g_strdup_printf("{\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 1}, "
+                           "\"event\": \"DEVICE_TRAY_MOVED\", \"data\": {\"device\": \"\", "
+                           "\"tray-open\": %s, \"id\": \"%s\"}}\r\n" TEST_OK,
+                           open ? "true" : "false", id);
+}
 
 static char *
 testSubst(const char *str, const char *dir)
@@ -87,9 +126,18 @@ testMedia(const void *opaque)
 
     vbTestQMPAddGreeting(qmp);
     for (i = 0; tc->script[i]; i++) {
-        bool fail = tc->script[i][0] == '!';
+        const char *cmd = tc->script[i];
+        g_autofree char *reply = NULL;
 
-        vbTestQMPAddCommand(qmp, tc->script[i] + fail, fail ? TEST_NO_TRAY : TEST_OK, false);
+        if (cmd[0] == '!') {
+            vbTestQMPAddCommand(qmp, cmd + 1, TEST_NO_TRAY, false);
+            continue;
+        }
+        if (cmd[0] == '~')
+            cmd++;
+        else if (strcmp(cmd, "blockdev-open-tray") == 0 || strcmp(cmd, "blockdev-close-tray") == 0)
+            reply = testTrayReply(tc->tray, strcmp(cmd, "blockdev-open-tray") == 0);
+        vbTestQMPAddCommand(qmp, cmd, reply ? reply : TEST_OK, false);
     }
 
     if (!(driver = vbDriverNew(cfg, mainCtx)))
@@ -205,7 +253,8 @@ mymain(void)
          {OPEN("sata0-0-0"), REMOVE("sata0-0-0"), DEL("libvirt-1-format"), DEL("libvirt-1-storage"),
           CLOSE("sata0-0-0"), NULL},
          "!old.iso",
-         NULL},
+         NULL,
+         "sata0-0-0"},
         {"insert into the empty drive, with its iotune",
          CDROM("sdb", "<source file='@DIR@/new.iso'/>"),
          0,
@@ -219,7 +268,8 @@ mymain(void)
           "\"iops_size\":0}}",
           CLOSE("sata0-0-1"), NULL},
          "<source file='@DIR@/new.iso' index='3'>",
-         NULL},
+         NULL,
+         "sata0-0-1"},
         {"update with force",
          CDROM("sda", "<source file='@DIR@/new.iso'/>"),
          VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_DEVICE_MODIFY_FORCE,
@@ -229,8 +279,9 @@ mymain(void)
           DEL("libvirt-1-storage"), ADD_STORAGE("3", "new.iso"), ADD_FORMAT("3"),
           INSERT("sata0-0-0", "3"), CLOSE("sata0-0-0"), NULL},
          "<source file='@DIR@/new.iso' index='3'>",
-         NULL},
-        {"tray locked: the new nodes go again",
+         NULL,
+         "sata0-0-0"},
+        {"insert refused: the new nodes go again",
          CDROM("sdb", "<source file='@DIR@/new.iso'/>"),
          VIR_DOMAIN_AFFECT_LIVE,
          {"blockdev-open-tray", "blockdev-remove-medium", "blockdev-add", "blockdev-add",
@@ -238,7 +289,15 @@ mymain(void)
          {OPEN("sata0-0-1"), REMOVE("sata0-0-1"), ADD_STORAGE("3", "new.iso"), ADD_FORMAT("3"),
           INSERT("sata0-0-1", "3"), DEL("libvirt-3-format"), DEL("libvirt-3-storage"), NULL},
          "!new.iso",
-         "Tray of device 'sata0-0-1' is not open"},
+         "Tray of device 'sata0-0-1' is not open",
+         "sata0-0-1"},
+        {"the guest holds the tray: 5 s, then libvirt's error",
+         CDROM("sdb", "<source file='@DIR@/new.iso'/>"),
+         VIR_DOMAIN_AFFECT_LIVE,
+         {"~blockdev-open-tray", NULL},
+         {OPEN("sata0-0-1"), NULL},
+         "!new.iso",
+         "timed out waiting to open tray of 'sdb'"},
         {"a disk's source cannot change",
          "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
          "<source file='@DIR@/new.iso'/><target dev='sdc' bus='sata'/></disk>",

@@ -53,6 +53,12 @@ testReset(vbMonitor *mon G_GNUC_UNUSED, bool guest, const char *reason, void *op
 }
 
 static void
+testTrayMoved(vbMonitor *mon G_GNUC_UNUSED, const char *id, bool open, void *opaque)
+{
+    g_string_append_printf(opaque, "tray-moved id=%s open=%d\n", id, open);
+}
+
+static void
 testGuestPanicked(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
 {
     g_string_append_printf(opaque, "guest-panicked action=%s\n", action);
@@ -75,6 +81,7 @@ static const vbMonitorEventHandlers testHandlers = {
     .blockJob = testBlockJob,
     .shutdown = testShutdown,
     .reset = testReset,
+    .trayMoved = testTrayMoved,
     .guestPanicked = testGuestPanicked,
     .stop = testStop,
     .resume = testResume,
@@ -150,8 +157,8 @@ mymain(void)
 {
     int ret = 0;
     size_t i;
-    static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
-                                  "reset-and-reboot", "guest-panicked"};
+    static const char *cases[] = {"active-commit",    "cancel-and-errors", "malformed",
+                                  "reset-and-reboot", "guest-panicked",    "tray-moved"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

@@ -426,7 +426,9 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
     g_autofree char *dev = NULL;
     const char *c;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0 ||
+    g_autofree char *tray = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus", "tray")) < 0 ||
         vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
         return -1;
     /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
@@ -439,6 +441,13 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
     if (vbXMLPropEnumFull(node, "bus", vbDomainDiskBusTypeFromString, VB_XML_PROP_NONZERO,
                           vbDomainReportUnsupportedValue, &disk->bus) < 0)
         return -1;
+    /* libvirt's 'closed' and 'open'; it reads the attribute in any form */
+    tray = vbXMLPropString(node, "tray");
+    if (tray && strcmp(tray, "open") != 0 && strcmp(tray, "closed") != 0) {
+        vbXMLReportInvalidProp(node, "tray", tray);
+        return -1;
+    }
+    disk->trayOpen = g_strcmp0(tray, "open") == 0;
     disk->dst = g_steal_pointer(&dev);
     return 0;
 
@@ -711,6 +720,9 @@ vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int f
     vbBufferEscapeString(&childBuf, "<target dev='%s'", disk->dst);
     if (disk->bus != VB_DOMAIN_DISK_BUS_NONE)
         vbBufferAsprintf(&childBuf, " bus='%s'", vbDomainDiskBusTypeToString(disk->bus));
+    if (disk->trayOpen && disk->device == VB_DOMAIN_DISK_DEVICE_CDROM &&
+        !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
+        vbBufferAddLit(&childBuf, " tray='open'");
     vbBufferAddLit(&childBuf, "/>\n");
 
     vbDomainDiskIoTuneFormat(&childBuf, &disk->iotune);

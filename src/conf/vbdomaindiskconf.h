@@ -158,6 +158,9 @@ struct _vbDomainDiskDef {
     vbDomainDiskCopyOnRead copyOnRead;
 
     vbDomainIoTune iotune;
+    /* Runtime: the tray of a cdrom is open (QEMU's DEVICE_TRAY_MOVED);
+     * <target tray='open'> in the live XML, as libvirt writes it. */
+    bool trayOpen;
     char *serial;
     char *wwn;
     vbDomainDeviceInfo info;

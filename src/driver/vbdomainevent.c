@@ -69,6 +69,18 @@ vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id)
 }
 
 vbDomainEvent *
+vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                           const char *devAlias, int reason)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_TRAY_CHANGE,
+                                         VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, name, uuid, id);
+
+    ev->disk = g_strdup(devAlias);
+    ev->detail = reason;
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

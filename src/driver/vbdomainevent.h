@@ -22,6 +22,7 @@ typedef enum {
     VB_DOMAIN_EVENT_BLOCK_JOB_2,   /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
     VB_DOMAIN_EVENT_CONTROL_ERROR, /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
     VB_DOMAIN_EVENT_REBOOT,        /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_TRAY_CHANGE,   /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -38,7 +39,9 @@ struct _vbDomainEvent {
     int event;
     int detail;
 
-    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status */
+    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status;
+     * TRAY_CHANGE: the device's alias in @disk, the
+     * virDomainEventTrayChangeReason in @detail */
     char *disk;
     int jobType;
     int jobStatus;
@@ -66,5 +69,7 @@ vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);
+vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                                          const char *devAlias, int reason);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

@@ -84,6 +84,37 @@ vbDomainMediaDetachNodes(vbMonitor *mon, const vbStorageSource *src)
         VB_WARN("cannot delete node '%s': %s", src->nodeStorage, vbGetLastErrorMessage());
 }
 
+/* libvirt's CHANGE_MEDIA_TIMEOUT: how long a guest may take to let go of
+ * a tray it locked */
+#define VB_DOMAIN_MEDIA_TRAY_TIMEOUT_US (5 * G_USEC_PER_SEC)
+
+/* Opens the tray.  Without @force QEMU asks a guest that locked it, and
+ * the DEVICE_TRAY_MOVED event says when it opened: waited for, as
+ * libvirt's qemuHotplugWaitForTrayEject. */
+static int
+vbDomainMediaOpenTray(vbDomainObj *vm, vbDomainDiskDef *disk, const char *qomName, bool force)
+{
+    gint64 deadline = g_get_monotonic_time() + VB_DOMAIN_MEDIA_TRAY_TIMEOUT_US;
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorBlockdevOpenTray(mon, qomName, force);
+
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    if (force)
+        return 0;
+    /* the event comes before the reply when the tray was free */
+    while (!disk->trayOpen) {
+        if (!vbDomainObjWaitUntil(vm, deadline)) {
+            vbReportError(VIR_ERR_OPERATION_FAILED, _("timed out waiting to open tray of '%s'"),
+                          disk->dst);
+            return -1;
+        }
+        if (vbDomainObjCheckActive(vm) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The QMP sequence; @disk has the new source in place while its node
  * properties are built.  The caller holds a MODIFY job. */
 static int
@@ -106,13 +137,11 @@ vbDomainMediaChangeLive(vbDomainObj *vm, vbDomainDiskDef *disk, vbStorageSource 
             return -1;
     }
 
+    if (!disk->trayOpen && vbDomainMediaOpenTray(vm, disk, qomName, force) < 0)
+        return -1;
+
     mon = vbDomainObjEnterMonitor(vm);
-    /* Without force a tray the guest locked stays shut, and removing the
-     * medium fails with QEMU's reason; libvirt waits for the tray event
-     * first (see docs/compatibility.md). */
-    rc = vbMonitorBlockdevOpenTray(mon, qomName, force);
-    if (rc == 0)
-        rc = vbMonitorBlockdevRemoveMedium(mon, qomName);
+    rc = vbMonitorBlockdevRemoveMedium(mon, qomName);
     if (rc == 0)
         vbDomainMediaDetachNodes(mon, oldsrc);
     if (rc == 0 && storageProps) {

@@ -228,6 +228,12 @@ vbDomainObjWait(vbDomainObj *vm)
     g_cond_wait(&vm->cond, &vm->lock);
 }
 
+bool
+vbDomainObjWaitUntil(vbDomainObj *vm, gint64 deadline)
+{
+    return g_cond_wait_until(&vm->cond, &vm->lock, deadline);
+}
+
 void
 vbDomainObjBroadcast(vbDomainObj *vm)
 {

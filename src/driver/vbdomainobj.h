@@ -189,6 +189,8 @@ int vbDomainObjExitMonitor(vbDomainObj *vm, vbMonitor *mon);
 
 /* Waits on vm->cond (dropping the lock) until woken or the domain stops. */
 void vbDomainObjWait(vbDomainObj *vm);
+/* The same until the monotonic time @deadline (µs): false when it passed. */
+bool vbDomainObjWaitUntil(vbDomainObj *vm, gint64 deadline);
 void vbDomainObjBroadcast(vbDomainObj *vm);
 
 /* --- The list --- */

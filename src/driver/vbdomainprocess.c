@@ -471,6 +471,35 @@ vbProcessHandleReset(vbMonitor *mon, bool guest G_GNUC_UNUSED, const char *reaso
     vbDomainObjUnlock(vm);
 }
 
+/* libvirt's qemuProcessHandleTrayChange: the tray's state recorded (and
+ * waited for by a media change), the TRAY_CHANGE event. */
+static void
+vbProcessHandleTrayMoved(vbMonitor *mon, const char *id, bool open, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    size_t i;
+
+    if (!vm)
+        return;
+    for (i = 0; i < vm->def->ndisks; i++) {
+        vbDomainDiskDef *disk = vm->def->disks[i];
+
+        if (g_strcmp0(disk->info.alias, id) != 0)
+            continue;
+        disk->trayOpen = open;
+        vbDomainEventQueuePush(
+            vm->driver->events,
+            vbDomainEventTrayChangeNew(vm->def->name, vm->def->uuid, vm->id, disk->info.alias,
+                                       open ? VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN
+                                            : VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE));
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        vbDomainObjBroadcast(vm);
+        break;
+    }
+    vbDomainObjUnlock(vm);
+}
+
 /* Only queued: the CRASHED state and event, and the action, need a job. */
 static void
 vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
@@ -543,6 +572,7 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .jobStatusChange = vbProcessHandleJobStatusChange,
     .shutdown = vbProcessHandleShutdown,
     .reset = vbProcessHandleReset,
+    .trayMoved = vbProcessHandleTrayMoved,
     .guestPanicked = vbProcessHandleGuestPanicked,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,

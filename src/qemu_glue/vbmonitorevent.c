@@ -132,6 +132,24 @@ vbMonitorEventReset(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
 }
 
 static bool
+vbMonitorEventTrayMoved(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                        vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                        unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    bool open;
+
+    if (!id)
+        return vbMonitorEventMalformed(name, "id");
+    if (vbJSONValueObjectGetBoolean(data, "tray-open", &open) < 0)
+        return vbMonitorEventMalformed(name, "tray-open");
+    if (!handlers->trayMoved)
+        return false;
+    handlers->trayMoved(mon, id, open, opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventGuestPanicked(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
                             const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
                             unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -180,6 +198,7 @@ static const struct vbMonitorEventEntry {
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"DEVICE_TRAY_MOVED", vbMonitorEventTrayMoved},
     {"GUEST_PANICKED", vbMonitorEventGuestPanicked},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
     {"RESET", vbMonitorEventReset},

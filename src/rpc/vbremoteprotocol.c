@@ -289,6 +289,15 @@ VB_REMOTE_TYPE(vbRemoteEventControlErrorMsgType, vbRemoteDomainEventControlError
 VB_REMOTE_TYPE(vbRemoteEventCallbackControlErrorMsgType, vbRemoteDomainEventCallbackControlErrorMsg,
                F_INT(vbRemoteDomainEventCallbackControlErrorMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackControlErrorMsg, dom));
+VB_REMOTE_TYPE(vbRemoteEventTrayChangeMsgType, vbRemoteDomainEventTrayChangeMsg,
+               F_DOMAIN(vbRemoteDomainEventTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventTrayChangeMsg, reason));
+VB_REMOTE_TYPE(vbRemoteEventCallbackTrayChangeMsgType, vbRemoteDomainEventCallbackTrayChangeMsg,
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventCallbackTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, reason));
 VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
                F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
                F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
@@ -420,6 +429,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
       MODIFY),
+    P(DOMAIN_EVENT_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventTrayChangeMsgType, NULL, EVENT),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
       &vbRemoteConnectListAllDomainsRetType, 0),
     P(DOMAIN_BLOCK_COMMIT, "virDomainBlockCommit", &vbRemoteDomainBlockCommitArgsType, NULL,
@@ -436,6 +447,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventCallbackTrayChangeMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
     /* libvirt refuses it on a read-only connection */

@@ -110,6 +110,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_RESET = 245,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
+    VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE = 268,
     VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
     VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT = 290,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
@@ -118,6 +119,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR = 325,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE = 328,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
@@ -515,6 +517,21 @@ typedef struct {
     int type;
     int status;
 } vbRemoteDomainEventCallbackBlockJobMsg;
+
+/* 268 DOMAIN_EVENT_TRAY_CHANGE (legacy) */
+typedef struct {
+    vbRemoteDomain dom;
+    char *devAlias;
+    int reason;
+} vbRemoteDomainEventTrayChangeMsg;
+
+/* 328 DOMAIN_EVENT_CALLBACK_TRAY_CHANGE */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *devAlias;
+    int reason;
+} vbRemoteDomainEventCallbackTrayChangeMsg;
 
 /* 339 DOMAIN_EVENT_BLOCK_JOB_2: dst is the disk's target ("vda") */
 typedef struct {

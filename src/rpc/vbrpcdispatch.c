@@ -679,6 +679,18 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    &legacy);
         break;
     }
+    case VB_DOMAIN_EVENT_TRAY_CHANGE: {
+        vbRemoteDomainEventCallbackTrayChangeMsg cb = {.devAlias = ev->disk, .reason = ev->detail};
+        vbRemoteDomainEventTrayChangeMsg legacy = {.devAlias = ev->disk, .reason = ev->detail};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE, &legacy);
+        break;
+    }
     case VB_DOMAIN_EVENT_LAST:
         break;
     }

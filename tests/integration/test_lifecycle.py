@@ -230,6 +230,13 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertRegex(details, r"file\s+cdrom\s+sdb\s+-")
 
         self.daemon.virsh("change-media", "vm", "sda", "--eject")
+        # the tray opened and closed again, each with its event
+        self.events.wait(lambda e: e == ("tray-change", "vm", "sata0-0-0",
+                                         libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE))
+        self.assertEqual(self.events.of_kind("tray-change"), [
+            ("tray-change", "vm", "sata0-0-0", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN),
+            ("tray-change", "vm", "sata0-0-0", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE),
+        ])
         block = self.query_block("sata0-0-0")
         self.assertNotIn("inserted", block)
         self.assertFalse(block["tray_open"])
@@ -247,6 +254,7 @@ class LifecycleTest(vbtest.DaemonTestCase):
                           "--config", "--force")
         self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
         live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertNotIn("tray=", live)
         self.assertEqual(vbtest.disk_chain(live, "sdb"), [isos[0]])
         inactive = self.daemon.virsh("dumpxml", "--inactive", "vm").stdout
         self.assertEqual(vbtest.disk_chain(inactive, "sdb"), [isos[0]])
@@ -260,6 +268,20 @@ class LifecycleTest(vbtest.DaemonTestCase):
                                  os.path.join(self.images, "missing.iso"), check=False)
         self.assertNotEqual(proc.returncode, 0)
         self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
+
+        # a tray opened behind our back shows in the live XML; a change
+        # of medium then leaves it closed
+        self.daemon.virsh("qemu-monitor-command", "vm",
+                          '{"execute":"blockdev-open-tray","arguments":{"id":"sata0-0-0"}}')
+        self.events.wait(lambda e: e == ("tray-change", "vm", "sata0-0-0",
+                                         libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN)
+                         and len(self.events.of_kind("tray-change")) > 2)
+        self.assertIn("<target dev='sda' bus='sata' tray='open'/>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn("tray=", self.daemon.virsh("dumpxml", "--inactive", "vm").stdout)
+        self.daemon.virsh("change-media", "vm", "sda", "--insert", isos[1])
+        self.assertFalse(self.query_block("sata0-0-0")["tray_open"])
+        self.assertIn("<target dev='sda' bus='sata'/>", self.daemon.virsh("dumpxml", "vm").stdout)
 
         # the medium survives a daemon restart (status file) and a restart
         # of the domain takes the persistent one
