@@ -224,7 +224,7 @@ class LifecycleTest(vbtest.DaemonTestCase):
     </disk>""" % isos[0]
         self.define("vm", [("vda", self.chain.top)], extra_devices=cdroms)
         self.assertEqual(self.query_block("sata0-0-0")["inserted"]["file"], isos[0])
-        self.assertNotIn("inserted", self.query_block("sata0-0-1"))
+        self.assertEqual([b for b in blocks if b["removable"] and "inserted" in b], [])
         details = self.daemon.virsh("domblklist", "vm", "--details").stdout
         self.assertRegex(details, r"file\s+cdrom\s+sda\s+%s" % re.escape(isos[0]))
         self.assertRegex(details, r"file\s+cdrom\s+sdb\s+-")
@@ -293,11 +293,68 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout, "sdb"),
                          [isos[0]])
         self.daemon.virsh("change-media", "vm", "sdb", "--eject")
-        self.assertNotIn("inserted", self.query_block("sata0-0-1"))
+        self.assertEqual([b for b in blocks if b["removable"] and "inserted" in b], [])
         self.daemon.virsh("destroy", "vm")
         self.daemon.virsh("start", "vm")
         self.assertEqual(self.query_block("sata0-0-1")["inserted"]["file"], isos[0])
         self.assertEqual(self.query_block("sata0-0-0")["inserted"]["file"], isos[0])
+
+    def test_disk_options(self):
+        # what libvirt 9.0 sends for them, accepted by a real QEMU 7.2:
+        # the -blockdev and -device props, and block_set_io_throttle by
+        # the virtio backend's QOM path and by a SATA device's id
+        raw = os.path.join(self.images, "scsi.raw")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "raw", raw, "16M"])
+        disks = """
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' cache='none' io='native' discard='unmap'
+              detect_zeroes='unmap'/>
+      <source file='%s'/>
+      <target dev='sda' bus='scsi'/>
+      <iotune>
+        <read_bytes_sec>2000000</read_bytes_sec>
+        <write_iops_sec>300</write_iops_sec>
+        <write_iops_sec_max>600</write_iops_sec_max>
+        <write_iops_sec_max_length>4</write_iops_sec_max_length>
+        <group_name>grp</group_name>
+      </iotune>
+      <serial>WD-1234</serial>
+      <wwn>5000c50015ea71ac</wwn>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <target dev='sdb' bus='sata'/>
+      <iotune><total_iops_sec>50</total_iops_sec></iotune>
+      <readonly/>
+    </disk>""" % raw
+        xml = vbtest.domain_xml("vm", [("vda", self.chain.top)], extra_devices=disks).replace(
+            "<target dev='vda'",
+            "<iotune><total_bytes_sec>10000000</total_bytes_sec></iotune>\n"
+            "      <target dev='vda'")
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.state(), "running (booted)")
+
+        vda = self.query_block("/machine/peripheral/virtio-disk0/virtio-backend")["inserted"]
+        self.assertEqual(vda["bps"], 10000000)
+        self.assertEqual(vda["iops"], 0)
+        blocks = json.loads(self.daemon.virsh(
+            "qemu-monitor-command", "vm", '{"execute":"query-block"}').stdout)["return"]
+        sda = next(b for b in blocks if b.get("inserted", {}).get("file") == raw)["inserted"]
+        self.assertEqual((sda["bps_rd"], sda["iops_wr"], sda["iops_wr_max"],
+                          sda["iops_wr_max_length"], sda["group"]),
+                         (2000000, 300, 600, 4, "grp"))
+        self.assertEqual(sda["detect_zeroes"], "unmap")
+        # the empty drive takes no limits (QEMU refuses them there)
+        self.assertEqual([b for b in blocks if b["removable"] and "inserted" in b], [])
+
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertIn("<wwn>5000c50015ea71ac</wwn>", live)
+        self.assertIn("<group_name>grp</group_name>", live)
+        self.assertIn("detect_zeroes='unmap'", live)
 
     def test_second_daemon_refused(self):
         proc = subprocess.run([vbtest.DAEMON, "--root", self.daemon.root],
