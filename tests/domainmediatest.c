@@ -298,6 +298,13 @@ mymain(void)
          {OPEN("sata0-0-1"), NULL},
          "!new.iso",
          "timed out waiting to open tray of 'sdb'"},
+        {"the same medium: nothing sent",
+         CDROM("sda", "<source file='@DIR@/old.iso'/>"),
+         VIR_DOMAIN_AFFECT_LIVE,
+         {NULL},
+         {NULL},
+         "<source file='@DIR@/old.iso' index='1'>",
+         NULL},
         {"a disk's source cannot change",
          "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
          "<source file='@DIR@/new.iso'/><target dev='sdc' bus='sata'/></disk>",

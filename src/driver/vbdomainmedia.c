@@ -176,8 +176,10 @@ vbDomainMediaUpdateLive(vbDomainObj *vm, const vbDomainDiskDef *newdisk, bool fo
 
     if (!(disk = vbDomainMediaFindDisk(vm->def, newdisk, true)))
         return -1;
-    if (disk->device != VB_DOMAIN_DISK_DEVICE_CDROM)
-        return 0; /* the same source: nothing we can change */
+    /* the same medium (or none again): nothing to do, as libvirt */
+    if (disk->device != VB_DOMAIN_DISK_DEVICE_CDROM ||
+        g_strcmp0(disk->src->path, newdisk->src->path) == 0)
+        return 0;
     if (vbBlockJobForDisk(vm, disk->dst)) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       _("can't change media while a block job is running on the device"));
