@@ -83,6 +83,31 @@ testBlockSetIoThrottle(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testQueryBlockIoThrottle(vbMonitor *mon, GString *out)
+{
+    vbDomainIoTune iotune;
+    size_t i;
+
+    if (vbMonitorQueryBlockIoThrottle(mon, "virtio-disk0", &iotune) < 0)
+        return -1;
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++)
+        g_string_append_printf(out, "%s=%llu\n", vbDomainIoTuneFieldTypeToString(i),
+                               iotune.limits[i]);
+    g_string_append_printf(out, "group=%s\n", NULLSTR(iotune.groupName));
+    g_free(iotune.groupName);
+    return 0;
+}
+
+static int
+testQueryBlockIoThrottleEmpty(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune;
+
+    /* the empty cdrom of the same reply */
+    return vbMonitorQueryBlockIoThrottle(mon, "sata0-0-1", &iotune);
+}
+
+static int
 testBlockdevOpenTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorBlockdevOpenTray(mon, "sata0-0-0", true);
@@ -674,6 +699,8 @@ mymain(void)
         {"block-export-add", "block-export-add", false, testBlockExportAdd, false},
         {"block-export-del", "block-export-del", false, testBlockExportDel, false},
         {"block_set_io_throttle", "block_set_io_throttle", false, testBlockSetIoThrottle, false},
+        {"query-block-io-throttle", "query-block", true, testQueryBlockIoThrottle, false},
+        {"query-block-io-throttle-empty", "query-block", true, testQueryBlockIoThrottleEmpty, true},
         {"blockdev-open-tray", "blockdev-open-tray", false, testBlockdevOpenTray, false},
         {"blockdev-remove-medium", "blockdev-remove-medium", false, testBlockdevRemoveMedium,
          false},

@@ -424,6 +424,58 @@ vbMonitorQueryBlockDeviceRoot(vbMonitor *mon, const char *devid, char **nodename
 }
 
 int
+vbMonitorParseBlockIoThrottle(vbJSONValue *ret, const char *devid, vbDomainIoTune *iotune)
+{
+    size_t i;
+    size_t j;
+
+    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-block", "return");
+        return -1;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(ret, i);
+        const char *qdev = vbJSONValueObjectGetString(entry, "qdev");
+        vbJSONValue *inserted = vbJSONValueObjectGetObject(entry, "inserted");
+
+        if (!qdev || !vbMonitorBlockQdevMatches(qdev, devid))
+            continue;
+        if (!inserted) {
+            /* an empty drive; libvirt's wording */
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("block_io_throttle inserted entry was not in expected format"));
+            return -1;
+        }
+        memset(iotune, 0, sizeof(*iotune));
+        for (j = 0; j < VB_DOMAIN_IOTUNE_LAST; j++) {
+            /* the six basic limits are always there, the others when set */
+            if (vbJSONValueObjectGetNumberUlong(inserted, vbMonitorIoThrottleNames[j],
+                                                &iotune->limits[j]) < 0 &&
+                j <= VB_DOMAIN_IOTUNE_WRITE_IOPS_SEC) {
+                vbQMPReportMissing("query-block", vbMonitorIoThrottleNames[j]);
+                return -1;
+            }
+        }
+        iotune->groupName = g_strdup(vbJSONValueObjectGetString(inserted, "group"));
+        return 0;
+    }
+    /* libvirt's wording */
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot find throttling info for device '%s'"), devid);
+    return -1;
+}
+
+int
+vbMonitorQueryBlockIoThrottle(vbMonitor *mon, const char *devid, vbDomainIoTune *iotune)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-block", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseBlockIoThrottle(ret, devid, iotune);
+}
+
+int
 vbMonitorNBDServerStart(vbMonitor *mon, const char *socketPath)
 {
     g_autoptr(vbJSONValue) data = NULL;

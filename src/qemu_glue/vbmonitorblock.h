@@ -39,6 +39,13 @@ int vbMonitorBlockdevDel(vbMonitor *mon, const char *nodename);
  * 9.0 sets <iotune> with -blockdev: every limit, 0 meaning none. */
 int vbMonitorBlockSetIoThrottle(vbMonitor *mon, const char *qomid, const vbDomainIoTune *iotune);
 
+/* The throttle limits QEMU applies to the device with id @devid
+ * (query-block), into @iotune (its group name allocated); libvirt's
+ * "cannot find throttling info for device" when QEMU lists no medium
+ * there. */
+int vbMonitorQueryBlockIoThrottle(vbMonitor *mon, const char *devid, vbDomainIoTune *iotune);
+int vbMonitorParseBlockIoThrottle(vbJSONValue *ret, const char *devid, vbDomainIoTune *iotune);
+
 /* The tray and medium of a removable device (@id: its qdev id) */
 int vbMonitorBlockdevOpenTray(vbMonitor *mon, const char *id, bool force);
 int vbMonitorBlockdevCloseTray(vbMonitor *mon, const char *id);

@@ -37,6 +37,7 @@ typedef enum {
     VB_REMOTE_FIELD_CHARS,        /* char x[max]: each char 4 bytes */
     VB_REMOTE_FIELD_UHYPER_ARRAY, /* unsigned hyper x<max>: uint64_t *, count */
     VB_REMOTE_FIELD_NAMED_ARRAY,  /* {string field; unsigned hyper value} x<max> */
+    VB_REMOTE_FIELD_TYPED_PARAMS, /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -206,6 +207,16 @@ VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDevi
                F_DOMAIN(vbRemoteDomainUpdateDeviceFlagsArgs, dom),
                F_STRING(vbRemoteDomainUpdateDeviceFlagsArgs, xml),
                F_UINT(vbRemoteDomainUpdateDeviceFlagsArgs, flags));
+
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneArgsType, vbRemoteDomainGetBlockIoTuneArgs,
+               F_DOMAIN(vbRemoteDomainGetBlockIoTuneArgs, dom),
+               F_OPT_STRING(vbRemoteDomainGetBlockIoTuneArgs, disk),
+               F_INT(vbRemoteDomainGetBlockIoTuneArgs, nparams),
+               F_UINT(vbRemoteDomainGetBlockIoTuneArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneRetType, vbRemoteDomainGetBlockIoTuneRet,
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainGetBlockIoTuneRet, params,
+                       nparamsList, VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX),
+               F_INT(vbRemoteDomainGetBlockIoTuneRet, nparams));
 
 VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
                F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
@@ -426,6 +437,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJobMsgType, NULL, EVENT),
     P(DOMAIN_RESET, "virDomainReset", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_GET_BLOCK_IO_TUNE, "virDomainGetBlockIoTune", &vbRemoteDomainGetBlockIoTuneArgsType,
+      &vbRemoteDomainGetBlockIoTuneRetType, 0),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
       MODIFY),
@@ -585,6 +598,86 @@ vbRemoteDomainCopy(vbRemoteDomain *dst, const vbRemoteDomain *src)
     dst->id = src->id;
 }
 
+/* remote_typed_param_value: the type, then the member it selects; a
+ * double travels as its IEEE 754 bits, as XDR writes it */
+static int
+vbRemoteTypedParamValueDecode(vbXdrDecoder *dec, vbRemoteTypedParam *param)
+{
+    int32_t type;
+    int32_t i;
+    uint32_t ui;
+    uint64_t bits;
+
+    if (vbXdrDecodeInt(dec, &type) < 0)
+        return -1;
+    switch (type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        if (vbXdrDecodeInt(dec, &i) < 0)
+            return -1;
+        param->value.i = i;
+        break;
+    case VIR_TYPED_PARAM_UINT:
+        if (vbXdrDecodeUInt(dec, &ui) < 0)
+            return -1;
+        param->value.ui = ui;
+        break;
+    case VIR_TYPED_PARAM_LLONG:
+        if (vbXdrDecodeHyper(dec, &param->value.l) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_ULLONG:
+        if (vbXdrDecodeUHyper(dec, &param->value.ul) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_DOUBLE:
+        if (vbXdrDecodeUHyper(dec, &bits) < 0)
+            return -1;
+        memcpy(&param->value.d, &bits, sizeof(bits));
+        break;
+    case VIR_TYPED_PARAM_STRING:
+        /* typed before decoding, so that a failure frees nothing wrong */
+        param->type = type;
+        return vbXdrDecodeString(dec, &param->value.s, VB_REMOTE_STRING_MAX);
+    default:
+        vbReportError(VIR_ERR_RPC, _("unknown typed parameter type %d"), type);
+        return -1;
+    }
+    param->type = type;
+    return 0;
+}
+
+static int
+vbRemoteTypedParamValueEncode(GByteArray *buf, const vbRemoteTypedParam *param)
+{
+    uint64_t bits;
+
+    vbXdrEncodeInt(buf, param->type);
+    switch (param->type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        vbXdrEncodeInt(buf, param->value.i);
+        return 0;
+    case VIR_TYPED_PARAM_UINT:
+        vbXdrEncodeUInt(buf, param->value.ui);
+        return 0;
+    case VIR_TYPED_PARAM_LLONG:
+        vbXdrEncodeHyper(buf, param->value.l);
+        return 0;
+    case VIR_TYPED_PARAM_ULLONG:
+        vbXdrEncodeUHyper(buf, param->value.ul);
+        return 0;
+    case VIR_TYPED_PARAM_DOUBLE:
+        memcpy(&bits, &param->value.d, sizeof(bits));
+        vbXdrEncodeUHyper(buf, bits);
+        return 0;
+    case VIR_TYPED_PARAM_STRING:
+        return vbXdrEncodeString(buf, param->value.s ? param->value.s : "", VB_REMOTE_STRING_MAX);
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unknown typed parameter type %d"), param->type);
+    return -1;
+}
+
 static int
 vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
 {
@@ -707,6 +800,22 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
             if (vbXdrDecodeUHyper(dec, &(*arr)[i]) < 0)
                 return -1;
             *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        /* smallest: an empty name, the type, an int */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteTypedParam, n);
+        for (i = 0; i < n; i++) {
+            /* counted first so a half-decoded name is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].field, VB_REMOTE_STRING_MAX) < 0 ||
+                vbRemoteTypedParamValueDecode(dec, &(*arr)[i]) < 0)
+                return -1;
         }
         return 0;
     }
@@ -838,6 +947,20 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
             vbXdrEncodeUHyper(buf, arr[i]);
         return 0;
     }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        const vbRemoteTypedParam *arr = *CFIELD(obj, f, vbRemoteTypedParam *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].field ? arr[i].field : "", VB_REMOTE_STRING_MAX) <
+                    0 ||
+                vbRemoteTypedParamValueEncode(buf, &arr[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         const vbRemoteNamedValue *arr = *CFIELD(obj, f, vbRemoteNamedValue *);
 
@@ -920,6 +1043,18 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         g_clear_pointer(FIELD(obj, f, uint64_t *), g_free);
         *COUNT(obj, f) = 0;
         return;
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            g_free((*arr)[i].field);
+            if ((*arr)[i].type == VIR_TYPED_PARAM_STRING)
+                g_free((*arr)[i].value.s);
+        }
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
 

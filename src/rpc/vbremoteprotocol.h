@@ -108,6 +108,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_BLOCK_PULL = 240,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB = 241,
     VB_REMOTE_PROC_DOMAIN_RESET = 245,
+    VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE = 253,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
     VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE = 268,
@@ -288,6 +289,36 @@ typedef struct {
 
 /* 227 NODE_GET_CPU_STATS and 228 NODE_GET_MEMORY_STATS: arrays of
  * remote_node_get_cpu_stats / remote_node_get_memory_stats, one shape */
+/* remote_typed_param: a name and a value of one of the
+ * VIR_TYPED_PARAM_* types (@type selects the member) */
+typedef struct _vbRemoteTypedParam vbRemoteTypedParam;
+struct _vbRemoteTypedParam {
+    char *field;
+    int type;
+    union {
+        int i; /* INT, BOOLEAN */
+        unsigned int ui;
+        int64_t l;
+        uint64_t ul;
+        double d;
+        char *s; /* STRING */
+    } value;
+};
+
+/* 253 DOMAIN_GET_BLOCK_IO_TUNE */
+#define VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX 32
+typedef struct {
+    vbRemoteDomain dom;
+    char *disk; /* NULL: not given */
+    int nparams;
+    unsigned int flags;
+} vbRemoteDomainGetBlockIoTuneArgs;
+typedef struct {
+    vbRemoteTypedParam *params;
+    size_t nparamsList;
+    int nparams;
+} vbRemoteDomainGetBlockIoTuneRet;
+
 typedef struct _vbRemoteNamedValue vbRemoteNamedValue;
 struct _vbRemoteNamedValue {
     char *field;

@@ -13,6 +13,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainconsole.h"
+#include "vbdomainiotune.h"
 #include "vbdomainmedia.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
@@ -281,6 +282,50 @@ vbDispatchUpdateDeviceFlags(vbRPCClient *client, const void *a, void *r)
     VB_DISPATCH_DOM(args->dom);
 
     return vbDomainUpdateDeviceFlags(vbDispatchDriver(client), &dom, args->xml, args->flags);
+}
+
+/* libvirt's order: the limits up to size_iops_sec, the group, the burst
+ * lengths; at most as many as the client asked for */
+static int
+vbDispatchGetBlockIoTune(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetBlockIoTuneArgs *args = a;
+    vbRemoteDomainGetBlockIoTuneRet *ret = r;
+    vbDomainIoTune iotune;
+    int nparams = args->nparams;
+    size_t n = 0;
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (nparams < 0 || nparams > VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX) {
+        vbReportError(VIR_ERR_RPC, "%s", _("nparams too large"));
+        return -1;
+    }
+    if (vbDomainGetBlockIoTune(vbDispatchDriver(client), &dom, args->disk, &nparams, &iotune,
+                               args->flags) < 0)
+        return -1;
+    if (args->nparams == 0) {
+        ret->nparams = nparams;
+        return 0;
+    }
+    ret->params = g_new0(vbRemoteTypedParam, VB_DOMAIN_BLOCK_IO_TUNE_NPARAMS);
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST && n < (size_t) nparams; i++) {
+        if (i == VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH) {
+            ret->params[n].field = g_strdup(VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME);
+            ret->params[n].type = VIR_TYPED_PARAM_STRING;
+            ret->params[n].value.s = g_strdup(iotune.groupName ? iotune.groupName : "");
+            if (++n == (size_t) nparams)
+                break;
+        }
+        ret->params[n].field = g_strdup(vbDomainIoTuneFieldTypeToString(i));
+        ret->params[n].type = VIR_TYPED_PARAM_ULLONG;
+        ret->params[n].value.ul = iotune.limits[i];
+        n++;
+    }
+    g_free(iotune.groupName);
+    ret->nparamsList = n;
+    ret->nparams = n;
+    return 0;
 }
 
 static int
@@ -557,6 +602,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
     {VB_REMOTE_PROC_DOMAIN_RESET, vbDispatchReset},
+    {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, vbDispatchGetBlockIoTune},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},

@@ -351,6 +351,25 @@ class LifecycleTest(vbtest.DaemonTestCase):
         # the empty drive takes no limits (QEMU refuses them there)
         self.assertEqual([b for b in blocks if b["removable"] and "inserted" in b], [])
 
+        # virsh blkdeviotune reads them back as libvirtd 9.0 shows them: the
+        # live ones from QEMU, which names a group not given
+        out = self.daemon.virsh("blkdeviotune", "vm", "vda").stdout
+        self.assertRegex(out, r"(?m)^total_bytes_sec: 10000000$")
+        self.assertRegex(out, r"(?m)^group_name\s+: /machine/peripheral/virtio-disk0/"
+                              r"virtio-backend$")
+        self.assertEqual(len(out.strip().split("\n")), 20)
+        out = self.daemon.virsh("blkdeviotune", "vm", raw, "--config").stdout
+        for line in ("read_bytes_sec : 2000000", "write_iops_sec : 300",
+                     "write_iops_sec_max: 600", "group_name     : grp",
+                     "write_iops_sec_max_length: 4", "total_bytes_sec: 0"):
+            self.assertIn(line, out.split("\n"))
+        proc = self.daemon.virsh("blkdeviotune", "vm", "sdb", check=False)
+        self.assertIn("internal error: block_io_throttle inserted entry was not in expected "
+                      "format", proc.stderr)
+        proc = self.daemon.virsh("blkdeviotune", "vm", "vdz", "--config", check=False)
+        self.assertIn("invalid argument: disk 'vdz' was not found in the domain config",
+                      proc.stderr)
+
         live = self.daemon.virsh("dumpxml", "vm").stdout
         self.assertIn("<wwn>5000c50015ea71ac</wwn>", live)
         self.assertIn("<group_name>grp</group_name>", live)

@@ -61,8 +61,8 @@ driver_levels = [
     ["vbsnapshot"],
     # the console of a running domain, as a stream for the RPC layer
     ["vbdomainconsole"],
-    # the medium of a cdrom changed (virDomainUpdateDeviceFlags)
-    ["vbdomainmedia"],
+    # the medium of a cdrom changed, a disk's I/O limits read back
+    ["vbdomainmedia", "vbdomainiotune"],
     # the domain entry points
     ["vbdomainops"],
     # the host entry points: capabilities, node information
