@@ -549,8 +549,13 @@ vbDomainAutostartAll(vbDriver *driver)
 
         vbDomainObjLock(vm);
         /* Running ones were reconnected to, and stay as they are. */
-        if (vm->autostart && !vm->removing && !vbDomainObjIsActive(vm) &&
-            vbDomainObjBeginJob(vm, VB_JOB_MODIFY) == 0) {
+        if (!vm->autostart || vm->removing || vbDomainObjIsActive(vm)) {
+            vbDomainObjUnlock(vm);
+            continue;
+        }
+        if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+            VB_ERROR("Failed to start job on VM '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        } else {
             if (vbDomainStartLocked(driver, vm, 0) < 0)
                 VB_ERROR("Failed to autostart VM '%s': %s", vm->def->name, vbGetLastErrorMessage());
             else
