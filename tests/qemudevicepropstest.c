@@ -169,6 +169,7 @@ mymain(void)
     /* share-rw, write-cache */
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");
+    DO_TEST("disk-wwn-scsi");
     /* isa-serial; the console is serial port 0 again */
     DO_TEST("serial-console-pty");
     /* the root bus of a 'pc' machine */

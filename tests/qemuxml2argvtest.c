@@ -296,6 +296,11 @@ mymain(void)
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");
     DO_TEST("disk-discard-io");
+    DO_TEST("disk-detect-zeroes");
+    DO_TEST("disk-copy-on-read-off");
+    DO_TEST("disk-wwn-scsi");
+    DO_TEST("disk-iotune");
+    DO_TEST("disk-iotune-group");
     DO_TEST("disk-serial-boot-order");
     DO_TEST("os-boot-dev");
     DO_TEST("disk-pci-address");
@@ -386,6 +391,8 @@ mymain(void)
     DO_TEST("channel-guest-agent");
     DO_TEST("channel-unix-connect");
     DO_TEST("controller-virtio-serial");
+    DO_TEST("lifecycle-crash-preserve");
+    DO_TEST("lifecycle-crash-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -396,6 +403,22 @@ mymain(void)
     DO_TEST_FAILURE_UNVALIDATED("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-detect-zeroes-default", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-copy-on-read-on", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-cache-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-wwn-virtio", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-wwn-malformed", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-wwn-not-hex", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-iotune-group-different", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-group-only", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-total-and-read", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-total-and-write-iops-max", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-not-number", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-overflow", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-too-large", VIR_ERR_ARGUMENT_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_XML_ERROR);
@@ -537,6 +560,11 @@ mymain(void)
     DO_TEST_FAILURE("channel-unix-connect-no-path", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("console-virtio-duplicate", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-ports-on-sata", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-coredump", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-rename-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-restart-reboot-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

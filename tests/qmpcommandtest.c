@@ -70,6 +70,70 @@ testBlockCommitNoFinalize(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testBlockSetIoThrottle(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune = {.groupName = (char *) "grp"};
+
+    iotune.limits[VB_DOMAIN_IOTUNE_READ_BYTES_SEC] = 1000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC] = 2000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC] = 300;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX] = 600;
+    iotune.limits[VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC] = 4096;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX_LENGTH] = 10;
+    return vbMonitorBlockSetIoThrottle(mon, "/machine/peripheral/virtio-disk0/virtio-backend",
+                                       &iotune);
+}
+
+static int
+testQueryBlockIoThrottle(vbMonitor *mon, GString *out)
+{
+    vbDomainIoTune iotune;
+    size_t i;
+
+    if (vbMonitorQueryBlockIoThrottle(mon, "virtio-disk0", &iotune) < 0)
+        return -1;
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++)
+        g_string_append_printf(out, "%s=%llu\n", vbDomainIoTuneFieldTypeToString(i),
+                               iotune.limits[i]);
+    g_string_append_printf(out, "group=%s\n", NULLSTR(iotune.groupName));
+    g_free(iotune.groupName);
+    return 0;
+}
+
+static int
+testQueryBlockIoThrottleEmpty(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune;
+
+    /* the empty cdrom of the same reply */
+    return vbMonitorQueryBlockIoThrottle(mon, "sata0-0-1", &iotune);
+}
+
+static int
+testBlockdevOpenTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevOpenTray(mon, "sata0-0-0", true);
+}
+
+static int
+testBlockdevRemoveMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevRemoveMedium(mon, "sata0-0-0");
+}
+
+static int
+testBlockdevInsertMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevInsertMedium(mon, "sata0-0-0", "libvirt-3-format");
+}
+
+static int
+testBlockdevCloseTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevCloseTray(mon, "sata0-0-0");
+}
+
+static int
 testJobComplete(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorJobComplete(mon, "commit-vda-libvirt-1-format");
@@ -696,6 +760,15 @@ mymain(void)
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},
         {"block-export-add", "block-export-add", false, testBlockExportAdd, false},
         {"block-export-del", "block-export-del", false, testBlockExportDel, false},
+        {"block_set_io_throttle", "block_set_io_throttle", false, testBlockSetIoThrottle, false},
+        {"query-block-io-throttle", "query-block", true, testQueryBlockIoThrottle, false},
+        {"query-block-io-throttle-empty", "query-block", true, testQueryBlockIoThrottleEmpty, true},
+        {"blockdev-open-tray", "blockdev-open-tray", false, testBlockdevOpenTray, false},
+        {"blockdev-remove-medium", "blockdev-remove-medium", false, testBlockdevRemoveMedium,
+         false},
+        {"blockdev-insert-medium", "blockdev-insert-medium", false, testBlockdevInsertMedium,
+         false},
+        {"blockdev-close-tray", "blockdev-close-tray", false, testBlockdevCloseTray, false},
     };
     static const testSchemaPathData paths[] = {
         {"block-commit/arg-type/top-node", true},

@@ -86,25 +86,62 @@ vbDomainDefValidateVcpus(const vbDomainDef *def)
     return 0;
 }
 
+/*
+ * libvirt's rules, in its order: the coredump actions exist only for a
+ * crash (domain_validate.c); the QEMU driver implements neither
+ * 'rename-restart' nor 'preserve' after a poweroff or reboot, nor a
+ * poweroff made a reboot that a reboot then destroys (qemu_validate.c).
+ * A dump of the guest's memory on a crash is not implemented here.
+ */
 static int
-vbDomainDefValidateLifecycle(const char *element, vbDomainLifecycleAction action)
+vbDomainDefValidateLifecycle(const vbDomainDef *def)
 {
-    switch (action) {
-    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
-    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
-        return 0;
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
-    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
-    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
-        break;
+    const struct {
+        const char *event;
+        vbDomainLifecycleAction action;
+    } rebootLike[] = {{"poweroff", def->onPoweroff}, {"reboot", def->onReboot}};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(rebootLike); i++) {
+        if (rebootLike[i].action == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+            rebootLike[i].action == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, _("Lifecycle event '%s' doesn't support '%s' action"),
+                rebootLike[i].event, vbDomainLifecycleActionTypeToString(rebootLike[i].action));
+            return -1;
+        }
     }
-    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                  _("action '%s' for <%s> is not supported by virtblockd"),
-                  vbDomainLifecycleActionTypeToString(action), element);
-    return -1;
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'"));
+        return -1;
+    }
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE ||
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'"));
+        return -1;
+    }
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'"));
+        return -1;
+    }
+    if (def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+        def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("action '%s' for <on_crash> is not supported by virtblockd: a crashed guest's memory is not dumped"),
+            vbDomainLifecycleActionTypeToString(def->onCrash));
+        return -1;
+    }
+    return 0;
 }
 
 /* A writable image in two places is written twice without coordination:
@@ -319,10 +356,7 @@ vbDomainDefValidate(const vbDomainDef *def)
     g_return_val_if_fail(def != NULL, -1);
 
     if (vbDomainDefValidateMachine(def) < 0 || vbDomainDefValidateVcpus(def) < 0 ||
-        vbDomainClockDefValidate(def->clock) < 0 ||
-        vbDomainDefValidateLifecycle("on_poweroff", def->onPoweroff) < 0 ||
-        vbDomainDefValidateLifecycle("on_reboot", def->onReboot) < 0 ||
-        vbDomainDefValidateLifecycle("on_crash", def->onCrash) < 0)
+        vbDomainClockDefValidate(def->clock) < 0 || vbDomainDefValidateLifecycle(def) < 0)
         return -1;
 
     for (i = 0; i < def->ndisks; i++) {

@@ -90,6 +90,18 @@ vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id, in
 }
 
 vbDomainEvent *
+vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                           const char *devAlias, int reason)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_TRAY_CHANGE,
+                                         VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, name, uuid, id);
+
+    ev->disk = g_strdup(devAlias);
+    ev->detail = reason;
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

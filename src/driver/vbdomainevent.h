@@ -24,6 +24,7 @@ typedef enum {
     VB_DOMAIN_EVENT_REBOOT,         /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
     VB_DOMAIN_EVENT_WATCHDOG,       /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
     VB_DOMAIN_EVENT_BALLOON_CHANGE, /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
+    VB_DOMAIN_EVENT_TRAY_CHANGE,    /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -45,7 +46,9 @@ struct _vbDomainEvent {
     /* BALLOON_CHANGE: the guest's memory now, KiB */
     unsigned long long balloonActual;
 
-    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status */
+    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status;
+     * TRAY_CHANGE: the device's alias in @disk, the
+     * virDomainEventTrayChangeReason in @detail */
     char *disk;
     int jobType;
     int jobStatus;
@@ -79,5 +82,7 @@ vbDomainEvent *vbDomainEventBalloonChangeNew(const char *name, const unsigned ch
 /* The guest's watchdog fired; @action: virDomainEventWatchdogAction. */
 vbDomainEvent *vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id,
                                         int action);
+vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                                          const char *devAlias, int reason);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

@@ -18,11 +18,13 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorblock.h"
 #include "vbmonitorevent.h"
 #include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
+#include "vbqemublock.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
@@ -330,6 +332,81 @@ vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *
     vbDomainObjUnlock(vm);
 }
 
+void
+vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
+{
+    bool removeInactive = false;
+
+    vbDomainObjLock(vm);
+    /* A DESTROY job: the action may close the monitor, and no query may
+     * be using it then. */
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot handle the crash of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* Destroyed or restarted meanwhile: that QEMU's panic is over. */
+    if (!vbDomainObjIsActive(vm)) {
+        VB_DEBUG("ignoring GUEST_PANICKED of inactive domain '%s'", vm->def->name);
+        goto endjob;
+    }
+
+    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED, VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+
+    switch (vm->def->onCrash) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    /* refused by validation; a definition loaded from disk is not
+     * validated again: destroyed without the dump */
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        removeInactive = !vm->persistent;
+        break;
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART: {
+        /* libvirt's fake reboot: a reset, and the guest runs again with
+         * reason 'crashed'; the RESET event sends the REBOOT event. */
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+        int rc;
+
+        vm->runningReason = VIR_DOMAIN_RUNNING_CRASHED;
+        rc = vbMonitorSystemReset(mon);
+        if (rc == 0)
+            rc = vbMonitorCont(mon);
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            rc = -1;
+        vm->runningReason = 0;
+        if (rc < 0) {
+            VB_ERROR("cannot restart crashed domain '%s': %s", vm->def->name,
+                     vbGetLastErrorMessage());
+            if (vbDomainObjIsActive(vm) && vbQemuProcessKill(vm->pid, false) < 0)
+                VB_ERROR("cannot end QEMU after a failed restart: %s", vbGetLastErrorMessage());
+            break;
+        }
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        break;
+    }
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        break;
+    }
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (removeInactive)
+        vbDomainObjListRemove(driver->domains, vm);
+    vbDomainObjUnlock(vm);
+}
+
 /* Event handlers run in the monitor thread: they record state and queue
  * work, never wait for a job or talk to QEMU.  A storage daemon serving a
  * shut-off domain (vm->offline) only reports jobs. */
@@ -396,6 +473,48 @@ vbProcessHandleReset(vbMonitor *mon, bool guest G_GNUC_UNUSED, const char *reaso
     vbDomainObjUnlock(vm);
 }
 
+/* libvirt's qemuProcessHandleTrayChange: the tray's state recorded (and
+ * waited for by a media change), the TRAY_CHANGE event. */
+static void
+vbProcessHandleTrayMoved(vbMonitor *mon, const char *id, bool open, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    size_t i;
+
+    if (!vm)
+        return;
+    for (i = 0; i < vm->def->ndisks; i++) {
+        vbDomainDiskDef *disk = vm->def->disks[i];
+
+        if (g_strcmp0(disk->info.alias, id) != 0)
+            continue;
+        disk->trayOpen = open;
+        vbDomainEventQueuePush(
+            vm->driver->events,
+            vbDomainEventTrayChangeNew(vm->def->name, vm->def->uuid, vm->id, disk->info.alias,
+                                       open ? VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN
+                                            : VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE));
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        vbDomainObjBroadcast(vm);
+        break;
+    }
+    vbDomainObjUnlock(vm);
+}
+
+/* Only queued: the CRASHED state and event, and the action, need a job. */
+static void
+vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_INFO("guest of domain '%s' panicked, QEMU action '%s'", vm->def->name, action);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANICKED, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
 static void
 vbProcessHandleStop(vbMonitor *mon, void *opaque)
 {
@@ -424,11 +543,11 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
-    /* a crashed guest runs again after on_crash restart reset it */
+    /* Paused, or crashed and continued (resume, on_crash restart), as
+     * libvirt: the reason is the one the caller set. */
     if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
-                            vm->state == VIR_DOMAIN_CRASHED ? VIR_DOMAIN_RUNNING_CRASHED
-                                                            : VIR_DOMAIN_RUNNING_UNPAUSED);
+                            vm->runningReason ? vm->runningReason : VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
@@ -511,78 +630,6 @@ vbProcessHandleWatchdog(vbMonitor *mon, const char *action, void *opaque)
     vbDomainObjUnlock(vm);
 }
 
-/* The guest crashed (pvpanic).  QEMU (with -no-shutdown) stops the vCPUs
- * and says "pause"; the domain is CRASHED/PANICKED, and a worker carries
- * out <on_crash> (vbDomainProcessHandleGuestPanic), as libvirt does. */
-static void
-vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
-{
-    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
-
-    if (!vm)
-        return;
-    VB_DEBUG("GUEST_PANICKED of domain '%s', action=%s", vm->def->name, action);
-    if (vm->state == VIR_DOMAIN_CRASHED) {
-        /* a second CPU panicking: the first panic is being handled */
-        vbDomainObjUnlock(vm);
-        return;
-    }
-    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
-    vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_CRASHED,
-                           VIR_DOMAIN_EVENT_CRASHED_PANICKED);
-    if (vbDomainObjSaveStatus(vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANIC, NULL, NULL);
-    vbDomainObjUnlock(vm);
-}
-
-void
-vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
-{
-    vbDomainObjLock(vm);
-    if (!vbDomainObjIsActive(vm) || vm->state != VIR_DOMAIN_CRASHED) {
-        /* destroyed, or reset by an API, meanwhile */
-        vbDomainObjUnlock(vm);
-        return;
-    }
-    switch (vm->def->onCrash) {
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
-        /* libvirt's fake reboot: reset and continue; vbProcessFakeReboot
-         * takes its own job and unlocks */
-        vm->fakeReboot = true;
-        vbProcessFakeReboot(vm);
-        return;
-    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
-        /* stays crashed, for the user to look at or destroy */
-        vbDomainObjUnlock(vm);
-        return;
-    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
-    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
-    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
-        /* validation refuses the others; ending the guest is the safe
-         * answer for a definition that skipped it */
-        break;
-    }
-    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
-        VB_ERROR("cannot destroy crashed domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainObjUnlock(vm);
-        return;
-    }
-    if (vbDomainObjIsActive(vm)) {
-        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
-        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
-        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
-    }
-    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
-    if (!vm->persistent)
-        vbDomainObjListRemove(driver->domains, vm);
-    vbDomainObjUnlock(vm);
-}
-
 static void
 vbProcessHandleJobStatusChange(vbMonitor *mon, const char *jobname, vbMonitorJobStatus status,
                                void *opaque)
@@ -601,11 +648,12 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .jobStatusChange = vbProcessHandleJobStatusChange,
     .shutdown = vbProcessHandleShutdown,
     .reset = vbProcessHandleReset,
+    .trayMoved = vbProcessHandleTrayMoved,
+    .guestPanicked = vbProcessHandleGuestPanicked,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
     .balloonChange = vbProcessHandleBalloonChange,
     .watchdog = vbProcessHandleWatchdog,
-    .guestPanicked = vbProcessHandleGuestPanicked,
 };
 
 static void
@@ -1036,6 +1084,30 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vbProcessRestoreDef(vm);
 }
 
+/* <iotune> as libvirt 9.0 sets it with -blockdev: block_set_io_throttle
+ * per disk before the guest runs (an empty drive cannot take it). */
+static int
+vbProcessSetupDiskThrottling(vbDomainObj *vm)
+{
+    vbMonitor *mon;
+    int rc = 0;
+    size_t i;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    for (i = 0; rc == 0 && i < vm->def->ndisks; i++) {
+        const vbDomainDiskDef *disk = vm->def->disks[i];
+        g_autofree char *qomName = NULL;
+
+        if (vbStorageSourceIsEmpty(disk->src) || !vbDomainIoTuneHasAny(&disk->iotune))
+            continue;
+        qomName = vbQemuBlockDiskQomName(disk);
+        rc = vbMonitorBlockSetIoThrottle(mon, qomName, &disk->iotune);
+    }
+    if (vbDomainObjExitMonitor(vm, mon) < 0)
+        return -1;
+    return rc;
+}
+
 int
 vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
@@ -1102,6 +1174,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetupBalloon(vm) < 0)
         goto error;
 
+    if (vbProcessSetupDiskThrottling(vm) < 0)
+        goto error;
+
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     } else {
@@ -1152,6 +1227,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vm->fakeReboot = false;
     vm->pausedShutdown = false;
     vm->pausedReason = 0;
+    vm->runningReason = 0;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
 }
@@ -1291,6 +1367,34 @@ vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 
 /* --- Reconnect --- */
 
+/* Why QEMU's run state @status is paused, as libvirt's
+ * qemuMonitorVMStatusToPausedReason says ('shutdown' and 'guest-panicked'
+ * are handled before). */
+static virDomainPausedReason
+vbProcessPausedReason(const char *status)
+{
+    static const struct {
+        const char *status;
+        virDomainPausedReason reason;
+    } reasons[] = {
+        {"paused", VIR_DOMAIN_PAUSED_USER},
+        {"prelaunch", VIR_DOMAIN_PAUSED_USER},
+        {"io-error", VIR_DOMAIN_PAUSED_IOERROR},
+        {"watchdog", VIR_DOMAIN_PAUSED_WATCHDOG},
+        {"save-vm", VIR_DOMAIN_PAUSED_SAVE},
+        {"inmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"postmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"finish-migrate", VIR_DOMAIN_PAUSED_MIGRATION},
+    };
+    size_t i;
+
+    for (i = 0; status && i < G_N_ELEMENTS(reasons); i++) {
+        if (strcmp(status, reasons[i].status) == 0)
+            return reasons[i].reason;
+    }
+    return VIR_DOMAIN_PAUSED_UNKNOWN;
+}
+
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
@@ -1329,6 +1433,18 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
         }
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
+    } else if (g_strcmp0(status, "guest-panicked") == 0) {
+        /* A panic missed while nobody listened: crashed, as libvirt's
+         * reconnect records it; the action is not carried out late. */
+        if (vm->state != VIR_DOMAIN_CRASHED) {
+            vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+            vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                                   VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+        }
+    } else if (running && vm->state == VIR_DOMAIN_PAUSED &&
+               vm->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        /* the daemon went away while it started QEMU, after `cont` */
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */
@@ -1336,7 +1452,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     } else if (!running && vm->state == VIR_DOMAIN_RUNNING) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, vbProcessPausedReason(status));
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
@@ -1408,7 +1524,10 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     }
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        /* libvirt's reasons: QEMU (run with -no-shutdown) unreachable has
+         * crashed; reached but failing, the daemon is to blame */
+        vbDomainProcessStop(driver, vm,
+                            vm->mon ? VIR_DOMAIN_SHUTOFF_DAEMON : VIR_DOMAIN_SHUTOFF_CRASHED);
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);

@@ -73,17 +73,15 @@ void vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
 /* The guest powered off: QEMU (-no-shutdown) is ended. */
 void vbDomainProcessHandleGuestShutdown(vbDriver *driver, vbDomainObj *vm);
 
+/* The guest panicked (QEMU paused it): the domain is CRASHED, with the
+ * CRASHED event, then <on_crash> is carried out: destroy (reason crashed),
+ * restart (a reset, running with reason crashed) or preserve (left as
+ * it is, for a dump or destroy by hand). */
+void vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm);
+
 /* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
 void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
 
 /* Daemon start: loads a status file and takes the QEMU back, or marks the
  * domain shut off if its QEMU is gone.  Takes no lock (nothing runs yet). */
 int vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath);
-
-/* Worker (VB_DOMAIN_WORK_GUEST_PANIC): the guest crashed and QEMU stopped
- * its vCPUs (the domain is CRASHED/PANICKED); carries out <on_crash>:
- * destroy ends the domain (shut off, crashed), restart resets and
- * continues the guest, preserve leaves it crashed.  Takes vm->lock and a
- * DESTROY job.  The one place a crash action is carried out: a new action
- * adds its case here. */
-void vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm);

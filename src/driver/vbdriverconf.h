@@ -32,6 +32,7 @@ struct _vbDriverConfig {
     char *runDir;           /* the daemon's sockets and pid file */
     char *storageConfigDir; /* persistent storage pools */
     char *storageStateDir;  /* which pools are active */
+    char *autostartDir;     /* symlinks to the definitions of autostarted domains */
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */
@@ -77,3 +78,6 @@ void vbDriverReserveDomainID(vbDriver *driver, int id);
 /* The files of domain @name: its persistent definition, its status. */
 char *vbDriverConfigFile(vbDriver *driver, const char *name);
 char *vbDriverStatusFile(vbDriver *driver, const char *name);
+/* The symlink marking domain @name for autostart, as libvirt keeps it:
+ * <configDir>/autostart/<name>.xml pointing at its definition. */
+char *vbDriverAutostartLink(vbDriver *driver, const char *name);

@@ -65,6 +65,46 @@ vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
 
 /* ---- disk ---------------------------------------------------------------- */
 
+/* QEMU's largest throttle limit (libvirt's QEMU_BLOCK_IOTUNE_MAX) */
+#define VB_QEMU_BLOCK_IOTUNE_MAX 1000000000000000ULL
+
+/* libvirt's QEMU checks of <iotune>, with its codes and wording */
+static int
+vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *disk)
+{
+    const vbDomainIoTune *iotune = &disk->iotune;
+    size_t i;
+
+    /* QEMU ignores a group name without limits */
+    if (iotune->groupName && !vbDomainIoTuneHasAny(iotune)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("group_name can be configured only together with settings"));
+        return -1;
+    }
+    /* one group has one set of limits */
+    for (i = 0; iotune->groupName && i < def->ndisks; i++) {
+        const vbDomainDiskDef *other = def->disks[i];
+
+        if (other == disk || g_strcmp0(other->iotune.groupName, iotune->groupName) != 0)
+            continue;
+        if (!vbDomainIoTuneEqual(&other->iotune, iotune)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("different iotunes for disks %s and %s"),
+                          disk->dst, other->dst);
+            return -1;
+        }
+    }
+    /* the _max_length ones are seconds, not limits */
+    for (i = 0; i <= VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC; i++) {
+        if (iotune->limits[i] > VB_QEMU_BLOCK_IOTUNE_MAX) {
+            vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                          _("block I/O throttle limit must be no more than %llu using QEMU"),
+                          VB_QEMU_BLOCK_IOTUNE_MAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
@@ -158,7 +198,20 @@ vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
             disk->dst);
         return -1;
     }
-    return 0;
+    /* libvirt puts a copy-on-read filter node above the image; block jobs
+     * here know no such node */
+    if (disk->copyOnRead == VB_DOMAIN_DISK_COPY_ON_READ_ON) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("copy_on_read='on' of disk '%s' is not supported by virtblockd"),
+                      disk->dst);
+        return -1;
+    }
+    /* libvirt's QEMU driver: 'ide' too, which we do not run */
+    if (disk->wwn && disk->bus != VB_DOMAIN_DISK_BUS_SCSI) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("Only ide and scsi disk support wwn"));
+        return -1;
+    }
+    return vbQemuDeviceValidateDiskIoTune(def, disk);
 }
 
 /* libvirt's guest-visible write cache for each cache mode; NULL when the
@@ -238,6 +291,7 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     unsigned long long bootIndex = vbQemuDeviceDiskBootIndex(def, disk);
     g_autofree char *bus = NULL;
     g_autofree char *deviceId = NULL;
+    unsigned long long wwn = 0;
 
     *props = NULL;
     if (!empty && !drive) {
@@ -262,8 +316,10 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
         bus = g_strdup_printf("scsi%u.0", addr->drive.controller);
-        /* the guest sees the same SCSI device identity whatever the image */
-        deviceId = g_strdup_printf("drive-%s", disk->info.alias);
+        /* the guest sees the same SCSI device identity whatever the image:
+         * the serial, else the drive's name (libvirt's choice) */
+        deviceId =
+            disk->serial ? g_strdup(disk->serial) : g_strdup_printf("drive-%s", disk->info.alias);
         if (vbJSONValueObjectAdd(&obj, "s:driver", cdrom ? "scsi-cd" : "scsi-hd", "s:bus", bus,
                                  "u:channel", addr->drive.bus, "u:scsi-id", addr->drive.target,
                                  "u:lun", addr->drive.unit, "s:device_id", deviceId, NULL) < 0)
@@ -275,9 +331,14 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
         return -1;
     }
 
+    /* a number for QEMU; validation checked the 16 hexadecimal digits */
+    if (disk->wwn)
+        wwn = g_ascii_strtoull(disk->wwn, NULL, 16);
+
+    /* libvirt's order of the properties */
     if (vbJSONValueObjectAdd(&obj, "B:share-rw", shareable, "S:drive", drive, "s:id",
-                             disk->info.alias, "Y:bootindex", bootIndex, "S:serial", disk->serial,
-                             "S:write-cache", writeCache, NULL) < 0)
+                             disk->info.alias, "Y:bootindex", bootIndex, "Y:wwn", wwn,
+                             "S:write-cache", writeCache, "S:serial", disk->serial, NULL) < 0)
         return -1;
 
     *props = g_steal_pointer(&obj);

@@ -40,6 +40,7 @@ typedef enum {
     VB_REMOTE_FIELD_POOL_ARRAY,    /* remote_nonnull_storage_pool x<max> */
     VB_REMOTE_FIELD_VOL_ARRAY,     /* remote_nonnull_storage_vol x<max> */
     VB_REMOTE_FIELD_MEMSTAT_ARRAY, /* {int tag; unsigned hyper val} x<max> */
+    VB_REMOTE_FIELD_TYPED_PARAMS,  /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -205,6 +206,25 @@ VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArg
 VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
                F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
 
+VB_REMOTE_TYPE(vbRemoteDomainSetAutostartArgsType, vbRemoteDomainSetAutostartArgs,
+               F_DOMAIN(vbRemoteDomainSetAutostartArgs, dom),
+               F_INT(vbRemoteDomainSetAutostartArgs, autostart));
+
+VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDeviceFlagsArgs,
+               F_DOMAIN(vbRemoteDomainUpdateDeviceFlagsArgs, dom),
+               F_STRING(vbRemoteDomainUpdateDeviceFlagsArgs, xml),
+               F_UINT(vbRemoteDomainUpdateDeviceFlagsArgs, flags));
+
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneArgsType, vbRemoteDomainGetBlockIoTuneArgs,
+               F_DOMAIN(vbRemoteDomainGetBlockIoTuneArgs, dom),
+               F_OPT_STRING(vbRemoteDomainGetBlockIoTuneArgs, disk),
+               F_INT(vbRemoteDomainGetBlockIoTuneArgs, nparams),
+               F_UINT(vbRemoteDomainGetBlockIoTuneArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneRetType, vbRemoteDomainGetBlockIoTuneRet,
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainGetBlockIoTuneRet, params,
+                       nparamsList, VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX),
+               F_INT(vbRemoteDomainGetBlockIoTuneRet, nparams));
+
 VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
                F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
                F_UHYPER(vbRemoteDomainGetInfoRet, memory),
@@ -320,6 +340,15 @@ VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallback
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventTrayChangeMsgType, vbRemoteDomainEventTrayChangeMsg,
+               F_DOMAIN(vbRemoteDomainEventTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventTrayChangeMsg, reason));
+VB_REMOTE_TYPE(vbRemoteEventCallbackTrayChangeMsgType, vbRemoteDomainEventCallbackTrayChangeMsg,
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventCallbackTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, reason));
 VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
                F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
                F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
@@ -441,6 +470,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       0),
     P(DOMAIN_REBOOT, "virDomainReboot", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_RESUME, "virDomainResume", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart", &vbRemoteDomainSetAutostartArgsType, NULL,
+      MODIFY),
     P(DOMAIN_SET_MAX_MEMORY, "virDomainSetMaxMemory", &vbRemoteDomainSetMemoryArgsType, NULL,
       MODIFY),
     P(DOMAIN_SET_MEMORY, "virDomainSetMemory", &vbRemoteDomainSetMemoryArgsType, NULL, MODIFY),
@@ -531,6 +562,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
     P(DOMAIN_EVENT_WATCHDOG, "virConnectDomainEventWatchdogCallback", &vbRemoteEventWatchdogMsgType,
       NULL, EVENT),
+    P(DOMAIN_UPDATE_DEVICE_FLAGS, "virDomainUpdateDeviceFlags",
+      &vbRemoteDomainUpdateDeviceFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
@@ -563,9 +596,13 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJobMsgType, NULL, EVENT),
     P(DOMAIN_RESET, "virDomainReset", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_GET_BLOCK_IO_TUNE, "virDomainGetBlockIoTune", &vbRemoteDomainGetBlockIoTuneArgsType,
+      &vbRemoteDomainGetBlockIoTuneRetType, 0),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
       MODIFY),
+    P(DOMAIN_EVENT_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventTrayChangeMsgType, NULL, EVENT),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
       &vbRemoteConnectListAllDomainsRetType, 0),
     P(DOMAIN_EVENT_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
@@ -592,6 +629,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventCallbackTrayChangeMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
       &vbRemoteEventCallbackBalloonChangeMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
@@ -734,6 +773,86 @@ vbRemoteDomainCopy(vbRemoteDomain *dst, const vbRemoteDomain *src)
     dst->id = src->id;
 }
 
+/* remote_typed_param_value: the type, then the member it selects; a
+ * double travels as its IEEE 754 bits, as XDR writes it */
+static int
+vbRemoteTypedParamValueDecode(vbXdrDecoder *dec, vbRemoteTypedParam *param)
+{
+    int32_t type;
+    int32_t i;
+    uint32_t ui;
+    uint64_t bits;
+
+    if (vbXdrDecodeInt(dec, &type) < 0)
+        return -1;
+    switch (type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        if (vbXdrDecodeInt(dec, &i) < 0)
+            return -1;
+        param->value.i = i;
+        break;
+    case VIR_TYPED_PARAM_UINT:
+        if (vbXdrDecodeUInt(dec, &ui) < 0)
+            return -1;
+        param->value.ui = ui;
+        break;
+    case VIR_TYPED_PARAM_LLONG:
+        if (vbXdrDecodeHyper(dec, &param->value.l) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_ULLONG:
+        if (vbXdrDecodeUHyper(dec, &param->value.ul) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_DOUBLE:
+        if (vbXdrDecodeUHyper(dec, &bits) < 0)
+            return -1;
+        memcpy(&param->value.d, &bits, sizeof(bits));
+        break;
+    case VIR_TYPED_PARAM_STRING:
+        /* typed before decoding, so that a failure frees nothing wrong */
+        param->type = type;
+        return vbXdrDecodeString(dec, &param->value.s, VB_REMOTE_STRING_MAX);
+    default:
+        vbReportError(VIR_ERR_RPC, _("unknown typed parameter type %d"), type);
+        return -1;
+    }
+    param->type = type;
+    return 0;
+}
+
+static int
+vbRemoteTypedParamValueEncode(GByteArray *buf, const vbRemoteTypedParam *param)
+{
+    uint64_t bits;
+
+    vbXdrEncodeInt(buf, param->type);
+    switch (param->type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        vbXdrEncodeInt(buf, param->value.i);
+        return 0;
+    case VIR_TYPED_PARAM_UINT:
+        vbXdrEncodeUInt(buf, param->value.ui);
+        return 0;
+    case VIR_TYPED_PARAM_LLONG:
+        vbXdrEncodeHyper(buf, param->value.l);
+        return 0;
+    case VIR_TYPED_PARAM_ULLONG:
+        vbXdrEncodeUHyper(buf, param->value.ul);
+        return 0;
+    case VIR_TYPED_PARAM_DOUBLE:
+        memcpy(&bits, &param->value.d, sizeof(bits));
+        vbXdrEncodeUHyper(buf, bits);
+        return 0;
+    case VIR_TYPED_PARAM_STRING:
+        return vbXdrEncodeString(buf, param->value.s ? param->value.s : "", VB_REMOTE_STRING_MAX);
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unknown typed parameter type %d"), param->type);
+    return -1;
+}
+
 static int
 vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
 {
@@ -870,6 +989,22 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
                 vbXdrDecodeUHyper(dec, &(*arr)[i].val) < 0)
                 return -1;
             *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        /* smallest: an empty name, the type, an int */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteTypedParam, n);
+        for (i = 0; i < n; i++) {
+            /* counted first so a half-decoded name is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].field, VB_REMOTE_STRING_MAX) < 0 ||
+                vbRemoteTypedParamValueDecode(dec, &(*arr)[i]) < 0)
+                return -1;
         }
         return 0;
     }
@@ -1042,6 +1177,20 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        const vbRemoteTypedParam *arr = *CFIELD(obj, f, vbRemoteTypedParam *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].field ? arr[i].field : "", VB_REMOTE_STRING_MAX) <
+                    0 ||
+                vbRemoteTypedParamValueEncode(buf, &arr[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         const vbRemoteNamedValue *arr = *CFIELD(obj, f, vbRemoteNamedValue *);
 
@@ -1155,6 +1304,18 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         g_clear_pointer(FIELD(obj, f, uint64_t *), g_free);
         *COUNT(obj, f) = 0;
         return;
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            g_free((*arr)[i].field);
+            if ((*arr)[i].type == VIR_TYPED_PARAM_STRING)
+                g_free((*arr)[i].value.s);
+        }
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
 
