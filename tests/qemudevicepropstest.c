@@ -169,6 +169,7 @@ mymain(void)
     /* share-rw, write-cache */
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");
+    DO_TEST("disk-wwn-scsi");
     /* isa-serial; the console is serial port 0 again */
     DO_TEST("serial-console-pty");
     /* the root bus of a 'pc' machine */
@@ -194,6 +195,17 @@ mymain(void)
     DO_TEST("usb-qemu-xhci-ports");
     /* virtio-scsi-pci num_queues */
     DO_TEST("scsi-virtio-queues");
+    /* i6300esb, virtio-balloon-pci, virtio-rng-pci, pvpanic: slots as
+     * libvirt hands them out, the watchdog after the balloon and rngs */
+    DO_TEST("misc-devices-all");
+    /* deflate-on-oom and free-page-reporting are booleans */
+    DO_TEST("memballoon-virtio-stats");
+    /* max-bytes and period are numbers; pvpanic's ioport too */
+    DO_TEST("rng-virtio-random");
+    DO_TEST("panic-isa");
+    /* virtio-serial-pci, virtserialport with its bus and nr, virtconsole */
+    DO_TEST("channel-guest-agent");
+    DO_TEST("controller-virtio-serial");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

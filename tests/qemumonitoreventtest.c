@@ -53,6 +53,18 @@ testReset(vbMonitor *mon G_GNUC_UNUSED, bool guest, const char *reason, void *op
 }
 
 static void
+testTrayMoved(vbMonitor *mon G_GNUC_UNUSED, const char *id, bool open, void *opaque)
+{
+    g_string_append_printf(opaque, "tray-moved id=%s open=%d\n", id, open);
+}
+
+static void
+testGuestPanicked(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "guest-panicked action=%s\n", action);
+}
+
+static void
 testStop(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
 {
     g_string_append(opaque, "stop\n");
@@ -64,13 +76,29 @@ testResume(vbMonitor *mon G_GNUC_UNUSED, void *opaque)
     g_string_append(opaque, "resume\n");
 }
 
+static void
+testBalloonChange(vbMonitor *mon G_GNUC_UNUSED, unsigned long long actual, void *opaque)
+{
+    g_string_append_printf(opaque, "balloon-change actual=%llu\n", actual);
+}
+
+static void
+testWatchdog(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
+{
+    g_string_append_printf(opaque, "watchdog action=%s\n", action);
+}
+
 static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
     .shutdown = testShutdown,
     .reset = testReset,
+    .trayMoved = testTrayMoved,
+    .guestPanicked = testGuestPanicked,
     .stop = testStop,
     .resume = testResume,
+    .balloonChange = testBalloonChange,
+    .watchdog = testWatchdog,
 };
 
 static int
@@ -143,8 +171,9 @@ mymain(void)
 {
     int ret = 0;
     size_t i;
-    static const char *cases[] = {"active-commit", "cancel-and-errors", "malformed",
-                                  "reset-and-reboot"};
+    static const char *cases[] = {"active-commit",    "cancel-and-errors",      "malformed",
+                                  "reset-and-reboot", "watchdog-panic-balloon", "guest-panicked",
+                                  "tray-moved"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

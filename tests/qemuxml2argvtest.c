@@ -16,6 +16,7 @@
 #include "vbjson.h"
 #include "vbqemublock.h"
 #include "vbqemucommand.h"
+#include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemufirmware.h"
 #include "vbstoragechain.h"
@@ -28,6 +29,9 @@
 
 /* Debian 12's OVMF descriptors (tests/qemufirmwaredata), read once */
 static GPtrArray *testFirmwares;
+/* the channel sockets' directory of domain 1 'guest', as the driver
+ * names it under its state directory */
+#define TEST_CHANNEL_DIR "/var/lib/virtblockd/test/channel/target/domain-1-guest"
 
 typedef enum {
     TEST_KVM_USABLE = 1 << 0, /* /dev/kvm "exists" */
@@ -96,7 +100,8 @@ testCompareXMLToArgv(const void *opaque)
         testPrepareFirmware(def) == 0) {
         for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
             vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
-        if (vbQemuDomainAssignAddresses(def) == 0)
+        if (vbQemuDomainAssignAddresses(def) == 0 &&
+            vbQemuDeviceChrAssignSocketPaths(def, TEST_CHANNEL_DIR) == 0)
             argv = vbQemuCommandBuild(def, &opts);
     }
 
@@ -315,6 +320,11 @@ mymain(void)
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");
     DO_TEST("disk-discard-io");
+    DO_TEST("disk-detect-zeroes");
+    DO_TEST("disk-copy-on-read-off");
+    DO_TEST("disk-wwn-scsi");
+    DO_TEST("disk-iotune");
+    DO_TEST("disk-iotune-group");
     DO_TEST("disk-serial-boot-order");
     DO_TEST("os-boot-dev");
     DO_TEST("disk-pci-address");
@@ -411,6 +421,22 @@ mymain(void)
     DO_TEST("loader-rom");
     DO_TEST("loader-secure-smm");
     DO_TEST("firmware-efi-secure-boot-off-smm-off");
+    DO_TEST("memballoon-virtio");
+    DO_TEST("memballoon-virtio-stats");
+    DO_TEST("memballoon-virtio-address");
+    DO_TEST("rng-virtio-random");
+    DO_TEST("rng-virtio-egd");
+    DO_TEST("watchdog-i6300esb");
+    DO_TEST("watchdog-ib700");
+    DO_TEST("watchdog-default-action");
+    DO_TEST("panic-isa");
+    DO_TEST("panic-default-model");
+    DO_TEST("misc-devices-all");
+    DO_TEST("channel-guest-agent");
+    DO_TEST("channel-unix-connect");
+    DO_TEST("controller-virtio-serial");
+    DO_TEST("lifecycle-crash-preserve");
+    DO_TEST("lifecycle-crash-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("os-bootmenu-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -454,6 +480,22 @@ mymain(void)
     DO_TEST_FAILURE_UNVALIDATED("disk-sata-unit-out-of-range", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-io-native-cache-writeback", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-detect-zeroes-default", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-copy-on-read-on", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-cache-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-wwn-virtio", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-wwn-malformed", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-wwn-not-hex", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-iotune-group-different", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-group-only", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-total-and-read", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-total-and-write-iops-max", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-not-number", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-overflow", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-too-large", VIR_ERR_ARGUMENT_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-iotune-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("disk-iotune-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-pci-address-double", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-reserved", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-pci-address-bus", VIR_ERR_XML_ERROR);
@@ -558,6 +600,48 @@ mymain(void)
     DO_TEST_FAILURE_UNVALIDATED("pci-index-too-high", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("controller-index-negative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("pci-q35-too-many-disks", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("memballoon-stats-period-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("memballoon-stats-period-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-tcp-no-service", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-tcp-host-comma", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("panic-isa-irq", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-unknown-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-autodeflate-bad", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("memballoon-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-random-path-file", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-random-path-relative", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-rate-bytes-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-rate-period-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-no-backend", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-egd-bind", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("rng-model-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("watchdog-action-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-action-dump", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-model-itco", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("watchdog-ib700-address", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-twice", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("panic-hyperv", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-pci-address", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("panic-iobase-huge", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-virtio-serial-port-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("channel-spicevmc", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-qemu-vdagent", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-guestfwd", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-port-zero", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-port-beyond-controller", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-port-beyond-default", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("controller-virtio-serial-ports-huge", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("channel-unix-relative-path", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("channel-target-name-traversal", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("channel-unix-connect-no-path", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("console-virtio-duplicate", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("controller-ports-on-sata", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-coredump-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-coredump", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-crash-rename-restart", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("lifecycle-poweroff-restart-reboot-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

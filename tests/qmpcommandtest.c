@@ -25,6 +25,7 @@
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
+#include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
 #include "vbmonitorgraphics.h"
 #include "vbqemuschema.h"
@@ -66,6 +67,70 @@ testBlockCommitNoFinalize(vbMonitor *mon, GString *out G_GNUC_UNUSED)
     return vbMonitorBlockCommit(mon, "libvirt-1-format", "commit-vda-libvirt-2-format",
                                 "libvirt-2-format", "libvirt-3-format",
                                 "/var/lib/virtblockd/images/base.qcow2", 0, 0, false, -1);
+}
+
+static int
+testBlockSetIoThrottle(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune = {.groupName = (char *) "grp"};
+
+    iotune.limits[VB_DOMAIN_IOTUNE_READ_BYTES_SEC] = 1000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC] = 2000000;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC] = 300;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX] = 600;
+    iotune.limits[VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC] = 4096;
+    iotune.limits[VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX_LENGTH] = 10;
+    return vbMonitorBlockSetIoThrottle(mon, "/machine/peripheral/virtio-disk0/virtio-backend",
+                                       &iotune);
+}
+
+static int
+testQueryBlockIoThrottle(vbMonitor *mon, GString *out)
+{
+    vbDomainIoTune iotune;
+    size_t i;
+
+    if (vbMonitorQueryBlockIoThrottle(mon, "virtio-disk0", &iotune) < 0)
+        return -1;
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++)
+        g_string_append_printf(out, "%s=%llu\n", vbDomainIoTuneFieldTypeToString(i),
+                               iotune.limits[i]);
+    g_string_append_printf(out, "group=%s\n", NULLSTR(iotune.groupName));
+    g_free(iotune.groupName);
+    return 0;
+}
+
+static int
+testQueryBlockIoThrottleEmpty(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    vbDomainIoTune iotune;
+
+    /* the empty cdrom of the same reply */
+    return vbMonitorQueryBlockIoThrottle(mon, "sata0-0-1", &iotune);
+}
+
+static int
+testBlockdevOpenTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevOpenTray(mon, "sata0-0-0", true);
+}
+
+static int
+testBlockdevRemoveMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevRemoveMedium(mon, "sata0-0-0");
+}
+
+static int
+testBlockdevInsertMedium(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevInsertMedium(mon, "sata0-0-0", "libvirt-3-format");
+}
+
+static int
+testBlockdevCloseTray(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBlockdevCloseTray(mon, "sata0-0-0");
 }
 
 static int
@@ -375,6 +440,48 @@ testExpireVNCPassword(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testBalloon(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorBalloon(mon, 536870912ULL);
+}
+
+static int
+testQueryBalloon(vbMonitor *mon, GString *out)
+{
+    unsigned long long actual = 0;
+
+    if (vbMonitorQueryBalloon(mon, &actual) < 0)
+        return -1;
+    g_string_append_printf(out, "actual=%llu\n", actual);
+    return 0;
+}
+
+static int
+testBalloonStatsPeriod(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSetBalloonStatsPeriod(mon, "balloon0", 5);
+}
+
+static int
+testBalloonStats(vbMonitor *mon, GString *out)
+{
+    vbMonitorBalloonStats stats = {0};
+    size_t i;
+
+    if (vbMonitorGetBalloonStats(mon, "balloon0", &stats) < 0)
+        return -1;
+    for (i = 0; i < VB_MONITOR_BALLOON_STAT_LAST; i++) {
+        if (stats.stats[i] == VB_MONITOR_BALLOON_STAT_ABSENT)
+            g_string_append_printf(out, "stat %zu absent\n", i);
+        else
+            g_string_append_printf(out, "stat %zu = %llu\n", i,
+                                   (unsigned long long) stats.stats[i]);
+    }
+    g_string_append_printf(out, "last-update=%llu\n", stats.lastUpdate);
+    return 0;
+}
+
+static int
 testQueryStatus(vbMonitor *mon, GString *out)
 {
     g_autofree char *status = NULL;
@@ -640,6 +747,10 @@ mymain(void)
         {"set_password", "set_password", false, testSetVNCPassword, false},
         {"expire_password", "expire_password", false, testExpireVNCPassword, false},
         {"query-status", "query-status", true, testQueryStatus, false},
+        {"balloon", "balloon", false, testBalloon, false},
+        {"query-balloon", "query-balloon", true, testQueryBalloon, false},
+        {"qom-set-balloon-period", "qom-set", false, testBalloonStatsPeriod, false},
+        {"qom-get-balloon-stats", "qom-get", true, testBalloonStats, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},
@@ -649,6 +760,15 @@ mymain(void)
         {"nbd-server-stop", "nbd-server-stop", false, testNBDServerStop, false},
         {"block-export-add", "block-export-add", false, testBlockExportAdd, false},
         {"block-export-del", "block-export-del", false, testBlockExportDel, false},
+        {"block_set_io_throttle", "block_set_io_throttle", false, testBlockSetIoThrottle, false},
+        {"query-block-io-throttle", "query-block", true, testQueryBlockIoThrottle, false},
+        {"query-block-io-throttle-empty", "query-block", true, testQueryBlockIoThrottleEmpty, true},
+        {"blockdev-open-tray", "blockdev-open-tray", false, testBlockdevOpenTray, false},
+        {"blockdev-remove-medium", "blockdev-remove-medium", false, testBlockdevRemoveMedium,
+         false},
+        {"blockdev-insert-medium", "blockdev-insert-medium", false, testBlockdevInsertMedium,
+         false},
+        {"blockdev-close-tray", "blockdev-close-tray", false, testBlockdevCloseTray, false},
     };
     static const testSchemaPathData paths[] = {
         {"block-commit/arg-type/top-node", true},

@@ -718,11 +718,29 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
     vbRemoteStoragePoolGetInfoRet poolInfo = {2, 1ULL << 38, 1ULL << 34, 1ULL << 37};
     vbRemoteStorageVolGetInfoRet volInfo = {0, 20 << 20, 200704};
     vbRemoteStoragePoolIntArgs autostart = {rpools[1], 1};
+    /* every member of remote_typed_param_value */
+    vbRemoteTypedParam typed[7] = {
+        {(char *) "i", VIR_TYPED_PARAM_INT, {.i = -5}},
+        {(char *) "ui", VIR_TYPED_PARAM_UINT, {.ui = 4000000000U}},
+        {(char *) "l", VIR_TYPED_PARAM_LLONG, {.l = -(1LL << 40)}},
+        {(char *) "ul", VIR_TYPED_PARAM_ULLONG, {.ul = 1ULL << 63}},
+        {(char *) "d", VIR_TYPED_PARAM_DOUBLE, {.d = 2.5}},
+        {(char *) "b", VIR_TYPED_PARAM_BOOLEAN, {.i = 1}},
+        {(char *) "group_name", VIR_TYPED_PARAM_STRING, {.s = (char *) "grp"}},
+    };
+    vbRemoteDomainGetBlockIoTuneRet iotune = {typed, 7, 7};
+    vbRemoteDomainGetBlockIoTuneArgs iotuneArgs = {dom, NULL, 20, 0};
+    vbRemoteDomainSetAutostartArgs domAutostart = {dom, 1};
+    vbRemoteDomainUpdateDeviceFlagsArgs update = {dom, (char *) "<disk/>", 3};
     struct {
         int proc;
         bool ret;
         const void *obj;
     } cases[] = {
+        {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, true, &iotune},
+        {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, false, &iotuneArgs},
+        {VB_REMOTE_PROC_DOMAIN_SET_AUTOSTART, false, &domAutostart},
+        {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, false, &update},
         {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, false, &commit},
         {VB_REMOTE_PROC_DOMAIN_GET_INFO, true, &info},
         {VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, true, &list},

@@ -141,6 +141,8 @@ mymain(void)
 {
     static const testInfo cases[] = {
         {"running-no-jobs"},
+        /* the balloon size, the channel socket the daemon named, aliases */
+        {"running-misc-devices"},
         {"paused-shutdown-persistent"},
         /* the firmware chosen at start, which a validation would refuse */
         {"running-uefi-autoselected"},

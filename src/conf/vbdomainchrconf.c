@@ -1,10 +1,13 @@
 /*
- * vbdomainchrconf.c: a <serial> or <console> on a pty or a file
+ * vbdomainchrconf.c: a <serial>, <console> or <channel> on a pty, a file
+ * or a UNIX socket
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A console is the guest's first serial port seen through another element,
- * as libvirt writes it; both are character devices of one family.
+ * as libvirt writes it, or a virtio console; a channel is a named port of a
+ * virtio-serial controller (the guest agent's).  All are character devices
+ * of one family.
  */
 
 #include <string.h>
@@ -20,7 +23,8 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainChrType, VB_DOMAIN_CHR_TYPE_LAST, "pty", "file");
+VB_ENUM_IMPL(vbDomainChrType, VB_DOMAIN_CHR_TYPE_LAST, "pty", "file", "unix");
+VB_ENUM_IMPL(vbDomainChrSourceMode, VB_DOMAIN_CHR_SOURCE_MODE_LAST, "connect", "bind");
 VB_ENUM_IMPL(vbDomainChrAppend, VB_DOMAIN_CHR_APPEND_LAST, "default", "on", "off");
 
 void
@@ -30,6 +34,8 @@ vbDomainChrDefFree(vbDomainChrDef *chr)
         return;
     g_free(chr->ptyPath);
     g_free(chr->filePath);
+    g_free(chr->socketPath);
+    g_free(chr->targetName);
     g_free(chr->logFile);
     vbDomainDeviceInfoClear(&chr->info);
     g_free(chr);
@@ -50,6 +56,30 @@ vbDomainChrSourceParse(vbDomainChrDef *chr, const xmlNode *node, unsigned int fl
             return -1;
         g_free(chr->filePath);
         chr->filePath = g_steal_pointer(&path);
+        return 0;
+    }
+
+    if (chr->type == VB_DOMAIN_CHR_TYPE_UNIX) {
+        g_autofree char *mode = NULL;
+        int m;
+
+        if (vbDomainCheckAttrs(node, VB_ATTRS("mode", "path")) < 0 ||
+            vbXMLPropStringFull(node, "path", VB_XML_PROP_NONE, &path) < 0 ||
+            (path && vbDomainCheckPath(node, "path", path) < 0))
+            return -1;
+        /* libvirt's default: QEMU connects to a socket that is given, and
+         * listens on one it is to make */
+        if ((mode = vbXMLPropString(node, "mode"))) {
+            if ((m = vbDomainChrSourceModeTypeFromString(mode)) < 0) {
+                vbXMLReportInvalidProp(node, "mode", mode);
+                return -1;
+            }
+            chr->mode = m;
+        } else if (path) {
+            chr->mode = VB_DOMAIN_CHR_SOURCE_MODE_CONNECT;
+        }
+        g_free(chr->socketPath);
+        chr->socketPath = g_steal_pointer(&path);
         return 0;
     }
 
@@ -87,7 +117,63 @@ vbDomainChrLogParse(vbDomainChrDef *chr, const xmlNode *node)
     return 0;
 }
 
-/* <serial> and <console> of type 'pty' or 'file' */
+/* <model name='isa-serial'/> inside a serial's <target> */
+static int
+vbDomainChrTargetModelParse(const vbDomainChrDef *chr, const xmlNode *target)
+{
+    xmlNode *model;
+
+    for (model = vbXMLChildElement(target, NULL); model; model = vbXMLNextElement(model)) {
+        g_autofree char *name = vbXMLPropString(model, "name");
+
+        if (chr->console || chr->channel || !vbXMLNodeNameEqual(model, "model")) {
+            vbDomainReportUnsupportedElement(model);
+            return -1;
+        }
+        if (vbDomainCheckAttrs(model, VB_ATTRS("name")) < 0)
+            return -1;
+        if (g_strcmp0(name, "isa-serial") != 0) {
+            vbDomainReportUnsupportedValue(model, "name", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* <target>: a serial's type 'isa-serial' and port; a console's type
+ * 'serial' or 'virtio' and port; a channel's type 'virtio' and name */
+static int
+vbDomainChrTargetParse(vbDomainChrDef *chr, const xmlNode *node)
+{
+    g_autofree char *ttype = vbXMLPropString(node, "type");
+    const char *serialType = chr->console ? "serial" : "isa-serial";
+
+    /* the type first: it says which attributes there are */
+    if (chr->channel && g_strcmp0(ttype, "virtio") != 0) {
+        vbDomainReportUnsupportedValue(node, "type", ttype);
+        return -1;
+    }
+    if (chr->channel) {
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "name")) < 0 ||
+            vbXMLPropStringFull(node, "name", VB_XML_PROP_NONE, &chr->targetName) < 0 ||
+            (chr->targetName &&
+             vbDomainCheckIdentifier(node, "name", chr->targetName, VB_DOMAIN_ALIAS_MAX) < 0))
+            return -1;
+    } else if (vbDomainCheckAttrs(node, VB_ATTRS("type", "port")) < 0 ||
+               vbXMLPropUInt(node, "port", 10, VB_XML_PROP_NONE, &chr->port) < 0) {
+        return -1;
+    }
+
+    if (g_strcmp0(ttype, "virtio") == 0 && (chr->console || chr->channel)) {
+        chr->target = VB_DOMAIN_CHR_TARGET_VIRTIO;
+    } else if (ttype && (chr->channel || strcmp(ttype, serialType) != 0)) {
+        vbDomainReportUnsupportedValue(node, "type", ttype);
+        return -1;
+    }
+    return vbDomainChrTargetModelParse(chr, node);
+}
+
+/* <serial> and <console> of type 'pty' or 'file', <channel> also 'unix' */
 vbDomainChrDef *
 vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 {
@@ -97,6 +183,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
     int t;
 
     chr->console = vbXMLNodeNameEqual(node, "console");
+    chr->channel = vbXMLNodeNameEqual(node, "channel");
     if (vbDomainCheckAttrs(node, chr->console ? VB_ATTRS("type", "tty") : VB_ATTRS("type")) < 0 ||
         vbXMLPropStringFull(node, "type", VB_XML_PROP_REQUIRED, &type) < 0)
         return NULL;
@@ -105,8 +192,18 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     }
     chr->type = t;
+    /* a socket is a channel's only: QEMU's serial ports sit on ptys and
+     * files here */
+    if (chr->type == VB_DOMAIN_CHR_TYPE_UNIX && !chr->channel) {
+        vbDomainReportUnsupportedValue(node, "type", type);
+        return NULL;
+    }
+    /* a socket without <source> is one QEMU listens on */
+    if (chr->type == VB_DOMAIN_CHR_TYPE_UNIX)
+        chr->mode = VB_DOMAIN_CHR_SOURCE_MODE_BIND;
 
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "log", "target", "alias")) < 0)
+    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("source", "log", "target", "alias", "address")) <
+        0)
         return NULL;
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
         if (vbXMLNodeNameEqual(child, "source")) {
@@ -116,30 +213,11 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             if (vbDomainChrLogParse(chr, child) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "target")) {
-            g_autofree char *ttype = vbXMLPropString(child, "type");
-            xmlNode *model;
-
-            if (vbDomainCheckAttrs(child, VB_ATTRS("type", "port")) < 0 ||
-                vbXMLPropUInt(child, "port", 10, VB_XML_PROP_NONE, &chr->port) < 0)
+            if (vbDomainChrTargetParse(chr, child) < 0)
                 return NULL;
-            if (ttype && strcmp(ttype, chr->console ? "serial" : "isa-serial") != 0) {
-                vbDomainReportUnsupportedValue(child, "type", ttype);
+        } else if (vbXMLNodeNameEqual(child, "address")) {
+            if (vbDomainDeviceAddressParse(child, &chr->info.addr) < 0)
                 return NULL;
-            }
-            for (model = vbXMLChildElement(child, NULL); model; model = vbXMLNextElement(model)) {
-                g_autofree char *name = vbXMLPropString(model, "name");
-
-                if (chr->console || !vbXMLNodeNameEqual(model, "model")) {
-                    vbDomainReportUnsupportedElement(model);
-                    return NULL;
-                }
-                if (vbDomainCheckAttrs(model, VB_ATTRS("name")) < 0)
-                    return NULL;
-                if (g_strcmp0(name, "isa-serial") != 0) {
-                    vbDomainReportUnsupportedValue(model, "name", name);
-                    return NULL;
-                }
-            }
         } else if (vbXMLNodeNameEqual(child, "alias")) {
             if (vbDomainAliasParse(child, &chr->info.alias, flags) < 0)
                 return NULL;
@@ -148,7 +226,16 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             return NULL;
         }
     }
-    if (chr->type == VB_DOMAIN_CHR_TYPE_FILE && !chr->filePath) {
+    if (chr->channel && chr->target != VB_DOMAIN_CHR_TARGET_VIRTIO) {
+        /* libvirt's guestfwd channel is a network device of its own */
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("channel needs <target type='virtio'>, the only channel target supported by virtblockd"));
+        return NULL;
+    }
+    if ((chr->type == VB_DOMAIN_CHR_TYPE_FILE && !chr->filePath) ||
+        (chr->type == VB_DOMAIN_CHR_TYPE_UNIX && chr->mode == VB_DOMAIN_CHR_SOURCE_MODE_CONNECT &&
+         !chr->socketPath)) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR, _("Missing source path attribute for char device"));
         return NULL;
@@ -159,6 +246,8 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 const char *
 vbDomainChrDefElement(const vbDomainChrDef *chr)
 {
+    if (chr->channel)
+        return "channel";
     return chr->console ? "console" : "serial";
 }
 
@@ -185,6 +274,13 @@ vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flag
             vbBufferAsprintf(buf, " append='%s'", vbDomainChrAppendTypeToString(chr->append));
         vbBufferAddLit(buf, "/>\n");
         break;
+    case VB_DOMAIN_CHR_TYPE_UNIX:
+        if (chr->socketPath) {
+            vbBufferAsprintf(buf, "<source mode='%s'",
+                             vbDomainChrSourceModeTypeToString(chr->mode));
+            vbBufferEscapeString(buf, " path='%s'/>\n", chr->socketPath);
+        }
+        break;
     case VB_DOMAIN_CHR_TYPE_LAST:
         break;
     }
@@ -194,8 +290,14 @@ vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flag
             vbBufferAsprintf(buf, " append='%s'", vbDomainChrAppendTypeToString(chr->logAppend));
         vbBufferAddLit(buf, "/>\n");
     }
-    if (chr->console) {
-        vbBufferAsprintf(buf, "<target type='serial' port='%u'/>\n", chr->port);
+    if (chr->channel) {
+        vbBufferAddLit(buf, "<target type='virtio'");
+        vbBufferEscapeString(buf, " name='%s'", chr->targetName);
+        vbBufferAddLit(buf, "/>\n");
+    } else if (chr->console) {
+        vbBufferAsprintf(buf, "<target type='%s' port='%u'/>\n",
+                         chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO ? "virtio" : "serial",
+                         chr->port);
     } else {
         vbBufferAsprintf(buf, "<target type='isa-serial' port='%u'>\n", chr->port);
         vbBufferAddLit(buf, "  <model name='isa-serial'/>\n");

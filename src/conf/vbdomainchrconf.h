@@ -1,5 +1,6 @@
 /*
- * vbdomainchrconf.h: a <serial> or <console> on a pty or a file
+ * vbdomainchrconf.h: a <serial>, <console> or <channel> on a pty, a file
+ * or a UNIX socket
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,6 +16,7 @@
 typedef enum {
     VB_DOMAIN_CHR_TYPE_PTY = 0,
     VB_DOMAIN_CHR_TYPE_FILE,
+    VB_DOMAIN_CHR_TYPE_UNIX, /* channels only */
 
     VB_DOMAIN_CHR_TYPE_LAST
 } vbDomainChrType;
@@ -31,12 +33,37 @@ typedef enum {
 } vbDomainChrAppend;
 VB_ENUM_DECL(vbDomainChrAppend);
 
+/* <target type>: a serial port (isa-serial, or for a console 'serial'),
+ * or a port of a virtio-serial controller (virtconsole, virtserialport) */
+typedef enum {
+    VB_DOMAIN_CHR_TARGET_SERIAL = 0,
+    VB_DOMAIN_CHR_TARGET_VIRTIO,
+
+    VB_DOMAIN_CHR_TARGET_LAST
+} vbDomainChrTarget;
+
+/* <source mode> of a UNIX socket: QEMU listens (bind) or connects */
+typedef enum {
+    VB_DOMAIN_CHR_SOURCE_MODE_CONNECT = 0,
+    VB_DOMAIN_CHR_SOURCE_MODE_BIND,
+
+    VB_DOMAIN_CHR_SOURCE_MODE_LAST
+} vbDomainChrSourceMode;
+VB_ENUM_DECL(vbDomainChrSourceMode);
+
 struct _vbDomainChrDef {
-    bool console;         /* <console> rather than <serial> */
+    bool console; /* <console> rather than <serial> */
+    bool channel; /* <channel> (then never console) */
+    vbDomainChrTarget target;
+    char *targetName;     /* channel: <target name>, the port's name */
     vbDomainChrType type; /* <serial type> */
     unsigned int port;    /* <target port> */
     char *ptyPath;        /* pty, runtime: <source path='/dev/pts/N'/> */
     char *filePath;       /* file: <source path>, absolute */
+    /* unix: <source path>; for a listening channel without one, the
+     * daemon picks it at start (in the live definition only) */
+    char *socketPath;
+    vbDomainChrSourceMode mode;
     vbDomainChrAppend append;
     char *logFile; /* <log file>: QEMU's copy of what the port says */
     vbDomainChrAppend logAppend;

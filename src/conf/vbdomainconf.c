@@ -205,7 +205,7 @@ vbDomainDevicesParse(vbDomainDef *def, const xmlNode *devices, unsigned int flag
     xmlNode *cur;
 
     if (vbDomainCheckAttrs(devices, NULL) < 0 ||
-        vbDomainCheckUniqueChildren(devices, VB_ATTRS("emulator", "memballoon")) < 0)
+        vbDomainCheckUniqueChildren(devices, VB_ATTRS("emulator", "watchdog", "memballoon")) < 0)
         return -1;
     if (vbXMLCountChildren(devices, NULL) > VB_DOMAIN_DEVICES_MAX) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("domain has more than the limit of %d devices"),

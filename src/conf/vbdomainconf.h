@@ -25,9 +25,12 @@
 #include "vbdomaingraphicsconf.h"
 #include "vbdomainvideoconf.h"
 #include "vbdomainchrconf.h"
+#include "vbdomainwatchdogconf.h"
 #include "vbdomainmemballoonconf.h"
 #include "vbcpuconf.h"
 #include "vbdomainclockconf.h"
+#include "vbdomainrngconf.h"
+#include "vbdomainpanicconf.h"
 #include "vbdomainosconf.h"
 #include "vbsysinfo.h"
 
@@ -156,7 +159,12 @@ struct _vbDomainDef {
     size_t nvideos;
     vbDomainChrDef **chrs;
     size_t nchrs;
+    vbDomainWatchdogDef *watchdog;
     vbDomainMemballoonDef *memballoon; /* set by post-parse when absent */
+    vbDomainRNGDef **rngs;
+    size_t nrngs;
+    vbDomainPanicDef **panics;
+    size_t npanics;
 };
 
 typedef enum {

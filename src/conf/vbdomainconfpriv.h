@@ -69,7 +69,10 @@ vbDomainInputDef *vbDomainInputDefParse(const xmlNode *node, unsigned int flags)
 vbDomainGraphicsDef *vbDomainGraphicsDefParse(const xmlNode *node, unsigned int flags);
 vbDomainVideoDef *vbDomainVideoDefParse(const xmlNode *node, unsigned int flags);
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
+vbDomainWatchdogDef *vbDomainWatchdogDefParse(const xmlNode *node, unsigned int flags);
 vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
+vbDomainRNGDef *vbDomainRNGDefParse(const xmlNode *node, unsigned int flags);
+vbDomainPanicDef *vbDomainPanicDefParse(const xmlNode *node, unsigned int flags);
 
 /* The domain's <cpu> and <clock> (vbcpuconf.c, vbdomainclockconf.c). */
 vbCPUDef *vbCPUDefParse(const xmlNode *node);
@@ -96,8 +99,12 @@ void vbDomainGraphicsDefFormat(vbBuffer *buf, const vbDomainGraphicsDef *graphic
                                unsigned int flags);
 void vbDomainVideoDefFormat(vbBuffer *buf, const vbDomainVideoDef *video, unsigned int flags);
 void vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags);
+void vbDomainWatchdogDefFormat(vbBuffer *buf, const vbDomainWatchdogDef *watchdog,
+                               unsigned int flags);
 void vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *balloon,
                                  unsigned int flags);
+void vbDomainRNGDefFormat(vbBuffer *buf, const vbDomainRNGDef *rng, unsigned int flags);
+void vbDomainPanicDefFormat(vbBuffer *buf, const vbDomainPanicDef *panic, unsigned int flags);
 
 /* "serial" or "console": the element @chr is written as. */
 const char *vbDomainChrDefElement(const vbDomainChrDef *chr);

@@ -20,7 +20,8 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi", "usb");
+VB_ENUM_IMPL(vbDomainControllerType, VB_DOMAIN_CONTROLLER_TYPE_LAST, "pci", "sata", "scsi", "usb",
+             "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainControllerModel, VB_DOMAIN_CONTROLLER_MODEL_LAST, "default", "pci-root",
              "pcie-root", "virtio-scsi", "pci-bridge", "dmi-to-pci-bridge", "pcie-root-port",
@@ -150,6 +151,24 @@ vbDomainControllerTargetParse(const xmlNode *node, vbDomainControllerDef *cont)
     return 0;
 }
 
+/* QEMU's virtio-serial-pci takes at most 511 ports (max_ports) */
+#define VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX 511
+
+/* vectors of a virtio-serial controller, and the bound of its ports */
+static int
+vbDomainControllerVirtioSerialParse(vbDomainControllerDef *cont, const xmlNode *node)
+{
+    if (vbXMLPropUInt(node, "vectors", 10, VB_XML_PROP_NONE, &cont->vectors) < 0)
+        return -1;
+    if (cont->ports > VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("virtio-serial controller '%u' has %u ports, QEMU allows at most %d"),
+                      cont->index, cont->ports, VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX);
+        return -1;
+    }
+    return 0;
+}
+
 vbDomainControllerDef *
 vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
 {
@@ -159,7 +178,7 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
     int index = 0;
     int rc = 0;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model", "ports")) < 0 ||
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "index", "model", "ports", "vectors")) < 0 ||
         vbXMLPropEnumFull(node, "type", vbDomainControllerTypeTypeFromString, VB_XML_PROP_REQUIRED,
                           vbDomainReportUnsupportedValue, &cont->type) < 0 ||
         (rc = vbXMLPropInt(node, "index", 10, VB_XML_PROP_NONNEGATIVE, &index)) < 0 ||
@@ -169,6 +188,15 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     cont->index = index;
     cont->indexAuto = rc == 0;
+
+    if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+        if (vbDomainControllerVirtioSerialParse(cont, node) < 0)
+            return NULL;
+    } else if (vbDomainCheckAttrs(node, cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB
+                                            ? VB_ATTRS("type", "index", "model", "ports")
+                                            : VB_ATTRS("type", "index", "model")) < 0) {
+        return NULL;
+    }
 
     if (vbDomainCheckUniqueChildren(
             node, VB_ATTRS("alias", "address", "model", "target", "master", "driver")) < 0)
@@ -229,6 +257,8 @@ vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont, un
         vbBufferAsprintf(&attrBuf, " model='%s'", vbDomainControllerModelTypeToString(cont->model));
     if (cont->ports)
         vbBufferAsprintf(&attrBuf, " ports='%u'", cont->ports);
+    if (cont->vectors)
+        vbBufferAsprintf(&attrBuf, " vectors='%u'", cont->vectors);
 
     /* libvirt's order: driver, model name, target, then the device info
      * (with the USB master before the address) */
@@ -354,6 +384,9 @@ vbDomainControllerDefValidate(const vbDomainDef *def, const vbDomainControllerDe
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_USB:
         ok = vbDomainControllerModelType(cont->model) == VB_DOMAIN_CONTROLLER_TYPE_USB;
+        break;
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        ok = cont->model == VB_DOMAIN_CONTROLLER_MODEL_DEFAULT;
         break;
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;

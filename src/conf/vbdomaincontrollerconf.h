@@ -16,6 +16,7 @@ typedef enum {
     VB_DOMAIN_CONTROLLER_TYPE_SATA,
     VB_DOMAIN_CONTROLLER_TYPE_SCSI,
     VB_DOMAIN_CONTROLLER_TYPE_USB,
+    VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
 
     VB_DOMAIN_CONTROLLER_TYPE_LAST
 } vbDomainControllerType;
@@ -78,10 +79,12 @@ struct _vbDomainControllerDef {
     int chassis;
     int port;
     vbTristateSwitch hotplug;
-    /* type 'usb': ports (0: QEMU's default), <master startport> of a
-     * companion (-1: none) */
+    /* types 'usb' and 'virtio-serial': ports (0: QEMU's default); usb:
+     * <master startport> of a companion (-1: none) */
     unsigned int ports;
     int startport;
+    /* type 'virtio-serial': vectors (0: QEMU's default) */
+    unsigned int vectors;
     /* type 'scsi': <driver queues> (0: QEMU's default) */
     unsigned int queues;
     vbDomainDeviceInfo info;

@@ -25,10 +25,10 @@
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
 VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "pci", "drive",
-             "usb");
+             "usb", "isa", "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "input",
-             "graphics", "video", "chr", "memballoon");
+             "graphics", "video", "chr", "memballoon", "watchdog", "rng", "panic");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -103,6 +103,20 @@ vbDomainDeviceAddressParse(const xmlNode *node, vbDomainDeviceAddress *addr)
                           &addr->usb.port) < 0)
             return -1;
         break;
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "iobase", "irq")) < 0 ||
+            vbXMLPropUInt(node, "iobase", 16, VB_XML_PROP_NONE, &addr->isa.iobase) < 0 ||
+            vbXMLPropUInt(node, "irq", 16, VB_XML_PROP_NONE, &addr->isa.irq) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "controller", "bus", "port")) < 0 ||
+            vbXMLPropUInt(node, "controller", 10, VB_XML_PROP_NONE, &addr->vioserial.controller) <
+                0 ||
+            vbXMLPropUInt(node, "bus", 10, VB_XML_PROP_NONE, &addr->vioserial.bus) < 0 ||
+            vbXMLPropUInt(node, "port", 10, VB_XML_PROP_NONE, &addr->vioserial.port) < 0)
+            return -1;
+        break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
         break;
@@ -160,6 +174,19 @@ vbDomainDeviceAddressFormat(vbBuffer *buf, const vbDomainDeviceAddress *addr)
     case VB_DOMAIN_DEVICE_ADDRESS_USB:
         vbBufferAsprintf(buf, "<address type='usb' bus='%u' port='%u'/>\n", addr->usb.bus,
                          addr->usb.port);
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+        vbBufferAddLit(buf, "<address type='isa'");
+        if (addr->isa.iobase)
+            vbBufferAsprintf(buf, " iobase='0x%x'", addr->isa.iobase);
+        if (addr->isa.irq)
+            vbBufferAsprintf(buf, " irq='0x%x'", addr->isa.irq);
+        vbBufferAddLit(buf, "/>\n");
+        break;
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
+        vbBufferAsprintf(buf,
+                         "<address type='virtio-serial' controller='%u' bus='%u' port='%u'/>\n",
+                         addr->vioserial.controller, addr->vioserial.bus, addr->vioserial.port);
         break;
     case VB_DOMAIN_DEVICE_ADDRESS_NONE:
     case VB_DOMAIN_DEVICE_ADDRESS_LAST:
@@ -286,6 +313,25 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .info = offsetof(vbDomainChrDef, info),
     },
     {
+        .element = "channel",
+        .type = VB_DOMAIN_DEVICE_CHR,
+        .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainChrDefFormat,
+        .elementOf = (vbDomainDeviceElementFunc) vbDomainChrDefElement,
+        .free = (GDestroyNotify) vbDomainChrDefFree,
+        VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
+        .info = offsetof(vbDomainChrDef, info),
+    },
+    {
+        .element = "watchdog",
+        .type = VB_DOMAIN_DEVICE_WATCHDOG,
+        .parse = (vbDomainDeviceParseFunc) vbDomainWatchdogDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainWatchdogDefFormat,
+        .free = (GDestroyNotify) vbDomainWatchdogDefFree,
+        VB_DOMAIN_DEVICE_ONE(watchdog),
+        .info = offsetof(vbDomainWatchdogDef, info),
+    },
+    {
         .element = "memballoon",
         .type = VB_DOMAIN_DEVICE_MEMBALLOON,
         .parse = (vbDomainDeviceParseFunc) vbDomainMemballoonDefParse,
@@ -293,6 +339,24 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainMemballoonDefFree,
         VB_DOMAIN_DEVICE_ONE(memballoon),
         .info = offsetof(vbDomainMemballoonDef, info),
+    },
+    {
+        .element = "rng",
+        .type = VB_DOMAIN_DEVICE_RNG,
+        .parse = (vbDomainDeviceParseFunc) vbDomainRNGDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainRNGDefFormat,
+        .free = (GDestroyNotify) vbDomainRNGDefFree,
+        VB_DOMAIN_DEVICE_LIST(rngs, nrngs),
+        .info = offsetof(vbDomainRNGDef, info),
+    },
+    {
+        .element = "panic",
+        .type = VB_DOMAIN_DEVICE_PANIC,
+        .parse = (vbDomainDeviceParseFunc) vbDomainPanicDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainPanicDefFormat,
+        .free = (GDestroyNotify) vbDomainPanicDefFree,
+        VB_DOMAIN_DEVICE_LIST(panics, npanics),
+        .info = offsetof(vbDomainPanicDef, info),
     },
 };
 

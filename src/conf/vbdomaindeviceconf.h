@@ -21,6 +21,8 @@ typedef enum {
     VB_DOMAIN_DEVICE_ADDRESS_PCI,
     VB_DOMAIN_DEVICE_ADDRESS_DRIVE,
     VB_DOMAIN_DEVICE_ADDRESS_USB,
+    VB_DOMAIN_DEVICE_ADDRESS_ISA,
+    VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL,
 
     VB_DOMAIN_DEVICE_ADDRESS_LAST
 } vbDomainDeviceAddressType;
@@ -47,6 +49,15 @@ struct _vbDomainDeviceAddress {
             unsigned int bus;
             unsigned int port; /* a port of the root hub; no hubs behind it */
         } usb;
+        struct {
+            unsigned int iobase; /* 0 = QEMU's default port */
+            unsigned int irq;
+        } isa;
+        struct {
+            unsigned int controller;
+            unsigned int bus;
+            unsigned int port;
+        } vioserial;
     };
 };
 
@@ -77,7 +88,10 @@ typedef struct _vbDomainInputDef vbDomainInputDef;
 typedef struct _vbDomainGraphicsDef vbDomainGraphicsDef;
 typedef struct _vbDomainVideoDef vbDomainVideoDef;
 typedef struct _vbDomainChrDef vbDomainChrDef;
+typedef struct _vbDomainWatchdogDef vbDomainWatchdogDef;
 typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
+typedef struct _vbDomainRNGDef vbDomainRNGDef;
+typedef struct _vbDomainPanicDef vbDomainPanicDef;
 
 /* A device of any kind (libvirt's virDomainDeviceDef): the type says which
  * member of @data is set.  A handle from vbDomainDeviceInfoIterate points
@@ -91,6 +105,9 @@ typedef enum {
     VB_DOMAIN_DEVICE_VIDEO,
     VB_DOMAIN_DEVICE_CHR,
     VB_DOMAIN_DEVICE_MEMBALLOON,
+    VB_DOMAIN_DEVICE_WATCHDOG,
+    VB_DOMAIN_DEVICE_RNG,
+    VB_DOMAIN_DEVICE_PANIC,
 
     VB_DOMAIN_DEVICE_LAST
 } vbDomainDeviceType;
@@ -107,6 +124,9 @@ struct _vbDomainDeviceDef {
         vbDomainVideoDef *video;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
+        vbDomainWatchdogDef *watchdog;
+        vbDomainRNGDef *rng;
+        vbDomainPanicDef *panic;
         void *ptr; /* any of them, for the device table's generic code */
     } data;
 };
@@ -135,7 +155,7 @@ vbDomainDeviceDef *vbDomainDeviceDefParse(const char *xml, unsigned int flags);
  * Appends the device of @dev to @def's list of its kind, taking it over
  * (@dev is left empty, of type NONE).  Returns 0, or -1 with
  * VIR_ERR_CONFIG_UNSUPPORTED when @def already has the one device of a
- * kind it can have only one of (the memballoon).
+ * kind it can have only one of (the watchdog, the memballoon).
  */
 int vbDomainDefAddDevice(vbDomainDef *def, vbDomainDeviceDef *dev);
 
@@ -150,9 +170,9 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, inputs, graphics, videos, serials and consoles, the
- * memballoon; each kind in the
- * order of the definition.  Returns 0, or the first negative value @cb
+ * controllers, inputs, graphics, videos, serials and consoles, channels,
+ * the watchdog, the memballoon, rngs, panics; each kind in the order of
+ * the definition.  Returns 0, or the first negative value @cb
  * returned.  @cb may change the device info, not the lists.
  */
 int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);

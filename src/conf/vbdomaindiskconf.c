@@ -39,6 +39,19 @@ VB_ENUM_IMPL(vbDomainDiskDiscard, VB_DOMAIN_DISK_DISCARD_LAST, "default", "unmap
 
 VB_ENUM_IMPL(vbDomainDiskIo, VB_DOMAIN_DISK_IO_LAST, "default", "native", "threads", "io_uring");
 
+VB_ENUM_IMPL(vbDomainDiskDetectZeroes, VB_DOMAIN_DISK_DETECT_ZEROES_LAST, "default", "off", "on",
+             "unmap");
+
+VB_ENUM_IMPL(vbDomainDiskCopyOnRead, VB_DOMAIN_DISK_COPY_ON_READ_LAST, "default", "on", "off");
+
+VB_ENUM_IMPL(vbDomainIoTuneField, VB_DOMAIN_IOTUNE_LAST, "total_bytes_sec", "read_bytes_sec",
+             "write_bytes_sec", "total_iops_sec", "read_iops_sec", "write_iops_sec",
+             "total_bytes_sec_max", "read_bytes_sec_max", "write_bytes_sec_max",
+             "total_iops_sec_max", "read_iops_sec_max", "write_iops_sec_max", "size_iops_sec",
+             "total_bytes_sec_max_length", "read_bytes_sec_max_length",
+             "write_bytes_sec_max_length", "total_iops_sec_max_length", "read_iops_sec_max_length",
+             "write_iops_sec_max_length");
+
 VB_ENUM_IMPL(vbDomainDiskMirrorJob, VB_DOMAIN_DISK_MIRROR_JOB_LAST, "none", "copy",
              "active-commit");
 
@@ -59,9 +72,30 @@ vbDomainDiskDefFree(vbDomainDiskDef *disk)
     vbStorageSourceFree(disk->src);
     g_free(disk->dst);
     g_free(disk->serial);
+    g_free(disk->wwn);
+    g_free(disk->iotune.groupName);
     vbDomainDeviceInfoClear(&disk->info);
     vbStorageSourceFree(disk->mirror);
     g_free(disk);
+}
+
+bool
+vbDomainIoTuneHasAny(const vbDomainIoTune *iotune)
+{
+    size_t i;
+
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++) {
+        if (iotune->limits[i])
+            return true;
+    }
+    return false;
+}
+
+bool
+vbDomainIoTuneEqual(const vbDomainIoTune *a, const vbDomainIoTune *b)
+{
+    return memcmp(a->limits, b->limits, sizeof(a->limits)) == 0 &&
+           g_strcmp0(a->groupName, b->groupName) == 0;
 }
 
 static int
@@ -314,20 +348,75 @@ vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
         vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
         return -1;
     }
-    if (vbDomainCheckAttrs(node, VB_ATTRS("name", "type", "cache", "discard", "io")) < 0)
+    if (vbDomainCheckAttrs(node, VB_ATTRS("name", "type", "cache", "discard", "io", "detect_zeroes",
+                                          "copy_on_read")) < 0)
         return -1;
     if (name && strcmp(name, "qemu") != 0) {
         vbDomainReportUnsupportedValue(node, "name", name);
         return -1;
     }
     if (vbStorageSourceParseFormat(node, "type", &disk->src->format) < 0 ||
-        vbXMLPropEnumFull(node, "cache", vbDomainDiskCacheTypeFromString, VB_XML_PROP_NONE,
-                          vbDomainReportUnsupportedValue, &disk->cache) < 0 ||
-        vbXMLPropEnumFull(node, "discard", vbDomainDiskDiscardTypeFromString, VB_XML_PROP_NONE,
-                          vbDomainReportUnsupportedValue, &disk->discard) < 0 ||
-        vbXMLPropEnumFull(node, "io", vbDomainDiskIoTypeFromString, VB_XML_PROP_NONE,
-                          vbDomainReportUnsupportedValue, &disk->io) < 0)
+        /* every value libvirt knows is ours: another one is bad XML */
+        vbXMLPropEnum(node, "cache", vbDomainDiskCacheTypeFromString, VB_XML_PROP_NONE,
+                      &disk->cache) < 0 ||
+        vbXMLPropEnum(node, "discard", vbDomainDiskDiscardTypeFromString, VB_XML_PROP_NONE,
+                      &disk->discard) < 0 ||
+        vbXMLPropEnum(node, "io", vbDomainDiskIoTypeFromString, VB_XML_PROP_NONE, &disk->io) < 0 ||
+        vbXMLPropEnum(node, "detect_zeroes", vbDomainDiskDetectZeroesTypeFromString,
+                      VB_XML_PROP_NONZERO, &disk->detectZeroes) < 0 ||
+        vbXMLPropEnum(node, "copy_on_read", vbDomainDiskCopyOnReadTypeFromString,
+                      VB_XML_PROP_NONZERO, &disk->copyOnRead) < 0)
         return -1;
+    return 0;
+}
+
+/* libvirt takes each limit as an unsigned decimal; we refuse what it
+ * ignores (unknown or repeated elements, attributes) as everywhere. */
+static int
+vbDomainDiskIoTuneParse(const xmlNode *node, vbDomainIoTune *iotune)
+{
+    bool seen[VB_DOMAIN_IOTUNE_LAST] = {false};
+    xmlNode *cur;
+
+    if (vbDomainCheckAttrs(node, NULL) < 0 ||
+        vbDomainCheckUniqueChildren(node, VB_ATTRS("group_name")) < 0)
+        return -1;
+    for (cur = vbXMLChildElement(node, NULL); cur; cur = vbXMLNextElement(cur)) {
+        g_autofree char *text = NULL;
+        int field;
+        guint64 value;
+
+        if (vbDomainCheckAttrs(cur, NULL) < 0)
+            return -1;
+        if (vbXMLChildElement(cur, NULL)) {
+            vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+            return -1;
+        }
+        text = vbXMLNodeContent(cur);
+        if (vbXMLNodeNameEqual(cur, "group_name")) {
+            /* as libvirt: an empty name is no name */
+            g_free(iotune->groupName);
+            iotune->groupName = *text ? g_steal_pointer(&text) : NULL;
+            continue;
+        }
+        if ((field = vbDomainIoTuneFieldTypeFromString((const char *) cur->name)) < 0) {
+            vbDomainReportUnsupportedElement(cur);
+            return -1;
+        }
+        if (seen[field]) {
+            vbReportError(VIR_ERR_XML_ERROR, _("disk iotune field '%s' is given twice"),
+                          (const char *) cur->name);
+            return -1;
+        }
+        seen[field] = true;
+        if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, NULL)) {
+            /* libvirt's wording */
+            vbReportError(VIR_ERR_XML_ERROR, _("disk iotune field '%s' must be an integer"),
+                          (const char *) cur->name);
+            return -1;
+        }
+        iotune->limits[field] = value;
+    }
     return 0;
 }
 
@@ -337,7 +426,9 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
     g_autofree char *dev = NULL;
     const char *c;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus")) < 0 ||
+    g_autofree char *tray = NULL;
+
+    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus", "tray")) < 0 ||
         vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
         return -1;
     /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
@@ -350,6 +441,13 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
     if (vbXMLPropEnumFull(node, "bus", vbDomainDiskBusTypeFromString, VB_XML_PROP_NONZERO,
                           vbDomainReportUnsupportedValue, &disk->bus) < 0)
         return -1;
+    /* libvirt's 'closed' and 'open'; it reads the attribute in any form */
+    tray = vbXMLPropString(node, "tray");
+    if (tray && strcmp(tray, "open") != 0 && strcmp(tray, "closed") != 0) {
+        vbXMLReportInvalidProp(node, "tray", tray);
+        return -1;
+    }
+    disk->trayOpen = g_strcmp0(tray, "open") == 0;
     disk->dst = g_steal_pointer(&dev);
     return 0;
 
@@ -381,9 +479,9 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
     if (vbDomainDiskTargetParse(target, disk) < 0)
         return NULL;
 
-    if (vbDomainCheckUniqueChildren(node, VB_ATTRS("driver", "source", "backingStore", "mirror",
-                                                   "target", "readonly", "shareable", "serial",
-                                                   "boot", "alias", "address")) < 0)
+    if (vbDomainCheckUniqueChildren(
+            node, VB_ATTRS("driver", "source", "backingStore", "mirror", "target", "readonly",
+                           "shareable", "serial", "wwn", "iotune", "boot", "alias", "address")) < 0)
         return NULL;
 
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
@@ -416,6 +514,14 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
             }
             g_free(disk->serial);
             disk->serial = g_steal_pointer(&serial);
+        } else if (vbXMLNodeNameEqual(child, "wwn")) {
+            if (vbDomainCheckAttrs(child, NULL) < 0)
+                return NULL;
+            g_free(disk->wwn);
+            disk->wwn = vbXMLNodeContent(child);
+        } else if (vbXMLNodeNameEqual(child, "iotune")) {
+            if (vbDomainDiskIoTuneParse(child, &disk->iotune) < 0)
+                return NULL;
         } else if (vbXMLNodeNameEqual(child, "boot")) {
             if (vbDomainDeviceBootParse(child, &disk->info) < 0)
                 return NULL;
@@ -562,13 +668,37 @@ vbDomainDiskDriverFormat(vbBuffer *buf, const vbDomainDiskDef *disk)
         vbBufferAsprintf(&attrBuf, " cache='%s'", vbDomainDiskCacheTypeToString(disk->cache));
     if (disk->io)
         vbBufferAsprintf(&attrBuf, " io='%s'", vbDomainDiskIoTypeToString(disk->io));
+    if (disk->copyOnRead)
+        vbBufferAsprintf(&attrBuf, " copy_on_read='%s'",
+                         vbDomainDiskCopyOnReadTypeToString(disk->copyOnRead));
     if (disk->discard)
         vbBufferAsprintf(&attrBuf, " discard='%s'", vbDomainDiskDiscardTypeToString(disk->discard));
+    if (disk->detectZeroes)
+        vbBufferAsprintf(&attrBuf, " detect_zeroes='%s'",
+                         vbDomainDiskDetectZeroesTypeToString(disk->detectZeroes));
     if (vbBufferUse(&attrBuf) == 0)
         return;
     vbBufferAddLit(buf, "<driver name='qemu'");
     vbBufferAddBuffer(buf, &attrBuf);
     vbBufferAddLit(buf, "/>\n");
+}
+
+/* Limits of 0 are not written, as in libvirt. */
+static void
+vbDomainDiskIoTuneFormat(vbBuffer *buf, const vbDomainIoTune *iotune)
+{
+    g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
+    size_t i;
+
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++) {
+        const char *name = vbDomainIoTuneFieldTypeToString(i);
+
+        if (i == VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH)
+            vbBufferEscapeText(&childBuf, "<group_name>%s</group_name>\n", iotune->groupName);
+        if (iotune->limits[i])
+            vbBufferAsprintf(&childBuf, "<%s>%llu</%s>\n", name, iotune->limits[i], name);
+    }
+    vbXMLFormatElement(buf, "iotune", NULL, &childBuf);
 }
 
 void
@@ -590,14 +720,19 @@ vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int f
     vbBufferEscapeString(&childBuf, "<target dev='%s'", disk->dst);
     if (disk->bus != VB_DOMAIN_DISK_BUS_NONE)
         vbBufferAsprintf(&childBuf, " bus='%s'", vbDomainDiskBusTypeToString(disk->bus));
+    if (disk->trayOpen && disk->device == VB_DOMAIN_DISK_DEVICE_CDROM &&
+        !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
+        vbBufferAddLit(&childBuf, " tray='open'");
     vbBufferAddLit(&childBuf, "/>\n");
 
+    vbDomainDiskIoTuneFormat(&childBuf, &disk->iotune);
     /* a cdrom is read-only by nature; libvirt still writes the element */
     if (src->readonly)
         vbBufferAddLit(&childBuf, "<readonly/>\n");
     if (src->shareable)
         vbBufferAddLit(&childBuf, "<shareable/>\n");
     vbBufferEscapeText(&childBuf, "<serial>%s</serial>\n", disk->serial);
+    vbBufferEscapeText(&childBuf, "<wwn>%s</wwn>\n", disk->wwn);
     vbDomainDeviceInfoFormat(&childBuf, &disk->info, flags);
 
     vbBufferAddBuffer(buf, &childBuf);
@@ -652,6 +787,59 @@ vbDomainDiskDefPostParse(vbDomainDiskDef *disk)
     return 0;
 }
 
+/* libvirt's checks of <iotune> alone, with its wording: a total limit
+ * excludes the read and write ones of its kind. */
+static int
+vbDomainDiskIoTuneValidate(const vbDomainIoTune *iotune)
+{
+    static const struct {
+        vbDomainIoTuneField total;
+        const char *message;
+    } kinds[] = {
+        {VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC,
+         N_("total and read/write bytes_sec cannot be set at the same time")},
+        {VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC,
+         N_("total and read/write iops_sec cannot be set at the same time")},
+        {VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX,
+         N_("total and read/write bytes_sec_max cannot be set at the same time")},
+        {VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX,
+         N_("total and read/write iops_sec_max cannot be set at the same time")},
+    };
+    size_t i;
+
+    /* in each kind the read and write limits follow the total one */
+    for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        const unsigned long long *l = &iotune->limits[kinds[i].total];
+
+        if (l[0] && (l[1] || l[2])) {
+            vbReportError(VIR_ERR_XML_ERROR, "%s", _(kinds[i].message));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A WWN is 16 hexadecimal digits, after an optional '0x' (libvirt's check,
+ * code and wording). */
+static int
+vbDomainDiskWWNValidate(const vbDomainDiskDef *disk)
+{
+    const char *p = disk->wwn;
+    size_t i;
+
+    if (!p)
+        return 0;
+    if (g_str_has_prefix(p, "0x"))
+        p += 2;
+    for (i = 0; p[i] && g_ascii_isxdigit(p[i]); i++)
+        ;
+    if (i != 16 || p[i]) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("Malformed wwn: %s"), disk->wwn);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
@@ -675,6 +863,9 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
                       _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
         return -1;
     }
+
+    if (vbDomainDiskIoTuneValidate(&disk->iotune) < 0 || vbDomainDiskWWNValidate(disk) < 0)
+        return -1;
 
     if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&
         disk->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {

@@ -61,6 +61,66 @@ typedef enum {
 } vbDomainDiskIo;
 VB_ENUM_DECL(vbDomainDiskIo);
 
+/* <driver detect_zeroes>: libvirt's names */
+typedef enum {
+    VB_DOMAIN_DISK_DETECT_ZEROES_DEFAULT = 0,
+    VB_DOMAIN_DISK_DETECT_ZEROES_OFF,
+    VB_DOMAIN_DISK_DETECT_ZEROES_ON,
+    VB_DOMAIN_DISK_DETECT_ZEROES_UNMAP,
+
+    VB_DOMAIN_DISK_DETECT_ZEROES_LAST
+} vbDomainDiskDetectZeroes;
+VB_ENUM_DECL(vbDomainDiskDetectZeroes);
+
+/* <driver copy_on_read>: on or off (libvirt's virTristateSwitch) */
+typedef enum {
+    VB_DOMAIN_DISK_COPY_ON_READ_DEFAULT = 0,
+    VB_DOMAIN_DISK_COPY_ON_READ_ON,
+    VB_DOMAIN_DISK_COPY_ON_READ_OFF,
+
+    VB_DOMAIN_DISK_COPY_ON_READ_LAST
+} vbDomainDiskCopyOnRead;
+VB_ENUM_DECL(vbDomainDiskCopyOnRead);
+
+/* The limits of <iotune>, in libvirt's order of the elements (group_name
+ * sits between SIZE_IOPS_SEC and the _max_length ones); the enum's names
+ * are the element names. */
+typedef enum {
+    VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC = 0,
+    VB_DOMAIN_IOTUNE_READ_BYTES_SEC,
+    VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC,
+    VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC,
+    VB_DOMAIN_IOTUNE_READ_IOPS_SEC,
+    VB_DOMAIN_IOTUNE_WRITE_IOPS_SEC,
+    VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX,
+    VB_DOMAIN_IOTUNE_READ_BYTES_SEC_MAX,
+    VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC_MAX,
+    VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX,
+    VB_DOMAIN_IOTUNE_READ_IOPS_SEC_MAX,
+    VB_DOMAIN_IOTUNE_WRITE_IOPS_SEC_MAX,
+    VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC,
+    VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH,
+    VB_DOMAIN_IOTUNE_READ_BYTES_SEC_MAX_LENGTH,
+    VB_DOMAIN_IOTUNE_WRITE_BYTES_SEC_MAX_LENGTH,
+    VB_DOMAIN_IOTUNE_TOTAL_IOPS_SEC_MAX_LENGTH,
+    VB_DOMAIN_IOTUNE_READ_IOPS_SEC_MAX_LENGTH,
+    VB_DOMAIN_IOTUNE_WRITE_IOPS_SEC_MAX_LENGTH,
+
+    VB_DOMAIN_IOTUNE_LAST
+} vbDomainIoTuneField;
+VB_ENUM_DECL(vbDomainIoTuneField);
+
+/* libvirt's virDomainBlockIoTuneInfo: 0 is "no limit" */
+typedef struct {
+    unsigned long long limits[VB_DOMAIN_IOTUNE_LAST];
+    char *groupName;
+} vbDomainIoTune;
+
+/* Whether any limit is set (a group name alone sets none). */
+bool vbDomainIoTuneHasAny(const vbDomainIoTune *iotune);
+/* Same limits and group name. */
+bool vbDomainIoTuneEqual(const vbDomainIoTune *a, const vbDomainIoTune *b);
+
 /* <mirror job='...'>: libvirt's virDomainBlockJobType names */
 typedef enum {
     VB_DOMAIN_DISK_MIRROR_JOB_NONE = 0,
@@ -94,8 +154,15 @@ struct _vbDomainDiskDef {
     vbDomainDiskCache cache;
     vbDomainDiskDiscard discard;
     vbDomainDiskIo io;
+    vbDomainDiskDetectZeroes detectZeroes;
+    vbDomainDiskCopyOnRead copyOnRead;
 
+    vbDomainIoTune iotune;
+    /* Runtime: the tray of a cdrom is open (QEMU's DEVICE_TRAY_MOVED);
+     * <target tray='open'> in the live XML, as libvirt writes it. */
+    bool trayOpen;
     char *serial;
+    char *wwn;
     vbDomainDeviceInfo info;
 
     /* Runtime, while a block job owns a second chain (active commit: base).

@@ -19,9 +19,26 @@ typedef enum {
 } vbDomainMemballoonModel;
 VB_ENUM_DECL(vbDomainMemballoonModel);
 
-/* <memballoon model='none'/>: the only model we run */
+/* libvirt's virTristateSwitch: 'on', 'off', or not said (QEMU's default) */
+typedef enum {
+    VB_DOMAIN_MEMBALLOON_SWITCH_ABSENT = 0,
+    VB_DOMAIN_MEMBALLOON_SWITCH_ON,
+    VB_DOMAIN_MEMBALLOON_SWITCH_OFF,
+
+    VB_DOMAIN_MEMBALLOON_SWITCH_LAST
+} vbDomainMemballoonSwitch;
+VB_ENUM_DECL(vbDomainMemballoonSwitch);
+
+/* <memballoon model='virtio|none' autodeflate freePageReporting>
+ *   <stats period='N'/> */
 struct _vbDomainMemballoonDef {
     vbDomainMemballoonModel model;
+    vbDomainMemballoonSwitch autodeflate;       /* deflate-on-oom */
+    vbDomainMemballoonSwitch freePageReporting; /* free-page-reporting */
+    /* <stats period>: seconds between the guest's statistics reports,
+     * set through QOM once QEMU runs; 0 = not polled (a negative value
+     * reads as 0, as in libvirt) */
+    int period;
     vbDomainDeviceInfo info;
 };
 

@@ -212,6 +212,80 @@ vbDomainDefMaybeAddController(vbDomainDef *def, vbDomainControllerType type, uns
         vbDomainDefAppendController(def, vbDomainControllerDefNew(type, index, model));
 }
 
+static bool
+vbDomainVirtioSerialPortInUse(const vbDomainDef *def, unsigned int controller, unsigned int port)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        const vbDomainDeviceAddress *a = &def->chrs[i]->info.addr;
+
+        if (def->chrs[i]->channel && a->type == VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL &&
+            a->vioserial.controller == controller && a->vioserial.bus == 0 &&
+            a->vioserial.port == port)
+            return true;
+    }
+    return false;
+}
+
+/* The virtio-serial port of each channel without one (libvirt's: the
+ * first free port from 1 of controller 0 bus 0; port 0 is a virtio
+ * console's), and the controllers the channels and virtio consoles sit
+ * on; two channels on one port are refused with libvirt's message. */
+static int
+vbDomainDefVirtioSerialPostParse(vbDomainDef *def)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->nchrs; i++) {
+        const vbDomainDeviceAddress *a = &def->chrs[i]->info.addr;
+
+        if (!def->chrs[i]->channel || a->type != VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL)
+            continue;
+        for (j = i + 1; j < def->nchrs; j++) {
+            const vbDomainDeviceAddress *b = &def->chrs[j]->info.addr;
+
+            if (def->chrs[j]->channel && b->type == a->type &&
+                b->vioserial.controller == a->vioserial.controller &&
+                b->vioserial.bus == a->vioserial.bus && b->vioserial.port == a->vioserial.port) {
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("virtio serial port %u on controller %u is already occupied"),
+                              a->vioserial.port, a->vioserial.controller);
+                return -1;
+            }
+        }
+    }
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+        vbDomainDeviceAddress *addr = &chr->info.addr;
+        unsigned int port = 1; /* port 0 is a virtio console's */
+
+        if (chr->console && chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO &&
+            !vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL, 0))
+            vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL, 0,
+                                          VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+        if (!chr->channel)
+            continue;
+        if (addr->type == VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            while (vbDomainVirtioSerialPortInUse(def, 0, port))
+                port++;
+            addr->type = VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL;
+            addr->vioserial.controller = 0;
+            addr->vioserial.bus = 0;
+            addr->vioserial.port = port;
+        }
+        if (addr->type == VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL &&
+            !vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+                                       addr->vioserial.controller))
+            vbDomainDefMaybeAddController(def, VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+                                          addr->vioserial.controller,
+                                          VB_DOMAIN_CONTROLLER_MODEL_DEFAULT);
+    }
+    return 0;
+}
+
 /* Two controllers of one type and index are one too many, except the
  * members of an ICH9 USB2 group, which share the index of their EHCI. */
 /* libvirt's parser rules for the USB controllers as a set: 'none' is
@@ -343,6 +417,7 @@ vbDomainDefControllersPostParse(vbDomainDef *def)
             cont->model = VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI;
             break;
         case VB_DOMAIN_CONTROLLER_TYPE_SATA:
+        case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
         case VB_DOMAIN_CONTROLLER_TYPE_LAST:
             break;
         }
@@ -495,7 +570,10 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
             return -1;
     }
     if (vbDomainDefCheckDuplicateTargets(def) < 0 || vbDomainDefCheckDuplicateIndexes(def) < 0 ||
-        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0 ||
+        vbDomainDefAssignDriveAddresses(def) < 0 ||
+        /* the virtio-serial controller after those libvirt's QEMU driver
+         * adds and those the disks imply, as libvirt orders them */
+        vbDomainDefControllersPostParse(def) < 0 || vbDomainDefVirtioSerialPostParse(def) < 0 ||
         vbDomainDefBootOrderPostParse(def) < 0)
         return -1;
     return 0;

@@ -123,25 +123,62 @@ vbDomainDefValidateVcpus(const vbDomainDef *def)
     return 0;
 }
 
+/*
+ * libvirt's rules, in its order: the coredump actions exist only for a
+ * crash (domain_validate.c); the QEMU driver implements neither
+ * 'rename-restart' nor 'preserve' after a poweroff or reboot, nor a
+ * poweroff made a reboot that a reboot then destroys (qemu_validate.c).
+ * A dump of the guest's memory on a crash is not implemented here.
+ */
 static int
-vbDomainDefValidateLifecycle(const char *element, vbDomainLifecycleAction action)
+vbDomainDefValidateLifecycle(const vbDomainDef *def)
 {
-    switch (action) {
-    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
-    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART:
-        return 0;
-    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
-    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
-    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
-    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
-        break;
+    const struct {
+        const char *event;
+        vbDomainLifecycleAction action;
+    } rebootLike[] = {{"poweroff", def->onPoweroff}, {"reboot", def->onReboot}};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(rebootLike); i++) {
+        if (rebootLike[i].action == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+            rebootLike[i].action == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, _("Lifecycle event '%s' doesn't support '%s' action"),
+                rebootLike[i].event, vbDomainLifecycleActionTypeToString(rebootLike[i].action));
+            return -1;
+        }
     }
-    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                  _("action '%s' for <%s> is not supported by virtblockd"),
-                  vbDomainLifecycleActionTypeToString(action), element);
-    return -1;
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'"));
+        return -1;
+    }
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE ||
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'"));
+        return -1;
+    }
+    if (def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'"));
+        return -1;
+    }
+    if (def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+        def->onCrash == VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("action '%s' for <on_crash> is not supported by virtblockd: a crashed guest's memory is not dumped"),
+            vbDomainLifecycleActionTypeToString(def->onCrash));
+        return -1;
+    }
+    return 0;
 }
 
 /* A writable image in two places is written twice without coordination:
@@ -252,6 +289,12 @@ vbDomainDefValidatePCIAddresses(const vbDomainDef *def)
     return 0;
 }
 
+/* QEMU's virtio-serial max_ports when <controller ports> is absent */
+#define VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT 31
+
+/* Two serial ports, or two consoles of one kind, with one number; a
+ * channel off a virtio-serial port (port 0 is for virtio consoles, QEMU
+ * refuses a channel there) or beyond its controller's ports. */
 static int
 vbDomainDefValidateChrs(const vbDomainDef *def)
 {
@@ -259,13 +302,47 @@ vbDomainDefValidateChrs(const vbDomainDef *def)
     size_t j;
 
     for (i = 0; i < def->nchrs; i++) {
-        for (j = i + 1; j < def->nchrs; j++) {
-            if (def->chrs[i]->console == def->chrs[j]->console &&
-                def->chrs[i]->port == def->chrs[j]->port) {
+        const vbDomainChrDef *chr = def->chrs[i];
+        const vbDomainDeviceAddress *addr = &chr->info.addr;
+
+        for (j = i + 1; !chr->channel && j < def->nchrs; j++) {
+            const vbDomainChrDef *other = def->chrs[j];
+
+            if (!other->channel && chr->console == other->console && chr->target == other->target &&
+                chr->port == other->port) {
                 vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("two <%s> devices use port '%u'"),
-                              def->chrs[i]->console ? "console" : "serial", def->chrs[i]->port);
+                              chr->console ? "console" : "serial", chr->port);
                 return -1;
             }
+        }
+        if (chr->channel) {
+            const vbDomainControllerDef *cont = NULL;
+
+            if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL) {
+                vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("channel '%s' needs a 'virtio-serial' address, not '%s'"),
+                              NULLSTR(chr->targetName),
+                              vbDomainDeviceAddressTypeTypeToString(addr->type));
+                return -1;
+            }
+            for (j = 0; j < def->ncontrollers; j++) {
+                if (def->controllers[j]->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+                    def->controllers[j]->index == addr->vioserial.controller)
+                    cont = def->controllers[j];
+            }
+            if (addr->vioserial.port == 0 || addr->vioserial.bus != 0 ||
+                addr->vioserial.port >=
+                    (cont && cont->ports ? cont->ports : VB_DOMAIN_VIRTIO_SERIAL_PORTS_DEFAULT)) {
+                vbReportError(
+                    VIR_ERR_CONFIG_UNSUPPORTED,
+                    _("virtio-serial port '%u' bus '%u' of channel '%s' is not usable: channels take ports 1 to the controller's last on bus 0"),
+                    addr->vioserial.port, addr->vioserial.bus, NULLSTR(chr->targetName));
+                return -1;
+            }
+        } else if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_NONE) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("<%s> takes no <address>"),
+                          chr->console ? "console" : "serial");
+            return -1;
         }
     }
     return 0;
@@ -317,9 +394,7 @@ vbDomainDefValidate(const vbDomainDef *def)
 
     if (vbDomainDefValidateMachine(def) < 0 || vbDomainDefValidateVcpus(def) < 0 ||
         vbDomainClockDefValidate(def->clock) < 0 || vbDomainDefValidateFirmware(def) < 0 ||
-        vbDomainDefValidateLifecycle("on_poweroff", def->onPoweroff) < 0 ||
-        vbDomainDefValidateLifecycle("on_reboot", def->onReboot) < 0 ||
-        vbDomainDefValidateLifecycle("on_crash", def->onCrash) < 0)
+        vbDomainDefValidateLifecycle(def) < 0)
         return -1;
 
     for (i = 0; i < def->ndisks; i++) {
@@ -339,5 +414,15 @@ vbDomainDefValidate(const vbDomainDef *def)
         vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0 ||
         vbDomainDefValidateUI(def) < 0)
         return -1;
+    if (def->watchdog && vbDomainWatchdogDefValidate(def->watchdog) < 0)
+        return -1;
+    for (i = 0; i < def->nrngs; i++) {
+        if (vbDomainRNGDefValidate(def->rngs[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->npanics; i++) {
+        if (vbDomainPanicDefValidate(def, def->panics[i]) < 0)
+            return -1;
+    }
     return 0;
 }

@@ -58,7 +58,9 @@ vbDomainConsoleFind(vbDomainDef *def, const char *devname)
         for (i = 0; i < def->nchrs; i++) {
             vbDomainChrDef *chr = def->chrs[i];
 
-            if (chr->console != console)
+            /* channels are not offered as consoles here (libvirt opens a
+             * pty channel by its alias; not done yet) */
+            if (chr->channel || chr->console != console)
                 continue;
             if (!devname || g_strcmp0(chr->info.alias, devname) == 0)
                 return chr;

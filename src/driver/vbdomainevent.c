@@ -69,6 +69,39 @@ vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id)
 }
 
 vbDomainEvent *
+vbDomainEventBalloonChangeNew(const char *name, const unsigned char *uuid, int id,
+                              unsigned long long actual)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_BALLOON_CHANGE,
+                                         VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, name, uuid, id);
+
+    ev->balloonActual = actual;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id, int action)
+{
+    vbDomainEvent *ev =
+        vbDomainEventNew(VB_DOMAIN_EVENT_WATCHDOG, VIR_DOMAIN_EVENT_ID_WATCHDOG, name, uuid, id);
+
+    ev->watchdogAction = action;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                           const char *devAlias, int reason)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_TRAY_CHANGE,
+                                         VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, name, uuid, id);
+
+    ev->disk = g_strdup(devAlias);
+    ev->detail = reason;
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

@@ -17,11 +17,14 @@
 #include "vbinternal.h"
 
 typedef enum {
-    VB_DOMAIN_EVENT_LIFECYCLE = 0, /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
-    VB_DOMAIN_EVENT_BLOCK_JOB,     /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
-    VB_DOMAIN_EVENT_BLOCK_JOB_2,   /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
-    VB_DOMAIN_EVENT_CONTROL_ERROR, /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
-    VB_DOMAIN_EVENT_REBOOT,        /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_LIFECYCLE = 0,  /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    VB_DOMAIN_EVENT_BLOCK_JOB,      /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
+    VB_DOMAIN_EVENT_BLOCK_JOB_2,    /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
+    VB_DOMAIN_EVENT_CONTROL_ERROR,  /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
+    VB_DOMAIN_EVENT_REBOOT,         /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_WATCHDOG,       /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
+    VB_DOMAIN_EVENT_BALLOON_CHANGE, /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
+    VB_DOMAIN_EVENT_TRAY_CHANGE,    /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -38,7 +41,14 @@ struct _vbDomainEvent {
     int event;
     int detail;
 
-    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status */
+    /* WATCHDOG: virDomainEventWatchdogAction */
+    int watchdogAction;
+    /* BALLOON_CHANGE: the guest's memory now, KiB */
+    unsigned long long balloonActual;
+
+    /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status;
+     * TRAY_CHANGE: the device's alias in @disk, the
+     * virDomainEventTrayChangeReason in @detail */
     char *disk;
     int jobType;
     int jobStatus;
@@ -66,5 +76,13 @@ vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);
+/* The balloon changed the guest's memory to @actual KiB. */
+vbDomainEvent *vbDomainEventBalloonChangeNew(const char *name, const unsigned char *uuid, int id,
+                                             unsigned long long actual);
+/* The guest's watchdog fired; @action: virDomainEventWatchdogAction. */
+vbDomainEvent *vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id,
+                                        int action);
+vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
+                                          const char *devAlias, int reason);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

@@ -228,6 +228,12 @@ vbDomainObjWait(vbDomainObj *vm)
     g_cond_wait(&vm->cond, &vm->lock);
 }
 
+bool
+vbDomainObjWaitUntil(vbDomainObj *vm, gint64 deadline)
+{
+    return g_cond_wait_until(&vm->cond, &vm->lock, deadline);
+}
+
 void
 vbDomainObjBroadcast(vbDomainObj *vm)
 {
@@ -540,7 +546,13 @@ int
 vbDomainObjRemoveConfig(vbDomainObj *vm)
 {
     g_autofree char *path = vbDriverConfigFile(vm->driver, vm->def->name);
+    g_autofree char *link = vbDriverAutostartLink(vm->driver, vm->def->name);
 
+    /* The mark first: a link left pointing nowhere would autostart nothing,
+     * but a definition left marked would come back autostarted. */
+    if (vbFileRemoveIfExists(link) < 0)
+        return -1;
+    vm->autostart = false;
     return vbFileRemoveIfExists(path);
 }
 

@@ -53,6 +53,7 @@ typedef enum {
     VB_DOMAIN_WORK_MONITOR_EOF,      /* data: vbDomainProcessMonitorFailure */
     VB_DOMAIN_WORK_MONITOR_ERROR,    /* data: vbDomainProcessMonitorFailure */
     VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
+    VB_DOMAIN_WORK_GUEST_PANICKED,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
 
     VB_DOMAIN_WORK_LAST
@@ -80,6 +81,8 @@ struct _vbDomainObj {
     /* While running: the persistent definition (NULL for a transient domain). */
     vbDomainDef *newDef;
     bool persistent;
+    /* Started when the daemon starts (a link in the autostart directory). */
+    bool autostart;
     bool removing; /* undefined while running: goes away when it stops */
 
     virDomainState state;
@@ -112,6 +115,8 @@ struct _vbDomainObj {
     bool monitorGivenUp;
     /* The virDomainPausedReason the next STOP event records (suspend API). */
     int pausedReason;
+    /* The virDomainRunningReason the next RESUME event records (0: unpaused). */
+    int runningReason;
 
     /* The domain job */
     vbDomainJob job;
@@ -154,6 +159,7 @@ vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);
 int vbDomainObjSaveConfig(vbDomainObj *vm);
 /* Writes the status file of a running @vm (or one with a storage daemon). */
 int vbDomainObjSaveStatus(vbDomainObj *vm);
+/* Removes the definition and the autostart mark. */
 int vbDomainObjRemoveConfig(vbDomainObj *vm);
 int vbDomainObjRemoveStatus(vbDomainObj *vm);
 
@@ -183,6 +189,8 @@ int vbDomainObjExitMonitor(vbDomainObj *vm, vbMonitor *mon);
 
 /* Waits on vm->cond (dropping the lock) until woken or the domain stops. */
 void vbDomainObjWait(vbDomainObj *vm);
+/* The same until the monotonic time @deadline (µs): false when it passed. */
+bool vbDomainObjWaitUntil(vbDomainObj *vm, gint64 deadline);
 void vbDomainObjBroadcast(vbDomainObj *vm);
 
 /* --- The list --- */

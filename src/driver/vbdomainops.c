@@ -16,6 +16,7 @@
 #include "vbdomainops.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
+#include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorjob.h"
@@ -89,7 +90,8 @@ vbDomainMatchesListFlags(const vbDomainObj *vm, unsigned int flags)
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_PERSISTENT, VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
               vm->persistent);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, false);
-    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, false);
+    VB_FILTER(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
+              vm->autostart);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false);
     VB_FILTER(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
               false);
@@ -294,6 +296,75 @@ vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom)
     if (!vm)
         return -1;
     ret = vm->persistent;
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* --- Autostart --- */
+
+int
+vbDomainGetAutostart(vbDriver *driver, const vbDomainHandle *dom, int *autostart)
+{
+    vbDomainObj *vm = vbDomainObjFromHandle(driver, dom);
+
+    if (!vm)
+        return -1;
+    *autostart = vm->autostart;
+    vbDomainObjEndAPI(&vm);
+    return 0;
+}
+
+/* The mark is a symlink to the definition, as libvirt keeps it, so the
+ * directory reads the same to a tool written for libvirt's. */
+static int
+vbDomainSetAutostartLocked(vbDriver *driver, vbDomainObj *vm, bool autostart)
+{
+    g_autofree char *configFile = vbDriverConfigFile(driver, vm->def->name);
+    g_autofree char *link = vbDriverAutostartLink(driver, vm->def->name);
+
+    if (!autostart) {
+        if (vbFileRemoveIfExists(link) < 0)
+            return -1;
+        vm->autostart = false;
+        return 0;
+    }
+    if (vbFileMakePath(driver->cfg->autostartDir, 0755) < 0)
+        return -1;
+    if (symlink(configFile, link) < 0 && errno != EEXIST) {
+        vbReportSystemError(errno, _("Failed to create symlink '%s to '%s'"), link, configFile);
+        return -1;
+    }
+    vm->autostart = true;
+    return 0;
+}
+
+int
+vbDomainSetAutostart(vbDriver *driver, const vbDomainHandle *dom, int autostart)
+{
+    vbDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (!vm->persistent) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      _("cannot set autostart for transient domain"));
+        goto cleanup;
+    }
+    if (vm->autostart == (autostart != 0)) {
+        ret = 0;
+        goto cleanup;
+    }
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    /* Undefined while we waited for the job */
+    if (!vm->persistent)
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      _("cannot set autostart for transient domain"));
+    else
+        ret = vbDomainSetAutostartLocked(driver, vm, autostart != 0);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
 }
@@ -535,6 +606,34 @@ cleanup:
     return ret;
 }
 
+void
+vbDomainAutostartAll(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        /* Running ones were reconnected to, and stay as they are. */
+        if (!vm->autostart || vm->removing || vbDomainObjIsActive(vm)) {
+            vbDomainObjUnlock(vm);
+            continue;
+        }
+        if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+            VB_ERROR("Failed to start job on VM '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        } else {
+            if (vbDomainStartLocked(driver, vm, 0) < 0)
+                VB_ERROR("Failed to autostart VM '%s': %s", vm->def->name, vbGetLastErrorMessage());
+            else
+                VB_INFO("domain '%s' autostarted", vm->def->name);
+            vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+        }
+        vbDomainObjUnlock(vm);
+    }
+}
+
 vbDomainHandle *
 vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 {
@@ -729,7 +828,10 @@ vbDomainSetPaused(vbDriver *driver, const vbDomainHandle *dom, bool pause)
         goto cleanup;
     if (vbDomainObjCheckActive(vm) < 0)
         goto endjob;
-    if (vm->state == want || (!pause && vm->state != VIR_DOMAIN_PAUSED)) {
+    /* A guest that panicked with on_crash preserve continues too. */
+    if (vm->state == want ||
+        (!pause && vm->state != VIR_DOMAIN_PAUSED &&
+         !(vm->state == VIR_DOMAIN_CRASHED && vm->reason == VIR_DOMAIN_CRASHED_PANICKED))) {
         ret = 0;
         goto endjob;
     }

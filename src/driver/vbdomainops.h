@@ -42,6 +42,12 @@ char *vbDomainGetOSType(vbDriver *driver, const vbDomainHandle *dom);
 int vbDomainIsActive(vbDriver *driver, const vbDomainHandle *dom);
 int vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom);
 
+/* virDomainGetAutostart, virDomainSetAutostart; persistent domains only. */
+int vbDomainGetAutostart(vbDriver *driver, const vbDomainHandle *dom, int *autostart);
+int vbDomainSetAutostart(vbDriver *driver, const vbDomainHandle *dom, int autostart);
+/* Starts the shut-off domains marked for autostart (daemon start-up). */
+void vbDomainAutostartAll(vbDriver *driver);
+
 vbDomainHandle *vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags);
 int vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);

@@ -18,10 +18,13 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
+#include "vbmonitorblock.h"
 #include "vbmonitorevent.h"
 #include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
+#include "vbmonitorballoon.h"
 #include "vbmonitorsystem.h"
+#include "vbqemublock.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
@@ -331,6 +334,81 @@ vbDomainProcessHandleGuestShutdown(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *
     vbDomainObjUnlock(vm);
 }
 
+void
+vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm)
+{
+    bool removeInactive = false;
+
+    vbDomainObjLock(vm);
+    /* A DESTROY job: the action may close the monitor, and no query may
+     * be using it then. */
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_ERROR("cannot handle the crash of domain '%s': %s", vm->def->name,
+                 vbGetLastErrorMessage());
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    /* Destroyed or restarted meanwhile: that QEMU's panic is over. */
+    if (!vbDomainObjIsActive(vm)) {
+        VB_DEBUG("ignoring GUEST_PANICKED of inactive domain '%s'", vm->def->name);
+        goto endjob;
+    }
+
+    vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED, VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+
+    switch (vm->def->onCrash) {
+    case VB_DOMAIN_LIFECYCLE_ACTION_DEFAULT:
+    case VB_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    /* refused by validation; a definition loaded from disk is not
+     * validated again: destroyed without the dump */
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+    case VB_DOMAIN_LIFECYCLE_ACTION_LAST:
+        vbBlockJobAbandonAll(driver, vm, _("the guest crashed while the job was running"));
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        removeInactive = !vm->persistent;
+        break;
+    case VB_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+    case VB_DOMAIN_LIFECYCLE_ACTION_RESTART: {
+        /* libvirt's fake reboot: a reset, and the guest runs again with
+         * reason 'crashed'; the RESET event sends the REBOOT event. */
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+        int rc;
+
+        vm->runningReason = VIR_DOMAIN_RUNNING_CRASHED;
+        rc = vbMonitorSystemReset(mon);
+        if (rc == 0)
+            rc = vbMonitorCont(mon);
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            rc = -1;
+        vm->runningReason = 0;
+        if (rc < 0) {
+            VB_ERROR("cannot restart crashed domain '%s': %s", vm->def->name,
+                     vbGetLastErrorMessage());
+            if (vbDomainObjIsActive(vm) && vbQemuProcessKill(vm->pid, false) < 0)
+                VB_ERROR("cannot end QEMU after a failed restart: %s", vbGetLastErrorMessage());
+            break;
+        }
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        break;
+    }
+    case VB_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        break;
+    }
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
+    if (removeInactive)
+        vbDomainObjListRemove(driver->domains, vm);
+    vbDomainObjUnlock(vm);
+}
+
 /* Event handlers run in the monitor thread: they record state and queue
  * work, never wait for a job or talk to QEMU.  A storage daemon serving a
  * shut-off domain (vm->offline) only reports jobs. */
@@ -397,6 +475,48 @@ vbProcessHandleReset(vbMonitor *mon, bool guest G_GNUC_UNUSED, const char *reaso
     vbDomainObjUnlock(vm);
 }
 
+/* libvirt's qemuProcessHandleTrayChange: the tray's state recorded (and
+ * waited for by a media change), the TRAY_CHANGE event. */
+static void
+vbProcessHandleTrayMoved(vbMonitor *mon, const char *id, bool open, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    size_t i;
+
+    if (!vm)
+        return;
+    for (i = 0; i < vm->def->ndisks; i++) {
+        vbDomainDiskDef *disk = vm->def->disks[i];
+
+        if (g_strcmp0(disk->info.alias, id) != 0)
+            continue;
+        disk->trayOpen = open;
+        vbDomainEventQueuePush(
+            vm->driver->events,
+            vbDomainEventTrayChangeNew(vm->def->name, vm->def->uuid, vm->id, disk->info.alias,
+                                       open ? VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN
+                                            : VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE));
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        vbDomainObjBroadcast(vm);
+        break;
+    }
+    vbDomainObjUnlock(vm);
+}
+
+/* Only queued: the CRASHED state and event, and the action, need a job. */
+static void
+vbProcessHandleGuestPanicked(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_INFO("guest of domain '%s' panicked, QEMU action '%s'", vm->def->name, action);
+    vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_PANICKED, NULL, NULL);
+    vbDomainObjUnlock(vm);
+}
+
 static void
 vbProcessHandleStop(vbMonitor *mon, void *opaque)
 {
@@ -425,13 +545,90 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
-    if (vm->state == VIR_DOMAIN_PAUSED) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    /* Paused, or crashed and continued (resume, on_crash restart), as
+     * libvirt: the reason is the one the caller set. */
+    if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                            vm->runningReason ? vm->runningReason : VIR_DOMAIN_RUNNING_UNPAUSED);
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
+    vbDomainObjUnlock(vm);
+}
+
+/* The balloon reached a new size: the live <currentMemory> follows it,
+ * and clients hear of it (libvirt's qemuProcessHandleBalloonChange). */
+static void
+vbProcessHandleBalloonChange(vbMonitor *mon, unsigned long long actual, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("BALLOON_CHANGE of domain '%s', actual=%llu", vm->def->name, actual);
+    vm->def->currentMemory = actual / 1024;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventBalloonChangeNew(vm->def->name, vm->def->uuid, vm->id,
+                                                         vm->def->currentMemory));
+    vbDomainObjUnlock(vm);
+}
+
+/* QEMU's WATCHDOG action as libvirt's event reports it */
+static int
+vbProcessWatchdogAction(const char *action)
+{
+    static const struct {
+        const char *qemu;
+        virDomainEventWatchdogAction action;
+    } actions[] = {
+        {"none", VIR_DOMAIN_EVENT_WATCHDOG_NONE},
+        {"pause", VIR_DOMAIN_EVENT_WATCHDOG_PAUSE},
+        {"reset", VIR_DOMAIN_EVENT_WATCHDOG_RESET},
+        {"poweroff", VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF},
+        {"shutdown", VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN},
+        {"debug", VIR_DOMAIN_EVENT_WATCHDOG_DEBUG},
+        {"inject-nmi", VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (strcmp(action, actions[i].qemu) == 0)
+            return actions[i].action;
+    }
+    return -1;
+}
+
+/* The guest stopped feeding its watchdog.  QEMU says so before it acts;
+ * when it pauses the guest, the domain is paused for the watchdog (the
+ * STOP that follows then changes nothing), as libvirt does. */
+static void
+vbProcessHandleWatchdog(vbMonitor *mon, const char *action, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    int evAction;
+
+    if (!vm)
+        return;
+    if ((evAction = vbProcessWatchdogAction(action)) < 0) {
+        VB_DEBUG("ignoring WATCHDOG of domain '%s' with unknown action '%s'", vm->def->name,
+                 action);
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    VB_DEBUG("WATCHDOG of domain '%s', action=%s", vm->def->name, action);
+    if (evAction == VIR_DOMAIN_EVENT_WATCHDOG_PAUSE && vm->state == VIR_DOMAIN_RUNNING) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_WATCHDOG);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG);
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainEventQueuePush(vm->driver->events, vbDomainEventWatchdogNew(
+                                                   vm->def->name, vm->def->uuid, vm->id, evAction));
     vbDomainObjUnlock(vm);
 }
 
@@ -453,8 +650,12 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .jobStatusChange = vbProcessHandleJobStatusChange,
     .shutdown = vbProcessHandleShutdown,
     .reset = vbProcessHandleReset,
+    .trayMoved = vbProcessHandleTrayMoved,
+    .guestPanicked = vbProcessHandleGuestPanicked,
     .stop = vbProcessHandleStop,
     .resume = vbProcessHandleResume,
+    .balloonChange = vbProcessHandleBalloonChange,
+    .watchdog = vbProcessHandleWatchdog,
 };
 
 static void
@@ -650,6 +851,59 @@ vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
     return g_build_filename(driver->cfg->logDir, name, NULL);
 }
 
+/* libvirt's channel target directory of the running @vm, under the state
+ * directory: domain-ID-NAME (the name cut to 20 bytes, as libvirt's
+ * short name), holding the sockets of its listening channels. */
+static char *
+vbProcessChannelDir(vbDriver *driver, const vbDomainObj *vm)
+{
+    g_autofree char *dom = g_strdup_printf("domain-%d-%.20s", vm->id, vm->def->name);
+
+    return g_build_filename(driver->cfg->stateDir, "channel", "target", dom, NULL);
+}
+
+/* Names the socket of each listening channel without a path, in a
+ * directory made for the domain (0700: the guest agent is a way into the
+ * guest). */
+static int
+vbProcessPrepareChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = NULL;
+    size_t i;
+
+    for (i = 0; i < vm->def->nchrs; i++) {
+        if (vm->def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !vm->def->chrs[i]->socketPath)
+            break;
+    }
+    if (i == vm->def->nchrs)
+        return 0;
+    dir = vbProcessChannelDir(driver, vm);
+    if (vbFileMakePath(dir, 0700) < 0)
+        return -1;
+    return vbQemuDeviceChrAssignSocketPaths(vm->def, dir);
+}
+
+/* Removes the channel directory of @vm and the sockets QEMU left in it;
+ * a directory never made is no error. */
+static void
+vbProcessRemoveChannels(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = vbProcessChannelDir(driver, vm);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    if (!d)
+        return;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+
+        if (unlink(path) < 0)
+            VB_WARN("cannot remove '%s': %s", path, g_strerror(errno));
+    }
+    if (rmdir(dir) < 0)
+        VB_WARN("cannot remove '%s': %s", dir, g_strerror(errno));
+}
+
 /* Puts the persistent definition back where it was before the start. */
 static void
 vbProcessRestoreDef(vbDomainObj *vm)
@@ -828,6 +1082,28 @@ vbProcessGraphicsSetPasswords(vbDomainObj *vm)
     return 0;
 }
 
+/* The balloon as the definition says, before the guest runs (libvirt's
+ * qemuProcessSetupBalloon): its statistics period, and its size, which
+ * <currentMemory> gives. */
+static int
+vbProcessSetupBalloon(vbDomainObj *vm)
+{
+    const vbDomainMemballoonDef *balloon = vm->def->memballoon;
+    vbMonitor *mon;
+    int rc = 0;
+
+    if (!balloon || balloon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+        return 0;
+    mon = vbDomainObjEnterMonitor(vm);
+    if (balloon->period)
+        rc = vbMonitorSetBalloonStatsPeriod(mon, balloon->info.alias, balloon->period);
+    if (rc == 0)
+        rc = vbMonitorBalloon(mon, vm->def->currentMemory * 1024);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return 0;
+}
+
 /* Ends the process of @vm (@what names it in the log) and forgets it:
  * monitor, socket, pid, status file; the persistent definition is vm->def
  * again.  Drops and retakes vm->lock while the process ends. */
@@ -861,6 +1137,30 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vm->monitorRecoveredAt = 0;
     vbDomainObjRemoveStatus(vm);
     vbProcessRestoreDef(vm);
+}
+
+/* <iotune> as libvirt 9.0 sets it with -blockdev: block_set_io_throttle
+ * per disk before the guest runs (an empty drive cannot take it). */
+static int
+vbProcessSetupDiskThrottling(vbDomainObj *vm)
+{
+    vbMonitor *mon;
+    int rc = 0;
+    size_t i;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    for (i = 0; rc == 0 && i < vm->def->ndisks; i++) {
+        const vbDomainDiskDef *disk = vm->def->disks[i];
+        g_autofree char *qomName = NULL;
+
+        if (vbStorageSourceIsEmpty(disk->src) || !vbDomainIoTuneHasAny(&disk->iotune))
+            continue;
+        qomName = vbQemuBlockDiskQomName(disk);
+        rc = vbMonitorBlockSetIoThrottle(mon, qomName, &disk->iotune);
+    }
+    if (vbDomainObjExitMonitor(vm, mon) < 0)
+        return -1;
+    return rc;
 }
 
 int
@@ -905,7 +1205,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
 
-    if (vbProcessGraphicsPrepare(driver, vm) < 0)
+    if (vbProcessGraphicsPrepare(driver, vm) < 0 || vbProcessPrepareChannels(driver, vm) < 0)
         goto error;
 
     opts.monitorPath = vm->monitorPath;
@@ -932,7 +1232,10 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
-        vbProcessGraphicsSetPasswords(vm) < 0)
+        vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetupBalloon(vm) < 0)
+        goto error;
+
+    if (vbProcessSetupDiskThrottling(vm) < 0)
         goto error;
 
     if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
@@ -957,6 +1260,8 @@ error:
     saved = vbErrorSave();
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
+    if (vm->id > 0)
+        vbProcessRemoveChannels(driver, vm);
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -975,6 +1280,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
      * meanwhile skips the port while QEMU still holds it */
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", 0);
+    vbProcessRemoveChannels(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;
@@ -982,6 +1288,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vm->fakeReboot = false;
     vm->pausedShutdown = false;
     vm->pausedReason = 0;
+    vm->runningReason = 0;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vbDomainObjBroadcast(vm);
 }
@@ -1121,6 +1428,34 @@ vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 
 /* --- Reconnect --- */
 
+/* Why QEMU's run state @status is paused, as libvirt's
+ * qemuMonitorVMStatusToPausedReason says ('shutdown' and 'guest-panicked'
+ * are handled before). */
+static virDomainPausedReason
+vbProcessPausedReason(const char *status)
+{
+    static const struct {
+        const char *status;
+        virDomainPausedReason reason;
+    } reasons[] = {
+        {"paused", VIR_DOMAIN_PAUSED_USER},
+        {"prelaunch", VIR_DOMAIN_PAUSED_USER},
+        {"io-error", VIR_DOMAIN_PAUSED_IOERROR},
+        {"watchdog", VIR_DOMAIN_PAUSED_WATCHDOG},
+        {"save-vm", VIR_DOMAIN_PAUSED_SAVE},
+        {"inmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"postmigrate", VIR_DOMAIN_PAUSED_MIGRATION},
+        {"finish-migrate", VIR_DOMAIN_PAUSED_MIGRATION},
+    };
+    size_t i;
+
+    for (i = 0; status && i < G_N_ELEMENTS(reasons); i++) {
+        if (strcmp(status, reasons[i].status) == 0)
+            return reasons[i].reason;
+    }
+    return VIR_DOMAIN_PAUSED_UNKNOWN;
+}
+
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
@@ -1159,6 +1494,18 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
         }
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_GUEST_SHUTDOWN, NULL, NULL);
+    } else if (g_strcmp0(status, "guest-panicked") == 0) {
+        /* A panic missed while nobody listened: crashed, as libvirt's
+         * reconnect records it; the action is not carried out late. */
+        if (vm->state != VIR_DOMAIN_CRASHED) {
+            vbDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+            vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                                   VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+        }
+    } else if (running && vm->state == VIR_DOMAIN_PAUSED &&
+               vm->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        /* the daemon went away while it started QEMU, after `cont` */
+        vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     } else if (running && vm->state != VIR_DOMAIN_RUNNING) {
         /* A change missed while nobody listened: clients of a monitor
          * recovery are told (after a daemon restart, nobody is yet). */
@@ -1166,7 +1513,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     } else if (!running && vm->state == VIR_DOMAIN_RUNNING) {
-        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, vbProcessPausedReason(status));
         vbProcessEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
@@ -1238,7 +1585,10 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     }
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
-        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        /* libvirt's reasons: QEMU (run with -no-shutdown) unreachable has
+         * crashed; reached but failing, the daemon is to blame */
+        vbDomainProcessStop(driver, vm,
+                            vm->mon ? VIR_DOMAIN_SHUTOFF_DAEMON : VIR_DOMAIN_SHUTOFF_CRASHED);
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);

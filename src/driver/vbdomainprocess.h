@@ -75,6 +75,12 @@ void vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
 /* The guest powered off: QEMU (-no-shutdown) is ended. */
 void vbDomainProcessHandleGuestShutdown(vbDriver *driver, vbDomainObj *vm);
 
+/* The guest panicked (QEMU paused it): the domain is CRASHED, with the
+ * CRASHED event, then <on_crash> is carried out: destroy (reason crashed),
+ * restart (a reset, running with reason crashed) or preserve (left as
+ * it is, for a dump or destroy by hand). */
+void vbDomainProcessHandleGuestPanic(vbDriver *driver, vbDomainObj *vm);
+
 /* Daemon shutdown: closes our end of the monitor, leaving QEMU running. */
 void vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm);
 

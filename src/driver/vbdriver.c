@@ -8,6 +8,7 @@
 #include "vbdriver.h"
 #include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
+#include "vbdomainops.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
 #include "vbfile.h"
@@ -35,6 +36,9 @@ vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
         return;
     case VB_DOMAIN_WORK_GUEST_SHUTDOWN:
         vbDomainProcessHandleGuestShutdown(driver, vm);
+        return;
+    case VB_DOMAIN_WORK_GUEST_PANICKED:
+        vbDomainProcessHandleGuestPanic(driver, vm);
         return;
     case VB_DOMAIN_WORK_BLOCK_JOBS_ENDED:
         vbBlockOfflineHandleJobsEnded(driver, vm);
@@ -155,6 +159,7 @@ vbDriverLoadConfigs(vbDriver *driver)
 
     while (dir && (name = g_dir_read_name(dir))) {
         g_autofree char *path = NULL;
+        g_autofree char *autostartLink = NULL;
         g_autoptr(vbDomainDef) def = NULL;
         vbDomainObj *vm;
 
@@ -172,6 +177,8 @@ vbDriverLoadConfigs(vbDriver *driver)
             continue;
         }
         vm->persistent = true;
+        autostartLink = vbDriverAutostartLink(driver, vm->def->name);
+        vm->autostart = g_file_test(autostartLink, G_FILE_TEST_IS_SYMLINK);
         vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
         vbDomainObjEndAPI(&vm);
     }
@@ -181,6 +188,7 @@ int
 vbDriverLoadDomains(vbDriver *driver)
 {
     g_autoptr(GDir) dir = NULL;
+    g_autofree char *autostartedMark = NULL;
     const char *name;
 
     /* pools first, as libvirt's storage driver starts before QEMU's */
@@ -197,5 +205,18 @@ vbDriverLoadDomains(vbDriver *driver)
         if (vbDomainProcessReconnectFromStatus(driver, path) < 0)
             VB_ERROR("cannot reconnect domain from '%s': %s", path, vbGetLastErrorMessage());
     }
+
+    /* As libvirt's virDriverShouldAutostart: once per boot of the host, so
+     * a daemon restarted (or started on demand) later starts nothing the
+     * user may have stopped meanwhile.  The state directory does not
+     * survive a reboot. */
+    autostartedMark = g_build_filename(driver->cfg->stateDir, "autostarted", NULL);
+    if (g_file_test(autostartedMark, G_FILE_TEST_EXISTS)) {
+        VB_DEBUG("'%s' exists: autostart was done since the host booted", autostartedMark);
+        return 0;
+    }
+    if (vbFileWriteAtomic(autostartedMark, "", 0, 0600, 0) < 0)
+        return -1;
+    vbDomainAutostartAll(driver);
     return 0;
 }

@@ -17,7 +17,9 @@
  * vbDriverLoadDomains(). */
 vbDriver *vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx);
 /* Loads persistent definitions and status files, reconnects to running
- * QEMUs.  A domain that cannot be loaded is logged and skipped. */
+ * QEMUs, then, the first time since the host booted, starts the domains
+ * marked for autostart.  A domain that cannot be loaded or started is
+ * logged and skipped. */
 int vbDriverLoadDomains(vbDriver *driver);
 /* Wakes every API call waiting for a job to end, so that the RPC server
  * can stop its workers; they fail with "the daemon is shutting down". */

@@ -19,6 +19,7 @@ vbDriverConfigFree(vbDriverConfig *cfg)
         return;
     g_free(cfg->root);
     g_free(cfg->configDir);
+    g_free(cfg->autostartDir);
     g_free(cfg->stateDir);
     g_free(cfg->nvramDir);
     g_strfreev(cfg->firmwareDirs);
@@ -76,6 +77,7 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->storageConfigDir = g_build_filename(configParent, "storage", NULL);
         cfg->storageStateDir = g_build_filename(cfg->runDir, "storage", NULL);
     }
+    cfg->autostartDir = g_build_filename(cfg->configDir, "autostart", NULL);
     cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
     cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);
 
@@ -125,4 +127,12 @@ vbDriverStatusFile(vbDriver *driver, const char *name)
     g_autofree char *file = g_strdup_printf("%s.xml", name);
 
     return g_build_filename(driver->cfg->stateDir, file, NULL);
+}
+
+char *
+vbDriverAutostartLink(vbDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(driver->cfg->autostartDir, file, NULL);
 }

@@ -32,6 +32,7 @@ struct _vbDriverConfig {
     char *runDir;           /* the daemon's sockets and pid file */
     char *storageConfigDir; /* persistent storage pools */
     char *storageStateDir;  /* which pools are active */
+    char *autostartDir;     /* symlinks to the definitions of autostarted domains */
     char *nvramDir;         /* the domains' UEFI variable stores, NAME_VARS.fd */
     /* QEMU firmware descriptor directories, most important first */
     GStrv firmwareDirs;
@@ -80,3 +81,6 @@ void vbDriverReserveDomainID(vbDriver *driver, int id);
 /* The files of domain @name: its persistent definition, its status. */
 char *vbDriverConfigFile(vbDriver *driver, const char *name);
 char *vbDriverStatusFile(vbDriver *driver, const char *name);
+/* The symlink marking domain @name for autostart, as libvirt keeps it:
+ * <configDir>/autostart/<name>.xml pointing at its definition. */
+char *vbDriverAutostartLink(vbDriver *driver, const char *name);

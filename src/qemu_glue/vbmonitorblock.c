@@ -45,6 +45,88 @@ vbMonitorBlockdevDel(vbMonitor *mon, const char *nodename)
     return vbQMPCommandRun(mon, &cmd, NULL);
 }
 
+/* QEMU's member for each <iotune> limit; the first six are required. */
+static const char *const vbMonitorIoThrottleNames[] = {
+    "bps",
+    "bps_rd",
+    "bps_wr",
+    "iops",
+    "iops_rd",
+    "iops_wr",
+    "bps_max",
+    "bps_rd_max",
+    "bps_wr_max",
+    "iops_max",
+    "iops_rd_max",
+    "iops_wr_max",
+    "iops_size",
+    "bps_max_length",
+    "bps_rd_max_length",
+    "bps_wr_max_length",
+    "iops_max_length",
+    "iops_rd_max_length",
+    "iops_wr_max_length",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vbMonitorIoThrottleNames) == VB_DOMAIN_IOTUNE_LAST);
+
+int
+vbMonitorBlockSetIoThrottle(vbMonitor *mon, const char *qomid, const vbDomainIoTune *iotune)
+{
+    g_autoptr(vbJSONValue) args = NULL;
+    g_autoptr(vbJSONValue) cmd = NULL;
+    size_t i;
+
+    if (vbJSONValueObjectAdd(&args, "s:id", qomid, NULL) < 0)
+        return -1;
+    /* as libvirt: the limits always, the group, the burst lengths when set */
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST; i++) {
+        bool always = i < VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH;
+        g_autofree char *key = g_strconcat(always ? "U:" : "Y:", vbMonitorIoThrottleNames[i], NULL);
+
+        if (i == VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH &&
+            vbJSONValueObjectAdd(&args, "S:group", iotune->groupName, NULL) < 0)
+            return -1;
+        if (vbJSONValueObjectAdd(&args, key, iotune->limits[i], NULL) < 0)
+            return -1;
+    }
+    cmd = vbQMPCommandNewArgs("block_set_io_throttle", &args);
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevOpenTray(vbMonitor *mon, const char *id, bool force)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("blockdev-open-tray", "s:id", id, "B:force", force, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevCloseTray(vbMonitor *mon, const char *id)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("blockdev-close-tray", "s:id", id, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevRemoveMedium(vbMonitor *mon, const char *id)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("blockdev-remove-medium", "s:id", id, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorBlockdevInsertMedium(vbMonitor *mon, const char *id, const char *nodename)
+{
+    g_autoptr(vbJSONValue) cmd =
+        vbQMPCommandNew("blockdev-insert-medium", "s:id", id, "s:node-name", nodename, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
 int
 vbMonitorBlockdevReopen(vbMonitor *mon, vbJSONValue **options)
 {
@@ -339,6 +421,58 @@ vbMonitorQueryBlockDeviceRoot(vbMonitor *mon, const char *devid, char **nodename
     if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
         return -1;
     return vbMonitorParseBlockDeviceRoot(ret, devid, nodename);
+}
+
+int
+vbMonitorParseBlockIoThrottle(vbJSONValue *ret, const char *devid, vbDomainIoTune *iotune)
+{
+    size_t i;
+    size_t j;
+
+    if (!ret || vbJSONValueGetType(ret) != VB_JSON_TYPE_ARRAY) {
+        vbQMPReportMissing("query-block", "return");
+        return -1;
+    }
+    for (i = 0; i < vbJSONValueArraySize(ret); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(ret, i);
+        const char *qdev = vbJSONValueObjectGetString(entry, "qdev");
+        vbJSONValue *inserted = vbJSONValueObjectGetObject(entry, "inserted");
+
+        if (!qdev || !vbMonitorBlockQdevMatches(qdev, devid))
+            continue;
+        if (!inserted) {
+            /* an empty drive; libvirt's wording */
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("block_io_throttle inserted entry was not in expected format"));
+            return -1;
+        }
+        memset(iotune, 0, sizeof(*iotune));
+        for (j = 0; j < VB_DOMAIN_IOTUNE_LAST; j++) {
+            /* the six basic limits are always there, the others when set */
+            if (vbJSONValueObjectGetNumberUlong(inserted, vbMonitorIoThrottleNames[j],
+                                                &iotune->limits[j]) < 0 &&
+                j <= VB_DOMAIN_IOTUNE_WRITE_IOPS_SEC) {
+                vbQMPReportMissing("query-block", vbMonitorIoThrottleNames[j]);
+                return -1;
+            }
+        }
+        iotune->groupName = g_strdup(vbJSONValueObjectGetString(inserted, "group"));
+        return 0;
+    }
+    /* libvirt's wording */
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot find throttling info for device '%s'"), devid);
+    return -1;
+}
+
+int
+vbMonitorQueryBlockIoThrottle(vbMonitor *mon, const char *devid, vbDomainIoTune *iotune)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-block", NULL);
+    g_autoptr(vbJSONValue) ret = NULL;
+
+    if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
+        return -1;
+    return vbMonitorParseBlockIoThrottle(ret, devid, iotune);
 }
 
 int

@@ -15,6 +15,7 @@
 
 #include "vbjson.h"
 #include "vbmonitor.h"
+#include "vbdomaindiskconf.h"
 
 /**
  * vbMonitorBlockCommit:
@@ -33,6 +34,23 @@ int vbMonitorBlockCommit(vbMonitor *mon, const char *device, const char *jobname
 /* blockdev-add with the properties *@props (stolen) */
 int vbMonitorBlockdevAdd(vbMonitor *mon, vbJSONValue **props);
 int vbMonitorBlockdevDel(vbMonitor *mon, const char *nodename);
+
+/* block_set_io_throttle on the device @qomid (QOM path or id), as libvirt
+ * 9.0 sets <iotune> with -blockdev: every limit, 0 meaning none. */
+int vbMonitorBlockSetIoThrottle(vbMonitor *mon, const char *qomid, const vbDomainIoTune *iotune);
+
+/* The throttle limits QEMU applies to the device with id @devid
+ * (query-block), into @iotune (its group name allocated); libvirt's
+ * "cannot find throttling info for device" when QEMU lists no medium
+ * there. */
+int vbMonitorQueryBlockIoThrottle(vbMonitor *mon, const char *devid, vbDomainIoTune *iotune);
+int vbMonitorParseBlockIoThrottle(vbJSONValue *ret, const char *devid, vbDomainIoTune *iotune);
+
+/* The tray and medium of a removable device (@id: its qdev id) */
+int vbMonitorBlockdevOpenTray(vbMonitor *mon, const char *id, bool force);
+int vbMonitorBlockdevCloseTray(vbMonitor *mon, const char *id);
+int vbMonitorBlockdevRemoveMedium(vbMonitor *mon, const char *id);
+int vbMonitorBlockdevInsertMedium(vbMonitor *mon, const char *id, const char *nodename);
 /* blockdev-reopen of the nodes in *@options, an array of properties */
 int vbMonitorBlockdevReopen(vbMonitor *mon, vbJSONValue **options);
 

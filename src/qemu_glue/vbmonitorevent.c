@@ -132,6 +132,40 @@ vbMonitorEventReset(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
 }
 
 static bool
+vbMonitorEventTrayMoved(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                        vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                        unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    bool open;
+
+    if (!id)
+        return vbMonitorEventMalformed(name, "id");
+    if (vbJSONValueObjectGetBoolean(data, "tray-open", &open) < 0)
+        return vbMonitorEventMalformed(name, "tray-open");
+    if (!handlers->trayMoved)
+        return false;
+    handlers->trayMoved(mon, id, open, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventGuestPanicked(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *action = vbJSONValueObjectGetString(data, "action");
+
+    /* The crash details ("info") are only logged by libvirt: not read. */
+    if (!action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!handlers->guestPanicked)
+        return false;
+    handlers->guestPanicked(mon, action, opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventStop(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
                    const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
                    long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -154,21 +188,55 @@ vbMonitorEventResume(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
     return true;
 }
 
+static bool
+vbMonitorEventBalloonChange(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    unsigned long long actual;
+
+    if (vbJSONValueObjectGetNumberUlong(data, "actual", &actual) < 0)
+        return vbMonitorEventMalformed(name, "actual");
+    if (!handlers->balloonChange)
+        return false;
+    handlers->balloonChange(mon, actual, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventWatchdog(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                       vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                       unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *action = vbJSONValueObjectGetString(data, "action");
+
+    if (!action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!handlers->watchdog)
+        return false;
+    handlers->watchdog(mon, action, opaque);
+    return true;
+}
+
 /* Sorted by name for bsearch (qemumonitoreventtest checks it) */
 static const struct vbMonitorEventEntry {
     const char *name;
     vbMonitorEventFunc func;
 } vbMonitorEventTable[] = {
+    {"BALLOON_CHANGE", vbMonitorEventBalloonChange},
     {"BLOCK_JOB_CANCELLED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_COMPLETED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"DEVICE_TRAY_MOVED", vbMonitorEventTrayMoved},
+    {"GUEST_PANICKED", vbMonitorEventGuestPanicked},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
     {"RESET", vbMonitorEventReset},
     {"RESUME", vbMonitorEventResume},
     {"SHUTDOWN", vbMonitorEventShutdown},
     {"STOP", vbMonitorEventStop},
+    {"WATCHDOG", vbMonitorEventWatchdog},
 };
 
 static int

@@ -58,9 +58,18 @@ typedef struct {
     void (*shutdown)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
     /* RESET: @guest is true when the guest rebooted itself */
     void (*reset)(vbMonitor *mon, bool guest, const char *reason, void *opaque);
+    /* DEVICE_TRAY_MOVED: @id is the device's qdev id ("" when it has none) */
+    void (*trayMoved)(vbMonitor *mon, const char *id, bool open, void *opaque);
+    /* GUEST_PANICKED: @action is what QEMU did ("pause" with -no-shutdown,
+     * "poweroff", "run") */
+    void (*guestPanicked)(vbMonitor *mon, const char *action, void *opaque);
     /* STOP and RESUME */
     void (*stop)(vbMonitor *mon, void *opaque);
     void (*resume)(vbMonitor *mon, void *opaque);
+    /* BALLOON_CHANGE: @actual is the guest's memory now, bytes */
+    void (*balloonChange)(vbMonitor *mon, unsigned long long actual, void *opaque);
+    /* WATCHDOG: @action is what QEMU does about it ("reset", "pause", ...) */
+    void (*watchdog)(vbMonitor *mon, const char *action, void *opaque);
 } vbMonitorEventHandlers;
 
 /**

@@ -191,6 +191,21 @@ vbQemuBlockFormatAddBacking(vbJSONValue *props, const vbDomainDiskDef *disk,
     return vbJSONValueObjectAppend(props, "backing", &backing);
 }
 
+/* detect_zeroes concerns what the guest writes: the top image only, as
+ * in libvirt.  'unmap' without discard='unmap' would unmap nothing, and
+ * libvirt asks for 'on' then (its documented shorthand). */
+static const char *
+vbQemuBlockDetectZeroesName(const vbDomainDiskDef *disk, const vbStorageSource *src)
+{
+    vbDomainDiskDetectZeroes mode = disk->detectZeroes;
+
+    if (g_strcmp0(src->nodeFormat, disk->src->nodeFormat) != 0)
+        return NULL;
+    if (mode == VB_DOMAIN_DISK_DETECT_ZEROES_UNMAP && disk->discard != VB_DOMAIN_DISK_DISCARD_UNMAP)
+        mode = VB_DOMAIN_DISK_DETECT_ZEROES_ON;
+    return mode ? vbDomainDiskDetectZeroesTypeToString(mode) : NULL;
+}
+
 vbJSONValue *
 vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src, unsigned int flags)
 {
@@ -226,8 +241,9 @@ vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorageSource *src, 
 
     cache = vbQemuBlockCacheProps(disk->cache);
     if (vbJSONValueObjectAdd(&props, "s:node-name", src->nodeFormat, "b:read-only", readonly,
-                             "S:discard", vbQemuBlockDiscardName(disk->discard), "O:cache", &cache,
-                             "s:driver", driver, "s:file", src->nodeStorage, NULL) < 0)
+                             "S:discard", vbQemuBlockDiscardName(disk->discard), "S:detect-zeroes",
+                             vbQemuBlockDetectZeroesName(disk, src), "O:cache", &cache, "s:driver",
+                             driver, "s:file", src->nodeStorage, NULL) < 0)
         return NULL;
     if (vbQemuBlockFormatAddBacking(props, disk, src, flags) < 0)
         return NULL;
@@ -249,4 +265,12 @@ vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src
     if (!props || vbJSONValueArrayAppend(list, &props) < 0)
         return NULL;
     return g_steal_pointer(&list);
+}
+
+char *
+vbQemuBlockDiskQomName(const vbDomainDiskDef *disk)
+{
+    if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO)
+        return g_strdup_printf("/machine/peripheral/%s/virtio-backend", disk->info.alias);
+    return g_strdup(disk->info.alias);
 }

@@ -72,3 +72,8 @@ vbJSONValue *vbQemuBlockFormatProps(const vbDomainDiskDef *disk, const vbStorage
  */
 vbJSONValue *vbQemuBlockReopenOptions(const vbDomainDiskDef *disk, const vbStorageSource *src,
                                       bool readonly);
+
+/* The name QEMU's block_set_io_throttle and query-block know @disk's
+ * device by: its id, or for virtio the path of its backend (libvirt's
+ * qomName). */
+char *vbQemuBlockDiskQomName(const vbDomainDiskDef *disk);

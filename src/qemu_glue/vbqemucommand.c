@@ -650,10 +650,13 @@ vbQemuCommandBuildControllers(GPtrArray *argv, const vbDomainDef *def)
 {
     static const vbDomainControllerType order[] = {
         VB_DOMAIN_CONTROLLER_TYPE_PCI, VB_DOMAIN_CONTROLLER_TYPE_USB,
-        VB_DOMAIN_CONTROLLER_TYPE_SCSI, VB_DOMAIN_CONTROLLER_TYPE_SATA};
+        VB_DOMAIN_CONTROLLER_TYPE_SCSI, VB_DOMAIN_CONTROLLER_TYPE_SATA,
+        VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL};
     size_t t;
     size_t i;
 
+    /* every type in libvirt's order, each exactly once */
+    G_STATIC_ASSERT(G_N_ELEMENTS(order) == VB_DOMAIN_CONTROLLER_TYPE_LAST);
     for (t = 0; t < G_N_ELEMENTS(order); t++) {
         for (i = 0; i < def->ncontrollers; i++) {
             g_autoptr(vbJSONValue) props = NULL;
@@ -735,7 +738,7 @@ vbQemuCommandSerialPorts(const vbDomainDef *def)
             vbDomainChrDef *chr = def->chrs[i];
             bool taken = false;
 
-            if (chr->console != (pass == 1))
+            if (chr->console != (pass == 1) || !vbQemuDeviceChrIsSerialPort(chr))
                 continue;
             for (j = 0; j < ports->len && !taken; j++)
                 taken = ((vbDomainChrDef *) g_ptr_array_index(ports, j))->port == chr->port;
@@ -760,6 +763,13 @@ vbQemuCommandBuildChardev(GPtrArray *argv, const vbDomainChrDef *chr, const char
         if (chr->append != VB_DOMAIN_CHR_APPEND_ABSENT)
             g_string_append_printf(buf, ",append=%s",
                                    chr->append == VB_DOMAIN_CHR_APPEND_ON ? "on" : "off");
+        break;
+    case VB_DOMAIN_CHR_TYPE_UNIX:
+        /* the daemon named a listening channel's socket at start */
+        g_string_append_printf(buf, "socket,id=%s,path=", chardev);
+        vbQemuCommandAppendEscaped(buf, chr->socketPath);
+        if (chr->mode == VB_DOMAIN_CHR_SOURCE_MODE_BIND)
+            g_string_append(buf, ",server=on,wait=off");
         break;
     case VB_DOMAIN_CHR_TYPE_PTY:
     case VB_DOMAIN_CHR_TYPE_LAST:
@@ -882,6 +892,35 @@ vbQemuCommandBuildGraphics(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
+/* the device, then what QEMU does when it fires (QEMU 7.2 still takes
+ * -watchdog-action, which libvirt 9.0 writes) */
+/* the channels, then the virtio consoles (libvirt's order), each its
+ * backend and then its port on a virtio-serial controller */
+static int
+vbQemuCommandBuildVirtioSerialPorts(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t pass;
+    size_t i;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < def->nchrs; i++) {
+            const vbDomainChrDef *chr = def->chrs[i];
+            g_autofree char *chardev = NULL;
+            g_autoptr(vbJSONValue) props = NULL;
+
+            if (vbQemuDeviceChrIsSerialPort(chr) || chr->channel != (pass == 0))
+                continue;
+            chardev = vbQemuDeviceChrBackendAlias(chr);
+            vbQemuCommandAddArg(argv, "-chardev");
+            vbQemuCommandBuildChardev(argv, chr, chardev);
+            if (vbQemuDeviceBuildChrProps(def, chr, &props) < 0 ||
+                vbQemuCommandAddDevice(argv, props) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 vbQemuCommandBuildVideos(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -898,6 +937,21 @@ vbQemuCommandBuildVideos(GPtrArray *argv, const vbDomainDef *def)
 }
 
 static int
+vbQemuCommandBuildWatchdog(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (!def->watchdog)
+        return 0;
+    if (vbQemuDeviceBuildWatchdogProps(def, def->watchdog, &props) < 0 ||
+        vbQemuCommandAddDevice(argv, props) < 0)
+        return -1;
+    vbQemuCommandAddArg(argv, "-watchdog-action");
+    vbQemuCommandAddArg(argv, vbQemuDeviceWatchdogAction(def->watchdog->action));
+    return 0;
+}
+
+static int
 vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
 {
     g_autoptr(vbJSONValue) props = NULL;
@@ -907,6 +961,73 @@ vbQemuCommandBuildMemballoon(GPtrArray *argv, const vbDomainDef *def)
     if (vbQemuDeviceBuildMemballoonProps(def, def->memballoon, &props) < 0)
         return -1;
     return vbQemuCommandAddDevice(argv, props);
+}
+
+/* -chardev of an EGD backend: QEMU connects to the daemon's socket */
+static void
+vbQemuCommandBuildRNGChardev(GPtrArray *argv, const vbDomainRNGDef *rng)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autofree char *chardev = vbQemuDeviceRNGChardevAlias(rng);
+
+    g_string_append_printf(buf, "socket,id=%s,", chardev);
+    switch (rng->egdType) {
+    case VB_DOMAIN_RNG_EGD_TYPE_UNIX:
+        g_string_append(buf, "path=");
+        vbQemuCommandAppendEscaped(buf, rng->path);
+        break;
+    case VB_DOMAIN_RNG_EGD_TYPE_TCP:
+    case VB_DOMAIN_RNG_EGD_TYPE_LAST:
+        g_string_append(buf, "host=");
+        vbQemuCommandAppendEscaped(buf, rng->host);
+        g_string_append(buf, ",port=");
+        vbQemuCommandAppendEscaped(buf, rng->service);
+        break;
+    }
+    vbQemuCommandAddArg(argv, "-chardev");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* each rng: its chardev (EGD), its backend object (JSON, as libvirt
+ * writes -object), then the device */
+static int
+vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nrngs; i++) {
+        const vbDomainRNGDef *rng = def->rngs[i];
+        g_autoptr(vbJSONValue) backend = NULL;
+        g_autoptr(vbJSONValue) props = NULL;
+        char *str;
+
+        if (rng->backend == VB_DOMAIN_RNG_BACKEND_EGD)
+            vbQemuCommandBuildRNGChardev(argv, rng);
+        if (vbQemuDeviceBuildRNGBackendProps(rng, &backend) < 0 ||
+            !(str = vbJSONValueToString(backend, false)))
+            return -1;
+        vbQemuCommandAddArg(argv, "-object");
+        g_ptr_array_add(argv, str);
+        if (vbQemuDeviceBuildRNGProps(def, rng, &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vbQemuCommandBuildPanics(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->npanics; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
+
+        if (vbQemuDeviceBuildPanicProps(def, def->panics[i], &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /*
@@ -941,6 +1062,24 @@ vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
     }
     for (i = 0; i < def->nvideos; i++) {
         if (vbQemuDeviceValidateVideo(def, def->videos[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nchrs; i++) {
+        if (!vbQemuDeviceChrIsSerialPort(def->chrs[i]) &&
+            vbQemuDeviceValidateChr(def, def->chrs[i]) < 0)
+            return -1;
+        if (def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !def->chrs[i]->socketPath) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("socket of channel '%s' has no path assigned"),
+                          NULLSTR(def->chrs[i]->info.alias));
+            return -1;
+        }
+    }
+    if (def->watchdog && vbQemuDeviceValidateWatchdog(def, def->watchdog) < 0)
+        return -1;
+    if (def->memballoon && vbQemuDeviceValidateMemballoon(def, def->memballoon) < 0)
+        return -1;
+    for (i = 0; i < def->nrngs; i++) {
+        if (vbQemuDeviceValidateRNG(def, def->rngs[i]) < 0)
             return -1;
     }
     return 0;
@@ -1013,8 +1152,11 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
         vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
+        vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
         vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildGraphics(argv, def) < 0 ||
-        vbQemuCommandBuildVideos(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0)
+        vbQemuCommandBuildVideos(argv, def) < 0 || vbQemuCommandBuildWatchdog(argv, def) < 0 ||
+        vbQemuCommandBuildMemballoon(argv, def) < 0 || vbQemuCommandBuildRNGs(argv, def) < 0 ||
+        vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);

@@ -65,6 +65,46 @@ vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
 
 /* ---- disk ---------------------------------------------------------------- */
 
+/* QEMU's largest throttle limit (libvirt's QEMU_BLOCK_IOTUNE_MAX) */
+#define VB_QEMU_BLOCK_IOTUNE_MAX 1000000000000000ULL
+
+/* libvirt's QEMU checks of <iotune>, with its codes and wording */
+static int
+vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *disk)
+{
+    const vbDomainIoTune *iotune = &disk->iotune;
+    size_t i;
+
+    /* QEMU ignores a group name without limits */
+    if (iotune->groupName && !vbDomainIoTuneHasAny(iotune)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("group_name can be configured only together with settings"));
+        return -1;
+    }
+    /* one group has one set of limits */
+    for (i = 0; iotune->groupName && i < def->ndisks; i++) {
+        const vbDomainDiskDef *other = def->disks[i];
+
+        if (other == disk || g_strcmp0(other->iotune.groupName, iotune->groupName) != 0)
+            continue;
+        if (!vbDomainIoTuneEqual(&other->iotune, iotune)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("different iotunes for disks %s and %s"),
+                          disk->dst, other->dst);
+            return -1;
+        }
+    }
+    /* the _max_length ones are seconds, not limits */
+    for (i = 0; i <= VB_DOMAIN_IOTUNE_SIZE_IOPS_SEC; i++) {
+        if (iotune->limits[i] > VB_QEMU_BLOCK_IOTUNE_MAX) {
+            vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                          _("block I/O throttle limit must be no more than %llu using QEMU"),
+                          VB_QEMU_BLOCK_IOTUNE_MAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
@@ -158,7 +198,20 @@ vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
             disk->dst);
         return -1;
     }
-    return 0;
+    /* libvirt puts a copy-on-read filter node above the image; block jobs
+     * here know no such node */
+    if (disk->copyOnRead == VB_DOMAIN_DISK_COPY_ON_READ_ON) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("copy_on_read='on' of disk '%s' is not supported by virtblockd"),
+                      disk->dst);
+        return -1;
+    }
+    /* libvirt's QEMU driver: 'ide' too, which we do not run */
+    if (disk->wwn && disk->bus != VB_DOMAIN_DISK_BUS_SCSI) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", _("Only ide and scsi disk support wwn"));
+        return -1;
+    }
+    return vbQemuDeviceValidateDiskIoTune(def, disk);
 }
 
 /* libvirt's guest-visible write cache for each cache mode; NULL when the
@@ -234,6 +287,7 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     unsigned long long bootIndex = vbQemuDeviceDiskBootIndex(def, disk);
     g_autofree char *bus = NULL;
     g_autofree char *deviceId = NULL;
+    unsigned long long wwn = 0;
 
     *props = NULL;
     if (!empty && !drive) {
@@ -258,8 +312,10 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
         bus = g_strdup_printf("scsi%u.0", addr->drive.controller);
-        /* the guest sees the same SCSI device identity whatever the image */
-        deviceId = g_strdup_printf("drive-%s", disk->info.alias);
+        /* the guest sees the same SCSI device identity whatever the image:
+         * the serial, else the drive's name (libvirt's choice) */
+        deviceId =
+            disk->serial ? g_strdup(disk->serial) : g_strdup_printf("drive-%s", disk->info.alias);
         if (vbJSONValueObjectAdd(&obj, "s:driver", cdrom ? "scsi-cd" : "scsi-hd", "s:bus", bus,
                                  "u:channel", addr->drive.bus, "u:scsi-id", addr->drive.target,
                                  "u:lun", addr->drive.unit, "s:device_id", deviceId, NULL) < 0)
@@ -271,9 +327,14 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
         return -1;
     }
 
+    /* a number for QEMU; validation checked the 16 hexadecimal digits */
+    if (disk->wwn)
+        wwn = g_ascii_strtoull(disk->wwn, NULL, 16);
+
+    /* libvirt's order of the properties */
     if (vbJSONValueObjectAdd(&obj, "B:share-rw", shareable, "S:drive", drive, "s:id",
-                             disk->info.alias, "Y:bootindex", bootIndex, "S:serial", disk->serial,
-                             "S:write-cache", writeCache, NULL) < 0)
+                             disk->info.alias, "Y:bootindex", bootIndex, "Y:wwn", wwn,
+                             "S:write-cache", writeCache, "S:serial", disk->serial, NULL) < 0)
         return -1;
 
     *props = g_steal_pointer(&obj);
@@ -479,6 +540,9 @@ vbQemuDeviceValidateController(const vbDomainDef *def, const vbDomainControllerD
             return 0;
         return vbQemuDeviceCheckAlias(def, cont->info.alias);
 
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return vbQemuDeviceCheckAlias(def, cont->info.alias);
+
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -536,6 +600,16 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
     int rc = 0;
 
     *props = NULL;
+    if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+        /* 0: QEMU's default, left out as libvirt does */
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-serial-pci", "s:id", cont->info.alias,
+                                 "Y:max_ports", (unsigned long long) cont->ports, "Y:vectors",
+                                 (unsigned long long) cont->vectors, NULL) < 0 ||
+            vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
+            return -1;
+        *props = g_steal_pointer(&obj);
+        return 0;
+    }
     if (!driver || cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
         return 0; /* part of the machine, or no device */
 
@@ -815,6 +889,8 @@ vbQemuDeviceBuildVideoProps(const vbDomainDef *def, const vbDomainVideoDef *vide
 int
 vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
 {
+    if (!vbQemuDeviceChrIsSerialPort(chr))
+        return vbQemuDeviceCheckAlias(def, chr->info.alias);
     if (chr->port >= VB_QEMU_ISA_SERIAL_PORTS) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("serial port '%u' is not supported, the ISA bus has ports 0 to 3"),
@@ -824,6 +900,12 @@ vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr)
     return vbQemuDeviceCheckAlias(def, chr->info.alias);
 }
 
+bool
+vbQemuDeviceChrIsSerialPort(const vbDomainChrDef *chr)
+{
+    return !chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_SERIAL;
+}
+
 char *
 vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr)
 {
@@ -831,34 +913,273 @@ vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr)
 }
 
 int
-vbQemuDeviceBuildChrProps(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainChrDef *chr,
-                          vbJSONValue **props)
+vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+        const vbDomainDeviceAddress *addr = &chr->info.addr;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || chr->socketPath)
+            continue;
+        if (chr->targetName)
+            chr->socketPath = g_build_filename(dir, chr->targetName, NULL);
+        else
+            chr->socketPath =
+                g_strdup_printf("%s/vioser-%02u-%02u-%02u.sock", dir, addr->vioserial.controller,
+                                addr->vioserial.bus, addr->vioserial.port);
+    }
+    return 0;
+}
+
+/* The virtio-serial controller a channel's address names */
+static const vbDomainControllerDef *
+vbQemuDeviceVirtioSerialController(const vbDomainDef *def, const vbDomainChrDef *chr)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+            cont->index == chr->info.addr.vioserial.controller)
+            return cont;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("channel '%s' has no virtio-serial controller"),
+                  NULLSTR(chr->info.alias));
+    return NULL;
+}
+
+int
+vbQemuDeviceBuildChrProps(const vbDomainDef *def, const vbDomainChrDef *chr, vbJSONValue **props)
 {
     g_autofree char *chardev = vbQemuDeviceChrBackendAlias(chr);
+    const vbDomainControllerDef *cont;
+    g_autofree char *bus = NULL;
 
     *props = NULL;
+    if (chr->channel) {
+        if (chr->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR,
+                          _("channel '%s' has no virtio-serial address assigned"),
+                          NULLSTR(chr->info.alias));
+            return -1;
+        }
+        if (!(cont = vbQemuDeviceVirtioSerialController(def, chr)))
+            return -1;
+        bus = g_strdup_printf("%s.%u", cont->info.alias, chr->info.addr.vioserial.bus);
+        return vbJSONValueObjectAdd(props, "s:driver", "virtserialport", "s:bus", bus, "u:nr",
+                                    chr->info.addr.vioserial.port, "s:chardev", chardev, "s:id",
+                                    chr->info.alias, "S:name", chr->targetName, NULL);
+    }
+    if (chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO) {
+        /* QEMU puts it on the first virtio-serial bus, as libvirt leaves it */
+        return vbJSONValueObjectAdd(props, "s:driver", "virtconsole", "s:chardev", chardev, "s:id",
+                                    chr->info.alias, NULL);
+    }
     return vbJSONValueObjectAdd(props, "s:driver", "isa-serial", "s:chardev", chardev, "s:id",
                                 chr->info.alias, "u:index", chr->port, NULL);
+}
+
+/* ---- watchdog ------------------------------------------------------------ */
+
+int
+vbQemuDeviceValidateWatchdog(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog)
+{
+    /* libvirt pauses QEMU and writes a core dump itself; we write none */
+    if (watchdog->action == VB_DOMAIN_WATCHDOG_ACTION_DUMP) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("watchdog action 'dump' is not supported by virtblockd, which writes no core dumps"));
+        return -1;
+    }
+    return vbQemuDeviceCheckAlias(def, watchdog->info.alias);
+}
+
+int
+vbQemuDeviceBuildWatchdogProps(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog,
+                               vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+
+    *props = NULL;
+    if (vbJSONValueObjectAdd(&obj, "s:driver", vbDomainWatchdogModelTypeToString(watchdog->model),
+                             "s:id", watchdog->info.alias, NULL) < 0)
+        return -1;
+    switch (watchdog->model) {
+    case VB_DOMAIN_WATCHDOG_MODEL_I6300ESB:
+        if (vbQemuDeviceAddPCIAddress(&obj, def, &watchdog->info, watchdog->info.alias) < 0)
+            return -1;
+        break;
+    case VB_DOMAIN_WATCHDOG_MODEL_IB700:
+        /* an ISA device at its fixed port */
+        break;
+    case VB_DOMAIN_WATCHDOG_MODEL_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected watchdog model %d"),
+                      (int) watchdog->model);
+        return -1;
+    }
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
+const char *
+vbQemuDeviceWatchdogAction(vbDomainWatchdogAction action)
+{
+    switch (action) {
+    case VB_DOMAIN_WATCHDOG_ACTION_RESET:
+        return "reset";
+    case VB_DOMAIN_WATCHDOG_ACTION_SHUTDOWN:
+        return "shutdown";
+    case VB_DOMAIN_WATCHDOG_ACTION_POWEROFF:
+        return "poweroff";
+    case VB_DOMAIN_WATCHDOG_ACTION_DUMP:
+        /* libvirt pauses QEMU to take its dump */
+    case VB_DOMAIN_WATCHDOG_ACTION_PAUSE:
+        return "pause";
+    case VB_DOMAIN_WATCHDOG_ACTION_NONE:
+        return "none";
+    case VB_DOMAIN_WATCHDOG_ACTION_INJECTNMI:
+        return "inject-nmi";
+    case VB_DOMAIN_WATCHDOG_ACTION_LAST:
+        break;
+    }
+    return NULL;
 }
 
 /* ---- memballoon ---------------------------------------------------------- */
 
 int
-vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def G_GNUC_UNUSED,
-                                 const vbDomainMemballoonDef *balloon, vbJSONValue **props)
+vbQemuDeviceValidateMemballoon(const vbDomainDef *def, const vbDomainMemballoonDef *balloon)
 {
+    if (balloon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+        return 0;
+    return vbQemuDeviceCheckAlias(def, balloon->info.alias);
+}
+
+/* QEMU's bool of an on/off switch, as "T:" takes it: -1 leaves it out */
+static int
+vbQemuDeviceSwitch(vbDomainMemballoonSwitch sw)
+{
+    if (sw == VB_DOMAIN_MEMBALLOON_SWITCH_ABSENT)
+        return -1;
+    return sw == VB_DOMAIN_MEMBALLOON_SWITCH_ON;
+}
+
+int
+vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def, const vbDomainMemballoonDef *balloon,
+                                 vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+
     *props = NULL;
     switch (balloon->model) {
     case VB_DOMAIN_MEMBALLOON_MODEL_NONE:
         return 0;
     case VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO:
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-balloon-pci", "s:id",
+                                 balloon->info.alias, NULL) < 0 ||
+            vbJSONValueObjectAdd(&obj, "T:deflate-on-oom", vbQemuDeviceSwitch(balloon->autodeflate),
+                                 "T:free-page-reporting",
+                                 vbQemuDeviceSwitch(balloon->freePageReporting), NULL) < 0 ||
+            vbQemuDeviceAddPCIAddress(&obj, def, &balloon->info, balloon->info.alias) < 0)
+            return -1;
+        *props = g_steal_pointer(&obj);
+        return 0;
     case VB_DOMAIN_MEMBALLOON_MODEL_LAST:
         break;
     }
-    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                  _("memballoon model '%s' is not supported, only 'none' is"),
-                  NULLSTR(vbDomainMemballoonModelTypeToString(balloon->model)));
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected memballoon model %d"),
+                  (int) balloon->model);
     return -1;
+}
+
+/* ---- rng ----------------------------------------------------------------- */
+
+int
+vbQemuDeviceValidateRNG(const vbDomainDef *def, const vbDomainRNGDef *rng)
+{
+    return vbQemuDeviceCheckAlias(def, rng->info.alias);
+}
+
+char *
+vbQemuDeviceRNGBackendAlias(const vbDomainRNGDef *rng)
+{
+    return g_strdup_printf("obj%s", rng->info.alias);
+}
+
+char *
+vbQemuDeviceRNGChardevAlias(const vbDomainRNGDef *rng)
+{
+    return g_strdup_printf("char%s", rng->info.alias);
+}
+
+int
+vbQemuDeviceBuildRNGBackendProps(const vbDomainRNGDef *rng, vbJSONValue **props)
+{
+    g_autofree char *id = vbQemuDeviceRNGBackendAlias(rng);
+    g_autofree char *chardev = NULL;
+
+    *props = NULL;
+    switch (rng->backend) {
+    case VB_DOMAIN_RNG_BACKEND_RANDOM:
+        return vbJSONValueObjectAdd(props, "s:qom-type", "rng-random", "s:id", id, "s:filename",
+                                    rng->path, NULL);
+    case VB_DOMAIN_RNG_BACKEND_EGD:
+        chardev = vbQemuDeviceRNGChardevAlias(rng);
+        return vbJSONValueObjectAdd(props, "s:qom-type", "rng-egd", "s:id", id, "s:chardev",
+                                    chardev, NULL);
+    case VB_DOMAIN_RNG_BACKEND_BUILTIN:
+        return vbJSONValueObjectAdd(props, "s:qom-type", "rng-builtin", "s:id", id, NULL);
+    case VB_DOMAIN_RNG_BACKEND_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected rng backend %d"), (int) rng->backend);
+    return -1;
+}
+
+/* QEMU's default period of virtio-rng, which libvirt writes out when only
+ * the bytes are given */
+#define VB_QEMU_RNG_PERIOD_DEFAULT 1000
+
+int
+vbQemuDeviceBuildRNGProps(const vbDomainDef *def, const vbDomainRNGDef *rng, vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+    g_autofree char *backend = vbQemuDeviceRNGBackendAlias(rng);
+    unsigned int period = rng->ratePeriod ? rng->ratePeriod : VB_QEMU_RNG_PERIOD_DEFAULT;
+
+    *props = NULL;
+    if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-rng-pci", "s:rng", backend, "s:id",
+                             rng->info.alias, NULL) < 0)
+        return -1;
+    if (rng->rateBytes &&
+        vbJSONValueObjectAdd(&obj, "u:max-bytes", rng->rateBytes, "u:period", period, NULL) < 0)
+        return -1;
+    if (vbQemuDeviceAddPCIAddress(&obj, def, &rng->info, rng->info.alias) < 0)
+        return -1;
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
+/* ---- panic --------------------------------------------------------------- */
+
+int
+vbQemuDeviceBuildPanicProps(const vbDomainDef *def G_GNUC_UNUSED, const vbDomainPanicDef *panic,
+                            vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+
+    *props = NULL;
+    /* pvpanic has no id in libvirt's command line either */
+    if (vbJSONValueObjectAdd(&obj, "s:driver", "pvpanic", NULL) < 0)
+        return -1;
+    if (panic->info.addr.type == VB_DOMAIN_DEVICE_ADDRESS_ISA && panic->info.addr.isa.iobase &&
+        vbJSONValueObjectAdd(&obj, "u:ioport", panic->info.addr.isa.iobase, NULL) < 0)
+        return -1;
+    *props = g_steal_pointer(&obj);
+    return 0;
 }
 
 /* ---- any device ---------------------------------------------------------- */
@@ -879,9 +1200,14 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
         return vbQemuDeviceValidateVideo(def, dev->data.video);
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDeviceValidateChr(def, dev->data.chr);
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        return vbQemuDeviceValidateWatchdog(def, dev->data.watchdog);
     case VB_DOMAIN_DEVICE_MEMBALLOON:
-        /* nothing to check: the builder refuses any model but 'none',
-         * which is all conf accepts */
+        return vbQemuDeviceValidateMemballoon(def, dev->data.memballoon);
+    case VB_DOMAIN_DEVICE_RNG:
+        return vbQemuDeviceValidateRNG(def, dev->data.rng);
+    case VB_DOMAIN_DEVICE_PANIC:
+        /* conf checked the model and address: pvpanic takes either */
         return 0;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
@@ -909,8 +1235,14 @@ vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev, vbJ
         return vbQemuDeviceBuildVideoProps(def, dev->data.video, props);
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDeviceBuildChrProps(def, dev->data.chr, props);
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        return vbQemuDeviceBuildWatchdogProps(def, dev->data.watchdog, props);
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         return vbQemuDeviceBuildMemballoonProps(def, dev->data.memballoon, props);
+    case VB_DOMAIN_DEVICE_RNG:
+        return vbQemuDeviceBuildRNGProps(def, dev->data.rng, props);
+    case VB_DOMAIN_DEVICE_PANIC:
+        return vbQemuDeviceBuildPanicProps(def, dev->data.panic, props);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
         break;

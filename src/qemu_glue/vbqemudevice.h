@@ -44,6 +44,9 @@ int vbQemuDeviceValidateChr(const vbDomainDef *def, const vbDomainChrDef *chr);
 int vbQemuDeviceValidateInput(const vbDomainDef *def, const vbDomainInputDef *input);
 int vbQemuDeviceValidateGraphics(const vbDomainDef *def, const vbDomainGraphicsDef *graphics);
 int vbQemuDeviceValidateVideo(const vbDomainDef *def, const vbDomainVideoDef *video);
+int vbQemuDeviceValidateWatchdog(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog);
+int vbQemuDeviceValidateMemballoon(const vbDomainDef *def, const vbDomainMemballoonDef *balloon);
+int vbQemuDeviceValidateRNG(const vbDomainDef *def, const vbDomainRNGDef *rng);
 
 /* The check of @dev's family; 0 for a family without one. */
 int vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev);
@@ -83,13 +86,43 @@ int vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *
                                 vbJSONValue **props);
 int vbQemuDeviceBuildVideoProps(const vbDomainDef *def, const vbDomainVideoDef *video,
                                 vbJSONValue **props);
+int vbQemuDeviceBuildWatchdogProps(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog,
+                                   vbJSONValue **props);
 int vbQemuDeviceBuildMemballoonProps(const vbDomainDef *def, const vbDomainMemballoonDef *balloon,
                                      vbJSONValue **props);
+int vbQemuDeviceBuildRNGProps(const vbDomainDef *def, const vbDomainRNGDef *rng,
+                              vbJSONValue **props);
+int vbQemuDeviceBuildPanicProps(const vbDomainDef *def, const vbDomainPanicDef *panic,
+                                vbJSONValue **props);
 
 /* The props of @dev by its family, as above (device_add of any device). */
 int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
                            vbJSONValue **props);
 
+/* Names the socket of each listening channel of @def without one, in
+ * @dir (libvirt's channel target directory of the domain): the channel's
+ * target name, or "vioser-CC-BB-PP.sock" after its virtio-serial address.
+ * The live definition only: the persistent one keeps no such path. */
+int vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir);
+
+/* Whether @chr is an ISA serial port (a <serial>, or a <console> of
+ * target type serial), not a port of a virtio-serial controller. */
+bool vbQemuDeviceChrIsSerialPort(const vbDomainChrDef *chr);
+
 /* The id of the character device behind serial port @chr, "char" + its
  * alias, which the "chardev" property names.  A new string. */
 char *vbQemuDeviceChrBackendAlias(const vbDomainChrDef *chr);
+
+/* QEMU's -watchdog-action for @action; libvirt takes a 'dump' as a pause
+ * (it then dumps and resumes).  A static string, NULL for no action. */
+const char *vbQemuDeviceWatchdogAction(vbDomainWatchdogAction action);
+
+/* The ids of the backend object ("obj" + alias) and, for an EGD backend,
+ * the socket chardev ("char" + alias) of @rng.  New strings. */
+char *vbQemuDeviceRNGBackendAlias(const vbDomainRNGDef *rng);
+char *vbQemuDeviceRNGChardevAlias(const vbDomainRNGDef *rng);
+
+/* Sets *@props to the -object/object-add properties of @rng's backend:
+ * {"qom-type":"rng-random","id":"objrng0","filename":"/dev/urandom"}, or
+ * rng-egd with the chardev, or rng-builtin.  0, or -1 with an error. */
+int vbQemuDeviceBuildRNGBackendProps(const vbDomainRNGDef *rng, vbJSONValue **props);

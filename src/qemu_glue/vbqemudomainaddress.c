@@ -125,6 +125,8 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
         if (cont->index == 0)
             return g_strdup("usb");
         return g_strdup_printf("usb%u", cont->index);
+    case VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return g_strdup_printf("virtio-serial%u", cont->index);
     case VB_DOMAIN_CONTROLLER_TYPE_LAST:
         break;
     }
@@ -137,6 +139,24 @@ vbQemuDomainControllerAlias(const vbDomainControllerDef *cont, vbQemuMachineFami
  * a device family says how its QEMU device is named.  (@def is for a
  * family named by its place in its list, as libvirt's "rng0".)
  */
+/* libvirt's: "channelN" and "consoleN" by the device's place among the
+ * channels or consoles; a <console> of target type serial is the same
+ * device as the serial port it shows, and is aliased so */
+static char *
+vbQemuDomainChrAlias(const vbDomainDef *def, const vbDomainChrDef *chr)
+{
+    size_t n = 0;
+    size_t i;
+
+    if (!chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_SERIAL)
+        return g_strdup_printf("serial%u", chr->port);
+    for (i = 0; i < def->nchrs && def->chrs[i] != chr; i++) {
+        if (def->chrs[i]->channel == chr->channel && def->chrs[i]->console == chr->console)
+            n++;
+    }
+    return g_strdup_printf("%s%zu", chr->channel ? "channel" : "console", n);
+}
+
 /* "@prefix%zu", @dev's place in @list of @n devices: libvirt names inputs
  * and videos by their index */
 static char *
@@ -170,11 +190,18 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
         /* a server of QEMU's, no device */
         return NULL;
     case VB_DOMAIN_DEVICE_CHR:
-        /* a <console> of target type serial is the same device as the
-         * serial port it shows, and libvirt aliases it so */
-        return g_strdup_printf("serial%u", dev->data.chr->port);
+        return vbQemuDomainChrAlias(def, dev->data.chr);
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        return g_strdup("watchdog0");
     case VB_DOMAIN_DEVICE_MEMBALLOON:
         /* model 'none': no QEMU device to name */
+        if (dev->data.memballoon->model == VB_DOMAIN_MEMBALLOON_MODEL_NONE)
+            return NULL;
+        return g_strdup("balloon0");
+    case VB_DOMAIN_DEVICE_RNG:
+        return vbQemuDomainIndexAlias("rng", (void *const *) def->rngs, def->nrngs, dev->data.rng);
+    case VB_DOMAIN_DEVICE_PANIC:
+        /* pvpanic gets no id (libvirt's command line) */
         return NULL;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
@@ -230,6 +257,9 @@ vbQemuDomainControllerPCIConnectFlags(const vbDomainControllerDef *cont,
         /* SATA: only q35's own AHCI, at 00:1f.2, is built */
         if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_SATA)
             return pciFlags;
+        /* virtio-serial-pci */
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+            return virtioFlags;
         return VB_QEMU_PCI_CONNECT_NONE;
     case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
     case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
@@ -317,8 +347,24 @@ vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceD
         /* isa-serial */
         return;
     case VB_DOMAIN_DEVICE_MEMBALLOON:
-        /* model 'none': no device */
+        /* virtio-balloon-pci; model 'none' is no device */
+        if (dev->data.memballoon->model == VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
+            *flags = virtioFlags;
         *round = VB_QEMU_PCI_ROUND_MEMBALLOON;
+        return;
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+        /* i6300esb; ib700 is an ISA device */
+        if (dev->data.watchdog->model == VB_DOMAIN_WATCHDOG_MODEL_I6300ESB)
+            *flags = pciFlags;
+        *round = VB_QEMU_PCI_ROUND_WATCHDOG;
+        return;
+    case VB_DOMAIN_DEVICE_RNG:
+        /* virtio-rng-pci */
+        *flags = virtioFlags;
+        *round = VB_QEMU_PCI_ROUND_RNG;
+        return;
+    case VB_DOMAIN_DEVICE_PANIC:
+        /* pvpanic, on the ISA bus */
         return;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_LAST:
@@ -365,6 +411,8 @@ vbQemuDomainCollectPCIAddress(vbDomainDef *def G_GNUC_UNUSED, vbDomainDeviceDef 
         return vbQemuPCIAddressReserve(walk->set, &info->addr, flags, true);
     case VB_DOMAIN_DEVICE_ADDRESS_DRIVE:
     case VB_DOMAIN_DEVICE_ADDRESS_USB:
+    case VB_DOMAIN_DEVICE_ADDRESS_ISA:
+    case VB_DOMAIN_DEVICE_ADDRESS_VIRTIO_SERIAL:
         /* validation refuses it too, but a definition read back from disk
          * skips validation */
         if (flags != VB_QEMU_PCI_CONNECT_NONE) {

@@ -20,26 +20,27 @@
 #define VB_FROM_THIS_FILE VIR_FROM_RPC
 
 typedef enum {
-    VB_REMOTE_FIELD_INT,          /* int */
-    VB_REMOTE_FIELD_UINT,         /* unsigned int */
-    VB_REMOTE_FIELD_UHYPER,       /* uint64_t */
-    VB_REMOTE_FIELD_UCHAR,        /* uint8_t, 4 bytes on the wire */
-    VB_REMOTE_FIELD_USHORT,       /* uint16_t, 4 bytes on the wire */
-    VB_REMOTE_FIELD_STRING,       /* remote_nonnull_string: char * */
-    VB_REMOTE_FIELD_OPT_STRING,   /* remote_string: char *, NULL if absent */
-    VB_REMOTE_FIELD_UUID,         /* remote_uuid: unsigned char[16] */
-    VB_REMOTE_FIELD_DOMAIN,       /* remote_nonnull_domain: vbRemoteDomain */
-    VB_REMOTE_FIELD_OPT_DOMAIN,   /* remote_domain: vbRemoteDomain * */
-    VB_REMOTE_FIELD_SNAPSHOT,     /* remote_nonnull_domain_snapshot */
-    VB_REMOTE_FIELD_INT_ARRAY,    /* int x<max>: int *, count */
-    VB_REMOTE_FIELD_STRING_ARRAY, /* remote_nonnull_string x<max>: char **, count */
-    VB_REMOTE_FIELD_DOMAIN_ARRAY, /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
-    VB_REMOTE_FIELD_CHARS,        /* char x[max]: each char 4 bytes */
-    VB_REMOTE_FIELD_UHYPER_ARRAY, /* unsigned hyper x<max>: uint64_t *, count */
-    VB_REMOTE_FIELD_NAMED_ARRAY,  /* {string field; unsigned hyper value} x<max> */
-    VB_REMOTE_FIELD_POOL_ARRAY, /* remote_nonnull_storage_pool x<max>: vbRemoteStoragePool *, count
-                                 */
-    VB_REMOTE_FIELD_VOL_ARRAY,  /* remote_nonnull_storage_vol x<max>: vbRemoteStorageVol *, count */
+    VB_REMOTE_FIELD_INT,           /* int */
+    VB_REMOTE_FIELD_UINT,          /* unsigned int */
+    VB_REMOTE_FIELD_UHYPER,        /* uint64_t */
+    VB_REMOTE_FIELD_UCHAR,         /* uint8_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_USHORT,        /* uint16_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_STRING,        /* remote_nonnull_string: char * */
+    VB_REMOTE_FIELD_OPT_STRING,    /* remote_string: char *, NULL if absent */
+    VB_REMOTE_FIELD_UUID,          /* remote_uuid: unsigned char[16] */
+    VB_REMOTE_FIELD_DOMAIN,        /* remote_nonnull_domain: vbRemoteDomain */
+    VB_REMOTE_FIELD_OPT_DOMAIN,    /* remote_domain: vbRemoteDomain * */
+    VB_REMOTE_FIELD_SNAPSHOT,      /* remote_nonnull_domain_snapshot */
+    VB_REMOTE_FIELD_INT_ARRAY,     /* int x<max>: int *, count */
+    VB_REMOTE_FIELD_STRING_ARRAY,  /* remote_nonnull_string x<max>: char **, count */
+    VB_REMOTE_FIELD_DOMAIN_ARRAY,  /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
+    VB_REMOTE_FIELD_CHARS,         /* char x[max]: each char 4 bytes */
+    VB_REMOTE_FIELD_UHYPER_ARRAY,  /* unsigned hyper x<max>: uint64_t *, count */
+    VB_REMOTE_FIELD_NAMED_ARRAY,   /* {string field; unsigned hyper value} x<max> */
+    VB_REMOTE_FIELD_POOL_ARRAY,    /* remote_nonnull_storage_pool x<max> */
+    VB_REMOTE_FIELD_VOL_ARRAY,     /* remote_nonnull_storage_vol x<max> */
+    VB_REMOTE_FIELD_MEMSTAT_ARRAY, /* {int tag; unsigned hyper val} x<max> */
+    VB_REMOTE_FIELD_TYPED_PARAMS,  /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -205,6 +206,25 @@ VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArg
 VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
                F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
 
+VB_REMOTE_TYPE(vbRemoteDomainSetAutostartArgsType, vbRemoteDomainSetAutostartArgs,
+               F_DOMAIN(vbRemoteDomainSetAutostartArgs, dom),
+               F_INT(vbRemoteDomainSetAutostartArgs, autostart));
+
+VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDeviceFlagsArgs,
+               F_DOMAIN(vbRemoteDomainUpdateDeviceFlagsArgs, dom),
+               F_STRING(vbRemoteDomainUpdateDeviceFlagsArgs, xml),
+               F_UINT(vbRemoteDomainUpdateDeviceFlagsArgs, flags));
+
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneArgsType, vbRemoteDomainGetBlockIoTuneArgs,
+               F_DOMAIN(vbRemoteDomainGetBlockIoTuneArgs, dom),
+               F_OPT_STRING(vbRemoteDomainGetBlockIoTuneArgs, disk),
+               F_INT(vbRemoteDomainGetBlockIoTuneArgs, nparams),
+               F_UINT(vbRemoteDomainGetBlockIoTuneArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneRetType, vbRemoteDomainGetBlockIoTuneRet,
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainGetBlockIoTuneRet, params,
+                       nparamsList, VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX),
+               F_INT(vbRemoteDomainGetBlockIoTuneRet, nparams));
+
 VB_REMOTE_TYPE(vbRemoteDomainGetInfoRetType, vbRemoteDomainGetInfoRet,
                F_UCHAR(vbRemoteDomainGetInfoRet, state), F_UHYPER(vbRemoteDomainGetInfoRet, maxMem),
                F_UHYPER(vbRemoteDomainGetInfoRet, memory),
@@ -287,6 +307,48 @@ VB_REMOTE_TYPE(vbRemoteEventControlErrorMsgType, vbRemoteDomainEventControlError
 VB_REMOTE_TYPE(vbRemoteEventCallbackControlErrorMsgType, vbRemoteDomainEventCallbackControlErrorMsg,
                F_INT(vbRemoteDomainEventCallbackControlErrorMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackControlErrorMsg, dom));
+VB_REMOTE_TYPE(vbRemoteDomainSetMemoryArgsType, vbRemoteDomainSetMemoryArgs,
+               F_DOMAIN(vbRemoteDomainSetMemoryArgs, dom),
+               F_UHYPER(vbRemoteDomainSetMemoryArgs, memory));
+VB_REMOTE_TYPE(vbRemoteDomainSetMemoryFlagsArgsType, vbRemoteDomainSetMemoryFlagsArgs,
+               F_DOMAIN(vbRemoteDomainSetMemoryFlagsArgs, dom),
+               F_UHYPER(vbRemoteDomainSetMemoryFlagsArgs, memory),
+               F_UINT(vbRemoteDomainSetMemoryFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSetMemoryStatsPeriodArgsType, vbRemoteDomainSetMemoryStatsPeriodArgs,
+               F_DOMAIN(vbRemoteDomainSetMemoryStatsPeriodArgs, dom),
+               F_INT(vbRemoteDomainSetMemoryStatsPeriodArgs, period),
+               F_UINT(vbRemoteDomainSetMemoryStatsPeriodArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainMemoryStatsArgsType, vbRemoteDomainMemoryStatsArgs,
+               F_DOMAIN(vbRemoteDomainMemoryStatsArgs, dom),
+               F_UINT(vbRemoteDomainMemoryStatsArgs, maxStats),
+               F_UINT(vbRemoteDomainMemoryStatsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainMemoryStatsRetType, vbRemoteDomainMemoryStatsRet,
+               F_ARRAY(VB_REMOTE_FIELD_MEMSTAT_ARRAY, vbRemoteDomainMemoryStatsRet, stats, nstats,
+                       VB_REMOTE_DOMAIN_MEMORY_STATS_MAX));
+VB_REMOTE_TYPE(vbRemoteEventBalloonChangeMsgType, vbRemoteDomainEventBalloonChangeMsg,
+               F_DOMAIN(vbRemoteDomainEventBalloonChangeMsg, dom),
+               F_UHYPER(vbRemoteDomainEventBalloonChangeMsg, actual));
+VB_REMOTE_TYPE(vbRemoteEventCallbackBalloonChangeMsgType,
+               vbRemoteDomainEventCallbackBalloonChangeMsg,
+               F_INT(vbRemoteDomainEventCallbackBalloonChangeMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackBalloonChangeMsg, dom),
+               F_UHYPER(vbRemoteDomainEventCallbackBalloonChangeMsg, actual));
+VB_REMOTE_TYPE(vbRemoteEventWatchdogMsgType, vbRemoteDomainEventWatchdogMsg,
+               F_DOMAIN(vbRemoteDomainEventWatchdogMsg, dom),
+               F_INT(vbRemoteDomainEventWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
+               F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
+               F_INT(vbRemoteDomainEventCallbackWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventTrayChangeMsgType, vbRemoteDomainEventTrayChangeMsg,
+               F_DOMAIN(vbRemoteDomainEventTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventTrayChangeMsg, reason));
+VB_REMOTE_TYPE(vbRemoteEventCallbackTrayChangeMsgType, vbRemoteDomainEventCallbackTrayChangeMsg,
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackTrayChangeMsg, dom),
+               F_STRING(vbRemoteDomainEventCallbackTrayChangeMsg, devAlias),
+               F_INT(vbRemoteDomainEventCallbackTrayChangeMsg, reason));
 VB_REMOTE_TYPE(vbRemoteEventBlockJob2MsgType, vbRemoteDomainEventBlockJob2Msg,
                F_INT(vbRemoteDomainEventBlockJob2Msg, callbackID),
                F_DOMAIN(vbRemoteDomainEventBlockJob2Msg, dom),
@@ -408,6 +470,11 @@ static const vbRemoteProc vbRemoteProcs[] = {
       0),
     P(DOMAIN_REBOOT, "virDomainReboot", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_RESUME, "virDomainResume", &vbRemoteDomainArgsType, NULL, MODIFY),
+    P(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart", &vbRemoteDomainSetAutostartArgsType, NULL,
+      MODIFY),
+    P(DOMAIN_SET_MAX_MEMORY, "virDomainSetMaxMemory", &vbRemoteDomainSetMemoryArgsType, NULL,
+      MODIFY),
+    P(DOMAIN_SET_MEMORY, "virDomainSetMemory", &vbRemoteDomainSetMemoryArgsType, NULL, MODIFY),
     P(DOMAIN_SHUTDOWN, "virDomainShutdown", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_SUSPEND, "virDomainSuspend", &vbRemoteDomainArgsType, NULL, MODIFY),
     P(DOMAIN_UNDEFINE, "virDomainUndefine", &vbRemoteDomainArgsType, NULL, MODIFY),
@@ -484,6 +551,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(STORAGE_POOL_IS_PERSISTENT, "virStoragePoolIsPersistent", &vbRemoteStoragePoolArgsType,
       &vbRemoteNumRetType, 0),
     P(CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion", NULL, &vbRemoteVersionRetType, 0),
+    P(DOMAIN_MEMORY_STATS, "virDomainMemoryStats", &vbRemoteDomainMemoryStatsArgsType,
+      &vbRemoteDomainMemoryStatsRetType, 0),
     P(CONNECT_DOMAIN_EVENT_REGISTER_ANY, "virConnectDomainEventRegisterAny",
       &vbRemoteEventRegisterArgsType, NULL, 0),
     P(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, "virConnectDomainEventDeregisterAny",
@@ -491,6 +560,10 @@ static const vbRemoteProc vbRemoteProcs[] = {
     /* REBOOT carries only the domain, as CONTROL_ERROR */
     P(DOMAIN_EVENT_REBOOT, "virConnectDomainEventGenericCallback",
       &vbRemoteEventControlErrorMsgType, NULL, EVENT),
+    P(DOMAIN_EVENT_WATCHDOG, "virConnectDomainEventWatchdogCallback", &vbRemoteEventWatchdogMsgType,
+      NULL, EVENT),
+    P(DOMAIN_UPDATE_DEVICE_FLAGS, "virDomainUpdateDeviceFlags",
+      &vbRemoteDomainUpdateDeviceFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage", &vbRemoteDomainFlagsArgsType,
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
@@ -501,6 +574,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       MODIFY),
     P(CONNECT_GET_SYSINFO, "virConnectGetSysinfo", &vbRemoteConnectGetSysinfoArgsType,
       &vbRemoteStringRetType, 0),
+    P(DOMAIN_SET_MEMORY_FLAGS, "virDomainSetMemoryFlags", &vbRemoteDomainSetMemoryFlagsArgsType,
+      NULL, MODIFY),
     P(DOMAIN_GET_STATE, "virDomainGetState", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetStateRetType, 0),
     P(DOMAIN_EVENT_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
@@ -521,17 +596,25 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJobMsgType, NULL, EVENT),
     P(DOMAIN_RESET, "virDomainReset", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_GET_BLOCK_IO_TUNE, "virDomainGetBlockIoTune", &vbRemoteDomainGetBlockIoTuneArgsType,
+      &vbRemoteDomainGetBlockIoTuneRetType, 0),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_REBASE, "virDomainBlockRebase", &vbRemoteDomainBlockRebaseArgsType, NULL,
       MODIFY),
+    P(DOMAIN_EVENT_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventTrayChangeMsgType, NULL, EVENT),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
       &vbRemoteConnectListAllDomainsRetType, 0),
+    P(DOMAIN_EVENT_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
+      &vbRemoteEventBalloonChangeMsgType, NULL, EVENT),
     P(CONNECT_LIST_ALL_STORAGE_POOLS, "virConnectListAllStoragePools",
       &vbRemoteConnectListAllDomainsArgsType, &vbRemoteConnectListAllStoragePoolsRetType, 0),
     P(STORAGE_POOL_LIST_ALL_VOLUMES, "virStoragePoolListAllVolumes",
       &vbRemoteStoragePoolListAllVolumesArgsType, &vbRemoteStoragePoolListAllVolumesRetType, 0),
     P(DOMAIN_BLOCK_COMMIT, "virDomainBlockCommit", &vbRemoteDomainBlockCommitArgsType, NULL,
       MODIFY),
+    P(DOMAIN_SET_MEMORY_STATS_PERIOD, "virDomainSetMemoryStatsPeriod",
+      &vbRemoteDomainSetMemoryStatsPeriodArgsType, NULL, MODIFY),
     P(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, "virConnectDomainEventRegisterAny",
       &vbRemoteCallbackRegisterArgsType, &vbRemoteCallbackRegisterRetType, 0),
     P(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, "virConnectDomainEventDeregisterAny",
@@ -540,10 +623,16 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_REBOOT, "virConnectDomainEventGenericCallback",
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_WATCHDOG, "virConnectDomainEventWatchdogCallback",
+      &vbRemoteEventCallbackWatchdogMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_CONTROL_ERROR, "virConnectDomainEventGenericCallback",
       &vbRemoteEventCallbackControlErrorMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventCallbackBlockJobMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
+      &vbRemoteEventCallbackTrayChangeMsgType, NULL, CALLBACK),
+    P(DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
+      &vbRemoteEventCallbackBalloonChangeMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
     /* libvirt refuses it on a read-only connection */
@@ -684,6 +773,86 @@ vbRemoteDomainCopy(vbRemoteDomain *dst, const vbRemoteDomain *src)
     dst->id = src->id;
 }
 
+/* remote_typed_param_value: the type, then the member it selects; a
+ * double travels as its IEEE 754 bits, as XDR writes it */
+static int
+vbRemoteTypedParamValueDecode(vbXdrDecoder *dec, vbRemoteTypedParam *param)
+{
+    int32_t type;
+    int32_t i;
+    uint32_t ui;
+    uint64_t bits;
+
+    if (vbXdrDecodeInt(dec, &type) < 0)
+        return -1;
+    switch (type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        if (vbXdrDecodeInt(dec, &i) < 0)
+            return -1;
+        param->value.i = i;
+        break;
+    case VIR_TYPED_PARAM_UINT:
+        if (vbXdrDecodeUInt(dec, &ui) < 0)
+            return -1;
+        param->value.ui = ui;
+        break;
+    case VIR_TYPED_PARAM_LLONG:
+        if (vbXdrDecodeHyper(dec, &param->value.l) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_ULLONG:
+        if (vbXdrDecodeUHyper(dec, &param->value.ul) < 0)
+            return -1;
+        break;
+    case VIR_TYPED_PARAM_DOUBLE:
+        if (vbXdrDecodeUHyper(dec, &bits) < 0)
+            return -1;
+        memcpy(&param->value.d, &bits, sizeof(bits));
+        break;
+    case VIR_TYPED_PARAM_STRING:
+        /* typed before decoding, so that a failure frees nothing wrong */
+        param->type = type;
+        return vbXdrDecodeString(dec, &param->value.s, VB_REMOTE_STRING_MAX);
+    default:
+        vbReportError(VIR_ERR_RPC, _("unknown typed parameter type %d"), type);
+        return -1;
+    }
+    param->type = type;
+    return 0;
+}
+
+static int
+vbRemoteTypedParamValueEncode(GByteArray *buf, const vbRemoteTypedParam *param)
+{
+    uint64_t bits;
+
+    vbXdrEncodeInt(buf, param->type);
+    switch (param->type) {
+    case VIR_TYPED_PARAM_INT:
+    case VIR_TYPED_PARAM_BOOLEAN:
+        vbXdrEncodeInt(buf, param->value.i);
+        return 0;
+    case VIR_TYPED_PARAM_UINT:
+        vbXdrEncodeUInt(buf, param->value.ui);
+        return 0;
+    case VIR_TYPED_PARAM_LLONG:
+        vbXdrEncodeHyper(buf, param->value.l);
+        return 0;
+    case VIR_TYPED_PARAM_ULLONG:
+        vbXdrEncodeUHyper(buf, param->value.ul);
+        return 0;
+    case VIR_TYPED_PARAM_DOUBLE:
+        memcpy(&bits, &param->value.d, sizeof(bits));
+        vbXdrEncodeUHyper(buf, bits);
+        return 0;
+    case VIR_TYPED_PARAM_STRING:
+        return vbXdrEncodeString(buf, param->value.s ? param->value.s : "", VB_REMOTE_STRING_MAX);
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unknown typed parameter type %d"), param->type);
+    return -1;
+}
+
 static int
 vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
 {
@@ -806,6 +975,36 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
             if (vbXdrDecodeUHyper(dec, &(*arr)[i]) < 0)
                 return -1;
             *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
+        vbRemoteMemoryStat **arr = FIELD(obj, f, vbRemoteMemoryStat *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteMemoryStat, n);
+        for (i = 0; i < n; i++) {
+            if (vbXdrDecodeInt(dec, &(*arr)[i].tag) < 0 ||
+                vbXdrDecodeUHyper(dec, &(*arr)[i].val) < 0)
+                return -1;
+            *COUNT(obj, f) = i + 1;
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        /* smallest: an empty name, the type, an int */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteTypedParam, n);
+        for (i = 0; i < n; i++) {
+            /* counted first so a half-decoded name is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].field, VB_REMOTE_STRING_MAX) < 0 ||
+                vbRemoteTypedParamValueDecode(dec, &(*arr)[i]) < 0)
+                return -1;
         }
         return 0;
     }
@@ -966,6 +1165,32 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
             vbXdrEncodeUHyper(buf, arr[i]);
         return 0;
     }
+    case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
+        const vbRemoteMemoryStat *arr = *CFIELD(obj, f, vbRemoteMemoryStat *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            vbXdrEncodeInt(buf, arr[i].tag);
+            vbXdrEncodeUHyper(buf, arr[i].val);
+        }
+        return 0;
+    }
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        const vbRemoteTypedParam *arr = *CFIELD(obj, f, vbRemoteTypedParam *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].field ? arr[i].field : "", VB_REMOTE_STRING_MAX) <
+                    0 ||
+                vbRemoteTypedParamValueEncode(buf, &arr[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         const vbRemoteNamedValue *arr = *CFIELD(obj, f, vbRemoteNamedValue *);
 
@@ -1071,10 +1296,26 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         *COUNT(obj, f) = 0;
         return;
     }
+    case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
+        g_clear_pointer(FIELD(obj, f, vbRemoteMemoryStat *), g_free);
+        *COUNT(obj, f) = 0;
+        return;
     case VB_REMOTE_FIELD_UHYPER_ARRAY:
         g_clear_pointer(FIELD(obj, f, uint64_t *), g_free);
         *COUNT(obj, f) = 0;
         return;
+    case VB_REMOTE_FIELD_TYPED_PARAMS: {
+        vbRemoteTypedParam **arr = FIELD(obj, f, vbRemoteTypedParam *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            g_free((*arr)[i].field);
+            if ((*arr)[i].type == VIR_TYPED_PARAM_STRING)
+                g_free((*arr)[i].value.s);
+        }
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
 

@@ -37,6 +37,7 @@
 #define VB_REMOTE_NODE_MAX_CELLS 1024
 #define VB_REMOTE_NODE_MEMORY_STATS_MAX 16
 #define VB_REMOTE_NODE_CPU_STATS_MAX 16
+#define VB_REMOTE_DOMAIN_MEMORY_STATS_MAX 1024
 #define VB_REMOTE_NODE_MODEL_LEN 32
 #define VB_REMOTE_STORAGE_POOL_LIST_MAX 16384
 #define VB_REMOTE_STORAGE_VOL_LIST_MAX 16384
@@ -72,6 +73,9 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS = 25,
     VB_REMOTE_PROC_DOMAIN_REBOOT = 27,
     VB_REMOTE_PROC_DOMAIN_RESUME = 28,
+    VB_REMOTE_PROC_DOMAIN_SET_AUTOSTART = 29,
+    VB_REMOTE_PROC_DOMAIN_SET_MAX_MEMORY = 30,
+    VB_REMOTE_PROC_DOMAIN_SET_MEMORY = 31,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN = 33,
     VB_REMOTE_PROC_DOMAIN_SUSPEND = 34,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
@@ -119,14 +123,18 @@ typedef enum {
     VB_REMOTE_PROC_STORAGE_POOL_IS_ACTIVE = 154,
     VB_REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT = 155,
     VB_REMOTE_PROC_CONNECT_GET_LIB_VERSION = 157,
+    VB_REMOTE_PROC_DOMAIN_MEMORY_STATS = 159,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY = 167,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
     VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT = 169,
+    VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG = 171,
+    VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS = 174,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
     VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
     VB_REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
+    VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS = 204,
     VB_REMOTE_PROC_DOMAIN_GET_STATE = 212,
     VB_REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR = 224,
     VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
@@ -139,18 +147,25 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_BLOCK_PULL = 240,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB = 241,
     VB_REMOTE_PROC_DOMAIN_RESET = 245,
+    VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE = 253,
     VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VB_REMOTE_PROC_DOMAIN_BLOCK_REBASE = 266,
+    VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE = 268,
     VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
     VB_REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS = 281,
     VB_REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES = 282,
+    VB_REMOTE_PROC_DOMAIN_EVENT_BALLOON_CHANGE = 276,
     VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT = 290,
+    VB_REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD = 308,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG = 321,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR = 325,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE = 328,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE = 331,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
@@ -272,6 +287,19 @@ typedef vbRemoteNumRet vbRemoteDomainHasManagedSaveImageRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDomainsRet;
 typedef vbRemoteNumRet vbRemoteConnectNumOfDefinedDomainsRet;
 
+/* 29 DOMAIN_SET_AUTOSTART */
+typedef struct {
+    vbRemoteDomain dom;
+    int autostart;
+} vbRemoteDomainSetAutostartArgs;
+
+/* 174 DOMAIN_UPDATE_DEVICE_FLAGS */
+typedef struct {
+    vbRemoteDomain dom;
+    char *xml;
+    unsigned int flags;
+} vbRemoteDomainUpdateDeviceFlagsArgs;
+
 /* 5 CONNECT_GET_MAX_VCPUS */
 typedef struct {
     char *type; /* NULL: not given */
@@ -323,6 +351,36 @@ typedef struct {
 
 /* 227 NODE_GET_CPU_STATS and 228 NODE_GET_MEMORY_STATS: arrays of
  * remote_node_get_cpu_stats / remote_node_get_memory_stats, one shape */
+/* remote_typed_param: a name and a value of one of the
+ * VIR_TYPED_PARAM_* types (@type selects the member) */
+typedef struct _vbRemoteTypedParam vbRemoteTypedParam;
+struct _vbRemoteTypedParam {
+    char *field;
+    int type;
+    union {
+        int i; /* INT, BOOLEAN */
+        unsigned int ui;
+        int64_t l;
+        uint64_t ul;
+        double d;
+        char *s; /* STRING */
+    } value;
+};
+
+/* 253 DOMAIN_GET_BLOCK_IO_TUNE */
+#define VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX 32
+typedef struct {
+    vbRemoteDomain dom;
+    char *disk; /* NULL: not given */
+    int nparams;
+    unsigned int flags;
+} vbRemoteDomainGetBlockIoTuneArgs;
+typedef struct {
+    vbRemoteTypedParam *params;
+    size_t nparamsList;
+    int nparams;
+} vbRemoteDomainGetBlockIoTuneRet;
+
 typedef struct _vbRemoteNamedValue vbRemoteNamedValue;
 struct _vbRemoteNamedValue {
     char *field;
@@ -507,6 +565,43 @@ typedef struct {
 } vbRemoteConnectDomainEventRegisterAnyArgs;
 typedef vbRemoteConnectDomainEventRegisterAnyArgs vbRemoteConnectDomainEventDeregisterAnyArgs;
 
+/* 30 DOMAIN_SET_MAX_MEMORY and 31 DOMAIN_SET_MEMORY: KiB */
+typedef struct {
+    vbRemoteDomain dom;
+    uint64_t memory;
+} vbRemoteDomainSetMemoryArgs;
+
+/* 204 DOMAIN_SET_MEMORY_FLAGS */
+typedef struct {
+    vbRemoteDomain dom;
+    uint64_t memory;
+    unsigned int flags;
+} vbRemoteDomainSetMemoryFlagsArgs;
+
+/* 308 DOMAIN_SET_MEMORY_STATS_PERIOD */
+typedef struct {
+    vbRemoteDomain dom;
+    int period;
+    unsigned int flags;
+} vbRemoteDomainSetMemoryStatsPeriodArgs;
+
+/* 159 DOMAIN_MEMORY_STATS */
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int maxStats;
+    unsigned int flags;
+} vbRemoteDomainMemoryStatsArgs;
+/* remote_domain_memory_stat: a virDomainMemoryStatTags and its value */
+typedef struct _vbRemoteMemoryStat vbRemoteMemoryStat;
+struct _vbRemoteMemoryStat {
+    int tag;
+    uint64_t val;
+};
+typedef struct {
+    vbRemoteMemoryStat *stats;
+    size_t nstats;
+} vbRemoteDomainMemoryStatsRet;
+
 /* Event messages.  The callback forms start with callbackID: the server
  * relies on it to stamp each registration's id into an encoded event. */
 
@@ -536,6 +631,33 @@ typedef struct {
     vbRemoteDomain dom;
 } vbRemoteDomainEventCallbackControlErrorMsg;
 
+/* 276 DOMAIN_EVENT_BALLOON_CHANGE (legacy): actual in KiB */
+typedef struct {
+    vbRemoteDomain dom;
+    uint64_t actual;
+} vbRemoteDomainEventBalloonChangeMsg;
+
+/* 331 DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    uint64_t actual;
+} vbRemoteDomainEventCallbackBalloonChangeMsg;
+
+/* 171 DOMAIN_EVENT_WATCHDOG (legacy): action is a
+ * virDomainEventWatchdogAction */
+typedef struct {
+    vbRemoteDomain dom;
+    int action;
+} vbRemoteDomainEventWatchdogMsg;
+
+/* 321 DOMAIN_EVENT_CALLBACK_WATCHDOG */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    int action;
+} vbRemoteDomainEventCallbackWatchdogMsg;
+
 /* 241 DOMAIN_EVENT_BLOCK_JOB (legacy): path is the disk's source path */
 typedef struct {
     vbRemoteDomain dom;
@@ -552,6 +674,21 @@ typedef struct {
     int type;
     int status;
 } vbRemoteDomainEventCallbackBlockJobMsg;
+
+/* 268 DOMAIN_EVENT_TRAY_CHANGE (legacy) */
+typedef struct {
+    vbRemoteDomain dom;
+    char *devAlias;
+    int reason;
+} vbRemoteDomainEventTrayChangeMsg;
+
+/* 328 DOMAIN_EVENT_CALLBACK_TRAY_CHANGE */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *devAlias;
+    int reason;
+} vbRemoteDomainEventCallbackTrayChangeMsg;
 
 /* 339 DOMAIN_EVENT_BLOCK_JOB_2: dst is the disk's target ("vda") */
 typedef struct {

@@ -13,6 +13,9 @@
 
 #include "vbinternal.h"
 #include "vbdomainconsole.h"
+#include "vbdomainmemory.h"
+#include "vbdomainiotune.h"
+#include "vbdomainmedia.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
@@ -250,8 +253,8 @@ vbDispatchIsPersistent(vbRPCClient *client, const void *a, void *r)
                : 0;
 }
 
-/* Autostart and managed save do not exist here: answered as "no" for the
- * domain, after checking that the domain exists. */
+/* Managed save does not exist here: answered as "no" for the domain,
+ * after checking that the domain exists. */
 static int
 vbDispatchAnswerNo(vbRPCClient *client, const void *a, void *r)
 {
@@ -261,6 +264,77 @@ vbDispatchAnswerNo(vbRPCClient *client, const void *a, void *r)
     if (vbDomainIsActive(vbDispatchDriver(client), &dom) < 0)
         return -1;
     ((vbRemoteNumRet *) r)->num = 0;
+    return 0;
+}
+
+static int
+vbDispatchGetAutostart(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainGetAutostart(vbDispatchDriver(client), &dom, &((vbRemoteNumRet *) r)->num);
+}
+
+static int
+vbDispatchSetAutostart(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSetAutostartArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetAutostart(vbDispatchDriver(client), &dom, args->autostart);
+}
+
+static int
+vbDispatchUpdateDeviceFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainUpdateDeviceFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainUpdateDeviceFlags(vbDispatchDriver(client), &dom, args->xml, args->flags);
+}
+
+/* libvirt's order: the limits up to size_iops_sec, the group, the burst
+ * lengths; at most as many as the client asked for */
+static int
+vbDispatchGetBlockIoTune(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetBlockIoTuneArgs *args = a;
+    vbRemoteDomainGetBlockIoTuneRet *ret = r;
+    vbDomainIoTune iotune;
+    int nparams = args->nparams;
+    size_t n = 0;
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (nparams < 0 || nparams > VB_REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX) {
+        vbReportError(VIR_ERR_RPC, "%s", _("nparams too large"));
+        return -1;
+    }
+    if (vbDomainGetBlockIoTune(vbDispatchDriver(client), &dom, args->disk, &nparams, &iotune,
+                               args->flags) < 0)
+        return -1;
+    if (args->nparams == 0) {
+        ret->nparams = nparams;
+        return 0;
+    }
+    ret->params = g_new0(vbRemoteTypedParam, VB_DOMAIN_BLOCK_IO_TUNE_NPARAMS);
+    for (i = 0; i < VB_DOMAIN_IOTUNE_LAST && n < (size_t) nparams; i++) {
+        if (i == VB_DOMAIN_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH) {
+            ret->params[n].field = g_strdup(VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME);
+            ret->params[n].type = VIR_TYPED_PARAM_STRING;
+            ret->params[n].value.s = g_strdup(iotune.groupName ? iotune.groupName : "");
+            if (++n == (size_t) nparams)
+                break;
+        }
+        ret->params[n].field = g_strdup(vbDomainIoTuneFieldTypeToString(i));
+        ret->params[n].type = VIR_TYPED_PARAM_ULLONG;
+        ret->params[n].value.ul = iotune.limits[i];
+        n++;
+    }
+    g_free(iotune.groupName);
+    ret->nparamsList = n;
+    ret->nparams = n;
     return 0;
 }
 
@@ -415,6 +489,72 @@ vbDispatchReset(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchSetMaxMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
+                                  VIR_DOMAIN_MEM_MAXIMUM);
+}
+
+static int
+vbDispatchSetMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
+                                  VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+vbDispatchSetMemoryFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory, args->flags);
+}
+
+static int
+vbDispatchSetMemoryStatsPeriod(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetMemoryStatsPeriodArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetMemoryStatsPeriod(vbDispatchDriver(client), &dom, args->period, args->flags);
+}
+
+static int
+vbDispatchMemoryStats(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainMemoryStatsArgs *args = a;
+    vbRemoteDomainMemoryStatsRet *ret = r;
+    g_autofree virDomainMemoryStatStruct *stats = NULL;
+    int n;
+    int i;
+    VB_DISPATCH_DOM(args->dom);
+
+    /* libvirt's remote daemon refuses more than its array holds */
+    if (args->maxStats > VB_REMOTE_DOMAIN_MEMORY_STATS_MAX) {
+        vbReportError(VIR_ERR_RPC, _("maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX"));
+        return -1;
+    }
+    stats = g_new0(virDomainMemoryStatStruct, args->maxStats ? args->maxStats : 1);
+    if ((n = vbDomainMemoryStats(vbDispatchDriver(client), &dom, stats, args->maxStats,
+                                 args->flags)) < 0)
+        return -1;
+    ret->stats = g_new0(vbRemoteMemoryStat, n ? n : 1);
+    for (i = 0; i < n; i++) {
+        ret->stats[i].tag = stats[i].tag;
+        ret->stats[i].val = stats[i].val;
+    }
+    ret->nstats = n;
+    return 0;
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -508,7 +648,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML, vbDispatchDefineXML},
     {VB_REMOTE_PROC_DOMAIN_DESTROY, vbDispatchDestroy},
     {VB_REMOTE_PROC_DOMAIN_GET_XML_DESC, vbDispatchGetXMLDesc},
-    {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchAnswerNo},
+    {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchGetAutostart},
     {VB_REMOTE_PROC_DOMAIN_GET_INFO, vbDispatchGetInfo},
     {VB_REMOTE_PROC_DOMAIN_GET_OS_TYPE, vbDispatchGetOSType},
     {VB_REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, vbDispatchListDefinedDomains},
@@ -518,6 +658,9 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, vbDispatchNumOfDefinedDomains},
     {VB_REMOTE_PROC_DOMAIN_REBOOT, vbDispatchReboot},
     {VB_REMOTE_PROC_DOMAIN_RESUME, vbDispatchResume},
+    {VB_REMOTE_PROC_DOMAIN_SET_AUTOSTART, vbDispatchSetAutostart},
+    {VB_REMOTE_PROC_DOMAIN_SET_MAX_MEMORY, vbDispatchSetMaxMemory},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY, vbDispatchSetMemory},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN, vbDispatchShutdown},
     {VB_REMOTE_PROC_DOMAIN_SUSPEND, vbDispatchSuspend},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
@@ -525,10 +668,13 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
+    {VB_REMOTE_PROC_DOMAIN_MEMORY_STATS, vbDispatchMemoryStats},
+    {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
@@ -536,9 +682,11 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
     {VB_REMOTE_PROC_DOMAIN_RESET, vbDispatchReset},
+    {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, vbDispatchGetBlockIoTune},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
+    {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD, vbDispatchSetMemoryStatsPeriod},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
@@ -660,6 +808,42 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT,
                                    &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_BALLOON_CHANGE: {
+        vbRemoteDomainEventCallbackBalloonChangeMsg cb = {.actual = ev->balloonActual};
+        vbRemoteDomainEventBalloonChangeMsg legacy = {.actual = ev->balloonActual};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_BALLOON_CHANGE, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_WATCHDOG: {
+        vbRemoteDomainEventCallbackWatchdogMsg cb = {.action = ev->watchdogAction};
+        vbRemoteDomainEventWatchdogMsg legacy = {.action = ev->watchdogAction};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG,
+                                   &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_TRAY_CHANGE: {
+        vbRemoteDomainEventCallbackTrayChangeMsg cb = {.devAlias = ev->disk, .reason = ev->detail};
+        vbRemoteDomainEventTrayChangeMsg legacy = {.devAlias = ev->disk, .reason = ev->detail};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE, &legacy);
         break;
     }
     case VB_DOMAIN_EVENT_LAST:

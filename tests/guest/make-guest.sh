@@ -39,7 +39,7 @@ kernel_meta=linux-image-cloud-amd64
 packages=(busybox-static)
 # The modules the guest loads; their dependencies are added from each .ko's
 # "depends=" and everything is loaded in dependency order.
-modules=(virtio_pci virtio_blk virtio_console virtio_net)
+modules=(virtio_pci virtio_blk virtio_console virtio_net virtio_balloon virtio-rng pvpanic-mmio)
 
 log() {
     echo "make-guest: $*" >&2

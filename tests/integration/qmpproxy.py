@@ -29,6 +29,9 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
                        QEMU's reply to the next command CMD reaches the
                        daemon with JSON as its return value instead
     drop-event NAME    the next event NAME never reaches the daemon
+    event NAME JSON    sends the daemon QEMU's event NAME with data JSON now,
+                       between two of QEMU's messages (an event QEMU
+                       cannot be made to send: a watchdog firing)
     hmp LINE           runs the HMP command LINE in QEMU on the current
                        connection, its reply kept from the daemon (for
                        a guest write while the daemon's monitor is
@@ -252,6 +255,15 @@ class Proxy:
                     elif len(words) == 2 and words[0] == "drop-event":
                         with self.lock:
                             self.drop_event = words[1]
+                    elif len(words) > 2 and words[0] == "event":
+                        with self.lock:
+                            sess = self.session
+                        now = time.time()
+                        msg = {"event": words[1], "data": json.loads(line.split(None, 2)[2]),
+                               "timestamp": {"seconds": int(now),
+                                             "microseconds": int(now * 1e6) % 1000000}}
+                        if sess:
+                            sess.to_daemon(json.dumps(msg).encode() + b"\r\n")
                     elif len(words) > 1 and words[0] == "hmp":
                         with self.lock:
                             sess = self.session

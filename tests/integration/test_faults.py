@@ -902,8 +902,10 @@ class MonitorFaultTest(FaultBase):
         self.proxy("garbage")
         self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
                                          libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED))
+        # QEMU's run state 'paused' is a pause by the user, as libvirt's
+        # reconnect reads it
         self.assertEqual(self.dom.state(),
-                         [libvirt.VIR_DOMAIN_PAUSED, libvirt.VIR_DOMAIN_PAUSED_UNKNOWN])
+                         [libvirt.VIR_DOMAIN_PAUSED, libvirt.VIR_DOMAIN_PAUSED_USER])
         self.dom.resume()
         self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_RESUMED,
                                          libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED))

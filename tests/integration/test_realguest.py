@@ -280,6 +280,65 @@ class RealGuestTest(vbtest.DaemonTestCase):
         self.daemon.virsh("destroy", "vm")
         self.wait_stopped(libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
 
+    def test_transient_made_persistent(self):
+        # virt-install's way: virDomainCreateXML, then virDomainDefineXML
+        # while the guest runs.  The definition is the next config, the
+        # live one stays; a daemon restart keeps both; destroy leaves the
+        # domain defined with the new definition.
+        uuid = "<uuid>6d1b7e5c-9a57-4d7e-8f0e-2a2c61b0a001</uuid>"
+        live = guest_xml("vm", self.guest, vbguest.cmdline("idle"), serial_log=self.log)
+        live = live.replace("<name>vm</name>", "<name>vm</name>" + uuid)
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(live)
+        self.daemon.virsh("create", path)
+        self.dom = self.events.conn.lookupByName("vm")
+        self.wait_ready("idle")
+        self.assertFalse(self.dom.isPersistent())
+
+        with open(path, "w") as fh:
+            fh.write(live.replace("<memory unit='MiB'>256</memory>",
+                                  "<memory unit='MiB'>192</memory>"))
+        self.daemon.virsh("define", path)
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_DEFINED,
+                                         libvirt.VIR_DOMAIN_EVENT_DEFINED_ADDED), 30)
+
+        def check(persistent_kib):
+            self.assertRegex(self.daemon.virsh("dominfo", "vm").stdout, r"Persistent:\s+yes")
+            self.assertIn("<memory unit='KiB'>262144</memory>",
+                          self.daemon.virsh("dumpxml", "vm").stdout)
+            self.assertIn("<memory unit='KiB'>%d</memory>" % persistent_kib,
+                          self.daemon.virsh("dumpxml", "--inactive", "vm").stdout)
+            self.assertEqual(self.state_reason(), "running (booted)")
+        check(196608)
+
+        # a second define of the now persistent running domain: UPDATED
+        with open(path, "w") as fh:
+            fh.write(live.replace("<memory unit='MiB'>256</memory>",
+                                  "<memory unit='MiB'>160</memory>"))
+        self.daemon.virsh("define", path)
+        self.events.wait(lambda e: e == ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_DEFINED,
+                                         libvirt.VIR_DOMAIN_EVENT_DEFINED_UPDATED), 30)
+        check(163840)
+
+        pid = self.daemon.qemu_pids()[0]
+        self.events.close()
+        self.daemon.stop()
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.dom = self.events.conn.lookupByName("vm")
+        self.assertEqual(self.daemon.qemu_pids(), [pid])
+        check(163840)
+
+        self.daemon.virsh("destroy", "vm")
+        self.wait_stopped(libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
+        self.assertEqual(self.state_reason(), "shut off (destroyed)")
+        self.assertIn("<memory unit='KiB'>163840</memory>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.daemon.virsh("list", "--all", "--persistent",
+                                           "--name").stdout.split(), ["vm"])
+
     def test_start_refusals(self):
         # a kernel that is not there, and a serial log in a missing
         # directory: libvirt's errors, nothing left running

@@ -46,6 +46,8 @@ class EventRecorder:
             None, libvirt.VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, self._control_error, None))
         self.ids.append(self.conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, self._reboot, None))
+        self.ids.append(self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, self._tray_change, None))
 
     def _record(self, ev):
         with self.cond:
@@ -63,6 +65,9 @@ class EventRecorder:
 
     def _reboot(self, conn, dom, opaque):
         self._record(("reboot", dom.name()))
+
+    def _tray_change(self, conn, dom, dev_alias, reason, opaque):
+        self._record(("tray-change", dom.name(), dev_alias, reason))
 
     def wait(self, match, timeout=60):
         """Waits for an event for which @match(event) is true; returns it."""

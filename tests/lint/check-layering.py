@@ -61,8 +61,10 @@ driver_levels = [
     ["vbsnapshot"],
     # the console of a running domain, as a stream for the RPC layer
     ["vbdomainconsole"],
-    # the domain entry points
-    ["vbdomainops"],
+    # the medium of a cdrom changed, a disk's I/O limits read back
+    ["vbdomainmedia", "vbdomainiotune"],
+    # the domain entry points; the balloon's beside them
+    ["vbdomainops", "vbdomainmemory"],
     # the host entry points: capabilities, node information
     ["vbhost"],
     # the storage driver's state: pools, volumes, their files (nothing of
