@@ -298,6 +298,8 @@ mymain(void)
     DO_TEST("video-none");
     DO_TEST("video-default-model");
     DO_TEST("video-secondary");
+    DO_TEST("audio-none-vnc");
+    DO_TEST("audio-none-explicit");
     DO_TEST("video-pc-disk");
     DO_TEST("ui-tablet-vnc-virtio");
 
@@ -357,6 +359,16 @@ mymain(void)
     DO_TEST_FAILURE("video-none-with-other", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-secondary-vga", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-vram-huge", VIR_ERR_OVERFLOW);
+    DO_TEST_FAILURE("audio-alsa", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("audio-type-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-type-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-zero", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-timer-period", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("audio-output", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

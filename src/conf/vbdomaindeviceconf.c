@@ -28,7 +28,7 @@ VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "
              "usb");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "input",
-             "graphics", "video", "chr", "memballoon");
+             "graphics", "audio", "video", "chr", "memballoon");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -232,6 +232,15 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainGraphicsDefFree,
         VB_DOMAIN_DEVICE_LIST(graphics, ngraphics),
         .info = offsetof(vbDomainGraphicsDef, info),
+    },
+    {
+        .element = "audio",
+        .type = VB_DOMAIN_DEVICE_AUDIO,
+        .parse = (vbDomainDeviceParseFunc) vbDomainAudioDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainAudioDefFormat,
+        .free = (GDestroyNotify) vbDomainAudioDefFree,
+        VB_DOMAIN_DEVICE_LIST(audios, naudios),
+        .info = offsetof(vbDomainAudioDef, info),
     },
     {
         .element = "video",

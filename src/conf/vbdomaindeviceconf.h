@@ -74,6 +74,7 @@ typedef struct _vbDomainDiskDef vbDomainDiskDef;
 typedef struct _vbDomainControllerDef vbDomainControllerDef;
 typedef struct _vbDomainInputDef vbDomainInputDef;
 typedef struct _vbDomainGraphicsDef vbDomainGraphicsDef;
+typedef struct _vbDomainAudioDef vbDomainAudioDef;
 typedef struct _vbDomainVideoDef vbDomainVideoDef;
 typedef struct _vbDomainChrDef vbDomainChrDef;
 typedef struct _vbDomainMemballoonDef vbDomainMemballoonDef;
@@ -87,6 +88,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_CONTROLLER,
     VB_DOMAIN_DEVICE_INPUT,
     VB_DOMAIN_DEVICE_GRAPHICS,
+    VB_DOMAIN_DEVICE_AUDIO,
     VB_DOMAIN_DEVICE_VIDEO,
     VB_DOMAIN_DEVICE_CHR,
     VB_DOMAIN_DEVICE_MEMBALLOON,
@@ -103,6 +105,7 @@ struct _vbDomainDeviceDef {
         vbDomainControllerDef *controller;
         vbDomainInputDef *input;
         vbDomainGraphicsDef *graphics;
+        vbDomainAudioDef *audio;
         vbDomainVideoDef *video;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
@@ -149,8 +152,8 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, inputs, graphics, videos, serials and consoles, the
- * memballoon; each kind in the
+ * controllers, inputs, graphics, audio backends, videos, serials and
+ * consoles, the memballoon; each kind in the
  * order of the definition.  Returns 0, or the first negative value @cb
  * returned.  @cb may change the device info, not the lists.
  */

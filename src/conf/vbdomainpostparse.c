@@ -351,6 +351,21 @@ vbDomainDefVideosPostParse(vbDomainDef *def)
         def->videos[0]->primary = true;
 }
 
+/*
+ * libvirt's default audio backend (qemuDomainDefAddDefaultAudioBackend
+ * with the default qemu.conf): without graphics, or with VNC, the only
+ * graphics we run, a domain with no <audio> gets one that plays nothing,
+ * so QEMU never opens the host's sound system.
+ */
+static void
+vbDomainDefAddDefaultAudio(vbDomainDef *def)
+{
+    if (def->naudios > 0)
+        return;
+    def->audios = g_new0(vbDomainAudioDef *, 1);
+    def->audios[def->naudios++] = vbDomainAudioDefNew(VB_DOMAIN_AUDIO_TYPE_NONE, 1);
+}
+
 int
 vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 {
@@ -386,6 +401,7 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
     vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_MOUSE);
     vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_KBD);
     vbDomainDefVideosPostParse(def);
+    vbDomainDefAddDefaultAudio(def);
 
     for (i = 0; i < def->ndisks; i++) {
         /* the parser never leaves these NULL; code building a disk must not */

@@ -168,6 +168,9 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
     case VB_DOMAIN_DEVICE_GRAPHICS:
         /* a server of QEMU's, no device */
         return NULL;
+    case VB_DOMAIN_DEVICE_AUDIO:
+        /* a backend of QEMU's, named by its <audio id> (audioN) */
+        return NULL;
     case VB_DOMAIN_DEVICE_CHR:
         /* a <console> of target type serial is the same device as the
          * serial port it shows, and libvirt aliases it so */
@@ -217,6 +220,7 @@ vbQemuDomainDeviceNeedsPCISlot(const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_VIDEO:
         return dev->data.video->type != VB_DOMAIN_VIDEO_TYPE_NONE;
     case VB_DOMAIN_DEVICE_GRAPHICS:
+    case VB_DOMAIN_DEVICE_AUDIO:
         /* no device */
     case VB_DOMAIN_DEVICE_CHR:
         /* isa-serial */
