@@ -152,9 +152,9 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, inputs, graphics, audio backends, videos, serials and
- * consoles, the memballoon; each kind in the
- * order of the definition.  Returns 0, or the first negative value @cb
- * returned.  @cb may change the device info, not the lists.
+ * controllers, serials and consoles, inputs, graphics, audio backends,
+ * videos, the memballoon; each kind in the order of the definition.
+ * Returns 0, or the first negative value @cb returned.  @cb may change
+ * the device info, not the lists.
  */
 int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);
