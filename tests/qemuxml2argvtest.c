@@ -271,6 +271,10 @@ mymain(void)
     DO_TEST("disk-pci-address");
     DO_TEST("serial-console-pty");
     DO_TEST("console-pty-only");
+    DO_TEST("serial-implied-console");
+    DO_TEST("serial-port1-implied-console");
+    DO_TEST("console-serial-mismatch");
+    DO_TEST("console-port1-only");
     DO_TEST("machine-pc");
     DO_TEST_FULL("kvm-usable", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("name-path-escaping");
@@ -331,6 +335,7 @@ mymain(void)
     DO_TEST_FAILURE("serial-file-append-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-file-control-char", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-unix", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("console-two", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);

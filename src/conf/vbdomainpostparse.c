@@ -352,6 +352,52 @@ vbDomainDefVideosPostParse(vbDomainDef *def)
 }
 
 /*
+ * The console of an x86 guest is its first serial port, as libvirt's
+ * virDomainDefAddConsoleCompat makes it: a <serial> without <console>
+ * gets one, a <console> without <serial> becomes serial port 0 as well,
+ * and the console of a domain with both shows the first serial port
+ * (its backend, its port), whatever the <console> element said.  Every
+ * console we accept has target type serial, so only one may exist.
+ */
+static int
+vbDomainDefAddConsoleCompat(vbDomainDef *def)
+{
+    vbDomainChrDef *serial = NULL;
+    size_t console = def->nchrs; /* the index of the console; nchrs: none */
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        if (!def->chrs[i]->console) {
+            if (!serial)
+                serial = def->chrs[i];
+        } else if (console == def->nchrs) {
+            console = i;
+        } else {
+            /* libvirt's wording and code */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Only the first console can be a serial port"));
+            return -1;
+        }
+    }
+    if (!serial && console == def->nchrs)
+        return 0;
+
+    def->chrs = g_renew(vbDomainChrDef *, def->chrs, def->nchrs + 1);
+    if (!serial) {
+        serial = vbDomainChrDefCopy(def->chrs[console], false);
+        serial->port = 0;
+        def->chrs[def->nchrs++] = serial;
+    }
+    if (console == def->nchrs) {
+        def->chrs[def->nchrs++] = vbDomainChrDefCopy(serial, true);
+    } else {
+        vbDomainChrDefFree(def->chrs[console]);
+        def->chrs[console] = vbDomainChrDefCopy(serial, true);
+    }
+    return 0;
+}
+
+/*
  * libvirt's default audio backend (qemuDomainDefAddDefaultAudioBackend
  * with the default qemu.conf): without graphics, or with VNC, the only
  * graphics we run, a domain with no <audio> gets one that plays nothing,
@@ -410,7 +456,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
             return -1;
     }
     if (vbDomainDefCheckDuplicateTargets(def) < 0 || vbDomainDefCheckDuplicateIndexes(def) < 0 ||
-        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0)
+        vbDomainDefAssignDriveAddresses(def) < 0 || vbDomainDefControllersPostParse(def) < 0 ||
+        vbDomainDefAddConsoleCompat(def) < 0)
         return -1;
     return 0;
 }
