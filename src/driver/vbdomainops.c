@@ -298,7 +298,7 @@ vbDomainIsPersistent(vbDriver *driver, const vbDomainHandle *dom)
 /* --- Define, undefine --- */
 
 static vbDomainDef *
-vbDomainParseForDefine(const char *xml, unsigned int validate)
+vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
     g_autoptr(vbDomainDef) def = NULL;
     unsigned int parseFlags = VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -307,6 +307,7 @@ vbDomainParseForDefine(const char *xml, unsigned int validate)
         parseFlags |= VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
     if (!(def = vbDomainDefParseString(xml, parseFlags)))
         return NULL;
+    vbDriverDomainDefFillEmulator(driver, def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
     /* PCI slots and aliases now, so that a disk keeps its slot from one
@@ -328,7 +329,7 @@ vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_DEFINE_VALIDATE, "qemuDomainDefineXMLFlags", NULL);
 
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
         return NULL;
     name = g_strdup(def->name);
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, 0, &oldDef)))
@@ -477,7 +478,7 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     vbCheckFlagsFunc(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE,
                      "qemuDomainCreateXML", NULL);
-    if (!(def = vbDomainParseForDefine(xml, flags & VIR_DOMAIN_START_VALIDATE)))
+    if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_START_VALIDATE)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def,
                                   VB_DOMAIN_OBJ_LIST_ADD_LIVE | VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
