@@ -401,6 +401,7 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
         return NULL;
     if (vbDomainDefCanonicalizeMachine(driver, def) < 0)
         return NULL;
+    vbDriverDomainDefFillEmulator(driver, def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
     /* PCI slots and aliases now, so that a disk keeps its slot from one
