@@ -633,17 +633,10 @@ vbStorageVolCheckBacking(vbStorageVolTarget *backing)
 }
 
 static int
-vbStorageVolAllocate(const char *path, unsigned long long bytes)
+vbStorageVolAllocate(int fd, const char *path, unsigned long long bytes)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    int rc;
+    int rc = posix_fallocate(fd, 0, bytes);
 
-    if (fd < 0) {
-        vbReportSystemError(errno, _("cannot open volume '%s'"), path);
-        return -1;
-    }
-    rc = posix_fallocate(fd, 0, bytes);
-    close(fd);
     if (rc != 0) {
         vbReportSystemError(rc, _("cannot allocate %llu bytes for volume '%s'"), bytes, path);
         return -1;
@@ -651,9 +644,25 @@ vbStorageVolAllocate(const char *path, unsigned long long bytes)
     return 0;
 }
 
+/* Undoes vbStorageVolClaim after a failure: removes the name only while it
+ * is still the file claimed (one that replaced it is not ours to remove) */
+static void
+vbStorageVolUnclaim(int fd, const char *path)
+{
+    struct stat fst;
+    struct stat st;
+
+    if (fstat(fd, &fst) == 0 && lstat(path, &st) == 0 && fst.st_dev == st.st_dev &&
+        fst.st_ino == st.st_ino && unlink(path) < 0)
+        VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+    close(fd);
+}
+
 /* qemu-img create replaces what it finds: claims the name first, so that
  * a file appearing since the pool's last refresh stays.  The new file
- * gets the permissions asked (0600 when none; never set-id bits) */
+ * gets the permissions asked (0600 when none; never set-id bits).  Returns
+ * its descriptor: everything after works on that file, never again on
+ * @path, which others who may write the directory could replace */
 static int
 vbStorageVolClaim(const char *path, const vbStoragePerms *perms)
 {
@@ -680,13 +689,10 @@ vbStorageVolClaim(const char *path, const vbStoragePerms *perms)
                             perms->group);
         goto error;
     }
-    close(fd);
-    return 0;
+    return fd;
 
 error:
-    close(fd);
-    if (unlink(path) < 0)
-        VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+    vbStorageVolUnclaim(fd, path);
     return -1;
 }
 
@@ -699,6 +705,7 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     g_autofree char *path = NULL;
     vbStoragePoolObj *obj;
     vbStorageVolDef *vol;
+    int fd;
 
     vbCheckFlags(flags, 0, NULL);
     if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)) ||
@@ -732,23 +739,19 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     }
     path = g_build_filename(obj->def->targetPath, def->name, NULL);
 
-    if (vbStorageVolClaim(path, &def->target.perms) < 0)
+    if ((fd = vbStorageVolClaim(path, &def->target.perms)) < 0)
         return NULL;
-    if (vbQemuImgCreate(storage->qemuImg, path, def->target.format, def->capacity,
+    if (vbQemuImgCreate(storage->qemuImg, path, fd, def->target.format, def->capacity,
                         def->backing ? def->backing->path : NULL,
-                        def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0) {
-        if (unlink(path) < 0)
-            VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+                        def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0 ||
+        /* as libvirt, a raw volume gets the allocation it asks for (virsh
+         * vol-create-as asks for all of it unless told otherwise) */
+        (def->target.format == VB_STORAGE_FORMAT_RAW && def->allocation > 0 &&
+         vbStorageVolAllocate(fd, path, MIN(def->allocation, def->capacity)) < 0)) {
+        vbStorageVolUnclaim(fd, path);
         return NULL;
     }
-    /* as libvirt, a raw volume gets the allocation it asks for (virsh
-     * vol-create-as asks for all of it unless told otherwise) */
-    if (def->target.format == VB_STORAGE_FORMAT_RAW && def->allocation > 0 &&
-        vbStorageVolAllocate(path, MIN(def->allocation, def->capacity)) < 0) {
-        if (unlink(path) < 0)
-            VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
-        return NULL;
-    }
+    close(fd);
     if (!(vol = vbStoragePoolObjLoadVol(obj, def->name))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("storage volume '%s' vanished once created"),
                       path);

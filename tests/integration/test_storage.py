@@ -176,6 +176,33 @@ class StorageTest(vbtest.DaemonTestCase):
                       proc.stderr)
         self.assertEqual(os.listdir(self.pool_dir("running")), ["keep.img"])
 
+    def test_create_never_writes_through_a_swapped_in_link(self):
+        """Someone who may write the pool's directory replaces the file the
+        daemon claimed with a symbolic link before qemu-img runs: qemu-img
+        must still write the claimed file, never the link's target."""
+        target = self.pool_dir()
+        os.makedirs(target)
+        victim = os.path.join(self.tmp, "victim")
+        with open(victim, "w") as fh:
+            fh.write("precious\n")
+        wrapper = os.path.join(self.tmp, "qemu-img-swap")
+        with open(wrapper, "w") as fh:
+            fh.write("#!/bin/sh\nrm -f '%s/v'\nln -s '%s' '%s/v'\nexec qemu-img \"$@\"\n"
+                     % (target, victim, target))
+        os.chmod(wrapper, 0o755)
+        os.environ["VIRTBLOCKD_QEMU_IMG"] = wrapper
+        self.addCleanup(os.environ.pop, "VIRTBLOCKD_QEMU_IMG", None)
+        self.daemon.stop()
+        self.daemon.start()
+        self.v("pool-create-as", "sp", "dir", "--target", target)
+        for fmt in ("qcow2", "raw"):
+            proc = self.v("vol-create-as", "sp", "v", "1M", "--format", fmt, check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            with open(victim) as fh:
+                self.assertEqual(fh.read(), "precious\n")
+            self.assertEqual(os.readlink(os.path.join(target, "v")), victim)
+            os.unlink(os.path.join(target, "v"))
+
     def test_python_lookups(self):
         target = self.pool_dir()
         os.makedirs(target)
