@@ -197,5 +197,27 @@ class GraphicsTest(vbtest.DaemonTestCase):
         self.assertEqual(rfb_security_types(port1b), [RFB_SECURITY_NONE])
 
 
+class FixedPortTest(vbtest.DaemonTestCase):
+    """No guest needed: QEMU with no OS runs its firmware, enough for VNC."""
+
+    def test_fixed_port_taken_by_another_domain(self):
+        port = next(p for p in range(5990, 6100) if port_bindable(p))
+        graphics = "\n    <graphics type='vnc' port='%d' autoport='no' listen='127.0.0.1'/>" % port
+        for name in ("fa", "fb"):
+            self.define(name, [], start=False, extra_devices=graphics)
+        self.daemon.virsh("start", "fa")
+        # the second is refused as libvirt refuses it, before QEMU runs;
+        # twice: its failed start must not give back the port fa holds
+        for _ in range(2):
+            proc = self.daemon.virsh("start", "fb", check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("internal error: Failed to reserve port %d" % port, proc.stderr)
+        self.daemon.virsh("destroy", "fa")
+        vbtest.wait_for(lambda: port_bindable(port), 30, "port %d to be free" % port)
+        self.daemon.virsh("start", "fb")
+        self.assertIn("port='%d'" % port, self.daemon.virsh("dumpxml", "fb").stdout)
+        self.daemon.virsh("destroy", "fb")
+
+
 if __name__ == "__main__":
     vbtest.main()
