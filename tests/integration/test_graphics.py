@@ -165,6 +165,8 @@ class GraphicsTest(vbtest.DaemonTestCase):
         self.assertRegex(log, r'"execute":"set_password","arguments":\{"protocol":"vnc"')
         self.assertRegex(log, r'"execute":"expire_password","arguments":'
                          r'\{"protocol":"vnc","time":"never"\}')
+        # the debug log shows the command, not the password
+        self.assertNotIn("s3cret", log)
 
         # the password leaves the daemon only when asked for
         self.assertNotIn("passwd=", self.daemon.virsh("dumpxml", "vm2").stdout)
