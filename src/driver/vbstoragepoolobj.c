@@ -530,8 +530,13 @@ vbStorageDriverLoadDir(vbStorageDriver *storage, const char *dirPath, bool persi
         if (vbStoragePoolObjRefresh(obj) < 0) {
             VB_ERROR("cannot restart storage pool '%s': %s", obj->def->name,
                      vbGetLastErrorMessage());
-            if (!obj->persistent)
+            if (!obj->persistent) {
                 vbStorageDriverRemovePool(storage, obj);
+            } else if (obj->newDef) {
+                /* inactive now: the definition is the persistent one */
+                vbStoragePoolDefFree(obj->def);
+                obj->def = g_steal_pointer(&obj->newDef);
+            }
             if (vbFileRemoveIfExists(path) < 0)
                 VB_WARN("%s", vbGetLastErrorMessage());
             continue;

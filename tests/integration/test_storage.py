@@ -203,6 +203,28 @@ class StorageTest(vbtest.DaemonTestCase):
             self.assertEqual(os.readlink(os.path.join(target, "v")), victim)
             os.unlink(os.path.join(target, "v"))
 
+    def test_restart_of_a_redefined_pool_whose_directory_went(self):
+        """A pool redefined while it runs, whose running directory is gone
+        when the daemon restarts: it stays inactive with the definition
+        last given, not the one it ran with."""
+        old, new = self.pool_dir("old"), self.pool_dir("new")
+        os.makedirs(old)
+        os.makedirs(new)
+        self.v("pool-define-as", "sp", "dir", "--target", old)
+        self.v("pool-start", "sp")
+        xml = self.v("pool-dumpxml", "sp").stdout.replace(old, new)
+        path = os.path.join(self.tmp, "sp.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.v("pool-define", path)
+        self.daemon.stop()
+        os.rmdir(old)
+        self.daemon.start()
+        self.assertRegex(self.v("pool-info", "sp").stdout, r"State: +inactive")
+        self.assertIn("<path>%s</path>" % new, self.v("pool-dumpxml", "sp").stdout)
+        self.v("pool-start", "sp")
+        self.assertIn("<path>%s</path>" % new, self.v("pool-dumpxml", "sp").stdout)
+
     def test_python_lookups(self):
         target = self.pool_dir()
         os.makedirs(target)
