@@ -382,7 +382,18 @@ vbStoragePoolRefresh(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned
     vbCheckFlags(flags, 0, -1);
     if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)))
         return -1;
-    return vbStoragePoolObjRefresh(obj);
+    if (vbStoragePoolObjRefresh(obj) < 0) {
+        /* as libvirt, a pool whose directory cannot be read stops (and a
+         * transient one goes); its volume list would be a guess */
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        vbStoragePoolObjStop(storage, obj);
+        if (!obj->persistent)
+            vbStorageDriverRemovePool(storage, obj);
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
 }
 
 int

@@ -225,6 +225,22 @@ class StorageTest(vbtest.DaemonTestCase):
         self.v("pool-start", "sp")
         self.assertIn("<path>%s</path>" % new, self.v("pool-dumpxml", "sp").stdout)
 
+    def test_refresh_of_a_pool_whose_directory_went_stops_it(self):
+        """As libvirt: a refresh that cannot read the directory stops the
+        pool (a transient one goes) instead of keeping a stale list."""
+        for name in ("kept", "gone"):
+            os.makedirs(self.pool_dir(name))
+        self.v("pool-define-as", "kept", "dir", "--target", self.pool_dir("kept"))
+        self.v("pool-start", "kept")
+        self.v("pool-create-as", "gone", "dir", "--target", self.pool_dir("gone"))
+        for name in ("kept", "gone"):
+            os.rmdir(self.pool_dir(name))
+            proc = self.v("pool-refresh", name, check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("cannot open directory '%s'" % self.pool_dir(name), proc.stderr)
+        self.assertRegex(self.v("pool-info", "kept").stdout, r"State: +inactive")
+        self.assertNotIn("gone", self.v("pool-list", "--all").stdout)
+
     def test_python_lookups(self):
         target = self.pool_dir()
         os.makedirs(target)
