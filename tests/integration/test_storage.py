@@ -237,7 +237,8 @@ class StorageTest(vbtest.DaemonTestCase):
             os.rmdir(self.pool_dir(name))
             proc = self.v("pool-refresh", name, check=False)
             self.assertNotEqual(proc.returncode, 0)
-            self.assertIn("cannot open directory '%s'" % self.pool_dir(name), proc.stderr)
+            self.assertIn("error: cannot open directory '%s': No such file or directory\n"
+                          % self.pool_dir(name), proc.stderr)
         self.assertRegex(self.v("pool-info", "kept").stdout, r"State: +inactive")
         self.assertNotIn("gone", self.v("pool-list", "--all").stdout)
 
