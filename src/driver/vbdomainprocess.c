@@ -713,17 +713,28 @@ vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
     return 0;
 }
 
-/* Gives back the VNC ports this domain reserved (QEMU is gone); only
+/* Gives back the VNC ports this domain reserved (QEMU is gone), only
  * those: a start that failed before reserving, or on a fixed port another
- * domain holds, must not free that domain's port. */
+ * domain holds, must not free that domain's port.  Removes the VNC socket
+ * the daemon made for it. */
 static void
 vbProcessGraphicsRelease(vbDriver *driver, vbDomainObj *vm)
 {
+    g_autofree char *name = g_strdup_printf("domain-%d-vnc.sock", vm->id);
+    g_autofree char *madeSocket = g_build_filename(driver->cfg->stateDir, name, NULL);
     size_t i;
 
     for (i = 0; i < vm->def->ngraphics; i++) {
         vbDomainGraphicsDef *graphics = vm->def->graphics[i];
 
+        /* the socket vbProcessGraphicsPrepare named goes with the domain;
+         * one the user named is left alone */
+        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET &&
+            g_strcmp0(graphics->listenSocket, madeSocket) == 0 &&
+            vbFileRemoveIfExists(madeSocket) < 0) {
+            VB_WARN("%s", vbGetLastErrorMessage());
+            vbResetLastError();
+        }
         if (graphics->portReserved) {
             vbPortAllocatorRelease(driver->vncPorts, graphics->port);
             graphics->portReserved = false;

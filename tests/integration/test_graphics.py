@@ -199,7 +199,7 @@ class GraphicsTest(vbtest.DaemonTestCase):
         self.assertEqual(rfb_security_types(port1b), [RFB_SECURITY_NONE])
 
 
-class FixedPortTest(vbtest.DaemonTestCase):
+class NoGuestTest(vbtest.DaemonTestCase):
     """No guest needed: QEMU with no OS runs its firmware, enough for VNC."""
 
     def test_fixed_port_taken_by_another_domain(self):
@@ -219,6 +219,18 @@ class FixedPortTest(vbtest.DaemonTestCase):
         self.daemon.virsh("start", "fb")
         self.assertIn("port='%d'" % port, self.daemon.virsh("dumpxml", "fb").stdout)
         self.daemon.virsh("destroy", "fb")
+
+    def test_socket_made_by_the_daemon_goes_at_stop(self):
+        graphics = "\n    <graphics type='vnc'><listen type='socket'/></graphics>"
+        self.define("fs", [], start=False, extra_devices=graphics)
+        for _ in range(2):
+            self.daemon.virsh("start", "fs")
+            xml = self.daemon.virsh("dumpxml", "fs").stdout
+            m = re.search(r"<listen type='socket' socket='([^']+)'/>", xml)
+            self.assertTrue(m, xml)
+            self.assertTrue(os.path.exists(m.group(1)))
+            self.daemon.virsh("destroy", "fs")
+            self.assertFalse(os.path.exists(m.group(1)))
 
 
 if __name__ == "__main__":
