@@ -280,6 +280,14 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
     mode_t mode;
 
     vbCheckFlags(flags, VIR_STORAGE_POOL_BUILD_NO_OVERWRITE | VIR_STORAGE_POOL_BUILD_OVERWRITE, -1);
+    /* libvirt's VIR_EXCLUSIVE_FLAGS_RET: its words, without a prefix */
+    if ((flags & VIR_STORAGE_POOL_BUILD_NO_OVERWRITE) &&
+        (flags & VIR_STORAGE_POOL_BUILD_OVERWRITE)) {
+        vbReportRawError(
+            VIR_ERR_INVALID_ARG,
+            _("Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive"));
+        return -1;
+    }
     if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
@@ -303,6 +311,13 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
               perms->group >= 0 ? (gid_t) perms->group : (gid_t) -1) < 0) {
         vbReportSystemError(errno, _("cannot chown '%s' to (%lld, %lld)"), obj->def->targetPath,
                             perms->owner, perms->group);
+        return -1;
+    }
+    /* as libvirt: either flag asks to format the pool's source device,
+     * which a 'dir' pool has not (the directory is made all the same) */
+    if (flags) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("No source device specified when formatting pool '%s'"), obj->def->name);
         return -1;
     }
     return 0;

@@ -242,6 +242,32 @@ class StorageTest(vbtest.DaemonTestCase):
         self.assertRegex(self.v("pool-info", "kept").stdout, r"State: +inactive")
         self.assertNotIn("gone", self.v("pool-list", "--all").stdout)
 
+    def test_build_flags_as_libvirt(self):
+        """libvirtd 9.0 refuses OVERWRITE with NO_OVERWRITE, and with either
+        makes a dir pool's directory and fails: there is no device to
+        format."""
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(conn.close)
+        target = self.pool_dir()
+        pool = conn.storagePoolDefineXML("<pool type='dir'><name>sp</name><target><path>%s"
+                                         "</path></target></pool>" % target)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            pool.build(libvirt.VIR_STORAGE_POOL_BUILD_OVERWRITE |
+                       libvirt.VIR_STORAGE_POOL_BUILD_NO_OVERWRITE)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_INVALID_ARG)
+        self.assertEqual(str(cm.exception), "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and "
+                         "'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive")
+        self.assertFalse(os.path.exists(target))
+        for flag in (libvirt.VIR_STORAGE_POOL_BUILD_OVERWRITE,
+                     libvirt.VIR_STORAGE_POOL_BUILD_NO_OVERWRITE):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                pool.build(flag)
+            self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+            self.assertEqual(str(cm.exception), "Requested operation is not valid: No source "
+                             "device specified when formatting pool 'sp'")
+            self.assertTrue(os.path.isdir(target))
+        pool.build(0)
+
     def test_python_lookups(self):
         target = self.pool_dir()
         os.makedirs(target)
