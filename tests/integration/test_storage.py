@@ -117,8 +117,10 @@ class StorageTest(vbtest.DaemonTestCase):
                  "storage pool type 'logical' is not supported by virtblockd"),
                 (("pool-undefine", "sp"), "storage pool 'sp' is still active"),
                 (("pool-start", "sp"), "storage pool 'sp' is already active"),
-                (("vol-info", "/nowhere/x.img"),
-                 "no storage vol with matching path '/nowhere/x.img'")):
+                (("vol-info", "/nowhere/x.img"), "error: Storage volume not found: "
+                 "no storage vol with matching path '/nowhere/x.img'"),
+                (("pool-info", "nosuch"),
+                 "error: Storage pool not found: no storage pool with matching name 'nosuch'")):
             proc = self.v(*args, check=False)
             self.assertNotEqual(proc.returncode, 0, args)
             self.assertIn(msg, proc.stderr, args)
