@@ -594,6 +594,19 @@ vbStorageVolLookupByPath(vbDriver *driver, const char *path)
     return h;
 }
 
+/* @vol's file as it is now; as libvirt, a volume whose file went since
+ * the last refresh is not found */
+static vbStorageVolDef *
+vbStorageVolReload(const vbStoragePoolObj *obj, const vbStorageVolDef *vol)
+{
+    vbStorageVolDef *fresh = vbStoragePoolObjLoadVol(obj, vol->name);
+
+    if (!fresh)
+        vbReportError(VIR_ERR_NO_STORAGE_VOL, _("no storage vol with matching path '%s'"),
+                      vol->target.path);
+    return fresh;
+}
+
 int
 vbStorageVolGetInfo(vbDriver *driver, const vbStorageVolHandle *vol, vbStorageVolInfo *info,
                     unsigned int flags)
@@ -607,8 +620,9 @@ vbStorageVolGetInfo(vbDriver *driver, const vbStorageVolHandle *vol, vbStorageVo
     if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return -1;
     /* as libvirt, the sizes of the file as it is now */
-    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
-        def = fresh;
+    if (!(fresh = vbStorageVolReload(obj, def)))
+        return -1;
+    def = fresh;
     info->type = VIR_STORAGE_VOL_FILE;
     info->capacity = def->capacity;
     info->allocation = (flags & VIR_STORAGE_VOL_GET_PHYSICAL) ? def->physical : def->allocation;
@@ -626,9 +640,9 @@ vbStorageVolGetXMLDesc(vbDriver *driver, const vbStorageVolHandle *vol, unsigned
     vbCheckFlags(flags, 0, NULL);
     if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return NULL;
-    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
-        def = fresh;
-    return vbStorageVolDefFormat(def);
+    if (!(fresh = vbStorageVolReload(obj, def)))
+        return NULL;
+    return vbStorageVolDefFormat(fresh);
 }
 
 char *

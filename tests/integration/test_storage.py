@@ -270,6 +270,20 @@ class StorageTest(vbtest.DaemonTestCase):
             self.assertTrue(os.path.isdir(target))
         pool.build(0)
 
+    def test_volume_whose_file_went_is_not_found(self):
+        """As libvirt: info and XML of a volume whose file was removed
+        behind the daemon's back are an error, not the sizes it had."""
+        target = self.pool_dir()
+        os.makedirs(target)
+        self.v("pool-create-as", "sp", "dir", "--target", target)
+        self.v("vol-create-as", "sp", "a", "1M")
+        os.unlink(os.path.join(target, "a"))
+        for cmd in ("vol-info", "vol-dumpxml"):
+            proc = self.v(cmd, "--pool", "sp", "a", check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("error: Storage volume not found: no storage vol with matching path "
+                          "'%s'" % os.path.join(target, "a"), proc.stderr)
+
     def test_python_lookups(self):
         target = self.pool_dir()
         os.makedirs(target)
