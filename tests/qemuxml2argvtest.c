@@ -327,6 +327,7 @@ mymain(void)
     DO_TEST("vcpu-current");
     DO_TEST("vcpu-q35-limit");
     DO_TEST("features-all");
+    DO_TEST("features-vmcoreinfo");
     DO_TEST("features-hyperv-off-pc");
     DO_TEST("clock-localtime-timers");
     DO_TEST("clock-variable");
@@ -464,6 +465,7 @@ mymain(void)
     DO_TEST_FAILURE("vcpu-over-machine-limit", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("features-hyperv-spinlocks-low", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("features-hyperv-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-vmcoreinfo-bad-state", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("features-vmport-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("clock-timer-unknown", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("clock-timer-duplicate", VIR_ERR_XML_ERROR);

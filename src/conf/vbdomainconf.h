@@ -127,6 +127,7 @@ struct _vbDomainDef {
     bool pae;  /* <features><pae/> */
     vbTristateSwitch vmport;
     vbTristateSwitch smm;
+    vbTristateSwitch vmcoreinfo; /* <vmcoreinfo state>: the vmcoreinfo device */
     vbDomainIOAPIC ioapic;
     vbDomainHypervMode hypervMode;
     vbTristateSwitch hyperv[VB_DOMAIN_HYPERV_LAST];

@@ -877,6 +877,17 @@ vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
+/* <features><vmcoreinfo state='on'/>: the device that hands the guest
+ * kernel's crash-dump notes to QEMU's dump-guest-memory */
+static void
+vbQemuCommandBuildVMCoreInfo(GPtrArray *argv, const vbDomainDef *def)
+{
+    if (def->vmcoreinfo != VB_TRISTATE_SWITCH_ON)
+        return;
+    vbQemuCommandAddArg(argv, "-device");
+    vbQemuCommandAddArg(argv, "vmcoreinfo");
+}
+
 static int
 vbQemuCommandBuildPanics(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -1012,7 +1023,10 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
         vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildAudios(argv, def) < 0 ||
         vbQemuCommandBuildGraphics(argv, def) < 0 || vbQemuCommandBuildVideos(argv, def) < 0 ||
         vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
-        vbQemuCommandBuildRNGs(argv, def) < 0 || vbQemuCommandBuildPanics(argv, def) < 0)
+        vbQemuCommandBuildRNGs(argv, def) < 0)
+        return NULL;
+    vbQemuCommandBuildVMCoreInfo(argv, def);
+    if (vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);
