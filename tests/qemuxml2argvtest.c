@@ -330,6 +330,10 @@ mymain(void)
     DO_TEST("disk-pci-address");
     DO_TEST("serial-console-pty");
     DO_TEST("console-pty-only");
+    DO_TEST("serial-implied-console");
+    DO_TEST("serial-port1-implied-console");
+    DO_TEST("console-serial-mismatch");
+    DO_TEST("console-port1-only");
     DO_TEST("machine-pc");
     DO_TEST_FULL("kvm-usable", NULL, TEST_KVM_USABLE, 0);
     DO_TEST("name-path-escaping");
@@ -347,6 +351,7 @@ mymain(void)
     DO_TEST("vcpu-current");
     DO_TEST("vcpu-q35-limit");
     DO_TEST("features-all");
+    DO_TEST("features-vmcoreinfo");
     DO_TEST("features-hyperv-off-pc");
     DO_TEST("clock-localtime-timers");
     DO_TEST("clock-variable");
@@ -376,6 +381,8 @@ mymain(void)
     DO_TEST("video-none");
     DO_TEST("video-default-model");
     DO_TEST("video-secondary");
+    DO_TEST("audio-none-vnc");
+    DO_TEST("audio-none-explicit");
     DO_TEST("video-pc-disk");
     DO_TEST("ui-tablet-vnc-virtio");
     DO_TEST("pci-q35-virt-install");
@@ -515,6 +522,7 @@ mymain(void)
     DO_TEST_FAILURE("serial-file-append-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-file-control-char", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-unix", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("console-two", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -534,6 +542,7 @@ mymain(void)
     DO_TEST_FAILURE("vcpu-over-machine-limit", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("features-hyperv-spinlocks-low", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("features-hyperv-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("features-vmcoreinfo-bad-state", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("features-vmport-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("clock-timer-unknown", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("clock-timer-duplicate", VIR_ERR_XML_ERROR);
@@ -642,6 +651,16 @@ mymain(void)
     DO_TEST_FAILURE("lifecycle-poweroff-coredump", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("lifecycle-crash-rename-restart", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("lifecycle-poweroff-restart-reboot-destroy", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("audio-alsa", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("audio-type-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-type-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-duplicate", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-zero", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-id-huge", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("audio-timer-period", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("audio-output", VIR_ERR_CONFIG_UNSUPPORTED);
 
     if (vbTestRun("format node of a new overlay has backing null", testFormatPropsNoBacking, NULL) <
         0)

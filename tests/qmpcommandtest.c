@@ -18,10 +18,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vberror.h"
 #include "vbeventthread.h"
 #include "vbfile.h"
+#include "vblog.h"
 #include "vbmonitorblock.h"
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
@@ -662,6 +664,39 @@ testRunCase(const void *opaque)
     return ret;
 }
 
+/* The VNC password goes to QEMU, never to the debug log: the log shows
+ * set_password with the password hidden */
+static int
+testPasswordNotLogged(const void *opaque)
+{
+    g_autofree char *logPath = g_build_filename(g_get_tmp_dir(), "vbqmplogXXXXXX", NULL);
+    g_autofree char *log = NULL;
+    g_autofree char *fdPath = NULL;
+    vbLogPriority prio = vbLogGetPriority();
+    int fd = g_mkstemp(logPath);
+    int ret = 0;
+
+    if (fd < 0)
+        return -1;
+    unlink(logPath);
+    vbLogSetOutputFd(fd);
+    vbLogSetPriority(VB_LOG_DEBUG);
+    if (testRunCase(opaque) < 0)
+        ret = -1;
+    vbLogSetPriority(prio);
+    vbLogSetOutputFd(-1);
+    fdPath = g_strdup_printf("/proc/self/fd/%d", fd);
+    if (vbFileReadAll(fdPath, 1024 * 1024, &log) < 0)
+        ret = -1;
+    close(fd);
+    if (ret == 0 && (!strstr(log, "\"execute\":\"set_password\"") ||
+                     !strstr(log, "\"password\":\"<hidden>\"") || strstr(log, "s3cret"))) {
+        fprintf(stderr, "the debug log shows the password, or no set_password:\n%s", log);
+        ret = -1;
+    }
+    return ret;
+}
+
 /* The capabilities probe relies on these paths; they must resolve in the
  * 7.2 schema as expected (and the one added in 9.0 must not). */
 typedef struct {
@@ -802,6 +837,12 @@ mymain(void)
 
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
         if (vbTestRun(cases[i].name, testRunCase, &cases[i]) < 0)
+            ret = -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (strcmp(cases[i].name, "set_password") == 0 &&
+            vbTestRun("set_password keeps the password out of the debug log", testPasswordNotLogged,
+                      &cases[i]) < 0)
             ret = -1;
     }
     for (i = 0; i < G_N_ELEMENTS(paths); i++) {

@@ -41,6 +41,23 @@ vbDomainChrDefFree(vbDomainChrDef *chr)
     g_free(chr);
 }
 
+vbDomainChrDef *
+vbDomainChrDefCopy(const vbDomainChrDef *chr, bool console)
+{
+    vbDomainChrDef *copy = g_new0(vbDomainChrDef, 1);
+
+    copy->console = console;
+    copy->type = chr->type;
+    copy->port = chr->port;
+    copy->ptyPath = g_strdup(chr->ptyPath);
+    copy->filePath = g_strdup(chr->filePath);
+    copy->append = chr->append;
+    copy->logFile = g_strdup(chr->logFile);
+    copy->logAppend = chr->logAppend;
+    copy->info.alias = g_strdup(chr->info.alias);
+    return copy;
+}
+
 /* <source>: a pty's path is runtime data, a file's is the definition */
 static int
 vbDomainChrSourceParse(vbDomainChrDef *chr, const xmlNode *node, unsigned int flags)

@@ -72,3 +72,8 @@ struct _vbDomainChrDef {
 
 void vbDomainChrDefFree(vbDomainChrDef *chr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainChrDef, vbDomainChrDefFree);
+
+/* A copy of @chr written as a <console> (@console) or a <serial>: the
+ * same port, backend, log and alias (a console of target type serial is
+ * its serial port seen through another element). */
+vbDomainChrDef *vbDomainChrDefCopy(const vbDomainChrDef *chr, bool console);

@@ -502,7 +502,8 @@ vbDomainFeaturesParse(vbDomainDef *def, const xmlNode *features)
 
     if (vbDomainCheckAttrs(features, NULL) < 0 ||
         vbDomainCheckUniqueChildren(features, VB_ATTRS("acpi", "apic", "pae", "vmport", "smm",
-                                                       "ioapic", "hyperv", "kvm")) < 0)
+                                                       "ioapic", "hyperv", "kvm", "vmcoreinfo")) <
+            0)
         return -1;
     for (cur = vbXMLChildElement(features, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "acpi") || vbXMLNodeNameEqual(cur, "apic") ||
@@ -526,6 +527,18 @@ vbDomainFeaturesParse(vbDomainDef *def, const xmlNode *features)
             if (vbDomainFeatureStateParse(cur, vbXMLNodeNameEqual(cur, "smm") ? &def->smm
                                                                               : &def->vmport) < 0)
                 return -1;
+        } else if (vbXMLNodeNameEqual(cur, "vmcoreinfo")) {
+            /* as libvirt: <vmcoreinfo/> alone means on */
+            if (vbXMLChildElement(cur, NULL)) {
+                vbDomainReportUnsupportedElement(vbXMLChildElement(cur, NULL));
+                return -1;
+            }
+            if (vbDomainCheckAttrs(cur, VB_ATTRS("state")) < 0 ||
+                vbXMLPropEnum(cur, "state", vbTristateSwitchTypeFromString, VB_XML_PROP_NONZERO,
+                              &def->vmcoreinfo) < 0)
+                return -1;
+            if (def->vmcoreinfo == VB_TRISTATE_SWITCH_ABSENT)
+                def->vmcoreinfo = VB_TRISTATE_SWITCH_ON;
         } else if (vbXMLNodeNameEqual(cur, "ioapic")) {
             if (vbDomainCheckAttrs(cur, VB_ATTRS("driver")) < 0 ||
                 vbXMLPropEnum(cur, "driver", vbDomainIOAPICTypeFromString,

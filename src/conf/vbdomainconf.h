@@ -23,6 +23,7 @@
 #include "vbdomaincontrollerconf.h"
 #include "vbdomaininputconf.h"
 #include "vbdomaingraphicsconf.h"
+#include "vbdomainaudioconf.h"
 #include "vbdomainvideoconf.h"
 #include "vbdomainchrconf.h"
 #include "vbdomainwatchdogconf.h"
@@ -129,6 +130,7 @@ struct _vbDomainDef {
     bool pae;  /* <features><pae/> */
     vbTristateSwitch vmport;
     vbTristateSwitch smm;
+    vbTristateSwitch vmcoreinfo; /* <vmcoreinfo state>: the vmcoreinfo device */
     vbDomainIOAPIC ioapic;
     vbDomainHypervMode hypervMode;
     vbTristateSwitch hyperv[VB_DOMAIN_HYPERV_LAST];
@@ -155,6 +157,8 @@ struct _vbDomainDef {
     size_t ninputs;
     vbDomainGraphicsDef **graphics;
     size_t ngraphics;
+    vbDomainAudioDef **audios; /* post-parse adds libvirt's default when none */
+    size_t naudios;
     vbDomainVideoDef **videos; /* the primary one first */
     size_t nvideos;
     vbDomainChrDef **chrs;

@@ -67,6 +67,7 @@ vbDomainDiskDef *vbDomainDiskDefParse(const xmlNode *node, unsigned int flags);
 vbDomainControllerDef *vbDomainControllerDefParse(const xmlNode *node, unsigned int flags);
 vbDomainInputDef *vbDomainInputDefParse(const xmlNode *node, unsigned int flags);
 vbDomainGraphicsDef *vbDomainGraphicsDefParse(const xmlNode *node, unsigned int flags);
+vbDomainAudioDef *vbDomainAudioDefParse(const xmlNode *node, unsigned int flags);
 vbDomainVideoDef *vbDomainVideoDefParse(const xmlNode *node, unsigned int flags);
 vbDomainChrDef *vbDomainChrDefParse(const xmlNode *node, unsigned int flags);
 vbDomainWatchdogDef *vbDomainWatchdogDefParse(const xmlNode *node, unsigned int flags);
@@ -97,6 +98,7 @@ void vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *con
 void vbDomainInputDefFormat(vbBuffer *buf, const vbDomainInputDef *input, unsigned int flags);
 void vbDomainGraphicsDefFormat(vbBuffer *buf, const vbDomainGraphicsDef *graphics,
                                unsigned int flags);
+void vbDomainAudioDefFormat(vbBuffer *buf, const vbDomainAudioDef *audio, unsigned int flags);
 void vbDomainVideoDefFormat(vbBuffer *buf, const vbDomainVideoDef *video, unsigned int flags);
 void vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flags);
 void vbDomainWatchdogDefFormat(vbBuffer *buf, const vbDomainWatchdogDef *watchdog,

@@ -28,7 +28,7 @@ VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "
              "usb", "isa", "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "input",
-             "graphics", "video", "chr", "memballoon", "watchdog", "rng", "panic");
+             "graphics", "audio", "video", "chr", "memballoon", "watchdog", "rng", "panic");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -266,33 +266,6 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .info = offsetof(vbDomainControllerDef, info),
     },
     {
-        .element = "input",
-        .type = VB_DOMAIN_DEVICE_INPUT,
-        .parse = (vbDomainDeviceParseFunc) vbDomainInputDefParse,
-        .format = (vbDomainDeviceFormatFunc) vbDomainInputDefFormat,
-        .free = (GDestroyNotify) vbDomainInputDefFree,
-        VB_DOMAIN_DEVICE_LIST(inputs, ninputs),
-        .info = offsetof(vbDomainInputDef, info),
-    },
-    {
-        .element = "graphics",
-        .type = VB_DOMAIN_DEVICE_GRAPHICS,
-        .parse = (vbDomainDeviceParseFunc) vbDomainGraphicsDefParse,
-        .format = (vbDomainDeviceFormatFunc) vbDomainGraphicsDefFormat,
-        .free = (GDestroyNotify) vbDomainGraphicsDefFree,
-        VB_DOMAIN_DEVICE_LIST(graphics, ngraphics),
-        .info = offsetof(vbDomainGraphicsDef, info),
-    },
-    {
-        .element = "video",
-        .type = VB_DOMAIN_DEVICE_VIDEO,
-        .parse = (vbDomainDeviceParseFunc) vbDomainVideoDefParse,
-        .format = (vbDomainDeviceFormatFunc) vbDomainVideoDefFormat,
-        .free = (GDestroyNotify) vbDomainVideoDefFree,
-        VB_DOMAIN_DEVICE_LIST(videos, nvideos),
-        .info = offsetof(vbDomainVideoDef, info),
-    },
-    {
         .element = "serial",
         .type = VB_DOMAIN_DEVICE_CHR,
         .parse = (vbDomainDeviceParseFunc) vbDomainChrDefParse,
@@ -321,6 +294,42 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainChrDefFree,
         VB_DOMAIN_DEVICE_LIST(chrs, nchrs),
         .info = offsetof(vbDomainChrDef, info),
+    },
+    {
+        .element = "input",
+        .type = VB_DOMAIN_DEVICE_INPUT,
+        .parse = (vbDomainDeviceParseFunc) vbDomainInputDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainInputDefFormat,
+        .free = (GDestroyNotify) vbDomainInputDefFree,
+        VB_DOMAIN_DEVICE_LIST(inputs, ninputs),
+        .info = offsetof(vbDomainInputDef, info),
+    },
+    {
+        .element = "graphics",
+        .type = VB_DOMAIN_DEVICE_GRAPHICS,
+        .parse = (vbDomainDeviceParseFunc) vbDomainGraphicsDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainGraphicsDefFormat,
+        .free = (GDestroyNotify) vbDomainGraphicsDefFree,
+        VB_DOMAIN_DEVICE_LIST(graphics, ngraphics),
+        .info = offsetof(vbDomainGraphicsDef, info),
+    },
+    {
+        .element = "audio",
+        .type = VB_DOMAIN_DEVICE_AUDIO,
+        .parse = (vbDomainDeviceParseFunc) vbDomainAudioDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainAudioDefFormat,
+        .free = (GDestroyNotify) vbDomainAudioDefFree,
+        VB_DOMAIN_DEVICE_LIST(audios, naudios),
+        .info = offsetof(vbDomainAudioDef, info),
+    },
+    {
+        .element = "video",
+        .type = VB_DOMAIN_DEVICE_VIDEO,
+        .parse = (vbDomainDeviceParseFunc) vbDomainVideoDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainVideoDefFormat,
+        .free = (GDestroyNotify) vbDomainVideoDefFree,
+        VB_DOMAIN_DEVICE_LIST(videos, nvideos),
+        .info = offsetof(vbDomainVideoDef, info),
     },
     {
         .element = "watchdog",

@@ -86,6 +86,7 @@ typedef struct _vbDomainDiskDef vbDomainDiskDef;
 typedef struct _vbDomainControllerDef vbDomainControllerDef;
 typedef struct _vbDomainInputDef vbDomainInputDef;
 typedef struct _vbDomainGraphicsDef vbDomainGraphicsDef;
+typedef struct _vbDomainAudioDef vbDomainAudioDef;
 typedef struct _vbDomainVideoDef vbDomainVideoDef;
 typedef struct _vbDomainChrDef vbDomainChrDef;
 typedef struct _vbDomainWatchdogDef vbDomainWatchdogDef;
@@ -102,6 +103,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_CONTROLLER,
     VB_DOMAIN_DEVICE_INPUT,
     VB_DOMAIN_DEVICE_GRAPHICS,
+    VB_DOMAIN_DEVICE_AUDIO,
     VB_DOMAIN_DEVICE_VIDEO,
     VB_DOMAIN_DEVICE_CHR,
     VB_DOMAIN_DEVICE_MEMBALLOON,
@@ -121,6 +123,7 @@ struct _vbDomainDeviceDef {
         vbDomainControllerDef *controller;
         vbDomainInputDef *input;
         vbDomainGraphicsDef *graphics;
+        vbDomainAudioDef *audio;
         vbDomainVideoDef *video;
         vbDomainChrDef *chr;
         vbDomainMemballoonDef *memballoon;
@@ -170,9 +173,9 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, inputs, graphics, videos, serials and consoles, channels,
- * the watchdog, the memballoon, rngs, panics; each kind in the order of
- * the definition.  Returns 0, or the first negative value @cb
- * returned.  @cb may change the device info, not the lists.
+ * controllers, serials and consoles, channels, inputs, graphics, audio
+ * backends, videos, the watchdog, the memballoon, rngs, panics; each kind
+ * in the order of the definition.  Returns 0, or the first negative value
+ * @cb returned.  @cb may change the device info, not the lists.
  */
 int vbDomainDeviceInfoIterate(vbDomainDef *def, vbDomainDeviceInfoCallback cb, void *opaque);

@@ -115,6 +115,9 @@ vbDomainFeaturesFormat(vbBuffer *buf, const vbDomainDef *def)
     if (def->ioapic != VB_DOMAIN_IOAPIC_NONE)
         vbBufferAsprintf(&childBuf, "<ioapic driver='%s'/>\n",
                          vbDomainIOAPICTypeToString(def->ioapic));
+    if (def->vmcoreinfo != VB_TRISTATE_SWITCH_ABSENT)
+        vbBufferAsprintf(&childBuf, "<vmcoreinfo state='%s'/>\n",
+                         vbTristateSwitchTypeToString(def->vmcoreinfo));
     vbXMLFormatElement(buf, "features", NULL, &childBuf);
 }
 

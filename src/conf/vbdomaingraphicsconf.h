@@ -62,6 +62,10 @@ struct _vbDomainGraphicsDef {
     vbDomainGraphicsType type;
     int port; /* 0: none yet (autoport) */
     bool autoport;
+    /* runtime, never formatted: @port is this domain's in the daemon's
+     * port allocator, given back at stop (a fixed port another domain
+     * holds is not) */
+    bool portReserved;
     vbDomainGraphicsListenType listenType;
     char *listenAddress; /* type address; NULL: the daemon's default, set at start */
     char *listenSocket;  /* type socket; NULL: a path in the state directory, set at start */

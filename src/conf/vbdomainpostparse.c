@@ -523,6 +523,80 @@ vbDomainDefBootOrderPostParse(vbDomainDef *def)
     return 0;
 }
 
+/*
+ * The console of an x86 guest is its first serial port, as libvirt's
+ * virDomainDefAddConsoleCompat makes it: a <serial> without <console>
+ * gets one, a <console> without <serial> becomes serial port 0 as well,
+ * and the console of a domain with both shows the first serial port
+ * (its backend, its port), whatever the <console> element said.  Every
+ * console we accept has target type serial, so only one may exist.
+ */
+static int
+vbDomainDefAddConsoleCompat(vbDomainDef *def)
+{
+    vbDomainChrDef *serial = NULL;
+    size_t console = def->nchrs; /* the first console; nchrs: none */
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+
+        if (chr->channel)
+            continue;
+        if (!chr->console) {
+            if (!serial)
+                serial = chr;
+        } else if (console == def->nchrs) {
+            console = i;
+        } else if (chr->target == VB_DOMAIN_CHR_TARGET_SERIAL) {
+            /* libvirt's wording and code */
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Only the first console can be a serial port"));
+            return -1;
+        }
+    }
+    if (!serial &&
+        (console == def->nchrs || def->chrs[console]->target != VB_DOMAIN_CHR_TARGET_SERIAL))
+        return 0;
+
+    def->chrs = g_renew(vbDomainChrDef *, def->chrs, def->nchrs + 1);
+    if (!serial) {
+        /* a console on the serial port alone: the port itself too */
+        serial = vbDomainChrDefCopy(def->chrs[console], false);
+        serial->port = 0;
+        def->chrs[def->nchrs++] = serial;
+    }
+    if (console == def->nchrs) {
+        def->chrs[def->nchrs++] = vbDomainChrDefCopy(serial, true);
+    } else if (def->chrs[console]->target != VB_DOMAIN_CHR_TARGET_SERIAL) {
+        /* the first console is a virtio one: libvirt puts the serial
+         * port's console before it */
+        memmove(def->chrs + console + 1, def->chrs + console,
+                (def->nchrs - console) * sizeof(*def->chrs));
+        def->chrs[console] = vbDomainChrDefCopy(serial, true);
+        def->nchrs++;
+    } else {
+        vbDomainChrDefFree(def->chrs[console]);
+        def->chrs[console] = vbDomainChrDefCopy(serial, true);
+    }
+    return 0;
+}
+
+/*
+ * libvirt's default audio backend (qemuDomainDefAddDefaultAudioBackend
+ * with the default qemu.conf): without graphics, or with VNC, the only
+ * graphics we run, a domain with no <audio> gets one that plays nothing,
+ * so QEMU never opens the host's sound system.
+ */
+static void
+vbDomainDefAddDefaultAudio(vbDomainDef *def)
+{
+    if (def->naudios > 0)
+        return;
+    def->audios = g_new0(vbDomainAudioDef *, 1);
+    def->audios[def->naudios++] = vbDomainAudioDefNew(VB_DOMAIN_AUDIO_TYPE_NONE, 1);
+}
+
 int
 vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 {
@@ -562,6 +636,7 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
     vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_MOUSE);
     vbDomainDefAddImplicitInput(def, VB_DOMAIN_INPUT_TYPE_KBD);
     vbDomainDefVideosPostParse(def);
+    vbDomainDefAddDefaultAudio(def);
 
     for (i = 0; i < def->ndisks; i++) {
         /* the parser never leaves these NULL; code building a disk must not */
@@ -574,7 +649,7 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         /* the virtio-serial controller after those libvirt's QEMU driver
          * adds and those the disks imply, as libvirt orders them */
         vbDomainDefControllersPostParse(def) < 0 || vbDomainDefVirtioSerialPostParse(def) < 0 ||
-        vbDomainDefBootOrderPostParse(def) < 0)
+        vbDomainDefAddConsoleCompat(def) < 0 || vbDomainDefBootOrderPostParse(def) < 0)
         return -1;
     return 0;
 }

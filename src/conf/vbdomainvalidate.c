@@ -348,8 +348,8 @@ vbDomainDefValidateChrs(const vbDomainDef *def)
     return 0;
 }
 
-/* Inputs, graphics and videos: each alone, then the rules between them
- * (libvirt's wording) */
+/* Inputs, graphics, audio backends and videos: each alone, then the rules
+ * between them (libvirt's wording) */
 static int
 vbDomainDefValidateUI(const vbDomainDef *def)
 {
@@ -363,6 +363,10 @@ vbDomainDefValidateUI(const vbDomainDef *def)
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("only one graphics device is supported by virtblockd"));
         return -1;
+    }
+    for (i = 0; i < def->naudios; i++) {
+        if (vbDomainAudioDefValidate(def, def->audios[i]) < 0)
+            return -1;
     }
     for (i = 0; i < def->nvideos; i++) {
         const vbDomainVideoDef *video = def->videos[i];

@@ -101,8 +101,8 @@ vbStorageConfParseSize(const xmlNode *node, unsigned long long *bytes)
         return -1;
     }
     if (value > (unsigned long long) G_MAXINT64 / scale) {
-        vbReportError(VIR_ERR_OVERFLOW, _("value '%s' of element '<%s>' is too large"), text,
-                      (const char *) node->name);
+        /* libvirt's words (virScaleInteger): the number and its unit */
+        vbReportError(VIR_ERR_OVERFLOW, _("value too large: %s%s"), text, unit ? unit : "");
         return -1;
     }
     *bytes = value * scale;

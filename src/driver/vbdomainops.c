@@ -402,6 +402,7 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
         return NULL;
     if (vbDomainDefCanonicalizeMachine(driver, def) < 0)
         return NULL;
+    vbDriverDomainDefFillEmulator(driver, def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
     /* a read-only UEFI loader gets its variable store's path now, as

@@ -999,9 +999,10 @@ vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
                 if (vbPortAllocatorAcquire(driver->vncPorts, &port) < 0)
                     return -1;
                 graphics->port = port;
-            } else {
-                vbPortAllocatorSetUsed(driver->vncPorts, graphics->port);
+            } else if (vbPortAllocatorSetUsed(driver->vncPorts, graphics->port) < 0) {
+                return -1;
             }
+            graphics->portReserved = true;
             break;
         case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET:
             if (!graphics->listenSocket) {
@@ -1021,17 +1022,32 @@ vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
     return 0;
 }
 
-/* Gives back the VNC ports of the live definition (QEMU is gone). */
+/* Gives back the VNC ports this domain reserved (QEMU is gone), only
+ * those: a start that failed before reserving, or on a fixed port another
+ * domain holds, must not free that domain's port.  Removes the VNC socket
+ * the daemon made for it. */
 static void
 vbProcessGraphicsRelease(vbDriver *driver, vbDomainObj *vm)
 {
+    g_autofree char *name = g_strdup_printf("domain-%d-vnc.sock", vm->id);
+    g_autofree char *madeSocket = g_build_filename(driver->cfg->stateDir, name, NULL);
     size_t i;
 
     for (i = 0; i < vm->def->ngraphics; i++) {
         vbDomainGraphicsDef *graphics = vm->def->graphics[i];
 
-        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
+        /* the socket vbProcessGraphicsPrepare named goes with the domain;
+         * one the user named is left alone */
+        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET &&
+            g_strcmp0(graphics->listenSocket, madeSocket) == 0 &&
+            vbFileRemoveIfExists(madeSocket) < 0) {
+            VB_WARN("%s", vbGetLastErrorMessage());
+            vbResetLastError();
+        }
+        if (graphics->portReserved) {
             vbPortAllocatorRelease(driver->vncPorts, graphics->port);
+            graphics->portReserved = false;
+        }
     }
 }
 
@@ -1044,8 +1060,15 @@ vbProcessGraphicsReserve(vbDriver *driver, vbDomainObj *vm)
     for (i = 0; i < vm->def->ngraphics; i++) {
         vbDomainGraphicsDef *graphics = vm->def->graphics[i];
 
-        if (graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
-            vbPortAllocatorSetUsed(driver->vncPorts, graphics->port);
+        if (graphics->listenType != VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
+            continue;
+        if (vbPortAllocatorSetUsed(driver->vncPorts, graphics->port) < 0) {
+            /* QEMU listens there: the domain keeps running */
+            VB_WARN("domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+            vbResetLastError();
+            continue;
+        }
+        graphics->portReserved = true;
     }
 }
 

@@ -172,6 +172,7 @@ vbDriverLoadConfigs(vbDriver *driver)
             VB_ERROR("cannot load domain definition '%s': %s", path, vbGetLastErrorMessage());
             continue;
         }
+        vbDriverDomainDefFillEmulator(driver, def);
         if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def, 0, NULL))) {
             VB_ERROR("cannot load domain definition '%s': %s", path, vbGetLastErrorMessage());
             continue;

@@ -113,6 +113,13 @@ vbDriverReserveDomainID(vbDriver *driver, int id)
         g_atomic_int_inc(&driver->nextDomainID);
 }
 
+void
+vbDriverDomainDefFillEmulator(vbDriver *driver, vbDomainDef *def)
+{
+    if (!def->emulator)
+        def->emulator = g_strdup(driver->cfg->qemuBinary);
+}
+
 char *
 vbDriverConfigFile(vbDriver *driver, const char *name)
 {

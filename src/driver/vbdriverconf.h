@@ -78,6 +78,13 @@ int vbDriverAllocDomainID(vbDriver *driver);
  * on must not clash with it. */
 void vbDriverReserveDomainID(vbDriver *driver, int id);
 
+/* Fills what libvirt's QEMU driver takes from its capabilities when a
+ * definition leaves it out: the <emulator>, the default QEMU binary (we
+ * run x86_64 guests only).  Called where a definition comes in (define,
+ * create, loading the persistent definitions), so dumpxml shows it as
+ * libvirt does. */
+void vbDriverDomainDefFillEmulator(vbDriver *driver, vbDomainDef *def);
+
 /* The files of domain @name: its persistent definition, its status. */
 char *vbDriverConfigFile(vbDriver *driver, const char *name);
 char *vbDriverStatusFile(vbDriver *driver, const char *name);

@@ -280,6 +280,14 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
     mode_t mode;
 
     vbCheckFlags(flags, VIR_STORAGE_POOL_BUILD_NO_OVERWRITE | VIR_STORAGE_POOL_BUILD_OVERWRITE, -1);
+    /* libvirt's VIR_EXCLUSIVE_FLAGS_RET: its words, without a prefix */
+    if ((flags & VIR_STORAGE_POOL_BUILD_NO_OVERWRITE) &&
+        (flags & VIR_STORAGE_POOL_BUILD_OVERWRITE)) {
+        vbReportRawError(
+            VIR_ERR_INVALID_ARG,
+            _("Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive"));
+        return -1;
+    }
     if (!(obj = vbStorageDriverGetPool(storage, pool->uuid, pool->name)))
         return -1;
     if (obj->active) {
@@ -303,6 +311,13 @@ vbStoragePoolBuild(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned i
               perms->group >= 0 ? (gid_t) perms->group : (gid_t) -1) < 0) {
         vbReportSystemError(errno, _("cannot chown '%s' to (%lld, %lld)"), obj->def->targetPath,
                             perms->owner, perms->group);
+        return -1;
+    }
+    /* as libvirt: either flag asks to format the pool's source device,
+     * which a 'dir' pool has not (the directory is made all the same) */
+    if (flags) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("No source device specified when formatting pool '%s'"), obj->def->name);
         return -1;
     }
     return 0;
@@ -382,7 +397,18 @@ vbStoragePoolRefresh(vbDriver *driver, const vbStoragePoolHandle *pool, unsigned
     vbCheckFlags(flags, 0, -1);
     if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)))
         return -1;
-    return vbStoragePoolObjRefresh(obj);
+    if (vbStoragePoolObjRefresh(obj) < 0) {
+        /* as libvirt, a pool whose directory cannot be read stops (and a
+         * transient one goes); its volume list would be a guess */
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        vbStoragePoolObjStop(storage, obj);
+        if (!obj->persistent)
+            vbStorageDriverRemovePool(storage, obj);
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -568,6 +594,19 @@ vbStorageVolLookupByPath(vbDriver *driver, const char *path)
     return h;
 }
 
+/* @vol's file as it is now; as libvirt, a volume whose file went since
+ * the last refresh is not found */
+static vbStorageVolDef *
+vbStorageVolReload(const vbStoragePoolObj *obj, const vbStorageVolDef *vol)
+{
+    vbStorageVolDef *fresh = vbStoragePoolObjLoadVol(obj, vol->name);
+
+    if (!fresh)
+        vbReportError(VIR_ERR_NO_STORAGE_VOL, _("no storage vol with matching path '%s'"),
+                      vol->target.path);
+    return fresh;
+}
+
 int
 vbStorageVolGetInfo(vbDriver *driver, const vbStorageVolHandle *vol, vbStorageVolInfo *info,
                     unsigned int flags)
@@ -581,8 +620,9 @@ vbStorageVolGetInfo(vbDriver *driver, const vbStorageVolHandle *vol, vbStorageVo
     if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return -1;
     /* as libvirt, the sizes of the file as it is now */
-    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
-        def = fresh;
+    if (!(fresh = vbStorageVolReload(obj, def)))
+        return -1;
+    def = fresh;
     info->type = VIR_STORAGE_VOL_FILE;
     info->capacity = def->capacity;
     info->allocation = (flags & VIR_STORAGE_VOL_GET_PHYSICAL) ? def->physical : def->allocation;
@@ -600,9 +640,9 @@ vbStorageVolGetXMLDesc(vbDriver *driver, const vbStorageVolHandle *vol, unsigned
     vbCheckFlags(flags, 0, NULL);
     if (!(def = vbStorageDriverGetVol(storage, vol->pool, vol->name, &obj)))
         return NULL;
-    if ((fresh = vbStoragePoolObjLoadVol(obj, def->name)))
-        def = fresh;
-    return vbStorageVolDefFormat(def);
+    if (!(fresh = vbStorageVolReload(obj, def)))
+        return NULL;
+    return vbStorageVolDefFormat(fresh);
 }
 
 char *
@@ -633,17 +673,10 @@ vbStorageVolCheckBacking(vbStorageVolTarget *backing)
 }
 
 static int
-vbStorageVolAllocate(const char *path, unsigned long long bytes)
+vbStorageVolAllocate(int fd, const char *path, unsigned long long bytes)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    int rc;
+    int rc = posix_fallocate(fd, 0, bytes);
 
-    if (fd < 0) {
-        vbReportSystemError(errno, _("cannot open volume '%s'"), path);
-        return -1;
-    }
-    rc = posix_fallocate(fd, 0, bytes);
-    close(fd);
     if (rc != 0) {
         vbReportSystemError(rc, _("cannot allocate %llu bytes for volume '%s'"), bytes, path);
         return -1;
@@ -651,9 +684,25 @@ vbStorageVolAllocate(const char *path, unsigned long long bytes)
     return 0;
 }
 
+/* Undoes vbStorageVolClaim after a failure: removes the name only while it
+ * is still the file claimed (one that replaced it is not ours to remove) */
+static void
+vbStorageVolUnclaim(int fd, const char *path)
+{
+    struct stat fst;
+    struct stat st;
+
+    if (fstat(fd, &fst) == 0 && lstat(path, &st) == 0 && fst.st_dev == st.st_dev &&
+        fst.st_ino == st.st_ino && unlink(path) < 0)
+        VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+    close(fd);
+}
+
 /* qemu-img create replaces what it finds: claims the name first, so that
  * a file appearing since the pool's last refresh stays.  The new file
- * gets the permissions asked (0600 when none; never set-id bits) */
+ * gets the permissions asked (0600 when none; never set-id bits).  Returns
+ * its descriptor: everything after works on that file, never again on
+ * @path, which others who may write the directory could replace */
 static int
 vbStorageVolClaim(const char *path, const vbStoragePerms *perms)
 {
@@ -680,13 +729,10 @@ vbStorageVolClaim(const char *path, const vbStoragePerms *perms)
                             perms->group);
         goto error;
     }
-    close(fd);
-    return 0;
+    return fd;
 
 error:
-    close(fd);
-    if (unlink(path) < 0)
-        VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+    vbStorageVolUnclaim(fd, path);
     return -1;
 }
 
@@ -699,6 +745,7 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     g_autofree char *path = NULL;
     vbStoragePoolObj *obj;
     vbStorageVolDef *vol;
+    int fd;
 
     vbCheckFlags(flags, 0, NULL);
     if (!(obj = vbStorageDriverGetActivePool(storage, pool->uuid, pool->name)) ||
@@ -732,23 +779,19 @@ vbStorageVolCreateXML(vbDriver *driver, const vbStoragePoolHandle *pool, const c
     }
     path = g_build_filename(obj->def->targetPath, def->name, NULL);
 
-    if (vbStorageVolClaim(path, &def->target.perms) < 0)
+    if ((fd = vbStorageVolClaim(path, &def->target.perms)) < 0)
         return NULL;
-    if (vbQemuImgCreate(storage->qemuImg, path, def->target.format, def->capacity,
+    if (vbQemuImgCreate(storage->qemuImg, path, fd, def->target.format, def->capacity,
                         def->backing ? def->backing->path : NULL,
-                        def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0) {
-        if (unlink(path) < 0)
-            VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
+                        def->backing ? def->backing->format : VB_STORAGE_FORMAT_NONE) < 0 ||
+        /* as libvirt, a raw volume gets the allocation it asks for (virsh
+         * vol-create-as asks for all of it unless told otherwise) */
+        (def->target.format == VB_STORAGE_FORMAT_RAW && def->allocation > 0 &&
+         vbStorageVolAllocate(fd, path, MIN(def->allocation, def->capacity)) < 0)) {
+        vbStorageVolUnclaim(fd, path);
         return NULL;
     }
-    /* as libvirt, a raw volume gets the allocation it asks for (virsh
-     * vol-create-as asks for all of it unless told otherwise) */
-    if (def->target.format == VB_STORAGE_FORMAT_RAW && def->allocation > 0 &&
-        vbStorageVolAllocate(path, MIN(def->allocation, def->capacity)) < 0) {
-        if (unlink(path) < 0)
-            VB_WARN("cannot remove '%s' after a failed create: %s", path, g_strerror(errno));
-        return NULL;
-    }
+    close(fd);
     if (!(vol = vbStoragePoolObjLoadVol(obj, def->name))) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("storage volume '%s' vanished once created"),
                       path);

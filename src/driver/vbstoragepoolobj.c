@@ -12,6 +12,7 @@
 
 #include "vbinternal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -206,21 +207,23 @@ vbStoragePoolObjRefresh(vbStoragePoolObj *obj)
 {
     g_autoptr(GPtrArray) vols =
         g_ptr_array_new_with_free_func((GDestroyNotify) vbStorageVolDefFree);
-    g_autoptr(GError) gerr = NULL;
-    g_autoptr(GDir) dir = g_dir_open(obj->def->targetPath, 0, &gerr);
-    const char *name;
+    DIR *dir = opendir(obj->def->targetPath);
+    struct dirent *ent;
 
+    /* as libvirt (virDirOpen): a system error with errno's words */
     if (!dir) {
-        vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot open directory '%s': %s"),
-                      obj->def->targetPath, gerr->message);
+        vbReportSystemError(errno, _("cannot open directory '%s'"), obj->def->targetPath);
         return -1;
     }
-    while ((name = g_dir_read_name(dir))) {
-        vbStorageVolDef *vol = vbStoragePoolObjLoadVol(obj, name);
+    while ((ent = readdir(dir))) {
+        vbStorageVolDef *vol;
 
-        if (vol)
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+            continue;
+        if ((vol = vbStoragePoolObjLoadVol(obj, ent->d_name)))
             g_ptr_array_add(vols, vol);
     }
+    closedir(dir);
     g_ptr_array_sort(vols, vbStorageVolCompare);
     g_ptr_array_unref(obj->vols);
     obj->vols = g_steal_pointer(&vols);
@@ -530,8 +533,13 @@ vbStorageDriverLoadDir(vbStorageDriver *storage, const char *dirPath, bool persi
         if (vbStoragePoolObjRefresh(obj) < 0) {
             VB_ERROR("cannot restart storage pool '%s': %s", obj->def->name,
                      vbGetLastErrorMessage());
-            if (!obj->persistent)
+            if (!obj->persistent) {
                 vbStorageDriverRemovePool(storage, obj);
+            } else if (obj->newDef) {
+                /* inactive now: the definition is the persistent one */
+                vbStoragePoolDefFree(obj->def);
+                obj->def = g_steal_pointer(&obj->newDef);
+            }
             if (vbFileRemoveIfExists(path) < 0)
                 VB_WARN("%s", vbGetLastErrorMessage());
             continue;

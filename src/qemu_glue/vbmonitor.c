@@ -531,6 +531,30 @@ vbMonitorHandshakeRead(vbMonitor *mon, gint64 deadline)
     }
 }
 
+/* @text (the command @command as sent) for the debug log, where a secret
+ * given to QEMU (the "password" argument: set_password) is not written:
+ * the log may be kept where others read it */
+static char *
+vbMonitorCommandLogText(const vbJSONValue *command, const char *text)
+{
+    vbJSONValue *args = vbJSONValueObjectGetObject(command, "arguments");
+    g_autoptr(vbJSONValue) copy = NULL;
+    g_autoptr(vbJSONValue) secret = NULL;
+    g_autoptr(vbJSONValue) hidden = NULL;
+
+    if (!args || !vbJSONValueObjectHasKey(args, "password"))
+        return g_strdup(text);
+    copy = vbJSONValueCopy(command);
+    args = vbJSONValueObjectGetObject(copy, "arguments");
+    secret = vbJSONValueObjectStealValue(args, "password");
+    hidden = vbJSONValueNewString("<hidden>");
+    if (vbJSONValueObjectAppend(args, "password", &hidden) < 0) {
+        vbResetLastError();
+        return g_strdup("<a command with a password>");
+    }
+    return vbJSONValueToString(copy, false);
+}
+
 static int
 vbMonitorHandshakeWrite(vbMonitor *mon, const char *text)
 {
@@ -782,7 +806,11 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
         !(text = vbJSONValueToString(command, false)))
         goto cleanup;
 
-    VB_DEBUG("QMP send mon=%p: %s", mon, text);
+    if (vbLogGetPriority() <= VB_LOG_DEBUG) {
+        g_autofree char *logged = vbMonitorCommandLogText(command, text);
+
+        VB_DEBUG("QMP send mon=%p: %s", mon, logged);
+    }
     g_string_append(mon->outbuf, text);
     g_string_append_c(mon->outbuf, '\n');
     mon->waitId = g_strdup(id);

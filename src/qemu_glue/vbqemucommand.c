@@ -823,6 +823,35 @@ vbQemuCommandBuildInputs(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
+/* QEMU's id of an audio backend, libvirt's audioN */
+static char *
+vbQemuCommandAudioId(const vbDomainAudioDef *audio)
+{
+    return g_strdup_printf("audio%u", audio->id);
+}
+
+/* -audiodev for each <audio>; type 'none' is all conf accepts */
+static int
+vbQemuCommandBuildAudios(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->naudios; i++) {
+        const vbDomainAudioDef *audio = def->audios[i];
+        g_autofree char *id = vbQemuCommandAudioId(audio);
+
+        if (audio->type != VB_DOMAIN_AUDIO_TYPE_NONE) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected audio type '%s'"),
+                          NULLSTR(vbDomainAudioTypeTypeToString(audio->type)));
+            return -1;
+        }
+        vbQemuCommandAddArg(argv, "-audiodev");
+        vbQemuCommandAddArgFormat(argv, "id=%s,driver=%s", id,
+                                  vbDomainAudioTypeTypeToString(audio->type));
+    }
+    return 0;
+}
+
 /* The host part of -vnc: an IPv6 address in brackets, as QEMU parses it */
 static void
 vbQemuCommandAppendVNCHost(GString *buf, const char *address)
@@ -882,6 +911,13 @@ vbQemuCommandBuildGraphics(GPtrArray *argv, const vbDomainDef *def)
                 vbDomainGraphicsVNCSharePolicyTypeToString(graphics->sharePolicy));
         if (graphics->passwd)
             g_string_append(buf, ",password=on");
+        /* the VNC server plays the first audio backend, as libvirt's
+         * default when <graphics> names none */
+        if (def->naudios > 0) {
+            g_autofree char *audioId = vbQemuCommandAudioId(def->audios[0]);
+
+            g_string_append_printf(buf, ",audiodev=%s", audioId);
+        }
         vbQemuCommandAddArg(argv, "-vnc");
         vbQemuCommandAddArgBuf(argv, &buf);
         if (graphics->keymap) {
@@ -1013,6 +1049,17 @@ vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
             return -1;
     }
     return 0;
+}
+
+/* <features><vmcoreinfo state='on'/>: the device that hands the guest
+ * kernel's crash-dump notes to QEMU's dump-guest-memory */
+static void
+vbQemuCommandBuildVMCoreInfo(GPtrArray *argv, const vbDomainDef *def)
+{
+    if (def->vmcoreinfo != VB_TRISTATE_SWITCH_ON)
+        return;
+    vbQemuCommandAddArg(argv, "-device");
+    vbQemuCommandAddArg(argv, "vmcoreinfo");
 }
 
 static int
@@ -1153,10 +1200,13 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
         vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
         vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
-        vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildGraphics(argv, def) < 0 ||
-        vbQemuCommandBuildVideos(argv, def) < 0 || vbQemuCommandBuildWatchdog(argv, def) < 0 ||
-        vbQemuCommandBuildMemballoon(argv, def) < 0 || vbQemuCommandBuildRNGs(argv, def) < 0 ||
-        vbQemuCommandBuildPanics(argv, def) < 0)
+        vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildAudios(argv, def) < 0 ||
+        vbQemuCommandBuildGraphics(argv, def) < 0 || vbQemuCommandBuildVideos(argv, def) < 0 ||
+        vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
+        vbQemuCommandBuildRNGs(argv, def) < 0)
+        return NULL;
+    vbQemuCommandBuildVMCoreInfo(argv, def);
+    if (vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;
 
     g_ptr_array_add(argv, NULL);

@@ -1196,6 +1196,9 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
         return vbQemuDeviceValidateInput(def, dev->data.input);
     case VB_DOMAIN_DEVICE_GRAPHICS:
         return vbQemuDeviceValidateGraphics(def, dev->data.graphics);
+    case VB_DOMAIN_DEVICE_AUDIO:
+        /* conf accepts type 'none' only, which QEMU always has */
+        return 0;
     case VB_DOMAIN_DEVICE_VIDEO:
         return vbQemuDeviceValidateVideo(def, dev->data.video);
     case VB_DOMAIN_DEVICE_CHR:
@@ -1230,6 +1233,9 @@ vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev, vbJ
         return vbQemuDeviceBuildInputProps(def, dev->data.input, props);
     case VB_DOMAIN_DEVICE_GRAPHICS:
         /* a server of QEMU's (-vnc), no device */
+        return 0;
+    case VB_DOMAIN_DEVICE_AUDIO:
+        /* a backend of QEMU's (-audiodev), no device */
         return 0;
     case VB_DOMAIN_DEVICE_VIDEO:
         return vbQemuDeviceBuildVideoProps(def, dev->data.video, props);

@@ -189,6 +189,9 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
     case VB_DOMAIN_DEVICE_GRAPHICS:
         /* a server of QEMU's, no device */
         return NULL;
+    case VB_DOMAIN_DEVICE_AUDIO:
+        /* a backend of QEMU's, named by its <audio id> (audioN) */
+        return NULL;
     case VB_DOMAIN_DEVICE_CHR:
         return vbQemuDomainChrAlias(def, dev->data.chr);
     case VB_DOMAIN_DEVICE_WATCHDOG:
@@ -341,6 +344,7 @@ vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceD
         *round = VB_QEMU_PCI_ROUND_VIDEO;
         return;
     case VB_DOMAIN_DEVICE_GRAPHICS:
+    case VB_DOMAIN_DEVICE_AUDIO:
         /* no device */
         return;
     case VB_DOMAIN_DEVICE_CHR:

@@ -70,6 +70,10 @@ vbErrorPrefix(int code)
         return _("operation forbidden: %s");
     case VIR_ERR_NO_DOMAIN:
         return _("Domain not found: %s");
+    case VIR_ERR_NO_STORAGE_POOL:
+        return _("Storage pool not found: %s");
+    case VIR_ERR_NO_STORAGE_VOL:
+        return _("Storage volume not found: %s");
     case VIR_ERR_OPERATION_INVALID:
         return _("Requested operation is not valid: %s");
     case VIR_ERR_CONFIG_UNSUPPORTED:

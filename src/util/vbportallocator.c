@@ -98,13 +98,19 @@ vbPortAllocatorAcquire(vbPortAllocator *pa, unsigned int *port)
     return -1;
 }
 
-void
+int
 vbPortAllocatorSetUsed(vbPortAllocator *pa, unsigned int port)
 {
     g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&pa->lock);
 
-    if (port >= pa->start && port <= pa->end)
-        pa->used[port - pa->start] = true;
+    if (port < pa->start || port > pa->end)
+        return 0;
+    if (pa->used[port - pa->start]) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("Failed to reserve port %u"), port);
+        return -1;
+    }
+    pa->used[port - pa->start] = true;
+    return 0;
 }
 
 void

@@ -27,9 +27,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbPortAllocator, vbPortAllocatorFree);
  */
 int vbPortAllocatorAcquire(vbPortAllocator *pa, unsigned int *port);
 
-/* Marks @port as handed out (a running domain found again after a daemon
- * restart keeps its port).  A port outside the range is ignored. */
-void vbPortAllocatorSetUsed(vbPortAllocator *pa, unsigned int port);
+/* Marks @port as handed out (a fixed port, or the port of a running domain
+ * found again after a daemon restart).  Returns 0, also for a port outside
+ * the range (ignored), or -1 with libvirt's VIR_ERR_INTERNAL_ERROR when
+ * @port is handed out already.  Thread-safe. */
+int vbPortAllocatorSetUsed(vbPortAllocator *pa, unsigned int port);
 
 /* Gives @port back; 0 and ports outside the range are ignored. */
 void vbPortAllocatorRelease(vbPortAllocator *pa, unsigned int port);

@@ -120,6 +120,18 @@ class StreamTest(ConsoleTestCase):
         self.assertTrue(os.path.exists(m.group(1)), m.group(1))
         self.assertNotIn("/dev/pts/", self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
 
+    def test_implied_console_is_serial0(self):
+        # as libvirt: the domain defines a <serial> only and gets a
+        # <console> that is that serial port, with its pty
+        xml = self.dom.XMLDesc(0)
+        m = re.search(r"<console type='pty' tty='(/dev/pts/\d+)'>\s*<source path='\1'/>\s*"
+                      r"<target type='serial' port='0'/>\s*<alias name='serial0'/>", xml)
+        self.assertIsNotNone(m, xml)
+        self.assertIn("<source path='%s'/>\n      <target type='isa-serial' port='0'>"
+                      % m.group(1), xml)
+        self.assertRegex(self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE),
+                         r"<console type='pty'>\s*<target type='serial' port='0'/>")
+
     def test_by_alias(self):
         st = self.open_stream(devname="serial0")
         self.transmit(b"x")

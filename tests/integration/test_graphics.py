@@ -165,6 +165,8 @@ class GraphicsTest(vbtest.DaemonTestCase):
         self.assertRegex(log, r'"execute":"set_password","arguments":\{"protocol":"vnc"')
         self.assertRegex(log, r'"execute":"expire_password","arguments":'
                          r'\{"protocol":"vnc","time":"never"\}')
+        # the debug log shows the command, not the password
+        self.assertNotIn("s3cret", log)
 
         # the password leaves the daemon only when asked for
         self.assertNotIn("passwd=", self.daemon.virsh("dumpxml", "vm2").stdout)
@@ -195,6 +197,40 @@ class GraphicsTest(vbtest.DaemonTestCase):
         self.assertLessEqual(port1b, port1)
         self.assertNotEqual(port1b, port2)
         self.assertEqual(rfb_security_types(port1b), [RFB_SECURITY_NONE])
+
+
+class NoGuestTest(vbtest.DaemonTestCase):
+    """No guest needed: QEMU with no OS runs its firmware, enough for VNC."""
+
+    def test_fixed_port_taken_by_another_domain(self):
+        port = next(p for p in range(5990, 6100) if port_bindable(p))
+        graphics = "\n    <graphics type='vnc' port='%d' autoport='no' listen='127.0.0.1'/>" % port
+        for name in ("fa", "fb"):
+            self.define(name, [], start=False, extra_devices=graphics)
+        self.daemon.virsh("start", "fa")
+        # the second is refused as libvirt refuses it, before QEMU runs;
+        # twice: its failed start must not give back the port fa holds
+        for _ in range(2):
+            proc = self.daemon.virsh("start", "fb", check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("internal error: Failed to reserve port %d" % port, proc.stderr)
+        self.daemon.virsh("destroy", "fa")
+        vbtest.wait_for(lambda: port_bindable(port), 30, "port %d to be free" % port)
+        self.daemon.virsh("start", "fb")
+        self.assertIn("port='%d'" % port, self.daemon.virsh("dumpxml", "fb").stdout)
+        self.daemon.virsh("destroy", "fb")
+
+    def test_socket_made_by_the_daemon_goes_at_stop(self):
+        graphics = "\n    <graphics type='vnc'><listen type='socket'/></graphics>"
+        self.define("fs", [], start=False, extra_devices=graphics)
+        for _ in range(2):
+            self.daemon.virsh("start", "fs")
+            xml = self.daemon.virsh("dumpxml", "fs").stdout
+            m = re.search(r"<listen type='socket' socket='([^']+)'/>", xml)
+            self.assertTrue(m, xml)
+            self.assertTrue(os.path.exists(m.group(1)))
+            self.daemon.virsh("destroy", "fs")
+            self.assertFalse(os.path.exists(m.group(1)))
 
 
 if __name__ == "__main__":

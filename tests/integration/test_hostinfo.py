@@ -47,6 +47,26 @@ class HostInfoTest(vbtest.DaemonTestCase):
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
 
+    def test_define_fills_emulator_from_capabilities(self):
+        # as libvirt: a definition without <emulator> (virt-install writes
+        # none) gets the emulator the capabilities list for its
+        # architecture, in the live and in the persistent definition
+        caps = ET.fromstring(self.v("capabilities").stdout)
+        emulator = caps.findtext("guest/arch[@name='x86_64']/emulator")
+        self.assertTrue(emulator)
+        xml = vbtest.domain_xml("noemu", [])
+        xml = xml.replace("<emulator>/usr/bin/qemu-system-x86_64</emulator>", "")
+        self.assertNotIn("<emulator", xml)
+        path = os.path.join(self.tmp, "noemu.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.v("define", path)
+        for restarted in (False, True):
+            dumped = ET.fromstring(self.v("dumpxml", "noemu").stdout)
+            self.assertEqual(dumped.findtext("devices/emulator"), emulator, restarted)
+            self.daemon.stop()
+            self.daemon.start()
+
     def test_capabilities(self):
         text = self.v("capabilities").stdout
         self.validate(text, "capability.rng")

@@ -117,8 +117,10 @@ class StorageTest(vbtest.DaemonTestCase):
                  "storage pool type 'logical' is not supported by virtblockd"),
                 (("pool-undefine", "sp"), "storage pool 'sp' is still active"),
                 (("pool-start", "sp"), "storage pool 'sp' is already active"),
-                (("vol-info", "/nowhere/x.img"),
-                 "no storage vol with matching path '/nowhere/x.img'")):
+                (("vol-info", "/nowhere/x.img"), "error: Storage volume not found: "
+                 "no storage vol with matching path '/nowhere/x.img'"),
+                (("pool-info", "nosuch"),
+                 "error: Storage pool not found: no storage pool with matching name 'nosuch'")):
             proc = self.v(*args, check=False)
             self.assertNotEqual(proc.returncode, 0, args)
             self.assertIn(msg, proc.stderr, args)
@@ -175,6 +177,112 @@ class StorageTest(vbtest.DaemonTestCase):
         self.assertIn("failed to remove pool '%s': Directory not empty" % self.pool_dir("running"),
                       proc.stderr)
         self.assertEqual(os.listdir(self.pool_dir("running")), ["keep.img"])
+
+    def test_create_never_writes_through_a_swapped_in_link(self):
+        """Someone who may write the pool's directory replaces the file the
+        daemon claimed with a symbolic link before qemu-img runs: qemu-img
+        must still write the claimed file, never the link's target."""
+        target = self.pool_dir()
+        os.makedirs(target)
+        victim = os.path.join(self.tmp, "victim")
+        with open(victim, "w") as fh:
+            fh.write("precious\n")
+        wrapper = os.path.join(self.tmp, "qemu-img-swap")
+        with open(wrapper, "w") as fh:
+            fh.write("#!/bin/sh\nrm -f '%s/v'\nln -s '%s' '%s/v'\nexec qemu-img \"$@\"\n"
+                     % (target, victim, target))
+        os.chmod(wrapper, 0o755)
+        os.environ["VIRTBLOCKD_QEMU_IMG"] = wrapper
+        self.addCleanup(os.environ.pop, "VIRTBLOCKD_QEMU_IMG", None)
+        self.daemon.stop()
+        self.daemon.start()
+        self.v("pool-create-as", "sp", "dir", "--target", target)
+        for fmt in ("qcow2", "raw"):
+            proc = self.v("vol-create-as", "sp", "v", "1M", "--format", fmt, check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            with open(victim) as fh:
+                self.assertEqual(fh.read(), "precious\n")
+            self.assertEqual(os.readlink(os.path.join(target, "v")), victim)
+            os.unlink(os.path.join(target, "v"))
+
+    def test_restart_of_a_redefined_pool_whose_directory_went(self):
+        """A pool redefined while it runs, whose running directory is gone
+        when the daemon restarts: it stays inactive with the definition
+        last given, not the one it ran with."""
+        old, new = self.pool_dir("old"), self.pool_dir("new")
+        os.makedirs(old)
+        os.makedirs(new)
+        self.v("pool-define-as", "sp", "dir", "--target", old)
+        self.v("pool-start", "sp")
+        xml = self.v("pool-dumpxml", "sp").stdout.replace(old, new)
+        path = os.path.join(self.tmp, "sp.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.v("pool-define", path)
+        self.daemon.stop()
+        os.rmdir(old)
+        self.daemon.start()
+        self.assertRegex(self.v("pool-info", "sp").stdout, r"State: +inactive")
+        self.assertIn("<path>%s</path>" % new, self.v("pool-dumpxml", "sp").stdout)
+        self.v("pool-start", "sp")
+        self.assertIn("<path>%s</path>" % new, self.v("pool-dumpxml", "sp").stdout)
+
+    def test_refresh_of_a_pool_whose_directory_went_stops_it(self):
+        """As libvirt: a refresh that cannot read the directory stops the
+        pool (a transient one goes) instead of keeping a stale list."""
+        for name in ("kept", "gone"):
+            os.makedirs(self.pool_dir(name))
+        self.v("pool-define-as", "kept", "dir", "--target", self.pool_dir("kept"))
+        self.v("pool-start", "kept")
+        self.v("pool-create-as", "gone", "dir", "--target", self.pool_dir("gone"))
+        for name in ("kept", "gone"):
+            os.rmdir(self.pool_dir(name))
+            proc = self.v("pool-refresh", name, check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("error: cannot open directory '%s': No such file or directory\n"
+                          % self.pool_dir(name), proc.stderr)
+        self.assertRegex(self.v("pool-info", "kept").stdout, r"State: +inactive")
+        self.assertNotIn("gone", self.v("pool-list", "--all").stdout)
+
+    def test_build_flags_as_libvirt(self):
+        """libvirtd 9.0 refuses OVERWRITE with NO_OVERWRITE, and with either
+        makes a dir pool's directory and fails: there is no device to
+        format."""
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(conn.close)
+        target = self.pool_dir()
+        pool = conn.storagePoolDefineXML("<pool type='dir'><name>sp</name><target><path>%s"
+                                         "</path></target></pool>" % target)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            pool.build(libvirt.VIR_STORAGE_POOL_BUILD_OVERWRITE |
+                       libvirt.VIR_STORAGE_POOL_BUILD_NO_OVERWRITE)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_INVALID_ARG)
+        self.assertEqual(str(cm.exception), "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and "
+                         "'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive")
+        self.assertFalse(os.path.exists(target))
+        for flag in (libvirt.VIR_STORAGE_POOL_BUILD_OVERWRITE,
+                     libvirt.VIR_STORAGE_POOL_BUILD_NO_OVERWRITE):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                pool.build(flag)
+            self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+            self.assertEqual(str(cm.exception), "Requested operation is not valid: No source "
+                             "device specified when formatting pool 'sp'")
+            self.assertTrue(os.path.isdir(target))
+        pool.build(0)
+
+    def test_volume_whose_file_went_is_not_found(self):
+        """As libvirt: info and XML of a volume whose file was removed
+        behind the daemon's back are an error, not the sizes it had."""
+        target = self.pool_dir()
+        os.makedirs(target)
+        self.v("pool-create-as", "sp", "dir", "--target", target)
+        self.v("vol-create-as", "sp", "a", "1M")
+        os.unlink(os.path.join(target, "a"))
+        for cmd in ("vol-info", "vol-dumpxml"):
+            proc = self.v(cmd, "--pool", "sp", "a", check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("error: Storage volume not found: no storage vol with matching path "
+                          "'%s'" % os.path.join(target, "a"), proc.stderr)
 
     def test_python_lookups(self):
         target = self.pool_dir()

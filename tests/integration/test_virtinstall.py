@@ -100,14 +100,17 @@ class VirtInstallTest(vbtest.DaemonTestCase):
         return path
 
     def check_domain(self, name, path, fmt):
-        """The domain is running and persistent, with the disk in @fmt."""
+        """The domain is running and persistent, with the disk in @fmt;
+        returns the live definition's root element."""
         self.assertEqual(self.daemon.virsh("domstate", name, "--reason").stdout.strip(),
                          "running (booted)")
         info = self.daemon.virsh("dominfo", name).stdout
         self.assertRegex(info, r"Persistent:\s+yes")
+        live = None
         for xml in (self.daemon.virsh("dumpxml", name).stdout,
                     self.daemon.virsh("dumpxml", name, "--inactive").stdout):
             root = ET.fromstring(xml)
+            live = live if live is not None else root
             disk = root.find("./devices/disk[@device='disk']")
             self.assertEqual(disk.find("source").get("file"), path)
             self.assertEqual(disk.find("driver").get("type"), fmt)
@@ -116,8 +119,8 @@ class VirtInstallTest(vbtest.DaemonTestCase):
             self.assertIsNotNone(root.find("./devices/channel/target[@name='org.qemu.guest_agent.0']"))
             self.assertIsNotNone(root.find("./devices/rng[@model='virtio']"))
             self.assertIsNotNone(root.find("./devices/memballoon[@model='virtio']"))
-            self.assertEqual(root.find("./os/type").get("machine").startswith("pc-q35-"), True)
-        return root
+            self.assertTrue(root.find("./os/type").get("machine").startswith("pc-q35-"))
+        return live
 
     def test_import_format_from_pool(self):
         # --disk PATH alone: virt-install learns qcow2 from the pool it makes
