@@ -20,6 +20,7 @@
 #include "vbjson.h"
 #include "vbqemucaps.h"
 #include "vbqemudomaincaps.h"
+#include "vbqemufirmware.h"
 #include "vbqemuhost.h"
 #include "vbxml.h"
 #include "testutils.h"
@@ -124,10 +125,13 @@ testDomCaps(const void *opaque)
     g_autoptr(vbQemuCaps) x86 = testQemuCaps("x86_64", true);
     g_autoptr(vbDomainCaps) caps = NULL;
     g_autofree char *xml = NULL;
+    g_autofree char *firmwareDir = vbTestSrcPath("qemufirmwaredata");
+    const char *firmwareDirs[] = {firmwareDir, NULL};
+    g_autoptr(GPtrArray) firmwares = vbQemuFirmwareLoadAll(firmwareDirs);
 
-    if (!x86)
+    if (!x86 || !firmwares)
         return -1;
-    caps = vbQemuDomainCapsNew(x86, c->machine, "x86_64", c->virttype);
+    caps = vbQemuDomainCapsNew(x86, c->machine, "x86_64", c->virttype, firmwares);
     xml = vbDomainCapsFormat(caps);
     if (vbTestCompareToFile(xml, out) < 0)
         return -1;

@@ -18,12 +18,17 @@
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemufirmware.h"
 #include "vbstoragechain.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
 
 #define TEST_MONITOR_PATH "/var/lib/virtblockd/test/monitor.sock"
+#define TEST_NVRAM_DIR "/var/lib/virtblockd/test/nvram"
+
+/* Debian 12's OVMF descriptors (tests/qemufirmwaredata), read once */
+static GPtrArray *testFirmwares;
 /* the channel sockets' directory of domain 1 'guest', as the driver
  * names it under its state directory */
 #define TEST_CHANNEL_DIR "/var/lib/virtblockd/test/channel/target/domain-1-guest"
@@ -59,6 +64,14 @@ testArgvToString(GStrv argv)
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 
+/* define's NVRAM path, then start's choice of firmware */
+static int
+testPrepareFirmware(vbDomainDef *def)
+{
+    vbQemuFirmwareFillNVRAMPath(def, TEST_NVRAM_DIR);
+    return vbQemuFirmwareFillDomain(def, testFirmwares, TEST_NVRAM_DIR);
+}
+
 static int
 testCompareXMLToArgv(const void *opaque)
 {
@@ -79,10 +92,12 @@ testCompareXMLToArgv(const void *opaque)
     unsigned int nextIndex = 0;
     size_t i;
 
-    /* as the driver starts a domain: parse, validate, index the chains,
-     * assign addresses, build */
+    /* as the driver defines and starts a domain: parse, validate, default
+     * the NVRAM path, choose the firmware, index the chains, assign
+     * addresses, build */
     if ((def = vbDomainDefParseFile(xmlPath, parseFlags)) &&
-        ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0)) {
+        ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0) &&
+        testPrepareFirmware(def) == 0) {
         for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
             vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
         if (vbQemuDomainAssignAddresses(def) == 0 &&
@@ -264,6 +279,15 @@ static int
 mymain(void)
 {
     int ret = 0;
+    g_autofree char *firmwareDir = vbTestSrcPath("qemufirmwaredata");
+    const char *firmwareDirs[] = {firmwareDir, NULL};
+    g_autoptr(GPtrArray) firmwares = vbQemuFirmwareLoadAll(firmwareDirs);
+
+    if (!firmwares || firmwares->len != 3) {
+        fprintf(stderr, "cannot read the firmware descriptors of %s\n", firmwareDir);
+        return -1;
+    }
+    testFirmwares = firmwares;
 
 #define DO_TEST_FULL(name, xml, flags, errCode) \
     do { \
@@ -384,6 +408,26 @@ mymain(void)
     DO_TEST("scsi-virtio-queues");
     DO_TEST("pci-q35-virt-install-no-index");
     DO_TEST("usb-ich9-ehci-uhci-no-index");
+    DO_TEST("os-boot-order-positions");
+    DO_TEST("os-boot-dev-repeated");
+    DO_TEST("os-boot-absent");
+    DO_TEST("os-bootmenu");
+    DO_TEST("os-bootmenu-disabled");
+    DO_TEST("smbios-sysinfo");
+    DO_TEST("smbios-emulate");
+    DO_TEST("firmware-efi");
+    DO_TEST("firmware-efi-secure-boot");
+    DO_TEST("firmware-efi-secure-boot-off");
+    DO_TEST("firmware-efi-enrolled-keys-off");
+    DO_TEST("firmware-efi-machine-pc");
+    DO_TEST("firmware-efi-nvram-path");
+    DO_TEST("loader-pflash-nvram");
+    DO_TEST("loader-pflash-nvram-default");
+    DO_TEST("loader-pflash-unknown-image");
+    DO_TEST("loader-pflash-writable");
+    DO_TEST("loader-rom");
+    DO_TEST("loader-secure-smm");
+    DO_TEST("firmware-efi-secure-boot-off-smm-off");
     DO_TEST("memballoon-virtio");
     DO_TEST("memballoon-virtio-stats");
     DO_TEST("memballoon-virtio-address");
@@ -402,6 +446,39 @@ mymain(void)
     DO_TEST("lifecycle-crash-restart");
 
     DO_TEST_FAILURE("kvm-not-usable", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bootmenu-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bios-reboot-timeout-range", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bios-useserial", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-boot-dev-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("os-boot-dev-and-boot-order", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("smbios-host", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("smbios-sysinfo-missing", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("sysinfo-uuid-mismatch", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-bios-date-bad", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-entry-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-entry-twice", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-baseboard-twice", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-fwcfg", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("os-bootmenu-timeout-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("smbios-mode-bogus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("firmware-feature-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("loader-path-newline", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("firmware-efi-machine-pc-secure-boot", VIR_ERR_OPERATION_FAILED);
+    DO_TEST_FAILURE("firmware-efi-no-acpi", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("firmware-efi-smm-off", VIR_ERR_OPERATION_INVALID);
+    DO_TEST_FAILURE("firmware-efi-loader-path", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("firmware-efi-nvram-template", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("firmware-bios", VIR_ERR_OPERATION_FAILED);
+    DO_TEST_FAILURE("firmware-features-without-autoselect", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("loader-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("nvram-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("nvram-template-relative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("nvram-network", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("loader-secure-no-smm", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("loader-secure-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("loader-no-path", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("loader-type-bogus", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("loader-twice", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE_UNVALIDATED("disk-virtio-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-sata-machine-pc", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -144,6 +144,8 @@ mymain(void)
         /* the balloon size, the channel socket the daemon named, aliases */
         {"running-misc-devices"},
         {"paused-shutdown-persistent"},
+        /* the firmware chosen at start, which a validation would refuse */
+        {"running-uefi-autoselected"},
         {"active-commit-running"},
         {"active-commit-ready"},
         {"active-commit-pivoting"},

@@ -66,7 +66,8 @@ vbDomainDefFree(vbDomainDef *def)
     g_free(def->kernel);
     g_free(def->initrd);
     g_free(def->cmdline);
-    g_strfreev(def->bootDevs);
+    vbDomainOSDefClear(&def->os);
+    vbSysinfoFree(def->sysinfo);
     g_free(def->emulator);
     vbCPUDefFree(def->cpu);
     vbDomainClockDefFree(def->clock);
@@ -355,11 +356,13 @@ static int
 vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
 {
     xmlNode *cur;
-    g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func(g_free);
 
-    if (vbDomainCheckAttrs(os, NULL) < 0)
+    if (vbDomainCheckAttrs(os, VB_ATTRS("firmware")) < 0 ||
+        vbDomainOSDefParseFirmwareAttr(&def->os, os) < 0)
         return -1;
-    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type", "kernel", "initrd", "cmdline")) < 0)
+    if (vbDomainCheckUniqueChildren(os, VB_ATTRS("type", "kernel", "initrd", "cmdline", "bootmenu",
+                                                 "bios", "smbios", "loader", "nvram", "firmware")) <
+        0)
         return -1;
     for (cur = vbXMLChildElement(os, NULL); cur; cur = vbXMLNextElement(cur)) {
         if (vbXMLNodeNameEqual(cur, "type")) {
@@ -389,29 +392,21 @@ vbDomainOSParse(vbDomainDef *def, const xmlNode *os)
         } else if (vbXMLNodeNameEqual(cur, "cmdline")) {
             if (vbDomainOSTextParse(cur, false, &def->cmdline) < 0)
                 return -1;
-        } else if (vbXMLNodeNameEqual(cur, "boot")) {
-            g_autofree char *dev = vbXMLPropString(cur, "dev");
+        } else {
+            int rc = vbDomainOSDefParseElement(&def->os, cur);
 
-            if (vbDomainCheckAttrs(cur, VB_ATTRS("dev")) < 0)
+            if (rc < 0)
                 return -1;
-            if (g_strcmp0(dev, "hd") != 0 && g_strcmp0(dev, "cdrom") != 0) {
-                vbDomainReportUnsupportedValue(cur, "dev", dev);
+            if (rc == 0) {
+                vbDomainReportUnsupportedElement(cur);
                 return -1;
             }
-            g_ptr_array_add(boots, g_steal_pointer(&dev));
-        } else {
-            vbDomainReportUnsupportedElement(cur);
-            return -1;
         }
     }
     if (!def->osType || !*def->osType) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR, _("an os <type> must be specified"));
         return -1;
-    }
-    if (boots->len) {
-        g_ptr_array_add(boots, NULL);
-        def->bootDevs = (char **) g_ptr_array_free(g_steal_pointer(&boots), FALSE);
     }
     return 0;
 }
@@ -671,8 +666,8 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
 
     if (vbDomainCheckUniqueChildren(
             root, VB_ATTRS("name", "uuid", "title", "description", "metadata", "memory",
-                           "currentMemory", "vcpu", "cpu", "os", "features", "clock", "pm",
-                           "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
+                           "currentMemory", "vcpu", "cpu", "sysinfo", "os", "features", "clock",
+                           "pm", "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
         return -1;
 
     for (cur = vbXMLChildElement(root, NULL); cur; cur = vbXMLNextElement(cur)) {
@@ -727,6 +722,9 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
                 return -1;
         } else if (strcmp(name, "cpu") == 0) {
             if (!(def->cpu = vbCPUDefParse(cur)))
+                return -1;
+        } else if (strcmp(name, "sysinfo") == 0) {
+            if (!(def->sysinfo = vbSysinfoParseDomain(cur)))
                 return -1;
         } else if (strcmp(name, "os") == 0) {
             if (vbDomainOSParse(def, cur) < 0)

@@ -32,6 +32,8 @@
 #include "vbdomainclockconf.h"
 #include "vbdomainrngconf.h"
 #include "vbdomainpanicconf.h"
+#include "vbdomainosconf.h"
+#include "vbsysinfo.h"
 
 /* Largest document we accept; libvirt's RPC string limit is 4 MiB. */
 #define VB_DOMAIN_XML_MAX_LEN (4 * 1024 * 1024)
@@ -117,10 +119,11 @@ struct _vbDomainDef {
     char *osType; /* "hvm" */
     char *arch;   /* "x86_64" */
     char *machine;
-    char *kernel;    /* <os><kernel>: direct kernel boot, absolute */
-    char *initrd;    /* <os><initrd>, absolute */
-    char *cmdline;   /* <os><cmdline>, verbatim */
-    char **bootDevs; /* <os><boot dev='hd'/>..., NULL-terminated, may be NULL */
+    char *kernel;       /* <os><kernel>: direct kernel boot, absolute */
+    char *initrd;       /* <os><initrd>, absolute */
+    char *cmdline;      /* <os><cmdline>, verbatim */
+    vbDomainOSDef os;   /* the rest of <os>: boot order, firmware (vbdomainosconf.h) */
+    vbSysinfo *sysinfo; /* <sysinfo type='smbios'>, or NULL */
 
     bool acpi; /* <features><acpi/> */
     bool apic; /* <features><apic/> */

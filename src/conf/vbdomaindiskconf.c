@@ -881,13 +881,6 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
         return -1;
     }
 
-    if (def->bootDevs && disk->info.bootIndex) {
-        /* libvirt's wording */
-        vbReportError(VIR_ERR_XML_ERROR,
-                      _("per-device boot elements cannot be used together with os/boot elements"));
-        return -1;
-    }
-
     /* an image twice in one chain would be opened read-only below itself */
     for (src = disk->src; src; src = src->backingStore) {
         if (!src->path)

@@ -46,19 +46,20 @@ vbDomainDevicesFormat(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
 static void
 vbDomainOSFormat(vbBuffer *buf, const vbDomainDef *def)
 {
-    size_t i;
-
-    vbBufferAddLit(buf, "<os>\n");
+    vbBufferAddLit(buf, "<os");
+    vbDomainOSDefFormatFirmwareAttr(buf, &def->os);
+    vbBufferAddLit(buf, ">\n");
     vbBufferAdjustIndent(buf, 2);
     vbBufferAddLit(buf, "<type");
     vbBufferEscapeString(buf, " arch='%s'", def->arch);
     vbBufferEscapeString(buf, " machine='%s'", def->machine);
     vbBufferEscapeText(buf, ">%s</type>\n", def->osType);
+    vbDomainOSDefFormatFirmware(buf, &def->os);
+    vbDomainOSDefFormatLoader(buf, &def->os);
     vbBufferEscapeText(buf, "<kernel>%s</kernel>\n", def->kernel);
     vbBufferEscapeText(buf, "<initrd>%s</initrd>\n", def->initrd);
     vbBufferEscapeText(buf, "<cmdline>%s</cmdline>\n", def->cmdline);
-    for (i = 0; def->bootDevs && def->bootDevs[i]; i++)
-        vbBufferEscapeString(buf, "<boot dev='%s'/>\n", def->bootDevs[i]);
+    vbDomainOSDefFormatBoot(buf, &def->os);
     vbBufferAdjustIndent(buf, -2);
     vbBufferAddLit(buf, "</os>\n");
 }
@@ -204,6 +205,8 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
         vbBufferAsprintf(buf, " current='%u'", def->vcpusCurrent);
     vbBufferAsprintf(buf, ">%u</vcpu>\n", def->vcpus);
 
+    if (def->sysinfo)
+        vbSysinfoFormatBuf(buf, def->sysinfo);
     vbDomainOSFormat(buf, def);
     vbDomainFeaturesFormat(buf, def);
     vbCPUDefFormat(buf, def->cpu);

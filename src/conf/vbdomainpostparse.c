@@ -474,6 +474,55 @@ vbDomainDefVideosPostParse(vbDomainDef *def)
         def->videos[0]->primary = true;
 }
 
+/* The system UUID of <sysinfo> is the domain's: a domain without <uuid>
+ * takes it, a different one is refused (libvirt's wording and code). */
+static int
+vbDomainDefSysinfoUUIDPostParse(vbDomainDef *def)
+{
+    const char *str;
+    unsigned char uuid[16];
+
+    if (!def->sysinfo || !(str = vbSysinfoGet(def->sysinfo, VB_SYSINFO_SYSTEM, "uuid")))
+        return 0;
+    /* the parser wrote it in the canonical form */
+    if (vbUUIDParse(str, uuid) < 0)
+        return -1;
+    if (vbUUIDIsNull(def->uuid)) {
+        memcpy(def->uuid, uuid, sizeof(uuid));
+        return 0;
+    }
+    if (memcmp(def->uuid, uuid, sizeof(uuid)) != 0) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("UUID mismatch between <uuid> and <sysinfo>"));
+        return -1;
+    }
+    return 0;
+}
+
+/* <boot dev> and per-device <boot order> exclude each other; with neither
+ * the domain boots from its first disk, which libvirt writes back as
+ * <boot dev='hd'/> */
+static int
+vbDomainDefBootOrderPostParse(vbDomainDef *def)
+{
+    bool perDevice = false;
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->info.bootIndex)
+            perDevice = true;
+    }
+    if (def->os.nBootDevs > 0 && perDevice) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("per-device boot elements cannot be used together with os/boot elements"));
+        return -1;
+    }
+    if (def->os.nBootDevs == 0 && !perDevice) {
+        def->os.bootDevs[0] = VB_DOMAIN_BOOT_DISK;
+        def->os.nBootDevs = 1;
+    }
+    return 0;
+}
+
 /*
  * The console of an x86 guest is its first serial port, as libvirt's
  * virDomainDefAddConsoleCompat makes it: a <serial> without <console>
@@ -555,6 +604,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
 
     g_return_val_if_fail(def != NULL, -1);
 
+    if (vbDomainDefSysinfoUUIDPostParse(def) < 0)
+        return -1;
     if (vbUUIDIsNull(def->uuid))
         vbUUIDGenerate(def->uuid);
     if (!def->osType)
@@ -598,7 +649,7 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         /* the virtio-serial controller after those libvirt's QEMU driver
          * adds and those the disks imply, as libvirt orders them */
         vbDomainDefControllersPostParse(def) < 0 || vbDomainDefVirtioSerialPostParse(def) < 0 ||
-        vbDomainDefAddConsoleCompat(def) < 0)
+        vbDomainDefAddConsoleCompat(def) < 0 || vbDomainDefBootOrderPostParse(def) < 0)
         return -1;
     return 0;
 }

@@ -60,6 +60,43 @@ vbDomainDefValidateMachine(const vbDomainDef *def)
     return 0;
 }
 
+/* What libvirt's QEMU driver asks of UEFI (qemuValidateDomainDefBoot),
+ * with its wording */
+static int
+vbDomainDefValidateFirmware(const vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+    bool uefi = def->os.firmware == VB_DOMAIN_OS_FIRMWARE_EFI ||
+                (loader && loader->type == VB_DOMAIN_LOADER_TYPE_PFLASH);
+
+    if (vbDomainOSDefValidate(&def->os) < 0)
+        return -1;
+    if (uefi && !def->acpi) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("UEFI requires ACPI on this architecture"));
+        return -1;
+    }
+    if (loader && loader->secure == VB_TRISTATE_BOOL_YES) {
+        if (!vbDomainDefHasQ35Machine(def)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Secure boot is supported with q35 machine types only"));
+            return -1;
+        }
+        /* autoselection turns SMM on with a firmware that needs it */
+        if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_NONE && def->smm != VB_TRISTATE_SWITCH_ON) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Secure boot requires SMM feature enabled"));
+            return -1;
+        }
+    }
+    if (loader && loader->type == VB_DOMAIN_LOADER_TYPE_ROM &&
+        (loader->nvram || loader->nvramTemplate)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("an NVRAM store needs a loader of type 'pflash', not 'rom'"));
+        return -1;
+    }
+    return 0;
+}
+
 /* QEMU 7.2's max-cpus of the machine families (query-machines) */
 #define VB_DOMAIN_Q35_MAX_CPUS 288
 #define VB_DOMAIN_I440FX_MAX_CPUS 255
@@ -360,7 +397,8 @@ vbDomainDefValidate(const vbDomainDef *def)
     g_return_val_if_fail(def != NULL, -1);
 
     if (vbDomainDefValidateMachine(def) < 0 || vbDomainDefValidateVcpus(def) < 0 ||
-        vbDomainClockDefValidate(def->clock) < 0 || vbDomainDefValidateLifecycle(def) < 0)
+        vbDomainClockDefValidate(def->clock) < 0 || vbDomainDefValidateFirmware(def) < 0 ||
+        vbDomainDefValidateLifecycle(def) < 0)
         return -1;
 
     for (i = 0; i < def->ndisks; i++) {

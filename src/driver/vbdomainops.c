@@ -22,6 +22,7 @@
 #include "vbmonitorjob.h"
 #include "vbqemucaps.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemufirmware.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
 
@@ -404,6 +405,9 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
     vbDriverDomainDefFillEmulator(driver, def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
+    /* a read-only UEFI loader gets its variable store's path now, as
+     * libvirt writes it back */
+    vbQemuFirmwareFillNVRAMPath(def, driver->cfg->nvramDir);
     /* PCI slots and aliases now, so that a disk keeps its slot from one
      * start to the next, as libvirt does. */
     if (vbQemuDomainAssignAddresses(def) < 0)
@@ -466,15 +470,50 @@ cleanup:
      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_TPM | \
      VIR_DOMAIN_UNDEFINE_KEEP_TPM)
 
+/* The domain's UEFI variable store, as libvirt treats it on undefine:
+ * removed with VIR_DOMAIN_UNDEFINE_NVRAM, kept with ..._KEEP_NVRAM, and
+ * without either the undefine is refused while the file exists.  A domain
+ * with <os firmware='efi'> has the default store even though its
+ * persistent definition names none. */
+static int
+vbDomainUndefineNVRAM(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
+{
+    const vbDomainDef *def = vm->newDef ? vm->newDef : vm->def;
+    g_autofree char *path = NULL;
+
+    if (def->os.loader && def->os.loader->nvram)
+        path = g_strdup(def->os.loader->nvram);
+    else if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_EFI)
+        path = vbQemuFirmwareNVRAMPath(driver->cfg->nvramDir, def->name);
+    if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    if (flags & VIR_DOMAIN_UNDEFINE_NVRAM) {
+        if (unlink(path) < 0) {
+            vbReportSystemError(errno, _("failed to remove nvram: %s"), path);
+            return -1;
+        }
+        return 0;
+    }
+    if (!(flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot undefine domain with nvram"));
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
     int ret = -1;
 
-    /* The flags name state we never keep (managed save, NVRAM, snapshot
-     * metadata): accepted, nothing to remove. */
+    /* The other flags name state we never keep (managed save, snapshot
+     * metadata, TPM): accepted, nothing to remove. */
     vbCheckFlagsFunc(flags, VB_UNDEFINE_KNOWN_FLAGS, "qemuDomainUndefineFlags", -1);
+    if ((flags & VIR_DOMAIN_UNDEFINE_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot both keep and delete nvram"));
+        return -1;
+    }
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
@@ -486,6 +525,8 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
     }
     vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "undefine") < 0)
+        goto endjob;
+    if (vbDomainUndefineNVRAM(driver, vm, flags) < 0)
         goto endjob;
     if (vbDomainObjRemoveConfig(vm) < 0)
         goto endjob;
@@ -530,6 +571,8 @@ vbDomainStartLocked(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         return -1;
     if (flags & VIR_DOMAIN_START_PAUSED)
         startFlags |= VB_DOMAIN_PROCESS_START_PAUSED;
+    if (flags & VIR_DOMAIN_START_RESET_NVRAM)
+        startFlags |= VB_DOMAIN_PROCESS_START_RESET_NVRAM;
     if (vbDomainProcessStart(driver, vm, startFlags) < 0)
         return -1;
 
@@ -541,7 +584,8 @@ vbDomainStartLocked(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 }
 
 #define VB_START_KNOWN_FLAGS \
-    (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_BYPASS_CACHE | VIR_DOMAIN_START_FORCE_BOOT)
+    (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_BYPASS_CACHE | VIR_DOMAIN_START_FORCE_BOOT | \
+     VIR_DOMAIN_START_RESET_NVRAM)
 
 int
 vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
@@ -598,8 +642,9 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
     vbDomainHandle *ret = NULL;
     vbDomainObj *vm;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE,
-                     "qemuDomainCreateXML", NULL);
+    vbCheckFlagsFunc(
+        flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE | VIR_DOMAIN_START_RESET_NVRAM,
+        "qemuDomainCreateXML", NULL);
     if (!(def = vbDomainParseForDefine(driver, xml, flags & VIR_DOMAIN_START_VALIDATE)))
         return NULL;
     if (!(vm = vbDomainObjListAdd(driver->domains, driver, &def,
@@ -609,7 +654,8 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
 
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vbDomainStartLocked(driver, vm, flags & VIR_DOMAIN_START_PAUSED) < 0) {
+    if (vbDomainStartLocked(driver, vm,
+                            flags & (VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_RESET_NVRAM)) < 0) {
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);

@@ -29,6 +29,8 @@
 #include "vbqemucommand.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
+#include "vbqemufirmware.h"
+#include "vbqemuhost.h"
 #include "vbqemuprocess.h"
 #include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
@@ -787,6 +789,59 @@ vbProcessCheckKernel(const vbDomainDef *def)
     return 0;
 }
 
+#define VB_NVRAM_MAX_LEN (64 * 1024 * 1024)
+
+/* The firmware of a domain with <os firmware='efi'> (or a read-only
+ * pflash loader without a template), from the firmware descriptors, on
+ * the runtime copy of its definition as libvirt does it */
+static int
+vbProcessPrepareFirmware(vbDriver *driver, vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+    g_autoptr(GPtrArray) firmwares = NULL;
+
+    if (def->os.firmware == VB_DOMAIN_OS_FIRMWARE_NONE &&
+        (!loader || loader->type != VB_DOMAIN_LOADER_TYPE_PFLASH ||
+         loader->readonly != VB_TRISTATE_BOOL_YES || loader->nvramTemplate))
+        return 0;
+    if (!(firmwares = vbQemuFirmwareLoadAll((const char *const *) driver->cfg->firmwareDirs)))
+        return -1;
+    return vbQemuFirmwareFillDomain(def, firmwares, driver->cfg->nvramDir);
+}
+
+/* A UEFI variable store that does not exist yet, or any with @reset, is
+ * copied from its template (libvirt's qemuPrepareNVRAM); an existing one
+ * is the guest's and is otherwise kept as it is */
+static int
+vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+    g_autofree char *data = NULL;
+    gssize len;
+
+    if (!loader || !loader->nvram || (!reset && g_file_test(loader->nvram, G_FILE_TEST_EXISTS)))
+        return 0;
+    if (!loader->nvramTemplate) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("unable to find any master var store for loader: %s"), loader->path);
+        return -1;
+    }
+    /* libvirt's wording for a template that is not there */
+    if (access(loader->nvramTemplate, R_OK) < 0) {
+        vbReportSystemError(errno, _("Failed to open file '%s'"), loader->nvramTemplate);
+        return -1;
+    }
+    /* OVMF's stores are 128 KiB to 4 MiB */
+    if ((len = vbFileReadAll(loader->nvramTemplate, VB_NVRAM_MAX_LEN, &data)) < 0)
+        return -1;
+    if (vbFileMakePath(driver->cfg->nvramDir, 0777) < 0)
+        return -1;
+    /* written under a temporary name and renamed: a crash never leaves a
+     * half-copied store that the next start would take for the guest's */
+    return vbFileWriteAtomic(loader->nvram, data, len, 0600, VB_FILE_WRITE_DURABLE);
+}
+
 /* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
 vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
@@ -1140,6 +1195,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_auto(GStrv) env = NULL;
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbError) saved = NULL;
+    g_autoptr(vbSysinfo) hostSysinfo = NULL;
     vbQemuCommandOptions opts = {0};
     const char *emulator;
     vbMonitor *mon;
@@ -1154,7 +1210,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
             return -1;
         }
     }
-    if (vbDomainDefValidate(vm->def) < 0)
+    if (vbDomainDefValidate(vm->def) < 0 || vbProcessPrepareFirmware(driver, vm->def) < 0)
         goto error;
 
     emulator = vm->def->emulator ? vm->def->emulator : driver->cfg->qemuBinary;
@@ -1177,10 +1233,15 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     opts.monitorPath = vm->monitorPath;
     opts.kvmUsable = vbQemuCapsGetKVMUsable(caps);
+    /* read when asked for: the tables do not change while the host runs */
+    if (vm->def->os.smbiosMode == VB_DOMAIN_SMBIOS_HOST)
+        hostSysinfo = vbQemuHostGetSysinfo("/");
+    opts.hostSysinfo = hostSysinfo;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
     /* the host side, once QEMU's command line is known to be good */
-    if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0)
+    if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0 ||
+        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");

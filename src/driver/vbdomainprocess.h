@@ -15,6 +15,8 @@
 
 typedef enum {
     VB_DOMAIN_PROCESS_START_PAUSED = 1 << 0,
+    /* a new UEFI variable store from its template, even if one exists */
+    VB_DOMAIN_PROCESS_START_RESET_NVRAM = 1 << 1,
 } vbDomainProcessStartFlags;
 
 /* Probes the chains, builds the command line, starts QEMU, connects the

@@ -6,6 +6,7 @@
 
 #include "vbinternal.h"
 #include "vbdriverconf.h"
+#include "vbqemufirmware.h"
 
 #define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
 #define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
@@ -20,6 +21,8 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->configDir);
     g_free(cfg->autostartDir);
     g_free(cfg->stateDir);
+    g_free(cfg->nvramDir);
+    g_strfreev(cfg->firmwareDirs);
     g_free(cfg->logDir);
     g_free(cfg->cacheDir);
     g_free(cfg->runDir);
@@ -47,18 +50,22 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->stateDir = g_build_filename(cfg->root, "run", "qemu", NULL);
         cfg->logDir = g_build_filename(cfg->root, "log", NULL);
         cfg->cacheDir = g_build_filename(cfg->root, "cache", NULL);
+        /* libvirt's embedded driver: ROOT/lib/nvram */
+        cfg->nvramDir = g_build_filename(cfg->root, "lib", "nvram", NULL);
     } else if (privileged) {
         cfg->configDir = g_strdup(VB_SYSCONFDIR "/virtblockd/qemu");
         cfg->runDir = g_strdup(VB_RUNSTATEDIR "/virtblockd");
         cfg->stateDir = g_strdup(VB_RUNSTATEDIR "/virtblockd/qemu");
         cfg->logDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/log");
         cfg->cacheDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/cache");
+        cfg->nvramDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/qemu/nvram");
     } else {
         cfg->configDir = g_build_filename(g_get_user_config_dir(), "virtblockd", "qemu", NULL);
         cfg->runDir = g_build_filename(g_get_user_runtime_dir(), "virtblockd", NULL);
         cfg->stateDir = g_build_filename(cfg->runDir, "qemu", NULL);
         cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
         cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
+        cfg->nvramDir = g_build_filename(cfg->configDir, "nvram", NULL);
     }
     if (root) {
         cfg->storageConfigDir = g_build_filename(cfg->configDir, "storage", NULL);
@@ -81,6 +88,15 @@ vbDriverConfigNew(bool privileged, const char *root)
     cfg->storageDaemonBinary = g_strdup(env && *env ? env : VB_DEFAULT_QSD);
     env = g_getenv("VIRTBLOCKD_QEMU_IMG");
     cfg->qemuImgBinary = g_strdup(env && *env ? env : VB_DEFAULT_QEMU_IMG);
+    /* tests point at their own descriptors, ':'-separated */
+    env = g_getenv("VIRTBLOCKD_FIRMWARE_DIRS");
+    if (env && *env) {
+        cfg->firmwareDirs = g_strsplit(env, ":", -1);
+    } else {
+        const char *dirs[] = {VB_QEMU_FIRMWARE_SYSTEM_DIRS, NULL};
+
+        cfg->firmwareDirs = g_strdupv((char **) dirs);
+    }
     return g_steal_pointer(&cfg);
 }
 

@@ -33,6 +33,9 @@ struct _vbDriverConfig {
     char *storageConfigDir; /* persistent storage pools */
     char *storageStateDir;  /* which pools are active */
     char *autostartDir;     /* symlinks to the definitions of autostarted domains */
+    char *nvramDir;         /* the domains' UEFI variable stores, NAME_VARS.fd */
+    /* QEMU firmware descriptor directories, most important first */
+    GStrv firmwareDirs;
     char *socketPath;
     char *socketPathRO;
     char *qemuBinary;          /* used when a definition has no <emulator> */

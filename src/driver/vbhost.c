@@ -20,6 +20,7 @@
 #include "vblog.h"
 #include "vbqemucaps.h"
 #include "vbqemudomaincaps.h"
+#include "vbqemufirmware.h"
 #include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -163,6 +164,7 @@ vbConnectGetDomainCapabilities(vbDriver *driver, const char *emulatorbin, const 
 {
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbDomainCaps) domCaps = NULL;
+    g_autoptr(GPtrArray) firmwares = NULL;
     g_autofree char *binary = NULL;
     const vbMonitorMachineInfo *info;
     const char *capsArch;
@@ -237,7 +239,12 @@ vbConnectGetDomainCapabilities(vbDriver *driver, const char *emulatorbin, const 
         return NULL;
     }
 
-    domCaps = vbQemuDomainCapsNew(caps, info->name, arch, virttype);
+    /* unreadable descriptors leave the firmware out, as libvirt does */
+    if (!(firmwares = vbQemuFirmwareLoadAll((const char *const *) driver->cfg->firmwareDirs))) {
+        VB_WARN("firmware left out of domain capabilities: %s", vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+    domCaps = vbQemuDomainCapsNew(caps, info->name, arch, virttype, firmwares);
     return vbDomainCapsFormat(domCaps);
 }
 

@@ -90,6 +90,15 @@ vbQemuCommandBuildAccel(GPtrArray *argv, const vbDomainDef *def, const vbQemuCom
     return -1;
 }
 
+/* The node names libvirt gives the firmware images */
+#define VB_QEMU_PFLASH_NODE(n, layer) "libvirt-pflash" #n "-" layer
+
+static bool
+vbQemuCommandHasPflash(const vbDomainDef *def)
+{
+    return def->os.loader && def->os.loader->type == VB_DOMAIN_LOADER_TYPE_PFLASH;
+}
+
 static void
 vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -113,7 +122,172 @@ vbQemuCommandBuildMachine(GPtrArray *argv, const vbDomainDef *def)
     g_string_append(buf, ",dump-guest-core=off");
     if (!def->acpi)
         g_string_append(buf, ",acpi=off");
+    if (vbQemuCommandHasPflash(def)) {
+        g_string_append(buf, ",pflash0=" VB_QEMU_PFLASH_NODE(0, "format"));
+        if (def->os.loader->nvram)
+            g_string_append(buf, ",pflash1=" VB_QEMU_PFLASH_NODE(1, "format"));
+    }
     vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* One pflash image as a file node and a raw node on top, as libvirt
+ * writes them; the firmware code is read-only when the loader says so, the
+ * variable store never */
+static int
+vbQemuCommandBuildPflashOne(GPtrArray *argv, const char *path, const char *storage,
+                            const char *format, bool readonly)
+{
+    g_autoptr(vbJSONValue) file = NULL;
+    g_autoptr(vbJSONValue) raw = NULL;
+
+    if (vbJSONValueObjectAdd(&file, "s:driver", "file", "s:filename", path, "s:node-name", storage,
+                             "b:auto-read-only", true, "s:discard", "unmap", NULL) < 0 ||
+        vbJSONValueObjectAdd(&raw, "s:node-name", format, "b:read-only", readonly, "s:driver",
+                             "raw", "s:file", storage, NULL) < 0)
+        return -1;
+    if (vbQemuCommandAddBlockdev(argv, file) < 0 || vbQemuCommandAddBlockdev(argv, raw) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+vbQemuCommandBuildPflash(GPtrArray *argv, const vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+
+    if (!vbQemuCommandHasPflash(def))
+        return 0;
+    if (vbQemuCommandBuildPflashOne(argv, loader->path, VB_QEMU_PFLASH_NODE(0, "storage"),
+                                    VB_QEMU_PFLASH_NODE(0, "format"),
+                                    loader->readonly == VB_TRISTATE_BOOL_YES) < 0)
+        return -1;
+    if (loader->nvram &&
+        vbQemuCommandBuildPflashOne(argv, loader->nvram, VB_QEMU_PFLASH_NODE(1, "storage"),
+                                    VB_QEMU_PFLASH_NODE(1, "format"), false) < 0)
+        return -1;
+    return 0;
+}
+
+/* After -cpu, as libvirt: a ROM image, or the pflash's secure mode */
+static void
+vbQemuCommandBuildLoader(GPtrArray *argv, const vbDomainDef *def)
+{
+    const vbDomainLoaderDef *loader = def->os.loader;
+
+    if (!loader)
+        return;
+    switch (loader->type) {
+    case VB_DOMAIN_LOADER_TYPE_ROM:
+        vbQemuCommandAddArg(argv, "-bios");
+        vbQemuCommandAddArg(argv, loader->path);
+        break;
+    case VB_DOMAIN_LOADER_TYPE_PFLASH:
+        if (loader->secure == VB_TRISTATE_BOOL_YES) {
+            vbQemuCommandAddArg(argv, "-global");
+            vbQemuCommandAddArg(argv, "driver=cfi.pflash01,property=secure,value=on");
+        }
+        break;
+    case VB_DOMAIN_LOADER_TYPE_NONE:
+    case VB_DOMAIN_LOADER_TYPE_LAST:
+        break;
+    }
+}
+
+/* The boot order itself is in the devices' bootindex; -boot keeps the
+ * menu and the timeouts, and strict=on so that only listed devices boot. */
+static void
+vbQemuCommandBuildBoot(GPtrArray *argv, const vbDomainDef *def)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    if (def->os.bootmenu)
+        g_string_append_printf(buf, "menu=%s,",
+                               def->os.bootmenu == VB_TRISTATE_BOOL_YES ? "on" : "off");
+    if (def->os.rebootTimeoutSet)
+        g_string_append_printf(buf, "reboot-timeout=%d,", def->os.rebootTimeout);
+    if (def->os.bmTimeoutSet)
+        g_string_append_printf(buf, "splash-time=%u,", def->os.bmTimeout);
+    g_string_append(buf, "strict=on");
+    vbQemuCommandAddArg(argv, "-boot");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+/* -smbios type=N,key=value... for one group, in libvirt's field order; the
+ * base board and chassis name their manufacturer even when it is unknown,
+ * as libvirt writes them */
+static void
+vbQemuCommandBuildSmbiosGroup(GPtrArray *argv, const vbSysinfo *info, vbSysinfoGroupType group,
+                              bool skipUUID)
+{
+    static const unsigned int types[VB_SYSINFO_LAST] = {0, 1, 2, 3};
+    const vbSysinfoGroup *g = &info->groups[group];
+    g_autoptr(GString) buf = g_string_new(NULL);
+    bool needManufacturer = group == VB_SYSINFO_BASE_BOARD || group == VB_SYSINFO_CHASSIS;
+    size_t i;
+
+    if (g->names->len == 0)
+        return;
+    g_string_append_printf(buf, "type=%u", types[group]);
+    if (needManufacturer && !vbSysinfoGet(info, group, "manufacturer"))
+        g_string_append(buf, ",manufacturer=");
+    for (i = 0; i < g->names->len; i++) {
+        const char *name = g_ptr_array_index(g->names, i);
+
+        if (skipUUID && strcmp(name, "uuid") == 0)
+            continue;
+        g_string_append_printf(buf, ",%s=", name);
+        vbQemuCommandAppendEscaped(buf, g_ptr_array_index(g->values, i));
+    }
+    vbQemuCommandAddArg(argv, "-smbios");
+    vbQemuCommandAddArgBuf(argv, &buf);
+}
+
+static int
+vbQemuCommandBuildSmbios(GPtrArray *argv, const vbDomainDef *def, const vbQemuCommandOptions *opts)
+{
+    const vbSysinfo *source = NULL;
+    bool skipUUID = false;
+    size_t i;
+
+    switch (def->os.smbiosMode) {
+    case VB_DOMAIN_SMBIOS_NONE:
+    case VB_DOMAIN_SMBIOS_EMULATE:
+        return 0;
+    case VB_DOMAIN_SMBIOS_HOST:
+        /* libvirt's wording */
+        if (!(source = opts->hostSysinfo)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Host SMBIOS information is not available"));
+            return -1;
+        }
+        /* the guest is another machine than the host */
+        skipUUID = true;
+        break;
+    case VB_DOMAIN_SMBIOS_SYSINFO:
+        if (!(source = def->sysinfo)) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Domain '%s' sysinfo are not available"), def->name);
+            return -1;
+        }
+        break;
+    case VB_DOMAIN_SMBIOS_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected smbios mode %d"),
+                      (int) def->os.smbiosMode);
+        return -1;
+    }
+
+    for (i = 0; i < VB_SYSINFO_LAST; i++)
+        vbQemuCommandBuildSmbiosGroup(argv, source, i, skipUUID);
+    if (source->oemStrings->len) {
+        g_autoptr(GString) buf = g_string_new("type=11");
+
+        for (i = 0; i < source->oemStrings->len; i++) {
+            g_string_append(buf, ",value=");
+            vbQemuCommandAppendEscaped(buf, g_ptr_array_index(source->oemStrings, i));
+        }
+        vbQemuCommandAddArg(argv, "-smbios");
+        vbQemuCommandAddArgBuf(argv, &buf);
+    }
+    return 0;
 }
 
 /* The model part of -cpu: what <cpu> names, or qemu64, which is what
@@ -987,15 +1161,22 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     vbQemuCommandAddArg(argv, "-no-user-config");
     vbQemuCommandAddArg(argv, "-nodefaults");
 
+    if (vbQemuCommandBuildPflash(argv, def) < 0)
+        return NULL;
     vbQemuCommandBuildMachine(argv, def);
     if (vbQemuCommandBuildAccel(argv, def, opts) < 0)
         return NULL;
-    if (vbQemuCommandBuildCPU(argv, def) < 0 || vbQemuCommandBuildMemory(argv, def) < 0)
+    if (vbQemuCommandBuildCPU(argv, def) < 0)
+        return NULL;
+    vbQemuCommandBuildLoader(argv, def);
+    if (vbQemuCommandBuildMemory(argv, def) < 0)
         return NULL;
 
     vbUUIDFormat(def->uuid, uuidstr);
     vbQemuCommandAddArg(argv, "-uuid");
     vbQemuCommandAddArg(argv, uuidstr);
+    if (vbQemuCommandBuildSmbios(argv, def, opts) < 0)
+        return NULL;
     /* no window and no server: what a domain without <graphics> shows */
     if (def->ngraphics == 0) {
         vbQemuCommandAddArg(argv, "-display");
@@ -1010,8 +1191,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (def->onReboot == VB_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         vbQemuCommandAddArg(argv, "-no-reboot");
     vbQemuCommandBuildPM(argv, def);
-    vbQemuCommandAddArg(argv, "-boot");
-    vbQemuCommandAddArg(argv, "strict=on");
+    vbQemuCommandBuildBoot(argv, def);
     vbQemuCommandBuildKernel(argv, def);
 
     /* devices: each family's checks before any of them is built, then

@@ -27,6 +27,8 @@ struct _vbQemuCommandOptions {
     /* The host's time (seconds since the epoch) the guest's clock of
      * <clock offset='variable'> is computed from; 0: now.  Tests fix it. */
     gint64 now;
+    /* The host's SMBIOS tables for <smbios mode='host'/>; NULL: unknown. */
+    const vbSysinfo *hostSysinfo;
 };
 
 /*

@@ -235,45 +235,41 @@ vbQemuDeviceDiskWriteCache(vbDomainDiskCache cache)
 }
 
 /*
- * The bootindex of @disk, 0 for none: its <boot order> when any disk has
- * one; otherwise <os><boot dev>, which libvirt turns into the same values:
- * "hd" is the first disk, "cdrom" the first cdrom not yet counted, in the
- * order of the <boot> elements.
+ * The bootindex of @disk: its <boot order>, else the position of its kind
+ * in <os><boot dev> for the first disk of each kind (libvirt's
+ * qemuProcessPrepareDeviceBootorder: a kind listed twice counts where it
+ * is listed last; the position counts the kinds we have no device for).
  */
 static unsigned int
 vbQemuDeviceDiskBootIndex(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
-    g_autofree bool *counted = g_new0(bool, def->ndisks + 1);
-    unsigned int next = 1;
+    unsigned int bootCD = 0;
+    unsigned int bootDisk = 0;
     size_t i;
-    size_t j;
 
     if (disk->info.bootIndex > 0)
         return disk->info.bootIndex;
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->info.bootIndex > 0)
-            return 0;
-    }
-
-    for (i = 0; def->bootDevs && def->bootDevs[i]; i++) {
-        vbDomainDiskDevice want;
-
-        if (strcmp(def->bootDevs[i], "hd") == 0)
-            want = VB_DOMAIN_DISK_DEVICE_DISK;
-        else if (strcmp(def->bootDevs[i], "cdrom") == 0)
-            want = VB_DOMAIN_DISK_DEVICE_CDROM;
-        else
-            continue; /* network, fd: no such devices here */
-
-        for (j = 0; j < def->ndisks; j++) {
-            if (def->disks[j]->device == want && !counted[j]) {
-                if (def->disks[j] == disk)
-                    return next;
-                counted[j] = true;
-                next++;
-                break;
-            }
+    for (i = 0; i < def->os.nBootDevs; i++) {
+        switch (def->os.bootDevs[i]) {
+        case VB_DOMAIN_BOOT_CDROM:
+            bootCD = i + 1;
+            break;
+        case VB_DOMAIN_BOOT_DISK:
+            bootDisk = i + 1;
+            break;
+        case VB_DOMAIN_BOOT_FLOPPY: /* no floppies or network cards here */
+        case VB_DOMAIN_BOOT_NET:
+        case VB_DOMAIN_BOOT_LAST:
+            break;
         }
+    }
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *cur = def->disks[i];
+        unsigned int *index = cur->device == VB_DOMAIN_DISK_DEVICE_CDROM ? &bootCD : &bootDisk;
+
+        if (cur == disk)
+            return *index;
+        *index = 0;
     }
     return 0;
 }

@@ -4,15 +4,16 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each part in libvirt's order.  Today's definitions take disks (disk and
- * cdrom, on virtio, sata and scsi), pty serial consoles, and nothing of
- * the firmware, CPU, graphics, video, host devices, RNG, filesystems,
- * TPM, USB redirection or channels: those are supported='no' until the
- * domain model grows them.
+ * cdrom, on virtio, sata and scsi), pty serial consoles, VNC graphics and
+ * video, UEFI firmware from QEMU's descriptors, and nothing of the CPU,
+ * host devices, RNG, filesystems, TPM, USB redirection or channels: those
+ * are supported='no' until the domain model grows them.
  */
 
 #include "vbinternal.h"
 
 #include "vbqemudomaincaps.h"
+#include "vbqemufirmware.h"
 
 static void
 vbQemuDomainCapsAddUnsupported(vbDomainCaps *caps, const char *name)
@@ -52,9 +53,41 @@ vbQemuDomainCapsAddGraphicsVideo(vbDomainCaps *caps)
     vbDomainCapsAddDevice(caps, video);
 }
 
+/* <os> as libvirt's qemuDomainCapsLoaderFill: the images of the UEFI
+ * firmware that fits @machine, 'efi' autoselection when there is one,
+ * and secure='yes' only when one of them does secure boot */
+static void
+vbQemuDomainCapsAddOS(vbDomainCaps *caps, const char *machine, GPtrArray *firmwares)
+{
+    static const char *const efi[] = {"efi", NULL};
+    static const char *const types[] = {"rom", "pflash", NULL};
+    static const char *const yesno[] = {"yes", "no", NULL};
+    static const char *const no[] = {"no", NULL};
+    bool secure = false;
+    bool any = false;
+    size_t i;
+
+    caps->os = vbDomainCapsFeatureNew("os", true);
+    caps->loader = vbDomainCapsFeatureNew("loader", true);
+    for (i = 0; firmwares && i < firmwares->len; i++) {
+        const vbQemuFirmware *fw = g_ptr_array_index(firmwares, i);
+
+        if (!fw->uefi || !vbQemuFirmwareSupportsMachine(fw, machine))
+            continue;
+        vbDomainCapsFeatureAddValue(caps->loader, fw->executable);
+        any = true;
+        if (fw->secureBoot)
+            secure = true;
+    }
+    vbDomainCapsFeatureAddEnum(caps->os, "firmware", any ? efi : NULL);
+    vbDomainCapsFeatureAddEnum(caps->loader, "type", types);
+    vbDomainCapsFeatureAddEnum(caps->loader, "readonly", yesno);
+    vbDomainCapsFeatureAddEnum(caps->loader, "secure", secure ? yesno : no);
+}
+
 vbDomainCaps *
 vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char *arch,
-                    const char *virttype)
+                    const char *virttype, GPtrArray *firmwares)
 {
     g_autoptr(vbDomainCaps) caps =
         vbDomainCapsNew(vbQemuCapsGetBinary(qemuCaps), virttype, machine, arch);
@@ -63,10 +96,7 @@ vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char 
     caps->maxVcpus = info ? info->maxCpus : 1;
     caps->iothreads = false;
 
-    /* no <loader>, so no firmware to choose automatically */
-    caps->os = vbDomainCapsFeatureNew("os", true);
-    vbDomainCapsFeatureAddEnum(caps->os, "firmware", NULL);
-    caps->loader = vbDomainCapsFeatureNew("loader", false);
+    vbQemuDomainCapsAddOS(caps, machine, firmwares);
 
     /* host-model needs the host CPU as a named model, and custom the list
      * of QEMU's models: neither is probed, so a client is not offered them

@@ -17,8 +17,9 @@
 
 /*
  * The document for @qemuCaps running @machine (a canonical name the
- * binary has) as @virttype ("qemu" or "kvm") on @arch (libvirt's name).
- * Never NULL.
+ * binary has) as @virttype ("qemu" or "kvm") on @arch (libvirt's name),
+ * with the UEFI firmware of @firmwares (vbQemuFirmwareLoadAll; NULL:
+ * none) that fits the machine.  Never NULL.
  */
 vbDomainCaps *vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char *arch,
-                                  const char *virttype);
+                                  const char *virttype, GPtrArray *firmwares);

@@ -5,7 +5,8 @@ tests/guest/make-guest.sh builds (once, then from its cache) a Debian cloud
 kernel and a busybox initramfs whose /init is driven by the kernel command
 line (see tests/guest/init).  This module
 
-- builds it and returns the paths (build()),
+- builds it and returns the paths (build()), or a disk image that UEFI
+  firmware boots: the same guest as a unified kernel image (uefi_disk()),
 - writes the command line and the <os> elements for direct kernel boot
   (cmdline(), os_xml()); it starts nothing itself,
 - reads the guest's serial log: the banner, and the writer's records, into
@@ -22,6 +23,18 @@ from xml.sax.saxutils import escape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_GUEST = os.path.join(HERE, "..", "guest", "make-guest.sh")
+MAKE_UEFI_DISK = os.path.join(HERE, "..", "guest", "make-uefi-disk.sh")
+
+# Debian's ovmf: the descriptor of the firmware without Secure Boot (an
+# unsigned kernel image boots only there) and the images it names
+OVMF_FILES = ("/usr/share/qemu/firmware/60-edk2-x86_64.json",
+              "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+
+def ovmf_missing():
+    """What of Debian's ovmf is missing (None: all there)."""
+    missing = [path for path in OVMF_FILES if not os.path.exists(path)]
+    return ", ".join(missing) if missing else None
 
 # The line the guest prints once its disks are there and it starts its mode.
 # Its uptime is the guest's seconds from kernel start to there.
@@ -66,6 +79,23 @@ def build(cache=None, timeout=900):
         raise AssertionError("make-guest.sh failed (%d):\n%s" % (proc.returncode, proc.stderr))
     vals = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
     return Guest(vals["VB_GUEST_KERNEL"], vals["VB_GUEST_INITRD"], vals["VB_GUEST_KEY"])
+
+
+def uefi_disk(cmdline_text, cache=None, timeout=900):
+    """Runs make-uefi-disk.sh and returns the path of the cached raw disk
+    image whose /EFI/BOOT/BOOTX64.EFI boots the guest with @cmdline_text
+    (a unified kernel image: systemd-boot's stub, kernel, initramfs).  The
+    image is shared: boot a copy."""
+    env = dict(os.environ)
+    if cache:
+        env["VB_GUEST_CACHE"] = cache
+    proc = subprocess.run([MAKE_UEFI_DISK, cmdline_text], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError("make-uefi-disk.sh failed (%d):\n%s" %
+                             (proc.returncode, proc.stderr))
+    vals = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+    return vals["VB_UEFI_DISK"]
 
 
 def cmdline(mode="idle", then=None, disk=None, off=None, bs=None, slots=None, count=None,
