@@ -360,6 +360,10 @@ mymain(void)
     DO_TEST("pm-pc");
     DO_TEST("virt-install-debian-q35");
     DO_TEST("nova-shape");
+    /* whole definitions as the tools write them: virt-install 4.1
+     * (--osinfo debian11 --graphics vnc --network none) and Nova 26 */
+    DO_TEST("virt-install-debian11-vnc");
+    DO_TEST("nova-zed-q35");
     DO_TEST("memory-current-above-max");
     DO_TEST("clock-timezone");
     DO_TEST_FULL("ovirt-shape", NULL, TEST_KVM_USABLE, 0);

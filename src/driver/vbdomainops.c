@@ -390,6 +390,20 @@ vbDomainDefCanonicalizeMachine(vbDriver *driver, vbDomainDef *def)
     return vbQemuCapsCanonicalizeMachine(caps, binary, &def->machine);
 }
 
+/* A definition without <cpu> gets the model QEMU would run, written
+ * out as libvirt's qemuDomainDefSetDefaultCPU writes it (qemu64, the
+ * default CPU of QEMU 7.2's x86 machines): dumpxml then says which CPU
+ * the guest sees, and a QEMU whose default changed still runs it. */
+static void
+vbDomainDefSetDefaultCPU(vbDomainDef *def)
+{
+    if (def->cpu)
+        return;
+    def->cpu = g_new0(vbCPUDef, 1);
+    def->cpu->mode = VB_CPU_MODE_CUSTOM;
+    vbCPUDefPostParse(def->cpu, def->virtType == VB_DOMAIN_VIRT_KVM);
+}
+
 static vbDomainDef *
 vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
@@ -403,6 +417,7 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
     if (vbDomainDefCanonicalizeMachine(driver, def) < 0)
         return NULL;
     vbDriverDomainDefFillEmulator(driver, def);
+    vbDomainDefSetDefaultCPU(def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
     /* a read-only UEFI loader gets its variable store's path now, as

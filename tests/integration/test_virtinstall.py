@@ -120,6 +120,12 @@ class VirtInstallTest(vbtest.DaemonTestCase):
             self.assertIsNotNone(root.find("./devices/rng[@model='virtio']"))
             self.assertIsNotNone(root.find("./devices/memballoon[@model='virtio']"))
             self.assertTrue(root.find("./os/type").get("machine").startswith("pc-q35-"))
+            # the CPU QEMU runs, written out as libvirt does for a
+            # definition without <cpu>
+            cpu = root.find("./cpu")
+            self.assertEqual((cpu.get("mode"), cpu.get("match"), cpu.find("model").text,
+                              cpu.find("model").get("fallback")),
+                             ("custom", "exact", "qemu64", "forbid"))
         return live
 
     def test_import_format_from_pool(self):
