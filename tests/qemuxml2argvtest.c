@@ -364,6 +364,7 @@ mymain(void)
      * (--osinfo debian11 --graphics vnc --network none) and Nova 26 */
     DO_TEST("virt-install-debian11-vnc");
     DO_TEST("nova-zed-q35");
+    DO_TEST("console-virtio-first-serial");
     DO_TEST("memory-current-above-max");
     DO_TEST("clock-timezone");
     DO_TEST_FULL("ovirt-shape", NULL, TEST_KVM_USABLE, 0);
