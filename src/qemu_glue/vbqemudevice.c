@@ -757,6 +757,8 @@ vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *inpu
 {
     g_autoptr(vbJSONValue) obj = NULL;
     const char *driver = vbQemuDeviceInputDriver(input);
+    const vbDomainControllerDef *usb = NULL;
+    g_autofree char *bus = NULL;
     g_autofree char *port = NULL;
 
     *props = NULL;
@@ -771,9 +773,19 @@ vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *inpu
 
     switch (input->bus) {
     case VB_DOMAIN_INPUT_BUS_USB:
+        /* the bus is named after the controller's alias, which a user (as
+         * oVirt's ua- ones) may have given */
+        if (!(usb = vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_USB,
+                                              input->info.addr.usb.bus)) ||
+            !usb->info.alias) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("USB controller '%u' of input '%s' not found"),
+                          input->info.addr.usb.bus, NULLSTR(input->info.alias));
+            return -1;
+        }
+        bus = g_strdup_printf("%s.0", usb->info.alias);
         /* QEMU's USB port is a string: "1", or "1.2" behind a hub */
         port = g_strdup_printf("%u", input->info.addr.usb.port);
-        if (vbJSONValueObjectAdd(&obj, "s:bus", "usb.0", "s:port", port, NULL) < 0)
+        if (vbJSONValueObjectAdd(&obj, "s:bus", bus, "s:port", port, NULL) < 0)
             return -1;
         break;
     case VB_DOMAIN_INPUT_BUS_VIRTIO:
