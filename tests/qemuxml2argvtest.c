@@ -302,6 +302,8 @@ mymain(void)
     DO_TEST("disk-snapshot");
     DO_TEST("disk-cdrom-startup-policy");
     DO_TEST("iothreads");
+    /* the shape oVirt 4.5's VDSM writes (without <sysinfo> for now) */
+    DO_TEST("ovirt-vdsm-q35");
     DO_TEST("disk-wwn-scsi");
     DO_TEST("disk-iotune");
     DO_TEST("disk-iotune-group");
