@@ -26,6 +26,9 @@ import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+import libvirt
+
+import vbevents
 import vbguest
 import vbtest
 
@@ -148,6 +151,94 @@ class OVirtShapeTest(vbtest.DaemonTestCase):
         self.assertNotIn(iso, inactive)
         # and the guest still runs
         self.assertEqual(self.daemon.virsh("domstate", "ovirt-vm1").stdout.strip(), "running")
+
+
+class ErrorPolicyStopTest(vbtest.DaemonTestCase):
+    """error_policy='stop' (VDSM's for every disk) with a real ENOSPC: the
+    guest writes a qcow2 image on a 1 MiB tmpfs until QEMU stops it; the
+    domain is then paused with reason ioerror, with libvirt's events, and
+    virsh resume continues it (the retried write fails and stops it again).
+    Needs root for the tmpfs."""
+
+    guest = None
+
+    @classmethod
+    def setUpClass(cls):
+        if vbtest.SKIP_NO_QEMU or os.geteuid() != 0:
+            return
+        cls.guest = vbguest.build()
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("mounting the small tmpfs needs root")
+        super().setUp()
+        self.small = os.path.join(self.tmp, "small")
+        os.mkdir(self.small)
+        vbtest.run(["mount", "-t", "tmpfs", "-o", "size=1M,mode=0700", "tmpfs", self.small])
+        # lazy: QEMU may still hold the image when the cleanups run
+        self.addCleanup(vbtest.run, ["umount", "-l", self.small])
+        self.disk = os.path.join(self.small, "disk.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "64M"])
+        self.log = os.path.join(self.tmp, "serial.log")
+        self.extra_logs.append(self.log)
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+
+    def test_paused_on_enospc_and_resumed(self):
+        # 64 KiB records over 4 MiB: each allocates a cluster the tmpfs lacks
+        cmdline = vbguest.cmdline("writer", disk="/dev/vda", off=0, bs=65536, slots=64,
+                                  count=1000)
+        xml = """<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    %s
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' error_policy='stop'/>
+      <source file='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='file'>
+      <source path='%s'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+""" % (self.guest.os_xml(cmdline), escape(self.disk), escape(self.log))
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", path)
+        self.daemon.virsh("start", "vm")
+
+        suspended = ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                     libvirt.VIR_DOMAIN_EVENT_SUSPENDED_IOERROR)
+        self.events.wait(lambda e: e == suspended, BOOT_TIMEOUT)
+        self.assertEqual(self.daemon.virsh("domstate", "vm", "--reason").stdout.strip(),
+                         "paused (I/O error)")
+        self.events.wait(lambda e: e[0] == "io-error-reason")
+        self.assertIn(("io-error", "vm", self.disk, "virtio-disk0",
+                       libvirt.VIR_DOMAIN_EVENT_IO_ERROR_PAUSE), self.events.of_kind("io-error"))
+        self.assertIn(("io-error-reason", "vm", self.disk, "virtio-disk0",
+                       libvirt.VIR_DOMAIN_EVENT_IO_ERROR_PAUSE, "No space left on device"),
+                      self.events.of_kind("io-error-reason"))
+        # the guest wrote a little before the disk filled up
+        self.assertIn("vbguest: wrote seq=0 ", vbguest.read_log(self.log))
+
+        # resume: the guest runs again and its retried write stops it again
+        self.daemon.virsh("resume", "vm")
+        resumed = ("lifecycle", "vm", libvirt.VIR_DOMAIN_EVENT_RESUMED,
+                   libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)
+        self.events.wait(lambda e: e == resumed)
+        vbtest.wait_for(lambda: len([e for e in self.events.events if e == suspended]) >= 2, 60,
+                        "the second pause")
+        self.assertEqual(self.daemon.virsh("domstate", "vm", "--reason").stdout.strip(),
+                         "paused (I/O error)")
+        self.daemon.virsh("destroy", "vm")
 
 
 if __name__ == "__main__":
