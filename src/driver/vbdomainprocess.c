@@ -778,6 +778,28 @@ vbDomainProcessCloseMonitor(vbDomainObj *vm)
 
 /* --- Start --- */
 
+/* A cdrom whose image is missing starts empty when its startupPolicy is
+ * 'optional', as libvirt's qemuDomainCheckDiskStartupPolicy drops it from
+ * the live definition (libvirt also sends a DISK_CHANGE event, which we
+ * do not have).  Only a file that is not there: any other error still
+ * fails the start. */
+static void
+vbProcessDropMissingOptionalMedium(vbDomainObj *vm, vbDomainDiskDef *disk)
+{
+    struct stat sb;
+
+    if (disk->device != VB_DOMAIN_DISK_DEVICE_CDROM ||
+        disk->startupPolicy != VB_DOMAIN_STARTUP_POLICY_OPTIONAL ||
+        stat(disk->src->path, &sb) == 0 || errno != ENOENT)
+        return;
+    VB_INFO("domain '%s': dropping the missing medium '%s' of cdrom '%s' (startupPolicy "
+            "'optional')",
+            vm->def->name, disk->src->path, disk->dst);
+    vbStorageSourceFree(disk->src);
+    disk->src = vbStorageSourceNew();
+    disk->src->readonly = true;
+}
+
 int
 vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 {
@@ -788,6 +810,8 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
     for (i = 0; i < vm->def->ndisks; i++) {
         vbDomainDiskDef *disk = vm->def->disks[i];
 
+        if (!vbStorageSourceIsEmpty(disk->src))
+            vbProcessDropMissingOptionalMedium(vm, disk);
         if (vbStorageSourceIsEmpty(disk->src))
             continue;
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)

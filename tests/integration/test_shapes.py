@@ -153,6 +153,55 @@ class OVirtShapeTest(vbtest.DaemonTestCase):
         self.assertEqual(self.daemon.virsh("domstate", "ovirt-vm1").stdout.strip(), "running")
 
 
+class StartupPolicyTest(vbtest.DaemonTestCase):
+    """A cdrom whose ISO is gone: with startupPolicy='optional' (VDSM's) the
+    domain starts with the tray empty in the live definition only; without
+    it the start fails and nothing runs."""
+
+    def setUp(self):
+        super().setUp()
+        self.disk = os.path.join(self.images, "a.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "16M"])
+        self.iso = os.path.join(self.images, "gone.iso")
+
+    def define_cdrom(self, policy):
+        cdrom = """
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'%s/>
+      <target dev='sdc' bus='sata'/>
+      <readonly/>
+    </disk>""" % (self.iso, " startupPolicy='%s'" % policy if policy else "")
+        self.define("vm", [("vda", self.disk)], start=False, extra_devices=cdrom)
+
+    def test_optional_missing_starts_empty(self):
+        self.define_cdrom("optional")
+        self.daemon.virsh("start", "vm")
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        cdrom = next(d for d in ET.fromstring(live).iter("disk")
+                     if d.find("target").get("dev") == "sdc")
+        self.assertEqual(cdrom.find("source").attrib, {"startupPolicy": "optional"})
+        inactive = self.daemon.virsh("dumpxml", "--inactive", "vm").stdout
+        self.assertIn("<source file='%s' startupPolicy='optional'/>" % self.iso, inactive)
+        # the next start, with the ISO there, has it
+        self.daemon.virsh("destroy", "vm")
+        with open(self.iso, "wb") as fh:
+            fh.write(b"iso\n" * 1024)
+        self.daemon.virsh("start", "vm")
+        self.assertIn("<source file='%s' startupPolicy='optional' index='" % self.iso,
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+
+    def test_mandatory_missing_fails(self):
+        for policy in (None, "mandatory", "requisite"):
+            self.define_cdrom(policy)
+            proc = self.daemon.virsh("start", "vm", check=False)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn(self.iso, proc.stderr)
+            self.assertEqual(self.daemon.virsh("domstate", "vm").stdout.strip(), "shut off")
+            self.assertEqual(self.daemon.qemu_pids(), [])
+            self.daemon.virsh("undefine", "vm")
+
+
 class ErrorPolicyStopTest(vbtest.DaemonTestCase):
     """error_policy='stop' (VDSM's for every disk) with a real ENOSPC: the
     guest writes a qcow2 image on a 1 MiB tmpfs until QEMU stops it; the
