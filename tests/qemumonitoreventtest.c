@@ -88,6 +88,16 @@ testWatchdog(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
     g_string_append_printf(opaque, "watchdog action=%s\n", action);
 }
 
+static void
+testIOError(vbMonitor *mon G_GNUC_UNUSED, const vbMonitorIOErrorEvent *ev, void *opaque)
+{
+    g_string_append_printf(opaque,
+                           "io-error device='%s' node=%s operation=%s action=%s nospace=%d "
+                           "reason='%s'\n",
+                           ev->device, NULLSTR(ev->nodeName), ev->operation, ev->action,
+                           ev->nospace, ev->reason);
+}
+
 static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
@@ -99,6 +109,7 @@ static const vbMonitorEventHandlers testHandlers = {
     .resume = testResume,
     .balloonChange = testBalloonChange,
     .watchdog = testWatchdog,
+    .ioError = testIOError,
 };
 
 static int
@@ -173,7 +184,7 @@ mymain(void)
     size_t i;
     static const char *cases[] = {"active-commit",    "cancel-and-errors",      "malformed",
                                   "reset-and-reboot", "watchdog-panic-balloon", "guest-panicked",
-                                  "tray-moved"};
+                                  "tray-moved",       "block-io-error"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

@@ -588,6 +588,36 @@ vbDomainPMParse(vbDomainDef *def, const xmlNode *pm)
     return 0;
 }
 
+/* <iothreads>N</iothreads>: libvirt's reading and wording; 0 is none */
+static int
+vbDomainIOThreadsParse(vbDomainDef *def, const xmlNode *node)
+{
+    g_autofree char *text = vbXMLNodeContent(node);
+    guint64 n;
+
+    if (vbDomainCheckAttrs(node, NULL) < 0)
+        return -1;
+    if (vbXMLChildElement(node, NULL)) {
+        vbDomainReportUnsupportedElement(vbXMLChildElement(node, NULL));
+        return -1;
+    }
+    g_strstrip(text);
+    if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT, &n, NULL)) {
+        g_autofree char *escaped = g_strescape(text, NULL);
+
+        vbReportError(VIR_ERR_XML_ERROR, _("invalid iothreads count '%s'"), escaped);
+        return -1;
+    }
+    if (n > VB_DOMAIN_IOTHREADS_MAX) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("iothreads count '%llu' is above the limit of %d"), (unsigned long long) n,
+                      VB_DOMAIN_IOTHREADS_MAX);
+        return -1;
+    }
+    def->iothreads = n;
+    return 0;
+}
+
 static int
 vbDomainVcpuParse(vbDomainDef *def, const xmlNode *node)
 {
@@ -666,8 +696,8 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
 
     if (vbDomainCheckUniqueChildren(
             root, VB_ATTRS("name", "uuid", "title", "description", "metadata", "memory",
-                           "currentMemory", "vcpu", "cpu", "sysinfo", "os", "features", "clock",
-                           "pm", "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
+                           "currentMemory", "vcpu", "iothreads", "cpu", "sysinfo", "os", "features",
+                           "clock", "pm", "on_poweroff", "on_reboot", "on_crash", "devices")) < 0)
         return -1;
 
     for (cur = vbXMLChildElement(root, NULL); cur; cur = vbXMLNextElement(cur)) {
@@ -719,6 +749,9 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
                 return -1;
         } else if (strcmp(name, "vcpu") == 0) {
             if (vbDomainVcpuParse(def, cur) < 0)
+                return -1;
+        } else if (strcmp(name, "iothreads") == 0) {
+            if (vbDomainIOThreadsParse(def, cur) < 0)
                 return -1;
         } else if (strcmp(name, "cpu") == 0) {
             if (!(def->cpu = vbCPUDefParse(cur)))

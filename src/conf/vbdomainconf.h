@@ -101,6 +101,10 @@ VB_ENUM_DECL(vbDomainHyperv);
 /* libvirt's minimum for <spinlocks retries>. */
 #define VB_DOMAIN_HYPERV_SPINLOCKS_MIN 4095
 
+/* Each iothread is a host thread of QEMU; a count beyond any host's cores
+ * is a mistake, and a huge one would make QEMU start millions of threads */
+#define VB_DOMAIN_IOTHREADS_MAX 1024
+
 struct _vbDomainDef {
     vbDomainVirtType virtType;
     int id; /* runtime: <domain id='N'> while running, -1 otherwise */
@@ -114,6 +118,7 @@ struct _vbDomainDef {
     unsigned long long currentMemory; /* KiB, <currentMemory> */
     unsigned int vcpus;               /* <vcpu>: the maximum */
     unsigned int vcpusCurrent;        /* <vcpu current>: online at start; 0: all */
+    unsigned int iothreads;           /* <iothreads>: QEMU's iothread1..N */
     vbCPUDef *cpu;                    /* <cpu>, NULL when absent */
 
     char *osType; /* "hvm" */

@@ -233,8 +233,9 @@ vbDomainControllerDefParse(const xmlNode *node, unsigned int flags)
             cont->startport = startport;
         } else if (vbXMLNodeNameEqual(child, "driver") &&
                    cont->type == VB_DOMAIN_CONTROLLER_TYPE_SCSI) {
-            if (vbDomainCheckAttrs(child, VB_ATTRS("queues")) < 0 ||
-                vbXMLPropUInt(child, "queues", 10, VB_XML_PROP_NONZERO, &cont->queues) < 0)
+            if (vbDomainCheckAttrs(child, VB_ATTRS("queues", "iothread")) < 0 ||
+                vbXMLPropUInt(child, "queues", 10, VB_XML_PROP_NONZERO, &cont->queues) < 0 ||
+                vbXMLPropUInt(child, "iothread", 10, VB_XML_PROP_NONZERO, &cont->iothread) < 0)
                 return NULL;
         } else {
             vbDomainReportUnsupportedElement(child);
@@ -262,8 +263,14 @@ vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont, un
 
     /* libvirt's order: driver, model name, target, then the device info
      * (with the USB master before the address) */
-    if (cont->queues)
-        vbBufferAsprintf(&childBuf, "<driver queues='%u'/>\n", cont->queues);
+    if (cont->queues || cont->iothread) {
+        vbBufferAddLit(&childBuf, "<driver");
+        if (cont->queues)
+            vbBufferAsprintf(&childBuf, " queues='%u'", cont->queues);
+        if (cont->iothread)
+            vbBufferAsprintf(&childBuf, " iothread='%u'", cont->iothread);
+        vbBufferAddLit(&childBuf, "/>\n");
+    }
     if (cont->modelName != VB_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE)
         vbBufferAsprintf(&childBuf, "<model name='%s'/>\n",
                          vbDomainControllerPCIModelNameTypeToString(cont->modelName));

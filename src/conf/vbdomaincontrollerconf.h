@@ -85,8 +85,10 @@ struct _vbDomainControllerDef {
     int startport;
     /* type 'virtio-serial': vectors (0: QEMU's default) */
     unsigned int vectors;
-    /* type 'scsi': <driver queues> (0: QEMU's default) */
+    /* type 'scsi': <driver queues> (0: QEMU's default) and <driver
+     * iothread> (0: none) */
     unsigned int queues;
+    unsigned int iothread;
     vbDomainDeviceInfo info;
 };
 

@@ -44,6 +44,15 @@ VB_ENUM_IMPL(vbDomainDiskDetectZeroes, VB_DOMAIN_DISK_DETECT_ZEROES_LAST, "defau
 
 VB_ENUM_IMPL(vbDomainDiskCopyOnRead, VB_DOMAIN_DISK_COPY_ON_READ_LAST, "default", "on", "off");
 
+VB_ENUM_IMPL(vbDomainDiskErrorPolicy, VB_DOMAIN_DISK_ERROR_POLICY_LAST, "default", "stop", "report",
+             "ignore", "enospace");
+
+VB_ENUM_IMPL(vbDomainDiskSnapshot, VB_DOMAIN_DISK_SNAPSHOT_LAST, "default", "no", "internal",
+             "external");
+
+VB_ENUM_IMPL(vbDomainStartupPolicy, VB_DOMAIN_STARTUP_POLICY_LAST, "default", "mandatory",
+             "requisite", "optional");
+
 VB_ENUM_IMPL(vbDomainIoTuneField, VB_DOMAIN_IOTUNE_LAST, "total_bytes_sec", "read_bytes_sec",
              "write_bytes_sec", "total_iops_sec", "read_iops_sec", "write_iops_sec",
              "total_bytes_sec_max", "read_bytes_sec_max", "write_bytes_sec_max",
@@ -148,10 +157,11 @@ vbStorageSourceParsePrivate(const xmlNode *node, vbStorageSource *src)
 }
 
 /* Reads <source file|dev='...' [index]> into @src of @type.  @indexAllowed:
- * the index sits on <source> (top image, mirror), not on <backingStore>. */
+ * the index sits on <source> (top image, mirror), not on <backingStore>.
+ * @policy: where the disk's startupPolicy goes; NULL where it has none. */
 static int
 vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool indexAllowed,
-                           unsigned int flags)
+                           vbDomainStartupPolicy *policy, unsigned int flags)
 {
     const char *attr = src->type == VB_STORAGE_TYPE_BLOCK ? "dev" : "file";
     g_autofree char *path = NULL;
@@ -159,13 +169,21 @@ vbStorageSourceParseSource(const xmlNode *node, vbStorageSource *src, bool index
 
     int rc;
 
-    if (vbDomainCheckAttrs(node, indexAllowed ? VB_ATTRS(attr, "index") : VB_ATTRS(attr)) < 0)
+    if (vbDomainCheckAttrs(node, policy         ? VB_ATTRS(attr, "index", "startupPolicy")
+                                 : indexAllowed ? VB_ATTRS(attr, "index")
+                                                : VB_ATTRS(attr)) < 0)
+        return -1;
+    if (policy && vbXMLPropEnum(node, "startupPolicy", vbDomainStartupPolicyTypeFromString,
+                                VB_XML_PROP_NONZERO, policy) < 0)
         return -1;
 
     /* an empty cdrom has no path, a backing image always has one */
     if ((rc = vbXMLPropStringFull(
              node, attr, indexAllowed ? VB_XML_PROP_NONE : VB_XML_PROP_REQUIRED, &path)) < 0)
         return -1;
+    /* file='' is how VDSM writes an empty cdrom; libvirt reads it as no path */
+    if (rc > 0 && indexAllowed && !*path)
+        rc = 0;
     if (rc > 0) {
         if (vbDomainCheckPath(node, attr, path) < 0)
             return -1;
@@ -248,7 +266,7 @@ vbStorageSourceParseBacking(const xmlNode *node, unsigned int flags)
     }
     if (vbDomainCheckAttrs(fmt, VB_ATTRS("type")) < 0 ||
         vbStorageSourceParseFormat(fmt, "type", &src->format) < 0 ||
-        vbStorageSourceParseSource(source, src, false, flags) < 0)
+        vbStorageSourceParseSource(source, src, false, NULL, flags) < 0)
         return NULL;
     /* a backing image is never written by the guest */
     src->readonly = true;
@@ -321,7 +339,7 @@ vbDomainDiskMirrorParse(const xmlNode *node, vbDomainDiskDef *disk, unsigned int
     }
 
     if (source) {
-        if (vbStorageSourceParseSource(source, mirror, true, flags) < 0)
+        if (vbStorageSourceParseSource(source, mirror, true, NULL, flags) < 0)
             return -1;
     } else if ((legacyFile = vbXMLPropString(node, "file"))) {
         if (vbDomainCheckPath(node, "file", legacyFile) < 0)
@@ -349,7 +367,8 @@ vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
         return -1;
     }
     if (vbDomainCheckAttrs(node, VB_ATTRS("name", "type", "cache", "discard", "io", "detect_zeroes",
-                                          "copy_on_read")) < 0)
+                                          "copy_on_read", "error_policy", "rerror_policy",
+                                          "iothread")) < 0)
         return -1;
     if (name && strcmp(name, "qemu") != 0) {
         vbDomainReportUnsupportedValue(node, "name", name);
@@ -365,8 +384,19 @@ vbDomainDiskDriverParse(const xmlNode *node, vbDomainDiskDef *disk)
         vbXMLPropEnum(node, "detect_zeroes", vbDomainDiskDetectZeroesTypeFromString,
                       VB_XML_PROP_NONZERO, &disk->detectZeroes) < 0 ||
         vbXMLPropEnum(node, "copy_on_read", vbDomainDiskCopyOnReadTypeFromString,
-                      VB_XML_PROP_NONZERO, &disk->copyOnRead) < 0)
+                      VB_XML_PROP_NONZERO, &disk->copyOnRead) < 0 ||
+        vbXMLPropEnum(node, "error_policy", vbDomainDiskErrorPolicyTypeFromString,
+                      VB_XML_PROP_NONZERO, &disk->errorPolicy) < 0 ||
+        vbXMLPropEnum(node, "rerror_policy", vbDomainDiskErrorPolicyTypeFromString,
+                      VB_XML_PROP_NONZERO, &disk->rerrorPolicy) < 0 ||
+        vbXMLPropUInt(node, "iothread", 10, VB_XML_PROP_NONZERO, &disk->iothread) < 0)
         return -1;
+    /* QEMU's rerror knows no 'enospc' (libvirt's code and wording) */
+    if (disk->rerrorPolicy == VB_DOMAIN_DISK_ERROR_POLICY_ENOSPACE) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("Invalid disk read error policy: '%s'"),
+                      vbDomainDiskErrorPolicyTypeToString(disk->rerrorPolicy));
+        return -1;
+    }
     return 0;
 }
 
@@ -456,6 +486,17 @@ invalid:
     return -1;
 }
 
+/* libvirt knows 'manual' (the user snapshots the disk outside libvirt),
+ * which we do not: an unsupported value; anything else is invalid XML */
+static void
+vbDomainDiskReportSnapshotValue(const xmlNode *node, const char *name, const char *value)
+{
+    if (g_strcmp0(value, "manual") == 0)
+        vbDomainReportUnsupportedValue(node, name, value);
+    else
+        vbXMLReportInvalidProp(node, name, value);
+}
+
 vbDomainDiskDef *
 vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
 {
@@ -465,10 +506,12 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
     xmlNode *source = NULL;
 
     disk->src = vbStorageSourceNew();
-    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "device")) < 0 ||
+    if (vbDomainCheckAttrs(node, VB_ATTRS("type", "device", "snapshot")) < 0 ||
         vbStorageSourceParseType(node, VB_XML_PROP_NONE, &disk->src->type) < 0 ||
         vbXMLPropEnumFull(node, "device", vbDomainDiskDeviceTypeFromString, VB_XML_PROP_NONE,
-                          vbDomainReportUnsupportedValue, &disk->device) < 0)
+                          vbDomainReportUnsupportedValue, &disk->device) < 0 ||
+        vbXMLPropEnumFull(node, "snapshot", vbDomainDiskSnapshotTypeFromString, VB_XML_PROP_NONZERO,
+                          vbDomainDiskReportSnapshotValue, &disk->snapshot) < 0)
         return NULL;
 
     /* the target names the disk in every later message */
@@ -541,7 +584,8 @@ vbDomainDiskDefParse(const xmlNode *node, unsigned int flags)
         }
     }
 
-    if (source && vbStorageSourceParseSource(source, disk->src, true, flags) < 0)
+    if (source &&
+        vbStorageSourceParseSource(source, disk->src, true, &disk->startupPolicy, flags) < 0)
         return NULL;
     if (!disk->src->path) {
         /* An empty drive; type NONE says so, whatever <disk type> was. */
@@ -573,19 +617,25 @@ vbStorageSourcePrivateFormat(vbBuffer *buf, const vbStorageSource *src)
     vbXMLFormatElement(buf, "privateData", NULL, &childBuf);
 }
 
-/* <source file|dev='...' [index]/>; @withIndex for the top and mirror */
+/* <source file|dev='...' [startupPolicy] [index]/>; @withIndex for the top
+ * and mirror; @policy of the top image only */
 static void
-vbStorageSourceFormat(vbBuffer *buf, const vbStorageSource *src, bool withIndex, unsigned int flags)
+vbStorageSourceFormat(vbBuffer *buf, const vbStorageSource *src, bool withIndex,
+                      vbDomainStartupPolicy policy, unsigned int flags)
 {
     g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
     g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    if (!src->path)
-        return;
     if (src->type == VB_STORAGE_TYPE_BLOCK)
         vbBufferEscapeString(&attrBuf, " dev='%s'", src->path);
     else
         vbBufferEscapeString(&attrBuf, " file='%s'", src->path);
+    /* an empty cdrom keeps its <source startupPolicy='...'/>, as in libvirt */
+    if (policy)
+        vbBufferAsprintf(&attrBuf, " startupPolicy='%s'",
+                         vbDomainStartupPolicyTypeToString(policy));
+    if (!src->path && !policy)
+        return;
     if (withIndex && !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) && src->id)
         vbBufferAsprintf(&attrBuf, " index='%u'", src->id);
     if (flags & VB_DOMAIN_DEF_FORMAT_STATUS)
@@ -622,7 +672,7 @@ vbStorageSourceChainFormat(vbBuffer *buf, const vbStorageSource *top, unsigned i
         vbBufferAddLit(buf, ">\n");
         vbBufferAdjustIndent(buf, 2);
         vbBufferAsprintf(buf, "<format type='%s'/>\n", vbStorageFormatTypeToString(cur->format));
-        vbStorageSourceFormat(buf, cur, false, flags);
+        vbStorageSourceFormat(buf, cur, false, VB_DOMAIN_STARTUP_POLICY_DEFAULT, flags);
         open++;
     }
     while (open-- > 0) {
@@ -653,7 +703,7 @@ vbDomainDiskMirrorFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned in
     if (mirror->format != VB_STORAGE_FORMAT_NONE)
         vbBufferAsprintf(&childBuf, "<format type='%s'/>\n",
                          vbStorageFormatTypeToString(mirror->format));
-    vbStorageSourceFormat(&childBuf, mirror, true, flags);
+    vbStorageSourceFormat(&childBuf, mirror, true, VB_DOMAIN_STARTUP_POLICY_DEFAULT, flags);
     vbXMLFormatElementEmpty(buf, "mirror", &attrBuf, &childBuf);
 }
 
@@ -666,6 +716,12 @@ vbDomainDiskDriverFormat(vbBuffer *buf, const vbDomainDiskDef *disk)
         vbBufferAsprintf(&attrBuf, " type='%s'", vbStorageFormatTypeToString(disk->src->format));
     if (disk->cache)
         vbBufferAsprintf(&attrBuf, " cache='%s'", vbDomainDiskCacheTypeToString(disk->cache));
+    if (disk->errorPolicy)
+        vbBufferAsprintf(&attrBuf, " error_policy='%s'",
+                         vbDomainDiskErrorPolicyTypeToString(disk->errorPolicy));
+    if (disk->rerrorPolicy)
+        vbBufferAsprintf(&attrBuf, " rerror_policy='%s'",
+                         vbDomainDiskErrorPolicyTypeToString(disk->rerrorPolicy));
     if (disk->io)
         vbBufferAsprintf(&attrBuf, " io='%s'", vbDomainDiskIoTypeToString(disk->io));
     if (disk->copyOnRead)
@@ -673,6 +729,8 @@ vbDomainDiskDriverFormat(vbBuffer *buf, const vbDomainDiskDef *disk)
                          vbDomainDiskCopyOnReadTypeToString(disk->copyOnRead));
     if (disk->discard)
         vbBufferAsprintf(&attrBuf, " discard='%s'", vbDomainDiskDiscardTypeToString(disk->discard));
+    if (disk->iothread)
+        vbBufferAsprintf(&attrBuf, " iothread='%u'", disk->iothread);
     if (disk->detectZeroes)
         vbBufferAsprintf(&attrBuf, " detect_zeroes='%s'",
                          vbDomainDiskDetectZeroesTypeToString(disk->detectZeroes));
@@ -707,11 +765,16 @@ vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int f
     const vbStorageSource *src = disk->src;
     g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
 
-    vbBufferAsprintf(buf, "<disk type='%s' device='%s'>\n", vbStorageSourceTypeName(src),
+    vbBufferAsprintf(buf, "<disk type='%s' device='%s'", vbStorageSourceTypeName(src),
                      vbDomainDiskDeviceTypeToString(disk->device));
+    /* 'no' is implied for a read-only disk, and libvirt leaves it out there */
+    if (disk->snapshot != VB_DOMAIN_DISK_SNAPSHOT_DEFAULT &&
+        !(disk->snapshot == VB_DOMAIN_DISK_SNAPSHOT_NO && src->readonly))
+        vbBufferAsprintf(buf, " snapshot='%s'", vbDomainDiskSnapshotTypeToString(disk->snapshot));
+    vbBufferAddLit(buf, ">\n");
 
     vbDomainDiskDriverFormat(&childBuf, disk);
-    vbStorageSourceFormat(&childBuf, src, true, flags);
+    vbStorageSourceFormat(&childBuf, src, true, disk->startupPolicy, flags);
     vbStorageSourceChainFormat(&childBuf, src, flags);
     if (disk->mirror && disk->mirrorJob != VB_DOMAIN_DISK_MIRROR_JOB_NONE &&
         !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
@@ -777,6 +840,9 @@ vbDomainDiskDefPostParse(vbDomainDiskDef *disk)
     /* a cdrom is never written, whatever the XML says (libvirt does so too) */
     if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
         disk->src->readonly = true;
+    /* a read-only image has nothing to snapshot (libvirt's default) */
+    if (disk->snapshot == VB_DOMAIN_DISK_SNAPSHOT_DEFAULT && disk->src->readonly)
+        disk->snapshot = VB_DOMAIN_DISK_SNAPSHOT_NO;
 
     /* libvirt's QEMU driver assumes raw rather than probe: probing a guest-
      * written image for a format is how a guest reads host files */
@@ -840,6 +906,29 @@ vbDomainDiskWWNValidate(const vbDomainDiskDef *disk)
     return 0;
 }
 
+/* libvirt refuses 'requisite' on a disk (its code and wording); 'optional'
+ * would drop the whole disk at start, which we do not do: only a cdrom's
+ * medium is dropped */
+static int
+vbDomainDiskStartupPolicyValidate(const vbDomainDiskDef *disk)
+{
+    if (disk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
+        return 0;
+    if (disk->startupPolicy == VB_DOMAIN_STARTUP_POLICY_REQUISITE) {
+        vbReportError(VIR_ERR_XML_ERROR,
+                      _("disk startupPolicy 'requisite' is allowed only for cdrom or floppy"));
+        return -1;
+    }
+    if (disk->startupPolicy == VB_DOMAIN_STARTUP_POLICY_OPTIONAL) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("startupPolicy 'optional' of disk '%s' is not supported; only a cdrom may have it"),
+            disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
@@ -864,7 +953,8 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
         return -1;
     }
 
-    if (vbDomainDiskIoTuneValidate(&disk->iotune) < 0 || vbDomainDiskWWNValidate(disk) < 0)
+    if (vbDomainDiskIoTuneValidate(&disk->iotune) < 0 || vbDomainDiskWWNValidate(disk) < 0 ||
+        vbDomainDiskStartupPolicyValidate(disk) < 0)
         return -1;
 
     if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO &&

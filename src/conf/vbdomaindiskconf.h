@@ -82,6 +82,42 @@ typedef enum {
 } vbDomainDiskCopyOnRead;
 VB_ENUM_DECL(vbDomainDiskCopyOnRead);
 
+/* <driver error_policy|rerror_policy>: libvirt's names ('enospace' is for
+ * writes only) */
+typedef enum {
+    VB_DOMAIN_DISK_ERROR_POLICY_DEFAULT = 0,
+    VB_DOMAIN_DISK_ERROR_POLICY_STOP,
+    VB_DOMAIN_DISK_ERROR_POLICY_REPORT,
+    VB_DOMAIN_DISK_ERROR_POLICY_IGNORE,
+    VB_DOMAIN_DISK_ERROR_POLICY_ENOSPACE,
+
+    VB_DOMAIN_DISK_ERROR_POLICY_LAST
+} vbDomainDiskErrorPolicy;
+VB_ENUM_DECL(vbDomainDiskErrorPolicy);
+
+/* <disk snapshot>: where a snapshot of the domain puts this disk's state;
+ * libvirt's virDomainSnapshotLocation without 'manual', which we refuse */
+typedef enum {
+    VB_DOMAIN_DISK_SNAPSHOT_DEFAULT = 0,
+    VB_DOMAIN_DISK_SNAPSHOT_NO,
+    VB_DOMAIN_DISK_SNAPSHOT_INTERNAL,
+    VB_DOMAIN_DISK_SNAPSHOT_EXTERNAL,
+
+    VB_DOMAIN_DISK_SNAPSHOT_LAST
+} vbDomainDiskSnapshot;
+VB_ENUM_DECL(vbDomainDiskSnapshot);
+
+/* <source startupPolicy>: what a start does when the source file is missing */
+typedef enum {
+    VB_DOMAIN_STARTUP_POLICY_DEFAULT = 0,
+    VB_DOMAIN_STARTUP_POLICY_MANDATORY,
+    VB_DOMAIN_STARTUP_POLICY_REQUISITE,
+    VB_DOMAIN_STARTUP_POLICY_OPTIONAL,
+
+    VB_DOMAIN_STARTUP_POLICY_LAST
+} vbDomainStartupPolicy;
+VB_ENUM_DECL(vbDomainStartupPolicy);
+
 /* The limits of <iotune>, in libvirt's order of the elements (group_name
  * sits between SIZE_IOPS_SEC and the _max_length ones); the enum's names
  * are the element names. */
@@ -156,6 +192,11 @@ struct _vbDomainDiskDef {
     vbDomainDiskIo io;
     vbDomainDiskDetectZeroes detectZeroes;
     vbDomainDiskCopyOnRead copyOnRead;
+    vbDomainDiskErrorPolicy errorPolicy;  /* write errors (QEMU's werror) */
+    vbDomainDiskErrorPolicy rerrorPolicy; /* read errors (rerror); never ENOSPACE */
+    unsigned int iothread;                /* <driver iothread>: 0 for none */
+    vbDomainDiskSnapshot snapshot;
+    vbDomainStartupPolicy startupPolicy;
 
     vbDomainIoTune iotune;
     /* Runtime: the tray of a cdrom is open (QEMU's DEVICE_TRAY_MOVED);

@@ -204,6 +204,8 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
     if (def->vcpusCurrent && def->vcpusCurrent != def->vcpus)
         vbBufferAsprintf(buf, " current='%u'", def->vcpusCurrent);
     vbBufferAsprintf(buf, ">%u</vcpu>\n", def->vcpus);
+    if (def->iothreads)
+        vbBufferAsprintf(buf, "<iothreads>%u</iothreads>\n", def->iothreads);
 
     if (def->sysinfo)
         vbSysinfoFormatBuf(buf, def->sysinfo);

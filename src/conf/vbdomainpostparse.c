@@ -149,7 +149,34 @@ vbDomainDriveAddressInUse(const vbDomainDef *def, vbDomainDiskBus bus, unsigned 
     return false;
 }
 
-/* SATA and SCSI disks without an address get the lowest free unit, in
+/* The index a target name stands for, as libvirt's virDiskNameToIndex
+ * reads it: the letters after the prefix in base 26 ('sda' 0, 'sdaa' 26);
+ * -1 when the name has none. */
+static int
+vbDomainDiskNameToIndex(const char *dst)
+{
+    static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
+    const char *c = NULL;
+    int idx = 0;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(prefixes) && !c; i++) {
+        if (g_str_has_prefix(dst, prefixes[i]))
+            c = dst + strlen(prefixes[i]);
+    }
+    if (!c || !*c)
+        return -1;
+    for (i = 0; c[i]; i++) {
+        if (!g_ascii_islower(c[i]) || idx > 100000)
+            return -1;
+        idx = (idx + (i == 0 ? 0 : 1)) * 26 + (c[i] - 'a');
+    }
+    return idx;
+}
+
+/* SATA disks without an address get the unit their target name stands
+ * for (sdc: unit 2), as libvirt gives it; SCSI disks, and SATA names
+ * that stand for no unit of controller 0, the lowest free unit, in
  * document order, on controller 0 and on (for SATA) further controllers.
  * Units only get taken, so the search goes on where the last one ended. */
 static int
@@ -163,6 +190,7 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
         vbDomainDiskDef *disk = def->disks[i];
         unsigned int units;
         unsigned int n;
+        int idx;
 
         if (disk->bus != VB_DOMAIN_DISK_BUS_SATA && disk->bus != VB_DOMAIN_DISK_BUS_SCSI)
             continue;
@@ -175,6 +203,12 @@ vbDomainDefAssignDriveAddresses(vbDomainDef *def)
             return -1;
         }
         units = disk->bus == VB_DOMAIN_DISK_BUS_SATA ? VB_DOMAIN_SATA_UNITS : VB_DOMAIN_SCSI_UNITS;
+        if (disk->bus == VB_DOMAIN_DISK_BUS_SATA &&
+            (idx = vbDomainDiskNameToIndex(disk->dst)) >= 0 && idx < (int) units) {
+            disk->info.addr.type = VB_DOMAIN_DEVICE_ADDRESS_DRIVE;
+            disk->info.addr.drive.unit = idx;
+            continue;
+        }
         for (n = next[disk->bus]; vbDomainDriveAddressInUse(def, disk->bus, n / units, n % units);
              n++)
             ;

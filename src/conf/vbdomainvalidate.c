@@ -388,6 +388,42 @@ vbDomainDefValidateUI(const vbDomainDef *def)
     return 0;
 }
 
+/* Each <driver iothread='K'> names one of the domain's <iothreads>, and only
+ * virtio devices have one (libvirt's QEMU driver: its codes and wording) */
+static int
+vbDomainDefValidateIOThreads(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const vbDomainDiskDef *disk = def->disks[i];
+
+        if (!disk->iothread)
+            continue;
+        if (disk->bus != VB_DOMAIN_DISK_BUS_VIRTIO) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("IOThreads not available for bus %s target %s"),
+                          vbDomainDiskBusTypeToString(disk->bus), disk->dst);
+            return -1;
+        }
+        if (disk->iothread > def->iothreads) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Disk iothread '%u' not defined in iothreadid"), disk->iothread);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->iothread > def->iothreads) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("controller iothread '%u' not defined in iothreadid"), cont->iothread);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 vbDomainDefValidate(const vbDomainDef *def)
 {
@@ -416,7 +452,7 @@ vbDomainDefValidate(const vbDomainDef *def)
 
     if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
         vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0 ||
-        vbDomainDefValidateUI(def) < 0)
+        vbDomainDefValidateUI(def) < 0 || vbDomainDefValidateIOThreads(def) < 0)
         return -1;
     if (def->watchdog && vbDomainWatchdogDefValidate(def->watchdog) < 0)
         return -1;

@@ -337,13 +337,24 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
 /* ---- align -------------------------------------------------------------- */
 
 /* Default location of a disk the snapshot does not mention, or mentions
- * without saying (libvirt: read-only disks default to 'no'). */
+ * without saying: the disk's own <disk snapshot> (libvirt: read-only disks
+ * default to 'no'), else external, the location of a disk-only snapshot. */
 static vbSnapshotLocation
 vbSnapshotDiskDefaultLocation(const vbDomainDiskDef *domdisk)
 {
     if (vbStorageSourceIsEmpty(domdisk->src) || domdisk->src->readonly ||
         domdisk->device == VB_DOMAIN_DISK_DEVICE_CDROM)
         return VB_SNAPSHOT_LOCATION_NO;
+    switch (domdisk->snapshot) {
+    case VB_DOMAIN_DISK_SNAPSHOT_NO:
+        return VB_SNAPSHOT_LOCATION_NO;
+    case VB_DOMAIN_DISK_SNAPSHOT_INTERNAL:
+        return VB_SNAPSHOT_LOCATION_INTERNAL;
+    case VB_DOMAIN_DISK_SNAPSHOT_EXTERNAL:
+    case VB_DOMAIN_DISK_SNAPSHOT_DEFAULT:
+    case VB_DOMAIN_DISK_SNAPSHOT_LAST:
+        break;
+    }
     return VB_SNAPSHOT_LOCATION_EXTERNAL;
 }
 

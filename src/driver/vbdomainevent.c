@@ -26,6 +26,8 @@ vbDomainEventFree(vbDomainEvent *ev)
         return;
     g_free(ev->name);
     g_free(ev->disk);
+    g_free(ev->srcPath);
+    g_free(ev->reason);
     g_free(ev);
 }
 
@@ -86,6 +88,23 @@ vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id, in
         vbDomainEventNew(VB_DOMAIN_EVENT_WATCHDOG, VIR_DOMAIN_EVENT_ID_WATCHDOG, name, uuid, id);
 
     ev->watchdogAction = action;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventIOErrorNew(const char *name, const unsigned char *uuid, int id, const char *srcPath,
+                        const char *devAlias, int action, const char *reason)
+{
+    vbDomainEvent *ev = reason
+                            ? vbDomainEventNew(VB_DOMAIN_EVENT_IO_ERROR_REASON,
+                                               VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, name, uuid, id)
+                            : vbDomainEventNew(VB_DOMAIN_EVENT_IO_ERROR,
+                                               VIR_DOMAIN_EVENT_ID_IO_ERROR, name, uuid, id);
+
+    ev->srcPath = g_strdup(srcPath);
+    ev->disk = g_strdup(devAlias);
+    ev->detail = action;
+    ev->reason = g_strdup(reason);
     return ev;
 }
 

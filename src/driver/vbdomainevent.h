@@ -17,14 +17,16 @@
 #include "vbinternal.h"
 
 typedef enum {
-    VB_DOMAIN_EVENT_LIFECYCLE = 0,  /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
-    VB_DOMAIN_EVENT_BLOCK_JOB,      /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
-    VB_DOMAIN_EVENT_BLOCK_JOB_2,    /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
-    VB_DOMAIN_EVENT_CONTROL_ERROR,  /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
-    VB_DOMAIN_EVENT_REBOOT,         /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
-    VB_DOMAIN_EVENT_WATCHDOG,       /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
-    VB_DOMAIN_EVENT_BALLOON_CHANGE, /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
-    VB_DOMAIN_EVENT_TRAY_CHANGE,    /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
+    VB_DOMAIN_EVENT_LIFECYCLE = 0,   /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    VB_DOMAIN_EVENT_BLOCK_JOB,       /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
+    VB_DOMAIN_EVENT_BLOCK_JOB_2,     /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
+    VB_DOMAIN_EVENT_CONTROL_ERROR,   /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
+    VB_DOMAIN_EVENT_REBOOT,          /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_WATCHDOG,        /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
+    VB_DOMAIN_EVENT_BALLOON_CHANGE,  /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
+    VB_DOMAIN_EVENT_TRAY_CHANGE,     /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
+    VB_DOMAIN_EVENT_IO_ERROR,        /* VIR_DOMAIN_EVENT_ID_IO_ERROR: path, alias, action */
+    VB_DOMAIN_EVENT_IO_ERROR_REASON, /* VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: and the reason */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -52,6 +54,11 @@ struct _vbDomainEvent {
     char *disk;
     int jobType;
     int jobStatus;
+
+    /* IO_ERROR*: the disk's source path in @srcPath, its alias in @disk,
+     * the virDomainEventIOErrorAction in @detail; _REASON: QEMU's text */
+    char *srcPath;
+    char *reason;
 };
 
 void vbDomainEventFree(vbDomainEvent *ev);
@@ -82,6 +89,12 @@ vbDomainEvent *vbDomainEventBalloonChangeNew(const char *name, const unsigned ch
 /* The guest's watchdog fired; @action: virDomainEventWatchdogAction. */
 vbDomainEvent *vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id,
                                         int action);
+/* A guest I/O on the disk of @srcPath and @devAlias failed and QEMU did
+ * @action (virDomainEventIOErrorAction); with @reason, the IO_ERROR_REASON
+ * event, else IO_ERROR. */
+vbDomainEvent *vbDomainEventIOErrorNew(const char *name, const unsigned char *uuid, int id,
+                                       const char *srcPath, const char *devAlias, int action,
+                                       const char *reason);
 vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
                                           const char *devAlias, int reason);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,

@@ -117,6 +117,10 @@ struct _vbDomainObj {
     int pausedReason;
     /* The virDomainRunningReason the next RESUME event records (0: unpaused). */
     int runningReason;
+    /* Set by the RESUME handler: virDomainResume leaves the state to the
+     * events when one came, since an I/O error may have paused the guest
+     * again before QEMU's reply to 'cont' */
+    bool resumeSeen;
 
     /* The domain job */
     vbDomainJob job;

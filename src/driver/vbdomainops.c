@@ -853,11 +853,12 @@ vbDomainSetPaused(vbDriver *driver, const vbDomainHandle *dom, bool pause)
     }
     if (pause)
         vm->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    vm->resumeSeen = false;
     if (vbDomainMonitorSimple(vm, pause ? vbMonitorStop : vbMonitorCont) < 0)
         goto endjob;
     if (pause)
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-    else
+    else if (!vm->resumeSeen)
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
     ret = vbDomainObjSaveStatus(vm);
 

@@ -538,6 +538,74 @@ vbProcessHandleStop(vbMonitor *mon, void *opaque)
     vbDomainObjUnlock(vm);
 }
 
+/* The disk of a BLOCK_IO_ERROR: by its node (QEMU names no device with
+ * -blockdev), else by its qdev id; NULL when none is ours. */
+static vbDomainDiskDef *
+vbProcessFindIOErrorDisk(vbDomainObj *vm, const vbMonitorIOErrorEvent *event)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->ndisks; i++) {
+        vbDomainDiskDef *disk = vm->def->disks[i];
+
+        if (*event->device) {
+            if (g_strcmp0(disk->info.alias, event->device) == 0)
+                return disk;
+        } else if (event->nodeName && (vbStorageChainFindByNodeName(disk->src, event->nodeName) ||
+                                       (disk->mirror && vbStorageChainFindByNodeName(
+                                                            disk->mirror, event->nodeName)))) {
+            return disk;
+        }
+    }
+    return NULL;
+}
+
+/* A guest I/O failed.  When QEMU stopped the guest for it (the disk's
+ * error_policy 'stop' or 'enospace' on ENOSPC), the domain is paused with
+ * reason ioerror before the STOP that follows arrives, which then changes
+ * nothing: as libvirt's qemuProcessHandleIOError, whose events we send
+ * too.  virDomainResume continues the guest, which retries the I/O. */
+static void
+vbProcessHandleIOError(vbMonitor *mon, const vbMonitorIOErrorEvent *event, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    vbDomainDiskDef *disk;
+    const char *srcPath = "";
+    const char *devAlias = "";
+    int action;
+
+    if (!vm)
+        return;
+    if (strcmp(event->action, "stop") == 0)
+        action = VIR_DOMAIN_EVENT_IO_ERROR_PAUSE;
+    else if (strcmp(event->action, "report") == 0)
+        action = VIR_DOMAIN_EVENT_IO_ERROR_REPORT;
+    else
+        action = VIR_DOMAIN_EVENT_IO_ERROR_NONE;
+    if ((disk = vbProcessFindIOErrorDisk(vm, event))) {
+        srcPath = disk->src->path ? disk->src->path : "";
+        devAlias = disk->info.alias ? disk->info.alias : "";
+    }
+    VB_INFO("domain '%s': %s error on disk '%s' (%s), QEMU action '%s': %s", vm->def->name,
+            event->operation, disk ? disk->dst : "?", srcPath, event->action, event->reason);
+
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventIOErrorNew(vm->def->name, vm->def->uuid, vm->id, srcPath,
+                                                   devAlias, action, NULL));
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventIOErrorNew(vm->def->name, vm->def->uuid, vm->id, srcPath,
+                                                   devAlias, action, event->reason));
+    if (action == VIR_DOMAIN_EVENT_IO_ERROR_PAUSE && vm->state == VIR_DOMAIN_RUNNING &&
+        !vm->beingDestroyed) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_IOERROR);
+        vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_IOERROR);
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
+    vbDomainObjUnlock(vm);
+}
+
 static void
 vbProcessHandleResume(vbMonitor *mon, void *opaque)
 {
@@ -545,6 +613,7 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
 
     if (!vm)
         return;
+    vm->resumeSeen = true;
     /* Paused, or crashed and continued (resume, on_crash restart), as
      * libvirt: the reason is the one the caller set. */
     if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
@@ -656,6 +725,7 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .resume = vbProcessHandleResume,
     .balloonChange = vbProcessHandleBalloonChange,
     .watchdog = vbProcessHandleWatchdog,
+    .ioError = vbProcessHandleIOError,
 };
 
 static void
@@ -710,6 +780,28 @@ vbDomainProcessCloseMonitor(vbDomainObj *vm)
 
 /* --- Start --- */
 
+/* A cdrom whose image is missing starts empty when its startupPolicy is
+ * 'optional', as libvirt's qemuDomainCheckDiskStartupPolicy drops it from
+ * the live definition (libvirt also sends a DISK_CHANGE event, which we
+ * do not have).  Only a file that is not there: any other error still
+ * fails the start. */
+static void
+vbProcessDropMissingOptionalMedium(vbDomainObj *vm, vbDomainDiskDef *disk)
+{
+    struct stat sb;
+
+    if (disk->device != VB_DOMAIN_DISK_DEVICE_CDROM ||
+        disk->startupPolicy != VB_DOMAIN_STARTUP_POLICY_OPTIONAL ||
+        stat(disk->src->path, &sb) == 0 || errno != ENOENT)
+        return;
+    VB_INFO("domain '%s': dropping the missing medium '%s' of cdrom '%s' (startupPolicy "
+            "'optional')",
+            vm->def->name, disk->src->path, disk->dst);
+    vbStorageSourceFree(disk->src);
+    disk->src = vbStorageSourceNew();
+    disk->src->readonly = true;
+}
+
 int
 vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
 {
@@ -720,6 +812,8 @@ vbDomainProcessPrepareDisks(vbDriver *driver, vbDomainObj *vm)
     for (i = 0; i < vm->def->ndisks; i++) {
         vbDomainDiskDef *disk = vm->def->disks[i];
 
+        if (!vbStorageSourceIsEmpty(disk->src))
+            vbProcessDropMissingOptionalMedium(vm, disk);
         if (vbStorageSourceIsEmpty(disk->src))
             continue;
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)

@@ -166,6 +166,37 @@ vbMonitorEventGuestPanicked(const vbMonitorEventHandlers *handlers, vbMonitor *m
 }
 
 static bool
+vbMonitorEventIOError(const vbMonitorEventHandlers *handlers, vbMonitor *mon, const char *name,
+                      vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                      unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    vbMonitorIOErrorEvent ev = {
+        .device = vbJSONValueObjectGetString(data, "device"),
+        .nodeName = vbJSONValueObjectGetString(data, "node-name"),
+        .operation = vbJSONValueObjectGetString(data, "operation"),
+        .action = vbJSONValueObjectGetString(data, "action"),
+        .reason = vbJSONValueObjectGetString(data, "reason"),
+    };
+
+    if (!ev.device)
+        return vbMonitorEventMalformed(name, "device");
+    if (!ev.operation)
+        return vbMonitorEventMalformed(name, "operation");
+    if (!ev.action)
+        return vbMonitorEventMalformed(name, "action");
+    if (!ev.reason)
+        return vbMonitorEventMalformed(name, "reason");
+    /* optional: absent means it was no ENOSPC */
+    if (vbJSONValueObjectGet(data, "nospace") &&
+        vbJSONValueObjectGetBoolean(data, "nospace", &ev.nospace) < 0)
+        return vbMonitorEventMalformed(name, "nospace");
+    if (!handlers->ioError)
+        return false;
+    handlers->ioError(mon, &ev, opaque);
+    return true;
+}
+
+static bool
 vbMonitorEventStop(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
                    const char *name G_GNUC_UNUSED, vbJSONValue *data G_GNUC_UNUSED,
                    long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED, void *opaque)
@@ -224,6 +255,7 @@ static const struct vbMonitorEventEntry {
     vbMonitorEventFunc func;
 } vbMonitorEventTable[] = {
     {"BALLOON_CHANGE", vbMonitorEventBalloonChange},
+    {"BLOCK_IO_ERROR", vbMonitorEventIOError},
     {"BLOCK_JOB_CANCELLED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_COMPLETED", vbMonitorEventBlockJob},
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},

@@ -48,6 +48,16 @@ typedef struct {
     unsigned int micros;
 } vbMonitorBlockJobEvent;
 
+/* BLOCK_IO_ERROR: a guest I/O on a disk failed */
+typedef struct {
+    const char *device;    /* the qdev id of a -drive, "" with -blockdev */
+    const char *nodeName;  /* the node that failed; NULL when absent */
+    const char *operation; /* "read" or "write" */
+    const char *action;    /* what QEMU did: "ignore", "report" or "stop" */
+    bool nospace;          /* the error was ENOSPC */
+    const char *reason;    /* the error's text, as strerror() writes it */
+} vbMonitorIOErrorEvent;
+
 typedef struct {
     /* JOB_STATUS_CHANGE */
     void (*jobStatusChange)(vbMonitor *mon, const char *jobname, vbMonitorJobStatus status,
@@ -68,6 +78,8 @@ typedef struct {
     void (*resume)(vbMonitor *mon, void *opaque);
     /* BALLOON_CHANGE: @actual is the guest's memory now, bytes */
     void (*balloonChange)(vbMonitor *mon, unsigned long long actual, void *opaque);
+    /* BLOCK_IO_ERROR */
+    void (*ioError)(vbMonitor *mon, const vbMonitorIOErrorEvent *event, void *opaque);
     /* WATCHDOG: @action is what QEMU does about it ("reset", "pause", ...) */
     void (*watchdog)(vbMonitor *mon, const char *action, void *opaque);
 } vbMonitorEventHandlers;

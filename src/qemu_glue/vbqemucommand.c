@@ -569,6 +569,27 @@ vbQemuCommandBuildMemory(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
+/* -object iothread for each of <iothreads>, named iothread1..N as the
+ * devices' iothread property names them (libvirt's ids) */
+static int
+vbQemuCommandBuildIOThreads(GPtrArray *argv, const vbDomainDef *def)
+{
+    unsigned int i;
+
+    for (i = 1; i <= def->iothreads; i++) {
+        g_autoptr(vbJSONValue) props = NULL;
+        g_autofree char *id = g_strdup_printf("iothread%u", i);
+        char *str;
+
+        if (vbJSONValueObjectAdd(&props, "s:qom-type", "iothread", "s:id", id, NULL) < 0 ||
+            !(str = vbJSONValueToString(props, false)))
+            return -1;
+        vbQemuCommandAddArg(argv, "-object");
+        g_ptr_array_add(argv, str);
+    }
+    return 0;
+}
+
 static void
 vbQemuCommandBuildMonitor(GPtrArray *argv, const vbQemuCommandOptions *opts)
 {
@@ -1169,7 +1190,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
     if (vbQemuCommandBuildCPU(argv, def) < 0)
         return NULL;
     vbQemuCommandBuildLoader(argv, def);
-    if (vbQemuCommandBuildMemory(argv, def) < 0)
+    if (vbQemuCommandBuildMemory(argv, def) < 0 || vbQemuCommandBuildIOThreads(argv, def) < 0)
         return NULL;
 
     vbUUIDFormat(def->uuid, uuidstr);

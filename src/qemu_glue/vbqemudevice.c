@@ -274,6 +274,22 @@ vbQemuDeviceDiskBootIndex(const vbDomainDef *def, const vbDomainDiskDef *disk)
     return 0;
 }
 
+/* QEMU's werror and rerror of @disk, NULL for QEMU's defaults: as libvirt,
+ * a read policy follows the write one unless given, except 'enospace',
+ * which QEMU spells 'enospc' and knows for writes only */
+static void
+vbQemuDeviceDiskErrorPolicy(const vbDomainDiskDef *disk, const char **wpolicy, const char **rpolicy)
+{
+    if (disk->errorPolicy)
+        *wpolicy = vbDomainDiskErrorPolicyTypeToString(disk->errorPolicy);
+    if (disk->rerrorPolicy)
+        *rpolicy = vbDomainDiskErrorPolicyTypeToString(disk->rerrorPolicy);
+    if (disk->errorPolicy == VB_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        *wpolicy = "enospc";
+    else if (!*rpolicy)
+        *rpolicy = *wpolicy;
+}
+
 int
 vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, vbJSONValue **props)
 {
@@ -287,6 +303,10 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     unsigned long long bootIndex = vbQemuDeviceDiskBootIndex(def, disk);
     g_autofree char *bus = NULL;
     g_autofree char *deviceId = NULL;
+    g_autofree char *iothread = NULL;
+    const vbDomainControllerDef *cont = NULL;
+    const char *wpolicy = NULL;
+    const char *rpolicy = NULL;
     unsigned long long wwn = 0;
 
     *props = NULL;
@@ -299,7 +319,10 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
 
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
-        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-blk-pci", NULL) < 0 ||
+        if (disk->iothread)
+            iothread = g_strdup_printf("iothread%u", disk->iothread);
+        if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-blk-pci", "S:iothread", iothread, NULL) <
+                0 ||
             vbQemuDeviceAddPCIAddress(&obj, def, &disk->info, disk->dst) < 0)
             return -1;
         break;
@@ -311,7 +334,15 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
             return -1;
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
-        bus = g_strdup_printf("scsi%u.0", addr->drive.controller);
+        if (!(cont = vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_SCSI,
+                                               addr->drive.controller)) ||
+            !cont->info.alias) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("SCSI controller '%u' of disk '%s' not found"),
+                          addr->drive.controller, disk->dst);
+            return -1;
+        }
+        /* the bus is named after the controller's alias (a user's ua- one too) */
+        bus = g_strdup_printf("%s.0", cont->info.alias);
         /* the guest sees the same SCSI device identity whatever the image:
          * the serial, else the drive's name (libvirt's choice) */
         deviceId =
@@ -331,10 +362,13 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     if (disk->wwn)
         wwn = g_ascii_strtoull(disk->wwn, NULL, 16);
 
+    vbQemuDeviceDiskErrorPolicy(disk, &wpolicy, &rpolicy);
+
     /* libvirt's order of the properties */
     if (vbJSONValueObjectAdd(&obj, "B:share-rw", shareable, "S:drive", drive, "s:id",
                              disk->info.alias, "Y:bootindex", bootIndex, "Y:wwn", wwn,
-                             "S:write-cache", writeCache, "S:serial", disk->serial, NULL) < 0)
+                             "S:write-cache", writeCache, "S:serial", disk->serial, "S:werror",
+                             wpolicy, "S:rerror", rpolicy, NULL) < 0)
         return -1;
 
     *props = g_steal_pointer(&obj);
@@ -597,6 +631,7 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
     g_autoptr(vbJSONValue) obj = NULL;
     const char *driver = vbQemuDeviceControllerDriver(cont->model);
     g_autofree char *masterbus = NULL;
+    g_autofree char *iothread = NULL;
     int rc = 0;
 
     *props = NULL;
@@ -615,8 +650,11 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
 
     switch (cont->model) {
     case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
-        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "s:id", cont->info.alias,
-                                  "Y:num_queues", (unsigned long long) cont->queues, NULL);
+        if (cont->iothread)
+            iothread = g_strdup_printf("iothread%u", cont->iothread);
+        rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "S:iothread", iothread, "s:id",
+                                  cont->info.alias, "Y:num_queues",
+                                  (unsigned long long) cont->queues, NULL);
         break;
     case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
         rc = vbJSONValueObjectAdd(&obj, "s:driver", driver, "i:chassis_nr", cont->chassisNr, "s:id",
@@ -715,6 +753,8 @@ vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *inpu
 {
     g_autoptr(vbJSONValue) obj = NULL;
     const char *driver = vbQemuDeviceInputDriver(input);
+    const vbDomainControllerDef *usb = NULL;
+    g_autofree char *bus = NULL;
     g_autofree char *port = NULL;
 
     *props = NULL;
@@ -729,9 +769,19 @@ vbQemuDeviceBuildInputProps(const vbDomainDef *def, const vbDomainInputDef *inpu
 
     switch (input->bus) {
     case VB_DOMAIN_INPUT_BUS_USB:
+        /* the bus is named after the controller's alias, which a user (as
+         * oVirt's ua- ones) may have given */
+        if (!(usb = vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_USB,
+                                              input->info.addr.usb.bus)) ||
+            !usb->info.alias) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("USB controller '%u' of input '%s' not found"),
+                          input->info.addr.usb.bus, NULLSTR(input->info.alias));
+            return -1;
+        }
+        bus = g_strdup_printf("%s.0", usb->info.alias);
         /* QEMU's USB port is a string: "1", or "1.2" behind a hub */
         port = g_strdup_printf("%u", input->info.addr.usb.port);
-        if (vbJSONValueObjectAdd(&obj, "s:bus", "usb.0", "s:port", port, NULL) < 0)
+        if (vbJSONValueObjectAdd(&obj, "s:bus", bus, "s:port", port, NULL) < 0)
             return -1;
         break;
     case VB_DOMAIN_INPUT_BUS_VIRTIO:

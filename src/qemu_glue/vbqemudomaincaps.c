@@ -94,7 +94,8 @@ vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char 
     const vbMonitorMachineInfo *info = vbQemuCapsFindMachine(qemuCaps, machine);
 
     caps->maxVcpus = info ? info->maxCpus : 1;
-    caps->iothreads = false;
+    /* <iothreads> and <driver iothread> are built (QEMU 7.2 has iothread objects) */
+    caps->iothreads = true;
 
     vbQemuDomainCapsAddOS(caps, machine, firmwares);
 

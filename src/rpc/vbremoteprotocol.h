@@ -128,9 +128,11 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY = 168,
     VB_REMOTE_PROC_DOMAIN_EVENT_REBOOT = 169,
     VB_REMOTE_PROC_DOMAIN_EVENT_WATCHDOG = 171,
+    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR = 172,
     VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS = 174,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
+    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON = 195,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
     VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
     VB_REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
@@ -162,6 +164,8 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG = 321,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR = 322,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON = 324,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR = 325,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE = 328,
@@ -657,6 +661,43 @@ typedef struct {
     vbRemoteDomain dom;
     int action;
 } vbRemoteDomainEventCallbackWatchdogMsg;
+
+/* 172 DOMAIN_EVENT_IO_ERROR (legacy): action is a
+ * virDomainEventIOErrorAction */
+typedef struct {
+    vbRemoteDomain dom;
+    char *srcPath;
+    char *devAlias;
+    int action;
+} vbRemoteDomainEventIOErrorMsg;
+
+/* 322 DOMAIN_EVENT_CALLBACK_IO_ERROR */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *srcPath;
+    char *devAlias;
+    int action;
+} vbRemoteDomainEventCallbackIOErrorMsg;
+
+/* 195 DOMAIN_EVENT_IO_ERROR_REASON (legacy) */
+typedef struct {
+    vbRemoteDomain dom;
+    char *srcPath;
+    char *devAlias;
+    int action;
+    char *reason;
+} vbRemoteDomainEventIOErrorReasonMsg;
+
+/* 324 DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    char *srcPath;
+    char *devAlias;
+    int action;
+    char *reason;
+} vbRemoteDomainEventCallbackIOErrorReasonMsg;
 
 /* 241 DOMAIN_EVENT_BLOCK_JOB (legacy): path is the disk's source path */
 typedef struct {

@@ -846,6 +846,38 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE, &legacy);
         break;
     }
+    case VB_DOMAIN_EVENT_IO_ERROR: {
+        vbRemoteDomainEventCallbackIOErrorMsg cb = {
+            .srcPath = ev->srcPath, .devAlias = ev->disk, .action = ev->detail};
+        vbRemoteDomainEventIOErrorMsg legacy = {
+            .srcPath = ev->srcPath, .devAlias = ev->disk, .action = ev->detail};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR,
+                                   &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_IO_ERROR_REASON: {
+        vbRemoteDomainEventCallbackIOErrorReasonMsg cb = {.srcPath = ev->srcPath,
+                                                          .devAlias = ev->disk,
+                                                          .action = ev->detail,
+                                                          .reason = ev->reason};
+        vbRemoteDomainEventIOErrorReasonMsg legacy = {.srcPath = ev->srcPath,
+                                                      .devAlias = ev->disk,
+                                                      .action = ev->detail,
+                                                      .reason = ev->reason};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON, &legacy);
+        break;
+    }
     case VB_DOMAIN_EVENT_LAST:
         break;
     }

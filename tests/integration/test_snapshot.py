@@ -303,6 +303,62 @@ class TwoDiskSnapshotTest(vbtest.DaemonTestCase):
         self.assertEqual(self.sources(inactive=True), {"vda": self.a, "vdb": self.b})
 
 
+class DiskSnapshotAttributeTest(vbtest.DaemonTestCase):
+    """<disk snapshot='...'> of the domain decides for the disks a snapshot
+    does not name, as in libvirt: 'no' leaves the disk out, 'internal' is
+    refused as an internal snapshot is."""
+
+    def setUp(self):
+        super().setUp()
+        self.a = os.path.join(self.images, "a.qcow2")
+        self.b = os.path.join(self.images, "b.qcow2")
+        for path in (self.a, self.b):
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
+
+    def define_with(self, location):
+        xml = vbtest.domain_xml("vm", [("vda", self.a), ("vdb", self.b)])
+        disk = ("<disk type='file' device='disk'>\n"
+                "      <driver name='qemu' type='qcow2'/>\n"
+                "      <source file='%s'/>" % self.b)
+        self.assertIn(disk, xml)
+        xml = xml.replace(disk, disk.replace("device='disk'>",
+                                             "device='disk' snapshot='%s'>" % location))
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.virsh("start", "vm")
+
+    def sources(self, inactive=False):
+        args = ["domblklist", "vm"] + (["--inactive"] if inactive else [])
+        out = self.daemon.virsh(*args).stdout
+        return dict(line.split() for line in out.strip().splitlines())
+
+    def test_snapshot_no_left_out(self):
+        self.define_with("no")
+        self.assertIn("snapshot='no'", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--atomic",
+                          "--no-metadata")
+        expected = {"vda": os.path.join(self.images, "a.s1"), "vdb": self.b}
+        self.assertEqual(self.sources(), expected)
+        self.assertEqual(self.sources(inactive=True), expected)
+        self.assertEqual(sorted(os.listdir(self.images)), ["a.qcow2", "a.s1", "b.qcow2"])
+        # a snapshot that names the disk still takes it
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only", "--atomic",
+                          "--no-metadata", "--diskspec", "vdb,snapshot=external")
+        self.assertEqual(self.sources()["vdb"], os.path.join(self.images, "b.s2"))
+
+    def test_snapshot_internal_refused(self):
+        self.define_with("internal")
+        proc = self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--atomic",
+                                 "--no-metadata", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("only external disk snapshots are supported; disk 'vdb' requested "
+                      "'internal'", proc.stderr)
+        self.assertEqual(sorted(os.listdir(self.images)), ["a.qcow2", "b.qcow2"])
+        self.assertEqual(self.sources(), {"vda": self.a, "vdb": self.b})
+
+
 class ShutOffSnapshotTest(SnapshotBase):
     start = False
 

@@ -48,6 +48,10 @@ class EventRecorder:
             None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, self._reboot, None))
         self.ids.append(self.conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, self._tray_change, None))
+        self.ids.append(self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_IO_ERROR, self._io_error, None))
+        self.ids.append(self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, self._io_error_reason, None))
 
     def _record(self, ev):
         with self.cond:
@@ -68,6 +72,12 @@ class EventRecorder:
 
     def _tray_change(self, conn, dom, dev_alias, reason, opaque):
         self._record(("tray-change", dom.name(), dev_alias, reason))
+
+    def _io_error(self, conn, dom, src_path, dev_alias, action, opaque):
+        self._record(("io-error", dom.name(), src_path, dev_alias, action))
+
+    def _io_error_reason(self, conn, dom, src_path, dev_alias, action, reason, opaque):
+        self._record(("io-error-reason", dom.name(), src_path, dev_alias, action, reason))
 
     def wait(self, match, timeout=60):
         """Waits for an event for which @match(event) is true; returns it."""
