@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The definitions management applications write, started for real.
 
-oVirt 4.5's VDSM writes the domain of /work/prompts/ovirt-q35.xml, kept as
-tests/qemuxml2argvdata/ovirt-vdsm-q35.xml (its argv golden).  This test
-defines that very XML with real images (the scsi disk a qcow2 the test
+oVirt 4.5's VDSM writes a domain of the shape of
+tests/qemuxml2argvdata/ovirt-vdsm-q35.xml (its argv golden), Nova 26's
+libvirt driver one of the shape of tests/qemuxml2argvdata/nova-zed-q35.xml.
+The oVirt test defines that very XML with real images (the scsi disk a qcow2 the test
 makes, the cdrom empty), boots the small test guest in it by direct kernel
 boot with its console in a file, and checks what a management application
 reads back and does next: the guest's banner, `virsh dumpxml` (the
@@ -14,9 +15,10 @@ disk's snapshot='no' and error policy), the iothread in QEMU, and
 
 What the test changes in the XML, and why: TCG (type='qemu'); 256 MiB
 instead of 1 GiB (the machine is shared); the channel sockets in the
-test's own directory; the disk image path; <sysinfo>/<smbios> left out
-until virtblockd runs them; <kernel>/<initrd>/<cmdline> and a
-<serial type='file'> added for the guest."""
+test's own directory; the disk image path; <kernel>/<initrd>/<cmdline>
+and a <serial type='file'> added for the guest.  The Nova test does the
+same with Nova's definition: its disk and config drive real files, its
+pty serial port (with Nova's <log file>) the guest's console."""
 
 import json
 import os
@@ -34,6 +36,8 @@ import vbtest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OVIRT_XML = os.path.join(HERE, "..", "qemuxml2argvdata", "ovirt-vdsm-q35.xml")
+NOVA_XML = os.path.join(HERE, "..", "qemuxml2argvdata", "nova-zed-q35.xml")
+NOVA_UUID = "3c0c9b8e-5a4f-4bb5-9c3c-5d0e2d7f1a01"
 BOOT_TIMEOUT = 180
 CDROM_ALIAS = "ua-6da0b1c7-e3a9-4b0c-937e-a1ef718293a4"
 DISK_ALIAS = "ua-7eb1c2d8-f4ba-4c1d-a48c-b2f08293a4b5"
@@ -60,7 +64,19 @@ def ovirt_xml(tmp, disk, guest, cmdline, serial_log):
       <source path='%s'/>
       <target port='0'/>
     </serial>""" % escape(serial_log), 1)
-    assert "sysinfo" not in xml and guest.kernel in xml and disk in xml
+    assert guest.kernel in xml and disk in xml
+    return xml
+
+
+def nova_xml(instdir, guest, cmdline):
+    """Nova's definition with its instance directory at @instdir."""
+    with open(NOVA_XML) as fh:
+        xml = fh.read()
+    xml = xml.replace("/var/lib/nova/instances/" + NOVA_UUID, escape(instdir))
+    xml = xml.replace("      <backingStore/>\n", "")
+    xml = xml.replace('<type machine="q35">hvm</type>',
+                      '<type machine="q35">hvm</type>\n    ' + guest.os_xml(cmdline))
+    assert guest.kernel in xml and "/var/lib/nova" not in xml
     return xml
 
 
@@ -151,6 +167,53 @@ class OVirtShapeTest(vbtest.DaemonTestCase):
         self.assertNotIn(iso, inactive)
         # and the guest still runs
         self.assertEqual(self.daemon.virsh("domstate", "ovirt-vm1").stdout.strip(), "running")
+
+
+class NovaShapeTest(vbtest.DaemonTestCase):
+    """Nova 26's definition: SMBIOS from <sysinfo>, vmcoreinfo, the
+    timers, a config drive on SATA, a pty serial port logged to a file,
+    VNC, a balloon with statistics and an rng."""
+    guest = None
+
+    @classmethod
+    def setUpClass(cls):
+        if vbtest.SKIP_NO_QEMU:
+            return
+        cls.guest = vbguest.build()
+
+    def test_boots_and_reads_back(self):
+        instdir = os.path.join(self.tmp, NOVA_UUID)
+        os.mkdir(instdir)
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2",
+                    os.path.join(instdir, "disk"), "64M"])
+        with open(os.path.join(instdir, "disk.config"), "wb") as fh:
+            fh.write(b"config drive\n" * 8192)
+        path = os.path.join(self.tmp, "nova.xml")
+        with open(path, "w") as fh:
+            fh.write(nova_xml(instdir, self.guest, vbguest.cmdline("idle")))
+        self.daemon.virsh("define", path)
+        self.daemon.virsh("start", "instance-0000002a")
+        log = os.path.join(instdir, "console.log")
+        self.extra_logs.append(log)
+        m = vbguest.wait_log(log, vbguest.READY_RE, BOOT_TIMEOUT, "the guest's banner")
+        self.assertEqual(m.group(1), "idle")
+
+        root = ET.fromstring(self.daemon.virsh("dumpxml", "instance-0000002a").stdout)
+        entries = {e.get("name"): e.text for e in root.iter("entry")}
+        self.assertEqual(entries["product"], "OpenStack Nova")
+        self.assertEqual(root.find("./features/vmcoreinfo").get("state"), "on")
+        self.assertEqual(root.find("./os/type").get("machine"), "pc-q35-7.2")
+        port = int(root.find("./devices/graphics").get("port"))
+        self.assertGreaterEqual(port, 5900)
+        # the balloon reports the guest's statistics every 10 s, as asked
+        stats = self.daemon.virsh("dommemstat", "instance-0000002a").stdout
+        self.assertRegex(stats, r"actual 262144")
+        # QEMU runs the devices Nova asked for
+        out = self.daemon.virsh("qemu-monitor-command", "instance-0000002a",
+                                json.dumps({"execute": "qom-list",
+                                            "arguments": {"path": "/machine/peripheral-anon"}}))
+        types = {p["type"] for p in json.loads(out.stdout)["return"]}
+        self.assertIn("child<vmcoreinfo>", types)
 
 
 class StartupPolicyTest(vbtest.DaemonTestCase):
