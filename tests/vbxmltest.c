@@ -342,6 +342,40 @@ testAddBuffer(const void *opaque G_GNUC_UNUSED)
     return vbTestCompareStrings("<x/>\n", content);
 }
 
+/* The units libvirt's sizes take, and some it does not. */
+static int
+testUnitScale(const void *opaque G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *unit;
+        unsigned long long scale;
+    } cases[] = {
+        {"b", 1},
+        {"bytes", 1},
+        {"KiB", 1024},
+        {"k", 1024},
+        {"KB", 1000},
+        {"MiB", 1024ULL * 1024},
+        {"G", 1024ULL * 1024 * 1024},
+        {"TB", 1000ULL * 1000 * 1000 * 1000},
+        {"EiB", 1ULL << 60},
+        {"", 0},
+        {"Ki", 0},
+        {"KiBs", 0},
+        {"Z", 0},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (vbUnitScale(cases[i].unit) != cases[i].scale) {
+            fprintf(stderr, "unit '%s': %llu, not %llu\n", cases[i].unit,
+                    vbUnitScale(cases[i].unit), cases[i].scale);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 #define MISSING "XML error: Missing required attribute 'a' in element 'e'"
 #define INVALID(v) "XML error: Invalid value for attribute 'a' in element 'e': '" v "'"
 
@@ -509,6 +543,7 @@ mymain(void)
     DO_TEST("indentation at the start of a line", testIndent);
     DO_TEST("elements written only when not empty", testFormatElement);
     DO_TEST("a buffer added to another", testAddBuffer);
+    DO_TEST("units of sizes", testUnitScale);
 
     return ret;
 }

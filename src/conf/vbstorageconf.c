@@ -50,33 +50,6 @@ vbStorageConfCheckNoChildren(const xmlNode *node)
     return 0;
 }
 
-/* The scale of a unit as libvirt reads it: 'b', 'byte', 'bytes'; or a power
- * letter (k, M, G, T, P, E, any case) alone or with 'iB' for powers of
- * 1024, with 'B' for powers of 1000.  0 if unknown. */
-static unsigned long long
-vbStorageConfUnitScale(const char *unit)
-{
-    static const char powers[] = "kmgtpe";
-    const char *p;
-    unsigned long long base;
-    unsigned long long scale = 1;
-
-    if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
-        g_ascii_strcasecmp(unit, "bytes") == 0)
-        return 1;
-    if (!unit[0] || !(p = strchr(powers, g_ascii_tolower(unit[0]))))
-        return 0;
-    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
-        base = 1024;
-    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
-        base = 1000;
-    else
-        return 0;
-    for (; p >= powers; p--)
-        scale *= base;
-    return scale;
-}
-
 int
 vbStorageConfParseSize(const xmlNode *node, unsigned long long *bytes)
 {
@@ -88,7 +61,7 @@ vbStorageConfParseSize(const xmlNode *node, unsigned long long *bytes)
     if (vbStorageConfCheckAttrs(node, VB_STORAGE_ATTRS("unit")) < 0 ||
         vbStorageConfCheckNoChildren(node) < 0)
         return -1;
-    if (unit && !(scale = vbStorageConfUnitScale(unit))) {
+    if (unit && !(scale = vbUnitScale(unit))) {
         vbXMLReportInvalidProp(node, "unit", unit);
         return -1;
     }

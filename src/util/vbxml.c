@@ -591,3 +591,27 @@ vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBu
 {
     vbXMLFormatElementInternal(buf, name, attrBuf, childBuf, true);
 }
+
+unsigned long long
+vbUnitScale(const char *unit)
+{
+    static const char powers[] = "kmgtpe";
+    const char *p;
+    unsigned long long base;
+    unsigned long long scale = 1;
+
+    if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+        g_ascii_strcasecmp(unit, "bytes") == 0)
+        return 1;
+    if (!unit[0] || !(p = strchr(powers, g_ascii_tolower(unit[0]))))
+        return 0;
+    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
+        base = 1000;
+    else
+        return 0;
+    for (; p >= powers; p--)
+        scale *= base;
+    return scale;
+}

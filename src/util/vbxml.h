@@ -180,3 +180,9 @@ void vbXMLFormatElement(vbBuffer *buf, const char *name, vbBuffer *attrBuf, vbBu
  * element whose presence is the information, like <backingStore/>). */
 void vbXMLFormatElementEmpty(vbBuffer *buf, const char *name, vbBuffer *attrBuf,
                              vbBuffer *childBuf);
+
+/* The scale of a size's unit attribute, as libvirt reads it (its
+ * virScaleInteger): 'b', 'byte', 'bytes'; or a power letter (k, M, G, T,
+ * P, E, any case) alone or with 'iB' for powers of 1024, with 'B' for
+ * powers of 1000.  0 if @unit is none of these. */
+unsigned long long vbUnitScale(const char *unit);
