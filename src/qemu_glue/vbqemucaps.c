@@ -23,6 +23,7 @@
 #include "vbmonitor.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
+#include "vbqemuhostcpu.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -65,8 +66,9 @@ static const struct {
 #define VB_QEMU_CAPS_EXIT_TIMEOUT_MS 5000
 #define VB_QEMU_CAPS_POLL_MS 10
 
-/* Bump when the cache file's layout changes (2: arch, machines) */
-#define VB_QEMU_CAPS_CACHE_FORMAT 2
+/* Bump when the cache file's layout changes (2: arch, machines; 3: the
+ * host-model CPU) */
+#define VB_QEMU_CAPS_CACHE_FORMAT 3
 
 struct _vbQemuCaps {
     char *binary;
@@ -76,6 +78,7 @@ struct _vbQemuCaps {
     bool kvmUsable;
     char *arch;
     GPtrArray *machines; /* vbMonitorMachineInfo, the default first */
+    vbCPUDef *hostCPU;   /* host-model under TCG, NULL when not x86 */
 };
 
 static void
@@ -103,6 +106,7 @@ vbQemuCapsFree(vbQemuCaps *caps)
     g_free(caps->package);
     g_free(caps->arch);
     g_ptr_array_unref(caps->machines);
+    vbCPUDefFree(caps->hostCPU);
     g_free(caps);
 }
 
@@ -291,6 +295,19 @@ vbQemuCapsCanonicalizeMachine(const vbQemuCaps *caps, const char *binary, char *
     return 0;
 }
 
+const vbCPUDef *
+vbQemuCapsGetHostCPU(const vbQemuCaps *caps)
+{
+    return caps->hostCPU;
+}
+
+void
+vbQemuCapsSetHostCPU(vbQemuCaps *caps, vbCPUDef *cpu)
+{
+    vbCPUDefFree(caps->hostCPU);
+    caps->hostCPU = cpu;
+}
+
 /* ------------------------------------------------------------------ */
 /* Probing */
 
@@ -367,6 +384,12 @@ vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
     if (vbMonitorQueryTarget(mon, &caps->arch) < 0 || vbMonitorQueryMachines(mon, &machines) < 0)
         return -1;
     vbQemuCapsSetMachines(caps, machines);
+
+    /* the probe runs TCG (QEMU's default accelerator): host-model of the
+     * x86 CPUs QEMU emulates */
+    if ((g_str_equal(caps->arch, "x86_64") || g_str_equal(caps->arch, "i386")) &&
+        vbQemuHostCPUProbe(mon, &caps->hostCPU) < 0)
+        return -1;
 
     /* QEMU is killed after a while if it does not exit */
     if (vbMonitorQuit(mon) < 0)
@@ -497,6 +520,7 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
     unsigned long long version;
     vbJSONValue *flags;
     vbJSONValue *machines;
+    vbJSONValue *hostCPU;
     const char *arch;
     size_t i;
 
@@ -537,6 +561,12 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
         g_ptr_array_extend_and_steal(caps->machines, g_steal_pointer(&list));
     }
 
+    if ((hostCPU = vbJSONValueObjectGetObject(doc, "host-cpu")) &&
+        !(caps->hostCPU = vbQemuHostCPUFromJSON(hostCPU))) {
+        VB_DEBUG("capabilities cache '%s' has a malformed host CPU", path);
+        return NULL;
+    }
+
     vbQemuCapsSetVersion(caps, version, vbJSONValueObjectGetString(doc, "package"));
     for (i = 0; i < vbJSONValueArraySize(flags); i++) {
         int flag =
@@ -556,9 +586,13 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
     g_autoptr(vbJSONValue) flags = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) machines = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) doc = NULL;
+    g_autoptr(vbJSONValue) hostCPU = NULL;
     g_autofree char *digest = vbQemuCapsQueriesDigest();
     g_autofree char *text = NULL;
     size_t i;
+
+    if (caps->hostCPU && !(hostCPU = vbQemuHostCPUToJSON(caps->hostCPU)))
+        return -1;
 
     for (i = 0; i < VB_QEMU_CAPS_LAST; i++) {
         if (caps->flags[i] &&
@@ -576,12 +610,12 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
             return -1;
     }
 
-    if (vbJSONValueObjectAdd(&doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary,
-                             "U:size", (unsigned long long) sb->st_size, "I:mtime",
-                             (long long) sb->st_mtim.tv_sec, "I:mtime-nsec",
-                             (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
-                             caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch",
-                             caps->arch, "a:machines", &machines, NULL) < 0 ||
+    if (vbJSONValueObjectAdd(
+            &doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary, "U:size",
+            (unsigned long long) sb->st_size, "I:mtime", (long long) sb->st_mtim.tv_sec,
+            "I:mtime-nsec", (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
+            caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch", caps->arch,
+            "a:machines", &machines, "O:host-cpu", &hostCPU, NULL) < 0 ||
         !(text = vbJSONValueToString(doc, true)))
         return -1;
     /* a cache: a lost or stale one is probed again */

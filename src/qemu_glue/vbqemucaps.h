@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbcpuconf.h"
 #include "vbenum.h"
 #include "vbmonitormachine.h"
 #include "vbqemuschema.h"
@@ -91,6 +92,11 @@ void vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable);
  * when not probed */
 const char *vbQemuCapsGetArch(const vbQemuCaps *caps);
 void vbQemuCapsSetArch(vbQemuCaps *caps, const char *arch);
+
+/* The CPU host-model stands for (see vbqemuhostcpu.h), probed under TCG;
+ * NULL when QEMU has no named models (not x86).  Set takes @cpu. */
+const vbCPUDef *vbQemuCapsGetHostCPU(const vbQemuCaps *caps);
+void vbQemuCapsSetHostCPU(vbQemuCaps *caps, vbCPUDef *cpu);
 
 /*
  * The machine types, from query-machines (@machines: vbMonitorMachineInfo,
