@@ -183,7 +183,7 @@ testProbeReal(const void *opaque G_GNUC_UNUSED)
     }
     if (g_strcmp0(vbQemuCapsGetArch(caps), "x86_64") != 0 || testCheckMachines(caps) < 0)
         return -1;
-    if (!vbQemuCapsGetHostCPU(caps) || !vbQemuCapsGetHostCPU(caps)->model) {
+    if (!vbQemuCapsGetHostCPU(caps, false) || !vbQemuCapsGetHostCPU(caps, false)->model) {
         fprintf(stderr, "no host-model CPU probed\n");
         return -1;
     }

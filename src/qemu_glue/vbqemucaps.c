@@ -77,8 +77,9 @@ struct _vbQemuCaps {
     bool flags[VB_QEMU_CAPS_LAST];
     bool kvmUsable;
     char *arch;
-    GPtrArray *machines; /* vbMonitorMachineInfo, the default first */
-    vbCPUDef *hostCPU;   /* host-model under TCG, NULL when not x86 */
+    GPtrArray *machines;  /* vbMonitorMachineInfo, the default first */
+    vbCPUDef *hostCPU;    /* host-model under TCG, NULL when not x86 */
+    vbCPUDef *hostCPUKVM; /* under KVM, NULL when /dev/kvm was not usable */
 };
 
 static void
@@ -107,6 +108,7 @@ vbQemuCapsFree(vbQemuCaps *caps)
     g_free(caps->arch);
     g_ptr_array_unref(caps->machines);
     vbCPUDefFree(caps->hostCPU);
+    vbCPUDefFree(caps->hostCPUKVM);
     g_free(caps);
 }
 
@@ -296,16 +298,18 @@ vbQemuCapsCanonicalizeMachine(const vbQemuCaps *caps, const char *binary, char *
 }
 
 const vbCPUDef *
-vbQemuCapsGetHostCPU(const vbQemuCaps *caps)
+vbQemuCapsGetHostCPU(const vbQemuCaps *caps, bool kvm)
 {
-    return caps->hostCPU;
+    return kvm ? caps->hostCPUKVM : caps->hostCPU;
 }
 
 void
-vbQemuCapsSetHostCPU(vbQemuCaps *caps, vbCPUDef *cpu)
+vbQemuCapsSetHostCPU(vbQemuCaps *caps, bool kvm, vbCPUDef *cpu)
 {
-    vbCPUDefFree(caps->hostCPU);
-    caps->hostCPU = cpu;
+    vbCPUDef **slot = kvm ? &caps->hostCPUKVM : &caps->hostCPU;
+
+    vbCPUDefFree(*slot);
+    *slot = cpu;
 }
 
 /* ------------------------------------------------------------------ */
@@ -521,6 +525,7 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
     vbJSONValue *flags;
     vbJSONValue *machines;
     vbJSONValue *hostCPU;
+    vbJSONValue *hostCPUKVM;
     const char *arch;
     size_t i;
 
@@ -566,6 +571,11 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
         VB_DEBUG("capabilities cache '%s' has a malformed host CPU", path);
         return NULL;
     }
+    if ((hostCPUKVM = vbJSONValueObjectGetObject(doc, "host-cpu-kvm")) &&
+        !(caps->hostCPUKVM = vbQemuHostCPUFromJSON(hostCPUKVM))) {
+        VB_DEBUG("capabilities cache '%s' has a malformed KVM host CPU", path);
+        return NULL;
+    }
 
     vbQemuCapsSetVersion(caps, version, vbJSONValueObjectGetString(doc, "package"));
     for (i = 0; i < vbJSONValueArraySize(flags); i++) {
@@ -587,11 +597,13 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
     g_autoptr(vbJSONValue) machines = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) doc = NULL;
     g_autoptr(vbJSONValue) hostCPU = NULL;
+    g_autoptr(vbJSONValue) hostCPUKVM = NULL;
     g_autofree char *digest = vbQemuCapsQueriesDigest();
     g_autofree char *text = NULL;
     size_t i;
 
-    if (caps->hostCPU && !(hostCPU = vbQemuHostCPUToJSON(caps->hostCPU)))
+    if ((caps->hostCPU && !(hostCPU = vbQemuHostCPUToJSON(caps->hostCPU))) ||
+        (caps->hostCPUKVM && !(hostCPUKVM = vbQemuHostCPUToJSON(caps->hostCPUKVM))))
         return -1;
 
     for (i = 0; i < VB_QEMU_CAPS_LAST; i++) {
@@ -610,12 +622,13 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
             return -1;
     }
 
-    if (vbJSONValueObjectAdd(
-            &doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary, "U:size",
-            (unsigned long long) sb->st_size, "I:mtime", (long long) sb->st_mtim.tv_sec,
-            "I:mtime-nsec", (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
-            caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch", caps->arch,
-            "a:machines", &machines, "O:host-cpu", &hostCPU, NULL) < 0 ||
+    if (vbJSONValueObjectAdd(&doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary,
+                             "U:size", (unsigned long long) sb->st_size, "I:mtime",
+                             (long long) sb->st_mtim.tv_sec, "I:mtime-nsec",
+                             (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
+                             caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch",
+                             caps->arch, "a:machines", &machines, "O:host-cpu", &hostCPU,
+                             "O:host-cpu-kvm", &hostCPUKVM, NULL) < 0 ||
         !(text = vbJSONValueToString(doc, true)))
         return -1;
     /* a cache: a lost or stale one is probed again */

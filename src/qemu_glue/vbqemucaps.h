@@ -93,10 +93,11 @@ void vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable);
 const char *vbQemuCapsGetArch(const vbQemuCaps *caps);
 void vbQemuCapsSetArch(vbQemuCaps *caps, const char *arch);
 
-/* The CPU host-model stands for (see vbqemuhostcpu.h), probed under TCG;
- * NULL when QEMU has no named models (not x86).  Set takes @cpu. */
-const vbCPUDef *vbQemuCapsGetHostCPU(const vbQemuCaps *caps);
-void vbQemuCapsSetHostCPU(vbQemuCaps *caps, vbCPUDef *cpu);
+/* The CPU host-model stands for (see vbqemuhostcpu.h) under TCG, or
+ * under KVM when @kvm; NULL when QEMU has no named models (not x86) or,
+ * for KVM, /dev/kvm was not usable when probed.  Set takes @cpu. */
+const vbCPUDef *vbQemuCapsGetHostCPU(const vbQemuCaps *caps, bool kvm);
+void vbQemuCapsSetHostCPU(vbQemuCaps *caps, bool kvm, vbCPUDef *cpu);
 
 /*
  * The machine types, from query-machines (@machines: vbMonitorMachineInfo,

@@ -238,10 +238,11 @@ vbQemuHostCPUUpdateDef(vbDomainDef *def, const vbCPUDef *host)
     if (!def->cpu || def->cpu->mode != VB_CPU_MODE_HOST_MODEL)
         return 0;
     if (!host) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("CPU mode 'host-model' is not supported: the emulator '%s' reported no CPU models"),
-            def->emulator ? def->emulator : "qemu");
+        /* libvirt's wording and code */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("CPU mode '%s' for %s %s domain on %s host is not supported by hypervisor"),
+                      "host-model", "x86_64", vbDomainVirtTypeTypeToString(def->virtType),
+                      "x86_64");
         return -1;
     }
     cpu = vbCPUDefCopy(host);

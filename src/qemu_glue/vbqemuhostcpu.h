@@ -44,9 +44,10 @@ int vbQemuHostCPUProbe(vbMonitor *mon, vbCPUDef **cpu);
 
 /*
  * vbQemuHostCPUUpdateDef:
- * At start: a host-model <cpu> of @def becomes @host as libvirt shows it
- * in the live definition (the topology kept).  Nothing for other modes.
- * Returns 0, or -1 with CONFIG_UNSUPPORTED when @host is NULL.
+ * At start: a host-model <cpu> of @def becomes @host (the probe of the
+ * domain's accelerator) as libvirt shows it in the live definition, the
+ * topology kept.  Nothing for other modes.  Returns 0, or -1 with
+ * CONFIG_UNSUPPORTED when @host is NULL.
  */
 int vbQemuHostCPUUpdateDef(vbDomainDef *def, const vbCPUDef *host);
 
