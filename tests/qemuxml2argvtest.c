@@ -543,6 +543,8 @@ mymain(void)
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-host-passthrough-tcg", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST("cpu-host-model");
+    DO_TEST("cpu-host-model-features");
+    DO_TEST_FAILURE("cpu-host-model-require-missing", VIR_ERR_CPU_INCOMPATIBLE);
     DO_TEST_FULL("cpu-host-model-kvm-unprobed", NULL, TEST_KVM_USABLE, VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-topology-mismatch", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-topology-zero", VIR_ERR_XML_ERROR);

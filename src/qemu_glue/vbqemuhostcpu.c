@@ -230,6 +230,46 @@ vbQemuHostCPUProbe(vbMonitor *mon, vbCPUDef **cpu)
     return 0;
 }
 
+/* The features the definition names go over the host's, as libvirt does
+ * (a feature listed takes the user's policy where it stands, others are
+ * appended); requiring one the host lacks is refused as libvirt refuses
+ * it.  A feature in neither list is passed on: without a CPU map we do
+ * not know whether the model has it. */
+static int
+vbQemuHostCPUMergeFeatures(vbCPUDef *cpu, const vbCPUDef *user)
+{
+    g_autoptr(GString) missing = g_string_new(NULL);
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < user->nfeatures; i++) {
+        const vbCPUFeatureDef *uf = &user->features[i];
+
+        for (j = 0; j < cpu->nfeatures; j++) {
+            if (g_str_equal(cpu->features[j].name, uf->name))
+                break;
+        }
+        if (j < cpu->nfeatures) {
+            if (uf->policy == VB_CPU_FEATURE_REQUIRE &&
+                cpu->features[j].policy == VB_CPU_FEATURE_DISABLE)
+                g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", uf->name);
+            cpu->features[j].policy = uf->policy;
+            continue;
+        }
+        cpu->features = g_renew(vbCPUFeatureDef, cpu->features, cpu->nfeatures + 1);
+        cpu->features[cpu->nfeatures].name = g_strdup(uf->name);
+        cpu->features[cpu->nfeatures].policy = uf->policy;
+        cpu->nfeatures++;
+    }
+    if (missing->len) {
+        /* libvirt's wording and code */
+        vbReportError(VIR_ERR_CPU_INCOMPATIBLE,
+                      _("Host CPU does not provide required features: %s"), missing->str);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vbQemuHostCPUUpdateDef(vbDomainDef *def, const vbCPUDef *host)
 {
@@ -250,6 +290,8 @@ vbQemuHostCPUUpdateDef(vbDomainDef *def, const vbCPUDef *host)
     cpu->dies = def->cpu->dies;
     cpu->cores = def->cpu->cores;
     cpu->threads = def->cpu->threads;
+    if (vbQemuHostCPUMergeFeatures(cpu, def->cpu) < 0)
+        return -1;
     vbCPUDefFree(def->cpu);
     def->cpu = g_steal_pointer(&cpu);
     return 0;
