@@ -24,6 +24,7 @@
 #include "vbqemuhost.h"
 #include "vbxml.h"
 #include "testutils.h"
+#include "testutilshostcpu.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
 
@@ -50,6 +51,14 @@ testQemuCaps(const char *qemuArch, bool kvm)
     vbQemuCapsSetArch(caps, qemuArch);
     vbQemuCapsSetMachines(caps, machines);
     vbQemuCapsSetKVMUsable(caps, kvm);
+    /* the CPU replies are recorded for x86_64 only */
+    if (g_str_equal(qemuArch, "x86_64")) {
+        vbCPUDef *cpu = testHostCPULoad();
+
+        if (!cpu)
+            return NULL;
+        vbQemuCapsSetHostCPU(caps, false, cpu);
+    }
     return g_steal_pointer(&caps);
 }
 

@@ -16,6 +16,11 @@
 #include "vbfile.h"
 #include "vbjson.h"
 #include "vbqemucaps.h"
+#include "vbqemuhostcpu.h"
+#include "testutilshostcpu.h"
+#include "qemumonitortestutils.h"
+#include "vbeventthread.h"
+#include "vbmonitor.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -181,7 +186,121 @@ testProbeReal(const void *opaque G_GNUC_UNUSED)
     }
     if (g_strcmp0(vbQemuCapsGetArch(caps), "x86_64") != 0 || testCheckMachines(caps) < 0)
         return -1;
+    if (!vbQemuCapsGetHostCPU(caps, false) || !vbQemuCapsGetHostCPU(caps, false)->model) {
+        fprintf(stderr, "no host-model CPU probed\n");
+        return -1;
+    }
     return testCompareFlags(caps);
+}
+
+/* The recorded QEMU 7.2 under TCG: EPYC, as libvirt 9.0 chooses on the
+ * same QEMU from its CPU map; the features are those QEMU's own EPYC
+ * lacks or has beyond max, so they differ from libvirt's a little */
+static int
+testHostCPURecorded(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbCPUDef) cpu = testHostCPULoad();
+    g_autoptr(vbCPUDef) back = NULL;
+    g_autoptr(vbJSONValue) json = NULL;
+    g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
+    g_auto(vbBuffer) again = VB_BUFFER_INITIALIZER;
+    g_autofree char *path = vbTestSrcPath("qemucapsdata/qemu-7.2.0-x86_64.host-cpu.xml");
+    g_autofree char *actual = NULL;
+
+    if (!cpu)
+        return -1;
+    vbCPUDefFormat(&buf, cpu);
+    actual = vbBufferContentAndReset(&buf);
+    if (vbTestCompareToFile(actual, path) < 0)
+        return -1;
+    /* and the same through the cache's form */
+    if (!(json = vbQemuHostCPUToJSON(cpu)) || !(back = vbQemuHostCPUFromJSON(json)))
+        return -1;
+    vbCPUDefFormat(&again, back);
+    return vbTestCompareStrings(actual, vbBufferCurrentContent(&again));
+}
+
+#define TEST_EXPANSION(props) \
+    "{\"return\": {\"model\": {\"name\": \"base\", \"props\": " props "}}, \"id\": \"@ID@\"}\r\n"
+
+/* The probe over a scripted QMP server, as a KVM host would answer it (no
+ * /dev/kvm here): each model expanded once, alias targets and host/base
+ * not at all, then max's full expansion for the vendor */
+static int
+testHostCPUProbeQMP(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autoptr(vbEventThread) ev = vbEventThreadNew("vb-test-event");
+    g_autoptr(vbCPUDef) cpu = NULL;
+    vbMonitor *mon;
+    int rc;
+
+    vbTestQMPAddGreeting(qmp);
+    vbTestQMPAddCommand(
+        qmp, "query-cpu-definitions",
+        "{\"return\": [{\"name\": \"max\", \"unavailable-features\": []},"
+        " {\"name\": \"host\", \"unavailable-features\": []},"
+        " {\"name\": \"Skylake-Client-v1\", \"unavailable-features\": []},"
+        " {\"name\": \"Skylake-Client\", \"alias-of\": \"Skylake-Client-v1\","
+        "  \"unavailable-features\": []},"
+        " {\"name\": \"Nehalem\", \"unavailable-features\": []}], \"id\": \"@ID@\"}\r\n",
+        false);
+    vbTestQMPAddCommand(qmp, "query-cpu-model-expansion",
+                        TEST_EXPANSION("{\"sse4.2\": true, \"avx2\": true, \"vmx\": true}"), false);
+    vbTestQMPAddCommand(qmp, "query-cpu-model-expansion",
+                        TEST_EXPANSION("{\"sse4.2\": true, \"avx2\": true}"), false);
+    vbTestQMPAddCommand(qmp, "query-cpu-model-expansion", TEST_EXPANSION("{\"sse4.2\": true}"),
+                        false);
+    vbTestQMPAddCommand(qmp, "query-cpu-model-expansion",
+                        TEST_EXPANSION("{\"vendor\": \"GenuineIntel\", \"vmx\": true}"), false);
+    if (!(mon = vbMonitorOpenFD(vbTestQMPStart(qmp), vbEventThreadGetContext(ev), NULL, NULL)))
+        return -1;
+    rc = vbQemuHostCPUProbe(mon, &cpu);
+    vbMonitorClose(mon);
+    if (vbTestQMPFinish(qmp) < 0 || rc < 0)
+        return -1;
+    if (!g_str_equal(cpu->model, "Skylake-Client") || g_strcmp0(cpu->vendor, "Intel") != 0 ||
+        cpu->nfeatures != 1 || !g_str_equal(cpu->features[0].name, "vmx") ||
+        cpu->features[0].policy != VB_CPU_FEATURE_REQUIRE) {
+        fprintf(stderr, "chose '%s' with %zu features\n", cpu->model, cpu->nfeatures);
+        return -1;
+    }
+    return 0;
+}
+
+/* Alias targets give way to their friendly name; a tie goes to the name
+ * first in C order; features max lacks are disabled */
+static int
+testHostCPUChoice(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) defs = vbJSONValueFromString(
+        "[{\"name\": \"max\"}, {\"name\": \"host\"}, {\"name\": \"Zed\"},"
+        " {\"name\": \"Alpha-v1\"}, {\"name\": \"Alpha\", \"alias-of\": \"Alpha-v1\"}]");
+    g_autoptr(vbJSONValue) exps = vbJSONValueFromString(
+        "{\"max\": {\"model\": {\"name\": \"base\", \"props\":"
+        "   {\"a\": true, \"b\": true, \"c\": true, \"d\": false}}},"
+        " \"Zed\": {\"model\": {\"name\": \"base\", \"props\": {\"a\": true, \"b\": true}}},"
+        " \"Alpha\": {\"model\": {\"name\": \"base\", \"props\":"
+        "   {\"a\": true, \"b\": true, \"c\": true, \"d\": true}}}}");
+    g_autoptr(vbJSONValue) partial = vbJSONValueFromString(
+        "{\"max\": {\"model\": {\"name\": \"base\", \"props\": {\"a\": true}}}}");
+    g_autoptr(vbCPUDef) cpu = NULL;
+    g_autoptr(vbCPUDef) none = NULL;
+
+    if (!(cpu = vbQemuHostCPUChoose(defs, exps, "GenuineIntel")))
+        return -1;
+    if (!g_str_equal(cpu->model, "Alpha") || g_strcmp0(cpu->vendor, "Intel") != 0 ||
+        cpu->nfeatures != 1 || !g_str_equal(cpu->features[0].name, "d") ||
+        cpu->features[0].policy != VB_CPU_FEATURE_DISABLE) {
+        fprintf(stderr, "chose '%s'\n", cpu->model);
+        return -1;
+    }
+    /* a model QEMU listed but did not expand is a bad reply */
+    if ((none = vbQemuHostCPUChoose(defs, partial, NULL)) ||
+        vbGetLastErrorCode() != VIR_ERR_INTERNAL_ERROR)
+        return -1;
+    vbResetLastError();
+    return 0;
 }
 
 /* The one cache file in @cacheDir */
@@ -257,6 +376,12 @@ testCacheBody(const char *dir)
     if (testCompareFlags(caps) < 0 || g_strcmp0(vbQemuCapsGetArch(caps), "x86_64") != 0 ||
         testCheckMachines(caps) < 0)
         return -1;
+    /* the host-model CPU survives the cache; under KVM only if probed */
+    if (!vbQemuCapsGetHostCPU(caps, false) ||
+        (!testKVMUsable() && vbQemuCapsGetHostCPU(caps, true))) {
+        fprintf(stderr, "host-model CPUs lost or invented by the cache\n");
+        return -1;
+    }
 
     /* 3. another mtime: probed again */
     g_clear_pointer(&caps, vbQemuCapsFree);
@@ -356,6 +481,9 @@ mymain(void)
     DO_TEST("missing feature reported", testCheckMissing);
     DO_TEST("QEMU older than 7.2 refused", testVersion);
     DO_TEST("machine types from a recorded query-machines", testMachinesRecorded);
+    DO_TEST("host-model from the recorded 7.2 CPU replies", testHostCPURecorded);
+    DO_TEST("host-model choice rule", testHostCPUChoice);
+    DO_TEST("host-model probed over QMP (the KVM run's path)", testHostCPUProbeQMP);
     DO_TEST("probe of the installed QEMU", testProbeReal);
     DO_TEST("cache used, invalidated by mtime, version checked", testCache);
     DO_TEST("binary that does not exist", testMissingBinary);

@@ -19,8 +19,10 @@
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemufirmware.h"
+#include "vbqemuhostcpu.h"
 #include "vbstoragechain.h"
 #include "testutils.h"
+#include "testutilshostcpu.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
 
@@ -29,6 +31,8 @@
 
 /* Debian 12's OVMF descriptors (tests/qemufirmwaredata), read once */
 static GPtrArray *testFirmwares;
+/* host-model as the recorded QEMU 7.2 under TCG gives it */
+static vbCPUDef *testHostCPU;
 /* the channel sockets' directory of domain 1 'guest', as the driver
  * names it under its state directory */
 #define TEST_CHANNEL_DIR "/var/lib/virtblockd/test/channel/target/domain-1-guest"
@@ -97,7 +101,10 @@ testCompareXMLToArgv(const void *opaque)
      * addresses, build */
     if ((def = vbDomainDefParseFile(xmlPath, parseFlags)) &&
         ((info->flags & TEST_SKIP_VALIDATE) || vbDomainDefValidate(def) == 0) &&
-        testPrepareFirmware(def) == 0) {
+        testPrepareFirmware(def) ==
+            0 && /* no KVM probe is recorded: host-model runs under TCG only */
+        vbQemuHostCPUUpdateDef(def, def->virtType == VB_DOMAIN_VIRT_KVM ? NULL : testHostCPU) ==
+            0) {
         for (i = 0; i < def->ndisks && !(info->flags & TEST_STATUS); i++)
             vbStorageChainAssignIndexes(def->disks[i]->src, &nextIndex);
         if (vbQemuDomainAssignAddresses(def) == 0 &&
@@ -288,6 +295,8 @@ mymain(void)
         return -1;
     }
     testFirmwares = firmwares;
+    if (!(testHostCPU = testHostCPULoad()))
+        return -1;
 
 #define DO_TEST_FULL(name, xml, flags, errCode) \
     do { \
@@ -370,6 +379,7 @@ mymain(void)
      * (--osinfo debian11 --graphics vnc --network none) and Nova 26 */
     DO_TEST("virt-install-debian11-vnc");
     DO_TEST("nova-zed-q35");
+    DO_TEST("nova-zed-q35-host-model");
     DO_TEST("console-virtio-first-serial");
     DO_TEST("memory-current-above-max");
     DO_TEST("clock-timezone");
@@ -538,7 +548,10 @@ mymain(void)
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("lifecycle-preserve", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-host-passthrough-tcg", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("cpu-host-model", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST("cpu-host-model");
+    DO_TEST("cpu-host-model-features");
+    DO_TEST_FAILURE("cpu-host-model-require-missing", VIR_ERR_CPU_INCOMPATIBLE);
+    DO_TEST_FULL("cpu-host-model-kvm-unprobed", NULL, TEST_KVM_USABLE, VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-topology-mismatch", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("cpu-topology-zero", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("cpu-topology-huge", VIR_ERR_XML_ERROR);
@@ -706,6 +719,7 @@ mymain(void)
     if (vbTestRun("target names to indexes", testDiskNameToIndex, NULL) < 0)
         ret = -1;
 
+    g_clear_pointer(&testHostCPU, vbCPUDefFree);
     return ret;
 }
 

@@ -41,6 +41,22 @@ vbCPUDefFree(vbCPUDef *cpu)
     g_free(cpu);
 }
 
+vbCPUDef *
+vbCPUDefCopy(const vbCPUDef *cpu)
+{
+    vbCPUDef *copy = g_memdup2(cpu, sizeof(*cpu));
+    size_t i;
+
+    copy->model = g_strdup(cpu->model);
+    copy->vendor = g_strdup(cpu->vendor);
+    copy->features = g_new0(vbCPUFeatureDef, cpu->nfeatures);
+    for (i = 0; i < cpu->nfeatures; i++) {
+        copy->features[i].name = g_strdup(cpu->features[i].name);
+        copy->features[i].policy = cpu->features[i].policy;
+    }
+    return copy;
+}
+
 /* A model or feature name goes into QEMU's -cpu option as it is: only the
  * characters QEMU's names use, so that no comma or '=' adds an option. */
 static int
@@ -266,11 +282,30 @@ vbCPUDefPostParse(vbCPUDef *cpu, bool kvm)
 }
 
 void
+vbCPUDefFormatChildren(vbBuffer *buf, const vbCPUDef *cpu)
+{
+    size_t i;
+
+    if (cpu->model) {
+        vbBufferAsprintf(buf, "<model fallback='%s'", vbCPUFallbackTypeToString(cpu->fallback));
+        vbBufferEscapeText(buf, ">%s</model>\n", cpu->model);
+    }
+    vbBufferEscapeText(buf, "<vendor>%s</vendor>\n", cpu->vendor);
+    if (cpu->sockets)
+        vbBufferAsprintf(buf, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
+                         cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
+    for (i = 0; i < cpu->nfeatures; i++) {
+        vbBufferAsprintf(buf, "<feature policy='%s'",
+                         vbCPUFeaturePolicyTypeToString(cpu->features[i].policy));
+        vbBufferEscapeString(buf, " name='%s'/>\n", cpu->features[i].name);
+    }
+}
+
+void
 vbCPUDefFormat(vbBuffer *buf, const vbCPUDef *cpu)
 {
     g_auto(vbBuffer) attrBuf = VB_BUFFER_INITIALIZER;
     g_auto(vbBuffer) childBuf = VB_BUFFER_INIT_CHILD(buf);
-    size_t i;
 
     if (!cpu)
         return;
@@ -283,20 +318,7 @@ vbCPUDefFormat(vbBuffer *buf, const vbCPUDef *cpu)
         vbBufferAsprintf(&attrBuf, " migratable='%s'",
                          vbTristateSwitchTypeToString(cpu->migratable));
 
-    if (cpu->model) {
-        vbBufferAsprintf(&childBuf, "<model fallback='%s'",
-                         vbCPUFallbackTypeToString(cpu->fallback));
-        vbBufferEscapeText(&childBuf, ">%s</model>\n", cpu->model);
-    }
-    vbBufferEscapeText(&childBuf, "<vendor>%s</vendor>\n", cpu->vendor);
-    if (cpu->sockets)
-        vbBufferAsprintf(&childBuf, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
-                         cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
-    for (i = 0; i < cpu->nfeatures; i++) {
-        vbBufferAsprintf(&childBuf, "<feature policy='%s'",
-                         vbCPUFeaturePolicyTypeToString(cpu->features[i].policy));
-        vbBufferEscapeString(&childBuf, " name='%s'/>\n", cpu->features[i].name);
-    }
+    vbCPUDefFormatChildren(&childBuf, cpu);
     vbXMLFormatElement(buf, "cpu", &attrBuf, &childBuf);
 }
 

@@ -97,9 +97,16 @@ struct _vbCPUDef {
 void vbCPUDefFree(vbCPUDef *cpu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbCPUDef, vbCPUDefFree);
 
+/* A deep copy of @cpu; never fails. */
+vbCPUDef *vbCPUDefCopy(const vbCPUDef *cpu);
+
 /* The defaults libvirt's QEMU driver fills in (model of a topology-only
  * CPU, match, check, migratable); @kvm: the domain is of type 'kvm'. */
 void vbCPUDefPostParse(vbCPUDef *cpu, bool kvm);
+
+/* <model>, <vendor>, <topology> and the <feature>s of @cpu at @buf's
+ * indentation (domain capabilities' host-model mode too). */
+void vbCPUDefFormatChildren(vbBuffer *buf, const vbCPUDef *cpu);
 
 /* <cpu> at @buf's indentation; nothing for a NULL @cpu. */
 void vbCPUDefFormat(vbBuffer *buf, const vbCPUDef *cpu);

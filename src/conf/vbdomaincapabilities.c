@@ -56,6 +56,7 @@ vbDomainCapsCPUModeFree(gpointer data)
 
     g_free(mode->name);
     g_free(mode->migratableEnum);
+    vbCPUDefFree(mode->cpu);
     g_free(mode);
 }
 
@@ -119,6 +120,17 @@ vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported,
     mode->name = g_strdup(name);
     mode->supported = supported;
     mode->migratableEnum = g_strdup(migratableEnum);
+    g_ptr_array_add(caps->cpuModes, mode);
+}
+
+void
+vbDomainCapsAddCPUModeHostModel(vbDomainCaps *caps, const vbCPUDef *cpu)
+{
+    vbDomainCapsCPUMode *mode = g_new0(vbDomainCapsCPUMode, 1);
+
+    mode->name = g_strdup("host-model");
+    mode->supported = !!cpu;
+    mode->cpu = cpu ? vbCPUDefCopy(cpu) : NULL;
     g_ptr_array_add(caps->cpuModes, mode);
 }
 
@@ -194,6 +206,8 @@ vbDomainCapsFormatCPU(vbBuffer *buf, const vbDomainCaps *caps)
             vbBufferAdjustIndent(&modeBuf, -2);
             vbBufferAddLit(&modeBuf, "</enum>\n");
         }
+        if (mode->cpu)
+            vbCPUDefFormatChildren(&modeBuf, mode->cpu);
         vbXMLFormatElement(&child, "mode", &attrBuf, &modeBuf);
     }
     vbXMLFormatElement(buf, "cpu", NULL, &child);

@@ -23,6 +23,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbcpuconf.h"
+
 typedef struct _vbDomainCapsEnum vbDomainCapsEnum;
 struct _vbDomainCapsEnum {
     char *name;
@@ -45,6 +47,7 @@ struct _vbDomainCapsCPUMode {
     char *name;
     bool supported;
     char *migratableEnum; /* "maximumMigratable", or NULL */
+    vbCPUDef *cpu;        /* host-model: the CPU it stands for */
 };
 
 typedef struct _vbDomainCaps vbDomainCaps;
@@ -79,6 +82,8 @@ void vbDomainCapsFeatureAddValue(vbDomainCapsFeature *feature, const char *value
 
 /* Appends a CPU mode, a device or a feature; the latter two are taken */
 /* @migratableEnum: the name of the enum of its migratable= values, or NULL */
+/* <mode name='host-model'>: supported with a copy of @cpu, else not */
+void vbDomainCapsAddCPUModeHostModel(vbDomainCaps *caps, const vbCPUDef *cpu);
 void vbDomainCapsAddCPUMode(vbDomainCaps *caps, const char *name, bool supported,
                             const char *migratableEnum);
 void vbDomainCapsAddDevice(vbDomainCaps *caps, vbDomainCapsFeature *device);

@@ -27,6 +27,7 @@
 #include "vbqemublock.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
+#include "vbqemuhostcpu.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
 #include "vbqemufirmware.h"
@@ -1310,6 +1311,10 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     emulator = vm->def->emulator ? vm->def->emulator : driver->cfg->qemuBinary;
     if (!(caps = vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir)) ||
         vbQemuCapsCheckVersion(caps) < 0)
+        goto error;
+    /* the live definition shows the CPU host-model stands for, as libvirt's */
+    if (vbQemuHostCPUUpdateDef(
+            vm->def, vbQemuCapsGetHostCPU(caps, vm->def->virtType == VB_DOMAIN_VIRT_KVM)) < 0)
         goto error;
     if (vbDomainProcessPrepareDisks(driver, vm) < 0)
         goto error;

@@ -23,6 +23,7 @@
 #include "vbmonitor.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
+#include "vbqemuhostcpu.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -65,8 +66,9 @@ static const struct {
 #define VB_QEMU_CAPS_EXIT_TIMEOUT_MS 5000
 #define VB_QEMU_CAPS_POLL_MS 10
 
-/* Bump when the cache file's layout changes (2: arch, machines) */
-#define VB_QEMU_CAPS_CACHE_FORMAT 2
+/* Bump when the cache file's layout changes (2: arch, machines; 3: the
+ * host-model CPUs, kvm-probed) */
+#define VB_QEMU_CAPS_CACHE_FORMAT 3
 
 struct _vbQemuCaps {
     char *binary;
@@ -75,7 +77,10 @@ struct _vbQemuCaps {
     bool flags[VB_QEMU_CAPS_LAST];
     bool kvmUsable;
     char *arch;
-    GPtrArray *machines; /* vbMonitorMachineInfo, the default first */
+    GPtrArray *machines;  /* vbMonitorMachineInfo, the default first */
+    vbCPUDef *hostCPU;    /* host-model under TCG, NULL when not x86 */
+    vbCPUDef *hostCPUKVM; /* under KVM, NULL when /dev/kvm was not usable */
+    bool kvmProbed;       /* /dev/kvm was usable when probed */
 };
 
 static void
@@ -103,6 +108,8 @@ vbQemuCapsFree(vbQemuCaps *caps)
     g_free(caps->package);
     g_free(caps->arch);
     g_ptr_array_unref(caps->machines);
+    vbCPUDefFree(caps->hostCPU);
+    vbCPUDefFree(caps->hostCPUKVM);
     g_free(caps);
 }
 
@@ -291,6 +298,21 @@ vbQemuCapsCanonicalizeMachine(const vbQemuCaps *caps, const char *binary, char *
     return 0;
 }
 
+const vbCPUDef *
+vbQemuCapsGetHostCPU(const vbQemuCaps *caps, bool kvm)
+{
+    return kvm ? caps->hostCPUKVM : caps->hostCPU;
+}
+
+void
+vbQemuCapsSetHostCPU(vbQemuCaps *caps, bool kvm, vbCPUDef *cpu)
+{
+    vbCPUDef **slot = kvm ? &caps->hostCPUKVM : &caps->hostCPU;
+
+    vbCPUDefFree(*slot);
+    *slot = cpu;
+}
+
 /* ------------------------------------------------------------------ */
 /* Probing */
 
@@ -342,6 +364,17 @@ vbQemuCapsWaitForSocket(const char *binary, GPid pid, const char *sockPath, cons
     return 0;
 }
 
+/* The second run, under KVM: only the host CPU differs from TCG's */
+static int
+vbQemuCapsProbeMonitorKVM(vbQemuCaps *caps, vbMonitor *mon)
+{
+    if (vbQemuHostCPUProbe(mon, &caps->hostCPUKVM) < 0)
+        return -1;
+    if (vbMonitorQuit(mon) < 0)
+        VB_DEBUG("'quit' failed while probing '%s': %s", caps->binary, vbGetLastErrorMessage());
+    return 0;
+}
+
 static int
 vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
 {
@@ -368,16 +401,22 @@ vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
         return -1;
     vbQemuCapsSetMachines(caps, machines);
 
+    /* this run is TCG's: host-model of the x86 CPUs QEMU emulates */
+    if ((g_str_equal(caps->arch, "x86_64") || g_str_equal(caps->arch, "i386")) &&
+        vbQemuHostCPUProbe(mon, &caps->hostCPU) < 0)
+        return -1;
+
     /* QEMU is killed after a while if it does not exit */
     if (vbMonitorQuit(mon) < 0)
         VB_DEBUG("'quit' failed while probing '%s': %s", caps->binary, vbGetLastErrorMessage());
     return 0;
 }
 
-vbQemuCaps *
-vbQemuCapsProbe(const char *binary)
+/* Runs @binary without a guest under @accel ("tcg", "kvm") and probes
+ * it into @caps over QMP. */
+static int
+vbQemuCapsProbeRun(vbQemuCaps *caps, const char *binary, const char *accel)
 {
-    g_autoptr(vbQemuCaps) caps = vbQemuCapsNew(binary);
     g_autoptr(GError) gerr = NULL;
     g_autofree char *dir = NULL;
     g_autofree char *sockPath = NULL;
@@ -393,7 +432,7 @@ vbQemuCapsProbe(const char *binary)
     if (!(dir = g_dir_make_tmp("virtblockd-probe-XXXXXX", &gerr))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot create a directory to probe '%s': %s"),
                       binary, gerr->message);
-        return NULL;
+        return -1;
     }
     sockPath = g_build_filename(dir, "qmp.sock", NULL);
     errPath = g_build_filename(dir, "stderr.log", NULL);
@@ -413,10 +452,10 @@ vbQemuCapsProbe(const char *binary)
 
     {
         const char *const argv[] = {
-            binary, "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
-            "-S",   "-qmp",     qmpArg, NULL};
+            binary,     "-machine", "none", "-accel", accel,  "-nodefaults", "-no-user-config",
+            "-display", "none",     "-S",   "-qmp",   qmpArg, NULL};
 
-        VB_DEBUG("probing QEMU binary '%s'", binary);
+        VB_DEBUG("probing QEMU binary '%s' under %s", binary, accel);
         if (!g_spawn_async_with_pipes_and_fds(
                 dir, argv, NULL,
                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
@@ -435,7 +474,8 @@ vbQemuCapsProbe(const char *binary)
     evt = vbEventThreadNew("vb-qemu-probe");
     if ((mon = vbMonitorOpen(sockPath, vbEventThreadGetContext(evt), VB_QEMU_CAPS_START_TIMEOUT_MS,
                              0, NULL, NULL)))
-        ret = vbQemuCapsProbeMonitor(caps, mon);
+        ret = g_str_equal(accel, "kvm") ? vbQemuCapsProbeMonitorKVM(caps, mon)
+                                        : vbQemuCapsProbeMonitor(caps, mon);
     vbMonitorClose(mon);
     vbEventThreadFree(evt);
 
@@ -449,8 +489,34 @@ cleanup:
         unlink(errPath);
         rmdir(dir);
     }
-    if (ret < 0)
+    return ret;
+}
+
+static bool
+vbQemuCapsProbeKVM(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+vbQemuCaps *
+vbQemuCapsProbe(const char *binary)
+{
+    g_autoptr(vbQemuCaps) caps = vbQemuCapsNew(binary);
+
+    if (vbQemuCapsProbeRun(caps, binary, "tcg") < 0)
         return NULL;
+    /* host-model under KVM is the host's CPU as KVM offers it: a second
+     * run, when /dev/kvm can be used; TCG guests run without it */
+    caps->kvmProbed = vbQemuCapsProbeKVM();
+    if (caps->kvmProbed && caps->hostCPU && vbQemuCapsProbeRun(caps, binary, "kvm") < 0) {
+        VB_DEBUG("no host-model CPU under KVM for '%s': %s", binary, vbGetLastErrorMessage());
+        vbResetLastError();
+    }
     return g_steal_pointer(&caps);
 }
 
@@ -497,6 +563,8 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
     unsigned long long version;
     vbJSONValue *flags;
     vbJSONValue *machines;
+    vbJSONValue *hostCPU;
+    vbJSONValue *hostCPUKVM;
     const char *arch;
     size_t i;
 
@@ -537,6 +605,21 @@ vbQemuCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
         g_ptr_array_extend_and_steal(caps->machines, g_steal_pointer(&list));
     }
 
+    if ((hostCPU = vbJSONValueObjectGetObject(doc, "host-cpu")) &&
+        !(caps->hostCPU = vbQemuHostCPUFromJSON(hostCPU))) {
+        VB_DEBUG("capabilities cache '%s' has a malformed host CPU", path);
+        return NULL;
+    }
+    if (vbJSONValueObjectGetBoolean(doc, "kvm-probed", &caps->kvmProbed) < 0) {
+        VB_DEBUG("capabilities cache '%s' is stale", path);
+        return NULL;
+    }
+    if ((hostCPUKVM = vbJSONValueObjectGetObject(doc, "host-cpu-kvm")) &&
+        !(caps->hostCPUKVM = vbQemuHostCPUFromJSON(hostCPUKVM))) {
+        VB_DEBUG("capabilities cache '%s' has a malformed KVM host CPU", path);
+        return NULL;
+    }
+
     vbQemuCapsSetVersion(caps, version, vbJSONValueObjectGetString(doc, "package"));
     for (i = 0; i < vbJSONValueArraySize(flags); i++) {
         int flag =
@@ -556,9 +639,15 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
     g_autoptr(vbJSONValue) flags = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) machines = vbJSONValueNewArray();
     g_autoptr(vbJSONValue) doc = NULL;
+    g_autoptr(vbJSONValue) hostCPU = NULL;
+    g_autoptr(vbJSONValue) hostCPUKVM = NULL;
     g_autofree char *digest = vbQemuCapsQueriesDigest();
     g_autofree char *text = NULL;
     size_t i;
+
+    if ((caps->hostCPU && !(hostCPU = vbQemuHostCPUToJSON(caps->hostCPU))) ||
+        (caps->hostCPUKVM && !(hostCPUKVM = vbQemuHostCPUToJSON(caps->hostCPUKVM))))
+        return -1;
 
     for (i = 0; i < VB_QEMU_CAPS_LAST; i++) {
         if (caps->flags[i] &&
@@ -576,27 +665,17 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
             return -1;
     }
 
-    if (vbJSONValueObjectAdd(&doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary,
-                             "U:size", (unsigned long long) sb->st_size, "I:mtime",
-                             (long long) sb->st_mtim.tv_sec, "I:mtime-nsec",
-                             (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
-                             caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch",
-                             caps->arch, "a:machines", &machines, NULL) < 0 ||
+    if (vbJSONValueObjectAdd(
+            &doc, "u:format", VB_QEMU_CAPS_CACHE_FORMAT, "s:binary", caps->binary, "U:size",
+            (unsigned long long) sb->st_size, "I:mtime", (long long) sb->st_mtim.tv_sec,
+            "I:mtime-nsec", (long long) sb->st_mtim.tv_nsec, "s:queries", digest, "u:version",
+            caps->version, "S:package", caps->package, "a:flags", &flags, "S:arch", caps->arch,
+            "a:machines", &machines, "O:host-cpu", &hostCPU, "b:kvm-probed", caps->kvmProbed,
+            "O:host-cpu-kvm", &hostCPUKVM, NULL) < 0 ||
         !(text = vbJSONValueToString(doc, true)))
         return -1;
     /* a cache: a lost or stale one is probed again */
     return vbFileWriteAtomic(path, text, strlen(text), 0644, 0);
-}
-
-static bool
-vbQemuCapsProbeKVM(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0)
-        return false;
-    close(fd);
-    return true;
 }
 
 vbQemuCaps *
@@ -612,7 +691,11 @@ vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
         return NULL;
     }
 
-    if (!(caps = vbQemuCapsCacheLoad(path, binary, &sb))) {
+    caps = vbQemuCapsCacheLoad(path, binary, &sb);
+    /* KVM became usable since the probe: its host CPU is missing */
+    if (caps && !caps->kvmProbed && vbQemuCapsProbeKVM())
+        g_clear_pointer(&caps, vbQemuCapsFree);
+    if (!caps) {
         if (!(caps = vbQemuCapsProbe(binary)))
             return NULL;
         if (vbFileMakePath(cacheDir, 0755) < 0 || vbQemuCapsCacheSave(caps, path, &sb) < 0)

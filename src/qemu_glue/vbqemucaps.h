@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbcpuconf.h"
 #include "vbenum.h"
 #include "vbmonitormachine.h"
 #include "vbqemuschema.h"
@@ -91,6 +92,12 @@ void vbQemuCapsSetKVMUsable(vbQemuCaps *caps, bool usable);
  * when not probed */
 const char *vbQemuCapsGetArch(const vbQemuCaps *caps);
 void vbQemuCapsSetArch(vbQemuCaps *caps, const char *arch);
+
+/* The CPU host-model stands for (see vbqemuhostcpu.h) under TCG, or
+ * under KVM when @kvm; NULL when QEMU has no named models (not x86) or,
+ * for KVM, /dev/kvm was not usable when probed.  Set takes @cpu. */
+const vbCPUDef *vbQemuCapsGetHostCPU(const vbQemuCaps *caps, bool kvm);
+void vbQemuCapsSetHostCPU(vbQemuCaps *caps, bool kvm, vbCPUDef *cpu);
 
 /*
  * The machine types, from query-machines (@machines: vbMonitorMachineInfo,

@@ -319,11 +319,8 @@ vbQemuCommandBuildCPUModel(GString *buf, const vbDomainDef *def)
         g_string_append(buf, "max");
         break;
     case VB_CPU_MODE_HOST_MODEL:
-        /* libvirt turns it into the named model closest to the host's,
-         * from a CPU probe we do not make */
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("CPU mode 'host-model' is not supported by virtblockd; use 'maximum', 'host-passthrough' (type 'kvm') or a 'custom' model"));
+        /* vbQemuHostCPUUpdateDef() turns it into a custom CPU first */
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("CPU mode 'host-model' was not expanded"));
         return -1;
     case VB_CPU_MODE_CUSTOM:
         g_string_append(buf, cpu->model);

@@ -99,13 +99,14 @@ vbQemuDomainCapsNew(const vbQemuCaps *qemuCaps, const char *machine, const char 
 
     vbQemuDomainCapsAddOS(caps, machine, firmwares);
 
-    /* host-model needs the host CPU as a named model, and custom the list
-     * of QEMU's models: neither is probed, so a client is not offered them
-     * (a custom <cpu> is still run as written) */
+    /* host-model: the named model closest to QEMU's max (vbqemuhostcpu.h);
+     * custom needs the list of QEMU's models with their usability, not
+     * offered yet (a custom <cpu> is still run as written) */
     vbDomainCapsAddCPUMode(caps, "host-passthrough", g_str_equal(virttype, "kvm"),
                            "hostPassthroughMigratable");
     vbDomainCapsAddCPUMode(caps, "maximum", true, "maximumMigratable");
-    vbDomainCapsAddCPUMode(caps, "host-model", false, NULL);
+    vbDomainCapsAddCPUModeHostModel(caps,
+                                    vbQemuCapsGetHostCPU(qemuCaps, g_str_equal(virttype, "kvm")));
     vbDomainCapsAddCPUMode(caps, "custom", false, NULL);
 
     vbQemuDomainCapsAddDisk(caps);

@@ -80,6 +80,8 @@ vbErrorPrefix(int code)
         return _("unsupported configuration: %s");
     case VIR_ERR_OPERATION_TIMEOUT:
         return _("Timed out during operation: %s");
+    case VIR_ERR_CPU_INCOMPATIBLE:
+        return _("the CPU is incompatible with host CPU: %s");
     case VIR_ERR_INVALID_DOMAIN_SNAPSHOT:
         return _("Invalid snapshot: %s");
     case VIR_ERR_NO_DOMAIN_SNAPSHOT:

@@ -20,6 +20,7 @@ import stat
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 import libvirt
@@ -359,6 +360,53 @@ class RealGuestTest(vbtest.DaemonTestCase):
         self.assertIn("Failed to create file '%s': No such file or directory" % nodir,
                       proc.stderr)
         self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_host_model_cpu(self):
+        # Nova's <cpu mode='host-model'> under TCG: the guest boots on the
+        # named model the daemon offers in its domain capabilities; the
+        # live definition shows that CPU expanded as libvirt 9.0 does, the
+        # persistent one keeps host-model
+        xml = guest_xml("vm", self.guest, vbguest.cmdline("idle"), serial_log=self.log)
+        xml = xml.replace("<clock offset='utc'/>", """<cpu mode='host-model' match='exact'>
+    <topology sockets='1' cores='1' threads='1'/>
+  </cpu>
+  <clock offset='utc'/>""")
+        caps = ET.fromstring(self.daemon.virsh("domcapabilities", "--virttype", "qemu",
+                                               "--machine", "q35").stdout)
+        offered = caps.find("./cpu/mode[@name='host-model']")
+        self.assertEqual(offered.get("supported"), "yes")
+        model = offered.find("model").text
+        features = [(f.get("policy"), f.get("name")) for f in offered.findall("feature")]
+        self.assertTrue(model and features)
+
+        self.define(xml)
+        self.wait_ready("idle")
+        live = ET.fromstring(self.dom.XMLDesc(0)).find("cpu")
+        self.assertEqual((live.get("mode"), live.get("match"), live.get("check")),
+                         ("custom", "exact", "full"))
+        self.assertEqual(live.find("model").text, model)
+        self.assertEqual(live.find("model").get("fallback"), "forbid")
+        self.assertEqual(live.find("vendor").text, offered.find("vendor").text)
+        self.assertEqual(live.find("topology").attrib,
+                         {"sockets": "1", "dies": "1", "cores": "1", "threads": "1"})
+        self.assertEqual([(f.get("policy"), f.get("name")) for f in live.findall("feature")],
+                         features)
+        inactive = ET.fromstring(self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)).find("cpu")
+        self.assertEqual(inactive.attrib, {"mode": "host-model", "check": "partial"})
+        self.assertIsNone(inactive.find("feature"))
+
+        # QEMU runs that CPU
+        pids = self.daemon.qemu_pids()
+        self.assertEqual(len(pids), 1)
+        with open("/proc/%d/cmdline" % pids[0], "rb") as fh:
+            argv = fh.read().decode().split("\0")
+        cpu = argv[argv.index("-cpu") + 1].split(",")
+        self.assertEqual(cpu[0], model)
+        self.assertEqual(cpu[1:], ["%s=%s" % (name, "on" if policy == "require" else "off")
+                                   for policy, name in features])
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.daemon.virsh("destroy", "vm")
+        self.wait_stopped(libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
 
 
 if __name__ == "__main__":
