@@ -542,7 +542,7 @@ mymain(void)
     DO_TEST_FAILURE("serial-file-no-path", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-file-append-bad", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-file-control-char", VIR_ERR_XML_ERROR);
-    DO_TEST_FAILURE("serial-unix", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST("serial-unix");
     DO_TEST_FAILURE("console-two", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("serial-log-relative", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("serial-log-no-file", VIR_ERR_XML_ERROR);

@@ -52,6 +52,8 @@ vbDomainChrDefCopy(const vbDomainChrDef *chr, bool console)
     copy->ptyPath = g_strdup(chr->ptyPath);
     copy->filePath = g_strdup(chr->filePath);
     copy->append = chr->append;
+    copy->socketPath = g_strdup(chr->socketPath);
+    copy->mode = chr->mode;
     copy->logFile = g_strdup(chr->logFile);
     copy->logAppend = chr->logAppend;
     copy->info.alias = g_strdup(chr->info.alias);
@@ -190,7 +192,7 @@ vbDomainChrTargetParse(vbDomainChrDef *chr, const xmlNode *node)
     return vbDomainChrTargetModelParse(chr, node);
 }
 
-/* <serial> and <console> of type 'pty' or 'file', <channel> also 'unix' */
+/* <serial>, <console> and <channel> of type 'pty', 'file' or 'unix' */
 vbDomainChrDef *
 vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
 {
@@ -209,12 +211,6 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
         return NULL;
     }
     chr->type = t;
-    /* a socket is a channel's only: QEMU's serial ports sit on ptys and
-     * files here */
-    if (chr->type == VB_DOMAIN_CHR_TYPE_UNIX && !chr->channel) {
-        vbDomainReportUnsupportedValue(node, "type", type);
-        return NULL;
-    }
     /* a socket without <source> is one QEMU listens on */
     if (chr->type == VB_DOMAIN_CHR_TYPE_UNIX)
         chr->mode = VB_DOMAIN_CHR_SOURCE_MODE_BIND;
@@ -250,9 +246,10 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             _("channel needs <target type='virtio'>, the only channel target supported by virtblockd"));
         return NULL;
     }
+    /* only a channel's listening socket is named by the daemon at start */
     if ((chr->type == VB_DOMAIN_CHR_TYPE_FILE && !chr->filePath) ||
-        (chr->type == VB_DOMAIN_CHR_TYPE_UNIX && chr->mode == VB_DOMAIN_CHR_SOURCE_MODE_CONNECT &&
-         !chr->socketPath)) {
+        (chr->type == VB_DOMAIN_CHR_TYPE_UNIX && !chr->socketPath &&
+         (chr->mode == VB_DOMAIN_CHR_SOURCE_MODE_CONNECT || !chr->channel))) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR, _("Missing source path attribute for char device"));
         return NULL;

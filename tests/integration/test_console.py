@@ -17,6 +17,7 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -227,6 +228,31 @@ class StreamTest(ConsoleTestCase):
                                     libvirt.VIR_ERR_INTERNAL_ERROR,
                                     "internal error: character device serial0 is not using a "
                                     "PTY")
+
+    def test_unix_serial(self):
+        # QEMU listens on the socket the definition names; the console
+        # stream is a pty's only, as in libvirt
+        self.dom.destroy()
+        sock = os.path.join(self.tmp, "serial.sock")
+        xmlpath = os.path.join(self.tmp, "unixvm.xml")
+        with open(xmlpath, "w") as fh:
+            fh.write(vbtest.domain_xml("unixvm", [], extra_devices="""
+    <serial type='unix'>
+      <source mode='bind' path='%s'/>
+      <target port='0'/>
+    </serial>""" % escape(sock)))
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.virsh("start", "unixvm")
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(sock)
+        xml = self.daemon.virsh("dumpxml", "unixvm").stdout
+        self.assertEqual(xml.count("<source mode='bind' path='%s'/>" % escape(sock)), 2,
+                         "the serial port and its implied console")
+        dom = self.conn.lookupByName("unixvm")
+        st = self.conn.newStream(0)
+        self.assertLibvirtError(lambda: dom.openConsole(None, st, 0),
+                                libvirt.VIR_ERR_INTERNAL_ERROR,
+                                "internal error: character device serial0 is not using a PTY")
 
     def test_no_console(self):
         self.dom.destroy()
