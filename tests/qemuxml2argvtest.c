@@ -378,6 +378,7 @@ mymain(void)
     /* whole definitions as the tools write them: virt-install 4.1
      * (--osinfo debian11 --graphics vnc --network none) and Nova 26 */
     DO_TEST("virt-install-debian11-vnc");
+    DO_TEST("virt-install-debian11-uefi");
     DO_TEST("nova-zed-q35");
     DO_TEST("nova-zed-q35-host-model");
     DO_TEST("console-virtio-first-serial");
