@@ -600,7 +600,10 @@ mymain(void)
     DO_TEST_FAILURE("graphics-vnc-two", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("graphics-vnc-websocket", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("graphics-vnc-validto-bad", VIR_ERR_INTERNAL_ERROR);
-    DO_TEST_FAILURE("graphics-vnc-listen-comma", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("graphics-vnc-listen-comma", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-listen-option", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-listen-brackets", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("graphics-vnc-listen-unix", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-two-primary", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-unknown-model", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("video-vmvga", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -43,6 +43,35 @@ vbDomainGraphicsDefFree(vbDomainGraphicsDef *graphics)
 /* <listen type='address' address='...'/> and its kin, merged with the
  * legacy attributes of <graphics> (@compatAddress, @compatSocket), which
  * must agree with it (libvirt's checks and wording) */
+
+/*
+ * A listen address QEMU's -vnc takes as its host part: an IPv4 or IPv6
+ * address (without brackets, which the command line adds) or a host
+ * name.  Anything else would reach -vnc as it is: 'tls-creds=x' would
+ * name an option, 'unix:...' another kind of listener.  libvirt passes
+ * the string on; we refuse what is not an address.
+ */
+static int
+vbDomainGraphicsCheckAddress(const char *address)
+{
+    const char *p;
+
+    if (g_hostname_is_ip_address(address))
+        return 0;
+    for (p = address; *p; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '.' && *p != '-')
+            break;
+    }
+    if (*p || address[0] == '-' || address[0] == '.') {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("listen address '%s' of a VNC server is neither an IP address nor a host name"),
+            address);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 vbDomainGraphicsListenParse(const xmlNode *node, vbDomainGraphicsDef *graphics,
                             const char *compatAddress, const char *compatSocket)
@@ -106,7 +135,7 @@ vbDomainGraphicsListenParse(const xmlNode *node, vbDomainGraphicsDef *graphics,
         graphics->listenSocket = g_steal_pointer(&socketPath);
     }
     if (address && *address && graphics->listenType == VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS) {
-        if (vbXMLCheckIllegalChars("listen address", address, " ,") < 0)
+        if (vbDomainGraphicsCheckAddress(address) < 0)
             return -1;
         graphics->listenAddress = g_steal_pointer(&address);
     }
@@ -205,7 +234,7 @@ vbDomainGraphicsVNCParse(const xmlNode *node, vbDomainGraphicsDef *graphics, uns
         } else {
             graphics->listenType = VB_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS;
             if (compatAddress && *compatAddress) {
-                if (vbXMLCheckIllegalChars("listen address", compatAddress, " ,") < 0)
+                if (vbDomainGraphicsCheckAddress(compatAddress) < 0)
                     return -1;
                 graphics->listenAddress = g_steal_pointer(&compatAddress);
             }
