@@ -453,9 +453,10 @@ vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned int flags)
     if (vbDomainObjSaveConfig(vm) < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 
-        /* Nothing half-done: put the previous definition back, or forget
-         * the new domain. */
-        if (oldDef) {
+        /* Nothing half-done: put the previous definition back (none, for
+         * a running transient domain: it stays transient and running), or
+         * forget the new domain. */
+        if (oldDef || vbDomainObjIsActive(vm)) {
             vbDomainDef **slot = vbDomainObjIsActive(vm) ? &vm->newDef : &vm->def;
 
             vbDomainDefFree(*slot);
@@ -489,9 +490,12 @@ cleanup:
  * removed with VIR_DOMAIN_UNDEFINE_NVRAM, kept with ..._KEEP_NVRAM, and
  * without either the undefine is refused while the file exists.  A domain
  * with <os firmware='efi'> has the default store even though its
- * persistent definition names none. */
+ * persistent definition names none.  Sets @removePath to the store to
+ * remove once the definition is gone (libvirt removes it first: a daemon
+ * killed in between, or a definition that cannot be removed, would then
+ * leave a domain whose variables are lost). */
 static int
-vbDomainUndefineNVRAM(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
+vbDomainUndefineNVRAM(vbDriver *driver, vbDomainObj *vm, unsigned int flags, char **removePath)
 {
     const vbDomainDef *def = vm->newDef ? vm->newDef : vm->def;
     g_autofree char *path = NULL;
@@ -503,10 +507,7 @@ vbDomainUndefineNVRAM(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
         return 0;
     if (flags & VIR_DOMAIN_UNDEFINE_NVRAM) {
-        if (unlink(path) < 0) {
-            vbReportSystemError(errno, _("failed to remove nvram: %s"), path);
-            return -1;
-        }
+        *removePath = g_steal_pointer(&path);
         return 0;
     }
     if (!(flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
@@ -520,6 +521,7 @@ int
 vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
+    g_autofree char *nvramPath = NULL;
     int ret = -1;
 
     /* The other flags name state we never keep (managed save, snapshot
@@ -541,10 +543,15 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
     vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "undefine") < 0)
         goto endjob;
-    if (vbDomainUndefineNVRAM(driver, vm, flags) < 0)
+    if (vbDomainUndefineNVRAM(driver, vm, flags, &nvramPath) < 0)
         goto endjob;
     if (vbDomainObjRemoveConfig(vm) < 0)
         goto endjob;
+    /* the definition is gone: a store that cannot be removed is left
+     * behind and said so, the undefine stands */
+    if (nvramPath && unlink(nvramPath) < 0 && errno != ENOENT)
+        VB_WARN("cannot remove nvram '%s' of undefined domain '%s': %s", nvramPath, vm->def->name,
+                g_strerror(errno));
 
     vbDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
                           VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);

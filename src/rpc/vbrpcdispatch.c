@@ -488,12 +488,26 @@ vbDispatchReset(vbRPCClient *client, const void *a, void *r)
     return vbDomainReset(vbDispatchDriver(client), &dom, args->flags);
 }
 
+/* The check libvirt's public API makes on the server too (its
+ * virCheckNonZeroArgGoto): a zero size would be saved and then fail
+ * every start. */
+static int
+vbDispatchCheckMemoryNonZero(unsigned long long memory, const char *api)
+{
+    if (memory != 0)
+        return 0;
+    vbReportError(VIR_ERR_INVALID_ARG, _("memory in %s must not be zero"), api);
+    return -1;
+}
+
 static int
 vbDispatchSetMaxMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 {
     const vbRemoteDomainSetMemoryArgs *args = a;
     VB_DISPATCH_DOM(args->dom);
 
+    if (vbDispatchCheckMemoryNonZero(args->memory, "virDomainSetMaxMemory") < 0)
+        return -1;
     return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
                                   VIR_DOMAIN_MEM_MAXIMUM);
 }
@@ -504,6 +518,8 @@ vbDispatchSetMemory(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
     const vbRemoteDomainSetMemoryArgs *args = a;
     VB_DISPATCH_DOM(args->dom);
 
+    if (vbDispatchCheckMemoryNonZero(args->memory, "virDomainSetMemory") < 0)
+        return -1;
     return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory,
                                   VIR_DOMAIN_AFFECT_LIVE);
 }
@@ -514,6 +530,8 @@ vbDispatchSetMemoryFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUS
     const vbRemoteDomainSetMemoryFlagsArgs *args = a;
     VB_DISPATCH_DOM(args->dom);
 
+    if (vbDispatchCheckMemoryNonZero(args->memory, "virDomainSetMemoryFlags") < 0)
+        return -1;
     return vbDomainSetMemoryFlags(vbDispatchDriver(client), &dom, args->memory, args->flags);
 }
 

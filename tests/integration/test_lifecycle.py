@@ -97,6 +97,30 @@ class LifecycleTest(vbtest.DaemonTestCase):
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("failed to get domain 't'", proc.stderr)
 
+    def test_define_of_running_transient_fails_cleanly(self):
+        # a define that cannot save the definition leaves a running
+        # transient domain running and transient, not forgotten with its
+        # QEMU still up (a second create would start another QEMU on the
+        # same images)
+        xml = os.path.join(self.tmp, "t.xml")
+        with open(xml, "w") as fh:
+            # one UUID for the create and the define: the same domain
+            fh.write(vbtest.domain_xml("t", [("vda", self.chain.top)]).replace(
+                "<name>t</name>", "<name>t</name><uuid>5f1c1a52-94a1-4c1e-8d57-0b7e1e3c2a10</uuid>"))
+        self.daemon.virsh("create", xml)
+        pids = self.daemon.qemu_pids()
+        # the config file's name taken by a directory: the save fails
+        os.makedirs(os.path.join(self.daemon.root, "config", "t.xml", "x"))
+        proc = self.daemon.virsh("define", xml, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.state("t"), "running (booted)")
+        self.assertRegex(self.daemon.virsh("dominfo", "t").stdout, r"Persistent:\s+no")
+        proc = self.daemon.virsh("create", xml, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.daemon.qemu_pids(), pids)
+        self.daemon.virsh("destroy", "t")
+        self.assertEqual(self.daemon.virsh("list", "--all", "--name").stdout.split(), [])
+
     def test_daemon_restart_reconnects(self):
         self.define("vm", [("vda", self.chain.top)])
         self.define("vm2", [("vda", self.chain.top)], start=False)
