@@ -453,6 +453,9 @@ mymain(void)
     DO_TEST("memballoon-virtio");
     DO_TEST("memballoon-virtio-stats");
     DO_TEST("memballoon-virtio-address");
+    DO_TEST_FAILURE("memballoon-none-autodeflate", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-none-freepagereporting", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-none-period", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST("rng-virtio-random");
     DO_TEST("rng-virtio-egd");
     DO_TEST("watchdog-i6300esb");
