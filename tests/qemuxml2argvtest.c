@@ -448,6 +448,8 @@ mymain(void)
     DO_TEST("loader-pflash-unknown-image");
     DO_TEST("loader-pflash-writable");
     DO_TEST("loader-rom");
+    DO_TEST_FAILURE("loader-rom-secure", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("loader-rom-readwrite", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST("loader-secure-smm");
     DO_TEST("firmware-efi-secure-boot-off-smm-off");
     DO_TEST("memballoon-virtio");
