@@ -650,6 +650,7 @@ mymain(void)
     DO_TEST_FAILURE("rng-random-path-file", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("rng-random-path-relative", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("rng-rate-bytes-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-rate-bytes-zero", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-rate-period-huge", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-no-backend", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-egd-bind", VIR_ERR_CONFIG_UNSUPPORTED);
