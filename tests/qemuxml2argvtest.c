@@ -482,6 +482,8 @@ mymain(void)
     DO_TEST_FAILURE("smbios-sysinfo-missing", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("sysinfo-uuid-mismatch", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("sysinfo-bios-date-bad", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-bios-release-bad", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-bios-release-huge", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-entry-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-entry-twice", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-baseboard-twice", VIR_ERR_CONFIG_UNSUPPORTED);
