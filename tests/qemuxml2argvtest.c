@@ -469,6 +469,7 @@ mymain(void)
     DO_TEST("channel-guest-agent");
     DO_TEST("channel-unix-connect");
     DO_TEST("controller-virtio-serial");
+    DO_TEST("controller-virtio-serial-vectors-zero");
     DO_TEST("lifecycle-crash-preserve");
     DO_TEST("lifecycle-crash-restart");
 
