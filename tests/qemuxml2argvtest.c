@@ -448,11 +448,16 @@ mymain(void)
     DO_TEST("loader-pflash-unknown-image");
     DO_TEST("loader-pflash-writable");
     DO_TEST("loader-rom");
+    DO_TEST_FAILURE("loader-rom-secure", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("loader-rom-readwrite", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST("loader-secure-smm");
     DO_TEST("firmware-efi-secure-boot-off-smm-off");
     DO_TEST("memballoon-virtio");
     DO_TEST("memballoon-virtio-stats");
     DO_TEST("memballoon-virtio-address");
+    DO_TEST_FAILURE("memballoon-none-autodeflate", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-none-freepagereporting", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("memballoon-none-period", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST("rng-virtio-random");
     DO_TEST("rng-virtio-egd");
     DO_TEST("watchdog-i6300esb");
@@ -464,6 +469,7 @@ mymain(void)
     DO_TEST("channel-guest-agent");
     DO_TEST("channel-unix-connect");
     DO_TEST("controller-virtio-serial");
+    DO_TEST("controller-virtio-serial-vectors-zero");
     DO_TEST("lifecycle-crash-preserve");
     DO_TEST("lifecycle-crash-restart");
 
@@ -477,6 +483,8 @@ mymain(void)
     DO_TEST_FAILURE("smbios-sysinfo-missing", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("sysinfo-uuid-mismatch", VIR_ERR_XML_DETAIL);
     DO_TEST_FAILURE("sysinfo-bios-date-bad", VIR_ERR_XML_DETAIL);
+    DO_TEST_FAILURE("sysinfo-bios-release-bad", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("sysinfo-bios-release-huge", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-entry-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-entry-twice", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("sysinfo-baseboard-twice", VIR_ERR_CONFIG_UNSUPPORTED);
@@ -648,6 +656,7 @@ mymain(void)
     DO_TEST_FAILURE("rng-random-path-file", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("rng-random-path-relative", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("rng-rate-bytes-negative", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("rng-rate-bytes-zero", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-rate-period-huge", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-no-backend", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-egd-bind", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -158,8 +158,11 @@ vbDomainControllerTargetParse(const xmlNode *node, vbDomainControllerDef *cont)
 static int
 vbDomainControllerVirtioSerialParse(vbDomainControllerDef *cont, const xmlNode *node)
 {
-    if (vbXMLPropUInt(node, "vectors", 10, VB_XML_PROP_NONE, &cont->vectors) < 0)
+    int rc = vbXMLPropUInt(node, "vectors", 10, VB_XML_PROP_NONE, &cont->vectors);
+
+    if (rc < 0)
         return -1;
+    cont->vectorsSet = rc > 0;
     if (cont->ports > VB_DOMAIN_VIRTIO_SERIAL_PORTS_MAX) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("virtio-serial controller '%u' has %u ports, QEMU allows at most %d"),
@@ -258,7 +261,7 @@ vbDomainControllerDefFormat(vbBuffer *buf, const vbDomainControllerDef *cont, un
         vbBufferAsprintf(&attrBuf, " model='%s'", vbDomainControllerModelTypeToString(cont->model));
     if (cont->ports)
         vbBufferAsprintf(&attrBuf, " ports='%u'", cont->ports);
-    if (cont->vectors)
+    if (cont->vectorsSet)
         vbBufferAsprintf(&attrBuf, " vectors='%u'", cont->vectors);
 
     /* libvirt's order: driver, model name, target, then the device info

@@ -83,8 +83,9 @@ struct _vbDomainControllerDef {
      * <master startport> of a companion (-1: none) */
     unsigned int ports;
     int startport;
-    /* type 'virtio-serial': vectors (0: QEMU's default) */
+    /* type 'virtio-serial': vectors, when vectorsSet (0 turns MSI-X off) */
     unsigned int vectors;
+    bool vectorsSet;
     /* type 'scsi': <driver queues> (0: QEMU's default) and <driver
      * iothread> (0: none) */
     unsigned int queues;

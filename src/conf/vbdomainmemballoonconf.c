@@ -81,6 +81,16 @@ vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags)
             return NULL;
         }
     }
+    /* libvirt keeps these on a model='none' balloon and writes nothing for
+     * them; refuse rather than accept settings no device will ever use */
+    if (balloon->model != VB_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
+        (balloon->autodeflate != VB_DOMAIN_MEMBALLOON_SWITCH_ABSENT ||
+         balloon->freePageReporting != VB_DOMAIN_MEMBALLOON_SWITCH_ABSENT || balloon->period)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("memballoon 'autodeflate', 'freePageReporting' and stats 'period' need model 'virtio'"));
+        return NULL;
+    }
     return g_steal_pointer(&balloon);
 }
 

@@ -108,6 +108,14 @@ vbDomainLoaderParse(vbDomainOSDef *os, const xmlNode *node)
                       &loader->type) < 0 ||
         vbXMLPropTristateBool(node, "secure", VB_XML_PROP_NONE, &loader->secure) < 0)
         return -1;
+    /* -bios maps a ROM: it is always read-only and has no secure mode */
+    if (loader->type == VB_DOMAIN_LOADER_TYPE_ROM &&
+        (loader->secure == VB_TRISTATE_BOOL_YES || loader->readonly == VB_TRISTATE_BOOL_NO)) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("loader type 'rom' is always read-only and cannot be secure; use type 'pflash'"));
+        return -1;
+    }
     return vbDomainOSPathParse(node, &loader->path);
 }
 

@@ -40,11 +40,14 @@ vbDomainRNGDefFree(vbDomainRNGDef *rng)
     g_free(rng);
 }
 
+/* libvirt 9.0 takes bytes='0' as no limit and drops the period with it;
+ * refuse it instead of losing what the user wrote */
 static int
 vbDomainRNGRateParse(vbDomainRNGDef *rng, const xmlNode *node)
 {
     if (vbDomainCheckAttrs(node, VB_ATTRS("bytes", "period")) < 0 ||
-        vbXMLPropUInt(node, "bytes", 10, VB_XML_PROP_REQUIRED, &rng->rateBytes) < 0 ||
+        vbXMLPropUInt(node, "bytes", 10, VB_XML_PROP_REQUIRED | VB_XML_PROP_NONZERO,
+                      &rng->rateBytes) < 0 ||
         vbXMLPropUInt(node, "period", 10, VB_XML_PROP_NONE, &rng->ratePeriod) < 0)
         return -1;
     if (vbXMLChildElement(node, NULL)) {

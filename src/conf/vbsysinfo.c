@@ -144,6 +144,19 @@ vbSysinfoBIOSDateValid(const char *date)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 && (year < 100 || year >= 1900);
 }
 
+/* QEMU reads the BIOS release as major.minor, each a byte */
+static bool
+vbSysinfoBIOSReleaseValid(const char *release)
+{
+    unsigned int major;
+    unsigned int minor;
+
+    if (!g_regex_match_simple("^[0-9]{1,3}\\.[0-9]{1,3}$", release, 0, 0) ||
+        sscanf(release, "%u.%u", &major, &minor) != 2)
+        return false;
+    return major <= 255 && minor <= 255;
+}
+
 /* The entries of one group, kept in libvirt's order whatever the
  * document's; an empty entry is absent, as libvirt reads it */
 static int
@@ -191,6 +204,14 @@ vbSysinfoParseGroup(vbSysinfo *info, vbSysinfoGroupType group, const xmlNode *no
 
     if (values[2] && group == VB_SYSINFO_BIOS && *values[2] && !vbSysinfoBIOSDateValid(values[2])) {
         vbReportError(VIR_ERR_XML_DETAIL, _("Invalid BIOS 'date' format"));
+        goto error;
+    }
+    if (values[3] && group == VB_SYSINFO_BIOS && *values[3] &&
+        !vbSysinfoBIOSReleaseValid(values[3])) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("BIOS 'release' '%s' is not major.minor with numbers up to 255, as QEMU needs"),
+            values[3]);
         goto error;
     }
     if (group == VB_SYSINFO_SYSTEM && values[4] && *values[4]) {

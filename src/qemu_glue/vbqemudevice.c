@@ -636,10 +636,13 @@ vbQemuDeviceBuildControllerProps(const vbDomainDef *def, const vbDomainControlle
 
     *props = NULL;
     if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
-        /* 0: QEMU's default, left out as libvirt does */
+        /* ports 0: QEMU's default, left out as libvirt does; vectors 0
+         * (MSI-X off) is passed on when given */
         if (vbJSONValueObjectAdd(&obj, "s:driver", "virtio-serial-pci", "s:id", cont->info.alias,
-                                 "Y:max_ports", (unsigned long long) cont->ports, "Y:vectors",
-                                 (unsigned long long) cont->vectors, NULL) < 0 ||
+                                 "Y:max_ports", (unsigned long long) cont->ports, NULL) < 0 ||
+            (cont->vectorsSet &&
+             vbJSONValueObjectAdd(&obj, "U:vectors", (unsigned long long) cont->vectors, NULL) <
+                 0) ||
             vbQemuDeviceAddPCIAddress(&obj, def, &cont->info, cont->info.alias) < 0)
             return -1;
         *props = g_steal_pointer(&obj);
