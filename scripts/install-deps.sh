@@ -17,5 +17,5 @@ apt-get install -y -qq --no-install-recommends \
     libglib2.0-dev libxml2-dev libxml2-utils libyajl-dev libvirt-dev libvirt0 \
     qemu-system-x86 qemu-system-common qemu-utils \
     libvirt-clients python3 python3-libvirt \
-    ovmf mtools dosfstools binutils \
+    ovmf mtools dosfstools binutils virtinst \
     valgrind ca-certificates >/dev/null
