@@ -64,6 +64,8 @@ vbErrorPrefix(int code)
         return _("operation failed: %s");
     case VIR_ERR_XML_ERROR:
         return _("XML error: %s");
+    case VIR_ERR_CONF_SYNTAX:
+        return _("configuration file syntax error: %s");
     case VIR_ERR_DOM_EXIST:
         return _("domain %s exists already");
     case VIR_ERR_OPERATION_DENIED:
