@@ -28,6 +28,8 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->runDir);
     g_free(cfg->socketPath);
     g_free(cfg->socketPathRO);
+    g_free(cfg->daemonConfigFile);
+    g_free(cfg->qemuConfigFile);
     g_free(cfg->qemuBinary);
     g_free(cfg->storageDaemonBinary);
     g_free(cfg->qemuImgBinary);
@@ -80,6 +82,15 @@ vbDriverConfigNew(bool privileged, const char *root)
     cfg->autostartDir = g_build_filename(cfg->configDir, "autostart", NULL);
     cfg->socketPath = g_build_filename(cfg->runDir, "virtblockd-sock", NULL);
     cfg->socketPathRO = g_build_filename(cfg->runDir, "virtblockd-sock-ro", NULL);
+    if (cfg->root) {
+        cfg->daemonConfigFile = g_build_filename(cfg->root, "virtblockd.conf", NULL);
+        cfg->qemuConfigFile = g_build_filename(cfg->root, "qemu.conf", NULL);
+    } else {
+        g_autofree char *configParent = g_path_get_dirname(cfg->configDir);
+
+        cfg->daemonConfigFile = g_build_filename(configParent, "virtblockd.conf", NULL);
+        cfg->qemuConfigFile = g_build_filename(configParent, "qemu.conf", NULL);
+    }
 
     /* Tests and packagers may point at other binaries. */
     env = g_getenv("VIRTBLOCKD_QEMU");

@@ -38,6 +38,10 @@ struct _vbDriverConfig {
     GStrv firmwareDirs;
     char *socketPath;
     char *socketPathRO;
+    /* libvirt's virtqemud.conf and qemu.conf, beside the definitions'
+     * directory (the root itself for --root); missing means defaults */
+    char *daemonConfigFile; /* virtblockd.conf: clients, connections */
+    char *qemuConfigFile;   /* qemu.conf: how QEMU runs (user, sandbox) */
     char *qemuBinary;          /* used when a definition has no <emulator> */
     char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
     char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
