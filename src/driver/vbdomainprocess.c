@@ -35,6 +35,7 @@
 #include "vbqemuprocess.h"
 #include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
+#include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -1420,11 +1421,17 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
 int
 vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *monName = g_strdup_printf("%s-storage.monitor", vm->def->name);
+    char uuid[VB_UUID_STRING_BUFLEN];
+    g_autofree char *monName = NULL;
     g_autofree char *logPath = NULL;
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbError) saved = NULL;
 
+    /* Named by the UUID, not the name: unique among defined domains, and
+     * short whatever the name (a socket path has 108 bytes).  Only a stale
+     * socket of this domain's own earlier storage daemon is replaced. */
+    vbUUIDFormat(vm->def->uuid, uuid);
+    monName = g_strdup_printf("storage-%s.monitor", uuid);
     if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
         goto error;
     if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
