@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -171,8 +172,16 @@ main(int argc, char **argv)
     g_unix_signal_add(SIGHUP, vbDaemonHangup, NULL);
 
     cfg = vbDriverConfigNew(opts.system, opts.root);
-    if (vbFileMakePath(cfg->runDir, 0700) < 0)
+    /* Every directory checked (and made) before anything is read from or
+     * written to one: a root another user can change is refused. */
+    if (vbDriverConfigMakeDirs(cfg) < 0)
         goto error;
+    /* The read-only socket is for every user, as libvirt's: its directory
+     * is world-readable, also when an older virtblockd made it 0700. */
+    if (chmod(cfg->runDir, 0755) < 0) {
+        vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->runDir);
+        goto error;
+    }
     pidPath = g_build_filename(cfg->runDir, "virtblockd.pid", NULL);
     if ((pidfd = vbDaemonLockPidFile(pidPath, opts.root ? opts.root : cfg->runDir)) < 0)
         goto error;
