@@ -931,7 +931,7 @@ vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
     /* OVMF's stores are 128 KiB to 4 MiB */
     if ((len = vbFileReadAll(loader->nvramTemplate, VB_NVRAM_MAX_LEN, &data)) < 0)
         return -1;
-    if (vbFileMakePath(driver->cfg->nvramDir, 0777) < 0)
+    if (vbDriverConfigMakeDir(driver->cfg, driver->cfg->nvramDir, 0755) < 0)
         return -1;
     /* written under a temporary name and renamed: a crash never leaves a
      * half-copied store that the next start would take for the guest's */
@@ -1665,7 +1665,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     gpointer value;
     int ret = -1;
 
-    if (vbFileReadAll(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
+    if (vbFileReadOwn(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
         vbDomainStatusParse(tmp, xml) < 0) {
         vbDomainObjUnref(tmp);
         return -1;

@@ -69,16 +69,12 @@ vbDriver *
 vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
 {
     vbDriver *driver = g_new0(vbDriver, 1);
-    const char *dirs[] = {cfg->configDir, cfg->stateDir, cfg->logDir, cfg->cacheDir, cfg->runDir};
-    size_t i;
 
     driver->cfg = cfg;
-    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (vbFileMakePath(dirs[i], 0700) < 0) {
-            driver->cfg = NULL;
-            g_free(driver);
-            return NULL;
-        }
+    if (vbDriverConfigMakeDirs(cfg) < 0) {
+        driver->cfg = NULL;
+        g_free(driver);
+        return NULL;
     }
 
     if (!(driver->storage = vbStorageDriverNew(cfg->storageConfigDir, cfg->storageStateDir,

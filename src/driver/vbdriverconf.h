@@ -34,6 +34,7 @@ struct _vbDriverConfig {
     char *storageStateDir;  /* which pools are active */
     char *autostartDir;     /* symlinks to the definitions of autostarted domains */
     char *nvramDir;         /* the domains' UEFI variable stores, NAME_VARS.fd */
+    GStrv baseDirs;         /* the daemon's own top directories, all of the above below them */
     /* QEMU firmware descriptor directories, most important first */
     GStrv firmwareDirs;
     char *socketPath;
@@ -51,6 +52,11 @@ struct _vbDriverConfig {
  * everything under @root when it is given. */
 vbDriverConfig *vbDriverConfigNew(bool privileged, const char *root);
 void vbDriverConfigFree(vbDriverConfig *cfg);
+/* Creates (with @mode) or checks @path, one of the directories above, and
+ * the way to it: see vbFileMakeSafeDir.  Reports the error. */
+int vbDriverConfigMakeDir(const vbDriverConfig *cfg, const char *path, mode_t mode);
+/* All the directories of @cfg, checked and created with their modes. */
+int vbDriverConfigMakeDirs(const vbDriverConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDriverConfig, vbDriverConfigFree);
 
 struct _vbDriver {
