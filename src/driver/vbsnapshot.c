@@ -142,16 +142,62 @@ vbSnapshotCheckChain(const vbSnapshotDiskData *dd)
     return vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH);
 }
 
+/* Another user could rename entries of a directory that is theirs, or
+ * that is writable by others without the sticky bit (as /tmp has it). */
+static bool
+vbSnapshotDirIsSafe(const struct stat *st)
+{
+    return (st->st_uid == geteuid() || st->st_uid == 0) &&
+           (!(st->st_mode & (S_IWGRP | S_IWOTH)) || (st->st_mode & S_ISVTX));
+}
+
+static int
+vbSnapshotReportUnsafeDir(const vbSnapshotDiskData *dd, const char *dir, const struct stat *st)
+{
+    vbReportError(
+        VIR_ERR_OPERATION_INVALID,
+        _("directory '%s' on the path of snapshot image '%s' for disk '%s' can be written by other users (owner %u, mode %04o): another user could replace the image"),
+        dir, dd->snapdisk->src->path, dd->disk->dst, (unsigned int) st->st_uid,
+        (unsigned int) (st->st_mode & 07777));
+    return -1;
+}
+
+/* Each directory from @dir up to the root must be safe: one another user
+ * could rename would let them put a directory of theirs in its place. */
+static int
+vbSnapshotCheckDirPath(const vbSnapshotDiskData *dd, const char *dir)
+{
+    g_autofree char *cur = g_strdup(dir);
+
+    for (;;) {
+        g_autofree char *parent = NULL;
+        struct stat st;
+
+        if (stat(cur, &st) < 0) {
+            vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, cur);
+            return -1;
+        }
+        if (!vbSnapshotDirIsSafe(&st))
+            return vbSnapshotReportUnsafeDir(dd, cur, &st);
+        parent = g_path_get_dirname(cur);
+        if (g_str_equal(parent, cur))
+            return 0;
+        g_free(cur);
+        cur = g_steal_pointer(&parent);
+    }
+}
+
 /* Opens the directory an overlay goes to.  Anyone else who can write
- * there could swap the new file for a symbolic link between its creation
- * and QEMU opening it: the directory must belong to the daemon's user or
- * root, and be writable by others only with the sticky bit (as /tmp),
- * which keeps them from renaming or removing our file.  Returns the
- * descriptor, or -1 with the error reported. */
+ * there (or rename a directory above it) could swap the new file for a
+ * symbolic link between its creation and QEMU opening it: every directory
+ * on the path, as written and as resolved, must belong to the daemon's
+ * user or root and be writable by others only with the sticky bit.
+ * Returns the descriptor, or -1 with the error reported. */
 static int
 vbSnapshotOpenDir(const vbSnapshotDiskData *dd)
 {
     g_autofree char *dir = g_path_get_dirname(dd->snapdisk->src->path);
+    g_autofree char *resolved = NULL;
     struct stat st;
     int fd;
 
@@ -165,12 +211,18 @@ vbSnapshotOpenDir(const vbSnapshotDiskData *dd)
         close(fd);
         return -1;
     }
-    if ((st.st_uid != geteuid() && st.st_uid != 0) ||
-        ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-        vbReportError(
-            VIR_ERR_OPERATION_INVALID,
-            _("directory '%s' of snapshot image for disk '%s' can be written by other users (owner %u, mode %04o): another user could replace the image"),
-            dir, dd->disk->dst, (unsigned int) st.st_uid, (unsigned int) (st.st_mode & 07777));
+    if (!vbSnapshotDirIsSafe(&st)) {
+        vbSnapshotReportUnsafeDir(dd, dir, &st);
+        close(fd);
+        return -1;
+    }
+    if (!(resolved = realpath(dir, NULL))) {
+        vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, dir);
+        close(fd);
+        return -1;
+    }
+    if ((g_path_is_absolute(dir) && vbSnapshotCheckDirPath(dd, dir) < 0) ||
+        vbSnapshotCheckDirPath(dd, resolved) < 0) {
         close(fd);
         return -1;
     }

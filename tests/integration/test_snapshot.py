@@ -797,6 +797,22 @@ class OverlayRaceTest(SnapshotBase):
                                 libvirt.VIR_ERR_OPERATION_INVALID)
         self.assertEqual(os.listdir(directory), [])
 
+    def test_world_writable_ancestor_refused(self):
+        """A 0777 directory above, or a link in one, lets another user put
+        a directory of theirs in place: refused, naming it."""
+        outer = self.shared_dir("outer", 0o777)
+        inner = os.path.join(outer, "inner")
+        os.mkdir(inner, 0o755)
+        link = os.path.join(outer, "link")
+        os.symlink(self.images, link)
+        for directory in (inner, link):
+            self.assert_refused_api(
+                self.snapshot_xml("a", os.path.join(directory, "o.qcow2")), SNAP_FLAGS,
+                "directory '%s' on the path of snapshot image" % outer,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+        self.assertEqual(sorted(os.listdir(outer)), ["inner", "link"])
+        self.assertEqual(os.listdir(inner), [])
+
 
 class LoopingChainTest(SnapshotBase):
     """A shut-off domain whose chain loops (A -> B -> A): the snapshot is
