@@ -40,8 +40,8 @@ struct _vbDriverConfig {
     char *socketPathRO;
     /* libvirt's virtqemud.conf and qemu.conf, beside the definitions'
      * directory (the root itself for --root); missing means defaults */
-    char *daemonConfigFile; /* virtblockd.conf: clients, connections */
-    char *qemuConfigFile;   /* qemu.conf: how QEMU runs (user, sandbox) */
+    char *daemonConfigFile;    /* virtblockd.conf: clients, connections */
+    char *qemuConfigFile;      /* qemu.conf: how QEMU runs (user, sandbox) */
     char *qemuBinary;          /* used when a definition has no <emulator> */
     char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
     char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
