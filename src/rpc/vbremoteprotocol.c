@@ -93,6 +93,15 @@ struct _vbRemoteType {
     { \
         VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
     }
+/* a name, path, key or URI: never a document */
+#define F_NAME(st, f) \
+    { \
+        VB_REMOTE_FIELD_STRING, offsetof(st, f), 0, VB_REMOTE_NAME_MAX \
+    }
+#define F_OPT_NAME(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_NAME_MAX \
+    }
 #define F_UUID(st, f) \
     { \
         VB_REMOTE_FIELD_UUID, offsetof(st, f), 0, 0 \
@@ -135,7 +144,7 @@ VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemote
 VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
 
 VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
-               F_OPT_STRING(vbRemoteConnectOpenArgs, name), F_UINT(vbRemoteConnectOpenArgs, flags));
+               F_OPT_NAME(vbRemoteConnectOpenArgs, name), F_UINT(vbRemoteConnectOpenArgs, flags));
 VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureArgsType, vbRemoteConnectSupportsFeatureArgs,
                F_INT(vbRemoteConnectSupportsFeatureArgs, feature));
 VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureRetType, vbRemoteConnectSupportsFeatureRet,
@@ -423,7 +432,7 @@ VB_REMOTE_TYPE(vbRemoteStorageVolArgsType, vbRemoteStorageVolArgs,
                F_VOL(vbRemoteStorageVolArgs, vol));
 VB_REMOTE_TYPE(vbRemoteStorageVolFlagsArgsType, vbRemoteStorageVolFlagsArgs,
                F_VOL(vbRemoteStorageVolFlagsArgs, vol), F_UINT(vbRemoteStorageVolFlagsArgs, flags));
-VB_REMOTE_TYPE(vbRemoteStringArgsType, vbRemoteStringArgs, F_STRING(vbRemoteStringArgs, str));
+VB_REMOTE_TYPE(vbRemoteStringArgsType, vbRemoteStringArgs, F_NAME(vbRemoteStringArgs, str));
 VB_REMOTE_TYPE(vbRemoteMaxNamesArgsType, vbRemoteMaxNamesArgs,
                F_INT(vbRemoteMaxNamesArgs, maxnames));
 VB_REMOTE_TYPE(vbRemoteStoragePoolNamesRetType, vbRemoteStorageNamesRet,
@@ -785,6 +794,67 @@ vbRemoteTypeSize(const vbRemoteType *type)
     return type ? type->size : 0;
 }
 
+/* XDR rounds strings up to 4 bytes */
+#define VB_REMOTE_STRING_BOUND(max) (4 + (size_t) (max) + 3)
+#define VB_REMOTE_DOMAIN_BOUND (VB_REMOTE_STRING_BOUND(VB_REMOTE_NAME_MAX) + VB_UUID_BUFLEN + 4)
+
+size_t
+vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
+{
+    size_t total = 0;
+    size_t i;
+
+    for (i = 0; type && i < type->nfields; i++) {
+        const vbRemoteField *f = &type->fields[i];
+
+        switch (f->kind) {
+        case VB_REMOTE_FIELD_INT:
+        case VB_REMOTE_FIELD_UINT:
+        case VB_REMOTE_FIELD_UCHAR:
+        case VB_REMOTE_FIELD_USHORT:
+            total += 4;
+            break;
+        case VB_REMOTE_FIELD_UHYPER:
+            total += 8;
+            break;
+        case VB_REMOTE_FIELD_STRING:
+            total += VB_REMOTE_STRING_BOUND(f->max);
+            break;
+        case VB_REMOTE_FIELD_OPT_STRING:
+            total += 4 + VB_REMOTE_STRING_BOUND(f->max);
+            break;
+        case VB_REMOTE_FIELD_UUID:
+            total += VB_UUID_BUFLEN;
+            break;
+        case VB_REMOTE_FIELD_DOMAIN:
+            total += VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_OPT_DOMAIN:
+            total += 4 + VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_SNAPSHOT:
+            total += VB_REMOTE_STRING_BOUND(VB_REMOTE_NAME_MAX) + VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_CHARS:
+            total += 4 * f->max;
+            break;
+        case VB_REMOTE_FIELD_INT_ARRAY:
+        case VB_REMOTE_FIELD_STRING_ARRAY:
+        case VB_REMOTE_FIELD_DOMAIN_ARRAY:
+        case VB_REMOTE_FIELD_UHYPER_ARRAY:
+        case VB_REMOTE_FIELD_NAMED_ARRAY:
+        case VB_REMOTE_FIELD_POOL_ARRAY:
+        case VB_REMOTE_FIELD_VOL_ARRAY:
+        case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
+        case VB_REMOTE_FIELD_TYPED_PARAMS:
+        default:
+            /* bounded by the packet limit alone */
+            return SIZE_MAX;
+        }
+    }
+    return total;
+}
+
 const char *
 vbRemoteTypeName(const vbRemoteType *type)
 {
@@ -891,7 +961,7 @@ vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
 {
     int32_t id;
 
-    if (vbXdrDecodeString(dec, &dom->name, VB_REMOTE_STRING_MAX) < 0 ||
+    if (vbXdrDecodeString(dec, &dom->name, VB_REMOTE_NAME_MAX) < 0 ||
         vbXdrDecodeFixedOpaque(dec, dom->uuid, sizeof(dom->uuid)) < 0 ||
         vbXdrDecodeInt(dec, &id) < 0)
         return -1;
@@ -954,7 +1024,7 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
     case VB_REMOTE_FIELD_SNAPSHOT: {
         vbRemoteDomainSnapshot *snap = FIELD(obj, f, vbRemoteDomainSnapshot);
 
-        if (vbXdrDecodeString(dec, &snap->name, VB_REMOTE_STRING_MAX) < 0)
+        if (vbXdrDecodeString(dec, &snap->name, VB_REMOTE_NAME_MAX) < 0)
             return -1;
         return vbRemoteDomainDecode(dec, &snap->dom);
     }
