@@ -154,7 +154,7 @@ VB_REMOTE_TYPE(vbRemoteAuthListRetType, vbRemoteAuthListRet,
                        VB_REMOTE_AUTH_TYPE_LIST_MAX));
 
 VB_REMOTE_TYPE(vbRemoteConnectGetMaxVcpusArgsType, vbRemoteConnectGetMaxVcpusArgs,
-               F_OPT_STRING(vbRemoteConnectGetMaxVcpusArgs, type));
+               F_OPT_NAME(vbRemoteConnectGetMaxVcpusArgs, type));
 VB_REMOTE_TYPE(vbRemoteNodeGetInfoRetType, vbRemoteNodeGetInfoRet,
                F_CHARS(vbRemoteNodeGetInfoRet, model), F_UHYPER(vbRemoteNodeGetInfoRet, memory),
                F_INT(vbRemoteNodeGetInfoRet, cpus), F_INT(vbRemoteNodeGetInfoRet, mhz),
@@ -164,10 +164,10 @@ VB_REMOTE_TYPE(vbRemoteConnectGetSysinfoArgsType, vbRemoteConnectGetSysinfoArgs,
                F_UINT(vbRemoteConnectGetSysinfoArgs, flags));
 VB_REMOTE_TYPE(vbRemoteConnectGetDomainCapabilitiesArgsType,
                vbRemoteConnectGetDomainCapabilitiesArgs,
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, emulatorbin),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, arch),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, machine),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, virttype),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, emulatorbin),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, arch),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, machine),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, virttype),
                F_UINT(vbRemoteConnectGetDomainCapabilitiesArgs, flags));
 VB_REMOTE_TYPE(vbRemoteNodeGetCellsFreeMemoryArgsType, vbRemoteNodeGetCellsFreeMemoryArgs,
                F_INT(vbRemoteNodeGetCellsFreeMemoryArgs, startCell),
@@ -211,7 +211,7 @@ VB_REMOTE_TYPE(vbRemoteConnectListDefinedDomainsRetType, vbRemoteConnectListDefi
 VB_REMOTE_TYPE(vbRemoteDomainLookupByIDArgsType, vbRemoteDomainLookupByIDArgs,
                F_INT(vbRemoteDomainLookupByIDArgs, id));
 VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArgs,
-               F_STRING(vbRemoteDomainLookupByNameArgs, name));
+               F_NAME(vbRemoteDomainLookupByNameArgs, name));
 VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
                F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
 
@@ -226,7 +226,7 @@ VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDevi
 
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneArgsType, vbRemoteDomainGetBlockIoTuneArgs,
                F_DOMAIN(vbRemoteDomainGetBlockIoTuneArgs, dom),
-               F_OPT_STRING(vbRemoteDomainGetBlockIoTuneArgs, disk),
+               F_OPT_NAME(vbRemoteDomainGetBlockIoTuneArgs, disk),
                F_INT(vbRemoteDomainGetBlockIoTuneArgs, nparams),
                F_UINT(vbRemoteDomainGetBlockIoTuneArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneRetType, vbRemoteDomainGetBlockIoTuneRet,
@@ -247,14 +247,14 @@ VB_REMOTE_TYPE(vbRemoteDomainGetMessagesRetType, vbRemoteDomainGetMessagesRet,
 
 VB_REMOTE_TYPE(vbRemoteDomainBlockCommitArgsType, vbRemoteDomainBlockCommitArgs,
                F_DOMAIN(vbRemoteDomainBlockCommitArgs, dom),
-               F_STRING(vbRemoteDomainBlockCommitArgs, disk),
-               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, base),
-               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, top),
+               F_NAME(vbRemoteDomainBlockCommitArgs, disk),
+               F_OPT_NAME(vbRemoteDomainBlockCommitArgs, base),
+               F_OPT_NAME(vbRemoteDomainBlockCommitArgs, top),
                F_UHYPER(vbRemoteDomainBlockCommitArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockCommitArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainBlockPathArgsType, vbRemoteDomainBlockPathArgs,
                F_DOMAIN(vbRemoteDomainBlockPathArgs, dom),
-               F_STRING(vbRemoteDomainBlockPathArgs, path),
+               F_NAME(vbRemoteDomainBlockPathArgs, path),
                F_UINT(vbRemoteDomainBlockPathArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockJobInfoRetType, vbRemoteDomainGetBlockJobInfoRet,
                F_INT(vbRemoteDomainGetBlockJobInfoRet, found),
@@ -264,13 +264,13 @@ VB_REMOTE_TYPE(vbRemoteDomainGetBlockJobInfoRetType, vbRemoteDomainGetBlockJobIn
                F_UHYPER(vbRemoteDomainGetBlockJobInfoRet, end));
 VB_REMOTE_TYPE(vbRemoteDomainBlockBandwidthArgsType, vbRemoteDomainBlockBandwidthArgs,
                F_DOMAIN(vbRemoteDomainBlockBandwidthArgs, dom),
-               F_STRING(vbRemoteDomainBlockBandwidthArgs, path),
+               F_NAME(vbRemoteDomainBlockBandwidthArgs, path),
                F_UHYPER(vbRemoteDomainBlockBandwidthArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockBandwidthArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainBlockRebaseArgsType, vbRemoteDomainBlockRebaseArgs,
                F_DOMAIN(vbRemoteDomainBlockRebaseArgs, dom),
-               F_STRING(vbRemoteDomainBlockRebaseArgs, path),
-               F_OPT_STRING(vbRemoteDomainBlockRebaseArgs, base),
+               F_NAME(vbRemoteDomainBlockRebaseArgs, path),
+               F_OPT_NAME(vbRemoteDomainBlockRebaseArgs, base),
                F_UHYPER(vbRemoteDomainBlockRebaseArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockRebaseArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLArgsType, vbRemoteDomainSnapshotCreateXMLArgs,
@@ -401,13 +401,13 @@ VB_REMOTE_TYPE(vbQemuDomainMonitorCommandRetType, vbQemuDomainMonitorCommandRet,
 
 VB_REMOTE_TYPE(vbRemoteDomainOpenConsoleArgsType, vbRemoteDomainOpenConsoleArgs,
                F_DOMAIN(vbRemoteDomainOpenConsoleArgs, dom),
-               F_OPT_STRING(vbRemoteDomainOpenConsoleArgs, devName),
+               F_OPT_NAME(vbRemoteDomainOpenConsoleArgs, devName),
                F_UINT(vbRemoteDomainOpenConsoleArgs, flags));
 
 /* Storage pools and volumes: the nested pool and volume are flattened
  * into their fields, which XDR lays out the same */
-#define F_POOL(st, f) F_STRING(st, f.name), F_UUID(st, f.uuid)
-#define F_VOL(st, f) F_STRING(st, f.pool), F_STRING(st, f.name), F_STRING(st, f.key)
+#define F_POOL(st, f) F_NAME(st, f.name), F_UUID(st, f.uuid)
+#define F_VOL(st, f) F_NAME(st, f.pool), F_NAME(st, f.name), F_NAME(st, f.key)
 
 VB_REMOTE_TYPE(vbRemoteStoragePoolArgsType, vbRemoteStoragePoolArgs,
                F_POOL(vbRemoteStoragePoolArgs, pool));
@@ -419,7 +419,7 @@ VB_REMOTE_TYPE(vbRemoteStoragePoolIntArgsType, vbRemoteStoragePoolIntArgs,
 /* VOL_LOOKUP_BY_NAME has no flags on the wire: a type of its own */
 VB_REMOTE_TYPE(vbRemoteStoragePoolStringArgsType, vbRemoteStoragePoolStringArgs,
                F_POOL(vbRemoteStoragePoolStringArgs, pool),
-               F_STRING(vbRemoteStoragePoolStringArgs, str));
+               F_NAME(vbRemoteStoragePoolStringArgs, str));
 VB_REMOTE_TYPE(vbRemoteStoragePoolStringFlagsArgsType, vbRemoteStoragePoolStringArgs,
                F_POOL(vbRemoteStoragePoolStringArgs, pool),
                F_STRING(vbRemoteStoragePoolStringArgs, str),
