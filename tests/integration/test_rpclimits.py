@@ -12,6 +12,7 @@ import subprocess
 import time
 import unittest
 
+import vbtest
 from vbtest import DAEMON, DaemonTestCase, main, run, wait_for
 
 import libvirt  # noqa: E402 (after vbtest, which silences its error printing)
@@ -96,6 +97,8 @@ class RPCLimitsTest(DaemonTestCase):
     def test_slow_readers_dropped_while_events_flow(self):
         self.restart_with("max_client_output_messages = 300\n"
                           "max_client_buffer_memory = 64000000\n")
+        chain = vbtest.Chain(self.images, layers=3, size_mib=64)
+        self.define("vm", [("vda", chain.top)])
         slow = []
         for _ in range(4):
             s = self.raw()
@@ -112,6 +115,11 @@ class RPCLimitsTest(DaemonTestCase):
 
         conn = libvirt.open(self.daemon.uri)
         self.addCleanup(conn.close)
+        # a commit runs meanwhile, its events going to the slow readers too
+        commit = subprocess.Popen(["virsh", "-q", "-c", self.daemon.uri, "blockcommit", "vm",
+                                   "vda", "--top", chain.paths[1], "--wait"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(lambda: commit.poll() is None and commit.kill())
         pid = self.daemon.proc.pid
         peak = 0
         deadline = time.monotonic() + 120
@@ -134,9 +142,12 @@ class RPCLimitsTest(DaemonTestCase):
                     pass
             except ConnectionResetError:
                 pass
-        # everyone else is still served
+        # everyone else is still served, and the commit completed
+        out, _ = commit.communicate(timeout=120)
+        self.assertEqual(commit.returncode, 0, out)
+        self.assertEqual(vbtest.backing_of(chain.top), chain.base)
         self.assertIsNotNone(good.getVersion())
-        self.assertEqual(conn.listAllDomains(), [])
+        self.assertEqual([d.name() for d in conn.listAllDomains()], ["vm"])
         self.daemon.virsh("list", "--all")
 
     def test_oversized_uri_refused(self):
