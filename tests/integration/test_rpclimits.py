@@ -150,6 +150,40 @@ class RPCLimitsTest(DaemonTestCase):
         self.assertEqual([d.name() for d in conn.listAllDomains()], ["vm"])
         self.daemon.virsh("list", "--all")
 
+    def test_buffer_budget_drops_the_largest(self):
+        # the smallest budget allowed: two of the largest messages
+        self.restart_with("max_client_buffer_memory = 33554432\n")
+        pid = self.daemon.proc.pid
+        xml = ("<domain type='qemu'><name>big</name><description>%s</description></domain>" %
+               ("x" * (4 * 1024 * 1024 - 200)))
+        call = packet(11, 1, xdr_string(xml))     # DOMAIN_DEFINE_XML, never finished
+        clients = []
+        for _ in range(12):
+            s = self.raw()
+            s.sendall(open_call(1))
+            self.assertEqual(recv_packet(s)[1], 0)
+            try:
+                s.sendall(call[:-1])
+            except OSError:
+                pass            # dropped already
+            clients.append(s)
+        wait_for(lambda: "max_client_buffer_memory" in self.daemon.log(None), 30,
+                 "a client dropped over the budget")
+        self.assertLess(rss_kib(pid), 120 * 1024)
+        dropped = 0
+        for s in clients:
+            s.settimeout(0.5)
+            try:
+                dropped += s.recv(1) == b""
+            except socket.timeout:
+                pass        # still there
+            except ConnectionResetError:
+                dropped += 1
+        # 12 partial calls of 4 MiB: the budget holds 7 or 8 of them
+        self.assertGreaterEqual(dropped, 3)
+        self.assertLess(dropped, 12)
+        self.daemon.virsh("version")
+
     def test_oversized_uri_refused(self):
         s = self.raw()
         s.sendall(open_call(1, uri="qemu:///session?" + "x" * (1024 * 1024)))
