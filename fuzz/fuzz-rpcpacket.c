@@ -9,7 +9,9 @@
  * of every program's procedure table, since a hostile client chooses
  * both numbers.  Whatever decodes
  * must encode back to the very same bytes: the decoders accept only the
- * canonical encoding (zero padding, 0/1 discriminants, no trailing data).
+ * canonical encoding (zero padding, 0/1 discriminants, no trailing data),
+ * and be no longer than vbRemoteTypeMaxEncodedSize, the bound the server
+ * applies to a call's size before reading it.
  */
 
 #include "vbinternal.h"
@@ -30,6 +32,11 @@ fuzzDecodeAs(const vbRemoteType *type, const uint8_t *payload, size_t len)
 
     if (vbRemotePayloadDecode(type, payload, len, obj) == 0) {
         GByteArray *out = g_byte_array_new();
+
+        /* the server refuses a CALL longer than this from its header
+         * alone: nothing the decoder accepts may be longer */
+        if (len > vbRemoteTypeMaxEncodedSize(type))
+            abort();
 
         if (vbRemotePayloadEncode(type, obj, out) < 0 || out->len != len ||
             (len > 0 && memcmp(out->data, payload, len) != 0))

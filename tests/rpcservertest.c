@@ -41,6 +41,7 @@
 #define TEST_PYTHON "/usr/bin/python3"
 #define TEST_VIRSH "/usr/bin/virsh"
 #define TEST_MAX_CLIENTS 4
+#define TEST_MAX_OUTPUT_MESSAGES 50
 
 static const unsigned char testUUID[VB_UUID_BUFLEN] = {
     0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x33, 0x33, 0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
@@ -51,11 +52,13 @@ typedef struct {
     char *rwPath;
     char *roPath;
     char *smallPath;
+    char *slowPath;
     char *uri;
     char *roUri;
     vbEventThread *evt; /* serves srv, small and ka */
     vbRPCServer *srv;
     vbRPCServer *small; /* TEST_MAX_CLIENTS clients at most */
+    vbRPCServer *slow;  /* TEST_MAX_OUTPUT_MESSAGES queued per client at most */
     char *kaPath;
     vbRPCServer *ka; /* keepalive: PING after 1 s, give up after 1 more */
 } testEnv;
@@ -211,6 +214,7 @@ testServerStart(void)
     vbRPCServerConfig cfg = {.hypervisorVersion = 7002000, .maxClientInput = 1024 * 1024};
     vbRPCServerConfig smallCfg = {.maxClients = TEST_MAX_CLIENTS};
     vbRPCServerConfig kaCfg = {.keepaliveInterval = 1, .keepaliveCount = 1};
+    vbRPCServerConfig slowCfg = {.maxClientOutputMessages = TEST_MAX_OUTPUT_MESSAGES};
     const vbRPCHandlerEntry *connect;
     GMainContext *ctx;
     size_t nconnect;
@@ -229,6 +233,8 @@ testServerStart(void)
     env.small = vbRPCServerNew(ctx, &smallCfg, NULL);
     env.kaPath = g_build_filename(env.dir, "ka.sock", NULL);
     env.ka = vbRPCServerNew(ctx, &kaCfg, NULL);
+    env.slowPath = g_build_filename(env.dir, "slow.sock", NULL);
+    env.slow = vbRPCServerNew(ctx, &slowCfg, NULL);
 
     connect = vbRPCConnectGetHandlers(&nconnect);
     if (vbRPCServerAddHandlers(env.srv, connect, nconnect) < 0 ||
@@ -236,12 +242,14 @@ testServerStart(void)
         vbRPCServerAddProgramHandlers(env.srv, VB_QEMU_PROGRAM, testQemuHandlers,
                                       G_N_ELEMENTS(testQemuHandlers)) < 0 ||
         vbRPCServerAddHandlers(env.small, connect, nconnect) < 0 ||
-        vbRPCServerAddHandlers(env.ka, connect, nconnect) < 0)
+        vbRPCServerAddHandlers(env.ka, connect, nconnect) < 0 ||
+        vbRPCServerAddHandlers(env.slow, connect, nconnect) < 0)
         return -1;
     if (vbRPCServerAddListener(env.srv, env.rwPath, false) < 0 ||
         vbRPCServerAddListener(env.srv, env.roPath, true) < 0 ||
         vbRPCServerAddListener(env.small, env.smallPath, false) < 0 ||
-        vbRPCServerAddListener(env.ka, env.kaPath, false) < 0)
+        vbRPCServerAddListener(env.ka, env.kaPath, false) < 0 ||
+        vbRPCServerAddListener(env.slow, env.slowPath, false) < 0)
         return -1;
     return 0;
 }
@@ -255,6 +263,7 @@ testServerStop(void)
     g_clear_pointer(&env.srv, vbRPCServerFree);
     g_clear_pointer(&env.small, vbRPCServerFree);
     g_clear_pointer(&env.ka, vbRPCServerFree);
+    g_clear_pointer(&env.slow, vbRPCServerFree);
     g_clear_pointer(&testConsole, vbFDStreamUnref);
     if (testConsolePeer >= 0)
         close(testConsolePeer);
@@ -264,6 +273,7 @@ testServerStop(void)
     g_free(env.roPath);
     g_free(env.smallPath);
     g_free(env.kaPath);
+    g_free(env.slowPath);
     g_free(env.uri);
     g_free(env.roUri);
 }
@@ -1244,6 +1254,140 @@ testRawReadOnlyFlag(const void *opaque G_GNUC_UNUSED)
                            "operation forbidden: read only access prevents virDomainBlockCommit");
 }
 
+/* A CONNECT_OPEN whose URI has @namelen bytes, built by hand: our encoder
+ * refuses a URI over VB_REMOTE_NAME_MAX */
+static GByteArray *
+testRawOpenCall(uint32_t serial, size_t namelen)
+{
+    vbRPCHeader hdr = {VB_REMOTE_PROGRAM,
+                       VB_REMOTE_PROTOCOL_VERSION,
+                       VB_REMOTE_PROC_CONNECT_OPEN,
+                       VB_RPC_TYPE_CALL,
+                       serial,
+                       VB_RPC_STATUS_OK};
+    g_autoptr(GByteArray) pkt = vbRPCPacketNew(&hdr);
+    g_autofree char *name = g_strnfill(namelen, 'a');
+
+    vbXdrEncodeUInt(pkt, 1);
+    vbXdrEncodeString(pkt, name, VB_REMOTE_STRING_MAX);
+    vbXdrEncodeUInt(pkt, 0);
+    vbRPCPacketFinish(pkt);
+    return g_steal_pointer(&pkt);
+}
+
+/* A name, a path or a URI is not 4 MiB: a call over its procedure's bound
+ * is refused from its header, and the connection stays usable. */
+static int
+testRawOversizedFields(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int fd = testConnect(env.rwPath);
+    g_autoptr(GByteArray) big = testRawOpenCall(1, 512 * 1024);
+    g_autoptr(GByteArray) over = testRawOpenCall(2, 4097);
+    g_autoptr(GByteArray) limit = testRawOpenCall(5, 4096);
+    vbError *err = NULL;
+
+    if (fd < 0 || testSendAll(fd, big->data, big->len) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_OPEN, 1, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC,
+                        "arguments of virConnectOpen (524300 bytes) exceed its "
+                        "limit of 4111 bytes") < 0)
+        return -1;
+    /* one byte over */
+    if (testSendAll(fd, over->data, over->len) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_OPEN, 2, NULL, &err) < 0 ||
+        testExpectError(err, VIR_ERR_RPC,
+                        "arguments of virConnectOpen (4112 bytes) exceed its limit "
+                        "of 4111 bytes") < 0)
+        return -1;
+    /* still usable */
+    if (testOpen(fd, NULL) < 0 || testHostname(fd, 4) < 0)
+        return -1;
+    /* the longest URI passes the size checks (a second open is refused) */
+    if (testSendAll(fd, limit->data, limit->len) < 0 ||
+        testReply(fd, VB_REMOTE_PROC_CONNECT_OPEN, 5, NULL, &err) < 0)
+        return -1;
+    if (err && strstr(err->message, "exceed"))
+        return testExpectError(err, VIR_ERR_OPERATION_INVALID, "not a size error");
+    g_clear_pointer(&err, vbErrorFree);
+    return 0;
+}
+
+/* A client that never reads its events is dropped once
+ * TEST_MAX_OUTPUT_MESSAGES are queued; a client that reads gets them all. */
+static int
+testRawSlowReader(const void *opaque G_GNUC_UNUSED)
+{
+    VB_AUTOCLOSE int slow = testConnect(env.slowPath);
+    VB_AUTOCLOSE int good = testConnect(env.slowPath);
+    vbRemoteConnectDomainEventCallbackRegisterAnyArgs reg = {VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, NULL};
+    vbRemoteConnectDomainEventCallbackRegisterAnyRet regRet = {0};
+    vbRemoteDomainEventBlockJob2Msg msg = {0};
+    const vbRemoteProc *info = vbRemoteProcLookup(VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2);
+    struct timeval tv = {10, 0};
+    g_autoptr(vbError) err = NULL;
+    size_t slowGot = 0;
+    size_t round;
+    size_t i;
+    bool eof = false;
+    int rc = -1;
+
+    if (slow < 0 || good < 0 || testOpen(slow, NULL) < 0 || testOpen(good, NULL) < 0)
+        return -1;
+    if (testCall(slow, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                 2, &reg) < 0 ||
+        testReply(slow, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 2, &regRet,
+                  &err) < 0 ||
+        err ||
+        testCall(good, VB_REMOTE_PROGRAM, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                 2, &reg) < 0 ||
+        testReply(good, VB_REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 2, &regRet,
+                  &err) < 0 ||
+        err)
+        return -1;
+
+    testFillDomain(&msg.dom);
+    msg.dst = g_strdup("vda");
+    msg.type = VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT;
+    msg.status = VIR_DOMAIN_BLOCK_JOB_READY;
+    /* far more than the kernel's socket buffers hold */
+    for (round = 0; round < 1000; round++) {
+        for (i = 0; i < 20; i++) {
+            if (vbRPCServerEmitDomainEvent(env.slow, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, testUUID,
+                                           VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2, &msg) < 1)
+                goto cleanup;
+        }
+        for (i = 0; i < 20; i++) {
+            g_autoptr(GByteArray) pkt = testRecvPacket(good, &eof);
+
+            if (!pkt) {
+                fprintf(stderr, "the reading client lost event %zu of round %zu\n", i, round);
+                goto cleanup;
+            }
+        }
+    }
+    /* the slow client: what the kernel held, then the end */
+    setsockopt(slow, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    for (;;) {
+        g_autoptr(GByteArray) pkt = testRecvPacket(slow, &eof);
+
+        if (!pkt)
+            break;
+        slowGot++;
+    }
+    if (!eof || slowGot >= 1000 * 20) {
+        fprintf(stderr, "the slow reader was not dropped (%zu events, eof %d)\n", slowGot, eof);
+        goto cleanup;
+    }
+    /* the reading client is still served */
+    if (testHostname(good, 3) < 0)
+        goto cleanup;
+    rc = 0;
+
+cleanup:
+    vbRemotePayloadClear(info->args, &msg);
+    return rc;
+}
+
 static int
 testRawMaxClients(const void *opaque G_GNUC_UNUSED)
 {
@@ -1658,6 +1802,10 @@ mymain(void)
     if (vbTestRun("raw: QEMU_PROGRAM refused read-only", testRawQemuReadOnly, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: client limit", testRawMaxClients, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: oversized names and URIs", testRawOversizedFields, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("raw: a client that never reads its events", testRawSlowReader, NULL) < 0)
         ret = -1;
     if (vbTestRun("raw: server keepalive PINGs, then drops a silent client", testRawServerKeepalive,
                   NULL) < 0)

@@ -15,6 +15,7 @@
 #include <glib-unix.h>
 
 #include "vbinternal.h"
+#include "vbconf.h"
 #include "vbdriver.h"
 #include "vberror.h"
 #include "vbfile.h"
@@ -88,6 +89,86 @@ vbDaemonLockPidFile(const char *path, const char *root)
         return -1;
     }
     return fd;
+}
+
+/* virtblockd.conf: the rpc server's limits, with virtqemud.conf's names
+ * where libvirt has the setting (docs/configuration.md, virtblockd.conf) */
+static int
+vbDaemonLoadConfig(const char *path, vbRPCServerConfig *srvcfg)
+{
+    static const char *const known[] = {
+        "max_clients",
+        "max_readonly_clients",
+        "max_clients_per_uid",
+        "max_workers",
+        "max_client_requests",
+        "keepalive_interval",
+        "keepalive_count",
+        "client_open_timeout",
+        "client_idle_timeout",
+        "max_client_output_bytes",
+        "max_client_output_messages",
+        "max_client_buffer_memory",
+        NULL,
+    };
+    static const struct {
+        const char *name;
+        size_t offset;
+    } sizes[] = {
+        {"max_clients", offsetof(vbRPCServerConfig, maxClients)},
+        {"max_readonly_clients", offsetof(vbRPCServerConfig, maxReadonlyClients)},
+        {"max_clients_per_uid", offsetof(vbRPCServerConfig, maxClientsPerUid)},
+        {"max_workers", offsetof(vbRPCServerConfig, maxWorkers)},
+        {"max_client_requests", offsetof(vbRPCServerConfig, maxClientRequests)},
+        {"max_client_output_bytes", offsetof(vbRPCServerConfig, maxClientOutput)},
+        {"max_client_output_messages", offsetof(vbRPCServerConfig, maxClientOutputMessages)},
+        {"max_client_buffer_memory", offsetof(vbRPCServerConfig, maxBufferMemory)},
+    };
+    static const struct {
+        const char *name;
+        size_t offset;
+    } uints[] = {
+        {"keepalive_interval", offsetof(vbRPCServerConfig, keepaliveInterval)},
+        {"keepalive_count", offsetof(vbRPCServerConfig, keepaliveCount)},
+        {"client_open_timeout", offsetof(vbRPCServerConfig, openTimeout)},
+        {"client_idle_timeout", offsetof(vbRPCServerConfig, idleTimeout)},
+    };
+    g_autoptr(vbConf) conf = NULL;
+    size_t i;
+
+    if (!(conf = vbConfReadFile(path)))
+        return -1;
+    vbConfWarnUnknown(conf, known);
+    for (i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        unsigned long long value;
+        int rc = vbConfGetULLong(conf, sizes[i].name, &value);
+
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (value == 0 || value > G_MAXSIZE / 2) {
+            vbReportError(VIR_ERR_CONF_SYNTAX, _("%s: %s must be between 1 and %zu, not %llu"),
+                          path, sizes[i].name, (size_t) G_MAXSIZE / 2, value);
+            return -1;
+        }
+        *(size_t *) ((char *) srvcfg + sizes[i].offset) = value;
+    }
+    for (i = 0; i < G_N_ELEMENTS(uints); i++) {
+        unsigned int value;
+        int rc = vbConfGetUInt(conf, uints[i].name, &value);
+
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (value == 0) {
+            vbReportError(VIR_ERR_CONF_SYNTAX, _("%s: %s must be at least 1"), path, uints[i].name);
+            return -1;
+        }
+        *(unsigned int *) ((char *) srvcfg + uints[i].offset) = value;
+    }
+    return 0;
 }
 
 static int
@@ -176,6 +257,11 @@ main(int argc, char **argv)
      * written to one: a root another user can change is refused. */
     if (vbDriverConfigMakeDirs(cfg) < 0)
         goto error;
+    /* A synchronous pivot holds a worker while it waits for QEMU: enough
+     * of them that waiting calls never starve the quick ones. */
+    srvcfg.maxWorkers = 20;
+    if (vbDaemonLoadConfig(cfg->daemonConfigFile, &srvcfg) < 0)
+        goto error;
     /* The read-only socket is for every user, as libvirt's: its directory
      * is world-readable, also when an older virtblockd made it 0700. */
     if (chmod(cfg->runDir, 0755) < 0) {
@@ -193,9 +279,6 @@ main(int argc, char **argv)
         goto error;
 
     srvcfg.hypervisorVersion = 7002000;
-    /* A synchronous pivot holds a worker while it waits for QEMU: enough
-     * of them that waiting calls never starve the quick ones. */
-    srvcfg.maxWorkers = 20;
     /* The largest thing a client sends is a 4 MiB domain XML string. */
     srvcfg.maxClientInput = 4 * 1024 * 1024 + 64 * 1024;
     if (!(srv = vbRPCServerNew(g_main_context_default(), &srvcfg, driver)))

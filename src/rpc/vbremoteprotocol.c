@@ -93,6 +93,15 @@ struct _vbRemoteType {
     { \
         VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_STRING_MAX \
     }
+/* a name, path, key or URI: never a document */
+#define F_NAME(st, f) \
+    { \
+        VB_REMOTE_FIELD_STRING, offsetof(st, f), 0, VB_REMOTE_NAME_MAX \
+    }
+#define F_OPT_NAME(st, f) \
+    { \
+        VB_REMOTE_FIELD_OPT_STRING, offsetof(st, f), 0, VB_REMOTE_NAME_MAX \
+    }
 #define F_UUID(st, f) \
     { \
         VB_REMOTE_FIELD_UUID, offsetof(st, f), 0, 0 \
@@ -135,7 +144,7 @@ VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemote
 VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
 
 VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
-               F_OPT_STRING(vbRemoteConnectOpenArgs, name), F_UINT(vbRemoteConnectOpenArgs, flags));
+               F_OPT_NAME(vbRemoteConnectOpenArgs, name), F_UINT(vbRemoteConnectOpenArgs, flags));
 VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureArgsType, vbRemoteConnectSupportsFeatureArgs,
                F_INT(vbRemoteConnectSupportsFeatureArgs, feature));
 VB_REMOTE_TYPE(vbRemoteConnectSupportsFeatureRetType, vbRemoteConnectSupportsFeatureRet,
@@ -145,7 +154,7 @@ VB_REMOTE_TYPE(vbRemoteAuthListRetType, vbRemoteAuthListRet,
                        VB_REMOTE_AUTH_TYPE_LIST_MAX));
 
 VB_REMOTE_TYPE(vbRemoteConnectGetMaxVcpusArgsType, vbRemoteConnectGetMaxVcpusArgs,
-               F_OPT_STRING(vbRemoteConnectGetMaxVcpusArgs, type));
+               F_OPT_NAME(vbRemoteConnectGetMaxVcpusArgs, type));
 VB_REMOTE_TYPE(vbRemoteNodeGetInfoRetType, vbRemoteNodeGetInfoRet,
                F_CHARS(vbRemoteNodeGetInfoRet, model), F_UHYPER(vbRemoteNodeGetInfoRet, memory),
                F_INT(vbRemoteNodeGetInfoRet, cpus), F_INT(vbRemoteNodeGetInfoRet, mhz),
@@ -155,10 +164,10 @@ VB_REMOTE_TYPE(vbRemoteConnectGetSysinfoArgsType, vbRemoteConnectGetSysinfoArgs,
                F_UINT(vbRemoteConnectGetSysinfoArgs, flags));
 VB_REMOTE_TYPE(vbRemoteConnectGetDomainCapabilitiesArgsType,
                vbRemoteConnectGetDomainCapabilitiesArgs,
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, emulatorbin),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, arch),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, machine),
-               F_OPT_STRING(vbRemoteConnectGetDomainCapabilitiesArgs, virttype),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, emulatorbin),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, arch),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, machine),
+               F_OPT_NAME(vbRemoteConnectGetDomainCapabilitiesArgs, virttype),
                F_UINT(vbRemoteConnectGetDomainCapabilitiesArgs, flags));
 VB_REMOTE_TYPE(vbRemoteNodeGetCellsFreeMemoryArgsType, vbRemoteNodeGetCellsFreeMemoryArgs,
                F_INT(vbRemoteNodeGetCellsFreeMemoryArgs, startCell),
@@ -202,7 +211,7 @@ VB_REMOTE_TYPE(vbRemoteConnectListDefinedDomainsRetType, vbRemoteConnectListDefi
 VB_REMOTE_TYPE(vbRemoteDomainLookupByIDArgsType, vbRemoteDomainLookupByIDArgs,
                F_INT(vbRemoteDomainLookupByIDArgs, id));
 VB_REMOTE_TYPE(vbRemoteDomainLookupByNameArgsType, vbRemoteDomainLookupByNameArgs,
-               F_STRING(vbRemoteDomainLookupByNameArgs, name));
+               F_NAME(vbRemoteDomainLookupByNameArgs, name));
 VB_REMOTE_TYPE(vbRemoteDomainLookupByUUIDArgsType, vbRemoteDomainLookupByUUIDArgs,
                F_UUID(vbRemoteDomainLookupByUUIDArgs, uuid));
 
@@ -217,7 +226,7 @@ VB_REMOTE_TYPE(vbRemoteDomainUpdateDeviceFlagsArgsType, vbRemoteDomainUpdateDevi
 
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneArgsType, vbRemoteDomainGetBlockIoTuneArgs,
                F_DOMAIN(vbRemoteDomainGetBlockIoTuneArgs, dom),
-               F_OPT_STRING(vbRemoteDomainGetBlockIoTuneArgs, disk),
+               F_OPT_NAME(vbRemoteDomainGetBlockIoTuneArgs, disk),
                F_INT(vbRemoteDomainGetBlockIoTuneArgs, nparams),
                F_UINT(vbRemoteDomainGetBlockIoTuneArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockIoTuneRetType, vbRemoteDomainGetBlockIoTuneRet,
@@ -238,14 +247,14 @@ VB_REMOTE_TYPE(vbRemoteDomainGetMessagesRetType, vbRemoteDomainGetMessagesRet,
 
 VB_REMOTE_TYPE(vbRemoteDomainBlockCommitArgsType, vbRemoteDomainBlockCommitArgs,
                F_DOMAIN(vbRemoteDomainBlockCommitArgs, dom),
-               F_STRING(vbRemoteDomainBlockCommitArgs, disk),
-               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, base),
-               F_OPT_STRING(vbRemoteDomainBlockCommitArgs, top),
+               F_NAME(vbRemoteDomainBlockCommitArgs, disk),
+               F_OPT_NAME(vbRemoteDomainBlockCommitArgs, base),
+               F_OPT_NAME(vbRemoteDomainBlockCommitArgs, top),
                F_UHYPER(vbRemoteDomainBlockCommitArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockCommitArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainBlockPathArgsType, vbRemoteDomainBlockPathArgs,
                F_DOMAIN(vbRemoteDomainBlockPathArgs, dom),
-               F_STRING(vbRemoteDomainBlockPathArgs, path),
+               F_NAME(vbRemoteDomainBlockPathArgs, path),
                F_UINT(vbRemoteDomainBlockPathArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainGetBlockJobInfoRetType, vbRemoteDomainGetBlockJobInfoRet,
                F_INT(vbRemoteDomainGetBlockJobInfoRet, found),
@@ -255,13 +264,13 @@ VB_REMOTE_TYPE(vbRemoteDomainGetBlockJobInfoRetType, vbRemoteDomainGetBlockJobIn
                F_UHYPER(vbRemoteDomainGetBlockJobInfoRet, end));
 VB_REMOTE_TYPE(vbRemoteDomainBlockBandwidthArgsType, vbRemoteDomainBlockBandwidthArgs,
                F_DOMAIN(vbRemoteDomainBlockBandwidthArgs, dom),
-               F_STRING(vbRemoteDomainBlockBandwidthArgs, path),
+               F_NAME(vbRemoteDomainBlockBandwidthArgs, path),
                F_UHYPER(vbRemoteDomainBlockBandwidthArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockBandwidthArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainBlockRebaseArgsType, vbRemoteDomainBlockRebaseArgs,
                F_DOMAIN(vbRemoteDomainBlockRebaseArgs, dom),
-               F_STRING(vbRemoteDomainBlockRebaseArgs, path),
-               F_OPT_STRING(vbRemoteDomainBlockRebaseArgs, base),
+               F_NAME(vbRemoteDomainBlockRebaseArgs, path),
+               F_OPT_NAME(vbRemoteDomainBlockRebaseArgs, base),
                F_UHYPER(vbRemoteDomainBlockRebaseArgs, bandwidth),
                F_UINT(vbRemoteDomainBlockRebaseArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLArgsType, vbRemoteDomainSnapshotCreateXMLArgs,
@@ -392,13 +401,13 @@ VB_REMOTE_TYPE(vbQemuDomainMonitorCommandRetType, vbQemuDomainMonitorCommandRet,
 
 VB_REMOTE_TYPE(vbRemoteDomainOpenConsoleArgsType, vbRemoteDomainOpenConsoleArgs,
                F_DOMAIN(vbRemoteDomainOpenConsoleArgs, dom),
-               F_OPT_STRING(vbRemoteDomainOpenConsoleArgs, devName),
+               F_OPT_NAME(vbRemoteDomainOpenConsoleArgs, devName),
                F_UINT(vbRemoteDomainOpenConsoleArgs, flags));
 
 /* Storage pools and volumes: the nested pool and volume are flattened
  * into their fields, which XDR lays out the same */
-#define F_POOL(st, f) F_STRING(st, f.name), F_UUID(st, f.uuid)
-#define F_VOL(st, f) F_STRING(st, f.pool), F_STRING(st, f.name), F_STRING(st, f.key)
+#define F_POOL(st, f) F_NAME(st, f.name), F_UUID(st, f.uuid)
+#define F_VOL(st, f) F_NAME(st, f.pool), F_NAME(st, f.name), F_NAME(st, f.key)
 
 VB_REMOTE_TYPE(vbRemoteStoragePoolArgsType, vbRemoteStoragePoolArgs,
                F_POOL(vbRemoteStoragePoolArgs, pool));
@@ -410,7 +419,7 @@ VB_REMOTE_TYPE(vbRemoteStoragePoolIntArgsType, vbRemoteStoragePoolIntArgs,
 /* VOL_LOOKUP_BY_NAME has no flags on the wire: a type of its own */
 VB_REMOTE_TYPE(vbRemoteStoragePoolStringArgsType, vbRemoteStoragePoolStringArgs,
                F_POOL(vbRemoteStoragePoolStringArgs, pool),
-               F_STRING(vbRemoteStoragePoolStringArgs, str));
+               F_NAME(vbRemoteStoragePoolStringArgs, str));
 VB_REMOTE_TYPE(vbRemoteStoragePoolStringFlagsArgsType, vbRemoteStoragePoolStringArgs,
                F_POOL(vbRemoteStoragePoolStringArgs, pool),
                F_STRING(vbRemoteStoragePoolStringArgs, str),
@@ -423,7 +432,7 @@ VB_REMOTE_TYPE(vbRemoteStorageVolArgsType, vbRemoteStorageVolArgs,
                F_VOL(vbRemoteStorageVolArgs, vol));
 VB_REMOTE_TYPE(vbRemoteStorageVolFlagsArgsType, vbRemoteStorageVolFlagsArgs,
                F_VOL(vbRemoteStorageVolFlagsArgs, vol), F_UINT(vbRemoteStorageVolFlagsArgs, flags));
-VB_REMOTE_TYPE(vbRemoteStringArgsType, vbRemoteStringArgs, F_STRING(vbRemoteStringArgs, str));
+VB_REMOTE_TYPE(vbRemoteStringArgsType, vbRemoteStringArgs, F_NAME(vbRemoteStringArgs, str));
 VB_REMOTE_TYPE(vbRemoteMaxNamesArgsType, vbRemoteMaxNamesArgs,
                F_INT(vbRemoteMaxNamesArgs, maxnames));
 VB_REMOTE_TYPE(vbRemoteStoragePoolNamesRetType, vbRemoteStorageNamesRet,
@@ -785,6 +794,67 @@ vbRemoteTypeSize(const vbRemoteType *type)
     return type ? type->size : 0;
 }
 
+/* XDR rounds strings up to 4 bytes */
+#define VB_REMOTE_STRING_BOUND(max) (4 + (size_t) (max) + 3)
+#define VB_REMOTE_DOMAIN_BOUND (VB_REMOTE_STRING_BOUND(VB_REMOTE_NAME_MAX) + VB_UUID_BUFLEN + 4)
+
+size_t
+vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
+{
+    size_t total = 0;
+    size_t i;
+
+    for (i = 0; type && i < type->nfields; i++) {
+        const vbRemoteField *f = &type->fields[i];
+
+        switch (f->kind) {
+        case VB_REMOTE_FIELD_INT:
+        case VB_REMOTE_FIELD_UINT:
+        case VB_REMOTE_FIELD_UCHAR:
+        case VB_REMOTE_FIELD_USHORT:
+            total += 4;
+            break;
+        case VB_REMOTE_FIELD_UHYPER:
+            total += 8;
+            break;
+        case VB_REMOTE_FIELD_STRING:
+            total += VB_REMOTE_STRING_BOUND(f->max);
+            break;
+        case VB_REMOTE_FIELD_OPT_STRING:
+            total += 4 + VB_REMOTE_STRING_BOUND(f->max);
+            break;
+        case VB_REMOTE_FIELD_UUID:
+            total += VB_UUID_BUFLEN;
+            break;
+        case VB_REMOTE_FIELD_DOMAIN:
+            total += VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_OPT_DOMAIN:
+            total += 4 + VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_SNAPSHOT:
+            total += VB_REMOTE_STRING_BOUND(VB_REMOTE_NAME_MAX) + VB_REMOTE_DOMAIN_BOUND;
+            break;
+        case VB_REMOTE_FIELD_CHARS:
+            total += 4 * f->max;
+            break;
+        case VB_REMOTE_FIELD_INT_ARRAY:
+        case VB_REMOTE_FIELD_STRING_ARRAY:
+        case VB_REMOTE_FIELD_DOMAIN_ARRAY:
+        case VB_REMOTE_FIELD_UHYPER_ARRAY:
+        case VB_REMOTE_FIELD_NAMED_ARRAY:
+        case VB_REMOTE_FIELD_POOL_ARRAY:
+        case VB_REMOTE_FIELD_VOL_ARRAY:
+        case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
+        case VB_REMOTE_FIELD_TYPED_PARAMS:
+        default:
+            /* bounded by the packet limit alone */
+            return SIZE_MAX;
+        }
+    }
+    return total;
+}
+
 const char *
 vbRemoteTypeName(const vbRemoteType *type)
 {
@@ -891,7 +961,7 @@ vbRemoteDomainDecode(vbXdrDecoder *dec, vbRemoteDomain *dom)
 {
     int32_t id;
 
-    if (vbXdrDecodeString(dec, &dom->name, VB_REMOTE_STRING_MAX) < 0 ||
+    if (vbXdrDecodeString(dec, &dom->name, VB_REMOTE_NAME_MAX) < 0 ||
         vbXdrDecodeFixedOpaque(dec, dom->uuid, sizeof(dom->uuid)) < 0 ||
         vbXdrDecodeInt(dec, &id) < 0)
         return -1;
@@ -954,7 +1024,7 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
     case VB_REMOTE_FIELD_SNAPSHOT: {
         vbRemoteDomainSnapshot *snap = FIELD(obj, f, vbRemoteDomainSnapshot);
 
-        if (vbXdrDecodeString(dec, &snap->name, VB_REMOTE_STRING_MAX) < 0)
+        if (vbXdrDecodeString(dec, &snap->name, VB_REMOTE_NAME_MAX) < 0)
             return -1;
         return vbRemoteDomainDecode(dec, &snap->dom);
     }

@@ -31,6 +31,9 @@
 #include "vbxdr.h"
 
 #define VB_REMOTE_STRING_MAX 4194304
+/* Ours, tighter than libvirt's REMOTE_STRING_MAX: a name, path, key or
+ * URI a call carries (PATH_MAX); documents keep VB_REMOTE_STRING_MAX */
+#define VB_REMOTE_NAME_MAX 4096
 #define VB_REMOTE_DOMAIN_LIST_MAX 16384
 #define VB_REMOTE_AUTH_TYPE_LIST_MAX 20
 #define VB_REMOTE_DOMAIN_MESSAGES_MAX 2048
@@ -897,6 +900,9 @@ const vbRemoteProc *vbRemoteProcTable(size_t *nprocs);
 /* Size of the C struct (0 for void) */
 size_t vbRemoteTypeSize(const vbRemoteType *type);
 const char *vbRemoteTypeName(const vbRemoteType *type);
+/* The largest encoding a payload of @type can have (0 for void); SIZE_MAX
+ * when only the packet limit bounds it (arrays). */
+size_t vbRemoteTypeMaxEncodedSize(const vbRemoteType *type);
 
 /*
  * Decodes a whole payload of @len bytes into @obj (zeroed, of the type's

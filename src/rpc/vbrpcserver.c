@@ -4,10 +4,16 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+/* struct ucred (SO_PEERCRED) */
+#ifndef _GNU_SOURCE
+#    define _GNU_SOURCE
+#endif
+
 #include "vbinternal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -28,10 +34,17 @@
 #define VB_RPC_DEFAULT_MAX_CLIENTS 1000
 #define VB_RPC_DEFAULT_MAX_WORKERS 5
 #define VB_RPC_DEFAULT_MAX_CLIENT_REQUESTS 5
-#define VB_RPC_DEFAULT_MAX_CLIENT_OUTPUT (64 * 1024 * 1024)
+#define VB_RPC_DEFAULT_MAX_CLIENTS_PER_UID 100
+#define VB_RPC_DEFAULT_MAX_CLIENT_OUTPUT (32 * 1024 * 1024)
+#define VB_RPC_DEFAULT_MAX_CLIENT_OUTPUT_MESSAGES 10000
+#define VB_RPC_DEFAULT_MAX_BUFFER_MEMORY (256 * 1024 * 1024)
 #define VB_RPC_DEFAULT_KEEPALIVE_INTERVAL 5
 #define VB_RPC_DEFAULT_KEEPALIVE_COUNT 5
 #define VB_RPC_DEFAULT_OPEN_TIMEOUT 30
+#define VB_RPC_DEFAULT_IDLE_TIMEOUT 600
+/* What a queued packet costs beyond its data: the GByteArray and the
+ * GQueue link, each a malloc chunk with its header */
+#define VB_RPC_PACKET_OVERHEAD (2 * 16 + 32 + 24)
 /* A client registering more than this is broken or hostile: virsh
  * `event --all` needs one per event ID (27). */
 #define VB_RPC_MAX_EVENT_CALLBACKS 1024
@@ -65,8 +78,14 @@ struct _vbRPCServer {
     GPtrArray *listeners; /* vbRPCListener */
     GSource *timer;
 
-    GMutex lock;        /* protects clients */
+    GMutex lock;        /* protects clients, nreadonly, perUid */
     GPtrArray *clients; /* vbRPCClient, one reference each */
+    size_t nreadonly;   /* of clients, those of read-only sockets */
+    GHashTable *perUid; /* peer uid -> clients of that uid */
+
+    gssize bufBytes;       /* atomic: what every client's buffers cost */
+    gint budgetCheck;      /* atomic: a vbRPCServerBudgetCb is pending */
+    gint64 lastRefusalLog; /* main loop */
 };
 
 typedef struct _vbRPCEventCallback vbRPCEventCallback;
@@ -82,6 +101,9 @@ struct _vbRPCClient {
     vbRPCServer *srv;
     int fd;
     bool readonlySocket;
+    bool hasCred; /* uid, pid from SO_PEERCRED */
+    uid_t uid;
+    pid_t pid;
 
     /* main loop only */
     GSource *source;
@@ -90,6 +112,9 @@ struct _vbRPCClient {
     size_t lenHave;
     GByteArray *rx; /* the packet being read, length word included */
     uint32_t rxWant;
+    size_t rxCost;   /* what rx costs, counted in srv->bufBytes */
+    uint32_t rxSkip; /* bytes of a refused packet still to be read and dropped */
+    bool rxChecked;  /* the header of rx was checked against its procedure's limit */
     gint64 connectedAt;
     gint64 lastRx;
     unsigned int pingsSent;
@@ -102,7 +127,8 @@ struct _vbRPCClient {
     bool keepalive;
     GQueue tx; /* GByteArray packets */
     size_t txOffset;
-    size_t txBytes;
+    size_t txBytes;   /* what tx costs, allocation included; in srv->bufBytes */
+    size_t callBytes; /* what its calls being handled cost; in srv->bufBytes */
     size_t inflight;
     bool opened;
     bool readonly;
@@ -121,6 +147,7 @@ struct _vbRPCCall {
     const vbRemoteProgram *program;
     vbRPCHeader hdr;
     GByteArray *packet;  /* the whole CALL */
+    size_t cost;         /* of packet, in client->callBytes */
     vbRPCStream *stream; /* one the handler opened (vbRPCStreamOpen) */
 };
 
@@ -129,6 +156,14 @@ static GPrivate vbRPCCurrentCall;
 
 static void vbRPCClientClose(vbRPCClient *client);
 static void vbRPCClientUpdateIO(vbRPCClient *client);
+static void vbRPCServerAddBufBytes(vbRPCServer *srv, gssize delta);
+
+/* What @pkt costs in memory, not just its length */
+static size_t
+vbRPCPacketCost(GByteArray *pkt)
+{
+    return malloc_usable_size(pkt->data) + VB_RPC_PACKET_OVERHEAD;
+}
 
 vbRPCClient *
 vbRPCClientRef(vbRPCClient *client)
@@ -159,6 +194,10 @@ vbRPCClientUnref(vbRPCClient *client)
 static void
 vbRPCCallFree(vbRPCCall *call)
 {
+    g_mutex_lock(&call->client->lock);
+    call->client->callBytes -= call->cost;
+    g_mutex_unlock(&call->client->lock);
+    vbRPCServerAddBufBytes(call->client->srv, -(gssize) call->cost);
     vbRPCClientUnref(call->client);
     vbRPCStreamUnref(call->stream);
     g_byte_array_unref(call->packet);
@@ -184,13 +223,85 @@ vbRPCClientWakeCb(gpointer opaque)
     if (closed)
         return G_SOURCE_REMOVE;
     if (overflow) {
-        VB_DEBUG("dropping client fd=%d: %zu bytes of replies and events unread", client->fd,
-                 queued);
+        VB_WARN("dropping client fd=%d (pid %lld, uid %lld): it reads too slowly, %zu bytes of "
+                "replies and events unread; its events are lost",
+                client->fd, (long long) client->pid, (long long) client->uid, queued);
         vbRPCClientClose(client);
         return G_SOURCE_REMOVE;
     }
     vbRPCClientUpdateIO(client);
     return G_SOURCE_REMOVE;
+}
+
+/* Main loop: while every client's buffers together are over the budget,
+ * drop the client whose buffers are largest.  The others, their calls and
+ * the jobs they started go on. */
+static gboolean
+vbRPCServerBudgetCb(gpointer opaque)
+{
+    vbRPCServer *srv = opaque;
+    g_autoptr(GPtrArray) clients =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCClientUnref);
+    g_autofree size_t *cost = NULL;
+    size_t total = 0;
+    size_t i;
+
+    g_atomic_int_set(&srv->budgetCheck, 0);
+    g_mutex_lock(&srv->lock);
+    for (i = 0; i < srv->clients->len; i++)
+        g_ptr_array_add(clients, vbRPCClientRef(g_ptr_array_index(srv->clients, i)));
+    g_mutex_unlock(&srv->lock);
+
+    cost = g_new0(size_t, clients->len + 1);
+    for (i = 0; i < clients->len; i++) {
+        vbRPCClient *client = g_ptr_array_index(clients, i);
+
+        g_mutex_lock(&client->lock);
+        cost[i] = client->closed ? 0 : client->txBytes + client->callBytes;
+        g_mutex_unlock(&client->lock);
+        cost[i] += client->rxCost;
+        total += cost[i];
+    }
+
+    while (total > srv->cfg.maxBufferMemory) {
+        size_t worst = 0;
+
+        for (i = 1; i < clients->len; i++) {
+            if (cost[i] > cost[worst])
+                worst = i;
+        }
+        if (clients->len == 0 || cost[worst] == 0)
+            break;
+        {
+            vbRPCClient *client = g_ptr_array_index(clients, worst);
+
+            VB_WARN("dropping client fd=%d (pid %lld, uid %lld): its buffers hold %zu bytes, "
+                    "and all clients' %zu, over the limit of %zu (max_client_buffer_memory)",
+                    client->fd, (long long) client->pid, (long long) client->uid, cost[worst],
+                    total, srv->cfg.maxBufferMemory);
+            vbRPCClientClose(client);
+        }
+        total -= cost[worst];
+        cost[worst] = 0;
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* Any thread: @delta bytes more (or fewer) in client buffers. */
+static void
+vbRPCServerAddBufBytes(vbRPCServer *srv, gssize delta)
+{
+    gssize before = g_atomic_pointer_add(&srv->bufBytes, delta);
+
+    if (delta > 0 && (size_t) (before + delta) > srv->cfg.maxBufferMemory &&
+        g_atomic_int_compare_and_exchange(&srv->budgetCheck, 0, 1)) {
+        g_autoptr(GSource) idle = g_idle_source_new();
+
+        /* before any further read */
+        g_source_set_priority(idle, G_PRIORITY_HIGH);
+        g_source_set_callback(idle, vbRPCServerBudgetCb, srv, NULL);
+        g_source_attach(idle, srv->ctx);
+    }
 }
 
 /* Any thread, client lock held: have the main loop look at the client. */
@@ -212,18 +323,24 @@ vbRPCClientWakeLocked(vbRPCClient *client)
 static void
 vbRPCClientQueueLocked(vbRPCClient *client, GByteArray *pkt)
 {
-    if (client->closed) {
+    const vbRPCServerConfig *cfg = &client->srv->cfg;
+    size_t cost;
+
+    if (client->closed || client->overflow) {
         g_byte_array_unref(pkt);
         return;
     }
-    if (client->txBytes + pkt->len > client->srv->cfg.maxClientOutput) {
+    cost = vbRPCPacketCost(pkt);
+    if (client->txBytes + cost > cfg->maxClientOutput ||
+        g_queue_get_length(&client->tx) >= cfg->maxClientOutputMessages) {
         /* Dropping one message would leave the client waiting forever for
          * a reply or an event; closing tells it something went wrong. */
         client->overflow = true;
         g_byte_array_unref(pkt);
     } else {
-        client->txBytes += pkt->len;
+        client->txBytes += cost;
         g_queue_push_tail(&client->tx, pkt);
+        vbRPCServerAddBufBytes(client->srv, cost);
     }
     vbRPCClientWakeLocked(client);
 }
@@ -539,11 +656,63 @@ vbRPCClientHandlePacket(vbRPCClient *client, GByteArray *packet)
     call->program = program;
     call->hdr = hdr;
     call->packet = g_steal_pointer(&pkt);
+    call->cost = vbRPCPacketCost(call->packet);
     g_mutex_lock(&client->lock);
     client->inflight++;
+    client->callBytes += call->cost;
     g_mutex_unlock(&client->lock);
+    vbRPCServerAddBufBytes(client->srv, call->cost);
     g_thread_pool_push(client->srv->pool, call, NULL);
     return 0;
+}
+
+/* Main loop: count what client->rx costs now */
+static void
+vbRPCClientAccountRx(vbRPCClient *client)
+{
+    size_t cost = client->rx ? vbRPCPacketCost(client->rx) : 0;
+
+    vbRPCServerAddBufBytes(client->srv, (gssize) cost - (gssize) client->rxCost);
+    client->rxCost = cost;
+}
+
+/* Main loop: the header of the CALL being read is in client->rx.  A call
+ * longer than its procedure's arguments can be is refused before the rest
+ * is read: an error REPLY, and the rest of the packet dropped unread.
+ * Returns -1 if it was refused. */
+static int
+vbRPCClientCheckCallSize(vbRPCClient *client)
+{
+    const vbRemoteProgram *program;
+    const vbRemoteProc *proc;
+    vbRPCHeader hdr;
+    vbXdrDecoder dec;
+    size_t bound;
+
+    vbXdrDecoderInit(&dec, client->rx->data + VB_RPC_LEN_SIZE, VB_RPC_HEADER_SIZE);
+    if (vbRPCHeaderDecode(&dec, &hdr) < 0) {
+        vbResetLastError();
+        return 0; /* refused whole, as before */
+    }
+    if (hdr.type != VB_RPC_TYPE_CALL || !(program = vbRemoteProgramLookup(hdr.prog, hdr.vers)) ||
+        !(proc = vbRemoteProgramProcLookup(program, hdr.proc)) ||
+        (proc->flags & VB_REMOTE_PROC_EVENT))
+        return 0;
+    bound = vbRemoteTypeMaxEncodedSize(proc->args);
+    if (bound == SIZE_MAX || client->rxWant - VB_RPC_PACKET_MIN <= bound)
+        return 0;
+
+    vbReportError(VIR_ERR_RPC, _("arguments of %s (%u bytes) exceed its limit of %zu bytes"),
+                  proc->api, client->rxWant - VB_RPC_PACKET_MIN, bound);
+    VB_WARN("refusing a call of client fd=%d (pid %lld, uid %lld): %s", client->fd,
+            (long long) client->pid, (long long) client->uid, vbGetLastErrorMessage());
+    vbRPCClientQueueError(client, &hdr);
+    vbResetLastError();
+    client->rxSkip = client->rxWant - client->rx->len;
+    client->lenHave = 0;
+    g_clear_pointer(&client->rx, g_byte_array_unref);
+    vbRPCClientAccountRx(client);
+    return -1;
 }
 
 /* Main loop: reads what is there.  Returns -1 when the client is gone. */
@@ -562,7 +731,12 @@ vbRPCClientRead(vbRPCClient *client)
         }
         g_mutex_unlock(&client->lock);
 
-        if (client->lenHave < VB_RPC_LEN_SIZE) {
+        if (client->rxSkip > 0) {
+            /* the rest of a refused packet: read and forgotten */
+            uint8_t sink[4096];
+
+            got = read(client->fd, sink, MIN(sizeof(sink), client->rxSkip));
+        } else if (client->lenHave < VB_RPC_LEN_SIZE) {
             got = read(client->fd, client->lenbuf + client->lenHave,
                        VB_RPC_LEN_SIZE - client->lenHave);
         } else {
@@ -573,6 +747,7 @@ vbRPCClientRead(vbRPCClient *client)
             g_byte_array_set_size(client->rx, old + want);
             got = read(client->fd, client->rx->data + old, want);
             g_byte_array_set_size(client->rx, old + MAX(got, 0));
+            vbRPCClientAccountRx(client);
         }
         if (got < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -589,6 +764,10 @@ vbRPCClientRead(vbRPCClient *client)
         client->lastRx = g_get_monotonic_time();
         client->pingsSent = 0;
 
+        if (client->rxSkip > 0) {
+            client->rxSkip -= got;
+            continue;
+        }
         if (client->lenHave < VB_RPC_LEN_SIZE) {
             uint32_t len;
 
@@ -605,14 +784,23 @@ vbRPCClientRead(vbRPCClient *client)
                 return -1;
             }
             client->rxWant = len;
+            client->rxChecked = false;
             client->rx = g_byte_array_sized_new(MIN(len, VB_RPC_READ_CHUNK));
             g_byte_array_append(client->rx, client->lenbuf, VB_RPC_LEN_SIZE);
+            vbRPCClientAccountRx(client);
+        }
+        if (!client->rxChecked && client->rx->len >= VB_RPC_PACKET_MIN) {
+            client->rxChecked = true;
+            if (vbRPCClientCheckCallSize(client) < 0)
+                continue;
         }
         if (client->rx->len < client->rxWant)
             continue;
 
         client->lenHave = 0;
         budget--;
+        vbRPCServerAddBufBytes(client->srv, -(gssize) client->rxCost);
+        client->rxCost = 0;
         if (vbRPCClientHandlePacket(client, g_steal_pointer(&client->rx)) < 0)
             return -1;
     }
@@ -628,6 +816,8 @@ vbRPCClientWrite(vbRPCClient *client)
     g_autoptr(GPtrArray) streams =
         g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCStreamUnref);
     int ret = 0;
+    size_t freed = 0;
+    size_t cost;
     size_t i;
     size_t j;
 
@@ -650,7 +840,9 @@ vbRPCClientWrite(vbRPCClient *client)
         if (client->txOffset < pkt->len)
             continue;
         client->txOffset = 0;
-        client->txBytes -= pkt->len;
+        cost = vbRPCPacketCost(pkt);
+        client->txBytes -= cost;
+        freed += cost;
         /* a stream reads its descriptor again once its packet is out */
         g_ptr_array_add(written, g_queue_pop_head(&client->tx));
     }
@@ -663,6 +855,7 @@ vbRPCClientWrite(vbRPCClient *client)
             g_ptr_array_add(streams, vbRPCStreamRef(g_ptr_array_index(client->streams, i)));
     }
     g_mutex_unlock(&client->lock);
+    vbRPCServerAddBufBytes(client->srv, -(gssize) freed);
 
     for (i = 0; ret == 0 && i < streams->len; i++) {
         for (j = 0; j < written->len; j++)
@@ -740,6 +933,7 @@ vbRPCClientClose(vbRPCClient *client)
     void *priv = NULL;
     GDestroyNotify privFree = NULL;
     g_autoptr(GPtrArray) streams = NULL;
+    size_t freed;
     size_t i;
 
     g_mutex_lock(&client->lock);
@@ -752,12 +946,17 @@ vbRPCClientClose(vbRPCClient *client)
     client->closeCallback = false;
     g_array_set_size(client->callbacks, 0);
     g_queue_clear_full(&client->tx, (GDestroyNotify) g_byte_array_unref);
+    freed = client->txBytes;
     client->txBytes = 0;
     priv = g_steal_pointer(&client->priv);
     privFree = g_steal_pointer(&client->privFree);
     streams = g_steal_pointer(&client->streams);
     client->streams = g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCStreamUnref);
     g_mutex_unlock(&client->lock);
+    freed += client->rxCost;
+    client->rxCost = 0;
+    g_clear_pointer(&client->rx, g_byte_array_unref);
+    vbRPCServerAddBufBytes(srv, -(gssize) freed);
 
     /* the consoles are free for other clients at once */
     for (i = 0; i < streams->len; i++)
@@ -773,6 +972,17 @@ vbRPCClientClose(vbRPCClient *client)
         privFree(priv);
 
     g_mutex_lock(&srv->lock);
+    if (client->readonlySocket)
+        srv->nreadonly--;
+    if (client->hasCred) {
+        gpointer key = GUINT_TO_POINTER(client->uid);
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(srv->perUid, key));
+
+        if (n > 1)
+            g_hash_table_insert(srv->perUid, key, GUINT_TO_POINTER(n - 1));
+        else
+            g_hash_table_remove(srv->perUid, key);
+    }
     g_ptr_array_remove_fast(srv->clients, client); /* drops the list's reference */
     g_mutex_unlock(&srv->lock);
 }
@@ -787,6 +997,12 @@ vbRPCListenerAcceptCb(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
         int cfd = accept(fd, NULL, NULL);
         vbRPCClient *client;
         size_t nclients;
+        guint nuid;
+        struct ucred cred = {0};
+        socklen_t credlen;
+        bool hasCred;
+        const char *refusal = NULL;
+        size_t limit = 0;
 
         if (cfd < 0) {
             if (errno == EINTR)
@@ -802,12 +1018,43 @@ vbRPCListenerAcceptCb(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
             continue;
         }
 
+        credlen = sizeof(cred);
+        hasCred = getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0 &&
+                  credlen == sizeof(cred);
+
         g_mutex_lock(&srv->lock);
         nclients = srv->clients->len;
-        g_mutex_unlock(&srv->lock);
+        nuid = hasCred
+                   ? GPOINTER_TO_UINT(g_hash_table_lookup(srv->perUid, GUINT_TO_POINTER(cred.uid)))
+                   : 0;
         if (nclients >= srv->cfg.maxClients) {
-            VB_DEBUG("refusing a client on '%s': %zu clients already connected", lis->path,
-                     nclients);
+            refusal = "too many clients";
+            limit = srv->cfg.maxClients;
+        } else if (lis->readonly && srv->nreadonly >= srv->cfg.maxReadonlyClients) {
+            /* the rest is kept for the read-write socket */
+            refusal = "too many read-only clients";
+            limit = srv->cfg.maxReadonlyClients;
+        } else if (hasCred && cred.uid != geteuid() && nuid >= srv->cfg.maxClientsPerUid) {
+            refusal = "too many clients of this user";
+            limit = srv->cfg.maxClientsPerUid;
+        } else {
+            if (lis->readonly)
+                srv->nreadonly++;
+            if (hasCred)
+                g_hash_table_insert(srv->perUid, GUINT_TO_POINTER(cred.uid),
+                                    GUINT_TO_POINTER(nuid + 1));
+        }
+        g_mutex_unlock(&srv->lock);
+        if (refusal) {
+            /* once per full second is enough to explain, not to flood */
+            gint64 now = g_get_monotonic_time();
+
+            if (now - srv->lastRefusalLog >= G_USEC_PER_SEC) {
+                srv->lastRefusalLog = now;
+                VB_WARN("refusing a client (pid %lld, uid %lld) on '%s': %s (limit %zu)",
+                        hasCred ? (long long) cred.pid : -1LL,
+                        hasCred ? (long long) cred.uid : -1LL, lis->path, refusal, limit);
+            }
             close(cfd);
             continue;
         }
@@ -816,6 +1063,9 @@ vbRPCListenerAcceptCb(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
         client->refs = 1;
         client->srv = srv;
         client->fd = cfd;
+        client->hasCred = hasCred;
+        client->uid = hasCred ? cred.uid : (uid_t) -1;
+        client->pid = hasCred ? cred.pid : (pid_t) -1;
         client->readonlySocket = lis->readonly;
         client->readonly = lis->readonly;
         client->connectedAt = client->lastRx = g_get_monotonic_time();
@@ -853,11 +1103,13 @@ vbRPCServerTimerCb(gpointer opaque)
         vbRPCClient *client = g_ptr_array_index(clients, i);
         bool opened;
         bool keepalive;
+        bool busy;
         gint64 silent = now - client->lastRx;
 
         g_mutex_lock(&client->lock);
         opened = client->opened || client->closeRequested;
         keepalive = client->keepalive;
+        busy = client->inflight > 0 || client->streams->len > 0;
         g_mutex_unlock(&client->lock);
 
         if (!opened && now - client->connectedAt > (gint64) srv->cfg.openTimeout * G_USEC_PER_SEC) {
@@ -866,8 +1118,18 @@ vbRPCServerTimerCb(gpointer opaque)
             vbRPCClientClose(client);
             continue;
         }
-        if (!keepalive)
+        if (!keepalive) {
+            /* nothing tells us it is still there: an idle connection would
+             * hold its slot for ever */
+            if (!busy && silent > (gint64) srv->cfg.idleTimeout * G_USEC_PER_SEC) {
+                VB_INFO("closing client fd=%d (pid %lld, uid %lld): idle for %u seconds without "
+                        "keepalive",
+                        client->fd, (long long) client->pid, (long long) client->uid,
+                        srv->cfg.idleTimeout);
+                vbRPCClientClose(client);
+            }
             continue;
+        }
         if (silent >= interval * (srv->cfg.keepaliveCount + 1)) {
             VB_DEBUG("dropping client fd=%d: no answer to %u keepalive PINGs", client->fd,
                      client->pingsSent);
@@ -916,16 +1178,24 @@ vbRPCServerNew(GMainContext *ctx, const vbRPCServerConfig *config, void *opaque)
     VB_DEFAULT(keepaliveInterval, VB_RPC_DEFAULT_KEEPALIVE_INTERVAL);
     VB_DEFAULT(keepaliveCount, VB_RPC_DEFAULT_KEEPALIVE_COUNT);
     VB_DEFAULT(openTimeout, VB_RPC_DEFAULT_OPEN_TIMEOUT);
+    VB_DEFAULT(idleTimeout, VB_RPC_DEFAULT_IDLE_TIMEOUT);
+    VB_DEFAULT(maxReadonlyClients, MAX(cfg->maxClients * 3 / 4, 1));
+    VB_DEFAULT(maxClientsPerUid, VB_RPC_DEFAULT_MAX_CLIENTS_PER_UID);
+    VB_DEFAULT(maxClientOutputMessages, VB_RPC_DEFAULT_MAX_CLIENT_OUTPUT_MESSAGES);
+    VB_DEFAULT(maxBufferMemory, VB_RPC_DEFAULT_MAX_BUFFER_MEMORY);
 #undef VB_DEFAULT
     cfg->maxClientInput = MIN(cfg->maxClientInput, VB_RPC_PACKET_MAX);
-    /* one reply of the largest size must fit */
-    cfg->maxClientOutput = MAX(cfg->maxClientOutput, VB_RPC_PACKET_MAX);
+    cfg->maxReadonlyClients = MIN(cfg->maxReadonlyClients, cfg->maxClients);
+    /* one reply of the largest size must fit, counted as it is allocated */
+    cfg->maxClientOutput = MAX(cfg->maxClientOutput, 2 * VB_RPC_PACKET_MAX);
+    cfg->maxBufferMemory = MAX(cfg->maxBufferMemory, cfg->maxClientOutput);
 
     srv->ctx = g_main_context_ref(ctx);
     srv->opaque = opaque;
     srv->handlers = g_array_new(FALSE, FALSE, sizeof(vbRPCHandlerTable));
     srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCListenerFree);
     srv->clients = g_ptr_array_new_with_free_func((GDestroyNotify) vbRPCClientUnref);
+    srv->perUid = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_mutex_init(&srv->lock);
     /* cannot fail for a non-exclusive pool */
     srv->pool = g_thread_pool_new(vbRPCWorker, srv, (gint) cfg->maxWorkers, FALSE, NULL);
@@ -959,8 +1229,16 @@ vbRPCServerFree(vbRPCServer *srv)
     }
     /* handlers still running finish; their replies go nowhere */
     g_thread_pool_free(srv->pool, FALSE, TRUE);
+    /* a budget check still pending */
+    {
+        GSource *pending;
+
+        while ((pending = g_main_context_find_source_by_user_data(srv->ctx, srv)))
+            g_source_destroy(pending);
+    }
 
     g_ptr_array_free(srv->clients, TRUE);
+    g_hash_table_unref(srv->perUid);
     g_array_unref(srv->handlers);
     g_mutex_clear(&srv->lock);
     g_main_context_unref(srv->ctx);

@@ -53,15 +53,26 @@ struct _vbRPCHandlerEntry {
 
 typedef struct _vbRPCServerConfig vbRPCServerConfig;
 struct _vbRPCServerConfig {
-    /* 0 for any field means the default in brackets */
-    size_t maxClients;              /* connections at once [1000] */
+    /* 0 for any field means the default in brackets (virtblockd.conf names
+     * the settings; docs/configuration.md) */
+    size_t maxClients;              /* connections at once, both sockets [1000] */
+    size_t maxReadonlyClients;      /* of which on read-only sockets [3/4 of maxClients] */
+    size_t maxClientsPerUid;        /* of one peer uid other than ours [100] */
     size_t maxWorkers;              /* worker threads [5] */
     size_t maxClientRequests;       /* calls in flight per client [5]: beyond, stop reading */
     size_t maxClientInput;          /* largest packet accepted [VB_RPC_PACKET_MAX] */
-    size_t maxClientOutput;         /* queued bytes before a reader too slow is dropped [64 MiB] */
+    size_t maxClientOutput;         /* bytes allocated for one client's unsent messages
+                                     * before it is dropped [32 MiB; at least
+                                     * VB_RPC_PACKET_MAX] */
+    size_t maxClientOutputMessages; /* its unsent messages before it is dropped [10000] */
+    size_t maxBufferMemory;         /* bytes of every client's buffers (input, calls,
+                                     * output) before the largest is dropped [256 MiB;
+                                     * at least maxClientOutput] */
     unsigned int keepaliveInterval; /* seconds of silence before we PING [5] */
     unsigned int keepaliveCount;    /* unanswered PINGs before we drop a client [5] */
     unsigned int openTimeout;       /* seconds a client may stay before CONNECT_OPEN [30] */
+    unsigned int idleTimeout;       /* seconds an opened client without keepalive may send
+                                     * nothing before it is closed [600] */
     uint64_t hypervisorVersion; /* CONNECT_GET_VERSION: major * 1000000 + minor * 1000 + micro */
 };
 
