@@ -24,6 +24,22 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 
+/*
+ * Limits on every document parsed, checked in one linear pass over the
+ * text before libxml2 reads it (whose cost grows with the square of the
+ * attributes on one element and of the namespaces in scope).  Each is far
+ * above what libvirt's formats need: an element has at most a few dozen
+ * attributes, a domain of 1024 devices a few tens of thousands of nodes,
+ * and the deepest nesting, a 200-image backing chain in a status file,
+ * about 210 levels.  Nodes are elements, attributes, comments, processing
+ * instructions and CDATA sections; the depth is libxml2's own limit (and
+ * so libvirt's).
+ */
+#define VB_XML_MAX_ATTRIBUTES 256
+#define VB_XML_MAX_NODES 200000
+#define VB_XML_MAX_NAMESPACES 256
+#define VB_XML_MAX_DEPTH 256
+
 /**
  * vbXMLParseString:
  * @xml: the NUL-terminated document
@@ -31,7 +47,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
  * @maxlen: longest document accepted, in bytes
  *
  * Returns the document (free with xmlFreeDoc), or NULL with
- * VIR_ERR_XML_ERROR reported as "<url>:<line>: <what is wrong>".
+ * VIR_ERR_XML_ERROR reported as "<url>:<line>: <what is wrong>", also
+ * when the document exceeds one of the VB_XML_MAX_* limits above.
  */
 xmlDoc *vbXMLParseString(const char *xml, const char *url, size_t maxlen);
 
