@@ -391,6 +391,7 @@ typedef struct {
     char *(*build)(unsigned int count);
     unsigned int count;
     const char *error;
+    bool own; /* vbXMLParseOwnString */
 } testLimitData;
 
 /* <e a0='' a1='' ...> with @count attributes */
@@ -416,6 +417,23 @@ testBuildDepth(unsigned int count)
     for (i = 0; i < count; i++)
         g_string_append(xml, "<d>");
     for (i = 0; i < count; i++)
+        g_string_append(xml, "</d>");
+    g_string_append(xml, "</root>");
+    return g_string_free(xml, false);
+}
+
+/* the root with @count - 1 elements nested below it and an empty one at
+ * the bottom */
+static char *
+testBuildDepthEmpty(unsigned int count)
+{
+    GString *xml = g_string_new("<root>");
+    unsigned int i;
+
+    for (i = 1; i < count; i++)
+        g_string_append(xml, "<d>");
+    g_string_append(xml, "<e/>");
+    for (i = 1; i < count; i++)
         g_string_append(xml, "</d>");
     g_string_append(xml, "</root>");
     return g_string_free(xml, false);
@@ -530,7 +548,10 @@ testLimit(const void *opaque)
     g_autoptr(xmlDoc) doc = NULL;
 
     vbResetLastError();
-    doc = vbXMLParseString(xml, "(test)", 4 * 1024 * 1024);
+    if (data->own)
+        doc = vbXMLParseOwnString(xml, "(test)", 8 * 1024 * 1024);
+    else
+        doc = vbXMLParseString(xml, "(test)", 4 * 1024 * 1024);
     if (!data->error) {
         if (!doc) {
             fprintf(stderr, "refused: %s\n", vbGetLastErrorMessage());
@@ -682,12 +703,16 @@ mymain(void)
          "XML error: (test):1: element 'e' has more than the limit of 256 attributes"},
         {"256 attributes", testBuildAttributes, VB_XML_MAX_ATTRIBUTES, NULL},
         {"100000 levels", testBuildDepth, 100000,
-         "XML error: (test):1: elements are nested more than the limit of 256 levels below the "
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
          "root"},
-        {"257 levels", testBuildDepth, VB_XML_MAX_DEPTH + 1,
-         "XML error: (test):1: elements are nested more than the limit of 256 levels below the "
+        {"251 levels", testBuildDepth, VB_XML_MAX_DEPTH + 1,
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
          "root"},
-        {"256 levels", testBuildDepth, VB_XML_MAX_DEPTH, NULL},
+        {"250 levels", testBuildDepth, VB_XML_MAX_DEPTH, NULL},
+        {"251 levels, the last empty", testBuildDepthEmpty, VB_XML_MAX_DEPTH + 1,
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
+         "root"},
+        {"250 levels, the last empty", testBuildDepthEmpty, VB_XML_MAX_DEPTH, NULL},
         {"600000 nodes", testBuildNodes, 600000,
          "XML error: (test):2: document has more than the limit of 200000 nodes (elements, "
          "attributes, comments)"},
@@ -709,6 +734,19 @@ mymain(void)
         {"entity declared outside a DOCTYPE", testBuildEntityOutside, 0,
          "XML error: (test):1: document type declarations (DOCTYPE, entities) are not allowed"},
         {"markup-like text is not counted", testBuildLegitimate, 100000, NULL},
+        /* the daemon's own files, with room for what it added */
+        {"own file: 1024 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES, NULL, true},
+        {"own file: 1025 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES + 1,
+         "XML error: (test):1: element 'e' has more than the limit of 1024 attributes", true},
+        {"own file: 256 levels", testBuildDepth, 256, NULL, true},
+        {"own file: 257 levels, the last empty", testBuildDepthEmpty, 257,
+         "XML error: (test):1: elements are nested more than the limit of 256 levels below the "
+         "root",
+         true},
+        {"own file: 800000 nodes", testBuildNodes, 4 * VB_XML_MAX_NODES, NULL, true},
+        {"own file: 1024 namespaces", testBuildNamespaces, 4 * VB_XML_MAX_NAMESPACES, NULL, true},
+        {"own file: 100000 attributes", testBuildAttributes, 100000,
+         "XML error: (test):1: element 'e' has more than the limit of 1024 attributes", true},
     };
     static const char *const readerNames[] = {
         [TEST_READER_ENUM] = "enum",

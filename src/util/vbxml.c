@@ -105,6 +105,34 @@ vbXMLParseOptions(void)
  *    a DOCTYPE or a declaration, refused outright.
  */
 typedef struct {
+    unsigned int attributes; /* per element */
+    unsigned int nodes;
+    unsigned int namespaces;
+    unsigned int depth; /* levels below the root */
+} vbXMLLimits;
+
+/* A client's document. */
+static const vbXMLLimits vbXMLLimitsClient = {
+    VB_XML_MAX_ATTRIBUTES,
+    VB_XML_MAX_NODES,
+    VB_XML_MAX_NAMESPACES,
+    VB_XML_MAX_DEPTH,
+};
+
+/* A file the daemon wrote from a client's document, with what it added
+ * (defaults, addresses, probed backing chains, the status wrapper): never
+ * refused for being larger than the document it was made from, or a
+ * domain would be lost when the daemon restarts.  Its depth is libxml2's
+ * own limit, which the client's leaves room under. */
+static const vbXMLLimits vbXMLLimitsOwn = {
+    4 * VB_XML_MAX_ATTRIBUTES,
+    4 * VB_XML_MAX_NODES,
+    4 * VB_XML_MAX_NAMESPACES,
+    256,
+};
+
+typedef struct {
+    const vbXMLLimits *limits;
     const char *url;
     const char *start;
     size_t nodes;
@@ -127,12 +155,12 @@ vbXMLScanLine(const vbXMLScan *scan, const char *pos)
 static int
 vbXMLScanAddNode(vbXMLScan *scan, const char *pos)
 {
-    if (++scan->nodes <= VB_XML_MAX_NODES)
+    if (++scan->nodes <= scan->limits->nodes)
         return 0;
     vbReportError(
         VIR_ERR_XML_ERROR,
         _("%s:%d: document has more than the limit of %u nodes (elements, attributes, comments)"),
-        scan->url, vbXMLScanLine(scan, pos), VB_XML_MAX_NODES);
+        scan->url, vbXMLScanLine(scan, pos), scan->limits->nodes);
     return -1;
 }
 
@@ -189,23 +217,23 @@ vbXMLScanStartTag(vbXMLScan *scan, const char *tag, const char *end, const char 
             p++;
             break;
         } else if (*p == '=') {
-            if (++attrs > VB_XML_MAX_ATTRIBUTES) {
+            if (++attrs > scan->limits->attributes) {
                 g_autofree char *name = NULL;
                 size_t len = strcspn(tag + 1, " \t\r\n/>=<");
 
                 name = g_strndup(tag + 1, MIN(len, 64));
                 vbReportError(VIR_ERR_XML_ERROR,
                               _("%s:%d: element '%s' has more than the limit of %u attributes"),
-                              scan->url, vbXMLScanLine(scan, tag), name, VB_XML_MAX_ATTRIBUTES);
+                              scan->url, vbXMLScanLine(scan, tag), name, scan->limits->attributes);
                 return -1;
             }
             if (vbXMLScanAddNode(scan, p) < 0)
                 return -1;
-            if (vbXMLScanIsNamespace(tag, p) && ++scan->namespaces > VB_XML_MAX_NAMESPACES) {
+            if (vbXMLScanIsNamespace(tag, p) && ++scan->namespaces > scan->limits->namespaces) {
                 vbReportError(
                     VIR_ERR_XML_ERROR,
                     _("%s:%d: document has more than the limit of %u namespace declarations"),
-                    scan->url, vbXMLScanLine(scan, p), VB_XML_MAX_NAMESPACES);
+                    scan->url, vbXMLScanLine(scan, p), scan->limits->namespaces);
                 return -1;
             }
         }
@@ -229,7 +257,7 @@ vbXMLScanOpaque(vbXMLScan *scan, const char *p, const char *end)
 }
 
 static int
-vbXMLScanLimits(const char *xml, size_t len, const char *url)
+vbXMLScanLimits(const char *xml, size_t len, const char *url, const vbXMLLimits *limits)
 {
     static const struct {
         const char *open;
@@ -239,7 +267,7 @@ vbXMLScanLimits(const char *xml, size_t len, const char *url)
         {"<![CDATA[", "]]>"},
         {"<?", "?>"},
     };
-    vbXMLScan scan = {.url = url, .start = xml};
+    vbXMLScan scan = {.limits = limits, .url = url, .start = xml};
     const char *end = xml + len;
     const char *p = xml;
     unsigned int depth = 0;
@@ -282,13 +310,16 @@ vbXMLScanLimits(const char *xml, size_t len, const char *url)
         }
         if (vbXMLScanStartTag(&scan, p, end, &p, &empty) < 0)
             return -1;
-        if (!empty && ++depth > VB_XML_MAX_DEPTH + 1) {
+        /* an empty element is a level too, to libxml2 as to us */
+        if (depth + 1 > limits->depth + 1) {
             vbReportError(
                 VIR_ERR_XML_ERROR,
                 _("%s:%d: elements are nested more than the limit of %u levels below the root"),
-                url, vbXMLScanLine(&scan, p), VB_XML_MAX_DEPTH);
+                url, vbXMLScanLine(&scan, p), limits->depth);
             return -1;
         }
+        if (!empty)
+            depth++;
     }
     return 0;
 }
@@ -297,8 +328,8 @@ static gsize vbXMLInitialized;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
 
-xmlDoc *
-vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+static xmlDoc *
+vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLLimits *limits)
 {
     vbXMLParseState state = {0};
     g_autofree char *message = NULL;
@@ -316,7 +347,7 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
         return NULL;
     }
 
-    if (vbXMLScanLimits(xml, len, url) < 0)
+    if (vbXMLScanLimits(xml, len, url, limits) < 0)
         return NULL;
 
     /* xmlInitParser is not safe to race in libxml2 < 2.11 */
@@ -356,13 +387,25 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
 }
 
 xmlDoc *
+vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+{
+    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsClient);
+}
+
+xmlDoc *
+vbXMLParseOwnString(const char *xml, const char *url, size_t maxlen)
+{
+    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsOwn);
+}
+
+xmlDoc *
 vbXMLParseFile(const char *path, size_t maxlen)
 {
     g_autofree char *content = NULL;
 
     if (vbFileReadAll(path, maxlen, &content) < 0)
         return NULL;
-    return vbXMLParseString(content, path, maxlen);
+    return vbXMLParseOwnString(content, path, maxlen);
 }
 
 /* One parsed schema is kept: parsing domain.rng takes tens of
@@ -750,7 +793,7 @@ vbXMLNodeToStringNoBlanks(const xmlNode *node)
     g_autofree char *str = vbXMLNodeToString(node);
 
     /* our own output: parsing it cannot fail but for memory */
-    if (!(doc = vbXMLParseString(str, "(node)", G_MAXINT - 1)))
+    if (!(doc = vbXMLParseOwnString(str, "(node)", G_MAXINT - 1)))
         return NULL;
     vbXMLStripBlanks(xmlDocGetRootElement(doc));
     return vbXMLNodeToString(xmlDocGetRootElement(doc));
@@ -763,7 +806,7 @@ vbXMLFormatIndented(vbBuffer *buf, const char *xml)
     xmlBufferPtr xmlbuf = NULL;
     int oldIndent = xmlIndentTreeOutput;
 
-    if (!(doc = vbXMLParseString(xml, "(node)", G_MAXINT - 1)))
+    if (!(doc = vbXMLParseOwnString(xml, "(node)", G_MAXINT - 1)))
         return -1;
     if (!(xmlbuf = xmlBufferCreate()))
         g_error("out of memory serializing XML");
