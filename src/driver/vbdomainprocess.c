@@ -1658,7 +1658,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     gpointer value;
     int ret = -1;
 
-    if (vbFileReadAll(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
+    if (vbFileReadAll(statusPath, VB_DOMAIN_FILE_MAX_LEN, &xml) < 0 ||
         vbDomainStatusParse(tmp, xml) < 0) {
         vbDomainObjUnref(tmp);
         return -1;

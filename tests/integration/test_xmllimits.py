@@ -143,6 +143,35 @@ class XMLLimitsTest(vbtest.DaemonTestCase):
         self.assertEqual(os.listdir(target), [])
         self.assertEqual([p.name() for p in conn.listAllStoragePools(0)], ["xmllimits"])
 
+    def test_own_files(self):
+        """What the daemon writes from an accepted document it reads back."""
+        # 4 MiB in, a little more once formatted: kept across a restart
+        big = vbtest.domain_xml("xmllimits", []).replace(
+            "</os>", "</os>\n  <description>%s</description>" % ("x" * (4 * 1024 * 1024 - 1024)), 1)
+        self.assertLess(len(big), 4 * 1024 * 1024)
+        conn = libvirt.open(self.daemon.uri)
+        conn.defineXML(big)
+        conn.close()
+        self.daemon.stop()
+        self.daemon.start()
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(conn.close)
+        self.assertEqual([d.name() for d in conn.listAllDomains()], ["xmllimits"])
+        conn.lookupByName("xmllimits").undefine()
+
+        # larger once escaped (each '"' of an attribute is written
+        # '&quot;') than the daemon reads back: refused, rather than
+        # written and lost at the next restart
+        escaped = vbtest.domain_xml("xmllimits", []).replace(
+            "</os>", "</os>\n  <metadata><m:x xmlns:m='urn:x'>%s</m:x></metadata>" %
+            ("<v a='%s'/>" % ('"' * 65536) * 24), 1)
+        self.assertLess(len(escaped), 4 * 1024 * 1024)
+        self.assertRefused(lambda: conn.defineXML(escaped),
+                           "definition of domain 'xmllimits' is 94")
+        self.assertEqual(conn.listAllDomains(), [])
+        self.assertEqual([f for f in os.listdir(os.path.join(self.daemon.root, "config"))
+                          if f.endswith(".xml")], [])
+
 
 if __name__ == "__main__":
     vbtest.main()
