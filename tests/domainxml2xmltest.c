@@ -563,6 +563,12 @@ mymain(void)
         {"xml-entity-external", 0},
         {"xml-entity-bomb", 0},
         {"xml-doctype", 0},
+        {"xml-doctype-noname", 0},
+        /* limits on the XML's shape (vbxml.h) */
+        {"xml-limit-attributes", 0},
+        {"xml-limit-depth", 0},
+        {"xml-limit-namespaces", 0},
+        {"xml-limit-after-comment", 0},
         {"xml-entity-undefined", 0},
         {"xml-root-not-domain", 0},
         {"domain-type-xen", 0},

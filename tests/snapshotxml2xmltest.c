@@ -169,6 +169,7 @@ mymain(void)
         {"disk-unknown", NULL},
         {"disk-no-name", NULL},
         {"disk-twice", NULL},
+        {"xml-limit-attributes", NULL},
         {"disk-path-not-external", NULL},
         {"driver-raw", NULL},
         {"driver-unknown", NULL},

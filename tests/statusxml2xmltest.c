@@ -21,6 +21,7 @@
 #include "vbdomainobj.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
+#include "vbxml.h"
 #include "testutils.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -136,6 +137,57 @@ cleanup:
     return ret;
 }
 
+/*
+ * A definition at every limit a client's document may reach, once the
+ * daemon has written its status file (one level deeper, with what it
+ * added), is read back: a refusal there loses a running domain when the
+ * daemon restarts.
+ */
+static int
+testClientLimits(const void *opaque G_GNUC_UNUSED)
+{
+    GString *xml = g_string_new("<domain type='qemu'>\n"
+                                "  <name>limits</name>\n"
+                                "  <memory unit='KiB'>65536</memory>\n"
+                                "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+                                "  <metadata>\n"
+                                "    <app:x xmlns:app='http://example.org/app'");
+    g_autofree char *text = NULL;
+    g_autofree char *status = NULL;
+    vbDomainObj *vm = vbDomainObjNew(NULL);
+    vbDomainObj *again = vbDomainObjNew(NULL);
+    unsigned int i;
+    int ret = -1;
+
+    /* the root, <metadata> and <app:x> are three levels */
+    for (i = 1; i < VB_XML_MAX_ATTRIBUTES; i++)
+        g_string_append_printf(xml, " app:a%u=''", i);
+    g_string_append(xml, ">");
+    for (i = 2; i < VB_XML_MAX_DEPTH; i++)
+        g_string_append(xml, "<l>");
+    for (i = 2; i < VB_XML_MAX_DEPTH; i++)
+        g_string_append(xml, "</l>");
+    g_string_append(xml, "</app:x>\n  </metadata>\n</domain>\n");
+    text = g_string_free(xml, false);
+
+    if (!(vm->def = vbDomainDefParseString(text, 0)))
+        goto cleanup;
+    vm->state = VIR_DOMAIN_RUNNING;
+    vm->reason = VIR_DOMAIN_RUNNING_BOOTED;
+    vm->pid = 4242;
+    vm->id = 1;
+    if (!(status = vbDomainStatusFormat(vm)) || vbDomainStatusParse(again, status) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    if (ret < 0 && vbGetLastErrorMessage())
+        fprintf(stderr, "%s\n", vbGetLastErrorMessage());
+    vbDomainObjUnref(vm);
+    vbDomainObjUnref(again);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -179,6 +231,9 @@ mymain(void)
             ret = -1;
     }
     if (vbTestRun("parsed job data", testParsedJobData, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a client's document at the limits survives the status file", testClientLimits,
+                  NULL) < 0)
         ret = -1;
     return ret;
 }

@@ -217,6 +217,7 @@ mymain(void)
     DO_TEST_POOL("pool-name-dotdot");
     DO_TEST_POOL("pool-name-empty");
     DO_TEST_POOL("pool-name-twice");
+    DO_TEST_POOL("pool-xml-limit-attributes");
     DO_TEST_POOL("pool-target-relative");
     DO_TEST_POOL("pool-target-empty");
     DO_TEST_POOL("pool-target-missing");
@@ -245,6 +246,7 @@ mymain(void)
     DO_TEST_VOL("vol-format-unknown");
     DO_TEST_VOL("vol-type-block");
     DO_TEST_VOL("vol-backing-nopath");
+    DO_TEST_VOL("vol-xml-doctype");
     DO_TEST_VOL("vol-backing-relative");
     DO_TEST_VOL("vol-encryption");
     DO_TEST_VOL("vol-timestamps-bad");

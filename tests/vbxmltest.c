@@ -379,6 +379,197 @@ testUnitScale(const void *opaque G_GNUC_UNUSED)
 #define MISSING "XML error: Missing required attribute 'a' in element 'e'"
 #define INVALID(v) "XML error: Invalid value for attribute 'a' in element 'e': '" v "'"
 
+/*
+ * Documents that cost a parser more than their size: each is built by a
+ * function of a count, parsed with vbXMLParseString, and must be refused
+ * with exactly @error (NULL: accepted), VIR_ERR_XML_ERROR.  Refused ones
+ * are refused by the linear scan before libxml2 reads them; the 100000
+ * attributes once took libxml2 about 15 s of CPU.
+ */
+typedef struct {
+    const char *name;
+    char *(*build)(unsigned int count);
+    unsigned int count;
+    const char *error;
+    bool own; /* vbXMLParseOwnString */
+} testLimitData;
+
+/* <e a0='' a1='' ...> with @count attributes */
+static char *
+testBuildAttributes(unsigned int count)
+{
+    GString *xml = g_string_new("<e");
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+        g_string_append_printf(xml, " a%u=''", i);
+    g_string_append(xml, "/>");
+    return g_string_free(xml, false);
+}
+
+/* the root with @count elements nested below it */
+static char *
+testBuildDepth(unsigned int count)
+{
+    GString *xml = g_string_new("<root>");
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+        g_string_append(xml, "<d>");
+    for (i = 0; i < count; i++)
+        g_string_append(xml, "</d>");
+    g_string_append(xml, "</root>");
+    return g_string_free(xml, false);
+}
+
+/* the root with @count - 1 elements nested below it and an empty one at
+ * the bottom */
+static char *
+testBuildDepthEmpty(unsigned int count)
+{
+    GString *xml = g_string_new("<root>");
+    unsigned int i;
+
+    for (i = 1; i < count; i++)
+        g_string_append(xml, "<d>");
+    g_string_append(xml, "<e/>");
+    for (i = 1; i < count; i++)
+        g_string_append(xml, "</d>");
+    g_string_append(xml, "</root>");
+    return g_string_free(xml, false);
+}
+
+/* @count nodes: the root, elements and comments below it, and attributes */
+static char *
+testBuildNodes(unsigned int count)
+{
+    GString *xml = g_string_new("<root>\n");
+    unsigned int i;
+
+    for (i = 1; i + 2 <= count; i += 3)
+        g_string_append(xml, "<n a=''/><!---->");
+    for (; i < count; i++)
+        g_string_append(xml, "<n/>");
+    g_string_append(xml, "</root>");
+    return g_string_free(xml, false);
+}
+
+/* @count namespace declarations, each on its own element */
+static char *
+testBuildNamespaces(unsigned int count)
+{
+    GString *xml = g_string_new("<root xmlns='urn:x'>");
+    unsigned int i;
+
+    for (i = 1; i < count; i++)
+        g_string_append_printf(xml, "<p%u:e xmlns:p%u='urn:%u'/>", i, i, i);
+    g_string_append(xml, "</root>");
+    return g_string_free(xml, false);
+}
+
+/* a processing instruction libxml2 gives up on (no target), hiding an
+ * element with @count attributes that libxml2 then reads as content */
+static char *
+testBuildHiddenInPI(unsigned int count)
+{
+    g_autofree char *inner = testBuildAttributes(count);
+
+    return g_strdup_printf("<root><? %s ?></root>", inner);
+}
+
+/* the same in a comment that libxml2 ends early, at the '-->' inside a
+ * quoted value */
+static char *
+testBuildHiddenInComment(unsigned int count)
+{
+    g_autofree char *inner = testBuildAttributes(count);
+
+    return g_strdup_printf("<root><!-- <x v='-->' %s --></root>", inner);
+}
+
+/* a DOCTYPE without a name: libxml2 reports an error and reads on, with
+ * no internalSubset callback to stop it */
+static char *
+testBuildDoctypeNoName(unsigned int count G_GNUC_UNUSED)
+{
+    return g_strdup("<!DOCTYPE [ <!ENTITY e 'x'> ]>\n<root>&e;</root>");
+}
+
+/* "billion laughs": @count levels of entities, each ten of the one below */
+static char *
+testBuildEntityBomb(unsigned int count)
+{
+    GString *xml = g_string_new("<?xml version='1.0'?>\n<!DOCTYPE root [\n<!ENTITY l0 'lol'>\n");
+    unsigned int i;
+
+    for (i = 1; i <= count; i++) {
+        unsigned int j;
+
+        g_string_append_printf(xml, "<!ENTITY l%u '", i);
+        for (j = 0; j < 10; j++)
+            g_string_append_printf(xml, "&l%u;", i - 1);
+        g_string_append(xml, "'>\n");
+    }
+    g_string_append_printf(xml, "]>\n<root>&l%u;</root>", count);
+    return g_string_free(xml, false);
+}
+
+/* a declaration outside any DOCTYPE */
+static char *
+testBuildEntityOutside(unsigned int count G_GNUC_UNUSED)
+{
+    return g_strdup("<root><!ENTITY e 'x'>&e;</root>");
+}
+
+/* what the scan must not count: markup-like text in comments, CDATA and
+ * instructions, '>' and '=' in quoted values, and '=' in text */
+static char *
+testBuildLegitimate(unsigned int count)
+{
+    GString *xml = g_string_new("<?xml version='1.0' encoding='UTF-8'?>\n"
+                                "<!-- <!DOCTYPE x> is refused; a < b -->\n"
+                                "<root xmlns:m='urn:m' m:v=\"a>b\">\n"
+                                "  <![CDATA[ <!ENTITY e 'x'> ]]>\n"
+                                "  <?target data ?>\n"
+                                "  <t>");
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+        g_string_append(xml, "x=y ");
+    g_string_append(xml, "</t>\n</root>\n");
+    return g_string_free(xml, false);
+}
+
+static int
+testLimit(const void *opaque)
+{
+    const testLimitData *data = opaque;
+    g_autofree char *xml = data->build(data->count);
+    g_autoptr(xmlDoc) doc = NULL;
+
+    vbResetLastError();
+    if (data->own)
+        doc = vbXMLParseOwnString(xml, "(test)", 8 * 1024 * 1024);
+    else
+        doc = vbXMLParseString(xml, "(test)", 4 * 1024 * 1024);
+    if (!data->error) {
+        if (!doc) {
+            fprintf(stderr, "refused: %s\n", vbGetLastErrorMessage());
+            return -1;
+        }
+        return 0;
+    }
+    if (doc) {
+        fprintf(stderr, "accepted, expected: %s\n", data->error);
+        return -1;
+    }
+    if (vbGetLastErrorCode() != VIR_ERR_XML_ERROR) {
+        fprintf(stderr, "error code %d, expected VIR_ERR_XML_ERROR\n", vbGetLastErrorCode());
+        return -1;
+    }
+    return vbTestCompareStrings(data->error, vbGetLastErrorMessage());
+}
+
 static int
 mymain(void)
 {
@@ -505,6 +696,58 @@ mymain(void)
         {"del\x7f caf\xc3\xa9", "del\x7f caf\xc3\xa9", "del\x7f caf\xc3\xa9"},
         {"%s %d %%", "%s %d %%", "%s %d %%"},
     };
+    static const testLimitData limits[] = {
+        {"100000 attributes", testBuildAttributes, 100000,
+         "XML error: (test):1: element 'e' has more than the limit of 256 attributes"},
+        {"257 attributes", testBuildAttributes, VB_XML_MAX_ATTRIBUTES + 1,
+         "XML error: (test):1: element 'e' has more than the limit of 256 attributes"},
+        {"256 attributes", testBuildAttributes, VB_XML_MAX_ATTRIBUTES, NULL},
+        {"100000 levels", testBuildDepth, 100000,
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
+         "root"},
+        {"251 levels", testBuildDepth, VB_XML_MAX_DEPTH + 1,
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
+         "root"},
+        {"250 levels", testBuildDepth, VB_XML_MAX_DEPTH, NULL},
+        {"251 levels, the last empty", testBuildDepthEmpty, VB_XML_MAX_DEPTH + 1,
+         "XML error: (test):1: elements are nested more than the limit of 250 levels below the "
+         "root"},
+        {"250 levels, the last empty", testBuildDepthEmpty, VB_XML_MAX_DEPTH, NULL},
+        {"600000 nodes", testBuildNodes, 600000,
+         "XML error: (test):2: document has more than the limit of 200000 nodes (elements, "
+         "attributes, comments)"},
+        {"200001 nodes", testBuildNodes, VB_XML_MAX_NODES + 1,
+         "XML error: (test):2: document has more than the limit of 200000 nodes (elements, "
+         "attributes, comments)"},
+        {"200000 nodes", testBuildNodes, VB_XML_MAX_NODES, NULL},
+        {"257 namespaces", testBuildNamespaces, VB_XML_MAX_NAMESPACES + 1,
+         "XML error: (test):1: document has more than the limit of 256 namespace declarations"},
+        {"256 namespaces", testBuildNamespaces, VB_XML_MAX_NAMESPACES, NULL},
+        {"attributes hidden in a broken instruction", testBuildHiddenInPI, 100000,
+         "XML error: (test):1: element 'e' has more than the limit of 256 attributes"},
+        {"attributes hidden after a comment's end", testBuildHiddenInComment, 100000,
+         "XML error: (test):1: element 'e' has more than the limit of 256 attributes"},
+        {"DOCTYPE without a name", testBuildDoctypeNoName, 0,
+         "XML error: (test):1: document type declarations (DOCTYPE, entities) are not allowed"},
+        {"entity expansion (billion laughs)", testBuildEntityBomb, 9,
+         "XML error: (test):2: document type declarations (DOCTYPE, entities) are not allowed"},
+        {"entity declared outside a DOCTYPE", testBuildEntityOutside, 0,
+         "XML error: (test):1: document type declarations (DOCTYPE, entities) are not allowed"},
+        {"markup-like text is not counted", testBuildLegitimate, 100000, NULL},
+        /* the daemon's own files, with room for what it added */
+        {"own file: 1024 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES, NULL, true},
+        {"own file: 1025 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES + 1,
+         "XML error: (test):1: element 'e' has more than the limit of 1024 attributes", true},
+        {"own file: 256 levels", testBuildDepth, 256, NULL, true},
+        {"own file: 257 levels, the last empty", testBuildDepthEmpty, 257,
+         "XML error: (test):1: elements are nested more than the limit of 256 levels below the "
+         "root",
+         true},
+        {"own file: 800000 nodes", testBuildNodes, 4 * VB_XML_MAX_NODES, NULL, true},
+        {"own file: 1024 namespaces", testBuildNamespaces, 4 * VB_XML_MAX_NAMESPACES, NULL, true},
+        {"own file: 100000 attributes", testBuildAttributes, 100000,
+         "XML error: (test):1: element 'e' has more than the limit of 1024 attributes", true},
+    };
     static const char *const readerNames[] = {
         [TEST_READER_ENUM] = "enum",
         [TEST_READER_ENUM_UNSUPPORTED] = "enum-unsupported",
@@ -544,6 +787,11 @@ mymain(void)
     DO_TEST("elements written only when not empty", testFormatElement);
     DO_TEST("a buffer added to another", testAddBuffer);
     DO_TEST("units of sizes", testUnitScale);
+
+    for (i = 0; i < G_N_ELEMENTS(limits); i++) {
+        if (vbTestRun(limits[i].name, testLimit, &limits[i]) < 0)
+            ret = -1;
+    }
 
     return ret;
 }

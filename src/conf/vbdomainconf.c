@@ -843,7 +843,7 @@ vbDomainDefParseFile(const char *path, unsigned int flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
 
-    if (!(doc = vbXMLParseFile(path, VB_DOMAIN_XML_MAX_LEN)))
+    if (!(doc = vbXMLParseFile(path, VB_DOMAIN_FILE_MAX_LEN)))
         return NULL;
     return vbDomainDefParseDoc(doc, flags);
 }

@@ -38,6 +38,12 @@
 /* Largest document we accept; libvirt's RPC string limit is 4 MiB. */
 #define VB_DOMAIN_XML_MAX_LEN (4 * 1024 * 1024)
 
+/* Largest config or status file of a domain the daemon reads back, and so
+ * writes: what it adds to a client's document (defaults, escapes,
+ * indentation, the status) may make it larger than the document.  Under
+ * the 10 MB libxml2 parses without XML_PARSE_HUGE ("Huge input lookup"). */
+#define VB_DOMAIN_FILE_MAX_LEN (2 * VB_DOMAIN_XML_MAX_LEN)
+
 typedef enum {
     VB_DOMAIN_VIRT_QEMU = 0, /* TCG */
     VB_DOMAIN_VIRT_KVM,

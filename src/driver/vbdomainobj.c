@@ -509,6 +509,22 @@ vbDomainObjTakeWork(vbDomainObj *vm)
 
 /* --- Files --- */
 
+/* A file the daemon would refuse to read back is not written: the domain
+ * would be lost when the daemon restarts. */
+static int
+vbDomainObjCheckFileSize(vbDomainObj *vm, const char *xml)
+{
+    size_t len = strlen(xml);
+
+    if (len <= VB_DOMAIN_FILE_MAX_LEN)
+        return 0;
+    vbReportError(
+        VIR_ERR_XML_ERROR,
+        _("definition of domain '%s' is %zu bytes once formatted, more than the limit of %d bytes"),
+        vm->def->name, len, VB_DOMAIN_FILE_MAX_LEN);
+    return -1;
+}
+
 int
 vbDomainObjSaveConfig(vbDomainObj *vm)
 {
@@ -522,6 +538,8 @@ vbDomainObjSaveConfig(vbDomainObj *vm)
     if (!(xml =
               vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE)))
         return -1;
+    if (vbDomainObjCheckFileSize(vm, xml) < 0)
+        return -1;
     path = vbDriverConfigFile(vm->driver, def->name);
     return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
 }
@@ -534,7 +552,7 @@ vbDomainObjSaveStatus(vbDomainObj *vm)
 
     if (!vbDomainObjIsActive(vm) && !vm->offline)
         return 0;
-    if (!(xml = vbDomainStatusFormat(vm)))
+    if (!(xml = vbDomainStatusFormat(vm)) || vbDomainObjCheckFileSize(vm, xml) < 0)
         return -1;
     path = vbDriverStatusFile(vm->driver, vm->def->name);
     /* Not synced: the status describes processes that a crash of the host

@@ -1665,7 +1665,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     gpointer value;
     int ret = -1;
 
-    if (vbFileReadOwn(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
+    if (vbFileReadOwn(statusPath, VB_DOMAIN_FILE_MAX_LEN, &xml) < 0 ||
         vbDomainStatusParse(tmp, xml) < 0) {
         vbDomainObjUnref(tmp);
         return -1;

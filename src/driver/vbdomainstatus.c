@@ -103,9 +103,6 @@ vbDomainStatusFormat(vbDomainObj *vm)
     return vbBufferContentAndReset(&buf);
 }
 
-/* A status file is ours, but read as carefully as a client's document. */
-#define VB_DOMAIN_STATUS_MAX_LEN (2 * VB_DOMAIN_XML_MAX_LEN)
-
 static char *
 vbDomainStatusChildProp(const xmlNode *node, const char *child, const char *name)
 {
@@ -223,7 +220,9 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     xmlNode *cur;
     guint64 last = 0;
 
-    if (!(doc = vbXMLParseString(xml, "domstatus.xml", VB_DOMAIN_STATUS_MAX_LEN)))
+    /* ours, but read as carefully as a client's document (with room for
+     * what the daemon added to it) */
+    if (!(doc = vbXMLParseOwnString(xml, "domstatus.xml", VB_DOMAIN_FILE_MAX_LEN)))
         return -1;
     root = xmlDocGetRootElement(doc);
     if (!root || !vbDomainStatusParseRoot(root, vm)) {

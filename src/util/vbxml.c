@@ -80,12 +80,256 @@ vbXMLParseOptions(void)
     return options;
 }
 
+/*
+ * Limits checked before libxml2 sees a document.
+ *
+ * libxml2 checks an element's attributes (and namespace declarations) for
+ * duplicates by comparing each with all those before it, so one start tag
+ * with 100000 attributes costs minutes of CPU; each namespace lookup walks
+ * every declaration in scope; and every node costs a hundred bytes or more
+ * of memory.  None of this can be stopped from a SAX callback (they run
+ * after the start tag is read), so this pass reads the text once, in
+ * linear time, and counts.
+ *
+ * It never needs to agree with libxml2 on a malformed document, only never
+ * to count less than libxml2 may parse:
+ *  - an attribute needs a literal '=' in its start tag, and libxml2 ends a
+ *    start tag at the first '<' even inside a quoted value (it is an
+ *    error there), so counting the '=' outside quotes from a '<' up to the
+ *    next '>' or '<' bounds what libxml2 reads for that element;
+ *  - text inside comments, processing instructions and CDATA sections is
+ *    counted as if it were markup (libxml2 may recover from a malformed
+ *    one differently than we would skip it), except for nesting, whose
+ *    limit libxml2 also enforces by itself;
+ *  - "<!" is only ever a comment or a CDATA section: anything else starts
+ *    a DOCTYPE or a declaration, refused outright.
+ */
+typedef struct {
+    unsigned int attributes; /* per element */
+    unsigned int nodes;
+    unsigned int namespaces;
+    unsigned int depth; /* levels below the root */
+} vbXMLLimits;
+
+/* A client's document. */
+static const vbXMLLimits vbXMLLimitsClient = {
+    VB_XML_MAX_ATTRIBUTES,
+    VB_XML_MAX_NODES,
+    VB_XML_MAX_NAMESPACES,
+    VB_XML_MAX_DEPTH,
+};
+
+/* A file the daemon wrote from a client's document, with what it added
+ * (defaults, addresses, probed backing chains, the status wrapper): never
+ * refused for being larger than the document it was made from, or a
+ * domain would be lost when the daemon restarts.  Its depth is libxml2's
+ * own limit, which the client's leaves room under. */
+static const vbXMLLimits vbXMLLimitsOwn = {
+    4 * VB_XML_MAX_ATTRIBUTES,
+    4 * VB_XML_MAX_NODES,
+    4 * VB_XML_MAX_NAMESPACES,
+    256,
+};
+
+typedef struct {
+    const vbXMLLimits *limits;
+    const char *url;
+    const char *start;
+    size_t nodes;
+    unsigned int namespaces;
+} vbXMLScan;
+
+static int
+vbXMLScanLine(const vbXMLScan *scan, const char *pos)
+{
+    int line = 1;
+    const char *p;
+
+    for (p = scan->start; p < pos; p++) {
+        if (*p == '\n')
+            line++;
+    }
+    return line;
+}
+
+static int
+vbXMLScanAddNode(vbXMLScan *scan, const char *pos)
+{
+    if (++scan->nodes <= scan->limits->nodes)
+        return 0;
+    vbReportError(
+        VIR_ERR_XML_ERROR,
+        _("%s:%d: document has more than the limit of %u nodes (elements, attributes, comments)"),
+        scan->url, vbXMLScanLine(scan, pos), scan->limits->nodes);
+    return -1;
+}
+
+static bool
+vbXMLScanIsSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Whether the attribute name ending just before @eq (and any blanks) is
+ * a namespace declaration: "xmlns" or "xmlns:PREFIX". */
+static bool
+vbXMLScanIsNamespace(const char *tag, const char *eq)
+{
+    const char *end = eq;
+    const char *name;
+
+    while (end > tag && vbXMLScanIsSpace(end[-1]))
+        end--;
+    name = end;
+    while (name > tag && !vbXMLScanIsSpace(name[-1]) && !strchr("'\"=", name[-1]))
+        name--;
+    if (end - name < 5 || strncmp(name, "xmlns", 5) != 0)
+        return false;
+    return end - name == 5 || name[5] == ':';
+}
+
+/*
+ * Reads the start tag at @tag (its '<') up to @end; sets *@next after it
+ * and *@empty if it closes itself.  Counts the element and its attributes.
+ */
+static int
+vbXMLScanStartTag(vbXMLScan *scan, const char *tag, const char *end, const char **next, bool *empty)
+{
+    const char *p = tag + 1;
+    unsigned int attrs = 0;
+    char quote = 0;
+
+    *empty = false;
+    if (vbXMLScanAddNode(scan, tag) < 0)
+        return -1;
+    for (; p < end; p++) {
+        if (*p == '<')
+            break; /* malformed: libxml2 ends the tag here too */
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            continue;
+        }
+        if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '>') {
+            *empty = p[-1] == '/';
+            p++;
+            break;
+        } else if (*p == '=') {
+            if (++attrs > scan->limits->attributes) {
+                g_autofree char *name = NULL;
+                size_t len = strcspn(tag + 1, " \t\r\n/>=<");
+
+                name = g_strndup(tag + 1, MIN(len, 64));
+                vbReportError(VIR_ERR_XML_ERROR,
+                              _("%s:%d: element '%s' has more than the limit of %u attributes"),
+                              scan->url, vbXMLScanLine(scan, tag), name, scan->limits->attributes);
+                return -1;
+            }
+            if (vbXMLScanAddNode(scan, p) < 0)
+                return -1;
+            if (vbXMLScanIsNamespace(tag, p) && ++scan->namespaces > scan->limits->namespaces) {
+                vbReportError(
+                    VIR_ERR_XML_ERROR,
+                    _("%s:%d: document has more than the limit of %u namespace declarations"),
+                    scan->url, vbXMLScanLine(scan, p), scan->limits->namespaces);
+                return -1;
+            }
+        }
+    }
+    *next = p;
+    return 0;
+}
+
+/* Counts what may be markup in [@p, @end): the inside of a comment, a
+ * processing instruction or a CDATA section. */
+static int
+vbXMLScanOpaque(vbXMLScan *scan, const char *p, const char *end)
+{
+    while ((p = memchr(p, '<', end - p))) {
+        bool empty;
+
+        if (vbXMLScanStartTag(scan, p, end, &p, &empty) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+vbXMLScanLimits(const char *xml, size_t len, const char *url, const vbXMLLimits *limits)
+{
+    static const struct {
+        const char *open;
+        const char *close;
+    } opaque[] = {
+        {"<!--", "-->"},
+        {"<![CDATA[", "]]>"},
+        {"<?", "?>"},
+    };
+    vbXMLScan scan = {.limits = limits, .url = url, .start = xml};
+    const char *end = xml + len;
+    const char *p = xml;
+    unsigned int depth = 0;
+
+    while ((p = memchr(p, '<', end - p))) {
+        const char *close = NULL;
+        size_t i;
+        bool empty;
+
+        for (i = 0; i < G_N_ELEMENTS(opaque); i++) {
+            size_t olen = strlen(opaque[i].open);
+
+            if ((size_t) (end - p) >= olen && memcmp(p, opaque[i].open, olen) == 0) {
+                const char *body = p + olen;
+
+                if (vbXMLScanAddNode(&scan, p) < 0)
+                    return -1;
+                close = g_strstr_len(body, end - body, opaque[i].close);
+                if (vbXMLScanOpaque(&scan, body, close ? close : end) < 0)
+                    return -1;
+                p = close ? close + strlen(opaque[i].close) : end;
+                break;
+            }
+        }
+        if (i < G_N_ELEMENTS(opaque))
+            continue;
+
+        if (p + 1 < end && p[1] == '!') {
+            vbReportError(
+                VIR_ERR_XML_ERROR,
+                _("%s:%d: document type declarations (DOCTYPE, entities) are not allowed"), url,
+                vbXMLScanLine(&scan, p));
+            return -1;
+        }
+        if (p + 1 < end && p[1] == '/') {
+            if (depth > 0)
+                depth--;
+            p += 2;
+            continue;
+        }
+        if (vbXMLScanStartTag(&scan, p, end, &p, &empty) < 0)
+            return -1;
+        /* an empty element is a level too, to libxml2 as to us */
+        if (depth + 1 > limits->depth + 1) {
+            vbReportError(
+                VIR_ERR_XML_ERROR,
+                _("%s:%d: elements are nested more than the limit of %u levels below the root"),
+                url, vbXMLScanLine(&scan, p), limits->depth);
+            return -1;
+        }
+        if (!empty)
+            depth++;
+    }
+    return 0;
+}
+
 static gsize vbXMLInitialized;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
 
-xmlDoc *
-vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+static xmlDoc *
+vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLLimits *limits)
 {
     vbXMLParseState state = {0};
     g_autofree char *message = NULL;
@@ -102,6 +346,9 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
                       url, maxlen);
         return NULL;
     }
+
+    if (vbXMLScanLimits(xml, len, url, limits) < 0)
+        return NULL;
 
     /* xmlInitParser is not safe to race in libxml2 < 2.11 */
     if (g_once_init_enter(&vbXMLInitialized)) {
@@ -140,13 +387,25 @@ vbXMLParseString(const char *xml, const char *url, size_t maxlen)
 }
 
 xmlDoc *
+vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+{
+    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsClient);
+}
+
+xmlDoc *
+vbXMLParseOwnString(const char *xml, const char *url, size_t maxlen)
+{
+    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsOwn);
+}
+
+xmlDoc *
 vbXMLParseFile(const char *path, size_t maxlen)
 {
     g_autofree char *content = NULL;
 
     if (vbFileReadOwn(path, maxlen, &content) < 0)
         return NULL;
-    return vbXMLParseString(content, path, maxlen);
+    return vbXMLParseOwnString(content, path, maxlen);
 }
 
 /* One parsed schema is kept: parsing domain.rng takes tens of
@@ -534,7 +793,7 @@ vbXMLNodeToStringNoBlanks(const xmlNode *node)
     g_autofree char *str = vbXMLNodeToString(node);
 
     /* our own output: parsing it cannot fail but for memory */
-    if (!(doc = vbXMLParseString(str, "(node)", G_MAXINT - 1)))
+    if (!(doc = vbXMLParseOwnString(str, "(node)", G_MAXINT - 1)))
         return NULL;
     vbXMLStripBlanks(xmlDocGetRootElement(doc));
     return vbXMLNodeToString(xmlDocGetRootElement(doc));
@@ -547,7 +806,7 @@ vbXMLFormatIndented(vbBuffer *buf, const char *xml)
     xmlBufferPtr xmlbuf = NULL;
     int oldIndent = xmlIndentTreeOutput;
 
-    if (!(doc = vbXMLParseString(xml, "(node)", G_MAXINT - 1)))
+    if (!(doc = vbXMLParseOwnString(xml, "(node)", G_MAXINT - 1)))
         return -1;
     if (!(xmlbuf = xmlBufferCreate()))
         g_error("out of memory serializing XML");

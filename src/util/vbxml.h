@@ -24,6 +24,23 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 
+/*
+ * Limits on a client's document, checked in one linear pass over the text
+ * before libxml2 reads it (whose cost grows with the square of the
+ * attributes on one element and of the namespaces in scope).  Each is far
+ * above what libvirt's formats need: an element has at most a few dozen
+ * attributes, a domain of 1024 devices a few tens of thousands of nodes,
+ * and the deepest nesting, a 200-image backing chain, about 210 levels.
+ * Nodes are elements, attributes, comments, processing instructions and
+ * CDATA sections.  The depth stays six levels under libxml2's own limit of
+ * 256 (libvirt's), so that what the daemon wraps a definition in (its
+ * status file) can always be read back.
+ */
+#define VB_XML_MAX_ATTRIBUTES 256
+#define VB_XML_MAX_NODES 200000
+#define VB_XML_MAX_NAMESPACES 256
+#define VB_XML_MAX_DEPTH 250
+
 /**
  * vbXMLParseString:
  * @xml: the NUL-terminated document
@@ -31,12 +48,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
  * @maxlen: longest document accepted, in bytes
  *
  * Returns the document (free with xmlFreeDoc), or NULL with
- * VIR_ERR_XML_ERROR reported as "<url>:<line>: <what is wrong>".
+ * VIR_ERR_XML_ERROR reported as "<url>:<line>: <what is wrong>", also
+ * when the document exceeds one of the VB_XML_MAX_* limits above.
  */
 xmlDoc *vbXMLParseString(const char *xml, const char *url, size_t maxlen);
 
-/* As vbXMLParseString, reading @path (errors name the file); a symbolic
- * link or anything but a regular file is refused (vbFileReadOwn). */
+/* As vbXMLParseString, for a document the daemon wrote itself from a
+ * client's (a status or config file): the limits above are four times
+ * larger, and the depth libxml2's own, so that nothing the daemon added
+ * makes it refuse its own file. */
+xmlDoc *vbXMLParseOwnString(const char *xml, const char *url, size_t maxlen);
+
+/* As vbXMLParseOwnString, reading @path (errors name the file): only for
+ * the daemon's own files.  A symbolic link or anything but a regular file
+ * is refused (vbFileReadOwn). */
 xmlDoc *vbXMLParseFile(const char *path, size_t maxlen);
 
 /**
