@@ -24,22 +24,34 @@
 #define VB_KILL_FORCE_US (5 * G_USEC_PER_SEC)
 #define VB_POLL_US (10 * 1000)
 
-static void
-vbQemuProcessChildSetup(gpointer opaque G_GNUC_UNUSED)
+void
+vbQemuProcessChildSetup(gpointer opaque)
 {
-    /* Async-signal-safe only: we are between fork and exec.  A session of
-     * its own keeps a terminal's signals for the daemon away from QEMU. */
+    const vbIdentity *ident = opaque;
+    static const char msg[] = "virtblockd: cannot switch to the identity of qemu.conf's user and "
+                              "group, or set no_new_privs\n";
+
+    /* Async-signal-safe only: we are between fork and exec, and stderr is
+     * already the log.  A session of its own keeps a terminal's signals
+     * for the daemon away from QEMU. */
     setsid();
+    if (vbIdentityApply(ident) < 0) {
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+            /* nothing more to tell; the exit says it */
+        }
+        _exit(127);
+    }
 }
 
 int
-vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid)
+vbQemuProcessSpawn(char *const *argv, int logfd, const vbIdentity *ident, pid_t *pid)
 {
-    return vbQemuProcessSpawnEnv(argv, NULL, logfd, pid);
+    return vbQemuProcessSpawnEnv(argv, NULL, logfd, ident, pid);
 }
 
 int
-vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pid)
+vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, const vbIdentity *ident,
+                      pid_t *pid)
 {
     g_autoptr(GError) err = NULL;
     GPid child = 0;
@@ -48,8 +60,8 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pi
      * re-parented to init and the pid we get is QEMU's own. */
     if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv,
                                           (const char *const *) envp, G_SPAWN_STDIN_FROM_DEV_NULL,
-                                          vbQemuProcessChildSetup, NULL, -1, logfd, logfd, NULL,
-                                          NULL, 0, &child, NULL, NULL, NULL, &err)) {
+                                          vbQemuProcessChildSetup, (gpointer) ident, -1, logfd,
+                                          logfd, NULL, NULL, 0, &child, NULL, NULL, NULL, &err)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0], err->message);
         return -1;
     }
@@ -200,20 +212,21 @@ vbQemuProcessLogOpen(const char *logPath, char *const *argv)
 }
 
 int
-vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid)
+vbQemuProcessLaunch(char *const *argv, const char *logPath, const vbIdentity *ident, pid_t *pid)
 {
-    return vbQemuProcessLaunchEnv(argv, NULL, logPath, pid);
+    return vbQemuProcessLaunchEnv(argv, NULL, logPath, ident, pid);
 }
 
 int
-vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath, pid_t *pid)
+vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath,
+                       const vbIdentity *ident, pid_t *pid)
 {
     int logfd;
     int rc;
 
     if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
         return -1;
-    rc = vbQemuProcessSpawnEnv(argv, envp, logfd, pid);
+    rc = vbQemuProcessSpawnEnv(argv, envp, logfd, ident, pid);
     close(logfd);
     return rc;
 }
