@@ -1334,6 +1334,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_autoptr(vbError) saved = NULL;
     g_autoptr(vbSysinfo) hostSysinfo = NULL;
     vbQemuCommandOptions opts = {0};
+    /* QEMU's own -sandbox filters its system calls */
+    vbQemuProcessConfine confine = {.ident = driver->cfg->qemuIdentity};
     const char *emulator;
     vbMonitor *mon;
 
@@ -1389,7 +1391,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     logPath = vbProcessLogPath(driver, vm->def, "");
     env = vbQemuCommandBuildEnv(vm->def);
-    if (vbQemuProcessLaunchEnv(argv, env, logPath, driver->cfg->qemuIdentity, &vm->pid) < 0)
+    if (vbQemuProcessLaunchEnv(argv, env, logPath, &confine, &vm->pid) < 0)
         goto error;
 
     /* From now on a restarted daemon must find this QEMU, not start a
@@ -1465,6 +1467,10 @@ int
 vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
 {
     g_autofree char *dir = g_build_filename(driver->cfg->stateDir, "storage-XXXXXX", NULL);
+    vbQemuProcessConfine confine = {
+        .ident = driver->cfg->qemuIdentity,
+        .sandbox = driver->cfg->seccompSandbox,
+    };
     g_autofree char *logPath = NULL;
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbError) saved = NULL;
@@ -1482,7 +1488,7 @@ vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
                                                  vm->monitorPath)))
         goto error;
     logPath = vbProcessLogPath(driver, vm->def, "-storage");
-    if (vbQemuProcessLaunch(argv, logPath, driver->cfg->qemuIdentity, &vm->pid) < 0)
+    if (vbQemuProcessLaunch(argv, logPath, &confine, &vm->pid) < 0)
         goto error;
 
     vm->offline = true;

@@ -462,13 +462,15 @@ vbQemuCapsProbeRun(vbQemuCaps *caps, const char *binary, const char *accel, cons
             binary,     "-machine", "none", "-accel", accel,  "-nodefaults", "-no-user-config",
             "-display", "none",     "-S",   "-qmp",   qmpArg, NULL};
 
+        vbQemuProcessConfine confine = {.ident = ident};
+
         VB_DEBUG("probing QEMU binary '%s' under %s", binary, accel);
-        if (!g_spawn_async_with_pipes_and_fds(
-                dir, argv, NULL,
-                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
-                    G_SPAWN_STDOUT_TO_DEV_NULL,
-                vbQemuProcessChildSetup, (gpointer) ident, -1, -1, errfd, NULL, NULL, 0, &pid, NULL,
-                NULL, NULL, &gerr)) {
+        if (!g_spawn_async_with_pipes_and_fds(dir, argv, NULL,
+                                              G_SPAWN_DO_NOT_REAP_CHILD |
+                                                  G_SPAWN_STDIN_FROM_DEV_NULL |
+                                                  G_SPAWN_STDOUT_TO_DEV_NULL,
+                                              vbQemuProcessChildSetup, &confine, -1, -1, errfd,
+                                              NULL, NULL, 0, &pid, NULL, NULL, NULL, &gerr)) {
             vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot run QEMU binary '%s': %s"), binary,
                           gerr->message);
             goto cleanup;

@@ -21,13 +21,23 @@
  * not the daemon's own uid/gid, switches to it (groups, gid, uid) before
  * exec; leaving uid 0 drops every capability.  A child that cannot
  * switch exits with a line in the log instead of running as the daemon. */
-int vbQemuProcessSpawn(char *const *argv, int logfd, const vbIdentity *ident, pid_t *pid);
+typedef struct _vbQemuProcessConfine vbQemuProcessConfine;
+struct _vbQemuProcessConfine {
+    const vbIdentity *ident; /* NULL: the daemon's */
+    /* our own seccomp filter (vbsandbox.h), for qemu-storage-daemon,
+     * which has no -sandbox of its own; QEMU gets -sandbox instead */
+    bool sandbox;
+};
+
+int vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine,
+                       pid_t *pid);
 /* As vbQemuProcessSpawn, in the environment @envp (NULL: the daemon's). */
-int vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, const vbIdentity *ident,
-                          pid_t *pid);
+int vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
+                          const vbQemuProcessConfine *confine, pid_t *pid);
 
 /* The child-setup of GLib's spawn functions doing the above, @opaque the
- * const vbIdentity * (NULL: the daemon's), for other spawners of QEMU. */
+ * const vbQemuProcessConfine * (NULL: no identity switch, no filter), for
+ * other spawners of QEMU. */
 void vbQemuProcessChildSetup(gpointer opaque);
 
 /* Waits until @path accepts connections, giving up when @pid exits or after
@@ -50,8 +60,8 @@ int vbQemuProcessLogOpen(const char *logPath, char *const *argv);
 
 /* Both of the above: QEMU or a qemu-storage-daemon started from @argv,
  * its output appended to @logPath after a line naming the command. */
-int vbQemuProcessLaunch(char *const *argv, const char *logPath, const vbIdentity *ident,
+int vbQemuProcessLaunch(char *const *argv, const char *logPath, const vbQemuProcessConfine *confine,
                         pid_t *pid);
 /* As vbQemuProcessLaunch, in the environment @envp (NULL: the daemon's). */
 int vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath,
-                           const vbIdentity *ident, pid_t *pid);
+                           const vbQemuProcessConfine *confine, pid_t *pid);

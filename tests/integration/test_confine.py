@@ -159,7 +159,7 @@ class ConfinedStorageDaemonTest(ConfinedTestBase):
         self.daemon.virsh("blockcommit", "vm", "vda", "--top", chain.paths[1], "--bandwidth", "1")
         pids = self.storage_daemons()
         self.assertEqual(len(pids), 1)
-        self.assertConfined(pids[0], sandbox=False)
+        self.assertConfined(pids[0], sandbox=True)
         sockdir = os.path.dirname(re.search(r"<monitor path='([^']+)'",
                                             open(os.path.join(self.daemon.root, "run", "qemu",
                                                               "vm.xml")).read()).group(1))
