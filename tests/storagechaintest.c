@@ -496,6 +496,31 @@ testProbeLoopIntoKnown(const void *opaque G_GNUC_UNUSED)
                                 msg);
 }
 
+/* The partial probe keeps what it found before the failure, the plain
+ * one attaches nothing: a missing backing file, and a loop. */
+static int
+testProbePartial(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbStorageSource) plain = testNewTop("missing/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autoptr(vbStorageSource) missing = testNewTop("missing/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autoptr(vbStorageSource) loop = testNewTop("loop/a.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autofree char *gone = testPath("missing/gone.qcow2");
+
+    if (vbStorageChainProbe(plain, VB_STORAGE_CHAIN_MAX_DEPTH) != -1 || plain->backingStore)
+        return -1;
+    /* top -> gone.qcow2 (not there), the rest unknown */
+    if (vbStorageChainProbePartial(missing, VB_STORAGE_CHAIN_MAX_DEPTH) != -1 ||
+        vbStorageChainLength(missing) != 2 || g_strcmp0(testNth(missing, 2)->path, gone) != 0 ||
+        testNth(missing, 2)->backingStore)
+        return -1;
+    /* a -> b -> ./a: the loop is found at the third image */
+    if (vbStorageChainProbePartial(loop, VB_STORAGE_CHAIN_MAX_DEPTH) != -1 ||
+        vbStorageChainLength(loop) != 3 || testNth(loop, 3)->backingStore)
+        return -1;
+    vbResetLastError();
+    return 0;
+}
+
 /* ---- lookup ----------------------------------------------------------- */
 
 /* Two chains, as in libvirt's virstoragetest:
@@ -908,6 +933,8 @@ mymain(void)
     if (vbTestRun("complete chain is not read", testProbeComplete, NULL) < 0)
         ret = -1;
     if (vbTestRun("loop back into the XML's part", testProbeLoopIntoKnown, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("partial probe keeps what it found", testProbePartial, NULL) < 0)
         ret = -1;
 
     if (testPrepareLookupChains() < 0) {

@@ -270,8 +270,8 @@ cleanup:
     return ret;
 }
 
-int
-vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
+static int
+vbStorageChainProbeImpl(vbStorageSource *top, unsigned int maxDepth, bool keepPartial)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autofree uint8_t *buf = NULL;
@@ -318,7 +318,7 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
         vbStorageSource *backing = NULL;
 
         if (vbStorageChainProbeOne(&ctx, cur, parent, formatRecorded, &backing) < 0)
-            return -1;
+            goto partial;
 
         if (cur == last)
             head = backing;
@@ -332,7 +332,7 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
             vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                           _("backing chain of '%s' is more than %u images deep"), top->path,
                           maxDepth);
-            return -1;
+            goto partial;
         }
         formatRecorded = backing->format != VB_STORAGE_FORMAT_NONE;
         parent = cur;
@@ -341,6 +341,24 @@ vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
 
     last->backingStore = g_steal_pointer(&head);
     return 0;
+
+partial:
+    /* What was found before the failure ends with NULL: the rest is not known. */
+    if (keepPartial)
+        last->backingStore = g_steal_pointer(&head);
+    return -1;
+}
+
+int
+vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth)
+{
+    return vbStorageChainProbeImpl(top, maxDepth, false);
+}
+
+int
+vbStorageChainProbePartial(vbStorageSource *top, unsigned int maxDepth)
+{
+    return vbStorageChainProbeImpl(top, maxDepth, true);
 }
 
 /* ---- lookup ----------------------------------------------------------- */

@@ -61,6 +61,17 @@
 int vbStorageChainProbe(vbStorageSource *top, unsigned int maxDepth);
 
 /**
+ * vbStorageChainProbePartial:
+ *
+ * vbStorageChainProbe(), except that on failure the images found before
+ * the one that failed stay attached (the chain then ends with NULL: the
+ * rest is not known).  For callers that must know every file a chain
+ * reaches, such as the in-use check before DELETE removes images; the
+ * error is reported as by vbStorageChainProbe().
+ */
+int vbStorageChainProbePartial(vbStorageSource *top, unsigned int maxDepth);
+
+/**
  * vbStorageChainLookup:
  * @chain: the disk's active image
  * @startFrom: if not NULL, search strictly below this element (base lookup)

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -38,6 +39,20 @@ vbDaemonQuit(gpointer opaque)
 
     VB_INFO("shutting down on signal");
     g_main_loop_quit(loop);
+    return G_SOURCE_CONTINUE;
+}
+
+/* SIGHUP: logrotate has renamed the log file; write to a new one at the
+ * configured path.  Never fatal: on failure the old file stays in use. */
+static gboolean
+vbDaemonHangup(gpointer opaque G_GNUC_UNUSED)
+{
+    int rc = vbLogReopen();
+
+    if (rc < 0)
+        VB_ERROR("cannot reopen the log on SIGHUP: %s", vbGetLastErrorMessage());
+    else
+        VB_INFO("SIGHUP received%s", rc > 0 ? ": log file reopened" : "");
     return G_SOURCE_CONTINUE;
 }
 
@@ -127,7 +142,6 @@ main(int argc, char **argv)
     vbDriverConfig *cfg = NULL;
     vbDriver *driver = NULL;
     vbRPCServer *srv = NULL;
-    int logfd = -1;
     int pidfd = -1;
     int ret = 1;
 
@@ -141,29 +155,39 @@ main(int argc, char **argv)
         printf("virtblockd %s\n", PACKAGE_VERSION);
         return 0;
     }
-    if (opts.logfile) {
-        if ((logfd = open(opts.logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-            vbReportSystemError(errno, _("cannot open log '%s'"), opts.logfile);
-            fprintf(stderr, "virtblockd: %s\n", vbGetLastErrorMessage());
-            return 1;
-        }
-        vbLogSetOutputFd(logfd);
+    if (opts.logfile && vbLogOpenFile(opts.logfile) < 0) {
+        fprintf(stderr, "virtblockd: %s\n", vbGetLastErrorMessage());
+        return 1;
     }
     vbLogSetPriority(opts.verbose ? VB_LOG_DEBUG : VB_LOG_INFO);
 
     /* A client that goes away mid-reply must not take the daemon along. */
     signal(SIGPIPE, SIG_IGN);
+    /* Before any thread exists: GLib's handlers must be in place before a
+     * signal can arrive, or a SIGHUP during start-up would still kill us.
+     * They only wake the loop, which runs them once it is running. */
+    loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, vbDaemonQuit, loop);
+    g_unix_signal_add(SIGINT, vbDaemonQuit, loop);
+    g_unix_signal_add(SIGHUP, vbDaemonHangup, NULL);
 
     cfg = vbDriverConfigNew(opts.system, opts.root);
+    /* Every directory checked (and made) before anything is read from or
+     * written to one: a root another user can change is refused. */
+    if (vbDriverConfigMakeDirs(cfg) < 0)
+        goto error;
     if (vbDriverConfigLoadQemuFile(cfg) < 0)
         goto error;
-    if (vbFileMakePath(cfg->runDir, 0700) < 0)
+    /* The read-only socket is for every user, as libvirt's: its directory
+     * is world-readable, also when an older virtblockd made it 0700. */
+    if (chmod(cfg->runDir, 0755) < 0) {
+        vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->runDir);
         goto error;
+    }
     pidPath = g_build_filename(cfg->runDir, "virtblockd.pid", NULL);
     if ((pidfd = vbDaemonLockPidFile(pidPath, opts.root ? opts.root : cfg->runDir)) < 0)
         goto error;
 
-    loop = g_main_loop_new(NULL, FALSE);
     if (!(driver = vbDriverNew(cfg, g_main_context_default())))
         goto error;
     cfg = NULL; /* the driver owns it */
@@ -185,8 +209,6 @@ main(int argc, char **argv)
         vbRPCServerAddListener(srv, driver->cfg->socketPathRO, true) < 0)
         goto error;
 
-    g_unix_signal_add(SIGTERM, vbDaemonQuit, loop);
-    g_unix_signal_add(SIGINT, vbDaemonQuit, loop);
     VB_INFO("virtblockd %s listening on '%s'", PACKAGE_VERSION, driver->cfg->socketPath);
     g_main_loop_run(loop);
     ret = 0;
@@ -211,7 +233,6 @@ cleanup:
     }
     g_free(opts.root);
     g_free(opts.logfile);
-    if (logfd >= 0)
-        close(logfd);
+    vbLogClose();
     return ret;
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -63,54 +64,82 @@ vbBlockCommitJobIsValid(vbDomainObj *vm, vbBlockJob *job)
     return vbBlockCommitFindNodes(vm, job, &n) == 0;
 }
 
-static bool
-vbBlockChainHasPath(const vbStorageSource *chain, const vbStorageSource *skip, const char *path)
+static char *
+vbBlockFileKey(const struct stat *sb)
 {
-    const vbStorageSource *s;
-
-    for (s = chain; s; s = s->backingStore) {
-        if (s == skip)
-            return false;
-        if (s->type != VB_STORAGE_TYPE_NONE && g_strcmp0(s->path, path) == 0)
-            return true;
-    }
-    return false;
+    return g_strdup_printf("%llu:%llu", (unsigned long long) sb->st_dev,
+                           (unsigned long long) sb->st_ino);
 }
 
-static bool
-vbBlockDefUsesPath(const vbDomainDef *def, const char *path)
+/* Copies (under the domain's lock) the chains of every disk and mirror of
+ * @def into @chains. */
+static void
+vbBlockCopyDefChains(const vbDomainDef *def, GPtrArray *chains)
 {
     size_t i;
 
     for (i = 0; def && i < def->ndisks; i++) {
-        if (vbBlockChainHasPath(def->disks[i]->src, NULL, path) ||
-            vbBlockChainHasPath(def->disks[i]->mirror, NULL, path))
-            return true;
+        if (vbStorageChainIsImage(def->disks[i]->src))
+            g_ptr_array_add(chains, vbStorageSourceCopy(def->disks[i]->src, true));
+        if (vbStorageChainIsImage(def->disks[i]->mirror))
+            g_ptr_array_add(chains, vbStorageSourceCopy(def->disks[i]->mirror, true));
     }
-    return false;
 }
 
-/* True if any disk other than the removed part of our own chain uses
- * @path, in this or another domain, live or persistent.  DELETE must never
- * remove such a file.  Called with @self unlocked (its job held), so that
- * two domains finishing jobs never wait for each other's lock. */
-static bool
-vbBlockImageStillUsed(vbDriver *driver, vbDomainObj *self, const char *path)
+/* Adds the file of every image @chain reaches to @used, completing the
+ * chain from the image headers below what is recorded, as a start does
+ * (bounded and loop-safe).  A chain that cannot be probed to its end
+ * contributes the images found before the failure: a start of its domain
+ * fails there, so nothing beyond can be in use by it. */
+static void
+vbBlockAddChainFiles(GHashTable *used, vbStorageSource *chain)
+{
+    const vbStorageSource *s;
+
+    if (chain->path && g_path_is_absolute(chain->path) &&
+        vbStorageChainProbePartial(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0) {
+        VB_DEBUG("in-use check stops in the chain of '%s': %s", chain->path,
+                 vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+    for (s = chain; s; s = s->backingStore) {
+        struct stat sb;
+
+        if (s->type == VB_STORAGE_TYPE_NONE || !s->path)
+            continue;
+        if (stat(s->path, &sb) == 0)
+            g_hash_table_add(used, vbBlockFileKey(&sb));
+    }
+}
+
+/* The files (device and inode, so that a symlink, a hard link, a ".." or a
+ * bind-mounted path name the same file) of every image any disk of any
+ * domain may use: the live chains of running domains, transient ones
+ * included, and every persistent definition, its chains probed from the
+ * images as a start probes them.  This domain's own definitions no longer
+ * hold the images being removed.  Called with @self unlocked (its job
+ * held), so that two domains finishing jobs never wait for each other's
+ * lock; headers are read with no domain locked. */
+static GHashTable *
+vbBlockCollectUsedFiles(vbDriver *driver)
 {
     g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    g_autoptr(GPtrArray) chains =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbStorageSourceFree);
+    GHashTable *used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     size_t i;
 
     for (i = 0; i < all->len; i++) {
         vbDomainObj *vm = g_ptr_array_index(all, i);
-        bool used;
 
         vbDomainObjLock(vm);
-        used = vbBlockDefUsesPath(vm->def, path) || vbBlockDefUsesPath(vm->newDef, path);
+        vbBlockCopyDefChains(vm->def, chains);
+        vbBlockCopyDefChains(vm->newDef, chains);
         vbDomainObjUnlock(vm);
-        if (used)
-            return true;
     }
-    return false;
+    for (i = 0; i < chains->len; i++)
+        vbBlockAddChainFiles(used, g_ptr_array_index(chains, i));
+    return used;
 }
 
 /* blockdev-del of the nodes of @chain (already detached from the disk),
@@ -119,6 +148,7 @@ static void
 vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *chain,
                          bool deleteImages)
 {
+    g_autoptr(GHashTable) used = NULL;
     vbStorageSource *s;
 
     for (s = chain; s; s = s->backingStore) {
@@ -140,11 +170,21 @@ vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *cha
     /* @chain is detached from the disk already, so the domain's own
      * definitions show only the images that stay. */
     vbDomainObjUnlock(vm);
+    used = vbBlockCollectUsedFiles(driver);
     for (s = chain; s; s = s->backingStore) {
+        g_autofree char *key = NULL;
+        struct stat sb;
+
         /* Block devices and anything not a plain file stay. */
         if (s->type != VB_STORAGE_TYPE_FILE || !s->path)
             continue;
-        if (vbBlockImageStillUsed(driver, vm, s->path)) {
+        if (stat(s->path, &sb) < 0) {
+            if (errno != ENOENT)
+                VB_WARN("not deleting '%s': %s", s->path, g_strerror(errno));
+            continue;
+        }
+        key = vbBlockFileKey(&sb);
+        if (g_hash_table_contains(used, key)) {
             VB_WARN("not deleting '%s': another disk still uses it", s->path);
             continue;
         }
@@ -216,7 +256,7 @@ vbBlockCommitCompletedIntermediate(vbDriver *driver, vbDomainObj *vm, vbBlockJob
 
     /* The same cut in the persistent definition, when it records the chain.
      * Before any file is deleted: the deletion checks that no definition
-     * still names the file, this domain's included. */
+     * still reaches the file, this domain's included. */
     if (cdisk && ctopParent && cbase) {
         vbStorageSource *cremoved = ctopParent->backingStore;
         vbStorageSource *s;

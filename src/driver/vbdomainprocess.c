@@ -35,6 +35,7 @@
 #include "vbqemuprocess.h"
 #include "vbqemustoragedaemon.h"
 #include "vbstoragechain.h"
+#include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -930,7 +931,7 @@ vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
     /* OVMF's stores are 128 KiB to 4 MiB */
     if ((len = vbFileReadAll(loader->nvramTemplate, VB_NVRAM_MAX_LEN, &data)) < 0)
         return -1;
-    if (vbFileMakePath(driver->cfg->nvramDir, 0777) < 0)
+    if (vbDriverConfigMakeDir(driver->cfg, driver->cfg->nvramDir, 0755) < 0)
         return -1;
     /* written under a temporary name and renamed: a crash never leaves a
      * half-copied store that the next start would take for the guest's */
@@ -1466,7 +1467,9 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
 int
 vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *dir = g_build_filename(driver->cfg->stateDir, "storage-XXXXXX", NULL);
+    char uuid[VB_UUID_STRING_BUFLEN];
+    g_autofree char *dirName = NULL;
+    g_autofree char *dir = NULL;
     vbQemuProcessConfine confine = {
         .ident = driver->cfg->qemuIdentity,
         .sandbox = driver->cfg->seccompSandbox,
@@ -1475,11 +1478,13 @@ vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbError) saved = NULL;
 
-    /* a directory of its own, unique: a shut-off domain has no ID */
-    if (!g_mkdtemp_full(dir, 0700)) {
-        vbReportSystemError(errno, _("cannot create directory '%s'"), dir);
-        return -1;
-    }
+    /* A socket directory of its own, named by the UUID, not the name:
+     * unique among defined domains, and short whatever the name (a socket
+     * path has 108 bytes).  Only a stale socket of this domain's own
+     * earlier storage daemon is replaced. */
+    vbUUIDFormat(vm->def->uuid, uuid);
+    dirName = g_strdup_printf("storage-%s", uuid);
+    dir = g_build_filename(driver->cfg->stateDir, dirName, NULL);
     if (vbProcessPrepareMonitorPath(driver, vm, dir) < 0) {
         rmdir(dir);
         goto error;
@@ -1715,7 +1720,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     gpointer value;
     int ret = -1;
 
-    if (vbFileReadAll(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
+    if (vbFileReadOwn(statusPath, VB_DOMAIN_XML_MAX_LEN, &xml) < 0 ||
         vbDomainStatusParse(tmp, xml) < 0) {
         vbDomainObjUnref(tmp);
         return -1;

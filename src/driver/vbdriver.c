@@ -74,8 +74,8 @@ vbDriverWorker(gpointer data, gpointer opaque)
  * directory per domain inside the state directory: it must be able to
  * pass through the run and state directories, never to list them or read
  * what else is there (status files are 0600).  The state directory gets
- * QEMU's group and 0710, the run directory (whose sockets have their own
- * modes) 0711.
+ * QEMU's group and 0710; the run directory is 0755 already (for the
+ * read-only socket, vbDriverConfigMakeDirs).
  */
 static int
 vbDriverOpenStateDir(vbDriverConfig *cfg)
@@ -89,10 +89,6 @@ vbDriverOpenStateDir(vbDriverConfig *cfg)
             return -1;
         }
         return 0;
-    }
-    if (chmod(cfg->runDir, 0711) < 0) {
-        vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->runDir);
-        return -1;
     }
     if (ident->gid != getegid()) {
         if (chown(cfg->stateDir, geteuid(), ident->gid) < 0 || chmod(cfg->stateDir, 0710) < 0) {
@@ -111,16 +107,12 @@ vbDriver *
 vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
 {
     vbDriver *driver = g_new0(vbDriver, 1);
-    const char *dirs[] = {cfg->configDir, cfg->stateDir, cfg->logDir, cfg->cacheDir, cfg->runDir};
-    size_t i;
 
     driver->cfg = cfg;
-    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (vbFileMakePath(dirs[i], 0700) < 0) {
-            driver->cfg = NULL;
-            g_free(driver);
-            return NULL;
-        }
+    if (vbDriverConfigMakeDirs(cfg) < 0) {
+        driver->cfg = NULL;
+        g_free(driver);
+        return NULL;
     }
 
     if (vbDriverOpenStateDir(cfg) < 0) {

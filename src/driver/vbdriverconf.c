@@ -4,10 +4,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
 #include "vbdriverconf.h"
+#include "vbfile.h"
 #include "vbqemufirmware.h"
 #include "vbconf.h"
 #include "vberror.h"
@@ -31,6 +33,7 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->autostartDir);
     g_free(cfg->stateDir);
     g_free(cfg->nvramDir);
+    g_strfreev(cfg->baseDirs);
     g_strfreev(cfg->firmwareDirs);
     g_free(cfg->logDir);
     g_free(cfg->cacheDir);
@@ -66,6 +69,7 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->cacheDir = g_build_filename(cfg->root, "cache", NULL);
         /* libvirt's embedded driver: ROOT/lib/nvram */
         cfg->nvramDir = g_build_filename(cfg->root, "lib", "nvram", NULL);
+        cfg->baseDirs = g_strsplit(cfg->root, "\n", 1);
     } else if (privileged) {
         cfg->configDir = g_strdup(VB_SYSCONFDIR "/virtblockd/qemu");
         cfg->runDir = g_strdup(VB_RUNSTATEDIR "/virtblockd");
@@ -73,6 +77,10 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->logDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/log");
         cfg->cacheDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/cache");
         cfg->nvramDir = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd/qemu/nvram");
+        cfg->baseDirs = g_new0(char *, 4);
+        cfg->baseDirs[0] = g_strdup(VB_SYSCONFDIR "/virtblockd");
+        cfg->baseDirs[1] = g_strdup(VB_RUNSTATEDIR "/virtblockd");
+        cfg->baseDirs[2] = g_strdup(VB_LOCALSTATEDIR "/lib/virtblockd");
     } else {
         cfg->configDir = g_build_filename(g_get_user_config_dir(), "virtblockd", "qemu", NULL);
         cfg->runDir = g_build_filename(g_get_user_runtime_dir(), "virtblockd", NULL);
@@ -80,6 +88,10 @@ vbDriverConfigNew(bool privileged, const char *root)
         cfg->logDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", "log", NULL);
         cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
         cfg->nvramDir = g_build_filename(cfg->configDir, "nvram", NULL);
+        cfg->baseDirs = g_new0(char *, 4);
+        cfg->baseDirs[0] = g_build_filename(g_get_user_config_dir(), "virtblockd", NULL);
+        cfg->baseDirs[1] = g_strdup(cfg->runDir);
+        cfg->baseDirs[2] = g_build_filename(g_get_user_cache_dir(), "virtblockd", NULL);
     }
     if (root) {
         cfg->storageConfigDir = g_build_filename(cfg->configDir, "storage", NULL);
@@ -217,4 +229,46 @@ vbDriverAutostartLink(vbDriver *driver, const char *name)
     g_autofree char *file = g_strdup_printf("%s.xml", name);
 
     return g_build_filename(driver->cfg->autostartDir, file, NULL);
+}
+
+int
+vbDriverConfigMakeDir(const vbDriverConfig *cfg, const char *path, mode_t mode)
+{
+    const char *base = path;
+    size_t i;
+
+    /* the longest base holding @path; a path outside all (none today) is
+     * its own base */
+    for (i = 0; cfg->baseDirs && cfg->baseDirs[i]; i++) {
+        size_t len = strlen(cfg->baseDirs[i]);
+
+        if (strncmp(path, cfg->baseDirs[i], len) == 0 && (!path[len] || path[len] == '/') &&
+            (base == path || len > strlen(base)))
+            base = cfg->baseDirs[i];
+    }
+    return vbFileMakeSafeDir(base, path, mode);
+}
+
+int
+vbDriverConfigMakeDirs(const vbDriverConfig *cfg)
+{
+    g_autofree char *storageAutostartDir =
+        g_build_filename(cfg->storageConfigDir, "autostart", NULL);
+    /* Parents first; the run directory is world-readable, as libvirt's, so
+     * that every user reaches the read-only socket in it. */
+    const struct {
+        const char *path;
+        mode_t mode;
+    } dirs[] = {
+        {cfg->configDir, 0700},       {cfg->autostartDir, 0755}, {cfg->storageConfigDir, 0700},
+        {storageAutostartDir, 0700},  {cfg->runDir, 0755},       {cfg->stateDir, 0700},
+        {cfg->storageStateDir, 0700}, {cfg->logDir, 0700},       {cfg->cacheDir, 0700},
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (vbDriverConfigMakeDir(cfg, dirs[i].path, dirs[i].mode) < 0)
+            return -1;
+    }
+    return 0;
 }

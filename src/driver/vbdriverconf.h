@@ -35,6 +35,7 @@ struct _vbDriverConfig {
     char *storageStateDir;  /* which pools are active */
     char *autostartDir;     /* symlinks to the definitions of autostarted domains */
     char *nvramDir;         /* the domains' UEFI variable stores, NAME_VARS.fd */
+    GStrv baseDirs;         /* the daemon's own top directories, all of the above below them */
     /* QEMU firmware descriptor directories, most important first */
     GStrv firmwareDirs;
     char *socketPath;
@@ -75,6 +76,11 @@ void vbDriverConfigFree(vbDriverConfig *cfg);
  * VIR_ERR_CONFIG_UNSUPPORTED for a user or group an unprivileged daemon
  * cannot switch to. */
 int vbDriverConfigLoadQemuFile(vbDriverConfig *cfg);
+/* Creates (with @mode) or checks @path, one of the directories above, and
+ * the way to it: see vbFileMakeSafeDir.  Reports the error. */
+int vbDriverConfigMakeDir(const vbDriverConfig *cfg, const char *path, mode_t mode);
+/* All the directories of @cfg, checked and created with their modes. */
+int vbDriverConfigMakeDirs(const vbDriverConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDriverConfig, vbDriverConfigFree);
 
 struct _vbDriver {

@@ -24,6 +24,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
+#include "vbqemuimg.h"
 #include "vbqemubitmap.h"
 #include "vbqemublock.h"
 #include "vbsnapshot.h"
@@ -43,6 +44,8 @@ typedef struct {
     const vbSnapshotDiskDef *snapdisk;
     vbStorageSource *src; /* the overlay; owned here until linked into the chain */
     bool created;         /* the file is ours to delete on failure */
+    int fd;               /* the new overlay, open since its creation; -1 */
+    struct stat st;       /* the overlay's file, as created or reused */
     bool addedStorage;    /* its nodes were added to QEMU */
     bool addedFormat;
 } vbSnapshotDiskData;
@@ -57,8 +60,11 @@ vbSnapshotDiskListClear(vbSnapshotDiskList *list)
 {
     size_t i;
 
-    for (i = 0; i < list->ndd; i++)
+    for (i = 0; i < list->ndd; i++) {
         vbStorageSourceFree(list->dd[i].src);
+        if (list->dd[i].fd >= 0)
+            close(list->dd[i].fd);
+    }
     g_free(list->dd);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDiskList, vbSnapshotDiskListClear);
@@ -126,12 +132,127 @@ vbSnapshotCheckReused(const vbSnapshotDiskData *dd)
     return 0;
 }
 
+/* A shut-off domain's chain is probed and checked exactly as a start
+ * would (a loop, a missing image, too deep) before qemu-img reads it. */
+static int
+vbSnapshotCheckChain(const vbSnapshotDiskData *dd)
+{
+    g_autoptr(vbStorageSource) chain = vbStorageSourceCopy(dd->disk->src, true);
+
+    return vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH);
+}
+
+/* Another user could rename entries of a directory that is theirs, or
+ * that is writable by others without the sticky bit (as /tmp has it). */
+static bool
+vbSnapshotDirIsSafe(const struct stat *st)
+{
+    return (st->st_uid == geteuid() || st->st_uid == 0) &&
+           (!(st->st_mode & (S_IWGRP | S_IWOTH)) || (st->st_mode & S_ISVTX));
+}
+
+static int
+vbSnapshotReportUnsafeDir(const vbSnapshotDiskData *dd, const char *dir, const struct stat *st)
+{
+    vbReportError(
+        VIR_ERR_OPERATION_INVALID,
+        _("directory '%s' on the path of snapshot image '%s' for disk '%s' can be written by other users (owner %u, mode %04o): another user could replace the image"),
+        dir, dd->snapdisk->src->path, dd->disk->dst, (unsigned int) st->st_uid,
+        (unsigned int) (st->st_mode & 07777));
+    return -1;
+}
+
+/* Each directory from @dir up to the root must be safe: one another user
+ * could rename would let them put a directory of theirs in its place. */
+static int
+vbSnapshotCheckDirPath(const vbSnapshotDiskData *dd, const char *dir)
+{
+    g_autofree char *cur = g_strdup(dir);
+
+    for (;;) {
+        g_autofree char *parent = NULL;
+        struct stat st;
+
+        if (stat(cur, &st) < 0) {
+            vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, cur);
+            return -1;
+        }
+        if (!vbSnapshotDirIsSafe(&st))
+            return vbSnapshotReportUnsafeDir(dd, cur, &st);
+        parent = g_path_get_dirname(cur);
+        if (g_str_equal(parent, cur))
+            return 0;
+        g_free(cur);
+        cur = g_steal_pointer(&parent);
+    }
+}
+
+/* Opens the directory an overlay goes to.  Anyone else who can write
+ * there (or rename a directory above it) could swap the new file for a
+ * symbolic link between its creation and QEMU opening it: every directory
+ * on the path, as written and as resolved, must belong to the daemon's
+ * user or root and be writable by others only with the sticky bit.
+ * Returns the descriptor, or -1 with the error reported. */
+static int
+vbSnapshotOpenDir(const vbSnapshotDiskData *dd)
+{
+    g_autofree char *dir = g_path_get_dirname(dd->snapdisk->src->path);
+    g_autofree char *resolved = NULL;
+    struct stat st;
+    int fd;
+
+    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        vbReportSystemError(errno, _("cannot create snapshot image '%s' for disk '%s'"),
+                            dd->snapdisk->src->path, dd->disk->dst);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0) {
+        vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, dir);
+        close(fd);
+        return -1;
+    }
+    if (!vbSnapshotDirIsSafe(&st)) {
+        vbSnapshotReportUnsafeDir(dd, dir, &st);
+        close(fd);
+        return -1;
+    }
+    if (!(resolved = realpath(dir, NULL))) {
+        vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, dir);
+        close(fd);
+        return -1;
+    }
+    if ((g_path_is_absolute(dir) && vbSnapshotCheckDirPath(dd, dir) < 0) ||
+        vbSnapshotCheckDirPath(dd, resolved) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Immediately before QEMU or the definition names the overlay's path:
+ * it must still be the very file created (or reused), not a link. */
+static int
+vbSnapshotCheckSameFile(const vbSnapshotDiskData *dd)
+{
+    struct stat st;
+
+    if (lstat(dd->src->path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_dev != dd->st.st_dev ||
+        st.st_ino != dd->st.st_ino) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("snapshot image '%s' for disk '%s' was replaced by another file"),
+                      dd->src->path, dd->disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
 /* libvirt's qemuSnapshotPrepareDiskExternal, for the disks we can do. */
 static int
 vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
 {
     const char *path = dd->snapdisk->src->path;
     struct stat st;
+    int dirfd;
 
     if (vbStorageSourceIsEmpty(dd->disk->src)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -146,6 +267,11 @@ vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
     }
     if (vbBlockJobCheckDiskIdle(vm, dd->disk) < 0)
         return -1;
+    if (!vbDomainObjIsActive(vm) && vbSnapshotCheckChain(dd) < 0)
+        return -1;
+    if ((dirfd = vbSnapshotOpenDir(dd)) < 0)
+        return -1;
+    close(dirfd);
 
     if (lstat(path, &st) < 0) {
         if (errno != ENOENT) {
@@ -167,6 +293,13 @@ vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
             dd->disk->dst, path);
         return -1;
     }
+    if (S_ISLNK(st.st_mode)) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("snapshot image '%s' for disk '%s' is a symbolic link; name the file itself"), path,
+            dd->disk->dst);
+        return -1;
+    }
     if (!S_ISREG(st.st_mode)) {
         vbReportError(
             VIR_ERR_CONFIG_UNSUPPORTED,
@@ -174,60 +307,48 @@ vbSnapshotPrepareDisk(vbDomainObj *vm, vbSnapshotDiskData *dd, bool reuse)
             dd->disk->dst, path);
         return -1;
     }
+    dd->st = st;
     return vbSnapshotCheckReused(dd);
 }
 
 /* qemu-img create of a qcow2 overlay recording its backing's path and
- * format; its size is the backing's.  Runs without the domain lock. */
+ * format; its size is the backing's.  The file is created in the checked
+ * directory without following a link, and qemu-img writes it through
+ * that descriptor: the path is never resolved again before QEMU opens
+ * it.  Runs without the domain lock. */
 static int
 vbSnapshotCreateImage(vbDriver *driver, vbSnapshotDiskData *dd)
 {
     const vbStorageSource *top = dd->disk->src;
-    const char *format =
-        vbStorageFormatTypeToString(top->format ? top->format : VB_STORAGE_FORMAT_RAW);
-    const char *argv[] = {driver->cfg->qemuImgBinary,
-                          "create",
-                          "-q",
-                          "-f",
-                          "qcow2",
-                          "-F",
-                          format,
-                          "-b",
-                          top->path,
-                          dd->src->path,
-                          NULL};
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int status;
-    int fd;
+    g_autofree char *base = g_path_get_basename(dd->src->path);
+    int dirfd;
 
-    /* qemu-img create overwrites what it finds: claim the path first, so
-     * that a file appearing since the check is never replaced. */
-    if ((fd = open(dd->src->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+    if ((dirfd = vbSnapshotOpenDir(dd)) < 0)
+        return -1;
+    /* qemu-img create overwrites what it finds: O_EXCL, so that a file
+     * appearing since the check is never replaced */
+    dd->fd = openat(dirfd, base, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (dd->fd < 0) {
         vbReportSystemError(errno, _("cannot create snapshot image '%s' for disk '%s'"),
                             dd->src->path, dd->disk->dst);
+        close(dirfd);
         return -1;
     }
-    close(fd);
+    close(dirfd);
+    if (fstat(dd->fd, &dd->st) < 0) {
+        vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst,
+                            dd->src->path);
+        close(dd->fd);
+        dd->fd = -1;
+        return -1;
+    }
     dd->created = true;
 
-    VB_DEBUG("creating overlay '%s' on '%s' (%s) for disk '%s'", dd->src->path, top->path, format,
+    VB_DEBUG("creating overlay '%s' on '%s' for disk '%s'", dd->src->path, top->path,
              dd->disk->dst);
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                      &gerr)) {
-        vbReportError(VIR_ERR_OPERATION_FAILED,
-                      _("cannot create snapshot image '%s' for disk '%s': %s"), dd->src->path,
-                      dd->disk->dst, gerr->message);
-        return -1;
-    }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        vbReportError(VIR_ERR_OPERATION_FAILED,
-                      _("cannot create snapshot image '%s' for disk '%s': %s"), dd->src->path,
-                      dd->disk->dst, g_strstrip(err));
-        return -1;
-    }
-    return 0;
+    return vbQemuImgCreate(driver->cfg->qemuImgBinary, dd->src->path, dd->fd,
+                           VB_STORAGE_FORMAT_QCOW2, 0, top->path,
+                           top->format ? top->format : VB_STORAGE_FORMAT_RAW);
 }
 
 static int
@@ -253,7 +374,11 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
     for (i = 0; i < list->ndd; i++) {
         if (!list->dd[i].created)
             continue;
-        if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
+        /* only our file: never a link someone put in its place */
+        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0) {
+            VB_WARN("%s", vbGetLastErrorMessage());
+            vbResetLastError();
+        } else if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
             VB_WARN("Unable to remove just-created %s: %s", list->dd[i].src->path,
                     g_strerror(errno));
         list->dd[i].created = false;
@@ -281,6 +406,8 @@ vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
                   dd->disk, dd->src, VB_QEMU_BLOCK_NODE_TOP | VB_QEMU_BLOCK_NODE_NO_BACKING)))
             return -1;
 
+        if (vbSnapshotCheckSameFile(dd) < 0)
+            return -1;
         mon = vbDomainObjEnterMonitor(vm);
         rc = vbMonitorBlockdevAdd(mon, &storage);
         if (rc == 0) {
@@ -460,6 +587,10 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
         goto error;
 
     for (i = 0; i < list->ndd; i++) {
+        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0)
+            goto error;
+    }
+    for (i = 0; i < list->ndd; i++) {
         vbSnapshotDiskData *dd = &list->dd[i];
 
         old[i] = dd->disk->src;
@@ -510,6 +641,7 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned
 
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
+        dd->fd = -1;
         dd->disk = vm->def->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);

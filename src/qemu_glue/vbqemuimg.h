@@ -21,8 +21,9 @@
  * Runs "qemu-img create -f FORMAT [-b BACKING -F FMT] /dev/fd/3 SIZE" with
  * @fd as its descriptor 3: qemu-img writes the file the caller made even
  * when @path has been replaced meanwhile (by a symbolic link to a file
- * outside the pool, say).  Returns 0, or -1 with VIR_ERR_OPERATION_FAILED
- * carrying qemu-img's message.
+ * outside the pool, say).  qemu-img runs under vbCommandRun()'s default
+ * timeout.  Returns 0, or -1 with VIR_ERR_OPERATION_FAILED carrying
+ * qemu-img's message (VIR_ERR_OPERATION_TIMEOUT when it was killed).
  */
 int vbQemuImgCreate(const char *binary, const char *path, int fd, vbStorageFormat format,
                     unsigned long long capacity, const char *backingPath,

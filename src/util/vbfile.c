@@ -70,20 +70,31 @@ vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode, u
     return 0;
 }
 
-gssize
-vbFileReadAll(const char *path, size_t maxlen, char **content)
+static gssize
+vbFileReadAllInternal(const char *path, size_t maxlen, char **content, bool own)
 {
     g_autofree char *buf = NULL;
     struct stat sb;
     size_t have = 0;
     int fd;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        vbReportSystemError(errno, _("cannot open '%s'"), path);
+    /* O_NONBLOCK: a FIFO planted in place of a file must not hang us */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | (own ? O_NOFOLLOW | O_NONBLOCK : 0))) < 0) {
+        if (own && errno == ELOOP)
+            vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is a symbolic link"),
+                          path);
+        else
+            vbReportSystemError(errno, _("cannot open '%s'"), path);
         return -1;
     }
     if (fstat(fd, &sb) < 0) {
         vbReportSystemError(errno, _("cannot stat '%s'"), path);
+        close(fd);
+        return -1;
+    }
+    if (own && !S_ISREG(sb.st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is not a regular file"),
+                      path);
         close(fd);
         return -1;
     }
@@ -120,12 +131,196 @@ vbFileReadAll(const char *path, size_t maxlen, char **content)
     return have;
 }
 
+gssize
+vbFileReadAll(const char *path, size_t maxlen, char **content)
+{
+    return vbFileReadAllInternal(path, maxlen, content, false);
+}
+
+gssize
+vbFileReadOwn(const char *path, size_t maxlen, char **content)
+{
+    return vbFileReadAllInternal(path, maxlen, content, true);
+}
+
 int
 vbFileMakePath(const char *path, mode_t mode)
 {
     if (g_mkdir_with_parents(path, mode) < 0) {
         vbReportSystemError(errno, _("cannot create directory '%s'"), path);
         return -1;
+    }
+    return 0;
+}
+
+/* Above the daemon's own directories: whoever may change one of these
+ * may swap what lies below, so each is root's or ours, and writable by
+ * others only with the sticky bit (/tmp). */
+static int
+vbFileCheckAncestor(const char *path, const struct stat *sb)
+{
+    uid_t uid = geteuid();
+
+    if (!S_ISDIR(sb->st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot use '%s': it is not a directory"), path);
+        return -1;
+    }
+    if (sb->st_uid != 0 && sb->st_uid != uid) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot use directory '%s': it is owned by uid %u, not by root or the daemon's uid %u"),
+            path, (unsigned int) sb->st_uid, (unsigned int) uid);
+        return -1;
+    }
+    if ((sb->st_mode & (S_IWGRP | S_IWOTH)) && !(sb->st_mode & S_ISVTX)) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot use directory '%s': it is writable by other users (mode %04o) without the sticky bit"),
+            path, (unsigned int) (sb->st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+/* The daemon's own directories: a real directory (never a symlink), ours,
+ * and writable by nobody else, sticky or not. */
+static int
+vbFileCheckOwnDir(const char *path, const struct stat *sb)
+{
+    uid_t uid = geteuid();
+
+    if (S_ISLNK(sb->st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("cannot use directory '%s': it is a symbolic link"), path);
+        return -1;
+    }
+    if (!S_ISDIR(sb->st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot use '%s': it is not a directory"), path);
+        return -1;
+    }
+    if (sb->st_uid != uid) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot use directory '%s': it is owned by uid %u, not by the daemon's uid %u"), path,
+            (unsigned int) sb->st_uid, (unsigned int) uid);
+        return -1;
+    }
+    if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("cannot use directory '%s': it is writable by other users (mode %04o)"),
+                      path, (unsigned int) (sb->st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+/* lstat, creating a missing directory with @mode first */
+static int
+vbFileMakeOwnDir(const char *path, mode_t mode, struct stat *sb)
+{
+    if (lstat(path, sb) == 0)
+        return 0;
+    if (errno != ENOENT) {
+        vbReportSystemError(errno, _("cannot stat '%s'"), path);
+        return -1;
+    }
+    if (mkdir(path, mode) < 0 && errno != EEXIST) {
+        vbReportSystemError(errno, _("cannot create directory '%s'"), path);
+        return -1;
+    }
+    if (lstat(path, sb) < 0) {
+        vbReportSystemError(errno, _("cannot stat '%s'"), path);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
+{
+    g_autofree char *parent = g_path_get_dirname(base);
+    g_autofree char *real = NULL;
+    g_auto(GStrv) parts = NULL;
+    g_autofree char *cur = NULL;
+    size_t baselen = strlen(base);
+    struct stat sb;
+    size_t i;
+
+    if (!g_path_is_absolute(base) ||
+        !(g_str_equal(path, base) || (g_str_has_prefix(path, base) && path[baselen] == '/'))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("directory '%s' is not below '%s'"), path, base);
+        return -1;
+    }
+
+    /* What leads to @base: resolved, so that each real directory on the
+     * way is checked once and no link is left to follow later. */
+    if (vbFileMakePath(parent, 0755) < 0)
+        return -1;
+    if (!(real = realpath(parent, NULL))) {
+        vbReportSystemError(errno, _("cannot resolve '%s'"), parent);
+        return -1;
+    }
+    parts = g_strsplit(real, "/", -1);
+    cur = g_strdup("/");
+    for (i = 0;; i++) {
+        if (stat(cur, &sb) < 0) {
+            vbReportSystemError(errno, _("cannot stat '%s'"), cur);
+            return -1;
+        }
+        if (vbFileCheckAncestor(cur, &sb) < 0)
+            return -1;
+        while (parts[i] && !*parts[i])
+            i++;
+        if (!parts[i])
+            break;
+        g_autofree char *next = g_build_filename(cur, parts[i], NULL);
+        g_free(cur);
+        cur = g_steal_pointer(&next);
+    }
+
+    /* The same way unresolved: a link on it must be root's or ours, or its
+     * owner could point it elsewhere later. */
+    g_clear_pointer(&parts, g_strfreev);
+    g_clear_pointer(&cur, g_free);
+    parts = g_strsplit(parent, "/", -1);
+    cur = g_strdup("");
+    for (i = 0; parts[i]; i++) {
+        if (!*parts[i])
+            continue;
+        g_autofree char *next = g_strconcat(cur, "/", parts[i], NULL);
+        g_free(cur);
+        cur = g_steal_pointer(&next);
+        if (lstat(cur, &sb) < 0) {
+            vbReportSystemError(errno, _("cannot stat '%s'"), cur);
+            return -1;
+        }
+        if (S_ISLNK(sb.st_mode) && sb.st_uid != 0 && sb.st_uid != geteuid()) {
+            vbReportError(VIR_ERR_OPERATION_INVALID,
+                          _("cannot use '%s': it is a symbolic link owned by uid %u"), cur,
+                          (unsigned int) sb.st_uid);
+            return -1;
+        }
+    }
+
+    /* @base and below: created if missing (@mode for @path, 0755 on the
+     * way), never followed if a link */
+    g_clear_pointer(&parts, g_strfreev);
+    g_clear_pointer(&cur, g_free);
+    parts = g_strsplit(path + baselen, "/", -1);
+    cur = g_strdup(base);
+    for (i = 0;; i++) {
+        bool last;
+
+        while (parts[i] && !*parts[i])
+            i++;
+        last = !parts[i];
+        if (vbFileMakeOwnDir(cur, last ? mode : 0755, &sb) < 0 || vbFileCheckOwnDir(cur, &sb) < 0)
+            return -1;
+        if (last)
+            break;
+        g_autofree char *next = g_build_filename(cur, parts[i], NULL);
+        g_free(cur);
+        cur = g_steal_pointer(&next);
     }
     return 0;
 }

@@ -27,9 +27,22 @@ int vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mod
 /* Reads a whole file of at most @maxlen bytes; a larger one is an error
  * naming the file.  Returns the length, or -1 with the error reported. */
 gssize vbFileReadAll(const char *path, size_t maxlen, char **content);
+/* vbFileReadAll for the daemon's own files (definitions, status): a
+ * symbolic link is refused, not followed, and so is anything but a
+ * regular file. */
+gssize vbFileReadOwn(const char *path, size_t maxlen, char **content);
 
 /* mkdir -p with @mode for the directories it creates. */
 int vbFileMakePath(const char *path, mode_t mode);
+
+/* Makes sure that @path, @base or a directory below it, is one that only
+ * the daemon's user can change: every directory leading to @base (links
+ * resolved) belongs to root or to us and is writable by others only with
+ * the sticky bit; @base and each directory below it down to @path is a
+ * directory, not a symbolic link, owned by us and writable by no one else.
+ * Missing ones are created: @path with @mode, the others 0755.  Reports
+ * the error naming the directory and the reason. */
+int vbFileMakeSafeDir(const char *base, const char *path, mode_t mode);
 
 /* unlink that reports anything but ENOENT */
 int vbFileRemoveIfExists(const char *path);

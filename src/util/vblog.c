@@ -5,15 +5,21 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
+#include "vberror.h"
 #include "vblog.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_NONE
 
 static gint vbLogPrio = VB_LOG_WARN;
 static gint vbLogFd = -1;
 static GMutex vbLogLock;
+/* the file vbLogOpenFile opened, owned here and reopened by vbLogReopen */
+static char *vbLogPath;
 
 static const char *const vbLogPrioNames[] = {
     [VB_LOG_DEBUG] = "debug",
@@ -37,7 +43,79 @@ vbLogGetPriority(void)
 void
 vbLogSetOutputFd(int fd)
 {
+    g_mutex_lock(&vbLogLock);
     g_atomic_int_set(&vbLogFd, fd);
+    g_mutex_unlock(&vbLogLock);
+}
+
+static int
+vbLogOpen(const char *path)
+{
+    int fd;
+
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0)
+        vbReportSystemError(errno, _("cannot open log '%s'"), path);
+    return fd;
+}
+
+int
+vbLogOpenFile(const char *path)
+{
+    int fd;
+    int old;
+
+    if ((fd = vbLogOpen(path)) < 0)
+        return -1;
+    g_mutex_lock(&vbLogLock);
+    old = g_atomic_int_get(&vbLogFd);
+    g_atomic_int_set(&vbLogFd, fd);
+    g_free(vbLogPath);
+    vbLogPath = g_strdup(path);
+    g_mutex_unlock(&vbLogLock);
+    if (old >= 0)
+        close(old);
+    return 0;
+}
+
+int
+vbLogReopen(void)
+{
+    g_autofree char *path = NULL;
+    int fd;
+    int old;
+
+    g_mutex_lock(&vbLogLock);
+    path = g_strdup(vbLogPath);
+    g_mutex_unlock(&vbLogLock);
+    if (!path)
+        return 0;
+    /* the old file stays in use until the new one is open: a failure
+     * loses no line */
+    if ((fd = vbLogOpen(path)) < 0)
+        return -1;
+    /* swapped under the lock that every write holds, so no thread writes
+     * to a descriptor being closed (or, worse, reused) */
+    g_mutex_lock(&vbLogLock);
+    old = g_atomic_int_get(&vbLogFd);
+    g_atomic_int_set(&vbLogFd, fd);
+    g_mutex_unlock(&vbLogLock);
+    if (old >= 0)
+        close(old);
+    return 1;
+}
+
+void
+vbLogClose(void)
+{
+    int old;
+
+    g_mutex_lock(&vbLogLock);
+    old = g_atomic_int_get(&vbLogFd);
+    g_atomic_int_set(&vbLogFd, -1);
+    g_clear_pointer(&vbLogPath, g_free);
+    g_mutex_unlock(&vbLogLock);
+    if (old >= 0)
+        close(old);
 }
 
 void
@@ -49,7 +127,7 @@ vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line
     g_autofree char *out = NULL;
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
-    int fd = g_atomic_int_get(&vbLogFd);
+    int fd;
     va_list ap;
     size_t len;
     size_t done = 0;
@@ -62,11 +140,11 @@ vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line
                           g_date_time_get_microsecond(now) / 1000, (unsigned long) getpid(),
                           vbLogPrioNames[prio], func, line, msg);
     len = strlen(out);
-    if (fd < 0)
-        fd = STDERR_FILENO;
 
     /* One write per line, serialised, so lines of threads never interleave. */
     g_mutex_lock(&vbLogLock);
+    if ((fd = g_atomic_int_get(&vbLogFd)) < 0)
+        fd = STDERR_FILENO;
     while (done < len) {
         ssize_t n = write(fd, out + done, len - done);
         if (n < 0 && errno == EINTR)

@@ -23,6 +23,16 @@ void vbLogSetPriority(vbLogPriority prio);
 vbLogPriority vbLogGetPriority(void);
 /* Where log lines go; -1 restores stderr.  The fd is not closed by us. */
 void vbLogSetOutputFd(int fd);
+/* Sends log lines to @path (appended, created 0600), which we own from now
+ * on.  Reports the error and keeps the old output on failure. */
+int vbLogOpenFile(const char *path);
+/* Opens the file of vbLogOpenFile again, for logrotate (SIGHUP): the
+ * renamed file is closed and @path created anew.  Returns 1 when reopened,
+ * 0 when the log goes to stderr, -1 with the error reported (the old file
+ * is kept). */
+int vbLogReopen(void);
+/* Closes the file of vbLogOpenFile; lines go to stderr again. */
+void vbLogClose(void);
 
 void vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line,
                   const char *fmt, ...) G_GNUC_PRINTF(5, 6);

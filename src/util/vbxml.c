@@ -144,7 +144,7 @@ vbXMLParseFile(const char *path, size_t maxlen)
 {
     g_autofree char *content = NULL;
 
-    if (vbFileReadAll(path, maxlen, &content) < 0)
+    if (vbFileReadOwn(path, maxlen, &content) < 0)
         return NULL;
     return vbXMLParseString(content, path, maxlen);
 }

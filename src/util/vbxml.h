@@ -35,7 +35,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
  */
 xmlDoc *vbXMLParseString(const char *xml, const char *url, size_t maxlen);
 
-/* As vbXMLParseString, reading @path (errors name the file). */
+/* As vbXMLParseString, reading @path (errors name the file); a symbolic
+ * link or anything but a regular file is refused (vbFileReadOwn). */
 xmlDoc *vbXMLParseFile(const char *path, size_t maxlen);
 
 /**

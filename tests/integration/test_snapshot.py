@@ -15,6 +15,9 @@ import json
 import os
 import re
 import shutil
+import signal
+import stat
+import time
 import xml.etree.ElementTree as ET
 
 import libvirt
@@ -484,9 +487,10 @@ class FailureUndoTest(SnapshotBase):
     start = False
 
     FAKE_QEMU_IMG = """#!/bin/sh
-# qemu-img create, then spoil the overlay (the last argument) by its name
+# qemu-img create, then spoil the overlay (the last argument, /dev/fd/3:
+# the daemon passes the file it created) by its name
 for last in "$@"; do :; done
-case "$last" in
+case "$(readlink /proc/self/fd/3)" in
 *garbage*)
     /usr/bin/qemu-img "$@" || exit $?
     echo "not an image" > "$last" ;;
@@ -656,6 +660,240 @@ class BackupLoopTest(SnapshotBase):
             self.assertTrue(vbtest.images_identical(
                 os.path.join(self.backups, "disk-%d.qcow2" % rnd),
                 os.path.join(self.tmp, "seen-%d.raw" % rnd)))
+
+
+NOBODY = 65534
+
+
+class OverlayRaceTest(SnapshotBase):
+    """An unprivileged user racing the daemon in the overlay's directory:
+    as soon as the new overlay appears, it renames a symbolic link to a
+    root-owned file over it (issue 15, finding 1).  In a 0777 directory
+    the snapshot is refused up front; in a 1777 one (as /tmp) it may go
+    through, but the file QEMU and the definition get is the daemon's own.
+    Either way the victim is untouched and never becomes a layer."""
+
+    start = False
+    TRIES = 8
+
+    def setUp(self):
+        super().setUp()
+        os.chmod(self.tmp, 0o711)    # nobody may reach the shared directories
+        self.victim = os.path.join(self.tmp, "victim")
+        with open(self.victim, "wb") as fh:
+            fh.write(os.urandom(256 * 1024))
+        os.chmod(self.victim, 0o644)
+        with open(self.victim, "rb") as fh:
+            self.victim_data = fh.read()
+
+    def shared_dir(self, name, mode):
+        path = os.path.join(self.tmp, name)
+        os.mkdir(path)
+        os.chmod(path, mode)
+        return path
+
+    def start_racer(self, directory):
+        """A child under uid nobody swapping every new file in @directory
+        for a link to the victim, until killed."""
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+                link = os.path.join(directory, ".link")
+                while True:
+                    for name in os.listdir(directory):
+                        path = os.path.join(directory, name)
+                        try:
+                            st = os.lstat(path)
+                            if stat.S_ISREG(st.st_mode) and st.st_uid != NOBODY:
+                                if not os.path.islink(link):
+                                    os.symlink(self.victim, link)
+                                os.rename(link, path)
+                        except OSError:
+                            pass
+            finally:
+                os._exit(0)
+
+        def stop():
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        self.addCleanup(stop)
+
+    def snapshot_xml(self, name, overlay):
+        return ("<domainsnapshot><name>%s</name><disks><disk name='vda' snapshot='external'>"
+                "<source file='%s'/></disk></disks></domainsnapshot>" % (name, overlay))
+
+    def assert_victim_safe(self):
+        with open(self.victim, "rb") as fh:
+            self.assertEqual(fh.read(), self.victim_data)
+        chains = [vbtest.disk_chain(self.dom.XMLDesc(0)),
+                  vbtest.disk_chain(self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))]
+        for chain in chains:
+            for path in chain:
+                self.assertFalse(os.path.islink(path), path)
+                self.assertNotEqual(os.path.realpath(path), self.victim)
+
+    def race(self, mode):
+        directory = self.shared_dir("shared%o" % mode, mode)
+        self.start_racer(directory)
+        outcomes = []
+        for i in range(self.TRIES):
+            overlay = os.path.join(directory, "x%d.qcow2" % i)
+            try:
+                self.dom.snapshotCreateXML(self.snapshot_xml("s%d" % i, overlay), SNAP_FLAGS)
+                outcomes.append(None)
+                self.assertFalse(os.path.islink(overlay))
+                self.assertEqual(self.sources()["vda"], overlay)
+            except libvirt.libvirtError as e:
+                outcomes.append(e)
+            self.assert_victim_safe()
+        return outcomes
+
+    def assert_refused_world_writable(self):
+        for e in self.race(0o777):
+            self.assertIsNotNone(e, "snapshot in a 0777 directory was not refused")
+            self.assertEqual(e.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+            self.assertIn("can be written by other users", str(e))
+        self.assertEqual(self.sources(), {"vda": self.chain.top})
+
+    def assert_sticky_safe(self):
+        outcomes = self.race(0o1777)
+        # the racer cannot rename over the daemon's file in a sticky
+        # directory: every snapshot goes through on the daemon's own file
+        self.assertEqual(outcomes, [None] * self.TRIES)
+
+    def test_world_writable_shut_off(self):
+        self.assert_refused_world_writable()
+
+    def test_sticky_shut_off(self):
+        self.assert_sticky_safe()
+        self.daemon.virsh("start", "vm")
+        self.assert_victim_safe()
+
+    def test_world_writable_running(self):
+        self.daemon.virsh("start", "vm")
+        self.assert_refused_world_writable()
+
+    def test_sticky_running(self):
+        self.daemon.virsh("start", "vm")
+        self.assert_sticky_safe()
+
+    def test_symlink_refused(self):
+        """A reused overlay that is a link is refused, naming it."""
+        link = os.path.join(self.images, "link.qcow2")
+        os.symlink(self.victim, link)
+        self.assert_refused_api(self.snapshot_xml("l", link),
+                                SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT,
+                                "is a symbolic link", libvirt.VIR_ERR_OPERATION_INVALID)
+
+    def test_foreign_directory_refused(self):
+        """A directory owned by another user, even 0755, is theirs to swap in."""
+        directory = self.shared_dir("foreign", 0o755)
+        os.chown(directory, NOBODY, NOBODY)
+        self.assert_refused_api(self.snapshot_xml("f", os.path.join(directory, "o.qcow2")),
+                                SNAP_FLAGS, "can be written by other users",
+                                libvirt.VIR_ERR_OPERATION_INVALID)
+        self.assertEqual(os.listdir(directory), [])
+
+    def test_world_writable_ancestor_refused(self):
+        """A 0777 directory above, or a link in one, lets another user put
+        a directory of theirs in place: refused, naming it."""
+        outer = self.shared_dir("outer", 0o777)
+        inner = os.path.join(outer, "inner")
+        os.mkdir(inner, 0o755)
+        link = os.path.join(outer, "link")
+        os.symlink(self.images, link)
+        for directory in (inner, link):
+            self.assert_refused_api(
+                self.snapshot_xml("a", os.path.join(directory, "o.qcow2")), SNAP_FLAGS,
+                "directory '%s' on the path of snapshot image" % outer,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+        self.assertEqual(sorted(os.listdir(outer)), ["inner", "link"])
+        self.assertEqual(os.listdir(inner), [])
+
+
+class LoopingChainTest(SnapshotBase):
+    """A shut-off domain whose chain loops (A -> B -> A): the snapshot is
+    refused at once with the error a start gives, and nothing is written
+    (issue 15, finding 5)."""
+
+    start = False
+
+    def test_loop_refused(self):
+        a, b = self.chain.top, self.chain.base
+        vbtest.run(["qemu-img", "rebase", "-u", "-F", "qcow2", "-b", a, b])
+        with open(a, "rb") as fh:
+            data_a = fh.read()
+        with open(b, "rb") as fh:
+            data_b = fh.read()
+        start = self.daemon.virsh("start", "vm", check=False)
+        self.assertNotEqual(start.returncode, 0)
+        self.assertIn("is a loop", start.stderr)
+        overlay = os.path.join(self.images, "ov.qcow2")
+        t0 = time.monotonic()
+        proc = self.assert_refused(["--disk-only", "--atomic", "--no-metadata",
+                                    "--diskspec", "vda,file=" + overlay],
+                                   "is a loop")
+        self.assertLess(time.monotonic() - t0, 20)
+        self.assertEqual(proc.stderr.strip().splitlines()[-1],
+                         start.stderr.strip().splitlines()[-1])
+        self.assertFalse(os.path.exists(overlay))
+        for path, data in ((a, data_a), (b, data_b)):
+            with open(path, "rb") as fh:
+                self.assertEqual(fh.read(), data)
+
+
+class HelperTimeoutTest(SnapshotBase):
+    """A qemu-img that never finishes: killed with its process group at
+    the timeout, the error names it, the overlay is removed and the
+    domain's job is released (issue 15, finding 5)."""
+
+    start = False
+    FAKE = """#!/bin/sh
+echo $$ >> "%(pids)s"
+sleep 600 &
+echo $! >> "%(pids)s"
+exec sleep 600
+"""
+
+    def setUp(self):
+        super().setUp()
+        self.pids = os.path.join(self.tmp, "pids")
+        self.fake = os.path.join(self.tmp, "hanging-qemu-img")
+        with open(self.fake, "w") as fh:
+            fh.write(self.FAKE % {"pids": self.pids})
+        os.chmod(self.fake, 0o755)
+        for key, value in (("VIRTBLOCKD_QEMU_IMG", self.fake),
+                           ("VIRTBLOCKD_HELPER_TIMEOUT", "2")):
+            os.environ[key] = value
+            self.addCleanup(os.environ.pop, key, None)
+        self.daemon.stop()
+        self.daemon.start()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.lookupByName("vm")
+
+    def test_timeout(self):
+        overlay = os.path.join(self.images, "ov.qcow2")
+        xml = ("<domainsnapshot><disks><disk name='vda' snapshot='external'>"
+               "<source file='%s'/></disk></disks></domainsnapshot>" % overlay)
+        # twice: the second would wait for the job if the first kept it
+        for _ in range(2):
+            t0 = time.monotonic()
+            self.assert_refused_api(xml, SNAP_FLAGS, "did not finish within 2 seconds",
+                                    libvirt.VIR_ERR_OPERATION_TIMEOUT)
+            self.assertLess(time.monotonic() - t0, 20)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.snapshotCreateXML(xml, SNAP_FLAGS)
+        self.assertIn(self.fake, str(cm.exception))
+        self.assertFalse(os.path.exists(overlay))
+        with open(self.pids) as fh:
+            pids = [int(p) for p in fh.read().split()]
+        self.assertEqual(len(pids), 6)
+        for pid in pids:
+            vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "helper %d to die" % pid)
 
 
 if __name__ == "__main__":

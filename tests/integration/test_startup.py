@@ -1,22 +1,26 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """A daemon that fails at start-up, after its driver threads started,
-prints the error and exits at once, releasing its pid file.
+prints the error and exits at once, releasing its pid file; and signals
+other than SIGTERM/SIGINT do not stop a running daemon.
 
 It used to hang in most runs: the monitor thread's loop was told to quit
 before it had started, so the daemon waited for that thread for ever while
-holding the pid lock.  Each case runs ten times, since the hang was a race.
+holding the pid lock.  Each case runs twenty times, since the hang was a
+race, and a daemon started once the cause is gone must come up (the pid
+lock was released).
 """
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import unittest
 
 import vbtest
 
-RUNS = 10
+RUNS = 20
 # Start-up and teardown take a few milliseconds; this allows a loaded
 # machine and still catches a hang.
 TIMEOUT = 20
@@ -42,6 +46,13 @@ class StartupFailureTest(unittest.TestCase):
             self.assertIn(message, proc.stderr)
             self.assertFalse(os.path.exists(pidfile), "run %d left its pid file" % (i + 1))
 
+    def next_daemon_starts(self, root):
+        daemon = vbtest.Daemon(root)
+        self.addCleanup(daemon.stop)
+        daemon.start()
+        daemon.stop()
+        self.assertEqual(daemon.proc, None)
+
     def test_socket_path_too_long(self):
         # run/virtblockd-sock under this root is longer than sun_path (108)
         root = os.path.join(self.tmp, "r" * (100 - len(self.tmp)))
@@ -53,6 +64,65 @@ class StartupFailureTest(unittest.TestCase):
         with open(os.path.join(root, "run", "virtblockd-sock"), "w") as fh:
             fh.write("not a socket\n")
         self.start_fails(root, "exists and is not a socket; refusing to replace it")
+        os.unlink(os.path.join(root, "run", "virtblockd-sock"))
+        self.next_daemon_starts(root)
+
+    def test_socket_path_taken_by_a_symlink(self):
+        root = os.path.join(self.tmp, "root")
+        target = os.path.join(self.tmp, "target")
+        with open(target, "w") as fh:
+            fh.write("precious\n")
+        os.makedirs(os.path.join(root, "run"))
+        os.symlink(target, os.path.join(root, "run", "virtblockd-sock"))
+        self.start_fails(root, "exists and is not a socket; refusing to replace it")
+        with open(target) as fh:
+            self.assertEqual(fh.read(), "precious\n")
+        os.unlink(os.path.join(root, "run", "virtblockd-sock"))
+        self.next_daemon_starts(root)
+
+
+class SignalTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="vbit-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.daemon = vbtest.Daemon(os.path.join(self.tmp, "root"))
+        self.addCleanup(self.daemon.stop)
+        self.log = os.path.join(self.tmp, "virtblockd.log")
+
+    def read(self, path):
+        with open(path) as fh:
+            return fh.read()
+
+    def test_sighup_reopens_the_log(self):
+        """logrotate's way: rename the file, SIGHUP, the daemon writes a new one"""
+        self.daemon.start("--log", self.log)
+        proc = self.daemon.proc
+        vbtest.wait_for(lambda: "listening on" in self.read(self.log), 10, "the start-up line")
+        os.rename(self.log, self.log + ".1")
+        for i in range(3):
+            proc.send_signal(signal.SIGHUP)
+            vbtest.wait_for(lambda: os.path.exists(self.log) and
+                            self.read(self.log).count("log file reopened") == 1, 10,
+                            "a new log file")
+            self.assertIsNone(proc.poll(), "virtblockd died of SIGHUP")
+            if i < 2:
+                os.rename(self.log, self.log + ".%d" % (i + 2))
+        self.assertEqual(os.stat(self.log).st_mode & 0o777, 0o600)
+        self.assertNotIn("reopened", self.read(self.log + ".1"))
+        # still serving, and logging into the new file
+        self.assertTrue(self.daemon._answers())
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(30), 0)
+        self.assertIn("shutting down on signal", self.read(self.log))
+
+    def test_sighup_without_log_file(self):
+        self.daemon.start()
+        proc = self.daemon.proc
+        proc.send_signal(signal.SIGHUP)
+        vbtest.wait_for(lambda: "SIGHUP received" in self.daemon.log(), 10, "the SIGHUP line")
+        self.assertIsNone(proc.poll(), "virtblockd died of SIGHUP")
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(30), 0)
 
 
 if __name__ == "__main__":
