@@ -147,8 +147,15 @@ class ConfinedStorageDaemonTest(ConfinedTestBase):
     def storage_daemons(self):
         out = subprocess.run(["pgrep", "-f", "qemu-storage-daemon"], capture_output=True,
                              text=True).stdout
-        return [int(p) for p in out.split()
-                if self.daemon.root in open("/proc/%s/cmdline" % p).read()]
+        pids = []
+        for pid in out.split():
+            try:
+                with open("/proc/%s/cmdline" % pid) as fh:
+                    if self.daemon.root in fh.read():
+                        pids.append(int(pid))
+            except OSError:
+                pass  # gone meanwhile
+        return pids
 
     def test_offline_commit(self):
         chain = vbtest.Chain(self.images, layers=3, size_mib=64)
@@ -160,9 +167,8 @@ class ConfinedStorageDaemonTest(ConfinedTestBase):
         pids = self.storage_daemons()
         self.assertEqual(len(pids), 1)
         self.assertConfined(pids[0], sandbox=True)
-        sockdir = os.path.dirname(re.search(r"<monitor path='([^']+)'",
-                                            open(os.path.join(self.daemon.root, "run", "qemu",
-                                                              "vm.xml")).read()).group(1))
+        with open(os.path.join(self.daemon.root, "run", "qemu", "vm.xml")) as fh:
+            sockdir = os.path.dirname(re.search(r"<monitor path='([^']+)'", fh.read()).group(1))
         st = os.stat(sockdir)
         self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)), (0, self.gid, 0o770))
         self.daemon.virsh("blockjob", "vm", "vda", "--bandwidth", "0")
