@@ -262,6 +262,8 @@ main(int argc, char **argv)
     srvcfg.maxWorkers = 20;
     if (vbDaemonLoadConfig(cfg->daemonConfigFile, &srvcfg) < 0)
         goto error;
+    if (vbDriverConfigLoadQemuFile(cfg) < 0)
+        goto error;
     /* The read-only socket is for every user, as libvirt's: its directory
      * is world-readable, also when an older virtblockd made it 0700. */
     if (chmod(cfg->runDir, 0755) < 0) {
