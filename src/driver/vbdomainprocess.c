@@ -937,6 +937,32 @@ vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
     return vbFileWriteAtomic(loader->nvram, data, len, 0600, VB_FILE_WRITE_DURABLE);
 }
 
+/* Gives QEMU's user every file it opens (all or none), and remembers
+ * whom, for the status file */
+static int
+vbProcessSetLabels(vbDriver *driver, vbDomainObj *vm, bool disksOnly)
+{
+    g_autofree vbSecurityDAC *dac = NULL;
+
+    if (!driver->dac)
+        return 0;
+    dac = g_memdup2(driver->dac, sizeof(*driver->dac));
+    dac->disksOnly = disksOnly;
+    if (vbSecurityDACSetDomain(dac, vm->def) < 0)
+        return -1;
+    vm->dacLabel = g_steal_pointer(&dac);
+    return 0;
+}
+
+void
+vbDomainProcessRestoreLabels(vbDomainObj *vm)
+{
+    g_autofree vbSecurityDAC *dac = g_steal_pointer(&vm->dacLabel);
+
+    if (dac)
+        vbSecurityDACRestoreDomain(dac, vm->def);
+}
+
 /* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
 vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
@@ -1254,6 +1280,9 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vm->pid = 0;
     vm->monitorRecoveredAt = 0;
     vbDomainObjRemoveStatus(vm);
+    /* after the status file is gone: a daemon killed in between leaves
+     * files labelled rather than count a shared image down twice */
+    vbDomainProcessRestoreLabels(vm);
     vbProcessRestoreDef(vm);
 }
 
@@ -1340,7 +1369,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     /* the host side, once QEMU's command line is known to be good */
     if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0 ||
-        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0)
+        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0 ||
+        vbProcessSetLabels(driver, vm, false) < 0)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
@@ -1425,7 +1455,8 @@ vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbError) saved = NULL;
 
-    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
+    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0 ||
+        vbProcessSetLabels(driver, vm, true) < 0)
         goto error;
     if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
                                                  vm->monitorPath)))
@@ -1683,6 +1714,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->nodenameIndex = tmp->nodenameIndex;
     vm->gotShutdown = tmp->gotShutdown;
     vm->offline = tmp->offline;
+    vm->dacLabel = g_steal_pointer(&tmp->dacLabel);
     g_hash_table_iter_init(&iter, tmp->blockjobs);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         g_hash_table_iter_steal(&iter);

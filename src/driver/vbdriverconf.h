@@ -19,6 +19,7 @@
 #include "vbdomainobj.h"
 #include "vbeventthread.h"
 #include "vbportallocator.h"
+#include "vbsecuritydac.h"
 
 typedef struct _vbDriverConfig vbDriverConfig;
 typedef struct _vbStorageDriver vbStorageDriver; /* vbstorage.h */
@@ -40,8 +41,8 @@ struct _vbDriverConfig {
     char *socketPathRO;
     /* libvirt's virtqemud.conf and qemu.conf, beside the definitions'
      * directory (the root itself for --root); missing means defaults */
-    char *daemonConfigFile; /* virtblockd.conf: clients, connections */
-    char *qemuConfigFile;   /* qemu.conf: how QEMU runs (user, sandbox) */
+    char *daemonConfigFile;    /* virtblockd.conf: clients, connections */
+    char *qemuConfigFile;      /* qemu.conf: how QEMU runs (user, sandbox) */
     char *qemuBinary;          /* used when a definition has no <emulator> */
     char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
     char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
@@ -58,6 +59,10 @@ struct _vbDriver {
     vbDomainObjList *domains;
     vbDomainEventQueue *events;
     vbStorageDriver *storage;
+    /* Whom QEMU's files are given to while it runs (qemu.conf user and
+     * group, remember_owner), when dynamic_ownership is on and QEMU runs
+     * as another user than the daemon; NULL: files keep their owners. */
+    vbSecurityDAC *dac;
 
     /* Every monitor's I/O runs in this context, in its own thread, so a
      * worker blocked on a reply never stalls the main loop. */

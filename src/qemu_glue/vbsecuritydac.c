@@ -135,6 +135,17 @@ vbSecurityDACGetRef(const char *procPath, uid_t *uid, gid_t *gid)
     return count;
 }
 
+/* Whether the QEMU identity of @dac writes @sb as it is */
+static bool
+vbSecurityDACCanWrite(const vbSecurityDAC *dac, const struct stat *sb)
+{
+    if (sb->st_uid == dac->user)
+        return sb->st_mode & S_IWUSR;
+    if (sb->st_gid == dac->group)
+        return sb->st_mode & S_IWGRP;
+    return sb->st_mode & S_IWOTH;
+}
+
 /* Whether the QEMU identity of @dac reads @sb as it is */
 static bool
 vbSecurityDACCanRead(const vbSecurityDAC *dac, const struct stat *sb)
@@ -272,6 +283,23 @@ cleanup:
     return rc;
 }
 
+int
+vbSecurityDACAllowWrite(const vbSecurityDAC *dac, const char *path)
+{
+    g_autofree char *real = NULL;
+    struct stat sb;
+    bool writable;
+    int fd;
+
+    if ((fd = vbSecurityDACOpen(path, &real, &sb)) < 0)
+        return -1;
+    writable = vbSecurityDACCanWrite(dac, &sb);
+    close(fd);
+    if (writable)
+        return 0;
+    return vbSecurityDACSetPath(dac, path, false);
+}
+
 void
 vbSecurityDACRestorePath(const vbSecurityDAC *dac, const char *path)
 {
@@ -357,7 +385,7 @@ vbSecurityDACAdd(GArray *items, const char *path, bool readonly)
 }
 
 static GArray *
-vbSecurityDACCollect(const vbDomainDef *def)
+vbSecurityDACCollect(const vbDomainDef *def, bool disksOnly)
 {
     GArray *items = g_array_new(false, false, sizeof(vbSecurityDACItem));
     const vbDomainLoaderDef *loader = def->os.loader;
@@ -365,6 +393,8 @@ vbSecurityDACCollect(const vbDomainDef *def)
 
     for (i = 0; i < def->ndisks; i++)
         vbSecurityDACAddSource(items, def->disks[i]->src, true);
+    if (disksOnly)
+        return items;
     vbSecurityDACAdd(items, def->kernel, true);
     vbSecurityDACAdd(items, def->initrd, true);
     if (loader) {
@@ -431,7 +461,7 @@ vbSecurityDACRestoreSource(const vbSecurityDAC *dac, const vbStorageSource *src,
 int
 vbSecurityDACSetDomain(const vbSecurityDAC *dac, const vbDomainDef *def)
 {
-    g_autoptr(GArray) items = vbSecurityDACCollect(def);
+    g_autoptr(GArray) items = vbSecurityDACCollect(def, dac->disksOnly);
 
     return vbSecurityDACSetItems(dac, items);
 }
@@ -439,7 +469,7 @@ vbSecurityDACSetDomain(const vbSecurityDAC *dac, const vbDomainDef *def)
 void
 vbSecurityDACRestoreDomain(const vbSecurityDAC *dac, const vbDomainDef *def)
 {
-    g_autoptr(GArray) items = vbSecurityDACCollect(def);
+    g_autoptr(GArray) items = vbSecurityDACCollect(def, dac->disksOnly);
 
     vbSecurityDACRestoreItems(dac, items);
 }

@@ -31,6 +31,8 @@ struct _vbSecurityDAC {
     uid_t user;    /* QEMU's */
     gid_t group;   /* QEMU's */
     bool remember; /* qemu.conf remember_owner */
+    /* only the disks: what a qemu-storage-daemon opens */
+    bool disksOnly;
 };
 
 /* Whether files need labelling at all: dynamic ownership is on and QEMU
@@ -53,9 +55,15 @@ void vbSecurityDACRestoreSource(const vbSecurityDAC *dac, const vbStorageSource 
 
 /* Every file a starting QEMU opens by path: disks' chains, kernel,
  * initrd, loader, NVRAM, the files of serial ports and consoles and their
- * logs.  All or nothing. */
+ * logs (only the disks' chains with @dac->disksOnly).  All or nothing. */
 int vbSecurityDACSetDomain(const vbSecurityDAC *dac, const vbDomainDef *def);
 void vbSecurityDACRestoreDomain(const vbSecurityDAC *dac, const vbDomainDef *def);
+
+/* A block job writes into @path, an image below the top (the base of a
+ * commit, or the image whose backing name it rewrites): given to QEMU
+ * unless QEMU can write it already.  Given back when the domain stops
+ * (or when the image leaves the chain), as every image of its chains. */
+int vbSecurityDACAllowWrite(const vbSecurityDAC *dac, const char *path);
 
 /* Whether @path (resolved, absolute) lies where a daemon must never give
  * a file away: /etc, /usr, /boot, /proc, /sys, /dev (but block devices),
