@@ -155,6 +155,8 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     cfg = vbDriverConfigNew(opts.system, opts.root);
+    if (vbDriverConfigLoadQemuFile(cfg) < 0)
+        goto error;
     if (vbFileMakePath(cfg->runDir, 0700) < 0)
         goto error;
     pidPath = g_build_filename(cfg->runDir, "virtblockd.pid", NULL);

@@ -4,13 +4,22 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <unistd.h>
+
 #include "vbinternal.h"
 #include "vbdriverconf.h"
 #include "vbqemufirmware.h"
+#include "vbconf.h"
+#include "vberror.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define VB_DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
 #define VB_DEFAULT_QSD "/usr/bin/qemu-storage-daemon"
 #define VB_DEFAULT_QEMU_IMG "/usr/bin/qemu-img"
+/* the account the package creates (data/sysusers.d/virtblockd.conf) */
+#define VB_DEFAULT_QEMU_USER "virtblockd-qemu"
+#define VB_DEFAULT_QEMU_GROUP "virtblockd-qemu"
 
 void
 vbDriverConfigFree(vbDriverConfig *cfg)
@@ -35,6 +44,9 @@ vbDriverConfigFree(vbDriverConfig *cfg)
     g_free(cfg->qemuImgBinary);
     g_free(cfg->storageConfigDir);
     g_free(cfg->storageStateDir);
+    g_free(cfg->qemuUserName);
+    g_free(cfg->qemuGroupName);
+    vbIdentityFree(cfg->qemuIdentity);
     g_free(cfg);
 }
 
@@ -108,7 +120,59 @@ vbDriverConfigNew(bool privileged, const char *root)
 
         cfg->firmwareDirs = g_strdupv((char **) dirs);
     }
+    cfg->dynamicOwnership = true;
+    cfg->rememberOwner = true;
+    cfg->seccompSandbox = true;
     return g_steal_pointer(&cfg);
+}
+
+int
+vbDriverConfigLoadQemuFile(vbDriverConfig *cfg)
+{
+    static const char *const known[] = {"user",           "group",           "dynamic_ownership",
+                                        "remember_owner", "seccomp_sandbox", NULL};
+    g_autoptr(vbConf) conf = vbConfReadFile(cfg->qemuConfigFile);
+    g_autofree char *user = NULL;
+    g_autofree char *group = NULL;
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (!conf)
+        return -1;
+    vbConfWarnUnknown(conf, known);
+    if (vbConfGetString(conf, "user", &user) < 0 || vbConfGetString(conf, "group", &group) < 0 ||
+        vbConfGetBool(conf, "dynamic_ownership", &cfg->dynamicOwnership) < 0 ||
+        vbConfGetBool(conf, "remember_owner", &cfg->rememberOwner) < 0 ||
+        vbConfGetBool(conf, "seccomp_sandbox", &cfg->seccompSandbox) < 0)
+        return -1;
+
+    /* a --root daemon is a test's or an embedder's: it keeps its own
+     * identity unless its qemu.conf says otherwise, as a session does */
+    if (cfg->privileged && !cfg->root) {
+        if (!user)
+            user = g_strdup(VB_DEFAULT_QEMU_USER);
+        if (!group)
+            group = g_strdup(VB_DEFAULT_QEMU_GROUP);
+    }
+    if ((user && vbIdentityParseUser(user, &uid) < 0) ||
+        (group && vbIdentityParseGroup(group, &gid) < 0))
+        return -1;
+    if (geteuid() != 0 && (uid != geteuid() || gid != getegid())) {
+        /* clang-format off */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("'%s' asks for QEMU as uid %u gid %u: an unprivileged daemon cannot switch"),
+                      cfg->qemuConfigFile, (unsigned int) uid, (unsigned int) gid);
+        /* clang-format on */
+        return -1;
+    }
+
+    g_free(cfg->qemuUserName);
+    g_free(cfg->qemuGroupName);
+    vbIdentityFree(cfg->qemuIdentity);
+    cfg->qemuUserName = g_steal_pointer(&user);
+    cfg->qemuGroupName = g_steal_pointer(&group);
+    cfg->qemuIdentity = vbIdentityNew(uid, gid);
+    return 0;
 }
 
 int

@@ -18,6 +18,7 @@
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
 #include "vbeventthread.h"
+#include "vbidentity.h"
 #include "vbportallocator.h"
 #include "vbsecuritydac.h"
 
@@ -46,12 +47,35 @@ struct _vbDriverConfig {
     char *qemuBinary;          /* used when a definition has no <emulator> */
     char *storageDaemonBinary; /* qemu-storage-daemon, for offline jobs */
     char *qemuImgBinary;       /* qemu-img, creates snapshot overlays */
+
+    /* From qemu.conf (vbDriverConfigLoadQemuFile), libvirt's keys: */
+    /* `user` and `group`, resolved: who QEMU, qemu-storage-daemon and the
+     * capability probe run as.  --system: virtblockd-qemu; --root and
+     * session: the daemon's own uid and gid (nothing changes). */
+    char *qemuUserName;
+    char *qemuGroupName;
+    vbIdentity *qemuIdentity;
+    /* `dynamic_ownership`: give the images, NVRAM and sockets of a domain
+     * to qemuIdentity while it runs (default on) */
+    bool dynamicOwnership;
+    /* `remember_owner`: remember the owner before that and restore it
+     * afterwards (default on) */
+    bool rememberOwner;
+    /* `seccomp_sandbox`: QEMU runs with -sandbox on,... (default on); off
+     * gives -sandbox off, as libvirt */
+    bool seccompSandbox;
 };
 
 /* Directories for session mode (the XDG dirs of the user), --system, or
  * everything under @root when it is given. */
 vbDriverConfig *vbDriverConfigNew(bool privileged, const char *root);
 void vbDriverConfigFree(vbDriverConfig *cfg);
+/* Reads cfg->qemuConfigFile (a missing one is every default) and resolves
+ * `user` and `group`.  Reports VIR_ERR_CONF_SYNTAX for a syntax error or a
+ * wrong type, VIR_ERR_INTERNAL_ERROR naming an unknown user or group, and
+ * VIR_ERR_CONFIG_UNSUPPORTED for a user or group an unprivileged daemon
+ * cannot switch to. */
+int vbDriverConfigLoadQemuFile(vbDriverConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDriverConfig, vbDriverConfigFree);
 
 struct _vbDriver {
