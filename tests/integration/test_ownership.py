@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""File ownership under confinement: with ROOT/qemu.conf naming an
+unprivileged user (libvirt-qemu:kvm, Debian's), each file QEMU opens is
+given to that user while the domain runs and given back exactly (owner
+and mode, no attribute left) when it stops: after a destroy, after a
+SIGKILL of QEMU, after a SIGKILL of the daemon and a restart.  Two
+domains sharing a backing image keep it until the last stops; a chain
+reaching /etc/shadow is refused without touching it; snapshot overlays and
+block commit keep working, their images labelled and restored.
+
+Needs root (the daemon chowns), and the user libvirt-qemu."""
+
+import os
+import pwd
+import grp
+import signal
+import stat
+import time
+
+import vbtest
+
+QEMU_USER = "libvirt-qemu"
+QEMU_GROUP = "kvm"
+XATTR_PREFIX = "trusted.virtblockd.security."
+
+
+def ident(path):
+    sb = os.stat(path)
+    return (sb.st_uid, sb.st_gid, stat.S_IMODE(sb.st_mode))
+
+
+def our_xattrs(path):
+    return [name for name in os.listxattr(path) if name.startswith(XATTR_PREFIX)]
+
+
+class OwnershipTest(vbtest.DaemonTestCase):
+
+    def setUp(self):
+        try:
+            self.uid = pwd.getpwnam(QEMU_USER).pw_uid
+            self.gid = grp.getgrnam(QEMU_GROUP).gr_gid
+        except KeyError:
+            self.skipTest("no user %s or group %s" % (QEMU_USER, QEMU_GROUP))
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        super().setUp()
+        # QEMU's user must reach the images and the daemon's root
+        os.chmod(self.tmp, 0o755)
+        os.chmod(self.images, 0o755)
+        self.daemon.stop()
+        with open(os.path.join(self.daemon.root, "qemu.conf"), "w") as fh:
+            fh.write('user = "%s"\ngroup = "%s"\ndynamic_ownership = 1\n'
+                     'remember_owner = 1\n' % (QEMU_USER, QEMU_GROUP))
+        self.daemon.start()
+
+    def image(self, name, backing=None, backing_fmt="qcow2", mode=0o600, owner=(0, 0)):
+        path = os.path.join(self.images, name)
+        cmd = ["qemu-img", "create", "-q", "-f", "qcow2"]
+        if backing:
+            cmd += ["-u", "-b", backing, "-F", backing_fmt]
+        vbtest.run(cmd + [path, "64M"])
+        os.chown(path, *owner)
+        os.chmod(path, mode)
+        return path
+
+    def assertQemus(self, *paths):
+        for path in paths:
+            uid, gid, _ = ident(path)
+            self.assertEqual((uid, gid), (self.uid, self.gid), "%s is not QEMU's" % path)
+
+    def assertRestored(self, before):
+        for path, want in before.items():
+            self.assertEqual(ident(path), want, "%s not given back" % path)
+            self.assertEqual(our_xattrs(path), [], "%s keeps labels" % path)
+
+    def qemu_pid(self, name):
+        pids = self.daemon.qemu_pids()
+        self.assertEqual(len(pids), 1)
+        return pids[0]
+
+    def test_running_then_destroyed(self):
+        base = self.image("base.qcow2", mode=0o600)
+        top = self.image("top.qcow2", base, mode=0o640, owner=(0, 0))
+        before = {base: ident(base), top: ident(top)}
+        self.define("vm", [("vda", top)])
+        self.assertQemus(base, top)
+        self.assertEqual(ident(top)[2], 0o640)   # the mode is never changed
+        self.daemon.virsh("destroy", "vm")
+        self.assertRestored(before)
+
+    def test_other_owner_restored(self):
+        top = self.image("top.qcow2", owner=(1234, 5678), mode=0o660)
+        before = {top: ident(top)}
+        self.define("vm", [("vda", top)])
+        self.assertQemus(top)
+        self.daemon.virsh("destroy", "vm")
+        self.assertRestored(before)
+
+    def test_qemu_killed(self):
+        base = self.image("base.qcow2")
+        top = self.image("top.qcow2", base)
+        before = {base: ident(base), top: ident(top)}
+        self.define("vm", [("vda", top)])
+        self.assertQemus(base, top)
+        pid = self.qemu_pid("vm")
+        os.kill(pid, signal.SIGKILL)
+        vbtest.wait_for(lambda: "shut off" in self.daemon.virsh("domstate", "vm").stdout,
+                        30, "the domain to be shut off")
+        self.assertRestored(before)
+
+    def test_daemon_killed(self):
+        base = self.image("base.qcow2")
+        top = self.image("top.qcow2", base)
+        before = {base: ident(base), top: ident(top)}
+        self.define("vm", [("vda", top)])
+        pid = self.qemu_pid("vm")
+        # a restarted daemon takes the running QEMU back, labels kept
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertIn("running", self.daemon.virsh("domstate", "vm").stdout)
+        self.assertQemus(base, top)
+        # QEMU dies while no daemon runs: the next one gives the files back
+        self.daemon.kill9()
+        os.kill(pid, signal.SIGKILL)
+        vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "QEMU to die")
+        self.assertQemus(base, top)
+        self.daemon.start()
+        self.assertIn("shut off", self.daemon.virsh("domstate", "vm").stdout)
+        self.assertRestored(before)
+
+    def test_shared_backing(self):
+        base = self.image("base.qcow2")
+        top1 = self.image("top1.qcow2", base)
+        top2 = self.image("top2.qcow2", base)
+        before = {base: ident(base), top1: ident(top1), top2: ident(top2)}
+        self.define("vm1", [("vda", top1)])
+        self.define("vm2", [("vda", top2)])
+        self.assertQemus(base, top1, top2)
+        self.daemon.virsh("destroy", "vm1")
+        # vm2 still runs on base
+        self.assertQemus(base, top2)
+        self.assertEqual(ident(top1), before[top1])
+        self.daemon.virsh("destroy", "vm2")
+        self.assertRestored(before)
+
+    def test_shadow_backing_refused(self):
+        shadow = ident("/etc/shadow")
+        top = self.image("evil.qcow2", "/etc/shadow", backing_fmt="raw")
+        before = {top: ident(top)}
+        self.define("vm", [("vda", top)], start=False)
+        proc = self.daemon.virsh("start", "vm", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("/etc/shadow", proc.stderr)
+        self.assertIn("refusing", proc.stderr)
+        self.assertEqual(ident("/etc/shadow"), shadow)
+        self.assertEqual(our_xattrs("/etc/shadow"), [])
+        self.assertRestored(before)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_snapshot_and_commit(self):
+        base = self.image("base.qcow2")
+        top = self.image("top.qcow2", base)
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x5a 0 1M", top])
+        snap = os.path.join(self.images, "snap.qcow2")
+        before = {base: ident(base), top: ident(top)}
+        self.define("vm", [("vda", top)])
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--no-metadata",
+                          "--diskspec", "vda,file=" + snap)
+        self.assertQemus(base, top, snap)
+        # top into base, while the guest runs on snap: base written by QEMU
+        self.daemon.virsh("blockcommit", "vm", "vda", "--top", top, "--base", base,
+                          "--wait")
+        self.assertQemus(base, snap)
+        # top left the chain: given back at once
+        self.assertRestored({top: before[top]})
+        self.daemon.virsh("destroy", "vm")
+        before[snap] = (0, 0, 0o600)
+        self.assertRestored(before)
+        for path in (base, snap):
+            vbtest.run(["qemu-img", "check", "-q", path])
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x5a 0 1M", base])
+
+
+if __name__ == "__main__":
+    vbtest.main()
