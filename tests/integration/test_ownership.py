@@ -18,7 +18,9 @@ import signal
 import stat
 import time
 
+import vbguest
 import vbtest
+from test_realguest import FILL, WRITER, guest_xml
 
 QEMU_USER = "libvirt-qemu"
 QEMU_GROUP = "kvm"
@@ -180,6 +182,33 @@ class OwnershipTest(vbtest.DaemonTestCase):
         for path in (base, snap):
             vbtest.run(["qemu-img", "check", "-q", path])
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x5a 0 1M", base])
+
+    def test_guest_writes(self):
+        # a real guest boots from root-owned 0600 images, writes its disk
+        # and its serial file, powers off; everything comes back exactly
+        guest = vbguest.build()
+        logs = os.path.join(self.tmp, "logs")
+        os.mkdir(logs, 0o755)
+        serial = os.path.join(logs, "serial.log")
+        self.extra_logs.append(serial)
+        base = self.image("base.qcow2")
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x%02x 0 8M" % FILL, base])
+        top = self.image("top.qcow2", base)
+        before = {base: ident(base), top: ident(top)}
+        cmdline = vbguest.cmdline("writer", then="poweroff", count=100, **WRITER)
+        xml = os.path.join(self.tmp, "vm.xml")
+        with open(xml, "w") as fh:
+            fh.write(guest_xml("vm", guest, cmdline, disks=[("vda", top)], serial_log=serial))
+        self.daemon.virsh("define", xml)
+        self.daemon.virsh("start", "vm")
+        self.assertQemus(base, top, serial)
+        vbtest.wait_for(lambda: "shut off" in self.daemon.virsh("domstate", "vm").stdout,
+                        600, "the guest to write and power off")
+        wlog = vbguest.WriterLog.from_file(serial)
+        self.assertEqual(wlog.done, 100)
+        wlog.verify(top, "qcow2", unwritten=FILL)
+        before[serial] = (0, 0, 0o600)   # created by the daemon, owner-only
+        self.assertRestored(before)
 
 
 if __name__ == "__main__":
