@@ -183,6 +183,51 @@ class OwnershipTest(vbtest.DaemonTestCase):
             vbtest.run(["qemu-img", "check", "-q", path])
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x5a 0 1M", base])
 
+    def test_change_media(self):
+        top = self.image("top.qcow2")
+        isos = []
+        for name in ("one.iso", "two.iso"):
+            path = os.path.join(self.images, name)
+            with open(path, "wb") as fh:
+                fh.write(name.encode() * 1024)
+            os.chmod(path, 0o600)
+            isos.append(path)
+        before = {path: ident(path) for path in isos + [top]}
+        cdrom = """
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>""" % isos[0]
+        self.define("vm", [("vda", top)], extra_devices=cdrom)
+        self.assertQemus(isos[0])
+        self.assertEqual(ident(isos[1]), before[isos[1]])
+        # the new medium is QEMU's, the old one given back at once
+        self.daemon.virsh("change-media", "vm", "sda", "--update", isos[1], "--live",
+                          "--force")
+        self.assertQemus(isos[1])
+        self.assertRestored({isos[0]: before[isos[0]]})
+        self.daemon.virsh("change-media", "vm", "sda", "--eject", "--live", "--force")
+        self.assertRestored({isos[1]: before[isos[1]]})
+        self.daemon.virsh("destroy", "vm")
+        self.assertRestored(before)
+
+    def test_offline_commit(self):
+        # the storage daemon of a shut-off domain gets the chain, and gives
+        # it back when the job ends
+        base = self.image("base.qcow2")
+        mid = self.image("mid.qcow2", base)
+        top = self.image("top.qcow2", mid)
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x3c 0 1M", mid])
+        before = {base: ident(base), mid: ident(mid), top: ident(top)}
+        self.define("vm", [("vda", top)], start=False)
+        self.daemon.virsh("blockcommit", "vm", "vda", "--top", mid, "--base", base, "--wait")
+        self.assertEqual(self.daemon.virsh("domstate", "vm").stdout.strip(), "shut off")
+        self.assertRestored(before)
+        vbtest.run(["qemu-img", "check", "-q", base])
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", base])
+
     def test_guest_writes(self):
         # a real guest boots from root-owned 0600 images, writes its disk
         # and its serial file, powers off; everything comes back exactly
