@@ -46,6 +46,8 @@ typedef enum {
     /* The input is a status document: its node names are used as they
      * are, no fresh indexes. */
     TEST_STATUS = 1 << 2,
+    /* qemu.conf's seccomp_sandbox = 0 */
+    TEST_NO_SANDBOX = 1 << 3,
 } testFlags;
 
 typedef struct {
@@ -90,6 +92,7 @@ testCompareXMLToArgv(const void *opaque)
         .kvmUsable = !!(info->flags & TEST_KVM_USABLE),
         /* 2020-01-02T03:04:05Z, for <clock offset='variable'> */
         .now = 1577934245,
+        .noSeccompSandbox = !!(info->flags & TEST_NO_SANDBOX),
     };
     unsigned int parseFlags =
         (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -310,6 +313,7 @@ mymain(void)
     DO_TEST_FULL(name "-unvalidated", name, TEST_SKIP_VALIDATE, errCode)
 
     DO_TEST("minimal");
+    DO_TEST_FULL("minimal-sandbox-off", "minimal", TEST_NO_SANDBOX, 0);
     DO_TEST("disk-virtio-file-qcow2");
     DO_TEST("disk-virtio-file-raw");
     DO_TEST("disk-virtio-block");

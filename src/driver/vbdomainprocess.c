@@ -1365,6 +1365,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vm->def->os.smbiosMode == VB_DOMAIN_SMBIOS_HOST)
         hostSysinfo = vbQemuHostGetSysinfo("/");
     opts.hostSysinfo = hostSysinfo;
+    opts.noSeccompSandbox = !driver->cfg->seccompSandbox;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
     /* the host side, once QEMU's command line is known to be good */

@@ -1080,6 +1080,20 @@ vbQemuCommandBuildVMCoreInfo(GPtrArray *argv, const vbDomainDef *def)
     vbQemuCommandAddArg(argv, "vmcoreinfo");
 }
 
+/* QEMU's seccomp filter, as libvirt sets it (qemu.conf's seccomp_sandbox):
+ * no obsolete system calls, no setuid/setgid, no fork or exec, no
+ * scheduler or CPU-affinity changes from inside QEMU */
+static void
+vbQemuCommandBuildSandbox(GPtrArray *argv, const vbQemuCommandOptions *opts)
+{
+    vbQemuCommandAddArg(argv, "-sandbox");
+    if (opts->noSeccompSandbox)
+        vbQemuCommandAddArg(argv, "off");
+    else
+        vbQemuCommandAddArg(argv, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                                  "resourcecontrol=deny");
+}
+
 static int
 vbQemuCommandBuildPanics(GPtrArray *argv, const vbDomainDef *def)
 {
@@ -1224,6 +1238,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
         vbQemuCommandBuildRNGs(argv, def) < 0)
         return NULL;
     vbQemuCommandBuildVMCoreInfo(argv, def);
+    vbQemuCommandBuildSandbox(argv, opts);
     if (vbQemuCommandBuildPanics(argv, def) < 0)
         return NULL;
 

@@ -29,6 +29,9 @@ struct _vbQemuCommandOptions {
     gint64 now;
     /* The host's SMBIOS tables for <smbios mode='host'/>; NULL: unknown. */
     const vbSysinfo *hostSysinfo;
+    /* qemu.conf's seccomp_sandbox = 0: "-sandbox off" instead of QEMU's
+     * seccomp filter (-sandbox on,obsolete=deny,...), as libvirt */
+    bool noSeccompSandbox;
 };
 
 /*
