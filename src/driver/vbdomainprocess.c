@@ -954,8 +954,10 @@ vbProcessSetLabels(vbDriver *driver, vbDomainObj *vm, bool disksOnly)
     return 0;
 }
 
-void
-vbDomainProcessRestoreLabels(vbDomainObj *vm)
+/* Gives the files labelled for the QEMU of @vm back to their owners, once
+ * that QEMU is gone (every teardown) */
+static void
+vbProcessRestoreLabels(vbDomainObj *vm)
 {
     g_autofree vbSecurityDAC *dac = g_steal_pointer(&vm->dacLabel);
 
@@ -1282,7 +1284,7 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vbDomainObjRemoveStatus(vm);
     /* after the status file is gone: a daemon killed in between leaves
      * files labelled rather than count a shared image down twice */
-    vbDomainProcessRestoreLabels(vm);
+    vbProcessRestoreLabels(vm);
     vbProcessRestoreDef(vm);
 }
 

@@ -29,9 +29,6 @@ int vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
  * as libvirt does on destroy (the crash path ends them FAILED first).  The
  * caller emits the lifecycle event. */
 void vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason reason);
-/* Gives the files labelled for the QEMU of @vm back to their owners, once
- * that QEMU is gone (done by every stop) */
-void vbDomainProcessRestoreLabels(vbDomainObj *vm);
 
 /* Before a destroy: a given-up monitor missed what QEMU did with the
  * block jobs since.  NeedsSettle tells whether an active commit may have
