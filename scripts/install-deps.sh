@@ -19,3 +19,7 @@ apt-get install -y -qq --no-install-recommends \
     libvirt-clients python3 python3-libvirt \
     ovmf mtools dosfstools binutils virtinst \
     valgrind ca-certificates >/dev/null
+
+# The user QEMU runs as under `virtblockd --system` (qemu.conf's default),
+# from the sysusers.d file meson installs; the confinement tests use it.
+systemd-sysusers "$(cd "$(dirname "$0")/.." && pwd)/data/sysusers.d/virtblockd.conf"

@@ -178,7 +178,7 @@ testProbeReal(const void *opaque G_GNUC_UNUSED)
         fprintf(stderr, "%s not installed: real probe skipped\n", TEST_QEMU);
         return 0;
     }
-    if (!(caps = vbQemuCapsProbe(TEST_QEMU)))
+    if (!(caps = vbQemuCapsProbe(TEST_QEMU, NULL)))
         return -1;
     if (vbQemuCapsGetVersion(caps) < VB_QEMU_MIN_VERSION) {
         fprintf(stderr, "version %u\n", vbQemuCapsGetVersion(caps));
@@ -358,7 +358,7 @@ testCacheBody(const char *dir)
         return -1;
 
     /* 1. nothing cached: probed, and the result written */
-    if (!(caps = vbQemuCapsNewForBinary(binary, cacheDir)))
+    if (!(caps = vbQemuCapsNewForBinary(binary, cacheDir, NULL)))
         return -1;
     if (testCompareFlags(caps) < 0 || vbQemuCapsGetKVMUsable(caps) != testKVMUsable() ||
         !(cacheFile = testCacheFile(cacheDir)))
@@ -367,7 +367,7 @@ testCacheBody(const char *dir)
     /* 2. unchanged binary: the cache is used */
     g_clear_pointer(&caps, vbQemuCapsFree);
     if (testCacheEdit(cacheFile, "package", marker) < 0 ||
-        !(caps = vbQemuCapsNewForBinary(binary, cacheDir)))
+        !(caps = vbQemuCapsNewForBinary(binary, cacheDir, NULL)))
         return -1;
     if (g_strcmp0(vbQemuCapsGetPackage(caps), "read-from-cache") != 0) {
         fprintf(stderr, "cache not used: package '%s'\n", vbQemuCapsGetPackage(caps));
@@ -386,7 +386,7 @@ testCacheBody(const char *dir)
     /* 3. another mtime: probed again */
     g_clear_pointer(&caps, vbQemuCapsFree);
     if (utimensat(AT_FDCWD, binary, times, 0) < 0 ||
-        !(caps = vbQemuCapsNewForBinary(binary, cacheDir)))
+        !(caps = vbQemuCapsNewForBinary(binary, cacheDir, NULL)))
         return -1;
     if (g_strcmp0(vbQemuCapsGetPackage(caps), "read-from-cache") == 0) {
         fprintf(stderr, "stale cache used after the binary changed\n");
@@ -397,7 +397,7 @@ testCacheBody(const char *dir)
     g_clear_pointer(&caps, vbQemuCapsFree);
     if (testCacheEdit(cacheFile, "version", oldVersion) < 0)
         return -1;
-    if ((caps = vbQemuCapsNewForBinary(binary, cacheDir)))
+    if ((caps = vbQemuCapsNewForBinary(binary, cacheDir, NULL)))
         return -1;
     expect = g_strdup_printf("unsupported configuration: QEMU binary '%s' is version 7.1.0, but "
                              "at least 7.2.0 is required",
@@ -428,7 +428,7 @@ testMissingBinary(const void *opaque G_GNUC_UNUSED)
     g_autofree char *binary = g_build_filename(dir, "no-such-qemu", NULL);
     g_autofree char *expect =
         g_strdup_printf("Cannot check QEMU binary %s: No such file or directory", binary);
-    g_autoptr(vbQemuCaps) caps = vbQemuCapsNewForBinary(binary, dir);
+    g_autoptr(vbQemuCaps) caps = vbQemuCapsNewForBinary(binary, dir, NULL);
     int ret = 0;
 
     if (caps || vbTestCompareStrings(expect, vbGetLastErrorMessage()) < 0)
@@ -450,7 +450,7 @@ testProbeExits(const void *opaque G_GNUC_UNUSED)
     int ret = 0;
 
     if (vbFileWriteAtomic(binary, script, strlen(script), 0755, 0) < 0 ||
-        (caps = vbQemuCapsProbe(binary)) ||
+        (caps = vbQemuCapsProbe(binary, NULL)) ||
         vbTestCompareStrings(expect, vbGetLastErrorMessage()) < 0)
         ret = -1;
     vbTestCleanupDir(dir);

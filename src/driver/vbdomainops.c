@@ -385,7 +385,7 @@ vbDomainDefCanonicalizeMachine(vbDriver *driver, vbDomainDef *def)
     if ((!vbDomainDefHasQ35Machine(def) && !vbDomainDefHasI440FXMachine(def)) ||
         !g_path_is_absolute(binary))
         return 0;
-    if (!(caps = vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir)))
+    if (!(caps = vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir, driver->cfg->qemuIdentity)))
         return -1;
     return vbQemuCapsCanonicalizeMachine(caps, binary, &def->machine);
 }

@@ -974,44 +974,74 @@ vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
     return g_build_filename(driver->cfg->logDir, name, NULL);
 }
 
-/* libvirt's channel target directory of the running @vm, under the state
- * directory: domain-ID-NAME (the name cut to 20 bytes, as libvirt's
- * short name), holding the sockets of its listening channels. */
+/* The directory of the running @vm's sockets (monitor, VNC, listening
+ * channels such as the guest agent), in the state directory:
+ * domain-ID-NAME, the name cut to 20 bytes as libvirt's short name (the ID
+ * keeps it unique). */
 static char *
-vbProcessChannelDir(vbDriver *driver, const vbDomainObj *vm)
+vbProcessDomainDir(vbDriver *driver, const vbDomainObj *vm)
 {
     g_autofree char *dom = g_strdup_printf("domain-%d-%.20s", vm->id, vm->def->name);
 
-    return g_build_filename(driver->cfg->stateDir, "channel", "target", dom, NULL);
+    return g_build_filename(driver->cfg->stateDir, dom, NULL);
 }
 
-/* Names the socket of each listening channel without a path, in a
- * directory made for the domain (0700: the guest agent is a way into the
- * guest). */
+/*
+ * Makes @dir, a directory of one process's sockets, that only the daemon
+ * and QEMU can enter (the monitor and the guest agent are ways into the
+ * guest): 0700 when QEMU runs as the daemon; when it runs as another
+ * identity (qemu.conf), owned by the daemon with QEMU's group and 0770, so
+ * that QEMU can create its sockets there and nobody else can reach them
+ * (or, when that group is the daemon's own, owned by QEMU's user, 0700).
+ * An existing @dir must be a directory the daemon made: not a symlink.
+ */
+static int
+vbProcessMakeSocketDir(vbDriver *driver, const char *dir, bool exclusive)
+{
+    const vbIdentity *ident = driver->cfg->qemuIdentity;
+    struct stat sb;
+
+    if (mkdir(dir, 0700) < 0 && (exclusive || errno != EEXIST)) {
+        vbReportSystemError(errno, _("cannot create directory '%s'"), dir);
+        return -1;
+    }
+    if (lstat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid()) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("'%s' is not a directory of the daemon's own"),
+                      dir);
+        return -1;
+    }
+    if (!vbIdentityDiffers(ident))
+        return 0;
+    if (ident->gid != getegid()) {
+        if (chown(dir, geteuid(), ident->gid) < 0 || chmod(dir, 0770) < 0) {
+            vbReportSystemError(errno, _("cannot give directory '%s' to group %u"), dir,
+                                (unsigned int) ident->gid);
+            return -1;
+        }
+    } else if (chown(dir, ident->uid, ident->gid) < 0) {
+        vbReportSystemError(errno, _("cannot give directory '%s' to uid %u"), dir,
+                            (unsigned int) ident->uid);
+        return -1;
+    }
+    return 0;
+}
+
+/* Names the socket of each listening channel without a path, in the
+ * domain's socket directory. */
 static int
 vbProcessPrepareChannels(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *dir = NULL;
-    size_t i;
+    g_autofree char *dir = vbProcessDomainDir(driver, vm);
 
-    for (i = 0; i < vm->def->nchrs; i++) {
-        if (vm->def->chrs[i]->type == VB_DOMAIN_CHR_TYPE_UNIX && !vm->def->chrs[i]->socketPath)
-            break;
-    }
-    if (i == vm->def->nchrs)
-        return 0;
-    dir = vbProcessChannelDir(driver, vm);
-    if (vbFileMakePath(dir, 0700) < 0)
-        return -1;
     return vbQemuDeviceChrAssignSocketPaths(vm->def, dir);
 }
 
-/* Removes the channel directory of @vm and the sockets QEMU left in it;
+/* Removes the socket directory of @vm and the sockets QEMU left in it;
  * a directory never made is no error. */
 static void
-vbProcessRemoveChannels(vbDriver *driver, vbDomainObj *vm)
+vbProcessRemoveDomainDir(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *dir = vbProcessChannelDir(driver, vm);
+    g_autofree char *dir = vbProcessDomainDir(driver, vm);
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *name;
 
@@ -1042,13 +1072,16 @@ vbProcessRestoreDef(vbDomainObj *vm)
  * detached, waited for, connected to; stopped in the reverse order.  The
  * helpers below are that shared part; each kind adds its own state. */
 
-/* Sets vm->monitorPath to @monName in the state directory, removing a
- * stale socket of an earlier process. */
+/* Sets vm->monitorPath to "monitor.sock" in @dir, a new socket directory
+ * (vbProcessMakeSocketDir), removing a stale socket of an earlier
+ * process. */
 static int
-vbProcessPrepareMonitorPath(vbDriver *driver, vbDomainObj *vm, const char *monName)
+vbProcessPrepareMonitorPath(vbDriver *driver, vbDomainObj *vm, const char *dir)
 {
+    if (vbProcessMakeSocketDir(driver, dir, false) < 0)
+        return -1;
     g_free(vm->monitorPath);
-    vm->monitorPath = g_build_filename(driver->cfg->stateDir, monName, NULL);
+    vm->monitorPath = g_build_filename(dir, "monitor.sock", NULL);
     return vbFileRemoveIfExists(vm->monitorPath);
 }
 
@@ -1129,9 +1162,9 @@ vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
             break;
         case VB_DOMAIN_GRAPHICS_LISTEN_TYPE_SOCKET:
             if (!graphics->listenSocket) {
-                g_autofree char *name = g_strdup_printf("domain-%d-vnc.sock", vm->id);
+                g_autofree char *dir = vbProcessDomainDir(driver, vm);
 
-                graphics->listenSocket = g_build_filename(driver->cfg->stateDir, name, NULL);
+                graphics->listenSocket = g_build_filename(dir, "vnc.sock", NULL);
                 if (vbFileRemoveIfExists(graphics->listenSocket) < 0)
                     return -1;
             }
@@ -1152,8 +1185,8 @@ vbProcessGraphicsPrepare(vbDriver *driver, vbDomainObj *vm)
 static void
 vbProcessGraphicsRelease(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *name = g_strdup_printf("domain-%d-vnc.sock", vm->id);
-    g_autofree char *madeSocket = g_build_filename(driver->cfg->stateDir, name, NULL);
+    g_autofree char *dir = vbProcessDomainDir(driver, vm);
+    g_autofree char *madeSocket = g_build_filename(dir, "vnc.sock", NULL);
     size_t i;
 
     for (i = 0; i < vm->def->ngraphics; i++) {
@@ -1276,8 +1309,17 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
         vbDomainObjLock(vm);
     }
     vm->beingDestroyed = false;
-    if (vm->monitorPath)
+    if (vm->monitorPath) {
+        g_autofree char *dir = g_path_get_dirname(vm->monitorPath);
+        g_autofree char *base = g_path_get_basename(vm->monitorPath);
+
         unlink(vm->monitorPath);
+        /* its socket directory, once empty (a domain's still holds its
+         * channel sockets: vbProcessRemoveDomainDir); an older daemon put
+         * "domain-ID.monitor" in the state directory itself */
+        if (g_str_equal(base, "monitor.sock"))
+            rmdir(dir);
+    }
     g_clear_pointer(&vm->monitorPath, g_free);
     vm->pid = 0;
     vm->monitorRecoveredAt = 0;
@@ -1316,13 +1358,15 @@ int
 vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
     g_autofree char *logPath = NULL;
-    g_autofree char *monName = NULL;
+    g_autofree char *domainDir = NULL;
     g_auto(GStrv) argv = NULL;
     g_auto(GStrv) env = NULL;
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbError) saved = NULL;
     g_autoptr(vbSysinfo) hostSysinfo = NULL;
     vbQemuCommandOptions opts = {0};
+    /* QEMU's own -sandbox filters its system calls */
+    vbQemuProcessConfine confine = {.ident = driver->cfg->qemuIdentity};
     const char *emulator;
     vbMonitor *mon;
 
@@ -1340,7 +1384,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
 
     emulator = vm->def->emulator ? vm->def->emulator : driver->cfg->qemuBinary;
-    if (!(caps = vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir)) ||
+    if (!(caps =
+              vbQemuCapsNewForBinary(emulator, driver->cfg->cacheDir, driver->cfg->qemuIdentity)) ||
         vbQemuCapsCheckVersion(caps) < 0)
         goto error;
     /* the live definition shows the CPU host-model stands for, as libvirt's */
@@ -1354,8 +1399,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     vm->id = vbDriverAllocDomainID(driver);
     vm->def->id = vm->id;
-    monName = g_strdup_printf("domain-%d.monitor", vm->id);
-    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0)
+    domainDir = vbProcessDomainDir(driver, vm);
+    if (vbProcessPrepareMonitorPath(driver, vm, domainDir) < 0)
         goto error;
 
     if (vbProcessGraphicsPrepare(driver, vm) < 0 || vbProcessPrepareChannels(driver, vm) < 0)
@@ -1378,7 +1423,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     logPath = vbProcessLogPath(driver, vm->def, "");
     env = vbQemuCommandBuildEnv(vm->def);
-    if (vbQemuProcessLaunchEnv(argv, env, logPath, &vm->pid) < 0)
+    if (vbQemuProcessLaunchEnv(argv, env, logPath, &confine, &vm->pid) < 0)
         goto error;
 
     /* From now on a restarted daemon must find this QEMU, not start a
@@ -1416,7 +1461,7 @@ error:
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
     if (vm->id > 0)
-        vbProcessRemoveChannels(driver, vm);
+        vbProcessRemoveDomainDir(driver, vm);
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -1435,7 +1480,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
      * meanwhile skips the port while QEMU still holds it */
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", 0);
-    vbProcessRemoveChannels(driver, vm);
+    vbProcessRemoveDomainDir(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;
@@ -1453,19 +1498,31 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
 int
 vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *monName = g_strdup_printf("%s-storage.monitor", vm->def->name);
+    g_autofree char *dir = g_build_filename(driver->cfg->stateDir, "storage-XXXXXX", NULL);
+    vbQemuProcessConfine confine = {
+        .ident = driver->cfg->qemuIdentity,
+        .sandbox = driver->cfg->seccompSandbox,
+    };
     g_autofree char *logPath = NULL;
     g_auto(GStrv) argv = NULL;
     g_autoptr(vbError) saved = NULL;
 
-    if (vbProcessPrepareMonitorPath(driver, vm, monName) < 0 ||
-        vbProcessSetLabels(driver, vm, true) < 0)
+    /* a directory of its own, unique: a shut-off domain has no ID */
+    if (!g_mkdtemp_full(dir, 0700)) {
+        vbReportSystemError(errno, _("cannot create directory '%s'"), dir);
+        return -1;
+    }
+    if (vbProcessPrepareMonitorPath(driver, vm, dir) < 0) {
+        rmdir(dir);
+        goto error;
+    }
+    if (vbProcessSetLabels(driver, vm, true) < 0)
         goto error;
     if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
                                                  vm->monitorPath)))
         goto error;
     logPath = vbProcessLogPath(driver, vm->def, "-storage");
-    if (vbQemuProcessLaunch(argv, logPath, &vm->pid) < 0)
+    if (vbQemuProcessLaunch(argv, logPath, &confine, &vm->pid) < 0)
         goto error;
 
     vm->offline = true;

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "vbinternal.h"
 #include "vbdriver.h"
 #include "vbblockjobupdate.h"
@@ -65,6 +69,38 @@ vbDriverWorker(gpointer data, gpointer opaque)
     vbDomainObjUnref(vm);
 }
 
+/*
+ * QEMU running as another identity (qemu.conf) creates its sockets in a
+ * directory per domain inside the state directory: it must be able to
+ * pass through the run and state directories, never to list them or read
+ * what else is there (status files are 0600).  The state directory gets
+ * QEMU's group and 0710, the run directory (whose sockets have their own
+ * modes) 0711.
+ */
+static int
+vbDriverOpenStateDir(vbDriverConfig *cfg)
+{
+    const vbIdentity *ident = cfg->qemuIdentity;
+
+    if (!vbIdentityDiffers(ident))
+        return 0;
+    if (chmod(cfg->runDir, 0711) < 0) {
+        vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->runDir);
+        return -1;
+    }
+    if (ident->gid != getegid()) {
+        if (chown(cfg->stateDir, geteuid(), ident->gid) < 0 || chmod(cfg->stateDir, 0710) < 0) {
+            vbReportSystemError(errno, _("cannot give directory '%s' to group %u"), cfg->stateDir,
+                                (unsigned int) ident->gid);
+            return -1;
+        }
+    } else if (chmod(cfg->stateDir, 0711) < 0) {
+        vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->stateDir);
+        return -1;
+    }
+    return 0;
+}
+
 vbDriver *
 vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
 {
@@ -79,6 +115,12 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
             g_free(driver);
             return NULL;
         }
+    }
+
+    if (vbDriverOpenStateDir(cfg) < 0) {
+        driver->cfg = NULL;
+        g_free(driver);
+        return NULL;
     }
 
     if (!(driver->storage = vbStorageDriverNew(cfg->storageConfigDir, cfg->storageStateDir,

@@ -97,7 +97,7 @@ vbHostEmulatorFor(vbDriver *driver, const char *qemuArch)
 static vbQemuCaps *
 vbHostQemuCaps(vbDriver *driver, const char *binary)
 {
-    return vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir);
+    return vbQemuCapsNewForBinary(binary, driver->cfg->cacheDir, driver->cfg->qemuIdentity);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "vbmonitormachine.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuhostcpu.h"
+#include "vbqemuprocess.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -415,7 +416,7 @@ vbQemuCapsProbeMonitor(vbQemuCaps *caps, vbMonitor *mon)
 /* Runs @binary without a guest under @accel ("tcg", "kvm") and probes
  * it into @caps over QMP. */
 static int
-vbQemuCapsProbeRun(vbQemuCaps *caps, const char *binary, const char *accel)
+vbQemuCapsProbeRun(vbQemuCaps *caps, const char *binary, const char *accel, const vbIdentity *ident)
 {
     g_autoptr(GError) gerr = NULL;
     g_autofree char *dir = NULL;
@@ -449,18 +450,27 @@ vbQemuCapsProbeRun(vbQemuCaps *caps, const char *binary, const char *accel)
         vbReportSystemError(errno, _("cannot create '%s'"), errPath);
         goto cleanup;
     }
+    /* the probe runs as the domains' QEMU will: its socket goes in a
+     * directory that identity owns */
+    if (vbIdentityDiffers(ident) && chown(dir, ident->uid, ident->gid) < 0) {
+        vbReportSystemError(errno, _("cannot give '%s' to uid %u"), dir, (unsigned int) ident->uid);
+        goto cleanup;
+    }
 
     {
         const char *const argv[] = {
             binary,     "-machine", "none", "-accel", accel,  "-nodefaults", "-no-user-config",
             "-display", "none",     "-S",   "-qmp",   qmpArg, NULL};
 
+        vbQemuProcessConfine confine = {.ident = ident};
+
         VB_DEBUG("probing QEMU binary '%s' under %s", binary, accel);
-        if (!g_spawn_async_with_pipes_and_fds(
-                dir, argv, NULL,
-                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
-                    G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, -1, -1, errfd, NULL, NULL, 0, &pid, NULL, NULL, NULL, &gerr)) {
+        if (!g_spawn_async_with_pipes_and_fds(dir, argv, NULL,
+                                              G_SPAWN_DO_NOT_REAP_CHILD |
+                                                  G_SPAWN_STDIN_FROM_DEV_NULL |
+                                                  G_SPAWN_STDOUT_TO_DEV_NULL,
+                                              vbQemuProcessChildSetup, &confine, -1, -1, errfd,
+                                              NULL, NULL, 0, &pid, NULL, NULL, NULL, &gerr)) {
             vbReportError(VIR_ERR_INTERNAL_ERROR, _("cannot run QEMU binary '%s': %s"), binary,
                           gerr->message);
             goto cleanup;
@@ -504,16 +514,16 @@ vbQemuCapsProbeKVM(void)
 }
 
 vbQemuCaps *
-vbQemuCapsProbe(const char *binary)
+vbQemuCapsProbe(const char *binary, const vbIdentity *ident)
 {
     g_autoptr(vbQemuCaps) caps = vbQemuCapsNew(binary);
 
-    if (vbQemuCapsProbeRun(caps, binary, "tcg") < 0)
+    if (vbQemuCapsProbeRun(caps, binary, "tcg", ident) < 0)
         return NULL;
     /* host-model under KVM is the host's CPU as KVM offers it: a second
      * run, when /dev/kvm can be used; TCG guests run without it */
     caps->kvmProbed = vbQemuCapsProbeKVM();
-    if (caps->kvmProbed && caps->hostCPU && vbQemuCapsProbeRun(caps, binary, "kvm") < 0) {
+    if (caps->kvmProbed && caps->hostCPU && vbQemuCapsProbeRun(caps, binary, "kvm", ident) < 0) {
         VB_DEBUG("no host-model CPU under KVM for '%s': %s", binary, vbGetLastErrorMessage());
         vbResetLastError();
     }
@@ -679,7 +689,7 @@ vbQemuCapsCacheSave(const vbQemuCaps *caps, const char *path, const struct stat 
 }
 
 vbQemuCaps *
-vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
+vbQemuCapsNewForBinary(const char *binary, const char *cacheDir, const vbIdentity *ident)
 {
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autofree char *path = vbQemuCapsCachePath(cacheDir, binary);
@@ -696,7 +706,7 @@ vbQemuCapsNewForBinary(const char *binary, const char *cacheDir)
     if (caps && !caps->kvmProbed && vbQemuCapsProbeKVM())
         g_clear_pointer(&caps, vbQemuCapsFree);
     if (!caps) {
-        if (!(caps = vbQemuCapsProbe(binary)))
+        if (!(caps = vbQemuCapsProbe(binary, ident)))
             return NULL;
         if (vbFileMakePath(cacheDir, 0755) < 0 || vbQemuCapsCacheSave(caps, path, &sb) < 0)
             return NULL;

@@ -18,6 +18,7 @@
 
 #include "vbcpuconf.h"
 #include "vbenum.h"
+#include "vbidentity.h"
 #include "vbmonitormachine.h"
 #include "vbqemuschema.h"
 
@@ -61,10 +62,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuCaps, vbQemuCapsFree);
  * cached.  Also checks that /dev/kvm is usable (never cached).  Returns
  * NULL with an error; a QEMU older than 7.2 is CONFIG_UNSUPPORTED.
  */
-vbQemuCaps *vbQemuCapsNewForBinary(const char *binary, const char *cacheDir);
+vbQemuCaps *vbQemuCapsNewForBinary(const char *binary, const char *cacheDir,
+                                   const vbIdentity *ident);
 
-/* Runs @binary without a guest and asks it: no cache involved. */
-vbQemuCaps *vbQemuCapsProbe(const char *binary);
+/* Runs @binary without a guest and asks it: no cache involved.  It runs
+ * confined as a domain's QEMU does (vbQemuProcessChildSetup), as @ident
+ * (NULL: the daemon's identity), as libvirt probes as its qemu user. */
+vbQemuCaps *vbQemuCapsProbe(const char *binary, const vbIdentity *ident);
 
 /* Sets the flags from a QAPI schema (used by the probe, and by tests with
  * a recorded schema). */

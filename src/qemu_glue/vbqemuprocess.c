@@ -17,6 +17,7 @@
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
+#include "vbsandbox.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -24,22 +25,35 @@
 #define VB_KILL_FORCE_US (5 * G_USEC_PER_SEC)
 #define VB_POLL_US (10 * 1000)
 
-static void
-vbQemuProcessChildSetup(gpointer opaque G_GNUC_UNUSED)
+void
+vbQemuProcessChildSetup(gpointer opaque)
 {
-    /* Async-signal-safe only: we are between fork and exec.  A session of
-     * its own keeps a terminal's signals for the daemon away from QEMU. */
+    const vbQemuProcessConfine *confine = opaque;
+    static const char msg[] = "virtblockd: cannot switch to the identity of qemu.conf's user and "
+                              "group, set no_new_privs or install the seccomp filter\n";
+
+    /* Async-signal-safe only: we are between fork and exec, and stderr is
+     * already the log.  A session of its own keeps a terminal's signals
+     * for the daemon away from QEMU. */
     setsid();
+    if (vbIdentityApply(confine ? confine->ident : NULL) < 0 ||
+        (confine && confine->sandbox && vbSandboxApply() < 0)) {
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+            /* nothing more to tell; the exit says it */
+        }
+        _exit(127);
+    }
 }
 
 int
-vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid)
+vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine, pid_t *pid)
 {
-    return vbQemuProcessSpawnEnv(argv, NULL, logfd, pid);
+    return vbQemuProcessSpawnEnv(argv, NULL, logfd, confine, pid);
 }
 
 int
-vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pid)
+vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
+                      const vbQemuProcessConfine *confine, pid_t *pid)
 {
     g_autoptr(GError) err = NULL;
     GPid child = 0;
@@ -48,8 +62,8 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pi
      * re-parented to init and the pid we get is QEMU's own. */
     if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv,
                                           (const char *const *) envp, G_SPAWN_STDIN_FROM_DEV_NULL,
-                                          vbQemuProcessChildSetup, NULL, -1, logfd, logfd, NULL,
-                                          NULL, 0, &child, NULL, NULL, NULL, &err)) {
+                                          vbQemuProcessChildSetup, (gpointer) confine, -1, logfd,
+                                          logfd, NULL, NULL, 0, &child, NULL, NULL, NULL, &err)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0], err->message);
         return -1;
     }
@@ -200,20 +214,22 @@ vbQemuProcessLogOpen(const char *logPath, char *const *argv)
 }
 
 int
-vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid)
+vbQemuProcessLaunch(char *const *argv, const char *logPath, const vbQemuProcessConfine *confine,
+                    pid_t *pid)
 {
-    return vbQemuProcessLaunchEnv(argv, NULL, logPath, pid);
+    return vbQemuProcessLaunchEnv(argv, NULL, logPath, confine, pid);
 }
 
 int
-vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath, pid_t *pid)
+vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath,
+                       const vbQemuProcessConfine *confine, pid_t *pid)
 {
     int logfd;
     int rc;
 
     if ((logfd = vbQemuProcessLogOpen(logPath, argv)) < 0)
         return -1;
-    rc = vbQemuProcessSpawnEnv(argv, envp, logfd, pid);
+    rc = vbQemuProcessSpawnEnv(argv, envp, logfd, confine, pid);
     close(logfd);
     return rc;
 }

@@ -10,12 +10,35 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "vbidentity.h"
+
 /* Starts @argv in a session of its own, detached from the daemon (it is not
  * our child, so it outlives a daemon restart and needs no reaping), with
- * stdin on /dev/null and stdout/stderr appended to @logfd. */
-int vbQemuProcessSpawn(char *const *argv, int logfd, pid_t *pid);
+ * stdin on /dev/null and stdout/stderr appended to @logfd (the daemon opens
+ * the log: the child needs no access to the log directory).
+ *
+ * Confinement (qemu.conf): the child sets no_new_privs and, when @ident is
+ * not the daemon's own uid/gid, switches to it (groups, gid, uid) before
+ * exec; leaving uid 0 drops every capability.  A child that cannot
+ * switch exits with a line in the log instead of running as the daemon. */
+typedef struct _vbQemuProcessConfine vbQemuProcessConfine;
+struct _vbQemuProcessConfine {
+    const vbIdentity *ident; /* NULL: the daemon's */
+    /* our own seccomp filter (vbsandbox.h), for qemu-storage-daemon,
+     * which has no -sandbox of its own; QEMU gets -sandbox instead */
+    bool sandbox;
+};
+
+int vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine,
+                       pid_t *pid);
 /* As vbQemuProcessSpawn, in the environment @envp (NULL: the daemon's). */
-int vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd, pid_t *pid);
+int vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
+                          const vbQemuProcessConfine *confine, pid_t *pid);
+
+/* The child-setup of GLib's spawn functions doing the above, @opaque the
+ * const vbQemuProcessConfine * (NULL: no identity switch, no filter), for
+ * other spawners of QEMU. */
+void vbQemuProcessChildSetup(gpointer opaque);
 
 /* Waits until @path accepts connections, giving up when @pid exits or after
  * @timeoutMs.  On failure the error quotes the end of @logPath, where QEMU
@@ -37,6 +60,8 @@ int vbQemuProcessLogOpen(const char *logPath, char *const *argv);
 
 /* Both of the above: QEMU or a qemu-storage-daemon started from @argv,
  * its output appended to @logPath after a line naming the command. */
-int vbQemuProcessLaunch(char *const *argv, const char *logPath, pid_t *pid);
+int vbQemuProcessLaunch(char *const *argv, const char *logPath, const vbQemuProcessConfine *confine,
+                        pid_t *pid);
 /* As vbQemuProcessLaunch, in the environment @envp (NULL: the daemon's). */
-int vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath, pid_t *pid);
+int vbQemuProcessLaunchEnv(char *const *argv, char *const *envp, const char *logPath,
+                           const vbQemuProcessConfine *confine, pid_t *pid);

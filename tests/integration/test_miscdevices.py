@@ -150,14 +150,15 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
       <target type='virtio' name='org.qemu.guest_agent.0'/>
     </channel>""")
         self.wait_log(vbguest.READY_RE, "the guest's banner")
-        # the guest agent's socket: named by the daemon under its state
-        # directory as libvirt does, shown in the live XML only
+        # the guest agent's socket: named by the daemon in the domain's
+        # socket directory under its state directory, shown in the live
+        # XML only
         live = self.daemon.virsh("dumpxml", "vm").stdout
         m = re.search(r"<source mode='bind' path='([^']+)'/>", live)
         self.assertIsNotNone(m, live)
         sock = m.group(1)
-        self.assertEqual(sock, os.path.join(self.daemon.root, "run", "qemu", "channel", "target",
-                                            "domain-1-vm", "org.qemu.guest_agent.0"))
+        self.assertEqual(sock, os.path.join(self.daemon.root, "run", "qemu", "domain-1-vm",
+                                            "org.qemu.guest_agent.0"))
         self.assertTrue(stat.S_ISSOCK(os.stat(sock).st_mode))
         self.assertIn("<address type='virtio-serial' controller='0' bus='0' port='1'/>", live)
         self.assertNotIn("mode='bind'",
