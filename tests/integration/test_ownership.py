@@ -12,11 +12,12 @@ block commit keep working, their images labelled and restored.
 Needs root (the daemon chowns), and the user libvirt-qemu."""
 
 import os
-import pwd
 import grp
+import pwd
+import shutil
 import signal
 import stat
-import time
+import tempfile
 
 import vbguest
 import vbtest
@@ -46,14 +47,21 @@ class OwnershipTest(vbtest.DaemonTestCase):
             self.skipTest("no user %s or group %s" % (QEMU_USER, QEMU_GROUP))
         if os.geteuid() != 0:
             self.skipTest("needs root")
-        super().setUp()
-        # QEMU's user must reach the images and the daemon's root
-        os.chmod(self.tmp, 0o755)
-        os.chmod(self.images, 0o755)
-        self.daemon.stop()
-        with open(os.path.join(self.daemon.root, "qemu.conf"), "w") as fh:
+        if vbtest.SKIP_NO_QEMU:
+            self.skipTest("QEMU is not installed")
+        self.tmp = tempfile.mkdtemp(prefix="vbit-")
+        # QEMU's user passes through the test's directories and the root
+        os.chmod(self.tmp, 0o711)
+        self.images = os.path.join(self.tmp, "images")
+        os.mkdir(self.images, 0o755)
+        root = os.path.join(self.tmp, "root")
+        os.mkdir(root, 0o711)
+        with open(os.path.join(root, "qemu.conf"), "w") as fh:
             fh.write('user = "%s"\ngroup = "%s"\ndynamic_ownership = 1\n'
                      'remember_owner = 1\n' % (QEMU_USER, QEMU_GROUP))
+        self.daemon = vbtest.Daemon(root)
+        self.extra_logs = []
+        self.addCleanup(self._cleanup)
         self.daemon.start()
 
     def image(self, name, backing=None, backing_fmt="qcow2", mode=0o600, owner=(0, 0)):
@@ -231,7 +239,16 @@ class OwnershipTest(vbtest.DaemonTestCase):
     def test_guest_writes(self):
         # a real guest boots from root-owned 0600 images, writes its disk
         # and its serial file, powers off; everything comes back exactly
-        guest = vbguest.build()
+        built = vbguest.build()
+        # the build is under the invoking user's cache, which QEMU's user
+        # cannot enter: copies, owner-only, which the daemon must give it
+        kernel = os.path.join(self.images, "vmlinuz")
+        initrd = os.path.join(self.images, "initrd")
+        shutil.copyfile(built.kernel, kernel)
+        shutil.copyfile(built.initrd, initrd)
+        os.chmod(kernel, 0o600)
+        os.chmod(initrd, 0o600)
+        guest = vbguest.Guest(kernel, initrd, built.key)
         logs = os.path.join(self.tmp, "logs")
         os.mkdir(logs, 0o755)
         serial = os.path.join(logs, "serial.log")
@@ -239,14 +256,15 @@ class OwnershipTest(vbtest.DaemonTestCase):
         base = self.image("base.qcow2")
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x%02x 0 8M" % FILL, base])
         top = self.image("top.qcow2", base)
-        before = {base: ident(base), top: ident(top)}
+        before = {base: ident(base), top: ident(top), kernel: ident(kernel),
+                  initrd: ident(initrd)}
         cmdline = vbguest.cmdline("writer", then="poweroff", count=100, **WRITER)
         xml = os.path.join(self.tmp, "vm.xml")
         with open(xml, "w") as fh:
             fh.write(guest_xml("vm", guest, cmdline, disks=[("vda", top)], serial_log=serial))
         self.daemon.virsh("define", xml)
         self.daemon.virsh("start", "vm")
-        self.assertQemus(base, top, serial)
+        self.assertQemus(base, top, serial, kernel, initrd)
         vbtest.wait_for(lambda: "shut off" in self.daemon.virsh("domstate", "vm").stdout,
                         600, "the guest to write and power off")
         wlog = vbguest.WriterLog.from_file(serial)
