@@ -14,6 +14,7 @@ Needs root (the daemon chowns), and the user libvirt-qemu."""
 import os
 import grp
 import pwd
+import re
 import shutil
 import signal
 import stat
@@ -190,6 +191,31 @@ class OwnershipTest(vbtest.DaemonTestCase):
         for path in (base, snap):
             vbtest.run(["qemu-img", "check", "-q", path])
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x5a 0 1M", base])
+
+    def test_uefi_nvram(self):
+        # the variable store the daemon copies (0600, root's) is QEMU's
+        # while it runs; the read-only firmware, readable by all, keeps
+        # its owner
+        if vbguest.ovmf_missing():
+            self.skipTest("no OVMF: " + vbguest.ovmf_missing())
+        top = self.image("top.qcow2")
+        xml = vbtest.domain_xml("vm", [("vda", top)]).replace(
+            "<os>", "<os firmware='efi'>").replace(
+            "  <devices>", "  <features><acpi/></features>\n  <devices>")
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(xml)
+        self.daemon.virsh("define", path)
+        self.daemon.virsh("start", "vm")
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        nvram = re.search(r"<nvram[^>]*>([^<]+)</nvram>", live).group(1)
+        loader = re.search(r"<loader[^>]*>([^<]+)</loader>", live).group(1)
+        loader_before = ident(loader)
+        self.assertQemus(nvram, top)
+        self.assertEqual(ident(loader), loader_before)
+        self.daemon.virsh("destroy", "vm")
+        self.assertRestored({nvram: (0, 0, 0o600), top: (0, 0, 0o600)})
+        self.assertEqual(our_xattrs(loader), [])
 
     def test_change_media(self):
         top = self.image("top.qcow2")
