@@ -197,6 +197,22 @@ testExpectDenied(const char *path, bool readonly)
     return 0;
 }
 
+/* /dev/null as a serial port's file: QEMU writes it as it is; a
+ * directory is never given */
+static int
+testDevices(const void *opaque G_GNUC_UNUSED)
+{
+    struct stat sb;
+
+    if (stat("/dev/null", &sb) < 0 || vbSecurityDACSetPath(&dac, "/dev/null", false) < 0 ||
+        testOwner("/dev/null", sb.st_uid, sb.st_gid, sb.st_mode & 07777) < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, "/dev/null");
+    if (testOwner("/dev/null", sb.st_uid, sb.st_gid, sb.st_mode & 07777) < 0)
+        return -1;
+    return testExpectDenied(dir, false);
+}
+
 /* a second name of a file might be /etc/shadow's */
 static int
 testHardLink(const void *opaque G_GNUC_UNUSED)
@@ -296,6 +312,8 @@ mymain(void)
     if (vbTestRun("readable read-only files keep their owner", testReadable, NULL) < 0)
         ret = -1;
     if (vbTestRun("symlinks", testSymlink, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("devices and directories", testDevices, NULL) < 0)
         ret = -1;
     if (vbTestRun("hard links refused", testHardLink, NULL) < 0)
         ret = -1;

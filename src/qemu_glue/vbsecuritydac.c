@@ -202,7 +202,14 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         return -1;
     procPath = g_strdup_printf("/proc/self/fd/%d", fd);
 
+    /* a character device QEMU may use as it is (/dev/null as a serial
+     * port's file) is left alone; nothing else but files and disks */
     if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
+        if (S_ISCHR(sb.st_mode) && vbSecurityDACCanRead(dac, &sb) &&
+            (readonly || vbSecurityDACCanWrite(dac, &sb))) {
+            rc = 0;
+            goto cleanup;
+        }
         vbReportError(VIR_ERR_OPERATION_DENIED,
                       _("refusing to give QEMU '%s': not a regular file or block device"), path);
         goto cleanup;
