@@ -82,8 +82,14 @@ vbDriverOpenStateDir(vbDriverConfig *cfg)
 {
     const vbIdentity *ident = cfg->qemuIdentity;
 
-    if (!vbIdentityDiffers(ident))
+    if (!vbIdentityDiffers(ident)) {
+        /* a qemu.conf that named another user before: closed again */
+        if (chown(cfg->stateDir, geteuid(), getegid()) < 0 || chmod(cfg->stateDir, 0700) < 0) {
+            vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->stateDir);
+            return -1;
+        }
         return 0;
+    }
     if (chmod(cfg->runDir, 0711) < 0) {
         vbReportSystemError(errno, _("cannot change the mode of '%s'"), cfg->runDir);
         return -1;

@@ -193,6 +193,24 @@ class UnconfinedTest(vbtest.DaemonTestCase):
         domdir = os.path.join(self.daemon.root, "run", "qemu", "domain-1-vm")
         st = os.stat(domdir)
         self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)), (0, 0, 0o700))
+        st = os.stat(os.path.join(self.daemon.root, "run", "qemu"))
+        self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)), (0, 0, 0o700))
+
+    def test_qemu_conf_removed(self):
+        """A root once confined is closed again when qemu.conf goes."""
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        self.daemon.stop()
+        with open(os.path.join(self.daemon.root, "qemu.conf"), "w") as fh:
+            fh.write('user = "+65534"\ngroup = "+65534"\n')
+        self.daemon.start()
+        statedir = os.path.join(self.daemon.root, "run", "qemu")
+        self.assertEqual(stat.S_IMODE(os.stat(statedir).st_mode), 0o710)
+        self.daemon.stop()
+        os.unlink(os.path.join(self.daemon.root, "qemu.conf"))
+        self.daemon.start()
+        st = os.stat(statedir)
+        self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)), (0, 0, 0o700))
 
 
 if __name__ == "__main__":
