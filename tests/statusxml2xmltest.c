@@ -198,6 +198,8 @@ mymain(void)
         {"paused-shutdown-persistent"},
         /* the firmware chosen at start, which a validation would refuse */
         {"running-uefi-autoselected"},
+        /* whom the files of the running QEMU were given to */
+        {"running-dac-labelled"},
         {"active-commit-running"},
         {"active-commit-ready"},
         {"active-commit-pivoting"},
@@ -220,6 +222,7 @@ mymain(void)
         {"malformed-job-twice"},
         {"malformed-job-newstate"},
         {"malformed-job-flags"},
+        {"malformed-dac"},
     };
     int ret = 0;
     size_t i;

@@ -210,6 +210,13 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
 
     if (vbBlockCheckSpeedFits(plan.speed) < 0)
         goto error;
+    /* QEMU writes into base, and the new backing name into topParent: as
+     * libvirt, both are given to QEMU for writing (back when they leave
+     * the chain or the domain stops) */
+    if (vm->dacLabel &&
+        (vbSecurityDACAllowWrite(vm->dacLabel, plan.base->path) < 0 ||
+         (plan.topParent && vbSecurityDACAllowWrite(vm->dacLabel, plan.topParent->path) < 0)))
+        goto error;
 
     mon = vbDomainObjEnterMonitor(vm);
     /* auto-finalize on, auto-dismiss off: a job that ends while the daemon

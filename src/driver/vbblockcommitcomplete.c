@@ -151,6 +151,9 @@ vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *cha
     g_autoptr(GHashTable) used = NULL;
     vbStorageSource *s;
 
+    /* out of the chain: their owners come back now, not at the stop */
+    if (vm->dacLabel)
+        vbSecurityDACRestoreSource(vm->dacLabel, chain, true);
     for (s = chain; s; s = s->backingStore) {
         vbMonitor *mon;
 

@@ -197,8 +197,17 @@ vbDomainMediaUpdateLive(vbDomainObj *vm, const vbDomainDiskDef *newdisk, bool fo
         }
         vbStorageChainAssignIndexes(newsrc, &vm->nodenameIndex);
     }
-    if (vbDomainMediaChangeLive(vm, disk, newsrc, force) < 0)
+    if (vm->dacLabel && !vbStorageSourceIsEmpty(newsrc) &&
+        vbSecurityDACSetSource(vm->dacLabel, newsrc, false) < 0)
         return -1;
+    if (vbDomainMediaChangeLive(vm, disk, newsrc, force) < 0) {
+        if (vm->dacLabel && !vbStorageSourceIsEmpty(newsrc))
+            vbSecurityDACRestoreSource(vm->dacLabel, newsrc, false);
+        return -1;
+    }
+    /* the old medium is QEMU's no more */
+    if (vm->dacLabel && !vbStorageSourceIsEmpty(disk->src))
+        vbSecurityDACRestoreSource(vm->dacLabel, disk->src, false);
 
     vbStorageSourceFree(disk->src);
     disk->src = g_steal_pointer(&newsrc);

@@ -58,6 +58,7 @@ vbDomainObjUnref(vbDomainObj *vm)
     vbDomainDefFree(vm->def);
     vbDomainDefFree(vm->newDef);
     g_free(vm->monitorPath);
+    g_free(vm->dacLabel);
     g_cond_clear(&vm->cond);
     g_mutex_clear(&vm->lock);
     g_free(vm);

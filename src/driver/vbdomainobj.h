@@ -26,6 +26,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainconf.h"
+#include "vbsecuritydac.h"
 
 typedef struct _vbMonitor vbMonitor;
 
@@ -108,6 +109,10 @@ struct _vbDomainObj {
     /* Shut off, with a qemu-storage-daemon running block jobs on its images
      * in place of QEMU (vbblockoffline.h). */
     bool offline;
+    /* The identity the files of the running QEMU were given to
+     * (vbsecuritydac.h), kept in the status file so they go back to their
+     * owners when QEMU ends, even after a daemon restart; NULL: none. */
+    vbSecurityDAC *dacLabel;
     /* When the monitor was last reopened after it failed (monotonic µs,
      * 0 = never): a second failure soon after is not retried. */
     gint64 monitorRecoveredAt;

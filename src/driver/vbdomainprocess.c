@@ -938,6 +938,34 @@ vbProcessPrepareNVRAM(vbDriver *driver, const vbDomainDef *def, bool reset)
     return vbFileWriteAtomic(loader->nvram, data, len, 0600, VB_FILE_WRITE_DURABLE);
 }
 
+/* Gives QEMU's user every file it opens (all or none), and remembers
+ * whom, for the status file */
+static int
+vbProcessSetLabels(vbDriver *driver, vbDomainObj *vm, bool disksOnly)
+{
+    g_autofree vbSecurityDAC *dac = NULL;
+
+    if (!driver->dac)
+        return 0;
+    dac = g_memdup2(driver->dac, sizeof(*driver->dac));
+    dac->disksOnly = disksOnly;
+    if (vbSecurityDACSetDomain(dac, vm->def) < 0)
+        return -1;
+    vm->dacLabel = g_steal_pointer(&dac);
+    return 0;
+}
+
+/* Gives the files labelled for the QEMU of @vm back to their owners, once
+ * that QEMU is gone (every teardown) */
+static void
+vbProcessRestoreLabels(vbDomainObj *vm)
+{
+    g_autofree vbSecurityDAC *dac = g_steal_pointer(&vm->dacLabel);
+
+    if (dac)
+        vbSecurityDACRestoreDomain(dac, vm->def);
+}
+
 /* The log of the domain's QEMU (@suffix "") or storage daemon ("-storage"). */
 static char *
 vbProcessLogPath(vbDriver *driver, const vbDomainDef *def, const char *suffix)
@@ -1297,6 +1325,9 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     vm->pid = 0;
     vm->monitorRecoveredAt = 0;
     vbDomainObjRemoveStatus(vm);
+    /* after the status file is gone: a daemon killed in between leaves
+     * files labelled rather than count a shared image down twice */
+    vbProcessRestoreLabels(vm);
     vbProcessRestoreDef(vm);
 }
 
@@ -1387,7 +1418,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     /* the host side, once QEMU's command line is known to be good */
     if (vbProcessPrepareChardevs(vm->def) < 0 || vbProcessCheckKernel(vm->def) < 0 ||
-        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0)
+        vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0 ||
+        vbProcessSetLabels(driver, vm, false) < 0)
         goto error;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
@@ -1489,6 +1521,8 @@ vbDomainProcessStartStorageDaemon(vbDriver *driver, vbDomainObj *vm)
         rmdir(dir);
         goto error;
     }
+    if (vbProcessSetLabels(driver, vm, true) < 0)
+        goto error;
     if (!(argv = vbQemuStorageDaemonCommandBuild(vm->def, driver->cfg->storageDaemonBinary,
                                                  vm->monitorPath)))
         goto error;
@@ -1745,6 +1779,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->nodenameIndex = tmp->nodenameIndex;
     vm->gotShutdown = tmp->gotShutdown;
     vm->offline = tmp->offline;
+    vm->dacLabel = g_steal_pointer(&tmp->dacLabel);
     g_hash_table_iter_init(&iter, tmp->blockjobs);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         g_hash_table_iter_steal(&iter);

@@ -86,6 +86,11 @@ vbDomainStatusFormat(vbDomainObj *vm)
     vbBufferAsprintf(&buf, "<nodeindex last='%u'/>\n", vm->nodenameIndex);
     if (vm->gotShutdown)
         vbBufferAddLit(&buf, "<gotShutdown/>\n");
+    if (vm->dacLabel)
+        vbBufferAsprintf(&buf, "<dac user='%u' group='%u' remember='%s'%s/>\n",
+                         (unsigned int) vm->dacLabel->user, (unsigned int) vm->dacLabel->group,
+                         vm->dacLabel->remember ? "yes" : "no",
+                         vm->dacLabel->disksOnly ? " disksOnly='yes'" : "");
 
     /* Sorted, so the file does not change with hash order. */
     names = g_list_sort(g_hash_table_get_keys(vm->blockjobs), (GCompareFunc) strcmp);
@@ -208,6 +213,37 @@ vbDomainStatusParseRoot(const xmlNode *root, vbDomainObj *vm)
     return true;
 }
 
+/* <dac>: whom the files of the running QEMU were given to */
+static int
+vbDomainStatusParseDAC(const xmlNode *root, vbDomainObj *vm)
+{
+    xmlNode *node = vbXMLChildElement(root, "dac");
+    g_autofree char *user = NULL;
+    g_autofree char *group = NULL;
+    g_autofree char *remember = NULL;
+    g_autofree char *disksOnly = NULL;
+    guint64 u;
+    guint64 g;
+
+    if (!node)
+        return 0;
+    user = vbXMLPropString(node, "user");
+    group = vbXMLPropString(node, "group");
+    remember = vbXMLPropString(node, "remember");
+    disksOnly = vbXMLPropString(node, "disksOnly");
+    if (!user || !group || !g_ascii_string_to_unsigned(user, 10, 0, G_MAXUINT32 - 1, &u, NULL) ||
+        !g_ascii_string_to_unsigned(group, 10, 0, G_MAXUINT32 - 1, &g, NULL)) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed domain status file"));
+        return -1;
+    }
+    vm->dacLabel = g_new0(vbSecurityDAC, 1);
+    vm->dacLabel->user = u;
+    vm->dacLabel->group = g;
+    vm->dacLabel->remember = g_strcmp0(remember, "no") != 0;
+    vm->dacLabel->disksOnly = g_strcmp0(disksOnly, "yes") == 0;
+    return 0;
+}
+
 int
 vbDomainStatusParse(vbDomainObj *vm, const char *xml)
 {
@@ -249,6 +285,8 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     }
     vm->nodenameIndex = last;
     vm->gotShutdown = vbXMLChildElement(root, "gotShutdown") != NULL;
+    if (vbDomainStatusParseDAC(root, vm) < 0)
+        return -1;
 
     node = vbXMLChildElement(root, "blockjobs");
     for (cur = node ? vbXMLChildElement(node, "blockjob") : NULL; cur;

@@ -130,6 +130,14 @@ vbDriverNew(vbDriverConfig *cfg, GMainContext *mainCtx)
     driver->domains = vbDomainObjListNew();
     driver->events = vbDomainEventQueueNew(mainCtx);
     driver->nextDomainID = 1;
+    /* QEMU's files are given to it only when it runs as someone else */
+    if (cfg->qemuIdentity && vbSecurityDACNeeded(cfg->qemuIdentity->uid, cfg->qemuIdentity->gid,
+                                                 cfg->dynamicOwnership)) {
+        driver->dac = g_new0(vbSecurityDAC, 1);
+        driver->dac->user = cfg->qemuIdentity->uid;
+        driver->dac->group = cfg->qemuIdentity->gid;
+        driver->dac->remember = cfg->rememberOwner;
+    }
     driver->vncPorts =
         vbPortAllocatorNew("VNC", VB_DOMAIN_GRAPHICS_VNC_PORT_MIN, VB_DOMAIN_GRAPHICS_VNC_PORT_MAX);
     driver->monitorThread = vbEventThreadNew("vb-monitor");
@@ -188,6 +196,7 @@ vbDriverFree(vbDriver *driver)
     vbDomainEventQueueFree(driver->events);
     vbPortAllocatorFree(driver->vncPorts);
     vbDriverConfigFree(driver->cfg);
+    g_free(driver->dac);
     g_free(driver);
 }
 

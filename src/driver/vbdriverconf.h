@@ -20,6 +20,7 @@
 #include "vbeventthread.h"
 #include "vbidentity.h"
 #include "vbportallocator.h"
+#include "vbsecuritydac.h"
 
 typedef struct _vbDriverConfig vbDriverConfig;
 typedef struct _vbStorageDriver vbStorageDriver; /* vbstorage.h */
@@ -88,6 +89,10 @@ struct _vbDriver {
     vbDomainObjList *domains;
     vbDomainEventQueue *events;
     vbStorageDriver *storage;
+    /* Whom QEMU's files are given to while it runs (qemu.conf user and
+     * group, remember_owner), when dynamic_ownership is on and QEMU runs
+     * as another user than the daemon; NULL: files keep their owners. */
+    vbSecurityDAC *dac;
 
     /* Every monitor's I/O runs in this context, in its own thread, so a
      * worker blocked on a reply never stalls the main loop. */

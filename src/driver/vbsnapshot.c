@@ -48,6 +48,7 @@ typedef struct {
     struct stat st;       /* the overlay's file, as created or reused */
     bool addedStorage;    /* its nodes were added to QEMU */
     bool addedFormat;
+    bool labelled; /* given to QEMU's user (vbsecuritydac.h) */
 } vbSnapshotDiskData;
 
 typedef struct {
@@ -387,6 +388,34 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
 
 /* --- Running domain --- */
 
+/* The overlays QEMU opens for writing, given to its user */
+static int
+vbSnapshotSetLabels(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    if (!vm->dacLabel)
+        return 0;
+    for (i = 0; i < list->ndd; i++) {
+        if (vbSecurityDACSetPath(vm->dacLabel, list->dd[i].src->path, false) < 0)
+            return -1;
+        list->dd[i].labelled = true;
+    }
+    return 0;
+}
+
+static void
+vbSnapshotRestoreLabels(vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        if (list->dd[i].labelled)
+            vbSecurityDACRestorePath(vm->dacLabel, list->dd[i].src->path);
+        list->dd[i].labelled = false;
+    }
+}
+
 /* Adds the storage and format nodes of every overlay, "backing": null. */
 static int
 vbSnapshotAddNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
@@ -526,6 +555,8 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
 
         dd->created = false;
         dd->addedStorage = dd->addedFormat = false;
+        /* in the chain now: given back when the domain stops */
+        dd->labelled = false;
 
         if (pdisk && vbStorageSourceIsSameLocation(pdisk->src, old)) {
             vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src);
@@ -554,7 +585,8 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
 
     if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
         goto error;
-    if (vbSnapshotAddNodes(vm, list) < 0 || vbSnapshotTransaction(vm, list) < 0)
+    if (vbSnapshotSetLabels(vm, list) < 0 || vbSnapshotAddNodes(vm, list) < 0 ||
+        vbSnapshotTransaction(vm, list) < 0)
         goto error;
 
     vbSnapshotUpdateLive(vm, list);
@@ -569,6 +601,7 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
 error:
     saved = vbErrorSave();
     vbSnapshotRemoveNodes(vm, list);
+    vbSnapshotRestoreLabels(vm, list);
     vbSnapshotRemoveImages(list);
     vbErrorRestore(&saved);
     return -1;
