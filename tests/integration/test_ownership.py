@@ -1,15 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """File ownership under confinement: with ROOT/qemu.conf naming an
-unprivileged user (libvirt-qemu:kvm, Debian's), each file QEMU opens is
-given to that user while the domain runs and given back exactly (owner
+unprivileged user (virtblockd-qemu, or Debian libvirt's libvirt-qemu:kvm),
+each file QEMU opens is given to that user while the domain runs and given back exactly (owner
 and mode, no attribute left) when it stops: after a destroy, after a
 SIGKILL of QEMU, after a SIGKILL of the daemon and a restart.  Two
 domains sharing a backing image keep it until the last stops; a chain
 reaching /etc/shadow is refused without touching it; snapshot overlays and
 block commit keep working, their images labelled and restored.
 
-Needs root (the daemon chowns), and the user libvirt-qemu."""
+Needs root (the daemon chowns), and the user virtblockd-qemu (or libvirt-qemu)."""
 
 import os
 import grp
@@ -24,8 +24,9 @@ import vbguest
 import vbtest
 from test_realguest import FILL, WRITER, guest_xml
 
-QEMU_USER = "libvirt-qemu"
-QEMU_GROUP = "kvm"
+# The package's user (scripts/install-deps.sh creates it, so CI always has
+# it), else Debian libvirt's: a test that skipped on CI would prove nothing.
+QEMU_IDENTITIES = (("virtblockd-qemu", "virtblockd-qemu"), ("libvirt-qemu", "kvm"))
 XATTR_PREFIX = "trusted.virtblockd.security."
 
 
@@ -41,11 +42,16 @@ def our_xattrs(path):
 class OwnershipTest(vbtest.DaemonTestCase):
 
     def setUp(self):
-        try:
-            self.uid = pwd.getpwnam(QEMU_USER).pw_uid
-            self.gid = grp.getgrnam(QEMU_GROUP).gr_gid
-        except KeyError:
-            self.skipTest("no user %s or group %s" % (QEMU_USER, QEMU_GROUP))
+        for user, group in QEMU_IDENTITIES:
+            try:
+                self.uid = pwd.getpwnam(user).pw_uid
+                self.gid = grp.getgrnam(group).gr_gid
+            except KeyError:
+                continue
+            self.user, self.group = user, group
+            break
+        else:
+            self.skipTest("no user of %s" % (QEMU_IDENTITIES,))
         if os.geteuid() != 0:
             self.skipTest("needs root")
         if vbtest.SKIP_NO_QEMU:
@@ -59,7 +65,7 @@ class OwnershipTest(vbtest.DaemonTestCase):
         os.mkdir(root, 0o711)
         with open(os.path.join(root, "qemu.conf"), "w") as fh:
             fh.write('user = "%s"\ngroup = "%s"\ndynamic_ownership = 1\n'
-                     'remember_owner = 1\n' % (QEMU_USER, QEMU_GROUP))
+                     'remember_owner = 1\n' % (self.user, self.group))
         self.daemon = vbtest.Daemon(root)
         self.extra_logs = []
         self.addCleanup(self._cleanup)
