@@ -9,8 +9,7 @@
 #include "vberror.h"
 #include "testutils.h"
 
-/* Every kind of value, comments, ';', a list over several lines, and a
- * later setting replacing an earlier one */
+/* Every kind of value, comments, ';' and a list over several lines */
 static int
 testParseValues(const void *opaque G_GNUC_UNUSED)
 {
@@ -23,8 +22,7 @@ testParseValues(const void *opaque G_GNUC_UNUSED)
                        "  '/dev/full',\n"
                        "]\n"
                        "long = \"\"\"two\nlines\"\"\"\n"
-                       "flag = 1\n"
-                       "max_clients = 7\n";
+                       "flag = 1\n";
     g_autoptr(vbConf) conf = NULL;
     g_autofree char *user = NULL;
     g_autofree char *group = NULL;
@@ -37,7 +35,7 @@ testParseValues(const void *opaque G_GNUC_UNUSED)
 
     if (!(conf = vbConfReadString("test.conf", text)))
         return -1;
-    if (vbConfGetUInt(conf, "max_clients", &max) != 1 || max != 7)
+    if (vbConfGetUInt(conf, "max_clients", &max) != 1 || max != 5000)
         return -1;
     if (vbConfGetUInt(conf, "nothing", &absent) != 0 || absent != 42)
         return -1;
@@ -151,6 +149,8 @@ mymain(void)
                                       "too deeply"},
         {"a = \"\"\"never closed\n\n", "configuration file syntax error: bad.conf:1: unterminated "
                                        "string"},
+        {"a = 1\nb = 2\n# again\na = 3\n", "configuration file syntax error: bad.conf:4: setting "
+                                           "'a' is already set on line 1"},
     };
     size_t i;
 

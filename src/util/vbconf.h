@@ -13,8 +13,8 @@
  *
  * A setting is a name, '=', and an integer, a string in single, double or
  * triple double quotes (no escapes), or a list of such values in brackets;
- * settings are separated by newlines or ';'.  A later setting of the same
- * name replaces an earlier one.
+ * settings are separated by newlines or ';'.  A name set twice is an error
+ * (libvirt silently takes the first).
  */
 
 #pragma once
