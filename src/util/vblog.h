@@ -23,8 +23,9 @@ void vbLogSetPriority(vbLogPriority prio);
 vbLogPriority vbLogGetPriority(void);
 /* Where log lines go; -1 restores stderr.  The fd is not closed by us. */
 void vbLogSetOutputFd(int fd);
-/* Sends log lines to @path (appended, created 0600), which we own from now
- * on.  Reports the error and keeps the old output on failure. */
+/* Sends log lines to @path (appended, created 0600, never through a
+ * symbolic link), which we own from now on.  Reports the error and keeps
+ * the old output on failure. */
 int vbLogOpenFile(const char *path);
 /* Opens the file of vbLogOpenFile again, for logrotate (SIGHUP): the
  * renamed file is closed and @path created anew.  Returns 1 when reopened,
