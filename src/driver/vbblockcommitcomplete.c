@@ -97,14 +97,26 @@ static bool
 vbBlockAddChainFiles(GHashTable *used, vbStorageSource *chain)
 {
     const vbStorageSource *s;
+    const vbStorageSource *last = NULL;
     bool complete = true;
 
     if (chain->path && g_path_is_absolute(chain->path) &&
         vbStorageChainProbePartial(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0) {
-        VB_WARN("the backing chain of '%s' cannot be read to its end: %s", chain->path,
-                vbGetLastErrorMessage());
+        for (s = chain; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore)
+            last = s;
+        /* where it stops a raw image (a top without format is read as
+         * raw), nothing can be beyond: a CD-ROM image gone from its
+         * path keeps no file from being deleted */
+        if (last && (last->format == VB_STORAGE_FORMAT_RAW ||
+                     (last == chain && last->format == VB_STORAGE_FORMAT_NONE))) {
+            VB_DEBUG("in-use check: '%s' cannot be read, but is raw: %s", last->path,
+                     vbGetLastErrorMessage());
+        } else {
+            VB_WARN("the backing chain of '%s' cannot be read to its end: %s", chain->path,
+                    vbGetLastErrorMessage());
+            complete = false;
+        }
         vbResetLastError();
-        complete = false;
     }
     for (s = chain; s; s = s->backingStore) {
         struct stat sb;

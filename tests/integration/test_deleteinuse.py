@@ -134,6 +134,23 @@ class DeleteInUseTest(vbtest.DaemonTestCase):
         self.daemon.virsh("start", "b")
         self.daemon.virsh("destroy", "b")
 
+    def test_missing_raw_cdrom_blocks_nothing(self):
+        """A domain whose raw CD-ROM image is gone from its path: a raw
+        image has no backing file, so the other files are still judged
+        one by one (a-top, used by no one, is deleted)."""
+        cdrom = """
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>""" % self.image("gone.iso")
+        self.define("c", [], start=False, extra_devices=cdrom)
+        self.setup_images(self.shared)
+        self.define("a", [("vda", self.a_top)], start=False)
+        self.commit_active()
+        self.check_b()
+
 
 if __name__ == "__main__":
     vbtest.main()
