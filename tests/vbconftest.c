@@ -4,6 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "vbinternal.h"
 #include "vbconf.h"
 #include "vberror.h"
@@ -129,6 +132,37 @@ testReadFile(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A FIFO in place of the file is refused, not opened: open() would block
+ * until someone writes to it */
+static int
+testReadFifo(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *tmp = g_dir_make_tmp("vbconftest-XXXXXX", NULL);
+    g_autofree char *fifo = NULL;
+    g_autofree char *msg = NULL;
+    g_autoptr(vbConf) conf = NULL;
+    int ret = -1;
+
+    if (!tmp)
+        return -1;
+    fifo = g_build_filename(tmp, "virtblockd.conf", NULL);
+    msg = g_strdup_printf("Requested operation is not valid: cannot read '%s': it is not a "
+                          "regular file",
+                          fifo);
+    if (mkfifo(fifo, 0600) < 0)
+        goto cleanup;
+    if ((conf = vbConfReadFile(fifo)) || vbGetLastErrorCode() != VIR_ERR_OPERATION_INVALID ||
+        vbTestCompareStrings(msg, vbGetLastErrorMessage()) < 0)
+        goto cleanup;
+    vbResetLastError();
+    ret = 0;
+
+cleanup:
+    unlink(fifo);
+    rmdir(tmp);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -165,6 +199,8 @@ mymain(void)
     if (vbTestRun("wrong types", testTypeErrors, NULL) < 0)
         ret = -1;
     if (vbTestRun("files", testReadFile, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a FIFO is not opened", testReadFifo, NULL) < 0)
         ret = -1;
     return ret;
 }

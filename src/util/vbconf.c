@@ -313,11 +313,23 @@ vbConfReadFile(const char *path)
 {
     g_autoptr(vbConf) conf = vbConfNew(path);
     g_autofree char *content = NULL;
+    struct stat sb;
     gssize len;
 
-    if (access(path, F_OK) < 0 && errno == ENOENT) {
-        VB_DEBUG("no configuration file '%s': defaults apply", path);
-        return g_steal_pointer(&conf);
+    if (stat(path, &sb) < 0) {
+        if (errno == ENOENT) {
+            VB_DEBUG("no configuration file '%s': defaults apply", path);
+            return g_steal_pointer(&conf);
+        }
+        vbReportSystemError(errno, _("cannot stat '%s'"), path);
+        return NULL;
+    }
+    /* a FIFO would block the daemon's start in open() until written to,
+     * a device would be read as if it were settings */
+    if (!S_ISREG(sb.st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is not a regular file"),
+                      path);
+        return NULL;
     }
     if ((len = vbFileReadAll(path, VB_CONF_MAX_SIZE, &content)) < 0)
         return NULL;
