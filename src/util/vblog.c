@@ -43,9 +43,18 @@ vbLogGetPriority(void)
 void
 vbLogSetOutputFd(int fd)
 {
+    int old = -1;
+
+    /* the file of vbLogOpenFile is ours to close; @fd never is, so it
+     * must not be taken for that file by a later reopen or close */
     g_mutex_lock(&vbLogLock);
+    if (vbLogPath)
+        old = g_atomic_int_get(&vbLogFd);
+    g_clear_pointer(&vbLogPath, g_free);
     g_atomic_int_set(&vbLogFd, fd);
     g_mutex_unlock(&vbLogLock);
+    if (old >= 0)
+        close(old);
 }
 
 /* Neither a link nor a FIFO planted at @path (by whoever may write to its
@@ -125,11 +134,13 @@ vbLogReopen(void)
 void
 vbLogClose(void)
 {
-    int old;
+    int old = -1;
 
     g_mutex_lock(&vbLogLock);
-    old = g_atomic_int_get(&vbLogFd);
-    g_atomic_int_set(&vbLogFd, -1);
+    if (vbLogPath) {
+        old = g_atomic_int_get(&vbLogFd);
+        g_atomic_int_set(&vbLogFd, -1);
+    }
     g_clear_pointer(&vbLogPath, g_free);
     g_mutex_unlock(&vbLogLock);
     if (old >= 0)
