@@ -5,6 +5,8 @@
  */
 
 #include <stdarg.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -521,6 +523,41 @@ testProbePartial(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A FIFO named as backing file is refused without being opened: opening
+ * it would release a writer waiting on it, as opening a device (a
+ * watchdog, a tape) acts on it.  inotify sees every open but O_PATH's. */
+static int
+testProbeFifoNotOpened(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbStorageSource) top = testNewTop("fifo/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autofree char *sub = testPath("fifo");
+    g_autofree char *fifo = testPath("fifo/pipe");
+    char buf[4096];
+    int ret = -1;
+    int in;
+
+    if (g_mkdir_with_parents(sub, 0700) < 0 || mkfifo(fifo, 0600) < 0 ||
+        testMakeQcow2("fifo/top.qcow2", "pipe", "raw") < 0)
+        return -1;
+    if ((in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+        return -1;
+    if (inotify_add_watch(in, fifo, IN_OPEN) < 0)
+        goto cleanup;
+    if (vbStorageChainProbe(top, VB_STORAGE_CHAIN_MAX_DEPTH) != -1 ||
+        vbGetLastErrorCode() != VIR_ERR_CONFIG_UNSUPPORTED)
+        goto cleanup;
+    vbResetLastError();
+    if (read(in, buf, sizeof(buf)) > 0) {
+        fprintf(stderr, "the FIFO was opened\n");
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    close(in);
+    return ret;
+}
+
 /* ---- lookup ----------------------------------------------------------- */
 
 /* Two chains, as in libvirt's virstoragetest:
@@ -933,6 +970,8 @@ mymain(void)
     if (vbTestRun("complete chain is not read", testProbeComplete, NULL) < 0)
         ret = -1;
     if (vbTestRun("loop back into the XML's part", testProbeLoopIntoKnown, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a FIFO backing file is never opened", testProbeFifoNotOpened, NULL) < 0)
         ret = -1;
     if (vbTestRun("partial probe keeps what it found", testProbePartial, NULL) < 0)
         ret = -1;

@@ -4,13 +4,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "vbinternal.h"
 #include "vbconf.h"
 #include "vberror.h"
 #include "testutils.h"
 
-/* Every kind of value, comments, ';', a list over several lines, and a
- * later setting replacing an earlier one */
+/* Every kind of value, comments, ';' and a list over several lines */
 static int
 testParseValues(const void *opaque G_GNUC_UNUSED)
 {
@@ -23,8 +25,7 @@ testParseValues(const void *opaque G_GNUC_UNUSED)
                        "  '/dev/full',\n"
                        "]\n"
                        "long = \"\"\"two\nlines\"\"\"\n"
-                       "flag = 1\n"
-                       "max_clients = 7\n";
+                       "flag = 1\n";
     g_autoptr(vbConf) conf = NULL;
     g_autofree char *user = NULL;
     g_autofree char *group = NULL;
@@ -37,7 +38,7 @@ testParseValues(const void *opaque G_GNUC_UNUSED)
 
     if (!(conf = vbConfReadString("test.conf", text)))
         return -1;
-    if (vbConfGetUInt(conf, "max_clients", &max) != 1 || max != 7)
+    if (vbConfGetUInt(conf, "max_clients", &max) != 1 || max != 5000)
         return -1;
     if (vbConfGetUInt(conf, "nothing", &absent) != 0 || absent != 42)
         return -1;
@@ -131,6 +132,37 @@ testReadFile(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A FIFO in place of the file is refused, not opened: open() would block
+ * until someone writes to it */
+static int
+testReadFifo(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *tmp = g_dir_make_tmp("vbconftest-XXXXXX", NULL);
+    g_autofree char *fifo = NULL;
+    g_autofree char *msg = NULL;
+    g_autoptr(vbConf) conf = NULL;
+    int ret = -1;
+
+    if (!tmp)
+        return -1;
+    fifo = g_build_filename(tmp, "virtblockd.conf", NULL);
+    msg = g_strdup_printf("Requested operation is not valid: cannot read '%s': it is not a "
+                          "regular file",
+                          fifo);
+    if (mkfifo(fifo, 0600) < 0)
+        goto cleanup;
+    if ((conf = vbConfReadFile(fifo)) || vbGetLastErrorCode() != VIR_ERR_OPERATION_INVALID ||
+        vbTestCompareStrings(msg, vbGetLastErrorMessage()) < 0)
+        goto cleanup;
+    vbResetLastError();
+    ret = 0;
+
+cleanup:
+    unlink(fifo);
+    rmdir(tmp);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -151,6 +183,8 @@ mymain(void)
                                       "too deeply"},
         {"a = \"\"\"never closed\n\n", "configuration file syntax error: bad.conf:1: unterminated "
                                        "string"},
+        {"a = 1\nb = 2\n# again\na = 3\n", "configuration file syntax error: bad.conf:4: setting "
+                                           "'a' is already set on line 1"},
     };
     size_t i;
 
@@ -165,6 +199,8 @@ mymain(void)
     if (vbTestRun("wrong types", testTypeErrors, NULL) < 0)
         ret = -1;
     if (vbTestRun("files", testReadFile, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a FIFO is not opened", testReadFifo, NULL) < 0)
         ret = -1;
     return ret;
 }

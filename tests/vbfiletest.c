@@ -115,6 +115,36 @@ testSymlink(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* a way to the base through a directory others may write to is refused
+ * before anything is created in it */
+static int
+testUnsafeWayCreatesNothing(const void *opaque G_GNUC_UNUSED)
+{
+    g_auto(testDirs) d = {0};
+    g_autofree char *open = NULL;
+    g_autofree char *sub = NULL;
+    g_autofree char *root = NULL;
+    g_autofree char *msg = NULL;
+
+    if (testDirsInit(&d) < 0)
+        return -1;
+    open = g_build_filename(d.tmp, "open", NULL);
+    sub = g_build_filename(open, "sub", NULL);
+    root = g_build_filename(sub, "root", NULL);
+    if (mkdir(open, 0700) < 0 || chmod(open, 0777) < 0)
+        return -1;
+    msg = g_strdup_printf("Requested operation is not valid: cannot use directory '%s': it is "
+                          "writable by other users (mode 0777) without the sticky bit",
+                          open);
+    if (testExpectError(vbFileMakeSafeDir(root, root, 0700), msg) < 0)
+        return -1;
+    if (access(sub, F_OK) == 0) {
+        fprintf(stderr, "'%s' was created\n", sub);
+        return -1;
+    }
+    return 0;
+}
+
 /* writable by others: refused at the base (sticky or not) and below; on
  * the way to the base only without the sticky bit */
 static int
@@ -215,6 +245,8 @@ mymain(void)
     if (vbTestRun("a symlinked directory is refused", testSymlink, NULL) < 0)
         ret = -1;
     if (vbTestRun("directories writable by others are refused", testWritable, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("an unsafe way gains no directory", testUnsafeWayCreatesNothing, NULL) < 0)
         ret = -1;
     if (vbTestRun("own files: links and FIFOs refused", testReadOwn, NULL) < 0)
         ret = -1;

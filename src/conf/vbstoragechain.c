@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#define _GNU_SOURCE /* O_PATH */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -129,6 +131,17 @@ typedef struct {
     uint8_t *buf;     /* VB_STORAGE_CHAIN_HEADER_MAX bytes */
 } vbStorageChainProbeCtx;
 
+/* errno is open()'s */
+static void
+vbStorageChainReportAccess(const vbStorageSource *src, const vbStorageSource *parent)
+{
+    if (parent)
+        vbReportSystemError(errno, _("Cannot access backing file '%s' of storage file '%s'"),
+                            src->path, parent->path);
+    else
+        vbReportSystemError(errno, _("Cannot access storage file '%s'"), src->path);
+}
+
 /* Reads @src's header and fills its type, format and capacity.  @parent is
  * the image naming @src (NULL for the first image probed); @formatRecorded
  * is false when @parent records no backing format for it.  On success sets
@@ -141,32 +154,41 @@ vbStorageChainProbeOne(vbStorageChainProbeCtx *ctx, vbStorageSource *src,
     g_autoptr(vbQcow2Header) hdr = NULL;
     g_autoptr(vbStorageSource) child = NULL;
     g_autofree char *key = NULL;
+    g_autofree char *procPath = NULL;
     struct stat sb;
     gssize len = 0;
+    int pathfd;
     int fd;
     int ret = -1;
 
     *backing = NULL;
 
-    /* O_NONBLOCK: a FIFO planted as a backing file must not hang us */
-    if ((fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-        if (parent)
-            vbReportSystemError(errno, _("Cannot access backing file '%s' of storage file '%s'"),
-                                src->path, parent->path);
-        else
-            vbReportSystemError(errno, _("Cannot access storage file '%s'"), src->path);
+    /* The type is checked on an O_PATH descriptor, which opens nothing:
+     * a device a hostile header names (a watchdog, a tape, a FIFO with a
+     * writer waiting) acts on open() alone.  The file is then opened for
+     * reading through that descriptor, so it is the same one. */
+    if ((pathfd = open(src->path, O_PATH | O_CLOEXEC)) < 0) {
+        vbStorageChainReportAccess(src, parent);
         return -1;
     }
-
-    if (fstat(fd, &sb) < 0) {
+    if (fstat(pathfd, &sb) < 0) {
         vbReportSystemError(errno, _("cannot stat file '%s'"), src->path);
-        goto cleanup;
+        close(pathfd);
+        return -1;
     }
     if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("image '%s' is neither a regular file nor a block device"), src->path);
-        goto cleanup;
+        close(pathfd);
+        return -1;
     }
+    procPath = g_strdup_printf("/proc/self/fd/%d", pathfd);
+    if ((fd = open(procPath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+        vbStorageChainReportAccess(src, parent);
+        close(pathfd);
+        return -1;
+    }
+    close(pathfd);
 
     key = vbStorageChainFileKey(&sb);
     if (g_hash_table_contains(ctx->seen, key)) {

@@ -88,18 +88,34 @@ vbBlockCopyDefChains(const vbDomainDef *def, GPtrArray *chains)
 
 /* Adds the file of every image @chain reaches to @used, completing the
  * chain from the image headers below what is recorded, as a start does
- * (bounded and loop-safe).  A chain that cannot be probed to its end
- * contributes the images found before the failure: a start of its domain
- * fails there, so nothing beyond can be in use by it. */
-static void
+ * (bounded and loop-safe).  Returns false when that is not known: the
+ * chain cannot be probed to its end (an image missing, say on a share
+ * not mounted yet, or a header that names its backing file without its
+ * format) or an image of it cannot be looked at.  Such a chain may still
+ * reach any file once the cause is gone, so the caller deletes nothing. */
+static bool
 vbBlockAddChainFiles(GHashTable *used, vbStorageSource *chain)
 {
     const vbStorageSource *s;
+    const vbStorageSource *last = NULL;
+    bool complete = true;
 
     if (chain->path && g_path_is_absolute(chain->path) &&
         vbStorageChainProbePartial(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0) {
-        VB_DEBUG("in-use check stops in the chain of '%s': %s", chain->path,
-                 vbGetLastErrorMessage());
+        for (s = chain; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore)
+            last = s;
+        /* where it stops a raw image (a top without format is read as
+         * raw), nothing can be beyond: a CD-ROM image gone from its
+         * path keeps no file from being deleted */
+        if (last && (last->format == VB_STORAGE_FORMAT_RAW ||
+                     (last == chain && last->format == VB_STORAGE_FORMAT_NONE))) {
+            VB_DEBUG("in-use check: '%s' cannot be read, but is raw: %s", last->path,
+                     vbGetLastErrorMessage());
+        } else {
+            VB_WARN("the backing chain of '%s' cannot be read to its end: %s", chain->path,
+                    vbGetLastErrorMessage());
+            complete = false;
+        }
         vbResetLastError();
     }
     for (s = chain; s; s = s->backingStore) {
@@ -107,9 +123,14 @@ vbBlockAddChainFiles(GHashTable *used, vbStorageSource *chain)
 
         if (s->type == VB_STORAGE_TYPE_NONE || !s->path)
             continue;
-        if (stat(s->path, &sb) == 0)
+        if (stat(s->path, &sb) == 0) {
             g_hash_table_add(used, vbBlockFileKey(&sb));
+        } else if (errno != ENOENT) {
+            VB_WARN("cannot check whether '%s' is in use: %s", s->path, g_strerror(errno));
+            complete = false;
+        }
     }
+    return complete;
 }
 
 /* The files (device and inode, so that a symlink, a hard link, a ".." or a
@@ -121,7 +142,7 @@ vbBlockAddChainFiles(GHashTable *used, vbStorageSource *chain)
  * held), so that two domains finishing jobs never wait for each other's
  * lock; headers are read with no domain locked. */
 static GHashTable *
-vbBlockCollectUsedFiles(vbDriver *driver)
+vbBlockCollectUsedFiles(vbDriver *driver, bool *complete)
 {
     g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
     g_autoptr(GPtrArray) chains =
@@ -137,8 +158,11 @@ vbBlockCollectUsedFiles(vbDriver *driver)
         vbBlockCopyDefChains(vm->newDef, chains);
         vbDomainObjUnlock(vm);
     }
-    for (i = 0; i < chains->len; i++)
-        vbBlockAddChainFiles(used, g_ptr_array_index(chains, i));
+    *complete = true;
+    for (i = 0; i < chains->len; i++) {
+        if (!vbBlockAddChainFiles(used, g_ptr_array_index(chains, i)))
+            *complete = false;
+    }
     return used;
 }
 
@@ -149,6 +173,7 @@ vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *cha
                          bool deleteImages)
 {
     g_autoptr(GHashTable) used = NULL;
+    bool complete;
     vbStorageSource *s;
 
     /* out of the chain: their owners come back now, not at the stop */
@@ -173,7 +198,7 @@ vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *cha
     /* @chain is detached from the disk already, so the domain's own
      * definitions show only the images that stay. */
     vbDomainObjUnlock(vm);
-    used = vbBlockCollectUsedFiles(driver);
+    used = vbBlockCollectUsedFiles(driver, &complete);
     for (s = chain; s; s = s->backingStore) {
         g_autofree char *key = NULL;
         struct stat sb;
@@ -184,6 +209,12 @@ vbBlockCommitRemoveChain(vbDriver *driver, vbDomainObj *vm, vbStorageSource *cha
         if (stat(s->path, &sb) < 0) {
             if (errno != ENOENT)
                 VB_WARN("not deleting '%s': %s", s->path, g_strerror(errno));
+            continue;
+        }
+        if (!complete) {
+            VB_WARN(
+                "not deleting '%s': the backing chain of a disk cannot be read to its end, so it may still need this image",
+                s->path);
             continue;
         }
         key = vbBlockFileKey(&sb);

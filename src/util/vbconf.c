@@ -239,6 +239,7 @@ vbConfParse(vbConf *conf, const char *content, size_t len)
     while (p.cur < p.end) {
         const char *start;
         g_autofree char *name = NULL;
+        vbConfValue *prev;
         vbConfValue *val;
 
         vbConfSkipBlanks(&p, true);
@@ -261,7 +262,15 @@ vbConfParse(vbConf *conf, const char *content, size_t len)
         vbConfSkipBlanks(&p, false);
         if (!(val = vbConfParseValue(&p, 0)))
             return -1;
-        g_hash_table_replace(conf->values, g_steal_pointer(&name), val);
+        /* libvirt takes the first of two settings of a name, which reads
+         * as if the second were in force: refuse the ambiguity */
+        if ((prev = g_hash_table_lookup(conf->values, name))) {
+            vbReportError(VIR_ERR_CONF_SYNTAX, _("%s:%d: setting '%s' is already set on line %d"),
+                          p.filename, val->line, name, prev->line);
+            vbConfValueFree(val);
+            return -1;
+        }
+        g_hash_table_insert(conf->values, g_steal_pointer(&name), val);
 
         /* the end of the statement: a newline, ';', a comment or the end */
         vbConfSkipBlanks(&p, false);
@@ -304,11 +313,23 @@ vbConfReadFile(const char *path)
 {
     g_autoptr(vbConf) conf = vbConfNew(path);
     g_autofree char *content = NULL;
+    struct stat sb;
     gssize len;
 
-    if (access(path, F_OK) < 0 && errno == ENOENT) {
-        VB_DEBUG("no configuration file '%s': defaults apply", path);
-        return g_steal_pointer(&conf);
+    if (stat(path, &sb) < 0) {
+        if (errno == ENOENT) {
+            VB_DEBUG("no configuration file '%s': defaults apply", path);
+            return g_steal_pointer(&conf);
+        }
+        vbReportSystemError(errno, _("cannot stat '%s'"), path);
+        return NULL;
+    }
+    /* a FIFO would block the daemon's start in open() until written to,
+     * a device would be read as if it were settings */
+    if (!S_ISREG(sb.st_mode)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is not a regular file"),
+                      path);
+        return NULL;
     }
     if ((len = vbFileReadAll(path, VB_CONF_MAX_SIZE, &content)) < 0)
         return NULL;

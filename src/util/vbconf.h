@@ -13,8 +13,8 @@
  *
  * A setting is a name, '=', and an integer, a string in single, double or
  * triple double quotes (no escapes), or a list of such values in brackets;
- * settings are separated by newlines or ';'.  A later setting of the same
- * name replaces an earlier one.
+ * settings are separated by newlines or ';'.  A name set twice is an error
+ * (libvirt silently takes the first).
  */
 
 #pragma once
@@ -29,7 +29,8 @@ typedef struct _vbConf vbConf;
  * Parses @path.  A missing file is an empty configuration (every setting
  * at its default).  Returns NULL with VIR_ERR_CONF_SYNTAX naming the file
  * and line for a syntax error, or a system error when the file exists but
- * cannot be read; a file larger than 1 MiB is refused.
+ * cannot be read; a file larger than 1 MiB is refused, and so is anything
+ * but a regular file (VIR_ERR_OPERATION_INVALID; a FIFO is never opened).
  */
 vbConf *vbConfReadFile(const char *path);
 

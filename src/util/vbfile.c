@@ -239,6 +239,7 @@ int
 vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
 {
     g_autofree char *parent = g_path_get_dirname(base);
+    g_autofree char *existing = NULL;
     g_autofree char *real = NULL;
     g_auto(GStrv) parts = NULL;
     g_autofree char *cur = NULL;
@@ -252,12 +253,20 @@ vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
         return -1;
     }
 
-    /* What leads to @base: resolved, so that each real directory on the
-     * way is checked once and no link is left to follow later. */
-    if (vbFileMakePath(parent, 0755) < 0)
-        return -1;
-    if (!(real = realpath(parent, NULL))) {
-        vbReportSystemError(errno, _("cannot resolve '%s'"), parent);
+    /* What leads to @base, as far as it exists: checked before anything
+     * is created below it, so that a refused way gains no directory. */
+    existing = g_strdup(parent);
+    while (lstat(existing, &sb) < 0 && errno == ENOENT && strcmp(existing, "/") != 0) {
+        g_autofree char *up = g_path_get_dirname(existing);
+
+        g_free(existing);
+        existing = g_steal_pointer(&up);
+    }
+
+    /* Resolved, so that each real directory on the way is checked once
+     * and no link is left to follow later. */
+    if (!(real = realpath(existing, NULL))) {
+        vbReportSystemError(errno, _("cannot resolve '%s'"), existing);
         return -1;
     }
     parts = g_strsplit(real, "/", -1);
@@ -282,7 +291,7 @@ vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
      * owner could point it elsewhere later. */
     g_clear_pointer(&parts, g_strfreev);
     g_clear_pointer(&cur, g_free);
-    parts = g_strsplit(parent, "/", -1);
+    parts = g_strsplit(existing, "/", -1);
     cur = g_strdup("");
     for (i = 0; parts[i]; i++) {
         if (!*parts[i])
@@ -301,6 +310,10 @@ vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
             return -1;
         }
     }
+
+    /* the rest of the way, in a directory no one else can change */
+    if (vbFileMakePath(parent, 0755) < 0)
+        return -1;
 
     /* @base and below: created if missing (@mode for @path, 0755 on the
      * way), never followed if a link */

@@ -43,18 +43,45 @@ vbLogGetPriority(void)
 void
 vbLogSetOutputFd(int fd)
 {
+    int old = -1;
+
+    /* the file of vbLogOpenFile is ours to close; @fd never is, so it
+     * must not be taken for that file by a later reopen or close */
     g_mutex_lock(&vbLogLock);
+    if (vbLogPath)
+        old = g_atomic_int_get(&vbLogFd);
+    g_clear_pointer(&vbLogPath, g_free);
     g_atomic_int_set(&vbLogFd, fd);
     g_mutex_unlock(&vbLogLock);
+    if (old >= 0)
+        close(old);
 }
 
+/* Neither a link nor a FIFO planted at @path (by whoever may write to its
+ * directory, after logrotate renamed the file) is taken: the first would
+ * have us append to any file, the second block the main loop in open()
+ * until someone reads.  O_NONBLOCK is for the open only. */
 static int
 vbLogOpen(const char *path)
 {
     int fd;
+    int flags;
 
-    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0)
+    if ((fd = open(path,
+                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+                   0600)) < 0) {
+        if (errno == ELOOP)
+            vbReportError(VIR_ERR_OPERATION_INVALID,
+                          _("cannot open log '%s': it is a symbolic link"), path);
+        else
+            vbReportSystemError(errno, _("cannot open log '%s'"), path);
+        return -1;
+    }
+    if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
         vbReportSystemError(errno, _("cannot open log '%s'"), path);
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -107,11 +134,13 @@ vbLogReopen(void)
 void
 vbLogClose(void)
 {
-    int old;
+    int old = -1;
 
     g_mutex_lock(&vbLogLock);
-    old = g_atomic_int_get(&vbLogFd);
-    g_atomic_int_set(&vbLogFd, -1);
+    if (vbLogPath) {
+        old = g_atomic_int_get(&vbLogFd);
+        g_atomic_int_set(&vbLogFd, -1);
+    }
     g_clear_pointer(&vbLogPath, g_free);
     g_mutex_unlock(&vbLogLock);
     if (old >= 0)

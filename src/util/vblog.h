@@ -21,17 +21,20 @@ typedef enum {
 
 void vbLogSetPriority(vbLogPriority prio);
 vbLogPriority vbLogGetPriority(void);
-/* Where log lines go; -1 restores stderr.  The fd is not closed by us. */
+/* Where log lines go; -1 restores stderr.  The fd is not closed by us (a
+ * file of vbLogOpenFile in use until then is closed and forgotten). */
 void vbLogSetOutputFd(int fd);
-/* Sends log lines to @path (appended, created 0600), which we own from now
- * on.  Reports the error and keeps the old output on failure. */
+/* Sends log lines to @path (appended, created 0600, never through a
+ * symbolic link), which we own from now on.  Reports the error and keeps
+ * the old output on failure. */
 int vbLogOpenFile(const char *path);
 /* Opens the file of vbLogOpenFile again, for logrotate (SIGHUP): the
  * renamed file is closed and @path created anew.  Returns 1 when reopened,
  * 0 when the log goes to stderr, -1 with the error reported (the old file
  * is kept). */
 int vbLogReopen(void);
-/* Closes the file of vbLogOpenFile; lines go to stderr again. */
+/* Closes the file of vbLogOpenFile, if it is in use; lines go to stderr
+ * again.  An fd given to vbLogSetOutputFd stays open and in use. */
 void vbLogClose(void);
 
 void vbLogMessage(vbLogPriority prio, const char *file, const char *func, size_t line,

@@ -36,10 +36,14 @@ class DeleteInUseTest(vbtest.DaemonTestCase):
     def image(self, name):
         return os.path.join(self.images, name)
 
-    def setup_images(self, b_backing):
-        """@b_backing: how b-top's header names shared.qcow2."""
+    def setup_images(self, b_backing, b_mid=None):
+        """@b_backing: how b-top's header names shared.qcow2; with @b_mid,
+        b-top's backing file is @b_mid, whose backing file is shared."""
         qcow2(self.a_base, pattern=0x11, offset=16 * MiB)
         qcow2(self.shared, self.a_base, pattern=0x22, offset=8 * MiB)
+        if b_mid:
+            qcow2(b_mid, b_backing, pattern=0x55, offset=32 * MiB)
+            b_backing = b_mid
         # a-top and b-top cover the same range, so committing a-top into
         # a-base leaves B's view unchanged
         qcow2(self.a_top, self.shared, pattern=0x33, offset=0)
@@ -107,6 +111,44 @@ class DeleteInUseTest(vbtest.DaemonTestCase):
         self.setup_images(os.path.join(self.images, "sub", "..", "shared.qcow2"))
         self.define("a", [("vda", self.a_top)], start=True)
         self.commit_intermediate()
+        self.check_b()
+
+    def test_unreadable_chain_offline_active(self):
+        """B's chain runs through b-mid, which is away for now (a share not
+        mounted yet): whether B reaches shared is not known, so nothing is
+        deleted; once b-mid is back, B starts and sees its data."""
+        b_mid = self.image("b-mid.qcow2")
+        away = os.path.join(self.tmp, "b-mid.away")
+        self.setup_images(self.shared, b_mid)
+        os.rename(b_mid, away)
+        self.define("a", [("vda", self.a_top)], start=False)
+        self.daemon.virsh("blockcommit", "a", "vda", "--base", self.a_base, "--active",
+                          "--pivot", "--delete")
+        self.assertIn("not deleting '%s': the backing chain of a disk cannot be read to its end"
+                      % self.shared, self.daemon.log())
+        self.assertTrue(os.path.exists(self.a_top))
+        self.assertTrue(vbtest.images_identical(self.a_base, self.expected_a))
+        os.rename(away, b_mid)
+        vbtest.run(["qemu-img", "check", "-q", self.b_top])
+        self.assertTrue(vbtest.images_identical(self.b_top, self.expected_b))
+        self.daemon.virsh("start", "b")
+        self.daemon.virsh("destroy", "b")
+
+    def test_missing_raw_cdrom_blocks_nothing(self):
+        """A domain whose raw CD-ROM image is gone from its path: a raw
+        image has no backing file, so the other files are still judged
+        one by one (a-top, used by no one, is deleted)."""
+        cdrom = """
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>""" % self.image("gone.iso")
+        self.define("c", [], start=False, extra_devices=cdrom)
+        self.setup_images(self.shared)
+        self.define("a", [("vda", self.a_top)], start=False)
+        self.commit_active()
         self.check_b()
 
 

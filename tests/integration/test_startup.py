@@ -115,6 +115,36 @@ class SignalTest(unittest.TestCase):
         self.assertEqual(proc.wait(30), 0)
         self.assertIn("shutting down on signal", self.read(self.log))
 
+    def test_sighup_refuses_planted_link_and_fifo(self):
+        """After logrotate's rename, whoever may write to the log's directory
+        plants a link (to have us append to its target) or a FIFO (to block
+        the main loop in open()): neither is taken, the old file stays in
+        use and the daemon keeps serving."""
+        self.daemon.start("--log", self.log)
+        proc = self.daemon.proc
+        vbtest.wait_for(lambda: "listening on" in self.read(self.log), 10, "the start-up line")
+        target = os.path.join(self.tmp, "target")
+        with open(target, "w") as fh:
+            fh.write("precious\n")
+        os.rename(self.log, self.log + ".1")
+        os.symlink(target, self.log)
+        proc.send_signal(signal.SIGHUP)
+        vbtest.wait_for(lambda: "it is a symbolic link" in self.read(self.log + ".1"), 10,
+                        "the refusal of the link")
+        self.assertEqual(self.read(target), "precious\n")
+        os.unlink(self.log)
+        os.mkfifo(self.log)
+        proc.send_signal(signal.SIGHUP)
+        vbtest.wait_for(lambda: "cannot reopen the log" in
+                        self.read(self.log + ".1").split("symbolic link", 1)[1], 10,
+                        "the refusal of the FIFO")
+        self.assertIsNone(proc.poll())
+        # a request is answered: the main loop is not stuck in open()
+        vbtest.run(["virsh", "-q", "-c", self.daemon.uri, "list", "--all"], timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(30), 0)
+        self.assertIn("shutting down on signal", self.read(self.log + ".1"))
+
     def test_sighup_without_log_file(self):
         self.daemon.start()
         proc = self.daemon.proc
