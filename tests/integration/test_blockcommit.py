@@ -106,6 +106,23 @@ class ActiveCommitTest(BlockCommitBase):
         self.daemon.virsh("start", "vm")
         self.assertEqual(self.stated(), empty)
 
+    def test_snapshot_after_pivot(self):
+        # a running snapshot puts the definition's base, with its empty
+        # <backingStore/>, below the overlay, as libvirtd 9.0 does
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot")
+        overlay = os.path.join(self.images, "after.qcow2")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--no-metadata",
+                          "--diskspec", "vda,file=" + overlay)
+        chain = [overlay, self.chain.base, vbtest.EMPTY_BACKING]
+        self.assertEqual(self.stated(), chain)
+        self.assertEqual(self.stated(inactive=True), chain)
+        self.guest_write(0x2d, 8 * MiB, MiB)
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.stated(), chain)
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(overlay, self.expected))
+
     def test_active_shallow_keeps_chain_unknown(self):
         # base (the image below top) has a backing of its own: libvirtd 9.0
         # names it in the definition with no <backingStore> at all
