@@ -293,8 +293,9 @@ testCtxFree(testCtx *ctx)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(testCtx, testCtxFree);
 
 typedef enum {
-    TEST_CTX_PERSISTENT = 1 << 0,  /* the domain has a persistent definition */
-    TEST_CTX_IMAGE_FILES = 1 << 1, /* the images are (empty) files in a temp dir */
+    TEST_CTX_PERSISTENT = 1 << 0,     /* the domain has a persistent definition */
+    TEST_CTX_IMAGE_FILES = 1 << 1,    /* the images are (empty) files in a temp dir */
+    TEST_CTX_PERSISTENT_TOP = 1 << 2, /* with PERSISTENT: the definition names only the top */
 } testCtxFlags;
 
 /* A case run on a transient domain and on a persistent one, whose
@@ -304,6 +305,19 @@ typedef struct {
     unsigned int flags; /* testCtxFlags */
     bool bitmaps;       /* bitmap b1 in the images that leave the chain */
 } testVariant;
+
+/* TEST_CTX_PERSISTENT_TOP: the definition as a user writes it, with no
+ * chain below the top (the next start probes it). */
+static void
+testCtxStripConfigChains(vbDomainDef *def, unsigned int flags)
+{
+    size_t i;
+
+    if (!(flags & TEST_CTX_PERSISTENT_TOP))
+        return;
+    for (i = 0; i < def->ndisks; i++)
+        g_clear_pointer(&def->disks[i]->src->backingStore, vbStorageSourceFree);
+}
 
 /* The driver, the running domain, and its monitor on @qmp (scripted
  * already, the greeting first; taken). */
@@ -364,7 +378,7 @@ testCtxNew(vbTestQMP *qmp, unsigned int flags)
         /* the persistent form of the same document: the chain without
          * indexes and node names */
         if (!(vm->newDef = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_INACTIVE)) ||
-            vbDomainObjSaveConfig(vm) < 0) {
+            (testCtxStripConfigChains(vm->newDef, flags), vbDomainObjSaveConfig(vm) < 0)) {
             vbDomainObjUnlock(vm);
             return NULL;
         }
@@ -1269,6 +1283,10 @@ mymain(void)
     static const testVariant pivot = {"active-commit-pivot", 0, false};
     static const testVariant pivotPersistent = {"active-commit-pivot-persistent",
                                                 TEST_CTX_PERSISTENT, false};
+    static const testVariant pivotPersistentTop = {
+        "active-commit-pivot-persistent-top", TEST_CTX_PERSISTENT | TEST_CTX_PERSISTENT_TOP, false};
+    static const testVariant intermediatePersistentTop = {
+        "commit-intermediate-persistent-top", TEST_CTX_PERSISTENT | TEST_CTX_PERSISTENT_TOP, false};
     static const testVariant pivotDelete = {"active-commit-pivot-delete", TEST_CTX_IMAGE_FILES,
                                             false};
     int ret = 0;
@@ -1285,6 +1303,12 @@ mymain(void)
         ret = -1;
     if (vbTestRun("active commit: ready, pivot, persistent domain", testActiveCommitPivot,
                   &pivotPersistent) < 0)
+        ret = -1;
+    if (vbTestRun("active commit: ready, pivot, persistent domain naming only the top",
+                  testActiveCommitPivot, &pivotPersistentTop) < 0)
+        ret = -1;
+    if (vbTestRun("non-active commit completes, persistent domain naming only the top",
+                  testCommitIntermediate, &intermediatePersistentTop) < 0)
         ret = -1;
     if (vbTestRun("active commit: ready, pivot, delete", testActiveCommitPivot, &pivotDelete) < 0)
         ret = -1;

@@ -207,28 +207,28 @@ testProbe(const void *opaque)
 
 static const testProbeData probeCases[] = {
     {"raw top", "raw/base.raw", VB_STORAGE_FORMAT_RAW, 0,
-     "DIR/raw/base.raw rel=- raw file cap=4096\nend (detected)\n"},
+     "DIR/raw/base.raw rel=- raw file cap=4096\nend\n"},
     {"top without format is raw, never probed", "abs/top.qcow2", VB_STORAGE_FORMAT_NONE, 0,
-     "DIR/abs/top.qcow2 rel=- raw file cap=1792\nend (detected)\n"},
+     "DIR/abs/top.qcow2 rel=- raw file cap=1792\nend\n"},
     {"absolute backing names", "abs/top.qcow2", VB_STORAGE_FORMAT_QCOW2, 0,
      "DIR/abs/top.qcow2 rel=- qcow2 file " CAP "\n"
      "DIR/abs/mid.qcow2 rel=DIR/abs/mid.qcow2 qcow2 file " CAP " ro detected\n"
      "DIR/raw/base.raw rel=DIR/raw/base.raw raw file cap=4096 ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"relative backing names across directories", "rel/a/top.qcow2", VB_STORAGE_FORMAT_QCOW2, 0,
      "DIR/rel/a/top.qcow2 rel=- qcow2 file " CAP "\n"
      "DIR/rel/a/../dir/x rel=../dir/x qcow2 file " CAP " ro detected\n"
      "DIR/rel/a/../dir/base.raw rel=base.raw raw file cap=512 ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"unrecorded format of a qcow2 without backing", "nofmt/top-q.qcow2", VB_STORAGE_FORMAT_QCOW2,
      0,
      "DIR/nofmt/top-q.qcow2 rel=- qcow2 file " CAP "\n"
      "DIR/nofmt/base.qcow2 rel=base.qcow2 qcow2 file " CAP " ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"unrecorded format of a raw image", "nofmt/top-r.qcow2", VB_STORAGE_FORMAT_QCOW2, 0,
      "DIR/nofmt/top-r.qcow2 rel=- qcow2 file " CAP "\n"
      "DIR/nofmt/base.raw rel=base.raw raw file cap=1024 ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"unrecorded format of a qcow2 with backing", "nofmt/top-m.qcow2", VB_STORAGE_FORMAT_QCOW2, 0,
      NULL, VIR_ERR_OPERATION_INVALID,
      "Requested operation is not valid: format of backing image 'mid.qcow2' of image "
@@ -271,12 +271,12 @@ static const testProbeData probeCases[] = {
      "DIR/sym/sub/link2 rel=- qcow2 file " CAP "\n"
      "DIR/sym/sub/../sub/link1 rel=../sub/link1 qcow2 file " CAP " ro detected\n"
      "DIR/sym/sub/../sub/../raw rel=../raw raw file cap=512 ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"depth limit is inclusive", "deep/layer-00002.qcow2", VB_STORAGE_FORMAT_QCOW2, 3,
      "DIR/deep/layer-00002.qcow2 rel=- qcow2 file " CAP "\n"
      "DIR/deep/layer-00001.qcow2 rel=layer-00001.qcow2 qcow2 file " CAP " ro detected\n"
      "DIR/deep/layer-00000.qcow2 rel=layer-00000.qcow2 raw file cap=512 ro detected\n"
-     "end (detected)\n"},
+     "end\n"},
     {"one image too deep", "deep/layer-00003.qcow2", VB_STORAGE_FORMAT_QCOW2, 3, NULL,
      VIR_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: backing chain of 'DIR/deep/layer-00003.qcow2' is more than 3 "
@@ -460,7 +460,7 @@ testProbeBelowKnown(const void *opaque G_GNUC_UNUSED)
                                 "DIR/abs/mid.qcow2 rel=- qcow2 file " CAP "\n"
                                 "DIR/raw/base.raw rel=DIR/raw/base.raw raw file cap=4096 ro "
                                 "detected\n"
-                                "end (detected)\n",
+                                "end\n",
                                 actual);
 }
 
@@ -474,6 +474,53 @@ testProbeComplete(const void *opaque G_GNUC_UNUSED)
     if (vbStorageChainProbe(top, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
         return -1;
     return vbStorageChainLength(top) == 1 ? 0 : -1;
+}
+
+/* <backingStore/> on an image whose header does name a backing file: the
+ * definition wins, nothing is read and the image is opened with "backing":
+ * null, as libvirtd 9.0 starts such a definition (checked on the oracle). */
+static int
+testProbeTerminatorOverHeader(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbStorageSource) top = testNewTop("abs/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+
+    top->backingStore = vbStorageSourceNewTerminator();
+    if (vbStorageChainProbe(top, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+        return -1;
+    return vbStorageChainLength(top) == 1 && top->capacity == 0 ? 0 : -1;
+}
+
+/* What a definition keeps of a probed chain (libvirt's rewrite after an
+ * active commit): the terminator the probe found, as <backingStore/>, but
+ * no image found by probing and no runtime data. */
+static int
+testCopyForConfig(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbStorageSource) top = testNewTop("abs/top.qcow2", VB_STORAGE_FORMAT_QCOW2);
+    g_autoptr(vbStorageSource) topCopy = NULL;
+    g_autoptr(vbStorageSource) baseCopy = NULL;
+    g_autofree char *actualTop = NULL;
+    g_autofree char *actualBase = NULL;
+    vbStorageSource *base;
+
+    if (vbStorageChainProbe(top, VB_STORAGE_CHAIN_MAX_DEPTH) < 0) {
+        fprintf(stderr, "%s\n", vbGetLastErrorMessage());
+        return -1;
+    }
+    base = testNth(top, 3);
+    base->id = 3;
+    base->nodeFormat = g_strdup("libvirt-3-format");
+    /* top -> mid (probed): mid goes, the chain is unknown again */
+    topCopy = vbStorageSourceCopyForConfig(top);
+    actualTop = testFormatChain(topCopy);
+    if (vbTestCompareStrings("DIR/abs/top.qcow2 rel=- qcow2 file " CAP "\n", actualTop) < 0)
+        return -1;
+    /* base -> end: the terminator stays */
+    baseCopy = vbStorageSourceCopyForConfig(base);
+    actualBase = testFormatChain(baseCopy);
+    if (vbTestCompareStrings("DIR/raw/base.raw rel=- raw file cap=4096 ro\nend\n", actualBase) < 0)
+        return -1;
+    return baseCopy->id == 0 && !baseCopy->nodeFormat ? 0 : -1;
 }
 
 /* A backing name pointing back into the part the XML gave is a loop too. */
@@ -968,6 +1015,10 @@ mymain(void)
     if (vbTestRun("relative backing path of a probed chain", testRelativeProbed, NULL) < 0)
         ret = -1;
     if (vbTestRun("complete chain is not read", testProbeComplete, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("<backingStore/> wins over the header", testProbeTerminatorOverHeader, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("copy of a probed chain for a definition", testCopyForConfig, NULL) < 0)
         ret = -1;
     if (vbTestRun("loop back into the XML's part", testProbeLoopIntoKnown, NULL) < 0)
         ret = -1;

@@ -244,8 +244,10 @@ vbStorageChainProbeOne(vbStorageChainProbeCtx *ctx, vbStorageSource *src,
     }
 
     if (!hdr || !hdr->backingName) {
+        /* Not marked detected, as in libvirt: the terminator is a fact about
+         * @src, and a definition copied from this chain keeps it (the empty
+         * <backingStore/> libvirt writes after an active commit). */
         *backing = vbStorageSourceNewTerminator();
-        (*backing)->detected = true;
         ret = 0;
         goto cleanup;
     }

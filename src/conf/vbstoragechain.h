@@ -46,8 +46,11 @@
  * (a relative backing name resolved against the directory of the image
  * naming it, not canonicalised, as QEMU and libvirt do), relPath (the name as
  * written), type (FILE or BLOCK, from stat), format, capacity, readonly and
- * detected.  The last image gets a terminator.  Files are opened O_RDONLY and
- * never written.
+ * detected.  The last image gets a terminator (not marked detected: it is
+ * kept when a definition is derived from the chain, see
+ * vbStorageSourceCopyForConfig()).  A chain already ending with a
+ * terminator (an empty <backingStore/>) is not probed at all.  Files are
+ * opened O_RDONLY and never written.
  *
  * Refused, each naming the file: a missing or unreadable image (libvirt's
  * "Cannot access ..." system errors), a loop (same device and inode met

@@ -79,6 +79,26 @@ vbStorageSourceCopy(const vbStorageSource *src, bool backingChain)
     return head;
 }
 
+vbStorageSource *
+vbStorageSourceCopyForConfig(const vbStorageSource *src)
+{
+    vbStorageSource *copy = vbStorageSourceCopy(src, true);
+    vbStorageSource *n;
+
+    for (n = copy; n; n = n->backingStore) {
+        g_clear_pointer(&n->nodeFormat, g_free);
+        g_clear_pointer(&n->nodeStorage, g_free);
+        g_clear_pointer(&n->relPath, g_free);
+        n->id = 0;
+        n->detected = false;
+        if (n->backingStore && n->backingStore->detected) {
+            g_clear_pointer(&n->backingStore, vbStorageSourceFree);
+            break;
+        }
+    }
+    return copy;
+}
+
 bool
 vbStorageSourceHasBacking(const vbStorageSource *src)
 {

@@ -70,6 +70,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbStorageSource, vbStorageSourceFree);
 /* Deep copy of the whole chain below @src too, when @backingChain. */
 vbStorageSource *vbStorageSourceCopy(const vbStorageSource *src, bool backingChain);
 
+/* @src and the chain below it as a persistent definition records them, as
+ * libvirt rewrites a definition after a block job: no runtime data (index,
+ * node names, relPath), and cut before the first image found by probing,
+ * so that the next start probes from there.  A terminator (type NONE)
+ * reached before any probed image stays: the empty <backingStore/> that
+ * says the image has no backing, and that spares the next start a probe. */
+vbStorageSource *vbStorageSourceCopyForConfig(const vbStorageSource *src);
+
 /* A terminator: "this image has no backing store". */
 vbStorageSource *vbStorageSourceNewTerminator(void);
 

@@ -347,15 +347,12 @@ vbBlockCommitCompletedActive(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job,
             vbStorageSourceFree(cold);
         }
     } else if (cdisk && vbStorageSourceIsSameLocation(cdisk->src, oldTop)) {
-        /* The definition names only the top: it now names base, and its
-         * chain is probed again at the next start. */
-        vbStorageSource *copy = vbStorageSourceCopy(n->base, false);
+        /* The definition does not record the chain down to base: it now
+         * names base, as libvirt's qemuBlockJobRewriteConfigDiskSource, with
+         * an empty <backingStore/> when base has no backing, and otherwise
+         * no chain, probed again at the next start. */
+        vbStorageSource *copy = vbStorageSourceCopyForConfig(n->base);
 
-        g_clear_pointer(&copy->nodeFormat, g_free);
-        g_clear_pointer(&copy->nodeStorage, g_free);
-        g_clear_pointer(&copy->relPath, g_free);
-        copy->id = 0;
-        copy->detected = false;
         copy->readonly = cdisk->src->readonly;
         vbStorageSourceFree(cdisk->src);
         cdisk->src = copy;

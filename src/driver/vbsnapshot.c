@@ -519,11 +519,14 @@ vbSnapshotTransaction(vbDomainObj *vm, vbSnapshotDiskList *list)
 }
 
 /* The overlay @src for a persistent definition whose disk had @old: no
- * runtime data.  As libvirt's qemuSnapshotDomainDefUpdateDisk, a chain the
- * definition states goes below the overlay; an unknown one stays unknown,
- * for the next start to probe from the headers. */
+ * runtime data.  Running (@keepOld), as libvirt's
+ * qemuSnapshotDiskUpdateSource: @old with what the definition records below
+ * it (an empty <backingStore/> included) goes below the overlay.  Shut off,
+ * as libvirt's qemuSnapshotCreateInactiveExternal: only a real chain the
+ * definition states goes below; an unknown one (or none) stays unknown, for
+ * the next start to probe from the headers. */
 static vbStorageSource *
-vbSnapshotPersistentSource(const vbStorageSource *src, const vbStorageSource *old)
+vbSnapshotPersistentSource(const vbStorageSource *src, const vbStorageSource *old, bool keepOld)
 {
     vbStorageSource *copy = vbStorageSourceCopy(src, false);
 
@@ -534,7 +537,7 @@ vbSnapshotPersistentSource(const vbStorageSource *src, const vbStorageSource *ol
     copy->id = 0;
     copy->detected = false;
     copy->readonly = old->readonly;
-    if (vbStorageSourceHasBacking(old)) {
+    if (keepOld || vbStorageSourceHasBacking(old)) {
         copy->backingStore = vbStorageSourceCopy(old, true);
         copy->backingStore->readonly = true;
     }
@@ -559,7 +562,7 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
         dd->labelled = false;
 
         if (pdisk && vbStorageSourceIsSameLocation(pdisk->src, old)) {
-            vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src);
+            vbStorageSource *copy = vbSnapshotPersistentSource(dd->src, pdisk->src, true);
 
             vbStorageSourceFree(pdisk->src);
             pdisk->src = copy;
@@ -627,7 +630,7 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
         vbSnapshotDiskData *dd = &list->dd[i];
 
         old[i] = dd->disk->src;
-        dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i]);
+        dd->disk->src = vbSnapshotPersistentSource(dd->src, old[i], false);
     }
     if (vbDomainObjSaveConfig(vm) < 0) {
         for (i = 0; i < list->ndd; i++) {

@@ -46,6 +46,10 @@ class BlockCommitBase(vbtest.DaemonTestCase):
     def xml(self, inactive=False):
         return self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0)
 
+    def stated(self, inactive=False):
+        """vda's chain as the (live or persistent) XML states it."""
+        return vbtest.disk_chain_stated(self.xml(inactive))
+
     def chain_in_xml(self):
         """(path, index) of vda's chain in the live XML, top first."""
         root = ET.fromstring(self.xml())
@@ -86,8 +90,47 @@ class ActiveCommitTest(BlockCommitBase):
         self.assertEqual(self.disk_sources(inactive=True), {"vda": self.chain.base})
         self.assertNotIn("<mirror", self.xml())
         self.assertEqual(self.dom.blockJobInfo("vda", 0), {})
+        # as libvirtd 9.0: base has no backing, and both definitions say so
+        empty = [self.chain.base, vbtest.EMPTY_BACKING]
+        self.assertEqual(self.stated(), empty)
+        self.assertEqual(self.stated(inactive=True), empty)
         self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.stated(inactive=True), empty)
         self.assert_base_holds_everything()
+        # read back from the saved definition; the next start does not probe
+        self.events.close()
+        self.daemon.stop()
+        self.daemon.start()
+        self.reconnect()
+        self.assertEqual(self.stated(inactive=True), empty)
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.stated(), empty)
+
+    def test_snapshot_after_pivot(self):
+        # a running snapshot puts the definition's base, with its empty
+        # <backingStore/>, below the overlay, as libvirtd 9.0 does
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot")
+        overlay = os.path.join(self.images, "after.qcow2")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--no-metadata",
+                          "--diskspec", "vda,file=" + overlay)
+        chain = [overlay, self.chain.base, vbtest.EMPTY_BACKING]
+        self.assertEqual(self.stated(), chain)
+        self.assertEqual(self.stated(inactive=True), chain)
+        self.guest_write(0x2d, 8 * MiB, MiB)
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.stated(), chain)
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(overlay, self.expected))
+
+    def test_active_shallow_keeps_chain_unknown(self):
+        # base (the image below top) has a backing of its own: libvirtd 9.0
+        # names it in the definition with no <backingStore> at all
+        snap2 = self.chain.paths[2]
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--shallow", "--pivot")
+        self.assertEqual(self.stated(inactive=True), [snap2])
+        self.assertEqual(self.stated(), [snap2] + self.chain.paths[1::-1] +
+                         [vbtest.EMPTY_BACKING])
 
     def test_guest_writes_during_commit(self):
         events = self.events
@@ -206,6 +249,11 @@ class IntermediateCommitTest(BlockCommitBase):
                          {p: idx[p] for p in (self.chain.top, snap1, self.chain.base)})
         self.assertEqual(vbtest.backing_of(self.chain.top), snap1)
         self.assertEqual(self.dom.blockJobInfo("vda", 0), {})
+        # as libvirtd 9.0: the live chain ends with <backingStore/>, the
+        # persistent definition still names only the top
+        self.assertEqual(self.stated(), [self.chain.top, snap1, self.chain.base,
+                                         vbtest.EMPTY_BACKING])
+        self.assertEqual(self.stated(inactive=True), [self.chain.top])
         self.guest_write(0x5a, 20 * MiB, MiB)
         self.daemon.virsh("destroy", "vm")
         self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
@@ -374,6 +422,7 @@ class RestartTest(BlockCommitBase):
         self.wait_job_event(libvirt.VIR_DOMAIN_BLOCK_JOB_COMPLETED)
         self.assertEqual(self.disk_sources(), {"vda": self.chain.base})
         self.assertEqual(self.disk_sources(inactive=True), {"vda": self.chain.base})
+        self.assertEqual(self.stated(inactive=True), [self.chain.base, vbtest.EMPTY_BACKING])
         self.daemon.virsh("destroy", "vm")
         self.assert_base_holds_everything()
 

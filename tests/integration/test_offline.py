@@ -38,6 +38,11 @@ class OfflineCommitTest(vbtest.DaemonTestCase):
         args = ["domblklist", "vm"] + (["--inactive"] if inactive else [])
         return dict(l.split() for l in self.daemon.virsh(*args).stdout.strip().splitlines())
 
+    def stated(self, inactive=True):
+        """vda's chain as the (persistent or live) XML states it."""
+        xml = self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0)
+        return vbtest.disk_chain_stated(xml)
+
     def test_active_pivot_with_virsh(self):
         proc = self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot", "--verbose",
                                  quiet=False)
@@ -48,9 +53,31 @@ class OfflineCommitTest(vbtest.DaemonTestCase):
         self.assertEqual(self.storage_daemons(), [])
         self.assertTrue(vbtest.images_identical(self.chain.base, self.expected))
         vbtest.run(["qemu-img", "check", "-q", self.chain.base])
+        # the definition as libvirtd 9.0 writes it after a running domain's
+        # active commit: base, and an empty <backingStore/>
+        empty = [self.chain.base, vbtest.EMPTY_BACKING]
+        self.assertEqual(self.stated(), empty)
         # the domain starts on its new, one-layer chain
         self.daemon.virsh("start", "vm")
         self.assertEqual(self.source(inactive=False), {"vda": self.chain.base})
+        self.assertEqual(self.stated(inactive=False), empty)
+        self.assertEqual(self.stated(), empty)
+
+    def test_snapshot_after_active_commit(self):
+        # the <backingStore/> of base must not stay with the overlay that
+        # now sits on base: its next start would open it without backing
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--pivot")
+        self.assertEqual(self.stated(), [self.chain.base, vbtest.EMPTY_BACKING])
+        overlay = os.path.join(self.images, "after.qcow2")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--no-metadata",
+                          "--diskspec", "vda,file=" + overlay)
+        # as libvirtd 9.0 for a shut-off domain: only the source replaced
+        self.assertEqual(self.stated(), [overlay])
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.stated(inactive=False),
+                         [overlay, self.chain.base, vbtest.EMPTY_BACKING])
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(overlay, self.expected))
 
     def test_events_and_info(self):
         self.dom.blockCommit("vda", None, None, 0, libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)
@@ -127,6 +154,8 @@ class OfflineRelativeTest(OfflineCommitTest):
         self.daemon.virsh("blockcommit", "vm", "vda", "--top", self.chain.paths[2], "--wait",
                           "--keep-relative")
         self.assertEqual(vbtest.backing_of(self.chain.top), "base.qcow2")
+        # a non-active commit leaves a definition naming only the top as it is
+        self.assertEqual(self.stated(), [self.chain.top])
         self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
 
 

@@ -103,6 +103,11 @@ class SnapshotBase(vbtest.DaemonTestCase):
         """Paths of vda's chain in the live XML, top first."""
         return vbtest.disk_chain(self.dom.XMLDesc(0))
 
+    def stated(self, inactive=True):
+        """vda's chain as the (persistent or live) XML states it."""
+        xml = self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0)
+        return vbtest.disk_chain_stated(xml)
+
 
 class RunningSnapshotTest(SnapshotBase):
     def test_default_name(self):
@@ -116,6 +121,11 @@ class RunningSnapshotTest(SnapshotBase):
         self.assertEqual(self.sources(), {"vda": overlay})
         self.assertEqual(self.sources(inactive=True), {"vda": overlay})
         self.assertEqual(self.live_chain(), [overlay, self.chain.top, self.chain.base])
+        # as libvirtd 9.0: the persistent definition gains the old top below
+        # the overlay, and no more; the live chain ends with <backingStore/>
+        self.assertEqual(self.stated(), [overlay, self.chain.top])
+        self.assertEqual(self.stated(inactive=False),
+                         [overlay, self.chain.top, self.chain.base, vbtest.EMPTY_BACKING])
 
         self.guest_write(0x5a, 4 * MiB, 2 * MiB)
         self.guest_write(0x6b, 60 * MiB, MiB)
@@ -371,6 +381,8 @@ class ShutOffSnapshotTest(SnapshotBase):
         overlay = os.path.join(self.images, "top." + name)
         self.assert_overlay(overlay, self.chain.top)
         self.assertEqual(self.sources(inactive=True), {"vda": overlay})
+        # as libvirtd 9.0: only the source replaced
+        self.assertEqual(self.stated(), [overlay])
         self.assertEqual(self.daemon.virsh("domstate", "vm").stdout.strip(), "shut off")
         # it starts on the overlay, with the chain probed from the headers
         self.daemon.virsh("start", "vm")

@@ -116,6 +116,26 @@ def disk_chain(domain_xml, dev="vda"):
     return chain
 
 
+EMPTY_BACKING = "<backingStore/>"
+
+
+def disk_chain_stated(domain_xml, dev="vda"):
+    """disk_chain(), ending with EMPTY_BACKING when the XML ends the chain
+    with libvirt's empty <backingStore/> ("no backing, do not probe"), so
+    that a test tells it from an absent element ("not known, probe")."""
+    root = ET.fromstring(domain_xml)
+    node = next(d for d in root.iter("disk") if d.find("target").get("dev") == dev)
+    chain = []
+    while node is not None:
+        bs = node.find("backingStore")
+        if node.find("source") is not None:
+            chain.append(node.find("source").get("file"))
+        elif node.tag == "backingStore" and not node.attrib and len(node) == 0:
+            chain.append(EMPTY_BACKING)
+        node = bs
+    return chain
+
+
 def images_identical(a, b, fmt_a="qcow2", fmt_b="raw"):
     proc = run(["qemu-img", "compare", "-f", fmt_a, "-F", fmt_b, a, b], check=False)
     return proc.returncode == 0
