@@ -498,7 +498,7 @@ testThreadWorker(gpointer opaque)
 
         if (i % 2) {
             if (def || g_strcmp0(vbGetLastErrorMessage(),
-                                 "XML error: (domain_definition):3: expected '>'") != 0)
+                                 "(domain_definition):3: expected '>'\n</domain>\n^") != 0)
                 return GINT_TO_POINTER(1);
         } else if (!def || strcmp(def->name, "demo") != 0) {
             return GINT_TO_POINTER(1);

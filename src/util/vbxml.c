@@ -23,9 +23,55 @@
 typedef struct {
     int line;
     char *message; /* first error libxml2 raised */
+    char *context; /* its line of the document, and a pointer under it */
     bool doctype;  /* a DOCTYPE was met, the parser was stopped */
     int doctypeLine;
 } vbXMLParseState;
+
+/*
+ * The line of the document where libxml2 stopped, and under it a pointer
+ * ('-' up to the column, then '^'), as libvirt shows a parse error: the
+ * parser's position, stepped back over the line ends it may have passed,
+ * is the place.  (For an empty document libvirt prints "(null)" as the
+ * line; this prints an empty one.)
+ */
+static char *
+vbXMLErrorContext(xmlParserCtxtPtr ctxt)
+{
+    const char *base;
+    const char *cur;
+    const char *start;
+    const char *end;
+    const char *limit;
+    g_autoptr(GString) out = NULL;
+    size_t col;
+    size_t i;
+
+    if (!ctxt || !ctxt->input || !ctxt->input->base || !ctxt->input->cur || !ctxt->input->end)
+        return NULL;
+    base = (const char *) ctxt->input->base;
+    cur = (const char *) ctxt->input->cur;
+    limit = (const char *) ctxt->input->end;
+    if (cur < base || cur > limit)
+        return NULL;
+    start = cur;
+    while (start > base && (*start == '\n' || *start == '\r'))
+        start--;
+    while (start > base && *start != '\n' && *start != '\r')
+        start--;
+    if ((*start == '\n' || *start == '\r') && start < cur)
+        start++;
+    col = cur - start;
+    end = start;
+    while (end < limit && *end && *end != '\n' && *end != '\r')
+        end++;
+    out = g_string_new_len(start, end - start);
+    g_string_append_c(out, '\n');
+    for (i = 0; i < col && i < (size_t) (end - start); i++)
+        g_string_append_c(out, start[i] == '\t' ? '\t' : '-');
+    g_string_append_c(out, '^');
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
 
 static void
 vbXMLParseStructuredError(void *userData, xmlErrorPtr err)
@@ -41,6 +87,7 @@ vbXMLParseStructuredError(void *userData, xmlErrorPtr err)
     state->line = err->line;
     state->message = g_strdup(err->message ? err->message : "unknown error");
     g_strchomp(state->message);
+    state->context = vbXMLErrorContext(ctxt);
 }
 
 /* SAX callback for <!DOCTYPE ...>: stops before a single declaration of
@@ -333,6 +380,7 @@ vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLL
 {
     vbXMLParseState state = {0};
     g_autofree char *message = NULL;
+    g_autofree char *context = NULL;
     g_autoptr(xmlParserCtxt) ctxt = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     size_t len;
@@ -367,6 +415,7 @@ vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLL
 
     doc = xmlCtxtReadMemory(ctxt, xml, (int) len, url, NULL, vbXMLParseOptions());
     message = g_steal_pointer(&state.message);
+    context = g_steal_pointer(&state.context);
 
     if (state.doctype) {
         vbReportError(VIR_ERR_XML_ERROR,
@@ -375,8 +424,10 @@ vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLL
         return NULL;
     }
     if (!doc || !ctxt->wellFormed || message) {
-        vbReportError(VIR_ERR_XML_ERROR, _("%s:%d: %s"), url, state.line,
-                      message ? message : _("document is not well-formed"));
+        /* libvirt's code for what libxml2 refuses, and its layout: the
+         * message, the line and a pointer to the place */
+        vbReportError(VIR_ERR_XML_DETAIL, _("%s:%d: %s\n%s"), url, state.line,
+                      message ? message : _("document is not well-formed"), context ? context : "");
         return NULL;
     }
     if (!xmlDocGetRootElement(doc)) {
