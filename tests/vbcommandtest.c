@@ -58,6 +58,52 @@ cleanup:
     return ret;
 }
 
+/* Whether @pid is gone: a killed process the helper left is reparented
+ * and reaped by init, which may take a moment (the SIGKILL is sent
+ * already: this waits for no decision, only for init). */
+static int
+checkGone(pid_t pid)
+{
+    int tries;
+
+    for (tries = 0; tries < 500 && kill(pid, 0) == 0; tries++) {
+        g_autofree char *statPath = g_strdup_printf("/proc/%d/stat", (int) pid);
+        g_autofree char *stat = NULL;
+
+        if (g_file_get_contents(statPath, &stat, NULL, NULL) && strstr(stat, ") Z "))
+            return 0;
+        g_usleep(10000);
+    }
+    if (tries == 500) {
+        fprintf(stderr, "process %d of the helper is still running\n", (int) pid);
+        kill(pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
+/* A helper that ends at once but leaves a child running in the
+ * background: the child is not left behind. */
+static int
+testLeftChild(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const argv[] = {"/bin/sh", "-c",
+                                "sleep 300 </dev/null >/dev/null 2>&1 & echo $! >&2; exit 0", NULL};
+    g_autofree char *err = NULL;
+    int status;
+    int ret = -1;
+    pid_t pid;
+
+    if (vbCommandRun(argv, -1, 10, &status, &err) < 0)
+        return -1;
+    if (status != 0 || (pid = atoi(err)) <= 0) {
+        fprintf(stderr, "exit status %d, standard error '%s'\n", status, err);
+        return -1;
+    }
+    ret = checkGone(pid);
+    return ret;
+}
+
 /* A helper that never ends, and its child: both killed at the timeout,
  * the error naming the command. */
 static int
@@ -98,23 +144,8 @@ testTimeout(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     }
     for (i = 0; lines[i]; i++) {
-        pid_t pid = atoi(lines[i]);
-        int tries;
-
-        /* the child of the helper is reparented and reaped by init:
-         * give it a moment */
-        for (tries = 0; tries < 500 && kill(pid, 0) == 0; tries++) {
-            g_autofree char *statPath = g_strdup_printf("/proc/%d/stat", (int) pid);
-            g_autofree char *stat = NULL;
-
-            if (g_file_get_contents(statPath, &stat, NULL, NULL) && strstr(stat, ") Z "))
-                break;
-            g_usleep(10000);
-        }
-        if (tries == 500) {
-            fprintf(stderr, "process %d of the helper is still running\n", (int) pid);
+        if (checkGone(atoi(lines[i])) < 0)
             goto cleanup;
-        }
     }
     ret = 0;
 cleanup:
@@ -169,6 +200,8 @@ mymain(void)
     if (vbTestRun("descriptor passed as 3", testPassFd, NULL) < 0)
         ret = -1;
     if (vbTestRun("killed with its child at the timeout", testTimeout, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a child left running is killed", testLeftChild, NULL) < 0)
         ret = -1;
     if (vbTestRun("timeout from the environment", testTimeoutEnv, NULL) < 0)
         ret = -1;

@@ -540,6 +540,48 @@ testBuildLegitimate(unsigned int count)
     return g_string_free(xml, false);
 }
 
+/* the attributes in EBCDIC, which libxml2 finds from the first bytes:
+ * no byte of its markup is ASCII's */
+static char *
+testBuildEbcdic(unsigned int count)
+{
+    g_autofree char *attrs = testBuildAttributes(count);
+    g_autofree char *utf8 = g_strdup_printf("<?xml version='1.0' encoding='IBM037'?>%s", attrs);
+    char *ebcdic = g_convert(utf8, -1, "IBM037", "UTF-8", NULL, NULL, NULL);
+
+    g_assert(ebcdic);
+    return ebcdic;
+}
+
+/* the attributes in UTF-7, named in the XML declaration: each '<' is
+ * "+ADw-" */
+static char *
+testBuildUtf7(unsigned int count)
+{
+    g_autofree char *attrs = testBuildAttributes(count);
+    g_autoptr(GString) xml = g_string_new(attrs);
+
+    g_string_replace(xml, "<", "+ADw-", 0);
+    g_string_prepend(xml, "<?xml version=\"1.0\" encoding = \"UTF-7\"?>");
+    return g_string_free(g_steal_pointer(&xml), false);
+}
+
+/* what clients write: utf-8 in any case, Latin-1 with its own bytes */
+static char *
+testBuildAsciiEncodings(unsigned int count G_GNUC_UNUSED)
+{
+    return g_strdup("<?xml version='1.0' encoding='utf-8'?>"
+                    "<root><?xml-stylesheet encoding='x'?>"
+                    "<t>ISO-8859-1 and windows-1252 are read elsewhere</t></root>");
+}
+
+static char *
+testBuildLatin1(unsigned int count G_GNUC_UNUSED)
+{
+    return g_strdup("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>"
+                    "<root d='caf\xE9'/>");
+}
+
 static int
 testLimit(const void *opaque)
 {
@@ -734,6 +776,12 @@ mymain(void)
         {"entity declared outside a DOCTYPE", testBuildEntityOutside, 0,
          "XML error: (test):1: document type declarations (DOCTYPE, entities) are not allowed"},
         {"markup-like text is not counted", testBuildLegitimate, 100000, NULL},
+        {"attributes hidden in EBCDIC", testBuildEbcdic, 100000,
+         "XML error: (test):1: document encoding 'EBCDIC' is not supported, use UTF-8"},
+        {"attributes hidden in UTF-7", testBuildUtf7, 100000,
+         "XML error: (test):1: document encoding 'UTF-7' is not supported, use UTF-8"},
+        {"utf-8 declared", testBuildAsciiEncodings, 0, NULL},
+        {"ISO-8859-1 declared after a BOM", testBuildLatin1, 0, NULL},
         /* the daemon's own files, with room for what it added */
         {"own file: 1024 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES, NULL, true},
         {"own file: 1025 attributes", testBuildAttributes, 4 * VB_XML_MAX_ATTRIBUTES + 1,

@@ -25,6 +25,10 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_NONE
 
+/* The largest value of a setting in seconds or a count of keepalive
+ * PINGs: about eleven days */
+#define VB_DAEMON_CONF_MAX_SECONDS 1000000U
+
 typedef struct {
     gboolean system;
     gboolean verbose;
@@ -162,8 +166,11 @@ vbDaemonLoadConfig(const char *path, vbRPCServerConfig *srvcfg)
             return -1;
         if (rc == 0)
             continue;
-        if (value == 0) {
-            vbReportError(VIR_ERR_CONF_SYNTAX, _("%s: %s must be at least 1"), path, uints[i].name);
+        /* keepalive_interval * keepalive_count in microseconds must fit
+         * in 64 bits, or every client with keepalive is dropped at once */
+        if (value == 0 || value > VB_DAEMON_CONF_MAX_SECONDS) {
+            vbReportError(VIR_ERR_CONF_SYNTAX, _("%s: %s must be between 1 and %u, not %u"), path,
+                          uints[i].name, VB_DAEMON_CONF_MAX_SECONDS, value);
             return -1;
         }
         *(unsigned int *) ((char *) srvcfg + uints[i].offset) = value;

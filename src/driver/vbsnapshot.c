@@ -164,7 +164,11 @@ vbSnapshotReportUnsafeDir(const vbSnapshotDiskData *dd, const char *dir, const s
 }
 
 /* Each directory from @dir up to the root must be safe: one another user
- * could rename would let them put a directory of theirs in its place. */
+ * could rename would let them put a directory of theirs in its place.  A
+ * symbolic link on the way must be root's or the daemon's user's too: in
+ * a sticky directory (as /tmp) the link's owner may remove it and put a
+ * link to a directory of theirs in its place, and QEMU and the definition
+ * name the overlay through it. */
 static int
 vbSnapshotCheckDirPath(const vbSnapshotDiskData *dd, const char *dir)
 {
@@ -174,6 +178,17 @@ vbSnapshotCheckDirPath(const vbSnapshotDiskData *dd, const char *dir)
         g_autofree char *parent = NULL;
         struct stat st;
 
+        if (lstat(cur, &st) < 0) {
+            vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, cur);
+            return -1;
+        }
+        if (S_ISLNK(st.st_mode) && st.st_uid != geteuid() && st.st_uid != 0) {
+            vbReportError(
+                VIR_ERR_OPERATION_INVALID,
+                _("symbolic link '%s' on the path of snapshot image '%s' for disk '%s' belongs to another user (owner %u): they could point it elsewhere"),
+                cur, dd->snapdisk->src->path, dd->disk->dst, (unsigned int) st.st_uid);
+            return -1;
+        }
         if (stat(cur, &st) < 0) {
             vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, cur);
             return -1;

@@ -64,14 +64,13 @@ vbCommandReadErr(int fd, GString *buf)
     return true;
 }
 
+/* Kills @pid's process group and @pid, and reaps @pid into *@status. */
 static void
-vbCommandKill(GPid pid)
+vbCommandKill(GPid pid, int *status)
 {
-    int status;
-
     kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
 }
 
@@ -106,20 +105,26 @@ vbCommandRun(const char *const *argv, int passFd, unsigned int timeout, int *exi
     deadline = g_get_monotonic_time() + (gint64) timeout * G_USEC_PER_SEC;
     for (;;) {
         gint64 left = deadline - g_get_monotonic_time();
-        pid_t rc = waitpid(pid, &status, WNOHANG);
+        siginfo_t info = {0};
+        int rc = waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT);
 
-        if (rc == pid)
+        if (rc == 0 && info.si_pid == pid) {
+            /* Not reaped yet, so its process group cannot be reused:
+             * what it left running there (a daemonized child, say)
+             * goes with it. */
+            vbCommandKill(pid, &status);
             break;
+        }
         if (rc < 0 && errno != EINTR) {
             vbReportSystemError(errno, _("cannot wait for '%s'"), argv[0]);
-            vbCommandKill(pid);
+            vbCommandKill(pid, &status);
             close(errfd);
             return -1;
         }
         if (left <= 0) {
             g_autofree char *cmd = g_strjoinv(" ", (char **) argv);
 
-            vbCommandKill(pid);
+            vbCommandKill(pid, &status);
             close(errfd);
             vbReportError(VIR_ERR_OPERATION_TIMEOUT,
                           _("command '%s' did not finish within %u seconds and was killed"), cmd,

@@ -303,6 +303,82 @@ vbXMLScanOpaque(vbXMLScan *scan, const char *p, const char *end)
     return 0;
 }
 
+/* Whether @name is an encoding in which every ASCII character is its
+ * one ASCII byte, as the scan reads the text. */
+static bool
+vbXMLScanEncodingIsAscii(const char *name)
+{
+    static const char *const prefixes[] = {"ISO-8859-", "ISO8859-", "ISO_8859-", "ISO-LATIN-",
+                                           "LATIN",     "WINDOWS-", "CP125"};
+    size_t i;
+
+    if (g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "UTF8") == 0 ||
+        g_ascii_strcasecmp(name, "US-ASCII") == 0 || g_ascii_strcasecmp(name, "ASCII") == 0)
+        return true;
+    for (i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+        size_t plen = strlen(prefixes[i]);
+
+        if (g_ascii_strncasecmp(name, prefixes[i], plen) == 0 && name[plen] &&
+            strspn(name + plen, "0123456789") == strlen(name + plen))
+            return g_ascii_strncasecmp(prefixes[i], "WINDOWS-", 8) != 0 ||
+                   g_str_has_prefix(name + plen, "125");
+    }
+    return false;
+}
+
+/*
+ * The scan reads bytes as ASCII: a document libxml2 would decode from
+ * another encoding (EBCDIC, found from its first bytes, or UTF-7, say,
+ * named in its XML declaration) would hide all its markup from it.  Only
+ * encodings ASCII is a part of are accepted.  (UTF-16 and UTF-32 never
+ * get here whole: their ASCII characters hold NUL bytes.)
+ */
+static int
+vbXMLScanEncoding(const char *xml, size_t len, const char *url)
+{
+    const char *p = xml;
+    const char *end = xml + len;
+    const char *decl;
+    const char *q;
+    g_autofree char *name = NULL;
+
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (end - p >= 4 && memcmp(p, "\x4C\x6F\xA7\x94", 4) == 0) {
+        name = g_strdup("EBCDIC");
+        goto refuse;
+    }
+    if (end - p < 6 || memcmp(p, "<?xml", 5) != 0 || !vbXMLScanIsSpace(p[5]))
+        return 0;
+    if (!(decl = g_strstr_len(p, end - p, "?>")))
+        return 0; /* not well-formed: libxml2 reads no further */
+    if (!(q = g_strstr_len(p, decl - p, "encoding")))
+        return 0;
+    q += strlen("encoding");
+    while (q < decl && vbXMLScanIsSpace(*q))
+        q++;
+    if (q < decl && *q == '=') {
+        q++;
+        while (q < decl && vbXMLScanIsSpace(*q))
+            q++;
+        if (q < decl && (*q == '\'' || *q == '"')) {
+            const char *close = memchr(q + 1, *q, decl - q - 1);
+
+            if (close)
+                name = g_strndup(q + 1, MIN(close - q - 1, 64));
+        }
+    }
+    if (name && vbXMLScanEncodingIsAscii(name))
+        return 0;
+    if (!name)
+        name = g_strdup("?");
+
+refuse:
+    vbReportError(VIR_ERR_XML_ERROR, _("%s:%d: document encoding '%s' is not supported, use UTF-8"),
+                  url, 1, name);
+    return -1;
+}
+
 static int
 vbXMLScanLimits(const char *xml, size_t len, const char *url, const vbXMLLimits *limits)
 {
@@ -319,6 +395,8 @@ vbXMLScanLimits(const char *xml, size_t len, const char *url, const vbXMLLimits 
     const char *p = xml;
     unsigned int depth = 0;
 
+    if (vbXMLScanEncoding(xml, len, url) < 0)
+        return -1;
     while ((p = memchr(p, '<', end - p))) {
         const char *close = NULL;
         size_t i;

@@ -275,6 +275,15 @@ class RPCLimitsTest(DaemonTestCase):
                              text=True, timeout=60)
         self.assertEqual(out.returncode, 1)
         self.assertIn("max_clients must be between 1", out.stderr)
+        # interval * count in microseconds overflowed, and every client
+        # with keepalive was dropped at once
+        with open(conf, "w") as fh:
+            fh.write("keepalive_count = 4294967295\n")
+        out = subprocess.run([DAEMON, "--root", self.daemon.root], capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("keepalive_count must be between 1 and 1000000, not 4294967295",
+                      out.stderr)
         with open(conf, "w") as fh:
             fh.write("max_clinets = 10\n")
         self.daemon.start()

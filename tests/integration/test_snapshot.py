@@ -825,6 +825,20 @@ class OverlayRaceTest(SnapshotBase):
         self.assertEqual(sorted(os.listdir(outer)), ["inner", "link"])
         self.assertEqual(os.listdir(inner), [])
 
+    def test_foreign_link_in_sticky_refused(self):
+        """A link another user owns in a sticky directory (as /tmp): they
+        may remove it and point a new one at a directory of theirs after
+        the checks, so it is refused, naming it, and nothing is created
+        where it points now."""
+        sticky = self.shared_dir("sticky", 0o1777)
+        link = os.path.join(sticky, "link")
+        os.symlink(self.images, link)
+        os.lchown(link, NOBODY, NOBODY)
+        self.assert_refused_api(
+            self.snapshot_xml("k", os.path.join(link, "o.qcow2")), SNAP_FLAGS,
+            "symbolic link '%s' on the path of snapshot image" % link,
+            libvirt.VIR_ERR_OPERATION_INVALID)
+
 
 class LoopingChainTest(SnapshotBase):
     """A shut-off domain whose chain loops (A -> B -> A): the snapshot is
