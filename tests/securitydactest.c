@@ -120,6 +120,24 @@ testShared(const void *opaque G_GNUC_UNUSED)
     return testOwner(path, 0, 0, 0600) < 0 || testRef(path, "") < 0 ? -1 : 0;
 }
 
+/* a domain reads an image as it is, another then needs it labelled: the
+ * first one stopping must not give it back under the second */
+static int
+testSharedReadable(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = testFile("shared-readable.img", 0644);
+
+    if (!path || vbSecurityDACSetPath(&dac, path, true) < 0 ||
+        vbSecurityDACSetPath(&dac, path, false) < 0 ||
+        testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    if (testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0 || testRef(path, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    return testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0 ? -1 : 0;
+}
+
 /* labels of an earlier boot count nothing: no domain runs after a reboot */
 static int
 testStale(const void *opaque G_GNUC_UNUSED)
@@ -153,10 +171,15 @@ testReadable(const void *opaque G_GNUC_UNUSED)
     g_autofree char *secret = testFile("secret.img", 0600);
 
     if (!path || !secret || vbSecurityDACSetPath(&dac, path, true) < 0 ||
-        testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0)
+        testOwner(path, 0, 0, 0644) < 0 || testRef(path, "1") < 0)
+        return -1;
+    /* a second reader counts too, and changes nothing either */
+    if (vbSecurityDACSetPath(&dac, path, true) < 0 || testOwner(path, 0, 0, 0644) < 0 ||
+        testRef(path, "2") < 0)
         return -1;
     vbSecurityDACRestorePath(&dac, path);
-    if (testOwner(path, 0, 0, 0644) < 0)
+    vbSecurityDACRestorePath(&dac, path);
+    if (testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0)
         return -1;
     /* read-only but unreadable: chowned as libvirt does */
     if (vbSecurityDACSetPath(&dac, secret, true) < 0 ||
@@ -306,6 +329,8 @@ mymain(void)
     if (vbTestRun("the original owner comes back", testOtherOwner, NULL) < 0)
         ret = -1;
     if (vbTestRun("shared by two domains", testShared, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("read as it is, then labelled by another", testSharedReadable, NULL) < 0)
         ret = -1;
     if (vbTestRun("labels of an earlier boot", testStale, NULL) < 0)
         ret = -1;

@@ -135,6 +135,31 @@ vbSecurityDACGetRef(const char *procPath, uid_t *uid, gid_t *gid)
     return count;
 }
 
+/* The first use of the file behind @procPath counted, with its owner now
+ * (@sb) as the one to give it back to.  -1 with errno set (ENOENT: this
+ * boot's id is unknown), no attribute left behind */
+static int
+vbSecurityDACRemember(const char *procPath, const struct stat *sb)
+{
+    g_autofree char *owner =
+        g_strdup_printf("%u:%u", (unsigned int) sb->st_uid, (unsigned int) sb->st_gid);
+    g_autofree char *boot = vbSecurityDACBootID();
+    int saved;
+
+    if (!boot) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_OWNER, owner) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_BOOT, boot) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, "1") == 0)
+        return 0;
+    saved = errno;
+    vbSecurityDACRemoveXattrs(procPath);
+    errno = saved;
+    return -1;
+}
+
 /* Whether the QEMU identity of @dac writes @sb as it is */
 static bool
 vbSecurityDACCanWrite(const vbSecurityDAC *dac, const struct stat *sb)
@@ -187,9 +212,7 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
 {
     g_autofree char *real = NULL;
     g_autofree char *procPath = NULL;
-    g_autofree char *owner = NULL;
     g_autofree char *refStr = NULL;
-    g_autofree char *boot = NULL;
     struct stat sb;
     unsigned int ref;
     uid_t uid = 0;
@@ -223,6 +246,7 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
             goto cleanup;
         }
         if ((sb.st_uid != dac->user || sb.st_gid != dac->group) &&
+            !(readonly && vbSecurityDACCanRead(dac, &sb)) &&
             fchownat(fd, "", dac->user, dac->group, AT_EMPTY_PATH) < 0) {
             vbReportSystemError(errno, _("unable to set user and group to '%u:%u' on '%s'"),
                                 (unsigned int) dac->user, (unsigned int) dac->group, path);
@@ -234,8 +258,14 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         goto cleanup;
     }
 
-    /* an image QEMU only reads and can read already keeps its owner */
+    /* an image QEMU only reads and can read already keeps its owner, but
+     * its use is counted all the same: a domain that labels it later must
+     * not have it given back while this one still runs, nor this one count
+     * down a use it never counted when it stops */
     if (readonly && vbSecurityDACCanRead(dac, &sb)) {
+        if (remember && !vbSecurityDACIsSystemPath(real, S_ISBLK(sb.st_mode)) &&
+            !(S_ISREG(sb.st_mode) && sb.st_nlink > 1) && vbSecurityDACRemember(procPath, &sb) < 0)
+            VB_DEBUG("not counting the users of '%s': %s", path, g_strerror(errno));
         rc = 0;
         goto cleanup;
     }
@@ -255,24 +285,14 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         goto cleanup;
     }
 
-    if (remember) {
-        owner = g_strdup_printf("%u:%u", (unsigned int) sb.st_uid, (unsigned int) sb.st_gid);
-        if (!(boot = vbSecurityDACBootID())) {
-            remember = false;
-        } else if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_OWNER, owner) < 0 ||
-                   vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_BOOT, boot) < 0 ||
-                   vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, "1") < 0) {
-            int saved = errno;
-
-            vbSecurityDACRemoveXattrs(procPath);
-            /* as libvirt: a filesystem without xattrs (NFS) is labelled
-             * without remembering, and given back to the daemon */
-            if (saved != ENOTSUP && saved != EOPNOTSUPP) {
-                vbReportSystemError(saved, _("unable to remember the owner of '%s'"), path);
-                goto cleanup;
-            }
-            remember = false;
+    if (remember && vbSecurityDACRemember(procPath, &sb) < 0) {
+        /* as libvirt: a filesystem without xattrs (NFS) is labelled
+         * without remembering, and given back to the daemon */
+        if (errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOENT) {
+            vbReportSystemError(errno, _("unable to remember the owner of '%s'"), path);
+            goto cleanup;
         }
+        remember = false;
     }
     VB_DEBUG("giving '%s' (%s) to %u:%u", path, real, (unsigned int) dac->user,
              (unsigned int) dac->group);
