@@ -188,6 +188,8 @@ static int
 vbSecurityDACOpen(const char *path, char **resolved, struct stat *sb)
 {
     g_autofree char *real = NULL;
+    g_autofree char *procPath = NULL;
+    g_autofree char *opened = NULL;
     int fd;
 
     if (!(real = realpath(path, NULL))) {
@@ -196,6 +198,18 @@ vbSecurityDACOpen(const char *path, char **resolved, struct stat *sb)
     }
     if ((fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
         vbReportSystemError(errno, _("unable to open '%s'"), path);
+        return -1;
+    }
+    /* O_NOFOLLOW guards the last component only: a directory of @real
+     * swapped for a symlink since realpath() would have opened another
+     * file than the one whose name is checked.  The kernel's name of what
+     * was opened must be @real. */
+    procPath = g_strdup_printf("/proc/self/fd/%d", fd);
+    if (!(opened = g_file_read_link(procPath, NULL)) || !g_str_equal(opened, real)) {
+        vbReportError(VIR_ERR_OPERATION_DENIED,
+                      _("refusing to give QEMU '%s': its path changed while it was resolved"),
+                      path);
+        close(fd);
         return -1;
     }
     if (fstat(fd, sb) < 0) {
