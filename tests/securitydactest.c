@@ -333,6 +333,12 @@ testSystemPaths(const void *opaque G_GNUC_UNUSED)
         !vbSecurityDACIsSystemPath("/etc", false) ||
         !vbSecurityDACIsSystemPath("/usr/share/OVMF/OVMF_CODE.fd", false) ||
         !vbSecurityDACIsSystemPath("/dev/mem", false) ||
+        !vbSecurityDACIsSystemPath("/run/virtblockd/qemu/vm.xml", false) ||
+        !vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/log/vm.log", false) ||
+        !vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/cache/qemu.xml", false) ||
+        !vbSecurityDACIsSystemPath("/var/log/auth.log", false) ||
+        vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/qemu/nvram/vm_VARS.fd",
+                                  false) ||
         vbSecurityDACIsSystemPath("/dev/sdb", true) ||
         vbSecurityDACIsSystemPath("/etcetera/x.img", false) ||
         vbSecurityDACIsSystemPath("/var/lib/libvirt/images/x.img", false))

@@ -42,15 +42,34 @@ vbSecurityDACNeeded(uid_t user, gid_t group, bool dynamicOwnership)
     return dynamicOwnership && (user != geteuid() || group != getegid());
 }
 
-/* Where a file is never given away: the system's own files.  A definition
- * (or a hostile image's backing name) naming /etc/shadow must not make it
- * QEMU's. */
+/* Where a file is never given away: the system's own files, and the
+ * daemon's (status files, sockets, logs, the capabilities cache: a QEMU
+ * able to rewrite a status file steers the daemon's next start).  A
+ * definition (or a hostile image's backing name) naming /etc/shadow or a
+ * status file must not make it QEMU's. */
 bool
 vbSecurityDACIsSystemPath(const char *path, bool isBlock)
 {
-    static const char *const dirs[] = {
-        "/etc",   "/usr",   "/boot",   "/proc", "/sys",          "/bin",       "/sbin",    "/lib",
-        "/lib32", "/lib64", "/libx32", "/root", "/var/lib/dpkg", "/var/spool", "/var/mail"};
+    static const char *const dirs[] = {"/etc",
+                                       "/usr",
+                                       "/boot",
+                                       "/proc",
+                                       "/sys",
+                                       "/bin",
+                                       "/sbin",
+                                       "/lib",
+                                       "/lib32",
+                                       "/lib64",
+                                       "/libx32",
+                                       "/root",
+                                       "/run",
+                                       "/var/run",
+                                       "/var/log",
+                                       "/var/lib/dpkg",
+                                       "/var/spool",
+                                       "/var/mail",
+                                       VB_LOCALSTATEDIR "/lib/virtblockd/log",
+                                       VB_LOCALSTATEDIR "/lib/virtblockd/cache"};
     size_t i;
 
     if (g_str_has_prefix(path, "/dev/") && !isBlock)
