@@ -392,6 +392,28 @@ testShadowChain(const void *opaque G_GNUC_UNUSED)
     return testOwner("/etc/shadow", sb.st_uid, sb.st_gid, sb.st_mode & 07777);
 }
 
+/* a labelled image replaced by a hard link to another labelled one (its
+ * directory is QEMU's): giving back the first name must leave the second
+ * file alone, and the name is refused until the second one is given back */
+static int
+testReplacedByLink(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *first = testFile("first.img", 0600);
+    g_autofree char *second = testFile("second.img", 0600);
+
+    if (!first || !second || vbSecurityDACSetPath(&dac, first, false) < 0 ||
+        vbSecurityDACSetPath(&dac, second, false) < 0 || unlink(first) < 0 ||
+        link(second, first) < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, first);
+    if (testOwner(second, QEMU_UID, QEMU_GID, 0600) < 0 || testRef(second, "1") < 0)
+        return -1;
+    if (testExpectDenied(first, false) < 0 || testRef(second, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, second);
+    return testOwner(second, 0, 0, 0600) < 0 || testRef(second, "") < 0 ? -1 : 0;
+}
+
 static int
 mymain(void)
 {
@@ -414,6 +436,8 @@ mymain(void)
     if (vbTestRun("read as it is, then labelled by another", testSharedReadable, NULL) < 0)
         ret = -1;
     if (vbTestRun("a directory swapped while resolving", testResolveRace, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("replaced by a link to another labelled file", testReplacedByLink, NULL) < 0)
         ret = -1;
     if (vbTestRun("labels of an earlier boot", testStale, NULL) < 0)
         ret = -1;

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,7 @@ vbSecurityDACRemoveXattrs(const char *procPath)
     removexattr(procPath, VB_SECURITY_DAC_XATTR_OWNER);
     removexattr(procPath, VB_SECURITY_DAC_XATTR_REF);
     removexattr(procPath, VB_SECURITY_DAC_XATTR_BOOT);
+    removexattr(procPath, VB_SECURITY_DAC_XATTR_PATH);
 }
 
 static int
@@ -158,7 +160,7 @@ vbSecurityDACGetRef(const char *procPath, uid_t *uid, gid_t *gid)
  * (@sb) as the one to give it back to.  -1 with errno set (ENOENT: this
  * boot's id is unknown), no attribute left behind */
 static int
-vbSecurityDACRemember(const char *procPath, const struct stat *sb)
+vbSecurityDACRemember(const char *procPath, const char *real, const struct stat *sb)
 {
     g_autofree char *owner =
         g_strdup_printf("%u:%u", (unsigned int) sb->st_uid, (unsigned int) sb->st_gid);
@@ -171,12 +173,28 @@ vbSecurityDACRemember(const char *procPath, const struct stat *sb)
     }
     if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_OWNER, owner) == 0 &&
         vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_BOOT, boot) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_PATH, real) == 0 &&
         vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, "1") == 0)
         return 0;
     saved = errno;
     vbSecurityDACRemoveXattrs(procPath);
     errno = saved;
     return -1;
+}
+
+/* Whether the file behind @procPath was labelled under the name @real
+ * (labels without a recorded name, of an earlier version, are taken as
+ * being @real's) */
+static bool
+vbSecurityDACIsLabelledAs(const char *procPath, const char *real)
+{
+    char buf[PATH_MAX];
+    ssize_t len;
+
+    if ((len = getxattr(procPath, VB_SECURITY_DAC_XATTR_PATH, buf, sizeof(buf) - 1)) < 0)
+        return errno == ENODATA;
+    buf[len] = '\0';
+    return g_str_equal(buf, real);
 }
 
 /* Whether the QEMU identity of @dac writes @sb as it is */
@@ -273,6 +291,12 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
 
     /* shared with another running domain: one more user */
     if (remember && (ref = vbSecurityDACGetRef(procPath, &uid, &gid)) > 0) {
+        if (!vbSecurityDACIsLabelledAs(procPath, real)) {
+            vbReportError(VIR_ERR_OPERATION_DENIED,
+                          _("refusing to give QEMU '%s': it is a file labelled under another name"),
+                          path);
+            goto cleanup;
+        }
         refStr = g_strdup_printf("%u", ref + 1);
         if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, refStr) < 0) {
             vbReportSystemError(errno, _("unable to remember the owner of '%s'"), path);
@@ -297,7 +321,8 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
      * down a use it never counted when it stops */
     if (readonly && vbSecurityDACCanRead(dac, &sb)) {
         if (remember && !vbSecurityDACIsSystemPath(real, S_ISBLK(sb.st_mode)) &&
-            !(S_ISREG(sb.st_mode) && sb.st_nlink > 1) && vbSecurityDACRemember(procPath, &sb) < 0)
+            !(S_ISREG(sb.st_mode) && sb.st_nlink > 1) &&
+            vbSecurityDACRemember(procPath, real, &sb) < 0)
             VB_DEBUG("not counting the users of '%s': %s", path, g_strerror(errno));
         rc = 0;
         goto cleanup;
@@ -318,7 +343,7 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         goto cleanup;
     }
 
-    if (remember && vbSecurityDACRemember(procPath, &sb) < 0) {
+    if (remember && vbSecurityDACRemember(procPath, real, &sb) < 0) {
         /* as libvirt: a filesystem without xattrs (NFS) is labelled
          * without remembering, and given back to the daemon */
         if (errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOENT) {
@@ -380,6 +405,13 @@ vbSecurityDACRestorePath(const vbSecurityDAC *dac, const char *path)
     procPath = g_strdup_printf("/proc/self/fd/%d", fd);
     if (dac->remember) {
         ref = vbSecurityDACGetRef(procPath, &uid, &gid);
+        /* the name now leads to another labelled file (the one labelled
+         * was replaced by a hard link to it): that file is not ours to
+         * count down or give back */
+        if (ref > 0 && !vbSecurityDACIsLabelledAs(procPath, real)) {
+            VB_WARN("not giving back '%s': it is no longer the file that was labelled", path);
+            goto cleanup;
+        }
         if (ref > 1) {
             g_autofree char *refStr = g_strdup_printf("%u", ref - 1);
 
