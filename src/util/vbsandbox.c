@@ -74,6 +74,12 @@ static struct sock_filter vbSandboxFilter[] = {
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
+bool
+vbSandboxSupported(void)
+{
+    return true;
+}
+
 int
 vbSandboxApply(void)
 {
@@ -86,6 +92,12 @@ vbSandboxApply(void)
 }
 
 #else
+
+bool
+vbSandboxSupported(void)
+{
+    return false;
+}
 
 int
 vbSandboxApply(void)
