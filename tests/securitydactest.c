@@ -414,6 +414,21 @@ testReplacedByLink(const void *opaque G_GNUC_UNUSED)
     return testOwner(second, 0, 0, 0600) < 0 || testRef(second, "") < 0 ? -1 : 0;
 }
 
+/* a block commit makes its base writable: a base the domain read as it
+ * was is counted once, and its one restore gives it back */
+static int
+testAllowWriteCounted(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = testFile("commit-base.img", 0644);
+
+    if (!path || vbSecurityDACSetPath(&dac, path, true) < 0 ||
+        vbSecurityDACAllowWrite(&dac, path) < 0 || testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0 ||
+        testRef(path, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    return testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0 ? -1 : 0;
+}
+
 static int
 mymain(void)
 {
@@ -438,6 +453,8 @@ mymain(void)
     if (vbTestRun("a directory swapped while resolving", testResolveRace, NULL) < 0)
         ret = -1;
     if (vbTestRun("replaced by a link to another labelled file", testReplacedByLink, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a read base made writable", testAllowWriteCounted, NULL) < 0)
         ret = -1;
     if (vbTestRun("labels of an earlier boot", testStale, NULL) < 0)
         ret = -1;

@@ -376,12 +376,30 @@ vbSecurityDACAllowWrite(const vbSecurityDAC *dac, const char *path)
     bool writable;
     int fd;
 
+    g_autofree char *procPath = NULL;
+    uid_t uid;
+    gid_t gid;
+    int rc = 0;
+
     if ((fd = vbSecurityDACOpen(path, &real, &sb)) < 0)
         return -1;
     writable = vbSecurityDACCanWrite(dac, &sb);
+    procPath = g_strdup_printf("/proc/self/fd/%d", fd);
+    /* a file of the domain's chain it read as it was is counted already:
+     * it changes owner, but the one restore at the domain's stop must
+     * still end its last use */
+    if (!writable && dac->remember && vbSecurityDACGetRef(procPath, &uid, &gid) > 0 &&
+        vbSecurityDACIsLabelledAs(procPath, real)) {
+        if (fchownat(fd, "", dac->user, dac->group, AT_EMPTY_PATH) < 0) {
+            vbReportSystemError(errno, _("unable to set user and group to '%u:%u' on '%s'"),
+                                (unsigned int) dac->user, (unsigned int) dac->group, path);
+            rc = -1;
+        }
+        writable = true;
+    }
     close(fd);
     if (writable)
-        return 0;
+        return rc;
     return vbSecurityDACSetPath(dac, path, false);
 }
 
