@@ -6,9 +6,15 @@
  * Needs root (chown, trusted.* attributes): skipped otherwise.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -120,6 +126,93 @@ testShared(const void *opaque G_GNUC_UNUSED)
     return testOwner(path, 0, 0, 0600) < 0 || testRef(path, "") < 0 ? -1 : 0;
 }
 
+/* a domain reads an image as it is, another then needs it labelled: the
+ * first one stopping must not give it back under the second */
+static int
+testSharedReadable(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = testFile("shared-readable.img", 0644);
+
+    if (!path || vbSecurityDACSetPath(&dac, path, true) < 0 ||
+        vbSecurityDACSetPath(&dac, path, false) < 0 ||
+        testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    if (testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0 || testRef(path, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    return testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0 ? -1 : 0;
+}
+
+/* In a mount namespace of its own, with a tmpfs over /var/mail (a system
+ * path): a directory of the image's path swapped back and forth with a
+ * symlink to /var/mail must never get /var/mail's file labelled.  0, or
+ * the step that failed. */
+static int
+testResolveRaceChild(void)
+{
+    g_autofree char *race = g_build_filename(dir, "race", NULL);
+    g_autofree char *a = g_build_filename(race, "a", NULL);
+    g_autofree char *b = g_build_filename(race, "b", NULL);
+    g_autofree char *decoy = g_build_filename(a, "victim", NULL);
+    gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    struct stat sb;
+    pid_t racer;
+    int ret = 0;
+
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("tmpfs", "/var/mail", "tmpfs", 0, "mode=0755") < 0)
+        return 1;
+    if (!g_file_set_contents("/var/mail/victim", "secret", 6, NULL) ||
+        chmod("/var/mail/victim", 0600) < 0 || g_mkdir_with_parents(a, 0755) < 0 ||
+        !g_file_set_contents(decoy, "data", 4, NULL) || chmod(decoy, 0600) < 0 ||
+        symlink("/var/mail", b) < 0)
+        return 2;
+    if ((racer = fork()) < 0)
+        return 3;
+    if (racer == 0) {
+        for (;;)
+            renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+    }
+    while (g_get_monotonic_time() < deadline) {
+        if (vbSecurityDACSetPath(&dac, decoy, false) == 0)
+            vbSecurityDACRestorePath(&dac, decoy);
+        vbResetLastError();
+        if (stat("/var/mail/victim", &sb) < 0 || sb.st_uid != 0) {
+            ret = 4;
+            break;
+        }
+    }
+    kill(racer, SIGKILL);
+    waitpid(racer, NULL, 0);
+    return ret;
+}
+
+static int
+testResolveRace(const void *opaque G_GNUC_UNUSED)
+{
+    int status;
+    pid_t pid;
+
+    if (access("/var/mail", F_OK) < 0)
+        return 0;
+    if ((pid = fork()) < 0)
+        return -1;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        /* the refusals the race provokes are expected */
+        if (null >= 0)
+            dup2(null, STDERR_FILENO);
+        _exit(testResolveRaceChild());
+    }
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "race child: status %#x\n", status);
+        return -1;
+    }
+    return 0;
+}
+
 /* labels of an earlier boot count nothing: no domain runs after a reboot */
 static int
 testStale(const void *opaque G_GNUC_UNUSED)
@@ -153,10 +246,15 @@ testReadable(const void *opaque G_GNUC_UNUSED)
     g_autofree char *secret = testFile("secret.img", 0600);
 
     if (!path || !secret || vbSecurityDACSetPath(&dac, path, true) < 0 ||
-        testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0)
+        testOwner(path, 0, 0, 0644) < 0 || testRef(path, "1") < 0)
+        return -1;
+    /* a second reader counts too, and changes nothing either */
+    if (vbSecurityDACSetPath(&dac, path, true) < 0 || testOwner(path, 0, 0, 0644) < 0 ||
+        testRef(path, "2") < 0)
         return -1;
     vbSecurityDACRestorePath(&dac, path);
-    if (testOwner(path, 0, 0, 0644) < 0)
+    vbSecurityDACRestorePath(&dac, path);
+    if (testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0)
         return -1;
     /* read-only but unreadable: chowned as libvirt does */
     if (vbSecurityDACSetPath(&dac, secret, true) < 0 ||
@@ -235,6 +333,12 @@ testSystemPaths(const void *opaque G_GNUC_UNUSED)
         !vbSecurityDACIsSystemPath("/etc", false) ||
         !vbSecurityDACIsSystemPath("/usr/share/OVMF/OVMF_CODE.fd", false) ||
         !vbSecurityDACIsSystemPath("/dev/mem", false) ||
+        !vbSecurityDACIsSystemPath("/run/virtblockd/qemu/vm.xml", false) ||
+        !vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/log/vm.log", false) ||
+        !vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/cache/qemu.xml", false) ||
+        !vbSecurityDACIsSystemPath("/var/log/auth.log", false) ||
+        vbSecurityDACIsSystemPath(VB_LOCALSTATEDIR "/lib/virtblockd/qemu/nvram/vm_VARS.fd",
+                                  false) ||
         vbSecurityDACIsSystemPath("/dev/sdb", true) ||
         vbSecurityDACIsSystemPath("/etcetera/x.img", false) ||
         vbSecurityDACIsSystemPath("/var/lib/libvirt/images/x.img", false))
@@ -288,6 +392,43 @@ testShadowChain(const void *opaque G_GNUC_UNUSED)
     return testOwner("/etc/shadow", sb.st_uid, sb.st_gid, sb.st_mode & 07777);
 }
 
+/* a labelled image replaced by a hard link to another labelled one (its
+ * directory is QEMU's): giving back the first name must leave the second
+ * file alone, and the name is refused until the second one is given back */
+static int
+testReplacedByLink(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *first = testFile("first.img", 0600);
+    g_autofree char *second = testFile("second.img", 0600);
+
+    if (!first || !second || vbSecurityDACSetPath(&dac, first, false) < 0 ||
+        vbSecurityDACSetPath(&dac, second, false) < 0 || unlink(first) < 0 ||
+        link(second, first) < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, first);
+    if (testOwner(second, QEMU_UID, QEMU_GID, 0600) < 0 || testRef(second, "1") < 0)
+        return -1;
+    if (testExpectDenied(first, false) < 0 || testRef(second, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, second);
+    return testOwner(second, 0, 0, 0600) < 0 || testRef(second, "") < 0 ? -1 : 0;
+}
+
+/* a block commit makes its base writable: a base the domain read as it
+ * was is counted once, and its one restore gives it back */
+static int
+testAllowWriteCounted(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = testFile("commit-base.img", 0644);
+
+    if (!path || vbSecurityDACSetPath(&dac, path, true) < 0 ||
+        vbSecurityDACAllowWrite(&dac, path) < 0 || testOwner(path, QEMU_UID, QEMU_GID, 0644) < 0 ||
+        testRef(path, "1") < 0)
+        return -1;
+    vbSecurityDACRestorePath(&dac, path);
+    return testOwner(path, 0, 0, 0644) < 0 || testRef(path, "") < 0 ? -1 : 0;
+}
+
 static int
 mymain(void)
 {
@@ -306,6 +447,14 @@ mymain(void)
     if (vbTestRun("the original owner comes back", testOtherOwner, NULL) < 0)
         ret = -1;
     if (vbTestRun("shared by two domains", testShared, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("read as it is, then labelled by another", testSharedReadable, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a directory swapped while resolving", testResolveRace, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("replaced by a link to another labelled file", testReplacedByLink, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a read base made writable", testAllowWriteCounted, NULL) < 0)
         ret = -1;
     if (vbTestRun("labels of an earlier boot", testStale, NULL) < 0)
         ret = -1;

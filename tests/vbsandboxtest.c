@@ -7,6 +7,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,12 +19,21 @@
 #include "vbsandbox.h"
 #include "testutils.h"
 
+static void *
+testSandboxThread(void *opaque)
+{
+    return opaque;
+}
+
 /* in a child, as the filter stays with the process: 0 when all is as
  * expected, else the number of the first check that failed */
 static int
 testSandboxChild(void)
 {
     cpu_set_t set;
+    pthread_t thread;
+    void *ret = NULL;
+    pid_t pid;
 
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || vbSandboxApply() < 0)
         return 1;
@@ -43,6 +53,17 @@ testSandboxChild(void)
     /* the rest works */
     if (getpid() <= 0 || access("/", F_OK) < 0)
         return 7;
+    /* spawn: glibc's fork() is clone() without CLONE_THREAD */
+    if ((pid = fork()) == 0)
+        _exit(0);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    if (pid != -1 || errno != EPERM)
+        return 8;
+    /* but threads are still created (clone3 refused, clone used) */
+    if (pthread_create(&thread, NULL, testSandboxThread, &set) != 0 ||
+        pthread_join(thread, &ret) != 0 || ret != &set)
+        return 9;
     return 0;
 }
 
@@ -53,8 +74,11 @@ testSandbox(const void *opaque G_GNUC_UNUSED)
     pid_t pid;
 
 #if !defined(__x86_64__)
-    return 0;
+    /* no filter here: the storage daemon runs without one */
+    return vbSandboxSupported() ? -1 : 0;
 #endif
+    if (!vbSandboxSupported())
+        return -1;
     if ((pid = fork()) < 0)
         return -1;
     if (pid == 0)

@@ -56,7 +56,17 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
                       const vbQemuProcessConfine *confine, pid_t *pid)
 {
     g_autoptr(GError) err = NULL;
+    vbQemuProcessConfine unsandboxed;
     GPid child = 0;
+
+    /* no filter of ours for this architecture: run without it rather than
+     * not at all (QEMU's own -sandbox is unaffected) */
+    if (confine && confine->sandbox && !vbSandboxSupported()) {
+        VB_WARN("no seccomp filter for '%s' on this architecture", argv[0]);
+        unsandboxed = *confine;
+        unsandboxed.sandbox = false;
+        confine = &unsandboxed;
+    }
 
     /* Without G_SPAWN_DO_NOT_REAP_CHILD, GLib forks twice: QEMU is
      * re-parented to init and the pid we get is QEMU's own. */

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,34 @@ vbSecurityDACNeeded(uid_t user, gid_t group, bool dynamicOwnership)
     return dynamicOwnership && (user != geteuid() || group != getegid());
 }
 
-/* Where a file is never given away: the system's own files.  A definition
- * (or a hostile image's backing name) naming /etc/shadow must not make it
- * QEMU's. */
+/* Where a file is never given away: the system's own files, and the
+ * daemon's (status files, sockets, logs, the capabilities cache: a QEMU
+ * able to rewrite a status file steers the daemon's next start).  A
+ * definition (or a hostile image's backing name) naming /etc/shadow or a
+ * status file must not make it QEMU's. */
 bool
 vbSecurityDACIsSystemPath(const char *path, bool isBlock)
 {
-    static const char *const dirs[] = {
-        "/etc",   "/usr",   "/boot",   "/proc", "/sys",          "/bin",       "/sbin",    "/lib",
-        "/lib32", "/lib64", "/libx32", "/root", "/var/lib/dpkg", "/var/spool", "/var/mail"};
+    static const char *const dirs[] = {"/etc",
+                                       "/usr",
+                                       "/boot",
+                                       "/proc",
+                                       "/sys",
+                                       "/bin",
+                                       "/sbin",
+                                       "/lib",
+                                       "/lib32",
+                                       "/lib64",
+                                       "/libx32",
+                                       "/root",
+                                       "/run",
+                                       "/var/run",
+                                       "/var/log",
+                                       "/var/lib/dpkg",
+                                       "/var/spool",
+                                       "/var/mail",
+                                       VB_LOCALSTATEDIR "/lib/virtblockd/log",
+                                       VB_LOCALSTATEDIR "/lib/virtblockd/cache"};
     size_t i;
 
     if (g_str_has_prefix(path, "/dev/") && !isBlock)
@@ -97,6 +117,7 @@ vbSecurityDACRemoveXattrs(const char *procPath)
     removexattr(procPath, VB_SECURITY_DAC_XATTR_OWNER);
     removexattr(procPath, VB_SECURITY_DAC_XATTR_REF);
     removexattr(procPath, VB_SECURITY_DAC_XATTR_BOOT);
+    removexattr(procPath, VB_SECURITY_DAC_XATTR_PATH);
 }
 
 static int
@@ -135,6 +156,47 @@ vbSecurityDACGetRef(const char *procPath, uid_t *uid, gid_t *gid)
     return count;
 }
 
+/* The first use of the file behind @procPath counted, with its owner now
+ * (@sb) as the one to give it back to.  -1 with errno set (ENOENT: this
+ * boot's id is unknown), no attribute left behind */
+static int
+vbSecurityDACRemember(const char *procPath, const char *real, const struct stat *sb)
+{
+    g_autofree char *owner =
+        g_strdup_printf("%u:%u", (unsigned int) sb->st_uid, (unsigned int) sb->st_gid);
+    g_autofree char *boot = vbSecurityDACBootID();
+    int saved;
+
+    if (!boot) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_OWNER, owner) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_BOOT, boot) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_PATH, real) == 0 &&
+        vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, "1") == 0)
+        return 0;
+    saved = errno;
+    vbSecurityDACRemoveXattrs(procPath);
+    errno = saved;
+    return -1;
+}
+
+/* Whether the file behind @procPath was labelled under the name @real
+ * (labels without a recorded name, of an earlier version, are taken as
+ * being @real's) */
+static bool
+vbSecurityDACIsLabelledAs(const char *procPath, const char *real)
+{
+    char buf[PATH_MAX];
+    ssize_t len;
+
+    if ((len = getxattr(procPath, VB_SECURITY_DAC_XATTR_PATH, buf, sizeof(buf) - 1)) < 0)
+        return errno == ENODATA;
+    buf[len] = '\0';
+    return g_str_equal(buf, real);
+}
+
 /* Whether the QEMU identity of @dac writes @sb as it is */
 static bool
 vbSecurityDACCanWrite(const vbSecurityDAC *dac, const struct stat *sb)
@@ -163,6 +225,8 @@ static int
 vbSecurityDACOpen(const char *path, char **resolved, struct stat *sb)
 {
     g_autofree char *real = NULL;
+    g_autofree char *procPath = NULL;
+    g_autofree char *opened = NULL;
     int fd;
 
     if (!(real = realpath(path, NULL))) {
@@ -171,6 +235,18 @@ vbSecurityDACOpen(const char *path, char **resolved, struct stat *sb)
     }
     if ((fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
         vbReportSystemError(errno, _("unable to open '%s'"), path);
+        return -1;
+    }
+    /* O_NOFOLLOW guards the last component only: a directory of @real
+     * swapped for a symlink since realpath() would have opened another
+     * file than the one whose name is checked.  The kernel's name of what
+     * was opened must be @real. */
+    procPath = g_strdup_printf("/proc/self/fd/%d", fd);
+    if (!(opened = g_file_read_link(procPath, NULL)) || !g_str_equal(opened, real)) {
+        vbReportError(VIR_ERR_OPERATION_DENIED,
+                      _("refusing to give QEMU '%s': its path changed while it was resolved"),
+                      path);
+        close(fd);
         return -1;
     }
     if (fstat(fd, sb) < 0) {
@@ -187,9 +263,7 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
 {
     g_autofree char *real = NULL;
     g_autofree char *procPath = NULL;
-    g_autofree char *owner = NULL;
     g_autofree char *refStr = NULL;
-    g_autofree char *boot = NULL;
     struct stat sb;
     unsigned int ref;
     uid_t uid = 0;
@@ -217,12 +291,19 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
 
     /* shared with another running domain: one more user */
     if (remember && (ref = vbSecurityDACGetRef(procPath, &uid, &gid)) > 0) {
+        if (!vbSecurityDACIsLabelledAs(procPath, real)) {
+            vbReportError(VIR_ERR_OPERATION_DENIED,
+                          _("refusing to give QEMU '%s': it is a file labelled under another name"),
+                          path);
+            goto cleanup;
+        }
         refStr = g_strdup_printf("%u", ref + 1);
         if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, refStr) < 0) {
             vbReportSystemError(errno, _("unable to remember the owner of '%s'"), path);
             goto cleanup;
         }
         if ((sb.st_uid != dac->user || sb.st_gid != dac->group) &&
+            !(readonly && vbSecurityDACCanRead(dac, &sb)) &&
             fchownat(fd, "", dac->user, dac->group, AT_EMPTY_PATH) < 0) {
             vbReportSystemError(errno, _("unable to set user and group to '%u:%u' on '%s'"),
                                 (unsigned int) dac->user, (unsigned int) dac->group, path);
@@ -234,8 +315,15 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         goto cleanup;
     }
 
-    /* an image QEMU only reads and can read already keeps its owner */
+    /* an image QEMU only reads and can read already keeps its owner, but
+     * its use is counted all the same: a domain that labels it later must
+     * not have it given back while this one still runs, nor this one count
+     * down a use it never counted when it stops */
     if (readonly && vbSecurityDACCanRead(dac, &sb)) {
+        if (remember && !vbSecurityDACIsSystemPath(real, S_ISBLK(sb.st_mode)) &&
+            !(S_ISREG(sb.st_mode) && sb.st_nlink > 1) &&
+            vbSecurityDACRemember(procPath, real, &sb) < 0)
+            VB_DEBUG("not counting the users of '%s': %s", path, g_strerror(errno));
         rc = 0;
         goto cleanup;
     }
@@ -255,24 +343,14 @@ vbSecurityDACSetPath(const vbSecurityDAC *dac, const char *path, bool readonly)
         goto cleanup;
     }
 
-    if (remember) {
-        owner = g_strdup_printf("%u:%u", (unsigned int) sb.st_uid, (unsigned int) sb.st_gid);
-        if (!(boot = vbSecurityDACBootID())) {
-            remember = false;
-        } else if (vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_OWNER, owner) < 0 ||
-                   vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_BOOT, boot) < 0 ||
-                   vbSecurityDACSetXattr(procPath, VB_SECURITY_DAC_XATTR_REF, "1") < 0) {
-            int saved = errno;
-
-            vbSecurityDACRemoveXattrs(procPath);
-            /* as libvirt: a filesystem without xattrs (NFS) is labelled
-             * without remembering, and given back to the daemon */
-            if (saved != ENOTSUP && saved != EOPNOTSUPP) {
-                vbReportSystemError(saved, _("unable to remember the owner of '%s'"), path);
-                goto cleanup;
-            }
-            remember = false;
+    if (remember && vbSecurityDACRemember(procPath, real, &sb) < 0) {
+        /* as libvirt: a filesystem without xattrs (NFS) is labelled
+         * without remembering, and given back to the daemon */
+        if (errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOENT) {
+            vbReportSystemError(errno, _("unable to remember the owner of '%s'"), path);
+            goto cleanup;
         }
+        remember = false;
     }
     VB_DEBUG("giving '%s' (%s) to %u:%u", path, real, (unsigned int) dac->user,
              (unsigned int) dac->group);
@@ -298,12 +376,30 @@ vbSecurityDACAllowWrite(const vbSecurityDAC *dac, const char *path)
     bool writable;
     int fd;
 
+    g_autofree char *procPath = NULL;
+    uid_t uid;
+    gid_t gid;
+    int rc = 0;
+
     if ((fd = vbSecurityDACOpen(path, &real, &sb)) < 0)
         return -1;
     writable = vbSecurityDACCanWrite(dac, &sb);
+    procPath = g_strdup_printf("/proc/self/fd/%d", fd);
+    /* a file of the domain's chain it read as it was is counted already:
+     * it changes owner, but the one restore at the domain's stop must
+     * still end its last use */
+    if (!writable && dac->remember && vbSecurityDACGetRef(procPath, &uid, &gid) > 0 &&
+        vbSecurityDACIsLabelledAs(procPath, real)) {
+        if (fchownat(fd, "", dac->user, dac->group, AT_EMPTY_PATH) < 0) {
+            vbReportSystemError(errno, _("unable to set user and group to '%u:%u' on '%s'"),
+                                (unsigned int) dac->user, (unsigned int) dac->group, path);
+            rc = -1;
+        }
+        writable = true;
+    }
     close(fd);
     if (writable)
-        return 0;
+        return rc;
     return vbSecurityDACSetPath(dac, path, false);
 }
 
@@ -327,6 +423,13 @@ vbSecurityDACRestorePath(const vbSecurityDAC *dac, const char *path)
     procPath = g_strdup_printf("/proc/self/fd/%d", fd);
     if (dac->remember) {
         ref = vbSecurityDACGetRef(procPath, &uid, &gid);
+        /* the name now leads to another labelled file (the one labelled
+         * was replaced by a hard link to it): that file is not ours to
+         * count down or give back */
+        if (ref > 0 && !vbSecurityDACIsLabelledAs(procPath, real)) {
+            VB_WARN("not giving back '%s': it is no longer the file that was labelled", path);
+            goto cleanup;
+        }
         if (ref > 1) {
             g_autofree char *refStr = g_strdup_printf("%u", ref - 1);
 

@@ -25,6 +25,9 @@
 #define VB_SECURITY_DAC_XATTR_OWNER "trusted.virtblockd.security.dac"
 #define VB_SECURITY_DAC_XATTR_REF "trusted.virtblockd.security.ref_dac"
 #define VB_SECURITY_DAC_XATTR_BOOT "trusted.virtblockd.security.boot_dac"
+/* the resolved path the file was labelled under: a restore through a name
+ * that now leads to another labelled file gives nothing back */
+#define VB_SECURITY_DAC_XATTR_PATH "trusted.virtblockd.security.path_dac"
 
 typedef struct _vbSecurityDAC vbSecurityDAC;
 struct _vbSecurityDAC {

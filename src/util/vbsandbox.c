@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <linux/audit.h>
+#include <linux/sched.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
@@ -42,7 +43,7 @@ static struct sock_filter vbSandboxFilter[] = {
     VB_SANDBOX_DENY(__NR_setfsuid),
     VB_SANDBOX_DENY(__NR_setfsgid),
     VB_SANDBOX_DENY(__NR_setgroups),
-    /* spawn, what a filter set before exec can refuse */
+    /* spawn, what a filter set before exec can refuse (clone below) */
     VB_SANDBOX_DENY(__NR_fork),
     VB_SANDBOX_DENY(__NR_vfork),
     /* resourcecontrol */
@@ -59,8 +60,25 @@ static struct sock_filter vbSandboxFilter[] = {
     VB_SANDBOX_DENY(__NR_create_module),
     VB_SANDBOX_DENY(__NR_get_kernel_syms),
     VB_SANDBOX_DENY(__NR_query_module),
+    /* spawn: glibc's fork() and posix_spawn() are clone() without
+     * CLONE_THREAD, refused; a thread is allowed.  clone3 keeps its flags
+     * in memory a filter cannot read: ENOSYS makes glibc create threads
+     * with clone() instead, as under QEMU's own spawn=deny. */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+    /* the flags' low half (little-endian), where CLONE_THREAD is */
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
+
+bool
+vbSandboxSupported(void)
+{
+    return true;
+}
 
 int
 vbSandboxApply(void)
@@ -74,6 +92,12 @@ vbSandboxApply(void)
 }
 
 #else
+
+bool
+vbSandboxSupported(void)
+{
+    return false;
+}
 
 int
 vbSandboxApply(void)
