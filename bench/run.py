@@ -9,6 +9,7 @@ after `meson setup build && ninja -C build`:
     /usr/bin/python3 bench/run.py                 # default sizes, a few minutes
     /usr/bin/python3 bench/run.py --big --domains 100 --runs 5
     /usr/bin/python3 bench/run.py --soak 1000     # snapshot/write/commit loop
+    /usr/bin/python3 bench/run.py --hostile-only  # slow readers, XML bomb
 
 libvirtd runs as a throw-away session daemon under the unprivileged user
 `vbbench` (created with useradd -r when missing), with HOME and the XDG
@@ -29,6 +30,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -727,6 +729,207 @@ def bench_virtinstall(d, guest):
     return wall, banner
 
 
+# ------------------------------------------------------- hostile clients
+
+# Just enough of libvirt's wire protocol (remote_protocol.x) for a client
+# that opens a connection, subscribes to lifecycle events and never reads
+# again; both daemons speak it (tests/integration/test_rpclimits.py does
+# the same against virtblockd alone).
+REMOTE_PROGRAM = 0x20008086
+PROC_CONNECT_OPEN = 1
+PROC_CALLBACK_REGISTER_ANY = 316
+EVENT_ID_LIFECYCLE = 0
+
+
+def rpc_packet(proc, serial, payload=b""):
+    body = struct.pack(">IIiiII", REMOTE_PROGRAM, 1, proc, 0, serial, 0) + payload
+    return struct.pack(">I", len(body) + 4) + body
+
+
+def xdr_string(s):
+    b = s.encode()
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+def rpc_reply_status(s):
+    """The status of the next packet on @s (0: OK)."""
+    def exactly(n):
+        buf = b""
+        while len(buf) < n:
+            got = s.recv(n - len(buf))
+            if not got:
+                raise RuntimeError("the daemon closed a raw client's connection")
+            buf += got
+        return buf
+    (length,) = struct.unpack(">I", exactly(4))
+    rest = exactly(length - 4)
+    return struct.unpack(">IIiiII", rest[:24])[5]
+
+
+def slow_reader(d):
+    """A raw client of @d, opened and subscribed to every domain's
+    lifecycle events, with a small receive buffer; the caller never reads
+    from it again."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(30)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(d.sock)
+    s.sendall(rpc_packet(PROC_CONNECT_OPEN, 1, struct.pack(">I", 1) +
+                         xdr_string("qemu:///session") + struct.pack(">I", 0)))
+    if rpc_reply_status(s) != 0:
+        raise RuntimeError("%s refused a raw client's CONNECT_OPEN" % d.name)
+    s.sendall(rpc_packet(PROC_CALLBACK_REGISTER_ANY, 2,
+                         struct.pack(">iI", EVENT_ID_LIFECYCLE, 0)))
+    if rpc_reply_status(s) != 0:
+        raise RuntimeError("%s refused a raw client's event registration" % d.name)
+    return s
+
+
+def vmrss_kib(pid):
+    with open("/proc/%d/status" % pid) as fh:
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1))
+
+
+def cpu_secs(pid):
+    """User + system CPU seconds of @pid, all its threads."""
+    with open("/proc/%d/stat" % pid) as fh:
+        f = fh.read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_slow_readers(d, imgdir, rounds, nslow=4):
+    """@nslow raw clients subscribed to lifecycle events that never read,
+    while @rounds suspend + resume of a running domain send each of them
+    2 * @rounds events; meanwhile the daemon's VmRSS is sampled every 20 ms
+    and a good client runs `virsh list` over and over."""
+    name = unique("sr")
+    base, top = make_chain(imgdir, name, 0)
+    dom = d.control.createXML(domain_xml(name, top), 0)
+    time.sleep(0.5)
+    before = vmrss_kib(d.pid)
+    slow = [slow_reader(d) for _ in range(nslow)]
+    stop = threading.Event()
+    peak = [before]
+    lists = []   # (seconds, answered)
+
+    def sample():
+        while not stop.wait(0.02):
+            peak[0] = max(peak[0], vmrss_kib(d.pid))
+
+    def good_client():
+        while not stop.is_set():
+            t0 = time.monotonic()
+            try:
+                ok = d.virsh("list", check=False).returncode == 0
+            except Exception:
+                ok = False
+            lists.append((time.monotonic() - t0, ok))
+            stop.wait(0.1)
+
+    threads = [threading.Thread(target=sample, daemon=True),
+               threading.Thread(target=good_client, daemon=True)]
+    for t in threads:
+        t.start()
+    t0 = time.monotonic()
+    try:
+        for _ in range(rounds):
+            dom.suspend()
+            dom.resume()
+    finally:
+        storm = time.monotonic() - t0
+        stop.set()
+        for t in threads:
+            t.join()
+    peak[0] = max(peak[0], vmrss_kib(d.pid))
+    after = vmrss_kib(d.pid)
+    # dropped: the connection ends once what was queued is read
+    dropped = 0
+    for s in slow:
+        s.settimeout(2)
+        deadline = time.monotonic() + 30
+        try:
+            while time.monotonic() < deadline:
+                if not s.recv(1 << 20):
+                    dropped += 1
+                    break
+        except ConnectionResetError:
+            dropped += 1
+        except socket.timeout:
+            pass
+        s.close()
+    time.sleep(0.5)
+    closed = vmrss_kib(d.pid)
+    dom.destroy()
+    remove(base, top)
+    answered = [secs for secs, ok in lists if ok]
+    return {"before": before, "peak": peak[0], "after": after, "closed": closed,
+            "dropped": dropped, "storm": storm, "answered": len(answered),
+            "tried": len(lists), "list_p50": median(answered)}
+
+
+def bench_xml_bomb(d, nattrs):
+    """defineXML of a domain whose root element has @nattrs attributes:
+    (the daemon's CPU seconds, the call's wall time, the outcome)."""
+    name = unique("xb")
+    attrs = " ".join("a%d='1'" % i for i in range(nattrs))
+    xml = ("<domain type='qemu' %s><name>%s</name><memory unit='MiB'>64</memory>"
+           "<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>" % (attrs, name))
+    cpu0 = cpu_secs(d.pid)
+    t0 = time.monotonic()
+    try:
+        d.control.defineXML(xml).undefine()
+        outcome = "defined"
+    except libvirt.libvirtError as e:
+        outcome = "refused (code %d): %s" % (e.get_error_code(), e.get_error_message())
+    wall = time.monotonic() - t0
+    return cpu_secs(d.pid) - cpu0, wall, outcome
+
+
+def print_hostile(results, names, args):
+    lv = "libvirtd" in results and "virtblockd" in results
+    print("\n## 7. hostile clients (median of %d)\n" % args.runs)
+    print("| figure | " + " | ".join(names) + (" | virtblockd/libvirtd |" if lv else " |"))
+    print("|---" * (len(names) + 1 + (1 if lv else 0)) + "|")
+
+    def row(label, fn, fmt="%.1f", ratio=True):
+        vals = [fn(results[n]) for n in names]
+        cells = " | ".join(fmt % v if not isinstance(v, str) else v for v in vals)
+        tail = ""
+        if lv:
+            tail = " | " + (fmt_ratio(vals[0], vals[1]) if ratio else "")
+        print("| %s | %s%s |" % (label, cells, tail))
+
+    sr = lambda r, k: median([x[k] for x in r["slow"]])
+    # a daemon need not give back what it grew by: each run starts where
+    # the one before left it, so the runs are shown one by one
+    runs = lambda r, k: " / ".join("%.1f" % (x[k] / 1024.0) for x in r["slow"])
+    storm = ("%d suspend + resume, %d events to each of 4 slow readers"
+             % (args.storm_rounds, 2 * args.storm_rounds))
+    row("slow readers: VmRSS before the storm, each run (MiB)",
+        lambda r: runs(r, "before"), ratio=False)
+    row("VmRSS peak during %s, each run (MiB)" % storm, lambda r: runs(r, "peak"),
+        ratio=False)
+    row("VmRSS once the slow readers closed, each run (MiB)", lambda r: runs(r, "closed"),
+        ratio=False)
+    row("VmRSS growth during the storm, peak - before (MiB)",
+        lambda r: median([x["peak"] - x["before"] for x in r["slow"]]) / 1024.0)
+    row("slow readers dropped by the daemon, of 4, each run",
+        lambda r: " / ".join("%d" % x["dropped"] for x in r["slow"]), ratio=False)
+    row("storm wall time (s)", lambda r: sr(r, "storm"))
+    row("good client: virsh list answered / tried (all runs)",
+        lambda r: "%d/%d" % (sum(x["answered"] for x in r["slow"]),
+                             sum(x["tried"] for x in r["slow"])), ratio=False)
+    row("good client: virsh list during the storm, p50 (ms)",
+        lambda r: median([x["list_p50"] for x in r["slow"]]) * 1000)
+    row("XML bomb, %d attributes on one element: daemon CPU, utime + stime "
+        "(ms, 10 ms ticks)" % args.bomb_attrs,
+        lambda r: median([x[0] for x in r["bomb"]]) * 1000, "%.0f")
+    row("XML bomb: defineXML wall time (ms)",
+        lambda r: median([x[1] for x in r["bomb"]]) * 1000, "%.1f")
+    for n in names:
+        print("\n%s: %s" % (n, results[n]["bomb"][-1][2]))
+
+
 def machine():
     with open("/proc/meminfo") as fh:
         mem = int(re.search(r"MemTotal:\s+(\d+)", fh.read()).group(1)) // 1024
@@ -857,6 +1060,12 @@ def main():
                     help="run only the real guest figures (boot, virt-install)")
     ap.add_argument("--no-guests", action="store_true",
                     help="leave out the real guest figures")
+    ap.add_argument("--hostile-only", action="store_true",
+                    help="run only the hostile clients (slow readers, XML bomb)")
+    ap.add_argument("--storm-rounds", type=int, default=6000,
+                    help="suspend + resume rounds while the slow readers wait (default 6000)")
+    ap.add_argument("--bomb-attrs", type=int, default=30000,
+                    help="attributes on the XML bomb's element (default 30000)")
     ap.add_argument("--data-mib", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -924,11 +1133,19 @@ def main():
             if VIRT_INSTALL:
                 r["virtinstall"] = [median([x[k] for x in r["virtinstall"]]) for k in range(2)]
 
+    def hostile():
+        for _ in range(args.runs):
+            each("slow", lambda d: bench_slow_readers(d, d.imgdir, args.storm_rounds))
+        for _ in range(args.runs):
+            each("bomb", lambda d: bench_xml_bomb(d, args.bomb_attrs))
+
     if args.soak:
         for d in daemons:
             results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
     elif args.guests_only:
         guests()
+    elif args.hostile_only:
+        hostile()
     elif args.parallel_only:
         each("%d parallel commits" % args.domains,
              lambda d: bench_parallel(d, d.imgdir, args.domains, args.subscribers, 16))
@@ -959,6 +1176,7 @@ def main():
             r["par"] = r.pop("%d parallel commits" % args.domains)[0]
         if not args.no_guests:
             guests()
+        hostile()
     for d in daemons:
         d.stop()
         CLEANUPS.remove(d.stop)
@@ -979,6 +1197,9 @@ def main():
         return 0
     if args.guests_only:
         print_guests(results, names, args)
+        return 0
+    if args.hostile_only:
+        print_hostile(results, names, args)
         return 0
 
     imgdir = os.path.join(tmp, "dd")
@@ -1047,6 +1268,7 @@ def main():
     print_parallel(results, names, args)
     if not args.no_guests:
         print_guests(results, names, args)
+    print_hostile(results, names, args)
 
     print("\n## 5. chain probing (build/bench/benchchainprobe 50)\n")
     if os.path.exists(CHAINPROBE):
