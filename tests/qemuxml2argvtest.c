@@ -468,6 +468,7 @@ mymain(void)
     DO_TEST("net-user-boot-order");
     DO_TEST("net-user-boot-dev");
     DO_TEST("net-user-address");
+    DO_TEST("net-user-link-down");
     DO_TEST("watchdog-i6300esb");
     DO_TEST("watchdog-ib700");
     DO_TEST("watchdog-default-action");
@@ -672,7 +673,6 @@ mymain(void)
     DO_TEST_FAILURE("net-ethernet-managed-no", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-bridge", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-ethernet-reserved-name", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("net-user-link-down", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-user-queues", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-mac-multicast", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-mac-short", VIR_ERR_XML_ERROR);

@@ -1266,14 +1266,6 @@ vbQemuDeviceValidateNet(const vbDomainDef *def, const vbDomainNetDef *net)
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
         return -1;
     }
-    if (net->linkState == VB_DOMAIN_NET_LINK_STATE_DOWN) {
-        /* libvirt sets it with 'set_link' once QEMU runs; we do not yet,
-         * and a guest must not see a link the definition says is down */
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      _("interface %s with <link state='down'> is not supported yet"),
-                      vbMacAddrFormat(&net->mac, mac));
-        return -1;
-    }
     return vbQemuDeviceCheckAlias(def, net->info.alias);
 }
 

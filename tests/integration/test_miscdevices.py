@@ -38,8 +38,9 @@ MEMORY_KIB = 262144
 QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
 
 RNG_RE = re.compile(r"^vbguest: rng (\S*)\s*$", re.M)
-NIC_RE = re.compile(r"^vbguest: nic (\S+) (\S+) (\S*)\s*$", re.M)
+NIC_RE = re.compile(r"^vbguest: nic (\S+) (\S+) (\S*) (\S*)\s*$", re.M)
 NIC_MAC = "52:54:00:4e:49:43"
+NIC_MAC_DOWN = "52:54:00:4e:49:44"
 
 
 def guest_xml(guest, cmdline, script, log, on_crash="destroy", devices=""):
@@ -217,26 +218,36 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
         self.assertFalse(os.path.exists(os.path.dirname(sock)))
 
     def test_virtio_nic_user(self):
-        # every network device of the guest but lo: name, MAC, driver
-        self.start("for d in /sys/class/net/*; do [ \"${d##*/}\" = lo ] && continue; "
-                   "echo \"vbguest: nic ${d##*/} $(cat $d/address) "
-                   "$(basename $(readlink $d/device/driver))\"; done\n"
+        # every network device of the guest but lo: name, MAC, driver and,
+        # once it is up, its carrier (the link as QEMU shows it)
+        self.start("for d in /sys/class/net/*; do n=${d##*/}; [ \"$n\" = lo ] && continue; "
+                   "ifconfig $n up; "
+                   "echo \"vbguest: nic $n $(cat $d/address) "
+                   "$(basename $(readlink $d/device/driver)) $(cat $d/carrier)\"; done\n"
                    "echo 'vbguest: nics listed'\n",
                    devices="""
     <interface type='user'>
       <mac address='%s'/>
       <model type='virtio'/>
-    </interface>""" % NIC_MAC)
+    </interface>
+    <interface type='user'>
+      <mac address='%s'/>
+      <model type='virtio'/>
+      <link state='down'/>
+    </interface>""" % (NIC_MAC, NIC_MAC_DOWN))
         self.wait_log(re.compile(r"^vbguest: nics listed", re.M), "the guest's NIC list")
-        nics = NIC_RE.findall(vbguest.read_log(self.log))
-        self.assertEqual(nics, [("eth0", NIC_MAC, "virtio_net")])
+        nics = sorted(NIC_RE.findall(vbguest.read_log(self.log)), key=lambda n: n[1])
+        self.assertEqual(nics, [("eth0", NIC_MAC, "virtio_net", "1"),
+                                ("eth1", NIC_MAC_DOWN, "virtio_net", "0")])
         # the stock virsh reads these from the live XML
         live = self.daemon.virsh("dumpxml", "vm").stdout
         self.assertIn("<alias name='net0'/>", live)
         iflist = self.daemon.virsh("domiflist", "vm").stdout
         self.assertRegex(iflist, r"-\s+user\s+-\s+virtio\s+%s" % NIC_MAC)
-        link = self.daemon.virsh("domif-getlink", "vm", NIC_MAC).stdout
-        self.assertIn("up", link)
+        self.assertRegex(iflist, r"-\s+user\s+-\s+virtio\s+%s" % NIC_MAC_DOWN)
+        self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC).stdout, r"\bup\b")
+        self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC_DOWN).stdout,
+                         r"\bdown\b")
 
     def test_panic_destroys(self):
         self.start("echo c > /proc/sysrq-trigger\n",
