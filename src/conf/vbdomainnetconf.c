@@ -126,7 +126,7 @@ vbDomainNetMacParse(vbDomainNetDef *net, const xmlNode *node)
                       addr);
         return -1;
     }
-    net->macGenerated = false;
+    net->macAuto = false;
     return 0;
 }
 
@@ -237,7 +237,7 @@ vbDomainNetDefParse(const xmlNode *node, unsigned int flags)
     bool source = false;
     xmlNode *child;
 
-    net->macGenerated = true;
+    net->macAuto = true;
     if (vbDomainCheckAttrs(node, VB_ATTRS("type")) < 0 ||
         vbXMLPropEnumFull(node, "type", vbDomainNetTypeTypeFromString, VB_XML_PROP_REQUIRED,
                           vbDomainReportUnsupportedValue, &net->type) < 0)
@@ -346,13 +346,25 @@ vbDomainNetDefFormat(vbBuffer *buf, const vbDomainNetDef *net, unsigned int flag
 }
 
 static bool
+vbMacAddrIsZero(const vbMacAddr *mac)
+{
+    static const vbMacAddr zero;
+
+    return vbMacAddrEqual(mac, &zero);
+}
+
+/* whether another interface of @def has @net's address; one whose address
+ * is still to be generated (all zero) has none yet */
+static bool
 vbDomainNetMacInUse(const vbDomainDef *def, const vbDomainNetDef *net)
 {
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        if (def->nets[i] != net && !def->nets[i]->macGenerated &&
-            vbMacAddrEqual(&def->nets[i]->mac, &net->mac))
+        const vbDomainNetDef *other = def->nets[i];
+
+        if (other != net && !(other->macAuto && vbMacAddrIsZero(&other->mac)) &&
+            vbMacAddrEqual(&other->mac, &net->mac))
             return true;
     }
     return false;
@@ -364,11 +376,10 @@ vbDomainNetDefPostParse(const vbDomainDef *def, vbDomainNetDef *net)
     /* libvirt's default model of an x86 guest */
     if (net->model == VB_DOMAIN_NET_MODEL_NONE)
         net->model = VB_DOMAIN_NET_MODEL_RTL8139;
-    if (net->macGenerated) {
+    if (net->macAuto && vbMacAddrIsZero(&net->mac)) {
         do {
             vbMacAddrGenerate(&net->mac);
         } while (vbDomainNetMacInUse(def, net));
-        net->macGenerated = false;
     }
 }
 

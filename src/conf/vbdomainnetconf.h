@@ -61,7 +61,7 @@ struct _vbMacAddr {
 struct _vbDomainNetDef {
     vbDomainNetType type;
     vbMacAddr mac;
-    bool macGenerated; /* no <mac> was given: post-parse picks one */
+    bool macAuto; /* no <mac> was given: post-parse generated the address */
     vbDomainNetModel model;
     char *bridge;        /* bridge: <source bridge> */
     char *network;       /* network: <source network> */
@@ -86,7 +86,7 @@ void vbMacAddrGenerate(vbMacAddr *mac);
 bool vbMacAddrEqual(const vbMacAddr *a, const vbMacAddr *b);
 
 /* Defaults filled in after parsing: the model, a MAC address when none was
- * given (one @def does not use yet). */
+ * given (one no other interface of @def has). */
 void vbDomainNetDefPostParse(const vbDomainDef *def, vbDomainNetDef *net);
 
 /* Checks of the interfaces of @def that span them (MAC addresses used

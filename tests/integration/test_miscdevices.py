@@ -249,6 +249,43 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
         self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC_DOWN).stdout,
                          r"\bdown\b")
 
+    def test_generated_macs(self):
+        # no <mac>: each interface gets an address in 52:54:00 that no
+        # other interface of the daemon has, kept when redefined from its
+        # own XML; a given address used twice in a domain is refused
+        nic = "\n    <interface type='user'><model type='virtio'/></interface>"
+        macs = {}
+        for name in ("vm", "vm2"):
+            path = os.path.join(self.tmp, name + ".xml")
+            with open(path, "w") as fh:
+                fh.write(guest_xml(self.guest, "", "/dev/null", self.log, devices=nic * 3)
+                         .replace("<name>vm</name>", "<name>%s</name>" % name))
+            self.daemon.virsh("define", path)
+            xml = self.daemon.virsh("dumpxml", name).stdout
+            macs[name] = re.findall(r"<mac address='([^']+)'/>", xml)
+            self.assertEqual(len(macs[name]), 3, xml)
+            for mac in macs[name]:
+                self.assertRegex(mac, r"^52:54:00(:[0-9a-f]{2}){3}$")
+            with open(path, "w") as fh:
+                fh.write(xml)
+            self.daemon.virsh("define", path)
+            again = self.daemon.virsh("dumpxml", name).stdout
+            self.assertEqual(re.findall(r"<mac address='([^']+)'/>", again), macs[name])
+        every = macs["vm"] + macs["vm2"]
+        self.assertEqual(len(set(every)), len(every), every)
+
+        dup = os.path.join(self.tmp, "dup.xml")
+        with open(dup, "w") as fh:
+            fh.write(guest_xml(self.guest, "", "/dev/null", self.log,
+                               devices=("\n    <interface type='user'><mac address='%s'/>"
+                                        "</interface>" % NIC_MAC) * 2)
+                     .replace("<name>vm</name>", "<name>vm3</name>"))
+        res = self.daemon.virsh("define", dup, check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("unsupported configuration: MAC address '%s' is used by more than one "
+                      "interface" % NIC_MAC, res.stderr)
+        self.assertNotIn("vm3", self.daemon.virsh("list", "--all", "--name").stdout)
+
     def test_panic_destroys(self):
         self.start("echo c > /proc/sysrq-trigger\n",
                    devices="\n    <memballoon model='none'/>\n    <panic model='isa'/>")
