@@ -248,6 +248,13 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
         self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC).stdout, r"\bup\b")
         self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC_DOWN).stdout,
                          r"\bdown\b")
+        # domifstat: libvirt's errors for user networking (no tap to
+        # count on) and for a device the domain does not have
+        for device, message in ((NIC_MAC, "internal error: Interface name not provided"),
+                                ("net0", "invalid argument: 'net0' is not a known interface")):
+            res = self.daemon.virsh("domifstat", "vm", device, check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn(message, res.stderr)
 
     def test_generated_macs(self):
         # no <mac>: each interface gets an address in 52:54:00 that no
