@@ -206,6 +206,10 @@ mymain(void)
     /* virtio-serial-pci, virtserialport with its bus and nr, virtconsole */
     DO_TEST("channel-guest-agent");
     DO_TEST("controller-virtio-serial");
+    /* virtio-net-pci, e1000e, e1000, rtl8139: mac a string, bootindex a
+     * number (mq, vectors, host_mtu need a tap type, not startable yet) */
+    DO_TEST("net-user-models");
+    DO_TEST("net-user-boot-order");
 
     if (vbTestRun("disk props for hotplug", testDiskPropsHotplug, NULL) < 0)
         ret = -1;

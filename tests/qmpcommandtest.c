@@ -28,6 +28,7 @@
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorballoon.h"
+#include "vbmonitornet.h"
 #include "vbmonitorsystem.h"
 #include "vbmonitorgraphics.h"
 #include "vbqemuschema.h"
@@ -465,6 +466,12 @@ testBalloonStatsPeriod(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testSetLinkDown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorSetLink(mon, "net0", false);
+}
+
+static int
 testBalloonStats(vbMonitor *mon, GString *out)
 {
     vbMonitorBalloonStats stats = {0};
@@ -786,6 +793,7 @@ mymain(void)
         {"query-balloon", "query-balloon", true, testQueryBalloon, false},
         {"qom-set-balloon-period", "qom-set", false, testBalloonStatsPeriod, false},
         {"qom-get-balloon-stats", "qom-get", true, testBalloonStats, false},
+        {"set_link", "set_link", false, testSetLinkDown, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},

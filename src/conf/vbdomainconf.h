@@ -31,6 +31,7 @@
 #include "vbcpuconf.h"
 #include "vbdomainclockconf.h"
 #include "vbdomainrngconf.h"
+#include "vbdomainnetconf.h"
 #include "vbdomainpanicconf.h"
 #include "vbdomainosconf.h"
 #include "vbsysinfo.h"
@@ -164,6 +165,8 @@ struct _vbDomainDef {
     size_t ndisks;
     vbDomainControllerDef **controllers;
     size_t ncontrollers;
+    vbDomainNetDef **nets;
+    size_t nnets;
     vbDomainInputDef **inputs;
     size_t ninputs;
     vbDomainGraphicsDef **graphics;

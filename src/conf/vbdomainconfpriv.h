@@ -74,6 +74,8 @@ vbDomainWatchdogDef *vbDomainWatchdogDefParse(const xmlNode *node, unsigned int 
 vbDomainMemballoonDef *vbDomainMemballoonDefParse(const xmlNode *node, unsigned int flags);
 vbDomainRNGDef *vbDomainRNGDefParse(const xmlNode *node, unsigned int flags);
 vbDomainPanicDef *vbDomainPanicDefParse(const xmlNode *node, unsigned int flags);
+vbDomainNetDef *vbDomainNetDefParse(const xmlNode *node, unsigned int flags);
+vbDomainNetDef *vbDomainNetDefParse(const xmlNode *node, unsigned int flags);
 
 /* The domain's <cpu> and <clock> (vbcpuconf.c, vbdomainclockconf.c). */
 vbCPUDef *vbCPUDefParse(const xmlNode *node);
@@ -107,6 +109,8 @@ void vbDomainMemballoonDefFormat(vbBuffer *buf, const vbDomainMemballoonDef *bal
                                  unsigned int flags);
 void vbDomainRNGDefFormat(vbBuffer *buf, const vbDomainRNGDef *rng, unsigned int flags);
 void vbDomainPanicDefFormat(vbBuffer *buf, const vbDomainPanicDef *panic, unsigned int flags);
+void vbDomainNetDefFormat(vbBuffer *buf, const vbDomainNetDef *net, unsigned int flags);
+void vbDomainNetDefFormat(vbBuffer *buf, const vbDomainNetDef *net, unsigned int flags);
 
 /* "serial" or "console": the element @chr is written as. */
 const char *vbDomainChrDefElement(const vbDomainChrDef *chr);

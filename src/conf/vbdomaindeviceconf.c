@@ -28,7 +28,7 @@ VB_ENUM_IMPL(vbDomainDeviceAddressType, VB_DOMAIN_DEVICE_ADDRESS_LAST, "none", "
              "usb", "isa", "virtio-serial");
 
 VB_ENUM_IMPL(vbDomainDeviceType, VB_DOMAIN_DEVICE_LAST, "none", "disk", "controller", "input",
-             "graphics", "audio", "video", "chr", "memballoon", "watchdog", "rng", "panic");
+             "graphics", "audio", "video", "chr", "memballoon", "watchdog", "rng", "panic", "net");
 
 void
 vbDomainDeviceInfoClear(vbDomainDeviceInfo *info)
@@ -264,6 +264,15 @@ static const vbDomainDeviceFamily vbDomainDeviceFamilies[] = {
         .free = (GDestroyNotify) vbDomainControllerDefFree,
         VB_DOMAIN_DEVICE_LIST(controllers, ncontrollers),
         .info = offsetof(vbDomainControllerDef, info),
+    },
+    {
+        .element = "interface",
+        .type = VB_DOMAIN_DEVICE_NET,
+        .parse = (vbDomainDeviceParseFunc) vbDomainNetDefParse,
+        .format = (vbDomainDeviceFormatFunc) vbDomainNetDefFormat,
+        .free = (GDestroyNotify) vbDomainNetDefFree,
+        VB_DOMAIN_DEVICE_LIST(nets, nnets),
+        .info = offsetof(vbDomainNetDef, info),
     },
     {
         .element = "serial",

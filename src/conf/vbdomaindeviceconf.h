@@ -84,6 +84,7 @@ bool vbDomainAliasIsUser(const char *alias);
 typedef struct _vbDomainDef vbDomainDef;
 typedef struct _vbDomainDiskDef vbDomainDiskDef;
 typedef struct _vbDomainControllerDef vbDomainControllerDef;
+typedef struct _vbDomainNetDef vbDomainNetDef;
 typedef struct _vbDomainInputDef vbDomainInputDef;
 typedef struct _vbDomainGraphicsDef vbDomainGraphicsDef;
 typedef struct _vbDomainAudioDef vbDomainAudioDef;
@@ -110,6 +111,7 @@ typedef enum {
     VB_DOMAIN_DEVICE_WATCHDOG,
     VB_DOMAIN_DEVICE_RNG,
     VB_DOMAIN_DEVICE_PANIC,
+    VB_DOMAIN_DEVICE_NET,
 
     VB_DOMAIN_DEVICE_LAST
 } vbDomainDeviceType;
@@ -130,6 +132,7 @@ struct _vbDomainDeviceDef {
         vbDomainWatchdogDef *watchdog;
         vbDomainRNGDef *rng;
         vbDomainPanicDef *panic;
+        vbDomainNetDef *net;
         void *ptr; /* any of them, for the device table's generic code */
     } data;
 };
@@ -173,7 +176,7 @@ typedef int (*vbDomainDeviceInfoCallback)(vbDomainDef *def, vbDomainDeviceDef *d
 /**
  * vbDomainDeviceInfoIterate:
  * Calls @cb for every device of @def, in a fixed order: disks,
- * controllers, serials and consoles, channels, inputs, graphics, audio
+ * controllers, interfaces, serials and consoles, channels, inputs, graphics, audio
  * backends, videos, the watchdog, the memballoon, rngs, panics; each kind
  * in the order of the definition.  Returns 0, or the first negative value
  * @cb returned.  @cb may change the device info, not the lists.

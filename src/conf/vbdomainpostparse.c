@@ -545,6 +545,10 @@ vbDomainDefBootOrderPostParse(vbDomainDef *def)
         if (def->disks[i]->info.bootIndex)
             perDevice = true;
     }
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->info.bootIndex)
+            perDevice = true;
+    }
     if (def->os.nBootDevs > 0 && perDevice) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("per-device boot elements cannot be used together with os/boot elements"));
@@ -678,6 +682,8 @@ vbDomainDefPostParse(vbDomainDef *def, unsigned int parseFlags G_GNUC_UNUSED)
         if (vbDomainDiskDefPostParse(def->disks[i]) < 0)
             return -1;
     }
+    for (i = 0; i < def->nnets; i++)
+        vbDomainNetDefPostParse(def, def->nets[i]);
     if (vbDomainDefCheckDuplicateTargets(def) < 0 || vbDomainDefCheckDuplicateIndexes(def) < 0 ||
         vbDomainDefAssignDriveAddresses(def) < 0 ||
         /* the virtio-serial controller after those libvirt's QEMU driver

@@ -424,11 +424,42 @@ vbDomainDefValidateIOThreads(const vbDomainDef *def)
     return 0;
 }
 
+static int
+vbDomainDefValidateBootOrderOne(GHashTable *seen, unsigned int bootIndex)
+{
+    if (!bootIndex)
+        return 0;
+    if (!g_hash_table_add(seen, GUINT_TO_POINTER(bootIndex))) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_XML_ERROR, _("boot order '%u' used for more than one device"),
+                      bootIndex);
+        return -1;
+    }
+    return 0;
+}
+
+/* the bootable devices: disks and interfaces */
+static int
+vbDomainDefValidateBootOrder(const vbDomainDef *def)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbDomainDefValidateBootOrderOne(seen, def->disks[i]->info.bootIndex) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nnets; i++) {
+        if (vbDomainDefValidateBootOrderOne(seen, def->nets[i]->info.bootIndex) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainDefValidate(const vbDomainDef *def)
 {
     size_t i;
-    size_t j;
 
     g_return_val_if_fail(def != NULL, -1);
 
@@ -440,19 +471,15 @@ vbDomainDefValidate(const vbDomainDef *def)
     for (i = 0; i < def->ndisks; i++) {
         if (vbDomainDiskDefValidate(def, def->disks[i]) < 0)
             return -1;
-        for (j = i + 1; def->disks[i]->info.bootIndex && j < def->ndisks; j++) {
-            if (def->disks[i]->info.bootIndex == def->disks[j]->info.bootIndex) {
-                /* libvirt's wording */
-                vbReportError(VIR_ERR_XML_ERROR, _("boot order '%u' used for more than one device"),
-                              def->disks[i]->info.bootIndex);
-                return -1;
-            }
-        }
     }
+    if (vbDomainDefValidateBootOrder(def) < 0)
+        return -1;
 
     if (vbDomainDefValidateImageSharing(def) < 0 || vbDomainDefValidateControllers(def) < 0 ||
         vbDomainDefValidatePCIAddresses(def) < 0 || vbDomainDefValidateChrs(def) < 0 ||
         vbDomainDefValidateUI(def) < 0 || vbDomainDefValidateIOThreads(def) < 0)
+        return -1;
+    if (vbDomainNetDefsValidate(def) < 0)
         return -1;
     if (def->watchdog && vbDomainWatchdogDefValidate(def->watchdog) < 0)
         return -1;

@@ -404,6 +404,59 @@ vbDomainDefSetDefaultCPU(vbDomainDef *def)
     vbCPUDefPostParse(def->cpu, def->virtType == VB_DOMAIN_VIRT_KVM);
 }
 
+/* Whether an interface of @def, or of its definition to come, has @mac. */
+static bool
+vbDomainDefHasMac(const vbDomainDef *def, const vbMacAddr *mac)
+{
+    size_t i;
+
+    for (i = 0; def && i < def->nnets; i++) {
+        if (vbMacAddrEqual(&def->nets[i]->mac, mac))
+            return true;
+    }
+    return false;
+}
+
+/* The MAC addresses generated for @def (no <mac> given) again while
+ * another domain of the daemon has one of them: libvirt keeps generated
+ * addresses unique per driver, so that two guests on one bridge never
+ * clash.  A given address is the user's choice and stays. */
+static void
+vbDomainDefUniqueMacs(vbDriver *driver, vbDomainDef *def)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->nnets && !def->nets[i]->macAuto; i++)
+        ;
+    if (i == def->nnets)
+        return;
+    all = vbDomainObjListCollect(driver->domains);
+    for (i = 0; i < def->nnets; i++) {
+        vbDomainNetDef *net = def->nets[i];
+        bool clash = net->macAuto;
+
+        while (clash) {
+            clash = false;
+            for (j = 0; j < all->len && !clash; j++) {
+                vbDomainObj *vm = g_ptr_array_index(all, j);
+
+                vbDomainObjLock(vm);
+                /* a redefinition of the same domain may keep its own */
+                if (memcmp(vm->def->uuid, def->uuid, sizeof(def->uuid)) != 0)
+                    clash = vbDomainDefHasMac(vm->def, &net->mac) ||
+                            vbDomainDefHasMac(vm->newDef, &net->mac);
+                vbDomainObjUnlock(vm);
+            }
+            for (j = 0; j < def->nnets && !clash; j++)
+                clash = j != i && vbMacAddrEqual(&def->nets[j]->mac, &net->mac);
+            if (clash)
+                vbMacAddrGenerate(&net->mac);
+        }
+    }
+}
+
 static vbDomainDef *
 vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
 {
@@ -418,6 +471,7 @@ vbDomainParseForDefine(vbDriver *driver, const char *xml, unsigned int validate)
         return NULL;
     vbDriverDomainDefFillEmulator(driver, def);
     vbDomainDefSetDefaultCPU(def);
+    vbDomainDefUniqueMacs(driver, def);
     if (vbDomainDefValidate(def) < 0)
         return NULL;
     /* a read-only UEFI loader gets its variable store's path now, as

@@ -23,6 +23,7 @@
 #include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
 #include "vbmonitorballoon.h"
+#include "vbmonitornet.h"
 #include "vbmonitorsystem.h"
 #include "vbqemublock.h"
 #include "vbqemucaps.h"
@@ -1262,6 +1263,28 @@ vbProcessGraphicsSetPasswords(vbDomainObj *vm)
     return 0;
 }
 
+/* The links <link state='down'> takes down, before the guest runs
+ * (libvirt's qemuProcessSetLinkStates): QEMU has no option for it. */
+static int
+vbProcessSetLinkStates(vbDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->nnets; i++) {
+        const vbDomainNetDef *net = vm->def->nets[i];
+        vbMonitor *mon;
+        int rc;
+
+        if (net->linkState != VB_DOMAIN_NET_LINK_STATE_DOWN)
+            continue;
+        mon = vbDomainObjEnterMonitor(vm);
+        rc = vbMonitorSetLink(mon, net->info.alias, false);
+        if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The balloon as the definition says, before the guest runs (libvirt's
  * qemuProcessSetupBalloon): its statistics period, and its size, which
  * <currentMemory> gives. */
@@ -1433,7 +1456,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
-        vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetupBalloon(vm) < 0)
+        vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetLinkStates(vm) < 0 ||
+        vbProcessSetupBalloon(vm) < 0)
         goto error;
 
     if (vbProcessSetupDiskThrottling(vm) < 0)

@@ -1069,6 +1069,31 @@ vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
+/* each interface: its backend (JSON, as libvirt writes -netdev), then the
+ * NIC */
+static int
+vbQemuCommandBuildNets(GPtrArray *argv, const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        const vbDomainNetDef *net = def->nets[i];
+        g_autoptr(vbJSONValue) backend = NULL;
+        g_autoptr(vbJSONValue) props = NULL;
+        char *str;
+
+        if (vbQemuDeviceBuildNetBackendProps(net, &backend) < 0 ||
+            !(str = vbJSONValueToString(backend, false)))
+            return -1;
+        vbQemuCommandAddArg(argv, "-netdev");
+        g_ptr_array_add(argv, str);
+        if (vbQemuDeviceBuildNetProps(def, net, &props) < 0 ||
+            vbQemuCommandAddDevice(argv, props) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* <features><vmcoreinfo state='on'/>: the device that hands the guest
  * kernel's crash-dump notes to QEMU's dump-guest-memory */
 static void
@@ -1161,6 +1186,10 @@ vbQemuCommandValidateDevices(const vbDomainDef *def, GPtrArray *ports)
         if (vbQemuDeviceValidateRNG(def, def->rngs[i]) < 0)
             return -1;
     }
+    for (i = 0; i < def->nnets; i++) {
+        if (vbQemuDeviceValidateNet(def, def->nets[i]) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -1230,7 +1259,7 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
      * each family in libvirt's order */
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
-        vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
+        vbQemuCommandBuildNets(argv, def) < 0 || vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
         vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
         vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildAudios(argv, def) < 0 ||
         vbQemuCommandBuildGraphics(argv, def) < 0 || vbQemuCommandBuildVideos(argv, def) < 0 ||

@@ -1235,6 +1235,126 @@ vbQemuDeviceBuildPanicProps(const vbDomainDef *def G_GNUC_UNUSED, const vbDomain
     return 0;
 }
 
+/* ---- interface ----------------------------------------------------------- */
+
+int
+vbQemuDeviceValidateNet(const vbDomainDef *def, const vbDomainNetDef *net)
+{
+    char mac[VB_MAC_STRING_BUFLEN];
+
+    switch (net->type) {
+    case VB_DOMAIN_NET_TYPE_USER:
+        if (net->queues > 0) {
+            /* libvirt's wording: only tap devices have queues */
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                _("interface %s - multiqueue is not supported for network interfaces of type %s"),
+                vbMacAddrFormat(&net->mac, mac), vbDomainNetTypeTypeToString(net->type));
+            return -1;
+        }
+        break;
+    case VB_DOMAIN_NET_TYPE_ETHERNET:
+    case VB_DOMAIN_NET_TYPE_BRIDGE:
+        /* the tap is not created yet: refuse rather than start without it */
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            _("interface %s of type '%s' is not supported yet: virtblockd does not create or open tap devices"),
+            vbMacAddrFormat(&net->mac, mac), vbDomainNetTypeTypeToString(net->type));
+        return -1;
+    case VB_DOMAIN_NET_TYPE_NETWORK:
+    case VB_DOMAIN_NET_TYPE_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
+        return -1;
+    }
+    return vbQemuDeviceCheckAlias(def, net->info.alias);
+}
+
+char *
+vbQemuDeviceNetBackendAlias(const vbDomainNetDef *net)
+{
+    return g_strdup_printf("host%s", net->info.alias);
+}
+
+int
+vbQemuDeviceBuildNetBackendProps(const vbDomainNetDef *net, vbJSONValue **props)
+{
+    g_autofree char *id = vbQemuDeviceNetBackendAlias(net);
+
+    *props = NULL;
+    if (net->type != VB_DOMAIN_NET_TYPE_USER) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
+        return -1;
+    }
+    return vbJSONValueObjectAdd(props, "s:type", "user", "s:id", id, NULL);
+}
+
+/* The bootindex of @net: its <boot order>, else for the first interface
+ * the position of 'network' in <os><boot dev> (libvirt's
+ * qemuProcessPrepareDeviceBootorder) */
+static unsigned int
+vbQemuDeviceNetBootIndex(const vbDomainDef *def, const vbDomainNetDef *net)
+{
+    size_t i;
+
+    if (net->info.bootIndex > 0)
+        return net->info.bootIndex;
+    if (def->nnets == 0 || def->nets[0] != net)
+        return 0;
+    for (i = def->os.nBootDevs; i > 0; i--) {
+        if (def->os.bootDevs[i - 1] == VB_DOMAIN_BOOT_NET)
+            return i;
+    }
+    return 0;
+}
+
+static const char *
+vbQemuDeviceNetDriver(vbDomainNetModel model)
+{
+    switch (model) {
+    case VB_DOMAIN_NET_MODEL_VIRTIO:
+        return "virtio-net-pci";
+    case VB_DOMAIN_NET_MODEL_E1000E:
+    case VB_DOMAIN_NET_MODEL_E1000:
+    case VB_DOMAIN_NET_MODEL_RTL8139:
+        return vbDomainNetModelTypeToString(model);
+    case VB_DOMAIN_NET_MODEL_NONE:
+    case VB_DOMAIN_NET_MODEL_LAST:
+        break;
+    }
+    return NULL;
+}
+
+int
+vbQemuDeviceBuildNetProps(const vbDomainDef *def, const vbDomainNetDef *net, vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) obj = NULL;
+    g_autofree char *netdev = vbQemuDeviceNetBackendAlias(net);
+    const char *driver = vbQemuDeviceNetDriver(net->model);
+    char mac[VB_MAC_STRING_BUFLEN];
+
+    *props = NULL;
+    if (!driver) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface model %d"), (int) net->model);
+        return -1;
+    }
+    if (vbJSONValueObjectAdd(&obj, "s:driver", driver, NULL) < 0)
+        return -1;
+    /* as libvirt: the vectors QEMU's multiqueue advice asks for, and the
+     * MTU the guest is told (virtio only) */
+    if (net->model == VB_DOMAIN_NET_MODEL_VIRTIO &&
+        (vbJSONValueObjectAdd(&obj, "B:mq", net->queues > 1, "Y:vectors",
+                              net->queues > 1 ? 2ULL * net->queues + 2 : 0, "Y:host_mtu",
+                              (unsigned long long) net->mtu, NULL) < 0))
+        return -1;
+    if (vbJSONValueObjectAdd(&obj, "s:netdev", netdev, "s:id", net->info.alias, "s:mac",
+                             vbMacAddrFormat(&net->mac, mac), "Y:bootindex",
+                             (unsigned long long) vbQemuDeviceNetBootIndex(def, net), NULL) < 0 ||
+        vbQemuDeviceAddPCIAddress(&obj, def, &net->info, net->info.alias) < 0)
+        return -1;
+    *props = g_steal_pointer(&obj);
+    return 0;
+}
+
 /* ---- any device ---------------------------------------------------------- */
 
 int
@@ -1262,6 +1382,8 @@ vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev)
         return vbQemuDeviceValidateMemballoon(def, dev->data.memballoon);
     case VB_DOMAIN_DEVICE_RNG:
         return vbQemuDeviceValidateRNG(def, dev->data.rng);
+    case VB_DOMAIN_DEVICE_NET:
+        return vbQemuDeviceValidateNet(def, dev->data.net);
     case VB_DOMAIN_DEVICE_PANIC:
         /* conf checked the model and address: pvpanic takes either */
         return 0;
@@ -1300,6 +1422,8 @@ vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev, vbJ
         return vbQemuDeviceBuildMemballoonProps(def, dev->data.memballoon, props);
     case VB_DOMAIN_DEVICE_RNG:
         return vbQemuDeviceBuildRNGProps(def, dev->data.rng, props);
+    case VB_DOMAIN_DEVICE_NET:
+        return vbQemuDeviceBuildNetProps(def, dev->data.net, props);
     case VB_DOMAIN_DEVICE_PANIC:
         return vbQemuDeviceBuildPanicProps(def, dev->data.panic, props);
     case VB_DOMAIN_DEVICE_NONE:

@@ -47,6 +47,9 @@ int vbQemuDeviceValidateVideo(const vbDomainDef *def, const vbDomainVideoDef *vi
 int vbQemuDeviceValidateWatchdog(const vbDomainDef *def, const vbDomainWatchdogDef *watchdog);
 int vbQemuDeviceValidateMemballoon(const vbDomainDef *def, const vbDomainMemballoonDef *balloon);
 int vbQemuDeviceValidateRNG(const vbDomainDef *def, const vbDomainRNGDef *rng);
+/* user networking only for now: ethernet and bridge are refused until the
+ * daemon creates taps */
+int vbQemuDeviceValidateNet(const vbDomainDef *def, const vbDomainNetDef *net);
 
 /* The check of @dev's family; 0 for a family without one. */
 int vbQemuDeviceValidate(const vbDomainDef *def, const vbDomainDeviceDef *dev);
@@ -120,6 +123,15 @@ const char *vbQemuDeviceWatchdogAction(vbDomainWatchdogAction action);
 /* The ids of the backend object ("obj" + alias) and, for an EGD backend,
  * the socket chardev ("char" + alias) of @rng.  New strings. */
 char *vbQemuDeviceRNGBackendAlias(const vbDomainRNGDef *rng);
+/* The id of @net's -netdev ("host" + alias, as libvirt's "hostnet0").  A
+ * new string. */
+char *vbQemuDeviceNetBackendAlias(const vbDomainNetDef *net);
+/* Sets *@props to the -netdev/netdev_add properties of @net:
+ * {"type":"user","id":"hostnet0"}.  0, or -1 with an error. */
+int vbQemuDeviceBuildNetBackendProps(const vbDomainNetDef *net, vbJSONValue **props);
+/* The -device properties of @net (virtio-net-pci, e1000e, e1000, rtl8139). */
+int vbQemuDeviceBuildNetProps(const vbDomainDef *def, const vbDomainNetDef *net,
+                              vbJSONValue **props);
 char *vbQemuDeviceRNGChardevAlias(const vbDomainRNGDef *rng);
 
 /* Sets *@props to the -object/object-add properties of @rng's backend:

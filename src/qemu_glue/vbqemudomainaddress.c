@@ -203,6 +203,8 @@ vbQemuDomainDeviceAlias(const vbDomainDef *def, const vbDomainDeviceDef *dev,
         return g_strdup("balloon0");
     case VB_DOMAIN_DEVICE_RNG:
         return vbQemuDomainIndexAlias("rng", (void *const *) def->rngs, def->nrngs, dev->data.rng);
+    case VB_DOMAIN_DEVICE_NET:
+        return vbQemuDomainIndexAlias("net", (void *const *) def->nets, def->nnets, dev->data.net);
     case VB_DOMAIN_DEVICE_PANIC:
         /* pvpanic gets no id (libvirt's command line) */
         return NULL;
@@ -366,6 +368,25 @@ vbQemuDomainDevicePCIPlacement(vbQemuMachineFamily family, const vbDomainDeviceD
         /* virtio-rng-pci */
         *flags = virtioFlags;
         *round = VB_QEMU_PCI_ROUND_RNG;
+        return;
+    case VB_DOMAIN_DEVICE_NET:
+        /* as libvirt: virtio-net a virtio device, e1000e PCIe, e1000 and
+         * rtl8139 conventional PCI (behind the pcie-to-pci-bridge on q35) */
+        switch (dev->data.net->model) {
+        case VB_DOMAIN_NET_MODEL_VIRTIO:
+            *flags = virtioFlags;
+            break;
+        case VB_DOMAIN_NET_MODEL_E1000E:
+            *flags = pcieFlags;
+            break;
+        case VB_DOMAIN_NET_MODEL_E1000:
+        case VB_DOMAIN_NET_MODEL_RTL8139:
+        case VB_DOMAIN_NET_MODEL_NONE:
+        case VB_DOMAIN_NET_MODEL_LAST:
+            *flags = pciFlags;
+            break;
+        }
+        *round = VB_QEMU_PCI_ROUND_NET;
         return;
     case VB_DOMAIN_DEVICE_PANIC:
         /* pvpanic, on the ISA bus */

@@ -327,6 +327,18 @@ VB_REMOTE_TYPE(vbRemoteDomainSetMemoryStatsPeriodArgsType, vbRemoteDomainSetMemo
                F_DOMAIN(vbRemoteDomainSetMemoryStatsPeriodArgs, dom),
                F_INT(vbRemoteDomainSetMemoryStatsPeriodArgs, period),
                F_UINT(vbRemoteDomainSetMemoryStatsPeriodArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceStatsArgsType, vbRemoteDomainInterfaceStatsArgs,
+               F_DOMAIN(vbRemoteDomainInterfaceStatsArgs, dom),
+               F_NAME(vbRemoteDomainInterfaceStatsArgs, device));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceStatsRetType, vbRemoteDomainInterfaceStatsRet,
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, rxBytes),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, rxPackets),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, rxErrs),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, rxDrop),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, txBytes),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, txPackets),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, txErrs),
+               F_UHYPER(vbRemoteDomainInterfaceStatsRet, txDrop));
 VB_REMOTE_TYPE(vbRemoteDomainMemoryStatsArgsType, vbRemoteDomainMemoryStatsArgs,
                F_DOMAIN(vbRemoteDomainMemoryStatsArgs, dom),
                F_UINT(vbRemoteDomainMemoryStatsArgs, maxStats),
@@ -518,6 +530,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_GET_HOSTNAME, "virConnectGetHostname", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
+    P(DOMAIN_INTERFACE_STATS, "virDomainInterfaceStats", &vbRemoteDomainInterfaceStatsArgsType,
+      &vbRemoteDomainInterfaceStatsRetType, 0),
     P(AUTH_LIST, "virConnectAuthList", NULL, &vbRemoteAuthListRetType, BEFORE_OPEN),
     P(CONNECT_NUM_OF_STORAGE_POOLS, "virConnectNumOfStoragePools", NULL, &vbRemoteNumRetType, 0),
     P(CONNECT_LIST_STORAGE_POOLS, "virConnectListStoragePools", &vbRemoteMaxNamesArgsType,

@@ -86,6 +86,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS = 51,
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
+    VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS = 65,
     VB_REMOTE_PROC_AUTH_LIST = 66,
     VB_REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS = 71,
     VB_REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS = 72,
@@ -591,6 +592,23 @@ typedef struct {
     int period;
     unsigned int flags;
 } vbRemoteDomainSetMemoryStatsPeriodArgs;
+
+/* 65 DOMAIN_INTERFACE_STATS: the counters are hyper (signed) on the wire,
+ * -1 for one not known; the bytes are those of the same uhyper */
+typedef struct {
+    vbRemoteDomain dom;
+    char *device;
+} vbRemoteDomainInterfaceStatsArgs;
+typedef struct {
+    uint64_t rxBytes;
+    uint64_t rxPackets;
+    uint64_t rxErrs;
+    uint64_t rxDrop;
+    uint64_t txBytes;
+    uint64_t txPackets;
+    uint64_t txErrs;
+    uint64_t txDrop;
+} vbRemoteDomainInterfaceStatsRet;
 
 /* 159 DOMAIN_MEMORY_STATS */
 typedef struct {

@@ -14,6 +14,7 @@
 #include "vbinternal.h"
 #include "vbdomainconsole.h"
 #include "vbdomainmemory.h"
+#include "vbdomainnet.h"
 #include "vbdomainiotune.h"
 #include "vbdomainmedia.h"
 #include "vbdomainops.h"
@@ -573,6 +574,27 @@ vbDispatchMemoryStats(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchInterfaceStats(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainInterfaceStatsArgs *args = a;
+    vbRemoteDomainInterfaceStatsRet *ret = r;
+    virDomainInterfaceStatsStruct stats = {0};
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainInterfaceStats(vbDispatchDriver(client), &dom, args->device, &stats) < 0)
+        return -1;
+    ret->rxBytes = stats.rx_bytes;
+    ret->rxPackets = stats.rx_packets;
+    ret->rxErrs = stats.rx_errs;
+    ret->rxDrop = stats.rx_drop;
+    ret->txBytes = stats.tx_bytes;
+    ret->txPackets = stats.tx_packets;
+    ret->txErrs = stats.tx_errs;
+    ret->txDrop = stats.tx_drop;
+    return 0;
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -684,6 +706,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
     {VB_REMOTE_PROC_CONNECT_LIST_DOMAINS, vbDispatchListDomains},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
+    {VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS, vbDispatchInterfaceStats},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
     {VB_REMOTE_PROC_DOMAIN_MEMORY_STATS, vbDispatchMemoryStats},

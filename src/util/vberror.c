@@ -72,6 +72,8 @@ vbErrorPrefix(int code)
         return _("operation forbidden: %s");
     case VIR_ERR_NO_DOMAIN:
         return _("Domain not found: %s");
+    case VIR_ERR_NO_NETWORK:
+        return _("Network not found: %s");
     case VIR_ERR_NO_STORAGE_POOL:
         return _("Storage pool not found: %s");
     case VIR_ERR_NO_STORAGE_VOL:

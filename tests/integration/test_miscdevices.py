@@ -38,6 +38,9 @@ MEMORY_KIB = 262144
 QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
 
 RNG_RE = re.compile(r"^vbguest: rng (\S*)\s*$", re.M)
+NIC_RE = re.compile(r"^vbguest: nic (\S+) (\S+) (\S*) (\S*)\s*$", re.M)
+NIC_MAC = "52:54:00:4e:49:43"
+NIC_MAC_DOWN = "52:54:00:4e:49:44"
 
 
 def guest_xml(guest, cmdline, script, log, on_crash="destroy", devices=""):
@@ -213,6 +216,82 @@ class MiscDevicesTest(vbtest.DaemonTestCase):
         # the socket and its directory went with QEMU
         self.assertFalse(os.path.exists(sock))
         self.assertFalse(os.path.exists(os.path.dirname(sock)))
+
+    def test_virtio_nic_user(self):
+        # every network device of the guest but lo: name, MAC, driver and,
+        # once it is up, its carrier (the link as QEMU shows it)
+        self.start("for d in /sys/class/net/*; do n=${d##*/}; [ \"$n\" = lo ] && continue; "
+                   "ifconfig $n up; "
+                   "echo \"vbguest: nic $n $(cat $d/address) "
+                   "$(basename $(readlink $d/device/driver)) $(cat $d/carrier)\"; done\n"
+                   "echo 'vbguest: nics listed'\n",
+                   devices="""
+    <interface type='user'>
+      <mac address='%s'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='user'>
+      <mac address='%s'/>
+      <model type='virtio'/>
+      <link state='down'/>
+    </interface>""" % (NIC_MAC, NIC_MAC_DOWN))
+        self.wait_log(re.compile(r"^vbguest: nics listed", re.M), "the guest's NIC list")
+        nics = sorted(NIC_RE.findall(vbguest.read_log(self.log)), key=lambda n: n[1])
+        self.assertEqual(nics, [("eth0", NIC_MAC, "virtio_net", "1"),
+                                ("eth1", NIC_MAC_DOWN, "virtio_net", "0")])
+        # the stock virsh reads these from the live XML
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertIn("<alias name='net0'/>", live)
+        iflist = self.daemon.virsh("domiflist", "vm").stdout
+        self.assertRegex(iflist, r"-\s+user\s+-\s+virtio\s+%s" % NIC_MAC)
+        self.assertRegex(iflist, r"-\s+user\s+-\s+virtio\s+%s" % NIC_MAC_DOWN)
+        self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC).stdout, r"\bup\b")
+        self.assertRegex(self.daemon.virsh("domif-getlink", "vm", NIC_MAC_DOWN).stdout,
+                         r"\bdown\b")
+        # domifstat: libvirt's errors for user networking (no tap to
+        # count on) and for a device the domain does not have
+        for device, message in ((NIC_MAC, "internal error: Interface name not provided"),
+                                ("net0", "invalid argument: 'net0' is not a known interface")):
+            res = self.daemon.virsh("domifstat", "vm", device, check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn(message, res.stderr)
+
+    def test_generated_macs(self):
+        # no <mac>: each interface gets an address in 52:54:00 that no
+        # other interface of the daemon has, kept when redefined from its
+        # own XML; a given address used twice in a domain is refused
+        nic = "\n    <interface type='user'><model type='virtio'/></interface>"
+        macs = {}
+        for name in ("vm", "vm2"):
+            path = os.path.join(self.tmp, name + ".xml")
+            with open(path, "w") as fh:
+                fh.write(guest_xml(self.guest, "", "/dev/null", self.log, devices=nic * 3)
+                         .replace("<name>vm</name>", "<name>%s</name>" % name))
+            self.daemon.virsh("define", path)
+            xml = self.daemon.virsh("dumpxml", name).stdout
+            macs[name] = re.findall(r"<mac address='([^']+)'/>", xml)
+            self.assertEqual(len(macs[name]), 3, xml)
+            for mac in macs[name]:
+                self.assertRegex(mac, r"^52:54:00(:[0-9a-f]{2}){3}$")
+            with open(path, "w") as fh:
+                fh.write(xml)
+            self.daemon.virsh("define", path)
+            again = self.daemon.virsh("dumpxml", name).stdout
+            self.assertEqual(re.findall(r"<mac address='([^']+)'/>", again), macs[name])
+        every = macs["vm"] + macs["vm2"]
+        self.assertEqual(len(set(every)), len(every), every)
+
+        dup = os.path.join(self.tmp, "dup.xml")
+        with open(dup, "w") as fh:
+            fh.write(guest_xml(self.guest, "", "/dev/null", self.log,
+                               devices=("\n    <interface type='user'><mac address='%s'/>"
+                                        "</interface>" % NIC_MAC) * 2)
+                     .replace("<name>vm</name>", "<name>vm3</name>"))
+        res = self.daemon.virsh("define", dup, check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("unsupported configuration: MAC address '%s' is used by more than one "
+                      "interface" % NIC_MAC, res.stderr)
+        self.assertNotIn("vm3", self.daemon.virsh("list", "--all", "--name").stdout)
 
     def test_panic_destroys(self):
         self.start("echo c > /proc/sysrq-trigger\n",

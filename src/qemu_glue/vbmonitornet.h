@@ -1,0 +1,18 @@
+/*
+ * vbmonitornet.h: QMP commands of network interfaces
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One function per QMP command, as in vbmonitorjob.h: 0 on success, -1
+ * with the error reported.  A NIC is named by its device id (the alias).
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbmonitor.h"
+
+/* set_link: the link of the NIC @alias up or down, as the guest sees it */
+int vbMonitorSetLink(vbMonitor *mon, const char *alias, bool up);
