@@ -101,7 +101,7 @@ vbErrorPrefix(int code)
     case VIR_ERR_OPERATION_UNSUPPORTED:
         return _("Operation not supported: %s");
     case VIR_ERR_RESOURCE_BUSY:
-        return _("resource busy %s");
+        return _("resource busy: %s");
     case VIR_ERR_ACCESS_DENIED:
         return _("access denied: %s");
     case VIR_ERR_AUTH_FAILED:
