@@ -160,7 +160,7 @@ testResolveRaceChild(void)
     pid_t racer;
     int ret = 0;
 
-    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+    if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("tmpfs", "/var/mail", "tmpfs", 0, "mode=0755") < 0)
         return 1;
     if (!g_file_set_contents("/var/mail/victim", "secret", 6, NULL) ||
