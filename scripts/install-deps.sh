@@ -22,4 +22,14 @@ apt-get install -y -qq --no-install-recommends \
 
 # The user QEMU runs as under `virtblockd --system` (qemu.conf's default),
 # from the sysusers.d file meson installs; the confinement tests use it.
-systemd-sysusers "$(cd "$(dirname "$0")/.." && pwd)/data/sysusers.d/virtblockd.conf"
+# A machine without systemd (a bare container) gets the same with useradd.
+if command -v systemd-sysusers >/dev/null 2>&1; then
+    systemd-sysusers "$(cd "$(dirname "$0")/.." && pwd)/data/sysusers.d/virtblockd.conf"
+else
+    getent group kvm >/dev/null || groupadd --system kvm
+    getent group virtblockd-qemu >/dev/null || groupadd --system virtblockd-qemu
+    getent passwd virtblockd-qemu >/dev/null ||
+        useradd --system --gid virtblockd-qemu --groups kvm --no-create-home \
+            --home-dir /var/lib/virtblockd --shell /usr/sbin/nologin \
+            --comment "virtblockd QEMU processes" virtblockd-qemu
+fi
