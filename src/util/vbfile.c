@@ -78,8 +78,9 @@ vbFileReadAllInternal(const char *path, size_t maxlen, char **content, bool own)
     size_t have = 0;
     int fd;
 
-    /* O_NONBLOCK: a FIFO planted in place of a file must not hang us */
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC | (own ? O_NOFOLLOW | O_NONBLOCK : 0))) < 0) {
+    /* O_NONBLOCK: a FIFO in place of a file must not hang us (it is
+     * refused below, as is a device: every caller reads a regular file) */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (own ? O_NOFOLLOW : 0))) < 0) {
         if (own && errno == ELOOP)
             vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is a symbolic link"),
                           path);
@@ -92,7 +93,7 @@ vbFileReadAllInternal(const char *path, size_t maxlen, char **content, bool own)
         close(fd);
         return -1;
     }
-    if (own && !S_ISREG(sb.st_mode)) {
+    if (!S_ISREG(sb.st_mode)) {
         vbReportError(VIR_ERR_OPERATION_INVALID, _("cannot read '%s': it is not a regular file"),
                       path);
         close(fd);

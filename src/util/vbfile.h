@@ -24,12 +24,12 @@ typedef enum {
 int vbFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode,
                       unsigned int flags);
 
-/* Reads a whole file of at most @maxlen bytes; a larger one is an error
- * naming the file.  Returns the length, or -1 with the error reported. */
+/* Reads a whole regular file of at most @maxlen bytes; a larger one, or a
+ * FIFO or device (refused without blocking), is an error naming the file.
+ * Returns the length, or -1 with the error reported. */
 gssize vbFileReadAll(const char *path, size_t maxlen, char **content);
 /* vbFileReadAll for the daemon's own files (definitions, status): a
- * symbolic link is refused, not followed, and so is anything but a
- * regular file. */
+ * symbolic link is refused, not followed. */
 gssize vbFileReadOwn(const char *path, size_t maxlen, char **content);
 
 /* mkdir -p with @mode for the directories it creates. */
