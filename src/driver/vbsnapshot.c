@@ -21,6 +21,7 @@
 #include "vbblockoffline.h"
 #include "vbdomainobj.h"
 #include "vberror.h"
+#include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
@@ -143,15 +144,8 @@ vbSnapshotCheckChain(const vbSnapshotDiskData *dd)
     return vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH);
 }
 
-/* Another user could rename entries of a directory that is theirs, or
- * that is writable by others without the sticky bit (as /tmp has it). */
-static bool
-vbSnapshotDirIsSafe(const struct stat *st)
-{
-    return (st->st_uid == geteuid() || st->st_uid == 0) &&
-           (!(st->st_mode & (S_IWGRP | S_IWOTH)) || (st->st_mode & S_ISVTX));
-}
-
+/* A directory failing vbFileDirIsSafeAncestor: another user could rename
+ * the overlay's entry in it. */
 static int
 vbSnapshotReportUnsafeDir(const vbSnapshotDiskData *dd, const char *dir, const struct stat *st)
 {
@@ -193,7 +187,7 @@ vbSnapshotCheckDirPath(const vbSnapshotDiskData *dd, const char *dir)
             vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst, cur);
             return -1;
         }
-        if (!vbSnapshotDirIsSafe(&st))
+        if (!vbFileDirIsSafeAncestor(&st))
             return vbSnapshotReportUnsafeDir(dd, cur, &st);
         parent = g_path_get_dirname(cur);
         if (g_str_equal(parent, cur))
@@ -227,7 +221,7 @@ vbSnapshotOpenDir(const vbSnapshotDiskData *dd)
         close(fd);
         return -1;
     }
-    if (!vbSnapshotDirIsSafe(&st)) {
+    if (!vbFileDirIsSafeAncestor(&st)) {
         vbSnapshotReportUnsafeDir(dd, dir, &st);
         close(fd);
         return -1;

@@ -154,9 +154,15 @@ vbFileMakePath(const char *path, mode_t mode)
     return 0;
 }
 
+bool
+vbFileDirIsSafeAncestor(const struct stat *sb)
+{
+    return (sb->st_uid == 0 || sb->st_uid == geteuid()) &&
+           (!(sb->st_mode & (S_IWGRP | S_IWOTH)) || (sb->st_mode & S_ISVTX));
+}
+
 /* Above the daemon's own directories: whoever may change one of these
- * may swap what lies below, so each is root's or ours, and writable by
- * others only with the sticky bit (/tmp). */
+ * may swap what lies below (vbFileDirIsSafeAncestor). */
 static int
 vbFileCheckAncestor(const char *path, const struct stat *sb)
 {

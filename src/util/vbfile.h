@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -31,6 +32,12 @@ gssize vbFileReadAll(const char *path, size_t maxlen, char **content);
 /* vbFileReadAll for the daemon's own files (definitions, status): a
  * symbolic link is refused, not followed. */
 gssize vbFileReadOwn(const char *path, size_t maxlen, char **content);
+
+/* Whether a directory (@sb from stat) is safe to have above a file of the
+ * daemon's: owned by root or the daemon's user, and writable by others
+ * only with the sticky bit (as /tmp), so nobody else can rename or swap
+ * what lies in it. */
+bool vbFileDirIsSafeAncestor(const struct stat *sb);
 
 /* mkdir -p with @mode for the directories it creates. */
 int vbFileMakePath(const char *path, mode_t mode);
