@@ -533,7 +533,7 @@ testQueryChardevPtys(vbMonitor *mon, GString *out)
     g_autoptr(GList) labels = NULL;
     GList *l;
 
-    if (!(ptys = vbMonitorQueryChardevPtys(mon)))
+    if (!(ptys = vbMonitorQueryChardevPtys(mon, NULL)))
         return -1;
     labels = g_list_sort(g_hash_table_get_keys(ptys), (GCompareFunc) strcmp);
     for (l = labels; l; l = l->next)

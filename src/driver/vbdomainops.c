@@ -13,6 +13,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
+#include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
@@ -751,22 +752,48 @@ vbDomainMonitorSimple(vbDomainObj *vm, int (*cmd)(vbMonitor *mon))
     return rc;
 }
 
+/*
+ * As libvirt's qemuDomainShutdownFlags: the guest agent when asked for, or
+ * without flags when it is connected; ACPI when asked for, without flags,
+ * or when the agent failed and ACPI was asked for too.  With on_poweroff
+ * restart the agent is asked for a reboot.
+ */
 int
 vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
+    bool agentRequested = flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
+    bool acpiRequested = flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN;
+    bool agentForced = agentRequested && !acpiRequested;
+    bool useAgent;
     int ret = -1;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, "qemuDomainShutdownFlags", -1);
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+                     "qemuDomainShutdownFlags", -1);
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown);
-endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    useAgent = agentRequested || (!flags && vm->agent);
+    if (useAgent) {
+        ret = vbDomainAgentShutdown(vm, vm->def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART,
+                                    agentForced);
+        if (ret < 0 && agentForced)
+            goto cleanup;
+    }
+    if (!useAgent || (ret < 0 && (acpiRequested || !flags))) {
+        /* the guest may have gone by itself while the agent was asked */
+        if (useAgent && !vbDomainObjIsActive(vm)) {
+            ret = 0;
+            goto cleanup;
+        }
+        vbResetLastError();
+        if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+            goto cleanup;
+        if (vbDomainObjCheckActive(vm) < 0)
+            goto endjob;
+        ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown);
+    endjob:
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    }
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
