@@ -404,7 +404,6 @@ vbQemuAgentCheckReply(const vbJSONValue *cmd, const vbJSONValue *reply)
 int
 vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply)
 {
-    g_autoptr(vbQemuAgent) ref = vbQemuAgentRef(agent);
     g_autoptr(vbJSONValue) answer = NULL;
     g_autofree char *str = NULL;
     g_autofree char *line = NULL;
@@ -413,6 +412,7 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
 
     if (reply)
         *reply = NULL;
+    /* the caller's reference keeps @agent: vbQemuAgentClose only wakes us */
     g_mutex_lock(&agent->lock);
     if (agent->failed || g_atomic_int_get(&agent->closed)) {
         vbQemuAgentReportGone();
