@@ -418,6 +418,12 @@ testSystemPowerdown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testRTCResetReinjection(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorRTCResetReinjection(mon);
+}
+
+static int
 testSystemReset(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorSystemReset(mon);
@@ -778,6 +784,7 @@ mymain(void)
         {"stop", "stop", false, testStop, false},
         {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
         {"system_reset", "system_reset", false, testSystemReset, false},
+        {"rtc-reset-reinjection", "rtc-reset-reinjection", false, testRTCResetReinjection, false},
         {"quit", "quit", false, testQuit, false},
         {"set_password", "set_password", false, testSetVNCPassword, false},
         {"expire_password", "expire_password", false, testExpireVNCPassword, false},

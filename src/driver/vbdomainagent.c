@@ -11,6 +11,7 @@
 #include "vbdomainagent.h"
 #include "vberror.h"
 #include "vblog.h"
+#include "vbmonitorsystem.h"
 #include "vbqemuagent.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -152,4 +153,40 @@ vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seconds,
     vbDomainObjLock(vm);
     vbDomainObjEndAPI(&vm);
     return rc;
+}
+
+int
+vbDomainSetTime(vbDriver *driver, const vbDomainHandle *dom, long long seconds,
+                unsigned int nseconds, unsigned int flags)
+{
+    vbDomainObj *vm = NULL;
+    g_autoptr(vbQemuAgent) agent = NULL;
+    vbMonitor *mon;
+    int ret = -1;
+    int rc;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_TIME_SYNC, "qemuDomainSetTime", -1);
+    if (!(agent = vbDomainAgentFromHandle(driver, dom, &vm)))
+        goto cleanup;
+    vbDomainObjUnlock(vm);
+    rc = vbQemuAgentSetTime(agent, seconds, nseconds, flags & VIR_DOMAIN_TIME_SYNC);
+    vbDomainObjLock(vm);
+    if (rc < 0)
+        goto cleanup;
+
+    /* as libvirt on x86 */
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorRTCResetReinjection(mon);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        goto endjob;
+    ret = 0;
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
 }

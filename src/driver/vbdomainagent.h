@@ -35,6 +35,10 @@ int vbDomainFSFreeze(vbDriver *driver, const vbDomainHandle *dom, const char **m
                      size_t nmountpoints, unsigned int flags);
 int vbDomainFSThaw(vbDriver *driver, const vbDomainHandle *dom, const char **mountpoints,
                    size_t nmountpoints, unsigned int flags);
+/* virDomainSetTime: the agent sets the guest's clock (from its RTC with
+ * VIR_DOMAIN_TIME_SYNC), then QEMU's RTC stops catching up lost ticks */
+int vbDomainSetTime(vbDriver *driver, const vbDomainHandle *dom, long long seconds,
+                    unsigned int nseconds, unsigned int flags);
 /* virDomainGetTime */
 int vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seconds,
                     unsigned int *nseconds, unsigned int flags);

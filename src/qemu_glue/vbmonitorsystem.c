@@ -42,6 +42,12 @@ vbMonitorSystemPowerdown(vbMonitor *mon)
 }
 
 int
+vbMonitorRTCResetReinjection(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "rtc-reset-reinjection");
+}
+
+int
 vbMonitorSystemReset(vbMonitor *mon)
 {
     return vbMonitorSimple(mon, "system_reset");

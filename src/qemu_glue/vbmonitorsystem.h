@@ -19,6 +19,8 @@
 int vbMonitorCont(vbMonitor *mon);
 int vbMonitorStop(vbMonitor *mon);
 int vbMonitorSystemPowerdown(vbMonitor *mon);
+/* rtc-reset-reinjection: after the guest's clock was set (x86) */
+int vbMonitorRTCResetReinjection(vbMonitor *mon);
 /* a hardware reset of the guest; QEMU sends RESET */
 int vbMonitorSystemReset(vbMonitor *mon);
 /* QEMU replies, then closes the monitor (eofNotify follows). */

@@ -361,6 +361,11 @@ VB_REMOTE_TYPE(vbRemoteDomainFSFreezeRetType, vbRemoteDomainFSFreezeRet,
 VB_REMOTE_TYPE(vbRemoteDomainGetTimeRetType, vbRemoteDomainGetTimeRet,
                F_UHYPER(vbRemoteDomainGetTimeRet, seconds),
                F_UINT(vbRemoteDomainGetTimeRet, nseconds));
+VB_REMOTE_TYPE(vbRemoteDomainSetTimeArgsType, vbRemoteDomainSetTimeArgs,
+               F_DOMAIN(vbRemoteDomainSetTimeArgs, dom),
+               F_UHYPER(vbRemoteDomainSetTimeArgs, seconds),
+               F_UINT(vbRemoteDomainSetTimeArgs, nseconds),
+               F_UINT(vbRemoteDomainSetTimeArgs, flags));
 VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
@@ -704,6 +709,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainFSFreezeRetType, MODIFY),
     P(DOMAIN_GET_TIME, "virDomainGetTime", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetTimeRetType, MODIFY),
+    P(DOMAIN_SET_TIME, "virDomainSetTime", &vbRemoteDomainSetTimeArgsType, NULL, MODIFY),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
     /* libvirt refuses it on a read-only connection */

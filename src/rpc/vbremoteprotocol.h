@@ -176,6 +176,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_FSFREEZE = 335,
     VB_REMOTE_PROC_DOMAIN_FSTHAW = 336,
     VB_REMOTE_PROC_DOMAIN_GET_TIME = 337,
+    VB_REMOTE_PROC_DOMAIN_SET_TIME = 338,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
@@ -768,6 +769,14 @@ typedef struct {
     uint64_t seconds;
     unsigned int nseconds;
 } vbRemoteDomainGetTimeRet;
+
+/* 338 DOMAIN_SET_TIME */
+typedef struct {
+    vbRemoteDomain dom;
+    uint64_t seconds; /* a signed hyper */
+    unsigned int nseconds;
+    unsigned int flags;
+} vbRemoteDomainSetTimeArgs;
 
 /* 348 DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE (no legacy form) */
 typedef struct {

@@ -664,6 +664,16 @@ vbDispatchSnapshotCreateXML(vbRPCClient *client, const void *a, void *r)
 /* --- The guest agent --- */
 
 static int
+vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetTimeArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetTime(vbDispatchDriver(client), &dom, (long long) args->seconds,
+                           args->nseconds, args->flags);
+}
+
+static int
 vbDispatchFSFreeze(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainFSFreezeArgs *args = a;
@@ -758,6 +768,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_FSFREEZE, vbDispatchFSFreeze},
     {VB_REMOTE_PROC_DOMAIN_FSTHAW, vbDispatchFSThaw},
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
+    {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };

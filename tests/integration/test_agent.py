@@ -108,6 +108,15 @@ class AgentTest(vbtest.DaemonTestCase):
         self.assertIsNotNone(m)
         self.assertLess(abs(int(m.group(1)) - time.time()), 3600)
 
+        # setting the clock: to a time, from the guest's RTC, to the host's
+        self.daemon.virsh("domtime", "vm", "--time", "1700000000")
+        m = re.search(r"Time: (\d+)", self.daemon.virsh("domtime", "vm").stdout)
+        self.assertLess(abs(int(m.group(1)) - 1700000000), 60)
+        self.daemon.virsh("domtime", "vm", "--sync")
+        self.daemon.virsh("domtime", "vm", "--now")
+        m = re.search(r"Time: (\d+)", self.daemon.virsh("domtime", "vm").stdout)
+        self.assertLess(abs(int(m.group(1)) - time.time()), 60)
+
         # the same through python3-libvirt's libvirt_qemu
         import libvirt_qemu
         reply = libvirt_qemu.qemuAgentCommand(self.dom, '{"execute":"guest-ping"}', 10, 0)
