@@ -64,7 +64,7 @@ class AgentTest(vbtest.DaemonTestCase):
         self.events._record(("agent", dom.name(), state, reason))
 
     def start_guest(self, agent="on", channel=True):
-        cmdline = vbguest.cmdline("idle") + " vbguest.agent=" + agent
+        cmdline = vbguest.cmdline("idle", agent=agent)
         xml = test_realguest.guest_xml("vm", self.guest, cmdline, serial_log=self.log)
         if channel:
             xml = xml.replace("\n  </devices>", AGENT_CHANNEL + "\n  </devices>")
@@ -126,6 +126,34 @@ class AgentTest(vbtest.DaemonTestCase):
         self.wait_log(re.compile(r"^vbguest: agent poweroff\s*$", re.M), "the agent's poweroff",
                       test_realguest.EXIT_TIMEOUT)
         self.wait_stopped(libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
+    def test_agent_after_daemon_restart(self):
+        # a daemon killed and started again takes the agent back from the
+        # channel's state QEMU reports, and a reboot through the agent
+        # brings the guest and its agent back
+        self.start_guest()
+        self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
+        self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
+        self.events.close()
+        self.daemon.kill9()
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.events.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, self._agent_lifecycle, None)
+        self.dom = self.events.conn.lookupByName("vm")
+        self.assertIn("state='connected'", self.daemon.virsh("dumpxml", "vm").stdout)
+        out = self.agent_command('{"execute":"guest-ping"}').stdout
+        self.assertEqual(out.strip(), '{"return":{}}')
+
+        self.daemon.virsh("reboot", "vm", "--mode", "agent")
+        self.wait_log(re.compile(r"^vbguest: agent reboot\s*$", re.M), "the agent's reboot",
+                      test_realguest.EXIT_TIMEOUT)
+        self.events.wait(lambda e: e == ("reboot", "vm"), test_realguest.EXIT_TIMEOUT)
+        self.events.wait(lambda e: e == ("agent", "vm", DISCONNECTED, REASON_CHANNEL), 60)
+        self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 120)
+        out = self.agent_command('{"execute":"guest-ping"}').stdout
+        self.assertEqual(out.strip(), '{"return":{}}')
+        self.daemon.virsh("destroy", "vm")
 
     def test_agent_never_answers(self):
         self.start_guest(agent="frozen")
