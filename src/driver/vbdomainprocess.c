@@ -740,8 +740,12 @@ vbProcessFindVirtioChannel(vbDomainDef *def, const char *alias)
 static void
 vbProcessAgentUpdate(vbDomainObj *vm, const vbDomainChrDef *chr)
 {
-    g_clear_pointer(&vm->agent, vbQemuAgentClose);
-    if (chr->state != VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED)
+    if (chr->state != VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED) {
+        g_clear_pointer(&vm->agent, vbQemuAgentClose);
+        return;
+    }
+    /* connected already: the one connection QEMU's socket serves stays */
+    if (vm->agent)
         return;
     if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || chr->mode != VB_DOMAIN_CHR_SOURCE_MODE_BIND ||
         !chr->socketPath) {
