@@ -614,6 +614,9 @@ mymain(void)
         {"validate-boot-mixed", 0},
         {"validate-pci-address-duplicate", 0},
         {"validate-chain-loop", 0},
+        {"channel-agent-state", 0},
+        {"channel-agent-state-default", 0},
+        {"channel-agent-state-bogus", 0},
     };
     g_autoptr(GPtrArray) argvInputs = testListInputs(TEST_ARGV_DATA, ".err");
     int ret = 0;

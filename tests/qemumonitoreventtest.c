@@ -89,6 +89,12 @@ testWatchdog(vbMonitor *mon G_GNUC_UNUSED, const char *action, void *opaque)
 }
 
 static void
+testSerialPortChange(vbMonitor *mon G_GNUC_UNUSED, const char *id, bool connected, void *opaque)
+{
+    g_string_append_printf(opaque, "serial-port-change id=%s open=%d\n", id, connected);
+}
+
+static void
 testIOError(vbMonitor *mon G_GNUC_UNUSED, const vbMonitorIOErrorEvent *ev, void *opaque)
 {
     g_string_append_printf(opaque,
@@ -110,6 +116,7 @@ static const vbMonitorEventHandlers testHandlers = {
     .balloonChange = testBalloonChange,
     .watchdog = testWatchdog,
     .ioError = testIOError,
+    .serialPortChange = testSerialPortChange,
 };
 
 static int
@@ -184,7 +191,7 @@ mymain(void)
     size_t i;
     static const char *cases[] = {"active-commit",    "cancel-and-errors",      "malformed",
                                   "reset-and-reboot", "watchdog-panic-balloon", "guest-panicked",
-                                  "tray-moved",       "block-io-error"};
+                                  "tray-moved",       "block-io-error",         "vserport-change"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

@@ -419,6 +419,12 @@ testSystemPowerdown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testRTCResetReinjection(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorRTCResetReinjection(mon);
+}
+
+static int
 testSystemReset(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorSystemReset(mon);
@@ -540,7 +546,7 @@ testQueryChardevPtys(vbMonitor *mon, GString *out)
     g_autoptr(GList) labels = NULL;
     GList *l;
 
-    if (!(ptys = vbMonitorQueryChardevPtys(mon)))
+    if (!(ptys = vbMonitorQueryChardevPtys(mon, NULL)))
         return -1;
     labels = g_list_sort(g_hash_table_get_keys(ptys), (GCompareFunc) strcmp);
     for (l = labels; l; l = l->next)
@@ -785,6 +791,7 @@ mymain(void)
         {"stop", "stop", false, testStop, false},
         {"system_powerdown", "system_powerdown", false, testSystemPowerdown, false},
         {"system_reset", "system_reset", false, testSystemReset, false},
+        {"rtc-reset-reinjection", "rtc-reset-reinjection", false, testRTCResetReinjection, false},
         {"quit", "quit", false, testQuit, false},
         {"set_password", "set_password", false, testSetVNCPassword, false},
         {"expire_password", "expire_password", false, testExpireVNCPassword, false},

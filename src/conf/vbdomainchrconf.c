@@ -26,6 +26,15 @@
 VB_ENUM_IMPL(vbDomainChrType, VB_DOMAIN_CHR_TYPE_LAST, "pty", "file", "unix");
 VB_ENUM_IMPL(vbDomainChrSourceMode, VB_DOMAIN_CHR_SOURCE_MODE_LAST, "connect", "bind");
 VB_ENUM_IMPL(vbDomainChrAppend, VB_DOMAIN_CHR_APPEND_LAST, "default", "on", "off");
+VB_ENUM_IMPL(vbDomainChrDeviceState, VB_DOMAIN_CHR_DEVICE_STATE_LAST, "default", "connected",
+             "disconnected");
+
+bool
+vbDomainChrIsGuestAgent(const vbDomainChrDef *chr)
+{
+    return chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO &&
+           g_strcmp0(chr->targetName, VB_DOMAIN_CHR_GUEST_AGENT_NAME) == 0;
+}
 
 void
 vbDomainChrDefFree(vbDomainChrDef *chr)
@@ -160,9 +169,10 @@ vbDomainChrTargetModelParse(const vbDomainChrDef *chr, const xmlNode *target)
 }
 
 /* <target>: a serial's type 'isa-serial' and port; a console's type
- * 'serial' or 'virtio' and port; a channel's type 'virtio' and name */
+ * 'serial' or 'virtio' and port; a channel's type 'virtio', name and (not
+ * in a definition, where libvirt ignores it) state */
 static int
-vbDomainChrTargetParse(vbDomainChrDef *chr, const xmlNode *node)
+vbDomainChrTargetParse(vbDomainChrDef *chr, const xmlNode *node, unsigned int flags)
 {
     g_autofree char *ttype = vbXMLPropString(node, "type");
     const char *serialType = chr->console ? "serial" : "isa-serial";
@@ -173,10 +183,14 @@ vbDomainChrTargetParse(vbDomainChrDef *chr, const xmlNode *node)
         return -1;
     }
     if (chr->channel) {
-        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "name")) < 0 ||
+        if (vbDomainCheckAttrs(node, VB_ATTRS("type", "name", "state")) < 0 ||
             vbXMLPropStringFull(node, "name", VB_XML_PROP_NONE, &chr->targetName) < 0 ||
             (chr->targetName &&
              vbDomainCheckIdentifier(node, "name", chr->targetName, VB_DOMAIN_ALIAS_MAX) < 0))
+            return -1;
+        if (!(flags & VB_DOMAIN_DEF_PARSE_INACTIVE) &&
+            vbXMLPropEnum(node, "state", vbDomainChrDeviceStateTypeFromString, VB_XML_PROP_NONZERO,
+                          &chr->state) < 0)
             return -1;
     } else if (vbDomainCheckAttrs(node, VB_ATTRS("type", "port")) < 0 ||
                vbXMLPropUInt(node, "port", 10, VB_XML_PROP_NONE, &chr->port) < 0) {
@@ -226,7 +240,7 @@ vbDomainChrDefParse(const xmlNode *node, unsigned int flags)
             if (vbDomainChrLogParse(chr, child) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "target")) {
-            if (vbDomainChrTargetParse(chr, child) < 0)
+            if (vbDomainChrTargetParse(chr, child, flags) < 0)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "address")) {
             if (vbDomainDeviceAddressParse(child, &chr->info.addr) < 0)
@@ -307,6 +321,9 @@ vbDomainChrDefFormat(vbBuffer *buf, const vbDomainChrDef *chr, unsigned int flag
     if (chr->channel) {
         vbBufferAddLit(buf, "<target type='virtio'");
         vbBufferEscapeString(buf, " name='%s'", chr->targetName);
+        if (chr->state != VB_DOMAIN_CHR_DEVICE_STATE_DEFAULT &&
+            !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
+            vbBufferAsprintf(buf, " state='%s'", vbDomainChrDeviceStateTypeToString(chr->state));
         vbBufferAddLit(buf, "/>\n");
     } else if (chr->console) {
         vbBufferAsprintf(buf, "<target type='%s' port='%u'/>\n",

@@ -51,15 +51,30 @@ typedef enum {
 } vbDomainChrSourceMode;
 VB_ENUM_DECL(vbDomainChrSourceMode);
 
+/* <target state> of a virtio channel: whether the guest holds its port open
+ * (QEMU's VSERPORT_CHANGE); live and status XML only */
+typedef enum {
+    VB_DOMAIN_CHR_DEVICE_STATE_DEFAULT = 0,
+    VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED,
+    VB_DOMAIN_CHR_DEVICE_STATE_DISCONNECTED,
+
+    VB_DOMAIN_CHR_DEVICE_STATE_LAST
+} vbDomainChrDeviceState;
+VB_ENUM_DECL(vbDomainChrDeviceState);
+
+/* The channel of the QEMU guest agent */
+#define VB_DOMAIN_CHR_GUEST_AGENT_NAME "org.qemu.guest_agent.0"
+
 struct _vbDomainChrDef {
     bool console; /* <console> rather than <serial> */
     bool channel; /* <channel> (then never console) */
     vbDomainChrTarget target;
-    char *targetName;     /* channel: <target name>, the port's name */
-    vbDomainChrType type; /* <serial type> */
-    unsigned int port;    /* <target port> */
-    char *ptyPath;        /* pty, runtime: <source path='/dev/pts/N'/> */
-    char *filePath;       /* file: <source path>, absolute */
+    char *targetName;             /* channel: <target name>, the port's name */
+    vbDomainChrDeviceState state; /* channel: <target state>, runtime */
+    vbDomainChrType type;         /* <serial type> */
+    unsigned int port;            /* <target port> */
+    char *ptyPath;                /* pty, runtime: <source path='/dev/pts/N'/> */
+    char *filePath;               /* file: <source path>, absolute */
     /* unix: <source path>; for a listening channel without one, the
      * daemon picks it at start (in the live definition only) */
     char *socketPath;
@@ -71,6 +86,9 @@ struct _vbDomainChrDef {
 };
 
 void vbDomainChrDefFree(vbDomainChrDef *chr);
+
+/* Whether @chr is the channel of the QEMU guest agent */
+bool vbDomainChrIsGuestAgent(const vbDomainChrDef *chr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbDomainChrDef, vbDomainChrDefFree);
 
 /* A copy of @chr written as a <console> (@console) or a <serial>: the

@@ -82,6 +82,18 @@ vbDomainEventBalloonChangeNew(const char *name, const unsigned char *uuid, int i
 }
 
 vbDomainEvent *
+vbDomainEventAgentLifecycleNew(const char *name, const unsigned char *uuid, int id, int state,
+                               int reason)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_AGENT_LIFECYCLE,
+                                         VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, name, uuid, id);
+
+    ev->event = state;
+    ev->detail = reason;
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventWatchdogNew(const char *name, const unsigned char *uuid, int id, int action)
 {
     vbDomainEvent *ev =

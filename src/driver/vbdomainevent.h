@@ -27,6 +27,7 @@ typedef enum {
     VB_DOMAIN_EVENT_TRAY_CHANGE,     /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
     VB_DOMAIN_EVENT_IO_ERROR,        /* VIR_DOMAIN_EVENT_ID_IO_ERROR: path, alias, action */
     VB_DOMAIN_EVENT_IO_ERROR_REASON, /* VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: and the reason */
+    VB_DOMAIN_EVENT_AGENT_LIFECYCLE, /* VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: state, reason */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -39,7 +40,8 @@ struct _vbDomainEvent {
     unsigned char uuid[VB_UUID_BUFLEN];
     int id; /* domain id, -1 when inactive */
 
-    /* LIFECYCLE: virDomainEventType and its detail */
+    /* LIFECYCLE: virDomainEventType and its detail; AGENT_LIFECYCLE: the
+     * virConnectDomainEventAgentLifecycleState and _Reason */
     int event;
     int detail;
 
@@ -95,6 +97,10 @@ vbDomainEvent *vbDomainEventWatchdogNew(const char *name, const unsigned char *u
 vbDomainEvent *vbDomainEventIOErrorNew(const char *name, const unsigned char *uuid, int id,
                                        const char *srcPath, const char *devAlias, int action,
                                        const char *reason);
+/* The guest agent connected or disconnected (@state, @reason:
+ * virConnectDomainEventAgentLifecycleState and ..._Reason). */
+vbDomainEvent *vbDomainEventAgentLifecycleNew(const char *name, const unsigned char *uuid, int id,
+                                              int state, int reason);
 vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
                                           const char *devAlias, int reason);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,

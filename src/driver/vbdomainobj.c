@@ -8,6 +8,7 @@
 
 #include "vbinternal.h"
 #include "vbdomainobj.h"
+#include "vbqemuagent.h"
 #include "vbblockjob.h"
 #include "vbdomainhandle.h"
 #include "vbdomainstatus.h"
@@ -58,6 +59,7 @@ vbDomainObjUnref(vbDomainObj *vm)
     vbDomainDefFree(vm->def);
     vbDomainDefFree(vm->newDef);
     g_free(vm->monitorPath);
+    vbQemuAgentClose(vm->agent);
     g_free(vm->dacLabel);
     g_cond_clear(&vm->cond);
     g_mutex_clear(&vm->lock);

@@ -29,6 +29,7 @@
 #include "vbsecuritydac.h"
 
 typedef struct _vbMonitor vbMonitor;
+typedef struct _vbQemuAgent vbQemuAgent;
 
 typedef enum {
     VB_JOB_NONE = 0,
@@ -93,6 +94,10 @@ struct _vbDomainObj {
     char *monitorPath;
     vbMonitor *mon;
     unsigned int monitorGen; /* counts the monitors opened, for stale work */
+    /* The guest agent, while its channel is connected (vbdomainprocess.c
+     * opens and closes it on QEMU's VSERPORT_CHANGE); a caller takes a
+     * reference and talks to it without vm->lock (vbqemuagent.h). */
+    vbQemuAgent *agent;
     /* The last chain index handed out (libvirt's nodenameindex): never reused
      * while the domain runs, so vda[N] keeps meaning the same image. */
     unsigned int nodenameIndex;

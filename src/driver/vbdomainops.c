@@ -13,6 +13,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
+#include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
@@ -805,22 +806,48 @@ vbDomainMonitorSimple(vbDomainObj *vm, int (*cmd)(vbMonitor *mon))
     return rc;
 }
 
+/*
+ * As libvirt's qemuDomainShutdownFlags: the guest agent when asked for, or
+ * without flags when it is connected; ACPI when asked for, without flags,
+ * or when the agent failed and ACPI was asked for too.  With on_poweroff
+ * restart the agent is asked for a reboot.
+ */
 int
 vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
+    bool agentRequested = flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
+    bool acpiRequested = flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN;
+    bool agentForced = agentRequested && !acpiRequested;
+    bool useAgent;
     int ret = -1;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, "qemuDomainShutdownFlags", -1);
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+                     "qemuDomainShutdownFlags", -1);
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown);
-endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    useAgent = agentRequested || (!flags && vm->agent);
+    if (useAgent) {
+        ret = vbDomainAgentShutdown(vm, vm->def->onPoweroff == VB_DOMAIN_LIFECYCLE_ACTION_RESTART,
+                                    agentForced);
+        if (ret < 0 && agentForced)
+            goto cleanup;
+    }
+    if (!useAgent || (ret < 0 && (acpiRequested || !flags))) {
+        /* the guest may have gone by itself while the agent was asked */
+        if (useAgent && !vbDomainObjIsActive(vm)) {
+            ret = 0;
+            goto cleanup;
+        }
+        vbResetLastError();
+        if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+            goto cleanup;
+        if (vbDomainObjCheckActive(vm) < 0)
+            goto endjob;
+        ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown);
+    endjob:
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    }
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
@@ -830,27 +857,46 @@ cleanup:
  * The ACPI power button with the shutdown made a reboot (libvirt's fake
  * reboot, see vbdomainprocess.c): the guest shuts down, QEMU is reset and
  * continued.  With on_reboot destroy the guest just shuts down, as
- * libvirt overrides the reboot then.  Without a guest agent, ACPI is the
- * only mode, as in libvirt.
+ * libvirt overrides the reboot then.  As libvirt's qemuDomainReboot, the
+ * guest agent is used when asked for, or without flags when it is
+ * connected (it asks the guest for a reboot, or a poweroff with on_reboot
+ * destroy); ACPI when asked for, without flags, or when the agent failed
+ * and ACPI was asked for too.
  */
 int
 vbDomainReboot(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags)
 {
     vbDomainObj *vm;
+    bool agentRequested = flags & VIR_DOMAIN_REBOOT_GUEST_AGENT;
+    bool acpiRequested = flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN;
+    bool agentForced = agentRequested && !acpiRequested;
+    bool isReboot;
+    bool useAgent;
     int ret = -1;
 
-    vbCheckFlagsFunc(flags, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, "qemuDomainReboot", -1);
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT,
+                     "qemuDomainReboot", -1);
     if (!(vm = vbDomainObjFromHandle(driver, dom)))
         return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    vm->fakeReboot = vm->def->onReboot != VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
-    if ((ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown)) < 0)
-        vm->fakeReboot = false;
-endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    isReboot = vm->def->onReboot != VB_DOMAIN_LIFECYCLE_ACTION_DESTROY;
+    useAgent = agentRequested || (!flags && vm->agent);
+    if (useAgent) {
+        ret = vbDomainAgentShutdown(vm, isReboot, agentForced);
+        if (ret < 0 && agentForced)
+            goto cleanup;
+    }
+    if (!useAgent || (ret < 0 && (acpiRequested || !flags))) {
+        vbResetLastError();
+        if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+            goto cleanup;
+        if (vbDomainObjCheckActive(vm) < 0)
+            goto endjob;
+        vm->fakeReboot = isReboot;
+        if ((ret = vbDomainMonitorSimple(vm, vbMonitorSystemPowerdown)) < 0)
+            vm->fakeReboot = false;
+    endjob:
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    }
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;

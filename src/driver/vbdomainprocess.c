@@ -25,6 +25,7 @@
 #include "vbmonitorballoon.h"
 #include "vbmonitornet.h"
 #include "vbmonitorsystem.h"
+#include "vbqemuagent.h"
 #include "vbqemublock.h"
 #include "vbqemucaps.h"
 #include "vbqemucommand.h"
@@ -716,6 +717,118 @@ vbProcessHandleJobStatusChange(vbMonitor *mon, const char *jobname, vbMonitorJob
     vbDomainObjUnlock(vm);
 }
 
+/* --- The guest agent --- */
+
+/* The virtio channel QEMU knows by the qdev id @alias */
+static vbDomainChrDef *
+vbProcessFindVirtioChannel(vbDomainDef *def, const char *alias)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+
+        if (chr->channel && chr->target == VB_DOMAIN_CHR_TARGET_VIRTIO &&
+            g_strcmp0(chr->info.alias, alias) == 0)
+            return chr;
+    }
+    return NULL;
+}
+
+/* Connects to the agent while the guest holds its port open, and lets go
+ * of it otherwise: as libvirt (with QEMU's VSERPORT_CHANGE), the daemon
+ * talks to the agent only once the guest side is there. */
+static void
+vbProcessAgentUpdate(vbDomainObj *vm, const vbDomainChrDef *chr)
+{
+    if (chr->state != VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED) {
+        g_clear_pointer(&vm->agent, vbQemuAgentClose);
+        return;
+    }
+    /* connected already: the one connection QEMU's socket serves stays */
+    if (vm->agent)
+        return;
+    if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || chr->mode != VB_DOMAIN_CHR_SOURCE_MODE_BIND ||
+        !chr->socketPath) {
+        VB_DEBUG("domain '%s': the agent's channel is no listening UNIX socket", vm->def->name);
+        return;
+    }
+    if (!(vm->agent = vbQemuAgentOpen(chr->socketPath)))
+        VB_WARN("cannot connect to the guest agent of domain '%s': %s", vm->def->name,
+                vbGetLastErrorMessage());
+}
+
+static void
+vbProcessEmitAgentLifecycle(vbDomainObj *vm, vbDomainChrDeviceState state, int reason)
+{
+    int evState = state == VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED
+                      ? VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED
+                      : VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_DISCONNECTED;
+
+    vbDomainEventQueuePush(
+        vm->driver->events,
+        vbDomainEventAgentLifecycleNew(vm->def->name, vm->def->uuid, vm->id, evState, reason));
+}
+
+/* The guest opened or closed a virtio-serial port: the channel's state in
+ * the live definition, and for the agent's, the connection and the
+ * AGENT_LIFECYCLE event (libvirt's processSerialChangedEvent). */
+static void
+vbProcessHandleSerialPortChange(vbMonitor *mon, const char *id, bool connected, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+    vbDomainChrDef *chr;
+
+    if (!vm)
+        return;
+    VB_DEBUG("VSERPORT_CHANGE of domain '%s', id=%s open=%d", vm->def->name, id, connected);
+    if (!(chr = vbProcessFindVirtioChannel(vm->def, id))) {
+        vbDomainObjUnlock(vm);
+        return;
+    }
+    chr->state =
+        connected ? VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED : VB_DOMAIN_CHR_DEVICE_STATE_DISCONNECTED;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    if (vbDomainChrIsGuestAgent(chr)) {
+        vbProcessAgentUpdate(vm, chr);
+        vbProcessEmitAgentLifecycle(vm, chr->state,
+                                    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL);
+    }
+    vbDomainObjUnlock(vm);
+}
+
+/* The virtio channels' states as query-chardev says them (@open: see
+ * vbMonitorQueryChardevPtys): at start (@booted: the agent's event gives
+ * the reason domain-started) and after a daemon restart, which may have
+ * missed a VSERPORT_CHANGE (libvirt's qemuProcessRefreshChannelVirtioState) */
+static void
+vbProcessRefreshChannelStates(vbDomainObj *vm, GHashTable *open, bool booted)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->nchrs; i++) {
+        vbDomainChrDef *chr = vm->def->chrs[i];
+        g_autofree char *label = NULL;
+        int value;
+
+        if (!chr->channel || chr->target != VB_DOMAIN_CHR_TARGET_VIRTIO)
+            continue;
+        label = vbQemuDeviceChrBackendAlias(chr);
+        if (!(value = GPOINTER_TO_INT(g_hash_table_lookup(open, label))))
+            continue;
+        chr->state = value == 1 ? VB_DOMAIN_CHR_DEVICE_STATE_CONNECTED
+                                : VB_DOMAIN_CHR_DEVICE_STATE_DISCONNECTED;
+        if (vbDomainChrIsGuestAgent(chr)) {
+            vbProcessAgentUpdate(vm, chr);
+            vbProcessEmitAgentLifecycle(
+                vm, chr->state,
+                booted ? VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_DOMAIN_STARTED
+                       : VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL);
+        }
+    }
+}
+
 /* Only JOB_STATUS_CHANGE matters for jobs, as in libvirt 9.0: the
  * BLOCK_JOB_* events repeat what it says. */
 static const vbMonitorEventHandlers vbProcessEventHandlers = {
@@ -729,6 +842,7 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .balloonChange = vbProcessHandleBalloonChange,
     .watchdog = vbProcessHandleWatchdog,
     .ioError = vbProcessHandleIOError,
+    .serialPortChange = vbProcessHandleSerialPortChange,
 };
 
 static void
@@ -1108,14 +1222,15 @@ typedef enum {
  * console (libvirt's qemuProcessRefreshPtyPaths): clients read it in the
  * XML, and the console opens it. */
 static int
-vbProcessRefreshPtyPaths(vbDomainObj *vm)
+vbProcessRefreshPtyPaths(vbDomainObj *vm, bool booted)
 {
     g_autoptr(GHashTable) ptys = NULL;
+    g_autoptr(GHashTable) open = NULL;
     vbMonitor *mon;
     size_t i;
 
     mon = vbDomainObjEnterMonitor(vm);
-    ptys = vbMonitorQueryChardevPtys(mon);
+    ptys = vbMonitorQueryChardevPtys(mon, &open);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || !ptys)
         return -1;
     for (i = 0; i < vm->def->nchrs; i++) {
@@ -1131,6 +1246,7 @@ vbProcessRefreshPtyPaths(vbDomainObj *vm)
             chr->ptyPath = g_strdup(path);
         }
     }
+    vbProcessRefreshChannelStates(vm, open, booted);
     return 0;
 }
 
@@ -1317,6 +1433,8 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
 
     /* The EOF that follows is expected, not a crash. */
     vm->beingDestroyed = true;
+    /* wakes an agent command in flight */
+    g_clear_pointer(&vm->agent, vbQemuAgentClose);
     if ((flags & VB_PROCESS_TEARDOWN_QUIT) && vm->mon) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
 
@@ -1455,8 +1573,9 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
-    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 || vbProcessRefreshPtyPaths(vm) < 0 ||
-        vbProcessGraphicsSetPasswords(vm) < 0 || vbProcessSetLinkStates(vm) < 0 ||
+    if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 ||
+        vbProcessRefreshPtyPaths(vm, true) < 0 || vbProcessGraphicsSetPasswords(vm) < 0 ||
+        vbProcessSetLinkStates(vm) < 0 ||
         vbProcessSetupBalloon(vm) < 0)
         goto error;
 
@@ -1665,6 +1784,7 @@ error:
 void
 vbDomainProcessDetach(vbDriver *driver, vbDomainObj *vm)
 {
+    g_clear_pointer(&vm->agent, vbQemuAgentClose);
     vbDomainProcessCloseMonitor(vm);
 }
 
@@ -1713,7 +1833,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
     }
     vbProcessGraphicsReserve(driver, vm);
     if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0 ||
-        vbProcessRefreshPtyPaths(vm) < 0)
+        vbProcessRefreshPtyPaths(vm, false) < 0)
         return -1;
 
     mon = vbDomainObjEnterMonitor(vm);

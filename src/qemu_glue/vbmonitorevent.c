@@ -249,6 +249,24 @@ vbMonitorEventWatchdog(const vbMonitorEventHandlers *handlers, vbMonitor *mon, c
     return true;
 }
 
+static bool
+vbMonitorEventSerialPortChange(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                               const char *name, vbJSONValue *data, long long seconds G_GNUC_UNUSED,
+                               unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "id");
+    bool open;
+
+    if (!id)
+        return vbMonitorEventMalformed(name, "id");
+    if (vbJSONValueObjectGetBoolean(data, "open", &open) < 0)
+        return vbMonitorEventMalformed(name, "open");
+    if (!handlers->serialPortChange)
+        return false;
+    handlers->serialPortChange(mon, id, open, opaque);
+    return true;
+}
+
 /* Sorted by name for bsearch (qemumonitoreventtest checks it) */
 static const struct vbMonitorEventEntry {
     const char *name;
@@ -268,6 +286,7 @@ static const struct vbMonitorEventEntry {
     {"RESUME", vbMonitorEventResume},
     {"SHUTDOWN", vbMonitorEventShutdown},
     {"STOP", vbMonitorEventStop},
+    {"VSERPORT_CHANGE", vbMonitorEventSerialPortChange},
     {"WATCHDOG", vbMonitorEventWatchdog},
 };
 

@@ -82,6 +82,9 @@ typedef struct {
     void (*ioError)(vbMonitor *mon, const vbMonitorIOErrorEvent *event, void *opaque);
     /* WATCHDOG: @action is what QEMU does about it ("reset", "pause", ...) */
     void (*watchdog)(vbMonitor *mon, const char *action, void *opaque);
+    /* VSERPORT_CHANGE: the guest opened (@connected) or closed the
+     * virtio-serial port whose qdev id is @id */
+    void (*serialPortChange)(vbMonitor *mon, const char *id, bool connected, void *opaque);
 } vbMonitorEventHandlers;
 
 /**

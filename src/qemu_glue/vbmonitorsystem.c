@@ -42,6 +42,12 @@ vbMonitorSystemPowerdown(vbMonitor *mon)
 }
 
 int
+vbMonitorRTCResetReinjection(vbMonitor *mon)
+{
+    return vbMonitorSimple(mon, "rtc-reset-reinjection");
+}
+
+int
 vbMonitorSystemReset(vbMonitor *mon)
 {
     return vbMonitorSimple(mon, "system_reset");
@@ -155,11 +161,12 @@ vbMonitorArbitraryCommand(vbMonitor *mon, const char *cmd, bool hmp, char **resu
 }
 
 GHashTable *
-vbMonitorQueryChardevPtys(vbMonitor *mon)
+vbMonitorQueryChardevPtys(vbMonitor *mon, GHashTable **frontendOpen)
 {
     g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-chardev", NULL);
     g_autoptr(vbJSONValue) ret = NULL;
     g_autoptr(GHashTable) ptys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) open = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     size_t i;
 
     if (vbQMPCommandRun(mon, &cmd, &ret) < 0)
@@ -180,6 +187,17 @@ vbMonitorQueryChardevPtys(vbMonitor *mon)
         /* QEMU names a pty backend "pty:/dev/pts/N" */
         if (g_str_has_prefix(filename, "pty:"))
             g_hash_table_insert(ptys, g_strdup(label), g_strdup(filename + strlen("pty:")));
+        if (vbJSONValueObjectHasKey(dev, "frontend-open")) {
+            bool isOpen = false;
+
+            if (vbJSONValueObjectGetBoolean(dev, "frontend-open", &isOpen) < 0) {
+                vbQMPReportMissing("query-chardev", "frontend-open");
+                return NULL;
+            }
+            g_hash_table_insert(open, g_strdup(label), GINT_TO_POINTER(isOpen ? 1 : 2));
+        }
     }
+    if (frontendOpen)
+        *frontendOpen = g_steal_pointer(&open);
     return g_steal_pointer(&ptys);
 }

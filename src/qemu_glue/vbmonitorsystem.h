@@ -19,6 +19,8 @@
 int vbMonitorCont(vbMonitor *mon);
 int vbMonitorStop(vbMonitor *mon);
 int vbMonitorSystemPowerdown(vbMonitor *mon);
+/* rtc-reset-reinjection: after the guest's clock was set (x86) */
+int vbMonitorRTCResetReinjection(vbMonitor *mon);
 /* a hardware reset of the guest; QEMU sends RESET */
 int vbMonitorSystemReset(vbMonitor *mon);
 /* QEMU replies, then closes the monitor (eofNotify follows). */
@@ -28,8 +30,11 @@ int vbMonitorQuit(vbMonitor *mon);
 int vbMonitorQueryStatus(vbMonitor *mon, char **status, bool *running);
 
 /* query-chardev: the character devices with a pty backend, as a table
- * from chardev id ("charserial0") to the pty's path ("/dev/pts/3"). */
-GHashTable *vbMonitorQueryChardevPtys(vbMonitor *mon);
+ * from chardev id ("charserial0") to the pty's path ("/dev/pts/3").  With
+ * @frontendOpen, also a table from chardev id to whether the guest holds
+ * its device open (GINT_TO_POINTER 1 or 2 for closed), for the chardevs
+ * QEMU says it of (the virtio-serial ports). */
+GHashTable *vbMonitorQueryChardevPtys(vbMonitor *mon, GHashTable **frontendOpen);
 
 /* query-version */
 int vbMonitorQueryVersion(vbMonitor *mon, unsigned int *major, unsigned int *minor,

@@ -357,6 +357,27 @@ VB_REMOTE_TYPE(vbRemoteEventCallbackBalloonChangeMsgType,
 VB_REMOTE_TYPE(vbRemoteEventWatchdogMsgType, vbRemoteDomainEventWatchdogMsg,
                F_DOMAIN(vbRemoteDomainEventWatchdogMsg, dom),
                F_INT(vbRemoteDomainEventWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventCallbackAgentLifecycleMsgType,
+               vbRemoteDomainEventCallbackAgentLifecycleMsg,
+               F_INT(vbRemoteDomainEventCallbackAgentLifecycleMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackAgentLifecycleMsg, dom),
+               F_INT(vbRemoteDomainEventCallbackAgentLifecycleMsg, state),
+               F_INT(vbRemoteDomainEventCallbackAgentLifecycleMsg, reason));
+VB_REMOTE_TYPE(vbRemoteDomainFSFreezeArgsType, vbRemoteDomainFSFreezeArgs,
+               F_DOMAIN(vbRemoteDomainFSFreezeArgs, dom),
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteDomainFSFreezeArgs, mountpoints,
+                       nmountpoints, VB_REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX),
+               F_UINT(vbRemoteDomainFSFreezeArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainFSFreezeRetType, vbRemoteDomainFSFreezeRet,
+               F_INT(vbRemoteDomainFSFreezeRet, filesystems));
+VB_REMOTE_TYPE(vbRemoteDomainGetTimeRetType, vbRemoteDomainGetTimeRet,
+               F_UHYPER(vbRemoteDomainGetTimeRet, seconds),
+               F_UINT(vbRemoteDomainGetTimeRet, nseconds));
+VB_REMOTE_TYPE(vbRemoteDomainSetTimeArgsType, vbRemoteDomainSetTimeArgs,
+               F_DOMAIN(vbRemoteDomainSetTimeArgs, dom),
+               F_UHYPER(vbRemoteDomainSetTimeArgs, seconds),
+               F_UINT(vbRemoteDomainSetTimeArgs, nseconds),
+               F_UINT(vbRemoteDomainSetTimeArgs, flags));
 VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
@@ -408,6 +429,13 @@ VB_REMOTE_TYPE(vbQemuDomainMonitorCommandArgsType, vbQemuDomainMonitorCommandArg
                F_DOMAIN(vbQemuDomainMonitorCommandArgs, dom),
                F_STRING(vbQemuDomainMonitorCommandArgs, cmd),
                F_UINT(vbQemuDomainMonitorCommandArgs, flags));
+VB_REMOTE_TYPE(vbQemuDomainAgentCommandArgsType, vbQemuDomainAgentCommandArgs,
+               F_DOMAIN(vbQemuDomainAgentCommandArgs, dom),
+               F_STRING(vbQemuDomainAgentCommandArgs, cmd),
+               F_INT(vbQemuDomainAgentCommandArgs, timeout),
+               F_UINT(vbQemuDomainAgentCommandArgs, flags));
+VB_REMOTE_TYPE(vbQemuDomainAgentCommandRetType, vbQemuDomainAgentCommandRet,
+               F_OPT_STRING(vbQemuDomainAgentCommandRet, result));
 VB_REMOTE_TYPE(vbQemuDomainMonitorCommandRetType, vbQemuDomainMonitorCommandRet,
                F_STRING(vbQemuDomainMonitorCommandRet, result));
 
@@ -689,11 +717,20 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackTrayChangeMsgType, NULL, CALLBACK),
     P(DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
       &vbRemoteEventCallbackBalloonChangeMsgType, NULL, CALLBACK),
+    P(DOMAIN_FSFREEZE, "virDomainFSFreeze", &vbRemoteDomainFSFreezeArgsType,
+      &vbRemoteDomainFSFreezeRetType, MODIFY),
+    P(DOMAIN_FSTHAW, "virDomainFSThaw", &vbRemoteDomainFSFreezeArgsType,
+      &vbRemoteDomainFSFreezeRetType, MODIFY),
+    P(DOMAIN_GET_TIME, "virDomainGetTime", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainGetTimeRetType, MODIFY),
+    P(DOMAIN_SET_TIME, "virDomainSetTime", &vbRemoteDomainSetTimeArgsType, NULL, MODIFY),
     P(DOMAIN_EVENT_BLOCK_JOB_2, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJob2MsgType, NULL, CALLBACK),
     /* libvirt refuses it on a read-only connection */
     P(CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
       &vbRemoteConnectGetDomainCapabilitiesArgsType, &vbRemoteStringRetType, MODIFY),
+    P(DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, "virConnectDomainEventAgentLifecycleCallback",
+      &vbRemoteEventCallbackAgentLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
@@ -721,6 +758,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
 static const vbRemoteProc vbQemuProcs[] = {
     Q(DOMAIN_MONITOR_COMMAND, "virDomainQemuMonitorCommand", &vbQemuDomainMonitorCommandArgsType,
       &vbQemuDomainMonitorCommandRetType, MODIFY),
+    Q(DOMAIN_AGENT_COMMAND, "virDomainQemuAgentCommand", &vbQemuDomainAgentCommandArgsType,
+      &vbQemuDomainAgentCommandRetType, MODIFY),
     Q(DOMAIN_MONITOR_COMMAND_WITH_FILES, "virDomainQemuMonitorCommandWithFiles",
       &vbQemuDomainMonitorCommandArgsType, &vbQemuDomainMonitorCommandRetType, MODIFY),
 };

@@ -174,8 +174,13 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB = 326,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE = 328,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE = 331,
+    VB_REMOTE_PROC_DOMAIN_FSFREEZE = 335,
+    VB_REMOTE_PROC_DOMAIN_FSTHAW = 336,
+    VB_REMOTE_PROC_DOMAIN_GET_TIME = 337,
+    VB_REMOTE_PROC_DOMAIN_SET_TIME = 338,
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
@@ -188,6 +193,7 @@ typedef enum {
 /* qemu_procedure: the numbers we know */
 typedef enum {
     VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND = 1,
+    VB_QEMU_PROC_DOMAIN_AGENT_COMMAND = 3,
     VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES = 7,
 } vbQemuProcNumber;
 
@@ -761,6 +767,43 @@ typedef struct {
     int status;
 } vbRemoteDomainEventBlockJob2Msg;
 
+/* 335 DOMAIN_FSFREEZE and 336 DOMAIN_FSTHAW */
+#define VB_REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX 256
+typedef struct {
+    vbRemoteDomain dom;
+    char **mountpoints;
+    size_t nmountpoints;
+    unsigned int flags;
+} vbRemoteDomainFSFreezeArgs;
+typedef struct {
+    int filesystems;
+} vbRemoteDomainFSFreezeRet;
+typedef vbRemoteDomainFSFreezeArgs vbRemoteDomainFSThawArgs;
+typedef vbRemoteDomainFSFreezeRet vbRemoteDomainFSThawRet;
+
+/* 337 DOMAIN_GET_TIME: seconds is a signed hyper on the wire */
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetTimeArgs;
+typedef struct {
+    uint64_t seconds;
+    unsigned int nseconds;
+} vbRemoteDomainGetTimeRet;
+
+/* 338 DOMAIN_SET_TIME */
+typedef struct {
+    vbRemoteDomain dom;
+    uint64_t seconds; /* a signed hyper */
+    unsigned int nseconds;
+    unsigned int flags;
+} vbRemoteDomainSetTimeArgs;
+
+/* 348 DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE (no legacy form) */
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    int state;
+    int reason;
+} vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
 /* 362 CONNECT_EVENT_CONNECTION_CLOSED */
 typedef struct {
     int reason;
@@ -777,6 +820,16 @@ typedef struct {
 typedef struct {
     char *result;
 } vbQemuDomainMonitorCommandRet;
+/* QEMU_PROGRAM 3 DOMAIN_AGENT_COMMAND */
+typedef struct {
+    vbRemoteDomain dom;
+    char *cmd;
+    int timeout;
+    unsigned int flags;
+} vbQemuDomainAgentCommandArgs;
+typedef struct {
+    char *result;
+} vbQemuDomainAgentCommandRet;
 typedef vbQemuDomainMonitorCommandArgs vbQemuDomainMonitorCommandWithFilesArgs;
 typedef vbQemuDomainMonitorCommandRet vbQemuDomainMonitorCommandWithFilesRet;
 

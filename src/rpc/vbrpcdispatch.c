@@ -17,6 +17,7 @@
 #include "vbdomainnet.h"
 #include "vbdomainiotune.h"
 #include "vbdomainmedia.h"
+#include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
@@ -682,6 +683,65 @@ vbDispatchSnapshotCreateXML(vbRPCClient *client, const void *a, void *r)
 }
 
 /* Sorted by procedure number (a unit test checks it). */
+/* --- The guest agent --- */
+
+static int
+vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetTimeArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetTime(vbDispatchDriver(client), &dom, (long long) args->seconds,
+                           args->nseconds, args->flags);
+}
+
+static int
+vbDispatchFSFreeze(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFSFreezeArgs *args = a;
+    vbRemoteDomainFSFreezeRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+    int n = vbDomainFSFreeze(vbDispatchDriver(client), &dom,
+                             args->nmountpoints ? (const char **) args->mountpoints : NULL,
+                             args->nmountpoints, args->flags);
+
+    if (n < 0)
+        return -1;
+    ret->filesystems = n;
+    return 0;
+}
+
+static int
+vbDispatchFSThaw(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFSThawArgs *args = a;
+    vbRemoteDomainFSThawRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+    /* an empty array is none, as libvirt's XDR decodes it */
+    int n = vbDomainFSThaw(vbDispatchDriver(client), &dom,
+                           args->nmountpoints ? (const char **) args->mountpoints : NULL,
+                           args->nmountpoints, args->flags);
+
+    if (n < 0)
+        return -1;
+    ret->filesystems = n;
+    return 0;
+}
+
+static int
+vbDispatchGetTime(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetTimeArgs *args = a;
+    vbRemoteDomainGetTimeRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+    long long seconds;
+
+    if (vbDomainGetTime(vbDispatchDriver(client), &dom, &seconds, &ret->nseconds, args->flags) < 0)
+        return -1;
+    ret->seconds = (uint64_t) seconds;
+    return 0;
+}
+
 static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_CREATE, vbDispatchCreate},
     {VB_REMOTE_PROC_DOMAIN_CREATE_XML, vbDispatchCreateXML},
@@ -728,6 +788,10 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD, vbDispatchSetMemoryStatsPeriod},
+    {VB_REMOTE_PROC_DOMAIN_FSFREEZE, vbDispatchFSFreeze},
+    {VB_REMOTE_PROC_DOMAIN_FSTHAW, vbDispatchFSThaw},
+    {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
+    {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
@@ -745,9 +809,21 @@ vbDispatchQemuMonitorCommand(vbRPCClient *client, const void *a, void *r)
                                       &ret->result);
 }
 
+static int
+vbDispatchQemuAgentCommand(vbRPCClient *client, const void *a, void *r)
+{
+    const vbQemuDomainAgentCommandArgs *args = a;
+    vbQemuDomainAgentCommandRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainQemuAgentCommand(vbDispatchDriver(client), &dom, args->cmd, args->timeout,
+                                    args->flags, &ret->result);
+}
+
 /* Without file descriptors (we never announce FD_PASSING), the same call. */
 static const vbRPCHandlerEntry vbDispatchQemuTable[] = {
     {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND, vbDispatchQemuMonitorCommand},
+    {VB_QEMU_PROC_DOMAIN_AGENT_COMMAND, vbDispatchQemuAgentCommand},
     {VB_QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES, vbDispatchQemuMonitorCommand},
 };
 
@@ -899,6 +975,15 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid, VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR,
                                    &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_AGENT_LIFECYCLE: {
+        vbRemoteDomainEventCallbackAgentLifecycleMsg cb = {.state = ev->event,
+                                                           .reason = ev->detail};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, &cb);
         break;
     }
     case VB_DOMAIN_EVENT_IO_ERROR_REASON: {

@@ -106,6 +106,8 @@ vbErrorPrefix(int code)
         return _("access denied: %s");
     case VIR_ERR_AUTH_FAILED:
         return _("authentication failed: %s");
+    case VIR_ERR_AGENT_UNRESPONSIVE:
+        return _("Guest agent is not responding: %s");
     case VIR_ERR_OK:
     case VIR_ERR_SYSTEM_ERROR:
     case VIR_ERR_RPC:

@@ -3,8 +3,9 @@
 #
 # Builds virtblockd's tiny test guest from Debian packages: the kernel of
 # linux-image-cloud-amd64 and a gzip'ed newc initramfs holding busybox (from
-# busybox-static), the virtio modules the cloud kernel has as modules, and
-# tests/guest/init.  Prints, on stdout, shell-style lines
+# busybox-static), the virtio modules the cloud kernel has as modules,
+# Debian's QEMU guest agent (qemu-ga from qemu-guest-agent, with the shared
+# libraries ldd finds for it on this Debian host) and tests/guest/init.  Prints, on stdout, shell-style lines
 #
 #   VB_GUEST_KERNEL=<cache>/<key>/vmlinuz
 #   VB_GUEST_INITRD=<cache>/<key>/initrd.gz
@@ -22,8 +23,8 @@
 # once are safe: each builds in its own temporary directory and renames it
 # into place; the loser drops its copy and uses the winner's.
 #
-# Needs: apt-get, apt-cache, dpkg-deb, find, gzip, sha256sum (all in every
-# Debian system); no root unless apt-get download needs it.
+# Needs: apt-get, apt-cache, dpkg-deb, find, gzip, ldd, sha256sum (all in
+# every Debian system); no root unless apt-get download needs it.
 #
 # Usage: tests/guest/make-guest.sh [--force]   (--force rebuilds the key)
 set -euo pipefail
@@ -36,7 +37,7 @@ force=0
 # What goes into the guest.  To add a package, name it here and copy what
 # the guest needs from the extracted tree in add_payload below.
 kernel_meta=linux-image-cloud-amd64
-packages=(busybox-static)
+packages=(busybox-static qemu-guest-agent)
 # The modules the guest loads; their dependencies are added from each .ko's
 # "depends=" and everything is loaded in dependency order.
 modules=(virtio_pci virtio_blk virtio_console virtio_net virtio_balloon virtio-rng pvpanic-mmio)
@@ -208,9 +209,17 @@ printf '%s\n' "${order[@]}" >"$root/lib/modules/load-order"
 log "modules: ${order[*]}"
 
 add_payload() {
-    # Later: copy more from "$x" into "$root" here (e.g. qemu-ga and the
-    # shared libraries it needs), after naming its package in $packages.
-    :
+    local lib libs
+    # qemu-ga, and each library ldd resolves for it (the host is the same
+    # Debian release as the package), at the path ldd gives, plus the
+    # dynamic loader.  A library ldd cannot find fails the build.
+    install -m 0755 "$x/usr/sbin/qemu-ga" "$root/usr/sbin/qemu-ga"
+    libs=$(ldd "$x/usr/sbin/qemu-ga") || die "ldd qemu-ga failed"
+    ! grep -q 'not found' <<<"$libs" || die "qemu-ga needs libraries this host lacks: $libs"
+    for lib in $(sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' <<<"$libs"); do
+        mkdir -p "$root${lib%/*}"
+        cp -L "$lib" "$root$lib"
+    done
 }
 add_payload
 

@@ -99,14 +99,15 @@ def uefi_disk(cmdline_text, cache=None, timeout=900):
 
 
 def cmdline(mode="idle", then=None, disk=None, off=None, bs=None, slots=None, count=None,
-            script=None, extra=""):
+            script=None, agent=None, extra=""):
     """The kernel command line for a guest in @mode (idle, writer, poweroff,
     shell, script); the other arguments become vbguest.* parameters (see
     tests/guest/init).  The serial console is ttyS0; the kernel is quiet
     and a panic ends QEMU (with -no-reboot or on_reboot destroy)."""
     args = ["console=ttyS0", "quiet", "panic=-1", "vbguest.mode=" + mode]
     for name, val in (("then", then), ("disk", disk), ("off", off), ("bs", bs),
-                      ("slots", slots), ("count", count), ("script", script)):
+                      ("slots", slots), ("count", count), ("script", script),
+                      ("agent", agent)):
         if val is not None:
             args.append("vbguest.%s=%s" % (name, val))
     if extra:

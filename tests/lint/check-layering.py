@@ -63,8 +63,8 @@ driver_levels = [
     ["vbdomainconsole"],
     # the medium of a cdrom changed, a disk's I/O limits read back
     ["vbdomainmedia", "vbdomainiotune"],
-    # the domain entry points; the balloon's and the interfaces' beside them
-    ["vbdomainops", "vbdomainmemory", "vbdomainnet"],
+    # the domain entry points; the balloon's, the interfaces' and the guest agent's beside them
+    ["vbdomainops", "vbdomainmemory", "vbdomainnet", "vbdomainagent"],
     # the host entry points: capabilities, node information
     ["vbhost"],
     # the storage driver's state: pools, volumes, their files (nothing of

@@ -1,0 +1,44 @@
+/*
+ * vbdomainagent.h: the entry points that talk to the QEMU guest agent
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * None of them takes a domain job: as libvirt's agent jobs, a call holds
+ * only a reference on the agent and drops vm->lock while the guest
+ * answers, so an agent that never answers holds up no other call and not
+ * the monitor.  Destroying the domain closes the agent, which wakes a
+ * waiting call (vbqemuagent.h).
+ */
+
+#pragma once
+
+#include <stdbool.h>
+
+#include "vbdomainhandle.h"
+#include "vbdomainobj.h"
+
+/* The agent of @vm (locked), referenced; NULL with libvirt's error (when
+ * @reportError): "domain is not running", "QEMU guest agent is not
+ * connected" (AGENT_UNRESPONSIVE) or "... not configured"
+ * (ARGUMENT_UNSUPPORTED), as qemuDomainAgentAvailable. */
+vbQemuAgent *vbDomainAgentAcquire(vbDomainObj *vm, bool reportError);
+
+/* guest-shutdown (@reboot: mode reboot) on @vm, locked; with
+ * @reportError, a missing agent is an error, otherwise -1 quietly. */
+int vbDomainAgentShutdown(vbDomainObj *vm, bool reboot, bool reportError);
+
+/* virDomainQemuAgentCommand */
+int vbDomainQemuAgentCommand(vbDriver *driver, const vbDomainHandle *dom, const char *cmd,
+                             int timeout, unsigned int flags, char **result);
+/* virDomainFSFreeze, virDomainFSThaw: the number of file systems */
+int vbDomainFSFreeze(vbDriver *driver, const vbDomainHandle *dom, const char **mountpoints,
+                     size_t nmountpoints, unsigned int flags);
+int vbDomainFSThaw(vbDriver *driver, const vbDomainHandle *dom, const char **mountpoints,
+                   size_t nmountpoints, unsigned int flags);
+/* virDomainSetTime: the agent sets the guest's clock (from its RTC with
+ * VIR_DOMAIN_TIME_SYNC), then QEMU's RTC stops catching up lost ticks */
+int vbDomainSetTime(vbDriver *driver, const vbDomainHandle *dom, long long seconds,
+                    unsigned int nseconds, unsigned int flags);
+/* virDomainGetTime */
+int vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seconds,
+                    unsigned int *nseconds, unsigned int flags);
