@@ -1575,8 +1575,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 ||
         vbProcessRefreshPtyPaths(vm, true) < 0 || vbProcessGraphicsSetPasswords(vm) < 0 ||
-        vbProcessSetLinkStates(vm) < 0 ||
-        vbProcessSetupBalloon(vm) < 0)
+        vbProcessSetLinkStates(vm) < 0 || vbProcessSetupBalloon(vm) < 0)
         goto error;
 
     if (vbProcessSetupDiskThrottling(vm) < 0)
