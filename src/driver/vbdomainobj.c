@@ -39,6 +39,7 @@ vbDomainObjNew(vbDriver *driver)
     vm->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     vm->blockjobs =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) vbBlockJobUnref);
+    vm->snapshots = vbSnapshotObjListNew();
     return vm;
 }
 
@@ -55,6 +56,7 @@ vbDomainObjUnref(vbDomainObj *vm)
     if (!vm || !g_atomic_int_dec_and_test(&vm->refs))
         return;
     g_hash_table_unref(vm->blockjobs);
+    vbSnapshotObjListFree(vm->snapshots);
     vbDomainDefFree(vm->def);
     vbDomainDefFree(vm->newDef);
     g_free(vm->monitorPath);

@@ -27,6 +27,7 @@
 #include "vbinternal.h"
 #include "vbdomainconf.h"
 #include "vbsecuritydac.h"
+#include "vbsnapshotobjlist.h"
 
 typedef struct _vbMonitor vbMonitor;
 
@@ -134,6 +135,9 @@ struct _vbDomainObj {
 
     /* Block jobs by name */
     GHashTable *blockjobs;
+
+    /* Snapshots with metadata (vbsnapshot.h) */
+    vbSnapshotObjList *snapshots;
 
     /* Worker items for this domain, run in order by one worker at a time
      * (vbDomainObjQueueWork). */

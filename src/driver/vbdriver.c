@@ -10,6 +10,7 @@
 
 #include "vbinternal.h"
 #include "vbdriver.h"
+#include "vbsnapshot.h"
 #include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainops.h"
@@ -230,6 +231,7 @@ vbDriverLoadConfigs(vbDriver *driver)
         autostartLink = vbDriverAutostartLink(driver, vm->def->name);
         vm->autostart = g_file_test(autostartLink, G_FILE_TEST_IS_SYMLINK);
         vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        vbDomainSnapshotLoad(driver, vm);
         vbDomainObjEndAPI(&vm);
     }
 }
