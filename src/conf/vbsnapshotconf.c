@@ -410,13 +410,37 @@ vbSnapshotDefPostParse(vbSnapshotDef *def, long long now)
     return 0;
 }
 
+/* What a snapshot taken must have, in a saved file or a redefinition;
+ * libvirt's messages. */
+static int
+vbSnapshotDefCheckMetadata(const vbSnapshotDef *def)
+{
+    if (!def->name || !*def->name) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("a redefined snapshot must have a name"));
+        return -1;
+    }
+    if (!def->creationTime) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("missing creationTime from existing snapshot"));
+        return -1;
+    }
+    if (!def->dom) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("missing domain in snapshot"));
+        return -1;
+    }
+    return 0;
+}
+
 vbSnapshotDef *
 vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(vbSnapshotDef) def = NULL;
+    bool redefine = flags & VB_SNAPSHOT_DEF_PARSE_REDEFINE;
+    bool active = false;
 
-    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA, NULL);
+    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE,
+                 NULL);
     if (!xml) {
         vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
         return NULL;
@@ -426,8 +450,11 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
     if ((flags & VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA) &&
         vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
         return NULL;
-    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), NULL)))
+    /* <active> of a redefinition is ignored, as libvirt ignores it */
+    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL)))
         return NULL;
+    if (redefine)
+        return vbSnapshotDefCheckMetadata(def) < 0 ? NULL : g_steal_pointer(&def);
     if (vbSnapshotDefPostParse(def, now) < 0)
         return NULL;
     return g_steal_pointer(&def);
@@ -445,20 +472,8 @@ vbSnapshotDefParseFile(const char *path, bool *current)
         return NULL;
     if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), current)))
         return NULL;
-    /* libvirt's messages for a saved snapshot that lacks them */
-    if (!def->name || !*def->name) {
-        vbReportError(VIR_ERR_XML_ERROR, "%s", _("a redefined snapshot must have a name"));
+    if (vbSnapshotDefCheckMetadata(def) < 0)
         return NULL;
-    }
-    if (!def->creationTime) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                      _("missing creationTime from existing snapshot"));
-        return NULL;
-    }
-    if (!def->dom) {
-        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("missing domain in snapshot"));
-        return NULL;
-    }
     return g_steal_pointer(&def);
 }
 

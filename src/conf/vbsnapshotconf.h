@@ -104,6 +104,11 @@ typedef enum {
     /* Check the document against libvirt's installed domainsnapshot.rng
      * first (VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE). */
     VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA = 1 << 0,
+    /* VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE: the metadata form (state,
+     * parent, creationTime, domain, inactiveDomain) is read, and name,
+     * creationTime and domain are required, as in a saved file; no default
+     * is filled in. */
+    VB_SNAPSHOT_DEF_PARSE_REDEFINE = 1 << 1,
 } vbSnapshotDefParseFlags;
 
 /* True when the snapshot has an external disk or memory (libvirt's

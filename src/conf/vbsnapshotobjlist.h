@@ -37,6 +37,10 @@ size_t vbSnapshotObjListSize(vbSnapshotObjList *list);
  * NAME already exists" (VIR_FROM_DOMAIN).  Returns the object or NULL. */
 vbSnapshotObj *vbSnapshotObjListAdd(vbSnapshotObjList *list, vbSnapshotDef **def);
 
+/* REDEFINE of an existing snapshot: @obj's definition becomes *@def
+ * (taken), moved below its (new) parent, which must be in the list. */
+void vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def);
+
 /* After loading: links every snapshot to its parent.  A parent not in the
  * list makes the snapshot a root, as libvirt's loader does; each such
  * name is returned in @orphans (g_strfreev) for the caller to log. */

@@ -31,13 +31,15 @@
 #include "vbsnapshotconf.h"
 #include "vbfile.h"
 #include "vbstoragechain.h"
+#include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define VB_SNAPSHOT_CREATE_KNOWN_FLAGS \
     (VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
      VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
-     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE | \
+     VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
 
 /* One disk that gets an overlay */
 typedef struct {
@@ -76,6 +78,25 @@ static int
 vbSnapshotCheckFlags(unsigned int flags)
 {
     vbCheckFlagsFunc(flags, VB_SNAPSHOT_CREATE_KNOWN_FLAGS, "qemuDomainSnapshotCreateXML", -1);
+
+    /* libvirt's public API checks these in the client; other clients get
+     * the same answer here */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) &&
+        !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flag '%s' is required by flag '%s'"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT");
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) &&
+        (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE",
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA");
+        return -1;
+    }
+    /* a redefinition only records metadata: no disk changes */
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        return 0;
 
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) &&
         !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
@@ -807,6 +828,116 @@ vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
     return vbSnapshotSaveOne(driver, vm, obj);
 }
 
+/* --- Metadata: REDEFINE --- */
+
+/* libvirt's virDomainMomentCheckCycles (VIR_FROM_DOMAIN) */
+static int
+vbSnapshotRedefineCheckParent(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    vbSnapshotObj *parent;
+    vbSnapshotObj *p;
+
+    if (!def->parentName)
+        return 0;
+    if (strcmp(def->parentName, def->name) == 0) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          _("cannot set moment %s as its own parent"), def->name);
+        return -1;
+    }
+    if (!(parent = vbSnapshotObjListFind(vm->snapshots, def->parentName))) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          _("parent %s for moment %s not found"), def->parentName, def->name);
+        return -1;
+    }
+    /* an ancestor whose parent is the snapshot redefined: libvirt names it */
+    for (p = parent; p->parent; p = p->parent) {
+        if (strcmp(p->parent->def->name, def->name) == 0) {
+            vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                              _("parent %s would create cycle to %s"), p->def->name, def->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* libvirt's virDomainSnapshotRedefineValidate (VIR_FROM_DOMAIN_SNAPSHOT) */
+static int
+vbSnapshotRedefineValidate(vbDomainObj *vm, const vbSnapshotDef *def, const vbSnapshotObj *other,
+                           unsigned int flags)
+{
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) &&
+        def->state != VB_SNAPSHOT_STATE_DISK_SNAPSHOT) {
+        vbReportErrorFull(
+            VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+            _("disk-only flag for snapshot %s requires disk-snapshot state"), def->name);
+        return -1;
+    }
+    if (memcmp(def->dom->uuid, vm->def->uuid, VB_UUID_BUFLEN) != 0) {
+        char uuid[VB_UUID_STRING_BUFLEN];
+
+        vbUUIDFormat(vm->def->uuid, uuid);
+        vbReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__,
+                          __LINE__, _("definition for snapshot %s must use uuid %s"), def->name,
+                          uuid);
+        return -1;
+    }
+    if (other) {
+        vbSnapshotState a = other->def->state;
+        vbSnapshotState b = def->state;
+        bool onlineA = a == VB_SNAPSHOT_STATE_RUNNING || a == VB_SNAPSHOT_STATE_PAUSED;
+        bool onlineB = b == VB_SNAPSHOT_STATE_RUNNING || b == VB_SNAPSHOT_STATE_PAUSED;
+
+        if (onlineA != onlineB) {
+            vbReportErrorFull(
+                VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                _("cannot change between online and offline snapshot state in snapshot %s"),
+                def->name);
+            return -1;
+        }
+        if ((a == VB_SNAPSHOT_STATE_DISK_SNAPSHOT) != (b == VB_SNAPSHOT_STATE_DISK_SNAPSHOT)) {
+            vbReportErrorFull(
+                VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                _("cannot change between disk only and full system in snapshot %s"), def->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Redefinition: only metadata changes; the snapshot replaces one of its
+ * name, or is added; current only with CURRENT (libvirt's
+ * qemuSnapshotRedefine). */
+static int
+vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsigned int flags)
+{
+    vbSnapshotDef *def = *defp;
+    vbSnapshotObj *other = vbSnapshotObjListFind(vm->snapshots, def->name);
+    vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
+    vbSnapshotObj *obj;
+
+    if (vbSnapshotRedefineCheckParent(vm, def) < 0 ||
+        vbSnapshotRedefineValidate(vm, def, other, flags) < 0)
+        return -1;
+    if (other) {
+        vbSnapshotObjListReplaceDef(vm->snapshots, other, defp);
+        obj = other;
+    } else if (!(obj = vbSnapshotObjListAdd(vm->snapshots, defp))) {
+        return -1;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
+        vbSnapshotObjListSetCurrent(vm->snapshots, obj);
+        if (old && old != obj && vbSnapshotSaveOne(driver, vm, old) < 0)
+            return -1;
+    }
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
+        /* as libvirt: what cannot be saved is not kept */
+        if (!other)
+            vbSnapshotObjListRemove(vm->snapshots, obj);
+        return -1;
+    }
+    return 0;
+}
+
 /* --- The entry point --- */
 
 static int
@@ -885,6 +1016,8 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
         return -1;
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
         parseFlags |= VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        parseFlags |= VB_SNAPSHOT_DEF_PARSE_REDEFINE;
     if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC, parseFlags)))
         goto cleanup;
     if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) && vbSnapshotCheckName(def->name) < 0)
@@ -892,7 +1025,11 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
     snapname = g_strdup(def->name);
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if ((ret = vbSnapshotCreate(driver, vm, &def, flags)) == 0)
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        ret = vbSnapshotRedefine(driver, vm, &def, flags);
+    else
+        ret = vbSnapshotCreate(driver, vm, &def, flags);
+    if (ret == 0)
         *name = g_steal_pointer(&snapname);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
 cleanup:

@@ -16,7 +16,8 @@
  * <configDir>/snapshot/DOMAIN/NAME.xml with the definition before the
  * snapshot (<domain>, and <inactiveDomain> for a running persistent
  * domain), read back at daemon start and listed by the read procedures
- * below.  Delete and revert are not implemented yet.
+ * below.  REDEFINE records a snapshot from its XML (metadata only).
+ * Delete and revert are not implemented yet.
  */
 
 #pragma once
@@ -29,7 +30,8 @@
  * vbDomainSnapshotCreateXML:
  * @xml: the snapshot document (vbsnapshotconf.h)
  * @flags: VIR_DOMAIN_SNAPSHOT_CREATE_*; DISK_ONLY is required;
- *         NO_METADATA, ATOMIC and REUSE_EXT accepted
+ *         NO_METADATA, ATOMIC and REUSE_EXT accepted; REDEFINE (with
+ *         CURRENT) instead records the snapshot's metadata only
  * @name: set to the snapshot's name (g_free it)
  *
  * Returns 0, or -1 with the error reported and nothing changed.

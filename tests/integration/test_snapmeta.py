@@ -201,6 +201,80 @@ class RunningMetaTest(MetaBase):
         self.assertFalse(os.path.exists(self.snapdir()))
 
 
+class RedefineTest(MetaBase):
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as fh:
+            fh.write(text)
+        return path
+
+    def redefine_error(self, xml):
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.snapshotCreateXML(xml, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        return cm.exception
+
+    def test_redefine(self):
+        self.create("s1")
+        self.create("s2")
+        xml = self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout
+
+        # snapshot-current DOM NAME is a redefinition with CURRENT
+        proc = self.daemon.virsh("snapshot-current", "vm", "s1", quiet=False)
+        self.assertIn("Snapshot s1 set as current", proc.stdout)
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        self.assertEqual(self.names("--current"), ["s2"])
+
+        # a new snapshot from a saved XML: not current without --current
+        path = self.write("s9.xml", xml.replace("<name>s2</name>", "<name>s9</name>", 1))
+        proc = self.daemon.virsh("snapshot-create", "vm", path, "--redefine", quiet=False)
+        self.assertIn("Domain snapshot s9 created from '%s'" % path, proc.stdout)
+        self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s1")
+        # redefining an existing name replaces it
+        self.daemon.virsh("snapshot-create", "vm", path, "--redefine", "--current")
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s9")
+        self.assertEqual(self.names(), ["s1", "s2", "s9"])
+
+        # libvirtd 9.0's refusals
+        err = self.redefine_error(xml.replace("<name>s2</name>", "<name>s8</name>", 1)
+                                  .replace("<name>s1</name>", "<name>nosuch</name>", 1))
+        self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                         (libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_DOMAIN))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: parent nosuch for moment s8 not found")
+        root = ET.fromstring(xml)
+        root.remove(root.find("domain"))
+        root.remove(root.find("inactiveDomain"))
+        err = self.redefine_error(ET.tostring(root, encoding="unicode"))
+        self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                         (libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_DOMAIN_SNAPSHOT))
+        self.assertEqual(err.get_error_message(), "internal error: missing domain in snapshot")
+        root = ET.fromstring(xml)
+        root.remove(root.find("creationTime"))
+        err = self.redefine_error(ET.tostring(root, encoding="unicode"))
+        self.assertEqual(err.get_error_message(),
+                         "internal error: missing creationTime from existing snapshot")
+        err = self.redefine_error(xml.replace("<name>s1</name>", "<name>s2</name>", 1))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: cannot set moment s2 as its own parent")
+        # s1 below its own descendant s2
+        s1 = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        err = self.redefine_error(s1.replace("<creationTime>",
+                                             "<parent><name>s2</name></parent><creationTime>", 1))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: parent s2 would create cycle to s1")
+        self.assertEqual(self.names(), ["s1", "s2", "s9"])
+
+        # all of it kept across a restart
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s9")
+        self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
+
+
 class ShutoffMetaTest(MetaBase):
     start = False
 
