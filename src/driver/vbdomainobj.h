@@ -175,6 +175,12 @@ int vbDomainObjSaveStatus(vbDomainObj *vm);
 /* Removes the definition and the autostart mark. */
 int vbDomainObjRemoveConfig(vbDomainObj *vm);
 int vbDomainObjRemoveStatus(vbDomainObj *vm);
+/* Where the snapshot metadata of @vm is kept, as libvirt keeps it:
+ * <configDir>/snapshot/DOMAIN (vbsnapshot.h) */
+char *vbDomainObjSnapshotDir(vbDomainObj *vm);
+/* Removes every snapshot file of @vm and their directory, and empties its
+ * snapshot list (libvirt's qemuSnapshotDiscardAllMetadata).  0 or -1. */
+int vbDomainObjDiscardSnapshots(vbDomainObj *vm);
 
 /* --- Work --- */
 /* Queues @type for a worker; @freeData frees @data after it ran.  The

@@ -231,8 +231,25 @@ vbDriverLoadConfigs(vbDriver *driver)
         autostartLink = vbDriverAutostartLink(driver, vm->def->name);
         vm->autostart = g_file_test(autostartLink, G_FILE_TEST_IS_SYMLINK);
         vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
-        vbDomainSnapshotLoad(driver, vm);
         vbDomainObjEndAPI(&vm);
+    }
+}
+
+/* The snapshot metadata of every domain known now, persistent or running
+ * transient, as libvirt loads it once all domains are. */
+static void
+vbDriverLoadSnapshots(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        if (!vm->removing)
+            vbDomainSnapshotLoad(driver, vm);
+        vbDomainObjUnlock(vm);
     }
 }
 
@@ -257,6 +274,7 @@ vbDriverLoadDomains(vbDriver *driver)
         if (vbDomainProcessReconnectFromStatus(driver, path) < 0)
             VB_ERROR("cannot reconnect domain from '%s': %s", path, vbGetLastErrorMessage());
     }
+    vbDriverLoadSnapshots(driver);
 
     /* As libvirt's virDriverShouldAutostart: once per boot of the host, so
      * a daemon restarted (or started on demand) later starts nothing the

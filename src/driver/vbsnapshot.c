@@ -670,17 +670,10 @@ error:
 
 /* --- Metadata: files --- */
 
-/* <configDir>/snapshot/DOMAIN, as libvirt keeps them */
-static char *
-vbSnapshotDir(vbDriver *driver, const char *domname)
-{
-    return g_build_filename(driver->cfg->configDir, "snapshot", domname, NULL);
-}
-
 static int
 vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 {
-    g_autofree char *dir = vbSnapshotDir(driver, vm->def->name);
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
     g_autofree char *file = g_strdup_printf("%s.xml", obj->def->name);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     g_autofree char *xml = NULL;
@@ -696,33 +689,10 @@ vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
     return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
 }
 
-/* Removes every snapshot file of @vm and their directory: the metadata is
- * gone from the list too. */
-static int
-vbSnapshotDiscardAllMetadata(vbDriver *driver, vbDomainObj *vm)
-{
-    g_autofree char *dir = vbSnapshotDir(driver, vm->def->name);
-    g_autoptr(GPtrArray) all = vbSnapshotObjListAll(vm->snapshots);
-    size_t i;
-
-    for (i = 0; i < all->len; i++) {
-        vbSnapshotObj *obj = g_ptr_array_index(all, i);
-        g_autofree char *file = g_strdup_printf("%s.xml", obj->def->name);
-        g_autofree char *path = g_build_filename(dir, file, NULL);
-
-        if (vbFileRemoveIfExists(path) < 0)
-            return -1;
-    }
-    vbSnapshotObjListRemoveAll(vm->snapshots);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-        VB_WARN("cannot remove snapshot directory '%s': %s", dir, g_strerror(errno));
-    return 0;
-}
-
 void
 vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
 {
-    g_autofree char *dir = vbSnapshotDir(driver, vm->def->name);
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
     g_autoptr(GDir) gdir = g_dir_open(dir, 0, NULL);
     g_auto(GStrv) orphans = NULL;
     vbSnapshotObj *current = NULL;
@@ -761,6 +731,9 @@ vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
 
 /* --- Metadata: creation --- */
 
+/* NAME_MAX less ".xml" and the temporary suffix of an atomic write */
+#define VB_SNAPSHOT_NAME_MAX 200
+
 /* libvirt's rule (the name is a file name) and ours: no control
  * character either, which no listing could show. */
 static int
@@ -768,6 +741,12 @@ vbSnapshotCheckName(const char *name)
 {
     const unsigned char *c;
 
+    /* its file, NAME.xml, must be a valid file name */
+    if (strlen(name) > VB_SNAPSHOT_NAME_MAX) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("invalid snapshot name: longer than %d bytes"),
+                      VB_SNAPSHOT_NAME_MAX);
+        return -1;
+    }
     if (strchr(name, '/')) {
         vbReportError(VIR_ERR_XML_DETAIL, _("invalid snapshot name '%s': name can't contain '/'"),
                       name);
@@ -823,9 +802,16 @@ vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
     if (!(obj = vbSnapshotObjListAdd(vm->snapshots, def)))
         return -1;
     vbSnapshotObjListSetCurrent(vm->snapshots, obj);
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
+        /* as libvirt: a snapshot whose metadata cannot be written is not
+         * kept (its overlays are, in use by the domain) */
+        vbSnapshotObjListRemove(vm->snapshots, obj);
+        vbSnapshotObjListSetCurrent(vm->snapshots, old);
+        return -1;
+    }
     if (old && vbSnapshotSaveOne(driver, vm, old) < 0)
         return -1;
-    return vbSnapshotSaveOne(driver, vm, obj);
+    return 0;
 }
 
 /* --- Metadata: REDEFINE --- */
@@ -924,17 +910,19 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
     } else if (!(obj = vbSnapshotObjListAdd(vm->snapshots, defp))) {
         return -1;
     }
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
         vbSnapshotObjListSetCurrent(vm->snapshots, obj);
-        if (old && old != obj && vbSnapshotSaveOne(driver, vm, old) < 0)
-            return -1;
-    }
     if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
         /* as libvirt: what cannot be saved is not kept */
         if (!other)
             vbSnapshotObjListRemove(vm->snapshots, obj);
+        vbSnapshotObjListSetCurrent(vm->snapshots, old);
         return -1;
     }
+    /* the one current before, saved as no longer current */
+    if (old && old != vbSnapshotObjListGetCurrent(vm->snapshots) &&
+        vbSnapshotSaveOne(driver, vm, old) < 0)
+        return -1;
     return 0;
 }
 
@@ -1217,5 +1205,5 @@ vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int fl
                       _("cannot delete inactive domain with %zu snapshots"), n);
         return -1;
     }
-    return vbSnapshotDiscardAllMetadata(driver, vm);
+    return vbDomainObjDiscardSnapshots(vm);
 }

@@ -186,7 +186,8 @@ class RunningMetaTest(MetaBase):
         before = sorted(os.listdir(self.images))
         for name, message in (("a/b", "invalid snapshot name 'a/b': name can't contain '/'"),
                               ("..", "invalid snapshot name '..': name can't start with '.'"),
-                              (".hidden", "name can't start with '.'")):
+                              (".hidden", "name can't start with '.'"),
+                              ("x" * 201, "invalid snapshot name: longer than 200 bytes")):
             proc = self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only",
                                      check=False)
             self.assertIn(message, proc.stderr, name)
@@ -273,6 +274,27 @@ class RedefineTest(MetaBase):
         self.connect()
         self.assertEqual(self.dom.snapshotCurrent().getName(), "s9")
         self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
+
+
+class TransientMetaTest(MetaBase):
+    start = False
+
+    def test_transient(self):
+        """A running transient domain's snapshots survive a daemon restart
+        and go with the domain when it stops, as libvirt's do."""
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        self.daemon.virsh("undefine", "vm")
+        self.daemon.virsh("create", xmlpath)
+        self.connect()
+        self.create("t1")
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.names(), ["t1"])
+        self.assertTrue(os.path.isfile(os.path.join(self.snapdir(), "t1.xml")))
+        self.daemon.virsh("destroy", "vm")
+        self.assertFalse(os.path.exists(self.snapdir()))
 
 
 class ShutoffMetaTest(MetaBase):
