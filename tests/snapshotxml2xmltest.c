@@ -23,6 +23,7 @@
 #include "vberror.h"
 #include "vbdomainconf.h"
 #include "vbsnapshotconf.h"
+#include "vbsnapshotobjlist.h"
 #include "testutils.h"
 
 #define TEST_NOW 1700000000LL
@@ -101,7 +102,7 @@ testSnapshotXML2XML(const void *opaque)
         fprintf(stderr, "creation time %lld, expected %lld\n", def->creationTime, TEST_NOW);
         return -1;
     }
-    actual = vbSnapshotDefFormat(def);
+    actual = vbSnapshotDefFormat(def, 0);
     filtered = testFilter(actual);
     return vbTestCompareToFile(filtered, outPath);
 }
@@ -120,13 +121,170 @@ testRoundTrip(const void *opaque G_GNUC_UNUSED)
 
     if (!dom || !def || vbSnapshotDefAlignDisks(def, dom) < 0)
         return -1;
-    first = vbSnapshotDefFormat(def);
+    first = vbSnapshotDefFormat(def, 0);
     if (!(again = vbSnapshotDefParseString(first, TEST_NOW + 1,
                                            VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA)) ||
         vbSnapshotDefAlignDisks(again, dom) < 0)
         return -1;
-    second = vbSnapshotDefFormat(again);
+    second = vbSnapshotDefFormat(again, 0);
     return vbTestCompareStrings(first, second);
+}
+
+/* The saved form (what the daemon writes in its snapshot directory):
+ * NAME.xml read back with vbSnapshotDefParseFile and written again in the
+ * same form, NAME.out.xml; or NAME.err. */
+static int
+testSnapshotSaved(const void *opaque)
+{
+    const testInfo *info = opaque;
+    g_autofree char *errRel = g_strdup_printf("snapshotxml2xmldata/%s.err", info->name);
+    g_autofree char *errPath = vbTestSrcPath(errRel);
+    g_autofree char *outRel = g_strdup_printf("snapshotxml2xmldata/%s.out.xml", info->name);
+    g_autofree char *outPath = vbTestSrcPath(outRel);
+    g_autofree char *xml = testReadData(info->name, ".xml");
+    g_autofree char *file = g_strdup_printf("%s.saved", info->name);
+    g_autofree char *path = g_build_filename(testImages, file, NULL);
+    g_autoptr(vbSnapshotDef) def = NULL;
+    g_autofree char *actual = NULL;
+    g_autofree char *filtered = NULL;
+    unsigned int flags = VB_SNAPSHOT_DEF_FORMAT_METADATA | VB_SNAPSHOT_DEF_FORMAT_SECURE |
+                         VB_SNAPSHOT_DEF_FORMAT_INTERNAL;
+    bool current = false;
+
+    if (!xml || !g_file_set_contents(path, xml, -1, NULL))
+        return -1;
+    def = vbSnapshotDefParseFile(path, &current);
+    if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
+        if (def) {
+            fprintf(stderr, "%s was accepted, expected a refusal\n", info->name);
+            return -1;
+        }
+        actual = g_strdup_printf("%s\n", vbGetLastErrorMessage());
+        vbResetLastError();
+        filtered = testFilter(actual);
+        return vbTestCompareToFile(filtered, errPath);
+    }
+    if (!def) {
+        fprintf(stderr, "%s: %s\n", info->name, vbGetLastErrorMessage());
+        return -1;
+    }
+    if (current)
+        flags |= VB_SNAPSHOT_DEF_FORMAT_CURRENT;
+    if (!(actual = vbSnapshotDefFormat(def, flags)))
+        return -1;
+    filtered = testFilter(actual);
+    return vbTestCompareToFile(filtered, outPath);
+}
+
+/* The tree s1 <- s2 <- s3, s1 <- b (b added before its parent, as a
+ * load in directory order does), listed with libvirt's filters */
+static char *
+testCollect(vbSnapshotObjList *list, const char *from, unsigned int flags)
+{
+    g_autoptr(GPtrArray) found =
+        vbSnapshotObjListCollect(list, vbSnapshotObjListFind(list, from), flags);
+    g_autoptr(GString) out = g_string_new("");
+    size_t i;
+
+    for (i = 0; i < found->len; i++)
+        g_string_append_printf(out, "%s%s", i ? " " : "",
+                               ((vbSnapshotObj *) g_ptr_array_index(found, i))->def->name);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static int
+testObjList(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbSnapshotObjList) list = vbSnapshotObjListNew();
+    const char *tree[][3] = {{"b", "s1", "external"},
+                             {"s3", "s2", "external"},
+                             {"s1", NULL, "external"},
+                             {"s2", "s1", "external"},
+                             {"int", NULL, "no"}};
+    const struct {
+        const char *from;
+        unsigned int flags;
+        const char *expect;
+    } cases[] = {
+        {NULL, 0, "b int s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_ROOTS, "int s1"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES, "b int s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES, "s1 s2"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES,
+         "b int s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL, "int s1 b s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_METADATA, "b int s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA, ""},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL, "b s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL, "int"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY, "b int s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE, ""},
+        {"s1", 0, "b s2"},
+        {"s1", VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS, "b s2 s3"},
+        {"s1", VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS | VIR_DOMAIN_SNAPSHOT_LIST_LEAVES, "b s3"},
+        {"s3", 0, ""},
+    };
+    g_auto(GStrv) orphans = NULL;
+    vbSnapshotDef *def;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(tree); i++) {
+        def = g_new0(vbSnapshotDef, 1);
+        def->name = g_strdup(tree[i][0]);
+        def->parentName = g_strdup(tree[i][1]);
+        def->state = VB_SNAPSHOT_STATE_DISK_SNAPSHOT;
+        def->disks = g_new0(vbSnapshotDiskDef *, 1);
+        def->disks[0] = g_new0(vbSnapshotDiskDef, 1);
+        def->disks[0]->name = g_strdup("vda");
+        def->disks[0]->snapshot = vbSnapshotLocationTypeFromString(tree[i][2]);
+        def->disks[0]->src = vbStorageSourceNew();
+        def->ndisks = 1;
+        if (!vbSnapshotObjListAdd(list, &def))
+            return -1;
+    }
+    vbSnapshotObjListUpdateRelations(list, &orphans);
+    if (orphans[0]) {
+        fprintf(stderr, "unexpected orphan %s\n", orphans[0]);
+        return -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = testCollect(list, cases[i].from, cases[i].flags);
+
+        if (g_strcmp0(got, cases[i].expect) != 0) {
+            fprintf(stderr, "from %s flags 0x%x: '%s', expected '%s'\n",
+                    cases[i].from ? cases[i].from : "-", cases[i].flags, got, cases[i].expect);
+            return -1;
+        }
+    }
+
+    /* a duplicate is refused with libvirt's error */
+    def = g_new0(vbSnapshotDef, 1);
+    def->name = g_strdup("s2");
+    if (vbSnapshotObjListAdd(list, &def)) {
+        fprintf(stderr, "a duplicate was added\n");
+        return -1;
+    }
+    vbSnapshotDefFree(def);
+    if (g_strcmp0(vbGetLastErrorMessage(), "operation failed: domain moment s2 already exists")) {
+        fprintf(stderr, "duplicate: %s\n", vbGetLastErrorMessage());
+        return -1;
+    }
+    vbResetLastError();
+
+    /* removing a leaf, and a missing parent makes a root */
+    vbSnapshotObjListRemove(list, vbSnapshotObjListFind(list, "s3"));
+    vbSnapshotObjListRemove(list, vbSnapshotObjListFind(list, "s1"));
+    g_clear_pointer(&orphans, g_strfreev);
+    vbSnapshotObjListUpdateRelations(list, &orphans);
+    if (g_strv_length(orphans) != 2) {
+        fprintf(stderr, "expected two orphans\n");
+        return -1;
+    }
+    {
+        g_autofree char *roots = testCollect(list, NULL, VIR_DOMAIN_SNAPSHOT_LIST_ROOTS);
+
+        return vbTestCompareStrings("b int s2", roots);
+    }
 }
 
 static int
@@ -185,6 +343,14 @@ mymain(void)
         {"block-source", "domain-block"},
         {"default-name-collision", "domain-collision"},
     };
+    /* shutoff: libvirtd 9.0's snapshot-dumpxml of a shut-off domain's
+     * second snapshot, as it saves it (<active>) */
+    static const testInfo saved[] = {
+        {"saved-shutoff", NULL},         {"saved-running", NULL},
+        {"saved-no-domain", NULL},       {"saved-no-creation-time", NULL},
+        {"saved-state-unknown", NULL},   {"saved-parent-empty", NULL},
+        {"saved-element-unknown", NULL},
+    };
     int ret = 0;
     size_t i;
 
@@ -197,6 +363,12 @@ mymain(void)
 
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
         if (vbTestRun(cases[i].name, testSnapshotXML2XML, &cases[i]) < 0)
+            ret = -1;
+    }
+    if (vbTestRun("objlist", testObjList, NULL) < 0)
+        ret = -1;
+    for (i = 0; i < G_N_ELEMENTS(saved); i++) {
+        if (vbTestRun(saved[i].name, testSnapshotSaved, &saved[i]) < 0)
             ret = -1;
     }
     if (vbTestRun("round-trip", testRoundTrip, NULL) < 0)

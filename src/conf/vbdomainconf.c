@@ -765,13 +765,13 @@ vbDomainDefParseChildren(vbDomainDef *def, const xmlNode *root, unsigned int fla
 }
 
 static vbDomainDef *
-vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
+vbDomainDefParseRoot(const xmlNode *root, const char *rootName, unsigned int flags)
 {
     g_autoptr(vbDomainDef) def = vbDomainDefNew();
 
-    if (!vbXMLNodeNameEqual(root, "domain")) {
+    if (!vbXMLNodeNameEqual(root, rootName)) {
         /* libvirt's wording */
-        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"), "domain",
+        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"), rootName,
                       root ? (const char *) root->name : "");
         return NULL;
     }
@@ -804,7 +804,7 @@ vbDomainDefParseRoot(const xmlNode *root, unsigned int flags)
 }
 
 vbDomainDef *
-vbDomainDefParseNode(void *doc, void *node, unsigned int flags)
+vbDomainDefParseNodeRoot(void *doc, void *node, const char *rootName, unsigned int flags)
 {
     g_return_val_if_fail(doc != NULL, NULL);
     g_return_val_if_fail(node != NULL, NULL);
@@ -812,7 +812,17 @@ vbDomainDefParseNode(void *doc, void *node, unsigned int flags)
                  VB_DOMAIN_DEF_PARSE_INACTIVE | VB_DOMAIN_DEF_PARSE_STATUS |
                      VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA,
                  NULL);
-    return vbDomainDefParseRoot(node, flags);
+    return vbDomainDefParseRoot(node, rootName, flags);
+}
+
+vbDomainDef *
+vbDomainDefParseNode(void *doc, void *node, unsigned int flags)
+{
+    vbCheckFlags(flags,
+                 VB_DOMAIN_DEF_PARSE_INACTIVE | VB_DOMAIN_DEF_PARSE_STATUS |
+                     VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA,
+                 NULL);
+    return vbDomainDefParseNodeRoot(doc, node, "domain", flags);
 }
 
 static vbDomainDef *

@@ -220,6 +220,9 @@ vbDomainDef *vbDomainDefParseFile(const char *path, unsigned int flags);
 /* Parses the <domain> element @node of an already parsed document (the
  * status file embeds the definition). */
 vbDomainDef *vbDomainDefParseNode(void *xmlDocPtr, void *xmlNodePtr, unsigned int flags);
+/* ... whose root element is named @rootName (a snapshot's <inactiveDomain>) */
+vbDomainDef *vbDomainDefParseNodeRoot(void *xmlDocPtr, void *xmlNodePtr, const char *rootName,
+                                      unsigned int flags);
 
 /* The defaults of the post-parse step, for a definition built in code:
  * UUID, disk bus from the target name, implied controllers, drive
@@ -239,6 +242,9 @@ char *vbDomainDefFormat(const vbDomainDef *def, unsigned int flags);
 /* Appends the <domain> element to @buf at its indentation (the status
  * file embeds it).  Returns 0, or -1 with an error reported. */
 int vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags);
+/* ... as the element @rootName (a snapshot's <inactiveDomain>) */
+int vbDomainDefFormatBufRoot(vbBuffer *buf, const vbDomainDef *def, const char *rootName,
+                             unsigned int flags);
 
 /* Deep copy through the formatter and parser.  @flags are format flags:
  * 0 keeps everything (the copy goes through the status form), INACTIVE

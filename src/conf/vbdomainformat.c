@@ -147,6 +147,13 @@ vbDomainLifecycleFormat(vbBuffer *buf, const char *element, vbDomainLifecycleAct
 int
 vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
 {
+    return vbDomainDefFormatBufRoot(buf, def, "domain", flags);
+}
+
+int
+vbDomainDefFormatBufRoot(vbBuffer *buf, const vbDomainDef *def, const char *rootName,
+                         unsigned int flags)
+{
     char uuid[VB_UUID_STRING_BUFLEN];
     size_t i;
 
@@ -183,7 +190,7 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
         }
     }
 
-    vbBufferAsprintf(buf, "<domain type='%s'", vbDomainVirtTypeTypeToString(def->virtType));
+    vbBufferAsprintf(buf, "<%s type='%s'", rootName, vbDomainVirtTypeTypeToString(def->virtType));
     if (def->id >= 0 && !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
         vbBufferAsprintf(buf, " id='%d'", def->id);
     vbBufferAddLit(buf, ">\n");
@@ -222,7 +229,7 @@ vbDomainDefFormatBuf(vbBuffer *buf, const vbDomainDef *def, unsigned int flags)
     vbDomainDevicesFormat(buf, def, flags);
 
     vbBufferAdjustIndent(buf, -2);
-    vbBufferAddLit(buf, "</domain>\n");
+    vbBufferAsprintf(buf, "</%s>\n", rootName);
     return 0;
 }
 

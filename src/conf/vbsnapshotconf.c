@@ -17,6 +17,8 @@
 
 VB_ENUM_IMPL(vbSnapshotLocation, VB_SNAPSHOT_LOCATION_LAST, "default", "no", "internal", "external",
              "manual");
+VB_ENUM_IMPL(vbSnapshotState, VB_SNAPSHOT_STATE_LAST, "nostate", "running", "blocked", "paused",
+             "shutdown", "shutoff", "crashed", "pmsuspended", "disk-snapshot");
 
 void
 vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk)
@@ -41,7 +43,24 @@ vbSnapshotDefFree(vbSnapshotDef *def)
     for (i = 0; i < def->ndisks; i++)
         vbSnapshotDiskDefFree(def->disks[i]);
     g_free(def->disks);
+    g_free(def->parentName);
+    vbDomainDefFree(def->dom);
+    vbDomainDefFree(def->inactiveDom);
     g_free(def);
+}
+
+bool
+vbSnapshotDefIsExternal(const vbSnapshotDef *def)
+{
+    size_t i;
+
+    if (def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL)
+        return true;
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_EXTERNAL)
+            return true;
+    }
+    return false;
 }
 
 /* ---- parse -------------------------------------------------------------- */
@@ -255,8 +274,85 @@ vbSnapshotTextParse(const xmlNode *node, char **text)
     return 0;
 }
 
+/* <parent><name>NAME</name></parent> */
+static int
+vbSnapshotParentParse(const xmlNode *node, vbSnapshotDef *def)
+{
+    xmlNode *child;
+
+    if (def->parentName) {
+        vbReportError(VIR_ERR_XML_ERROR, _("element '<%s>' appears more than once in <%s>"),
+                      "parent", "domainsnapshot");
+        return -1;
+    }
+    if (vbSnapshotCheckAttrs(node, NULL) < 0)
+        return -1;
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        if (!vbXMLNodeNameEqual(child, "name") || def->parentName) {
+            vbSnapshotReportUnsupportedElement(child);
+            return -1;
+        }
+        if (vbSnapshotTextParse(child, &def->parentName) < 0)
+            return -1;
+    }
+    if (!def->parentName || !*def->parentName) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing parent name from snapshot"));
+        return -1;
+    }
+    return 0;
+}
+
+/* The elements only the saved form has; @current gets <active>. */
+static int
+vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *current)
+{
+    g_autofree char *text = NULL;
+
+    if (vbXMLNodeNameEqual(child, "state") && !def->state) {
+        int state;
+
+        if (vbSnapshotTextParse(child, &text) < 0)
+            return -1;
+        if ((state = vbSnapshotStateTypeFromString(text)) <= 0) {
+            vbReportError(VIR_ERR_XML_ERROR, _("Invalid state '%s' in domain snapshot XML"), text);
+            return -1;
+        }
+        def->state = state;
+    } else if (vbXMLNodeNameEqual(child, "parent")) {
+        return vbSnapshotParentParse(child, def);
+    } else if (vbXMLNodeNameEqual(child, "creationTime") && !def->creationTime) {
+        gint64 t = 0;
+
+        if (vbSnapshotTextParse(child, &text) < 0)
+            return -1;
+        if (text && g_ascii_string_to_signed(text, 10, 1, G_MAXINT64, &t, NULL))
+            def->creationTime = t;
+        if (!def->creationTime) {
+            vbReportError(VIR_ERR_XML_ERROR, _("invalid creationTime '%s' in domain snapshot XML"),
+                          text ? text : "");
+            return -1;
+        }
+    } else if (vbXMLNodeNameEqual(child, "domain") && !def->dom) {
+        if (!(def->dom = vbDomainDefParseNode(doc, child, VB_DOMAIN_DEF_PARSE_INACTIVE)))
+            return -1;
+    } else if (vbXMLNodeNameEqual(child, "inactiveDomain") && !def->inactiveDom) {
+        if (!(def->inactiveDom = vbDomainDefParseNodeRoot(doc, child, "inactiveDomain",
+                                                          VB_DOMAIN_DEF_PARSE_INACTIVE)))
+            return -1;
+    } else if (vbXMLNodeNameEqual(child, "active")) {
+        if (vbSnapshotTextParse(child, &text) < 0)
+            return -1;
+        *current = g_strcmp0(text, "1") == 0;
+    } else {
+        vbSnapshotReportUnsupportedElement(child);
+        return -1;
+    }
+    return 0;
+}
+
+/* @current NULL: a request, which has no metadata elements */
 static vbSnapshotDef *
-vbSnapshotDefParseRoot(const xmlNode *root)
+vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
 {
     g_autoptr(vbSnapshotDef) def = g_new0(vbSnapshotDef, 1);
     bool seenMemory = false;
@@ -286,9 +382,12 @@ vbSnapshotDefParseRoot(const xmlNode *root)
             seenDisks = true;
             if (vbSnapshotDisksParse(child, def) < 0)
                 return NULL;
+        } else if (current) {
+            if (vbSnapshotDefParseSaved(doc, child, def, current) < 0)
+                return NULL;
         } else {
-            /* <state>, <parent>, <domain>...: only a redefinition (with
-             * metadata) carries them, and we keep no metadata. */
+            /* <state>, <parent>, <domain>...: only a redefinition carries
+             * them, and REDEFINE is not implemented yet. */
             vbSnapshotReportUnsupportedElement(child);
             return NULL;
         }
@@ -311,13 +410,37 @@ vbSnapshotDefPostParse(vbSnapshotDef *def, long long now)
     return 0;
 }
 
+/* What a snapshot taken must have, in a saved file or a redefinition;
+ * libvirt's messages. */
+static int
+vbSnapshotDefCheckMetadata(const vbSnapshotDef *def)
+{
+    if (!def->name || !*def->name) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("a redefined snapshot must have a name"));
+        return -1;
+    }
+    if (!def->creationTime) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("missing creationTime from existing snapshot"));
+        return -1;
+    }
+    if (!def->dom) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("missing domain in snapshot"));
+        return -1;
+    }
+    return 0;
+}
+
 vbSnapshotDef *
 vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(vbSnapshotDef) def = NULL;
+    bool redefine = flags & VB_SNAPSHOT_DEF_PARSE_REDEFINE;
+    bool active = false;
 
-    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA, NULL);
+    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE,
+                 NULL);
     if (!xml) {
         vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
         return NULL;
@@ -327,9 +450,29 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
     if ((flags & VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA) &&
         vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
         return NULL;
-    if (!(def = vbSnapshotDefParseRoot(xmlDocGetRootElement(doc))))
+    /* <active> of a redefinition is ignored, as libvirt ignores it */
+    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL)))
         return NULL;
+    if (redefine)
+        return vbSnapshotDefCheckMetadata(def) < 0 ? NULL : g_steal_pointer(&def);
     if (vbSnapshotDefPostParse(def, now) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+vbSnapshotDef *
+vbSnapshotDefParseFile(const char *path, bool *current)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(vbSnapshotDef) def = NULL;
+
+    *current = false;
+    /* vbXMLParseFile reads the daemon's own files: no link followed */
+    if (!(doc = vbXMLParseFile(path, VB_SNAPSHOT_FILE_MAX_LEN)))
+        return NULL;
+    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), current)))
+        return NULL;
+    if (vbSnapshotDefCheckMetadata(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -559,16 +702,36 @@ vbSnapshotDiskFormat(vbBuffer *buf, const vbSnapshotDiskDef *disk)
 }
 
 char *
-vbSnapshotDefFormat(const vbSnapshotDef *def)
+vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
 {
     g_auto(vbBuffer) buf = VB_BUFFER_INITIALIZER;
+    unsigned int domFlags = VB_DOMAIN_DEF_FORMAT_INACTIVE;
+    bool metadata = flags & VB_SNAPSHOT_DEF_FORMAT_METADATA;
     size_t i;
+
+    vbCheckFlags(flags,
+                 VB_SNAPSHOT_DEF_FORMAT_METADATA | VB_SNAPSHOT_DEF_FORMAT_SECURE |
+                     VB_SNAPSHOT_DEF_FORMAT_INTERNAL | VB_SNAPSHOT_DEF_FORMAT_CURRENT,
+                 NULL);
+    if (flags & VB_SNAPSHOT_DEF_FORMAT_SECURE)
+        domFlags |= VB_DOMAIN_DEF_FORMAT_SECURE;
 
     vbBufferAddLit(&buf, "<domainsnapshot>\n");
     vbBufferAdjustIndent(&buf, 2);
 
     vbBufferEscapeText(&buf, "<name>%s</name>\n", def->name);
     vbBufferEscapeText(&buf, "<description>%s</description>\n", def->description);
+    if (metadata && def->state != VB_SNAPSHOT_STATE_NOSTATE)
+        vbBufferAsprintf(&buf, "<state>%s</state>\n", vbSnapshotStateTypeToString(def->state));
+    if (metadata && def->parentName) {
+        vbBufferAddLit(&buf, "<parent>\n");
+        vbBufferAdjustIndent(&buf, 2);
+        vbBufferEscapeText(&buf, "<name>%s</name>\n", def->parentName);
+        vbBufferAdjustIndent(&buf, -2);
+        vbBufferAddLit(&buf, "</parent>\n");
+    }
+    if (metadata && def->creationTime)
+        vbBufferAsprintf(&buf, "<creationTime>%lld</creationTime>\n", def->creationTime);
     if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
         vbBufferAsprintf(&buf, "<memory snapshot='%s'/>\n",
                          vbSnapshotLocationTypeToString(def->memory));
@@ -581,6 +744,15 @@ vbSnapshotDefFormat(const vbSnapshotDef *def)
         vbBufferAdjustIndent(&buf, -2);
         vbBufferAddLit(&buf, "</disks>\n");
     }
+
+    if (metadata && def->dom && vbDomainDefFormatBuf(&buf, def->dom, domFlags) < 0)
+        return NULL;
+    if (metadata && def->inactiveDom &&
+        vbDomainDefFormatBufRoot(&buf, def->inactiveDom, "inactiveDomain", domFlags) < 0)
+        return NULL;
+    if (flags & VB_SNAPSHOT_DEF_FORMAT_INTERNAL)
+        vbBufferAsprintf(&buf, "<active>%d</active>\n",
+                         (flags & VB_SNAPSHOT_DEF_FORMAT_CURRENT) ? 1 : 0);
 
     vbBufferAdjustIndent(&buf, -2);
     vbBufferAddLit(&buf, "</domainsnapshot>\n");

@@ -49,6 +49,23 @@ typedef enum {
 } vbSnapshotLocation;
 VB_ENUM_DECL(vbSnapshotLocation);
 
+/* libvirt's virDomainSnapshotState: the values of the public
+ * virDomainSnapshotState, with the names of <state> */
+typedef enum {
+    VB_SNAPSHOT_STATE_NOSTATE = 0,
+    VB_SNAPSHOT_STATE_RUNNING,
+    VB_SNAPSHOT_STATE_BLOCKED,
+    VB_SNAPSHOT_STATE_PAUSED,
+    VB_SNAPSHOT_STATE_SHUTDOWN,
+    VB_SNAPSHOT_STATE_SHUTOFF,
+    VB_SNAPSHOT_STATE_CRASHED,
+    VB_SNAPSHOT_STATE_PMSUSPENDED,
+    VB_SNAPSHOT_STATE_DISK_SNAPSHOT,
+
+    VB_SNAPSHOT_STATE_LAST
+} vbSnapshotState;
+VB_ENUM_DECL(vbSnapshotState);
+
 typedef struct _vbSnapshotDiskDef vbSnapshotDiskDef;
 struct _vbSnapshotDiskDef {
     /* As given (a target or the path of the disk's image); the disk's
@@ -70,6 +87,12 @@ struct _vbSnapshotDef {
 
     vbSnapshotDiskDef **disks;
     size_t ndisks;
+
+    /* The metadata of a snapshot taken (saved, listed, dumped) */
+    vbSnapshotState state;
+    char *parentName;         /* NULL: a root */
+    vbDomainDef *dom;         /* the definition before the snapshot */
+    vbDomainDef *inactiveDom; /* its persistent one, if it was running */
 };
 
 void vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk);
@@ -81,7 +104,16 @@ typedef enum {
     /* Check the document against libvirt's installed domainsnapshot.rng
      * first (VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE). */
     VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA = 1 << 0,
+    /* VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE: the metadata form (state,
+     * parent, creationTime, domain, inactiveDomain) is read, and name,
+     * creationTime and domain are required, as in a saved file; no default
+     * is filled in. */
+    VB_SNAPSHOT_DEF_PARSE_REDEFINE = 1 << 1,
 } vbSnapshotDefParseFlags;
+
+/* True when the snapshot has an external disk or memory (libvirt's
+ * virDomainSnapshotDefIsExternal). */
+bool vbSnapshotDefIsExternal(const vbSnapshotDef *def);
 
 /**
  * vbSnapshotDefParseString:
@@ -121,6 +153,35 @@ vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now, unsigned
  */
 int vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom);
 
-/* The document, two-space indented as libvirt writes it, in the form a
- * request takes (without the creation time), so that it parses again. */
-char *vbSnapshotDefFormat(const vbSnapshotDef *def);
+typedef enum {
+    /* What a snapshot taken has: <state>, <parent>, <creationTime>,
+     * <domain> and <inactiveDomain> (virDomainSnapshotGetXMLDesc) */
+    VB_SNAPSHOT_DEF_FORMAT_METADATA = 1 << 0,
+    /* secrets in the domains (VIR_DOMAIN_SNAPSHOT_XML_SECURE) */
+    VB_SNAPSHOT_DEF_FORMAT_SECURE = 1 << 1,
+    /* the saved form: <active> says whether it is the current one */
+    VB_SNAPSHOT_DEF_FORMAT_INTERNAL = 1 << 2,
+    VB_SNAPSHOT_DEF_FORMAT_CURRENT = 1 << 3,
+} vbSnapshotDefFormatFlags;
+
+/* The document, two-space indented as libvirt writes it.  With @flags 0 in
+ * the form a request takes (without the creation time), so that it parses
+ * again; with METADATA in libvirt's element order: name, description,
+ * state, parent, creationTime, memory, disks, domain, inactiveDomain.
+ * Returns NULL with the error reported. */
+char *vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags);
+
+/* Largest saved snapshot file: two domains and the snapshot around them */
+#define VB_SNAPSHOT_FILE_MAX_LEN (3 * VB_SNAPSHOT_XML_MAX_LEN)
+
+/**
+ * vbSnapshotDefParseFile:
+ * @path: a snapshot file the daemon saved (FORMAT_INTERNAL)
+ * @current: set to whether it was the current one (<active>)
+ *
+ * The saved form read back, without following a symbolic link: name,
+ * creation time and <domain> are required.
+ *
+ * Returns the definition, or NULL with the error reported.
+ */
+vbSnapshotDef *vbSnapshotDefParseFile(const char *path, bool *current);

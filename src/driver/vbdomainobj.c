@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vbinternal.h"
 #include "vbdomainobj.h"
@@ -40,6 +42,7 @@ vbDomainObjNew(vbDriver *driver)
     vm->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     vm->blockjobs =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) vbBlockJobUnref);
+    vm->snapshots = vbSnapshotObjListNew();
     return vm;
 }
 
@@ -56,6 +59,7 @@ vbDomainObjUnref(vbDomainObj *vm)
     if (!vm || !g_atomic_int_dec_and_test(&vm->refs))
         return;
     g_hash_table_unref(vm->blockjobs);
+    vbSnapshotObjListFree(vm->snapshots);
     vbDomainDefFree(vm->def);
     vbDomainDefFree(vm->newDef);
     g_free(vm->monitorPath);
@@ -377,6 +381,13 @@ vbDomainObjListRemove(vbDomainObjList *doms, vbDomainObj *vm)
     /* Lock order is list, then domain: drop the domain lock first.  The
      * caller's reference keeps the object alive. */
     vbUUIDFormat(vm->def->uuid, uuidstr);
+    /* A domain that goes away (a transient one stopped) takes its
+     * snapshot metadata along, as libvirt's qemuDomainRemoveInactive. */
+    if (vbSnapshotObjListSize(vm->snapshots) > 0 && vbDomainObjDiscardSnapshots(vm) < 0) {
+        VB_WARN("cannot remove the snapshot metadata of domain '%s': %s", vm->def->name,
+                vbGetLastErrorMessage());
+        vbResetLastError();
+    }
     vm->removing = true;
     vbDomainObjUnlock(vm);
     g_mutex_lock(&doms->lock);
@@ -575,6 +586,33 @@ vbDomainObjRemoveConfig(vbDomainObj *vm)
         return -1;
     vm->autostart = false;
     return vbFileRemoveIfExists(path);
+}
+
+char *
+vbDomainObjSnapshotDir(vbDomainObj *vm)
+{
+    return g_build_filename(vm->driver->cfg->configDir, "snapshot", vm->def->name, NULL);
+}
+
+int
+vbDomainObjDiscardSnapshots(vbDomainObj *vm)
+{
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+    g_autoptr(GPtrArray) all = vbSnapshotObjListAll(vm->snapshots);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbSnapshotObj *obj = g_ptr_array_index(all, i);
+        g_autofree char *file = g_strdup_printf("%s.xml", obj->def->name);
+        g_autofree char *path = g_build_filename(dir, file, NULL);
+
+        if (vbFileRemoveIfExists(path) < 0)
+            return -1;
+    }
+    vbSnapshotObjListRemoveAll(vm->snapshots);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        VB_WARN("cannot remove snapshot directory '%s': %s", dir, g_strerror(errno));
+    return 0;
 }
 
 int

@@ -27,6 +27,7 @@
 #include "vbinternal.h"
 #include "vbdomainconf.h"
 #include "vbsecuritydac.h"
+#include "vbsnapshotobjlist.h"
 
 typedef struct _vbMonitor vbMonitor;
 typedef struct _vbQemuAgent vbQemuAgent;
@@ -140,6 +141,9 @@ struct _vbDomainObj {
     /* Block jobs by name */
     GHashTable *blockjobs;
 
+    /* Snapshots with metadata (vbsnapshot.h) */
+    vbSnapshotObjList *snapshots;
+
     /* Worker items for this domain, run in order by one worker at a time
      * (vbDomainObjQueueWork). */
     GQueue work;
@@ -176,6 +180,12 @@ int vbDomainObjSaveStatus(vbDomainObj *vm);
 /* Removes the definition and the autostart mark. */
 int vbDomainObjRemoveConfig(vbDomainObj *vm);
 int vbDomainObjRemoveStatus(vbDomainObj *vm);
+/* Where the snapshot metadata of @vm is kept, as libvirt keeps it:
+ * <configDir>/snapshot/DOMAIN (vbsnapshot.h) */
+char *vbDomainObjSnapshotDir(vbDomainObj *vm);
+/* Removes every snapshot file of @vm and their directory, and empties its
+ * snapshot list (libvirt's qemuSnapshotDiscardAllMetadata).  0 or -1. */
+int vbDomainObjDiscardSnapshots(vbDomainObj *vm);
 
 /* --- Work --- */
 /* Queues @type for a worker; @freeData frees @data after it ran.  The

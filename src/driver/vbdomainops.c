@@ -15,6 +15,7 @@
 #include "vbblockoffline.h"
 #include "vbdomainagent.h"
 #include "vbdomainops.h"
+#include "vbsnapshot.h"
 #include "vbdomainprocess.h"
 #include "vberror.h"
 #include "vbfile.h"
@@ -579,8 +580,8 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
     g_autofree char *nvramPath = NULL;
     int ret = -1;
 
-    /* The other flags name state we never keep (managed save, snapshot
-     * metadata, TPM): accepted, nothing to remove. */
+    /* The other flags name state we never keep (managed save, TPM):
+     * accepted, nothing to remove. */
     vbCheckFlagsFunc(flags, VB_UNDEFINE_KNOWN_FLAGS, "qemuDomainUndefineFlags", -1);
     if ((flags & VIR_DOMAIN_UNDEFINE_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
         vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("cannot both keep and delete nvram"));
@@ -599,6 +600,8 @@ vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags
     if (vbBlockJobCheckNoOfflineJob(vm, "undefine") < 0)
         goto endjob;
     if (vbDomainUndefineNVRAM(driver, vm, flags, &nvramPath) < 0)
+        goto endjob;
+    if (vbDomainSnapshotCheckUndefine(driver, vm, flags) < 0)
         goto endjob;
     if (vbDomainObjRemoveConfig(vm) < 0)
         goto endjob;

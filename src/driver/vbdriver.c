@@ -10,6 +10,7 @@
 
 #include "vbinternal.h"
 #include "vbdriver.h"
+#include "vbsnapshot.h"
 #include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainops.h"
@@ -234,6 +235,24 @@ vbDriverLoadConfigs(vbDriver *driver)
     }
 }
 
+/* The snapshot metadata of every domain known now, persistent or running
+ * transient, as libvirt loads it once all domains are. */
+static void
+vbDriverLoadSnapshots(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        if (!vm->removing)
+            vbDomainSnapshotLoad(driver, vm);
+        vbDomainObjUnlock(vm);
+    }
+}
+
 int
 vbDriverLoadDomains(vbDriver *driver)
 {
@@ -255,6 +274,7 @@ vbDriverLoadDomains(vbDriver *driver)
         if (vbDomainProcessReconnectFromStatus(driver, path) < 0)
             VB_ERROR("cannot reconnect domain from '%s': %s", path, vbGetLastErrorMessage());
     }
+    vbDriverLoadSnapshots(driver);
 
     /* As libvirt's virDriverShouldAutostart: once per boot of the host, so
      * a daemon restarted (or started on demand) later starts nothing the

@@ -30,14 +30,17 @@
 #include "vbqemublock.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
+#include "vbfile.h"
 #include "vbstoragechain.h"
+#include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 #define VB_SNAPSHOT_CREATE_KNOWN_FLAGS \
     (VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
      VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
-     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+     VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE | \
+     VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
 
 /* One disk that gets an overlay */
 typedef struct {
@@ -77,6 +80,25 @@ vbSnapshotCheckFlags(unsigned int flags)
 {
     vbCheckFlagsFunc(flags, VB_SNAPSHOT_CREATE_KNOWN_FLAGS, "qemuDomainSnapshotCreateXML", -1);
 
+    /* libvirt's public API checks these in the client; other clients get
+     * the same answer here */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) &&
+        !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flag '%s' is required by flag '%s'"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT");
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) &&
+        (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE",
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA");
+        return -1;
+    }
+    /* a redefinition only records metadata: no disk changes */
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        return 0;
+
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) &&
         !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
         vbReportError(VIR_ERR_INVALID_ARG, _("Flag '%s' is required by flag '%s'"),
@@ -87,12 +109,6 @@ vbSnapshotCheckFlags(unsigned int flags)
         vbReportError(
             VIR_ERR_CONFIG_UNSUPPORTED, "%s",
             _("only disk-only snapshots are supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY (virsh --disk-only)"));
-        return -1;
-    }
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-            _("snapshots with metadata are not supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA (virsh --no-metadata)"));
         return -1;
     }
     /* virtblockd drives no guest agent, so no file system is ever frozen;
@@ -661,11 +677,271 @@ error:
     return -1;
 }
 
+/* --- Metadata: files --- */
+
+static int
+vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
+{
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+    g_autofree char *file = g_strdup_printf("%s.xml", obj->def->name);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    g_autofree char *xml = NULL;
+    unsigned int flags = VB_SNAPSHOT_DEF_FORMAT_METADATA | VB_SNAPSHOT_DEF_FORMAT_SECURE |
+                         VB_SNAPSHOT_DEF_FORMAT_INTERNAL;
+
+    if (vbSnapshotObjListGetCurrent(vm->snapshots) == obj)
+        flags |= VB_SNAPSHOT_DEF_FORMAT_CURRENT;
+    if (!(xml = vbSnapshotDefFormat(obj->def, flags)))
+        return -1;
+    if (vbDriverConfigMakeDir(driver->cfg, dir, 0700) < 0)
+        return -1;
+    return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
+}
+
+void
+vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+    g_autoptr(GDir) gdir = g_dir_open(dir, 0, NULL);
+    g_auto(GStrv) orphans = NULL;
+    vbSnapshotObj *current = NULL;
+    const char *name;
+    size_t i;
+
+    while (gdir && (name = g_dir_read_name(gdir))) {
+        g_autofree char *path = NULL;
+        g_autoptr(vbSnapshotDef) def = NULL;
+        vbSnapshotObj *obj;
+        bool cur = false;
+
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        path = g_build_filename(dir, name, NULL);
+        if (!(def = vbSnapshotDefParseFile(path, &cur)) ||
+            !(obj = vbSnapshotObjListAdd(vm->snapshots, &def))) {
+            VB_ERROR("cannot load snapshot '%s' of domain '%s': %s", path, vm->def->name,
+                     vbGetLastErrorMessage());
+            vbResetLastError();
+            continue;
+        }
+        if (cur) {
+            if (current)
+                VB_WARN("domain '%s' has several current snapshots: '%s' and '%s'", vm->def->name,
+                        current->def->name, obj->def->name);
+            current = obj;
+        }
+    }
+    vbSnapshotObjListUpdateRelations(vm->snapshots, &orphans);
+    for (i = 0; orphans && orphans[i]; i++)
+        VB_WARN("snapshot '%s' of domain '%s' names a parent that does not exist: now a root",
+                orphans[i], vm->def->name);
+    vbSnapshotObjListSetCurrent(vm->snapshots, current);
+}
+
+/* --- Metadata: creation --- */
+
+/* NAME_MAX less ".xml" and the temporary suffix of an atomic write */
+#define VB_SNAPSHOT_NAME_MAX 200
+
+/* libvirt's rule (the name is a file name) and ours: no control
+ * character either, which no listing could show. */
+static int
+vbSnapshotCheckName(const char *name)
+{
+    const unsigned char *c;
+
+    /* its file, NAME.xml, must be a valid file name */
+    if (strlen(name) > VB_SNAPSHOT_NAME_MAX) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("invalid snapshot name: longer than %d bytes"),
+                      VB_SNAPSHOT_NAME_MAX);
+        return -1;
+    }
+    if (strchr(name, '/')) {
+        vbReportError(VIR_ERR_XML_DETAIL, _("invalid snapshot name '%s': name can't contain '/'"),
+                      name);
+        return -1;
+    }
+    if (name[0] == '.') {
+        vbReportError(VIR_ERR_XML_DETAIL,
+                      _("invalid snapshot name '%s': name can't start with '.'"), name);
+        return -1;
+    }
+    for (c = (const unsigned char *) name; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            vbReportError(VIR_ERR_XML_DETAIL,
+                          _("invalid snapshot name '%s': name can't contain control characters"),
+                          name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What the snapshot records before the disks change: the definitions as
+ * they are, and the current snapshot as its parent. */
+static int
+vbSnapshotFillMetadata(vbDomainObj *vm, vbSnapshotDef *def)
+{
+    vbSnapshotObj *current = vbSnapshotObjListGetCurrent(vm->snapshots);
+
+    /* as libvirtd 9.0 records it: a shut-off domain's disk-only snapshot
+     * is in state 'shutoff' */
+    def->state =
+        vbDomainObjIsActive(vm) ? VB_SNAPSHOT_STATE_DISK_SNAPSHOT : VB_SNAPSHOT_STATE_SHUTOFF;
+    if (def->memory == VB_SNAPSHOT_LOCATION_DEFAULT)
+        def->memory = VB_SNAPSHOT_LOCATION_NO;
+    if (current)
+        def->parentName = g_strdup(current->def->name);
+    if (!(def->dom = vbDomainDefCopy(vm->def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    if (vbDomainObjIsActive(vm) && vm->persistent && vm->newDef &&
+        !(def->inactiveDom = vbDomainDefCopy(vm->newDef, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    return 0;
+}
+
+/* The disks have switched: the snapshot becomes current.  As in libvirt,
+ * a failure to save is reported although the overlays stay. */
+static int
+vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
+{
+    vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
+    vbSnapshotObj *obj;
+
+    if (!(obj = vbSnapshotObjListAdd(vm->snapshots, def)))
+        return -1;
+    vbSnapshotObjListSetCurrent(vm->snapshots, obj);
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
+        /* as libvirt: a snapshot whose metadata cannot be written is not
+         * kept (its overlays are, in use by the domain) */
+        vbSnapshotObjListRemove(vm->snapshots, obj);
+        vbSnapshotObjListSetCurrent(vm->snapshots, old);
+        return -1;
+    }
+    if (old && vbSnapshotSaveOne(driver, vm, old) < 0)
+        return -1;
+    return 0;
+}
+
+/* --- Metadata: REDEFINE --- */
+
+/* libvirt's virDomainMomentCheckCycles (VIR_FROM_DOMAIN) */
+static int
+vbSnapshotRedefineCheckParent(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    vbSnapshotObj *parent;
+    vbSnapshotObj *p;
+
+    if (!def->parentName)
+        return 0;
+    if (strcmp(def->parentName, def->name) == 0) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          _("cannot set moment %s as its own parent"), def->name);
+        return -1;
+    }
+    if (!(parent = vbSnapshotObjListFind(vm->snapshots, def->parentName))) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          _("parent %s for moment %s not found"), def->parentName, def->name);
+        return -1;
+    }
+    /* an ancestor whose parent is the snapshot redefined: libvirt names it */
+    for (p = parent; p->parent; p = p->parent) {
+        if (strcmp(p->parent->def->name, def->name) == 0) {
+            vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                              _("parent %s would create cycle to %s"), p->def->name, def->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* libvirt's virDomainSnapshotRedefineValidate (VIR_FROM_DOMAIN_SNAPSHOT) */
+static int
+vbSnapshotRedefineValidate(vbDomainObj *vm, const vbSnapshotDef *def, const vbSnapshotObj *other,
+                           unsigned int flags)
+{
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) &&
+        def->state != VB_SNAPSHOT_STATE_DISK_SNAPSHOT) {
+        vbReportErrorFull(
+            VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+            _("disk-only flag for snapshot %s requires disk-snapshot state"), def->name);
+        return -1;
+    }
+    if (memcmp(def->dom->uuid, vm->def->uuid, VB_UUID_BUFLEN) != 0) {
+        char uuid[VB_UUID_STRING_BUFLEN];
+
+        vbUUIDFormat(vm->def->uuid, uuid);
+        vbReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__,
+                          __LINE__, _("definition for snapshot %s must use uuid %s"), def->name,
+                          uuid);
+        return -1;
+    }
+    if (other) {
+        vbSnapshotState a = other->def->state;
+        vbSnapshotState b = def->state;
+        bool onlineA = a == VB_SNAPSHOT_STATE_RUNNING || a == VB_SNAPSHOT_STATE_PAUSED;
+        bool onlineB = b == VB_SNAPSHOT_STATE_RUNNING || b == VB_SNAPSHOT_STATE_PAUSED;
+
+        if (onlineA != onlineB) {
+            vbReportErrorFull(
+                VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                _("cannot change between online and offline snapshot state in snapshot %s"),
+                def->name);
+            return -1;
+        }
+        if ((a == VB_SNAPSHOT_STATE_DISK_SNAPSHOT) != (b == VB_SNAPSHOT_STATE_DISK_SNAPSHOT)) {
+            vbReportErrorFull(
+                VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                _("cannot change between disk only and full system in snapshot %s"), def->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Redefinition: only metadata changes; the snapshot replaces one of its
+ * name, or is added; current only with CURRENT (libvirt's
+ * qemuSnapshotRedefine). */
+static int
+vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsigned int flags)
+{
+    vbSnapshotDef *def = *defp;
+    vbSnapshotObj *other = vbSnapshotObjListFind(vm->snapshots, def->name);
+    vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
+    vbSnapshotObj *obj;
+
+    if (vbSnapshotRedefineCheckParent(vm, def) < 0 ||
+        vbSnapshotRedefineValidate(vm, def, other, flags) < 0)
+        return -1;
+    if (other) {
+        vbSnapshotObjListReplaceDef(vm->snapshots, other, defp);
+        obj = other;
+    } else if (!(obj = vbSnapshotObjListAdd(vm->snapshots, defp))) {
+        return -1;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+        vbSnapshotObjListSetCurrent(vm->snapshots, obj);
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
+        /* as libvirt: what cannot be saved is not kept */
+        if (!other)
+            vbSnapshotObjListRemove(vm->snapshots, obj);
+        vbSnapshotObjListSetCurrent(vm->snapshots, old);
+        return -1;
+    }
+    /* the one current before, saved as no longer current */
+    if (old && old != vbSnapshotObjListGetCurrent(vm->snapshots) &&
+        vbSnapshotSaveOne(driver, vm, old) < 0)
+        return -1;
+    return 0;
+}
+
 /* --- The entry point --- */
 
 static int
-vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned int flags)
+vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsigned int flags)
 {
+    vbSnapshotDef *def = *defp;
+    bool metadata = !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA);
     g_auto(vbSnapshotDiskList) list = {0};
     bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
     bool active = vbDomainObjIsActive(vm);
@@ -697,6 +973,16 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned
         if (vbSnapshotPrepareDisk(vm, dd, reuse) < 0)
             return -1;
     }
+    /* after the files, as libvirt checks them */
+    if (metadata) {
+        if (vbSnapshotObjListFind(vm->snapshots, def->name)) {
+            vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, __FILE__, __func__,
+                              __LINE__, _("domain moment %s already exists"), def->name);
+            return -1;
+        }
+        if (vbSnapshotFillMetadata(vm, def) < 0)
+            return -1;
+    }
 
     if (active ? vbSnapshotCreateActive(driver, vm, &list, reuse) < 0
                : vbSnapshotCreateInactive(driver, vm, &list, reuse) < 0)
@@ -705,6 +991,8 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef *def, unsigned
     for (i = 0; i < list.ndd; i++)
         VB_INFO("domain '%s': disk '%s' now writes to snapshot overlay '%s'", vm->def->name,
                 list.dd[i].disk->dst, list.dd[i].disk->src->path);
+    if (metadata)
+        return vbSnapshotCommitMetadata(driver, vm, defp);
     return 0;
 }
 
@@ -713,6 +1001,7 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
                           unsigned int flags, char **name)
 {
     g_autoptr(vbSnapshotDef) def = NULL;
+    g_autofree char *snapname = NULL;
     unsigned int parseFlags = 0;
     vbDomainObj *vm;
     int ret = -1;
@@ -724,14 +1013,206 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
         return -1;
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
         parseFlags |= VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        parseFlags |= VB_SNAPSHOT_DEF_PARSE_REDEFINE;
     if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC, parseFlags)))
         goto cleanup;
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) && vbSnapshotCheckName(def->name) < 0)
+        goto cleanup;
+    snapname = g_strdup(def->name);
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
-    if ((ret = vbSnapshotCreate(driver, vm, def, flags)) == 0)
-        *name = g_strdup(def->name);
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        ret = vbSnapshotRedefine(driver, vm, &def, flags);
+    else
+        ret = vbSnapshotCreate(driver, vm, &def, flags);
+    if (ret == 0)
+        *name = g_steal_pointer(&snapname);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
+}
+
+/* --- Metadata: the read procedures --- */
+
+static vbSnapshotObj *
+vbSnapshotFind(vbDomainObj *vm, const char *name)
+{
+    vbSnapshotObj *obj = vbSnapshotObjListFind(vm->snapshots, name);
+
+    if (!obj)
+        vbReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, _("no domain snapshot with matching name '%s'"),
+                      name);
+    return obj;
+}
+
+/* The domain locked, and @name's snapshot (when given) in *@obj */
+static vbDomainObj *
+vbSnapshotBegin(vbDriver *driver, const vbDomainHandle *dom, const char *name, vbSnapshotObj **obj)
+{
+    vbDomainObj *vm;
+
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return NULL;
+    if (name && !(*obj = vbSnapshotFind(vm, name)))
+        vbDomainObjEndAPI(&vm);
+    return vm;
+}
+
+#define VB_SNAPSHOT_LIST_KNOWN_FLAGS \
+    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+     VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES | \
+     VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA | \
+     VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE | \
+     VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | \
+     VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL)
+
+int
+vbDomainSnapshotList(vbDriver *driver, const vbDomainHandle *dom, const char *from,
+                     unsigned int flags, const char *api, char ***names)
+{
+    g_autoptr(GPtrArray) found = NULL;
+    vbSnapshotObj *obj = NULL;
+    vbDomainObj *vm;
+    size_t i;
+    int n;
+
+    if (names)
+        *names = NULL;
+    /* ROOTS and DESCENDANTS are one bit: roots of the list, or all below */
+    vbCheckFlagsFunc(flags, VB_SNAPSHOT_LIST_KNOWN_FLAGS, api, -1);
+    if (!(vm = vbSnapshotBegin(driver, dom, from, &obj)))
+        return -1;
+    found = vbSnapshotObjListCollect(vm->snapshots, obj, flags);
+    n = found->len;
+    if (names) {
+        *names = g_new0(char *, found->len + 1);
+        for (i = 0; i < found->len; i++)
+            (*names)[i] = g_strdup(((vbSnapshotObj *) g_ptr_array_index(found, i))->def->name);
+    }
+    vbDomainObjEndAPI(&vm);
+    return n;
+}
+
+int
+vbDomainSnapshotLookup(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                       unsigned int flags)
+{
+    vbSnapshotObj *obj = NULL;
+    vbDomainObj *vm;
+
+    vbCheckFlagsFunc(flags, 0, "qemuDomainSnapshotLookupByName", -1);
+    if (!(vm = vbSnapshotBegin(driver, dom, name, &obj)))
+        return -1;
+    vbDomainObjEndAPI(&vm);
+    return 0;
+}
+
+char *
+vbDomainSnapshotGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                           unsigned int flags, bool readonly)
+{
+    vbSnapshotObj *obj = NULL;
+    vbDomainObj *vm;
+    unsigned int fmt = VB_SNAPSHOT_DEF_FORMAT_METADATA;
+    char *xml;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_SNAPSHOT_XML_SECURE, "qemuDomainSnapshotGetXMLDesc", NULL);
+    /* libvirt's virDomainSnapshotGetXMLDesc */
+    if (readonly && (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE)) {
+        vbReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_OPERATION_DENIED, __FILE__, __func__,
+                          __LINE__, "%s", _("virDomainSnapshotGetXMLDesc with secure flag"));
+        return NULL;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE)
+        fmt |= VB_SNAPSHOT_DEF_FORMAT_SECURE;
+    if (!(vm = vbSnapshotBegin(driver, dom, name, &obj)))
+        return NULL;
+    xml = vbSnapshotDefFormat(obj->def, fmt);
+    vbDomainObjEndAPI(&vm);
+    return xml;
+}
+
+int
+vbDomainSnapshotCurrent(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags,
+                        char **name)
+{
+    vbSnapshotObj *current;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    if (name)
+        *name = NULL;
+    vbCheckFlagsFunc(flags, 0, name ? "qemuDomainSnapshotCurrent" : "qemuDomainHasCurrentSnapshot",
+                     -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    current = vbSnapshotObjListGetCurrent(vm->snapshots);
+    if (!name) {
+        ret = current ? 1 : 0;
+    } else if (!current) {
+        vbReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "%s",
+                      _("the domain does not have a current snapshot"));
+    } else {
+        *name = g_strdup(current->def->name);
+        ret = 0;
+    }
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vbDomainSnapshotGetParent(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                          unsigned int flags, char **parent)
+{
+    vbSnapshotObj *obj = NULL;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    *parent = NULL;
+    vbCheckFlagsFunc(flags, 0, "qemuDomainSnapshotGetParent", -1);
+    if (!(vm = vbSnapshotBegin(driver, dom, name, &obj)))
+        return -1;
+    if (!obj->parent) {
+        vbReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, _("snapshot '%s' does not have a parent"), name);
+    } else {
+        *parent = g_strdup(obj->parent->def->name);
+        ret = 0;
+    }
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vbDomainSnapshotQuery(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                      unsigned int flags, bool current)
+{
+    vbSnapshotObj *obj = NULL;
+    vbDomainObj *vm;
+    int ret;
+
+    vbCheckFlagsFunc(flags, 0,
+                     current ? "qemuDomainSnapshotIsCurrent" : "qemuDomainSnapshotHasMetadata", -1);
+    if (!(vm = vbSnapshotBegin(driver, dom, name, &obj)))
+        return -1;
+    /* every snapshot we know has metadata */
+    ret = current ? vbSnapshotObjListGetCurrent(vm->snapshots) == obj : 1;
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
+{
+    size_t n;
+
+    if (vbDomainObjIsActive(vm) || (n = vbSnapshotObjListSize(vm->snapshots)) == 0)
+        return 0;
+    if (!(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("cannot delete inactive domain with %zu snapshots"), n);
+        return -1;
+    }
+    return vbDomainObjDiscardSnapshots(vm);
 }

@@ -3,31 +3,71 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * virDomainSnapshotCreateXML with DISK_ONLY and NO_METADATA, as
- * `virsh snapshot-create-as vm --disk-only --atomic --no-metadata` sends it:
+ * virDomainSnapshotCreateXML with DISK_ONLY, as
+ * `virsh snapshot-create-as vm [NAME] --disk-only [--no-metadata]` sends it:
  * every selected disk gets a new qcow2 overlay on top of its active image.
  * A running domain switches all disks in one QMP transaction, carrying the
  * recording dirty bitmaps into the overlays; a shut-off one has its
  * persistent definition pointed at the overlays.  Either every disk
  * changes or none does: on failure the nodes added are removed and the
- * files created are deleted.  No snapshot metadata is kept, so list,
- * current and delete have nothing to work on; a request with metadata is
- * refused.
+ * files created are deleted.  Without NO_METADATA the snapshot is kept as
+ * libvirt keeps it: a tree of snapshots per domain (parent = the current
+ * snapshot at creation; the new one becomes current), each saved in
+ * <configDir>/snapshot/DOMAIN/NAME.xml with the definition before the
+ * snapshot (<domain>, and <inactiveDomain> for a running persistent
+ * domain), read back at daemon start and listed by the read procedures
+ * below.  REDEFINE records a snapshot from its XML (metadata only).
+ * Delete and revert are not implemented yet.
  */
 
 #pragma once
 
 #include "vbdomainhandle.h"
+#include "vbdomainobj.h"
 #include "vbdriverconf.h"
 
 /**
  * vbDomainSnapshotCreateXML:
  * @xml: the snapshot document (vbsnapshotconf.h)
- * @flags: VIR_DOMAIN_SNAPSHOT_CREATE_*; DISK_ONLY and NO_METADATA are
- *         required, ATOMIC and REUSE_EXT accepted
+ * @flags: VIR_DOMAIN_SNAPSHOT_CREATE_*; DISK_ONLY is required;
+ *         NO_METADATA, ATOMIC and REUSE_EXT accepted; REDEFINE (with
+ *         CURRENT) instead records the snapshot's metadata only
  * @name: set to the snapshot's name (g_free it)
  *
  * Returns 0, or -1 with the error reported and nothing changed.
  */
 int vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
                               unsigned int flags, char **name);
+
+/* --- Metadata (libvirt's snapshot object list), kept in
+ * <configDir>/snapshot/DOMAIN/NAME.xml --- */
+
+/* Reads the saved snapshots of @vm (locked) at daemon start; a file that
+ * cannot be read is logged and skipped. */
+void vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm);
+
+/* Names of the snapshots matching VIR_DOMAIN_SNAPSHOT_LIST_* @flags: all,
+ * or the children (descendants) of @from; sorted by name.  @names NULL:
+ * only the count.  @api names the caller in the unsupported-flags error.
+ * Returns the count, or -1 with the error reported. */
+int vbDomainSnapshotList(vbDriver *driver, const vbDomainHandle *dom, const char *from,
+                         unsigned int flags, const char *api, char ***names);
+/* 0 if @name exists, else -1 with VIR_ERR_NO_DOMAIN_SNAPSHOT */
+int vbDomainSnapshotLookup(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                           unsigned int flags);
+/* The snapshot's XML; secrets only for a read-write client asking SECURE */
+char *vbDomainSnapshotGetXMLDesc(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                                 unsigned int flags, bool readonly);
+/* @name NULL: 1 if there is a current snapshot, 0 if not (HasCurrent);
+ * else its name, or -1 with VIR_ERR_NO_DOMAIN_SNAPSHOT */
+int vbDomainSnapshotCurrent(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags,
+                            char **name);
+int vbDomainSnapshotGetParent(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                              unsigned int flags, char **parent);
+/* @current: IsCurrent, else HasMetadata.  1, 0 or -1 */
+int vbDomainSnapshotQuery(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                          unsigned int flags, bool current);
+/* Undefine of @vm (locked, in a job): a shut-off domain with snapshots is
+ * refused without VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, which removes
+ * them.  0 or -1. */
+int vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int flags);

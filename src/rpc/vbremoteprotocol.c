@@ -20,27 +20,28 @@
 #define VB_FROM_THIS_FILE VIR_FROM_RPC
 
 typedef enum {
-    VB_REMOTE_FIELD_INT,           /* int */
-    VB_REMOTE_FIELD_UINT,          /* unsigned int */
-    VB_REMOTE_FIELD_UHYPER,        /* uint64_t */
-    VB_REMOTE_FIELD_UCHAR,         /* uint8_t, 4 bytes on the wire */
-    VB_REMOTE_FIELD_USHORT,        /* uint16_t, 4 bytes on the wire */
-    VB_REMOTE_FIELD_STRING,        /* remote_nonnull_string: char * */
-    VB_REMOTE_FIELD_OPT_STRING,    /* remote_string: char *, NULL if absent */
-    VB_REMOTE_FIELD_UUID,          /* remote_uuid: unsigned char[16] */
-    VB_REMOTE_FIELD_DOMAIN,        /* remote_nonnull_domain: vbRemoteDomain */
-    VB_REMOTE_FIELD_OPT_DOMAIN,    /* remote_domain: vbRemoteDomain * */
-    VB_REMOTE_FIELD_SNAPSHOT,      /* remote_nonnull_domain_snapshot */
-    VB_REMOTE_FIELD_INT_ARRAY,     /* int x<max>: int *, count */
-    VB_REMOTE_FIELD_STRING_ARRAY,  /* remote_nonnull_string x<max>: char **, count */
-    VB_REMOTE_FIELD_DOMAIN_ARRAY,  /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
-    VB_REMOTE_FIELD_CHARS,         /* char x[max]: each char 4 bytes */
-    VB_REMOTE_FIELD_UHYPER_ARRAY,  /* unsigned hyper x<max>: uint64_t *, count */
-    VB_REMOTE_FIELD_NAMED_ARRAY,   /* {string field; unsigned hyper value} x<max> */
-    VB_REMOTE_FIELD_POOL_ARRAY,    /* remote_nonnull_storage_pool x<max> */
-    VB_REMOTE_FIELD_VOL_ARRAY,     /* remote_nonnull_storage_vol x<max> */
-    VB_REMOTE_FIELD_MEMSTAT_ARRAY, /* {int tag; unsigned hyper val} x<max> */
-    VB_REMOTE_FIELD_TYPED_PARAMS,  /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
+    VB_REMOTE_FIELD_INT,            /* int */
+    VB_REMOTE_FIELD_UINT,           /* unsigned int */
+    VB_REMOTE_FIELD_UHYPER,         /* uint64_t */
+    VB_REMOTE_FIELD_UCHAR,          /* uint8_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_USHORT,         /* uint16_t, 4 bytes on the wire */
+    VB_REMOTE_FIELD_STRING,         /* remote_nonnull_string: char * */
+    VB_REMOTE_FIELD_OPT_STRING,     /* remote_string: char *, NULL if absent */
+    VB_REMOTE_FIELD_UUID,           /* remote_uuid: unsigned char[16] */
+    VB_REMOTE_FIELD_DOMAIN,         /* remote_nonnull_domain: vbRemoteDomain */
+    VB_REMOTE_FIELD_OPT_DOMAIN,     /* remote_domain: vbRemoteDomain * */
+    VB_REMOTE_FIELD_SNAPSHOT,       /* remote_nonnull_domain_snapshot */
+    VB_REMOTE_FIELD_INT_ARRAY,      /* int x<max>: int *, count */
+    VB_REMOTE_FIELD_STRING_ARRAY,   /* remote_nonnull_string x<max>: char **, count */
+    VB_REMOTE_FIELD_DOMAIN_ARRAY,   /* remote_nonnull_domain x<max>: vbRemoteDomain *, count */
+    VB_REMOTE_FIELD_SNAPSHOT_ARRAY, /* remote_nonnull_domain_snapshot x<max> */
+    VB_REMOTE_FIELD_CHARS,          /* char x[max]: each char 4 bytes */
+    VB_REMOTE_FIELD_UHYPER_ARRAY,   /* unsigned hyper x<max>: uint64_t *, count */
+    VB_REMOTE_FIELD_NAMED_ARRAY,    /* {string field; unsigned hyper value} x<max> */
+    VB_REMOTE_FIELD_POOL_ARRAY,     /* remote_nonnull_storage_pool x<max> */
+    VB_REMOTE_FIELD_VOL_ARRAY,      /* remote_nonnull_storage_vol x<max> */
+    VB_REMOTE_FIELD_MEMSTAT_ARRAY,  /* {int tag; unsigned hyper val} x<max> */
+    VB_REMOTE_FIELD_TYPED_PARAMS,   /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -278,6 +279,40 @@ VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLArgsType, vbRemoteDomainSnapshotCr
                F_STRING(vbRemoteDomainSnapshotCreateXMLArgs, xmlDesc),
                F_UINT(vbRemoteDomainSnapshotCreateXMLArgs, flags));
 VB_REMOTE_TYPE(vbRemoteDomainSnapshotCreateXMLRetType, vbRemoteDomainSnapshotCreateXMLRet,
+               F_SNAPSHOT(vbRemoteDomainSnapshotCreateXMLRet, snap));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotFlagsArgsType, vbRemoteDomainSnapshotFlagsArgs,
+               F_SNAPSHOT(vbRemoteDomainSnapshotFlagsArgs, snap),
+               F_UINT(vbRemoteDomainSnapshotFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotListNamesArgsType, vbRemoteDomainSnapshotListNamesArgs,
+               F_DOMAIN(vbRemoteDomainSnapshotListNamesArgs, dom),
+               F_INT(vbRemoteDomainSnapshotListNamesArgs, maxnames),
+               F_UINT(vbRemoteDomainSnapshotListNamesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotListNamesRetType, vbRemoteDomainSnapshotListNamesRet,
+               F_ARRAY(VB_REMOTE_FIELD_STRING_ARRAY, vbRemoteDomainSnapshotListNamesRet, names,
+                       nnames, VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotLookupByNameArgsType, vbRemoteDomainSnapshotLookupByNameArgs,
+               F_DOMAIN(vbRemoteDomainSnapshotLookupByNameArgs, dom),
+               F_NAME(vbRemoteDomainSnapshotLookupByNameArgs, name),
+               F_UINT(vbRemoteDomainSnapshotLookupByNameArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotListChildrenNamesArgsType,
+               vbRemoteDomainSnapshotListChildrenNamesArgs,
+               F_SNAPSHOT(vbRemoteDomainSnapshotListChildrenNamesArgs, snap),
+               F_INT(vbRemoteDomainSnapshotListChildrenNamesArgs, maxnames),
+               F_UINT(vbRemoteDomainSnapshotListChildrenNamesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainListAllSnapshotsArgsType, vbRemoteDomainListAllSnapshotsArgs,
+               F_DOMAIN(vbRemoteDomainListAllSnapshotsArgs, dom),
+               F_INT(vbRemoteDomainListAllSnapshotsArgs, needResults),
+               F_UINT(vbRemoteDomainListAllSnapshotsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotListAllChildrenArgsType,
+               vbRemoteDomainSnapshotListAllChildrenArgs,
+               F_SNAPSHOT(vbRemoteDomainSnapshotListAllChildrenArgs, snap),
+               F_INT(vbRemoteDomainSnapshotListAllChildrenArgs, needResults),
+               F_UINT(vbRemoteDomainSnapshotListAllChildrenArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainListAllSnapshotsRetType, vbRemoteDomainListAllSnapshotsRet,
+               F_ARRAY(VB_REMOTE_FIELD_SNAPSHOT_ARRAY, vbRemoteDomainListAllSnapshotsRet, snapshots,
+                       nsnapshots, VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX),
+               F_INT(vbRemoteDomainListAllSnapshotsRet, ret));
+VB_REMOTE_TYPE(vbRemoteDomainSnapshotRetType, vbRemoteDomainSnapshotCreateXMLRet,
                F_SNAPSHOT(vbRemoteDomainSnapshotCreateXMLRet, snap));
 
 VB_REMOTE_TYPE(vbRemoteCallbackRegisterArgsType, vbRemoteConnectDomainEventCallbackRegisterAnyArgs,
@@ -646,6 +681,18 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CREATE_XML, "virDomainSnapshotCreateXML",
       &vbRemoteDomainSnapshotCreateXMLArgsType, &vbRemoteDomainSnapshotCreateXMLRetType, MODIFY),
+    P(DOMAIN_SNAPSHOT_GET_XML_DESC, "virDomainSnapshotGetXMLDesc",
+      &vbRemoteDomainSnapshotFlagsArgsType, &vbRemoteStringRetType, 0),
+    P(DOMAIN_SNAPSHOT_NUM, "virDomainSnapshotNum", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteNumRetType, 0),
+    P(DOMAIN_SNAPSHOT_LIST_NAMES, "virDomainSnapshotListNames",
+      &vbRemoteDomainSnapshotListNamesArgsType, &vbRemoteDomainSnapshotListNamesRetType, 0),
+    P(DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, "virDomainSnapshotLookupByName",
+      &vbRemoteDomainSnapshotLookupByNameArgsType, &vbRemoteDomainSnapshotRetType, 0),
+    P(DOMAIN_HAS_CURRENT_SNAPSHOT, "virDomainHasCurrentSnapshot", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteNumRetType, 0),
+    P(DOMAIN_SNAPSHOT_CURRENT, "virDomainSnapshotCurrent", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainSnapshotRetType, 0),
     P(DOMAIN_EVENT_IO_ERROR_REASON, "virConnectDomainEventIOErrorReasonCallback",
       &vbRemoteEventIOErrorReasonMsgType, NULL, EVENT),
     P(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", &vbRemoteDomainFlagsArgsType,
@@ -675,7 +722,13 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(DOMAIN_BLOCK_PULL, "virDomainBlockPull", &vbRemoteDomainBlockBandwidthArgsType, NULL, MODIFY),
     P(DOMAIN_EVENT_BLOCK_JOB, "virConnectDomainEventBlockJobCallback",
       &vbRemoteEventBlockJobMsgType, NULL, EVENT),
+    P(DOMAIN_SNAPSHOT_GET_PARENT, "virDomainSnapshotGetParent",
+      &vbRemoteDomainSnapshotFlagsArgsType, &vbRemoteDomainSnapshotRetType, 0),
     P(DOMAIN_RESET, "virDomainReset", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_SNAPSHOT_NUM_CHILDREN, "virDomainSnapshotNumChildren",
+      &vbRemoteDomainSnapshotFlagsArgsType, &vbRemoteNumRetType, 0),
+    P(DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES, "virDomainSnapshotListChildrenNames",
+      &vbRemoteDomainSnapshotListChildrenNamesArgsType, &vbRemoteDomainSnapshotListNamesRetType, 0),
     P(DOMAIN_GET_BLOCK_IO_TUNE, "virDomainGetBlockIoTune", &vbRemoteDomainGetBlockIoTuneArgsType,
       &vbRemoteDomainGetBlockIoTuneRetType, 0),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
@@ -683,8 +736,16 @@ static const vbRemoteProc vbRemoteProcs[] = {
       MODIFY),
     P(DOMAIN_EVENT_TRAY_CHANGE, "virConnectDomainEventTrayChangeCallback",
       &vbRemoteEventTrayChangeMsgType, NULL, EVENT),
+    P(DOMAIN_SNAPSHOT_IS_CURRENT, "virDomainSnapshotIsCurrent",
+      &vbRemoteDomainSnapshotFlagsArgsType, &vbRemoteNumRetType, 0),
+    P(DOMAIN_SNAPSHOT_HAS_METADATA, "virDomainSnapshotHasMetadata",
+      &vbRemoteDomainSnapshotFlagsArgsType, &vbRemoteNumRetType, 0),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", &vbRemoteConnectListAllDomainsArgsType,
       &vbRemoteConnectListAllDomainsRetType, 0),
+    P(DOMAIN_LIST_ALL_SNAPSHOTS, "virDomainListAllSnapshots",
+      &vbRemoteDomainListAllSnapshotsArgsType, &vbRemoteDomainListAllSnapshotsRetType, 0),
+    P(DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, "virDomainSnapshotListAllChildren",
+      &vbRemoteDomainSnapshotListAllChildrenArgsType, &vbRemoteDomainListAllSnapshotsRetType, 0),
     P(DOMAIN_EVENT_BALLOON_CHANGE, "virConnectDomainEventBalloonChangeCallback",
       &vbRemoteEventBalloonChangeMsgType, NULL, EVENT),
     P(CONNECT_LIST_ALL_STORAGE_POOLS, "virConnectListAllStoragePools",
@@ -894,6 +955,7 @@ vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
         case VB_REMOTE_FIELD_INT_ARRAY:
         case VB_REMOTE_FIELD_STRING_ARRAY:
         case VB_REMOTE_FIELD_DOMAIN_ARRAY:
+        case VB_REMOTE_FIELD_SNAPSHOT_ARRAY:
         case VB_REMOTE_FIELD_UHYPER_ARRAY:
         case VB_REMOTE_FIELD_NAMED_ARRAY:
         case VB_REMOTE_FIELD_POOL_ARRAY:
@@ -1222,6 +1284,20 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_SNAPSHOT_ARRAY: {
+        vbRemoteDomainSnapshot **arr = FIELD(obj, f, vbRemoteDomainSnapshot *);
+
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 4 + VB_REMOTE_DOMAIN_MIN_SIZE) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteDomainSnapshot, n);
+        for (i = 0; i < n; i++) {
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &(*arr)[i].name, VB_REMOTE_NAME_MAX) < 0 ||
+                vbRemoteDomainDecode(dec, &(*arr)[i].dom) < 0)
+                return -1;
+        }
+        return 0;
+    }
     }
     g_return_val_if_reached(-1);
 }
@@ -1399,6 +1475,19 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_SNAPSHOT_ARRAY: {
+        const vbRemoteDomainSnapshot *arr = *CFIELD(obj, f, vbRemoteDomainSnapshot *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            if (vbXdrEncodeString(buf, arr[i].name ? arr[i].name : "", VB_REMOTE_STRING_MAX) < 0 ||
+                vbRemoteDomainEncode(buf, &arr[i].dom) < 0)
+                return -1;
+        }
+        return 0;
+    }
     }
     g_return_val_if_reached(-1);
 }
@@ -1507,6 +1596,17 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
 
         for (i = 0; *arr && i < *COUNT(obj, f); i++)
             vbRemoteDomainClear(&(*arr)[i]);
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_SNAPSHOT_ARRAY: {
+        vbRemoteDomainSnapshot **arr = FIELD(obj, f, vbRemoteDomainSnapshot *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            g_clear_pointer(&(*arr)[i].name, g_free);
+            vbRemoteDomainClear(&(*arr)[i].dom);
+        }
         g_clear_pointer(arr, g_free);
         *COUNT(obj, f) = 0;
         return;

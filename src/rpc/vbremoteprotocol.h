@@ -136,6 +136,19 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS = 174,
     VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML = 185,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC = 186,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_NUM = 187,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES = 188,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME = 189,
+    VB_REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT = 190,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT = 191,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT = 244,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN = 246,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES = 247,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT = 271,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA = 272,
+    VB_REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS = 274,
+    VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN = 275,
     VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON = 195,
     VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
     VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
@@ -550,6 +563,57 @@ typedef struct {
 typedef struct {
     vbRemoteDomainSnapshot snap;
 } vbRemoteDomainSnapshotCreateXMLRet;
+
+/* remote_domain_snapshot_list_max */
+#define VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX 16384
+
+/* 186 GET_XML_DESC, 244 GET_PARENT, 246 NUM_CHILDREN, 271 IS_CURRENT,
+ * 272 HAS_METADATA: a snapshot and flags */
+typedef struct {
+    vbRemoteDomainSnapshot snap;
+    unsigned int flags;
+} vbRemoteDomainSnapshotFlagsArgs;
+/* 188 DOMAIN_SNAPSHOT_LIST_NAMES */
+typedef struct {
+    vbRemoteDomain dom;
+    int maxnames;
+    unsigned int flags;
+} vbRemoteDomainSnapshotListNamesArgs;
+/* 188, 247: the names */
+typedef struct {
+    char **names;
+    size_t nnames;
+} vbRemoteDomainSnapshotListNamesRet;
+/* 189 DOMAIN_SNAPSHOT_LOOKUP_BY_NAME */
+typedef struct {
+    vbRemoteDomain dom;
+    char *name;
+    unsigned int flags;
+} vbRemoteDomainSnapshotLookupByNameArgs;
+/* 247 DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES */
+typedef struct {
+    vbRemoteDomainSnapshot snap;
+    int maxnames;
+    unsigned int flags;
+} vbRemoteDomainSnapshotListChildrenNamesArgs;
+/* 274 DOMAIN_LIST_ALL_SNAPSHOTS */
+typedef struct {
+    vbRemoteDomain dom;
+    int needResults;
+    unsigned int flags;
+} vbRemoteDomainListAllSnapshotsArgs;
+/* 275 DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN */
+typedef struct {
+    vbRemoteDomainSnapshot snap;
+    int needResults;
+    unsigned int flags;
+} vbRemoteDomainSnapshotListAllChildrenArgs;
+/* 274, 275 */
+typedef struct {
+    vbRemoteDomainSnapshot *snapshots;
+    size_t nsnapshots;
+    int ret;
+} vbRemoteDomainListAllSnapshotsRet;
 
 /* 201 DOMAIN_OPEN_CONSOLE: the REPLY is void; the console's bytes follow
  * as STREAM packets with the CALL's serial (vbrpcstream.h) */

@@ -682,6 +682,218 @@ vbDispatchSnapshotCreateXML(vbRPCClient *client, const void *a, void *r)
     return 0;
 }
 
+/* The snapshot handle of a reply: its name and the domain's */
+static void
+vbDispatchRemoteSnapshot(const vbDomainHandle *dom, char **name, vbRemoteDomainSnapshot *snap)
+{
+    snap->name = g_steal_pointer(name);
+    vbDispatchRemoteDomain(dom, &snap->dom);
+}
+
+static int
+vbDispatchSnapshotGetXMLDesc(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    vbRemoteStringRet *ret = r;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    if (!(ret->str = vbDomainSnapshotGetXMLDesc(vbDispatchDriver(client), &dom, args->snap.name,
+                                                args->flags, vbRPCClientIsReadOnly(client))))
+        return -1;
+    return 0;
+}
+
+static int
+vbDispatchSnapshotNum(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    vbRemoteNumRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    ret->num = vbDomainSnapshotList(vbDispatchDriver(client), &dom, NULL, args->flags,
+                                    "qemuDomainSnapshotNum", NULL);
+    return ret->num < 0 ? -1 : 0;
+}
+
+/* The old listings: at most @maxnames names */
+static int
+vbDispatchSnapshotNames(vbRPCClient *client, vbDomainHandle *dom, const char *from, int maxnames,
+                        unsigned int flags, const char *api,
+                        vbRemoteDomainSnapshotListNamesRet *ret)
+{
+    g_auto(GStrv) names = NULL;
+    int n;
+
+    if (maxnames > VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX) {
+        vbReportError(VIR_ERR_RPC, "%s", _("maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX"));
+        return -1;
+    }
+    if ((n = vbDomainSnapshotList(vbDispatchDriver(client), dom, from, flags, api, &names)) < 0)
+        return -1;
+    if (n > maxnames)
+        n = maxnames > 0 ? maxnames : 0;
+    ret->names = g_new0(char *, n + 1);
+    for (ret->nnames = 0; ret->nnames < (size_t) n; ret->nnames++)
+        ret->names[ret->nnames] = g_steal_pointer(&names[ret->nnames]);
+    return 0;
+}
+
+static int
+vbDispatchSnapshotListNames(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotListNamesArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDispatchSnapshotNames(client, &dom, NULL, args->maxnames, args->flags,
+                                   "qemuDomainSnapshotListNames", r);
+}
+
+static int
+vbDispatchSnapshotLookupByName(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotLookupByNameArgs *args = a;
+    vbRemoteDomainSnapshotCreateXMLRet *ret = r;
+    g_autofree char *name = g_strdup(args->name);
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainSnapshotLookup(vbDispatchDriver(client), &dom, args->name, args->flags) < 0)
+        return -1;
+    vbDispatchRemoteSnapshot(&dom, &name, &ret->snap);
+    return 0;
+}
+
+static int
+vbDispatchHasCurrentSnapshot(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    vbRemoteNumRet *ret = r;
+    VB_DISPATCH_DOM(args->dom);
+
+    ret->num = vbDomainSnapshotCurrent(vbDispatchDriver(client), &dom, args->flags, NULL);
+    return ret->num < 0 ? -1 : 0;
+}
+
+static int
+vbDispatchSnapshotCurrent(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainFlagsArgs *args = a;
+    vbRemoteDomainSnapshotCreateXMLRet *ret = r;
+    g_autofree char *name = NULL;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainSnapshotCurrent(vbDispatchDriver(client), &dom, args->flags, &name) < 0)
+        return -1;
+    vbDispatchRemoteSnapshot(&dom, &name, &ret->snap);
+    return 0;
+}
+
+static int
+vbDispatchSnapshotGetParent(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    vbRemoteDomainSnapshotCreateXMLRet *ret = r;
+    g_autofree char *name = NULL;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    if (vbDomainSnapshotGetParent(vbDispatchDriver(client), &dom, args->snap.name, args->flags,
+                                  &name) < 0)
+        return -1;
+    vbDispatchRemoteSnapshot(&dom, &name, &ret->snap);
+    return 0;
+}
+
+static int
+vbDispatchSnapshotNumChildren(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    vbRemoteNumRet *ret = r;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    ret->num = vbDomainSnapshotList(vbDispatchDriver(client), &dom, args->snap.name, args->flags,
+                                    "qemuDomainSnapshotNumChildren", NULL);
+    return ret->num < 0 ? -1 : 0;
+}
+
+static int
+vbDispatchSnapshotListChildrenNames(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotListChildrenNamesArgs *args = a;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    return vbDispatchSnapshotNames(client, &dom, args->snap.name, args->maxnames, args->flags,
+                                   "qemuDomainSnapshotListChildrenNames", r);
+}
+
+static int
+vbDispatchSnapshotIsCurrent(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    vbRemoteNumRet *ret = r;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    ret->num =
+        vbDomainSnapshotQuery(vbDispatchDriver(client), &dom, args->snap.name, args->flags, true);
+    return ret->num < 0 ? -1 : 0;
+}
+
+static int
+vbDispatchSnapshotHasMetadata(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    vbRemoteNumRet *ret = r;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    ret->num =
+        vbDomainSnapshotQuery(vbDispatchDriver(client), &dom, args->snap.name, args->flags, false);
+    return ret->num < 0 ? -1 : 0;
+}
+
+static int
+vbDispatchSnapshotListAll(vbRPCClient *client, vbDomainHandle *dom, const char *from,
+                          int needResults, unsigned int flags, const char *api,
+                          vbRemoteDomainListAllSnapshotsRet *ret)
+{
+    g_auto(GStrv) names = NULL;
+    int n;
+    int i;
+
+    if ((n = vbDomainSnapshotList(vbDispatchDriver(client), dom, from, flags, api, &names)) < 0)
+        return -1;
+    if (n > VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX) {
+        vbReportError(VIR_ERR_RPC, _("too many domain snapshots '%d' for limit '%d'"), n,
+                      VB_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
+        return -1;
+    }
+    ret->ret = n;
+    if (!needResults)
+        return 0;
+    ret->snapshots = g_new0(vbRemoteDomainSnapshot, n);
+    ret->nsnapshots = n;
+    for (i = 0; i < n; i++)
+        vbDispatchRemoteSnapshot(dom, &names[i], &ret->snapshots[i]);
+    return 0;
+}
+
+static int
+vbDispatchListAllSnapshots(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainListAllSnapshotsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDispatchSnapshotListAll(client, &dom, NULL, args->needResults, args->flags,
+                                     "qemuDomainListAllSnapshots", r);
+}
+
+static int
+vbDispatchSnapshotListAllChildren(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainSnapshotListAllChildrenArgs *args = a;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    return vbDispatchSnapshotListAll(client, &dom, args->snap.name, args->needResults, args->flags,
+                                     "qemuDomainSnapshotListAllChildren", r);
+}
+
 /* Sorted by procedure number (a unit test checks it). */
 /* --- The guest agent --- */
 
@@ -773,6 +985,12 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC, vbDispatchSnapshotGetXMLDesc},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_NUM, vbDispatchSnapshotNum},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES, vbDispatchSnapshotListNames},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, vbDispatchSnapshotLookupByName},
+    {VB_REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT, vbDispatchHasCurrentSnapshot},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT, vbDispatchSnapshotCurrent},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
@@ -782,10 +1000,17 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED, vbDispatchBlockJobSetSpeed},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT, vbDispatchSnapshotGetParent},
     {VB_REMOTE_PROC_DOMAIN_RESET, vbDispatchReset},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN, vbDispatchSnapshotNumChildren},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES, vbDispatchSnapshotListChildrenNames},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, vbDispatchGetBlockIoTune},
     {VB_REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, vbDispatchShutdownFlags},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT, vbDispatchSnapshotIsCurrent},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA, vbDispatchSnapshotHasMetadata},
     {VB_REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, vbDispatchListAllDomains},
+    {VB_REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS, vbDispatchListAllSnapshots},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, vbDispatchSnapshotListAllChildren},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_COMMIT, vbDispatchBlockCommit},
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD, vbDispatchSetMemoryStatsPeriod},
     {VB_REMOTE_PROC_DOMAIN_FSFREEZE, vbDispatchFSFreeze},

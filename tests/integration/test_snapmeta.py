@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Disk-only external snapshots WITH metadata, against real QEMU (TCG), real
+qcow2 images, the stock virsh and python3-libvirt: what
+`virsh snapshot-create-as vm NAME --disk-only` keeps, what snapshot-list
+(every filter), -current, -info, -parent and -dumpxml show, that it all
+survives a daemon restart, and that undefine protects it, each compared
+with what libvirtd 9.0 answers."""
+
+import os
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+import vbtest
+
+LIST = libvirt.VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS
+
+
+class MetaBase(vbtest.DaemonTestCase):
+    start = True
+
+    def setUp(self):
+        super().setUp()
+        self.chain = vbtest.Chain(self.images, layers=2, size_mib=16)
+        self.define("vm", [("vda", self.chain.top)], start=self.start)
+        self.connect()
+
+    def connect(self):
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.close_quietly, conn)
+        self.conn = conn
+        self.dom = self.conn.lookupByName("vm")
+
+    @staticmethod
+    def close_quietly(conn):
+        try:
+            conn.close()
+        except libvirt.libvirtError:
+            pass
+
+    def create(self, name, *extra):
+        proc = self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only", *extra,
+                                 quiet=False)
+        self.assertIn("Domain snapshot %s created" % name, proc.stdout)
+
+    def names(self, *flags):
+        out = self.daemon.virsh("snapshot-list", "vm", "--name", *flags).stdout
+        return [line for line in out.splitlines() if line]
+
+    def overlay(self, name):
+        return os.path.join(self.images, "top." + name)
+
+    def snapdir(self):
+        return os.path.join(self.daemon.root, "config", "snapshot", "vm")
+
+    def assert_virsh_error(self, args, message):
+        proc = self.daemon.virsh(*args, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(message, proc.stderr)
+
+
+class RunningMetaTest(MetaBase):
+    def make_three(self):
+        for name in ("s1", "s2", "s3"):
+            self.create(name)
+
+    def check_listing(self):
+        """libvirtd 9.0's answers for s1 <- s2 <- s3, s3 current"""
+        self.assertEqual(self.names(), ["s1", "s2", "s3"])
+        self.assertEqual(self.names("--leaves"), ["s3"])
+        self.assertEqual(self.names("--no-leaves"), ["s1", "s2"])
+        self.assertEqual(self.names("--roots"), ["s1"])
+        # the children of the current one
+        self.assertEqual(self.names("--current"), [])
+        self.assertEqual(self.names("--from", "s1"), ["s2"])
+        self.assertEqual(self.names("--from", "s1", "--descendants"), ["s2", "s3"])
+        self.assertEqual(self.names("--topological"), ["s1", "s2", "s3"])
+        for flag in ("--disk-only", "--external", "--metadata"):
+            self.assertEqual(self.names(flag), ["s1", "s2", "s3"], flag)
+        for flag in ("--internal", "--no-metadata", "--active", "--inactive"):
+            self.assertEqual(self.names(flag), [], flag)
+        tree = self.daemon.virsh("snapshot-list", "vm", "--tree").stdout
+        self.assertEqual([line.strip() for line in tree.splitlines() if line.strip()],
+                         ["s1", "|", "+- s2", "|", "+- s3"])
+        parents = self.daemon.virsh("snapshot-list", "vm", "--parent").stdout
+        rows = {line.split()[0]: line.split()[-1] for line in parents.splitlines() if line}
+        # a root's Parent column is empty: its last column is the state
+        self.assertEqual(rows, {"s1": "disk-snapshot", "s2": "s1", "s3": "s2"})
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s3")
+        self.assertEqual(self.daemon.virsh("snapshot-parent", "vm", "s3").stdout.strip(), "s2")
+        self.assert_virsh_error(["snapshot-parent", "vm", "s1"], "snapshot 's1' has no parent")
+
+    def test_create_list_info_restart(self):
+        self.make_three()
+        self.assertEqual(vbtest.disk_chain(self.dom.XMLDesc(0))[:4],
+                         [self.overlay("s3"), self.overlay("s2"), self.overlay("s1"),
+                          self.chain.top])
+        self.check_listing()
+
+        info = self.daemon.virsh("snapshot-info", "vm", "s1").stdout
+        fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+        fields = {k.strip(): v.strip() for k, v in fields.items()}
+        self.assertEqual(fields["Name"], "s1")
+        self.assertEqual(fields["Domain"], "vm")
+        self.assertEqual(fields["Current"], "no")
+        self.assertEqual(fields["State"], "disk-snapshot")
+        self.assertEqual(fields["Location"], "external")
+        self.assertEqual(fields["Parent"], "-")
+        self.assertEqual(fields["Children"], "1")
+        self.assertEqual(fields["Descendants"], "2")
+        self.assertEqual(fields["Metadata"], "yes")
+
+        # libvirt's element order; <domain> is the definition before it
+        root = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout)
+        self.assertEqual([c.tag for c in root],
+                         ["name", "state", "parent", "creationTime", "memory", "disks",
+                          "domain", "inactiveDomain"])
+        self.assertEqual(root.findtext("parent/name"), "s1")
+        self.assertEqual(root.find("memory").get("snapshot"), "no")
+        disk = root.find("disks/disk")
+        self.assertEqual((disk.get("name"), disk.get("snapshot"), disk.get("type")),
+                         ("vda", "external", "file"))
+        self.assertEqual(disk.find("driver").get("type"), "qcow2")
+        self.assertEqual(disk.find("source").get("file"), self.overlay("s2"))
+        self.assertEqual(root.find("domain/devices/disk/source").get("file"),
+                         self.overlay("s1"))
+        self.assertEqual(root.find("inactiveDomain/devices/disk/source").get("file"),
+                         self.overlay("s1"))
+
+        # the files, and all of it again after a restart
+        self.assertEqual(sorted(os.listdir(self.snapdir())), ["s1.xml", "s2.xml", "s3.xml"])
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.check_listing()
+
+    def test_python_api(self):
+        self.make_three()
+        snaps = self.dom.listAllSnapshots()
+        self.assertEqual(sorted(s.getName() for s in snaps), ["s1", "s2", "s3"])
+        self.assertEqual(self.dom.snapshotNum(), 3)
+        self.assertEqual(sorted(self.dom.snapshotListNames()), ["s1", "s2", "s3"])
+        self.assertEqual(self.dom.hasCurrentSnapshot(), 1)
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s3")
+        s1 = self.dom.snapshotLookupByName("s1")
+        self.assertEqual(s1.numChildren(), 1)
+        self.assertEqual(s1.numChildren(LIST), 2)
+        self.assertEqual(s1.listChildrenNames(), ["s2"])
+        self.assertEqual([s.getName() for s in s1.listAllChildren(LIST)], ["s2", "s3"])
+        self.assertEqual(s1.isCurrent(), 0)
+        self.assertEqual(s1.hasMetadata(), 1)
+        self.assertEqual(self.dom.snapshotLookupByName("s3").getParent().getName(), "s2")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            s1.getParent()
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT)
+        self.assertEqual(cm.exception.get_error_message(),
+                         "Domain snapshot not found: snapshot 's1' does not have a parent")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.snapshotLookupByName("nosuch")
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT)
+        self.assertEqual(cm.exception.get_error_message(),
+                         "Domain snapshot not found: no domain snapshot with matching name "
+                         "'nosuch'")
+        # the read-only socket lists, but gets no secrets
+        ro = libvirt.openReadOnly(self.daemon.uri_ro)
+        self.addCleanup(ro.close)
+        rosnap = ro.lookupByName("vm").snapshotLookupByName("s2")
+        self.assertIn("<name>s2</name>", rosnap.getXMLDesc())
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            rosnap.getXMLDesc(libvirt.VIR_DOMAIN_SNAPSHOT_XML_SECURE)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_DENIED)
+
+    def test_duplicate_name(self):
+        self.create("s1")
+        proc = self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--diskspec",
+                                 "vda,file=" + os.path.join(self.images, "other.qcow2"),
+                                 check=False)
+        self.assertIn("operation failed: domain moment s1 already exists", proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.images, "other.qcow2")))
+        self.assertEqual(self.names(), ["s1"])
+
+    def test_hostile_names(self):
+        before = sorted(os.listdir(self.images))
+        for name, message in (("a/b", "invalid snapshot name 'a/b': name can't contain '/'"),
+                              ("..", "invalid snapshot name '..': name can't start with '.'"),
+                              (".hidden", "name can't start with '.'"),
+                              ("x" * 201, "invalid snapshot name: longer than 200 bytes")):
+            proc = self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only",
+                                     check=False)
+            self.assertIn(message, proc.stderr, name)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            # XML holds no other control character than tab and newline
+            self.dom.snapshotCreateXML("<domainsnapshot><name>a&#x9;b</name></domainsnapshot>",
+                                       libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_XML_DETAIL)
+        self.assertIn("name can't contain control characters", cm.exception.get_error_message())
+        self.assertEqual(sorted(os.listdir(self.images)), before)
+        self.assertEqual(self.names(), [])
+        self.assertFalse(os.path.exists(self.snapdir()))
+
+
+class RedefineTest(MetaBase):
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as fh:
+            fh.write(text)
+        return path
+
+    def redefine_error(self, xml):
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.snapshotCreateXML(xml, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        return cm.exception
+
+    def test_redefine(self):
+        self.create("s1")
+        self.create("s2")
+        xml = self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout
+
+        # snapshot-current DOM NAME is a redefinition with CURRENT
+        proc = self.daemon.virsh("snapshot-current", "vm", "s1", quiet=False)
+        self.assertIn("Snapshot s1 set as current", proc.stdout)
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        self.assertEqual(self.names("--current"), ["s2"])
+
+        # a new snapshot from a saved XML: not current without --current
+        path = self.write("s9.xml", xml.replace("<name>s2</name>", "<name>s9</name>", 1))
+        proc = self.daemon.virsh("snapshot-create", "vm", path, "--redefine", quiet=False)
+        self.assertIn("Domain snapshot s9 created from '%s'" % path, proc.stdout)
+        self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s1")
+        # redefining an existing name replaces it
+        self.daemon.virsh("snapshot-create", "vm", path, "--redefine", "--current")
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s9")
+        self.assertEqual(self.names(), ["s1", "s2", "s9"])
+
+        # libvirtd 9.0's refusals
+        err = self.redefine_error(xml.replace("<name>s2</name>", "<name>s8</name>", 1)
+                                  .replace("<name>s1</name>", "<name>nosuch</name>", 1))
+        self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                         (libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_DOMAIN))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: parent nosuch for moment s8 not found")
+        root = ET.fromstring(xml)
+        root.remove(root.find("domain"))
+        root.remove(root.find("inactiveDomain"))
+        err = self.redefine_error(ET.tostring(root, encoding="unicode"))
+        self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                         (libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_DOMAIN_SNAPSHOT))
+        self.assertEqual(err.get_error_message(), "internal error: missing domain in snapshot")
+        root = ET.fromstring(xml)
+        root.remove(root.find("creationTime"))
+        err = self.redefine_error(ET.tostring(root, encoding="unicode"))
+        self.assertEqual(err.get_error_message(),
+                         "internal error: missing creationTime from existing snapshot")
+        err = self.redefine_error(xml.replace("<name>s1</name>", "<name>s2</name>", 1))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: cannot set moment s2 as its own parent")
+        # s1 below its own descendant s2
+        s1 = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        err = self.redefine_error(s1.replace("<creationTime>",
+                                             "<parent><name>s2</name></parent><creationTime>", 1))
+        self.assertEqual(err.get_error_message(),
+                         "invalid argument: parent s2 would create cycle to s1")
+        self.assertEqual(self.names(), ["s1", "s2", "s9"])
+
+        # all of it kept across a restart
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s9")
+        self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
+
+
+class TransientMetaTest(MetaBase):
+    start = False
+
+    def test_transient(self):
+        """A running transient domain's snapshots survive a daemon restart
+        and go with the domain when it stops, as libvirt's do."""
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        self.daemon.virsh("undefine", "vm")
+        self.daemon.virsh("create", xmlpath)
+        self.connect()
+        self.create("t1")
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.names(), ["t1"])
+        self.assertTrue(os.path.isfile(os.path.join(self.snapdir(), "t1.xml")))
+        self.daemon.virsh("destroy", "vm")
+        self.assertFalse(os.path.exists(self.snapdir()))
+
+
+class ShutoffMetaTest(MetaBase):
+    start = False
+
+    def test_no_current(self):
+        self.assertEqual(self.dom.hasCurrentSnapshot(), 0)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.snapshotCurrent()
+        self.assertEqual(cm.exception.get_error_message(),
+                         "Domain snapshot not found: the domain does not have a current "
+                         "snapshot")
+        self.assert_virsh_error(["snapshot-current", "vm"],
+                                "domain 'vm' has no current snapshot")
+
+    def test_create_and_undefine(self):
+        self.create("s1")
+        self.create("s2")
+        root = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout)
+        # shut off: no <inactiveDomain>, <domain> names the image before
+        self.assertEqual([c.tag for c in root],
+                         ["name", "state", "creationTime", "memory", "disks", "domain"])
+        # as libvirtd 9.0: a shut-off domain's snapshot is 'shutoff'
+        self.assertEqual(root.findtext("state"), "shutoff")
+        self.assertEqual(self.names("--inactive"), ["s1", "s2"])
+        self.assertEqual(self.names("--disk-only"), [])
+        self.assertEqual(self.names("--external"), ["s1", "s2"])
+        self.assertEqual(root.find("domain/devices/disk/source").get("file"), self.chain.top)
+        tree = self.daemon.virsh("snapshot-list", "vm", "--tree").stdout
+        self.assertEqual([line.strip() for line in tree.splitlines() if line.strip()],
+                         ["s1", "|", "+- s2"])
+
+        self.assert_virsh_error(["undefine", "vm"], "Requested operation is not valid: cannot "
+                                "delete inactive domain with 2 snapshots")
+        self.assertEqual(self.names(), ["s1", "s2"])
+        self.daemon.virsh("undefine", "vm", "--snapshots-metadata")
+        self.assertFalse(os.path.exists(self.snapdir()))
+        # the overlays stay, as in libvirt: only the metadata went
+        self.assertTrue(os.path.isfile(self.overlay("s2")))
+
+
+if __name__ == "__main__":
+    vbtest.main()
