@@ -574,6 +574,8 @@ mymain(void)
         {"domain-type-xen", 0},
         {"name-missing", 0},
         {"name-slash", 0},
+        {"name-dot", 0},
+        {"name-dotdot", 0},
         {"name-newline", 0},
         {"uuid-invalid", 0},
         {"uuid-null", 0},
