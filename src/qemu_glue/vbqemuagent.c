@@ -108,7 +108,11 @@ vbQemuAgentOpen(const char *path)
     }
     memcpy(addr.sun_path, path, strlen(path));
 
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+    /* Non-blocking: the caller is the monitor's event thread, which a QEMU
+     * whose listen backlog is full (stalled, or a guest flapping its port)
+     * must not hold up.  A connect that would wait fails (EAGAIN) and the
+     * next VSERPORT_CHANGE tries again. */
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
         vbReportSystemError(errno, _("failed to create socket"));
         return NULL;
     }
