@@ -349,7 +349,7 @@ mymain(void)
         {"saved-shutoff", NULL},         {"saved-running", NULL},
         {"saved-no-domain", NULL},       {"saved-no-creation-time", NULL},
         {"saved-state-unknown", NULL},   {"saved-parent-empty", NULL},
-        {"saved-element-unknown", NULL},
+        {"saved-element-unknown", NULL}, {"saved-revert-disks", NULL},
     };
     int ret = 0;
     size_t i;

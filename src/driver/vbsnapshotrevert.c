@@ -510,6 +510,7 @@ vbSnapshotRevertRollForward(vbDriver *driver, vbDomainObj *vm, const char *name,
                             char **overlays)
 {
     g_autoptr(vbSnapshotDef) tmpdef = g_new0(vbSnapshotDef, 1);
+    g_autoptr(GPtrArray) all = NULL;
     vbSnapshotObj *snap;
     size_t n = g_strv_length(targets);
     size_t i;
@@ -530,7 +531,16 @@ vbSnapshotRevertRollForward(vbDriver *driver, vbDomainObj *vm, const char *name,
         disk->src->path = g_strdup(overlays[i]);
         tmpdef->disks[tmpdef->ndisks++] = disk;
     }
-    return vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef);
+    if (vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef) < 0)
+        return -1;
+    /* killed between two saves, two files may say current: each is
+     * written again as it is now */
+    all = vbSnapshotObjListAll(vm->snapshots);
+    for (i = 0; i < all->len; i++) {
+        if (vbSnapshotSaveOne(driver, vm, g_ptr_array_index(all, i)) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 void
