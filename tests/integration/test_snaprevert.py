@@ -356,6 +356,48 @@ class ShutoffRevertTest(RevertBase):
         self.assert_clean(new1, new2, self.overlay("s2"))
 
 
+class TwoDiskRevertTest(RevertBase):
+    start = False
+
+    def test_two_disks(self):
+        """Every disk the snapshot covers is reverted; a disk it left out
+        ('no') keeps its image as the snapshot's definition names it."""
+        self.dom.undefine()
+        other = os.path.join(self.images, "other.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", other, "16M"])
+        vbtest.Chain.write(other, 0x33, 0, MiB)
+        self.define("vm", [("vda", self.chain.top), ("vdb", other)], start=False)
+        self.dom = self.conn.lookupByName("vm")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only")
+        vda_s1 = os.path.join(self.tmp, "vda-s1.raw")
+        vdb_s1 = os.path.join(self.tmp, "vdb-s1.raw")
+        vbtest.run(["qemu-img", "convert", "-O", "raw", self.chain.top, vda_s1])
+        vbtest.run(["qemu-img", "convert", "-O", "raw", other, vdb_s1])
+        vbtest.Chain.write(os.path.join(self.images, "top.s1"), 0xa1, 0, MiB)
+        vbtest.Chain.write(os.path.join(self.images, "other.s1"), 0xb1, 0, MiB)
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only",
+                          "--diskspec", "vda", "--diskspec", "vdb,snapshot=no")
+        vbtest.Chain.write(os.path.join(self.images, "other.s1"), 0xb2, MiB, MiB)
+
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        xml = self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        new_vda = vbtest.disk_chain(xml, "vda")[0]
+        new_vdb = vbtest.disk_chain(xml, "vdb")[0]
+        self.assertEqual(vbtest.backing_of(new_vda), self.chain.top)
+        self.assertEqual(vbtest.backing_of(new_vdb), other)
+        self.assert_same_data(new_vda, vda_s1)
+        self.assert_same_data(new_vdb, vdb_s1)
+        self.assertEqual(sorted(self.revert_disks("s1")), sorted([new_vda, new_vdb]))
+
+        # s2 left vdb out: vdb is back on the image s2's definition names
+        self.daemon.virsh("snapshot-revert", "vm", "s2")
+        xml = self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        self.assertEqual(vbtest.backing_of(vbtest.disk_chain(xml, "vda")[0]),
+                         os.path.join(self.images, "top.s1"))
+        self.assertEqual(vbtest.disk_chain(xml, "vdb")[0], os.path.join(self.images, "other.s1"))
+        self.assertEqual(len(self.revert_disks("s2")), 1)
+
+
 class CrashRevertTest(RevertBase):
     """SIGKILL of the daemon at the steps of a revert (a test hook makes the
     daemon kill itself there, so no timing is involved)."""
