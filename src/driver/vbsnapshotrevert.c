@@ -30,6 +30,7 @@
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
 #include "vbsnapshotrevert.h"
+#include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -330,6 +331,7 @@ vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned i
     bool paused = flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
     unsigned int startFlags = 0;
     size_t i;
+    int rc;
 
     if (!(snap = vbSnapshotObjListFind(vm->snapshots, name))) {
         vbReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, _("no domain snapshot with matching name '%s'"),
@@ -380,9 +382,12 @@ vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned i
                 vm->def->name, vm->def->disks[i]->dst, name,
                 vm->def->disks[i]->src->path ? vm->def->disks[i]->src->path : "");
 
-    if (vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef) < 0)
-        return -1;
+    /* Past the commit point the intent goes in any case: a stale one
+     * would undo a later state at the next start. */
+    rc = vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef);
     vbSnapshotRevertRemoveIntent(vm);
+    if (rc < 0)
+        return -1;
 
     if (start) {
         if (paused)
@@ -464,6 +469,8 @@ vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays)
     return true;
 }
 
+/* Whether a chain of @vm, as defined or as the images' headers continue
+ * it, has @path */
 static bool
 vbSnapshotRevertPathInUse(vbDomainObj *vm, const char *path)
 {
@@ -473,9 +480,16 @@ vbSnapshotRevertPathInUse(vbDomainObj *vm, const char *path)
 
     for (i = 0; i < G_N_ELEMENTS(defs); i++) {
         for (j = 0; defs[i] && j < defs[i]->ndisks; j++) {
+            g_autoptr(vbStorageSource) chain = NULL;
             const vbStorageSource *src;
 
-            for (src = defs[i]->disks[j]->src; src; src = src->backingStore) {
+            if (vbStorageSourceIsEmpty(defs[i]->disks[j]->src))
+                continue;
+            chain = vbStorageSourceCopy(defs[i]->disks[j]->src, true);
+            /* a chain that cannot be read is checked as far as defined */
+            if (vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+                vbResetLastError();
+            for (src = chain; src; src = src->backingStore) {
                 if (g_strcmp0(src->path, path) == 0)
                     return true;
             }
