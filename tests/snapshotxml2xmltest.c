@@ -346,10 +346,15 @@ mymain(void)
     /* shutoff: libvirtd 9.0's snapshot-dumpxml of a shut-off domain's
      * second snapshot, as it saves it (<active>) */
     static const testInfo saved[] = {
-        {"saved-shutoff", NULL},         {"saved-running", NULL},
-        {"saved-no-domain", NULL},       {"saved-no-creation-time", NULL},
-        {"saved-state-unknown", NULL},   {"saved-parent-empty", NULL},
+        {"saved-shutoff", NULL},
+        {"saved-running", NULL},
+        {"saved-no-domain", NULL},
+        {"saved-no-creation-time", NULL},
+        {"saved-state-unknown", NULL},
+        {"saved-parent-empty", NULL},
         {"saved-element-unknown", NULL},
+        {"saved-revert-disks", NULL},
+        {"saved-revert-disks-relative", NULL},
     };
     int ret = 0;
     size_t i;

@@ -31,6 +31,17 @@ vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk)
 }
 
 void
+vbSnapshotDefClearRevertDisks(vbSnapshotDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nrevertDisks; i++)
+        vbSnapshotDiskDefFree(def->revertDisks[i]);
+    g_clear_pointer(&def->revertDisks, g_free);
+    def->nrevertDisks = 0;
+}
+
+void
 vbSnapshotDefFree(vbSnapshotDef *def)
 {
     size_t i;
@@ -43,6 +54,7 @@ vbSnapshotDefFree(vbSnapshotDef *def)
     for (i = 0; i < def->ndisks; i++)
         vbSnapshotDiskDefFree(def->disks[i]);
     g_free(def->disks);
+    vbSnapshotDefClearRevertDisks(def);
     g_free(def->parentName);
     vbDomainDefFree(def->dom);
     vbDomainDefFree(def->inactiveDom);
@@ -242,19 +254,20 @@ vbSnapshotDiskParse(const xmlNode *node)
     return g_steal_pointer(&disk);
 }
 
+/* <disks> or <revertDisks> */
 static int
-vbSnapshotDisksParse(const xmlNode *node, vbSnapshotDef *def)
+vbSnapshotDisksParse(const xmlNode *node, vbSnapshotDiskDef ***disks, size_t *ndisks)
 {
     size_t n = vbXMLCountChildren(node, NULL);
     xmlNode *child;
 
     if (vbSnapshotCheckAttrs(node, NULL) < 0)
         return -1;
-    def->disks = g_new0(vbSnapshotDiskDef *, n);
+    *disks = g_new0(vbSnapshotDiskDef *, n);
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
-        if (!(def->disks[def->ndisks] = vbSnapshotDiskParse(child)))
+        if (!((*disks)[*ndisks] = vbSnapshotDiskParse(child)))
             return -1;
-        def->ndisks++;
+        (*ndisks)++;
     }
     return 0;
 }
@@ -332,6 +345,8 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
                           text ? text : "");
             return -1;
         }
+    } else if (vbXMLNodeNameEqual(child, "revertDisks") && !def->revertDisks) {
+        return vbSnapshotDisksParse(child, &def->revertDisks, &def->nrevertDisks);
     } else if (vbXMLNodeNameEqual(child, "domain") && !def->dom) {
         if (!(def->dom = vbDomainDefParseNode(doc, child, VB_DOMAIN_DEF_PARSE_INACTIVE)))
             return -1;
@@ -380,7 +395,7 @@ vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "disks") && !seenDisks) {
             seenDisks = true;
-            if (vbSnapshotDisksParse(child, def) < 0)
+            if (vbSnapshotDisksParse(child, &def->disks, &def->ndisks) < 0)
                 return NULL;
         } else if (current) {
             if (vbSnapshotDefParseSaved(doc, child, def, current) < 0)
@@ -743,6 +758,14 @@ vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
             vbSnapshotDiskFormat(&buf, def->disks[i]);
         vbBufferAdjustIndent(&buf, -2);
         vbBufferAddLit(&buf, "</disks>\n");
+    }
+    if (metadata && def->nrevertDisks > 0) {
+        vbBufferAddLit(&buf, "<revertDisks>\n");
+        vbBufferAdjustIndent(&buf, 2);
+        for (i = 0; i < def->nrevertDisks; i++)
+            vbSnapshotDiskFormat(&buf, def->revertDisks[i]);
+        vbBufferAdjustIndent(&buf, -2);
+        vbBufferAddLit(&buf, "</revertDisks>\n");
     }
 
     if (metadata && def->dom && vbDomainDefFormatBuf(&buf, def->dom, domFlags) < 0)

@@ -87,6 +87,12 @@ struct _vbSnapshotDef {
 
     vbSnapshotDiskDef **disks;
     size_t ndisks;
+    /* The overlays the last revert to this snapshot put on its images
+     * (libvirt's <revertDisks>): the top of the branch the domain runs on
+     * since, while the snapshot keeps its own overlays in @disks.  Cleared
+     * when a snapshot is taken on that branch. */
+    vbSnapshotDiskDef **revertDisks;
+    size_t nrevertDisks;
 
     /* The metadata of a snapshot taken (saved, listed, dumped) */
     vbSnapshotState state;
@@ -98,6 +104,7 @@ struct _vbSnapshotDef {
 void vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDiskDef, vbSnapshotDiskDefFree);
 void vbSnapshotDefFree(vbSnapshotDef *def);
+void vbSnapshotDefClearRevertDisks(vbSnapshotDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDef, vbSnapshotDefFree);
 
 typedef enum {
@@ -167,7 +174,8 @@ typedef enum {
 /* The document, two-space indented as libvirt writes it.  With @flags 0 in
  * the form a request takes (without the creation time), so that it parses
  * again; with METADATA in libvirt's element order: name, description,
- * state, parent, creationTime, memory, disks, domain, inactiveDomain.
+ * state, parent, creationTime, memory, disks, revertDisks, domain,
+ * inactiveDomain.
  * Returns NULL with the error reported. */
 char *vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags);
 

@@ -677,9 +677,96 @@ error:
     return -1;
 }
 
+/* --- New overlays for a revert (vbsnapshotrevert.c) --- */
+
+struct _vbSnapshotOverlays {
+    vbSnapshotDiskList list;
+};
+
+void
+vbSnapshotOverlaysFree(vbSnapshotOverlays *overlays)
+{
+    if (!overlays)
+        return;
+    vbSnapshotDiskListClear(&overlays->list);
+    g_free(overlays);
+}
+
+vbSnapshotOverlays *
+vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def, vbDomainDef *dom)
+{
+    g_autoptr(vbSnapshotOverlays) overlays = g_new0(vbSnapshotOverlays, 1);
+    vbSnapshotDiskList *list = &overlays->list;
+    size_t i;
+
+    g_return_val_if_fail(def->ndisks == dom->ndisks, NULL);
+    list->dd = g_new0(vbSnapshotDiskData, def->ndisks);
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskData *dd = &list->dd[list->ndd];
+
+        if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        dd->fd = -1;
+        dd->disk = dom->disks[i];
+        dd->snapdisk = def->disks[i];
+        dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
+        dd->src->type = VB_STORAGE_TYPE_FILE;
+        dd->src->format = VB_STORAGE_FORMAT_QCOW2;
+        dd->src->readonly = false;
+        list->ndd++;
+        if (vbSnapshotPrepareDisk(vm, dd, false) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&overlays);
+}
+
+int
+vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverlays *overlays)
+{
+    vbSnapshotDiskList *list = &overlays->list;
+    g_autoptr(vbError) saved = NULL;
+    size_t i;
+
+    if (vbSnapshotCreateImages(driver, vm, list) < 0)
+        goto error;
+    for (i = 0; i < list->ndd; i++) {
+        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0)
+            goto error;
+    }
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        vbStorageSource *old = dd->disk->src;
+
+        dd->disk->src = vbSnapshotPersistentSource(dd->src, old, false);
+        vbStorageSourceFree(old);
+    }
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbSnapshotRemoveImages(list);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+void
+vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays)
+{
+    vbSnapshotRemoveImages(&overlays->list);
+}
+
+void
+vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays)
+{
+    size_t i;
+
+    for (i = 0; i < overlays->list.ndd; i++)
+        overlays->list.dd[i].created = false;
+}
+
 /* --- Metadata: files --- */
 
-static int
+int
 vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 {
     g_autofree char *dir = vbDomainObjSnapshotDir(vm);
@@ -810,6 +897,10 @@ vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
 
     if (!(obj = vbSnapshotObjListAdd(vm->snapshots, def)))
         return -1;
+    /* as libvirt: the overlays a revert put on the old current snapshot's
+     * images are now the new snapshot's <domain>, recorded there */
+    if (old)
+        vbSnapshotDefClearRevertDisks(old->def);
     vbSnapshotObjListSetCurrent(vm->snapshots, obj);
     if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
         /* as libvirt: a snapshot whose metadata cannot be written is not

@@ -59,6 +59,9 @@ driver_levels = [
     ["vbblockcommit"],
     # disk-only snapshots
     ["vbsnapshot"],
+    # revert to a snapshot: new overlays from vbsnapshot, the domain
+    # stopped and started
+    ["vbsnapshotrevert"],
     # the console of a running domain, as a stream for the RPC layer
     ["vbdomainconsole"],
     # the medium of a cdrom changed, a disk's I/O limits read back
