@@ -27,6 +27,10 @@ struct _vbQemuProcessConfine {
     /* our own seccomp filter (vbsandbox.h), for qemu-storage-daemon,
      * which has no -sandbox of its own; QEMU gets -sandbox instead */
     bool sandbox;
+    /* descriptors the child finds open: passFds[i] as descriptor 3 + i
+     * (the tap queues of its interfaces); the others are closed */
+    const int *passFds;
+    size_t npassFds;
 };
 
 int vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine,
