@@ -1848,13 +1848,14 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
     bool running = false;
     int rc;
 
+    /* also when QEMU is gone: a name just released is not reused at once */
+    vbDomainInterfacesReserveNames(vm->def);
     if (!vbQemuProcessIsAlive(vm->pid)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU process %d of domain '%s' is gone"),
                       (int) vm->pid, vm->def->name);
         return -1;
     }
     vbProcessGraphicsReserve(driver, vm);
-    vbDomainInterfacesReserveNames(vm->def);
     if (vbDomainProcessConnectMonitor(driver, vm, VB_RECONNECT_WAIT_MS, 0) < 0 ||
         vbProcessRefreshPtyPaths(vm, false) < 0)
         return -1;
