@@ -11,6 +11,8 @@
   died while the daemon was away;
 - type 'ethernet': the daemon's tap by the name given, with the MTU of
   <mtu>, up; managed='no' opens an existing tap and leaves it;
+- virsh domifaddr --source arp finds the guest in the namespace's ARP
+  table;
 - libvirt's errors for a name a device has, a missing bridge and a
   device that is no bridge, with nothing created.
 
@@ -174,6 +176,11 @@ class NetnsTapTest(TapGuestBase):
         self.assertRegex(stats, r"vnet0 rx_packets [1-9]")
         self.daemon.virsh("domifstat", "vm", "52:54:00:7a:70:01")
         self.assertIn("vnet0", self.daemon.virsh("domiflist", "vm").stdout)
+        # the namespace's ARP table has the guest now, as libvirt reads it
+        arp = self.daemon.virsh("domifaddr", "vm", "--source", "arp").stdout
+        self.assertRegex(arp, r"vnet0\s+52:54:00:7a:70:01\s+ipv4\s+192\.168\.123\.2/0")
+        # no libvirt network, so no leases
+        self.assertNotIn("vnet0", self.daemon.virsh("domifaddr", "vm").stdout)
 
         # a restart with the domain running keeps the tap, and the name
         self.daemon.kill9()
