@@ -479,6 +479,8 @@ mymain(void)
     DO_TEST_FULL("net-ethernet-managed-no", NULL, TEST_VHOST_NET, 0);
     DO_TEST("net-ethernet-reserved-name");
     DO_TEST("net-bridge");
+    /* queues of a virtio NIC only, and more than one, as libvirt reads them */
+    DO_TEST("net-ethernet-queues");
     DO_TEST_FULL("net-tap-mixed", NULL, TEST_VHOST_NET, 0);
     DO_TEST("watchdog-i6300esb");
     DO_TEST("watchdog-ib700");

@@ -312,6 +312,10 @@ vbDomainNetDefParse(const xmlNode *node, unsigned int flags)
                       vbDomainNetTypeTypeToString(net->type));
         return NULL;
     }
+    /* libvirt reads <driver queues> of a virtio NIC only, and one queue
+     * is what every NIC has: neither is kept */
+    if (net->model != VB_DOMAIN_NET_MODEL_VIRTIO || net->queues == 1)
+        net->queues = 0;
     if (net->managedNo && !net->ifname) {
         vbReportError(
             VIR_ERR_XML_ERROR,
