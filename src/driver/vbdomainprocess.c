@@ -1580,6 +1580,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     logPath = vbProcessLogPath(driver, vm->def, "");
     env = vbQemuCommandBuildEnv(vm->def);
+    /* the numbers the command line gave them */
+    G_STATIC_ASSERT(VB_QEMU_COMMAND_PASSED_FD_FIRST == VB_QEMU_PROCESS_PASSED_FD_FIRST);
     confine.passFds = (const int *) (void *) netFds->data;
     confine.npassFds = netFds->len;
     if (vbQemuProcessLaunchEnv(argv, env, logPath, &confine, &vm->pid) < 0)

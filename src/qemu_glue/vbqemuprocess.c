@@ -73,7 +73,7 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
 
     targetFds = g_new0(int, nfds + 1);
     for (i = 0; i < nfds; i++)
-        targetFds[i] = 3 + i;
+        targetFds[i] = VB_QEMU_PROCESS_PASSED_FD_FIRST + i;
 
     /* Without G_SPAWN_DO_NOT_REAP_CHILD, GLib forks twice: QEMU is
      * re-parented to init and the pid we get is QEMU's own. */
