@@ -275,12 +275,13 @@ class DaemonTestCase(unittest.TestCase):
     def setUp(self):
         if SKIP_NO_QEMU:
             self.skipTest("QEMU is not installed")
+        # first: it may skip the test, and what it prepares is undone
+        # after the daemon's cleanup
+        prefix = self.daemon_prefix()
         self.tmp = tempfile.mkdtemp(prefix="vbit-")
         self.images = os.path.join(self.tmp, "images")
         os.mkdir(self.images)
         self.extra_logs = []    # printed with the daemon's log on failure
-        # before the daemon's cleanup: what it prepares is undone last
-        prefix = self.daemon_prefix()
         self.daemon = Daemon(os.path.join(self.tmp, "root"), prefix)
         self.addCleanup(self._cleanup)
         self.daemon.start()
