@@ -557,6 +557,8 @@ mymain(void)
         {"disk-addresses-aliases", 0},
         /* the port a start picked, the password only in the status form */
         {"graphics-vnc-running-status", TEST_STATUS},
+        /* the taps of a running domain: generated names only in its forms */
+        {"net-tap-running-status", TEST_STATUS},
         {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},

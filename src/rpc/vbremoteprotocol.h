@@ -44,6 +44,8 @@
 #define VB_REMOTE_NODE_MODEL_LEN 32
 #define VB_REMOTE_STORAGE_POOL_LIST_MAX 16384
 #define VB_REMOTE_STORAGE_VOL_LIST_MAX 16384
+#define VB_REMOTE_DOMAIN_INTERFACE_MAX 2048
+#define VB_REMOTE_DOMAIN_IP_ADDR_MAX 2048
 
 /* remote_auth_type */
 typedef enum {
@@ -196,6 +198,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
@@ -697,6 +700,32 @@ typedef struct {
     vbRemoteMemoryStat *stats;
     size_t nstats;
 } vbRemoteDomainMemoryStatsRet;
+
+/* 353 DOMAIN_INTERFACE_ADDRESSES */
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int source;
+    unsigned int flags;
+} vbRemoteDomainInterfaceAddressesArgs;
+/* remote_domain_ip_addr */
+typedef struct _vbRemoteDomainIPAddr vbRemoteDomainIPAddr;
+struct _vbRemoteDomainIPAddr {
+    int type;
+    char *addr;
+    unsigned int prefix;
+};
+/* remote_domain_interface: hwaddr NULL when absent */
+typedef struct _vbRemoteDomainInterface vbRemoteDomainInterface;
+struct _vbRemoteDomainInterface {
+    char *name;
+    char *hwaddr;
+    vbRemoteDomainIPAddr *addrs;
+    size_t naddrs;
+};
+typedef struct {
+    vbRemoteDomainInterface *ifaces;
+    size_t nifaces;
+} vbRemoteDomainInterfaceAddressesRet;
 
 /* Event messages.  The callback forms start with callbackID: the server
  * relies on it to stamp each registration's id into an encoded event. */

@@ -597,6 +597,44 @@ vbDispatchInterfaceStats(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchInterfaceAddresses(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainInterfaceAddressesArgs *args = a;
+    vbRemoteDomainInterfaceAddressesRet *ret = r;
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+    size_t j;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainInterfaceAddresses(vbDispatchDriver(client), &dom, args->source, args->flags,
+                                   &ifaces) < 0)
+        return -1;
+    if (ifaces->len > VB_REMOTE_DOMAIN_INTERFACE_MAX) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_RPC, _("Number of interfaces, %d exceeds the max limit: %d"),
+                      (int) ifaces->len, VB_REMOTE_DOMAIN_INTERFACE_MAX);
+        return -1;
+    }
+    ret->ifaces = g_new0(vbRemoteDomainInterface, ifaces->len ? ifaces->len : 1);
+    for (i = 0; i < ifaces->len; i++) {
+        vbDomainIfaceAddrs *iface = ifaces->pdata[i];
+        vbRemoteDomainInterface *out = &ret->ifaces[i];
+
+        ret->nifaces = i + 1;
+        out->name = g_steal_pointer(&iface->name);
+        out->hwaddr = g_steal_pointer(&iface->hwaddr);
+        out->addrs = g_new0(vbRemoteDomainIPAddr, iface->naddrs ? iface->naddrs : 1);
+        out->naddrs = iface->naddrs;
+        for (j = 0; j < iface->naddrs; j++) {
+            out->addrs[j].type = iface->addrs[j].type;
+            out->addrs[j].addr = g_steal_pointer(&iface->addrs[j].addr);
+            out->addrs[j].prefix = iface->addrs[j].prefix;
+        }
+    }
+    return 0;
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -1029,6 +1067,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
+    {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, vbDispatchInterfaceAddresses},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
 

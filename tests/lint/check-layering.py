@@ -51,6 +51,8 @@ driver_levels = [
     ["vbblockcommitcomplete"],
     # the block job machine: what QEMU reports, applied
     ["vbblockjobupdate"],
+    # the host side of interfaces: taps created, enslaved, removed
+    ["vbdomaininterface"],
     # QEMU and storage daemon processes, their monitors and events
     ["vbdomainprocess"],
     # block jobs on a shut-off domain, in a storage daemon
