@@ -57,6 +57,8 @@ driver_levels = [
     ["vbblockoffline"],
     # block commit and its entry points
     ["vbblockcommit"],
+    # a running guest's memory saved into a file for a snapshot, and restored
+    ["vbsnapshotmemory"],
     # disk-only snapshots
     ["vbsnapshot"],
     # the console of a running domain, as a stream for the RPC layer
