@@ -11,12 +11,15 @@
 #include <unistd.h>
 
 #include "vbinternal.h"
+#include "vbdomainevent.h"
 #include "vbdomainobj.h"
+#include "vbdomainprocess.h"
 #include "vberror.h"
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitorsystem.h"
 #include "vbmonitormigration.h"
+#include "vbqemudevice.h"
 #include "vbqemusaveimage.h"
 #include "vbsnapshotmemory.h"
 
@@ -267,15 +270,25 @@ int
 vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning, bool live)
 {
     g_autoptr(vbError) saved = NULL;
+    g_autoptr(vbDomainDef) def = NULL;
+    g_autofree char *dir = NULL;
     g_autofree char *xml = NULL;
     bool started = false;
     vbMonitor *mon;
     int rc;
 
     /* the definition a restore starts QEMU with: the live one as a
-     * definition (libvirt's migratable XML), before the disks switch */
-    if (!(xml = vbDomainDefFormat(vm->def,
-                                  VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE)))
+     * definition (libvirt's migratable XML), before the disks switch,
+     * without the sockets of this run */
+    if (!(def = vbDomainDefCopy(vm->def,
+                                VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE)))
+        return -1;
+    if (vm->monitorPath) {
+        dir = g_path_get_dirname(vm->monitorPath);
+        vbQemuDeviceChrDropSocketPaths(def, dir);
+    }
+    if (!(xml =
+              vbDomainDefFormat(def, VB_DOMAIN_DEF_FORMAT_INACTIVE | VB_DOMAIN_DEF_FORMAT_SECURE)))
         return -1;
     if (vbQemuSaveImageWriteHeader(mf->fd, mf->path, xml, wasRunning) < 0)
         return -1;
@@ -310,4 +323,91 @@ vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning,
     if (live && vm->state == VIR_DOMAIN_RUNNING)
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
     return vbQemuSaveImageFinish(mf->fd, mf->path);
+}
+
+/* --- Restoring --- */
+
+int
+vbSnapshotMemoryOpen(const char *path, int *fd, char **xml, bool *wasRunning)
+{
+    int f;
+
+    *fd = -1;
+    if ((f = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        vbReportSystemError(errno, _("cannot open memory snapshot file '%s'"), path);
+        return -1;
+    }
+    if (vbQemuSaveImageReadHeader(f, path, xml, wasRunning) < 0) {
+        close(f);
+        return -1;
+    }
+    *fd = f;
+    return 0;
+}
+
+/* Waits for the incoming migration to end; as the outgoing one, asked
+ * again and again with the domain unlocked in between. */
+static int
+vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
+{
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorGetFD(mon, VB_SNAPSHOT_MEMORY_FDNAME, fd);
+
+    if (rc == 0)
+        rc = vbMonitorMigrateIncomingFD(mon, VB_SNAPSHOT_MEMORY_FDNAME);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return vbSnapshotMemoryWaitMigration(vm, path);
+}
+
+int
+vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int fd, bool paused,
+                        int startedDetail)
+{
+    g_autoptr(vbError) saved = NULL;
+    int runningReason = startedDetail == VIR_DOMAIN_EVENT_STARTED_RESTORED
+                            ? VIR_DOMAIN_RUNNING_RESTORED
+                            : VIR_DOMAIN_RUNNING_FROM_SNAPSHOT;
+    vbMonitor *mon;
+    int rc;
+
+    if (vbDomainProcessStart(driver, vm, VB_DOMAIN_PROCESS_START_INCOMING) < 0)
+        return -1;
+    if (vbSnapshotMemoryLoad(vm, path, fd) < 0)
+        goto error;
+
+    vbDomainEventQueuePush(driver->events,
+                           vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
+                                                     VIR_DOMAIN_EVENT_STARTED, startedDetail));
+    if (paused) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
+        vbDomainEventQueuePush(driver->events,
+                               vbDomainEventLifecycleNew(
+                                   vm->def->name, vm->def->uuid, vm->id, VIR_DOMAIN_EVENT_SUSPENDED,
+                                   startedDetail == VIR_DOMAIN_EVENT_STARTED_RESTORED
+                                       ? VIR_DOMAIN_EVENT_SUSPENDED_RESTORED
+                                       : VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT));
+    } else {
+        vm->resumeSeen = false;
+        vm->runningReason = runningReason;
+        mon = vbDomainObjEnterMonitor(vm);
+        rc = vbMonitorCont(mon);
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            rc = -1;
+        vm->runningReason = 0;
+        if (rc < 0)
+            goto error;
+        if (!vm->resumeSeen)
+            vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, runningReason);
+    }
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    VB_INFO("domain '%s' restored from memory snapshot file '%s'", vm->def->name, path);
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+    vbErrorRestore(&saved);
+    return -1;
 }

@@ -80,3 +80,38 @@ int vbSnapshotMemoryResume(vbDomainObj *vm);
  * reported (a migration QEMU started is cancelled).
  */
 int vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning, bool live);
+
+/**
+ * vbSnapshotMemoryOpen:
+ * @path: a memory snapshot file, or any save image libvirt wrote
+ *        (uncompressed)
+ * @fd: set to the file open for reading (no symbolic link followed),
+ *      positioned at QEMU's stream; close it
+ * @xml: set to the domain XML of the header (g_free it)
+ * @wasRunning: whether the guest ran when it was saved
+ *
+ * Returns 0, or -1 with the error reported.
+ */
+int vbSnapshotMemoryOpen(const char *path, int *fd, char **xml, bool *wasRunning);
+
+/**
+ * vbSnapshotMemoryRestore:
+ * @vm: shut off, locked, in a MODIFY job; vm->def is what QEMU starts
+ *      with, its disks as the guest must find them (for a snapshot's
+ *      revert: fresh overlays on the images the snapshot was taken of)
+ * @path: the memory file (named in errors)
+ * @fd: from vbSnapshotMemoryOpen; still the caller's to close
+ * @paused: leave the guest paused instead of running it
+ * @startedDetail: the STARTED event's detail:
+ *      VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT for a revert,
+ *      VIR_DOMAIN_EVENT_STARTED_RESTORED for virDomainRestore
+ *
+ * Starts QEMU with -incoming defer, loads the state from @fd
+ * (migrate-incoming "fd:migrate"), then, as libvirt, sends STARTED and
+ * either continues the guest (reason from-snapshot or restored; RESUMED
+ * from-snapshot) or leaves it paused (reason from-snapshot;
+ * SUSPENDED from-snapshot or restored).  On failure QEMU is gone and the
+ * domain shut off (reason failed), with the error reported.
+ */
+int vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int fd,
+                            bool paused, int startedDetail);

@@ -32,6 +32,9 @@ struct _vbQemuCommandOptions {
     /* qemu.conf's seccomp_sandbox = 0: "-sandbox off" instead of QEMU's
      * seccomp filter (-sandbox on,obsolete=deny,...), as libvirt */
     bool noSeccompSandbox;
+    /* "-incoming defer": QEMU waits for migrate-incoming to load the
+     * guest's state (a memory snapshot restored) */
+    bool incomingDefer;
 };
 
 /*

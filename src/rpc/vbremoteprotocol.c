@@ -142,6 +142,12 @@ VB_REMOTE_TYPE(vbRemoteStringRetType, vbRemoteStringRet, F_STRING(vbRemoteString
 VB_REMOTE_TYPE(vbRemoteXMLArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml));
 VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml),
                F_UINT(vbRemoteXMLFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreArgsType, vbRemoteDomainRestoreArgs,
+               F_STRING(vbRemoteDomainRestoreArgs, from));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreFlagsArgsType, vbRemoteDomainRestoreFlagsArgs,
+               F_STRING(vbRemoteDomainRestoreFlagsArgs, from),
+               F_OPT_STRING(vbRemoteDomainRestoreFlagsArgs, dxml),
+               F_UINT(vbRemoteDomainRestoreFlagsArgs, flags));
 VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
 
 VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
@@ -590,6 +596,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_LIST_DOMAINS, "virConnectListDomains", &vbRemoteConnectListDomainsArgsType,
       &vbRemoteConnectListDomainsRetType, 0),
     P(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", NULL, &vbRemoteNumRetType, 0),
+    P(DOMAIN_RESTORE, "virDomainRestore", &vbRemoteDomainRestoreArgsType, NULL, MODIFY),
     P(CONNECT_GET_HOSTNAME, "virConnectGetHostname", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
@@ -712,6 +719,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(NODE_GET_MEMORY_STATS, "virNodeGetMemoryStats", &vbRemoteNodeGetMemoryStatsArgsType,
       &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_RESTORE_FLAGS, "virDomainRestoreFlags", &vbRemoteDomainRestoreFlagsArgsType, NULL,
+      MODIFY),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
       MODIFY),

@@ -84,6 +84,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
     VB_REMOTE_PROC_CONNECT_LIST_DOMAINS = 37,
     VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS = 51,
+    VB_REMOTE_PROC_DOMAIN_RESTORE = 54,
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS = 65,
@@ -159,6 +160,7 @@ typedef enum {
     VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
     VB_REMOTE_PROC_NODE_GET_MEMORY_STATS = 228,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
+    VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS = 233,
     VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT = 237,
     VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO = 238,
@@ -267,6 +269,18 @@ typedef struct {
     char *xml;
     unsigned int flags;
 } vbRemoteXMLFlagsArgs;
+
+/* 54 DOMAIN_RESTORE */
+typedef struct {
+    char *from;
+} vbRemoteDomainRestoreArgs;
+
+/* 233 DOMAIN_RESTORE_FLAGS */
+typedef struct {
+    char *from;
+    char *dxml; /* NULL: the file's */
+    unsigned int flags;
+} vbRemoteDomainRestoreFlagsArgs;
 
 /* 1 CONNECT_OPEN */
 typedef struct {

@@ -379,6 +379,22 @@ vbDispatchCreateXML(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchRestore(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, NULL, 0);
+}
+
+static int
+vbDispatchRestoreFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreFlagsArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, args->dxml, args->flags);
+}
+
+static int
 vbDispatchUndefine(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -978,6 +994,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
     {VB_REMOTE_PROC_CONNECT_LIST_DOMAINS, vbDispatchListDomains},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE, vbDispatchRestore},
     {VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS, vbDispatchInterfaceStats},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
@@ -996,6 +1013,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS, vbDispatchRestoreFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},

@@ -61,6 +61,7 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.log = os.path.join(self.tmp, "logs", "serial.log")
         os.mkdir(os.path.dirname(self.log))
         self.extra_logs.append(self.log)
+        self.extra_logs.append(os.path.join(self.daemon.root, "log", "vm.log"))
         self.events = vbevents.EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
         self.disk = os.path.join(self.images, "disk.qcow2")
@@ -176,6 +177,59 @@ class MemSnapTest(vbtest.DaemonTestCase):
                       self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout)
         self.daemon.virsh("resume", "vm")
         self.assertEqual(self.read_marker(), "after")
+
+    def wait_agent(self):
+        """The agent answers again (a restored guest's qemu-ga finds the new
+        QEMU's port): asked until it does, within a bound."""
+        vbtest.wait_for(lambda: self.daemon.virsh(
+            "qemu-agent-command", "vm", '{"execute":"guest-ping"}', "--timeout", "5",
+            check=False).returncode == 0, 60, "the guest agent after the restore")
+
+    def test_restore(self):
+        """virsh restore of the memory file onto a fresh overlay of the
+        image the snapshot was taken of: the guest is back where it was."""
+        self.start_guest()
+        self.write_marker("at the snapshot")
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        xml = self.assert_header(mem)
+        self.write_marker("later")
+        self.daemon.virsh("destroy", "vm")
+
+        fresh = os.path.join(self.images, "restore.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", self.disk, "-F", "qcow2",
+                    fresh])
+        dxml = os.path.join(self.tmp, "restore.xml")
+        with open(dxml, "w") as fh:
+            fh.write(xml.replace("<source file='%s'/>" % self.disk,
+                                 "<source file='%s'/>" % fresh))
+        mark = len(self.lifecycle())
+        self.daemon.virsh("restore", mem, "--xml", dxml)
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[2] == RESUMED, 60)
+        self.assertEqual(self.lifecycle()[mark:],
+                         [(libvirt.VIR_DOMAIN_EVENT_STARTED,
+                           libvirt.VIR_DOMAIN_EVENT_STARTED_RESTORED),
+                          (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT)])
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_RESTORED])
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)[0], fresh)
+        # the persistent definition stays what it was
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at the snapshot")
+
+        # --paused, and a file that is no save image
+        self.daemon.virsh("destroy", "vm")
+        os.unlink(fresh)
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", self.disk, "-F", "qcow2",
+                    fresh])
+        self.daemon.virsh("restore", mem, "--xml", dxml, "--paused")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_PAUSED,
+                                            libvirt.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT])
+        self.daemon.virsh("destroy", "vm")
+        proc = self.daemon.virsh("restore", self.disk, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("image magic is incorrect in save image '%s'" % self.disk, proc.stderr)
 
     def test_live_and_halt(self):
         self.start_guest()
