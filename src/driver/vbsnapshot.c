@@ -91,6 +91,12 @@ vbSnapshotCheckFlags(unsigned int flags)
                       "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT");
         return -1;
     }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) &&
+        (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_LIVE", "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE");
+        return -1;
+    }
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) &&
         (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
         vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
@@ -125,6 +131,12 @@ vbSnapshotCheckKind(vbDomainObj *vm, const vbSnapshotDef *def, unsigned int flag
 {
     bool memory = def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL;
 
+    /* a transient domain would go away with its snapshot (libvirt) */
+    if (!vm->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      _("cannot halt after transient domain snapshot"));
+        return -1;
+    }
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) && (!vbDomainObjIsActive(vm) || !memory)) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       _("live snapshot creation is supported only during full system snapshots"));
@@ -685,8 +697,11 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
         goto error;
 
     vbSnapshotUpdateLive(vm, list);
-    mem.created = false;
     ret = 0;
+    /* before the guest resumes, in libvirt's order of events */
+    if (mem.created)
+        vbSnapshotMemoryEmitJobCompleted(driver, vm, &mem);
+    mem.created = false;
     /* QEMU has switched: from here on a failure cannot be undone, and
      * libvirt reports it all the same. */
     if (vbDomainObjSaveStatus(vm) < 0 ||
@@ -1085,8 +1100,9 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
     return 0;
 }
 
-/* HALT: the snapshot is taken, the domain stops (libvirt's STOPPED
- * from-snapshot event), in a job that waits for every query, as destroy. */
+/* HALT: the snapshot is taken, the persistent domain stops (libvirt's
+ * STOPPED from-snapshot event), in a job that waits for every query, as
+ * destroy does. */
 static void
 vbSnapshotHalt(vbDriver *driver, vbDomainObj *vm)
 {
@@ -1106,8 +1122,6 @@ vbSnapshotHalt(vbDriver *driver, vbDomainObj *vm)
         vbDomainEventQueuePush(driver->events, event);
     }
     vbDomainObjEndJob(vm, VB_JOB_DESTROY);
-    if (!vm->persistent)
-        vbDomainObjListRemove(driver->domains, vm);
 }
 
 int

@@ -134,6 +134,7 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
     close(dirfd);
     mf->fd = fd;
     mf->created = true;
+    mf->started = g_get_monotonic_time();
     mf->path = g_strdup(path);
     if (fstat(fd, &mf->st) < 0) {
         vbReportSystemError(errno, _("cannot stat file '%s'"), path);
@@ -210,13 +211,13 @@ vbSnapshotMemoryResume(vbDomainObj *vm)
 /* Waits for the outgoing migration to end; the domain is unlocked
  * between two questions (the job keeps it as it is). */
 static int
-vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path)
+vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, vbMonitorMigrationStats *stats)
 {
     for (;;) {
         vbMonitorMigrationStatus status;
         g_autofree char *error = NULL;
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
-        int rc = vbMonitorQueryMigrate(mon, &status, &error);
+        int rc = vbMonitorQueryMigrate(mon, &status, &error, stats);
 
         if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
             return -1;
@@ -310,7 +311,7 @@ vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning,
     if (vbDomainObjExitMonitor(vm, mon) < 0)
         rc = -1;
     if (rc == 0)
-        rc = vbSnapshotMemoryWaitMigration(vm, mf->path);
+        rc = vbSnapshotMemoryWaitMigration(vm, mf->path, &mf->stats);
     vm->pausedReason = 0;
     if (rc < 0) {
         saved = vbErrorSave();
@@ -323,6 +324,37 @@ vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning,
     if (live && vm->state == VIR_DOMAIN_RUNNING)
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
     return vbQemuSaveImageFinish(mf->fd, mf->path);
+}
+
+void
+vbSnapshotMemoryEmitJobCompleted(vbDriver *driver, vbDomainObj *vm, const vbSnapshotMemoryFile *mf)
+{
+    const vbMonitorMigrationStats *st = &mf->stats;
+    /* libvirt's qemuDomainJobDataToParams for a snapshot's migration */
+    const vbDomainEventJobStat stats[] = {
+        {VIR_DOMAIN_JOB_TIME_ELAPSED, (g_get_monotonic_time() - mf->started) / 1000},
+        {VIR_DOMAIN_JOB_DOWNTIME, st->downtime},
+        {VIR_DOMAIN_JOB_SETUP_TIME, st->setupTime},
+        {VIR_DOMAIN_JOB_DATA_TOTAL, st->ramTotal},
+        {VIR_DOMAIN_JOB_DATA_PROCESSED, st->ramTransferred},
+        {VIR_DOMAIN_JOB_DATA_REMAINING, st->ramRemaining},
+        {VIR_DOMAIN_JOB_MEMORY_TOTAL, st->ramTotal},
+        {VIR_DOMAIN_JOB_MEMORY_PROCESSED, st->ramTransferred},
+        {VIR_DOMAIN_JOB_MEMORY_REMAINING, st->ramRemaining},
+        {VIR_DOMAIN_JOB_MEMORY_BPS, st->ramBps},
+        {VIR_DOMAIN_JOB_MEMORY_CONSTANT, st->ramDuplicate},
+        {VIR_DOMAIN_JOB_MEMORY_NORMAL, st->ramNormal},
+        {VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES, st->ramNormalBytes},
+        {VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE, st->ramDirtyRate},
+        {VIR_DOMAIN_JOB_MEMORY_ITERATION, st->ramIteration},
+        {VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS, st->ramPostcopyRequests},
+        {VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, st->ramPageSize},
+    };
+
+    vbDomainEventQueuePush(driver->events,
+                           vbDomainEventJobCompletedNew(vm->def->name, vm->def->uuid, vm->id,
+                                                        VIR_DOMAIN_JOB_OPERATION_SNAPSHOT, stats,
+                                                        G_N_ELEMENTS(stats)));
 }
 
 /* --- Restoring --- */
@@ -357,7 +389,7 @@ vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
         rc = vbMonitorMigrateIncomingFD(mon, VB_SNAPSHOT_MEMORY_FDNAME);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
-    return vbSnapshotMemoryWaitMigration(vm, path);
+    return vbSnapshotMemoryWaitMigration(vm, path, NULL);
 }
 
 int

@@ -24,13 +24,16 @@
 
 #include "vbdomainobj.h"
 #include "vbdriverconf.h"
+#include "vbmonitormigration.h"
 
 /* The memory file of a snapshot being taken */
 typedef struct {
     char *path;
-    int fd;         /* open for writing since its creation; -1 */
-    struct stat st; /* the file created */
-    bool created;   /* ours to remove on failure */
+    int fd;                        /* open for writing since its creation; -1 */
+    struct stat st;                /* the file created */
+    bool created;                  /* ours to remove on failure */
+    gint64 started;                /* monotonic µs: the job's start, for its statistics */
+    vbMonitorMigrationStats stats; /* QEMU's figures once the state is saved */
 } vbSnapshotMemoryFile;
 
 void vbSnapshotMemoryFileClear(vbSnapshotMemoryFile *mf);
@@ -80,6 +83,12 @@ int vbSnapshotMemoryResume(vbDomainObj *vm);
  * reported (a migration QEMU started is cancelled).
  */
 int vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning, bool live);
+
+/* The snapshot is complete: libvirt's JOB_COMPLETED event (operation
+ * snapshot) with the migration's figures, as virDomainGetJobStats gives
+ * them. */
+void vbSnapshotMemoryEmitJobCompleted(vbDriver *driver, vbDomainObj *vm,
+                                      const vbSnapshotMemoryFile *mf);
 
 /**
  * vbSnapshotMemoryOpen:

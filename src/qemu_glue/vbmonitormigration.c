@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "vbinternal.h"
 
 #include "vbmonitormigration.h"
@@ -74,8 +76,37 @@ vbMonitorMigrateCancel(vbMonitor *mon)
     return vbQMPCommandRun(mon, &cmd, NULL);
 }
 
+/* The counters of a query-migrate reply; an absent one stays 0 */
+static void
+vbMonitorParseMigrationStats(vbJSONValue *ret, vbMonitorMigrationStats *stats)
+{
+    vbJSONValue *ram = vbJSONValueObjectGetObject(ret, "ram");
+    double mbps = 0;
+
+    memset(stats, 0, sizeof(*stats));
+    vbJSONValueObjectGetNumberUlong(ret, "total-time", &stats->totalTime);
+    vbJSONValueObjectGetNumberUlong(ret, "setup-time", &stats->setupTime);
+    vbJSONValueObjectGetNumberUlong(ret, "downtime", &stats->downtime);
+    if (!ram)
+        return;
+    vbJSONValueObjectGetNumberUlong(ram, "total", &stats->ramTotal);
+    vbJSONValueObjectGetNumberUlong(ram, "transferred", &stats->ramTransferred);
+    vbJSONValueObjectGetNumberUlong(ram, "remaining", &stats->ramRemaining);
+    /* megabits per second, as libvirt turns it into bytes */
+    if (vbJSONValueObjectGetNumberDouble(ram, "mbps", &mbps) == 0 && mbps > 0)
+        stats->ramBps = mbps * (1000 * 1000 / 8);
+    vbJSONValueObjectGetNumberUlong(ram, "duplicate", &stats->ramDuplicate);
+    vbJSONValueObjectGetNumberUlong(ram, "normal", &stats->ramNormal);
+    vbJSONValueObjectGetNumberUlong(ram, "normal-bytes", &stats->ramNormalBytes);
+    vbJSONValueObjectGetNumberUlong(ram, "dirty-pages-rate", &stats->ramDirtyRate);
+    vbJSONValueObjectGetNumberUlong(ram, "dirty-sync-count", &stats->ramIteration);
+    vbJSONValueObjectGetNumberUlong(ram, "postcopy-requests", &stats->ramPostcopyRequests);
+    vbJSONValueObjectGetNumberUlong(ram, "page-size", &stats->ramPageSize);
+}
+
 int
-vbMonitorQueryMigrate(vbMonitor *mon, vbMonitorMigrationStatus *status, char **error)
+vbMonitorQueryMigrate(vbMonitor *mon, vbMonitorMigrationStatus *status, char **error,
+                      vbMonitorMigrationStats *stats)
 {
     g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("query-migrate", NULL);
     g_autoptr(vbJSONValue) ret = NULL;
@@ -96,5 +127,7 @@ vbMonitorQueryMigrate(vbMonitor *mon, vbMonitorMigrationStatus *status, char **e
     }
     *status = value;
     *error = g_strdup(vbJSONValueObjectGetString(ret, "error-desc"));
+    if (stats)
+        vbMonitorParseMigrationStats(ret, stats);
     return 0;
 }

@@ -53,6 +53,25 @@ int vbMonitorMigrateToFD(vbMonitor *mon, const char *fdname);
 int vbMonitorMigrateIncomingFD(vbMonitor *mon, const char *fdname);
 /* migrate_cancel */
 int vbMonitorMigrateCancel(vbMonitor *mon);
+/* What query-migrate counts (0 where QEMU did not say) */
+typedef struct {
+    unsigned long long totalTime; /* ms */
+    unsigned long long setupTime; /* ms */
+    unsigned long long downtime;  /* ms */
+    unsigned long long ramTotal;  /* bytes */
+    unsigned long long ramTransferred;
+    unsigned long long ramRemaining;
+    unsigned long long ramBps;       /* bytes per second */
+    unsigned long long ramDuplicate; /* pages */
+    unsigned long long ramNormal;    /* pages */
+    unsigned long long ramNormalBytes;
+    unsigned long long ramDirtyRate; /* pages per second */
+    unsigned long long ramIteration; /* dirty-sync-count */
+    unsigned long long ramPostcopyRequests;
+    unsigned long long ramPageSize;
+} vbMonitorMigrationStats;
+
 /* query-migrate: the state, and QEMU's reason when it failed (*@error
- * NULL otherwise; g_free it) */
-int vbMonitorQueryMigrate(vbMonitor *mon, vbMonitorMigrationStatus *status, char **error);
+ * NULL otherwise; g_free it); @stats (may be NULL) gets the counters */
+int vbMonitorQueryMigrate(vbMonitor *mon, vbMonitorMigrationStatus *status, char **error,
+                          vbMonitorMigrationStats *stats);

@@ -196,6 +196,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED = 363,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
@@ -881,6 +882,15 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 363 DOMAIN_EVENT_CALLBACK_JOB_COMPLETED (no legacy form) */
+#define VB_REMOTE_DOMAIN_JOB_STATS_MAX 64
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    vbRemoteTypedParam *params;
+    size_t nparams;
+} vbRemoteDomainEventCallbackJobCompletedMsg;
 
 /* 362 CONNECT_EVENT_CONNECTION_CLOSED */
 typedef struct {

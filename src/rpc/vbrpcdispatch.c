@@ -1247,6 +1247,27 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON, &legacy);
         break;
     }
+    case VB_DOMAIN_EVENT_JOB_COMPLETED: {
+        g_autofree vbRemoteTypedParam *params = g_new0(vbRemoteTypedParam, ev->njobStats);
+        vbRemoteDomainEventCallbackJobCompletedMsg cb = {.params = params,
+                                                         .nparams = ev->njobStats};
+        size_t i;
+
+        for (i = 0; i < ev->njobStats; i++) {
+            params[i].field = (char *) ev->jobStats[i].field;
+            if (g_str_equal(ev->jobStats[i].field, VIR_DOMAIN_JOB_OPERATION)) {
+                params[i].type = VIR_TYPED_PARAM_INT;
+                params[i].value.i = ev->jobStats[i].value;
+            } else {
+                params[i].type = VIR_TYPED_PARAM_ULLONG;
+                params[i].value.ul = ev->jobStats[i].value;
+            }
+        }
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED, &cb);
+        break;
+    }
     case VB_DOMAIN_EVENT_LAST:
         break;
     }

@@ -64,8 +64,13 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.extra_logs.append(os.path.join(self.daemon.root, "log", "vm.log"))
         self.events = vbevents.EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
+        self.events.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, self._job_completed, None)
         self.disk = os.path.join(self.images, "disk.qcow2")
         vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "64M"])
+
+    def _job_completed(self, conn, dom, params, opaque):
+        self.events._record(("job-completed", dom.name(), params))
 
     def start_guest(self):
         xml = test_realguest.guest_xml("vm", self.guest, vbguest.cmdline("idle"),
@@ -137,6 +142,15 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertEqual(self.lifecycle()[mark:],
                          [(SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
                           (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)])
+        # libvirt's JOB_COMPLETED between the two, with the migration's figures
+        seq = [e[0] for e in self.events.events if e[0] in ("lifecycle", "job-completed")]
+        self.assertEqual(seq[-3:], ["lifecycle", "job-completed", "lifecycle"])
+        params = self.events.of_kind("job-completed", "vm")[0][2]
+        self.assertEqual(params["operation"], libvirt.VIR_DOMAIN_JOB_OPERATION_SNAPSHOT)
+        self.assertEqual(params["memory_remaining"], 0)
+        self.assertGreater(params["memory_total"], 200 * 1024 * 1024)
+        self.assertGreater(params["memory_processed"], 0)
+        self.assertIn("time_elapsed", params)
         self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
                                             libvirt.VIR_DOMAIN_RUNNING_UNPAUSED])
 
