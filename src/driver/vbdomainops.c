@@ -815,24 +815,25 @@ vbDomainRestore(vbDriver *driver, const char *path, const char *dxml, unsigned i
         return -1;
     }
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
+        goto undo;
     vbBlockOfflineStopIfIdle(driver, vm);
     if (vbBlockJobCheckNoOfflineJob(vm, "restore") == 0)
         ret = vbSnapshotMemoryRestore(driver, vm, path, fd, paused,
                                       VIR_DOMAIN_EVENT_STARTED_RESTORED);
     /* a persistent domain keeps its definition for the next start */
-    if (oldDef && ret == 0 && vm->newDef) {
+    if (ret == 0 && oldDef && vm->newDef) {
         vbDomainDefFree(vm->newDef);
         vm->newDef = g_steal_pointer(&oldDef);
-    } else if (oldDef && ret < 0) {
-        vbDomainDefFree(vm->def);
-        vm->def = g_steal_pointer(&oldDef);
     }
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
-    if (ret < 0 && !vm->persistent)
-        vbDomainObjListRemove(driver->domains, vm);
 
-cleanup:
+undo:
+    if (ret < 0 && oldDef) {
+        vbDomainDefFree(vm->def);
+        vm->def = g_steal_pointer(&oldDef);
+    } else if (ret < 0 && !vm->persistent) {
+        vbDomainObjListRemove(driver->domains, vm);
+    }
     close(fd);
     vbDomainObjEndAPI(&vm);
     return ret;

@@ -244,6 +244,24 @@ class MemSnapTest(vbtest.DaemonTestCase):
         proc = self.daemon.virsh("restore", self.disk, check=False)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("image magic is incorrect in save image '%s'" % self.disk, proc.stderr)
+        # another domain's definition, and a start that fails: the
+        # persistent definition stays as it was
+        with open(dxml) as fh:
+            text = fh.read()
+        other = os.path.join(self.tmp, "other.xml")
+        with open(other, "w") as fh:
+            fh.write(re.sub(r"<uuid>[^<]*</uuid>",
+                            "<uuid>00000000-0000-4000-8000-000000000001</uuid>", text))
+        proc = self.daemon.virsh("restore", mem, "--xml", other, check=False)
+        self.assertIn("Target domain uuid 00000000-0000-4000-8000-000000000001 does not match "
+                      "source", proc.stderr)
+        with open(other, "w") as fh:
+            fh.write(text.replace(fresh, os.path.join(self.images, "missing.qcow2")))
+        proc = self.daemon.virsh("restore", mem, "--xml", other, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm").stdout)
 
     def test_live_and_halt(self):
         self.start_guest()
