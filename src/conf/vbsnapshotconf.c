@@ -152,10 +152,30 @@ vbSnapshotMemoryParse(const xmlNode *node, vbSnapshotDef *def)
         vbReportError(VIR_ERR_XML_ERROR, "%s", _("external memory snapshots require a filename"));
         return -1;
     }
-    /* Every snapshot we take is disk-only: no memory state, ever. */
-    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT && def->memory != VB_SNAPSHOT_LOCATION_NO) {
+    /* the one memory snapshot we take is external, into a file */
+    if (def->memory == VB_SNAPSHOT_LOCATION_INTERNAL) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("internal memory snapshots are not supported; use <memory snapshot='external' file='...'/> (virsh --memspec)"));
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's checks of the memory after the parse: a snapshot of a shut-off
+ * domain or a disk-only one has none, and its file is named absolutely. */
+static int
+vbSnapshotMemoryValidate(const vbSnapshotDef *def, bool offline)
+{
+    if (offline && def->memory != VB_SNAPSHOT_LOCATION_DEFAULT &&
+        def->memory != VB_SNAPSHOT_LOCATION_NO) {
         vbReportError(VIR_ERR_XML_ERROR, "%s",
                       _("memory state cannot be saved with offline or disk-only snapshot"));
+        return -1;
+    }
+    if (def->memoryFile && !g_path_is_absolute(def->memoryFile)) {
+        vbReportError(VIR_ERR_XML_ERROR, _("memory snapshot file path (%s) must be absolute"),
+                      def->memoryFile);
         return -1;
     }
     return 0;
@@ -454,7 +474,9 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
     bool redefine = flags & VB_SNAPSHOT_DEF_PARSE_REDEFINE;
     bool active = false;
 
-    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE,
+    vbCheckFlags(flags,
+                 VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE |
+                     VB_SNAPSHOT_DEF_PARSE_OFFLINE,
                  NULL);
     if (!xml) {
         vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
@@ -467,6 +489,8 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
         return NULL;
     /* <active> of a redefinition is ignored, as libvirt ignores it */
     if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL)))
+        return NULL;
+    if (vbSnapshotMemoryValidate(def, flags & VB_SNAPSHOT_DEF_PARSE_OFFLINE) < 0)
         return NULL;
     if (redefine)
         return vbSnapshotDefCheckMetadata(def) < 0 ? NULL : g_steal_pointer(&def);
@@ -747,9 +771,12 @@ vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
     }
     if (metadata && def->creationTime)
         vbBufferAsprintf(&buf, "<creationTime>%lld</creationTime>\n", def->creationTime);
-    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
-        vbBufferAsprintf(&buf, "<memory snapshot='%s'/>\n",
+    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT) {
+        vbBufferAsprintf(&buf, "<memory snapshot='%s'",
                          vbSnapshotLocationTypeToString(def->memory));
+        vbBufferEscapeString(&buf, " file='%s'", def->memoryFile);
+        vbBufferAddLit(&buf, "/>\n");
+    }
 
     if (def->ndisks > 0) {
         vbBufferAddLit(&buf, "<disks>\n");

@@ -116,6 +116,9 @@ typedef enum {
      * creationTime and domain are required, as in a saved file; no default
      * is filled in. */
     VB_SNAPSHOT_DEF_PARSE_REDEFINE = 1 << 1,
+    /* a snapshot of a shut-off domain, or a disk-only one: memory state is
+     * refused (libvirt's VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE) */
+    VB_SNAPSHOT_DEF_PARSE_OFFLINE = 1 << 2,
 } vbSnapshotDefParseFlags;
 
 /* True when the snapshot has an external disk or memory (libvirt's
@@ -131,9 +134,10 @@ bool vbSnapshotDefIsExternal(const vbSnapshotDef *def);
  *
  * Parses a snapshot for disk-only creation.  Refused: malformed XML
  * (XML_ERROR), a root other than <domainsnapshot>, elements and attributes
- * we do not know (CONFIG_UNSUPPORTED naming them), a memory snapshot
- * (libvirt's "memory state cannot be saved with offline or disk-only
- * snapshot"), a relative overlay path, an unknown driver type.
+ * we do not know (CONFIG_UNSUPPORTED naming them), a memory snapshot with
+ * PARSE_OFFLINE (libvirt's "memory state cannot be saved with offline or
+ * disk-only snapshot") or an internal one, a relative overlay or memory
+ * file path, an unknown driver type.
  *
  * Returns the definition, or NULL with the error reported.
  */

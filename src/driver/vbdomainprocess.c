@@ -625,8 +625,12 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
     if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
                             vm->runningReason ? vm->runningReason : VIR_DOMAIN_RUNNING_UNPAUSED);
+        /* libvirt's qemuDomainRunningReasonToResumeEvent */
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+                               vm->runningReason == VIR_DOMAIN_RUNNING_FROM_SNAPSHOT ||
+                                       vm->runningReason == VIR_DOMAIN_RUNNING_RESTORED
+                                   ? VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT
+                                   : VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
@@ -1565,6 +1569,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     opts.hostSysinfo = hostSysinfo;
     opts.noSeccompSandbox = !driver->cfg->seccompSandbox;
     opts.vhostNet = vbNetDevVhostNetUsable();
+    opts.incomingDefer = flags & VB_DOMAIN_PROCESS_START_INCOMING;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
     /* the host side, once QEMU's command line is known to be good */
@@ -1603,7 +1608,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessSetupDiskThrottling(vm) < 0)
         goto error;
 
-    if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
+    if (flags & (VB_DOMAIN_PROCESS_START_PAUSED | VB_DOMAIN_PROCESS_START_INCOMING)) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     } else {
         int rc;

@@ -1291,8 +1291,14 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
         vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
         vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildAudios(argv, def) < 0 ||
         vbQemuCommandBuildGraphics(argv, def) < 0 || vbQemuCommandBuildVideos(argv, def) < 0 ||
-        vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
-        vbQemuCommandBuildRNGs(argv, def) < 0)
+        vbQemuCommandBuildWatchdog(argv, def) < 0)
+        return NULL;
+    /* where libvirt puts it: the state comes later (migrate-incoming) */
+    if (opts->incomingDefer) {
+        vbQemuCommandAddArg(argv, "-incoming");
+        vbQemuCommandAddArg(argv, "defer");
+    }
+    if (vbQemuCommandBuildMemballoon(argv, def) < 0 || vbQemuCommandBuildRNGs(argv, def) < 0)
         return NULL;
     vbQemuCommandBuildVMCoreInfo(argv, def);
     vbQemuCommandBuildSandbox(argv, opts);

@@ -35,6 +35,9 @@ struct _vbQemuCommandOptions {
     /* /dev/vhost-net can be opened: a virtio interface on a tap gets
      * vhost-net descriptors besides its tap's */
     bool vhostNet;
+    /* "-incoming defer": QEMU waits for migrate-incoming to load the
+     * guest's state (a memory snapshot restored) */
+    bool incomingDefer;
 };
 
 /* The first descriptor QEMU is handed besides stdin, stdout and stderr.

@@ -986,6 +986,23 @@ vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir)
     return 0;
 }
 
+void
+vbQemuDeviceChrDropSocketPaths(vbDomainDef *def, const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+        g_autofree char *chrdir = NULL;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || !chr->socketPath)
+            continue;
+        chrdir = g_path_get_dirname(chr->socketPath);
+        if (g_str_equal(chrdir, dir))
+            g_clear_pointer(&chr->socketPath, g_free);
+    }
+}
+
 /* The virtio-serial controller a channel's address names */
 static const vbDomainControllerDef *
 vbQemuDeviceVirtioSerialController(const vbDomainDef *def, const vbDomainChrDef *chr)

@@ -107,6 +107,11 @@ int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
  * target name, or "vioser-CC-BB-PP.sock" after its virtio-serial address.
  * The live definition only: the persistent one keeps no such path. */
 int vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir);
+/* Forgets the socket paths vbQemuDeviceChrAssignSocketPaths gave in @dir,
+ * so that another start assigns its own (libvirt's
+ * qemuDomainChrDefDropDefaultPath, for the migratable XML of a save
+ * image). */
+void vbQemuDeviceChrDropSocketPaths(vbDomainDef *def, const char *dir);
 
 /* Whether @chr is an ISA serial port (a <serial>, or a <console> of
  * target type serial), not a port of a virtio-serial controller. */

@@ -143,6 +143,12 @@ VB_REMOTE_TYPE(vbRemoteStringRetType, vbRemoteStringRet, F_STRING(vbRemoteString
 VB_REMOTE_TYPE(vbRemoteXMLArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml));
 VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml),
                F_UINT(vbRemoteXMLFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreArgsType, vbRemoteDomainRestoreArgs,
+               F_STRING(vbRemoteDomainRestoreArgs, from));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreFlagsArgsType, vbRemoteDomainRestoreFlagsArgs,
+               F_STRING(vbRemoteDomainRestoreFlagsArgs, from),
+               F_OPT_STRING(vbRemoteDomainRestoreFlagsArgs, dxml),
+               F_UINT(vbRemoteDomainRestoreFlagsArgs, flags));
 VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
 
 VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
@@ -400,6 +406,11 @@ VB_REMOTE_TYPE(vbRemoteEventCallbackBalloonChangeMsgType,
 VB_REMOTE_TYPE(vbRemoteEventWatchdogMsgType, vbRemoteDomainEventWatchdogMsg,
                F_DOMAIN(vbRemoteDomainEventWatchdogMsg, dom),
                F_INT(vbRemoteDomainEventWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventCallbackJobCompletedMsgType, vbRemoteDomainEventCallbackJobCompletedMsg,
+               F_INT(vbRemoteDomainEventCallbackJobCompletedMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackJobCompletedMsg, dom),
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainEventCallbackJobCompletedMsg,
+                       params, nparams, VB_REMOTE_DOMAIN_JOB_STATS_MAX));
 VB_REMOTE_TYPE(vbRemoteEventCallbackAgentLifecycleMsgType,
                vbRemoteDomainEventCallbackAgentLifecycleMsg,
                F_INT(vbRemoteDomainEventCallbackAgentLifecycleMsg, callbackID),
@@ -598,6 +609,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_LIST_DOMAINS, "virConnectListDomains", &vbRemoteConnectListDomainsArgsType,
       &vbRemoteConnectListDomainsRetType, 0),
     P(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", NULL, &vbRemoteNumRetType, 0),
+    P(DOMAIN_RESTORE, "virDomainRestore", &vbRemoteDomainRestoreArgsType, NULL, MODIFY),
     P(CONNECT_GET_HOSTNAME, "virConnectGetHostname", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
@@ -722,6 +734,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(NODE_GET_MEMORY_STATS, "virNodeGetMemoryStats", &vbRemoteNodeGetMemoryStatsArgsType,
       &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_RESTORE_FLAGS, "virDomainRestoreFlags", &vbRemoteDomainRestoreFlagsArgsType, NULL,
+      MODIFY),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
       MODIFY),
@@ -810,6 +824,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
       NULL, EVENT),
+    P(DOMAIN_EVENT_CALLBACK_JOB_COMPLETED, "virConnectDomainEventJobCompletedCallback",
+      &vbRemoteEventCallbackJobCompletedMsgType, NULL, CALLBACK),
     P(STORAGE_VOL_GET_INFO_FLAGS, "virStorageVolGetInfoFlags", &vbRemoteStorageVolFlagsArgsType,
       &vbRemoteStorageVolGetInfoRetType, 0),
     P(STORAGE_POOL_LOOKUP_BY_TARGET_PATH, "virStoragePoolLookupByTargetPath",

@@ -86,6 +86,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
     VB_REMOTE_PROC_CONNECT_LIST_DOMAINS = 37,
     VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS = 51,
+    VB_REMOTE_PROC_DOMAIN_RESTORE = 54,
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS = 65,
@@ -162,6 +163,7 @@ typedef enum {
     VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
     VB_REMOTE_PROC_NODE_GET_MEMORY_STATS = 228,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
+    VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS = 233,
     VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT = 237,
     VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO = 238,
@@ -197,6 +199,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED = 363,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
@@ -271,6 +274,18 @@ typedef struct {
     char *xml;
     unsigned int flags;
 } vbRemoteXMLFlagsArgs;
+
+/* 54 DOMAIN_RESTORE */
+typedef struct {
+    char *from;
+} vbRemoteDomainRestoreArgs;
+
+/* 233 DOMAIN_RESTORE_FLAGS */
+typedef struct {
+    char *from;
+    char *dxml; /* NULL: the file's */
+    unsigned int flags;
+} vbRemoteDomainRestoreFlagsArgs;
 
 /* 1 CONNECT_OPEN */
 typedef struct {
@@ -897,6 +912,15 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 363 DOMAIN_EVENT_CALLBACK_JOB_COMPLETED (no legacy form) */
+#define VB_REMOTE_DOMAIN_JOB_STATS_MAX 64
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    vbRemoteTypedParam *params;
+    size_t nparams;
+} vbRemoteDomainEventCallbackJobCompletedMsg;
 
 /* 362 CONNECT_EVENT_CONNECTION_CLOSED */
 typedef struct {

@@ -380,6 +380,22 @@ vbDispatchCreateXML(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchRestore(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, NULL, 0);
+}
+
+static int
+vbDispatchRestoreFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreFlagsArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, args->dxml, args->flags);
+}
+
+static int
 vbDispatchUndefine(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -1026,6 +1042,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
     {VB_REMOTE_PROC_CONNECT_LIST_DOMAINS, vbDispatchListDomains},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE, vbDispatchRestore},
     {VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS, vbDispatchInterfaceStats},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
@@ -1045,6 +1062,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS, vbDispatchRestoreFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
@@ -1277,6 +1295,27 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_JOB_COMPLETED: {
+        g_autofree vbRemoteTypedParam *params = g_new0(vbRemoteTypedParam, ev->njobStats);
+        vbRemoteDomainEventCallbackJobCompletedMsg cb = {.params = params,
+                                                         .nparams = ev->njobStats};
+        size_t i;
+
+        for (i = 0; i < ev->njobStats; i++) {
+            params[i].field = (char *) ev->jobStats[i].field;
+            if (g_str_equal(ev->jobStats[i].field, VIR_DOMAIN_JOB_OPERATION)) {
+                params[i].type = VIR_TYPED_PARAM_INT;
+                params[i].value.i = ev->jobStats[i].value;
+            } else {
+                params[i].type = VIR_TYPED_PARAM_ULLONG;
+                params[i].value.ul = ev->jobStats[i].value;
+            }
+        }
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED, &cb);
         break;
     }
     case VB_DOMAIN_EVENT_LAST:

@@ -59,6 +59,8 @@ driver_levels = [
     ["vbblockoffline"],
     # block commit and its entry points
     ["vbblockcommit"],
+    # a running guest's memory saved into a file for a snapshot, and restored
+    ["vbsnapshotmemory"],
     # disk-only snapshots
     ["vbsnapshot"],
     # revert to a snapshot: new overlays from vbsnapshot, the domain
