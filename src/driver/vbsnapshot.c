@@ -28,6 +28,7 @@
 #include "vbqemuimg.h"
 #include "vbqemubitmap.h"
 #include "vbqemublock.h"
+#include "vbqemudevice.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
 #include "vbsnapshotmemory.h"
@@ -982,6 +983,13 @@ vbSnapshotFillMetadata(vbDomainObj *vm, vbSnapshotDef *def)
         def->parentName = g_strdup(current->def->name);
     if (!(def->dom = vbDomainDefCopy(vm->def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
+    /* as libvirt's migratable XML: not the sockets the daemon chose for
+     * this run (a revert starts QEMU with this definition) */
+    if (vm->monitorPath) {
+        g_autofree char *dir = g_path_get_dirname(vm->monitorPath);
+
+        vbQemuDeviceChrDropSocketPaths(def->dom, dir);
+    }
     if (vbDomainObjIsActive(vm) && vm->persistent && vm->newDef &&
         !(def->inactiveDom = vbDomainDefCopy(vm->newDef, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;

@@ -29,6 +29,7 @@
 #include "vblog.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
+#include "vbsnapshotmemory.h"
 #include "vbsnapshotrevert.h"
 #include "vbstoragechain.h"
 
@@ -116,10 +117,20 @@ vbSnapshotRevertRemoveIntent(vbDomainObj *vm)
 /* --- Checks --- */
 
 /* libvirt's qemuSnapshotRevertValidate, and what we cannot do yet */
+/* A snapshot whose revert restores the guest's saved state (a memory
+ * snapshot made by vbsnapshotmemory) rather than booting it */
+static bool
+vbSnapshotRevertHasMemory(const vbSnapshotDef *def)
+{
+    return def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL && def->memoryFile &&
+           (def->state == VB_SNAPSHOT_STATE_RUNNING || def->state == VB_SNAPSHOT_STATE_PAUSED);
+}
+
 static int
 vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned int flags)
 {
     const vbSnapshotDef *def = snap->def;
+    bool memory = vbSnapshotRevertHasMemory(def);
 
     if (!vm->persistent && def->state != VB_SNAPSHOT_STATE_RUNNING &&
         def->state != VB_SNAPSHOT_STATE_PAUSED &&
@@ -134,10 +145,12 @@ vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned in
                       _("snapshot '%s' lacks domain '%s' rollback info"), def->name, vm->def->name);
         return -1;
     }
-    /* The one place a snapshot with memory state is refused: its revert
-     * restores the saved state instead of booting. */
-    if (def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL || def->memoryFile ||
-        def->state == VB_SNAPSHOT_STATE_RUNNING || def->state == VB_SNAPSHOT_STATE_PAUSED) {
+    /* Memory state we cannot restore: internal, or a running state without
+     * its file (e.g. redefined from another host's metadata) */
+    if (!memory &&
+        (def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL ||
+         def->memory == VB_SNAPSHOT_LOCATION_INTERNAL || def->memoryFile ||
+         def->state == VB_SNAPSHOT_STATE_RUNNING || def->state == VB_SNAPSHOT_STATE_PAUSED)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("revert to snapshot '%s' with memory state is not supported"), def->name);
         return -1;
@@ -154,6 +167,9 @@ vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned in
         return -1;
     case VB_SNAPSHOT_STATE_RUNNING:
     case VB_SNAPSHOT_STATE_PAUSED:
+        if (memory)
+            break;
+        G_GNUC_FALLTHROUGH;
     case VB_SNAPSHOT_STATE_NOSTATE:
     case VB_SNAPSHOT_STATE_BLOCKED:
     case VB_SNAPSHOT_STATE_LAST:
@@ -191,10 +207,13 @@ vbSnapshotRevertCheckNoJob(vbDomainObj *vm)
 
 /* The definition the domain gets (libvirt's qemuSnapshotRevertPrep): the
  * persistent one recorded, else the one recorded, under the domain's name. */
+/* The definition the domain reverts to: the persistent one of the
+ * snapshot's time, or for a memory snapshot the live one (@live), which
+ * QEMU must start with to load the saved state. */
 static vbDomainDef *
-vbSnapshotRevertNewDef(vbDomainObj *vm, const vbSnapshotDef *def)
+vbSnapshotRevertNewDef(vbDomainObj *vm, const vbSnapshotDef *def, bool live)
 {
-    const vbDomainDef *from = def->inactiveDom ? def->inactiveDom : def->dom;
+    const vbDomainDef *from = def->inactiveDom && !live ? def->inactiveDom : def->dom;
     vbDomainDef *copy = vbDomainDefCopy(from, VB_DOMAIN_DEF_FORMAT_INACTIVE);
 
     if (copy && strcmp(copy->name, vm->def->name) != 0) {
@@ -202,6 +221,41 @@ vbSnapshotRevertNewDef(vbDomainObj *vm, const vbSnapshotDef *def)
         copy->name = g_strdup(vm->def->name);
     }
     return copy;
+}
+
+/* After a memory snapshot's restore: the persistent definition becomes the
+ * snapshot's <inactiveDomain>, its disks on the overlays the live one
+ * now runs on, as libvirt keeps the two apart.  Failing that, the live
+ * one (already saved as the persistent definition) stays: a warning. */
+static void
+vbSnapshotRevertPersistentFromInactive(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    g_autoptr(vbDomainDef) persistent = vbSnapshotRevertNewDef(vm, def, false);
+    size_t i;
+
+    if (!persistent)
+        goto warn;
+    for (i = 0; i < persistent->ndisks; i++) {
+        vbDomainDiskDef *disk = persistent->disks[i];
+        vbDomainDiskDef *live = vbDomainDiskByName(vm->def, disk->dst);
+        vbStorageSource *src;
+
+        if (!live || !live->src)
+            continue;
+        if (!(src = vbStorageSourceCopyForConfig(live->src)))
+            goto warn;
+        vbStorageSourceFree(disk->src);
+        disk->src = src;
+    }
+    vbDomainDefFree(vm->newDef);
+    vm->newDef = g_steal_pointer(&persistent);
+    if (vbDomainObjSaveConfig(vm) < 0)
+        goto warn;
+    return;
+
+warn:
+    VB_WARN("domain '%s': keeping the snapshot's live definition as the persistent one: %s",
+            vm->def->name, vbGetLastErrorMessage());
 }
 
 /* A temporary snapshot named @tmpname (libvirt's: the creation time) with
@@ -318,8 +372,10 @@ vbSnapshotRevertUpdateMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj 
 
 /* --- The revert --- */
 
+/* @memfd: set to the memory file of a memory snapshot, the caller closes */
 static int
-vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned int flags)
+vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned int flags,
+                   int *memfd)
 {
     g_autoptr(vbDomainDef) newdef = NULL;
     g_autoptr(vbSnapshotDef) tmpdef = NULL;
@@ -329,6 +385,9 @@ vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned i
     vbSnapshotObj *snap;
     bool start = flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED);
     bool paused = flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
+    bool memory;
+    g_autofree char *memxml = NULL;
+    bool wasRunning;
     unsigned int startFlags = 0;
     size_t i;
     int rc;
@@ -340,12 +399,23 @@ vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned i
     }
     if (vbSnapshotRevertValidate(vm, snap, flags) < 0)
         return -1;
+    /* A memory snapshot restores the guest's saved state, running unless
+     * it was saved paused or PAUSED asks for it; its file is opened (and
+     * checked) before anything changes. */
+    if ((memory = vbSnapshotRevertHasMemory(snap->def))) {
+        if (vbSnapshotMemoryOpen(snap->def->memoryFile, memfd, &memxml, &wasRunning) < 0)
+            return -1;
+        start = true;
+        paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
+                 (snap->def->state == VB_SNAPSHOT_STATE_PAUSED &&
+                  !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
+    }
     if (!vbDomainObjIsActive(vm)) {
         vbBlockOfflineStopIfIdle(driver, vm);
         if (vbBlockJobCheckNoOfflineJob(vm, "snapshot revert") < 0)
             return -1;
     }
-    if (!(newdef = vbSnapshotRevertNewDef(vm, snap->def)) ||
+    if (!(newdef = vbSnapshotRevertNewDef(vm, snap->def, memory)) ||
         !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
         !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
         return -1;
@@ -389,7 +459,14 @@ vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned i
     if (rc < 0)
         return -1;
 
-    if (start) {
+    if (memory) {
+        /* sends STARTED and RESUMED or SUSPENDED itself */
+        if (vbSnapshotMemoryRestore(driver, vm, snap->def->memoryFile, *memfd, paused,
+                                    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) < 0)
+            return -1;
+        if (vm->persistent && snap->def->inactiveDom)
+            vbSnapshotRevertPersistentFromInactive(vm, snap->def);
+    } else if (start) {
         if (paused)
             startFlags |= VB_DOMAIN_PROCESS_START_PAUSED;
         if (flags & VIR_DOMAIN_SNAPSHOT_REVERT_RESET_NVRAM)
@@ -414,6 +491,17 @@ error:
         vbSnapshotRevertRemoveIntent(vm);
     vbErrorRestore(&saved);
     return -1;
+}
+
+static int
+vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned int flags)
+{
+    int memfd = -1;
+    int ret = vbSnapshotRevertFD(driver, vm, name, flags, &memfd);
+
+    if (memfd >= 0)
+        close(memfd);
+    return ret;
 }
 
 int

@@ -263,6 +263,59 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
         self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm").stdout)
 
+    def test_revert(self):
+        """snapshot-revert to a memory snapshot: the guest's state and disk
+        as at the snapshot, on a fresh overlay; running, or paused."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        # a disk write after the snapshot, into s1's overlay
+        out = self.daemon.virsh("qemu-monitor-command", "vm", "--hmp",
+                                'qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "write -P 0x5b 0 64k"').stdout
+        self.assertNotIn("error", out.lower())
+        mark = len(self.lifecycle())
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[2] == RESUMED, 60)
+        self.assertEqual(
+            self.lifecycle()[mark:],
+            [(STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT),
+             (libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT),
+             (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT),
+             (libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT)])
+        chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn(chain[0], (self.disk, s1))
+        self.assertEqual(chain[1:], [self.disk])
+        inactive = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        self.assertIn("<source file='%s'" % chain[0], inactive)
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
+        # the branch left behind keeps its write
+        vbtest.run(["qemu-io", "-r", "-U", "-f", "qcow2", "-c", "read -P 0x5b 0 64k", s1])
+        vbtest.run(["qemu-io", "-r", "-U", "-f", "qcow2", "-c", "read -P 0 0 64k", chain[0]])
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        # PAUSED
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--paused")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_PAUSED,
+                                            libvirt.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT])
+        self.daemon.virsh("resume", "vm")
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
+        # a memory file gone: refused, the domain as it was
+        self.daemon.virsh("destroy", "vm")
+        os.rename(mem, mem + ".away")
+        before = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(mem, proc.stderr)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, before)
+
     def test_live_and_halt(self):
         self.start_guest()
         mem = os.path.join(self.images, "live.mem")
