@@ -25,6 +25,7 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitorblock.h"
+#include "vbmonitordevice.h"
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorballoon.h"
@@ -332,6 +333,26 @@ static int
 testBlockdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorBlockdevDel(mon, "libvirt-2-format");
+}
+
+/* a virtio-blk disk as the hotplug of <disk> sends it: the props of its
+ * -device, QEMU's types */
+static int
+testDeviceAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:driver", "virtio-blk-pci", "s:bus", "pci.5", "s:addr",
+                             "0x0", "s:drive", "libvirt-2-format", "s:id", "virtio-disk1",
+                             NULL) < 0)
+        return -1;
+    return vbMonitorDeviceAdd(mon, &props);
+}
+
+static int
+testDeviceDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorDeviceDel(mon, "virtio-disk1");
 }
 
 static int
@@ -782,6 +803,8 @@ mymain(void)
         {"blockdev-add-qcow2", "blockdev-add", false, testBlockdevAddQcow2, false},
         {"blockdev-del", "blockdev-del", false, testBlockdevDel, false},
         {"blockdev-reopen", "blockdev-reopen", false, testBlockdevReopen, false},
+        {"device_add", "device_add", false, testDeviceAdd, false},
+        {"device_del", "device_del", false, testDeviceDel, false},
         {"transaction-bitmaps", "transaction", false, testTransactionBitmaps, false},
         {"transaction-blockdev-snapshot", "transaction", false, testTransactionSnapshot, false},
         {"block-dirty-bitmap-add", "block-dirty-bitmap-add", false, testBitmapAdd, false},
