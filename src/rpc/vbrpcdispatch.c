@@ -994,10 +994,12 @@ vbDispatchGetTime(vbRPCClient *client, const void *a, void *r)
 }
 
 static const vbRPCHandlerEntry vbDispatchTable[] = {
+    {VB_REMOTE_PROC_DOMAIN_ATTACH_DEVICE, vbDispatchAttachDevice},
     {VB_REMOTE_PROC_DOMAIN_CREATE, vbDispatchCreate},
     {VB_REMOTE_PROC_DOMAIN_CREATE_XML, vbDispatchCreateXML},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML, vbDispatchDefineXML},
     {VB_REMOTE_PROC_DOMAIN_DESTROY, vbDispatchDestroy},
+    {VB_REMOTE_PROC_DOMAIN_DETACH_DEVICE, vbDispatchDetachDevice},
     {VB_REMOTE_PROC_DOMAIN_GET_XML_DESC, vbDispatchGetXMLDesc},
     {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchGetAutostart},
     {VB_REMOTE_PROC_DOMAIN_GET_INFO, vbDispatchGetInfo},
@@ -1021,11 +1023,9 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
     {VB_REMOTE_PROC_DOMAIN_MEMORY_STATS, vbDispatchMemoryStats},
-    {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
-    {VB_REMOTE_PROC_DOMAIN_ATTACH_DEVICE, vbDispatchAttachDevice},
-    {VB_REMOTE_PROC_DOMAIN_DETACH_DEVICE, vbDispatchDetachDevice},
     {VB_REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS, vbDispatchAttachDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS, vbDispatchDetachDeviceFlags},
+    {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC, vbDispatchSnapshotGetXMLDesc},
