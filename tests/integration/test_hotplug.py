@@ -122,7 +122,15 @@ class HotplugTest(vbtest.DaemonTestCase):
         return sorted(self.guest_exec("/bin/ls", "/sys/block").split())
 
     def wait_guest_block_devices(self, expected, what):
-        vbtest.wait_for(lambda: self.guest_block_devices() == expected, 60, what)
+        seen = []
+
+        def check():
+            seen[:] = self.guest_block_devices()
+            return seen == expected
+        try:
+            vbtest.wait_for(check, 60, what)
+        except AssertionError as err:
+            raise AssertionError("%s; the guest has %s" % (err, seen)) from None
 
     def qmp(self, command):
         out = self.daemon.virsh("qemu-monitor-command", "vm",
@@ -183,6 +191,152 @@ class HotplugTest(vbtest.DaemonTestCase):
         for path in (base, top):
             self.assertEqual(os.stat(path).st_uid, os.getuid())
         self.daemon.virsh("destroy", "vm")
+
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as fh:
+            fh.write(text)
+        return path
+
+    def refused(self, args, message):
+        proc = self.daemon.virsh(*args, check=False)
+        self.assertNotEqual(proc.returncode, 0, args)
+        self.assertIn(message, proc.stderr)
+
+    def test_config_refusals_restart(self):
+        vda = os.path.join(self.images, "vda.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vda, "32M"])
+        self.start_guest(disks=[("vda", vda)])
+        images = {}
+        for name in ("c", "d", "e", "s"):
+            images[name] = os.path.join(self.images, "%s.qcow2" % name)
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", images[name], "16M"])
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        conf0 = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+
+        # --config: only the persistent definition, with the slot a define gives
+        vdc = self.write("vdc.xml", DISK_XML % (images["c"], "vdc"))
+        self.daemon.virsh("attach-device", "vm", vdc, "--config")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        conf = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        self.assertRegex(conf, r"<target dev='vdc' bus='virtio'/>\s*<address type='pci' "
+                               r"domain='0x0000' bus='0x0\d' slot='0x00' function='0x0'/>")
+        self.refused(("attach-device", "vm", vdc, "--config"),
+                     "Requested operation is not valid: target vdc already exists")
+        self.daemon.virsh("detach-device", "vm", vdc, "--config")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+
+        # refusals change nothing
+        vda_again = self.write("vda.xml", DISK_XML % (images["e"], "vda"))
+        self.refused(("attach-device", "vm", vda_again),
+                     "XML error: target 'vda' duplicated for disk sources '%s' and '%s'"
+                     % (vda, images["e"]))
+        self.refused(("attach-device", "vm", vda_again, "--config"),
+                     "Requested operation is not valid: target vda already exists")
+        sata = self.write("sata.xml", (DISK_XML % (images["s"], "sdb")).replace(
+            "bus='virtio'", "bus='sata'"))
+        self.refused(("attach-device", "vm", sata),
+                     "Operation not supported: disk bus 'sata' cannot be hotplugged")
+        foo = self.write("foo.xml", "<foo/>")
+        for flags in ((), ("--config",)):
+            self.refused(("attach-device", "vm", foo) + flags,
+                         "unsupported configuration: unknown device type 'foo'")
+            self.refused(("detach-device", "vm", foo) + flags,
+                         "unsupported configuration: unknown device type 'foo'")
+        vdz = self.write("vdz.xml", DISK_XML % (images["e"], "vdz"))
+        self.refused(("detach-device", "vm", vdz), "device not found: disk vdz not found")
+        self.refused(("detach-device", "vm", vdz, "--config"),
+                     "device not found: no target device vdz")
+        self.refused(("detach-device", "vm", vdz, "--live", "--config"),
+                     "device not found: no target device vdz")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+
+        # --live --config: both; the last free root port is taken, so the
+        # next live disk finds none
+        self.daemon.virsh("attach-disk", "vm", images["d"], "vdd", "--subdriver", "qcow2",
+                          "--live", "--config")
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk3"), 30)
+        self.assertIn("<target dev='vdd' bus='virtio'/>",
+                      self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        # the guest's own name for it: its second virtio disk
+        self.wait_guest_block_devices(["vda", "vdb"], "the guest to see vdd")
+        self.refused(("attach-disk", "vm", images["e"], "vde", "--subdriver", "qcow2"),
+                     "internal error: No more available PCI slots")
+        self.assertNotIn("vde", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn(images["e"], " ".join(self.node_names() +
+                         [n.get("file", "") for n in self.qmp("query-named-block-nodes")]))
+
+        # a daemon restart keeps the hot-plugged disk, and can detach it
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.events.close()
+        self.daemon.kill9()
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self._register_device_events()
+        self.dom = self.events.conn.lookupByName("vm")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+        self.daemon.virsh("detach-disk", "vm", "vdd", "--live", "--config")
+        self.events.wait(lambda e: e == ("removed", "vm", "virtio-disk3"), 30)
+        self.wait_guest_block_devices(["vda"], "the guest to let go of vdd")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+        self.daemon.virsh("destroy", "vm")
+
+    def test_detach_completes_after_timeout(self):
+        # A guest that does not let go within 5 s (here: paused): detach
+        # returns, as libvirt 9.0's, with the disk still there; once the
+        # guest runs and lets go, DEVICE_DELETED finishes the removal.
+        self.start_guest()
+        vdb = os.path.join(self.images, "vdb.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vdb, "16M"])
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        nodes0 = self.node_names()
+        path = self.write("vdb.xml", DISK_XML % (vdb, "vdb"))
+        self.dom.attachDeviceFlags(open(path).read(), libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
+        # the guest names its first virtio disk vda, whatever the target
+        self.wait_guest_block_devices(["vda"], "the guest to see the disk")
+
+        self.dom.suspend()
+        t0 = time.monotonic()
+        self.dom.detachDeviceFlags(open(path).read(), libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertGreaterEqual(time.monotonic() - t0, 4.5)
+        self.assertIn("<target dev='vdb'", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.dom.resume()
+        self.events.wait(lambda e: e == ("removed", "vm", "virtio-disk1"), 60)
+        self.wait_guest_block_devices([], "the guest to let go of the disk")
+        self.assertEqual(self.node_names(), nodes0)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.daemon.virsh("destroy", "vm")
+
+    def test_transient_and_shut_off(self):
+        vdb = os.path.join(self.images, "vdb.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vdb, "16M"])
+        path = self.write("vdb.xml", DISK_XML % (vdb, "vdb"))
+        self.start_guest(transient=True)
+        for flags in (("--config",), ("--persistent",)):
+            self.refused(("attach-disk", "vm", vdb, "vdb") + flags,
+                         "Requested operation is not valid: transient domains do not have "
+                         "any persistent config")
+        self.refused(("detach-device", "vm", path, "--config"),
+                     "Requested operation is not valid: transient domains do not have any "
+                     "persistent config")
+        self.daemon.virsh("destroy", "vm")
+        # shut off: --live is refused, the default is --config
+        self.define(test_realguest.guest_xml("vm", self.guest, vbguest.cmdline("idle")),
+                    start=False)
+        self.refused(("attach-device", "vm", path, "--live"),
+                     "Requested operation is not valid: domain is not running")
+        # virsh without flags calls virDomainAttachDevice: live only
+        self.refused(("attach-device", "vm", path),
+                     "Requested operation is not valid: domain is not running")
+        self.daemon.virsh("attach-device", "vm", path, "--current")
+        self.assertIn("<target dev='vdb' bus='virtio'/>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        self.daemon.virsh("detach-device", "vm", path, "--current")
+        self.assertNotIn("vdb", self.daemon.virsh("dumpxml", "vm").stdout)
 
 
 if __name__ == "__main__":
