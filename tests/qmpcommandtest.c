@@ -499,6 +499,22 @@ testSetLinkDown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testNetdevAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:type", "user", "s:id", "hostnet1", NULL) < 0)
+        return -1;
+    return vbMonitorNetdevAdd(mon, &props);
+}
+
+static int
+testNetdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorNetdevDel(mon, "hostnet1");
+}
+
+static int
 testBalloonStats(vbMonitor *mon, GString *out)
 {
     vbMonitorBalloonStats stats = {0};
@@ -824,6 +840,8 @@ mymain(void)
         {"qom-set-balloon-period", "qom-set", false, testBalloonStatsPeriod, false},
         {"qom-get-balloon-stats", "qom-get", true, testBalloonStats, false},
         {"set_link", "set_link", false, testSetLinkDown, false},
+        {"netdev_add", "netdev_add", false, testNetdevAdd, false},
+        {"netdev_del", "netdev_del", false, testNetdevDel, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},

@@ -32,6 +32,7 @@
 #include "vblog.h"
 #include "vbmonitorblock.h"
 #include "vbmonitordevice.h"
+#include "vbmonitornet.h"
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
@@ -301,6 +302,155 @@ error:
     return -1;
 }
 
+/* --- interfaces, live --- */
+
+static ssize_t
+vbHotplugNetIndex(const vbDomainDef *def, const vbDomainNetDef *net)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i] == net)
+            return i;
+    }
+    return -1;
+}
+
+static void
+vbHotplugNetRemoveAt(vbDomainDef *def, size_t idx)
+{
+    memmove(def->nets + idx, def->nets + idx + 1, (def->nnets - idx - 1) * sizeof(*def->nets));
+    def->nnets--;
+}
+
+/* A generated MAC address that another interface of @def has is generated
+ * again (a given one is the user's: the trial's validation refuses it) */
+static void
+vbHotplugNetUniqueMac(const vbDomainDef *def, vbDomainNetDef *net)
+{
+    bool clash = net->macAuto;
+
+    while (clash) {
+        size_t i;
+
+        clash = false;
+        for (i = 0; i < def->nnets && !clash; i++)
+            clash = vbMacAddrEqual(&def->nets[i]->mac, &net->mac);
+        if (clash)
+            vbMacAddrGenerate(&net->mac);
+    }
+}
+
+/* libvirt's qemuDomainAttachNetDevice for the types we run: placed on a
+ * trial copy, netdev_add of its backend, device_add of the NIC, its link
+ * set down when <link state='down'/> says so. */
+static int
+vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
+{
+    g_autoptr(vbDomainDef) trial = NULL;
+    g_autoptr(vbDomainNetDef) owned = NULL;
+    g_autoptr(vbJSONValue) backend = NULL;
+    g_autoptr(vbJSONValue) props = NULL;
+    g_autofree char *backendId = NULL;
+    vbDomainNetDef *net = dev->data.net;
+    vbDomainDeviceDef added = {0};
+    size_t ncontrollers = vm->def->ncontrollers;
+    vbDomainNetDef *live;
+    vbMonitor *mon;
+    ssize_t idx;
+    int rc;
+
+    vbHotplugNetUniqueMac(vm->def, net);
+    if (!(trial = vbHotplugTrialDef(vm->def, 0, dev)))
+        return -1;
+    if ((idx = vbHotplugNetIndex(trial, net)) < 0)
+        return -1; /* not reached: the trial keeps its devices */
+    vbHotplugNetRemoveAt(trial, idx);
+    owned = net;
+    if (trial->ncontrollers != ncontrollers) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("No more available PCI slots"));
+        return -1;
+    }
+    if (vbQemuDeviceValidateNet(vm->def, net) < 0 ||
+        vbQemuDeviceBuildNetBackendProps(net, &backend) < 0 ||
+        vbQemuDeviceBuildNetProps(vm->def, net, &props) < 0)
+        return -1;
+    backendId = vbQemuDeviceNetBackendAlias(net);
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorNetdevAdd(mon, &backend);
+    if (rc == 0 && (rc = vbMonitorDeviceAdd(mon, &props)) < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        vbMonitorNetdevDel(mon, backendId);
+        vbErrorRestore(&saved);
+    }
+    if (rc == 0 && net->linkState == VB_DOMAIN_NET_LINK_STATE_DOWN &&
+        vbMonitorSetLink(mon, net->info.alias, false) < 0)
+        VB_WARN("cannot set the link of '%s' down: %s", net->info.alias,
+                vbGetLastErrorMessage());
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    added.type = VB_DOMAIN_DEVICE_NET;
+    added.data.net = g_steal_pointer(&owned);
+    if (vbDomainDefAddDevice(vm->def, &added) < 0)
+        return -1; /* not reached: an interface list takes any number */
+    live = vm->def->nets[vm->def->nnets - 1];
+    VB_INFO("domain '%s': interface '%s' attached", vm->def->name, live->info.alias);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
+                                                  vm->def->uuid, vm->id, live->info.alias));
+    return 0;
+}
+
+/* libvirt's virDomainNetFindIdx: by MAC address when one is given, by PCI
+ * address when one is given; one match only */
+static vbDomainNetDef *
+vbHotplugFindNet(const vbDomainDef *def, const vbDomainNetDef *match)
+{
+    const vbDomainDeviceAddress *addr = &match->info.addr;
+    bool byPCI = addr->type == VB_DOMAIN_DEVICE_ADDRESS_PCI;
+    char mac[VB_MAC_STRING_BUFLEN];
+    vbDomainNetDef *found = NULL;
+    g_autofree char *addrStr = NULL;
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        const vbDomainDeviceAddress *a = &def->nets[i]->info.addr;
+
+        if (!match->macAuto && !vbMacAddrEqual(&def->nets[i]->mac, &match->mac))
+            continue;
+        if (byPCI && (a->type != VB_DOMAIN_DEVICE_ADDRESS_PCI ||
+                      a->pci.domain != addr->pci.domain || a->pci.bus != addr->pci.bus ||
+                      a->pci.slot != addr->pci.slot || a->pci.function != addr->pci.function))
+            continue;
+        if (found) {
+            if (!match->macAuto)
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("multiple devices matching MAC address %s found"),
+                              vbMacAddrFormat(&match->mac, mac));
+            else
+                vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                              _("multiple matching devices found"));
+            return NULL;
+        }
+        found = def->nets[i];
+    }
+    if (found)
+        return found;
+    if (byPCI)
+        addrStr = g_strdup_printf("%04x:%02x:%02x.%u", addr->pci.domain, addr->pci.bus,
+                                  addr->pci.slot, addr->pci.function);
+    vbReportError(VIR_ERR_DEVICE_MISSING,
+                  _("no device found at address '%s' matching MAC address '%s' and alias '%s'"),
+                  addrStr ? addrStr : "(<null>)",
+                  match->macAuto ? "(<null>)" : vbMacAddrFormat(&match->mac, mac), "(<null>)");
+    return NULL;
+}
+
 /* --- removal --- */
 
 /* libvirt's qemuDomainRemoveDiskDevice: the disk's nodes deleted, its
@@ -332,11 +482,47 @@ vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
                                                   vm->def->uuid, vm->id, alias));
 }
 
+/* libvirt's qemuDomainRemoveNetDevice: the backend deleted, the
+ * interface out of the live definition, DEVICE_REMOVED */
+static void
+vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
+{
+    g_autoptr(vbDomainNetDef) removed = net;
+    g_autofree char *alias = g_strdup(net->info.alias);
+    g_autofree char *backendId = vbQemuDeviceNetBackendAlias(net);
+    ssize_t idx = vbHotplugNetIndex(vm->def, net);
+
+    if (vbDomainObjHasMonitor(vm)) {
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+
+        if (vbMonitorNetdevDel(mon, backendId) < 0)
+            VB_WARN("cannot delete netdev '%s': %s", backendId, vbGetLastErrorMessage());
+        if (vbDomainObjExitMonitor(vm, mon) < 0)
+            VB_WARN("domain '%s' went away while removing interface '%s'", vm->def->name,
+                    alias);
+    }
+    if (idx >= 0)
+        vbHotplugNetRemoveAt(vm->def, idx);
+    VB_INFO("domain '%s': interface '%s' removed", vm->def->name, alias);
+    if (vbDomainObjIsActive(vm) && vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
+                                                  vm->def->uuid, vm->id, alias));
+}
+
 /* The device of the live definition whose alias is @alias, removed */
 static void
 vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias)
 {
     size_t i;
+
+    for (i = 0; i < vm->def->nnets; i++) {
+        if (g_strcmp0(vm->def->nets[i]->info.alias, alias) == 0) {
+            vbHotplugRemoveNet(vm, vm->def->nets[i]);
+            return;
+        }
+    }
 
     for (i = 0; i < vm->def->ndisks; i++) {
         if (g_strcmp0(vm->def->disks[i]->info.alias, alias) == 0) {
@@ -456,6 +642,25 @@ vbHotplugDetachDiskLive(vbDomainObj *vm, const vbDomainDiskDef *match)
     return 0;
 }
 
+static int
+vbHotplugDetachNetLive(vbDomainObj *vm, const vbDomainNetDef *match)
+{
+    vbDomainNetDef *net;
+    int rc;
+
+    if (!(net = vbHotplugFindNet(vm->def, match)))
+        return -1;
+    if (!net->info.alias) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("Cannot detach %s device with no alias"),
+                      "interface");
+        return -1;
+    }
+    if ((rc = vbHotplugUnplug(vm, net->info.alias)) <= 0)
+        return rc;
+    vbHotplugRemoveNet(vm, net);
+    return 0;
+}
+
 /* --- entry points --- */
 
 static int
@@ -464,6 +669,8 @@ vbHotplugAttachLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     switch (dev->type) {
     case VB_DOMAIN_DEVICE_DISK:
         return vbHotplugAttachDiskLive(vm, dev);
+    case VB_DOMAIN_DEVICE_NET:
+        return vbHotplugAttachNetLive(vm, dev);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
     case VB_DOMAIN_DEVICE_INPUT:
@@ -475,7 +682,6 @@ vbHotplugAttachLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_WATCHDOG:
     case VB_DOMAIN_DEVICE_RNG:
     case VB_DOMAIN_DEVICE_PANIC:
-    case VB_DOMAIN_DEVICE_NET:
     case VB_DOMAIN_DEVICE_LAST:
         break;
     }
@@ -501,6 +707,11 @@ vbHotplugAttachConfig(vbDomainObj *vm, vbDomainDeviceDef *dev)
             return NULL;
         }
         break;
+    case VB_DOMAIN_DEVICE_NET:
+        /* libvirt's virDomainNetInsert takes any number; a generated
+         * address stays clear of the others */
+        vbHotplugNetUniqueMac(persistent, dev->data.net);
+        break;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
     case VB_DOMAIN_DEVICE_INPUT:
@@ -512,7 +723,6 @@ vbHotplugAttachConfig(vbDomainObj *vm, vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_WATCHDOG:
     case VB_DOMAIN_DEVICE_RNG:
     case VB_DOMAIN_DEVICE_PANIC:
-    case VB_DOMAIN_DEVICE_NET:
     case VB_DOMAIN_DEVICE_LAST:
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                       _("persistent attach of device '%s' is not supported"),
@@ -552,6 +762,12 @@ vbDomainAttachDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const cha
      * the live one, as libvirt's */
     if (devConf && !(newConf = vbHotplugAttachConfig(vm, devConf)))
         goto endjob;
+    /* one generated MAC address for both, as libvirt's
+     * qemuDomainAttachDeviceLiveAndConfigHomogenize */
+    if (newConf && devLive && devLive->type == VB_DOMAIN_DEVICE_NET) {
+        devLive->data.net->mac = newConf->nets[newConf->nnets - 1]->mac;
+        devLive->data.net->macAuto = false;
+    }
     if (devLive && vbHotplugAttachLive(vm, devLive) < 0)
         goto endjob;
     if (newConf && vbDomainObjReplacePersistentDef(vm, &newConf) < 0)
@@ -580,6 +796,10 @@ vbHotplugDetachConfig(vbDomainObj *vm, const vbDomainDeviceDef *dev)
             return NULL;
         }
         break;
+    case VB_DOMAIN_DEVICE_NET:
+        if (!vbHotplugFindNet(persistent, dev->data.net))
+            return NULL;
+        break;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
     case VB_DOMAIN_DEVICE_INPUT:
@@ -591,7 +811,6 @@ vbHotplugDetachConfig(vbDomainObj *vm, const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_WATCHDOG:
     case VB_DOMAIN_DEVICE_RNG:
     case VB_DOMAIN_DEVICE_PANIC:
-    case VB_DOMAIN_DEVICE_NET:
     case VB_DOMAIN_DEVICE_LAST:
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                       _("persistent detach of device '%s' is not supported"),
@@ -601,6 +820,13 @@ vbHotplugDetachConfig(vbDomainObj *vm, const vbDomainDeviceDef *dev)
 
     if (!(copy = vbDomainDefCopy(persistent, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
         return NULL;
+    if (dev->type == VB_DOMAIN_DEVICE_NET) {
+        vbDomainNetDef *net = vbHotplugFindNet(copy, dev->data.net);
+
+        vbHotplugNetRemoveAt(copy, vbHotplugNetIndex(copy, net));
+        vbDomainNetDefFree(net);
+        return g_steal_pointer(&copy);
+    }
     disk = vbDomainDiskByName(copy, dev->data.disk->dst);
     vbHotplugDiskRemoveAt(copy, vbHotplugDiskIndex(copy, disk));
     vbDomainDiskDefFree(disk);
@@ -613,6 +839,8 @@ vbHotplugDetachLive(vbDomainObj *vm, const vbDomainDeviceDef *dev)
     switch (dev->type) {
     case VB_DOMAIN_DEVICE_DISK:
         return vbHotplugDetachDiskLive(vm, dev->data.disk);
+    case VB_DOMAIN_DEVICE_NET:
+        return vbHotplugDetachNetLive(vm, dev->data.net);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
     case VB_DOMAIN_DEVICE_INPUT:
@@ -624,7 +852,6 @@ vbHotplugDetachLive(vbDomainObj *vm, const vbDomainDeviceDef *dev)
     case VB_DOMAIN_DEVICE_WATCHDOG:
     case VB_DOMAIN_DEVICE_RNG:
     case VB_DOMAIN_DEVICE_PANIC:
-    case VB_DOMAIN_DEVICE_NET:
     case VB_DOMAIN_DEVICE_LAST:
         break;
     }
