@@ -28,6 +28,7 @@
 #include "vbblockjob.h"
 #include "vbdomainevent.h"
 #include "vbdomainhotplug.h"
+#include "vbdomainmedia.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitorblock.h"
@@ -387,8 +388,7 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     }
     if (rc == 0 && net->linkState == VB_DOMAIN_NET_LINK_STATE_DOWN &&
         vbMonitorSetLink(mon, net->info.alias, false) < 0)
-        VB_WARN("cannot set the link of '%s' down: %s", net->info.alias,
-                vbGetLastErrorMessage());
+        VB_WARN("cannot set the link of '%s' down: %s", net->info.alias, vbGetLastErrorMessage());
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
 
@@ -433,8 +433,7 @@ vbHotplugFindNet(const vbDomainDef *def, const vbDomainNetDef *match)
                               _("multiple devices matching MAC address %s found"),
                               vbMacAddrFormat(&match->mac, mac));
             else
-                vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                              _("multiple matching devices found"));
+                vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("multiple matching devices found"));
             return NULL;
         }
         found = def->nets[i];
@@ -498,8 +497,7 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
         if (vbMonitorNetdevDel(mon, backendId) < 0)
             VB_WARN("cannot delete netdev '%s': %s", backendId, vbGetLastErrorMessage());
         if (vbDomainObjExitMonitor(vm, mon) < 0)
-            VB_WARN("domain '%s' went away while removing interface '%s'", vm->def->name,
-                    alias);
+            VB_WARN("domain '%s' went away while removing interface '%s'", vm->def->name, alias);
     }
     if (idx >= 0)
         vbHotplugNetRemoveAt(vm->def, idx);
@@ -888,6 +886,117 @@ vbDomainDetachDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const cha
     if (newConf && vbDomainObjReplacePersistentDef(vm, &newConf) < 0)
         goto endjob;
     ret = 0;
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* --- update --- */
+
+/* libvirt's qemuDomainChangeNet, for what we can change: the link state
+ * (`virsh domif-setlink`); the type and the model must stay */
+static int
+vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live)
+{
+    vbDomainDef *def = live ? vm->def : vbDomainObjGetPersistentDef(vm);
+    vbDomainNetDef *net;
+
+    if (!(net = vbHotplugFindNet(def, newnet)))
+        return -1;
+    if (net->type != newnet->type) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("cannot change the type of interface '%s' from '%s' to '%s'"),
+                      net->info.alias ? net->info.alias : "",
+                      vbDomainNetTypeTypeToString(net->type),
+                      vbDomainNetTypeTypeToString(newnet->type));
+        return -1;
+    }
+    if (net->model != newnet->model) {
+        vbReportError(
+            VIR_ERR_OPERATION_UNSUPPORTED, _("cannot modify network device model from %s to %s"),
+            vbDomainNetModelTypeToString(net->model), vbDomainNetModelTypeToString(newnet->model));
+        return -1;
+    }
+    if (net->linkState == newnet->linkState)
+        return 0;
+    if (live) {
+        vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+        int rc = vbMonitorSetLink(mon, net->info.alias,
+                                  newnet->linkState != VB_DOMAIN_NET_LINK_STATE_DOWN);
+
+        if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+            return -1;
+        net->linkState = newnet->linkState;
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        return 0;
+    }
+    {
+        vbDomainNetLinkState old = net->linkState;
+
+        net->linkState = newnet->linkState;
+        if (vbDomainObjSaveConfig(vm) < 0) {
+            net->linkState = old;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+#define VB_UPDATE_DEVICE_KNOWN_FLAGS \
+    (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_DEVICE_MODIFY_FORCE)
+
+int
+vbDomainUpdateDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
+                          unsigned int flags)
+{
+    g_autoptr(vbDomainDeviceDef) dev = NULL;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VB_UPDATE_DEVICE_KNOWN_FLAGS, "qemuDomainUpdateDeviceFlags", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vbHotplugModificationImpact(vm, &flags) < 0)
+        goto endjob;
+    if (!(dev = vbHotplugParseDevice(xml)))
+        goto endjob;
+
+    switch (dev->type) {
+    case VB_DOMAIN_DEVICE_DISK:
+        ret = vbDomainMediaUpdate(vm, dev->data.disk, flags);
+        goto endjob;
+    case VB_DOMAIN_DEVICE_NET:
+        /* as libvirt: the persistent definition once the live change went
+         * through */
+        if ((flags & VIR_DOMAIN_AFFECT_LIVE) && vbHotplugUpdateNet(vm, dev->data.net, true) < 0)
+            goto endjob;
+        if ((flags & VIR_DOMAIN_AFFECT_CONFIG) && vbHotplugUpdateNet(vm, dev->data.net, false) < 0)
+            goto endjob;
+        ret = 0;
+        goto endjob;
+    case VB_DOMAIN_DEVICE_NONE:
+    case VB_DOMAIN_DEVICE_CONTROLLER:
+    case VB_DOMAIN_DEVICE_INPUT:
+    case VB_DOMAIN_DEVICE_GRAPHICS:
+    case VB_DOMAIN_DEVICE_AUDIO:
+    case VB_DOMAIN_DEVICE_VIDEO:
+    case VB_DOMAIN_DEVICE_CHR:
+    case VB_DOMAIN_DEVICE_MEMBALLOON:
+    case VB_DOMAIN_DEVICE_WATCHDOG:
+    case VB_DOMAIN_DEVICE_RNG:
+    case VB_DOMAIN_DEVICE_PANIC:
+    case VB_DOMAIN_DEVICE_LAST:
+        break;
+    }
+    /* libvirt's wording */
+    vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("live update of device '%s' is not supported"),
+                  vbDomainDeviceTypeTypeToString(dev->type));
 
 endjob:
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);

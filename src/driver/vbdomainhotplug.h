@@ -30,6 +30,12 @@ int vbDomainAttachDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const
 int vbDomainDetachDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
                               unsigned int flags);
 
+/* virDomainUpdateDeviceFlags: a cdrom's medium (vbdomainmedia.h) or an
+ * interface's link state (`virsh domif-setlink`), live and/or in the
+ * persistent definition; nothing else of a device may change. */
+int vbDomainUpdateDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
+                              unsigned int flags);
+
 /* QEMU's DEVICE_DELETED for @alias that no detach call waited for: the
  * removal finished in a job of its own (libvirt's
  * processDeviceDeletedEvent).  @vm is unlocked. */

@@ -17,7 +17,6 @@
 #include "vbdomainnet.h"
 #include "vbdomainiotune.h"
 #include "vbdomainhotplug.h"
-#include "vbdomainmedia.h"
 #include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"

@@ -362,7 +362,24 @@ class HotplugTest(vbtest.DaemonTestCase):
         self.assertEqual(self.guest_exec("/bin/cat", "/sys/class/net/eth0/address").strip(),
                          "52:54:00:aa:bb:01")
         self.assertIn("52:54:00:aa:bb:01", self.daemon.virsh("domiflist", "vm").stdout)
-        # a second one with the same MAC is refused by the trial's checks;
+        # update-device: the link state, live and persistent (domif-setlink)
+        self.daemon.virsh("domif-setlink", "vm", "52:54:00:aa:bb:01", "down")
+        self.assertIn("down", self.daemon.virsh("domif-getlink", "vm", "52:54:00:aa:bb:01").stdout)
+        self.assertIn("<link state='down'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn("<link state", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.daemon.virsh("domif-setlink", "vm", "52:54:00:aa:bb:01", "up")
+        self.assertIn("up", self.daemon.virsh("domif-getlink", "vm", "52:54:00:aa:bb:01").stdout)
+        self.daemon.virsh("domif-setlink", "vm", "52:54:00:aa:bb:01", "down", "--config")
+        self.assertIn("<link state='down'/>",
+                      self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.daemon.virsh("domif-setlink", "vm", "52:54:00:aa:bb:01", "up", "--config")
+        e1000 = self.write("e1000.xml", "<interface type='user'>\n"
+                                        "  <mac address='52:54:00:aa:bb:01'/>\n"
+                                        "  <model type='e1000'/>\n"
+                                        "</interface>")
+        self.refused(("update-device", "vm", e1000),
+                     "Operation not supported: cannot modify network device model from virtio "
+                     "to e1000")
         # one that is not there cannot be detached
         other = self.write("other.xml", "<interface type='user'>\n"
                                         "  <mac address='52:54:00:aa:bb:02'/>\n"
