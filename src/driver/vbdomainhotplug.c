@@ -450,6 +450,104 @@ vbHotplugFindNet(const vbDomainDef *def, const vbDomainNetDef *match)
     return NULL;
 }
 
+/* --- input devices, live --- */
+
+static ssize_t
+vbHotplugInputIndex(const vbDomainDef *def, const vbDomainInputDef *input)
+{
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        if (def->inputs[i] == input)
+            return i;
+    }
+    return -1;
+}
+
+static void
+vbHotplugInputRemoveAt(vbDomainDef *def, size_t idx)
+{
+    memmove(def->inputs + idx, def->inputs + idx + 1,
+            (def->ninputs - idx - 1) * sizeof(*def->inputs));
+    def->ninputs--;
+}
+
+/* libvirt's qemuDomainAttachInputDevice: a USB or virtio input device,
+ * placed on a trial copy (a USB port, or a PCI slot), device_add */
+static int
+vbHotplugAttachInputLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
+{
+    g_autoptr(vbDomainDef) trial = NULL;
+    g_autoptr(vbDomainInputDef) owned = NULL;
+    g_autoptr(vbJSONValue) props = NULL;
+    vbDomainInputDef *input = dev->data.input;
+    vbDomainDeviceDef added = {0};
+    size_t ncontrollers = vm->def->ncontrollers;
+    vbDomainInputDef *live;
+    vbMonitor *mon;
+    ssize_t idx;
+    int rc;
+
+    if (input->bus != VB_DOMAIN_INPUT_BUS_USB && input->bus != VB_DOMAIN_INPUT_BUS_VIRTIO) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("input device on bus '%s' cannot be hot plugged"),
+                      vbDomainInputBusTypeToString(input->bus));
+        return -1;
+    }
+    if (!(trial = vbHotplugTrialDef(vm->def, 0, dev)))
+        return -1;
+    if ((idx = vbHotplugInputIndex(trial, input)) < 0)
+        return -1; /* not reached: the trial keeps its devices */
+    vbHotplugInputRemoveAt(trial, idx);
+    owned = input;
+    if (trial->ncontrollers != ncontrollers) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("No more available PCI slots"));
+        return -1;
+    }
+    if (vbQemuDeviceValidateInput(vm->def, input) < 0 ||
+        vbQemuDeviceBuildInputProps(vm->def, input, &props) < 0)
+        return -1;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorDeviceAdd(mon, &props);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+
+    added.type = VB_DOMAIN_DEVICE_INPUT;
+    added.data.input = g_steal_pointer(&owned);
+    if (vbDomainDefAddDevice(vm->def, &added) < 0)
+        return -1; /* not reached: an input list takes any number */
+    live = vm->def->inputs[vm->def->ninputs - 1];
+    VB_INFO("domain '%s': input device '%s' attached", vm->def->name, live->info.alias);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
+                                                  vm->def->uuid, vm->id, live->info.alias));
+    return 0;
+}
+
+/* libvirt's virDomainInputDefFind: the same type and bus (and address,
+ * when one is given) */
+static vbDomainInputDef *
+vbHotplugFindInput(const vbDomainDef *def, const vbDomainInputDef *match)
+{
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        const vbDomainInputDef *input = def->inputs[i];
+
+        if (input->type != match->type || input->bus != match->bus)
+            continue;
+        if (match->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE &&
+            memcmp(&match->info.addr, &input->info.addr, sizeof(match->info.addr)) != 0)
+            continue;
+        return def->inputs[i];
+    }
+    vbReportError(VIR_ERR_DEVICE_MISSING, "%s", _("matching input device not found"));
+    return NULL;
+}
+
 /* --- removal --- */
 
 /* libvirt's qemuDomainRemoveDiskDevice: the disk's nodes deleted, its
@@ -509,11 +607,36 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
                                                   vm->def->uuid, vm->id, alias));
 }
 
+/* libvirt's qemuDomainRemoveInputDevice */
+static void
+vbHotplugRemoveInput(vbDomainObj *vm, vbDomainInputDef *input)
+{
+    g_autoptr(vbDomainInputDef) removed = input;
+    g_autofree char *alias = g_strdup(input->info.alias);
+    ssize_t idx = vbHotplugInputIndex(vm->def, input);
+
+    if (idx >= 0)
+        vbHotplugInputRemoveAt(vm->def, idx);
+    VB_INFO("domain '%s': input device '%s' removed", vm->def->name, alias);
+    if (vbDomainObjIsActive(vm) && vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
+                                                  vm->def->uuid, vm->id, alias));
+}
+
 /* The device of the live definition whose alias is @alias, removed */
 static void
 vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias)
 {
     size_t i;
+
+    for (i = 0; i < vm->def->ninputs; i++) {
+        if (g_strcmp0(vm->def->inputs[i]->info.alias, alias) == 0) {
+            vbHotplugRemoveInput(vm, vm->def->inputs[i]);
+            return;
+        }
+    }
 
     for (i = 0; i < vm->def->nnets; i++) {
         if (g_strcmp0(vm->def->nets[i]->info.alias, alias) == 0) {
@@ -659,6 +782,26 @@ vbHotplugDetachNetLive(vbDomainObj *vm, const vbDomainNetDef *match)
     return 0;
 }
 
+static int
+vbHotplugDetachInputLive(vbDomainObj *vm, const vbDomainInputDef *match)
+{
+    vbDomainInputDef *input;
+    int rc;
+
+    if (!(input = vbHotplugFindInput(vm->def, match)))
+        return -1;
+    if (input->bus != VB_DOMAIN_INPUT_BUS_USB && input->bus != VB_DOMAIN_INPUT_BUS_VIRTIO) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("input device on bus '%s' cannot be detached"),
+                      vbDomainInputBusTypeToString(input->bus));
+        return -1;
+    }
+    if ((rc = vbHotplugUnplug(vm, input->info.alias)) <= 0)
+        return rc;
+    vbHotplugRemoveInput(vm, input);
+    return 0;
+}
+
 /* --- entry points --- */
 
 static int
@@ -669,9 +812,10 @@ vbHotplugAttachLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
         return vbHotplugAttachDiskLive(vm, dev);
     case VB_DOMAIN_DEVICE_NET:
         return vbHotplugAttachNetLive(vm, dev);
+    case VB_DOMAIN_DEVICE_INPUT:
+        return vbHotplugAttachInputLive(vm, dev);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
-    case VB_DOMAIN_DEVICE_INPUT:
     case VB_DOMAIN_DEVICE_GRAPHICS:
     case VB_DOMAIN_DEVICE_AUDIO:
     case VB_DOMAIN_DEVICE_VIDEO:
@@ -710,9 +854,10 @@ vbHotplugAttachConfig(vbDomainObj *vm, vbDomainDeviceDef *dev)
          * address stays clear of the others */
         vbHotplugNetUniqueMac(persistent, dev->data.net);
         break;
+    case VB_DOMAIN_DEVICE_INPUT:
+        break;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
-    case VB_DOMAIN_DEVICE_INPUT:
     case VB_DOMAIN_DEVICE_GRAPHICS:
     case VB_DOMAIN_DEVICE_AUDIO:
     case VB_DOMAIN_DEVICE_VIDEO:
@@ -798,9 +943,12 @@ vbHotplugDetachConfig(vbDomainObj *vm, const vbDomainDeviceDef *dev)
         if (!vbHotplugFindNet(persistent, dev->data.net))
             return NULL;
         break;
+    case VB_DOMAIN_DEVICE_INPUT:
+        if (!vbHotplugFindInput(persistent, dev->data.input))
+            return NULL;
+        break;
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
-    case VB_DOMAIN_DEVICE_INPUT:
     case VB_DOMAIN_DEVICE_GRAPHICS:
     case VB_DOMAIN_DEVICE_AUDIO:
     case VB_DOMAIN_DEVICE_VIDEO:
@@ -818,6 +966,13 @@ vbHotplugDetachConfig(vbDomainObj *vm, const vbDomainDeviceDef *dev)
 
     if (!(copy = vbDomainDefCopy(persistent, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
         return NULL;
+    if (dev->type == VB_DOMAIN_DEVICE_INPUT) {
+        vbDomainInputDef *input = vbHotplugFindInput(copy, dev->data.input);
+
+        vbHotplugInputRemoveAt(copy, vbHotplugInputIndex(copy, input));
+        vbDomainInputDefFree(input);
+        return g_steal_pointer(&copy);
+    }
     if (dev->type == VB_DOMAIN_DEVICE_NET) {
         vbDomainNetDef *net = vbHotplugFindNet(copy, dev->data.net);
 
@@ -839,9 +994,10 @@ vbHotplugDetachLive(vbDomainObj *vm, const vbDomainDeviceDef *dev)
         return vbHotplugDetachDiskLive(vm, dev->data.disk);
     case VB_DOMAIN_DEVICE_NET:
         return vbHotplugDetachNetLive(vm, dev->data.net);
+    case VB_DOMAIN_DEVICE_INPUT:
+        return vbHotplugDetachInputLive(vm, dev->data.input);
     case VB_DOMAIN_DEVICE_NONE:
     case VB_DOMAIN_DEVICE_CONTROLLER:
-    case VB_DOMAIN_DEVICE_INPUT:
     case VB_DOMAIN_DEVICE_GRAPHICS:
     case VB_DOMAIN_DEVICE_AUDIO:
     case VB_DOMAIN_DEVICE_VIDEO:

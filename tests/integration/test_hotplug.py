@@ -137,6 +137,11 @@ class HotplugTest(vbtest.DaemonTestCase):
                                 json.dumps({"execute": command})).stdout
         return json.loads(out)["return"]
 
+    def qmp_args(self, command, arguments):
+        out = self.daemon.virsh("qemu-monitor-command", "vm",
+                                json.dumps({"execute": command, "arguments": arguments})).stdout
+        return json.loads(out)["return"]
+
     def node_names(self):
         return sorted(n["node-name"] for n in self.qmp("query-named-block-nodes"))
 
@@ -397,6 +402,32 @@ class HotplugTest(vbtest.DaemonTestCase):
             "qemu-monitor-command", "vm", "--hmp", "info network").stdout)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+
+        # input devices: a USB tablet and a virtio keyboard; ps2 stays
+        tablet = self.write("tablet.xml", "<input type='tablet' bus='usb'/>")
+        kbd = self.write("kbd.xml", "<input type='keyboard' bus='virtio'/>")
+        ps2 = self.write("ps2.xml", "<input type='mouse' bus='ps2'/>")
+        self.daemon.virsh("attach-device", "vm", tablet)
+        self.daemon.virsh("attach-device", "vm", kbd)
+        xml = self.daemon.virsh("dumpxml", "vm").stdout
+        aliases = re.findall(r"<input type='(?:tablet|keyboard)' bus='(?:usb|virtio)'>\s*"
+                             r"<alias name='(input\d+)'/>", xml)
+        self.assertEqual(len(aliases), 2, xml)
+        for alias in aliases:
+            self.events.wait(lambda e, a=alias: e == ("added", "vm", a), 30)
+        peripherals = self.qmp_args("qom-list", {"path": "/machine/peripheral"})
+        self.assertTrue(set(aliases) <= {p["name"] for p in peripherals})
+        self.refused(("attach-device", "vm", ps2),
+                     "Operation not supported: input device on bus 'ps2' cannot be hot plugged")
+        self.refused(("detach-device", "vm", ps2),
+                     "Operation not supported: input device on bus 'ps2' cannot be detached")
+        self.daemon.virsh("detach-device", "vm", tablet)
+        self.daemon.virsh("detach-device", "vm", kbd)
+        for alias in aliases:
+            self.events.wait(lambda e, a=alias: e == ("removed", "vm", a), 30)
+        self.refused(("detach-device", "vm", tablet),
+                     "device not found: matching input device not found")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
         self.daemon.virsh("destroy", "vm")
 
 
