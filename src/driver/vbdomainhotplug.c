@@ -173,7 +173,7 @@ error : {
 /* What QEMU 7.2 and libvirt 9.0 hotplug of a disk: libvirt's checks of
  * qemuDomainAttachDeviceDiskLiveInternal */
 static int
-vbHotplugCheckDiskLive(vbDomainObj *vm, const vbDomainDiskDef *disk)
+vbHotplugCheckDiskLive(const vbDomainDiskDef *disk)
 {
     switch (disk->bus) {
     case VB_DOMAIN_DISK_BUS_VIRTIO:
@@ -215,7 +215,7 @@ vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     ssize_t idx;
     int rc;
 
-    if (vbDomainDiskDefPostParse(disk) < 0 || vbHotplugCheckDiskLive(vm, disk) < 0)
+    if (vbDomainDiskDefPostParse(disk) < 0 || vbHotplugCheckDiskLive(disk) < 0)
         return -1;
 
     /* the trial takes the disk over (and frees it when it fails) */
@@ -239,12 +239,6 @@ vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     }
     if (vbQemuDeviceValidateDisk(vm->def, disk) < 0)
         return -1;
-    if (vbBlockJobForDisk(vm, disk->dst)) {
-        vbReportError(VIR_ERR_OPERATION_INVALID, _("disk '%s' already in active block job"),
-                      disk->dst);
-        return -1;
-    }
-
     if (!vbStorageSourceIsEmpty(disk->src)) {
         if (vbStorageChainProbe(disk->src, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
             return -1;
