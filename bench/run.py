@@ -713,7 +713,9 @@ def bench_hotplug(d, guest, rounds=3):
     name = unique("hp")
     disk, log = guest_disk(d, name), guest_log(d, name)
     extra = guest_disk(d, name + "-extra")
-    dom = d.control.defineXML(guest_domain_xml(name, kernel, initrd, disk, log))
+    # the guest needs ACPI for q35's hotplug of PCI devices
+    dom = d.control.defineXML(guest_domain_xml(name, kernel, initrd, disk, log).replace(
+        "\n  <devices>", "\n  <features><acpi/><apic/></features>\n  <devices>"))
     dom.create()
     wait_banner(log)
     xml = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"

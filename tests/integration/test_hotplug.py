@@ -83,11 +83,12 @@ class HotplugTest(vbtest.DaemonTestCase):
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0xa5 1M 1M", paths[2]])
         return paths
 
-    def start_guest(self, disks=(), transient=False):
+    def start_guest(self, disks=(), transient=False, extra=""):
         cmdline = vbguest.cmdline("idle", agent="on")
         xml = test_realguest.guest_xml("vm", self.guest, cmdline, disks=disks,
                                        serial_log=self.log)
-        xml = xml.replace("\n  </devices>", test_agent.AGENT_CHANNEL + "\n  </devices>")
+        xml = xml.replace("\n  </devices>",
+                          test_agent.AGENT_CHANNEL + extra + "\n  </devices>")
         if transient:
             path = os.path.join(self.tmp, "vm.xml")
             with open(path, "w") as fh:
@@ -427,6 +428,30 @@ class HotplugTest(vbtest.DaemonTestCase):
             self.events.wait(lambda e, a=alias: e == ("removed", "vm", a), 30)
         self.refused(("detach-device", "vm", tablet),
                      "device not found: matching input device not found")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.daemon.virsh("destroy", "vm")
+
+
+    def test_scsi(self):
+        # on the virtio-scsi controller the domain has; without one the
+        # trial would need a new controller, which is refused
+        sdb = os.path.join(self.images, "sda.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", sdb, "16M"])
+        xml = (DISK_XML % (sdb, "sda")).replace("bus='virtio'", "bus='scsi'")
+        path = self.write("sda.xml", xml)
+        self.start_guest(extra="\n    <controller type='scsi' model='virtio-scsi'/>")
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        nodes0 = self.node_names()
+        self.daemon.virsh("attach-device", "vm", path)
+        self.events.wait(lambda e: e == ("added", "vm", "scsi0-0-0-0"), 30)
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertRegex(live, r"<target dev='sda' bus='scsi'/>\s*<alias name='scsi0-0-0-0'/>\s*"
+                               r"<address type='drive' controller='0' bus='0' target='0' "
+                               r"unit='0'/>")
+        self.assertIn("scsi0-0-0-0", " ".join(self.qdev_ids()))
+        self.daemon.virsh("detach-device", "vm", path)
+        self.events.wait(lambda e: e == ("removed", "vm", "scsi0-0-0-0"), 30)
+        self.assertEqual(self.node_names(), nodes0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
         self.daemon.virsh("destroy", "vm")
 
