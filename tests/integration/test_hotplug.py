@@ -23,6 +23,7 @@ import base64
 import json
 import os
 import re
+import subprocess
 import time
 
 import libvirt
@@ -256,6 +257,24 @@ class HotplugTest(vbtest.DaemonTestCase):
                      "device not found: no target device vdz")
         self.refused(("detach-device", "vm", vdz, "--live", "--config"),
                      "device not found: no target device vdz")
+        # another disk's image is refused before QEMU
+        self.refused(("attach-disk", "vm", vda, "vdf", "--subdriver", "qcow2"),
+                     "unsupported configuration: disks 'vda' and 'vdf' share image")
+        # QEMU refuses an image another process holds: the nodes added are
+        # deleted again, nothing stays
+        nodes0 = self.node_names()
+        holder = subprocess.Popen(["qemu-io", "-f", "qcow2", images["e"]],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        self.addCleanup(holder.kill)
+        vbtest.wait_for(lambda: any(os.path.realpath(os.path.join("/proc/%d/fd" % holder.pid, f))
+                                    == images["e"]
+                                    for f in os.listdir("/proc/%d/fd" % holder.pid)),
+                        30, "qemu-io to open the image")
+        self.refused(("attach-disk", "vm", images["e"], "vdf", "--subdriver", "qcow2"),
+                     'Failed to get "write" lock')
+        holder.kill()
+        holder.wait()
+        self.assertEqual(self.node_names(), nodes0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
 
