@@ -288,7 +288,8 @@ vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     return 0;
 
 error:
-    if (labelled) {
+    /* a QEMU gone meanwhile gave every file back already */
+    if (labelled && vm->dacLabel) {
         g_autoptr(vbError) saved = vbErrorSave();
 
         vbSecurityDACRestoreSource(vm->dacLabel, disk->src, true);
@@ -550,17 +551,21 @@ vbHotplugFindInput(const vbDomainDef *def, const vbDomainInputDef *match)
 static void
 vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
 {
-    g_autoptr(vbDomainDiskDef) removed = disk;
     g_autofree char *alias = g_strdup(disk->info.alias);
-    ssize_t idx = vbHotplugDiskIndex(vm->def, disk);
+    ssize_t idx;
 
     if (vbDomainObjHasMonitor(vm) && !vbStorageSourceIsEmpty(disk->src)) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
 
         vbHotplugDetachChainNodes(mon, disk->src);
-        if (vbDomainObjExitMonitor(vm, mon) < 0)
-            VB_WARN("domain '%s' went away while removing disk '%s'", vm->def->name, disk->dst);
+        /* a QEMU gone meanwhile took the live definition, and the disk,
+         * with it */
+        if (vbDomainObjExitMonitor(vm, mon) < 0) {
+            VB_WARN("domain '%s' went away while removing disk '%s'", vm->def->name, alias);
+            return;
+        }
     }
+    idx = vbHotplugDiskIndex(vm->def, disk);
     if (vm->dacLabel && !vbStorageSourceIsEmpty(disk->src))
         vbSecurityDACRestoreSource(vm->dacLabel, disk->src, true);
     if (idx >= 0)
@@ -571,6 +576,7 @@ vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
     vbDomainEventQueuePush(vm->driver->events,
                            vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
                                                   vm->def->uuid, vm->id, alias));
+    vbDomainDiskDefFree(disk);
 }
 
 /* libvirt's qemuDomainRemoveNetDevice: the backend deleted, the
@@ -578,19 +584,22 @@ vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
 static void
 vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
 {
-    g_autoptr(vbDomainNetDef) removed = net;
     g_autofree char *alias = g_strdup(net->info.alias);
     g_autofree char *backendId = vbQemuDeviceNetBackendAlias(net);
-    ssize_t idx = vbHotplugNetIndex(vm->def, net);
+    ssize_t idx;
 
     if (vbDomainObjHasMonitor(vm)) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
 
         if (vbMonitorNetdevDel(mon, backendId) < 0)
             VB_WARN("cannot delete netdev '%s': %s", backendId, vbGetLastErrorMessage());
-        if (vbDomainObjExitMonitor(vm, mon) < 0)
+        /* a QEMU gone meanwhile took the live definition with it */
+        if (vbDomainObjExitMonitor(vm, mon) < 0) {
             VB_WARN("domain '%s' went away while removing interface '%s'", vm->def->name, alias);
+            return;
+        }
     }
+    idx = vbHotplugNetIndex(vm->def, net);
     if (idx >= 0)
         vbHotplugNetRemoveAt(vm->def, idx);
     VB_INFO("domain '%s': interface '%s' removed", vm->def->name, alias);
@@ -599,13 +608,13 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
     vbDomainEventQueuePush(vm->driver->events,
                            vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
                                                   vm->def->uuid, vm->id, alias));
+    vbDomainNetDefFree(net);
 }
 
 /* libvirt's qemuDomainRemoveInputDevice */
 static void
 vbHotplugRemoveInput(vbDomainObj *vm, vbDomainInputDef *input)
 {
-    g_autoptr(vbDomainInputDef) removed = input;
     g_autofree char *alias = g_strdup(input->info.alias);
     ssize_t idx = vbHotplugInputIndex(vm->def, input);
 
@@ -617,6 +626,7 @@ vbHotplugRemoveInput(vbDomainObj *vm, vbDomainInputDef *input)
     vbDomainEventQueuePush(vm->driver->events,
                            vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
                                                   vm->def->uuid, vm->id, alias));
+    vbDomainInputDefFree(input);
 }
 
 /* The device of the live definition whose alias is @alias, removed */
