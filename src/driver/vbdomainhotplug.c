@@ -356,6 +356,14 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     ssize_t idx;
     int rc;
 
+    /* the daemon creates no tap for a hot-plugged interface yet: refused
+     * as libvirt refuses the types it cannot hotplug */
+    if (net->type != VB_DOMAIN_NET_TYPE_USER) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("hotplug of interface type of %s is not implemented yet"),
+                      vbDomainNetTypeTypeToString(net->type));
+        return -1;
+    }
     vbHotplugNetUniqueMac(vm->def, net);
     if (!(trial = vbHotplugTrialDef(vm->def, 0, dev)))
         return -1;
