@@ -31,9 +31,18 @@ typedef enum {
     VB_DOMAIN_EVENT_DEVICE_ADDED,          /* VIR_DOMAIN_EVENT_ID_DEVICE_ADDED: alias */
     VB_DOMAIN_EVENT_DEVICE_REMOVED,        /* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED: alias */
     VB_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED, /* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED: alias */
+    VB_DOMAIN_EVENT_JOB_COMPLETED, /* VIR_DOMAIN_EVENT_ID_JOB_COMPLETED: the job's statistics */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
+
+/* One statistic of a finished job: a VIR_DOMAIN_JOB_* field name (a
+ * string constant of libvirt's header) and its value, sent as an unsigned
+ * long long, except VIR_DOMAIN_JOB_OPERATION (an int) */
+typedef struct {
+    const char *field;
+    unsigned long long value;
+} vbDomainEventJobStat;
 
 typedef struct _vbDomainEvent vbDomainEvent;
 struct _vbDomainEvent {
@@ -65,6 +74,10 @@ struct _vbDomainEvent {
      * the virDomainEventIOErrorAction in @detail; _REASON: QEMU's text */
     char *srcPath;
     char *reason;
+
+    /* JOB_COMPLETED: virDomainGetJobStats's fields */
+    vbDomainEventJobStat *jobStats;
+    size_t njobStats;
 };
 
 void vbDomainEventFree(vbDomainEvent *ev);
@@ -86,6 +99,10 @@ void vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev);
 
 vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id,
                                          int event, int detail);
+/* A job (virDomainJobOperation @operation) ended: @stats copied */
+vbDomainEvent *vbDomainEventJobCompletedNew(const char *name, const unsigned char *uuid, int id,
+                                            int operation, const vbDomainEventJobStat *stats,
+                                            size_t nstats);
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);
