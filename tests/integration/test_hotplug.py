@@ -405,6 +405,13 @@ class HotplugTest(vbtest.DaemonTestCase):
         self.refused(("update-device", "vm", e1000),
                      "Operation not supported: cannot modify network device model from virtio "
                      "to e1000")
+        # no tap for a hot-plugged interface yet
+        eth = self.write("eth.xml", "<interface type='ethernet'>\n"
+                                    "  <model type='virtio'/>\n"
+                                    "</interface>")
+        self.refused(("attach-device", "vm", eth),
+                     "Operation not supported: hotplug of interface type of ethernet is not "
+                     "implemented yet")
         # one that is not there cannot be detached
         other = self.write("other.xml", "<interface type='user'>\n"
                                         "  <mac address='52:54:00:aa:bb:02'/>\n"
