@@ -704,6 +704,39 @@ def bench_guest_boot(d, guest):
     return secs, calls
 
 
+def bench_hotplug(d, guest, rounds=3):
+    """Hotplug latency on a running test guest: virDomainAttachDeviceFlags
+    of a qcow2 disk (live) and virDomainDetachDeviceFlags of it, which
+    returns once the guest let go (DEVICE_DELETED): (median seconds of the
+    attach call, of the detach call) over @rounds pairs."""
+    kernel, initrd = guest_files(d, guest)
+    name = unique("hp")
+    disk, log = guest_disk(d, name), guest_log(d, name)
+    extra = guest_disk(d, name + "-extra")
+    # the guest needs ACPI for q35's hotplug of PCI devices
+    dom = d.control.defineXML(guest_domain_xml(name, kernel, initrd, disk, log).replace(
+        "\n  <devices>", "\n  <features><acpi/><apic/></features>\n  <devices>"))
+    dom.create()
+    wait_banner(log)
+    xml = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+           "<source file='%s'/><target dev='vdb' bus='virtio'/></disk>" % extra)
+    attach, detach = [], []
+    for _ in range(rounds):
+        t0 = time.monotonic()
+        dom.attachDeviceFlags(xml, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        attach.append(time.monotonic() - t0)
+        # the guest's driver binds the new disk before it can let it go
+        time.sleep(1)
+        t0 = time.monotonic()
+        dom.detachDeviceFlags(xml, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        detach.append(time.monotonic() - t0)
+        wait_for(lambda: "vdb" not in dom.XMLDesc(0), 60, "vdb to go")
+    dom.destroy()
+    dom.undefine()
+    remove(disk, extra, log)
+    return median(attach), median(detach)
+
+
 def bench_virtinstall(d, guest):
     """virt-install --import of the test guest, as a user runs it (the pool
     for the disk's directory made on the first run): (virt-install's wall
@@ -1038,6 +1071,8 @@ def print_guests(results, names, args):
 
     row("define + start calls", "guest_boot", 1)
     row("define to the guest init's banner", "guest_boot", 0)
+    row("attach of a disk to the running guest (live)", "hotplug", 0)
+    row("detach of that disk, until the guest let go", "hotplug", 1)
     row("virt-install --import wall time", "virtinstall", 0)
     row("virt-install start to the guest init's banner", "virtinstall", 1)
 
@@ -1126,10 +1161,12 @@ def main():
         guest = vbguest.build()
         for _ in range(args.runs):
             each("guest_boot", lambda d: bench_guest_boot(d, guest))
+            each("hotplug", lambda d: bench_hotplug(d, guest))
             if VIRT_INSTALL:
                 each("virtinstall", lambda d: bench_virtinstall(d, guest))
         for r in results.values():
             r["guest_boot"] = [median([x[k] for x in r["guest_boot"]]) for k in range(2)]
+            r["hotplug"] = [median([x[k] for x in r["hotplug"]]) for k in range(2)]
             if VIRT_INSTALL:
                 r["virtinstall"] = [median([x[k] for x in r["virtinstall"]]) for k in range(2)]
 

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vbdomainmedia.h"
+#include "vbdomainhotplug.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
 #include "vberror.h"

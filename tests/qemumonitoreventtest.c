@@ -104,6 +104,18 @@ testIOError(vbMonitor *mon G_GNUC_UNUSED, const vbMonitorIOErrorEvent *ev, void 
                            ev->nospace, ev->reason);
 }
 
+static void
+testDeviceDeleted(vbMonitor *mon G_GNUC_UNUSED, const char *id, void *opaque)
+{
+    g_string_append_printf(opaque, "device-deleted id=%s\n", id);
+}
+
+static void
+testDeviceUnplugGuestError(vbMonitor *mon G_GNUC_UNUSED, const char *id, void *opaque)
+{
+    g_string_append_printf(opaque, "device-unplug-guest-error id=%s\n", id);
+}
+
 static const vbMonitorEventHandlers testHandlers = {
     .jobStatusChange = testJobStatusChange,
     .blockJob = testBlockJob,
@@ -117,6 +129,8 @@ static const vbMonitorEventHandlers testHandlers = {
     .watchdog = testWatchdog,
     .ioError = testIOError,
     .serialPortChange = testSerialPortChange,
+    .deviceDeleted = testDeviceDeleted,
+    .deviceUnplugGuestError = testDeviceUnplugGuestError,
 };
 
 static int
@@ -191,7 +205,8 @@ mymain(void)
     size_t i;
     static const char *cases[] = {"active-commit",    "cancel-and-errors",      "malformed",
                                   "reset-and-reboot", "watchdog-panic-balloon", "guest-panicked",
-                                  "tray-moved",       "block-io-error",         "vserport-change"};
+                                  "tray-moved",       "block-io-error",         "vserport-change",
+                                  "device-deleted"};
 
     if (vbTestRun("event table sorted and unique", testTableSorted, NULL) < 0)
         ret = -1;

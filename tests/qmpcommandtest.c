@@ -25,6 +25,7 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbmonitorblock.h"
+#include "vbmonitordevice.h"
 #include "vbmonitorjob.h"
 #include "vbmonitormachine.h"
 #include "vbmonitorballoon.h"
@@ -334,6 +335,26 @@ testBlockdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
     return vbMonitorBlockdevDel(mon, "libvirt-2-format");
 }
 
+/* a virtio-blk disk as the hotplug of <disk> sends it: the props of its
+ * -device, QEMU's types */
+static int
+testDeviceAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:driver", "virtio-blk-pci", "s:bus", "pci.5", "s:addr",
+                             "0x0", "s:drive", "libvirt-2-format", "s:id", "virtio-disk1",
+                             NULL) < 0)
+        return -1;
+    return vbMonitorDeviceAdd(mon, &props);
+}
+
+static int
+testDeviceDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorDeviceDel(mon, "virtio-disk1");
+}
+
 static int
 testBlockdevReopen(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
@@ -475,6 +496,22 @@ static int
 testSetLinkDown(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     return vbMonitorSetLink(mon, "net0", false);
+}
+
+static int
+testNetdevAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    g_autoptr(vbJSONValue) props = NULL;
+
+    if (vbJSONValueObjectAdd(&props, "s:type", "user", "s:id", "hostnet1", NULL) < 0)
+        return -1;
+    return vbMonitorNetdevAdd(mon, &props);
+}
+
+static int
+testNetdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
+{
+    return vbMonitorNetdevDel(mon, "hostnet1");
 }
 
 static int
@@ -782,6 +819,8 @@ mymain(void)
         {"blockdev-add-qcow2", "blockdev-add", false, testBlockdevAddQcow2, false},
         {"blockdev-del", "blockdev-del", false, testBlockdevDel, false},
         {"blockdev-reopen", "blockdev-reopen", false, testBlockdevReopen, false},
+        {"device_add", "device_add", false, testDeviceAdd, false},
+        {"device_del", "device_del", false, testDeviceDel, false},
         {"transaction-bitmaps", "transaction", false, testTransactionBitmaps, false},
         {"transaction-blockdev-snapshot", "transaction", false, testTransactionSnapshot, false},
         {"block-dirty-bitmap-add", "block-dirty-bitmap-add", false, testBitmapAdd, false},
@@ -801,6 +840,8 @@ mymain(void)
         {"qom-set-balloon-period", "qom-set", false, testBalloonStatsPeriod, false},
         {"qom-get-balloon-stats", "qom-get", true, testBalloonStats, false},
         {"set_link", "set_link", false, testSetLinkDown, false},
+        {"netdev_add", "netdev_add", false, testNetdevAdd, false},
+        {"netdev_del", "netdev_del", false, testNetdevDel, false},
         {"query-version", "query-version", true, testQueryVersion, false},
         {"query-machines", "query-machines", true, testQueryMachines, false},
         {"query-target", "query-target", true, testQueryTarget, false},

@@ -506,13 +506,13 @@ testRawUnknownProcedure(const void *opaque G_GNUC_UNUSED)
             err, VIR_ERR_NO_SUPPORT,
             "this function is not supported by the connection driver: virDomainDestroy") < 0)
         return -1;
-    /* in libvirt 9.0's protocol but not in our table (8 DOMAIN_ATTACH_DEVICE):
+    /* in libvirt 9.0's protocol but not in our table (17 DOMAIN_GET_MAX_MEMORY):
      * the same answer, with the API named from the generated table */
-    if (testCall(fd, VB_REMOTE_PROGRAM, 8, 4, NULL) < 0 || testReply(fd, 8, 4, NULL, &err) < 0)
+    if (testCall(fd, VB_REMOTE_PROGRAM, 17, 4, NULL) < 0 || testReply(fd, 17, 4, NULL, &err) < 0)
         return -1;
     if (testExpectError(
             err, VIR_ERR_NO_SUPPORT,
-            "this function is not supported by the connection driver: virDomainAttachDevice") < 0)
+            "this function is not supported by the connection driver: virDomainGetMaxMemory") < 0)
         return -1;
     /* 443 DOMAIN_FD_ASSOCIATE: libvirt 9.0's last, its acronym spelled as the API */
     if (testCall(fd, VB_REMOTE_PROGRAM, 443, 5, NULL) < 0 || testReply(fd, 443, 5, NULL, &err) < 0)
@@ -545,8 +545,8 @@ testRawUnservedBeforeOpen(const void *opaque G_GNUC_UNUSED)
     vbError *err = NULL;
 
     /* libvirtd's handler checks the connection before calling the API */
-    if (fd < 0 || testCall(fd, VB_REMOTE_PROGRAM, 8, 0, NULL) < 0 ||
-        testReply(fd, 8, 0, NULL, &err) < 0)
+    if (fd < 0 || testCall(fd, VB_REMOTE_PROGRAM, 17, 0, NULL) < 0 ||
+        testReply(fd, 17, 0, NULL, &err) < 0)
         return -1;
     return testExpectError(err, VIR_ERR_INTERNAL_ERROR, "internal error: connection not open");
 }

@@ -451,6 +451,15 @@ vbDomainDeviceDefParseNode(const xmlNode *node, unsigned int flags, vbDomainDevi
     return 0;
 }
 
+/* The device elements libvirt 9.0 knows (virDomainDeviceDefParse) */
+static const char *const vbDomainDeviceLibvirtElements[] = {
+    "disk",       "lease",     "filesystem", "interface",  "input",    "sound",
+    "video",      "hostdev",   "watchdog",   "controller", "graphics", "hub",
+    "redirdev",   "smartcard", "serial",     "parallel",   "console",  "channel",
+    "memballoon", "nvram",     "rng",        "shmem",      "tpm",      "panic",
+    "memory",     "iommu",     "vsock",      "audio",      "crypto",   NULL,
+};
+
 vbDomainDeviceDef *
 vbDomainDeviceDefParse(const char *xml, unsigned int flags)
 {
@@ -466,6 +475,12 @@ vbDomainDeviceDefParse(const char *xml, unsigned int flags)
     if (!(doc = vbXMLParseString(xml, "(device_definition)", VB_DOMAIN_XML_MAX_LEN)))
         return NULL;
     root = xmlDocGetRootElement(doc);
+    if (root && !g_strv_contains(vbDomainDeviceLibvirtElements, (const char *) root->name)) {
+        /* libvirt's wording for an element that is no device at all */
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("unknown device type '%s'"),
+                      (const char *) root->name);
+        return NULL;
+    }
     if (!vbDomainDeviceFamilyByElement(root)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("device element '<%s>' is not supported by virtblockd"),

@@ -149,6 +149,22 @@ vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
 }
 
 vbDomainEvent *
+vbDomainEventDeviceNew(vbDomainEventKind kind, const char *name, const unsigned char *uuid, int id,
+                       const char *devAlias)
+{
+    int eventID = VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED;
+    vbDomainEvent *ev;
+
+    if (kind == VB_DOMAIN_EVENT_DEVICE_ADDED)
+        eventID = VIR_DOMAIN_EVENT_ID_DEVICE_ADDED;
+    else if (kind == VB_DOMAIN_EVENT_DEVICE_REMOVED)
+        eventID = VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED;
+    ev = vbDomainEventNew(kind, eventID, name, uuid, id);
+    ev->disk = g_strdup(devAlias);
+    return ev;
+}
+
+vbDomainEvent *
 vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id, int eventID,
                          const char *disk, int jobType, int jobStatus)
 {

@@ -17,18 +17,21 @@
 #include "vbinternal.h"
 
 typedef enum {
-    VB_DOMAIN_EVENT_LIFECYCLE = 0,   /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
-    VB_DOMAIN_EVENT_BLOCK_JOB,       /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
-    VB_DOMAIN_EVENT_BLOCK_JOB_2,     /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
-    VB_DOMAIN_EVENT_CONTROL_ERROR,   /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
-    VB_DOMAIN_EVENT_REBOOT,          /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
-    VB_DOMAIN_EVENT_WATCHDOG,        /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
-    VB_DOMAIN_EVENT_BALLOON_CHANGE,  /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
-    VB_DOMAIN_EVENT_TRAY_CHANGE,     /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
-    VB_DOMAIN_EVENT_IO_ERROR,        /* VIR_DOMAIN_EVENT_ID_IO_ERROR: path, alias, action */
-    VB_DOMAIN_EVENT_IO_ERROR_REASON, /* VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: and the reason */
-    VB_DOMAIN_EVENT_AGENT_LIFECYCLE, /* VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: state, reason */
-    VB_DOMAIN_EVENT_JOB_COMPLETED,   /* VIR_DOMAIN_EVENT_ID_JOB_COMPLETED: the job's statistics */
+    VB_DOMAIN_EVENT_LIFECYCLE = 0,         /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    VB_DOMAIN_EVENT_BLOCK_JOB,             /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB: the image path */
+    VB_DOMAIN_EVENT_BLOCK_JOB_2,           /* VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: the target */
+    VB_DOMAIN_EVENT_CONTROL_ERROR,         /* VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: no data */
+    VB_DOMAIN_EVENT_REBOOT,                /* VIR_DOMAIN_EVENT_ID_REBOOT: no data */
+    VB_DOMAIN_EVENT_WATCHDOG,              /* VIR_DOMAIN_EVENT_ID_WATCHDOG: the action */
+    VB_DOMAIN_EVENT_BALLOON_CHANGE,        /* VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: KiB */
+    VB_DOMAIN_EVENT_TRAY_CHANGE,           /* VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: alias, reason */
+    VB_DOMAIN_EVENT_IO_ERROR,              /* VIR_DOMAIN_EVENT_ID_IO_ERROR: path, alias, action */
+    VB_DOMAIN_EVENT_IO_ERROR_REASON,       /* VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: and the reason */
+    VB_DOMAIN_EVENT_AGENT_LIFECYCLE,       /* VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: state, reason */
+    VB_DOMAIN_EVENT_DEVICE_ADDED,          /* VIR_DOMAIN_EVENT_ID_DEVICE_ADDED: alias */
+    VB_DOMAIN_EVENT_DEVICE_REMOVED,        /* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED: alias */
+    VB_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED, /* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED: alias */
+    VB_DOMAIN_EVENT_JOB_COMPLETED, /* VIR_DOMAIN_EVENT_ID_JOB_COMPLETED: the job's statistics */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
@@ -61,7 +64,8 @@ struct _vbDomainEvent {
 
     /* BLOCK_JOB*: disk path or target, virDomainBlockJobType, status;
      * TRAY_CHANGE: the device's alias in @disk, the
-     * virDomainEventTrayChangeReason in @detail */
+     * virDomainEventTrayChangeReason in @detail; DEVICE_*: the device's
+     * alias in @disk */
     char *disk;
     int jobType;
     int jobStatus;
@@ -120,5 +124,10 @@ vbDomainEvent *vbDomainEventAgentLifecycleNew(const char *name, const unsigned c
                                               int state, int reason);
 vbDomainEvent *vbDomainEventTrayChangeNew(const char *name, const unsigned char *uuid, int id,
                                           const char *devAlias, int reason);
+/* A device hot-plugged (@kind VB_DOMAIN_EVENT_DEVICE_ADDED), unplugged
+ * (_REMOVED) or kept by a guest that refused to let go of it
+ * (_REMOVAL_FAILED) */
+vbDomainEvent *vbDomainEventDeviceNew(vbDomainEventKind kind, const char *name,
+                                      const unsigned char *uuid, int id, const char *devAlias);
 vbDomainEvent *vbDomainEventBlockJobNew(const char *name, const unsigned char *uuid, int id,
                                         int eventID, const char *disk, int jobType, int jobStatus);

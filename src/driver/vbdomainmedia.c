@@ -24,25 +24,6 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
-/* The one disk of @xml, with its own defaults applied */
-static vbDomainDiskDef *
-vbDomainMediaParseDisk(const char *xml)
-{
-    g_autoptr(vbDomainDeviceDef) dev = NULL;
-
-    if (!(dev = vbDomainDeviceDefParse(xml, VB_DOMAIN_DEF_PARSE_INACTIVE)))
-        return NULL;
-    if (dev->type != VB_DOMAIN_DEVICE_DISK) {
-        /* libvirt's wording */
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("live update of device '%s' is not supported"),
-                      vbDomainDeviceTypeTypeToString(dev->type));
-        return NULL;
-    }
-    if (vbDomainDiskDefPostParse(dev->data.disk) < 0)
-        return NULL;
-    return g_steal_pointer(&dev->data.disk);
-}
-
 /* The disk of @def that @disk updates; only its medium may differ. */
 static vbDomainDiskDef *
 vbDomainMediaFindDisk(vbDomainDef *def, const vbDomainDiskDef *disk, bool live)
@@ -238,55 +219,24 @@ vbDomainMediaUpdateConfig(vbDomainObj *vm, const vbDomainDiskDef *newdisk)
     return 0;
 }
 
-#define VB_UPDATE_DEVICE_KNOWN_FLAGS \
-    (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_DEVICE_MODIFY_FORCE)
-
 int
-vbDomainUpdateDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
-                          unsigned int flags)
+vbDomainMediaUpdate(vbDomainObj *vm, vbDomainDiskDef *newdisk, unsigned int flags)
 {
-    g_autoptr(vbDomainDiskDef) newdisk = NULL;
-    vbDomainObj *vm;
-    int ret = -1;
-
-    vbCheckFlagsFunc(flags, VB_UPDATE_DEVICE_KNOWN_FLAGS, "qemuDomainUpdateDeviceFlags", -1);
-    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+    if (vbDomainDiskDefPostParse(newdisk) < 0)
         return -1;
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
-        goto cleanup;
-
-    /* libvirt's virDomainObjUpdateModificationImpact */
-    if (!(flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)))
-        flags |= vbDomainObjIsActive(vm) ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
-    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && vbDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    if ((flags & VIR_DOMAIN_AFFECT_CONFIG) && !vm->persistent) {
-        vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      _("transient domains do not have any persistent config"));
-        goto endjob;
-    }
-
-    if (!(newdisk = vbDomainMediaParseDisk(xml)))
-        goto endjob;
     /* the definition the new medium must fit: the live one, else the
      * persistent one */
     if (vbDomainDiskDefValidate(flags & VIR_DOMAIN_AFFECT_LIVE ? vm->def
                                                                : vbDomainObjGetPersistentDef(vm),
                                 newdisk) < 0)
-        goto endjob;
+        return -1;
 
     /* as libvirt: the persistent definition is saved once the live
      * change went through */
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
         vbDomainMediaUpdateLive(vm, newdisk, flags & VIR_DOMAIN_DEVICE_MODIFY_FORCE) < 0)
-        goto endjob;
+        return -1;
     if ((flags & VIR_DOMAIN_AFFECT_CONFIG) && vbDomainMediaUpdateConfig(vm, newdisk) < 0)
-        goto endjob;
-    ret = 0;
-
-endjob:
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
-cleanup:
-    vbDomainObjEndAPI(&vm);
-    return ret;
+        return -1;
+    return 0;
 }

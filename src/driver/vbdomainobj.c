@@ -63,6 +63,7 @@ vbDomainObjUnref(vbDomainObj *vm)
     vbDomainDefFree(vm->def);
     vbDomainDefFree(vm->newDef);
     g_free(vm->monitorPath);
+    g_free(vm->unplugAlias);
     vbQemuAgentClose(vm->agent);
     g_free(vm->dacLabel);
     g_cond_clear(&vm->cond);
@@ -537,6 +538,23 @@ vbDomainObjCheckFileSize(vbDomainObj *vm, const char *xml)
         _("definition of domain '%s' is %zu bytes once formatted, more than the limit of %d bytes"),
         vm->def->name, len, VB_DOMAIN_FILE_MAX_LEN);
     return -1;
+}
+
+int
+vbDomainObjReplacePersistentDef(vbDomainObj *vm, vbDomainDef **def)
+{
+    vbDomainDef **slot = vm->newDef ? &vm->newDef : &vm->def;
+    vbDomainDef *old = *slot;
+
+    g_return_val_if_fail(vm->persistent, -1);
+    *slot = *def;
+    if (vbDomainObjSaveConfig(vm) < 0) {
+        *slot = old;
+        return -1;
+    }
+    *def = NULL;
+    vbDomainDefFree(old);
+    return 0;
 }
 
 int

@@ -58,6 +58,7 @@ typedef enum {
     VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
     VB_DOMAIN_WORK_GUEST_PANICKED,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
+    VB_DOMAIN_WORK_DEVICE_DELETED,   /* data: the device's alias, that no detach waited for */
 
     VB_DOMAIN_WORK_LAST
 } vbDomainWorkType;
@@ -132,6 +133,11 @@ struct _vbDomainObj {
      * events when one came, since an I/O error may have paused the guest
      * again before QEMU's reply to 'cont' */
     bool resumeSeen;
+    /* The device a detach call waits for QEMU to unplug (its alias), as
+     * libvirt's priv->unplug: the DEVICE_DELETED handler clears it, and
+     * DEVICE_UNPLUG_GUEST_ERROR also sets @unplugRejected. */
+    char *unplugAlias;
+    bool unplugRejected;
 
     /* The domain job */
     vbDomainJob job;
@@ -175,6 +181,9 @@ vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);
 /* --- Files (the caller holds vm->lock) --- */
 /* Writes the persistent definition of @vm; nothing for a transient one. */
 int vbDomainObjSaveConfig(vbDomainObj *vm);
+/* Makes *@def (taken) the persistent definition and saves it; on failure
+ * the old one stays, *@def is left to the caller. */
+int vbDomainObjReplacePersistentDef(vbDomainObj *vm, vbDomainDef **def);
 /* Writes the status file of a running @vm (or one with a storage daemon). */
 int vbDomainObjSaveStatus(vbDomainObj *vm);
 /* Removes the definition and the autostart mark. */

@@ -835,6 +835,47 @@ vbProcessRefreshChannelStates(vbDomainObj *vm, GHashTable *open, bool booted)
     }
 }
 
+/* libvirt's qemuProcessHandleDeviceDeleted: the detach call waiting for
+ * @id finishes the removal; without one a worker does. */
+static void
+vbProcessHandleDeviceDeleted(vbMonitor *mon, const char *id, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("DEVICE_DELETED of '%s' in domain '%s'", id, vm->def->name);
+    if (g_strcmp0(vm->unplugAlias, id) == 0) {
+        g_clear_pointer(&vm->unplugAlias, g_free);
+        vm->unplugRejected = false;
+        vbDomainObjBroadcast(vm);
+    } else {
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED, g_strdup(id), g_free);
+    }
+    vbDomainObjUnlock(vm);
+}
+
+/* libvirt's qemuProcessHandleDeviceUnplugErr: a waiting detach fails, and
+ * clients hear DEVICE_REMOVAL_FAILED */
+static void
+vbProcessHandleDeviceUnplugGuestError(vbMonitor *mon, const char *id, void *opaque)
+{
+    vbDomainObj *vm = vbProcessEventDomain(mon, opaque, false);
+
+    if (!vm)
+        return;
+    VB_DEBUG("DEVICE_UNPLUG_GUEST_ERROR of '%s' in domain '%s'", id, vm->def->name);
+    if (g_strcmp0(vm->unplugAlias, id) == 0) {
+        g_clear_pointer(&vm->unplugAlias, g_free);
+        vm->unplugRejected = true;
+        vbDomainObjBroadcast(vm);
+    }
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED,
+                                                  vm->def->name, vm->def->uuid, vm->id, id));
+    vbDomainObjUnlock(vm);
+}
+
 /* Only JOB_STATUS_CHANGE matters for jobs, as in libvirt 9.0: the
  * BLOCK_JOB_* events repeat what it says. */
 static const vbMonitorEventHandlers vbProcessEventHandlers = {
@@ -849,6 +890,8 @@ static const vbMonitorEventHandlers vbProcessEventHandlers = {
     .watchdog = vbProcessHandleWatchdog,
     .ioError = vbProcessHandleIOError,
     .serialPortChange = vbProcessHandleSerialPortChange,
+    .deviceDeleted = vbProcessHandleDeviceDeleted,
+    .deviceUnplugGuestError = vbProcessHandleDeviceUnplugGuestError,
 };
 
 static void

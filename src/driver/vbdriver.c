@@ -20,6 +20,7 @@
 #include "vbfile.h"
 #include "vblog.h"
 #include "vbstoragepoolobj.h"
+#include "vbdomainhotplug.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -48,6 +49,9 @@ vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
         return;
     case VB_DOMAIN_WORK_BLOCK_JOBS_ENDED:
         vbBlockOfflineHandleJobsEnded(driver, vm);
+        return;
+    case VB_DOMAIN_WORK_DEVICE_DELETED:
+        vbDomainHotplugHandleDeviceDeleted(driver, vm, work->data);
         return;
     case VB_DOMAIN_WORK_LAST:
         break;

@@ -267,6 +267,36 @@ vbMonitorEventSerialPortChange(const vbMonitorEventHandlers *handlers, vbMonitor
     return true;
 }
 
+/* DEVICE_DELETED comes for a device's backends too ("path" only): only a
+ * device with an id is ours to hear of */
+static bool
+vbMonitorEventDeviceDeleted(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                            const char *name G_GNUC_UNUSED, vbJSONValue *data,
+                            long long seconds G_GNUC_UNUSED, unsigned int micros G_GNUC_UNUSED,
+                            void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "device");
+
+    if (!id || !handlers->deviceDeleted)
+        return false;
+    handlers->deviceDeleted(mon, id, opaque);
+    return true;
+}
+
+static bool
+vbMonitorEventDeviceUnplugGuestError(const vbMonitorEventHandlers *handlers, vbMonitor *mon,
+                                     const char *name G_GNUC_UNUSED, vbJSONValue *data,
+                                     long long seconds G_GNUC_UNUSED,
+                                     unsigned int micros G_GNUC_UNUSED, void *opaque)
+{
+    const char *id = vbJSONValueObjectGetString(data, "device");
+
+    if (!id || !handlers->deviceUnplugGuestError)
+        return false;
+    handlers->deviceUnplugGuestError(mon, id, opaque);
+    return true;
+}
+
 /* Sorted by name for bsearch (qemumonitoreventtest checks it) */
 static const struct vbMonitorEventEntry {
     const char *name;
@@ -279,7 +309,9 @@ static const struct vbMonitorEventEntry {
     {"BLOCK_JOB_ERROR", vbMonitorEventBlockJob},
     {"BLOCK_JOB_PENDING", vbMonitorEventBlockJob},
     {"BLOCK_JOB_READY", vbMonitorEventBlockJob},
+    {"DEVICE_DELETED", vbMonitorEventDeviceDeleted},
     {"DEVICE_TRAY_MOVED", vbMonitorEventTrayMoved},
+    {"DEVICE_UNPLUG_GUEST_ERROR", vbMonitorEventDeviceUnplugGuestError},
     {"GUEST_PANICKED", vbMonitorEventGuestPanicked},
     {"JOB_STATUS_CHANGE", vbMonitorEventJobStatusChange},
     {"RESET", vbMonitorEventReset},

@@ -85,6 +85,11 @@ typedef struct {
     /* VSERPORT_CHANGE: the guest opened (@connected) or closed the
      * virtio-serial port whose qdev id is @id */
     void (*serialPortChange)(vbMonitor *mon, const char *id, bool connected, void *opaque);
+    /* DEVICE_DELETED: the device whose qdev id is @id is gone (a device
+     * without an id, or a block backend, is not reported) */
+    void (*deviceDeleted)(vbMonitor *mon, const char *id, void *opaque);
+    /* DEVICE_UNPLUG_GUEST_ERROR: the guest refused to let go of device @id */
+    void (*deviceUnplugGuestError)(vbMonitor *mon, const char *id, void *opaque);
 } vbMonitorEventHandlers;
 
 /**

@@ -16,3 +16,19 @@ vbMonitorSetLink(vbMonitor *mon, const char *alias, bool up)
 
     return vbQMPCommandRun(mon, &cmd, NULL);
 }
+
+int
+vbMonitorNetdevAdd(vbMonitor *mon, vbJSONValue **props)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNewArgs("netdev_add", props);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}
+
+int
+vbMonitorNetdevDel(vbMonitor *mon, const char *id)
+{
+    g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("netdev_del", "s:id", id, NULL);
+
+    return vbQMPCommandRun(mon, &cmd, NULL);
+}

@@ -12,7 +12,15 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vbjson.h"
 #include "vbmonitor.h"
 
 /* set_link: the link of the NIC @alias up or down, as the guest sees it */
 int vbMonitorSetLink(vbMonitor *mon, const char *alias, bool up);
+
+/* netdev_add with @props, an interface's backend as -netdev has it
+ * (vbQemuDeviceBuildNetBackendProps); takes *@props. */
+int vbMonitorNetdevAdd(vbMonitor *mon, vbJSONValue **props);
+
+/* netdev_del: the backend @id ("hostnet1") removed */
+int vbMonitorNetdevDel(vbMonitor *mon, const char *id);

@@ -16,7 +16,7 @@
 #include "vbdomainmemory.h"
 #include "vbdomainnet.h"
 #include "vbdomainiotune.h"
-#include "vbdomainmedia.h"
+#include "vbdomainhotplug.h"
 #include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
@@ -286,6 +286,44 @@ vbDispatchSetAutostart(vbRPCClient *client, const void *a, void *r)
     VB_DISPATCH_DOM(args->dom);
 
     return vbDomainSetAutostart(vbDispatchDriver(client), &dom, args->autostart);
+}
+
+static int
+vbDispatchAttachDevice(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainAttachDeviceArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainAttachDeviceFlags(vbDispatchDriver(client), &dom, args->xml,
+                                     VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+vbDispatchDetachDevice(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainAttachDeviceArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainDetachDeviceFlags(vbDispatchDriver(client), &dom, args->xml,
+                                     VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+vbDispatchAttachDeviceFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainAttachDeviceFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainAttachDeviceFlags(vbDispatchDriver(client), &dom, args->xml, args->flags);
+}
+
+static int
+vbDispatchDetachDeviceFlags(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainAttachDeviceFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainDetachDeviceFlags(vbDispatchDriver(client), &dom, args->xml, args->flags);
 }
 
 static int
@@ -1019,10 +1057,12 @@ vbDispatchGetTime(vbRPCClient *client, const void *a, void *r)
 }
 
 static const vbRPCHandlerEntry vbDispatchTable[] = {
+    {VB_REMOTE_PROC_DOMAIN_ATTACH_DEVICE, vbDispatchAttachDevice},
     {VB_REMOTE_PROC_DOMAIN_CREATE, vbDispatchCreate},
     {VB_REMOTE_PROC_DOMAIN_CREATE_XML, vbDispatchCreateXML},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML, vbDispatchDefineXML},
     {VB_REMOTE_PROC_DOMAIN_DESTROY, vbDispatchDestroy},
+    {VB_REMOTE_PROC_DOMAIN_DETACH_DEVICE, vbDispatchDetachDevice},
     {VB_REMOTE_PROC_DOMAIN_GET_XML_DESC, vbDispatchGetXMLDesc},
     {VB_REMOTE_PROC_DOMAIN_GET_AUTOSTART, vbDispatchGetAutostart},
     {VB_REMOTE_PROC_DOMAIN_GET_INFO, vbDispatchGetInfo},
@@ -1047,6 +1087,8 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
     {VB_REMOTE_PROC_DOMAIN_MEMORY_STATS, vbDispatchMemoryStats},
+    {VB_REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS, vbDispatchAttachDeviceFlags},
+    {VB_REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS, vbDispatchDetachDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS, vbDispatchUpdateDeviceFlags},
     {VB_REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, vbDispatchAnswerNo},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML, vbDispatchSnapshotCreateXML},
@@ -1295,6 +1337,30 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_DEVICE_REMOVED: {
+        vbRemoteDomainEventCallbackDeviceMsg cb = {.devAlias = ev->disk};
+        vbRemoteDomainEventDeviceMsg legacy = {.devAlias = ev->disk};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbDispatchEventDomain(ev, &legacy.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED, &cb);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_DEVICE_REMOVED, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_DEVICE_ADDED:
+    case VB_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED: {
+        vbRemoteDomainEventCallbackDeviceMsg cb = {.devAlias = ev->disk};
+
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   ev->kind == VB_DOMAIN_EVENT_DEVICE_ADDED
+                                       ? VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED
+                                       : VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED,
+                                   &cb);
         break;
     }
     case VB_DOMAIN_EVENT_JOB_COMPLETED: {

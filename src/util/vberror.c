@@ -108,6 +108,8 @@ vbErrorPrefix(int code)
         return _("authentication failed: %s");
     case VIR_ERR_AGENT_UNRESPONSIVE:
         return _("Guest agent is not responding: %s");
+    case VIR_ERR_DEVICE_MISSING:
+        return _("device not found: %s");
     case VIR_ERR_OK:
     case VIR_ERR_SYSTEM_ERROR:
     case VIR_ERR_RPC:

@@ -71,7 +71,7 @@ driver_levels = [
     # the medium of a cdrom changed, a disk's I/O limits read back
     ["vbdomainmedia", "vbdomainiotune"],
     # the domain entry points; the balloon's, the interfaces' and the guest agent's beside them
-    ["vbdomainops", "vbdomainmemory", "vbdomainnet", "vbdomainagent"],
+    ["vbdomainops", "vbdomainmemory", "vbdomainnet", "vbdomainagent", "vbdomainhotplug"],
     # the host entry points: capabilities, node information
     ["vbhost"],
     # the storage driver's state: pools, volumes, their files (nothing of
