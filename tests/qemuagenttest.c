@@ -177,7 +177,8 @@ testCommand(const void *opaque G_GNUC_UNUSED)
         fprintf(stderr, "expected one sync, got %d\n", g_atomic_int_get(&fake.syncs));
         goto cleanup;
     }
-    if (vbQemuAgentFSFreeze(agent, NULL, 0) != 2 || vbQemuAgentFSThaw(agent) != 2)
+    if (vbQemuAgentFSFreeze(agent, NULL, 0) != 2 ||
+        vbQemuAgentFSThaw(agent, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK) != 2)
         goto cleanup;
     ret = 0;
 cleanup:

@@ -16,30 +16,6 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
-vbQemuAgent *
-vbDomainAgentAcquire(vbDomainObj *vm, bool reportError)
-{
-    size_t i;
-
-    if (vm->state != VIR_DOMAIN_RUNNING) {
-        if (reportError)
-            vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return NULL;
-    }
-    if (vm->agent)
-        return vbQemuAgentRef(vm->agent);
-    if (!reportError)
-        return NULL;
-    for (i = 0; i < vm->def->nchrs; i++) {
-        if (vbDomainChrIsGuestAgent(vm->def->chrs[i])) {
-            vbReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s", _("QEMU guest agent is not connected"));
-            return NULL;
-        }
-    }
-    vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
-    return NULL;
-}
-
 int
 vbDomainAgentShutdown(vbDomainObj *vm, bool reboot, bool reportError)
 {
@@ -129,8 +105,14 @@ vbDomainFSThaw(vbDriver *driver, const vbDomainHandle *dom, const char **mountpo
         return -1;
     }
     vbDomainObjUnlock(vm);
-    rc = vbQemuAgentFSThaw(agent);
+    rc = vbQemuAgentFSThaw(agent, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK);
     vbDomainObjLock(vm);
+    /* what a quiesced snapshot left frozen is thawed now */
+    if (rc >= 0 && vm->quiesced && vbDomainObjIsActive(vm)) {
+        vm->quiesced = false;
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    }
     vbDomainObjEndAPI(&vm);
     return rc;
 }

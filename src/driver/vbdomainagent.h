@@ -17,12 +17,6 @@
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
 
-/* The agent of @vm (locked), referenced; NULL with libvirt's error (when
- * @reportError): "domain is not running", "QEMU guest agent is not
- * connected" (AGENT_UNRESPONSIVE) or "... not configured"
- * (ARGUMENT_UNSUPPORTED), as qemuDomainAgentAvailable. */
-vbQemuAgent *vbDomainAgentAcquire(vbDomainObj *vm, bool reportError);
-
 /* guest-shutdown (@reboot: mode reboot) on @vm, locked; with
  * @reportError, a missing agent is an error, otherwise -1 quietly. */
 int vbDomainAgentShutdown(vbDomainObj *vm, bool reboot, bool reportError);

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
@@ -29,6 +31,7 @@
 #include "vbqemubitmap.h"
 #include "vbqemublock.h"
 #include "vbsnapshot.h"
+#include "vbdomainquiesce.h"
 #include "vbsnapshotconf.h"
 #include "vbfile.h"
 #include "vbstoragechain.h"
@@ -109,12 +112,6 @@ vbSnapshotCheckFlags(unsigned int flags)
         vbReportError(
             VIR_ERR_CONFIG_UNSUPPORTED, "%s",
             _("only disk-only snapshots are supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY (virsh --disk-only)"));
-        return -1;
-    }
-    /* virtblockd drives no guest agent, so no file system is ever frozen;
-     * libvirt says the same for a domain without an agent channel. */
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
-        vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
         return -1;
     }
     return 0;
@@ -607,7 +604,7 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
 }
 
 static int
-vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
+vbSnapshotCreateActiveDisks(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
 {
     g_autoptr(vbError) saved = NULL;
 
@@ -633,6 +630,32 @@ error:
     vbSnapshotRemoveImages(list);
     vbErrorRestore(&saved);
     return -1;
+}
+
+/* With @quiesce, as libvirt's qemuSnapshotCreateActiveExternal: the
+ * guest's file systems are frozen before the overlays are made and thawed
+ * after the transaction, whatever its outcome (if any was frozen); a
+ * failing thaw fails an otherwise successful snapshot. */
+static int
+vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
+                       bool quiesce)
+{
+    int ret = -1;
+
+    if (quiesce) {
+        if (vbDomainQuiesceFreeze(vm) < 0)
+            return -1;
+        vbDomainQuiesceTestHook(vm, "frozen");
+    }
+    /* the agent's answer came without vm->lock: QEMU may be gone */
+    if (!quiesce || vbDomainObjCheckActive(vm) == 0)
+        ret = vbSnapshotCreateActiveDisks(driver, vm, list, reuse);
+    if (quiesce) {
+        vbDomainQuiesceTestHook(vm, "thaw");
+        if (vbDomainQuiesceThaw(vm, ret == 0, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK) < 0)
+            ret = -1;
+    }
+    return ret;
 }
 
 /* --- Shut-off domain --- */
@@ -984,7 +1007,9 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
             return -1;
     }
 
-    if (active ? vbSnapshotCreateActive(driver, vm, &list, reuse) < 0
+    /* QUIESCE asks nothing of a shut-off domain, as in libvirt */
+    if (active ? vbSnapshotCreateActive(driver, vm, &list, reuse,
+                                        flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) < 0
                : vbSnapshotCreateInactive(driver, vm, &list, reuse) < 0)
         return -1;
 

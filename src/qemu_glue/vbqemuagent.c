@@ -471,12 +471,12 @@ vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds, ch
 
 /* A command whose answer is a count (of file systems) */
 static int
-vbQemuAgentCommandCount(vbQemuAgent *agent, vbJSONValue *cmd)
+vbQemuAgentCommandCount(vbQemuAgent *agent, vbJSONValue *cmd, int seconds)
 {
     g_autoptr(vbJSONValue) reply = NULL;
     long long count;
 
-    if (vbQemuAgentCommand(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK, &reply) < 0)
+    if (vbQemuAgentCommand(agent, cmd, seconds, &reply) < 0)
         return -1;
     if (vbJSONValueObjectGetNumberLong(reply, "return", &count) < 0 || count < 0 ||
         count > INT_MAX) {
@@ -507,17 +507,17 @@ vbQemuAgentFSFreeze(vbQemuAgent *agent, const char **mountpoints, size_t nmountp
     } else if (vbJSONValueObjectAdd(&cmd, "s:execute", "guest-fsfreeze-freeze", NULL) < 0) {
         return -1;
     }
-    return vbQemuAgentCommandCount(agent, cmd);
+    return vbQemuAgentCommandCount(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK);
 }
 
 int
-vbQemuAgentFSThaw(vbQemuAgent *agent)
+vbQemuAgentFSThaw(vbQemuAgent *agent, int seconds)
 {
     g_autoptr(vbJSONValue) cmd = NULL;
 
     if (vbJSONValueObjectAdd(&cmd, "s:execute", "guest-fsfreeze-thaw", NULL) < 0)
         return -1;
-    return vbQemuAgentCommandCount(agent, cmd);
+    return vbQemuAgentCommandCount(agent, cmd, seconds);
 }
 
 int

@@ -71,8 +71,9 @@ int vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds
 /* guest-fsfreeze-freeze (or -freeze-list with @mountpoints): the number
  * of file systems frozen, or -1. */
 int vbQemuAgentFSFreeze(vbQemuAgent *agent, const char **mountpoints, size_t nmountpoints);
-/* guest-fsfreeze-thaw: the number of file systems thawed, or -1. */
-int vbQemuAgentFSThaw(vbQemuAgent *agent);
+/* guest-fsfreeze-thaw, waiting @seconds as vbQemuAgentCommand: the
+ * number of file systems thawed, or -1. */
+int vbQemuAgentFSThaw(vbQemuAgent *agent, int seconds);
 
 /* guest-shutdown with @mode "powerdown" or "reboot".  The agent does not
  * answer it: success means the agent took the command. */
