@@ -172,3 +172,115 @@ cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;
 }
+
+int
+vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const char *user,
+                        const char *password, unsigned int flags)
+{
+    vbDomainObj *vm = NULL;
+    g_autoptr(vbQemuAgent) agent = NULL;
+    int rc;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_PASSWORD_ENCRYPTED, "qemuDomainSetUserPassword", -1);
+    /* libvirt's client library checks these; other clients get the same */
+    if (!user || !password) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("%s in %s must not be NULL"),
+                      user ? "password" : "user", "virDomainSetUserPassword");
+        return -1;
+    }
+    if (!(agent = vbDomainAgentFromHandle(driver, dom, &vm))) {
+        vbDomainObjEndAPI(&vm);
+        return -1;
+    }
+    vbDomainObjUnlock(vm);
+    rc = vbQemuAgentSetUserPassword(agent, user, password, flags & VIR_DOMAIN_PASSWORD_ENCRYPTED);
+    vbDomainObjLock(vm);
+    vbDomainObjEndAPI(&vm);
+    return rc;
+}
+
+/* The groups of virDomainGetGuestInfo we answer: those qemu-ga 7.2 serves
+ * without matching the guest's disks to the definition */
+#define VB_DOMAIN_GUEST_INFO_SUPPORTED \
+    (VIR_DOMAIN_GUEST_INFO_USERS | VIR_DOMAIN_GUEST_INFO_OS | VIR_DOMAIN_GUEST_INFO_TIMEZONE | \
+     VIR_DOMAIN_GUEST_INFO_HOSTNAME | VIR_DOMAIN_GUEST_INFO_INTERFACES)
+
+/* The if.* keys, as libvirt's virDomainInterfaceFormatParams */
+static int
+vbDomainGuestInfoInterfaces(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported)
+{
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+    size_t j;
+    int rc;
+
+    if ((rc = vbQemuAgentGetInterfaces(agent, &ifaces, reportUnsupported)) < 0)
+        return rc;
+    /* as libvirt, nothing at all without an interface */
+    if (ifaces->len == 0)
+        return 0;
+    vbTypedParamListAddUInt(params, ifaces->len, "if.count");
+    for (i = 0; i < ifaces->len; i++) {
+        vbQemuAgentInterface *iface = ifaces->pdata[i];
+
+        vbTypedParamListAddString(params, iface->name, "if.%zu.name", i);
+        if (iface->hwaddr)
+            vbTypedParamListAddString(params, iface->hwaddr, "if.%zu.hwaddr", i);
+        vbTypedParamListAddUInt(params, iface->naddrs, "if.%zu.addr.count", i);
+        for (j = 0; j < iface->naddrs; j++) {
+            vbQemuAgentIPAddress *ip = &iface->addrs[j];
+
+            vbTypedParamListAddString(params, ip->type == VIR_IP_ADDR_TYPE_IPV4 ? "ipv4" : "ipv6",
+                                      "if.%zu.addr.%zu.type", i, j);
+            vbTypedParamListAddString(params, ip->addr, "if.%zu.addr.%zu.addr", i, j);
+            vbTypedParamListAddUInt(params, ip->prefix, "if.%zu.addr.%zu.prefix", i, j);
+        }
+    }
+    return 0;
+}
+
+int
+vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
+                     unsigned int flags, vbTypedParamList *params)
+{
+    static const struct {
+        unsigned int type;
+        int (*get)(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+    } groups[] = {
+        {VIR_DOMAIN_GUEST_INFO_USERS, vbQemuAgentGetUsers},
+        {VIR_DOMAIN_GUEST_INFO_OS, vbQemuAgentGetOSInfo},
+        {VIR_DOMAIN_GUEST_INFO_TIMEZONE, vbQemuAgentGetTimezone},
+        {VIR_DOMAIN_GUEST_INFO_HOSTNAME, vbQemuAgentGetHostname},
+        {VIR_DOMAIN_GUEST_INFO_INTERFACES, vbDomainGuestInfoInterfaces},
+    };
+    vbDomainObj *vm = NULL;
+    g_autoptr(vbQemuAgent) agent = NULL;
+    /* all we can when no group is named: a group the agent lacks is
+     * left out; a named one must answer */
+    bool reportUnsupported = types != 0;
+    int ret = 0;
+    size_t i;
+
+    vbCheckFlagsFunc(flags, 0, "qemuDomainGetGuestInfo", -1);
+    if (types & ~VB_DOMAIN_GUEST_INFO_SUPPORTED) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("unsupported guest information types '0x%x'"),
+                      types & ~VB_DOMAIN_GUEST_INFO_SUPPORTED);
+        return -1;
+    }
+    if (types == 0)
+        types = VB_DOMAIN_GUEST_INFO_SUPPORTED;
+    if (!(agent = vbDomainAgentFromHandle(driver, dom, &vm))) {
+        vbDomainObjEndAPI(&vm);
+        return -1;
+    }
+    vbDomainObjUnlock(vm);
+    for (i = 0; i < G_N_ELEMENTS(groups) && ret == 0; i++) {
+        if ((types & groups[i].type) && groups[i].get(agent, params, reportUnsupported) == -1)
+            ret = -1;
+    }
+    vbDomainObjLock(vm);
+    vbDomainObjEndAPI(&vm);
+    if (ret < 0)
+        vbTypedParamListClear(params);
+    return ret;
+}

@@ -16,6 +16,7 @@
 
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
+#include "vbtypedparam.h"
 
 /* guest-shutdown (@reboot: mode reboot) on @vm, locked; with
  * @reportError, a missing agent is an error, otherwise -1 quietly. */
@@ -36,3 +37,13 @@ int vbDomainSetTime(vbDriver *driver, const vbDomainHandle *dom, long long secon
 /* virDomainGetTime */
 int vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seconds,
                     unsigned int *nseconds, unsigned int flags);
+/* virDomainSetUserPassword: guest-set-user-password, flags
+ * VIR_DOMAIN_PASSWORD_ENCRYPTED */
+int vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const char *user,
+                            const char *password, unsigned int flags);
+/* virDomainGetGuestInfo: @types (0: every group the agent answers) as
+ * libvirt's typed parameters appended to @params.  Users, OS, timezone,
+ * hostname and interfaces; the file system and disk groups are refused
+ * with libvirt's INVALID_ARG "unsupported guest information types". */
+int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
+                         unsigned int flags, vbTypedParamList *params);

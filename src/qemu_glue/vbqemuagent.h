@@ -28,6 +28,7 @@
 #include <stdbool.h>
 
 #include "vbjson.h"
+#include "vbtypedparam.h"
 
 typedef struct _vbQemuAgent vbQemuAgent;
 
@@ -64,6 +65,12 @@ void vbQemuAgentClose(vbQemuAgent *agent);
  */
 int vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply);
 
+/* As vbQemuAgentCommand; without @reportUnsupported, a command the agent
+ * lacks or has disabled (CommandNotFound, CommandDisabled) returns -2
+ * with no error reported, as libvirt's qemuAgentCommandFull. */
+int vbQemuAgentCommandFull(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply,
+                           bool reportUnsupported);
+
 /* virDomainQemuAgentCommand: @cmd is the client's JSON text; *@result
  * gets the agent's whole answer as compact JSON. */
 int vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds, char **result);
@@ -84,3 +91,41 @@ int vbQemuAgentGetTime(vbQemuAgent *agent, long long *seconds, unsigned int *nse
 /* guest-set-time: to @seconds/@nseconds, or with @rtcSync from the
  * guest's hardware clock (then the time given is ignored) */
 int vbQemuAgentSetTime(vbQemuAgent *agent, long long seconds, unsigned int nseconds, bool rtcSync);
+
+/* guest-set-user-password: @password in clear (base64 on the wire) or,
+ * with @crypted, already hashed */
+int vbQemuAgentSetUserPassword(vbQemuAgent *agent, const char *user, const char *password,
+                               bool crypted);
+
+/* virDomainGetGuestInfo's groups, appended to @params under libvirt's
+ * keys (user.*, os.*, timezone.*, hostname): 0, -1 with the error
+ * reported, or -2 quietly for a command the agent lacks when not
+ * @reportUnsupported (vbQemuAgentCommandFull). */
+int vbQemuAgentGetUsers(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetOSInfo(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetTimezone(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetHostname(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+
+/* One address of a guest interface */
+typedef struct {
+    int type; /* virIPAddrType */
+    char *addr;
+    unsigned int prefix;
+} vbQemuAgentIPAddress;
+
+/* A guest interface as guest-network-get-interfaces names it, its
+ * aliases ("eth0:1") merged in, as libvirt does */
+typedef struct {
+    char *name;
+    char *hwaddr; /* NULL if the agent gave none */
+    vbQemuAgentIPAddress *addrs;
+    size_t naddrs;
+} vbQemuAgentInterface;
+
+void vbQemuAgentInterfaceFree(vbQemuAgentInterface *iface);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuAgentInterface, vbQemuAgentInterfaceFree);
+
+/* guest-network-get-interfaces: *@ifaces gets a GPtrArray of
+ * vbQemuAgentInterface (freeing them); 0, -1 with the error reported, or
+ * -2 as vbQemuAgentCommandFull. */
+int vbQemuAgentGetInterfaces(vbQemuAgent *agent, GPtrArray **ifaces, bool reportUnsupported);

@@ -413,6 +413,18 @@ VB_REMOTE_TYPE(vbRemoteDomainSetTimeArgsType, vbRemoteDomainSetTimeArgs,
                F_UHYPER(vbRemoteDomainSetTimeArgs, seconds),
                F_UINT(vbRemoteDomainSetTimeArgs, nseconds),
                F_UINT(vbRemoteDomainSetTimeArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainSetUserPasswordArgsType, vbRemoteDomainSetUserPasswordArgs,
+               F_DOMAIN(vbRemoteDomainSetUserPasswordArgs, dom),
+               F_OPT_NAME(vbRemoteDomainSetUserPasswordArgs, user),
+               F_OPT_NAME(vbRemoteDomainSetUserPasswordArgs, password),
+               F_UINT(vbRemoteDomainSetUserPasswordArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetGuestInfoArgsType, vbRemoteDomainGetGuestInfoArgs,
+               F_DOMAIN(vbRemoteDomainGetGuestInfoArgs, dom),
+               F_UINT(vbRemoteDomainGetGuestInfoArgs, types),
+               F_UINT(vbRemoteDomainGetGuestInfoArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetGuestInfoRetType, vbRemoteDomainGetGuestInfoRet,
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainGetGuestInfoRet, params, nparams,
+                       VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX));
 VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
@@ -794,6 +806,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackAgentLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
+    P(DOMAIN_SET_USER_PASSWORD, "virDomainSetUserPassword", &vbRemoteDomainSetUserPasswordArgsType,
+      NULL, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
@@ -802,6 +816,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteStorageVolGetInfoRetType, 0),
     P(STORAGE_POOL_LOOKUP_BY_TARGET_PATH, "virStoragePoolLookupByTargetPath",
       &vbRemoteStringArgsType, &vbRemoteStoragePoolArgsType, 0),
+    P(DOMAIN_GET_GUEST_INFO, "virDomainGetGuestInfo", &vbRemoteDomainGetGuestInfoArgsType,
+      &vbRemoteDomainGetGuestInfoRetType, MODIFY),
     P(DOMAIN_GET_MESSAGES, "virDomainGetMessages", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetMessagesRetType, 0),
 };

@@ -195,11 +195,13 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD = 357,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
     VB_REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS = 378,
     VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH = 391,
+    VB_REMOTE_PROC_DOMAIN_GET_GUEST_INFO = 418,
     VB_REMOTE_PROC_DOMAIN_GET_MESSAGES = 426,
 } vbRemoteProcNumber;
 
@@ -867,6 +869,26 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 357 DOMAIN_SET_USER_PASSWORD */
+typedef struct {
+    vbRemoteDomain dom;
+    char *user;     /* remote_string: NULL if absent */
+    char *password; /* remote_string */
+    unsigned int flags;
+} vbRemoteDomainSetUserPasswordArgs;
+
+/* 418 DOMAIN_GET_GUEST_INFO */
+#define VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX 2048
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int types;
+    unsigned int flags;
+} vbRemoteDomainGetGuestInfoArgs;
+typedef struct {
+    vbRemoteTypedParam *params;
+    size_t nparams;
+} vbRemoteDomainGetGuestInfoRet;
 
 /* 362 CONNECT_EVENT_CONNECTION_CLOSED */
 typedef struct {

@@ -908,6 +908,65 @@ vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 }
 
 static int
+vbDispatchSetUserPassword(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetUserPasswordArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetUserPassword(vbDispatchDriver(client), &dom, args->user, args->password,
+                                   args->flags);
+}
+
+static int
+vbDispatchGetGuestInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetGuestInfoArgs *args = a;
+    vbRemoteDomainGetGuestInfoRet *ret = r;
+    g_auto(vbTypedParamList) params = {0};
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainGetGuestInfo(vbDispatchDriver(client), &dom, args->types, args->flags, &params) < 0)
+        return -1;
+    if (params.nparams > VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX) {
+        vbReportError(VIR_ERR_RPC, _("too many guest information parameters: %zu, at most %d"),
+                      params.nparams, VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX);
+        return -1;
+    }
+    ret->params = g_new0(vbRemoteTypedParam, params.nparams);
+    for (i = 0; i < params.nparams; i++) {
+        vbTypedParam *p = &params.params[i];
+        vbRemoteTypedParam *rp = &ret->params[i];
+
+        rp->field = g_steal_pointer(&p->field);
+        rp->type = p->type;
+        switch ((virTypedParameterType) p->type) {
+        case VIR_TYPED_PARAM_INT:
+        case VIR_TYPED_PARAM_BOOLEAN:
+            rp->value.i = p->value.i;
+            break;
+        case VIR_TYPED_PARAM_UINT:
+            rp->value.ui = p->value.ui;
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            rp->value.l = p->value.l;
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            rp->value.ul = p->value.ul;
+            break;
+        case VIR_TYPED_PARAM_STRING:
+            rp->value.s = g_steal_pointer(&p->value.s);
+            break;
+        case VIR_TYPED_PARAM_DOUBLE:
+        case VIR_TYPED_PARAM_LAST:
+            break;
+        }
+    }
+    ret->nparams = params.nparams;
+    return 0;
+}
+
+static int
 vbDispatchFSFreeze(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainFSFreezeArgs *args = a;
@@ -1018,6 +1077,8 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
+    {VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD, vbDispatchSetUserPassword},
+    {VB_REMOTE_PROC_DOMAIN_GET_GUEST_INFO, vbDispatchGetGuestInfo},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
 
