@@ -47,3 +47,9 @@ int vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const c
  * with libvirt's INVALID_ARG "unsupported guest information types". */
 int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
                          unsigned int flags, vbTypedParamList *params);
+/* virDomainInterfaceAddresses: *@ifaces gets a GPtrArray of
+ * vbQemuAgentInterface.  Source 'agent' asks the guest agent; 'lease' has
+ * none (no interface of type 'network' here); 'arp' is refused.  The
+ * caller refuses a read-only client the agent source, as libvirt's API. */
+int vbDomainInterfaceAddresses(vbDriver *driver, const vbDomainHandle *dom, unsigned int source,
+                               unsigned int flags, GPtrArray **ifaces);

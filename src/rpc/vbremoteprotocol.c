@@ -42,6 +42,7 @@ typedef enum {
     VB_REMOTE_FIELD_VOL_ARRAY,      /* remote_nonnull_storage_vol x<max> */
     VB_REMOTE_FIELD_MEMSTAT_ARRAY,  /* {int tag; unsigned hyper val} x<max> */
     VB_REMOTE_FIELD_TYPED_PARAMS,   /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
+    VB_REMOTE_FIELD_IFACE_ARRAY,    /* remote_domain_interface x<max>: vbRemoteDomainInterface * */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -413,6 +414,13 @@ VB_REMOTE_TYPE(vbRemoteDomainSetTimeArgsType, vbRemoteDomainSetTimeArgs,
                F_UHYPER(vbRemoteDomainSetTimeArgs, seconds),
                F_UINT(vbRemoteDomainSetTimeArgs, nseconds),
                F_UINT(vbRemoteDomainSetTimeArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceAddressesArgsType, vbRemoteDomainInterfaceAddressesArgs,
+               F_DOMAIN(vbRemoteDomainInterfaceAddressesArgs, dom),
+               F_UINT(vbRemoteDomainInterfaceAddressesArgs, source),
+               F_UINT(vbRemoteDomainInterfaceAddressesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceAddressesRetType, vbRemoteDomainInterfaceAddressesRet,
+               F_ARRAY(VB_REMOTE_FIELD_IFACE_ARRAY, vbRemoteDomainInterfaceAddressesRet, ifaces,
+                       nifaces, VB_REMOTE_DOMAIN_INTERFACE_MAX));
 VB_REMOTE_TYPE(vbRemoteDomainSetUserPasswordArgsType, vbRemoteDomainSetUserPasswordArgs,
                F_DOMAIN(vbRemoteDomainSetUserPasswordArgs, dom),
                F_OPT_NAME(vbRemoteDomainSetUserPasswordArgs, user),
@@ -806,6 +814,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackAgentLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
+    P(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses",
+      &vbRemoteDomainInterfaceAddressesArgsType, &vbRemoteDomainInterfaceAddressesRetType, 0),
     P(DOMAIN_SET_USER_PASSWORD, "virDomainSetUserPassword", &vbRemoteDomainSetUserPasswordArgsType,
       NULL, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
@@ -978,6 +988,7 @@ vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
         case VB_REMOTE_FIELD_VOL_ARRAY:
         case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
         case VB_REMOTE_FIELD_TYPED_PARAMS:
+        case VB_REMOTE_FIELD_IFACE_ARRAY:
         default:
             /* bounded by the packet limit alone */
             return SIZE_MAX;
@@ -1212,6 +1223,35 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        vbRemoteDomainInterface **arr = FIELD(obj, f, vbRemoteDomainInterface *);
+
+        /* name, hwaddr's discriminant, the address count */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteDomainInterface, n);
+        for (i = 0; i < n; i++) {
+            vbRemoteDomainInterface *iface = &(*arr)[i];
+            size_t naddrs;
+            size_t j;
+
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &iface->name, VB_REMOTE_NAME_MAX) < 0 ||
+                vbXdrDecodeOptional(dec, &present) < 0 ||
+                (present && vbXdrDecodeString(dec, &iface->hwaddr, VB_REMOTE_NAME_MAX) < 0) ||
+                vbXdrDecodeArrayCount(dec, &naddrs, VB_REMOTE_DOMAIN_IP_ADDR_MAX, 12) < 0)
+                return -1;
+            iface->addrs = g_new0(vbRemoteDomainIPAddr, naddrs);
+            for (j = 0; j < naddrs; j++) {
+                iface->naddrs = j + 1;
+                if (vbXdrDecodeInt(dec, &iface->addrs[j].type) < 0 ||
+                    vbXdrDecodeString(dec, &iface->addrs[j].addr, VB_REMOTE_NAME_MAX) < 0 ||
+                    vbXdrDecodeUInt(dec, &iface->addrs[j].prefix) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
         vbRemoteMemoryStat **arr = FIELD(obj, f, vbRemoteMemoryStat *);
 
@@ -1413,6 +1453,30 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
             vbXdrEncodeUHyper(buf, arr[i]);
         return 0;
     }
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        const vbRemoteDomainInterface *arr = *CFIELD(obj, f, vbRemoteDomainInterface *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            size_t j;
+
+            if (vbXdrEncodeString(buf, arr[i].name, VB_REMOTE_NAME_MAX) < 0)
+                return -1;
+            vbXdrEncodeOptional(buf, arr[i].hwaddr != NULL);
+            if ((arr[i].hwaddr && vbXdrEncodeString(buf, arr[i].hwaddr, VB_REMOTE_NAME_MAX) < 0) ||
+                vbXdrEncodeArrayCount(buf, arr[i].naddrs, VB_REMOTE_DOMAIN_IP_ADDR_MAX) < 0)
+                return -1;
+            for (j = 0; j < arr[i].naddrs; j++) {
+                vbXdrEncodeInt(buf, arr[i].addrs[j].type);
+                if (vbXdrEncodeString(buf, arr[i].addrs[j].addr, VB_REMOTE_NAME_MAX) < 0)
+                    return -1;
+                vbXdrEncodeUInt(buf, arr[i].addrs[j].prefix);
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
         const vbRemoteMemoryStat *arr = *CFIELD(obj, f, vbRemoteMemoryStat *);
 
@@ -1554,6 +1618,21 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         for (i = 0; *arr && i < *COUNT(obj, f); i++)
             g_free((*arr)[i]);
         g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        vbRemoteDomainInterface *arr = *FIELD(obj, f, vbRemoteDomainInterface *);
+        size_t j;
+
+        for (i = 0; i < *COUNT(obj, f); i++) {
+            g_free(arr[i].name);
+            g_free(arr[i].hwaddr);
+            for (j = 0; j < arr[i].naddrs; j++)
+                g_free(arr[i].addrs[j].addr);
+            g_free(arr[i].addrs);
+        }
+        g_clear_pointer(FIELD(obj, f, vbRemoteDomainInterface *), g_free);
         *COUNT(obj, f) = 0;
         return;
     }

@@ -195,6 +195,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD = 357,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
@@ -869,6 +870,30 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 353 DOMAIN_INTERFACE_ADDRESSES */
+#define VB_REMOTE_DOMAIN_INTERFACE_MAX 2048
+#define VB_REMOTE_DOMAIN_IP_ADDR_MAX 2048
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int source;
+    unsigned int flags;
+} vbRemoteDomainInterfaceAddressesArgs;
+typedef struct {
+    int type; /* virIPAddrType */
+    char *addr;
+    unsigned int prefix;
+} vbRemoteDomainIPAddr;
+typedef struct {
+    char *name;
+    char *hwaddr; /* remote_string: NULL if absent */
+    vbRemoteDomainIPAddr *addrs;
+    size_t naddrs;
+} vbRemoteDomainInterface;
+typedef struct {
+    vbRemoteDomainInterface *ifaces;
+    size_t nifaces;
+} vbRemoteDomainInterfaceAddressesRet;
 
 /* 357 DOMAIN_SET_USER_PASSWORD */
 typedef struct {

@@ -18,6 +18,7 @@
 #include "vbdomainiotune.h"
 #include "vbdomainmedia.h"
 #include "vbdomainagent.h"
+#include "vbqemuagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbrpcconnect.h"
@@ -908,6 +909,55 @@ vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 }
 
 static int
+vbDispatchInterfaceAddresses(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainInterfaceAddressesArgs *args = a;
+    vbRemoteDomainInterfaceAddressesRet *ret = r;
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+    size_t j;
+    VB_DISPATCH_DOM(args->dom);
+
+    /* libvirt's API (which the server runs too): the agent is not for
+     * read-only clients */
+    if (args->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT && vbRPCClientIsReadOnly(client)) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          _("read only access prevents %s"), "virDomainInterfaceAddresses");
+        return -1;
+    }
+    if (vbDomainInterfaceAddresses(vbDispatchDriver(client), &dom, args->source, args->flags,
+                                   &ifaces) < 0)
+        return -1;
+    if (ifaces->len > VB_REMOTE_DOMAIN_INTERFACE_MAX) {
+        vbReportError(VIR_ERR_RPC, _("Number of interfaces, %d exceeds the max limit: %d"),
+                      (int) ifaces->len, VB_REMOTE_DOMAIN_INTERFACE_MAX);
+        return -1;
+    }
+    ret->ifaces = g_new0(vbRemoteDomainInterface, ifaces->len);
+    for (i = 0; i < ifaces->len; i++) {
+        vbQemuAgentInterface *iface = ifaces->pdata[i];
+        vbRemoteDomainInterface *out = &ret->ifaces[i];
+
+        ret->nifaces = i + 1;
+        if (iface->naddrs > VB_REMOTE_DOMAIN_IP_ADDR_MAX) {
+            vbReportError(VIR_ERR_RPC, _("Number of interfaces, %d exceeds the max limit: %d"),
+                          (int) iface->naddrs, VB_REMOTE_DOMAIN_IP_ADDR_MAX);
+            return -1;
+        }
+        out->name = g_strdup(iface->name);
+        out->hwaddr = g_strdup(iface->hwaddr);
+        out->addrs = g_new0(vbRemoteDomainIPAddr, iface->naddrs);
+        out->naddrs = iface->naddrs;
+        for (j = 0; j < iface->naddrs; j++) {
+            out->addrs[j].type = iface->addrs[j].type;
+            out->addrs[j].addr = g_strdup(iface->addrs[j].addr);
+            out->addrs[j].prefix = iface->addrs[j].prefix;
+        }
+    }
+    return 0;
+}
+
+static int
 vbDispatchSetUserPassword(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 {
     const vbRemoteDomainSetUserPasswordArgs *args = a;
@@ -1077,6 +1127,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
+    {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, vbDispatchInterfaceAddresses},
     {VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD, vbDispatchSetUserPassword},
     {VB_REMOTE_PROC_DOMAIN_GET_GUEST_INFO, vbDispatchGetGuestInfo},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},

@@ -213,7 +213,7 @@ class AgentTest(vbtest.DaemonTestCase):
         return [tuple(part.strip() for part in line.split(":", 1))
                 for line in proc.stdout.splitlines() if line.strip()] if check else proc
 
-    def test_guest_info_and_password(self):
+    def test_guest_info_password_and_addresses(self):
         # what libvirtd 9.0 answers for this guest (its initramfs: no users,
         # no os-release, lo down), key for key and in its order
         self.start_guest()
@@ -262,6 +262,23 @@ class AgentTest(vbtest.DaemonTestCase):
         self.assertNotIn("czNjcjN0LXB3", log)  # its base64
         proc = self.daemon.virsh("set-user-password", "vm", "root", "pw", ro=True, check=False)
         self.assertIn("read only access prevents virDomainSetUserPassword", proc.stderr)
+
+        # domifaddr: the agent's interfaces (lo only, down), as libvirtd 9.0
+        # prints them; the default source, leases, has none here
+        out = self.daemon.virsh("domifaddr", "vm", "--source", "agent", quiet=False).stdout
+        self.assertRegex(out, r"\n lo +00:00:00:00:00:00 +N/A +N/A\n")
+        ifaces = self.dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
+        self.assertEqual(ifaces, {"lo": {"hwaddr": "00:00:00:00:00:00", "addrs": None}})
+        self.assertEqual(self.daemon.virsh("domifaddr", "vm").stdout.strip(), "")
+        proc = self.daemon.virsh("domifaddr", "vm", "--source", "agent", ro=True, check=False)
+        self.assertIn("read only access prevents virDomainInterfaceAddresses", proc.stderr)
+        self.assertEqual(self.daemon.virsh("domifaddr", "vm", ro=True).stdout.strip(), "")
+        proc = self.daemon.virsh("domifaddr", "vm", "--source", "arp", check=False)
+        self.assertIn("IP address data source 'arp' is not supported", proc.stderr)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.interfaceAddresses(7)
+        self.assertIn("Unknown IP address data source 7", str(cm.exception))
+
         self.daemon.virsh("destroy", "vm")
         proc = self.guestinfo(check=False)
         self.assertIn("domain is not running", proc.stderr)
