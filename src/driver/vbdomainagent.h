@@ -42,9 +42,9 @@ int vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seco
 int vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const char *user,
                             const char *password, unsigned int flags);
 /* virDomainGetGuestInfo: @types (0: every group the agent answers) as
- * libvirt's typed parameters appended to @params.  Users, OS, timezone,
- * hostname and interfaces; the file system and disk groups are refused
- * with libvirt's INVALID_ARG "unsupported guest information types". */
+ * libvirt's typed parameters appended to @params: users, OS, timezone,
+ * hostname, file systems, disks (matched to the definition's disks on
+ * PCI) and interfaces. */
 int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
                          unsigned int flags, vbTypedParamList *params);
 /* virDomainInterfaceAddresses: *@ifaces gets a GPtrArray of
@@ -53,3 +53,19 @@ int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned i
  * caller refuses a read-only client the agent source, as libvirt's API. */
 int vbDomainInterfaceAddresses(vbDriver *driver, const vbDomainHandle *dom, unsigned int source,
                                unsigned int flags, GPtrArray **ifaces);
+
+/* One mounted file system of virDomainGetFSInfo */
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    char **devAliases; /* NULL-terminated: the definition's disk targets */
+} vbDomainFSInfo;
+
+void vbDomainFSInfoFree(vbDomainFSInfo *info);
+
+/* virDomainGetFSInfo: *@fsinfo gets a GPtrArray of vbDomainFSInfo, in
+ * mount order, each disk the guest names matched to the definition's
+ * disks on PCI (libvirt's virDomainDiskByAddress for virtio disks). */
+int vbDomainGetFSInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags,
+                      GPtrArray **fsinfo);

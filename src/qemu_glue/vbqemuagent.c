@@ -838,3 +838,222 @@ vbQemuAgentGetInterfaces(vbQemuAgent *agent, GPtrArray **ifaces, bool reportUnsu
     *ifaces = g_steal_pointer(&list);
     return 0;
 }
+
+static void
+vbQemuAgentDiskAddressClear(vbQemuAgentDiskAddress *addr)
+{
+    g_free(addr->busType);
+    g_free(addr->serial);
+    g_free(addr->devnode);
+}
+
+void
+vbQemuAgentFSInfoFree(vbQemuAgentFSInfo *info)
+{
+    size_t i;
+
+    if (!info)
+        return;
+    for (i = 0; i < info->ndisks; i++)
+        vbQemuAgentDiskAddressClear(&info->disks[i]);
+    g_free(info->disks);
+    g_free(info->mountpoint);
+    g_free(info->name);
+    g_free(info->fstype);
+    g_free(info);
+}
+
+void
+vbQemuAgentDiskInfoFree(vbQemuAgentDiskInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->name);
+    g_strfreev(info->dependencies);
+    g_free(info->alias);
+    if (info->address)
+        vbQemuAgentDiskAddressClear(info->address);
+    g_free(info->address);
+    g_free(info);
+}
+
+static int
+vbQemuAgentGetUInt(const vbJSONValue *obj, const char *name, unsigned int *value)
+{
+    unsigned long long n;
+
+    if (vbJSONValueObjectGetNumberUlong(obj, name, &n) < 0 || n > UINT_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("'%s' missing"), name);
+        return -1;
+    }
+    *value = n;
+    return 0;
+}
+
+/* As libvirt's qemuAgentGetDiskAddress */
+static int
+vbQemuAgentParseDiskAddress(const vbJSONValue *json, vbQemuAgentDiskAddress *addr)
+{
+    vbJSONValue *pci;
+
+    addr->busType = g_strdup(vbJSONValueObjectGetString(json, "bus-type"));
+    addr->serial = g_strdup(vbJSONValueObjectGetString(json, "serial"));
+    addr->devnode = g_strdup(vbJSONValueObjectGetString(json, "dev"));
+    if (vbQemuAgentGetUInt(json, "bus", &addr->bus) < 0 ||
+        vbQemuAgentGetUInt(json, "target", &addr->target) < 0 ||
+        vbQemuAgentGetUInt(json, "unit", &addr->unit) < 0)
+        return -1;
+    if (!(pci = vbJSONValueObjectGet(json, "pci-controller"))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("'pci-controller' missing"));
+        return -1;
+    }
+    if (vbQemuAgentGetUInt(pci, "domain", &addr->pciDomain) < 0 ||
+        vbQemuAgentGetUInt(pci, "bus", &addr->pciBus) < 0 ||
+        vbQemuAgentGetUInt(pci, "slot", &addr->pciSlot) < 0 ||
+        vbQemuAgentGetUInt(pci, "function", &addr->pciFunction) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+vbQemuAgentGetBytes(const vbJSONValue *entry, const char *name, long long *value)
+{
+    unsigned long long n;
+
+    *value = -1;
+    /* added in qemu-ga 3.0 */
+    if (!vbJSONValueObjectHasKey(entry, name))
+        return 0;
+    if (vbJSONValueObjectGetNumberUlong(entry, name, &n) < 0 || n > LLONG_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("Error getting '%s' in reply of guest-get-fsinfo"),
+                      name);
+        return -1;
+    }
+    *value = n;
+    return 0;
+}
+
+int
+vbQemuAgentGetFSInfo(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) ret =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentFSInfoFree);
+    vbJSONValue *data;
+    size_t n;
+    size_t i;
+    size_t j;
+    int rc;
+
+    *list = NULL;
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-fsinfo", VB_JSON_TYPE_ARRAY, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    n = vbJSONValueArraySize(data);
+    for (i = 0; i < n; i++) {
+        /* the agent lists the last mount first */
+        vbJSONValue *entry = vbJSONValueArrayGet(data, n - 1 - i);
+        vbQemuAgentFSInfo *info = g_new0(vbQemuAgentFSInfo, 1);
+        vbJSONValue *disks;
+        const char *str;
+
+        g_ptr_array_add(ret, info);
+        if (!(str = vbJSONValueObjectGetString(entry, "mountpoint"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'mountpoint' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->mountpoint = g_strdup(str);
+        if (!(str = vbJSONValueObjectGetString(entry, "name"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'name' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->name = g_strdup(str);
+        if (!(str = vbJSONValueObjectGetString(entry, "type"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'type' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->fstype = g_strdup(str);
+        if (vbQemuAgentGetBytes(entry, "used-bytes", &info->usedBytes) < 0 ||
+            vbQemuAgentGetBytes(entry, "total-bytes", &info->totalBytes) < 0)
+            return -1;
+        if (!(disks = vbJSONValueObjectGet(entry, "disk"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'disk' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        if (vbJSONValueGetType(disks) != VB_JSON_TYPE_ARRAY) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("Malformed guest-get-fsinfo 'disk' data array"));
+            return -1;
+        }
+        info->disks = g_new0(vbQemuAgentDiskAddress, vbJSONValueArraySize(disks));
+        for (j = 0; j < vbJSONValueArraySize(disks); j++) {
+            info->ndisks = j + 1;
+            if (vbQemuAgentParseDiskAddress(vbJSONValueArrayGet(disks, j), &info->disks[j]) < 0)
+                return -1;
+        }
+    }
+    *list = g_steal_pointer(&ret);
+    return 0;
+}
+
+int
+vbQemuAgentGetDisks(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) ret =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentDiskInfoFree);
+    vbJSONValue *data;
+    size_t i;
+    size_t j;
+    int rc;
+
+    *list = NULL;
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-disks", VB_JSON_TYPE_ARRAY, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    for (i = 0; i < vbJSONValueArraySize(data); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(data, i);
+        vbQemuAgentDiskInfo *info = g_new0(vbQemuAgentDiskInfo, 1);
+        vbJSONValue *deps = vbJSONValueObjectGet(entry, "dependencies");
+        vbJSONValue *addr = vbJSONValueObjectGet(entry, "address");
+        const char *name = vbJSONValueObjectGetString(entry, "name");
+
+        g_ptr_array_add(ret, info);
+        if (!name) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'name' missing in reply of guest-get-disks"));
+            return -1;
+        }
+        info->name = g_strdup(name);
+        if (vbJSONValueObjectGetBoolean(entry, "partition", &info->partition) < 0) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'partition' missing in reply of guest-get-disks"));
+            return -1;
+        }
+        if (deps && vbJSONValueGetType(deps) == VB_JSON_TYPE_ARRAY) {
+            info->dependencies = g_new0(char *, vbJSONValueArraySize(deps) + 1);
+            for (j = 0; j < vbJSONValueArraySize(deps); j++) {
+                vbJSONValue *dep = vbJSONValueArrayGet(deps, j);
+
+                if (vbJSONValueGetType(dep) != VB_JSON_TYPE_STRING) {
+                    vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                                  _("'dependencies' malformed in reply of guest-get-disks"));
+                    return -1;
+                }
+                info->dependencies[j] = g_strdup(vbJSONValueGetString(dep));
+            }
+        }
+        info->alias = g_strdup(vbJSONValueObjectGetString(entry, "alias"));
+        if (addr) {
+            info->address = g_new0(vbQemuAgentDiskAddress, 1);
+            if (vbQemuAgentParseDiskAddress(addr, info->address) < 0)
+                return -1;
+        }
+    }
+    *list = g_steal_pointer(&ret);
+    return 0;
+}

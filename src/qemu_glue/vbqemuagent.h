@@ -129,3 +129,47 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuAgentInterface, vbQemuAgentInterfaceFree);
  * vbQemuAgentInterface (freeing them); 0, -1 with the error reported, or
  * -2 as vbQemuAgentCommandFull. */
 int vbQemuAgentGetInterfaces(vbQemuAgent *agent, GPtrArray **ifaces, bool reportUnsupported);
+
+/* Where the guest sees a disk (libvirt's qemuAgentDiskAddress) */
+typedef struct {
+    char *busType;
+    char *serial; /* NULL: none given */
+    char *devnode;
+    unsigned int bus;
+    unsigned int target;
+    unsigned int unit;
+    unsigned int pciDomain; /* of the disk's PCI device (or controller) */
+    unsigned int pciBus;
+    unsigned int pciSlot;
+    unsigned int pciFunction;
+} vbQemuAgentDiskAddress;
+
+/* One mounted file system (guest-get-fsinfo) */
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    long long totalBytes; /* -1: not given */
+    long long usedBytes;
+    vbQemuAgentDiskAddress *disks;
+    size_t ndisks;
+} vbQemuAgentFSInfo;
+
+void vbQemuAgentFSInfoFree(vbQemuAgentFSInfo *info);
+
+/* One disk (guest-get-disks) */
+typedef struct {
+    char *name;
+    bool partition;
+    char **dependencies;             /* NULL-terminated, NULL: none given */
+    char *alias;                     /* the guest's own name for it; NULL: none */
+    vbQemuAgentDiskAddress *address; /* NULL: none given */
+} vbQemuAgentDiskInfo;
+
+void vbQemuAgentDiskInfoFree(vbQemuAgentDiskInfo *info);
+
+/* guest-get-fsinfo, in mount order (the agent's reversed, as libvirt), and
+ * guest-get-disks: *@list gets a GPtrArray of the structs above; 0, -1
+ * with the error reported, or -2 as vbQemuAgentCommandFull. */
+int vbQemuAgentGetFSInfo(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported);
+int vbQemuAgentGetDisks(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported);

@@ -195,6 +195,7 @@ typedef enum {
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_GET_FSINFO = 349,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD = 357,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
@@ -870,6 +871,23 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 349 DOMAIN_GET_FSINFO */
+#define VB_REMOTE_DOMAIN_FSINFO_MAX 256
+#define VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX 256
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetFSInfoArgs;
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    char **devAliases;
+    size_t ndevAliases;
+} vbRemoteDomainFSInfo;
+typedef struct {
+    vbRemoteDomainFSInfo *info;
+    size_t ninfo;
+    unsigned int ret;
+} vbRemoteDomainGetFSInfoRet;
 
 /* 353 DOMAIN_INTERFACE_ADDRESSES */
 #define VB_REMOTE_DOMAIN_INTERFACE_MAX 2048

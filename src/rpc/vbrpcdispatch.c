@@ -909,6 +909,44 @@ vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 }
 
 static int
+vbDispatchGetFSInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetFSInfoArgs *args = a;
+    vbRemoteDomainGetFSInfoRet *ret = r;
+    g_autoptr(GPtrArray) fs = NULL;
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainGetFSInfo(vbDispatchDriver(client), &dom, args->flags, &fs) < 0)
+        return -1;
+    if (fs->len > VB_REMOTE_DOMAIN_FSINFO_MAX) {
+        vbReportError(VIR_ERR_RPC, _("Too many mountpoints in fsinfo: %d for limit %d"),
+                      (int) fs->len, VB_REMOTE_DOMAIN_FSINFO_MAX);
+        return -1;
+    }
+    ret->info = g_new0(vbRemoteDomainFSInfo, fs->len);
+    for (i = 0; i < fs->len; i++) {
+        vbDomainFSInfo *info = fs->pdata[i];
+        vbRemoteDomainFSInfo *out = &ret->info[i];
+        size_t naliases = g_strv_length(info->devAliases);
+
+        ret->ninfo = i + 1;
+        out->mountpoint = g_steal_pointer(&info->mountpoint);
+        out->name = g_steal_pointer(&info->name);
+        out->fstype = g_steal_pointer(&info->fstype);
+        if (naliases > VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX) {
+            vbReportError(VIR_ERR_RPC, _("Too many disks in fsinfo: %zu for limit %d"), naliases,
+                          VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX);
+            return -1;
+        }
+        out->devAliases = g_steal_pointer(&info->devAliases);
+        out->ndevAliases = naliases;
+    }
+    ret->ret = fs->len;
+    return 0;
+}
+
+static int
 vbDispatchInterfaceAddresses(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainInterfaceAddressesArgs *args = a;
@@ -1126,6 +1164,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_FSTHAW, vbDispatchFSThaw},
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
+    {VB_REMOTE_PROC_DOMAIN_GET_FSINFO, vbDispatchGetFSInfo},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, vbDispatchInterfaceAddresses},
     {VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD, vbDispatchSetUserPassword},

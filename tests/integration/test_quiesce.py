@@ -183,9 +183,33 @@ class QuiesceTest(vbtest.DaemonTestCase):
         self.assertNotIn("<quiesced/>", self.status_file())
         return out
 
+    def guest_fs(self):
+        """domfsinfo's and guestinfo's view of vdb's file system, which
+        libvirtd 9.0 gave for the same guest as checked here."""
+        out = self.daemon.virsh("domfsinfo", "vm").stdout.split()
+        self.assertEqual(out, ["/mnt/data", "vdb", "ext4", "vdb"])
+        info = self.daemon.virsh("guestinfo", "vm", "--filesystem", "--disk").stdout
+        info = [tuple(p.strip() for p in line.split(":", 1)) for line in info.splitlines()
+                if line.strip()]
+        self.assertEqual([k for k, v in info],
+                         ["fs.count", "fs.0.name", "fs.0.mountpoint", "fs.0.fstype",
+                          "fs.0.total-bytes", "fs.0.used-bytes", "fs.0.disk.count",
+                          "fs.0.disk.0.alias", "fs.0.disk.0.device",
+                          "disk.count", "disk.0.name", "disk.0.partition", "disk.0.alias",
+                          "disk.1.name", "disk.1.partition", "disk.1.alias"])
+        values = dict(info)
+        self.assertEqual([values[k] for k in ("fs.count", "fs.0.name", "fs.0.mountpoint",
+                                              "fs.0.fstype", "fs.0.disk.count",
+                                              "fs.0.disk.0.alias", "fs.0.disk.0.device")],
+                         ["1", "vdb", "/mnt/data", "ext4", "1", "vdb", "/dev/vdb"])
+        self.assertEqual([values[k] for k in ("disk.0.name", "disk.0.partition", "disk.0.alias",
+                                              "disk.1.name", "disk.1.alias")],
+                         ["/dev/vda", "no", "vda", "/dev/vdb", "vdb"])
+
     def test_quiesced_snapshot_frozen_around_transaction(self):
         self.start_guest()
         self.assertEqual(self.freeze_status(), "thawed")
+        self.guest_fs()
         overlay = os.path.join(self.images, "s1.qcow2")
         out = self.frozen_snapshot("s1", overlay)
         self.assertIn("Domain snapshot s1 created", out)
@@ -196,8 +220,9 @@ class QuiesceTest(vbtest.DaemonTestCase):
         self.frozen_snapshot("s2", overlay2, "--no-metadata")
         self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(),
                          ["s1"])
-        # the agent answers everything again
+        # the agent answers everything again; the guest's disk is still vdb
         self.assertIsInstance(self.agent("guest-get-time"), int)
+        self.guest_fs()
         self.daemon.virsh("destroy", "vm")
 
     def test_failed_transaction_thaws(self):
