@@ -12,6 +12,9 @@
 
 #include "vbtypedparam.h"
 
+static vbTypedParam *vbTypedParamListAppend(vbTypedParamList *list, int type, const char *fmt,
+                                            va_list ap) G_GNUC_PRINTF(3, 0);
+
 static vbTypedParam *
 vbTypedParamListAppend(vbTypedParamList *list, int type, const char *fmt, va_list ap)
 {
