@@ -9,6 +9,7 @@
 #include <libvirt/libvirt-qemu.h>
 
 #include "vbdomainagent.h"
+#include "vbdomainnet.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitorsystem.h"
@@ -57,8 +58,9 @@ vbDomainQemuAgentCommand(vbDriver *driver, const vbDomainHandle *dom, const char
         vbDomainObjEndAPI(&vm);
         return -1;
     }
-    /* as libvirt's taint: the guest may now differ from what we know */
-    VB_WARN("domain '%s' receives a guest agent command from a client: %s", vm->def->name, cmd);
+    /* as libvirt's taint: the guest may now differ from what we know.  Not
+     * the command itself: it may carry a password or a file's content. */
+    VB_WARN("domain '%s' receives a guest agent command from a client", vm->def->name);
     vbDomainObjUnlock(vm);
     rc = vbQemuAgentArbitraryCommand(agent, cmd, timeout, result);
     vbDomainObjLock(vm);
@@ -449,50 +451,35 @@ vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int t
 }
 
 int
-vbDomainInterfaceAddresses(vbDriver *driver, const vbDomainHandle *dom, unsigned int source,
-                           unsigned int flags, GPtrArray **ifaces)
+vbDomainAgentInterfaceAddresses(vbDomainObj *vm, GPtrArray *list)
 {
-    vbDomainObj *vm = NULL;
     g_autoptr(vbQemuAgent) agent = NULL;
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+    size_t j;
     int rc;
 
-    *ifaces = NULL;
-    vbCheckFlagsFunc(flags, 0, "qemuDomainInterfaceAddresses", -1);
-    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+    if (!(agent = vbDomainAgentAcquire(vm, true)))
         return -1;
-    if (vbDomainObjCheckActive(vm) < 0) {
-        vbDomainObjEndAPI(&vm);
-        return -1;
-    }
-    switch ((virDomainInterfaceAddressesSource) source) {
-    case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE:
-        /* leases come from libvirt's network driver for interfaces of type
-         * 'network', which no domain here has: none, as libvirtd answers
-         * for the domain's other interfaces */
-        vbDomainObjEndAPI(&vm);
-        *ifaces = g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentInterfaceFree);
-        return 0;
-    case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
-        break;
-    case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP:
-        vbDomainObjEndAPI(&vm);
-        vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      _("IP address data source 'arp' is not supported by virtblockd"));
-        return -1;
-    case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST:
-    default:
-        vbDomainObjEndAPI(&vm);
-        vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, _("Unknown IP address data source %d"),
-                      (int) source);
-        return -1;
-    }
-    if (!(agent = vbDomainAgentAcquire(vm, true))) {
-        vbDomainObjEndAPI(&vm);
-        return -1;
-    }
     vbDomainObjUnlock(vm);
-    rc = vbQemuAgentGetInterfaces(agent, ifaces, true);
+    rc = vbQemuAgentGetInterfaces(agent, &ifaces, true);
     vbDomainObjLock(vm);
-    vbDomainObjEndAPI(&vm);
-    return rc;
+    if (rc < 0)
+        return -1;
+    for (i = 0; i < ifaces->len; i++) {
+        vbQemuAgentInterface *iface = ifaces->pdata[i];
+        vbDomainIfaceAddrs *out = g_new0(vbDomainIfaceAddrs, 1);
+
+        out->name = g_steal_pointer(&iface->name);
+        out->hwaddr = g_steal_pointer(&iface->hwaddr);
+        out->addrs = g_new0(virDomainIPAddress, iface->naddrs);
+        out->naddrs = iface->naddrs;
+        for (j = 0; j < iface->naddrs; j++) {
+            out->addrs[j].type = iface->addrs[j].type;
+            out->addrs[j].addr = g_steal_pointer(&iface->addrs[j].addr);
+            out->addrs[j].prefix = iface->addrs[j].prefix;
+        }
+        g_ptr_array_add(list, out);
+    }
+    return 0;
 }

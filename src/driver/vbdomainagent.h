@@ -47,12 +47,11 @@ int vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const c
  * PCI) and interfaces. */
 int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
                          unsigned int flags, vbTypedParamList *params);
-/* virDomainInterfaceAddresses: *@ifaces gets a GPtrArray of
- * vbQemuAgentInterface.  Source 'agent' asks the guest agent; 'lease' has
- * none (no interface of type 'network' here); 'arp' is refused.  The
- * caller refuses a read-only client the agent source, as libvirt's API. */
-int vbDomainInterfaceAddresses(vbDriver *driver, const vbDomainHandle *dom, unsigned int source,
-                               unsigned int flags, GPtrArray **ifaces);
+/* virDomainInterfaceAddresses' agent source: the guest's interfaces from
+ * guest-network-get-interfaces (aliases merged) appended to @list as
+ * vbDomainIfaceAddrs (vbdomainnet.h); @vm locked, dropped while the agent
+ * answers.  0, or -1 with libvirt's error. */
+int vbDomainAgentInterfaceAddresses(vbDomainObj *vm, GPtrArray *list);
 
 /* One mounted file system of virDomainGetFSInfo */
 typedef struct {
