@@ -762,6 +762,46 @@ def bench_virtinstall(d, guest):
     return wall, banner
 
 
+def bench_agent_roundtrip(d, guest, calls=200):
+    """The guest agent's round trip through the API: the test guest with
+    Debian's qemu-ga on org.qemu.guest_agent.0; once the agent answers,
+    @calls of qemu-agent-command guest-ping and of virDomainGetTime
+    (guest-get-time), each timed: (median ms of the ping, median ms of
+    the time read, p99 ms of the ping)."""
+    import libvirt_qemu
+    kernel, initrd = guest_files(d, guest)
+    name = unique("ag")
+    disk, log = guest_disk(d, name), guest_log(d, name)
+    xml = guest_domain_xml(name, kernel, initrd, disk, log).replace(
+        "    <memballoon model='none'/>",
+        "    <channel type='unix'>\n"
+        "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+        "    </channel>\n    <memballoon model='none'/>")
+    dom = d.control.defineXML(xml)
+    dom.create()
+    ping = '{"execute":"guest-ping"}'
+
+    def answers():
+        try:
+            return libvirt_qemu.qemuAgentCommand(dom, ping, 5, 0) == '{"return":{}}'
+        except libvirt.libvirtError:
+            return False
+    wait_for(answers, 300, "the guest agent of " + name)
+    pings, times = [], []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        libvirt_qemu.qemuAgentCommand(dom, ping, 5, 0)
+        pings.append((time.perf_counter() - t0) * 1000.0)
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        dom.getTime()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    dom.destroy()
+    dom.undefine()
+    remove(disk, log)
+    return median(pings), median(times), p99(pings)
+
+
 # ------------------------------------------------------- hostile clients
 
 # Just enough of libvirt's wire protocol (remote_protocol.x) for a client
@@ -1076,6 +1116,17 @@ def print_guests(results, names, args):
     row("virt-install --import wall time", "virtinstall", 0)
     row("virt-install start to the guest init's banner", "virtinstall", 1)
 
+    def row_ms(label, key, k):
+        if key not in results[names[0]]:
+            return
+        vals = [results[n][key][k] for n in names]
+        print("| %s (ms) | %s%s |" % (label, " | ".join("%.2f" % v for v in vals),
+                                      (" | " + fmt_ratio(vals[0], vals[1])) if lv else ""))
+
+    row_ms("agent round trip: qemu-agent-command guest-ping", "agent", 0)
+    row_ms("agent round trip: guest-ping, p99", "agent", 2)
+    row_ms("agent round trip: virDomainGetTime (guest-get-time)", "agent", 1)
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1164,9 +1215,11 @@ def main():
             each("hotplug", lambda d: bench_hotplug(d, guest))
             if VIRT_INSTALL:
                 each("virtinstall", lambda d: bench_virtinstall(d, guest))
+            each("agent", lambda d: bench_agent_roundtrip(d, guest))
         for r in results.values():
             r["guest_boot"] = [median([x[k] for x in r["guest_boot"]]) for k in range(2)]
             r["hotplug"] = [median([x[k] for x in r["hotplug"]]) for k in range(2)]
+            r["agent"] = [median([x[k] for x in r["agent"]]) for k in range(3)]
             if VIRT_INSTALL:
                 r["virtinstall"] = [median([x[k] for x in r["virtinstall"]]) for k in range(2)]
 

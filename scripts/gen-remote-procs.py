@@ -64,7 +64,9 @@ def read_only_apis(srcdir):
                 m = re.match(r"#define VIR_FROM_THIS (VIR_FROM_\w+)", line)
                 if m:
                     domain = m.group(1)
-                m = re.match(r"(vir\w+)\(", line)
+                # a definition starts a line, or follows its return type
+                # on the same line (virDomainGetGuestInfo's "int vir...(")
+                m = re.match(r"(?:int |char \*)?(vir\w+)\(", line)
                 if m:
                     func = m.group(1)
                 if re.match(r"    virCheckReadOnlyGoto\(", line) and func:

@@ -79,6 +79,32 @@ testFakeAgentHandle(testFakeAgent *fake, const char *line)
         testFakeAgentSend(fake, "{\"return\": 2}\n");
     } else if (strcmp(name, "guest-get-time") == 0) {
         testFakeAgentSend(fake, "{\"return\": 1700000000123456789}\n");
+    } else if (strcmp(name, "guest-network-get-interfaces") == 0) {
+        /* eth0's alias eth0:1 after another interface; lo without address */
+        testFakeAgentSend(
+            fake, "{\"return\": [{\"name\": \"lo\", \"hardware-address\": \"00:00:00:00:00:00\"},"
+                  " {\"name\": \"eth0\", \"hardware-address\": \"52:54:00:12:34:56\","
+                  " \"ip-addresses\": [{\"ip-address-type\": \"ipv4\", \"ip-address\":"
+                  " \"10.0.2.15\", \"prefix\": 24}]},"
+                  " {\"name\": \"eth1\"},"
+                  " {\"name\": \"eth0:1\", \"ip-addresses\": [{\"ip-address-type\": \"ipv6\","
+                  " \"ip-address\": \"fe80::1\", \"prefix\": 64}]}]}\n");
+    } else if (strcmp(name, "guest-get-fsinfo") == 0) {
+        /* the last mount first, as qemu-ga lists them */
+        testFakeAgentSend(
+            fake, "{\"return\": [{\"name\": \"vdc\", \"mountpoint\": \"/b\", \"type\": \"xfs\","
+                  " \"disk\": []}, {\"name\": \"vdb\", \"mountpoint\": \"/a\", \"type\":"
+                  " \"ext4\", \"used-bytes\": 1, \"total-bytes\": 2, \"disk\": [{\"bus-type\":"
+                  " \"virtio\", \"bus\": 0, \"unit\": 0, \"target\": 0, \"dev\": \"/dev/vdb\","
+                  " \"pci-controller\": {\"domain\": 0, \"bus\": 4, \"slot\": 0, \"function\":"
+                  " 0}}]}]}\n");
+    } else if (strcmp(name, "guest-get-users") == 0) {
+        testFakeAgentSend(fake, "{\"return\": [{\"user\": \"root\", \"login-time\": 1.5}]}\n");
+    } else if (strcmp(name, "guest-get-timezone") == 0) {
+        testFakeAgentSend(fake, "{\"return\": {\"offset\": 3600}}\n");
+    } else if (strcmp(name, "guest-get-osinfo") == 0) {
+        testFakeAgentSend(fake, "{\"error\": {\"class\": \"CommandDisabled\", \"desc\": \"The"
+                                " command guest-get-osinfo has been disabled\"}}\n");
     } else if (strcmp(name, "guest-hang") == 0) {
         /* never answers */
         g_atomic_int_inc(&fake->hangs);
@@ -179,7 +205,8 @@ testCommand(const void *opaque G_GNUC_UNUSED)
         fprintf(stderr, "expected one sync, got %d\n", g_atomic_int_get(&fake.syncs));
         goto cleanup;
     }
-    if (vbQemuAgentFSFreeze(agent, NULL, 0) != 2 || vbQemuAgentFSThaw(agent) != 2)
+    if (vbQemuAgentFSFreeze(agent, NULL, 0) != 2 ||
+        vbQemuAgentFSThaw(agent, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK) != 2)
         goto cleanup;
     ret = 0;
 cleanup:
@@ -366,6 +393,65 @@ cleanup:
     return ret;
 }
 
+/* What libvirt makes of the agent's lists: aliases merged into their
+ * interface, file systems in mount order, typed parameters with its keys,
+ * a command the agent lacks skipped only when not asked for. */
+static int
+testGuestInfo(const void *opaque G_GNUC_UNUSED)
+{
+    testFakeAgent fake = {0};
+    vbQemuAgent *agent = testFakeAgentStart(&fake);
+    g_autoptr(GPtrArray) ifaces = NULL;
+    g_autoptr(GPtrArray) fs = NULL;
+    g_auto(vbTypedParamList) params = {0};
+    vbQemuAgentInterface *eth0;
+    vbQemuAgentFSInfo *first;
+    int ret = -1;
+
+    if (!agent)
+        return -1;
+    if (vbQemuAgentGetInterfaces(agent, &ifaces, true) < 0)
+        goto cleanup;
+    eth0 = ifaces->len == 3 ? ifaces->pdata[1] : NULL;
+    if (!eth0 || strcmp(eth0->name, "eth0") != 0 || eth0->naddrs != 2 ||
+        strcmp(eth0->addrs[1].addr, "fe80::1") != 0 ||
+        eth0->addrs[1].type != VIR_IP_ADDR_TYPE_IPV6 || eth0->addrs[1].prefix != 64 ||
+        ((vbQemuAgentInterface *) ifaces->pdata[2])->hwaddr != NULL) {
+        fprintf(stderr, "interfaces differ\n");
+        goto cleanup;
+    }
+    if (vbQemuAgentGetFSInfo(agent, &fs, true) < 0)
+        goto cleanup;
+    first = fs->len == 2 ? fs->pdata[0] : NULL;
+    if (!first || strcmp(first->mountpoint, "/a") != 0 || first->ndisks != 1 ||
+        first->disks[0].pciBus != 4 || first->usedBytes != 1 || first->totalBytes != 2 ||
+        ((vbQemuAgentFSInfo *) fs->pdata[1])->usedBytes != -1) {
+        fprintf(stderr, "file systems differ\n");
+        goto cleanup;
+    }
+    if (vbQemuAgentGetUsers(agent, &params, true) < 0 ||
+        vbQemuAgentGetTimezone(agent, &params, true) < 0 ||
+        vbQemuAgentGetOSInfo(agent, &params, false) != -2)
+        goto cleanup;
+    if (params.nparams != 4 || strcmp(params.params[0].field, "user.count") != 0 ||
+        strcmp(params.params[2].field, "user.0.login-time") != 0 ||
+        params.params[2].value.ul != 1500 ||
+        strcmp(params.params[3].field, "timezone.offset") != 0 ||
+        params.params[3].type != VIR_TYPED_PARAM_INT || params.params[3].value.i != 3600) {
+        fprintf(stderr, "typed parameters differ\n");
+        goto cleanup;
+    }
+    if (vbQemuAgentGetOSInfo(agent, &params, true) == 0 ||
+        testExpectError(VIR_ERR_INTERNAL_ERROR,
+                        "internal error: unable to execute QEMU agent command 'guest-get-osinfo': "
+                        "The command guest-get-osinfo has been disabled") < 0)
+        goto cleanup;
+    ret = 0;
+cleanup:
+    testFakeAgentStop(&fake, agent);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -376,6 +462,8 @@ mymain(void)
     if (vbTestRun("time", testTime, NULL) < 0)
         ret = -1;
     if (vbTestRun("errors", testErrors, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("guest information", testGuestInfo, NULL) < 0)
         ret = -1;
     if (vbTestRun("timeout", testTimeout, NULL) < 0)
         ret = -1;

@@ -200,6 +200,8 @@ mymain(void)
         {"running-uefi-autoselected"},
         /* whom the files of the running QEMU were given to */
         {"running-dac-labelled"},
+        /* a quiesced snapshot's freeze not yet thawed: the reconnect thaws */
+        {"running-quiesced"},
         {"active-commit-running"},
         {"active-commit-ready"},
         {"active-commit-pivoting"},

@@ -16,12 +16,7 @@
 
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
-
-/* The agent of @vm (locked), referenced; NULL with libvirt's error (when
- * @reportError): "domain is not running", "QEMU guest agent is not
- * connected" (AGENT_UNRESPONSIVE) or "... not configured"
- * (ARGUMENT_UNSUPPORTED), as qemuDomainAgentAvailable. */
-vbQemuAgent *vbDomainAgentAcquire(vbDomainObj *vm, bool reportError);
+#include "vbtypedparam.h"
 
 /* guest-shutdown (@reboot: mode reboot) on @vm, locked; with
  * @reportError, a missing agent is an error, otherwise -1 quietly. */
@@ -42,3 +37,34 @@ int vbDomainSetTime(vbDriver *driver, const vbDomainHandle *dom, long long secon
 /* virDomainGetTime */
 int vbDomainGetTime(vbDriver *driver, const vbDomainHandle *dom, long long *seconds,
                     unsigned int *nseconds, unsigned int flags);
+/* virDomainSetUserPassword: guest-set-user-password, flags
+ * VIR_DOMAIN_PASSWORD_ENCRYPTED */
+int vbDomainSetUserPassword(vbDriver *driver, const vbDomainHandle *dom, const char *user,
+                            const char *password, unsigned int flags);
+/* virDomainGetGuestInfo: @types (0: every group the agent answers) as
+ * libvirt's typed parameters appended to @params: users, OS, timezone,
+ * hostname, file systems, disks (matched to the definition's disks on
+ * PCI) and interfaces. */
+int vbDomainGetGuestInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int types,
+                         unsigned int flags, vbTypedParamList *params);
+/* virDomainInterfaceAddresses' agent source: the guest's interfaces from
+ * guest-network-get-interfaces (aliases merged) appended to @list as
+ * vbDomainIfaceAddrs (vbdomainnet.h); @vm locked, dropped while the agent
+ * answers.  0, or -1 with libvirt's error. */
+int vbDomainAgentInterfaceAddresses(vbDomainObj *vm, GPtrArray *list);
+
+/* One mounted file system of virDomainGetFSInfo */
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    char **devAliases; /* NULL-terminated: the definition's disk targets */
+} vbDomainFSInfo;
+
+void vbDomainFSInfoFree(vbDomainFSInfo *info);
+
+/* virDomainGetFSInfo: *@fsinfo gets a GPtrArray of vbDomainFSInfo, in
+ * mount order, each disk the guest names matched to the definition's
+ * disks on PCI (libvirt's virDomainDiskByAddress for virtio disks). */
+int vbDomainGetFSInfo(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags,
+                      GPtrArray **fsinfo);

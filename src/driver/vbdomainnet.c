@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vbdomainagent.h"
 #include "vbdomainnet.h"
 #include "vbdomainobj.h"
 #include "vberror.h"
@@ -220,8 +221,7 @@ vbDomainInterfaceAddresses(vbDriver *driver, const vbDomainHandle *dom, unsigned
         ret = 0;
         break;
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
-        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      _("interface addresses from the guest agent are not supported yet"));
+        ret = vbDomainAgentInterfaceAddresses(vm, list);
         break;
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP:
         ret = vbDomainNetARPInterfaces(vm->def, list);

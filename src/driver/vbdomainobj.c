@@ -124,6 +124,30 @@ vbDomainObjCheckActive(const vbDomainObj *vm)
     return 0;
 }
 
+vbQemuAgent *
+vbDomainAgentAcquire(vbDomainObj *vm, bool reportError)
+{
+    size_t i;
+
+    if (vm->state != VIR_DOMAIN_RUNNING) {
+        if (reportError)
+            vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return NULL;
+    }
+    if (vm->agent)
+        return vbQemuAgentRef(vm->agent);
+    if (!reportError)
+        return NULL;
+    for (i = 0; i < vm->def->nchrs; i++) {
+        if (vbDomainChrIsGuestAgent(vm->def->chrs[i])) {
+            vbReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s", _("QEMU guest agent is not connected"));
+            return NULL;
+        }
+    }
+    vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
+    return NULL;
+}
+
 void
 vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason)
 {

@@ -100,6 +100,11 @@ struct _vbDomainObj {
      * opens and closes it on QEMU's VSERPORT_CHANGE); a caller takes a
      * reference and talks to it without vm->lock (vbqemuagent.h). */
     vbQemuAgent *agent;
+    /* The guest's file systems were frozen through the agent for a
+     * quiesced snapshot and not yet thawed (vbdomainquiesce.h).  Kept in
+     * the status file before the freeze: a daemon killed in between
+     * thaws them when it takes the domain back. */
+    bool quiesced;
     /* The last chain index handed out (libvirt's nodenameindex): never reused
      * while the domain runs, so vda[N] keeps meaning the same image. */
     unsigned int nodenameIndex;
@@ -174,6 +179,12 @@ bool vbDomainObjHasMonitor(const vbDomainObj *vm);
 const char *vbDomainObjMonitorFailed(const vbDomainObj *vm);
 /* Reports OPERATION_INVALID "domain is not running" (VIR_FROM_DOMAIN). */
 int vbDomainObjCheckActive(const vbDomainObj *vm);
+/* The agent of @vm (locked), referenced; NULL with libvirt's error (when
+ * @reportError): "domain is not running", "QEMU guest agent is not
+ * connected" (AGENT_UNRESPONSIVE) or "... not configured"
+ * (ARGUMENT_UNSUPPORTED), as qemuDomainAgentAvailable.  Here, not among
+ * the agent's entry points: a quiesced snapshot and the reconnect need it. */
+vbQemuAgent *vbDomainAgentAcquire(vbDomainObj *vm, bool reportError);
 void vbDomainObjSetState(vbDomainObj *vm, virDomainState state, int reason);
 /* The persistent definition: newDef while running, else def. */
 vbDomainDef *vbDomainObjGetPersistentDef(vbDomainObj *vm);

@@ -14,6 +14,7 @@
 #include "vbblockjobupdate.h"
 #include "vbdomaininterface.h"
 #include "vbdomainprocess.h"
+#include "vbdomainquiesce.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
 #include "vbfile.h"
@@ -1701,6 +1702,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;
     vm->gotShutdown = false;
+    vm->quiesced = false;
     vm->fakeReboot = false;
     vm->pausedShutdown = false;
     vm->pausedReason = 0;
@@ -1996,6 +1998,7 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     vm->monitorPath = g_steal_pointer(&tmp->monitorPath);
     vm->nodenameIndex = tmp->nodenameIndex;
     vm->gotShutdown = tmp->gotShutdown;
+    vm->quiesced = tmp->quiesced;
     vm->offline = tmp->offline;
     vm->dacLabel = g_steal_pointer(&tmp->dacLabel);
     g_hash_table_iter_init(&iter, tmp->blockjobs);
@@ -2032,6 +2035,9 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
         ret = 0;
         goto cleanup;
     }
+    /* the agent is back (the channels' states): a snapshot's freeze the
+     * daemon did not live to undo ends now */
+    vbDomainQuiesceRecover(vm);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     VB_INFO("reconnected to domain '%s' (QEMU pid %d)", vm->def->name, (int) vm->pid);
     ret = 0;

@@ -86,6 +86,8 @@ vbDomainStatusFormat(vbDomainObj *vm)
     vbBufferAsprintf(&buf, "<nodeindex last='%u'/>\n", vm->nodenameIndex);
     if (vm->gotShutdown)
         vbBufferAddLit(&buf, "<gotShutdown/>\n");
+    if (vm->quiesced)
+        vbBufferAddLit(&buf, "<quiesced/>\n");
     if (vm->dacLabel)
         vbBufferAsprintf(&buf, "<dac user='%u' group='%u' remember='%s'%s/>\n",
                          (unsigned int) vm->dacLabel->user, (unsigned int) vm->dacLabel->group,
@@ -285,6 +287,7 @@ vbDomainStatusParse(vbDomainObj *vm, const char *xml)
     }
     vm->nodenameIndex = last;
     vm->gotShutdown = vbXMLChildElement(root, "gotShutdown") != NULL;
+    vm->quiesced = vbXMLChildElement(root, "quiesced") != NULL;
     if (vbDomainStatusParseDAC(root, vm) < 0)
         return -1;
 

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
@@ -30,6 +32,7 @@
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
 #include "vbsnapshot.h"
+#include "vbdomainquiesce.h"
 #include "vbsnapshotconf.h"
 #include "vbsnapshotmemory.h"
 #include "vbdomainprocess.h"
@@ -113,12 +116,6 @@ vbSnapshotCheckFlags(unsigned int flags)
         !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
         vbReportError(VIR_ERR_INVALID_ARG, _("Flag '%s' is required by flag '%s'"),
                       "VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY", "VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE");
-        return -1;
-    }
-    /* virtblockd drives no guest agent, so no file system is ever frozen;
-     * libvirt says the same for a domain without an agent channel. */
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
-        vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
         return -1;
     }
     return 0;
@@ -667,8 +664,8 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
  * memory file are created before the pause, which keeps the guest's
  * downtime to the migration and the transaction. */
 static int
-vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
-                       const char *memoryFile, unsigned int flags)
+vbSnapshotCreateActiveDisks(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
+                            const char *memoryFile, unsigned int flags)
 {
     g_auto(vbSnapshotMemoryFile) mem = {.fd = -1};
     g_autoptr(GPtrArray) nodes = NULL;
@@ -731,6 +728,34 @@ error:
     }
     vbErrorRestore(&saved);
     return -1;
+}
+
+/* With VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE (disk-only), as libvirt's
+ * qemuSnapshotCreateActiveExternal: the guest's file systems are frozen
+ * before the overlays are made and thawed after the transaction, whatever
+ * its outcome (if any was frozen); a failing thaw fails an otherwise
+ * successful snapshot. */
+static int
+vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
+                       const char *memoryFile, unsigned int flags)
+{
+    bool quiesce = flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
+    int ret = -1;
+
+    if (quiesce) {
+        if (vbDomainQuiesceFreeze(vm) < 0)
+            return -1;
+        vbDomainQuiesceTestHook(vm, "frozen");
+    }
+    /* the agent's answer came without vm->lock: QEMU may be gone */
+    if (!quiesce || vbDomainObjCheckActive(vm) == 0)
+        ret = vbSnapshotCreateActiveDisks(driver, vm, list, reuse, memoryFile, flags);
+    if (quiesce) {
+        vbDomainQuiesceTestHook(vm, "thaw");
+        if (vbDomainQuiesceThaw(vm, ret == 0, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK) < 0)
+            ret = -1;
+    }
+    return ret;
 }
 
 /* --- Shut-off domain --- */
@@ -1184,6 +1209,7 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
             return -1;
     }
 
+    /* QUIESCE asks nothing of a shut-off domain, as in libvirt */
     if (active
             ? vbSnapshotCreateActive(
                   driver, vm, &list, reuse,

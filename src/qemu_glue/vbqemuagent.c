@@ -398,13 +398,21 @@ vbQemuAgentErrorClassString(const char *klass)
     return klass;
 }
 
+/* 0, or -1 with the error reported; -2 quietly for a command the agent
+ * lacks or has disabled, unless @reportUnsupported (as libvirt's
+ * qemuAgentCheckError) */
 static int
-vbQemuAgentCheckReply(const vbJSONValue *cmd, const vbJSONValue *reply)
+vbQemuAgentCheckReply(const vbJSONValue *cmd, const vbJSONValue *reply, bool reportUnsupported)
 {
     vbJSONValue *error = vbJSONValueObjectGet(reply, "error");
 
     if (error) {
         const char *desc = vbJSONValueObjectGetString(error, "desc");
+        const char *klass = vbJSONValueObjectGetString(error, "class");
+
+        if (!reportUnsupported &&
+            (g_strcmp0(klass, "CommandNotFound") == 0 || g_strcmp0(klass, "CommandDisabled") == 0))
+            return -2;
 
         if (!desc)
             desc = vbQemuAgentErrorClassString(vbJSONValueObjectGetString(error, "class"));
@@ -460,7 +468,8 @@ vbQemuAgentRelease(vbQemuAgent *agent)
 }
 
 int
-vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply)
+vbQemuAgentCommandFull(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply,
+                       bool reportUnsupported)
 {
     g_autoptr(vbJSONValue) answer = NULL;
     g_autofree char *str = NULL;
@@ -496,7 +505,7 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
     }
     if (!(answer = vbQemuAgentReadObject(agent, deadline)))
         goto cleanup;
-    if (vbQemuAgentCheckReply(cmd, answer) < 0)
+    if ((ret = vbQemuAgentCheckReply(cmd, answer, reportUnsupported)) < 0)
         goto cleanup;
     if (reply)
         *reply = g_steal_pointer(&answer);
@@ -505,6 +514,12 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
 cleanup:
     vbQemuAgentRelease(agent);
     return ret;
+}
+
+int
+vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply)
+{
+    return vbQemuAgentCommandFull(agent, cmd, seconds, reply, true);
 }
 
 int
@@ -531,12 +546,12 @@ vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds, ch
 
 /* A command whose answer is a count (of file systems) */
 static int
-vbQemuAgentCommandCount(vbQemuAgent *agent, vbJSONValue *cmd)
+vbQemuAgentCommandCount(vbQemuAgent *agent, vbJSONValue *cmd, int seconds)
 {
     g_autoptr(vbJSONValue) reply = NULL;
     long long count;
 
-    if (vbQemuAgentCommand(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK, &reply) < 0)
+    if (vbQemuAgentCommand(agent, cmd, seconds, &reply) < 0)
         return -1;
     if (vbJSONValueObjectGetNumberLong(reply, "return", &count) < 0 || count < 0 ||
         count > INT_MAX) {
@@ -567,17 +582,17 @@ vbQemuAgentFSFreeze(vbQemuAgent *agent, const char **mountpoints, size_t nmountp
     } else if (vbJSONValueObjectAdd(&cmd, "s:execute", "guest-fsfreeze-freeze", NULL) < 0) {
         return -1;
     }
-    return vbQemuAgentCommandCount(agent, cmd);
+    return vbQemuAgentCommandCount(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK);
 }
 
 int
-vbQemuAgentFSThaw(vbQemuAgent *agent)
+vbQemuAgentFSThaw(vbQemuAgent *agent, int seconds)
 {
     g_autoptr(vbJSONValue) cmd = NULL;
 
     if (vbJSONValueObjectAdd(&cmd, "s:execute", "guest-fsfreeze-thaw", NULL) < 0)
         return -1;
-    return vbQemuAgentCommandCount(agent, cmd);
+    return vbQemuAgentCommandCount(agent, cmd, seconds);
 }
 
 int
@@ -630,4 +645,470 @@ vbQemuAgentSetTime(vbQemuAgent *agent, long long seconds, unsigned int nseconds,
     if (vbJSONValueObjectAdd(&cmd, "s:execute", "guest-set-time", "O:arguments", &args, NULL) < 0)
         return -1;
     return vbQemuAgentCommand(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK, NULL);
+}
+
+int
+vbQemuAgentSetUserPassword(vbQemuAgent *agent, const char *user, const char *password, bool crypted)
+{
+    g_autoptr(vbJSONValue) cmd = NULL;
+    g_autoptr(vbJSONValue) args = NULL;
+    g_autofree char *password64 = g_base64_encode((const guchar *) password, strlen(password));
+
+    if (vbJSONValueObjectAdd(&args, "b:crypted", crypted, "s:username", user, "s:password",
+                             password64, NULL) < 0 ||
+        vbJSONValueObjectAdd(&cmd, "s:execute", "guest-set-user-password", "o:arguments", &args,
+                             NULL) < 0)
+        return -1;
+    return vbQemuAgentCommand(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK, NULL);
+}
+
+/* A command without arguments whose answer is read by the caller: 0 with
+ * *@data the "return" member of @type, -2 (quietly) when unsupported and
+ * not @reportUnsupported, -1 with the error reported. */
+static int
+vbQemuAgentQuery(vbQemuAgent *agent, const char *name, vbJSONType type, bool reportUnsupported,
+                 vbJSONValue **reply, vbJSONValue **data)
+{
+    g_autoptr(vbJSONValue) cmd = NULL;
+    int rc;
+
+    if (vbJSONValueObjectAdd(&cmd, "s:execute", name, NULL) < 0)
+        return -1;
+    if ((rc = vbQemuAgentCommandFull(agent, cmd, VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK, reply,
+                                     reportUnsupported)) < 0)
+        return rc;
+    *data = vbJSONValueObjectGet(*reply, "return");
+    if (!*data || vbJSONValueGetType(*data) != type) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("%s reply was missing return data"), name);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbQemuAgentGetUsers(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    vbJSONValue *data;
+    size_t i;
+    int rc;
+
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-users", VB_JSON_TYPE_ARRAY, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    vbTypedParamListAddUInt(params, vbJSONValueArraySize(data), "user.count");
+    for (i = 0; i < vbJSONValueArraySize(data); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(data, i);
+        const char *user = vbJSONValueObjectGetString(entry, "user");
+        const char *domain = vbJSONValueObjectGetString(entry, "domain");
+        double loginTime;
+
+        if (!user) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'user' missing in reply of guest-get-users"));
+            return -1;
+        }
+        vbTypedParamListAddString(params, user, "user.%zu.name", i);
+        /* only Windows guests have one */
+        if (domain)
+            vbTypedParamListAddString(params, domain, "user.%zu.domain", i);
+        if (vbJSONValueObjectGetNumberDouble(entry, "login-time", &loginTime) < 0) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'login-time' missing in reply of guest-get-users"));
+            return -1;
+        }
+        vbTypedParamListAddULLong(params, loginTime * 1000, "user.%zu.login-time", i);
+    }
+    return 0;
+}
+
+int
+vbQemuAgentGetOSInfo(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported)
+{
+    static const char *const keys[] = {
+        "id",      "name",    "pretty-name", "version",        "version-id",
+        "machine", "variant", "variant-id",  "kernel-release", "kernel-version"};
+    g_autoptr(vbJSONValue) reply = NULL;
+    vbJSONValue *data;
+    size_t i;
+    int rc;
+
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-osinfo", VB_JSON_TYPE_OBJECT, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+        const char *value = vbJSONValueObjectGetString(data, keys[i]);
+
+        if (value)
+            vbTypedParamListAddString(params, value, "os.%s", keys[i]);
+    }
+    return 0;
+}
+
+int
+vbQemuAgentGetTimezone(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    vbJSONValue *data;
+    const char *zone;
+    long long offset;
+    int rc;
+
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-timezone", VB_JSON_TYPE_OBJECT, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    if ((zone = vbJSONValueObjectGetString(data, "zone")))
+        vbTypedParamListAddString(params, zone, "timezone.name");
+    if (vbJSONValueObjectGetNumberLong(data, "offset", &offset) < 0 || offset < INT_MIN ||
+        offset > INT_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("'offset' missing in reply of guest-get-timezone"));
+        return -1;
+    }
+    vbTypedParamListAddInt(params, offset, "timezone.offset");
+    return 0;
+}
+
+int
+vbQemuAgentGetHostname(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    vbJSONValue *data;
+    const char *name;
+    int rc;
+
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-host-name", VB_JSON_TYPE_OBJECT, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    if (!(name = vbJSONValueObjectGetString(data, "host-name"))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      _("'host-name' missing in guest-get-host-name reply"));
+        return -1;
+    }
+    vbTypedParamListAddString(params, name, "hostname");
+    return 0;
+}
+
+void
+vbQemuAgentInterfaceFree(vbQemuAgentInterface *iface)
+{
+    size_t i;
+
+    if (!iface)
+        return;
+    for (i = 0; i < iface->naddrs; i++)
+        g_free(iface->addrs[i].addr);
+    g_free(iface->addrs);
+    g_free(iface->name);
+    g_free(iface->hwaddr);
+    g_free(iface);
+}
+
+static int
+vbQemuAgentInterfaceAddAddress(vbQemuAgentInterface *iface, const vbJSONValue *obj,
+                               const char *name)
+{
+    const char *type = vbJSONValueObjectGetString(obj, "ip-address-type");
+    const char *addr = vbJSONValueObjectGetString(obj, "ip-address");
+    unsigned long long prefix;
+    vbQemuAgentIPAddress *ip;
+
+    if (!type) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("qemu agent didn't provide 'ip-address-type' field for interface '%s'"),
+                      name);
+        return -1;
+    }
+    if (strcmp(type, "ipv4") != 0 && strcmp(type, "ipv6") != 0) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unknown ip address type '%s'"), type);
+        return -1;
+    }
+    if (!addr) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("qemu agent didn't provide 'ip-address' field for interface '%s'"), name);
+        return -1;
+    }
+    if (vbJSONValueObjectGetNumberUlong(obj, "prefix", &prefix) < 0 || prefix > UINT_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed 'prefix' field"));
+        return -1;
+    }
+    iface->addrs = g_renew(vbQemuAgentIPAddress, iface->addrs, iface->naddrs + 1);
+    ip = &iface->addrs[iface->naddrs++];
+    ip->type = strcmp(type, "ipv4") == 0 ? VIR_IP_ADDR_TYPE_IPV4 : VIR_IP_ADDR_TYPE_IPV6;
+    ip->addr = g_strdup(addr);
+    ip->prefix = prefix;
+    return 0;
+}
+
+int
+vbQemuAgentGetInterfaces(vbQemuAgent *agent, GPtrArray **ifaces, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) list =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentInterfaceFree);
+    vbJSONValue *data;
+    size_t i;
+    size_t j;
+    int rc;
+
+    *ifaces = NULL;
+    if ((rc = vbQemuAgentQuery(agent, "guest-network-get-interfaces", VB_JSON_TYPE_ARRAY,
+                               reportUnsupported, &reply, &data)) < 0)
+        return rc;
+    for (i = 0; i < vbJSONValueArraySize(data); i++) {
+        vbJSONValue *obj = vbJSONValueArrayGet(data, i);
+        const char *name = vbJSONValueObjectGetString(obj, "name");
+        vbJSONValue *addrs = vbJSONValueObjectGet(obj, "ip-addresses");
+        g_autofree char *ifname = NULL;
+        vbQemuAgentInterface *iface = NULL;
+
+        if (!name) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("qemu agent didn't provide 'name' field"));
+            return -1;
+        }
+        /* an alias <ifname>:<alias> adds to its interface */
+        ifname = g_strdelimit(g_strdup(name), ":", '\0');
+        for (j = 0; j < list->len && !iface; j++) {
+            if (strcmp(((vbQemuAgentInterface *) list->pdata[j])->name, ifname) == 0)
+                iface = list->pdata[j];
+        }
+        if (!iface) {
+            iface = g_new0(vbQemuAgentInterface, 1);
+            iface->name = g_steal_pointer(&ifname);
+            iface->hwaddr = g_strdup(vbJSONValueObjectGetString(obj, "hardware-address"));
+            g_ptr_array_add(list, iface);
+        }
+        if (!addrs)
+            continue;
+        if (vbJSONValueGetType(addrs) != VB_JSON_TYPE_ARRAY) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("Malformed ip-addresses array"));
+            return -1;
+        }
+        for (j = 0; j < vbJSONValueArraySize(addrs); j++) {
+            if (vbQemuAgentInterfaceAddAddress(iface, vbJSONValueArrayGet(addrs, j), name) < 0)
+                return -1;
+        }
+    }
+    *ifaces = g_steal_pointer(&list);
+    return 0;
+}
+
+static void
+vbQemuAgentDiskAddressClear(vbQemuAgentDiskAddress *addr)
+{
+    g_free(addr->busType);
+    g_free(addr->serial);
+    g_free(addr->devnode);
+}
+
+void
+vbQemuAgentFSInfoFree(vbQemuAgentFSInfo *info)
+{
+    size_t i;
+
+    if (!info)
+        return;
+    for (i = 0; i < info->ndisks; i++)
+        vbQemuAgentDiskAddressClear(&info->disks[i]);
+    g_free(info->disks);
+    g_free(info->mountpoint);
+    g_free(info->name);
+    g_free(info->fstype);
+    g_free(info);
+}
+
+void
+vbQemuAgentDiskInfoFree(vbQemuAgentDiskInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->name);
+    g_strfreev(info->dependencies);
+    g_free(info->alias);
+    if (info->address)
+        vbQemuAgentDiskAddressClear(info->address);
+    g_free(info->address);
+    g_free(info);
+}
+
+static int
+vbQemuAgentGetUInt(const vbJSONValue *obj, const char *name, unsigned int *value)
+{
+    unsigned long long n;
+
+    if (vbJSONValueObjectGetNumberUlong(obj, name, &n) < 0 || n > UINT_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("'%s' missing"), name);
+        return -1;
+    }
+    *value = n;
+    return 0;
+}
+
+/* As libvirt's qemuAgentGetDiskAddress */
+static int
+vbQemuAgentParseDiskAddress(const vbJSONValue *json, vbQemuAgentDiskAddress *addr)
+{
+    vbJSONValue *pci;
+
+    addr->busType = g_strdup(vbJSONValueObjectGetString(json, "bus-type"));
+    addr->serial = g_strdup(vbJSONValueObjectGetString(json, "serial"));
+    addr->devnode = g_strdup(vbJSONValueObjectGetString(json, "dev"));
+    if (vbQemuAgentGetUInt(json, "bus", &addr->bus) < 0 ||
+        vbQemuAgentGetUInt(json, "target", &addr->target) < 0 ||
+        vbQemuAgentGetUInt(json, "unit", &addr->unit) < 0)
+        return -1;
+    if (!(pci = vbJSONValueObjectGet(json, "pci-controller"))) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("'pci-controller' missing"));
+        return -1;
+    }
+    if (vbQemuAgentGetUInt(pci, "domain", &addr->pciDomain) < 0 ||
+        vbQemuAgentGetUInt(pci, "bus", &addr->pciBus) < 0 ||
+        vbQemuAgentGetUInt(pci, "slot", &addr->pciSlot) < 0 ||
+        vbQemuAgentGetUInt(pci, "function", &addr->pciFunction) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+vbQemuAgentGetBytes(const vbJSONValue *entry, const char *name, long long *value)
+{
+    unsigned long long n;
+
+    *value = -1;
+    /* added in qemu-ga 3.0 */
+    if (!vbJSONValueObjectHasKey(entry, name))
+        return 0;
+    if (vbJSONValueObjectGetNumberUlong(entry, name, &n) < 0 || n > LLONG_MAX) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("Error getting '%s' in reply of guest-get-fsinfo"),
+                      name);
+        return -1;
+    }
+    *value = n;
+    return 0;
+}
+
+int
+vbQemuAgentGetFSInfo(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) ret =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentFSInfoFree);
+    vbJSONValue *data;
+    size_t n;
+    size_t i;
+    size_t j;
+    int rc;
+
+    *list = NULL;
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-fsinfo", VB_JSON_TYPE_ARRAY, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    n = vbJSONValueArraySize(data);
+    for (i = 0; i < n; i++) {
+        /* the agent lists the last mount first */
+        vbJSONValue *entry = vbJSONValueArrayGet(data, n - 1 - i);
+        vbQemuAgentFSInfo *info = g_new0(vbQemuAgentFSInfo, 1);
+        vbJSONValue *disks;
+        const char *str;
+
+        g_ptr_array_add(ret, info);
+        if (!(str = vbJSONValueObjectGetString(entry, "mountpoint"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'mountpoint' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->mountpoint = g_strdup(str);
+        if (!(str = vbJSONValueObjectGetString(entry, "name"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'name' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->name = g_strdup(str);
+        if (!(str = vbJSONValueObjectGetString(entry, "type"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'type' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        info->fstype = g_strdup(str);
+        if (vbQemuAgentGetBytes(entry, "used-bytes", &info->usedBytes) < 0 ||
+            vbQemuAgentGetBytes(entry, "total-bytes", &info->totalBytes) < 0)
+            return -1;
+        if (!(disks = vbJSONValueObjectGet(entry, "disk"))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'disk' missing in reply of guest-get-fsinfo"));
+            return -1;
+        }
+        if (vbJSONValueGetType(disks) != VB_JSON_TYPE_ARRAY) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("Malformed guest-get-fsinfo 'disk' data array"));
+            return -1;
+        }
+        info->disks = g_new0(vbQemuAgentDiskAddress, vbJSONValueArraySize(disks));
+        for (j = 0; j < vbJSONValueArraySize(disks); j++) {
+            info->ndisks = j + 1;
+            if (vbQemuAgentParseDiskAddress(vbJSONValueArrayGet(disks, j), &info->disks[j]) < 0)
+                return -1;
+        }
+    }
+    *list = g_steal_pointer(&ret);
+    return 0;
+}
+
+int
+vbQemuAgentGetDisks(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported)
+{
+    g_autoptr(vbJSONValue) reply = NULL;
+    g_autoptr(GPtrArray) ret =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vbQemuAgentDiskInfoFree);
+    vbJSONValue *data;
+    size_t i;
+    size_t j;
+    int rc;
+
+    *list = NULL;
+    if ((rc = vbQemuAgentQuery(agent, "guest-get-disks", VB_JSON_TYPE_ARRAY, reportUnsupported,
+                               &reply, &data)) < 0)
+        return rc;
+    for (i = 0; i < vbJSONValueArraySize(data); i++) {
+        vbJSONValue *entry = vbJSONValueArrayGet(data, i);
+        vbQemuAgentDiskInfo *info = g_new0(vbQemuAgentDiskInfo, 1);
+        vbJSONValue *deps = vbJSONValueObjectGet(entry, "dependencies");
+        vbJSONValue *addr = vbJSONValueObjectGet(entry, "address");
+        const char *name = vbJSONValueObjectGetString(entry, "name");
+
+        g_ptr_array_add(ret, info);
+        if (!name) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'name' missing in reply of guest-get-disks"));
+            return -1;
+        }
+        info->name = g_strdup(name);
+        if (vbJSONValueObjectGetBoolean(entry, "partition", &info->partition) < 0) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                          _("'partition' missing in reply of guest-get-disks"));
+            return -1;
+        }
+        if (deps && vbJSONValueGetType(deps) == VB_JSON_TYPE_ARRAY) {
+            info->dependencies = g_new0(char *, vbJSONValueArraySize(deps) + 1);
+            for (j = 0; j < vbJSONValueArraySize(deps); j++) {
+                vbJSONValue *dep = vbJSONValueArrayGet(deps, j);
+
+                if (vbJSONValueGetType(dep) != VB_JSON_TYPE_STRING) {
+                    vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                                  _("'dependencies' malformed in reply of guest-get-disks"));
+                    return -1;
+                }
+                info->dependencies[j] = g_strdup(vbJSONValueGetString(dep));
+            }
+        }
+        info->alias = g_strdup(vbJSONValueObjectGetString(entry, "alias"));
+        if (addr) {
+            info->address = g_new0(vbQemuAgentDiskAddress, 1);
+            if (vbQemuAgentParseDiskAddress(addr, info->address) < 0)
+                return -1;
+        }
+    }
+    *list = g_steal_pointer(&ret);
+    return 0;
 }

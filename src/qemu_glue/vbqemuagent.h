@@ -28,6 +28,7 @@
 #include <stdbool.h>
 
 #include "vbjson.h"
+#include "vbtypedparam.h"
 
 typedef struct _vbQemuAgent vbQemuAgent;
 
@@ -67,6 +68,12 @@ void vbQemuAgentClose(vbQemuAgent *agent);
  */
 int vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply);
 
+/* As vbQemuAgentCommand; without @reportUnsupported, a command the agent
+ * lacks or has disabled (CommandNotFound, CommandDisabled) returns -2
+ * with no error reported, as libvirt's qemuAgentCommandFull. */
+int vbQemuAgentCommandFull(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply,
+                           bool reportUnsupported);
+
 /* virDomainQemuAgentCommand: @cmd is the client's JSON text; *@result
  * gets the agent's whole answer as compact JSON. */
 int vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds, char **result);
@@ -74,8 +81,9 @@ int vbQemuAgentArbitraryCommand(vbQemuAgent *agent, const char *cmd, int seconds
 /* guest-fsfreeze-freeze (or -freeze-list with @mountpoints): the number
  * of file systems frozen, or -1. */
 int vbQemuAgentFSFreeze(vbQemuAgent *agent, const char **mountpoints, size_t nmountpoints);
-/* guest-fsfreeze-thaw: the number of file systems thawed, or -1. */
-int vbQemuAgentFSThaw(vbQemuAgent *agent);
+/* guest-fsfreeze-thaw, waiting @seconds as vbQemuAgentCommand: the
+ * number of file systems thawed, or -1. */
+int vbQemuAgentFSThaw(vbQemuAgent *agent, int seconds);
 
 /* guest-shutdown with @mode "powerdown" or "reboot".  The agent does not
  * answer it: success means the agent took the command. */
@@ -86,3 +94,85 @@ int vbQemuAgentGetTime(vbQemuAgent *agent, long long *seconds, unsigned int *nse
 /* guest-set-time: to @seconds/@nseconds, or with @rtcSync from the
  * guest's hardware clock (then the time given is ignored) */
 int vbQemuAgentSetTime(vbQemuAgent *agent, long long seconds, unsigned int nseconds, bool rtcSync);
+
+/* guest-set-user-password: @password in clear (base64 on the wire) or,
+ * with @crypted, already hashed */
+int vbQemuAgentSetUserPassword(vbQemuAgent *agent, const char *user, const char *password,
+                               bool crypted);
+
+/* virDomainGetGuestInfo's groups, appended to @params under libvirt's
+ * keys (user.*, os.*, timezone.*, hostname): 0, -1 with the error
+ * reported, or -2 quietly for a command the agent lacks when not
+ * @reportUnsupported (vbQemuAgentCommandFull). */
+int vbQemuAgentGetUsers(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetOSInfo(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetTimezone(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+int vbQemuAgentGetHostname(vbQemuAgent *agent, vbTypedParamList *params, bool reportUnsupported);
+
+/* One address of a guest interface */
+typedef struct {
+    int type; /* virIPAddrType */
+    char *addr;
+    unsigned int prefix;
+} vbQemuAgentIPAddress;
+
+/* A guest interface as guest-network-get-interfaces names it, its
+ * aliases ("eth0:1") merged in, as libvirt does */
+typedef struct {
+    char *name;
+    char *hwaddr; /* NULL if the agent gave none */
+    vbQemuAgentIPAddress *addrs;
+    size_t naddrs;
+} vbQemuAgentInterface;
+
+void vbQemuAgentInterfaceFree(vbQemuAgentInterface *iface);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbQemuAgentInterface, vbQemuAgentInterfaceFree);
+
+/* guest-network-get-interfaces: *@ifaces gets a GPtrArray of
+ * vbQemuAgentInterface (freeing them); 0, -1 with the error reported, or
+ * -2 as vbQemuAgentCommandFull. */
+int vbQemuAgentGetInterfaces(vbQemuAgent *agent, GPtrArray **ifaces, bool reportUnsupported);
+
+/* Where the guest sees a disk (libvirt's qemuAgentDiskAddress) */
+typedef struct {
+    char *busType;
+    char *serial; /* NULL: none given */
+    char *devnode;
+    unsigned int bus;
+    unsigned int target;
+    unsigned int unit;
+    unsigned int pciDomain; /* of the disk's PCI device (or controller) */
+    unsigned int pciBus;
+    unsigned int pciSlot;
+    unsigned int pciFunction;
+} vbQemuAgentDiskAddress;
+
+/* One mounted file system (guest-get-fsinfo) */
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    long long totalBytes; /* -1: not given */
+    long long usedBytes;
+    vbQemuAgentDiskAddress *disks;
+    size_t ndisks;
+} vbQemuAgentFSInfo;
+
+void vbQemuAgentFSInfoFree(vbQemuAgentFSInfo *info);
+
+/* One disk (guest-get-disks) */
+typedef struct {
+    char *name;
+    bool partition;
+    char **dependencies;             /* NULL-terminated, NULL: none given */
+    char *alias;                     /* the guest's own name for it; NULL: none */
+    vbQemuAgentDiskAddress *address; /* NULL: none given */
+} vbQemuAgentDiskInfo;
+
+void vbQemuAgentDiskInfoFree(vbQemuAgentDiskInfo *info);
+
+/* guest-get-fsinfo, in mount order (the agent's reversed, as libvirt), and
+ * guest-get-disks: *@list gets a GPtrArray of the structs above; 0, -1
+ * with the error reported, or -2 as vbQemuAgentCommandFull. */
+int vbQemuAgentGetFSInfo(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported);
+int vbQemuAgentGetDisks(vbQemuAgent *agent, GPtrArray **list, bool reportUnsupported);

@@ -743,7 +743,7 @@ const vbRemoteProcName vbRemoteProcNames[] = {
     /* DOMAIN_GET_PERF_EVENTS */
     {365, VB_REMOTE_PROC_KIND_CALL, "virDomainGetPerfEvents", -1},
     /* DOMAIN_SET_PERF_EVENTS */
-    {366, VB_REMOTE_PROC_KIND_CALL, "virDomainSetPerfEvents", -1},
+    {366, VB_REMOTE_PROC_KIND_CALL, "virDomainSetPerfEvents", VIR_FROM_DOMAIN},
     /* DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED */
     {367, VB_REMOTE_PROC_KIND_EVENT, NULL, -1},
     /* CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY */
@@ -791,7 +791,7 @@ const vbRemoteProcName vbRemoteProcNames[] = {
     /* DOMAIN_MANAGED_SAVE_DEFINE_XML */
     {389, VB_REMOTE_PROC_KIND_CALL, "virDomainManagedSaveDefineXML", VIR_FROM_DOMAIN},
     /* DOMAIN_SET_LIFECYCLE_ACTION */
-    {390, VB_REMOTE_PROC_KIND_CALL, "virDomainSetLifecycleAction", -1},
+    {390, VB_REMOTE_PROC_KIND_CALL, "virDomainSetLifecycleAction", VIR_FROM_DOMAIN},
     /* STORAGE_POOL_LOOKUP_BY_TARGET_PATH */
     {391, VB_REMOTE_PROC_KIND_CALL, "virStoragePoolLookupByTargetPath", -1},
     /* DOMAIN_DETACH_DEVICE_ALIAS */
@@ -803,7 +803,7 @@ const vbRemoteProcName vbRemoteProcNames[] = {
     /* NODE_GET_SEV_INFO */
     {395, VB_REMOTE_PROC_KIND_CALL, "virNodeGetSEVInfo", VIR_FROM_DOMAIN},
     /* DOMAIN_GET_LAUNCH_SECURITY_INFO */
-    {396, VB_REMOTE_PROC_KIND_CALL, "virDomainGetLaunchSecurityInfo", -1},
+    {396, VB_REMOTE_PROC_KIND_CALL, "virDomainGetLaunchSecurityInfo", VIR_FROM_DOMAIN},
     /* NWFILTER_BINDING_LOOKUP_BY_PORT_DEV */
     {397, VB_REMOTE_PROC_KIND_CALL, "virNWFilterBindingLookupByPortDev", -1},
     /* NWFILTER_BINDING_GET_XML_DESC */
@@ -847,7 +847,7 @@ const vbRemoteProcName vbRemoteProcNames[] = {
     /* DOMAIN_CHECKPOINT_DELETE */
     {417, VB_REMOTE_PROC_KIND_CALL, "virDomainCheckpointDelete", VIR_FROM_DOMAIN_CHECKPOINT},
     /* DOMAIN_GET_GUEST_INFO */
-    {418, VB_REMOTE_PROC_KIND_CALL, "virDomainGetGuestInfo", -1},
+    {418, VB_REMOTE_PROC_KIND_CALL, "virDomainGetGuestInfo", VIR_FROM_DOMAIN},
     /* CONNECT_SET_IDENTITY */
     {419, VB_REMOTE_PROC_KIND_CALL, "virConnectSetIdentity", -1},
     /* DOMAIN_AGENT_SET_RESPONSE_TIMEOUT */
@@ -889,7 +889,7 @@ const vbRemoteProcName vbRemoteProcNames[] = {
     /* DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE */
     {438, VB_REMOTE_PROC_KIND_EVENT, NULL, -1},
     /* DOMAIN_SET_LAUNCH_SECURITY_STATE */
-    {439, VB_REMOTE_PROC_KIND_CALL, "virDomainSetLaunchSecurityState", -1},
+    {439, VB_REMOTE_PROC_KIND_CALL, "virDomainSetLaunchSecurityState", VIR_FROM_DOMAIN},
     /* DOMAIN_SAVE_PARAMS */
     {440, VB_REMOTE_PROC_KIND_CALL, "virDomainSaveParams", VIR_FROM_DOMAIN},
     /* DOMAIN_RESTORE_PARAMS */

@@ -43,6 +43,7 @@ typedef enum {
     VB_REMOTE_FIELD_MEMSTAT_ARRAY,  /* {int tag; unsigned hyper val} x<max> */
     VB_REMOTE_FIELD_TYPED_PARAMS,   /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
     VB_REMOTE_FIELD_IFACE_ARRAY,    /* remote_domain_interface x<max> */
+    VB_REMOTE_FIELD_FSINFO_ARRAY,   /* remote_domain_fsinfo x<max>: vbRemoteDomainFSInfo * */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -442,6 +443,22 @@ VB_REMOTE_TYPE(vbRemoteDomainSetTimeArgsType, vbRemoteDomainSetTimeArgs,
                F_UHYPER(vbRemoteDomainSetTimeArgs, seconds),
                F_UINT(vbRemoteDomainSetTimeArgs, nseconds),
                F_UINT(vbRemoteDomainSetTimeArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetFSInfoRetType, vbRemoteDomainGetFSInfoRet,
+               F_ARRAY(VB_REMOTE_FIELD_FSINFO_ARRAY, vbRemoteDomainGetFSInfoRet, info, ninfo,
+                       VB_REMOTE_DOMAIN_FSINFO_MAX),
+               F_UINT(vbRemoteDomainGetFSInfoRet, ret));
+VB_REMOTE_TYPE(vbRemoteDomainSetUserPasswordArgsType, vbRemoteDomainSetUserPasswordArgs,
+               F_DOMAIN(vbRemoteDomainSetUserPasswordArgs, dom),
+               F_OPT_NAME(vbRemoteDomainSetUserPasswordArgs, user),
+               F_OPT_NAME(vbRemoteDomainSetUserPasswordArgs, password),
+               F_UINT(vbRemoteDomainSetUserPasswordArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetGuestInfoArgsType, vbRemoteDomainGetGuestInfoArgs,
+               F_DOMAIN(vbRemoteDomainGetGuestInfoArgs, dom),
+               F_UINT(vbRemoteDomainGetGuestInfoArgs, types),
+               F_UINT(vbRemoteDomainGetGuestInfoArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainGetGuestInfoRetType, vbRemoteDomainGetGuestInfoRet,
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainGetGuestInfoRet, params, nparams,
+                       VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX));
 VB_REMOTE_TYPE(vbRemoteEventCallbackWatchdogMsgType, vbRemoteDomainEventCallbackWatchdogMsg,
                F_INT(vbRemoteDomainEventCallbackWatchdogMsg, callbackID),
                F_DOMAIN(vbRemoteDomainEventCallbackWatchdogMsg, dom),
@@ -838,12 +855,16 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteConnectGetDomainCapabilitiesArgsType, &vbRemoteStringRetType, MODIFY),
     P(DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, "virConnectDomainEventAgentLifecycleCallback",
       &vbRemoteEventCallbackAgentLifecycleMsgType, NULL, CALLBACK),
+    P(DOMAIN_GET_FSINFO, "virDomainGetFSInfo", &vbRemoteDomainFlagsArgsType,
+      &vbRemoteDomainGetFSInfoRetType, MODIFY),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
     P(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses",
       &vbRemoteDomainInterfaceAddressesArgsType, &vbRemoteDomainInterfaceAddressesRetType, 0),
     P(DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, "virConnectDomainEventDeviceAddedCallback",
       &vbRemoteEventCallbackDeviceMsgType, NULL, CALLBACK),
+    P(DOMAIN_SET_USER_PASSWORD, "virDomainSetUserPassword", &vbRemoteDomainSetUserPasswordArgsType,
+      NULL, MODIFY),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
@@ -857,6 +878,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteStorageVolGetInfoRetType, 0),
     P(STORAGE_POOL_LOOKUP_BY_TARGET_PATH, "virStoragePoolLookupByTargetPath",
       &vbRemoteStringArgsType, &vbRemoteStoragePoolArgsType, 0),
+    P(DOMAIN_GET_GUEST_INFO, "virDomainGetGuestInfo", &vbRemoteDomainGetGuestInfoArgsType,
+      &vbRemoteDomainGetGuestInfoRetType, MODIFY),
     P(DOMAIN_GET_MESSAGES, "virDomainGetMessages", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainGetMessagesRetType, 0),
 };
@@ -1018,6 +1041,7 @@ vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
         case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
         case VB_REMOTE_FIELD_TYPED_PARAMS:
         case VB_REMOTE_FIELD_IFACE_ARRAY:
+        case VB_REMOTE_FIELD_FSINFO_ARRAY:
         default:
             /* bounded by the packet limit alone */
             return SIZE_MAX;
@@ -1252,6 +1276,33 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_FSINFO_ARRAY: {
+        vbRemoteDomainFSInfo **arr = FIELD(obj, f, vbRemoteDomainFSInfo *);
+
+        /* three strings and the alias count */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 16) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteDomainFSInfo, n);
+        for (i = 0; i < n; i++) {
+            vbRemoteDomainFSInfo *info = &(*arr)[i];
+            size_t naliases;
+            size_t j;
+
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &info->mountpoint, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeString(dec, &info->name, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeString(dec, &info->fstype, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeArrayCount(dec, &naliases, VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX, 4) < 0)
+                return -1;
+            info->devAliases = g_new0(char *, naliases);
+            for (j = 0; j < naliases; j++) {
+                info->ndevAliases = j + 1;
+                if (vbXdrDecodeString(dec, &info->devAliases[j], VB_REMOTE_STRING_MAX) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
         vbRemoteMemoryStat **arr = FIELD(obj, f, vbRemoteMemoryStat *);
 
@@ -1483,6 +1534,28 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
             vbXdrEncodeUHyper(buf, arr[i]);
         return 0;
     }
+    case VB_REMOTE_FIELD_FSINFO_ARRAY: {
+        const vbRemoteDomainFSInfo *arr = *CFIELD(obj, f, vbRemoteDomainFSInfo *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            size_t j;
+
+            if (vbXdrEncodeString(buf, arr[i].mountpoint, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrEncodeString(buf, arr[i].name, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrEncodeString(buf, arr[i].fstype, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrEncodeArrayCount(buf, arr[i].ndevAliases, VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX) <
+                    0)
+                return -1;
+            for (j = 0; j < arr[i].ndevAliases; j++) {
+                if (vbXdrEncodeString(buf, arr[i].devAliases[j], VB_REMOTE_STRING_MAX) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_IFACE_ARRAY: {
         const vbRemoteDomainInterface *arr = *CFIELD(obj, f, vbRemoteDomainInterface *);
 
@@ -1650,6 +1723,22 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         for (i = 0; *arr && i < *COUNT(obj, f); i++)
             g_free((*arr)[i]);
         g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
+    case VB_REMOTE_FIELD_FSINFO_ARRAY: {
+        vbRemoteDomainFSInfo *arr = *FIELD(obj, f, vbRemoteDomainFSInfo *);
+        size_t j;
+
+        for (i = 0; i < *COUNT(obj, f); i++) {
+            g_free(arr[i].mountpoint);
+            g_free(arr[i].name);
+            g_free(arr[i].fstype);
+            for (j = 0; j < arr[i].ndevAliases; j++)
+                g_free(arr[i].devAliases[j]);
+            g_free(arr[i].devAliases);
+        }
+        g_clear_pointer(FIELD(obj, f, vbRemoteDomainFSInfo *), g_free);
         *COUNT(obj, f) = 0;
         return;
     }

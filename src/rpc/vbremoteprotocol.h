@@ -207,14 +207,17 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED = 363,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_GET_FSINFO = 349,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED = 354,
+    VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD = 357,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED = 367,
     VB_REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS = 378,
     VB_REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH = 391,
+    VB_REMOTE_PROC_DOMAIN_GET_GUEST_INFO = 418,
     VB_REMOTE_PROC_DOMAIN_GET_MESSAGES = 426,
 } vbRemoteProcNumber;
 
@@ -944,6 +947,43 @@ typedef struct {
     vbRemoteDomain dom;
     char *devAlias;
 } vbRemoteDomainEventCallbackDeviceMsg;
+/* 349 DOMAIN_GET_FSINFO */
+#define VB_REMOTE_DOMAIN_FSINFO_MAX 256
+#define VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX 256
+typedef vbRemoteDomainFlagsArgs vbRemoteDomainGetFSInfoArgs;
+typedef struct {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    char **devAliases;
+    size_t ndevAliases;
+} vbRemoteDomainFSInfo;
+typedef struct {
+    vbRemoteDomainFSInfo *info;
+    size_t ninfo;
+    unsigned int ret;
+} vbRemoteDomainGetFSInfoRet;
+
+/* 357 DOMAIN_SET_USER_PASSWORD */
+typedef struct {
+    vbRemoteDomain dom;
+    char *user;     /* remote_string: NULL if absent */
+    char *password; /* remote_string */
+    unsigned int flags;
+} vbRemoteDomainSetUserPasswordArgs;
+
+/* 418 DOMAIN_GET_GUEST_INFO */
+#define VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX 2048
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int types;
+    unsigned int flags;
+} vbRemoteDomainGetGuestInfoArgs;
+typedef struct {
+    vbRemoteTypedParam *params;
+    size_t nparams;
+} vbRemoteDomainGetGuestInfoRet;
+
 /* 363 DOMAIN_EVENT_CALLBACK_JOB_COMPLETED (no legacy form) */
 #define VB_REMOTE_DOMAIN_JOB_STATS_MAX 64
 typedef struct {

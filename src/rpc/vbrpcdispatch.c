@@ -18,6 +18,7 @@
 #include "vbdomainiotune.h"
 #include "vbdomainhotplug.h"
 #include "vbdomainagent.h"
+#include "vbqemuagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotrevert.h"
@@ -660,6 +661,13 @@ vbDispatchInterfaceAddresses(vbRPCClient *client, const void *a, void *r)
     size_t j;
     VB_DISPATCH_DOM(args->dom);
 
+    /* libvirt's API (which the server runs too): the agent is not for
+     * read-only clients */
+    if (args->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT && vbRPCClientIsReadOnly(client)) {
+        vbReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          _("read only access prevents %s"), "virDomainInterfaceAddresses");
+        return -1;
+    }
     if (vbDomainInterfaceAddresses(vbDispatchDriver(client), &dom, args->source, args->flags,
                                    &ifaces) < 0)
         return -1;
@@ -1010,6 +1018,103 @@ vbDispatchSetTime(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
 }
 
 static int
+vbDispatchGetFSInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetFSInfoArgs *args = a;
+    vbRemoteDomainGetFSInfoRet *ret = r;
+    g_autoptr(GPtrArray) fs = NULL;
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainGetFSInfo(vbDispatchDriver(client), &dom, args->flags, &fs) < 0)
+        return -1;
+    if (fs->len > VB_REMOTE_DOMAIN_FSINFO_MAX) {
+        vbReportError(VIR_ERR_RPC, _("Too many mountpoints in fsinfo: %d for limit %d"),
+                      (int) fs->len, VB_REMOTE_DOMAIN_FSINFO_MAX);
+        return -1;
+    }
+    ret->info = g_new0(vbRemoteDomainFSInfo, fs->len);
+    for (i = 0; i < fs->len; i++) {
+        vbDomainFSInfo *info = fs->pdata[i];
+        vbRemoteDomainFSInfo *out = &ret->info[i];
+        size_t naliases = g_strv_length(info->devAliases);
+
+        ret->ninfo = i + 1;
+        out->mountpoint = g_steal_pointer(&info->mountpoint);
+        out->name = g_steal_pointer(&info->name);
+        out->fstype = g_steal_pointer(&info->fstype);
+        if (naliases > VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX) {
+            vbReportError(VIR_ERR_RPC, _("Too many disks in fsinfo: %zu for limit %d"), naliases,
+                          VB_REMOTE_DOMAIN_FSINFO_DISKS_MAX);
+            return -1;
+        }
+        out->devAliases = g_steal_pointer(&info->devAliases);
+        out->ndevAliases = naliases;
+    }
+    ret->ret = fs->len;
+    return 0;
+}
+
+static int
+vbDispatchSetUserPassword(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSetUserPasswordArgs *args = a;
+    VB_DISPATCH_DOM(args->dom);
+
+    return vbDomainSetUserPassword(vbDispatchDriver(client), &dom, args->user, args->password,
+                                   args->flags);
+}
+
+static int
+vbDispatchGetGuestInfo(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainGetGuestInfoArgs *args = a;
+    vbRemoteDomainGetGuestInfoRet *ret = r;
+    g_auto(vbTypedParamList) params = {0};
+    size_t i;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainGetGuestInfo(vbDispatchDriver(client), &dom, args->types, args->flags, &params) < 0)
+        return -1;
+    if (params.nparams > VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX) {
+        vbReportError(VIR_ERR_RPC, _("too many guest information parameters: %zu, at most %d"),
+                      params.nparams, VB_REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX);
+        return -1;
+    }
+    ret->params = g_new0(vbRemoteTypedParam, params.nparams);
+    for (i = 0; i < params.nparams; i++) {
+        vbTypedParam *p = &params.params[i];
+        vbRemoteTypedParam *rp = &ret->params[i];
+
+        rp->field = g_steal_pointer(&p->field);
+        rp->type = p->type;
+        switch ((virTypedParameterType) p->type) {
+        case VIR_TYPED_PARAM_INT:
+        case VIR_TYPED_PARAM_BOOLEAN:
+            rp->value.i = p->value.i;
+            break;
+        case VIR_TYPED_PARAM_UINT:
+            rp->value.ui = p->value.ui;
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            rp->value.l = p->value.l;
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            rp->value.ul = p->value.ul;
+            break;
+        case VIR_TYPED_PARAM_STRING:
+            rp->value.s = g_steal_pointer(&p->value.s);
+            break;
+        case VIR_TYPED_PARAM_DOUBLE:
+        case VIR_TYPED_PARAM_LAST:
+            break;
+        }
+    }
+    ret->nparams = params.nparams;
+    return 0;
+}
+
+static int
 vbDispatchFSFreeze(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainFSFreezeArgs *args = a;
@@ -1126,8 +1231,11 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_FSTHAW, vbDispatchFSThaw},
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
+    {VB_REMOTE_PROC_DOMAIN_GET_FSINFO, vbDispatchGetFSInfo},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
     {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, vbDispatchInterfaceAddresses},
+    {VB_REMOTE_PROC_DOMAIN_SET_USER_PASSWORD, vbDispatchSetUserPassword},
+    {VB_REMOTE_PROC_DOMAIN_GET_GUEST_INFO, vbDispatchGetGuestInfo},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
 

@@ -28,6 +28,9 @@ The proxy takes commands on CONTROL-SOCKET, one line each, answered with
     fake-reply CMD JSON
                        QEMU's reply to the next command CMD reaches the
                        daemon with JSON as its return value instead
+    error-reply CMD DESC
+                       the next command CMD the daemon sends never reaches
+                       QEMU: the daemon gets a GenericError with DESC
     drop-event NAME    the next event NAME never reaches the daemon
     event NAME JSON    sends the daemon QEMU's event NAME with data JSON now,
                        between two of QEMU's messages (an event QEMU
@@ -129,7 +132,19 @@ class Session:
                             msg.get("execute") == self.proxy.fake[0]:
                         self.fake_ids[msg.get("id")] = self.proxy.fake[1]
                         self.proxy.fake = None
+                    refuse = self.proxy.refuse
+                    if msg.get("execute") and refuse and msg.get("execute") == refuse[0]:
+                        self.proxy.refuse = None
+                    else:
+                        refuse = None
                 log("#%d daemon> %r", self.number, line[:200])
+                if refuse:
+                    reply = {"error": {"class": "GenericError", "desc": refuse[1]}}
+                    if "id" in msg:
+                        reply["id"] = msg["id"]
+                    log("#%d refused, <daemon %r", self.number, reply)
+                    self.to_daemon(json.dumps(reply).encode() + b"\r\n")
+                    continue
                 self.to_qemu(line)
         except OSError as e:
             log("#%d cannot write to QEMU: %s", self.number, e)
@@ -198,6 +213,7 @@ class Proxy:
         self.corrupt_cmd = None
         self.stop_cmd = None
         self.fake = None                # (command, return value)
+        self.refuse = None              # (command, error description)
         self.drop_event = None
 
     def connect_qemu(self):
@@ -252,6 +268,9 @@ class Proxy:
                     elif len(words) > 2 and words[0] == "fake-reply":
                         with self.lock:
                             self.fake = (words[1], json.loads(line.split(None, 2)[2]))
+                    elif len(words) > 2 and words[0] == "error-reply":
+                        with self.lock:
+                            self.refuse = (words[1], line.split(None, 2)[2].strip())
                     elif len(words) == 2 and words[0] == "drop-event":
                         with self.lock:
                             self.drop_event = words[1]

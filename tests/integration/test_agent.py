@@ -227,6 +227,84 @@ class AgentTest(vbtest.DaemonTestCase):
         proc = self.agent_command('{"execute":"guest-info"}', check=False)
         self.assertIn("Requested operation is not valid: domain is not running", proc.stderr)
 
+    def guestinfo(self, *args, check=True):
+        proc = self.daemon.virsh("guestinfo", "vm", *args, check=check)
+        return [tuple(part.strip() for part in line.split(":", 1))
+                for line in proc.stdout.splitlines() if line.strip()] if check else proc
+
+    def test_guest_info_password_and_addresses(self):
+        # what libvirtd 9.0 answers for this guest (its initramfs: no users,
+        # no os-release, lo down), key for key and in its order
+        self.start_guest()
+        self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
+        self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
+        uname = subprocess.run(["uname", "-m"], capture_output=True, text=True).stdout.strip()
+        info = self.guestinfo()
+        self.assertEqual([k for k, v in info],
+                         ["user.count", "os.machine", "os.kernel-release", "os.kernel-version",
+                          "timezone.name", "timezone.offset", "hostname", "if.count",
+                          "if.0.name", "if.0.hwaddr", "if.0.addr.count"])
+        values = dict(info)
+        self.assertEqual(values["user.count"], "0")
+        self.assertEqual(values["os.machine"], uname)
+        self.assertRegex(values["os.kernel-release"], r"-cloud-amd64$")
+        self.assertEqual((values["timezone.name"], values["timezone.offset"]), ("UTC", "0"))
+        self.assertEqual(values["hostname"], "(none)")
+        self.assertEqual((values["if.0.name"], values["if.0.hwaddr"], values["if.0.addr.count"]),
+                         ("lo", "00:00:00:00:00:00", "0"))
+        self.assertEqual(self.guestinfo("--hostname"), [("hostname", "(none)")])
+        # the types through python3-libvirt
+        self.assertEqual(self.dom.guestInfo(libvirt.VIR_DOMAIN_GUEST_INFO_TIMEZONE),
+                         {"timezone.name": "UTC", "timezone.offset": 0})
+        # no file system, no disk here (test_quiesce.py mounts one): nothing
+        self.assertEqual(self.guestinfo("--filesystem"), [])
+        self.assertEqual(self.guestinfo("--disk"), [])
+        self.assertIn("No filesystems are mounted in the domain",
+                      self.daemon.virsh("domfsinfo", "vm", quiet=False).stdout)
+        # a group libvirt 9.0 does not know, and read-only connections, refused as libvirt
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.guestInfo(0x80)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_INVALID_ARG)
+        self.assertIn("unsupported guest information types '0x80'", str(cm.exception))
+        proc = self.daemon.virsh("domfsinfo", "vm", ro=True, check=False)
+        self.assertIn("read only access prevents virDomainGetFSInfo", proc.stderr)
+        proc = self.daemon.virsh("guestinfo", "vm", ro=True, check=False)
+        self.assertIn("operation forbidden: read only access prevents virDomainGetGuestInfo",
+                      proc.stderr)
+
+        # set-user-password: the agent's answer (busybox has no passwd),
+        # as libvirtd 9.0 reports it; the password never reaches the log
+        for extra in ((), ("--encrypted",)):
+            proc = self.daemon.virsh("set-user-password", "vm", "root", "s3cr3t-pw", *extra,
+                                     check=False)
+            self.assertIn("error: internal error: unable to execute QEMU agent command "
+                          "'guest-set-user-password': cannot find 'passwd' program in PATH",
+                          proc.stderr)
+        log = self.daemon.log(None)
+        self.assertIn("send: guest-set-user-password (seconds=", log)
+        self.assertNotIn("s3cr3t-pw", log)
+        self.assertNotIn("czNjcjN0LXB3", log)  # its base64
+        proc = self.daemon.virsh("set-user-password", "vm", "root", "pw", ro=True, check=False)
+        self.assertIn("read only access prevents virDomainSetUserPassword", proc.stderr)
+
+        # domifaddr: the agent's interfaces (lo only, down), as libvirtd 9.0
+        # prints them; the default source, leases, has none here
+        out = self.daemon.virsh("domifaddr", "vm", "--source", "agent", quiet=False).stdout
+        self.assertRegex(out, r"\n lo +00:00:00:00:00:00 +N/A +N/A\n")
+        ifaces = self.dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
+        self.assertEqual(ifaces, {"lo": {"hwaddr": "00:00:00:00:00:00", "addrs": None}})
+        self.assertEqual(self.daemon.virsh("domifaddr", "vm").stdout.strip(), "")
+        proc = self.daemon.virsh("domifaddr", "vm", "--source", "agent", ro=True, check=False)
+        self.assertIn("read only access prevents virDomainInterfaceAddresses", proc.stderr)
+        self.assertEqual(self.daemon.virsh("domifaddr", "vm", ro=True).stdout.strip(), "")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.interfaceAddresses(7)
+        self.assertIn("Unknown IP address data source 7", str(cm.exception))
+
+        self.daemon.virsh("destroy", "vm")
+        proc = self.guestinfo(check=False)
+        self.assertIn("domain is not running", proc.stderr)
+
 
 if __name__ == "__main__":
     vbtest.main()

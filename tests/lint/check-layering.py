@@ -45,6 +45,8 @@ driver_levels = [
     # (libvirt's qemu_conf.h), the client's handle, block jobs and their
     # per-type data, the status file, queued work
     ["vbdriverconf", "vbdomainobj", "vbdomainhandle", "vbblockjob", "vbdomainstatus"],
+    # the guest's file systems frozen for a snapshot, and thawed after a restart
+    ["vbdomainquiesce"],
     # bitmaps carried through a commit
     ["vbblockbitmap"],
     # what the end of a commit job means for the disk
