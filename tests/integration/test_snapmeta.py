@@ -151,6 +151,13 @@ class RunningMetaTest(MetaBase):
         self.assertEqual(s1.listChildrenNames(), ["s2"])
         self.assertEqual([s.getName() for s in s1.listAllChildren(LIST)], ["s2", "s3"])
         self.assertEqual(s1.isCurrent(), 0)
+        # libvirtd 9.0 applies both of a contradicting pair: nothing
+        both = (libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES |
+                libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES)
+        self.assertEqual(self.dom.listAllSnapshots(both), [])
+        self.assertEqual(self.dom.snapshotNum(both), 0)
+        self.assertEqual(s1.listAllChildren(both | LIST), [])
+        self.assertEqual(s1.numChildren(both | LIST), 0)
         self.assertEqual(s1.hasMetadata(), 1)
         self.assertEqual(self.dom.snapshotLookupByName("s3").getParent().getName(), "s2")
         with self.assertRaises(libvirt.libvirtError) as cm:
