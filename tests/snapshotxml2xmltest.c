@@ -354,7 +354,8 @@ mymain(void)
         {"saved-shutoff", NULL},         {"saved-running", NULL},
         {"saved-no-domain", NULL},       {"saved-no-creation-time", NULL},
         {"saved-state-unknown", NULL},   {"saved-parent-empty", NULL},
-        {"saved-element-unknown", NULL},
+        {"saved-element-unknown", NULL}, {"saved-no-state", NULL},
+        {"saved-state-nostate", NULL},
     };
     int ret = 0;
     size_t i;

@@ -313,8 +313,10 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
 
         if (vbSnapshotTextParse(child, &text) < 0)
             return -1;
+        /* 'nostate' is no state a snapshot records: refused as unknown */
         if ((state = vbSnapshotStateTypeFromString(text)) <= 0) {
-            vbReportError(VIR_ERR_XML_ERROR, _("Invalid state '%s' in domain snapshot XML"), text);
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Invalid state '%s' in domain snapshot XML"), text);
             return -1;
         }
         def->state = state;
@@ -422,6 +424,11 @@ vbSnapshotDefCheckMetadata(const vbSnapshotDef *def)
     if (!def->creationTime) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                       _("missing creationTime from existing snapshot"));
+        return -1;
+    }
+    /* without it the snapshot would fit no listing filter */
+    if (def->state == VB_SNAPSHOT_STATE_NOSTATE) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing state from existing snapshot"));
         return -1;
     }
     if (!def->dom) {
