@@ -96,16 +96,25 @@ vbSnapshotObjListAdd(vbSnapshotObjList *list, vbSnapshotDef **def)
 }
 
 void
-vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
+vbSnapshotObjListSwapDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
 {
+    vbSnapshotDef *old = obj->def;
+
     if (obj->parent)
         g_ptr_array_remove(obj->parent->children, obj);
     /* the key is the definition's name: the same, in the new definition */
-    g_hash_table_steal(list->objs, obj->def->name);
-    vbSnapshotDefFree(obj->def);
-    obj->def = g_steal_pointer(def);
+    g_hash_table_steal(list->objs, old->name);
+    obj->def = *def;
+    *def = old;
     g_hash_table_insert(list->objs, obj->def->name, obj);
     vbSnapshotObjLink(obj, vbSnapshotObjListFind(list, obj->def->parentName));
+}
+
+void
+vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
+{
+    vbSnapshotObjListSwapDef(list, obj, def);
+    g_clear_pointer(def, vbSnapshotDefFree);
 }
 
 void
