@@ -464,6 +464,29 @@ class TransientMetaTest(MetaBase):
         self.daemon.virsh("destroy", "vm")
         self.assertFalse(os.path.exists(self.snapdir()))
 
+    def test_transient_lost_at_restart(self):
+        """A transient domain whose QEMU died while the daemon was down is
+        gone at the next start, and its snapshot metadata with it: nothing
+        is left for the next domain of that name."""
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        self.daemon.virsh("undefine", "vm")
+        self.daemon.virsh("create", xmlpath)
+        self.connect()
+        self.create("t1")
+        pids = self.daemon.qemu_pids()
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+            vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "QEMU %d to die" % pid)
+        self.daemon.start()
+        self.assertNotIn("vm", self.daemon.virsh("list", "--all", "--name").stdout.split())
+        self.assertFalse(os.path.exists(self.snapdir()))
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.stop()
+        self.daemon.start()
+        self.assertEqual(self.names(), [])
+
 
 class ShutoffMetaTest(MetaBase):
     start = False
@@ -502,6 +525,27 @@ class ShutoffMetaTest(MetaBase):
         self.assertFalse(os.path.exists(self.snapdir()))
         # the overlays stay, as in libvirt: only the metadata went
         self.assertTrue(os.path.isfile(self.overlay("s2")))
+
+    def test_foreign_uuid(self):
+        """A file whose <domain> is another domain's is not loaded (libvirt
+        9.0 would list it), and goes with the domain's metadata."""
+        self.create("s1")
+        with open(os.path.join(self.snapdir(), "s1.xml")) as fh:
+            text = fh.read()
+        uuid = ET.fromstring(text).findtext("domain/uuid")
+        other = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        with open(os.path.join(self.snapdir(), "x1.xml"), "w") as fh:
+            fh.write(text.replace("<name>s1</name>", "<name>x1</name>", 1)
+                     .replace("<active>1</active>", "<active>0</active>")
+                     .replace(uuid, other))
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.names(), ["s1"])
+        self.assertIn("definition for snapshot x1 must use uuid " + uuid, self.daemon.log())
+        self.daemon.virsh("undefine", "vm", "--snapshots-metadata")
+        self.assertFalse(os.path.exists(self.snapdir()))
 
 
 if __name__ == "__main__":
