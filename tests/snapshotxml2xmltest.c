@@ -211,7 +211,12 @@ testObjList(const void *opaque G_GNUC_UNUSED)
         {NULL, VIR_DOMAIN_SNAPSHOT_LIST_ROOTS, "int s1"},
         {NULL, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES, "b int s3"},
         {NULL, VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES, "s1 s2"},
-        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES,
+        /* libvirtd 9.0: no snapshot is both a leaf and not one */
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES, ""},
+        {"s1", VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES, ""},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA,
+         "b int s1 s2 s3"},
+        {NULL, VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL,
          "b int s1 s2 s3"},
         {NULL, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL, "int s1 b s2 s3"},
         {NULL, VIR_DOMAIN_SNAPSHOT_LIST_METADATA, "b int s1 s2 s3"},
@@ -361,6 +366,8 @@ mymain(void)
         {"saved-element-unknown", NULL},
         {"saved-revert-disks", NULL},
         {"saved-revert-disks-relative", NULL},
+        {"saved-no-state", NULL},
+        {"saved-state-nostate", NULL},
     };
     int ret = 0;
     size_t i;

@@ -346,8 +346,10 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
 
         if (vbSnapshotTextParse(child, &text) < 0)
             return -1;
+        /* 'nostate' is no state a snapshot records: refused as unknown */
         if ((state = vbSnapshotStateTypeFromString(text)) <= 0) {
-            vbReportError(VIR_ERR_XML_ERROR, _("Invalid state '%s' in domain snapshot XML"), text);
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("Invalid state '%s' in domain snapshot XML"), text);
             return -1;
         }
         def->state = state;
@@ -457,6 +459,11 @@ vbSnapshotDefCheckMetadata(const vbSnapshotDef *def)
     if (!def->creationTime) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                       _("missing creationTime from existing snapshot"));
+        return -1;
+    }
+    /* without it the snapshot would fit no listing filter */
+    if (def->state == VB_SNAPSHOT_STATE_NOSTATE) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("missing state from existing snapshot"));
         return -1;
     }
     if (!def->dom) {
@@ -712,6 +719,132 @@ vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom)
             VIR_ERR_CONFIG_UNSUPPORTED, "%s",
             _("disk-only snapshots require at least one disk to be selected for snapshot"));
         return -1;
+    }
+    return 0;
+}
+
+/* A domain disk's <disk snapshot> as a snapshot location */
+static vbSnapshotLocation
+vbSnapshotDiskDomainLocation(const vbDomainDiskDef *domdisk)
+{
+    switch (domdisk->snapshot) {
+    case VB_DOMAIN_DISK_SNAPSHOT_NO:
+        return VB_SNAPSHOT_LOCATION_NO;
+    case VB_DOMAIN_DISK_SNAPSHOT_INTERNAL:
+        return VB_SNAPSHOT_LOCATION_INTERNAL;
+    case VB_DOMAIN_DISK_SNAPSHOT_EXTERNAL:
+        return VB_SNAPSHOT_LOCATION_EXTERNAL;
+    case VB_DOMAIN_DISK_SNAPSHOT_DEFAULT:
+    case VB_DOMAIN_DISK_SNAPSHOT_LAST:
+        break;
+    }
+    return VB_SNAPSHOT_LOCATION_DEFAULT;
+}
+
+/* One disk a redefinition names, checked against its <domain>; its
+ * position there in *@pos. */
+static int
+vbSnapshotDiskAlignRedefine(vbSnapshotDiskDef *disk, const vbDomainDef *dom, bool *taken,
+                            vbSnapshotLocation deflt, size_t *pos)
+{
+    const vbDomainDiskDef *domdisk = vbDomainDiskByName(dom, disk->name);
+    bool requireMatch = deflt == VB_SNAPSHOT_LOCATION_INTERNAL;
+    vbSnapshotLocation domloc;
+
+    if (!domdisk) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("no disk named '%s'"), disk->name);
+        return -1;
+    }
+    for (*pos = 0; dom->disks[*pos] != domdisk; (*pos)++)
+        ;
+    if (taken[*pos]) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("disk '%s' specified twice"), disk->name);
+        return -1;
+    }
+    taken[*pos] = true;
+    domloc = vbSnapshotDiskDomainLocation(domdisk);
+    if (disk->snapshot == VB_SNAPSHOT_LOCATION_DEFAULT) {
+        if (domloc != VB_SNAPSHOT_LOCATION_DEFAULT &&
+            (!requireMatch || domloc == VB_SNAPSHOT_LOCATION_NO))
+            disk->snapshot = domloc;
+        else
+            disk->snapshot = deflt;
+    } else if (requireMatch && disk->snapshot != deflt &&
+               !(disk->snapshot == VB_SNAPSHOT_LOCATION_NO && domloc == VB_SNAPSHOT_LOCATION_NO)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, _("disk '%s' must use snapshot mode '%s'"),
+                      disk->name, vbSnapshotLocationTypeToString(deflt));
+        return -1;
+    }
+    if (disk->src->path && disk->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("file '%s' for disk '%s' requires use of external snapshot mode"),
+                      disk->src->path, disk->name);
+        return -1;
+    }
+    if (strcmp(disk->name, domdisk->dst) != 0) {
+        g_free(disk->name);
+        disk->name = g_strdup(domdisk->dst);
+    }
+    return 0;
+}
+
+int
+vbSnapshotDefAlignDisksRedefine(vbSnapshotDef *def)
+{
+    const vbDomainDef *dom = def->dom;
+    vbSnapshotLocation deflt = VB_SNAPSHOT_LOCATION_INTERNAL;
+    g_autofree size_t *pos = NULL;
+    g_autofree bool *taken = NULL;
+    vbSnapshotDiskDef **aligned;
+    size_t i;
+
+    if (!dom) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("missing domain in snapshot"));
+        return -1;
+    }
+    if (def->state == VB_SNAPSHOT_STATE_DISK_SNAPSHOT || vbSnapshotDefIsExternal(def))
+        deflt = VB_SNAPSHOT_LOCATION_EXTERNAL;
+    if (def->ndisks > dom->ndisks) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("too many disk snapshot requests for domain"));
+        return -1;
+    }
+    if (dom->ndisks == 0)
+        return 0;
+
+    pos = g_new0(size_t, def->ndisks);
+    taken = g_new0(bool, dom->ndisks);
+    for (i = 0; i < def->ndisks; i++) {
+        if (vbSnapshotDiskAlignRedefine(def->disks[i], dom, taken, deflt, &pos[i]) < 0)
+            return -1;
+    }
+
+    aligned = g_new0(vbSnapshotDiskDef *, dom->ndisks);
+    for (i = 0; i < def->ndisks; i++)
+        aligned[pos[i]] = def->disks[i];
+    for (i = 0; i < dom->ndisks; i++) {
+        if (aligned[i])
+            continue;
+        aligned[i] = g_new0(vbSnapshotDiskDef, 1);
+        aligned[i]->name = g_strdup(dom->disks[i]->dst);
+        aligned[i]->src = vbStorageSourceNew();
+        aligned[i]->src->type = VB_STORAGE_TYPE_FILE;
+        if (vbStorageSourceIsEmpty(dom->disks[i]->src))
+            aligned[i]->snapshot = VB_SNAPSHOT_LOCATION_NO;
+        else
+            aligned[i]->snapshot = vbSnapshotDiskDomainLocation(dom->disks[i]);
+        if (aligned[i]->snapshot == VB_SNAPSHOT_LOCATION_DEFAULT)
+            aligned[i]->snapshot = deflt;
+    }
+    g_free(def->disks);
+    def->disks = aligned;
+    def->ndisks = dom->ndisks;
+
+    /* libvirt's default names for the external ones without a file */
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_EXTERNAL && !def->disks[i]->src->path &&
+            vbSnapshotDiskAssignName(def, i, dom->disks[i]) < 0)
+            return -1;
     }
     return 0;
 }

@@ -164,6 +164,21 @@ vbSnapshotDef *vbSnapshotDefParseString(const char *xml, long long now, unsigned
  */
 int vbSnapshotDefAlignDisks(vbSnapshotDef *def, const vbDomainDef *dom);
 
+/**
+ * vbSnapshotDefAlignDisksRedefine:
+ * @def: a redefinition, with its <domain>
+ *
+ * libvirt's virDomainSnapshotAlignDisks for REDEFINE: the disks checked
+ * against the snapshot's own <domain> (each named one must exist there,
+ * once) and completed to one entry per disk of it, in its order; a disk
+ * not mentioned takes its <disk snapshot>, else 'external' for a
+ * disk-snapshot or external snapshot, else 'internal'.  Nothing is
+ * refused for being internal: the metadata only records it.
+ *
+ * Returns 0, or -1 with the error reported.
+ */
+int vbSnapshotDefAlignDisksRedefine(vbSnapshotDef *def);
+
 typedef enum {
     /* What a snapshot taken has: <state>, <parent>, <creationTime>,
      * <domain> and <inactiveDomain> (virDomainSnapshotGetXMLDesc) */

@@ -96,16 +96,25 @@ vbSnapshotObjListAdd(vbSnapshotObjList *list, vbSnapshotDef **def)
 }
 
 void
-vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
+vbSnapshotObjListSwapDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
 {
+    vbSnapshotDef *old = obj->def;
+
     if (obj->parent)
         g_ptr_array_remove(obj->parent->children, obj);
     /* the key is the definition's name: the same, in the new definition */
-    g_hash_table_steal(list->objs, obj->def->name);
-    vbSnapshotDefFree(obj->def);
-    obj->def = g_steal_pointer(def);
+    g_hash_table_steal(list->objs, old->name);
+    obj->def = *def;
+    *def = old;
     g_hash_table_insert(list->objs, obj->def->name, obj);
     vbSnapshotObjLink(obj, vbSnapshotObjListFind(list, obj->def->parentName));
+}
+
+void
+vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def)
+{
+    vbSnapshotObjListSwapDef(list, obj, def);
+    g_clear_pointer(def, vbSnapshotDefFree);
 }
 
 void
@@ -172,21 +181,21 @@ vbSnapshotObjListSetCurrent(vbSnapshotObjList *list, vbSnapshotObj *obj)
     list->current = obj;
 }
 
-/* libvirt's virDomainSnapshotFilter: each pair of opposite filters lets
- * everything through when neither or both are given. */
+/* libvirt's virDomainSnapshotFilter: each group of opposite filters lets
+ * everything through when none or all are given, except LEAVES with
+ * NO_LEAVES, which libvirt applies both of: nothing passes. */
 static bool
 vbSnapshotObjMatch(const vbSnapshotObj *obj, unsigned int flags)
 {
-    unsigned int leaves = VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES;
     unsigned int meta = VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA;
     unsigned int states = VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE |
                           VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY;
     unsigned int location = VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL;
     const vbSnapshotDef *def = obj->def;
 
-    if ((flags & leaves) == VIR_DOMAIN_SNAPSHOT_LIST_LEAVES && obj->children->len > 0)
+    if ((flags & VIR_DOMAIN_SNAPSHOT_LIST_LEAVES) && obj->children->len > 0)
         return false;
-    if ((flags & leaves) == VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES && obj->children->len == 0)
+    if ((flags & VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES) && obj->children->len == 0)
         return false;
     /* every snapshot here has metadata */
     if ((flags & meta) == VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA)

@@ -40,6 +40,9 @@ vbSnapshotObj *vbSnapshotObjListAdd(vbSnapshotObjList *list, vbSnapshotDef **def
 /* REDEFINE of an existing snapshot: @obj's definition becomes *@def
  * (taken), moved below its (new) parent, which must be in the list. */
 void vbSnapshotObjListReplaceDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def);
+/* The same, but *@def gets @obj's previous definition (the caller's to
+ * free, or to swap back when the new one cannot be saved). */
+void vbSnapshotObjListSwapDef(vbSnapshotObjList *list, vbSnapshotObj *obj, vbSnapshotDef **def);
 
 /* After loading: links every snapshot to its parent.  A parent not in the
  * list makes the snapshot a root, as libvirt's loader does; each such

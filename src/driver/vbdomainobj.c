@@ -408,7 +408,7 @@ vbDomainObjListRemove(vbDomainObjList *doms, vbDomainObj *vm)
     vbUUIDFormat(vm->def->uuid, uuidstr);
     /* A domain that goes away (a transient one stopped) takes its
      * snapshot metadata along, as libvirt's qemuDomainRemoveInactive. */
-    if (vbSnapshotObjListSize(vm->snapshots) > 0 && vbDomainObjDiscardSnapshots(vm) < 0) {
+    if (vbDomainObjDiscardSnapshots(vm) < 0) {
         VB_WARN("cannot remove the snapshot metadata of domain '%s': %s", vm->def->name,
                 vbGetLastErrorMessage());
         vbResetLastError();
@@ -636,6 +636,25 @@ vbDomainObjSnapshotDir(vbDomainObj *vm)
     return g_build_filename(vm->driver->cfg->configDir, "snapshot", vm->def->name, NULL);
 }
 
+/* Every NAME.xml left in @dir */
+static int
+vbDomainObjDiscardSnapshotFiles(const char *dir)
+{
+    g_autoptr(GDir) gdir = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (gdir && (name = g_dir_read_name(gdir))) {
+        g_autofree char *path = NULL;
+
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        path = g_build_filename(dir, name, NULL);
+        if (vbFileRemoveIfExists(path) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vbDomainObjDiscardSnapshots(vbDomainObj *vm)
 {
@@ -652,6 +671,10 @@ vbDomainObjDiscardSnapshots(vbDomainObj *vm)
             return -1;
     }
     vbSnapshotObjListRemoveAll(vm->snapshots);
+    /* and what was never loaded (a file of another domain of this name,
+     * or one the loader refused): nothing else may inherit it */
+    if (vbDomainObjDiscardSnapshotFiles(dir) < 0)
+        return -1;
     if (rmdir(dir) < 0 && errno != ENOENT)
         VB_WARN("cannot remove snapshot directory '%s': %s", dir, g_strerror(errno));
     return 0;

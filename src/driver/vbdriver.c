@@ -240,10 +240,12 @@ vbDriverLoadConfigs(vbDriver *driver)
     }
 }
 
-/* The snapshot metadata of every domain known now, persistent or running
- * transient, as libvirt loads it once all domains are. */
+/* The snapshot metadata of every domain known now (@transientOnly: of
+ * the transient ones only).  The persistent domains' is loaded before any
+ * reconnect, as libvirt does, so that a domain a failed reconnect stops
+ * and removes takes its metadata along. */
 static void
-vbDriverLoadSnapshots(vbDriver *driver)
+vbDriverLoadSnapshots(vbDriver *driver, bool transientOnly)
 {
     g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
     size_t i;
@@ -252,7 +254,7 @@ vbDriverLoadSnapshots(vbDriver *driver)
         vbDomainObj *vm = g_ptr_array_index(all, i);
 
         vbDomainObjLock(vm);
-        if (!vm->removing) {
+        if (!vm->removing && !(transientOnly && vm->persistent)) {
             vbDomainSnapshotLoad(driver, vm);
             vbDomainSnapshotRevertRecover(driver, vm);
         }
@@ -270,6 +272,7 @@ vbDriverLoadDomains(vbDriver *driver)
     /* pools first, as libvirt's storage driver starts before QEMU's */
     vbStorageDriverLoad(driver->storage);
     vbDriverLoadConfigs(driver);
+    vbDriverLoadSnapshots(driver, false);
 
     dir = g_dir_open(driver->cfg->stateDir, 0, NULL);
     while (dir && (name = g_dir_read_name(dir))) {
@@ -281,7 +284,9 @@ vbDriverLoadDomains(vbDriver *driver)
         if (vbDomainProcessReconnectFromStatus(driver, path) < 0)
             VB_ERROR("cannot reconnect domain from '%s': %s", path, vbGetLastErrorMessage());
     }
-    vbDriverLoadSnapshots(driver);
+    /* A transient domain that failed was removed with every file of its
+     * snapshot directory (vbDomainObjDiscardSnapshots). */
+    vbDriverLoadSnapshots(driver, true);
 
     /* As libvirt's virDriverShouldAutostart: once per boot of the host, so
      * a daemon restarted (or started on demand) later starts nothing the

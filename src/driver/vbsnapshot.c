@@ -21,6 +21,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
+#include "vbdomainabi.h"
 #include "vbdomainobj.h"
 #include "vberror.h"
 #include "vbfile.h"
@@ -908,6 +909,49 @@ vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
     return vbFileWriteAtomic(path, xml, strlen(xml), 0600, VB_FILE_WRITE_DURABLE);
 }
 
+/* A file whose <domain> is another domain's (one of the same name
+ * before, whose metadata stayed behind) is not this domain's snapshot.
+ * libvirt 9.0 loads it regardless. */
+static int
+vbSnapshotLoadCheckDomain(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    char uuid[VB_UUID_STRING_BUFLEN];
+
+    if (memcmp(def->dom->uuid, vm->def->uuid, VB_UUID_BUFLEN) == 0)
+        return 0;
+    vbUUIDFormat(vm->def->uuid, uuid);
+    vbReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                      _("definition for snapshot %s must use uuid %s"), def->name, uuid);
+    return -1;
+}
+
+/* Two files claiming to be current (a failure or crash between saving
+ * the new current snapshot and the old one): the file written last wins,
+ * whatever order the directory lists them in; the name decides a tie.
+ * *@when: the modification time of @current's file, in ns. */
+static vbSnapshotObj *
+vbSnapshotLoadPickCurrent(vbDomainObj *vm, vbSnapshotObj *current, gint64 *when, vbSnapshotObj *obj,
+                          const char *path)
+{
+    vbSnapshotObj *winner = obj;
+    struct stat sb;
+    gint64 mtime = 0;
+
+    if (stat(path, &sb) == 0)
+        mtime = (gint64) sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_mtim.tv_nsec;
+    if (!current) {
+        *when = mtime;
+        return obj;
+    }
+    if (*when > mtime || (*when == mtime && strcmp(current->def->name, obj->def->name) > 0))
+        winner = current;
+    else
+        *when = mtime;
+    VB_WARN("domain '%s' has several current snapshots: '%s' and '%s'; '%s' is current",
+            vm->def->name, current->def->name, obj->def->name, winner->def->name);
+    return winner;
+}
+
 void
 vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
 {
@@ -915,6 +959,7 @@ vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
     g_autoptr(GDir) gdir = g_dir_open(dir, 0, NULL);
     g_auto(GStrv) orphans = NULL;
     vbSnapshotObj *current = NULL;
+    gint64 currentTime = 0;
     const char *name;
     size_t i;
 
@@ -927,19 +972,15 @@ vbDomainSnapshotLoad(vbDriver *driver, vbDomainObj *vm)
         if (!g_str_has_suffix(name, ".xml"))
             continue;
         path = g_build_filename(dir, name, NULL);
-        if (!(def = vbSnapshotDefParseFile(path, &cur)) ||
+        if (!(def = vbSnapshotDefParseFile(path, &cur)) || vbSnapshotLoadCheckDomain(vm, def) < 0 ||
             !(obj = vbSnapshotObjListAdd(vm->snapshots, &def))) {
             VB_ERROR("cannot load snapshot '%s' of domain '%s': %s", path, vm->def->name,
                      vbGetLastErrorMessage());
             vbResetLastError();
             continue;
         }
-        if (cur) {
-            if (current)
-                VB_WARN("domain '%s' has several current snapshots: '%s' and '%s'", vm->def->name,
-                        current->def->name, obj->def->name);
-            current = obj;
-        }
+        if (cur)
+            current = vbSnapshotLoadPickCurrent(vm, current, &currentTime, obj, path);
     }
     vbSnapshotObjListUpdateRelations(vm->snapshots, &orphans);
     for (i = 0; orphans && orphans[i]; i++)
@@ -1021,6 +1062,32 @@ vbSnapshotFillMetadata(vbDomainObj *vm, vbSnapshotDef *def)
     return 0;
 }
 
+/* libvirt's error for a snapshot whose own file cannot be written (the
+ * cause logged, as libvirt's report of it is overwritten too) */
+static void
+vbSnapshotReportSaveFailed(const vbSnapshotObj *obj)
+{
+    VB_ERROR("cannot save the metadata of snapshot '%s': %s", obj->def->name,
+             vbGetLastErrorMessage());
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("unable to save metadata for snapshot %s"),
+                  obj->def->name);
+}
+
+/* The snapshot current before @now, saved as no longer current.  The
+ * operation has succeeded by then: a failure only warns, as in libvirt
+ * (the loader copes with two files claiming to be current). */
+static void
+vbSnapshotSaveOldCurrent(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *old, vbSnapshotObj *now)
+{
+    if (!old || old == now)
+        return;
+    if (vbSnapshotSaveOne(driver, vm, old) < 0) {
+        VB_WARN("failed to update old current snapshot '%s' of domain '%s': %s", old->def->name,
+                vm->def->name, vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+}
+
 /* The disks have switched: the snapshot becomes current.  As in libvirt,
  * a failure to save is reported although the overlays stay. */
 static int
@@ -1039,12 +1106,12 @@ vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
     if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
         /* as libvirt: a snapshot whose metadata cannot be written is not
          * kept (its overlays are, in use by the domain) */
+        vbSnapshotReportSaveFailed(obj);
         vbSnapshotObjListRemove(vm->snapshots, obj);
         vbSnapshotObjListSetCurrent(vm->snapshots, old);
         return -1;
     }
-    if (old && vbSnapshotSaveOne(driver, vm, old) < 0)
-        return -1;
+    vbSnapshotSaveOldCurrent(driver, vm, old, obj);
     return 0;
 }
 
@@ -1120,8 +1187,37 @@ vbSnapshotRedefineValidate(vbDomainObj *vm, const vbSnapshotDef *def, const vbSn
                 _("cannot change between disk only and full system in snapshot %s"), def->name);
             return -1;
         }
+        /* the machine a snapshot recorded cannot change afterwards */
+        if (other->def->dom && vbDomainDefCheckABIStability(other->def->dom, def->dom) < 0)
+            return -1;
     }
     return 0;
+}
+
+/* libvirt's qemuSnapshotCreateXMLValidateDef for a redefinition's state */
+static int
+vbSnapshotRedefineCheckState(const vbSnapshotDef *def)
+{
+    switch (def->state) {
+    case VB_SNAPSHOT_STATE_RUNNING:
+    case VB_SNAPSHOT_STATE_PAUSED:
+    case VB_SNAPSHOT_STATE_SHUTDOWN:
+    case VB_SNAPSHOT_STATE_SHUTOFF:
+    case VB_SNAPSHOT_STATE_CRASHED:
+    case VB_SNAPSHOT_STATE_DISK_SNAPSHOT:
+        return 0;
+    case VB_SNAPSHOT_STATE_PMSUSPENDED:
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("qemu doesn't support taking snapshots of PMSUSPENDED guests"));
+        return -1;
+    case VB_SNAPSHOT_STATE_NOSTATE:
+    case VB_SNAPSHOT_STATE_BLOCKED:
+    case VB_SNAPSHOT_STATE_LAST:
+        break;
+    }
+    vbReportError(VIR_ERR_INTERNAL_ERROR, _("Invalid domain state %s"),
+                  NULLSTR(vbSnapshotStateTypeToString(def->state)));
+    return -1;
 }
 
 /* Redefinition: only metadata changes; the snapshot replaces one of its
@@ -1135,11 +1231,13 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
     vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
     vbSnapshotObj *obj;
 
-    if (vbSnapshotRedefineCheckParent(vm, def) < 0 ||
-        vbSnapshotRedefineValidate(vm, def, other, flags) < 0)
+    if (vbSnapshotRedefineCheckState(def) < 0 || vbSnapshotRedefineCheckParent(vm, def) < 0 ||
+        vbSnapshotRedefineValidate(vm, def, other, flags) < 0 ||
+        vbSnapshotDefAlignDisksRedefine(def) < 0)
         return -1;
     if (other) {
-        vbSnapshotObjListReplaceDef(vm->snapshots, other, defp);
+        /* *defp: the previous definition, until the new one is saved */
+        vbSnapshotObjListSwapDef(vm->snapshots, other, defp);
         obj = other;
     } else if (!(obj = vbSnapshotObjListAdd(vm->snapshots, defp))) {
         return -1;
@@ -1147,16 +1245,18 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
         vbSnapshotObjListSetCurrent(vm->snapshots, obj);
     if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
-        /* as libvirt: what cannot be saved is not kept */
-        if (!other)
+        /* What is in memory stays what is on disk: a new snapshot goes,
+         * a replaced one gets its previous definition back (its file
+         * was never touched: the write is atomic). */
+        vbSnapshotReportSaveFailed(obj);
+        if (other)
+            vbSnapshotObjListSwapDef(vm->snapshots, other, defp);
+        else
             vbSnapshotObjListRemove(vm->snapshots, obj);
         vbSnapshotObjListSetCurrent(vm->snapshots, old);
         return -1;
     }
-    /* the one current before, saved as no longer current */
-    if (old && old != vbSnapshotObjListGetCurrent(vm->snapshots) &&
-        vbSnapshotSaveOne(driver, vm, old) < 0)
-        return -1;
+    vbSnapshotSaveOldCurrent(driver, vm, old, obj);
     return 0;
 }
 

@@ -833,9 +833,10 @@ vbDispatchSnapshotNames(vbRPCClient *client, vbDomainHandle *dom, const char *fr
         return -1;
     if (n > maxnames)
         n = maxnames > 0 ? maxnames : 0;
+    /* copies: @names, freed whole, may hold more than @maxnames */
     ret->names = g_new0(char *, n + 1);
     for (ret->nnames = 0; ret->nnames < (size_t) n; ret->nnames++)
-        ret->names[ret->nnames] = g_steal_pointer(&names[ret->nnames]);
+        ret->names[ret->nnames] = g_strdup(names[ret->nnames]);
     return 0;
 }
 

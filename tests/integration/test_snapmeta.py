@@ -8,6 +8,8 @@ survives a daemon restart, and that undefine protects it, each compared
 with what libvirtd 9.0 answers."""
 
 import os
+import shutil
+import signal
 import xml.etree.ElementTree as ET
 
 import libvirt
@@ -151,6 +153,13 @@ class RunningMetaTest(MetaBase):
         self.assertEqual(s1.listChildrenNames(), ["s2"])
         self.assertEqual([s.getName() for s in s1.listAllChildren(LIST)], ["s2", "s3"])
         self.assertEqual(s1.isCurrent(), 0)
+        # libvirtd 9.0 applies both of a contradicting pair: nothing
+        both = (libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES |
+                libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES)
+        self.assertEqual(self.dom.listAllSnapshots(both), [])
+        self.assertEqual(self.dom.snapshotNum(both), 0)
+        self.assertEqual(s1.listAllChildren(both | LIST), [])
+        self.assertEqual(s1.numChildren(both | LIST), 0)
         self.assertEqual(s1.hasMetadata(), 1)
         self.assertEqual(self.dom.snapshotLookupByName("s3").getParent().getName(), "s2")
         with self.assertRaises(libvirt.libvirtError) as cm:
@@ -276,6 +285,165 @@ class RedefineTest(MetaBase):
         self.assertEqual(self.names("--from", "s1"), ["s2", "s9"])
 
 
+    def assert_refused(self, xml, code, domain, message):
+        err = self.redefine_error(xml)
+        self.assertEqual((err.get_error_code(), err.get_error_domain(), err.get_error_message()),
+                         (code, domain, message))
+
+    def test_redefine_refusals(self):
+        """What libvirtd 9.0 refuses in a redefinition, with its errors;
+        nothing changes, in memory or on disk."""
+        self.create("s1")
+        xml = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        with open(os.path.join(self.snapdir(), "s1.xml")) as fh:
+            saved = fh.read()
+        new = xml.replace("<name>s1</name>", "<name>n1</name>", 1)
+        SNAP = libvirt.VIR_FROM_DOMAIN_SNAPSHOT
+        UNSUP = libvirt.VIR_ERR_CONFIG_UNSUPPORTED
+
+        # the state: required, and one a QEMU guest can be snapshotted in
+        for text in (xml, new):
+            root = ET.fromstring(text)
+            root.remove(root.find("state"))
+            self.assert_refused(ET.tostring(root, encoding="unicode"), libvirt.VIR_ERR_XML_ERROR,
+                                SNAP, "XML error: missing state from existing snapshot")
+        state = "<state>disk-snapshot</state>"
+        self.assert_refused(new.replace(state, "<state>nostate</state>"), UNSUP, SNAP,
+                            "unsupported configuration: Invalid state 'nostate' in domain "
+                            "snapshot XML")
+        self.assert_refused(new.replace(state, "<state>blocked</state>"),
+                            libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_QEMU,
+                            "internal error: Invalid domain state blocked")
+        self.assert_refused(new.replace(state, "<state>pmsuspended</state>"),
+                            libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                            "Operation not supported: qemu doesn't support taking snapshots of "
+                            "PMSUSPENDED guests")
+
+        # the disks, against the snapshot's own <domain>
+        for text in (xml, new):
+            self.assert_refused(text.replace("<disk name='vda'", "<disk name='vdz'", 1), UNSUP,
+                                SNAP, "unsupported configuration: no disk named 'vdz'")
+        self.assert_refused(new.replace("</disks>", "<disk name='vda' snapshot='no'/></disks>"),
+                            UNSUP, SNAP,
+                            "unsupported configuration: too many disk snapshot requests for "
+                            "domain")
+
+        # an existing snapshot's machine cannot change (libvirt's ABI check)
+        root = ET.fromstring(xml)
+        dom = root.find("domain")
+        mem = dom.findtext("memory")
+
+        def set_bus(d):
+            disk = d.find("devices/disk")
+            disk.find("target").set("bus", "sata")
+            # (the PCI address a virtio disk had would be refused first)
+            disk.remove(disk.find("address"))
+
+        cases = [("memory", lambda d: setattr(d.find("memory"), "text", str(int(mem) * 2)),
+                  "Target domain max memory %d does not match source %s" % (int(mem) * 2, mem)),
+                 ("vcpu", lambda d: setattr(d.find("vcpu"), "text", "2"),
+                  "Target domain vCPU max 2 does not match source 1"),
+                 ("arch", lambda d: d.find("os/type").set("arch", "i686"),
+                  "Target domain architecture i686 does not match source x86_64"),
+                 ("bus", set_bus, "Target disk bus sata does not match source virtio"),
+                 ("target", lambda d: d.find("devices/disk/target").set("dev", "vdb"),
+                  "Target disk vdb does not match source vda"),
+                 ("nic", lambda d: d.find("devices").append(ET.fromstring(
+                     "<interface type='user'><mac address='52:54:00:11:22:33'/>"
+                     "<model type='virtio'/></interface>")),
+                  "Target domain net card count 1 does not match source 0")]
+        for label, change, message in cases:
+            root = ET.fromstring(xml)
+            change(root.find("domain"))
+            self.assert_refused(ET.tostring(root, encoding="unicode"), UNSUP,
+                                libvirt.VIR_FROM_DOMAIN, "unsupported configuration: " + message)
+
+        self.assertEqual(self.names(), ["s1"])
+        self.assertEqual(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout, xml)
+        self.assertEqual(sorted(os.listdir(self.snapdir())), ["s1.xml"])
+        with open(os.path.join(self.snapdir(), "s1.xml")) as fh:
+            self.assertEqual(fh.read(), saved)
+
+    def test_redefine_aligns_disks(self):
+        """A redefinition without <disks> gets one per disk of its
+        <domain>, with libvirt's defaults (the default overlay name)."""
+        self.create("s1")
+        root = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout)
+        root.find("name").text = "n1"
+        root.remove(root.find("disks"))
+        self.dom.snapshotCreateXML(ET.tostring(root, encoding="unicode"),
+                                   libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        got = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "n1").stdout)
+        disk = got.find("disks/disk")
+        self.assertEqual((disk.get("name"), disk.get("snapshot")), ("vda", "external"))
+        self.assertEqual(disk.find("source").get("file"),
+                         os.path.join(self.images, "top.n1"))
+        self.assertIsNone(disk.find("driver"))
+        # a shut-off one: 'internal', as libvirtd 9.0 records it
+        root.find("name").text = "n2"
+        root.find("state").text = "shutoff"
+        self.dom.snapshotCreateXML(ET.tostring(root, encoding="unicode"),
+                                   libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        got = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "n2").stdout)
+        self.assertEqual([(d.get("name"), d.get("snapshot"), len(d)) for d in got.find("disks")],
+                         [("vda", "internal", 0)])
+
+    def chattr(self, path, flag):
+        if flag == "+i":
+            self.addCleanup(self.chattr, path, "-i")
+        proc = vbtest.run(["chattr", flag, path], check=False)
+        if proc.returncode != 0:
+            self.skipTest("chattr %s %s: %s" % (flag, path, proc.stderr.strip()))
+
+    def test_save_failures(self):
+        """A file that cannot be written: memory stays what is on disk,
+        and only the snapshot's own file fails an operation."""
+        self.create("s1")
+        self.create("s2")
+        s1 = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        s1path = os.path.join(self.snapdir(), "s1.xml")
+        with open(s1path) as fh:
+            saved = fh.read()
+
+        # an immutable s1.xml: no rename onto it, even by root
+        self.chattr(s1path, "+i")
+        err = self.redefine_error(s1.replace("<name>s1</name>",
+                                             "<name>s1</name><description>new</description>", 1))
+        self.assertEqual((err.get_error_code(), err.get_error_message()),
+                         (libvirt.VIR_ERR_INTERNAL_ERROR,
+                          "internal error: unable to save metadata for snapshot s1"))
+        self.assertEqual(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout, s1)
+        self.assert_virsh_error(["snapshot-current", "vm", "s1"],
+                                "unable to save metadata for snapshot s1")
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s2")
+        with open(s1path) as fh:
+            self.assertEqual(fh.read(), saved)
+        self.chattr(s1path, "-i")
+
+        # the old current's file failing does not fail the new snapshot
+        s2path = os.path.join(self.snapdir(), "s2.xml")
+        self.chattr(s2path, "+i")
+        self.create("s3")
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s3")
+        self.assertIn("failed to update old current snapshot 's2'", self.daemon.log())
+        self.chattr(s2path, "-i")
+
+        # the new snapshot's own file failing does
+        os.makedirs(os.path.join(self.snapdir(), "s4.xml", "keep"))
+        proc = self.daemon.virsh("snapshot-create-as", "vm", "s4", "--disk-only", check=False)
+        self.assertIn("internal error: unable to save metadata for snapshot s4", proc.stderr)
+        self.assertEqual(self.names(), ["s1", "s2", "s3"])
+        shutil.rmtree(os.path.join(self.snapdir(), "s4.xml"))
+
+        # s2.xml and s3.xml both say current: the one written last wins
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.dom.snapshotCurrent().getName(), "s3")
+        self.assertEqual(self.names(), ["s1", "s2", "s3"])
+
+
 class TransientMetaTest(MetaBase):
     start = False
 
@@ -295,6 +463,29 @@ class TransientMetaTest(MetaBase):
         self.assertTrue(os.path.isfile(os.path.join(self.snapdir(), "t1.xml")))
         self.daemon.virsh("destroy", "vm")
         self.assertFalse(os.path.exists(self.snapdir()))
+
+    def test_transient_lost_at_restart(self):
+        """A transient domain whose QEMU died while the daemon was down is
+        gone at the next start, and its snapshot metadata with it: nothing
+        is left for the next domain of that name."""
+        xmlpath = os.path.join(self.tmp, "vm.xml")
+        self.daemon.virsh("undefine", "vm")
+        self.daemon.virsh("create", xmlpath)
+        self.connect()
+        self.create("t1")
+        pids = self.daemon.qemu_pids()
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+            vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 10, "QEMU %d to die" % pid)
+        self.daemon.start()
+        self.assertNotIn("vm", self.daemon.virsh("list", "--all", "--name").stdout.split())
+        self.assertFalse(os.path.exists(self.snapdir()))
+        self.daemon.virsh("define", xmlpath)
+        self.daemon.stop()
+        self.daemon.start()
+        self.assertEqual(self.names(), [])
 
 
 class ShutoffMetaTest(MetaBase):
@@ -334,6 +525,27 @@ class ShutoffMetaTest(MetaBase):
         self.assertFalse(os.path.exists(self.snapdir()))
         # the overlays stay, as in libvirt: only the metadata went
         self.assertTrue(os.path.isfile(self.overlay("s2")))
+
+    def test_foreign_uuid(self):
+        """A file whose <domain> is another domain's is not loaded (libvirt
+        9.0 would list it), and goes with the domain's metadata."""
+        self.create("s1")
+        with open(os.path.join(self.snapdir(), "s1.xml")) as fh:
+            text = fh.read()
+        uuid = ET.fromstring(text).findtext("domain/uuid")
+        other = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        with open(os.path.join(self.snapdir(), "x1.xml"), "w") as fh:
+            fh.write(text.replace("<name>s1</name>", "<name>x1</name>", 1)
+                     .replace("<active>1</active>", "<active>0</active>")
+                     .replace(uuid, other))
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.names(), ["s1"])
+        self.assertIn("definition for snapshot x1 must use uuid " + uuid, self.daemon.log())
+        self.daemon.virsh("undefine", "vm", "--snapshots-metadata")
+        self.assertFalse(os.path.exists(self.snapdir()))
 
 
 if __name__ == "__main__":
