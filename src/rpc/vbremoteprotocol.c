@@ -693,6 +693,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CURRENT, "virDomainSnapshotCurrent", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainSnapshotRetType, 0),
+    P(DOMAIN_SNAPSHOT_DELETE, "virDomainSnapshotDelete", &vbRemoteDomainSnapshotFlagsArgsType, NULL,
+      MODIFY),
     P(DOMAIN_EVENT_IO_ERROR_REASON, "virConnectDomainEventIOErrorReasonCallback",
       &vbRemoteEventIOErrorReasonMsgType, NULL, EVENT),
     P(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", &vbRemoteDomainFlagsArgsType,
