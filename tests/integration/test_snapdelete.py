@@ -77,6 +77,10 @@ class SnapDeleteBase(vbtest.DaemonTestCase):
         flags = libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0
         return vbtest.disk_chain(self.dom.XMLDesc(flags))
 
+    def stated(self, inactive=False):
+        flags = libvirt.VIR_DOMAIN_XML_INACTIVE if inactive else 0
+        return vbtest.disk_chain_stated(self.dom.XMLDesc(flags))
+
     def snapnames(self):
         return sorted(s.getName() for s in self.dom.listAllSnapshots(0))
 
@@ -147,7 +151,10 @@ class RunningDeleteTest(SnapDeleteBase):
         self.assertEqual(self.chain_now()[:4],
                          [self.overlay("s2"), self.overlay("s1"), self.chain.top,
                           self.chain.base])
-        self.assertEqual(self.chain_now(inactive=True)[0], self.overlay("s2"))
+        # the persistent definition as libvirt 9.0 keeps it: the overlay
+        # gone, the chain down to the original image, no terminator
+        self.assertEqual(self.stated(inactive=True),
+                         [self.overlay("s2"), self.overlay("s1"), self.chain.top])
         self.assertNotIn("top.s3", self.files())
         self.assertEqual(self.snapnames(), ["s1", "s2"])
         self.assertEqual(self.current(), "s2")
@@ -172,6 +179,8 @@ class RunningDeleteTest(SnapDeleteBase):
         self.assertEqual(self.chain_now()[:3],
                          [self.overlay("s3"), self.overlay("s1"), self.chain.top])
         self.assertEqual(vbtest.backing_of(self.overlay("s3")), self.overlay("s1"))
+        self.assertEqual(self.stated(inactive=True),
+                         [self.overlay("s3"), self.overlay("s1"), self.chain.top])
         self.assertNotIn("top.s2", self.files())
         self.assertEqual(self.snapnames(), ["s1", "s3"])
         self.assertEqual(self.parent_of("s3"), "s1")
@@ -352,8 +361,13 @@ class ShutoffDeleteTest(SnapDeleteBase):
         self.delete("s2")
         self.assertEqual(vbtest.backing_of(self.overlay("s3")), self.overlay("s1"))
         self.assertNotIn("top.s2", self.files())
-        # no QEMU started: the state and its reason stay
+        # no QEMU started: the state and its reason stay; the events of a
+        # commit all the same, as libvirt sends them
         self.assertEqual(self.dom.state(), state)
+        evs = self.wait_events(2)
+        self.assertEqual([e[2:] for e in evs], [
+            (self.overlay("s3"), COMMIT, COMPLETED), ("vda", COMMIT, COMPLETED)])
+        self.assertEqual(self.events.of_kind("lifecycle"), [])
         self.delete("s3")
         self.assertEqual(self.chain_now(inactive=True)[0], self.overlay("s1"))
         self.delete("s1")
@@ -363,6 +377,27 @@ class ShutoffDeleteTest(SnapDeleteBase):
         self.restart()
         self.assertEqual(self.snapnames(), [])
         self.daemon.virsh("start", "vm")
+        self.daemon.virsh("destroy", "vm")
+
+
+    def test_offline_refusal_changes_nothing(self):
+        self.make_three()
+        self.delete("s2", DELETE_META)
+        state = self.dom.state()
+        before = (self.files(), self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        self.assert_error("s3", 0, libvirt.VIR_ERR_OPERATION_FAILED, libvirt.VIR_FROM_QEMU,
+                          "snapshot VM disk source and parent disk source are not the same")
+        self.assert_error("s1", libvirt.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
+                          libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                          "deletion of external children disk snapshots not supported")
+        self.assertEqual((self.files(), self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)),
+                         before)
+        self.assertEqual(self.dom.state(), state)
+        self.assertEqual(self.job_events(), [])
+        # and the domain still starts on its chain
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.chain_now()[:3],
+                         [self.overlay("s3"), self.overlay("s2"), self.overlay("s1")])
         self.daemon.virsh("destroy", "vm")
 
 
