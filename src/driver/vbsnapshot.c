@@ -1380,39 +1380,57 @@ vbSnapshotDiscardDescendants(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *o
     return ret;
 }
 
-static size_t
-vbSnapshotCountExternalDescendants(vbDomainObj *vm, vbSnapshotObj *obj)
+/* libvirt's qemuSnapshotCountExternalInternal over the descendants */
+static void
+vbSnapshotCountDescendants(vbDomainObj *vm, vbSnapshotObj *obj, size_t *external, size_t *internal)
 {
     g_autoptr(GPtrArray) desc =
         vbSnapshotObjListCollect(vm->snapshots, obj, VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
-    size_t n = 0;
     size_t i;
 
+    *external = *internal = 0;
     for (i = 0; i < desc->len; i++) {
         if (vbSnapshotDefIsExternal(((vbSnapshotObj *) g_ptr_array_index(desc, i))->def))
-            n++;
+            (*external)++;
+        else
+            (*internal)++;
     }
-    return n;
+}
+
+static int
+vbSnapshotReportInternal(const vbSnapshotObj *obj)
+{
+    vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                  _("snapshot '%s' is internal: only external snapshots can be deleted"),
+                  obj->def->name);
+    return -1;
 }
 
 /* libvirt's qemuSnapshotDeleteValidate, in its order and words */
 static int
 vbSnapshotDeleteValidate(vbDomainObj *vm, vbSnapshotObj *obj, unsigned int flags)
 {
-    bool external = vbSnapshotDefIsExternal(obj->def);
+    size_t external = 0;
+    size_t internal = 0;
 
-    if (!external) {
-        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      _("snapshot '%s' is internal: only external snapshots can be deleted"),
-                      obj->def->name);
-        return -1;
-    }
-    if ((flags &
-         (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) &&
-        vbSnapshotCountExternalDescendants(vm, obj) > 0) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      _("deletion of external children disk snapshots not supported"));
-        return -1;
+    /* virtblockd makes no internal snapshot; one recorded by REDEFINE
+     * cannot be removed from its image here */
+    if (!vbSnapshotDefIsExternal(obj->def))
+        return vbSnapshotReportInternal(obj);
+
+    if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+        vbSnapshotCountDescendants(vm, obj, &external, &internal);
+        if (external > 0 && internal > 0) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                _("deletion of external and internal children disk snapshots not supported"));
+            return -1;
+        }
+        if (external > 0) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                          _("deletion of external children disk snapshots not supported"));
+            return -1;
+        }
     }
     if (g_hash_table_size(vm->blockjobs) > 0) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
@@ -1424,6 +1442,10 @@ vbSnapshotDeleteValidate(vbDomainObj *vm, vbSnapshotObj *obj, unsigned int flags
                       _("deletion of external disk snapshots with children not supported"));
         return -1;
     }
+    /* CHILDREN_ONLY over internal descendants only: their data cannot be
+     * removed either */
+    if (internal > 0)
+        return vbSnapshotReportInternal(g_ptr_array_index(obj->children, 0));
     return 0;
 }
 
@@ -1760,7 +1782,7 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
         goto endjob;
 
     if (children) {
-        /* only snapshots without external descendants get here: leaves */
+        /* without METADATA_ONLY only leaves get here (validated above) */
         ret = vbSnapshotDiscardDescendants(driver, vm, obj);
         if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY) &&
             vbSnapshotDiscardMetadata(driver, vm, obj) < 0)

@@ -321,6 +321,38 @@ class RunningDeleteTest(SnapDeleteBase):
         self.assert_data()
 
 
+class TwoDiskDeleteTest(SnapDeleteBase):
+    start = False
+
+    def test_both_disks(self):
+        """A snapshot of vda and vdb: each disk's overlay is committed."""
+        chain2 = vbtest.Chain(self.images, layers=2, size_mib=16, names=["b2", "t2"])
+        expected2 = chain2.expected_raw(os.path.join(self.tmp, "expected2.raw"))
+        self.daemon.virsh("undefine", "vm")
+        self.define("vm", [("vda", self.chain.top), ("vdb", chain2.top)])
+        self.dom = self.conn.lookupByName("vm")
+        self.start = True
+        self.make_three()
+        self.delete("s2")
+        self.delete("s3")
+        live = self.dom.XMLDesc(0)
+        self.assertEqual(vbtest.disk_chain(live, "vda")[:2], [self.overlay("s1"), self.chain.top])
+        self.assertEqual(vbtest.disk_chain(live, "vdb")[:2],
+                         [os.path.join(self.images, "t2.s1"), chain2.top])
+        self.assertEqual(self.files(), ["b2.qcow2", "base.qcow2", "t2.qcow2", "t2.s1",
+                                        "top.qcow2", "top.s1"])
+        # a commit per disk, then an active commit per disk
+        evs = [e[2:] for e in self.wait_events(12) if e[0] == "block-job-2"]
+        self.assertEqual(sorted(evs), sorted([
+            ("vda", COMMIT, COMPLETED), ("vdb", COMMIT, COMPLETED),
+            ("vda", ACTIVE_COMMIT, READY), ("vdb", ACTIVE_COMMIT, READY),
+            ("vda", ACTIVE_COMMIT, COMPLETED), ("vdb", ACTIVE_COMMIT, COMPLETED)]))
+        self.assert_data()
+        proc = vbtest.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "raw",
+                           vbtest.disk_chain(live, "vdb")[0], expected2], check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+
 class BitmapDeleteTest(SnapDeleteBase):
     start = False
 
