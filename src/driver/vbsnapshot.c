@@ -1503,15 +1503,18 @@ vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, const vbSna
             g_autoptr(vbStorageSource) probe = NULL;
             vbStorageSource *s;
             bool inChain = false;
+            struct stat st;
 
             if (od->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL || !od->src->path ||
-                strcmp(od->name, dd->disk->dst) != 0)
+                strcmp(od->name, dd->disk->dst) != 0 || stat(od->src->path, &st) < 0)
                 continue;
+            /* an image of the chain itself (under any name) is rebased or
+             * merged by the commit */
             for (s = dd->disk->src; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore) {
-                if (vbStorageSourceIsSameLocation(s, od->src))
+                if (vbStorageSourceIsSameLocation(s, od->src) || vbSnapshotSameFile(s->path, &st))
                     inChain = true;
             }
-            if (inChain || access(od->src->path, F_OK) < 0)
+            if (inChain)
                 continue;
             probe = vbStorageSourceNew();
             probe->type = VB_STORAGE_TYPE_FILE;
