@@ -367,7 +367,10 @@ class BitmapDeleteTest(SnapDeleteBase):
         self.guest_write(0x62, 17 * MiB, MiB)
         self.create("s2")
         self.guest_write(0x63, 18 * MiB, MiB)
-        self.delete("s2")     # active commit of top.s2 into top.s1
+        self.create("s3")
+        self.guest_write(0x65, 22 * MiB, MiB)
+        self.delete("s2")     # commit of top.s2 into top.s1, top.s3 rebased
+        self.delete("s3")     # active commit of top.s3 into top.s1
         self.delete("s1")     # active commit of top.s1 into top.qcow2
         self.guest_write(0x64, 20 * MiB, MiB)
         self.daemon.virsh("destroy", "vm")
@@ -375,8 +378,10 @@ class BitmapDeleteTest(SnapDeleteBase):
         b = bitmaps_of(self.chain.top)["b0"]
         self.assertIn("auto", b["flags"])
         dirty = clusters(dirty_extents(self.chain.top, "b0", self.tmp), gran)
-        want = clusters([(16 * MiB, 3 * MiB), (20 * MiB, MiB)], gran)
+        want = clusters([(16 * MiB, 3 * MiB), (20 * MiB, MiB), (22 * MiB, MiB)], gran)
         self.assertEqual(want - dirty, set())
+        # and nothing the guest did not write
+        self.assertEqual(dirty & clusters([(24 * MiB, 8 * MiB), (0, 16 * MiB)], gran), set())
         self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
 
 
