@@ -254,6 +254,20 @@ class RunningDeleteTest(SnapDeleteBase):
         self.assertEqual(self.snap_domain_source("s3"), self.chain.top)
         self.assert_data()
 
+    def test_metadata_subtree(self):
+        self.make_three()
+        before = self.files()
+        self.delete("s1", DELETE_META | libvirt.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)
+        self.assertEqual(self.snapnames(), ["s1"])
+        self.assertEqual(self.current(), "s1")
+        self.delete("s1", DELETE_META | libvirt.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)
+        self.assertEqual(self.snapnames(), [])
+        self.assertIsNone(self.current())
+        self.assertEqual(self.files(), before)
+        self.assertEqual(os.listdir(os.path.join(self.daemon.root, "config", "snapshot", "vm")),
+                         [])
+        self.assert_data()
+
     def test_refusals(self):
         self.make_three()
         before = self.files()
@@ -281,8 +295,11 @@ class RunningDeleteTest(SnapDeleteBase):
         self.assert_error("s3", 0, libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
                           "cannot delete external snapshots when there is another active "
                           "block job")
+        proc = self.daemon.virsh("snapshot-delete", "vm", "s3", "--metadata", quiet=False)
+        self.assertIn("Domain snapshot s3 deleted", proc.stdout)
+        self.assertEqual(self.current(), "s2")
         self.daemon.virsh("blockjob", "vm", "vda", "--abort")
-        self.assertEqual(self.snapnames(), ["s1", "s2", "s3"])
+        self.assertEqual(self.snapnames(), ["s1", "s2"])
         self.assertEqual(self.files(), before)
         self.assert_data()
 
