@@ -1254,21 +1254,23 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDeleteList, vbSnapshotDeleteListClear
  * deleted overlay names the image it was merged into (@parentDef's, the
  * deleted snapshot's own definition), and the overlay leaves any recorded
  * chain. */
-static int
+static void
 vbSnapshotDeleteUpdateDisk(const vbSnapshotObj *obj, vbDomainDef *def, const vbDomainDef *parentDef,
                            const vbSnapshotDiskDef *snapdisk)
 {
     vbDomainDiskDef *disk;
     vbStorageSource *cur;
 
+    /* a definition without the disk (libvirt fails there, with no error
+     * for the client, after having deleted everything) names nothing to
+     * rewrite */
     if (!def || !(disk = vbDomainDiskByName(def, snapdisk->name)))
-        return -1;
+        return;
     if (vbSnapshotDefIsExternal(obj->def)) {
         vbDomainDiskDef *parentDisk;
 
-        if (!parentDef || !(parentDisk = vbDomainDiskByName(parentDef, snapdisk->name)))
-            return -1;
-        if (vbStorageSourceIsSameLocation(snapdisk->src, disk->src)) {
+        if (parentDef && (parentDisk = vbDomainDiskByName(parentDef, snapdisk->name)) &&
+            vbStorageSourceIsSameLocation(snapdisk->src, disk->src)) {
             vbStorageSource *copy = vbStorageSourceCopy(parentDisk->src, false);
 
             vbStorageSourceFree(disk->src);
@@ -1285,7 +1287,6 @@ vbSnapshotDeleteUpdateDisk(const vbSnapshotObj *obj, vbDomainDef *def, const vbD
             break;
         }
     }
-    return 0;
 }
 
 static int
@@ -1335,13 +1336,11 @@ vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 
                 if (snapdisk->snapshot == VB_SNAPSHOT_LOCATION_NO)
                     continue;
-                if (vbSnapshotDeleteUpdateDisk(d, d->def->dom, def->dom, snapdisk) < 0)
-                    ret = -1;
-                if (d->def->inactiveDom &&
+                vbSnapshotDeleteUpdateDisk(d, d->def->dom, def->dom, snapdisk);
+                if (d->def->inactiveDom)
                     vbSnapshotDeleteUpdateDisk(d, d->def->inactiveDom,
                                                def->inactiveDom ? def->inactiveDom : def->dom,
-                                               snapdisk) < 0)
-                    ret = -1;
+                                               snapdisk);
             }
             if (vbSnapshotSaveOne(driver, vm, d) < 0)
                 ret = -1;
