@@ -557,6 +557,8 @@ mymain(void)
         {"disk-addresses-aliases", 0},
         /* the port a start picked, the password only in the status form */
         {"graphics-vnc-running-status", TEST_STATUS},
+        /* the taps of a running domain: generated names only in its forms */
+        {"net-tap-running-status", TEST_STATUS},
         {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},
@@ -574,6 +576,8 @@ mymain(void)
         {"domain-type-xen", 0},
         {"name-missing", 0},
         {"name-slash", 0},
+        {"name-dot", 0},
+        {"name-dotdot", 0},
         {"name-newline", 0},
         {"uuid-invalid", 0},
         {"uuid-null", 0},

@@ -28,6 +28,7 @@ typedef struct {
      * command and an earlier sync's sentinel with a wrong id */
     bool staleBeforeSync;
     gint syncs; /* guest-sync-delimited seen */
+    gint hangs; /* guest-hang seen */
 } testFakeAgent;
 
 static void
@@ -80,6 +81,7 @@ testFakeAgentHandle(testFakeAgent *fake, const char *line)
         testFakeAgentSend(fake, "{\"return\": 1700000000123456789}\n");
     } else if (strcmp(name, "guest-hang") == 0) {
         /* never answers */
+        g_atomic_int_inc(&fake->hangs);
     } else if (strcmp(name, "guest-split") == 0) {
         /* an answer in pieces */
         testFakeAgentSend(fake, "{\"return\"");
@@ -330,6 +332,40 @@ testCloseWakes(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A command queued behind one the guest never answers gives up after its
+ * own timeout with libvirt's agent-job error, instead of waiting as long
+ * as the hung one does. */
+static int
+testQueuedTimesOut(const void *opaque G_GNUC_UNUSED)
+{
+    testFakeAgent fake = {0};
+    vbQemuAgent *agent = testFakeAgentStart(&fake);
+    testBlockedCommand b = {0};
+    g_autofree char *result = NULL;
+    GThread *thread;
+    int ret = -1;
+
+    if (!agent)
+        return -1;
+    b.agent = agent;
+    thread = g_thread_new("blocked", testBlockedCommandRun, &b);
+    /* the hung command owns the agent once the guest has seen it */
+    while (g_atomic_int_get(&fake.hangs) == 0)
+        g_usleep(10 * 1000);
+    if (vbQemuAgentArbitraryCommand(agent, "{\"execute\":\"guest-info\"}", 1, &result) == 0 ||
+        testExpectError(VIR_ERR_OPERATION_TIMEOUT,
+                        "Timed out during operation: cannot acquire state change lock (held by "
+                        "agent=guest-hang)") < 0)
+        goto cleanup;
+    ret = 0;
+cleanup:
+    vbQemuAgentRef(agent);
+    vbQemuAgentClose(agent);
+    g_thread_join(thread);
+    testFakeAgentStop(&fake, agent);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -344,6 +380,8 @@ mymain(void)
     if (vbTestRun("timeout", testTimeout, NULL) < 0)
         ret = -1;
     if (vbTestRun("close wakes a waiting command", testCloseWakes, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a command queued behind a hung one", testQueuedTimesOut, NULL) < 0)
         ret = -1;
     return ret;
 }

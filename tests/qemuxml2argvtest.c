@@ -48,6 +48,8 @@ typedef enum {
     TEST_STATUS = 1 << 2,
     /* qemu.conf's seccomp_sandbox = 0 */
     TEST_NO_SANDBOX = 1 << 3,
+    /* /dev/vhost-net "can be opened" */
+    TEST_VHOST_NET = 1 << 4,
 } testFlags;
 
 typedef struct {
@@ -93,6 +95,7 @@ testCompareXMLToArgv(const void *opaque)
         /* 2020-01-02T03:04:05Z, for <clock offset='variable'> */
         .now = 1577934245,
         .noSeccompSandbox = !!(info->flags & TEST_NO_SANDBOX),
+        .vhostNet = !!(info->flags & TEST_VHOST_NET),
     };
     unsigned int parseFlags =
         (info->flags & TEST_STATUS) ? VB_DOMAIN_DEF_PARSE_STATUS : VB_DOMAIN_DEF_PARSE_INACTIVE;
@@ -469,6 +472,16 @@ mymain(void)
     DO_TEST("net-user-boot-dev");
     DO_TEST("net-user-address");
     DO_TEST("net-user-link-down");
+    /* taps: their descriptors numbered from 3 on, as the driver passes
+     * them; vhost-net's after each interface's queues */
+    DO_TEST("net-ethernet");
+    DO_TEST_FULL("net-ethernet-vhost", "net-ethernet", TEST_VHOST_NET, 0);
+    DO_TEST_FULL("net-ethernet-managed-no", NULL, TEST_VHOST_NET, 0);
+    DO_TEST("net-ethernet-reserved-name");
+    DO_TEST("net-bridge");
+    /* queues of a virtio NIC only, and more than one, as libvirt reads them */
+    DO_TEST("net-ethernet-queues");
+    DO_TEST_FULL("net-tap-mixed", NULL, TEST_VHOST_NET, 0);
     DO_TEST("watchdog-i6300esb");
     DO_TEST("watchdog-ib700");
     DO_TEST("watchdog-default-action");
@@ -670,9 +683,6 @@ mymain(void)
     DO_TEST_FAILURE("rng-no-backend", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("rng-egd-bind", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("rng-model-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("net-ethernet-managed-no", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("net-bridge", VIR_ERR_CONFIG_UNSUPPORTED);
-    DO_TEST_FAILURE("net-ethernet-reserved-name", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-user-queues", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-mac-multicast", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-mac-short", VIR_ERR_XML_ERROR);
@@ -683,6 +693,12 @@ mymain(void)
     DO_TEST_FAILURE("net-ethernet-target-long", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-bridge-no-source", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-bridge-name-slash", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-bridge-name-long", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-bridge-name-space", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-ethernet-target-dotdot", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-ethernet-target-colon", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-ethernet-script", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("net-bridge-managed-no", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-model-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-link-state-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-user-mtu", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -732,6 +732,13 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
     vbRemoteDomainGetBlockIoTuneArgs iotuneArgs = {dom, NULL, 20, 0};
     vbRemoteDomainSetAutostartArgs domAutostart = {dom, 1};
     vbRemoteDomainUpdateDeviceFlagsArgs update = {dom, (char *) "<disk/>", 3};
+    vbRemoteDomainIPAddr ipaddrs[2] = {{VIR_IP_ADDR_TYPE_IPV4, (char *) "192.168.123.2", 0},
+                                       {VIR_IP_ADDR_TYPE_IPV6, (char *) "fe80::1", 64}};
+    vbRemoteDomainInterface rifaces[2] = {
+        {(char *) "vnet0", (char *) "52:54:00:7a:70:01", ipaddrs, 2},
+        {(char *) "lo", NULL, NULL, 0}};
+    vbRemoteDomainInterfaceAddressesRet ifaddrs = {rifaces, 2};
+    vbRemoteDomainInterfaceAddressesArgs ifaddrsArgs = {dom, 2, 0};
     struct {
         int proc;
         bool ret;
@@ -755,6 +762,8 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         {VB_REMOTE_PROC_STORAGE_POOL_GET_INFO, true, &poolInfo},
         {VB_REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS, true, &volInfo},
         {VB_REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART, false, &autostart},
+        {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, true, &ifaddrs},
+        {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, false, &ifaddrsArgs},
     };
     size_t i;
 
@@ -777,6 +786,12 @@ testEveryTypeRoundTrip(const void *opaque G_GNUC_UNUSED)
         if (cases[i].proc == VB_REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS &&
             (a->len != 4 + (4 + 4 + 16) + (4 + 8 + 16) + 4 || a->data[8] != 'p' ||
              a->data[12] != 1))
+            return -1;
+        /* remote_domain_interface: name, optional hwaddr, the addresses
+         * (type, string, prefix each); "lo" has neither hwaddr nor one */
+        if (cases[i].proc == VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES && cases[i].ret &&
+            a->len != 4 + (4 + 8) + (4 + 4 + 20) + 4 + (4 + 4 + 16 + 4) + (4 + 4 + 8 + 4) +
+                          (4 + 4) + 4 + 4)
             return -1;
         rc = vbRemotePayloadDecode(type, a->data, a->len, obj);
         if (rc == 0)

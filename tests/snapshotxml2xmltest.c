@@ -31,6 +31,7 @@
 typedef struct {
     const char *name;
     const char *domain; /* NULL: domain.xml */
+    unsigned int parseFlags;
 } testInfo;
 
 static char *testImages;
@@ -81,7 +82,7 @@ testSnapshotXML2XML(const void *opaque)
     if (!(dom = vbDomainDefParseString(domxml, VB_DOMAIN_DEF_PARSE_INACTIVE)))
         return -1;
 
-    ok = (def = vbSnapshotDefParseString(xml, TEST_NOW, 0)) &&
+    ok = (def = vbSnapshotDefParseString(xml, TEST_NOW, info->parseFlags)) &&
          vbSnapshotDefAlignDisks(def, dom) == 0;
 
     if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
@@ -364,6 +365,11 @@ mymain(void)
         {"disk-by-path", NULL},
         {"memory-no", NULL},
         {"memory-external", NULL},
+        /* the same for a shut-off domain, or with DISK_ONLY */
+        {"memory-external-offline", NULL, VB_SNAPSHOT_DEF_PARSE_OFFLINE},
+        {"memory-internal", NULL},
+        {"memory-relative", NULL},
+        {"memory-no-file", NULL},
         {"memory-file-internal", NULL},
         {"memory-manual", NULL},
         {"disk-internal", NULL},
@@ -392,10 +398,15 @@ mymain(void)
     /* shutoff: libvirtd 9.0's snapshot-dumpxml of a shut-off domain's
      * second snapshot, as it saves it (<active>) */
     static const testInfo saved[] = {
-        {"saved-shutoff", NULL},         {"saved-running", NULL},
-        {"saved-no-domain", NULL},       {"saved-no-creation-time", NULL},
-        {"saved-state-unknown", NULL},   {"saved-parent-empty", NULL},
+        {"saved-shutoff", NULL},
+        {"saved-running", NULL},
+        {"saved-no-domain", NULL},
+        {"saved-no-creation-time", NULL},
+        {"saved-state-unknown", NULL},
+        {"saved-parent-empty", NULL},
         {"saved-element-unknown", NULL},
+        {"saved-revert-disks", NULL},
+        {"saved-revert-disks-relative", NULL},
     };
     int ret = 0;
     size_t i;

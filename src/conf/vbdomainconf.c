@@ -658,6 +658,13 @@ vbDomainNameParse(vbDomainDef *def, const xmlNode *node)
         vbReportError(VIR_ERR_XML_ERROR, _("name %s cannot contain '/'"), name);
         return -1;
     }
+    /* the name is a path component of the daemon's files (the snapshot
+     * directory configDir/snapshot/NAME among them): '.' and '..' would
+     * name another directory */
+    if (g_str_equal(name, ".") || g_str_equal(name, "..")) {
+        vbReportError(VIR_ERR_XML_ERROR, _("name '%s' cannot be '.' or '..'"), name);
+        return -1;
+    }
     def->name = g_steal_pointer(&name);
     return 0;
 }

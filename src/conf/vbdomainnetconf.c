@@ -31,6 +31,18 @@ VB_ENUM_IMPL(vbDomainNetLinkState, VB_DOMAIN_NET_LINK_STATE_LAST, "default", "up
  * names one for a tap the daemon creates loses it at define, as in libvirt */
 static const char *const vbDomainNetReservedPrefixes[] = {"vnet", "macvtap", "macvlan"};
 
+static bool
+vbDomainNetIfnameIsReserved(const char *ifname)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vbDomainNetReservedPrefixes); i++) {
+        if (g_str_has_prefix(ifname, vbDomainNetReservedPrefixes[i]))
+            return true;
+    }
+    return false;
+}
+
 void
 vbDomainNetDefFree(vbDomainNetDef *net)
 {
@@ -189,7 +201,6 @@ vbDomainNetTargetParse(vbDomainNetDef *net, const xmlNode *node, unsigned int fl
 {
     g_autofree char *dev = NULL;
     vbTristateBool managed = VB_TRISTATE_BOOL_ABSENT;
-    size_t i;
 
     if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "managed")) < 0 ||
         vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0 ||
@@ -203,11 +214,8 @@ vbDomainNetTargetParse(vbDomainNetDef *net, const xmlNode *node, unsigned int fl
             return -1;
         }
         net->managedNo = true;
-    } else if (flags & VB_DOMAIN_DEF_PARSE_INACTIVE) {
-        for (i = 0; i < G_N_ELEMENTS(vbDomainNetReservedPrefixes); i++) {
-            if (g_str_has_prefix(dev, vbDomainNetReservedPrefixes[i]))
-                return 0;
-        }
+    } else if ((flags & VB_DOMAIN_DEF_PARSE_INACTIVE) && vbDomainNetIfnameIsReserved(dev)) {
+        return 0;
     }
     net->ifname = g_steal_pointer(&dev);
     return 0;
@@ -304,6 +312,10 @@ vbDomainNetDefParse(const xmlNode *node, unsigned int flags)
                       vbDomainNetTypeTypeToString(net->type));
         return NULL;
     }
+    /* libvirt reads <driver queues> of a virtio NIC only, and one queue
+     * is what every NIC has: neither is kept */
+    if (net->model != VB_DOMAIN_NET_MODEL_VIRTIO || net->queues == 1)
+        net->queues = 0;
     if (net->managedNo && !net->ifname) {
         vbReportError(
             VIR_ERR_XML_ERROR,
@@ -325,7 +337,9 @@ vbDomainNetDefFormat(vbBuffer *buf, const vbDomainNetDef *net, unsigned int flag
         vbBufferEscapeString(buf, "<source bridge='%s'/>\n", net->bridge);
     if (net->network)
         vbBufferEscapeString(buf, "<source network='%s'/>\n", net->network);
-    if (net->ifname) {
+    /* a generated name is the running domain's, not the definition's */
+    if (net->ifname && (net->managedNo || !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
+                        !vbDomainNetIfnameIsReserved(net->ifname))) {
         vbBufferEscapeString(buf, "<target dev='%s'", net->ifname);
         if (net->managedNo)
             vbBufferAddLit(buf, " managed='no'");

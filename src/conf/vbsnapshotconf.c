@@ -31,6 +31,17 @@ vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk)
 }
 
 void
+vbSnapshotDefClearRevertDisks(vbSnapshotDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nrevertDisks; i++)
+        vbSnapshotDiskDefFree(def->revertDisks[i]);
+    g_clear_pointer(&def->revertDisks, g_free);
+    def->nrevertDisks = 0;
+}
+
+void
 vbSnapshotDefFree(vbSnapshotDef *def)
 {
     size_t i;
@@ -43,6 +54,7 @@ vbSnapshotDefFree(vbSnapshotDef *def)
     for (i = 0; i < def->ndisks; i++)
         vbSnapshotDiskDefFree(def->disks[i]);
     g_free(def->disks);
+    vbSnapshotDefClearRevertDisks(def);
     g_free(def->parentName);
     vbDomainDefFree(def->dom);
     vbDomainDefFree(def->inactiveDom);
@@ -140,10 +152,30 @@ vbSnapshotMemoryParse(const xmlNode *node, vbSnapshotDef *def)
         vbReportError(VIR_ERR_XML_ERROR, "%s", _("external memory snapshots require a filename"));
         return -1;
     }
-    /* Every snapshot we take is disk-only: no memory state, ever. */
-    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT && def->memory != VB_SNAPSHOT_LOCATION_NO) {
+    /* the one memory snapshot we take is external, into a file */
+    if (def->memory == VB_SNAPSHOT_LOCATION_INTERNAL) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("internal memory snapshots are not supported; use <memory snapshot='external' file='...'/> (virsh --memspec)"));
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's checks of the memory after the parse: a snapshot of a shut-off
+ * domain or a disk-only one has none, and its file is named absolutely. */
+static int
+vbSnapshotMemoryValidate(const vbSnapshotDef *def, bool offline)
+{
+    if (offline && def->memory != VB_SNAPSHOT_LOCATION_DEFAULT &&
+        def->memory != VB_SNAPSHOT_LOCATION_NO) {
         vbReportError(VIR_ERR_XML_ERROR, "%s",
                       _("memory state cannot be saved with offline or disk-only snapshot"));
+        return -1;
+    }
+    if (def->memoryFile && !g_path_is_absolute(def->memoryFile)) {
+        vbReportError(VIR_ERR_XML_ERROR, _("memory snapshot file path (%s) must be absolute"),
+                      def->memoryFile);
         return -1;
     }
     return 0;
@@ -242,19 +274,20 @@ vbSnapshotDiskParse(const xmlNode *node)
     return g_steal_pointer(&disk);
 }
 
+/* <disks> or <revertDisks> */
 static int
-vbSnapshotDisksParse(const xmlNode *node, vbSnapshotDef *def)
+vbSnapshotDisksParse(const xmlNode *node, vbSnapshotDiskDef ***disks, size_t *ndisks)
 {
     size_t n = vbXMLCountChildren(node, NULL);
     xmlNode *child;
 
     if (vbSnapshotCheckAttrs(node, NULL) < 0)
         return -1;
-    def->disks = g_new0(vbSnapshotDiskDef *, n);
+    *disks = g_new0(vbSnapshotDiskDef *, n);
     for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
-        if (!(def->disks[def->ndisks] = vbSnapshotDiskParse(child)))
+        if (!((*disks)[*ndisks] = vbSnapshotDiskParse(child)))
             return -1;
-        def->ndisks++;
+        (*ndisks)++;
     }
     return 0;
 }
@@ -332,6 +365,8 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
                           text ? text : "");
             return -1;
         }
+    } else if (vbXMLNodeNameEqual(child, "revertDisks") && !def->revertDisks) {
+        return vbSnapshotDisksParse(child, &def->revertDisks, &def->nrevertDisks);
     } else if (vbXMLNodeNameEqual(child, "domain") && !def->dom) {
         if (!(def->dom = vbDomainDefParseNode(doc, child, VB_DOMAIN_DEF_PARSE_INACTIVE)))
             return -1;
@@ -380,7 +415,7 @@ vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
                 return NULL;
         } else if (vbXMLNodeNameEqual(child, "disks") && !seenDisks) {
             seenDisks = true;
-            if (vbSnapshotDisksParse(child, def) < 0)
+            if (vbSnapshotDisksParse(child, &def->disks, &def->ndisks) < 0)
                 return NULL;
         } else if (current) {
             if (vbSnapshotDefParseSaved(doc, child, def, current) < 0)
@@ -439,7 +474,9 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
     bool redefine = flags & VB_SNAPSHOT_DEF_PARSE_REDEFINE;
     bool active = false;
 
-    vbCheckFlags(flags, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE,
+    vbCheckFlags(flags,
+                 VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA | VB_SNAPSHOT_DEF_PARSE_REDEFINE |
+                     VB_SNAPSHOT_DEF_PARSE_OFFLINE,
                  NULL);
     if (!xml) {
         vbReportError(VIR_ERR_INVALID_ARG, "%s", _("no snapshot XML given"));
@@ -452,6 +489,8 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
         return NULL;
     /* <active> of a redefinition is ignored, as libvirt ignores it */
     if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL)))
+        return NULL;
+    if (vbSnapshotMemoryValidate(def, flags & VB_SNAPSHOT_DEF_PARSE_OFFLINE) < 0)
         return NULL;
     if (redefine)
         return vbSnapshotDefCheckMetadata(def) < 0 ? NULL : g_steal_pointer(&def);
@@ -732,9 +771,12 @@ vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
     }
     if (metadata && def->creationTime)
         vbBufferAsprintf(&buf, "<creationTime>%lld</creationTime>\n", def->creationTime);
-    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT)
-        vbBufferAsprintf(&buf, "<memory snapshot='%s'/>\n",
+    if (def->memory != VB_SNAPSHOT_LOCATION_DEFAULT) {
+        vbBufferAsprintf(&buf, "<memory snapshot='%s'",
                          vbSnapshotLocationTypeToString(def->memory));
+        vbBufferEscapeString(&buf, " file='%s'", def->memoryFile);
+        vbBufferAddLit(&buf, "/>\n");
+    }
 
     if (def->ndisks > 0) {
         vbBufferAddLit(&buf, "<disks>\n");
@@ -743,6 +785,14 @@ vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
             vbSnapshotDiskFormat(&buf, def->disks[i]);
         vbBufferAdjustIndent(&buf, -2);
         vbBufferAddLit(&buf, "</disks>\n");
+    }
+    if (metadata && def->nrevertDisks > 0) {
+        vbBufferAddLit(&buf, "<revertDisks>\n");
+        vbBufferAdjustIndent(&buf, 2);
+        for (i = 0; i < def->nrevertDisks; i++)
+            vbSnapshotDiskFormat(&buf, def->revertDisks[i]);
+        vbBufferAdjustIndent(&buf, -2);
+        vbBufferAddLit(&buf, "</revertDisks>\n");
     }
 
     if (metadata && def->dom && vbDomainDefFormatBuf(&buf, def->dom, domFlags) < 0)

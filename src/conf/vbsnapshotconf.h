@@ -87,6 +87,12 @@ struct _vbSnapshotDef {
 
     vbSnapshotDiskDef **disks;
     size_t ndisks;
+    /* The overlays the last revert to this snapshot put on its images
+     * (libvirt's <revertDisks>): the top of the branch the domain runs on
+     * since, while the snapshot keeps its own overlays in @disks.  Cleared
+     * when a snapshot is taken on that branch. */
+    vbSnapshotDiskDef **revertDisks;
+    size_t nrevertDisks;
 
     /* The metadata of a snapshot taken (saved, listed, dumped) */
     vbSnapshotState state;
@@ -98,6 +104,7 @@ struct _vbSnapshotDef {
 void vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDiskDef, vbSnapshotDiskDefFree);
 void vbSnapshotDefFree(vbSnapshotDef *def);
+void vbSnapshotDefClearRevertDisks(vbSnapshotDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotDef, vbSnapshotDefFree);
 
 typedef enum {
@@ -109,6 +116,9 @@ typedef enum {
      * creationTime and domain are required, as in a saved file; no default
      * is filled in. */
     VB_SNAPSHOT_DEF_PARSE_REDEFINE = 1 << 1,
+    /* a snapshot of a shut-off domain, or a disk-only one: memory state is
+     * refused (libvirt's VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE) */
+    VB_SNAPSHOT_DEF_PARSE_OFFLINE = 1 << 2,
 } vbSnapshotDefParseFlags;
 
 /* True when the snapshot has an external disk or memory (libvirt's
@@ -124,9 +134,10 @@ bool vbSnapshotDefIsExternal(const vbSnapshotDef *def);
  *
  * Parses a snapshot for disk-only creation.  Refused: malformed XML
  * (XML_ERROR), a root other than <domainsnapshot>, elements and attributes
- * we do not know (CONFIG_UNSUPPORTED naming them), a memory snapshot
- * (libvirt's "memory state cannot be saved with offline or disk-only
- * snapshot"), a relative overlay path, an unknown driver type.
+ * we do not know (CONFIG_UNSUPPORTED naming them), a memory snapshot with
+ * PARSE_OFFLINE (libvirt's "memory state cannot be saved with offline or
+ * disk-only snapshot") or an internal one, a relative overlay or memory
+ * file path, an unknown driver type.
  *
  * Returns the definition, or NULL with the error reported.
  */
@@ -167,7 +178,8 @@ typedef enum {
 /* The document, two-space indented as libvirt writes it.  With @flags 0 in
  * the form a request takes (without the creation time), so that it parses
  * again; with METADATA in libvirt's element order: name, description,
- * state, parent, creationTime, memory, disks, domain, inactiveDomain.
+ * state, parent, creationTime, memory, disks, revertDisks, domain,
+ * inactiveDomain.
  * Returns NULL with the error reported. */
 char *vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags);
 

@@ -81,8 +81,9 @@ vbDomainQemuAgentCommand(vbDriver *driver, const vbDomainHandle *dom, const char
         vbDomainObjEndAPI(&vm);
         return -1;
     }
-    /* as libvirt's taint: the guest may now differ from what we know */
-    VB_WARN("domain '%s' receives a guest agent command from a client: %s", vm->def->name, cmd);
+    /* as libvirt's taint: the guest may now differ from what we know.  Not
+     * the command itself: it may carry a password or a file's content. */
+    VB_WARN("domain '%s' receives a guest agent command from a client", vm->def->name);
     vbDomainObjUnlock(vm);
     rc = vbQemuAgentArbitraryCommand(agent, cmd, timeout, result);
     vbDomainObjLock(vm);

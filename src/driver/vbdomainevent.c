@@ -28,6 +28,7 @@ vbDomainEventFree(vbDomainEvent *ev)
     g_free(ev->disk);
     g_free(ev->srcPath);
     g_free(ev->reason);
+    g_free(ev->jobStats);
     g_free(ev);
 }
 
@@ -78,6 +79,21 @@ vbDomainEventBalloonChangeNew(const char *name, const unsigned char *uuid, int i
                                          VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, name, uuid, id);
 
     ev->balloonActual = actual;
+    return ev;
+}
+
+vbDomainEvent *
+vbDomainEventJobCompletedNew(const char *name, const unsigned char *uuid, int id, int operation,
+                             const vbDomainEventJobStat *stats, size_t nstats)
+{
+    vbDomainEvent *ev = vbDomainEventNew(VB_DOMAIN_EVENT_JOB_COMPLETED,
+                                         VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, name, uuid, id);
+
+    ev->jobStats = g_new0(vbDomainEventJobStat, nstats + 1);
+    ev->jobStats[0].field = VIR_DOMAIN_JOB_OPERATION;
+    ev->jobStats[0].value = operation;
+    memcpy(ev->jobStats + 1, stats, nstats * sizeof(*stats));
+    ev->njobStats = nstats + 1;
     return ev;
 }
 

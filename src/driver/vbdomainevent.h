@@ -28,9 +28,18 @@ typedef enum {
     VB_DOMAIN_EVENT_IO_ERROR,        /* VIR_DOMAIN_EVENT_ID_IO_ERROR: path, alias, action */
     VB_DOMAIN_EVENT_IO_ERROR_REASON, /* VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: and the reason */
     VB_DOMAIN_EVENT_AGENT_LIFECYCLE, /* VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: state, reason */
+    VB_DOMAIN_EVENT_JOB_COMPLETED,   /* VIR_DOMAIN_EVENT_ID_JOB_COMPLETED: the job's statistics */
 
     VB_DOMAIN_EVENT_LAST
 } vbDomainEventKind;
+
+/* One statistic of a finished job: a VIR_DOMAIN_JOB_* field name (a
+ * string constant of libvirt's header) and its value, sent as an unsigned
+ * long long, except VIR_DOMAIN_JOB_OPERATION (an int) */
+typedef struct {
+    const char *field;
+    unsigned long long value;
+} vbDomainEventJobStat;
 
 typedef struct _vbDomainEvent vbDomainEvent;
 struct _vbDomainEvent {
@@ -61,6 +70,10 @@ struct _vbDomainEvent {
      * the virDomainEventIOErrorAction in @detail; _REASON: QEMU's text */
     char *srcPath;
     char *reason;
+
+    /* JOB_COMPLETED: virDomainGetJobStats's fields */
+    vbDomainEventJobStat *jobStats;
+    size_t njobStats;
 };
 
 void vbDomainEventFree(vbDomainEvent *ev);
@@ -82,6 +95,10 @@ void vbDomainEventQueuePush(vbDomainEventQueue *queue, vbDomainEvent *ev);
 
 vbDomainEvent *vbDomainEventLifecycleNew(const char *name, const unsigned char *uuid, int id,
                                          int event, int detail);
+/* A job (virDomainJobOperation @operation) ended: @stats copied */
+vbDomainEvent *vbDomainEventJobCompletedNew(const char *name, const unsigned char *uuid, int id,
+                                            int operation, const vbDomainEventJobStat *stats,
+                                            size_t nstats);
 /* The domain's QEMU can no longer be controlled (its monitor failed). */
 vbDomainEvent *vbDomainEventControlErrorNew(const char *name, const unsigned char *uuid, int id);
 vbDomainEvent *vbDomainEventRebootNew(const char *name, const unsigned char *uuid, int id);

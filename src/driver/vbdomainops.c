@@ -27,6 +27,8 @@
 #include "vbqemufirmware.h"
 #include "vbmonitorsystem.h"
 #include "vbqemuprocess.h"
+#include "vbsnapshotmemory.h"
+#include "vbuuid.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
@@ -745,6 +747,94 @@ vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags)
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
 
 cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* The definition a save image restores: the file's, or the caller's
+ * replacement for the same domain (libvirt's qemuSaveImageUpdateDef,
+ * whose ABI check we reduce to name and UUID). */
+static vbDomainDef *
+vbDomainRestoreParseDef(vbDriver *driver, const char *fileXML, const char *dxml)
+{
+    g_autoptr(vbDomainDef) def = NULL;
+    g_autoptr(vbDomainDef) newdef = NULL;
+    char uuid[VB_UUID_STRING_BUFLEN];
+    char newuuid[VB_UUID_STRING_BUFLEN];
+
+    if (!(def = vbDomainParseForDefine(driver, fileXML, 0)))
+        return NULL;
+    if (!dxml)
+        return g_steal_pointer(&def);
+    if (!(newdef = vbDomainParseForDefine(driver, dxml, 0)))
+        return NULL;
+    vbUUIDFormat(def->uuid, uuid);
+    vbUUIDFormat(newdef->uuid, newuuid);
+    if (memcmp(def->uuid, newdef->uuid, VB_UUID_BUFLEN) != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Target domain uuid %s does not match source %s"), newuuid, uuid);
+        return NULL;
+    }
+    if (strcmp(def->name, newdef->name) != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Target domain name '%s' does not match source '%s'"), newdef->name,
+                      def->name);
+        return NULL;
+    }
+    return g_steal_pointer(&newdef);
+}
+
+int
+vbDomainRestore(vbDriver *driver, const char *path, const char *dxml, unsigned int flags)
+{
+    g_autoptr(vbDomainDef) def = NULL;
+    g_autoptr(vbDomainDef) oldDef = NULL;
+    g_autofree char *xml = NULL;
+    bool wasRunning = false;
+    bool paused;
+    vbDomainObj *vm;
+    int fd = -1;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED,
+                     "qemuDomainRestoreFlags", -1);
+    if ((flags & VIR_DOMAIN_SAVE_RUNNING) && (flags & VIR_DOMAIN_SAVE_PAUSED)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
+                      "VIR_DOMAIN_SAVE_RUNNING", "VIR_DOMAIN_SAVE_PAUSED");
+        return -1;
+    }
+    if (vbSnapshotMemoryOpen(path, &fd, &xml, &wasRunning) < 0)
+        return -1;
+    paused =
+        (flags & VIR_DOMAIN_SAVE_PAUSED) || (!wasRunning && !(flags & VIR_DOMAIN_SAVE_RUNNING));
+    if (!(def = vbDomainRestoreParseDef(driver, xml, dxml)) ||
+        !(vm = vbDomainObjListAdd(driver->domains, driver, &def,
+                                  VB_DOMAIN_OBJ_LIST_ADD_LIVE | VB_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
+                                  &oldDef))) {
+        close(fd);
+        return -1;
+    }
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto undo;
+    vbBlockOfflineStopIfIdle(driver, vm);
+    if (vbBlockJobCheckNoOfflineJob(vm, "restore") == 0)
+        ret = vbSnapshotMemoryRestore(driver, vm, path, fd, paused,
+                                      VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    /* a persistent domain keeps its definition for the next start */
+    if (ret == 0 && oldDef && vm->newDef) {
+        vbDomainDefFree(vm->newDef);
+        vm->newDef = g_steal_pointer(&oldDef);
+    }
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+
+undo:
+    if (ret < 0 && oldDef) {
+        vbDomainDefFree(vm->def);
+        vm->def = g_steal_pointer(&oldDef);
+    } else if (ret < 0 && !vm->persistent) {
+        vbDomainObjListRemove(driver->domains, vm);
+    }
+    close(fd);
     vbDomainObjEndAPI(&vm);
     return ret;
 }

@@ -52,6 +52,11 @@ vbDomainHandle *vbDomainDefineXML(vbDriver *driver, const char *xml, unsigned in
 int vbDomainUndefine(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainCreate(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 vbDomainHandle *vbDomainCreateXML(vbDriver *driver, const char *xml, unsigned int flags);
+/* virDomainRestore(Flags): the domain saved in @path (a memory snapshot
+ * file, libvirt's save image) started from it, as defined there or by
+ * @dxml (same name and UUID; NULL: the file's); VIR_DOMAIN_SAVE_RUNNING
+ * or _PAUSED override the state saved.  0 or -1. */
+int vbDomainRestore(vbDriver *driver, const char *path, const char *dxml, unsigned int flags);
 int vbDomainDestroy(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 int vbDomainShutdown(vbDriver *driver, const vbDomainHandle *dom, unsigned int flags);
 /* virDomainReboot through the ACPI power button, virDomainReset */

@@ -12,6 +12,7 @@
 
 #include "vbinternal.h"
 #include "vbblockjobupdate.h"
+#include "vbdomaininterface.h"
 #include "vbdomainprocess.h"
 #include "vbdomainstatus.h"
 #include "vberror.h"
@@ -25,6 +26,7 @@
 #include "vbmonitorballoon.h"
 #include "vbmonitornet.h"
 #include "vbmonitorsystem.h"
+#include "vbnetdev.h"
 #include "vbqemuagent.h"
 #include "vbqemublock.h"
 #include "vbqemucaps.h"
@@ -623,8 +625,12 @@ vbProcessHandleResume(vbMonitor *mon, void *opaque)
     if (vm->state == VIR_DOMAIN_PAUSED || vm->state == VIR_DOMAIN_CRASHED) {
         vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
                             vm->runningReason ? vm->runningReason : VIR_DOMAIN_RUNNING_UNPAUSED);
+        /* libvirt's qemuDomainRunningReasonToResumeEvent */
         vbProcessEmitLifecycle(vm->driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+                               vm->runningReason == VIR_DOMAIN_RUNNING_FROM_SNAPSHOT ||
+                                       vm->runningReason == VIR_DOMAIN_RUNNING_RESTORED
+                                   ? VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT
+                                   : VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         if (vbDomainObjSaveStatus(vm) < 0)
             VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     }
@@ -1216,6 +1222,8 @@ typedef enum {
     /* "quit" over the monitor first: a storage daemon flushes and closes
      * the images it holds */
     VB_PROCESS_TEARDOWN_QUIT = 1 << 1,
+    /* the domain's taps were created: what QEMU left of them goes */
+    VB_PROCESS_TEARDOWN_INTERFACES = 1 << 2,
 } vbProcessTeardownFlags;
 
 /* Records in the live definition the pty QEMU gave each pty serial and
@@ -1469,6 +1477,9 @@ vbProcessTeardown(vbDomainObj *vm, const char *what, unsigned int flags)
     /* after the status file is gone: a daemon killed in between leaves
      * files labelled rather than count a shared image down twice */
     vbProcessRestoreLabels(vm);
+    /* before the live definition, which names the taps, is dropped */
+    if (flags & VB_PROCESS_TEARDOWN_INTERFACES)
+        vbDomainInterfacesRelease(vm->def);
     vbProcessRestoreDef(vm);
 }
 
@@ -1506,6 +1517,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     g_autoptr(vbQemuCaps) caps = NULL;
     g_autoptr(vbError) saved = NULL;
     g_autoptr(vbSysinfo) hostSysinfo = NULL;
+    g_autoptr(GArray) netFds = g_array_new(FALSE, FALSE, sizeof(int));
+    bool netsConnected = false;
     vbQemuCommandOptions opts = {0};
     /* QEMU's own -sandbox filters its system calls */
     vbQemuProcessConfine confine = {.ident = driver->cfg->qemuIdentity};
@@ -1555,6 +1568,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         hostSysinfo = vbQemuHostGetSysinfo("/");
     opts.hostSysinfo = hostSysinfo;
     opts.noSeccompSandbox = !driver->cfg->seccompSandbox;
+    opts.vhostNet = vbNetDevVhostNetUsable();
+    opts.incomingDefer = flags & VB_DOMAIN_PROCESS_START_INCOMING;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;
     /* the host side, once QEMU's command line is known to be good */
@@ -1562,11 +1577,23 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         vbProcessPrepareNVRAM(driver, vm->def, flags & VB_DOMAIN_PROCESS_START_RESET_NVRAM) < 0 ||
         vbProcessSetLabels(driver, vm, false) < 0)
         goto error;
+    /* the taps last: nothing after them fails for a reason of the
+     * definition's, and a failure removes them again */
+    if (vbDomainInterfacesConnect(vm->def, opts.vhostNet, netFds) < 0)
+        goto error;
+    netsConnected = true;
 
     logPath = vbProcessLogPath(driver, vm->def, "");
     env = vbQemuCommandBuildEnv(vm->def);
+    /* the numbers the command line gave them */
+    G_STATIC_ASSERT(VB_QEMU_COMMAND_PASSED_FD_FIRST == VB_QEMU_PROCESS_PASSED_FD_FIRST);
+    confine.passFds = (const int *) (void *) netFds->data;
+    confine.npassFds = netFds->len;
     if (vbQemuProcessLaunchEnv(argv, env, logPath, &confine, &vm->pid) < 0)
         goto error;
+    /* QEMU holds the taps now; the daemon's descriptors would keep a
+     * tap alive after QEMU is gone */
+    vbDomainInterfacesCloseFds(netFds);
 
     /* From now on a restarted daemon must find this QEMU, not start a
      * second one on the same images. */
@@ -1581,7 +1608,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbProcessSetupDiskThrottling(vm) < 0)
         goto error;
 
-    if (flags & VB_DOMAIN_PROCESS_START_PAUSED) {
+    if (flags & (VB_DOMAIN_PROCESS_START_PAUSED | VB_DOMAIN_PROCESS_START_INCOMING)) {
         vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     } else {
         int rc;
@@ -1601,8 +1628,11 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
 error:
     saved = vbErrorSave();
+    vbDomainInterfacesCloseFds(netFds);
     vbProcessGraphicsRelease(driver, vm);
-    vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_FORCE);
+    vbProcessTeardown(vm, "QEMU",
+                      VB_PROCESS_TEARDOWN_FORCE |
+                          (netsConnected ? VB_PROCESS_TEARDOWN_INTERFACES : 0));
     if (vm->id > 0)
         vbProcessRemoveDomainDir(driver, vm);
     vm->id = -1;
@@ -1622,7 +1652,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     /* before the teardown puts the persistent definition back; a start
      * meanwhile skips the port while QEMU still holds it */
     vbProcessGraphicsRelease(driver, vm);
-    vbProcessTeardown(vm, "QEMU", 0);
+    vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_INTERFACES);
     vbProcessRemoveDomainDir(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
@@ -1825,6 +1855,8 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
     bool running = false;
     int rc;
 
+    /* also when QEMU is gone: a name just released is not reused at once */
+    vbDomainInterfacesReserveNames(vm->def);
     if (!vbQemuProcessIsAlive(vm->pid)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU process %d of domain '%s' is gone"),
                       (int) vm->pid, vm->def->name);

@@ -17,6 +17,9 @@ typedef enum {
     VB_DOMAIN_PROCESS_START_PAUSED = 1 << 0,
     /* a new UEFI variable store from its template, even if one exists */
     VB_DOMAIN_PROCESS_START_RESET_NVRAM = 1 << 1,
+    /* QEMU started with -incoming defer, left paused (PAUSED_USER) for the
+     * caller to feed it a saved state (vbsnapshotmemory.h); implies PAUSED */
+    VB_DOMAIN_PROCESS_START_INCOMING = 1 << 2,
 } vbDomainProcessStartFlags;
 
 /* Probes the chains, builds the command line, starts QEMU, connects the

@@ -11,6 +11,7 @@
 #include "vbinternal.h"
 #include "vbdriver.h"
 #include "vbsnapshot.h"
+#include "vbsnapshotrevert.h"
 #include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainops.h"
@@ -247,8 +248,10 @@ vbDriverLoadSnapshots(vbDriver *driver)
         vbDomainObj *vm = g_ptr_array_index(all, i);
 
         vbDomainObjLock(vm);
-        if (!vm->removing)
+        if (!vm->removing) {
             vbDomainSnapshotLoad(driver, vm);
+            vbDomainSnapshotRevertRecover(driver, vm);
+        }
         vbDomainObjUnlock(vm);
     }
 }

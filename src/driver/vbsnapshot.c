@@ -31,7 +31,9 @@
 #include "vbqemublock.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
-#include "vbfile.h"
+#include "vbsnapshotmemory.h"
+#include "vbdomainprocess.h"
+#include "vbdomainevent.h"
 #include "vbstoragechain.h"
 #include "vbuuid.h"
 
@@ -41,7 +43,8 @@
     (VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
      VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
      VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE | \
-     VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+     VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT | \
+     VIR_DOMAIN_SNAPSHOT_CREATE_LIVE | VIR_DOMAIN_SNAPSHOT_CREATE_HALT)
 
 /* One disk that gets an overlay */
 typedef struct {
@@ -89,6 +92,12 @@ vbSnapshotCheckFlags(unsigned int flags)
                       "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT");
         return -1;
     }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) &&
+        (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
+                      "VIR_DOMAIN_SNAPSHOT_CREATE_LIVE", "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE");
+        return -1;
+    }
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) &&
         (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
         vbReportError(VIR_ERR_INVALID_ARG, _("Flags '%s' and '%s' are mutually exclusive"),
@@ -106,16 +115,44 @@ vbSnapshotCheckFlags(unsigned int flags)
                       "VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY", "VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE");
         return -1;
     }
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-            _("only disk-only snapshots are supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY (virsh --disk-only)"));
-        return -1;
-    }
     /* virtblockd drives no guest agent, so no file system is ever frozen;
      * libvirt says the same for a domain without an agent channel. */
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
         vbReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s", _("QEMU guest agent is not configured"));
+        return -1;
+    }
+    return 0;
+}
+
+/* What the parsed snapshot asks for, with the flags: a disk-only
+ * snapshot, or an external memory snapshot of a running domain (libvirt's
+ * qemuSnapshotCreateXMLValidateDef for LIVE). */
+static int
+vbSnapshotCheckKind(vbDomainObj *vm, const vbSnapshotDef *def, unsigned int flags)
+{
+    bool memory = def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL;
+
+    /* a transient domain would go away with its snapshot (libvirt) */
+    if (!vm->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT)) {
+        vbReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      _("cannot halt after transient domain snapshot"));
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) && (!vbDomainObjIsActive(vm) || !memory)) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("live snapshot creation is supported only during full system snapshots"));
+        return -1;
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) && !memory) {
+        vbReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            _("only disk-only snapshots and external memory snapshots are supported; use the flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY (virsh --disk-only) or <memory snapshot='external' file='...'/> (virsh --memspec)"));
+        return -1;
+    }
+    /* the domain stopped after the document was read */
+    if (memory && !vbDomainObjIsActive(vm)) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s",
+                      _("memory state cannot be saved with offline or disk-only snapshot"));
         return -1;
     }
     return 0;
@@ -505,19 +542,35 @@ vbSnapshotRemoveNodes(vbDomainObj *vm, vbSnapshotDiskList *list)
  * section 4), then blockdev-snapshot of every disk.  QEMU applies all of
  * it or nothing. */
 static int
-vbSnapshotTransaction(vbDomainObj *vm, vbSnapshotDiskList *list)
+vbSnapshotQueryNodes(vbDomainObj *vm, GPtrArray **nodes)
 {
-    g_autoptr(GPtrArray) nodes = NULL;
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorQueryNamedBlockNodes(mon, nodes);
+
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
+    return 0;
+}
+
+/* @nodes: QEMU's block nodes with their bitmaps, as read before a memory
+ * snapshot's migration (QEMU deactivates the bitmaps during it); NULL:
+ * read them now */
+static int
+vbSnapshotTransaction(vbDomainObj *vm, vbSnapshotDiskList *list, GPtrArray *nodesBefore)
+{
+    g_autoptr(GPtrArray) nodesNow = NULL;
+    GPtrArray *nodes = nodesBefore;
     g_autoptr(vbJSONValue) actions = vbJSONValueNewArray();
     vbMonitor *mon;
     size_t i;
     size_t j;
     int rc;
 
-    mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorQueryNamedBlockNodes(mon, &nodes);
-    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
-        return -1;
+    if (!nodes) {
+        if (vbSnapshotQueryNodes(vm, &nodesNow) < 0)
+            return -1;
+        nodes = nodesNow;
+    }
 
     for (i = 0; i < list->ndd; i++) {
         vbSnapshotDiskData *dd = &list->dd[i];
@@ -607,31 +660,75 @@ vbSnapshotUpdateLive(vbDomainObj *vm, vbSnapshotDiskList *list)
     }
 }
 
+/* A memory snapshot (@memoryFile not NULL), as libvirt's
+ * qemuSnapshotCreateActiveExternal: the guest paused (unless LIVE, where
+ * QEMU pauses it once the state is written), its memory saved, the disks
+ * switched, the guest continued.  Unlike libvirt the overlays and the
+ * memory file are created before the pause, which keeps the guest's
+ * downtime to the migration and the transaction. */
 static int
-vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
+vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
+                       const char *memoryFile, unsigned int flags)
 {
+    g_auto(vbSnapshotMemoryFile) mem = {.fd = -1};
+    g_autoptr(GPtrArray) nodes = NULL;
     g_autoptr(vbError) saved = NULL;
+    bool wasRunning = vm->state == VIR_DOMAIN_RUNNING;
+    bool live = flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE;
+    bool resume = false;
+    int ret = -1;
 
     if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
         goto error;
+    if (memoryFile) {
+        if (vbSnapshotMemoryFileCreate(&mem, memoryFile) < 0)
+            goto error;
+        if (wasRunning && !live) {
+            if (vbSnapshotMemoryPause(vm) < 0)
+                goto error;
+        }
+        resume = wasRunning;
+        /* before the migration, which deactivates the bitmaps (libvirt) */
+        if (vbSnapshotQueryNodes(vm, &nodes) < 0 ||
+            vbSnapshotMemorySave(vm, &mem, wasRunning, live && wasRunning) < 0)
+            goto error;
+    }
     if (vbSnapshotSetLabels(vm, list) < 0 || vbSnapshotAddNodes(vm, list) < 0 ||
-        vbSnapshotTransaction(vm, list) < 0)
+        vbSnapshotTransaction(vm, list, nodes) < 0)
         goto error;
 
     vbSnapshotUpdateLive(vm, list);
+    ret = 0;
+    /* before the guest resumes, in libvirt's order of events */
+    if (mem.created)
+        vbSnapshotMemoryEmitJobCompleted(driver, vm, &mem);
+    mem.created = false;
     /* QEMU has switched: from here on a failure cannot be undone, and
      * libvirt reports it all the same. */
-    if (vbDomainObjSaveStatus(vm) < 0)
-        return -1;
-    if (vm->persistent && vm->newDef && vbDomainObjSaveConfig(vm) < 0)
-        return -1;
-    return 0;
+    if (vbDomainObjSaveStatus(vm) < 0 ||
+        (vm->persistent && vm->newDef && vbDomainObjSaveConfig(vm) < 0))
+        ret = -1;
+    /* HALT: the guest stays paused until the entry point stops it */
+    if (resume && !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT) && vbDomainObjIsActive(vm) &&
+        vbSnapshotMemoryResume(vm) < 0)
+        ret = -1;
+    return ret;
 
 error:
     saved = vbErrorSave();
     vbSnapshotRemoveNodes(vm, list);
     vbSnapshotRestoreLabels(vm, list);
     vbSnapshotRemoveImages(list);
+    vbSnapshotMemoryFileRemove(&mem);
+    /* as libvirt: the guest runs on after a failed snapshot */
+    if (resume && vbDomainObjIsActive(vm) && vbSnapshotMemoryResume(vm) < 0) {
+        VB_WARN("domain '%s' stays paused after the failed snapshot: %s", vm->def->name,
+                vbGetLastErrorMessage());
+        vbDomainEventQueuePush(driver->events,
+                               vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
+                                                         VIR_DOMAIN_EVENT_SUSPENDED,
+                                                         VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR));
+    }
     vbErrorRestore(&saved);
     return -1;
 }
@@ -678,9 +775,96 @@ error:
     return -1;
 }
 
+/* --- New overlays for a revert (vbsnapshotrevert.c) --- */
+
+struct _vbSnapshotOverlays {
+    vbSnapshotDiskList list;
+};
+
+void
+vbSnapshotOverlaysFree(vbSnapshotOverlays *overlays)
+{
+    if (!overlays)
+        return;
+    vbSnapshotDiskListClear(&overlays->list);
+    g_free(overlays);
+}
+
+vbSnapshotOverlays *
+vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def, vbDomainDef *dom)
+{
+    g_autoptr(vbSnapshotOverlays) overlays = g_new0(vbSnapshotOverlays, 1);
+    vbSnapshotDiskList *list = &overlays->list;
+    size_t i;
+
+    g_return_val_if_fail(def->ndisks == dom->ndisks, NULL);
+    list->dd = g_new0(vbSnapshotDiskData, def->ndisks);
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskData *dd = &list->dd[list->ndd];
+
+        if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        dd->fd = -1;
+        dd->disk = dom->disks[i];
+        dd->snapdisk = def->disks[i];
+        dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
+        dd->src->type = VB_STORAGE_TYPE_FILE;
+        dd->src->format = VB_STORAGE_FORMAT_QCOW2;
+        dd->src->readonly = false;
+        list->ndd++;
+        if (vbSnapshotPrepareDisk(vm, dd, false) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&overlays);
+}
+
+int
+vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverlays *overlays)
+{
+    vbSnapshotDiskList *list = &overlays->list;
+    g_autoptr(vbError) saved = NULL;
+    size_t i;
+
+    if (vbSnapshotCreateImages(driver, vm, list) < 0)
+        goto error;
+    for (i = 0; i < list->ndd; i++) {
+        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0)
+            goto error;
+    }
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        vbStorageSource *old = dd->disk->src;
+
+        dd->disk->src = vbSnapshotPersistentSource(dd->src, old, false);
+        vbStorageSourceFree(old);
+    }
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbSnapshotRemoveImages(list);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+void
+vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays)
+{
+    vbSnapshotRemoveImages(&overlays->list);
+}
+
+void
+vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays)
+{
+    size_t i;
+
+    for (i = 0; i < overlays->list.ndd; i++)
+        overlays->list.dd[i].created = false;
+}
+
 /* --- Metadata: files --- */
 
-static int
+int
 vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 {
     g_autofree char *dir = vbDomainObjSnapshotDir(vm);
@@ -789,6 +973,10 @@ vbSnapshotFillMetadata(vbDomainObj *vm, vbSnapshotDef *def)
      * is in state 'shutoff' */
     def->state =
         vbDomainObjIsActive(vm) ? VB_SNAPSHOT_STATE_DISK_SNAPSHOT : VB_SNAPSHOT_STATE_SHUTOFF;
+    /* a memory snapshot records the guest's state: running or paused (the
+     * values of virDomainState and virDomainSnapshotState agree) */
+    if (def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL)
+        def->state = (vbSnapshotState) vm->state;
     if (def->memory == VB_SNAPSHOT_LOCATION_DEFAULT)
         def->memory = VB_SNAPSHOT_LOCATION_NO;
     if (current)
@@ -811,6 +999,10 @@ vbSnapshotCommitMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **def)
 
     if (!(obj = vbSnapshotObjListAdd(vm->snapshots, def)))
         return -1;
+    /* as libvirt: the overlays a revert put on the old current snapshot's
+     * images are now the new snapshot's <domain>, recorded there */
+    if (old)
+        vbSnapshotDefClearRevertDisks(old->def);
     vbSnapshotObjListSetCurrent(vm->snapshots, obj);
     if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
         /* as libvirt: a snapshot whose metadata cannot be written is not
@@ -985,8 +1177,11 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
             return -1;
     }
 
-    if (active ? vbSnapshotCreateActive(driver, vm, &list, reuse) < 0
-               : vbSnapshotCreateInactive(driver, vm, &list, reuse) < 0)
+    if (active
+            ? vbSnapshotCreateActive(
+                  driver, vm, &list, reuse,
+                  def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL ? def->memoryFile : NULL, flags) < 0
+            : vbSnapshotCreateInactive(driver, vm, &list, reuse) < 0)
         return -1;
 
     for (i = 0; i < list.ndd; i++)
@@ -995,6 +1190,30 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
     if (metadata)
         return vbSnapshotCommitMetadata(driver, vm, defp);
     return 0;
+}
+
+/* HALT: the snapshot is taken, the persistent domain stops (libvirt's
+ * STOPPED from-snapshot event), in a job that waits for every query, as
+ * destroy does. */
+static void
+vbSnapshotHalt(vbDriver *driver, vbDomainObj *vm)
+{
+    if (vbDomainObjBeginJob(vm, VB_JOB_DESTROY) < 0) {
+        VB_WARN("domain '%s' keeps running after its snapshot with HALT: %s", vm->def->name,
+                vbGetLastErrorMessage());
+        vbResetLastError();
+        return;
+    }
+    if (vbDomainObjIsActive(vm)) {
+        /* made while the domain still has its id, as libvirt's */
+        vbDomainEvent *event = vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
+                                                         VIR_DOMAIN_EVENT_STOPPED,
+                                                         VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
+        vbDomainEventQueuePush(driver->events, event);
+    }
+    vbDomainObjEndJob(vm, VB_JOB_DESTROY);
 }
 
 int
@@ -1016,6 +1235,9 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
         parseFlags |= VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA;
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         parseFlags |= VB_SNAPSHOT_DEF_PARSE_REDEFINE;
+    /* libvirt's qemuSnapshotCreateXMLParse */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) || !vbDomainObjIsActive(vm))
+        parseFlags |= VB_SNAPSHOT_DEF_PARSE_OFFLINE;
     if (!(def = vbSnapshotDefParseString(xml, g_get_real_time() / G_USEC_PER_SEC, parseFlags)))
         goto cleanup;
     if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) && vbSnapshotCheckName(def->name) < 0)
@@ -1025,11 +1247,13 @@ vbDomainSnapshotCreateXML(vbDriver *driver, const vbDomainHandle *dom, const cha
         goto cleanup;
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         ret = vbSnapshotRedefine(driver, vm, &def, flags);
-    else
+    else if (vbSnapshotCheckKind(vm, def, flags) == 0)
         ret = vbSnapshotCreate(driver, vm, &def, flags);
     if (ret == 0)
         *name = g_steal_pointer(&snapname);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    if (ret == 0 && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
+        vbSnapshotHalt(driver, vm);
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;

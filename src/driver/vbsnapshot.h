@@ -18,7 +18,8 @@
  * domain), read back at daemon start and listed by the read procedures
  * below.  REDEFINE records a snapshot from its XML (metadata only).
  * Delete (vbDomainSnapshotDelete) commits a snapshot's overlays into the
- * images below them; revert is not implemented yet.
+ * images below them.  Revert is vbsnapshotrevert.c, which creates its
+ * overlays here.
  */
 
 #pragma once
@@ -26,6 +27,7 @@
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
 #include "vbdriverconf.h"
+#include "vbsnapshotconf.h"
 
 /**
  * vbDomainSnapshotCreateXML:
@@ -72,6 +74,32 @@ int vbDomainSnapshotQuery(vbDriver *driver, const vbDomainHandle *dom, const cha
  * refused without VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, which removes
  * them.  0 or -1. */
 int vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
+
+/* Writes the metadata file of @obj (current or not, as it is now). 0 or -1. */
+int vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj);
+
+/* --- New overlays on a definition's images, for a revert: the safe
+ * creation of a snapshot's overlays (checked directories, O_EXCL, the file
+ * checked again before it is named) without a snapshot. --- */
+typedef struct _vbSnapshotOverlays vbSnapshotOverlays;
+void vbSnapshotOverlaysFree(vbSnapshotOverlays *overlays);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vbSnapshotOverlays, vbSnapshotOverlaysFree);
+
+/* Checks as a creation does that each external disk of @def (aligned with
+ * @dom) can get its overlay on the image @dom's disk names, which stays
+ * below it; @dom and @def must outlive the result.  NULL with the error
+ * reported. */
+vbSnapshotOverlays *vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def,
+                                              vbDomainDef *dom);
+/* Creates the overlays (qemu-img, @vm unlocked meanwhile, its job held)
+ * and points each disk of @dom at its overlay, only the source replaced as
+ * for a shut-off snapshot.  On failure the files are removed and @dom is
+ * unchanged.  0 or -1. */
+int vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverlays *overlays);
+/* Removes the files created, only if each is still the very file */
+void vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays);
+/* The files are in use now: never removed by the set */
+void vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays);
 
 /**
  * vbDomainSnapshotDelete:

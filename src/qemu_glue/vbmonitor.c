@@ -355,13 +355,40 @@ vbMonitorDropSource(GSource **source)
     g_source_unref(g_steal_pointer(source));
 }
 
+/* One send(2) of outbuf; the descriptor to pass (getfd) travels with its
+ * first byte, and only once. */
+static ssize_t
+vbMonitorSendBytes(vbMonitor *mon)
+{
+    char control[CMSG_SPACE(sizeof(int))] = {0};
+    struct iovec iov = {.iov_base = mon->outbuf->str, .iov_len = mon->outbuf->len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct cmsghdr *cmsg;
+    ssize_t n;
+
+    if (mon->outfd < 0)
+        return send(mon->fd, mon->outbuf->str, mon->outbuf->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &mon->outfd, sizeof(int));
+    n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0)
+        mon->outfd = -1; /* the caller's: it closes it after the reply */
+    return n;
+}
+
 /* Writes as much of outbuf as the socket takes; waits for G_IO_OUT for
  * the rest.  Lock held, event thread. */
 static void
 vbMonitorIOWrite(vbMonitor *mon)
 {
     while (mon->outbuf->len > 0) {
-        ssize_t n = send(mon->fd, mon->outbuf->str, mon->outbuf->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = vbMonitorSendBytes(mon);
 
         if (n < 0) {
             if (errno == EINTR)
@@ -659,6 +686,7 @@ vbMonitorOpenFDTimeout(int fd, GMainContext *ctx, unsigned int timeoutMs,
     mon->ctx = g_main_context_ref(ctx);
     mon->inbuf = g_string_new(NULL);
     mon->outbuf = g_string_new(NULL);
+    mon->outfd = -1;
     mon->timeoutMs = timeoutMs ? timeoutMs : VB_MONITOR_DEFAULT_TIMEOUT_MS;
     if (cb)
         mon->cb = *cb;
@@ -777,6 +805,12 @@ vbMonitorGetLastErrorMessage(vbMonitor *mon)
 int
 vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
 {
+    return vbMonitorSendWithFD(mon, cmd, -1, reply);
+}
+
+int
+vbMonitorSendWithFD(vbMonitor *mon, vbJSONValue **cmd, int fd, vbJSONValue **reply)
+{
     g_autoptr(vbJSONValue) command = g_steal_pointer(cmd);
     g_autofree char *name = g_strdup(vbJSONValueObjectGetString(command, "execute"));
     g_autofree char *id = NULL;
@@ -813,6 +847,7 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
     }
     g_string_append(mon->outbuf, text);
     g_string_append_c(mon->outbuf, '\n');
+    mon->outfd = fd;
     mon->waitId = g_strdup(id);
     vbMonitorKick(mon);
 
@@ -840,6 +875,8 @@ vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply)
     }
 
 cleanup:
+    /* never sent (the monitor failed first): not passed later either */
+    mon->outfd = -1;
     g_clear_pointer(&mon->waitId, g_free);
     g_mutex_unlock(&mon->lock);
     g_mutex_unlock(&mon->sendLock);

@@ -95,6 +95,9 @@ void vbMonitorSetTimeout(vbMonitor *mon, unsigned int timeoutMs);
  * from the event thread.
  */
 int vbMonitorSend(vbMonitor *mon, vbJSONValue **cmd, vbJSONValue **reply);
+/* vbMonitorSend passing @fd (still the caller's, to close) along with the
+ * command, as QMP's getfd and add-fd expect it (SCM_RIGHTS). */
+int vbMonitorSendWithFD(vbMonitor *mon, vbJSONValue **cmd, int fd, vbJSONValue **reply);
 
 /* The latched failure (NULL while the monitor is fine); owned by @mon. */
 const char *vbMonitorGetLastErrorMessage(vbMonitor *mon);

@@ -34,6 +34,7 @@ struct _vbMonitor {
 
     GString *inbuf;  /* bytes received, not yet a whole line */
     GString *outbuf; /* bytes to send */
+    int outfd;       /* passed with the first byte of outbuf (SCM_RIGHTS); -1 */
 
     unsigned long long serial; /* of the last command id */
     char *waitId;              /* id of the command in flight; NULL: none */

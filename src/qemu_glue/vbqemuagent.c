@@ -33,7 +33,15 @@ struct _vbQemuAgent {
     int wakeFD[2]; /* written by vbQemuAgentClose to wake a waiting command */
     gint closed;
 
-    GMutex lock; /* one command at a time; guards the fields below */
+    /* One command at a time: a caller owns the agent while @busy, and
+     * others wait on @cond for at most VB_QEMU_AGENT_JOB_WAIT seconds.
+     * @lock guards @busy and @busyCmd only; the owner alone touches the
+     * fields below it, without holding @lock (a command may last long). */
+    GMutex lock;
+    GCond cond;
+    bool busy;
+    char *busyCmd;
+
     GString *inbuf;
     bool inSync; /* synced, and no command timed out since */
     bool failed; /* the socket ended or failed: every command fails */
@@ -59,6 +67,8 @@ vbQemuAgentUnref(vbQemuAgent *agent)
     if (agent->wakeFD[1] >= 0)
         close(agent->wakeFD[1]);
     g_string_free(agent->inbuf, TRUE);
+    g_free(agent->busyCmd);
+    g_cond_clear(&agent->cond);
     g_mutex_clear(&agent->lock);
     g_free(agent);
 }
@@ -74,6 +84,7 @@ vbQemuAgentOpenFD(int fd)
     agent->wakeFD[0] = agent->wakeFD[1] = -1;
     agent->inbuf = g_string_new(NULL);
     g_mutex_init(&agent->lock);
+    g_cond_init(&agent->cond);
 
     if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr) ||
         !g_unix_open_pipe(agent->wakeFD, FD_CLOEXEC, &gerr) ||
@@ -97,7 +108,11 @@ vbQemuAgentOpen(const char *path)
     }
     memcpy(addr.sun_path, path, strlen(path));
 
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+    /* Non-blocking: the caller is the monitor's event thread, which a QEMU
+     * whose listen backlog is full (stalled, or a guest flapping its port)
+     * must not hold up.  A connect that would wait fails (EAGAIN) and the
+     * next VSERPORT_CHANGE tries again. */
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
         vbReportSystemError(errno, _("failed to create socket"));
         return NULL;
     }
@@ -117,11 +132,15 @@ vbQemuAgentClose(vbQemuAgent *agent)
     g_atomic_int_set(&agent->closed, 1);
     if (write(agent->wakeFD[1], "x", 1) < 0)
         VB_DEBUG("agent=%p: cannot wake a waiting command: %s", agent, g_strerror(errno));
+    /* and the callers queued behind it */
+    g_mutex_lock(&agent->lock);
+    g_cond_broadcast(&agent->cond);
+    g_mutex_unlock(&agent->lock);
     vbQemuAgentUnref(agent);
 }
 
 /* ------------------------------------------------------------------ */
-/* I/O with a deadline (monotonic µs, -1: none).  Lock held. */
+/* I/O with a deadline (monotonic µs, -1: none).  Agent owned. */
 
 static void
 vbQemuAgentReportGone(void)
@@ -300,7 +319,7 @@ vbQemuAgentDeadline(int seconds)
 }
 
 /* guest-sync-delimited with a fresh id: afterwards nothing stale is left
- * between us and the agent.  Lock held. */
+ * between us and the agent.  Agent owned. */
 static int
 vbQemuAgentSync(vbQemuAgent *agent)
 {
@@ -401,6 +420,45 @@ vbQemuAgentCheckReply(const vbJSONValue *cmd, const vbJSONValue *reply)
     return 0;
 }
 
+/* Takes the agent for one command, waiting while another caller's command
+ * runs – but no longer than VB_QEMU_AGENT_JOB_WAIT seconds, nor than the
+ * command's own timeout: a guest that never answers holds up one caller,
+ * not every caller of the domain's agent.  As libvirt's agent job, a wait
+ * that ends unserved fails with OPERATION_TIMEOUT naming the holder. */
+static int
+vbQemuAgentAcquire(vbQemuAgent *agent, const vbJSONValue *cmd, int seconds)
+{
+    gint64 until = g_get_monotonic_time() + (gint64) VB_QEMU_AGENT_JOB_WAIT * G_USEC_PER_SEC;
+    gint64 own = vbQemuAgentDeadline(seconds);
+
+    if (own >= 0 && seconds != VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT)
+        until = MIN(until, own);
+    g_mutex_lock(&agent->lock);
+    while (agent->busy && !g_atomic_int_get(&agent->closed)) {
+        if (!g_cond_wait_until(&agent->cond, &agent->lock, until) && agent->busy &&
+            !g_atomic_int_get(&agent->closed)) {
+            vbReportError(VIR_ERR_OPERATION_TIMEOUT,
+                          _("cannot acquire state change lock (held by agent=%s)"), agent->busyCmd);
+            g_mutex_unlock(&agent->lock);
+            return -1;
+        }
+    }
+    agent->busy = true;
+    g_free(agent->busyCmd);
+    agent->busyCmd = g_strdup(vbQemuAgentCommandName(cmd));
+    g_mutex_unlock(&agent->lock);
+    return 0;
+}
+
+static void
+vbQemuAgentRelease(vbQemuAgent *agent)
+{
+    g_mutex_lock(&agent->lock);
+    agent->busy = false;
+    g_cond_signal(&agent->cond);
+    g_mutex_unlock(&agent->lock);
+}
+
 int
 vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValue **reply)
 {
@@ -413,7 +471,8 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
     if (reply)
         *reply = NULL;
     /* the caller's reference keeps @agent: vbQemuAgentClose only wakes us */
-    g_mutex_lock(&agent->lock);
+    if (vbQemuAgentAcquire(agent, cmd, seconds) < 0)
+        return -1;
     if (agent->failed || g_atomic_int_get(&agent->closed)) {
         vbQemuAgentReportGone();
         goto cleanup;
@@ -423,7 +482,8 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
 
     if (!(str = vbJSONValueToString(cmd, false)))
         goto cleanup;
-    VB_DEBUG("agent=%p send: %s (seconds=%d)", agent, str, seconds);
+    /* the name only: arguments may be secrets (guest-set-user-password) */
+    VB_DEBUG("agent=%p send: %s (seconds=%d)", agent, vbQemuAgentCommandName(cmd), seconds);
     line = g_strdup_printf("%s\n", str);
     deadline = vbQemuAgentDeadline(seconds);
     if (vbQemuAgentWrite(agent, line, strlen(line), deadline) < 0)
@@ -443,7 +503,7 @@ vbQemuAgentCommand(vbQemuAgent *agent, vbJSONValue *cmd, int seconds, vbJSONValu
     ret = 0;
 
 cleanup:
-    g_mutex_unlock(&agent->lock);
+    vbQemuAgentRelease(agent);
     return ret;
 }
 

@@ -35,6 +35,9 @@ typedef struct _vbQemuAgent vbQemuAgent;
  * (VB_QEMU_AGENT_WAIT_TIME seconds), 0 does not wait for an answer. */
 #define VB_QEMU_AGENT_WAIT_TIME 5
 
+/* How long a command waits for the one before it (libvirt's job wait) */
+#define VB_QEMU_AGENT_JOB_WAIT 30
+
 /* The longest answer accepted from the guest, as libvirt's */
 #define VB_QEMU_AGENT_MAX_MESSAGE (10 * 1024 * 1024)
 

@@ -1069,21 +1069,48 @@ vbQemuCommandBuildRNGs(GPtrArray *argv, const vbDomainDef *def)
     return 0;
 }
 
-/* each interface: its backend (JSON, as libvirt writes -netdev), then the
- * NIC */
-static int
-vbQemuCommandBuildNets(GPtrArray *argv, const vbDomainDef *def)
+/* "3" or "3:4:...": @n descriptor numbers from *@nextFd on, which moves
+ * past them */
+static char *
+vbQemuCommandNetFdList(int *nextFd, size_t n)
 {
+    g_autoptr(GString) str = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        g_string_append_printf(str, "%s%d", i ? ":" : "", (*nextFd)++);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* each interface: its backend (JSON, as libvirt writes -netdev), then the
+ * NIC; a tap's descriptors numbered as VB_QEMU_COMMAND_PASSED_FD_FIRST
+ * says */
+static int
+vbQemuCommandBuildNets(GPtrArray *argv, const vbDomainDef *def, const vbQemuCommandOptions *opts)
+{
+    int nextFd = VB_QEMU_COMMAND_PASSED_FD_FIRST;
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
         const vbDomainNetDef *net = def->nets[i];
         g_autoptr(vbJSONValue) backend = NULL;
         g_autoptr(vbJSONValue) props = NULL;
+        size_t ntapfds;
+        size_t nvhostfds;
         char *str;
+        int rc;
 
-        if (vbQemuDeviceBuildNetBackendProps(net, &backend) < 0 ||
-            !(str = vbJSONValueToString(backend, false)))
+        vbQemuDeviceNetTapFdCount(net, opts->vhostNet, &ntapfds, &nvhostfds);
+        if (ntapfds > 0) {
+            g_autofree char *tapfds = vbQemuCommandNetFdList(&nextFd, ntapfds);
+            g_autofree char *vhostfds =
+                nvhostfds ? vbQemuCommandNetFdList(&nextFd, nvhostfds) : NULL;
+
+            rc = vbQemuDeviceBuildNetTapBackendProps(net, tapfds, vhostfds, &backend);
+        } else {
+            rc = vbQemuDeviceBuildNetBackendProps(net, &backend);
+        }
+        if (rc < 0 || !(str = vbJSONValueToString(backend, false)))
             return -1;
         vbQemuCommandAddArg(argv, "-netdev");
         g_ptr_array_add(argv, str);
@@ -1259,12 +1286,19 @@ vbQemuCommandBuild(const vbDomainDef *def, const vbQemuCommandOptions *opts)
      * each family in libvirt's order */
     if (vbQemuCommandValidateDevices(def, ports) < 0 ||
         vbQemuCommandBuildControllers(argv, def) < 0 || vbQemuCommandBuildDisks(argv, def) < 0 ||
-        vbQemuCommandBuildNets(argv, def) < 0 || vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
+        vbQemuCommandBuildNets(argv, def, opts) < 0 ||
+        vbQemuCommandBuildSerials(argv, def, ports) < 0 ||
         vbQemuCommandBuildVirtioSerialPorts(argv, def) < 0 ||
         vbQemuCommandBuildInputs(argv, def) < 0 || vbQemuCommandBuildAudios(argv, def) < 0 ||
         vbQemuCommandBuildGraphics(argv, def) < 0 || vbQemuCommandBuildVideos(argv, def) < 0 ||
-        vbQemuCommandBuildWatchdog(argv, def) < 0 || vbQemuCommandBuildMemballoon(argv, def) < 0 ||
-        vbQemuCommandBuildRNGs(argv, def) < 0)
+        vbQemuCommandBuildWatchdog(argv, def) < 0)
+        return NULL;
+    /* where libvirt puts it: the state comes later (migrate-incoming) */
+    if (opts->incomingDefer) {
+        vbQemuCommandAddArg(argv, "-incoming");
+        vbQemuCommandAddArg(argv, "defer");
+    }
+    if (vbQemuCommandBuildMemballoon(argv, def) < 0 || vbQemuCommandBuildRNGs(argv, def) < 0)
         return NULL;
     vbQemuCommandBuildVMCoreInfo(argv, def);
     vbQemuCommandBuildSandbox(argv, opts);

@@ -32,7 +32,20 @@ struct _vbQemuCommandOptions {
     /* qemu.conf's seccomp_sandbox = 0: "-sandbox off" instead of QEMU's
      * seccomp filter (-sandbox on,obsolete=deny,...), as libvirt */
     bool noSeccompSandbox;
+    /* /dev/vhost-net can be opened: a virtio interface on a tap gets
+     * vhost-net descriptors besides its tap's */
+    bool vhostNet;
+    /* "-incoming defer": QEMU waits for migrate-incoming to load the
+     * guest's state (a memory snapshot restored) */
+    bool incomingDefer;
 };
+
+/* The first descriptor QEMU is handed besides stdin, stdout and stderr.
+ * The interfaces' tap and vhost-net descriptors follow one another from
+ * there: for each interface in order, its tap queues, then its vhost-net
+ * descriptors (vbQemuDeviceNetTapFdCount says how many); the driver
+ * passes them at these numbers. */
+#define VB_QEMU_COMMAND_PASSED_FD_FIRST 3
 
 /*
  * vbQemuCommandBuild:

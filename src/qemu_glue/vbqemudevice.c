@@ -986,6 +986,23 @@ vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir)
     return 0;
 }
 
+void
+vbQemuDeviceChrDropSocketPaths(vbDomainDef *def, const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchrs; i++) {
+        vbDomainChrDef *chr = def->chrs[i];
+        g_autofree char *chrdir = NULL;
+
+        if (chr->type != VB_DOMAIN_CHR_TYPE_UNIX || !chr->socketPath)
+            continue;
+        chrdir = g_path_get_dirname(chr->socketPath);
+        if (g_str_equal(chrdir, dir))
+            g_clear_pointer(&chr->socketPath, g_free);
+    }
+}
+
 /* The virtio-serial controller a channel's address names */
 static const vbDomainControllerDef *
 vbQemuDeviceVirtioSerialController(const vbDomainDef *def, const vbDomainChrDef *chr)
@@ -1255,12 +1272,9 @@ vbQemuDeviceValidateNet(const vbDomainDef *def, const vbDomainNetDef *net)
         break;
     case VB_DOMAIN_NET_TYPE_ETHERNET:
     case VB_DOMAIN_NET_TYPE_BRIDGE:
-        /* the tap is not created yet: refuse rather than start without it */
-        vbReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            _("interface %s of type '%s' is not supported yet: virtblockd does not create or open tap devices"),
-            vbMacAddrFormat(&net->mac, mac), vbDomainNetTypeTypeToString(net->type));
-        return -1;
+        /* a tap: the driver creates (or opens) it and hands QEMU its
+         * queues */
+        break;
     case VB_DOMAIN_NET_TYPE_NETWORK:
     case VB_DOMAIN_NET_TYPE_LAST:
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
@@ -1286,6 +1300,44 @@ vbQemuDeviceBuildNetBackendProps(const vbDomainNetDef *net, vbJSONValue **props)
         return -1;
     }
     return vbJSONValueObjectAdd(props, "s:type", "user", "s:id", id, NULL);
+}
+
+void
+vbQemuDeviceNetTapFdCount(const vbDomainNetDef *net, bool vhostNet, size_t *ntapfds,
+                          size_t *nvhostfds)
+{
+    *ntapfds = 0;
+    *nvhostfds = 0;
+    switch (net->type) {
+    case VB_DOMAIN_NET_TYPE_ETHERNET:
+    case VB_DOMAIN_NET_TYPE_BRIDGE:
+        *ntapfds = net->queues > 1 ? net->queues : 1;
+        if (vhostNet && net->model == VB_DOMAIN_NET_MODEL_VIRTIO)
+            *nvhostfds = *ntapfds;
+        break;
+    case VB_DOMAIN_NET_TYPE_USER:
+    case VB_DOMAIN_NET_TYPE_NETWORK:
+    case VB_DOMAIN_NET_TYPE_LAST:
+        break;
+    }
+}
+
+int
+vbQemuDeviceBuildNetTapBackendProps(const vbDomainNetDef *net, const char *tapfds,
+                                    const char *vhostfds, vbJSONValue **props)
+{
+    g_autofree char *id = vbQemuDeviceNetBackendAlias(net);
+
+    *props = NULL;
+    if (net->type != VB_DOMAIN_NET_TYPE_ETHERNET && net->type != VB_DOMAIN_NET_TYPE_BRIDGE) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
+        return -1;
+    }
+    /* as libvirt: 'fd' for one queue, 'fds' joined by ':' for more */
+    return vbJSONValueObjectAdd(props, "s:type", "tap", strchr(tapfds, ':') ? "s:fds" : "s:fd",
+                                tapfds, "B:vhost", vhostfds != NULL,
+                                vhostfds && strchr(vhostfds, ':') ? "S:vhostfds" : "S:vhostfd",
+                                vhostfds, "s:id", id, NULL);
 }
 
 /* The bootindex of @net: its <boot order>, else for the first interface

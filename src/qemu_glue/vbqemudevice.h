@@ -107,6 +107,11 @@ int vbQemuDeviceBuildProps(const vbDomainDef *def, const vbDomainDeviceDef *dev,
  * target name, or "vioser-CC-BB-PP.sock" after its virtio-serial address.
  * The live definition only: the persistent one keeps no such path. */
 int vbQemuDeviceChrAssignSocketPaths(vbDomainDef *def, const char *dir);
+/* Forgets the socket paths vbQemuDeviceChrAssignSocketPaths gave in @dir,
+ * so that another start assigns its own (libvirt's
+ * qemuDomainChrDefDropDefaultPath, for the migratable XML of a save
+ * image). */
+void vbQemuDeviceChrDropSocketPaths(vbDomainDef *def, const char *dir);
 
 /* Whether @chr is an ISA serial port (a <serial>, or a <console> of
  * target type serial), not a port of a virtio-serial controller. */
@@ -129,6 +134,18 @@ char *vbQemuDeviceNetBackendAlias(const vbDomainNetDef *net);
 /* Sets *@props to the -netdev/netdev_add properties of @net:
  * {"type":"user","id":"hostnet0"}.  0, or -1 with an error. */
 int vbQemuDeviceBuildNetBackendProps(const vbDomainNetDef *net, vbJSONValue **props);
+/* The descriptors QEMU is given for @net's tap: *@ntapfds, one per queue
+ * (0 for an interface without a tap), and as many vhost-net descriptors
+ * when @vhostNet (/dev/vhost-net can be opened) and the model is virtio
+ * (libvirt's qemuInterfaceOpenVhostNet), else none. */
+void vbQemuDeviceNetTapFdCount(const vbDomainNetDef *net, bool vhostNet, size_t *ntapfds,
+                               size_t *nvhostfds);
+/* Sets *@props to the -netdev/netdev_add properties of @net's tap, QEMU
+ * finding its queues at @tapfds ("3", or "3:4" for two) and, unless NULL,
+ * vhost-net at @vhostfds: {"type":"tap","fd":"3","vhost":true,
+ * "vhostfd":"4","id":"hostnet0"} as libvirt writes it.  0, or -1. */
+int vbQemuDeviceBuildNetTapBackendProps(const vbDomainNetDef *net, const char *tapfds,
+                                        const char *vhostfds, vbJSONValue **props);
 /* The -device properties of @net (virtio-net-pci, e1000e, e1000, rtl8139). */
 int vbQemuDeviceBuildNetProps(const vbDomainDef *def, const vbDomainNetDef *net,
                               vbJSONValue **props);

@@ -56,8 +56,11 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
                       const vbQemuProcessConfine *confine, pid_t *pid)
 {
     g_autoptr(GError) err = NULL;
+    g_autofree int *targetFds = NULL;
     vbQemuProcessConfine unsandboxed;
     GPid child = 0;
+    size_t nfds = confine ? confine->npassFds : 0;
+    size_t i;
 
     /* no filter of ours for this architecture: run without it rather than
      * not at all (QEMU's own -sandbox is unaffected) */
@@ -68,12 +71,17 @@ vbQemuProcessSpawnEnv(char *const *argv, char *const *envp, int logfd,
         confine = &unsandboxed;
     }
 
+    targetFds = g_new0(int, nfds + 1);
+    for (i = 0; i < nfds; i++)
+        targetFds[i] = VB_QEMU_PROCESS_PASSED_FD_FIRST + i;
+
     /* Without G_SPAWN_DO_NOT_REAP_CHILD, GLib forks twice: QEMU is
      * re-parented to init and the pid we get is QEMU's own. */
-    if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *) argv,
-                                          (const char *const *) envp, G_SPAWN_STDIN_FROM_DEV_NULL,
-                                          vbQemuProcessChildSetup, (gpointer) confine, -1, logfd,
-                                          logfd, NULL, NULL, 0, &child, NULL, NULL, NULL, &err)) {
+    if (!g_spawn_async_with_pipes_and_fds(
+            NULL, (const char *const *) argv, (const char *const *) envp,
+            G_SPAWN_STDIN_FROM_DEV_NULL, vbQemuProcessChildSetup, (gpointer) confine, -1, logfd,
+            logfd, nfds ? confine->passFds : NULL, nfds ? targetFds : NULL, nfds, &child, NULL,
+            NULL, NULL, &err)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot start '%s': %s"), argv[0], err->message);
         return -1;
     }

@@ -21,12 +21,20 @@
  * not the daemon's own uid/gid, switches to it (groups, gid, uid) before
  * exec; leaving uid 0 drops every capability.  A child that cannot
  * switch exits with a line in the log instead of running as the daemon. */
+/* The first descriptor a child is handed after stdin, stdout, stderr */
+#define VB_QEMU_PROCESS_PASSED_FD_FIRST 3
+
 typedef struct _vbQemuProcessConfine vbQemuProcessConfine;
 struct _vbQemuProcessConfine {
     const vbIdentity *ident; /* NULL: the daemon's */
     /* our own seccomp filter (vbsandbox.h), for qemu-storage-daemon,
      * which has no -sandbox of its own; QEMU gets -sandbox instead */
     bool sandbox;
+    /* descriptors the child finds open: passFds[i] as descriptor
+     * VB_QEMU_PROCESS_PASSED_FD_FIRST + i (the tap queues of its
+     * interfaces); the others are closed */
+    const int *passFds;
+    size_t npassFds;
 };
 
 int vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine,

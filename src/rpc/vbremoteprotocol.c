@@ -42,6 +42,7 @@ typedef enum {
     VB_REMOTE_FIELD_VOL_ARRAY,      /* remote_nonnull_storage_vol x<max> */
     VB_REMOTE_FIELD_MEMSTAT_ARRAY,  /* {int tag; unsigned hyper val} x<max> */
     VB_REMOTE_FIELD_TYPED_PARAMS,   /* remote_typed_param x<max>: vbRemoteTypedParam *, count */
+    VB_REMOTE_FIELD_IFACE_ARRAY,    /* remote_domain_interface x<max> */
 } vbRemoteFieldKind;
 
 typedef struct _vbRemoteField vbRemoteField;
@@ -142,6 +143,12 @@ VB_REMOTE_TYPE(vbRemoteStringRetType, vbRemoteStringRet, F_STRING(vbRemoteString
 VB_REMOTE_TYPE(vbRemoteXMLArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml));
 VB_REMOTE_TYPE(vbRemoteXMLFlagsArgsType, vbRemoteXMLFlagsArgs, F_STRING(vbRemoteXMLFlagsArgs, xml),
                F_UINT(vbRemoteXMLFlagsArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreArgsType, vbRemoteDomainRestoreArgs,
+               F_STRING(vbRemoteDomainRestoreArgs, from));
+VB_REMOTE_TYPE(vbRemoteDomainRestoreFlagsArgsType, vbRemoteDomainRestoreFlagsArgs,
+               F_STRING(vbRemoteDomainRestoreFlagsArgs, from),
+               F_OPT_STRING(vbRemoteDomainRestoreFlagsArgs, dxml),
+               F_UINT(vbRemoteDomainRestoreFlagsArgs, flags));
 VB_REMOTE_TYPE(vbRemoteVersionRetType, vbRemoteVersionRet, F_UHYPER(vbRemoteVersionRet, version));
 
 VB_REMOTE_TYPE(vbRemoteConnectOpenArgsType, vbRemoteConnectOpenArgs,
@@ -381,6 +388,13 @@ VB_REMOTE_TYPE(vbRemoteDomainMemoryStatsArgsType, vbRemoteDomainMemoryStatsArgs,
 VB_REMOTE_TYPE(vbRemoteDomainMemoryStatsRetType, vbRemoteDomainMemoryStatsRet,
                F_ARRAY(VB_REMOTE_FIELD_MEMSTAT_ARRAY, vbRemoteDomainMemoryStatsRet, stats, nstats,
                        VB_REMOTE_DOMAIN_MEMORY_STATS_MAX));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceAddressesArgsType, vbRemoteDomainInterfaceAddressesArgs,
+               F_DOMAIN(vbRemoteDomainInterfaceAddressesArgs, dom),
+               F_UINT(vbRemoteDomainInterfaceAddressesArgs, source),
+               F_UINT(vbRemoteDomainInterfaceAddressesArgs, flags));
+VB_REMOTE_TYPE(vbRemoteDomainInterfaceAddressesRetType, vbRemoteDomainInterfaceAddressesRet,
+               F_ARRAY(VB_REMOTE_FIELD_IFACE_ARRAY, vbRemoteDomainInterfaceAddressesRet, ifaces,
+                       nifaces, VB_REMOTE_DOMAIN_INTERFACE_MAX));
 VB_REMOTE_TYPE(vbRemoteEventBalloonChangeMsgType, vbRemoteDomainEventBalloonChangeMsg,
                F_DOMAIN(vbRemoteDomainEventBalloonChangeMsg, dom),
                F_UHYPER(vbRemoteDomainEventBalloonChangeMsg, actual));
@@ -392,6 +406,11 @@ VB_REMOTE_TYPE(vbRemoteEventCallbackBalloonChangeMsgType,
 VB_REMOTE_TYPE(vbRemoteEventWatchdogMsgType, vbRemoteDomainEventWatchdogMsg,
                F_DOMAIN(vbRemoteDomainEventWatchdogMsg, dom),
                F_INT(vbRemoteDomainEventWatchdogMsg, action));
+VB_REMOTE_TYPE(vbRemoteEventCallbackJobCompletedMsgType, vbRemoteDomainEventCallbackJobCompletedMsg,
+               F_INT(vbRemoteDomainEventCallbackJobCompletedMsg, callbackID),
+               F_DOMAIN(vbRemoteDomainEventCallbackJobCompletedMsg, dom),
+               F_ARRAY(VB_REMOTE_FIELD_TYPED_PARAMS, vbRemoteDomainEventCallbackJobCompletedMsg,
+                       params, nparams, VB_REMOTE_DOMAIN_JOB_STATS_MAX));
 VB_REMOTE_TYPE(vbRemoteEventCallbackAgentLifecycleMsgType,
                vbRemoteDomainEventCallbackAgentLifecycleMsg,
                F_INT(vbRemoteDomainEventCallbackAgentLifecycleMsg, callbackID),
@@ -590,6 +609,7 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(CONNECT_LIST_DOMAINS, "virConnectListDomains", &vbRemoteConnectListDomainsArgsType,
       &vbRemoteConnectListDomainsRetType, 0),
     P(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", NULL, &vbRemoteNumRetType, 0),
+    P(DOMAIN_RESTORE, "virDomainRestore", &vbRemoteDomainRestoreArgsType, NULL, MODIFY),
     P(CONNECT_GET_HOSTNAME, "virConnectGetHostname", NULL, &vbRemoteStringRetType, 0),
     P(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
       &vbRemoteConnectSupportsFeatureArgsType, &vbRemoteConnectSupportsFeatureRetType, BEFORE_OPEN),
@@ -693,6 +713,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteNumRetType, 0),
     P(DOMAIN_SNAPSHOT_CURRENT, "virDomainSnapshotCurrent", &vbRemoteDomainFlagsArgsType,
       &vbRemoteDomainSnapshotRetType, 0),
+    P(DOMAIN_REVERT_TO_SNAPSHOT, "virDomainRevertToSnapshot", &vbRemoteDomainSnapshotFlagsArgsType,
+      NULL, MODIFY),
     P(DOMAIN_SNAPSHOT_DELETE, "virDomainSnapshotDelete", &vbRemoteDomainSnapshotFlagsArgsType, NULL,
       MODIFY),
     P(DOMAIN_EVENT_IO_ERROR_REASON, "virConnectDomainEventIOErrorReasonCallback",
@@ -714,6 +736,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
     P(NODE_GET_MEMORY_STATS, "virNodeGetMemoryStats", &vbRemoteNodeGetMemoryStatsArgsType,
       &vbRemoteNodeGetMemoryStatsRetType, 0),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
+    P(DOMAIN_RESTORE_FLAGS, "virDomainRestoreFlags", &vbRemoteDomainRestoreFlagsArgsType, NULL,
+      MODIFY),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", &vbRemoteDomainFlagsArgsType, NULL, MODIFY),
     P(DOMAIN_BLOCK_JOB_ABORT, "virDomainBlockJobAbort", &vbRemoteDomainBlockPathArgsType, NULL,
       MODIFY),
@@ -796,10 +820,14 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteEventCallbackAgentLifecycleMsgType, NULL, CALLBACK),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", &vbRemoteXMLFlagsArgsType,
       &vbRemoteDomainRetType, MODIFY),
+    P(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses",
+      &vbRemoteDomainInterfaceAddressesArgsType, &vbRemoteDomainInterfaceAddressesRetType, 0),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", NULL, NULL, 0),
     P(CONNECT_EVENT_CONNECTION_CLOSED, "virConnectCloseFunc", &vbRemoteEventConnectionClosedMsgType,
       NULL, EVENT),
+    P(DOMAIN_EVENT_CALLBACK_JOB_COMPLETED, "virConnectDomainEventJobCompletedCallback",
+      &vbRemoteEventCallbackJobCompletedMsgType, NULL, CALLBACK),
     P(STORAGE_VOL_GET_INFO_FLAGS, "virStorageVolGetInfoFlags", &vbRemoteStorageVolFlagsArgsType,
       &vbRemoteStorageVolGetInfoRetType, 0),
     P(STORAGE_POOL_LOOKUP_BY_TARGET_PATH, "virStoragePoolLookupByTargetPath",
@@ -964,6 +992,7 @@ vbRemoteTypeMaxEncodedSize(const vbRemoteType *type)
         case VB_REMOTE_FIELD_VOL_ARRAY:
         case VB_REMOTE_FIELD_MEMSTAT_ARRAY:
         case VB_REMOTE_FIELD_TYPED_PARAMS:
+        case VB_REMOTE_FIELD_IFACE_ARRAY:
         default:
             /* bounded by the packet limit alone */
             return SIZE_MAX;
@@ -1228,6 +1257,36 @@ vbRemoteFieldDecode(const vbRemoteField *f, vbXdrDecoder *dec, void *obj)
         }
         return 0;
     }
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        vbRemoteDomainInterface **arr = FIELD(obj, f, vbRemoteDomainInterface *);
+
+        /* smallest: an empty name, no hwaddr, no address */
+        if (vbXdrDecodeArrayCount(dec, &n, f->max, 12) < 0)
+            return -1;
+        *arr = g_new0(vbRemoteDomainInterface, n);
+        for (i = 0; i < n; i++) {
+            vbRemoteDomainInterface *iface = &(*arr)[i];
+            size_t naddrs;
+            size_t j;
+
+            /* counted first so a half-decoded interface is freed */
+            *COUNT(obj, f) = i + 1;
+            if (vbXdrDecodeString(dec, &iface->name, VB_REMOTE_STRING_MAX) < 0 ||
+                vbXdrDecodeOptional(dec, &present) < 0 ||
+                (present && vbXdrDecodeString(dec, &iface->hwaddr, VB_REMOTE_STRING_MAX) < 0) ||
+                vbXdrDecodeArrayCount(dec, &naddrs, VB_REMOTE_DOMAIN_IP_ADDR_MAX, 12) < 0)
+                return -1;
+            iface->addrs = g_new0(vbRemoteDomainIPAddr, naddrs);
+            for (j = 0; j < naddrs; j++) {
+                iface->naddrs = j + 1;
+                if (vbXdrDecodeInt(dec, &iface->addrs[j].type) < 0 ||
+                    vbXdrDecodeString(dec, &iface->addrs[j].addr, VB_REMOTE_STRING_MAX) < 0 ||
+                    vbXdrDecodeUInt(dec, &iface->addrs[j].prefix) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_NAMED_ARRAY: {
         vbRemoteNamedValue **arr = FIELD(obj, f, vbRemoteNamedValue *);
 
@@ -1399,6 +1458,32 @@ vbRemoteFieldEncode(const vbRemoteField *f, const void *obj, GByteArray *buf)
             vbXdrEncodeUHyper(buf, arr[i]);
         return 0;
     }
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        const vbRemoteDomainInterface *arr = *CFIELD(obj, f, vbRemoteDomainInterface *);
+
+        n = CCOUNT(obj, f);
+        if (vbXdrEncodeArrayCount(buf, n, f->max) < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            size_t j;
+
+            if (vbXdrEncodeString(buf, arr[i].name ? arr[i].name : "", VB_REMOTE_STRING_MAX) < 0)
+                return -1;
+            vbXdrEncodeOptional(buf, arr[i].hwaddr != NULL);
+            if ((arr[i].hwaddr &&
+                 vbXdrEncodeString(buf, arr[i].hwaddr, VB_REMOTE_STRING_MAX) < 0) ||
+                vbXdrEncodeArrayCount(buf, arr[i].naddrs, VB_REMOTE_DOMAIN_IP_ADDR_MAX) < 0)
+                return -1;
+            for (j = 0; j < arr[i].naddrs; j++) {
+                vbXdrEncodeInt(buf, arr[i].addrs[j].type);
+                if (vbXdrEncodeString(buf, arr[i].addrs[j].addr ? arr[i].addrs[j].addr : "",
+                                      VB_REMOTE_STRING_MAX) < 0)
+                    return -1;
+                vbXdrEncodeUInt(buf, arr[i].addrs[j].prefix);
+            }
+        }
+        return 0;
+    }
     case VB_REMOTE_FIELD_MEMSTAT_ARRAY: {
         const vbRemoteMemoryStat *arr = *CFIELD(obj, f, vbRemoteMemoryStat *);
 
@@ -1547,6 +1632,23 @@ vbRemoteFieldClear(const vbRemoteField *f, void *obj)
         g_clear_pointer(FIELD(obj, f, vbRemoteMemoryStat *), g_free);
         *COUNT(obj, f) = 0;
         return;
+    case VB_REMOTE_FIELD_IFACE_ARRAY: {
+        vbRemoteDomainInterface **arr = FIELD(obj, f, vbRemoteDomainInterface *);
+
+        for (i = 0; *arr && i < *COUNT(obj, f); i++) {
+            vbRemoteDomainInterface *iface = &(*arr)[i];
+            size_t j;
+
+            for (j = 0; iface->addrs && j < iface->naddrs; j++)
+                g_free(iface->addrs[j].addr);
+            g_free(iface->addrs);
+            g_free(iface->name);
+            g_free(iface->hwaddr);
+        }
+        g_clear_pointer(arr, g_free);
+        *COUNT(obj, f) = 0;
+        return;
+    }
     case VB_REMOTE_FIELD_UHYPER_ARRAY:
         g_clear_pointer(FIELD(obj, f, uint64_t *), g_free);
         *COUNT(obj, f) = 0;

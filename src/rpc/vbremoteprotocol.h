@@ -44,6 +44,8 @@
 #define VB_REMOTE_NODE_MODEL_LEN 32
 #define VB_REMOTE_STORAGE_POOL_LIST_MAX 16384
 #define VB_REMOTE_STORAGE_VOL_LIST_MAX 16384
+#define VB_REMOTE_DOMAIN_INTERFACE_MAX 2048
+#define VB_REMOTE_DOMAIN_IP_ADDR_MAX 2048
 
 /* remote_auth_type */
 typedef enum {
@@ -84,6 +86,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_UNDEFINE = 35,
     VB_REMOTE_PROC_CONNECT_LIST_DOMAINS = 37,
     VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS = 51,
+    VB_REMOTE_PROC_DOMAIN_RESTORE = 54,
     VB_REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     VB_REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS = 65,
@@ -142,6 +145,7 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME = 189,
     VB_REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT = 190,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT = 191,
+    VB_REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT = 192,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE = 193,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT = 244,
     VB_REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN = 246,
@@ -160,6 +164,7 @@ typedef enum {
     VB_REMOTE_PROC_NODE_GET_CPU_STATS = 227,
     VB_REMOTE_PROC_NODE_GET_MEMORY_STATS = 228,
     VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
+    VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS = 233,
     VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT = 237,
     VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO = 238,
@@ -195,7 +200,9 @@ typedef enum {
     VB_REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2 = 339,
     VB_REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE = 348,
+    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED = 363,
     VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
+    VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES = 353,
     VB_REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     VB_REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     VB_REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED = 362,
@@ -268,6 +275,18 @@ typedef struct {
     char *xml;
     unsigned int flags;
 } vbRemoteXMLFlagsArgs;
+
+/* 54 DOMAIN_RESTORE */
+typedef struct {
+    char *from;
+} vbRemoteDomainRestoreArgs;
+
+/* 233 DOMAIN_RESTORE_FLAGS */
+typedef struct {
+    char *from;
+    char *dxml; /* NULL: the file's */
+    unsigned int flags;
+} vbRemoteDomainRestoreFlagsArgs;
 
 /* 1 CONNECT_OPEN */
 typedef struct {
@@ -698,6 +717,32 @@ typedef struct {
     size_t nstats;
 } vbRemoteDomainMemoryStatsRet;
 
+/* 353 DOMAIN_INTERFACE_ADDRESSES */
+typedef struct {
+    vbRemoteDomain dom;
+    unsigned int source;
+    unsigned int flags;
+} vbRemoteDomainInterfaceAddressesArgs;
+/* remote_domain_ip_addr */
+typedef struct _vbRemoteDomainIPAddr vbRemoteDomainIPAddr;
+struct _vbRemoteDomainIPAddr {
+    int type;
+    char *addr;
+    unsigned int prefix;
+};
+/* remote_domain_interface: hwaddr NULL when absent */
+typedef struct _vbRemoteDomainInterface vbRemoteDomainInterface;
+struct _vbRemoteDomainInterface {
+    char *name;
+    char *hwaddr;
+    vbRemoteDomainIPAddr *addrs;
+    size_t naddrs;
+};
+typedef struct {
+    vbRemoteDomainInterface *ifaces;
+    size_t nifaces;
+} vbRemoteDomainInterfaceAddressesRet;
+
 /* Event messages.  The callback forms start with callbackID: the server
  * relies on it to stamp each registration's id into an encoded event. */
 
@@ -868,6 +913,15 @@ typedef struct {
     int state;
     int reason;
 } vbRemoteDomainEventCallbackAgentLifecycleMsg;
+
+/* 363 DOMAIN_EVENT_CALLBACK_JOB_COMPLETED (no legacy form) */
+#define VB_REMOTE_DOMAIN_JOB_STATS_MAX 64
+typedef struct {
+    int callbackID;
+    vbRemoteDomain dom;
+    vbRemoteTypedParam *params;
+    size_t nparams;
+} vbRemoteDomainEventCallbackJobCompletedMsg;
 
 /* 362 CONNECT_EVENT_CONNECTION_CLOSED */
 typedef struct {

@@ -20,6 +20,7 @@
 #include "vbdomainagent.h"
 #include "vbdomainops.h"
 #include "vbsnapshot.h"
+#include "vbsnapshotrevert.h"
 #include "vbrpcconnect.h"
 #include "vbrpchost.h"
 #include "vbrpcstorage.h"
@@ -379,6 +380,22 @@ vbDispatchCreateXML(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchRestore(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, NULL, 0);
+}
+
+static int
+vbDispatchRestoreFlags(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainRestoreFlagsArgs *args = a;
+
+    return vbDomainRestore(vbDispatchDriver(client), args->from, args->dxml, args->flags);
+}
+
+static int
 vbDispatchUndefine(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -596,6 +613,44 @@ vbDispatchInterfaceStats(vbRPCClient *client, const void *a, void *r)
 }
 
 static int
+vbDispatchInterfaceAddresses(vbRPCClient *client, const void *a, void *r)
+{
+    const vbRemoteDomainInterfaceAddressesArgs *args = a;
+    vbRemoteDomainInterfaceAddressesRet *ret = r;
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+    size_t j;
+    VB_DISPATCH_DOM(args->dom);
+
+    if (vbDomainInterfaceAddresses(vbDispatchDriver(client), &dom, args->source, args->flags,
+                                   &ifaces) < 0)
+        return -1;
+    if (ifaces->len > VB_REMOTE_DOMAIN_INTERFACE_MAX) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_RPC, _("Number of interfaces, %d exceeds the max limit: %d"),
+                      (int) ifaces->len, VB_REMOTE_DOMAIN_INTERFACE_MAX);
+        return -1;
+    }
+    ret->ifaces = g_new0(vbRemoteDomainInterface, ifaces->len ? ifaces->len : 1);
+    for (i = 0; i < ifaces->len; i++) {
+        vbDomainIfaceAddrs *iface = ifaces->pdata[i];
+        vbRemoteDomainInterface *out = &ret->ifaces[i];
+
+        ret->nifaces = i + 1;
+        out->name = g_steal_pointer(&iface->name);
+        out->hwaddr = g_steal_pointer(&iface->hwaddr);
+        out->addrs = g_new0(vbRemoteDomainIPAddr, iface->naddrs ? iface->naddrs : 1);
+        out->naddrs = iface->naddrs;
+        for (j = 0; j < iface->naddrs; j++) {
+            out->addrs[j].type = iface->addrs[j].type;
+            out->addrs[j].addr = g_steal_pointer(&iface->addrs[j].addr);
+            out->addrs[j].prefix = iface->addrs[j].prefix;
+        }
+    }
+    return 0;
+}
+
+static int
 vbDispatchSuspend(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainArgs *args = a;
@@ -785,6 +840,15 @@ vbDispatchSnapshotCurrent(vbRPCClient *client, const void *a, void *r)
         return -1;
     vbDispatchRemoteSnapshot(&dom, &name, &ret->snap);
     return 0;
+}
+
+static int
+vbDispatchRevertToSnapshot(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    return vbDomainSnapshotRevert(vbDispatchDriver(client), &dom, args->snap.name, args->flags);
 }
 
 static int
@@ -987,6 +1051,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE, vbDispatchUndefine},
     {VB_REMOTE_PROC_CONNECT_LIST_DOMAINS, vbDispatchListDomains},
     {VB_REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, vbDispatchNumOfDomains},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE, vbDispatchRestore},
     {VB_REMOTE_PROC_DOMAIN_INTERFACE_STATS, vbDispatchInterfaceStats},
     {VB_REMOTE_PROC_DOMAIN_IS_ACTIVE, vbDispatchIsActive},
     {VB_REMOTE_PROC_DOMAIN_IS_PERSISTENT, vbDispatchIsPersistent},
@@ -1000,12 +1065,14 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, vbDispatchSnapshotLookupByName},
     {VB_REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT, vbDispatchHasCurrentSnapshot},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT, vbDispatchSnapshotCurrent},
+    {VB_REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT, vbDispatchRevertToSnapshot},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE, vbDispatchSnapshotDelete},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
     {VB_REMOTE_PROC_DOMAIN_GET_STATE, vbDispatchGetState},
     {VB_REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, vbDispatchUndefineFlags},
+    {VB_REMOTE_PROC_DOMAIN_RESTORE_FLAGS, vbDispatchRestoreFlags},
     {VB_REMOTE_PROC_DOMAIN_DESTROY_FLAGS, vbDispatchDestroyFlags},
     {VB_REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT, vbDispatchBlockJobAbort},
     {VB_REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, vbDispatchGetBlockJobInfo},
@@ -1028,6 +1095,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_GET_TIME, vbDispatchGetTime},
     {VB_REMOTE_PROC_DOMAIN_SET_TIME, vbDispatchSetTime},
     {VB_REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, vbDispatchDefineXMLFlags},
+    {VB_REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, vbDispatchInterfaceAddresses},
     {VB_REMOTE_PROC_DOMAIN_GET_MESSAGES, vbDispatchGetMessages},
 };
 
@@ -1237,6 +1305,27 @@ vbRPCDispatchDomainEvent(const vbDomainEvent *ev, void *opaque)
                                    VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON, &cb);
         vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
                                    VB_REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON, &legacy);
+        break;
+    }
+    case VB_DOMAIN_EVENT_JOB_COMPLETED: {
+        g_autofree vbRemoteTypedParam *params = g_new0(vbRemoteTypedParam, ev->njobStats);
+        vbRemoteDomainEventCallbackJobCompletedMsg cb = {.params = params,
+                                                         .nparams = ev->njobStats};
+        size_t i;
+
+        for (i = 0; i < ev->njobStats; i++) {
+            params[i].field = (char *) ev->jobStats[i].field;
+            if (g_str_equal(ev->jobStats[i].field, VIR_DOMAIN_JOB_OPERATION)) {
+                params[i].type = VIR_TYPED_PARAM_INT;
+                params[i].value.i = ev->jobStats[i].value;
+            } else {
+                params[i].type = VIR_TYPED_PARAM_ULLONG;
+                params[i].value.ul = ev->jobStats[i].value;
+            }
+        }
+        vbDispatchEventDomain(ev, &cb.dom);
+        vbRPCServerEmitDomainEvent(srv, ev->eventID, ev->uuid,
+                                   VB_REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED, &cb);
         break;
     }
     case VB_DOMAIN_EVENT_LAST:

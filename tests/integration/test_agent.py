@@ -160,27 +160,46 @@ class AgentTest(vbtest.DaemonTestCase):
         self.assertEqual(self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
                          .group(1), "frozen")
         self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
-        # The command waits for the agent (the sync's 5 s); meanwhile other
-        # calls and the monitor answer.
-        cmd = ["virsh", "-q", "-c", self.daemon.uri] + ["qemu-agent-command", "vm",
-                                                '{"execute":"guest-info"}']
+        # Never synced with the agent: the command fails when the sync's
+        # 5 s are over.
         t0 = time.monotonic()
+        proc = self.agent_command('{"execute":"guest-info"}', check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("Guest agent is not responding: Guest agent not available for now",
+                      proc.stderr)
+        self.assertGreaterEqual(time.monotonic() - t0, 4.5)
+        self.daemon.virsh("destroy", "vm")
+
+    def test_agent_stops_answering(self):
+        # In sync with the agent, which then stops (SIGSTOP from a child it
+        # spawned, after its answer to guest-exec reached us): a blocking
+        # command waits for ever, until the domain goes.
+        self.start_guest()
+        self.assertEqual(self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
+                         .group(1), "started")
+        self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
+        self.agent_command('{"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":'
+                           '["-c","sleep 2; kill -STOP $PPID && '
+                           'echo vbguest: agent stopped >/dev/console"]}}')
+        self.wait_log(re.compile(r"^vbguest: agent stopped\s*$", re.M), "the agent's stop", 120)
+        cmd = ["virsh", "-q", "-c", self.daemon.uri, "qemu-agent-command", "vm",
+               '{"execute":"guest-get-osinfo"}', "--block"]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(proc.kill)
+        vbtest.wait_for(lambda: re.search(r"send: guest-get-osinfo ",
+                                          self.daemon.log(tail=200000)),
+                        60, "the blocking command at the agent")
+        # the domain's other calls and its monitor answer meanwhile
         self.daemon.virsh("dominfo", "vm")
         self.daemon.virsh("qemu-monitor-command", "vm", '{"execute":"query-status"}')
         self.daemon.virsh("domstate", "vm")
-        self.assertIsNone(proc.poll(), "the agent command ended before the other calls")
-        out, err = proc.communicate(timeout=60)
-        self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("Guest agent is not responding: Guest agent not available for now", err)
-        self.assertGreaterEqual(time.monotonic() - t0, 4.5)
-        # a blocking command is woken when the domain goes
-        proc = subprocess.Popen(cmd + ["--block"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        self.addCleanup(proc.kill)
-        proc2 = self.daemon.virsh("domfsfreeze", "vm", check=False)
-        self.assertIn("Guest agent is not responding", proc2.stderr)
+        self.assertIsNone(proc.poll(), "the blocking command ended before the domain went")
+        # another agent command gives up after its own timeout
+        t0 = time.monotonic()
+        queued = self.agent_command('{"execute":"guest-ping"}', "--timeout", "2", check=False)
+        self.assertIn("Timed out during operation: cannot acquire state change lock "
+                      "(held by agent=guest-get-osinfo)", queued.stderr)
+        self.assertLess(time.monotonic() - t0, 25)
         self.daemon.virsh("destroy", "vm")
         out, err = proc.communicate(timeout=60)
         self.assertNotEqual(proc.returncode, 0)

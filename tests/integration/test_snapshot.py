@@ -158,7 +158,8 @@ class RunningSnapshotTest(SnapshotBase):
         self.assertEqual(self.sources(), {"vda": os.path.join(self.images, "top.api1")})
 
     def test_refused_without_disk_only(self):
-        self.assert_refused(["--no-metadata"], "only disk-only snapshots are supported")
+        self.assert_refused(["--no-metadata"], "only disk-only snapshots and external memory "
+                                               "snapshots are supported")
 
     def test_refused_quiesce(self):
         self.assert_refused(["--disk-only", "--atomic", "--no-metadata", "--quiesce"],
@@ -189,11 +190,9 @@ class RunningSnapshotTest(SnapshotBase):
         self.assert_refused_api(xml, SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE,
                                 "QEMU guest agent is not configured",
                                 libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED)
-        self.assert_refused_api(xml, SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_HALT,
-                                "unsupported flags (0x%x) in function "
-                                "qemuDomainSnapshotCreateXML"
-                                % libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_HALT,
-                                libvirt.VIR_ERR_INVALID_ARG)
+        self.assert_refused_api(xml, SNAP_FLAGS | libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_LIVE,
+                                "live snapshot creation is supported only during full system "
+                                "snapshots", libvirt.VIR_ERR_OPERATION_UNSUPPORTED)
         self.assert_refused_api("<domainsnapshot><disks><disk name='vdz'/></disks>"
                                 "</domainsnapshot>", SNAP_FLAGS, "no disk named 'vdz'",
                                 libvirt.VIR_ERR_CONFIG_UNSUPPORTED)

@@ -99,7 +99,7 @@ def uefi_disk(cmdline_text, cache=None, timeout=900):
 
 
 def cmdline(mode="idle", then=None, disk=None, off=None, bs=None, slots=None, count=None,
-            script=None, agent=None, extra=""):
+            script=None, agent=None, net=None, extra=""):
     """The kernel command line for a guest in @mode (idle, writer, poweroff,
     shell, script); the other arguments become vbguest.* parameters (see
     tests/guest/init).  The serial console is ttyS0; the kernel is quiet
@@ -107,7 +107,7 @@ def cmdline(mode="idle", then=None, disk=None, off=None, bs=None, slots=None, co
     args = ["console=ttyS0", "quiet", "panic=-1", "vbguest.mode=" + mode]
     for name, val in (("then", then), ("disk", disk), ("off", off), ("bs", bs),
                       ("slots", slots), ("count", count), ("script", script),
-                      ("agent", agent)):
+                      ("agent", agent), ("net", net)):
         if val is not None:
             args.append("vbguest.%s=%s" % (name, val))
     if extra:

@@ -175,8 +175,10 @@ def domain_xml(name, disks, machine="q35", memory_mib=64, extra_devices=""):
 class Daemon:
     """virtblockd on a private root, stopped (and its QEMUs killed) at the end."""
 
-    def __init__(self, root):
+    def __init__(self, root, prefix=()):
         self.root = root
+        # a command the daemon runs under (ip netns exec NS)
+        self.prefix = list(prefix)
         self.proc = None
         self.sock = os.path.join(root, "run", "virtblockd-sock")
         self.sock_ro = os.path.join(root, "run", "virtblockd-sock-ro")
@@ -187,7 +189,8 @@ class Daemon:
 
     def start(self, *extra):
         log = open(self.logpath, "a")
-        self.proc = subprocess.Popen([DAEMON, "--root", self.root, "--verbose"] + list(extra),
+        self.proc = subprocess.Popen(self.prefix + [DAEMON, "--root", self.root, "--verbose"] +
+                                     list(extra),
                                      stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         log.close()
@@ -272,13 +275,21 @@ class DaemonTestCase(unittest.TestCase):
     def setUp(self):
         if SKIP_NO_QEMU:
             self.skipTest("QEMU is not installed")
+        # first: it may skip the test, and what it prepares is undone
+        # after the daemon's cleanup
+        prefix = self.daemon_prefix()
         self.tmp = tempfile.mkdtemp(prefix="vbit-")
         self.images = os.path.join(self.tmp, "images")
         os.mkdir(self.images)
-        self.daemon = Daemon(os.path.join(self.tmp, "root"))
         self.extra_logs = []    # printed with the daemon's log on failure
+        self.daemon = Daemon(os.path.join(self.tmp, "root"), prefix)
         self.addCleanup(self._cleanup)
         self.daemon.start()
+
+    def daemon_prefix(self):
+        """The command the daemon runs under (a test may set up a network
+        namespace here, with a cleanup removing it); none by default."""
+        return []
 
     def _cleanup(self):
         pids = self.daemon.qemu_pids() if self.daemon else []

@@ -51,14 +51,21 @@ driver_levels = [
     ["vbblockcommitcomplete"],
     # the block job machine: what QEMU reports, applied
     ["vbblockjobupdate"],
+    # the host side of interfaces: taps created, enslaved, removed
+    ["vbdomaininterface"],
     # QEMU and storage daemon processes, their monitors and events
     ["vbdomainprocess"],
     # block jobs on a shut-off domain, in a storage daemon
     ["vbblockoffline"],
     # block commit and its entry points
     ["vbblockcommit"],
+    # a running guest's memory saved into a file for a snapshot, and restored
+    ["vbsnapshotmemory"],
     # disk-only snapshots
     ["vbsnapshot"],
+    # revert to a snapshot: new overlays from vbsnapshot, the domain
+    # stopped and started
+    ["vbsnapshotrevert"],
     # the console of a running domain, as a stream for the RPC layer
     ["vbdomainconsole"],
     # the medium of a cdrom changed, a disk's I/O limits read back

@@ -1,0 +1,203 @@
+/*
+ * vbdomaininterface.c: the host side of a domain's interfaces
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libvirt's qemuInterfaceEthernetConnect and qemuInterfaceBridgeConnect,
+ * step for step and with their errors; the order of the steps decides
+ * which error a bad definition gets (a missing bridge is found when its
+ * MTU is read, as in libvirt).
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbdomaininterface.h"
+#include "vberror.h"
+#include "vblog.h"
+#include "vbnetdev.h"
+#include "vbqemudevice.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+/* virtio-net understands the vnet header on each packet (libvirt's
+ * qemuInterfaceIsVnetCompatModel) */
+static unsigned int
+vbDomainInterfaceTapFlags(const vbDomainNetDef *net)
+{
+    return net->model == VB_DOMAIN_NET_MODEL_VIRTIO ? VB_NETDEV_TAP_CREATE_VNET_HDR : 0;
+}
+
+/* The tap's own MAC address: the guest's with another first byte, since
+ * a tap with the guest's address makes the kernel complain of packets
+ * "with own address as source address" (libvirt's rule) */
+static void
+vbDomainInterfaceTapMAC(const vbDomainNetDef *net, unsigned char mac[VB_MAC_BUFLEN])
+{
+    memcpy(mac, net->mac.addr, VB_MAC_BUFLEN);
+    mac[0] = mac[0] == 0xFE ? 0xFA : 0xFE;
+}
+
+/* type 'ethernet': a tap of the daemon's, or the existing one of
+ * managed='no', which is opened as it is */
+static int
+vbDomainInterfaceEthernetConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
+{
+    unsigned char mac[VB_MAC_BUFLEN];
+
+    if (net->managedNo) {
+        if (!vbNetDevExists(net->ifname)) {
+            /* libvirt's code and wording */
+            vbReportError(VIR_ERR_INTERNAL_ERROR,
+                          _("target managed='no' but specified dev doesn't exist"));
+            return -1;
+        }
+        return vbNetDevTapCreate(&net->ifname, tapfds, ntapfds,
+                                 vbDomainInterfaceTapFlags(net) |
+                                     VB_NETDEV_TAP_CREATE_ALLOW_EXISTING);
+    }
+    if (vbNetDevTapCreate(&net->ifname, tapfds, ntapfds, vbDomainInterfaceTapFlags(net)) < 0)
+        return -1;
+    vbDomainInterfaceTapMAC(net, mac);
+    if (vbNetDevSetMAC(net->ifname, mac) < 0 || vbNetDevSetOnline(net->ifname, true) < 0 ||
+        (net->mtu && vbNetDevSetMTU(net->ifname, net->mtu) < 0))
+        return -1;
+    return 0;
+}
+
+/* type 'bridge': a tap of the daemon's, given the bridge's MTU (or
+ * <mtu>'s), enslaved, then up (libvirt's virNetDevTapCreateInBridgePort) */
+static int
+vbDomainInterfaceBridgeConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
+{
+    unsigned char mac[VB_MAC_BUFLEN];
+    unsigned int mtu = net->mtu;
+
+    if (vbNetDevTapCreate(&net->ifname, tapfds, ntapfds, vbDomainInterfaceTapFlags(net)) < 0)
+        return -1;
+    vbDomainInterfaceTapMAC(net, mac);
+    if (vbNetDevSetMAC(net->ifname, mac) < 0 ||
+        (mtu == 0 && vbNetDevGetMTU(net->bridge, &mtu) < 0) ||
+        vbNetDevSetMTU(net->ifname, mtu) < 0 ||
+        vbNetDevBridgeAddPort(net->bridge, net->ifname) < 0 ||
+        vbNetDevSetOnline(net->ifname, true) < 0)
+        return -1;
+    return 0;
+}
+
+void
+vbDomainInterfacesCloseFds(GArray *fds)
+{
+    guint i;
+
+    for (i = 0; i < fds->len; i++) {
+        int fd = g_array_index(fds, int, i);
+
+        if (fd >= 0)
+            close(fd);
+    }
+    g_array_set_size(fds, 0);
+}
+
+/* One interface's tap (and vhost-net) descriptors appended to @fds */
+static int
+vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
+{
+    bool generated = !net->ifname || vbNetDevNameIsTemplate(net->ifname);
+    g_autofree int *tapfds = NULL;
+    g_autofree int *vhostfds = NULL;
+    size_t ntapfds;
+    size_t nvhostfds;
+    size_t i;
+    int rc = -1;
+
+    vbQemuDeviceNetTapFdCount(net, vhostNet, &ntapfds, &nvhostfds);
+    if (ntapfds == 0)
+        return 0;
+    tapfds = g_new(int, ntapfds);
+    for (i = 0; i < ntapfds; i++)
+        tapfds[i] = -1;
+    vhostfds = g_new0(int, nvhostfds + 1);
+
+    switch (net->type) {
+    case VB_DOMAIN_NET_TYPE_ETHERNET:
+        rc = vbDomainInterfaceEthernetConnect(net, tapfds, ntapfds);
+        break;
+    case VB_DOMAIN_NET_TYPE_BRIDGE:
+        rc = vbDomainInterfaceBridgeConnect(net, tapfds, ntapfds);
+        break;
+    case VB_DOMAIN_NET_TYPE_USER:
+    case VB_DOMAIN_NET_TYPE_NETWORK:
+    case VB_DOMAIN_NET_TYPE_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
+        break;
+    }
+    if (rc == 0 && nvhostfds)
+        rc = vbNetDevVhostNetOpen(vhostfds, nvhostfds);
+    if (rc < 0) {
+        /* with its last descriptor the kernel removes the tap */
+        for (i = 0; i < ntapfds; i++) {
+            if (tapfds[i] >= 0)
+                close(tapfds[i]);
+        }
+        if (generated && !net->managedNo)
+            g_clear_pointer(&net->ifname, g_free);
+        return -1;
+    }
+    g_array_append_vals(fds, tapfds, ntapfds);
+    g_array_append_vals(fds, vhostfds, nvhostfds);
+    VB_INFO("interface '%s' on tap '%s'", net->info.alias ? net->info.alias : "", net->ifname);
+    return 0;
+}
+
+int
+vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (vbDomainInterfaceConnect(def->nets[i], vhostNet, fds) < 0) {
+            vbDomainInterfacesCloseFds(fds);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The taps of @def the daemon created: of type 'ethernet' or 'bridge',
+ * not managed='no', named once started */
+static bool
+vbDomainInterfaceIsOwnTap(const vbDomainNetDef *net)
+{
+    return (net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE) &&
+           !net->managedNo && net->ifname;
+}
+
+void
+vbDomainInterfacesRelease(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        const vbDomainNetDef *net = def->nets[i];
+
+        if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
+            continue;
+        if (vbNetDevTapDelete(net->ifname) < 0)
+            VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
+                    vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+}
+
+void
+vbDomainInterfacesReserveNames(const vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (vbDomainInterfaceIsOwnTap(def->nets[i]))
+            vbNetDevReserveName(def->nets[i]->ifname);
+    }
+}

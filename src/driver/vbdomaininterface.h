@@ -1,0 +1,39 @@
+/*
+ * vbdomaininterface.h: the host side of a domain's interfaces
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * As libvirt's qemu_interface.c: the tap of an interface of type
+ * 'ethernet' or 'bridge' created (or, with managed='no', opened), set up
+ * and enslaved before QEMU starts; QEMU gets its descriptors.  The taps
+ * are not persistent, so they go with the last process holding them: a
+ * QEMU that dies takes its taps along even while the daemon is away.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vbdomainconf.h"
+
+/* Creates the taps of @def's interfaces, in order, setting each one's
+ * net->ifname to its name (vnetN when none was given), and appends their
+ * descriptors to @fds (an array of int) in the order of
+ * VB_QEMU_COMMAND_PASSED_FD_FIRST, with vhost-net descriptors when
+ * @vhostNet.  The caller closes the descriptors once QEMU has them.
+ * 0, or -1 with libvirt's error: then nothing is left open or created and
+ * the names generated are cleared again. */
+int vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds);
+
+/* After QEMU is gone: a tap the daemon created that is still there (made
+ * persistent behind the daemon's back) is deleted; managed='no' taps are
+ * the user's and stay.  Failures are logged, not reported. */
+void vbDomainInterfacesRelease(const vbDomainDef *def);
+
+/* A restarted daemon taking back a running domain: the vnetN names its
+ * taps have are not generated again. */
+void vbDomainInterfacesReserveNames(const vbDomainDef *def);
+
+/* Closes the descriptors in @fds and empties it. */
+void vbDomainInterfacesCloseFds(GArray *fds);

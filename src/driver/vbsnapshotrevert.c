@@ -1,0 +1,602 @@
+/*
+ * vbsnapshotrevert.c: revert to an external (disk-only) snapshot
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The checks follow libvirt's qemuSnapshotRevert and
+ * qemuSnapshotRevertValidate in order and wording; the work follows the
+ * newer qemuSnapshotRevertExternalPrepare / ...Inactive / ...Finish.  The
+ * order of the work makes a crash simple: the intent first, then the new
+ * files (nothing refers to them), then the definition naming them (the
+ * commit point: one atomic rename), then the snapshot metadata, then the
+ * intent removed.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vbinternal.h"
+#include "vbblockjob.h"
+#include "vbblockoffline.h"
+#include "vbdomainevent.h"
+#include "vbdomainobj.h"
+#include "vbdomainprocess.h"
+#include "vberror.h"
+#include "vbfile.h"
+#include "vblog.h"
+#include "vbsnapshot.h"
+#include "vbsnapshotconf.h"
+#include "vbsnapshotrevert.h"
+#include "vbstoragechain.h"
+
+#define VB_FROM_THIS_FILE VIR_FROM_QEMU
+
+#define VB_SNAPSHOT_REVERT_KNOWN_FLAGS \
+    (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED | \
+     VIR_DOMAIN_SNAPSHOT_REVERT_FORCE | VIR_DOMAIN_SNAPSHOT_REVERT_RESET_NVRAM)
+
+/* The intent, beside the snapshot files; no snapshot file can have this
+ * name (a snapshot name never starts with '.'). */
+#define VB_SNAPSHOT_REVERT_INTENT ".revert"
+#define VB_SNAPSHOT_REVERT_GROUP "revert"
+
+/* A test hook: the daemon kills itself at the named step of a revert
+ * ("intent", "overlays", "config", "metadata"), as a crash there would. */
+#define VB_SNAPSHOT_REVERT_KILL_ENV "VIRTBLOCKD_TEST_REVERT_KILL_AT"
+
+static void
+vbSnapshotRevertTestKill(const char *step)
+{
+    const char *at = g_getenv(VB_SNAPSHOT_REVERT_KILL_ENV);
+
+    if (at && g_str_equal(at, step))
+        kill(getpid(), SIGKILL);
+}
+
+static void
+vbSnapshotRevertEmit(vbDriver *driver, vbDomainObj *vm, int event, int detail)
+{
+    vbDomainEventQueuePush(driver->events, vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid,
+                                                                     vm->id, event, detail));
+}
+
+/* --- The intent --- */
+
+static char *
+vbSnapshotRevertIntentPath(vbDomainObj *vm)
+{
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+
+    return g_build_filename(dir, VB_SNAPSHOT_REVERT_INTENT, NULL);
+}
+
+/* The snapshot and, per disk target, the overlay the definition will name */
+static int
+vbSnapshotRevertWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *snapname,
+                            const vbSnapshotDef *tmpdef)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GPtrArray) targets = g_ptr_array_new();
+    g_autoptr(GPtrArray) overlays = g_ptr_array_new();
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+    g_autofree char *path = vbSnapshotRevertIntentPath(vm);
+    g_autofree char *data = NULL;
+    gsize len;
+    size_t i;
+
+    for (i = 0; i < tmpdef->ndisks; i++) {
+        if (tmpdef->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        g_ptr_array_add(targets, tmpdef->disks[i]->name);
+        g_ptr_array_add(overlays, tmpdef->disks[i]->src->path);
+    }
+    g_key_file_set_string(kf, VB_SNAPSHOT_REVERT_GROUP, "snapshot", snapname);
+    g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "targets",
+                               (const char *const *) targets->pdata, targets->len);
+    g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "overlays",
+                               (const char *const *) overlays->pdata, overlays->len);
+    data = g_key_file_to_data(kf, &len, NULL);
+    if (vbDriverConfigMakeDir(driver->cfg, dir, 0700) < 0)
+        return -1;
+    return vbFileWriteAtomic(path, data, len, 0600, VB_FILE_WRITE_DURABLE);
+}
+
+static void
+vbSnapshotRevertRemoveIntent(vbDomainObj *vm)
+{
+    g_autofree char *path = vbSnapshotRevertIntentPath(vm);
+
+    if (unlink(path) < 0 && errno != ENOENT)
+        VB_WARN("cannot remove '%s': %s", path, g_strerror(errno));
+}
+
+/* --- Checks --- */
+
+/* libvirt's qemuSnapshotRevertValidate, and what we cannot do yet */
+static int
+vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned int flags)
+{
+    const vbSnapshotDef *def = snap->def;
+
+    if (!vm->persistent && def->state != VB_SNAPSHOT_STATE_RUNNING &&
+        def->state != VB_SNAPSHOT_STATE_PAUSED &&
+        !(flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED))) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID, "%s",
+            _("transient domain needs to request run or pause to revert to inactive snapshot"));
+        return -1;
+    }
+    if (!def->dom) {
+        vbReportError(VIR_ERR_SNAPSHOT_REVERT_RISKY,
+                      _("snapshot '%s' lacks domain '%s' rollback info"), def->name, vm->def->name);
+        return -1;
+    }
+    /* The one place a snapshot with memory state is refused: its revert
+     * restores the saved state instead of booting. */
+    if (def->memory == VB_SNAPSHOT_LOCATION_EXTERNAL || def->memoryFile ||
+        def->state == VB_SNAPSHOT_STATE_RUNNING || def->state == VB_SNAPSHOT_STATE_PAUSED) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("revert to snapshot '%s' with memory state is not supported"), def->name);
+        return -1;
+    }
+    switch (def->state) {
+    case VB_SNAPSHOT_STATE_DISK_SNAPSHOT:
+    case VB_SNAPSHOT_STATE_SHUTDOWN:
+    case VB_SNAPSHOT_STATE_SHUTOFF:
+    case VB_SNAPSHOT_STATE_CRASHED:
+        break;
+    case VB_SNAPSHOT_STATE_PMSUSPENDED:
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("qemu doesn't support reversion of snapshot taken in PMSUSPENDED state"));
+        return -1;
+    case VB_SNAPSHOT_STATE_RUNNING:
+    case VB_SNAPSHOT_STATE_PAUSED:
+    case VB_SNAPSHOT_STATE_NOSTATE:
+    case VB_SNAPSHOT_STATE_BLOCKED:
+    case VB_SNAPSHOT_STATE_LAST:
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      _("Invalid target domain state '%s'. Refusing snapshot reversion"),
+                      vbSnapshotStateTypeToString(def->state));
+        return -1;
+    }
+    if (!vbSnapshotDefIsExternal(def)) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("snapshot '%s' has no external disk to revert to"), def->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's qemuDomainHasBlockjob: any job, on any disk */
+static int
+vbSnapshotRevertCheckNoJob(vbDomainObj *vm)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, vm->blockjobs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        if (vbBlockJobIsRunning(value)) {
+            vbReportError(VIR_ERR_OPERATION_INVALID, "%s", _("domain has active block job"));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* --- The new definition and its overlays --- */
+
+/* The definition the domain gets (libvirt's qemuSnapshotRevertPrep): the
+ * persistent one recorded, else the one recorded, under the domain's name. */
+static vbDomainDef *
+vbSnapshotRevertNewDef(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    const vbDomainDef *from = def->inactiveDom ? def->inactiveDom : def->dom;
+    vbDomainDef *copy = vbDomainDefCopy(from, VB_DOMAIN_DEF_FORMAT_INACTIVE);
+
+    if (copy && strcmp(copy->name, vm->def->name) != 0) {
+        g_free(copy->name);
+        copy->name = g_strdup(vm->def->name);
+    }
+    return copy;
+}
+
+/* A temporary snapshot named @tmpname (libvirt's: the creation time) with
+ * the disks @snap covers, aligned with @newdef: its external disks get
+ * the default overlay names beside the snapshot's images. */
+static vbSnapshotDef *
+vbSnapshotRevertTmpDef(const vbSnapshotDef *snap, const vbDomainDef *newdef, const char *tmpname)
+{
+    g_autoptr(vbSnapshotDef) tmp = g_new0(vbSnapshotDef, 1);
+    size_t i;
+
+    tmp->name = g_strdup(tmpname);
+    tmp->memory = VB_SNAPSHOT_LOCATION_NO;
+    tmp->disks = g_new0(vbSnapshotDiskDef *, snap->ndisks);
+    for (i = 0; i < snap->ndisks; i++) {
+        const vbSnapshotDiskDef *from = snap->disks[i];
+        vbSnapshotDiskDef *disk;
+
+        /* a disk the definition reverted to does not have is not reverted */
+        if (!vbDomainDiskByName(newdef, from->name))
+            continue;
+        disk = g_new0(vbSnapshotDiskDef, 1);
+        disk->name = g_strdup(from->name);
+        disk->snapshot = from->snapshot;
+        disk->src = vbStorageSourceNew();
+        disk->src->type = VB_STORAGE_TYPE_FILE;
+        tmp->disks[tmp->ndisks++] = disk;
+    }
+    if (vbSnapshotDefAlignDisks(tmp, newdef) < 0)
+        return NULL;
+    return g_steal_pointer(&tmp);
+}
+
+static bool
+vbSnapshotRevertNamesFree(const vbSnapshotDef *tmp)
+{
+    size_t i;
+
+    for (i = 0; i < tmp->ndisks; i++) {
+        struct stat st;
+
+        if (tmp->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_EXTERNAL &&
+            lstat(tmp->disks[i]->src->path, &st) == 0)
+            return false;
+    }
+    return true;
+}
+
+/* As libvirt, the overlays are named after the time; a second revert in
+ * the same second gets a counter rather than a refusal. */
+static vbSnapshotDef *
+vbSnapshotRevertTmpDefUnique(const vbSnapshotDef *snap, const vbDomainDef *newdef)
+{
+    long long now = g_get_real_time() / G_USEC_PER_SEC;
+    unsigned int i;
+
+    for (i = 0; i < 100; i++) {
+        g_autofree char *name =
+            i ? g_strdup_printf("%lld-%u", now, i) : g_strdup_printf("%lld", now);
+        g_autoptr(vbSnapshotDef) tmp = vbSnapshotRevertTmpDef(snap, newdef, name);
+
+        if (!tmp)
+            return NULL;
+        if (vbSnapshotRevertNamesFree(tmp)) {
+            tmp->creationTime = now;
+            return g_steal_pointer(&tmp);
+        }
+    }
+    vbReportError(VIR_ERR_OPERATION_FAILED,
+                  _("no free name for the new overlays of snapshot '%s' beside its images"),
+                  snap->name);
+    return NULL;
+}
+
+/* --- Metadata (libvirt's qemuSnapshotRevertExternalFinish, without
+ * deleting anything) --- */
+
+static void
+vbSnapshotRevertWarnDropped(vbDomainObj *vm, const vbSnapshotDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nrevertDisks; i++) {
+        if (def->revertDisks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        VB_WARN("domain '%s': overlay '%s' of the state abandoned by the revert is kept, but "
+                "no snapshot names it any more",
+                vm->def->name, def->revertDisks[i]->src->path);
+    }
+}
+
+/* @snap becomes current with @tmpdef's disks as its <revertDisks>; its own
+ * <disks> (the branch taken after it) stay as they are. */
+static int
+vbSnapshotRevertUpdateMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *snap,
+                               vbSnapshotDef *tmpdef)
+{
+    vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
+
+    vbSnapshotRevertWarnDropped(vm, snap->def);
+    vbSnapshotDefClearRevertDisks(snap->def);
+    snap->def->revertDisks = g_steal_pointer(&tmpdef->disks);
+    snap->def->nrevertDisks = tmpdef->ndisks;
+    tmpdef->ndisks = 0;
+
+    vbSnapshotObjListSetCurrent(vm->snapshots, snap);
+    if (vbSnapshotSaveOne(driver, vm, snap) < 0)
+        return -1;
+    vbSnapshotRevertTestKill("metadata");
+    if (old && old != snap && vbSnapshotSaveOne(driver, vm, old) < 0)
+        return -1;
+    return 0;
+}
+
+/* --- The revert --- */
+
+static int
+vbSnapshotRevert(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned int flags)
+{
+    g_autoptr(vbDomainDef) newdef = NULL;
+    g_autoptr(vbSnapshotDef) tmpdef = NULL;
+    g_autoptr(vbSnapshotOverlays) overlays = NULL;
+    g_autoptr(vbError) saved = NULL;
+    vbDomainDef *olddef = NULL;
+    vbSnapshotObj *snap;
+    bool start = flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED);
+    bool paused = flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
+    unsigned int startFlags = 0;
+    size_t i;
+    int rc;
+
+    if (!(snap = vbSnapshotObjListFind(vm->snapshots, name))) {
+        vbReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, _("no domain snapshot with matching name '%s'"),
+                      name);
+        return -1;
+    }
+    if (vbSnapshotRevertValidate(vm, snap, flags) < 0)
+        return -1;
+    if (!vbDomainObjIsActive(vm)) {
+        vbBlockOfflineStopIfIdle(driver, vm);
+        if (vbBlockJobCheckNoOfflineJob(vm, "snapshot revert") < 0)
+            return -1;
+    }
+    if (!(newdef = vbSnapshotRevertNewDef(vm, snap->def)) ||
+        !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
+        !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
+        return -1;
+
+    if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef) < 0)
+        return -1;
+    vbSnapshotRevertTestKill("intent");
+
+    /* libvirt's transitions 4 and 7: the guest's disks change under it */
+    if (vbDomainObjIsActive(vm)) {
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
+        vbSnapshotRevertEmit(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                             VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    }
+
+    if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0)
+        goto error;
+    vbSnapshotRevertTestKill("overlays");
+
+    /* The commit point: the definition naming the new overlays */
+    olddef = vm->def;
+    vm->def = g_steal_pointer(&newdef);
+    if (vm->persistent && vbDomainObjSaveConfig(vm) < 0) {
+        newdef = vm->def;
+        vm->def = olddef;
+        olddef = NULL;
+        goto error;
+    }
+    vbDomainDefFree(olddef);
+    vbSnapshotOverlaysKeep(overlays);
+    vbSnapshotRevertTestKill("config");
+    for (i = 0; i < vm->def->ndisks; i++)
+        VB_INFO("domain '%s': disk '%s' reverted to snapshot '%s' on new overlay '%s'",
+                vm->def->name, vm->def->disks[i]->dst, name,
+                vm->def->disks[i]->src->path ? vm->def->disks[i]->src->path : "");
+
+    /* Past the commit point the intent goes in any case: a stale one
+     * would undo a later state at the next start. */
+    rc = vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef);
+    vbSnapshotRevertRemoveIntent(vm);
+    if (rc < 0)
+        return -1;
+
+    if (start) {
+        if (paused)
+            startFlags |= VB_DOMAIN_PROCESS_START_PAUSED;
+        if (flags & VIR_DOMAIN_SNAPSHOT_REVERT_RESET_NVRAM)
+            startFlags |= VB_DOMAIN_PROCESS_START_RESET_NVRAM;
+        if (vbDomainProcessStart(driver, vm, startFlags) < 0)
+            return -1;
+        vbSnapshotRevertEmit(driver, vm, VIR_DOMAIN_EVENT_STARTED,
+                             VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT);
+        if (paused)
+            vbSnapshotRevertEmit(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                 VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT);
+    }
+    if (vm->persistent)
+        vbSnapshotRevertEmit(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
+                             VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT);
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    vbSnapshotOverlaysDiscard(overlays);
+    if (vm->persistent)
+        vbSnapshotRevertRemoveIntent(vm);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+int
+vbDomainSnapshotRevert(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                       unsigned int flags)
+{
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VB_SNAPSHOT_REVERT_KNOWN_FLAGS, "qemuSnapshotRevert", -1);
+    /* libvirt's public API checks this in the client; other clients get
+     * the same answer here */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING) &&
+        (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED)) {
+        vbReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __FILE__, __func__,
+                          __LINE__, _("Flags '%s' and '%s' are mutually exclusive"),
+                          "VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING",
+                          "VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED");
+        return -1;
+    }
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbSnapshotRevertCheckNoJob(vm) < 0)
+        goto cleanup;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    ret = vbSnapshotRevert(driver, vm, name, flags);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    /* a transient domain whose start failed is gone, as after a destroy */
+    if (!vm->persistent && !vbDomainObjIsActive(vm))
+        vbDomainObjListRemove(driver->domains, vm);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* --- After a crash --- */
+
+/* Whether the persistent definition names every overlay of the intent:
+ * the commit point was passed. */
+static bool
+vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays)
+{
+    vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
+    size_t i;
+
+    for (i = 0; targets[i] && overlays[i]; i++) {
+        vbDomainDiskDef *disk = vbDomainDiskByName(def, targets[i]);
+
+        if (!disk || g_strcmp0(disk->src->path, overlays[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a chain of @vm, as defined or as the images' headers continue
+ * it, has @path */
+static bool
+vbSnapshotRevertPathInUse(vbDomainObj *vm, const char *path)
+{
+    vbDomainDef *defs[] = {vm->def, vm->newDef};
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < G_N_ELEMENTS(defs); i++) {
+        for (j = 0; defs[i] && j < defs[i]->ndisks; j++) {
+            g_autoptr(vbStorageSource) chain = NULL;
+            const vbStorageSource *src;
+
+            if (vbStorageSourceIsEmpty(defs[i]->disks[j]->src))
+                continue;
+            chain = vbStorageSourceCopy(defs[i]->disks[j]->src, true);
+            /* a chain that cannot be read is checked as far as defined */
+            if (vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+                vbResetLastError();
+            for (src = chain; src; src = src->backingStore) {
+                if (g_strcmp0(src->path, path) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The overlays of a revert that did not happen: unused new files */
+static void
+vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays)
+{
+    size_t i;
+
+    for (i = 0; overlays[i]; i++) {
+        struct stat st;
+
+        if (lstat(overlays[i], &st) < 0 || !S_ISREG(st.st_mode) ||
+            vbSnapshotRevertPathInUse(vm, overlays[i]))
+            continue;
+        if (unlink(overlays[i]) < 0)
+            VB_WARN("cannot remove '%s': %s", overlays[i], g_strerror(errno));
+        else
+            VB_INFO("domain '%s': removed overlay '%s' of an interrupted revert", vm->def->name,
+                    overlays[i]);
+    }
+}
+
+/* The revert happened: its snapshot's metadata as it would have been */
+static int
+vbSnapshotRevertRollForward(vbDriver *driver, vbDomainObj *vm, const char *name, char **targets,
+                            char **overlays)
+{
+    g_autoptr(vbSnapshotDef) tmpdef = g_new0(vbSnapshotDef, 1);
+    g_autoptr(GPtrArray) all = NULL;
+    vbSnapshotObj *snap;
+    size_t n = g_strv_length(targets);
+    size_t i;
+
+    if (!(snap = vbSnapshotObjListFind(vm->snapshots, name))) {
+        VB_WARN("domain '%s' was reverted to snapshot '%s', which is gone", vm->def->name, name);
+        return 0;
+    }
+    tmpdef->disks = g_new0(vbSnapshotDiskDef *, n);
+    for (i = 0; i < n && overlays[i]; i++) {
+        vbSnapshotDiskDef *disk = g_new0(vbSnapshotDiskDef, 1);
+
+        disk->name = g_strdup(targets[i]);
+        disk->snapshot = VB_SNAPSHOT_LOCATION_EXTERNAL;
+        disk->src = vbStorageSourceNew();
+        disk->src->type = VB_STORAGE_TYPE_FILE;
+        disk->src->format = VB_STORAGE_FORMAT_QCOW2;
+        disk->src->path = g_strdup(overlays[i]);
+        tmpdef->disks[tmpdef->ndisks++] = disk;
+    }
+    if (vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef) < 0)
+        return -1;
+    /* killed between two saves, two files may say current: each is
+     * written again as it is now */
+    all = vbSnapshotObjListAll(vm->snapshots);
+    for (i = 0; i < all->len; i++) {
+        if (vbSnapshotSaveOne(driver, vm, g_ptr_array_index(all, i)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void
+vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *path = vbSnapshotRevertIntentPath(vm);
+    g_autofree char *data = NULL;
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *name = NULL;
+    g_auto(GStrv) targets = NULL;
+    g_auto(GStrv) overlays = NULL;
+    gssize len;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return;
+    if ((len = vbFileReadOwn(path, 1024 * 1024, &data)) < 0 ||
+        !g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, NULL) ||
+        !(name = g_key_file_get_string(kf, VB_SNAPSHOT_REVERT_GROUP, "snapshot", NULL)) ||
+        !(targets =
+              g_key_file_get_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "targets", NULL, NULL)) ||
+        !(overlays =
+              g_key_file_get_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "overlays", NULL, NULL)) ||
+        g_strv_length(targets) != g_strv_length(overlays)) {
+        VB_ERROR("domain '%s': cannot read the intent of an interrupted revert '%s'; left as it "
+                 "is",
+                 vm->def->name, path);
+        vbResetLastError();
+        return;
+    }
+    if (vbSnapshotRevertCommitted(vm, targets, overlays)) {
+        VB_WARN("domain '%s': completing the interrupted revert to snapshot '%s'", vm->def->name,
+                name);
+        if (vbSnapshotRevertRollForward(driver, vm, name, targets, overlays) < 0) {
+            VB_ERROR("domain '%s': cannot complete the revert to snapshot '%s': %s", vm->def->name,
+                     name, vbGetLastErrorMessage());
+            vbResetLastError();
+            return;
+        }
+    } else {
+        VB_WARN("domain '%s': undoing the interrupted revert to snapshot '%s'", vm->def->name,
+                name);
+        vbSnapshotRevertRollBack(vm, overlays);
+    }
+    vbSnapshotRevertRemoveIntent(vm);
+}

@@ -1,0 +1,350 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Memory snapshots: `virsh snapshot-create-as vm s1 --memspec
+file=...,snapshot=external --diskspec vda,...` on the real test guest.
+
+- the guest is paused (SUSPENDED paused), its memory written into the file
+  in libvirt's save image format (the 'LibvirtQemudSave' header, the
+  domain XML, QEMU's stream), the disk switched to its overlay, and the
+  guest resumed (RESUMED unpaused); it keeps running, the snapshot XML has
+  <memory snapshot='external' file=.../> and state running;
+- LIVE and HALT as libvirt defines them;
+- the refusals: a memory snapshot of a shut-off domain or with
+  --disk-only, a memory file that exists (libvirt 9.0 overwrites it), a
+  path in a directory that does not exist or that other users can write,
+  a relative path; each changes nothing (no file left, guest running, no
+  snapshot).
+
+A value the guest keeps in RAM (a file in its tmpfs, written through the
+guest agent) shows the state is real."""
+
+import base64
+import json
+import os
+import re
+import stat
+import struct
+
+import libvirt
+
+import test_realguest
+import vbevents
+import vbguest
+import vbtest
+
+AGENT_CHANNEL = """
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>"""
+STARTED_RE = re.compile(r"^vbguest: agent (started|frozen|absent)\s*$", re.M)
+
+SUSPENDED = libvirt.VIR_DOMAIN_EVENT_SUSPENDED
+RESUMED = libvirt.VIR_DOMAIN_EVENT_RESUMED
+STOPPED = libvirt.VIR_DOMAIN_EVENT_STOPPED
+
+# libvirt's qemu_saveimage.h: magic, then six uint32 and 14 unused
+HEADER = struct.Struct("=16sIIIII56x")
+
+
+class MemSnapTest(vbtest.DaemonTestCase):
+    guest = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not vbtest.SKIP_NO_QEMU:
+            cls.guest = vbguest.build()
+    define = test_realguest.RealGuestTest.define
+    wait_log = test_realguest.RealGuestTest.wait_log
+
+    def setUp(self):
+        super().setUp()
+        self.log = os.path.join(self.tmp, "logs", "serial.log")
+        os.mkdir(os.path.dirname(self.log))
+        self.extra_logs.append(self.log)
+        self.extra_logs.append(os.path.join(self.daemon.root, "log", "vm.log"))
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.events.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, self._job_completed, None)
+        self.disk = os.path.join(self.images, "disk.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", self.disk, "64M"])
+
+    def _job_completed(self, conn, dom, params, opaque):
+        self.events._record(("job-completed", dom.name(), params))
+
+    def start_guest(self):
+        xml = test_realguest.guest_xml("vm", self.guest, vbguest.cmdline("idle"),
+                                       disks=[("vda", self.disk)], serial_log=self.log)
+        self.define(xml.replace("\n  </devices>", AGENT_CHANNEL + "\n  </devices>"))
+        self.assertEqual(self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
+                         .group(1), "started")
+
+    def agent(self, execute, **arguments):
+        cmd = {"execute": execute}
+        if arguments:
+            cmd["arguments"] = arguments
+        out = self.daemon.virsh("qemu-agent-command", "vm", json.dumps(cmd),
+                                "--timeout", "30").stdout
+        return json.loads(out)["return"]
+
+    def write_marker(self, text):
+        """@text into /tmp/marker of the guest: a tmpfs, so in its RAM."""
+        handle = self.agent("guest-file-open", path="/tmp/marker", mode="w")
+        self.agent("guest-file-write", handle=handle,
+                   **{"buf-b64": base64.b64encode(text.encode()).decode()})
+        self.agent("guest-file-close", handle=handle)
+
+    def read_marker(self):
+        handle = self.agent("guest-file-open", path="/tmp/marker", mode="r")
+        data = self.agent("guest-file-read", handle=handle, count=4096)
+        self.agent("guest-file-close", handle=handle)
+        return base64.b64decode(data["buf-b64"]).decode()
+
+    def memsnap(self, name, mem, overlay, *extra, check=True):
+        return self.daemon.virsh("snapshot-create-as", "vm", name, "--memspec",
+                                 "file=%s,snapshot=external" % mem, "--diskspec",
+                                 "vda,snapshot=external,file=%s" % overlay, *extra,
+                                 check=check, quiet=False)
+
+    def lifecycle(self):
+        return [e[2:] for e in self.events.of_kind("lifecycle", "vm")]
+
+    def assert_header(self, path, running=True):
+        with open(path, "rb") as fh:
+            head = fh.read(HEADER.size)
+            magic, version, data_len, was_running, compressed, cookie = HEADER.unpack(head)
+            self.assertEqual(magic, b"LibvirtQemudSave")
+            self.assertEqual(version, 2)
+            self.assertEqual(was_running, 1 if running else 0)
+            self.assertEqual(compressed, 0)
+            self.assertEqual(cookie, 0)
+            data = fh.read(data_len)
+            xml = data[:data.index(b"\0")].decode()
+            # libvirt's 64 KiB of room, zeros
+            self.assertEqual(len(data) - len(xml) - 1, 64 * 1024)
+            self.assertEqual(data[len(xml):], bytes(64 * 1024 + 1))
+            # QEMU's stream follows: its magic 'QEVM', version 3
+            self.assertEqual(fh.read(8), b"QEVM\0\0\0\3")
+        return xml
+
+    def test_memory_snapshot(self):
+        self.start_guest()
+        self.write_marker("before")
+        mem = os.path.join(self.images, "s1.mem")
+        overlay = os.path.join(self.images, "disk.s1")
+        mark = len(self.lifecycle())
+        proc = self.memsnap("s1", mem, overlay)
+        self.assertIn("Domain snapshot s1 created", proc.stdout)
+
+        # libvirt's events: paused, then resumed, nothing else
+        self.events.wait(lambda e: e == ("lifecycle", "vm", RESUMED,
+                                         libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED), 30)
+        self.assertEqual(self.lifecycle()[mark:],
+                         [(SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
+                          (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)])
+        # libvirt's JOB_COMPLETED between the two, with the migration's figures
+        seq = [e[0] for e in self.events.events if e[0] in ("lifecycle", "job-completed")]
+        self.assertEqual(seq[-3:], ["lifecycle", "job-completed", "lifecycle"])
+        params = self.events.of_kind("job-completed", "vm")[0][2]
+        self.assertEqual(params["operation"], libvirt.VIR_DOMAIN_JOB_OPERATION_SNAPSHOT)
+        self.assertEqual(params["memory_remaining"], 0)
+        self.assertGreater(params["memory_total"], 200 * 1024 * 1024)
+        self.assertGreater(params["memory_processed"], 0)
+        self.assertIn("time_elapsed", params)
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_UNPAUSED])
+
+        # the file: libvirt's save image with the definition before the
+        # snapshot, the daemon's alone
+        xml = self.assert_header(mem)
+        self.assertIn("<name>vm</name>", xml)
+        self.assertIn("<source file='%s'/>" % self.disk, xml)
+        st = os.stat(mem)
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
+        self.assertEqual(st.st_uid, os.geteuid())
+
+        # the snapshot's metadata, as libvirt 9.0 writes it
+        snap = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        self.assertIn("<state>running</state>", snap)
+        self.assertIn("<memory snapshot='external' file='%s'/>" % mem, snap)
+        self.assertIn("<source file='%s'/>" % overlay, snap)
+        info = self.daemon.virsh("snapshot-info", "vm", "s1").stdout
+        self.assertRegex(info, r"State:\s+running")
+        self.assertRegex(info, r"Location:\s+external")
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout),
+                         [overlay, self.disk])
+
+        # the guest runs on, with what its RAM held
+        self.assertEqual(self.read_marker(), "before")
+        self.write_marker("after")
+        self.assertEqual(self.read_marker(), "after")
+
+        # a second one on top, while the guest is paused: it stays paused,
+        # and the image says it was not running
+        self.daemon.virsh("suspend", "vm")
+        mem2 = os.path.join(self.images, "s2.mem")
+        self.memsnap("s2", mem2, os.path.join(self.images, "disk.s2"))
+        self.assert_header(mem2, running=False)
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_PAUSED,
+                                            libvirt.VIR_DOMAIN_PAUSED_USER])
+        self.assertIn("<state>paused</state>",
+                      self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout)
+        self.daemon.virsh("resume", "vm")
+        self.assertEqual(self.read_marker(), "after")
+
+    def wait_agent(self):
+        """The agent answers again (a restored guest's qemu-ga finds the new
+        QEMU's port): asked until it does, within a bound."""
+        vbtest.wait_for(lambda: self.daemon.virsh(
+            "qemu-agent-command", "vm", '{"execute":"guest-ping"}', "--timeout", "5",
+            check=False).returncode == 0, 60, "the guest agent after the restore")
+
+    def test_restore(self):
+        """virsh restore of the memory file onto a fresh overlay of the
+        image the snapshot was taken of: the guest is back where it was."""
+        self.start_guest()
+        self.write_marker("at the snapshot")
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        xml = self.assert_header(mem)
+        self.write_marker("later")
+        self.daemon.virsh("destroy", "vm")
+
+        fresh = os.path.join(self.images, "restore.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", self.disk, "-F", "qcow2",
+                    fresh])
+        dxml = os.path.join(self.tmp, "restore.xml")
+        with open(dxml, "w") as fh:
+            fh.write(xml.replace("<source file='%s'/>" % self.disk,
+                                 "<source file='%s'/>" % fresh))
+        mark = len(self.lifecycle())
+        self.daemon.virsh("restore", mem, "--xml", dxml)
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[2] == RESUMED, 60)
+        self.assertEqual(self.lifecycle()[mark:],
+                         [(libvirt.VIR_DOMAIN_EVENT_STARTED,
+                           libvirt.VIR_DOMAIN_EVENT_STARTED_RESTORED),
+                          (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT)])
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_RESTORED])
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)[0], fresh)
+        # the persistent definition stays what it was
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at the snapshot")
+
+        # --paused, and a file that is no save image
+        self.daemon.virsh("destroy", "vm")
+        os.unlink(fresh)
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", self.disk, "-F", "qcow2",
+                    fresh])
+        self.daemon.virsh("restore", mem, "--xml", dxml, "--paused")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_PAUSED,
+                                            libvirt.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT])
+        self.daemon.virsh("destroy", "vm")
+        proc = self.daemon.virsh("restore", self.disk, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("image magic is incorrect in save image '%s'" % self.disk, proc.stderr)
+        # another domain's definition, and a start that fails: the
+        # persistent definition stays as it was
+        with open(dxml) as fh:
+            text = fh.read()
+        other = os.path.join(self.tmp, "other.xml")
+        with open(other, "w") as fh:
+            fh.write(re.sub(r"<uuid>[^<]*</uuid>",
+                            "<uuid>00000000-0000-4000-8000-000000000001</uuid>", text))
+        proc = self.daemon.virsh("restore", mem, "--xml", other, check=False)
+        self.assertIn("Target domain uuid 00000000-0000-4000-8000-000000000001 does not match "
+                      "source", proc.stderr)
+        with open(other, "w") as fh:
+            fh.write(text.replace(fresh, os.path.join(self.images, "missing.qcow2")))
+        proc = self.daemon.virsh("restore", mem, "--xml", other, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.assertIn("disk.s1", self.daemon.virsh("dumpxml", "vm").stdout)
+
+    def test_live_and_halt(self):
+        self.start_guest()
+        mem = os.path.join(self.images, "live.mem")
+        self.memsnap("live", mem, os.path.join(self.images, "disk.live"), "--live")
+        self.assert_header(mem)
+        self.events.wait(lambda e: e == ("lifecycle", "vm", RESUMED,
+                                         libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED), 30)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.assertEqual(self.agent("guest-ping"), {})
+
+        # LIVE needs the memory: libvirt's refusal
+        proc = self.daemon.virsh("snapshot-create-as", "vm", "d", "--disk-only", "--live",
+                                 check=False)
+        self.assertIn("Operation not supported: live snapshot creation is supported only "
+                      "during full system snapshots", proc.stderr)
+
+        mem = os.path.join(self.images, "halt.mem")
+        self.memsnap("halt", mem, os.path.join(self.images, "disk.halt"), "--halt")
+        self.assert_header(mem)
+        self.events.wait(lambda e: e == ("lifecycle", "vm", STOPPED,
+                                         libvirt.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT), 30)
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_SHUTOFF,
+                                            libvirt.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT])
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(),
+                         ["halt", "live"])
+
+    def assert_refused(self, proc, message):
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(message, proc.stderr)
+
+    def test_refusals(self):
+        self.start_guest()
+        overlay = os.path.join(self.images, "disk.s1")
+        before = sorted(os.listdir(self.images))
+        mark = len(self.lifecycle())
+
+        # a file that exists: libvirt 9.0 would truncate it
+        existing = os.path.join(self.images, "precious")
+        with open(existing, "w") as fh:
+            fh.write("keep me")
+        proc = self.memsnap("s1", existing, overlay, check=False)
+        self.assert_refused(proc, "Requested operation is not valid: memory snapshot file "
+                                  "'%s' already exists: it would be overwritten" % existing)
+        with open(existing) as fh:
+            self.assertEqual(fh.read(), "keep me")
+        os.unlink(existing)
+        # a directory that does not exist, and a directory as the file
+        missing = os.path.join(self.images, "nodir", "s1.mem")
+        proc = self.memsnap("s1", missing, overlay, check=False)
+        self.assert_refused(proc, "Failed to create file '%s': No such file or directory"
+                            % missing)
+        proc = self.memsnap("s1", self.images, overlay, check=False)
+        self.assert_refused(proc, "memory snapshot file '%s' already exists" % self.images)
+        # a directory other users may write (without the sticky bit)
+        shared = os.path.join(self.tmp, "shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        proc = self.memsnap("s1", os.path.join(shared, "s1.mem"), overlay, check=False)
+        self.assert_refused(proc, "directory '%s' on the path of memory snapshot file" % shared)
+        self.assertEqual(os.listdir(shared), [])
+        # relative, and with --disk-only: libvirt's XML errors
+        proc = self.memsnap("s1", "rel.mem", overlay, check=False)
+        self.assert_refused(proc, "XML error: memory snapshot file path (rel.mem) must be "
+                                  "absolute")
+        proc = self.memsnap("s1", os.path.join(self.images, "s1.mem"), overlay,
+                            "--disk-only", check=False)
+        self.assert_refused(proc, "XML error: memory state cannot be saved with offline or "
+                                  "disk-only snapshot")
+
+        # nothing changed: no file, no snapshot, the guest never paused
+        self.assertEqual(sorted(os.listdir(self.images)), before)
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.strip(), "")
+        self.assertEqual(self.lifecycle()[mark:], [])
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
+        # shut off: no memory to save
+        self.daemon.virsh("destroy", "vm")
+        proc = self.memsnap("s1", os.path.join(self.images, "s1.mem"), overlay, check=False)
+        self.assert_refused(proc, "XML error: memory state cannot be saved with offline or "
+                                  "disk-only snapshot")
+        self.assertEqual(sorted(os.listdir(self.images)), before)
+
+
+if __name__ == "__main__":
+    vbtest.main()
