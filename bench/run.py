@@ -431,6 +431,40 @@ def bench_commit_api(d, imgdir, data_mib):
     return res
 
 
+def bench_snapdelete(d, imgdir, data_mib):
+    """virsh snapshot-delete of the current disk-only snapshot of a running
+    domain whose overlay holds @data_mib MiB: libvirt 9.0's active commit
+    and pivot, the overlay removed.  The overlay is written before the
+    snapshot (reused), so only the delete is timed; its wall time in
+    seconds."""
+    name = unique("sd")
+    # virtblockd puts no overlay in a directory another user may write to
+    sub = os.path.join(imgdir, name)
+    os.mkdir(sub, 0o755)
+    base, top = make_chain(sub, name, 0)
+    overlay = os.path.join(sub, name + "-top.s1")
+    run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", top, "-F", "qcow2", overlay,
+         "%dM" % max(64, data_mib * 2)])
+    run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x5a 0 %dM" % data_mib, overlay])
+    if d.name == "virtblockd":
+        for p in (sub, base, top, overlay):
+            os.chown(p, 0, 0)
+    else:
+        give(sub)
+    dom = d.control.createXML(domain_xml(name, top), 0)
+    d.virsh("snapshot-create-as", name, "s1", "--disk-only", "--reuse-external",
+            "--diskspec", "vda,file=" + overlay)
+    t0 = time.monotonic()
+    d.virsh("snapshot-delete", name, "s1")
+    secs = time.monotonic() - t0
+    if os.path.exists(overlay):
+        raise RuntimeError("%s: snapshot-delete left %s" % (d.name, overlay))
+    dom.destroy()
+    remove(base, top, overlay)
+    os.rmdir(sub)
+    return secs
+
+
 def bench_rpc(daemons, calls):
     """Round trips in µs, the daemons taking turns every 100 calls so that
     both see the same background load."""
@@ -1142,6 +1176,8 @@ def main():
                     help="bench one daemon only")
     ap.add_argument("--parallel-only", action="store_true",
                     help="run only the parallel commits (and the memory figures)")
+    ap.add_argument("--snapdelete-only", action="store_true",
+                    help="run only the snapshot-delete figure")
     ap.add_argument("--guests-only", action="store_true",
                     help="run only the real guest figures (boot, virt-install)")
     ap.add_argument("--no-guests", action="store_true",
@@ -1232,6 +1268,11 @@ def main():
     if args.soak:
         for d in daemons:
             results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    elif args.snapdelete_only:
+        for _ in range(args.runs):
+            each("snapdelete", lambda d: bench_snapdelete(d, d.imgdir, data_mib))
+        for r in results.values():
+            r["snapdelete"] = median(r["snapdelete"])
     elif args.guests_only:
         guests()
     elif args.hostile_only:
@@ -1250,11 +1291,13 @@ def main():
         for _ in range(args.runs):
             each("commit_virsh", lambda d: bench_commit_virsh(d, d.imgdir, data_mib))
             each("commit_api", lambda d: bench_commit_api(d, d.imgdir, data_mib))
+            each("snapdelete", lambda d: bench_snapdelete(d, d.imgdir, data_mib))
         for _ in range(max(5, args.runs)):
             each("tiny", lambda d: bench_commit_api(d, d.imgdir, 1))
         for r in results.values():
             r["virsh_list"] = median(r["virsh_list"])
             r["commit_virsh"] = median(r["commit_virsh"])
+            r["snapdelete"] = median(r["snapdelete"])
             r["commit_api"] = [median([x[k] for x in r["commit_api"]]) for k in range(4)]
             r["tiny"] = [median([x[k] for x in r["tiny"]]) for k in range(4)]
         each("RSS with %d domains" % args.rss_domains,
@@ -1284,6 +1327,15 @@ def main():
         return 0
     if args.parallel_only:
         print_parallel(results, names, args)
+        return 0
+    if args.snapdelete_only:
+        print("\n## snapshot-delete, %d MiB in the overlay (median of %d)\n" %
+              (data_mib, args.runs))
+        print("| daemon | seconds | MiB/s |")
+        print("|---|---|---|")
+        for n in names:
+            print("| %s | %.2f | %.1f |" % (n, results[n]["snapdelete"],
+                                            data_mib / results[n]["snapdelete"]))
         return 0
     if args.guests_only:
         print_guests(results, names, args)
@@ -1317,6 +1369,8 @@ def main():
         lambda r: mibs(r["commit_virsh"]))
     row("API: commit, READY event, pivot, COMPLETED event", "MiB/s",
         lambda r: mibs(r["commit_api"][0]))
+    row("virsh snapshot-delete of the current snapshot, running", "MiB/s",
+        lambda r: mibs(r["snapdelete"]))
     print("| dd if=/dev/zero conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
           (mibs(dd), " |" if lv else ""))
     print("| dd copy of the same data, conv=fsync, same filesystem (MiB/s) | %.1f |%s" %

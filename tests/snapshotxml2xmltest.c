@@ -293,6 +293,52 @@ testObjList(const void *opaque G_GNUC_UNUSED)
     }
 }
 
+/* Deletion's removal: s1 <- s2 <- {s3, s4}, s2 removed with its children
+ * moved to s1 (parent names included), then the root s1 with its children
+ * becoming roots; the current one is none once it is removed. */
+static int
+testObjListReparent(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbSnapshotObjList) list = vbSnapshotObjListNew();
+    const char *tree[][2] = {{"s1", NULL}, {"s2", "s1"}, {"s3", "s2"}, {"s4", "s2"}};
+    vbSnapshotObj *s3;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(tree); i++) {
+        vbSnapshotDef *def = g_new0(vbSnapshotDef, 1);
+
+        def->name = g_strdup(tree[i][0]);
+        def->parentName = g_strdup(tree[i][1]);
+        if (!vbSnapshotObjListAdd(list, &def))
+            return -1;
+    }
+    vbSnapshotObjListSetCurrent(list, vbSnapshotObjListFind(list, "s2"));
+    vbSnapshotObjListRemoveReparent(list, vbSnapshotObjListFind(list, "s2"));
+    s3 = vbSnapshotObjListFind(list, "s3");
+    if (vbSnapshotObjListGetCurrent(list) || !s3 ||
+        s3->parent != vbSnapshotObjListFind(list, "s1") ||
+        g_strcmp0(s3->def->parentName, "s1") != 0) {
+        fprintf(stderr, "s3 not moved below s1\n");
+        return -1;
+    }
+    {
+        g_autofree char *got = testCollect(list, "s1", VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
+
+        if (vbTestCompareStrings("s3 s4", got) < 0)
+            return -1;
+    }
+    vbSnapshotObjListRemoveReparent(list, vbSnapshotObjListFind(list, "s1"));
+    if (s3->parent || s3->def->parentName) {
+        fprintf(stderr, "s3 not a root\n");
+        return -1;
+    }
+    {
+        g_autofree char *roots = testCollect(list, NULL, VIR_DOMAIN_SNAPSHOT_LIST_ROOTS);
+
+        return vbTestCompareStrings("s3 s4", roots);
+    }
+}
+
 static int
 testMakeImages(void)
 {
@@ -384,6 +430,8 @@ mymain(void)
             ret = -1;
     }
     if (vbTestRun("objlist", testObjList, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("objlist-reparent", testObjListReparent, NULL) < 0)
         ret = -1;
     for (i = 0; i < G_N_ELEMENTS(saved); i++) {
         if (vbTestRun(saved[i].name, testSnapshotSaved, &saved[i]) < 0)

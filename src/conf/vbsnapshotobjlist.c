@@ -163,6 +163,22 @@ vbSnapshotObjListRemove(vbSnapshotObjList *list, vbSnapshotObj *obj)
 }
 
 void
+vbSnapshotObjListRemoveReparent(vbSnapshotObjList *list, vbSnapshotObj *obj)
+{
+    vbSnapshotObj *parent = obj->parent;
+
+    while (obj->children->len > 0) {
+        vbSnapshotObj *child = g_ptr_array_index(obj->children, 0);
+
+        g_ptr_array_remove_index(obj->children, 0);
+        g_free(child->def->parentName);
+        child->def->parentName = parent ? g_strdup(parent->def->name) : NULL;
+        vbSnapshotObjLink(child, parent);
+    }
+    vbSnapshotObjListRemove(list, obj);
+}
+
+void
 vbSnapshotObjListRemoveAll(vbSnapshotObjList *list)
 {
     list->current = NULL;

@@ -51,6 +51,10 @@ void vbSnapshotObjListUpdateRelations(vbSnapshotObjList *list, char ***orphans);
 
 /* Removes @obj alone (a leaf) and frees it; the current one if it was. */
 void vbSnapshotObjListRemove(vbSnapshotObjList *list, vbSnapshotObj *obj);
+/* Removes @obj and frees it; its children move to its parent (or become
+ * roots), their parent names updated, as libvirt's snapshot deletion
+ * reparents them.  The current one becomes none if it was @obj. */
+void vbSnapshotObjListRemoveReparent(vbSnapshotObjList *list, vbSnapshotObj *obj);
 void vbSnapshotObjListRemoveAll(vbSnapshotObjList *list);
 
 vbSnapshotObj *vbSnapshotObjListGetCurrent(vbSnapshotObjList *list);

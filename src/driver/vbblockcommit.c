@@ -161,11 +161,14 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
     return 0;
 }
 
+/* Registers the job of @plan and issues block-commit: steps 15 on of
+ * libvirt's qemuBlockCommit.  On a shut-off domain the chains are live
+ * already (vbBlockOfflinePrepare); its storage daemon is started here.
+ * @jobOut: the job started, referenced (NULL: not wanted). */
 static int
-vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const char *base,
-                   const char *top, unsigned long long bandwidth, unsigned int flags)
+vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, unsigned int flags,
+                    vbBlockJob **jobOut)
 {
-    g_auto(vbBlockCommitPlan) plan = {0};
     g_autoptr(vbBlockJob) job = NULL;
     g_autofree char *jobname = NULL;
     g_autoptr(vbStorageSource) mirror = NULL;
@@ -175,28 +178,19 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
     vbMonitor *mon;
     int rc;
 
-    if (vbBlockBandwidthToBytes(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
-                                &plan.speed) < 0)
-        return -1;
-    /* A shut-off domain gets its chains probed and a storage daemon to run
-     * the job in, where libvirt says "domain is not running". */
-    if (offline && vbBlockOfflinePrepare(driver, vm) < 0)
-        return -1;
-    if (vbBlockCommitResolve(vm, path, base, top, flags, &plan) < 0)
-        goto error;
     if (offline && vbBlockOfflineStart(driver, vm) < 0)
         goto error;
-    active = plan.topParent == NULL;
+    active = plan->topParent == NULL;
 
-    jobname = g_strdup_printf("commit-%s-%s", plan.disk->dst, plan.top->nodeFormat);
+    jobname = g_strdup_printf("commit-%s-%s", plan->disk->dst, plan->top->nodeFormat);
     job =
         vbBlockJobNew(jobname, active ? VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT : VB_BLOCK_JOB_TYPE_COMMIT,
-                      plan.disk->dst);
+                      plan->disk->dst);
     job->jobflags = flags;
-    job->data.commit.topParent = plan.topParent ? g_strdup(plan.topParent->nodeFormat) : NULL;
-    job->data.commit.top = g_strdup(plan.top->nodeFormat);
-    job->data.commit.base = g_strdup(plan.base->nodeFormat);
-    job->data.commit.backingFile = g_strdup(plan.backingPath);
+    job->data.commit.topParent = plan->topParent ? g_strdup(plan->topParent->nodeFormat) : NULL;
+    job->data.commit.top = g_strdup(plan->top->nodeFormat);
+    job->data.commit.base = g_strdup(plan->base->nodeFormat);
+    job->data.commit.backingFile = g_strdup(plan->backingPath);
     job->data.commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
     job->offline = offline;
     if (vbBlockJobRegister(vm, job) < 0)
@@ -205,33 +199,35 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
         goto error;
 
     if (active)
-        mirror = vbStorageSourceCopy(plan.base, false);
-    plan.disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
+        mirror = vbStorageSourceCopy(plan->base, false);
+    plan->disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_NONE;
 
-    if (vbBlockCheckSpeedFits(plan.speed) < 0)
+    if (vbBlockCheckSpeedFits(plan->speed) < 0)
         goto error;
     /* QEMU writes into base, and the new backing name into topParent: as
      * libvirt, both are given to QEMU for writing (back when they leave
      * the chain or the domain stops) */
     if (vm->dacLabel &&
-        (vbSecurityDACAllowWrite(vm->dacLabel, plan.base->path) < 0 ||
-         (plan.topParent && vbSecurityDACAllowWrite(vm->dacLabel, plan.topParent->path) < 0)))
+        (vbSecurityDACAllowWrite(vm->dacLabel, plan->base->path) < 0 ||
+         (plan->topParent && vbSecurityDACAllowWrite(vm->dacLabel, plan->topParent->path) < 0)))
         goto error;
 
     mon = vbDomainObjEnterMonitor(vm);
     /* auto-finalize on, auto-dismiss off: a job that ends while the daemon
      * is down stays visible as concluded until we have processed it. */
-    rc = vbMonitorBlockCommit(mon, plan.disk->src->nodeFormat, jobname, plan.top->nodeFormat,
-                              plan.base->nodeFormat, plan.backingPath, plan.speed, 1, false, -1);
+    rc = vbMonitorBlockCommit(mon, plan->disk->src->nodeFormat, jobname, plan->top->nodeFormat,
+                              plan->base->nodeFormat, plan->backingPath, plan->speed, 1, false, -1);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         goto error;
 
     if (active) {
-        plan.disk->mirror = g_steal_pointer(&mirror);
-        plan.disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_ACTIVE_COMMIT;
+        plan->disk->mirror = g_steal_pointer(&mirror);
+        plan->disk->mirrorJob = VB_DOMAIN_DISK_MIRROR_JOB_ACTIVE_COMMIT;
     }
     vbBlockJobStarted(driver, vm, job);
     VB_INFO("block job '%s' started on domain '%s'", jobname, vm->def->name);
+    if (jobOut)
+        *jobOut = g_steal_pointer(&job);
     return 0;
 
 error:
@@ -242,6 +238,54 @@ error:
         vbBlockOfflineAbort(driver, vm);
     vbErrorRestore(&saved);
     return -1;
+}
+
+static int
+vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const char *base,
+                   const char *top, unsigned long long bandwidth, unsigned int flags)
+{
+    g_auto(vbBlockCommitPlan) plan = {0};
+    bool offline = !vbDomainObjIsActive(vm);
+
+    if (vbBlockBandwidthToBytes(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
+                                &plan.speed) < 0)
+        return -1;
+    /* A shut-off domain gets its chains probed and a storage daemon to run
+     * the job in, where libvirt says "domain is not running". */
+    if (offline && vbBlockOfflinePrepare(driver, vm) < 0)
+        return -1;
+    if (vbBlockCommitResolve(vm, path, base, top, flags, &plan) < 0) {
+        if (offline)
+            vbBlockOfflineAbort(driver, vm);
+        return -1;
+    }
+    return vbBlockCommitLaunch(driver, vm, &plan, flags, NULL);
+}
+
+int
+vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDiskDef *disk,
+                                 vbStorageSource *top, vbBlockJob **job)
+{
+    g_auto(vbBlockCommitPlan) plan = {0};
+    unsigned int flags = VIR_DOMAIN_BLOCK_COMMIT_DELETE;
+
+    *job = NULL;
+    plan.disk = disk;
+    plan.top = top;
+    plan.topParent = vbStorageChainGetParent(disk->src, top);
+    if (!vbStorageSourceHasBacking(top)) {
+        vbReportError(VIR_ERR_INVALID_ARG, _("top '%s' in chain for '%s' has no backing file"),
+                      top->path, disk->src->path);
+        return -1;
+    }
+    plan.base = top->backingStore;
+    if (vbBlockJobCheckDiskIdle(vm, disk) < 0)
+        return -1;
+    if (plan.topParent)
+        plan.backingPath = g_strdup(plan.base->path);
+    else
+        flags |= VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
+    return vbBlockCommitLaunch(driver, vm, &plan, flags, job);
 }
 
 int
@@ -384,7 +428,7 @@ vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
     return vbMonitorTransaction(mon, &actions);
 }
 
-static int
+int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
     vbMonitor *mon;
@@ -413,7 +457,7 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
     return 0;
 }
 
-static int
+int
 vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);

@@ -12,6 +12,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vbinternal.h"
+#include "vbblockjob.h"
 #include "vbdomainhandle.h"
 #include "vbdriverconf.h"
 
@@ -32,3 +33,18 @@ int vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const cha
                           unsigned int flags);
 int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const char *disk,
                              unsigned long long bandwidth, unsigned int flags);
+
+/* --- For snapshot deletion (vbsnapshot.h); the caller holds a MODIFY job --- */
+
+/* Commits @top of @disk's live chain into the image below it and deletes
+ * @top's file once it left the chain (libvirt's flags for a delete:
+ * DELETE, and ACTIVE when @top is the disk's active image; the image above
+ * is rebased onto base by QEMU otherwise).  A shut-off domain's chains
+ * must be live (vbBlockOfflinePrepare); its storage daemon is started.
+ * @job: the job started, referenced.  0, or -1 with the error reported. */
+int vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDiskDef *disk,
+                                     vbStorageSource *top, vbBlockJob **job);
+/* job-complete of a READY active commit (PIVOTING), or a cancel
+ * (ABORTING); the worker applies the outcome.  0 or -1. */
+int vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job);
+int vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job);

@@ -361,6 +361,8 @@ vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
         job->state = VB_BLOCK_JOB_STATE_READY;
         vbBlockJobEmitEvents(driver, vm, job, VIR_DOMAIN_BLOCK_JOB_READY);
         vbBlockJobSaveStatus(driver, vm);
+        /* a snapshot deletion waits for READY to pivot */
+        vbDomainObjBroadcast(vm);
         return;
 
     case VB_BLOCK_JOB_STATE_CONCLUDED:

@@ -19,6 +19,7 @@
 #include <libvirt/libvirt-qemu.h>
 
 #include "vbinternal.h"
+#include "vbblockcommit.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
 #include "vbdomainabi.h"
@@ -1573,4 +1574,592 @@ vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int fl
         return -1;
     }
     return vbDomainObjDiscardSnapshots(vm);
+}
+
+/* --- Deletion (libvirt 9.0's qemuSnapshotDelete, for external snapshots) --- */
+
+#define VB_SNAPSHOT_DELETE_KNOWN_FLAGS \
+    (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY | \
+     VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)
+
+/* One disk of the snapshot deleted, by a commit of its overlay */
+typedef struct {
+    const vbSnapshotDiskDef *snapdisk;
+    vbDomainDiskDef *disk;    /* in vm->def, the live chain */
+    vbStorageSource *overlay; /* the snapshot's overlay in that chain */
+    vbStorageSource *base;    /* the image below it, the snapshot's <domain> source */
+    vbBlockJob *job;          /* referenced once started */
+} vbSnapshotDeleteDisk;
+
+typedef struct {
+    vbSnapshotDeleteDisk *dd;
+    size_t ndd;
+} vbSnapshotDeleteList;
+
+static void
+vbSnapshotDeleteListClear(vbSnapshotDeleteList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++)
+        vbBlockJobUnref(list->dd[i].job);
+    g_free(list->dd);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDeleteList, vbSnapshotDeleteListClear);
+
+/* libvirt's qemuSnapshotUpdateDisksSingle: in @def, a definition kept by
+ * the descendant @obj of the snapshot deleted, the disk that named the
+ * deleted overlay names the image it was merged into (@parentDef's, the
+ * deleted snapshot's own definition), and the overlay leaves any recorded
+ * chain. */
+static void
+vbSnapshotDeleteUpdateDisk(const vbSnapshotObj *obj, vbDomainDef *def, const vbDomainDef *parentDef,
+                           const vbSnapshotDiskDef *snapdisk)
+{
+    vbDomainDiskDef *disk;
+    vbStorageSource *cur;
+
+    /* a definition without the disk (libvirt fails there, with no error
+     * for the client, after having deleted everything) names nothing to
+     * rewrite */
+    if (!def || !(disk = vbDomainDiskByName(def, snapdisk->name)))
+        return;
+    if (vbSnapshotDefIsExternal(obj->def)) {
+        vbDomainDiskDef *parentDisk;
+
+        if (parentDef && (parentDisk = vbDomainDiskByName(parentDef, snapdisk->name)) &&
+            vbStorageSourceIsSameLocation(snapdisk->src, disk->src)) {
+            vbStorageSource *copy = vbStorageSourceCopy(parentDisk->src, false);
+
+            vbStorageSourceFree(disk->src);
+            disk->src = copy;
+        }
+    }
+    for (cur = disk->src; cur && cur->backingStore; cur = cur->backingStore) {
+        vbStorageSource *next = cur->backingStore;
+
+        if (next->type != VB_STORAGE_TYPE_NONE &&
+            vbStorageSourceIsSameLocation(snapdisk->src, next)) {
+            cur->backingStore = g_steal_pointer(&next->backingStore);
+            vbStorageSourceFree(next);
+            break;
+        }
+    }
+}
+
+static int
+vbSnapshotRemoveFile(vbDomainObj *vm, const vbSnapshotObj *obj)
+{
+    g_autofree char *dir = vbDomainObjSnapshotDir(vm);
+    g_autofree char *file = g_strdup_printf("%s.xml", obj->def->name);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+
+    if (unlink(path) < 0 && errno != ENOENT) {
+        vbReportSystemError(errno, _("Failed to unlink %s"), path);
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's qemuSnapshotDiscardMetadata with update_parent: the children
+ * move to the parent, every descendant's definitions are rewritten as if
+ * the snapshot's overlays had been merged, the parent becomes current if
+ * @obj was; each file is rewritten atomically before @obj's goes.  Frees
+ * @obj.  0, or -1 when a file could not be written (the lists changed all
+ * the same, as in libvirt). */
+static int
+vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
+{
+    vbSnapshotObj *parent = obj->parent;
+    const vbSnapshotDef *def = obj->def;
+    int ret = 0;
+    size_t i;
+    size_t j;
+
+    if (obj->children->len > 0) {
+        g_autoptr(GPtrArray) desc =
+            vbSnapshotObjListCollect(vm->snapshots, obj, VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
+
+        for (i = 0; i < obj->children->len; i++) {
+            vbSnapshotObj *child = g_ptr_array_index(obj->children, i);
+
+            g_free(child->def->parentName);
+            child->def->parentName = parent ? g_strdup(parent->def->name) : NULL;
+        }
+        for (i = 0; i < desc->len; i++) {
+            vbSnapshotObj *d = g_ptr_array_index(desc, i);
+
+            for (j = 0; j < def->ndisks; j++) {
+                const vbSnapshotDiskDef *snapdisk = def->disks[j];
+
+                if (snapdisk->snapshot == VB_SNAPSHOT_LOCATION_NO)
+                    continue;
+                vbSnapshotDeleteUpdateDisk(d, d->def->dom, def->dom, snapdisk);
+                if (d->def->inactiveDom)
+                    vbSnapshotDeleteUpdateDisk(d, d->def->inactiveDom,
+                                               def->inactiveDom ? def->inactiveDom : def->dom,
+                                               snapdisk);
+            }
+            if (vbSnapshotSaveOne(driver, vm, d) < 0)
+                ret = -1;
+        }
+    }
+
+    if (vbSnapshotObjListGetCurrent(vm->snapshots) == obj) {
+        vbSnapshotObjListSetCurrent(vm->snapshots, parent);
+        if (parent && vbSnapshotSaveOne(driver, vm, parent) < 0) {
+            VB_WARN("failed to set parent snapshot '%s' as current", parent->def->name);
+            vbSnapshotObjListSetCurrent(vm->snapshots, NULL);
+        }
+    }
+    if (vbSnapshotRemoveFile(vm, obj) < 0)
+        ret = -1;
+    vbSnapshotObjListRemoveReparent(vm->snapshots, obj);
+    return ret;
+}
+
+/* METADATA_ONLY with CHILDREN or CHILDREN_ONLY: the descendants deepest
+ * first, so that each is a leaf when it goes and the current one moves
+ * up to the nearest snapshot that stays. */
+static int
+vbSnapshotDiscardDescendants(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
+{
+    int ret = 0;
+
+    while (obj->children->len > 0) {
+        vbSnapshotObj *child = g_ptr_array_index(obj->children, 0);
+
+        if (vbSnapshotDiscardDescendants(driver, vm, child) < 0)
+            ret = -1;
+        if (vbSnapshotDiscardMetadata(driver, vm, child) < 0)
+            ret = -1;
+    }
+    return ret;
+}
+
+/* libvirt's qemuSnapshotCountExternalInternal over the descendants */
+static void
+vbSnapshotCountDescendants(vbDomainObj *vm, vbSnapshotObj *obj, size_t *external, size_t *internal)
+{
+    g_autoptr(GPtrArray) desc =
+        vbSnapshotObjListCollect(vm->snapshots, obj, VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
+    size_t i;
+
+    *external = *internal = 0;
+    for (i = 0; i < desc->len; i++) {
+        if (vbSnapshotDefIsExternal(((vbSnapshotObj *) g_ptr_array_index(desc, i))->def))
+            (*external)++;
+        else
+            (*internal)++;
+    }
+}
+
+static int
+vbSnapshotReportInternal(const vbSnapshotObj *obj)
+{
+    vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                  _("snapshot '%s' is internal: only external snapshots can be deleted"),
+                  obj->def->name);
+    return -1;
+}
+
+/* libvirt's qemuSnapshotDeleteValidate, in its order and words */
+static int
+vbSnapshotDeleteValidate(vbDomainObj *vm, vbSnapshotObj *obj, unsigned int flags)
+{
+    size_t external = 0;
+    size_t internal = 0;
+
+    /* virtblockd makes no internal snapshot; one recorded by REDEFINE
+     * cannot be removed from its image here */
+    if (!vbSnapshotDefIsExternal(obj->def))
+        return vbSnapshotReportInternal(obj);
+
+    if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+        vbSnapshotCountDescendants(vm, obj, &external, &internal);
+        if (external > 0 && internal > 0) {
+            vbReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                _("deletion of external and internal children disk snapshots not supported"));
+            return -1;
+        }
+        if (external > 0) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                          _("deletion of external children disk snapshots not supported"));
+            return -1;
+        }
+    }
+    if (g_hash_table_size(vm->blockjobs) > 0) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("cannot delete external snapshots when there is another active block job"));
+        return -1;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("deletion of external disk snapshots with children not supported"));
+        return -1;
+    }
+    /* CHILDREN_ONLY over internal descendants only: their data cannot be
+     * removed either */
+    if (internal > 0)
+        return vbSnapshotReportInternal(g_ptr_array_index(obj->children, 0));
+    return 0;
+}
+
+/* The element of @chain at @src's location, and the one above it */
+static vbStorageSource *
+vbSnapshotChainLookupBySource(vbStorageSource *chain, const vbStorageSource *src,
+                              vbStorageSource **parent)
+{
+    vbStorageSource *s;
+
+    *parent = NULL;
+    for (s = chain; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore) {
+        if (vbStorageSourceIsSameLocation(s, src))
+            return s;
+        *parent = s;
+    }
+    vbReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__, "%s",
+                      _("could not find base disk source in disk source chain"));
+    return NULL;
+}
+
+static bool
+vbSnapshotSameFile(const char *a, const struct stat *sb)
+{
+    struct stat st;
+
+    return a && stat(a, &st) == 0 && st.st_dev == sb->st_dev && st.st_ino == sb->st_ino;
+}
+
+/* Beyond libvirt: the commit changes the image below the overlay and
+ * removes the overlay, which is only safe when no image outside the
+ * disk's chain backs onto either.  libvirt deletes a snapshot at a branch
+ * point (made with REDEFINE) and leaves the other branch's image orphaned
+ * or corrupted; we refuse and name the images.  The images considered are
+ * the overlays of the domain's other snapshots, read from their headers. */
+static int
+vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, const vbSnapshotDeleteDisk *dd)
+{
+    g_autoptr(GPtrArray) all = vbSnapshotObjListCollect(vm->snapshots, NULL, 0);
+    g_autoptr(GString) names = g_string_new(NULL);
+    struct stat stOverlay;
+    struct stat stBase;
+    size_t i;
+    size_t j;
+
+    if (stat(dd->overlay->path, &stOverlay) < 0 || stat(dd->base->path, &stBase) < 0)
+        return 0;
+    for (i = 0; i < all->len; i++) {
+        const vbSnapshotObj *other = g_ptr_array_index(all, i);
+
+        if (other == obj)
+            continue;
+        for (j = 0; j < other->def->ndisks; j++) {
+            const vbSnapshotDiskDef *od = other->def->disks[j];
+            g_autoptr(vbStorageSource) probe = NULL;
+            vbStorageSource *s;
+            bool inChain = false;
+            struct stat st;
+
+            if (od->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL || !od->src->path ||
+                strcmp(od->name, dd->disk->dst) != 0 || stat(od->src->path, &st) < 0)
+                continue;
+            /* an image of the chain itself (under any name) is rebased or
+             * merged by the commit */
+            for (s = dd->disk->src; s && s->type != VB_STORAGE_TYPE_NONE; s = s->backingStore) {
+                if (vbStorageSourceIsSameLocation(s, od->src) || vbSnapshotSameFile(s->path, &st))
+                    inChain = true;
+            }
+            if (inChain)
+                continue;
+            probe = vbStorageSourceNew();
+            probe->type = VB_STORAGE_TYPE_FILE;
+            probe->format = VB_STORAGE_FORMAT_QCOW2;
+            probe->path = g_strdup(od->src->path);
+            if (vbStorageChainProbePartial(probe, 1) < 0)
+                vbResetLastError();
+            if (!vbStorageSourceHasBacking(probe) ||
+                (!vbSnapshotSameFile(probe->backingStore->path, &stOverlay) &&
+                 !vbSnapshotSameFile(probe->backingStore->path, &stBase)))
+                continue;
+            g_string_append_printf(names, "%s'%s' (snapshot '%s')", names->len ? ", " : "",
+                                   od->src->path, other->def->name);
+        }
+    }
+    if (names->len == 0)
+        return 0;
+    vbReportError(
+        VIR_ERR_OPERATION_INVALID,
+        _("cannot delete snapshot '%s': committing '%s' into '%s' of disk '%s' would orphan or corrupt images outside the disk's backing chain that depend on them: %s"),
+        obj->def->name, dd->overlay->path, dd->base->path, dd->disk->dst, names->str);
+    return -1;
+}
+
+/* libvirt's qemuSnapshotDeleteExternalPrepare, against the live chains
+ * (a shut-off domain's probed, vbBlockOfflinePrepare), then ours. */
+static int
+vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteList *list)
+{
+    const vbSnapshotDef *def = obj->def;
+    size_t i;
+
+    list->dd = g_new0(vbSnapshotDeleteDisk, def->ndisks);
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDeleteDisk *dd = &list->dd[list->ndd];
+        const vbDomainDiskDef *parentDomDisk;
+        vbStorageSource *prev;
+
+        if (def->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_NO)
+            continue;
+        dd->snapdisk = def->disks[i];
+        if (!(dd->disk = vbDomainDiskByName(vm->def, dd->snapdisk->name))) {
+            vbReportError(VIR_ERR_INVALID_ARG, _("disk '%s' not found in domain"),
+                          dd->snapdisk->name);
+            return -1;
+        }
+        if (!(dd->overlay = vbSnapshotChainLookupBySource(dd->disk->src, dd->snapdisk->src, &prev)))
+            return -1;
+        if (!def->dom || !(parentDomDisk = vbDomainDiskByName(def->dom, dd->snapdisk->name))) {
+            vbReportError(VIR_ERR_OPERATION_FAILED,
+                          _("failed to find disk '%s' in snapshot VM XML"), dd->snapdisk->name);
+            return -1;
+        }
+        if (!vbStorageSourceHasBacking(dd->overlay)) {
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                          _("failed to find parent disk source in backing chain"));
+            return -1;
+        }
+        dd->base = dd->overlay->backingStore;
+        if (!vbStorageSourceIsSameLocation(dd->base, parentDomDisk->src)) {
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                          _("snapshot VM disk source and parent disk source are not the same"));
+            return -1;
+        }
+        list->ndd++;
+    }
+    for (i = 0; i < list->ndd; i++) {
+        if (vbSnapshotDeleteCheckDependents(vm, obj, &list->dd[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Ends the domain job and waits until every job of @list is over, or
+ * READY when @ready; then takes the job again, however long that takes
+ * (the block jobs' outcome is applied by the worker meanwhile, as for a
+ * synchronous abort).  -1 when the job cannot be taken again (then none
+ * is held) */
+static int
+vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool ready)
+{
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    for (;;) {
+        bool waiting = false;
+        size_t i;
+
+        for (i = 0; i < list->ndd; i++) {
+            vbBlockJob *job = list->dd[i].job;
+
+            if (!job || g_hash_table_lookup(vm->blockjobs, job->name) != job)
+                continue;
+            if (ready && job->state == VB_BLOCK_JOB_STATE_READY)
+                continue;
+            waiting = true;
+        }
+        if (!waiting || g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
+            (!vbDomainObjIsActive(vm) && !vm->offline))
+            break;
+        vbDomainObjWait(vm);
+    }
+    while (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
+        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+            return -1;
+    }
+    return 0;
+}
+
+/* Each job of @list READY (@ready) or COMPLETED; else the error, libvirt's
+ * where it has one */
+static int
+vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool ready)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDeleteDisk *dd = &list->dd[i];
+        vbBlockJob *job = dd->job;
+        bool over = g_hash_table_lookup(vm->blockjobs, job->name) != job;
+
+        if (over ? job->state == VB_BLOCK_JOB_STATE_COMPLETED
+                 : ready && job->state == VB_BLOCK_JOB_STATE_READY)
+            continue;
+        if (!over) {
+            if (g_atomic_int_get(&driver->shuttingDown))
+                vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                              _("the daemon is shutting down before the block job ended"));
+            else if (vbDomainObjMonitorFailed(vm))
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("QEMU monitor failed before block job '%s' ended: %s"), job->name,
+                              vbDomainObjMonitorFailed(vm));
+            else
+                vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
+            return -1;
+        }
+        vbReportError(VIR_ERR_INTERNAL_ERROR,
+                      ready
+                          ? _("block commit failed while deleting disk '%s' snapshot: '%s'")
+                          : _("finishing block job failed while deleting disk '%s' snapshot: '%s'"),
+                      dd->snapdisk->name,
+                      job->errmsg ? job->errmsg : NULLSTR(vbBlockJobStateTypeToString(job->state)));
+        return -1;
+    }
+    return 0;
+}
+
+/* After a failure: the jobs still running are cancelled, as libvirt's
+ * qemuSnapshotDiscardExternal does (a commit that completed stays). */
+static void
+vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbBlockJob *job = list->dd[i].job;
+
+        if (!job || g_hash_table_lookup(vm->blockjobs, job->name) != job ||
+            (job->state != VB_BLOCK_JOB_STATE_RUNNING && job->state != VB_BLOCK_JOB_STATE_READY))
+            continue;
+        if (vbBlockJobRequestCancel(vm, list->dd[i].disk, job) < 0)
+            VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
+    }
+}
+
+/* The commits: every disk's started, waited for until READY (an active
+ * commit) or over, the active ones pivoted, waited for until over.
+ * Returns 0, -1 with the job held, or -2 without it. */
+static int
+vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list)
+{
+    g_autoptr(vbError) saved = NULL;
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDeleteDisk *dd = &list->dd[i];
+
+        if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
+            goto error;
+        VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
+                vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
+    }
+    /* the live chain may change from here on: no pointer into it is kept */
+    if (vbSnapshotDeleteWait(driver, vm, list, true) < 0)
+        return -2;
+    if (vbSnapshotDeleteCheckJobs(driver, vm, list, true) < 0)
+        goto error;
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDeleteDisk *dd = &list->dd[i];
+
+        if (g_hash_table_lookup(vm->blockjobs, dd->job->name) != dd->job)
+            continue;
+        if (!(dd->disk = vbDomainDiskByName(vm->def, dd->job->disk)) ||
+            vbBlockJobRequestPivot(vm, dd->disk, dd->job) < 0)
+            goto error;
+    }
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    if (vbSnapshotDeleteWait(driver, vm, list, false) < 0)
+        return -2;
+    if (vbSnapshotDeleteCheckJobs(driver, vm, list, false) < 0)
+        goto error;
+    return 0;
+
+error:
+    saved = vbErrorSave();
+    for (i = 0; i < list->ndd; i++)
+        list->dd[i].disk =
+            list->dd[i].job ? vbDomainDiskByName(vm->def, list->dd[i].job->disk) : NULL;
+    vbSnapshotDeleteCancelJobs(vm, list);
+    vbErrorRestore(&saved);
+    return -1;
+}
+
+/* Holds a MODIFY job; returns 0, -1, or -2 when it lost the job */
+static int
+vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
+{
+    g_auto(vbSnapshotDeleteList) list = {0};
+    g_autofree char *name = g_strdup(obj->def->name);
+    bool offline = !vbDomainObjIsActive(vm);
+    int rc;
+
+    /* A shut-off domain: its chains probed now, the commit run in a
+     * storage daemon (vbblockoffline.h) where libvirt starts QEMU. */
+    if (offline) {
+        vbBlockOfflineStopIfIdle(driver, vm);
+        if (vbBlockOfflinePrepare(driver, vm) < 0)
+            return -1;
+    }
+    if (vbSnapshotDeletePrepare(vm, obj, &list) < 0) {
+        if (offline)
+            vbBlockOfflineAbort(driver, vm);
+        return -1;
+    }
+    if ((rc = vbSnapshotDeleteCommit(driver, vm, &list)) < 0) {
+        if (rc == -1 && offline)
+            vbBlockOfflineAbort(driver, vm);
+        return rc;
+    }
+    if (offline)
+        vbBlockOfflineStopIfIdle(driver, vm);
+    /* The metadata: of the snapshot as it is now (a METADATA_ONLY delete
+     * may have removed it while the commit ran) */
+    if (!(obj = vbSnapshotObjListFind(vm->snapshots, name)))
+        return 0;
+    return vbSnapshotDiscardMetadata(driver, vm, obj);
+}
+
+int
+vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                       unsigned int flags)
+{
+    bool metadataOnly = flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY;
+    bool children =
+        flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY);
+    vbSnapshotObj *obj;
+    vbDomainObj *vm;
+    int ret = -1;
+
+    vbCheckFlagsFunc(flags, VB_SNAPSHOT_DELETE_KNOWN_FLAGS, "qemuSnapshotDelete", -1);
+    if (!(vm = vbDomainObjFromHandle(driver, dom)))
+        return -1;
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (!(obj = vbSnapshotFind(vm, name)))
+        goto endjob;
+
+    if (!metadataOnly && vbSnapshotDeleteValidate(vm, obj, flags) < 0)
+        goto endjob;
+
+    if (children) {
+        /* without METADATA_ONLY only leaves get here (validated above) */
+        ret = vbSnapshotDiscardDescendants(driver, vm, obj);
+        if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY) &&
+            vbSnapshotDiscardMetadata(driver, vm, obj) < 0)
+            ret = -1;
+    } else if (metadataOnly) {
+        ret = vbSnapshotDiscardMetadata(driver, vm, obj);
+    } else if ((ret = vbSnapshotDeleteExternal(driver, vm, obj)) == -2) {
+        ret = -1;
+        goto cleanup;
+    }
+    if (ret == 0)
+        VB_INFO("domain '%s': snapshot '%s' deleted%s", vm->def->name, name,
+                metadataOnly ? " (metadata only)" : "");
+
+endjob:
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+cleanup:
+    vbDomainObjEndAPI(&vm);
+    return ret;
 }

@@ -17,7 +17,9 @@
  * snapshot (<domain>, and <inactiveDomain> for a running persistent
  * domain), read back at daemon start and listed by the read procedures
  * below.  REDEFINE records a snapshot from its XML (metadata only).
- * Revert is vbsnapshotrevert.c, which creates its overlays here.
+ * Delete (vbDomainSnapshotDelete) commits a snapshot's overlays into the
+ * images below them.  Revert is vbsnapshotrevert.c, which creates its
+ * overlays here.
  */
 
 #pragma once
@@ -98,3 +100,20 @@ int vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverla
 void vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays);
 /* The files are in use now: never removed by the set */
 void vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays);
+
+/**
+ * vbDomainSnapshotDelete:
+ * @flags: VIR_DOMAIN_SNAPSHOT_DELETE_*
+ *
+ * libvirt 9.0's deletion of an external snapshot: each overlay it made is
+ * committed into the image below it (an active commit and pivot for the
+ * disk's active image, else a commit that rebases the image above) and its
+ * file removed; children move to the parent with their definitions
+ * rewritten, the parent becomes current if the snapshot was.  A shut-off
+ * domain's commit runs in a storage daemon.  METADATA_ONLY touches no
+ * image; CHILDREN and CHILDREN_ONLY only with no external descendant, as
+ * libvirt.  Refused beyond libvirt: a snapshot whose images other
+ * branches' images depend on.  Synchronous.  0, or -1 with the error.
+ */
+int vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *name,
+                           unsigned int flags);

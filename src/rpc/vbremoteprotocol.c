@@ -750,6 +750,8 @@ static const vbRemoteProc vbRemoteProcs[] = {
       &vbRemoteDomainSnapshotRetType, 0),
     P(DOMAIN_REVERT_TO_SNAPSHOT, "virDomainRevertToSnapshot", &vbRemoteDomainSnapshotFlagsArgsType,
       NULL, MODIFY),
+    P(DOMAIN_SNAPSHOT_DELETE, "virDomainSnapshotDelete", &vbRemoteDomainSnapshotFlagsArgsType, NULL,
+      MODIFY),
     P(DOMAIN_EVENT_IO_ERROR_REASON, "virConnectDomainEventIOErrorReasonCallback",
       &vbRemoteEventIOErrorReasonMsgType, NULL, EVENT),
     P(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", &vbRemoteDomainFlagsArgsType,

@@ -899,6 +899,15 @@ vbDispatchRevertToSnapshot(vbRPCClient *client, const void *a, void *r G_GNUC_UN
 }
 
 static int
+vbDispatchSnapshotDelete(vbRPCClient *client, const void *a, void *r G_GNUC_UNUSED)
+{
+    const vbRemoteDomainSnapshotFlagsArgs *args = a;
+    VB_DISPATCH_DOM(args->snap.dom);
+
+    return vbDomainSnapshotDelete(vbDispatchDriver(client), &dom, args->snap.name, args->flags);
+}
+
+static int
 vbDispatchSnapshotGetParent(vbRPCClient *client, const void *a, void *r)
 {
     const vbRemoteDomainSnapshotFlagsArgs *args = a;
@@ -1205,6 +1214,7 @@ static const vbRPCHandlerEntry vbDispatchTable[] = {
     {VB_REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT, vbDispatchHasCurrentSnapshot},
     {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT, vbDispatchSnapshotCurrent},
     {VB_REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT, vbDispatchRevertToSnapshot},
+    {VB_REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE, vbDispatchSnapshotDelete},
     {VB_REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, vbDispatchCreateWithFlags},
     {VB_REMOTE_PROC_DOMAIN_OPEN_CONSOLE, vbDispatchOpenConsole},
     {VB_REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS, vbDispatchSetMemoryFlags},
