@@ -74,11 +74,15 @@ vbSnapshotRevertIntentPath(vbDomainObj *vm)
     return g_build_filename(dir, VB_SNAPSHOT_REVERT_INTENT, NULL);
 }
 
-/* The snapshot and, per disk target, the overlay the definition will name */
+/* The snapshot and, per disk target, the overlay the definition will name;
+ * with @created, once the overlays exist, each one's device and inode:
+ * only files with those are ever removed by a roll-back (a name taken
+ * by someone else meanwhile is not ours). */
 static int
 vbSnapshotRevertWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *snapname,
-                            const vbSnapshotDef *tmpdef)
+                            const vbSnapshotDef *tmpdef, bool created)
 {
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GPtrArray) targets = g_ptr_array_new();
     g_autoptr(GPtrArray) overlays = g_ptr_array_new();
@@ -93,12 +97,25 @@ vbSnapshotRevertWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *snapn
             continue;
         g_ptr_array_add(targets, tmpdef->disks[i]->name);
         g_ptr_array_add(overlays, tmpdef->disks[i]->src->path);
+        if (created) {
+            struct stat st;
+
+            if (lstat(tmpdef->disks[i]->src->path, &st) < 0) {
+                vbReportSystemError(errno, _("cannot stat '%s'"), tmpdef->disks[i]->src->path);
+                return -1;
+            }
+            g_ptr_array_add(ids, g_strdup_printf("%llu:%llu", (unsigned long long) st.st_dev,
+                                                 (unsigned long long) st.st_ino));
+        }
     }
     g_key_file_set_string(kf, VB_SNAPSHOT_REVERT_GROUP, "snapshot", snapname);
     g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "targets",
                                (const char *const *) targets->pdata, targets->len);
     g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "overlays",
                                (const char *const *) overlays->pdata, overlays->len);
+    if (created)
+        g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "files",
+                                   (const char *const *) ids->pdata, ids->len);
     data = g_key_file_to_data(kf, &len, NULL);
     if (vbDriverConfigMakeDir(driver->cfg, dir, 0700) < 0)
         return -1;
@@ -420,7 +437,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
         !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
         return -1;
 
-    if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef) < 0)
+    if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, false) < 0)
         return -1;
     vbSnapshotRevertTestKill("intent");
 
@@ -431,7 +448,8 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
                              VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
     }
 
-    if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0)
+    if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0 ||
+        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0))
         goto error;
     vbSnapshotRevertTestKill("overlays");
 
@@ -548,6 +566,9 @@ vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays)
     vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
     size_t i;
 
+    /* an intent naming nothing proves nothing */
+    if (!targets[0] || !overlays[0])
+        return false;
     for (i = 0; targets[i] && overlays[i]; i++) {
         vbDomainDiskDef *disk = vbDomainDiskByName(def, targets[i]);
 
@@ -574,9 +595,14 @@ vbSnapshotRevertPathInUse(vbDomainObj *vm, const char *path)
             if (vbStorageSourceIsEmpty(defs[i]->disks[j]->src))
                 continue;
             chain = vbStorageSourceCopy(defs[i]->disks[j]->src, true);
-            /* a chain that cannot be read is checked as far as defined */
-            if (vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+            /* a chain that cannot be read (storage not there yet) may
+             * hold @path further down: kept */
+            if (vbStorageChainProbe(chain, VB_STORAGE_CHAIN_MAX_DEPTH) < 0) {
+                VB_WARN("domain '%s': cannot read the chain of disk '%s' (%s): keeping '%s'",
+                        vm->def->name, defs[i]->disks[j]->dst, vbGetLastErrorMessage(), path);
                 vbResetLastError();
+                return true;
+            }
             for (src = chain; src; src = src->backingStore) {
                 if (g_strcmp0(src->path, path) == 0)
                     return true;
@@ -586,17 +612,62 @@ vbSnapshotRevertPathInUse(vbDomainObj *vm, const char *path)
     return false;
 }
 
-/* The overlays of a revert that did not happen: unused new files */
+/* Whether any snapshot's metadata of @vm names @path (its overlays, its
+ * revert overlays, its definitions' disks) */
+static bool
+vbSnapshotRevertPathNamed(vbDomainObj *vm, const char *path)
+{
+    g_autoptr(GPtrArray) all = vbSnapshotObjListAll(vm->snapshots);
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < all->len; i++) {
+        const vbSnapshotDef *def = ((vbSnapshotObj *) g_ptr_array_index(all, i))->def;
+        const vbDomainDef *doms[] = {def->dom, def->inactiveDom};
+        size_t k;
+
+        for (j = 0; j < def->ndisks; j++) {
+            if (def->disks[j]->src && g_strcmp0(def->disks[j]->src->path, path) == 0)
+                return true;
+        }
+        for (j = 0; j < def->nrevertDisks; j++) {
+            if (def->revertDisks[j]->src && g_strcmp0(def->revertDisks[j]->src->path, path) == 0)
+                return true;
+        }
+        for (k = 0; k < G_N_ELEMENTS(doms); k++) {
+            for (j = 0; doms[k] && j < doms[k]->ndisks; j++) {
+                if (doms[k]->disks[j]->src && g_strcmp0(doms[k]->disks[j]->src->path, path) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The overlays of a revert that did not happen: new files, removed only
+ * when they are still the very files the revert created (@files: their
+ * "dev:ino", NULL when the daemon died before recording them: then
+ * nothing is removed) and nothing uses or names them. */
 static void
-vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays)
+vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays, char **files)
 {
     size_t i;
 
     for (i = 0; overlays[i]; i++) {
+        g_autofree char *id = NULL;
         struct stat st;
 
-        if (lstat(overlays[i], &st) < 0 || !S_ISREG(st.st_mode) ||
-            vbSnapshotRevertPathInUse(vm, overlays[i]))
+        if (lstat(overlays[i], &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        id = g_strdup_printf("%llu:%llu", (unsigned long long) st.st_dev,
+                             (unsigned long long) st.st_ino);
+        if (!files || i >= g_strv_length(files) || strcmp(files[i], id) != 0) {
+            VB_WARN("domain '%s': '%s' of an interrupted revert is not known as its file: kept",
+                    vm->def->name, overlays[i]);
+            continue;
+        }
+        if (vbSnapshotRevertPathInUse(vm, overlays[i]) ||
+            vbSnapshotRevertPathNamed(vm, overlays[i]))
             continue;
         if (unlink(overlays[i]) < 0)
             VB_WARN("cannot remove '%s': %s", overlays[i], g_strerror(errno));
@@ -654,6 +725,7 @@ vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
     g_autofree char *name = NULL;
     g_auto(GStrv) targets = NULL;
     g_auto(GStrv) overlays = NULL;
+    g_auto(GStrv) files = NULL;
     gssize len;
 
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
@@ -684,7 +756,8 @@ vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
     } else {
         VB_WARN("domain '%s': undoing the interrupted revert to snapshot '%s'", vm->def->name,
                 name);
-        vbSnapshotRevertRollBack(vm, overlays);
+        files = g_key_file_get_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "files", NULL, NULL);
+        vbSnapshotRevertRollBack(vm, overlays, files);
     }
     vbSnapshotRevertRemoveIntent(vm);
 }

@@ -411,7 +411,7 @@ class CrashRevertTest(RevertBase):
         self.before = sorted(os.listdir(self.images))
         self.top_before = self.top(inactive=True)
 
-    def crash_at(self, step):
+    def crash_at(self, step, meanwhile=None):
         self.restart(**{KILL_ENV: step})
         proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
         self.assertNotEqual(proc.returncode, 0)
@@ -419,6 +419,8 @@ class CrashRevertTest(RevertBase):
         self.daemon.proc = None
         self.close_quietly(self.conn)
         self.events.close()
+        if meanwhile:
+            meanwhile()
         self.start_daemon()
 
     def assert_old_state(self):
@@ -440,6 +442,28 @@ class CrashRevertTest(RevertBase):
         self.prepare()
         self.crash_at("intent")
         self.assert_old_state()
+
+    def test_killed_after_intent_name_taken(self):
+        # killed before the overlay exists; someone else makes a file of
+        # that name before the restart: it is not the revert's, it stays
+        self.prepare()
+        taken = []
+
+        def take():
+            intent = os.path.join(self.daemon.root, "config", "snapshot", "vm", ".revert")
+            with open(intent) as fh:
+                line = [ln for ln in fh if ln.startswith("overlays=")][0]
+            path = line.split("=", 1)[1].strip().rstrip(";").split(";")[0]
+            with open(path, "w") as fh:
+                fh.write("not the revert's")
+            taken.append(path)
+
+        self.crash_at("intent", take)
+        self.assertEqual(len(taken), 1)
+        with open(taken[0]) as fh:
+            self.assertEqual(fh.read(), "not the revert's")
+        self.assertEqual(self.top(inactive=True), self.top_before)
+        self.assertEqual(self.current(), "s2")
 
     def test_killed_after_overlays(self):
         self.prepare()
