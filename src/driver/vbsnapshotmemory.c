@@ -385,8 +385,14 @@ vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);
     int rc = vbMonitorGetFD(mon, VB_SNAPSHOT_MEMORY_FDNAME, fd);
 
-    if (rc == 0)
-        rc = vbMonitorMigrateIncomingFD(mon, VB_SNAPSHOT_MEMORY_FDNAME);
+    if (rc == 0 && (rc = vbMonitorMigrateIncomingFD(mon, VB_SNAPSHOT_MEMORY_FDNAME)) < 0) {
+        /* QEMU keeps the descriptor it was given until told otherwise */
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        if (vbMonitorCloseFD(mon, VB_SNAPSHOT_MEMORY_FDNAME) < 0)
+            vbResetLastError();
+        vbErrorRestore(&saved);
+    }
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
     return vbSnapshotMemoryWaitMigration(vm, path, NULL);
