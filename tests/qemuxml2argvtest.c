@@ -475,7 +475,7 @@ mymain(void)
     /* taps: their descriptors numbered from 3 on, as the driver passes
      * them; vhost-net's after each interface's queues */
     DO_TEST("net-ethernet");
-    DO_TEST_FULL("net-ethernet-vhost", "net-ethernet", TEST_VHOST_NET, 0);
+    DO_TEST_FULL("net-ethernet-vhost", "net-ethernet-kvm", TEST_VHOST_NET | TEST_KVM_USABLE, 0);
     DO_TEST_FULL("net-ethernet-managed-no", NULL, TEST_VHOST_NET, 0);
     DO_TEST("net-ethernet-reserved-name");
     DO_TEST("net-bridge");

@@ -1612,7 +1612,8 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         hostSysinfo = vbQemuHostGetSysinfo("/");
     opts.hostSysinfo = hostSysinfo;
     opts.noSeccompSandbox = !driver->cfg->seccompSandbox;
-    opts.vhostNet = vbNetDevVhostNetUsable();
+    /* as libvirt (qemuInterfaceOpenVhostNet): never for a TCG guest */
+    opts.vhostNet = vm->def->virtType == VB_DOMAIN_VIRT_KVM && vbNetDevVhostNetUsable();
     opts.incomingDefer = flags & VB_DOMAIN_PROCESS_START_INCOMING;
     if (!(argv = vbQemuCommandBuild(vm->def, &opts)))
         goto error;

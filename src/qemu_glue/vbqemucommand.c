@@ -1100,7 +1100,10 @@ vbQemuCommandBuildNets(GPtrArray *argv, const vbDomainDef *def, const vbQemuComm
         char *str;
         int rc;
 
-        vbQemuDeviceNetTapFdCount(net, opts->vhostNet, &ntapfds, &nvhostfds);
+        /* as libvirt: vhost-net for KVM guests only, TCG's virtio is
+         * emulated in QEMU's own thread */
+        vbQemuDeviceNetTapFdCount(net, opts->vhostNet && def->virtType == VB_DOMAIN_VIRT_KVM,
+                                  &ntapfds, &nvhostfds);
         if (ntapfds > 0) {
             g_autofree char *tapfds = vbQemuCommandNetFdList(&nextFd, ntapfds);
             g_autofree char *vhostfds =
