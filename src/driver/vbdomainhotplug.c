@@ -706,7 +706,9 @@ vbHotplugUnplug(vbDomainObj *vm, const char *alias)
 
     deadline = g_get_monotonic_time() + VB_HOTPLUG_UNPLUG_TIMEOUT_US;
     while (vm->unplugAlias) {
-        if (!vbDomainObjWaitUntil(vm, deadline)) {
+        /* an event that came with the deadline cleared the alias for us:
+         * the loop ends and the removal is ours */
+        if (!vbDomainObjWaitUntil(vm, deadline) && vm->unplugAlias) {
             /* the DEVICE_DELETED that comes later is the worker's */
             VB_INFO("domain '%s': device '%s' not unplugged yet, its removal continues "
                     "when the guest lets go",

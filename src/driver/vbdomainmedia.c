@@ -85,7 +85,7 @@ vbDomainMediaOpenTray(vbDomainObj *vm, vbDomainDiskDef *disk, const char *qomNam
         return 0;
     /* the event comes before the reply when the tray was free */
     while (!disk->trayOpen) {
-        if (!vbDomainObjWaitUntil(vm, deadline)) {
+        if (!vbDomainObjWaitUntil(vm, deadline) && !disk->trayOpen) {
             vbReportError(VIR_ERR_OPERATION_FAILED, _("timed out waiting to open tray of '%s'"),
                           disk->dst);
             return -1;

@@ -176,6 +176,11 @@ vbNetDevTapCreate(char **ifname, int *tapfds, size_t ntapfds, unsigned int flags
         ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
         if (ntapfds > 1)
             ifr.ifr_flags |= IFF_MULTI_QUEUE;
+        /* a device someone made under that name since the check above
+         * (another daemon's vnetN, a persistent tap) is not attached to:
+         * the first queue creates the device or fails */
+        if (i == 0 && !(flags & VB_NETDEV_TAP_CREATE_ALLOW_EXISTING))
+            ifr.ifr_flags |= IFF_TUN_EXCL;
         if (flags & VB_NETDEV_TAP_CREATE_VNET_HDR)
             ifr.ifr_flags |= IFF_VNET_HDR;
         if (ioctl(fd, TUNSETIFF, &ifr) < 0) {

@@ -187,7 +187,7 @@ class NetnsTapTest(TapGuestBase):
         self.daemon.start()
         self.assertIn("<target dev='vnet0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
         self.assertEqual(self.taps(), ["vnet0"])
-        self.assertTrue(self.ping(GUEST_ADDR) or self.ping(GUEST_ADDR))
+        vbtest.wait_for(lambda: self.ping(GUEST_ADDR), 60, "the guest to answer a ping after the restart")
 
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.taps(), [])
