@@ -1069,7 +1069,7 @@ cleanup:
 /* libvirt's qemuDomainChangeNet, for what we can change: the link state
  * (`virsh domif-setlink`); the type and the model must stay */
 static int
-vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live)
+vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, bool check)
 {
     vbDomainDef *def = live ? vm->def : vbDomainObjGetPersistentDef(vm);
     vbDomainNetDef *net;
@@ -1090,7 +1090,32 @@ vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live)
             vbDomainNetModelTypeToString(net->model), vbDomainNetModelTypeToString(newnet->model));
         return -1;
     }
-    if (net->linkState == newnet->linkState)
+    /* libvirt's qemuDomainChangeNet checks, for what we cannot change: a
+     * change is refused, never ignored (libvirt reconnects a tap to
+     * another bridge; we do not yet) */
+    if (newnet->ifname && g_strcmp0(net->ifname, newnet->ifname) != 0) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("cannot modify network device tap name"));
+        return -1;
+    }
+    if (newnet->info.bootIndex && net->info.bootIndex != newnet->info.bootIndex) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      _("cannot modify network device boot index setting"));
+        return -1;
+    }
+    if (net->mtu != newnet->mtu) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", _("cannot modify MTU"));
+        return -1;
+    }
+    if (g_strcmp0(net->bridge, newnet->bridge) != 0 ||
+        g_strcmp0(net->network, newnet->network) != 0 || net->managedNo != newnet->managedNo ||
+        (newnet->queues && net->queues != newnet->queues)) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("cannot modify the source of interface '%s'"),
+                      net->info.alias ? net->info.alias : "");
+        return -1;
+    }
+    if (check || net->linkState == newnet->linkState)
         return 0;
     if (live) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
@@ -1142,11 +1167,20 @@ vbDomainUpdateDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const cha
         ret = vbDomainMediaUpdate(vm, dev->data.disk, flags);
         goto endjob;
     case VB_DOMAIN_DEVICE_NET:
-        /* as libvirt: the persistent definition once the live change went
+        /* every definition it affects is checked before any changes; then
+         * as libvirt, the persistent one once the live change went
          * through */
-        if ((flags & VIR_DOMAIN_AFFECT_LIVE) && vbHotplugUpdateNet(vm, dev->data.net, true) < 0)
+        if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
+            vbHotplugUpdateNet(vm, dev->data.net, true, true) < 0)
             goto endjob;
-        if ((flags & VIR_DOMAIN_AFFECT_CONFIG) && vbHotplugUpdateNet(vm, dev->data.net, false) < 0)
+        if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+            vbHotplugUpdateNet(vm, dev->data.net, false, true) < 0)
+            goto endjob;
+        if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
+            vbHotplugUpdateNet(vm, dev->data.net, true, false) < 0)
+            goto endjob;
+        if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+            vbHotplugUpdateNet(vm, dev->data.net, false, false) < 0)
             goto endjob;
         ret = 0;
         goto endjob;

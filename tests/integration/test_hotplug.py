@@ -405,6 +405,27 @@ class HotplugTest(vbtest.DaemonTestCase):
         self.refused(("update-device", "vm", e1000),
                      "Operation not supported: cannot modify network device model from virtio "
                      "to e1000")
+        # a change it cannot make is refused, never ignored
+        mtu = self.write("mtu.xml", "<interface type='user'>\n"
+                                    "  <mac address='52:54:00:aa:bb:01'/>\n"
+                                    "  <model type='virtio'/>\n"
+                                    "  <mtu size='1400'/>\n"
+                                    "  <link state='down'/>\n"
+                                    "</interface>")
+        self.refused(("update-device", "vm", mtu), "Operation not supported: cannot modify MTU")
+        self.assertIn("up", self.daemon.virsh("domif-getlink", "vm", "52:54:00:aa:bb:01").stdout)
+        # --live --config on a NIC only the live definition has: nothing
+        # changes, not even the live link
+        self.daemon.virsh("detach-device", "vm", nic, "--config")
+        down = self.write("down.xml", "<interface type='user'>\n"
+                                      "  <mac address='52:54:00:aa:bb:01'/>\n"
+                                      "  <model type='virtio'/>\n"
+                                      "  <link state='down'/>\n"
+                                      "</interface>")
+        proc = self.daemon.virsh("update-device", "vm", down, "--live", "--config", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("up", self.daemon.virsh("domif-getlink", "vm", "52:54:00:aa:bb:01").stdout)
+        self.daemon.virsh("attach-device", "vm", nic, "--config")
         # no tap for a hot-plugged interface yet
         eth = self.write("eth.xml", "<interface type='ethernet'>\n"
                                     "  <model type='virtio'/>\n"
