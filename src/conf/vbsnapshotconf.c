@@ -423,8 +423,9 @@ vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
             if (vbSnapshotDefParseSaved(doc, child, def, current) < 0)
                 return NULL;
         } else {
-            /* <state>, <parent>, <domain>...: only a redefinition carries
-             * them, and REDEFINE is not implemented yet. */
+            /* <state>, <parent>, <domain>...: a plain create takes none of
+             * them; a redefinition carries them and is read as saved
+             * metadata (@current set) above. */
             vbSnapshotReportUnsupportedElement(child);
             return NULL;
         }

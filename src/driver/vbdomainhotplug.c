@@ -197,6 +197,18 @@ vbHotplugCheckDiskLive(const vbDomainDiskDef *disk)
     return 0;
 }
 
+/* A device is in the live definition: the status saved (a warning if it
+ * cannot be: QEMU has the device either way) and DEVICE_ADDED sent */
+static void
+vbHotplugAttached(vbDomainObj *vm, const char *alias)
+{
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbDomainEventQueuePush(vm->driver->events,
+                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
+                                                  vm->def->uuid, vm->id, alias));
+}
+
 /* The live part of attaching @dev (a disk): placed on a trial copy of the
  * live definition, its chain probed and given to QEMU's user, its nodes
  * and device added, then recorded in the live definition. */
@@ -279,11 +291,7 @@ vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
 
         VB_INFO("domain '%s': disk '%s' attached as '%s'", vm->def->name, live->dst,
                 live->info.alias);
-        if (vbDomainObjSaveStatus(vm) < 0)
-            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-        vbDomainEventQueuePush(vm->driver->events,
-                               vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
-                                                      vm->def->uuid, vm->id, live->info.alias));
+        vbHotplugAttached(vm, live->info.alias);
     }
     return 0;
 
@@ -401,11 +409,7 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
         return -1; /* not reached: an interface list takes any number */
     live = vm->def->nets[vm->def->nnets - 1];
     VB_INFO("domain '%s': interface '%s' attached", vm->def->name, live->info.alias);
-    if (vbDomainObjSaveStatus(vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-    vbDomainEventQueuePush(vm->driver->events,
-                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
-                                                  vm->def->uuid, vm->id, live->info.alias));
+    vbHotplugAttached(vm, live->info.alias);
     return 0;
 }
 
@@ -522,11 +526,7 @@ vbHotplugAttachInputLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
         return -1; /* not reached: an input list takes any number */
     live = vm->def->inputs[vm->def->ninputs - 1];
     VB_INFO("domain '%s': input device '%s' attached", vm->def->name, live->info.alias);
-    if (vbDomainObjSaveStatus(vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-    vbDomainEventQueuePush(vm->driver->events,
-                           vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_ADDED, vm->def->name,
-                                                  vm->def->uuid, vm->id, live->info.alias));
+    vbHotplugAttached(vm, live->info.alias);
     return 0;
 }
 
