@@ -158,8 +158,10 @@ class RunningChildrenTest(ChildrenBase):
 
     def test_metadata_mismatch_refused_before_any_step(self):
         """After --metadata of s2, s3's delete is refused (item 18): so is
-        the line s1 <- s3, before s3's commit would have run."""
+        the line s1 <- s3 <- s4, before s4's commit would have run."""
         self.make_three()
+        self.create("s4")
+        self.guest_write(0x44, 19 * MiB, MiB)
         self.delete("s2", DELETE_META)
         before = self.state_now()
         self.assert_error("s1", CHILDREN, libvirt.VIR_ERR_OPERATION_FAILED,
