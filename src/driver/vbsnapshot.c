@@ -2342,7 +2342,8 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
         ret = -1;
         goto cleanup;
     }
-    if (ret == 0)
+    /* a line's steps were logged one by one */
+    if (ret == 0 && !(children && !metadataOnly))
         VB_INFO("domain '%s': snapshot '%s' deleted%s", vm->def->name, name,
                 metadataOnly ? " (metadata only)" : "");
 

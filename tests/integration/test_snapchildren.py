@@ -14,6 +14,7 @@ qemu-storage-daemon and qcow2 images; data compared byte for byte with a
 reference, every image checked with qemu-img check."""
 
 import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -38,7 +39,7 @@ class ChildrenBase(SnapDeleteBase):
 
     def make_branch(self):
         """s1 gets a second child b, redefined on branch.qcow2 backed by
-        top.s1 (what a revert to s1 and a new snapshot also make)."""
+        top.s1."""
         branch = os.path.join(self.images, "branch.qcow2")
         vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", self.overlay("s1"),
                     "-F", "qcow2", branch])
@@ -155,6 +156,31 @@ class RunningChildrenTest(ChildrenBase):
         self.assertEqual(self.snapnames(), ["b", "s1", "s2"])
         self.assertEqual(vbtest.backing_of(branch), self.overlay("s1"))
         self.assert_data()
+
+    def test_branch_after_revert(self):
+        """A revert to s1 and a new snapshot s4 make s1 a branch point;
+        the new branch's own line can go."""
+        at_s1 = os.path.join(self.tmp, "at-s1.raw")
+        shutil.copyfile(self.expected, at_s1)
+        self.make_three()
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        shutil.copyfile(at_s1, self.expected)
+        self.create("s4")
+        self.guest_write(0x44, 20 * MiB, MiB)
+        before = self.state_now()
+        self.assert_error("s1", CHILDREN, libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+                          libvirt.VIR_FROM_QEMU,
+                          "snapshot 's1' is a branch point with children 's2', 's4'")
+        self.assertEqual(self.state_now(), before)
+        self.assertEqual(self.job_events(), [])
+        reverted = self.chain_now()[1]
+        self.delete("s4", CHILDREN)
+        self.assertEqual(self.snapnames(), ["s1", "s2", "s3"])
+        self.assertEqual(self.chain_now()[:3], [reverted, self.chain.top, self.chain.base])
+        self.assertEqual(self.current(), "s1")
+        self.assert_data()
+        # the abandoned branch is untouched
+        self.assertEqual(vbtest.backing_of(self.overlay("s3")), self.overlay("s2"))
 
     def test_metadata_mismatch_refused_before_any_step(self):
         """After --metadata of s2, s3's delete is refused (item 18): so is
