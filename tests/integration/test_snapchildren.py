@@ -228,6 +228,33 @@ class RunningChildrenTest(ChildrenBase):
         self.assert_data()
 
 
+class TwoDiskChildrenTest(ChildrenBase):
+    start = False
+
+    def test_both_disks(self):
+        """Snapshots of vda and vdb: each step commits both disks."""
+        chain2 = vbtest.Chain(self.images, layers=2, size_mib=16, names=["b2", "t2"])
+        expected2 = chain2.expected_raw(os.path.join(self.tmp, "expected2.raw"))
+        self.daemon.virsh("undefine", "vm")
+        self.define("vm", [("vda", self.chain.top), ("vdb", chain2.top)])
+        self.dom = self.conn.lookupByName("vm")
+        self.start = True
+        self.make_three()
+        self.delete("s1", CHILDREN_ONLY)
+        live = self.dom.XMLDesc(0)
+        self.assertEqual(vbtest.disk_chain(live, "vda")[:2], [self.overlay("s1"), self.chain.top])
+        self.assertEqual(vbtest.disk_chain(live, "vdb")[:2],
+                         [os.path.join(self.images, "t2.s1"), chain2.top])
+        self.assertEqual(self.files(), ["b2.qcow2", "base.qcow2", "t2.qcow2", "t2.s1",
+                                        "top.qcow2", "top.s1"])
+        self.assertEqual(self.snapnames(), ["s1"])
+        self.assertEqual(self.current(), "s1")
+        self.assert_data()
+        proc = vbtest.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "raw",
+                           vbtest.disk_chain(live, "vdb")[0], expected2], check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+
 class ShutoffChildrenTest(ChildrenBase):
     start = False
 
