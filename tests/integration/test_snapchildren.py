@@ -53,7 +53,9 @@ class ChildrenBase(SnapDeleteBase):
     def immutable(self, path):
         """@path cannot be opened for writing, even by root, until the
         test ends: the commit into it fails."""
-        vbtest.run(["chattr", "+i", path])
+        proc = vbtest.run(["chattr", "+i", path], check=False)
+        if proc.returncode != 0:
+            self.skipTest("no immutable files here: %s" % proc.stderr.strip())
         self.addCleanup(subprocess.run, ["chattr", "-i", path], check=False)
 
     def state_now(self, inactive=False):
