@@ -15,7 +15,6 @@ reference, every image checked with qemu-img check."""
 
 import os
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 
 import libvirt
@@ -56,7 +55,7 @@ class ChildrenBase(SnapDeleteBase):
         proc = vbtest.run(["chattr", "+i", path], check=False)
         if proc.returncode != 0:
             self.skipTest("no immutable files here: %s" % proc.stderr.strip())
-        self.addCleanup(subprocess.run, ["chattr", "-i", path], check=False)
+        self.addCleanup(vbtest.run, ["chattr", "-i", path], check=False)
 
     def state_now(self, inactive=False):
         return (self.files(), self.snapnames(), self.current(), self.chain_now(inactive))
