@@ -431,13 +431,15 @@ def bench_commit_api(d, imgdir, data_mib):
     return res
 
 
-def bench_snapdelete(d, imgdir, data_mib):
-    """virsh snapshot-delete of the current disk-only snapshot of a running
-    domain whose overlay holds @data_mib MiB: libvirt 9.0's active commit
-    and pivot, the overlay removed.  The overlay is written before the
+def bench_snapdelete(d, imgdir, data_mib, running=True):
+    """virsh snapshot-delete of the current disk-only snapshot of a domain
+    whose overlay holds @data_mib MiB: libvirt 9.0's active commit and
+    pivot, the overlay removed.  Running, in the domain's QEMU; shut off
+    (@running False), libvirtd 9.0 starts a QEMU for the domain and
+    virtblockd a qemu-storage-daemon.  The overlay is written before the
     snapshot (reused), so only the delete is timed; its wall time in
     seconds."""
-    name = unique("sd")
+    name = unique("sd" if running else "so")
     # virtblockd puts no overlay in a directory another user may write to
     sub = os.path.join(imgdir, name)
     os.mkdir(sub, 0o755)
@@ -451,7 +453,10 @@ def bench_snapdelete(d, imgdir, data_mib):
             os.chown(p, 0, 0)
     else:
         give(sub)
-    dom = d.control.createXML(domain_xml(name, top), 0)
+    if running:
+        dom = d.control.createXML(domain_xml(name, top), 0)
+    else:
+        dom = d.control.defineXML(domain_xml(name, top))
     d.virsh("snapshot-create-as", name, "s1", "--disk-only", "--reuse-external",
             "--diskspec", "vda,file=" + overlay)
     t0 = time.monotonic()
@@ -459,7 +464,12 @@ def bench_snapdelete(d, imgdir, data_mib):
     secs = time.monotonic() - t0
     if os.path.exists(overlay):
         raise RuntimeError("%s: snapshot-delete left %s" % (d.name, overlay))
-    dom.destroy()
+    if running:
+        dom.destroy()
+    else:
+        if dom.isActive():
+            raise RuntimeError("%s: the shut-off domain runs after snapshot-delete" % d.name)
+        dom.undefine()
     remove(base, top, overlay)
     os.rmdir(sub)
     return secs
@@ -1271,8 +1281,11 @@ def main():
     elif args.snapdelete_only:
         for _ in range(args.runs):
             each("snapdelete", lambda d: bench_snapdelete(d, d.imgdir, data_mib))
+            each("snapdelete_off",
+                 lambda d: bench_snapdelete(d, d.imgdir, data_mib, running=False))
         for r in results.values():
             r["snapdelete"] = median(r["snapdelete"])
+            r["snapdelete_off"] = median(r["snapdelete_off"])
     elif args.guests_only:
         guests()
     elif args.hostile_only:
@@ -1292,12 +1305,15 @@ def main():
             each("commit_virsh", lambda d: bench_commit_virsh(d, d.imgdir, data_mib))
             each("commit_api", lambda d: bench_commit_api(d, d.imgdir, data_mib))
             each("snapdelete", lambda d: bench_snapdelete(d, d.imgdir, data_mib))
+            each("snapdelete_off",
+                 lambda d: bench_snapdelete(d, d.imgdir, data_mib, running=False))
         for _ in range(max(5, args.runs)):
             each("tiny", lambda d: bench_commit_api(d, d.imgdir, 1))
         for r in results.values():
             r["virsh_list"] = median(r["virsh_list"])
             r["commit_virsh"] = median(r["commit_virsh"])
             r["snapdelete"] = median(r["snapdelete"])
+            r["snapdelete_off"] = median(r["snapdelete_off"])
             r["commit_api"] = [median([x[k] for x in r["commit_api"]]) for k in range(4)]
             r["tiny"] = [median([x[k] for x in r["tiny"]]) for k in range(4)]
         each("RSS with %d domains" % args.rss_domains,
@@ -1331,11 +1347,12 @@ def main():
     if args.snapdelete_only:
         print("\n## snapshot-delete, %d MiB in the overlay (median of %d)\n" %
               (data_mib, args.runs))
-        print("| daemon | seconds | MiB/s |")
-        print("|---|---|---|")
+        print("| daemon | domain | seconds | MiB/s |")
+        print("|---|---|---|---|")
         for n in names:
-            print("| %s | %.2f | %.1f |" % (n, results[n]["snapdelete"],
-                                            data_mib / results[n]["snapdelete"]))
+            for label, key in (("running", "snapdelete"), ("shut off", "snapdelete_off")):
+                print("| %s | %s | %.2f | %.1f |" % (n, label, results[n][key],
+                                                     data_mib / results[n][key]))
         return 0
     if args.guests_only:
         print_guests(results, names, args)
@@ -1371,6 +1388,8 @@ def main():
         lambda r: mibs(r["commit_api"][0]))
     row("virsh snapshot-delete of the current snapshot, running", "MiB/s",
         lambda r: mibs(r["snapdelete"]))
+    row("virsh snapshot-delete of the current snapshot, shut off", "MiB/s",
+        lambda r: mibs(r["snapdelete_off"]))
     print("| dd if=/dev/zero conv=fsync, same filesystem (MiB/s) | %.1f |%s" %
           (mibs(dd), " |" if lv else ""))
     print("| dd copy of the same data, conv=fsync, same filesystem (MiB/s) | %.1f |%s" %

@@ -1763,7 +1763,45 @@ vbSnapshotReportInternal(const vbSnapshotObj *obj)
     return -1;
 }
 
-/* libvirt's qemuSnapshotDeleteValidate, in its order and words */
+/* Beyond libvirt 9.0, which refuses CHILDREN and CHILDREN_ONLY of an
+ * external snapshot with descendants: the subtree is deleted when it is
+ * one line, from its leaf up (vbSnapshotDeleteLine).  Appends to @line,
+ * when given, the snapshots from @obj down to the leaf.  A snapshot with
+ * two children is refused, naming them: both branches' images back onto
+ * its overlay, and committing one of them into it would change the other
+ * branch's data. */
+static int
+vbSnapshotLineCollect(vbSnapshotObj *obj, GPtrArray *line)
+{
+    vbSnapshotObj *cur = obj;
+    g_autoptr(GString) names = NULL;
+    size_t i;
+
+    for (;;) {
+        if (line)
+            g_ptr_array_add(line, cur);
+        if (cur->children->len != 1)
+            break;
+        cur = g_ptr_array_index(cur->children, 0);
+    }
+    if (cur->children->len == 0)
+        return 0;
+
+    names = g_string_new(NULL);
+    for (i = 0; i < cur->children->len; i++) {
+        const vbSnapshotObj *child = g_ptr_array_index(cur->children, i);
+
+        g_string_append_printf(names, "%s'%s'", i ? ", " : "", child->def->name);
+    }
+    vbReportError(
+        VIR_ERR_CONFIG_UNSUPPORTED,
+        _("cannot delete the children of snapshot '%s': snapshot '%s' is a branch point with children %s, and only a subtree without branches can be deleted by commits"),
+        obj->def->name, cur->def->name, names->str);
+    return -1;
+}
+
+/* libvirt's qemuSnapshotDeleteValidate, in its order and words, but for
+ * the refusal of CHILDREN and CHILDREN_ONLY (vbSnapshotLineCollect) */
 static int
 vbSnapshotDeleteValidate(vbDomainObj *vm, vbSnapshotObj *obj, unsigned int flags)
 {
@@ -1783,26 +1821,17 @@ vbSnapshotDeleteValidate(vbDomainObj *vm, vbSnapshotObj *obj, unsigned int flags
                 _("deletion of external and internal children disk snapshots not supported"));
             return -1;
         }
-        if (external > 0) {
-            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                          _("deletion of external children disk snapshots not supported"));
+        /* internal descendants only: their data cannot be removed either */
+        if (internal > 0)
+            return vbSnapshotReportInternal(g_ptr_array_index(obj->children, 0));
+        if (vbSnapshotLineCollect(obj, NULL) < 0)
             return -1;
-        }
     }
     if (g_hash_table_size(vm->blockjobs) > 0) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       _("cannot delete external snapshots when there is another active block job"));
         return -1;
     }
-    if (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN) {
-        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      _("deletion of external disk snapshots with children not supported"));
-        return -1;
-    }
-    /* CHILDREN_ONLY over internal descendants only: their data cannot be
-     * removed either */
-    if (internal > 0)
-        return vbSnapshotReportInternal(g_ptr_array_index(obj->children, 0));
     return 0;
 }
 
@@ -1839,7 +1868,8 @@ vbSnapshotSameFile(const char *a, const struct stat *sb)
  * or corrupted; we refuse and name the images.  The images considered are
  * the overlays of the domain's other snapshots, read from their headers. */
 static int
-vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, const vbSnapshotDeleteDisk *dd)
+vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, GPtrArray *gone,
+                                const vbSnapshotDeleteDisk *dd)
 {
     g_autoptr(GPtrArray) all = vbSnapshotObjListCollect(vm->snapshots, NULL, 0);
     g_autoptr(GString) names = g_string_new(NULL);
@@ -1853,7 +1883,7 @@ vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, const vbSna
     for (i = 0; i < all->len; i++) {
         const vbSnapshotObj *other = g_ptr_array_index(all, i);
 
-        if (other == obj)
+        if (other == obj || (gone && g_ptr_array_find(gone, other, NULL)))
             continue;
         for (j = 0; j < other->def->ndisks; j++) {
             const vbSnapshotDiskDef *od = other->def->disks[j];
@@ -1896,10 +1926,13 @@ vbSnapshotDeleteCheckDependents(vbDomainObj *vm, vbSnapshotObj *obj, const vbSna
     return -1;
 }
 
-/* libvirt's qemuSnapshotDeleteExternalPrepare, against the live chains
- * (a shut-off domain's probed, vbBlockOfflinePrepare), then ours. */
+/* libvirt's qemuSnapshotDeleteExternalPrepare, against the chains of @def
+ * (vm->def: the live ones, a shut-off domain's probed by
+ * vbBlockOfflinePrepare), then ours; the snapshots in @gone (NULL: none)
+ * count as deleted already. */
 static int
-vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteList *list)
+vbSnapshotDeletePrepareOn(vbDomainObj *vm, vbDomainDef *domdef, vbSnapshotObj *obj, GPtrArray *gone,
+                          vbSnapshotDeleteList *list)
 {
     const vbSnapshotDef *def = obj->def;
     size_t i;
@@ -1913,7 +1946,7 @@ vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteLis
         if (def->disks[i]->snapshot == VB_SNAPSHOT_LOCATION_NO)
             continue;
         dd->snapdisk = def->disks[i];
-        if (!(dd->disk = vbDomainDiskByName(vm->def, dd->snapdisk->name))) {
+        if (!(dd->disk = vbDomainDiskByName(domdef, dd->snapdisk->name))) {
             vbReportError(VIR_ERR_INVALID_ARG, _("disk '%s' not found in domain"),
                           dd->snapdisk->name);
             return -1;
@@ -1939,10 +1972,16 @@ vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteLis
         list->ndd++;
     }
     for (i = 0; i < list->ndd; i++) {
-        if (vbSnapshotDeleteCheckDependents(vm, obj, &list->dd[i]) < 0)
+        if (vbSnapshotDeleteCheckDependents(vm, obj, gone, &list->dd[i]) < 0)
             return -1;
     }
     return 0;
+}
+
+static int
+vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteList *list)
+{
+    return vbSnapshotDeletePrepareOn(vm, vm->def, obj, NULL, list);
 }
 
 /* Ends the domain job and waits until every job of @list is over, or
@@ -2119,6 +2158,150 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
     return vbSnapshotDiscardMetadata(driver, vm, obj);
 }
 
+/* --- Deleting a subtree that is one line (beyond libvirt 9.0) --- */
+
+/* The dry run of the deletes of @line, deepest first, on a copy of the
+ * chains: each step's checks (vbSnapshotDeletePrepareOn) against the
+ * chains as the steps before it leave them, so that a delete that would
+ * stop midway on them is refused before anything changes. */
+static int
+vbSnapshotDeleteLineCheckOn(vbDomainObj *vm, GPtrArray *line)
+{
+    g_autoptr(vbDomainDef) def = vbDomainDefCopy(vm->def, 0);
+    g_autoptr(GPtrArray) gone = g_ptr_array_new();
+    size_t i;
+    size_t j;
+
+    if (!def)
+        return -1;
+    for (i = 0; i < line->len; i++) {
+        vbSnapshotObj *obj = g_ptr_array_index(line, i);
+        g_auto(vbSnapshotDeleteList) list = {0};
+
+        if (vbSnapshotDeletePrepareOn(vm, def, obj, gone, &list) < 0)
+            return -1;
+        /* the commit: the overlay leaves the chain, the image below stays */
+        for (j = 0; j < list.ndd; j++) {
+            vbSnapshotDeleteDisk *dd = &list.dd[j];
+            vbStorageSource **link = &dd->disk->src;
+
+            while (*link && *link != dd->overlay)
+                link = &(*link)->backingStore;
+            if (!*link)
+                continue;
+            *link = g_steal_pointer(&dd->overlay->backingStore);
+            vbStorageSourceFree(dd->overlay);
+        }
+        g_ptr_array_add(gone, obj);
+    }
+    return 0;
+}
+
+static int
+vbSnapshotDeleteLineCheck(vbDriver *driver, vbDomainObj *vm, GPtrArray *line)
+{
+    int ret;
+
+    if (line->len == 0)
+        return 0;
+    if (vbDomainObjIsActive(vm))
+        return vbSnapshotDeleteLineCheckOn(vm, line);
+    /* a shut-off domain's chains probed, as vbSnapshotDeleteExternal does */
+    vbBlockOfflineStopIfIdle(driver, vm);
+    if (vbBlockOfflinePrepare(driver, vm) < 0)
+        return -1;
+    ret = vbSnapshotDeleteLineCheckOn(vm, line);
+    vbBlockOfflineAbort(driver, vm);
+    return ret;
+}
+
+/* "'a', 'b'", or "-" for none */
+static char *
+vbSnapshotFormatNames(GPtrArray *names)
+{
+    g_autoptr(GString) str = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; i < names->len; i++)
+        g_string_append_printf(str, "%s'%s'", i ? ", " : "",
+                               (const char *) g_ptr_array_index(names, i));
+    if (str->len == 0)
+        g_string_append(str, "-");
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* A step of vbSnapshotDeleteLine failed: its error, with the code and
+ * domain it has, tells which snapshot it was and where the line stands:
+ * the snapshots deleted before it stay deleted, the rest stay, each with
+ * metadata that matches the chains (each step is a delete of its own). */
+static void
+vbSnapshotDeleteLineReportStep(vbDomainObj *vm, GPtrArray *names, const char *top,
+                               const char *failed)
+{
+    g_autoptr(vbError) saved = vbErrorSave();
+    g_autoptr(GPtrArray) deleted = g_ptr_array_new();
+    g_autoptr(GPtrArray) kept = g_ptr_array_new();
+    g_autofree char *deletedStr = NULL;
+    g_autofree char *keptStr = NULL;
+    size_t i;
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+
+        g_ptr_array_add(vbSnapshotObjListFind(vm->snapshots, name) ? kept : deleted,
+                        (gpointer) name);
+    }
+    deletedStr = vbSnapshotFormatNames(deleted);
+    keptStr = vbSnapshotFormatNames(kept);
+    vbReportRawErrorFull(
+        saved ? saved->domain : VB_FROM_THIS_FILE, saved ? saved->code : VIR_ERR_INTERNAL_ERROR,
+        __FILE__, __func__, __LINE__,
+        _("%s (while deleting snapshot '%s' of the subtree of '%s'; deleted: %s; kept: %s)"),
+        saved ? saved->message : vbGetLastErrorMessage(), failed, top, deletedStr, keptStr);
+}
+
+/* CHILDREN (@withTop) or CHILDREN_ONLY of @obj, validated: one single
+ * delete per snapshot, deepest first, each a commit of the current leaf
+ * of the line into its parent's overlay with that delete's events and
+ * metadata update.  Everything is checked before the first step; a step
+ * that fails all the same stops the line where it is.  Holds a MODIFY
+ * job; returns 0, -1, or -2 when it lost the job. */
+static int
+vbSnapshotDeleteLine(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj, bool withTop)
+{
+    g_autoptr(GPtrArray) down = g_ptr_array_new();
+    g_autoptr(GPtrArray) line = g_ptr_array_new();
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *top = g_strdup(obj->def->name);
+    size_t i;
+
+    if (vbSnapshotLineCollect(obj, down) < 0)
+        return -1;
+    for (i = down->len; i > (withTop ? 0 : 1); i--)
+        g_ptr_array_add(line, g_ptr_array_index(down, i - 1));
+    if (vbSnapshotDeleteLineCheck(driver, vm, line) < 0)
+        return -1;
+    /* by name: the job is let go while each commit runs, and another
+     * client's METADATA_ONLY delete may remove a snapshot of the line */
+    for (i = 0; i < line->len; i++)
+        g_ptr_array_add(names, g_strdup(((vbSnapshotObj *) g_ptr_array_index(line, i))->def->name));
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        vbSnapshotObj *cur = vbSnapshotObjListFind(vm->snapshots, name);
+        int rc;
+
+        if (!cur)
+            continue;
+        if ((rc = vbSnapshotDeleteExternal(driver, vm, cur)) < 0) {
+            vbSnapshotDeleteLineReportStep(vm, names, top, name);
+            return rc;
+        }
+        VB_INFO("domain '%s': snapshot '%s' deleted", vm->def->name, name);
+    }
+    return 0;
+}
+
 int
 vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *name,
                        unsigned int flags)
@@ -2141,8 +2324,14 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
     if (!metadataOnly && vbSnapshotDeleteValidate(vm, obj, flags) < 0)
         goto endjob;
 
-    if (children) {
-        /* without METADATA_ONLY only leaves get here (validated above) */
+    if (children && !metadataOnly) {
+        ret = vbSnapshotDeleteLine(driver, vm, obj,
+                                   !(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY));
+        if (ret == -2) {
+            ret = -1;
+            goto cleanup;
+        }
+    } else if (children) {
         ret = vbSnapshotDiscardDescendants(driver, vm, obj);
         if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY) &&
             vbSnapshotDiscardMetadata(driver, vm, obj) < 0)
@@ -2153,7 +2342,8 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
         ret = -1;
         goto cleanup;
     }
-    if (ret == 0)
+    /* a line's steps were logged one by one */
+    if (ret == 0 && !(children && !metadataOnly))
         VB_INFO("domain '%s': snapshot '%s' deleted%s", vm->def->name, name,
                 metadataOnly ? " (metadata only)" : "");
 

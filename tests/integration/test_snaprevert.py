@@ -486,5 +486,79 @@ class CrashRevertTest(RevertBase):
         self.assertEqual(self.current(), "s1")
 
 
+class BitmapNbdTest(RevertBase):
+    """The dirty extents of the persistent bitmap b0, read over NBD (as
+    test_bitmaps.py and test_snapdelete.py's BitmapDeleteTest do) once
+    QEMU has closed the images.  After snapshot-create each image of the
+    chain holds in its b0 exactly the guest writes made while it was the
+    top, recording ('auto').  After snapshot-revert the snapshot's image
+    and the abandoned branch keep theirs unchanged; the new overlay, made
+    by qemu-img as a shut-off snapshot's is, starts without bitmaps (the
+    revert changed data no bitmap recorded: the next backup is a full
+    one, docs/compatibility.md)."""
+
+    start = False
+    GRAN = 64 * 1024
+
+    def setUp(self):
+        super().setUp()
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", str(self.GRAN), self.chain.top, "b0"])
+
+    def dirty(self, path):
+        from test_bitmaps import dirty_extents, clusters
+        return clusters(dirty_extents(path, "b0", self.tmp), self.GRAN)
+
+    def want(self, *extents):
+        from test_bitmaps import clusters
+        return clusters(extents, self.GRAN)
+
+    def bitmaps(self, path):
+        from test_bitmaps import bitmaps_of
+        return bitmaps_of(path)
+
+    def make_two(self):
+        """b0 in top.qcow2 only; a write on each image while it is the top"""
+        self.daemon.virsh("start", "vm")
+        self.write(0xb1, 1 * MiB, 64 * 1024)
+        self.create("s1")
+        self.write(0xb2, 3 * MiB + 4096, 128 * 1024)
+        self.create("s2")
+        self.write(0xb3, 5 * MiB, 64 * 1024)
+
+    def assert_created_bitmaps(self):
+        for path in (self.chain.top, self.overlay("s1"), self.overlay("s2")):
+            b0 = self.bitmaps(path).get("b0")
+            self.assertIsNotNone(b0, path)
+            self.assertEqual(b0["flags"], ["auto"], path)
+            self.assertEqual(b0["granularity"], self.GRAN, path)
+        self.assertEqual(self.dirty(self.chain.top), self.want((1 * MiB, 64 * 1024)))
+        self.assertEqual(self.dirty(self.overlay("s1")), self.want((3 * MiB + 4096, 128 * 1024)))
+        self.assertEqual(self.dirty(self.overlay("s2")), self.want((5 * MiB, 64 * 1024)))
+
+    def test_after_create(self):
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        self.assert_created_bitmaps()
+        self.assert_same_data(self.overlay("s2"), self.view)
+        self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"))
+
+    def test_after_revert(self):
+        self.make_two()
+        at_s1 = os.path.join(self.tmp, "at-s1.raw")
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        new1 = self.top()
+        # the image s1 froze is top.qcow2: top.s1 and top.s2 are the
+        # abandoned branch now
+        self.assertEqual(vbtest.backing_of(new1), self.chain.top)
+        shutil.copyfile(at_s1, self.view)
+        self.write(0xb4, 7 * MiB, 64 * 1024)
+        self.daemon.virsh("destroy", "vm")
+        # the snapshot's image and the abandoned branch: as created
+        self.assert_created_bitmaps()
+        self.assertEqual(self.bitmaps(new1), {})
+        self.assert_same_data(new1, self.view)
+        self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
+
+
 if __name__ == "__main__":
     vbtest.main()
