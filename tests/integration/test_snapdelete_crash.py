@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""A daemon killed (SIGKILL) in the middle of virsh snapshot-delete: at its
+next start the delete is finished or undone, and the snapshot metadata
+matches the chain on disk.  A test hook (VIRTBLOCKD_TEST_DELETE_KILL_AT)
+makes the daemon kill itself once the commits are started ("commit"),
+once the pivots are requested or the commits are over ("pivot"), or
+half way through the metadata update ("metadata"), so no timing is
+involved.  Running domains (the leaf by an active commit, a middle
+snapshot by a commit that rebases the image above) and shut-off ones
+(the commit in qemu-storage-daemon).  After the restart: snapshot-list,
+snapshot-dumpxml, the live and persistent XML agree with the chain read
+from the images (qemu-img info --backing-chain), the overlay file exists
+exactly while its snapshot does, the guest's view is byte for byte the
+reference, qemu-img check is clean, and later deletes and creates work."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import vbtest
+from test_snapdelete import SnapDeleteBase
+
+MiB = vbtest.MiB
+KILL_ENV = "VIRTBLOCKD_TEST_DELETE_KILL_AT"
+KEPT = "kept"
+DELETED = "deleted"
+
+
+def chain_on_disk(top):
+    out = vbtest.run(["qemu-img", "info", "-U", "--backing-chain", "--output=json", top]).stdout
+    return [img["filename"] for img in json.loads(out)]
+
+
+class CrashDeleteBase(SnapDeleteBase):
+    def setUp(self):
+        super().setUp()
+        self.make_three()
+        if not self.start:
+            for i, name in enumerate(("s1", "s2", "s3")):
+                vbtest.Chain.write(self.overlay(name), 0x41 + i, (16 + i) * MiB, MiB)
+                vbtest.Chain.write(self.expected, 0x41 + i, (16 + i) * MiB, MiB, fmt="raw")
+        self.files_before = self.files()
+
+    def crash_at(self, step, name):
+        """snapshot-delete @name with the daemon killing itself at @step,
+        then a daemon started as usual."""
+        self.close_quietly(self.conn)
+        self.events.close()
+        self.daemon.stop()
+        os.environ[KILL_ENV] = step
+        try:
+            self.daemon.start()
+        finally:
+            del os.environ[KILL_ENV]
+        proc = self.daemon.virsh("snapshot-delete", "vm", name, check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 60, "the daemon to die")
+        self.daemon.proc = None
+        self.daemon.start()
+        self.connect()
+
+    def outcome(self, name):
+        return DELETED if name not in self.snapnames() else KEPT
+
+    def assert_consistent(self):
+        """Metadata, XML and images say the same."""
+        live = self.chain_now()
+        top = live[0]
+        disk = chain_on_disk(top)
+        if self.start:
+            # the live chain is QEMU's, complete
+            self.assertEqual(live, disk)
+        persistent = self.stated(inactive=True)
+        persistent = [p for p in persistent if p != vbtest.EMPTY_BACKING]
+        self.assertEqual(persistent, disk[:len(persistent)])
+        self.assertEqual(vbtest.disk_chain(self.dom.XMLDesc(0))[0], top)
+        names = self.snapnames()
+        for snap in ("s1", "s2", "s3"):
+            path = self.overlay(snap)
+            if snap in names:
+                self.assertIn(path, disk)
+                root = ET.fromstring(self.dom.snapshotLookupByName(snap).getXMLDesc())
+                self.assertEqual(root.find("disks/disk/source").get("file"), path)
+            else:
+                self.assertNotIn(path, disk)
+                self.assertFalse(os.path.exists(path), path)
+        # virsh's view too
+        listed = self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split()
+        self.assertEqual(sorted(listed), names)
+        blk = self.daemon.virsh("domblklist", "vm").stdout.split()
+        self.assertEqual(blk, ["vda", top])
+
+    def assert_deleted_leaf(self):
+        self.assertEqual(self.snapnames(), ["s1", "s2"])
+        self.assertEqual(self.current(), "s2")
+        self.assertEqual(self.chain_now()[0], self.overlay("s2"))
+        self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s3"}))
+
+    def assert_deleted_middle(self):
+        self.assertEqual(self.snapnames(), ["s1", "s3"])
+        self.assertEqual(self.current(), "s3")
+        self.assertEqual(self.parent_of("s3"), "s1")
+        self.assertEqual(vbtest.backing_of(self.overlay("s3")), self.overlay("s1"))
+        self.assertEqual(self.snap_domain_source("s3"), self.overlay("s1"))
+        self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s2"}))
+
+    def assert_kept(self):
+        self.assertEqual(self.snapnames(), ["s1", "s2", "s3"])
+        self.assertEqual(self.current(), "s3")
+        self.assertEqual(self.parent_of("s3"), "s2")
+        self.assertEqual(self.snap_domain_source("s3"), self.overlay("s2"))
+        self.assertEqual(chain_on_disk(self.chain_now()[0])[:4],
+                         [self.overlay("s3"), self.overlay("s2"), self.overlay("s1"),
+                          self.chain.top])
+        self.assertEqual(self.files(), self.files_before)
+
+    def assert_further_work(self):
+        """Every snapshot left can be deleted, a new one made and deleted."""
+        if self.start:
+            self.guest_write(0x71, 24 * MiB, MiB)
+        while self.snapnames():
+            self.delete(self.current() or self.snapnames()[-1])
+        self.create("s9")
+        if self.start:
+            self.guest_write(0x72, 25 * MiB, MiB)
+        else:
+            vbtest.Chain.write(self.overlay("s9"), 0x72, 25 * MiB, MiB)
+            vbtest.Chain.write(self.expected, 0x72, 25 * MiB, MiB, fmt="raw")
+        self.delete("s9")
+        self.assertEqual(self.snapnames(), [])
+        self.assertEqual(self.files(), ["base.qcow2", "top.qcow2"])
+        self.assert_data()
+        self.assert_consistent()
+
+    def check(self, step, name, want):
+        self.crash_at(step, name)
+        got = self.outcome(name)
+        if want:
+            self.assertEqual(got, want)
+        log = self.daemon.log(None)
+        if got == KEPT:
+            self.assertIn("undoing the interrupted delete of snapshot '%s'" % name, log)
+            self.assert_kept()
+        elif name == "s3":
+            self.assertIn("completing the interrupted delete of snapshot '%s'" % name, log)
+            self.assert_deleted_leaf()
+        else:
+            self.assertIn("completing the interrupted delete of snapshot '%s'" % name, log)
+            self.assert_deleted_middle()
+        self.assertFalse(os.path.exists(
+            os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")))
+        self.assert_consistent()
+        self.assert_data()
+        # and the same after one more restart
+        self.restart()
+        self.assertEqual(self.outcome(name), got)
+        self.assert_consistent()
+        self.assert_further_work()
+
+
+class RunningCrashTest(CrashDeleteBase):
+    start = True
+
+    def test_leaf_killed_during_commit(self):
+        # the active commit never pivots by itself: undone
+        self.check("commit", "s3", KEPT)
+
+    def test_leaf_killed_after_pivot(self):
+        self.check("pivot", "s3", DELETED)
+
+    def test_leaf_killed_during_metadata(self):
+        self.check("metadata", "s3", DELETED)
+
+    def test_middle_killed_during_commit(self):
+        # the commit may have ended (and switched the disk) before the
+        # restart, or not: either way, all or nothing
+        self.check("commit", "s2", None)
+
+    def test_middle_killed_after_commit(self):
+        self.check("pivot", "s2", DELETED)
+
+    def test_middle_killed_during_metadata(self):
+        self.check("metadata", "s2", DELETED)
+
+
+class ShutoffCrashTest(CrashDeleteBase):
+    start = False
+
+    def test_leaf_killed_during_commit(self):
+        self.check("commit", "s3", KEPT)
+        self.assertEqual(self.dom.state()[0], 5)
+
+    def test_leaf_killed_after_pivot(self):
+        self.check("pivot", "s3", DELETED)
+
+    def test_leaf_killed_during_metadata(self):
+        self.check("metadata", "s3", DELETED)
+
+    def test_middle_killed_during_commit(self):
+        self.check("commit", "s2", None)
+
+    def test_middle_killed_during_metadata(self):
+        self.check("metadata", "s2", DELETED)
+
+
+if __name__ == "__main__":
+    vbtest.main()
