@@ -133,23 +133,30 @@ class CrashDeleteBase(SnapDeleteBase):
         self.assert_data()
         self.assert_consistent()
 
+    def assert_logged(self, what):
+        # VB_TEST_NO_LOG_CHECK=1: the daemon's own traces (its log, its
+        # intent file) are not checked, so that a run against a daemon
+        # without the recovery fails on the state only
+        if os.environ.get("VB_TEST_NO_LOG_CHECK"):
+            return
+        self.assertTrue(what in self.daemon.log(None), "not in the daemon's log: " + what)
+
     def check(self, step, name, want):
         self.crash_at(step, name)
         got = self.outcome(name)
         if want:
             self.assertEqual(got, want)
-        log = self.daemon.log(None)
         if got == KEPT:
-            self.assertIn("undoing the interrupted delete of snapshot '%s'" % name, log)
             self.assert_kept()
         elif name == "s3":
-            self.assertIn("completing the interrupted delete of snapshot '%s'" % name, log)
             self.assert_deleted_leaf()
         else:
-            self.assertIn("completing the interrupted delete of snapshot '%s'" % name, log)
             self.assert_deleted_middle()
-        self.assertFalse(os.path.exists(
-            os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")))
+        self.assert_logged("%s the interrupted delete of snapshot '%s'" %
+                           ("undoing" if got == KEPT else "completing", name))
+        if not os.environ.get("VB_TEST_NO_LOG_CHECK"):
+            self.assertFalse(os.path.exists(
+                os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")))
         self.assert_consistent()
         self.assert_data()
         # and the same after one more restart
