@@ -211,5 +211,72 @@ class ShutoffCrashTest(CrashDeleteBase):
         self.check("metadata", "s2", DELETED)
 
 
+class TwoDiskCrashTest(CrashDeleteBase):
+    """s1 covers vda and vdb; s2 only vdb.  Deleting s1 is an active commit
+    on vda (its top) and a commit that rebases t2.s2 on vdb, which ends by
+    itself: killed once both are started, the daemon finds vdb switched
+    (and then pivots vda) or not (and then cancels both), depending on
+    how far QEMU got; either way both disks end alike."""
+    start = True
+
+    def setUp(self):
+        SnapDeleteBase.setUp(self)
+        self.chain2 = vbtest.Chain(self.images, layers=2, size_mib=16, names=["b2", "t2"])
+        self.expected2 = self.chain2.expected_raw(os.path.join(self.tmp, "expected2.raw"))
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("undefine", "vm")
+        self.define("vm", [("vda", self.chain.top), ("vdb", self.chain2.top)])
+        self.dom = self.conn.lookupByName("vm")
+        self.create("s1")
+        self.guest_write(0x41, 16 * MiB, MiB)
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only",
+                          "--diskspec", "vda,snapshot=no", "--diskspec", "vdb")
+        self.guest_write(0x42, 17 * MiB, MiB)
+        self.files_before = self.files()
+
+    def vdb(self, name):
+        return os.path.join(self.images, "t2." + name)
+
+    def test_killed_during_commit(self):
+        self.crash_at("commit", "s1")
+        got = self.outcome("s1")
+        live = self.dom.XMLDesc(0)
+        vda = vbtest.disk_chain(live, "vda")
+        vdb = vbtest.disk_chain(live, "vdb")
+        self.assertEqual(vda, chain_on_disk(vda[0]))
+        self.assertEqual(vdb, chain_on_disk(vdb[0]))
+        if got == KEPT:
+            self.assertEqual(self.snapnames(), ["s1", "s2"])
+            self.assertEqual(self.parent_of("s2"), "s1")
+            self.assertEqual(vda, [self.overlay("s1"), self.chain.top, self.chain.base])
+            self.assertEqual(vdb, [self.vdb("s2"), self.vdb("s1"), self.chain2.top,
+                                   self.chain2.base])
+            self.assertEqual(self.files(), self.files_before)
+        else:
+            self.assertEqual(self.snapnames(), ["s2"])
+            self.assertIsNone(self.parent_of("s2"))
+            self.assertEqual(vda, [self.chain.top, self.chain.base])
+            self.assertEqual(vdb, [self.vdb("s2"), self.chain2.top, self.chain2.base])
+            self.assertEqual(vbtest.backing_of(self.vdb("s2")), self.chain2.top)
+            self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s1", "t2.s1"}))
+            root = ET.fromstring(self.dom.snapshotLookupByName("s2").getXMLDesc())
+            sources = {d.find("target").get("dev"): d.find("source").get("file")
+                       for d in root.iter("disk") if d.find("target") is not None}
+            self.assertEqual(sources.get("vdb"), self.chain2.top)
+        self.assert_logged("%s the interrupted delete of snapshot 's1'" %
+                           ("undoing" if got == KEPT else "completing"))
+        persistent = [p for p in self.stated(inactive=True) if p != vbtest.EMPTY_BACKING]
+        self.assertEqual(persistent, vda[:len(persistent)])
+        self.assert_data()
+        proc = vbtest.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "raw", vdb[0],
+                           self.expected2], check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        # what is left can be deleted
+        while self.snapnames():
+            self.delete(self.snapnames()[-1])
+        self.assertEqual(self.files(), ["b2.qcow2", "base.qcow2", "t2.qcow2", "top.qcow2"])
+        self.assert_data()
+
+
 if __name__ == "__main__":
     vbtest.main()
