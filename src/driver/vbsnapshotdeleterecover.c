@@ -52,6 +52,7 @@ struct _vbSnapshotDeleteIntent {
     GPtrArray *overlayFiles; /* "dev:ino" */
     GPtrArray *bases;
     GPtrArray *baseFiles;
+    GPtrArray *nodes; /* the overlays' node names, the jobs' top */
     GPtrArray *jobs;
 };
 
@@ -78,6 +79,7 @@ vbSnapshotDeleteIntentNew(const char *snapshot, bool running)
     intent->overlayFiles = g_ptr_array_new_with_free_func(g_free);
     intent->bases = g_ptr_array_new_with_free_func(g_free);
     intent->baseFiles = g_ptr_array_new_with_free_func(g_free);
+    intent->nodes = g_ptr_array_new_with_free_func(g_free);
     intent->jobs = g_ptr_array_new_with_free_func(g_free);
     return intent;
 }
@@ -93,6 +95,7 @@ vbSnapshotDeleteIntentFree(vbSnapshotDeleteIntent *intent)
     g_ptr_array_unref(intent->overlayFiles);
     g_ptr_array_unref(intent->bases);
     g_ptr_array_unref(intent->baseFiles);
+    g_ptr_array_unref(intent->nodes);
     g_ptr_array_unref(intent->jobs);
     g_free(intent);
 }
@@ -118,9 +121,10 @@ vbSnapshotDeleteIntentAddDisk(vbSnapshotDeleteIntent *intent, const char *target
     g_autofree char *baseID = NULL;
 
     if (!overlay->path || !base->path || !overlay->nodeFormat) {
-        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      _("cannot record the delete of disk '%s': its overlay or base is no local file"),
-                      target);
+        vbReportError(
+            VIR_ERR_OPERATION_UNSUPPORTED,
+            _("cannot record the delete of disk '%s': its overlay or base is no local file"),
+            target);
         return -1;
     }
     if (!(overlayID = vbSnapshotDeleteFileID(overlay->path)) ||
@@ -131,7 +135,9 @@ vbSnapshotDeleteIntentAddDisk(vbSnapshotDeleteIntent *intent, const char *target
     g_ptr_array_add(intent->overlayFiles, g_steal_pointer(&overlayID));
     g_ptr_array_add(intent->bases, g_strdup(base->path));
     g_ptr_array_add(intent->baseFiles, g_steal_pointer(&baseID));
-    /* the name vbBlockCommitLaunch gives the job */
+    g_ptr_array_add(intent->nodes, g_strdup(overlay->nodeFormat));
+    /* the name vbBlockCommitLaunch gives the job, for the reader; the job
+     * is found again by its disk and top node */
     g_ptr_array_add(intent->jobs, g_strdup_printf("commit-%s-%s", target, overlay->nodeFormat));
     return 0;
 }
@@ -147,8 +153,8 @@ vbSnapshotDeleteIntentPath(vbDomainObj *vm)
 static void
 vbSnapshotDeleteIntentSetList(GKeyFile *kf, const char *key, GPtrArray *list)
 {
-    g_key_file_set_string_list(kf, VB_SNAPSHOT_DELETE_GROUP, key,
-                               (const char *const *) list->pdata, list->len);
+    g_key_file_set_string_list(kf, VB_SNAPSHOT_DELETE_GROUP, key, (const char *const *) list->pdata,
+                               list->len);
 }
 
 int
@@ -167,6 +173,7 @@ vbSnapshotDeleteIntentWrite(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
     vbSnapshotDeleteIntentSetList(kf, "overlay-files", intent->overlayFiles);
     vbSnapshotDeleteIntentSetList(kf, "bases", intent->bases);
     vbSnapshotDeleteIntentSetList(kf, "base-files", intent->baseFiles);
+    vbSnapshotDeleteIntentSetList(kf, "nodes", intent->nodes);
     vbSnapshotDeleteIntentSetList(kf, "jobs", intent->jobs);
     data = g_key_file_to_data(kf, &len, NULL);
     if (vbDriverConfigMakeDir(driver->cfg, dir, 0700) < 0)
@@ -223,8 +230,8 @@ vbSnapshotDeleteIntentRead(vbDomainObj *vm, bool *broken)
               g_key_file_get_string_list(kf, VB_SNAPSHOT_DELETE_GROUP, "targets", NULL, NULL)))
         return NULL;
 
-    intent = vbSnapshotDeleteIntentNew(name, g_key_file_get_boolean(kf, VB_SNAPSHOT_DELETE_GROUP,
-                                                                    "running", NULL));
+    intent = vbSnapshotDeleteIntentNew(
+        name, g_key_file_get_boolean(kf, VB_SNAPSHOT_DELETE_GROUP, "running", NULL));
     n = g_strv_length(targets);
     for (i = 0; i < n; i++)
         g_ptr_array_add(intent->targets, g_strdup(targets[i]));
@@ -232,6 +239,7 @@ vbSnapshotDeleteIntentRead(vbDomainObj *vm, bool *broken)
         !vbSnapshotDeleteIntentGetList(kf, "overlay-files", n, intent->overlayFiles) ||
         !vbSnapshotDeleteIntentGetList(kf, "bases", n, intent->bases) ||
         !vbSnapshotDeleteIntentGetList(kf, "base-files", n, intent->baseFiles) ||
+        !vbSnapshotDeleteIntentGetList(kf, "nodes", n, intent->nodes) ||
         !vbSnapshotDeleteIntentGetList(kf, "jobs", n, intent->jobs))
         return NULL;
     *broken = false;
@@ -288,10 +296,18 @@ vbSnapshotDeleteHoldsOverlay(vbDomainObj *vm, const vbSnapshotDeleteIntent *inte
     return 0;
 }
 
+/* The commit of disk @i of @intent, if it is still there: the disk's job,
+ * of either commit type, with the overlay as its top */
 static vbBlockJob *
 vbSnapshotDeleteFindJob(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent, size_t i)
 {
-    return g_hash_table_lookup(vm->blockjobs, g_ptr_array_index(intent->jobs, i));
+    vbBlockJob *job = vbBlockJobForDisk(vm, g_ptr_array_index(intent->targets, i));
+
+    if (!job ||
+        (job->type != VB_BLOCK_JOB_TYPE_COMMIT && job->type != VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT) ||
+        g_strcmp0(job->data.commit.top, g_ptr_array_index(intent->nodes, i)) != 0)
+        return NULL;
+    return job;
 }
 
 /* Whether any disk has switched: its overlay gone from the chain, or its
@@ -321,8 +337,7 @@ vbSnapshotDeleteAnySwitched(vbDomainObj *vm, const vbSnapshotDeleteIntent *inten
  * (QEMU gone, the daemon stopping), then takes the job again.  -1 when
  * it cannot (then none is held). */
 static int
-vbSnapshotDeleteRecoverWait(vbDriver *driver, vbDomainObj *vm,
-                            const vbSnapshotDeleteIntent *intent)
+vbSnapshotDeleteRecoverWait(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
 {
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     for (;;) {
@@ -463,8 +478,7 @@ vbSnapshotDeleteJobsLeft(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
  * overlay files were removed by the job machine when the commits were
  * applied, as for any delete.  -2: no job held. */
 static int
-vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm,
-                            const vbSnapshotDeleteIntent *intent)
+vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
 {
     vbSnapshotObj *obj;
     size_t i;

@@ -190,6 +190,26 @@ class RunningCrashTest(CrashDeleteBase):
     def test_middle_killed_during_metadata(self):
         self.check("metadata", "s2", DELETED)
 
+    def test_unreadable_intent_left_alone(self):
+        """An intent the daemon cannot read changes nothing; the next
+        delete replaces it."""
+        intent = os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")
+        self.close_quietly(self.conn)
+        self.events.close()
+        self.daemon.stop()
+        with open(intent, "w") as fh:
+            fh.write("[delete]\nsnapshot=s3\ntargets=vda;vdb;\noverlays=/etc/passwd;\n")
+        self.daemon.start()
+        self.connect()
+        self.assert_logged("cannot read the intent of an interrupted snapshot delete")
+        self.assert_kept()
+        self.assertTrue(os.path.exists("/etc/passwd"))
+        self.delete("s3")
+        self.assertFalse(os.path.exists(intent))
+        self.assert_deleted_leaf()
+        self.assert_consistent()
+        self.assert_data()
+
 
 class ShutoffCrashTest(CrashDeleteBase):
     start = False
