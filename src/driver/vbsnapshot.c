@@ -2127,13 +2127,13 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
         return -1;
     }
     if ((rc = vbSnapshotDeleteCommit(driver, vm, &list)) < 0) {
-        /* -2: the daemon stops with the jobs running; its next start
-         * resolves the intent (vbsnapshotdeleterecover.h) */
-        if (rc == -1) {
+        /* -2, or a daemon stopping (whose pivots requested may still
+         * switch a disk): the next start resolves the intent
+         * (vbsnapshotdeleterecover.h) */
+        if (rc == -1 && !g_atomic_int_get(&driver->shuttingDown))
             vbSnapshotDeleteIntentRemove(vm);
-            if (offline)
-                vbBlockOfflineAbort(driver, vm);
-        }
+        if (rc == -1 && offline)
+            vbBlockOfflineAbort(driver, vm);
         return rc;
     }
     if (offline)
