@@ -332,6 +332,29 @@ vbSnapshotDeleteAnySwitched(vbDomainObj *vm, const vbSnapshotDeleteIntent *inten
     return 0;
 }
 
+/* Whether @job waits for us (and so is not waited for): an active commit
+ * READY for its pivot.  Every other state ends by itself, or by a
+ * request already made. */
+static bool
+vbSnapshotDeleteJobWaitsForUs(const vbBlockJob *job)
+{
+    switch ((vbBlockJobState) job->state) {
+    case VB_BLOCK_JOB_STATE_READY:
+        return true;
+    case VB_BLOCK_JOB_STATE_NEW:
+    case VB_BLOCK_JOB_STATE_RUNNING:
+    case VB_BLOCK_JOB_STATE_ABORTING:
+    case VB_BLOCK_JOB_STATE_PIVOTING:
+    case VB_BLOCK_JOB_STATE_CONCLUDED:
+    case VB_BLOCK_JOB_STATE_COMPLETED:
+    case VB_BLOCK_JOB_STATE_FAILED:
+    case VB_BLOCK_JOB_STATE_CANCELLED:
+    case VB_BLOCK_JOB_STATE_LAST:
+        break;
+    }
+    return false;
+}
+
 /* Ends the domain job and waits until every job of @intent is over or
  * READY (an active commit waiting for its pivot), or the jobs cannot end
  * (QEMU gone, the daemon stopping), then takes the job again.  -1 when
@@ -347,7 +370,7 @@ vbSnapshotDeleteRecoverWait(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
         for (i = 0; i < intent->jobs->len; i++) {
             vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
 
-            if (job && job->state != VB_BLOCK_JOB_STATE_READY)
+            if (job && !vbSnapshotDeleteJobWaitsForUs(job))
                 waiting = true;
         }
         if (!waiting || g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
