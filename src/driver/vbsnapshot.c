@@ -2142,7 +2142,9 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
      * may have removed it while the commit ran) */
     if ((obj = vbSnapshotObjListFind(vm->snapshots, name)))
         rc = vbSnapshotDiscardMetadata(driver, vm, obj);
-    vbSnapshotDeleteIntentRemove(vm);
+    /* a metadata file not written is written again at the next start */
+    if (rc == 0)
+        vbSnapshotDeleteIntentRemove(vm);
     return rc;
 }
 
