@@ -11,6 +11,7 @@
 #include "vbinternal.h"
 #include "vbdriver.h"
 #include "vbsnapshot.h"
+#include "vbsnapshotdeleterecover.h"
 #include "vbsnapshotrevert.h"
 #include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
@@ -262,6 +263,23 @@ vbDriverLoadSnapshots(vbDriver *driver, bool transientOnly)
     }
 }
 
+/* The snapshot deletes the daemon was killed in, finished or undone */
+static void
+vbDriverRecoverSnapshotDeletes(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        if (!vm->removing)
+            vbDomainSnapshotDeleteRecover(driver, vm);
+        vbDomainObjUnlock(vm);
+    }
+}
+
 int
 vbDriverLoadDomains(vbDriver *driver)
 {
@@ -287,6 +305,8 @@ vbDriverLoadDomains(vbDriver *driver)
     /* A transient domain that failed was removed with every file of its
      * snapshot directory (vbDomainObjDiscardSnapshots). */
     vbDriverLoadSnapshots(driver, true);
+    /* with the block jobs read back from QEMU */
+    vbDriverRecoverSnapshotDeletes(driver);
 
     /* As libvirt's virDriverShouldAutostart: once per boot of the host, so
      * a daemon restarted (or started on demand) later starts nothing the

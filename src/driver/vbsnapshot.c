@@ -34,6 +34,7 @@
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
 #include "vbsnapshot.h"
+#include "vbsnapshotdeleterecover.h"
 #include "vbdomainquiesce.h"
 #include "vbsnapshotconf.h"
 #include "vbsnapshotmemory.h"
@@ -1667,7 +1668,7 @@ vbSnapshotRemoveFile(vbDomainObj *vm, const vbSnapshotObj *obj)
  * @obj was; each file is rewritten atomically before @obj's goes.  Frees
  * @obj.  0, or -1 when a file could not be written (the lists changed all
  * the same, as in libvirt). */
-static int
+int
 vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 {
     vbSnapshotObj *parent = obj->parent;
@@ -1712,6 +1713,7 @@ vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
             vbSnapshotObjListSetCurrent(vm->snapshots, NULL);
         }
     }
+    vbSnapshotDeleteTestKill("metadata");
     if (vbSnapshotRemoveFile(vm, obj) < 0)
         ret = -1;
     vbSnapshotObjListRemoveReparent(vm->snapshots, obj);
@@ -2091,6 +2093,7 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
         VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
                 vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
     }
+    vbSnapshotDeleteTestKill("commit");
     /* the live chain may change from here on: no pointer into it is kept */
     if (vbSnapshotDeleteWait(driver, vm, list, true) < 0)
         return -2;
@@ -2107,6 +2110,7 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
     }
     if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbSnapshotDeleteTestKill("pivot");
     if (vbSnapshotDeleteWait(driver, vm, list, false) < 0)
         return -2;
     if (vbSnapshotDeleteCheckJobs(driver, vm, list, false) < 0)
@@ -2121,6 +2125,22 @@ error:
     vbSnapshotDeleteCancelJobs(vm, list);
     vbErrorRestore(&saved);
     return -1;
+}
+
+/* The intent of the delete, before its first job starts */
+static int
+vbSnapshotDeleteWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *name,
+                            const vbSnapshotDeleteList *list, bool offline)
+{
+    g_autoptr(vbSnapshotDeleteIntent) intent = vbSnapshotDeleteIntentNew(name, !offline);
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        if (vbSnapshotDeleteIntentAddDisk(intent, list->dd[i].disk->dst, list->dd[i].overlay,
+                                          list->dd[i].base) < 0)
+            return -1;
+    }
+    return vbSnapshotDeleteIntentWrite(driver, vm, intent);
 }
 
 /* Holds a MODIFY job; returns 0, -1, or -2 when it lost the job */
@@ -2139,12 +2159,18 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
         if (vbBlockOfflinePrepare(driver, vm) < 0)
             return -1;
     }
-    if (vbSnapshotDeletePrepare(vm, obj, &list) < 0) {
+    if (vbSnapshotDeletePrepare(vm, obj, &list) < 0 ||
+        vbSnapshotDeleteWriteIntent(driver, vm, name, &list, offline) < 0) {
         if (offline)
             vbBlockOfflineAbort(driver, vm);
         return -1;
     }
     if ((rc = vbSnapshotDeleteCommit(driver, vm, &list)) < 0) {
+        /* -2, or a daemon stopping (whose pivots requested may still
+         * switch a disk): the next start resolves the intent
+         * (vbsnapshotdeleterecover.h) */
+        if (rc == -1 && !g_atomic_int_get(&driver->shuttingDown))
+            vbSnapshotDeleteIntentRemove(vm);
         if (rc == -1 && offline)
             vbBlockOfflineAbort(driver, vm);
         return rc;
@@ -2153,9 +2179,12 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
         vbBlockOfflineStopIfIdle(driver, vm);
     /* The metadata: of the snapshot as it is now (a METADATA_ONLY delete
      * may have removed it while the commit ran) */
-    if (!(obj = vbSnapshotObjListFind(vm->snapshots, name)))
-        return 0;
-    return vbSnapshotDiscardMetadata(driver, vm, obj);
+    if ((obj = vbSnapshotObjListFind(vm->snapshots, name)))
+        rc = vbSnapshotDiscardMetadata(driver, vm, obj);
+    /* a metadata file not written is written again at the next start */
+    if (rc == 0)
+        vbSnapshotDeleteIntentRemove(vm);
+    return rc;
 }
 
 /* --- Deleting a subtree that is one line (beyond libvirt 9.0) --- */

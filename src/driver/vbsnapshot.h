@@ -75,6 +75,13 @@ int vbDomainSnapshotQuery(vbDriver *driver, const vbDomainHandle *dom, const cha
  * them.  0 or -1. */
 int vbDomainSnapshotCheckUndefine(vbDriver *driver, vbDomainObj *vm, unsigned int flags);
 
+/* libvirt's qemuSnapshotDiscardMetadata with update_parent: @obj's
+ * metadata goes as after its overlays were merged (children reparented,
+ * their definitions rewritten, the parent current if @obj was); frees
+ * @obj.  Done again after a crash half way, it finishes the job.  0, or
+ * -1 when a file could not be written. */
+int vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj);
+
 /* Writes the metadata file of @obj (current or not, as it is now). 0 or -1. */
 int vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj);
 

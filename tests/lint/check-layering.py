@@ -63,8 +63,8 @@ driver_levels = [
     ["vbblockcommit"],
     # a running guest's memory saved into a file for a snapshot, and restored
     ["vbsnapshotmemory"],
-    # disk-only snapshots
-    ["vbsnapshot"],
+    # disk-only snapshots, and their deletes a restart finishes or undoes
+    ["vbsnapshot", "vbsnapshotdeleterecover"],
     # revert to a snapshot: new overlays from vbsnapshot, the domain
     # stopped and started
     ["vbsnapshotrevert"],
