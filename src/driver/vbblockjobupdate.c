@@ -138,10 +138,13 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
     if (!job)
         return;
 
-    /* Only the states that change something for the disk: 'pending' only
-     * matters with auto-finalize off, which we never use for commit. */
+    /* Only the states that change something for the disk.  'pending' is
+     * a state of its own only with auto-finalize off (a snapshot
+     * deletion); any other job passes it on its way to 'concluded'. */
     if (status == VB_MONITOR_JOB_STATUS_READY)
         newstate = VB_BLOCK_JOB_STATE_READY;
+    else if (status == VB_MONITOR_JOB_STATUS_PENDING && job->manualFinalize)
+        newstate = VB_BLOCK_JOB_STATE_PENDING;
     else if (status == VB_MONITOR_JOB_STATUS_CONCLUDED)
         newstate = VB_BLOCK_JOB_STATE_CONCLUDED;
     else
@@ -226,8 +229,11 @@ vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
          * on top).  Which of the two we asked for is known unless the
          * request's answer was lost (the monitor failed, or the daemon
          * died, while it was in flight): then the device's graph tells. */
-        if (job->state != VB_BLOCK_JOB_STATE_PIVOTING && job->state != VB_BLOCK_JOB_STATE_ABORTING)
+        if (job->state != VB_BLOCK_JOB_STATE_PIVOTING &&
+            job->state != VB_BLOCK_JOB_STATE_ABORTING && job->state != VB_BLOCK_JOB_STATE_PENDING)
             return vbBlockJobActiveOutcomeFromGraph(vm, job);
+        /* From PENDING a job concludes without error only by job-finalize
+         * (a cancel, even a soft one, is forced there): it pivoted. */
         break;
     case VB_BLOCK_JOB_TYPE_COMMIT:
     case VB_BLOCK_JOB_TYPE_NONE:
@@ -365,6 +371,18 @@ vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
         vbDomainObjBroadcast(vm);
         return;
 
+    case VB_BLOCK_JOB_STATE_PENDING:
+        job->newstate = -1;
+        /* A cancel requested meanwhile wins; libvirt sends clients no
+         * event for this state. */
+        if (job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PENDING)
+            return;
+        job->state = VB_BLOCK_JOB_STATE_PENDING;
+        vbBlockJobSaveStatus(driver, vm);
+        /* a snapshot deletion waits for every disk's job to get here */
+        vbDomainObjBroadcast(vm);
+        return;
+
     case VB_BLOCK_JOB_STATE_CONCLUDED:
     case VB_BLOCK_JOB_STATE_COMPLETED:
     case VB_BLOCK_JOB_STATE_FAILED:
@@ -488,6 +506,12 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
         case VB_MONITOR_JOB_STATUS_READY:
         case VB_MONITOR_JOB_STATUS_STANDBY:
             job->newstate = VB_BLOCK_JOB_STATE_READY;
+            vbBlockJobUpdate(driver, vm, job);
+            break;
+        case VB_MONITOR_JOB_STATUS_PENDING:
+            /* Waits for job-finalize, which only the snapshot deletion
+             * that started it (or its recovery) decides to send. */
+            job->newstate = VB_BLOCK_JOB_STATE_PENDING;
             vbBlockJobUpdate(driver, vm, job);
             break;
         default:
