@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vbblockcommit.h"
 #include "vbblockjobupdate.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
@@ -1136,6 +1137,146 @@ testActiveCommitPivotAsync(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* ---- A snapshot deletion's job: auto-finalize off ---------------------- */
+
+#define TEST_SNAP_STEP_START 0
+#define TEST_SNAP_STEP_PIVOT 1
+#define TEST_SNAP_STEP_FINALIZE 2
+#define TEST_SNAP_STEP_CANCEL 3
+
+/* One step of vbsnapshot.c's deletion on vda, with a MODIFY job held as
+ * there: start the commit of vda's active image into vda[3], job-complete,
+ * job-finalize or a forced cancel. */
+static int
+testSnapshotDeleteStep(testCtx *ctx, int step)
+{
+    g_autoptr(vbBlockJob) job = NULL;
+    vbDomainDiskDef *disk;
+    int ret = -1;
+
+    vbDomainObjLock(ctx->vm);
+    if (vbDomainObjBeginJob(ctx->vm, VB_JOB_MODIFY) < 0)
+        goto unlock;
+    if (!(disk = vbDomainDiskByName(ctx->vm->def, "vda")))
+        goto endjob;
+    if (step == TEST_SNAP_STEP_START) {
+        ret = vbBlockCommitStartSnapshotDelete(ctx->driver, ctx->vm, disk, disk->src, &job);
+        goto endjob;
+    }
+    if (!(job = vbBlockJobForDisk(ctx->vm, "vda")))
+        goto endjob;
+    vbBlockJobRef(job);
+    if (step == TEST_SNAP_STEP_PIVOT)
+        ret = vbBlockJobRequestPivot(ctx->vm, disk, job);
+    else if (step == TEST_SNAP_STEP_FINALIZE)
+        ret = vbBlockJobRequestFinalize(ctx->vm, job);
+    else
+        ret = vbBlockJobRequestCancel(ctx->vm, disk, job, true);
+    if (ret == 0)
+        ret = vbDomainObjSaveStatus(ctx->vm);
+
+endjob:
+    vbDomainObjEndJob(ctx->vm, VB_JOB_MODIFY);
+unlock:
+    vbDomainObjUnlock(ctx->vm);
+    return ret;
+}
+
+#define TEST_SNAP_COMMIT \
+    "{\"execute\":\"block-commit\",\"arguments\":{\"device\":\"libvirt-4-format\",\"job-id\":" \
+    "\"" TEST_ACTIVE_JOB "\",\"top-node\":\"libvirt-4-format\",\"base-node\":\"libvirt-3-" \
+    "format\",\"auto-finalize\":false,\"auto-dismiss\":false}}"
+
+/* Started with auto-finalize off, READY, job-complete: QEMU holds the job
+ * in PENDING and the disk stays on its top (no event, the status says
+ * 'pending'); @finalize: job-finalize pivots it; else a forced cancel
+ * ends it without a pivot. */
+static int
+testSnapshotDeletePending(const void *opaque)
+{
+    bool finalize = opaque != NULL;
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *ready = testReplyBlockJob(job, "commit", "ready", true);
+    g_autofree char *queryJobs =
+        testReplyQueryJobs(job, "commit", finalize ? NULL : "Operation canceled");
+    g_autofree char *nodes = testReplyNodes(4, 0);
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const eventsFinalized[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_DIR "vm1-snap2.qcow2 type=4 status=0",
+        "BLOCK_JOB_2 vm1 vda type=4 status=0",
+        NULL,
+    };
+    static const char *const eventsCancelled[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_TOP " type=4 status=2",
+        "BLOCK_JOB_2 vm1 vda type=4 status=2",
+        NULL,
+    };
+    vbBlockJobInfo info;
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    testAddCommandWithEvents(qmp, "block-commit", TEST_OK, job, "created", "running", NULL);
+    testAddCommandWithEvents(qmp, "query-block-jobs", ready, job, "ready", NULL);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "waiting", "pending", NULL);
+    if (finalize) {
+        testAddCommandWithEvents(qmp, "job-finalize", TEST_OK, job, "concluded", NULL);
+        vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+        vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
+        vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+        testAddBlockdevDel(qmp, 4, 4);
+    } else {
+        testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded",
+                                 NULL);
+        vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+        vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
+    }
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_START) < 0)
+        ret = testReportError("start");
+    testStep(ctx, "snapshot deletion's commit started");
+    if (testExpectCommand(ctx, 1, TEST_SNAP_COMMIT) < 0)
+        ret = -1;
+    if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
+        ret = testReportError("block job info");
+    testStep(ctx, "job ready");
+
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_PIVOT) < 0)
+        ret = testReportError("job-complete");
+    testStep(ctx, "pending");
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, true) < 0)
+        ret = -1;
+    if (ctx->events->len != 2) {
+        fprintf(stderr, "PENDING gave %u events in all\n", ctx->events->len);
+        ret = -1;
+    }
+
+    if (testSnapshotDeleteStep(ctx, finalize ? TEST_SNAP_STEP_FINALIZE : TEST_SNAP_STEP_CANCEL) < 0)
+        ret = testReportError(finalize ? "finalize" : "cancel");
+    testStep(ctx, finalize ? "finalized" : "cancelled");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx,
+                        finalize ? "3:" TEST_DIR "vm1-snap2.qcow2 2:" TEST_DIR
+                                   "vm1-snap1.qcow2 1:" TEST_BASE
+                                 : TEST_FULL_CHAIN,
+                        false) < 0)
+        ret = -1;
+    if (testFinish(ctx,
+                   finalize ? "snapshot-delete-pending-finalize" : "snapshot-delete-pending-cancel",
+                   finalize ? eventsFinalized : eventsCancelled) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* ---- After a daemon restart ------------------------------------------ */
 
 /* Registers the non-active commit of vda[3] into vda[1] as the status file
@@ -1326,6 +1467,10 @@ mymain(void)
         ret = -1;
     if (vbTestRun("concluded job missing from query-jobs", testCommitMissingFromQueryJobs, NULL) <
         0)
+        ret = -1;
+    if (vbTestRun("snapshot deletion: pending, finalize", testSnapshotDeletePending, "") < 0)
+        ret = -1;
+    if (vbTestRun("snapshot deletion: pending, cancel", testSnapshotDeletePending, NULL) < 0)
         ret = -1;
     if (vbTestRun("restart: pivot concluded meanwhile", testRestartPivotConcluded, NULL) < 0)
         ret = -1;
