@@ -1277,6 +1277,62 @@ testSnapshotDeletePending(const void *opaque)
     return ret;
 }
 
+/* A job started with auto-finalize off that no deletion drives (as after
+ * a daemon restart), pivoted by a client: the job machine finalizes it
+ * once PENDING, so the synchronous pivot ends as for any commit. */
+static int
+testSnapshotDeleteClientPivot(const void *opaque G_GNUC_UNUSED)
+{
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *ready = testReplyBlockJob(job, "commit", "ready", true);
+    g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", NULL);
+    g_autofree char *nodes = testReplyNodes(4, 0);
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const events[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_DIR "vm1-snap2.qcow2 type=4 status=0",
+        "BLOCK_JOB_2 vm1 vda type=4 status=0",
+        NULL,
+    };
+    vbBlockJobInfo info;
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    testAddCommandWithEvents(qmp, "block-commit", TEST_OK, job, "created", "running", NULL);
+    testAddCommandWithEvents(qmp, "query-block-jobs", ready, job, "ready", NULL);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "waiting", "pending", NULL);
+    testAddCommandWithEvents(qmp, "job-finalize", TEST_OK, job, "concluded", NULL);
+    vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+    vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddBlockdevDel(qmp, 4, 4);
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_START) < 0)
+        ret = testReportError("start");
+    if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
+        ret = testReportError("block job info");
+    testStep(ctx, "job ready");
+
+    if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) < 0)
+        ret = testReportError("pivot");
+    testStep(ctx, "pivoted");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx,
+                        "3:" TEST_DIR "vm1-snap2.qcow2 2:" TEST_DIR "vm1-snap1.qcow2 1:" TEST_BASE,
+                        false) < 0)
+        ret = -1;
+    if (testFinish(ctx, "snapshot-delete-client-pivot", events) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* ---- After a daemon restart ------------------------------------------ */
 
 /* Registers the non-active commit of vda[3] into vda[1] as the status file
@@ -1471,6 +1527,9 @@ mymain(void)
     if (vbTestRun("snapshot deletion: pending, finalize", testSnapshotDeletePending, "") < 0)
         ret = -1;
     if (vbTestRun("snapshot deletion: pending, cancel", testSnapshotDeletePending, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("snapshot deletion's job pivoted by a client", testSnapshotDeleteClientPivot,
+                  NULL) < 0)
         ret = -1;
     if (vbTestRun("restart: pivot concluded meanwhile", testRestartPivotConcluded, NULL) < 0)
         ret = -1;

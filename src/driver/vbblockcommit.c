@@ -532,9 +532,22 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
         goto endjob;
     }
 
-    if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
-              : vbBlockJobRequestCancel(vm, disk, job, false) < 0)
+    /* A snapshot deletion's job switches with the snapshot's other disks
+     * or not at all: a client may abort it (the deletion then fails and
+     * cancels the others), not pivot it alone. */
+    if (pivot && job->deleting) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("block job on disk '%s' belongs to a snapshot deletion in progress"),
+                      disk->dst);
         goto endjob;
+    }
+    /* With auto-finalize off a soft cancel after READY would complete the
+     * job without pivot and leave it waiting for a finalize: forced */
+    if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
+              : vbBlockJobRequestCancel(vm, disk, job, job->manualFinalize) < 0)
+        goto endjob;
+    if (pivot && job->manualFinalize)
+        job->finalizeOnPending = true;
     if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     ret = 0;

@@ -79,6 +79,13 @@ struct _vbBlockJob {
      * commit, the chain shortened by another) happens only when we send
      * job-finalize, so that several disks switch together or not at all. */
     bool manualFinalize;
+    /* In memory only.  @deleting: a snapshot deletion in progress waits
+     * for the job and decides when it finalizes; @finalizeOnPending: the
+     * job machine sends job-finalize itself once the job is PENDING (a
+     * pivot asked by virDomainBlockJobAbort of a job no deletion drives,
+     * e.g. after a daemon restart). */
+    bool deleting;
+    bool finalizeOnPending;
 
     /* Per type, as libvirt's qemuBlockJobData: pull, copy and backup add
      * their members here with their jobs. */

@@ -345,6 +345,19 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
             job->errmsg ? job->errmsg : "");
 }
 
+/* job-finalize of a PENDING job whose pivot a client asked for; QEMU then
+ * concludes it, and that event finishes it as any job.  A failure leaves
+ * it PENDING, for an abort or the next restart. */
+static void
+vbBlockJobFinalizeNow(vbDomainObj *vm, vbBlockJob *job)
+{
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorJobFinalize(mon, job->name);
+
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        VB_ERROR("cannot finalize block job '%s': %s", job->name, vbGetLastErrorMessage());
+}
+
 void
 vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
 {
@@ -379,6 +392,8 @@ vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
             return;
         job->state = VB_BLOCK_JOB_STATE_PENDING;
         vbBlockJobSaveStatus(driver, vm);
+        if (job->finalizeOnPending)
+            vbBlockJobFinalizeNow(vm, job);
         /* a snapshot deletion waits for every disk's job to get here */
         vbDomainObjBroadcast(vm);
         return;

@@ -1601,8 +1601,11 @@ vbSnapshotDeleteListClear(vbSnapshotDeleteList *list)
 {
     size_t i;
 
-    for (i = 0; i < list->ndd; i++)
+    for (i = 0; i < list->ndd; i++) {
+        if (list->dd[i].job)
+            list->dd[i].job->deleting = false;
         vbBlockJobUnref(list->dd[i].job);
+    }
     g_free(list->dd);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDeleteList, vbSnapshotDeleteListClear);
@@ -2112,6 +2115,7 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
 
         if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
             goto error;
+        dd->job->deleting = true;
         VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
                 vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
     }
