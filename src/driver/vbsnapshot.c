@@ -2057,12 +2057,12 @@ vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteLis
     return 0;
 }
 
-/* After a failure before any job was finalized: every job from @from on
- * still there is cancelled with force.  In any state before QEMU concludes it, that ends
- * the job without its graph change (mirror's and commit's abort), also
- * from PENDING, where a soft cancel would be ignored, or after READY,
- * where a soft one would complete without pivot and then wait in PENDING
- * for a finalize. */
+/* After a failure before the jobs from @from on were finalized: each of
+ * them still there is cancelled with force.  In any state before QEMU
+ * concludes it, that ends the job without its graph change (mirror's and
+ * commit's abort): also from PENDING, where a soft cancel would be
+ * ignored, and after READY, where a soft one would complete without pivot
+ * and then wait in PENDING for a finalize. */
 static void
 vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list, size_t from)
 {
