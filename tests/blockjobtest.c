@@ -1358,7 +1358,7 @@ testRegisterSavedCommit(testCtx *ctx)
 /* The active commit of vda into vda[1] as saved right after job-complete
  * (state PIVOTING, the mirror marked pivot), when the daemon was killed. */
 static int
-testRegisterSavedPivot(testCtx *ctx)
+testRegisterSavedPivot(testCtx *ctx, bool manualFinalize)
 {
     g_autoptr(vbBlockJob) job =
         vbBlockJobNew(TEST_ACTIVE_JOB, VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
@@ -1367,6 +1367,7 @@ testRegisterSavedPivot(testCtx *ctx)
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_PIVOTING;
+    job->manualFinalize = manualFinalize;
     job->jobflags = VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
     job->data.commit.top = g_strdup("libvirt-4-format");
     job->data.commit.base = g_strdup("libvirt-1-format");
@@ -1427,7 +1428,7 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
-    if (testRegisterSavedPivot(ctx) < 0 || testRefreshJobs(ctx) < 0)
+    if (testRegisterSavedPivot(ctx, false) < 0 || testRefreshJobs(ctx) < 0)
         ret = testReportError("refresh");
     testStep(ctx, "reconnected");
 
@@ -1441,6 +1442,60 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
     if (testExpectChain(ctx, "1:" TEST_BASE, false) < 0)
         ret = -1;
     if (testFinish(ctx, "restart-pivot-concluded", events) < 0)
+        ret = -1;
+    return ret;
+}
+
+/* A snapshot deletion's job, killed after job-complete: QEMU holds it in
+ * PENDING.  The restart records that (no event, the disk on its top); a
+ * client's abort then cancels it with force, leaving the chain. */
+static int
+testRestartPending(const void *opaque G_GNUC_UNUSED)
+{
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *pending =
+        g_strdup_printf("{\"return\": [{\"current-progress\": 67108864, \"status\": \"pending\", "
+                        "\"total-progress\": 67108864, \"type\": \"commit\", \"id\": \"%s\"}], "
+                        "\"id\": \"@ID@\"}\r\n",
+                        job);
+    g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", "Operation canceled");
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const events[] = {
+        "BLOCK_JOB vm1 " TEST_TOP " type=4 status=2",
+        "BLOCK_JOB_2 vm1 vda type=4 status=2",
+        NULL,
+    };
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    vbTestQMPAddCommand(qmp, "query-jobs", pending, false);
+    testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded", NULL);
+    vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+    vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testRegisterSavedPivot(ctx, true) < 0 || testRefreshJobs(ctx) < 0)
+        ret = testReportError("refresh");
+    testStep(ctx, "reconnected");
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, true) < 0)
+        ret = -1;
+    if (ctx->events->len != 0) {
+        fprintf(stderr, "a pending job gave %u events at the restart\n", ctx->events->len);
+        ret = -1;
+    }
+
+    if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", 0) < 0)
+        ret = testReportError("abort");
+    testStep(ctx, "aborted");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
+        ret = -1;
+    if (testFinish(ctx, "restart-pending-abort", events) < 0)
         ret = -1;
     return ret;
 }
@@ -1532,6 +1587,8 @@ mymain(void)
                   NULL) < 0)
         ret = -1;
     if (vbTestRun("restart: pivot concluded meanwhile", testRestartPivotConcluded, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("restart: a deletion's job pending, then aborted", testRestartPending, NULL) < 0)
         ret = -1;
     if (vbTestRun("restart: job unknown to QEMU", testRestartJobMissing, NULL) < 0)
         ret = -1;
