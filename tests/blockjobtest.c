@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vbblockcommit.h"
 #include "vbblockjobupdate.h"
 #include "vbdomainops.h"
 #include "vbdriver.h"
@@ -1136,6 +1137,202 @@ testActiveCommitPivotAsync(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* ---- A snapshot deletion's job: auto-finalize off ---------------------- */
+
+#define TEST_SNAP_STEP_START 0
+#define TEST_SNAP_STEP_PIVOT 1
+#define TEST_SNAP_STEP_FINALIZE 2
+#define TEST_SNAP_STEP_CANCEL 3
+
+/* One step of vbsnapshot.c's deletion on vda, with a MODIFY job held as
+ * there: start the commit of vda's active image into vda[3], job-complete,
+ * job-finalize or a forced cancel. */
+static int
+testSnapshotDeleteStep(testCtx *ctx, int step)
+{
+    g_autoptr(vbBlockJob) job = NULL;
+    vbDomainDiskDef *disk;
+    int ret = -1;
+
+    vbDomainObjLock(ctx->vm);
+    if (vbDomainObjBeginJob(ctx->vm, VB_JOB_MODIFY) < 0)
+        goto unlock;
+    if (!(disk = vbDomainDiskByName(ctx->vm->def, "vda")))
+        goto endjob;
+    if (step == TEST_SNAP_STEP_START) {
+        ret = vbBlockCommitStartSnapshotDelete(ctx->driver, ctx->vm, disk, disk->src, &job);
+        goto endjob;
+    }
+    if (!(job = vbBlockJobForDisk(ctx->vm, "vda")))
+        goto endjob;
+    vbBlockJobRef(job);
+    if (step == TEST_SNAP_STEP_PIVOT)
+        ret = vbBlockJobRequestPivot(ctx->vm, disk, job);
+    else if (step == TEST_SNAP_STEP_FINALIZE)
+        ret = vbBlockJobRequestFinalize(ctx->vm, job);
+    else
+        ret = vbBlockJobRequestCancel(ctx->vm, disk, job, true);
+    if (ret == 0)
+        ret = vbDomainObjSaveStatus(ctx->vm);
+
+endjob:
+    vbDomainObjEndJob(ctx->vm, VB_JOB_MODIFY);
+unlock:
+    vbDomainObjUnlock(ctx->vm);
+    return ret;
+}
+
+#define TEST_SNAP_COMMIT \
+    "{\"execute\":\"block-commit\",\"arguments\":{\"device\":\"libvirt-4-format\",\"job-id\":" \
+    "\"" TEST_ACTIVE_JOB "\",\"top-node\":\"libvirt-4-format\",\"base-node\":\"libvirt-3-" \
+    "format\",\"auto-finalize\":false,\"auto-dismiss\":false}}"
+
+/* Started with auto-finalize off, READY, job-complete: QEMU holds the job
+ * in PENDING and the disk stays on its top (no event, the status says
+ * 'pending'); @finalize: job-finalize pivots it; else a forced cancel
+ * ends it without a pivot. */
+static int
+testSnapshotDeletePending(const void *opaque)
+{
+    bool finalize = opaque != NULL;
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *ready = testReplyBlockJob(job, "commit", "ready", true);
+    g_autofree char *queryJobs =
+        testReplyQueryJobs(job, "commit", finalize ? NULL : "Operation canceled");
+    g_autofree char *nodes = testReplyNodes(4, 0);
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const eventsFinalized[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_DIR "vm1-snap2.qcow2 type=4 status=0",
+        "BLOCK_JOB_2 vm1 vda type=4 status=0",
+        NULL,
+    };
+    static const char *const eventsCancelled[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_TOP " type=4 status=2",
+        "BLOCK_JOB_2 vm1 vda type=4 status=2",
+        NULL,
+    };
+    vbBlockJobInfo info;
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    testAddCommandWithEvents(qmp, "block-commit", TEST_OK, job, "created", "running", NULL);
+    testAddCommandWithEvents(qmp, "query-block-jobs", ready, job, "ready", NULL);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "waiting", "pending", NULL);
+    if (finalize) {
+        testAddCommandWithEvents(qmp, "job-finalize", TEST_OK, job, "concluded", NULL);
+        vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+        vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
+        vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+        testAddBlockdevDel(qmp, 4, 4);
+    } else {
+        testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded",
+                                 NULL);
+        vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+        vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+        vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
+    }
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_START) < 0)
+        ret = testReportError("start");
+    testStep(ctx, "snapshot deletion's commit started");
+    if (testExpectCommand(ctx, 1, TEST_SNAP_COMMIT) < 0)
+        ret = -1;
+    if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
+        ret = testReportError("block job info");
+    testStep(ctx, "job ready");
+
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_PIVOT) < 0)
+        ret = testReportError("job-complete");
+    testStep(ctx, "pending");
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, true) < 0)
+        ret = -1;
+    if (ctx->events->len != 2) {
+        fprintf(stderr, "PENDING gave %u events in all\n", ctx->events->len);
+        ret = -1;
+    }
+
+    if (testSnapshotDeleteStep(ctx, finalize ? TEST_SNAP_STEP_FINALIZE : TEST_SNAP_STEP_CANCEL) < 0)
+        ret = testReportError(finalize ? "finalize" : "cancel");
+    testStep(ctx, finalize ? "finalized" : "cancelled");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx,
+                        finalize ? "3:" TEST_DIR "vm1-snap2.qcow2 2:" TEST_DIR
+                                   "vm1-snap1.qcow2 1:" TEST_BASE
+                                 : TEST_FULL_CHAIN,
+                        false) < 0)
+        ret = -1;
+    if (testFinish(ctx,
+                   finalize ? "snapshot-delete-pending-finalize" : "snapshot-delete-pending-cancel",
+                   finalize ? eventsFinalized : eventsCancelled) < 0)
+        ret = -1;
+    return ret;
+}
+
+/* A job started with auto-finalize off that no deletion drives (as after
+ * a daemon restart), pivoted by a client: the job machine finalizes it
+ * once PENDING, so the synchronous pivot ends as for any commit. */
+static int
+testSnapshotDeleteClientPivot(const void *opaque G_GNUC_UNUSED)
+{
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *ready = testReplyBlockJob(job, "commit", "ready", true);
+    g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", NULL);
+    g_autofree char *nodes = testReplyNodes(4, 0);
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const events[] = {
+        TEST_EVENTS_READY,
+        "BLOCK_JOB vm1 " TEST_DIR "vm1-snap2.qcow2 type=4 status=0",
+        "BLOCK_JOB_2 vm1 vda type=4 status=0",
+        NULL,
+    };
+    vbBlockJobInfo info;
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    testAddCommandWithEvents(qmp, "block-commit", TEST_OK, job, "created", "running", NULL);
+    testAddCommandWithEvents(qmp, "query-block-jobs", ready, job, "ready", NULL);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddCommandWithEvents(qmp, "job-complete", TEST_OK, job, "waiting", "pending", NULL);
+    testAddCommandWithEvents(qmp, "job-finalize", TEST_OK, job, "concluded", NULL);
+    vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+    vbTestQMPAddCommand(qmp, "query-named-block-nodes", nodes, false);
+    vbTestQMPAddCommand(qmp, "transaction", TEST_OK, false);
+    testAddBlockdevDel(qmp, 4, 4);
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testSnapshotDeleteStep(ctx, TEST_SNAP_STEP_START) < 0)
+        ret = testReportError("start");
+    if (vbDomainGetBlockJobInfo(ctx->driver, ctx->dom, "vda", &info, 0) != 1)
+        ret = testReportError("block job info");
+    testStep(ctx, "job ready");
+
+    if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) < 0)
+        ret = testReportError("pivot");
+    testStep(ctx, "pivoted");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx,
+                        "3:" TEST_DIR "vm1-snap2.qcow2 2:" TEST_DIR "vm1-snap1.qcow2 1:" TEST_BASE,
+                        false) < 0)
+        ret = -1;
+    if (testFinish(ctx, "snapshot-delete-client-pivot", events) < 0)
+        ret = -1;
+    return ret;
+}
+
 /* ---- After a daemon restart ------------------------------------------ */
 
 /* Registers the non-active commit of vda[3] into vda[1] as the status file
@@ -1161,7 +1358,7 @@ testRegisterSavedCommit(testCtx *ctx)
 /* The active commit of vda into vda[1] as saved right after job-complete
  * (state PIVOTING, the mirror marked pivot), when the daemon was killed. */
 static int
-testRegisterSavedPivot(testCtx *ctx)
+testRegisterSavedPivot(testCtx *ctx, bool manualFinalize)
 {
     g_autoptr(vbBlockJob) job =
         vbBlockJobNew(TEST_ACTIVE_JOB, VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT, "vda");
@@ -1170,6 +1367,7 @@ testRegisterSavedPivot(testCtx *ctx)
     int rc;
 
     job->state = VB_BLOCK_JOB_STATE_PIVOTING;
+    job->manualFinalize = manualFinalize;
     job->jobflags = VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
     job->data.commit.top = g_strdup("libvirt-4-format");
     job->data.commit.base = g_strdup("libvirt-1-format");
@@ -1230,7 +1428,7 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
 
     if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
         return testReportError("setup");
-    if (testRegisterSavedPivot(ctx) < 0 || testRefreshJobs(ctx) < 0)
+    if (testRegisterSavedPivot(ctx, false) < 0 || testRefreshJobs(ctx) < 0)
         ret = testReportError("refresh");
     testStep(ctx, "reconnected");
 
@@ -1244,6 +1442,60 @@ testRestartPivotConcluded(const void *opaque G_GNUC_UNUSED)
     if (testExpectChain(ctx, "1:" TEST_BASE, false) < 0)
         ret = -1;
     if (testFinish(ctx, "restart-pivot-concluded", events) < 0)
+        ret = -1;
+    return ret;
+}
+
+/* A snapshot deletion's job, killed after job-complete: QEMU holds it in
+ * PENDING.  The restart records that (no event, the disk on its top); a
+ * client's abort then cancels it with force, leaving the chain. */
+static int
+testRestartPending(const void *opaque G_GNUC_UNUSED)
+{
+    const char *job = TEST_ACTIVE_JOB;
+    g_autoptr(vbTestQMP) qmp = vbTestQMPNew();
+    g_autofree char *pending =
+        g_strdup_printf("{\"return\": [{\"current-progress\": 67108864, \"status\": \"pending\", "
+                        "\"total-progress\": 67108864, \"type\": \"commit\", \"id\": \"%s\"}], "
+                        "\"id\": \"@ID@\"}\r\n",
+                        job);
+    g_autofree char *queryJobs = testReplyQueryJobs(job, "commit", "Operation canceled");
+    g_autoptr(testCtx) ctx = NULL;
+    static const char *const events[] = {
+        "BLOCK_JOB vm1 " TEST_TOP " type=4 status=2",
+        "BLOCK_JOB_2 vm1 vda type=4 status=2",
+        NULL,
+    };
+    int ret = 0;
+
+    vbTestQMPAddGreeting(qmp);
+    vbTestQMPAddCommand(qmp, "query-jobs", pending, false);
+    testAddCommandWithEvents(qmp, "block-job-cancel", TEST_OK, job, "aborting", "concluded", NULL);
+    vbTestQMPAddCommand(qmp, "query-jobs", queryJobs, false);
+    vbTestQMPAddCommand(qmp, "job-dismiss", TEST_OK, false);
+    vbTestQMPAddCommand(qmp, "block-dirty-bitmap-remove", TEST_OK, false);
+
+    if (!(ctx = testCtxNew(g_steal_pointer(&qmp), 0)))
+        return testReportError("setup");
+    if (testRegisterSavedPivot(ctx, true) < 0 || testRefreshJobs(ctx) < 0)
+        ret = testReportError("refresh");
+    testStep(ctx, "reconnected");
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, true) < 0)
+        ret = -1;
+    if (ctx->events->len != 0) {
+        fprintf(stderr, "a pending job gave %u events at the restart\n", ctx->events->len);
+        ret = -1;
+    }
+
+    if (vbDomainBlockJobAbort(ctx->driver, ctx->dom, "vda", 0) < 0)
+        ret = testReportError("abort");
+    testStep(ctx, "aborted");
+
+    if (testExpectDismissAfterOutcome(ctx, job) < 0)
+        ret = -1;
+    if (testExpectChain(ctx, TEST_FULL_CHAIN, false) < 0)
+        ret = -1;
+    if (testFinish(ctx, "restart-pending-abort", events) < 0)
         ret = -1;
     return ret;
 }
@@ -1327,7 +1579,16 @@ mymain(void)
     if (vbTestRun("concluded job missing from query-jobs", testCommitMissingFromQueryJobs, NULL) <
         0)
         ret = -1;
+    if (vbTestRun("snapshot deletion: pending, finalize", testSnapshotDeletePending, "") < 0)
+        ret = -1;
+    if (vbTestRun("snapshot deletion: pending, cancel", testSnapshotDeletePending, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("snapshot deletion's job pivoted by a client", testSnapshotDeleteClientPivot,
+                  NULL) < 0)
+        ret = -1;
     if (vbTestRun("restart: pivot concluded meanwhile", testRestartPivotConcluded, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("restart: a deletion's job pending, then aborted", testRestartPending, NULL) < 0)
         ret = -1;
     if (vbTestRun("restart: job unknown to QEMU", testRestartJobMissing, NULL) < 0)
         ret = -1;

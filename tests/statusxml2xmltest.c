@@ -205,6 +205,8 @@ mymain(void)
         {"active-commit-running"},
         {"active-commit-ready"},
         {"active-commit-pivoting"},
+        /* a snapshot deletion's job, done and waiting for job-finalize */
+        {"active-commit-pending"},
         {"commit-topparent-delete"},
         {"commit-failed-errmsg"},
         /* kept: the reconnect finds it invalid and cancels it in QEMU */
@@ -224,6 +226,7 @@ mymain(void)
         {"malformed-job-twice"},
         {"malformed-job-newstate"},
         {"malformed-job-flags"},
+        {"malformed-job-autofinalize"},
         {"malformed-dac"},
     };
     int ret = 0;

@@ -167,7 +167,7 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
  * @jobOut: the job started, referenced (NULL: not wanted). */
 static int
 vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, unsigned int flags,
-                    vbBlockJob **jobOut)
+                    bool manualFinalize, vbBlockJob **jobOut)
 {
     g_autoptr(vbBlockJob) job = NULL;
     g_autofree char *jobname = NULL;
@@ -193,6 +193,7 @@ vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, 
     job->data.commit.backingFile = g_strdup(plan->backingPath);
     job->data.commit.deleteImages = !!(flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE);
     job->offline = offline;
+    job->manualFinalize = manualFinalize;
     if (vbBlockJobRegister(vm, job) < 0)
         goto error;
     if (vbDomainObjSaveStatus(vm) < 0)
@@ -213,10 +214,12 @@ vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, 
         goto error;
 
     mon = vbDomainObjEnterMonitor(vm);
-    /* auto-finalize on, auto-dismiss off: a job that ends while the daemon
-     * is down stays visible as concluded until we have processed it. */
+    /* auto-dismiss off: a job that ends while the daemon is down stays
+     * visible as concluded until we have processed it.  auto-finalize on,
+     * unless the caller finalizes (see manualFinalize). */
     rc = vbMonitorBlockCommit(mon, plan->disk->src->nodeFormat, jobname, plan->top->nodeFormat,
-                              plan->base->nodeFormat, plan->backingPath, plan->speed, 1, false, -1);
+                              plan->base->nodeFormat, plan->backingPath, plan->speed,
+                              manualFinalize ? 0 : 1, false, -1);
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         goto error;
 
@@ -259,7 +262,7 @@ vbBlockCommitStart(vbDriver *driver, vbDomainObj *vm, const char *path, const ch
             vbBlockOfflineAbort(driver, vm);
         return -1;
     }
-    return vbBlockCommitLaunch(driver, vm, &plan, flags, NULL);
+    return vbBlockCommitLaunch(driver, vm, &plan, flags, false, NULL);
 }
 
 int
@@ -285,7 +288,7 @@ vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDisk
         plan.backingPath = g_strdup(plan.base->path);
     else
         flags |= VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
-    return vbBlockCommitLaunch(driver, vm, &plan, flags, job);
+    return vbBlockCommitLaunch(driver, vm, &plan, flags, true, job);
 }
 
 int
@@ -428,15 +431,25 @@ vbBlockAddActiveWriteBitmap(vbMonitor *mon, const char *base)
     return vbMonitorTransaction(mon, &actions);
 }
 
+/* A test hook: job-complete of the named disk's job fails, as a refusal
+ * by QEMU or a lost monitor would, so that tests can check what the other
+ * disks of a snapshot deletion do then. */
+#define VB_BLOCK_JOB_PIVOT_FAIL_ENV "VIRTBLOCKD_TEST_PIVOT_FAIL"
+
 int
 vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 {
+    const char *failDisk = g_getenv(VB_BLOCK_JOB_PIVOT_FAIL_ENV);
     vbMonitor *mon;
     int rc;
 
     if (job->state != VB_BLOCK_JOB_STATE_READY) {
         vbReportError(VIR_ERR_BLOCK_COPY_ACTIVE, _("block job '%s' not ready for pivot yet"),
                       job->name);
+        return -1;
+    }
+    if (failDisk && g_str_equal(failDisk, disk->dst)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("pivot failed by the test hook"));
         return -1;
     }
 
@@ -458,16 +471,34 @@ vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
 }
 
 int
-vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job)
+vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job, bool force)
 {
     vbMonitor *mon = vbDomainObjEnterMonitor(vm);
-    int rc = vbMonitorBlockJobCancel(mon, job->name, false);
+    int rc = vbMonitorBlockJobCancel(mon, job->name, force);
 
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
     if (disk->mirror)
         disk->mirrorState = VB_DOMAIN_DISK_MIRROR_STATE_ABORT;
     job->state = VB_BLOCK_JOB_STATE_ABORTING;
+    return 0;
+}
+
+int
+vbBlockJobRequestFinalize(vbDomainObj *vm, vbBlockJob *job)
+{
+    vbMonitor *mon;
+    int rc;
+
+    if (job->state != VB_BLOCK_JOB_STATE_PENDING) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("block job '%s' is '%s', not pending"), job->name,
+                      vbBlockJobStateTypeToString(job->state));
+        return -1;
+    }
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorJobFinalize(mon, job->name);
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        return -1;
     return 0;
 }
 
@@ -501,9 +532,22 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
         goto endjob;
     }
 
-    if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
-              : vbBlockJobRequestCancel(vm, disk, job) < 0)
+    /* A snapshot deletion's job switches with the snapshot's other disks
+     * or not at all: a client may abort it (the deletion then fails and
+     * cancels the others), not pivot it alone. */
+    if (pivot && job->deleting) {
+        vbReportError(VIR_ERR_OPERATION_INVALID,
+                      _("block job on disk '%s' belongs to a snapshot deletion in progress"),
+                      disk->dst);
         goto endjob;
+    }
+    /* With auto-finalize off a soft cancel after READY would complete the
+     * job without pivot and leave it waiting for a finalize: forced */
+    if (pivot ? vbBlockJobRequestPivot(vm, disk, job) < 0
+              : vbBlockJobRequestCancel(vm, disk, job, job->manualFinalize) < 0)
+        goto endjob;
+    if (pivot && job->manualFinalize)
+        job->finalizeOnPending = true;
     if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     ret = 0;

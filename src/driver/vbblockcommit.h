@@ -39,12 +39,20 @@ int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const 
 /* Commits @top of @disk's live chain into the image below it and deletes
  * @top's file once it left the chain (libvirt's flags for a delete:
  * DELETE, and ACTIVE when @top is the disk's active image; the image above
- * is rebased onto base by QEMU otherwise).  A shut-off domain's chains
- * must be live (vbBlockOfflinePrepare); its storage daemon is started.
+ * is rebased onto base by QEMU otherwise).  The job runs with auto-finalize
+ * off: once done it waits in PENDING and changes nothing until
+ * vbBlockJobRequestFinalize.  A shut-off domain's chains must be live
+ * (vbBlockOfflinePrepare); its storage daemon is started.
  * @job: the job started, referenced.  0, or -1 with the error reported. */
 int vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDiskDef *disk,
                                      vbStorageSource *top, vbBlockJob **job);
 /* job-complete of a READY active commit (PIVOTING), or a cancel
- * (ABORTING); the worker applies the outcome.  0 or -1. */
+ * (ABORTING); the worker applies the outcome.  0 or -1.  A soft cancel
+ * (@force false) of a READY active commit finishes it without a pivot,
+ * which with auto-finalize off would wait in PENDING: such jobs are
+ * cancelled with @force. */
 int vbBlockJobRequestPivot(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job);
-int vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job);
+int vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job, bool force);
+/* job-finalize of a PENDING job: QEMU makes its graph change before it
+ * answers; the worker applies the outcome when the job concludes.  0 or -1. */
+int vbBlockJobRequestFinalize(vbDomainObj *vm, vbBlockJob *job);

@@ -13,7 +13,7 @@
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
 
 VB_ENUM_IMPL(vbBlockJobState, VB_BLOCK_JOB_STATE_LAST, "completed", "failed", "cancelled", "ready",
-             "new", "running", "concluded", "aborting", "pivoting");
+             "new", "running", "concluded", "aborting", "pivoting", "pending");
 
 VB_ENUM_IMPL(vbBlockJobType, VB_BLOCK_JOB_TYPE_LAST, "", "pull", "copy", "commit", "active-commit",
              "backup");
@@ -116,7 +116,8 @@ bool
 vbBlockJobIsRunning(const vbBlockJob *job)
 {
     return job->state == VB_BLOCK_JOB_STATE_RUNNING || job->state == VB_BLOCK_JOB_STATE_READY ||
-           job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PIVOTING;
+           job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PIVOTING ||
+           job->state == VB_BLOCK_JOB_STATE_PENDING;
 }
 
 int

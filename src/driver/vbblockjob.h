@@ -29,6 +29,7 @@ typedef enum {
     VB_BLOCK_JOB_STATE_CONCLUDED, /* over in QEMU; success or failure not yet read */
     VB_BLOCK_JOB_STATE_ABORTING,  /* cancel requested */
     VB_BLOCK_JOB_STATE_PIVOTING,  /* job-complete issued */
+    VB_BLOCK_JOB_STATE_PENDING,   /* done; QEMU changes the graph only at job-finalize */
 
     VB_BLOCK_JOB_STATE_LAST
 } vbBlockJobState;
@@ -73,6 +74,18 @@ struct _vbBlockJob {
     unsigned int jobflags; /* the API's flags, kept for the status file */
     char *errmsg;          /* QEMU's error of a failed job */
     bool offline;          /* runs in a qemu-storage-daemon for a shut-off domain */
+    /* Started with auto-finalize off (a snapshot deletion): a finished job
+     * waits in PENDING, and its graph change (the pivot of an active
+     * commit, the chain shortened by another) happens only when we send
+     * job-finalize, so that several disks switch together or not at all. */
+    bool manualFinalize;
+    /* In memory only.  @deleting: a snapshot deletion in progress waits
+     * for the job and decides when it finalizes; @finalizeOnPending: the
+     * job machine sends job-finalize itself once the job is PENDING (a
+     * pivot asked by virDomainBlockJobAbort of a job no deletion drives,
+     * e.g. after a daemon restart). */
+    bool deleting;
+    bool finalizeOnPending;
 
     /* Per type, as libvirt's qemuBlockJobData: pull, copy and backup add
      * their members here with their jobs. */
@@ -94,7 +107,7 @@ void vbBlockJobUnregister(vbDomainObj *vm, vbBlockJob *job);
 /* The job of the disk with target @dst, or NULL. */
 vbBlockJob *vbBlockJobForDisk(vbDomainObj *vm, const char *dst);
 
-/* RUNNING, READY, ABORTING or PIVOTING: the job still owns the disk. */
+/* RUNNING, READY, ABORTING, PIVOTING or PENDING: the job still owns the disk. */
 bool vbBlockJobIsRunning(const vbBlockJob *job);
 
 /* Refuses a disk with a mirror or a running job, with libvirt's message

@@ -138,10 +138,13 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
     if (!job)
         return;
 
-    /* Only the states that change something for the disk: 'pending' only
-     * matters with auto-finalize off, which we never use for commit. */
+    /* Only the states that change something for the disk.  'pending' is
+     * a state of its own only with auto-finalize off (a snapshot
+     * deletion); any other job passes it on its way to 'concluded'. */
     if (status == VB_MONITOR_JOB_STATUS_READY)
         newstate = VB_BLOCK_JOB_STATE_READY;
+    else if (status == VB_MONITOR_JOB_STATUS_PENDING && job->manualFinalize)
+        newstate = VB_BLOCK_JOB_STATE_PENDING;
     else if (status == VB_MONITOR_JOB_STATUS_CONCLUDED)
         newstate = VB_BLOCK_JOB_STATE_CONCLUDED;
     else
@@ -226,8 +229,11 @@ vbBlockJobRefreshOutcome(vbDomainObj *vm, vbBlockJob *job)
          * on top).  Which of the two we asked for is known unless the
          * request's answer was lost (the monitor failed, or the daemon
          * died, while it was in flight): then the device's graph tells. */
-        if (job->state != VB_BLOCK_JOB_STATE_PIVOTING && job->state != VB_BLOCK_JOB_STATE_ABORTING)
+        if (job->state != VB_BLOCK_JOB_STATE_PIVOTING &&
+            job->state != VB_BLOCK_JOB_STATE_ABORTING && job->state != VB_BLOCK_JOB_STATE_PENDING)
             return vbBlockJobActiveOutcomeFromGraph(vm, job);
+        /* From PENDING a job concludes without error only by job-finalize
+         * (a cancel, even a soft one, is forced there): it pivoted. */
         break;
     case VB_BLOCK_JOB_TYPE_COMMIT:
     case VB_BLOCK_JOB_TYPE_NONE:
@@ -339,6 +345,19 @@ vbBlockJobProcessConcluded(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job, i
             job->errmsg ? job->errmsg : "");
 }
 
+/* job-finalize of a PENDING job whose pivot a client asked for; QEMU then
+ * concludes it, and that event finishes it as any job.  A failure leaves
+ * it PENDING, for an abort or the next restart. */
+static void
+vbBlockJobFinalizeNow(vbDomainObj *vm, vbBlockJob *job)
+{
+    vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+    int rc = vbMonitorJobFinalize(mon, job->name);
+
+    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
+        VB_ERROR("cannot finalize block job '%s': %s", job->name, vbGetLastErrorMessage());
+}
+
 void
 vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
 {
@@ -362,6 +381,20 @@ vbBlockJobUpdate(vbDriver *driver, vbDomainObj *vm, vbBlockJob *job)
         vbBlockJobEmitEvents(driver, vm, job, VIR_DOMAIN_BLOCK_JOB_READY);
         vbBlockJobSaveStatus(driver, vm);
         /* a snapshot deletion waits for READY to pivot */
+        vbDomainObjBroadcast(vm);
+        return;
+
+    case VB_BLOCK_JOB_STATE_PENDING:
+        job->newstate = -1;
+        /* A cancel requested meanwhile wins; libvirt sends clients no
+         * event for this state. */
+        if (job->state == VB_BLOCK_JOB_STATE_ABORTING || job->state == VB_BLOCK_JOB_STATE_PENDING)
+            return;
+        job->state = VB_BLOCK_JOB_STATE_PENDING;
+        vbBlockJobSaveStatus(driver, vm);
+        if (job->finalizeOnPending)
+            vbBlockJobFinalizeNow(vm, job);
+        /* a snapshot deletion waits for every disk's job to get here */
         vbDomainObjBroadcast(vm);
         return;
 
@@ -488,6 +521,12 @@ vbBlockJobRefreshJobs(vbDriver *driver, vbDomainObj *vm)
         case VB_MONITOR_JOB_STATUS_READY:
         case VB_MONITOR_JOB_STATUS_STANDBY:
             job->newstate = VB_BLOCK_JOB_STATE_READY;
+            vbBlockJobUpdate(driver, vm, job);
+            break;
+        case VB_MONITOR_JOB_STATUS_PENDING:
+            /* Waits for job-finalize, which only the snapshot deletion
+             * that started it (or its recovery) decides to send. */
+            job->newstate = VB_BLOCK_JOB_STATE_PENDING;
             vbBlockJobUpdate(driver, vm, job);
             break;
         default:

@@ -1794,9 +1794,10 @@ vbProcessReconnectStorageDaemon(vbDriver *driver, vbDomainObj *vm)
 }
 
 /* An active commit QEMU may have pivoted without the given-up monitor
- * telling: ready, or job-complete sent.  A job that was not ready cannot
- * pivot (only we send job-complete), and any other job leaves the disk on
- * the image the definitions name. */
+ * telling: ready, job-complete sent, or pending (job-finalize may have
+ * been sent).  A job that was not ready cannot pivot (only we send
+ * job-complete), and any other job leaves the disk on the image the
+ * definitions name. */
 static bool
 vbProcessHasUnseenPivot(vbDomainObj *vm)
 {
@@ -1808,7 +1809,8 @@ vbProcessHasUnseenPivot(vbDomainObj *vm)
         vbBlockJob *job = value;
 
         if (job->type == VB_BLOCK_JOB_TYPE_ACTIVE_COMMIT &&
-            (job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PIVOTING))
+            (job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PIVOTING ||
+             job->state == VB_BLOCK_JOB_STATE_PENDING))
             return true;
     }
     return false;

@@ -63,6 +63,8 @@ vbDomainStatusFormatJob(vbBuffer *buf, const vbBlockJob *job)
     vbBufferAsprintf(&attrBuf, " jobflags='0x%x'", job->jobflags);
     if (job->offline)
         vbBufferAddLit(&attrBuf, " offline='yes'");
+    if (job->manualFinalize)
+        vbBufferAddLit(&attrBuf, " autofinalize='no'");
 
     vbBufferEscapeString(&childBuf, "<disk dst='%s'/>\n", job->disk);
     vbDomainStatusFormatJobData(&childBuf, job);
@@ -164,6 +166,7 @@ vbDomainStatusParseJob(const xmlNode *node)
     g_autofree char *newstate = vbXMLPropString(node, "newstate");
     g_autofree char *flags = vbXMLPropString(node, "jobflags");
     g_autofree char *offline = vbXMLPropString(node, "offline");
+    g_autofree char *autofinalize = vbXMLPropString(node, "autofinalize");
     g_autofree char *disk = vbDomainStatusChildProp(node, "disk", "dst");
     g_autoptr(vbBlockJob) job = NULL;
     guint64 jobflags = 0;
@@ -173,6 +176,7 @@ vbDomainStatusParseJob(const xmlNode *node)
     if (!name || !disk || (t = vbBlockJobTypeTypeFromString(type)) <= 0 ||
         (s = vbBlockJobStateTypeFromString(state)) < 0 ||
         (newstate && vbBlockJobStateTypeFromString(newstate) < 0) ||
+        (autofinalize && strcmp(autofinalize, "no") != 0) ||
         (flags && (!g_str_has_prefix(flags, "0x") ||
                    !g_ascii_string_to_unsigned(flags + 2, 16, 0, G_MAXUINT, &jobflags, NULL)))) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("malformed block job '%s' in status file"),
@@ -184,6 +188,7 @@ vbDomainStatusParseJob(const xmlNode *node)
     job->newstate = newstate ? vbBlockJobStateTypeFromString(newstate) : -1;
     job->jobflags = jobflags;
     job->offline = g_strcmp0(offline, "yes") == 0;
+    job->manualFinalize = autofinalize != NULL;
     vbDomainStatusParseJobData(node, job);
     job->errmsg = vbDomainStatusChildText(node, "errmsg");
     return g_steal_pointer(&job);

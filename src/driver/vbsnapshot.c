@@ -1602,8 +1602,11 @@ vbSnapshotDeleteListClear(vbSnapshotDeleteList *list)
 {
     size_t i;
 
-    for (i = 0; i < list->ndd; i++)
+    for (i = 0; i < list->ndd; i++) {
+        if (list->dd[i].job)
+            list->dd[i].job->deleting = false;
         vbBlockJobUnref(list->dd[i].job);
+    }
     g_free(list->dd);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotDeleteList, vbSnapshotDeleteListClear);
@@ -1986,29 +1989,61 @@ vbSnapshotDeletePrepare(vbDomainObj *vm, vbSnapshotObj *obj, vbSnapshotDeleteLis
     return vbSnapshotDeletePrepareOn(vm, vm->def, obj, NULL, list);
 }
 
-/* Ends the domain job and waits until every job of @list is over, or
- * READY when @ready; then takes the job again, however long that takes
- * (the block jobs' outcome is applied by the worker meanwhile, as for a
- * synchronous abort).  -1 when the job cannot be taken again (then none
- * is held) */
+/* The phases of a deletion's jobs, and what each waits for */
+typedef enum {
+    VB_SNAPSHOT_DELETE_PHASE_COPY,     /* READY (active commit) or PENDING */
+    VB_SNAPSHOT_DELETE_PHASE_COMPLETE, /* PENDING, after job-complete */
+    VB_SNAPSHOT_DELETE_PHASE_FINALIZE, /* over */
+} vbSnapshotDeletePhase;
+
+static bool
+vbSnapshotDeleteJobIsOver(vbDomainObj *vm, const vbBlockJob *job)
+{
+    return !job || g_hash_table_lookup(vm->blockjobs, job->name) != job;
+}
+
+/* Whether @job got where @phase waits for (it may also be over) */
+static bool
+vbSnapshotDeleteJobReached(const vbBlockJob *job, vbSnapshotDeletePhase phase)
+{
+    switch (phase) {
+    case VB_SNAPSHOT_DELETE_PHASE_COPY:
+        return job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PENDING;
+    case VB_SNAPSHOT_DELETE_PHASE_COMPLETE:
+        return job->state == VB_BLOCK_JOB_STATE_PENDING;
+    case VB_SNAPSHOT_DELETE_PHASE_FINALIZE:
+        break;
+    }
+    return false;
+}
+
+/* Ends the domain job and waits until every job of @list got where
+ * @phase waits for, or is over; before the finalize phase, the first job
+ * over (it failed, or was cancelled) ends the wait, so that the others
+ * are cancelled at once.  Then takes the job again, however long that
+ * takes (the block jobs' events are applied by the worker meanwhile, as
+ * for a synchronous abort).  -1 when the job cannot be taken again (then
+ * none is held) */
 static int
-vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool ready)
+vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list,
+                     vbSnapshotDeletePhase phase)
 {
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     for (;;) {
         bool waiting = false;
+        bool oneOver = false;
         size_t i;
 
         for (i = 0; i < list->ndd; i++) {
             vbBlockJob *job = list->dd[i].job;
 
-            if (!job || g_hash_table_lookup(vm->blockjobs, job->name) != job)
-                continue;
-            if (ready && job->state == VB_BLOCK_JOB_STATE_READY)
-                continue;
-            waiting = true;
+            if (vbSnapshotDeleteJobIsOver(vm, job))
+                oneOver = true;
+            else if (!vbSnapshotDeleteJobReached(job, phase))
+                waiting = true;
         }
-        if (!waiting || g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
+        if (!waiting || (oneOver && phase != VB_SNAPSHOT_DELETE_PHASE_FINALIZE) ||
+            g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
             (!vbDomainObjIsActive(vm) && !vm->offline))
             break;
         vbDomainObjWait(vm);
@@ -2020,64 +2055,95 @@ vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *li
     return 0;
 }
 
-/* Each job of @list READY (@ready) or COMPLETED; else the error, libvirt's
- * where it has one */
+/* Each job of @list where @phase waits for (COMPLETED in the finalize
+ * phase); else the error, libvirt's where it has one */
 static int
-vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool ready)
+vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list,
+                          vbSnapshotDeletePhase phase)
 {
     size_t i;
 
     for (i = 0; i < list->ndd; i++) {
         vbSnapshotDeleteDisk *dd = &list->dd[i];
         vbBlockJob *job = dd->job;
-        bool over = g_hash_table_lookup(vm->blockjobs, job->name) != job;
 
-        if (over ? job->state == VB_BLOCK_JOB_STATE_COMPLETED
-                 : ready && job->state == VB_BLOCK_JOB_STATE_READY)
+        if (!vbSnapshotDeleteJobIsOver(vm, job) || job->state == VB_BLOCK_JOB_STATE_COMPLETED)
             continue;
-        if (!over) {
-            if (g_atomic_int_get(&driver->shuttingDown))
-                vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                              _("the daemon is shutting down before the block job ended"));
-            else if (vbDomainObjMonitorFailed(vm))
-                vbReportError(VIR_ERR_OPERATION_FAILED,
-                              _("QEMU monitor failed before block job '%s' ended: %s"), job->name,
-                              vbDomainObjMonitorFailed(vm));
-            else
-                vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
-            return -1;
-        }
+        /* a job that ended before the finalize phase can only have failed
+         * or been cancelled: none of them pivots without job-finalize */
         vbReportError(VIR_ERR_INTERNAL_ERROR,
-                      ready
+                      phase != VB_SNAPSHOT_DELETE_PHASE_FINALIZE
                           ? _("block commit failed while deleting disk '%s' snapshot: '%s'")
                           : _("finishing block job failed while deleting disk '%s' snapshot: '%s'"),
                       dd->snapdisk->name,
                       job->errmsg ? job->errmsg : NULLSTR(vbBlockJobStateTypeToString(job->state)));
         return -1;
     }
-    return 0;
-}
-
-/* After a failure: the jobs still running are cancelled, as libvirt's
- * qemuSnapshotDiscardExternal does (a commit that completed stays). */
-static void
-vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list)
-{
-    size_t i;
-
     for (i = 0; i < list->ndd; i++) {
         vbBlockJob *job = list->dd[i].job;
 
-        if (!job || g_hash_table_lookup(vm->blockjobs, job->name) != job ||
-            (job->state != VB_BLOCK_JOB_STATE_RUNNING && job->state != VB_BLOCK_JOB_STATE_READY))
+        if (vbSnapshotDeleteJobIsOver(vm, job) || vbSnapshotDeleteJobReached(job, phase))
             continue;
-        if (vbBlockJobRequestCancel(vm, list->dd[i].disk, job) < 0)
-            VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
+        if (g_atomic_int_get(&driver->shuttingDown))
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                          _("the daemon is shutting down before the block job ended"));
+        else if (vbDomainObjMonitorFailed(vm))
+            vbReportError(VIR_ERR_OPERATION_FAILED,
+                          _("QEMU monitor failed before block job '%s' ended: %s"), job->name,
+                          vbDomainObjMonitorFailed(vm));
+        else
+            vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
+        return -1;
     }
+    return 0;
 }
 
-/* The commits: every disk's started, waited for until READY (an active
- * commit) or over, the active ones pivoted, waited for until over.
+/* After a failure before the jobs from @from on were finalized: each of
+ * them still there is cancelled with force.  In any state before QEMU
+ * concludes it, that ends the job without its graph change (mirror's and
+ * commit's abort): also from PENDING, where a soft cancel would be
+ * ignored, and after READY, where a soft one would complete without pivot
+ * and then wait in PENDING for a finalize. */
+static void
+vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list, size_t from)
+{
+    size_t i;
+
+    for (i = from; i < list->ndd; i++) {
+        vbBlockJob *job = list->dd[i].job;
+        vbDomainDiskDef *disk;
+
+        if (vbSnapshotDeleteJobIsOver(vm, job) || job->state == VB_BLOCK_JOB_STATE_ABORTING ||
+            !(disk = vbDomainDiskByName(vm->def, job->disk)))
+            continue;
+        if (vbBlockJobRequestCancel(vm, disk, job, true) < 0)
+            VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
+    }
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+}
+
+/* Beyond libvirt, which pivots one disk after the other, so that a
+ * failure on the second disk leaves the first switched: all disks switch,
+ * or none.  The commits run with auto-finalize off, so that QEMU holds a
+ * finished job in PENDING and makes its graph change (mirror's and
+ * commit's prepare) only at job-finalize.  Every disk's job is started and
+ * waited for until READY (an active commit) or PENDING; the active ones
+ * get job-complete and are waited for until PENDING; then, and only then,
+ * every job is finalized, and the worker applies each outcome as for any
+ * commit.  A failure before that cancels every job: no disk switched.
+ *
+ * QEMU 7.2 finalizes several jobs in one command only when they were
+ * started in one transaction, and block-commit is no transaction action;
+ * so the job-finalize commands go one after the other with nothing
+ * between them.  Each does its graph change before it answers.  The
+ * window left: QEMU refusing the graph change of a later disk after an
+ * earlier one switched (the prepare of mirror or commit failing, e.g. on
+ * a permission conflict or a header write error), or QEMU or the monitor
+ * dying between two of those commands; the error then names the disk.
+ * While a job waits in PENDING, QEMU keeps the guest's I/O to an actively
+ * committed disk drained (queued, not failed) until finalize or cancel.
+ *
  * Returns 0, -1 with the job held, or -2 without it. */
 static int
 vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list)
@@ -2090,39 +2156,77 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
 
         if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
             goto error;
+        dd->job->deleting = true;
         VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
                 vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
     }
     vbSnapshotDeleteTestKill("commit");
     /* the live chain may change from here on: no pointer into it is kept */
-    if (vbSnapshotDeleteWait(driver, vm, list, true) < 0)
+    for (i = 0; i < list->ndd; i++)
+        list->dd[i].disk = NULL;
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COPY) < 0)
         return -2;
-    if (vbSnapshotDeleteCheckJobs(driver, vm, list, true) < 0)
+    if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COPY) < 0)
         goto error;
     for (i = 0; i < list->ndd; i++) {
-        vbSnapshotDeleteDisk *dd = &list->dd[i];
+        vbBlockJob *job = list->dd[i].job;
+        vbDomainDiskDef *disk;
 
-        if (g_hash_table_lookup(vm->blockjobs, dd->job->name) != dd->job)
+        if (job->state != VB_BLOCK_JOB_STATE_READY)
             continue;
-        if (!(dd->disk = vbDomainDiskByName(vm->def, dd->job->disk)) ||
-            vbBlockJobRequestPivot(vm, dd->disk, dd->job) < 0)
+        if (!(disk = vbDomainDiskByName(vm->def, job->disk))) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' of block job '%s' has gone"),
+                          job->disk, job->name);
+            goto error;
+        }
+        if (vbBlockJobRequestPivot(vm, disk, job) < 0)
             goto error;
     }
     if (vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     vbSnapshotDeleteTestKill("pivot");
-    if (vbSnapshotDeleteWait(driver, vm, list, false) < 0)
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COMPLETE) < 0)
         return -2;
-    if (vbSnapshotDeleteCheckJobs(driver, vm, list, false) < 0)
+    if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COMPLETE) < 0)
         goto error;
+
+    /* Every disk's job is PENDING: from here on the disks switch */
+    for (i = 0; i < list->ndd; i++) {
+        vbBlockJob *job = list->dd[i].job;
+
+        if (vbBlockJobRequestFinalize(vm, job) < 0) {
+            if (i == 0)
+                goto error;
+            saved = vbErrorSave();
+            vbReportError(
+                VIR_ERR_OPERATION_FAILED,
+                _("disk '%s' did not switch while deleting the snapshot, after the disks before it did: %s"),
+                job->disk, saved && saved->message ? saved->message : _("unknown error"));
+            g_clear_pointer(&saved, vbErrorFree);
+            saved = vbErrorSave();
+            /* the disks not finalized stay as they are */
+            vbSnapshotDeleteCancelJobs(vm, list, i);
+            break;
+        }
+    }
+    /* the jobs concluded in QEMU: the worker applies each outcome */
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
+        return -2;
+    if (saved) {
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
+        return -1;
     return 0;
 
 error:
     saved = vbErrorSave();
-    for (i = 0; i < list->ndd; i++)
-        list->dd[i].disk =
-            list->dd[i].job ? vbDomainDiskByName(vm->def, list->dd[i].job->disk) : NULL;
-    vbSnapshotDeleteCancelJobs(vm, list);
+    vbSnapshotDeleteCancelJobs(vm, list, 0);
+    /* back to the state before the call: the cancelled jobs gone, so that
+     * the same deletion can be asked again at once */
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
+        return -2;
     vbErrorRestore(&saved);
     return -1;
 }

@@ -340,6 +340,7 @@ vbSnapshotDeleteJobWaitsForUs(const vbBlockJob *job)
 {
     switch ((vbBlockJobState) job->state) {
     case VB_BLOCK_JOB_STATE_READY:
+    case VB_BLOCK_JOB_STATE_PENDING:
         return true;
     case VB_BLOCK_JOB_STATE_NEW:
     case VB_BLOCK_JOB_STATE_RUNNING:
@@ -405,7 +406,9 @@ vbSnapshotDeleteRollBack(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDele
         case VB_BLOCK_JOB_STATE_NEW:
         case VB_BLOCK_JOB_STATE_RUNNING:
         case VB_BLOCK_JOB_STATE_READY:
-            if (vbBlockJobRequestCancel(vm, disk, job) < 0) {
+        case VB_BLOCK_JOB_STATE_PENDING:
+            /* forced: a PENDING job ignores a soft cancel */
+            if (vbBlockJobRequestCancel(vm, disk, job, true) < 0) {
                 VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
                 vbResetLastError();
             }
@@ -445,6 +448,10 @@ vbSnapshotDeleteFinishJobs(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDe
         switch ((vbBlockJobState) job->state) {
         case VB_BLOCK_JOB_STATE_READY:
             if (vbBlockJobRequestPivot(vm, disk, job) < 0)
+                return -1;
+            break;
+        case VB_BLOCK_JOB_STATE_PENDING:
+            if (vbBlockJobRequestFinalize(vm, job) < 0)
                 return -1;
             break;
         case VB_BLOCK_JOB_STATE_NEW:
