@@ -39,6 +39,9 @@ vbSnapshotMemoryFileClear(vbSnapshotMemoryFile *mf)
     if (mf->fd >= 0)
         close(mf->fd);
     mf->fd = -1;
+    if (mf->dirfd >= 0)
+        close(mf->dirfd);
+    mf->dirfd = -1;
     g_clear_pointer(&mf->path, g_free);
 }
 
@@ -102,6 +105,7 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
     int fd;
 
     mf->fd = -1;
+    mf->dirfd = -1;
     /* libvirt's words where the file cannot be made */
     if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         vbReportSystemError(errno, _("Failed to create file '%s'"), path);
@@ -131,14 +135,19 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
         close(dirfd);
         return -1;
     }
-    close(dirfd);
+    /* the directory stays open: a failed snapshot removes its file from
+     * there, whatever became of the path meanwhile */
+    mf->dirfd = dirfd;
     mf->fd = fd;
     mf->created = true;
     mf->started = g_get_monotonic_time();
     mf->path = g_strdup(path);
     if (fstat(fd, &mf->st) < 0) {
         vbReportSystemError(errno, _("cannot stat file '%s'"), path);
-        vbSnapshotMemoryFileRemove(mf);
+        /* not knowing what it is, it cannot be told from a replacement */
+        mf->created = false;
+        if (unlinkat(dirfd, base, 0) < 0)
+            VB_WARN("Unable to remove just-created %s: %s", path, g_strerror(errno));
         return -1;
     }
     return 0;
@@ -147,18 +156,20 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
 void
 vbSnapshotMemoryFileRemove(vbSnapshotMemoryFile *mf)
 {
-    struct stat st;
+    g_autofree char *base = NULL;
+    int rc;
 
     if (!mf->created)
         return;
     mf->created = false;
-    /* only our file: never what someone put in its place */
-    if (lstat(mf->path, &st) < 0 || st.st_dev != mf->st.st_dev || st.st_ino != mf->st.st_ino) {
-        VB_WARN("memory snapshot file '%s' was replaced: not removed", mf->path);
-        return;
-    }
-    if (unlink(mf->path) < 0 && errno != ENOENT)
+    base = g_path_get_basename(mf->path);
+    /* only our file, from the directory it was made in: never what
+     * someone put in its place, nor a file of the same name elsewhere */
+    rc = vbFileRemoveAtIfSame(mf->dirfd, base, &mf->st);
+    if (rc < 0)
         VB_WARN("Unable to remove just-created %s: %s", mf->path, g_strerror(errno));
+    else if (rc == 0)
+        VB_WARN("memory snapshot file '%s' was replaced: not removed", mf->path);
 }
 
 /* --- Pause and resume --- */
