@@ -222,7 +222,8 @@ vbSnapshotMemoryResume(vbDomainObj *vm)
 /* Waits for the outgoing migration to end; the domain is unlocked
  * between two questions (the job keeps it as it is). */
 static int
-vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, vbMonitorMigrationStats *stats)
+vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, bool incoming,
+                              vbMonitorMigrationStats *stats)
 {
     for (;;) {
         vbMonitorMigrationStatus status;
@@ -238,8 +239,14 @@ vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, vbMonitorMigrat
         case VB_MONITOR_MIGRATION_STATUS_FAILED:
         case VB_MONITOR_MIGRATION_STATUS_CANCELLED:
         case VB_MONITOR_MIGRATION_STATUS_NONE:
-            vbReportError(VIR_ERR_OPERATION_FAILED, _("saving the memory state to '%s' failed: %s"),
-                          path, error ? error : vbMonitorMigrationStatusTypeToString(status));
+            if (incoming)
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("loading the memory state from '%s' failed: %s"), path,
+                              error ? error : vbMonitorMigrationStatusTypeToString(status));
+            else
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("saving the memory state to '%s' failed: %s"), path,
+                              error ? error : vbMonitorMigrationStatusTypeToString(status));
             return -1;
         case VB_MONITOR_MIGRATION_STATUS_SETUP:
         case VB_MONITOR_MIGRATION_STATUS_CANCELLING:
@@ -322,7 +329,7 @@ vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning,
     if (vbDomainObjExitMonitor(vm, mon) < 0)
         rc = -1;
     if (rc == 0)
-        rc = vbSnapshotMemoryWaitMigration(vm, mf->path, &mf->stats);
+        rc = vbSnapshotMemoryWaitMigration(vm, mf->path, false, &mf->stats);
     vm->pausedReason = 0;
     if (rc < 0) {
         saved = vbErrorSave();
@@ -406,7 +413,7 @@ vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
     }
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
-    return vbSnapshotMemoryWaitMigration(vm, path, NULL);
+    return vbSnapshotMemoryWaitMigration(vm, path, true, NULL);
 }
 
 int

@@ -19,6 +19,7 @@ A value the guest keeps in RAM (a file in its tmpfs, written through the
 guest agent) shows the state is real."""
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -315,6 +316,71 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertIn(mem, proc.stderr)
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, before)
+
+    def test_revert_unloadable(self):
+        """A memory file QEMU cannot load (its stream cut short): the revert
+        fails with the error, as libvirt's qemuSnapshotRevertActive, and
+        changes nothing: the domain shut off with its definition, the
+        current snapshot and every snapshot's metadata as they were, no
+        overlay left, every image byte for byte as before.  With the file
+        whole again the same revert works."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        s2 = os.path.join(self.images, "disk.s2")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        self.memsnap("s2", os.path.join(self.images, "s2.mem"), s2)
+        self.daemon.virsh("destroy", "vm")
+
+        # the header stays valid (the file opens), QEMU's stream stops
+        # 64 KiB in
+        with open(mem, "rb") as fh:
+            data_len = HEADER.unpack(fh.read(HEADER.size))[2]
+        whole = mem + ".whole"
+        os.rename(mem, whole)
+        with open(whole, "rb") as src, open(mem, "wb") as dst:
+            dst.write(src.read(HEADER.size + data_len + 64 * 1024))
+        os.chmod(mem, 0o600)
+
+        def state():
+            sums = {}
+            for name in sorted(os.listdir(self.images)):
+                with open(os.path.join(self.images, name), "rb") as fh:
+                    sums[name] = hashlib.sha256(fh.read()).hexdigest()
+            return {
+                "inactive": self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                "current": self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                "s1": self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                "s2": self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout,
+                "images": sums,
+            }
+
+        before = state()
+        self.assertEqual(before["current"].strip(), "s2")
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        # QEMU 7.2 exits when the load fails (as with libvirt, the
+        # monitor's end of file), or reports it first through query-migrate
+        self.assertIn("error: Failed to revert snapshot s1", proc.stderr)
+        self.assertRegex(proc.stderr, "error: operation failed: (End of file from qemu monitor|"
+                         "loading the memory state from '%s' failed)" % re.escape(mem))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        after = state()
+        for key in before:
+            self.assertEqual(after[key], before[key], key)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+        # nothing was lost: the file whole again, the revert works
+        os.replace(whole, mem)
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
 
     def test_live_and_halt(self):
         self.start_guest()
