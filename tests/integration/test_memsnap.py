@@ -382,6 +382,53 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.wait_agent()
         self.assertEqual(self.read_marker(), "at s1")
 
+    def test_revert_killed_while_restoring(self):
+        """The daemon killed once QEMU has loaded the state, before the
+        definition names the new overlay: at its next start the revert's
+        intent is not committed, but the QEMU it reconnects to runs on the
+        overlay, which is kept (removing it would lose what the guest
+        writes), and the guest runs on with the snapshot's state."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        self.daemon.virsh("destroy", "vm")
+        inactive = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        self.events.close()
+        self.daemon.stop()
+        os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"] = "restore"
+        try:
+            self.daemon.start()
+        finally:
+            del os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"]
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 30, "the daemon to die")
+        self.daemon.proc = None
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.dom = self.events.conn.lookupByName("vm")
+
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn(chain[0], (self.disk, s1))
+        self.assertEqual(chain[1:], [self.disk])
+        self.assertTrue(os.path.exists(chain[0]), chain[0])
+        # the intent is gone, nothing else changed
+        self.assertFalse(os.path.exists(os.path.join(self.daemon.root, "config", "snapshot",
+                                                     "vm", ".revert")))
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, inactive)
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
+        # what the guest writes lands in the overlay it runs on
+        self.write_marker("after the crash")
+        self.assertEqual(self.read_marker(), "after the crash")
+        vbtest.run(["qemu-img", "info", "-U", chain[0]])
+
     def test_live_and_halt(self):
         self.start_guest()
         mem = os.path.join(self.images, "live.mem")
