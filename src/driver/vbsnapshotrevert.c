@@ -23,6 +23,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
+#include "vbdomainabi.h"
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
 #include "vbdomainprocess.h"
@@ -440,6 +441,16 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
         !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
         !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
         return -1;
+    /* as libvirt's qemuSnapshotRevertExternalPrepare: the state in the
+     * file must be of the machine QEMU is started as (a file of another
+     * snapshot, or changed since, is refused before anything changes) */
+    if (memory) {
+        g_autoptr(vbDomainDef) savedef =
+            vbDomainDefParseString(memxml, VB_DOMAIN_DEF_PARSE_INACTIVE);
+
+        if (!savedef || vbDomainDefCheckABIStability(savedef, newdef) < 0)
+            return -1;
+    }
 
     if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, false) < 0)
         return -1;

@@ -382,6 +382,39 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.wait_agent()
         self.assertEqual(self.read_marker(), "at s1")
 
+    def test_revert_other_machine(self):
+        """The memory file of a snapshot whose machine differs (a disk
+        attached since): refused before anything changes, with libvirt's
+        ABI error, as qemuSnapshotRevertExternalPrepare checks the saved
+        definition against the one QEMU would start as."""
+        self.start_guest()
+        mem1 = os.path.join(self.images, "s1.mem")
+        mem2 = os.path.join(self.images, "s2.mem")
+        self.memsnap("s1", mem1, os.path.join(self.images, "disk.s1"))
+        extra = os.path.join(self.images, "extra.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", extra, "16M"])
+        self.daemon.virsh("attach-disk", "vm", extra, "vdb", "--subdriver", "qcow2")
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--memspec",
+                          "file=%s,snapshot=external" % mem2, "--diskspec",
+                          "vda,snapshot=external,file=%s" % os.path.join(self.images, "disk.s2"),
+                          "--diskspec", "vdb,snapshot=no")
+        self.daemon.virsh("destroy", "vm")
+        # s1 names its file; the file is s2's now
+        os.rename(mem1, mem1 + ".away")
+        os.rename(mem2, mem1)
+        before = (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                  self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                  sorted(os.listdir(self.images)))
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: unsupported configuration: Target domain disk count 1 does not "
+                      "match source 2", proc.stderr)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual((self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                          self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                          sorted(os.listdir(self.images))), before)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
     def test_revert_killed_while_restoring(self):
         """The daemon killed once QEMU has loaded the state, before the
         definition names the new overlay: at its next start the revert's
