@@ -34,6 +34,10 @@ static const testCase cases[] = {
     {"watchdog-action", "action='poweroff'", "action='reset'", true},
     {"rng-backend", "/dev/urandom", "/dev/random", true},
 
+    {"disk-serial", "<target dev='vda' bus='virtio'/>",
+     "<target dev='vda' bus='virtio'/>\n      <serial>abc</serial>", false},
+    {"disk-readonly", "<target dev='vda' bus='virtio'/>",
+     "<target dev='vda' bus='virtio'/>\n      <readonly/>", false},
     {"disk-pci-address", "bus='0x03' slot='0x00'", "bus='0x03' slot='0x01'", false},
     {"controller-count", "    <interface type='ethernet'>\n",
      "    <controller type='scsi' index='0' model='virtio-scsi'/>\n"

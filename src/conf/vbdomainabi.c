@@ -414,6 +414,23 @@ vbDomainDiskCheckABIStability(const vbDomainDiskDef *src, const vbDomainDiskDef 
                       dst->dst, src->dst);
         return -1;
     }
+    if (g_strcmp0(src->serial, dst->serial) != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Target disk serial %s does not match source %s"), NULLSTR(dst->serial),
+                      NULLSTR(src->serial));
+        return -1;
+    }
+    if (g_strcmp0(src->wwn, dst->wwn) != 0) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      _("Target disk wwn '%s' does not match source '%s'"), NULLSTR(dst->wwn),
+                      NULLSTR(src->wwn));
+        return -1;
+    }
+    if (src->src && dst->src && src->src->readonly != dst->src->readonly) {
+        vbReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("Target disk access mode does not match source"));
+        return -1;
+    }
     return vbDomainDeviceInfoCheckABIStability(&src->info, &dst->info);
 }
 
