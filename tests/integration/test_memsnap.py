@@ -359,6 +359,7 @@ class MemSnapTest(vbtest.DaemonTestCase):
 
         before = state()
         self.assertEqual(before["current"].strip(), "s2")
+        mark = len(self.lifecycle())
         proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
         self.assertNotEqual(proc.returncode, 0)
         # QEMU 7.2 exits when the load fails (as with libvirt, the
@@ -379,6 +380,13 @@ class MemSnapTest(vbtest.DaemonTestCase):
                                             libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
         self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
                          "s1")
+        # the failed attempt sent no event: the first ones are this revert's
+        defined = (libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT)
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[2:] == defined, 60)
+        self.assertEqual(
+            self.lifecycle()[mark:],
+            [(libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT),
+             (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT), defined])
         self.wait_agent()
         self.assertEqual(self.read_marker(), "at s1")
 
