@@ -302,13 +302,41 @@ testSchemaInvalid(const void *opaque G_GNUC_UNUSED)
 static int
 testSchemaMissing(const void *opaque G_GNUC_UNUSED)
 {
-    g_autoptr(xmlDoc) doc = vbXMLParseString("<domain/>", "(test)", 100);
+    g_autoptr(xmlDoc) doc = vbXMLParseStringFull(VIR_FROM_NONE, "<domain/>", "(test)", 100);
 
     if (!doc || vbXMLValidateRelaxNG(doc, "/nonexistent/domain.rng") == 0)
         return -1;
     if (vbGetLastErrorCode() != VIR_ERR_CONFIG_UNSUPPORTED)
         return -1;
     return strstr(vbGetLastErrorMessage(), "'/nonexistent/domain.rng'") ? 0 : -1;
+}
+
+/* libvirt's virXMLParse: a syntax error is XML_DETAIL in the domain of
+ * the document's parser (VIR_FROM_DOMAIN), a wrong root XML_ERROR in
+ * VIR_FROM_XML */
+static int
+testSyntaxErrorDomain(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbDomainDef) def = NULL;
+    const vbError *err;
+
+    if ((def = vbDomainDefParseString("<domain type='qemu'><name>x</nam></domain>", 0)))
+        return -1;
+    err = vbGetLastError();
+    if (!err || err->code != VIR_ERR_XML_DETAIL || err->domain != VIR_FROM_DOMAIN) {
+        fprintf(stderr, "syntax error: code %d domain %d\n", err ? err->code : 0,
+                err ? err->domain : 0);
+        return -1;
+    }
+    if ((def = vbDomainDefParseString("<domainsnapshot/>", 0)))
+        return -1;
+    err = vbGetLastError();
+    if (!err || err->code != VIR_ERR_XML_ERROR || err->domain != VIR_FROM_XML) {
+        fprintf(stderr, "wrong root: code %d domain %d\n", err ? err->code : 0,
+                err ? err->domain : 0);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -657,6 +685,9 @@ mymain(void)
                 VB_LIBVIRT_SCHEMA_DIR);
     }
     if (vbTestRun("schema: missing file is CONFIG_UNSUPPORTED", testSchemaMissing, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("syntax error and wrong root in libvirt's error domains", testSyntaxErrorDomain,
+                  NULL) < 0)
         ret = -1;
     if (vbTestRun("document over the size limit", testSizeLimit, NULL) < 0)
         ret = -1;

@@ -235,6 +235,41 @@ testReadOwn(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* vbFileRemoveAtIfSame: the very file only, relative to the directory */
+static int
+testRemoveAtIfSame(const void *opaque G_GNUC_UNUSED)
+{
+    g_auto(testDirs) d = {0};
+    g_autofree char *file = NULL;
+    g_autofree char *other = NULL;
+    struct stat st;
+    struct stat otherSt;
+    int dirfd;
+    int rc[4];
+
+    if (testDirsInit(&d) < 0)
+        return -1;
+    file = g_build_filename(d.tmp, "f", NULL);
+    other = g_build_filename(d.tmp, "o", NULL);
+    if (!g_file_set_contents(file, "f", -1, NULL) || !g_file_set_contents(other, "o", -1, NULL) ||
+        stat(file, &st) < 0 || stat(other, &otherSt) < 0)
+        return -1;
+    if ((dirfd = open(d.tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return -1;
+    rc[0] = vbFileRemoveAtIfSame(dirfd, "o", &st);       /* another file: kept */
+    rc[1] = vbFileRemoveAtIfSame(dirfd, "missing", &st); /* nothing: 0 */
+    rc[2] = vbFileRemoveAtIfSame(dirfd, "f", &st);       /* removed */
+    rc[3] = vbFileRemoveAtIfSame(dirfd, "f", &st);       /* gone by now */
+    close(dirfd);
+    if (rc[0] != 0 || rc[1] != 0 || rc[2] != 1 || rc[3] != 0) {
+        fprintf(stderr, "got %d %d %d %d\n", rc[0], rc[1], rc[2], rc[3]);
+        return -1;
+    }
+    if (access(file, F_OK) == 0 || access(other, F_OK) < 0)
+        return -1;
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -249,6 +284,8 @@ mymain(void)
     if (vbTestRun("an unsafe way gains no directory", testUnsafeWayCreatesNothing, NULL) < 0)
         ret = -1;
     if (vbTestRun("own files: links and FIFOs refused", testReadOwn, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("remove at a directory: the very file only", testRemoveAtIfSame, NULL) < 0)
         ret = -1;
     return ret;
 }

@@ -12,6 +12,9 @@
 /* 0 when @dst shows the guest what @src does, else -1 with libvirt's
  * CONFIG_UNSUPPORTED error naming the first difference ("Target ... does
  * not match source ...").  Covered: virt type, uuid, name, memory, vCPUs,
- * OS type, architecture, machine, and the disks' and network cards'
- * count and guest-visible identity. */
+ * OS type, architecture, machine; for disks, controllers, network cards,
+ * inputs, videos, serial ports, channels, consoles, the watchdog, the
+ * memory balloon, RNGs and panic devices their count and what libvirt
+ * 9.0's virDomainDefCheckABIStabilityFlags compares of each, their
+ * address included. */
 int vbDomainDefCheckABIStability(const vbDomainDef *src, const vbDomainDef *dst);

@@ -776,12 +776,8 @@ vbDomainDefParseRoot(const xmlNode *root, const char *rootName, unsigned int fla
 {
     g_autoptr(vbDomainDef) def = vbDomainDefNew();
 
-    if (!vbXMLNodeNameEqual(root, rootName)) {
-        /* libvirt's wording */
-        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"), rootName,
-                      root ? (const char *) root->name : "");
+    if (vbXMLCheckRoot(root, rootName) < 0)
         return NULL;
-    }
     if (vbDomainCheckAttrs(root, VB_ATTRS("type", "id")) < 0 ||
         vbXMLPropEnumFull(root, "type", vbDomainVirtTypeTypeFromString, VB_XML_PROP_REQUIRED,
                           vbDomainReportUnsupportedValue, &def->virtType) < 0)

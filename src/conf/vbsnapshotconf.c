@@ -396,11 +396,8 @@ vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
     bool seenDisks = false;
     xmlNode *child;
 
-    if (!vbXMLNodeNameEqual(root, "domainsnapshot")) {
-        vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"),
-                      "domainsnapshot", (const char *) root->name);
+    if (vbXMLCheckRoot(root, "domainsnapshot") < 0)
         return NULL;
-    }
     if (vbSnapshotCheckAttrs(root, NULL) < 0)
         return NULL;
 

@@ -133,11 +133,8 @@ vbStoragePoolDefParseNode(const xmlNode *root)
     xmlNode *child;
 
     def->perms = (vbStoragePerms) VB_STORAGE_PERMS_INIT;
-    if (!vbXMLNodeNameEqual(root, "pool")) {
-        vbReportError(VIR_ERR_XML_ERROR, _("unexpected root element <%s>, expecting <pool>"),
-                      (const char *) root->name);
+    if (vbXMLCheckRoot(root, "pool") < 0)
         return NULL;
-    }
     if (vbStoragePoolDefParseType(root) < 0 ||
         vbStorageConfCheckAttrs(root, VB_STORAGE_ATTRS("type")) < 0)
         return NULL;

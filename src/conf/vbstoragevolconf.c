@@ -171,11 +171,8 @@ vbStorageVolDefParseNode(const xmlNode *root)
     xmlNode *child;
 
     def->target.perms = (vbStoragePerms) VB_STORAGE_PERMS_INIT;
-    if (!vbXMLNodeNameEqual(root, "volume")) {
-        vbReportError(VIR_ERR_XML_ERROR, _("unexpected root element <%s>, expecting <volume>"),
-                      (const char *) root->name);
+    if (vbXMLCheckRoot(root, "volume") < 0)
         return NULL;
-    }
     if (vbStorageConfCheckAttrs(root, VB_STORAGE_ATTRS("type")) < 0)
         return NULL;
     if ((type = vbXMLPropString(root, "type")) && strcmp(type, "file") != 0) {

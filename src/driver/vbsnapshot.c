@@ -670,7 +670,7 @@ static int
 vbSnapshotCreateActiveDisks(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse,
                             const char *memoryFile, unsigned int flags)
 {
-    g_auto(vbSnapshotMemoryFile) mem = {.fd = -1};
+    g_auto(vbSnapshotMemoryFile) mem = VB_SNAPSHOT_MEMORY_FILE_INIT;
     g_autoptr(GPtrArray) nodes = NULL;
     g_autoptr(vbError) saved = NULL;
     bool wasRunning = vm->state == VIR_DOMAIN_RUNNING;

@@ -39,6 +39,9 @@ vbSnapshotMemoryFileClear(vbSnapshotMemoryFile *mf)
     if (mf->fd >= 0)
         close(mf->fd);
     mf->fd = -1;
+    if (mf->dirfd >= 0)
+        close(mf->dirfd);
+    mf->dirfd = -1;
     g_clear_pointer(&mf->path, g_free);
 }
 
@@ -102,6 +105,7 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
     int fd;
 
     mf->fd = -1;
+    mf->dirfd = -1;
     /* libvirt's words where the file cannot be made */
     if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         vbReportSystemError(errno, _("Failed to create file '%s'"), path);
@@ -131,14 +135,19 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
         close(dirfd);
         return -1;
     }
-    close(dirfd);
+    /* the directory stays open: a failed snapshot removes its file from
+     * there, whatever became of the path meanwhile */
+    mf->dirfd = dirfd;
     mf->fd = fd;
     mf->created = true;
     mf->started = g_get_monotonic_time();
     mf->path = g_strdup(path);
     if (fstat(fd, &mf->st) < 0) {
         vbReportSystemError(errno, _("cannot stat file '%s'"), path);
-        vbSnapshotMemoryFileRemove(mf);
+        /* not knowing what it is, it cannot be told from a replacement */
+        mf->created = false;
+        if (unlinkat(dirfd, base, 0) < 0)
+            VB_WARN("Unable to remove just-created %s: %s", path, g_strerror(errno));
         return -1;
     }
     return 0;
@@ -147,18 +156,20 @@ vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path)
 void
 vbSnapshotMemoryFileRemove(vbSnapshotMemoryFile *mf)
 {
-    struct stat st;
+    g_autofree char *base = NULL;
+    int rc;
 
     if (!mf->created)
         return;
     mf->created = false;
-    /* only our file: never what someone put in its place */
-    if (lstat(mf->path, &st) < 0 || st.st_dev != mf->st.st_dev || st.st_ino != mf->st.st_ino) {
-        VB_WARN("memory snapshot file '%s' was replaced: not removed", mf->path);
-        return;
-    }
-    if (unlink(mf->path) < 0 && errno != ENOENT)
+    base = g_path_get_basename(mf->path);
+    /* only our file, from the directory it was made in: never what
+     * someone put in its place, nor a file of the same name elsewhere */
+    rc = vbFileRemoveAtIfSame(mf->dirfd, base, &mf->st);
+    if (rc < 0)
         VB_WARN("Unable to remove just-created %s: %s", mf->path, g_strerror(errno));
+    else if (rc == 0)
+        VB_WARN("memory snapshot file '%s' was replaced: not removed", mf->path);
 }
 
 /* --- Pause and resume --- */
@@ -211,7 +222,8 @@ vbSnapshotMemoryResume(vbDomainObj *vm)
 /* Waits for the outgoing migration to end; the domain is unlocked
  * between two questions (the job keeps it as it is). */
 static int
-vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, vbMonitorMigrationStats *stats)
+vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, bool incoming,
+                              vbMonitorMigrationStats *stats)
 {
     for (;;) {
         vbMonitorMigrationStatus status;
@@ -227,8 +239,14 @@ vbSnapshotMemoryWaitMigration(vbDomainObj *vm, const char *path, vbMonitorMigrat
         case VB_MONITOR_MIGRATION_STATUS_FAILED:
         case VB_MONITOR_MIGRATION_STATUS_CANCELLED:
         case VB_MONITOR_MIGRATION_STATUS_NONE:
-            vbReportError(VIR_ERR_OPERATION_FAILED, _("saving the memory state to '%s' failed: %s"),
-                          path, error ? error : vbMonitorMigrationStatusTypeToString(status));
+            if (incoming)
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("loading the memory state from '%s' failed: %s"), path,
+                              error ? error : vbMonitorMigrationStatusTypeToString(status));
+            else
+                vbReportError(VIR_ERR_OPERATION_FAILED,
+                              _("saving the memory state to '%s' failed: %s"), path,
+                              error ? error : vbMonitorMigrationStatusTypeToString(status));
             return -1;
         case VB_MONITOR_MIGRATION_STATUS_SETUP:
         case VB_MONITOR_MIGRATION_STATUS_CANCELLING:
@@ -311,7 +329,7 @@ vbSnapshotMemorySave(vbDomainObj *vm, vbSnapshotMemoryFile *mf, bool wasRunning,
     if (vbDomainObjExitMonitor(vm, mon) < 0)
         rc = -1;
     if (rc == 0)
-        rc = vbSnapshotMemoryWaitMigration(vm, mf->path, &mf->stats);
+        rc = vbSnapshotMemoryWaitMigration(vm, mf->path, false, &mf->stats);
     vm->pausedReason = 0;
     if (rc < 0) {
         saved = vbErrorSave();
@@ -395,7 +413,7 @@ vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
     }
     if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
         return -1;
-    return vbSnapshotMemoryWaitMigration(vm, path, NULL);
+    return vbSnapshotMemoryWaitMigration(vm, path, true, NULL);
 }
 
 int

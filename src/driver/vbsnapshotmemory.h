@@ -30,18 +30,25 @@
 typedef struct {
     char *path;
     int fd;                        /* open for writing since its creation; -1 */
+    int dirfd;                     /* the directory it was created in; -1 */
     struct stat st;                /* the file created */
     bool created;                  /* ours to remove on failure */
     gint64 started;                /* monotonic µs: the job's start, for its statistics */
     vbMonitorMigrationStats stats; /* QEMU's figures once the state is saved */
 } vbSnapshotMemoryFile;
 
+/* What a vbSnapshotMemoryFile starts as */
+#define VB_SNAPSHOT_MEMORY_FILE_INIT \
+    { \
+        .fd = -1, .dirfd = -1 \
+    }
+
 void vbSnapshotMemoryFileClear(vbSnapshotMemoryFile *mf);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotMemoryFile, vbSnapshotMemoryFileClear);
 
 /**
  * vbSnapshotMemoryFileCreate:
- * @mf: zeroed; filled in
+ * @mf: VB_SNAPSHOT_MEMORY_FILE_INIT; filled in
  * @path: absolute path of the new file
  *
  * Creates @path (O_EXCL, mode 0600) in a directory that, with every one
@@ -51,8 +58,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vbSnapshotMemoryFile, vbSnapshotMemoryFileClear
  */
 int vbSnapshotMemoryFileCreate(vbSnapshotMemoryFile *mf, const char *path);
 
-/* Removes the file created by vbSnapshotMemoryFileCreate (only if it is
- * still that very file); logs what it cannot do. */
+/* Removes the file created by vbSnapshotMemoryFileCreate from the
+ * directory it was created in (held open since), only if it is still that
+ * very file; logs what it cannot do. */
 void vbSnapshotMemoryFileRemove(vbSnapshotMemoryFile *mf);
 
 /**

@@ -7,9 +7,11 @@
  * qemuSnapshotRevertValidate in order and wording; the work follows the
  * newer qemuSnapshotRevertExternalPrepare / ...Inactive / ...Finish.  The
  * order of the work makes a crash simple: the intent first, then the new
- * files (nothing refers to them), then the definition naming them (the
- * commit point: one atomic rename), then the snapshot metadata, then the
- * intent removed.
+ * files (nothing refers to them), for a memory snapshot its state loaded
+ * into a QEMU started on them (as libvirt's qemuSnapshotRevertActive, a
+ * state that cannot be loaded undoes the revert), then the definition
+ * naming them (the commit point: one atomic rename), then the snapshot
+ * metadata, then the intent removed.
  */
 
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "vbinternal.h"
 #include "vbblockjob.h"
 #include "vbblockoffline.h"
+#include "vbdomainabi.h"
 #include "vbdomainevent.h"
 #include "vbdomainobj.h"
 #include "vbdomainprocess.h"
@@ -45,7 +48,8 @@
 #define VB_SNAPSHOT_REVERT_GROUP "revert"
 
 /* A test hook: the daemon kills itself at the named step of a revert
- * ("intent", "overlays", "config", "metadata"), as a crash there would. */
+ * ("intent", "overlays", "restore", "config", "metadata"), as a crash
+ * there would. */
 #define VB_SNAPSHOT_REVERT_KILL_ENV "VIRTBLOCKD_TEST_REVERT_KILL_AT"
 
 static void
@@ -240,17 +244,19 @@ vbSnapshotRevertNewDef(vbDomainObj *vm, const vbSnapshotDef *def, bool live)
     return copy;
 }
 
-/* After a memory snapshot's restore: the persistent definition becomes the
- * snapshot's <inactiveDomain>, its disks on the overlays the live one
- * now runs on, as libvirt keeps the two apart.  Failing that, the live
- * one (already saved as the persistent definition) stays: a warning. */
+/* After a memory snapshot's restore, the persistent definition: the
+ * snapshot's <inactiveDomain>, its disks on the overlays the live one now
+ * runs on, as libvirt keeps the two apart; without one (or failing to
+ * build it, a warning), the live definition QEMU was started with. */
 static void
 vbSnapshotRevertPersistentFromInactive(vbDomainObj *vm, const vbSnapshotDef *def)
 {
-    g_autoptr(vbDomainDef) persistent = vbSnapshotRevertNewDef(vm, def, false);
+    g_autoptr(vbDomainDef) persistent = NULL;
     size_t i;
 
-    if (!persistent)
+    if (!def->inactiveDom)
+        return;
+    if (!(persistent = vbSnapshotRevertNewDef(vm, def, false)))
         goto warn;
     for (i = 0; i < persistent->ndisks; i++) {
         vbDomainDiskDef *disk = persistent->disks[i];
@@ -266,13 +272,12 @@ vbSnapshotRevertPersistentFromInactive(vbDomainObj *vm, const vbSnapshotDef *def
     }
     vbDomainDefFree(vm->newDef);
     vm->newDef = g_steal_pointer(&persistent);
-    if (vbDomainObjSaveConfig(vm) < 0)
-        goto warn;
     return;
 
 warn:
     VB_WARN("domain '%s': keeping the snapshot's live definition as the persistent one: %s",
             vm->def->name, vbGetLastErrorMessage());
+    vbResetLastError();
 }
 
 /* A temporary snapshot named @tmpname (libvirt's: the creation time) with
@@ -436,6 +441,16 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
         !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
         !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
         return -1;
+    /* as libvirt's qemuSnapshotRevertExternalPrepare: the state in the
+     * file must be of the machine QEMU is started as (a file of another
+     * snapshot, or changed since, is refused before anything changes) */
+    if (memory) {
+        g_autoptr(vbDomainDef) savedef =
+            vbDomainDefParseString(memxml, VB_DOMAIN_DEF_PARSE_INACTIVE);
+
+        if (!savedef || vbDomainDefCheckABIStability(savedef, newdef) < 0)
+            return -1;
+    }
 
     if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, false) < 0)
         return -1;
@@ -453,16 +468,41 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
         goto error;
     vbSnapshotRevertTestKill("overlays");
 
-    /* The commit point: the definition naming the new overlays */
     olddef = vm->def;
     vm->def = g_steal_pointer(&newdef);
+    if (memory) {
+        /* As libvirt's qemuSnapshotRevertActive, the revert happens only
+         * once QEMU has loaded the guest's state: a memory file it cannot
+         * load leaves the domain shut off with its definition, the
+         * snapshots' metadata and its images as they were, and the new
+         * overlays (which QEMU, still incoming, never wrote) removed.
+         * Restore sends STARTED and RESUMED or SUSPENDED itself. */
+        if (vbSnapshotMemoryRestore(driver, vm, snap->def->memoryFile, *memfd, paused,
+                                    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) < 0) {
+            newdef = vm->def;
+            vm->def = g_steal_pointer(&olddef);
+            goto error;
+        }
+        vbSnapshotRevertTestKill("restore");
+        if (vm->persistent)
+            vbSnapshotRevertPersistentFromInactive(vm, snap->def);
+    }
+
+    /* The commit point: the definition naming the new overlays */
     if (vm->persistent && vbDomainObjSaveConfig(vm) < 0) {
+        if (memory) {
+            /* the guest runs on them now: kept, as libvirt keeps the
+             * domain running when it cannot write its metadata */
+            vbSnapshotOverlaysKeep(overlays);
+            vbDomainDefFree(olddef);
+            vbSnapshotRevertRemoveIntent(vm);
+            return -1;
+        }
         newdef = vm->def;
-        vm->def = olddef;
-        olddef = NULL;
+        vm->def = g_steal_pointer(&olddef);
         goto error;
     }
-    vbDomainDefFree(olddef);
+    vbDomainDefFree(g_steal_pointer(&olddef));
     vbSnapshotOverlaysKeep(overlays);
     vbSnapshotRevertTestKill("config");
     for (i = 0; i < vm->def->ndisks; i++)
@@ -477,14 +517,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     if (rc < 0)
         return -1;
 
-    if (memory) {
-        /* sends STARTED and RESUMED or SUSPENDED itself */
-        if (vbSnapshotMemoryRestore(driver, vm, snap->def->memoryFile, *memfd, paused,
-                                    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) < 0)
-            return -1;
-        if (vm->persistent && snap->def->inactiveDom)
-            vbSnapshotRevertPersistentFromInactive(vm, snap->def);
-    } else if (start) {
+    if (!memory && start) {
         if (paused)
             startFlags |= VB_DOMAIN_PROCESS_START_PAUSED;
         if (flags & VIR_DOMAIN_SNAPSHOT_REVERT_RESET_NVRAM)
@@ -651,7 +684,18 @@ vbSnapshotRevertPathNamed(vbDomainObj *vm, const char *path)
 static void
 vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays, char **files)
 {
+    g_autofree char *status = vbDriverStatusFile(vm->driver, vm->def->name);
     size_t i;
+
+    /* A memory snapshot's revert starts QEMU on the overlays before the
+     * definition names them; killed then, the QEMU it left (reconnected
+     * after this) may run on them. */
+    if (g_file_test(status, G_FILE_TEST_EXISTS)) {
+        for (i = 0; overlays[i]; i++)
+            VB_WARN("domain '%s': '%s' of an interrupted revert may be in use by its QEMU: kept",
+                    vm->def->name, overlays[i]);
+        return;
+    }
 
     for (i = 0; overlays[i]; i++) {
         g_autofree char *id = NULL;

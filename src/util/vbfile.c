@@ -346,6 +346,23 @@ vbFileMakeSafeDir(const char *base, const char *path, mode_t mode)
 }
 
 int
+vbFileRemoveAtIfSame(int dirfd, const char *name, const struct stat *expected)
+{
+    struct stat st;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (st.st_dev != expected->st_dev || st.st_ino != expected->st_ino)
+        return 0;
+    /* Between the two calls only whoever may write the directory could
+     * swap the entry: the callers' directories are checked to be ones
+     * nobody else can change. */
+    if (unlinkat(dirfd, name, 0) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return 1;
+}
+
+int
 vbFileRemoveIfExists(const char *path)
 {
     if (unlink(path) < 0 && errno != ENOENT) {

@@ -51,6 +51,15 @@ int vbFileMakePath(const char *path, mode_t mode);
  * the error naming the directory and the reason. */
 int vbFileMakeSafeDir(const char *base, const char *path, mode_t mode);
 
+/* Removes the entry @name of the directory open as @dirfd if it is still
+ * the file @expected describes (same st_dev and st_ino): never a symbolic
+ * link followed, never what someone put in its place, and never resolved
+ * by path again, so a directory moved or swapped on the way since the
+ * file was created changes nothing.  Returns 1 when removed, 0 when the
+ * entry is gone or is another file (left alone), -1 with errno set.
+ * Reports nothing: callers word it. */
+int vbFileRemoveAtIfSame(int dirfd, const char *name, const struct stat *expected);
+
 /* unlink that reports anything but ENOENT */
 int vbFileRemoveIfExists(const char *path);
 

@@ -454,7 +454,8 @@ static gsize vbXMLInitialized;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
 
 static xmlDoc *
-vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLLimits *limits)
+vbXMLParseInternal(int domain, const char *xml, const char *url, size_t maxlen,
+                   const vbXMLLimits *limits)
 {
     vbXMLParseState state = {0};
     g_autofree char *message = NULL;
@@ -502,10 +503,14 @@ vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLL
         return NULL;
     }
     if (!doc || !ctxt->wellFormed || message) {
-        /* libvirt's code for what libxml2 refuses, and its layout: the
-         * message, the line and a pointer to the place */
-        vbReportError(VIR_ERR_XML_DETAIL, _("%s:%d: %s\n%s"), url, state.line,
-                      message ? message : _("document is not well-formed"), context ? context : "");
+        /* libvirt's code for what libxml2 refuses, in the domain of the
+         * caller (VIR_FROM_DOMAIN for a domain, VIR_FROM_STORAGE for a
+         * pool, ...), and its layout: the message, the line and a pointer
+         * to the place */
+        vbReportErrorFull(domain, VIR_ERR_XML_DETAIL, __FILE__, __func__, __LINE__,
+                          _("%s:%d: %s\n%s"), url, state.line,
+                          message ? message : _("document is not well-formed"),
+                          context ? context : "");
         return NULL;
     }
     if (!xmlDocGetRootElement(doc)) {
@@ -516,25 +521,36 @@ vbXMLParseInternal(const char *xml, const char *url, size_t maxlen, const vbXMLL
 }
 
 xmlDoc *
-vbXMLParseString(const char *xml, const char *url, size_t maxlen)
+vbXMLParseStringFull(int domain, const char *xml, const char *url, size_t maxlen)
 {
-    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsClient);
+    return vbXMLParseInternal(domain, xml, url, maxlen, &vbXMLLimitsClient);
 }
 
 xmlDoc *
-vbXMLParseOwnString(const char *xml, const char *url, size_t maxlen)
+vbXMLParseOwnStringFull(int domain, const char *xml, const char *url, size_t maxlen)
 {
-    return vbXMLParseInternal(xml, url, maxlen, &vbXMLLimitsOwn);
+    return vbXMLParseInternal(domain, xml, url, maxlen, &vbXMLLimitsOwn);
 }
 
 xmlDoc *
-vbXMLParseFile(const char *path, size_t maxlen)
+vbXMLParseFileFull(int domain, const char *path, size_t maxlen)
 {
     g_autofree char *content = NULL;
 
     if (vbFileReadOwn(path, maxlen, &content) < 0)
         return NULL;
-    return vbXMLParseOwnString(content, path, maxlen);
+    return vbXMLParseOwnStringFull(domain, content, path, maxlen);
+}
+
+int
+vbXMLCheckRoot(const xmlNode *root, const char *name)
+{
+    if (vbXMLNodeNameEqual(root, name))
+        return 0;
+    /* libvirt's words, reported by its XML layer whatever the document */
+    vbReportError(VIR_ERR_XML_ERROR, _("expecting root element of '%s', not '%s'"), name,
+                  root ? (const char *) root->name : "");
+    return -1;
 }
 
 /* One parsed schema is kept: parsing domain.rng takes tens of

@@ -49,20 +49,33 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
  *
  * Returns the document (free with xmlFreeDoc), or NULL with
  * VIR_ERR_XML_ERROR reported as "<url>:<line>: <what is wrong>", also
- * when the document exceeds one of the VB_XML_MAX_* limits above.
+ * when the document exceeds one of the VB_XML_MAX_* limits above.  What
+ * libxml2 refuses (a syntax error) is VIR_ERR_XML_DETAIL in the calling
+ * file's error domain (VB_FROM_THIS_FILE), as libvirt's virXMLParse
+ * reports it: VIR_FROM_DOMAIN for a domain, VIR_FROM_DOMAIN_SNAPSHOT for a
+ * snapshot, VIR_FROM_STORAGE for a pool or volume.
  */
-xmlDoc *vbXMLParseString(const char *xml, const char *url, size_t maxlen);
+xmlDoc *vbXMLParseStringFull(int domain, const char *xml, const char *url, size_t maxlen);
+#define vbXMLParseString(xml, url, maxlen) vbXMLParseStringFull(VB_FROM_THIS_FILE, xml, url, maxlen)
 
 /* As vbXMLParseString, for a document the daemon wrote itself from a
  * client's (a status or config file): the limits above are four times
  * larger, and the depth libxml2's own, so that nothing the daemon added
  * makes it refuse its own file. */
-xmlDoc *vbXMLParseOwnString(const char *xml, const char *url, size_t maxlen);
+xmlDoc *vbXMLParseOwnStringFull(int domain, const char *xml, const char *url, size_t maxlen);
+#define vbXMLParseOwnString(xml, url, maxlen) \
+    vbXMLParseOwnStringFull(VB_FROM_THIS_FILE, xml, url, maxlen)
 
 /* As vbXMLParseOwnString, reading @path (errors name the file): only for
  * the daemon's own files.  A symbolic link or anything but a regular file
  * is refused (vbFileReadOwn). */
-xmlDoc *vbXMLParseFile(const char *path, size_t maxlen);
+xmlDoc *vbXMLParseFileFull(int domain, const char *path, size_t maxlen);
+#define vbXMLParseFile(path, maxlen) vbXMLParseFileFull(VB_FROM_THIS_FILE, path, maxlen)
+
+/* 0 if @root is the element @name, else -1 with libvirt's VIR_ERR_XML_ERROR
+ * "expecting root element of ..." in VIR_FROM_XML (libvirt's virXMLParse
+ * checks the root for every document it reads). */
+int vbXMLCheckRoot(const xmlNode *root, const char *name);
 
 /**
  * vbXMLValidateRelaxNG:

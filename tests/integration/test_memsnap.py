@@ -19,6 +19,7 @@ A value the guest keeps in RAM (a file in its tmpfs, written through the
 guest agent) shows the state is real."""
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -315,6 +316,159 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertIn(mem, proc.stderr)
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, before)
+
+    def test_revert_unloadable(self):
+        """A memory file QEMU cannot load (its stream cut short): the revert
+        fails with the error, as libvirt's qemuSnapshotRevertActive, and
+        changes nothing: the domain shut off with its definition, the
+        current snapshot and every snapshot's metadata as they were, no
+        overlay left, every image byte for byte as before.  With the file
+        whole again the same revert works."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        s2 = os.path.join(self.images, "disk.s2")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        self.memsnap("s2", os.path.join(self.images, "s2.mem"), s2)
+        self.daemon.virsh("destroy", "vm")
+
+        # the header stays valid (the file opens), QEMU's stream stops
+        # 64 KiB in
+        with open(mem, "rb") as fh:
+            data_len = HEADER.unpack(fh.read(HEADER.size))[2]
+        whole = mem + ".whole"
+        os.rename(mem, whole)
+        with open(whole, "rb") as src, open(mem, "wb") as dst:
+            dst.write(src.read(HEADER.size + data_len + 64 * 1024))
+        os.chmod(mem, 0o600)
+
+        def state():
+            sums = {}
+            for name in sorted(os.listdir(self.images)):
+                with open(os.path.join(self.images, name), "rb") as fh:
+                    sums[name] = hashlib.sha256(fh.read()).hexdigest()
+            return {
+                "inactive": self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                "current": self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                "s1": self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                "s2": self.daemon.virsh("snapshot-dumpxml", "vm", "s2").stdout,
+                "images": sums,
+            }
+
+        before = state()
+        self.assertEqual(before["current"].strip(), "s2")
+        mark = len(self.lifecycle())
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        # QEMU 7.2 exits when the load fails (as with libvirt, the
+        # monitor's end of file), or reports it first through query-migrate
+        self.assertIn("error: Failed to revert snapshot s1", proc.stderr)
+        self.assertRegex(proc.stderr, "error: operation failed: (End of file from qemu monitor|"
+                         "loading the memory state from '%s' failed)" % re.escape(mem))
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        after = state()
+        for key in before:
+            self.assertEqual(after[key], before[key], key)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+        # nothing was lost: the file whole again, the revert works
+        os.replace(whole, mem)
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        # the failed attempt sent no event: the first ones are this revert's
+        defined = (libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT)
+        self.events.wait(lambda e: e[0] == "lifecycle" and e[2:] == defined, 60)
+        self.assertEqual(
+            self.lifecycle()[mark:],
+            [(libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT),
+             (RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT), defined])
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
+
+    def test_revert_other_machine(self):
+        """The memory file of a snapshot whose machine differs (a disk
+        attached since): refused before anything changes, with libvirt's
+        ABI error, as qemuSnapshotRevertExternalPrepare checks the saved
+        definition against the one QEMU would start as."""
+        self.start_guest()
+        mem1 = os.path.join(self.images, "s1.mem")
+        mem2 = os.path.join(self.images, "s2.mem")
+        self.memsnap("s1", mem1, os.path.join(self.images, "disk.s1"))
+        extra = os.path.join(self.images, "extra.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", extra, "16M"])
+        self.daemon.virsh("attach-disk", "vm", extra, "vdb", "--subdriver", "qcow2")
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--memspec",
+                          "file=%s,snapshot=external" % mem2, "--diskspec",
+                          "vda,snapshot=external,file=%s" % os.path.join(self.images, "disk.s2"),
+                          "--diskspec", "vdb,snapshot=no")
+        self.daemon.virsh("destroy", "vm")
+        # s1 names its file; the file is s2's now
+        os.rename(mem1, mem1 + ".away")
+        os.rename(mem2, mem1)
+        before = (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                  self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                  sorted(os.listdir(self.images)))
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: unsupported configuration: Target domain disk count 1 does not "
+                      "match source 2", proc.stderr)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual((self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                          self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                          sorted(os.listdir(self.images))), before)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_revert_killed_while_restoring(self):
+        """The daemon killed once QEMU has loaded the state, before the
+        definition names the new overlay: at its next start the revert's
+        intent is not committed, but the QEMU it reconnects to runs on the
+        overlay, which is kept (removing it would lose what the guest
+        writes), and the guest runs on with the snapshot's state."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        self.daemon.virsh("destroy", "vm")
+        inactive = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        self.events.close()
+        self.daemon.stop()
+        os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"] = "restore"
+        try:
+            self.daemon.start()
+        finally:
+            del os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"]
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 30, "the daemon to die")
+        self.daemon.proc = None
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self.dom = self.events.conn.lookupByName("vm")
+
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertNotIn(chain[0], (self.disk, s1))
+        self.assertEqual(chain[1:], [self.disk])
+        self.assertTrue(os.path.exists(chain[0]), chain[0])
+        # the intent is gone, nothing else changed
+        self.assertFalse(os.path.exists(os.path.join(self.daemon.root, "config", "snapshot",
+                                                     "vm", ".revert")))
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, inactive)
+        self.wait_agent()
+        self.assertEqual(self.read_marker(), "at s1")
+        # what the guest writes lands in the overlay it runs on
+        self.write_marker("after the crash")
+        self.assertEqual(self.read_marker(), "after the crash")
+        vbtest.run(["qemu-img", "info", "-U", chain[0]])
 
     def test_live_and_halt(self):
         self.start_guest()

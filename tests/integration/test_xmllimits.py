@@ -9,6 +9,7 @@ daemon spends next to no CPU on them, changes nothing, and answers the
 next call."""
 
 import os
+import re
 
 import libvirt
 
@@ -142,6 +143,92 @@ class XMLLimitsTest(vbtest.DaemonTestCase):
         self.assertEqual(pool.listVolumes(), [])
         self.assertEqual(os.listdir(target), [])
         self.assertEqual([p.name() for p in conn.listAllStoragePools(0)], ["xmllimits"])
+
+    def test_error_domains(self):
+        """A document libxml2 refuses is VIR_ERR_XML_DETAIL in the error
+        domain of what it defines, and a wrong root VIR_ERR_XML_ERROR in
+        VIR_FROM_XML, as libvirtd 9.0 reports them (its test driver, which
+        parses with the same code, gives the same pairs)."""
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(conn.close)
+        dom = conn.defineXML(vbtest.domain_xml("xmllimits", []))
+        self.addCleanup(dom.undefine)
+        target = os.path.join(self.tmp, "pool")
+        os.mkdir(target)
+        pool = conn.storagePoolDefineXML(
+            "<pool type='dir'><name>xmllimits</name><target><path>%s</path></target></pool>" %
+            target, 0)
+        self.addCleanup(pool.undefine)
+        pool.create(0)
+        self.addCleanup(pool.destroy)
+        defined = dom.XMLDesc(0)
+        bad = "<x><y></x>"
+        config = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        detail = libvirt.VIR_ERR_XML_DETAIL
+        cases = [
+            ("define", lambda x: conn.defineXML(x), "(domain_definition)", libvirt.VIR_FROM_DOMAIN),
+            ("create", lambda x: conn.createXML(x, 0), "(domain_definition)",
+             libvirt.VIR_FROM_DOMAIN),
+            ("attach-device", lambda x: dom.attachDeviceFlags(x, config), "(device_definition)",
+             libvirt.VIR_FROM_DOMAIN),
+            ("update-device", lambda x: dom.updateDeviceFlags(x, config), "(device_definition)",
+             libvirt.VIR_FROM_DOMAIN),
+            ("detach-device", lambda x: dom.detachDeviceFlags(x, config), "(device_definition)",
+             libvirt.VIR_FROM_DOMAIN),
+            ("snapshot", lambda x: dom.snapshotCreateXML(x, 0), "(domain_snapshot)",
+             libvirt.VIR_FROM_DOMAIN_SNAPSHOT),
+            ("redefine", lambda x: dom.snapshotCreateXML(
+                x, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE), "(domain_snapshot)",
+             libvirt.VIR_FROM_DOMAIN_SNAPSHOT),
+            ("pool-define", lambda x: conn.storagePoolDefineXML(x, 0),
+             "(storage_pool_definition)", libvirt.VIR_FROM_STORAGE),
+            ("pool-create", lambda x: conn.storagePoolCreateXML(x, 0),
+             "(storage_pool_definition)", libvirt.VIR_FROM_STORAGE),
+            ("vol-create", lambda x: pool.createXML(x, 0), "(storage_volume_definition)",
+             libvirt.VIR_FROM_STORAGE),
+        ]
+        for name, call, url, domain in cases:
+            with self.subTest(call=name):
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    call(bad)
+                err = cm.exception
+                self.assertEqual((err.get_error_code(), err.get_error_domain()), (detail, domain),
+                                 str(err))
+                # the pointer's column is libxml2's, as with libvirt
+                self.assertRegex(err.get_error_message(),
+                                 r"^%s:1: Opening and ending tag mismatch: y line 1 and x\n"
+                                 r"<x><y></x>\n-+\^$" % re.escape(url))
+
+        roots = [
+            ("define", lambda: conn.defineXML("<foo/>"), "domain"),
+            ("snapshot", lambda: dom.snapshotCreateXML("<foo/>", 0), "domainsnapshot"),
+            ("pool-define", lambda: conn.storagePoolDefineXML("<foo/>", 0), "pool"),
+            ("vol-create", lambda: pool.createXML("<foo/>", 0), "volume"),
+        ]
+        for name, call, root in roots:
+            with self.subTest(root=name):
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    call()
+                err = cm.exception
+                self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                                 (libvirt.VIR_ERR_XML_ERROR, libvirt.VIR_FROM_XML), str(err))
+                self.assertEqual(err.get_error_message(),
+                                 "XML error: expecting root element of '%s', not 'foo'" % root)
+
+        # the stock virsh shows libvirt's text
+        path = os.path.join(self.tmp, "broken.xml")
+        with open(path, "w") as fh:
+            fh.write(bad)
+        proc = self.daemon.virsh("define", path, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: (domain_definition):1: Opening and ending tag mismatch", proc.stderr)
+
+        # nothing changed
+        self.assertEqual(dom.XMLDesc(0), defined)
+        self.assertEqual(dom.snapshotNum(0), 0)
+        self.assertEqual([d.name() for d in conn.listAllDomains()], ["xmllimits"])
+        self.assertEqual([p.name() for p in conn.listAllStoragePools(0)], ["xmllimits"])
+        self.assertEqual(pool.listVolumes(), [])
 
     def test_own_files(self):
         """What the daemon writes from an accepted document it reads back."""
