@@ -100,8 +100,7 @@ vbDomainInterfacesCloseFds(GArray *fds)
     g_array_set_size(fds, 0);
 }
 
-/* One interface's tap (and vhost-net) descriptors appended to @fds */
-static int
+int
 vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
 {
     bool generated = !net->ifname || vbNetDevNameIsTemplate(net->ifname);
@@ -174,21 +173,67 @@ vbDomainInterfaceIsOwnTap(const vbDomainNetDef *net)
            !net->managedNo && net->ifname;
 }
 
+int
+vbDomainInterfaceCheckBridge(const char *bridge)
+{
+    if (!vbNetDevExists(bridge)) {
+        /* libvirt's code and wording */
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("bridge %s doesn't exist"), bridge);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge)
+{
+    if (!net->bridge || !net->ifname) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("Missing bridge name"));
+        return -1;
+    }
+    if (vbDomainInterfaceCheckBridge(bridge) < 0)
+        return -1;
+    /* a bridge deleted and made again has lost its ports: not an error */
+    if (vbNetDevBridgeRemovePort(net->bridge, net->ifname) < 0) {
+        VB_WARN("Unable to detach device %s from bridge %s: %s", net->ifname, net->bridge,
+                vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+    if (vbNetDevBridgeAddPort(bridge, net->ifname) < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        /* back where it was, as far as it goes */
+        if (vbNetDevBridgeAddPort(net->bridge, net->ifname) < 0)
+            VB_WARN("cannot put tap '%s' back on bridge '%s': %s", net->ifname, net->bridge,
+                    vbGetLastErrorMessage());
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    VB_INFO("tap '%s' moved from bridge '%s' to '%s'", net->ifname, net->bridge, bridge);
+    g_free(net->bridge);
+    net->bridge = g_strdup(bridge);
+    return 0;
+}
+
+void
+vbDomainInterfaceRelease(const vbDomainDef *def, const vbDomainNetDef *net)
+{
+    if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
+        return;
+    if (vbNetDevTapDelete(net->ifname) < 0)
+        VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
+                vbGetLastErrorMessage());
+    vbResetLastError();
+}
+
 void
 vbDomainInterfacesRelease(const vbDomainDef *def)
 {
     size_t i;
 
-    for (i = 0; i < def->nnets; i++) {
-        const vbDomainNetDef *net = def->nets[i];
-
-        if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
-            continue;
-        if (vbNetDevTapDelete(net->ifname) < 0)
-            VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
-                    vbGetLastErrorMessage());
-        vbResetLastError();
-    }
+    for (i = 0; i < def->nnets; i++)
+        vbDomainInterfaceRelease(def, def->nets[i]);
 }
 
 void

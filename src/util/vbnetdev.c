@@ -362,6 +362,33 @@ cleanup:
     return ret;
 }
 
+int
+vbNetDevBridgeRemovePort(const char *brname, const char *ifname)
+{
+    struct ifreq ifr;
+    unsigned int index;
+    int fd;
+    int ret = -1;
+
+    if ((index = if_nametoindex(ifname)) == 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
+        return -1;
+    }
+    if ((fd = vbNetDevSetupControl(brname, &ifr)) < 0)
+        return -1;
+    ifr.ifr_ifindex = index;
+    if (ioctl(fd, SIOCBRDELIF, &ifr) < 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    close(fd);
+    return ret;
+}
+
 #define VB_NETDEV_VHOST_NET_PATH "/dev/vhost-net"
 
 bool

@@ -58,6 +58,9 @@ int vbNetDevSetMTU(const char *ifname, unsigned int mtu);
 /* Enslaves @ifname to the bridge @brname; a device that is no bridge is
  * refused by the kernel, as by libvirt (EOPNOTSUPP). */
 int vbNetDevBridgeAddPort(const char *brname, const char *ifname);
+/* Releases @ifname from the bridge @brname (libvirt's error when it is
+ * no port of it). */
+int vbNetDevBridgeRemovePort(const char *brname, const char *ifname);
 
 /* Whether /dev/vhost-net can be opened: the kernel then moves a virtio
  * interface's packets itself (libvirt uses it when it can, silently

@@ -1,0 +1,232 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Hotplug of interfaces on taps, in a network namespace of the test's
+own (the daemon, and so QEMU, run in it through `ip netns exec`), with
+a bridge holding the host's address:
+
+- attach-interface of a bridge NIC to the running real guest: the tap
+  (vnetN) is made, enslaved and handed to QEMU; the guest sees eth0 with
+  the MAC given, takes an address (through the guest agent) and answers
+  a ping from the namespace; a daemon SIGKILL and restart keeps the tap
+  and the ping; detach-interface: DEVICE_REMOVED, the guest lets go, the
+  tap is gone; the next attach takes the next name;
+- a hot-plugged ethernet NIC with managed='no' leaves the user's tap;
+- a failed attach leaves nothing: a missing bridge, a tap name in use,
+  a netdev id QEMU has already (netdev_add fails, the descriptors go back)
+  and a device id QEMU has already (device_add fails, the netdev goes);
+- update-device with another <source bridge> moves the tap; a bridge
+  that is not there is refused and changes nothing.
+
+The namespace is deleted at the end.  Every wait is bounded."""
+
+import json
+import os
+
+import test_hotplug
+import test_tap
+import vbevents
+import vbtest
+
+BRIDGE = test_tap.BRIDGE
+BRIDGE2 = "vbbr1"
+GUEST_ADDR = test_tap.GUEST_ADDR
+MAC = "52:54:00:7a:70:11"
+
+
+def bridge_nic(bridge, mac=MAC, model="virtio"):
+    return ("<interface type='bridge'>\n"
+            "  <mac address='%s'/>\n"
+            "  <source bridge='%s'/>\n"
+            "  <model type='%s'/>\n"
+            "</interface>" % (mac, bridge, model))
+
+
+class NetHotplugTest(vbtest.DaemonTestCase):
+    guest = None
+
+    define = test_hotplug.HotplugTest.define
+    wait_log = test_hotplug.HotplugTest.wait_log
+    _register_device_events = test_hotplug.HotplugTest._register_device_events
+    start_guest = test_hotplug.HotplugTest.start_guest
+    guest_exec = test_hotplug.HotplugTest.guest_exec
+    write = test_hotplug.HotplugTest.write
+    refused = test_hotplug.HotplugTest.refused
+    daemon_prefix = test_tap.NetnsTapTest.daemon_prefix
+    ip = test_tap.NetnsTapTest.ip
+    links = test_tap.NetnsTapTest.links
+    taps = test_tap.NetnsTapTest.taps
+    ping = test_tap.NetnsTapTest.ping
+
+    @classmethod
+    def setUpClass(cls):
+        if not vbtest.SKIP_NO_QEMU:
+            cls.guest = test_hotplug.vbguest.build()
+
+    def setUp(self):
+        super().setUp()
+        self.log = os.path.join(self.tmp, "logs", "serial.log")
+        os.mkdir(os.path.dirname(self.log))
+        self.extra_logs.append(self.log)
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self._register_device_events()
+
+    def guest_nics(self):
+        return sorted(self.guest_exec("/bin/ls", "/sys/class/net").split())
+
+    def hmp(self, command):
+        return self.daemon.virsh("qemu-monitor-command", "vm", "--hmp", command).stdout
+
+    def test_bridge_nic_attach_ping_detach(self):
+        self.start_guest()
+        self.assertEqual(self.taps(), [])
+        self.assertEqual(self.guest_nics(), ["lo"])
+        conf0 = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+
+        self.daemon.virsh("attach-interface", "vm", "bridge", BRIDGE, "--model", "virtio",
+                          "--mac", MAC, "--live")
+        self.events.wait(lambda e: e == ("added", "vm", "net0"), 30)
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertRegex(live, r"<interface type='bridge'>\s*<mac address='%s'/>\s*"
+                               r"<source bridge='%s'/>\s*<target dev='vnet0'/>" % (MAC, BRIDGE))
+        # --live only: the definition is as it was
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+        link = self.links()["vnet0"]
+        self.assertEqual(link.get("master"), BRIDGE)
+        self.assertIn("UP", link["flags"])
+        self.assertEqual(link["address"], "fe" + MAC[2:])
+        self.assertEqual(self.taps(), ["vnet0"])
+
+        vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+        self.assertEqual(self.guest_exec("/bin/cat", "/sys/class/net/eth0/address").strip(), MAC)
+        self.guest_exec("/bin/busybox", "ip", "addr", "add", GUEST_ADDR + "/24", "dev", "eth0")
+        self.guest_exec("/bin/busybox", "ip", "link", "set", "eth0", "up")
+        vbtest.wait_for(lambda: self.ping(GUEST_ADDR), 60, "the guest to answer a ping")
+
+        # a restart with the NIC plugged keeps the tap and its name
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertIn("<target dev='vnet0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.taps(), ["vnet0"])
+        vbtest.wait_for(lambda: self.ping(GUEST_ADDR), 60,
+                        "the guest to answer a ping after the restart")
+
+        self.daemon.virsh("detach-interface", "vm", "bridge", "--mac", MAC, "--live")
+        # (the event recorder's connection went with the first daemon)
+        vbtest.wait_for(lambda: "<interface" not in self.daemon.virsh("dumpxml", "vm").stdout,
+                        30, "the interface to go")
+        vbtest.wait_for(lambda: self.guest_nics() == ["lo"], 60, "the guest to let go of eth0")
+        self.assertNotIn("hostnet0", self.hmp("info network"))
+        self.assertEqual(self.taps(), [])
+
+        # attach-device --live --config: both definitions, the next name
+        nic = self.write("nic.xml", bridge_nic(BRIDGE))
+        self.daemon.virsh("attach-device", "vm", nic, "--live", "--config")
+        self.assertIn("<target dev='vnet1'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertIn(MAC, self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        self.assertEqual(self.taps(), ["vnet1"])
+        # killed with the NIC plugged: the restarted daemon's destroy
+        # leaves nothing
+        self.daemon.kill9()
+        self.daemon.start()
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.taps(), [])
+        self.assertEqual(sorted(self.links()), ["lo", BRIDGE])
+
+    def test_managed_no_tap_stays(self):
+        self.start_guest()
+        self.ip("tuntap", "add", "vbext0", "mode", "tap")
+        nic = self.write("ext.xml", "<interface type='ethernet'>\n"
+                                    "  <mac address='%s'/>\n"
+                                    "  <target dev='vbext0' managed='no'/>\n"
+                                    "  <model type='virtio'/>\n"
+                                    "</interface>" % MAC)
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        self.assertIn("<target dev='vbext0' managed='no'/>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+        self.daemon.virsh("detach-device", "vm", nic, "--live")
+        self.events.wait(lambda e: e == ("removed", "vm", "net0"), 30)
+        self.assertEqual(self.taps(), ["vbext0"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.taps(), ["vbext0"])
+
+    def test_failed_attach_leaves_nothing(self):
+        self.start_guest()
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        network0 = self.hmp("info network")
+
+        def unchanged():
+            self.assertEqual(self.taps(), [])
+            self.assertEqual(sorted(self.links()), ["lo", BRIDGE])
+            self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+
+        nobr = self.write("nobr.xml", bridge_nic("vbnobr0"))
+        self.refused(("attach-device", "vm", nobr),
+                     "Cannot get interface MTU on 'vbnobr0': No such device")
+        unchanged()
+        lo = self.write("lo.xml", "<interface type='ethernet'>\n"
+                                  "  <target dev='lo'/>\n"
+                                  "  <model type='virtio'/>\n"
+                                  "</interface>")
+        self.refused(("attach-device", "vm", lo),
+                     "Requested operation is not valid: The lo interface already exists")
+        unchanged()
+
+        # QEMU has a netdev of the id the NIC's backend would get
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
+            {"execute": "netdev_add", "arguments": {"type": "user", "id": "hostnet0"}}))
+        nic = self.write("nic.xml", bridge_nic(BRIDGE))
+        self.refused(("attach-device", "vm", nic), "hostnet0")
+        unchanged()
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
+            {"execute": "netdev_del", "arguments": {"id": "hostnet0"}}))
+        self.assertEqual(self.hmp("info network"), network0)
+
+        # QEMU has a device of the NIC's id: device_add fails, the netdev
+        # made for it goes again
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
+            {"execute": "device_add", "arguments": {"driver": "usb-kbd", "id": "net0"}}))
+        self.refused(("attach-device", "vm", nic), "net0")
+        unchanged()
+        self.assertEqual(self.hmp("info network"), network0)
+
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.taps(), [])
+
+    def test_update_moves_tap_to_other_bridge(self):
+        self.ip("link", "add", BRIDGE2, "type", "bridge")
+        self.ip("link", "set", BRIDGE2, "up")
+        self.start_guest()
+        nic = self.write("nic.xml", bridge_nic(BRIDGE))
+        self.daemon.virsh("attach-device", "vm", nic, "--live", "--config")
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE)
+
+        other = self.write("other.xml", bridge_nic(BRIDGE2))
+        self.daemon.virsh("update-device", "vm", other, "--live")
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
+        self.assertRegex(self.daemon.virsh("dumpxml", "vm").stdout,
+                         r"<source bridge='%s'/>\s*<target dev='vnet0'/>" % BRIDGE2)
+        # --live only: the definition keeps the first bridge
+        self.assertIn("<source bridge='%s'/>" % BRIDGE,
+                      self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+
+        nobr = self.write("nobr.xml", bridge_nic("vbnobr0"))
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.refused(("update-device", "vm", nobr, "--live"),
+                     "operation failed: bridge vbnobr0 doesn't exist")
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+
+        self.daemon.virsh("update-device", "vm", nic, "--live", "--config")
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE)
+        # a restart reads the bridge back from the status
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertIn("<source bridge='%s'/>" % BRIDGE, self.daemon.virsh("dumpxml", "vm").stdout)
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.taps(), [])
+
+
+if __name__ == "__main__":
+    vbtest.main()
