@@ -352,7 +352,8 @@ vbHotplugNetUniqueMac(const vbDomainDef *def, vbDomainNetDef *net)
 static bool
 vbHotplugNetHasTap(const vbDomainNetDef *net)
 {
-    return net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE;
+    return net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE ||
+           net->type == VB_DOMAIN_NET_TYPE_DIRECT;
 }
 
 /* The name QEMU knows the @i-th descriptor of @net's by: "tapfd-net1N"

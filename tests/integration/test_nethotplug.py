@@ -31,6 +31,7 @@ BRIDGE = test_tap.BRIDGE
 BRIDGE2 = "vbbr1"
 GUEST_ADDR = test_tap.GUEST_ADDR
 MAC = "52:54:00:7a:70:11"
+MAC2 = "52:54:00:7a:70:12"
 
 
 def bridge_nic(bridge, mac=MAC, model="virtio"):
@@ -39,6 +40,15 @@ def bridge_nic(bridge, mac=MAC, model="virtio"):
             "  <source bridge='%s'/>\n"
             "  <model type='%s'/>\n"
             "</interface>" % (mac, bridge, model))
+
+
+def direct_nic(dev, mode, mac=MAC, target=None):
+    return ("<interface type='direct'>\n"
+            "  <mac address='%s'/>\n"
+            "  <source dev='%s'%s/>\n%s"
+            "  <model type='virtio'/>\n"
+            "</interface>" % (mac, dev, " mode='%s'" % mode if mode else "",
+                              "  <target dev='%s'/>\n" % target if target else ""))
 
 
 class NetHotplugTest(vbtest.DaemonTestCase):
@@ -226,6 +236,72 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertIn("<source bridge='%s'/>" % BRIDGE, self.daemon.virsh("dumpxml", "vm").stdout)
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.taps(), [])
+
+    def macvtaps(self):
+        return sorted(name for name, link in self.links().items()
+                      if link.get("linkinfo", {}).get("info_kind") == "macvtap")
+
+    def test_macvtap_at_start_hotplug_restart(self):
+        # (this kernel has no dummy devices: a veth pair is the parent)
+        self.ip("link", "add", "vbpar0", "type", "veth", "peer", "name", "vbpar1")
+        self.ip("link", "set", "vbpar0", "up")
+        self.ip("link", "set", "vbpar1", "up")
+        links0 = sorted(self.links())
+        self.start_guest(extra=direct_nic("vbpar0", "bridge"))
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertRegex(live, r"<interface type='direct'>\s*<mac address='%s'/>\s*"
+                               r"<source dev='vbpar0' mode='bridge'/>\s*"
+                               r"<target dev='macvtap0'/>" % MAC)
+        self.assertNotIn("<target dev=",
+                         self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
+        link = self.links()["macvtap0"]
+        self.assertEqual(link["address"], MAC)
+        self.assertEqual(link["link"], "vbpar0")
+        self.assertEqual(link["linkinfo"]["info_data"]["mode"], "bridge")
+        vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+
+        # hotplug, default mode vepa
+        nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2))
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        self.events.wait(lambda e: e == ("added", "vm", "net1"), 30)
+        self.assertIn("<source dev='vbpar0' mode='vepa'/>",
+                      self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), ["macvtap0", "macvtap1"])
+        self.assertEqual(self.links()["macvtap1"]["linkinfo"]["info_data"]["mode"], "vepa")
+        vbtest.wait_for(lambda: "eth1" in self.guest_nics(), 60, "the guest to see eth1")
+        self.assertEqual(self.guest_exec("/bin/cat", "/sys/class/net/eth1/address").strip(),
+                         MAC2)
+        self.daemon.virsh("detach-device", "vm", nic, "--live")
+        self.events.wait(lambda e: e == ("removed", "vm", "net1"), 30)
+        self.assertEqual(self.macvtaps(), ["macvtap0"])
+
+        # refusals leave nothing
+        for xml, message in (
+                (direct_nic("vbnone0", "bridge", MAC2),
+                 "Unable to get index for interface vbnone0: No such device"),
+                (direct_nic("vbpar0", "passthrough", MAC2),
+                 "macvtap mode 'passthrough' is not supported"),
+                (direct_nic("../eth0", "bridge", MAC2), "is not a network device name"),
+                (direct_nic("vbpar0", "bridge", MAC2, target="vbpar1"),
+                 "error creating macvtap interface vbpar1@vbpar0")):
+            bad = self.write("bad.xml", xml)
+            self.refused(("attach-device", "vm", bad, "--live"), message)
+            self.assertEqual(self.macvtaps(), ["macvtap0"])
+
+        # a killed daemon's successor takes the macvtap back and removes
+        # it with the domain
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertIn("<target dev='macvtap0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), ["macvtap0"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
+        self.assertEqual(sorted(self.links()), links0)
+        # the next start takes the next name
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.macvtaps(), ["macvtap1"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
 
 
 if __name__ == "__main__":
