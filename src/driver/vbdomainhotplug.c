@@ -459,7 +459,6 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     bool vhostNet = vm->def->virtType == VB_DOMAIN_VIRT_KVM && vbNetDevVhostNetUsable();
     size_t ntapfds = 0;
     size_t nvhostfds = 0;
-    vbDomainNetDef *live;
     vbMonitor *mon;
     ssize_t idx;
     int rc;
@@ -490,6 +489,16 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     vbQemuDeviceNetTapFdCount(net, vhostNet, &ntapfds, &nvhostfds);
     if (vbDomainInterfaceConnect(net, vhostNet, fds) < 0)
         return -1;
+    /* in the live definition from now on, as libvirt's virDomainNetInsert
+     * before the monitor: a daemon killed from here on finds the tap (a
+     * macvtap stays until deleted) in the status, and a QEMU that dies
+     * meanwhile takes it down with the others */
+    added.type = VB_DOMAIN_DEVICE_NET;
+    added.data.net = g_steal_pointer(&owned);
+    if (vbDomainDefAddDevice(vm->def, &added) < 0)
+        return -1; /* not reached: an interface list takes any number */
+    if (vbHotplugNetHasTap(net) && vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
 
     mon = vbDomainObjEnterMonitor(vm);
     rc = vbHotplugNetAddBackend(mon, net, fds, ntapfds);
@@ -508,18 +517,20 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     if (rc < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 
-        vbDomainInterfaceRelease(vm->def, net);
+        /* unless the teardown of a QEMU gone took it with the definition */
+        if ((idx = vbHotplugNetIndex(vm->def, net)) >= 0) {
+            vbDomainInterfaceRelease(vm->def, net);
+            vbHotplugNetRemoveAt(vm->def, idx);
+            vbDomainNetDefFree(net);
+            if (vbDomainObjIsActive(vm) && vbDomainObjSaveStatus(vm) < 0)
+                VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        }
         vbErrorRestore(&saved);
         return -1;
     }
 
-    added.type = VB_DOMAIN_DEVICE_NET;
-    added.data.net = g_steal_pointer(&owned);
-    if (vbDomainDefAddDevice(vm->def, &added) < 0)
-        return -1; /* not reached: an interface list takes any number */
-    live = vm->def->nets[vm->def->nnets - 1];
-    VB_INFO("domain '%s': interface '%s' attached", vm->def->name, live->info.alias);
-    vbHotplugAttached(vm, live->info.alias);
+    VB_INFO("domain '%s': interface '%s' attached", vm->def->name, net->info.alias);
+    vbHotplugAttached(vm, net->info.alias);
     return 0;
 }
 

@@ -21,6 +21,8 @@ The namespace is deleted at the end.  Every wait is bounded."""
 
 import json
 import os
+import signal
+import subprocess
 
 import test_hotplug
 import test_tap
@@ -302,6 +304,40 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertEqual(self.macvtaps(), ["macvtap1"])
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
+
+    def test_macvtap_hotplug_daemon_killed_midway(self):
+        # the macvtap made, QEMU not answering (stopped): the status names
+        # it before the monitor is asked, so the daemon that follows a
+        # SIGKILL removes it with the domain
+        self.ip("link", "add", "vbpar0", "type", "veth", "peer", "name", "vbpar1")
+        self.ip("link", "set", "vbpar0", "up")
+        links0 = sorted(self.links())
+        self.start_guest()
+        pids = self.daemon.qemu_pids()
+        status = os.path.join(self.daemon.root, "run", "qemu", "vm.xml")
+
+        def status_names_macvtap():
+            with open(status) as fh:
+                return "<target dev='macvtap0'/>" in fh.read()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            nic = self.write("direct.xml", direct_nic("vbpar0", "bridge"))
+            attach = subprocess.Popen(["virsh", "-c", self.daemon.uri, "attach-device", "vm",
+                                       nic, "--live"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+            self.addCleanup(attach.wait)
+            vbtest.wait_for(status_names_macvtap, 30, "the status to name the macvtap")
+            self.assertEqual(self.macvtaps(), ["macvtap0"])
+            self.daemon.kill9()
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGCONT)
+        self.daemon.start()
+        self.assertEqual(self.macvtaps(), ["macvtap0"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
+        self.assertEqual(sorted(self.links()), links0)
 
 
 if __name__ == "__main__":
