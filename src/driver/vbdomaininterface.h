@@ -5,9 +5,11 @@
  *
  * As libvirt's qemu_interface.c: the tap of an interface of type
  * 'ethernet' or 'bridge' created (or, with managed='no', opened), set up
- * and enslaved before QEMU starts; QEMU gets its descriptors.  The taps
- * are not persistent, so they go with the last process holding them: a
- * QEMU that dies takes its taps along even while the daemon is away.
+ * and enslaved before QEMU starts (or for a hotplug); QEMU gets its
+ * descriptors.  The taps are not persistent, so they go with the last
+ * process holding them: a QEMU that dies takes its taps along even while
+ * the daemon is away.  The macvtap of type 'direct' is a link that stays
+ * until deleted: vbDomainInterface(s)Release deletes it.
  */
 
 #pragma once
