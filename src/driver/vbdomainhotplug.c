@@ -1248,6 +1248,14 @@ vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, boo
                       _("cannot modify network device tap name"));
         return -1;
     }
+    /* another parent or mode would need a new macvtap: libvirt's
+     * "reconnect", which it does not do either */
+    if (g_strcmp0(net->linkdev, newnet->linkdev) != 0 || net->directMode != newnet->directMode) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("unable to change config on '%s' network type"),
+                      vbDomainNetTypeTypeToString(newnet->type));
+        return -1;
+    }
     if (newnet->info.bootIndex && net->info.bootIndex != newnet->info.bootIndex) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       _("cannot modify network device boot index setting"));

@@ -273,6 +273,12 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         vbtest.wait_for(lambda: "eth1" in self.guest_nics(), 60, "the guest to see eth1")
         self.assertEqual(self.guest_exec("/bin/cat", "/sys/class/net/eth1/address").strip(),
                          MAC2)
+        # another mode or parent needs a new macvtap: refused as libvirt does
+        for xml in (direct_nic("vbpar0", "private", MAC2), direct_nic("vbpar1", None, MAC2)):
+            other = self.write("other.xml", xml)
+            self.refused(("update-device", "vm", other, "--live"),
+                         "unable to change config on 'direct' network type")
+        self.assertEqual(self.links()["macvtap1"]["linkinfo"]["info_data"]["mode"], "vepa")
         self.daemon.virsh("detach-device", "vm", nic, "--live")
         self.events.wait(lambda e: e == ("removed", "vm", "net1"), 30)
         self.assertEqual(self.macvtaps(), ["macvtap0"])
