@@ -36,12 +36,13 @@ MAC = "52:54:00:7a:70:11"
 MAC2 = "52:54:00:7a:70:12"
 
 
-def bridge_nic(bridge, mac=MAC, model="virtio"):
+def bridge_nic(bridge, mac=MAC, model="virtio", queues=None):
     return ("<interface type='bridge'>\n"
             "  <mac address='%s'/>\n"
             "  <source bridge='%s'/>\n"
-            "  <model type='%s'/>\n"
-            "</interface>" % (mac, bridge, model))
+            "  <model type='%s'/>%s\n"
+            "</interface>" % (mac, bridge, model,
+                              "\n  <driver queues='%d'/>" % queues if queues else ""))
 
 
 def direct_nic(dev, mode, mac=MAC, target=None):
@@ -210,11 +211,18 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.ip("link", "add", BRIDGE2, "type", "bridge")
         self.ip("link", "set", BRIDGE2, "up")
         self.start_guest()
-        nic = self.write("nic.xml", bridge_nic(BRIDGE))
+        # two queues: two descriptors of the tap passed ("fds")
+        nic = self.write("nic.xml", bridge_nic(BRIDGE, queues=2))
         self.daemon.virsh("attach-device", "vm", nic, "--live", "--config")
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE)
+        self.assertIn("<driver queues='2'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+        # QEMU's backend has a queue per descriptor (the guest, with one
+        # vCPU, uses one)
+        self.assertRegex(self.hmp("info network"),
+                         r"hostnet0: index=0,type=tap,fd=\d+\n.*\n \\ hostnet0: index=1,type=tap")
 
-        other = self.write("other.xml", bridge_nic(BRIDGE2))
+        other = self.write("other.xml", bridge_nic(BRIDGE2, queues=2))
         self.daemon.virsh("update-device", "vm", other, "--live")
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
         self.assertRegex(self.daemon.virsh("dumpxml", "vm").stdout,
@@ -223,7 +231,7 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertIn("<source bridge='%s'/>" % BRIDGE,
                       self.daemon.virsh("dumpxml", "vm", "--inactive").stdout)
 
-        nobr = self.write("nobr.xml", bridge_nic("vbnobr0"))
+        nobr = self.write("nobr.xml", bridge_nic("vbnobr0", queues=2))
         live = self.daemon.virsh("dumpxml", "vm").stdout
         self.refused(("update-device", "vm", nobr, "--live"),
                      "operation failed: bridge vbnobr0 doesn't exist")
@@ -261,6 +269,13 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertEqual(link["link"], "vbpar0")
         self.assertEqual(link["linkinfo"]["info_data"]["mode"], "bridge")
         vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+        # the guest answers over it: from the parent's veth peer through
+        # the parent to the macvtap (bridge mode)
+        self.ip("addr", "add", "192.168.124.1/24", "dev", "vbpar1")
+        self.guest_exec("/bin/busybox", "ip", "addr", "add", "192.168.124.2/24", "dev", "eth0")
+        self.guest_exec("/bin/busybox", "ip", "link", "set", "eth0", "up")
+        vbtest.wait_for(lambda: self.ping("192.168.124.2"), 60,
+                        "the guest to answer a ping over the macvtap")
 
         # hotplug, default mode vepa
         nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2))
