@@ -36,10 +36,10 @@
 #include "vbmonitordevice.h"
 #include "vbmonitormigration.h"
 #include "vbmonitornet.h"
+#include "vbnetdev.h"
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
-#include "vbnetdev.h"
 #include "vbsecuritydac.h"
 #include "vbstoragechain.h"
 

@@ -186,6 +186,17 @@ class NetHotplugTest(vbtest.DaemonTestCase):
                      "Requested operation is not valid: The lo interface already exists")
         unchanged()
 
+        # names that are no device names, refused when parsed
+        for xml, message in (
+                ("<interface type='ethernet'><target dev='../tap0'/></interface>",
+                 "target dev '../tap0' is not a network device name"),
+                (bridge_nic("br/0"), "bridge 'br/0' is not a network device name"),
+                (direct_nic("eth0123456789abc", "bridge"),
+                 "source dev 'eth0123456789abc' is not a network device name")):
+            bad = self.write("bad.xml", xml)
+            self.refused(("attach-device", "vm", bad), message)
+            unchanged()
+
         # QEMU has a netdev of the id the NIC's backend would get
         self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
             {"execute": "netdev_add", "arguments": {"type": "user", "id": "hostnet0"}}))
