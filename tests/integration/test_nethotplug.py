@@ -1,21 +1,32 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Hotplug of interfaces on taps, in a network namespace of the test's
-own (the daemon, and so QEMU, run in it through `ip netns exec`), with
-a bridge holding the host's address:
+"""Hotplug of interfaces on taps and macvtaps, in a network namespace of
+the test's own (the daemon, and so QEMU, run in it through `ip netns
+exec`), with a bridge holding the host's address:
 
 - attach-interface of a bridge NIC to the running real guest: the tap
   (vnetN) is made, enslaved and handed to QEMU; the guest sees eth0 with
   the MAC given, takes an address (through the guest agent) and answers
   a ping from the namespace; a daemon SIGKILL and restart keeps the tap
-  and the ping; detach-interface: DEVICE_REMOVED, the guest lets go, the
-  tap is gone; the next attach takes the next name;
-- a hot-plugged ethernet NIC with managed='no' leaves the user's tap;
+  and the ping; detach-interface: the guest lets go, the tap is gone; the
+  next attach takes the next name; after another SIGKILL the restarted
+  daemon's destroy leaves nothing;
+- detach of a bridge NIC the domain started with; a hot-plugged ethernet
+  NIC with managed='no' leaves the user's tap;
 - a failed attach leaves nothing: a missing bridge, a tap name in use,
-  a netdev id QEMU has already (netdev_add fails, the descriptors go back)
-  and a device id QEMU has already (device_add fails, the netdev goes);
-- update-device with another <source bridge> moves the tap; a bridge
-  that is not there is refused and changes nothing.
+  names that are no device names, a netdev id QEMU has already
+  (netdev_add fails, the descriptors go back) and a device id QEMU has
+  already (device_add fails, the netdev goes);
+- update-device with another <source bridge> moves the (multiqueue) tap;
+  a bridge that is not there is refused and changes nothing;
+- type 'direct': a macvtap on a veth parent (this kernel has no dummy
+  devices) at start, in bridge mode, with the guest's MAC, answering a
+  ping from the parent's peer; a second one hot-plugged (vepa) and
+  unplugged; a missing parent, passthrough, a bad name and a name in use
+  refused with nothing left; another mode or parent refused by
+  update-device; kept over a daemon SIGKILL and deleted with the domain;
+  QEMU stopped mid-attach and the daemon killed: the successor still
+  deletes the macvtap.
 
 The namespace is deleted at the end.  Every wait is bounded."""
 
@@ -145,6 +156,21 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.taps(), [])
         self.assertEqual(sorted(self.links()), ["lo", BRIDGE])
+
+    def test_detach_nic_started_with_the_domain(self):
+        self.start_guest(extra=bridge_nic(BRIDGE))
+        self.assertEqual(self.taps(), ["vnet0"])
+        vbtest.wait_for(lambda: "eth0" in self.guest_nics(), 60, "the guest to see eth0")
+        self.daemon.virsh("detach-interface", "vm", "bridge", "--mac", MAC, "--live")
+        self.events.wait(lambda e: e == ("removed", "vm", "net0"), 30)
+        vbtest.wait_for(lambda: self.guest_nics() == ["lo"], 60, "the guest to let go of eth0")
+        self.assertEqual(self.taps(), [])
+        # the definition keeps it: the next start has it again
+        self.daemon.virsh("destroy", "vm")
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.taps(), ["vnet1"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.taps(), [])
 
     def test_managed_no_tap_stays(self):
         self.start_guest()
