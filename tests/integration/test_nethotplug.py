@@ -313,6 +313,9 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.guest_exec("/bin/busybox", "ip", "link", "set", "eth0", "up")
         vbtest.wait_for(lambda: self.ping("192.168.124.2"), 60,
                         "the guest to answer a ping over the macvtap")
+        # a macvtap's counters are the guest's view already
+        self.assertRegex(self.daemon.virsh("domifstat", "vm", "macvtap0").stdout,
+                         r"macvtap0 rx_packets [1-9]")
 
         # hotplug, default mode vepa
         nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2))
