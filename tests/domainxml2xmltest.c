@@ -587,6 +587,7 @@ mymain(void)
         {"graphics-vnc-running-status", TEST_STATUS},
         /* the taps of a running domain: generated names only in its forms */
         {"net-tap-running-status", TEST_STATUS},
+        {"net-direct-running-status", TEST_STATUS},
         {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},
@@ -614,6 +615,7 @@ mymain(void)
         {"device-interface", 0},
         {"net-ethernet-managed-no", TEST_PARSE_INACTIVE},
         {"net-bridge", TEST_PARSE_INACTIVE},
+        {"net-direct", TEST_PARSE_INACTIVE},
         {"net-ethernet-reserved-name", TEST_PARSE_INACTIVE},
         {"domain-cpu", 0},
         {"disk-target-duplicate", 0},

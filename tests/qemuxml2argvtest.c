@@ -482,6 +482,8 @@ mymain(void)
     /* queues of a virtio NIC only, and more than one, as libvirt reads them */
     DO_TEST("net-ethernet-queues");
     DO_TEST_FULL("net-tap-mixed", NULL, TEST_VHOST_NET, 0);
+    DO_TEST("net-direct");
+    DO_TEST_FULL("net-direct-vhost", NULL, TEST_VHOST_NET | TEST_KVM_USABLE, 0);
     DO_TEST("watchdog-i6300esb");
     DO_TEST("watchdog-ib700");
     DO_TEST("watchdog-default-action");
@@ -698,6 +700,15 @@ mymain(void)
     DO_TEST_FAILURE("net-ethernet-target-dotdot", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-ethernet-target-colon", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("net-ethernet-script", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("net-direct-no-source", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-direct-no-dev", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-direct-dev-slash", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-direct-dev-long", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-direct-mode-unknown", VIR_ERR_XML_ERROR);
+    DO_TEST_FAILURE("net-direct-passthrough", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("net-direct-virtualport", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("net-direct-managed-no", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("net-direct-source-bridge", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-bridge-managed-no", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-model-unknown", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("net-link-state-unknown", VIR_ERR_CONFIG_UNSUPPORTED);

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A NIC of model virtio, e1000e, e1000 or rtl8139 on QEMU's user
- * networking, on a tap device (type 'ethernet'), or on a tap enslaved to
- * a Linux bridge (type 'bridge').  'network' is parsed so that it can be
+ * networking, on a tap device (type 'ethernet'), on a tap enslaved to a
+ * Linux bridge (type 'bridge'), or on a macvtap of a host NIC (type
+ * 'direct', without <virtualport>).  'network' is parsed so that it can be
  * refused with libvirt's own error for a network that does not exist.
  */
 
@@ -22,7 +23,10 @@
 
 #define VB_FROM_THIS_FILE VIR_FROM_DOMAIN
 
-VB_ENUM_IMPL(vbDomainNetType, VB_DOMAIN_NET_TYPE_LAST, "user", "ethernet", "bridge", "network");
+VB_ENUM_IMPL(vbDomainNetType, VB_DOMAIN_NET_TYPE_LAST, "user", "ethernet", "bridge", "network",
+             "direct");
+VB_ENUM_IMPL(vbDomainNetDirectMode, VB_DOMAIN_NET_DIRECT_MODE_LAST, "vepa", "private", "bridge",
+             "passthrough");
 VB_ENUM_IMPL(vbDomainNetModel, VB_DOMAIN_NET_MODEL_LAST, "", "virtio", "e1000e", "e1000",
              "rtl8139");
 VB_ENUM_IMPL(vbDomainNetLinkState, VB_DOMAIN_NET_LINK_STATE_LAST, "default", "up", "down");
@@ -49,6 +53,7 @@ vbDomainNetDefFree(vbDomainNetDef *net)
     if (!net)
         return;
     g_free(net->bridge);
+    g_free(net->linkdev);
     g_free(net->network);
     g_free(net->ifname);
     vbDomainDeviceInfoClear(&net->info);
@@ -187,6 +192,15 @@ vbDomainNetSourceParse(vbDomainNetDef *net, const xmlNode *node)
             vbXMLPropStringFull(node, "network", VB_XML_PROP_REQUIRED, &net->network) < 0)
             return -1;
         return 0;
+    case VB_DOMAIN_NET_TYPE_DIRECT:
+        /* <virtualport> and <vlan> would be children: refused above */
+        if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "mode")) < 0 ||
+            vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &net->linkdev) < 0 ||
+            vbDomainNetCheckIfname("source dev", net->linkdev) < 0 ||
+            vbXMLPropEnum(node, "mode", vbDomainNetDirectModeTypeFromString, VB_XML_PROP_NONE,
+                          &net->directMode) < 0)
+            return -1;
+        return 0;
     case VB_DOMAIN_NET_TYPE_USER:
     case VB_DOMAIN_NET_TYPE_ETHERNET:
     case VB_DOMAIN_NET_TYPE_LAST:
@@ -306,7 +320,8 @@ vbDomainNetDefParse(const xmlNode *node, unsigned int flags)
     }
 
     if (!source &&
-        (net->type == VB_DOMAIN_NET_TYPE_BRIDGE || net->type == VB_DOMAIN_NET_TYPE_NETWORK)) {
+        (net->type == VB_DOMAIN_NET_TYPE_BRIDGE || net->type == VB_DOMAIN_NET_TYPE_NETWORK ||
+         net->type == VB_DOMAIN_NET_TYPE_DIRECT)) {
         /* libvirt's wording */
         vbReportError(VIR_ERR_XML_ERROR, _("interface type='%s' requires a 'source' element"),
                       vbDomainNetTypeTypeToString(net->type));
@@ -337,6 +352,10 @@ vbDomainNetDefFormat(vbBuffer *buf, const vbDomainNetDef *net, unsigned int flag
         vbBufferEscapeString(buf, "<source bridge='%s'/>\n", net->bridge);
     if (net->network)
         vbBufferEscapeString(buf, "<source network='%s'/>\n", net->network);
+    if (net->linkdev) {
+        vbBufferEscapeString(buf, "<source dev='%s'", net->linkdev);
+        vbBufferAsprintf(buf, " mode='%s'/>\n", vbDomainNetDirectModeTypeToString(net->directMode));
+    }
     /* a generated name is the running domain's, not the definition's */
     if (net->ifname && (net->managedNo || !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE) ||
                         !vbDomainNetIfnameIsReserved(net->ifname))) {

@@ -19,6 +19,7 @@ typedef enum {
     VB_DOMAIN_NET_TYPE_ETHERNET, /* a tap device, created or existing */
     VB_DOMAIN_NET_TYPE_BRIDGE,   /* a tap the daemon enslaves to a bridge */
     VB_DOMAIN_NET_TYPE_NETWORK,  /* a libvirt virtual network */
+    VB_DOMAIN_NET_TYPE_DIRECT,   /* a macvtap the daemon makes on a host NIC */
 
     VB_DOMAIN_NET_TYPE_LAST
 } vbDomainNetType;
@@ -35,6 +36,18 @@ typedef enum {
     VB_DOMAIN_NET_MODEL_LAST
 } vbDomainNetModel;
 VB_ENUM_DECL(vbDomainNetModel);
+
+/* <source mode> of type 'direct': the macvtap's mode (libvirt's
+ * virNetDevMacVLanMode), vepa when absent */
+typedef enum {
+    VB_DOMAIN_NET_DIRECT_MODE_VEPA = 0,
+    VB_DOMAIN_NET_DIRECT_MODE_PRIVATE,
+    VB_DOMAIN_NET_DIRECT_MODE_BRIDGE,
+    VB_DOMAIN_NET_DIRECT_MODE_PASSTHROUGH,
+
+    VB_DOMAIN_NET_DIRECT_MODE_LAST
+} vbDomainNetDirectMode;
+VB_ENUM_DECL(vbDomainNetDirectMode);
 
 /* <link state>: DEFAULT when absent (the link is up) */
 typedef enum {
@@ -63,12 +76,14 @@ struct _vbDomainNetDef {
     vbMacAddr mac;
     bool macAuto; /* no <mac> was given: post-parse generated the address */
     vbDomainNetModel model;
-    char *bridge;        /* bridge: <source bridge> */
-    char *network;       /* network: <source network> */
-    char *ifname;        /* <target dev>: the tap's name */
-    bool managedNo;      /* <target managed='no'>: an existing tap, not ours */
-    unsigned int mtu;    /* <mtu size>, 0 = not given */
-    unsigned int queues; /* <driver queues>, 0 = not given */
+    char *bridge;                     /* bridge: <source bridge> */
+    char *network;                    /* network: <source network> */
+    char *linkdev;                    /* direct: <source dev>, the macvtap's parent */
+    vbDomainNetDirectMode directMode; /* direct: <source mode> */
+    char *ifname;                     /* <target dev>: the tap's name */
+    bool managedNo;                   /* <target managed='no'>: an existing tap, not ours */
+    unsigned int mtu;                 /* <mtu size>, 0 = not given */
+    unsigned int queues;              /* <driver queues>, 0 = not given */
     vbDomainNetLinkState linkState;
     vbDomainDeviceInfo info;
 };

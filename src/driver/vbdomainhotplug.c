@@ -28,12 +28,15 @@
 #include "vbblockjob.h"
 #include "vbdomainevent.h"
 #include "vbdomainhotplug.h"
+#include "vbdomaininterface.h"
 #include "vbdomainmedia.h"
 #include "vberror.h"
 #include "vblog.h"
 #include "vbmonitorblock.h"
 #include "vbmonitordevice.h"
+#include "vbmonitormigration.h"
 #include "vbmonitornet.h"
+#include "vbnetdev.h"
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
 #include "vbqemudomainaddress.h"
@@ -345,28 +348,122 @@ vbHotplugNetUniqueMac(const vbDomainDef *def, vbDomainNetDef *net)
     }
 }
 
+/* Whether the daemon gives QEMU the descriptors of @net's tap */
+static bool
+vbHotplugNetHasTap(const vbDomainNetDef *net)
+{
+    return net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE ||
+           net->type == VB_DOMAIN_NET_TYPE_DIRECT;
+}
+
+/* The name QEMU knows the @i-th descriptor of @net's by: "tapfd-net1N"
+ * for the taps, "vhostfd-net1N" for vhost-net (libvirt's names) */
+static char *
+vbHotplugNetFdName(const vbDomainNetDef *net, size_t i, size_t ntapfds)
+{
+    if (i < ntapfds)
+        return g_strdup_printf("tapfd-%s%zu", net->info.alias, i);
+    return g_strdup_printf("vhostfd-%s%zu", net->info.alias, i - ntapfds);
+}
+
+/* The descriptors of a hot-plugged tap handed to QEMU, as libvirt's
+ * qemuFDPassDirectTransferMonitor: getfd of each under a name of its own
+ * ("tapfd-net1" and so on, libvirt's names); *@tapNames and *@vhostNames
+ * get the names joined by ':' as netdev_add's 'fd(s)' and 'vhostfd(s)'
+ * want them.  @npassed counts the descriptors QEMU has, for
+ * vbHotplugNetUnpassFds. */
+static int
+vbHotplugNetPassFds(vbMonitor *mon, const vbDomainNetDef *net, GArray *fds, size_t ntapfds,
+                    char **tapNames, char **vhostNames, size_t *npassed)
+{
+    g_autoptr(GString) taps = g_string_new(NULL);
+    g_autoptr(GString) vhosts = g_string_new(NULL);
+    size_t i;
+
+    *npassed = 0;
+    for (i = 0; i < fds->len; i++) {
+        g_autofree char *name = vbHotplugNetFdName(net, i, ntapfds);
+        GString *list = i >= ntapfds ? vhosts : taps;
+
+        if (vbMonitorGetFD(mon, name, g_array_index(fds, int, i)) < 0)
+            return -1;
+        (*npassed)++;
+        if (list->len)
+            g_string_append_c(list, ':');
+        g_string_append(list, name);
+    }
+    *tapNames = g_string_free(g_steal_pointer(&taps), FALSE);
+    *vhostNames = vhosts->len ? g_string_free(g_steal_pointer(&vhosts), FALSE) : NULL;
+    return 0;
+}
+
+/* libvirt's qemuFDPassDirectTransferMonitorRollback: the descriptors
+ * QEMU got but no netdev took are closed again (errors only logged) */
+static void
+vbHotplugNetUnpassFds(vbMonitor *mon, const vbDomainNetDef *net, size_t ntapfds, size_t npassed)
+{
+    g_autoptr(vbError) saved = vbErrorSave();
+    size_t i;
+
+    for (i = 0; i < npassed; i++) {
+        g_autofree char *name = vbHotplugNetFdName(net, i, ntapfds);
+
+        if (vbMonitorCloseFD(mon, name) < 0)
+            VB_DEBUG("closefd '%s': %s", name, vbGetLastErrorMessage());
+    }
+    vbErrorRestore(&saved);
+}
+
+/* The backend of a hot-plugged interface: its tap made as at start, its
+ * descriptors passed; for user networking nothing to pass.  -1 with the
+ * error; the caller closes @fds and gives back the tap. */
+static int
+vbHotplugNetAddBackend(vbMonitor *mon, vbDomainNetDef *net, GArray *fds, size_t ntapfds)
+{
+    g_autoptr(vbJSONValue) backend = NULL;
+    g_autofree char *tapNames = NULL;
+    g_autofree char *vhostNames = NULL;
+    size_t npassed = 0;
+
+    if (!vbHotplugNetHasTap(net)) {
+        if (vbQemuDeviceBuildNetBackendProps(net, &backend) < 0)
+            return -1;
+        return vbMonitorNetdevAdd(mon, &backend);
+    }
+    if (vbHotplugNetPassFds(mon, net, fds, ntapfds, &tapNames, &vhostNames, &npassed) < 0 ||
+        vbQemuDeviceBuildNetTapBackendProps(net, tapNames, vhostNames, &backend) < 0 ||
+        vbMonitorNetdevAdd(mon, &backend) < 0) {
+        vbHotplugNetUnpassFds(mon, net, ntapfds, npassed);
+        return -1;
+    }
+    return 0;
+}
+
 /* libvirt's qemuDomainAttachNetDevice for the types we run: placed on a
- * trial copy, netdev_add of its backend, device_add of the NIC, its link
- * set down when <link state='down'/> says so. */
+ * trial copy, its tap made (as at start), netdev_add of its backend with
+ * the tap's descriptors, device_add of the NIC, its link set down when
+ * <link state='down'/> says so.  A step that fails undoes the ones
+ * before: netdev deleted, descriptors closed, tap removed. */
 static int
 vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
 {
     g_autoptr(vbDomainDef) trial = NULL;
     g_autoptr(vbDomainNetDef) owned = NULL;
-    g_autoptr(vbJSONValue) backend = NULL;
     g_autoptr(vbJSONValue) props = NULL;
+    g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(int));
     g_autofree char *backendId = NULL;
     vbDomainNetDef *net = dev->data.net;
     vbDomainDeviceDef added = {0};
     size_t ncontrollers = vm->def->ncontrollers;
-    vbDomainNetDef *live;
+    /* as at start: vhost-net for KVM guests only */
+    bool vhostNet = vm->def->virtType == VB_DOMAIN_VIRT_KVM && vbNetDevVhostNetUsable();
+    size_t ntapfds = 0;
+    size_t nvhostfds = 0;
     vbMonitor *mon;
     ssize_t idx;
     int rc;
 
-    /* the daemon creates no tap for a hot-plugged interface yet: refused
-     * as libvirt refuses the types it cannot hotplug */
-    if (net->type != VB_DOMAIN_NET_TYPE_USER) {
+    if (net->type != VB_DOMAIN_NET_TYPE_USER && !vbHotplugNetHasTap(net)) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                       _("hotplug of interface type of %s is not implemented yet"),
                       vbDomainNetTypeTypeToString(net->type));
@@ -384,13 +481,27 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
         return -1;
     }
     if (vbQemuDeviceValidateNet(vm->def, net) < 0 ||
-        vbQemuDeviceBuildNetBackendProps(net, &backend) < 0 ||
         vbQemuDeviceBuildNetProps(vm->def, net, &props) < 0)
         return -1;
     backendId = vbQemuDeviceNetBackendAlias(net);
 
+    /* the host side last, as at start: nothing before it is left to undo */
+    vbQemuDeviceNetTapFdCount(net, vhostNet, &ntapfds, &nvhostfds);
+    if (vbDomainInterfaceConnect(net, vhostNet, fds) < 0)
+        return -1;
+    /* in the live definition from now on, as libvirt's virDomainNetInsert
+     * before the monitor: a daemon killed from here on finds the tap (a
+     * macvtap stays until deleted) in the status, and a QEMU that dies
+     * meanwhile takes it down with the others */
+    added.type = VB_DOMAIN_DEVICE_NET;
+    added.data.net = g_steal_pointer(&owned);
+    if (vbDomainDefAddDevice(vm->def, &added) < 0)
+        return -1; /* not reached: an interface list takes any number */
+    if (vbHotplugNetHasTap(net) && vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+
     mon = vbDomainObjEnterMonitor(vm);
-    rc = vbMonitorNetdevAdd(mon, &backend);
+    rc = vbHotplugNetAddBackend(mon, net, fds, ntapfds);
     if (rc == 0 && (rc = vbMonitorDeviceAdd(mon, &props)) < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 
@@ -400,16 +511,26 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
     if (rc == 0 && net->linkState == VB_DOMAIN_NET_LINK_STATE_DOWN &&
         vbMonitorSetLink(mon, net->info.alias, false) < 0)
         VB_WARN("cannot set the link of '%s' down: %s", net->info.alias, vbGetLastErrorMessage());
-    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
-        return -1;
+    rc = vbDomainObjExitMonitor(vm, mon) < 0 ? -1 : rc;
+    /* QEMU holds the tap now (or nobody does, and it is gone) */
+    vbDomainInterfacesCloseFds(fds);
+    if (rc < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
 
-    added.type = VB_DOMAIN_DEVICE_NET;
-    added.data.net = g_steal_pointer(&owned);
-    if (vbDomainDefAddDevice(vm->def, &added) < 0)
-        return -1; /* not reached: an interface list takes any number */
-    live = vm->def->nets[vm->def->nnets - 1];
-    VB_INFO("domain '%s': interface '%s' attached", vm->def->name, live->info.alias);
-    vbHotplugAttached(vm, live->info.alias);
+        /* unless the teardown of a QEMU gone took it with the definition */
+        if ((idx = vbHotplugNetIndex(vm->def, net)) >= 0) {
+            vbDomainInterfaceRelease(vm->def, net);
+            vbHotplugNetRemoveAt(vm->def, idx);
+            vbDomainNetDefFree(net);
+            if (vbDomainObjIsActive(vm) && vbDomainObjSaveStatus(vm) < 0)
+                VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        }
+        vbErrorRestore(&saved);
+        return -1;
+    }
+
+    VB_INFO("domain '%s': interface '%s' attached", vm->def->name, net->info.alias);
+    vbHotplugAttached(vm, net->info.alias);
     return 0;
 }
 
@@ -587,8 +708,8 @@ vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
     vbDomainDiskDefFree(disk);
 }
 
-/* libvirt's qemuDomainRemoveNetDevice: the backend deleted, the
- * interface out of the live definition, DEVICE_REMOVED */
+/* libvirt's qemuDomainRemoveNetDevice: the backend deleted, the tap
+ * given back, the interface out of the live definition, DEVICE_REMOVED */
 static void
 vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
 {
@@ -607,6 +728,10 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
             return;
         }
     }
+    /* QEMU closed its descriptors with the netdev, which took a tap of
+     * ours along; one made persistent meanwhile goes here (managed='no'
+     * taps are the user's and stay) */
+    vbDomainInterfaceRelease(vm->def, net);
     idx = vbHotplugNetIndex(vm->def, net);
     if (idx >= 0)
         vbHotplugNetRemoveAt(vm->def, idx);
@@ -1066,8 +1191,34 @@ cleanup:
 
 /* --- update --- */
 
+/* Another <source bridge> of a bridge interface: live, its tap moves to
+ * the new bridge (libvirt's qemuDomainChangeNetBridge) and the status is
+ * saved; in the persistent definition the name changes. */
+static int
+vbHotplugUpdateNetBridge(vbDomainObj *vm, vbDomainNetDef *net, const char *bridge, bool live)
+{
+    g_autofree char *old = NULL;
+
+    if (live) {
+        if (vbDomainInterfaceChangeBridge(net, bridge) < 0)
+            return -1;
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        return 0;
+    }
+    old = g_steal_pointer(&net->bridge);
+    net->bridge = g_strdup(bridge);
+    if (vbDomainObjSaveConfig(vm) < 0) {
+        g_free(net->bridge);
+        net->bridge = g_steal_pointer(&old);
+        return -1;
+    }
+    return 0;
+}
+
 /* libvirt's qemuDomainChangeNet, for what we can change: the link state
- * (`virsh domif-setlink`); the type and the model must stay */
+ * (`virsh domif-setlink`) and the bridge of a bridge interface; the type
+ * and the model must stay */
 static int
 vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, bool check)
 {
@@ -1091,11 +1242,18 @@ vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, boo
         return -1;
     }
     /* libvirt's qemuDomainChangeNet checks, for what we cannot change: a
-     * change is refused, never ignored (libvirt reconnects a tap to
-     * another bridge; we do not yet) */
+     * change is refused, never ignored */
     if (newnet->ifname && g_strcmp0(net->ifname, newnet->ifname) != 0) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       _("cannot modify network device tap name"));
+        return -1;
+    }
+    /* another parent or mode would need a new macvtap: libvirt's
+     * "reconnect", which it does not do either */
+    if (g_strcmp0(net->linkdev, newnet->linkdev) != 0 || net->directMode != newnet->directMode) {
+        vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                      _("unable to change config on '%s' network type"),
+                      vbDomainNetTypeTypeToString(newnet->type));
         return -1;
     }
     if (newnet->info.bootIndex && net->info.bootIndex != newnet->info.bootIndex) {
@@ -1107,7 +1265,7 @@ vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, boo
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", _("cannot modify MTU"));
         return -1;
     }
-    if (g_strcmp0(net->bridge, newnet->bridge) != 0 ||
+    if ((g_strcmp0(net->bridge, newnet->bridge) != 0 && net->type != VB_DOMAIN_NET_TYPE_BRIDGE) ||
         g_strcmp0(net->network, newnet->network) != 0 || net->managedNo != newnet->managedNo ||
         (newnet->queues && net->queues != newnet->queues)) {
         vbReportError(VIR_ERR_OPERATION_UNSUPPORTED,
@@ -1115,7 +1273,17 @@ vbHotplugUpdateNet(vbDomainObj *vm, const vbDomainNetDef *newnet, bool live, boo
                       net->info.alias ? net->info.alias : "");
         return -1;
     }
-    if (check || net->linkState == newnet->linkState)
+    if (check) {
+        /* a bridge that is not there changes nothing, not even the
+         * persistent definition of --live --config */
+        if (live && g_strcmp0(net->bridge, newnet->bridge) != 0)
+            return vbDomainInterfaceCheckBridge(newnet->bridge);
+        return 0;
+    }
+    if (g_strcmp0(net->bridge, newnet->bridge) != 0 &&
+        vbHotplugUpdateNetBridge(vm, net, newnet->bridge, live) < 0)
+        return -1;
+    if (net->linkState == newnet->linkState)
         return 0;
     if (live) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);

@@ -17,6 +17,7 @@
 #include "vberror.h"
 #include "vblog.h"
 #include "vbnetdev.h"
+#include "vbnetdevmacvtap.h"
 #include "vbqemudevice.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -86,6 +87,29 @@ vbDomainInterfaceBridgeConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
     return 0;
 }
 
+/* type 'direct': a macvtap of the daemon's on the parent <source dev>,
+ * with the guest's own MAC address (libvirt's qemuInterfaceDirectConnect;
+ * libvirt brings the link up once QEMU runs, here it is up at once
+ * unless the interface's link is down) */
+static int
+vbDomainInterfaceDirectConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
+{
+    static const vbNetDevMacvtapMode modes[] = {
+        [VB_DOMAIN_NET_DIRECT_MODE_VEPA] = VB_NETDEV_MACVTAP_MODE_VEPA,
+        [VB_DOMAIN_NET_DIRECT_MODE_PRIVATE] = VB_NETDEV_MACVTAP_MODE_PRIVATE,
+        [VB_DOMAIN_NET_DIRECT_MODE_BRIDGE] = VB_NETDEV_MACVTAP_MODE_BRIDGE,
+        [VB_DOMAIN_NET_DIRECT_MODE_PASSTHROUGH] = VB_NETDEV_MACVTAP_MODE_PASSTHROUGH,
+    };
+    unsigned int flags = 0;
+
+    if (net->model == VB_DOMAIN_NET_MODEL_VIRTIO)
+        flags |= VB_NETDEV_MACVTAP_CREATE_VNET_HDR;
+    if (net->linkState != VB_DOMAIN_NET_LINK_STATE_DOWN)
+        flags |= VB_NETDEV_MACVTAP_CREATE_IFUP;
+    return vbNetDevMacvtapCreate(&net->ifname, net->linkdev, net->mac.addr, modes[net->directMode],
+                                 tapfds, ntapfds, flags);
+}
+
 void
 vbDomainInterfacesCloseFds(GArray *fds)
 {
@@ -100,8 +124,7 @@ vbDomainInterfacesCloseFds(GArray *fds)
     g_array_set_size(fds, 0);
 }
 
-/* One interface's tap (and vhost-net) descriptors appended to @fds */
-static int
+int
 vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
 {
     bool generated = !net->ifname || vbNetDevNameIsTemplate(net->ifname);
@@ -127,14 +150,23 @@ vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
     case VB_DOMAIN_NET_TYPE_BRIDGE:
         rc = vbDomainInterfaceBridgeConnect(net, tapfds, ntapfds);
         break;
+    case VB_DOMAIN_NET_TYPE_DIRECT:
+        rc = vbDomainInterfaceDirectConnect(net, tapfds, ntapfds);
+        break;
     case VB_DOMAIN_NET_TYPE_USER:
     case VB_DOMAIN_NET_TYPE_NETWORK:
     case VB_DOMAIN_NET_TYPE_LAST:
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
         break;
     }
-    if (rc == 0 && nvhostfds)
-        rc = vbNetDevVhostNetOpen(vhostfds, nvhostfds);
+    if (rc == 0 && nvhostfds && (rc = vbNetDevVhostNetOpen(vhostfds, nvhostfds)) < 0 &&
+        net->type == VB_DOMAIN_NET_TYPE_DIRECT) {
+        /* a macvtap stays until deleted */
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        vbNetDevMacvtapDelete(net->ifname);
+        vbErrorRestore(&saved);
+    }
     if (rc < 0) {
         /* with its last descriptor the kernel removes the tap */
         for (i = 0; i < ntapfds; i++) {
@@ -165,13 +197,77 @@ vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds)
     return 0;
 }
 
-/* The taps of @def the daemon created: of type 'ethernet' or 'bridge',
- * not managed='no', named once started */
+/* The taps of @def the daemon created: of type 'ethernet', 'bridge' or
+ * 'direct' (a macvtap), not managed='no', named once started */
 static bool
 vbDomainInterfaceIsOwnTap(const vbDomainNetDef *net)
 {
-    return (net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE) &&
+    return (net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE ||
+            net->type == VB_DOMAIN_NET_TYPE_DIRECT) &&
            !net->managedNo && net->ifname;
+}
+
+int
+vbDomainInterfaceCheckBridge(const char *bridge)
+{
+    if (!vbNetDevExists(bridge)) {
+        /* libvirt's code and wording */
+        vbReportError(VIR_ERR_OPERATION_FAILED, _("bridge %s doesn't exist"), bridge);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge)
+{
+    if (!net->bridge || !net->ifname) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("Missing bridge name"));
+        return -1;
+    }
+    if (vbDomainInterfaceCheckBridge(bridge) < 0)
+        return -1;
+    /* a bridge deleted and made again has lost its ports: not an error */
+    if (vbNetDevBridgeRemovePort(net->bridge, net->ifname) < 0) {
+        VB_WARN("Unable to detach device %s from bridge %s: %s", net->ifname, net->bridge,
+                vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+    if (vbNetDevBridgeAddPort(bridge, net->ifname) < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        /* back where it was, as far as it goes */
+        if (vbNetDevBridgeAddPort(net->bridge, net->ifname) < 0)
+            VB_WARN("cannot put tap '%s' back on bridge '%s': %s", net->ifname, net->bridge,
+                    vbGetLastErrorMessage());
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    VB_INFO("tap '%s' moved from bridge '%s' to '%s'", net->ifname, net->bridge, bridge);
+    g_free(net->bridge);
+    net->bridge = g_strdup(bridge);
+    return 0;
+}
+
+void
+vbDomainInterfaceRelease(const vbDomainDef *def, const vbDomainNetDef *net)
+{
+    if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
+        return;
+    if (net->type == VB_DOMAIN_NET_TYPE_DIRECT) {
+        /* only a macvtap: a device of that name made by someone else
+         * since is left alone */
+        if (vbNetDevIsMacvtap(net->ifname) && vbNetDevMacvtapDelete(net->ifname) < 0)
+            VB_WARN("cannot remove macvtap '%s' of domain '%s': %s", net->ifname, def->name,
+                    vbGetLastErrorMessage());
+        vbResetLastError();
+        return;
+    }
+    if (vbNetDevTapDelete(net->ifname) < 0)
+        VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
+                vbGetLastErrorMessage());
+    vbResetLastError();
 }
 
 void
@@ -179,16 +275,8 @@ vbDomainInterfacesRelease(const vbDomainDef *def)
 {
     size_t i;
 
-    for (i = 0; i < def->nnets; i++) {
-        const vbDomainNetDef *net = def->nets[i];
-
-        if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
-            continue;
-        if (vbNetDevTapDelete(net->ifname) < 0)
-            VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
-                    vbGetLastErrorMessage());
-        vbResetLastError();
-    }
+    for (i = 0; i < def->nnets; i++)
+        vbDomainInterfaceRelease(def, def->nets[i]);
 }
 
 void

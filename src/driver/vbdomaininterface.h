@@ -5,9 +5,11 @@
  *
  * As libvirt's qemu_interface.c: the tap of an interface of type
  * 'ethernet' or 'bridge' created (or, with managed='no', opened), set up
- * and enslaved before QEMU starts; QEMU gets its descriptors.  The taps
- * are not persistent, so they go with the last process holding them: a
- * QEMU that dies takes its taps along even while the daemon is away.
+ * and enslaved before QEMU starts (or for a hotplug); QEMU gets its
+ * descriptors.  The taps are not persistent, so they go with the last
+ * process holding them: a QEMU that dies takes its taps along even while
+ * the daemon is away.  The macvtap of type 'direct' is a link that stays
+ * until deleted: vbDomainInterface(s)Release deletes it.
  */
 
 #pragma once
@@ -25,6 +27,23 @@
  * 0, or -1 with libvirt's error: then nothing is left open or created and
  * the names generated are cleared again. */
 int vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds);
+
+/* One interface of vbDomainInterfacesConnect (a hot-plugged one): its
+ * descriptors appended to @fds, nothing for a type without a tap. */
+int vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds);
+
+/* vbDomainInterfacesRelease for one interface of @def (after unplug, or
+ * a hotplug that failed once the tap was made). */
+void vbDomainInterfaceRelease(const vbDomainDef *def, const vbDomainNetDef *net);
+
+/* libvirt's check of update-device: the bridge @bridge exists;
+ * OPERATION_FAILED when not. */
+int vbDomainInterfaceCheckBridge(const char *bridge);
+
+/* libvirt's qemuDomainChangeNetBridge: the tap of the running interface
+ * @net (type 'bridge') released from its bridge and enslaved to @bridge,
+ * net->bridge updated; on failure it is put back and net is unchanged. */
+int vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge);
 
 /* After QEMU is gone: a tap the daemon created that is still there (made
  * persistent behind the daemon's back) is deleted; managed='no' taps are

@@ -42,9 +42,12 @@ vbDomainNetFind(const vbDomainDef *def, const char *device)
     return NULL;
 }
 
-/* The line of @ifname in /proc/net/dev, turned round for the guest. */
+/* The line of @ifname in /proc/net/dev, turned round for the guest
+ * when @swapped: a tap's transmit is the guest's receive, where a
+ * macvtap counts as the guest does (libvirt's
+ * virDomainNetTypeSharesHostView). */
 static int
-vbDomainNetTapStats(const char *ifname, virDomainInterfaceStatsStruct *stats)
+vbDomainNetTapStats(const char *ifname, bool swapped, virDomainInterfaceStatsStruct *stats)
 {
     g_autofree char *content = NULL;
     g_auto(GStrv) lines = NULL;
@@ -68,14 +71,25 @@ vbDomainNetTapStats(const char *ifname, virDomainInterfaceStatsStruct *stats)
                    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
                    &v[11]) != 12)
             break;
-        stats->rx_bytes = v[8];
-        stats->rx_packets = v[9];
-        stats->rx_errs = v[10];
-        stats->rx_drop = v[11];
-        stats->tx_bytes = v[0];
-        stats->tx_packets = v[1];
-        stats->tx_errs = v[2];
-        stats->tx_drop = v[3];
+        if (swapped) {
+            stats->rx_bytes = v[8];
+            stats->rx_packets = v[9];
+            stats->rx_errs = v[10];
+            stats->rx_drop = v[11];
+            stats->tx_bytes = v[0];
+            stats->tx_packets = v[1];
+            stats->tx_errs = v[2];
+            stats->tx_drop = v[3];
+        } else {
+            stats->rx_bytes = v[0];
+            stats->rx_packets = v[1];
+            stats->rx_errs = v[2];
+            stats->rx_drop = v[3];
+            stats->tx_bytes = v[8];
+            stats->tx_packets = v[9];
+            stats->tx_errs = v[10];
+            stats->tx_drop = v[11];
+        }
         return 0;
     }
     /* libvirt's wording */
@@ -100,7 +114,7 @@ vbDomainInterfaceStats(vbDriver *driver, const vbDomainHandle *dom, const char *
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("Interface name not provided"));
         goto cleanup;
     }
-    ret = vbDomainNetTapStats(net->ifname, stats);
+    ret = vbDomainNetTapStats(net->ifname, net->type != VB_DOMAIN_NET_TYPE_DIRECT, stats);
 cleanup:
     vbDomainObjEndAPI(&vm);
     return ret;

@@ -1270,6 +1270,17 @@ vbQemuDeviceValidateNet(const vbDomainDef *def, const vbDomainNetDef *net)
             return -1;
         }
         break;
+    case VB_DOMAIN_NET_TYPE_DIRECT:
+        /* the mode that takes over the parent (libvirt saves and sets the
+         * parent's MAC address and VLAN for it): not done */
+        if (net->directMode == VB_DOMAIN_NET_DIRECT_MODE_PASSTHROUGH) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("interface %s - macvtap mode '%s' is not supported"),
+                          vbMacAddrFormat(&net->mac, mac),
+                          vbDomainNetDirectModeTypeToString(net->directMode));
+            return -1;
+        }
+        break;
     case VB_DOMAIN_NET_TYPE_ETHERNET:
     case VB_DOMAIN_NET_TYPE_BRIDGE:
         /* a tap: the driver creates (or opens) it and hands QEMU its
@@ -1311,6 +1322,7 @@ vbQemuDeviceNetTapFdCount(const vbDomainNetDef *net, bool vhostNet, size_t *ntap
     switch (net->type) {
     case VB_DOMAIN_NET_TYPE_ETHERNET:
     case VB_DOMAIN_NET_TYPE_BRIDGE:
+    case VB_DOMAIN_NET_TYPE_DIRECT:
         *ntapfds = net->queues > 1 ? net->queues : 1;
         if (vhostNet && net->model == VB_DOMAIN_NET_MODEL_VIRTIO)
             *nvhostfds = *ntapfds;
@@ -1329,7 +1341,8 @@ vbQemuDeviceBuildNetTapBackendProps(const vbDomainNetDef *net, const char *tapfd
     g_autofree char *id = vbQemuDeviceNetBackendAlias(net);
 
     *props = NULL;
-    if (net->type != VB_DOMAIN_NET_TYPE_ETHERNET && net->type != VB_DOMAIN_NET_TYPE_BRIDGE) {
+    if (net->type != VB_DOMAIN_NET_TYPE_ETHERNET && net->type != VB_DOMAIN_NET_TYPE_BRIDGE &&
+        net->type != VB_DOMAIN_NET_TYPE_DIRECT) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected interface type %d"), (int) net->type);
         return -1;
     }

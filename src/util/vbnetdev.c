@@ -37,6 +37,8 @@
  * may still be named in a firewall or a capture). */
 static GMutex vbNetDevNameLock;
 static int vbNetDevLastID = -1;
+/* the same for macvtapN, counted apart as libvirt counts them */
+static int vbNetDevMacvtapLastID = -1;
 
 int
 vbNetDevExists(const char *ifname)
@@ -81,13 +83,14 @@ vbNetDevSetupControl(const char *ifname, struct ifreq *ifr)
     return fd;
 }
 
-/* The next free name after the last one generated, from @template (NULL:
- * vnet%d); libvirt's virNetDevGenerateName. */
+/* The next free name after the last one (*@lastID) generated, from
+ * @template (NULL: @prefix followed by the number); libvirt's
+ * virNetDevGenerateName. */
 static char *
-vbNetDevGenerateName(const char *template)
+vbNetDevGenerateNameFull(const char *template, const char *prefix, int *lastID)
 {
     /* the numbers that still fit in IFNAMSIZ after the prefix */
-    int prefixLen = template ? (int) strlen(template) - 2 : (int) strlen(VB_NETDEV_VNET_PREFIX);
+    int prefixLen = template ? (int) strlen(template) - 2 : (int) strlen(prefix);
     int digits = IFNAMSIZ - 1 - prefixLen;
     int maxID = INT_MAX;
     int attempts;
@@ -103,41 +106,60 @@ vbNetDevGenerateName(const char *template)
         int id;
 
         g_mutex_lock(&vbNetDevNameLock);
-        id = ++vbNetDevLastID;
-        if (vbNetDevLastID >= maxID)
-            vbNetDevLastID = -1;
+        id = ++*lastID;
+        if (*lastID >= maxID)
+            *lastID = -1;
         g_mutex_unlock(&vbNetDevNameLock);
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         /* the template has one %d and no other conversion: checked by
          * vbNetDevNameIsTemplate */
-        try = template ? g_strdup_printf(template, id)
-                       : g_strdup_printf("%s%d", VB_NETDEV_VNET_PREFIX, id);
+        try = template ? g_strdup_printf(template, id) : g_strdup_printf("%s%d", prefix, id);
 #pragma GCC diagnostic pop
         if (strlen(try) < IFNAMSIZ && !vbNetDevExists(try))
             return g_steal_pointer(&try);
     }
     /* libvirt's wording */
     vbReportError(VIR_ERR_INTERNAL_ERROR, _("no unused %s names available"),
-                  template ? template : VB_NETDEV_VNET_PREFIX);
+                  template ? template : prefix);
     return NULL;
+}
+
+static char *
+vbNetDevGenerateName(const char *template)
+{
+    return vbNetDevGenerateNameFull(template, VB_NETDEV_VNET_PREFIX, &vbNetDevLastID);
+}
+
+char *
+vbNetDevGenerateMacvtapName(void)
+{
+    return vbNetDevGenerateNameFull(NULL, VB_NETDEV_MACVTAP_NAME_PREFIX, &vbNetDevMacvtapLastID);
 }
 
 void
 vbNetDevReserveName(const char *name)
 {
+    const char *prefix = VB_NETDEV_VNET_PREFIX;
+    int *lastID = &vbNetDevLastID;
     unsigned long long id;
     char *end = NULL;
 
-    if (!name || !g_str_has_prefix(name, VB_NETDEV_VNET_PREFIX))
+    if (!name)
         return;
-    id = g_ascii_strtoull(name + strlen(VB_NETDEV_VNET_PREFIX), &end, 10);
-    if (end == name + strlen(VB_NETDEV_VNET_PREFIX) || *end != '\0' || id > INT_MAX)
+    if (g_str_has_prefix(name, VB_NETDEV_MACVTAP_NAME_PREFIX)) {
+        prefix = VB_NETDEV_MACVTAP_NAME_PREFIX;
+        lastID = &vbNetDevMacvtapLastID;
+    } else if (!g_str_has_prefix(name, prefix)) {
+        return;
+    }
+    id = g_ascii_strtoull(name + strlen(prefix), &end, 10);
+    if (end == name + strlen(prefix) || *end != '\0' || id > INT_MAX)
         return;
     g_mutex_lock(&vbNetDevNameLock);
-    if (vbNetDevLastID < (int) id)
-        vbNetDevLastID = (int) id;
+    if (*lastID < (int) id)
+        *lastID = (int) id;
     g_mutex_unlock(&vbNetDevNameLock);
 }
 
@@ -354,6 +376,33 @@ vbNetDevBridgeAddPort(const char *brname, const char *ifname)
     if (ioctl(fd, SIOCBRADDIF, &ifr) < 0) {
         /* libvirt's wording */
         vbReportSystemError(errno, _("Unable to add bridge %s port %s"), brname, ifname);
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    close(fd);
+    return ret;
+}
+
+int
+vbNetDevBridgeRemovePort(const char *brname, const char *ifname)
+{
+    struct ifreq ifr;
+    unsigned int index;
+    int fd;
+    int ret = -1;
+
+    if ((index = if_nametoindex(ifname)) == 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
+        return -1;
+    }
+    if ((fd = vbNetDevSetupControl(brname, &ifr)) < 0)
+        return -1;
+    ifr.ifr_ifindex = index;
+    if (ioctl(fd, SIOCBRDELIF, &ifr) < 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
         goto cleanup;
     }
     ret = 0;

@@ -18,6 +18,8 @@
 
 /* The prefix of the names the daemon generates for its taps */
 #define VB_NETDEV_VNET_PREFIX "vnet"
+/* ... and for their macvtaps (vbnetdevmacvtap.h) */
+#define VB_NETDEV_MACVTAP_NAME_PREFIX "macvtap"
 
 typedef enum {
     /* IFF_VNET_HDR: the virtio-net header travels with each packet */
@@ -46,7 +48,11 @@ int vbNetDevTapCreate(char **ifname, int *tapfds, size_t ntapfds, unsigned int f
  * of a QEMU gone goes by itself); 0, or -1 with the error reported. */
 int vbNetDevTapDelete(const char *ifname);
 
-/* A generated name in use (read back from a status file): later names
+/* The next free macvtapN, numbered apart from the vnetN; NULL with
+ * libvirt's error when none is left. */
+char *vbNetDevGenerateMacvtapName(void);
+
+/* A generated name (vnetN or macvtapN) in use (read back from a status file): later names
  * come after it. */
 void vbNetDevReserveName(const char *name);
 
@@ -58,6 +64,9 @@ int vbNetDevSetMTU(const char *ifname, unsigned int mtu);
 /* Enslaves @ifname to the bridge @brname; a device that is no bridge is
  * refused by the kernel, as by libvirt (EOPNOTSUPP). */
 int vbNetDevBridgeAddPort(const char *brname, const char *ifname);
+/* Releases @ifname from the bridge @brname (libvirt's error when it is
+ * no port of it). */
+int vbNetDevBridgeRemovePort(const char *brname, const char *ifname);
 
 /* Whether /dev/vhost-net can be opened: the kernel then moves a virtio
  * interface's packets itself (libvirt uses it when it can, silently

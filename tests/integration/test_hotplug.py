@@ -426,13 +426,7 @@ class HotplugTest(vbtest.DaemonTestCase):
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("up", self.daemon.virsh("domif-getlink", "vm", "52:54:00:aa:bb:01").stdout)
         self.daemon.virsh("attach-device", "vm", nic, "--config")
-        # no tap for a hot-plugged interface yet
-        eth = self.write("eth.xml", "<interface type='ethernet'>\n"
-                                    "  <model type='virtio'/>\n"
-                                    "</interface>")
-        self.refused(("attach-device", "vm", eth),
-                     "Operation not supported: hotplug of interface type of ethernet is not "
-                     "implemented yet")
+        # (taps: test_nethotplug)
         # one that is not there cannot be detached
         other = self.write("other.xml", "<interface type='user'>\n"
                                         "  <mac address='52:54:00:aa:bb:02'/>\n"
