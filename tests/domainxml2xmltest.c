@@ -591,7 +591,6 @@ mymain(void)
         {"disk-target-duplicate", 0},
         {"disk-index-duplicate", 0},
         {"disk-bus-ide", 0},
-        {"disk-bus-usb", 0},
         {"disk-type-network", 0},
         {"disk-device-lun", 0},
         {"disk-format-vmdk", 0},

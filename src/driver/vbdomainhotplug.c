@@ -184,6 +184,7 @@ vbHotplugCheckDiskLive(const vbDomainDiskDef *disk)
         }
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
+    case VB_DOMAIN_DISK_BUS_USB: /* on the first free port of USB bus 0 */
         break;
     case VB_DOMAIN_DISK_BUS_SATA:
     case VB_DOMAIN_DISK_BUS_NONE:
