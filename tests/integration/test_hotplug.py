@@ -25,6 +25,7 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import time
 
 import libvirt
@@ -694,6 +695,93 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
         self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
         self.daemon.virsh("destroy", "vm")
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", vdb])
+
+
+QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
+
+
+class HotplugRemovalFailedTest(vbtest.DaemonTestCase):
+    """DEVICE_UNPLUG_GUEST_ERROR: QEMU 7.2 sends it on x86 only when the
+    unplug of a pc-dimm fails after the guest ejected it
+    (hw/acpi/memory_hotplug.c; on ppc64 for a rejected memory or CPU
+    unplug), never for a disk, an interface or an input device, and
+    virtblockd has no memory hotplug.  So QEMU runs behind qmpproxy.py,
+    which sends the daemon the event as QEMU would; everything else is
+    real: the detach call, the disk, the client's event.  No guest OS
+    answers the PCIe unplug request, so the device stays pending."""
+
+    def setUp(self):
+        super().setUp()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        HotplugTest._register_device_events(self)
+
+    def proxy(self, command):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(self.control)
+            s.sendall(command.encode() + b"\n")
+            self.assertEqual(s.makefile("r").readline().strip(), "ok")
+
+    def test_removal_failed(self):
+        self.control = os.path.join(self.tmp, "qmpproxy-control")
+        self.extra_logs.append(self.control + ".log")
+        wrapper = os.path.join(self.tmp, "qemu-behind-proxy")
+        with open(wrapper, "w") as fh:
+            fh.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (QMPPROXY, self.control))
+        os.chmod(wrapper, 0o755)
+        vda = os.path.join(self.images, "vda.qcow2")
+        vdb = os.path.join(self.images, "vdb.qcow2")
+        for path in (vda, vdb):
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
+        xml = vbtest.domain_xml("vm", [("vda", vda)]).replace(
+            "<emulator>/usr/bin/qemu-system-x86_64</emulator>",
+            "<emulator>%s</emulator>" % wrapper)
+        self.daemon.virsh("define", HotplugTest.write(self, "vm.xml", xml))
+        self.daemon.virsh("start", "vm")
+        dom = self.events.conn.lookupByName("vm")
+        disk = DISK_XML % (vdb, "vdb")
+        dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+
+        # the detach call waits for QEMU's word; the guest's refusal fails
+        # it with libvirt's error, and clients hear DEVICE_REMOVAL_FAILED
+        result = {}
+
+        def detach():
+            conn = libvirt.open(self.daemon.uri)
+            try:
+                conn.lookupByName("vm").detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+                result["ok"] = True
+            except libvirt.libvirtError as err:
+                result["error"] = (err.get_error_code(), str(err))
+            finally:
+                conn.close()
+        thread = threading.Thread(target=detach)
+        thread.start()
+        vbtest.wait_for(lambda: "device_del" in vbtest.read_tail(self.control + ".log"), 30,
+                        "the daemon to send device_del")
+        self.proxy('event DEVICE_UNPLUG_GUEST_ERROR {"device": "virtio-disk1", '
+                   '"path": "/machine/peripheral/virtio-disk1"}')
+        thread.join(60)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(result.get("error"),
+                         (libvirt.VIR_ERR_OPERATION_FAILED,
+                          "operation failed: unplug of device was rejected by the guest"),
+                         result)
+        self.events.wait(lambda e: e == ("removal-failed", "vm", "virtio-disk1"), 30)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+
+        # with no detach waiting, the event reaches clients all the same
+        self.proxy('event DEVICE_UNPLUG_GUEST_ERROR {"device": "virtio-disk1", '
+                   '"path": "/machine/peripheral/virtio-disk1"}')
+        vbtest.wait_for(lambda: [e for e in self.events.events
+                                 if e == ("removal-failed", "vm", "virtio-disk1")][1:], 30,
+                        "a second DEVICE_REMOVAL_FAILED")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+        self.assertNotIn(("removed", "vm", "virtio-disk1"), self.events.events)
+        self.daemon.virsh("destroy", "vm")
 
 
 if __name__ == "__main__":
