@@ -541,11 +541,16 @@ def qmp_direct(path, commands, wait_event=None):
         return events
 
 
-class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
-    """USB disks hot-plugged (usb-storage on the domain's XHCI controller),
-    and a removal finished while the daemon was away (SIGKILLed)."""
+class HotplugHelpers(vbtest.DaemonTestCase):
+    """HotplugTest's helpers for the classes below (no tests of its own);
+    @flavour is the test guest's (vbguest.build)."""
     guest = None
-    setUpClass = HotplugTest.__dict__["setUpClass"]
+    flavour = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not vbtest.SKIP_NO_QEMU:
+            cls.guest = vbguest.build(flavour=cls.flavour)
     define = HotplugTest.define
     wait_log = HotplugTest.wait_log
     _register_device_events = HotplugTest._register_device_events
@@ -574,6 +579,13 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
         return sorted(p["name"] for p in self.qmp_args("qom-list",
                                                         {"path": "/machine/peripheral"})
                       if p["type"].startswith("child<"))
+
+
+
+class HotplugUSBTest(HotplugHelpers):
+    """USB disks hot-plugged: usb-storage on the domain's XHCI controller,
+    seen by the guest on Debian's generic kernel (the cloud one has no USB)."""
+    flavour = "generic"
 
     def test_usb_disk_attach_commit_detach(self):
         vda = os.path.join(self.images, "vda.qcow2")
@@ -606,6 +618,9 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
         usb = self.daemon.virsh("qemu-monitor-command", "vm", "--hmp", "info usb").stdout
         self.assertIn("QEMU USB MSD", usb)
         self.assertEqual(len(self.node_names()), len(nodes0) + 6)
+        # the guest's xhci and usb-storage drivers see a SCSI disk
+        self.wait_guest_block_devices(["sda", "vda"], "the guest to see the USB disk")
+        self.assertEqual(self.guest_exec("/bin/cat", "/sys/block/sda/removable").strip(), "0")
 
         # a second one takes the next port; a third and fourth fill the
         # root hub's four ports (libvirt's count), a fifth finds none
@@ -614,10 +629,22 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
             path = os.path.join(self.images, "%s.qcow2" % dev)
             vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
             extra.append(path)
-            self.daemon.virsh("attach-disk", "vm", path, dev, "--targetbus", "usb",
-                              "--subdriver", "qcow2")
-        self.assertIn("<address type='usb' bus='0' port='4'/>",
-                      self.daemon.virsh("dumpxml", "vm").stdout)
+            if dev == "sdc":
+                # one the guest sees as removable
+                self.daemon.virsh("attach-device", "vm", self.write(
+                    "sdc.xml", DISK_XML.replace("bus='virtio'", "bus='usb' removable='on'")
+                    % (path, dev)))
+            else:
+                self.daemon.virsh("attach-disk", "vm", path, dev, "--targetbus", "usb",
+                                  "--subdriver", "qcow2")
+        xml = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertIn("<address type='usb' bus='0' port='4'/>", xml)
+        self.assertIn("<target dev='sdc' bus='usb' removable='on'/>", xml)
+        self.wait_guest_block_devices(["sda", "sdb", "sdc", "sdd", "vda"],
+                                      "the guest to see four USB disks")
+        removable = [self.guest_exec("/bin/cat", "/sys/block/%s/removable" % d).strip()
+                     for d in ("sda", "sdb", "sdc", "sdd")]
+        self.assertEqual(sorted(removable), ["0", "0", "0", "1"])
         sdf = os.path.join(self.images, "sdf.qcow2")
         vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", sdf, "16M"])
         full = self.daemon.virsh("dumpxml", "vm").stdout
@@ -634,6 +661,7 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
 
         self.daemon.virsh("detach-disk", "vm", "sdb")
         self.events.wait(lambda e: e == ("removed", "vm", "usb-disk1"), 30)
+        self.wait_guest_block_devices(["vda"], "the guest to let go of the USB disks")
         self.assertEqual(self.node_names(), nodes0)
         self.assertEqual(self.peripherals(), peripherals0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
@@ -644,6 +672,11 @@ class HotplugUSBReconnectTest(vbtest.DaemonTestCase):
                     "-c", "read -q -P 0xa5 1M 1M", top])
         info = vbtest.run(["qemu-img", "info", "--output=json", top]).stdout
         self.assertEqual(json.loads(info)["backing-filename"], base)
+
+
+
+class HotplugReconnectTest(HotplugHelpers):
+    """A removal the guest finished while the daemon was away (SIGKILLed)."""
 
     def test_removal_finished_while_daemon_away(self):
         # A guest that does not let go within 5 s (paused): detach returns
