@@ -68,7 +68,6 @@ vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
 /* QEMU's largest throttle limit (libvirt's QEMU_BLOCK_IOTUNE_MAX) */
 #define VB_QEMU_BLOCK_IOTUNE_MAX 1000000000000000ULL
 
-/* libvirt's QEMU checks of <iotune>, with its codes and wording */
 /* The "bus" and "port" of a device on a USB port of @info's address: the
  * bus named after its controller's alias (a user's ua- one too), the port
  * a string ("1", or "1.2" behind a hub), after @driver */
@@ -91,6 +90,7 @@ vbQemuDeviceAddUSBAddress(vbJSONValue **props, const vbDomainDef *def,
     return vbJSONValueObjectAdd(props, "s:driver", driver, "s:bus", bus, "s:port", port, NULL);
 }
 
+/* libvirt's QEMU checks of <iotune>, with its codes and wording */
 static int
 vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *disk)
 {
@@ -128,8 +128,7 @@ vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *di
 }
 
 /* A vbTristateSwitch for the "T:" key of vbJSONValueObjectAdd: left out
- * when absent.  (The PCI address has its own copy above, next to its
- * only use before this file's controller part.) */
+ * when absent.  (vbQemuDeviceAddPCIAddress has its own copy, above.) */
 static int
 vbQemuDeviceTristate(vbTristateSwitch value)
 {
