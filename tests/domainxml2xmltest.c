@@ -559,6 +559,8 @@ mymain(void)
         {"graphics-vnc-running-status", TEST_STATUS},
         /* the taps of a running domain: generated names only in its forms */
         {"net-tap-running-status", TEST_STATUS},
+        /* a hot-plugged usb disk: its alias and port in the live forms */
+        {"disk-usb-running-status", TEST_STATUS},
         {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},
