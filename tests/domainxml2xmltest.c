@@ -588,6 +588,8 @@ mymain(void)
         /* the taps of a running domain: generated names only in its forms */
         {"net-tap-running-status", TEST_STATUS},
         {"net-direct-running-status", TEST_STATUS},
+        /* a hot-plugged usb disk: its alias and port in the live forms */
+        {"disk-usb-running-status", TEST_STATUS},
         {"text-whitespace-escaping", 0},
         /* refused while parsing */
         {"xml-malformed", 0},
@@ -621,7 +623,6 @@ mymain(void)
         {"disk-target-duplicate", 0},
         {"disk-index-duplicate", 0},
         {"disk-bus-ide", 0},
-        {"disk-bus-usb", 0},
         {"disk-type-network", 0},
         {"disk-device-lun", 0},
         {"disk-format-vmdk", 0},

@@ -166,6 +166,7 @@ mymain(void)
     DO_TEST("disk-serial-boot-order");
     /* virtio-scsi-pci, scsi-hd and scsi-cd, one without an image */
     DO_TEST("disk-scsi");
+    DO_TEST("disk-usb");
     /* share-rw, write-cache */
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");

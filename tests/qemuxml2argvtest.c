@@ -332,6 +332,9 @@ mymain(void)
     DO_TEST("disk-sata-cdrom-empty");
     DO_TEST("disk-scsi");
     DO_TEST("disk-scsi-implicit-controller");
+    /* usb-storage on the first free ports, disks before the tablet */
+    DO_TEST("disk-usb");
+    DO_TEST("disk-usb-machine-pc");
     DO_TEST("disk-readonly");
     DO_TEST("disk-shareable");
     DO_TEST("disk-cache");
@@ -543,6 +546,11 @@ mymain(void)
     DO_TEST_FAILURE("disk-shareable-qcow2", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-detect-zeroes-default", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-copy-on-read-on", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-usb-no-usb-bus", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-usb-no-free-port", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-usb-drive-address", VIR_ERR_INTERNAL_ERROR);
+    DO_TEST_FAILURE("disk-usb-cdrom", VIR_ERR_CONFIG_UNSUPPORTED);
+    DO_TEST_FAILURE("disk-removable-virtio", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-cache-unknown", VIR_ERR_XML_ERROR);
     DO_TEST_FAILURE("disk-wwn-virtio", VIR_ERR_CONFIG_UNSUPPORTED);
     DO_TEST_FAILURE("disk-wwn-malformed", VIR_ERR_INTERNAL_ERROR);

@@ -356,6 +356,30 @@ testDeviceDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 }
 
 static int
+testCompareNames(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* the devices' ids, sorted for the golden file */
+static int
+testQomListPeripheral(vbMonitor *mon, GString *out)
+{
+    g_autoptr(GHashTable) aliases = NULL;
+    g_autofree const char **names = NULL;
+    guint n = 0;
+    guint i;
+
+    if (vbMonitorGetDeviceAliases(mon, &aliases) < 0)
+        return -1;
+    names = (const char **) g_hash_table_get_keys_as_array(aliases, &n);
+    qsort(names, n, sizeof(*names), testCompareNames);
+    for (i = 0; i < n; i++)
+        g_string_append_printf(out, "%s\n", names[i]);
+    return 0;
+}
+
+static int
 testBlockdevReopen(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
     g_autoptr(vbJSONValue) node = NULL;
@@ -821,6 +845,8 @@ mymain(void)
         {"blockdev-reopen", "blockdev-reopen", false, testBlockdevReopen, false},
         {"device_add", "device_add", false, testDeviceAdd, false},
         {"device_del", "device_del", false, testDeviceDel, false},
+        {"qom-list-peripheral", "qom-list", true, testQomListPeripheral, false},
+        {"qom-list-peripheral-no-type", "qom-list", true, testQomListPeripheral, true},
         {"transaction-bitmaps", "transaction", false, testTransactionBitmaps, false},
         {"transaction-blockdev-snapshot", "transaction", false, testTransactionSnapshot, false},
         {"block-dirty-bitmap-add", "block-dirty-bitmap-add", false, testBitmapAdd, false},

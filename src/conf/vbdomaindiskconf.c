@@ -30,7 +30,7 @@
 
 VB_ENUM_IMPL(vbDomainDiskDevice, VB_DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom");
 
-VB_ENUM_IMPL(vbDomainDiskBus, VB_DOMAIN_DISK_BUS_LAST, "none", "virtio", "sata", "scsi");
+VB_ENUM_IMPL(vbDomainDiskBus, VB_DOMAIN_DISK_BUS_LAST, "none", "virtio", "sata", "scsi", "usb");
 
 VB_ENUM_IMPL(vbDomainDiskCache, VB_DOMAIN_DISK_CACHE_LAST, "default", "none", "writethrough",
              "writeback", "directsync", "unsafe");
@@ -458,7 +458,7 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
 
     g_autofree char *tray = NULL;
 
-    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus", "tray")) < 0 ||
+    if (vbDomainCheckAttrs(node, VB_ATTRS("dev", "bus", "tray", "removable")) < 0 ||
         vbXMLPropStringFull(node, "dev", VB_XML_PROP_REQUIRED, &dev) < 0)
         return -1;
     /* a target is a name like 'vda', used in 'vda[2]' and in aliases */
@@ -478,6 +478,9 @@ vbDomainDiskTargetParse(const xmlNode *node, vbDomainDiskDef *disk)
         return -1;
     }
     disk->trayOpen = g_strcmp0(tray, "open") == 0;
+    if (vbXMLPropEnum(node, "removable", vbTristateSwitchTypeFromString, VB_XML_PROP_NONZERO,
+                      &disk->removable) < 0)
+        return -1;
     disk->dst = g_steal_pointer(&dev);
     return 0;
 
@@ -786,6 +789,9 @@ vbDomainDiskDefFormat(vbBuffer *buf, const vbDomainDiskDef *disk, unsigned int f
     if (disk->trayOpen && disk->device == VB_DOMAIN_DISK_DEVICE_CDROM &&
         !(flags & VB_DOMAIN_DEF_FORMAT_INACTIVE))
         vbBufferAddLit(&childBuf, " tray='open'");
+    if (disk->bus == VB_DOMAIN_DISK_BUS_USB && disk->removable != VB_TRISTATE_SWITCH_ABSENT)
+        vbBufferAsprintf(&childBuf, " removable='%s'",
+                         vbTristateSwitchTypeToString(disk->removable));
     vbBufferAddLit(&childBuf, "/>\n");
 
     vbDomainDiskIoTuneFormat(&childBuf, &disk->iotune);
@@ -950,6 +956,19 @@ vbDomainDiskDefValidate(const vbDomainDef *def, const vbDomainDiskDef *disk)
     } else if (vbStorageSourceIsEmpty(disk->src)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("disk '%s' has no source; only a cdrom may be empty"), disk->dst);
+        return -1;
+    }
+
+    /* libvirt's check, code and wording */
+    if (disk->removable != VB_TRISTATE_SWITCH_ABSENT && disk->bus != VB_DOMAIN_DISK_BUS_USB) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("removable is only valid for usb disks"));
+        return -1;
+    }
+    /* libvirt's check, code and wording: a usb disk sits on a USB port */
+    if (disk->bus == VB_DOMAIN_DISK_BUS_USB &&
+        disk->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_NONE &&
+        disk->info.addr.type != VB_DOMAIN_DEVICE_ADDRESS_USB) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("unexpected address type for usb disk"));
         return -1;
     }
 

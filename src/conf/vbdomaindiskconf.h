@@ -25,6 +25,7 @@ typedef enum {
     VB_DOMAIN_DISK_BUS_VIRTIO,
     VB_DOMAIN_DISK_BUS_SATA,
     VB_DOMAIN_DISK_BUS_SCSI,
+    VB_DOMAIN_DISK_BUS_USB,
 
     VB_DOMAIN_DISK_BUS_LAST
 } vbDomainDiskBus;
@@ -186,6 +187,7 @@ struct _vbDomainDiskDef {
 
     char *dst; /* <target dev> */
     vbDomainDiskBus bus;
+    vbTristateSwitch removable; /* <target removable>: usb disks only */
 
     vbDomainDiskCache cache;
     vbDomainDiskDiscard discard;

@@ -187,6 +187,7 @@ vbHotplugCheckDiskLive(const vbDomainDiskDef *disk)
         }
         break;
     case VB_DOMAIN_DISK_BUS_SCSI:
+    case VB_DOMAIN_DISK_BUS_USB: /* on the first free port of USB bus 0 */
         break;
     case VB_DOMAIN_DISK_BUS_SATA:
     case VB_DOMAIN_DISK_BUS_NONE:
@@ -793,8 +794,10 @@ vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias)
 
 void
 vbDomainHotplugHandleDeviceDeleted(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *vm,
-                                   const char *alias)
+                                   const vbDomainProcessDeviceDeleted *deleted)
 {
+    const char *alias = deleted->alias;
+
     vbDomainObjLock(vm);
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
         VB_WARN("domain '%s': cannot finish the removal of device '%s': %s", vm->def->name, alias,
@@ -802,8 +805,14 @@ vbDomainHotplugHandleDeviceDeleted(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *
         vbDomainObjUnlock(vm);
         return;
     }
-    if (vbDomainObjIsActive(vm))
+    /* the domain stopped and started again before this ran: the event was
+     * of a QEMU that is gone, and a device of the new one may have the
+     * same alias */
+    if (vbDomainObjIsActive(vm) && vm->id == deleted->id)
         vbHotplugRemoveDevice(vm, alias);
+    else
+        VB_DEBUG("domain '%s': DEVICE_DELETED of '%s' is of an earlier run, ignored", vm->def->name,
+                 alias);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     vbDomainObjUnlock(vm);
 }

@@ -9,6 +9,7 @@
 
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
+#include "vbdomainprocess.h"
 #include "vbdriverconf.h"
 
 /* virDomainAttachDeviceFlags (and virDomainAttachDevice: @flags
@@ -36,7 +37,9 @@ int vbDomainDetachDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const
 int vbDomainUpdateDeviceFlags(vbDriver *driver, const vbDomainHandle *dom, const char *xml,
                               unsigned int flags);
 
-/* QEMU's DEVICE_DELETED for @alias that no detach call waited for: the
- * removal finished in a job of its own (libvirt's
- * processDeviceDeletedEvent).  @vm is unlocked. */
-void vbDomainHotplugHandleDeviceDeleted(vbDriver *driver, vbDomainObj *vm, const char *alias);
+/* QEMU's DEVICE_DELETED that no detach call waited for, or a device found
+ * gone at a reconnect: the removal finished in a job of its own (libvirt's
+ * processDeviceDeletedEvent), if @deleted is of the domain's current run.
+ * @vm is unlocked. */
+void vbDomainHotplugHandleDeviceDeleted(vbDriver *driver, vbDomainObj *vm,
+                                        const vbDomainProcessDeviceDeleted *deleted);

@@ -58,7 +58,7 @@ typedef enum {
     VB_DOMAIN_WORK_GUEST_SHUTDOWN,   /* no data */
     VB_DOMAIN_WORK_GUEST_PANICKED,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
-    VB_DOMAIN_WORK_DEVICE_DELETED,   /* data: the device's alias, that no detach waited for */
+    VB_DOMAIN_WORK_DEVICE_DELETED,   /* data: vbDomainProcessDeviceDeleted, no detach waited */
 
     VB_DOMAIN_WORK_LAST
 } vbDomainWorkType;

@@ -21,6 +21,7 @@
 #include "vblog.h"
 #include "vbmonitor.h"
 #include "vbmonitorblock.h"
+#include "vbmonitordevice.h"
 #include "vbmonitorevent.h"
 #include "vbmonitorgraphics.h"
 #include "vbmonitorjob.h"
@@ -836,6 +837,27 @@ vbProcessRefreshChannelStates(vbDomainObj *vm, GHashTable *open, bool booted)
     }
 }
 
+static vbDomainProcessDeviceDeleted *
+vbProcessDeviceDeletedNew(const vbDomainObj *vm, const char *alias)
+{
+    vbDomainProcessDeviceDeleted *deleted = g_new0(vbDomainProcessDeviceDeleted, 1);
+
+    deleted->id = vm->id;
+    deleted->alias = g_strdup(alias);
+    return deleted;
+}
+
+void
+vbDomainProcessDeviceDeletedFree(gpointer opaque)
+{
+    vbDomainProcessDeviceDeleted *deleted = opaque;
+
+    if (!deleted)
+        return;
+    g_free(deleted->alias);
+    g_free(deleted);
+}
+
 /* libvirt's qemuProcessHandleDeviceDeleted: the detach call waiting for
  * @id finishes the removal; without one a worker does. */
 static void
@@ -851,7 +873,8 @@ vbProcessHandleDeviceDeleted(vbMonitor *mon, const char *id, void *opaque)
         vm->unplugRejected = false;
         vbDomainObjBroadcast(vm);
     } else {
-        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED, g_strdup(id), g_free);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED, vbProcessDeviceDeletedNew(vm, id),
+                             vbDomainProcessDeviceDeletedFree);
     }
     vbDomainObjUnlock(vm);
 }
@@ -1895,6 +1918,72 @@ vbProcessPausedReason(const char *status)
     return VIR_DOMAIN_PAUSED_UNKNOWN;
 }
 
+/* Whether QEMU has a device of its own for @alias of @vm's definition
+ * that a hotplug removal would wait for: every disk and interface, and
+ * input devices on usb or virtio (a ps2 one is the machine's) */
+static void
+vbProcessReconnectCollectAliases(const vbDomainDef *def, GPtrArray *aliases)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->info.alias)
+            g_ptr_array_add(aliases, def->disks[i]->info.alias);
+    }
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->info.alias)
+            g_ptr_array_add(aliases, def->nets[i]->info.alias);
+    }
+    for (i = 0; i < def->ninputs; i++) {
+        const vbDomainInputDef *input = def->inputs[i];
+
+        if (input->info.alias &&
+            (input->bus == VB_DOMAIN_INPUT_BUS_USB || input->bus == VB_DOMAIN_INPUT_BUS_VIRTIO))
+            g_ptr_array_add(aliases, input->info.alias);
+    }
+}
+
+/*
+ * libvirt's qemuDomainUpdateDeviceList and qemuProcessUpdateDevices: a
+ * device the definition has and QEMU no longer has was unplugged while
+ * nobody listened (its DEVICE_DELETED went to no one).  Its removal is
+ * finished as the event would have finished it, by the worker, once the
+ * reconnect's job ends: the definition and status updated, its files
+ * given back, DEVICE_REMOVED.  A failed query is only logged: the
+ * devices stay as they are, and a later detach finds out.
+ */
+static void
+vbProcessReconnectDevices(vbDomainObj *vm)
+{
+    g_autoptr(GHashTable) present = NULL;
+    g_autoptr(GPtrArray) aliases = g_ptr_array_new();
+    vbMonitor *mon;
+    guint i;
+    int rc;
+
+    mon = vbDomainObjEnterMonitor(vm);
+    rc = vbMonitorGetDeviceAliases(mon, &present);
+    if (vbDomainObjExitMonitor(vm, mon) < 0)
+        return;
+    if (rc < 0) {
+        VB_WARN("domain '%s': cannot list QEMU's devices: %s", vm->def->name,
+                vbGetLastErrorMessage());
+        return;
+    }
+    vbProcessReconnectCollectAliases(vm->def, aliases);
+    for (i = 0; i < aliases->len; i++) {
+        const char *alias = g_ptr_array_index(aliases, i);
+
+        if (g_hash_table_contains(present, alias))
+            continue;
+        VB_INFO("domain '%s': device '%s' was unplugged while the daemon was away", vm->def->name,
+                alias);
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED,
+                             vbProcessDeviceDeletedNew(vm, alias),
+                             vbDomainProcessDeviceDeletedFree);
+    }
+}
+
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
@@ -1959,6 +2048,7 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
 
+    vbProcessReconnectDevices(vm);
     if (vbBlockJobRefreshJobs(driver, vm) < 0)
         return -1;
     return vbDomainObjSaveStatus(vm);

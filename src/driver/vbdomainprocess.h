@@ -75,6 +75,17 @@ void vbDomainProcessHandleMonitorEOF(vbDriver *driver, vbDomainObj *vm,
 /* The monitor failed with QEMU still there: reconnects or gives up. */
 void vbDomainProcessHandleMonitorError(vbDriver *driver, vbDomainObj *vm,
                                        vbDomainProcessMonitorFailure *failure);
+/* VB_DOMAIN_WORK_DEVICE_DELETED: QEMU let go of device @alias (its
+ * DEVICE_DELETED, or found gone at a reconnect) in the run of the domain
+ * whose id was @id; a device of a later run with the same alias is
+ * another device. */
+typedef struct _vbDomainProcessDeviceDeleted vbDomainProcessDeviceDeleted;
+struct _vbDomainProcessDeviceDeleted {
+    int id;
+    char *alias;
+};
+void vbDomainProcessDeviceDeletedFree(gpointer opaque);
+
 /* The guest powered off: QEMU (-no-shutdown) is ended. */
 void vbDomainProcessHandleGuestShutdown(vbDriver *driver, vbDomainObj *vm);
 

@@ -22,3 +22,9 @@ int vbMonitorDeviceAdd(vbMonitor *mon, vbJSONValue **props);
  * DEVICE_DELETED event says when it is gone, DEVICE_UNPLUG_GUEST_ERROR
  * when the guest refused. */
 int vbMonitorDeviceDel(vbMonitor *mon, const char *alias);
+
+/* qom-list of /machine/peripheral, as libvirt's
+ * qemuMonitorGetDeviceAliases: the ids of the devices QEMU has (those
+ * given an id; child<...> entries only), in *@aliases, a set of strings.
+ * A device being unplugged stays until DEVICE_DELETED. */
+int vbMonitorGetDeviceAliases(vbMonitor *mon, GHashTable **aliases);

@@ -272,5 +272,9 @@ vbQemuBlockDiskQomName(const vbDomainDiskDef *disk)
 {
     if (disk->bus == VB_DOMAIN_DISK_BUS_VIRTIO)
         return g_strdup_printf("/machine/peripheral/%s/virtio-backend", disk->info.alias);
+    /* usb-storage creates a SCSI bus of its own, with the disk on it */
+    if (disk->bus == VB_DOMAIN_DISK_BUS_USB)
+        return g_strdup_printf("/machine/peripheral/%s/%s.0/legacy[0]", disk->info.alias,
+                               disk->info.alias);
     return g_strdup(disk->info.alias);
 }

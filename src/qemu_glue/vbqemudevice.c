@@ -68,6 +68,28 @@ vbQemuDeviceAddPCIAddress(vbJSONValue **props, const vbDomainDef *def,
 /* QEMU's largest throttle limit (libvirt's QEMU_BLOCK_IOTUNE_MAX) */
 #define VB_QEMU_BLOCK_IOTUNE_MAX 1000000000000000ULL
 
+/* The "bus" and "port" of a device on a USB port of @info's address: the
+ * bus named after its controller's alias (a user's ua- one too), the port
+ * a string ("1", or "1.2" behind a hub), after @driver */
+static int
+vbQemuDeviceAddUSBAddress(vbJSONValue **props, const vbDomainDef *def,
+                          const vbDomainDeviceInfo *info, const char *driver)
+{
+    const vbDomainControllerDef *usb =
+        vbDomainDefFindController(def, VB_DOMAIN_CONTROLLER_TYPE_USB, info->addr.usb.bus);
+    g_autofree char *bus = NULL;
+    g_autofree char *port = NULL;
+
+    if (!usb || !usb->info.alias) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("USB controller '%u' of device '%s' not found"),
+                      info->addr.usb.bus, NULLSTR(info->alias));
+        return -1;
+    }
+    bus = g_strdup_printf("%s.0", usb->info.alias);
+    port = g_strdup_printf("%u", info->addr.usb.port);
+    return vbJSONValueObjectAdd(props, "s:driver", driver, "s:bus", bus, "s:port", port, NULL);
+}
+
 /* libvirt's QEMU checks of <iotune>, with its codes and wording */
 static int
 vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *disk)
@@ -103,6 +125,23 @@ vbQemuDeviceValidateDiskIoTune(const vbDomainDef *def, const vbDomainDiskDef *di
         }
     }
     return 0;
+}
+
+/* A vbTristateSwitch for the "T:" key of vbJSONValueObjectAdd: left out
+ * when absent.  (vbQemuDeviceAddPCIAddress has its own copy, above.) */
+static int
+vbQemuDeviceTristate(vbTristateSwitch value)
+{
+    switch (value) {
+    case VB_TRISTATE_SWITCH_ON:
+        return 1;
+    case VB_TRISTATE_SWITCH_OFF:
+        return 0;
+    case VB_TRISTATE_SWITCH_ABSENT:
+    case VB_TRISTATE_SWITCH_LAST:
+        break;
+    }
+    return -1;
 }
 
 int
@@ -168,6 +207,20 @@ vbQemuDeviceValidateDisk(const vbDomainDef *def, const vbDomainDiskDef *disk)
     case VB_DOMAIN_DISK_BUS_SCSI:
         if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_DRIVE) {
             vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no drive address assigned"),
+                          disk->dst);
+            return -1;
+        }
+        break;
+
+    case VB_DOMAIN_DISK_BUS_USB:
+        if (!vbQemuDomainHasUSBBus(def)) {
+            vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("disk '%s' is on bus 'usb', but the domain's USB controller is 'none'"),
+                          disk->dst);
+            return -1;
+        }
+        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_USB) {
+            vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' has no USB address assigned"),
                           disk->dst);
             return -1;
         }
@@ -308,6 +361,7 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     const char *wpolicy = NULL;
     const char *rpolicy = NULL;
     unsigned long long wwn = 0;
+    vbTristateSwitch removable = VB_TRISTATE_SWITCH_ABSENT;
 
     *props = NULL;
     if (!empty && !drive) {
@@ -352,6 +406,12 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
                                  "u:lun", addr->drive.unit, "s:device_id", deviceId, NULL) < 0)
             return -1;
         break;
+    case VB_DOMAIN_DISK_BUS_USB:
+        if (vbQemuDeviceAddUSBAddress(&obj, def, &disk->info, "usb-storage") < 0)
+            return -1;
+        /* libvirt says 'off' when the XML says nothing (QEMU 7.2 knows it) */
+        removable = disk->removable ? disk->removable : VB_TRISTATE_SWITCH_OFF;
+        break;
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("unexpected bus of disk '%s'"), disk->dst);
@@ -367,8 +427,9 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
     /* libvirt's order of the properties */
     if (vbJSONValueObjectAdd(&obj, "B:share-rw", shareable, "S:drive", drive, "s:id",
                              disk->info.alias, "Y:bootindex", bootIndex, "Y:wwn", wwn,
-                             "S:write-cache", writeCache, "S:serial", disk->serial, "S:werror",
-                             wpolicy, "S:rerror", rpolicy, NULL) < 0)
+                             "T:removable", vbQemuDeviceTristate(removable), "S:write-cache",
+                             writeCache, "S:serial", disk->serial, "S:werror", wpolicy, "S:rerror",
+                             rpolicy, NULL) < 0)
         return -1;
 
     *props = g_steal_pointer(&obj);
@@ -376,24 +437,6 @@ vbQemuDeviceBuildDiskProps(const vbDomainDef *def, const vbDomainDiskDef *disk, 
 }
 
 /* ---- controller ---------------------------------------------------------- */
-
-/* A vbTristateSwitch for the "T:" key of vbJSONValueObjectAdd: left out
- * when absent.  (The PCI address has its own copy above, next to its
- * only use before this file's controller part.) */
-static int
-vbQemuDeviceTristate(vbTristateSwitch value)
-{
-    switch (value) {
-    case VB_TRISTATE_SWITCH_ON:
-        return 1;
-    case VB_TRISTATE_SWITCH_OFF:
-        return 0;
-    case VB_TRISTATE_SWITCH_ABSENT:
-    case VB_TRISTATE_SWITCH_LAST:
-        break;
-    }
-    return -1;
-}
 
 /* libvirt's checks of a PCI controller's options, with its wording */
 static int

@@ -96,6 +96,11 @@ vbQemuDomainDiskAlias(const vbDomainDiskDef *disk)
             return NULL;
         return g_strdup_printf("scsi%u-%u-%u-%u", a->drive.controller, a->drive.bus,
                                a->drive.target, a->drive.unit);
+    case VB_DOMAIN_DISK_BUS_USB:
+        /* libvirt's name for a disk with no drive address */
+        if ((idx = vbQemuDomainDiskNameToIndex(disk->dst)) < 0)
+            return NULL;
+        return g_strdup_printf("usb-disk%d", idx);
     case VB_DOMAIN_DISK_BUS_NONE:
     case VB_DOMAIN_DISK_BUS_LAST:
         break;
@@ -823,37 +828,121 @@ vbQemuDomainHasUSBBus(const vbDomainDef *def)
     return cont && cont->model != VB_DOMAIN_CONTROLLER_MODEL_NONE;
 }
 
-/* A port of the root hub of bus 0 for each USB input without one, the
- * lowest free one first, as libvirt's qemuDomainAssignUSBAddresses. */
-static void
-vbQemuDomainAssignUSBAddresses(vbDomainDef *def)
+/* The ports of the root hub of USB controller @cont, as libvirt counts
+ * them (virDomainUSBAddressControllerModelToPorts): an ICH9 companion
+ * adds none, its EHCI1 master has them all. */
+static unsigned int
+vbQemuDomainUSBControllerPorts(const vbDomainControllerDef *cont)
 {
+    switch (cont->model) {
+    case VB_DOMAIN_CONTROLLER_MODEL_DEFAULT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PIIX3_UHCI:
+        return 2;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_EHCI1:
+        return 6;
+    case VB_DOMAIN_CONTROLLER_MODEL_NEC_XHCI:
+    case VB_DOMAIN_CONTROLLER_MODEL_QEMU_XHCI:
+        return cont->ports ? cont->ports : 4;
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI1:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI2:
+    case VB_DOMAIN_CONTROLLER_MODEL_ICH9_UHCI3:
+    case VB_DOMAIN_CONTROLLER_MODEL_NONE:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VB_DOMAIN_CONTROLLER_MODEL_VIRTIO_SCSI:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+    case VB_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+    case VB_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+    case VB_DOMAIN_CONTROLLER_MODEL_LAST:
+        break;
+    }
+    return 0;
+}
+
+/* The ports of USB bus 0: the most any controller of index 0 has */
+static unsigned int
+vbQemuDomainUSBBusPorts(const vbDomainDef *def)
+{
+    unsigned int ports = 0;
     size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vbDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VB_DOMAIN_CONTROLLER_TYPE_USB && cont->index == 0)
+            ports = MAX(ports, vbQemuDomainUSBControllerPorts(cont));
+    }
+    return ports;
+}
+
+/* The USB address of each device that sits on a USB port, in libvirt's
+ * order of virDomainUSBDeviceDefForeach: disks, then input devices;
+ * NULL when @i is past the last one */
+static vbDomainDeviceAddress *
+vbQemuDomainUSBDeviceAddress(vbDomainDef *def, size_t i)
+{
     size_t j;
 
-    for (i = 0; i < def->ninputs; i++) {
-        vbDomainDeviceAddress *addr = &def->inputs[i]->info.addr;
-        unsigned int port = 1;
-        bool taken = true;
-
-        if (def->inputs[i]->bus != VB_DOMAIN_INPUT_BUS_USB ||
-            addr->type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
+    for (j = 0; j < def->ndisks; j++) {
+        if (def->disks[j]->bus != VB_DOMAIN_DISK_BUS_USB)
             continue;
-        while (taken) {
-            taken = false;
-            for (j = 0; j < def->ninputs && !taken; j++) {
-                const vbDomainDeviceAddress *other = &def->inputs[j]->info.addr;
+        if (i-- == 0)
+            return &def->disks[j]->info.addr;
+    }
+    for (j = 0; j < def->ninputs; j++) {
+        if (def->inputs[j]->bus != VB_DOMAIN_INPUT_BUS_USB)
+            continue;
+        if (i-- == 0)
+            return &def->inputs[j]->info.addr;
+    }
+    return NULL;
+}
 
-                taken = other->type == VB_DOMAIN_DEVICE_ADDRESS_USB && other->usb.bus == 0 &&
-                        other->usb.port == port;
-            }
-            if (taken)
-                port++;
+static bool
+vbQemuDomainUSBPortTaken(vbDomainDef *def, unsigned int port)
+{
+    const vbDomainDeviceAddress *other;
+    size_t i;
+
+    for (i = 0; (other = vbQemuDomainUSBDeviceAddress(def, i)); i++) {
+        if (other->type == VB_DOMAIN_DEVICE_ADDRESS_USB && other->usb.bus == 0 &&
+            other->usb.port == port)
+            return true;
+    }
+    return false;
+}
+
+/* A port of the root hub of bus 0 for each USB device without one, the
+ * lowest free one first, as libvirt's qemuDomainAssignUSBAddresses (which
+ * would add a hub where we refuse: we build none). */
+static int
+vbQemuDomainAssignUSBAddresses(vbDomainDef *def)
+{
+    unsigned int nports = vbQemuDomainUSBBusPorts(def);
+    vbDomainDeviceAddress *addr;
+    size_t i;
+
+    for (i = 0; (addr = vbQemuDomainUSBDeviceAddress(def, i)); i++) {
+        unsigned int port = 1;
+
+        if (addr->type != VB_DOMAIN_DEVICE_ADDRESS_NONE)
+            continue;
+        /* without a USB bus the device's own check says why */
+        if (nports == 0)
+            continue;
+        while (port <= nports && vbQemuDomainUSBPortTaken(def, port))
+            port++;
+        if (port > nports) {
+            /* libvirt's code and wording */
+            vbReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("No free USB ports"));
+            return -1;
         }
         addr->type = VB_DOMAIN_DEVICE_ADDRESS_USB;
         addr->usb.bus = 0;
         addr->usb.port = port;
     }
+    return 0;
 }
 
 const char *
@@ -880,7 +969,8 @@ vbQemuDomainAssignAddresses(vbDomainDef *def)
         vbQemuDomainAssignPCIAddresses(def, family) < 0 ||
         vbDomainDeviceInfoIterate(def, vbQemuDomainAssignDeviceAlias, &family) < 0)
         return -1;
-    vbQemuDomainAssignUSBAddresses(def);
+    if (vbQemuDomainAssignUSBAddresses(def) < 0)
+        return -1;
     /* libvirt refuses a controller option QEMU lacks when the domain is
      * defined, with the model names filled in above */
     for (i = 0; i < def->ncontrollers; i++) {

@@ -65,8 +65,8 @@ const char *vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus);
  * Runs after post-parse (which gives SATA and SCSI disks their drive
  * addresses and adds the controllers they imply) and fills what is left
  * out, keeping what is given, in walks over vbDomainDeviceInfoIterate():
- *  - aliases: virtio-disk<N> (N from the target name), sata<C>-<B>-<U>,
- *    scsi<C>-<B>-<T>-<U>, controllers scsi<N>, "ide" (the q35 AHCI),
+ *  - aliases: virtio-disk<N> and usb-disk<N> (N from the target name),
+ *    sata<C>-<B>-<U>, scsi<C>-<B>-<T>-<U>, controllers scsi<N>, "ide" (the q35 AHCI),
  *    pci.0/pcie.0, serial<N>; a user's 'ua-' alias stays;
  *    usb/usb<N>;
  *  - PCI addresses as libvirt's qemuDomainAssignPCIAddresses gives them:
@@ -78,7 +78,9 @@ const char *vbQemuDomainPCIBusAlias(const vbDomainDef *def, unsigned int bus);
  *    PCI controllers, and a pcie-to-pci-bridge for conventional PCI
  *    devices on q35; the primary video at 00:01.0 (q35) or 00:02.0 (pc)
  *    when that slot is free;
- *  - a port of USB bus 0 for each USB input without an address.
+ *  - a port of USB bus 0 for each USB disk and input without an address,
+ *    disks first (libvirt's order); "No free USB ports" when the root hub
+ *    is full (libvirt would add a hub, we build none).
  * Then each controller's QEMU checks (vbQemuDeviceValidateController),
  * which libvirt runs at define.
  * Returns 0, or -1 with an error: VIR_ERR_XML_ERROR for an address that

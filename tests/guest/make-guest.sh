@@ -26,6 +26,11 @@
 # Needs: apt-get, apt-cache, dpkg-deb, find, gzip, ldd, sha256sum (all in
 # every Debian system); no root unless apt-get download needs it.
 #
+# VB_GUEST_FLAVOUR=generic builds the same guest on linux-image-amd64, with
+# its USB host and storage drivers (xhci, usb-storage, uas, sd) too: the
+# cloud kernel has no USB at all.  Only the tests of USB devices use it:
+# its xz-compressed kernel takes TCG several seconds longer to boot.
+#
 # Usage: tests/guest/make-guest.sh [--force]   (--force rebuilds the key)
 set -euo pipefail
 
@@ -36,11 +41,22 @@ force=0
 
 # What goes into the guest.  To add a package, name it here and copy what
 # the guest needs from the extracted tree in add_payload below.
-kernel_meta=linux-image-cloud-amd64
 packages=(busybox-static qemu-guest-agent)
 # The modules the guest loads; their dependencies are added from each .ko's
 # "depends=" and everything is loaded in dependency order.
 modules=(virtio_pci virtio_blk virtio_console virtio_net virtio_balloon virtio-rng pvpanic-mmio)
+flavour=${VB_GUEST_FLAVOUR:-cloud}
+case "$flavour" in
+cloud) kernel_meta=linux-image-cloud-amd64 ;;
+generic)
+    kernel_meta=linux-image-amd64
+    modules+=(xhci-pci usb-storage uas sd_mod)
+    ;;
+*)
+    echo "make-guest: error: VB_GUEST_FLAVOUR is 'cloud' or 'generic', not '$flavour'" >&2
+    exit 1
+    ;;
+esac
 
 log() {
     echo "make-guest: $*" >&2
@@ -58,14 +74,14 @@ print_result() {
 }
 
 # The build inputs besides the packages: a build records their hash
-inputs=$(cat "$here/make-guest.sh" "$here/init" | sha256sum | cut -c1-16)
+inputs=$( (cat "$here/make-guest.sh" "$here/init" && echo "$flavour") | sha256sum | cut -c1-16)
 
 # unresolved <why>: apt cannot say what to build (no lists, say, or lists
 # being rewritten): the newest build of these very inputs will do, said
 # aloud; without one there is nothing to do but fail.
 unresolved() {
     local dir
-    dir=$(grep -lx "$inputs" "$cache"/*-cloud-amd64-*/inputs 2>/dev/null |
+    dir=$(grep -lx "$inputs" "$cache"/*-amd64-*/inputs 2>/dev/null |
         xargs -r ls -td 2>/dev/null | head -n 1) || true
     [ -n "$dir" ] || die "$1 (run apt-get update, as scripts/install-deps.sh does)"
     out=${dir%/inputs}
@@ -88,7 +104,7 @@ while read -r field value; do
     Version:) [ "$pkg" = "$kernel_meta" ] || pins+=("$pkg=$value") ;;
     Depends:)
         [ "$pkg" != "$kernel_meta" ] || kernel_pin=$(sed -n \
-            's/.*\(linux-image-[^ ]*-cloud-amd64\) (= \([^)]*\)).*/\1=\2/p' <<<"$value")
+            's/.*\(linux-image-[^ ]*-amd64\) (= \([^)]*\)).*/\1=\2/p' <<<"$value")
         ;;
     esac
 done < <(apt-cache show --no-all-versions "$kernel_meta" "${packages[@]}" 2>/dev/null)
@@ -115,7 +131,7 @@ deb_of() {
 prune() {
     find "$cache" -mindepth 1 -maxdepth 1 -type d -name '.build.*' -mtime +1 \
         -exec rm -rf {} + 2>/dev/null || true
-    find "$cache" -mindepth 1 -maxdepth 1 -type d -name '*-cloud-amd64-*' -mtime +30 \
+    find "$cache" -mindepth 1 -maxdepth 1 -type d -name '*-amd64-*' -mtime +30 \
         -exec rm -rf {} + 2>/dev/null || true
     find "$cache/debs" -name '*.deb' -mtime +30 -delete 2>/dev/null || true
 }

@@ -23,7 +23,9 @@ import base64
 import json
 import os
 import re
+import socket
 import subprocess
+import threading
 import time
 
 import libvirt
@@ -494,6 +496,318 @@ class HotplugTest(vbtest.DaemonTestCase):
         self.events.wait(lambda e: e == ("removed", "vm", "scsi0-0-0-0"), 30)
         self.assertEqual(self.node_names(), nodes0)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.daemon.virsh("destroy", "vm")
+
+
+USB_CONTROLLER = "\n    <controller type='usb' model='qemu-xhci'/>"
+
+
+def monitor_path(daemon):
+    """QEMU's monitor socket, from the status file of domain 'vm'"""
+    with open(os.path.join(daemon.root, "run", "qemu", "vm.xml")) as fh:
+        return re.search(r"<monitor path='([^']+)'/>", fh.read()).group(1)
+
+
+def qmp_direct(path, commands, wait_event=None):
+    """Runs @commands on QEMU's monitor at @path while the daemon is away;
+    with @wait_event, reads until an event (name, data) satisfies it."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(120)
+        s.connect(path)
+        rd = s.makefile("r")
+        json.loads(rd.readline())  # the greeting
+        events = []
+        for cmd in [{"execute": "qmp_capabilities"}] + commands:
+            s.sendall(json.dumps(cmd).encode() + b"\n")
+            while True:
+                msg = json.loads(rd.readline())
+                if "event" in msg:
+                    events.append(msg)
+                    continue
+                if "error" in msg:
+                    raise AssertionError("%s: %s" % (cmd, msg["error"]))
+                break
+        while wait_event and not any(wait_event(e["event"], e.get("data", {}))
+                                     for e in events):
+            msg = json.loads(rd.readline())
+            if "event" in msg:
+                events.append(msg)
+        return events
+
+
+class HotplugHelpers(vbtest.DaemonTestCase):
+    """HotplugTest's helpers for the classes below (no tests of its own);
+    @flavour is the test guest's (vbguest.build)."""
+    guest = None
+    flavour = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not vbtest.SKIP_NO_QEMU:
+            cls.guest = vbguest.build(flavour=cls.flavour)
+    define = HotplugTest.define
+    wait_log = HotplugTest.wait_log
+    _register_device_events = HotplugTest._register_device_events
+    chain = HotplugTest.chain
+    start_guest = HotplugTest.start_guest
+    guest_exec = HotplugTest.guest_exec
+    guest_block_devices = HotplugTest.guest_block_devices
+    wait_guest_block_devices = HotplugTest.wait_guest_block_devices
+    qmp = HotplugTest.qmp
+    qmp_args = HotplugTest.qmp_args
+    node_names = HotplugTest.node_names
+    qdev_ids = HotplugTest.qdev_ids
+    write = HotplugTest.write
+    refused = HotplugTest.refused
+
+    def setUp(self):
+        vbtest.DaemonTestCase.setUp(self)
+        self.log = os.path.join(self.tmp, "logs", "serial.log")
+        os.mkdir(os.path.dirname(self.log))
+        self.extra_logs.append(self.log)
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        self._register_device_events()
+
+    def peripherals(self):
+        return sorted(p["name"] for p in self.qmp_args("qom-list",
+                                                        {"path": "/machine/peripheral"})
+                      if p["type"].startswith("child<"))
+
+
+
+class HotplugUSBTest(HotplugHelpers):
+    """USB disks hot-plugged: usb-storage on the domain's XHCI controller,
+    seen by the guest on Debian's generic kernel (the cloud one has no USB)."""
+    flavour = "generic"
+
+    def test_usb_disk_attach_commit_detach(self):
+        vda = os.path.join(self.images, "vda.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vda, "32M"])
+        self.start_guest(disks=[("vda", vda)], extra=USB_CONTROLLER)
+        base, mid, top = self.chain("usb")
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        conf0 = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        nodes0 = self.node_names()
+        peripherals0 = self.peripherals()
+
+        self.daemon.virsh("attach-disk", "vm", top, "sdb", "--targetbus", "usb",
+                          "--subdriver", "qcow2", "--live")
+        self.events.wait(lambda e: e == ("added", "vm", "usb-disk1"), 30)
+        xml = self.daemon.virsh("dumpxml", "vm").stdout
+        disk = re.search(r"<disk type='file' device='disk'>(?:(?!</disk>).)*"
+                         r"<target dev='sdb' bus='usb'/>.*?</disk>", xml, re.S)
+        self.assertIsNotNone(disk, xml)
+        disk = disk.group(0)
+        self.assertIn("<source file='%s' index='2'/>" % top, disk)
+        self.assertIn("<source file='%s'/>" % mid, disk)
+        self.assertIn("<source file='%s'/>" % base, disk)
+        self.assertIn("<alias name='usb-disk1'/>", disk)
+        self.assertIn("<address type='usb' bus='0' port='1'/>", disk)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, conf0)
+        # QEMU has the usb-storage device, on the XHCI controller's bus,
+        # with the chain's six nodes
+        self.assertEqual(self.peripherals(), sorted(peripherals0 + ["usb-disk1"]))
+        self.assertIn("/machine/peripheral/usb-disk1/usb-disk1.0/legacy[0]", self.qdev_ids())
+        usb = self.daemon.virsh("qemu-monitor-command", "vm", "--hmp", "info usb").stdout
+        self.assertIn("QEMU USB MSD", usb)
+        self.assertEqual(len(self.node_names()), len(nodes0) + 6)
+        # the guest's xhci and usb-storage drivers see a SCSI disk
+        self.wait_guest_block_devices(["sda", "vda"], "the guest to see the USB disk")
+        self.assertEqual(self.guest_exec("/bin/cat", "/sys/block/sda/removable").strip(), "0")
+
+        # a second one takes the next port; a third and fourth fill the
+        # root hub's four ports (libvirt's count), a fifth finds none
+        extra = []
+        for dev in ("sdc", "sdd", "sde"):
+            path = os.path.join(self.images, "%s.qcow2" % dev)
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
+            extra.append(path)
+            if dev == "sdc":
+                # one the guest sees as removable
+                self.daemon.virsh("attach-device", "vm", self.write(
+                    "sdc.xml", DISK_XML.replace("bus='virtio'", "bus='usb' removable='on'")
+                    % (path, dev)))
+            else:
+                self.daemon.virsh("attach-disk", "vm", path, dev, "--targetbus", "usb",
+                                  "--subdriver", "qcow2")
+        xml = self.daemon.virsh("dumpxml", "vm").stdout
+        self.assertIn("<address type='usb' bus='0' port='4'/>", xml)
+        self.assertIn("<target dev='sdc' bus='usb' removable='on'/>", xml)
+        self.wait_guest_block_devices(["sda", "sdb", "sdc", "sdd", "vda"],
+                                      "the guest to see four USB disks")
+        removable = [self.guest_exec("/bin/cat", "/sys/block/%s/removable" % d).strip()
+                     for d in ("sda", "sdb", "sdc", "sdd")]
+        self.assertEqual(sorted(removable), ["0", "0", "0", "1"])
+        sdf = os.path.join(self.images, "sdf.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", sdf, "16M"])
+        full = self.daemon.virsh("dumpxml", "vm").stdout
+        self.refused(("attach-disk", "vm", sdf, "sdf", "--targetbus", "usb", "--subdriver",
+                      "qcow2"), "internal error: No free USB ports")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, full)
+        for dev, alias in (("sdc", "usb-disk2"), ("sdd", "usb-disk3"), ("sde", "usb-disk4")):
+            self.daemon.virsh("detach-disk", "vm", dev)
+            self.events.wait(lambda e, a=alias: e == ("removed", "vm", a), 30)
+
+        # committable at once: mid into base, the data read back intact
+        self.daemon.virsh("blockcommit", "vm", "sdb", "--top", mid, "--base", base, "--wait")
+        self.assertNotIn(mid, self.daemon.virsh("dumpxml", "vm").stdout)
+
+        self.daemon.virsh("detach-disk", "vm", "sdb")
+        self.events.wait(lambda e: e == ("removed", "vm", "usb-disk1"), 30)
+        self.wait_guest_block_devices(["vda"], "the guest to let go of the USB disks")
+        self.assertEqual(self.node_names(), nodes0)
+        self.assertEqual(self.peripherals(), peripherals0)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        for path in [base, top] + extra:
+            self.assertEqual(os.stat(path).st_uid, os.getuid())
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x5a 0 1M",
+                    "-c", "read -q -P 0xa5 1M 1M", top])
+        info = vbtest.run(["qemu-img", "info", "--output=json", top]).stdout
+        self.assertEqual(json.loads(info)["backing-filename"], base)
+
+
+
+class HotplugReconnectTest(HotplugHelpers):
+    """A removal the guest finished while the daemon was away (SIGKILLed)."""
+
+    def test_removal_finished_while_daemon_away(self):
+        # A guest that does not let go within 5 s (paused): detach returns
+        # with the removal pending.  The daemon is SIGKILLed, the guest
+        # resumed past it and lets go (QEMU's DEVICE_DELETED goes to no
+        # one).  The restarted daemon finds the device gone from QEMU and
+        # finishes the removal as the event would have.
+        self.start_guest()
+        vdb = os.path.join(self.images, "vdb.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vdb, "16M"])
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x3c 0 1M", vdb])
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        nodes0 = self.node_names()
+        disk = DISK_XML % (vdb, "vdb")
+        self.dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
+        self.wait_guest_block_devices(["vda"], "the guest to see the disk")
+
+        self.dom.suspend()
+        self.dom.detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertIn("<target dev='vdb'", self.daemon.virsh("dumpxml", "vm").stdout)
+        pid = self.daemon.qemu_pids()
+        mon = monitor_path(self.daemon)
+        self.events.close()
+        self.daemon.kill9()
+
+        qmp_direct(mon, [{"execute": "cont"}],
+                   wait_event=lambda name, data: name == "DEVICE_DELETED" and
+                   data.get("device") == "virtio-disk1")
+
+        self.daemon.start()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self._register_device_events()
+        self.dom = self.events.conn.lookupByName("vm")
+        self.assertEqual(self.daemon.qemu_pids(), pid)
+        vbtest.wait_for(lambda: "<target dev='vdb'" not in
+                        self.daemon.virsh("dumpxml", "vm").stdout, 60,
+                        "the restarted daemon to finish the removal")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        # its nodes deleted, its file given back, the status saved
+        self.assertEqual(self.node_names(), nodes0)
+        self.assertEqual(os.stat(vdb).st_uid, os.getuid())
+        self.assertIn("device 'virtio-disk1' was unplugged while the daemon was away",
+                      self.daemon.log(None))
+        with open(os.path.join(self.daemon.root, "run", "qemu", "vm.xml")) as fh:
+            self.assertNotIn(vdb, fh.read())
+        # the disk can be attached again with the same alias
+        self.dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", vdb])
+
+
+QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
+
+
+class HotplugRemovalFailedTest(vbtest.DaemonTestCase):
+    """DEVICE_UNPLUG_GUEST_ERROR: QEMU 7.2 sends it on x86 only when the
+    unplug of a pc-dimm fails after the guest ejected it
+    (hw/acpi/memory_hotplug.c; on ppc64 for a rejected memory or CPU
+    unplug), never for a disk, an interface or an input device, and
+    virtblockd has no memory hotplug.  So QEMU runs behind qmpproxy.py,
+    which sends the daemon the event as QEMU would; everything else is
+    real: the detach call, the disk, the client's event.  No guest OS
+    answers the PCIe unplug request, so the device stays pending."""
+
+    def setUp(self):
+        super().setUp()
+        self.events = vbevents.EventRecorder(self.daemon.uri)
+        self.addCleanup(self.events.close)
+        HotplugTest._register_device_events(self)
+
+    def proxy(self, command):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(self.control)
+            s.sendall(command.encode() + b"\n")
+            self.assertEqual(s.makefile("r").readline().strip(), "ok")
+
+    def test_removal_failed(self):
+        self.control = os.path.join(self.tmp, "qmpproxy-control")
+        self.extra_logs.append(self.control + ".log")
+        wrapper = os.path.join(self.tmp, "qemu-behind-proxy")
+        with open(wrapper, "w") as fh:
+            fh.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (QMPPROXY, self.control))
+        os.chmod(wrapper, 0o755)
+        vda = os.path.join(self.images, "vda.qcow2")
+        vdb = os.path.join(self.images, "vdb.qcow2")
+        for path in (vda, vdb):
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
+        xml = vbtest.domain_xml("vm", [("vda", vda)]).replace(
+            "<emulator>/usr/bin/qemu-system-x86_64</emulator>",
+            "<emulator>%s</emulator>" % wrapper)
+        self.daemon.virsh("define", HotplugTest.write(self, "vm.xml", xml))
+        self.daemon.virsh("start", "vm")
+        dom = self.events.conn.lookupByName("vm")
+        disk = DISK_XML % (vdb, "vdb")
+        dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+
+        # the detach call waits for QEMU's word; the guest's refusal fails
+        # it with libvirt's error, and clients hear DEVICE_REMOVAL_FAILED
+        result = {}
+
+        def detach():
+            conn = libvirt.open(self.daemon.uri)
+            try:
+                conn.lookupByName("vm").detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+                result["ok"] = True
+            except libvirt.libvirtError as err:
+                result["error"] = (err.get_error_code(), str(err))
+            finally:
+                conn.close()
+        thread = threading.Thread(target=detach)
+        thread.start()
+        vbtest.wait_for(lambda: "device_del" in vbtest.read_tail(self.control + ".log"), 30,
+                        "the daemon to send device_del")
+        self.proxy('event DEVICE_UNPLUG_GUEST_ERROR {"device": "virtio-disk1", '
+                   '"path": "/machine/peripheral/virtio-disk1"}')
+        thread.join(60)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(result.get("error"),
+                         (libvirt.VIR_ERR_OPERATION_FAILED,
+                          "operation failed: unplug of device was rejected by the guest"),
+                         result)
+        self.events.wait(lambda e: e == ("removal-failed", "vm", "virtio-disk1"), 30)
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+
+        # with no detach waiting, the event reaches clients all the same
+        self.proxy('event DEVICE_UNPLUG_GUEST_ERROR {"device": "virtio-disk1", '
+                   '"path": "/machine/peripheral/virtio-disk1"}')
+        vbtest.wait_for(lambda: [e for e in self.events.events
+                                 if e == ("removal-failed", "vm", "virtio-disk1")][1:], 30,
+                        "a second DEVICE_REMOVAL_FAILED")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
+        self.assertNotIn(("removed", "vm", "virtio-disk1"), self.events.events)
         self.daemon.virsh("destroy", "vm")
 
 

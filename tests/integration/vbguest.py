@@ -2,7 +2,7 @@
 """virtblockd's tiny real Linux test guest, for integration tests.
 
 tests/guest/make-guest.sh builds (once, then from its cache) a Debian cloud
-kernel and a busybox initramfs whose /init is driven by the kernel command
+kernel (or, for USB devices, the generic one) and a busybox initramfs whose /init is driven by the kernel command
 line (see tests/guest/init).  This module
 
 - builds it and returns the paths (build()), or a disk image that UEFI
@@ -66,13 +66,16 @@ class Guest:
         return ["-kernel", self.kernel, "-initrd", self.initrd, "-append", cmdline_text]
 
 
-def build(cache=None, timeout=900):
+def build(cache=None, timeout=900, flavour=None):
     """Runs make-guest.sh (downloading and building only when its cache has
     no build for today's package versions and script) and returns a Guest.
-    @cache overrides $VB_GUEST_CACHE."""
+    @cache overrides $VB_GUEST_CACHE; @flavour 'generic' is the guest on
+    Debian's generic kernel, with USB drivers (slower to boot)."""
     env = dict(os.environ)
     if cache:
         env["VB_GUEST_CACHE"] = cache
+    if flavour:
+        env["VB_GUEST_FLAVOUR"] = flavour
     proc = subprocess.run([MAKE_GUEST], env=env, capture_output=True, text=True,
                           timeout=timeout)
     if proc.returncode != 0:
