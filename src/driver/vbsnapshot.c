@@ -33,6 +33,7 @@
 #include "vbqemubitmap.h"
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
+#include "vbqemudomainaddress.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotdeleterecover.h"
 #include "vbdomainquiesce.h"
@@ -1222,6 +1223,36 @@ vbSnapshotRedefineCheckState(const vbSnapshotDef *def)
     return -1;
 }
 
+/* libvirt's parser runs its driver's address assignment on a snapshot's
+ * <domain> and <inactiveDomain> (post-parse), as on a definition: a
+ * redefinition whose devices have no addresses (snapshot-dumpxml with
+ * them stripped) is the same machine as the one recorded, and is stored
+ * with them.  A machine we cannot run (another architecture) gets none:
+ * libvirt, which can, accepts it, and refuses a change of an existing
+ * snapshot's machine in its ABI check, with that check's words. */
+static int
+vbSnapshotRedefineAssignAddressesOne(vbDomainDef *dom)
+{
+    vbQemuMachineFamily family;
+
+    if (!dom)
+        return 0;
+    if (vbQemuDomainGetMachineFamily(dom, &family) < 0) {
+        vbResetLastError();
+        return 0;
+    }
+    return vbQemuDomainAssignAddresses(dom);
+}
+
+static int
+vbSnapshotRedefineAssignAddresses(vbSnapshotDef *def)
+{
+    if (vbSnapshotRedefineAssignAddressesOne(def->dom) < 0 ||
+        vbSnapshotRedefineAssignAddressesOne(def->inactiveDom) < 0)
+        return -1;
+    return 0;
+}
+
 /* Redefinition: only metadata changes; the snapshot replaces one of its
  * name, or is added; current only with CURRENT (libvirt's
  * qemuSnapshotRedefine). */
@@ -1233,7 +1264,8 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
     vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
     vbSnapshotObj *obj;
 
-    if (vbSnapshotRedefineCheckState(def) < 0 || vbSnapshotRedefineCheckParent(vm, def) < 0 ||
+    if (vbSnapshotRedefineAssignAddresses(def) < 0 || vbSnapshotRedefineCheckState(def) < 0 ||
+        vbSnapshotRedefineCheckParent(vm, def) < 0 ||
         vbSnapshotRedefineValidate(vm, def, other, flags) < 0 ||
         vbSnapshotDefAlignDisksRedefine(def) < 0)
         return -1;
