@@ -1594,6 +1594,7 @@ typedef struct {
     vbDomainDiskDef *disk;    /* in vm->def, the live chain */
     vbStorageSource *overlay; /* the snapshot's overlay in that chain */
     vbStorageSource *base;    /* the image below it, the snapshot's <domain> source */
+    char *basePath;           /* its path, kept once the chain may change */
     vbBlockJob *job;          /* referenced once started */
 } vbSnapshotDeleteDisk;
 
@@ -1611,6 +1612,7 @@ vbSnapshotDeleteListClear(vbSnapshotDeleteList *list)
         if (list->dd[i].job)
             list->dd[i].job->deleting = false;
         vbBlockJobUnref(list->dd[i].job);
+        g_free(list->dd[i].basePath);
     }
     g_free(list->dd);
 }
@@ -2288,6 +2290,7 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
     for (i = 0; i < list->ndd; i++) {
         vbSnapshotDeleteDisk *dd = &list->dd[i];
 
+        dd->basePath = g_strdup(dd->base->path);
         if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
             return vbSnapshotDeleteFail(driver, vm, list, false);
         dd->job->deleting = true;
@@ -2296,8 +2299,11 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
     }
     vbSnapshotDeleteTestKill("commit");
     /* the live chain may change from here on: no pointer into it is kept */
-    for (i = 0; i < list->ndd; i++)
+    for (i = 0; i < list->ndd; i++) {
         list->dd[i].disk = NULL;
+        list->dd[i].overlay = NULL;
+        list->dd[i].base = NULL;
+    }
     return vbSnapshotDeleteRunJobs(driver, vm, list, false);
 }
 
@@ -2393,7 +2399,7 @@ vbSnapshotDeleteMarkStarted(vbDriver *driver, vbDomainObj *vm, const char *name,
 
     for (i = 0; i < list->ndd; i++) {
         if (list->dd[i].job)
-            g_ptr_array_add(bases, list->dd[i].base->path);
+            g_ptr_array_add(bases, list->dd[i].basePath);
     }
     if (obj)
         vbSnapshotMarkDeleteFailed(driver, vm, obj, bases);

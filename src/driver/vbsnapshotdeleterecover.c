@@ -513,7 +513,8 @@ vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
     }
     if (stuck > 0) {
         vbReportError(VIR_ERR_OPERATION_FAILED,
-                      _("%zu disks switched, %zu cannot: their commits are gone"), switched, stuck);
+                      _("%zu of the snapshot's disks switched, %zu cannot: their commits are gone"),
+                      switched, stuck);
         goto error;
     }
     VB_WARN("domain '%s': completing the interrupted delete of snapshot '%s'", vm->def->name,
