@@ -43,8 +43,8 @@ int vbSnapshotDeleteIntentWrite(vbDriver *driver, vbDomainObj *vm,
 void vbSnapshotDeleteIntentRemove(vbDomainObj *vm);
 
 /* A test hook: the daemon kills itself at @step ("commit", "pivot",
- * "metadata") when VIRTBLOCKD_TEST_DELETE_KILL_AT names it, as a crash
- * there would. */
+ * "finalize" between two disks' job-finalize, "metadata") when
+ * VIRTBLOCKD_TEST_DELETE_KILL_AT names it, as a crash there would. */
 void vbSnapshotDeleteTestKill(const char *step);
 
 /* Whether @vm (locked) has the intent of an interrupted delete */
