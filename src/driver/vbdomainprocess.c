@@ -159,6 +159,8 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_EOF,
                              vbProcessMonitorFailureNew(vm, mon, NULL),
                              vbProcessMonitorFailureFree);
+    /* a waiter that holds the job (a delete's recovery) stops waiting */
+    vbDomainObjBroadcast(vm);
     vbDomainObjUnlock(vm);
 }
 
@@ -276,6 +278,7 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_ERROR,
                              vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
                              vbProcessMonitorFailureFree);
+    vbDomainObjBroadcast(vm);
     vbDomainObjUnlock(vm);
 }
 

@@ -204,6 +204,17 @@ vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned in
                       _("snapshot '%s' has no external disk to revert to"), def->name);
         return -1;
     }
+    /* ours: a delete of it that failed or was undone had started its
+     * commits, so its images hold newer data than it took */
+    if (def->deleteFailedBases) {
+        g_autofree char *bases = g_strjoinv("', '", def->deleteFailedBases);
+
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot revert to snapshot '%s': a failed delete of it committed data into '%s', which no longer holds the snapshot's state; delete the snapshot instead"),
+            def->name, bases);
+        return -1;
+    }
     return 0;
 }
 
