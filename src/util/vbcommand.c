@@ -50,9 +50,9 @@ vbCommandTimeout(unsigned int timeout)
 
 /* One of the helper's output pipes and what was read from it */
 typedef struct {
-    int fd;      /* -1 once closed */
+    int fd; /* -1 once closed */
     GString *buf;
-    size_t max;  /* bytes kept; more are read and dropped */
+    size_t max; /* bytes kept; more are read and dropped */
 } vbCommandPipe;
 
 /* Reads what is there on @pipe; closes it at end of file or error. */
@@ -153,11 +153,10 @@ vbCommandRunFull(const char *const *argv, int passFd, unsigned int timeout, int 
     else
         spawnFlags |= G_SPAWN_STDOUT_TO_DEV_NULL;
     VB_DEBUG("running '%s' (timeout %u s)", argv[0], timeout);
-    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, spawnFlags, vbCommandChildSetup, NULL,
-                                          -1, -1, -1, passFd >= 0 ? &passFd : NULL,
-                                          passFd >= 0 ? &target : NULL, passFd >= 0 ? 1 : 0, &pid,
-                                          NULL, outOut ? &pipes[1].fd : NULL, &pipes[0].fd,
-                                          &gerr)) {
+    if (!g_spawn_async_with_pipes_and_fds(
+            NULL, argv, NULL, spawnFlags, vbCommandChildSetup, NULL, -1, -1, -1,
+            passFd >= 0 ? &passFd : NULL, passFd >= 0 ? &target : NULL, passFd >= 0 ? 1 : 0, &pid,
+            NULL, outOut ? &pipes[1].fd : NULL, &pipes[0].fd, &gerr)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot run '%s': %s"), argv[0], gerr->message);
         return -1;
     }
