@@ -165,3 +165,35 @@ vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *ov
         *actions = g_steal_pointer(&list);
     return 0;
 }
+
+void
+vbQemuBitmapRevertPlan(GPtrArray *nodes, const char *const *chain, const char *const *abandoned,
+                       GPtrArray **carry, GPtrArray **dropped)
+{
+    const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, chain[0]);
+    g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    size_t i;
+    size_t j;
+
+    *carry = g_ptr_array_new();
+    *dropped = g_ptr_array_new();
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        bool usable = true;
+
+        if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 ||
+            !vbQemuBitmapChainIsValid(nodes, chain, name))
+            continue;
+        for (j = 0; abandoned[j]; j++) {
+            const vbMonitorBitmapInfo *b =
+                vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, abandoned[j]), name);
+
+            if (!b || !b->persistent || !b->recording || b->inconsistent)
+                usable = false;
+        }
+        if (usable)
+            g_ptr_array_add(*carry, (gpointer) vbQemuBitmapGet(node, name));
+        else
+            g_ptr_array_add(*dropped, (gpointer) name);
+    }
+}
