@@ -890,6 +890,23 @@ vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays)
         overlays->list.dd[i].created = false;
 }
 
+size_t
+vbSnapshotOverlaysCount(const vbSnapshotOverlays *overlays)
+{
+    return overlays->list.ndd;
+}
+
+int
+vbSnapshotOverlaysGet(const vbSnapshotOverlays *overlays, size_t i, const char **target,
+                      const char **path)
+{
+    const vbSnapshotDiskData *dd = &overlays->list.dd[i];
+
+    *target = dd->disk->dst;
+    *path = dd->src->path;
+    return dd->fd;
+}
+
 /* --- Metadata: files --- */
 
 int

@@ -34,6 +34,7 @@
 #include "vbsnapshotconf.h"
 #include "vbsnapshotmemory.h"
 #include "vbsnapshotrevert.h"
+#include "vbsnapshotrevertbitmap.h"
 #include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -402,6 +403,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     g_autoptr(vbDomainDef) newdef = NULL;
     g_autoptr(vbSnapshotDef) tmpdef = NULL;
     g_autoptr(vbSnapshotOverlays) overlays = NULL;
+    g_autoptr(vbSnapshotRevertBitmaps) bitmaps = NULL;
     g_autoptr(vbError) saved = NULL;
     vbDomainDef *olddef = NULL;
     vbSnapshotObj *snap;
@@ -439,7 +441,8 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     }
     if (!(newdef = vbSnapshotRevertNewDef(vm, snap->def, memory)) ||
         !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
-        !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
+        !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)) ||
+        !(bitmaps = vbSnapshotRevertBitmapsPrepare(vm, tmpdef, newdef)))
         return -1;
     /* as libvirt's qemuSnapshotRevertExternalPrepare: the state in the
      * file must be of the machine QEMU is started as (a file of another
@@ -463,8 +466,11 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
                              VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
     }
 
+    /* the bitmaps once the old chain's QEMU has stored them, before any
+     * QEMU opens the overlays */
     if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0 ||
-        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0))
+        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0) ||
+        vbSnapshotRevertBitmapsApply(driver, vm, bitmaps, overlays) < 0)
         goto error;
     vbSnapshotRevertTestKill("overlays");
 
