@@ -59,6 +59,7 @@ typedef struct {
     vbStorageSource *src; /* the overlay; owned here until linked into the chain */
     bool created;         /* the file is ours to delete on failure */
     int fd;               /* the new overlay, open since its creation; -1 */
+    int dirfd;            /* the directory it was created in, open since; -1 */
     struct stat st;       /* the overlay's file, as created or reused */
     bool addedStorage;    /* its nodes were added to QEMU */
     bool addedFormat;
@@ -79,6 +80,8 @@ vbSnapshotDiskListClear(vbSnapshotDiskList *list)
         vbStorageSourceFree(list->dd[i].src);
         if (list->dd[i].fd >= 0)
             close(list->dd[i].fd);
+        if (list->dd[i].dirfd >= 0)
+            close(list->dd[i].dirfd);
     }
     g_free(list->dd);
 }
@@ -398,14 +401,17 @@ vbSnapshotCreateImage(vbDriver *driver, vbSnapshotDiskData *dd)
         close(dirfd);
         return -1;
     }
-    close(dirfd);
     if (fstat(dd->fd, &dd->st) < 0) {
         vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst,
                             dd->src->path);
+        close(dirfd);
         close(dd->fd);
         dd->fd = -1;
         return -1;
     }
+    /* kept open: a failure removes the file from there, whatever became
+     * of the path meanwhile */
+    dd->dirfd = dirfd;
     dd->created = true;
 
     VB_DEBUG("creating overlay '%s' on '%s' for disk '%s'", dd->src->path, top->path,
@@ -436,16 +442,24 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
     size_t i;
 
     for (i = 0; i < list->ndd; i++) {
-        if (!list->dd[i].created)
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autofree char *base = NULL;
+        int rc;
+
+        if (!dd->created)
             continue;
-        /* only our file: never a link someone put in its place */
-        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0) {
-            VB_WARN("%s", vbGetLastErrorMessage());
-            vbResetLastError();
-        } else if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
-            VB_WARN("Unable to remove just-created %s: %s", list->dd[i].src->path,
-                    g_strerror(errno));
-        list->dd[i].created = false;
+        dd->created = false;
+        base = g_path_get_basename(dd->src->path);
+        /* only our file, from the directory it was created in: never a
+         * link or another file put in its place, nor a file the path
+         * leads to once a directory on it was moved */
+        rc = vbFileRemoveAtIfSame(dd->dirfd, base, &dd->st);
+        if (rc < 0)
+            VB_WARN("Unable to remove just-created %s: %s", dd->src->path, g_strerror(errno));
+        else if (rc == 0)
+            VB_WARN("snapshot image '%s' for disk '%s' is gone or was replaced by another file: "
+                    "not removed",
+                    dd->src->path, dd->disk->dst);
     }
 }
 
@@ -833,6 +847,7 @@ vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def, vbDomainDef
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = dom->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
@@ -1307,6 +1322,7 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = vm->def->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);

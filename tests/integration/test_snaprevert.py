@@ -644,6 +644,44 @@ exec /usr/bin/qemu-img "$@"
         self.assert_same_data(self.overlay("s2"), final)
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"))
 
+    MOVING_QEMU_IMG = """#!/bin/sh
+# qemu-img, except that merging a dirty bitmap moves the directory of the
+# images away, puts a new one with a hard link to each of them (the same
+# files) in its place, and fails
+for arg in "$@"; do
+    if [ "$arg" = "--merge" ]; then
+        mv "$IMAGES" "$IMAGES.moved" && mkdir "$IMAGES" || exit 1
+        for f in "$IMAGES.moved"/*; do ln "$f" "$IMAGES/" || exit 1; done
+        echo "qemu-img: directory moved by the test" >&2
+        exit 1
+    fi
+done
+exec /usr/bin/qemu-img "$@"
+"""
+
+    def test_failed_overlay_removed_from_its_directory(self):
+        """The new overlay of a failed revert is removed from the directory
+        it was created in, even once that directory was moved and its old
+        path leads to another entry of the same file (which is not
+        removed: the path is never resolved again)"""
+        self.make_two()
+        fake = os.path.join(self.tmp, "fake-qemu-img")
+        with open(fake, "w") as fh:
+            fh.write(self.MOVING_QEMU_IMG)
+        os.chmod(fake, 0o755)
+        self.daemon.virsh("destroy", "vm")
+        self.restart(VIRTBLOCKD_QEMU_IMG=fake, IMAGES=self.images)
+        before = sorted(os.listdir(self.images))
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("directory moved by the test", proc.stderr)
+        moved = self.images + ".moved"
+        self.assertEqual(sorted(os.listdir(moved)), before)
+        new = sorted(set(os.listdir(self.images)) - set(before))
+        self.assertEqual(len(new), 1, os.listdir(self.images))
+        self.assertTrue(new[0].startswith("top."), new)
+        self.assertEqual(self.current(), "s2")
+
     def test_gap_not_carried(self):
         """An abandoned image without b0 (its writes recorded nowhere):
         b0 is not carried, a backup finds no bitmap on the new overlay"""
