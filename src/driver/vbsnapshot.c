@@ -777,6 +777,42 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
 
 /* --- Shut-off domain --- */
 
+/* A running domain's transaction gives each overlay the bitmaps of the
+ * image below it (vbQemuBitmapSnapshotActions, design-notes.md section 4);
+ * a shut-off one's get them here, from that image's header, through the
+ * descriptor each overlay was created with, before anything opens it.
+ * Runs without the domain lock, as the creation. */
+static int
+vbSnapshotCarryBitmapsOffline(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    const char *qemuImg = driver->cfg->qemuImgBinary;
+    size_t i;
+    size_t j;
+    int rc = 0;
+
+    vbDomainObjUnlock(vm);
+    for (i = 0; i < list->ndd && rc == 0; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autoptr(vbMonitorBlockNodeInfo) node = NULL;
+        g_autoptr(GPtrArray) carried = NULL;
+
+        if (!dd->created || dd->disk->src->format != VB_STORAGE_FORMAT_QCOW2)
+            continue;
+        if (!(node = vbQemuImgBitmapsRead(qemuImg, dd->disk->src->path))) {
+            rc = -1;
+            break;
+        }
+        carried = vbQemuBitmapSnapshotCarried(node);
+        for (j = 0; j < carried->len && rc == 0; j++) {
+            const vbMonitorBitmapInfo *b = g_ptr_array_index(carried, j);
+
+            rc = vbQemuImgBitmapAdd(qemuImg, dd->src->path, dd->fd, b->name, b->granularity);
+        }
+    }
+    vbDomainObjLock(vm);
+    return rc;
+}
+
 static int
 vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
 {
@@ -784,7 +820,8 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
     g_autoptr(vbError) saved = NULL;
     size_t i;
 
-    if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
+    if (!reuse && (vbSnapshotCreateImages(driver, vm, list) < 0 ||
+                   vbSnapshotCarryBitmapsOffline(driver, vm, list) < 0))
         goto error;
 
     for (i = 0; i < list->ndd; i++) {

@@ -49,6 +49,10 @@ int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const 
  */
 int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
                                 vbJSONValue **actions);
+/* The bitmaps of @node (borrowed, name order) a new overlay on it gets, as
+ * vbQemuBitmapSnapshotActions adds them: for a shut-off snapshot, whose
+ * overlay qemu-img changes. */
+GPtrArray *vbQemuBitmapSnapshotCarried(const vbMonitorBlockNodeInfo *node);
 
 /**
  * vbQemuBitmapRevertPlan:

@@ -497,7 +497,8 @@ class BitmapNbdTest(RevertBase):
     changed back (the abandoned branch's b0 merged in), so that the
     chain's b0 (the union of its images' copies, as a backup reads it)
     is the snapshot image's extents, the reverted blocks, and the writes
-    made since."""
+    made since.  A snapshot on the new branch, running or shut off,
+    carries b0 on, and its delete merges it back."""
 
     start = False
     GRAN = 64 * 1024
@@ -593,13 +594,19 @@ class BitmapNbdTest(RevertBase):
         # there before any QEMU opened the overlay
         self.assert_recording(new1)
         self.assertEqual(self.dirty(new1), self.want(*(self.AT_S1 + self.AT_S2)))
-        # a write while shut off (qemu-io records it as QEMU would), then
-        # a running snapshot and its delete
+        # a write while shut off (qemu-io records it as QEMU would), a
+        # shut-off snapshot (its overlay gets b0, empty), a write there,
+        # then the snapshot deleted while running (b0 merged back)
         self.write(0xb4, 7 * MiB, 64 * 1024)
-        self.daemon.virsh("start", "vm")
         self.create("s3")
+        self.assertEqual(self.top(inactive=True), self.overlay("s3"))
+        self.assert_recording(self.overlay("s3"))
+        self.assertEqual(self.dirty(self.overlay("s3")), set())
         self.write(0xb5, 9 * MiB, 64 * 1024)
+        self.assertEqual(self.dirty(self.overlay("s3")), self.want((9 * MiB, 64 * 1024)))
+        self.daemon.virsh("start", "vm")
         self.daemon.virsh("snapshot-delete", "vm", "s3")
+        self.assertEqual(self.top(), new1)
         self.daemon.virsh("destroy", "vm")
         self.assert_created_bitmaps()
         self.assert_recording(new1)
