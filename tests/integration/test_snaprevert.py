@@ -361,11 +361,16 @@ class TwoDiskRevertTest(RevertBase):
 
     def test_two_disks(self):
         """Every disk the snapshot covers is reverted; a disk it left out
-        ('no') keeps its image as the snapshot's definition names it."""
+        ('no') keeps its image as the snapshot's definition names it.
+        Each disk's new overlay carries its own bitmap (granularity kept)
+        with what its abandoned branch wrote merged in."""
+        from test_bitmaps import bitmaps_of, clusters, dirty_extents
         self.dom.undefine()
         other = os.path.join(self.images, "other.qcow2")
         vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", other, "16M"])
         vbtest.Chain.write(other, 0x33, 0, MiB)
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", "64K", self.chain.top, "b0"])
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", "128K", other, "b1"])
         self.define("vm", [("vda", self.chain.top), ("vdb", other)], start=False)
         self.dom = self.conn.lookupByName("vm")
         self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only")
@@ -388,6 +393,13 @@ class TwoDiskRevertTest(RevertBase):
         self.assert_same_data(new_vda, vda_s1)
         self.assert_same_data(new_vdb, vdb_s1)
         self.assertEqual(sorted(self.revert_disks("s1")), sorted([new_vda, new_vdb]))
+        for path, name, gran, written in ((new_vda, "b0", 64 * 1024, [(0, MiB)]),
+                                          (new_vdb, "b1", 128 * 1024, [(0, 2 * MiB)])):
+            self.assertEqual(sorted(bitmaps_of(path)), [name], path)
+            self.assertEqual(bitmaps_of(path)[name]["flags"], ["auto"], path)
+            self.assertEqual(bitmaps_of(path)[name]["granularity"], gran, path)
+            self.assertEqual(clusters(dirty_extents(path, name, self.tmp), gran),
+                             clusters(written, gran), path)
 
         # s2 left vdb out: vdb is back on the image s2's definition names
         self.daemon.virsh("snapshot-revert", "vm", "s2")
