@@ -60,6 +60,7 @@ typedef struct {
     vbStorageSource *src; /* the overlay; owned here until linked into the chain */
     bool created;         /* the file is ours to delete on failure */
     int fd;               /* the new overlay, open since its creation; -1 */
+    int dirfd;            /* the directory it was created in, open since; -1 */
     struct stat st;       /* the overlay's file, as created or reused */
     bool addedStorage;    /* its nodes were added to QEMU */
     bool addedFormat;
@@ -80,6 +81,8 @@ vbSnapshotDiskListClear(vbSnapshotDiskList *list)
         vbStorageSourceFree(list->dd[i].src);
         if (list->dd[i].fd >= 0)
             close(list->dd[i].fd);
+        if (list->dd[i].dirfd >= 0)
+            close(list->dd[i].dirfd);
     }
     g_free(list->dd);
 }
@@ -399,14 +402,17 @@ vbSnapshotCreateImage(vbDriver *driver, vbSnapshotDiskData *dd)
         close(dirfd);
         return -1;
     }
-    close(dirfd);
     if (fstat(dd->fd, &dd->st) < 0) {
         vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst,
                             dd->src->path);
+        close(dirfd);
         close(dd->fd);
         dd->fd = -1;
         return -1;
     }
+    /* kept open: a failure removes the file from there, whatever became
+     * of the path meanwhile */
+    dd->dirfd = dirfd;
     dd->created = true;
 
     VB_DEBUG("creating overlay '%s' on '%s' for disk '%s'", dd->src->path, top->path,
@@ -437,16 +443,24 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
     size_t i;
 
     for (i = 0; i < list->ndd; i++) {
-        if (!list->dd[i].created)
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autofree char *base = NULL;
+        int rc;
+
+        if (!dd->created)
             continue;
-        /* only our file: never a link someone put in its place */
-        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0) {
-            VB_WARN("%s", vbGetLastErrorMessage());
-            vbResetLastError();
-        } else if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
-            VB_WARN("Unable to remove just-created %s: %s", list->dd[i].src->path,
-                    g_strerror(errno));
-        list->dd[i].created = false;
+        dd->created = false;
+        base = g_path_get_basename(dd->src->path);
+        /* only our file, from the directory it was created in: never a
+         * link or another file put in its place, nor a file the path
+         * leads to once a directory on it was moved */
+        rc = vbFileRemoveAtIfSame(dd->dirfd, base, &dd->st);
+        if (rc < 0)
+            VB_WARN("Unable to remove just-created %s: %s", dd->src->path, g_strerror(errno));
+        else if (rc == 0)
+            VB_WARN("snapshot image '%s' for disk '%s' is gone or was replaced by another file: "
+                    "not removed",
+                    dd->src->path, dd->disk->dst);
     }
 }
 
@@ -764,6 +778,42 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
 
 /* --- Shut-off domain --- */
 
+/* A running domain's transaction gives each overlay the bitmaps of the
+ * image below it (vbQemuBitmapSnapshotActions, design-notes.md section 4);
+ * a shut-off one's get them here, from that image's header, through the
+ * descriptor each overlay was created with, before anything opens it.
+ * Runs without the domain lock, as the creation. */
+static int
+vbSnapshotCarryBitmapsOffline(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    const char *qemuImg = driver->cfg->qemuImgBinary;
+    size_t i;
+    size_t j;
+    int rc = 0;
+
+    vbDomainObjUnlock(vm);
+    for (i = 0; i < list->ndd && rc == 0; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autoptr(vbMonitorBlockNodeInfo) node = NULL;
+        g_autoptr(GPtrArray) carried = NULL;
+
+        if (!dd->created || dd->disk->src->format != VB_STORAGE_FORMAT_QCOW2)
+            continue;
+        if (!(node = vbQemuImgBitmapsRead(qemuImg, dd->disk->src->path))) {
+            rc = -1;
+            break;
+        }
+        carried = vbQemuBitmapSnapshotCarried(node);
+        for (j = 0; j < carried->len && rc == 0; j++) {
+            const vbMonitorBitmapInfo *b = g_ptr_array_index(carried, j);
+
+            rc = vbQemuImgBitmapAdd(qemuImg, dd->src->path, dd->fd, b->name, b->granularity);
+        }
+    }
+    vbDomainObjLock(vm);
+    return rc;
+}
+
 static int
 vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
 {
@@ -771,7 +821,8 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
     g_autoptr(vbError) saved = NULL;
     size_t i;
 
-    if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
+    if (!reuse && (vbSnapshotCreateImages(driver, vm, list) < 0 ||
+                   vbSnapshotCarryBitmapsOffline(driver, vm, list) < 0))
         goto error;
 
     for (i = 0; i < list->ndd; i++) {
@@ -834,6 +885,7 @@ vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def, vbDomainDef
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = dom->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
@@ -889,6 +941,23 @@ vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays)
 
     for (i = 0; i < overlays->list.ndd; i++)
         overlays->list.dd[i].created = false;
+}
+
+size_t
+vbSnapshotOverlaysCount(const vbSnapshotOverlays *overlays)
+{
+    return overlays->list.ndd;
+}
+
+int
+vbSnapshotOverlaysGet(const vbSnapshotOverlays *overlays, size_t i, const char **target,
+                      const char **path)
+{
+    const vbSnapshotDiskData *dd = &overlays->list.dd[i];
+
+    *target = dd->disk->dst;
+    *path = dd->src->path;
+    return dd->fd;
 }
 
 /* --- Metadata: files --- */
@@ -1295,6 +1364,7 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = vm->def->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);

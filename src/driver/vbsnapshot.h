@@ -130,6 +130,12 @@ int vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverla
 void vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays);
 /* The files are in use now: never removed by the set */
 void vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays);
+/* How many overlays the set has, and the @i-th: its disk's target, its
+ * path; returns the descriptor it was created with (the set's), or -1
+ * before vbSnapshotOverlaysCreate */
+size_t vbSnapshotOverlaysCount(const vbSnapshotOverlays *overlays);
+int vbSnapshotOverlaysGet(const vbSnapshotOverlays *overlays, size_t i, const char **target,
+                          const char **path);
 
 /**
  * vbDomainSnapshotDelete:
