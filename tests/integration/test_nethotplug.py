@@ -56,13 +56,13 @@ def bridge_nic(bridge, mac=MAC, model="virtio", queues=None):
                               "\n  <driver queues='%d'/>" % queues if queues else ""))
 
 
-def direct_nic(dev, mode, mac=MAC, target=None):
+def direct_nic(dev, mode, mac=MAC, target=None, extra=""):
     return ("<interface type='direct'>\n"
             "  <mac address='%s'/>\n"
             "  <source dev='%s'%s/>\n%s"
-            "  <model type='virtio'/>\n"
+            "  <model type='virtio'/>%s\n"
             "</interface>" % (mac, dev, " mode='%s'" % mode if mode else "",
-                              "  <target dev='%s'/>\n" % target if target else ""))
+                              "  <target dev='%s'/>\n" % target if target else "", extra))
 
 
 class NetHotplugTest(vbtest.DaemonTestCase):
@@ -80,6 +80,7 @@ class NetHotplugTest(vbtest.DaemonTestCase):
     links = test_tap.NetnsTapTest.links
     taps = test_tap.NetnsTapTest.taps
     ping = test_tap.NetnsTapTest.ping
+    start_plain = test_tap.NetnsTapTest.start_plain
 
     @classmethod
     def setUpClass(cls):
@@ -404,6 +405,83 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
         self.assertEqual(sorted(self.links()), links0)
+
+
+    def veth_parent(self):
+        # (this kernel has no dummy devices: a veth pair is the parent)
+        self.ip("link", "add", "vbpar0", "type", "veth", "peer", "name", "vbpar1")
+        self.ip("link", "set", "vbpar0", "up")
+        self.ip("link", "set", "vbpar1", "up")
+
+    def test_macvtap_start_fails_on_later_nic(self):
+        # the second interface's name is a macvtap someone else has: the
+        # start fails, the first one's macvtap goes, the other stays
+        self.veth_parent()
+        self.ip("link", "add", "link", "vbpar0", "name", "vbmv0", "type", "macvtap")
+        proc = self.start_plain("vm", direct_nic("vbpar0", "bridge") +
+                                direct_nic("vbpar0", "bridge", MAC2, target="vbmv0"), check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error creating macvtap interface vbmv0@vbpar0", proc.stderr)
+        self.assertEqual(self.macvtaps(), ["vbmv0"])
+        self.assertIn("shut off", self.daemon.virsh("domstate", "vm").stdout)
+
+    def test_macvtap_daemon_killed_while_starting(self):
+        # the daemon blocks opening QEMU's log (a FIFO nobody reads) once
+        # the macvtap is made: killed there, its successor finds the
+        # macvtap in the status and deletes it
+        self.veth_parent()
+        links0 = sorted(self.links())
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(vbtest.domain_xml("vm", [], extra_devices=direct_nic("vbpar0", "bridge")))
+        self.daemon.virsh("define", path)
+        logdir = os.path.join(self.daemon.root, "log")
+        os.makedirs(logdir, exist_ok=True)
+        fifo = os.path.join(logdir, "vm.log")
+        os.mkfifo(fifo)
+        start = subprocess.Popen(["virsh", "-c", self.daemon.uri, "start", "vm"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(start.wait)
+        vbtest.wait_for(lambda: self.macvtaps() == ["macvtap0"], 30, "the macvtap to be made")
+        self.daemon.kill9()
+        os.unlink(fifo)
+        self.daemon.start()
+        self.assertEqual(self.macvtaps(), [])
+        self.assertEqual(sorted(self.links()), links0)
+        self.assertIn("shut off", self.daemon.virsh("domstate", "vm").stdout)
+        # and the domain starts again
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.macvtaps(), ["macvtap1"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
+
+    def test_macvtap_link_down_template_mtu(self):
+        # <link state='down'/> is the guest's link (QEMU's set_link): the
+        # macvtap is up all the same, and its parent, down before, too; a
+        # template takes the macvtap counter; <mtu> is the macvtap's
+        self.veth_parent()
+        self.ip("link", "set", "vbpar0", "down")
+        extra = "\n  <link state='down'/>\n  <mtu size='1400'/>"
+        self.start_plain("vm", direct_nic("vbpar0", "bridge", target="vbmv%d", extra=extra))
+        self.assertIn("<target dev='vbmv0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), ["vbmv0"])
+        links = self.links()
+        self.assertIn("UP", links["vbmv0"]["flags"])
+        self.assertEqual(links["vbmv0"]["mtu"], 1400)
+        self.assertIn("UP", links["vbpar0"]["flags"])
+        self.assertIn("down", self.daemon.virsh("domif-getlink", "vm", "vbmv0").stdout)
+        # hotplug alike
+        self.ip("link", "set", "vbpar0", "down")
+        nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2, target="vbmv%d",
+                                                  extra=extra.replace("1400", "1300")))
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        self.assertEqual(self.macvtaps(), ["vbmv0", "vbmv1"])
+        links = self.links()
+        self.assertIn("UP", links["vbmv1"]["flags"])
+        self.assertEqual(links["vbmv1"]["mtu"], 1300)
+        self.assertIn("UP", links["vbpar0"]["flags"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
 
 
 if __name__ == "__main__":
