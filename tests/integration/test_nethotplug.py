@@ -34,6 +34,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 
 import test_hotplug
 import test_tap
@@ -45,6 +46,13 @@ BRIDGE2 = "vbbr1"
 GUEST_ADDR = test_tap.GUEST_ADDR
 MAC = "52:54:00:7a:70:11"
 MAC2 = "52:54:00:7a:70:12"
+# sends argv[2] UDP datagrams to port 9 of argv[1]
+UDP_FLOOD = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[2])):
+    s.sendto(b"x" * 64, (sys.argv[1], 9))
+"""
 
 
 def bridge_nic(bridge, mac=MAC, model="virtio", queues=None):
@@ -276,6 +284,13 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
 
+        # a restart on the second bridge reads it back from the status
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertRegex(self.daemon.virsh("dumpxml", "vm").stdout,
+                         r"<source bridge='%s'/>\s*<target dev='vnet0'/>" % BRIDGE2)
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
+
         self.daemon.virsh("update-device", "vm", nic, "--live", "--config")
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE)
         # a restart reads the bridge back from the status
@@ -284,6 +299,10 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertIn("<source bridge='%s'/>" % BRIDGE, self.daemon.virsh("dumpxml", "vm").stdout)
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.taps(), [])
+
+    def ifstat(self, dev):
+        out = self.daemon.virsh("domifstat", "vm", dev).stdout
+        return {f[1]: int(f[2]) for f in (line.split() for line in out.splitlines()) if len(f) == 3}
 
     def macvtaps(self):
         return sorted(name for name, link in self.links().items()
@@ -314,9 +333,15 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.guest_exec("/bin/busybox", "ip", "link", "set", "eth0", "up")
         vbtest.wait_for(lambda: self.ping("192.168.124.2"), 60,
                         "the guest to answer a ping over the macvtap")
-        # a macvtap's counters are the guest's view already
-        self.assertRegex(self.daemon.virsh("domifstat", "vm", "macvtap0").stdout,
-                         r"macvtap0 rx_packets [1-9]")
+        # a macvtap's counters are the guest's view already: packets sent
+        # to the guest only (UDP to a closed port: the guest's ICMP
+        # answers are rate limited) are its rx, not its tx
+        stats0 = self.ifstat("macvtap0")
+        subprocess.run(["ip", "netns", "exec", self.ns, sys.executable, "-c", UDP_FLOOD,
+                        "192.168.124.2", "200"], check=True)
+        stats = self.ifstat("macvtap0")
+        self.assertGreaterEqual(stats["rx_packets"] - stats0["rx_packets"], 200)
+        self.assertLess(stats["tx_packets"] - stats0["tx_packets"], 100)
 
         # hotplug, default mode vepa
         nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2))
@@ -352,18 +377,43 @@ class NetHotplugTest(vbtest.DaemonTestCase):
             self.refused(("attach-device", "vm", bad, "--live"), message)
             self.assertEqual(self.macvtaps(), ["macvtap0"])
 
+        # a netdev_del that fails on unplug (its netdev deleted behind the
+        # daemon's back) keeps the interface and its macvtap, as libvirt
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        # (the refusals above took numbers too)
+        kept = [name for name in self.macvtaps() if name != "macvtap0"]
+        self.assertEqual(len(kept), 1)
+        vbtest.wait_for(lambda: "eth1" in self.guest_nics(), 60, "the guest to see eth1 again")
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
+            {"execute": "netdev_del", "arguments": {"id": "hostnet1"}}))
+        proc = self.daemon.virsh("detach-device", "vm", nic, "--live", check=False)
+        if proc.returncode != 0:
+            self.assertIn("Device 'hostnet1' not found", proc.stderr)
+        else:
+            # the guest took longer than the call waits: the worker that
+            # finishes the removal fails the same way
+            vbtest.wait_for(lambda: "interface 'net1' stays" in self.daemon.log(), 60,
+                            "the removal to fail")
+        vbtest.wait_for(lambda: self.guest_nics() == ["eth0", "lo"], 60,
+                        "the guest to let go of eth1")
+        self.assertIn("<target dev='%s'/>" % kept[0], self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), sorted(["macvtap0"] + kept))
+
         # a killed daemon's successor takes the macvtap back and removes
-        # it with the domain
+        # it with the domain; the interface QEMU no longer has (nor its
+        # netdev) goes with its macvtap at the reconnect
         self.daemon.kill9()
         self.daemon.start()
         self.assertIn("<target dev='macvtap0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
-        self.assertEqual(self.macvtaps(), ["macvtap0"])
+        vbtest.wait_for(lambda: self.macvtaps() == ["macvtap0"], 60,
+                        "the interface QEMU lost to go")
+        self.assertNotIn(kept[0], self.daemon.virsh("dumpxml", "vm").stdout)
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
         self.assertEqual(sorted(self.links()), links0)
         # the next start takes the next name
         self.daemon.virsh("start", "vm")
-        self.assertEqual(self.macvtaps(), ["macvtap1"])
+        self.assertEqual(self.macvtaps(), ["macvtap%d" % (int(kept[0][7:]) + 1)])
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
 
