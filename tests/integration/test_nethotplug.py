@@ -17,16 +17,25 @@ exec`), with a bridge holding the host's address:
   names that are no device names, a netdev id QEMU has already
   (netdev_add fails, the descriptors go back) and a device id QEMU has
   already (device_add fails, the netdev goes);
-- update-device with another <source bridge> moves the (multiqueue) tap;
-  a bridge that is not there is refused and changes nothing;
+- update-device with another <source bridge> moves the (multiqueue) tap,
+  kept over a daemon SIGKILL on either bridge; a bridge that is not
+  there is refused and changes nothing;
 - type 'direct': a macvtap on a veth parent (this kernel has no dummy
   devices) at start, in bridge mode, with the guest's MAC, answering a
   ping from the parent's peer; a second one hot-plugged (vepa) and
   unplugged; a missing parent, passthrough, a bad name and a name in use
   refused with nothing left; another mode or parent refused by
-  update-device; kept over a daemon SIGKILL and deleted with the domain;
-  QEMU stopped mid-attach and the daemon killed: the successor still
-  deletes the macvtap.
+  update-device; domifstat counts UDP sent to the guest as its rx; a
+  netdev_del that fails on unplug keeps the interface and its macvtap;
+  kept over a daemon SIGKILL and deleted with the domain; QEMU stopped
+  mid-attach and the daemon killed: the successor still deletes the
+  macvtap;
+- a start failing on a later interface deletes the earlier macvtaps, not
+  another's macvtap the failing one names; a daemon killed while starting
+  (blocked on QEMU's log, a FIFO) once the macvtap is made: its
+  successor deletes it; <link state='down'/>, a <target dev> template and
+  <mtu> on a plain domain, at start and by hotplug: the macvtap (and a
+  parent down) up, named from the template, with the MTU.
 
 The namespace is deleted at the end.  Every wait is bounded."""
 
