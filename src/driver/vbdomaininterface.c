@@ -127,7 +127,6 @@ vbDomainInterfacesCloseFds(GArray *fds)
 int
 vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
 {
-    bool generated = !net->ifname || vbNetDevNameIsTemplate(net->ifname);
     g_autofree int *tapfds = NULL;
     g_autofree int *vhostfds = NULL;
     size_t ntapfds;
@@ -173,8 +172,6 @@ vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
             if (tapfds[i] >= 0)
                 close(tapfds[i]);
         }
-        if (generated && !net->managedNo)
-            g_clear_pointer(&net->ifname, g_free);
         return -1;
     }
     g_array_append_vals(fds, tapfds, ntapfds);

@@ -28,8 +28,8 @@ int vbDomainInterfacePrepareName(vbDomainNetDef *net);
 /* vbDomainInterfacePrepareName for each interface of @def */
 int vbDomainInterfacesPrepareNames(vbDomainDef *def);
 
-/* Creates the taps of @def's interfaces, in order, setting each one's
- * net->ifname to its name (vnetN when none was given), and appends their
+/* Creates the taps of @def's interfaces, in order, under the names
+ * vbDomainInterfacesPrepareNames gave them, and appends their
  * descriptors to @fds (an array of int) in the order of
  * VB_QEMU_COMMAND_PASSED_FD_FIRST, with vhost-net descriptors when
  * @vhostNet.  The caller closes the descriptors once QEMU has them.
@@ -40,7 +40,9 @@ int vbDomainInterfacesPrepareNames(vbDomainDef *def);
 int vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds);
 
 /* One interface of vbDomainInterfacesConnect (a hot-plugged one): its
- * descriptors appended to @fds, nothing for a type without a tap. */
+ * descriptors appended to @fds, nothing for a type without a tap.  Its
+ * name is vbDomainInterfacePrepareName's; on failure nothing of it is
+ * left made or open. */
 int vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds);
 
 /* vbDomainInterfacesRelease for one interface of @def (after unplug, or

@@ -507,7 +507,8 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.daemon.start()
         self.assertEqual(self.macvtaps(), [])
         self.assertEqual(sorted(self.links()), links0)
-        self.assertIn("shut off", self.daemon.virsh("domstate", "vm").stdout)
+        self.assertEqual(self.daemon.virsh("domstate", "vm", "--reason").stdout.strip(),
+                         "shut off (failed)")
         # and the domain starts again
         self.daemon.virsh("start", "vm")
         self.assertEqual(self.macvtaps(), ["macvtap1"])
