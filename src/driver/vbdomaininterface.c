@@ -286,25 +286,27 @@ vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge)
 void
 vbDomainInterfaceRelease(const vbDomainDef *def, const vbDomainNetDef *net)
 {
+    bool direct = net->type == VB_DOMAIN_NET_TYPE_DIRECT;
+    unsigned char own[VB_MAC_BUFLEN];
+    unsigned char mac[VB_MAC_BUFLEN];
+
     if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
         return;
-    if (net->type == VB_DOMAIN_NET_TYPE_DIRECT) {
-        unsigned char mac[VB_MAC_BUFLEN];
-
-        /* only a macvtap with the guest's address, as the daemon makes
-         * them: the status names a macvtap before it is made, and a
-         * device of that name someone else has is left alone */
-        if (vbNetDevIsMacvtap(net->ifname) && vbNetDevGetMAC(net->ifname, mac) == 0 &&
-            memcmp(mac, net->mac.addr, VB_MAC_BUFLEN) == 0 &&
-            vbNetDevMacvtapDelete(net->ifname) < 0)
-            VB_WARN("cannot remove macvtap '%s' of domain '%s': %s", net->ifname, def->name,
-                    vbGetLastErrorMessage());
+    /* only a device as the daemon makes them, a macvtap with the guest's
+     * address or a tap with its own: the status names it before it is
+     * made, and a device of that name someone else has is left alone */
+    if (direct)
+        memcpy(own, net->mac.addr, VB_MAC_BUFLEN);
+    else
+        vbDomainInterfaceTapMAC(net, own);
+    if ((direct && !vbNetDevIsMacvtap(net->ifname)) || vbNetDevGetMAC(net->ifname, mac) < 0 ||
+        memcmp(mac, own, VB_MAC_BUFLEN) != 0) {
         vbResetLastError();
         return;
     }
-    if (vbNetDevTapDelete(net->ifname) < 0)
-        VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
-                vbGetLastErrorMessage());
+    if (direct ? vbNetDevMacvtapDelete(net->ifname) < 0 : vbNetDevTapDelete(net->ifname) < 0)
+        VB_WARN("cannot remove %s '%s' of domain '%s': %s", direct ? "macvtap" : "tap", net->ifname,
+                def->name, vbGetLastErrorMessage());
     vbResetLastError();
 }
 

@@ -59,9 +59,10 @@ int vbDomainInterfaceCheckBridge(const char *bridge);
 int vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge);
 
 /* After QEMU is gone: a tap the daemon created that is still there (made
- * persistent behind the daemon's back) is deleted, and a macvtap with the
- * guest's MAC address; managed='no' taps are the user's and stay.
- * Failures are logged, not reported. */
+ * persistent behind the daemon's back) is deleted, and a macvtap; only a
+ * device with the MAC address the daemon gives it (a name the status
+ * holds may be another's device), never a managed='no' tap.  Failures
+ * are logged, not reported. */
 void vbDomainInterfacesRelease(const vbDomainDef *def);
 
 /* A restarted daemon taking back a running domain: the vnetN names its
