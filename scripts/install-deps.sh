@@ -18,7 +18,7 @@ apt-get install -y -qq --no-install-recommends \
     qemu-system-x86 qemu-system-common qemu-utils \
     libvirt-clients python3 python3-libvirt \
     ovmf mtools dosfstools binutils virtinst \
-    valgrind ca-certificates >/dev/null
+    valgrind ca-certificates openssl >/dev/null
 
 # The user QEMU runs as under `virtblockd --system` (qemu.conf's default),
 # from the sysusers.d file meson installs; the confinement tests use it.

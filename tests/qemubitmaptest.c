@@ -18,7 +18,10 @@
  *                      block-dirty-bitmap-add persistent=false; the temp
  *                      directory is rewritten as /var/lib/libvirt/images
  *   CASE.out           the transaction actions, pretty-printed, or
- *                      "no actions" when the function returns none
+ *                      "no actions" when the function returns none; for a
+ *                      revert, the bitmaps carried and dropped, a line each
+ *   revert.nodes.json  r1 <- r2 (the branch a revert leaves) on r3 (the
+ *                      snapshot's image) <- r4, a bitmap per situation
  * The chain, base and kind of each case are in the table below.
  */
 
@@ -39,6 +42,7 @@ typedef enum {
     TEST_COMMIT,        /* non-active commit */
     TEST_COMMIT_ACTIVE, /* active commit */
     TEST_SNAPSHOT,      /* new overlay on top of chain[0] */
+    TEST_REVERT,        /* a revert's new overlay on chain[0] */
 } testKind;
 
 typedef struct {
@@ -48,6 +52,8 @@ typedef struct {
     /* node numbers: the commit's top first, down to the chain's bottom */
     unsigned int chain[6];
     unsigned int base; /* commit base, or the snapshot's overlay */
+    /* TEST_REVERT: the images the revert leaves, top first */
+    unsigned int abandoned[6];
 } testInfo;
 
 static char *
@@ -115,6 +121,50 @@ testBitmapActions(const void *opaque)
     return vbTestCompareToFile(actual, outPath);
 }
 
+/* One array of node names, NULL-terminated, from node numbers */
+static GPtrArray *
+testNodeNames(const unsigned int *numbers, size_t n)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < n && numbers[i]; i++)
+        g_ptr_array_add(names, testNodeName(numbers[i]));
+    g_ptr_array_add(names, NULL);
+    return names;
+}
+
+static int
+testBitmapRevert(const void *opaque)
+{
+    const testInfo *info = opaque;
+    g_autofree char *rel = g_strdup_printf("qemubitmapdata/%s.out", info->name);
+    g_autofree char *outPath = vbTestSrcPath(rel);
+    g_autoptr(GPtrArray) nodes = NULL;
+    g_autoptr(GPtrArray) chain = testNodeNames(info->chain, G_N_ELEMENTS(info->chain));
+    g_autoptr(GPtrArray) abandoned = testNodeNames(info->abandoned, G_N_ELEMENTS(info->abandoned));
+    g_autoptr(GPtrArray) carry = NULL;
+    g_autoptr(GPtrArray) dropped = NULL;
+    g_autoptr(GString) actual = g_string_new(NULL);
+    size_t i;
+
+    if (!(nodes = testLoadNodes(info->nodes)))
+        return -1;
+    vbQemuBitmapRevertPlan(nodes, (const char *const *) chain->pdata,
+                           (const char *const *) abandoned->pdata, &carry, &dropped);
+    for (i = 0; i < carry->len; i++) {
+        const vbMonitorBitmapInfo *b = g_ptr_array_index(carry, i);
+
+        g_string_append_printf(actual, "carry %s granularity %llu\n", b->name, b->granularity);
+    }
+    for (i = 0; i < dropped->len; i++)
+        g_string_append_printf(actual, "dropped %s\n",
+                               (const char *) g_ptr_array_index(dropped, i));
+    if (actual->len == 0)
+        g_string_append(actual, "nothing carried\n");
+    return vbTestCompareToFile(actual->str, outPath);
+}
+
 /* A case with a known bug must fail; once it passes, its mark must go. */
 /* The parser refuses a reply that lacks what the actions depend on. */
 static int
@@ -170,6 +220,15 @@ mymain(void)
         {"snapshot-1-2", "snapshot", TEST_SNAPSHOT, {1}, 9},
         {"snapshot-none", "no-bitmaps", TEST_SNAPSHOT, {1}, 9},
         {"real-7.2-snapshot", "real-7.2", TEST_SNAPSHOT, {1}, 5},
+        /* a revert leaving r1 <- r2: carried when valid from r3 down and
+         * recorded all along the branch left; dropped when an image of
+         * that branch lacks a recording, consistent copy */
+        {"revert-3", "revert", TEST_REVERT, {3, 4}, 0, {1, 2}},
+        /* nothing left behind (a second revert to the same snapshot) */
+        {"revert-3-none", "revert", TEST_REVERT, {3, 4}, 0, {0}},
+        /* real images: l2's valid bitmaps a, b, d (c is disabled in l3) */
+        {"real-7.2-revert-2", "real-7.2", TEST_REVERT, {2, 3, 4}, 0, {1}},
+        {"revert-nothing", "no-bitmaps", TEST_REVERT, {1, 2, 3}, 0, {0}},
     };
     int ret = 0;
     size_t i;
@@ -177,7 +236,8 @@ mymain(void)
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *label = g_strdup_printf("bitmaps %s", cases[i].name);
 
-        if (vbTestRun(label, testBitmapActions, &cases[i]) < 0)
+        if (vbTestRun(label, cases[i].kind == TEST_REVERT ? testBitmapRevert : testBitmapActions,
+                      &cases[i]) < 0)
             ret = -1;
     }
     if (vbTestRun("reply without 'recording' is refused", testParseMissingField, NULL) < 0)

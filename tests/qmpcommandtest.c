@@ -535,7 +535,7 @@ testNetdevAdd(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 static int
 testNetdevDel(vbMonitor *mon, GString *out G_GNUC_UNUSED)
 {
-    return vbMonitorNetdevDel(mon, "hostnet1");
+    return vbMonitorNetdevDel(mon, "hostnet1", false);
 }
 
 static int

@@ -401,6 +401,8 @@ mymain(void)
         {"name-empty", NULL},
         {"block-source", "domain-block"},
         {"default-name-collision", "domain-collision"},
+        /* ours, in a saved file only: a client cannot set it */
+        {"redefine-delete-failed", NULL, VB_SNAPSHOT_DEF_PARSE_REDEFINE},
     };
     /* shutoff: libvirtd 9.0's snapshot-dumpxml of a shut-off domain's
      * second snapshot, as it saves it (<active>) */
@@ -416,6 +418,8 @@ mymain(void)
         {"saved-revert-disks-relative", NULL},
         {"saved-no-state", NULL},
         {"saved-state-nostate", NULL},
+        {"saved-delete-failed", NULL},
+        {"saved-delete-failed-relative", NULL},
     };
     int ret = 0;
     size_t i;

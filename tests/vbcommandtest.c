@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -29,6 +30,34 @@ testExitAndStderr(const void *opaque G_GNUC_UNUSED)
         return -1;
     }
     return vbTestCompareStrings("bad input", err);
+}
+
+/* Standard output is kept apart from standard error, all of it when it
+ * is more than a pipe holds (read while the helper runs), cut at the
+ * limit given. */
+static int
+testOutput(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const argv[] = {
+        "/bin/sh", "-c", "echo to-err >&2; head -c 200000 /dev/zero | tr '\\0' x; echo; exit 0",
+        NULL};
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *cut = NULL;
+    g_autofree char *err2 = NULL;
+    int status;
+
+    if (vbCommandRunOutput(argv, -1, 10, 1024 * 1024, &status, &out, &err) < 0 || status != 0)
+        return -1;
+    if (strlen(out) != 200001 || out[0] != 'x' || out[199999] != 'x') {
+        fprintf(stderr, "standard output of %zu bytes, expected 200001\n", strlen(out));
+        return -1;
+    }
+    if (vbTestCompareStrings("to-err", err) < 0)
+        return -1;
+    if (vbCommandRunOutput(argv, -1, 10, 10, &status, &cut, &err2) < 0 || status != 0)
+        return -1;
+    return vbTestCompareStrings("xxxxxxxxxx", cut);
 }
 
 /* The descriptor passed is the helper's 3, the same open file. */
@@ -196,6 +225,8 @@ mymain(void)
     int ret = 0;
 
     if (vbTestRun("exit status and standard error", testExitAndStderr, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("standard output kept", testOutput, NULL) < 0)
         ret = -1;
     if (vbTestRun("descriptor passed as 3", testPassFd, NULL) < 0)
         ret = -1;

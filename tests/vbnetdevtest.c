@@ -10,6 +10,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "vbinternal.h"
 #include "vberror.h"
@@ -36,6 +37,30 @@ testNameIsTemplate(const void *opaque G_GNUC_UNUSED)
             return -1;
         }
     }
+    return 0;
+}
+
+/* A template takes the number of its kind's counter, which names without
+ * a template share (libvirt's virNetDevGenerateName); a plain name stays */
+static int
+testGenerateNameTemplate(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *first = g_strdup("vbunit%d");
+    g_autofree char *plain = NULL;
+    g_autofree char *next = g_strdup("vbunit%d");
+    g_autofree char *given = g_strdup("vbunit7");
+
+    if (vbNetDevGenerateName(&first, VB_NETDEV_GEN_NAME_MACVTAP) < 0 ||
+        vbNetDevGenerateName(&plain, VB_NETDEV_GEN_NAME_MACVTAP) < 0 ||
+        vbNetDevGenerateName(&next, VB_NETDEV_GEN_NAME_MACVTAP) < 0 ||
+        vbNetDevGenerateName(&given, VB_NETDEV_GEN_NAME_MACVTAP) < 0)
+        return -1;
+    if (vbTestCompareStrings("vbunit0", first) < 0 ||
+        !g_str_has_prefix(plain, VB_NETDEV_MACVTAP_NAME_PREFIX) ||
+        g_ascii_strtoull(next + strlen("vbunit"), NULL, 10) <
+            g_ascii_strtoull(plain + strlen(VB_NETDEV_MACVTAP_NAME_PREFIX), NULL, 10) + 1 ||
+        vbTestCompareStrings("vbunit7", given) < 0)
+        return -1;
     return 0;
 }
 
@@ -95,6 +120,8 @@ mymain(void)
     int ret = 0;
 
     if (vbTestRun("templates: one %d", testNameIsTemplate, NULL) < 0)
+        ret = -1;
+    if (vbTestRun("a template takes its kind's counter", testGenerateNameTemplate, NULL) < 0)
         ret = -1;
     if (vbTestRun("a name a device has is refused", testTapCreateExisting, NULL) < 0)
         ret = -1;

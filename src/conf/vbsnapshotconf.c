@@ -58,6 +58,7 @@ vbSnapshotDefFree(vbSnapshotDef *def)
     g_free(def->parentName);
     vbDomainDefFree(def->dom);
     vbDomainDefFree(def->inactiveDom);
+    g_strfreev(def->deleteFailedBases);
     g_free(def);
 }
 
@@ -335,9 +336,36 @@ vbSnapshotParentParse(const xmlNode *node, vbSnapshotDef *def)
     return 0;
 }
 
-/* The elements only the saved form has; @current gets <active>. */
+/* <deleteFailed>: one <base file='...'/> per image */
 static int
-vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *current)
+vbSnapshotDeleteFailedParse(const xmlNode *node, vbSnapshotDef *def)
+{
+    g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func(g_free);
+    xmlNode *child;
+
+    for (child = vbXMLChildElement(node, NULL); child; child = vbXMLNextElement(child)) {
+        g_autofree char *file = NULL;
+
+        if (!vbXMLNodeNameEqual(child, "base") || !(file = vbXMLPropString(child, "file")) ||
+            !g_path_is_absolute(file)) {
+            vbReportError(VIR_ERR_XML_ERROR, "%s", _("invalid <deleteFailed> in a saved snapshot"));
+            return -1;
+        }
+        g_ptr_array_add(bases, g_steal_pointer(&file));
+    }
+    if (bases->len == 0) {
+        vbReportError(VIR_ERR_XML_ERROR, "%s", _("invalid <deleteFailed> in a saved snapshot"));
+        return -1;
+    }
+    g_ptr_array_add(bases, NULL);
+    def->deleteFailedBases = (char **) g_ptr_array_free(g_steal_pointer(&bases), FALSE);
+    return 0;
+}
+
+/* The elements only the saved form has; @current gets <active>; @saved:
+ * a file of ours, which alone may have <deleteFailed>. */
+static int
+vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *current, bool saved)
 {
     g_autofree char *text = NULL;
 
@@ -380,6 +408,8 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
         if (vbSnapshotTextParse(child, &text) < 0)
             return -1;
         *current = g_strcmp0(text, "1") == 0;
+    } else if (saved && vbXMLNodeNameEqual(child, "deleteFailed") && !def->deleteFailedBases) {
+        return vbSnapshotDeleteFailedParse(child, def);
     } else {
         vbSnapshotReportUnsupportedElement(child);
         return -1;
@@ -387,9 +417,10 @@ vbSnapshotDefParseSaved(xmlDoc *doc, xmlNode *child, vbSnapshotDef *def, bool *c
     return 0;
 }
 
-/* @current NULL: a request, which has no metadata elements */
+/* @current NULL: a request, which has no metadata elements; @saved: a
+ * file of ours */
 static vbSnapshotDef *
-vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
+vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current, bool saved)
 {
     g_autoptr(vbSnapshotDef) def = g_new0(vbSnapshotDef, 1);
     bool seenMemory = false;
@@ -417,7 +448,7 @@ vbSnapshotDefParseRoot(xmlDoc *doc, const xmlNode *root, bool *current)
             if (vbSnapshotDisksParse(child, &def->disks, &def->ndisks) < 0)
                 return NULL;
         } else if (current) {
-            if (vbSnapshotDefParseSaved(doc, child, def, current) < 0)
+            if (vbSnapshotDefParseSaved(doc, child, def, current, saved) < 0)
                 return NULL;
         } else {
             /* <state>, <parent>, <domain>...: a plain create takes none of
@@ -496,7 +527,8 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
         vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
         return NULL;
     /* <active> of a redefinition is ignored, as libvirt ignores it */
-    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL)))
+    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), redefine ? &active : NULL,
+                                       false)))
         return NULL;
     if (vbSnapshotMemoryValidate(def, flags & VB_SNAPSHOT_DEF_PARSE_OFFLINE) < 0)
         return NULL;
@@ -517,7 +549,7 @@ vbSnapshotDefParseFile(const char *path, bool *current)
     /* vbXMLParseFile reads the daemon's own files: no link followed */
     if (!(doc = vbXMLParseFile(path, VB_SNAPSHOT_FILE_MAX_LEN)))
         return NULL;
-    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), current)))
+    if (!(def = vbSnapshotDefParseRoot(doc, xmlDocGetRootElement(doc), current, true)))
         return NULL;
     if (vbSnapshotDefCheckMetadata(def) < 0)
         return NULL;
@@ -934,6 +966,14 @@ vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags)
     if (metadata && def->inactiveDom &&
         vbDomainDefFormatBufRoot(&buf, def->inactiveDom, "inactiveDomain", domFlags) < 0)
         return NULL;
+    if ((flags & VB_SNAPSHOT_DEF_FORMAT_INTERNAL) && def->deleteFailedBases) {
+        vbBufferAddLit(&buf, "<deleteFailed>\n");
+        vbBufferAdjustIndent(&buf, 2);
+        for (i = 0; def->deleteFailedBases[i]; i++)
+            vbBufferEscapeString(&buf, "<base file='%s'/>\n", def->deleteFailedBases[i]);
+        vbBufferAdjustIndent(&buf, -2);
+        vbBufferAddLit(&buf, "</deleteFailed>\n");
+    }
     if (flags & VB_SNAPSHOT_DEF_FORMAT_INTERNAL)
         vbBufferAsprintf(&buf, "<active>%d</active>\n",
                          (flags & VB_SNAPSHOT_DEF_FORMAT_CURRENT) ? 1 : 0);

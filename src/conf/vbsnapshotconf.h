@@ -99,6 +99,13 @@ struct _vbSnapshotDef {
     char *parentName;         /* NULL: a root */
     vbDomainDef *dom;         /* the definition before the snapshot */
     vbDomainDef *inactiveDom; /* its persistent one, if it was running */
+
+    /* Ours, in the saved form only (<deleteFailed>, never in a document a
+     * client gets or gives): the images a delete of this snapshot had
+     * started committing into when it failed or was undone.  They hold
+     * data newer than the snapshot, so a revert to it is refused; NULL
+     * for a snapshot whose images are as it took them. */
+    char **deleteFailedBases;
 };
 
 void vbSnapshotDiskDefFree(vbSnapshotDiskDef *disk);
@@ -185,7 +192,8 @@ typedef enum {
     VB_SNAPSHOT_DEF_FORMAT_METADATA = 1 << 0,
     /* secrets in the domains (VIR_DOMAIN_SNAPSHOT_XML_SECURE) */
     VB_SNAPSHOT_DEF_FORMAT_SECURE = 1 << 1,
-    /* the saved form: <active> says whether it is the current one */
+    /* the saved form: <active> says whether it is the current one, and
+     * our <deleteFailed> is written */
     VB_SNAPSHOT_DEF_FORMAT_INTERNAL = 1 << 2,
     VB_SNAPSHOT_DEF_FORMAT_CURRENT = 1 << 3,
 } vbSnapshotDefFormatFlags;
@@ -207,7 +215,8 @@ char *vbSnapshotDefFormat(const vbSnapshotDef *def, unsigned int flags);
  * @current: set to whether it was the current one (<active>)
  *
  * The saved form read back, without following a symbolic link: name,
- * creation time and <domain> are required.
+ * creation time and <domain> are required.  Only here is <deleteFailed>
+ * read: a redefinition carrying it is refused as any unknown element.
  *
  * Returns the definition, or NULL with the error reported.
  */

@@ -153,6 +153,8 @@ vbBlockJobHandleStatusChange(vbDriver *driver, vbDomainObj *vm, const char *id,
     job->newstate = newstate;
     vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_BLOCK_JOB_UPDATE, vbBlockJobRef(job),
                          (GDestroyNotify) vbBlockJobUnref);
+    /* a delete's recovery, which holds the job, applies it itself */
+    vbDomainObjBroadcast(vm);
 }
 
 /* An active commit: COMPLETED when the disk's device sits on the job's base node now,

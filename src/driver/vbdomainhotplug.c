@@ -488,25 +488,40 @@ vbHotplugAttachNetLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
 
     /* the host side last, as at start: nothing before it is left to undo */
     vbQemuDeviceNetTapFdCount(net, vhostNet, &ntapfds, &nvhostfds);
-    if (vbDomainInterfaceConnect(net, vhostNet, fds) < 0)
+    if (vbDomainInterfacePrepareName(net) < 0)
         return -1;
     /* in the live definition from now on, as libvirt's virDomainNetInsert
-     * before the monitor: a daemon killed from here on finds the tap (a
-     * macvtap stays until deleted) in the status, and a QEMU that dies
-     * meanwhile takes it down with the others */
+     * before the monitor, and named in the status before its tap is made:
+     * a daemon killed from here on finds the tap (a macvtap stays until
+     * deleted), and a QEMU that dies meanwhile takes it down with the
+     * others */
     added.type = VB_DOMAIN_DEVICE_NET;
     added.data.net = g_steal_pointer(&owned);
     if (vbDomainDefAddDevice(vm->def, &added) < 0)
         return -1; /* not reached: an interface list takes any number */
     if (vbHotplugNetHasTap(net) && vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    if (vbDomainInterfaceConnect(net, vhostNet, fds) < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
+
+        /* nothing made, and its name may be another's device: out of
+         * the definition without a release */
+        if ((idx = vbHotplugNetIndex(vm->def, net)) >= 0) {
+            vbHotplugNetRemoveAt(vm->def, idx);
+            vbDomainNetDefFree(net);
+        }
+        if (vbDomainObjSaveStatus(vm) < 0)
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+        vbErrorRestore(&saved);
+        return -1;
+    }
 
     mon = vbDomainObjEnterMonitor(vm);
     rc = vbHotplugNetAddBackend(mon, net, fds, ntapfds);
     if (rc == 0 && (rc = vbMonitorDeviceAdd(mon, &props)) < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 
-        vbMonitorNetdevDel(mon, backendId);
+        vbMonitorNetdevDel(mon, backendId, false);
         vbErrorRestore(&saved);
     }
     if (rc == 0 && net->linkState == VB_DOMAIN_NET_LINK_STATE_DOWN &&
@@ -710,9 +725,13 @@ vbHotplugRemoveDisk(vbDomainObj *vm, vbDomainDiskDef *disk)
 }
 
 /* libvirt's qemuDomainRemoveNetDevice: the backend deleted, the tap
- * given back, the interface out of the live definition, DEVICE_REMOVED */
-static void
-vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
+ * given back, the interface out of the live definition, DEVICE_REMOVED.
+ * A netdev_del that fails leaves the interface (and its tap, which QEMU
+ * may still hold) as it is, with the error reported, as libvirt's does;
+ * with @missingOK (a device a reconnect found missing, perhaps never
+ * plugged) a backend QEMU does not have is no failure. */
+static int
+vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net, bool missingOK)
 {
     g_autofree char *alias = g_strdup(net->info.alias);
     g_autofree char *backendId = vbQemuDeviceNetBackendAlias(net);
@@ -720,14 +739,15 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
 
     if (vbDomainObjHasMonitor(vm)) {
         vbMonitor *mon = vbDomainObjEnterMonitor(vm);
+        int rc = vbMonitorNetdevDel(mon, backendId, missingOK);
 
-        if (vbMonitorNetdevDel(mon, backendId) < 0)
-            VB_WARN("cannot delete netdev '%s': %s", backendId, vbGetLastErrorMessage());
         /* a QEMU gone meanwhile took the live definition with it */
         if (vbDomainObjExitMonitor(vm, mon) < 0) {
             VB_WARN("domain '%s' went away while removing interface '%s'", vm->def->name, alias);
-            return;
+            return -1;
         }
+        if (rc < 0)
+            return -1;
     }
     /* QEMU closed its descriptors with the netdev, which took a tap of
      * ours along; one made persistent meanwhile goes here (managed='no'
@@ -743,6 +763,7 @@ vbHotplugRemoveNet(vbDomainObj *vm, vbDomainNetDef *net)
                            vbDomainEventDeviceNew(VB_DOMAIN_EVENT_DEVICE_REMOVED, vm->def->name,
                                                   vm->def->uuid, vm->id, alias));
     vbDomainNetDefFree(net);
+    return 0;
 }
 
 /* libvirt's qemuDomainRemoveInputDevice */
@@ -763,9 +784,10 @@ vbHotplugRemoveInput(vbDomainObj *vm, vbDomainInputDef *input)
     vbDomainInputDefFree(input);
 }
 
-/* The device of the live definition whose alias is @alias, removed */
+/* The device of the live definition whose alias is @alias, removed
+ * (@missingOK: see vbHotplugRemoveNet) */
 static void
-vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias)
+vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias, bool missingOK)
 {
     size_t i;
 
@@ -778,7 +800,9 @@ vbHotplugRemoveDevice(vbDomainObj *vm, const char *alias)
 
     for (i = 0; i < vm->def->nnets; i++) {
         if (g_strcmp0(vm->def->nets[i]->info.alias, alias) == 0) {
-            vbHotplugRemoveNet(vm, vm->def->nets[i]);
+            if (vbHotplugRemoveNet(vm, vm->def->nets[i], missingOK) < 0)
+                VB_WARN("domain '%s': interface '%s' stays: %s", vm->def->name, alias,
+                        vbGetLastErrorMessage());
             return;
         }
     }
@@ -809,7 +833,7 @@ vbDomainHotplugHandleDeviceDeleted(vbDriver *driver G_GNUC_UNUSED, vbDomainObj *
      * of a QEMU that is gone, and a device of the new one may have the
      * same alias */
     if (vbDomainObjIsActive(vm) && vm->id == deleted->id)
-        vbHotplugRemoveDevice(vm, alias);
+        vbHotplugRemoveDevice(vm, alias, deleted->reconnect);
     else
         VB_DEBUG("domain '%s': DEVICE_DELETED of '%s' is of an earlier run, ignored", vm->def->name,
                  alias);
@@ -926,8 +950,7 @@ vbHotplugDetachNetLive(vbDomainObj *vm, const vbDomainNetDef *match)
     }
     if ((rc = vbHotplugUnplug(vm, net->info.alias)) <= 0)
         return rc;
-    vbHotplugRemoveNet(vm, net);
-    return 0;
+    return vbHotplugRemoveNet(vm, net, false);
 }
 
 static int

@@ -88,9 +88,11 @@ vbDomainInterfaceBridgeConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
 }
 
 /* type 'direct': a macvtap of the daemon's on the parent <source dev>,
- * with the guest's own MAC address (libvirt's qemuInterfaceDirectConnect;
- * libvirt brings the link up once QEMU runs, here it is up at once
- * unless the interface's link is down) */
+ * with the guest's own MAC address and <mtu> (libvirt's
+ * qemuInterfaceDirectConnect).  It is up at once, with its parent:
+ * libvirt brings both up once QEMU runs, whatever <link state> says, as
+ * the guest's link is QEMU's (set_link) and a macvtap down carries
+ * nothing. */
 static int
 vbDomainInterfaceDirectConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
 {
@@ -104,10 +106,8 @@ vbDomainInterfaceDirectConnect(vbDomainNetDef *net, int *tapfds, size_t ntapfds)
 
     if (net->model == VB_DOMAIN_NET_MODEL_VIRTIO)
         flags |= VB_NETDEV_MACVTAP_CREATE_VNET_HDR;
-    if (net->linkState != VB_DOMAIN_NET_LINK_STATE_DOWN)
-        flags |= VB_NETDEV_MACVTAP_CREATE_IFUP;
     return vbNetDevMacvtapCreate(&net->ifname, net->linkdev, net->mac.addr, modes[net->directMode],
-                                 tapfds, ntapfds, flags);
+                                 net->mtu, tapfds, ntapfds, flags);
 }
 
 void
@@ -127,7 +127,6 @@ vbDomainInterfacesCloseFds(GArray *fds)
 int
 vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
 {
-    bool generated = !net->ifname || vbNetDevNameIsTemplate(net->ifname);
     g_autofree int *tapfds = NULL;
     g_autofree int *vhostfds = NULL;
     size_t ntapfds;
@@ -173,8 +172,6 @@ vbDomainInterfaceConnect(vbDomainNetDef *net, bool vhostNet, GArray *fds)
             if (tapfds[i] >= 0)
                 close(tapfds[i]);
         }
-        if (generated && !net->managedNo)
-            g_clear_pointer(&net->ifname, g_free);
         return -1;
     }
     g_array_append_vals(fds, tapfds, ntapfds);
@@ -190,21 +187,57 @@ vbDomainInterfacesConnect(vbDomainDef *def, bool vhostNet, GArray *fds)
 
     for (i = 0; i < def->nnets; i++) {
         if (vbDomainInterfaceConnect(def->nets[i], vhostNet, fds) < 0) {
+            g_autoptr(vbError) saved = vbErrorSave();
+
             vbDomainInterfacesCloseFds(fds);
+            /* the macvtaps made so far stay until deleted; never the
+             * failing interface's name, which may be another's device */
+            while (i--)
+                vbDomainInterfaceRelease(def, def->nets[i]);
+            vbErrorRestore(&saved);
             return -1;
         }
     }
     return 0;
 }
 
-/* The taps of @def the daemon created: of type 'ethernet', 'bridge' or
- * 'direct' (a macvtap), not managed='no', named once started */
+/* Whether @net is of a type on a tap: 'ethernet', 'bridge' or 'direct'
+ * (a macvtap) */
+static bool
+vbDomainInterfaceHasTap(const vbDomainNetDef *net)
+{
+    return net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE ||
+           net->type == VB_DOMAIN_NET_TYPE_DIRECT;
+}
+
+/* The taps of @def the daemon created: on a tap, not managed='no',
+ * named once started */
 static bool
 vbDomainInterfaceIsOwnTap(const vbDomainNetDef *net)
 {
-    return (net->type == VB_DOMAIN_NET_TYPE_ETHERNET || net->type == VB_DOMAIN_NET_TYPE_BRIDGE ||
-            net->type == VB_DOMAIN_NET_TYPE_DIRECT) &&
-           !net->managedNo && net->ifname;
+    return vbDomainInterfaceHasTap(net) && !net->managedNo && net->ifname;
+}
+
+int
+vbDomainInterfacePrepareName(vbDomainNetDef *net)
+{
+    if (!vbDomainInterfaceHasTap(net) || net->managedNo)
+        return 0;
+    return vbNetDevGenerateName(&net->ifname, net->type == VB_DOMAIN_NET_TYPE_DIRECT
+                                                  ? VB_NETDEV_GEN_NAME_MACVTAP
+                                                  : VB_NETDEV_GEN_NAME_VNET);
+}
+
+int
+vbDomainInterfacesPrepareNames(vbDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (vbDomainInterfacePrepareName(def->nets[i]) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int
@@ -253,20 +286,27 @@ vbDomainInterfaceChangeBridge(vbDomainNetDef *net, const char *bridge)
 void
 vbDomainInterfaceRelease(const vbDomainDef *def, const vbDomainNetDef *net)
 {
+    bool direct = net->type == VB_DOMAIN_NET_TYPE_DIRECT;
+    unsigned char own[VB_MAC_BUFLEN];
+    unsigned char mac[VB_MAC_BUFLEN];
+
     if (!vbDomainInterfaceIsOwnTap(net) || !vbNetDevExists(net->ifname))
         return;
-    if (net->type == VB_DOMAIN_NET_TYPE_DIRECT) {
-        /* only a macvtap: a device of that name made by someone else
-         * since is left alone */
-        if (vbNetDevIsMacvtap(net->ifname) && vbNetDevMacvtapDelete(net->ifname) < 0)
-            VB_WARN("cannot remove macvtap '%s' of domain '%s': %s", net->ifname, def->name,
-                    vbGetLastErrorMessage());
+    /* only a device as the daemon makes them, a macvtap with the guest's
+     * address or a tap with its own: the status names it before it is
+     * made, and a device of that name someone else has is left alone */
+    if (direct)
+        memcpy(own, net->mac.addr, VB_MAC_BUFLEN);
+    else
+        vbDomainInterfaceTapMAC(net, own);
+    if ((direct && !vbNetDevIsMacvtap(net->ifname)) || vbNetDevGetMAC(net->ifname, mac) < 0 ||
+        memcmp(mac, own, VB_MAC_BUFLEN) != 0) {
         vbResetLastError();
         return;
     }
-    if (vbNetDevTapDelete(net->ifname) < 0)
-        VB_WARN("cannot remove tap '%s' of domain '%s': %s", net->ifname, def->name,
-                vbGetLastErrorMessage());
+    if (direct ? vbNetDevMacvtapDelete(net->ifname) < 0 : vbNetDevTapDelete(net->ifname) < 0)
+        VB_WARN("cannot remove %s '%s' of domain '%s': %s", direct ? "macvtap" : "tap", net->ifname,
+                def->name, vbGetLastErrorMessage());
     vbResetLastError();
 }
 

@@ -59,6 +59,7 @@ typedef enum {
     VB_DOMAIN_WORK_GUEST_PANICKED,   /* no data */
     VB_DOMAIN_WORK_BLOCK_JOBS_ENDED, /* no data: the last job of a shut-off domain ended */
     VB_DOMAIN_WORK_DEVICE_DELETED,   /* data: vbDomainProcessDeviceDeleted, no detach waited */
+    VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER, /* no data: a delete the daemon died in */
 
     VB_DOMAIN_WORK_LAST
 } vbDomainWorkType;

@@ -159,6 +159,8 @@ vbProcessMonitorEOF(vbMonitor *mon, void *opaque)
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_EOF,
                              vbProcessMonitorFailureNew(vm, mon, NULL),
                              vbProcessMonitorFailureFree);
+    /* a waiter that holds the job (a delete's recovery) stops waiting */
+    vbDomainObjBroadcast(vm);
     vbDomainObjUnlock(vm);
 }
 
@@ -276,6 +278,7 @@ vbProcessMonitorError(vbMonitor *mon, void *opaque)
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_MONITOR_ERROR,
                              vbProcessMonitorFailureNew(vm, mon, why ? why : _("unknown error")),
                              vbProcessMonitorFailureFree);
+    vbDomainObjBroadcast(vm);
     vbDomainObjUnlock(vm);
 }
 
@@ -838,12 +841,13 @@ vbProcessRefreshChannelStates(vbDomainObj *vm, GHashTable *open, bool booted)
 }
 
 static vbDomainProcessDeviceDeleted *
-vbProcessDeviceDeletedNew(const vbDomainObj *vm, const char *alias)
+vbProcessDeviceDeletedNew(const vbDomainObj *vm, const char *alias, bool reconnect)
 {
     vbDomainProcessDeviceDeleted *deleted = g_new0(vbDomainProcessDeviceDeleted, 1);
 
     deleted->id = vm->id;
     deleted->alias = g_strdup(alias);
+    deleted->reconnect = reconnect;
     return deleted;
 }
 
@@ -873,7 +877,8 @@ vbProcessHandleDeviceDeleted(vbMonitor *mon, const char *id, void *opaque)
         vm->unplugRejected = false;
         vbDomainObjBroadcast(vm);
     } else {
-        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED, vbProcessDeviceDeletedNew(vm, id),
+        vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED,
+                             vbProcessDeviceDeletedNew(vm, id, false),
                              vbDomainProcessDeviceDeletedFree);
     }
     vbDomainObjUnlock(vm);
@@ -1646,7 +1651,15 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
         vbProcessSetLabels(driver, vm, false) < 0)
         goto error;
     /* the taps last: nothing after them fails for a reason of the
-     * definition's, and a failure removes them again */
+     * definition's, and a failure removes them again.  Named first, and
+     * the status saved with the names: a macvtap stays when the daemon
+     * is killed, and the daemon that follows finds it there (the status
+     * names no QEMU yet, so it stops the domain, deleting it). */
+    if (vbDomainInterfacesPrepareNames(vm->def) < 0)
+        goto error;
+    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    if (vbDomainObjSaveStatus(vm) < 0)
+        goto error;
     if (vbDomainInterfacesConnect(vm->def, opts.vhostNet, netFds) < 0)
         goto error;
     netsConnected = true;
@@ -1665,7 +1678,6 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 
     /* From now on a restarted daemon must find this QEMU, not start a
      * second one on the same images. */
-    vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbProcessWaitAndConnect(driver, vm, logPath) < 0 ||
@@ -1979,7 +1991,7 @@ vbProcessReconnectDevices(vbDomainObj *vm)
         VB_INFO("domain '%s': device '%s' was unplugged while the daemon was away", vm->def->name,
                 alias);
         vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_DEVICE_DELETED,
-                             vbProcessDeviceDeletedNew(vm, alias),
+                             vbProcessDeviceDeletedNew(vm, alias, true),
                              vbDomainProcessDeviceDeletedFree);
     }
 }
@@ -2119,9 +2131,12 @@ vbDomainProcessReconnectFromStatus(vbDriver *driver, const char *statusPath)
     if (vbProcessReconnect(driver, vm) < 0) {
         VB_WARN("domain '%s' could not be taken back: %s", vm->def->name, vbGetLastErrorMessage());
         /* libvirt's reasons: QEMU (run with -no-shutdown) unreachable has
-         * crashed; reached but failing, the daemon is to blame */
+         * crashed; reached but failing, the daemon is to blame; a status
+         * of no QEMU yet is of a start that failed with the daemon */
         vbDomainProcessStop(driver, vm,
-                            vm->mon ? VIR_DOMAIN_SHUTOFF_DAEMON : VIR_DOMAIN_SHUTOFF_CRASHED);
+                            vm->pid <= 0 ? VIR_DOMAIN_SHUTOFF_FAILED
+                            : vm->mon    ? VIR_DOMAIN_SHUTOFF_DAEMON
+                                         : VIR_DOMAIN_SHUTOFF_CRASHED);
         vbDomainObjEndJob(vm, VB_JOB_MODIFY);
         if (!vm->persistent)
             vbDomainObjListRemove(driver->domains, vm);

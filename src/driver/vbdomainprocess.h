@@ -83,6 +83,9 @@ typedef struct _vbDomainProcessDeviceDeleted vbDomainProcessDeviceDeleted;
 struct _vbDomainProcessDeviceDeleted {
     int id;
     char *alias;
+    /* found missing by a reconnect, no DEVICE_DELETED: the device may
+     * never have reached QEMU (a hotplug cut short), nor its backend */
+    bool reconnect;
 };
 void vbDomainProcessDeviceDeletedFree(gpointer opaque);
 

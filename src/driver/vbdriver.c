@@ -54,6 +54,9 @@ vbDriverProcessWork(vbDriver *driver, vbDomainObj *vm, vbDomainWork *work)
     case VB_DOMAIN_WORK_DEVICE_DELETED:
         vbDomainHotplugHandleDeviceDeleted(driver, vm, work->data);
         return;
+    case VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER:
+        vbDomainSnapshotDeleteRecover(driver, vm);
+        return;
     case VB_DOMAIN_WORK_LAST:
         break;
     }
@@ -263,7 +266,9 @@ vbDriverLoadSnapshots(vbDriver *driver, bool transientOnly)
     }
 }
 
-/* The snapshot deletes the daemon was killed in, finished or undone */
+/* The snapshot deletes the daemon was killed in, finished or undone by
+ * each domain's worker (the jobs may take long: the daemon listens
+ * meanwhile), after the work its reconnect queued */
 static void
 vbDriverRecoverSnapshotDeletes(vbDriver *driver)
 {
@@ -274,8 +279,8 @@ vbDriverRecoverSnapshotDeletes(vbDriver *driver)
         vbDomainObj *vm = g_ptr_array_index(all, i);
 
         vbDomainObjLock(vm);
-        if (!vm->removing)
-            vbDomainSnapshotDeleteRecover(driver, vm);
+        if (!vm->removing && vbSnapshotDeleteIntentExists(vm))
+            vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER, NULL, NULL);
         vbDomainObjUnlock(vm);
     }
 }

@@ -21,6 +21,7 @@
 #include "vbinternal.h"
 #include "vbblockcommit.h"
 #include "vbblockjob.h"
+#include "vbblockjobupdate.h"
 #include "vbblockoffline.h"
 #include "vbdomainabi.h"
 #include "vbdomainobj.h"
@@ -60,6 +61,7 @@ typedef struct {
     vbStorageSource *src; /* the overlay; owned here until linked into the chain */
     bool created;         /* the file is ours to delete on failure */
     int fd;               /* the new overlay, open since its creation; -1 */
+    int dirfd;            /* the directory it was created in, open since; -1 */
     struct stat st;       /* the overlay's file, as created or reused */
     bool addedStorage;    /* its nodes were added to QEMU */
     bool addedFormat;
@@ -80,6 +82,8 @@ vbSnapshotDiskListClear(vbSnapshotDiskList *list)
         vbStorageSourceFree(list->dd[i].src);
         if (list->dd[i].fd >= 0)
             close(list->dd[i].fd);
+        if (list->dd[i].dirfd >= 0)
+            close(list->dd[i].dirfd);
     }
     g_free(list->dd);
 }
@@ -399,14 +403,17 @@ vbSnapshotCreateImage(vbDriver *driver, vbSnapshotDiskData *dd)
         close(dirfd);
         return -1;
     }
-    close(dirfd);
     if (fstat(dd->fd, &dd->st) < 0) {
         vbReportSystemError(errno, _("unable to stat for disk %s: %s"), dd->disk->dst,
                             dd->src->path);
+        close(dirfd);
         close(dd->fd);
         dd->fd = -1;
         return -1;
     }
+    /* kept open: a failure removes the file from there, whatever became
+     * of the path meanwhile */
+    dd->dirfd = dirfd;
     dd->created = true;
 
     VB_DEBUG("creating overlay '%s' on '%s' for disk '%s'", dd->src->path, top->path,
@@ -437,16 +444,24 @@ vbSnapshotRemoveImages(vbSnapshotDiskList *list)
     size_t i;
 
     for (i = 0; i < list->ndd; i++) {
-        if (!list->dd[i].created)
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autofree char *base = NULL;
+        int rc;
+
+        if (!dd->created)
             continue;
-        /* only our file: never a link someone put in its place */
-        if (vbSnapshotCheckSameFile(&list->dd[i]) < 0) {
-            VB_WARN("%s", vbGetLastErrorMessage());
-            vbResetLastError();
-        } else if (unlink(list->dd[i].src->path) < 0 && errno != ENOENT)
-            VB_WARN("Unable to remove just-created %s: %s", list->dd[i].src->path,
-                    g_strerror(errno));
-        list->dd[i].created = false;
+        dd->created = false;
+        base = g_path_get_basename(dd->src->path);
+        /* only our file, from the directory it was created in: never a
+         * link or another file put in its place, nor a file the path
+         * leads to once a directory on it was moved */
+        rc = vbFileRemoveAtIfSame(dd->dirfd, base, &dd->st);
+        if (rc < 0)
+            VB_WARN("Unable to remove just-created %s: %s", dd->src->path, g_strerror(errno));
+        else if (rc == 0)
+            VB_WARN("snapshot image '%s' for disk '%s' is gone or was replaced by another file: "
+                    "not removed",
+                    dd->src->path, dd->disk->dst);
     }
 }
 
@@ -764,6 +779,42 @@ vbSnapshotCreateActive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *li
 
 /* --- Shut-off domain --- */
 
+/* A running domain's transaction gives each overlay the bitmaps of the
+ * image below it (vbQemuBitmapSnapshotActions, design-notes.md section 4);
+ * a shut-off one's get them here, from that image's header, through the
+ * descriptor each overlay was created with, before anything opens it.
+ * Runs without the domain lock, as the creation. */
+static int
+vbSnapshotCarryBitmapsOffline(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list)
+{
+    const char *qemuImg = driver->cfg->qemuImgBinary;
+    size_t i;
+    size_t j;
+    int rc = 0;
+
+    vbDomainObjUnlock(vm);
+    for (i = 0; i < list->ndd && rc == 0; i++) {
+        vbSnapshotDiskData *dd = &list->dd[i];
+        g_autoptr(vbMonitorBlockNodeInfo) node = NULL;
+        g_autoptr(GPtrArray) carried = NULL;
+
+        if (!dd->created || dd->disk->src->format != VB_STORAGE_FORMAT_QCOW2)
+            continue;
+        if (!(node = vbQemuImgBitmapsRead(qemuImg, dd->disk->src->path))) {
+            rc = -1;
+            break;
+        }
+        carried = vbQemuBitmapSnapshotCarried(node);
+        for (j = 0; j < carried->len && rc == 0; j++) {
+            const vbMonitorBitmapInfo *b = g_ptr_array_index(carried, j);
+
+            rc = vbQemuImgBitmapAdd(qemuImg, dd->src->path, dd->fd, b->name, b->granularity);
+        }
+    }
+    vbDomainObjLock(vm);
+    return rc;
+}
+
 static int
 vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *list, bool reuse)
 {
@@ -771,7 +822,8 @@ vbSnapshotCreateInactive(vbDriver *driver, vbDomainObj *vm, vbSnapshotDiskList *
     g_autoptr(vbError) saved = NULL;
     size_t i;
 
-    if (!reuse && vbSnapshotCreateImages(driver, vm, list) < 0)
+    if (!reuse && (vbSnapshotCreateImages(driver, vm, list) < 0 ||
+                   vbSnapshotCarryBitmapsOffline(driver, vm, list) < 0))
         goto error;
 
     for (i = 0; i < list->ndd; i++) {
@@ -834,6 +886,7 @@ vbSnapshotOverlaysPrepare(vbDomainObj *vm, const vbSnapshotDef *def, vbDomainDef
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = dom->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
@@ -889,6 +942,23 @@ vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays)
 
     for (i = 0; i < overlays->list.ndd; i++)
         overlays->list.dd[i].created = false;
+}
+
+size_t
+vbSnapshotOverlaysCount(const vbSnapshotOverlays *overlays)
+{
+    return overlays->list.ndd;
+}
+
+int
+vbSnapshotOverlaysGet(const vbSnapshotOverlays *overlays, size_t i, const char **target,
+                      const char **path)
+{
+    const vbSnapshotDiskData *dd = &overlays->list.dd[i];
+
+    *target = dd->disk->dst;
+    *path = dd->src->path;
+    return dd->fd;
 }
 
 /* --- Metadata: files --- */
@@ -1270,6 +1340,10 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
         vbSnapshotDefAlignDisksRedefine(def) < 0)
         return -1;
     if (other) {
+        /* Its images hold newer data than it took whatever the new
+         * definition says (a client's document never has this) */
+        if (other->def->deleteFailedBases && !def->deleteFailedBases)
+            def->deleteFailedBases = g_strdupv(other->def->deleteFailedBases);
         /* *defp: the previous definition, until the new one is saved */
         vbSnapshotObjListSwapDef(vm->snapshots, other, defp);
         obj = other;
@@ -1322,6 +1396,7 @@ vbSnapshotCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsign
         if (def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         dd->fd = -1;
+        dd->dirfd = -1;
         dd->disk = vm->def->disks[i];
         dd->snapdisk = def->disks[i];
         dd->src = vbStorageSourceCopy(def->disks[i]->src, false);
@@ -1621,6 +1696,7 @@ typedef struct {
     vbDomainDiskDef *disk;    /* in vm->def, the live chain */
     vbStorageSource *overlay; /* the snapshot's overlay in that chain */
     vbStorageSource *base;    /* the image below it, the snapshot's <domain> source */
+    char *basePath;           /* its path, kept once the chain may change */
     vbBlockJob *job;          /* referenced once started */
 } vbSnapshotDeleteDisk;
 
@@ -1638,6 +1714,7 @@ vbSnapshotDeleteListClear(vbSnapshotDeleteList *list)
         if (list->dd[i].job)
             list->dd[i].job->deleting = false;
         vbBlockJobUnref(list->dd[i].job);
+        g_free(list->dd[i].basePath);
     }
     g_free(list->dd);
 }
@@ -2040,7 +2117,10 @@ vbSnapshotDeleteJobReached(const vbBlockJob *job, vbSnapshotDeletePhase phase)
 {
     switch (phase) {
     case VB_SNAPSHOT_DELETE_PHASE_COPY:
-        return job->state == VB_BLOCK_JOB_STATE_READY || job->state == VB_BLOCK_JOB_STATE_PENDING;
+        /* PIVOTING: its job-complete was sent before a restart */
+        return job->state == VB_BLOCK_JOB_STATE_READY ||
+               job->state == VB_BLOCK_JOB_STATE_PIVOTING ||
+               job->state == VB_BLOCK_JOB_STATE_PENDING;
     case VB_SNAPSHOT_DELETE_PHASE_COMPLETE:
         return job->state == VB_BLOCK_JOB_STATE_PENDING;
     case VB_SNAPSHOT_DELETE_PHASE_FINALIZE:
@@ -2049,23 +2129,54 @@ vbSnapshotDeleteJobReached(const vbBlockJob *job, vbSnapshotDeletePhase phase)
     return false;
 }
 
-/* Ends the domain job and waits until every job of @list got where
- * @phase waits for, or is over; before the finalize phase, the first job
- * over (it failed, or was cancelled) ends the wait, so that the others
- * are cancelled at once.  Then takes the job again, however long that
- * takes (the block jobs' events are applied by the worker meanwhile, as
- * for a synchronous abort).  -1 when the job cannot be taken again (then
- * none is held) */
+/* With the domain job kept (a recovery at daemon start): the states the
+ * monitor thread recorded for the jobs of @list, applied here, as the
+ * worker would once it gets the job */
+static void
+vbSnapshotDeleteApplyUpdates(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbBlockJob *job = list->dd[i].job;
+
+        if (!vbSnapshotDeleteJobIsOver(vm, job) && job->newstate >= 0)
+            vbBlockJobUpdate(driver, vm, job);
+    }
+}
+
+/* Whether the jobs can still change: QEMU (or the storage daemon) there,
+ * the daemon not stopping */
+static bool
+vbSnapshotDeleteCanWait(vbDriver *driver, vbDomainObj *vm)
+{
+    return !g_atomic_int_get(&driver->shuttingDown) && !vbDomainObjMonitorFailed(vm) &&
+           (vbDomainObjIsActive(vm) || vm->offline) &&
+           !(vm->mon && vbMonitorGetLastErrorMessage(vm->mon));
+}
+
+/* Waits until every job of @list got where @phase waits for, or is
+ * over; before the finalize phase, the first job over (it failed, or was
+ * cancelled) ends the wait, so that the others are cancelled at once.
+ * A delete asked for by a client ends the domain job meanwhile and takes
+ * it again, however long that takes (the block jobs' events are applied
+ * by the worker meanwhile, as for a synchronous abort); -1 when it cannot
+ * (then none is held).  A recovery (@keepJob) keeps it, so that the
+ * domain's callers wait for the whole recovery, and applies the events
+ * itself. */
 static int
 vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list,
-                     vbSnapshotDeletePhase phase)
+                     vbSnapshotDeletePhase phase, bool keepJob)
 {
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    if (!keepJob)
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     for (;;) {
         bool waiting = false;
         bool oneOver = false;
         size_t i;
 
+        if (keepJob)
+            vbSnapshotDeleteApplyUpdates(driver, vm, list);
         for (i = 0; i < list->ndd; i++) {
             vbBlockJob *job = list->dd[i].job;
 
@@ -2075,11 +2186,12 @@ vbSnapshotDeleteWait(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *li
                 waiting = true;
         }
         if (!waiting || (oneOver && phase != VB_SNAPSHOT_DELETE_PHASE_FINALIZE) ||
-            g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
-            (!vbDomainObjIsActive(vm) && !vm->offline))
+            !vbSnapshotDeleteCanWait(driver, vm))
             break;
         vbDomainObjWait(vm);
     }
+    if (keepJob)
+        return 0;
     while (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
         if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
             return -1;
@@ -2096,8 +2208,7 @@ vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteLis
     size_t i;
 
     for (i = 0; i < list->ndd; i++) {
-        vbSnapshotDeleteDisk *dd = &list->dd[i];
-        vbBlockJob *job = dd->job;
+        vbBlockJob *job = list->dd[i].job;
 
         if (!vbSnapshotDeleteJobIsOver(vm, job) || job->state == VB_BLOCK_JOB_STATE_COMPLETED)
             continue;
@@ -2107,22 +2218,24 @@ vbSnapshotDeleteCheckJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteLis
                       phase != VB_SNAPSHOT_DELETE_PHASE_FINALIZE
                           ? _("block commit failed while deleting disk '%s' snapshot: '%s'")
                           : _("finishing block job failed while deleting disk '%s' snapshot: '%s'"),
-                      dd->snapdisk->name,
+                      job->disk,
                       job->errmsg ? job->errmsg : NULLSTR(vbBlockJobStateTypeToString(job->state)));
         return -1;
     }
     for (i = 0; i < list->ndd; i++) {
         vbBlockJob *job = list->dd[i].job;
+        const char *why = vbDomainObjMonitorFailed(vm);
 
         if (vbSnapshotDeleteJobIsOver(vm, job) || vbSnapshotDeleteJobReached(job, phase))
             continue;
+        if (!why && vm->mon)
+            why = vbMonitorGetLastErrorMessage(vm->mon);
         if (g_atomic_int_get(&driver->shuttingDown))
             vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
                           _("the daemon is shutting down before the block job ended"));
-        else if (vbDomainObjMonitorFailed(vm))
+        else if (why)
             vbReportError(VIR_ERR_OPERATION_FAILED,
-                          _("QEMU monitor failed before block job '%s' ended: %s"), job->name,
-                          vbDomainObjMonitorFailed(vm));
+                          _("QEMU monitor failed before block job '%s' ended: %s"), job->name, why);
         else
             vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("domain is not running"));
         return -1;
@@ -2155,15 +2268,38 @@ vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list, size_t f
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
 }
 
+/* After a failure: every job of @list cancelled, and waited for, so
+ * that the same deletion can be asked again at once; the error kept.
+ * Not when the daemon stops: the jobs go on, and the next start finishes
+ * the delete (vbsnapshotdeleterecover.h).  -1, or -2 without the job. */
+static int
+vbSnapshotDeleteFail(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool keepJob)
+{
+    g_autoptr(vbError) saved = vbErrorSave();
+
+    if (g_atomic_int_get(&driver->shuttingDown)) {
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    vbSnapshotDeleteCancelJobs(vm, list, 0);
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE, keepJob) < 0)
+        return -2;
+    vbErrorRestore(&saved);
+    return -1;
+}
+
 /* Beyond libvirt, which pivots one disk after the other, so that a
  * failure on the second disk leaves the first switched: all disks switch,
  * or none.  The commits run with auto-finalize off, so that QEMU holds a
  * finished job in PENDING and makes its graph change (mirror's and
- * commit's prepare) only at job-finalize.  Every disk's job is started and
- * waited for until READY (an active commit) or PENDING; the active ones
- * get job-complete and are waited for until PENDING; then, and only then,
- * every job is finalized, and the worker applies each outcome as for any
- * commit.  A failure before that cancels every job: no disk switched.
+ * commit's prepare) only at job-finalize.  The jobs of @list, wherever
+ * they are, are waited for until READY (an active commit) or PENDING; the
+ * READY ones get job-complete and are waited for until PENDING; then, and
+ * only then, every job is finalized, and the outcome of each is applied
+ * as for any commit.  A failure before that cancels every job: no disk
+ * switched.  A delete runs it on the jobs it started, the recovery of an
+ * interrupted one on the jobs it finds (@keepJob, see
+ * vbSnapshotDeleteWait).
  *
  * QEMU 7.2 finalizes several jobs in one command only when they were
  * started in one transaction, and block-commit is no transaction action;
@@ -2178,28 +2314,16 @@ vbSnapshotDeleteCancelJobs(vbDomainObj *vm, vbSnapshotDeleteList *list, size_t f
  *
  * Returns 0, -1 with the job held, or -2 without it. */
 static int
-vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list)
+vbSnapshotDeleteRunJobs(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list, bool keepJob)
 {
     g_autoptr(vbError) saved = NULL;
+    bool askedComplete = false;
     size_t i;
 
-    for (i = 0; i < list->ndd; i++) {
-        vbSnapshotDeleteDisk *dd = &list->dd[i];
-
-        if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
-            goto error;
-        dd->job->deleting = true;
-        VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
-                vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
-    }
-    vbSnapshotDeleteTestKill("commit");
-    /* the live chain may change from here on: no pointer into it is kept */
-    for (i = 0; i < list->ndd; i++)
-        list->dd[i].disk = NULL;
-    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COPY) < 0)
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COPY, keepJob) < 0)
         return -2;
     if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COPY) < 0)
-        goto error;
+        return vbSnapshotDeleteFail(driver, vm, list, keepJob);
     for (i = 0; i < list->ndd; i++) {
         vbBlockJob *job = list->dd[i].job;
         vbDomainDiskDef *disk;
@@ -2209,26 +2333,31 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
         if (!(disk = vbDomainDiskByName(vm->def, job->disk))) {
             vbReportError(VIR_ERR_INTERNAL_ERROR, _("disk '%s' of block job '%s' has gone"),
                           job->disk, job->name);
-            goto error;
+            return vbSnapshotDeleteFail(driver, vm, list, keepJob);
         }
         if (vbBlockJobRequestPivot(vm, disk, job) < 0)
-            goto error;
+            return vbSnapshotDeleteFail(driver, vm, list, keepJob);
+        askedComplete = true;
     }
-    if (vbDomainObjSaveStatus(vm) < 0)
+    /* the jobs' PIVOTING state, for a restart (a status save per disk
+     * would cost one durable write each) */
+    if (askedComplete && vbDomainObjSaveStatus(vm) < 0)
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     vbSnapshotDeleteTestKill("pivot");
-    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COMPLETE) < 0)
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COMPLETE, keepJob) < 0)
         return -2;
     if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_COMPLETE) < 0)
-        goto error;
+        return vbSnapshotDeleteFail(driver, vm, list, keepJob);
 
     /* Every disk's job is PENDING: from here on the disks switch */
     for (i = 0; i < list->ndd; i++) {
         vbBlockJob *job = list->dd[i].job;
 
+        if (i > 0)
+            vbSnapshotDeleteTestKill("finalize");
         if (vbBlockJobRequestFinalize(vm, job) < 0) {
             if (i == 0)
-                goto error;
+                return vbSnapshotDeleteFail(driver, vm, list, keepJob);
             saved = vbErrorSave();
             vbReportError(
                 VIR_ERR_OPERATION_FAILED,
@@ -2242,7 +2371,7 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
         }
     }
     /* the jobs concluded in QEMU: the worker applies each outcome */
-    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
+    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE, keepJob) < 0)
         return -2;
     if (saved) {
         vbErrorRestore(&saved);
@@ -2251,16 +2380,97 @@ vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *
     if (vbSnapshotDeleteCheckJobs(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
         return -1;
     return 0;
+}
 
-error:
-    saved = vbErrorSave();
-    vbSnapshotDeleteCancelJobs(vm, list, 0);
-    /* back to the state before the call: the cancelled jobs gone, so that
-     * the same deletion can be asked again at once */
-    if (vbSnapshotDeleteWait(driver, vm, list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE) < 0)
-        return -2;
-    vbErrorRestore(&saved);
-    return -1;
+/* Starts the commit of every disk of @list, then vbSnapshotDeleteRunJobs.
+ * Returns 0, -1 with the job held, or -2 without it. */
+static int
+vbSnapshotDeleteCommit(vbDriver *driver, vbDomainObj *vm, vbSnapshotDeleteList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        vbSnapshotDeleteDisk *dd = &list->dd[i];
+
+        dd->basePath = g_strdup(dd->base->path);
+        if (vbBlockCommitStartSnapshotDelete(driver, vm, dd->disk, dd->overlay, &dd->job) < 0)
+            return vbSnapshotDeleteFail(driver, vm, list, false);
+        dd->job->deleting = true;
+        VB_INFO("domain '%s': deleting snapshot image '%s' of disk '%s' by commit into '%s'",
+                vm->def->name, dd->overlay->path, dd->disk->dst, dd->base->path);
+    }
+    vbSnapshotDeleteTestKill("commit");
+    /* the live chain may change from here on: no pointer into it is kept */
+    for (i = 0; i < list->ndd; i++) {
+        list->dd[i].disk = NULL;
+        list->dd[i].overlay = NULL;
+        list->dd[i].base = NULL;
+    }
+    return vbSnapshotDeleteRunJobs(driver, vm, list, false);
+}
+
+int
+vbSnapshotDeleteCancelResumed(vbDriver *driver, vbDomainObj *vm, vbBlockJob **jobs, size_t njobs)
+{
+    g_auto(vbSnapshotDeleteList) list = {0};
+    size_t i;
+
+    list.dd = g_new0(vbSnapshotDeleteDisk, njobs);
+    list.ndd = njobs;
+    for (i = 0; i < njobs; i++)
+        list.dd[i].job = vbBlockJobRef(jobs[i]);
+    vbSnapshotDeleteCancelJobs(vm, &list, 0);
+    vbSnapshotDeleteWait(driver, vm, &list, VB_SNAPSHOT_DELETE_PHASE_FINALIZE, true);
+    for (i = 0; i < njobs; i++) {
+        if (!vbSnapshotDeleteJobIsOver(vm, jobs[i]))
+            return -1;
+    }
+    return 0;
+}
+
+int
+vbSnapshotDeleteResumeJobs(vbDriver *driver, vbDomainObj *vm, vbBlockJob **jobs, size_t njobs)
+{
+    g_auto(vbSnapshotDeleteList) list = {0};
+    size_t i;
+
+    list.dd = g_new0(vbSnapshotDeleteDisk, njobs);
+    list.ndd = njobs;
+    for (i = 0; i < njobs; i++) {
+        list.dd[i].job = vbBlockJobRef(jobs[i]);
+        list.dd[i].job->deleting = true;
+    }
+    return vbSnapshotDeleteRunJobs(driver, vm, &list, true);
+}
+
+void
+vbSnapshotMarkDeleteFailed(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj, GPtrArray *bases)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+    char **old = obj->def->deleteFailedBases;
+    size_t i;
+
+    for (i = 0; old && old[i]; i++)
+        g_ptr_array_add(all, g_strdup(old[i]));
+    for (i = 0; i < bases->len; i++) {
+        const char *base = g_ptr_array_index(bases, i);
+
+        if (!g_ptr_array_find_with_equal_func(all, base, g_str_equal, NULL))
+            g_ptr_array_add(all, g_strdup(base));
+    }
+    if (all->len == 0)
+        return;
+    g_ptr_array_add(all, NULL);
+    g_strfreev(obj->def->deleteFailedBases);
+    obj->def->deleteFailedBases = (char **) g_ptr_array_free(g_steal_pointer(&all), FALSE);
+    VB_WARN("domain '%s': snapshot '%s' stays after its delete had started committing; "
+            "its base images hold newer data, a revert to it is refused",
+            vm->def->name, obj->def->name);
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0) {
+        VB_ERROR("domain '%s': cannot record in snapshot '%s' that its delete failed: %s",
+                 vm->def->name, obj->def->name, vbGetLastErrorMessage());
+        vbResetLastError();
+    }
 }
 
 /* The intent of the delete, before its first job starts */
@@ -2277,6 +2487,24 @@ vbSnapshotDeleteWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *name,
             return -1;
     }
     return vbSnapshotDeleteIntentWrite(driver, vm, intent);
+}
+
+/* The delete of @name failed after some of its commits started: their
+ * bases have some of the overlays' data */
+static void
+vbSnapshotDeleteMarkStarted(vbDriver *driver, vbDomainObj *vm, const char *name,
+                            const vbSnapshotDeleteList *list)
+{
+    g_autoptr(GPtrArray) bases = g_ptr_array_new();
+    vbSnapshotObj *obj = vbSnapshotObjListFind(vm->snapshots, name);
+    size_t i;
+
+    for (i = 0; i < list->ndd; i++) {
+        if (list->dd[i].job)
+            g_ptr_array_add(bases, list->dd[i].basePath);
+    }
+    if (obj)
+        vbSnapshotMarkDeleteFailed(driver, vm, obj, bases);
 }
 
 /* Holds a MODIFY job; returns 0, -1, or -2 when it lost the job */
@@ -2302,11 +2530,15 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
         return -1;
     }
     if ((rc = vbSnapshotDeleteCommit(driver, vm, &list)) < 0) {
-        /* -2, or a daemon stopping (whose pivots requested may still
-         * switch a disk): the next start resolves the intent
-         * (vbsnapshotdeleterecover.h) */
-        if (rc == -1 && !g_atomic_int_get(&driver->shuttingDown))
+        /* -2, or a daemon stopping (whose jobs go on): the next start
+         * resolves the intent (vbsnapshotdeleterecover.h) */
+        if (rc == -1 && !g_atomic_int_get(&driver->shuttingDown)) {
+            g_autoptr(vbError) saved = vbErrorSave();
+
+            vbSnapshotDeleteMarkStarted(driver, vm, name, &list);
             vbSnapshotDeleteIntentRemove(vm);
+            vbErrorRestore(&saved);
+        }
         if (rc == -1 && offline)
             vbBlockOfflineAbort(driver, vm);
         return rc;

@@ -24,6 +24,7 @@
 
 #pragma once
 
+#include "vbblockjob.h"
 #include "vbdomainhandle.h"
 #include "vbdomainobj.h"
 #include "vbdriverconf.h"
@@ -85,6 +86,28 @@ int vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *
 /* Writes the metadata file of @obj (current or not, as it is now). 0 or -1. */
 int vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj);
 
+/* A delete of @obj failed, or was undone, after its commits into @bases
+ * (paths) had started: they hold data newer than the snapshot, which its
+ * metadata records (<deleteFailed>) so that a revert to it is refused.
+ * A file that cannot be saved is logged. */
+void vbSnapshotMarkDeleteFailed(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj,
+                                GPtrArray *bases);
+
+/* --- The jobs of a delete interrupted by a restart
+ * (vbsnapshotdeleterecover.c); @vm locked, a MODIFY job held and kept
+ * throughout, the jobs' events applied meanwhile --- */
+
+/* Drives @jobs (each a commit of the delete, in any state before its
+ * end) through the delete's steps: all READY or PENDING, job-complete,
+ * all PENDING, job-finalize of each.  0 when each concluded COMPLETED;
+ * -1 with the error, the jobs then cancelled unless the daemon stops or
+ * QEMU went away. */
+int vbSnapshotDeleteResumeJobs(vbDriver *driver, vbDomainObj *vm, vbBlockJob **jobs, size_t njobs);
+/* Cancels @jobs with force and waits for them: 0 once all are gone, -1
+ * when some could not end (QEMU gone, the daemon stopping). */
+int vbSnapshotDeleteCancelResumed(vbDriver *driver, vbDomainObj *vm, vbBlockJob **jobs,
+                                  size_t njobs);
+
 /* --- New overlays on a definition's images, for a revert: the safe
  * creation of a snapshot's overlays (checked directories, O_EXCL, the file
  * checked again before it is named) without a snapshot. --- */
@@ -107,6 +130,12 @@ int vbSnapshotOverlaysCreate(vbDriver *driver, vbDomainObj *vm, vbSnapshotOverla
 void vbSnapshotOverlaysDiscard(vbSnapshotOverlays *overlays);
 /* The files are in use now: never removed by the set */
 void vbSnapshotOverlaysKeep(vbSnapshotOverlays *overlays);
+/* How many overlays the set has, and the @i-th: its disk's target, its
+ * path; returns the descriptor it was created with (the set's), or -1
+ * before vbSnapshotOverlaysCreate */
+size_t vbSnapshotOverlaysCount(const vbSnapshotOverlays *overlays);
+int vbSnapshotOverlaysGet(const vbSnapshotOverlays *overlays, size_t i, const char **target,
+                          const char **path);
 
 /**
  * vbDomainSnapshotDelete:

@@ -9,14 +9,20 @@
  * then the snapshot metadata.  The block job machine already survives a
  * restart on its own (vbblockjobupdate.c); what it cannot know is that
  * the jobs belong to a delete, so a daemon killed in between left jobs
- * READY for ever and metadata naming images no chain holds.  The intent
- * says so.  Which way a delete goes at the next start is decided by the
- * chains alone: a disk whose chain no longer holds its overlay, or whose
- * active commit was asked to pivot (QEMU switches it without us), has
- * switched, and then every disk must.  Before that point the delete is
- * undone as a failed one is: its jobs cancelled, the snapshot kept (the
- * base may hold data the commit had copied already, as after any
- * cancelled commit; the guest's view is the same).
+ * waiting for ever and metadata naming images no chain holds.  The
+ * intent says so.  A delete whose commits have started has written the
+ * overlays' data into the bases, so going back would leave a snapshot
+ * whose bases no longer hold its state: the delete is finished whenever
+ * its commits go on (or some disk switched), with the steps of the
+ * delete itself (vbSnapshotDeleteResumeJobs).  Only when no disk switched
+ * and some commit cannot go on is it undone as a failed delete is: the
+ * other jobs cancelled, the snapshot kept and marked (<deleteFailed>), so
+ * that a revert to it is refused.
+ *
+ * It runs in the domain's worker after the daemon listens, with a MODIFY
+ * job held throughout: the domain's callers wait for it as for any job,
+ * other domains answer.  Since the worker is busy with it, the events of
+ * the jobs are applied by the recovery itself.
  */
 
 #include <errno.h>
@@ -43,6 +49,7 @@
 #define VB_SNAPSHOT_DELETE_GROUP "delete"
 
 #define VB_SNAPSHOT_DELETE_KILL_ENV "VIRTBLOCKD_TEST_DELETE_KILL_AT"
+#define VB_SNAPSHOT_DELETE_HOLD_ENV "VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD"
 
 struct _vbSnapshotDeleteIntent {
     char *snapshot;
@@ -63,6 +70,20 @@ vbSnapshotDeleteTestKill(const char *step)
 
     if (at && g_str_equal(at, step))
         kill(getpid(), SIGKILL);
+}
+
+/* A test hook: the recovery, its domain job held, waits while the file
+ * VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD names exists, so that a test sees
+ * what the daemon answers meanwhile.  Tests only: it looks again every
+ * 100 ms. */
+static void
+vbSnapshotDeleteTestHold(vbDomainObj *vm)
+{
+    const char *hold = g_getenv(VB_SNAPSHOT_DELETE_HOLD_ENV);
+
+    while (hold && g_file_test(hold, G_FILE_TEST_EXISTS) &&
+           !g_atomic_int_get(&vm->driver->shuttingDown))
+        vbDomainObjWaitUntil(vm, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
 }
 
 /* --- The intent --- */
@@ -310,42 +331,19 @@ vbSnapshotDeleteFindJob(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent, s
     return job;
 }
 
-/* Whether any disk has switched: its overlay gone from the chain, or its
- * pivot requested (QEMU switches it whether we listen or not).  -1 when a
- * chain cannot be read. */
-static int
-vbSnapshotDeleteAnySwitched(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
-{
-    size_t i;
-
-    for (i = 0; i < intent->targets->len; i++) {
-        vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
-        int rc;
-
-        if (job && job->state == VB_BLOCK_JOB_STATE_PIVOTING)
-            return 1;
-        if ((rc = vbSnapshotDeleteHoldsOverlay(vm, intent, i)) < 0)
-            return -1;
-        if (rc == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Whether @job waits for us (and so is not waited for): an active commit
- * READY for its pivot.  Every other state ends by itself, or by a
- * request already made. */
+/* Whether @job goes on towards its switch: not failed, not being
+ * cancelled, not ended */
 static bool
-vbSnapshotDeleteJobWaitsForUs(const vbBlockJob *job)
+vbSnapshotDeleteJobIsHealthy(const vbBlockJob *job)
 {
     switch ((vbBlockJobState) job->state) {
-    case VB_BLOCK_JOB_STATE_READY:
-    case VB_BLOCK_JOB_STATE_PENDING:
-        return true;
     case VB_BLOCK_JOB_STATE_NEW:
     case VB_BLOCK_JOB_STATE_RUNNING:
-    case VB_BLOCK_JOB_STATE_ABORTING:
+    case VB_BLOCK_JOB_STATE_READY:
     case VB_BLOCK_JOB_STATE_PIVOTING:
+    case VB_BLOCK_JOB_STATE_PENDING:
+        return true;
+    case VB_BLOCK_JOB_STATE_ABORTING:
     case VB_BLOCK_JOB_STATE_CONCLUDED:
     case VB_BLOCK_JOB_STATE_COMPLETED:
     case VB_BLOCK_JOB_STATE_FAILED:
@@ -356,127 +354,96 @@ vbSnapshotDeleteJobWaitsForUs(const vbBlockJob *job)
     return false;
 }
 
-/* Ends the domain job and waits until every job of @intent is over or
- * READY (an active commit waiting for its pivot), or the jobs cannot end
- * (QEMU gone, the daemon stopping), then takes the job again.  -1 when
- * it cannot (then none is held). */
+/* Where each disk of @intent is: switched (its overlay gone from its
+ * chain), or with its commit going on (@jobs gets it), or neither (its
+ * commit failed, was cancelled, or never started).  -1 when a chain
+ * cannot be read. */
 static int
-vbSnapshotDeleteRecoverWait(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
+vbSnapshotDeleteSurvey(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent, GPtrArray *jobs,
+                       size_t *switched, size_t *stuck)
 {
-    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
-    for (;;) {
-        bool waiting = false;
-        size_t i;
+    size_t i;
 
-        for (i = 0; i < intent->jobs->len; i++) {
-            vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
+    *switched = 0;
+    *stuck = 0;
+    for (i = 0; i < intent->targets->len; i++) {
+        vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
+        int rc;
 
-            if (job && !vbSnapshotDeleteJobWaitsForUs(job))
-                waiting = true;
-        }
-        if (!waiting || g_atomic_int_get(&driver->shuttingDown) || vbDomainObjMonitorFailed(vm) ||
-            (!vbDomainObjIsActive(vm) && !vm->offline))
-            break;
-        vbDomainObjWait(vm);
-    }
-    while (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
-        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+        if ((rc = vbSnapshotDeleteHoldsOverlay(vm, intent, i)) < 0)
             return -1;
+        if (rc == 0)
+            (*switched)++;
+        else if (job && vbSnapshotDeleteJobIsHealthy(job))
+            g_ptr_array_add(jobs, job);
+        else
+            (*stuck)++;
     }
     return 0;
 }
 
 /* --- Back --- */
 
-/* No disk switched: the delete's jobs still there are cancelled, as a
- * failed delete cancels them.  Returns 1 when a disk switched meanwhile
- * (a commit ended before its cancel), 0 when undone, -1 (no job held). */
+/* No disk switched and some commit cannot go on: the jobs still there are
+ * cancelled, as a failed delete cancels them, and the snapshot stays,
+ * marked: its bases may hold data the commits had copied.  Which commits
+ * had started before the daemon died is not known for sure (a job gone
+ * may have failed or never started), so every base counts.  0 when
+ * undone, -1 when a job could not be ended. */
 static int
-vbSnapshotDeleteRollBack(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
+vbSnapshotDeleteRollBack(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent,
+                         GPtrArray *jobs)
 {
-    size_t i;
+    vbSnapshotObj *obj;
 
-    for (i = 0; i < intent->jobs->len; i++) {
-        vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
-        vbDomainDiskDef *disk;
-
-        if (!job || !(disk = vbDomainDiskByName(vm->def, job->disk)))
-            continue;
-        switch ((vbBlockJobState) job->state) {
-        case VB_BLOCK_JOB_STATE_NEW:
-        case VB_BLOCK_JOB_STATE_RUNNING:
-        case VB_BLOCK_JOB_STATE_READY:
-        case VB_BLOCK_JOB_STATE_PENDING:
-            /* forced: a PENDING job ignores a soft cancel */
-            if (vbBlockJobRequestCancel(vm, disk, job, true) < 0) {
-                VB_WARN("cannot cancel block job '%s': %s", job->name, vbGetLastErrorMessage());
-                vbResetLastError();
-            }
-            break;
-        case VB_BLOCK_JOB_STATE_ABORTING:
-        case VB_BLOCK_JOB_STATE_PIVOTING:
-        case VB_BLOCK_JOB_STATE_CONCLUDED:
-        case VB_BLOCK_JOB_STATE_COMPLETED:
-        case VB_BLOCK_JOB_STATE_FAILED:
-        case VB_BLOCK_JOB_STATE_CANCELLED:
-        case VB_BLOCK_JOB_STATE_LAST:
-            /* on its way out: the job machine finishes it */
-            break;
-        }
-    }
-    if (vbSnapshotDeleteRecoverWait(driver, vm, intent) < 0)
+    if (jobs->len > 0 &&
+        vbSnapshotDeleteCancelResumed(driver, vm, (vbBlockJob **) jobs->pdata, jobs->len) < 0) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                      _("the snapshot delete's block jobs could not be cancelled"));
         return -1;
-    return vbSnapshotDeleteAnySwitched(vm, intent) == 1 ? 1 : 0;
+    }
+    if ((obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot)))
+        vbSnapshotMarkDeleteFailed(driver, vm, obj, intent->bases);
+    return 0;
 }
 
 /* --- Forward --- */
 
-/* Some disk switched: every other one is driven to its switch.  0 when
- * all did, -1 with the error (-2: no job held). */
+/* The jobs done as the delete does them (vbSnapshotDeleteResumeJobs),
+ * then the metadata as the delete would have left it; the overlay files
+ * were removed by the job machine when the commits were applied, as for
+ * any delete.  A job failing on the way is cancelled with the others:
+ * the delete is undone then, the snapshot marked as after any delete
+ * that failed. */
 static int
-vbSnapshotDeleteFinishJobs(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
+vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent,
+                            GPtrArray *jobs, bool *undone)
 {
+    g_autoptr(GPtrArray) left = g_ptr_array_new();
+    vbSnapshotObj *obj;
+    size_t switched;
+    size_t stuck;
     size_t i;
-    int rc;
 
-    for (i = 0; i < intent->jobs->len; i++) {
-        vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
-        vbDomainDiskDef *disk;
+    *undone = false;
+    if (jobs->len > 0 &&
+        vbSnapshotDeleteResumeJobs(driver, vm, (vbBlockJob **) jobs->pdata, jobs->len) < 0) {
+        g_autoptr(vbError) saved = vbErrorSave();
 
-        if (!job || !(disk = vbDomainDiskByName(vm->def, job->disk)))
-            continue;
-        switch ((vbBlockJobState) job->state) {
-        case VB_BLOCK_JOB_STATE_READY:
-            if (vbBlockJobRequestPivot(vm, disk, job) < 0)
-                return -1;
-            break;
-        case VB_BLOCK_JOB_STATE_PENDING:
-            if (vbBlockJobRequestFinalize(vm, job) < 0)
-                return -1;
-            break;
-        case VB_BLOCK_JOB_STATE_NEW:
-        case VB_BLOCK_JOB_STATE_RUNNING:
-        case VB_BLOCK_JOB_STATE_PIVOTING:
-        case VB_BLOCK_JOB_STATE_CONCLUDED:
-        case VB_BLOCK_JOB_STATE_COMPLETED:
-        case VB_BLOCK_JOB_STATE_FAILED:
-        case VB_BLOCK_JOB_STATE_CANCELLED:
-            /* a commit that goes on ends by itself (a non-active one
-             * switches then, an active one becomes READY and is pivoted
-             * on the next round); an ended one is applied by the job
-             * machine */
-            break;
-        case VB_BLOCK_JOB_STATE_ABORTING:
-        case VB_BLOCK_JOB_STATE_LAST:
-            /* its disk stays; the check below tells */
-            break;
+        /* cancelled, and none switched before: undone */
+        if (vbSnapshotDeleteSurvey(vm, intent, left, &switched, &stuck) == 0 && switched == 0 &&
+            left->len == 0) {
+            *undone = true;
+            if ((obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot)))
+                vbSnapshotMarkDeleteFailed(driver, vm, obj, intent->bases);
         }
+        vbResetLastError();
+        vbErrorRestore(&saved);
+        return -1;
     }
-    if (vbDomainObjSaveStatus(vm) < 0)
-        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
-    if (vbSnapshotDeleteRecoverWait(driver, vm, intent) < 0)
-        return -2;
     for (i = 0; i < intent->targets->len; i++) {
+        int rc;
+
         if ((rc = vbSnapshotDeleteHoldsOverlay(vm, intent, i)) < 0)
             return -1;
         if (rc == 1) {
@@ -487,44 +454,6 @@ vbSnapshotDeleteFinishJobs(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDe
             return -1;
         }
     }
-    return 0;
-}
-
-/* Whether a job of @intent goes on (a non-active commit's job ending
- * READY needs another round of pivots) */
-static bool
-vbSnapshotDeleteJobsLeft(vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
-{
-    size_t i;
-
-    for (i = 0; i < intent->jobs->len; i++) {
-        if (vbSnapshotDeleteFindJob(vm, intent, i))
-            return true;
-    }
-    return false;
-}
-
-/* The jobs done, the metadata as the delete would have left it; the
- * overlay files were removed by the job machine when the commits were
- * applied, as for any delete.  -2: no job held. */
-static int
-vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDeleteIntent *intent)
-{
-    vbSnapshotObj *obj;
-    size_t i;
-    int rc;
-
-    /* two rounds: an active commit still RUNNING becomes READY in the
-     * first and is pivoted in the second */
-    for (i = 0; i < 2; i++) {
-        if ((rc = vbSnapshotDeleteFinishJobs(driver, vm, intent)) == 0)
-            break;
-        if (rc == -2 || !vbSnapshotDeleteJobsLeft(vm, intent))
-            return rc;
-        vbResetLastError();
-    }
-    if (rc < 0)
-        return rc;
 
     if ((obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot)) &&
         vbSnapshotDiscardMetadata(driver, vm, obj) < 0)
@@ -540,13 +469,24 @@ vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
     return 0;
 }
 
-/* Returns 0, or -1 when the domain job was lost on the way */
-static int
+/*
+ * The delete was asked for: it is finished whenever it can be, with the
+ * same all-or-none steps as the delete itself, so that no snapshot stays
+ * whose bases took its commits' data.  Only when no disk switched and
+ * some disk's commit cannot go on (failed, cancelled, gone with its QEMU,
+ * or never started) is it undone, and the snapshot marked.  Some disk
+ * switched and another one's commit gone: neither way is whole, the
+ * intent stays and the error is logged.
+ */
+static void
 vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
 {
     g_autoptr(vbSnapshotDeleteIntent) intent = NULL;
+    g_autoptr(GPtrArray) jobs = g_ptr_array_new();
+    size_t switched;
+    size_t stuck;
     bool broken;
-    int rc;
+    bool undone;
 
     if (!(intent = vbSnapshotDeleteIntentRead(vm, &broken))) {
         if (broken) {
@@ -555,57 +495,78 @@ vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
                      vm->def->name);
             vbResetLastError();
         }
-        return 0;
+        return;
     }
     if (intent->running && !vbDomainObjIsActive(vm))
         VB_WARN("domain '%s' stopped while snapshot '%s' was being deleted", vm->def->name,
                 intent->snapshot);
 
-    if ((rc = vbSnapshotDeleteAnySwitched(vm, intent)) < 0)
+    if (vbSnapshotDeleteSurvey(vm, intent, jobs, &switched, &stuck) < 0)
         goto error;
-    if (rc == 0) {
+    if (switched == 0 && stuck > 0) {
         VB_WARN("domain '%s': undoing the interrupted delete of snapshot '%s'", vm->def->name,
                 intent->snapshot);
-        if ((rc = vbSnapshotDeleteRollBack(driver, vm, intent)) < 0)
-            goto lostjob;
-        if (rc == 0) {
-            vbSnapshotDeleteIntentRemove(vm);
-            return 0;
-        }
+        if (vbSnapshotDeleteRollBack(driver, vm, intent, jobs) < 0)
+            goto error;
+        vbSnapshotDeleteIntentRemove(vm);
+        return;
+    }
+    if (stuck > 0) {
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("%zu of the snapshot's disks switched, %zu cannot: their commits are gone"),
+                      switched, stuck);
+        goto error;
     }
     VB_WARN("domain '%s': completing the interrupted delete of snapshot '%s'", vm->def->name,
             intent->snapshot);
-    if ((rc = vbSnapshotDeleteRollForward(driver, vm, intent)) == -2)
-        goto lostjob;
-    if (rc < 0)
-        goto error;
+    if (vbSnapshotDeleteRollForward(driver, vm, intent, jobs, &undone) < 0) {
+        if (!undone)
+            goto error;
+        VB_WARN("domain '%s': the interrupted delete of snapshot '%s' is undone: %s", vm->def->name,
+                intent->snapshot, vbGetLastErrorMessage());
+        vbResetLastError();
+        vbSnapshotDeleteIntentRemove(vm);
+        return;
+    }
     VB_INFO("domain '%s': snapshot '%s' deleted", vm->def->name, intent->snapshot);
     vbSnapshotDeleteIntentRemove(vm);
-    return 0;
+    return;
 
 error:
     VB_ERROR("domain '%s': cannot resolve the interrupted delete of snapshot '%s' (kept for the "
              "next start): %s",
              vm->def->name, intent->snapshot, vbGetLastErrorMessage());
     vbResetLastError();
-    return 0;
+}
 
-lostjob:
-    VB_ERROR("domain '%s': the interrupted delete of snapshot '%s' is left for the next start: %s",
-             vm->def->name, intent->snapshot, vbGetLastErrorMessage());
-    vbResetLastError();
-    return -1;
+bool
+vbSnapshotDeleteIntentExists(vbDomainObj *vm)
+{
+    g_autofree char *path = vbSnapshotDeleteIntentPath(vm);
+
+    return g_file_test(path, G_FILE_TEST_EXISTS);
 }
 
 void
 vbDomainSnapshotDeleteRecover(vbDriver *driver, vbDomainObj *vm)
 {
-    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0) {
-        VB_ERROR("domain '%s': cannot resolve an interrupted snapshot delete: %s", vm->def->name,
-                 vbGetLastErrorMessage());
-        vbResetLastError();
+    vbDomainObjLock(vm);
+    if (vm->removing || !vbSnapshotDeleteIntentExists(vm)) {
+        vbDomainObjUnlock(vm);
         return;
     }
-    if (vbSnapshotDeleteRecoverJob(driver, vm) == 0)
-        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    while (vbDomainObjBeginJobFull(vm, VB_JOB_MODIFY, "snapshot delete recovery") < 0) {
+        if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT ||
+            g_atomic_int_get(&driver->shuttingDown)) {
+            VB_ERROR("domain '%s': cannot resolve an interrupted snapshot delete: %s",
+                     vm->def->name, vbGetLastErrorMessage());
+            vbResetLastError();
+            vbDomainObjUnlock(vm);
+            return;
+        }
+    }
+    vbSnapshotDeleteTestHold(vm);
+    vbSnapshotDeleteRecoverJob(driver, vm);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    vbDomainObjUnlock(vm);
 }

@@ -9,10 +9,12 @@
  * base (paths, device and inode) and the job that commits it.  It goes
  * once the metadata is rewritten.  At the next start, after the domains
  * are reconnected (their block jobs read back from QEMU or the storage
- * daemon), each intent left is resolved: when no disk has switched yet
- * the delete's jobs are cancelled and the snapshot stays; when any has,
- * the remaining jobs are driven to their end (a READY active commit
- * pivoted) and the metadata is rewritten as the delete would have.
+ * daemon), each intent left is resolved by the domain's worker: while
+ * the delete's commits go on (or some disk switched already) they are
+ * driven to their end with the delete's own all-or-none steps and the
+ * metadata is rewritten as the delete would have; when no disk switched
+ * and some commit cannot go on, the others are cancelled and the
+ * snapshot stays, marked so that no revert trusts its bases.
  */
 
 #pragma once
@@ -41,11 +43,17 @@ int vbSnapshotDeleteIntentWrite(vbDriver *driver, vbDomainObj *vm,
 void vbSnapshotDeleteIntentRemove(vbDomainObj *vm);
 
 /* A test hook: the daemon kills itself at @step ("commit", "pivot",
- * "metadata") when VIRTBLOCKD_TEST_DELETE_KILL_AT names it, as a crash
- * there would. */
+ * "finalize" between two disks' job-finalize, "metadata") when
+ * VIRTBLOCKD_TEST_DELETE_KILL_AT names it, as a crash there would. */
 void vbSnapshotDeleteTestKill(const char *step);
 
-/* At daemon start, after the reconnect: resolves the intent of @vm
- * (locked, no job held) if there is one.  Failures are logged; an intent
- * that cannot be resolved yet stays for the next start. */
+/* Whether @vm (locked) has the intent of an interrupted delete */
+bool vbSnapshotDeleteIntentExists(vbDomainObj *vm);
+
+/* Worker (VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER, queued at daemon start
+ * after the reconnect): resolves the intent of @vm if there is one,
+ * holding a MODIFY job throughout, so that the domain's callers wait for
+ * it while other domains answer.  Takes vm->lock itself.  Failures are
+ * logged; an intent that cannot be resolved yet stays for the next
+ * start. */
 void vbDomainSnapshotDeleteRecover(vbDriver *driver, vbDomainObj *vm);

@@ -15,7 +15,9 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +36,7 @@
 #include "vbsnapshotconf.h"
 #include "vbsnapshotmemory.h"
 #include "vbsnapshotrevert.h"
+#include "vbsnapshotrevertbitmap.h"
 #include "vbstoragechain.h"
 
 #define VB_FROM_THIS_FILE VIR_FROM_QEMU
@@ -202,6 +205,17 @@ vbSnapshotRevertValidate(vbDomainObj *vm, const vbSnapshotObj *snap, unsigned in
     if (!vbSnapshotDefIsExternal(def)) {
         vbReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       _("snapshot '%s' has no external disk to revert to"), def->name);
+        return -1;
+    }
+    /* ours: a delete of it that failed or was undone had started its
+     * commits, so its images hold newer data than it took */
+    if (def->deleteFailedBases) {
+        g_autofree char *bases = g_strjoinv("', '", def->deleteFailedBases);
+
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot revert to snapshot '%s': a failed delete of it committed data into '%s', which no longer holds the snapshot's state; delete the snapshot instead"),
+            def->name, bases);
         return -1;
     }
     return 0;
@@ -402,6 +416,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     g_autoptr(vbDomainDef) newdef = NULL;
     g_autoptr(vbSnapshotDef) tmpdef = NULL;
     g_autoptr(vbSnapshotOverlays) overlays = NULL;
+    g_autoptr(vbSnapshotRevertBitmaps) bitmaps = NULL;
     g_autoptr(vbError) saved = NULL;
     vbDomainDef *olddef = NULL;
     vbSnapshotObj *snap;
@@ -439,7 +454,8 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     }
     if (!(newdef = vbSnapshotRevertNewDef(vm, snap->def, memory)) ||
         !(tmpdef = vbSnapshotRevertTmpDefUnique(snap->def, newdef)) ||
-        !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)))
+        !(overlays = vbSnapshotOverlaysPrepare(vm, tmpdef, newdef)) ||
+        !(bitmaps = vbSnapshotRevertBitmapsPrepare(vm, tmpdef, newdef)))
         return -1;
     /* as libvirt's qemuSnapshotRevertExternalPrepare: the state in the
      * file must be of the machine QEMU is started as (a file of another
@@ -463,8 +479,11 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
                              VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
     }
 
+    /* the bitmaps once the old chain's QEMU has stored them, before any
+     * QEMU opens the overlays */
     if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0 ||
-        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0))
+        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0) ||
+        vbSnapshotRevertBitmapsApply(driver, vm, bitmaps, overlays) < 0)
         goto error;
     vbSnapshotRevertTestKill("overlays");
 
@@ -677,6 +696,48 @@ vbSnapshotRevertPathNamed(vbDomainObj *vm, const char *path)
     return false;
 }
 
+/* One overlay of a revert that did not happen: removed from its
+ * directory, opened once, only while that entry is the very file the
+ * revert created (@id: its "dev:ino", NULL when not recorded) and nothing
+ * uses or names it. */
+static void
+vbSnapshotRevertRollBackOne(vbDomainObj *vm, const char *overlay, const char *id)
+{
+    g_autofree char *dir = g_path_get_dirname(overlay);
+    g_autofree char *base = g_path_get_basename(overlay);
+    unsigned long long dev;
+    unsigned long long ino;
+    struct stat expected = {0};
+    struct stat st;
+    int dirfd;
+    int rc;
+
+    if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return;
+    if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+        goto cleanup;
+    if (!id || sscanf(id, "%llu:%llu", &dev, &ino) != 2 || st.st_dev != dev || st.st_ino != ino) {
+        VB_WARN("domain '%s': '%s' of an interrupted revert is not known as its file: kept",
+                vm->def->name, overlay);
+        goto cleanup;
+    }
+    if (vbSnapshotRevertPathInUse(vm, overlay) || vbSnapshotRevertPathNamed(vm, overlay))
+        goto cleanup;
+    expected.st_dev = dev;
+    expected.st_ino = ino;
+    rc = vbFileRemoveAtIfSame(dirfd, base, &expected);
+    if (rc < 0)
+        VB_WARN("cannot remove '%s': %s", overlay, g_strerror(errno));
+    else if (rc == 0)
+        VB_WARN("domain '%s': '%s' of an interrupted revert was replaced meanwhile: kept",
+                vm->def->name, overlay);
+    else
+        VB_INFO("domain '%s': removed overlay '%s' of an interrupted revert", vm->def->name,
+                overlay);
+cleanup:
+    close(dirfd);
+}
+
 /* The overlays of a revert that did not happen: new files, removed only
  * when they are still the very files the revert created (@files: their
  * "dev:ino", NULL when the daemon died before recording them: then
@@ -697,28 +758,9 @@ vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays, char **files)
         return;
     }
 
-    for (i = 0; overlays[i]; i++) {
-        g_autofree char *id = NULL;
-        struct stat st;
-
-        if (lstat(overlays[i], &st) < 0 || !S_ISREG(st.st_mode))
-            continue;
-        id = g_strdup_printf("%llu:%llu", (unsigned long long) st.st_dev,
-                             (unsigned long long) st.st_ino);
-        if (!files || i >= g_strv_length(files) || strcmp(files[i], id) != 0) {
-            VB_WARN("domain '%s': '%s' of an interrupted revert is not known as its file: kept",
-                    vm->def->name, overlays[i]);
-            continue;
-        }
-        if (vbSnapshotRevertPathInUse(vm, overlays[i]) ||
-            vbSnapshotRevertPathNamed(vm, overlays[i]))
-            continue;
-        if (unlink(overlays[i]) < 0)
-            VB_WARN("cannot remove '%s': %s", overlays[i], g_strerror(errno));
-        else
-            VB_INFO("domain '%s': removed overlay '%s' of an interrupted revert", vm->def->name,
-                    overlays[i]);
-    }
+    for (i = 0; overlays[i]; i++)
+        vbSnapshotRevertRollBackOne(vm, overlays[i],
+                                    files && i < g_strv_length(files) ? files[i] : NULL);
 }
 
 /* The revert happened: its snapshot's metadata as it would have been */

@@ -257,7 +257,7 @@ vbMonitorBitmapMerge(vbMonitor *mon, const char *node, const char *target, vbJSO
     return vbQMPCommandRun(mon, &cmd, NULL);
 }
 
-static void
+void
 vbMonitorBitmapInfoFree(gpointer opaque)
 {
     vbMonitorBitmapInfo *info = opaque;

@@ -95,6 +95,9 @@ typedef struct {
     bool busy;
 } vbMonitorBitmapInfo;
 
+/* Frees a vbMonitorBitmapInfo (a GDestroyNotify, for GPtrArray) */
+void vbMonitorBitmapInfoFree(gpointer info);
+
 /* A node of query-named-block-nodes (flat) */
 typedef struct {
     char *nodeName;

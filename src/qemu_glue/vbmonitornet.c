@@ -26,9 +26,11 @@ vbMonitorNetdevAdd(vbMonitor *mon, vbJSONValue **props)
 }
 
 int
-vbMonitorNetdevDel(vbMonitor *mon, const char *id)
+vbMonitorNetdevDel(vbMonitor *mon, const char *id, bool missingOK)
 {
     g_autoptr(vbJSONValue) cmd = vbQMPCommandNew("netdev_del", "s:id", id, NULL);
 
-    return vbQMPCommandRun(mon, &cmd, NULL);
+    if (!missingOK)
+        return vbQMPCommandRun(mon, &cmd, NULL);
+    return vbQMPCommandRunClass(mon, &cmd, "DeviceNotFound", NULL) < 0 ? -1 : 0;
 }

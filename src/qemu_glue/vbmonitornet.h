@@ -22,5 +22,6 @@ int vbMonitorSetLink(vbMonitor *mon, const char *alias, bool up);
  * (vbQemuDeviceBuildNetBackendProps); takes *@props. */
 int vbMonitorNetdevAdd(vbMonitor *mon, vbJSONValue **props);
 
-/* netdev_del: the backend @id ("hostnet1") removed */
-int vbMonitorNetdevDel(vbMonitor *mon, const char *id);
+/* netdev_del: the backend @id ("hostnet1") removed; with @missingOK a
+ * backend QEMU does not have (DeviceNotFound) is no error. */
+int vbMonitorNetdevDel(vbMonitor *mon, const char *id, bool missingOK);

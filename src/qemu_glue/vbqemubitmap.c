@@ -139,16 +139,13 @@ vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char
     return 0;
 }
 
-int
-vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
-                            vbJSONValue **actions)
+GPtrArray *
+vbQemuBitmapSnapshotCarried(const vbMonitorBlockNodeInfo *node)
 {
-    g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
-    const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, active);
     g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    GPtrArray *carried = g_ptr_array_new();
     size_t i;
 
-    *actions = NULL;
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         const vbMonitorBitmapInfo *b = vbQemuBitmapGet(node, name);
@@ -158,10 +155,59 @@ vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *ov
         if (!b->recording || b->inconsistent || !b->persistent ||
             strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0)
             continue;
-        if (vbMonitorTransactionBitmapAdd(list, overlay, name, true, false, b->granularity) < 0)
+        g_ptr_array_add(carried, (gpointer) b);
+    }
+    return carried;
+}
+
+int
+vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
+                            vbJSONValue **actions)
+{
+    g_autoptr(vbJSONValue) list = vbJSONValueNewArray();
+    g_autoptr(GPtrArray) carried = vbQemuBitmapSnapshotCarried(vbQemuBitmapFindNode(nodes, active));
+    size_t i;
+
+    *actions = NULL;
+    for (i = 0; i < carried->len; i++) {
+        const vbMonitorBitmapInfo *b = g_ptr_array_index(carried, i);
+
+        if (vbMonitorTransactionBitmapAdd(list, overlay, b->name, true, false, b->granularity) < 0)
             return -1;
     }
     if (vbJSONValueArraySize(list) > 0)
         *actions = g_steal_pointer(&list);
     return 0;
+}
+
+void
+vbQemuBitmapRevertPlan(GPtrArray *nodes, const char *const *chain, const char *const *abandoned,
+                       GPtrArray **carry, GPtrArray **dropped)
+{
+    const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, chain[0]);
+    g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    size_t i;
+    size_t j;
+
+    *carry = g_ptr_array_new();
+    *dropped = g_ptr_array_new();
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        bool usable = true;
+
+        if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 ||
+            !vbQemuBitmapChainIsValid(nodes, chain, name))
+            continue;
+        for (j = 0; abandoned[j]; j++) {
+            const vbMonitorBitmapInfo *b =
+                vbQemuBitmapGet(vbQemuBitmapFindNode(nodes, abandoned[j]), name);
+
+            if (!b || !b->persistent || !b->recording || b->inconsistent)
+                usable = false;
+        }
+        if (usable)
+            g_ptr_array_add(*carry, (gpointer) vbQemuBitmapGet(node, name));
+        else
+            g_ptr_array_add(*dropped, (gpointer) name);
+    }
 }

@@ -49,3 +49,32 @@ int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const 
  */
 int vbQemuBitmapSnapshotActions(GPtrArray *nodes, const char *active, const char *overlay,
                                 vbJSONValue **actions);
+/* The bitmaps of @node (borrowed, name order) a new overlay on it gets, as
+ * vbQemuBitmapSnapshotActions adds them: for a shut-off snapshot, whose
+ * overlay qemu-img changes. */
+GPtrArray *vbQemuBitmapSnapshotCarried(const vbMonitorBlockNodeInfo *node);
+
+/**
+ * vbQemuBitmapRevertPlan:
+ * @nodes: the images' nodes (vbMonitorBlockNodeInfo), named as below
+ * @chain: the snapshot's image, which the revert's new overlay goes on,
+ *         and the images below it, top down, NULL-terminated
+ * @abandoned: the images of the branch the revert leaves, its top first,
+ *             down to but not including the image of @chain it was made
+ *             on, NULL-terminated (empty when the revert leaves none)
+ * @carry: set to the bitmaps (borrowed from @nodes, name order) the new
+ *         overlay gets, recording, persistent, same granularity, with the
+ *         same-named bitmap of every image of @abandoned merged in: each
+ *         bitmap of @chain[0] whose chain down from it is valid (see
+ *         vbQemuBitmapCommitActions) and of which every abandoned image
+ *         has a persistent, recording, consistent copy
+ * @dropped: set to the names (borrowed) of the bitmaps with a valid chain
+ *           that an abandoned image has no such copy of: the writes the
+ *           revert undoes there were recorded nowhere, so the bitmap
+ *           cannot say what changed and is not carried on
+ *
+ * Bitmaps only in @abandoned are never carried: their history began
+ * after the snapshot, in a state the revert leaves.
+ */
+void vbQemuBitmapRevertPlan(GPtrArray *nodes, const char *const *chain,
+                            const char *const *abandoned, GPtrArray **carry, GPtrArray **dropped);

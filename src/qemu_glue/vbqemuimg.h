@@ -1,11 +1,12 @@
 /*
- * vbqemuimg.h: creating images with qemu-img
+ * vbqemuimg.h: creating images, and their dirty bitmaps, with qemu-img
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
+#include "vbmonitorblock.h"
 #include "vbstoragesource.h"
 
 /**
@@ -28,3 +29,44 @@
 int vbQemuImgCreate(const char *binary, const char *path, int fd, vbStorageFormat format,
                     unsigned long long capacity, const char *backingPath,
                     vbStorageFormat backingFormat);
+
+/* --- Persistent dirty bitmaps of a qcow2 image nobody has open, as
+ * QEMU 7.2's qemu-img reads and changes them.  Each takes the image's
+ * locks as QEMU does: an image another process writes is refused, not
+ * read half-way. --- */
+
+/**
+ * vbQemuImgBitmapsRead:
+ * @path: a qcow2 image
+ *
+ * "qemu-img info --output=json -f qcow2 PATH": the bitmaps in @path's
+ * header, as a node of query-named-block-nodes would list them (nodeName
+ * and file: @path; every bitmap persistent; recording when its "auto"
+ * flag is set; inconsistent when "in-use" is set on an image no QEMU has
+ * open, i.e. one whose writer died before it stored the bitmap).
+ * Returns the node, or NULL with VIR_ERR_OPERATION_FAILED carrying
+ * qemu-img's message.
+ */
+vbMonitorBlockNodeInfo *vbQemuImgBitmapsRead(const char *binary, const char *path);
+
+/**
+ * vbQemuImgBitmapAdd:
+ * @path: the image, for messages; qemu-img opens @fd (as
+ *        vbQemuImgCreate does)
+ *
+ * "qemu-img bitmap --add -g GRANULARITY": a persistent bitmap @name,
+ * recording, empty.  0, or -1 with the error reported.
+ */
+int vbQemuImgBitmapAdd(const char *binary, const char *path, int fd, const char *name,
+                       unsigned long long granularity);
+
+/**
+ * vbQemuImgBitmapMerge:
+ *
+ * "qemu-img bitmap --merge NAME -b SOURCE -F qcow2": the bits of the
+ * bitmap @name of the qcow2 image @source (opened read-only) set in the
+ * bitmap @name of the image open as @fd.  0, or -1 with the error
+ * reported.
+ */
+int vbQemuImgBitmapMerge(const char *binary, const char *path, int fd, const char *name,
+                         const char *source);

@@ -48,20 +48,72 @@ vbCommandTimeout(unsigned int timeout)
     return timeout ? timeout : VB_COMMAND_TIMEOUT_DEFAULT;
 }
 
-/* Reads what is there on @fd into @buf; false at end of file or error. */
-static bool
-vbCommandReadErr(int fd, GString *buf)
+/* One of the helper's output pipes and what was read from it */
+typedef struct {
+    int fd; /* -1 once closed */
+    GString *buf;
+    size_t max; /* bytes kept; more are read and dropped */
+} vbCommandPipe;
+
+/* Reads what is there on @pipe; closes it at end of file or error. */
+static void
+vbCommandReadPipe(vbCommandPipe *pipe)
 {
     char chunk[4096];
     ssize_t n;
 
-    while ((n = read(fd, chunk, sizeof(chunk))) < 0 && errno == EINTR)
+    while ((n = read(pipe->fd, chunk, sizeof(chunk))) < 0 && errno == EINTR)
         ;
-    if (n <= 0)
-        return n < 0 && errno == EAGAIN;
-    if (buf->len < VB_COMMAND_ERR_MAX)
-        g_string_append_len(buf, chunk, MIN((size_t) n, VB_COMMAND_ERR_MAX - buf->len));
+    if (n < 0 && errno == EAGAIN)
+        return;
+    if (n <= 0) {
+        close(pipe->fd);
+        pipe->fd = -1;
+        return;
+    }
+    if (pipe->buf->len < pipe->max)
+        g_string_append_len(pipe->buf, chunk, MIN((size_t) n, pipe->max - pipe->buf->len));
+}
+
+/* Waits up to @ms for output on the open pipes and reads it; false when
+ * none is open. */
+static bool
+vbCommandPollPipes(vbCommandPipe *pipes, size_t npipes, int ms)
+{
+    struct pollfd pfd[2];
+    size_t map[2];
+    size_t n = 0;
+    size_t i;
+
+    for (i = 0; i < npipes && n < G_N_ELEMENTS(pfd); i++) {
+        if (pipes[i].fd < 0)
+            continue;
+        pfd[n].fd = pipes[i].fd;
+        pfd[n].events = POLLIN;
+        pfd[n].revents = 0;
+        map[n++] = i;
+    }
+    if (n == 0)
+        return false;
+    if (poll(pfd, n, ms) > 0) {
+        for (i = 0; i < n; i++) {
+            if (pfd[i].revents)
+                vbCommandReadPipe(&pipes[map[i]]);
+        }
+    }
     return true;
+}
+
+static void
+vbCommandClosePipes(vbCommandPipe *pipes, size_t npipes)
+{
+    size_t i;
+
+    for (i = 0; i < npipes; i++) {
+        if (pipes[i].fd >= 0)
+            close(pipes[i].fd);
+        pipes[i].fd = -1;
+    }
 }
 
 /* Kills @pid's process group and @pid, and reaps @pid into *@status. */
@@ -74,33 +126,42 @@ vbCommandKill(GPid pid, int *status)
         ;
 }
 
-int
-vbCommandRun(const char *const *argv, int passFd, unsigned int timeout, int *exitStatus,
-             char **errOut)
+/* @outOut NULL: the helper's standard output goes to /dev/null */
+static int
+vbCommandRunFull(const char *const *argv, int passFd, unsigned int timeout, int *exitStatus,
+                 char **outOut, size_t outMax, char **errOut)
 {
     g_autoptr(GError) gerr = NULL;
     g_autoptr(GString) err = g_string_new(NULL);
+    g_autoptr(GString) out = g_string_new(NULL);
+    vbCommandPipe pipes[2] = {{.fd = -1, .buf = err, .max = VB_COMMAND_ERR_MAX},
+                              {.fd = -1, .buf = out, .max = outMax}};
+    size_t npipes = outOut ? 2 : 1;
     int target = VB_COMMAND_PASS_FD;
-    int errfd = -1;
-    bool errOpen = true;
+    GSpawnFlags spawnFlags =
+        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL;
     gint64 deadline;
     GPid pid;
     int status;
+    size_t i;
 
     timeout = vbCommandTimeout(timeout);
     *exitStatus = -1;
     *errOut = NULL;
+    if (outOut)
+        *outOut = NULL;
+    else
+        spawnFlags |= G_SPAWN_STDOUT_TO_DEV_NULL;
     VB_DEBUG("running '%s' (timeout %u s)", argv[0], timeout);
     if (!g_spawn_async_with_pipes_and_fds(
-            NULL, argv, NULL,
-            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL |
-                G_SPAWN_STDOUT_TO_DEV_NULL,
-            vbCommandChildSetup, NULL, -1, -1, -1, passFd >= 0 ? &passFd : NULL,
-            passFd >= 0 ? &target : NULL, passFd >= 0 ? 1 : 0, &pid, NULL, NULL, &errfd, &gerr)) {
+            NULL, argv, NULL, spawnFlags, vbCommandChildSetup, NULL, -1, -1, -1,
+            passFd >= 0 ? &passFd : NULL, passFd >= 0 ? &target : NULL, passFd >= 0 ? 1 : 0, &pid,
+            NULL, outOut ? &pipes[1].fd : NULL, &pipes[0].fd, &gerr)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot run '%s': %s"), argv[0], gerr->message);
         return -1;
     }
-    g_unix_set_fd_nonblocking(errfd, TRUE, NULL);
+    for (i = 0; i < npipes; i++)
+        g_unix_set_fd_nonblocking(pipes[i].fd, TRUE, NULL);
 
     deadline = g_get_monotonic_time() + (gint64) timeout * G_USEC_PER_SEC;
     for (;;) {
@@ -118,43 +179,55 @@ vbCommandRun(const char *const *argv, int passFd, unsigned int timeout, int *exi
         if (rc < 0 && errno != EINTR) {
             vbReportSystemError(errno, _("cannot wait for '%s'"), argv[0]);
             vbCommandKill(pid, &status);
-            close(errfd);
+            vbCommandClosePipes(pipes, npipes);
             return -1;
         }
         if (left <= 0) {
             g_autofree char *cmd = g_strjoinv(" ", (char **) argv);
 
             vbCommandKill(pid, &status);
-            close(errfd);
+            vbCommandClosePipes(pipes, npipes);
             vbReportError(VIR_ERR_OPERATION_TIMEOUT,
                           _("command '%s' did not finish within %u seconds and was killed"), cmd,
                           timeout);
             return -1;
         }
-        if (errOpen) {
-            struct pollfd pfd = {.fd = errfd, .events = POLLIN};
-
-            if (poll(&pfd, 1, MIN(left / 1000, VB_COMMAND_POLL_MS * 10) + 1) > 0)
-                errOpen = vbCommandReadErr(errfd, err);
-        } else {
+        if (!vbCommandPollPipes(pipes, npipes, MIN(left / 1000, VB_COMMAND_POLL_MS * 10) + 1))
             g_usleep(MIN(left, VB_COMMAND_POLL_MS * 1000));
+    }
+    /* what it wrote just before exiting; a descendant holding a pipe
+     * open is not waited for */
+    for (i = 0; i < npipes; i++) {
+        while (pipes[i].fd >= 0) {
+            struct pollfd pfd = {.fd = pipes[i].fd, .events = POLLIN};
+
+            if (poll(&pfd, 1, 0) <= 0)
+                break;
+            vbCommandReadPipe(&pipes[i]);
         }
     }
-    /* what it wrote just before exiting; a descendant holding the pipe
-     * open is not waited for */
-    while (errOpen) {
-        struct pollfd pfd = {.fd = errfd, .events = POLLIN};
-
-        if (poll(&pfd, 1, 0) <= 0)
-            break;
-        errOpen = vbCommandReadErr(errfd, err);
-    }
-    close(errfd);
+    vbCommandClosePipes(pipes, npipes);
 
     if (WIFEXITED(status))
         *exitStatus = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
         *exitStatus = 128 + WTERMSIG(status);
     *errOut = g_strstrip(g_string_free(g_steal_pointer(&err), FALSE));
+    if (outOut)
+        *outOut = g_string_free(g_steal_pointer(&out), FALSE);
     return 0;
+}
+
+int
+vbCommandRun(const char *const *argv, int passFd, unsigned int timeout, int *exitStatus,
+             char **errOut)
+{
+    return vbCommandRunFull(argv, passFd, timeout, exitStatus, NULL, 0, errOut);
+}
+
+int
+vbCommandRunOutput(const char *const *argv, int passFd, unsigned int timeout, size_t maxOut,
+                   int *exitStatus, char **outOut, char **errOut)
+{
+    return vbCommandRunFull(argv, passFd, timeout, exitStatus, outOut, maxOut, errOut);
 }

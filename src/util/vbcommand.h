@@ -41,3 +41,9 @@
  */
 int vbCommandRun(const char *const *argv, int passFd, unsigned int timeout, int *exitStatus,
                  char **errOut);
+
+/* vbCommandRun that also keeps the first @maxOut bytes the helper wrote
+ * on its standard output in @outOut (read while it runs, so a helper
+ * writing more than a pipe holds does not block) */
+int vbCommandRunOutput(const char *const *argv, int passFd, unsigned int timeout, size_t maxOut,
+                       int *exitStatus, char **outOut, char **errOut);

@@ -32,13 +32,17 @@
 /* libvirt tries this many names before it gives up */
 #define VB_NETDEV_GENERATE_ATTEMPTS 10000
 
-/* The last vnetN handed out: the next name is a higher number, so that a
- * name just released is not reused at once (a guest's tap of a moment ago
- * may still be named in a firewall or a capture). */
+/* The last number handed out for each kind of name: the next name is a
+ * higher number, so that a name just released is not reused at once (a
+ * guest's tap of a moment ago may still be named in a firewall or a
+ * capture).  vnetN and macvtapN are counted apart, as libvirt counts them;
+ * a template takes the number of its kind's counter. */
 static GMutex vbNetDevNameLock;
-static int vbNetDevLastID = -1;
-/* the same for macvtapN, counted apart as libvirt counts them */
-static int vbNetDevMacvtapLastID = -1;
+static int vbNetDevLastID[VB_NETDEV_GEN_NAME_LAST] = {-1, -1};
+static const char *const vbNetDevGenNamePrefix[VB_NETDEV_GEN_NAME_LAST] = {
+    [VB_NETDEV_GEN_NAME_VNET] = VB_NETDEV_VNET_PREFIX,
+    [VB_NETDEV_GEN_NAME_MACVTAP] = VB_NETDEV_MACVTAP_NAME_PREFIX,
+};
 
 int
 vbNetDevExists(const char *ifname)
@@ -83,18 +87,19 @@ vbNetDevSetupControl(const char *ifname, struct ifreq *ifr)
     return fd;
 }
 
-/* The next free name after the last one (*@lastID) generated, from
- * @template (NULL: @prefix followed by the number); libvirt's
- * virNetDevGenerateName. */
-static char *
-vbNetDevGenerateNameFull(const char *template, const char *prefix, int *lastID)
+int
+vbNetDevGenerateName(char **ifname, vbNetDevGenNameType type)
 {
+    const char *template = *ifname;
+    const char *prefix = vbNetDevGenNamePrefix[type];
     /* the numbers that still fit in IFNAMSIZ after the prefix */
     int prefixLen = template ? (int) strlen(template) - 2 : (int) strlen(prefix);
     int digits = IFNAMSIZ - 1 - prefixLen;
     int maxID = INT_MAX;
     int attempts;
 
+    if (template && !vbNetDevNameIsTemplate(template))
+        return 0;
     if (digits <= 0)
         maxID = 1;
     else if (digits < 10)
@@ -106,9 +111,9 @@ vbNetDevGenerateNameFull(const char *template, const char *prefix, int *lastID)
         int id;
 
         g_mutex_lock(&vbNetDevNameLock);
-        id = ++*lastID;
-        if (*lastID >= maxID)
-            *lastID = -1;
+        id = ++vbNetDevLastID[type];
+        if (vbNetDevLastID[type] >= maxID)
+            vbNetDevLastID[type] = -1;
         g_mutex_unlock(&vbNetDevNameLock);
 
 #pragma GCC diagnostic push
@@ -117,32 +122,23 @@ vbNetDevGenerateNameFull(const char *template, const char *prefix, int *lastID)
          * vbNetDevNameIsTemplate */
         try = template ? g_strdup_printf(template, id) : g_strdup_printf("%s%d", prefix, id);
 #pragma GCC diagnostic pop
-        if (strlen(try) < IFNAMSIZ && !vbNetDevExists(try))
-            return g_steal_pointer(&try);
+        if (strlen(try) < IFNAMSIZ && !vbNetDevExists(try)) {
+            g_free(*ifname);
+            *ifname = g_steal_pointer(&try);
+            return 0;
+        }
     }
     /* libvirt's wording */
     vbReportError(VIR_ERR_INTERNAL_ERROR, _("no unused %s names available"),
                   template ? template : prefix);
-    return NULL;
-}
-
-static char *
-vbNetDevGenerateName(const char *template)
-{
-    return vbNetDevGenerateNameFull(template, VB_NETDEV_VNET_PREFIX, &vbNetDevLastID);
-}
-
-char *
-vbNetDevGenerateMacvtapName(void)
-{
-    return vbNetDevGenerateNameFull(NULL, VB_NETDEV_MACVTAP_NAME_PREFIX, &vbNetDevMacvtapLastID);
+    return -1;
 }
 
 void
 vbNetDevReserveName(const char *name)
 {
     const char *prefix = VB_NETDEV_VNET_PREFIX;
-    int *lastID = &vbNetDevLastID;
+    int *lastID = &vbNetDevLastID[VB_NETDEV_GEN_NAME_VNET];
     unsigned long long id;
     char *end = NULL;
 
@@ -150,7 +146,7 @@ vbNetDevReserveName(const char *name)
         return;
     if (g_str_has_prefix(name, VB_NETDEV_MACVTAP_NAME_PREFIX)) {
         prefix = VB_NETDEV_MACVTAP_NAME_PREFIX;
-        lastID = &vbNetDevMacvtapLastID;
+        lastID = &vbNetDevLastID[VB_NETDEV_GEN_NAME_MACVTAP];
     } else if (!g_str_has_prefix(name, prefix)) {
         return;
     }
@@ -166,20 +162,17 @@ vbNetDevReserveName(const char *name)
 int
 vbNetDevTapCreate(char **ifname, int *tapfds, size_t ntapfds, unsigned int flags)
 {
-    g_autofree char *name = NULL;
+    g_autofree char *name = g_strdup(*ifname);
     struct ifreq ifr;
     size_t i;
 
-    if (!*ifname || vbNetDevNameIsTemplate(*ifname)) {
-        if (!(name = vbNetDevGenerateName(*ifname)))
+    if (!name || vbNetDevNameIsTemplate(name)) {
+        if (vbNetDevGenerateName(&name, VB_NETDEV_GEN_NAME_VNET) < 0)
             return -1;
-    } else {
-        name = g_strdup(*ifname);
-        if (!(flags & VB_NETDEV_TAP_CREATE_ALLOW_EXISTING) && vbNetDevExists(name)) {
-            /* libvirt's wording */
-            vbReportError(VIR_ERR_OPERATION_INVALID, _("The %s interface already exists"), name);
-            return -1;
-        }
+    } else if (!(flags & VB_NETDEV_TAP_CREATE_ALLOW_EXISTING) && vbNetDevExists(name)) {
+        /* libvirt's wording */
+        vbReportError(VIR_ERR_OPERATION_INVALID, _("The %s interface already exists"), name);
+        return -1;
     }
 
     for (i = 0; i < ntapfds; i++) {
@@ -280,6 +273,48 @@ vbNetDevSetMAC(const char *ifname, const unsigned char mac[6])
         vbReportSystemError(errno, _("Cannot set interface MAC on '%s'"), ifname);
         goto cleanup;
     }
+    ret = 0;
+cleanup:
+    close(fd);
+    return ret;
+}
+
+int
+vbNetDevGetMAC(const char *ifname, unsigned char mac[6])
+{
+    struct ifreq ifr;
+    int fd;
+    int ret = -1;
+
+    if ((fd = vbNetDevSetupControl(ifname, &ifr)) < 0)
+        return -1;
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Cannot get interface MAC on '%s'"), ifname);
+        goto cleanup;
+    }
+    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    ret = 0;
+cleanup:
+    close(fd);
+    return ret;
+}
+
+int
+vbNetDevGetOnline(const char *ifname, bool *online)
+{
+    struct ifreq ifr;
+    int fd;
+    int ret = -1;
+
+    if ((fd = vbNetDevSetupControl(ifname, &ifr)) < 0)
+        return -1;
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        /* libvirt's wording */
+        vbReportSystemError(errno, _("Cannot get interface flags on '%s'"), ifname);
+        goto cleanup;
+    }
+    *online = ifr.ifr_flags & IFF_UP;
     ret = 0;
 cleanup:
     close(fd);

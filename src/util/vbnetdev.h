@@ -48,9 +48,19 @@ int vbNetDevTapCreate(char **ifname, int *tapfds, size_t ntapfds, unsigned int f
  * of a QEMU gone goes by itself); 0, or -1 with the error reported. */
 int vbNetDevTapDelete(const char *ifname);
 
-/* The next free macvtapN, numbered apart from the vnetN; NULL with
- * libvirt's error when none is left. */
-char *vbNetDevGenerateMacvtapName(void);
+/* The kinds of names the daemon generates, each with a counter */
+typedef enum {
+    VB_NETDEV_GEN_NAME_VNET = 0, /* vnetN: taps */
+    VB_NETDEV_GEN_NAME_MACVTAP,  /* macvtapN */
+    VB_NETDEV_GEN_NAME_LAST
+} vbNetDevGenNameType;
+
+/* libvirt's virNetDevGenerateName: *@ifname NULL or a template
+ * (vbNetDevNameIsTemplate) is replaced by the first name after the last
+ * one generated of @type that no device has, the template's %d taking
+ * @type's number; any other name stays as it is.  0, or -1 with
+ * libvirt's error when no name is left. */
+int vbNetDevGenerateName(char **ifname, vbNetDevGenNameType type);
 
 /* A generated name (vnetN or macvtapN) in use (read back from a status file): later names
  * come after it. */
@@ -58,6 +68,8 @@ void vbNetDevReserveName(const char *name);
 
 int vbNetDevSetMAC(const char *ifname, const unsigned char mac[6]);
 int vbNetDevSetOnline(const char *ifname, bool online);
+int vbNetDevGetOnline(const char *ifname, bool *online);
+int vbNetDevGetMAC(const char *ifname, unsigned char mac[6]);
 int vbNetDevGetMTU(const char *ifname, unsigned int *mtu);
 int vbNetDevSetMTU(const char *ifname, unsigned int mtu);
 

@@ -288,21 +288,32 @@ error:
     return -1;
 }
 
+/* The macvtap @ifname up, and its parent @parent first when it is down
+ * (libvirt's qemuInterfaceStartDevice: a parent already up is left alone,
+ * a blip in its state could disturb its other users) */
+static int
+vbNetDevMacvtapSetOnline(const char *ifname, const char *parent)
+{
+    bool parentOnline = true;
+
+    if (vbNetDevGetOnline(parent, &parentOnline) < 0 ||
+        (!parentOnline && vbNetDevSetOnline(parent, true) < 0))
+        return -1;
+    return vbNetDevSetOnline(ifname, true);
+}
+
 int
 vbNetDevMacvtapCreate(char **ifname, const char *parent, const unsigned char mac[6],
-                      vbNetDevMacvtapMode mode, int *tapfds, size_t ntapfds, unsigned int flags)
+                      vbNetDevMacvtapMode mode, unsigned int mtu, int *tapfds, size_t ntapfds,
+                      unsigned int flags)
 {
-    g_autofree char *name = NULL;
+    g_autofree char *name = g_strdup(*ifname);
 
-    if (!*ifname || g_str_equal(*ifname, VB_NETDEV_MACVTAP_NAME_PREFIX "%d")) {
-        if (!(name = vbNetDevGenerateMacvtapName()))
-            return -1;
-    } else {
-        name = g_strdup(*ifname);
-    }
-    if (vbNetDevMacvtapNewLink(name, parent, mac, mode) < 0)
+    /* a name given that a device has already is the kernel's EEXIST */
+    if (vbNetDevGenerateName(&name, VB_NETDEV_GEN_NAME_MACVTAP) < 0 ||
+        vbNetDevMacvtapNewLink(name, parent, mac, mode) < 0)
         return -1;
-    if (((flags & VB_NETDEV_MACVTAP_CREATE_IFUP) && vbNetDevSetOnline(name, true) < 0) ||
+    if ((mtu && vbNetDevSetMTU(name, mtu) < 0) || vbNetDevMacvtapSetOnline(name, parent) < 0 ||
         vbNetDevMacvtapOpen(name, tapfds, ntapfds, flags & VB_NETDEV_MACVTAP_CREATE_VNET_HDR) < 0) {
         g_autoptr(vbError) saved = vbErrorSave();
 

@@ -30,16 +30,17 @@ typedef enum {
 typedef enum {
     /* IFF_VNET_HDR on the queues, when the kernel offers it */
     VB_NETDEV_MACVTAP_CREATE_VNET_HDR = 1 << 0,
-    /* the link up once made */
-    VB_NETDEV_MACVTAP_CREATE_IFUP = 1 << 1,
 } vbNetDevMacvtapCreateFlags;
 
-/* Makes the macvtap *@ifname (NULL or "macvtap%d": the next free
- * macvtapN) on @parent with @mac and @mode, and opens @ntapfds queues of
- * its /dev/tapN into @tapfds.  0, or -1 with libvirt's error and nothing
+/* Makes the macvtap *@ifname (NULL: the next free macvtapN; a template
+ * such as "mv%d": the template with the macvtap counter's next free
+ * number) on @parent with @mac and @mode, gives it @mtu (0: the kernel's,
+ * the parent's), brings it up (and @parent when it is down: the guest's
+ * link state is QEMU's business) and opens @ntapfds queues of its
+ * /dev/tapN into @tapfds.  0, or -1 with libvirt's error and nothing
  * left made or open. */
 int vbNetDevMacvtapCreate(char **ifname, const char *parent, const unsigned char mac[6],
-                          vbNetDevMacvtapMode mode, int *tapfds, size_t ntapfds,
+                          vbNetDevMacvtapMode mode, unsigned int mtu, int *tapfds, size_t ntapfds,
                           unsigned int flags);
 
 /* Deletes the link @ifname; 0, or -1 with the error reported. */

@@ -4,8 +4,11 @@
 # Builds virtblockd's tiny test guest from Debian packages: the kernel of
 # linux-image-cloud-amd64 and a gzip'ed newc initramfs holding busybox (from
 # busybox-static), the virtio modules the cloud kernel has as modules,
-# Debian's QEMU guest agent (qemu-ga from qemu-guest-agent, with the shared
-# libraries ldd finds for it on this Debian host) and tests/guest/init.  Prints, on stdout, shell-style lines
+# Debian's QEMU guest agent (qemu-ga from qemu-guest-agent), the chpasswd it
+# runs for guest-set-user-password (from passwd, with pam_unix from
+# libpam-modules: busybox-static has no chpasswd), the shared libraries ldd
+# finds for those on this Debian host, a passwd/shadow/group with root and
+# the user vbuser, and tests/guest/init.  Prints, on stdout, shell-style lines
 #
 #   VB_GUEST_KERNEL=<cache>/<key>/vmlinuz
 #   VB_GUEST_INITRD=<cache>/<key>/initrd.gz
@@ -41,7 +44,7 @@ force=0
 
 # What goes into the guest.  To add a package, name it here and copy what
 # the guest needs from the extracted tree in add_payload below.
-packages=(busybox-static qemu-guest-agent)
+packages=(busybox-static qemu-guest-agent passwd libpam-modules)
 # The modules the guest loads; their dependencies are added from each .ko's
 # "depends=" and everything is loaded in dependency order.
 modules=(virtio_pci virtio_blk virtio_console virtio_net virtio_balloon virtio-rng pvpanic-mmio)
@@ -224,18 +227,48 @@ done
 printf '%s\n' "${order[@]}" >"$root/lib/modules/load-order"
 log "modules: ${order[*]}"
 
-add_payload() {
+# add_elf <path>: the binary or module at <path> of the extracted packages,
+# at the same path in the guest, with each library ldd resolves for it (the
+# host is the same Debian release as the packages) at the path ldd gives,
+# and the dynamic loader.  A library ldd cannot find fails the build.
+add_elf() {
     local lib libs
-    # qemu-ga, and each library ldd resolves for it (the host is the same
-    # Debian release as the package), at the path ldd gives, plus the
-    # dynamic loader.  A library ldd cannot find fails the build.
-    install -m 0755 "$x/usr/sbin/qemu-ga" "$root/usr/sbin/qemu-ga"
-    libs=$(ldd "$x/usr/sbin/qemu-ga") || die "ldd qemu-ga failed"
-    ! grep -q 'not found' <<<"$libs" || die "qemu-ga needs libraries this host lacks: $libs"
+    mkdir -p "$root${1%/*}"
+    install -m 0755 "$x$1" "$root$1"
+    libs=$(ldd "$x$1") || die "ldd $1 failed"
+    ! grep -q 'not found' <<<"$libs" || die "$1 needs libraries this host lacks: $libs"
     for lib in $(sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' <<<"$libs"); do
+        [ -e "$root$lib" ] && continue
         mkdir -p "$root${lib%/*}"
         cp -L "$lib" "$root$lib"
     done
+}
+
+add_payload() {
+    add_elf /usr/sbin/qemu-ga
+    # guest-set-user-password pipes "user:password" into chpasswd (with -e
+    # for a crypted one).  Debian's chpasswd writes a crypted password to
+    # /etc/shadow itself and hands a clear one to PAM: pam_unix, told to
+    # make SHA-512 hashes so that a test can recompute one (openssl passwd
+    # -6) from the salt it reads back.  vbuser is the user the tests set.
+    add_elf /usr/sbin/chpasswd
+    add_elf /lib/x86_64-linux-gnu/security/pam_unix.so
+    mkdir -p "$root/etc/pam.d"
+    echo 'password required pam_unix.so sha512' >"$root/etc/pam.d/chpasswd"
+    printf '%s: files\n' passwd group shadow >"$root/etc/nsswitch.conf"
+    cat >"$root/etc/passwd" <<'EOP'
+root:x:0:0:root:/root:/bin/sh
+vbuser:x:1000:1000:virtblockd test user:/home/vbuser:/bin/sh
+EOP
+    cat >"$root/etc/group" <<'EOP'
+root:x:0:
+vbuser:x:1000:
+EOP
+    cat >"$root/etc/shadow" <<'EOP'
+root:*:19000:0:99999:7:::
+vbuser:!:19000:0:99999:7:::
+EOP
+    chmod 0600 "$root/etc/shadow"
 }
 add_payload
 

@@ -11,10 +11,16 @@ drive it through the daemon.
 - an agent that holds its port open and never answers (stopped in the
   guest) makes a command fail with libvirt's timeout error while other
   calls and the monitor keep answering;
-- libvirt's errors without a connected or a configured agent.
+- libvirt's errors without a connected or a configured agent;
+- set-user-password, clear and --encrypted, changes the guest's
+  /etc/shadow (read back through the agent's guest-file-* commands) as
+  Debian's chpasswd does, and unknown or hostile user names get the
+  agent's own errors.
 
 Every wait is on the guest's log or on events, bounded."""
 
+import base64
+import json
 import os
 import re
 import subprocess
@@ -72,6 +78,30 @@ class AgentTest(vbtest.DaemonTestCase):
 
     def agent_command(self, cmd, *extra, check=True):
         return self.daemon.virsh("qemu-agent-command", "vm", cmd, *extra, check=check)
+
+    def guest_file(self, path):
+        """The content of @path in the guest, through the agent's
+        guest-file-open/read/close and virsh qemu-agent-command"""
+        handle = json.loads(self.agent_command(json.dumps(
+            {"execute": "guest-file-open", "arguments": {"path": path, "mode": "r"}})).stdout)
+        handle = handle["return"]
+        data = b""
+        try:
+            while True:
+                ret = json.loads(self.agent_command(json.dumps(
+                    {"execute": "guest-file-read",
+                     "arguments": {"handle": handle, "count": 4096}})).stdout)["return"]
+                data += base64.b64decode(ret["buf-b64"])
+                if ret["eof"] or not ret["count"]:
+                    return data.decode()
+        finally:
+            self.agent_command(json.dumps({"execute": "guest-file-close",
+                                           "arguments": {"handle": handle}}))
+
+    def shadow(self):
+        """The guest's /etc/shadow as {user: password field}"""
+        return {line.split(":")[0]: line.split(":")[1]
+                for line in self.guest_file("/etc/shadow").splitlines()}
 
     def test_agent_connects_and_answers(self):
         self.start_guest()
@@ -232,9 +262,9 @@ class AgentTest(vbtest.DaemonTestCase):
         return [tuple(part.strip() for part in line.split(":", 1))
                 for line in proc.stdout.splitlines() if line.strip()] if check else proc
 
-    def test_guest_info_password_and_addresses(self):
-        # what libvirtd 9.0 answers for this guest (its initramfs: no users,
-        # no os-release, lo down), key for key and in its order
+    def test_guest_info_and_addresses(self):
+        # what libvirtd 9.0 answers for this guest (its initramfs: nobody
+        # logged in, no os-release, lo down), key for key and in its order
         self.start_guest()
         self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
         self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
@@ -272,21 +302,6 @@ class AgentTest(vbtest.DaemonTestCase):
         self.assertIn("operation forbidden: read only access prevents virDomainGetGuestInfo",
                       proc.stderr)
 
-        # set-user-password: the agent's answer (busybox has no passwd),
-        # as libvirtd 9.0 reports it; the password never reaches the log
-        for extra in ((), ("--encrypted",)):
-            proc = self.daemon.virsh("set-user-password", "vm", "root", "s3cr3t-pw", *extra,
-                                     check=False)
-            self.assertIn("error: internal error: unable to execute QEMU agent command "
-                          "'guest-set-user-password': cannot find 'passwd' program in PATH",
-                          proc.stderr)
-        log = self.daemon.log(None)
-        self.assertIn("send: guest-set-user-password (seconds=", log)
-        self.assertNotIn("s3cr3t-pw", log)
-        self.assertNotIn("czNjcjN0LXB3", log)  # its base64
-        proc = self.daemon.virsh("set-user-password", "vm", "root", "pw", ro=True, check=False)
-        self.assertIn("read only access prevents virDomainSetUserPassword", proc.stderr)
-
         # domifaddr: the agent's interfaces (lo only, down), as libvirtd 9.0
         # prints them; the default source, leases, has none here
         out = self.daemon.virsh("domifaddr", "vm", "--source", "agent", quiet=False).stdout
@@ -304,6 +319,93 @@ class AgentTest(vbtest.DaemonTestCase):
         self.daemon.virsh("destroy", "vm")
         proc = self.guestinfo(check=False)
         self.assertIn("domain is not running", proc.stderr)
+
+
+    def openssl_sha512(self, salt, password):
+        return subprocess.run(["openssl", "passwd", "-6", "-salt", salt, "-stdin"],
+                              input=password, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    def test_set_user_password(self):
+        # the guest's chpasswd is Debian's, with pam_unix making SHA-512
+        # hashes; vbuser starts locked
+        self.start_guest()
+        self.wait_log(STARTED_RE, "the agent", test_realguest.BOOT_TIMEOUT)
+        self.events.wait(lambda e: e == ("agent", "vm", CONNECTED, REASON_CHANNEL), 60)
+        before = self.shadow()
+        self.assertEqual(before, {"root": "*", "vbuser": "!"})
+
+        # a clear password, with characters chpasswd and JSON care about:
+        # the guest hashed exactly it (recomputed from the salt it chose)
+        clear = 'Tr1ck:y "pa$$" \\ w\u00f6rd'
+        self.daemon.virsh("set-user-password", "vm", "vbuser", clear)
+        hashed = self.shadow()["vbuser"]
+        m = re.fullmatch(r"\$6\$([^$]+)\$[./0-9A-Za-z]+", hashed)
+        self.assertIsNotNone(m, hashed)
+        self.assertEqual(self.openssl_sha512(m.group(1), clear), hashed)
+        self.assertNotEqual(self.openssl_sha512(m.group(1), clear[:-1]), hashed)
+
+        # --encrypted: the crypt string lands in /etc/shadow as it is
+        crypted = self.openssl_sha512("vbSalt.42", "another secret")
+        self.daemon.virsh("set-user-password", "vm", "vbuser", crypted, "--encrypted")
+        # (checked before the test reads it back through the agent)
+        log = self.daemon.log(None)
+        self.assertIn("send: guest-set-user-password (seconds=", log)
+        self.assertNotIn(crypted, log)
+        self.assertNotIn(base64.b64encode(crypted.encode()).decode(), log)
+        self.assertEqual(self.shadow(), {"root": "*", "vbuser": crypted})
+        # and through python3-libvirt, for root, clear then crypted
+        self.dom.setUserPassword("root", "r00t secret", 0)
+        hashed = self.shadow()["root"]
+        salt = hashed.split("$")[2]
+        self.assertEqual(self.openssl_sha512(salt, "r00t secret"), hashed)
+        self.dom.setUserPassword("root", "*", libvirt.VIR_DOMAIN_PASSWORD_ENCRYPTED)
+        after = {"root": "*", "vbuser": crypted}
+        self.assertEqual(self.shadow(), after)
+
+        # the agent's errors, as libvirtd 9.0 reports them: a user the
+        # guest does not know (chpasswd fails), names chpasswd's input
+        # cannot carry and a password with a newline (the agent refuses
+        # them); names with shell or JSON syntax are only unknown users
+        prefix = ("internal error: unable to execute QEMU agent command "
+                  "'guest-set-user-password': ")
+        cases = [("nosuchuser", "pw", "child process has failed to set user password"),
+                 ('vb"user\\', "pw", "child process has failed to set user password"),
+                 ("vbuser;touch /pwned", "pw", "child process has failed to set user password"),
+                 ("$(touch /pwned)", "pw", "child process has failed to set user password"),
+                 ("vbuser:0", "pw", "forbidden characters in username"),
+                 ("vbuser\nroot", "pw", "forbidden characters in username"),
+                 ("vbuser", "pw\nroot:pw", "forbidden characters in raw password")]
+        for user, password, desc in cases:
+            for flags in (0, libvirt.VIR_DOMAIN_PASSWORD_ENCRYPTED):
+                with self.subTest(user=user, password=password, flags=flags):
+                    with self.assertRaises(libvirt.libvirtError) as cm:
+                        self.dom.setUserPassword(user, password, flags)
+                    err = cm.exception
+                    self.assertEqual((err.get_error_code(), err.get_error_domain()),
+                                     (libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_QEMU))
+                    self.assertEqual(str(cm.exception), prefix + desc)
+        proc = self.daemon.virsh("set-user-password", "vm", "nosuchuser", "pw", "--encrypted",
+                                 check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: " + prefix + "child process has failed to set user password",
+                      proc.stderr)
+        # nothing changed, nothing ran
+        self.assertEqual(self.shadow(), after)
+        proc = self.agent_command(json.dumps({"execute": "guest-file-open",
+                                              "arguments": {"path": "/pwned"}}), check=False)
+        self.assertIn("No such file or directory", proc.stderr)
+
+        # the password never reaches the daemon's log (a crypted one is
+        # checked above); a read-only connection may not set one
+        log = self.daemon.log(None)
+        for secret in (clear, "r00t secret", base64.b64encode(clear.encode()).decode(),
+                       base64.b64encode(b"r00t secret").decode()):
+            self.assertNotIn(secret, log)
+        proc = self.daemon.virsh("set-user-password", "vm", "vbuser", "pw", ro=True, check=False)
+        self.assertIn("read only access prevents virDomainSetUserPassword", proc.stderr)
+        self.assertEqual(self.shadow(), after)
+        self.daemon.virsh("destroy", "vm")
 
 
 if __name__ == "__main__":

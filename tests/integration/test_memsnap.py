@@ -317,6 +317,38 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, before)
 
+    def test_revert_bitmaps(self):
+        """The fresh overlay of a memory snapshot's revert carries the
+        disk's persistent bitmap, the blocks the revert changed back marked,
+        before QEMU opens it: the guest's writes after the revert are
+        recorded in it (test_snaprevert.py's BitmapNbdTest does the rest)"""
+        from test_bitmaps import bitmaps_of, clusters, dirty_extents
+        gran = 64 * 1024
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", str(gran), self.disk, "b0"])
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        self.memsnap("s1", mem, s1)
+        dev = "/machine/peripheral/virtio-disk0/virtio-backend"
+        for off in ("4M", "20M"):
+            # the second one after the revert
+            out = self.daemon.virsh("qemu-monitor-command", "vm", "--hmp",
+                                    'qemu-io -d %s "write -P 0x5c %s 64k"' % (dev, off)).stdout
+            self.assertNotIn("error", out.lower())
+            if off == "4M":
+                self.daemon.virsh("snapshot-revert", "vm", "s1")
+                self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        new = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)[0]
+        self.daemon.virsh("destroy", "vm")
+        b0 = bitmaps_of(new)["b0"]
+        self.assertEqual((b0["flags"], b0["granularity"]), (["auto"], gran))
+        # what the revert changed back (s1's b0: the write before it, the
+        # guest does not use the disk), then the write after it
+        reverted = clusters(dirty_extents(s1, "b0", self.tmp), gran)
+        self.assertEqual(reverted, clusters([(4 * 1024 * 1024, gran)], gran))
+        self.assertEqual(clusters(dirty_extents(new, "b0", self.tmp), gran),
+                         reverted | clusters([(20 * 1024 * 1024, gran)], gran))
+
     def test_revert_unloadable(self):
         """A memory file QEMU cannot load (its stream cut short): the revert
         fails with the error, as libvirt's qemuSnapshotRevertActive, and

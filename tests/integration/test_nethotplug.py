@@ -17,16 +17,25 @@ exec`), with a bridge holding the host's address:
   names that are no device names, a netdev id QEMU has already
   (netdev_add fails, the descriptors go back) and a device id QEMU has
   already (device_add fails, the netdev goes);
-- update-device with another <source bridge> moves the (multiqueue) tap;
-  a bridge that is not there is refused and changes nothing;
+- update-device with another <source bridge> moves the (multiqueue) tap,
+  kept over a daemon SIGKILL on either bridge; a bridge that is not
+  there is refused and changes nothing;
 - type 'direct': a macvtap on a veth parent (this kernel has no dummy
   devices) at start, in bridge mode, with the guest's MAC, answering a
   ping from the parent's peer; a second one hot-plugged (vepa) and
   unplugged; a missing parent, passthrough, a bad name and a name in use
   refused with nothing left; another mode or parent refused by
-  update-device; kept over a daemon SIGKILL and deleted with the domain;
-  QEMU stopped mid-attach and the daemon killed: the successor still
-  deletes the macvtap.
+  update-device; domifstat counts UDP sent to the guest as its rx; a
+  netdev_del that fails on unplug keeps the interface and its macvtap;
+  kept over a daemon SIGKILL and deleted with the domain; QEMU stopped
+  mid-attach and the daemon killed: the successor still deletes the
+  macvtap;
+- a start failing on a later interface deletes the earlier macvtaps, not
+  another's macvtap the failing one names; a daemon killed while starting
+  (blocked on QEMU's log, a FIFO) once the macvtap is made: its
+  successor deletes it; <link state='down'/>, a <target dev> template and
+  <mtu> on a plain domain, at start and by hotplug: the macvtap (and a
+  parent down) up, named from the template, with the MTU.
 
 The namespace is deleted at the end.  Every wait is bounded."""
 
@@ -34,6 +43,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 
 import test_hotplug
 import test_tap
@@ -45,6 +55,13 @@ BRIDGE2 = "vbbr1"
 GUEST_ADDR = test_tap.GUEST_ADDR
 MAC = "52:54:00:7a:70:11"
 MAC2 = "52:54:00:7a:70:12"
+# sends argv[2] UDP datagrams to port 9 of argv[1]
+UDP_FLOOD = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[2])):
+    s.sendto(b"x" * 64, (sys.argv[1], 9))
+"""
 
 
 def bridge_nic(bridge, mac=MAC, model="virtio", queues=None):
@@ -56,13 +73,13 @@ def bridge_nic(bridge, mac=MAC, model="virtio", queues=None):
                               "\n  <driver queues='%d'/>" % queues if queues else ""))
 
 
-def direct_nic(dev, mode, mac=MAC, target=None):
+def direct_nic(dev, mode, mac=MAC, target=None, extra=""):
     return ("<interface type='direct'>\n"
             "  <mac address='%s'/>\n"
             "  <source dev='%s'%s/>\n%s"
-            "  <model type='virtio'/>\n"
+            "  <model type='virtio'/>%s\n"
             "</interface>" % (mac, dev, " mode='%s'" % mode if mode else "",
-                              "  <target dev='%s'/>\n" % target if target else ""))
+                              "  <target dev='%s'/>\n" % target if target else "", extra))
 
 
 class NetHotplugTest(vbtest.DaemonTestCase):
@@ -80,6 +97,7 @@ class NetHotplugTest(vbtest.DaemonTestCase):
     links = test_tap.NetnsTapTest.links
     taps = test_tap.NetnsTapTest.taps
     ping = test_tap.NetnsTapTest.ping
+    start_plain = test_tap.NetnsTapTest.start_plain
 
     @classmethod
     def setUpClass(cls):
@@ -275,6 +293,13 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
         self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live)
 
+        # a restart on the second bridge reads it back from the status
+        self.daemon.kill9()
+        self.daemon.start()
+        self.assertRegex(self.daemon.virsh("dumpxml", "vm").stdout,
+                         r"<source bridge='%s'/>\s*<target dev='vnet0'/>" % BRIDGE2)
+        self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE2)
+
         self.daemon.virsh("update-device", "vm", nic, "--live", "--config")
         self.assertEqual(self.links()["vnet0"].get("master"), BRIDGE)
         # a restart reads the bridge back from the status
@@ -283,6 +308,10 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.assertIn("<source bridge='%s'/>" % BRIDGE, self.daemon.virsh("dumpxml", "vm").stdout)
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.taps(), [])
+
+    def ifstat(self, dev):
+        out = self.daemon.virsh("domifstat", "vm", dev).stdout
+        return {f[1]: int(f[2]) for f in (line.split() for line in out.splitlines()) if len(f) == 3}
 
     def macvtaps(self):
         return sorted(name for name, link in self.links().items()
@@ -313,9 +342,15 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.guest_exec("/bin/busybox", "ip", "link", "set", "eth0", "up")
         vbtest.wait_for(lambda: self.ping("192.168.124.2"), 60,
                         "the guest to answer a ping over the macvtap")
-        # a macvtap's counters are the guest's view already
-        self.assertRegex(self.daemon.virsh("domifstat", "vm", "macvtap0").stdout,
-                         r"macvtap0 rx_packets [1-9]")
+        # a macvtap's counters are the guest's view already: packets sent
+        # to the guest only (UDP to a closed port: the guest's ICMP
+        # answers are rate limited) are its rx, not its tx
+        stats0 = self.ifstat("macvtap0")
+        subprocess.run(["ip", "netns", "exec", self.ns, sys.executable, "-c", UDP_FLOOD,
+                        "192.168.124.2", "200"], check=True)
+        stats = self.ifstat("macvtap0")
+        self.assertGreaterEqual(stats["rx_packets"] - stats0["rx_packets"], 200)
+        self.assertLess(stats["tx_packets"] - stats0["tx_packets"], 100)
 
         # hotplug, default mode vepa
         nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2))
@@ -351,18 +386,43 @@ class NetHotplugTest(vbtest.DaemonTestCase):
             self.refused(("attach-device", "vm", bad, "--live"), message)
             self.assertEqual(self.macvtaps(), ["macvtap0"])
 
+        # a netdev_del that fails on unplug (its netdev deleted behind the
+        # daemon's back) keeps the interface and its macvtap, as libvirt
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        # (the refusals above took numbers too)
+        kept = [name for name in self.macvtaps() if name != "macvtap0"]
+        self.assertEqual(len(kept), 1)
+        vbtest.wait_for(lambda: "eth1" in self.guest_nics(), 60, "the guest to see eth1 again")
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps(
+            {"execute": "netdev_del", "arguments": {"id": "hostnet1"}}))
+        proc = self.daemon.virsh("detach-device", "vm", nic, "--live", check=False)
+        if proc.returncode != 0:
+            self.assertIn("Device 'hostnet1' not found", proc.stderr)
+        else:
+            # the guest took longer than the call waits: the worker that
+            # finishes the removal fails the same way
+            vbtest.wait_for(lambda: "interface 'net1' stays" in self.daemon.log(), 60,
+                            "the removal to fail")
+        vbtest.wait_for(lambda: self.guest_nics() == ["eth0", "lo"], 60,
+                        "the guest to let go of eth1")
+        self.assertIn("<target dev='%s'/>" % kept[0], self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), sorted(["macvtap0"] + kept))
+
         # a killed daemon's successor takes the macvtap back and removes
-        # it with the domain
+        # it with the domain; the interface QEMU no longer has (nor its
+        # netdev) goes with its macvtap at the reconnect
         self.daemon.kill9()
         self.daemon.start()
         self.assertIn("<target dev='macvtap0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
-        self.assertEqual(self.macvtaps(), ["macvtap0"])
+        vbtest.wait_for(lambda: self.macvtaps() == ["macvtap0"], 60,
+                        "the interface QEMU lost to go")
+        self.assertNotIn(kept[0], self.daemon.virsh("dumpxml", "vm").stdout)
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
         self.assertEqual(sorted(self.links()), links0)
         # the next start takes the next name
         self.daemon.virsh("start", "vm")
-        self.assertEqual(self.macvtaps(), ["macvtap1"])
+        self.assertEqual(self.macvtaps(), ["macvtap%d" % (int(kept[0][7:]) + 1)])
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
 
@@ -404,6 +464,84 @@ class NetHotplugTest(vbtest.DaemonTestCase):
         self.daemon.virsh("destroy", "vm")
         self.assertEqual(self.macvtaps(), [])
         self.assertEqual(sorted(self.links()), links0)
+
+
+    def veth_parent(self):
+        # (this kernel has no dummy devices: a veth pair is the parent)
+        self.ip("link", "add", "vbpar0", "type", "veth", "peer", "name", "vbpar1")
+        self.ip("link", "set", "vbpar0", "up")
+        self.ip("link", "set", "vbpar1", "up")
+
+    def test_macvtap_start_fails_on_later_nic(self):
+        # the second interface's name is a macvtap someone else has: the
+        # start fails, the first one's macvtap goes, the other stays
+        self.veth_parent()
+        self.ip("link", "add", "link", "vbpar0", "name", "vbmv0", "type", "macvtap")
+        proc = self.start_plain("vm", direct_nic("vbpar0", "bridge") +
+                                direct_nic("vbpar0", "bridge", MAC2, target="vbmv0"), check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error creating macvtap interface vbmv0@vbpar0", proc.stderr)
+        self.assertEqual(self.macvtaps(), ["vbmv0"])
+        self.assertIn("shut off", self.daemon.virsh("domstate", "vm").stdout)
+
+    def test_macvtap_daemon_killed_while_starting(self):
+        # the daemon blocks opening QEMU's log (a FIFO nobody reads) once
+        # the macvtap is made: killed there, its successor finds the
+        # macvtap in the status and deletes it
+        self.veth_parent()
+        links0 = sorted(self.links())
+        path = os.path.join(self.tmp, "vm.xml")
+        with open(path, "w") as fh:
+            fh.write(vbtest.domain_xml("vm", [], extra_devices=direct_nic("vbpar0", "bridge")))
+        self.daemon.virsh("define", path)
+        logdir = os.path.join(self.daemon.root, "log")
+        os.makedirs(logdir, exist_ok=True)
+        fifo = os.path.join(logdir, "vm.log")
+        os.mkfifo(fifo)
+        start = subprocess.Popen(["virsh", "-c", self.daemon.uri, "start", "vm"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(start.wait)
+        vbtest.wait_for(lambda: self.macvtaps() == ["macvtap0"], 30, "the macvtap to be made")
+        self.daemon.kill9()
+        os.unlink(fifo)
+        self.daemon.start()
+        self.assertEqual(self.macvtaps(), [])
+        self.assertEqual(sorted(self.links()), links0)
+        self.assertEqual(self.daemon.virsh("domstate", "vm", "--reason").stdout.strip(),
+                         "shut off (failed)")
+        # and the domain starts again
+        self.daemon.virsh("start", "vm")
+        self.assertEqual(self.macvtaps(), ["macvtap1"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
+
+    def test_macvtap_link_down_template_mtu(self):
+        # <link state='down'/> is the guest's link (QEMU's set_link): the
+        # macvtap is up all the same, and its parent, down before, too; a
+        # template takes the macvtap counter; <mtu> is the macvtap's
+        self.veth_parent()
+        self.ip("link", "set", "vbpar0", "down")
+        extra = "\n  <link state='down'/>\n  <mtu size='1400'/>"
+        self.start_plain("vm", direct_nic("vbpar0", "bridge", target="vbmv%d", extra=extra))
+        self.assertIn("<target dev='vbmv0'/>", self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(self.macvtaps(), ["vbmv0"])
+        links = self.links()
+        self.assertIn("UP", links["vbmv0"]["flags"])
+        self.assertEqual(links["vbmv0"]["mtu"], 1400)
+        self.assertIn("UP", links["vbpar0"]["flags"])
+        self.assertIn("down", self.daemon.virsh("domif-getlink", "vm", "vbmv0").stdout)
+        # hotplug alike
+        self.ip("link", "set", "vbpar0", "down")
+        nic = self.write("direct.xml", direct_nic("vbpar0", None, MAC2, target="vbmv%d",
+                                                  extra=extra.replace("1400", "1300")))
+        self.daemon.virsh("attach-device", "vm", nic, "--live")
+        self.assertEqual(self.macvtaps(), ["vbmv0", "vbmv1"])
+        links = self.links()
+        self.assertIn("UP", links["vbmv1"]["flags"])
+        self.assertEqual(links["vbmv1"]["mtu"], 1300)
+        self.assertIn("UP", links["vbpar0"]["flags"])
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.macvtaps(), [])
 
 
 if __name__ == "__main__":

@@ -4,9 +4,14 @@
 next start the delete is finished or undone, and the snapshot metadata
 matches the chain on disk.  A test hook (VIRTBLOCKD_TEST_DELETE_KILL_AT)
 makes the daemon kill itself once the commits are started ("commit"),
-once the pivots are requested or the commits are over ("pivot"), or
-half way through the metadata update ("metadata"), so no timing is
-involved.  Running domains (the leaf by an active commit, a middle
+once the pivots are requested or the commits are over ("pivot"), between
+two disks' job-finalize ("finalize"), or half way through the metadata
+update ("metadata"), so no timing is involved.  The delete was asked
+for and its commits have written into the bases: the restarted daemon
+finishes it whenever its jobs go on, and undoes it only when they
+cannot (QEMU gone with them); the snapshot then stays, marked, and a
+revert to it is refused.  The recovery runs after the daemon listens:
+the tests wait for its intent file to go.  Running domains (the leaf by an active commit, a middle
 snapshot by a commit that rebases the image above) and shut-off ones
 (the commit in qemu-storage-daemon).  After the restart: snapshot-list,
 snapshot-dumpxml, the live and persistent XML agree with the chain read
@@ -18,11 +23,14 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
+import libvirt
+
 import vbtest
 from test_snapdelete import SnapDeleteBase
 
 MiB = vbtest.MiB
 KILL_ENV = "VIRTBLOCKD_TEST_DELETE_KILL_AT"
+HOLD_ENV = "VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD"
 KEPT = "kept"
 DELETED = "deleted"
 
@@ -30,6 +38,10 @@ DELETED = "deleted"
 def chain_on_disk(top):
     out = vbtest.run(["qemu-img", "info", "-U", "--backing-chain", "--output=json", top]).stdout
     return [img["filename"] for img in json.loads(out)]
+
+
+def intent_path(daemon):
+    return os.path.join(daemon.root, "config", "snapshot", "vm", ".delete")
 
 
 class CrashDeleteBase(SnapDeleteBase):
@@ -42,7 +54,7 @@ class CrashDeleteBase(SnapDeleteBase):
                 vbtest.Chain.write(self.expected, 0x41 + i, (16 + i) * MiB, MiB, fmt="raw")
         self.files_before = self.files()
 
-    def crash_at(self, step, name):
+    def crash_at(self, step, name, before_restart=None, hold=False):
         """snapshot-delete @name with the daemon killing itself at @step,
         then a daemon started as usual."""
         self.close_quietly(self.conn)
@@ -57,8 +69,23 @@ class CrashDeleteBase(SnapDeleteBase):
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
         vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 60, "the daemon to die")
         self.daemon.proc = None
+        if before_restart:
+            before_restart()
         self.daemon.start()
         self.connect()
+        if hold:
+            return
+        self.wait_recovered()
+
+    def wait_recovered(self):
+        """The recovery runs in the domain's worker after the daemon
+        listens; it removes the intent when done."""
+        vbtest.wait_for(lambda: not os.path.exists(intent_path(self.daemon)), 300,
+                        "the interrupted delete to be resolved")
+
+    def restart(self):
+        super().restart()
+        self.wait_recovered()
 
     def outcome(self, name):
         return DELETED if name not in self.snapnames() else KEPT
@@ -155,8 +182,7 @@ class CrashDeleteBase(SnapDeleteBase):
         self.assert_logged("%s the interrupted delete of snapshot '%s'" %
                            ("undoing" if got == KEPT else "completing", name))
         if not os.environ.get("VB_TEST_NO_LOG_CHECK"):
-            self.assertFalse(os.path.exists(
-                os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")))
+            self.assertFalse(os.path.exists(intent_path(self.daemon)))
         self.assert_consistent()
         self.assert_data()
         # and the same after one more restart
@@ -170,8 +196,8 @@ class RunningCrashTest(CrashDeleteBase):
     start = True
 
     def test_leaf_killed_during_commit(self):
-        # the active commit never pivots by itself: undone
-        self.check("commit", "s3", KEPT)
+        # the active commit goes on READY: finished, not undone
+        self.check("commit", "s3", DELETED)
 
     def test_leaf_killed_after_pivot(self):
         self.check("pivot", "s3", DELETED)
@@ -180,15 +206,105 @@ class RunningCrashTest(CrashDeleteBase):
         self.check("metadata", "s3", DELETED)
 
     def test_middle_killed_during_commit(self):
-        # the commit may have ended (and switched the disk) before the
-        # restart, or not: either way, all or nothing
-        self.check("commit", "s2", None)
+        self.check("commit", "s2", DELETED)
 
     def test_middle_killed_after_commit(self):
         self.check("pivot", "s2", DELETED)
 
     def test_middle_killed_during_metadata(self):
         self.check("metadata", "s2", DELETED)
+
+    def test_leaf_undone_with_qemu_gone(self):
+        """QEMU dies with the daemon while the commit runs: nothing
+        switched and the job is gone, so the delete is undone; the
+        snapshot stays, but its base took the commit's data, so a revert
+        to it is refused (also after a restart and a redefinition) until
+        it is deleted."""
+        def kill_qemu():
+            pid = int(vbtest.run(["pgrep", "-f", "qemu-system.*" + self.daemon.root]).stdout
+                      .split()[0])
+            os.kill(pid, 9)
+            vbtest.wait_for(lambda: not vbtest.pid_alive(pid), 60, "QEMU to die")
+
+        self.crash_at("commit", "s3", before_restart=kill_qemu)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.snapnames(), ["s1", "s2", "s3"])
+        self.assert_logged("undoing the interrupted delete of snapshot 's3'")
+        self.assertEqual(self.files(), self.files_before)
+        self.assertEqual(chain_on_disk(self.chain_now(inactive=True)[0])[:4],
+                         [self.overlay("s3"), self.overlay("s2"), self.overlay("s1"),
+                          self.chain.top])
+        # the guest's view through s3 is intact
+        self.assertTrue(vbtest.images_identical(self.overlay("s3"), self.expected))
+        for path in os.listdir(self.images):
+            vbtest.run(["qemu-img", "check", "-q", "-U", os.path.join(self.images, path)])
+        self.assert_revert_refused("s3", self.overlay("s2"))
+        # private: never in what a client gets
+        xml = self.dom.snapshotLookupByName("s3").getXMLDesc()
+        self.assertNotIn("deleteFailed", xml)
+        # a redefinition from that XML keeps the mark; one carrying the
+        # element is refused
+        self.dom.snapshotCreateXML(xml, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        self.assert_revert_refused("s3", self.overlay("s2"))
+        forged = xml.replace("</domainsnapshot>", "<deleteFailed/></domainsnapshot>")
+        with self.assertRaises(libvirt.libvirtError):
+            self.dom.snapshotCreateXML(forged, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        self.restart()
+        self.assert_revert_refused("s3", self.overlay("s2"))
+        # deleting s3 works as usual
+        self.delete("s3")
+        self.assertEqual(self.snapnames(), ["s1", "s2"])
+        self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s3"}))
+        self.assertTrue(vbtest.images_identical(self.overlay("s2"), self.expected))
+        for path in os.listdir(self.images):
+            vbtest.run(["qemu-img", "check", "-q", "-U", os.path.join(self.images, path)])
+
+    def test_daemon_answers_during_recovery(self):
+        """The recovery runs after the daemon listens, in the domain's
+        worker with its job held: other domains answer and change, the
+        domain's own callers wait for the job.  A test hook holds the
+        recovery while a file exists."""
+        self.define("other", [], start=False)
+        hold = os.path.join(self.tmp, "hold")
+        open(hold, "w").close()
+        self.addCleanup(lambda: os.path.exists(hold) and os.unlink(hold))
+        os.environ[HOLD_ENV] = hold
+        try:
+            self.crash_at("commit", "s3", hold=True)
+        finally:
+            del os.environ[HOLD_ENV]
+        # held: the delete is not resolved yet
+        self.assertTrue(os.path.exists(intent_path(self.daemon)))
+        other = self.conn.lookupByName("other")
+        self.assertEqual(other.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        other.setAutostart(1)
+        self.assertEqual(other.autostart(), 1)
+        self.assertIn("<name>other</name>", other.XMLDesc(0))
+        # the domain's job is the recovery's: a call needing it times out
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.suspend()
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_TIMEOUT)
+        self.assertIn("snapshot delete recovery", cm.exception.get_error_message())
+        self.assertTrue(os.path.exists(intent_path(self.daemon)))
+        os.unlink(hold)
+        self.wait_recovered()
+        self.assertEqual(self.outcome("s3"), DELETED)
+        self.assert_deleted_leaf()
+        self.assert_consistent()
+        self.assert_data()
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+
+    def assert_revert_refused(self, name, base):
+        before = (self.files(), self.snapnames(), self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.revertToSnapshot(self.dom.snapshotLookupByName(name), 0)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+        msg = cm.exception.get_error_message()
+        self.assertIn("snapshot '%s'" % name, msg)
+        self.assertIn(base, msg)
+        self.assertIn("delete the snapshot", msg)
+        self.assertEqual(before, (self.files(), self.snapnames(),
+                                  self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
 
     def test_unreadable_intent_left_alone(self):
         """An intent the daemon cannot read changes nothing; the next
@@ -215,7 +331,7 @@ class ShutoffCrashTest(CrashDeleteBase):
     start = False
 
     def test_leaf_killed_during_commit(self):
-        self.check("commit", "s3", KEPT)
+        self.check("commit", "s3", DELETED)
         self.assertEqual(self.dom.state()[0], 5)
 
     def test_leaf_killed_after_pivot(self):
@@ -225,7 +341,7 @@ class ShutoffCrashTest(CrashDeleteBase):
         self.check("metadata", "s3", DELETED)
 
     def test_middle_killed_during_commit(self):
-        self.check("commit", "s2", None)
+        self.check("commit", "s2", DELETED)
 
     def test_middle_killed_during_metadata(self):
         self.check("metadata", "s2", DELETED)
@@ -233,10 +349,10 @@ class ShutoffCrashTest(CrashDeleteBase):
 
 class TwoDiskCrashTest(CrashDeleteBase):
     """s1 covers vda and vdb; s2 only vdb.  Deleting s1 is an active commit
-    on vda (its top) and a commit that rebases t2.s2 on vdb, which ends by
-    itself: killed once both are started, the daemon finds vdb switched
-    (and then pivots vda) or not (and then cancels both), depending on
-    how far QEMU got; either way both disks end alike."""
+    on vda (its top) and a commit that rebases t2.s2 on vdb, which waits
+    PENDING: killed once both are started, after vda's job-complete, or
+    between the two job-finalize commands, the restarted daemon finishes
+    the delete on both disks."""
     start = True
 
     def setUp(self):
@@ -257,45 +373,49 @@ class TwoDiskCrashTest(CrashDeleteBase):
     def vdb(self, name):
         return os.path.join(self.images, "t2." + name)
 
-    def test_killed_during_commit(self):
-        self.crash_at("commit", "s1")
-        got = self.outcome("s1")
+    def check_two(self, step):
+        """Killed at @step, the restart finishes the delete on both disks."""
+        self.crash_at(step, "s1")
         live = self.dom.XMLDesc(0)
         vda = vbtest.disk_chain(live, "vda")
         vdb = vbtest.disk_chain(live, "vdb")
         self.assertEqual(vda, chain_on_disk(vda[0]))
         self.assertEqual(vdb, chain_on_disk(vdb[0]))
-        if got == KEPT:
-            self.assertEqual(self.snapnames(), ["s1", "s2"])
-            self.assertEqual(self.parent_of("s2"), "s1")
-            self.assertEqual(vda, [self.overlay("s1"), self.chain.top, self.chain.base])
-            self.assertEqual(vdb, [self.vdb("s2"), self.vdb("s1"), self.chain2.top,
-                                   self.chain2.base])
-            self.assertEqual(self.files(), self.files_before)
-        else:
-            self.assertEqual(self.snapnames(), ["s2"])
-            self.assertIsNone(self.parent_of("s2"))
-            self.assertEqual(vda, [self.chain.top, self.chain.base])
-            self.assertEqual(vdb, [self.vdb("s2"), self.chain2.top, self.chain2.base])
-            self.assertEqual(vbtest.backing_of(self.vdb("s2")), self.chain2.top)
-            self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s1", "t2.s1"}))
-            root = ET.fromstring(self.dom.snapshotLookupByName("s2").getXMLDesc())
-            sources = {d.find("target").get("dev"): d.find("source").get("file")
-                       for d in root.iter("disk") if d.find("target") is not None}
-            self.assertEqual(sources.get("vdb"), self.chain2.top)
-        self.assert_logged("%s the interrupted delete of snapshot 's1'" %
-                           ("undoing" if got == KEPT else "completing"))
+        self.assertEqual(self.snapnames(), ["s2"])
+        self.assertIsNone(self.parent_of("s2"))
+        self.assertEqual(vda, [self.chain.top, self.chain.base])
+        self.assertEqual(vdb, [self.vdb("s2"), self.chain2.top, self.chain2.base])
+        self.assertEqual(vbtest.backing_of(self.vdb("s2")), self.chain2.top)
+        self.assertEqual(self.files(), sorted(set(self.files_before) - {"top.s1", "t2.s1"}))
+        root = ET.fromstring(self.dom.snapshotLookupByName("s2").getXMLDesc())
+        sources = {d.find("target").get("dev"): d.find("source").get("file")
+                   for d in root.iter("disk") if d.find("target") is not None}
+        self.assertEqual(sources.get("vdb"), self.chain2.top)
+        self.assert_logged("completing the interrupted delete of snapshot 's1'")
         persistent = [p for p in self.stated(inactive=True) if p != vbtest.EMPTY_BACKING]
         self.assertEqual(persistent, vda[:len(persistent)])
         self.assert_data()
         proc = vbtest.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "raw", vdb[0],
                            self.expected2], check=False)
         self.assertEqual(proc.returncode, 0, proc.stdout)
+        for path in os.listdir(self.images):
+            vbtest.run(["qemu-img", "check", "-q", "-U", os.path.join(self.images, path)])
         # what is left can be deleted
         while self.snapnames():
             self.delete(self.snapnames()[-1])
         self.assertEqual(self.files(), ["b2.qcow2", "base.qcow2", "t2.qcow2", "top.qcow2"])
         self.assert_data()
+
+    def test_killed_during_commit(self):
+        self.check_two("commit")
+
+    def test_killed_after_pivot(self):
+        # vda's job-complete sent, both jobs going PENDING
+        self.check_two("pivot")
+
+    def test_killed_between_finalizes(self):
+        # vda finalized (switched), vdb PENDING: vdb is finalized at the restart
+        self.check_two("finalize")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ here:
   without the hook the same delete succeeds.  The code before this change
   pivoted disk after disk and left the first one switched here;
 - ENOSPC: the second disk's base on a small tmpfs, so that its commit runs
-  out of space: a clear error, nothing switched, the snapshot stays; after
-  the tmpfs grows the same delete succeeds.  Running and shut off."""
+  out of space: a clear error, nothing switched, the snapshot stays; the
+  bases took some of the overlays' data, so a revert to the snapshot is
+  refused (also after a restart: the mark is in its metadata, never in
+  its XML); after the tmpfs grows the same delete succeeds.  Running and
+  shut off."""
 
 import os
 import subprocess
@@ -218,6 +221,21 @@ class SwitchBase(vbtest.DaemonTestCase):
         self.assert_images_kept(images)
         return cm.exception
 
+    def assert_revert_refused(self):
+        """The failed delete's commits wrote into both bases: a revert to
+        s1 is refused, naming them, and changes nothing."""
+        before = self.snapshot_state()
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.revertToSnapshot(self.dom.snapshotLookupByName("s1"), 0)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+        msg = cm.exception.get_error_message()
+        self.assertIn("cannot revert to snapshot 's1'", msg)
+        for dev in ("vda", "vdb"):
+            self.assertIn(self.tops[dev], msg)
+        self.assertIn("delete the snapshot", msg)
+        self.assertNotIn("deleteFailed", before["snapxml"])
+        self.assertEqual(self.snapshot_state(), before)
+
     def storage_daemons(self):
         """Pids of qemu-storage-daemons of this test's daemon."""
         proc = subprocess.run(["pgrep", "-f", "qemu-storage-daemon.*" + self.daemon.root],
@@ -323,6 +341,11 @@ class EnospcRunningTest(SwitchBase):
                         "vdb's job to fail")
         self.assertNotIn(COMPLETED, [e[2] for e in self.job_events()])
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.assert_revert_refused()
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assert_revert_refused()
         self.write("vda", 0x6a, 17 * MiB, MiB)
         self.write("vdb", 0x6b, 2 * MiB, MiB)
         self.assert_views()
@@ -347,6 +370,7 @@ class EnospcShutoffTest(SwitchBase):
         self.assertNotIn(COMPLETED, [e[2] for e in self.job_events()])
         # the storage daemon has quit
         vbtest.wait_for(lambda: not self.storage_daemons(), 30, "the storage daemon to quit")
+        self.assert_revert_refused()
         vbtest.run(["mount", "-o", "remount,size=64M", self.small])
         self.delete()
         self.assert_deleted()

@@ -361,11 +361,16 @@ class TwoDiskRevertTest(RevertBase):
 
     def test_two_disks(self):
         """Every disk the snapshot covers is reverted; a disk it left out
-        ('no') keeps its image as the snapshot's definition names it."""
+        ('no') keeps its image as the snapshot's definition names it.
+        Each disk's new overlay carries its own bitmap (granularity kept)
+        with what its abandoned branch wrote merged in."""
+        from test_bitmaps import bitmaps_of, clusters, dirty_extents
         self.dom.undefine()
         other = os.path.join(self.images, "other.qcow2")
         vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", other, "16M"])
         vbtest.Chain.write(other, 0x33, 0, MiB)
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", "64K", self.chain.top, "b0"])
+        vbtest.run(["qemu-img", "bitmap", "--add", "-g", "128K", other, "b1"])
         self.define("vm", [("vda", self.chain.top), ("vdb", other)], start=False)
         self.dom = self.conn.lookupByName("vm")
         self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only")
@@ -388,6 +393,13 @@ class TwoDiskRevertTest(RevertBase):
         self.assert_same_data(new_vda, vda_s1)
         self.assert_same_data(new_vdb, vdb_s1)
         self.assertEqual(sorted(self.revert_disks("s1")), sorted([new_vda, new_vdb]))
+        for path, name, gran, written in ((new_vda, "b0", 64 * 1024, [(0, MiB)]),
+                                          (new_vdb, "b1", 128 * 1024, [(0, 2 * MiB)])):
+            self.assertEqual(sorted(bitmaps_of(path)), [name], path)
+            self.assertEqual(bitmaps_of(path)[name]["flags"], ["auto"], path)
+            self.assertEqual(bitmaps_of(path)[name]["granularity"], gran, path)
+            self.assertEqual(clusters(dirty_extents(path, name, self.tmp), gran),
+                             clusters(written, gran), path)
 
         # s2 left vdb out: vdb is back on the image s2's definition names
         self.daemon.virsh("snapshot-revert", "vm", "s2")
@@ -492,13 +504,20 @@ class BitmapNbdTest(RevertBase):
     QEMU has closed the images.  After snapshot-create each image of the
     chain holds in its b0 exactly the guest writes made while it was the
     top, recording ('auto').  After snapshot-revert the snapshot's image
-    and the abandoned branch keep theirs unchanged; the new overlay, made
-    by qemu-img as a shut-off snapshot's is, starts without bitmaps (the
-    revert changed data no bitmap recorded: the next backup is a full
-    one, docs/compatibility.md)."""
+    and the abandoned branch keep theirs unchanged, and the new overlay
+    gets a recording b0 (same granularity) holding the blocks the revert
+    changed back (the abandoned branch's b0 merged in), so that the
+    chain's b0 (the union of its images' copies, as a backup reads it)
+    is the snapshot image's extents, the reverted blocks, and the writes
+    made since.  A snapshot on the new branch, running or shut off,
+    carries b0 on, and its delete merges it back."""
 
     start = False
     GRAN = 64 * 1024
+    # the writes of make_two, by image
+    AT_TOP = [(1 * MiB, 64 * 1024)]
+    AT_S1 = [(3 * MiB + 4096, 128 * 1024)]
+    AT_S2 = [(5 * MiB, 64 * 1024)]
 
     def setUp(self):
         super().setUp()
@@ -519,21 +538,24 @@ class BitmapNbdTest(RevertBase):
     def make_two(self):
         """b0 in top.qcow2 only; a write on each image while it is the top"""
         self.daemon.virsh("start", "vm")
-        self.write(0xb1, 1 * MiB, 64 * 1024)
+        self.write(0xb1, *self.AT_TOP[0])
         self.create("s1")
-        self.write(0xb2, 3 * MiB + 4096, 128 * 1024)
+        self.write(0xb2, *self.AT_S1[0])
         self.create("s2")
-        self.write(0xb3, 5 * MiB, 64 * 1024)
+        self.write(0xb3, *self.AT_S2[0])
+
+    def assert_recording(self, path):
+        b0 = self.bitmaps(path).get("b0")
+        self.assertIsNotNone(b0, path)
+        self.assertEqual(b0["flags"], ["auto"], path)
+        self.assertEqual(b0["granularity"], self.GRAN, path)
 
     def assert_created_bitmaps(self):
         for path in (self.chain.top, self.overlay("s1"), self.overlay("s2")):
-            b0 = self.bitmaps(path).get("b0")
-            self.assertIsNotNone(b0, path)
-            self.assertEqual(b0["flags"], ["auto"], path)
-            self.assertEqual(b0["granularity"], self.GRAN, path)
-        self.assertEqual(self.dirty(self.chain.top), self.want((1 * MiB, 64 * 1024)))
-        self.assertEqual(self.dirty(self.overlay("s1")), self.want((3 * MiB + 4096, 128 * 1024)))
-        self.assertEqual(self.dirty(self.overlay("s2")), self.want((5 * MiB, 64 * 1024)))
+            self.assert_recording(path)
+        self.assertEqual(self.dirty(self.chain.top), self.want(*self.AT_TOP))
+        self.assertEqual(self.dirty(self.overlay("s1")), self.want(*self.AT_S1))
+        self.assertEqual(self.dirty(self.overlay("s2")), self.want(*self.AT_S2))
 
     def test_after_create(self):
         self.make_two()
@@ -542,22 +564,154 @@ class BitmapNbdTest(RevertBase):
         self.assert_same_data(self.overlay("s2"), self.view)
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"))
 
-    def test_after_revert(self):
+    def revert_to_s1(self, *flags):
         self.make_two()
         at_s1 = os.path.join(self.tmp, "at-s1.raw")
-        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        self.daemon.virsh("snapshot-revert", "vm", "s1", *flags)
         new1 = self.top()
         # the image s1 froze is top.qcow2: top.s1 and top.s2 are the
         # abandoned branch now
         self.assertEqual(vbtest.backing_of(new1), self.chain.top)
         shutil.copyfile(at_s1, self.view)
+        return new1
+
+    def test_after_revert(self):
+        new1 = self.revert_to_s1("--running")
         self.write(0xb4, 7 * MiB, 64 * 1024)
+        # a snapshot on the new branch carries b0 on, its delete merges it
+        # back into the new overlay
+        self.create("s3")
+        self.write(0xb5, 9 * MiB, 64 * 1024)
+        self.daemon.virsh("snapshot-delete", "vm", "s3")
+        self.assertEqual(self.top(), new1)
+        self.assertFalse(os.path.exists(self.overlay("s3")))
+        self.write(0xb6, 11 * MiB, 64 * 1024)
         self.daemon.virsh("destroy", "vm")
         # the snapshot's image and the abandoned branch: as created
         self.assert_created_bitmaps()
-        self.assertEqual(self.bitmaps(new1), {})
+        # the new overlay: what the revert changed back, then every write
+        # made on the new branch
+        self.assert_recording(new1)
+        reverted = self.AT_S1 + self.AT_S2
+        after = [(7 * MiB, 64 * 1024), (9 * MiB, 64 * 1024), (11 * MiB, 64 * 1024)]
+        self.assertEqual(self.dirty(new1), self.want(*(reverted + after)))
+        self.assertEqual(self.dirty(new1) | self.dirty(self.chain.top),
+                         self.want(*(self.AT_TOP + reverted + after)))
         self.assert_same_data(new1, self.view)
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
+
+    def test_after_shutoff_revert(self):
+        new1 = self.revert_to_s1()
+        self.assertEqual(self.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        # there before any QEMU opened the overlay
+        self.assert_recording(new1)
+        self.assertEqual(self.dirty(new1), self.want(*(self.AT_S1 + self.AT_S2)))
+        # a write while shut off (qemu-io records it as QEMU would), a
+        # shut-off snapshot (its overlay gets b0, empty), a write there,
+        # then the snapshot deleted while running (b0 merged back)
+        self.write(0xb4, 7 * MiB, 64 * 1024)
+        self.create("s3")
+        self.assertEqual(self.top(inactive=True), self.overlay("s3"))
+        self.assert_recording(self.overlay("s3"))
+        self.assertEqual(self.dirty(self.overlay("s3")), set())
+        self.write(0xb5, 9 * MiB, 64 * 1024)
+        self.assertEqual(self.dirty(self.overlay("s3")), self.want((9 * MiB, 64 * 1024)))
+        self.daemon.virsh("start", "vm")
+        self.daemon.virsh("snapshot-delete", "vm", "s3")
+        self.assertEqual(self.top(), new1)
+        self.daemon.virsh("destroy", "vm")
+        self.assert_created_bitmaps()
+        self.assert_recording(new1)
+        self.assertEqual(self.dirty(new1), self.want(*(self.AT_S1 + self.AT_S2 + [
+            (7 * MiB, 64 * 1024), (9 * MiB, 64 * 1024)])))
+        self.assert_same_data(new1, self.view)
+        self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
+
+    FAILING_QEMU_IMG = """#!/bin/sh
+# qemu-img, except that merging a dirty bitmap fails
+for arg in "$@"; do
+    if [ "$arg" = "--merge" ]; then
+        echo "qemu-img: merge refused by the test" >&2
+        exit 1
+    fi
+done
+exec /usr/bin/qemu-img "$@"
+"""
+
+    def test_merge_fails_undone(self):
+        """qemu-img failing to merge: the revert fails, its new overlay is
+        removed, the definition, the metadata and every image (data and
+        bitmaps) stay as they were"""
+        self.make_two()
+        fake = os.path.join(self.tmp, "fake-qemu-img")
+        with open(fake, "w") as fh:
+            fh.write(self.FAILING_QEMU_IMG)
+        os.chmod(fake, 0o755)
+        self.daemon.virsh("destroy", "vm")
+        final = os.path.join(self.tmp, "final.raw")
+        shutil.copyfile(self.view, final)
+        self.restart(VIRTBLOCKD_QEMU_IMG=fake)
+        before = (sorted(os.listdir(self.images)), self.top(inactive=True), self.current())
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", "--running", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("merge refused by the test", proc.stderr)
+        self.assertEqual((sorted(os.listdir(self.images)), self.top(inactive=True),
+                          self.current()), before)
+        self.assertEqual(self.revert_disks("s1"), [])
+        self.assertEqual(self.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assert_created_bitmaps()
+        self.assert_same_data(self.overlay("s2"), final)
+        self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"))
+
+    MOVING_QEMU_IMG = """#!/bin/sh
+# qemu-img, except that merging a dirty bitmap moves the directory of the
+# images away, puts a new one with a hard link to each of them (the same
+# files) in its place, and fails
+for arg in "$@"; do
+    if [ "$arg" = "--merge" ]; then
+        mv "$IMAGES" "$IMAGES.moved" && mkdir "$IMAGES" || exit 1
+        for f in "$IMAGES.moved"/*; do ln "$f" "$IMAGES/" || exit 1; done
+        echo "qemu-img: directory moved by the test" >&2
+        exit 1
+    fi
+done
+exec /usr/bin/qemu-img "$@"
+"""
+
+    def test_failed_overlay_removed_from_its_directory(self):
+        """The new overlay of a failed revert is removed from the directory
+        it was created in, even once that directory was moved and its old
+        path leads to another entry of the same file (which is not
+        removed: the path is never resolved again)"""
+        self.make_two()
+        fake = os.path.join(self.tmp, "fake-qemu-img")
+        with open(fake, "w") as fh:
+            fh.write(self.MOVING_QEMU_IMG)
+        os.chmod(fake, 0o755)
+        self.daemon.virsh("destroy", "vm")
+        self.restart(VIRTBLOCKD_QEMU_IMG=fake, IMAGES=self.images)
+        before = sorted(os.listdir(self.images))
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("directory moved by the test", proc.stderr)
+        moved = self.images + ".moved"
+        self.assertEqual(sorted(os.listdir(moved)), before)
+        new = sorted(set(os.listdir(self.images)) - set(before))
+        self.assertEqual(len(new), 1, os.listdir(self.images))
+        self.assertTrue(new[0].startswith("top."), new)
+        self.assertEqual(self.current(), "s2")
+
+    def test_gap_not_carried(self):
+        """An abandoned image without b0 (its writes recorded nowhere):
+        b0 is not carried, a backup finds no bitmap on the new overlay"""
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-img", "bitmap", "--remove", self.overlay("s2"), "b0"])
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        new1 = self.top()
+        self.assertEqual(vbtest.backing_of(new1), self.chain.top)
+        self.assertEqual(self.bitmaps(new1), {})
+        self.assert_clean(new1)
 
 
 if __name__ == "__main__":

@@ -65,9 +65,9 @@ driver_levels = [
     ["vbsnapshotmemory"],
     # disk-only snapshots, and their deletes a restart finishes or undoes
     ["vbsnapshot", "vbsnapshotdeleterecover"],
-    # revert to a snapshot: new overlays from vbsnapshot, the domain
-    # stopped and started
-    ["vbsnapshotrevert"],
+    # revert to a snapshot: new overlays from vbsnapshot, their bitmaps, the
+    # domain stopped and started
+    ["vbsnapshotrevert", "vbsnapshotrevertbitmap"],
     # the console of a running domain, as a stream for the RPC layer
     ["vbdomainconsole"],
     # the medium of a cdrom changed, a disk's I/O limits read back
