@@ -228,7 +228,8 @@ class RunningStepFailsTest(ChildrenBase):
         msg = cm.exception.get_error_message()
         self.assertIn("pivot failed by the test hook (while deleting snapshot 's3' of the "
                       "subtree of 's1'; deleted: 's1', 's2'; kept: 's3')", msg)
-        self.assertEqual(self.chain_now()[:2], [self.overlay("s3"), self.chain.top])
+        self.assertEqual(self.chain_now()[:3], [self.overlay("s3"), self.chain.top,
+                                                self.chain.base])
         self.assertEqual(vbtest.backing_of(self.overlay("s3")), self.chain.top)
         self.assertEqual(self.chain_now(inactive=True)[0], self.overlay("s3"))
         self.assertEqual(self.files(), ["base.qcow2", "top.qcow2", "top.s3"])
