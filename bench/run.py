@@ -475,6 +475,47 @@ def bench_snapdelete(d, imgdir, data_mib, running=True):
     return secs
 
 
+def bench_snapchildren(d, imgdir, layers, data_mib):
+    """virsh snapshot-delete --children of the root of a line of @layers
+    disk-only snapshots of a running domain, each overlay holding
+    @data_mib MiB of its own at its own offset (virtblockd only: libvirt
+    9.0 refuses --children of external snapshots).  From the top down,
+    each layer is copied once (layers x data_mib MiB); from the leaf up it
+    would be copied once per step below it (layers x (layers + 1) / 2
+    times data_mib MiB).  Wall time in seconds."""
+    name = unique("sc")
+    sub = os.path.join(imgdir, name)
+    os.mkdir(sub, 0o755)
+    size_mib = max(64, layers * data_mib * 2)
+    base, top = make_chain(sub, name, 0, size_mib=size_mib)
+    below = top
+    overlays = []
+    for i in range(layers):
+        overlay = os.path.join(sub, "%s-top.s%d" % (name, i + 1))
+        run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", below, "-F", "qcow2", overlay,
+             "%dM" % size_mib])
+        run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x%02x %dM %dM" %
+             (0x41 + i, i * data_mib, data_mib), overlay])
+        overlays.append(overlay)
+        below = overlay
+    for p in [sub, base, top] + overlays:
+        os.chown(p, 0, 0)
+    dom = d.control.createXML(domain_xml(name, top), 0)
+    for i, overlay in enumerate(overlays):
+        d.virsh("snapshot-create-as", name, "s%d" % (i + 1), "--disk-only", "--reuse-external",
+                "--diskspec", "vda,file=" + overlay)
+    t0 = time.monotonic()
+    d.virsh("snapshot-delete", name, "s1", "--children")
+    secs = time.monotonic() - t0
+    left = [p for p in overlays if os.path.exists(p)]
+    if left:
+        raise RuntimeError("%s: snapshot-delete --children left %s" % (d.name, left))
+    dom.destroy()
+    remove(base, top)
+    os.rmdir(sub)
+    return secs
+
+
 def bench_rpc(daemons, calls):
     """Round trips in µs, the daemons taking turns every 100 calls so that
     both see the same background load."""
@@ -1257,6 +1298,9 @@ def main():
                     help="run only the parallel commits (and the memory figures)")
     ap.add_argument("--snapdelete-only", action="store_true",
                     help="run only the snapshot-delete figure")
+    ap.add_argument("--snapchildren-only", type=int, metavar="LAYERS",
+                    help="run only snapshot-delete --children of a line of LAYERS snapshots "
+                    "(virtblockd only; --data-mib per layer, default 64)")
     ap.add_argument("--guests-only", action="store_true",
                     help="run only the real guest figures (boot, virt-install)")
     ap.add_argument("--nethotplug-only", action="store_true",
@@ -1289,7 +1333,7 @@ def main():
     CLEANUPS.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
 
     kinds = [Virtblockd]
-    if args.only != "virtblockd":
+    if args.only != "virtblockd" and not args.snapchildren_only:
         if os.path.exists(LIBVIRTD):
             ensure_user()
             kinds.append(Libvirtd)
@@ -1357,6 +1401,13 @@ def main():
     if args.soak:
         for d in daemons:
             results[d.name]["soak"] = bench_soak(d, d.imgdir, args.soak)
+    elif args.snapchildren_only:
+        for _ in range(args.runs):
+            each("snapchildren", lambda d: bench_snapchildren(d, d.imgdir,
+                                                              args.snapchildren_only,
+                                                              args.data_mib or 64))
+        for r in results.values():
+            r["snapchildren"] = median(r["snapchildren"])
     elif args.snapdelete_only:
         for _ in range(args.runs):
             each("snapdelete", lambda d: bench_snapdelete(d, d.imgdir, data_mib))
@@ -1428,6 +1479,16 @@ def main():
         return 0
     if args.parallel_only:
         print_parallel(results, names, args)
+        return 0
+    if args.snapchildren_only:
+        per = args.data_mib or 64
+        print("\n## snapshot-delete --children, %d layers of %d MiB, running (median of %d)\n"
+              % (args.snapchildren_only, per, args.runs))
+        print("| daemon | seconds | MiB of the layers per second |")
+        print("|---|---|---|")
+        for n in names:
+            secs = results[n]["snapchildren"]
+            print("| %s | %.2f | %.1f |" % (n, secs, args.snapchildren_only * per / secs))
         return 0
     if args.snapdelete_only:
         print("\n## snapshot-delete, %d MiB in the overlay (median of %d)\n" %

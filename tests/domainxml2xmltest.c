@@ -339,6 +339,26 @@ testSyntaxErrorDomain(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* With the schema asked for, a document that is no domain is told so, as
+ * libvirt checks the root before validating: not a schema error */
+static int
+testSchemaWrongRoot(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(vbDomainDef) def = NULL;
+    const vbError *err;
+
+    if ((def = vbDomainDefParseString("<foo/>", VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA)))
+        return -1;
+    err = vbGetLastError();
+    if (!err || err->code != VIR_ERR_XML_ERROR || err->domain != VIR_FROM_XML) {
+        fprintf(stderr, "wrong root: code %d domain %d\n", err ? err->code : 0,
+                err ? err->domain : 0);
+        return -1;
+    }
+    return vbTestCompareStrings("XML error: expecting root element of 'domain', not 'foo'",
+                                vbGetLastErrorMessage());
+}
+
 static int
 testSizeLimit(const void *opaque G_GNUC_UNUSED)
 {
@@ -691,6 +711,8 @@ mymain(void)
         ret = -1;
     if (vbTestRun("syntax error and wrong root in libvirt's error domains", testSyntaxErrorDomain,
                   NULL) < 0)
+        ret = -1;
+    if (vbTestRun("schema: a wrong root is named before validation", testSchemaWrongRoot, NULL) < 0)
         ret = -1;
     if (vbTestRun("document over the size limit", testSizeLimit, NULL) < 0)
         ret = -1;

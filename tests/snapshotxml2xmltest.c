@@ -395,6 +395,8 @@ mymain(void)
         {"element-unknown", NULL},
         {"attribute-unknown", NULL},
         {"root-wrong", NULL},
+        /* the root is checked before the schema, as by libvirt */
+        {"root-wrong-validate", NULL, VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA},
         {"malformed", NULL},
         {"name-empty", NULL},
         {"block-source", "domain-block"},

@@ -831,10 +831,16 @@ vbDomainDefParseNode(void *doc, void *node, unsigned int flags)
 static vbDomainDef *
 vbDomainDefParseDoc(xmlDoc *doc, unsigned int flags)
 {
+    xmlNode *root = xmlDocGetRootElement(doc);
+
+    /* the root first, as libvirt's virXMLParse: a document that is no
+     * domain at all is told so, not what the schema misses in it */
+    if (vbXMLCheckRoot(root, "domain") < 0)
+        return NULL;
     if ((flags & VB_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA) &&
         vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domain.rng") < 0)
         return NULL;
-    return vbDomainDefParseNode(doc, xmlDocGetRootElement(doc), flags);
+    return vbDomainDefParseNode(doc, root, flags);
 }
 
 vbDomainDef *

@@ -520,6 +520,9 @@ vbSnapshotDefParseString(const char *xml, long long now, unsigned int flags)
     }
     if (!(doc = vbXMLParseString(xml, "(domain_snapshot)", VB_SNAPSHOT_XML_MAX_LEN)))
         return NULL;
+    /* the root before the schema, as libvirt's virXMLParse */
+    if (vbXMLCheckRoot(xmlDocGetRootElement(doc), "domainsnapshot") < 0)
+        return NULL;
     if ((flags & VB_SNAPSHOT_DEF_PARSE_VALIDATE_SCHEMA) &&
         vbXMLValidateRelaxNG(doc, VB_LIBVIRT_SCHEMA_DIR "/domainsnapshot.rng") < 0)
         return NULL;

@@ -34,6 +34,7 @@
 #include "vbqemubitmap.h"
 #include "vbqemublock.h"
 #include "vbqemudevice.h"
+#include "vbqemudomainaddress.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotdeleterecover.h"
 #include "vbdomainquiesce.h"
@@ -1292,6 +1293,36 @@ vbSnapshotRedefineCheckState(const vbSnapshotDef *def)
     return -1;
 }
 
+/* libvirt's parser runs its driver's address assignment on a snapshot's
+ * <domain> and <inactiveDomain> (post-parse), as on a definition: a
+ * redefinition whose devices have no addresses (snapshot-dumpxml with
+ * them stripped) is the same machine as the one recorded, and is stored
+ * with them.  A machine we cannot run (another architecture) gets none:
+ * libvirt, which can, accepts it, and refuses a change of an existing
+ * snapshot's machine in its ABI check, with that check's words. */
+static int
+vbSnapshotRedefineAssignAddressesOne(vbDomainDef *dom)
+{
+    vbQemuMachineFamily family;
+
+    if (!dom)
+        return 0;
+    if (vbQemuDomainGetMachineFamily(dom, &family) < 0) {
+        vbResetLastError();
+        return 0;
+    }
+    return vbQemuDomainAssignAddresses(dom);
+}
+
+static int
+vbSnapshotRedefineAssignAddresses(vbSnapshotDef *def)
+{
+    if (vbSnapshotRedefineAssignAddressesOne(def->dom) < 0 ||
+        vbSnapshotRedefineAssignAddressesOne(def->inactiveDom) < 0)
+        return -1;
+    return 0;
+}
+
 /* Redefinition: only metadata changes; the snapshot replaces one of its
  * name, or is added; current only with CURRENT (libvirt's
  * qemuSnapshotRedefine). */
@@ -1303,7 +1334,8 @@ vbSnapshotRedefine(vbDriver *driver, vbDomainObj *vm, vbSnapshotDef **defp, unsi
     vbSnapshotObj *old = vbSnapshotObjListGetCurrent(vm->snapshots);
     vbSnapshotObj *obj;
 
-    if (vbSnapshotRedefineCheckState(def) < 0 || vbSnapshotRedefineCheckParent(vm, def) < 0 ||
+    if (vbSnapshotRedefineAssignAddresses(def) < 0 || vbSnapshotRedefineCheckState(def) < 0 ||
+        vbSnapshotRedefineCheckParent(vm, def) < 0 ||
         vbSnapshotRedefineValidate(vm, def, other, flags) < 0 ||
         vbSnapshotDefAlignDisksRedefine(def) < 0)
         return -1;
@@ -1847,7 +1879,7 @@ vbSnapshotReportInternal(const vbSnapshotObj *obj)
 
 /* Beyond libvirt 9.0, which refuses CHILDREN and CHILDREN_ONLY of an
  * external snapshot with descendants: the subtree is deleted when it is
- * one line, from its leaf up (vbSnapshotDeleteLine).  Appends to @line,
+ * one line, from its top down (vbSnapshotDeleteLine).  Appends to @line,
  * when given, the snapshots from @obj down to the leaf.  A snapshot with
  * two children is refused, naming them: both branches' images back onto
  * its overlay, and committing one of them into it would change the other
@@ -2525,15 +2557,41 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 
 /* --- Deleting a subtree that is one line (beyond libvirt 9.0) --- */
 
-/* The dry run of the deletes of @line, deepest first, on a copy of the
- * chains: each step's checks (vbSnapshotDeletePrepareOn) against the
- * chains as the steps before it leave them, so that a delete that would
- * stop midway on them is refused before anything changes. */
+/* The <domain> @obj's delete will find once the delete of @prev (its
+ * parent, deleted first, whose <domain> is then @prevDom) rewrote it as
+ * vbSnapshotDiscardMetadata does: a copy, or NULL when @obj has none. */
+static int
+vbSnapshotDeleteLineStepDom(vbSnapshotObj *obj, const vbSnapshotObj *prev,
+                            const vbDomainDef *prevDom, vbDomainDef **dom)
+{
+    g_autoptr(vbDomainDef) copy = NULL;
+    size_t i;
+
+    *dom = NULL;
+    if (!obj->def->dom)
+        return 0;
+    if (!(copy = vbDomainDefCopy(obj->def->dom, 0)))
+        return -1;
+    for (i = 0; prev && i < prev->def->ndisks; i++) {
+        if (prev->def->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_NO)
+            vbSnapshotDeleteUpdateDisk(obj, copy, prevDom, prev->def->disks[i]);
+    }
+    *dom = g_steal_pointer(&copy);
+    return 0;
+}
+
+/* The dry run of the deletes of @line, in their order, on a copy of the
+ * chains and of each step's <domain>: each step's checks
+ * (vbSnapshotDeletePrepareOn) against the chains and the metadata as the
+ * steps before it leave them, so that a delete that would stop midway on
+ * them is refused before anything changes. */
 static int
 vbSnapshotDeleteLineCheckOn(vbDomainObj *vm, GPtrArray *line)
 {
     g_autoptr(vbDomainDef) def = vbDomainDefCopy(vm->def, 0);
     g_autoptr(GPtrArray) gone = g_ptr_array_new();
+    g_autoptr(vbDomainDef) prevDom = NULL;
+    vbSnapshotObj *prev = NULL;
     size_t i;
     size_t j;
 
@@ -2541,9 +2599,21 @@ vbSnapshotDeleteLineCheckOn(vbDomainObj *vm, GPtrArray *line)
         return -1;
     for (i = 0; i < line->len; i++) {
         vbSnapshotObj *obj = g_ptr_array_index(line, i);
+        g_autoptr(vbDomainDef) stepDom = NULL;
         g_auto(vbSnapshotDeleteList) list = {0};
+        vbSnapshotDef stepDef;
+        vbSnapshotObj step;
 
-        if (vbSnapshotDeletePrepareOn(vm, def, obj, gone, &list) < 0)
+        if (vbSnapshotDeleteLineStepDom(obj, prev, prevDom, &stepDom) < 0)
+            return -1;
+        /* @obj as its delete will find it: the same but for its <domain>;
+         * @obj itself counts as gone, being the one deleted */
+        stepDef = *obj->def;
+        stepDef.dom = stepDom;
+        step = *obj;
+        step.def = &stepDef;
+        g_ptr_array_add(gone, obj);
+        if (vbSnapshotDeletePrepareOn(vm, def, &step, gone, &list) < 0)
             return -1;
         /* the commit: the overlay leaves the chain, the image below stays */
         for (j = 0; j < list.ndd; j++) {
@@ -2557,7 +2627,9 @@ vbSnapshotDeleteLineCheckOn(vbDomainObj *vm, GPtrArray *line)
             *link = g_steal_pointer(&dd->overlay->backingStore);
             vbStorageSourceFree(dd->overlay);
         }
-        g_ptr_array_add(gone, obj);
+        prev = obj;
+        g_clear_pointer(&prevDom, vbDomainDefFree);
+        prevDom = g_steal_pointer(&stepDom);
     }
     return 0;
 }
@@ -2626,24 +2698,29 @@ vbSnapshotDeleteLineReportStep(vbDomainObj *vm, GPtrArray *names, const char *to
 }
 
 /* CHILDREN (@withTop) or CHILDREN_ONLY of @obj, validated: one single
- * delete per snapshot, deepest first, each a commit of the current leaf
- * of the line into its parent's overlay with that delete's events and
- * metadata update.  Everything is checked before the first step; a step
- * that fails all the same stops the line where it is.  Holds a MODIFY
- * job; returns 0, -1, or -2 when it lost the job. */
+ * delete per snapshot, from the top of the subtree down, each with that
+ * delete's events and metadata update.  Every step but the last is the
+ * delete of a snapshot with a child: a commit of its overlay into the
+ * image below, the child's overlay rebased onto that image; the last one,
+ * of the leaf, is the only active commit.  So each layer's data is copied
+ * once, and the guest's I/O is drained at one pivot; deleting from the
+ * leaf up instead copies the newest layer once per step, each step an
+ * active commit with its pivot.  Everything is checked before the first
+ * step; a step that fails all the same stops the line where it is.
+ * Holds a MODIFY job; returns 0, -1, or -2 when it lost the job. */
 static int
 vbSnapshotDeleteLine(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj, bool withTop)
 {
-    g_autoptr(GPtrArray) down = g_ptr_array_new();
     g_autoptr(GPtrArray) line = g_ptr_array_new();
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *top = g_strdup(obj->def->name);
     size_t i;
 
-    if (vbSnapshotLineCollect(obj, down) < 0)
+    if (vbSnapshotLineCollect(obj, line) < 0)
         return -1;
-    for (i = down->len; i > (withTop ? 0 : 1); i--)
-        g_ptr_array_add(line, g_ptr_array_index(down, i - 1));
+    /* CHILDREN_ONLY: the first step is the root's child */
+    if (!withTop)
+        g_ptr_array_remove_index(line, 0);
     if (vbSnapshotDeleteLineCheck(driver, vm, line) < 0)
         return -1;
     /* by name: the job is let go while each commit runs, and another

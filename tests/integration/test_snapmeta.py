@@ -8,6 +8,7 @@ survives a daemon restart, and that undefine protects it, each compared
 with what libvirtd 9.0 answers."""
 
 import os
+import re
 import shutil
 import signal
 import xml.etree.ElementTree as ET
@@ -387,6 +388,30 @@ class RedefineTest(MetaBase):
         got = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", "n2").stdout)
         self.assertEqual([(d.get("name"), d.get("snapshot"), len(d)) for d in got.find("disks")],
                          [("vda", "internal", 0)])
+
+    def test_redefine_without_addresses(self):
+        """snapshot-dumpxml with its <address> elements stripped redefines
+        the snapshot, as with libvirtd 9.0, whose parser gives the
+        snapshot's <domain> the addresses its driver assigns at define:
+        the machine is the same, and it is stored with them."""
+        self.create("s1")
+        xml = self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout
+        self.assertIn("<address ", xml)
+        stripped = re.sub(r"\s*<address [^>]*/>", "", xml)
+        path = self.write("s1.xml", stripped)
+        self.daemon.virsh("snapshot-create", "vm", path, "--redefine")
+        self.assertEqual(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout, xml)
+        # a new snapshot as well
+        path = self.write("n1.xml", stripped.replace("<name>s1</name>", "<name>n1</name>", 1))
+        self.daemon.virsh("snapshot-create", "vm", path, "--redefine")
+        self.assertEqual(self.daemon.virsh("snapshot-dumpxml", "vm", "n1").stdout,
+                         xml.replace("<name>s1</name>", "<name>n1</name>", 1))
+        # and what is stored reads back the same
+        self.close_quietly(self.conn)
+        self.daemon.stop()
+        self.daemon.start()
+        self.connect()
+        self.assertEqual(self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout, xml)
 
     def chattr(self, path, flag):
         if flag == "+i":

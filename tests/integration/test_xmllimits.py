@@ -202,6 +202,14 @@ class XMLLimitsTest(vbtest.DaemonTestCase):
         roots = [
             ("define", lambda: conn.defineXML("<foo/>"), "domain"),
             ("snapshot", lambda: dom.snapshotCreateXML("<foo/>", 0), "domainsnapshot"),
+            # with the schema asked for, the root is checked first, as libvirtd does
+            ("define-validate",
+             lambda: conn.defineXMLFlags("<foo/>", libvirt.VIR_DOMAIN_DEFINE_VALIDATE), "domain"),
+            ("create-validate",
+             lambda: conn.createXML("<foo/>", libvirt.VIR_DOMAIN_START_VALIDATE), "domain"),
+            ("snapshot-validate",
+             lambda: dom.snapshotCreateXML("<foo/>", libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE),
+             "domainsnapshot"),
             ("pool-define", lambda: conn.storagePoolDefineXML("<foo/>", 0), "pool"),
             ("vol-create", lambda: pool.createXML("<foo/>", 0), "volume"),
         ]
