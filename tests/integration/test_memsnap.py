@@ -566,6 +566,43 @@ class MemSnapTest(vbtest.DaemonTestCase):
                           sorted(os.listdir(self.images))), before)
         self.assertEqual(self.daemon.qemu_pids(), [])
 
+    def test_revert_config_save_fails(self):
+        """The definition cannot be saved once QEMU has loaded the state
+        (its file's name taken by a directory): the guest never ran on the
+        new overlay, so QEMU is stopped, the overlay removed and the
+        domain, its definition and the snapshots are as before."""
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+
+        def state():
+            return (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                    self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                    self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                    sorted(os.listdir(self.images)))
+
+        before = state()
+        config = os.path.join(self.daemon.root, "config", "vm.xml")
+        os.rename(config, config + ".away")
+        os.mkdir(config)
+        with open(os.path.join(config, "keep"), "w") as fh:
+            fh.write("keep")
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: Failed to revert snapshot s1", proc.stderr)
+        self.assertIn(config, proc.stderr)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        os.unlink(os.path.join(config, "keep"))
+        os.rmdir(config)
+        os.rename(config + ".away", config)
+        self.assertEqual(state(), before)
+        # nothing was lost: the revert works
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+
     def test_revert_killed_after_config_live_disk(self):
         """A disk attached live only is in the memory snapshot (and so in
         the revert) but not in its persistent definition: killed once the
