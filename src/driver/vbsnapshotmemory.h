@@ -141,5 +141,5 @@ int vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path,
  * continues the guest or leaves it paused (a failure to continue stops
  * QEMU, reason failed).  Each returns 0, or -1 with the error reported. */
 int vbSnapshotMemoryRestoreLoad(vbDriver *driver, vbDomainObj *vm, const char *path, int fd);
-int vbSnapshotMemoryRestoreFinish(vbDriver *driver, vbDomainObj *vm, const char *path,
-                                  bool paused, int startedDetail);
+int vbSnapshotMemoryRestoreFinish(vbDriver *driver, vbDomainObj *vm, const char *path, bool paused,
+                                  int startedDetail);

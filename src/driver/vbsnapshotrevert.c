@@ -55,8 +55,8 @@
 #define VB_SNAPSHOT_REVERT_GROUP "revert"
 
 /* A test hook: the daemon kills itself at the named step of a revert
- * ("intent", "overlays", "restore", "config", "metadata"), as a crash
- * there would. */
+ * ("intent", "overlays", "load", "restore", "config", "metadata"), as a
+ * crash there would. */
 #define VB_SNAPSHOT_REVERT_KILL_ENV "VIRTBLOCKD_TEST_REVERT_KILL_AT"
 
 static void
@@ -560,6 +560,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
             vm->def = g_steal_pointer(&olddef);
             goto error;
         }
+        vbSnapshotRevertTestKill("load");
         if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, proof,
                                                           VB_SNAPSHOT_REVERT_STEP_LOADED) < 0) {
             vbSnapshotRevertUnload(driver, vm, &olddef);
@@ -682,8 +683,7 @@ cleanup:
 /* Whether @def names the intent's overlay of each target in @proof (NULL:
  * of every target, as an intent written before it recorded its proof). */
 static bool
-vbSnapshotRevertDefNames(const vbDomainDef *def, char **targets, char **overlays,
-                         char **proof)
+vbSnapshotRevertDefNames(const vbDomainDef *def, char **targets, char **overlays, char **proof)
 {
     size_t checked = 0;
     size_t i;

@@ -566,6 +566,31 @@ class MemSnapTest(vbtest.DaemonTestCase):
                           sorted(os.listdir(self.images))), before)
         self.assertEqual(self.daemon.qemu_pids(), [])
 
+    def test_revert_killed_before_load_recorded(self):
+        """Killed once QEMU has loaded the state but before the intent says
+        so: its QEMU, alive on the new overlay, is stopped (the guest never
+        ran), the overlay removed, the definition and snapshots as before."""
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+        before = (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                  self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                  self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                  sorted(os.listdir(self.images)))
+        self.revert_killed("load")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_SHUTOFF,
+                                            libvirt.VIR_DOMAIN_SHUTOFF_FAILED])
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        self.assertEqual((self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                          self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                          self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                          sorted(os.listdir(self.images))), before)
+        # nothing was lost: the revert works
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+
     def test_revert_config_save_fails(self):
         """The definition cannot be saved once QEMU has loaded the state
         (its file's name taken by a directory): the guest never ran on the
