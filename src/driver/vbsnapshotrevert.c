@@ -713,11 +713,12 @@ vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays, char
 }
 
 /* Whether the QEMU reconnected to runs on the intent's overlays with the
- * snapshot's state loaded (@loaded: the intent says so) */
+ * snapshot's state loaded: the intent says so (@loaded), or the guest
+ * runs (an older daemon let it run before the commit point) */
 static bool
 vbSnapshotRevertLoadedLive(vbDomainObj *vm, char **targets, char **overlays, bool loaded)
 {
-    return loaded && vbDomainObjIsActive(vm) && !vm->offline &&
+    return (loaded || vm->state == VIR_DOMAIN_RUNNING) && vbDomainObjIsActive(vm) && !vm->offline &&
            vbSnapshotRevertDefNames(vm->def, targets, overlays, NULL);
 }
 
@@ -929,9 +930,10 @@ vbSnapshotRevertRecoverLive(vbDomainObj *vm, const char *name, char **targets, c
     return vbDomainObjSaveConfig(vm);
 }
 
-/* A QEMU started on the overlays whose load of the state never completed:
- * the guest never ran on them; stopped, as libvirt stops a domain whose
- * incoming migration the daemon did not live to finish. */
+/* A QEMU started on the overlays whose load of the state the intent does
+ * not record (it may not have completed): the guest never ran on them;
+ * stopped, as libvirt stops a domain whose incoming migration the daemon
+ * did not live to finish. */
 static int
 vbSnapshotRevertRecoverStop(vbDriver *driver, vbDomainObj *vm)
 {

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import signal
+import socket
 import stat
 import struct
 import xml.etree.ElementTree as ET
@@ -457,10 +458,10 @@ class MemSnapTest(vbtest.DaemonTestCase):
                           sorted(os.listdir(self.images))), before)
         self.assertEqual(self.daemon.qemu_pids(), [])
 
-    def revert_killed(self, at, kill_qemu=False):
+    def revert_killed(self, at, kill_qemu=False, before_restart=None):
         """snapshot-revert vm s1 with the daemon killed at step @at (and,
-        with @kill_qemu, the QEMU it left too), then the daemon started
-        again"""
+        with @kill_qemu, the QEMU it left too; @before_restart called),
+        then the daemon started again"""
         self.events.close()
         self.daemon.stop()
         os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"] = at
@@ -479,6 +480,8 @@ class MemSnapTest(vbtest.DaemonTestCase):
             vbtest.wait_for(lambda: not os.path.exists("/proc/%d" % pids[0]) or
                             open("/proc/%d/stat" % pids[0]).read().split()[2] == "Z",
                             30, "QEMU to die")
+        if before_restart:
+            before_restart()
         self.daemon.start()
         self.events = vbevents.EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
@@ -545,6 +548,48 @@ class MemSnapTest(vbtest.DaemonTestCase):
         vbtest.run(["qemu-io", "-r", "-f", "qcow2", "-c", "read -P 0x6c 0 64k", chain[0]])
         vbtest.run(["qemu-io", "-r", "-f", "qcow2", "-c", "read -P 0 0 64k", self.disk])
         vbtest.run(["qemu-img", "check", "-q", chain[0]])
+
+    def test_revert_killed_older_intent_running(self):
+        """An intent of an older daemon (no record of the load, nor of the
+        disks proving the commit), which let the guest run before the
+        definition named its overlay: the guest found running on it has
+        written there, so the revert is completed, never undone."""
+        self.start_guest()
+        self.memsnap("s1", os.path.join(self.images, "s1.mem"),
+                     os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+        intent = os.path.join(self.daemon.root, "config", "snapshot", "vm", ".revert")
+
+        def as_older_daemon():
+            with open(intent) as fh:
+                lines = [line for line in fh
+                         if not line.startswith(("proof=", "loaded="))]
+            self.assertEqual(len(lines), 5, lines)
+            with open(intent, "w") as fh:
+                fh.writelines(lines)
+            mon = socket.socket(socket.AF_UNIX)
+            mon.connect(os.path.join(self.daemon.root, "run", "qemu", "domain-1-vm",
+                                     "monitor.sock"))
+            with mon, mon.makefile("rw") as fh:
+                fh.readline()
+                for cmd in ("qmp_capabilities", "cont"):
+                    fh.write(json.dumps({"execute": cmd}) + "\n")
+                    fh.flush()
+                    while True:
+                        reply = json.loads(fh.readline())
+                        if "event" not in reply:
+                            break
+                    self.assertIn("return", reply)
+
+        self.revert_killed("restore", before_restart=as_older_daemon)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(chain[1:], [self.disk])
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm", "--inactive")
+                                           .stdout), chain[:1])
+        self.assertEqual(self.revert_disks("s1"), {"vda": chain[0]})
+        self.assertEqual(self.snapshot_file_current(), ["s1"])
+        self.assertTrue(os.path.exists(chain[0]), chain[0])
 
     def test_revert_killed_while_restoring_qemu_gone(self):
         """Killed as above, but its QEMU died too: the revert did not
