@@ -258,10 +258,26 @@ vbDriverLoadSnapshots(vbDriver *driver, bool transientOnly)
         vbDomainObj *vm = g_ptr_array_index(all, i);
 
         vbDomainObjLock(vm);
-        if (!vm->removing && !(transientOnly && vm->persistent)) {
+        if (!vm->removing && !(transientOnly && vm->persistent))
             vbDomainSnapshotLoad(driver, vm);
+        vbDomainObjUnlock(vm);
+    }
+}
+
+/* The snapshot reverts the daemon was killed in, completed or undone once
+ * the reconnects tell whether the QEMU a memory revert started lives */
+static void
+vbDriverRecoverSnapshotReverts(vbDriver *driver)
+{
+    g_autoptr(GPtrArray) all = vbDomainObjListCollect(driver->domains);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        vbDomainObj *vm = g_ptr_array_index(all, i);
+
+        vbDomainObjLock(vm);
+        if (!vm->removing)
             vbDomainSnapshotRevertRecover(driver, vm);
-        }
         vbDomainObjUnlock(vm);
     }
 }
@@ -310,6 +326,7 @@ vbDriverLoadDomains(vbDriver *driver)
     /* A transient domain that failed was removed with every file of its
      * snapshot directory (vbDomainObjDiscardSnapshots). */
     vbDriverLoadSnapshots(driver, true);
+    vbDriverRecoverSnapshotReverts(driver);
     /* with the block jobs read back from QEMU */
     vbDriverRecoverSnapshotDeletes(driver);
 

@@ -417,8 +417,24 @@ vbSnapshotMemoryLoad(vbDomainObj *vm, const char *path, int fd)
 }
 
 int
-vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int fd, bool paused,
-                        int startedDetail)
+vbSnapshotMemoryRestoreLoad(vbDriver *driver, vbDomainObj *vm, const char *path, int fd)
+{
+    g_autoptr(vbError) saved = NULL;
+
+    if (vbDomainProcessStart(driver, vm, VB_DOMAIN_PROCESS_START_INCOMING) < 0)
+        return -1;
+    if (vbSnapshotMemoryLoad(vm, path, fd) < 0) {
+        saved = vbErrorSave();
+        vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+        vbErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbSnapshotMemoryRestoreFinish(vbDriver *driver, vbDomainObj *vm, const char *path, bool paused,
+                              int startedDetail)
 {
     g_autoptr(vbError) saved = NULL;
     int runningReason = startedDetail == VIR_DOMAIN_EVENT_STARTED_RESTORED
@@ -426,11 +442,6 @@ vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int
                             : VIR_DOMAIN_RUNNING_FROM_SNAPSHOT;
     vbMonitor *mon;
     int rc;
-
-    if (vbDomainProcessStart(driver, vm, VB_DOMAIN_PROCESS_START_INCOMING) < 0)
-        return -1;
-    if (vbSnapshotMemoryLoad(vm, path, fd) < 0)
-        goto error;
 
     vbDomainEventQueuePush(driver->events,
                            vbDomainEventLifecycleNew(vm->def->name, vm->def->uuid, vm->id,
@@ -451,8 +462,12 @@ vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int
         if (vbDomainObjExitMonitor(vm, mon) < 0)
             rc = -1;
         vm->runningReason = 0;
-        if (rc < 0)
-            goto error;
+        if (rc < 0) {
+            saved = vbErrorSave();
+            vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+            vbErrorRestore(&saved);
+            return -1;
+        }
         if (!vm->resumeSeen)
             vbDomainObjSetState(vm, VIR_DOMAIN_RUNNING, runningReason);
     }
@@ -460,10 +475,13 @@ vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int
         VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
     VB_INFO("domain '%s' restored from memory snapshot file '%s'", vm->def->name, path);
     return 0;
+}
 
-error:
-    saved = vbErrorSave();
-    vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
-    vbErrorRestore(&saved);
-    return -1;
+int
+vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int fd, bool paused,
+                        int startedDetail)
+{
+    if (vbSnapshotMemoryRestoreLoad(driver, vm, path, fd) < 0)
+        return -1;
+    return vbSnapshotMemoryRestoreFinish(driver, vm, path, paused, startedDetail);
 }

@@ -132,3 +132,14 @@ int vbSnapshotMemoryOpen(const char *path, int *fd, char **xml, bool *wasRunning
  */
 int vbSnapshotMemoryRestore(vbDriver *driver, vbDomainObj *vm, const char *path, int fd,
                             bool paused, int startedDetail);
+
+/* The two halves of vbSnapshotMemoryRestore, for a caller that commits
+ * its own state in between (a revert: the definition naming the disks
+ * QEMU runs on, before the guest runs on them).  Load starts QEMU
+ * incoming and loads the state, leaving the guest paused with no event
+ * sent (on failure QEMU is gone, as above); Finish sends the events and
+ * continues the guest or leaves it paused (a failure to continue stops
+ * QEMU, reason failed).  Each returns 0, or -1 with the error reported. */
+int vbSnapshotMemoryRestoreLoad(vbDriver *driver, vbDomainObj *vm, const char *path, int fd);
+int vbSnapshotMemoryRestoreFinish(vbDriver *driver, vbDomainObj *vm, const char *path, bool paused,
+                                  int startedDetail);

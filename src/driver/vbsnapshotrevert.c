@@ -8,10 +8,14 @@
  * newer qemuSnapshotRevertExternalPrepare / ...Inactive / ...Finish.  The
  * order of the work makes a crash simple: the intent first, then the new
  * files (nothing refers to them), for a memory snapshot its state loaded
- * into a QEMU started on them (as libvirt's qemuSnapshotRevertActive, a
- * state that cannot be loaded undoes the revert), then the definition
- * naming them (the commit point: one atomic rename), then the snapshot
- * metadata, then the intent removed.
+ * into a QEMU started on them and left paused (as libvirt's
+ * qemuSnapshotRevertActive, a state that cannot be loaded undoes the
+ * revert; the intent then records the load), then the definition naming
+ * them (the commit point: one atomic rename), then the snapshot metadata,
+ * then the intent removed, and only then does the guest run.  Recovery
+ * rolls forward a revert past its commit point, or one whose QEMU, found
+ * alive, has loaded the state on the new overlays (the guest, still
+ * paused, has not written to them); any other is rolled back.
  */
 
 #include <errno.h>
@@ -51,8 +55,8 @@
 #define VB_SNAPSHOT_REVERT_GROUP "revert"
 
 /* A test hook: the daemon kills itself at the named step of a revert
- * ("intent", "overlays", "restore", "config", "metadata"), as a crash
- * there would. */
+ * ("intent", "overlays", "load", "restore", "config", "metadata"), as a
+ * crash there would. */
 #define VB_SNAPSHOT_REVERT_KILL_ENV "VIRTBLOCKD_TEST_REVERT_KILL_AT"
 
 static void
@@ -81,14 +85,25 @@ vbSnapshotRevertIntentPath(vbDomainObj *vm)
     return g_build_filename(dir, VB_SNAPSHOT_REVERT_INTENT, NULL);
 }
 
+/* How far a revert went, as its intent records it */
+typedef enum {
+    VB_SNAPSHOT_REVERT_STEP_PLANNED, /* the overlays may not exist yet */
+    VB_SNAPSHOT_REVERT_STEP_CREATED, /* they exist, their identities known */
+    VB_SNAPSHOT_REVERT_STEP_LOADED,  /* a memory state loaded by a QEMU on them */
+} vbSnapshotRevertStep;
+
 /* The snapshot and, per disk target, the overlay the definition will name;
- * with @created, once the overlays exist, each one's device and inode:
- * only files with those are ever removed by a roll-back (a name taken
- * by someone else meanwhile is not ours). */
+ * once the overlays exist, each one's device and inode: only files with
+ * those are ever removed by a roll-back (a name taken by someone else
+ * meanwhile is not ours).  @proof: the targets the persistent definition
+ * names once the revert is committed (a disk attached live only is in
+ * the snapshot's live definition, not in its persistent one). */
 static int
 vbSnapshotRevertWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *snapname,
-                            const vbSnapshotDef *tmpdef, bool created)
+                            const vbSnapshotDef *tmpdef, GPtrArray *proof,
+                            vbSnapshotRevertStep step)
 {
+    bool created = step >= VB_SNAPSHOT_REVERT_STEP_CREATED;
     g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GPtrArray) targets = g_ptr_array_new();
@@ -120,9 +135,13 @@ vbSnapshotRevertWriteIntent(vbDriver *driver, vbDomainObj *vm, const char *snapn
                                (const char *const *) targets->pdata, targets->len);
     g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "overlays",
                                (const char *const *) overlays->pdata, overlays->len);
+    g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "proof",
+                               (const char *const *) proof->pdata, proof->len);
     if (created)
         g_key_file_set_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "files",
                                    (const char *const *) ids->pdata, ids->len);
+    if (step == VB_SNAPSHOT_REVERT_STEP_LOADED)
+        g_key_file_set_boolean(kf, VB_SNAPSHOT_REVERT_GROUP, "loaded", true);
     data = g_key_file_to_data(kf, &len, NULL);
     if (vbDriverConfigMakeDir(driver->cfg, dir, 0700) < 0)
         return -1;
@@ -366,6 +385,41 @@ vbSnapshotRevertTmpDefUnique(const vbSnapshotDef *snap, const vbDomainDef *newde
     return NULL;
 }
 
+/* The targets of @tmpdef's external disks the persistent definition names
+ * once the revert is committed: all of them, except for a memory
+ * snapshot those its <inactiveDomain> lacks (vbSnapshotRevertPersistentFromInactive).
+ * Borrowed from @tmpdef. */
+static GPtrArray *
+vbSnapshotRevertProofTargets(const vbSnapshotDef *def, const vbSnapshotDef *tmpdef, bool memory)
+{
+    GPtrArray *proof = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < tmpdef->ndisks; i++) {
+        if (tmpdef->disks[i]->snapshot != VB_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        if (memory && def->inactiveDom &&
+            !vbDomainDiskByName(def->inactiveDom, tmpdef->disks[i]->name))
+            continue;
+        g_ptr_array_add(proof, tmpdef->disks[i]->name);
+    }
+    return proof;
+}
+
+/* A memory revert whose QEMU has loaded the state but must not run it:
+ * QEMU stopped (the guest never ran on the overlays) and the definition
+ * of before the revert back in place. */
+static void
+vbSnapshotRevertUnload(vbDriver *driver, vbDomainObj *vm, vbDomainDef **olddef)
+{
+    g_autoptr(vbError) saved = vbErrorSave();
+
+    vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+    vbDomainDefFree(vm->def);
+    vm->def = g_steal_pointer(olddef);
+    vbErrorRestore(&saved);
+}
+
 /* --- Metadata (libvirt's qemuSnapshotRevertExternalFinish, without
  * deleting anything) --- */
 
@@ -417,6 +471,7 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     g_autoptr(vbSnapshotDef) tmpdef = NULL;
     g_autoptr(vbSnapshotOverlays) overlays = NULL;
     g_autoptr(vbSnapshotRevertBitmaps) bitmaps = NULL;
+    g_autoptr(GPtrArray) proof = NULL;
     g_autoptr(vbError) saved = NULL;
     vbDomainDef *olddef = NULL;
     vbSnapshotObj *snap;
@@ -468,7 +523,9 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
             return -1;
     }
 
-    if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, false) < 0)
+    proof = vbSnapshotRevertProofTargets(snap->def, tmpdef, memory);
+    if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, proof,
+                                                      VB_SNAPSHOT_REVERT_STEP_PLANNED) < 0)
         return -1;
     vbSnapshotRevertTestKill("intent");
 
@@ -482,7 +539,8 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     /* the bitmaps once the old chain's QEMU has stored them, before any
      * QEMU opens the overlays */
     if (vbSnapshotOverlaysCreate(driver, vm, overlays) < 0 ||
-        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, true) < 0) ||
+        (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, proof,
+                                                       VB_SNAPSHOT_REVERT_STEP_CREATED) < 0) ||
         vbSnapshotRevertBitmapsApply(driver, vm, bitmaps, overlays) < 0)
         goto error;
     vbSnapshotRevertTestKill("overlays");
@@ -495,11 +553,17 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
          * load leaves the domain shut off with its definition, the
          * snapshots' metadata and its images as they were, and the new
          * overlays (which QEMU, still incoming, never wrote) removed.
-         * Restore sends STARTED and RESUMED or SUSPENDED itself. */
-        if (vbSnapshotMemoryRestore(driver, vm, snap->def->memoryFile, *memfd, paused,
-                                    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) < 0) {
+         * The guest stays paused until the revert is committed: a crash
+         * or a failure before leaves nothing it wrote on the overlays. */
+        if (vbSnapshotMemoryRestoreLoad(driver, vm, snap->def->memoryFile, *memfd) < 0) {
             newdef = vm->def;
             vm->def = g_steal_pointer(&olddef);
+            goto error;
+        }
+        vbSnapshotRevertTestKill("load");
+        if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, proof,
+                                                          VB_SNAPSHOT_REVERT_STEP_LOADED) < 0) {
+            vbSnapshotRevertUnload(driver, vm, &olddef);
             goto error;
         }
         vbSnapshotRevertTestKill("restore");
@@ -510,12 +574,8 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
     /* The commit point: the definition naming the new overlays */
     if (vm->persistent && vbDomainObjSaveConfig(vm) < 0) {
         if (memory) {
-            /* the guest runs on them now: kept, as libvirt keeps the
-             * domain running when it cannot write its metadata */
-            vbSnapshotOverlaysKeep(overlays);
-            vbDomainDefFree(olddef);
-            vbSnapshotRevertRemoveIntent(vm);
-            return -1;
+            vbSnapshotRevertUnload(driver, vm, &olddef);
+            goto error;
         }
         newdef = vm->def;
         vm->def = g_steal_pointer(&olddef);
@@ -533,6 +593,16 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
      * would undo a later state at the next start. */
     rc = vbSnapshotRevertUpdateMetadata(driver, vm, snap, tmpdef);
     vbSnapshotRevertRemoveIntent(vm);
+    /* Restore sends STARTED and RESUMED or SUSPENDED itself; a guest
+     * whose snapshot metadata could not be written stays paused. */
+    if (memory) {
+        g_autoptr(vbError) metadataError = rc < 0 ? vbErrorSave() : NULL;
+
+        if (vbSnapshotMemoryRestoreFinish(driver, vm, snap->def->memoryFile, paused || rc < 0,
+                                          VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) < 0)
+            rc = -1;
+        vbErrorRestore(&metadataError);
+    }
     if (rc < 0)
         return -1;
 
@@ -610,24 +680,63 @@ cleanup:
 
 /* --- After a crash --- */
 
-/* Whether the persistent definition names every overlay of the intent:
- * the commit point was passed. */
+/* Whether @def names the intent's overlay of each target in @proof (NULL:
+ * of every target, as an intent written before it recorded its proof). */
 static bool
-vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays)
+vbSnapshotRevertDefNames(const vbDomainDef *def, char **targets, char **overlays, char **proof)
 {
-    vbDomainDef *def = vbDomainObjGetPersistentDef(vm);
+    size_t checked = 0;
     size_t i;
 
-    /* an intent naming nothing proves nothing */
-    if (!targets[0] || !overlays[0])
+    if (!def)
         return false;
     for (i = 0; targets[i] && overlays[i]; i++) {
-        vbDomainDiskDef *disk = vbDomainDiskByName(def, targets[i]);
+        vbDomainDiskDef *disk;
 
-        if (!disk || g_strcmp0(disk->src->path, overlays[i]) != 0)
+        if (proof && !g_strv_contains((const char *const *) proof, targets[i]))
+            continue;
+        disk = vbDomainDiskByName(def, targets[i]);
+        if (!disk || !disk->src || g_strcmp0(disk->src->path, overlays[i]) != 0)
             return false;
+        checked++;
     }
-    return true;
+    /* an intent naming nothing proves nothing */
+    return checked > 0;
+}
+
+/* Whether the persistent definition names the intent's overlays: the
+ * commit point was passed. */
+static bool
+vbSnapshotRevertCommitted(vbDomainObj *vm, char **targets, char **overlays, char **proof)
+{
+    return vbSnapshotRevertDefNames(vbDomainObjGetPersistentDef(vm), targets, overlays, proof);
+}
+
+/* Whether the QEMU reconnected to runs on the intent's overlays with the
+ * snapshot's state loaded: the intent says so (@loaded), or the guest
+ * runs (an older daemon let it run before the commit point) */
+static bool
+vbSnapshotRevertLoadedLive(vbDomainObj *vm, char **targets, char **overlays, bool loaded)
+{
+    return (loaded || vm->state == VIR_DOMAIN_RUNNING) && vbDomainObjIsActive(vm) && !vm->offline &&
+           vbSnapshotRevertDefNames(vm->def, targets, overlays, NULL);
+}
+
+/* Whether the QEMU reconnected to has any of the intent's overlays open */
+static bool
+vbSnapshotRevertLiveUses(vbDomainObj *vm, char **targets, char **overlays)
+{
+    size_t i;
+
+    if (!vbDomainObjIsActive(vm) || vm->offline)
+        return false;
+    for (i = 0; targets[i] && overlays[i]; i++) {
+        vbDomainDiskDef *disk = vbDomainDiskByName(vm->def, targets[i]);
+
+        if (disk && disk->src && g_strcmp0(disk->src->path, overlays[i]) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Whether a chain of @vm, as defined or as the images' headers continue
@@ -745,18 +854,7 @@ cleanup:
 static void
 vbSnapshotRevertRollBack(vbDomainObj *vm, char **overlays, char **files)
 {
-    g_autofree char *status = vbDriverStatusFile(vm->driver, vm->def->name);
     size_t i;
-
-    /* A memory snapshot's revert starts QEMU on the overlays before the
-     * definition names them; killed then, the QEMU it left (reconnected
-     * after this) may run on them. */
-    if (g_file_test(status, G_FILE_TEST_EXISTS)) {
-        for (i = 0; overlays[i]; i++)
-            VB_WARN("domain '%s': '%s' of an interrupted revert may be in use by its QEMU: kept",
-                    vm->def->name, overlays[i]);
-        return;
-    }
 
     for (i = 0; overlays[i]; i++)
         vbSnapshotRevertRollBackOne(vm, overlays[i],
@@ -802,6 +900,51 @@ vbSnapshotRevertRollForward(vbDriver *driver, vbDomainObj *vm, const char *name,
     return 0;
 }
 
+/* A memory revert killed once its QEMU had loaded the state on the new
+ * overlays: the persistent definition becomes the one the revert would
+ * have committed (the snapshot's <inactiveDomain> on the overlays), unless
+ * it already is.  The guest, paused since the load, stays paused. */
+static int
+vbSnapshotRevertRecoverLive(vbDomainObj *vm, const char *name, char **targets, char **overlays,
+                            char **proof)
+{
+    vbSnapshotObj *snap = vbSnapshotObjListFind(vm->snapshots, name);
+    vbDomainDef *live;
+
+    if (vm->reason != VIR_DOMAIN_PAUSED_FROM_SNAPSHOT && vm->state == VIR_DOMAIN_PAUSED) {
+        vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
+        if (vbDomainObjSaveStatus(vm) < 0) {
+            VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+            vbResetLastError();
+        }
+    }
+    if (vbSnapshotRevertCommitted(vm, targets, overlays, proof))
+        return 0;
+    /* what the revert's QEMU start made it, then as the revert goes on */
+    if (!(live = vbDomainDefCopy(vm->def, VB_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    vbDomainDefFree(vm->newDef);
+    vm->newDef = live;
+    if (snap)
+        vbSnapshotRevertPersistentFromInactive(vm, snap->def);
+    return vbDomainObjSaveConfig(vm);
+}
+
+/* A QEMU started on the overlays whose load of the state the intent does
+ * not record (it may not have completed): the guest never ran on them;
+ * stopped, as libvirt stops a domain whose incoming migration the daemon
+ * did not live to finish. */
+static int
+vbSnapshotRevertRecoverStop(vbDriver *driver, vbDomainObj *vm)
+{
+    if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
+        return -1;
+    vbDomainProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+    vbSnapshotRevertEmit(driver, vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+    return 0;
+}
+
 void
 vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
 {
@@ -812,6 +955,8 @@ vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
     g_auto(GStrv) targets = NULL;
     g_auto(GStrv) overlays = NULL;
     g_auto(GStrv) files = NULL;
+    g_auto(GStrv) proof = NULL;
+    bool loaded;
     gssize len;
 
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
@@ -830,7 +975,21 @@ vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
         vbResetLastError();
         return;
     }
-    if (vbSnapshotRevertCommitted(vm, targets, overlays)) {
+    /* absent from an intent of an older daemon: every target proves */
+    proof = g_key_file_get_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "proof", NULL, NULL);
+    loaded = g_key_file_get_boolean(kf, VB_SNAPSHOT_REVERT_GROUP, "loaded", NULL);
+    if (vbSnapshotRevertLoadedLive(vm, targets, overlays, loaded)) {
+        VB_WARN("domain '%s': completing the interrupted revert to snapshot '%s', whose state "
+                "its QEMU has loaded; the guest stays paused",
+                vm->def->name, name);
+        if (vbSnapshotRevertRecoverLive(vm, name, targets, overlays, proof) < 0 ||
+            vbSnapshotRevertRollForward(driver, vm, name, targets, overlays) < 0) {
+            VB_ERROR("domain '%s': cannot complete the revert to snapshot '%s': %s", vm->def->name,
+                     name, vbGetLastErrorMessage());
+            vbResetLastError();
+            return;
+        }
+    } else if (vbSnapshotRevertCommitted(vm, targets, overlays, proof)) {
         VB_WARN("domain '%s': completing the interrupted revert to snapshot '%s'", vm->def->name,
                 name);
         if (vbSnapshotRevertRollForward(driver, vm, name, targets, overlays) < 0) {
@@ -842,6 +1001,14 @@ vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm)
     } else {
         VB_WARN("domain '%s': undoing the interrupted revert to snapshot '%s'", vm->def->name,
                 name);
+        if (vbSnapshotRevertLiveUses(vm, targets, overlays) &&
+            vbSnapshotRevertRecoverStop(driver, vm) < 0) {
+            VB_ERROR("domain '%s': cannot stop the QEMU of the interrupted revert to snapshot "
+                     "'%s': %s",
+                     vm->def->name, name, vbGetLastErrorMessage());
+            vbResetLastError();
+            return;
+        }
         files = g_key_file_get_string_list(kf, VB_SNAPSHOT_REVERT_GROUP, "files", NULL, NULL);
         vbSnapshotRevertRollBack(vm, overlays, files);
     }

@@ -16,8 +16,10 @@
  *
  * A daemon killed meanwhile finds the intent written first
  * (<snapshotDir>/.revert) at its next start and either completes the
- * metadata (the definition names the new overlays: the revert happened)
- * or removes the new overlays (it did not).
+ * revert (the definition names the new overlays, or the QEMU of a memory
+ * revert, found alive, has loaded the state on them: the guest stays
+ * paused) or removes the new overlays (it did not happen; a QEMU that
+ * had not finished loading is stopped first).
  */
 
 #pragma once
@@ -39,6 +41,7 @@
 int vbDomainSnapshotRevert(vbDriver *driver, const vbDomainHandle *dom, const char *name,
                            unsigned int flags);
 
-/* At daemon start, after the snapshots of @vm (locked) were loaded: a
- * revert interrupted by the daemon's death is completed or undone. */
+/* At daemon start, after the snapshots of @vm (locked) were loaded and its
+ * QEMU, if any, reconnected: a revert interrupted by the daemon's death
+ * is completed or undone. */
 void vbDomainSnapshotRevertRecover(vbDriver *driver, vbDomainObj *vm);

@@ -23,8 +23,11 @@ import hashlib
 import json
 import os
 import re
+import signal
+import socket
 import stat
 import struct
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -455,23 +458,13 @@ class MemSnapTest(vbtest.DaemonTestCase):
                           sorted(os.listdir(self.images))), before)
         self.assertEqual(self.daemon.qemu_pids(), [])
 
-    def test_revert_killed_while_restoring(self):
-        """The daemon killed once QEMU has loaded the state, before the
-        definition names the new overlay: at its next start the revert's
-        intent is not committed, but the QEMU it reconnects to runs on the
-        overlay, which is kept (removing it would lose what the guest
-        writes), and the guest runs on with the snapshot's state."""
-        self.start_guest()
-        self.write_marker("at s1")
-        mem = os.path.join(self.images, "s1.mem")
-        s1 = os.path.join(self.images, "disk.s1")
-        self.memsnap("s1", mem, s1)
-        self.write_marker("after s1")
-        self.daemon.virsh("destroy", "vm")
-        inactive = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+    def revert_killed(self, at, kill_qemu=False, before_restart=None):
+        """snapshot-revert vm s1 with the daemon killed at step @at (and,
+        with @kill_qemu, the QEMU it left too; @before_restart called),
+        then the daemon started again"""
         self.events.close()
         self.daemon.stop()
-        os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"] = "restore"
+        os.environ["VIRTBLOCKD_TEST_REVERT_KILL_AT"] = at
         try:
             self.daemon.start()
         finally:
@@ -480,27 +473,243 @@ class MemSnapTest(vbtest.DaemonTestCase):
         self.assertNotEqual(proc.returncode, 0)
         vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 30, "the daemon to die")
         self.daemon.proc = None
+        pids = self.daemon.qemu_pids()
+        self.assertEqual(len(pids), 1)
+        if kill_qemu:
+            os.kill(pids[0], signal.SIGKILL)
+            vbtest.wait_for(lambda: not os.path.exists("/proc/%d" % pids[0]) or
+                            open("/proc/%d/stat" % pids[0]).read().split()[2] == "Z",
+                            30, "QEMU to die")
+        if before_restart:
+            before_restart()
         self.daemon.start()
         self.events = vbevents.EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
         self.dom = self.events.conn.lookupByName("vm")
+        # the intent is gone in every case
+        self.assertFalse(os.path.exists(os.path.join(self.daemon.root, "config", "snapshot",
+                                                     "vm", ".revert")))
 
-        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
-                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+    def snapshot_file_current(self):
+        """The snapshots whose metadata file says it is the current one"""
+        snapdir = os.path.join(self.daemon.root, "config", "snapshot", "vm")
+        current = []
+        for name in sorted(os.listdir(snapdir)):
+            if name.endswith(".xml"):
+                with open(os.path.join(snapdir, name)) as fh:
+                    if "<active>1</active>" in fh.read():
+                        current.append(name[:-4])
+        return current
+
+    def revert_disks(self, name):
+        root = ET.fromstring(self.daemon.virsh("snapshot-dumpxml", "vm", name).stdout)
+        return {d.get("name"): d.find("source").get("file")
+                for d in root.findall("revertDisks/disk") if d.get("snapshot") == "external"}
+
+    def test_revert_killed_while_restoring(self):
+        """The daemon killed once QEMU has loaded the state, before the
+        definition names the new overlay: the QEMU it reconnects to runs on
+        the overlay, paused since the load, so the revert is completed: the
+        persistent definition names the overlay, the snapshot is current
+        with the overlay as its revert disk, and what the guest writes once
+        resumed stays in the chain the definition names after a destroy."""
+        self.start_guest()
+        self.write_marker("at s1")
+        mem = os.path.join(self.images, "s1.mem")
+        s1 = os.path.join(self.images, "disk.s1")
+        self.memsnap("s1", mem, s1)
+        self.write_marker("after s1")
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only", "--diskspec",
+                          "vda,snapshot=external,file=%s" % os.path.join(self.images, "disk.s2"))
+        self.daemon.virsh("destroy", "vm")
+        self.revert_killed("restore")
+
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_PAUSED,
+                                            libvirt.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT])
         chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
         self.assertNotIn(chain[0], (self.disk, s1))
         self.assertEqual(chain[1:], [self.disk])
-        self.assertTrue(os.path.exists(chain[0]), chain[0])
-        # the intent is gone, nothing else changed
-        self.assertFalse(os.path.exists(os.path.join(self.daemon.root, "config", "snapshot",
-                                                     "vm", ".revert")))
-        self.assertEqual(self.daemon.virsh("dumpxml", "vm", "--inactive").stdout, inactive)
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm", "--inactive")
+                                           .stdout), chain[:1])
+        self.assertEqual(self.revert_disks("s1"), {"vda": chain[0]})
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        self.assertEqual(self.snapshot_file_current(), ["s1"])
+        self.daemon.virsh("resume", "vm")
         self.wait_agent()
         self.assertEqual(self.read_marker(), "at s1")
-        # what the guest writes lands in the overlay it runs on
-        self.write_marker("after the crash")
-        self.assertEqual(self.read_marker(), "after the crash")
-        vbtest.run(["qemu-img", "info", "-U", chain[0]])
+        # what the guest writes lands in the overlay the definition names
+        out = self.daemon.virsh("qemu-monitor-command", "vm", "--hmp",
+                                'qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "write -P 0x6c 0 64k"').stdout
+        self.assertNotIn("error", out.lower())
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm", "--inactive")
+                                           .stdout), chain[:1])
+        vbtest.run(["qemu-io", "-r", "-f", "qcow2", "-c", "read -P 0x6c 0 64k", chain[0]])
+        vbtest.run(["qemu-io", "-r", "-f", "qcow2", "-c", "read -P 0 0 64k", self.disk])
+        vbtest.run(["qemu-img", "check", "-q", chain[0]])
+
+    def test_revert_killed_older_intent_running(self):
+        """An intent of an older daemon (no record of the load, nor of the
+        disks proving the commit), which let the guest run before the
+        definition named its overlay: the guest found running on it has
+        written there, so the revert is completed, never undone."""
+        self.start_guest()
+        self.memsnap("s1", os.path.join(self.images, "s1.mem"),
+                     os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+        intent = os.path.join(self.daemon.root, "config", "snapshot", "vm", ".revert")
+
+        def as_older_daemon():
+            with open(intent) as fh:
+                lines = [line for line in fh
+                         if not line.startswith(("proof=", "loaded="))]
+            self.assertEqual(len(lines), 5, lines)
+            with open(intent, "w") as fh:
+                fh.writelines(lines)
+            mon = socket.socket(socket.AF_UNIX)
+            mon.connect(os.path.join(self.daemon.root, "run", "qemu", "domain-1-vm",
+                                     "monitor.sock"))
+            with mon, mon.makefile("rw") as fh:
+                fh.readline()
+                for cmd in ("qmp_capabilities", "cont"):
+                    fh.write(json.dumps({"execute": cmd}) + "\n")
+                    fh.flush()
+                    while True:
+                        reply = json.loads(fh.readline())
+                        if "event" not in reply:
+                            break
+                    self.assertIn("return", reply)
+
+        self.revert_killed("restore", before_restart=as_older_daemon)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        chain = vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm").stdout)
+        self.assertEqual(chain[1:], [self.disk])
+        self.assertEqual(vbtest.disk_chain(self.daemon.virsh("dumpxml", "vm", "--inactive")
+                                           .stdout), chain[:1])
+        self.assertEqual(self.revert_disks("s1"), {"vda": chain[0]})
+        self.assertEqual(self.snapshot_file_current(), ["s1"])
+        self.assertTrue(os.path.exists(chain[0]), chain[0])
+
+    def test_revert_killed_while_restoring_qemu_gone(self):
+        """Killed as above, but its QEMU died too: the revert did not
+        happen; its overlay, named by nothing, is removed, and the
+        definition and the snapshots are as before."""
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+        before = (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                  self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                  self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                  sorted(os.listdir(self.images)))
+        self.revert_killed("restore", kill_qemu=True)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual((self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                          self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                          self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                          sorted(os.listdir(self.images))), before)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+
+    def test_revert_killed_before_load_recorded(self):
+        """Killed once QEMU has loaded the state but before the intent says
+        so: its QEMU, alive on the new overlay, is stopped (the guest never
+        ran), the overlay removed, the definition and snapshots as before."""
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+        before = (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                  self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                  self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                  sorted(os.listdir(self.images)))
+        self.revert_killed("load")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_SHUTOFF,
+                                            libvirt.VIR_DOMAIN_SHUTOFF_FAILED])
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        self.assertEqual((self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                          self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                          self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                          sorted(os.listdir(self.images))), before)
+        # nothing was lost: the revert works
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+
+    def test_revert_config_save_fails(self):
+        """The definition cannot be saved once QEMU has loaded the state
+        (its file's name taken by a directory): the guest never ran on the
+        new overlay, so QEMU is stopped, the overlay removed and the
+        domain, its definition and the snapshots are as before."""
+        self.start_guest()
+        mem = os.path.join(self.images, "s1.mem")
+        self.memsnap("s1", mem, os.path.join(self.images, "disk.s1"))
+        self.daemon.virsh("destroy", "vm")
+
+        def state():
+            return (self.daemon.virsh("dumpxml", "vm", "--inactive").stdout,
+                    self.daemon.virsh("snapshot-current", "vm", "--name").stdout,
+                    self.daemon.virsh("snapshot-dumpxml", "vm", "s1").stdout,
+                    sorted(os.listdir(self.images)))
+
+        before = state()
+        config = os.path.join(self.daemon.root, "config", "vm.xml")
+        os.rename(config, config + ".away")
+        os.mkdir(config)
+        with open(os.path.join(config, "keep"), "w") as fh:
+            fh.write("keep")
+        proc = self.daemon.virsh("snapshot-revert", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("error: Failed to revert snapshot s1", proc.stderr)
+        self.assertIn(config, proc.stderr)
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.daemon.qemu_pids(), [])
+        os.unlink(os.path.join(config, "keep"))
+        os.rmdir(config)
+        os.rename(config + ".away", config)
+        self.assertEqual(state(), before)
+        # nothing was lost: the revert works
+        self.daemon.virsh("snapshot-revert", "vm", "s1")
+        self.assertEqual(self.dom.state(), [libvirt.VIR_DOMAIN_RUNNING,
+                                            libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+
+    def test_revert_killed_after_config_live_disk(self):
+        """A disk attached live only is in the memory snapshot (and so in
+        the revert) but not in its persistent definition: killed once the
+        definition is saved, with QEMU gone too, the revert is completed all
+        the same (the persistent definition proves it by the disks it has),
+        and one snapshot alone is current."""
+        self.start_guest()
+        extra = os.path.join(self.images, "extra.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", extra, "16M"])
+        self.daemon.virsh("attach-disk", "vm", extra, "vdb", "--subdriver", "qcow2")
+        mem = os.path.join(self.images, "s1.mem")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--memspec",
+                          "file=%s,snapshot=external" % mem, "--diskspec",
+                          "vda,snapshot=external,file=%s" % os.path.join(self.images, "disk.s1"),
+                          "--diskspec",
+                          "vdb,snapshot=external,file=%s" % os.path.join(self.images, "extra.s1"))
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only", "--diskspec",
+                          "vda,snapshot=external,file=%s" % os.path.join(self.images, "disk.s2"),
+                          "--diskspec",
+                          "vdb,snapshot=external,file=%s" % os.path.join(self.images, "extra.s2"))
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.snapshot_file_current(), ["s2"])
+        self.revert_killed("config", kill_qemu=True)
+
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.daemon.virsh("snapshot-current", "vm", "--name").stdout.strip(),
+                         "s1")
+        self.assertEqual(self.snapshot_file_current(), ["s1"])
+        reverted = self.revert_disks("s1")
+        self.assertEqual(sorted(reverted), ["vda", "vdb"])
+        inactive = self.daemon.virsh("dumpxml", "vm", "--inactive").stdout
+        self.assertEqual(vbtest.disk_chain(inactive), [reverted["vda"]])
+        self.assertNotIn("vdb", inactive)
+        for dev, base in (("vda", self.disk), ("vdb", extra)):
+            self.assertTrue(os.path.exists(reverted[dev]), reverted[dev])
+            self.assertEqual(vbtest.backing_of(reverted[dev]), base)
+            vbtest.run(["qemu-img", "check", "-q", reverted[dev]])
 
     def test_live_and_halt(self):
         self.start_guest()
