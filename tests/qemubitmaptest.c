@@ -229,6 +229,10 @@ mymain(void)
         /* real images: l2's valid bitmaps a, b, d (c is disabled in l3) */
         {"real-7.2-revert-2", "real-7.2", TEST_REVERT, {2, 3, 4}, 0, {1}},
         {"revert-nothing", "no-bitmaps", TEST_REVERT, {1, 2, 3}, 0, {0}},
+        /* an image left behind that was resized since the snapshot: its
+         * bitmap cannot be merged, so none is carried */
+        {"revert-resized", "revert-resized", TEST_REVERT, {2}, 0, {1}},
+        {"revert-same-size", "revert-resized", TEST_REVERT, {2}, 0, {3}},
     };
     int ret = 0;
     size_t i;

@@ -468,6 +468,9 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
             return -1;
     }
 
+    if (vbSnapshotRevertBitmapsRead(driver, vm, bitmaps) < 0)
+        return -1;
+
     if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, false) < 0)
         return -1;
     vbSnapshotRevertTestKill("intent");

@@ -186,14 +186,24 @@ vbQemuBitmapRevertPlan(GPtrArray *nodes, const char *const *chain, const char *c
 {
     const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, chain[0]);
     g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    bool sameSize = true;
     size_t i;
     size_t j;
 
     *carry = g_ptr_array_new();
     *dropped = g_ptr_array_new();
+    /* a bitmap covers its image's virtual size: one of an image resized
+     * since cannot be merged, and what it says of the blocks past the
+     * smaller size is unknown */
+    for (j = 0; node && abandoned[j]; j++) {
+        const vbMonitorBlockNodeInfo *other = vbQemuBitmapFindNode(nodes, abandoned[j]);
+
+        if (other && other->virtualSize != node->virtualSize)
+            sameSize = false;
+    }
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        bool usable = true;
+        bool usable = sameSize;
 
         if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 ||
             !vbQemuBitmapChainIsValid(nodes, chain, name))

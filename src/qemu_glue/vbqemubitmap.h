@@ -67,11 +67,15 @@ GPtrArray *vbQemuBitmapSnapshotCarried(const vbMonitorBlockNodeInfo *node);
  *         same-named bitmap of every image of @abandoned merged in: each
  *         bitmap of @chain[0] whose chain down from it is valid (see
  *         vbQemuBitmapCommitActions) and of which every abandoned image
- *         has a persistent, recording, consistent copy
+ *         has a persistent, recording, consistent copy, on an image
+ *         of the same virtual size as @chain[0]
  * @dropped: set to the names (borrowed) of the bitmaps with a valid chain
- *           that an abandoned image has no such copy of: the writes the
- *           revert undoes there were recorded nowhere, so the bitmap
- *           cannot say what changed and is not carried on
+ *           that an abandoned image has no such copy of (the writes the
+ *           revert undoes there were recorded nowhere), or all of them
+ *           when an abandoned image's virtual size differs from
+ *           @chain[0]'s (its bitmaps cannot be merged): the bitmap cannot
+ *           say what changed and is not carried on.  An abandoned image
+ *           missing from @nodes counts as one without bitmaps
  *
  * Bitmaps only in @abandoned are never carried: their history began
  * after the snapshot, in a state the revert leaves.
