@@ -213,6 +213,11 @@ mymain(void)
         {"name-order-active-1-3", "name-order", TEST_COMMIT_ACTIVE, {1, 2, 3}, 3},
         /* a temporary bitmap left behind by a crash is never carried */
         {"tmp-left-over-active-1-3", "tmp-left-over", TEST_COMMIT_ACTIVE, {1, 2, 3}, 3},
+        /* base's recording bitmaps that top lacks (c, x: a gap in 2; y:
+         * valid only from base down) missed the commit's writes: disabled;
+         * d (disabled), e (inconsistent), f (busy) are left as they are */
+        {"stale-base-active-1-3", "stale-base", TEST_COMMIT_ACTIVE, {1, 2, 3, 4}, 3},
+        {"stale-base-2-3", "stale-base", TEST_COMMIT, {2, 3, 4}, 3},
         {"real-7.2-active-1-4", "real-7.2", TEST_COMMIT_ACTIVE, {1, 2, 3, 4}, 4},
         {"real-7.2-2-4", "real-7.2", TEST_COMMIT, {2, 3, 4}, 4},
         {"real-7.2-3-4", "real-7.2", TEST_COMMIT, {3, 4}, 4},

@@ -36,6 +36,9 @@
  * consistent): add it to base when missing (persistent, recording, same
  * granularity), then merge into base's copy the same-named bitmap of every
  * image from top down to, not including, base.  Invalid chains are skipped.
+ * A recording bitmap of base with no valid chain from top (so missing the
+ * writes the commit brings into base) is disabled, so that it does not
+ * look like a valid history once the images above base are gone.
  * Bitmaps are handled in name order.  Returns 0, or -1 on a builder error.
  */
 int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base,

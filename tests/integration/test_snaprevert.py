@@ -713,6 +713,30 @@ exec /usr/bin/qemu-img "$@"
         self.assert_same_data(new1, os.path.join(self.tmp, "at-s1.raw"))
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
 
+    def test_dropped_bitmap_not_valid_after_commit(self):
+        """b0 dropped by a revert (the abandoned top had none) stays
+        recording in the snapshot's image, which never saw the writes made
+        on the new overlay.  Committing the overlay into it must not bring
+        b0 back as a valid history: it comes out disabled, so an
+        incremental backup from it is refused rather than missing blocks."""
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-img", "bitmap", "--remove", self.overlay("s2"), "b0"])
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        new1 = self.top()
+        shutil.copyfile(os.path.join(self.tmp, "at-s1.raw"), self.view)
+        self.write(0xb4, 7 * MiB, 64 * 1024)
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--shallow", "--pivot",
+                          "--wait")
+        self.assertEqual(self.top(), self.chain.top)
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.bitmaps(new1), {})
+        b0 = self.bitmaps(self.chain.top).get("b0")
+        self.assertIsNotNone(b0)
+        self.assertNotIn("auto", b0["flags"])
+        self.assert_same_data(self.chain.top, self.view)
+        self.assert_clean(self.chain.top)
+
     MOVING_QEMU_IMG = """#!/bin/sh
 # qemu-img, except that adding a dirty bitmap moves the directory of the
 # images away, puts a new one with a hard link to each of them (the same
