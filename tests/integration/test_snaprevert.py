@@ -737,6 +737,27 @@ exec /usr/bin/qemu-img "$@"
         self.assert_same_data(self.chain.top, self.view)
         self.assert_clean(self.chain.top)
 
+    def test_gapped_bitmap_disabled_by_commit(self):
+        """b0 missing in the middle image of a running chain (recorded
+        nowhere there): after a non-active commit of that image into the
+        bottom one, b0 of the top and the base would form a valid-looking
+        chain missing its writes; the base's copy comes out disabled
+        (stored while QEMU has the base writable for the bitmaps)"""
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-img", "bitmap", "--remove", self.overlay("s1"), "b0"])
+        self.daemon.virsh("start", "vm")
+        self.daemon.virsh("blockcommit", "vm", "vda", "--top", self.overlay("s1"), "--base",
+                          self.chain.top, "--wait")
+        self.assertEqual(vbtest.backing_of(self.overlay("s2")), self.chain.top)
+        self.daemon.virsh("destroy", "vm")
+        self.assert_recording(self.overlay("s2"))
+        b0 = self.bitmaps(self.chain.top).get("b0")
+        self.assertIsNotNone(b0)
+        self.assertNotIn("auto", b0["flags"])
+        self.assert_same_data(self.overlay("s2"), self.view)
+        self.assert_clean(self.chain.top, self.overlay("s2"))
+
     MOVING_QEMU_IMG = """#!/bin/sh
 # qemu-img, except that adding a dirty bitmap moves the directory of the
 # images away, puts a new one with a hard link to each of them (the same
