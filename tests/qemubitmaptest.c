@@ -213,6 +213,11 @@ mymain(void)
         {"name-order-active-1-3", "name-order", TEST_COMMIT_ACTIVE, {1, 2, 3}, 3},
         /* a temporary bitmap left behind by a crash is never carried */
         {"tmp-left-over-active-1-3", "tmp-left-over", TEST_COMMIT_ACTIVE, {1, 2, 3}, 3},
+        /* base's recording bitmaps that top lacks (c, x: a gap in 2; y:
+         * valid only from base down) missed the commit's writes: disabled;
+         * d (disabled), e (inconsistent), f (busy) are left as they are */
+        {"stale-base-active-1-3", "stale-base", TEST_COMMIT_ACTIVE, {1, 2, 3, 4}, 3},
+        {"stale-base-2-3", "stale-base", TEST_COMMIT, {2, 3, 4}, 3},
         {"real-7.2-active-1-4", "real-7.2", TEST_COMMIT_ACTIVE, {1, 2, 3, 4}, 4},
         {"real-7.2-2-4", "real-7.2", TEST_COMMIT, {2, 3, 4}, 4},
         {"real-7.2-3-4", "real-7.2", TEST_COMMIT, {3, 4}, 4},
@@ -229,6 +234,10 @@ mymain(void)
         /* real images: l2's valid bitmaps a, b, d (c is disabled in l3) */
         {"real-7.2-revert-2", "real-7.2", TEST_REVERT, {2, 3, 4}, 0, {1}},
         {"revert-nothing", "no-bitmaps", TEST_REVERT, {1, 2, 3}, 0, {0}},
+        /* an image left behind that was resized since the snapshot: its
+         * bitmap cannot be merged, so none is carried */
+        {"revert-resized", "revert-resized", TEST_REVERT, {2}, 0, {1}},
+        {"revert-same-size", "revert-resized", TEST_REVERT, {2}, 0, {3}},
     };
     int ret = 0;
     size_t i;

@@ -523,6 +523,9 @@ vbSnapshotRevertFD(vbDriver *driver, vbDomainObj *vm, const char *name, unsigned
             return -1;
     }
 
+    if (vbSnapshotRevertBitmapsRead(driver, vm, bitmaps) < 0)
+        return -1;
+
     proof = vbSnapshotRevertProofTargets(snap->def, tmpdef, memory);
     if (vm->persistent && vbSnapshotRevertWriteIntent(driver, vm, name, tmpdef, proof,
                                                       VB_SNAPSHOT_REVERT_STEP_PLANNED) < 0)

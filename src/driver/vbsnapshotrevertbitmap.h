@@ -13,12 +13,21 @@
  * blocks are marked in N's bitmap by merging in the same-named bitmap of
  * each abandoned image, so that a backup made from the bitmap copies them
  * again: a larger next backup, never a stale block, whatever checkpoint
- * the backup tool took on the abandoned branch.  A bitmap some abandoned
- * image has no usable copy of (the writes there were recorded nowhere) is
- * not carried: a backup tool finds no bitmap on N and backs up in full.
- * Bitmaps present only on the abandoned branch are not carried either:
- * they began after the snapshot, on a state the revert leaves.  The work is
- * done offline with qemu-img, as nothing runs on these images meanwhile.
+ * the backup tool took on the abandoned branch, as long as its bitmaps
+ * are libvirt-style ones that are never cleared (blocks a tool cleared
+ * from an abandoned copy are in no bitmap to merge).  A bitmap some
+ * abandoned image has no usable copy of (the writes there were recorded
+ * nowhere) is not carried: a backup tool finds no bitmap on N and backs
+ * up in full.  So is one that cannot be merged: an abandoned image of
+ * another virtual size (resized since the snapshot), or one qemu-img
+ * cannot read or merge from; leaving a bitmap off is always safe, so none
+ * of these fails the revert.  A bitmap left off stays recording in B,
+ * which never sees N's writes: committing N into B later disables B's
+ * copy (vbQemuBitmapCommitActions), so that it never heads a valid chain
+ * again.  Bitmaps present only on the abandoned branch are not carried
+ * either: they began after the snapshot, on a state the revert leaves.
+ * The work is done offline with qemu-img, as nothing runs on these images
+ * meanwhile.
  */
 
 #pragma once
@@ -42,11 +51,22 @@ vbSnapshotRevertBitmaps *vbSnapshotRevertBitmapsPrepare(vbDomainObj *vm,
                                                         const vbSnapshotDef *tmpdef,
                                                         const vbDomainDef *newdef);
 
+/* Before the domain is stopped (@vm locked and in a job; unlocked while
+ * qemu-img runs): reads the bitmaps of each snapshot's chain, and for a
+ * domain that does not run also those of the images the revert leaves,
+ * so that what can fail does so before anything changes.  Images the
+ * running QEMU holds are read by vbSnapshotRevertBitmapsApply.  0, or -1
+ * with the error reported. */
+int vbSnapshotRevertBitmapsRead(vbDriver *driver, vbDomainObj *vm,
+                                vbSnapshotRevertBitmaps *bitmaps);
+
 /* Once @overlays exist, before any QEMU opens them and with no QEMU on the
  * old chain (@vm locked and in a job; unlocked while qemu-img runs): the
  * bitmaps given to each overlay, through the descriptor it was created
- * with.  0, or -1 with the error reported (the caller discards the
- * overlays, as for any failure of the revert). */
+ * with.  An image of the branch the revert leaves that cannot be read or
+ * merged, or has another virtual size, only leaves bitmaps off (logged).
+ * 0, or -1 with the error reported (the caller discards the overlays, as
+ * for any failure of the revert). */
 int vbSnapshotRevertBitmapsApply(vbDriver *driver, vbDomainObj *vm,
-                                 const vbSnapshotRevertBitmaps *bitmaps,
+                                 vbSnapshotRevertBitmaps *bitmaps,
                                  const vbSnapshotOverlays *overlays);

@@ -337,6 +337,10 @@ vbMonitorBlockNodeInfoParse(vbJSONValue *entry)
     info->driver = g_strdup(driver);
     info->file = g_strdup(vbJSONValueObjectGetString(entry, "file"));
     info->backingFile = g_strdup(vbJSONValueObjectGetString(entry, "backing_file"));
+    /* optional: only the bitmaps' size checks of a revert read it */
+    if (vbJSONValueObjectGetNumberUlong(vbJSONValueObjectGetObject(entry, "image"), "virtual-size",
+                                        &info->virtualSize) < 0)
+        info->virtualSize = 0;
     info->bitmaps = g_ptr_array_new_with_free_func(vbMonitorBitmapInfoFree);
     for (i = 0; i < vbJSONValueArraySize(bitmaps); i++) {
         if (vbMonitorBitmapInfoParse(vbJSONValueArrayGet(bitmaps, i), info->bitmaps) < 0)

@@ -106,6 +106,8 @@ typedef struct {
     bool readOnly;      /* "ro" */
     char *backingFile;  /* NULL when none */
     GPtrArray *bitmaps; /* vbMonitorBitmapInfo; empty when none */
+    /* "image"/"virtual-size"; 0 when not given */
+    unsigned long long virtualSize;
 } vbMonitorBlockNodeInfo;
 
 void vbMonitorBlockNodeInfoFree(vbMonitorBlockNodeInfo *info);

@@ -107,6 +107,36 @@ vbQemuBitmapCommitOne(GPtrArray *nodes, const char *const *chain, const char *ba
     return vbMonitorTransactionBitmapMerge(actions, base, name, &sources);
 }
 
+/* A bitmap of base without a valid chain from top missed the writes the
+ * commit brings down (top lacks it, has a gap, or its copy there stopped
+ * recording).  Once the images above base leave the chain, base's copy
+ * would head a valid chain that says those blocks never changed: it is
+ * disabled, so that nothing takes it for a valid history again (an
+ * incremental backup from it is refused, a full one is made).  Copies in
+ * the intermediate images leave the chain with them and need nothing.
+ * A copy already inconsistent or not recording is invalid anyway; a busy
+ * one belongs to a running backup job and cannot be changed. */
+static int
+vbQemuBitmapCommitDisableStale(GPtrArray *nodes, const char *const *chain, const char *base,
+                               vbJSONValue *actions)
+{
+    const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, base);
+    g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    size_t i;
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        const vbMonitorBitmapInfo *b = vbQemuBitmapGet(node, name);
+
+        if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 || !b->recording ||
+            b->inconsistent || b->busy || vbQemuBitmapChainIsValid(nodes, chain, name))
+            continue;
+        if (vbMonitorTransactionBitmapDisable(actions, base, name) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base, bool active,
                           vbJSONValue **actions)
@@ -131,6 +161,8 @@ vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char
             return -1;
     }
 
+    if (vbQemuBitmapCommitDisableStale(nodes, chain, base, list) < 0)
+        return -1;
     if (active && vbMonitorTransactionBitmapRemove(list, base, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) < 0)
         return -1;
 
@@ -186,14 +218,24 @@ vbQemuBitmapRevertPlan(GPtrArray *nodes, const char *const *chain, const char *c
 {
     const vbMonitorBlockNodeInfo *node = vbQemuBitmapFindNode(nodes, chain[0]);
     g_autoptr(GPtrArray) names = vbQemuBitmapNames(node);
+    bool sameSize = true;
     size_t i;
     size_t j;
 
     *carry = g_ptr_array_new();
     *dropped = g_ptr_array_new();
+    /* a bitmap covers its image's virtual size: one of an image resized
+     * since cannot be merged, and what it says of the blocks past the
+     * smaller size is unknown */
+    for (j = 0; node && abandoned[j]; j++) {
+        const vbMonitorBlockNodeInfo *other = vbQemuBitmapFindNode(nodes, abandoned[j]);
+
+        if (other && other->virtualSize != node->virtualSize)
+            sameSize = false;
+    }
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        bool usable = true;
+        bool usable = sameSize;
 
         if (strcmp(name, VB_BLOCK_TMP_ACTIVEWRITE_BITMAP) == 0 ||
             !vbQemuBitmapChainIsValid(nodes, chain, name))

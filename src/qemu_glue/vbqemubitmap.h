@@ -36,6 +36,9 @@
  * consistent): add it to base when missing (persistent, recording, same
  * granularity), then merge into base's copy the same-named bitmap of every
  * image from top down to, not including, base.  Invalid chains are skipped.
+ * A recording bitmap of base with no valid chain from top (so missing the
+ * writes the commit brings into base) is disabled, so that it does not
+ * look like a valid history once the images above base are gone.
  * Bitmaps are handled in name order.  Returns 0, or -1 on a builder error.
  */
 int vbQemuBitmapCommitActions(GPtrArray *nodes, const char *const *chain, const char *base,
@@ -67,11 +70,15 @@ GPtrArray *vbQemuBitmapSnapshotCarried(const vbMonitorBlockNodeInfo *node);
  *         same-named bitmap of every image of @abandoned merged in: each
  *         bitmap of @chain[0] whose chain down from it is valid (see
  *         vbQemuBitmapCommitActions) and of which every abandoned image
- *         has a persistent, recording, consistent copy
+ *         has a persistent, recording, consistent copy, on an image
+ *         of the same virtual size as @chain[0]
  * @dropped: set to the names (borrowed) of the bitmaps with a valid chain
- *           that an abandoned image has no such copy of: the writes the
- *           revert undoes there were recorded nowhere, so the bitmap
- *           cannot say what changed and is not carried on
+ *           that an abandoned image has no such copy of (the writes the
+ *           revert undoes there were recorded nowhere), or all of them
+ *           when an abandoned image's virtual size differs from
+ *           @chain[0]'s (its bitmaps cannot be merged): the bitmap cannot
+ *           say what changed and is not carried on.  An abandoned image
+ *           missing from @nodes counts as one without bitmaps
  *
  * Bitmaps only in @abandoned are never carried: their history began
  * after the snapshot, in a state the revert leaves.

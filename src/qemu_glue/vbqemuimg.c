@@ -138,6 +138,11 @@ vbQemuImgBitmapsRead(const char *binary, const char *path)
     node->nodeName = g_strdup(path);
     node->file = g_strdup(path);
     node->driver = g_strdup("qcow2");
+    if (vbJSONValueObjectGetNumberUlong(info, "virtual-size", &node->virtualSize) < 0) {
+        vbReportError(VIR_ERR_INTERNAL_ERROR, _("qemu-img info gives no virtual size for '%s'"),
+                      path);
+        return NULL;
+    }
     node->bitmaps = g_ptr_array_new_with_free_func(vbMonitorBitmapInfoFree);
     data = vbJSONValueObjectGetObject(vbJSONValueObjectGetObject(info, "format-specific"), "data");
     bitmaps = data ? vbJSONValueObjectGetArray(data, "bitmaps") : NULL;
@@ -203,6 +208,31 @@ vbQemuImgBitmapMerge(const char *binary, const char *path, int fd, const char *n
             vbReportError(VIR_ERR_OPERATION_FAILED,
                           _("cannot merge dirty bitmap '%s' of '%s' into '%s': %s"), name, source,
                           path, err);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vbQemuImgBitmapRemove(const char *binary, const char *path, int fd, const char *name)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *err = NULL;
+    int rc;
+
+    g_ptr_array_add(argv, g_strdup(binary));
+    g_ptr_array_add(argv, g_strdup("bitmap"));
+    g_ptr_array_add(argv, g_strdup("-f"));
+    g_ptr_array_add(argv, g_strdup("qcow2"));
+    g_ptr_array_add(argv, g_strdup("--remove"));
+    g_ptr_array_add(argv, g_strdup("--"));
+    g_ptr_array_add(argv, g_strdup_printf("/dev/fd/%d", VB_COMMAND_PASS_FD));
+    g_ptr_array_add(argv, g_strdup(name));
+    VB_DEBUG("removing bitmap '%s' from '%s'", name, path);
+    if ((rc = vbQemuImgRun(argv, fd, NULL, &err)) != 0) {
+        if (rc > 0)
+            vbReportError(VIR_ERR_OPERATION_FAILED,
+                          _("cannot remove dirty bitmap '%s' from '%s': %s"), name, path, err);
         return -1;
     }
     return 0;

@@ -40,7 +40,7 @@ int vbQemuImgCreate(const char *binary, const char *path, int fd, vbStorageForma
  * @path: a qcow2 image
  *
  * "qemu-img info --output=json -f qcow2 PATH": the bitmaps in @path's
- * header, as a node of query-named-block-nodes would list them (nodeName
+ * header and its virtual size, as a node of query-named-block-nodes would list them (nodeName
  * and file: @path; every bitmap persistent; recording when its "auto"
  * flag is set; inconsistent when "in-use" is set on an image no QEMU has
  * open, i.e. one whose writer died before it stored the bitmap).
@@ -70,3 +70,7 @@ int vbQemuImgBitmapAdd(const char *binary, const char *path, int fd, const char 
  */
 int vbQemuImgBitmapMerge(const char *binary, const char *path, int fd, const char *name,
                          const char *source);
+
+/* "qemu-img bitmap --remove": deletes the bitmap @name of the image open
+ * as @fd (@path for messages).  0, or -1 with the error reported. */
+int vbQemuImgBitmapRemove(const char *binary, const char *path, int fd, const char *name);

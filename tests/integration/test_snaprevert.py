@@ -9,6 +9,7 @@ RUNNING / PAUSED start it; the branch left behind stays on disk and in the
 metadata.  Data is compared byte for byte at every step, and a daemon
 killed in the middle of a revert leaves the old or the new state."""
 
+import json
 import os
 import shutil
 import xml.etree.ElementTree as ET
@@ -628,25 +629,29 @@ class BitmapNbdTest(RevertBase):
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
 
     FAILING_QEMU_IMG = """#!/bin/sh
-# qemu-img, except that merging a dirty bitmap fails
+# qemu-img, except that @OPTION@ on a dirty bitmap fails
 for arg in "$@"; do
-    if [ "$arg" = "--merge" ]; then
-        echo "qemu-img: merge refused by the test" >&2
+    if [ "$arg" = "@OPTION@" ]; then
+        echo "qemu-img: @OPTION@ refused by the test" >&2
         exit 1
     fi
 done
 exec /usr/bin/qemu-img "$@"
 """
 
-    def test_merge_fails_undone(self):
-        """qemu-img failing to merge: the revert fails, its new overlay is
-        removed, the definition, the metadata and every image (data and
-        bitmaps) stay as they were"""
-        self.make_two()
+    def fake_qemu_img(self, option):
         fake = os.path.join(self.tmp, "fake-qemu-img")
         with open(fake, "w") as fh:
-            fh.write(self.FAILING_QEMU_IMG)
+            fh.write(self.FAILING_QEMU_IMG.replace("@OPTION@", option))
         os.chmod(fake, 0o755)
+        return fake
+
+    def test_add_fails_undone(self):
+        """qemu-img failing to add a bitmap to the new overlay: the revert
+        fails, its new overlay is removed, the definition, the metadata and
+        every image (data and bitmaps) stay as they were"""
+        self.make_two()
+        fake = self.fake_qemu_img("--add")
         self.daemon.virsh("destroy", "vm")
         final = os.path.join(self.tmp, "final.raw")
         shutil.copyfile(self.view, final)
@@ -654,7 +659,7 @@ exec /usr/bin/qemu-img "$@"
         before = (sorted(os.listdir(self.images)), self.top(inactive=True), self.current())
         proc = self.daemon.virsh("snapshot-revert", "vm", "s1", "--running", check=False)
         self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("merge refused by the test", proc.stderr)
+        self.assertIn("--add refused by the test", proc.stderr)
         self.assertEqual((sorted(os.listdir(self.images)), self.top(inactive=True),
                           self.current()), before)
         self.assertEqual(self.revert_disks("s1"), [])
@@ -663,12 +668,102 @@ exec /usr/bin/qemu-img "$@"
         self.assert_same_data(self.overlay("s2"), final)
         self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"))
 
+    def test_merge_fails_dropped(self):
+        """qemu-img failing to merge an abandoned image's bitmap: leaving b0
+        off is safe, so the revert goes on without it (the half-built b0
+        removed from the new overlay)"""
+        self.make_two()
+        fake = self.fake_qemu_img("--merge")
+        self.daemon.virsh("destroy", "vm")
+        self.restart(VIRTBLOCKD_QEMU_IMG=fake)
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        new1 = self.top()
+        self.assertEqual(vbtest.backing_of(new1), self.chain.top)
+        self.assertEqual(self.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.bitmaps(new1), {})
+        self.assert_created_bitmaps()
+        self.assert_same_data(new1, os.path.join(self.tmp, "at-s1.raw"))
+        self.assert_clean(new1)
+
+    def node_of(self, path):
+        out = self.daemon.virsh("qemu-monitor-command", "vm",
+                                '{"execute":"query-named-block-nodes"}').stdout
+        for node in json.loads(out)["return"]:
+            if node["drv"] == "qcow2" and node["file"] == path:
+                return node["node-name"]
+        self.fail("no node for %s" % path)
+
+    def test_resized_abandoned_not_carried(self):
+        """The running guest's disk grown since the snapshot: b0 of the
+        abandoned branch has another size than the snapshot image's and
+        cannot be merged.  The revert leaves b0 off (a full backup next)
+        instead of failing once the guest was stopped."""
+        self.make_two()
+        self.daemon.virsh("qemu-monitor-command", "vm", json.dumps({
+            "execute": "block_resize",
+            "arguments": {"node-name": self.node_of(self.overlay("s2")), "size": 32 * MiB}}))
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        new1 = self.top()
+        self.assertEqual(vbtest.backing_of(new1), self.chain.top)
+        self.assertEqual(self.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.bitmaps(new1), {})
+        self.assert_recording(self.overlay("s2"))
+        self.assert_same_data(new1, os.path.join(self.tmp, "at-s1.raw"))
+        self.assert_clean(self.chain.top, self.overlay("s1"), self.overlay("s2"), new1)
+
+    def test_dropped_bitmap_not_valid_after_commit(self):
+        """b0 dropped by a revert (the abandoned top had none) stays
+        recording in the snapshot's image, which never saw the writes made
+        on the new overlay.  Committing the overlay into it must not bring
+        b0 back as a valid history: it comes out disabled, so an
+        incremental backup from it is refused rather than missing blocks."""
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-img", "bitmap", "--remove", self.overlay("s2"), "b0"])
+        self.daemon.virsh("snapshot-revert", "vm", "s1", "--running")
+        new1 = self.top()
+        shutil.copyfile(os.path.join(self.tmp, "at-s1.raw"), self.view)
+        self.write(0xb4, 7 * MiB, 64 * 1024)
+        self.daemon.virsh("blockcommit", "vm", "vda", "--active", "--shallow", "--pivot",
+                          "--wait")
+        self.assertEqual(self.top(), self.chain.top)
+        self.daemon.virsh("destroy", "vm")
+        self.assertEqual(self.bitmaps(new1), {})
+        b0 = self.bitmaps(self.chain.top).get("b0")
+        self.assertIsNotNone(b0)
+        self.assertNotIn("auto", b0["flags"])
+        self.assert_same_data(self.chain.top, self.view)
+        self.assert_clean(self.chain.top)
+
+    def test_gapped_bitmap_disabled_by_commit(self):
+        """b0 missing in the middle image of a running chain (recorded
+        nowhere there): after a non-active commit of that image into the
+        bottom one, b0 of the top and the base would form a valid-looking
+        chain missing its writes; the base's copy comes out disabled
+        (stored while QEMU has the base writable for the bitmaps)"""
+        self.make_two()
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-img", "bitmap", "--remove", self.overlay("s1"), "b0"])
+        self.daemon.virsh("start", "vm")
+        self.daemon.virsh("blockcommit", "vm", "vda", "--top", self.overlay("s1"), "--base",
+                          self.chain.top, "--wait")
+        self.assertEqual(vbtest.backing_of(self.overlay("s2")), self.chain.top)
+        self.daemon.virsh("destroy", "vm")
+        self.assert_recording(self.overlay("s2"))
+        b0 = self.bitmaps(self.chain.top).get("b0")
+        self.assertIsNotNone(b0)
+        self.assertNotIn("auto", b0["flags"])
+        self.assert_same_data(self.overlay("s2"), self.view)
+        self.assert_clean(self.chain.top, self.overlay("s2"))
+
     MOVING_QEMU_IMG = """#!/bin/sh
-# qemu-img, except that merging a dirty bitmap moves the directory of the
+# qemu-img, except that adding a dirty bitmap moves the directory of the
 # images away, puts a new one with a hard link to each of them (the same
 # files) in its place, and fails
 for arg in "$@"; do
-    if [ "$arg" = "--merge" ]; then
+    if [ "$arg" = "--add" ]; then
         mv "$IMAGES" "$IMAGES.moved" && mkdir "$IMAGES" || exit 1
         for f in "$IMAGES.moved"/*; do ln "$f" "$IMAGES/" || exit 1; done
         echo "qemu-img: directory moved by the test" >&2
