@@ -2076,8 +2076,8 @@ vbProcessReconnectKillUnnamed(vbDriver *driver, vbDomainObj *vm)
             ours = g_str_has_prefix(arg, expected) && arg[strlen(expected)] != ',';
     }
     if (!ours) {
-        VB_WARN("domain '%s': process %d holding '%s' is not its QEMU, left alone",
-                vm->def->name, (int) pid, pidFile);
+        VB_WARN("domain '%s': process %d holding '%s' is not its QEMU, left alone", vm->def->name,
+                (int) pid, pidFile);
         return;
     }
     VB_INFO("domain '%s': killing QEMU %d, started by a daemon that did not see it up",
@@ -2086,8 +2086,7 @@ vbProcessReconnectKillUnnamed(vbDriver *driver, vbDomainObj *vm)
     rc = vbQemuProcessKill(pid, true);
     vbDomainObjLock(vm);
     if (rc < 0)
-        VB_ERROR("cannot stop the QEMU of domain '%s': %s", vm->def->name,
-                 vbGetLastErrorMessage());
+        VB_ERROR("cannot stop the QEMU of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
 }
 
 static int
