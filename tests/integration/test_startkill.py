@@ -66,10 +66,10 @@ class StartKillTest(vbtest.DaemonTestCase):
     def test_qemu_spawned_daemon_killed(self):
         self.define("vm", [("vda", self.image)], start=False)
         pid = self.start_killed()
-        # the window: the image is QEMU's
-        res = vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q 0 512", self.image],
-                         check=False)
-        self.assertNotEqual(res.returncode, 0)
+        # the window: the image becomes QEMU's, once it has opened it
+        vbtest.wait_for(lambda: vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q 0 512",
+                                            self.image], check=False).returncode != 0,
+                        30, "QEMU to take the image's lock")
 
         self.daemon.start()
         self.assertFalse(vbtest.pid_alive(pid), self.daemon.log())
