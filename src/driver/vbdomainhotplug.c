@@ -23,6 +23,9 @@
  * becomes the DEVICE_REMOVAL_FAILED event.
  */
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "vbinternal.h"
 
 #include "vbblockjob.h"
@@ -47,6 +50,20 @@
 
 /* libvirt's QEMU_UNPLUG_TIMEOUT */
 #define VB_HOTPLUG_UNPLUG_TIMEOUT_US (5 * G_USEC_PER_SEC)
+
+/* Tests only: SIGKILLs the daemon at the step of a disk's attach this
+ * names, as a crash there would: "disk-nodes" (the disk in the status,
+ * its nodes in QEMU, no device_add yet), "disk-added" (after device_add) */
+#define VB_HOTPLUG_KILL_ENV "VIRTBLOCKD_TEST_HOTPLUG_KILL_AT"
+
+static void
+vbHotplugTestKill(const char *step)
+{
+    const char *at = g_getenv(VB_HOTPLUG_KILL_ENV);
+
+    if (at && g_str_equal(at, step))
+        kill(getpid(), SIGKILL);
+}
 
 /* libvirt's virDomainObjUpdateModificationImpact: AFFECT_CURRENT becomes
  * LIVE or CONFIG by the state; LIVE needs a running domain, CONFIG a
@@ -214,8 +231,13 @@ vbHotplugAttached(vbDomainObj *vm, const char *alias)
 }
 
 /* The live part of attaching @dev (a disk): placed on a trial copy of the
- * live definition, its chain probed and given to QEMU's user, its nodes
- * and device added, then recorded in the live definition. */
+ * live definition, its chain probed and given to QEMU's user, recorded in
+ * the live definition and the status, then its nodes and device added.
+ * Named in the status before QEMU hears of it: a daemon killed from there
+ * on leaves a successor that either finds the device in QEMU and keeps
+ * the disk, or does not and removes it (vbProcessReconnectDevices: its
+ * nodes deleted, its files given back), never a device QEMU has and the
+ * definition lacks. */
 static int
 vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
 {
@@ -269,38 +291,58 @@ vbHotplugAttachDiskLive(vbDomainObj *vm, vbDomainDeviceDef *dev)
         goto error;
     qomName = vbQemuBlockDiskQomName(disk);
 
+    /* in the live definition and the status from now on, as an
+     * interface's (its node names too: the status keeps the index) */
+    added.type = VB_DOMAIN_DEVICE_DISK;
+    added.data.disk = g_steal_pointer(&owned);
+    if (vbDomainDefAddDevice(vm->def, &added) < 0)
+        goto error; /* not reached: a disk list takes any number */
+    if (vbDomainObjSaveStatus(vm) < 0)
+        goto remove;
+
     mon = vbDomainObjEnterMonitor(vm);
     rc = 0;
     if (!vbStorageSourceIsEmpty(disk->src))
         rc = vbHotplugAttachChainNodes(mon, disk);
-    if (rc == 0 && (rc = vbMonitorDeviceAdd(mon, &props)) < 0) {
-        g_autoptr(vbError) saved = vbErrorSave();
+    if (rc == 0) {
+        vbHotplugTestKill("disk-nodes");
+        if ((rc = vbMonitorDeviceAdd(mon, &props)) < 0) {
+            g_autoptr(vbError) saved = vbErrorSave();
 
-        vbHotplugDetachChainNodes(mon, disk->src);
-        vbErrorRestore(&saved);
+            vbHotplugDetachChainNodes(mon, disk->src);
+            vbErrorRestore(&saved);
+        }
     }
     /* as at start: QEMU knows no limits until told */
     if (rc == 0 && vbDomainIoTuneHasAny(&disk->iotune) &&
         vbMonitorBlockSetIoThrottle(mon, qomName, &disk->iotune) < 0)
         VB_WARN("cannot set the I/O limits of disk '%s': %s", disk->dst, vbGetLastErrorMessage());
-    if (vbDomainObjExitMonitor(vm, mon) < 0 || rc < 0)
-        goto error;
-
-    added.type = VB_DOMAIN_DEVICE_DISK;
-    added.data.disk = g_steal_pointer(&owned);
-    if (vbDomainDefAddDevice(vm->def, &added) < 0)
-        return -1; /* not reached: a disk list takes any number */
-    {
-        vbDomainDiskDef *live = vm->def->disks[vm->def->ndisks - 1];
-
-        VB_INFO("domain '%s': disk '%s' attached as '%s'", vm->def->name, live->dst,
-                live->info.alias);
-        vbHotplugAttached(vm, live->info.alias);
+    if (vbDomainObjExitMonitor(vm, mon) < 0) {
+        /* a QEMU gone meanwhile took the live definition, the disk and
+         * its files with it; a monitor given up leaves the disk to the
+         * device check of its recovery, as to a successor's */
+        return -1;
     }
+    if (rc < 0)
+        goto remove;
+    vbHotplugTestKill("disk-added");
+
+    VB_INFO("domain '%s': disk '%s' attached as '%s'", vm->def->name, disk->dst, disk->info.alias);
+    vbHotplugAttached(vm, disk->info.alias);
     return 0;
 
+remove : {
+    g_autoptr(vbError) saved = vbErrorSave();
+
+    /* out of the definition again, QEMU having none of it */
+    if ((idx = vbHotplugDiskIndex(vm->def, disk)) >= 0)
+        vbHotplugDiskRemoveAt(vm->def, idx);
+    owned = disk;
+    if (vbDomainObjSaveStatus(vm) < 0)
+        VB_WARN("cannot save status: %s", vbGetLastErrorMessage());
+    vbErrorRestore(&saved);
+}
 error:
-    /* a QEMU gone meanwhile gave every file back already */
     if (labelled && vm->dacLabel) {
         g_autoptr(vbError) saved = vbErrorSave();
 

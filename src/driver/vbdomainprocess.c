@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +53,19 @@
 /* A monitor that fails again this soon after being reopened is not
  * reopened a second time: QEMU keeps sending what we cannot read. */
 #define VB_MONITOR_RECOVERY_INTERVAL_US (30 * G_USEC_PER_SEC)
+
+/* Tests only: SIGKILLs the daemon at the step of a start this names, as
+ * a crash there would ("spawned": QEMU runs, the status names no pid) */
+#define VB_PROCESS_START_KILL_ENV "VIRTBLOCKD_TEST_START_KILL_AT"
+
+static void
+vbProcessTestKill(const char *step)
+{
+    const char *at = g_getenv(VB_PROCESS_START_KILL_ENV);
+
+    if (at && g_str_equal(at, step))
+        kill(getpid(), SIGKILL);
+}
 
 /* --- Events from QEMU (monitor thread; vm->lock taken here) --- */
 
@@ -1180,6 +1194,25 @@ vbProcessDomainDir(vbDriver *driver, const vbDomainObj *vm)
     return g_build_filename(driver->cfg->stateDir, dom, NULL);
 }
 
+/* The pid file of @vm's QEMU, NAME.pid beside its status file in the
+ * state directory (libvirt's): only the daemon writes there. */
+static char *
+vbProcessPidFile(vbDriver *driver, const vbDomainObj *vm)
+{
+    g_autofree char *file = g_strdup_printf("%s.pid", vm->def->name);
+
+    return g_build_filename(driver->cfg->stateDir, file, NULL);
+}
+
+static void
+vbProcessRemovePidFile(vbDriver *driver, const vbDomainObj *vm)
+{
+    g_autofree char *pidFile = vbProcessPidFile(driver, vm);
+
+    if (vbFileRemoveIfExists(pidFile) < 0)
+        VB_WARN("%s", vbGetLastErrorMessage());
+}
+
 /*
  * Makes @dir, a directory of one process's sockets, that only the daemon
  * and QEMU can enter (the monitor and the guest agent are ways into the
@@ -1584,6 +1617,7 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
 {
     g_autofree char *logPath = NULL;
     g_autofree char *domainDir = NULL;
+    g_autofree char *pidFile = NULL;
     g_auto(GStrv) argv = NULL;
     g_auto(GStrv) env = NULL;
     g_autoptr(vbQemuCaps) caps = NULL;
@@ -1658,7 +1692,10 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     if (vbDomainInterfacesPrepareNames(vm->def) < 0)
         goto error;
     vbDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    if (vbDomainObjSaveStatus(vm) < 0)
+    /* what a daemon killed before the status names the pid looks at:
+     * nothing of an earlier run may be left there */
+    pidFile = vbProcessPidFile(driver, vm);
+    if (vbFileRemoveIfExists(pidFile) < 0 || vbDomainObjSaveStatus(vm) < 0)
         goto error;
     if (vbDomainInterfacesConnect(vm->def, opts.vhostNet, netFds) < 0)
         goto error;
@@ -1670,8 +1707,10 @@ vbDomainProcessStart(vbDriver *driver, vbDomainObj *vm, unsigned int flags)
     G_STATIC_ASSERT(VB_QEMU_COMMAND_PASSED_FD_FIRST == VB_QEMU_PROCESS_PASSED_FD_FIRST);
     confine.passFds = (const int *) (void *) netFds->data;
     confine.npassFds = netFds->len;
+    confine.pidFile = pidFile;
     if (vbQemuProcessLaunchEnv(argv, env, logPath, &confine, &vm->pid) < 0)
         goto error;
+    vbProcessTestKill("spawned");
     /* QEMU holds the taps now; the daemon's descriptors would keep a
      * tap alive after QEMU is gone */
     vbDomainInterfacesCloseFds(netFds);
@@ -1713,8 +1752,10 @@ error:
     vbProcessTeardown(vm, "QEMU",
                       VB_PROCESS_TEARDOWN_FORCE |
                           (netsConnected ? VB_PROCESS_TEARDOWN_INTERFACES : 0));
-    if (vm->id > 0)
+    if (vm->id > 0) {
         vbProcessRemoveDomainDir(driver, vm);
+        vbProcessRemovePidFile(driver, vm);
+    }
     vm->id = -1;
     vbDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
     vbErrorRestore(&saved);
@@ -1734,6 +1775,7 @@ vbDomainProcessStop(vbDriver *driver, vbDomainObj *vm, virDomainShutoffReason re
     vbProcessGraphicsRelease(driver, vm);
     vbProcessTeardown(vm, "QEMU", VB_PROCESS_TEARDOWN_INTERFACES);
     vbProcessRemoveDomainDir(driver, vm);
+    vbProcessRemovePidFile(driver, vm);
     /* Jobs die with QEMU, silently, as in libvirt: nobody is told. */
     g_hash_table_remove_all(vm->blockjobs);
     vm->id = -1;
@@ -1996,6 +2038,57 @@ vbProcessReconnectDevices(vbDomainObj *vm)
     }
 }
 
+/*
+ * A status of no pid is of a start the daemon did not finish: QEMU may
+ * run all the same, spawned before the daemon could name it (paused, -S,
+ * holding the images' locks, its monitor socket about to be removed with
+ * the domain's directory).  The pid file names it while it lives (its
+ * lock goes with it); it is killed before the domain is stopped.  A
+ * holder whose command line does not name the domain's monitor socket is
+ * not ours and is left alone.
+ */
+static void
+vbProcessReconnectKillUnnamed(vbDriver *driver, vbDomainObj *vm)
+{
+    g_autofree char *pidFile = vbProcessPidFile(driver, vm);
+    g_autofree char *cmdPath = NULL;
+    g_autofree char *cmdline = NULL;
+    g_autofree char *expected = NULL;
+    gsize len = 0;
+    pid_t pid = 0;
+    const char *arg;
+    bool ours = false;
+    int rc;
+
+    if ((rc = vbQemuProcessPidFileHolder(pidFile, &pid)) <= 0) {
+        if (rc < 0)
+            VB_WARN("domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+        return;
+    }
+    cmdPath = g_strdup_printf("/proc/%d/cmdline", (int) pid);
+    if (vm->monitorPath && g_file_get_contents(cmdPath, &cmdline, &len, NULL)) {
+        g_auto(GStrv) parts = g_strsplit(vm->monitorPath, ",", -1);
+        g_autofree char *escaped = g_strjoinv(",,", parts);
+
+        /* the -chardev of the monitor, as vbQemuCommandBuild writes it */
+        expected = g_strdup_printf("socket,id=charmonitor,path=%s,", escaped);
+        for (arg = cmdline; !ours && arg < cmdline + len; arg += strlen(arg) + 1)
+            ours = g_str_has_prefix(arg, expected) && arg[strlen(expected)] != ',';
+    }
+    if (!ours) {
+        VB_WARN("domain '%s': process %d holding '%s' is not its QEMU, left alone", vm->def->name,
+                (int) pid, pidFile);
+        return;
+    }
+    VB_INFO("domain '%s': killing QEMU %d, started by a daemon that did not see it up",
+            vm->def->name, (int) pid);
+    vbDomainObjUnlock(vm);
+    rc = vbQemuProcessKill(pid, true);
+    vbDomainObjLock(vm);
+    if (rc < 0)
+        VB_ERROR("cannot stop the QEMU of domain '%s': %s", vm->def->name, vbGetLastErrorMessage());
+}
+
 static int
 vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 {
@@ -2006,6 +2099,8 @@ vbProcessReconnect(vbDriver *driver, vbDomainObj *vm)
 
     /* also when QEMU is gone: a name just released is not reused at once */
     vbDomainInterfacesReserveNames(vm->def);
+    if (vm->pid <= 0)
+        vbProcessReconnectKillUnnamed(driver, vm);
     if (!vbQemuProcessIsAlive(vm->pid)) {
         vbReportError(VIR_ERR_OPERATION_FAILED, _("QEMU process %d of domain '%s' is gone"),
                       (int) vm->pid, vm->def->name);

@@ -25,17 +25,54 @@
 #define VB_KILL_FORCE_US (5 * G_USEC_PER_SEC)
 #define VB_POLL_US (10 * 1000)
 
+/* The child's own pid into @path, write-locked on a descriptor that stays
+ * open across exec: the lock lives exactly as long as the process.
+ * Async-signal-safe. */
+static int
+vbQemuProcessChildWritePidFile(const char *path)
+{
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    char buf[24];
+    size_t pos = sizeof(buf);
+    unsigned long pid = getpid();
+    int fd;
+
+    buf[--pos] = '\n';
+    do {
+        buf[--pos] = '0' + pid % 10;
+        pid /= 10;
+    } while (pid > 0 && pos > 0);
+
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0600)) < 0)
+        return -1;
+    if (fcntl(fd, F_SETLK, &lock) < 0 || ftruncate(fd, 0) < 0 ||
+        write(fd, buf + pos, sizeof(buf) - pos) != (ssize_t) (sizeof(buf) - pos)) {
+        close(fd);
+        return -1;
+    }
+    /* left open, without close-on-exec: the lock goes with QEMU */
+    return 0;
+}
+
 void
 vbQemuProcessChildSetup(gpointer opaque)
 {
     const vbQemuProcessConfine *confine = opaque;
     static const char msg[] = "virtblockd: cannot switch to the identity of qemu.conf's user and "
                               "group, set no_new_privs or install the seccomp filter\n";
+    static const char pidMsg[] = "virtblockd: cannot write and lock the pid file\n";
 
     /* Async-signal-safe only: we are between fork and exec, and stderr is
      * already the log.  A session of its own keeps a terminal's signals
      * for the daemon away from QEMU. */
     setsid();
+    /* before the identity switch: the file is the daemon's */
+    if (confine && confine->pidFile && vbQemuProcessChildWritePidFile(confine->pidFile) < 0) {
+        if (write(STDERR_FILENO, pidMsg, sizeof(pidMsg) - 1) < 0) {
+            /* nothing more to tell; the exit says it */
+        }
+        _exit(127);
+    }
     if (vbIdentityApply(confine ? confine->ident : NULL) < 0 ||
         (confine && confine->sandbox && vbSandboxApply() < 0)) {
         if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
@@ -106,6 +143,33 @@ vbQemuProcessIsAlive(pid_t pid)
         close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X'))
         return false;
     return true;
+}
+
+int
+vbQemuProcessPidFileHolder(const char *pidFile, pid_t *pid)
+{
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int fd;
+    int rc;
+
+    if ((fd = open(pidFile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        vbReportSystemError(errno, _("cannot open pid file '%s'"), pidFile);
+        return -1;
+    }
+    /* who holds it, not its content: a file whose process is gone names
+     * a pid that may be anyone's by now */
+    rc = fcntl(fd, F_GETLK, &lock);
+    close(fd);
+    if (rc < 0) {
+        vbReportSystemError(errno, _("cannot query the lock of pid file '%s'"), pidFile);
+        return -1;
+    }
+    if (lock.l_type == F_UNLCK || lock.l_pid <= 0)
+        return 0;
+    *pid = lock.l_pid;
+    return 1;
 }
 
 char *

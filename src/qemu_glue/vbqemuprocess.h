@@ -35,6 +35,11 @@ struct _vbQemuProcessConfine {
      * interfaces); the others are closed */
     const int *passFds;
     size_t npassFds;
+    /* when set: the child writes its pid there before exec, as the
+     * daemon's identity, and keeps it write-locked on a descriptor QEMU
+     * inherits, so the file names the process for as long as it lives,
+     * however the daemon ends (libvirt's virCommandSetPidFile) */
+    const char *pidFile;
 };
 
 int vbQemuProcessSpawn(char *const *argv, int logfd, const vbQemuProcessConfine *confine,
@@ -55,6 +60,12 @@ int vbQemuProcessWaitForMonitor(pid_t pid, const char *path, const char *logPath
                                 unsigned int timeoutMs);
 
 bool vbQemuProcessIsAlive(pid_t pid);
+
+/* The process holding the lock of @pidFile (vbQemuProcessConfine.pidFile):
+ * 1 with *@pid set while one does; 0 when the file is missing or nobody
+ * holds it (the process is gone, or it was never started); -1 with an
+ * error. */
+int vbQemuProcessPidFileHolder(const char *pidFile, pid_t *pid);
 
 /* SIGTERM, then after 10 s (at once with @force) SIGKILL; 0 once gone,
  * -1 with the error reported if it survives SIGKILL. */

@@ -23,6 +23,7 @@ import base64
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -722,6 +723,110 @@ class HotplugReconnectTest(HotplugHelpers):
         self.events.wait(lambda e: e == ("added", "vm", "virtio-disk1"), 30)
         self.daemon.virsh("destroy", "vm")
         vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", vdb])
+
+
+QDEV = "/machine/peripheral/%s/virtio-backend"
+
+
+class HotplugKillTest(vbtest.DaemonTestCase):
+    """A daemon SIGKILLed while it attaches a disk
+    (VIRTBLOCKD_TEST_HOTPLUG_KILL_AT), on a domain without a guest OS:
+    "disk-nodes", the disk named in the status and its nodes in QEMU but
+    no device_add yet: the successor removes the disk (nodes deleted, the
+    XML as before) and the disk attaches again; "disk-added", after
+    device_add: the successor keeps the disk, as a finished attach would
+    have it, and the next disk attaches beside it (no "Duplicate ID")."""
+    qmp = HotplugTest.qmp
+    qmp_args = HotplugTest.qmp_args
+    node_names = HotplugTest.node_names
+    qdev_ids = HotplugTest.qdev_ids
+
+    def setUp(self):
+        super().setUp()
+        self.vda = os.path.join(self.images, "vda.qcow2")
+        self.vdb = os.path.join(self.images, "vdb.qcow2")
+        for path, pattern in ((self.vda, "0x11"), (self.vdb, "0x3c")):
+            vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "16M"])
+            vbtest.run(["qemu-io", "-f", "qcow2", "-c", "write -q -P %s 0 1M" % pattern, path])
+        # a free root port for each hot-plugged disk
+        self.define("vm", [("vda", self.vda)],
+                    extra_devices="\n    <controller type='pci' index='0' model='pcie-root'/>" +
+                    "\n    <controller type='pci' model='pcie-root-port'/>" * 4)
+
+    def status(self):
+        with open(os.path.join(self.daemon.root, "run", "qemu", "vm.xml")) as fh:
+            return fh.read()
+
+    def attach_killed(self, step):
+        """attach-disk of vdb on a daemon that dies at @step"""
+        self.daemon.stop()
+        os.environ["VIRTBLOCKD_TEST_HOTPLUG_KILL_AT"] = step
+        try:
+            self.daemon.start()
+        finally:
+            del os.environ["VIRTBLOCKD_TEST_HOTPLUG_KILL_AT"]
+        res = self.daemon.virsh("attach-disk", "vm", self.vdb, "vdb", "--subdriver", "qcow2",
+                                check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.daemon.proc.wait(30)
+        self.assertEqual(self.daemon.proc.returncode, -signal.SIGKILL, self.daemon.log())
+        self.daemon.proc = None
+        # named in the status before QEMU was asked
+        self.assertIn(self.vdb, self.status())
+
+    def test_killed_before_device_add(self):
+        live0 = self.daemon.virsh("dumpxml", "vm").stdout
+        nodes0 = self.node_names()
+        qdevs0 = self.qdev_ids()
+        self.attach_killed("disk-nodes")
+        self.daemon.start()
+        vbtest.wait_for(lambda: "<target dev='vdb'" not in
+                        self.daemon.virsh("dumpxml", "vm").stdout, 60,
+                        "the restarted daemon to remove the disk")
+        self.assertEqual(self.daemon.virsh("dumpxml", "vm").stdout, live0)
+        self.assertEqual(self.node_names(), nodes0)
+        self.assertEqual(self.qdev_ids(), qdevs0)
+        self.assertNotIn(self.vdb, self.status())
+        self.assertIn("device 'virtio-disk1' was unplugged while the daemon was away",
+                      self.daemon.log(None))
+        # the disk attaches again, under the same alias
+        self.daemon.virsh("attach-disk", "vm", self.vdb, "vdb", "--subdriver", "qcow2")
+        self.assertEqual(self.qdev_ids(), qdevs0 + [QDEV % "virtio-disk1"])
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", self.vdb])
+
+    def test_killed_after_device_add(self):
+        # what an attach that finishes shows, on a domain of its own
+        self.attach_killed("disk-added")
+        self.daemon.start()
+        live = self.daemon.virsh("dumpxml", "vm").stdout
+        disk = re.search(r"<disk type='file' device='disk'>(?:(?!</disk>).)*"
+                         r"<target dev='vdb' bus='virtio'/>.*?</disk>", live, re.S)
+        self.assertIsNotNone(disk, live)
+        self.assertIn("<source file='%s' index='2'/>" % self.vdb, disk.group(0))
+        self.assertIn("<alias name='virtio-disk1'/>", disk.group(0))
+        self.assertEqual(self.qdev_ids(), [QDEV % "virtio-disk0", QDEV % "virtio-disk1"])
+        # the device and nodes the definition names are QEMU's: the
+        # statistics and the size are read from them
+        # the nodes the definition names are QEMU's: an external snapshot of it: blockdev-snapshot on its top node
+        overlay = os.path.join(self.images, "vdb.snap")
+        self.daemon.virsh("snapshot-create-as", "vm", "s1", "--disk-only", "--no-metadata",
+                          "--diskspec", "vda,snapshot=no",
+                          "--diskspec", "vdb,file=%s" % overlay)
+        files = [n["file"] for n in self.qmp("query-named-block-nodes")]
+        self.assertIn(overlay, files)
+        self.assertEqual(vbtest.backing_of(overlay), self.vdb)
+        # the same target again is the definition's duplicate, and another
+        # disk takes the next alias
+        res = self.daemon.virsh("attach-disk", "vm", self.vdb, "vdb", "--subdriver", "qcow2",
+                                check=False)
+        self.assertIn("target 'vdb' duplicated", res.stderr)
+        vdc = os.path.join(self.images, "vdc.qcow2")
+        vbtest.run(["qemu-img", "create", "-q", "-f", "qcow2", vdc, "16M"])
+        self.daemon.virsh("attach-disk", "vm", vdc, "vdc", "--subdriver", "qcow2")
+        self.assertEqual(self.qdev_ids(), [QDEV % ("virtio-disk%d" % i) for i in range(3)])
+        self.daemon.virsh("destroy", "vm")
+        vbtest.run(["qemu-io", "-f", "qcow2", "-c", "read -q -P 0x3c 0 1M", self.vdb])
 
 
 QMPPROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qmpproxy.py")
