@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -161,6 +162,45 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
     return 0;
 }
 
+/* Whether @src can be opened for writing, from here: QEMU reopens it
+ * read-write, and QEMU 7.2 does not survive every such failure.  When the
+ * overlay of a non-active commit's top cannot be reopened at finalize,
+ * bdrv_drop_intermediate() has already moved the graph and returns without
+ * rolling back; the job's abort then crashes the whole process (guest
+ * included).  So an image that cannot be written is refused before the job
+ * starts.  Opened without O_CREAT or O_TRUNC and closed at once: nothing
+ * changes, not even a time stamp. */
+static int
+vbBlockCommitCheckWritable(const vbStorageSource *src)
+{
+    int fd;
+
+    if (src->type != VB_STORAGE_TYPE_FILE && src->type != VB_STORAGE_TYPE_BLOCK)
+        return 0;
+    if ((fd = open(src->path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+        int err = errno;
+
+        vbReportError(VIR_ERR_OPERATION_FAILED,
+                      _("image '%s' cannot be opened for writing, which the commit needs: %s"),
+                      src->path, g_strerror(err));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Every image the commit of @plan has QEMU write: base, and for a
+ * non-active commit the overlay of top, whose backing link is rewritten. */
+static int
+vbBlockCommitCheckImagesWritable(const vbBlockCommitPlan *plan)
+{
+    if (vbBlockCommitCheckWritable(plan->base) < 0)
+        return -1;
+    if (plan->topParent && vbBlockCommitCheckWritable(plan->topParent) < 0)
+        return -1;
+    return 0;
+}
+
 /* Registers the job of @plan and issues block-commit: steps 15 on of
  * libvirt's qemuBlockCommit.  On a shut-off domain the chains are live
  * already (vbBlockOfflinePrepare); its storage daemon is started here.
@@ -178,6 +218,8 @@ vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, 
     vbMonitor *mon;
     int rc;
 
+    if (vbBlockCommitCheckImagesWritable(plan) < 0)
+        goto error;
     if (offline && vbBlockOfflineStart(driver, vm) < 0)
         goto error;
     active = plan->topParent == NULL;
