@@ -5,7 +5,8 @@
 QEMU 7.2 crashes (the guest with it) when a non-active commit cannot
 reopen the overlay of top for writing at finalize: bdrv_drop_intermediate()
 has moved the graph already and the job's abort then faults.  The daemon is
-root, so an unwritable image is made with the immutable flag.  Each test
+root, so an unwritable image is made with the immutable flag (or a
+read-only bind mount).  Each test
 checks that nothing changed and QEMU still runs, then clears the flag and
 the same request works."""
 
@@ -85,6 +86,27 @@ class BlockCommitWritableTest(CommitWritableBase):
         self.assert_alive_and_writing()
 
         self.mutable(snap2)
+        self.commit_middle(check=True)
+        self.assertEqual(vbtest.backing_of(snap2), self.chain.base)
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(self.chain.top, self.expected))
+
+    def test_overlay_of_top_on_read_only_mount(self):
+        snap2 = self.chain.paths[2]
+        proc = subprocess.run(["mount", "--bind", snap2, snap2], capture_output=True, text=True)
+        if proc.returncode != 0:
+            self.skipTest("cannot bind-mount: %s" % proc.stderr.strip())
+        self.addCleanup(subprocess.run, ["umount", snap2], capture_output=True)
+        vbtest.run(["mount", "-o", "remount,bind,ro", snap2])
+        before = self.snapshot_files()
+        proc = self.commit_middle(check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("image '%s' cannot be opened for writing" % snap2, proc.stderr)
+        self.assertIn("Read-only file system", proc.stderr)
+        self.assertEqual(self.snapshot_files(), before)
+        self.assert_alive_and_writing()
+
+        vbtest.run(["umount", snap2])
         self.commit_middle(check=True)
         self.assertEqual(vbtest.backing_of(snap2), self.chain.base)
         self.daemon.virsh("destroy", "vm")
