@@ -334,6 +334,21 @@ vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDisk
 }
 
 int
+vbBlockCommitCheckSnapshotDelete(vbDomainDiskDef *disk, vbStorageSource *top)
+{
+    vbBlockCommitPlan plan = {
+        .disk = disk,
+        .top = top,
+        .topParent = vbStorageChainGetParent(disk->src, top),
+        .base = top->backingStore,
+    };
+
+    if (!vbStorageSourceHasBacking(top))
+        return 0; /* refused with its own error when the job would start */
+    return vbBlockCommitCheckImagesWritable(&plan);
+}
+
+int
 vbDomainBlockCommit(vbDriver *driver, const vbDomainHandle *dom, const char *disk, const char *base,
                     const char *top, unsigned long long bandwidth, unsigned int flags)
 {

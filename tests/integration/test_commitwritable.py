@@ -143,7 +143,7 @@ class OfflineCommitWritableTest(CommitWritableBase):
 class SnapshotDeleteWritableTest(CommitWritableBase):
     layers = 2
 
-    def test_middle_snapshot(self):
+    def make_four(self):
         for i, name in enumerate(("s1", "s2", "s3", "s4")):
             self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only")
             out = self.daemon.virsh(
@@ -152,6 +152,9 @@ class SnapshotDeleteWritableTest(CommitWritableBase):
                                                           MiB)).stdout
             self.assertNotIn("error", out.lower())
             vbtest.Chain.write(self.expected, 0x41 + i, (16 + i) * MiB, MiB, fmt="raw")
+
+    def test_middle_snapshot(self):
+        self.make_four()
         # deleting s2 commits the overlay s2 made into the one s1 made and
         # rewrites the backing link of the overlay s3 made (below the active
         # one s4 made, so QEMU reopens it for writing)
@@ -173,6 +176,28 @@ class SnapshotDeleteWritableTest(CommitWritableBase):
         self.daemon.virsh("destroy", "vm")
         self.assertTrue(vbtest.images_identical(os.path.join(self.images, "top.s4"),
                                                 self.expected))
+
+    def test_children_refused_by_the_dry_run(self):
+        # s1 --children deletes s1, s2, s3, s4 in this order, each a commit
+        # into the image s1 was taken of; the second one rewrites the
+        # backing link of the overlay s3 made: refused before the first
+        self.make_four()
+        below = self.chain.top
+        above = os.path.join(self.images, "top.s3")
+        self.immutable(above)
+        before = self.snapshot_files()
+        proc = self.daemon.virsh("snapshot-delete", "vm", "s1", "--children", check=False)
+        self.assert_refused(proc, above)
+        self.assertEqual(self.snapshot_files(), before)
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(),
+                         ["s1", "s2", "s3", "s4"])
+        self.assert_alive_and_writing()
+
+        self.mutable(above)
+        self.daemon.virsh("snapshot-delete", "vm", "s1", "--children")
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(), [])
+        self.daemon.virsh("destroy", "vm")
+        self.assertTrue(vbtest.images_identical(below, self.expected))
 
 
 if __name__ == "__main__":
