@@ -9,10 +9,14 @@
  * shallow, relative.
  */
 
+/* O_PATH */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -168,25 +172,44 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
  * bdrv_drop_intermediate() has already moved the graph and returns without
  * rolling back; the job's abort then crashes the whole process (guest
  * included).  So an image that cannot be written is refused before the job
- * starts.  Opened without O_CREAT or O_TRUNC and closed at once: nothing
- * changes, not even a time stamp. */
+ * starts.  The path is resolved once (O_PATH) and only a regular file or a
+ * block device is then opened, through that descriptor: no device with
+ * side effects on open, no path swapped in between.  Without O_CREAT or
+ * O_TRUNC and closed at once: nothing changes, not even a time stamp. */
 static int
 vbBlockCommitCheckWritable(const vbStorageSource *src)
 {
+    g_autofree char *fdPath = NULL;
+    struct stat sb;
+    int pathfd;
     int fd;
+    int err;
 
     if (src->type != VB_STORAGE_TYPE_FILE && src->type != VB_STORAGE_TYPE_BLOCK)
         return 0;
-    if ((fd = open(src->path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-        int err = errno;
-
-        vbReportError(VIR_ERR_OPERATION_FAILED,
-                      _("image '%s' cannot be opened for writing, which the commit needs: %s"),
-                      src->path, g_strerror(err));
-        return -1;
+    if ((pathfd = open(src->path, O_PATH | O_CLOEXEC)) < 0) {
+        err = errno;
+        goto error;
     }
-    close(fd);
-    return 0;
+    if (fstat(pathfd, &sb) < 0 || (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))) {
+        /* not an image we can judge: QEMU reports what it finds */
+        close(pathfd);
+        return 0;
+    }
+    fdPath = g_strdup_printf("/proc/self/fd/%d", pathfd);
+    fd = open(fdPath, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    err = errno;
+    close(pathfd);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+
+error:
+    vbReportError(VIR_ERR_OPERATION_FAILED,
+                  _("image '%s' cannot be opened for writing, which the commit needs: %s"),
+                  src->path, g_strerror(err));
+    return -1;
 }
 
 /* Every image the commit of @plan has QEMU write: base, and for a
