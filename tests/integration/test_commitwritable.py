@@ -200,5 +200,30 @@ class SnapshotDeleteWritableTest(CommitWritableBase):
         self.assertTrue(vbtest.images_identical(below, self.expected))
 
 
+class OfflineSnapshotDeleteWritableTest(CommitWritableBase):
+    start = False
+    layers = 2
+
+    def test_middle_snapshot(self):
+        for name in ("s1", "s2", "s3", "s4"):
+            self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only")
+        above = os.path.join(self.images, "top.s3")
+        self.immutable(above)
+        before = self.snapshot_files()
+        proc = self.daemon.virsh("snapshot-delete", "vm", "s2", check=False)
+        self.assert_refused(proc, above)
+        self.assertEqual(self.snapshot_files(), before)
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(),
+                         ["s1", "s2", "s3", "s4"])
+
+        self.mutable(above)
+        self.daemon.virsh("snapshot-delete", "vm", "s2")
+        self.assertEqual(self.daemon.virsh("snapshot-list", "vm", "--name").stdout.split(),
+                         ["s1", "s3", "s4"])
+        self.assertEqual(vbtest.backing_of(above), os.path.join(self.images, "top.s1"))
+        self.assertTrue(vbtest.images_identical(os.path.join(self.images, "top.s4"),
+                                                self.expected))
+
+
 if __name__ == "__main__":
     vbtest.main()
