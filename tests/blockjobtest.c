@@ -53,7 +53,8 @@
 typedef struct {
     GMainContext *mainCtx;
     char *tmpdir;
-    char *imageDir; /* real image files here instead of TEST_DIR, or NULL */
+    char *imageDir;  /* real image files here instead of TEST_DIR: a commit opens them */
+    bool listImages; /* the files left are part of the output */
     vbDriver *driver;
     vbDomainObj *vm; /* our reference, unlocked */
     vbDomainHandle *dom;
@@ -199,6 +200,18 @@ testFilterPaths(testCtx *ctx, const char *str)
     return g_strjoinv(TEST_DIR, parts);
 }
 
+/* @str with TEST_DIR written as the real image directory */
+static char *
+testRealPaths(testCtx *ctx, const char *str)
+{
+    g_auto(GStrv) parts = NULL;
+
+    if (!ctx->imageDir || !str)
+        return g_strdup(str);
+    parts = g_strsplit(str, TEST_DIR, -1);
+    return g_strjoinv(ctx->imageDir, parts);
+}
+
 static void
 testCollectEvent(const vbDomainEvent *ev, void *opaque)
 {
@@ -295,7 +308,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(testCtx, testCtxFree);
 
 typedef enum {
     TEST_CTX_PERSISTENT = 1 << 0,     /* the domain has a persistent definition */
-    TEST_CTX_IMAGE_FILES = 1 << 1,    /* the images are (empty) files in a temp dir */
+    TEST_CTX_IMAGE_FILES = 1 << 1,    /* the (empty) image files left are listed */
     TEST_CTX_PERSISTENT_TOP = 1 << 2, /* with PERSISTENT: the definition names only the top */
 } testCtxFlags;
 
@@ -347,7 +360,8 @@ testCtxNew(vbTestQMP *qmp, unsigned int flags)
 
     if (!g_file_get_contents(xmlPath, &xml, NULL, NULL))
         return NULL;
-    if (flags & TEST_CTX_IMAGE_FILES) {
+    /* every commit checks that it can open its images for writing */
+    {
         static const char *const names[] = {"vm1-top", "vm1-snap2", "vm1-snap1", "vm1-base"};
         g_auto(GStrv) parts = g_strsplit(xml, TEST_DIR, -1);
         size_t i;
@@ -363,6 +377,7 @@ testCtxNew(vbTestQMP *qmp, unsigned int flags)
         }
         g_free(xml);
         xml = g_strjoinv(ctx->imageDir, parts);
+        ctx->listImages = !!(flags & TEST_CTX_IMAGE_FILES);
     }
     if (!(def = vbDomainDefParseString(xml, VB_DOMAIN_DEF_PARSE_STATUS)))
         return NULL;
@@ -447,7 +462,7 @@ testFinish(testCtx *ctx, const char *name, const char *const *events)
     g_string_append_printf(ctx->out, "=== live definition\n%s", NULLSTR(live));
     if (g_file_get_contents(configPath, &config, NULL, NULL))
         g_string_append_printf(ctx->out, "=== persistent definition\n%s", config);
-    if (ctx->imageDir) {
+    if (ctx->listImages) {
         g_autoptr(GDir) dir = g_dir_open(ctx->imageDir, 0, NULL);
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *n;
@@ -497,8 +512,12 @@ static char *
 testCommand(testCtx *ctx, size_t idx)
 {
     vbJSONValue *cmd = vbTestQMPGetCommand(ctx->qmp, idx);
+    g_autofree char *str = NULL;
 
-    return cmd ? vbJSONValueToString(cmd, false) : g_strdup("(none)");
+    if (!cmd)
+        return g_strdup("(none)");
+    str = vbJSONValueToString(cmd, false);
+    return testFilterPaths(ctx, str);
 }
 
 static int
@@ -596,18 +615,23 @@ testExpectRelPath(testCtx *ctx, const char *top, const char *base)
     vbDomainDiskDef *disk;
     vbStorageSource *found;
     vbStorageSource *b;
+    g_autofree char *gotTop = NULL;
+    g_autofree char *gotBase = NULL;
+    g_autofree char *realBase = testRealPaths(ctx, base);
     int ret = 0;
 
     vbDomainObjLock(ctx->vm);
     disk = vbDomainDiskByName(ctx->vm->def, "vda");
     b = disk->src->backingStore;
-    if (g_strcmp0(disk->src->relPath, top) != 0 || g_strcmp0(b->relPath, base) != 0) {
+    gotTop = testFilterPaths(ctx, disk->src->relPath);
+    gotBase = testFilterPaths(ctx, b->relPath);
+    if (g_strcmp0(gotTop, top) != 0 || g_strcmp0(gotBase, base) != 0) {
         fprintf(stderr, "relPath: expected top '%s' base '%s', got top '%s' base '%s'\n",
-                NULLSTR(top), NULLSTR(base), NULLSTR(disk->src->relPath), NULLSTR(b->relPath));
+                NULLSTR(top), NULLSTR(base), NULLSTR(gotTop), NULLSTR(gotBase));
         ret = -1;
     }
     /* what a client naming base by its path gets */
-    if (base && (found = vbStorageChainLookup(disk->src, NULL, base, "vda", NULL)) != b) {
+    if (base && (found = vbStorageChainLookup(disk->src, NULL, realBase, "vda", NULL)) != b) {
         fprintf(stderr, "looking up '%s' finds index %u, not base\n", base, found ? found->id : 0);
         vbResetLastError();
         ret = -1;

@@ -9,9 +9,14 @@
  * shallow, relative.
  */
 
+/* O_PATH */
+#define _GNU_SOURCE
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vbinternal.h"
@@ -161,6 +166,64 @@ vbBlockCommitResolve(vbDomainObj *vm, const char *path, const char *base, const 
     return 0;
 }
 
+/* Whether @src can be opened for writing, from here: QEMU reopens it
+ * read-write, and QEMU 7.2 does not survive every such failure.  When the
+ * overlay of a non-active commit's top cannot be reopened at finalize,
+ * bdrv_drop_intermediate() has already moved the graph and returns without
+ * rolling back; the job's abort then crashes the whole process (guest
+ * included).  So an image that cannot be written is refused before the job
+ * starts.  The path is resolved once (O_PATH) and only a regular file or a
+ * block device is then opened, through that descriptor: no device with
+ * side effects on open, no path swapped in between.  Without O_CREAT or
+ * O_TRUNC and closed at once: nothing changes, not even a time stamp. */
+static int
+vbBlockCommitCheckWritable(const vbStorageSource *src)
+{
+    g_autofree char *fdPath = NULL;
+    struct stat sb;
+    int pathfd;
+    int fd;
+    int err;
+
+    if (src->type != VB_STORAGE_TYPE_FILE && src->type != VB_STORAGE_TYPE_BLOCK)
+        return 0;
+    if ((pathfd = open(src->path, O_PATH | O_CLOEXEC)) < 0) {
+        err = errno;
+        goto error;
+    }
+    if (fstat(pathfd, &sb) < 0 || (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))) {
+        /* not an image we can judge: QEMU reports what it finds */
+        close(pathfd);
+        return 0;
+    }
+    fdPath = g_strdup_printf("/proc/self/fd/%d", pathfd);
+    fd = open(fdPath, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    err = errno;
+    close(pathfd);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+
+error:
+    vbReportError(VIR_ERR_OPERATION_FAILED,
+                  _("image '%s' cannot be opened for writing, which the commit needs: %s"),
+                  src->path, g_strerror(err));
+    return -1;
+}
+
+/* Every image the commit of @plan has QEMU write: base, and for a
+ * non-active commit the overlay of top, whose backing link is rewritten. */
+static int
+vbBlockCommitCheckImagesWritable(const vbBlockCommitPlan *plan)
+{
+    if (vbBlockCommitCheckWritable(plan->base) < 0)
+        return -1;
+    if (plan->topParent && vbBlockCommitCheckWritable(plan->topParent) < 0)
+        return -1;
+    return 0;
+}
+
 /* Registers the job of @plan and issues block-commit: steps 15 on of
  * libvirt's qemuBlockCommit.  On a shut-off domain the chains are live
  * already (vbBlockOfflinePrepare); its storage daemon is started here.
@@ -178,6 +241,8 @@ vbBlockCommitLaunch(vbDriver *driver, vbDomainObj *vm, vbBlockCommitPlan *plan, 
     vbMonitor *mon;
     int rc;
 
+    if (vbBlockCommitCheckImagesWritable(plan) < 0)
+        goto error;
     if (offline && vbBlockOfflineStart(driver, vm) < 0)
         goto error;
     active = plan->topParent == NULL;
@@ -289,6 +354,21 @@ vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDisk
     else
         flags |= VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
     return vbBlockCommitLaunch(driver, vm, &plan, flags, true, job);
+}
+
+int
+vbBlockCommitCheckSnapshotDelete(vbDomainDiskDef *disk, vbStorageSource *top)
+{
+    vbBlockCommitPlan plan = {
+        .disk = disk,
+        .top = top,
+        .topParent = vbStorageChainGetParent(disk->src, top),
+        .base = top->backingStore,
+    };
+
+    if (!vbStorageSourceHasBacking(top))
+        return 0; /* refused with its own error when the job would start */
+    return vbBlockCommitCheckImagesWritable(&plan);
 }
 
 int

@@ -46,6 +46,11 @@ int vbDomainBlockJobSetSpeed(vbDriver *driver, const vbDomainHandle *dom, const 
  * @job: the job started, referenced.  0, or -1 with the error reported. */
 int vbBlockCommitStartSnapshotDelete(vbDriver *driver, vbDomainObj *vm, vbDomainDiskDef *disk,
                                      vbStorageSource *top, vbBlockJob **job);
+/* Whether the images the commit of vbBlockCommitStartSnapshotDelete would
+ * have QEMU write (the image below @top, and the one above it unless @top
+ * is the active image) can be opened for writing; for a dry run.  0, or -1
+ * with the error reported. */
+int vbBlockCommitCheckSnapshotDelete(vbDomainDiskDef *disk, vbStorageSource *top);
 /* job-complete of a READY active commit (PIVOTING), or a cancel
  * (ABORTING); the worker applies the outcome.  0 or -1.  A soft cancel
  * (@force false) of a READY active commit finishes it without a pivot,

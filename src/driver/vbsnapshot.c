@@ -2615,6 +2615,10 @@ vbSnapshotDeleteLineCheckOn(vbDomainObj *vm, GPtrArray *line)
         g_ptr_array_add(gone, obj);
         if (vbSnapshotDeletePrepareOn(vm, def, &step, gone, &list) < 0)
             return -1;
+        for (j = 0; j < list.ndd; j++) {
+            if (vbBlockCommitCheckSnapshotDelete(list.dd[j].disk, list.dd[j].overlay) < 0)
+                return -1;
+        }
         /* the commit: the overlay leaves the chain, the image below stays */
         for (j = 0; j < list.ndd; j++) {
             vbSnapshotDeleteDisk *dd = &list.dd[j];
