@@ -273,7 +273,11 @@ class RunningCrashTest(CrashDeleteBase):
             self.crash_at("commit", "s3", hold=True)
         finally:
             del os.environ[HOLD_ENV]
-        # held: the delete is not resolved yet
+        # held: the recovery has the domain's job, the delete is not
+        # resolved yet
+        vbtest.wait_for(lambda: os.path.exists(hold + ".held"), 300,
+                        "the recovery to hold the domain's job")
+        self.addCleanup(lambda: os.path.exists(hold + ".held") and os.unlink(hold + ".held"))
         self.assertTrue(os.path.exists(intent_path(self.daemon)))
         other = self.conn.lookupByName("other")
         self.assertEqual(other.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
