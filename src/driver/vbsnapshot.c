@@ -2820,7 +2820,7 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
 
     if (!metadataOnly && vbSnapshotDeleteValidate(vm, obj, flags) < 0)
         goto endjob;
-    if (!metadataOnly && vbSnapshotDeleteIntentExists(vm)) {
+    if (!metadataOnly && vbSnapshotDeleteIntentUnresolved(vm)) {
         vbReportError(
             VIR_ERR_OPERATION_INVALID,
             _("cannot delete snapshot '%s': an earlier snapshot delete of this domain was interrupted and is not resolved (see the daemon's log)"),

@@ -50,6 +50,7 @@
 
 #define VB_SNAPSHOT_DELETE_KILL_ENV "VIRTBLOCKD_TEST_DELETE_KILL_AT"
 #define VB_SNAPSHOT_DELETE_HOLD_ENV "VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD"
+#define VB_SNAPSHOT_DELETE_WAIT_ENV "VIRTBLOCKD_TEST_DELETE_RECOVER_WAIT"
 
 struct _vbSnapshotDeleteIntent {
     char *snapshot;
@@ -88,6 +89,20 @@ vbSnapshotDeleteTestHold(vbDomainObj *vm)
     if (!g_file_set_contents(held, "", 0, NULL))
         VB_WARN("cannot write '%s'", held);
     while (hold && g_file_test(hold, G_FILE_TEST_EXISTS) &&
+           !g_atomic_int_get(&vm->driver->shuttingDown))
+        vbDomainObjWaitUntil(vm, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+}
+
+/* A test hook: the recovery waits, before it takes the domain's job,
+ * while the file VIRTBLOCKD_TEST_DELETE_RECOVER_WAIT names exists, so
+ * that a test sees what clients may do with the delete's jobs in that
+ * window.  Tests only: it looks again every 100 ms. */
+static void
+vbSnapshotDeleteTestWait(vbDomainObj *vm)
+{
+    const char *wait = g_getenv(VB_SNAPSHOT_DELETE_WAIT_ENV);
+
+    while (wait && g_file_test(wait, G_FILE_TEST_EXISTS) &&
            !g_atomic_int_get(&vm->driver->shuttingDown))
         vbDomainObjWaitUntil(vm, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
 }
@@ -660,6 +675,17 @@ vbSnapshotDeleteIntentExists(vbDomainObj *vm)
     return g_file_test(path, G_FILE_TEST_EXISTS);
 }
 
+bool
+vbSnapshotDeleteIntentUnresolved(vbDomainObj *vm)
+{
+    g_autoptr(vbSnapshotDeleteIntent) intent = NULL;
+    bool broken;
+
+    if (!(intent = vbSnapshotDeleteIntentRead(vm, &broken)))
+        vbResetLastError();
+    return intent != NULL;
+}
+
 void
 vbDomainSnapshotDeleteRecover(vbDriver *driver, vbDomainObj *vm)
 {
@@ -669,6 +695,7 @@ vbDomainSnapshotDeleteRecover(vbDriver *driver, vbDomainObj *vm)
         vbDomainObjUnlock(vm);
         return;
     }
+    vbSnapshotDeleteTestWait(vm);
     while (vbDomainObjBeginJobFull(vm, VB_JOB_MODIFY, "snapshot delete recovery") < 0) {
         if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT ||
             g_atomic_int_get(&driver->shuttingDown)) {

@@ -601,7 +601,7 @@ vbDomainSnapshotRevert(vbDriver *driver, const vbDomainHandle *dom, const char *
         goto cleanup;
     /* ours: the metadata of a snapshot delete left unresolved may name
      * images the delete removed */
-    if (vbSnapshotDeleteIntentExists(vm)) {
+    if (vbSnapshotDeleteIntentUnresolved(vm)) {
         vbReportError(
             VIR_ERR_OPERATION_INVALID,
             _("cannot revert to snapshot '%s': an earlier snapshot delete of this domain was interrupted and is not resolved (see the daemon's log)"),
