@@ -560,8 +560,10 @@ vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
  * whose bases took its commits' data.  Only when no disk switched and
  * some disk's commit cannot go on (failed, cancelled, gone with its QEMU,
  * or never started) is it undone, and the snapshot marked.  Some disk
- * switched and another one's commit gone: neither way is whole, the
- * intent stays and the error is logged.
+ * switched and another one's commit gone: neither way is whole, and the
+ * metadata is made to follow the chains (vbSnapshotDeleteRecoverPartial).
+ * An intent that cannot be resolved stays, and refuses deletes and
+ * reverts until it is.
  */
 static void
 vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
