@@ -326,8 +326,15 @@ vbSnapshotDeleteHoldsOverlay(vbDomainObj *vm, const vbSnapshotDeleteIntent *inte
     }
     chain = disk->src;
     if (!live) {
+        int rc;
+
+        /* the images' headers read without the lock, as elsewhere; the
+         * recovery's MODIFY job keeps the definition as it is */
         probed = vbStorageSourceCopy(disk->src, true);
-        if (vbStorageChainProbe(probed, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+        vbDomainObjUnlock(vm);
+        rc = vbStorageChainProbe(probed, VB_STORAGE_CHAIN_MAX_DEPTH);
+        vbDomainObjLock(vm);
+        if (rc < 0)
             return -1;
         chain = probed;
     }
