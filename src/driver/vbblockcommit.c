@@ -564,15 +564,25 @@ vbBlockJobRequestCancel(vbDomainObj *vm, vbDomainDiskDef *disk, vbBlockJob *job,
     return 0;
 }
 
+/* A test hook: job-finalize of the named disk's job fails, as QEMU
+ * refusing a later disk's graph change would, so that tests see what a
+ * snapshot deletion leaves after earlier disks switched. */
+#define VB_BLOCK_JOB_FINALIZE_FAIL_ENV "VIRTBLOCKD_TEST_FINALIZE_FAIL"
+
 int
 vbBlockJobRequestFinalize(vbDomainObj *vm, vbBlockJob *job)
 {
+    const char *failDisk = g_getenv(VB_BLOCK_JOB_FINALIZE_FAIL_ENV);
     vbMonitor *mon;
     int rc;
 
     if (job->state != VB_BLOCK_JOB_STATE_PENDING) {
         vbReportError(VIR_ERR_INTERNAL_ERROR, _("block job '%s' is '%s', not pending"), job->name,
                       vbBlockJobStateTypeToString(job->state));
+        return -1;
+    }
+    if (failDisk && g_str_equal(failDisk, job->disk)) {
+        vbReportError(VIR_ERR_OPERATION_FAILED, "%s", _("finalize failed by the test hook"));
         return -1;
     }
     mon = vbDomainObjEnterMonitor(vm);
@@ -612,6 +622,15 @@ vbDomainBlockJobAbort(vbDriver *driver, const vbDomainHandle *dom, const char *p
         goto endjob;
     }
 
+    /* The job of a delete the daemon died in: the recovery, queued at
+     * start, drives it with the delete's other disks */
+    if (job->deleteInterrupted) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("block job on disk '%s' belongs to an interrupted snapshot deletion that the daemon is resolving"),
+            disk->dst);
+        goto endjob;
+    }
     /* A snapshot deletion's job switches with the snapshot's other disks
      * or not at all: a client may abort it (the deletion then fails and
      * cancels the others), not pivot it alone. */

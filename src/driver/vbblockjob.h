@@ -86,6 +86,11 @@ struct _vbBlockJob {
      * e.g. after a daemon restart). */
     bool deleting;
     bool finalizeOnPending;
+    /* In memory only: claimed at daemon start, before it listens, by the
+     * intent of a delete the daemon died in; until the recovery resolves
+     * it, a client may neither pivot nor abort it (either would break the
+     * delete's all-or-none switch) */
+    bool deleteInterrupted;
 
     /* Per type, as libvirt's qemuBlockJobData: pull, copy and backup add
      * their members here with their jobs. */

@@ -295,8 +295,10 @@ vbDriverRecoverSnapshotDeletes(vbDriver *driver)
         vbDomainObj *vm = g_ptr_array_index(all, i);
 
         vbDomainObjLock(vm);
-        if (!vm->removing && vbSnapshotDeleteIntentExists(vm))
+        if (!vm->removing && vbSnapshotDeleteIntentExists(vm)) {
+            vbSnapshotDeleteClaimJobs(vm);
             vbDomainObjQueueWork(vm, VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER, NULL, NULL);
+        }
         vbDomainObjUnlock(vm);
     }
 }

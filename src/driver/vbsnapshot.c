@@ -1779,7 +1779,7 @@ vbSnapshotRemoveFile(vbDomainObj *vm, const vbSnapshotObj *obj)
  * the snapshot's overlays had been merged, the parent becomes current if
  * @obj was; each file is rewritten atomically before @obj's goes.  Frees
  * @obj.  0, or -1 when a file could not be written (the lists changed all
- * the same, as in libvirt). */
+ * the same, as in libvirt; @obj's file then stays). */
 int
 vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
 {
@@ -1826,9 +1826,52 @@ vbSnapshotDiscardMetadata(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
         }
     }
     vbSnapshotDeleteTestKill("metadata");
-    if (vbSnapshotRemoveFile(vm, obj) < 0)
+    /* A descendant not rewritten: the snapshot's own file stays, so that
+     * the recovery of an interrupted delete, which discards it again at
+     * the next start, still finds it (and keeps its intent until then) */
+    if (ret == 0 && vbSnapshotRemoveFile(vm, obj) < 0)
         ret = -1;
     vbSnapshotObjListRemoveReparent(vm->snapshots, obj);
+    return ret;
+}
+
+int
+vbSnapshotDeleteApplySwitched(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj,
+                              GPtrArray *targets)
+{
+    g_autoptr(GPtrArray) desc =
+        vbSnapshotObjListCollect(vm->snapshots, obj, VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
+    vbSnapshotDef *def = obj->def;
+    int ret = 0;
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < def->ndisks; i++) {
+        vbSnapshotDiskDef *snapdisk = def->disks[i];
+
+        if (snapdisk->snapshot == VB_SNAPSHOT_LOCATION_NO ||
+            !g_ptr_array_find_with_equal_func(targets, snapdisk->name, g_str_equal, NULL))
+            continue;
+        for (j = 0; j < desc->len; j++) {
+            vbSnapshotObj *d = g_ptr_array_index(desc, j);
+
+            vbSnapshotDeleteUpdateDisk(d, d->def->dom, def->dom, snapdisk);
+            if (d->def->inactiveDom)
+                vbSnapshotDeleteUpdateDisk(d, d->def->inactiveDom,
+                                           def->inactiveDom ? def->inactiveDom : def->dom,
+                                           snapdisk);
+        }
+        snapdisk->snapshot = VB_SNAPSHOT_LOCATION_NO;
+        VB_WARN("domain '%s': disk '%s' of snapshot '%s' switched to its base; the snapshot "
+                "keeps its other disks",
+                vm->def->name, snapdisk->name, def->name);
+    }
+    for (j = 0; j < desc->len; j++) {
+        if (vbSnapshotSaveOne(driver, vm, g_ptr_array_index(desc, j)) < 0)
+            ret = -1;
+    }
+    if (vbSnapshotSaveOne(driver, vm, obj) < 0)
+        ret = -1;
     return ret;
 }
 
@@ -2534,9 +2577,21 @@ vbSnapshotDeleteExternal(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj)
          * resolves the intent (vbsnapshotdeleterecover.h) */
         if (rc == -1 && !g_atomic_int_get(&driver->shuttingDown)) {
             g_autoptr(vbError) saved = vbErrorSave();
+            g_autoptr(GPtrArray) switched = g_ptr_array_new();
+            size_t i;
 
             vbSnapshotDeleteMarkStarted(driver, vm, name, &list);
-            vbSnapshotDeleteIntentRemove(vm);
+            /* a later disk's job-finalize failed after earlier disks
+             * switched: their overlays are gone, the metadata says so */
+            for (i = 0; i < list.ndd; i++) {
+                if (list.dd[i].job && list.dd[i].job->state == VB_BLOCK_JOB_STATE_COMPLETED)
+                    g_ptr_array_add(switched, list.dd[i].job->disk);
+            }
+            if (switched->len == 0 || !(obj = vbSnapshotObjListFind(vm->snapshots, name)) ||
+                vbSnapshotDeleteApplySwitched(driver, vm, obj, switched) == 0)
+                vbSnapshotDeleteIntentRemove(vm);
+            else
+                vbResetLastError();
             vbErrorRestore(&saved);
         }
         if (rc == -1 && offline)
@@ -2769,6 +2824,13 @@ vbDomainSnapshotDelete(vbDriver *driver, const vbDomainHandle *dom, const char *
 
     if (!metadataOnly && vbSnapshotDeleteValidate(vm, obj, flags) < 0)
         goto endjob;
+    if (!metadataOnly && vbSnapshotDeleteIntentUnresolved(vm)) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot delete snapshot '%s': an earlier snapshot delete of this domain was interrupted and is not resolved (see the daemon's log)"),
+            name);
+        goto endjob;
+    }
 
     if (children && !metadataOnly) {
         ret = vbSnapshotDeleteLine(driver, vm, obj,

@@ -93,6 +93,15 @@ int vbSnapshotSaveOne(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj);
 void vbSnapshotMarkDeleteFailed(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj,
                                 GPtrArray *bases);
 
+/* A delete of @obj switched the disks named in @targets, not the others
+ * (a later disk's job-finalize failed, or a restart found its commit
+ * gone): every descendant's definitions name the switched disks' bases,
+ * and @obj keeps only the disks not switched (the others become
+ * snapshot='no'), so that the same delete asked again finishes the rest.
+ * 0, or -1 when a file could not be written. */
+int vbSnapshotDeleteApplySwitched(vbDriver *driver, vbDomainObj *vm, vbSnapshotObj *obj,
+                                  GPtrArray *targets);
+
 /* --- The jobs of a delete interrupted by a restart
  * (vbsnapshotdeleterecover.c); @vm locked, a MODIFY job held and kept
  * throughout, the jobs' events applied meanwhile --- */

@@ -50,6 +50,7 @@
 
 #define VB_SNAPSHOT_DELETE_KILL_ENV "VIRTBLOCKD_TEST_DELETE_KILL_AT"
 #define VB_SNAPSHOT_DELETE_HOLD_ENV "VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD"
+#define VB_SNAPSHOT_DELETE_WAIT_ENV "VIRTBLOCKD_TEST_DELETE_RECOVER_WAIT"
 
 struct _vbSnapshotDeleteIntent {
     char *snapshot;
@@ -72,16 +73,36 @@ vbSnapshotDeleteTestKill(const char *step)
         kill(getpid(), SIGKILL);
 }
 
-/* A test hook: the recovery, its domain job held, waits while the file
- * VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD names exists, so that a test sees
- * what the daemon answers meanwhile.  Tests only: it looks again every
- * 100 ms. */
+/* A test hook: the recovery, its domain job held, writes FILE.held and
+ * waits while the file FILE (VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD) exists,
+ * so that a test sees what the daemon answers meanwhile.  Tests only: it
+ * looks again every 100 ms. */
 static void
 vbSnapshotDeleteTestHold(vbDomainObj *vm)
 {
     const char *hold = g_getenv(VB_SNAPSHOT_DELETE_HOLD_ENV);
+    g_autofree char *held = NULL;
 
+    if (!hold)
+        return;
+    held = g_strdup_printf("%s.held", hold);
+    if (!g_file_set_contents(held, "", 0, NULL))
+        VB_WARN("cannot write '%s'", held);
     while (hold && g_file_test(hold, G_FILE_TEST_EXISTS) &&
+           !g_atomic_int_get(&vm->driver->shuttingDown))
+        vbDomainObjWaitUntil(vm, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+}
+
+/* A test hook: the recovery waits, before it takes the domain's job,
+ * while the file VIRTBLOCKD_TEST_DELETE_RECOVER_WAIT names exists, so
+ * that a test sees what clients may do with the delete's jobs in that
+ * window.  Tests only: it looks again every 100 ms. */
+static void
+vbSnapshotDeleteTestWait(vbDomainObj *vm)
+{
+    const char *wait = g_getenv(VB_SNAPSHOT_DELETE_WAIT_ENV);
+
+    while (wait && g_file_test(wait, G_FILE_TEST_EXISTS) &&
            !g_atomic_int_get(&vm->driver->shuttingDown))
         vbDomainObjWaitUntil(vm, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
 }
@@ -305,8 +326,15 @@ vbSnapshotDeleteHoldsOverlay(vbDomainObj *vm, const vbSnapshotDeleteIntent *inte
     }
     chain = disk->src;
     if (!live) {
+        int rc;
+
+        /* the images' headers read without the lock, as elsewhere; the
+         * recovery's MODIFY job keeps the definition as it is */
         probed = vbStorageSourceCopy(disk->src, true);
-        if (vbStorageChainProbe(probed, VB_STORAGE_CHAIN_MAX_DEPTH) < 0)
+        vbDomainObjUnlock(vm);
+        rc = vbStorageChainProbe(probed, VB_STORAGE_CHAIN_MAX_DEPTH);
+        vbDomainObjLock(vm);
+        if (rc < 0)
             return -1;
         chain = probed;
     }
@@ -407,6 +435,60 @@ vbSnapshotDeleteRollBack(vbDriver *driver, vbDomainObj *vm, const vbSnapshotDele
     return 0;
 }
 
+/* --- Neither way whole --- */
+
+/*
+ * Some disks switched and another one's commit cannot go on (it failed,
+ * was cancelled, or went with its QEMU): the delete can be neither
+ * finished nor undone.  Left so, the healthy jobs of the other disks
+ * would wait in PENDING with the guest's I/O drained, and the metadata
+ * would name overlays the switched disks removed.  So: every base of the
+ * intent is marked (a revert to the snapshot is refused), the healthy
+ * jobs are driven to their switch (some disk switched already: forward
+ * is the only way), and the snapshot keeps only the disks that did not
+ * switch (vbSnapshotDeleteApplySwitched): a delete asked again finishes
+ * the rest.  0 when the metadata says so, -1 (the intent then stays).
+ */
+static int
+vbSnapshotDeleteRecoverPartial(vbDriver *driver, vbDomainObj *vm,
+                               const vbSnapshotDeleteIntent *intent)
+{
+    g_autoptr(GPtrArray) jobs = g_ptr_array_new();
+    g_autoptr(GPtrArray) done = g_ptr_array_new();
+    vbSnapshotObj *obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot);
+    size_t switched;
+    size_t stuck;
+    size_t i;
+
+    if (obj)
+        vbSnapshotMarkDeleteFailed(driver, vm, obj, intent->bases);
+    if (vbSnapshotDeleteSurvey(vm, intent, jobs, &switched, &stuck) < 0)
+        return -1;
+    if (jobs->len > 0 &&
+        vbSnapshotDeleteResumeJobs(driver, vm, (vbBlockJob **) jobs->pdata, jobs->len) < 0) {
+        VB_WARN("domain '%s': the commits left of the delete of snapshot '%s' did not all "
+                "switch: %s",
+                vm->def->name, intent->snapshot, vbGetLastErrorMessage());
+        vbResetLastError();
+    }
+    for (i = 0; i < intent->targets->len; i++) {
+        int rc;
+
+        if ((rc = vbSnapshotDeleteHoldsOverlay(vm, intent, i)) < 0)
+            return -1;
+        if (rc == 0)
+            g_ptr_array_add(done, g_ptr_array_index(intent->targets, i));
+    }
+    VB_ERROR("domain '%s': the interrupted delete of snapshot '%s' switched %u of its %u "
+             "disks, the others' commits are gone; the snapshot keeps those disks",
+             vm->def->name, intent->snapshot, done->len, intent->targets->len);
+    if (!(obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot)))
+        return 0;
+    if (done->len == intent->targets->len)
+        return vbSnapshotDiscardMetadata(driver, vm, obj);
+    return vbSnapshotDeleteApplySwitched(driver, vm, obj, done);
+}
+
 /* --- Forward --- */
 
 /* The jobs done as the delete does them (vbSnapshotDeleteResumeJobs),
@@ -436,9 +518,17 @@ vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
             *undone = true;
             if ((obj = vbSnapshotObjListFind(vm->snapshots, intent->snapshot)))
                 vbSnapshotMarkDeleteFailed(driver, vm, obj, intent->bases);
+            vbResetLastError();
+            vbErrorRestore(&saved);
+            return -1;
         }
+        /* some disk switched, a later one did not */
+        VB_WARN("domain '%s': the interrupted delete of snapshot '%s' stopped half way: %s",
+                vm->def->name, intent->snapshot, saved ? saved->message : "");
         vbResetLastError();
-        vbErrorRestore(&saved);
+        if (vbSnapshotDeleteRecoverPartial(driver, vm, intent) < 0)
+            return -1;
+        *undone = true;
         return -1;
     }
     for (i = 0; i < intent->targets->len; i++) {
@@ -447,10 +537,12 @@ vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
         if ((rc = vbSnapshotDeleteHoldsOverlay(vm, intent, i)) < 0)
             return -1;
         if (rc == 1) {
-            vbReportError(VIR_ERR_OPERATION_FAILED,
-                          _("disk '%s' still has '%s' in its chain, the other disks do not"),
-                          (const char *) g_ptr_array_index(intent->targets, i),
-                          (const char *) g_ptr_array_index(intent->overlays, i));
+            VB_WARN("domain '%s': disk '%s' still has '%s' in its chain, the other disks do not",
+                    vm->def->name, (const char *) g_ptr_array_index(intent->targets, i),
+                    (const char *) g_ptr_array_index(intent->overlays, i));
+            if (vbSnapshotDeleteRecoverPartial(driver, vm, intent) < 0)
+                return -1;
+            *undone = true;
             return -1;
         }
     }
@@ -475,8 +567,10 @@ vbSnapshotDeleteRollForward(vbDriver *driver, vbDomainObj *vm, const vbSnapshotD
  * whose bases took its commits' data.  Only when no disk switched and
  * some disk's commit cannot go on (failed, cancelled, gone with its QEMU,
  * or never started) is it undone, and the snapshot marked.  Some disk
- * switched and another one's commit gone: neither way is whole, the
- * intent stays and the error is logged.
+ * switched and another one's commit gone: neither way is whole, and the
+ * metadata is made to follow the chains (vbSnapshotDeleteRecoverPartial).
+ * An intent that cannot be resolved stays, and refuses deletes and
+ * reverts until it is.
  */
 static void
 vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
@@ -512,18 +606,21 @@ vbSnapshotDeleteRecoverJob(vbDriver *driver, vbDomainObj *vm)
         return;
     }
     if (stuck > 0) {
-        vbReportError(VIR_ERR_OPERATION_FAILED,
-                      _("%zu of the snapshot's disks switched, %zu cannot: their commits are gone"),
-                      switched, stuck);
-        goto error;
+        VB_WARN("domain '%s': %zu of the disks of snapshot '%s' switched, %zu cannot: their "
+                "commits are gone",
+                vm->def->name, switched, intent->snapshot, stuck);
+        if (vbSnapshotDeleteRecoverPartial(driver, vm, intent) < 0)
+            goto error;
+        vbSnapshotDeleteIntentRemove(vm);
+        return;
     }
     VB_WARN("domain '%s': completing the interrupted delete of snapshot '%s'", vm->def->name,
             intent->snapshot);
     if (vbSnapshotDeleteRollForward(driver, vm, intent, jobs, &undone) < 0) {
         if (!undone)
             goto error;
-        VB_WARN("domain '%s': the interrupted delete of snapshot '%s' is undone: %s", vm->def->name,
-                intent->snapshot, vbGetLastErrorMessage());
+        VB_WARN("domain '%s': the interrupted delete of snapshot '%s' is undone or partial: %s",
+                vm->def->name, intent->snapshot, vbGetLastErrorMessage());
         vbResetLastError();
         vbSnapshotDeleteIntentRemove(vm);
         return;
@@ -539,6 +636,46 @@ error:
     vbResetLastError();
 }
 
+void
+vbSnapshotDeleteClaimJobs(vbDomainObj *vm)
+{
+    g_autoptr(vbSnapshotDeleteIntent) intent = NULL;
+    bool broken;
+    size_t i;
+
+    if (!(intent = vbSnapshotDeleteIntentRead(vm, &broken))) {
+        vbResetLastError();
+        return;
+    }
+    for (i = 0; i < intent->targets->len; i++) {
+        vbBlockJob *job = vbSnapshotDeleteFindJob(vm, intent, i);
+
+        if (job) {
+            job->deleting = true;
+            job->deleteInterrupted = true;
+        }
+    }
+}
+
+/* After the recovery: the jobs it left (it could not end them) are the
+ * clients' again */
+static void
+vbSnapshotDeleteReleaseJobs(vbDomainObj *vm)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, vm->blockjobs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        vbBlockJob *job = value;
+
+        if (job->deleteInterrupted) {
+            job->deleteInterrupted = false;
+            job->deleting = false;
+        }
+    }
+}
+
 bool
 vbSnapshotDeleteIntentExists(vbDomainObj *vm)
 {
@@ -547,26 +684,41 @@ vbSnapshotDeleteIntentExists(vbDomainObj *vm)
     return g_file_test(path, G_FILE_TEST_EXISTS);
 }
 
+bool
+vbSnapshotDeleteIntentUnresolved(vbDomainObj *vm)
+{
+    g_autoptr(vbSnapshotDeleteIntent) intent = NULL;
+    bool broken;
+
+    if (!(intent = vbSnapshotDeleteIntentRead(vm, &broken)))
+        vbResetLastError();
+    return intent != NULL;
+}
+
 void
 vbDomainSnapshotDeleteRecover(vbDriver *driver, vbDomainObj *vm)
 {
     vbDomainObjLock(vm);
     if (vm->removing || !vbSnapshotDeleteIntentExists(vm)) {
+        vbSnapshotDeleteReleaseJobs(vm);
         vbDomainObjUnlock(vm);
         return;
     }
+    vbSnapshotDeleteTestWait(vm);
     while (vbDomainObjBeginJobFull(vm, VB_JOB_MODIFY, "snapshot delete recovery") < 0) {
         if (vbGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT ||
             g_atomic_int_get(&driver->shuttingDown)) {
             VB_ERROR("domain '%s': cannot resolve an interrupted snapshot delete: %s",
                      vm->def->name, vbGetLastErrorMessage());
             vbResetLastError();
+            vbSnapshotDeleteReleaseJobs(vm);
             vbDomainObjUnlock(vm);
             return;
         }
     }
     vbSnapshotDeleteTestHold(vm);
     vbSnapshotDeleteRecoverJob(driver, vm);
+    vbSnapshotDeleteReleaseJobs(vm);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     vbDomainObjUnlock(vm);
 }

@@ -50,6 +50,18 @@ void vbSnapshotDeleteTestKill(const char *step);
 /* Whether @vm (locked) has the intent of an interrupted delete */
 bool vbSnapshotDeleteIntentExists(vbDomainObj *vm);
 
+/* Whether @vm (locked) has an intent the daemon can read: a delete in
+ * progress, or one the recovery could not resolve, whose metadata may
+ * name images it removed.  (One that cannot be read is left alone and
+ * replaced by the next delete.) */
+bool vbSnapshotDeleteIntentUnresolved(vbDomainObj *vm);
+
+/* At daemon start, before it listens, with the jobs of @vm (locked) read
+ * back: the jobs the intent of @vm names (same disk, same top node) are
+ * the delete's (deleting, deleteInterrupted), so that no client pivots
+ * or aborts one alone before the recovery runs. */
+void vbSnapshotDeleteClaimJobs(vbDomainObj *vm);
+
 /* Worker (VB_DOMAIN_WORK_SNAPSHOT_DELETE_RECOVER, queued at daemon start
  * after the reconnect): resolves the intent of @vm if there is one,
  * holding a MODIFY job throughout, so that the domain's callers wait for

@@ -38,6 +38,7 @@
 #include "vblog.h"
 #include "vbsnapshot.h"
 #include "vbsnapshotconf.h"
+#include "vbsnapshotdeleterecover.h"
 #include "vbsnapshotmemory.h"
 #include "vbsnapshotrevert.h"
 #include "vbsnapshotrevertbitmap.h"
@@ -671,6 +672,16 @@ vbDomainSnapshotRevert(vbDriver *driver, const vbDomainHandle *dom, const char *
         goto cleanup;
     if (vbDomainObjBeginJob(vm, VB_JOB_MODIFY) < 0)
         goto cleanup;
+    /* ours: the metadata of a snapshot delete left unresolved may name
+     * images the delete removed */
+    if (vbSnapshotDeleteIntentUnresolved(vm)) {
+        vbReportError(
+            VIR_ERR_OPERATION_INVALID,
+            _("cannot revert to snapshot '%s': an earlier snapshot delete of this domain was interrupted and is not resolved (see the daemon's log)"),
+            name);
+        vbDomainObjEndJob(vm, VB_JOB_MODIFY);
+        goto cleanup;
+    }
     ret = vbSnapshotRevert(driver, vm, name, flags);
     vbDomainObjEndJob(vm, VB_JOB_MODIFY);
     /* a transient domain whose start failed is gone, as after a destroy */

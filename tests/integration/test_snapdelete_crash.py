@@ -31,6 +31,7 @@ from test_snapdelete import SnapDeleteBase
 MiB = vbtest.MiB
 KILL_ENV = "VIRTBLOCKD_TEST_DELETE_KILL_AT"
 HOLD_ENV = "VIRTBLOCKD_TEST_DELETE_RECOVER_HOLD"
+WAIT_ENV = "VIRTBLOCKD_TEST_DELETE_RECOVER_WAIT"
 KEPT = "kept"
 DELETED = "deleted"
 
@@ -273,7 +274,11 @@ class RunningCrashTest(CrashDeleteBase):
             self.crash_at("commit", "s3", hold=True)
         finally:
             del os.environ[HOLD_ENV]
-        # held: the delete is not resolved yet
+        # held: the recovery has the domain's job, the delete is not
+        # resolved yet
+        vbtest.wait_for(lambda: os.path.exists(hold + ".held"), 300,
+                        "the recovery to hold the domain's job")
+        self.addCleanup(lambda: os.path.exists(hold + ".held") and os.unlink(hold + ".held"))
         self.assertTrue(os.path.exists(intent_path(self.daemon)))
         other = self.conn.lookupByName("other")
         self.assertEqual(other.state()[0], libvirt.VIR_DOMAIN_SHUTOFF)
@@ -294,6 +299,42 @@ class RunningCrashTest(CrashDeleteBase):
         self.assert_data()
         self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
 
+    def test_jobs_claimed_before_recovery(self):
+        """Between the daemon's start (it listens) and the recovery taking
+        the domain's job (held back by a test hook), the delete's job is
+        the interrupted delete's: a pivot of it alone, or an abort, is
+        refused, and so are another delete and a revert, changing nothing."""
+        wait = os.path.join(self.tmp, "wait")
+        open(wait, "w").close()
+        self.addCleanup(lambda: os.path.exists(wait) and os.unlink(wait))
+        os.environ[WAIT_ENV] = wait
+        try:
+            self.crash_at("commit", "s3", hold=True)
+        finally:
+            del os.environ[WAIT_ENV]
+        self.assertTrue(os.path.exists(intent_path(self.daemon)))
+        vbtest.wait_for(lambda: self.dom.blockJobInfo("vda", 0).get("cur") ==
+                        self.dom.blockJobInfo("vda", 0).get("end", -1), 300,
+                        "the active commit to be ready")
+        for flags in (libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT, 0):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                self.dom.blockJobAbort("vda", flags)
+            self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+            self.assertIn("interrupted snapshot deletion", cm.exception.get_error_message())
+        for call in (lambda: self.delete("s2"),
+                     lambda: self.dom.revertToSnapshot(self.dom.snapshotLookupByName("s1"), 0)):
+            with self.assertRaises(libvirt.libvirtError):
+                call()
+        self.assertEqual(self.snapnames(), ["s1", "s2", "s3"])
+        self.assertNotEqual(self.dom.blockJobInfo("vda", 0), {})
+        os.unlink(wait)
+        self.wait_recovered()
+        self.assertEqual(self.outcome("s3"), DELETED)
+        self.assert_deleted_leaf()
+        self.assert_consistent()
+        self.assert_data()
+        self.assert_further_work()
+
     def assert_revert_refused(self, name, base):
         before = (self.files(), self.snapnames(), self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
         with self.assertRaises(libvirt.libvirtError) as cm:
@@ -305,6 +346,35 @@ class RunningCrashTest(CrashDeleteBase):
         self.assertIn("delete the snapshot", msg)
         self.assertEqual(before, (self.files(), self.snapnames(),
                                   self.dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
+
+    def test_unresolved_intent_refuses_delete_and_revert(self):
+        """An intent the recovery cannot resolve (it names a disk the
+        domain does not have) stays; while it does, snapshot-delete and
+        snapshot-revert are refused, changing nothing; --metadata works."""
+        intent = intent_path(self.daemon)
+        self.close_quietly(self.conn)
+        self.events.close()
+        self.daemon.stop()
+        with open(intent, "w") as fh:
+            fh.write("[delete]\nsnapshot=s3\nrunning=true\ntargets=vdz;\n"
+                     "overlays=%s;\noverlay-files=1:1;\nbases=%s;\nbase-files=1:2;\n"
+                     "nodes=libvirt-9-format;\njobs=commit-vdz-libvirt-9-format;\n"
+                     % (self.overlay("s3"), self.overlay("s2")))
+        self.daemon.start()
+        self.connect()
+        vbtest.wait_for(lambda: "cannot resolve the interrupted delete of snapshot 's3'"
+                        in self.daemon.log(None), 300, "the recovery to give up")
+        self.assertTrue(os.path.exists(intent))
+        for call in (lambda: self.delete("s3"),
+                     lambda: self.dom.revertToSnapshot(self.dom.snapshotLookupByName("s1"), 0)):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                call()
+            self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+            self.assertIn("interrupted and is not resolved", cm.exception.get_error_message())
+            self.assert_kept()
+            self.assert_consistent()
+        self.assert_data()
+        self.assertTrue(os.path.exists(intent))
 
     def test_unreadable_intent_left_alone(self):
         """An intent the daemon cannot read changes nothing; the next

@@ -24,11 +24,14 @@ here:
   shut off."""
 
 import os
+import re
 import subprocess
+import xml.etree.ElementTree as ET
 
 import libvirt
 
 import vbtest
+from test_hotplug import monitor_path, qmp_direct
 from vbevents import EventRecorder
 
 MiB = vbtest.MiB
@@ -51,10 +54,13 @@ class SwitchBase(vbtest.DaemonTestCase):
     start = True
     small_fs = False     # vdb's image on a 4 MiB tmpfs
     pivot_fail = None    # the disk whose pivot the daemon's test hook fails
+    finalize_fail = None  # the disk whose job-finalize the test hook fails
 
     def daemon_prefix(self):
         if self.pivot_fail:
             return ["env", "VIRTBLOCKD_TEST_PIVOT_FAIL=" + self.pivot_fail]
+        if self.finalize_fail:
+            return ["env", "VIRTBLOCKD_TEST_FINALIZE_FAIL=" + self.finalize_fail]
         return []
 
     def setUp(self):
@@ -322,6 +328,133 @@ class PivotFailureTest(SwitchBase):
         self.assertEqual(self.chain("vda")[:2], [self.overlay("vda"), self.tops["vda"]])
         self.delete()
         self.assert_deleted()
+
+
+class PartialSwitchBase(SwitchBase):
+    """s1 <- s2 on both disks; a delete of s1 that switches vda and not
+    vdb leaves a snapshot s1 of vdb alone, marked, with s2's <domain>
+    naming vda's base; the same delete asked again finishes it."""
+
+    def make_s1_s2(self):
+        self.create_s1()
+        self.write("vda", 0x5a, 16 * MiB, MiB)
+        self.write("vdb", 0x5b, 20 * MiB, MiB)
+        self.daemon.virsh("snapshot-create-as", "vm", "s2", "--disk-only")
+        self.write("vda", 0x6a, 17 * MiB, MiB)
+        self.write("vdb", 0x6b, 21 * MiB, MiB)
+
+    def s2(self, dev):
+        return self.overlay(dev)[:-1] + "2"
+
+    def snap_sources(self, name, where):
+        root = ET.fromstring(self.dom.snapshotLookupByName(name).getXMLDesc())
+        return {d.get("name"): (d.get("snapshot"), d.find("source").get("file")
+                                if d.find("source") is not None else None)
+                for d in root.findall(where)}
+
+    def assert_partial(self):
+        """vda switched (its s1 overlay merged and removed), vdb not; the
+        metadata says so and names no removed file."""
+        self.assertEqual(self.chain("vda")[:2], [self.s2("vda"), self.tops["vda"]])
+        self.assertEqual(self.chain("vdb")[:3],
+                         [self.s2("vdb"), self.overlay("vdb"), self.tops["vdb"]])
+        self.assertFalse(os.path.exists(self.overlay("vda")))
+        self.assertTrue(os.path.exists(self.overlay("vdb")))
+        self.assertEqual(sorted(s.getName() for s in self.dom.listAllSnapshots(0)),
+                         ["s1", "s2"])
+        disks = self.snap_sources("s1", "disks/disk")
+        self.assertEqual(disks["vda"][0], "no")
+        self.assertEqual(disks["vdb"], ("external", self.overlay("vdb")))
+        # s2's <domain>: vda's image is its base now, vdb's the s1 overlay
+        dom = {d.find("target").get("dev"): d.find("source").get("file")
+               for d in ET.fromstring(self.dom.snapshotLookupByName("s2").getXMLDesc())
+               .findall("domain/devices/disk")}
+        self.assertEqual(dom, {"vda": self.tops["vda"], "vdb": self.overlay("vdb")})
+        # the bases took data newer than s1: no revert to it
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.dom.revertToSnapshot(self.dom.snapshotLookupByName("s1"), 0)
+        self.assertEqual(cm.exception.get_error_code(), libvirt.VIR_ERR_OPERATION_INVALID)
+        self.assertIn("cannot revert to snapshot 's1'", cm.exception.get_error_message())
+        self.assert_views()
+        self.assert_checked()
+
+    def assert_finished_again(self):
+        """The same delete, asked again, commits vdb's s1 overlay."""
+        self.delete()
+        for dev in ("vda", "vdb"):
+            self.assertEqual(self.chain(dev)[:2], [self.s2(dev), self.tops[dev]])
+            self.assertEqual(self.chain(dev, inactive=True)[:2], [self.s2(dev), self.tops[dev]])
+            self.assertEqual(vbtest.backing_of(self.s2(dev)), self.tops[dev])
+            self.assertFalse(os.path.exists(self.overlay(dev)))
+        self.assertEqual([s.getName() for s in self.dom.listAllSnapshots(0)], ["s2"])
+        dom = {d.find("target").get("dev"): d.find("source").get("file")
+               for d in ET.fromstring(self.dom.snapshotLookupByName("s2").getXMLDesc())
+               .findall("domain/devices/disk")}
+        self.assertEqual(dom, self.tops)
+        self.write("vda", 0x7a, 18 * MiB, MiB)
+        self.write("vdb", 0x7b, 22 * MiB, MiB)
+        self.assert_views()
+        self.assert_checked()
+
+
+class FinalizeFailureTest(PartialSwitchBase):
+    finalize_fail = "vdb"
+
+    def test_second_finalize_fails_metadata_follows(self):
+        """vda's job-finalize switched vda, vdb's failed (the test hook):
+        the delete fails naming vdb, and the metadata matches the chains."""
+        self.make_s1_s2()
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.delete()
+        self.assertIn("disk 'vdb' did not switch while deleting the snapshot",
+                      cm.exception.get_error_message())
+        self.assert_partial()
+        # so after a restart too, and the rest of the delete works
+        self.daemon.stop()
+        self.daemon.prefix = []
+        self.daemon.start()
+        self.connect()
+        self.assert_partial()
+        self.assert_finished_again()
+
+
+class KilledAtFinalizeTest(PartialSwitchBase):
+    """The daemon killed between the disks' job-finalize (vda switched),
+    vdb's job cancelled behind its back before the restart: the recovery
+    can finish vda only; the snapshot keeps vdb, marked."""
+
+    def daemon_prefix(self):
+        return ["env", "VIRTBLOCKD_TEST_DELETE_KILL_AT=finalize"]
+
+    def test_killed_at_finalize_other_job_gone(self):
+        self.make_s1_s2()
+        self.close_quietly(self.conn)
+        self.events.close()
+        proc = self.daemon.virsh("snapshot-delete", "vm", "s1", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        vbtest.wait_for(lambda: self.daemon.proc.poll() is not None, 60, "the daemon to die")
+        self.daemon.proc = None
+        # vdb's job, PENDING, cancelled while no daemon watches
+        qmp_direct(monitor_path(self.daemon),
+                   [{"execute": "block-job-cancel",
+                     "arguments": {"device": self.vdb_job(), "force": True}}],
+                   wait_event=lambda ev, data: ev == "JOB_STATUS_CHANGE" and
+                   data.get("status") in ("concluded", "null"))
+        self.daemon.prefix = []
+        self.daemon.start()
+        self.connect()
+        intent = os.path.join(self.daemon.root, "config", "snapshot", "vm", ".delete")
+        vbtest.wait_for(lambda: not os.path.exists(intent), 300,
+                        "the interrupted delete to be resolved")
+        self.assertEqual(self.dom.state()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.assertEqual(self.conn.lookupByName("vm").blockJobInfo("vdb", 0), {})
+        self.assert_partial()
+        self.assert_finished_again()
+
+    def vdb_job(self):
+        """vdb's job, as the daemon's status file names it"""
+        with open(os.path.join(self.daemon.root, "run", "qemu", "vm.xml")) as fh:
+            return re.search(r"commit-vdb-[A-Za-z0-9-]+", fh.read()).group(0)
 
 
 class EnospcRunningTest(SwitchBase):
