@@ -153,26 +153,38 @@ vbQemuImgBitmapsRead(const char *binary, const char *path)
     return g_steal_pointer(&node);
 }
 
-int
-vbQemuImgBitmapAdd(const char *binary, const char *path, int fd, const char *name,
-                   unsigned long long granularity)
+/* `qemu-img bitmap -f qcow2 OPTS -- /dev/fd/N NAME` on the image open as
+ * @fd; the return and @err as vbQemuImgRun's */
+static int
+vbQemuImgBitmapRun(const char *binary, int fd, const char *name, const char *const *opts,
+                   char **err)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *err = NULL;
-    int rc;
+    size_t i;
 
     g_ptr_array_add(argv, g_strdup(binary));
     g_ptr_array_add(argv, g_strdup("bitmap"));
     g_ptr_array_add(argv, g_strdup("-f"));
     g_ptr_array_add(argv, g_strdup("qcow2"));
-    g_ptr_array_add(argv, g_strdup("--add"));
-    g_ptr_array_add(argv, g_strdup("-g"));
-    g_ptr_array_add(argv, g_strdup_printf("%llu", granularity));
+    for (i = 0; opts[i]; i++)
+        g_ptr_array_add(argv, g_strdup(opts[i]));
     g_ptr_array_add(argv, g_strdup("--"));
     g_ptr_array_add(argv, g_strdup_printf("/dev/fd/%d", VB_COMMAND_PASS_FD));
     g_ptr_array_add(argv, g_strdup(name));
+    return vbQemuImgRun(argv, fd, NULL, err);
+}
+
+int
+vbQemuImgBitmapAdd(const char *binary, const char *path, int fd, const char *name,
+                   unsigned long long granularity)
+{
+    g_autofree char *gran = g_strdup_printf("%llu", granularity);
+    const char *const opts[] = {"--add", "-g", gran, NULL};
+    g_autofree char *err = NULL;
+    int rc;
+
     VB_DEBUG("adding bitmap '%s' (granularity %llu) to '%s'", name, granularity, path);
-    if ((rc = vbQemuImgRun(argv, fd, NULL, &err)) != 0) {
+    if ((rc = vbQemuImgBitmapRun(binary, fd, name, opts, &err)) != 0) {
         if (rc > 0)
             vbReportError(VIR_ERR_OPERATION_FAILED, _("cannot add dirty bitmap '%s' to '%s': %s"),
                           name, path, err);
@@ -185,25 +197,12 @@ int
 vbQemuImgBitmapMerge(const char *binary, const char *path, int fd, const char *name,
                      const char *source)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    const char *const opts[] = {"--merge", name, "-b", source, "-F", "qcow2", NULL};
     g_autofree char *err = NULL;
     int rc;
 
-    g_ptr_array_add(argv, g_strdup(binary));
-    g_ptr_array_add(argv, g_strdup("bitmap"));
-    g_ptr_array_add(argv, g_strdup("-f"));
-    g_ptr_array_add(argv, g_strdup("qcow2"));
-    g_ptr_array_add(argv, g_strdup("--merge"));
-    g_ptr_array_add(argv, g_strdup(name));
-    g_ptr_array_add(argv, g_strdup("-b"));
-    g_ptr_array_add(argv, g_strdup(source));
-    g_ptr_array_add(argv, g_strdup("-F"));
-    g_ptr_array_add(argv, g_strdup("qcow2"));
-    g_ptr_array_add(argv, g_strdup("--"));
-    g_ptr_array_add(argv, g_strdup_printf("/dev/fd/%d", VB_COMMAND_PASS_FD));
-    g_ptr_array_add(argv, g_strdup(name));
     VB_DEBUG("merging bitmap '%s' of '%s' into '%s'", name, source, path);
-    if ((rc = vbQemuImgRun(argv, fd, NULL, &err)) != 0) {
+    if ((rc = vbQemuImgBitmapRun(binary, fd, name, opts, &err)) != 0) {
         if (rc > 0)
             vbReportError(VIR_ERR_OPERATION_FAILED,
                           _("cannot merge dirty bitmap '%s' of '%s' into '%s': %s"), name, source,
@@ -216,20 +215,12 @@ vbQemuImgBitmapMerge(const char *binary, const char *path, int fd, const char *n
 int
 vbQemuImgBitmapRemove(const char *binary, const char *path, int fd, const char *name)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    const char *const opts[] = {"--remove", NULL};
     g_autofree char *err = NULL;
     int rc;
 
-    g_ptr_array_add(argv, g_strdup(binary));
-    g_ptr_array_add(argv, g_strdup("bitmap"));
-    g_ptr_array_add(argv, g_strdup("-f"));
-    g_ptr_array_add(argv, g_strdup("qcow2"));
-    g_ptr_array_add(argv, g_strdup("--remove"));
-    g_ptr_array_add(argv, g_strdup("--"));
-    g_ptr_array_add(argv, g_strdup_printf("/dev/fd/%d", VB_COMMAND_PASS_FD));
-    g_ptr_array_add(argv, g_strdup(name));
     VB_DEBUG("removing bitmap '%s' from '%s'", name, path);
-    if ((rc = vbQemuImgRun(argv, fd, NULL, &err)) != 0) {
+    if ((rc = vbQemuImgBitmapRun(binary, fd, name, opts, &err)) != 0) {
         if (rc > 0)
             vbReportError(VIR_ERR_OPERATION_FAILED,
                           _("cannot remove dirty bitmap '%s' from '%s': %s"), name, path, err);

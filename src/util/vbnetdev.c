@@ -392,58 +392,44 @@ cleanup:
     return ret;
 }
 
-int
-vbNetDevBridgeAddPort(const char *brname, const char *ifname)
+/* SIOCBRADDIF (@add) or SIOCBRDELIF of @ifname on @brname, with
+ * libvirt's wording for either failure */
+static int
+vbNetDevBridgePort(const char *brname, const char *ifname, bool add)
 {
     struct ifreq ifr;
     unsigned int index;
+    int err;
     int fd;
-    int ret = -1;
 
     if ((index = if_nametoindex(ifname)) == 0) {
-        /* libvirt's wording */
-        vbReportSystemError(errno, _("Unable to add bridge %s port %s"), brname, ifname);
-        return -1;
+        err = errno;
+    } else {
+        if ((fd = vbNetDevSetupControl(brname, &ifr)) < 0)
+            return -1;
+        ifr.ifr_ifindex = index;
+        err = ioctl(fd, add ? SIOCBRADDIF : SIOCBRDELIF, &ifr) < 0 ? errno : 0;
+        close(fd);
+        if (err == 0)
+            return 0;
     }
-    if ((fd = vbNetDevSetupControl(brname, &ifr)) < 0)
-        return -1;
-    ifr.ifr_ifindex = index;
-    if (ioctl(fd, SIOCBRADDIF, &ifr) < 0) {
-        /* libvirt's wording */
-        vbReportSystemError(errno, _("Unable to add bridge %s port %s"), brname, ifname);
-        goto cleanup;
-    }
-    ret = 0;
-cleanup:
-    close(fd);
-    return ret;
+    if (add)
+        vbReportSystemError(err, _("Unable to add bridge %s port %s"), brname, ifname);
+    else
+        vbReportSystemError(err, _("Unable to remove bridge %s port %s"), brname, ifname);
+    return -1;
+}
+
+int
+vbNetDevBridgeAddPort(const char *brname, const char *ifname)
+{
+    return vbNetDevBridgePort(brname, ifname, true);
 }
 
 int
 vbNetDevBridgeRemovePort(const char *brname, const char *ifname)
 {
-    struct ifreq ifr;
-    unsigned int index;
-    int fd;
-    int ret = -1;
-
-    if ((index = if_nametoindex(ifname)) == 0) {
-        /* libvirt's wording */
-        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
-        return -1;
-    }
-    if ((fd = vbNetDevSetupControl(brname, &ifr)) < 0)
-        return -1;
-    ifr.ifr_ifindex = index;
-    if (ioctl(fd, SIOCBRDELIF, &ifr) < 0) {
-        /* libvirt's wording */
-        vbReportSystemError(errno, _("Unable to remove bridge %s port %s"), brname, ifname);
-        goto cleanup;
-    }
-    ret = 0;
-cleanup:
-    close(fd);
-    return ret;
+    return vbNetDevBridgePort(brname, ifname, false);
 }
 
 #define VB_NETDEV_VHOST_NET_PATH "/dev/vhost-net"
