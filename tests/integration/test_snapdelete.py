@@ -42,16 +42,7 @@ class SnapDeleteBase(vbtest.DaemonTestCase):
         self.connect()
 
     def connect(self):
-        self.conn = libvirt.open(self.daemon.uri)
-        self.addCleanup(self.close_quietly, self.conn)
-        self.dom = self.conn.lookupByName("vm")
-
-    @staticmethod
-    def close_quietly(conn):
-        try:
-            conn.close()
-        except libvirt.libvirtError:
-            pass
+        self.conn, self.dom = self.libvirt_connect()
 
     def overlay(self, name):
         return os.path.join(self.images, "top." + name)

@@ -30,17 +30,7 @@ class MetaBase(vbtest.DaemonTestCase):
         self.connect()
 
     def connect(self):
-        conn = libvirt.open(self.daemon.uri)
-        self.addCleanup(self.close_quietly, conn)
-        self.conn = conn
-        self.dom = self.conn.lookupByName("vm")
-
-    @staticmethod
-    def close_quietly(conn):
-        try:
-            conn.close()
-        except libvirt.libvirtError:
-            pass
+        self.conn, self.dom = self.libvirt_connect()
 
     def create(self, name, *extra):
         proc = self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only", *extra,

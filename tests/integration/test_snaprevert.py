@@ -41,9 +41,7 @@ class RevertBase(vbtest.DaemonTestCase):
         self.connect()
 
     def connect(self):
-        self.conn = libvirt.open(self.daemon.uri)
-        self.addCleanup(self.close_quietly, self.conn)
-        self.dom = self.conn.lookupByName("vm")
+        self.conn, self.dom = self.libvirt_connect()
         self.events = EventRecorder(self.daemon.uri)
         self.addCleanup(self.events.close)
 
@@ -65,13 +63,6 @@ class RevertBase(vbtest.DaemonTestCase):
                 else:
                     os.environ[k] = v
         self.connect()
-
-    @staticmethod
-    def close_quietly(conn):
-        try:
-            conn.close()
-        except libvirt.libvirtError:
-            pass
 
     def create(self, name):
         self.daemon.virsh("snapshot-create-as", "vm", name, "--disk-only")

@@ -286,6 +286,23 @@ class DaemonTestCase(unittest.TestCase):
         self.addCleanup(self._cleanup)
         self.daemon.start()
 
+    def libvirt_connect(self, name="vm"):
+        """A python3-libvirt connection to the daemon (closed at cleanup)
+        and its domain NAME."""
+        import libvirt
+        conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.close_quietly, conn)
+        return conn, conn.lookupByName(name)
+
+    @staticmethod
+    def close_quietly(conn):
+        """Closes a libvirt connection whose daemon may be gone."""
+        import libvirt
+        try:
+            conn.close()
+        except libvirt.libvirtError:
+            pass
+
     def daemon_prefix(self):
         """The command the daemon runs under (a test may set up a network
         namespace here, with a cleanup removing it); none by default."""
