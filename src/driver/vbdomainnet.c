@@ -61,6 +61,8 @@ vbDomainNetTapStats(const char *ifname, bool swapped, virDomainInterfaceStatsStr
     for (i = 0; lines[i]; i++) {
         char *colon = strchr(lines[i], ':');
         long long v[16];
+        size_t rx;
+        size_t tx;
 
         if (!colon)
             continue;
@@ -71,25 +73,17 @@ vbDomainNetTapStats(const char *ifname, bool swapped, virDomainInterfaceStatsStr
                    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
                    &v[11]) != 12)
             break;
-        if (swapped) {
-            stats->rx_bytes = v[8];
-            stats->rx_packets = v[9];
-            stats->rx_errs = v[10];
-            stats->rx_drop = v[11];
-            stats->tx_bytes = v[0];
-            stats->tx_packets = v[1];
-            stats->tx_errs = v[2];
-            stats->tx_drop = v[3];
-        } else {
-            stats->rx_bytes = v[0];
-            stats->rx_packets = v[1];
-            stats->rx_errs = v[2];
-            stats->rx_drop = v[3];
-            stats->tx_bytes = v[8];
-            stats->tx_packets = v[9];
-            stats->tx_errs = v[10];
-            stats->tx_drop = v[11];
-        }
+        /* the host's receive counters come first, its transmit ones at 8 */
+        rx = swapped ? 8 : 0;
+        tx = swapped ? 0 : 8;
+        stats->rx_bytes = v[rx];
+        stats->rx_packets = v[rx + 1];
+        stats->rx_errs = v[rx + 2];
+        stats->rx_drop = v[rx + 3];
+        stats->tx_bytes = v[tx];
+        stats->tx_packets = v[tx + 1];
+        stats->tx_errs = v[tx + 2];
+        stats->tx_drop = v[tx + 3];
         return 0;
     }
     /* libvirt's wording */
